@@ -1,0 +1,237 @@
+//! Roles, what each may do, and where: the one place that decides access.
+//!
+//! Two questions, always asked together: does the **role** permit this capability (the
+//! role × capability matrix below, data that the tests walk exhaustively), and does the
+//! actor stand in the right **relation** to the thing (inside its subtree; the handling unit;
+//! the assignee; the department it was referred to; a higher level).
+
+use serde::{Deserialize, Serialize};
+
+use crate::org::{in_subtree, is_strict_ancestor};
+use crate::vocabulary;
+use crate::Id;
+
+vocabulary!(
+    /// The roles of API.md.
+    Role {
+        DistrictAdmin = "district_admin" / "区级管理员",
+        StreetStaff = "street_staff" / "街道工作人员",
+        StationStaff = "station_staff" / "站点工作人员",
+        DepartmentLiaison = "department_liaison" / "部门联络员",
+        Volunteer = "volunteer" / "志愿者",
+        Auditor = "auditor" / "审计监督",
+    }
+);
+
+vocabulary!(
+    /// Every lifecycle action of API.md.
+    ActionKind {
+        Accept = "accept" / "受理",
+        Assign = "assign" / "分派",
+        Refer = "refer" / "转办",
+        Escalate = "escalate" / "上报",
+        Return = "return" / "退回",
+        Progress = "progress" / "办理进展",
+        Extend = "extend" / "延期申请",
+        ExtendApprove = "extend_approve" / "延期审批",
+        Resolve = "resolve" / "办结",
+        Feedback = "feedback" / "反馈",
+        FollowUp = "follow_up" / "回访",
+        Reopen = "reopen" / "重办",
+        Reject = "reject" / "不予受理",
+        Merge = "merge" / "合并",
+        Supervise = "supervise" / "督办",
+    }
+);
+
+/// Things a role may do outside the lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Capability {
+    /// Register a new appeal (一门式受理).
+    Intake,
+    /// Take a lifecycle action (the relation is checked separately).
+    Act(ActionKind),
+    /// Create and edit people in the register.
+    ManagePeople,
+    /// Create user accounts inside one's own subtree.
+    ManageUsers,
+    /// See phone and ID numbers unmasked.
+    SeePersonalData,
+    /// Read measures and rankings.
+    ReadMetrics,
+    /// Change district configuration: calendar, time limits, categories.
+    Configure,
+}
+
+/// The role × capability matrix.
+pub fn permits(role: Role, cap: Capability) -> bool {
+    use ActionKind as A;
+    use Role::*;
+    match cap {
+        Capability::Intake | Capability::ManagePeople => {
+            matches!(role, DistrictAdmin | StreetStaff | StationStaff)
+        }
+        Capability::ManageUsers => matches!(role, DistrictAdmin | StreetStaff),
+        // Those who contact appellants need their numbers; the district ranks, volunteers get
+        // the least personal data needed, auditors read but do not call.
+        Capability::SeePersonalData => matches!(role, StreetStaff | StationStaff | DepartmentLiaison),
+        Capability::ReadMetrics => matches!(role, DistrictAdmin | StreetStaff | StationStaff | Auditor),
+        Capability::Configure => role == DistrictAdmin,
+        Capability::Act(action) => match role {
+            DistrictAdmin | StreetStaff => true,
+            StationStaff => !matches!(action, A::ExtendApprove | A::Supervise),
+            DepartmentLiaison => matches!(action, A::Progress | A::Resolve | A::Return | A::Extend),
+            Volunteer => matches!(action, A::Progress | A::Resolve | A::Return),
+            Auditor => false,
+        },
+    }
+}
+
+/// Who is acting: resolved from the session on every request and passed everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: Id,
+    pub name: String,
+    pub role: Role,
+    pub org_unit_id: Id,
+    /// Materialized path of the actor's node.
+    pub org_path: String,
+    /// For liaisons: the department they answer for.
+    pub department_id: Option<Id>,
+}
+
+impl Actor {
+    pub fn may(&self, cap: Capability) -> bool {
+        permits(self.role, cap)
+    }
+}
+
+/// Where an appeal sits in the tree, as the access rules need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// Path of the node the appeal concerns.
+    pub org_path: String,
+    /// Path of the unit handling it now.
+    pub handling_path: String,
+    /// The handling unit's parent (id, path), where `escalate` would send it.
+    pub handling_parent: Option<(Id, String)>,
+}
+
+/// How an actor stands toward one appeal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Relation {
+    /// May read it at all. Everything else implies this.
+    pub visible: bool,
+    /// Works at the unit handling it now.
+    pub at_handling_unit: bool,
+    /// It is assigned to this user.
+    pub assignee: bool,
+    /// It is referred to this user's department.
+    pub department: bool,
+    /// Works at a strictly higher level than the handling unit (督办, 延期审批).
+    pub superior: bool,
+}
+
+/// Facts about an appeal that decide who may see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Holders {
+    pub handling_org_unit_id: Id,
+    pub assignee_user_id: Option<Id>,
+    pub department_id: Option<Id>,
+}
+
+/// The relation of `actor` to an appeal placed at `place` and held by `holders`.
+///
+/// Read scope: staff and auditors see the subtree of their node; a liaison sees only what is
+/// referred to its department; a volunteer only what is assigned to it. The store's list
+/// queries express the same rule in SQL (`store::scope`); a conformance test checks they agree.
+pub fn relation(actor: &Actor, place: &Placement, holders: Holders) -> Relation {
+    let assignee = holders.assignee_user_id == Some(actor.user_id);
+    let department = actor.department_id.is_some() && holders.department_id == actor.department_id;
+    let in_tree = in_subtree(&actor.org_path, &place.org_path);
+    let visible = match actor.role {
+        Role::DepartmentLiaison => department,
+        Role::Volunteer => assignee,
+        _ => in_tree,
+    };
+    if !visible {
+        return Relation::default();
+    }
+    let staff = !matches!(actor.role, Role::DepartmentLiaison | Role::Volunteer | Role::Auditor);
+    Relation {
+        visible,
+        at_handling_unit: staff && actor.org_unit_id == holders.handling_org_unit_id,
+        assignee,
+        department,
+        superior: staff && is_strict_ancestor(&actor.org_path, &place.handling_path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auditor_changes_nothing() {
+        for a in ActionKind::ALL {
+            assert!(!permits(Role::Auditor, Capability::Act(*a)), "{a}");
+        }
+        assert!(!permits(Role::Auditor, Capability::Intake));
+        assert!(!permits(Role::Auditor, Capability::ManagePeople));
+        assert!(permits(Role::Auditor, Capability::ReadMetrics));
+    }
+
+    #[test]
+    fn matrix_rows_are_as_documented() {
+        let count = |r: Role| ActionKind::ALL.iter().filter(|a| permits(r, Capability::Act(**a))).count();
+        assert_eq!(count(Role::DistrictAdmin), 15);
+        assert_eq!(count(Role::StreetStaff), 15);
+        assert_eq!(count(Role::StationStaff), 13);
+        assert_eq!(count(Role::DepartmentLiaison), 4);
+        assert_eq!(count(Role::Volunteer), 3);
+        assert_eq!(count(Role::Auditor), 0);
+        assert!(!permits(Role::StationStaff, Capability::Act(ActionKind::Supervise)));
+        assert!(!permits(Role::Volunteer, Capability::SeePersonalData));
+        assert!(permits(Role::StationStaff, Capability::SeePersonalData));
+        assert!(!permits(Role::DistrictAdmin, Capability::SeePersonalData));
+        assert!(permits(Role::DistrictAdmin, Capability::Configure));
+        assert!(!permits(Role::StreetStaff, Capability::Configure));
+    }
+
+    fn actor(role: Role, org_unit_id: Id, org_path: &str) -> Actor {
+        Actor {
+            user_id: 9,
+            name: "测试".into(),
+            role,
+            org_unit_id,
+            org_path: org_path.into(),
+            department_id: (role == Role::DepartmentLiaison).then_some(5),
+        }
+    }
+
+    #[test]
+    fn relations_follow_the_tree() {
+        let place = Placement {
+            org_path: "/1/2/3/".into(),
+            handling_path: "/1/2/3/".into(),
+            handling_parent: Some((2, "/1/2/".into())),
+        };
+        let holders = Holders { handling_org_unit_id: 3, assignee_user_id: None, department_id: None };
+        let station = relation(&actor(Role::StationStaff, 3, "/1/2/3/"), &place, holders);
+        assert!(station.visible && station.at_handling_unit && !station.superior);
+        let street = relation(&actor(Role::StreetStaff, 2, "/1/2/"), &place, holders);
+        assert!(street.visible && !street.at_handling_unit && street.superior);
+        let other = relation(&actor(Role::StationStaff, 4, "/1/2/4/"), &place, holders);
+        assert_eq!(other, Relation::default());
+        let liaison = relation(&actor(Role::DepartmentLiaison, 2, "/1/2/"), &place, holders);
+        assert!(!liaison.visible, "a liaison sees only referrals to its department");
+        let referred = Holders { department_id: Some(5), ..holders };
+        let liaison = relation(&actor(Role::DepartmentLiaison, 2, "/1/2/"), &place, referred);
+        assert!(liaison.visible && liaison.department && !liaison.superior);
+        let volunteer = relation(&actor(Role::Volunteer, 3, "/1/2/3/"), &place, holders);
+        assert!(!volunteer.visible);
+        let assigned = Holders { assignee_user_id: Some(9), ..holders };
+        let volunteer = relation(&actor(Role::Volunteer, 3, "/1/2/3/"), &place, assigned);
+        assert!(volunteer.visible && volunteer.assignee && !volunteer.at_handling_unit);
+    }
+}

@@ -1,0 +1,22 @@
+//! # suqiu-core
+//!
+//! The domain of a community appeal station (诉求站) with no IO: organization and roles,
+//! people, appeals and their closed-loop lifecycle (decide → events → apply), time limits
+//! on a working-day calendar, and the measures a district ranks its streets by.
+//! Everything here is deterministic: time comes in as an argument.
+
+pub mod appeal;
+pub mod labels;
+
+/// Database identifiers.
+pub type Id = i64;
+pub mod access;
+pub mod lifecycle;
+pub mod org;
+pub mod error;
+pub mod measures;
+pub mod person;
+pub mod calendar;
+pub mod policy;
+pub mod validate;
+pub mod category;

@@ -1,0 +1,770 @@
+//! The measures of a node (station, community, street, district) over a period.
+//!
+//! This module is the **reference implementation**: the store computes the same [`Counts`]
+//! with SQL aggregates, and a test compares the two. Every count is therefore defined on the
+//! fields of [`AppealFacts`] alone, as a predicate on one appeal; a set of appeals counts
+//! the appeals for which the predicate holds. The set is "the appeals received in the period
+//! in the node's subtree"; choosing it is the caller's job.
+//!
+//! Deadline comparisons use `now` as given (never the clock), with these boundaries:
+//! - a response is *due* once `respond_by <= now` (the instant of the deadline counts as passed);
+//! - a resolution is *due* and an appeal is *overdue* once the deadline `< now` (strictly
+//!   after, as in [`Appeal::is_overdue`]);
+//! - a response or resolution at exactly the deadline is *on time* (`<=`).
+//!
+//! Rates are ratios of counts; a rate whose denominator is zero is `None` (null), never 0 or 1.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::appeal::{Appeal, Satisfaction, Status};
+use crate::error::FieldError;
+
+/// What the measures need to know about one appeal: a projection of [`Appeal`]
+/// (see the `From<&Appeal>` impl), so the store can select exactly these columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppealFacts {
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub respond_by: DateTime<Utc>,
+    /// Accepted or rejected with reason, whichever came first: either answers the appellant.
+    pub responded_at: Option<DateTime<Utc>>,
+    /// When it was accepted (受理); `None` if it never was (still registered, rejected, or
+    /// merged before acceptance).
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// `None` when the kind has no resolve limit (praise).
+    pub resolve_by: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub satisfaction: Option<Satisfaction>,
+    pub solved: Option<bool>,
+    pub reopen_count: u32,
+}
+
+impl AppealFacts {
+    /// The deadline the handler is working against: `respond_by` while registered,
+    /// `resolve_by` while accepted or in progress, none otherwise.
+    pub fn current_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            Status::Registered => Some(self.respond_by),
+            Status::Accepted | Status::InProgress => self.resolve_by,
+            _ => None,
+        }
+    }
+
+    /// A follow-up reached the appellant: 满意, 基本满意 or 不满意 (not 无法联系, not none yet).
+    pub fn followed_up(&self) -> bool {
+        matches!(
+            self.satisfaction,
+            Some(
+                Satisfaction::Satisfied
+                    | Satisfaction::BasicallySatisfied
+                    | Satisfaction::Dissatisfied
+            )
+        )
+    }
+}
+
+impl From<&Appeal> for AppealFacts {
+    fn from(a: &Appeal) -> Self {
+        AppealFacts {
+            status: a.status,
+            created_at: a.created_at,
+            respond_by: a.respond_by,
+            responded_at: a.responded_at,
+            accepted_at: a.accepted_at,
+            resolve_by: a.resolve_by,
+            resolved_at: a.resolved_at,
+            satisfaction: a.satisfaction,
+            solved: a.solved,
+            reopen_count: a.reopen_count,
+        }
+    }
+}
+
+/// Counts over a set of appeals. Each field counts the appeals for which its predicate holds;
+/// the predicates are written in terms of [`AppealFacts`] and `now`.
+///
+/// Every numerator is a subset of its denominator by construction (even for inconsistent
+/// facts), so every rate lies in `[0, 1]`.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Every appeal in the set.
+    pub received: u64,
+    /// `accepted_at IS NOT NULL`.
+    pub accepted: u64,
+    /// `resolved_at IS NOT NULL` (whatever happened after: closed, or reopened).
+    pub resolved: u64,
+    /// `status = closed`.
+    pub closed: u64,
+    /// Open (`registered`, `accepted`, `in_progress`) and its current deadline is before `now`:
+    /// `respond_by < now` when registered, `resolve_by < now` when accepted or in progress
+    /// (an open appeal with no `resolve_by` is never overdue once accepted).
+    pub overdue_open: u64,
+    /// Response-rate denominator: `respond_by <= now OR responded_at IS NOT NULL`.
+    pub response_due: u64,
+    /// Response-rate numerator: `responded_at IS NOT NULL AND responded_at <= respond_by`.
+    pub responded_on_time: u64,
+    /// On-time-rate denominator: `resolve_by IS NOT NULL AND (resolved_at IS NOT NULL OR
+    /// (status open AND resolve_by < now))`. Rejected and merged appeals that were never
+    /// resolved are not due.
+    pub resolve_due: u64,
+    /// On-time-rate numerator: `resolve_by IS NOT NULL AND resolved_at IS NOT NULL AND
+    /// resolved_at <= resolve_by`.
+    pub resolved_on_time: u64,
+    /// The follow-up reached the appellant: `satisfaction IN (satisfied, basically_satisfied,
+    /// dissatisfied)`. Denominator of the resolution and satisfaction rates.
+    pub followed_up: u64,
+    /// `followed_up AND solved = true`. Resolution-rate numerator.
+    pub solved: u64,
+    /// `satisfaction IN (satisfied, basically_satisfied)`. Satisfaction-rate numerator.
+    pub satisfied: u64,
+    /// `reopen_count > 0`. Reopen-rate numerator.
+    pub reopened: u64,
+    /// `status = closed OR reopen_count > 0`: closed now, or closed at some point and reopened.
+    /// Reopen-rate denominator.
+    pub ever_closed: u64,
+}
+
+/// The rates of [`Counts`]; each is `None` when its denominator is zero.
+#[derive(Default, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rates {
+    /// 响应率 = `responded_on_time / response_due`.
+    pub response_rate: Option<f64>,
+    /// 按期办结率 = `resolved_on_time / resolve_due`.
+    pub on_time_rate: Option<f64>,
+    /// 解决率 = `solved / followed_up`.
+    pub resolution_rate: Option<f64>,
+    /// 满意率 = `satisfied / followed_up` (满意 + 基本满意).
+    pub satisfaction_rate: Option<f64>,
+    /// 重办率 = `reopened / ever_closed`.
+    pub reopen_rate: Option<f64>,
+}
+
+fn ratio(numerator: u64, denominator: u64) -> Option<f64> {
+    (denominator > 0).then(|| numerator as f64 / denominator as f64)
+}
+
+impl Counts {
+    /// Counts one appeal, as of `now`.
+    pub fn add(&mut self, f: &AppealFacts, now: DateTime<Utc>) {
+        let open = f.status.is_open();
+        let followed_up = f.followed_up();
+        let c = |b: bool| u64::from(b);
+
+        self.received += 1;
+        self.accepted += c(f.accepted_at.is_some());
+        self.resolved += c(f.resolved_at.is_some());
+        self.closed += c(f.status == Status::Closed);
+        self.overdue_open += c(open && f.current_deadline().is_some_and(|d| d < now));
+        self.response_due += c(f.respond_by <= now || f.responded_at.is_some());
+        self.responded_on_time += c(f.responded_at.is_some_and(|r| r <= f.respond_by));
+        self.resolve_due += c(f
+            .resolve_by
+            .is_some_and(|by| f.resolved_at.is_some() || (open && by < now)));
+        self.resolved_on_time += c(matches!(
+            (f.resolved_at, f.resolve_by),
+            (Some(at), Some(by)) if at <= by
+        ));
+        self.followed_up += c(followed_up);
+        self.solved += c(followed_up && f.solved == Some(true));
+        self.satisfied += c(f.satisfaction.is_some_and(Satisfaction::is_satisfied));
+        self.reopened += c(f.reopen_count > 0);
+        self.ever_closed += c(f.status == Status::Closed || f.reopen_count > 0);
+    }
+
+    /// Adds another set's counts (the sets must be disjoint): a subtree is the merge of its
+    /// children and itself.
+    pub fn merge(&mut self, other: &Counts) {
+        self.received += other.received;
+        self.accepted += other.accepted;
+        self.resolved += other.resolved;
+        self.closed += other.closed;
+        self.overdue_open += other.overdue_open;
+        self.response_due += other.response_due;
+        self.responded_on_time += other.responded_on_time;
+        self.resolve_due += other.resolve_due;
+        self.resolved_on_time += other.resolved_on_time;
+        self.followed_up += other.followed_up;
+        self.solved += other.solved;
+        self.satisfied += other.satisfied;
+        self.reopened += other.reopened;
+        self.ever_closed += other.ever_closed;
+    }
+
+    /// Folds a set of appeals as of `now`.
+    pub fn from_facts<'a>(
+        facts: impl IntoIterator<Item = &'a AppealFacts>,
+        now: DateTime<Utc>,
+    ) -> Counts {
+        let mut counts = Counts::default();
+        for f in facts {
+            counts.add(f, now);
+        }
+        counts
+    }
+
+    pub fn rates(&self) -> Rates {
+        Rates {
+            response_rate: ratio(self.responded_on_time, self.response_due),
+            on_time_rate: ratio(self.resolved_on_time, self.resolve_due),
+            resolution_rate: ratio(self.solved, self.followed_up),
+            satisfaction_rate: ratio(self.satisfied, self.followed_up),
+            reopen_rate: ratio(self.reopened, self.ever_closed),
+        }
+    }
+}
+
+/// The weights of the score. Only their proportions matter; the default is 30/35/35.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreWeights {
+    pub response: f64,
+    pub resolution: f64,
+    pub satisfaction: f64,
+}
+
+impl Default for ScoreWeights {
+    fn default() -> Self {
+        ScoreWeights {
+            response: 30.0,
+            resolution: 35.0,
+            satisfaction: 35.0,
+        }
+    }
+}
+
+impl ScoreWeights {
+    /// Each weight finite and non-negative, and not all zero.
+    pub fn validate(&self) -> Result<(), FieldError> {
+        for (field, w) in [
+            ("weights.response", self.response),
+            ("weights.resolution", self.resolution),
+            ("weights.satisfaction", self.satisfaction),
+        ] {
+            if !w.is_finite() {
+                return Err(FieldError::new(field, "权重必须是有效数字"));
+            }
+            if w < 0.0 {
+                return Err(FieldError::new(field, "权重不能为负数"));
+            }
+        }
+        if self.response + self.resolution + self.satisfaction <= 0.0 {
+            return Err(FieldError::new("weights", "权重不能全部为0"));
+        }
+        Ok(())
+    }
+}
+
+/// 100 × the weighted mean of the response, resolution and satisfaction rates that are not
+/// null; a null rate drops out and the others are re-weighted. `None` when all three are null
+/// (or when the weights of the non-null ones sum to zero). Assumes `w` passed
+/// [`ScoreWeights::validate`].
+pub fn score(rates: &Rates, w: &ScoreWeights) -> Option<f64> {
+    let mut sum = 0.0;
+    let mut weight = 0.0;
+    for (rate, w) in [
+        (rates.response_rate, w.response),
+        (rates.resolution_rate, w.resolution),
+        (rates.satisfaction_rate, w.satisfaction),
+    ] {
+        if let Some(r) = rate {
+            sum += w * r;
+            weight += w;
+        }
+    }
+    (weight > 0.0).then(|| 100.0 * sum / weight)
+}
+
+/// Competition ranking ("1224"), highest score first: equal scores share a rank and the next
+/// rank skips. `None` (or NaN) scores are not ranked. The result is parallel to `scores`.
+pub fn rank(scores: &[Option<f64>]) -> Vec<Option<u32>> {
+    let valid = |s: &Option<f64>| s.filter(|x| !x.is_nan());
+    let mut sorted: Vec<f64> = scores.iter().filter_map(valid).collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    scores
+        .iter()
+        .map(|s| {
+            valid(s).map(|x| {
+                let higher = sorted.partition_point(|&y| y > x);
+                u32::try_from(higher + 1).unwrap_or(u32::MAX)
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    /// 2026-03-`day` `hour`:`min` UTC.
+    fn t(day: u32, hour: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, day, hour, min, 0).unwrap()
+    }
+
+    /// A registered appeal, respond within a day and resolve within a week.
+    fn registered(created: DateTime<Utc>) -> AppealFacts {
+        AppealFacts {
+            status: Status::Registered,
+            created_at: created,
+            respond_by: created + chrono::Duration::days(1),
+            responded_at: None,
+            accepted_at: None,
+            resolve_by: Some(created + chrono::Duration::days(7)),
+            resolved_at: None,
+            satisfaction: None,
+            solved: None,
+            reopen_count: 0,
+        }
+    }
+
+    fn accepted(mut f: AppealFacts, at: DateTime<Utc>, status: Status) -> AppealFacts {
+        f.status = status;
+        f.responded_at = Some(at);
+        f.accepted_at = Some(at);
+        f
+    }
+
+    fn resolved(mut f: AppealFacts, at: DateTime<Utc>) -> AppealFacts {
+        f.status = Status::Resolved;
+        f.resolved_at = Some(at);
+        f
+    }
+
+    fn closed(mut f: AppealFacts, s: Satisfaction, solved: Option<bool>) -> AppealFacts {
+        f.status = Status::Closed;
+        f.satisfaction = Some(s);
+        f.solved = solved;
+        f
+    }
+
+    fn now() -> DateTime<Utc> {
+        t(10, 12, 0)
+    }
+
+    /// Three stations, ten appeals, as of 2026-03-10 12:00.
+    fn district() -> [Vec<AppealFacts>; 3] {
+        use Satisfaction::*;
+        // Station A
+        // A1 closed: responded on time, resolved on time, 满意, solved.
+        let a1 = closed(
+            resolved(
+                accepted(registered(t(1, 9, 0)), t(1, 15, 0), Status::InProgress),
+                t(5, 10, 0),
+            ),
+            Satisfied,
+            Some(true),
+        );
+        // A2 closed after one reopen: responded late (03-02 11:00 > 10:00),
+        // resolved late (03-09 12:00 > 03-08 10:00), 基本满意, solved.
+        let mut a2 = closed(
+            resolved(
+                accepted(registered(t(1, 10, 0)), t(2, 11, 0), Status::InProgress),
+                t(9, 12, 0),
+            ),
+            BasicallySatisfied,
+            Some(true),
+        );
+        a2.reopen_count = 1;
+        // A3 in progress, responded on time, resolve_by 03-06 09:00 has passed: overdue.
+        let mut a3 = accepted(registered(t(3, 9, 0)), t(3, 10, 0), Status::InProgress);
+        a3.resolve_by = Some(t(6, 9, 0));
+        // A4 registered this morning: nothing due yet.
+        let a4 = registered(t(10, 8, 0));
+
+        // Station B
+        // B1 rejected on time (responded, never accepted); its resolve_by is never due.
+        let mut b1 = registered(t(2, 9, 0));
+        b1.status = Status::Rejected;
+        b1.responded_at = Some(t(2, 12, 0));
+        // B2 registered, respond_by 03-06 09:00 passed without a response: overdue.
+        let b2 = registered(t(5, 9, 0));
+        // B3 resolved on time (03-06 08:00 <= 03-06 09:00), awaiting follow-up.
+        let mut b3 = resolved(
+            accepted(registered(t(4, 9, 0)), t(4, 10, 0), Status::InProgress),
+            t(6, 8, 0),
+        );
+        b3.resolve_by = Some(t(6, 9, 0));
+
+        // Station C
+        // C1 praise (no resolve limit), closed, appellant unreachable.
+        let mut c1 = closed(
+            resolved(
+                accepted(registered(t(1, 9, 0)), t(1, 9, 30), Status::InProgress),
+                t(1, 10, 0),
+            ),
+            Unreachable,
+            None,
+        );
+        c1.resolve_by = None;
+        // C2 closed on time but 不满意 and not solved.
+        let c2 = closed(
+            resolved(
+                accepted(registered(t(2, 9, 0)), t(2, 10, 0), Status::InProgress),
+                t(8, 9, 0),
+            ),
+            Dissatisfied,
+            Some(false),
+        );
+        // C3 accepted on time, then merged into another appeal.
+        let c3 = accepted(registered(t(6, 9, 0)), t(6, 10, 0), Status::Merged);
+
+        [vec![a1, a2, a3, a4], vec![b1, b2, b3], vec![c1, c2, c3]]
+    }
+
+    fn close(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn hand_computed_district() {
+        let [a, b, c] = district();
+        let ca = Counts::from_facts(&a, now());
+        let cb = Counts::from_facts(&b, now());
+        let cc = Counts::from_facts(&c, now());
+
+        let expect_a = Counts {
+            received: 4,
+            accepted: 3,          // A1 A2 A3
+            resolved: 2,          // A1 A2
+            closed: 2,            // A1 A2
+            overdue_open: 1,      // A3
+            response_due: 3,      // A1 A2 A3 responded; A4's respond_by is tomorrow
+            responded_on_time: 2, // A1 A3
+            resolve_due: 3,       // A1 A2 resolved, A3 open past resolve_by
+            resolved_on_time: 1,  // A1
+            followed_up: 2,       // A1 A2
+            solved: 2,
+            satisfied: 2,
+            reopened: 1,    // A2
+            ever_closed: 2, // A1 A2
+        };
+        assert_eq!(ca, expect_a);
+        let expect_b = Counts {
+            received: 3,
+            accepted: 1,          // B3
+            resolved: 1,          // B3
+            closed: 0,            //
+            overdue_open: 1,      // B2
+            response_due: 3,      // B1 B3 responded, B2 past respond_by
+            responded_on_time: 2, // B1 B3
+            resolve_due: 1,       // B3; B1 rejected, B2's resolve_by not passed
+            resolved_on_time: 1,  // B3
+            ..Counts::default()
+        };
+        assert_eq!(cb, expect_b);
+        let expect_c = Counts {
+            received: 3,
+            accepted: 3,
+            resolved: 2,          // C1 C2
+            closed: 2,            // C1 C2
+            overdue_open: 0,      // C3 is merged, not open
+            response_due: 3,      // all responded
+            responded_on_time: 3, //
+            resolve_due: 1,       // C2; C1 has no resolve_by, C3 merged
+            resolved_on_time: 1,  // C2
+            followed_up: 1,       // C2; C1 unreachable
+            solved: 0,
+            satisfied: 0,
+            reopened: 0,
+            ever_closed: 2, // C1 C2
+        };
+        assert_eq!(cc, expect_c);
+
+        // A: response 2/3, on time 1/3, resolution 1, satisfaction 1, reopen 1/2.
+        let ra = ca.rates();
+        assert!(close(ra.response_rate, 2.0 / 3.0));
+        assert!(close(ra.on_time_rate, 1.0 / 3.0));
+        assert_eq!(ra.resolution_rate, Some(1.0));
+        assert_eq!(ra.satisfaction_rate, Some(1.0));
+        assert_eq!(ra.reopen_rate, Some(0.5));
+        // B: response 2/3, on time 1, nothing followed up or closed.
+        let rb = cb.rates();
+        assert!(close(rb.response_rate, 2.0 / 3.0));
+        assert_eq!(rb.on_time_rate, Some(1.0));
+        assert_eq!(rb.resolution_rate, None);
+        assert_eq!(rb.satisfaction_rate, None);
+        assert_eq!(rb.reopen_rate, None);
+        // C: response 1, on time 1, resolution 0, satisfaction 0, reopen 0.
+        let rc = cc.rates();
+        assert_eq!(
+            rc,
+            Rates {
+                response_rate: Some(1.0),
+                on_time_rate: Some(1.0),
+                resolution_rate: Some(0.0),
+                satisfaction_rate: Some(0.0),
+                reopen_rate: Some(0.0),
+            }
+        );
+
+        // Scores with 30/35/35: A = 30·2/3 + 35 + 35 = 90; B = only response = 200/3;
+        // C = 30·1 + 0 + 0 = 30.
+        let w = ScoreWeights::default();
+        let scores = [score(&ra, &w), score(&rb, &w), score(&rc, &w)];
+        assert!(close(scores[0], 90.0));
+        assert!(close(scores[1], 200.0 / 3.0));
+        assert!(close(scores[2], 30.0));
+        assert_eq!(rank(&scores), vec![Some(1), Some(2), Some(3)]);
+
+        // The district is the merge of its stations, and equals folding all ten appeals.
+        let mut district = Counts::default();
+        for c in [&ca, &cb, &cc] {
+            district.merge(c);
+        }
+        let all: Vec<AppealFacts> = [a, b, c].concat();
+        assert_eq!(district, Counts::from_facts(&all, now()));
+        // 10 received, 7 accepted, 5 resolved, 4 closed, 2 overdue; response 7/9,
+        // on time 3/5, resolution 2/3, satisfaction 2/3, reopen 1/4.
+        assert_eq!(
+            (
+                district.received,
+                district.accepted,
+                district.resolved,
+                district.closed,
+                district.overdue_open
+            ),
+            (10, 7, 5, 4, 2)
+        );
+        let rd = district.rates();
+        assert!(close(rd.response_rate, 7.0 / 9.0));
+        assert!(close(rd.on_time_rate, 3.0 / 5.0));
+        assert!(close(rd.resolution_rate, 2.0 / 3.0));
+        assert!(close(rd.satisfaction_rate, 2.0 / 3.0));
+        assert!(close(rd.reopen_rate, 1.0 / 4.0));
+        // 30·7/9 + 35·2/3 + 35·2/3 = 70/3 · 3 = 70.
+        assert!(close(score(&rd, &w), 70.0));
+    }
+
+    #[test]
+    fn nothing_due_is_null() {
+        let empty = Counts::default().rates();
+        assert_eq!(empty, Rates::default());
+        assert_eq!(score(&empty, &ScoreWeights::default()), None);
+
+        // One appeal registered an hour ago: received, nothing due yet.
+        let c = Counts::from_facts([&registered(t(10, 11, 0))], now());
+        assert_eq!(c.received, 1);
+        assert_eq!(c.rates(), Rates::default());
+        assert_eq!(
+            rank(&[score(&c.rates(), &ScoreWeights::default())]),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn deadline_boundaries() {
+        let f = registered(t(9, 12, 0)); // respond_by = now
+        let c = Counts::from_facts([&f], now());
+        assert_eq!((c.response_due, c.overdue_open), (1, 0));
+        let c = Counts::from_facts([&f], now() + chrono::Duration::seconds(1));
+        assert_eq!((c.response_due, c.overdue_open), (1, 1));
+
+        let mut f = accepted(registered(t(1, 9, 0)), t(1, 10, 0), Status::InProgress);
+        f.resolve_by = Some(now());
+        let c = Counts::from_facts([&f], now());
+        assert_eq!((c.resolve_due, c.overdue_open), (0, 0));
+        let c = Counts::from_facts([&f], now() + chrono::Duration::seconds(1));
+        assert_eq!((c.resolve_due, c.overdue_open), (1, 1));
+
+        // Responding or resolving exactly at the deadline is on time.
+        let mut f = accepted(registered(t(1, 9, 0)), t(2, 9, 0), Status::InProgress);
+        f.resolve_by = Some(t(5, 9, 0));
+        let f = resolved(f, t(5, 9, 0));
+        let c = Counts::from_facts([&f], now());
+        assert_eq!((c.responded_on_time, c.resolved_on_time), (1, 1));
+    }
+
+    #[test]
+    fn score_reweights_around_a_null_rate() {
+        let rates = Rates {
+            response_rate: Some(0.9),
+            resolution_rate: None,
+            satisfaction_rate: Some(0.8),
+            ..Rates::default()
+        };
+        let expected = 100.0 * (0.3 * 0.9 + 0.35 * 0.8) / 0.65;
+        assert!(close(score(&rates, &ScoreWeights::default()), expected));
+        // Only proportions matter.
+        let w = ScoreWeights {
+            response: 0.3,
+            resolution: 0.35,
+            satisfaction: 0.35,
+        };
+        assert!(close(score(&rates, &w), expected));
+        // All present: plain weighted mean.
+        let all = Rates {
+            resolution_rate: Some(0.5),
+            ..rates
+        };
+        assert!(close(
+            score(&all, &ScoreWeights::default()),
+            30.0 * 0.9 + 35.0 * 0.5 + 35.0 * 0.8
+        ));
+        // The only present rate has weight zero: no score.
+        let w = ScoreWeights {
+            response: 0.0,
+            resolution: 1.0,
+            satisfaction: 0.0,
+        };
+        let only_response = Rates {
+            response_rate: Some(0.9),
+            ..Rates::default()
+        };
+        assert_eq!(score(&only_response, &w), None);
+        // on_time and reopen rates do not enter the score.
+        let other = Rates {
+            on_time_rate: Some(1.0),
+            reopen_rate: Some(0.0),
+            ..Rates::default()
+        };
+        assert_eq!(score(&other, &ScoreWeights::default()), None);
+    }
+
+    #[test]
+    fn weights_validate() {
+        assert!(ScoreWeights::default().validate().is_ok());
+        assert!(ScoreWeights {
+            response: 0.0,
+            resolution: 0.0,
+            satisfaction: 1.0
+        }
+        .validate()
+        .is_ok());
+        let e = ScoreWeights {
+            response: -1.0,
+            resolution: 1.0,
+            satisfaction: 1.0,
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.field, "weights.response");
+        let e = ScoreWeights {
+            response: 0.0,
+            resolution: 0.0,
+            satisfaction: 0.0,
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.field, "weights");
+        assert!(ScoreWeights {
+            response: f64::NAN,
+            resolution: 1.0,
+            satisfaction: 1.0
+        }
+        .validate()
+        .is_err());
+        assert!(ScoreWeights {
+            response: f64::INFINITY,
+            resolution: 1.0,
+            satisfaction: 1.0
+        }
+        .validate()
+        .is_err());
+        let json = serde_json::to_string(&ScoreWeights::default()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<ScoreWeights>(&json).unwrap(),
+            ScoreWeights::default()
+        );
+    }
+
+    #[test]
+    fn ranks_with_ties_and_nulls() {
+        assert_eq!(
+            rank(&[Some(5.0), Some(4.0), Some(4.0), Some(3.0)]),
+            vec![Some(1), Some(2), Some(2), Some(4)]
+        );
+        assert_eq!(
+            rank(&[
+                Some(80.0),
+                None,
+                Some(90.0),
+                Some(90.0),
+                Some(70.0),
+                Some(f64::NAN)
+            ]),
+            vec![Some(3), None, Some(1), Some(1), Some(4), None]
+        );
+        assert_eq!(rank(&[]), Vec::<Option<u32>>::new());
+        assert_eq!(rank(&[None, None]), vec![None, None]);
+        assert_eq!(rank(&[Some(1.0), Some(1.0), Some(1.0)]), vec![Some(1); 3]);
+    }
+
+    fn time(minutes: i64) -> DateTime<Utc> {
+        t(1, 0, 0) + chrono::Duration::minutes(minutes)
+    }
+
+    fn arb_facts() -> impl Strategy<Value = AppealFacts> {
+        let minutes = 0i64..30 * 24 * 60;
+        let opt = || proptest::option::of(0i64..30 * 24 * 60);
+        (
+            (
+                proptest::sample::select(Status::ALL),
+                minutes.clone(),
+                minutes,
+                opt(),
+                opt(),
+                opt(),
+                opt(),
+            ),
+            (
+                proptest::option::of(proptest::sample::select(Satisfaction::ALL)),
+                proptest::option::of(any::<bool>()),
+                0u32..3,
+            ),
+        )
+            .prop_map(
+                |(
+                    (status, created, respond_by, responded, accepted, resolve_by, resolved),
+                    (sat, solved, reopen),
+                )| {
+                    AppealFacts {
+                        status,
+                        created_at: time(created),
+                        respond_by: time(respond_by),
+                        responded_at: responded.map(time),
+                        accepted_at: accepted.map(time),
+                        resolve_by: resolve_by.map(time),
+                        resolved_at: resolved.map(time),
+                        satisfaction: sat,
+                        solved,
+                        reopen_count: reopen,
+                    }
+                },
+            )
+    }
+
+    fn in_unit(r: Option<f64>) -> bool {
+        r.is_none_or(|r| (0.0..=1.0).contains(&r))
+    }
+
+    proptest! {
+        #[test]
+        fn rates_in_unit_interval_and_merge_is_fold(
+            a in proptest::collection::vec(arb_facts(), 0..40),
+            b in proptest::collection::vec(arb_facts(), 0..40),
+            now_min in 0i64..31 * 24 * 60,
+        ) {
+            let now = time(now_min);
+            let ca = Counts::from_facts(&a, now);
+            let cb = Counts::from_facts(&b, now);
+            let mut merged = ca;
+            merged.merge(&cb);
+            let both = Counts::from_facts(a.iter().chain(&b), now);
+            prop_assert_eq!(merged, both);
+            prop_assert_eq!(both.received, (a.len() + b.len()) as u64);
+
+            for c in [ca, cb, both] {
+                let r = c.rates();
+                prop_assert!(in_unit(r.response_rate));
+                prop_assert!(in_unit(r.on_time_rate));
+                prop_assert!(in_unit(r.resolution_rate));
+                prop_assert!(in_unit(r.satisfaction_rate));
+                prop_assert!(in_unit(r.reopen_rate));
+                if let Some(s) = score(&r, &ScoreWeights::default()) {
+                    prop_assert!((0.0..=100.0 + 1e-9).contains(&s));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,526 @@
+//! Validation, normalization and masking of personal data: phone numbers and resident ID
+//! numbers (居民身份证号码, GB 11643-1999).
+//!
+//! Validators return the normalized value to store, or a [`FieldError`] whose message tells
+//! the person at the counter, in Chinese, what is wrong. Full-width digits (１２３) and the
+//! usual separators are accepted, since that is what people type with a Chinese input method.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::FieldError;
+use crate::person::Gender;
+
+const PHONE: &str = "phone";
+const ID_NUMBER: &str = "id_number";
+
+/// Maps full-width digits and letters to ASCII; other characters unchanged.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '＋' | '－' | '（' | '）' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Phone numbers
+
+/// Validates a mainland phone number and returns it normalized.
+///
+/// - Mobile: `1[3-9]` + 9 digits, optionally prefixed by `+86`, `86` or `0086`, with spaces,
+///   dashes or parentheses anywhere → 11 digits, e.g. `13812345678`.
+/// - Landline: area code + local number → `AAA-NNNNNNNN` or `AAAA-NNNNNNN[N]`, e.g.
+///   `021-57812345`. Area codes `010` and `02x` have 3 digits and 8-digit local numbers;
+///   `03xx`–`09xx` have 4 digits and 7- or 8-digit local numbers; local numbers start with
+///   2–9. With `+86` the leading `0` of the area code may be left out (`+86 21 5781 2345`).
+pub fn validate_phone(input: &str) -> Result<String, FieldError> {
+    let err = |m: &str| Err(FieldError::new(PHONE, m));
+    let s = input.trim();
+    if s.is_empty() {
+        return err("电话号码不能为空");
+    }
+    let mut plus = false;
+    let mut digits = String::with_capacity(s.len());
+    for (i, c) in s.chars().map(half_width).enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => plus = true,
+            ' ' | '-' | '(' | ')' => {}
+            _ => return err("电话号码只能包含数字、空格和短横线"),
+        }
+    }
+    if digits.is_empty() {
+        return err("电话号码不能为空");
+    }
+
+    // Country code.
+    let mut international = false;
+    if plus {
+        match digits.strip_prefix("86") {
+            Some(rest) => digits = rest.to_string(),
+            None => return err("只支持中国大陆电话号码（国家代码+86）"),
+        }
+        international = true;
+    } else if let Some(rest) = digits.strip_prefix("0086") {
+        digits = rest.to_string();
+        international = true;
+    } else if digits.len() == 13 && digits.starts_with("86") && is_mobile(&digits[2..]) {
+        digits.drain(..2);
+    }
+    if digits.is_empty() {
+        return err("电话号码不完整");
+    }
+    if international && !digits.starts_with('0') && !is_mobile(&digits) {
+        // "+86 21 5781 2345": the trunk prefix 0 is dropped in international form.
+        digits.insert(0, '0');
+    }
+
+    if digits.starts_with('1') {
+        if digits.len() != 11 {
+            return Err(FieldError::new(
+                PHONE,
+                format!("手机号应为11位数字，以1开头（现为{}位）", digits.len()),
+            ));
+        }
+        if !is_mobile(&digits) {
+            return err("手机号第二位应为3至9");
+        }
+        return Ok(digits);
+    }
+    if digits.starts_with('0') {
+        return landline(&digits)
+            .ok_or_else(|| FieldError::new(PHONE, "固定电话应为区号加7至8位号码，如021-57812345"));
+    }
+    if (7..=8).contains(&digits.len()) {
+        return err("固定电话请加区号，如021-57812345");
+    }
+    err("手机号应为11位数字，以1开头；固定电话应带区号，如021-57812345")
+}
+
+/// `1[3-9]` followed by 9 digits.
+fn is_mobile(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
+}
+
+/// `digits` (all ASCII digits, starting with 0) as `area-local`, if it is a landline.
+fn landline(digits: &str) -> Option<String> {
+    let b = digits.as_bytes();
+    let (area_len, local_lens): (usize, &[usize]) = match b.get(1)? {
+        b'1' if b.get(2) == Some(&b'0') => (3, &[8]),
+        b'2' => (3, &[8]),
+        b'3'..=b'9' => (4, &[7, 8]),
+        _ => return None,
+    };
+    let local = digits.get(area_len..)?;
+    let ok = local_lens.contains(&local.len()) && matches!(local.as_bytes()[0], b'2'..=b'9');
+    ok.then(|| format!("{}-{}", &digits[..area_len], local))
+}
+
+/// Masks a phone number for display: `138****5678` for a mobile, `021-******45` for a
+/// landline (area code and the last 2 digits kept). A valid number is normalized first;
+/// anything else keeps at most its last 2 characters.
+pub fn mask_phone(phone: &str) -> String {
+    match validate_phone(phone) {
+        Ok(n) => match n.split_once('-') {
+            Some((area, local)) => {
+                let (hidden, shown) = local.split_at(local.len() - 2);
+                format!("{area}-{}{shown}", "*".repeat(hidden.len()))
+            }
+            None => format!("{}****{}", &n[..3], &n[7..]),
+        },
+        Err(_) => {
+            let chars: Vec<char> = phone.trim().chars().collect();
+            let keep = if chars.len() > 4 { 2 } else { 0 };
+            let (hidden, shown) = chars.split_at(chars.len() - keep);
+            "*".repeat(hidden.len()) + &shown.iter().collect::<String>()
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Resident ID numbers
+
+/// Weights of the first 17 characters: 2^(17-i) mod 11.
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/// The check character for each value of the weighted sum mod 11.
+const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+/// First two digits: the province-level division (incl. 71 Taiwan, 81 Hong Kong, 82 Macao,
+/// 83 residence permits of Taiwan residents).
+const PROVINCES: &[u8] = &[
+    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+    53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+];
+
+/// The ISO 7064 MOD 11-2 check character (`0`–`9` or `X`) for the first 17 digits of an ID
+/// number; `None` unless `body` is exactly 17 ASCII digits. Useful to build test data.
+pub fn id_check_char(body: &str) -> Option<char> {
+    let b = body.as_bytes();
+    if b.len() != 17 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = b
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    Some(ID_CHECK[(sum % 11) as usize])
+}
+
+/// Validates an 18-character resident ID number and returns it normalized (ASCII, no spaces,
+/// uppercase `X`). Checks, in order: length, 17 digits + `0-9`/`X`, province code, birth
+/// date (chars 7–14, a real date not before 1900-01-01) and the check character. Does not
+/// know today's date: use [`validate_id_number_as_of`] to also reject future birth dates.
+pub fn validate_id_number(input: &str) -> Result<String, FieldError> {
+    let err = |m: String| Err(FieldError::new(ID_NUMBER, m));
+    let id: String = input
+        .chars()
+        .map(half_width)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let len = id.chars().count();
+    if len == 0 {
+        return err("身份证号不能为空".into());
+    }
+    if len == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return err("15位旧身份证号已停用，请填写18位身份证号".into());
+    }
+    if len != 18 {
+        return err(format!("身份证号应为18位（现为{len}位）"));
+    }
+    if !id.chars().take(17).all(|c| c.is_ascii_digit()) {
+        return err("身份证号前17位应全部为数字".into());
+    }
+    if !id
+        .chars()
+        .nth(17)
+        .is_some_and(|c| matches!(c, '0'..='9' | 'X'))
+    {
+        return err("身份证号最后一位应为数字或X".into());
+    }
+    // All ASCII from here on.
+    let (body, check) = id.split_at(17);
+    let province: u8 = body[..2].parse().unwrap_or(0);
+    if !PROVINCES.contains(&province) {
+        return err(format!("身份证号前两位地区代码{}不存在", &body[..2]));
+    }
+    let date = &body[6..14];
+    match parse_ymd(date) {
+        None => return err(format!("身份证号中的出生日期{date}不是有效日期")),
+        Some(d) if d.year() < 1900 => {
+            return err(format!("身份证号中的出生日期{date}早于1900年"));
+        }
+        Some(_) => {}
+    }
+    if id_check_char(body).map(String::from).as_deref() != Some(check) {
+        return err("身份证号校验位不正确，请核对号码".into());
+    }
+    Ok(id)
+}
+
+/// [`validate_id_number`], and the birth date must not be after `today`.
+pub fn validate_id_number_as_of(input: &str, today: NaiveDate) -> Result<String, FieldError> {
+    let id = validate_id_number(input)?;
+    match birth_date_of_valid(&id) {
+        Some(d) if d > today => Err(FieldError::new(
+            ID_NUMBER,
+            format!("身份证号中的出生日期{}晚于今天", &id[6..14]),
+        )),
+        _ => Ok(id),
+    }
+}
+
+fn parse_ymd(yyyymmdd: &str) -> Option<NaiveDate> {
+    let y = yyyymmdd.get(0..4)?.parse().ok()?;
+    let m = yyyymmdd.get(4..6)?.parse().ok()?;
+    let d = yyyymmdd.get(6..8)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn birth_date_of_valid(id: &str) -> Option<NaiveDate> {
+    parse_ymd(id.get(6..14)?)
+}
+
+/// The birth date in a valid ID number (chars 7–14); `None` if the ID is not valid.
+pub fn birth_date_from_id(id: &str) -> Option<NaiveDate> {
+    birth_date_of_valid(&validate_id_number(id).ok()?)
+}
+
+/// The gender in a valid ID number: the 17th digit is odd for men, even for women;
+/// `None` if the ID is not valid.
+pub fn gender_from_id(id: &str) -> Option<Gender> {
+    let id = validate_id_number(id).ok()?;
+    let digit = id.as_bytes()[16] - b'0';
+    Some(if digit % 2 == 1 {
+        Gender::Male
+    } else {
+        Gender::Female
+    })
+}
+
+/// Masks an ID number for display: first 6 and last 4 characters kept,
+/// `310117********123X`. Shorter input (10 characters or fewer) is masked entirely.
+pub fn mask_id_number(id: &str) -> String {
+    let chars: Vec<char> = id
+        .trim()
+        .chars()
+        .map(half_width)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if chars.len() <= 10 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..6].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Completes 17 digits with their check character, computed independently of
+    /// `id_check_char`: check = (12 − Σ dᵢ·2^(17−i) mod 11) mod 11, 10 written X.
+    fn with_check(body: &str) -> String {
+        let sum: u64 = body
+            .bytes()
+            .enumerate()
+            .map(|(i, d)| u64::from(d - b'0') * ((1u64 << (17 - i)) % 11))
+            .sum();
+        let v = (12 - sum % 11) % 11;
+        let c = if v == 10 {
+            'X'
+        } else {
+            char::from(b'0' + v as u8)
+        };
+        format!("{body}{c}")
+    }
+
+    fn msg(r: Result<String, FieldError>) -> String {
+        let e = r.unwrap_err();
+        assert_eq!(e.field, ID_NUMBER);
+        e.message
+    }
+
+    #[test]
+    fn hand_checked_ids() {
+        // GB 11643-1999's own example. Weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over
+        // 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2: 7+9+0+5+0+20+2+9+24+27+7+18+30+5+0+0+4 = 167,
+        // 167 mod 11 = 2 → X.
+        assert_eq!(
+            validate_id_number("11010519491231002X").unwrap(),
+            "11010519491231002X"
+        );
+        // 3 1 0 1 1 7 1 9 8 8 0 6 1 2 3 5 1: 21+9+0+5+8+28+2+9+48+24+0+54+10+10+24+20+2 = 274,
+        // 274 mod 11 = 10 → 2.
+        assert_eq!(
+            validate_id_number("310117198806123512").unwrap(),
+            "310117198806123512"
+        );
+        assert_eq!(with_check("11010519491231002"), "11010519491231002X");
+        assert_eq!(with_check("31011719880612351"), "310117198806123512");
+        assert_eq!(id_check_char("31011719880612351"), Some('2'));
+        assert_eq!(id_check_char("3101171988061235"), None);
+
+        assert_eq!(
+            birth_date_from_id("11010519491231002X"),
+            NaiveDate::from_ymd_opt(1949, 12, 31)
+        );
+        assert_eq!(gender_from_id("11010519491231002X"), Some(Gender::Female));
+        assert_eq!(
+            birth_date_from_id("310117198806123512"),
+            NaiveDate::from_ymd_opt(1988, 6, 12)
+        );
+        assert_eq!(gender_from_id("310117198806123512"), Some(Gender::Male));
+    }
+
+    #[test]
+    fn generated_ids_validate() {
+        let bodies = [
+            "44030420000229004", // leap day
+            "11010119000101001", // the earliest accepted date
+            "65010120231231123",
+            "81000019850715002",
+            "83000019990909887",
+        ];
+        for b in bodies {
+            let id = with_check(b);
+            assert_eq!(validate_id_number(&id).as_deref(), Ok(id.as_str()), "{id}");
+            assert_eq!(id_check_char(b), id.chars().last());
+        }
+        // Every check value, including X, over a range of sequence numbers.
+        let mut seen = std::collections::HashSet::new();
+        for seq in 0..200 {
+            let id = with_check(&format!("32010219770405{seq:03}"));
+            seen.insert(id.chars().last().unwrap());
+            assert!(validate_id_number(&id).is_ok(), "{id}");
+        }
+        assert_eq!(seen.len(), 11);
+    }
+
+    #[test]
+    fn lowercase_x_spaces_and_full_width_are_normalized() {
+        assert_eq!(
+            validate_id_number("11010519491231002x").unwrap(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            validate_id_number(" 110105 19491231 002x ").unwrap(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            validate_id_number("１１０１０５１９４９１２３１００２ｘ").unwrap(),
+            "11010519491231002X"
+        );
+        assert_eq!(
+            birth_date_from_id("11010519491231002x"),
+            NaiveDate::from_ymd_opt(1949, 12, 31)
+        );
+    }
+
+    #[test]
+    fn bad_ids_say_what_is_wrong() {
+        assert_eq!(
+            msg(validate_id_number("310117198806123513")),
+            "身份证号校验位不正确，请核对号码"
+        );
+        assert_eq!(
+            msg(validate_id_number("11010519491231002")),
+            "身份证号应为18位（现为17位）"
+        );
+        assert_eq!(
+            msg(validate_id_number("11010519491231002X1")),
+            "身份证号应为18位（现为19位）"
+        );
+        assert!(msg(validate_id_number("110105491231002")).contains("15位"));
+        assert_eq!(msg(validate_id_number("")), "身份证号不能为空");
+        assert_eq!(
+            msg(validate_id_number("1101051949123100AX")),
+            "身份证号前17位应全部为数字"
+        );
+        assert_eq!(
+            msg(validate_id_number("11010519491231002Y")),
+            "身份证号最后一位应为数字或X"
+        );
+        assert!(msg(validate_id_number(&with_check("99010519491231002"))).contains("地区代码99"));
+        // Feb 30 with a correct check character: the date is what is wrong.
+        let feb30 = with_check("31011719900230123");
+        assert_eq!(feb30, "310117199002301234");
+        assert_eq!(
+            msg(validate_id_number(&feb30)),
+            "身份证号中的出生日期19900230不是有效日期"
+        );
+        assert!(msg(validate_id_number(&with_check("31011719901301123"))).contains("不是有效日期"));
+        assert!(msg(validate_id_number(&with_check("31011719010229123"))).contains("不是有效日期"));
+        assert!(msg(validate_id_number(&with_check("31011718991231123"))).contains("早于1900年"));
+        assert_eq!(birth_date_from_id(&feb30), None);
+        assert_eq!(gender_from_id("310117198806123513"), None);
+    }
+
+    #[test]
+    fn future_birth_dates_need_today() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let born_today = with_check("31011720261101001");
+        assert!(validate_id_number_as_of(&born_today, today).is_ok());
+        let tomorrow = with_check("31011720261102001");
+        assert!(validate_id_number(&tomorrow).is_ok());
+        assert!(msg(validate_id_number_as_of(&tomorrow, today)).contains("晚于今天"));
+    }
+
+    #[test]
+    fn id_masks() {
+        assert_eq!(mask_id_number("31011719880612123X"), "310117********123X");
+        assert_eq!(mask_id_number("31011719880612123x"), "310117********123X");
+        assert_eq!(mask_id_number("11010519491231002X"), "110105********002X");
+        assert_eq!(mask_id_number("12345"), "*****");
+        assert_eq!(mask_id_number(""), "");
+    }
+
+    fn phone(s: &str) -> Result<String, String> {
+        validate_phone(s).map_err(|e| {
+            assert_eq!(e.field, PHONE);
+            e.message
+        })
+    }
+
+    #[test]
+    fn mobile_forms() {
+        for s in [
+            "13812345678",
+            "138 1234 5678",
+            "138-1234-5678",
+            " 13812345678 ",
+            "+8613812345678",
+            "+86 138 1234 5678",
+            "+86-138-1234-5678",
+            "8613812345678",
+            "008613812345678",
+            "１３８１２３４５６７８",
+        ] {
+            assert_eq!(phone(s).as_deref(), Ok("13812345678"), "{s}");
+        }
+        assert_eq!(phone("19912345678").as_deref(), Ok("19912345678"));
+        assert_eq!(
+            phone("1381234567").unwrap_err(),
+            "手机号应为11位数字，以1开头（现为10位）"
+        );
+        assert_eq!(
+            phone("138123456789").unwrap_err(),
+            "手机号应为11位数字，以1开头（现为12位）"
+        );
+        assert_eq!(phone("12812345678").unwrap_err(), "手机号第二位应为3至9");
+        assert_eq!(phone("").unwrap_err(), "电话号码不能为空");
+        assert_eq!(phone("+86").unwrap_err(), "电话号码不完整");
+        assert_eq!(phone(" - ").unwrap_err(), "电话号码不能为空");
+        assert_eq!(
+            phone("138a2345678").unwrap_err(),
+            "电话号码只能包含数字、空格和短横线"
+        );
+        assert!(phone("+1 415 555 0100").unwrap_err().contains("+86"));
+        assert!(phone("23812345678").is_err());
+    }
+
+    #[test]
+    fn landline_forms() {
+        for s in [
+            "021-57812345",
+            "02157812345",
+            "021 5781 2345",
+            "(021)57812345",
+            "+86 21 5781 2345",
+            "+86-021-57812345",
+        ] {
+            assert_eq!(phone(s).as_deref(), Ok("021-57812345"), "{s}");
+        }
+        assert_eq!(phone("010-61234567").as_deref(), Ok("010-61234567"));
+        assert_eq!(phone("+86 10 6123 4567").as_deref(), Ok("010-61234567"));
+        assert_eq!(phone("0571-87654321").as_deref(), Ok("0571-87654321"));
+        assert_eq!(phone("05718765432").as_deref(), Ok("0571-8765432"));
+        assert_eq!(phone("0571 876 5432").as_deref(), Ok("0571-8765432"));
+        let bad_landline = "固定电话应为区号加7至8位号码，如021-57812345";
+        assert_eq!(phone("021-5781234").unwrap_err(), bad_landline); // 3-digit area needs 8
+        assert_eq!(phone("021-07812345").unwrap_err(), bad_landline); // local starts 0
+        assert_eq!(phone("011-57812345").unwrap_err(), bad_landline); // no such area code
+        assert_eq!(phone("0571-876543").unwrap_err(), bad_landline);
+        assert_eq!(
+            phone("57812345").unwrap_err(),
+            "固定电话请加区号，如021-57812345"
+        );
+    }
+
+    #[test]
+    fn phone_masks() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("+86 138 1234 5678"), "138****5678");
+        assert_eq!(mask_phone("021-57812345"), "021-******45");
+        assert_eq!(mask_phone("0571-8765432"), "0571-*****32");
+        assert_eq!(mask_phone("12345"), "***45");
+        assert_eq!(mask_phone("123"), "***");
+    }
+}

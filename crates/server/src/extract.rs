@@ -1,0 +1,259 @@
+//! Request extractors whose failures are problem+json: a JSON body that names the field at
+//! fault, query parameters checked one by one, and numeric path ids.
+
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use suqiu_core::error::FieldError;
+use suqiu_core::Id;
+
+use crate::problem::Problem;
+
+/// A JSON body: malformed → 400; wrong type, missing or unknown field → 422 naming the
+/// field (`appellant.phone`); over the body limit → 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// The raw body, with the content type checked (JSON, or none given) and the size limit
+/// applied (413).
+pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Problem> {
+    if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        if !(essence == "application/json" || essence.ends_with("+json")) {
+            return Err(Problem::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+    }
+    Bytes::from_request(req, state).await.map_err(|rej| {
+        if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large()
+        } else {
+            Problem::bad_request("无法读取请求体")
+        }
+    })
+}
+
+/// Checks the syntax first (400), then deserializes with the path of the failing field (422).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    check_syntax(bytes)?;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        Problem::invalid(vec![field_error(&path, e.inner())])
+    })
+}
+
+/// 400 unless `bytes` is well-formed JSON.
+pub fn check_syntax(bytes: &[u8]) -> Result<(), Problem> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Problem::bad_request("请求体为空，应为 JSON"));
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map(|_| ())
+        .map_err(|e| Problem::bad_request(format!("请求体不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column())))
+}
+
+/// serde's message without serde_json's " at line 1 column 5".
+fn bare_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else if path == name || path.ends_with(&format!(".{name}")) {
+        path.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// The text between the first pair of backticks.
+fn quoted(msg: &str) -> Option<&str> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(&msg[start..start + len])
+}
+
+fn expected_zh(expected: &str) -> String {
+    let e = expected.trim();
+    let ints = ["i64", "i32", "u64", "u32", "u16", "u8", "i16", "i8", "usize", "integer"];
+    if ints.iter().any(|t| e.contains(t)) {
+        "整数".into()
+    } else if e.contains("f64") || e.contains("f32") {
+        "数字".into()
+    } else if e.contains("boolean") || e == "bool" {
+        "布尔值（true 或 false）".into()
+    } else if e.contains("string") || e.contains("str") {
+        "字符串".into()
+    } else if e.contains("sequence") || e.contains("Vec") {
+        "数组".into()
+    } else if e.contains("struct") || e.contains("map") {
+        "对象".into()
+    } else {
+        e.to_string()
+    }
+}
+
+/// A deserialization error as a field error in Chinese, the field taken from `path` (and,
+/// for missing or unknown fields, from the message).
+pub fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
+    let msg = bare_message(e);
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        let name = quoted(rest).unwrap_or(rest);
+        return FieldError::new(join(path, name), "缺少必填字段");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let name = quoted(rest).unwrap_or(rest);
+        return FieldError::new(join(path, name), format!("不支持的字段「{name}」"));
+    }
+    let field = if path.is_empty() { "body".to_string() } else { path.to_string() };
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        let value = quoted(rest).unwrap_or("");
+        let options = rest
+            .split_once("expected ")
+            .map(|(_, o)| o.replace('`', "").replace("one of ", ""))
+            .unwrap_or_default();
+        return FieldError::new(field, format!("无效的取值「{value}」，可选：{options}"));
+    }
+    if msg.starts_with("invalid type") {
+        let expected = msg.rsplit_once(", expected ").map(|(_, x)| x).unwrap_or("");
+        return FieldError::new(field, format!("类型错误：应为{}", expected_zh(expected)));
+    }
+    if msg.starts_with("invalid value") || msg.starts_with("invalid length") {
+        return FieldError::new(field, format!("取值无效（{msg}）"));
+    }
+    if field.ends_with("date") || field.ends_with("_on") {
+        return FieldError::new(field, "日期格式应为 YYYY-MM-DD");
+    }
+    FieldError::new(field, format!("格式不正确（{msg}）"))
+}
+
+/// Query parameters, read one by one so each bad value is a 422 naming the parameter.
+pub struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        Query::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map(|Query(m)| Params(m))
+            .map_err(|_| Problem::bad_request("查询参数格式错误"))
+    }
+}
+
+/// Default and largest page sizes of lists.
+pub const DEFAULT_PER_PAGE: i64 = 50;
+pub const MAX_PER_PAGE: i64 = 200;
+
+impl Params {
+    /// The trimmed value, `None` when absent or empty.
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+
+    pub fn id(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<Id> {
+        let v = self.str(key)?;
+        match v.parse::<Id>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errors.push(FieldError::new(key, format!("应为正整数编号，收到「{}」", short(v))));
+                None
+            }
+        }
+    }
+
+    /// A value parsed with `parse` (a vocabulary's `parse`), or an error listing `codes`.
+    pub fn code<T>(&self, key: &str, parse: fn(&str) -> Option<T>, codes: String, errors: &mut Vec<FieldError>) -> Option<T> {
+        let v = self.str(key)?;
+        match parse(v) {
+            Some(t) => Some(t),
+            None => {
+                errors.push(FieldError::new(key, format!("无效的取值「{}」，可选：{}", short(v), codes.replace('|', ", "))));
+                None
+            }
+        }
+    }
+
+    pub fn bool(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<bool> {
+        match self.str(key)? {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            v => {
+                errors.push(FieldError::new(key, format!("应为 true 或 false，收到「{}」", short(v))));
+                None
+            }
+        }
+    }
+
+    pub fn date(&self, key: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+        let v = self.str(key)?;
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError::new(key, format!("日期格式应为 YYYY-MM-DD，收到「{}」", short(v))));
+                None
+            }
+        }
+    }
+
+    /// `page` (≥ 1, default 1) and `per_page` (1–200, default 50).
+    pub fn paging(&self, errors: &mut Vec<FieldError>) -> (i64, i64) {
+        let mut number = |key: &str, default: i64, max: i64| match self.str(key) {
+            None => default,
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (1..=max).contains(&n) => n,
+                _ => {
+                    let range = if max == i64::MAX { "≥ 1".to_string() } else { format!("1–{max}") };
+                    errors.push(FieldError::new(key, format!("应为 {range} 的整数，收到「{}」", short(v))));
+                    default
+                }
+            },
+        };
+        let page = number("page", 1, 1_000_000);
+        let per_page = number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE);
+        (page, per_page)
+    }
+}
+
+/// A value echoed in a message, cut short (queries can be long).
+fn short(v: &str) -> String {
+    let mut s: String = v.chars().take(40).collect();
+    if v.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+/// A numeric id in the path; anything else is 404 (no such thing).
+pub struct IdPath(pub Id);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Problem::not_found())?;
+        raw.parse::<Id>().map(IdPath).map_err(|_| Problem::not_found())
+    }
+}

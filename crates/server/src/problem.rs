@@ -1,0 +1,204 @@
+//! Errors as `application/problem+json` (RFC 9457), with messages in Chinese.
+//!
+//! `{"type","title","status","detail","errors":[{"field","message"}]}`; a 409 for an action
+//! the appeal's status does not allow also carries `"allowed":["accept",…]`.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use suqiu_core::error::FieldError;
+use suqiu_core::lifecycle::Refusal;
+use suqiu_store::StoreError;
+use utoipa::ToSchema;
+
+pub const CONTENT_TYPE: &str = "application/problem+json";
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// The field's name as in the JSON (`appellant.phone`, `tags`), or the query parameter.
+    pub field: String,
+    pub message: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub errors: Vec<ProblemField>,
+    /// For 409 on an action: the actions the appeal's status allows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
+}
+
+pub type ApiResult<T> = Result<T, Problem>;
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, title: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            type_: format!("urn:suqiu:problem:{slug}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: Vec::new(),
+            allowed: None,
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "请求格式错误", detail)
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "未登录", detail)
+    }
+
+    pub fn not_signed_in() -> Problem {
+        Problem::unauthorized("请先登录（会话不存在或已过期）")
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::FORBIDDEN, "forbidden", "无权执行此操作", detail)
+    }
+
+    /// 404: unknown, or outside the caller's scope (the two are never told apart).
+    pub fn not_found() -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "未找到", "请求的资源不存在或不在您的管辖范围内")
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::CONFLICT, "conflict", "操作冲突", detail)
+    }
+
+    pub fn too_large() -> Problem {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "请求内容过大",
+            format!("请求内容不能超过 {} 字节（1 MiB）", crate::MAX_BODY_BYTES),
+        )
+    }
+
+    pub fn internal() -> Problem {
+        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误", "服务器内部错误，请稍后再试")
+    }
+
+    pub fn unavailable(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "服务暂不可用", detail)
+    }
+
+    /// 422 with field errors; the detail joins their messages.
+    pub fn invalid(errors: Vec<FieldError>) -> Problem {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}：{}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("；");
+        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "输入有误", detail);
+        p.errors = errors
+            .into_iter()
+            .map(|e| ProblemField { field: e.field, message: e.message })
+            .collect();
+        p
+    }
+
+    /// 422 for one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem::invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// A problem for a status that some layer produced without a body we recognise.
+    pub fn for_status(status: StatusCode) -> Problem {
+        match status {
+            StatusCode::BAD_REQUEST => Problem::bad_request("请求格式错误"),
+            StatusCode::UNAUTHORIZED => Problem::not_signed_in(),
+            StatusCode::FORBIDDEN => Problem::forbidden("无权执行此操作"),
+            StatusCode::NOT_FOUND => Problem::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                Problem::new(status, "method-not-allowed", "不支持的请求方法", "该地址不支持此请求方法")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => Problem::too_large(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Problem::new(
+                status,
+                "unsupported-media-type",
+                "不支持的内容类型",
+                "请求体须为 JSON（Content-Type: application/json）",
+            ),
+            StatusCode::REQUEST_TIMEOUT => Problem::new(status, "timeout", "请求超时", "请求超时，请重试"),
+            s if s.is_server_error() => {
+                let mut p = Problem::internal();
+                p.status = s.as_u16();
+                p
+            }
+            s => Problem::new(
+                s,
+                "error",
+                s.canonical_reason().unwrap_or("错误"),
+                s.canonical_reason().unwrap_or("请求失败").to_string(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
+        let mut res = (status, body).into_response();
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        res
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(e: StoreError) -> Problem {
+        match e {
+            StoreError::NotFound => Problem::not_found(),
+            StoreError::Conflict { field, message } => {
+                let mut p = Problem::conflict(message.clone());
+                p.errors = vec![ProblemField { field, message }];
+                p
+            }
+            StoreError::Invalid { field, message } => Problem::field(field, message),
+            other => {
+                tracing::error!(error = %other, "store error");
+                Problem::internal()
+            }
+        }
+    }
+}
+
+impl From<Refusal> for Problem {
+    fn from(r: Refusal) -> Problem {
+        match r {
+            Refusal::NotAllowed { ref allowed, .. } => {
+                let mut p = Problem::new(StatusCode::CONFLICT, "action-not-allowed", "当前状态不允许此操作", r.to_string());
+                p.allowed = Some(allowed.iter().map(|a| a.code().to_string()).collect());
+                p
+            }
+            Refusal::Forbidden(msg) => Problem::forbidden(msg),
+            Refusal::Invalid(fe) => Problem::invalid(vec![fe]),
+        }
+    }
+}
+
+impl From<FieldError> for Problem {
+    fn from(e: FieldError) -> Problem {
+        Problem::invalid(vec![e])
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.title, self.detail)
+    }
+}

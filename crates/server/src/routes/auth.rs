@@ -1,0 +1,102 @@
+//! Sign in, who am I, sign out.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::TimeDelta;
+use suqiu_core::access::{ActionKind, Capability};
+
+use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, verify_blocking, AuthActor};
+use crate::dto::{time, LoginIn, SessionOut, UserOut, WhoAmI};
+use crate::extract::ApiJson;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+use crate::SESSION_HOURS;
+
+/// Longest username looked up at all (longer ones cannot exist).
+const MAX_USERNAME: usize = 64;
+
+fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Sign in with username and password.
+///
+/// Wrong username and wrong password get the same 401, and take the same time (the
+/// password is checked against a dummy hash when the user is unknown).
+#[utoipa::path(post, path = "/api/v1/session", tag = "auth",
+    request_body = LoginIn,
+    responses(
+        (status = 200, description = "Signed in; also sets the `suqiu_session` cookie", body = SessionOut),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginIn>) -> ApiResult<Response> {
+    let username = body.username.trim();
+    let found = if username.is_empty() || username.len() > MAX_USERNAME {
+        None
+    } else {
+        state.store.user_for_login(username).await?
+    };
+    let (user, phc) = match found {
+        Some((user, phc)) => (Some(user), Some(phc)),
+        None => (None, None),
+    };
+    let verified = verify_blocking(body.password, phc).await;
+    let user = match (verified, user) {
+        (true, Some(user)) => user,
+        _ => return Err(Problem::unauthorized("用户名或密码错误")),
+    };
+    let token = new_token();
+    let expires_at = state.now() + TimeDelta::hours(SESSION_HOURS);
+    state.store.create_session(&token_hash(&token), user.id, expires_at).await?;
+    tracing::info!(user_id = user.id, "signed in");
+    let cookie = session_cookie(&token, state.config.secure_cookies);
+    let out = SessionOut { token, user: UserOut::from(&user), expires_at: time(expires_at) };
+    Ok(with_cookie(Json(out).into_response(), &cookie))
+}
+
+/// The signed-in user and what the role may do.
+#[utoipa::path(get, path = "/api/v1/session", tag = "auth",
+    responses(
+        (status = 200, body = WhoAmI),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<WhoAmI>> {
+    let user = state.store.user(actor.user_id).await?.ok_or_else(Problem::not_signed_in)?;
+    let org_unit_name = state.store.org_unit(user.org_unit_id).await?.map(|u| u.name);
+    let caps = [
+        (Capability::Intake, "intake"),
+        (Capability::ManagePeople, "manage_people"),
+        (Capability::ManageUsers, "manage_users"),
+        (Capability::SeePersonalData, "see_personal_data"),
+        (Capability::ReadMetrics, "read_metrics"),
+        (Capability::Configure, "configure"),
+    ];
+    Ok(Json(WhoAmI {
+        user: UserOut::from(&user),
+        org_unit_name,
+        capabilities: caps.iter().filter(|(c, _)| actor.may(*c)).map(|(_, n)| n.to_string()).collect(),
+        actions: ActionKind::ALL
+            .iter()
+            .filter(|a| actor.may(Capability::Act(**a)))
+            .map(|a| a.code().to_string())
+            .collect(),
+    }))
+}
+
+/// Sign out: the session is deleted and the cookie cleared.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "auth",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sign_out(State(state): State<AppState>, _actor: AuthActor, headers: HeaderMap) -> ApiResult<Response> {
+    let token = request_token(&headers).ok_or_else(Problem::not_signed_in)?;
+    state.store.delete_session(&token_hash(&token)).await?;
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &clear_cookie(state.config.secure_cookies)))
+}

@@ -1,0 +1,175 @@
+//! The router: every endpoint, and the middleware around them.
+//!
+//! From the outside in: a request id (`x-request-id`, UUID v4, kept when the client sends
+//! one) → one log line per request (method, path without the query, status, latency) → the
+//! request id on the response → a problem+json for any error response that lacks one →
+//! a panic as a 500 problem → request counters and latency histograms per route template →
+//! the 1 MiB body limit (early, from `Content-Length`, and while reading).
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderName, HeaderValue, Response, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::problem::{self, Problem};
+use crate::state::AppState;
+use crate::MAX_BODY_BYTES;
+
+pub mod appeals;
+pub mod auth;
+pub mod config;
+pub mod metrics;
+pub mod ops;
+pub mod org;
+pub mod people;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every endpoint of the JSON API and the operations endpoints, with their middleware.
+pub fn router(state: AppState) -> Router {
+    ops::install_recorder();
+    crate::auth::warm_up_in_background();
+    let routes = Router::new()
+        .route("/api/v1/session", get(auth::who_am_i).post(auth::sign_in).delete(auth::sign_out))
+        .route("/api/v1/users", get(org::list_users).post(org::create_user))
+        .route("/api/v1/org-units", get(org::org_units))
+        .route("/api/v1/departments", get(org::departments))
+        .route("/api/v1/categories", get(org::categories))
+        .route("/api/v1/teams", get(org::teams))
+        .route("/api/v1/people", get(people::list).post(people::create))
+        .route("/api/v1/people/{id}", get(people::get_one).patch(people::update))
+        .route("/api/v1/appeals", get(appeals::list).post(appeals::create))
+        .route("/api/v1/appeals/{id}", get(appeals::get_one))
+        .route("/api/v1/appeals/{id}/actions", get(appeals::available).post(appeals::act))
+        .route("/api/v1/metrics", get(metrics::metrics))
+        .route("/api/v1/calendar", get(config::get_calendar).put(config::put_calendar))
+        .route("/api/v1/time-limits", get(config::get_time_limits).put(config::put_time_limits))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::prometheus))
+        .route("/api/openapi.json", get(ops::openapi))
+        .fallback(|| async { Problem::not_found() })
+        .method_not_allowed_fallback(|| async { Problem::for_status(StatusCode::METHOD_NOT_ALLOWED) })
+        .with_state(state);
+
+    let outer = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(make_span)
+                .on_request(())
+                .on_response(on_response)
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::map_response(ensure_problem))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(record_metrics))
+        .layer(middleware::from_fn(reject_large_bodies))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    routes.layer(outer)
+}
+
+/// The span of one request: method, path (never the query: it can carry names or phone
+/// numbers) and request id. Nothing else about the request is logged.
+fn make_span(req: &Request<Body>) -> Span {
+    let request_id = req
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %req.method(),
+        path = %req.uri().path(),
+    )
+}
+
+fn on_response(res: &Response<Body>, latency: Duration, _span: &Span) {
+    tracing::info!(
+        status = res.status().as_u16(),
+        latency_ms = latency.as_secs_f64() * 1000.0,
+        "request"
+    );
+}
+
+/// Any error response without a problem body (axum's own 405, a layer's 413 or 408…)
+/// becomes a problem+json with the same status.
+async fn ensure_problem(res: Response<Body>) -> Response<Body> {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with(problem::CONTENT_TYPE));
+    if is_problem {
+        return res;
+    }
+    let mut out = Problem::for_status(status).into_response();
+    // Keep the headers a client may need (Allow on 405, WWW-Authenticate, request id).
+    for name in [header::ALLOW, header::WWW_AUTHENTICATE, header::SET_COOKIE] {
+        if let Some(v) = res.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
+}
+
+/// A panic is a bug; the client still gets a problem+json 500.
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let msg = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(non-string panic)");
+    tracing::error!(panic = %msg, "handler panicked");
+    Problem::internal().into_response()
+}
+
+/// `http_requests_total` and `http_request_duration_seconds` by method, route template and
+/// status.
+async fn record_metrics(req: Request, next: Next) -> Response<Body> {
+    let start = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".to_string());
+    let method = req.method().as_str().to_string();
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    res
+}
+
+/// A body announced larger than the limit is refused before a byte of it is read.
+async fn reject_large_bodies(req: Request, next: Next) -> Response<Body> {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        let mut res = Problem::too_large().into_response();
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return res;
+    }
+    next.run(req).await
+}

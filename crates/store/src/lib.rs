@@ -1,0 +1,33 @@
+//! # suqiu-store
+//!
+//! One repository API over two backends: SQLite (embedded default, a file under
+//! `./suqiu-data`, WAL, durable commits) and PostgreSQL (for districts that outgrow one
+//! machine). The backend is chosen from the URL prefix. SQL is kept portable (`$N`
+//! placeholders, BIGINT ids, times as epoch milliseconds); the few dialect differences
+//! (full-text search, upserts, locking) live in `dialect`.
+//!
+//! Reads are scoped by the caller's [`Actor`](suqiu_core::access::Actor) in one place,
+//! [`scope`]; an appeal's events and its new state are written in one transaction.
+
+pub mod appeals;
+pub mod db;
+pub mod dialect;
+pub mod error;
+pub mod metrics;
+pub mod org;
+pub mod people;
+pub mod scope;
+pub mod settings;
+pub mod users;
+
+pub use db::{Backend, Store};
+pub use error::StoreError;
+
+/// One page of a list, as API.md's list convention returns it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}

@@ -1,0 +1,239 @@
+//! `suqiu bench`: the project's own benchmarks, over real HTTP against a real `suqiu serve`
+//! child process (so latency includes the whole stack and RSS is the server's alone).
+//! BENCHMARKS.md records results with the machine and the command.
+
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use chrono::{Datelike, Utc};
+use clap::Args;
+use hdrhistogram::Histogram;
+use serde_json::{json, Value};
+use suqiu_store::Store;
+
+use crate::demo;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Database to benchmark; filled with the demo district and `--appeals` appeals when empty.
+    #[arg(long, env = "SUQIU_DATABASE_URL", default_value = "sqlite://suqiu-data/bench.db")]
+    pub database: String,
+    /// Appeals to generate when the database is empty.
+    #[arg(long, default_value_t = 100_000)]
+    pub appeals: u64,
+    /// Intake requests per concurrency level.
+    #[arg(long, default_value_t = 4_000)]
+    pub intake: u64,
+    /// Requests per read benchmark.
+    #[arg(long, default_value_t = 1_000)]
+    pub reads: u64,
+    /// Port for the server under test (loopback only).
+    #[arg(long, default_value_t = 18_080)]
+    pub port: u16,
+}
+
+/// Latency summary of one benchmark, in milliseconds.
+struct Summary {
+    name: String,
+    requests: u64,
+    seconds: f64,
+    hist: Histogram<u64>,
+}
+
+impl Summary {
+    fn row(&self) -> String {
+        let ms = |q: f64| self.hist.value_at_quantile(q) as f64 / 1000.0;
+        format!(
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            self.name,
+            self.requests,
+            self.requests as f64 / self.seconds,
+            ms(0.5),
+            ms(0.95),
+            ms(0.99),
+            self.hist.max() as f64 / 1000.0
+        )
+    }
+}
+
+struct Server {
+    child: tokio::process::Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+pub async fn run(args: BenchArgs) -> Result<()> {
+    let store = Store::open(&args.database).await.context("无法打开基准测试数据库")?;
+    if store.is_empty().await? {
+        eprintln!("生成示例区与 {} 条诉求 …", args.appeals);
+        let t = Instant::now();
+        demo::load::load_demo(&store, args.appeals, 2005, true).await?;
+        eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
+    }
+    drop(store);
+    let server = start_server(&args).await?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let fzq = login(&client, &server.base, "fzq").await?;
+    let admin = login(&client, &server.base, "admin").await?;
+    let total = get_json(&client, &format!("{}/api/v1/appeals?per_page=1", server.base), &admin).await?["total"]
+        .as_i64()
+        .unwrap_or(0);
+    let me = get_json(&client, &format!("{}/api/v1/session", server.base), &fzq).await?;
+    let station = me["user"]["org_unit_id"].as_i64().context("session without org unit")?;
+    let units = get_json(&client, &format!("{}/api/v1/org-units", server.base), &admin).await?;
+    let root = units.as_array().and_then(|a| a.iter().find(|u| u["parent_id"].is_null())).map(|u| u["id"].as_i64().unwrap_or(1)).unwrap_or(1);
+
+    let mut rows = Vec::new();
+    for concurrency in [1usize, 16] {
+        rows.push(intake(&client, &server.base, &fzq, station, concurrency, args.intake).await?);
+    }
+    let worklists = [
+        "status=registered",
+        "status=in_progress",
+        "overdue=true",
+        &format!("org_unit={station}&status=accepted"),
+        "",
+    ]
+    .map(|f| format!("{}/api/v1/appeals?per_page=50&{f}", server.base));
+    rows.push(reads(&client, "station worklist page of 50 (fzq)", &worklists, &fzq, args.reads).await?);
+    let today = Utc::now().date_naive();
+    let month = format!("{}/api/v1/metrics?org_unit={root}&from={}&to={today}", server.base, today.with_day(1).unwrap_or(today));
+    let year = format!("{}/api/v1/metrics?org_unit={root}&from={}&to={today}", server.base, today - chrono::Days::new(365));
+    rows.push(reads(&client, "metrics, district root, month", &[month], &admin, args.reads / 5).await?);
+    rows.push(reads(&client, "metrics, district root, year", &[year], &admin, args.reads / 5).await?);
+    let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"].map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
+    rows.push(reads(&client, "full-text search, district-wide", &searches, &admin, args.reads).await?);
+    let rss = rss_mib(server.child.id());
+
+    println!("\nDatabase: {} · appeals at start: {total}", redact(&args.database));
+    println!("| benchmark | requests | req/s | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|---|---|");
+    for r in &rows {
+        println!("{}", r.row());
+    }
+    match rss {
+        Some(mib) => println!("\nServer RSS after the run: {mib:.0} MiB"),
+        None => println!("\nServer RSS: not available on this platform"),
+    }
+    Ok(())
+}
+
+fn redact(url: &str) -> String {
+    crate::cli::redact(url)
+}
+
+async fn start_server(args: &BenchArgs) -> Result<Server> {
+    let exe = std::env::current_exe()?;
+    let listen = format!("127.0.0.1:{}", args.port);
+    let child = tokio::process::Command::new(exe)
+        .args(["serve", "--listen", &listen, "--database", &args.database])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .context("无法启动被测服务器")?;
+    let base = format!("http://{listen}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+            return Ok(Server { child, base });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("被测服务器 60 秒内未就绪")
+}
+
+async fn login(client: &reqwest::Client, base: &str, username: &str) -> Result<String> {
+    let resp = client
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": username, "password": demo::load::DEMO_PASSWORD}))
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        bail!("登录 {username} 失败：{}", resp.status());
+    }
+    let body: Value = resp.json().await?;
+    body["token"].as_str().map(str::to_string).context("登录响应中没有 token")
+}
+
+async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Result<Value> {
+    let resp = client.get(url).bearer_auth(token).send().await?;
+    if !resp.status().is_success() {
+        bail!("GET {url} → {}", resp.status());
+    }
+    Ok(resp.json().await?)
+}
+
+fn new_hist() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("static histogram bounds are valid")
+}
+
+/// POSTs `total` walk-in appeals from `concurrency` clients; every one must get 201.
+async fn intake(client: &reqwest::Client, base: &str, token: &str, station: i64, concurrency: usize, total: u64) -> Result<Summary> {
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (client, next, token) = (client.clone(), next.clone(), token.to_string());
+        let url = format!("{base}/api/v1/appeals");
+        tasks.push(tokio::spawn(async move {
+            let mut hist = new_hist();
+            let mut rng = rand::rngs::StdRng::seed_from_u64(next.load(std::sync::atomic::Ordering::Relaxed) + 7);
+            while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < total {
+                let text = demo::corpus::generate(&mut rng, "佛字桥居民区");
+                let body = json!({
+                    "appellant": {"name": demo::corpus::person_name(&mut rng), "phone": demo::corpus::phone(&mut rng)},
+                    "org_unit_id": station, "channel": "walk_in", "kind": text.kind, "category": text.category,
+                    "urgency": text.urgency, "title": text.title, "content": text.content, "location": text.location,
+                });
+                let t = Instant::now();
+                let resp = client.post(&url).bearer_auth(&token).json(&body).send().await?;
+                let status = resp.status();
+                let _ = resp.bytes().await?;
+                if status.as_u16() != 201 {
+                    bail!("intake returned {status}");
+                }
+                hist.record(t.elapsed().as_micros() as u64).ok();
+            }
+            Ok::<_, anyhow::Error>(hist)
+        }));
+    }
+    let mut hist = new_hist();
+    for t in tasks {
+        hist.add(t.await??).ok();
+    }
+    Ok(Summary { name: format!("intake over HTTP, concurrency {concurrency}"), requests: total, seconds: started.elapsed().as_secs_f64(), hist })
+}
+
+use rand::SeedableRng;
+
+/// GETs the URLs round-robin, one client, after a short warm-up.
+async fn reads(client: &reqwest::Client, name: &str, urls: &[String], token: &str, n: u64) -> Result<Summary> {
+    for url in urls {
+        get_json(client, url, token).await?;
+    }
+    let mut hist = new_hist();
+    let started = Instant::now();
+    for i in 0..n {
+        let url = &urls[i as usize % urls.len()];
+        let t = Instant::now();
+        get_json(client, url, token).await?;
+        hist.record(t.elapsed().as_micros() as u64).ok();
+    }
+    Ok(Summary { name: name.to_string(), requests: n, seconds: started.elapsed().as_secs_f64(), hist })
+}
+
+fn rss_mib(pid: Option<u32>) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}

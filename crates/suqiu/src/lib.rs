@@ -1,0 +1,6 @@
+//! The `suqiu` binary's library half: CLI commands, the demo district and the benchmarks,
+//! kept in a library so integration tests can use them.
+
+pub mod bench;
+pub mod cli;
+pub mod demo;

@@ -1,0 +1,26 @@
+//! `suqiu` — one binary: serve, demo data, user accounts, configuration, checks, benchmarks.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use suqiu::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli::init_tracing(&cli);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // anyhow's alternate form prints the whole chain: what failed and why.
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
