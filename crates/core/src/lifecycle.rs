@@ -240,6 +240,8 @@ pub fn available_actions(appeal: &Appeal, ctx: &Context<'_>) -> Vec<ActionKind> 
     allowed_in_state(appeal)
         .into_iter()
         .filter(|a| ctx.actor.may(Capability::Act(*a)) && in_position(*a, appeal, rel))
+        // At the top of the tree there is no level to escalate to: `decide` refuses it.
+        .filter(|a| *a != ActionKind::Escalate || ctx.place.handling_parent.is_some())
         .collect()
 }
 
@@ -524,6 +526,11 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             appeal.satisfaction = None;
             appeal.solved = None;
             appeal.follow_up_attempts = 0;
+            // A request still pending lapses: it was for the deadline just met, and nobody can
+            // decide it while resolved (approving it after a reopen would move the new deadline).
+            if let Extension::Requested { .. } = appeal.extension {
+                appeal.extension = Extension::None;
+            }
         }
         EventBody::FollowUp { satisfaction, solved, attempt, closes, .. } => {
             appeal.satisfaction = Some(*satisfaction);
@@ -553,6 +560,10 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Merge { into_appeal_id } => {
             appeal.status = Status::Merged;
             appeal.merged_into = Some(*into_appeal_id);
+            // As at resolve: a pending extension request lapses, nobody can decide it now.
+            if let Extension::Requested { .. } = appeal.extension {
+                appeal.extension = Extension::None;
+            }
         }
     }
 }

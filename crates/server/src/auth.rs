@@ -175,3 +175,34 @@ impl FromRequestParts<AppState> for AuthActor {
         Ok(actor)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_round_trip_and_bad_hashes_never_match() {
+        let phc = hash_password("correct horse");
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &phc));
+        assert!(!verify_password("wrong horse", &phc));
+        assert!(!verify_password("correct horse", "not a phc string"));
+        assert_ne!(hash_password("correct horse"), phc, "salted");
+    }
+
+    #[test]
+    fn tokens_from_bearer_or_cookie() {
+        let token = new_token();
+        assert_eq!(token.len(), 43);
+        assert_eq!(token_hash(&token).len(), 64);
+        let mut h = HeaderMap::new();
+        assert_eq!(request_token(&h), None);
+        h.insert(header::COOKIE, "a=b; suqiu_session=tok; c=d".parse().expect("header"));
+        assert_eq!(request_token(&h).as_deref(), Some("tok"));
+        h.insert(header::AUTHORIZATION, "Bearer bear".parse().expect("header"));
+        assert_eq!(request_token(&h).as_deref(), Some("bear"));
+        let c = session_cookie("tok", true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/") && c.contains("Secure"));
+        assert!(!session_cookie("tok", false).contains("Secure"));
+    }
+}

@@ -46,9 +46,13 @@ pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes
     })
 }
 
-/// Checks the syntax first (400), then deserializes with the path of the failing field (422).
+/// Checks the syntax first (400), then that the body is an object (every body of this API
+/// is), then deserializes with the path of the failing field (422).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     check_syntax(bytes)?;
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(Problem::field("body", "请求体应为 JSON 对象"));
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -255,5 +259,55 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
             .await
             .map_err(|_| Problem::not_found())?;
         raw.parse::<Id>().map(IdPath).map_err(|_| Problem::not_found())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dto::{AppealIn, PersonIn};
+
+    fn err_of<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Problem {
+        parse_json::<T>(json.as_bytes()).expect_err("must fail")
+    }
+
+    fn fields(p: &Problem) -> Vec<&str> {
+        p.errors.iter().map(|e| e.field.as_str()).collect()
+    }
+
+    const BASE: &str = r#""org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","anonymous":true"#;
+
+    #[test]
+    fn syntax_errors_are_400_and_data_errors_name_the_field() {
+        assert_eq!(err_of::<AppealIn>(r#"{"org_unit_id": 1,"#).status, 400);
+        assert_eq!(err_of::<AppealIn>("  ").status, 400);
+        let p = err_of::<AppealIn>(&format!(r#"{{{BASE},"content":"x","org_unit_id":"abc"}}"#));
+        // Duplicate keys aside, a wrong type names the field.
+        assert_eq!(p.status, 422);
+        let p = err_of::<AppealIn>(r#"{"org_unit_id":"abc","channel":"walk_in","kind":"help","category":"x","content":"x"}"#);
+        assert_eq!(fields(&p), ["org_unit_id"]);
+        assert!(p.errors[0].message.contains("整数"), "{}", p.errors[0].message);
+        let p = err_of::<AppealIn>(&format!("{{{BASE}}}"));
+        assert_eq!(fields(&p), ["content"]);
+        assert_eq!(p.errors[0].message, "缺少必填字段");
+        let p = err_of::<AppealIn>(&format!(r#"{{{BASE},"content":"x","colour":1}}"#));
+        assert_eq!(fields(&p), ["colour"]);
+        let p = err_of::<AppealIn>(r#"{"org_unit_id":1,"channel":"walk_in","kind":"wish","category":"x","content":"x"}"#);
+        assert_eq!(fields(&p), ["kind"]);
+        assert!(p.errors[0].message.contains("wish") && p.errors[0].message.contains("help"));
+        let p = err_of::<AppealIn>(
+            r#"{"org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","content":"x","appellant":{"name":"王","phone":5}}"#,
+        );
+        assert_eq!(fields(&p), ["appellant.phone"]);
+        let p = err_of::<AppealIn>(r#"{"org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","content":"x","appellant":{"phone":"1"}}"#);
+        assert_eq!(fields(&p), ["appellant.name"]);
+        let p = err_of::<AppealIn>("[1,2]");
+        assert_eq!((p.status, fields(&p)), (422, vec!["body"]));
+        let p = err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"birth_date":"1950-13-01"}"#);
+        assert_eq!(fields(&p), ["birth_date"]);
+        let p = err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"party":{"category":"member"}}"#);
+        assert_eq!(fields(&p), ["party.category"]);
+        let p = err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"tags":["a",3]}"#);
+        assert_eq!(fields(&p), ["tags[1]"]);
     }
 }

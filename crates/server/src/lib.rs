@@ -5,7 +5,7 @@
 //! operations endpoints (`/healthz`, `/metrics`, `/api/openapi.json`).
 //!
 //! The crate's public surface is small:
-//! - [`AppState`] (store, calendar, time limits, score weights, [`Clock`], [`Config`]) and
+//! - [`AppState`] (store, calendar, time limits, score weights, [`Clock`], `secure_cookies`) and
 //!   [`AppState::load`], which reads the district configuration from the store;
 //! - [`router`], every endpoint with its middleware (limits, tracing, request ids, metrics);
 //! - [`hash_password`], for the CLI's `suqiu user add`.
@@ -25,7 +25,7 @@ mod extract;
 pub use auth::{hash_password, verify_password, AuthActor};
 pub use problem::Problem;
 pub use routes::router;
-pub use state::{AppState, Clock, Config};
+pub use state::{AppState, Clock};
 
 /// Largest request body accepted (1 MiB); larger bodies get a 413 problem.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;

@@ -60,13 +60,6 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// Deployment settings that are not district configuration.
-#[derive(Debug, Clone, Default)]
-pub struct Config {
-    /// Mark the session cookie `Secure` (serve over HTTPS, directly or behind a proxy).
-    pub secure_cookies: bool,
-}
-
 /// Everything a handler needs. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -75,7 +68,10 @@ pub struct AppState {
     pub policy: Arc<RwLock<TimeLimitPolicy>>,
     pub weights: Arc<RwLock<ScoreWeights>>,
     pub clock: Clock,
-    pub config: Config,
+    /// Mark the session cookie `Secure` (serve over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// Serializes configuration writes (calendar, time limits) so none is lost.
+    pub(crate) config_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -83,7 +79,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("store", &self.store)
             .field("clock", &self.clock)
-            .field("config", &self.config)
+            .field("secure_cookies", &self.secure_cookies)
             .finish_non_exhaustive()
     }
 }
@@ -126,14 +122,9 @@ impl AppState {
             policy: Arc::new(RwLock::new(policy)),
             weights: Arc::new(RwLock::new(weights)),
             clock,
-            config: Config::default(),
+            secure_cookies: false,
+            config_lock: Arc::new(tokio::sync::Mutex::new(())),
         })
-    }
-
-    /// The same state with other deployment settings.
-    pub fn with_config(mut self, config: Config) -> AppState {
-        self.config = config;
-        self
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -1,13 +1,19 @@
 //! Appeals: intake, the one-transaction action path, scoped reads, lists and search.
 
 use chrono::{DateTime, Utc};
-use suqiu_core::access::{Actor, Placement};
-use suqiu_core::appeal::{Appeal, Kind, Status, Urgency};
-use suqiu_core::lifecycle::{Event, EventBody, Refusal};
+use sqlx::AnyConnection;
+use suqiu_core::access::{relation, Actor, Placement};
+use suqiu_core::appeal::{Appeal, Appellant, Kind, Status, Urgency};
+use suqiu_core::lifecycle::{apply, holders, Event, EventBody, Refusal};
+use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
-use crate::error::Result;
-use crate::{Page, Store};
+use crate::appeal_row::{insert_event, load, normalize, normalize_event, record_from, select_record, values, MUTABLE};
+use crate::error::{Result, StoreError};
+use crate::metrics::{contribution, Deltas};
+use crate::sql::{get, get_time, invalid, now_bounds, paging, write_error, Args};
+use crate::writer::{self, Done};
+use crate::{dialect, scope, Backend, Page, Store};
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).
 #[derive(Debug, Clone)]
@@ -31,6 +37,7 @@ pub struct StoredEvent {
     pub appeal_id: Id,
     pub at: DateTime<Utc>,
     pub actor_id: Id,
+    /// The acting user's display name ("" if the actor is not a user of this database).
     pub actor_name: String,
     pub body: EventBody,
 }
@@ -63,51 +70,314 @@ pub type Decision = std::result::Result<Vec<Event>, Refusal>;
 
 impl Store {
     /// Stores a newly registered appeal and its `registered` event in one transaction,
-    /// with its search tokens and roll-up contribution. Returns it with id assigned.
+    /// with its search tokens and roll-up contribution. Returns it with id assigned (and its
+    /// instants at the stored millisecond precision).
+    ///
+    /// `Invalid` for an unknown `org_unit_id`, `handling_org_unit_id`, `category` or
+    /// appellant (`appellant_id`); `Conflict{field:"tracking_code"}` for a duplicate code.
     pub async fn create_appeal(&self, appeal: &Appeal, event: &Event) -> Result<Appeal> {
-        let _ = (appeal, event);
-        todo!()
+        let mut appeal = appeal.clone();
+        let mut event = event.clone();
+        normalize(&mut appeal);
+        normalize_event(&mut event);
+        // Segmenting is CPU work: do it here, not on the single writer.
+        let tokens = dialect::index_tokens(appeal.title.as_deref(), &appeal.content, appeal.location.as_deref());
+        let backend = self.backend;
+        writer::run(self.queue.as_ref(), &self.writer, move |conn| {
+            Box::pin(async move {
+                let id = insert_new(conn, backend, &appeal, &event, &tokens).await?;
+                Ok(Done::keep(Appeal { id, ..appeal }))
+            })
+        })
+        .await
     }
 
     /// An appeal in the actor's scope; `NotFound` when unknown or out of scope.
     pub async fn appeal(&self, actor: &Actor, id: Id) -> Result<AppealRecord> {
-        let _ = (actor, id);
-        todo!()
+        let mut conn = self.pool.acquire().await?;
+        let record = load(&mut conn, id, "").await?.ok_or(StoreError::NotFound)?;
+        if !relation(actor, &record.place, holders(&record.appeal)).visible {
+            return Err(StoreError::NotFound);
+        }
+        Ok(record)
     }
 
     /// The action path: in one transaction, load the appeal locked against concurrent
     /// actions, check the actor may see it (`NotFound`), let `decide` produce events (a
     /// refusal writes nothing), apply them, append them, save the new state and roll-ups.
+    ///
+    /// References the events introduce are checked here: an unknown assignee (`user_id`,
+    /// `team_id`) or department (`department_id`) is `Invalid`; a merge target must exist, be
+    /// visible to the actor and be neither merged nor rejected (`Invalid{field:"into_appeal_id"}`).
     pub async fn act<F>(&self, actor: &Actor, id: Id, decide: F) -> Result<std::result::Result<AppealRecord, Refusal>>
     where
         F: FnOnce(&AppealRecord) -> Decision + Send + 'static,
     {
-        let _ = (actor, id, decide);
-        todo!()
+        let actor = actor.clone();
+        let backend = self.backend;
+        writer::run(self.queue.as_ref(), &self.writer, move |conn| {
+            Box::pin(async move { act_in(conn, backend, &actor, id, decide).await })
+        })
+        .await
     }
 
-    /// The appeal's timeline, oldest first (ids strictly increasing).
+    /// The appeal's timeline, oldest first (ids strictly increasing). No scope check: read
+    /// the appeal with [`Store::appeal`] first.
     pub async fn events(&self, appeal_id: Id) -> Result<Vec<StoredEvent>> {
-        let _ = appeal_id;
-        todo!()
+        let rows = sqlx::query(
+            "SELECT e.id, e.appeal_id, e.at, e.actor_id, COALESCE(u.display_name, '') AS actor_name, e.data
+             FROM appeal_events e LEFT JOIN users u ON u.id = e.actor_id
+             WHERE e.appeal_id = $1 ORDER BY e.id",
+        )
+        .bind(appeal_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredEvent {
+                    id: get(r, "id")?,
+                    appeal_id: get(r, "appeal_id")?,
+                    at: get_time(r, "at")?,
+                    actor_id: get(r, "actor_id")?,
+                    actor_name: get(r, "actor_name")?,
+                    body: crate::sql::get_json(r, "data")?,
+                })
+            })
+            .collect()
     }
 
-    /// A page of appeals in the actor's scope, newest first.
+    /// A page of appeals in the actor's scope, newest first (`created_at DESC, id DESC`).
+    /// Paging: `page` from 1, `per_page` 1–500 (default 50). An unknown `org_unit_id` or a
+    /// query with no searchable word gives an empty page.
     pub async fn list_appeals(&self, actor: &Actor, filter: &AppealFilter, now: DateTime<Utc>) -> Result<Page<AppealRecord>> {
-        let _ = (actor, filter, now);
-        todo!()
-    }
-
-    /// Bulk load for the demo generator and benchmarks: appeals with their whole timelines,
-    /// in large transactions, maintaining search tokens and roll-ups like the normal path.
-    pub async fn insert_appeals_bulk(&self, appeals: &[(Appeal, Vec<Event>)]) -> Result<()> {
-        let _ = appeals;
-        todo!()
+        let (page, per_page) = paging(filter.page, filter.per_page);
+        let empty = Page { items: Vec::new(), total: 0, page, per_page };
+        let mut a = Args::default();
+        let mut conds = vec![scope::appeals(actor, &mut a)];
+        if let Some(node) = filter.org_unit_id {
+            let Some(unit) = self.org_unit(node).await? else { return Ok(empty) };
+            conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
+        }
+        if let Some(s) = filter.status {
+            conds.push(format!("a.status = {}", a.push(s.code())));
+        }
+        if let Some(c) = filter.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            let c = a.push(c);
+            conds.push(format!("(a.category = {c} OR a.category IN (SELECT code FROM categories WHERE parent_code = {c}))"));
+        }
+        if let Some(k) = filter.kind {
+            conds.push(format!("a.kind = {}", a.push(k.code())));
+        }
+        if let Some(u) = filter.urgency {
+            conds.push(format!("a.urgency = {}", a.push(u.code())));
+        }
+        if let Some(overdue) = filter.overdue {
+            // due_at is NULL unless open, so `due_at < now` is "open and overdue".
+            let (_, ceil) = now_bounds(now);
+            let ceil = a.push(ceil);
+            conds.push(if overdue {
+                format!("a.due_at < {ceil}")
+            } else {
+                format!("(a.due_at IS NULL OR a.due_at >= {ceil})")
+            });
+        }
+        if let Some(u) = filter.assignee_user_id {
+            conds.push(format!("a.assignee_user_id = {}", a.push(u)));
+        }
+        if let Some(d) = filter.department_id {
+            conds.push(format!("a.department_id = {}", a.push(d)));
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            match dialect::search_condition(self.backend, q, &mut a) {
+                Some(c) => conds.push(c),
+                None => return Ok(empty),
+            }
+        }
+        if let Some(from) = filter.from {
+            // created_at >= from ⇔ created_at >= ceil_ms(from) for stored milliseconds.
+            conds.push(format!("a.created_at >= {}", a.push(now_bounds(from).1)));
+        }
+        if let Some(to) = filter.to {
+            conds.push(format!("a.created_at < {}", a.push(now_bounds(to).1)));
+        }
+        let filter_sql = conds.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
+        let total: i64 = get(&a.query(&count_sql).fetch_one(&self.pool).await?, "n")?;
+        if total == 0 || (page - 1) * per_page >= total {
+            return Ok(Page { total, ..empty });
+        }
+        let limit = a.push(per_page);
+        let offset = a.push((page - 1) * per_page);
+        // Pick the page's ids first (index-only where the indexes allow), then join names.
+        let sql = format!(
+            "{} WHERE a.id IN (SELECT a.id FROM appeals a WHERE {filter_sql} \
+               ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}) \
+             ORDER BY a.created_at DESC, a.id DESC",
+            select_record()
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, total, page, per_page })
     }
 
     /// Finds an appeal by its public tracking code (no scope: the public knows the code).
     pub async fn appeal_id_by_tracking_code(&self, code: &str) -> Result<Option<Id>> {
-        let _ = code;
-        todo!()
+        let row = sqlx::query("SELECT id FROM appeals WHERE tracking_code = $1")
+            .bind(code.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| get(r, "id")).transpose()
     }
+}
+
+/// Inserts a new appeal with its first event, search tokens and roll-up; returns its id.
+async fn insert_new(conn: &mut AnyConnection, backend: Backend, appeal: &Appeal, event: &Event, tokens: &str) -> Result<Id> {
+    // One round trip checks every reference and fetches the paths.
+    let person = match appeal.appellant {
+        Appellant::Person { person_id } => Some(person_id),
+        _ => None,
+    };
+    let row = sqlx::query(
+        "SELECT (SELECT path FROM org_units WHERE id = $1) AS org_path,
+                (SELECT path FROM org_units WHERE id = $2) AS handling_path,
+                (SELECT COUNT(*) FROM org_units WHERE id = $3) AS received_ok,
+                (SELECT COUNT(*) FROM categories WHERE code = $4) AS category_ok,
+                (SELECT COUNT(*) FROM people WHERE id = $5) AS person_ok",
+    )
+    .bind(appeal.org_unit_id)
+    .bind(appeal.handling_org_unit_id)
+    .bind(appeal.received_by_org_unit_id)
+    .bind(appeal.category.as_str())
+    .bind(person.unwrap_or(0))
+    .fetch_one(&mut *conn)
+    .await?;
+    let org_path: String = get::<Option<String>>(&row, "org_path")?.ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
+    let handling_path: String =
+        get::<Option<String>>(&row, "handling_path")?.ok_or_else(|| invalid("handling_org_unit_id", "承办单位不存在"))?;
+    if get::<i64>(&row, "received_ok")? == 0 {
+        return Err(invalid("received_by_org_unit_id", "受理单位不存在"));
+    }
+    if get::<i64>(&row, "category_ok")? == 0 {
+        return Err(invalid("category", "未知的诉求类别"));
+    }
+    if person.is_some() && get::<i64>(&row, "person_ok")? == 0 {
+        return Err(invalid("appellant_id", "登记人员不存在"));
+    }
+
+    let mut a = Args::default();
+    let (cols, vals): (Vec<&str>, Vec<String>) =
+        values(appeal, &org_path, &handling_path, tokens)?.into_iter().map(|(c, v)| (c, a.push(v))).unzip();
+    let sql = format!("INSERT INTO appeals ({}) VALUES ({}) RETURNING id", cols.join(", "), vals.join(", "));
+    let row = a.query(&sql).fetch_one(&mut *conn).await.map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
+    let id: Id = get(&row, "id")?;
+    dialect::index_appeal(backend, conn, id, tokens).await?;
+    insert_event(conn, id, event).await?;
+    // Roll-ups last: on PostgreSQL their rows are the hot ones, so hold their locks briefly.
+    let mut deltas = Deltas::default();
+    deltas.add(&org_path, appeal.created_at, &contribution(&AppealFacts::from(appeal)))?;
+    deltas.write(backend, conn).await?;
+    Ok(id)
+}
+
+/// The action path inside its transaction (see [`Store::act`]).
+async fn act_in<F>(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    id: Id,
+    decide: F,
+) -> Result<Done<std::result::Result<AppealRecord, Refusal>>>
+where
+    F: FnOnce(&AppealRecord) -> Decision,
+{
+    let record = load(conn, id, dialect::lock_appeal(backend)).await?.ok_or(StoreError::NotFound)?;
+    if !relation(actor, &record.place, holders(&record.appeal)).visible {
+        return Err(StoreError::NotFound);
+    }
+    let mut events = match decide(&record) {
+        Ok(events) => events,
+        Err(refusal) => return Ok(Done::discard(Err(refusal))),
+    };
+    let before = record.appeal.clone();
+    let mut after = before.clone();
+    for e in &mut events {
+        normalize_event(e);
+        apply(&mut after, e);
+    }
+    normalize(&mut after);
+    check_references(conn, actor, &events).await?;
+
+    let handling_path = if after.handling_org_unit_id == before.handling_org_unit_id {
+        record.place.handling_path.clone()
+    } else {
+        crate::org::org_path(conn, after.handling_org_unit_id)
+            .await?
+            .ok_or_else(|| invalid("handling_org_unit_id", "承办单位不存在"))?
+    };
+    for e in &events {
+        insert_event(conn, id, e).await?;
+    }
+    let mut a = Args::default();
+    let sets: Vec<String> = values(&after, &record.place.org_path, &handling_path, "")?
+        .into_iter()
+        .filter(|(c, _)| MUTABLE.contains(c))
+        .map(|(c, v)| format!("{c} = {}", a.push(v)))
+        .collect();
+    let sql = format!("UPDATE appeals SET {} WHERE id = {} AND version = {}", sets.join(", "), a.push(id), a.push(before.version));
+    let updated = a.query(&sql).execute(&mut *conn).await.map_err(|e| write_error(e, "version", "诉求已被修改"))?;
+    if updated.rows_affected() != 1 {
+        // Cannot happen while the row lock / single writer holds; refuse rather than guess.
+        return Err(StoreError::Conflict { field: "version".into(), message: "诉求已被他人修改，请刷新后重试".into() });
+    }
+    let mut delta = contribution(&AppealFacts::from(&after));
+    for (d, b) in delta.iter_mut().zip(contribution(&AppealFacts::from(&before))) {
+        *d -= b;
+    }
+    let mut deltas = Deltas::default();
+    deltas.add(&record.place.org_path, before.created_at, &delta)?;
+    deltas.write(backend, conn).await?;
+
+    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
+    Ok(Done::keep(Ok(record)))
+}
+
+/// Rows the events point at must exist (and a merge target must be a fit home).
+async fn check_references(conn: &mut AnyConnection, actor: &Actor, events: &[Event]) -> Result<()> {
+    async fn exists(conn: &mut AnyConnection, table: &str, id: Id) -> Result<bool> {
+        let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table} WHERE id = $1")).bind(id).fetch_one(conn).await?;
+        Ok(get::<i64>(&row, "n")? > 0)
+    }
+    for e in events {
+        match &e.body {
+            EventBody::Assign { user_id, team_id, .. } => {
+                if let Some(u) = user_id {
+                    if !exists(conn, "users", *u).await? {
+                        return Err(invalid("user_id", "分派对象不存在"));
+                    }
+                }
+                if let Some(t) = team_id {
+                    if !exists(conn, "teams", *t).await? {
+                        return Err(invalid("team_id", "分派的服务团队不存在"));
+                    }
+                }
+            }
+            EventBody::Refer { department_id, .. } => {
+                if !exists(conn, "departments", *department_id).await? {
+                    return Err(invalid("department_id", "转办部门不存在"));
+                }
+            }
+            EventBody::Merge { into_appeal_id } => {
+                let target = load(conn, *into_appeal_id, "").await?;
+                let visible = target.as_ref().is_some_and(|t| relation(actor, &t.place, holders(&t.appeal)).visible);
+                let Some(target) = target.filter(|_| visible) else {
+                    return Err(invalid("into_appeal_id", "要合并到的诉求不存在"));
+                };
+                if matches!(target.appeal.status, Status::Merged | Status::Rejected) {
+                    return Err(invalid("into_appeal_id", "不能合并到已合并或不予受理的诉求"));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

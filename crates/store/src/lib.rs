@@ -8,8 +8,12 @@
 //!
 //! Reads are scoped by the caller's [`Actor`](suqiu_core::access::Actor) in one place,
 //! [`scope`]; an appeal's events and its new state are written in one transaction.
+//! On SQLite, intakes and actions go through one writer task that commits them in groups
+//! (`writer`): one fsync for many durable writes.
 
+mod appeal_row;
 pub mod appeals;
+mod bulk;
 pub mod db;
 pub mod dialect;
 pub mod error;
@@ -18,7 +22,9 @@ pub mod org;
 pub mod people;
 pub mod scope;
 pub mod settings;
+mod sql;
 pub mod users;
+mod writer;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;

@@ -4,14 +4,31 @@
 //! kept in a daily roll-up per (org unit, day received), updated by delta in the same
 //! transaction as the appeal; the clock-dependent part (open appeals past a deadline) is
 //! computed live over the few open appeals. `verify_rollups` recomputes from the appeals.
+//!
+//! A roll-up row holds the totals of the node's whole SUBTREE (each appeal adds to the row of
+//! every ancestor of its node): a period for a node and its children then reads
+//! `(1 + children) × days` rows, whatever the size of the tree below — a district over a
+//! year is a few thousand rows. Writes pay with one multi-row upsert of tree-depth (≤ 4) rows.
+//!
+//! The split between settled and live is [`settled`] / [`pending`], derived from
+//! `suqiu_core::measures::Counts::add` itself so the two cannot drift apart.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use suqiu_core::measures::Counts;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use suqiu_core::appeal::{Satisfaction, Status};
+use suqiu_core::calendar::{shanghai, shanghai_date};
+use suqiu_core::measures::{AppealFacts, Counts};
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 
-use crate::error::Result;
-use crate::Store;
+use crate::dialect;
+use crate::error::{Result, StoreError};
+use crate::org::org_unit_from;
+use crate::sql::{date_text, get, get_code, get_opt_code, get_opt_time, get_time, insert_rows, ms, now_bounds, Arg, Args};
+use crate::{Backend, Store};
 
 /// Counts for a node's whole subtree and for each of its children.
 #[derive(Debug, Clone)]
@@ -20,16 +37,392 @@ pub struct NodeCounts {
     pub children: Vec<(OrgUnit, Counts)>,
 }
 
+/// The part of an appeal's [`Counts`] that does not depend on the clock: what the roll-ups
+/// keep. In it `response_due` counts "answered" (responded_at set) and `resolve_due` counts
+/// "resolved with a resolve_by"; `overdue_open` is always 0.
+///
+/// Every predicate of `Counts::add` that mentions `now` is false at the beginning of time,
+/// so evaluating it then leaves exactly the settled part.
+pub fn settled(f: &AppealFacts) -> Counts {
+    Counts::from_facts([f], DateTime::<Utc>::MIN_UTC)
+}
+
+/// The clock-dependent rest: `settled(f)` plus `pending(f, now)` is `Counts::add(f, now)`.
+/// Only `response_due`, `resolve_due` and `overdue_open` can be non-zero, and only for a
+/// [`is_live`] appeal, which is why the live part of [`Store::counts`] reads live rows only.
+pub fn pending(f: &AppealFacts, now: DateTime<Utc>) -> Counts {
+    let all = Counts::from_facts([f], now);
+    let settled = settled(f);
+    Counts {
+        response_due: all.response_due - settled.response_due,
+        resolve_due: all.resolve_due - settled.resolve_due,
+        overdue_open: all.overdue_open,
+        ..Counts::default()
+    }
+}
+
+/// The appeal can still change a clock-dependent measure: it is open, or was never answered
+/// (a merged appeal that was never answered becomes "response due" when respond_by passes).
+pub fn is_live(f: &AppealFacts) -> bool {
+    f.status.is_open() || f.responded_at.is_none()
+}
+
+/// The roll-up columns, in [`Rollup`] order; each is a `Counts` field (settled part).
+pub(crate) const ROLLUP_COLUMNS: [&str; 13] = [
+    "received",
+    "accepted",
+    "resolved",
+    "closed",
+    "responded",
+    "responded_on_time",
+    "resolve_settled",
+    "resolved_on_time",
+    "followed_up",
+    "solved",
+    "satisfied",
+    "reopened",
+    "ever_closed",
+];
+
+/// One roll-up row's values (signed: deltas can be negative, e.g. a reopen un-resolves).
+pub(crate) type Rollup = [i64; 13];
+
+fn rollup_of(c: &Counts) -> Rollup {
+    [
+        c.received,
+        c.accepted,
+        c.resolved,
+        c.closed,
+        c.response_due,
+        c.responded_on_time,
+        c.resolve_due,
+        c.resolved_on_time,
+        c.followed_up,
+        c.solved,
+        c.satisfied,
+        c.reopened,
+        c.ever_closed,
+    ]
+    .map(|v| v as i64)
+}
+
+fn counts_of(r: &Rollup) -> Result<Counts> {
+    if r.iter().any(|v| *v < 0) {
+        return Err(StoreError::Corrupt(format!("negative roll-up {r:?}")));
+    }
+    let v = r.map(|x| x as u64);
+    Ok(Counts {
+        received: v[0],
+        accepted: v[1],
+        resolved: v[2],
+        closed: v[3],
+        response_due: v[4],
+        responded_on_time: v[5],
+        resolve_due: v[6],
+        resolved_on_time: v[7],
+        followed_up: v[8],
+        solved: v[9],
+        satisfied: v[10],
+        reopened: v[11],
+        ever_closed: v[12],
+        overdue_open: 0,
+    })
+}
+
+/// The settled roll-up contribution of one appeal.
+pub(crate) fn contribution(f: &AppealFacts) -> Rollup {
+    rollup_of(&settled(f))
+}
+
+/// The ids on a materialized path, root first (`/1/4/27/` → 1, 4, 27).
+pub(crate) fn ancestors(path: &str) -> Result<Vec<Id>> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("bad org path {path:?}"))))
+        .collect()
+}
+
+/// Roll-up deltas keyed by (org unit, Shanghai day), accumulated before one upsert.
+#[derive(Debug, Default)]
+pub(crate) struct Deltas(BTreeMap<(Id, String), Rollup>);
+
+impl Deltas {
+    /// Adds `sign ×` an appeal's contribution to the rows of every ancestor of its node.
+    pub(crate) fn add(&mut self, org_path: &str, created_at: DateTime<Utc>, delta: &Rollup) -> Result<()> {
+        if delta.iter().all(|v| *v == 0) {
+            return Ok(());
+        }
+        let day = date_text(shanghai_date(created_at));
+        for id in ancestors(org_path)? {
+            let row = self.0.entry((id, day.clone())).or_insert([0; 13]);
+            for (r, d) in row.iter_mut().zip(delta) {
+                *r += d;
+            }
+        }
+        Ok(())
+    }
+
+    /// Upserts the accumulated deltas (in key order, so concurrent writers on PostgreSQL
+    /// lock roll-up rows in the same order and cannot deadlock).
+    pub(crate) async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
+        let rows: Vec<Vec<Arg>> = self
+            .0
+            .into_iter()
+            .filter(|(_, v)| v.iter().any(|x| *x != 0))
+            .map(|((id, day), v)| {
+                let mut row = vec![Arg::from(id), Arg::from(day)];
+                row.extend(v.iter().map(|x| Arg::from(*x)));
+                row
+            })
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut columns = vec!["org_unit_id", "day"];
+        columns.extend(ROLLUP_COLUMNS);
+        let sets: Vec<String> = ROLLUP_COLUMNS.iter().map(|c| format!("{c} = appeal_daily.{c} + excluded.{c}")).collect();
+        let suffix = format!("ON CONFLICT (org_unit_id, day) DO UPDATE SET {}", sets.join(", "));
+        insert_rows(conn, dialect::max_binds(backend), "appeal_daily", &columns, rows, &suffix).await
+    }
+}
+
+/// The measure facts columns of `appeals` (alias `a`).
+pub(crate) const FACT_COLUMNS: &str = "a.status, a.created_at, a.respond_by, a.responded_at, a.accepted_at, \
+     a.resolve_by, a.resolved_at, a.satisfaction, a.solved, a.reopen_count";
+
+pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
+    Ok(AppealFacts {
+        status: get_code(row, "status", Status::parse)?,
+        created_at: get_time(row, "created_at")?,
+        respond_by: get_time(row, "respond_by")?,
+        responded_at: get_opt_time(row, "responded_at")?,
+        accepted_at: get_opt_time(row, "accepted_at")?,
+        resolve_by: get_opt_time(row, "resolve_by")?,
+        resolved_at: get_opt_time(row, "resolved_at")?,
+        satisfaction: get_opt_code(row, "satisfaction", Satisfaction::parse)?,
+        solved: get::<Option<i64>>(row, "solved")?.map(|v| v != 0),
+        reopen_count: u32::try_from(get::<i64>(row, "reopen_count")?)
+            .map_err(|_| StoreError::Corrupt("column reopen_count: out of range".into()))?,
+    })
+}
+
+/// `Status` codes of open appeals, as an SQL list (`'registered', …`), from core's rule.
+pub(crate) fn open_status_list() -> String {
+    Status::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+}
+
+/// The UTC instant at which Shanghai day `d` begins, in milliseconds.
+fn day_start(d: NaiveDate) -> Result<i64> {
+    shanghai()
+        .from_local_datetime(&d.and_time(NaiveTime::MIN))
+        .single()
+        .map(|t| ms(t.with_timezone(&Utc)))
+        .ok_or_else(|| StoreError::Invalid { field: "from".into(), message: "日期超出范围".into() })
+}
+
+/// The direct child of `node_path` on the way to `path` (`/1/` , `/1/4/27/` → `/1/4/`).
+fn child_prefix<'p>(node_path: &str, path: &'p str) -> Option<&'p str> {
+    let rest = path.strip_prefix(node_path)?;
+    let end = rest.find('/')?;
+    Some(&path[..node_path.len() + end + 1])
+}
+
 impl Store {
     /// Appeals received on days `from..=to` (Asia/Shanghai) in the subtree of `org_unit_id`.
+    /// `NotFound` for an unknown node. `now` is compared at millisecond precision.
     pub async fn counts(&self, org_unit_id: Id, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<NodeCounts> {
-        let _ = (org_unit_id, from, to, now);
-        todo!()
+        let node = self.org_unit(org_unit_id).await?.ok_or(StoreError::NotFound)?;
+        let children: Vec<OrgUnit> = sqlx::query("SELECT id, parent_id, kind, code, name, path FROM org_units WHERE parent_id = $1 ORDER BY id")
+            .bind(org_unit_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(org_unit_from)
+            .collect::<Result<_>>()?;
+        let mut total = Counts::default();
+        let mut per_child = vec![Counts::default(); children.len()];
+        if from > to {
+            return Ok(NodeCounts { total, children: children.into_iter().zip(per_child).collect() });
+        }
+        let index: HashMap<Id, usize> = children.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let by_path: HashMap<&str, usize> = children.iter().enumerate().map(|(i, c)| (c.path.as_str(), i)).collect();
+
+        // Settled part: the roll-up rows of the node and its children (subtree totals).
+        let mut a = Args::default();
+        let ids: Vec<String> = std::iter::once(node.id).chain(children.iter().map(|c| c.id)).map(|id| a.push(id)).collect();
+        let sums: Vec<String> = ROLLUP_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
+        let sql = format!(
+            "SELECT org_unit_id, {} FROM appeal_daily WHERE org_unit_id IN ({}) AND day >= {} AND day <= {} GROUP BY org_unit_id",
+            sums.join(", "),
+            ids.join(", "),
+            a.push(date_text(from)),
+            a.push(date_text(to))
+        );
+        for row in a.query(&sql).fetch_all(&self.pool).await? {
+            let id: Id = get(&row, "org_unit_id")?;
+            let mut r: Rollup = [0; 13];
+            for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
+                *v = get::<Option<i64>>(&row, c)?.unwrap_or(0);
+            }
+            let c = counts_of(&r)?;
+            if id == node.id {
+                total.merge(&c);
+            } else if let Some(i) = index.get(&id) {
+                per_child[*i].merge(&c);
+            }
+        }
+
+        // Live part: open (or never answered) appeals of the subtree received in the period,
+        // with the same predicates as `pending`.
+        let (floor, ceil) = now_bounds(now);
+        let mut a = Args::default();
+        let (floor, ceil) = (a.push(floor), a.push(ceil));
+        let scope = crate::scope::in_subtree("a.org_path", &node.path, &mut a);
+        let start = a.push(day_start(from)?);
+        let end = a.push(day_start(to.checked_add_days(Days::new(1)).unwrap_or(to))?);
+        let open = open_status_list();
+        let sql = format!(
+            "SELECT a.org_path,
+               CAST(SUM(CASE WHEN a.responded_at IS NULL AND a.respond_by <= {floor} THEN 1 ELSE 0 END) AS BIGINT) AS response_due,
+               CAST(SUM(CASE WHEN a.status IN ({open}) AND a.resolve_by IS NOT NULL AND a.resolved_at IS NULL
+                             AND a.resolve_by < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS resolve_due,
+               CAST(SUM(CASE WHEN a.status IN ({open}) AND a.due_at < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS overdue_open
+             FROM appeals a
+             WHERE a.live = 1 AND {scope} AND a.created_at >= {start} AND a.created_at < {end}
+             GROUP BY a.org_path"
+        );
+        for row in a.query(&sql).fetch_all(&self.pool).await? {
+            let path: String = get(&row, "org_path")?;
+            let c = Counts {
+                response_due: get::<Option<i64>>(&row, "response_due")?.unwrap_or(0) as u64,
+                resolve_due: get::<Option<i64>>(&row, "resolve_due")?.unwrap_or(0) as u64,
+                overdue_open: get::<Option<i64>>(&row, "overdue_open")?.unwrap_or(0) as u64,
+                ..Counts::default()
+            };
+            total.merge(&c);
+            if let Some(i) = child_prefix(&node.path, &path).and_then(|p| by_path.get(p)) {
+                per_child[*i].merge(&c);
+            }
+        }
+        Ok(NodeCounts { total, children: children.into_iter().zip(per_child).collect() })
     }
 
     /// Recomputes every roll-up row from the appeals and lists the rows that disagree
-    /// (empty when all agree).
+    /// (empty when all agree). Also checks each appeal's denormalized `due_at` and `live`.
     pub async fn verify_rollups(&self) -> Result<Vec<String>> {
-        todo!()
+        const CHUNK: i64 = 20_000;
+        let mut problems = Vec::new();
+        let mut expected = Deltas::default();
+        let mut after = 0i64;
+        loop {
+            let rows = sqlx::query(&format!(
+                "SELECT a.id, a.org_path, a.due_at, a.live, {FACT_COLUMNS} FROM appeals a WHERE a.id > $1 ORDER BY a.id LIMIT $2"
+            ))
+            .bind(after)
+            .bind(CHUNK)
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = get(last, "id")?;
+            for row in &rows {
+                let id: Id = get(row, "id")?;
+                let f = facts_from(row)?;
+                let path: String = get(row, "org_path")?;
+                expected.add(&path, f.created_at, &contribution(&f))?;
+                let due = f.current_deadline().map(ms);
+                if get::<Option<i64>>(row, "due_at")? != due {
+                    problems.push(format!("appeal {id}: due_at disagrees with its state (expected {due:?})"));
+                }
+                if (get::<i64>(row, "live")? != 0) != is_live(&f) {
+                    problems.push(format!("appeal {id}: live flag disagrees with its state"));
+                }
+            }
+        }
+        let mut stored: BTreeMap<(Id, String), Rollup> = BTreeMap::new();
+        let rows = sqlx::query(&format!("SELECT org_unit_id, day, {} FROM appeal_daily", ROLLUP_COLUMNS.join(", ")))
+            .fetch_all(&self.pool)
+            .await?;
+        for row in rows {
+            let mut r: Rollup = [0; 13];
+            for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
+                *v = get(&row, c)?;
+            }
+            stored.insert((get(&row, "org_unit_id")?, get(&row, "day")?), r);
+        }
+        let expected = expected.0;
+        let keys: std::collections::BTreeSet<&(Id, String)> = expected.keys().chain(stored.keys()).collect();
+        for key in keys {
+            let e = expected.get(key).copied().unwrap_or([0; 13]);
+            let s = stored.get(key).copied().unwrap_or([0; 13]);
+            if e != s {
+                let diffs: Vec<String> = ROLLUP_COLUMNS
+                    .iter()
+                    .zip(e.iter().zip(s.iter()))
+                    .filter(|(_, (e, s))| e != s)
+                    .map(|(c, (e, s))| format!("{c}: stored {s}, expected {e}"))
+                    .collect();
+                problems.push(format!("roll-up of org unit {} on {}: {}", key.0, key.1, diffs.join("; ")));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn random_facts(rng: &mut impl Rng) -> AppealFacts {
+        let base = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let mut t = || base + chrono::Duration::minutes(rng.gen_range(0..30 * 24 * 60));
+        let (created, respond_by, resolve_by) = (t(), t(), t());
+        let (responded, accepted, resolved) = (t(), t(), t());
+        AppealFacts {
+            status: Status::ALL[rng.gen_range(0..Status::ALL.len())],
+            created_at: created,
+            respond_by,
+            responded_at: rng.gen_bool(0.5).then_some(responded),
+            accepted_at: rng.gen_bool(0.5).then_some(accepted),
+            resolve_by: rng.gen_bool(0.8).then_some(resolve_by),
+            resolved_at: rng.gen_bool(0.5).then_some(resolved),
+            satisfaction: rng.gen_bool(0.6).then(|| Satisfaction::ALL[rng.gen_range(0..Satisfaction::ALL.len())]),
+            solved: rng.gen_bool(0.6).then(|| rng.gen_bool(0.5)),
+            reopen_count: rng.gen_range(0..3),
+        }
+    }
+
+    #[test]
+    fn settled_plus_pending_is_the_reference() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let base = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        for _ in 0..20_000 {
+            let f = random_facts(&mut rng);
+            let now = base + chrono::Duration::minutes(rng.gen_range(0..31 * 24 * 60));
+            let mut sum = settled(&f);
+            sum.merge(&pending(&f, now));
+            assert_eq!(sum, Counts::from_facts([&f], now), "{f:?} at {now}");
+            let p = pending(&f, now);
+            if p != Counts::default() {
+                assert!(is_live(&f), "pending counts only for live appeals: {f:?}");
+            }
+            assert_eq!(settled(&f).overdue_open, 0);
+            assert_eq!(counts_of(&contribution(&f)).unwrap(), settled(&f));
+        }
+    }
+
+    #[test]
+    fn paths_and_children() {
+        assert_eq!(ancestors("/1/4/27/").unwrap(), vec![1, 4, 27]);
+        assert!(ancestors("/1/x/").is_err());
+        assert_eq!(child_prefix("/1/", "/1/4/27/"), Some("/1/4/"));
+        assert_eq!(child_prefix("/1/", "/1/"), None);
+        assert_eq!(child_prefix("/1/4/", "/1/40/"), None);
+    }
+
+    #[test]
+    fn days_start_at_shanghai_midnight() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(day_start(d).unwrap(), ms(Utc.with_ymd_and_hms(2026, 2, 28, 16, 0, 0).unwrap()));
     }
 }

@@ -1,11 +1,20 @@
 //! The people register.
 
-use suqiu_core::access::Actor;
-use suqiu_core::person::{CareTag, Person};
+use chrono::Utc;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use suqiu_core::access::{Actor, Role};
+use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::Id;
 
-use crate::error::Result;
-use crate::{Page, Store};
+use crate::dialect;
+use crate::error::{Result, StoreError};
+use crate::org::require_org_unit;
+use crate::sql::{
+    date_text, get, get_json, get_opt_code, get_opt_date, insert_rows, invalid, like_escape, ms, paging,
+    to_json, Arg, Args,
+};
+use crate::{scope, Page, Store};
 
 /// Filters of `GET /api/v1/people`.
 #[derive(Debug, Clone, Default)]
@@ -19,30 +28,245 @@ pub struct PeopleFilter {
     pub per_page: i64,
 }
 
+const PERSON_COLUMNS: &str = "p.id, p.name, p.gender, p.birth_date, p.phone, p.id_number, p.org_unit_id, p.address, \
+     p.tags, p.party_category, p.party_joined_on, p.party_branch";
+
+fn person_from(row: &AnyRow) -> Result<Person> {
+    let tags: Vec<String> = get_json(row, "tags")?;
+    let tags = tags
+        .iter()
+        .map(|t| CareTag::parse(t).ok_or_else(|| StoreError::Corrupt(format!("column tags: unknown tag {t:?}"))))
+        .collect::<Result<Vec<_>>>()?;
+    let party = match get_opt_code(row, "party_category", PartyCategory::parse)? {
+        None => None,
+        Some(category) => Some(PartyProfile {
+            category,
+            joined_on: get_opt_date(row, "party_joined_on")?,
+            branch: get(row, "party_branch")?,
+        }),
+    };
+    Ok(Person {
+        id: get(row, "id")?,
+        name: get(row, "name")?,
+        gender: get_opt_code(row, "gender", Gender::parse)?,
+        birth_date: get_opt_date(row, "birth_date")?,
+        phone: get(row, "phone")?,
+        id_number: get(row, "id_number")?,
+        org_unit_id: get(row, "org_unit_id")?,
+        address: get(row, "address")?,
+        tags,
+        party,
+    })
+}
+
+/// The stored columns of a person, in `PERSON_WRITE_COLUMNS` order (without id and times).
+fn person_args(p: &Person, org_path: &str) -> Result<Vec<Arg>> {
+    let tags: Vec<&str> = p.tags.iter().map(|t| t.code()).collect();
+    Ok(vec![
+        p.name.clone().into(),
+        p.gender.map(|g| g.code()).into(),
+        p.birth_date.map(date_text).into(),
+        p.phone.clone().into(),
+        p.id_number.clone().into(),
+        p.org_unit_id.into(),
+        org_path.into(),
+        p.address.clone().into(),
+        to_json(&tags)?.into(),
+        p.party.as_ref().map(|x| x.category.code()).into(),
+        p.party.as_ref().and_then(|x| x.joined_on).map(date_text).into(),
+        p.party.as_ref().and_then(|x| x.branch.clone()).into(),
+    ])
+}
+
+const PERSON_WRITE_COLUMNS: [&str; 12] = [
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "id_number",
+    "org_unit_id",
+    "org_path",
+    "address",
+    "tags",
+    "party_category",
+    "party_joined_on",
+    "party_branch",
+];
+
+fn check(p: &Person) -> Result<()> {
+    if p.name.trim().is_empty() {
+        return Err(invalid("name", "请填写姓名"));
+    }
+    Ok(())
+}
+
+/// Replaces the person's rows in `people_tags` (the index behind the `tag` filter).
+async fn write_tags(conn: &mut AnyConnection, id: Id, tags: &[CareTag]) -> Result<()> {
+    sqlx::query("DELETE FROM people_tags WHERE person_id = $1").bind(id).execute(&mut *conn).await?;
+    let mut seen = Vec::new();
+    for t in tags {
+        if seen.contains(t) {
+            continue;
+        }
+        seen.push(*t);
+        sqlx::query("INSERT INTO people_tags (person_id, tag) VALUES ($1, $2)")
+            .bind(id)
+            .bind(t.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Inserts `person` (its `id` is ignored) and returns it with its id.
     /// `Invalid{field:"org_unit_id"}` for an unknown node.
     pub async fn create_person(&self, person: &Person) -> Result<Person> {
-        let _ = person;
-        todo!()
+        check(person)?;
+        let mut tx = self.writer.begin().await?;
+        let path = require_org_unit(&mut tx, person.org_unit_id).await?;
+        let mut a = Args::default();
+        let values: Vec<String> = person_args(person, &path)?.into_iter().map(|v| a.push(v)).collect();
+        let now = ms(Utc::now());
+        let sql = format!(
+            "INSERT INTO people ({}, created_at, updated_at) VALUES ({}, {}, {}) RETURNING id",
+            PERSON_WRITE_COLUMNS.join(", "),
+            values.join(", "),
+            a.push(now),
+            a.push(now)
+        );
+        let row = a.query(&sql).fetch_one(&mut *tx).await?;
+        let id: Id = get(&row, "id")?;
+        write_tags(&mut tx, id, &person.tags).await?;
+        tx.commit().await?;
+        Ok(Person { id, ..person.clone() })
     }
-    /// A person whose node is in the actor's subtree (volunteers: appellants of their tasks).
+
+    /// A person whose node is in the actor's subtree (volunteers: appellants of their tasks;
+    /// liaisons: appellants of appeals referred to their department).
     pub async fn person(&self, actor: &Actor, id: Id) -> Result<Option<Person>> {
-        let _ = (actor, id);
-        todo!()
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS} FROM people p WHERE p.id = {} AND {}",
+            a.push(id),
+            scope::people(actor, &mut a)
+        );
+        let row = a.query(&sql).fetch_optional(&self.pool).await?;
+        row.as_ref().map(person_from).transpose()
     }
-    /// Replaces the stored person (same id) if in scope; NotFound otherwise.
+
+    /// Replaces the stored person (same id) if in scope; NotFound otherwise. The new node
+    /// must exist (`Invalid{field:"org_unit_id"}`) and, for staff, lie in their subtree
+    /// (so nobody moves a person out of their own sight by mistake).
     pub async fn update_person(&self, actor: &Actor, person: &Person) -> Result<Person> {
-        let _ = (actor, person);
-        todo!()
+        check(person)?;
+        let mut tx = self.writer.begin().await?;
+        let mut a = Args::default();
+        let sql = format!("SELECT p.id FROM people p WHERE p.id = {} AND {}", a.push(person.id), scope::people(actor, &mut a));
+        if a.query(&sql).fetch_optional(&mut *tx).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let path = require_org_unit(&mut tx, person.org_unit_id).await?;
+        let subtree_role = !matches!(actor.role, Role::DepartmentLiaison | Role::Volunteer);
+        if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &path) {
+            return Err(invalid("org_unit_id", "所选组织不在您的管辖范围内"));
+        }
+        let mut a = Args::default();
+        let sets: Vec<String> = PERSON_WRITE_COLUMNS
+            .iter()
+            .zip(person_args(person, &path)?)
+            .map(|(c, v)| format!("{c} = {}", a.push(v)))
+            .collect();
+        let sql = format!(
+            "UPDATE people SET {}, updated_at = {} WHERE id = {}",
+            sets.join(", "),
+            a.push(ms(Utc::now())),
+            a.push(person.id)
+        );
+        a.query(&sql).execute(&mut *tx).await?;
+        write_tags(&mut tx, person.id, &person.tags).await?;
+        tx.commit().await?;
+        Ok(person.clone())
     }
+
+    /// A page of people in the actor's scope, in register order (by id).
     pub async fn list_people(&self, actor: &Actor, filter: &PeopleFilter) -> Result<Page<Person>> {
-        let _ = (actor, filter);
-        todo!()
+        let (page, per_page) = paging(filter.page, filter.per_page);
+        let empty = || Page { items: Vec::new(), total: 0, page, per_page };
+        let mut a = Args::default();
+        let mut conds = vec![scope::people(actor, &mut a)];
+        if let Some(node) = filter.org_unit_id {
+            let Some(unit) = self.org_unit(node).await? else {
+                return Ok(empty());
+            };
+            let subtree_role = !matches!(actor.role, Role::DepartmentLiaison | Role::Volunteer);
+            if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &unit.path) {
+                return Ok(empty());
+            }
+            conds.push(scope::in_subtree("p.org_path", &unit.path, &mut a));
+        }
+        if let Some(tag) = filter.tag {
+            conds.push(format!("p.id IN (SELECT person_id FROM people_tags WHERE tag = {})", a.push(tag.code())));
+        }
+        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let name = a.push(format!("%{}%", like_escape(q)));
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                conds.push(format!("p.name LIKE {name} ESCAPE '\\'"));
+            } else {
+                let phone = a.push(format!("%{digits}%"));
+                conds.push(format!("(p.name LIKE {name} ESCAPE '\\' OR p.phone LIKE {phone})"));
+            }
+        }
+        let filter_sql = conds.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM people p WHERE {filter_sql}");
+        let total: i64 = get(&a.query(&count_sql).fetch_one(&self.pool).await?, "n")?;
+        let limit = a.push(per_page);
+        let offset = a.push((page - 1) * per_page);
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE {filter_sql} ORDER BY p.id LIMIT {limit} OFFSET {offset}");
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(person_from).collect::<Result<Vec<_>>>()?;
+        Ok(Page { items, total, page, per_page })
     }
+
     /// Bulk insert for the demo generator: one transaction, ids returned in order.
     pub async fn insert_people_bulk(&self, people: &[Person]) -> Result<Vec<Id>> {
-        let _ = people;
-        todo!()
+        for p in people {
+            check(p)?;
+        }
+        let paths = self.org_paths().await?;
+        let mut tx = self.writer.begin().await?;
+        let ids = dialect::reserve_ids(self.backend, &mut tx, "people", people.len()).await?;
+        let now = ms(Utc::now());
+        let mut rows = Vec::with_capacity(people.len());
+        let mut tag_rows = Vec::new();
+        for (p, id) in people.iter().zip(&ids) {
+            let path = paths.get(&p.org_unit_id).ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
+            let mut row = vec![Arg::from(*id)];
+            row.extend(person_args(p, path)?);
+            row.extend([Arg::from(now), Arg::from(now)]);
+            rows.push(row);
+            let mut seen = Vec::new();
+            for t in &p.tags {
+                if !seen.contains(t) {
+                    seen.push(*t);
+                    tag_rows.push(vec![Arg::from(*id), Arg::from(t.code())]);
+                }
+            }
+        }
+        let mut columns = vec!["id"];
+        columns.extend(PERSON_WRITE_COLUMNS);
+        columns.extend(["created_at", "updated_at"]);
+        let max = dialect::max_binds(self.backend);
+        insert_rows(&mut tx, max, "people", &columns, rows, "").await?;
+        insert_rows(&mut tx, max, "people_tags", &["person_id", "tag"], tag_rows, "").await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Every org unit's path, by id (bulk loads resolve paths in memory).
+    pub(crate) async fn org_paths(&self) -> Result<std::collections::HashMap<Id, String>> {
+        let rows = sqlx::query("SELECT id, path FROM org_units").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((get(r, "id")?, get(r, "path")?))).collect()
     }
 }

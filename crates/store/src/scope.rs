@@ -1,2 +1,81 @@
 //! Read scope in SQL: the one place list queries learn what an actor may see.
 //! It mirrors `suqiu_core::access::relation`; a conformance test checks they agree.
+//!
+//! Staff and auditors see the subtree of their node. A subtree is written as a range of
+//! materialized paths, `path >= '/1/4/' AND path < '/1/40'` ('0' is the byte after '/'),
+//! rather than `LIKE '/1/4/%'`: the same set (every path ends in '/'), but a plain B-tree
+//! range on both backends (SQLite's LIKE optimization needs NOCASE indexes, PostgreSQL's
+//! needs the C collation, which the path columns have anyway).
+
+use suqiu_core::access::{Actor, Role};
+
+use crate::sql::Args;
+
+/// The half-open range `[lo, hi)` of paths in the subtree rooted at `path`.
+pub fn subtree_range(path: &str) -> (String, String) {
+    let stem = path.strip_suffix('/').unwrap_or(path);
+    (format!("{stem}/"), format!("{stem}0"))
+}
+
+/// `column` lies in the subtree of `path`.
+pub(crate) fn in_subtree(column: &str, path: &str, args: &mut Args) -> String {
+    let (lo, hi) = subtree_range(path);
+    format!("({column} >= {} AND {column} < {})", args.push(lo), args.push(hi))
+}
+
+/// The appeals (alias `a`) the actor may read, as a WHERE condition.
+pub(crate) fn appeals(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => match actor.department_id {
+            Some(d) => format!("a.department_id = {}", args.push(d)),
+            None => "1 = 0".into(),
+        },
+        Role::Volunteer => format!("a.assignee_user_id = {}", args.push(actor.user_id)),
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
+            in_subtree("a.org_path", &actor.org_path, args)
+        }
+    }
+}
+
+/// The people (alias `p`) the actor may read: those registered in its subtree; for a
+/// volunteer the appellants of appeals assigned to it, for a liaison those of appeals
+/// referred to its department (the least personal data needed to do the task).
+pub(crate) fn people(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => match actor.department_id {
+            Some(d) => format!(
+                "p.id IN (SELECT appellant_person_id FROM appeals WHERE department_id = {} AND appellant_person_id IS NOT NULL)",
+                args.push(d)
+            ),
+            None => "1 = 0".into(),
+        },
+        Role::Volunteer => format!(
+            "p.id IN (SELECT appellant_person_id FROM appeals WHERE assignee_user_id = {} AND appellant_person_id IS NOT NULL)",
+            args.push(actor.user_id)
+        ),
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
+            in_subtree("p.org_path", &actor.org_path, args)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use suqiu_core::org::in_subtree as core_in_subtree;
+
+    fn sql_in(root: &str, path: &str) -> bool {
+        let (lo, hi) = subtree_range(root);
+        path >= lo.as_str() && path < hi.as_str()
+    }
+
+    #[test]
+    fn ranges_agree_with_core_prefix_rule() {
+        let paths = ["/1/", "/1/4/", "/1/4/27/", "/1/40/", "/1/41/", "/1/3/", "/1/4/27/9/", "/2/", "/10/"];
+        for root in paths {
+            for p in paths {
+                assert_eq!(sql_in(root, p), core_in_subtree(root, p), "{root} ⊇ {p}");
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! District configuration kept as JSON documents: the calendar, time limits, score weights.
 
 use crate::error::Result;
+use crate::sql::get;
 use crate::Store;
 
 pub const CALENDAR: &str = "calendar";
@@ -9,11 +10,19 @@ pub const SCORE_WEIGHTS: &str = "score_weights";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let _ = key;
-        todo!()
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        row.as_ref().map(|r| get(r, "value")).transpose()
     }
+
+    /// Sets (inserting or replacing) the value of `key`.
     pub async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
-        let _ = (key, value);
-        todo!()
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
     }
 }

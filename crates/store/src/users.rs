@@ -1,11 +1,14 @@
 //! User accounts and sign-in sessions (kept in our own small table).
 
 use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
 use suqiu_core::access::{Actor, Role};
 use suqiu_core::Id;
 
 use crate::error::Result;
-use crate::Store;
+use crate::org::require_org_unit;
+use crate::sql::{get, get_code, invalid, ms, now_bounds, write_error, Args};
+use crate::{scope, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct User {
@@ -27,38 +30,153 @@ pub struct NewUser<'a> {
     pub department_id: Option<Id>,
 }
 
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.org_unit_id, u.department_id";
+
+fn user_from(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: get(row, "id")?,
+        username: get(row, "username")?,
+        display_name: get(row, "display_name")?,
+        role: get_code(row, "role", Role::parse)?,
+        org_unit_id: get(row, "org_unit_id")?,
+        department_id: get(row, "department_id")?,
+    })
+}
+
+fn actor_from(r: &AnyRow) -> Result<Actor> {
+    Ok(Actor {
+        user_id: get(r, "id")?,
+        name: get(r, "display_name")?,
+        role: get_code(r, "role", Role::parse)?,
+        org_unit_id: get(r, "org_unit_id")?,
+        org_path: get(r, "path")?,
+        department_id: get(r, "department_id")?,
+    })
+}
+
 impl Store {
     /// `Conflict{field:"username"}` when taken, `Invalid` for an unknown org unit or department.
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<User> {
-        let _ = user;
-        todo!()
+        let username = user.username.trim();
+        if username.is_empty() {
+            return Err(invalid("username", "请填写用户名"));
+        }
+        let mut tx = self.writer.begin().await?;
+        require_org_unit(&mut tx, user.org_unit_id).await?;
+        if let Some(d) = user.department_id {
+            let found = sqlx::query("SELECT id FROM departments WHERE id = $1").bind(d).fetch_optional(&mut *tx).await?;
+            if found.is_none() {
+                return Err(invalid("department_id", "部门不存在"));
+            }
+        }
+        let row = sqlx::query(
+            "INSERT INTO users (username, password_hash, display_name, role, org_unit_id, department_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(username)
+        .bind(user.password_hash)
+        .bind(user.display_name)
+        .bind(user.role.code())
+        .bind(user.org_unit_id)
+        .bind(user.department_id)
+        .bind(ms(Utc::now()))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| write_error(e, "username", "用户名已被使用"))?;
+        let id = get(&row, "id")?;
+        tx.commit().await?;
+        Ok(User {
+            id,
+            username: username.into(),
+            display_name: user.display_name.into(),
+            role: user.role,
+            org_unit_id: user.org_unit_id,
+            department_id: user.department_id,
+        })
     }
+
     /// The user and its password hash, for sign-in.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
-        let _ = username;
-        todo!()
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1"))
+            .bind(username.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| Ok((user_from(r)?, get(r, "password_hash")?))).transpose()
     }
+
     pub async fn user(&self, id: Id) -> Result<Option<User>> {
-        let _ = id;
-        todo!()
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(user_from).transpose()
     }
-    /// Users whose node lies in the actor's subtree.
+
+    /// Users whose node lies in the actor's subtree, by id.
     pub async fn users_in_scope(&self, actor: &Actor) -> Result<Vec<User>> {
-        let _ = actor;
-        todo!()
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE {} ORDER BY u.id",
+            scope::in_subtree("o.path", &actor.org_path, &mut a)
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(user_from).collect()
     }
+
     /// Stores a session under the SHA-256 of its token (the token itself is never stored).
     pub async fn create_session(&self, token_hash: &str, user_id: Id, expires_at: DateTime<Utc>) -> Result<()> {
-        let _ = (token_hash, user_id, expires_at);
-        todo!()
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(ms(Utc::now()))
+            .bind(ms(expires_at))
+            .execute(&self.writer)
+            .await
+            .map_err(|e| match write_error(e, "token_hash", "会话已存在") {
+                crate::StoreError::Invalid { .. } => invalid("user_id", "用户不存在"),
+                other => other,
+            })?;
+        Ok(())
     }
-    /// The actor behind a live session, or None when unknown or expired.
+
+    /// The actor behind a live session (`expires_at` after `now`), or None when unknown or
+    /// expired.
     pub async fn session_actor(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
-        let _ = (token_hash, now);
-        todo!()
+        // expires_at > now ⇔ expires_at >= floor(now) + 1 for millisecond values.
+        let (floor, _) = now_bounds(now);
+        let row = sqlx::query(
+            "SELECT u.id, u.display_name, u.role, u.org_unit_id, u.department_id, o.path
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.org_unit_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(floor)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(actor_from).transpose()
     }
+
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        let _ = token_hash;
-        todo!()
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.writer).await?;
+        Ok(())
+    }
+
+    /// Deletes expired sessions; returns how many (for a periodic clean-up job).
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let (floor, _) = now_bounds(now);
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(floor).execute(&self.writer).await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The actor for a user id (as a session would give it), e.g. for the CLI and tests.
+    pub async fn actor(&self, user_id: Id) -> Result<Option<Actor>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.display_name, u.role, u.org_unit_id, u.department_id, o.path
+             FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(actor_from).transpose()
     }
 }

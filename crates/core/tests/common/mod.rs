@@ -154,8 +154,14 @@ pub fn in_position(appeal: &Appeal, action: ActionKind) -> Actor {
         }
         ActionKind::Return => match appeal.handoffs.last() {
             Some(Handoff::Refer { department_id, .. }) => liaison_of(*department_id),
-            Some(Handoff::Assign { user_id: Some(VOLUNTEER), .. }) => volunteer(),
-            Some(Handoff::Assign { user_id: Some(OTHER_VOLUNTEER), .. }) => other_volunteer(),
+            Some(Handoff::Assign {
+                user_id: Some(VOLUNTEER),
+                ..
+            }) => volunteer(),
+            Some(Handoff::Assign {
+                user_id: Some(OTHER_VOLUNTEER),
+                ..
+            }) => other_volunteer(),
             _ => staff_at(handling),
         },
         _ => staff_at(handling),
@@ -169,18 +175,38 @@ pub fn sample_command(appeal: &Appeal, action: ActionKind) -> Command {
     let note = || NOTE.to_string();
     match action {
         ActionKind::Accept => Command::Accept { note: Some(note()) },
-        ActionKind::Assign => Command::Assign { user_id: Some(VOLUNTEER), team_id: None, note: Some(note()) },
+        ActionKind::Assign => Command::Assign {
+            user_id: Some(VOLUNTEER),
+            team_id: None,
+            note: Some(note()),
+        },
         ActionKind::Refer => Command::Refer {
-            department_id: if appeal.department_id == Some(DEPT) { DEPT2 } else { DEPT },
+            department_id: if appeal.department_id == Some(DEPT) {
+                DEPT2
+            } else {
+                DEPT
+            },
             note: note(),
         },
         ActionKind::Escalate => Command::Escalate { note: note() },
         ActionKind::Return => Command::Return { note: note() },
         ActionKind::Progress => Command::Progress { note: note() },
-        ActionKind::Extend => Command::Extend { days: 5, reason: note() },
-        ActionKind::ExtendApprove => Command::ExtendApprove { approve: true, reason: None },
-        ActionKind::Resolve => Command::Resolve { resolution: Resolution::Solved, note: note() },
-        ActionKind::Feedback => Command::Feedback { channel: FeedbackChannel::Phone, note: note() },
+        ActionKind::Extend => Command::Extend {
+            days: 5,
+            reason: note(),
+        },
+        ActionKind::ExtendApprove => Command::ExtendApprove {
+            approve: true,
+            reason: None,
+        },
+        ActionKind::Resolve => Command::Resolve {
+            resolution: Resolution::Solved,
+            note: note(),
+        },
+        ActionKind::Feedback => Command::Feedback {
+            channel: FeedbackChannel::Phone,
+            note: note(),
+        },
         ActionKind::FollowUp => Command::FollowUp {
             satisfaction: Satisfaction::Satisfied,
             solved: Some(true),
@@ -189,7 +215,9 @@ pub fn sample_command(appeal: &Appeal, action: ActionKind) -> Command {
         },
         ActionKind::Reopen => Command::Reopen { note: note() },
         ActionKind::Reject => Command::Reject { reason: note() },
-        ActionKind::Merge => Command::Merge { into_appeal_id: OTHER_APPEAL },
+        ActionKind::Merge => Command::Merge {
+            into_appeal_id: OTHER_APPEAL,
+        },
         ActionKind::Supervise => Command::Supervise { note: note() },
     }
 }
@@ -197,17 +225,26 @@ pub fn sample_command(appeal: &Appeal, action: ActionKind) -> Command {
 /// A Shanghai local time "YYYY-MM-DD HH:MM" as a UTC instant.
 pub fn sh(s: &str) -> DateTime<Utc> {
     let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    shanghai().from_local_datetime(&naive).single().unwrap().with_timezone(&Utc)
+    shanghai()
+        .from_local_datetime(&naive)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// A Shanghai local time of an instant, "YYYY-MM-DD HH:MM".
 pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 pub fn intake(kind: Kind, urgency: Urgency) -> Intake {
     Intake {
-        appellant: Appellant::Named { name: "王阿姨".into(), phone: Some("13800001234".into()) },
+        appellant: Appellant::Named {
+            name: "王阿姨".into(),
+            phone: Some("13800001234".into()),
+        },
         org_unit_id: GRID,
         channel: Channel::WalkIn,
         kind,
@@ -229,7 +266,10 @@ pub struct World {
 
 impl Default for World {
     fn default() -> World {
-        World { calendar: WorkCalendar::builtin(), policy: TimeLimitPolicy::default() }
+        World {
+            calendar: WorkCalendar::builtin(),
+            policy: TimeLimitPolicy::default(),
+        }
     }
 }
 
@@ -242,13 +282,25 @@ impl World {
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, Refusal> {
         let place = placement(appeal);
-        let ctx = Context { now, actor, place: &place, calendar: &self.calendar, policy: &self.policy };
+        let ctx = Context {
+            now,
+            actor,
+            place: &place,
+            calendar: &self.calendar,
+            policy: &self.policy,
+        };
         decide(appeal, command, &ctx)
     }
 
     pub fn available(&self, appeal: &Appeal, actor: &Actor, now: DateTime<Utc>) -> Vec<ActionKind> {
         let place = placement(appeal);
-        let ctx = Context { now, actor, place: &place, calendar: &self.calendar, policy: &self.policy };
+        let ctx = Context {
+            now,
+            actor,
+            place: &place,
+            calendar: &self.calendar,
+            policy: &self.policy,
+        };
         available_actions(appeal, &ctx)
     }
 
@@ -259,7 +311,15 @@ impl World {
         handling: Id,
         now: DateTime<Utc>,
     ) -> Result<(Appeal, Event), Refusal> {
-        register(intake, "TRK-TEST".into(), handling, &staff_at(handling), now, &self.calendar, &self.policy)
+        register(
+            intake,
+            "TRK-TEST".into(),
+            handling,
+            &staff_at(handling),
+            now,
+            &self.calendar,
+            &self.policy,
+        )
     }
 }
 
@@ -276,7 +336,11 @@ pub struct Case {
 impl Case {
     /// Registers a normal help appeal at Thursday 2025-09-04 09:00, handled by `handling`.
     pub fn new(handling: Id) -> Case {
-        Case::register(intake(Kind::Help, Urgency::Normal), handling, sh("2025-09-04 09:00"))
+        Case::register(
+            intake(Kind::Help, Urgency::Normal),
+            handling,
+            sh("2025-09-04 09:00"),
+        )
     }
 
     pub fn register(intake: Intake, handling: Id, now: DateTime<Utc>) -> Case {
@@ -284,7 +348,13 @@ impl Case {
         let (mut appeal, event) = world.register(intake, handling, now).expect("valid intake");
         // `register` leaves the id at 0 for the store to assign; merge-into-itself needs one.
         appeal.id = APPEAL_ID;
-        Case { world, registered: appeal.clone(), appeal, events: vec![event], now }
+        Case {
+            world,
+            registered: appeal.clone(),
+            appeal,
+            events: vec![event],
+            now,
+        }
     }
 
     /// The time of the next step: one hour on.
@@ -294,7 +364,8 @@ impl Case {
 
     /// Decides `command` at the next step's time without applying it.
     pub fn try_cmd(&self, command: &Command, actor: &Actor) -> Result<Vec<Event>, Refusal> {
-        self.world.decide(&self.appeal, command, actor, self.next_time())
+        self.world
+            .decide(&self.appeal, command, actor, self.next_time())
     }
 
     /// Decides at the next step's time and, if accepted, applies and records the events.
@@ -313,7 +384,10 @@ impl Case {
     pub fn must(&mut self, command: Command, actor: &Actor) -> Vec<Event> {
         match self.step(&command, actor) {
             Ok(events) => events,
-            Err(r) => panic!("{command:?} by {} refused in {:?}: {r}", actor.name, self.appeal.status),
+            Err(r) => panic!(
+                "{command:?} by {} refused in {:?}: {r}",
+                actor.name, self.appeal.status
+            ),
         }
     }
 
@@ -362,7 +436,13 @@ pub fn drive(case: &mut Case, stage: Stage) {
         }
         Handed::Refer => {
             let actor = in_position(&case.appeal, A::Refer);
-            case.must(Command::Refer { department_id: DEPT, note: NOTE.into() }, &actor);
+            case.must(
+                Command::Refer {
+                    department_id: DEPT,
+                    note: NOTE.into(),
+                },
+                &actor,
+            );
         }
         Handed::Escalate => {
             case.act(A::Escalate);

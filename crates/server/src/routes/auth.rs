@@ -55,7 +55,7 @@ pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<Login
     let expires_at = state.now() + TimeDelta::hours(SESSION_HOURS);
     state.store.create_session(&token_hash(&token), user.id, expires_at).await?;
     tracing::info!(user_id = user.id, "signed in");
-    let cookie = session_cookie(&token, state.config.secure_cookies);
+    let cookie = session_cookie(&token, state.secure_cookies);
     let out = SessionOut { token, user: UserOut::from(&user), expires_at: time(expires_at) };
     Ok(with_cookie(Json(out).into_response(), &cookie))
 }
@@ -98,5 +98,5 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
 pub async fn sign_out(State(state): State<AppState>, _actor: AuthActor, headers: HeaderMap) -> ApiResult<Response> {
     let token = request_token(&headers).ok_or_else(Problem::not_signed_in)?;
     state.store.delete_session(&token_hash(&token)).await?;
-    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &clear_cookie(state.config.secure_cookies)))
+    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &clear_cookie(state.secure_cookies)))
 }

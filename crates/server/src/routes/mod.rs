@@ -3,7 +3,7 @@
 //! From the outside in: a request id (`x-request-id`, UUID v4, kept when the client sends
 //! one) → one log line per request (method, path without the query, status, latency) → the
 //! request id on the response → a problem+json for any error response that lacks one →
-//! a panic as a 500 problem → request counters and latency histograms per route template →
+//! request counters and latency histograms per route template → a panic as a 500 problem →
 //! the 1 MiB body limit (early, from `Content-Length`, and while reading).
 
 use std::time::{Duration, Instant};
@@ -73,9 +73,9 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(middleware::map_response(ensure_problem))
-        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(ensure_problem))
         .layer(middleware::from_fn(record_metrics))
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(reject_large_bodies))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     routes.layer(outer)
@@ -107,7 +107,8 @@ fn on_response(res: &Response<Body>, latency: Duration, _span: &Span) {
 
 /// Any error response without a problem body (axum's own 405, a layer's 413 or 408…)
 /// becomes a problem+json with the same status.
-async fn ensure_problem(res: Response<Body>) -> Response<Body> {
+async fn ensure_problem(req: Request, next: Next) -> Response<Body> {
+    let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
@@ -154,8 +155,8 @@ async fn record_metrics(req: Request, next: Next) -> Response<Body> {
     let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    ::metrics::counter!("http_requests_total", &labels).increment(1);
+    ::metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
     res
 }
 

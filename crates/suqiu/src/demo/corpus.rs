@@ -37,11 +37,16 @@ pub fn generate(rng: &mut impl Rng, community_name: &str) -> DemoAppealText {
     let village = is_village(community_name);
     let t = loop {
         let t = pick_template(rng);
-        if t.fit.fits(village) {
+        if village || t.fit != Fit::Village {
             break t;
         }
     };
-    let ctx = Ctx::new(rng, community_name);
+    let rural = match t.fit {
+        Fit::Any => village && rng.gen_bool(0.5),
+        Fit::Flat => false,
+        Fit::Village => true,
+    };
+    let ctx = Ctx::new(rng, community_name, rural);
     let kind = *t.kinds.choose(rng).expect("template has kinds");
 
     let mut title = String::with_capacity(48);
@@ -135,23 +140,17 @@ struct Template {
     location: &'static str,
 }
 
+/// Which communities a scenario fits, and how its addresses read there.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fit {
+    /// Anywhere. In a village (村) the address is a house in a village group ("5组28号")
+    /// half of the time, a flat in the village's resettlement estate (动迁安置小区) otherwise.
     Any,
-    /// Villages (村) only: homesteads, village committees.
+    /// Needs blocks of flats (stairwells, floors, lifts, a property company): in a village it
+    /// happens in the resettlement estate.
+    Flat,
+    /// Villages only: homesteads, village committees.
     Village,
-    /// Residential communities (居民区) only: old six-storey blocks and the like.
-    Urban,
-}
-
-impl Fit {
-    fn fits(self, village: bool) -> bool {
-        match self {
-            Fit::Any => true,
-            Fit::Village => village,
-            Fit::Urban => !village,
-        }
-    }
 }
 
 use Kind::{
@@ -190,12 +189,12 @@ const AT_COMM: &str = "{comm}";
 const AT_STATION: &str = "{comm}党群服务站";
 
 static TEMPLATES: &[Template] = &[
-    // ================================ 生活帮困 livelihood_aid ================================
+    // ======== 生活帮困 livelihood_aid ========
     Template {
-        category: "livelihood_aid.hardship_relief",
+        category: "livelihood_aid.needy_households",
         kinds: &[HE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 14,
         titles: &["困难党员申请帮困", "老党员生活困难求助", "申请党内帮困"],
         parts: &[
@@ -205,9 +204,9 @@ static TEMPLATES: &[Template] = &[
                 "{addr}党员{ename}的{rel}来站反映，",
             ],
             &[
-                "老伴去年因病去世，本人患有{ill}，",
-                "自己患{ill}多年，老伴长期卧床，",
-                "老人{ill}，每月光药费就要一千多元，",
+                "老伴去年因病去世，老人患有{ill}，",
+                "老人患{ill}多年，老伴长期卧床，",
+                "老人患{ill}，每月光药费就要一千多元，",
             ],
             &[
                 "每月退休金{pension}元，扣除药费和物业费后所剩无几，",
@@ -223,12 +222,12 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "livelihood_aid.subsistence_allowance",
+        category: "livelihood_aid.subsistence",
         kinds: &[IN, IN, HE],
         urgent: false,
         fit: Fit::Any,
         weight: 12,
-        titles: &["咨询低保申请条件", "低保申请咨询", "咨询支出型贫困救助"],
+        titles: &["咨询低保申请条件", "低保申请咨询", "咨询低保和救助政策"],
         parts: &[
             &["{open}"],
             &[
@@ -245,17 +244,46 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "livelihood_aid.temporary_assistance",
+        category: "livelihood_aid.temporary_relief",
+        kinds: &[HE],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 6,
+        titles: &["突遭变故申请临时救助", "申请临时救助", "家庭突发困难求助"],
+        parts: &[
+            &["{open}", "网格员走访时了解到，{addr}{jm}{name}"],
+            &[
+                "家里{dur2}失火，家具电器都烧没了，",
+                "丈夫{dur2}因车祸去世，家里一下子没了经济来源，",
+                "{rel2}突然中风住院，本人只好辞职在医院陪护，",
+            ],
+            &[
+                "两个孩子还在上学，生活一下子陷入困境，",
+                "眼下连房租和生活费都成了问题，",
+            ],
+            &[
+                "希望能申请临时救助，帮助渡过难关。",
+                "恳请社区帮忙申请临时救助和助困基金补助。",
+            ],
+        ],
+        location: AT_BLDG,
+    },
+    Template {
+        category: "health.serious_illness",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
         weight: 10,
-        titles: &["大病住院费用困难求助", "申请临时救助", "大病致困申请帮扶"],
+        titles: &[
+            "大病住院费用困难求助",
+            "申请大病医疗救助",
+            "大病致困申请帮扶",
+        ],
         parts: &[
             &["{open}"],
             &[
                 "{rel2}{dur2}被查出{ill}，住院手术花了{wan}万元，",
-                "家中{rel2}突发{ill}，前后住院两次共花费{wan}万元，",
+                "家中{rel2}突发{acute}，前后住院两次共花费{wan}万元，",
             ],
             &[
                 "医保报销后自付部分还有{self}元，",
@@ -293,7 +321,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "livelihood_aid.love_supermarket",
+        category: "livelihood_aid.needy_households",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
@@ -301,8 +329,8 @@ static TEMPLATES: &[Template] = &[
         titles: &["申请爱心超市物资", "困难家庭申领生活物资"],
         parts: &[
             &[
-                "{addr}居民{name}来站反映，",
-                "网格员走访时了解到，{addr}居民{name}",
+                "{addr}{jm}{name}来站反映，",
+                "网格员走访时了解到，{addr}{jm}{name}",
             ],
             &[
                 "一个人带着两个孩子，前夫不付抚养费，",
@@ -317,12 +345,12 @@ static TEMPLATES: &[Template] = &[
         location: AT_STATION,
     },
     Template {
-        category: "livelihood_aid.micro_wish",
+        category: "livelihood_aid.needy_households",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
         weight: 6,
-        titles: &["微心愿：想要一辆轮椅", "微心愿认领申请", "老人的微心愿"],
+        titles: &["微心愿认领申请", "老人的微心愿", "登记微心愿"],
         parts: &[
             &["{addr}{elder}（{eage}岁）"],
             &[
@@ -339,16 +367,16 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "livelihood_aid.hardship_relief",
+        category: "livelihood_aid.errands",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
         weight: 6,
-        titles: &["独居老人热水器坏了", "老人家电损坏求助"],
+        titles: &["独居老人家电损坏", "老人家电损坏求助"],
         parts: &[
             &["{addr}独居{elder}（{eage}岁）的邻居{name}反映，"],
             &[
-                "老人家里的热水器坏了{dur}，",
+                "老人家里的热水器坏了{ldur}，",
                 "老人家的冰箱不制冷了，",
                 "老人家的燃气灶打不着火，",
             ],
@@ -357,13 +385,55 @@ static TEMPLATES: &[Template] = &[
                 "老人退休金不高，又不懂怎么找人修，",
             ],
             &[
-                "希望居委会帮忙找人上门看看，费用上能否给予补助。",
+                "希望{jwh}帮忙找人上门看看，费用上能否给予补助。",
                 "希望志愿者上门帮忙维修。",
             ],
         ],
         location: AT_BLDG,
     },
-    // ================================ 医疗健康 health ================================
+    Template {
+        category: "livelihood_aid.housing",
+        kinds: &[IN, HE],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 5,
+        titles: &["咨询公租房申请", "住房困难求助", "咨询住房保障政策"],
+        parts: &[
+            &["{open}"],
+            &[
+                "一家三代五口人挤在一套{n}0多平方米的老房子里，",
+                "本人离婚后没有住房，带着孩子在外面租房，每月房租{amt}元，",
+                "老房子年久失修，墙体开裂，下雨天屋里漏水，",
+            ],
+            &[
+                "想咨询廉租住房或公租房的申请条件。",
+                "希望了解住房困难家庭有哪些保障政策，能否申请租金补贴。",
+            ],
+        ],
+        location: AT_COMM,
+    },
+    Template {
+        category: "livelihood_aid.errands",
+        kinds: &[HE],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 5,
+        titles: &["请志愿者代办代购", "老人代办事项求助"],
+        parts: &[
+            &["{addr}{elder}（{eage}岁）"],
+            &[
+                "腿脚不便，社保卡过期了需要换卡，",
+                "一个人住，每周要去医院配药，{rel}工作忙顾不上，",
+                "不会用智能手机，水电煤缴费、预约挂号都办不了，",
+            ],
+            &[
+                "希望志愿者帮忙代办。",
+                "希望社区安排志愿者定期帮忙代购代办。",
+            ],
+        ],
+        location: AT_BLDG,
+    },
+    // ======== 医疗健康 health ========
     Template {
         category: "health.family_doctor",
         kinds: &[HE, IN],
@@ -378,10 +448,10 @@ static TEMPLATES: &[Template] = &[
         parts: &[
             &[
                 "{addr}{elder}（{eage}岁）的{rel}来站反映，",
-                "{addr}居民{name}来电反映，家中{elder}（{eage}岁）",
+                "{addr}{jm}{name}来电反映，家中{elder}（{eage}岁）",
             ],
             &[
-                "老人{ill}，卧床{years}年，",
+                "老人因{ill}卧床{years}年，",
                 "老人患{ill}，行动不便，去医院要{rel}请假陪同，",
             ],
             &[
@@ -393,7 +463,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "health.medical_services",
+        category: "health.chronic_disease",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
@@ -401,7 +471,10 @@ static TEMPLATES: &[Template] = &[
         titles: &["咨询慢病长处方配药", "社区配药不方便", "咨询延伸处方"],
         parts: &[
             &["{open}"],
-            &["本人长期服用降压药和降糖药，", "老伴{ill}，常年吃几种药，"],
+            &[
+                "本人长期服用降压药和降糖药，",
+                "老伴患{ill}，常年吃几种药，",
+            ],
             &[
                 "社区卫生服务中心一次只能配两周的量，每次排队要一上午，",
                 "有一种药社区卫生服务中心没有，要跑到区中心医院去配，",
@@ -414,15 +487,15 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "health.medical_services",
+        category: "health.public_health",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
         weight: 7,
-        titles: &["咨询老年人免费体检", "老年人体检时间咨询", "咨询疫苗接种"],
+        titles: &["老年人健康服务咨询", "咨询社区体检和接种"],
         parts: &[
             &[
-                "居民{name}（{eage}岁）来电咨询：",
+                "{jm}{name}（{eage}岁）来电咨询：",
                 "{addr}老人{ename}到站咨询，",
             ],
             &[
@@ -434,12 +507,12 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "health.disability",
+        category: "livelihood_aid.disability",
         kinds: &[IN, HE],
         urgent: false,
         fit: Fit::Any,
         weight: 6,
-        titles: &["咨询残疾证办理", "申请残疾人辅具", "残疾评定咨询"],
+        titles: &["咨询残疾证和辅具", "残疾人服务咨询"],
         parts: &[
             &["{open}"],
             &[
@@ -455,7 +528,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "health.medical_services",
+        category: "health.medical_insurance",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
@@ -463,7 +536,10 @@ static TEMPLATES: &[Template] = &[
         titles: &["异地就医报销咨询", "咨询医保报销"],
         parts: &[
             &["{open}"],
-            &["{dur2}回{home}老家时突发{ill}住院，", "{rel2}在外省住院，"],
+            &[
+                "{dur2}回{home}老家时突发{acute}住院，",
+                "{rel2}在外省住院，",
+            ],
             &[
                 "垫付了{self}元，想咨询回上海后怎么办理医保报销，要哪些票据。",
                 "当时没有办异地就医备案，不知道现在还能不能报销。",
@@ -472,7 +548,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "health.medical_services",
+        category: "health.seeing_a_doctor",
         kinds: &[HE],
         urgent: true,
         fit: Fit::Any,
@@ -480,29 +556,55 @@ static TEMPLATES: &[Template] = &[
         titles: &["独居老人突发不适", "老人身体不适紧急求助"],
         parts: &[
             &[
-                "{addr}独居{elder}（{eage}岁）打电话到居委，",
-                "{elder}（{eage}岁，独居）的{rel}从外地打来电话，",
+                "{addr}独居{elder}（{eage}岁）打电话到{jw}，说自己",
+                "{elder}（{eage}岁，独居）的{rel}从外地打来电话，说老人",
             ],
             &[
-                "说胸口闷、头晕，站不起来，",
-                "说老人电话里说话含糊不清，半边身体没力气，",
-                "说老人发高烧两天了，一直没吃东西，",
+                "胸口闷、头晕，站不起来，",
+                "早上起床后半边身体没力气，",
+                "发高烧两天了，一直没吃东西，",
             ],
             &[
                 "家中无人照看，请求马上派人上门查看并联系120。",
-                "请居委立即派人上门，必要时送医。",
+                "请{jw}立即派人上门，必要时送医。",
             ],
         ],
         location: AT_BLDG,
     },
-    // ================================ 养老助老 elder_care ================================
+    Template {
+        category: "health.food_drug_safety",
+        kinds: &[RE, CO],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["保健品推销骗老人", "食品药品安全问题", "举报虚假推销"],
+        parts: &[
+            &["{openb}"],
+            &[
+                "最近有一伙人在{road}租了个门面，天天免费送鸡蛋，拉老人去听保健品讲座，",
+                "{road}一家熟食店卫生条件很差，",
+                "有人在{estate}门口摆摊卖来路不明的“特效药”，",
+            ],
+            &[
+                "已经有老人花了{amt}元买了一堆东西，",
+                "有居民买回去吃了拉肚子，",
+                "专挑独居老人下手，",
+            ],
+            &[
+                "请市场监管部门查一查。",
+                "希望社区提醒老人不要上当，并请有关部门处理。",
+            ],
+        ],
+        location: AT_ROAD,
+    },
+    // ======== 养老助老 elder_care ========
     Template {
         category: "elder_care.living_alone",
         kinds: &[HE, RE],
         urgent: true,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
-        titles: &["独居老人在家摔倒", "老人摔倒无法起身", "独居老人呼救"],
+        titles: &["独居老人情况危急", "独居老人疑似摔倒", "独居老人紧急求助"],
         parts: &[
             &[
                 "邻居{name}反映，{addr}独居{elder}（{eage}岁）",
@@ -521,7 +623,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "elder_care.meal_assistance",
+        category: "elder_care.meals",
         kinds: &[HE, IN],
         urgent: false,
         fit: Fit::Any,
@@ -533,8 +635,8 @@ static TEMPLATES: &[Template] = &[
                 "{addr}{elder}（{eage}岁）的{rel}来电反映，老人",
             ],
             &[
-                "独居，{ill}，做饭越来越吃力，经常一碗面条对付一顿，",
-                "和老伴都八十多岁了，买菜做饭力不从心，",
+                "独居，患有{ill}，做饭越来越吃力，经常一碗面条对付一顿，",
+                "和老伴年纪都大了，买菜做饭力不从心，",
             ],
             &[
                 "想申请社区长者食堂送餐上门，想了解一餐多少钱、有没有补贴。",
@@ -550,12 +652,12 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 8,
-        titles: &["咨询长护险评估", "申请居家养老服务", "长护险护理员上门"],
+        titles: &["咨询长护险和居家养老", "申请居家养老服务"],
         parts: &[
-            &["{addr}居民{name}来站咨询，"],
+            &["{addr}{jm}{name}来站咨询，"],
             &[
-                "家中{elder}（{eage}岁）{ill}，生活基本不能自理，",
-                "{rel3}{eage}岁，{ill}，白天家里没人照顾，",
+                "家中{elder}（{eage}岁）患{ill}，生活基本不能自理，",
+                "{rel3}{eage}岁，患有{ill}，白天家里没人照顾，",
             ],
             &[
                 "想申请长护险评估，请护理员上门服务，不知道怎么申请、一周能上门几次。",
@@ -566,7 +668,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "elder_care.funeral_affairs",
+        category: "elder_care.funeral",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
@@ -578,18 +680,18 @@ static TEMPLATES: &[Template] = &[
                 "孤老{ename}（{eage}岁，住{addr}）老伴早年去世，身边没有亲人，",
             ],
             &[
-                "近来身体每况愈下，多次向居委提出担心身后事无人料理，",
-                "{dur}住了两次院，出院后找到书记，说放心不下自己的后事，",
+                "近来身体每况愈下，多次向{jw}提出担心身后事无人料理，",
+                "{dur2}以来住了两次院，出院后找到书记，说放心不下自己的后事，",
             ],
             &[
-                "希望党组织帮助安排殡葬事宜，并委托居委保管遗嘱和存折。",
+                "希望党组织帮助安排殡葬事宜，并委托{jw}保管遗嘱和存折。",
                 "想请党员诉求站帮忙联系公墓、办理公证，百年后按遗愿与老伴合葬。",
             ],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "elder_care.funeral_affairs",
+        category: "elder_care.funeral",
         kinds: &[HE, IN],
         urgent: false,
         fit: Fit::Any,
@@ -619,24 +721,24 @@ static TEMPLATES: &[Template] = &[
         parts: &[
             &["{addr}{elder}（{eage}岁）的{rel}来电反映，"],
             &[
-                "自己在国外工作，母亲一个人住，",
+                "自己在国外工作，老人一个人住，",
                 "自己在{home}工作，一年回来一两次，",
                 "老人独居，前阵子夜里摔过一跤，",
             ],
             &[
                 "希望社区安装紧急呼叫器和烟感报警器，并安排志愿者定期上门看看。",
-                "希望居委把老人列入独居老人关爱名单，每周有人上门或打个电话。",
+                "希望{jw}把老人列入独居老人关爱名单，每周有人上门或打个电话。",
             ],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "elder_care.home_care",
+        category: "elder_care.age_friendly",
         kinds: &[HE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
-        titles: &["申请适老化改造", "卫生间加装扶手", "老人居家安全改造"],
+        titles: &["申请适老化改造", "老人居家安全改造"],
         parts: &[
             &["{addr}{elder}（{eage}岁）"],
             &[
@@ -646,13 +748,13 @@ static TEMPLATES: &[Template] = &[
             ],
             &[
                 "想申请适老化改造，加装扶手、换防滑地砖，想了解政府补贴多少。",
-                "希望居委帮忙申请居家环境适老化改造。",
+                "希望{jw}帮忙申请居家环境适老化改造。",
             ],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "elder_care.institutional_care",
+        category: "elder_care.care_homes",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
@@ -661,7 +763,7 @@ static TEMPLATES: &[Template] = &[
         parts: &[
             &["{open}"],
             &[
-                "{rel3}{eage}岁，{ill}，子女都要上班照顾不过来，",
+                "{rel3}{eage}岁，患有{ill}，子女都要上班照顾不过来，",
                 "家里{elder}{eage}岁，老伴去年走了，",
             ],
             &[
@@ -692,9 +794,30 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_STATION,
     },
-    // ================================ 精神慰藉 emotional_support ================================
     Template {
-        category: "emotional_support.loneliness",
+        category: "elder_care.benefits",
+        kinds: &[IN],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 5,
+        titles: &["咨询老年综合津贴", "高龄津贴咨询", "养老待遇咨询"],
+        parts: &[
+            &[
+                "{addr}{elder}（{eage}岁）的{rel}来站咨询，",
+                "老人{ename}（{eage}岁）来电咨询，",
+            ],
+            &[
+                "老人的老年综合津贴这个月没有到账，",
+                "老人年龄到了新的津贴档次，想问要不要重新申请，",
+                "老人是农村户籍，想了解城乡居民养老金每月能领多少，",
+            ],
+            &["想了解原因和办理流程。", "请社区帮忙查一查。"],
+        ],
+        location: AT_COMM,
+    },
+    // ======== 精神慰藉 emotional_support ========
+    Template {
+        category: "emotional_support.visits",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
@@ -719,7 +842,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "emotional_support.special_families",
+        category: "emotional_support.bereavement",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
@@ -753,19 +876,19 @@ static TEMPLATES: &[Template] = &[
                 "{rel}不肯承担赡养费，老人退休金又不够看病，",
             ],
             &[
-                "希望居委会出面调解，修复家庭关系。",
+                "希望{jwh}出面调解，修复家庭关系。",
                 "希望调解委员会帮忙调解，老人说只想过个安稳的晚年。",
             ],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "emotional_support.loneliness",
+        category: "emotional_support.visits",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
         weight: 5,
-        titles: &["老党员希望上门谈心", "卧床老党员盼送学上门"],
+        titles: &["老党员希望上门谈心", "行动不便老党员盼关心"],
         parts: &[
             &["{addr}老党员{ename}（{eage}岁，党龄{py}年）"],
             &[
@@ -780,12 +903,12 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "emotional_support.psychological",
+        category: "emotional_support.counselling",
         kinds: &[HE, IN],
         urgent: false,
         fit: Fit::Any,
         weight: 4,
-        titles: &["申请心理疏导", "患病后心理压力大"],
+        titles: &["申请心理疏导", "咨询心理咨询服务"],
         parts: &[
             &["{open}"],
             &[
@@ -800,12 +923,55 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_COMM,
     },
-    // ================================ 公共设施 public_facilities ================================
+    Template {
+        category: "emotional_support.festival_greetings",
+        kinds: &[SU, HE],
+        urgent: false,
+        fit: Fit::Flat,
+        weight: 4,
+        titles: &["建议节前走访慰问", "希望节日看望老人"],
+        parts: &[
+            &["楼组长{name}反映，", "党员{name}建议，"],
+            &["{fest}快到了，", "马上要过{fest}了，"],
+            &[
+                "楼里有{n}位独居老人和困难党员，子女都不在身边，",
+                "{addr}的{elder}（{eage}岁）老伴刚走，今年第一次一个人过节，",
+            ],
+            &[
+                "希望支部组织党员上门慰问，陪老人们说说话。",
+                "希望{jw}节前走访时多去看看，送去一点温暖。",
+            ],
+        ],
+        location: AT_BLDG,
+    },
+    Template {
+        category: "emotional_support.cultural_life",
+        kinds: &[HE, SU],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["老人想参加文体活动", "希望组织文体活动", "报名老年兴趣班"],
+        parts: &[
+            &["{open}"],
+            &[
+                "退休后在家闲不住，",
+                "老伴走后一个人在家很闷，",
+                "本人年轻时喜欢唱沪剧，",
+            ],
+            &[
+                "想参加社区的合唱队或者书法班，",
+                "希望社区多组织一些老年人的文体活动，比如排舞、沪剧沙龙，",
+            ],
+            &["想问怎么报名。", "大家在一起热闹热闹，心情也好。"],
+        ],
+        location: AT_STATION,
+    },
+    // ======== 公共设施 public_facilities ========
     Template {
         category: "public_facilities.water_pipes",
         kinds: &[HE, HE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 14,
         titles: &["{bldg}水管老化漏水", "家中水管漏水求助", "老人家水管漏水"],
         parts: &[
@@ -824,7 +990,7 @@ static TEMPLATES: &[Template] = &[
                 "墙面都泡发了，",
             ],
             &[
-                "老人行动不便，希望居委会帮忙联系维修。",
+                "老人行动不便，希望{jwh}帮忙联系维修。",
                 "老人不知道该找谁修，希望帮忙联系房管所或物业。",
             ],
         ],
@@ -834,7 +1000,7 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.water_pipes",
         kinds: &[RE, HE],
         urgent: true,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 7,
         titles: &["{bldg}总水管爆裂", "水管爆裂楼道进水", "总水管爆裂紧急抢修"],
         parts: &[
@@ -854,10 +1020,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "public_facilities.water_pipes",
+        category: "public_facilities.utilities",
         kinds: &[CO, HE],
         urgent: true,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
         titles: &["小区突然停水无通知", "整栋楼停水", "停水一天未恢复"],
         parts: &[
@@ -875,12 +1041,12 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "public_facilities.power_gas",
+        category: "public_facilities.utilities",
         kinds: &[HE, CO],
         urgent: true,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
-        titles: &["整栋楼停电", "楼道停电老人被困", "突然停电求助"],
+        titles: &["整栋楼停电", "突然停电求助", "停电急需抢修"],
         parts: &[
             &["{openb}"],
             &[
@@ -899,10 +1065,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "public_facilities.power_gas",
+        category: "public_facilities.utilities",
         kinds: &[RE],
         urgent: true,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
         titles: &["楼道燃气泄漏", "闻到煤气味", "疑似燃气管道泄漏"],
         parts: &[
@@ -923,7 +1089,7 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.lifts",
         kinds: &[CO, CO, HE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 10,
         titles: &["{bld}号楼电梯停运", "电梯坏了迟迟不修", "高层电梯长期故障"],
         parts: &[
@@ -935,11 +1101,11 @@ static TEMPLATES: &[Template] = &[
             &[
                 "楼里住着好几位八九十岁的老人，下楼看病只能靠家人背，",
                 "{hf}楼的{elder}每周要去透析，现在只能请人抬下楼，",
-                "住高层的老人已经{ldur}没下过楼，买菜都成问题，",
+                "住高层的老人这些天都没下过楼，买菜都成问题，",
             ],
             &[
                 "物业说在等配件，请相关部门督促尽快修复。",
-                "希望居委会督促物业和维保单位抓紧维修，并查一查电梯安全。",
+                "希望{jwh}督促物业和维保单位抓紧维修，并查一查电梯安全。",
             ],
         ],
         location: AT_BLDG,
@@ -948,13 +1114,13 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.lifts",
         kinds: &[SU, IN, HE],
         urgent: false,
-        fit: Fit::Urban,
+        fit: Fit::Flat,
         weight: 7,
         titles: &["老公房加装电梯协调", "咨询加装电梯政策", "加装电梯意见不一"],
         parts: &[
             &["{bldg}楼组长{name}来站反映，"],
             &[
-                "本楼是六层老公房，住了很多老人，大家想加装电梯，",
+                "本楼是六层的多层住宅，没有电梯，住了很多老人，大家想加装电梯，",
                 "楼里{n}户里已有大部分签字同意加装电梯，",
             ],
             &[
@@ -963,7 +1129,7 @@ static TEMPLATES: &[Template] = &[
                 "不清楚政府补贴多少、审批流程怎么走，",
             ],
             &[
-                "希望居委会出面协调，召开楼组议事会。",
+                "希望{jwh}出面协调，召开楼组议事会。",
                 "希望社区请专业人员来讲讲政策，帮忙推进。",
             ],
         ],
@@ -973,7 +1139,7 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.street_lights",
         kinds: &[RE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 8,
         titles: &["路灯损坏夜间漆黑", "小区路灯不亮", "路灯坏了没人修"],
         parts: &[
@@ -994,9 +1160,9 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.roads",
         kinds: &[RE, CO, SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 8,
-        titles: &["小区道路破损积水", "路面坑洼积水", "人行道地砖松动"],
+        titles: &["道路破损需修整", "路面坑洼积水", "道路破损出行不便"],
         parts: &[
             &["{openb}"],
             &[
@@ -1018,7 +1184,7 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 10,
-        titles: &["{gate}非机动车乱停放", "非机动车乱停堵路", "共享单车堆积"],
+        titles: &["非机动车乱停堵路", "非机动车乱停放", "人行道被车辆占用"],
         parts: &[
             &["{openb}"],
             &[
@@ -1041,7 +1207,7 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.parking",
         kinds: &[SU, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 8,
         titles: &["小区停车难", "建议增设停车位", "消防通道被占停车"],
         parts: &[
@@ -1062,9 +1228,9 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.greening",
         kinds: &[CO, SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 7,
-        titles: &["楼前树木遮挡采光", "树木需要修剪", "绿化带杂草丛生"],
+        titles: &["绿化需要修剪养护", "树木杂草需修剪", "绿化养护不到位"],
         parts: &[
             &["{open}"],
             &[
@@ -1072,9 +1238,9 @@ static TEMPLATES: &[Template] = &[
                 "{bldg}旁边的绿化带杂草长得半人高，",
             ],
             &[
-                "挡光又招虫子，家里白天也要开灯，",
-                "夏天蚊子特别多，还发现过蛇，",
-                "台风天树枝刮得窗户砰砰响，担心断枝砸人，",
+                "夏天蚊子特别多，晚上都不敢开窗，",
+                "台风天担心断枝砸人，有安全隐患，",
+                "还招老鼠，低楼层住户意见很大，",
             ],
             &["希望安排修剪。", "希望物业和绿化部门尽快处理。"],
         ],
@@ -1084,9 +1250,9 @@ static TEMPLATES: &[Template] = &[
         category: "public_facilities.drainage",
         kinds: &[RE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 7,
-        titles: &["窨井堵塞污水外溢", "下水道堵塞返水", "化粪池满溢"],
+        titles: &["窨井污水外溢", "下水道堵塞", "污水管道堵塞"],
         parts: &[
             &["{openb}"],
             &[
@@ -1106,10 +1272,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "public_facilities.fitness_facilities",
-        kinds: &[RE, SU],
+        category: "suggestions.public_services",
+        kinds: &[SU, RE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
         titles: &["健身器材损坏", "健身器材存在安全隐患"],
         parts: &[
@@ -1123,37 +1289,37 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_ESTATE,
     },
-    // ================================ 物业管理 property_management ================================
+    // ======== 物业管理 property_management ========
     Template {
         category: "property_management.repairs",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 10,
-        titles: &["物业报修迟迟不处理", "报修多次无人上门", "屋顶漏水物业推诿"],
+        titles: &["物业报修迟迟不处理", "报修多次无人上门", "物业维修推诿"],
         parts: &[
             &["{open}"],
             &[
-                "家住顶楼，屋顶一下雨就漏水，",
+                "楼顶屋面漏水，顶楼几户天花板都发霉了，",
                 "楼道的单元门锁坏了，",
                 "楼道窗户玻璃碎了，",
                 "家门口的楼道灯坏了，",
             ],
             &[
-                "向物业报修{dur}，物业一直推说要等维修基金，",
+                "向物业报修已经{ldur}，物业一直推说要等维修基金，",
                 "打物业电话报修了三四次，每次都说马上来，到现在也没人上门，",
             ],
-            &["希望居委会督促物业尽快维修。", "请帮忙督促物业履行职责。"],
+            &["希望{jwh}督促物业尽快维修。", "请帮忙督促物业履行职责。"],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "property_management.sanitation",
+        category: "property_management.cleaning",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 8,
-        titles: &["垃圾厢房清运不及时", "垃圾堆积无人清运", "小区保洁不到位"],
+        titles: &["小区环境卫生差", "保洁清运不到位", "物业保洁不到位"],
         parts: &[
             &["{openb}"],
             &[
@@ -1170,9 +1336,9 @@ static TEMPLATES: &[Template] = &[
         category: "property_management.fees",
         kinds: &[IN, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
-        titles: &["物业费上涨有异议", "咨询物业费调价", "物业费收支不公开"],
+        titles: &["物业收费有异议", "咨询物业收费调整", "物业收费不透明"],
         parts: &[
             &["{openb}"],
             &[
@@ -1182,7 +1348,7 @@ static TEMPLATES: &[Template] = &[
             &["没有开业主大会征求意见，", "服务质量却一点没提高，"],
             &[
                 "想咨询调价是否符合规定。",
-                "希望业委会公开物业费收支情况，居委会帮忙把关。",
+                "希望业委会公开物业费收支情况，{jwh}帮忙把关。",
             ],
         ],
         location: AT_ESTATE,
@@ -1191,14 +1357,14 @@ static TEMPLATES: &[Template] = &[
         category: "property_management.security",
         kinds: &[CO, SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
-        titles: &["门岗夜间无人值守", "小区门禁形同虚设", "外来人员随意进出"],
+        titles: &["小区门岗管理松散", "小区安防不到位", "外来人员随意进出"],
         parts: &[
             &["{openb}"],
             &[
                 "{estate}{gate}门岗晚上经常没人值班，",
-                "{estate}的门禁坏了{dur}，",
+                "{estate}的门禁坏了{ldur}，",
             ],
             &[
                 "外来人员随意进出，前几天{bldg}有人家的电瓶车被偷了，",
@@ -1212,10 +1378,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_GATE,
     },
     Template {
-        category: "property_management.public_areas",
+        category: "violations.occupying_public_space",
         kinds: &[RE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
         titles: &["楼道堆物堵塞通道", "楼道堆放杂物", "消防通道被堵"],
         parts: &[
@@ -1227,7 +1393,7 @@ static TEMPLATES: &[Template] = &[
             &["消防通道被堵，存在火灾隐患，", "晚上上下楼很容易磕碰，"],
             &[
                 "希望物业组织清理。",
-                "希望居委会和物业一起上门做工作，清理楼道。",
+                "希望{jwh}和物业一起上门做工作，清理楼道。",
             ],
         ],
         location: AT_BLDG,
@@ -1236,9 +1402,9 @@ static TEMPLATES: &[Template] = &[
         category: "property_management.maintenance_fund",
         kinds: &[IN],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
-        titles: &["咨询维修资金使用", "屋面大修资金咨询"],
+        titles: &["咨询维修资金使用", "维修资金申请咨询"],
         parts: &[
             &["{bldg}楼组长{name}来站咨询："],
             &[
@@ -1258,16 +1424,16 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 4,
-        titles: &["业委会换届咨询", "业委会长期不开会"],
+        titles: &["业委会履职问题", "反映业委会问题"],
         parts: &[
             &["{open}"],
             &[
                 "{estate}业委会任期已满{months}个月还没换届，",
-                "{estate}业委会{dur}没开过会，重大事项业主都不知道，",
+                "{estate}业委会一年多没开过会，重大事项业主都不知道，",
             ],
             &[
                 "想了解换届的程序和进度。",
-                "希望居委会指导业委会依法履职，定期公开账目。",
+                "希望{jwh}指导业委会依法履职，定期公开账目。",
             ],
         ],
         location: AT_ESTATE,
@@ -1276,7 +1442,7 @@ static TEMPLATES: &[Template] = &[
         category: "property_management.service_quality",
         kinds: &[PR],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 3,
         titles: &["表扬物业维修师傅", "感谢物业及时抢修"],
         parts: &[
@@ -1293,19 +1459,19 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_ESTATE,
     },
-    // ================================ 违法违规 violations ================================
+    // ======== 违法违规 violations ========
     Template {
-        category: "violations.group_rental",
+        category: "violations.group_renting",
         kinds: &[RE, RE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 12,
         titles: &["{bldg}疑似群租", "群租扰民", "群租房安全隐患"],
         parts: &[
             &["{openb}"],
             &[
-                "{bldg}{room}室被二房东隔成{rooms}间，住了{ppl}多个人，",
-                "{estate}{bldg}{room}室是群租房，进进出出有{ppl}多人，",
+                "{bldg}{room}室被二房东隔成{rooms}间，住了{ppl}个人，",
+                "{estate}{bldg}{room}室是群租房，进进出出有十几个人，",
             ],
             &[
                 "进出人员复杂，半夜还在楼道里大声打电话，",
@@ -1320,10 +1486,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "violations.residential_to_commercial",
+        category: "violations.group_renting",
         kinds: &[RE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
         titles: &["居改非开店扰民", "一楼住宅改商铺", "住宅违规开店"],
         parts: &[
@@ -1344,12 +1510,12 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "violations.illegal_construction",
+        category: "violations.illegal_building",
         kinds: &[RE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 7,
-        titles: &["楼顶违章搭建", "违章搭建举报", "院子违建阳光房"],
+        titles: &["违章搭建举报", "违法搭建需制止", "举报违章搭建"],
         parts: &[
             &["{openb}"],
             &[
@@ -1366,9 +1532,9 @@ static TEMPLATES: &[Template] = &[
         category: "violations.noise",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 8,
-        titles: &["饭店排风扇夜间噪声", "饭店油烟噪声扰民", "沿街商铺夜间扰民"],
+        titles: &["沿街商铺噪声扰民", "店铺排风扇噪声扰民", "油烟噪声扰民"],
         parts: &[
             &["{open}"],
             &[
@@ -1396,7 +1562,7 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 6,
-        titles: &["工地夜间施工扰民", "夜间施工噪声", "渣土车夜间扰民"],
+        titles: &["夜间施工运输扰民", "工地夜间扰民", "夜间噪声扰民"],
         parts: &[
             &["{openb}"],
             &[
@@ -1420,7 +1586,7 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 6,
-        titles: &["菜场门口占道经营", "流动摊贩占道", "毁绿种菜"],
+        titles: &["公共空间被占用", "占道乱象需整治"],
         parts: &[
             &["{openb}"],
             &[
@@ -1438,10 +1604,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_CROSS,
     },
     Template {
-        category: "violations.fire_safety",
+        category: "violations.fire_hazards",
         kinds: &[RE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
         titles: &["电瓶车飞线充电", "楼道电瓶车充电隐患", "飞线充电举报"],
         parts: &[
@@ -1450,7 +1616,7 @@ static TEMPLATES: &[Template] = &[
                 "{bldg}有住户从{floor}楼窗户拉电线下来给电瓶车充电，",
                 "{bldg}楼道里停着好几辆电瓶车，每天晚上都在楼道里充电，",
             ],
-            &["电线就挂在一楼窗户外面，", "楼道是唯一的逃生通道，"],
+            &["存在很大的火灾隐患，", "楼道是唯一的逃生通道，"],
             &[
                 "一旦起火后果不堪设想，请尽快处理。",
                 "希望物业和消防部门上门检查整改，并增设充电桩。",
@@ -1459,10 +1625,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_BLDG,
     },
     Template {
-        category: "violations.illegal_construction",
+        category: "neighbour_disputes.renovation",
         kinds: &[RE],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
         titles: &["装修疑似拆承重墙", "违规装修举报"],
         parts: &[
@@ -1479,12 +1645,54 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_BLDG,
     },
-    // ================================ 邻里纠纷 neighbour_disputes ================================
     Template {
-        category: "neighbour_disputes.water_leakage",
-        kinds: &[CO, HE],
+        category: "violations.pollution",
+        kinds: &[CO, RE],
         urgent: false,
         fit: Fit::Any,
+        weight: 5,
+        titles: &["油烟直排扰民", "污水直排问题", "油烟污水排放问题"],
+        parts: &[
+            &["{openb}"],
+            &[
+                "{road}上的{shop}没装油烟净化器，油烟直接排到居民楼，",
+                "{road}一家洗车店把污水直接排进雨水井，",
+                "{estate}附近的小作坊每天往河里排脏水，",
+            ],
+            &[
+                "{dur}越来越严重，",
+                "周边居民窗户都不敢开，",
+                "附近气味很大，",
+            ],
+            &["请环保和城管部门查处。", "希望有关部门依法处理。"],
+        ],
+        location: AT_ROAD,
+    },
+    Template {
+        category: "violations.unlicensed_business",
+        kinds: &[RE],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["举报无证经营", "无证经营存在隐患"],
+        parts: &[
+            &["{openb}"],
+            &[
+                "{road}有一家没有招牌的“诊所”，给老人挂水打针，",
+                "{estate}一套住宅里开了个无证托管班，十几个孩子挤在里面，",
+                "{road}路边有人无证收购废品，废品堆得像小山，",
+            ],
+            &["不知道有没有资质，", "存在很大的安全隐患，"],
+            &["请有关部门查一查。", "希望依法取缔。"],
+        ],
+        location: AT_ROAD,
+    },
+    // ======== 邻里纠纷 neighbour_disputes ========
+    Template {
+        category: "neighbour_disputes.leaks",
+        kinds: &[CO, HE],
+        urgent: false,
+        fit: Fit::Flat,
         weight: 9,
         titles: &["楼上渗水协商无果", "楼上漏水邻里纠纷", "卫生间渗水纠纷"],
         parts: &[
@@ -1497,17 +1705,17 @@ static TEMPLATES: &[Template] = &[
                 "找过楼上{n}次，对方不承认是他家的问题，也不让进门查看，",
                 "楼上是出租户，房东在外地联系不上，",
             ],
-            &["希望居委会出面调解。", "希望社区调解，请专业人员检测漏点。"],
+            &["希望{jwh}出面调解。", "希望社区调解，请专业人员检测漏点。"],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "neighbour_disputes.noise",
+        category: "neighbour_disputes.household_noise",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 8,
-        titles: &["楼上噪声影响休息", "邻居噪声纠纷", "楼上深夜噪音"],
+        titles: &["邻居噪声影响休息", "邻里噪声纠纷", "深夜噪音扰民"],
         parts: &[
             &["{open}"],
             &[
@@ -1519,7 +1727,7 @@ static TEMPLATES: &[Template] = &[
                 "本人{eage}岁，有高血压，吵得整夜睡不着，",
                 "上门沟通过，对方态度很差，",
             ],
-            &["希望居委会帮忙调解。", "希望社区出面协调，不想把关系闹僵。"],
+            &["希望{jwh}帮忙调解。", "希望社区出面协调，不想把关系闹僵。"],
         ],
         location: AT_BLDG,
     },
@@ -1527,9 +1735,9 @@ static TEMPLATES: &[Template] = &[
         category: "neighbour_disputes.pets",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
-        titles: &["邻居养犬扰民", "遛狗不牵绳", "犬只粪便无人清理"],
+        titles: &["邻居养犬扰民", "不文明养犬", "养犬问题纠纷"],
         parts: &[
             &["{open}"],
             &["同楼邻居养了一条{dog}，", "{bldg}有住户养了好几条狗，"],
@@ -1539,17 +1747,17 @@ static TEMPLATES: &[Template] = &[
                 "白天主人上班，狗在家里叫个不停，",
             ],
             &[
-                "希望居委会上门劝导，必要时请派出所处理。",
+                "希望{jwh}上门劝导，必要时请派出所处理。",
                 "希望督促文明养犬。",
             ],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "neighbour_disputes.shared_space",
+        category: "neighbour_disputes.shared_spaces",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
         titles: &["邻居占用公共走廊", "公共部位被占用", "邻居侵占公共空间"],
         parts: &[
@@ -1563,35 +1771,34 @@ static TEMPLATES: &[Template] = &[
                 "进出很不方便，说了几次也不肯搬，",
                 "为此双方已经吵过好几次，",
             ],
-            &["希望居委会出面协调。", "请社区上门调解，恢复公共通道。"],
+            &["希望{jwh}出面协调。", "请社区上门调解，恢复公共通道。"],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "neighbour_disputes.air_conditioner",
+        category: "neighbour_disputes.household_noise",
         kinds: &[CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
-        titles: &["空调外机噪声热风", "空调外机安装纠纷"],
+        titles: &["空调外机纠纷", "空调外机安装纠纷"],
         parts: &[
             &["{open}"],
             &[
-                "邻居新装的空调外机正对着自家卧室窗户，",
-                "楼上空调冷凝水一直滴在自家遮阳篷上，",
+                "邻居新装的空调外机正对着自家卧室窗户，热风和噪声让人受不了，",
+                "楼上空调冷凝水一直滴在自家遮阳篷上，{time}滴滴答答响，吵得睡不着，",
             ],
-            &["热风和噪声让人受不了，", "{time}滴滴答答响，吵得睡不着，"],
-            &["协商未果，希望居委会帮忙调解。"],
+            &["协商未果，希望{jwh}帮忙调解。"],
         ],
         location: AT_BLDG,
     },
     Template {
-        category: "neighbour_disputes.homestead",
+        category: "neighbour_disputes.shared_spaces",
         kinds: &[CO, HE],
         urgent: false,
         fit: Fit::Village,
         weight: 4,
-        titles: &["宅前排水沟纠纷", "宅基地界址纠纷", "邻居建房影响通行"],
+        titles: &["村民邻里纠纷", "宅前屋后纠纷", "邻里纠纷请求调解"],
         parts: &[
             &["{comm}村民{name}来村委会反映，"],
             &[
@@ -1605,10 +1812,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "neighbour_disputes.throwing_objects",
+        category: "neighbour_disputes.shared_spaces",
         kinds: &[RE, CO],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
         titles: &["楼上高空抛物", "高空抛物隐患"],
         parts: &[
@@ -1618,19 +1825,65 @@ static TEMPLATES: &[Template] = &[
                 "{bldg}楼上有人往下倒剩菜剩饭，",
             ],
             &[
-                "晾在外面的衣服被烫了好几个洞，",
+                "楼下晾的衣服都被弄脏了，",
                 "楼下是小孩玩耍的地方，非常危险，",
             ],
             &["希望查明是哪户并上门教育。", "建议安装高空抛物监控。"],
         ],
         location: AT_BLDG,
     },
-    // ================================ 党员权益 member_rights ================================
     Template {
-        category: "member_rights.membership_transfer",
-        kinds: &[IN, HE],
+        category: "neighbour_disputes.light_and_view",
+        kinds: &[CO],
+        urgent: false,
+        fit: Fit::Flat,
+        weight: 4,
+        titles: &["邻居搭建遮挡采光", "采光被遮挡纠纷"],
+        parts: &[
+            &["{open}"],
+            &[
+                "楼下邻居在院子里加了个高高的遮阳棚，",
+                "前面一楼住户在窗前种了一排竹子，长得比二楼还高，",
+                "隔壁邻居在阳台外装了一个大雨棚，",
+            ],
+            &[
+                "自家窗户被挡得严严实实，白天屋里都很暗，",
+                "老人冬天晒不到太阳，",
+            ],
+            &["和邻居沟通没有结果，希望{jwh}出面协调。"],
+        ],
+        location: AT_BLDG,
+    },
+    Template {
+        category: "neighbour_disputes.family",
+        kinds: &[HE, CO],
         urgent: false,
         fit: Fit::Any,
+        weight: 5,
+        titles: &["赡养纠纷请求调解", "家庭纠纷求助", "子女不尽赡养义务"],
+        parts: &[
+            &[
+                "{addr}{elder}（{eage}岁）来站反映，",
+                "{addr}{elder}（{eage}岁）的邻居{name}反映，",
+            ],
+            &[
+                "老人有{n}个子女，为了轮流照顾的事互相推脱，",
+                "老人的房子被{rel}占着，老人自己只能住在车库里，",
+                "{rel}每次来都跟老人要钱，不给就吵，",
+            ],
+            &[
+                "希望{jwh}和调解委员会出面调解。",
+                "希望社区出面做子女的工作，必要时帮老人申请法律援助。",
+            ],
+        ],
+        location: AT_BLDG,
+    },
+    // ======== 党员权益 member_rights ========
+    Template {
+        category: "member_rights.transfer",
+        kinds: &[IN, HE],
+        urgent: false,
+        fit: Fit::Flat,
         weight: 8,
         titles: &["咨询组织关系转入", "组织关系转接", "外省组织关系转入"],
         parts: &[
@@ -1651,7 +1904,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_STATION,
     },
     Template {
-        category: "member_rights.membership_transfer",
+        category: "member_rights.transfer",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
@@ -1676,7 +1929,7 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 5,
-        titles: &["希望公开助困基金使用", "党务公开建议", "希望公开帮困名单"],
+        titles: &["党务公开建议", "希望公开帮困情况", "党务公开诉求"],
         parts: &[
             &["老党员{name}等{n}人来站提出，"],
             &[
@@ -1688,27 +1941,27 @@ static TEMPLATES: &[Template] = &[
         location: AT_STATION,
     },
     Template {
-        category: "member_rights.participation",
+        category: "member_rights.right_to_participate",
         kinds: &[IN, SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
-        titles: &["咨询支部换届选举", "希望参与议事协商"],
+        titles: &["希望参与支部事务", "党员参与议事诉求"],
         parts: &[
             &["党员{name}来站反映，"],
             &[
-                "听说支部要换届选举，本人是在职报到党员，想问能不能参加，",
-                "小区综合改造方案已经开始公示，",
-            ],
-            &[
-                "希望正式召开党员大会之前先听听大家的意见。",
-                "建议在实施前召开党员和居民议事会，充分听取意见。",
+                concat!(
+                    "听说支部要换届选举，本人是在职报到党员，想问能不能参加选举，",
+                    "也希望候选人名单能提前公示。",
+                ),
+                "小区综合改造方案已经开始公示，建议在实施前召开党员和居民议事会，充分听取意见。",
+                "支部今年的工作计划还没定，希望正式召开党员大会之前先听听大家的意见。",
             ],
         ],
         location: AT_STATION,
     },
     Template {
-        category: "member_rights.supervision",
+        category: "member_rights.right_to_oversee",
         kinds: &[CO, RE],
         urgent: false,
         fit: Fit::Any,
@@ -1728,7 +1981,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_STATION,
     },
     Template {
-        category: "member_rights.care_and_honours",
+        category: "member_rights.right_to_know",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
@@ -1736,7 +1989,7 @@ static TEMPLATES: &[Template] = &[
         titles: &["咨询光荣在党50年纪念章", "老党员慰问咨询"],
         parts: &[
             &["{addr}老党员{ename}（{eage}岁）的{rel}来站咨询，"],
-            &["老人{from}年入党，", "老人党龄已经满五十年，"],
+            &["老人{from50}年入党，", "老人党龄已经满五十年，"],
             &[
                 "想问“光荣在党50年”纪念章怎么申请、什么时候颁发。",
                 "老人卧床不能到场，问纪念章能不能送到家里。",
@@ -1744,12 +1997,54 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_STATION,
     },
-    // ================================ 组织生活 organization_life ================================
+    Template {
+        category: "member_rights.right_to_express",
+        kinds: &[SU],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["党员提出意见建议", "希望意见得到回应"],
+        parts: &[
+            &["老党员{name}来站反映，", "党员{name}在支部大会后提出，"],
+            &[
+                "对小区综合改造中的几个问题有想法，",
+                "对居民区党组织的工作有一些意见，",
+                "上次在党员大会上提的建议一直没有下文，",
+            ],
+            &[
+                "希望有机会当面向书记反映。",
+                "希望支部建立一个党员提意见的渠道，并及时反馈。",
+            ],
+        ],
+        location: AT_STATION,
+    },
+    Template {
+        category: "member_rights.dues",
+        kinds: &[IN],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["咨询党费缴纳标准", "党费缴纳咨询"],
+        parts: &[
+            &["{addr}党员{name}来站咨询，", "党员{name}来电咨询，"],
+            &[
+                "本人今年退休，退休金每月{pension}元，",
+                "本人调到新单位后，",
+                "本人常年在外地工作，",
+            ],
+            &[
+                "想问党费按什么标准交、每月交多少。",
+                "想问现在党费怎么交、能不能网上交。",
+            ],
+        ],
+        location: AT_STATION,
+    },
+    // ======== 组织生活 organization_life ========
     Template {
         category: "organization_life.nearby_activities",
         kinds: &[HE, IN],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 7,
         titles: &["希望就近参加组织生活", "退休党员就近参加活动"],
         parts: &[
@@ -1789,7 +2084,7 @@ static TEMPLATES: &[Template] = &[
         category: "organization_life.volunteering",
         kinds: &[HE, SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
         titles: &["报名参加志愿服务", "党员志愿者报名"],
         parts: &[
@@ -1824,7 +2119,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_STATION,
     },
     Template {
-        category: "organization_life.study_at_home",
+        category: "organization_life.study",
         kinds: &[HE],
         urgent: false,
         fit: Fit::Any,
@@ -1833,7 +2128,7 @@ static TEMPLATES: &[Template] = &[
         parts: &[
             &["{addr}老党员{ename}（{eage}岁）的{rel}反映，"],
             &[
-                "老人{ill}，出不了门，但一直惦记着支部的学习，",
+                "老人患{ill}，出不了门，但一直惦记着支部的学习，",
                 "老人行动不便，每次支部开会都问有没有通知他，",
             ],
             &[
@@ -1863,7 +2158,30 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_STATION,
     },
-    // ================================ 就业创业 jobs_business ================================
+    Template {
+        category: "organization_life.joining",
+        kinds: &[IN],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["咨询入党申请", "想递交入党申请书"],
+        parts: &[
+            &[
+                "{jm}{name}（{age}岁）来站咨询，",
+                "社区志愿者{name}来站表示，",
+            ],
+            &[
+                "在社区做志愿者{years}年了，很受党员的感染，",
+                "本人在{work}工作，",
+            ],
+            &[
+                "想递交入党申请书，不知道该向哪个支部递交。",
+                "想了解入党的条件和程序。",
+            ],
+        ],
+        location: AT_STATION,
+    },
+    // ======== 就业创业 jobs_business ========
     Template {
         category: "jobs_business.job_seeking",
         kinds: &[HE],
@@ -1872,7 +2190,7 @@ static TEMPLATES: &[Template] = &[
         weight: 7,
         titles: &["失业人员求职帮助", "就业困难人员求助", "求推荐附近工作"],
         parts: &[
-            &["{addr}居民{name}（{age}岁）来站反映，"],
+            &["{addr}{jm}{name}（{age}岁）来站反映，"],
             &[
                 "原来在工厂上班，厂子搬迁后失业{months}个月，",
                 "原来在商场做营业员，商场关门后一直没找到工作，",
@@ -1889,14 +2207,14 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "jobs_business.skills_training",
+        category: "jobs_business.training",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
         weight: 5,
         titles: &["咨询职业技能培训补贴", "技能培训报名咨询"],
         parts: &[
-            &["居民{name}来电咨询，"],
+            &["{jm}{name}来电咨询，"],
             &[
                 "想参加养老护理员培训，",
                 "想考育婴师证，",
@@ -1910,14 +2228,14 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "jobs_business.entrepreneurship",
+        category: "jobs_business.startups",
         kinds: &[IN],
         urgent: false,
         fit: Fit::Any,
         weight: 4,
         titles: &["咨询创业担保贷款", "开店创业政策咨询"],
         parts: &[
-            &["居民{name}（{age}岁）来站咨询，"],
+            &["{jm}{name}（{age}岁）来站咨询，"],
             &[
                 "想在{road}开一家早餐店，",
                 "想和朋友合伙开一家家政服务公司，",
@@ -1931,7 +2249,7 @@ static TEMPLATES: &[Template] = &[
         location: AT_COMM,
     },
     Template {
-        category: "jobs_business.labour_rights",
+        category: "jobs_business.wage_arrears",
         kinds: &[HE, CO],
         urgent: false,
         fit: Fit::Any,
@@ -1960,26 +2278,65 @@ static TEMPLATES: &[Template] = &[
         urgent: false,
         fit: Fit::Any,
         weight: 5,
-        titles: &["咨询灵活就业社保", "社保缴费咨询", "退休待遇咨询"],
+        titles: &["社保缴费咨询", "咨询社保续缴"],
         parts: &[
-            &["居民{name}（{age}岁）来站咨询，"],
+            &["{jm}{name}（{age}岁）来站咨询，"],
             &[
-                "本人目前灵活就业，社保断缴了{months}个月，",
-                "本人明年到退休年龄，缴费年限差一年多，",
-            ],
-            &[
-                "想问怎么续缴、能不能补缴。",
-                "想了解延迟退休政策对自己有什么影响、退休手续怎么办。",
+                "本人目前灵活就业，社保断缴了{months}个月，想问怎么续缴、断缴会不会影响医保。",
+                concat!(
+                    "本人明年到退休年龄，缴费年限差一年多，想问能不能补缴，",
+                    "延迟退休政策对自己有什么影响。",
+                ),
+                "本人刚从外省回上海工作，想问在外地交的社保怎么转过来。",
             ],
         ],
         location: AT_COMM,
     },
-    // ================================ 意见建议 suggestions ================================
     Template {
-        category: "suggestions.community_services",
-        kinds: &[SU],
+        category: "jobs_business.labour_relations",
+        kinds: &[HE, CO],
         urgent: false,
         fit: Fit::Any,
+        weight: 4,
+        titles: &["劳动合同纠纷求助", "劳动关系咨询", "劳动权益求助"],
+        parts: &[
+            &["{open}"],
+            &[
+                "在附近一家工厂上了{years}年班，公司一直没签劳动合同，",
+                "公司突然通知搬迁，要求员工自己辞职，不给补偿，",
+                "上班时受了工伤，公司不肯申报工伤认定，",
+            ],
+            &["想咨询怎么维权。", "希望社区帮忙联系劳动监察或法律援助。"],
+        ],
+        location: AT_COMM,
+    },
+    Template {
+        category: "jobs_business.flexible_work",
+        kinds: &[IN, HE],
+        urgent: false,
+        fit: Fit::Any,
+        weight: 4,
+        titles: &["灵活就业咨询", "灵活就业人员求助"],
+        parts: &[
+            &["{open}"],
+            &[
+                "本人目前送外卖，",
+                "本人在网上接单做家政保洁，",
+                "本人开网约车，",
+            ],
+            &[
+                "想办理灵活就业登记，问有没有社保补贴。",
+                "想了解灵活就业人员的职业伤害保障怎么参保。",
+            ],
+        ],
+        location: AT_COMM,
+    },
+    // ======== 意见建议 suggestions ========
+    Template {
+        category: "suggestions.public_services",
+        kinds: &[SU],
+        urgent: false,
+        fit: Fit::Flat,
         weight: 7,
         titles: &["建议开设老年助餐点", "建议增设长者食堂", "老年助餐点建议"],
         parts: &[
@@ -2000,32 +2357,30 @@ static TEMPLATES: &[Template] = &[
         location: AT_ESTATE,
     },
     Template {
-        category: "suggestions.community_services",
+        category: "suggestions.planning",
         kinds: &[SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
-        titles: &["建议步道加装座椅", "建议增设休息座椅", "建议建儿童游乐设施"],
+        titles: &["小区设施改善建议", "建议增设公共设施", "社区活动设施建议"],
         parts: &[
             &["{openb}"],
             &[
-                "{estate}中心步道很长，老人走一圈要歇好几次，",
-                "小区里小孩越来越多，却没有一处游乐场地，",
-                "{estate}的活动室面积太小，排舞队、合唱队都挤不下，",
-            ],
-            &[
-                "建议沿步道加装几张座椅和遮阳棚。",
-                "建议利用闲置的空地改造一个儿童游乐场所。",
-                "建议协调附近闲置用房作为居民活动场所。",
+                "{estate}中心步道很长，老人走一圈要歇好几次，建议沿步道加装几张座椅和遮阳棚。",
+                "小区里小孩越来越多，却没有一处游乐场地，建议利用闲置的空地改造一个儿童游乐场所。",
+                concat!(
+                    "{estate}的活动室面积太小，排舞队、合唱队都挤不下，",
+                    "建议协调附近闲置用房作为居民活动场所。",
+                ),
             ],
         ],
         location: AT_ESTATE,
     },
     Template {
-        category: "suggestions.public_affairs",
+        category: "suggestions.transport",
         kinds: &[SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 5,
         titles: &["建议优化公交线路", "建议增设公交站点", "公交班次建议"],
         parts: &[
@@ -2043,45 +2398,43 @@ static TEMPLATES: &[Template] = &[
         location: AT_CROSS,
     },
     Template {
-        category: "suggestions.community_services",
+        category: "suggestions.environment",
         kinds: &[SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
         titles: &["调整垃圾投放时间", "垃圾分类投放建议"],
         parts: &[
             &["{openb}"],
             &[
-                "小区湿垃圾定时投放时间是早上七点到九点、晚上六点到八点，",
-                "垃圾厢房只开一个，离{bldg}太远，",
-            ],
-            &[
-                "上班族经常赶不上，只好把垃圾放在厢房外面，",
-                "老人拎着垃圾走过去很吃力，",
-            ],
-            &[
-                "建议延长投放时间或增设误时投放点。",
-                "建议再增设一个投放点。",
+                concat!(
+                    "小区湿垃圾定时投放时间是早上七点到九点、晚上六点到八点，上班族经常赶不上，",
+                    "只好把垃圾放在厢房外面，建议延长投放时间或增设误时投放点。",
+                ),
+                concat!(
+                    "小区垃圾厢房只开了一个，离{bldg}太远，老人拎着垃圾走过去很吃力，",
+                    "建议再增设一个投放点。",
+                ),
             ],
         ],
         location: AT_ESTATE,
     },
     Template {
-        category: "suggestions.praise",
+        category: "suggestions.station_work",
         kinds: &[PR],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 6,
-        titles: &["感谢网格员热心帮助", "表扬网格员", "给居委会送锦旗"],
+        titles: &["感谢热心帮助", "表扬社区工作人员", "感谢社区干部"],
         parts: &[
             &[
-                "{addr}居民{name}送来锦旗，",
-                "{addr}居民{name}来电表扬，",
+                "{addr}{jm}{name}送来锦旗，",
+                "{addr}{jm}{name}来电表扬，",
                 "{addr}{elder}（{eage}岁）的{rel}专程来站，",
             ],
             &[
                 "感谢网格员{name2}",
-                "感谢居委会干部{name2}",
+                "感谢{jwh}干部{name2}",
                 "感谢党员诉求站和楼组长{name2}",
             ],
             &[
@@ -2094,10 +2447,10 @@ static TEMPLATES: &[Template] = &[
         location: AT_STATION,
     },
     Template {
-        category: "suggestions.public_affairs",
-        kinds: &[SU, SU, IN],
+        category: "suggestions.planning",
+        kinds: &[SU],
         urgent: false,
-        fit: Fit::Any,
+        fit: Fit::Flat,
         weight: 4,
         titles: &["建议增设电瓶车充电桩", "充电设施建议"],
         parts: &[
@@ -2117,6 +2470,27 @@ static TEMPLATES: &[Template] = &[
         ],
         location: AT_ESTATE,
     },
+    Template {
+        category: "suggestions.community_governance",
+        kinds: &[SU],
+        urgent: false,
+        fit: Fit::Flat,
+        weight: 4,
+        titles: &["建议成立楼组议事会", "社区治理建议", "建议制定居民公约"],
+        parts: &[
+            &["{openb}"],
+            &[
+                "小区里停车、养狗、堆物这些问题反复出现，",
+                "楼里很多事情大家意见不一，总是吵来吵去，",
+            ],
+            &[
+                "建议成立楼组议事会，大家坐下来商量着办。",
+                "建议制定居民公约，由楼组长和党员带头遵守。",
+                "建议每季度开一次居民议事会，邀请物业和业委会一起参加。",
+            ],
+        ],
+        location: AT_ESTATE,
+    },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -2129,6 +2503,8 @@ struct Ctx<'a> {
     /// Community name without 居民区/村, for estate names.
     stem: &'a str,
     village: bool,
+    /// Address as a house in a village group rather than a flat.
+    rural: bool,
     estate_suffix: &'static str,
     estate_listed: Option<&'static str>,
     bld: u32,
@@ -2149,6 +2525,9 @@ struct Ctx<'a> {
     age: u32,
     py: u32,
     from: u32,
+    /// A joining year at least fifty years back.
+    from50: u32,
+    acute: &'static str,
     rel: &'static str,
     rel2: &'static str,
     rel3: &'static str,
@@ -2194,7 +2573,7 @@ fn pick<T: Copy>(rng: &mut impl Rng, xs: &[T]) -> T {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(rng: &mut impl Rng, comm: &'a str) -> Self {
+    fn new(rng: &mut impl Rng, comm: &'a str, rural: bool) -> Self {
         let (stem, village) = if let Some(s) = comm.strip_suffix("居民区") {
             (s, false)
         } else if let Some(s) = comm.strip_suffix('村') {
@@ -2214,7 +2593,8 @@ impl<'a> Ctx<'a> {
         } else {
             pick(rng, &["小区", "新村", "小区", "苑"])
         };
-        let floor = rng.gen_range(1..=6);
+        // Rooms from the second floor up, so "the flat below" always exists.
+        let floor = rng.gen_range(2..=6);
         let unit = rng.gen_range(1..=4);
         let road = pick(rng, ROADS);
         let mut road2 = pick(rng, ROADS);
@@ -2228,11 +2608,13 @@ impl<'a> Ctx<'a> {
         let generation = rng.gen_range(1..3);
         let name2 = (surname(rng), given_name_of(rng, name2_female, generation));
         let efemale = rng.gen_ratio(3, 5);
+        let eage = rng.gen_range(68..=97);
         let fee = rng.gen_range(6..=25) * 10;
         Ctx {
             comm,
             stem,
             village,
+            rural,
             estate_suffix,
             estate_listed,
             bld: rng.gen_range(1..=48),
@@ -2249,10 +2631,13 @@ impl<'a> Ctx<'a> {
             esur: surname(rng),
             egiven: given_name_of(rng, efemale, 0),
             efemale,
-            eage: rng.gen_range(68..=97),
+            eage,
             age: rng.gen_range(36..=59),
-            py: rng.gen_range(18..=66),
+            // Joined at eighteen at the earliest.
+            py: rng.gen_range(18..=(eage - 18).min(66)),
             from: rng.gen_range(1956..=2008),
+            from50: rng.gen_range(1950..=1975),
+            acute: pick(rng, ACUTE),
             rel: pick(rng, RELATIVES),
             rel2: pick(rng, FAMILY),
             rel3: pick(rng, PARENTS),
@@ -2300,7 +2685,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn push_bldg(&self, out: &mut String) {
-        if self.village {
+        if self.rural {
             push_num(out, self.grp);
             out.push('组');
         } else {
@@ -2310,7 +2695,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn push_addr(&self, out: &mut String) {
-        if self.village {
+        if self.rural {
             push_num(out, self.grp);
             out.push('组');
             push_num(out, self.hno);
@@ -2335,10 +2720,10 @@ fn push_num(out: &mut String, n: u32) {
 
 /// Generic openers when the appellant speaks about their own home.
 const OPEN: &[&str] = &[
-    "{addr}居民{name}来站反映：",
-    "{addr}居民{name}来电反映，",
-    "网格员走访时，{addr}居民{name}反映：",
-    "居民{name}（住{addr}）到党员诉求站反映，",
+    "{addr}{jm}{name}来站反映：",
+    "{addr}{jm}{name}来电反映，",
+    "网格员走访时，{addr}{jm}{name}反映：",
+    "{jm}{name}（住{addr}）到党员诉求站反映，",
     "{name}（{addr}）通过网上诉求渠道反映：",
     "{addr}的{name}{sir}来站反映，",
 ];
@@ -2346,12 +2731,12 @@ const OPEN: &[&str] = &[
 /// Generic openers for matters of a building or the estate.
 const OPEN_SHARED: &[&str] = &[
     "{bldg}楼组长{name}反映：",
-    "居民{name}来站反映，",
+    "{jm}{name}来站反映，",
     "{estate}多名居民反映：",
-    "网格员巡查时，居民{name}反映：",
+    "网格员巡查时，{jm}{name}反映：",
     "{name}等{n}位居民联名反映：",
-    "居民{name}来电反映，",
-    "居民{name}通过网上诉求渠道反映：",
+    "{jm}{name}来电反映，",
+    "{jm}{name}通过网上诉求渠道反映：",
 ];
 
 /// Renders `tpl` into `out`, filling `{slot}`s from `c`.
@@ -2374,6 +2759,9 @@ fn render(out: &mut String, tpl: &str, c: &Ctx<'_>, rng: &mut impl Rng) {
 fn slot(out: &mut String, key: &str, c: &Ctx<'_>, rng: &mut impl Rng) {
     match key {
         "comm" => out.push_str(c.comm),
+        "jm" => out.push_str(if c.village { "村民" } else { "居民" }),
+        "jwh" => out.push_str(if c.village { "村委会" } else { "居委会" }),
+        "jw" => out.push_str(if c.village { "村委" } else { "居委" }),
         "estate" => c.push_estate(out),
         "bldg" => c.push_bldg(out),
         "addr" => c.push_addr(out),
@@ -2415,6 +2803,8 @@ fn slot(out: &mut String, key: &str, c: &Ctx<'_>, rng: &mut impl Rng) {
         "age" => push_num(out, c.age),
         "py" => push_num(out, c.py),
         "from" => push_num(out, c.from),
+        "from50" => push_num(out, c.from50),
+        "acute" => out.push_str(c.acute),
         "rel" => out.push_str(c.rel),
         "rel2" => out.push_str(c.rel2),
         "rel3" => out.push_str(c.rel3),
@@ -2472,44 +2862,37 @@ fn push_money(out: &mut String, cents: u32) {
 // Tables
 // ---------------------------------------------------------------------------------------
 
-/// Realistic estate names of the kind found in Songjiang (not tied to a real address).
+/// Estate names of the kind found all over Songjiang (云间, 华亭, 茸城, 九峰, 三泖 are old
+/// names of the place), not tied to any real address.
 const ESTATES: &[&str] = &[
-    "松云水苑",
-    "荣乐新村",
-    "中山新村",
-    "白洋新村",
-    "西林新村",
-    "谷阳新村",
-    "茸梅新村",
-    "仓城新苑",
-    "玉树苑",
-    "江学苑",
-    "方松苑",
-    "文诚苑",
-    "龙潭苑",
-    "普照新村",
-    "通乐小区",
-    "醉白池小区",
-    "泗泾新苑",
-    "佘山新城",
-    "九亭明珠苑",
-    "涞寅小区",
-    "亭源新苑",
-    "新凯家园",
-    "乐都花园",
-    "绿洲香岛",
-    "广富林新苑",
-    "辰塔苑",
-    "三新家园",
-    "洞泾新苑",
-    "车墩新苑",
-    "叶榭新苑",
-    "新浜华苑",
-    "泖港新苑",
-    "小昆山新苑",
-    "新桥花苑",
-    "北松新苑",
-    "茸北小区",
+    "云间新苑",
+    "华亭新苑",
+    "茸城花苑",
+    "谷水苑",
+    "泖河花园",
+    "九峰苑",
+    "三泖新苑",
+    "阳光花苑",
+    "明华苑",
+    "金鼎花园",
+    "颐景园",
+    "丽水华庭",
+    "景和苑",
+    "锦绣华庭",
+    "南华苑",
+    "东湖苑",
+    "紫薇苑",
+    "新城花园",
+    "德润苑",
+    "和顺苑",
+    "春晖苑",
+    "绿地新苑",
+    "星辰家园",
+    "嘉和苑",
+    "荣华苑",
+    "桂花园",
+    "博雅苑",
+    "翠竹苑",
 ];
 
 const ROADS: &[&str] = &[
@@ -2559,7 +2942,6 @@ const SHOPS: &[&str] = &[
     "麻辣烫店",
     "夜宵店",
     "川菜馆",
-    "棋牌室",
 ];
 
 const DOGS: &[&str] = &[
@@ -2572,22 +2954,27 @@ const DOGS: &[&str] = &[
     "边牧",
 ];
 
+/// Chronic conditions, as a noun ("患{ill}", "因{ill}行动不便").
 const ILLNESSES: &[&str] = &[
     "脑梗后遗症",
     "糖尿病",
     "冠心病",
-    "尿毒症，每周透析三次",
-    "肺癌术后",
+    "尿毒症",
+    "肺癌",
     "帕金森病",
     "阿尔茨海默病",
-    "股骨骨折",
     "慢阻肺",
     "高血压",
     "类风湿关节炎",
-    "胃癌术后",
+    "胃癌",
     "心衰",
-    "白内障",
+    "肝硬化",
+    "乳腺癌",
+    "严重的骨质疏松",
 ];
+
+/// Sudden illnesses ("突发{acute}").
+const ACUTE: &[&str] = &["脑梗", "心梗", "脑出血", "急性胰腺炎", "重症肺炎", "心衰"];
 
 const RELATIVES: &[&str] = &[
     "儿子",
@@ -2610,8 +2997,8 @@ const KIDS: &[&str] = &["儿子", "女儿", "孙子", "外孙女", "孙女"];
 const DURATIONS: &[&str] = &[
     "最近一周",
     "近半个月",
-    "一个多月",
-    "已经三个多月",
+    "这一个多月",
+    "这三个多月",
     "从上个月开始",
     "这几天",
     "入夏以来",
@@ -2623,7 +3010,7 @@ const DURATIONS: &[&str] = &[
 const LONG_DURATIONS: &[&str] = &[
     "两个星期",
     "十多天",
-    "一个多月",
+    "这一个多月",
     "快三个星期",
     "二十多天",
     "整整一周",
@@ -2878,15 +3265,25 @@ mod tests {
     }
 
     #[test]
-    fn villages_get_village_addresses() {
+    fn villages_read_like_villages() {
         let mut rng = StdRng::seed_from_u64(9);
-        let mut saw_group = false;
-        for _ in 0..500 {
+        let (mut groups, mut flats) = (0, 0);
+        for _ in 0..2_000 {
             let a = generate(&mut rng, "汤村村");
-            assert!(!a.content.contains("号楼") || a.content.contains("号楼"));
-            saw_group |= a.location.contains('组') || a.content.contains('组');
+            assert!(!a.content.contains("居委"), "{}", a.content);
+            assert!(!a.content.contains("组1单元") && !a.content.contains("组一楼"));
+            if a.content.contains("组") && a.content.contains("号") {
+                groups += 1;
+            }
+            flats += usize::from(a.content.contains("号楼"));
         }
-        assert!(saw_group);
+        assert!(groups > 100 && flats > 100, "{groups} {flats}");
+        let mut rng = StdRng::seed_from_u64(9);
+        for _ in 0..2_000 {
+            let a = generate(&mut rng, "佛字桥居民区");
+            assert!(!a.content.contains("村委") && !a.content.contains("村民"));
+            assert!(!a.content.contains("宅基地"), "{}", a.content);
+        }
     }
 
     fn valid_phone(p: &str) -> bool {
@@ -2903,6 +3300,11 @@ mod tests {
         for _ in 0..10_000 {
             let p = phone(&mut rng);
             assert!(valid_phone(&p), "{p}");
+            // And the server's own validator keeps it as is.
+            assert_eq!(
+                suqiu_core::validate::validate_phone(&p).ok(),
+                Some(p.clone())
+            );
         }
         assert!(!valid_phone("12345678901"));
         assert!(!valid_phone("1381234567"));

@@ -6,6 +6,7 @@
 //! data: whoever creates the accounts sets them.
 
 use serde::{Deserialize, Serialize};
+use suqiu_core::access::Role;
 use suqiu_core::org::OrgKind;
 
 /// The embedded JSON, as shipped.
@@ -48,8 +49,8 @@ pub struct DemoDepartment {
 pub struct DemoAccount {
     pub username: String,
     pub display_name: String,
-    /// Role code as in API.md: `district_admin`, `street_staff`, `station_staff`,
-    /// `department_liaison`, `volunteer`, `auditor`.
+    /// Role code as in API.md (`district_admin`, `station_staff`, …); see
+    /// [`DemoAccount::parsed_role`].
     pub role: String,
     /// The org unit whose subtree the account sees.
     pub org_code: String,
@@ -63,6 +64,13 @@ pub struct DemoAccount {
 /// Panics only if the shipped JSON is malformed, which the tests rule out.
 pub fn demo_district() -> DemoDistrict {
     serde_json::from_str(DISTRICT_JSON).expect("data/demo/district.json is valid")
+}
+
+impl DemoAccount {
+    /// The role, parsed (`None` only for a code outside API.md's six).
+    pub fn parsed_role(&self) -> Option<Role> {
+        Role::parse(&self.role)
+    }
 }
 
 impl DemoDistrict {
@@ -103,15 +111,6 @@ impl DemoDistrict {
 mod tests {
     use super::*;
     use std::collections::{HashMap, HashSet};
-
-    const ROLES: [&str; 6] = [
-        "district_admin",
-        "street_staff",
-        "station_staff",
-        "department_liaison",
-        "volunteer",
-        "auditor",
-    ];
 
     #[test]
     fn parses() {
@@ -255,33 +254,32 @@ mod tests {
     fn accounts_point_at_existing_orgs_and_departments() {
         let d = demo_district();
         for a in &d.accounts {
-            assert!(
-                ROLES.contains(&a.role.as_str()),
-                "{}: role {}",
-                a.username,
-                a.role
-            );
+            assert!(a.parsed_role().is_some(), "{}: role {}", a.username, a.role);
             assert!(d.org_unit(&a.org_code).is_some(), "{}: org", a.username);
             if let Some(dc) = &a.department_code {
                 assert!(d.department(dc).is_some(), "{}: department", a.username);
             }
             assert_eq!(
-                a.role == "department_liaison",
+                a.parsed_role() == Some(Role::DepartmentLiaison),
                 a.department_code.is_some(),
                 "{}",
                 a.username
             );
         }
         let expect = [
-            ("admin", "district_admin", "310117"),
-            ("yueyang", "street_staff", "310117001"),
-            ("fzq", "station_staff", "310117001001"),
-            ("liaison", "department_liaison", "310117001"),
-            ("volunteer", "volunteer", "310117001001"),
+            ("admin", Role::DistrictAdmin, "310117"),
+            ("yueyang", Role::StreetStaff, "310117001"),
+            ("fzq", Role::StationStaff, "310117001001"),
+            ("liaison", Role::DepartmentLiaison, "310117001"),
+            ("volunteer", Role::Volunteer, "310117001001"),
         ];
         for (u, role, org) in expect {
             let a = d.account(u).unwrap();
-            assert_eq!((a.role.as_str(), a.org_code.as_str()), (role, org), "{u}");
+            assert_eq!(
+                (a.parsed_role(), a.org_code.as_str()),
+                (Some(role), org),
+                "{u}"
+            );
         }
         assert_eq!(d.account("admin").unwrap().display_name, "区委组织部管理员");
         assert_eq!(
@@ -289,7 +287,7 @@ mod tests {
             Some("yueyang-fgs")
         );
         let s2 = d.account("station2").unwrap();
-        assert_eq!(s2.role, "station_staff");
+        assert_eq!(s2.parsed_role(), Some(Role::StationStaff));
         let c = d.org_unit(&s2.org_code).unwrap();
         assert_eq!(c.kind, OrgKind::Community);
         let street = d.org_unit(c.parent_code.as_deref().unwrap()).unwrap();

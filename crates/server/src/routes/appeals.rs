@@ -1,0 +1,481 @@
+//! Appeals: intake, lists, one appeal with its timeline, and the lifecycle's actions.
+//!
+//! Reads go through the store's actor-scoped methods (out of scope is 404); every action
+//! goes through `Store::act` with `suqiu_core::lifecycle::decide`, so the rules live in core
+//! and the events and the new state are written in one transaction.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use rand::RngCore;
+use serde_json::{Map, Value};
+use suqiu_core::access::{ActionKind, Actor, Capability, Role};
+use suqiu_core::appeal::{tracking_code, Appellant, Kind, Status, Urgency};
+use suqiu_core::calendar::shanghai;
+use suqiu_core::error::FieldError;
+use suqiu_core::lifecycle::{
+    available_actions, decide, register, Command, Context, Intake, MAX_CONTENT_CHARS, MAX_LOCATION_CHARS,
+    MAX_TITLE_CHARS,
+};
+use suqiu_core::org::{in_subtree, OrgKind};
+use suqiu_core::validate::validate_phone;
+use suqiu_store::appeals::{AppealFilter, AppealRecord};
+use suqiu_store::StoreError;
+
+use crate::auth::AuthActor;
+use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
+use crate::extract::{field_error, ApiJson, IdPath, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::state::{read, AppState};
+
+const MAX_APPELLANT_NAME: usize = 50;
+const MAX_QUERY: usize = 100;
+
+/// Code → Chinese name of every category.
+async fn category_names(state: &AppState) -> ApiResult<HashMap<String, String>> {
+    Ok(state.store.categories().await?.into_iter().map(|c| (c.code, c.name)).collect())
+}
+
+/// The actions `actor` may take on the appeal now (as the UI offers them).
+fn actions_for(state: &AppState, actor: &Actor, rec: &AppealRecord, now: DateTime<Utc>) -> Vec<ActionKind> {
+    let calendar = state.calendar();
+    let policy = state.policy();
+    let ctx = Context { now, actor, place: &rec.place, calendar: &calendar, policy: &policy };
+    available_actions(&rec.appeal, &ctx)
+}
+
+/// The full Appeal JSON of one appeal, with its timeline.
+async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiResult<AppealOut> {
+    let now = state.now();
+    let events = state.store.events(rec.appeal.id).await?;
+    let names = category_names(state).await?;
+    let allowed = actions_for(state, actor, rec, now);
+    Ok(AppealOut::new(
+        rec,
+        names.get(&rec.appeal.category).cloned(),
+        &allowed,
+        actor.may(Capability::SeePersonalData),
+        now,
+        Some(&events),
+    ))
+}
+
+/// Registers an appeal (一门式受理). Every field is checked and each fault named; the
+/// handling unit is the node itself, or for a grid its community. The tracking code is
+/// `SQ` + the Shanghai date (`YYMMDD`) + `-` + 10 characters from an alphabet without
+/// 0/O/1/I/L (≈ 49 random bits), e.g. `SQ261128-7KQ4MX9T2H`.
+#[utoipa::path(post, path = "/api/v1/appeals", tag = "appeals",
+    request_body = AppealIn,
+    responses(
+        (status = 201, body = AppealOut),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<AppealIn>,
+) -> ApiResult<(StatusCode, Json<AppealOut>)> {
+    if !actor.may(Capability::Intake) {
+        return Err(Problem::forbidden(format!("角色「{}」不能登记诉求", actor.role.label_zh())));
+    }
+    let mut errors = Vec::new();
+
+    let forms = usize::from(body.appellant_id.is_some())
+        + usize::from(body.appellant.is_some())
+        + usize::from(body.anonymous == Some(true));
+    let appellant = if forms != 1 {
+        errors.push(FieldError::new(
+            "appellant",
+            "请在 appellant_id（登记在册的人员）、appellant（姓名和电话）、anonymous（匿名）中选择且只选择一项",
+        ));
+        None
+    } else if let Some(id) = body.appellant_id {
+        match state.store.person(&actor, id).await? {
+            Some(_) => Some(Appellant::Person { person_id: id }),
+            None => {
+                errors.push(FieldError::new("appellant_id", "未知的人员"));
+                None
+            }
+        }
+    } else if let Some(a) = body.appellant {
+        let name = a.name.trim().to_string();
+        if name.is_empty() {
+            errors.push(FieldError::new("appellant.name", "请填写诉求人姓名"));
+        } else if name.chars().count() > MAX_APPELLANT_NAME {
+            errors.push(FieldError::new("appellant.name", format!("姓名最多 {MAX_APPELLANT_NAME} 个字")));
+        }
+        let phone = match a.phone.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) => match validate_phone(&p) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    errors.push(FieldError::new("appellant.phone", e.message));
+                    None
+                }
+            },
+        };
+        Some(Appellant::Named { name, phone })
+    } else {
+        Some(Appellant::Anonymous)
+    };
+
+    let names = category_names(&state).await?;
+    let category = body.category.trim().to_string();
+    if !names.contains_key(&category) {
+        let shown: String = category.chars().take(40).collect();
+        errors.push(FieldError::new("category", format!("未知的分类「{shown}」（见 GET /api/v1/categories）")));
+    }
+
+    let unit = state.store.org_unit(body.org_unit_id).await?;
+    let unit = unit.filter(|u| in_subtree(&actor.org_path, &u.path));
+    if unit.is_none() {
+        errors.push(FieldError::new("org_unit_id", "未知的组织节点"));
+    }
+
+    let content = body.content.trim();
+    if content.is_empty() {
+        errors.push(FieldError::new("content", "请填写诉求内容"));
+    }
+    for (field, value, max) in [
+        ("content", Some(content), MAX_CONTENT_CHARS),
+        ("title", body.title.as_deref().map(str::trim), MAX_TITLE_CHARS),
+        ("location", body.location.as_deref().map(str::trim), MAX_LOCATION_CHARS),
+    ] {
+        let n = value.map(|v| v.chars().count()).unwrap_or(0);
+        if n > max {
+            errors.push(FieldError::new(field, format!("内容过长：{n} 字，最多 {max} 字")));
+        }
+    }
+
+    let (Some(appellant), Some(unit), true) = (appellant, unit, errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let handling_org_unit_id = match (unit.kind, unit.parent_id) {
+        (OrgKind::Grid, Some(parent)) => parent,
+        _ => unit.id,
+    };
+    let intake = Intake {
+        appellant,
+        org_unit_id: unit.id,
+        channel: body.channel,
+        kind: body.kind,
+        category,
+        urgency: body.urgency.unwrap_or(Urgency::Normal),
+        title: body.title,
+        content: body.content,
+        location: body.location,
+        public_consent: body.public_consent,
+    };
+    let now = state.now();
+    let mut attempts = 0;
+    let created = loop {
+        attempts += 1;
+        let mut entropy = [0u8; 10];
+        rand::rngs::OsRng.fill_bytes(&mut entropy);
+        let code = tracking_code(now, entropy);
+        let (appeal, event) = {
+            let calendar = state.calendar();
+            let policy = state.policy();
+            register(intake.clone(), code, handling_org_unit_id, &actor, now, &calendar, &policy)?
+        };
+        match state.store.create_appeal(&appeal, &event).await {
+            Ok(a) => break a,
+            Err(StoreError::Conflict { field, .. }) if field == "tracking_code" && attempts < 3 => continue,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    tracing::info!(appeal_id = created.id, "appeal registered");
+    let rec = state.store.appeal(&actor, created.id).await?;
+    Ok((StatusCode::CREATED, Json(appeal_out(&state, &actor, &rec).await?)))
+}
+
+/// One appeal in the caller's scope, with its timeline (oldest first).
+#[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = AppealOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_one(State(state): State<AppState>, actor: AuthActor, IdPath(id): IdPath) -> ApiResult<Json<AppealOut>> {
+    let rec = state.store.appeal(&actor, id).await?;
+    Ok(Json(appeal_out(&state, &actor, &rec).await?))
+}
+
+/// The actions the caller may take on the appeal now.
+#[utoipa::path(get, path = "/api/v1/appeals/{id}/actions", tag = "appeals",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ActionOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn available(State(state): State<AppState>, actor: AuthActor, IdPath(id): IdPath) -> ApiResult<Json<Vec<ActionOut>>> {
+    let rec = state.store.appeal(&actor, id).await?;
+    let actions = actions_for(&state, &actor, &rec, state.now());
+    Ok(Json(
+        actions
+            .into_iter()
+            .map(|a| ActionOut { action: a.code().into(), label: a.label_zh().into() })
+            .collect(),
+    ))
+}
+
+/// Start of a Shanghai civil day, as UTC.
+fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    shanghai()
+        .from_local_datetime(&d.and_time(NaiveTime::MIN))
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// `YYYY-MM-DD` (a Shanghai day) or an RFC 3339 instant.
+fn instant(params: &Params, key: &str, end_of_day: bool, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+    let v = params.str(key)?;
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        let d = if end_of_day { d.succ_opt().unwrap_or(d) } else { d };
+        return Some(day_start(d));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Some(t.with_timezone(&Utc));
+    }
+    errors.push(FieldError::new(key, "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）"));
+    None
+}
+
+/// Appeals in the caller's scope, newest first, with API.md's filters.
+#[utoipa::path(get, path = "/api/v1/appeals", tag = "appeals",
+    params(
+        ("status" = Option<String>, Query, description = "registered|accepted|in_progress|resolved|closed|rejected|merged"),
+        ("org_unit" = Option<i64>, Query, description = "the subtree of this node"),
+        ("category" = Option<String>, Query, description = "a first-level code matches its second level too"),
+        ("kind" = Option<String>, Query),
+        ("urgency" = Option<String>, Query),
+        ("overdue" = Option<bool>, Query),
+        ("assignee" = Option<String>, Query, description = "`me` or a user id"),
+        ("department" = Option<i64>, Query),
+        ("q" = Option<String>, Query, description = "full text, Chinese-aware"),
+        ("from" = Option<String>, Query, description = "received on or after (YYYY-MM-DD, Shanghai)"),
+        ("to" = Option<String>, Query, description = "received on or before (YYYY-MM-DD, Shanghai)"),
+        ("page" = Option<i64>, Query),
+        ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
+    ),
+    responses((status = 200, body = PageOut<AppealOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<PageOut<AppealOut>>> {
+    let mut errors = Vec::new();
+    let assignee_user_id = match params.str("assignee") {
+        None => None,
+        Some("me") => Some(actor.user_id),
+        Some(_) => params.id("assignee", &mut errors),
+    };
+    let q = params.str("q").map(str::to_string);
+    if q.as_ref().is_some_and(|q| q.chars().count() > MAX_QUERY) {
+        errors.push(FieldError::new("q", format!("查询内容最多 {MAX_QUERY} 个字")));
+    }
+    let from = instant(&params, "from", false, &mut errors);
+    let to = instant(&params, "to", true, &mut errors);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t {
+            errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
+        }
+    }
+    let (page, per_page) = params.paging(&mut errors);
+    let filter = AppealFilter {
+        status: params.code("status", Status::parse, Status::codes(), &mut errors),
+        org_unit_id: params.id("org_unit", &mut errors),
+        category: params.str("category").map(str::to_string),
+        kind: params.code("kind", Kind::parse, Kind::codes(), &mut errors),
+        urgency: params.code("urgency", Urgency::parse, Urgency::codes(), &mut errors),
+        overdue: params.bool("overdue", &mut errors),
+        assignee_user_id,
+        department_id: params.id("department", &mut errors),
+        q,
+        from,
+        to,
+        page,
+        per_page,
+    };
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let now = state.now();
+    let found = state.store.list_appeals(&actor, &filter, now).await?;
+    let names = category_names(&state).await?;
+    let reveal = actor.may(Capability::SeePersonalData);
+    let items = found
+        .items
+        .iter()
+        .map(|rec| {
+            let allowed = actions_for(&state, &actor, rec, now);
+            AppealOut::new(rec, names.get(&rec.appeal.category).cloned(), &allowed, reveal, now, None)
+        })
+        .collect();
+    Ok(Json(PageOut { items, total: found.total, page: found.page, per_page: found.per_page }))
+}
+
+/// The body of an action as a command: `action` first (422 naming the valid ones), then
+/// the fields, each fault named.
+fn parse_command(body: Value) -> ApiResult<Command> {
+    let Value::Object(obj) = body else {
+        return Err(Problem::field("body", "请求体应为 JSON 对象"));
+    };
+    let valid = || ActionKind::ALL.iter().map(|a| a.code()).collect::<Vec<_>>().join(", ");
+    match obj.get("action") {
+        None | Some(Value::Null) => {
+            return Err(Problem::field("action", format!("请指定操作（action），可选：{}", valid())));
+        }
+        Some(Value::String(s)) if ActionKind::parse(s).is_some() => {}
+        Some(Value::String(s)) => {
+            let shown: String = s.chars().take(40).collect();
+            return Err(Problem::field("action", format!("未知的操作「{shown}」，可选：{}", valid())));
+        }
+        Some(_) => return Err(Problem::field("action", format!("操作应为字符串，可选：{}", valid()))),
+    }
+    serde_json::from_value::<Command>(Value::Object(obj.clone())).map_err(|e| Problem::invalid(vec![command_error(&obj, &e)]))
+}
+
+/// Names the field behind a command's deserialization error. Internally tagged enums lose
+/// the path, so for type errors the culprit is found as the one field whose removal changes
+/// the error.
+fn command_error(obj: &Map<String, Value>, err: &serde_json::Error) -> FieldError {
+    let base = field_error("", err);
+    if base.field != "body" {
+        return base;
+    }
+    let msg = err.to_string();
+    for key in obj.keys().filter(|k| k.as_str() != "action") {
+        let mut without = obj.clone();
+        without.remove(key);
+        match serde_json::from_value::<Command>(Value::Object(without)) {
+            Err(e) if e.to_string() == msg => continue,
+            _ => return FieldError::new(key.clone(), base.message),
+        }
+    }
+    base
+}
+
+/// Checks that the ids a command names exist and fit the appeal (before `act`, so that a
+/// bad reference is a 422 naming it rather than a constraint failure).
+async fn check_references(state: &AppState, actor: &Actor, rec: &AppealRecord, cmd: &Command) -> ApiResult<()> {
+    match cmd {
+        Command::Refer { department_id, .. } => {
+            if state.store.department(*department_id).await?.is_none() {
+                return Err(Problem::field("department_id", "未知的部门"));
+            }
+        }
+        Command::Assign { user_id: Some(user_id), .. } => {
+            let user = state.store.user(*user_id).await?;
+            let fits = match user {
+                Some(u) if u.role != Role::Auditor => state
+                    .store
+                    .org_unit(u.org_unit_id)
+                    .await?
+                    .is_some_and(|unit| in_subtree(&rec.place.handling_path, &unit.path)),
+                _ => false,
+            };
+            if !fits {
+                return Err(Problem::field("user_id", "未知的人员，或不在承办单位范围内"));
+            }
+        }
+        Command::Assign { team_id: Some(team_id), .. } => {
+            let fits = state
+                .store
+                .team(*team_id)
+                .await?
+                .is_some_and(|t| t.org_unit_id == rec.appeal.handling_org_unit_id);
+            if !fits {
+                return Err(Problem::field("team_id", "未知的服务团队，或不属于承办单位"));
+            }
+        }
+        Command::Merge { into_appeal_id } if *into_appeal_id != rec.appeal.id => {
+            match state.store.appeal(actor, *into_appeal_id).await {
+                Ok(target) if target.appeal.status == Status::Merged => {
+                    return Err(Problem::field("into_appeal_id", "目标诉求已合并到其他诉求"));
+                }
+                Ok(_) => {}
+                Err(StoreError::NotFound) => return Err(Problem::field("into_appeal_id", "未知的诉求")),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Takes a lifecycle action (API.md's table). 409 when the status does not allow it (the
+/// allowed actions in `detail` and `allowed`), 403 when the role or position does not, 422
+/// for a bad field, 404 outside the caller's scope.
+#[utoipa::path(post, path = "/api/v1/appeals/{id}/actions", tag = "appeals",
+    params(("id" = i64, Path)),
+    request_body = ActionBody,
+    responses(
+        (status = 200, description = "The appeal after the action", body = AppealOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn act(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult<Json<AppealOut>> {
+    let cmd = parse_command(body)?;
+    let action = cmd.kind();
+    if !actor.may(Capability::Act(action)) {
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能执行「{}」",
+            actor.role.label_zh(),
+            action.label_zh()
+        )));
+    }
+    let rec = state.store.appeal(&actor, id).await?;
+    check_references(&state, &actor, &rec, &cmd).await?;
+
+    let now = state.now();
+    let calendar = state.calendar.clone();
+    let policy = state.policy.clone();
+    let who = actor.0.clone();
+    let outcome = state
+        .store
+        .act(&actor, id, move |rec| {
+            let calendar = read(&calendar);
+            let policy = read(&policy);
+            let ctx = Context { now, actor: &who, place: &rec.place, calendar: &calendar, policy: &policy };
+            decide(&rec.appeal, &cmd, &ctx)
+        })
+        .await?;
+    let rec = outcome?;
+    tracing::info!(appeal_id = id, action = action.code(), "appeal action");
+    Ok(Json(appeal_out(&state, &actor, &rec).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn field(body: Value) -> String {
+        let p = parse_command(body).expect_err("must fail");
+        assert_eq!(p.status, 422, "{p}");
+        p.errors[0].field.clone()
+    }
+
+    #[test]
+    fn command_errors_name_the_field() {
+        assert_eq!(field(json!({"action": "fly"})), "action");
+        assert_eq!(field(json!({"note": "x"})), "action");
+        assert_eq!(field(json!({"action": 3})), "action");
+        assert_eq!(field(json!({"action": "refer", "department_id": 1})), "note");
+        assert_eq!(field(json!({"action": "extend", "days": "three", "reason": "r"})), "days");
+        assert_eq!(field(json!({"action": "extend", "reason": "r", "days": -1})), "days");
+        assert_eq!(field(json!({"action": "accept", "shout": true})), "shout");
+        assert_eq!(field(json!({"action": "resolve", "resolution": "magic", "note": "n"})), "resolution");
+        assert_eq!(field(json!({"action": "follow_up", "satisfaction": "ok", "solved": true})), "satisfaction");
+        assert_eq!(field(json!({"action": "follow_up", "satisfaction": "satisfied", "solved": "yes"})), "solved");
+        assert_eq!(field(json!([1])), "body");
+        assert_eq!(parse_command(json!({"action": "accept"})).ok(), Some(Command::Accept { note: None }));
+        let unknown = parse_command(json!({"action": "fly"})).expect_err("unknown");
+        assert!(unknown.errors[0].message.contains("follow_up"), "lists the valid actions");
+    }
+}

@@ -1,0 +1,118 @@
+//! District configuration: the working-day calendar and the time limits.
+//!
+//! The calendar in use is the built-in one (the years compiled in) with the years an
+//! administrator loaded laid over it; the store keeps only the loaded years (setting
+//! `calendar`), so a later release's built-in years are not shadowed by an old copy.
+//! Changes take effect at once for every deadline computed afterwards.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::Value;
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::WorkCalendar;
+use suqiu_core::policy::TimeLimitPolicy;
+use suqiu_store::settings;
+
+use crate::auth::AuthActor;
+use crate::dto::CalendarOut;
+use crate::extract::{check_syntax, ApiJson};
+use crate::problem::{ApiResult, Problem};
+use crate::state::{write, AppState};
+
+fn require_configure(actor: &Actor) -> ApiResult<()> {
+    if actor.may(Capability::Configure) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!("角色「{}」不能修改区级配置", actor.role.label_zh())))
+    }
+}
+
+fn calendar_out(cal: &WorkCalendar, loaded: Option<Vec<i32>>) -> CalendarOut {
+    CalendarOut {
+        years: cal.years(),
+        loaded,
+        about: cal.about().to_string(),
+        calendar: serde_json::from_str(&cal.to_json()).unwrap_or(Value::Null),
+    }
+}
+
+/// The working-day calendar in use, in the file schema of `data/calendar/*.json`.
+#[utoipa::path(get, path = "/api/v1/calendar", tag = "configuration",
+    responses((status = 200, body = CalendarOut), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_calendar(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<CalendarOut>> {
+    let out = calendar_out(&state.calendar(), None);
+    Ok(Json(out))
+}
+
+/// Loads official holiday arrangements (district administrators): a JSON file in the schema
+/// of `data/calendar/*.json`, e.g. the 2027 notice. Each year in the file replaces that year;
+/// other years stay. Saved before the reply and in effect at once.
+#[utoipa::path(put, path = "/api/v1/calendar", tag = "configuration",
+    request_body(content = Object, description = "`{\"about\":\"…\",\"years\":{\"2027\":{\"holidays\":{\"元旦\":[\"2027-01-01\"]},\"working_weekends\":[…]}}}`"),
+    responses(
+        (status = 200, body = CalendarOut),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "not a valid calendar; the message says what to fix", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_calendar(State(state): State<AppState>, actor: AuthActor, body: Bytes) -> ApiResult<Json<CalendarOut>> {
+    require_configure(&actor)?;
+    check_syntax(&body)?;
+    let json = std::str::from_utf8(&body).map_err(|_| Problem::bad_request("请求体应为 UTF-8 编码的 JSON"))?;
+    let invalid = |e: suqiu_core::calendar::CalendarError| Problem::field("calendar", format!("日历文件有误：{}", e.message()));
+    // Check the file on its own first, so nothing is saved when it has an error.
+    WorkCalendar::from_json(json).map_err(invalid)?;
+
+    let _guard = state.config_lock.lock().await;
+    let mut overlay = WorkCalendar::weekdays_only();
+    if let Some(stored) = state.store.setting(settings::CALENDAR).await? {
+        overlay.merge_json(&stored).map_err(|e| {
+            tracing::error!(error = %e, "stored calendar overlay does not parse");
+            Problem::internal()
+        })?;
+    }
+    let loaded = overlay.merge_json(json).map_err(invalid)?;
+    let mut live = WorkCalendar::builtin();
+    live.merge_json(&overlay.to_json()).map_err(invalid)?;
+    state.store.put_setting(settings::CALENDAR, &overlay.to_json()).await?;
+    let out = calendar_out(&live, Some(loaded));
+    *write(&state.calendar) = live;
+    tracing::info!(user_id = actor.user_id, "calendar updated");
+    Ok(Json(out))
+}
+
+/// The time limits in use: `{"urgent", "by_kind", "overrides"}`.
+#[utoipa::path(get, path = "/api/v1/time-limits", tag = "configuration",
+    responses((status = 200, description = "`{\"urgent\":{\"respond\":{\"clock_hours\":2},\"resolve\":{\"clock_hours\":24}},\"by_kind\":{…},\"overrides\":[…]}`", body = Object)))]
+pub async fn get_time_limits(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<TimeLimitPolicy>> {
+    let policy = state.policy().clone();
+    Ok(Json(policy))
+}
+
+/// Replaces the time limits (district administrators); validated, saved, in effect at once
+/// for appeals registered (and deadlines computed) afterwards.
+#[utoipa::path(put, path = "/api/v1/time-limits", tag = "configuration",
+    request_body(content = Object, description = "the same shape GET returns"),
+    responses(
+        (status = 200, body = Object),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_time_limits(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(policy): ApiJson<TimeLimitPolicy>,
+) -> ApiResult<(StatusCode, Json<TimeLimitPolicy>)> {
+    require_configure(&actor)?;
+    policy
+        .validate()
+        .map_err(|e| Problem::field("time_limits", format!("时限配置有误：{}", e.message())))?;
+    let json = serde_json::to_string(&policy).map_err(|_| Problem::internal())?;
+    let _guard = state.config_lock.lock().await;
+    state.store.put_setting(settings::TIME_LIMITS, &json).await?;
+    *write(&state.policy) = policy.clone();
+    tracing::info!(user_id = actor.user_id, "time limits updated");
+    Ok((StatusCode::OK, Json(policy)))
+}

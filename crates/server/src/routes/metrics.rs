@@ -1,0 +1,93 @@
+//! Measures of a node and its children over a period (DOMAIN.md, Measures).
+
+use axum::extract::State;
+use axum::Json;
+use chrono::Datelike;
+use suqiu_core::access::Capability;
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::measures::{rank, score};
+use suqiu_core::org::in_subtree;
+
+use crate::auth::AuthActor;
+use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
+use crate::extract::Params;
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+/// Longest period one request may cover (days).
+const MAX_PERIOD_DAYS: i64 = 3 * 366;
+
+/// Counts, rates and score of a node's subtree for appeals received `from..=to` (Shanghai
+/// days; default this month up to today), and of each child with its rank among siblings.
+#[utoipa::path(get, path = "/api/v1/metrics", tag = "metrics",
+    params(
+        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD; default the first of this month"),
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default today"),
+    ),
+    responses(
+        (status = 200, body = MetricsOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn metrics(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<MetricsOut>> {
+    if !actor.may(Capability::ReadMetrics) {
+        return Err(Problem::forbidden(format!("角色「{}」不能查看考核指标", actor.role.label_zh())));
+    }
+    let now = state.now();
+    let today = shanghai_date(now);
+    let mut errors = Vec::new();
+    let org_unit_id = params.id("org_unit", &mut errors).unwrap_or(actor.org_unit_id);
+    let from = params.date("from", &mut errors).unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let to = params.date("to", &mut errors).unwrap_or(today);
+    if errors.is_empty() {
+        if from > to {
+            errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
+        } else if (to - from).num_days() > MAX_PERIOD_DAYS {
+            errors.push(FieldError::new("to", "统计区间最长 3 年"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let unit = state.store.org_unit(org_unit_id).await?;
+    let unit = match unit {
+        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
+        _ => return Err(Problem::not_found()),
+    };
+    let counts = state.store.counts(unit.id, from, to, now).await?;
+    let weights = state.weights();
+    let rates = counts.total.rates();
+    let total_score = score(&rates, &weights);
+    let child_scores: Vec<_> = counts
+        .children
+        .iter()
+        .map(|(_, c)| {
+            let r = c.rates();
+            (r, score(&r, &weights))
+        })
+        .collect();
+    let ranks = rank(&child_scores.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+    let children = counts
+        .children
+        .iter()
+        .zip(child_scores)
+        .zip(ranks)
+        .map(|(((child, c), (r, s)), rank)| MetricsChildOut {
+            org_unit_id: child.id,
+            name: child.name.clone(),
+            measures: MeasuresOut::new(c, &r, s),
+            rank,
+        })
+        .collect();
+    Ok(Json(MetricsOut {
+        org_unit_id: unit.id,
+        name: unit.name,
+        from: from.to_string(),
+        to: to.to_string(),
+        measures: MeasuresOut::new(&counts.total, &rates, total_score),
+        children,
+    }))
+}

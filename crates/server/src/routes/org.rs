@@ -1,0 +1,166 @@
+//! The organization: tree, departments, categories, teams, user accounts.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use suqiu_core::access::{Capability, Role};
+use suqiu_core::error::FieldError;
+use suqiu_core::org::in_subtree;
+use suqiu_store::users::NewUser;
+
+use crate::auth::{hash_blocking, AuthActor};
+use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
+use crate::extract::{ApiJson, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+/// The organization tree, parents before children. The tree itself is not personal data
+/// and every role needs its names; what happens inside a node is scoped elsewhere.
+#[utoipa::path(get, path = "/api/v1/org-units", tag = "organization",
+    responses((status = 200, body = Vec<OrgUnitOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn org_units(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<Vec<OrgUnitOut>>> {
+    let units = state.store.org_units().await?;
+    Ok(Json(units.iter().map(OrgUnitOut::from).collect()))
+}
+
+/// Departments: the referral targets.
+#[utoipa::path(get, path = "/api/v1/departments", tag = "organization",
+    responses((status = 200, body = Vec<DepartmentOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn departments(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<Vec<DepartmentOut>>> {
+    let deps = state.store.departments().await?;
+    Ok(Json(deps.iter().map(DepartmentOut::from).collect()))
+}
+
+/// The two-level category taxonomy.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "organization",
+    responses((status = 200, body = Vec<CategoryOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn categories(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<Vec<CategoryOut>>> {
+    let cats = state.store.categories().await?;
+    Ok(Json(
+        cats.into_iter()
+            .map(|c| CategoryOut { code: c.code, name: c.name, parent_code: c.parent_code })
+            .collect(),
+    ))
+}
+
+/// The service teams of a node (`assign` targets); `org_unit` defaults to the caller's node.
+#[utoipa::path(get, path = "/api/v1/teams", tag = "organization",
+    params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
+    responses((status = 200, body = Vec<TeamOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn teams(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<Vec<TeamOut>>> {
+    let mut errors = Vec::new();
+    let org_unit_id = params.id("org_unit", &mut errors).unwrap_or(actor.org_unit_id);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let teams = state.store.teams(org_unit_id).await?;
+    Ok(Json(
+        teams
+            .into_iter()
+            .map(|t| TeamOut { id: t.id, org_unit_id: t.org_unit_id, name: t.name })
+            .collect(),
+    ))
+}
+
+/// The user accounts in the caller's subtree (staff and auditors).
+#[utoipa::path(get, path = "/api/v1/users", tag = "organization",
+    responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_users(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<Vec<UserOut>>> {
+    if matches!(actor.role, Role::Volunteer | Role::DepartmentLiaison) {
+        return Err(Problem::forbidden(format!("角色「{}」不能查看用户列表", actor.role.label_zh())));
+    }
+    let users = state.store.users_in_scope(&actor).await?;
+    Ok(Json(users.iter().map(UserOut::from).collect()))
+}
+
+fn valid_username(u: &str) -> bool {
+    (3..=32).contains(&u.len())
+        && u.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-'))
+}
+
+/// Longest password accepted (argon2 takes any length; this bounds the work).
+const MAX_PASSWORD: usize = 256;
+
+/// Creates a user account inside the caller's subtree (district and street administrators).
+/// A node outside the subtree is 404, as if unknown. Only a district administrator creates
+/// another district administrator.
+#[utoipa::path(post, path = "/api/v1/users", tag = "organization",
+    request_body = NewUserIn,
+    responses(
+        (status = 201, body = UserOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "org unit unknown or outside the caller's subtree", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "username taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<NewUserIn>,
+) -> ApiResult<(StatusCode, Json<UserOut>)> {
+    if !actor.may(Capability::ManageUsers) {
+        return Err(Problem::forbidden(format!("角色「{}」不能创建用户", actor.role.label_zh())));
+    }
+    if body.role == Role::DistrictAdmin && actor.role != Role::DistrictAdmin {
+        return Err(Problem::forbidden("只有区级管理员可以创建区级管理员账号"));
+    }
+    let unit = state.store.org_unit(body.org_unit_id).await?;
+    let unit = match unit {
+        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
+        _ => return Err(Problem::not_found()),
+    };
+    let mut errors = Vec::new();
+    let username = body.username.trim();
+    if !valid_username(username) {
+        errors.push(FieldError::new("username", "用户名应为 3–32 位小写字母、数字或 _ . -"));
+    }
+    let pw_len = body.password.chars().count();
+    if pw_len < 8 {
+        errors.push(FieldError::new("password", "密码至少 8 个字符"));
+    } else if pw_len > MAX_PASSWORD {
+        errors.push(FieldError::new("password", format!("密码最多 {MAX_PASSWORD} 个字符")));
+    }
+    let display_name = body.display_name.trim();
+    if display_name.is_empty() {
+        errors.push(FieldError::new("display_name", "请填写姓名"));
+    } else if display_name.chars().count() > 50 {
+        errors.push(FieldError::new("display_name", "姓名最多 50 个字"));
+    }
+    match (body.role, body.department_id) {
+        (Role::DepartmentLiaison, None) => {
+            errors.push(FieldError::new("department_id", "部门联络员须指定所属部门"));
+        }
+        (Role::DepartmentLiaison, Some(id)) => {
+            if state.store.department(id).await?.is_none() {
+                errors.push(FieldError::new("department_id", "未知的部门"));
+            }
+        }
+        (_, Some(_)) => errors.push(FieldError::new("department_id", "只有部门联络员需要指定部门")),
+        (_, None) => {}
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let password_hash = hash_blocking(body.password).await?;
+    let user = state
+        .store
+        .create_user(NewUser {
+            username,
+            password_hash: &password_hash,
+            display_name,
+            role: body.role,
+            org_unit_id: unit.id,
+            department_id: body.department_id,
+        })
+        .await
+        .map_err(|e| match e {
+            suqiu_store::StoreError::Conflict { field, .. } if field == "username" => {
+                let mut p = Problem::conflict(format!("用户名「{username}」已被使用"));
+                p.errors = vec![crate::problem::ProblemField { field, message: "用户名已被使用".into() }];
+                p
+            }
+            other => Problem::from(other),
+        })?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
+}

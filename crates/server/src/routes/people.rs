@@ -1,0 +1,280 @@
+//! The people register: create, read, update, list. Phone and ID numbers are validated on
+//! the way in and masked on the way out for roles that may not see them.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::org::in_subtree;
+use suqiu_core::person::{CareTag, Gender, PartyProfile, Person};
+use suqiu_core::validate::{birth_date_from_id, gender_from_id, validate_id_number_as_of, validate_phone};
+use suqiu_core::Id;
+use suqiu_store::people::PeopleFilter;
+
+use crate::auth::AuthActor;
+use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch};
+use crate::extract::{ApiJson, IdPath, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+const MAX_NAME: usize = 50;
+const MAX_ADDRESS: usize = 200;
+const MAX_BRANCH: usize = 100;
+
+/// The fields of a person as typed, before validation (create, or stored + patch).
+struct Draft {
+    name: String,
+    phone: Option<String>,
+    id_number: Option<String>,
+    gender: Option<Gender>,
+    birth_date: Option<NaiveDate>,
+    org_unit_id: Id,
+    address: Option<String>,
+    tags: Vec<String>,
+    party: Option<PartyProfile>,
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn party_profile(p: PartyIn) -> PartyProfile {
+    PartyProfile { category: p.category, joined_on: p.joined_on, branch: non_empty(p.branch) }
+}
+
+/// Validates a draft into a person (id 0 for a new one), naming every field at fault.
+async fn validate(state: &AppState, actor: &Actor, d: Draft) -> ApiResult<Person> {
+    let today = shanghai_date(state.now());
+    let mut errors = Vec::new();
+    let name = d.name.trim().to_string();
+    if name.is_empty() {
+        errors.push(FieldError::new("name", "请填写姓名"));
+    } else if name.chars().count() > MAX_NAME {
+        errors.push(FieldError::new("name", format!("姓名最多 {MAX_NAME} 个字")));
+    }
+    let phone = match non_empty(d.phone) {
+        None => None,
+        Some(p) => match validate_phone(&p) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
+    let id_number = match non_empty(d.id_number) {
+        None => None,
+        Some(id) => match validate_id_number_as_of(&id, today) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
+    let id_birth = id_number.as_deref().and_then(birth_date_from_id);
+    let id_gender = id_number.as_deref().and_then(gender_from_id);
+    let birth_date = match (d.birth_date, id_birth) {
+        (Some(given), Some(from_id)) if given != from_id => {
+            errors.push(FieldError::new("birth_date", format!("出生日期与身份证号不一致（身份证号中为 {from_id}）")));
+            None
+        }
+        (Some(given), _) if given > today => {
+            errors.push(FieldError::new("birth_date", "出生日期不能晚于今天"));
+            None
+        }
+        (given, from_id) => given.or(from_id),
+    };
+    let gender = match (d.gender, id_gender) {
+        (Some(given), Some(from_id)) if given != from_id => {
+            errors.push(FieldError::new(
+                "gender",
+                format!("性别与身份证号不一致（身份证号中为{}）", from_id.label_zh()),
+            ));
+            None
+        }
+        (given, from_id) => given.or(from_id),
+    };
+    let address = non_empty(d.address);
+    if address.as_ref().is_some_and(|a| a.chars().count() > MAX_ADDRESS) {
+        errors.push(FieldError::new("address", format!("地址最多 {MAX_ADDRESS} 个字")));
+    }
+    let mut tags: Vec<CareTag> = Vec::new();
+    for t in &d.tags {
+        match CareTag::parse(t.trim()) {
+            Some(tag) if !tags.contains(&tag) => tags.push(tag),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                "tags",
+                format!("未知的标签「{}」，可选：{}", t.chars().take(40).collect::<String>(), CareTag::codes().replace('|', ", ")),
+            )),
+        }
+    }
+    if let Some(p) = &d.party {
+        if p.joined_on.is_some_and(|j| j > today) {
+            errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
+        }
+        if p.branch.as_ref().is_some_and(|b| b.chars().count() > MAX_BRANCH) {
+            errors.push(FieldError::new("party.branch", format!("所属支部最多 {MAX_BRANCH} 个字")));
+        }
+    }
+    let unit = state.store.org_unit(d.org_unit_id).await?;
+    if !unit.is_some_and(|u| in_subtree(&actor.org_path, &u.path)) {
+        errors.push(FieldError::new("org_unit_id", "未知的组织节点"));
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    Ok(Person {
+        id: 0,
+        name,
+        gender,
+        birth_date,
+        phone,
+        id_number,
+        org_unit_id: d.org_unit_id,
+        address,
+        tags,
+        party: d.party,
+    })
+}
+
+fn require_manage(actor: &Actor) -> ApiResult<()> {
+    if actor.may(Capability::ManagePeople) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!("角色「{}」不能登记或修改人员信息", actor.role.label_zh())))
+    }
+}
+
+/// Registers a person. Gender and birth date come from the ID number when not given.
+#[utoipa::path(post, path = "/api/v1/people", tag = "people",
+    request_body = PersonIn,
+    responses(
+        (status = 201, body = PersonOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<PersonIn>,
+) -> ApiResult<(StatusCode, Json<PersonOut>)> {
+    require_manage(&actor)?;
+    let draft = Draft {
+        name: body.name,
+        phone: body.phone,
+        id_number: body.id_number,
+        gender: body.gender,
+        birth_date: body.birth_date,
+        org_unit_id: body.org_unit_id,
+        address: body.address,
+        tags: body.tags,
+        party: body.party.map(party_profile),
+    };
+    let person = validate(&state, &actor, draft).await?;
+    let person = state.store.create_person(&person).await?;
+    Ok((StatusCode::CREATED, Json(PersonOut::new(&person, actor.may(Capability::SeePersonalData)))))
+}
+
+/// One person in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PersonOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_one(State(state): State<AppState>, actor: AuthActor, IdPath(id): IdPath) -> ApiResult<Json<PersonOut>> {
+    let person = state.store.person(&actor, id).await?.ok_or_else(Problem::not_found)?;
+    Ok(Json(PersonOut::new(&person, actor.may(Capability::SeePersonalData))))
+}
+
+/// Changes some fields of a person: absent fields stay, `null` clears.
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people",
+    params(("id" = i64, Path)),
+    request_body = PersonPatch,
+    responses(
+        (status = 200, body = PersonOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+    ApiJson(patch): ApiJson<PersonPatch>,
+) -> ApiResult<Json<PersonOut>> {
+    require_manage(&actor)?;
+    let current = state.store.person(&actor, id).await?.ok_or_else(Problem::not_found)?;
+    // A new ID number brings its own gender and birth date unless they are given too.
+    let id_changed = patch.id_number.is_some();
+    let draft = Draft {
+        name: patch.name.unwrap_or(current.name),
+        phone: patch.phone.unwrap_or(current.phone),
+        id_number: patch.id_number.unwrap_or(current.id_number),
+        gender: match patch.gender {
+            Some(g) => g,
+            None if id_changed => None,
+            None => current.gender,
+        },
+        birth_date: match patch.birth_date {
+            Some(b) => b,
+            None if id_changed => None,
+            None => current.birth_date,
+        },
+        org_unit_id: patch.org_unit_id.unwrap_or(current.org_unit_id),
+        address: patch.address.unwrap_or(current.address),
+        tags: match patch.tags {
+            Some(t) => t,
+            None => current.tags.iter().map(|t| t.code().to_string()).collect(),
+        },
+        party: match patch.party {
+            Some(p) => p.map(party_profile),
+            None => current.party,
+        },
+    };
+    let mut person = validate(&state, &actor, draft).await?;
+    person.id = current.id;
+    let person = state.store.update_person(&actor, &person).await?;
+    Ok(Json(PersonOut::new(&person, actor.may(Capability::SeePersonalData))))
+}
+
+/// People in the caller's scope: `q` matches name or phone, `org_unit` a subtree, `tag` a
+/// care tag.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people",
+    params(
+        ("q" = Option<String>, Query, description = "name or phone digits"),
+        ("org_unit" = Option<i64>, Query),
+        ("tag" = Option<String>, Query, description = "care tag code"),
+        ("page" = Option<i64>, Query),
+        ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
+    ),
+    responses((status = 200, body = PageOut<PersonOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<PageOut<PersonOut>>> {
+    let mut errors = Vec::new();
+    let q = params.str("q").map(str::to_string);
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        errors.push(FieldError::new("q", "查询内容最多 100 个字"));
+    }
+    let filter = PeopleFilter {
+        q,
+        org_unit_id: params.id("org_unit", &mut errors),
+        tag: params.code("tag", CareTag::parse, CareTag::codes(), &mut errors),
+        page: 0,
+        per_page: 0,
+    };
+    let (page, per_page) = params.paging(&mut errors);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let filter = PeopleFilter { page, per_page, ..filter };
+    let found = state.store.list_people(&actor, &filter).await?;
+    let reveal = actor.may(Capability::SeePersonalData);
+    Ok(Json(PageOut {
+        items: found.items.iter().map(|p| PersonOut::new(p, reveal)).collect(),
+        total: found.total,
+        page: found.page,
+        per_page: found.per_page,
+    }))
+}

@@ -1,0 +1,445 @@
+//! The harness of the API tests: a fresh database per test (an SQLite temp file, or a new
+//! uniquely named PostgreSQL database), a small district built through the store's API, and
+//! helpers that drive the router with `oneshot` (no sockets).
+//!
+//! ```text
+//! 松江区 district                      admin (district_admin), auditor
+//! ├── 岳阳街道 street S1               street1 (street_staff), liaison (房管所, dept on S1)
+//! │   ├── 佛字桥居民区 community C11    station11, volunteer; team 助老服务队
+//! │   │   └── 一网格 grid G111
+//! │   └── 黄渡浜居民区 community C12    station12
+//! └── 永丰街道 street S2
+//!     ├── 仓桥居民区 community C21      station21
+//!     └── 玉树居民区 community C22
+//! ```
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use sqlx::{Connection, Executor};
+use suqiu_core::access::Role;
+use suqiu_core::calendar::shanghai;
+use suqiu_core::org::OrgKind;
+use suqiu_core::person::Person;
+use suqiu_core::validate::id_check_char;
+use suqiu_core::Id;
+use suqiu_server::{hash_password, router, AppState, Clock};
+use suqiu_store::users::NewUser;
+use suqiu_store::Store;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct-horse-42";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async scenario once per backend as two `#[tokio::test]`s, `sqlite` and `postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}
+
+/// 2026-11-24 10:00 in Shanghai, a Tuesday and a working day.
+pub fn t0() -> DateTime<Utc> {
+    shanghai_time(2026, 11, 24, 10, 0)
+}
+
+pub fn shanghai_time(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    shanghai()
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .expect("a valid Shanghai time")
+        .with_timezone(&Utc)
+}
+
+/// The ids of the fixture district.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub district: Id,
+    pub s1: Id,
+    pub s2: Id,
+    pub c11: Id,
+    pub c12: Id,
+    pub c21: Id,
+    pub c22: Id,
+    pub g111: Id,
+    pub dept: Id,
+    pub team: Id,
+    pub person: Id,
+    pub users: Vec<(String, Id)>,
+}
+
+impl Fixture {
+    pub fn user(&self, username: &str) -> Id {
+        self.users
+            .iter()
+            .find(|(u, _)| u == username)
+            .map(|(_, id)| *id)
+            .unwrap_or_else(|| panic!("no fixture user {username}"))
+    }
+}
+
+/// The fixture person's phone and ID number (valid: check character computed).
+pub const PERSON_PHONE: &str = "13812345678";
+pub fn person_id_number() -> String {
+    let body = "31011719500101123";
+    format!("{body}{}", id_check_char(body).expect("17 digits"))
+}
+
+/// Where the test database lives, to drop it at the end.
+enum Db {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+pub struct TestApp {
+    pub app: Router,
+    pub state: AppState,
+    pub store: Store,
+    pub clock: Clock,
+    pub fx: Fixture,
+    db: Db,
+    tokens: std::sync::Mutex<Vec<(String, String)>>,
+}
+
+/// One response, body read.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+    pub json: Value,
+}
+
+impl Resp {
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Asserts a problem+json with `status` and returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "expected {status}, got {}: {}", self.status, self.text());
+        assert!(
+            self.content_type().starts_with("application/problem+json"),
+            "not problem+json ({}): {}",
+            self.content_type(),
+            self.text()
+        );
+        for key in ["type", "title", "status", "detail", "errors"] {
+            assert!(self.json.get(key).is_some(), "problem lacks {key}: {}", self.json);
+        }
+        assert_eq!(self.json["status"], json!(status));
+        &self.json
+    }
+
+    /// Asserts a 422 whose `errors` name `field`.
+    #[track_caller]
+    pub fn field_error(&self, field: &str) {
+        let p = self.problem(422);
+        let fields: Vec<&str> = p["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(fields.contains(&field), "expected an error on {field}, got {fields:?}: {p}");
+    }
+
+    #[track_caller]
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "expected {status}, got {}: {}", self.status, self.text());
+        &self.json
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// The same server URL with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host_part}/{name}?{q}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password(PASSWORD))
+}
+
+impl TestApp {
+    /// A fresh database with the fixture district, and a router over it; clock at [`t0`].
+    pub async fn new(backend: Backend) -> TestApp {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        let (url, db) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("suqiu-api-test-{unique}"));
+                std::fs::create_dir_all(&dir).expect("create a temp dir");
+                let file = dir.join("suqiu.db");
+                (format!("sqlite://{}", file.display()), Db::Sqlite(dir))
+            }
+            Backend::Postgres => {
+                let admin_url = pg_admin_url();
+                let name = format!("suqiu_api_test_{unique}");
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is required for these tests and is not reachable at {admin_url} ({e}); \
+                         start it or set SUQIU_TEST_PG_URL"
+                    )
+                });
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+                let _ = conn.close().await;
+                (with_database(&admin_url, &name), Db::Postgres { admin_url, name })
+            }
+        };
+        let store = Store::open(&url).await.unwrap_or_else(|e| panic!("cannot open the store at {url}: {e}"));
+        let fx = build_fixture(&store).await;
+        let clock = Clock::fixed(t0());
+        let state = AppState::load(store.clone(), clock.clone()).await.expect("load the app state");
+        let app = router(state.clone());
+        TestApp { app, state, store, clock, fx, db, tokens: std::sync::Mutex::new(Vec::new()) }
+    }
+
+    /// Drops the test database (best effort).
+    pub async fn finish(self) {
+        let TestApp { store, db, app, state, .. } = self;
+        drop(app);
+        drop(state);
+        drop(store);
+        match db {
+            Db::Sqlite(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Db::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = conn.close().await;
+                }
+            }
+        }
+    }
+
+    /// Sends a request through the router.
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.app.clone().oneshot(req).await.expect("the router never fails");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("read the body").to_bytes().to_vec();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, headers, bytes, json }
+    }
+
+    /// A JSON request with an optional bearer token.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(&v).expect("serialize"))
+            }
+            None => Body::empty(),
+        };
+        self.send(req.body(body).expect("a valid request")).await
+    }
+
+    /// A request with a raw body (for malformed JSON and the like).
+    pub async fn call_raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(req.body(Body::from(body)).expect("a valid request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> Resp {
+        self.call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await
+    }
+
+    /// A bearer token for a fixture user (signed in once, then reused).
+    pub async fn token(&self, username: &str) -> String {
+        if let Some(t) = self
+            .tokens
+            .lock()
+            .expect("tokens")
+            .iter()
+            .find(|(u, _)| u == username)
+            .map(|(_, t)| t.clone())
+        {
+            return t;
+        }
+        let res = self.sign_in(username, PASSWORD).await;
+        let body = res.ok(200);
+        let token = body["token"].as_str().expect("a token").to_string();
+        self.tokens.lock().expect("tokens").push((username.to_string(), token.clone()));
+        token
+    }
+
+    /// Registers an appeal as `username` and returns its JSON.
+    pub async fn create_appeal(&self, username: &str, body: Value) -> Value {
+        let token = self.token(username).await;
+        let res = self.post("/api/v1/appeals", &token, body).await;
+        res.ok(201).clone()
+    }
+
+    /// A typical walk-in help appeal at `org_unit_id` from a named appellant.
+    pub fn appeal_body(org_unit_id: Id) -> Value {
+        json!({
+            "appellant": {"name": "王阿姨", "phone": "13912345678"},
+            "org_unit_id": org_unit_id,
+            "channel": "walk_in",
+            "kind": "help",
+            "category": "public_facilities.water_pipes",
+            "urgency": "normal",
+            "title": "楼道水管漏水",
+            "content": "3号楼2单元楼道水管漏水，已持续三天，请尽快处理。",
+            "location": "3号楼2单元",
+        })
+    }
+
+    /// Takes an action as `username`, returning the response.
+    pub async fn act(&self, username: &str, appeal_id: Id, body: Value) -> Resp {
+        let token = self.token(username).await;
+        self.post(&format!("/api/v1/appeals/{appeal_id}/actions"), &token, body).await
+    }
+
+    /// Takes an action that must succeed; returns the appeal after it.
+    pub async fn act_ok(&self, username: &str, appeal_id: Id, body: Value) -> Value {
+        let res = self.act(username, appeal_id, body.clone()).await;
+        assert_eq!(res.status, StatusCode::OK, "{username} {body}: {}", res.text());
+        res.json
+    }
+
+    /// How many appeals the district administrator sees (all of them).
+    pub async fn appeal_count(&self) -> i64 {
+        let token = self.token("admin").await;
+        let res = self.get("/api/v1/appeals?per_page=1", &token).await;
+        res.ok(200)["total"].as_i64().expect("total")
+    }
+
+    pub async fn people_count(&self) -> i64 {
+        let token = self.token("admin").await;
+        let res = self.get("/api/v1/people?per_page=1", &token).await;
+        res.ok(200)["total"].as_i64().expect("total")
+    }
+}
+
+async fn build_fixture(store: &Store) -> Fixture {
+    let unit = |parent: Option<Id>, kind: OrgKind, code: &'static str, name: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .create_org_unit(parent, kind, code, name)
+                .await
+                .unwrap_or_else(|e| panic!("create org unit {code}: {e}"))
+                .id
+        }
+    };
+    let district = unit(None, OrgKind::District, "310117", "松江区").await;
+    let s1 = unit(Some(district), OrgKind::Street, "310117001", "岳阳街道").await;
+    let s2 = unit(Some(district), OrgKind::Street, "310117002", "永丰街道").await;
+    let c11 = unit(Some(s1), OrgKind::Community, "310117001001", "佛字桥居民区").await;
+    let c12 = unit(Some(s1), OrgKind::Community, "310117001002", "黄渡浜居民区").await;
+    let c21 = unit(Some(s2), OrgKind::Community, "310117002001", "仓桥居民区").await;
+    let c22 = unit(Some(s2), OrgKind::Community, "310117002002", "玉树居民区").await;
+    let g111 = unit(Some(c11), OrgKind::Grid, "310117001001001", "一网格").await;
+    let dept = store.create_department("fgs-yy", "房管所", s1).await.expect("create department").id;
+    let team = store.create_team(c11, "助老服务队").await.expect("create team").id;
+
+    let hash = password_hash();
+    let accounts: [(&str, &str, Role, Id, Option<Id>); 8] = [
+        ("admin", "区管理员", Role::DistrictAdmin, district, None),
+        ("auditor", "审计员", Role::Auditor, district, None),
+        ("street1", "街道干部", Role::StreetStaff, s1, None),
+        ("station11", "站点一", Role::StationStaff, c11, None),
+        ("station12", "站点二", Role::StationStaff, c12, None),
+        ("station21", "站点三", Role::StationStaff, c21, None),
+        ("liaison", "联络员", Role::DepartmentLiaison, s1, Some(dept)),
+        ("volunteer", "志愿者", Role::Volunteer, c11, None),
+    ];
+    let mut users = Vec::new();
+    for (username, display_name, role, org_unit_id, department_id) in accounts {
+        let user = store
+            .create_user(NewUser { username, password_hash: hash, display_name, role, org_unit_id, department_id })
+            .await
+            .unwrap_or_else(|e| panic!("create user {username}: {e}"));
+        users.push((username.to_string(), user.id));
+    }
+    let person = store
+        .create_person(&Person {
+            id: 0,
+            name: "李老伯".into(),
+            gender: None,
+            birth_date: None,
+            phone: Some(PERSON_PHONE.into()),
+            id_number: Some(person_id_number()),
+            org_unit_id: c11,
+            address: Some("3号楼201室".into()),
+            tags: vec![],
+            party: None,
+        })
+        .await
+        .expect("create person")
+        .id;
+    Fixture { district, s1, s2, c11, c12, c21, c22, g111, dept, team, person, users }
+}
