@@ -113,13 +113,10 @@ fn the_stages_are_built_in_the_seven_statuses() {
     assert_eq!(status(Stage::Merged), Status::Merged);
     let escalated = build(Stage::InProgress(Handed::Escalate), COMMUNITY).appeal;
     assert_eq!(escalated.handling_org_unit_id, STREET);
-    assert_eq!(
-        build(Stage::FedBack, COMMUNITY)
-            .appeal
-            .feedback_at
-            .is_some(),
-        true
-    );
+    assert!(build(Stage::FedBack, COMMUNITY)
+        .appeal
+        .feedback_at
+        .is_some());
     assert_eq!(build(Stage::Resolved, COMMUNITY).appeal.feedback_at, None);
 }
 
@@ -617,9 +614,8 @@ fn extension_approved_moves_resolve_by_by_working_days_once() {
         },
         &station(),
     );
-    assert_eq!(
-        allowed_in_state(&case.appeal).contains(&A::Extend),
-        false,
+    assert!(
+        !allowed_in_state(&case.appeal).contains(&A::Extend),
         "one request at a time"
     );
     // The station cannot approve its own request; the street (one level up) can.
@@ -1525,7 +1521,7 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
                 Some(OTHER_VOLUNTEER),
                 None,
             ][usize::from(s.pick2)],
-            team_id: (s.value % 3 == 0).then_some(TEAM),
+            team_id: (s.value < 85).then_some(TEAM),
             note: opt_text(s.text2),
         },
         A::Refer => Command::Refer {
@@ -1540,7 +1536,7 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
             reason: note,
         },
         A::ExtendApprove => Command::ExtendApprove {
-            approve: s.flag || s.value % 3 == 0,
+            approve: s.flag || s.value < 85,
             reason: opt_text(s.text2),
         },
         A::Resolve => Command::Resolve {
@@ -1566,12 +1562,12 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
             solved: [None, Some(true), Some(true), Some(false)][usize::from(s.pick2)],
             note: opt_text(s.text2),
             // Mostly asked for when dissatisfied; sometimes (invalidly) otherwise.
-            reopen: s.flag && (s.value % 8 >= 6 || s.value % 5 == 0),
+            reopen: s.flag && (s.value % 8 >= 6 || s.value < 50),
         },
         A::Reopen => Command::Reopen { note },
         A::Reject => Command::Reject { reason: note },
         A::Merge => Command::Merge {
-            into_appeal_id: if s.value % 4 == 0 {
+            into_appeal_id: if s.value >= 192 {
                 APPEAL_ID
             } else {
                 OTHER_APPEAL

@@ -26,8 +26,11 @@ use crate::{SESSION_COOKIE, SESSION_HOURS};
 pub fn hash_password(password: &str) -> String {
     let mut salt = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut salt);
-    let hashed = SaltString::encode_b64(&salt)
-        .and_then(|salt| Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()));
+    let hashed = SaltString::encode_b64(&salt).and_then(|salt| {
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    });
     match hashed {
         Ok(phc) => phc,
         Err(e) => {
@@ -102,9 +105,15 @@ pub fn token_hash(token: &str) -> String {
 
 /// The session token of a request: `Authorization: Bearer …` first, else the cookie.
 pub fn request_token(headers: &HeaderMap) -> Option<String> {
-    if let Some(v) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let v = v.trim();
-        if let Some(t) = v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")) {
+        if let Some(t) = v
+            .strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+        {
             let t = t.trim();
             if !t.is_empty() {
                 return Some(t.to_string());
@@ -197,12 +206,23 @@ mod tests {
         assert_eq!(token_hash(&token).len(), 64);
         let mut h = HeaderMap::new();
         assert_eq!(request_token(&h), None);
-        h.insert(header::COOKIE, "a=b; suqiu_session=tok; c=d".parse().expect("header"));
+        h.insert(
+            header::COOKIE,
+            "a=b; suqiu_session=tok; c=d".parse().expect("header"),
+        );
         assert_eq!(request_token(&h).as_deref(), Some("tok"));
-        h.insert(header::AUTHORIZATION, "Bearer bear".parse().expect("header"));
+        h.insert(
+            header::AUTHORIZATION,
+            "Bearer bear".parse().expect("header"),
+        );
         assert_eq!(request_token(&h).as_deref(), Some("bear"));
         let c = session_cookie("tok", true);
-        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Path=/") && c.contains("Secure"));
+        assert!(
+            c.contains("HttpOnly")
+                && c.contains("SameSite=Lax")
+                && c.contains("Path=/")
+                && c.contains("Secure")
+        );
         assert!(!session_cookie("tok", false).contains("Secure"));
     }
 }

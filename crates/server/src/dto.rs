@@ -22,7 +22,8 @@ use utoipa::ToSchema;
 
 /// RFC 3339 in Asia/Shanghai, to the second.
 pub fn time(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai()).to_rfc3339_opts(SecondsFormat::Secs, false)
+    t.with_timezone(&shanghai())
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 fn opt_time(t: Option<DateTime<Utc>>) -> Option<String> {
@@ -147,7 +148,12 @@ pub struct DepartmentOut {
 
 impl From<&Department> for DepartmentOut {
     fn from(d: &Department) -> DepartmentOut {
-        DepartmentOut { id: d.id, code: d.code.clone(), name: d.name.clone(), org_unit_id: d.org_unit_id }
+        DepartmentOut {
+            id: d.id,
+            code: d.code.clone(),
+            name: d.name.clone(),
+            org_unit_id: d.org_unit_id,
+        }
     }
 }
 
@@ -270,11 +276,17 @@ impl PersonOut {
             name: p.name.clone(),
             gender: p.gender.map(|g| g.code().to_string()),
             birth_date: p.birth_date.map(|d| d.to_string()),
-            phone: p.phone.as_deref().map(|v| if reveal { v.to_string() } else { mask_phone(v) }),
-            id_number: p
-                .id_number
+            phone: p
+                .phone
                 .as_deref()
-                .map(|v| if reveal { v.to_string() } else { mask_id_number(v) }),
+                .map(|v| if reveal { v.to_string() } else { mask_phone(v) }),
+            id_number: p.id_number.as_deref().map(|v| {
+                if reveal {
+                    v.to_string()
+                } else {
+                    mask_id_number(v)
+                }
+            }),
             org_unit_id: p.org_unit_id,
             address: p.address.clone(),
             tags: p.tags.iter().map(|t| t.code().to_string()).collect(),
@@ -389,7 +401,10 @@ impl From<&StoredEvent> for EventOut {
             id: e.id,
             type_: type_.to_string(),
             type_label,
-            actor: RefOut { id: e.actor_id, name: e.actor_name.clone() },
+            actor: RefOut {
+                id: e.actor_id,
+                name: e.actor_name.clone(),
+            },
             at: time(e.at),
             data,
         }
@@ -461,7 +476,10 @@ impl AppealOut {
         events: Option<&[StoredEvent]>,
     ) -> AppealOut {
         let a = &rec.appeal;
-        let mask = |p: &Option<String>| p.as_deref().map(|v| if reveal { v.to_string() } else { mask_phone(v) });
+        let mask = |p: &Option<String>| {
+            p.as_deref()
+                .map(|v| if reveal { v.to_string() } else { mask_phone(v) })
+        };
         let appellant = match &a.appellant {
             Appellant::Person { person_id } => AppellantOut {
                 type_: "person".into(),
@@ -475,10 +493,18 @@ impl AppealOut {
                 name: rec.appellant_name.clone().or_else(|| Some(name.clone())),
                 phone: mask(&rec.appellant_phone.clone().or_else(|| phone.clone())),
             },
-            Appellant::Anonymous => AppellantOut { type_: "anonymous".into(), id: None, name: None, phone: None },
+            Appellant::Anonymous => AppellantOut {
+                type_: "anonymous".into(),
+                id: None,
+                name: None,
+                phone: None,
+            },
         };
         let named = |id: Option<Id>, name: &Option<String>| {
-            id.map(|id| RefOut { id, name: name.clone().unwrap_or_default() })
+            id.map(|id| RefOut {
+                id,
+                name: name.clone().unwrap_or_default(),
+            })
         };
         AppealOut {
             id: a.id,

@@ -68,7 +68,13 @@ pub fn check_syntax(bytes: &[u8]) -> Result<(), Problem> {
     }
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map(|_| ())
-        .map_err(|e| Problem::bad_request(format!("请求体不是有效的 JSON（第 {} 行第 {} 列）", e.line(), e.column())))
+        .map_err(|e| {
+            Problem::bad_request(format!(
+                "请求体不是有效的 JSON（第 {} 行第 {} 列）",
+                e.line(),
+                e.column()
+            ))
+        })
 }
 
 /// serde's message without serde_json's " at line 1 column 5".
@@ -99,7 +105,9 @@ fn quoted(msg: &str) -> Option<&str> {
 
 fn expected_zh(expected: &str) -> String {
     let e = expected.trim();
-    let ints = ["i64", "i32", "u64", "u32", "u16", "u8", "i16", "i8", "usize", "integer"];
+    let ints = [
+        "i64", "i32", "u64", "u32", "u16", "u8", "i16", "i8", "usize", "integer",
+    ];
     if ints.iter().any(|t| e.contains(t)) {
         "整数".into()
     } else if e.contains("f64") || e.contains("f32") {
@@ -129,7 +137,11 @@ pub fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
         let name = quoted(rest).unwrap_or(rest);
         return FieldError::new(join(path, name), format!("不支持的字段「{name}」"));
     }
-    let field = if path.is_empty() { "body".to_string() } else { path.to_string() };
+    let field = if path.is_empty() {
+        "body".to_string()
+    } else {
+        path.to_string()
+    };
     if let Some(rest) = msg.strip_prefix("unknown variant ") {
         let value = quoted(rest).unwrap_or("");
         let options = rest
@@ -180,19 +192,35 @@ impl Params {
         match v.parse::<Id>() {
             Ok(id) if id > 0 => Some(id),
             _ => {
-                errors.push(FieldError::new(key, format!("应为正整数编号，收到「{}」", short(v))));
+                errors.push(FieldError::new(
+                    key,
+                    format!("应为正整数编号，收到「{}」", short(v)),
+                ));
                 None
             }
         }
     }
 
     /// A value parsed with `parse` (a vocabulary's `parse`), or an error listing `codes`.
-    pub fn code<T>(&self, key: &str, parse: fn(&str) -> Option<T>, codes: String, errors: &mut Vec<FieldError>) -> Option<T> {
+    pub fn code<T>(
+        &self,
+        key: &str,
+        parse: fn(&str) -> Option<T>,
+        codes: String,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<T> {
         let v = self.str(key)?;
         match parse(v) {
             Some(t) => Some(t),
             None => {
-                errors.push(FieldError::new(key, format!("无效的取值「{}」，可选：{}", short(v), codes.replace('|', ", "))));
+                errors.push(FieldError::new(
+                    key,
+                    format!(
+                        "无效的取值「{}」，可选：{}",
+                        short(v),
+                        codes.replace('|', ", ")
+                    ),
+                ));
                 None
             }
         }
@@ -203,7 +231,10 @@ impl Params {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
             v => {
-                errors.push(FieldError::new(key, format!("应为 true 或 false，收到「{}」", short(v))));
+                errors.push(FieldError::new(
+                    key,
+                    format!("应为 true 或 false，收到「{}」", short(v)),
+                ));
                 None
             }
         }
@@ -214,7 +245,10 @@ impl Params {
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                errors.push(FieldError::new(key, format!("日期格式应为 YYYY-MM-DD，收到「{}」", short(v))));
+                errors.push(FieldError::new(
+                    key,
+                    format!("日期格式应为 YYYY-MM-DD，收到「{}」", short(v)),
+                ));
                 None
             }
         }
@@ -227,8 +261,15 @@ impl Params {
             Some(v) => match v.parse::<i64>() {
                 Ok(n) if (1..=max).contains(&n) => n,
                 _ => {
-                    let range = if max == i64::MAX { "≥ 1".to_string() } else { format!("1–{max}") };
-                    errors.push(FieldError::new(key, format!("应为 {range} 的整数，收到「{}」", short(v))));
+                    let range = if max == i64::MAX {
+                        "≥ 1".to_string()
+                    } else {
+                        format!("1–{max}")
+                    };
+                    errors.push(FieldError::new(
+                        key,
+                        format!("应为 {range} 的整数，收到「{}」", short(v)),
+                    ));
                     default
                 }
             },
@@ -258,7 +299,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| Problem::not_found())?;
-        raw.parse::<Id>().map(IdPath).map_err(|_| Problem::not_found())
+        raw.parse::<Id>()
+            .map(IdPath)
+            .map_err(|_| Problem::not_found())
     }
 }
 
@@ -275,7 +318,8 @@ mod tests {
         p.errors.iter().map(|e| e.field.as_str()).collect()
     }
 
-    const BASE: &str = r#""org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","anonymous":true"#;
+    const BASE: &str =
+        r#""org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","anonymous":true"#;
 
     #[test]
     fn syntax_errors_are_400_and_data_errors_name_the_field() {
@@ -284,28 +328,39 @@ mod tests {
         let p = err_of::<AppealIn>(&format!(r#"{{{BASE},"content":"x","org_unit_id":"abc"}}"#));
         // Duplicate keys aside, a wrong type names the field.
         assert_eq!(p.status, 422);
-        let p = err_of::<AppealIn>(r#"{"org_unit_id":"abc","channel":"walk_in","kind":"help","category":"x","content":"x"}"#);
+        let p = err_of::<AppealIn>(
+            r#"{"org_unit_id":"abc","channel":"walk_in","kind":"help","category":"x","content":"x"}"#,
+        );
         assert_eq!(fields(&p), ["org_unit_id"]);
-        assert!(p.errors[0].message.contains("整数"), "{}", p.errors[0].message);
+        assert!(
+            p.errors[0].message.contains("整数"),
+            "{}",
+            p.errors[0].message
+        );
         let p = err_of::<AppealIn>(&format!("{{{BASE}}}"));
         assert_eq!(fields(&p), ["content"]);
         assert_eq!(p.errors[0].message, "缺少必填字段");
         let p = err_of::<AppealIn>(&format!(r#"{{{BASE},"content":"x","colour":1}}"#));
         assert_eq!(fields(&p), ["colour"]);
-        let p = err_of::<AppealIn>(r#"{"org_unit_id":1,"channel":"walk_in","kind":"wish","category":"x","content":"x"}"#);
+        let p = err_of::<AppealIn>(
+            r#"{"org_unit_id":1,"channel":"walk_in","kind":"wish","category":"x","content":"x"}"#,
+        );
         assert_eq!(fields(&p), ["kind"]);
         assert!(p.errors[0].message.contains("wish") && p.errors[0].message.contains("help"));
         let p = err_of::<AppealIn>(
             r#"{"org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","content":"x","appellant":{"name":"王","phone":5}}"#,
         );
         assert_eq!(fields(&p), ["appellant.phone"]);
-        let p = err_of::<AppealIn>(r#"{"org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","content":"x","appellant":{"phone":"1"}}"#);
+        let p = err_of::<AppealIn>(
+            r#"{"org_unit_id":1,"channel":"walk_in","kind":"help","category":"x","content":"x","appellant":{"phone":"1"}}"#,
+        );
         assert_eq!(fields(&p), ["appellant.name"]);
         let p = err_of::<AppealIn>("[1,2]");
         assert_eq!((p.status, fields(&p)), (422, vec!["body"]));
         let p = err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"birth_date":"1950-13-01"}"#);
         assert_eq!(fields(&p), ["birth_date"]);
-        let p = err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"party":{"category":"member"}}"#);
+        let p =
+            err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"party":{"category":"member"}}"#);
         assert_eq!(fields(&p), ["party.category"]);
         let p = err_of::<PersonIn>(r#"{"name":"张","org_unit_id":1,"tags":["a",3]}"#);
         assert_eq!(fields(&p), ["tags[1]"]);

@@ -113,8 +113,11 @@ mod tests {
     #[test]
     fn the_document_lists_every_endpoint() {
         let doc: serde_json::Value =
-            serde_json::from_str(&ApiDoc::openapi().to_json().expect("serializes")).expect("parses");
-        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")));
+            serde_json::from_str(&ApiDoc::openapi().to_json().expect("serializes"))
+                .expect("parses");
+        assert!(doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")));
         for (path, method) in [
             ("/api/v1/session", "post"),
             ("/api/v1/session", "get"),

@@ -39,7 +39,12 @@ pub struct Problem {
 pub type ApiResult<T> = Result<T, Problem>;
 
 impl Problem {
-    pub fn new(status: StatusCode, type_: &'static str, title: &'static str, detail: impl Into<String>) -> Problem {
+    pub fn new(
+        status: StatusCode,
+        type_: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Problem {
         Problem {
             type_,
             title,
@@ -55,11 +60,21 @@ impl Problem {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::BAD_REQUEST, "urn:suqiu:problem:bad-request", "请求格式错误", detail)
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "urn:suqiu:problem:bad-request",
+            "请求格式错误",
+            detail,
+        )
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::UNAUTHORIZED, "urn:suqiu:problem:unauthorized", "未登录", detail)
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "urn:suqiu:problem:unauthorized",
+            "未登录",
+            detail,
+        )
     }
 
     pub fn not_signed_in() -> Problem {
@@ -67,16 +82,31 @@ impl Problem {
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::FORBIDDEN, "urn:suqiu:problem:forbidden", "无权执行此操作", detail)
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "urn:suqiu:problem:forbidden",
+            "无权执行此操作",
+            detail,
+        )
     }
 
     /// 404: unknown, or outside the caller's scope (the two are never told apart).
     pub fn not_found() -> Problem {
-        Problem::new(StatusCode::NOT_FOUND, "urn:suqiu:problem:not-found", "未找到", "请求的资源不存在或不在您的管辖范围内")
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "urn:suqiu:problem:not-found",
+            "未找到",
+            "请求的资源不存在或不在您的管辖范围内",
+        )
     }
 
     pub fn conflict(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::CONFLICT, "urn:suqiu:problem:conflict", "操作冲突", detail)
+        Problem::new(
+            StatusCode::CONFLICT,
+            "urn:suqiu:problem:conflict",
+            "操作冲突",
+            detail,
+        )
     }
 
     pub fn too_large() -> Problem {
@@ -89,11 +119,21 @@ impl Problem {
     }
 
     pub fn internal() -> Problem {
-        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "urn:suqiu:problem:internal", "服务器内部错误", "服务器内部错误，请稍后再试")
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "urn:suqiu:problem:internal",
+            "服务器内部错误",
+            "服务器内部错误，请稍后再试",
+        )
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Problem {
-        Problem::new(StatusCode::SERVICE_UNAVAILABLE, "urn:suqiu:problem:unavailable", "服务暂不可用", detail)
+        Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "urn:suqiu:problem:unavailable",
+            "服务暂不可用",
+            detail,
+        )
     }
 
     /// 422 with field errors; the detail joins their messages.
@@ -103,10 +143,18 @@ impl Problem {
             .map(|e| format!("{}：{}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("；");
-        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "urn:suqiu:problem:validation", "输入有误", detail);
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "urn:suqiu:problem:validation",
+            "输入有误",
+            detail,
+        );
         p.errors = errors
             .into_iter()
-            .map(|e| ProblemField { field: e.field, message: e.message })
+            .map(|e| ProblemField {
+                field: e.field,
+                message: e.message,
+            })
             .collect();
         p
     }
@@ -123,9 +171,12 @@ impl Problem {
             StatusCode::UNAUTHORIZED => Problem::not_signed_in(),
             StatusCode::FORBIDDEN => Problem::forbidden("无权执行此操作"),
             StatusCode::NOT_FOUND => Problem::not_found(),
-            StatusCode::METHOD_NOT_ALLOWED => {
-                Problem::new(status, "urn:suqiu:problem:method-not-allowed", "不支持的请求方法", "该地址不支持此请求方法")
-            }
+            StatusCode::METHOD_NOT_ALLOWED => Problem::new(
+                status,
+                "urn:suqiu:problem:method-not-allowed",
+                "不支持的请求方法",
+                "该地址不支持此请求方法",
+            ),
             StatusCode::PAYLOAD_TOO_LARGE => Problem::too_large(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Problem::new(
                 status,
@@ -133,7 +184,12 @@ impl Problem {
                 "不支持的内容类型",
                 "请求体须为 JSON（Content-Type: application/json）",
             ),
-            StatusCode::REQUEST_TIMEOUT => Problem::new(status, "urn:suqiu:problem:timeout", "请求超时", "请求超时，请重试"),
+            StatusCode::REQUEST_TIMEOUT => Problem::new(
+                status,
+                "urn:suqiu:problem:timeout",
+                "请求超时",
+                "请求超时，请重试",
+            ),
             s if s.is_server_error() => {
                 let mut p = Problem::internal();
                 p.status = s.as_u16();
@@ -182,7 +238,12 @@ impl From<Refusal> for Problem {
     fn from(r: Refusal) -> Problem {
         match r {
             Refusal::NotAllowed { ref allowed, .. } => {
-                let mut p = Problem::new(StatusCode::CONFLICT, "urn:suqiu:problem:action-not-allowed", "当前状态不允许此操作", r.to_string());
+                let mut p = Problem::new(
+                    StatusCode::CONFLICT,
+                    "urn:suqiu:problem:action-not-allowed",
+                    "当前状态不允许此操作",
+                    r.to_string(),
+                );
                 p.allowed = Some(allowed.iter().map(|a| a.code().to_string()).collect());
                 p
             }

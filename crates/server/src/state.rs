@@ -92,26 +92,34 @@ impl AppState {
     pub async fn load(store: Store, clock: Clock) -> Result<AppState, StoreError> {
         let mut calendar = WorkCalendar::builtin();
         if let Some(json) = store.setting(settings::CALENDAR).await? {
-            calendar
-                .merge_json(&json)
-                .map_err(|e| StoreError::Corrupt(format!("setting {}: {}", settings::CALENDAR, e.message())))?;
+            calendar.merge_json(&json).map_err(|e| {
+                StoreError::Corrupt(format!("setting {}: {}", settings::CALENDAR, e.message()))
+            })?;
         }
         let policy = match store.setting(settings::TIME_LIMITS).await? {
             Some(json) => {
-                let p: TimeLimitPolicy = serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("setting {}: {e}", settings::TIME_LIMITS)))?;
-                p.validate()
-                    .map_err(|e| StoreError::Corrupt(format!("setting {}: {}", settings::TIME_LIMITS, e.message())))?;
+                let p: TimeLimitPolicy = serde_json::from_str(&json).map_err(|e| {
+                    StoreError::Corrupt(format!("setting {}: {e}", settings::TIME_LIMITS))
+                })?;
+                p.validate().map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "setting {}: {}",
+                        settings::TIME_LIMITS,
+                        e.message()
+                    ))
+                })?;
                 p
             }
             None => TimeLimitPolicy::default(),
         };
         let weights = match store.setting(settings::SCORE_WEIGHTS).await? {
             Some(json) => {
-                let w: ScoreWeights = serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("setting {}: {e}", settings::SCORE_WEIGHTS)))?;
-                w.validate()
-                    .map_err(|e| StoreError::Corrupt(format!("setting {}: {e}", settings::SCORE_WEIGHTS)))?;
+                let w: ScoreWeights = serde_json::from_str(&json).map_err(|e| {
+                    StoreError::Corrupt(format!("setting {}: {e}", settings::SCORE_WEIGHTS))
+                })?;
+                w.validate().map_err(|e| {
+                    StoreError::Corrupt(format!("setting {}: {e}", settings::SCORE_WEIGHTS))
+                })?;
                 w
             }
             None => ScoreWeights::default(),

@@ -4,7 +4,9 @@
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use suqiu_core::access::Placement;
-use suqiu_core::appeal::{Appeal, Appellant, Channel, Kind, Resolution, Satisfaction, Status, Urgency};
+use suqiu_core::appeal::{
+    Appeal, Appellant, Channel, Kind, Resolution, Satisfaction, Status, Urgency,
+};
 use suqiu_core::lifecycle::{Event, EventBody};
 use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
@@ -12,7 +14,10 @@ use suqiu_core::Id;
 use crate::appeals::AppealRecord;
 use crate::error::{Result, StoreError};
 use crate::metrics::is_live;
-use crate::sql::{get, get_code, get_flag, get_json, get_opt_code, get_opt_time, get_time, ms, stored, to_json, Arg};
+use crate::sql::{
+    get, get_code, get_flag, get_json, get_opt_code, get_opt_time, get_time, ms, stored, to_json,
+    Arg,
+};
 
 /// Columns that change as the appeal moves through its lifecycle (what `act` updates).
 pub(crate) const MUTABLE: &[&str] = &[
@@ -42,7 +47,12 @@ pub(crate) const MUTABLE: &[&str] = &[
 ];
 
 /// Everything stored about an appeal except its id, as (column, value) pairs.
-pub(crate) fn values(a: &Appeal, org_path: &str, handling_path: &str, tokens: &str) -> Result<Vec<(&'static str, Arg)>> {
+pub(crate) fn values(
+    a: &Appeal,
+    org_path: &str,
+    handling_path: &str,
+    tokens: &str,
+) -> Result<Vec<(&'static str, Arg)>> {
     let (appellant_type, person_id, name, phone) = match &a.appellant {
         Appellant::Person { person_id } => ("person", Some(*person_id), None, None),
         Appellant::Named { name, phone } => ("named", None, Some(name.clone()), phone.clone()),
@@ -122,7 +132,8 @@ pub(crate) fn select_record() -> String {
 }
 
 fn count(row: &AnyRow, col: &str) -> Result<u32> {
-    u32::try_from(get::<i64>(row, col)?).map_err(|_| StoreError::Corrupt(format!("column {col}: out of range")))
+    u32::try_from(get::<i64>(row, col)?)
+        .map_err(|_| StoreError::Corrupt(format!("column {col}: out of range")))
 }
 
 pub(crate) fn appeal_from(row: &AnyRow) -> Result<Appeal> {
@@ -131,9 +142,16 @@ pub(crate) fn appeal_from(row: &AnyRow) -> Result<Appeal> {
             person_id: get::<Option<i64>>(row, "appellant_person_id")?
                 .ok_or_else(|| StoreError::Corrupt("appellant person without id".into()))?,
         },
-        "named" => Appellant::Named { name: get::<Option<String>>(row, "appellant_name")?.unwrap_or_default(), phone: get(row, "appellant_phone")? },
+        "named" => Appellant::Named {
+            name: get::<Option<String>>(row, "appellant_name")?.unwrap_or_default(),
+            phone: get(row, "appellant_phone")?,
+        },
         "anonymous" => Appellant::Anonymous,
-        other => return Err(StoreError::Corrupt(format!("column appellant_type: unknown {other:?}"))),
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "column appellant_type: unknown {other:?}"
+            )))
+        }
     };
     Ok(Appeal {
         id: get(row, "id")?,
@@ -201,7 +219,11 @@ pub(crate) fn record_from(row: &AnyRow) -> Result<AppealRecord> {
 }
 
 /// Loads one record on `conn`; `lock` takes the row lock of the action path.
-pub(crate) async fn load(conn: &mut AnyConnection, id: Id, lock: &str) -> Result<Option<AppealRecord>> {
+pub(crate) async fn load(
+    conn: &mut AnyConnection,
+    id: Id,
+    lock: &str,
+) -> Result<Option<AppealRecord>> {
     let sql = format!("{} WHERE a.id = $1{lock}", select_record());
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(record_from).transpose()
@@ -212,7 +234,14 @@ pub(crate) async fn load(conn: &mut AnyConnection, id: Id, lock: &str) -> Result
 pub(crate) fn normalize(a: &mut Appeal) {
     a.created_at = stored(a.created_at);
     a.respond_by = stored(a.respond_by);
-    for t in [&mut a.responded_at, &mut a.accepted_at, &mut a.resolved_at, &mut a.closed_at, &mut a.resolve_by, &mut a.feedback_at] {
+    for t in [
+        &mut a.responded_at,
+        &mut a.accepted_at,
+        &mut a.resolved_at,
+        &mut a.closed_at,
+        &mut a.resolve_by,
+        &mut a.feedback_at,
+    ] {
         *t = t.map(stored);
     }
 }
@@ -222,7 +251,11 @@ pub(crate) fn normalize(a: &mut Appeal) {
 pub(crate) fn normalize_event(e: &mut Event) {
     e.at = stored(e.at);
     match &mut e.body {
-        EventBody::Registered { respond_by, resolve_by, .. } => {
+        EventBody::Registered {
+            respond_by,
+            resolve_by,
+            ..
+        } => {
             *respond_by = stored(*respond_by);
             *resolve_by = resolve_by.map(stored);
         }
@@ -250,5 +283,11 @@ pub(crate) async fn insert_event(conn: &mut AnyConnection, appeal_id: Id, e: &Ev
 pub(crate) const EVENT_COLUMNS: [&str; 5] = ["appeal_id", "type", "actor_id", "at", "data"];
 
 pub(crate) fn event_values(appeal_id: Id, e: &Event) -> Result<Vec<Arg>> {
-    Ok(vec![appeal_id.into(), e.body.type_name().into(), e.actor_id.into(), ms(e.at).into(), to_json(&e.body)?.into()])
+    Ok(vec![
+        appeal_id.into(),
+        e.body.type_name().into(),
+        e.actor_id.into(),
+        ms(e.at).into(),
+        to_json(&e.body)?.into(),
+    ])
 }

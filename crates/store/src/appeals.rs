@@ -8,7 +8,9 @@ use suqiu_core::lifecycle::{apply, holders, Event, EventBody, Refusal};
 use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
-use crate::appeal_row::{insert_event, load, normalize, normalize_event, record_from, select_record, values, MUTABLE};
+use crate::appeal_row::{
+    insert_event, load, normalize, normalize_event, record_from, select_record, values, MUTABLE,
+};
 use crate::error::{Result, StoreError};
 use crate::metrics::{contribution, Deltas};
 use crate::sql::{get, get_time, invalid, now_bounds, paging, write_error, Args};
@@ -81,7 +83,11 @@ impl Store {
         normalize(&mut appeal);
         normalize_event(&mut event);
         // Segmenting is CPU work: do it here, not on the single writer.
-        let tokens = dialect::index_tokens(appeal.title.as_deref(), &appeal.content, appeal.location.as_deref());
+        let tokens = dialect::index_tokens(
+            appeal.title.as_deref(),
+            &appeal.content,
+            appeal.location.as_deref(),
+        );
         let backend = self.backend;
         writer::run(self.queue.as_ref(), &self.writer, move |conn| {
             Box::pin(async move {
@@ -109,7 +115,12 @@ impl Store {
     /// References the events introduce are checked here: an unknown assignee (`user_id`,
     /// `team_id`) or department (`department_id`) is `Invalid`; a merge target must exist, be
     /// visible to the actor and be neither merged nor rejected (`Invalid{field:"into_appeal_id"}`).
-    pub async fn act<F>(&self, actor: &Actor, id: Id, decide: F) -> Result<std::result::Result<AppealRecord, Refusal>>
+    pub async fn act<F>(
+        &self,
+        actor: &Actor,
+        id: Id,
+        decide: F,
+    ) -> Result<std::result::Result<AppealRecord, Refusal>>
     where
         F: FnOnce(&AppealRecord) -> Decision + Send + 'static,
     {
@@ -149,19 +160,85 @@ impl Store {
     /// A page of appeals in the actor's scope, newest first (`created_at DESC, id DESC`).
     /// Paging: `page` from 1, `per_page` 1–500 (default 50). An unknown `org_unit_id` or a
     /// query with no searchable word gives an empty page.
-    pub async fn list_appeals(&self, actor: &Actor, filter: &AppealFilter, now: DateTime<Utc>) -> Result<Page<AppealRecord>> {
+    pub async fn list_appeals(
+        &self,
+        actor: &Actor,
+        filter: &AppealFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Page<AppealRecord>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = Page { items: Vec::new(), total: 0, page, per_page };
+        let empty = Page {
+            items: Vec::new(),
+            total: 0,
+            page,
+            per_page,
+        };
+        let Some((mut a, filter_sql)) = self.list_where(actor, filter, now).await? else {
+            return Ok(empty);
+        };
+        let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
+        let total: i64 = get(&a.query(&count_sql).fetch_one(&self.pool).await?, "n")?;
+        if total == 0 || (page - 1) * per_page >= total {
+            return Ok(Page { total, ..empty });
+        }
+        let sql = page_sql(&mut a, &filter_sql, page, per_page);
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// The database's plan for the count and page queries of `list_appeals` (`EXPLAIN QUERY
+    /// PLAN` / `EXPLAIN`), one line per step: for benchmarks and checking that indexes are used.
+    pub async fn explain_list_appeals(
+        &self,
+        actor: &Actor,
+        filter: &AppealFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>> {
+        let (page, per_page) = paging(filter.page, filter.per_page);
+        let Some((mut a, filter_sql)) = self.list_where(actor, filter, now).await? else {
+            return Ok(vec!["(empty: no query runs)".into()]);
+        };
+        let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
+        let page_sql = page_sql(&mut a, &filter_sql, page, per_page);
+        let mut lines = Vec::new();
+        for (label, sql) in [("count", count_sql), ("page", page_sql)] {
+            lines.push(format!("-- {label}"));
+            lines.extend(dialect::explain(self.backend, &self.pool, &a, &sql).await?);
+        }
+        Ok(lines)
+    }
+
+    /// The WHERE clause of a list (appeals alias `a`) and its arguments; `None` when nothing
+    /// can match (unknown node, no searchable word).
+    async fn list_where(
+        &self,
+        actor: &Actor,
+        filter: &AppealFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Args, String)>> {
         let mut a = Args::default();
         let mut conds = vec![scope::appeals(actor, &mut a)];
         if let Some(node) = filter.org_unit_id {
-            let Some(unit) = self.org_unit(node).await? else { return Ok(empty) };
+            let Some(unit) = self.org_unit(node).await? else {
+                return Ok(None);
+            };
             conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
         }
         if let Some(s) = filter.status {
             conds.push(format!("a.status = {}", a.push(s.code())));
         }
-        if let Some(c) = filter.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        if let Some(c) = filter
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             let c = a.push(c);
             conds.push(format!("(a.category = {c} OR a.category IN (SELECT code FROM categories WHERE parent_code = {c}))"));
         }
@@ -190,7 +267,7 @@ impl Store {
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             match dialect::search_condition(self.backend, q, &mut a) {
                 Some(c) => conds.push(c),
-                None => return Ok(empty),
+                None => return Ok(None),
             }
         }
         if let Some(from) = filter.from {
@@ -200,24 +277,7 @@ impl Store {
         if let Some(to) = filter.to {
             conds.push(format!("a.created_at < {}", a.push(now_bounds(to).1)));
         }
-        let filter_sql = conds.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
-        let total: i64 = get(&a.query(&count_sql).fetch_one(&self.pool).await?, "n")?;
-        if total == 0 || (page - 1) * per_page >= total {
-            return Ok(Page { total, ..empty });
-        }
-        let limit = a.push(per_page);
-        let offset = a.push((page - 1) * per_page);
-        // Pick the page's ids first (index-only where the indexes allow), then join names.
-        let sql = format!(
-            "{} WHERE a.id IN (SELECT a.id FROM appeals a WHERE {filter_sql} \
-               ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}) \
-             ORDER BY a.created_at DESC, a.id DESC",
-            select_record()
-        );
-        let rows = a.query(&sql).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, total, page, per_page })
+        Ok(Some((a, conds.join(" AND "))))
     }
 
     /// Finds an appeal by its public tracking code (no scope: the public knows the code).
@@ -230,8 +290,27 @@ impl Store {
     }
 }
 
+/// The page query: the page's ids first (index-only where the indexes allow), then the
+/// joined names for those rows only.
+fn page_sql(a: &mut Args, filter_sql: &str, page: i64, per_page: i64) -> String {
+    let limit = a.push(per_page);
+    let offset = a.push((page - 1) * per_page);
+    format!(
+        "{} WHERE a.id IN (SELECT a.id FROM appeals a WHERE {filter_sql} \
+           ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}) \
+         ORDER BY a.created_at DESC, a.id DESC",
+        select_record()
+    )
+}
+
 /// Inserts a new appeal with its first event, search tokens and roll-up; returns its id.
-async fn insert_new(conn: &mut AnyConnection, backend: Backend, appeal: &Appeal, event: &Event, tokens: &str) -> Result<Id> {
+async fn insert_new(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    appeal: &Appeal,
+    event: &Event,
+    tokens: &str,
+) -> Result<Id> {
     // One round trip checks every reference and fetches the paths.
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
@@ -251,9 +330,10 @@ async fn insert_new(conn: &mut AnyConnection, backend: Backend, appeal: &Appeal,
     .bind(person.unwrap_or(0))
     .fetch_one(&mut *conn)
     .await?;
-    let org_path: String = get::<Option<String>>(&row, "org_path")?.ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
-    let handling_path: String =
-        get::<Option<String>>(&row, "handling_path")?.ok_or_else(|| invalid("handling_org_unit_id", "承办单位不存在"))?;
+    let org_path: String = get::<Option<String>>(&row, "org_path")?
+        .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
+    let handling_path: String = get::<Option<String>>(&row, "handling_path")?
+        .ok_or_else(|| invalid("handling_org_unit_id", "承办单位不存在"))?;
     if get::<i64>(&row, "received_ok")? == 0 {
         return Err(invalid("received_by_org_unit_id", "受理单位不存在"));
     }
@@ -265,16 +345,30 @@ async fn insert_new(conn: &mut AnyConnection, backend: Backend, appeal: &Appeal,
     }
 
     let mut a = Args::default();
-    let (cols, vals): (Vec<&str>, Vec<String>) =
-        values(appeal, &org_path, &handling_path, tokens)?.into_iter().map(|(c, v)| (c, a.push(v))).unzip();
-    let sql = format!("INSERT INTO appeals ({}) VALUES ({}) RETURNING id", cols.join(", "), vals.join(", "));
-    let row = a.query(&sql).fetch_one(&mut *conn).await.map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
+    let (cols, vals): (Vec<&str>, Vec<String>) = values(appeal, &org_path, &handling_path, tokens)?
+        .into_iter()
+        .map(|(c, v)| (c, a.push(v)))
+        .unzip();
+    let sql = format!(
+        "INSERT INTO appeals ({}) VALUES ({}) RETURNING id",
+        cols.join(", "),
+        vals.join(", ")
+    );
+    let row = a
+        .query(&sql)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
     let id: Id = get(&row, "id")?;
     dialect::index_appeal(backend, conn, id, tokens).await?;
     insert_event(conn, id, event).await?;
     // Roll-ups last: on PostgreSQL their rows are the hot ones, so hold their locks briefly.
     let mut deltas = Deltas::default();
-    deltas.add(&org_path, appeal.created_at, &contribution(&AppealFacts::from(appeal)))?;
+    deltas.add(
+        &org_path,
+        appeal.created_at,
+        &contribution(&AppealFacts::from(appeal)),
+    )?;
     deltas.write(backend, conn).await?;
     Ok(id)
 }
@@ -290,7 +384,9 @@ async fn act_in<F>(
 where
     F: FnOnce(&AppealRecord) -> Decision,
 {
-    let record = load(conn, id, dialect::lock_appeal(backend)).await?.ok_or(StoreError::NotFound)?;
+    let record = load(conn, id, dialect::lock_appeal(backend))
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if !relation(actor, &record.place, holders(&record.appeal)).visible {
         return Err(StoreError::NotFound);
     }
@@ -323,14 +419,29 @@ where
         .filter(|(c, _)| MUTABLE.contains(c))
         .map(|(c, v)| format!("{c} = {}", a.push(v)))
         .collect();
-    let sql = format!("UPDATE appeals SET {} WHERE id = {} AND version = {}", sets.join(", "), a.push(id), a.push(before.version));
-    let updated = a.query(&sql).execute(&mut *conn).await.map_err(|e| write_error(e, "version", "诉求已被修改"))?;
+    let sql = format!(
+        "UPDATE appeals SET {} WHERE id = {} AND version = {}",
+        sets.join(", "),
+        a.push(id),
+        a.push(before.version)
+    );
+    let updated = a
+        .query(&sql)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| write_error(e, "version", "诉求已被修改"))?;
     if updated.rows_affected() != 1 {
         // Cannot happen while the row lock / single writer holds; refuse rather than guess.
-        return Err(StoreError::Conflict { field: "version".into(), message: "诉求已被他人修改，请刷新后重试".into() });
+        return Err(StoreError::Conflict {
+            field: "version".into(),
+            message: "诉求已被他人修改，请刷新后重试".into(),
+        });
     }
     let mut delta = contribution(&AppealFacts::from(&after));
-    for (d, b) in delta.iter_mut().zip(contribution(&AppealFacts::from(&before))) {
+    for (d, b) in delta
+        .iter_mut()
+        .zip(contribution(&AppealFacts::from(&before)))
+    {
         *d -= b;
     }
     let mut deltas = Deltas::default();
@@ -343,41 +454,54 @@ where
 
 /// Rows the events point at must exist (and a merge target must be a fit home).
 async fn check_references(conn: &mut AnyConnection, actor: &Actor, events: &[Event]) -> Result<()> {
-    async fn exists(conn: &mut AnyConnection, table: &str, id: Id) -> Result<bool> {
-        let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table} WHERE id = $1")).bind(id).fetch_one(conn).await?;
-        Ok(get::<i64>(&row, "n")? > 0)
-    }
     for e in events {
-        match &e.body {
-            EventBody::Assign { user_id, team_id, .. } => {
-                if let Some(u) = user_id {
-                    if !exists(conn, "users", *u).await? {
-                        return Err(invalid("user_id", "分派对象不存在"));
-                    }
-                }
-                if let Some(t) = team_id {
-                    if !exists(conn, "teams", *t).await? {
-                        return Err(invalid("team_id", "分派的服务团队不存在"));
-                    }
-                }
-            }
-            EventBody::Refer { department_id, .. } => {
-                if !exists(conn, "departments", *department_id).await? {
-                    return Err(invalid("department_id", "转办部门不存在"));
-                }
-            }
+        let wanted: &[(&str, Option<Id>, &str, &str)] = match &e.body {
+            EventBody::Assign {
+                user_id, team_id, ..
+            } => &[
+                ("users", *user_id, "user_id", "分派对象不存在"),
+                ("teams", *team_id, "team_id", "分派的服务团队不存在"),
+            ],
+            EventBody::Refer { department_id, .. } => &[(
+                "departments",
+                Some(*department_id),
+                "department_id",
+                "转办部门不存在",
+            )],
             EventBody::Merge { into_appeal_id } => {
-                let target = load(conn, *into_appeal_id, "").await?;
-                let visible = target.as_ref().is_some_and(|t| relation(actor, &t.place, holders(&t.appeal)).visible);
-                let Some(target) = target.filter(|_| visible) else {
-                    return Err(invalid("into_appeal_id", "要合并到的诉求不存在"));
-                };
-                if matches!(target.appeal.status, Status::Merged | Status::Rejected) {
-                    return Err(invalid("into_appeal_id", "不能合并到已合并或不予受理的诉求"));
-                }
+                return check_merge_target(conn, actor, *into_appeal_id).await
             }
-            _ => {}
+            _ => &[],
+        };
+        for (table, id, field, message) in wanted {
+            let Some(id) = id else { continue };
+            let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table} WHERE id = $1"))
+                .bind(*id)
+                .fetch_one(&mut *conn)
+                .await?;
+            if get::<i64>(&row, "n")? == 0 {
+                return Err(invalid(field, *message));
+            }
         }
+    }
+    Ok(())
+}
+
+/// A merge target must exist, be visible to the actor (else it "does not exist"), and be
+/// neither merged nor rejected.
+async fn check_merge_target(conn: &mut AnyConnection, actor: &Actor, into: Id) -> Result<()> {
+    let target = load(conn, into, "").await?;
+    let visible = target
+        .as_ref()
+        .is_some_and(|t| relation(actor, &t.place, holders(&t.appeal)).visible);
+    let Some(target) = target.filter(|_| visible) else {
+        return Err(invalid("into_appeal_id", "要合并到的诉求不存在"));
+    };
+    if matches!(target.appeal.status, Status::Merged | Status::Rejected) {
+        return Err(invalid(
+            "into_appeal_id",
+            "不能合并到已合并或不予受理的诉求",
+        ));
     }
     Ok(())
 }

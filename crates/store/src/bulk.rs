@@ -60,13 +60,25 @@ impl Store {
             normalize(&mut appeal);
             let mut events = events.clone();
             events.iter_mut().for_each(normalize_event);
-            let path = |id: Id, field: &str| paths.get(&id).cloned().ok_or_else(|| invalid(field, "组织单位不存在"));
+            let path = |id: Id, field: &str| {
+                paths
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| invalid(field, "组织单位不存在"))
+            };
             let org_path = path(appeal.org_unit_id, "org_unit_id")?;
             let handling_path = path(appeal.handling_org_unit_id, "handling_org_unit_id")?;
             if !categories.contains(&appeal.category) {
-                return Err(invalid("category", format!("未知的诉求类别 {}", appeal.category)));
+                return Err(invalid(
+                    "category",
+                    format!("未知的诉求类别 {}", appeal.category),
+                ));
             }
-            let tokens = dialect::index_tokens(appeal.title.as_deref(), &appeal.content, appeal.location.as_deref());
+            let tokens = dialect::index_tokens(
+                appeal.title.as_deref(),
+                &appeal.content,
+                appeal.location.as_deref(),
+            );
             prepared.push((appeal, events, org_path, handling_path, tokens));
         }
 
@@ -93,16 +105,38 @@ impl Store {
             for e in events {
                 event_rows.push(event_values(*id, e)?);
             }
-            deltas.add(org_path, appeal.created_at, &contribution(&AppealFacts::from(appeal)))?;
+            deltas.add(
+                org_path,
+                appeal.created_at,
+                &contribution(&AppealFacts::from(appeal)),
+            )?;
         }
-        insert_rows(&mut tx, max, "appeals", &columns, appeal_rows, "").await.map_err(|e| match e {
-            StoreError::Database(e) => write_error(e, "tracking_code", "查询码已存在"),
-            other => other,
-        })?;
-        insert_rows(&mut tx, max, "appeal_fts", &["rowid", "tokens"], fts_rows, "").await?;
+        insert_rows(&mut tx, max, "appeals", &columns, appeal_rows, "")
+            .await
+            .map_err(|e| match e {
+                StoreError::Database(e) => write_error(e, "tracking_code", "查询码已存在"),
+                other => other,
+            })?;
+        insert_rows(
+            &mut tx,
+            max,
+            "appeal_fts",
+            &["rowid", "tokens"],
+            fts_rows,
+            "",
+        )
+        .await?;
         // Rows of one statement get increasing ids in VALUES order, so each appeal's events
         // keep their order.
-        insert_rows(&mut tx, max, "appeal_events", &EVENT_COLUMNS, event_rows, "").await?;
+        insert_rows(
+            &mut tx,
+            max,
+            "appeal_events",
+            &EVENT_COLUMNS,
+            event_rows,
+            "",
+        )
+        .await?;
         deltas.write(backend, &mut tx).await?;
         tx.commit().await?;
         Ok(())

@@ -46,7 +46,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -92,13 +94,19 @@ impl Store {
         let mut problems = Vec::new();
         match self.backend {
             Backend::Sqlite => {
-                for row in sqlx::query("PRAGMA integrity_check").fetch_all(&self.pool).await? {
+                for row in sqlx::query("PRAGMA integrity_check")
+                    .fetch_all(&self.pool)
+                    .await?
+                {
                     let line: String = get(&row, "integrity_check")?;
                     if line != "ok" {
                         problems.push(line);
                     }
                 }
-                for row in sqlx::query("PRAGMA foreign_key_check").fetch_all(&self.pool).await? {
+                for row in sqlx::query("PRAGMA foreign_key_check")
+                    .fetch_all(&self.pool)
+                    .await?
+                {
                     let table: String = get(&row, "table")?;
                     let rowid: Option<i64> = get(&row, "rowid")?;
                     let parent: String = get(&row, "parent")?;
@@ -117,18 +125,25 @@ impl Store {
 
     /// True when the database holds no org units yet (so `--demo` may fill it).
     pub async fn is_empty(&self) -> Result<bool> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM org_units").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM org_units")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(get::<i64>(&row, "n")? == 0)
     }
 
     /// Fills the taxonomy with `default_taxonomy()` when it is empty (first start).
     async fn seed_categories(&self) -> Result<()> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM categories").fetch_one(&self.writer).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM categories")
+            .fetch_one(&self.writer)
+            .await?;
         if get::<i64>(&row, "n")? > 0 {
             return Ok(());
         }
         let mut tx = self.writer.begin().await?;
-        for (sort, c) in suqiu_core::category::default_taxonomy().into_iter().enumerate() {
+        for (sort, c) in suqiu_core::category::default_taxonomy()
+            .into_iter()
+            .enumerate()
+        {
             let mut a = Args::default();
             let sql = format!(
                 "INSERT INTO categories (code, name, parent_code, sort) VALUES ({}, {}, {}, {})",
@@ -152,7 +167,12 @@ async fn open_postgres(url: &str) -> Result<Store> {
         .await
         .map_err(|e| StoreError::Config(format!("cannot connect to {}: {e}", redact(url))))?;
     sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-    Ok(Store { backend: Backend::Postgres, pool: pool.clone(), writer: pool, queue: None })
+    Ok(Store {
+        backend: Backend::Postgres,
+        pool: pool.clone(),
+        writer: pool,
+        queue: None,
+    })
 }
 
 async fn open_sqlite(url: &str) -> Result<Store> {
@@ -180,14 +200,27 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             let queue = Some(writer::spawn(pool.clone()));
-            Store { backend: Backend::Sqlite, pool: pool.clone(), writer: pool, queue }
+            Store {
+                backend: Backend::Sqlite,
+                pool: pool.clone(),
+                writer: pool,
+                queue,
+            }
         }
         SqliteTarget::File(url) => {
             let writer = options().max_connections(1).connect(&url).await?;
             sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
-            let pool = options().max_connections(SQLITE_READERS).connect(&url).await?;
+            let pool = options()
+                .max_connections(SQLITE_READERS)
+                .connect(&url)
+                .await?;
             let queue = Some(writer::spawn(writer.clone()));
-            Store { backend: Backend::Sqlite, pool, writer, queue }
+            Store {
+                backend: Backend::Sqlite,
+                pool,
+                writer,
+                queue,
+            }
         }
     };
     Ok(store)
@@ -204,7 +237,10 @@ impl SqliteTarget {
     /// `sqlite::memory:` → in memory; `sqlite://dir/file.db` (relative), `sqlite:///abs.db` or
     /// `sqlite:dir/file.db` → that file, its directory created, `mode=rwc` unless a mode is given.
     fn parse(url: &str) -> Result<SqliteTarget> {
-        let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         let (path, query) = match rest.split_once('?') {
             Some((p, q)) => (p, q),
             None => (rest, ""),
@@ -220,7 +256,10 @@ impl SqliteTarget {
         let file = std::path::Path::new(path);
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Config(format!("cannot create the data directory {}: {e}", dir.display()))
+                StoreError::Config(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
         let query = if query.contains("mode=") {
@@ -254,10 +293,22 @@ mod tests {
 
     #[test]
     fn backend_from_url() {
-        assert_eq!(Backend::from_url("sqlite::memory:").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
-        assert_eq!(Backend::from_url("postgresql://u@h/db").unwrap(), Backend::Postgres);
-        assert!(matches!(Backend::from_url("mysql://x"), Err(StoreError::Config(_))));
+        assert_eq!(
+            Backend::from_url("sqlite::memory:").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(matches!(
+            Backend::from_url("mysql://x"),
+            Err(StoreError::Config(_))
+        ));
     }
 
     #[test]
@@ -269,13 +320,19 @@ mod tests {
             SqliteTarget::File(format!("sqlite://{}/a.db?mode=rwc", dir.display()))
         );
         assert!(dir.is_dir());
-        assert!(matches!(SqliteTarget::parse("sqlite::memory:").unwrap(), SqliteTarget::Memory(_)));
+        assert!(matches!(
+            SqliteTarget::parse("sqlite::memory:").unwrap(),
+            SqliteTarget::Memory(_)
+        ));
         assert!(SqliteTarget::parse("sqlite://").is_err());
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -10,7 +10,12 @@ use crate::sql::{get, Args};
 
 /// The search tokens of an appeal's free text, computed once at write time.
 pub(crate) fn index_tokens(title: Option<&str>, content: &str, location: Option<&str>) -> String {
-    let text = format!("{} {} {}", title.unwrap_or(""), content, location.unwrap_or(""));
+    let text = format!(
+        "{} {} {}",
+        title.unwrap_or(""),
+        content,
+        location.unwrap_or("")
+    );
     suqiu_text::Segmenter::shared().index_tokens(&text)
 }
 
@@ -28,7 +33,10 @@ pub(crate) fn search_condition(backend: Backend, q: &str, args: &mut Args) -> Op
         }
         Backend::Postgres => {
             let text = suqiu_text::tsquery_text(&tokens)?;
-            Some(format!("a.search_tsv @@ plainto_tsquery('simple', {})", args.push(text)))
+            Some(format!(
+                "a.search_tsv @@ plainto_tsquery('simple', {})",
+                args.push(text)
+            ))
         }
     }
 }
@@ -93,6 +101,38 @@ pub(crate) async fn reserve_ids(
     }
 }
 
+/// The plan of `sql` (with `args`), one line per step.
+pub(crate) async fn explain(
+    backend: Backend,
+    pool: &sqlx::AnyPool,
+    args: &Args,
+    sql: &str,
+) -> Result<Vec<String>> {
+    match backend {
+        Backend::Sqlite => {
+            let sql = format!("EXPLAIN QUERY PLAN {sql}");
+            let rows = args.query(&sql).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(format!(
+                        "{} {} {}",
+                        get::<i64>(r, "id")?,
+                        get::<i64>(r, "parent")?,
+                        get::<String>(r, "detail")?
+                    ))
+                })
+                .collect()
+        }
+        Backend::Postgres => {
+            let sql = format!("EXPLAIN {sql}");
+            let rows = args.query(&sql).fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| get::<String>(r, "QUERY PLAN"))
+                .collect()
+        }
+    }
+}
+
 /// Most bind parameters per statement: SQLite allows 32766, PostgreSQL 65535.
 pub(crate) fn max_binds(backend: Backend) -> usize {
     match backend {
@@ -105,6 +145,10 @@ pub(crate) fn max_binds(backend: Backend) -> usize {
 pub(crate) fn analyze(backend: Backend) -> &'static [&'static str] {
     match backend {
         Backend::Sqlite => &["ANALYZE"],
-        Backend::Postgres => &["ANALYZE appeals", "ANALYZE appeal_events", "ANALYZE appeal_daily"],
+        Backend::Postgres => &[
+            "ANALYZE appeals",
+            "ANALYZE appeal_events",
+            "ANALYZE appeal_daily",
+        ],
     }
 }

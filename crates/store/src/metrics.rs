@@ -27,7 +27,10 @@ use suqiu_core::Id;
 use crate::dialect;
 use crate::error::{Result, StoreError};
 use crate::org::org_unit_from;
-use crate::sql::{date_text, get, get_code, get_opt_code, get_opt_time, get_time, insert_rows, ms, now_bounds, Arg, Args};
+use crate::sql::{
+    date_text, get, get_code, get_opt_code, get_opt_time, get_time, insert_rows, ms, now_bounds,
+    Arg, Args,
+};
 use crate::{Backend, Store};
 
 /// Counts for a node's whole subtree and for each of its children.
@@ -138,7 +141,10 @@ pub(crate) fn contribution(f: &AppealFacts) -> Rollup {
 pub(crate) fn ancestors(path: &str) -> Result<Vec<Id>> {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| StoreError::Corrupt(format!("bad org path {path:?}"))))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| StoreError::Corrupt(format!("bad org path {path:?}")))
+        })
         .collect()
 }
 
@@ -148,7 +154,12 @@ pub(crate) struct Deltas(BTreeMap<(Id, String), Rollup>);
 
 impl Deltas {
     /// Adds `sign ×` an appeal's contribution to the rows of every ancestor of its node.
-    pub(crate) fn add(&mut self, org_path: &str, created_at: DateTime<Utc>, delta: &Rollup) -> Result<()> {
+    pub(crate) fn add(
+        &mut self,
+        org_path: &str,
+        created_at: DateTime<Utc>,
+        delta: &Rollup,
+    ) -> Result<()> {
         if delta.iter().all(|v| *v == 0) {
             return Ok(());
         }
@@ -180,14 +191,29 @@ impl Deltas {
         }
         let mut columns = vec!["org_unit_id", "day"];
         columns.extend(ROLLUP_COLUMNS);
-        let sets: Vec<String> = ROLLUP_COLUMNS.iter().map(|c| format!("{c} = appeal_daily.{c} + excluded.{c}")).collect();
-        let suffix = format!("ON CONFLICT (org_unit_id, day) DO UPDATE SET {}", sets.join(", "));
-        insert_rows(conn, dialect::max_binds(backend), "appeal_daily", &columns, rows, &suffix).await
+        let sets: Vec<String> = ROLLUP_COLUMNS
+            .iter()
+            .map(|c| format!("{c} = appeal_daily.{c} + excluded.{c}"))
+            .collect();
+        let suffix = format!(
+            "ON CONFLICT (org_unit_id, day) DO UPDATE SET {}",
+            sets.join(", ")
+        );
+        insert_rows(
+            conn,
+            dialect::max_binds(backend),
+            "appeal_daily",
+            &columns,
+            rows,
+            &suffix,
+        )
+        .await
     }
 }
 
 /// The measure facts columns of `appeals` (alias `a`).
-pub(crate) const FACT_COLUMNS: &str = "a.status, a.created_at, a.respond_by, a.responded_at, a.accepted_at, \
+pub(crate) const FACT_COLUMNS: &str =
+    "a.status, a.created_at, a.respond_by, a.responded_at, a.accepted_at, \
      a.resolve_by, a.resolved_at, a.satisfaction, a.solved, a.reopen_count";
 
 pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
@@ -208,7 +234,12 @@ pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
 
 /// `Status` codes of open appeals, as an SQL list (`'registered', …`), from core's rule.
 pub(crate) fn open_status_list() -> String {
-    Status::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.code())).collect::<Vec<_>>().join(", ")
+    Status::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The UTC instant at which Shanghai day `d` begins, in milliseconds.
@@ -217,7 +248,10 @@ fn day_start(d: NaiveDate) -> Result<i64> {
         .from_local_datetime(&d.and_time(NaiveTime::MIN))
         .single()
         .map(|t| ms(t.with_timezone(&Utc)))
-        .ok_or_else(|| StoreError::Invalid { field: "from".into(), message: "日期超出范围".into() })
+        .ok_or_else(|| StoreError::Invalid {
+            field: "from".into(),
+            message: "日期超出范围".into(),
+        })
 }
 
 /// The direct child of `node_path` on the way to `path` (`/1/` , `/1/4/27/` → `/1/4/`).
@@ -230,8 +264,17 @@ fn child_prefix<'p>(node_path: &str, path: &'p str) -> Option<&'p str> {
 impl Store {
     /// Appeals received on days `from..=to` (Asia/Shanghai) in the subtree of `org_unit_id`.
     /// `NotFound` for an unknown node. `now` is compared at millisecond precision.
-    pub async fn counts(&self, org_unit_id: Id, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<NodeCounts> {
-        let node = self.org_unit(org_unit_id).await?.ok_or(StoreError::NotFound)?;
+    pub async fn counts(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<NodeCounts> {
+        let node = self
+            .org_unit(org_unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let children: Vec<OrgUnit> = sqlx::query("SELECT id, parent_id, kind, code, name, path FROM org_units WHERE parent_id = $1 ORDER BY id")
             .bind(org_unit_id)
             .fetch_all(&self.pool)
@@ -242,15 +285,32 @@ impl Store {
         let mut total = Counts::default();
         let mut per_child = vec![Counts::default(); children.len()];
         if from > to {
-            return Ok(NodeCounts { total, children: children.into_iter().zip(per_child).collect() });
+            return Ok(NodeCounts {
+                total,
+                children: children.into_iter().zip(per_child).collect(),
+            });
         }
-        let index: HashMap<Id, usize> = children.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        let by_path: HashMap<&str, usize> = children.iter().enumerate().map(|(i, c)| (c.path.as_str(), i)).collect();
+        let index: HashMap<Id, usize> = children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let by_path: HashMap<&str, usize> = children
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.path.as_str(), i))
+            .collect();
 
         // Settled part: the roll-up rows of the node and its children (subtree totals).
         let mut a = Args::default();
-        let ids: Vec<String> = std::iter::once(node.id).chain(children.iter().map(|c| c.id)).map(|id| a.push(id)).collect();
-        let sums: Vec<String> = ROLLUP_COLUMNS.iter().map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect();
+        let ids: Vec<String> = std::iter::once(node.id)
+            .chain(children.iter().map(|c| c.id))
+            .map(|id| a.push(id))
+            .collect();
+        let sums: Vec<String> = ROLLUP_COLUMNS
+            .iter()
+            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+            .collect();
         let sql = format!(
             "SELECT org_unit_id, {} FROM appeal_daily WHERE org_unit_id IN ({}) AND day >= {} AND day <= {} GROUP BY org_unit_id",
             sums.join(", "),
@@ -304,7 +364,10 @@ impl Store {
                 per_child[*i].merge(&c);
             }
         }
-        Ok(NodeCounts { total, children: children.into_iter().zip(per_child).collect() })
+        Ok(NodeCounts {
+            total,
+            children: children.into_iter().zip(per_child).collect(),
+        })
     }
 
     /// Recomputes every roll-up row from the appeals and lists the rows that disagree
@@ -331,7 +394,9 @@ impl Store {
                 expected.add(&path, f.created_at, &contribution(&f))?;
                 let due = f.current_deadline().map(ms);
                 if get::<Option<i64>>(row, "due_at")? != due {
-                    problems.push(format!("appeal {id}: due_at disagrees with its state (expected {due:?})"));
+                    problems.push(format!(
+                        "appeal {id}: due_at disagrees with its state (expected {due:?})"
+                    ));
                 }
                 if (get::<i64>(row, "live")? != 0) != is_live(&f) {
                     problems.push(format!("appeal {id}: live flag disagrees with its state"));
@@ -339,9 +404,12 @@ impl Store {
             }
         }
         let mut stored: BTreeMap<(Id, String), Rollup> = BTreeMap::new();
-        let rows = sqlx::query(&format!("SELECT org_unit_id, day, {} FROM appeal_daily", ROLLUP_COLUMNS.join(", ")))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT org_unit_id, day, {} FROM appeal_daily",
+            ROLLUP_COLUMNS.join(", ")
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         for row in rows {
             let mut r: Rollup = [0; 13];
             for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
@@ -350,7 +418,8 @@ impl Store {
             stored.insert((get(&row, "org_unit_id")?, get(&row, "day")?), r);
         }
         let expected = expected.0;
-        let keys: std::collections::BTreeSet<&(Id, String)> = expected.keys().chain(stored.keys()).collect();
+        let keys: std::collections::BTreeSet<&(Id, String)> =
+            expected.keys().chain(stored.keys()).collect();
         for key in keys {
             let e = expected.get(key).copied().unwrap_or([0; 13]);
             let s = stored.get(key).copied().unwrap_or([0; 13]);
@@ -361,7 +430,12 @@ impl Store {
                     .filter(|(_, (e, s))| e != s)
                     .map(|(c, (e, s))| format!("{c}: stored {s}, expected {e}"))
                     .collect();
-                problems.push(format!("roll-up of org unit {} on {}: {}", key.0, key.1, diffs.join("; ")));
+                problems.push(format!(
+                    "roll-up of org unit {} on {}: {}",
+                    key.0,
+                    key.1,
+                    diffs.join("; ")
+                ));
             }
         }
         Ok(problems)
@@ -386,7 +460,9 @@ mod tests {
             accepted_at: rng.gen_bool(0.5).then_some(accepted),
             resolve_by: rng.gen_bool(0.8).then_some(resolve_by),
             resolved_at: rng.gen_bool(0.5).then_some(resolved),
-            satisfaction: rng.gen_bool(0.6).then(|| Satisfaction::ALL[rng.gen_range(0..Satisfaction::ALL.len())]),
+            satisfaction: rng
+                .gen_bool(0.6)
+                .then(|| Satisfaction::ALL[rng.gen_range(0..Satisfaction::ALL.len())]),
             solved: rng.gen_bool(0.6).then(|| rng.gen_bool(0.5)),
             reopen_count: rng.gen_range(0..3),
         }
@@ -423,6 +499,9 @@ mod tests {
     #[test]
     fn days_start_at_shanghai_midnight() {
         let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        assert_eq!(day_start(d).unwrap(), ms(Utc.with_ymd_and_hms(2026, 2, 28, 16, 0, 0).unwrap()));
+        assert_eq!(
+            day_start(d).unwrap(),
+            ms(Utc.with_ymd_and_hms(2026, 2, 28, 16, 0, 0).unwrap())
+        );
     }
 }

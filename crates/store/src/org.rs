@@ -40,38 +40,54 @@ fn department_from(row: &AnyRow) -> Result<Department> {
 }
 
 fn team_from(row: &AnyRow) -> Result<Team> {
-    Ok(Team { id: get(row, "id")?, org_unit_id: get(row, "org_unit_id")?, name: get(row, "name")? })
+    Ok(Team {
+        id: get(row, "id")?,
+        org_unit_id: get(row, "org_unit_id")?,
+        name: get(row, "name")?,
+    })
 }
 
 impl Store {
     /// All org units, parents before children (a parent's path is a prefix of, so sorts
     /// before, its children's).
     pub async fn org_units(&self) -> Result<Vec<OrgUnit>> {
-        let rows = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM org_units ORDER BY path"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM org_units ORDER BY path"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(org_unit_from).collect()
     }
 
     pub async fn org_unit(&self, id: Id) -> Result<Option<OrgUnit>> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(org_unit_from).transpose()
     }
 
     pub async fn org_unit_by_code(&self, code: &str) -> Result<Option<OrgUnit>> {
-        let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM org_units WHERE code = $1"))
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ORG_COLUMNS} FROM org_units WHERE code = $1"
+        ))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(org_unit_from).transpose()
     }
 
     /// Creates a node under `parent_id`; the kind must be the parent's child kind
     /// (`Invalid` otherwise), the code unique (`Conflict`). A root may be of any kind.
-    pub async fn create_org_unit(&self, parent_id: Option<Id>, kind: OrgKind, code: &str, name: &str) -> Result<OrgUnit> {
+    pub async fn create_org_unit(
+        &self,
+        parent_id: Option<Id>,
+        kind: OrgKind,
+        code: &str,
+        name: &str,
+    ) -> Result<OrgUnit> {
         let code = code.trim();
         let name = name.trim();
         if code.is_empty() {
@@ -84,20 +100,31 @@ impl Store {
         let parent = match parent_id {
             None => None,
             Some(pid) => {
-                let row = sqlx::query(&format!("SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"))
-                    .bind(pid)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                let row = sqlx::query(&format!(
+                    "SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"
+                ))
+                .bind(pid)
+                .fetch_optional(&mut *tx)
+                .await?;
                 let parent = row
                     .as_ref()
                     .map(org_unit_from)
                     .transpose()?
                     .ok_or_else(|| invalid("parent_id", "上级组织不存在"))?;
                 if parent.kind.child() != Some(kind) {
-                    let expected = parent.kind.child().map(|k| k.label_zh()).unwrap_or("（不能再有下级）");
+                    let expected = parent
+                        .kind
+                        .child()
+                        .map(|k| k.label_zh())
+                        .unwrap_or("（不能再有下级）");
                     return Err(invalid(
                         "kind",
-                        format!("「{}」的下级应为{}，不能是{}", parent.name, expected, kind.label_zh()),
+                        format!(
+                            "「{}」的下级应为{}，不能是{}",
+                            parent.name,
+                            expected,
+                            kind.label_zh()
+                        ),
                     ));
                 }
                 Some(parent)
@@ -114,9 +141,20 @@ impl Store {
             .map_err(|e| write_error(e, "code", "编码已被使用"))?;
         let id: Id = get(&row, "id")?;
         let path = OrgUnit::child_path(parent.as_ref().map(|p| p.path.as_str()), id);
-        sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2").bind(&path).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
+            .bind(&path)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(OrgUnit { id, parent_id, kind, code: code.into(), name: name.into(), path })
+        Ok(OrgUnit {
+            id,
+            parent_id,
+            kind,
+            code: code.into(),
+            name: name.into(),
+            path,
+        })
     }
 
     pub async fn departments(&self) -> Result<Vec<Department>> {
@@ -135,7 +173,12 @@ impl Store {
     }
 
     /// `Invalid{field:"org_unit_id"}` for an unknown node, `Conflict{field:"code"}` when taken.
-    pub async fn create_department(&self, code: &str, name: &str, org_unit_id: Id) -> Result<Department> {
+    pub async fn create_department(
+        &self,
+        code: &str,
+        name: &str,
+        org_unit_id: Id,
+    ) -> Result<Department> {
         let (code, name) = (code.trim(), name.trim());
         if code.is_empty() {
             return Err(invalid("code", "请填写编码"));
@@ -145,33 +188,49 @@ impl Store {
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
-        let row = sqlx::query("INSERT INTO departments (code, name, org_unit_id) VALUES ($1, $2, $3) RETURNING id")
-            .bind(code)
-            .bind(name)
-            .bind(org_unit_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| write_error(e, "code", "编码已被使用"))?;
+        let row = sqlx::query(
+            "INSERT INTO departments (code, name, org_unit_id) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(org_unit_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| write_error(e, "code", "编码已被使用"))?;
         let id = get(&row, "id")?;
         tx.commit().await?;
-        Ok(Department { id, code: code.into(), name: name.into(), org_unit_id })
+        Ok(Department {
+            id,
+            code: code.into(),
+            name: name.into(),
+            org_unit_id,
+        })
     }
 
     /// The taxonomy, in its configured order; seeded with `default_taxonomy()` on first open.
     pub async fn categories(&self) -> Result<Vec<Category>> {
-        let rows = sqlx::query("SELECT code, name, parent_code FROM categories ORDER BY sort, code")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT code, name, parent_code FROM categories ORDER BY sort, code")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
-            .map(|r| Ok(Category { code: get(r, "code")?, name: get(r, "name")?, parent_code: get(r, "parent_code")? }))
+            .map(|r| {
+                Ok(Category {
+                    code: get(r, "code")?,
+                    name: get(r, "name")?,
+                    parent_code: get(r, "parent_code")?,
+                })
+            })
             .collect()
     }
 
     pub async fn teams(&self, org_unit_id: Id) -> Result<Vec<Team>> {
-        let rows = sqlx::query("SELECT id, org_unit_id, name FROM teams WHERE org_unit_id = $1 ORDER BY id")
-            .bind(org_unit_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, org_unit_id, name FROM teams WHERE org_unit_id = $1 ORDER BY id",
+        )
+        .bind(org_unit_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(team_from).collect()
     }
 
@@ -198,13 +257,19 @@ impl Store {
             .await?;
         let id = get(&row, "id")?;
         tx.commit().await?;
-        Ok(Team { id, org_unit_id, name: name.into() })
+        Ok(Team {
+            id,
+            org_unit_id,
+            name: name.into(),
+        })
     }
 }
 
 /// The path of org unit `id`, or `Invalid{field:"org_unit_id"}`.
 pub(crate) async fn require_org_unit(conn: &mut sqlx::AnyConnection, id: Id) -> Result<String> {
-    org_path(conn, id).await?.ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))
+    org_path(conn, id)
+        .await?
+        .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))
 }
 
 pub(crate) async fn org_path(conn: &mut sqlx::AnyConnection, id: Id) -> Result<Option<String>> {

@@ -11,8 +11,8 @@ use crate::dialect;
 use crate::error::{Result, StoreError};
 use crate::org::require_org_unit;
 use crate::sql::{
-    date_text, get, get_json, get_opt_code, get_opt_date, insert_rows, invalid, like_escape, ms, paging,
-    to_json, Arg, Args,
+    date_text, get, get_json, get_opt_code, get_opt_date, insert_rows, invalid, like_escape, ms,
+    paging, to_json, Arg, Args,
 };
 use crate::{scope, Page, Store};
 
@@ -28,14 +28,18 @@ pub struct PeopleFilter {
     pub per_page: i64,
 }
 
-const PERSON_COLUMNS: &str = "p.id, p.name, p.gender, p.birth_date, p.phone, p.id_number, p.org_unit_id, p.address, \
+const PERSON_COLUMNS: &str =
+    "p.id, p.name, p.gender, p.birth_date, p.phone, p.id_number, p.org_unit_id, p.address, \
      p.tags, p.party_category, p.party_joined_on, p.party_branch";
 
 fn person_from(row: &AnyRow) -> Result<Person> {
     let tags: Vec<String> = get_json(row, "tags")?;
     let tags = tags
         .iter()
-        .map(|t| CareTag::parse(t).ok_or_else(|| StoreError::Corrupt(format!("column tags: unknown tag {t:?}"))))
+        .map(|t| {
+            CareTag::parse(t)
+                .ok_or_else(|| StoreError::Corrupt(format!("column tags: unknown tag {t:?}")))
+        })
         .collect::<Result<Vec<_>>>()?;
     let party = match get_opt_code(row, "party_category", PartyCategory::parse)? {
         None => None,
@@ -73,7 +77,11 @@ fn person_args(p: &Person, org_path: &str) -> Result<Vec<Arg>> {
         p.address.clone().into(),
         to_json(&tags)?.into(),
         p.party.as_ref().map(|x| x.category.code()).into(),
-        p.party.as_ref().and_then(|x| x.joined_on).map(date_text).into(),
+        p.party
+            .as_ref()
+            .and_then(|x| x.joined_on)
+            .map(date_text)
+            .into(),
         p.party.as_ref().and_then(|x| x.branch.clone()).into(),
     ])
 }
@@ -102,7 +110,10 @@ fn check(p: &Person) -> Result<()> {
 
 /// Replaces the person's rows in `people_tags` (the index behind the `tag` filter).
 async fn write_tags(conn: &mut AnyConnection, id: Id, tags: &[CareTag]) -> Result<()> {
-    sqlx::query("DELETE FROM people_tags WHERE person_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM people_tags WHERE person_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     let mut seen = Vec::new();
     for t in tags {
         if seen.contains(t) {
@@ -126,7 +137,10 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         let path = require_org_unit(&mut tx, person.org_unit_id).await?;
         let mut a = Args::default();
-        let values: Vec<String> = person_args(person, &path)?.into_iter().map(|v| a.push(v)).collect();
+        let values: Vec<String> = person_args(person, &path)?
+            .into_iter()
+            .map(|v| a.push(v))
+            .collect();
         let now = ms(Utc::now());
         let sql = format!(
             "INSERT INTO people ({}, created_at, updated_at) VALUES ({}, {}, {}) RETURNING id",
@@ -139,7 +153,10 @@ impl Store {
         let id: Id = get(&row, "id")?;
         write_tags(&mut tx, id, &person.tags).await?;
         tx.commit().await?;
-        Ok(Person { id, ..person.clone() })
+        Ok(Person {
+            id,
+            ..person.clone()
+        })
     }
 
     /// A person whose node is in the actor's subtree (volunteers: appellants of their tasks;
@@ -162,7 +179,11 @@ impl Store {
         check(person)?;
         let mut tx = self.writer.begin().await?;
         let mut a = Args::default();
-        let sql = format!("SELECT p.id FROM people p WHERE p.id = {} AND {}", a.push(person.id), scope::people(actor, &mut a));
+        let sql = format!(
+            "SELECT p.id FROM people p WHERE p.id = {} AND {}",
+            a.push(person.id),
+            scope::people(actor, &mut a)
+        );
         if a.query(&sql).fetch_optional(&mut *tx).await?.is_none() {
             return Err(StoreError::NotFound);
         }
@@ -192,7 +213,12 @@ impl Store {
     /// A page of people in the actor's scope, in register order (by id).
     pub async fn list_people(&self, actor: &Actor, filter: &PeopleFilter) -> Result<Page<Person>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = || Page { items: Vec::new(), total: 0, page, per_page };
+        let empty = || Page {
+            items: Vec::new(),
+            total: 0,
+            page,
+            per_page,
+        };
         let mut a = Args::default();
         let mut conds = vec![scope::people(actor, &mut a)];
         if let Some(node) = filter.org_unit_id {
@@ -206,7 +232,10 @@ impl Store {
             conds.push(scope::in_subtree("p.org_path", &unit.path, &mut a));
         }
         if let Some(tag) = filter.tag {
-            conds.push(format!("p.id IN (SELECT person_id FROM people_tags WHERE tag = {})", a.push(tag.code())));
+            conds.push(format!(
+                "p.id IN (SELECT person_id FROM people_tags WHERE tag = {})",
+                a.push(tag.code())
+            ));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let name = a.push(format!("%{}%", like_escape(q)));
@@ -215,7 +244,9 @@ impl Store {
                 conds.push(format!("p.name LIKE {name} ESCAPE '\\'"));
             } else {
                 let phone = a.push(format!("%{digits}%"));
-                conds.push(format!("(p.name LIKE {name} ESCAPE '\\' OR p.phone LIKE {phone})"));
+                conds.push(format!(
+                    "(p.name LIKE {name} ESCAPE '\\' OR p.phone LIKE {phone})"
+                ));
             }
         }
         let filter_sql = conds.join(" AND ");
@@ -226,7 +257,12 @@ impl Store {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE {filter_sql} ORDER BY p.id LIMIT {limit} OFFSET {offset}");
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
         let items = rows.iter().map(person_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page { items, total, page, per_page })
+        Ok(Page {
+            items,
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// Bulk insert for the demo generator: one transaction, ids returned in order.
@@ -241,7 +277,9 @@ impl Store {
         let mut rows = Vec::with_capacity(people.len());
         let mut tag_rows = Vec::new();
         for (p, id) in people.iter().zip(&ids) {
-            let path = paths.get(&p.org_unit_id).ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
+            let path = paths
+                .get(&p.org_unit_id)
+                .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
             let mut row = vec![Arg::from(*id)];
             row.extend(person_args(p, path)?);
             row.extend([Arg::from(now), Arg::from(now)]);
@@ -259,14 +297,26 @@ impl Store {
         columns.extend(["created_at", "updated_at"]);
         let max = dialect::max_binds(self.backend);
         insert_rows(&mut tx, max, "people", &columns, rows, "").await?;
-        insert_rows(&mut tx, max, "people_tags", &["person_id", "tag"], tag_rows, "").await?;
+        insert_rows(
+            &mut tx,
+            max,
+            "people_tags",
+            &["person_id", "tag"],
+            tag_rows,
+            "",
+        )
+        .await?;
         tx.commit().await?;
         Ok(ids)
     }
 
     /// Every org unit's path, by id (bulk loads resolve paths in memory).
     pub(crate) async fn org_paths(&self) -> Result<std::collections::HashMap<Id, String>> {
-        let rows = sqlx::query("SELECT id, path FROM org_units").fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((get(r, "id")?, get(r, "path")?))).collect()
+        let rows = sqlx::query("SELECT id, path FROM org_units")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((get(r, "id")?, get(r, "path")?)))
+            .collect()
     }
 }

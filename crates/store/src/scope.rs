@@ -20,7 +20,11 @@ pub fn subtree_range(path: &str) -> (String, String) {
 /// `column` lies in the subtree of `path`.
 pub(crate) fn in_subtree(column: &str, path: &str, args: &mut Args) -> String {
     let (lo, hi) = subtree_range(path);
-    format!("({column} >= {} AND {column} < {})", args.push(lo), args.push(hi))
+    format!(
+        "({column} >= {} AND {column} < {})",
+        args.push(lo),
+        args.push(hi)
+    )
 }
 
 /// The appeals (alias `a`) the actor may read, as a WHERE condition.
@@ -71,7 +75,17 @@ mod tests {
 
     #[test]
     fn ranges_agree_with_core_prefix_rule() {
-        let paths = ["/1/", "/1/4/", "/1/4/27/", "/1/40/", "/1/41/", "/1/3/", "/1/4/27/9/", "/2/", "/10/"];
+        let paths = [
+            "/1/",
+            "/1/4/",
+            "/1/4/27/",
+            "/1/40/",
+            "/1/41/",
+            "/1/3/",
+            "/1/4/27/9/",
+            "/2/",
+            "/10/",
+        ];
         for root in paths {
             for p in paths {
                 assert_eq!(sql_in(root, p), core_in_subtree(root, p), "{root} ⊇ {p}");

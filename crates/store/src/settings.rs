@@ -10,7 +10,10 @@ pub const SCORE_WEIGHTS: &str = "score_weights";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(|r| get(r, "value")).transpose()
     }
 

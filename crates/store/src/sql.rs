@@ -87,7 +87,8 @@ pub(crate) fn get<'r, T>(row: &'r AnyRow, col: &str) -> Result<T>
 where
     T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
 {
-    row.try_get(col).map_err(|e| StoreError::Corrupt(format!("column {col}: {e}")))
+    row.try_get(col)
+        .map_err(|e| StoreError::Corrupt(format!("column {col}: {e}")))
 }
 
 /// Times are stored as epoch milliseconds (UTC) on both backends.
@@ -106,8 +107,7 @@ pub(crate) fn stored(t: DateTime<Utc>) -> DateTime<Utc> {
 /// `x <= now ⇔ x <= floor` and `x < now ⇔ x < ceil`.
 pub(crate) fn now_bounds(now: DateTime<Utc>) -> (i64, i64) {
     let floor = now.timestamp_millis();
-    let exact = now.timestamp_subsec_nanos() % 1_000_000 == 0;
-    (floor, if exact { floor } else { floor + 1 })
+    (floor, if stored(now) == now { floor } else { floor + 1 })
 }
 
 pub(crate) fn time_of(v: i64, col: &str) -> Result<DateTime<Utc>> {
@@ -120,7 +120,9 @@ pub(crate) fn get_time(row: &AnyRow, col: &str) -> Result<DateTime<Utc>> {
 }
 
 pub(crate) fn get_opt_time(row: &AnyRow, col: &str) -> Result<Option<DateTime<Utc>>> {
-    get::<Option<i64>>(row, col)?.map(|v| time_of(v, col)).transpose()
+    get::<Option<i64>>(row, col)?
+        .map(|v| time_of(v, col))
+        .transpose()
 }
 
 /// A vocabulary code (status, kind, role, …) parsed with the vocabulary's `parse`.
@@ -129,7 +131,11 @@ pub(crate) fn get_code<T>(row: &AnyRow, col: &str, parse: fn(&str) -> Option<T>)
     parse(&s).ok_or_else(|| StoreError::Corrupt(format!("column {col}: unknown code {s:?}")))
 }
 
-pub(crate) fn get_opt_code<T>(row: &AnyRow, col: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+pub(crate) fn get_opt_code<T>(
+    row: &AnyRow,
+    col: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>> {
     match get::<Option<String>>(row, col)? {
         None => Ok(None),
         Some(s) => parse(&s)
@@ -178,16 +184,25 @@ pub(crate) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
 /// violation `Invalid` with a generic message, anything else stays a database error.
 pub(crate) fn write_error(e: sqlx::Error, field: &str, taken: &str) -> StoreError {
     if is_unique_violation(&e) {
-        StoreError::Conflict { field: field.into(), message: taken.into() }
+        StoreError::Conflict {
+            field: field.into(),
+            message: taken.into(),
+        }
     } else if is_foreign_key_violation(&e) {
-        StoreError::Invalid { field: "reference".into(), message: "引用的记录不存在".into() }
+        StoreError::Invalid {
+            field: "reference".into(),
+            message: "引用的记录不存在".into(),
+        }
     } else {
         StoreError::Database(e)
     }
 }
 
 pub(crate) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Invalid { field: field.into(), message: message.into() }
+    StoreError::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// Clamps list paging: pages start at 1; `per_page` defaults to 50 and is at most 500.
@@ -231,7 +246,11 @@ pub(crate) async fn insert_rows(
             let placeholders: Vec<String> = row.into_iter().map(|v| args.push(v)).collect();
             values.push(format!("({})", placeholders.join(", ")));
         }
-        let sql = format!("INSERT INTO {table} ({}) VALUES {} {suffix}", columns.join(", "), values.join(", "));
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {} {suffix}",
+            columns.join(", "),
+            values.join(", ")
+        );
         args.query(&sql).execute(&mut *conn).await?;
     }
     Ok(())

@@ -30,7 +30,8 @@ pub struct NewUser<'a> {
     pub department_id: Option<Id>,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.org_unit_id, u.department_id";
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.org_unit_id, u.department_id";
 
 fn user_from(row: &AnyRow) -> Result<User> {
     Ok(User {
@@ -64,7 +65,10 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, user.org_unit_id).await?;
         if let Some(d) = user.department_id {
-            let found = sqlx::query("SELECT id FROM departments WHERE id = $1").bind(d).fetch_optional(&mut *tx).await?;
+            let found = sqlx::query("SELECT id FROM departments WHERE id = $1")
+                .bind(d)
+                .fetch_optional(&mut *tx)
+                .await?;
             if found.is_none() {
                 return Err(invalid("department_id", "部门不存在"));
             }
@@ -97,18 +101,24 @@ impl Store {
 
     /// The user and its password hash, for sign-in.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1"))
-            .bind(username.trim())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(|r| Ok((user_from(r)?, get(r, "password_hash")?))).transpose()
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1"
+        ))
+        .bind(username.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref()
+            .map(|r| Ok((user_from(r)?, get(r, "password_hash")?)))
+            .transpose()
     }
 
     pub async fn user(&self, id: Id) -> Result<Option<User>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(user_from).transpose()
     }
 
@@ -124,7 +134,12 @@ impl Store {
     }
 
     /// Stores a session under the SHA-256 of its token (the token itself is never stored).
-    pub async fn create_session(&self, token_hash: &str, user_id: Id, expires_at: DateTime<Utc>) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: Id,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
@@ -141,7 +156,11 @@ impl Store {
 
     /// The actor behind a live session (`expires_at` after `now`), or None when unknown or
     /// expired.
-    pub async fn session_actor(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
+    pub async fn session_actor(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Actor>> {
         // expires_at > now ⇔ expires_at >= floor(now) + 1 for millisecond values.
         let (floor, _) = now_bounds(now);
         let row = sqlx::query(
@@ -157,14 +176,20 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 
     /// Deletes expired sessions; returns how many (for a periodic clean-up job).
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         let (floor, _) = now_bounds(now);
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(floor).execute(&self.writer).await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(floor)
+            .execute(&self.writer)
+            .await?;
         Ok(done.rows_affected())
     }
 

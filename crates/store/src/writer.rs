@@ -14,8 +14,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use sqlx::{AnyConnection, AnyPool};
 use sqlx::Acquire;
+use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Result, StoreError};
@@ -46,7 +46,8 @@ impl<T> Done<T> {
 type Finish = Box<dyn FnOnce(Option<&str>) + Send>;
 
 /// A type-erased job for the writer task.
-pub(crate) type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
+pub(crate) type Job =
+    Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Finish)> + Send>;
 
 /// The SQLite writer task's handle.
 pub(crate) type Queue = mpsc::Sender<Job>;
@@ -132,8 +133,13 @@ where
             (keep, finish)
         })
     });
-    queue.send(erased).await.map_err(|_| batch_failed("the writer task has stopped"))?;
-    answer.await.map_err(|_| batch_failed("the write was not run"))?
+    queue
+        .send(erased)
+        .await
+        .map_err(|_| batch_failed("the writer task has stopped"))?;
+    answer
+        .await
+        .map_err(|_| batch_failed("the write was not run"))?
 }
 
 fn batch_failed(e: &str) -> StoreError {

@@ -17,8 +17,8 @@ use suqiu_core::appeal::{tracking_code, Appellant, Kind, Status, Urgency};
 use suqiu_core::calendar::shanghai;
 use suqiu_core::error::FieldError;
 use suqiu_core::lifecycle::{
-    available_actions, decide, register, Command, Context, Intake, MAX_CONTENT_CHARS, MAX_LOCATION_CHARS,
-    MAX_TITLE_CHARS,
+    available_actions, decide, register, Command, Context, Intake, MAX_CONTENT_CHARS,
+    MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
 };
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::validate::validate_phone;
@@ -36,14 +36,31 @@ const MAX_QUERY: usize = 100;
 
 /// Code → Chinese name of every category.
 async fn category_names(state: &AppState) -> ApiResult<HashMap<String, String>> {
-    Ok(state.store.categories().await?.into_iter().map(|c| (c.code, c.name)).collect())
+    Ok(state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.name))
+        .collect())
 }
 
 /// The actions `actor` may take on the appeal now (as the UI offers them).
-fn actions_for(state: &AppState, actor: &Actor, rec: &AppealRecord, now: DateTime<Utc>) -> Vec<ActionKind> {
+fn actions_for(
+    state: &AppState,
+    actor: &Actor,
+    rec: &AppealRecord,
+    now: DateTime<Utc>,
+) -> Vec<ActionKind> {
     let calendar = state.calendar();
     let policy = state.policy();
-    let ctx = Context { now, actor, place: &rec.place, calendar: &calendar, policy: &policy };
+    let ctx = Context {
+        now,
+        actor,
+        place: &rec.place,
+        calendar: &calendar,
+        policy: &policy,
+    };
     available_actions(&rec.appeal, &ctx)
 }
 
@@ -82,7 +99,10 @@ pub async fn create(
     ApiJson(body): ApiJson<AppealIn>,
 ) -> ApiResult<(StatusCode, Json<AppealOut>)> {
     if !actor.may(Capability::Intake) {
-        return Err(Problem::forbidden(format!("角色「{}」不能登记诉求", actor.role.label_zh())));
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能登记诉求",
+            actor.role.label_zh()
+        )));
     }
     let mut errors = Vec::new();
 
@@ -108,9 +128,16 @@ pub async fn create(
         if name.is_empty() {
             errors.push(FieldError::new("appellant.name", "请填写诉求人姓名"));
         } else if name.chars().count() > MAX_APPELLANT_NAME {
-            errors.push(FieldError::new("appellant.name", format!("姓名最多 {MAX_APPELLANT_NAME} 个字")));
+            errors.push(FieldError::new(
+                "appellant.name",
+                format!("姓名最多 {MAX_APPELLANT_NAME} 个字"),
+            ));
         }
-        let phone = match a.phone.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()) {
+        let phone = match a
+            .phone
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+        {
             None => None,
             Some(p) => match validate_phone(&p) {
                 Ok(p) => Some(p),
@@ -129,7 +156,10 @@ pub async fn create(
     let category = body.category.trim().to_string();
     if !names.contains_key(&category) {
         let shown: String = category.chars().take(40).collect();
-        errors.push(FieldError::new("category", format!("未知的分类「{shown}」（见 GET /api/v1/categories）")));
+        errors.push(FieldError::new(
+            "category",
+            format!("未知的分类「{shown}」（见 GET /api/v1/categories）"),
+        ));
     }
 
     let unit = state.store.org_unit(body.org_unit_id).await?;
@@ -144,12 +174,23 @@ pub async fn create(
     }
     for (field, value, max) in [
         ("content", Some(content), MAX_CONTENT_CHARS),
-        ("title", body.title.as_deref().map(str::trim), MAX_TITLE_CHARS),
-        ("location", body.location.as_deref().map(str::trim), MAX_LOCATION_CHARS),
+        (
+            "title",
+            body.title.as_deref().map(str::trim),
+            MAX_TITLE_CHARS,
+        ),
+        (
+            "location",
+            body.location.as_deref().map(str::trim),
+            MAX_LOCATION_CHARS,
+        ),
     ] {
         let n = value.map(|v| v.chars().count()).unwrap_or(0);
         if n > max {
-            errors.push(FieldError::new(field, format!("内容过长：{n} 字，最多 {max} 字")));
+            errors.push(FieldError::new(
+                field,
+                format!("内容过长：{n} 字，最多 {max} 字"),
+            ));
         }
     }
 
@@ -182,24 +223,41 @@ pub async fn create(
         let (appeal, event) = {
             let calendar = state.calendar();
             let policy = state.policy();
-            register(intake.clone(), code, handling_org_unit_id, &actor, now, &calendar, &policy)?
+            register(
+                intake.clone(),
+                code,
+                handling_org_unit_id,
+                &actor,
+                now,
+                &calendar,
+                &policy,
+            )?
         };
         match state.store.create_appeal(&appeal, &event).await {
             Ok(a) => break a,
-            Err(StoreError::Conflict { field, .. }) if field == "tracking_code" && attempts < 3 => continue,
+            Err(StoreError::Conflict { field, .. }) if field == "tracking_code" && attempts < 3 => {
+                continue
+            }
             Err(e) => return Err(e.into()),
         }
     };
-    tracing::info!(appeal_id = created.id, "appeal registered");
+    tracing::debug!(appeal_id = created.id, "appeal registered");
     let rec = state.store.appeal(&actor, created.id).await?;
-    Ok((StatusCode::CREATED, Json(appeal_out(&state, &actor, &rec).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(appeal_out(&state, &actor, &rec).await?),
+    ))
 }
 
 /// One appeal in the caller's scope, with its timeline (oldest first).
 #[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals",
     params(("id" = i64, Path)),
     responses((status = 200, body = AppealOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_one(State(state): State<AppState>, actor: AuthActor, IdPath(id): IdPath) -> ApiResult<Json<AppealOut>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<AppealOut>> {
     let rec = state.store.appeal(&actor, id).await?;
     Ok(Json(appeal_out(&state, &actor, &rec).await?))
 }
@@ -208,13 +266,20 @@ pub async fn get_one(State(state): State<AppState>, actor: AuthActor, IdPath(id)
 #[utoipa::path(get, path = "/api/v1/appeals/{id}/actions", tag = "appeals",
     params(("id" = i64, Path)),
     responses((status = 200, body = Vec<ActionOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn available(State(state): State<AppState>, actor: AuthActor, IdPath(id): IdPath) -> ApiResult<Json<Vec<ActionOut>>> {
+pub async fn available(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Vec<ActionOut>>> {
     let rec = state.store.appeal(&actor, id).await?;
     let actions = actions_for(&state, &actor, &rec, state.now());
     Ok(Json(
         actions
             .into_iter()
-            .map(|a| ActionOut { action: a.code().into(), label: a.label_zh().into() })
+            .map(|a| ActionOut {
+                action: a.code().into(),
+                label: a.label_zh().into(),
+            })
             .collect(),
     ))
 }
@@ -229,16 +294,28 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// `YYYY-MM-DD` (a Shanghai day) or an RFC 3339 instant.
-fn instant(params: &Params, key: &str, end_of_day: bool, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+fn instant(
+    params: &Params,
+    key: &str,
+    end_of_day: bool,
+    errors: &mut Vec<FieldError>,
+) -> Option<DateTime<Utc>> {
     let v = params.str(key)?;
     if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let d = if end_of_day { d.succ_opt().unwrap_or(d) } else { d };
+        let d = if end_of_day {
+            d.succ_opt().unwrap_or(d)
+        } else {
+            d
+        };
         return Some(day_start(d));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Some(t.with_timezone(&Utc));
     }
-    errors.push(FieldError::new(key, "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）"));
+    errors.push(FieldError::new(
+        key,
+        "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）",
+    ));
     None
 }
 
@@ -260,7 +337,11 @@ fn instant(params: &Params, key: &str, end_of_day: bool, errors: &mut Vec<FieldE
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
     responses((status = 200, body = PageOut<AppealOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
-pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<PageOut<AppealOut>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<PageOut<AppealOut>>> {
     let mut errors = Vec::new();
     let assignee_user_id = match params.str("assignee") {
         None => None,
@@ -269,7 +350,10 @@ pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Param
     };
     let q = params.str("q").map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > MAX_QUERY) {
-        errors.push(FieldError::new("q", format!("查询内容最多 {MAX_QUERY} 个字")));
+        errors.push(FieldError::new(
+            "q",
+            format!("查询内容最多 {MAX_QUERY} 个字"),
+        ));
     }
     let from = instant(&params, "from", false, &mut errors);
     let to = instant(&params, "to", true, &mut errors);
@@ -306,10 +390,22 @@ pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Param
         .iter()
         .map(|rec| {
             let allowed = actions_for(&state, &actor, rec, now);
-            AppealOut::new(rec, names.get(&rec.appeal.category).cloned(), &allowed, reveal, now, None)
+            AppealOut::new(
+                rec,
+                names.get(&rec.appeal.category).cloned(),
+                &allowed,
+                reveal,
+                now,
+                None,
+            )
         })
         .collect();
-    Ok(Json(PageOut { items, total: found.total, page: found.page, per_page: found.per_page }))
+    Ok(Json(PageOut {
+        items,
+        total: found.total,
+        page: found.page,
+        per_page: found.per_page,
+    }))
 }
 
 /// The body of an action as a command: `action` first (422 naming the valid ones), then
@@ -318,19 +414,37 @@ fn parse_command(body: Value) -> ApiResult<Command> {
     let Value::Object(obj) = body else {
         return Err(Problem::field("body", "请求体应为 JSON 对象"));
     };
-    let valid = || ActionKind::ALL.iter().map(|a| a.code()).collect::<Vec<_>>().join(", ");
+    let valid = || {
+        ActionKind::ALL
+            .iter()
+            .map(|a| a.code())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match obj.get("action") {
         None | Some(Value::Null) => {
-            return Err(Problem::field("action", format!("请指定操作（action），可选：{}", valid())));
+            return Err(Problem::field(
+                "action",
+                format!("请指定操作（action），可选：{}", valid()),
+            ));
         }
         Some(Value::String(s)) if ActionKind::parse(s).is_some() => {}
         Some(Value::String(s)) => {
             let shown: String = s.chars().take(40).collect();
-            return Err(Problem::field("action", format!("未知的操作「{shown}」，可选：{}", valid())));
+            return Err(Problem::field(
+                "action",
+                format!("未知的操作「{shown}」，可选：{}", valid()),
+            ));
         }
-        Some(_) => return Err(Problem::field("action", format!("操作应为字符串，可选：{}", valid()))),
+        Some(_) => {
+            return Err(Problem::field(
+                "action",
+                format!("操作应为字符串，可选：{}", valid()),
+            ))
+        }
     }
-    serde_json::from_value::<Command>(Value::Object(obj.clone())).map_err(|e| Problem::invalid(vec![command_error(&obj, &e)]))
+    serde_json::from_value::<Command>(Value::Object(obj.clone()))
+        .map_err(|e| Problem::invalid(vec![command_error(&obj, &e)]))
 }
 
 /// Names the field behind a command's deserialization error. Internally tagged enums lose
@@ -355,14 +469,22 @@ fn command_error(obj: &Map<String, Value>, err: &serde_json::Error) -> FieldErro
 
 /// Checks that the ids a command names exist and fit the appeal (before `act`, so that a
 /// bad reference is a 422 naming it rather than a constraint failure).
-async fn check_references(state: &AppState, actor: &Actor, rec: &AppealRecord, cmd: &Command) -> ApiResult<()> {
+async fn check_references(
+    state: &AppState,
+    actor: &Actor,
+    rec: &AppealRecord,
+    cmd: &Command,
+) -> ApiResult<()> {
     match cmd {
-        Command::Refer { department_id, .. } => {
-            if state.store.department(*department_id).await?.is_none() {
-                return Err(Problem::field("department_id", "未知的部门"));
-            }
+        Command::Refer { department_id, .. }
+            if state.store.department(*department_id).await?.is_none() =>
+        {
+            return Err(Problem::field("department_id", "未知的部门"));
         }
-        Command::Assign { user_id: Some(user_id), .. } => {
+        Command::Assign {
+            user_id: Some(user_id),
+            ..
+        } => {
             let user = state.store.user(*user_id).await?;
             let fits = match user {
                 Some(u) if u.role != Role::Auditor => state
@@ -373,17 +495,26 @@ async fn check_references(state: &AppState, actor: &Actor, rec: &AppealRecord, c
                 _ => false,
             };
             if !fits {
-                return Err(Problem::field("user_id", "未知的人员，或不在承办单位范围内"));
+                return Err(Problem::field(
+                    "user_id",
+                    "未知的人员，或不在承办单位范围内",
+                ));
             }
         }
-        Command::Assign { team_id: Some(team_id), .. } => {
+        Command::Assign {
+            team_id: Some(team_id),
+            ..
+        } => {
             let fits = state
                 .store
                 .team(*team_id)
                 .await?
                 .is_some_and(|t| t.org_unit_id == rec.appeal.handling_org_unit_id);
             if !fits {
-                return Err(Problem::field("team_id", "未知的服务团队，或不属于承办单位"));
+                return Err(Problem::field(
+                    "team_id",
+                    "未知的服务团队，或不属于承办单位",
+                ));
             }
         }
         Command::Merge { into_appeal_id } if *into_appeal_id != rec.appeal.id => {
@@ -392,7 +523,9 @@ async fn check_references(state: &AppState, actor: &Actor, rec: &AppealRecord, c
                     return Err(Problem::field("into_appeal_id", "目标诉求已合并到其他诉求"));
                 }
                 Ok(_) => {}
-                Err(StoreError::NotFound) => return Err(Problem::field("into_appeal_id", "未知的诉求")),
+                Err(StoreError::NotFound) => {
+                    return Err(Problem::field("into_appeal_id", "未知的诉求"))
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -441,12 +574,18 @@ pub async fn act(
         .act(&actor, id, move |rec| {
             let calendar = read(&calendar);
             let policy = read(&policy);
-            let ctx = Context { now, actor: &who, place: &rec.place, calendar: &calendar, policy: &policy };
+            let ctx = Context {
+                now,
+                actor: &who,
+                place: &rec.place,
+                calendar: &calendar,
+                policy: &policy,
+            };
             decide(&rec.appeal, &cmd, &ctx)
         })
         .await?;
     let rec = outcome?;
-    tracing::info!(appeal_id = id, action = action.code(), "appeal action");
+    tracing::debug!(appeal_id = id, action = action.code(), "appeal action");
     Ok(Json(appeal_out(&state, &actor, &rec).await?))
 }
 
@@ -466,16 +605,40 @@ mod tests {
         assert_eq!(field(json!({"action": "fly"})), "action");
         assert_eq!(field(json!({"note": "x"})), "action");
         assert_eq!(field(json!({"action": 3})), "action");
-        assert_eq!(field(json!({"action": "refer", "department_id": 1})), "note");
-        assert_eq!(field(json!({"action": "extend", "days": "three", "reason": "r"})), "days");
-        assert_eq!(field(json!({"action": "extend", "reason": "r", "days": -1})), "days");
+        assert_eq!(
+            field(json!({"action": "refer", "department_id": 1})),
+            "note"
+        );
+        assert_eq!(
+            field(json!({"action": "extend", "days": "three", "reason": "r"})),
+            "days"
+        );
+        assert_eq!(
+            field(json!({"action": "extend", "reason": "r", "days": -1})),
+            "days"
+        );
         assert_eq!(field(json!({"action": "accept", "shout": true})), "shout");
-        assert_eq!(field(json!({"action": "resolve", "resolution": "magic", "note": "n"})), "resolution");
-        assert_eq!(field(json!({"action": "follow_up", "satisfaction": "ok", "solved": true})), "satisfaction");
-        assert_eq!(field(json!({"action": "follow_up", "satisfaction": "satisfied", "solved": "yes"})), "solved");
+        assert_eq!(
+            field(json!({"action": "resolve", "resolution": "magic", "note": "n"})),
+            "resolution"
+        );
+        assert_eq!(
+            field(json!({"action": "follow_up", "satisfaction": "ok", "solved": true})),
+            "satisfaction"
+        );
+        assert_eq!(
+            field(json!({"action": "follow_up", "satisfaction": "satisfied", "solved": "yes"})),
+            "solved"
+        );
         assert_eq!(field(json!([1])), "body");
-        assert_eq!(parse_command(json!({"action": "accept"})).ok(), Some(Command::Accept { note: None }));
+        assert_eq!(
+            parse_command(json!({"action": "accept"})).ok(),
+            Some(Command::Accept { note: None })
+        );
         let unknown = parse_command(json!({"action": "fly"})).expect_err("unknown");
-        assert!(unknown.errors[0].message.contains("follow_up"), "lists the valid actions");
+        assert!(
+            unknown.errors[0].message.contains("follow_up"),
+            "lists the valid actions"
+        );
     }
 }

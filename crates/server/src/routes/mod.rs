@@ -17,7 +17,9 @@ use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
@@ -40,25 +42,44 @@ pub fn router(state: AppState) -> Router {
     ops::install_recorder();
     crate::auth::warm_up_in_background();
     let routes = Router::new()
-        .route("/api/v1/session", get(auth::who_am_i).post(auth::sign_in).delete(auth::sign_out))
+        .route(
+            "/api/v1/session",
+            get(auth::who_am_i)
+                .post(auth::sign_in)
+                .delete(auth::sign_out),
+        )
         .route("/api/v1/users", get(org::list_users).post(org::create_user))
         .route("/api/v1/org-units", get(org::org_units))
         .route("/api/v1/departments", get(org::departments))
         .route("/api/v1/categories", get(org::categories))
         .route("/api/v1/teams", get(org::teams))
         .route("/api/v1/people", get(people::list).post(people::create))
-        .route("/api/v1/people/{id}", get(people::get_one).patch(people::update))
+        .route(
+            "/api/v1/people/{id}",
+            get(people::get_one).patch(people::update),
+        )
         .route("/api/v1/appeals", get(appeals::list).post(appeals::create))
         .route("/api/v1/appeals/{id}", get(appeals::get_one))
-        .route("/api/v1/appeals/{id}/actions", get(appeals::available).post(appeals::act))
+        .route(
+            "/api/v1/appeals/{id}/actions",
+            get(appeals::available).post(appeals::act),
+        )
         .route("/api/v1/metrics", get(metrics::metrics))
-        .route("/api/v1/calendar", get(config::get_calendar).put(config::put_calendar))
-        .route("/api/v1/time-limits", get(config::get_time_limits).put(config::put_time_limits))
+        .route(
+            "/api/v1/calendar",
+            get(config::get_calendar).put(config::put_calendar),
+        )
+        .route(
+            "/api/v1/time-limits",
+            get(config::get_time_limits).put(config::put_time_limits),
+        )
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))
         .route("/api/openapi.json", get(ops::openapi))
         .fallback(|| async { Problem::not_found() })
-        .method_not_allowed_fallback(|| async { Problem::for_status(StatusCode::METHOD_NOT_ALLOWED) })
+        .method_not_allowed_fallback(|| async {
+            Problem::for_status(StatusCode::METHOD_NOT_ALLOWED)
+        })
         .with_state(state);
 
     let outer = ServiceBuilder::new()
@@ -156,7 +177,8 @@ async fn record_metrics(req: Request, next: Next) -> Response<Body> {
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     ::metrics::counter!("http_requests_total", &labels).increment(1);
-    ::metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    ::metrics::histogram!("http_request_duration_seconds", &labels)
+        .record(start.elapsed().as_secs_f64());
     res
 }
 
@@ -169,8 +191,25 @@ async fn reject_large_bodies(req: Request, next: Next) -> Response<Body> {
         .and_then(|v| v.trim().parse::<u64>().ok());
     if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         let mut res = Problem::too_large().into_response();
-        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return res;
     }
     next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_a_problem_500() {
+        let res = panic_response(Box::new("boom"));
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let ct = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(ct, Some(problem::CONTENT_TYPE));
+    }
 }

@@ -18,7 +18,10 @@ use crate::state::AppState;
 /// and every role needs its names; what happens inside a node is scoped elsewhere.
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "organization",
     responses((status = 200, body = Vec<OrgUnitOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
-pub async fn org_units(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<Vec<OrgUnitOut>>> {
+pub async fn org_units(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+) -> ApiResult<Json<Vec<OrgUnitOut>>> {
     let units = state.store.org_units().await?;
     Ok(Json(units.iter().map(OrgUnitOut::from).collect()))
 }
@@ -26,7 +29,10 @@ pub async fn org_units(State(state): State<AppState>, _actor: AuthActor) -> ApiR
 /// Departments: the referral targets.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "organization",
     responses((status = 200, body = Vec<DepartmentOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
-pub async fn departments(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<Vec<DepartmentOut>>> {
+pub async fn departments(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+) -> ApiResult<Json<Vec<DepartmentOut>>> {
     let deps = state.store.departments().await?;
     Ok(Json(deps.iter().map(DepartmentOut::from).collect()))
 }
@@ -34,11 +40,18 @@ pub async fn departments(State(state): State<AppState>, _actor: AuthActor) -> Ap
 /// The two-level category taxonomy.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "organization",
     responses((status = 200, body = Vec<CategoryOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
-pub async fn categories(State(state): State<AppState>, _actor: AuthActor) -> ApiResult<Json<Vec<CategoryOut>>> {
+pub async fn categories(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+) -> ApiResult<Json<Vec<CategoryOut>>> {
     let cats = state.store.categories().await?;
     Ok(Json(
         cats.into_iter()
-            .map(|c| CategoryOut { code: c.code, name: c.name, parent_code: c.parent_code })
+            .map(|c| CategoryOut {
+                code: c.code,
+                name: c.name,
+                parent_code: c.parent_code,
+            })
             .collect(),
     ))
 }
@@ -47,9 +60,15 @@ pub async fn categories(State(state): State<AppState>, _actor: AuthActor) -> Api
 #[utoipa::path(get, path = "/api/v1/teams", tag = "organization",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
     responses((status = 200, body = Vec<TeamOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
-pub async fn teams(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<Vec<TeamOut>>> {
+pub async fn teams(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<Vec<TeamOut>>> {
     let mut errors = Vec::new();
-    let org_unit_id = params.id("org_unit", &mut errors).unwrap_or(actor.org_unit_id);
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
@@ -57,7 +76,11 @@ pub async fn teams(State(state): State<AppState>, actor: AuthActor, params: Para
     Ok(Json(
         teams
             .into_iter()
-            .map(|t| TeamOut { id: t.id, org_unit_id: t.org_unit_id, name: t.name })
+            .map(|t| TeamOut {
+                id: t.id,
+                org_unit_id: t.org_unit_id,
+                name: t.name,
+            })
             .collect(),
     ))
 }
@@ -65,9 +88,15 @@ pub async fn teams(State(state): State<AppState>, actor: AuthActor, params: Para
 /// The user accounts in the caller's subtree (staff and auditors).
 #[utoipa::path(get, path = "/api/v1/users", tag = "organization",
     responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
-pub async fn list_users(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<Vec<UserOut>>> {
+pub async fn list_users(
+    State(state): State<AppState>,
+    actor: AuthActor,
+) -> ApiResult<Json<Vec<UserOut>>> {
     if matches!(actor.role, Role::Volunteer | Role::DepartmentLiaison) {
-        return Err(Problem::forbidden(format!("角色「{}」不能查看用户列表", actor.role.label_zh())));
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能查看用户列表",
+            actor.role.label_zh()
+        )));
     }
     let users = state.store.users_in_scope(&actor).await?;
     Ok(Json(users.iter().map(UserOut::from).collect()))
@@ -75,8 +104,9 @@ pub async fn list_users(State(state): State<AppState>, actor: AuthActor) -> ApiR
 
 fn valid_username(u: &str) -> bool {
     (3..=32).contains(&u.len())
-        && u.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-'))
+        && u.bytes().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-')
+        })
 }
 
 /// Longest password accepted (argon2 takes any length; this bounds the work).
@@ -100,7 +130,10 @@ pub async fn create_user(
     ApiJson(body): ApiJson<NewUserIn>,
 ) -> ApiResult<(StatusCode, Json<UserOut>)> {
     if !actor.may(Capability::ManageUsers) {
-        return Err(Problem::forbidden(format!("角色「{}」不能创建用户", actor.role.label_zh())));
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能创建用户",
+            actor.role.label_zh()
+        )));
     }
     if body.role == Role::DistrictAdmin && actor.role != Role::DistrictAdmin {
         return Err(Problem::forbidden("只有区级管理员可以创建区级管理员账号"));
@@ -113,13 +146,19 @@ pub async fn create_user(
     let mut errors = Vec::new();
     let username = body.username.trim();
     if !valid_username(username) {
-        errors.push(FieldError::new("username", "用户名应为 3–32 位小写字母、数字或 _ . -"));
+        errors.push(FieldError::new(
+            "username",
+            "用户名应为 3–32 位小写字母、数字或 _ . -",
+        ));
     }
     let pw_len = body.password.chars().count();
     if pw_len < 8 {
         errors.push(FieldError::new("password", "密码至少 8 个字符"));
     } else if pw_len > MAX_PASSWORD {
-        errors.push(FieldError::new("password", format!("密码最多 {MAX_PASSWORD} 个字符")));
+        errors.push(FieldError::new(
+            "password",
+            format!("密码最多 {MAX_PASSWORD} 个字符"),
+        ));
     }
     let display_name = body.display_name.trim();
     if display_name.is_empty() {
@@ -136,7 +175,10 @@ pub async fn create_user(
                 errors.push(FieldError::new("department_id", "未知的部门"));
             }
         }
-        (_, Some(_)) => errors.push(FieldError::new("department_id", "只有部门联络员需要指定部门")),
+        (_, Some(_)) => errors.push(FieldError::new(
+            "department_id",
+            "只有部门联络员需要指定部门",
+        )),
         (_, None) => {}
     }
     if !errors.is_empty() {
@@ -157,7 +199,10 @@ pub async fn create_user(
         .map_err(|e| match e {
             suqiu_store::StoreError::Conflict { field, .. } if field == "username" => {
                 let mut p = Problem::conflict(format!("用户名「{username}」已被使用"));
-                p.errors = vec![crate::problem::ProblemField { field, message: "用户名已被使用".into() }];
+                p.errors = vec![crate::problem::ProblemField {
+                    field,
+                    message: "用户名已被使用".into(),
+                }];
                 p
             }
             other => Problem::from(other),

@@ -10,7 +10,9 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::org::in_subtree;
 use suqiu_core::person::{CareTag, Gender, PartyProfile, Person};
-use suqiu_core::validate::{birth_date_from_id, gender_from_id, validate_id_number_as_of, validate_phone};
+use suqiu_core::validate::{
+    birth_date_from_id, gender_from_id, validate_id_number_as_of, validate_phone,
+};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
@@ -42,7 +44,11 @@ fn non_empty(v: Option<String>) -> Option<String> {
 }
 
 fn party_profile(p: PartyIn) -> PartyProfile {
-    PartyProfile { category: p.category, joined_on: p.joined_on, branch: non_empty(p.branch) }
+    PartyProfile {
+        category: p.category,
+        joined_on: p.joined_on,
+        branch: non_empty(p.branch),
+    }
 }
 
 /// Validates a draft into a person (id 0 for a new one), naming every field at fault.
@@ -79,7 +85,10 @@ async fn validate(state: &AppState, actor: &Actor, d: Draft) -> ApiResult<Person
     let id_gender = id_number.as_deref().and_then(gender_from_id);
     let birth_date = match (d.birth_date, id_birth) {
         (Some(given), Some(from_id)) if given != from_id => {
-            errors.push(FieldError::new("birth_date", format!("出生日期与身份证号不一致（身份证号中为 {from_id}）")));
+            errors.push(FieldError::new(
+                "birth_date",
+                format!("出生日期与身份证号不一致（身份证号中为 {from_id}）"),
+            ));
             None
         }
         (Some(given), _) if given > today => {
@@ -99,8 +108,14 @@ async fn validate(state: &AppState, actor: &Actor, d: Draft) -> ApiResult<Person
         (given, from_id) => given.or(from_id),
     };
     let address = non_empty(d.address);
-    if address.as_ref().is_some_and(|a| a.chars().count() > MAX_ADDRESS) {
-        errors.push(FieldError::new("address", format!("地址最多 {MAX_ADDRESS} 个字")));
+    if address
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > MAX_ADDRESS)
+    {
+        errors.push(FieldError::new(
+            "address",
+            format!("地址最多 {MAX_ADDRESS} 个字"),
+        ));
     }
     let mut tags: Vec<CareTag> = Vec::new();
     for t in &d.tags {
@@ -109,7 +124,11 @@ async fn validate(state: &AppState, actor: &Actor, d: Draft) -> ApiResult<Person
             Some(_) => {}
             None => errors.push(FieldError::new(
                 "tags",
-                format!("未知的标签「{}」，可选：{}", t.chars().take(40).collect::<String>(), CareTag::codes().replace('|', ", ")),
+                format!(
+                    "未知的标签「{}」，可选：{}",
+                    t.chars().take(40).collect::<String>(),
+                    CareTag::codes().replace('|', ", ")
+                ),
             )),
         }
     }
@@ -117,8 +136,14 @@ async fn validate(state: &AppState, actor: &Actor, d: Draft) -> ApiResult<Person
         if p.joined_on.is_some_and(|j| j > today) {
             errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
         }
-        if p.branch.as_ref().is_some_and(|b| b.chars().count() > MAX_BRANCH) {
-            errors.push(FieldError::new("party.branch", format!("所属支部最多 {MAX_BRANCH} 个字")));
+        if p.branch
+            .as_ref()
+            .is_some_and(|b| b.chars().count() > MAX_BRANCH)
+        {
+            errors.push(FieldError::new(
+                "party.branch",
+                format!("所属支部最多 {MAX_BRANCH} 个字"),
+            ));
         }
     }
     let unit = state.store.org_unit(d.org_unit_id).await?;
@@ -146,7 +171,10 @@ fn require_manage(actor: &Actor) -> ApiResult<()> {
     if actor.may(Capability::ManagePeople) {
         Ok(())
     } else {
-        Err(Problem::forbidden(format!("角色「{}」不能登记或修改人员信息", actor.role.label_zh())))
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能登记或修改人员信息",
+            actor.role.label_zh()
+        )))
     }
 }
 
@@ -177,16 +205,33 @@ pub async fn create(
     };
     let person = validate(&state, &actor, draft).await?;
     let person = state.store.create_person(&person).await?;
-    Ok((StatusCode::CREATED, Json(PersonOut::new(&person, actor.may(Capability::SeePersonalData)))))
+    Ok((
+        StatusCode::CREATED,
+        Json(PersonOut::new(
+            &person,
+            actor.may(Capability::SeePersonalData),
+        )),
+    ))
 }
 
 /// One person in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = i64, Path)),
     responses((status = 200, body = PersonOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn get_one(State(state): State<AppState>, actor: AuthActor, IdPath(id): IdPath) -> ApiResult<Json<PersonOut>> {
-    let person = state.store.person(&actor, id).await?.ok_or_else(Problem::not_found)?;
-    Ok(Json(PersonOut::new(&person, actor.may(Capability::SeePersonalData))))
+pub async fn get_one(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<PersonOut>> {
+    let person = state
+        .store
+        .person(&actor, id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    Ok(Json(PersonOut::new(
+        &person,
+        actor.may(Capability::SeePersonalData),
+    )))
 }
 
 /// Changes some fields of a person: absent fields stay, `null` clears.
@@ -206,7 +251,11 @@ pub async fn update(
     ApiJson(patch): ApiJson<PersonPatch>,
 ) -> ApiResult<Json<PersonOut>> {
     require_manage(&actor)?;
-    let current = state.store.person(&actor, id).await?.ok_or_else(Problem::not_found)?;
+    let current = state
+        .store
+        .person(&actor, id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
     // A new ID number brings its own gender and birth date unless they are given too.
     let id_changed = patch.id_number.is_some();
     let draft = Draft {
@@ -237,7 +286,10 @@ pub async fn update(
     let mut person = validate(&state, &actor, draft).await?;
     person.id = current.id;
     let person = state.store.update_person(&actor, &person).await?;
-    Ok(Json(PersonOut::new(&person, actor.may(Capability::SeePersonalData))))
+    Ok(Json(PersonOut::new(
+        &person,
+        actor.may(Capability::SeePersonalData),
+    )))
 }
 
 /// People in the caller's scope: `q` matches name or phone, `org_unit` a subtree, `tag` a
@@ -251,7 +303,11 @@ pub async fn update(
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
     responses((status = 200, body = PageOut<PersonOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
-pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Params) -> ApiResult<Json<PageOut<PersonOut>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<PageOut<PersonOut>>> {
     let mut errors = Vec::new();
     let q = params.str("q").map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
@@ -268,11 +324,19 @@ pub async fn list(State(state): State<AppState>, actor: AuthActor, params: Param
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let filter = PeopleFilter { page, per_page, ..filter };
+    let filter = PeopleFilter {
+        page,
+        per_page,
+        ..filter
+    };
     let found = state.store.list_people(&actor, &filter).await?;
     let reveal = actor.may(Capability::SeePersonalData);
     Ok(Json(PageOut {
-        items: found.items.iter().map(|p| PersonOut::new(p, reveal)).collect(),
+        items: found
+            .items
+            .iter()
+            .map(|p| PersonOut::new(p, reveal))
+            .collect(),
         total: found.total,
         page: found.page,
         per_page: found.per_page,

@@ -121,7 +121,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub fx: Fixture,
     db: Db,
-    tokens: std::sync::Mutex<Vec<(String, String)>>,
+    /// Signed-in users: username, token, and the (test clock) time of sign-in.
+    tokens: std::sync::Mutex<Vec<(String, String, DateTime<Utc>)>>,
 }
 
 /// One response, body read.
@@ -144,7 +145,13 @@ impl Resp {
     /// Asserts a problem+json with `status` and returns it.
     #[track_caller]
     pub fn problem(&self, status: u16) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "expected {status}, got {}: {}", self.status, self.text());
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.text()
+        );
         assert!(
             self.content_type().starts_with("application/problem+json"),
             "not problem+json ({}): {}",
@@ -152,7 +159,11 @@ impl Resp {
             self.text()
         );
         for key in ["type", "title", "status", "detail", "errors"] {
-            assert!(self.json.get(key).is_some(), "problem lacks {key}: {}", self.json);
+            assert!(
+                self.json.get(key).is_some(),
+                "problem lacks {key}: {}",
+                self.json
+            );
         }
         assert_eq!(self.json["status"], json!(status));
         &self.json
@@ -166,12 +177,21 @@ impl Resp {
             .as_array()
             .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
             .unwrap_or_default();
-        assert!(fields.contains(&field), "expected an error on {field}, got {fields:?}: {p}");
+        assert!(
+            fields.contains(&field),
+            "expected an error on {field}, got {fields:?}: {p}"
+        );
     }
 
     #[track_caller]
     pub fn ok(&self, status: u16) -> &Value {
-        assert_eq!(self.status.as_u16(), status, "expected {status}, got {}: {}", self.status, self.text());
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "expected {status}, got {}: {}",
+            self.status,
+            self.text()
+        );
         &self.json
     }
 
@@ -181,7 +201,8 @@ impl Resp {
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    std::env::var("SUQIU_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
 }
 
 /// The same server URL with another database name.
@@ -230,20 +251,41 @@ impl TestApp {
                     .await
                     .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
                 let _ = conn.close().await;
-                (with_database(&admin_url, &name), Db::Postgres { admin_url, name })
+                (
+                    with_database(&admin_url, &name),
+                    Db::Postgres { admin_url, name },
+                )
             }
         };
-        let store = Store::open(&url).await.unwrap_or_else(|e| panic!("cannot open the store at {url}: {e}"));
+        let store = Store::open(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open the store at {url}: {e}"));
         let fx = build_fixture(&store).await;
         let clock = Clock::fixed(t0());
-        let state = AppState::load(store.clone(), clock.clone()).await.expect("load the app state");
+        let state = AppState::load(store.clone(), clock.clone())
+            .await
+            .expect("load the app state");
         let app = router(state.clone());
-        TestApp { app, state, store, clock, fx, db, tokens: std::sync::Mutex::new(Vec::new()) }
+        TestApp {
+            app,
+            state,
+            store,
+            clock,
+            fx,
+            db,
+            tokens: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     /// Drops the test database (best effort).
     pub async fn finish(self) {
-        let TestApp { store, db, app, state, .. } = self;
+        let TestApp {
+            store,
+            db,
+            app,
+            state,
+            ..
+        } = self;
         drop(app);
         drop(state);
         drop(store);
@@ -253,7 +295,9 @@ impl TestApp {
             }
             Db::Postgres { admin_url, name } => {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                    let _ = conn
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
                     let _ = conn.close().await;
                 }
             }
@@ -262,16 +306,38 @@ impl TestApp {
 
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self.app.clone().oneshot(req).await.expect("the router never fails");
+        let res = self
+            .app
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router never fails");
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("read the body").to_bytes().to_vec();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("read the body")
+            .to_bytes()
+            .to_vec();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp { status, headers, bytes, json }
+        Resp {
+            status,
+            headers,
+            bytes,
+            json,
+        }
     }
 
     /// A JSON request with an optional bearer token.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -287,7 +353,13 @@ impl TestApp {
     }
 
     /// A request with a raw body (for malformed JSON and the like).
-    pub async fn call_raw(&self, method: Method, path: &str, token: Option<&str>, body: Vec<u8>) -> Resp {
+    pub async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Vec<u8>,
+    ) -> Resp {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -295,7 +367,8 @@ impl TestApp {
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        self.send(req.body(Body::from(body)).expect("a valid request")).await
+        self.send(req.body(Body::from(body)).expect("a valid request"))
+            .await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {
@@ -316,22 +389,27 @@ impl TestApp {
         .await
     }
 
-    /// A bearer token for a fixture user (signed in once, then reused).
+    /// A bearer token for a fixture user (signed in once, then reused while the session
+    /// lasts on the test clock).
     pub async fn token(&self, username: &str) -> String {
+        let now = self.clock.now();
+        let fresh = |at: &DateTime<Utc>| now - *at < chrono::TimeDelta::hours(11) && now >= *at;
         if let Some(t) = self
             .tokens
             .lock()
             .expect("tokens")
             .iter()
-            .find(|(u, _)| u == username)
-            .map(|(_, t)| t.clone())
+            .find(|(u, _, at)| u == username && fresh(at))
+            .map(|(_, t, _)| t.clone())
         {
             return t;
         }
         let res = self.sign_in(username, PASSWORD).await;
         let body = res.ok(200);
         let token = body["token"].as_str().expect("a token").to_string();
-        self.tokens.lock().expect("tokens").push((username.to_string(), token.clone()));
+        let mut tokens = self.tokens.lock().expect("tokens");
+        tokens.retain(|(u, _, _)| u != username);
+        tokens.push((username.to_string(), token.clone(), now));
         token
     }
 
@@ -360,13 +438,23 @@ impl TestApp {
     /// Takes an action as `username`, returning the response.
     pub async fn act(&self, username: &str, appeal_id: Id, body: Value) -> Resp {
         let token = self.token(username).await;
-        self.post(&format!("/api/v1/appeals/{appeal_id}/actions"), &token, body).await
+        self.post(
+            &format!("/api/v1/appeals/{appeal_id}/actions"),
+            &token,
+            body,
+        )
+        .await
     }
 
     /// Takes an action that must succeed; returns the appeal after it.
     pub async fn act_ok(&self, username: &str, appeal_id: Id, body: Value) -> Value {
         let res = self.act(username, appeal_id, body.clone()).await;
-        assert_eq!(res.status, StatusCode::OK, "{username} {body}: {}", res.text());
+        assert_eq!(
+            res.status,
+            StatusCode::OK,
+            "{username} {body}: {}",
+            res.text()
+        );
         res.json
     }
 
@@ -403,8 +491,16 @@ async fn build_fixture(store: &Store) -> Fixture {
     let c21 = unit(Some(s2), OrgKind::Community, "310117002001", "仓桥居民区").await;
     let c22 = unit(Some(s2), OrgKind::Community, "310117002002", "玉树居民区").await;
     let g111 = unit(Some(c11), OrgKind::Grid, "310117001001001", "一网格").await;
-    let dept = store.create_department("fgs-yy", "房管所", s1).await.expect("create department").id;
-    let team = store.create_team(c11, "助老服务队").await.expect("create team").id;
+    let dept = store
+        .create_department("fgs-yy", "房管所", s1)
+        .await
+        .expect("create department")
+        .id;
+    let team = store
+        .create_team(c11, "助老服务队")
+        .await
+        .expect("create team")
+        .id;
 
     let hash = password_hash();
     let accounts: [(&str, &str, Role, Id, Option<Id>); 8] = [
@@ -420,7 +516,14 @@ async fn build_fixture(store: &Store) -> Fixture {
     let mut users = Vec::new();
     for (username, display_name, role, org_unit_id, department_id) in accounts {
         let user = store
-            .create_user(NewUser { username, password_hash: hash, display_name, role, org_unit_id, department_id })
+            .create_user(NewUser {
+                username,
+                password_hash: hash,
+                display_name,
+                role,
+                org_unit_id,
+                department_id,
+            })
             .await
             .unwrap_or_else(|e| panic!("create user {username}: {e}"));
         users.push((username.to_string(), user.id));
@@ -441,5 +544,18 @@ async fn build_fixture(store: &Store) -> Fixture {
         .await
         .expect("create person")
         .id;
-    Fixture { district, s1, s2, c11, c12, c21, c22, g111, dept, team, person, users }
+    Fixture {
+        district,
+        s1,
+        s2,
+        c11,
+        c12,
+        c21,
+        c22,
+        g111,
+        dept,
+        team,
+        person,
+        users,
+    }
 }

@@ -49,8 +49,16 @@ enum Cleanup {
 
 fn unique_name() -> String {
     static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("suqiu_test_{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed), nanos)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "suqiu_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 /// `url` with its database name replaced by `name`.
@@ -77,11 +85,19 @@ async fn fresh(backend: Backend) -> (Db, Cleanup) {
             let dir = std::env::temp_dir().join(&name);
             let url = format!("sqlite://{}/suqiu.db", dir.display());
             let store = Store::open(&url).await.expect("open SQLite store");
-            (Db { store, url, backend }, Cleanup::Files(dir))
+            (
+                Db {
+                    store,
+                    url,
+                    backend,
+                },
+                Cleanup::Files(dir),
+            )
         }
         Backend::Postgres => {
             sqlx::any::install_default_drivers();
-            let admin_url = std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_string());
+            let admin_url =
+                std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_string());
             let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap_or_else(|e| {
                 panic!(
                     "PostgreSQL is not reachable at {admin_url} ({e}).\n\
@@ -90,11 +106,21 @@ async fn fresh(backend: Backend) -> (Db, Cleanup) {
                      SUQIU_TEST_PG_URL at a server where this user may CREATE DATABASE."
                 )
             });
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("CREATE DATABASE");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("CREATE DATABASE");
             let _ = admin.close().await;
             let url = with_database(&admin_url, &name);
             let store = Store::open(&url).await.expect("open PostgreSQL store");
-            (Db { store, url, backend }, Cleanup::PgDatabase { admin_url, name })
+            (
+                Db {
+                    store,
+                    url,
+                    backend,
+                },
+                Cleanup::PgDatabase { admin_url, name },
+            )
         }
     }
 }
@@ -108,7 +134,9 @@ impl Cleanup {
             }
             Cleanup::PgDatabase { admin_url, name } => {
                 if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
                     let _ = admin.close().await;
                 }
             }
@@ -159,7 +187,10 @@ macro_rules! conformance {
 
 /// 2026-03-`day` `hour`:00 in Shanghai.
 pub fn at(day: u32, hour: u32) -> DateTime<Utc> {
-    suqiu_core::calendar::shanghai().with_ymd_and_hms(2026, 3, day, hour, 0, 0).unwrap().with_timezone(&Utc)
+    suqiu_core::calendar::shanghai()
+        .with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 /// A small district: two streets, three communities (one with a grid), a department, and a
@@ -190,11 +221,25 @@ pub struct World {
 
 impl World {
     pub fn actors(&self) -> Vec<&Actor> {
-        vec![&self.admin, &self.street, &self.station, &self.station2, &self.liaison, &self.volunteer, &self.auditor]
+        vec![
+            &self.admin,
+            &self.street,
+            &self.station,
+            &self.station2,
+            &self.liaison,
+            &self.volunteer,
+            &self.auditor,
+        ]
     }
 }
 
-pub async fn user(store: &Store, username: &str, role: Role, unit: &OrgUnit, department_id: Option<Id>) -> Actor {
+pub async fn user(
+    store: &Store,
+    username: &str,
+    role: Role,
+    unit: &OrgUnit,
+    department_id: Option<Id>,
+) -> Actor {
     let u = store
         .create_user(NewUser {
             username,
@@ -225,24 +270,89 @@ pub fn person(name: &str, unit: &OrgUnit, phone: &str, tags: Vec<CareTag>) -> Pe
 }
 
 pub async fn world(store: &Store) -> World {
-    let district = store.create_org_unit(None, OrgKind::District, "310117", "松江区").await.unwrap();
-    let street1 = store.create_org_unit(Some(district.id), OrgKind::Street, "310117001", "岳阳街道").await.unwrap();
-    let street2 = store.create_org_unit(Some(district.id), OrgKind::Street, "310117002", "永丰街道").await.unwrap();
-    let c1 = store.create_org_unit(Some(street1.id), OrgKind::Community, "310117001001", "佛字桥居民区").await.unwrap();
-    let grid1 = store.create_org_unit(Some(c1.id), OrgKind::Grid, "310117001001G1", "第一网格").await.unwrap();
-    let c2 = store.create_org_unit(Some(street1.id), OrgKind::Community, "310117001002", "通波居民区").await.unwrap();
-    let c3 = store.create_org_unit(Some(street2.id), OrgKind::Community, "310117002001", "永丰村").await.unwrap();
-    let dept = store.create_department("yueyang-fgs", "岳阳街道房管所", street1.id).await.unwrap();
-    let dept2 = store.create_department("district-cg", "区城管中队", district.id).await.unwrap();
+    let district = store
+        .create_org_unit(None, OrgKind::District, "310117", "松江区")
+        .await
+        .unwrap();
+    let street1 = store
+        .create_org_unit(Some(district.id), OrgKind::Street, "310117001", "岳阳街道")
+        .await
+        .unwrap();
+    let street2 = store
+        .create_org_unit(Some(district.id), OrgKind::Street, "310117002", "永丰街道")
+        .await
+        .unwrap();
+    let c1 = store
+        .create_org_unit(
+            Some(street1.id),
+            OrgKind::Community,
+            "310117001001",
+            "佛字桥居民区",
+        )
+        .await
+        .unwrap();
+    let grid1 = store
+        .create_org_unit(Some(c1.id), OrgKind::Grid, "310117001001G1", "第一网格")
+        .await
+        .unwrap();
+    let c2 = store
+        .create_org_unit(
+            Some(street1.id),
+            OrgKind::Community,
+            "310117001002",
+            "通波居民区",
+        )
+        .await
+        .unwrap();
+    let c3 = store
+        .create_org_unit(
+            Some(street2.id),
+            OrgKind::Community,
+            "310117002001",
+            "永丰村",
+        )
+        .await
+        .unwrap();
+    let dept = store
+        .create_department("yueyang-fgs", "岳阳街道房管所", street1.id)
+        .await
+        .unwrap();
+    let dept2 = store
+        .create_department("district-cg", "区城管中队", district.id)
+        .await
+        .unwrap();
     let admin = user(store, "admin", Role::DistrictAdmin, &district, None).await;
     let street = user(store, "yueyang", Role::StreetStaff, &street1, None).await;
     let station = user(store, "fzq", Role::StationStaff, &c1, None).await;
     let station2 = user(store, "station2", Role::StationStaff, &c3, None).await;
-    let liaison = user(store, "liaison", Role::DepartmentLiaison, &street1, Some(dept.id)).await;
+    let liaison = user(
+        store,
+        "liaison",
+        Role::DepartmentLiaison,
+        &street1,
+        Some(dept.id),
+    )
+    .await;
     let volunteer = user(store, "volunteer", Role::Volunteer, &c1, None).await;
     let auditor = user(store, "auditor", Role::Auditor, &street1, None).await;
-    let person1 = store.create_person(&person("王阿姨", &grid1, "13812345678", vec![CareTag::LivingAlone])).await.unwrap();
-    let person3 = store.create_person(&person("李大爷", &c3, "13900001111", vec![CareTag::Aged80Plus])).await.unwrap();
+    let person1 = store
+        .create_person(&person(
+            "王阿姨",
+            &grid1,
+            "13812345678",
+            vec![CareTag::LivingAlone],
+        ))
+        .await
+        .unwrap();
+    let person3 = store
+        .create_person(&person(
+            "李大爷",
+            &c3,
+            "13900001111",
+            vec![CareTag::Aged80Plus],
+        ))
+        .await
+        .unwrap();
     World {
         district,
         street1,
@@ -293,14 +403,21 @@ impl NewAppeal {
             title: Some("水管漏水".into()),
             content: "楼道里的水管一直在滴水".into(),
             location: Some("3号楼".into()),
-            appellant: Appellant::Named { name: "张先生".into(), phone: Some("13700000000".into()) },
+            appellant: Appellant::Named {
+                name: "张先生".into(),
+                phone: Some("13700000000".into()),
+            },
         }
     }
 }
 
 /// Registers an appeal through core (`register`) at `now` by `actor`, handled by the actor's
 /// unit, and stores it.
-pub fn registered(n: &NewAppeal, actor: &Actor, now: DateTime<Utc>) -> (Appeal, suqiu_core::lifecycle::Event) {
+pub fn registered(
+    n: &NewAppeal,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> (Appeal, suqiu_core::lifecycle::Event) {
     let intake = Intake {
         appellant: n.appellant.clone(),
         org_unit_id: n.org_unit_id,
@@ -313,12 +430,24 @@ pub fn registered(n: &NewAppeal, actor: &Actor, now: DateTime<Utc>) -> (Appeal, 
         location: n.location.clone(),
         public_consent: false,
     };
-    register(intake, tracking_code(), actor.org_unit_id, actor, now, calendar(), policy()).expect("register")
+    register(
+        intake,
+        tracking_code(),
+        actor.org_unit_id,
+        actor,
+        now,
+        calendar(),
+        policy(),
+    )
+    .expect("register")
 }
 
 pub async fn intake(store: &Store, n: &NewAppeal, actor: &Actor, now: DateTime<Utc>) -> Appeal {
     let (appeal, event) = registered(n, actor, now);
-    store.create_appeal(&appeal, &event).await.expect("create appeal")
+    store
+        .create_appeal(&appeal, &event)
+        .await
+        .expect("create appeal")
 }
 
 /// Runs `command` through core's `decide` inside the store's action path.
@@ -332,14 +461,26 @@ pub async fn act(
     let who = actor.clone();
     store
         .act(actor, id, move |rec| {
-            let ctx = Context { now, actor: &who, place: &rec.place, calendar: calendar(), policy: policy() };
+            let ctx = Context {
+                now,
+                actor: &who,
+                place: &rec.place,
+                calendar: calendar(),
+                policy: policy(),
+            };
             decide(&rec.appeal, &command, &ctx)
         })
         .await
 }
 
 /// `act` that must succeed.
-pub async fn ok(store: &Store, actor: &Actor, id: Id, command: Command, now: DateTime<Utc>) -> AppealRecord {
+pub async fn ok(
+    store: &Store,
+    actor: &Actor,
+    id: Id,
+    command: Command,
+    now: DateTime<Utc>,
+) -> AppealRecord {
     let label = format!("{command:?}");
     match act(store, actor, id, command, now).await {
         Ok(Ok(r)) => r,
