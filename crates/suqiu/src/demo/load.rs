@@ -212,7 +212,9 @@ fn id_number(rng: &mut StdRng, birth: NaiveDate, gender: Gender) -> String {
 
 /// A receiving time in the past `HISTORY_DAYS`, mostly in office hours and on weekdays.
 fn received_at(rng: &mut StdRng, now: DateTime<Utc>) -> DateTime<Utc> {
-    let t = now - Duration::minutes(rng.gen_range(0..HISTORY_DAYS * 24 * 60));
+    // A few percent came in during the last day and a half: today's desk is never empty.
+    let span = if rng.gen_bool(0.04) { 36 * 60 } else { HISTORY_DAYS * 24 * 60 };
+    let t = now - Duration::minutes(rng.gen_range(0..span));
     let local_hour = (t.hour() + 8) % 24;
     if !(8..20).contains(&local_hour) && rng.gen_bool(0.7) {
         // Move night-time intake into the day: (most appeals come in at the desk).

@@ -1,0 +1,92 @@
+//! Test support: fresh databases on both backends and an in-process server on a real socket.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use serde_json::{json, Value};
+use sqlx::Connection;
+use suqiu_store::Store;
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database URL for `backend`. PostgreSQL is required: if it does not
+/// answer, the test fails with a message saying how to start it.
+pub async fn fresh_url(backend: Backend, name: &str) -> String {
+    let unique = format!("{name}_{}_{}", std::process::id(), rand::random::<u32>());
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("suqiu-test-{unique}"));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}/suqiu.db", dir.display())
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is required for this test and did not answer at {admin}: {e}. Start it or set SUQIU_TEST_PG_URL.")
+            });
+            let db = format!("suqiu_it_{unique}").to_lowercase();
+            sqlx::query(&format!("CREATE DATABASE {db}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+            format!("{base}/{db}")
+        }
+    }
+}
+
+/// A running server on 127.0.0.1 (random port) over `store`, with the system clock.
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl TestServer {
+    pub async fn start(store: Store) -> TestServer {
+        let state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await.expect("state");
+        let app = suqiu_server::router(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("serve");
+        });
+        TestServer { base, client: reqwest::Client::new(), task }
+    }
+
+    /// Signs in with the demo password; returns the token and the session's user object.
+    pub async fn login(&self, username: &str) -> (String, Value) {
+        let resp = self
+            .client
+            .post(format!("{}/api/v1/session", self.base))
+            .json(&json!({"username": username, "password": "suqiu-demo"}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(resp.status().as_u16(), 200, "demo account {username} cannot sign in");
+        let v: Value = resp.json().await.expect("json");
+        (v["token"].as_str().expect("token").to_string(), v["user"].clone())
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        let resp = self.client.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("get");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
+        let resp = self.client.post(format!("{}{path}", self.base)).bearer_auth(token).json(&body).send().await.expect("post");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+}
