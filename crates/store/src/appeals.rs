@@ -360,7 +360,6 @@ async fn insert_new(
         .await
         .map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
     let id: Id = get(&row, "id")?;
-    dialect::index_appeal(backend, conn, id, tokens).await?;
     insert_event(conn, id, event).await?;
     // Roll-ups last: on PostgreSQL their rows are the hot ones, so hold their locks briefly.
     let mut deltas = Deltas::default();

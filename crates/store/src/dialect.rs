@@ -41,24 +41,6 @@ pub(crate) fn search_condition(backend: Backend, q: &str, args: &mut Args) -> Op
     }
 }
 
-/// Stores an appeal's tokens in the full-text index (SQLite's FTS table; on PostgreSQL the
-/// generated `search_tsv` column follows `search_tokens` by itself).
-pub(crate) async fn index_appeal(
-    backend: Backend,
-    conn: &mut AnyConnection,
-    id: i64,
-    tokens: &str,
-) -> Result<()> {
-    if backend == Backend::Sqlite {
-        sqlx::query("INSERT INTO appeal_fts (rowid, tokens) VALUES ($1, $2)")
-            .bind(id)
-            .bind(tokens)
-            .execute(conn)
-            .await?;
-    }
-    Ok(())
-}
-
 /// The row-lock suffix for the action path's `SELECT` of the appeal (alias `a`). On SQLite
 /// the single writer already serializes writes.
 pub(crate) fn lock_appeal(backend: Backend) -> &'static str {

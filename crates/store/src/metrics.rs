@@ -173,6 +173,16 @@ impl Deltas {
         Ok(())
     }
 
+    /// Adds another set of deltas (e.g. one job's into its batch's).
+    pub(crate) fn merge(&mut self, other: Deltas) {
+        for (key, delta) in other.0 {
+            let row = self.0.entry(key).or_insert([0; 13]);
+            for (r, d) in row.iter_mut().zip(delta) {
+                *r += d;
+            }
+        }
+    }
+
     /// Upserts the accumulated deltas (in key order, so concurrent writers on PostgreSQL
     /// lock roll-up rows in the same order and cannot deadlock).
     pub(crate) async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {

@@ -200,7 +200,7 @@ static TEMPLATES: &[Template] = &[
         parts: &[
             &[
                 "{addr}老党员{ename}（{eage}岁，党龄{py}年）来站反映：",
-                "走访中了解到，{addr}困难党员{ename}（{eage}岁）",
+                "走访中了解到，{addr}困难党员{ename}今年{eage}岁，",
                 "{addr}党员{ename}的{rel}来站反映，",
             ],
             &[
@@ -448,7 +448,7 @@ static TEMPLATES: &[Template] = &[
         parts: &[
             &[
                 "{addr}{elder}（{eage}岁）的{rel}来站反映，",
-                "{addr}{jm}{name}来电反映，家中{elder}（{eage}岁）",
+                "{addr}{jm}{name}来电反映，家中{elder}{eage}岁了，",
             ],
             &[
                 "老人因{ill}卧床{years}年，",
@@ -2129,7 +2129,7 @@ static TEMPLATES: &[Template] = &[
             &["{addr}老党员{ename}（{eage}岁）的{rel}反映，"],
             &[
                 "老人患{ill}，出不了门，但一直惦记着支部的学习，",
-                "老人行动不便，每次支部开会都问有没有通知他，",
+                "老人行动不便，每次支部开会都问有没有通知{ta}，",
             ],
             &[
                 "希望支部能送学上门，把学习资料带给老人。",
@@ -2516,6 +2516,8 @@ struct Ctx<'a> {
     hf: u32,
     name: (&'static str, &'static str),
     name_female: bool,
+    /// 0 born 1930s–1950s, 1 born 1960s–1980s, 2 born 1990s on.
+    name_gen: usize,
     name2: (&'static str, &'static str),
     name2_female: bool,
     esur: &'static str,
@@ -2602,8 +2604,8 @@ impl<'a> Ctx<'a> {
             road2 = ROADS[(ROADS.iter().position(|r| *r == road).unwrap_or(0) + 7) % ROADS.len()];
         }
         let name_female = rng.gen_bool(0.5);
-        let generation = rng.gen_range(0..3);
-        let name = (surname(rng), given_name_of(rng, name_female, generation));
+        let name_gen = rng.gen_range(0..3);
+        let name = (surname(rng), given_name_of(rng, name_female, name_gen));
         let name2_female = rng.gen_bool(0.5);
         let generation = rng.gen_range(1..3);
         let name2 = (surname(rng), given_name_of(rng, name2_female, generation));
@@ -2626,6 +2628,7 @@ impl<'a> Ctx<'a> {
             hf: rng.gen_range(11..=33),
             name,
             name_female,
+            name_gen,
             name2,
             name2_female,
             esur: surname(rng),
@@ -2783,11 +2786,14 @@ fn slot(out: &mut String, key: &str, c: &Ctx<'_>, rng: &mut impl Rng) {
         "name" => Ctx::push_name(out, c.name),
         "name2" => Ctx::push_name(out, c.name2),
         "sur2" => out.push_str(c.name2.0),
-        "sir" => out.push_str(match (c.name_female, c.eage > 80) {
-            (true, true) => "阿婆",
-            (true, false) => "阿姨",
-            (false, true) => "老伯",
-            (false, false) => "师傅",
+        // How a station would address the appellant, by the generation of their name.
+        "sir" => out.push_str(match (c.name_female, c.name_gen) {
+            (true, 0) => "阿婆",
+            (true, 1) => "阿姨",
+            (true, _) => "女士",
+            (false, 0) => "老伯",
+            (false, 1) => "师傅",
+            (false, _) => "先生",
         }),
         "elder" => {
             out.push_str(c.esur);
