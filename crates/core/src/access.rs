@@ -74,8 +74,12 @@ pub fn permits(role: Role, cap: Capability) -> bool {
         Capability::ManageUsers => matches!(role, DistrictAdmin | StreetStaff),
         // Those who contact appellants need their numbers; the district ranks, volunteers get
         // the least personal data needed, auditors read but do not call.
-        Capability::SeePersonalData => matches!(role, StreetStaff | StationStaff | DepartmentLiaison),
-        Capability::ReadMetrics => matches!(role, DistrictAdmin | StreetStaff | StationStaff | Auditor),
+        Capability::SeePersonalData => {
+            matches!(role, StreetStaff | StationStaff | DepartmentLiaison)
+        }
+        Capability::ReadMetrics => {
+            matches!(role, DistrictAdmin | StreetStaff | StationStaff | Auditor)
+        }
         Capability::Configure => role == DistrictAdmin,
         Capability::Act(action) => match role {
             DistrictAdmin | StreetStaff => true,
@@ -157,7 +161,10 @@ pub fn relation(actor: &Actor, place: &Placement, holders: Holders) -> Relation 
     if !visible {
         return Relation::default();
     }
-    let staff = !matches!(actor.role, Role::DepartmentLiaison | Role::Volunteer | Role::Auditor);
+    let staff = !matches!(
+        actor.role,
+        Role::DepartmentLiaison | Role::Volunteer | Role::Auditor
+    );
     Relation {
         visible,
         at_handling_unit: staff && actor.org_unit_id == holders.handling_org_unit_id,
@@ -183,14 +190,22 @@ mod tests {
 
     #[test]
     fn matrix_rows_are_as_documented() {
-        let count = |r: Role| ActionKind::ALL.iter().filter(|a| permits(r, Capability::Act(**a))).count();
+        let count = |r: Role| {
+            ActionKind::ALL
+                .iter()
+                .filter(|a| permits(r, Capability::Act(**a)))
+                .count()
+        };
         assert_eq!(count(Role::DistrictAdmin), 15);
         assert_eq!(count(Role::StreetStaff), 15);
         assert_eq!(count(Role::StationStaff), 13);
         assert_eq!(count(Role::DepartmentLiaison), 4);
         assert_eq!(count(Role::Volunteer), 3);
         assert_eq!(count(Role::Auditor), 0);
-        assert!(!permits(Role::StationStaff, Capability::Act(ActionKind::Supervise)));
+        assert!(!permits(
+            Role::StationStaff,
+            Capability::Act(ActionKind::Supervise)
+        ));
         assert!(!permits(Role::Volunteer, Capability::SeePersonalData));
         assert!(permits(Role::StationStaff, Capability::SeePersonalData));
         assert!(!permits(Role::DistrictAdmin, Capability::SeePersonalData));
@@ -216,7 +231,11 @@ mod tests {
             handling_path: "/1/2/3/".into(),
             handling_parent: Some((2, "/1/2/".into())),
         };
-        let holders = Holders { handling_org_unit_id: 3, assignee_user_id: None, department_id: None };
+        let holders = Holders {
+            handling_org_unit_id: 3,
+            assignee_user_id: None,
+            department_id: None,
+        };
         let station = relation(&actor(Role::StationStaff, 3, "/1/2/3/"), &place, holders);
         assert!(station.visible && station.at_handling_unit && !station.superior);
         let street = relation(&actor(Role::StreetStaff, 2, "/1/2/"), &place, holders);
@@ -224,13 +243,26 @@ mod tests {
         let other = relation(&actor(Role::StationStaff, 4, "/1/2/4/"), &place, holders);
         assert_eq!(other, Relation::default());
         let liaison = relation(&actor(Role::DepartmentLiaison, 2, "/1/2/"), &place, holders);
-        assert!(!liaison.visible, "a liaison sees only referrals to its department");
-        let referred = Holders { department_id: Some(5), ..holders };
-        let liaison = relation(&actor(Role::DepartmentLiaison, 2, "/1/2/"), &place, referred);
+        assert!(
+            !liaison.visible,
+            "a liaison sees only referrals to its department"
+        );
+        let referred = Holders {
+            department_id: Some(5),
+            ..holders
+        };
+        let liaison = relation(
+            &actor(Role::DepartmentLiaison, 2, "/1/2/"),
+            &place,
+            referred,
+        );
         assert!(liaison.visible && liaison.department && !liaison.superior);
         let volunteer = relation(&actor(Role::Volunteer, 3, "/1/2/3/"), &place, holders);
         assert!(!volunteer.visible);
-        let assigned = Holders { assignee_user_id: Some(9), ..holders };
+        let assigned = Holders {
+            assignee_user_id: Some(9),
+            ..holders
+        };
         let volunteer = relation(&actor(Role::Volunteer, 3, "/1/2/3/"), &place, assigned);
         assert!(volunteer.visible && volunteer.assignee && !volunteer.at_handling_unit);
     }

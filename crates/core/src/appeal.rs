@@ -25,7 +25,10 @@ vocabulary!(
 impl Status {
     /// Still waiting on the handler: counts toward the worklist and can become overdue.
     pub fn is_open(self) -> bool {
-        matches!(self, Status::Registered | Status::Accepted | Status::InProgress)
+        matches!(
+            self,
+            Status::Registered | Status::Accepted | Status::InProgress
+        )
     }
     /// No further handling (closed, rejected or merged). `Closed` can still be reopened.
     pub fn is_final(self) -> bool {
@@ -88,7 +91,10 @@ vocabulary!(
 impl Satisfaction {
     /// Counts toward the satisfaction rate's numerator.
     pub fn is_satisfied(self) -> bool {
-        matches!(self, Satisfaction::Satisfied | Satisfaction::BasicallySatisfied)
+        matches!(
+            self,
+            Satisfaction::Satisfied | Satisfaction::BasicallySatisfied
+        )
     }
 }
 
@@ -108,9 +114,14 @@ vocabulary!(
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Appellant {
     /// A person in the register.
-    Person { person_id: Id },
+    Person {
+        person_id: Id,
+    },
     /// Name and phone given at intake, not registered.
-    Named { name: String, phone: Option<String> },
+    Named {
+        name: String,
+        phone: Option<String>,
+    },
     Anonymous,
 }
 
@@ -126,9 +137,15 @@ pub enum Handoff {
         previous_team_id: Option<Id>,
     },
     /// Referred to a department; the referring unit stays responsible (首接负责).
-    Refer { department_id: Id, previous_department_id: Option<Id> },
+    Refer {
+        department_id: Id,
+        previous_department_id: Option<Id>,
+    },
     /// Raised to the parent unit.
-    Escalate { from_org_unit_id: Id, to_org_unit_id: Id },
+    Escalate {
+        from_org_unit_id: Id,
+        to_org_unit_id: Id,
+    },
 }
 
 /// The extension (延期) state: one request at a time, at most one approval per appeal.
@@ -136,9 +153,17 @@ pub enum Handoff {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Extension {
     None,
-    Requested { days: u32, reason: String, requested_by: Id },
-    Approved { days: u32 },
-    Denied { days: u32 },
+    Requested {
+        days: u32,
+        reason: String,
+        requested_by: Id,
+    },
+    Approved {
+        days: u32,
+    },
+    Denied {
+        days: u32,
+    },
 }
 
 /// The current state of one appeal.
@@ -211,8 +236,13 @@ const CODE_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// 10 characters drawn from `entropy` (≈ 49 bits: unguessable, and the appellant must also
 /// give the last four phone digits to track it).
 pub fn tracking_code(created_at: DateTime<Utc>, entropy: [u8; 10]) -> String {
-    let day = created_at.with_timezone(&crate::calendar::shanghai()).format("%y%m%d");
-    let tail: String = entropy.iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect();
+    let day = created_at
+        .with_timezone(&crate::calendar::shanghai())
+        .format("%y%m%d");
+    let tail: String = entropy
+        .iter()
+        .map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char)
+        .collect();
     format!("SQ{day}-{tail}")
 }
 
@@ -223,7 +253,9 @@ mod tests {
     #[test]
     fn tracking_codes_carry_the_shanghai_date_and_no_ambiguous_letters() {
         // 2026-11-27 20:00 UTC is 2026-11-28 04:00 in Shanghai.
-        let at = DateTime::parse_from_rfc3339("2026-11-27T20:00:00Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-11-27T20:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let code = tracking_code(at, [0, 1, 2, 3, 4, 5, 6, 7, 8, 30]);
         assert_eq!(code, "SQ261128-23456789AZ");
         let code = tracking_code(at, [255; 10]);

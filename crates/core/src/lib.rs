@@ -11,12 +11,12 @@ pub mod labels;
 /// Database identifiers.
 pub type Id = i64;
 pub mod access;
-pub mod lifecycle;
-pub mod org;
-pub mod error;
-pub mod measures;
-pub mod person;
 pub mod calendar;
+pub mod category;
+pub mod error;
+pub mod lifecycle;
+pub mod measures;
+pub mod org;
+pub mod person;
 pub mod policy;
 pub mod validate;
-pub mod category;

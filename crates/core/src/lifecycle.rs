@@ -32,16 +32,43 @@ pub const MAX_FOLLOW_UP_ATTEMPTS: u32 = 3;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
-    Accept { note: Option<String> },
-    Assign { user_id: Option<Id>, team_id: Option<Id>, note: Option<String> },
-    Refer { department_id: Id, note: String },
-    Escalate { note: String },
-    Return { note: String },
-    Progress { note: String },
-    Extend { days: u32, reason: String },
-    ExtendApprove { approve: bool, reason: Option<String> },
-    Resolve { resolution: Resolution, note: String },
-    Feedback { channel: FeedbackChannel, note: String },
+    Accept {
+        note: Option<String>,
+    },
+    Assign {
+        user_id: Option<Id>,
+        team_id: Option<Id>,
+        note: Option<String>,
+    },
+    Refer {
+        department_id: Id,
+        note: String,
+    },
+    Escalate {
+        note: String,
+    },
+    Return {
+        note: String,
+    },
+    Progress {
+        note: String,
+    },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    ExtendApprove {
+        approve: bool,
+        reason: Option<String>,
+    },
+    Resolve {
+        resolution: Resolution,
+        note: String,
+    },
+    Feedback {
+        channel: FeedbackChannel,
+        note: String,
+    },
     FollowUp {
         satisfaction: Satisfaction,
         solved: Option<bool>,
@@ -50,10 +77,18 @@ pub enum Command {
         #[serde(default)]
         reopen: bool,
     },
-    Reopen { note: String },
-    Reject { reason: String },
-    Merge { into_appeal_id: Id },
-    Supervise { note: String },
+    Reopen {
+        note: String,
+    },
+    Reject {
+        reason: String,
+    },
+    Merge {
+        into_appeal_id: Id,
+    },
+    Supervise {
+        note: String,
+    },
 }
 
 impl Command {
@@ -92,16 +127,47 @@ pub enum EventBody {
         respond_by: DateTime<Utc>,
         resolve_by: Option<DateTime<Utc>>,
     },
-    Accept { note: Option<String> },
-    Assign { user_id: Option<Id>, team_id: Option<Id>, note: Option<String> },
-    Refer { department_id: Id, note: String },
-    Escalate { from_org_unit_id: Id, to_org_unit_id: Id, note: String },
-    Return { note: String, undone: Handoff },
-    Progress { note: String },
-    Extend { days: u32, reason: String },
-    ExtendApprove { approve: bool, reason: Option<String>, resolve_by: Option<DateTime<Utc>> },
-    Resolve { resolution: Resolution, note: String },
-    Feedback { channel: FeedbackChannel, note: String },
+    Accept {
+        note: Option<String>,
+    },
+    Assign {
+        user_id: Option<Id>,
+        team_id: Option<Id>,
+        note: Option<String>,
+    },
+    Refer {
+        department_id: Id,
+        note: String,
+    },
+    Escalate {
+        from_org_unit_id: Id,
+        to_org_unit_id: Id,
+        note: String,
+    },
+    Return {
+        note: String,
+        undone: Handoff,
+    },
+    Progress {
+        note: String,
+    },
+    Extend {
+        days: u32,
+        reason: String,
+    },
+    ExtendApprove {
+        approve: bool,
+        reason: Option<String>,
+        resolve_by: Option<DateTime<Utc>>,
+    },
+    Resolve {
+        resolution: Resolution,
+        note: String,
+    },
+    Feedback {
+        channel: FeedbackChannel,
+        note: String,
+    },
     FollowUp {
         satisfaction: Satisfaction,
         solved: Option<bool>,
@@ -109,10 +175,19 @@ pub enum EventBody {
         attempt: u32,
         closes: bool,
     },
-    Reopen { note: String, resolve_by: Option<DateTime<Utc>> },
-    Reject { reason: String },
-    Merge { into_appeal_id: Id },
-    Supervise { note: String },
+    Reopen {
+        note: String,
+        resolve_by: Option<DateTime<Utc>>,
+    },
+    Reject {
+        reason: String,
+    },
+    Merge {
+        into_appeal_id: Id,
+    },
+    Supervise {
+        note: String,
+    },
 }
 
 impl EventBody {
@@ -152,7 +227,11 @@ pub struct Event {
 pub enum Refusal {
     /// The appeal's status does not allow it (HTTP 409). `allowed` is what the status allows.
     #[error("当前状态「{}」不能执行「{}」；可执行的操作：{}", status.label_zh(), action.label_zh(), list(allowed))]
-    NotAllowed { action: ActionKind, status: Status, allowed: Vec<ActionKind> },
+    NotAllowed {
+        action: ActionKind,
+        status: Status,
+        allowed: Vec<ActionKind>,
+    },
     /// The actor's role or relation to the appeal does not allow it (HTTP 403).
     #[error("{0}")]
     Forbidden(String),
@@ -165,7 +244,11 @@ fn list(actions: &[ActionKind]) -> String {
     if actions.is_empty() {
         return "无".into();
     }
-    actions.iter().map(|a| a.code()).collect::<Vec<_>>().join(", ")
+    actions
+        .iter()
+        .map(|a| a.code())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Everything `decide` needs besides the appeal and the command.
@@ -258,7 +341,9 @@ fn in_position(action: ActionKind, appeal: &Appeal, rel: Relation) -> bool {
             None => false,
         },
         // Those working on it: the unit, or the person or department it was handed to.
-        A::Progress | A::Resolve | A::Extend => rel.at_handling_unit || rel.assignee || rel.department,
+        A::Progress | A::Resolve | A::Extend => {
+            rel.at_handling_unit || rel.assignee || rel.department
+        }
         _ => rel.at_handling_unit,
     }
 }
@@ -266,7 +351,10 @@ fn in_position(action: ActionKind, appeal: &Appeal, rel: Relation) -> bool {
 fn required(field: &str, value: &str, what: &str) -> Result<String, Refusal> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Refusal::Invalid(FieldError::new(field, format!("请填写{what}"))));
+        return Err(Refusal::Invalid(FieldError::new(
+            field,
+            format!("请填写{what}"),
+        )));
     }
     bounded(field, v, MAX_NOTE_CHARS)?;
     Ok(v.to_string())
@@ -295,11 +383,19 @@ pub fn bounded(field: &str, value: &str, max: usize) -> Result<(), Refusal> {
 }
 
 /// Decides what a command does to an appeal: the events, or why not.
-pub fn decide(appeal: &Appeal, command: &Command, ctx: &Context<'_>) -> Result<Vec<Event>, Refusal> {
+pub fn decide(
+    appeal: &Appeal,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
     let action = command.kind();
     let allowed = allowed_in_state(appeal);
     if !allowed.contains(&action) {
-        return Err(Refusal::NotAllowed { action, status: appeal.status, allowed });
+        return Err(Refusal::NotAllowed {
+            action,
+            status: appeal.status,
+            allowed,
+        });
     }
     if !ctx.actor.may(Capability::Act(action)) {
         return Err(Refusal::Forbidden(format!(
@@ -311,24 +407,53 @@ pub fn decide(appeal: &Appeal, command: &Command, ctx: &Context<'_>) -> Result<V
     if !in_position(action, appeal, ctx.relation(appeal)) {
         return Err(Refusal::Forbidden(position_message(action)));
     }
-    let event = |body| Event { at: ctx.now, actor_id: ctx.actor.user_id, body };
+    let event = |body| Event {
+        at: ctx.now,
+        actor_id: ctx.actor.user_id,
+        body,
+    };
     let body = match command {
-        Command::Accept { note } => EventBody::Accept { note: optional("note", note)? },
-        Command::Assign { user_id, team_id, note } => {
+        Command::Accept { note } => EventBody::Accept {
+            note: optional("note", note)?,
+        },
+        Command::Assign {
+            user_id,
+            team_id,
+            note,
+        } => {
             if user_id.is_some() == team_id.is_some() {
-                return Err(Refusal::Invalid(FieldError::new("user_id", "请指定分派对象：user_id 或 team_id 二选一")));
+                return Err(Refusal::Invalid(FieldError::new(
+                    "user_id",
+                    "请指定分派对象：user_id 或 team_id 二选一",
+                )));
             }
-            EventBody::Assign { user_id: *user_id, team_id: *team_id, note: optional("note", note)? }
+            EventBody::Assign {
+                user_id: *user_id,
+                team_id: *team_id,
+                note: optional("note", note)?,
+            }
         }
-        Command::Refer { department_id, note } => {
+        Command::Refer {
+            department_id,
+            note,
+        } => {
             if appeal.department_id == Some(*department_id) {
-                return Err(Refusal::Invalid(FieldError::new("department_id", "该诉求已转办至此部门")));
+                return Err(Refusal::Invalid(FieldError::new(
+                    "department_id",
+                    "该诉求已转办至此部门",
+                )));
             }
-            EventBody::Refer { department_id: *department_id, note: required("note", note, "转办说明")? }
+            EventBody::Refer {
+                department_id: *department_id,
+                note: required("note", note, "转办说明")?,
+            }
         }
         Command::Escalate { note } => {
             let Some((parent_id, _)) = &ctx.place.handling_parent else {
-                return Err(Refusal::Invalid(FieldError::new("action", "已在最高层级，无法再上报")));
+                return Err(Refusal::Invalid(FieldError::new(
+                    "action",
+                    "已在最高层级，无法再上报",
+                )));
             };
             EventBody::Escalate {
                 from_org_unit_id: appeal.handling_org_unit_id,
@@ -338,9 +463,15 @@ pub fn decide(appeal: &Appeal, command: &Command, ctx: &Context<'_>) -> Result<V
         }
         Command::Return { note } => EventBody::Return {
             note: required("note", note, "退回理由")?,
-            undone: appeal.handoffs.last().cloned().expect("allowed_in_state checked handoffs"),
+            undone: appeal
+                .handoffs
+                .last()
+                .cloned()
+                .expect("allowed_in_state checked handoffs"),
         },
-        Command::Progress { note } => EventBody::Progress { note: required("note", note, "办理进展")? },
+        Command::Progress { note } => EventBody::Progress {
+            note: required("note", note, "办理进展")?,
+        },
         Command::Extend { days, reason } => {
             if *days == 0 || *days > MAX_EXTENSION_DAYS {
                 return Err(Refusal::Invalid(FieldError::new(
@@ -348,7 +479,10 @@ pub fn decide(appeal: &Appeal, command: &Command, ctx: &Context<'_>) -> Result<V
                     format!("延期天数应为 1–{MAX_EXTENSION_DAYS} 个工作日"),
                 )));
             }
-            EventBody::Extend { days: *days, reason: required("reason", reason, "延期理由")? }
+            EventBody::Extend {
+                days: *days,
+                reason: required("reason", reason, "延期理由")?,
+            }
         }
         Command::ExtendApprove { approve, reason } => {
             let Extension::Requested { days, .. } = appeal.extension else {
@@ -356,35 +490,69 @@ pub fn decide(appeal: &Appeal, command: &Command, ctx: &Context<'_>) -> Result<V
             };
             let reason = optional("reason", reason)?;
             if !approve && reason.is_none() {
-                return Err(Refusal::Invalid(FieldError::new("reason", "不同意延期时请填写理由")));
+                return Err(Refusal::Invalid(FieldError::new(
+                    "reason",
+                    "不同意延期时请填写理由",
+                )));
             }
             let resolve_by = approve
-                .then(|| appeal.resolve_by.map(|by| ctx.calendar.add_working_days(by, days)))
+                .then(|| {
+                    appeal
+                        .resolve_by
+                        .map(|by| ctx.calendar.add_working_days(by, days))
+                })
                 .flatten();
-            EventBody::ExtendApprove { approve: *approve, reason, resolve_by }
+            EventBody::ExtendApprove {
+                approve: *approve,
+                reason,
+                resolve_by,
+            }
         }
-        Command::Resolve { resolution, note } => {
-            EventBody::Resolve { resolution: *resolution, note: required("note", note, "办结情况")? }
-        }
-        Command::Feedback { channel, note } => {
-            EventBody::Feedback { channel: *channel, note: required("note", note, "反馈内容")? }
-        }
-        Command::FollowUp { satisfaction, solved, note, reopen } => {
-            return follow_up(appeal, ctx, *satisfaction, *solved, optional("note", note)?, *reopen)
-                .map(|bodies| bodies.into_iter().map(event).collect());
+        Command::Resolve { resolution, note } => EventBody::Resolve {
+            resolution: *resolution,
+            note: required("note", note, "办结情况")?,
+        },
+        Command::Feedback { channel, note } => EventBody::Feedback {
+            channel: *channel,
+            note: required("note", note, "反馈内容")?,
+        },
+        Command::FollowUp {
+            satisfaction,
+            solved,
+            note,
+            reopen,
+        } => {
+            return follow_up(
+                appeal,
+                ctx,
+                *satisfaction,
+                *solved,
+                optional("note", note)?,
+                *reopen,
+            )
+            .map(|bodies| bodies.into_iter().map(event).collect());
         }
         Command::Reopen { note } => EventBody::Reopen {
             note: required("note", note, "重办理由")?,
             resolve_by: reopened_resolve_by(appeal, ctx),
         },
-        Command::Reject { reason } => EventBody::Reject { reason: required("reason", reason, "不予受理的理由")? },
+        Command::Reject { reason } => EventBody::Reject {
+            reason: required("reason", reason, "不予受理的理由")?,
+        },
         Command::Merge { into_appeal_id } => {
             if *into_appeal_id == appeal.id {
-                return Err(Refusal::Invalid(FieldError::new("into_appeal_id", "不能合并到自身")));
+                return Err(Refusal::Invalid(FieldError::new(
+                    "into_appeal_id",
+                    "不能合并到自身",
+                )));
             }
-            EventBody::Merge { into_appeal_id: *into_appeal_id }
+            EventBody::Merge {
+                into_appeal_id: *into_appeal_id,
+            }
         }
-        Command::Supervise { note } => EventBody::Supervise { note: required("note", note, "督办意见")? },
+        Command::Supervise { note } => EventBody::Supervise {
+            note: required("note", note, "督办意见")?,
+        },
     };
     Ok(vec![event(body)])
 }
@@ -392,9 +560,14 @@ pub fn decide(appeal: &Appeal, command: &Command, ctx: &Context<'_>) -> Result<V
 fn position_message(action: ActionKind) -> String {
     use ActionKind as A;
     match action {
-        A::Supervise | A::ExtendApprove => format!("「{}」须由承办单位的上级执行", action.label_zh()),
+        A::Supervise | A::ExtendApprove => {
+            format!("「{}」须由承办单位的上级执行", action.label_zh())
+        }
         A::Return => "只有最近一次接手的人员或部门可以退回".into(),
-        _ => format!("只有承办单位（或被分派、转办的对象）可以执行「{}」", action.label_zh()),
+        _ => format!(
+            "只有承办单位（或被分派、转办的对象）可以执行「{}」",
+            action.label_zh()
+        ),
     }
 }
 
@@ -408,13 +581,23 @@ fn follow_up(
 ) -> Result<Vec<EventBody>, Refusal> {
     let reached = satisfaction != Satisfaction::Unreachable;
     if reached && solved.is_none() {
-        return Err(Refusal::Invalid(FieldError::new("solved", "请填写群众是否认为问题已解决")));
+        return Err(Refusal::Invalid(FieldError::new(
+            "solved",
+            "请填写群众是否认为问题已解决",
+        )));
     }
     if reopen && satisfaction != Satisfaction::Dissatisfied {
-        return Err(Refusal::Invalid(FieldError::new("reopen", "只有不满意时才能重办")));
+        return Err(Refusal::Invalid(FieldError::new(
+            "reopen",
+            "只有不满意时才能重办",
+        )));
     }
     let attempt = appeal.follow_up_attempts + 1;
-    let closes = if reached { !reopen } else { attempt >= MAX_FOLLOW_UP_ATTEMPTS };
+    let closes = if reached {
+        !reopen
+    } else {
+        attempt >= MAX_FOLLOW_UP_ATTEMPTS
+    };
     let mut bodies = vec![EventBody::FollowUp {
         satisfaction,
         solved: if reached { solved } else { None },
@@ -449,7 +632,9 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             appeal.accepted_at = Some(event.at);
             appeal.responded_at = Some(event.at);
         }
-        EventBody::Assign { user_id, team_id, .. } => {
+        EventBody::Assign {
+            user_id, team_id, ..
+        } => {
             appeal.handoffs.push(Handoff::Assign {
                 user_id: *user_id,
                 team_id: *team_id,
@@ -468,7 +653,11 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             appeal.department_id = Some(*department_id);
             appeal.status = Status::InProgress;
         }
-        EventBody::Escalate { from_org_unit_id, to_org_unit_id, .. } => {
+        EventBody::Escalate {
+            from_org_unit_id,
+            to_org_unit_id,
+            ..
+        } => {
             appeal.handoffs.push(Handoff::Escalate {
                 from_org_unit_id: *from_org_unit_id,
                 to_org_unit_id: *to_org_unit_id,
@@ -479,16 +668,21 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Return { undone, .. } => {
             appeal.handoffs.pop();
             match undone {
-                Handoff::Assign { previous_user_id, previous_team_id, .. } => {
+                Handoff::Assign {
+                    previous_user_id,
+                    previous_team_id,
+                    ..
+                } => {
                     appeal.assignee_user_id = *previous_user_id;
                     appeal.assignee_team_id = *previous_team_id;
                 }
-                Handoff::Refer { previous_department_id, .. } => {
-                    appeal.department_id = *previous_department_id
-                }
-                Handoff::Escalate { from_org_unit_id, .. } => {
-                    appeal.handling_org_unit_id = *from_org_unit_id
-                }
+                Handoff::Refer {
+                    previous_department_id,
+                    ..
+                } => appeal.department_id = *previous_department_id,
+                Handoff::Escalate {
+                    from_org_unit_id, ..
+                } => appeal.handling_org_unit_id = *from_org_unit_id,
             }
             if appeal.handoffs.is_empty() {
                 appeal.status = Status::Accepted;
@@ -500,10 +694,17 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             }
         }
         EventBody::Extend { days, reason } => {
-            appeal.extension =
-                Extension::Requested { days: *days, reason: reason.clone(), requested_by: event.actor_id };
+            appeal.extension = Extension::Requested {
+                days: *days,
+                reason: reason.clone(),
+                requested_by: event.actor_id,
+            };
         }
-        EventBody::ExtendApprove { approve, resolve_by, .. } => {
+        EventBody::ExtendApprove {
+            approve,
+            resolve_by,
+            ..
+        } => {
             let days = match appeal.extension {
                 Extension::Requested { days, .. } => days,
                 _ => 0,
@@ -532,7 +733,13 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
                 appeal.extension = Extension::None;
             }
         }
-        EventBody::FollowUp { satisfaction, solved, attempt, closes, .. } => {
+        EventBody::FollowUp {
+            satisfaction,
+            solved,
+            attempt,
+            closes,
+            ..
+        } => {
             appeal.satisfaction = Some(*satisfaction);
             appeal.solved = *solved;
             appeal.follow_up_attempts = *attempt;
@@ -596,11 +803,17 @@ pub fn register(
     policy: &TimeLimitPolicy,
 ) -> Result<(Appeal, Event), Refusal> {
     if !actor.may(Capability::Intake) {
-        return Err(Refusal::Forbidden(format!("角色「{}」不能登记诉求", actor.role.label_zh())));
+        return Err(Refusal::Forbidden(format!(
+            "角色「{}」不能登记诉求",
+            actor.role.label_zh()
+        )));
     }
     let content = intake.content.trim().to_string();
     if content.is_empty() {
-        return Err(Refusal::Invalid(FieldError::new("content", "请填写诉求内容")));
+        return Err(Refusal::Invalid(FieldError::new(
+            "content",
+            "请填写诉求内容",
+        )));
     }
     bounded("content", &content, MAX_CONTENT_CHARS)?;
     let title = trimmed(intake.title);

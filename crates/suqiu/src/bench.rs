@@ -18,7 +18,11 @@ use crate::demo;
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Database to benchmark; filled with the demo district and `--appeals` appeals when empty.
-    #[arg(long, env = "SUQIU_DATABASE_URL", default_value = "sqlite://suqiu-data/bench.db")]
+    #[arg(
+        long,
+        env = "SUQIU_DATABASE_URL",
+        default_value = "sqlite://suqiu-data/bench.db"
+    )]
     pub database: String,
     /// Appeals to generate when the database is empty.
     #[arg(long, default_value_t = 100_000)]
@@ -70,7 +74,9 @@ impl Drop for Server {
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
-    let store = Store::open(&args.database).await.context("无法打开基准测试数据库")?;
+    let store = Store::open(&args.database)
+        .await
+        .context("无法打开基准测试数据库")?;
     if store.is_empty().await? {
         eprintln!("生成示例区与 {} 条诉求 …", args.appeals);
         let t = Instant::now();
@@ -79,20 +85,48 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     }
     drop(store);
     let server = start_server(&args).await?;
-    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
     let fzq = login(&client, &server.base, "fzq").await?;
     let admin = login(&client, &server.base, "admin").await?;
-    let total = get_json(&client, &format!("{}/api/v1/appeals?per_page=1", server.base), &admin).await?["total"]
+    let total = get_json(
+        &client,
+        &format!("{}/api/v1/appeals?per_page=1", server.base),
+        &admin,
+    )
+    .await?["total"]
         .as_i64()
         .unwrap_or(0);
     let me = get_json(&client, &format!("{}/api/v1/session", server.base), &fzq).await?;
-    let station = me["user"]["org_unit_id"].as_i64().context("session without org unit")?;
-    let units = get_json(&client, &format!("{}/api/v1/org-units", server.base), &admin).await?;
-    let root = units.as_array().and_then(|a| a.iter().find(|u| u["parent_id"].is_null())).map(|u| u["id"].as_i64().unwrap_or(1)).unwrap_or(1);
+    let station = me["user"]["org_unit_id"]
+        .as_i64()
+        .context("session without org unit")?;
+    let units = get_json(
+        &client,
+        &format!("{}/api/v1/org-units", server.base),
+        &admin,
+    )
+    .await?;
+    let root = units
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["parent_id"].is_null()))
+        .map(|u| u["id"].as_i64().unwrap_or(1))
+        .unwrap_or(1);
 
     let mut rows = Vec::new();
     for concurrency in [1usize, 16] {
-        rows.push(intake(&client, &server.base, &fzq, station, concurrency, args.intake).await?);
+        rows.push(
+            intake(
+                &client,
+                &server.base,
+                &fzq,
+                station,
+                concurrency,
+                args.intake,
+            )
+            .await?,
+        );
     }
     let worklists = [
         "status=registered",
@@ -102,17 +136,65 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "",
     ]
     .map(|f| format!("{}/api/v1/appeals?per_page=50&{f}", server.base));
-    rows.push(reads(&client, "station worklist page of 50 (fzq)", &worklists, &fzq, args.reads).await?);
+    rows.push(
+        reads(
+            &client,
+            "station worklist page of 50 (fzq)",
+            &worklists,
+            &fzq,
+            args.reads,
+        )
+        .await?,
+    );
     let today = Utc::now().date_naive();
-    let month = format!("{}/api/v1/metrics?org_unit={root}&from={}&to={today}", server.base, today.with_day(1).unwrap_or(today));
-    let year = format!("{}/api/v1/metrics?org_unit={root}&from={}&to={today}", server.base, today - chrono::Days::new(365));
-    rows.push(reads(&client, "metrics, district root, month", &[month], &admin, args.reads / 5).await?);
-    rows.push(reads(&client, "metrics, district root, year", &[year], &admin, args.reads / 5).await?);
-    let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"].map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
-    rows.push(reads(&client, "full-text search, district-wide", &searches, &admin, args.reads).await?);
+    let month = format!(
+        "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
+        server.base,
+        today.with_day(1).unwrap_or(today)
+    );
+    let year = format!(
+        "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
+        server.base,
+        today - chrono::Days::new(365)
+    );
+    rows.push(
+        reads(
+            &client,
+            "metrics, district root, month",
+            &[month],
+            &admin,
+            args.reads / 5,
+        )
+        .await?,
+    );
+    rows.push(
+        reads(
+            &client,
+            "metrics, district root, year",
+            &[year],
+            &admin,
+            args.reads / 5,
+        )
+        .await?,
+    );
+    let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
+        .map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
+    rows.push(
+        reads(
+            &client,
+            "full-text search, district-wide",
+            &searches,
+            &admin,
+            args.reads,
+        )
+        .await?,
+    );
     let rss = rss_mib(server.child.id());
 
-    println!("\nDatabase: {} · appeals at start: {total}", redact(&args.database));
+    println!(
+        "\nDatabase: {} · appeals at start: {total}",
+        redact(&args.database)
+    );
     println!("| benchmark | requests | req/s | p50 ms | p95 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|---|---|");
     for r in &rows {
@@ -143,7 +225,10 @@ async fn start_server(args: &BenchArgs) -> Result<Server> {
     let base = format!("http://{listen}");
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return Ok(Server { child, base });
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -161,7 +246,10 @@ async fn login(client: &reqwest::Client, base: &str, username: &str) -> Result<S
         bail!("登录 {username} 失败：{}", resp.status());
     }
     let body: Value = resp.json().await?;
-    body["token"].as_str().map(str::to_string).context("登录响应中没有 token")
+    body["token"]
+        .as_str()
+        .map(str::to_string)
+        .context("登录响应中没有 token")
 }
 
 async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Result<Value> {
@@ -177,7 +265,14 @@ fn new_hist() -> Histogram<u64> {
 }
 
 /// POSTs `total` walk-in appeals from `concurrency` clients; every one must get 201.
-async fn intake(client: &reqwest::Client, base: &str, token: &str, station: i64, concurrency: usize, total: u64) -> Result<Summary> {
+async fn intake(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    station: i64,
+    concurrency: usize,
+    total: u64,
+) -> Result<Summary> {
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -210,13 +305,24 @@ async fn intake(client: &reqwest::Client, base: &str, token: &str, station: i64,
     for t in tasks {
         hist.add(t.await??).ok();
     }
-    Ok(Summary { name: format!("intake over HTTP, concurrency {concurrency}"), requests: total, seconds: started.elapsed().as_secs_f64(), hist })
+    Ok(Summary {
+        name: format!("intake over HTTP, concurrency {concurrency}"),
+        requests: total,
+        seconds: started.elapsed().as_secs_f64(),
+        hist,
+    })
 }
 
 use rand::SeedableRng;
 
 /// GETs the URLs round-robin, one client, after a short warm-up.
-async fn reads(client: &reqwest::Client, name: &str, urls: &[String], token: &str, n: u64) -> Result<Summary> {
+async fn reads(
+    client: &reqwest::Client,
+    name: &str,
+    urls: &[String],
+    token: &str,
+    n: u64,
+) -> Result<Summary> {
     for url in urls {
         get_json(client, url, token).await?;
     }
@@ -228,7 +334,12 @@ async fn reads(client: &reqwest::Client, name: &str, urls: &[String], token: &st
         get_json(client, url, token).await?;
         hist.record(t.elapsed().as_micros() as u64).ok();
     }
-    Ok(Summary { name: name.to_string(), requests: n, seconds: started.elapsed().as_secs_f64(), hist })
+    Ok(Summary {
+        name: name.to_string(),
+        requests: n,
+        seconds: started.elapsed().as_secs_f64(),
+        hist,
+    })
 }
 
 fn rss_mib(pid: Option<u32>) -> Option<f64> {

@@ -15,7 +15,11 @@ use suqiu_store::Store;
 use crate::{bench, demo};
 
 #[derive(Debug, Parser)]
-#[command(name = "suqiu", version, about = "诉求站 Suqiu — software for community appeal stations")]
+#[command(
+    name = "suqiu",
+    version,
+    about = "诉求站 Suqiu — software for community appeal stations"
+)]
 pub struct Cli {
     /// Log lines as JSON (for log collectors) instead of human-readable text.
     #[arg(long, global = true)]
@@ -115,7 +119,9 @@ pub enum CalendarCommand {
 pub fn init_tracing(cli: &Cli) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=error"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cli.log_json {
         builder.json().init();
     } else {
@@ -125,25 +131,56 @@ pub fn init_tracing(cli: &Cli) {
 
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { listen, db, demo, secure_cookies } => serve(listen, &db.database, demo, secure_cookies).await,
+        Command::Serve {
+            listen,
+            db,
+            demo,
+            secure_cookies,
+        } => serve(listen, &db.database, demo, secure_cookies).await,
         Command::Demo { appeals, seed, db } => {
             let store = open(&db.database).await?;
             demo::load::load_demo(&store, appeals, seed, true).await
         }
-        Command::User { command: UserCommand::Add { username, role, org_unit, department, display_name, db } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    org_unit,
+                    department,
+                    display_name,
+                    db,
+                },
+        } => {
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("读取标准输入中的密码失败")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("读取标准输入中的密码失败")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            add_user(&db.database, &username, &role, &org_unit, department.as_deref(), display_name.as_deref(), password).await
+            add_user(
+                &db.database,
+                &username,
+                &role,
+                &org_unit,
+                department.as_deref(),
+                display_name.as_deref(),
+                password,
+            )
+            .await
         }
-        Command::Calendar { command: CalendarCommand::Load { file, db } } => {
-            let json = std::fs::read_to_string(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
+        Command::Calendar {
+            command: CalendarCommand::Load { file, db },
+        } => {
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("无法读取文件 {}", file.display()))?;
             let store = open(&db.database).await?;
             let years = load_calendar(&store, &json).await?;
             println!("已载入年份：{years:?}");
             Ok(())
         }
-        Command::Calendar { command: CalendarCommand::Show { db } } => {
+        Command::Calendar {
+            command: CalendarCommand::Show { db },
+        } => {
             let store = open(&db.database).await?;
             println!("{}", current_calendar(&store).await?.to_json());
             Ok(())
@@ -154,7 +191,9 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn open(url: &str) -> Result<Store> {
-    Store::open(url).await.with_context(|| format!("无法打开数据库 {}", redact(url)))
+    Store::open(url)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact(url)))
 }
 
 /// A database URL fit for messages and logs: the password replaced.
@@ -163,7 +202,12 @@ pub fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let userinfo = &url[scheme + 3..at];
             match userinfo.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &userinfo[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -184,9 +228,13 @@ async fn serve(listen: SocketAddr, url: &str, with_demo: bool, secure_cookies: b
     let mut state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await?;
     state.secure_cookies = secure_cookies;
     let app = suqiu_server::router(state);
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("无法监听 {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("无法监听 {listen}"))?;
     tracing::info!(%listen, database = %redact(url), "suqiu serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -196,7 +244,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -226,11 +275,18 @@ pub async fn add_user(
         bail!("未知的组织编码「{org_code}」；请用 suqiu demo 或管理界面先建立组织");
     };
     let department_id = match department {
-        Some(code) => match store.departments().await?.into_iter().find(|d| d.code == code) {
+        Some(code) => match store
+            .departments()
+            .await?
+            .into_iter()
+            .find(|d| d.code == code)
+        {
             Some(d) => Some(d.id),
             None => bail!("未知的部门编码「{code}」"),
         },
-        None if role == Role::DepartmentLiaison => bail!("部门联络员须用 --department 指定部门编码"),
+        None if role == Role::DepartmentLiaison => {
+            bail!("部门联络员须用 --department 指定部门编码")
+        }
         None => None,
     };
     let hash = suqiu_server::hash_password(password);
@@ -244,7 +300,12 @@ pub async fn add_user(
             department_id,
         })
         .await?;
-    println!("已创建用户 {}（{}，{}）", user.username, role.label_zh(), org.name);
+    println!(
+        "已创建用户 {}（{}，{}）",
+        user.username,
+        role.label_zh(),
+        org.name
+    );
     Ok(())
 }
 
@@ -252,22 +313,32 @@ pub async fn add_user(
 pub async fn current_calendar(store: &Store) -> Result<WorkCalendar> {
     let mut cal = WorkCalendar::builtin();
     if let Some(json) = store.setting(suqiu_store::settings::CALENDAR).await? {
-        cal.merge_json(&json).context("数据库中保存的日历无法解析")?;
+        cal.merge_json(&json)
+            .context("数据库中保存的日历无法解析")?;
     }
     Ok(cal)
 }
 
 async fn load_calendar(store: &Store, json: &str) -> Result<Vec<i32>> {
     let mut cal = current_calendar(store).await?;
-    let years = cal.merge_json(json).map_err(|e| anyhow::anyhow!("日历文件有误：{e}"))?;
-    store.put_setting(suqiu_store::settings::CALENDAR, &cal.to_json()).await?;
+    let years = cal
+        .merge_json(json)
+        .map_err(|e| anyhow::anyhow!("日历文件有误：{e}"))?;
+    store
+        .put_setting(suqiu_store::settings::CALENDAR, &cal.to_json())
+        .await?;
     Ok(years)
 }
 
 async fn check(url: &str) -> Result<()> {
     let store = open(url).await?;
     // `["ok"]` means healthy; anything else is one line per problem.
-    let integrity: Vec<String> = store.integrity_check().await?.into_iter().filter(|l| l != "ok").collect();
+    let integrity: Vec<String> = store
+        .integrity_check()
+        .await?
+        .into_iter()
+        .filter(|l| l != "ok")
+        .collect();
     let rollups = store.verify_rollups().await?;
     for line in &integrity {
         println!("integrity: {line}");
@@ -276,7 +347,11 @@ async fn check(url: &str) -> Result<()> {
         println!("roll-up mismatch: {line}");
     }
     if !integrity.is_empty() || !rollups.is_empty() {
-        bail!("检查未通过：{} 项完整性问题，{} 项统计汇总不一致", integrity.len(), rollups.len());
+        bail!(
+            "检查未通过：{} 项完整性问题，{} 项统计汇总不一致",
+            integrity.len(),
+            rollups.len()
+        );
     }
     println!("数据库完整性正常；统计汇总与诉求记录一致。");
     Ok(())

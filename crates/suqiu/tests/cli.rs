@@ -24,12 +24,21 @@ fn run(dir: &PathBuf, args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn suqiu");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
     child.wait_with_output().expect("wait")
 }
 
 fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 #[test]
@@ -38,28 +47,113 @@ fn user_add_reads_the_password_from_stdin_and_explains_mistakes() {
     // The default database is ./suqiu-data/suqiu.db, created on first use.
     let out = run(&dir, &["demo", "--appeals", "5"], "");
     assert!(out.status.success(), "{}", text(&out));
-    assert!(dir.join("suqiu-data/suqiu.db").exists(), "default SQLite file not created under ./suqiu-data");
+    assert!(
+        dir.join("suqiu-data/suqiu.db").exists(),
+        "default SQLite file not created under ./suqiu-data"
+    );
 
-    let out = run(&dir, &["user", "add", "--username", "wang", "--role", "station_staff", "--org-unit", "310117001001"], "a-long-password\n");
+    let out = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "wang",
+            "--role",
+            "station_staff",
+            "--org-unit",
+            "310117001001",
+        ],
+        "a-long-password\n",
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("已创建用户 wang"), "{}", text(&out));
 
-    let out = run(&dir, &["user", "add", "--username", "wang", "--role", "station_staff", "--org-unit", "310117001001"], "a-long-password\n");
+    let out = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "wang",
+            "--role",
+            "station_staff",
+            "--org-unit",
+            "310117001001",
+        ],
+        "a-long-password\n",
+    );
     assert!(!out.status.success(), "a taken username must fail");
 
-    let out = run(&dir, &["user", "add", "--username", "li", "--role", "mayor", "--org-unit", "310117001001"], "a-long-password\n");
+    let out = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li",
+            "--role",
+            "mayor",
+            "--org-unit",
+            "310117001001",
+        ],
+        "a-long-password\n",
+    );
     assert!(!out.status.success());
-    assert!(text(&out).contains("未知的角色") && text(&out).contains("station_staff"), "{}", text(&out));
+    assert!(
+        text(&out).contains("未知的角色") && text(&out).contains("station_staff"),
+        "{}",
+        text(&out)
+    );
 
-    let out = run(&dir, &["user", "add", "--username", "li", "--role", "station_staff", "--org-unit", "999"], "a-long-password\n");
+    let out = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li",
+            "--role",
+            "station_staff",
+            "--org-unit",
+            "999",
+        ],
+        "a-long-password\n",
+    );
     assert!(!out.status.success());
     assert!(text(&out).contains("未知的组织编码"), "{}", text(&out));
 
-    let out = run(&dir, &["user", "add", "--username", "li", "--role", "station_staff", "--org-unit", "310117001001"], "short\n");
+    let out = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li",
+            "--role",
+            "station_staff",
+            "--org-unit",
+            "310117001001",
+        ],
+        "short\n",
+    );
     assert!(!out.status.success());
     assert!(text(&out).contains("至少 8 个字符"), "{}", text(&out));
 
-    let out = run(&dir, &["user", "add", "--username", "li", "--role", "department_liaison", "--org-unit", "310117001"], "a-long-password\n");
+    let out = run(
+        &dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "li",
+            "--role",
+            "department_liaison",
+            "--org-unit",
+            "310117001",
+        ],
+        "a-long-password\n",
+    );
     assert!(!out.status.success());
     assert!(text(&out).contains("--department"), "{}", text(&out));
     let _ = std::fs::remove_dir_all(&dir);
@@ -75,20 +169,45 @@ fn calendar_load_adds_a_later_year_and_rejects_a_bad_file() {
         r#"{"about":"test arrangement","years":{"2027":{"holidays":{"元旦":["2027-01-01"],"国庆节":["2027-10-01","2027-10-04"]},"working_weekends":["2027-10-09"]}}}"#,
     )
     .expect("write");
-    let out = run(&dir, &["calendar", "load", good.to_str().unwrap(), "--database", &db], "");
+    let out = run(
+        &dir,
+        &[
+            "calendar",
+            "load",
+            good.to_str().unwrap(),
+            "--database",
+            &db,
+        ],
+        "",
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("2027"), "{}", text(&out));
 
     let out = run(&dir, &["calendar", "show", "--database", &db], "");
     assert!(out.status.success(), "{}", text(&out));
     let shown = text(&out);
-    assert!(shown.contains("2027-10-09") && shown.contains("2025-01-28"), "calendar show lacks loaded or built-in years");
+    assert!(
+        shown.contains("2027-10-09") && shown.contains("2025-01-28"),
+        "calendar show lacks loaded or built-in years"
+    );
 
     let bad = dir.join("bad.json");
     // 2027-10-08 is a Friday: it cannot be a 调休 working weekend.
-    std::fs::write(&bad, r#"{"years":{"2027":{"holidays":{},"working_weekends":["2027-10-08"]}}}"#).expect("write");
-    let out = run(&dir, &["calendar", "load", bad.to_str().unwrap(), "--database", &db], "");
+    std::fs::write(
+        &bad,
+        r#"{"years":{"2027":{"holidays":{},"working_weekends":["2027-10-08"]}}}"#,
+    )
+    .expect("write");
+    let out = run(
+        &dir,
+        &["calendar", "load", bad.to_str().unwrap(), "--database", &db],
+        "",
+    );
     assert!(!out.status.success());
-    assert!(text(&out).contains("2027-10-08"), "the message must name the bad date: {}", text(&out));
+    assert!(
+        text(&out).contains("2027-10-08"),
+        "the message must name the bad date: {}",
+        text(&out)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -13,16 +13,31 @@ use serde_json::{json, Value};
 const EXE: &str = env!("CARGO_BIN_EXE_suqiu");
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port").local_addr().expect("addr").port()
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind an ephemeral port")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 fn suqiu(args: &[&str], dir: &Path) -> std::process::Output {
-    Command::new(EXE).args(args).current_dir(dir).env("RUST_LOG", "warn").output().expect("run suqiu")
+    Command::new(EXE)
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run suqiu")
 }
 
 fn serve(db: &str, port: u16, dir: &Path) -> Child {
     Command::new(EXE)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database", db])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+            db,
+        ])
         .current_dir(dir)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -34,7 +49,10 @@ fn serve(db: &str, port: u16, dir: &Path) -> Child {
 async fn wait_ready(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+        if reqwest::get(format!("{base}/healthz"))
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -63,7 +81,11 @@ async fn every_acknowledged_appeal_survives_kill_9() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let db = format!("sqlite://{}/d.db", dir.display());
     let out = suqiu(&["demo", "--appeals", "20", "--database", &db], &dir);
-    assert!(out.status.success(), "demo failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "demo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -75,7 +97,12 @@ async fn every_acknowledged_appeal_survives_kill_9() {
     let acknowledged: Arc<Mutex<Vec<i64>>> = Arc::default();
     let mut writers = Vec::new();
     for w in 0..16 {
-        let (client, base, token, acknowledged) = (client.clone(), base.clone(), token.clone(), acknowledged.clone());
+        let (client, base, token, acknowledged) = (
+            client.clone(),
+            base.clone(),
+            token.clone(),
+            acknowledged.clone(),
+        );
         writers.push(tokio::spawn(async move {
             for i in 0.. {
                 let body = json!({
@@ -84,14 +111,25 @@ async fn every_acknowledged_appeal_survives_kill_9() {
                     "category": "public_facilities", "urgency": "normal",
                     "content": format!("写入者{w}第{i}条：3号楼水管漏水，请尽快维修。"),
                 });
-                let Ok(resp) = client.post(format!("{base}/api/v1/appeals")).bearer_auth(&token).json(&body).send().await else {
+                let Ok(resp) = client
+                    .post(format!("{base}/api/v1/appeals"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                else {
                     return; // the server is gone
                 };
                 if resp.status().as_u16() != 201 {
                     return;
                 }
-                let Ok(v) = resp.json::<Value>().await else { return };
-                acknowledged.lock().expect("lock").push(v["id"].as_i64().expect("id"));
+                let Ok(v) = resp.json::<Value>().await else {
+                    return;
+                };
+                acknowledged
+                    .lock()
+                    .expect("lock")
+                    .push(v["id"].as_i64().expect("id"));
             }
         }));
     }
@@ -103,16 +141,32 @@ async fn every_acknowledged_appeal_survives_kill_9() {
         let _ = w.await;
     }
     let acknowledged = acknowledged.lock().expect("lock").clone();
-    assert!(acknowledged.len() > 20, "too few appeals were written before the kill: {}", acknowledged.len());
+    assert!(
+        acknowledged.len() > 20,
+        "too few appeals were written before the kill: {}",
+        acknowledged.len()
+    );
 
     let mut child = serve(&db, port, &dir);
     wait_ready(&base).await;
     let (token, _) = login(&client, &base).await;
     for id in &acknowledged {
-        let resp = client.get(format!("{base}/api/v1/appeals/{id}")).bearer_auth(&token).send().await.expect("get");
-        assert_eq!(resp.status().as_u16(), 200, "appeal {id} acknowledged with 201 is missing after kill -9");
+        let resp = client
+            .get(format!("{base}/api/v1/appeals/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(
+            resp.status().as_u16(),
+            200,
+            "appeal {id} acknowledged with 201 is missing after kill -9"
+        );
         let v: Value = resp.json().await.expect("body");
-        assert_eq!(v["events"][0]["type"], "registered", "appeal {id} lost its timeline");
+        assert_eq!(
+            v["events"][0]["type"], "registered",
+            "appeal {id} lost its timeline"
+        );
     }
     child.kill().expect("stop");
     child.wait().expect("reap");

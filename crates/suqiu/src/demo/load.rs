@@ -56,8 +56,15 @@ pub async fn load_demo(store: &Store, appeals: u64, seed: u64, progress: bool) -
     };
     let calendar = WorkCalendar::builtin();
     let policy = TimeLimitPolicy::default();
-    generate_appeals(store, &loaded, &calendar, &policy, appeals, &mut rng, progress).await?;
-    tracing::info!(appeals, seconds = started.elapsed().as_secs_f64(), "demo data loaded");
+    generate_appeals(
+        store, &loaded, &calendar, &policy, appeals, &mut rng, progress,
+    )
+    .await?;
+    tracing::info!(
+        appeals,
+        seconds = started.elapsed().as_secs_f64(),
+        "demo data loaded"
+    );
     Ok(())
 }
 
@@ -66,16 +73,28 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
     let mut by_code: HashMap<String, OrgUnit> = HashMap::new();
     for u in &district.org_units {
         let parent = match &u.parent_code {
-            Some(code) => Some(by_code.get(code).ok_or_else(|| anyhow!("parent {code} missing"))?.id),
+            Some(code) => Some(
+                by_code
+                    .get(code)
+                    .ok_or_else(|| anyhow!("parent {code} missing"))?
+                    .id,
+            ),
             None => None,
         };
-        let unit = store.create_org_unit(parent, u.kind, &u.code, &u.name).await?;
+        let unit = store
+            .create_org_unit(parent, u.kind, &u.code, &u.name)
+            .await?;
         by_code.insert(u.code.clone(), unit);
     }
     let mut departments = HashMap::new();
     for d in &district.departments {
-        let org = by_code.get(&d.org_code).ok_or_else(|| anyhow!("department org {} missing", d.org_code))?;
-        departments.insert(d.code.clone(), store.create_department(&d.code, &d.name, org.id).await?);
+        let org = by_code
+            .get(&d.org_code)
+            .ok_or_else(|| anyhow!("department org {} missing", d.org_code))?;
+        departments.insert(
+            d.code.clone(),
+            store.create_department(&d.code, &d.name, org.id).await?,
+        );
     }
     // One hash for all demo accounts: hashing is deliberately slow, and they share a password.
     let hash = suqiu_server::hash_password(DEMO_PASSWORD);
@@ -84,23 +103,60 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
         let org = &by_code[&a.org_code];
         let department_id = a.department_code.as_ref().map(|c| departments[c].id);
         store
-            .create_user(NewUser { username: &a.username, password_hash: &hash, display_name: &a.display_name, role, org_unit_id: org.id, department_id })
+            .create_user(NewUser {
+                username: &a.username,
+                password_hash: &hash,
+                display_name: &a.display_name,
+                role,
+                org_unit_id: org.id,
+                department_id,
+            })
             .await?;
     }
     // Every street and community has its staff account, every department a liaison, so the
     // timelines name a real desk. They share the demo password.
-    for unit in by_code.values().filter(|u| matches!(u.kind, OrgKind::Street | OrgKind::Community)) {
-        let role = if unit.kind == OrgKind::Street { Role::StreetStaff } else { Role::StationStaff };
+    for unit in by_code
+        .values()
+        .filter(|u| matches!(u.kind, OrgKind::Street | OrgKind::Community))
+    {
+        let role = if unit.kind == OrgKind::Street {
+            Role::StreetStaff
+        } else {
+            Role::StationStaff
+        };
         let username = format!("u{}", unit.code);
         let name = format!("{}工作人员", unit.name);
-        store.create_user(NewUser { username: &username, password_hash: &hash, display_name: &name, role, org_unit_id: unit.id, department_id: None }).await?;
+        store
+            .create_user(NewUser {
+                username: &username,
+                password_hash: &hash,
+                display_name: &name,
+                role,
+                org_unit_id: unit.id,
+                department_id: None,
+            })
+            .await?;
     }
     for d in departments.values() {
         let username = format!("d{}", d.code);
         let name = format!("{}联络员", d.name);
-        store.create_user(NewUser { username: &username, password_hash: &hash, display_name: &name, role: Role::DepartmentLiaison, org_unit_id: d.org_unit_id, department_id: Some(d.id) }).await?;
+        store
+            .create_user(NewUser {
+                username: &username,
+                password_hash: &hash,
+                display_name: &name,
+                role: Role::DepartmentLiaison,
+                org_unit_id: d.org_unit_id,
+                department_id: Some(d.id),
+            })
+            .await?;
     }
-    let communities: Vec<OrgUnit> = store.org_units().await?.into_iter().filter(|u| u.kind == OrgKind::Community).collect();
+    let communities: Vec<OrgUnit> = store
+        .org_units()
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == OrgKind::Community)
+        .collect();
     let mut people = Vec::new();
     for c in &communities {
         for _ in 0..PEOPLE_PER_COMMUNITY {
@@ -114,51 +170,127 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
 /// Reads back the loaded district: nodes, who acts where, who can appeal where.
 async fn existing(store: &Store) -> Result<Loaded> {
     let units = store.org_units().await?;
-    let nodes: HashMap<Id, Node> = units.iter().map(|u| (u.id, Node { path: u.path.clone(), parent: u.parent_id })).collect();
+    let nodes: HashMap<Id, Node> = units
+        .iter()
+        .map(|u| {
+            (
+                u.id,
+                Node {
+                    path: u.path.clone(),
+                    parent: u.parent_id,
+                },
+            )
+        })
+        .collect();
     let by_id: HashMap<Id, &OrgUnit> = units.iter().map(|u| (u.id, u)).collect();
-    let root = units.iter().find(|u| u.parent_id.is_none()).context("the district has no root")?;
-    let admin_actor = Actor { user_id: 0, name: String::new(), role: Role::DistrictAdmin, org_unit_id: root.id, org_path: root.path.clone(), department_id: None };
+    let root = units
+        .iter()
+        .find(|u| u.parent_id.is_none())
+        .context("the district has no root")?;
+    let admin_actor = Actor {
+        user_id: 0,
+        name: String::new(),
+        role: Role::DistrictAdmin,
+        org_unit_id: root.id,
+        org_path: root.path.clone(),
+        department_id: None,
+    };
     let users = store.users_in_scope(&admin_actor).await?;
     let actor_of = |u: &suqiu_store::users::User| Actor {
         user_id: u.id,
         name: u.display_name.clone(),
         role: u.role,
         org_unit_id: u.org_unit_id,
-        org_path: nodes.get(&u.org_unit_id).map(|n| n.path.clone()).unwrap_or_default(),
+        org_path: nodes
+            .get(&u.org_unit_id)
+            .map(|n| n.path.clone())
+            .unwrap_or_default(),
         department_id: u.department_id,
     };
-    let staff_of = |unit: Id, role: Role| users.iter().filter(|u| u.org_unit_id == unit && u.role == role).min_by_key(|u| (u.username.starts_with('u'), u.id)).map(actor_of);
+    let staff_of = |unit: Id, role: Role| {
+        users
+            .iter()
+            .filter(|u| u.org_unit_id == unit && u.role == role)
+            .min_by_key(|u| (u.username.starts_with('u'), u.id))
+            .map(actor_of)
+    };
     let departments = store.departments().await?;
-    let communities: Vec<OrgUnit> = units.iter().filter(|u| u.kind == OrgKind::Community).cloned().collect();
-    let fzq = communities.iter().find(|c| c.code == "310117001001").map(|c| c.id).context("佛字桥居民区 missing")?;
+    let communities: Vec<OrgUnit> = units
+        .iter()
+        .filter(|u| u.kind == OrgKind::Community)
+        .cloned()
+        .collect();
+    let fzq = communities
+        .iter()
+        .find(|c| c.code == "310117001001")
+        .map(|c| c.id)
+        .context("佛字桥居民区 missing")?;
     let mut casts = HashMap::new();
     for c in &communities {
         let street = c.parent_id.context("community without street")?;
-        let (Some(station), Some(street_actor)) = (staff_of(c.id, Role::StationStaff), staff_of(street, Role::StreetStaff)) else {
+        let (Some(station), Some(street_actor)) = (
+            staff_of(c.id, Role::StationStaff),
+            staff_of(street, Role::StreetStaff),
+        ) else {
             continue;
         };
         let dept_liaisons = departments
             .iter()
-            .filter(|d| d.org_unit_id == street || by_id.get(&d.org_unit_id).is_some_and(|u| u.parent_id.is_none()))
-            .filter_map(|d| users.iter().find(|u| u.department_id == Some(d.id)).map(|u| (d.id, actor_of(u))))
+            .filter(|d| {
+                d.org_unit_id == street
+                    || by_id
+                        .get(&d.org_unit_id)
+                        .is_some_and(|u| u.parent_id.is_none())
+            })
+            .filter_map(|d| {
+                users
+                    .iter()
+                    .find(|u| u.department_id == Some(d.id))
+                    .map(|u| (d.id, actor_of(u)))
+            })
             .collect();
         let volunteer = staff_of(c.id, Role::Volunteer);
-        casts.insert(c.id, Cast { station, street: street_actor, departments: dept_liaisons, volunteer });
+        casts.insert(
+            c.id,
+            Cast {
+                station,
+                street: street_actor,
+                departments: dept_liaisons,
+                volunteer,
+            },
+        );
     }
     let mut people: HashMap<Id, Vec<(Id, String)>> = HashMap::new();
     let page = store
-        .list_people(&admin_actor, &suqiu_store::people::PeopleFilter { page: 1, per_page: 1_000_000, ..Default::default() })
+        .list_people(
+            &admin_actor,
+            &suqiu_store::people::PeopleFilter {
+                page: 1,
+                per_page: 1_000_000,
+                ..Default::default()
+            },
+        )
         .await?;
     for p in page.items {
-        people.entry(p.org_unit_id).or_default().push((p.id, p.name));
+        people
+            .entry(p.org_unit_id)
+            .or_default()
+            .push((p.id, p.name));
     }
-    Ok(Loaded { nodes, communities, casts, people, fzq })
+    Ok(Loaded {
+        nodes,
+        communities,
+        casts,
+        people,
+        fzq,
+    })
 }
 
 fn demo_person(rng: &mut StdRng, community: &OrgUnit) -> Person {
     let (name, gender) = corpus::person_name_with_gender(rng);
     let age = rng.gen_range(18..95);
-    let birth = NaiveDate::from_ymd_opt(2026 - age, rng.gen_range(1..=12), rng.gen_range(1..=28)).unwrap_or_default();
+    let birth = NaiveDate::from_ymd_opt(2026 - age, rng.gen_range(1..=12), rng.gen_range(1..=28))
+        .unwrap_or_default();
     let mut tags = Vec::new();
     if age >= 80 {
         tags.push(CareTag::Aged80Plus);
@@ -186,7 +318,11 @@ fn demo_person(rng: &mut StdRng, community: &OrgUnit) -> Person {
             _ => PartyCategory::Floating,
         };
         let joined = NaiveDate::from_ymd_opt(2026 - rng.gen_range(1..(age - 17).max(2)), 7, 1);
-        PartyProfile { category, joined_on: joined, branch: Some(format!("{}第{}党支部", community.name, rng.gen_range(1..4))) }
+        PartyProfile {
+            category,
+            joined_on: joined,
+            branch: Some(format!("{}第{}党支部", community.name, rng.gen_range(1..4))),
+        }
     });
     Person {
         id: 0,
@@ -196,7 +332,12 @@ fn demo_person(rng: &mut StdRng, community: &OrgUnit) -> Person {
         phone: Some(corpus::phone(rng)),
         id_number: Some(id_number(rng, birth, gender)),
         org_unit_id: community.id,
-        address: Some(format!("{}{}号楼{}室", community.name, rng.gen_range(1..40), rng.gen_range(101..1802))),
+        address: Some(format!(
+            "{}{}号楼{}室",
+            community.name,
+            rng.gen_range(1..40),
+            rng.gen_range(101..1802)
+        )),
         tags,
         party,
     }
@@ -213,12 +354,18 @@ fn id_number(rng: &mut StdRng, birth: NaiveDate, gender: Gender) -> String {
 /// A receiving time in the past `HISTORY_DAYS`, mostly in office hours and on weekdays.
 fn received_at(rng: &mut StdRng, now: DateTime<Utc>) -> DateTime<Utc> {
     // A few percent came in during the last day and a half: today's desk is never empty.
-    let span = if rng.gen_bool(0.04) { 36 * 60 } else { HISTORY_DAYS * 24 * 60 };
+    let span = if rng.gen_bool(0.04) {
+        36 * 60
+    } else {
+        HISTORY_DAYS * 24 * 60
+    };
     let t = now - Duration::minutes(rng.gen_range(0..span));
     let local_hour = (t.hour() + 8) % 24;
     if !(8..20).contains(&local_hour) && rng.gen_bool(0.7) {
         // Move night-time intake into the day: (most appeals come in at the desk).
-        let shift = Duration::hours(((14 + 24 - local_hour as i64) % 24).min(now.signed_duration_since(t).num_hours()));
+        let shift = Duration::hours(
+            ((14 + 24 - local_hour as i64) % 24).min(now.signed_duration_since(t).num_hours()),
+        );
         return t + shift;
     }
     t
@@ -234,20 +381,42 @@ async fn generate_appeals(
     progress: bool,
 ) -> Result<()> {
     let now = Utc::now();
-    let world = World { nodes: &loaded.nodes, calendar, policy, now };
-    let communities: Vec<&OrgUnit> = loaded.communities.iter().filter(|c| loaded.casts.contains_key(&c.id)).collect();
-    anyhow::ensure!(!communities.is_empty(), "the demo district has no staffed community");
-    let bar = if progress { ProgressBar::new(count) } else { ProgressBar::hidden() };
+    let world = World {
+        nodes: &loaded.nodes,
+        calendar,
+        policy,
+        now,
+    };
+    let communities: Vec<&OrgUnit> = loaded
+        .communities
+        .iter()
+        .filter(|c| loaded.casts.contains_key(&c.id))
+        .collect();
+    anyhow::ensure!(
+        !communities.is_empty(),
+        "the demo district has no staffed community"
+    );
+    let bar = if progress {
+        ProgressBar::new(count)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 条诉求 · {per_sec} · 预计剩余 {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} 条诉求 · {per_sec} · 预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message("生成示例诉求");
     let mut batch = Vec::with_capacity(BATCH);
     for _ in 0..count {
         // 佛字桥 is where the story began: give its station a fuller desk.
         let community = if rng.gen_bool(0.02) {
-            communities.iter().find(|c| c.id == loaded.fzq).copied().unwrap_or(communities[0])
+            communities
+                .iter()
+                .find(|c| c.id == loaded.fzq)
+                .copied()
+                .unwrap_or(communities[0])
         } else {
             communities[rng.gen_range(0..communities.len())]
         };
@@ -255,10 +424,15 @@ async fn generate_appeals(
         let text = corpus::generate(rng, &community.name);
         let appellant = match rng.gen_range(0..20) {
             0..=9 => match loaded.people.get(&community.id) {
-                Some(list) if !list.is_empty() => Appellant::Person { person_id: list[rng.gen_range(0..list.len())].0 },
+                Some(list) if !list.is_empty() => Appellant::Person {
+                    person_id: list[rng.gen_range(0..list.len())].0,
+                },
                 _ => Appellant::Anonymous,
             },
-            10..=16 => Appellant::Named { name: corpus::person_name(rng), phone: Some(corpus::phone(rng)) },
+            10..=16 => Appellant::Named {
+                name: corpus::person_name(rng),
+                phone: Some(corpus::phone(rng)),
+            },
             _ => Appellant::Anonymous,
         };
         let channel = Channel::ALL[rng.gen_range(0..Channel::ALL.len())];
@@ -276,8 +450,16 @@ async fn generate_appeals(
             public_consent: rng.gen_bool(0.6),
         };
         let code = tracking_code(created, rng.gen());
-        let (mut appeal, first) = register(intake, code, community.id, &cast.station, created, calendar, policy)
-            .map_err(|e| anyhow!("demo intake refused: {e}"))?;
+        let (mut appeal, first) = register(
+            intake,
+            code,
+            community.id,
+            &cast.station,
+            created,
+            calendar,
+            policy,
+        )
+        .map_err(|e| anyhow!("demo intake refused: {e}"))?;
         let mut events = vec![first];
         simulate(rng, &mut appeal, &mut events, cast, &world);
         batch.push((appeal, events));

@@ -37,7 +37,12 @@ pub struct World<'a> {
 
 impl World<'_> {
     fn placement(&self, appeal: &Appeal) -> Placement {
-        let path = |id: Id| self.nodes.get(&id).map(|n| n.path.clone()).unwrap_or_default();
+        let path = |id: Id| {
+            self.nodes
+                .get(&id)
+                .map(|n| n.path.clone())
+                .unwrap_or_default()
+        };
         let handling = self.nodes.get(&appeal.handling_org_unit_id);
         Placement {
             org_path: path(appeal.org_unit_id),
@@ -47,12 +52,25 @@ impl World<'_> {
     }
 
     /// Runs `command` by `actor` at `at`; false (and nothing changes) when refused or in the future.
-    fn step(&self, appeal: &mut Appeal, events: &mut Vec<Event>, actor: &Actor, at: DateTime<Utc>, command: Command) -> bool {
+    fn step(
+        &self,
+        appeal: &mut Appeal,
+        events: &mut Vec<Event>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        command: Command,
+    ) -> bool {
         if at > self.now {
             return false;
         }
         let place = self.placement(appeal);
-        let ctx = Context { now: at, actor, place: &place, calendar: self.calendar, policy: self.policy };
+        let ctx = Context {
+            now: at,
+            actor,
+            place: &place,
+            calendar: self.calendar,
+            policy: self.policy,
+        };
         match decide(appeal, &command, &ctx) {
             Ok(new) => {
                 for e in &new {
@@ -88,18 +106,44 @@ const RESOLVE_NOTES: &[&str] = &[
 
 /// Advances a freshly registered appeal (with its `registered` event in `events`) through a
 /// plausible life, up to `world.now`.
-pub fn simulate(rng: &mut impl Rng, appeal: &mut Appeal, events: &mut Vec<Event>, cast: &Cast, world: &World<'_>) {
+pub fn simulate(
+    rng: &mut impl Rng,
+    appeal: &mut Appeal,
+    events: &mut Vec<Event>,
+    cast: &Cast,
+    world: &World<'_>,
+) {
     let mut t = appeal.created_at;
     let station = &cast.station;
     // 2% are not for the station at all.
     if rng.gen_bool(0.02) {
         t += hours(rng, 0.5, 6.0);
-        world.step(appeal, events, station, t, Command::Reject { reason: "不属于本站受理范围，已告知诉求人向相关部门反映。".into() });
+        world.step(
+            appeal,
+            events,
+            station,
+            t,
+            Command::Reject {
+                reason: "不属于本站受理范围，已告知诉求人向相关部门反映。".into(),
+            },
+        );
         return;
     }
     // Most are accepted well inside the respond limit; some late.
-    t += if rng.gen_bool(0.93) { hours(rng, 0.1, 6.0) } else { hours(rng, 20.0, 60.0) };
-    if !world.step(appeal, events, station, t, Command::Accept { note: Some("已受理，已联系诉求人。".into()) }) {
+    t += if rng.gen_bool(0.93) {
+        hours(rng, 0.1, 6.0)
+    } else {
+        hours(rng, 20.0, 60.0)
+    };
+    if !world.step(
+        appeal,
+        events,
+        station,
+        t,
+        Command::Accept {
+            note: Some("已受理，已联系诉求人。".into()),
+        },
+    ) {
         return;
     }
     // Who handles it: the station itself, a department, the street, or a volunteer.
@@ -109,7 +153,16 @@ pub fn simulate(rng: &mut impl Rng, appeal: &mut Appeal, events: &mut Vec<Event>
         let (dept, liaison) = &cast.departments[rng.gen_range(0..cast.departments.len())];
         t += hours(rng, 0.5, 8.0);
         let note = "超出本站处置能力，转相关部门办理。".into();
-        if world.step(appeal, events, station, t, Command::Refer { department_id: *dept, note }) {
+        if world.step(
+            appeal,
+            events,
+            station,
+            t,
+            Command::Refer {
+                department_id: *dept,
+                note,
+            },
+        ) {
             handler = liaison.clone();
         }
     } else if route < 0.30 {
@@ -121,7 +174,11 @@ pub fn simulate(rng: &mut impl Rng, appeal: &mut Appeal, events: &mut Vec<Event>
     } else if route < 0.40 {
         if let Some(v) = &cast.volunteer {
             t += hours(rng, 0.5, 4.0);
-            let cmd = Command::Assign { user_id: Some(v.user_id), team_id: None, note: Some("请志愿者上门了解情况。".into()) };
+            let cmd = Command::Assign {
+                user_id: Some(v.user_id),
+                team_id: None,
+                note: Some("请志愿者上门了解情况。".into()),
+            };
             if world.step(appeal, events, station, t, cmd) {
                 handler = v.clone();
             }
@@ -135,29 +192,65 @@ pub fn simulate(rng: &mut impl Rng, appeal: &mut Appeal, events: &mut Vec<Event>
     // Now and then the street presses (督办) or an extension is asked for.
     if rng.gen_bool(0.05) {
         let at = t + hours(rng, 1.0, 24.0);
-        world.step(appeal, events, &cast.street, at, Command::Supervise { note: "请抓紧办理，按期答复群众。".into() });
+        world.step(
+            appeal,
+            events,
+            &cast.street,
+            at,
+            Command::Supervise {
+                note: "请抓紧办理，按期答复群众。".into(),
+            },
+        );
     }
     if rng.gen_bool(0.04) {
         t += hours(rng, 1.0, 12.0);
-        let asked = world.step(appeal, events, &handler, t, Command::Extend { days: rng.gen_range(3..10), reason: "需等待维修配件到货。".into() });
+        let asked = world.step(
+            appeal,
+            events,
+            &handler,
+            t,
+            Command::Extend {
+                days: rng.gen_range(3..10),
+                reason: "需等待维修配件到货。".into(),
+            },
+        );
         if asked {
             t += hours(rng, 1.0, 20.0);
             let approve = rng.gen_bool(0.85);
             let reason = (!approve).then(|| "理由不充分，请按期办结。".to_string());
-            world.step(appeal, events, &cast.street, t, Command::ExtendApprove { approve, reason });
+            world.step(
+                appeal,
+                events,
+                &cast.street,
+                t,
+                Command::ExtendApprove { approve, reason },
+            );
         }
     }
     // Resolution: mostly on time (the limit is working days; approximate with clock days).
-    let limit = appeal.resolve_by.map(|by| by - t).unwrap_or(Duration::days(3));
+    let limit = appeal
+        .resolve_by
+        .map(|by| by - t)
+        .unwrap_or(Duration::days(3));
     let budget = limit.num_minutes().max(60) as f64 / 60.0;
-    t += if rng.gen_bool(0.90) { hours(rng, 1.0, budget.max(1.5) * 0.9) } else { hours(rng, budget, budget * 2.0 + 24.0) };
+    t += if rng.gen_bool(0.90) {
+        hours(rng, 1.0, budget.max(1.5) * 0.9)
+    } else {
+        hours(rng, budget, budget * 2.0 + 24.0)
+    };
     let resolution = match rng.gen_range(0..10) {
         0..=6 => Resolution::Solved,
         7..=8 => Resolution::PartlySolved,
         _ => Resolution::Explained,
     };
     let note = RESOLVE_NOTES[rng.gen_range(0..RESOLVE_NOTES.len())].into();
-    if !world.step(appeal, events, &handler, t, Command::Resolve { resolution, note }) {
+    if !world.step(
+        appeal,
+        events,
+        &handler,
+        t,
+        Command::Resolve { resolution, note },
+    ) {
         return;
     }
     close_loop(rng, appeal, events, station, world, t, resolution);
@@ -174,7 +267,16 @@ fn close_loop(
 ) {
     t += hours(rng, 0.5, 24.0);
     let note = "已将办理结果告知诉求人。".into();
-    if !world.step(appeal, events, station, t, Command::Feedback { channel: FeedbackChannel::Phone, note }) {
+    if !world.step(
+        appeal,
+        events,
+        station,
+        t,
+        Command::Feedback {
+            channel: FeedbackChannel::Phone,
+            note,
+        },
+    ) {
         return;
     }
     for _ in 0..3 {
@@ -185,12 +287,23 @@ fn close_loop(
         } else if roll < 0.11 || resolution == Resolution::Explained && roll < 0.3 {
             (Satisfaction::Dissatisfied, Some(false))
         } else if roll < 0.30 {
-            (Satisfaction::BasicallySatisfied, Some(resolution != Resolution::Explained))
+            (
+                Satisfaction::BasicallySatisfied,
+                Some(resolution != Resolution::Explained),
+            )
         } else {
-            (Satisfaction::Satisfied, Some(resolution == Resolution::Solved || rng.gen_bool(0.5)))
+            (
+                Satisfaction::Satisfied,
+                Some(resolution == Resolution::Solved || rng.gen_bool(0.5)),
+            )
         };
         let reopen = satisfaction == Satisfaction::Dissatisfied && rng.gen_bool(0.4);
-        let cmd = Command::FollowUp { satisfaction, solved, note: None, reopen };
+        let cmd = Command::FollowUp {
+            satisfaction,
+            solved,
+            note: None,
+            reopen,
+        };
         if !world.step(appeal, events, station, t, cmd) {
             return;
         }
@@ -201,7 +314,16 @@ fn close_loop(
     if appeal.status == Status::InProgress && appeal.reopen_count > 0 {
         t += hours(rng, 24.0, 96.0);
         let note = "重新办理后问题已解决。".into();
-        if world.step(appeal, events, station, t, Command::Resolve { resolution: Resolution::Solved, note }) {
+        if world.step(
+            appeal,
+            events,
+            station,
+            t,
+            Command::Resolve {
+                resolution: Resolution::Solved,
+                note,
+            },
+        ) {
             close_loop(rng, appeal, events, station, world, t, Resolution::Solved);
         }
     }

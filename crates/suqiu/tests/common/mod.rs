@@ -24,7 +24,8 @@ pub async fn fresh_url(backend: Backend, name: &str) -> String {
             format!("sqlite://{}/suqiu.db", dir.display())
         }
         Backend::Postgres => {
-            let admin = std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let admin = std::env::var("SUQIU_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
             let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
                 panic!("PostgreSQL is required for this test and did not answer at {admin}: {e}. Start it or set SUQIU_TEST_PG_URL.")
             });
@@ -33,7 +34,10 @@ pub async fn fresh_url(backend: Backend, name: &str) -> String {
                 .execute(&mut conn)
                 .await
                 .expect("create test database");
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin);
             format!("{base}/{db}")
         }
     }
@@ -54,14 +58,22 @@ impl Drop for TestServer {
 
 impl TestServer {
     pub async fn start(store: Store) -> TestServer {
-        let state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await.expect("state");
+        let state = suqiu_server::AppState::load(store, suqiu_server::Clock::system())
+            .await
+            .expect("state");
         let app = suqiu_server::router(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("serve");
         });
-        TestServer { base, client: reqwest::Client::new(), task }
+        TestServer {
+            base,
+            client: reqwest::Client::new(),
+            task,
+        }
     }
 
     /// Signs in with the demo password; returns the token and the session's user object.
@@ -73,19 +85,39 @@ impl TestServer {
             .send()
             .await
             .expect("login");
-        assert_eq!(resp.status().as_u16(), 200, "demo account {username} cannot sign in");
+        assert_eq!(
+            resp.status().as_u16(),
+            200,
+            "demo account {username} cannot sign in"
+        );
         let v: Value = resp.json().await.expect("json");
-        (v["token"].as_str().expect("token").to_string(), v["user"].clone())
+        (
+            v["token"].as_str().expect("token").to_string(),
+            v["user"].clone(),
+        )
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (u16, Value) {
-        let resp = self.client.get(format!("{}{path}", self.base)).bearer_auth(token).send().await.expect("get");
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("get");
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
-        let resp = self.client.post(format!("{}{path}", self.base)).bearer_auth(token).json(&body).send().await.expect("post");
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
