@@ -324,7 +324,11 @@ pub fn available_actions(appeal: &Appeal, ctx: &Context<'_>) -> Vec<ActionKind> 
         .into_iter()
         .filter(|a| ctx.actor.may(Capability::Act(*a)) && in_position(*a, appeal, rel))
         // At the top of the tree there is no level to escalate to: `decide` refuses it.
-        .filter(|a| *a != ActionKind::Escalate || ctx.place.handling_parent.is_some())
+        // Escalating, and asking for an extension, both need a level above the handling unit.
+        .filter(|a| {
+            !matches!(a, ActionKind::Escalate | ActionKind::Extend)
+                || ctx.place.handling_parent.is_some()
+        })
         .collect()
 }
 
@@ -473,6 +477,12 @@ pub fn decide(
             note: required("note", note, "办理进展")?,
         },
         Command::Extend { days, reason } => {
+            if ctx.place.handling_parent.is_none() {
+                return Err(Refusal::Invalid(FieldError::new(
+                    "action",
+                    "承办单位已是最高层级，没有上级可以审批延期",
+                )));
+            }
             if *days == 0 || *days > MAX_EXTENSION_DAYS {
                 return Err(Refusal::Invalid(FieldError::new(
                     "days",

@@ -797,8 +797,9 @@ fn forbidden_exactly_when_the_role_does_not_permit() {
                 continue;
             }
             permitted += 1;
-            if (role, action) == (Role::DistrictAdmin, A::Escalate) {
-                // At the district's own desk there is no level above to escalate to.
+            if role == Role::DistrictAdmin && matches!(action, A::Escalate | A::Extend) {
+                // At the district's own desk there is no level above to escalate to or to
+                // approve an extension.
                 assert_eq!(field_of(result), "action");
             } else {
                 assert!(result.is_ok(), "{role} {action} in position: {result:?}");
@@ -868,7 +869,12 @@ fn all_cases() -> Vec<Case> {
         ];
         for &h in handed {
             stages.push(Stage::InProgress(h));
-            stages.push(Stage::ExtensionRequested(h));
+            // At the district there is no level above to ask for an extension.
+            let ends_at_district =
+                handling == DISTRICT || (handling == STREET && h == Handed::Escalate);
+            if !ends_at_district {
+                stages.push(Stage::ExtensionRequested(h));
+            }
         }
         cases.extend(stages.into_iter().map(|s| build(s, handling)));
     }
@@ -1718,8 +1724,10 @@ fn run_sequence(
                 );
             }
             Err(Refusal::Invalid(e)) => {
-                // Escalating from the top is never possible, so it is not offered either.
-                let at_top = action == A::Escalate && before.handling_org_unit_id == DISTRICT;
+                // Escalating, or asking for an extension, from the top is never possible
+                // (no level above), so neither is offered there.
+                let at_top = matches!(action, A::Escalate | A::Extend)
+                    && before.handling_org_unit_id == DISTRICT;
                 assert_eq!(at_top, e.field == "action", "{}: {e}", ctx());
                 assert!(
                     available.contains(&action) != at_top,
