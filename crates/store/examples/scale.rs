@@ -230,16 +230,6 @@ fn simulate(
     ) {
         return (appeal, events);
     }
-    if !step(
-        &mut appeal,
-        &mut events,
-        rng.gen_range(60..6000),
-        Command::Progress {
-            note: "已联系物业".into(),
-        },
-    ) {
-        return (appeal, events);
-    }
     let resolution = Resolution::ALL[rng.gen_range(0..Resolution::ALL.len())];
     if !step(
         &mut appeal,

@@ -88,11 +88,10 @@ impl Store {
             &appeal.content,
             appeal.location.as_deref(),
         );
-        let backend = self.backend;
         writer::run(self.queue.as_ref(), &self.writer, move |conn| {
             Box::pin(async move {
-                let id = insert_new(conn, backend, &appeal, &event, &tokens).await?;
-                Ok(Done::keep(Appeal { id, ..appeal }))
+                let (id, deltas) = insert_new(conn, &appeal, &event, &tokens).await?;
+                Ok(Done::keep(Appeal { id, ..appeal }, deltas))
             })
         })
         .await
@@ -224,11 +223,17 @@ impl Store {
     ) -> Result<Option<(Args, String)>> {
         let mut a = Args::default();
         let mut conds = vec![scope::appeals(actor, &mut a)];
+        // Subtrees the rows must lie under, for the full-text index (see `search_condition`).
+        let mut subtrees = Vec::new();
+        if scope::is_subtree_role(actor.role) {
+            subtrees.push(actor.org_unit_id);
+        }
         if let Some(node) = filter.org_unit_id {
             let Some(unit) = self.org_unit(node).await? else {
                 return Ok(None);
             };
             conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
+            subtrees.push(unit.id);
         }
         if let Some(s) = filter.status {
             conds.push(format!("a.status = {}", a.push(s.code())));
@@ -253,7 +258,7 @@ impl Store {
             let (_, ceil) = now_bounds(now);
             let ceil = a.push(ceil);
             conds.push(if overdue {
-                format!("a.due_at < {ceil}")
+                format!("a.due_at IS NOT NULL AND a.due_at < {ceil}")
             } else {
                 format!("(a.due_at IS NULL OR a.due_at >= {ceil})")
             });
@@ -265,7 +270,7 @@ impl Store {
             conds.push(format!("a.department_id = {}", a.push(d)));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            match dialect::search_condition(self.backend, q, &mut a) {
+            match dialect::search_condition(self.backend, q, &subtrees, &mut a) {
                 Some(c) => conds.push(c),
                 None => return Ok(None),
             }
@@ -303,22 +308,75 @@ fn page_sql(a: &mut Args, filter_sql: &str, page: i64, per_page: i64) -> String 
     )
 }
 
-/// Inserts a new appeal with its first event, search tokens and roll-up; returns its id.
+/// Inserts a new appeal with its first event and search tokens; returns its id and its
+/// roll-up contribution (for the writer to apply).
+///
+/// The references are checked by the INSERT itself (it selects nothing when one is
+/// unknown): intakes are the hot path and every statement is a round trip. Only when
+/// nothing was inserted does a second query find out which reference was wrong.
 async fn insert_new(
     conn: &mut AnyConnection,
-    backend: Backend,
     appeal: &Appeal,
     event: &Event,
     tokens: &str,
-) -> Result<Id> {
-    // One round trip checks every reference and fetches the paths.
+) -> Result<(Id, Deltas)> {
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
         _ => None,
     };
+    let mut a = Args::default();
+    let (cols, vals): (Vec<&str>, Vec<String>) = values(appeal, "", "", tokens)?
+        .into_iter()
+        .filter(|(c, _)| !matches!(*c, "org_path" | "handling_path"))
+        .map(|(c, v)| (c, a.push(v)))
+        .unzip();
+    let sql = format!(
+        "INSERT INTO appeals ({}, org_path, handling_path) \
+         SELECT {}, o.path, h.path FROM org_units o, org_units h \
+         WHERE o.id = {} AND h.id = {} \
+           AND EXISTS (SELECT 1 FROM org_units r WHERE r.id = {}) \
+           AND EXISTS (SELECT 1 FROM categories c WHERE c.code = {}) \
+           AND ({} = 0 OR EXISTS (SELECT 1 FROM people p WHERE p.id = {})) \
+         RETURNING id, org_path",
+        cols.join(", "),
+        vals.join(", "),
+        a.push(appeal.org_unit_id),
+        a.push(appeal.handling_org_unit_id),
+        a.push(appeal.received_by_org_unit_id),
+        a.push(appeal.category.as_str()),
+        a.push(i64::from(person.is_some())),
+        a.push(person.unwrap_or(0)),
+    );
+    let row = a
+        .query(&sql)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
+    let Some(row) = row else {
+        return Err(unknown_reference(conn, appeal, person).await?);
+    };
+    let id: Id = get(&row, "id")?;
+    let org_path: String = get(&row, "org_path")?;
+    insert_event(conn, id, event).await?;
+    // The roll-up delta goes back to the writer (see `writer`), which writes it last.
+    let mut deltas = Deltas::default();
+    deltas.add(
+        &org_path,
+        appeal.created_at,
+        &contribution(&AppealFacts::from(appeal)),
+    )?;
+    Ok((id, deltas))
+}
+
+/// Which reference of a new appeal does not exist, as an `Invalid` naming its field.
+async fn unknown_reference(
+    conn: &mut AnyConnection,
+    appeal: &Appeal,
+    person: Option<Id>,
+) -> Result<StoreError> {
     let row = sqlx::query(
-        "SELECT (SELECT path FROM org_units WHERE id = $1) AS org_path,
-                (SELECT path FROM org_units WHERE id = $2) AS handling_path,
+        "SELECT (SELECT COUNT(*) FROM org_units WHERE id = $1) AS org_ok,
+                (SELECT COUNT(*) FROM org_units WHERE id = $2) AS handling_ok,
                 (SELECT COUNT(*) FROM org_units WHERE id = $3) AS received_ok,
                 (SELECT COUNT(*) FROM categories WHERE code = $4) AS category_ok,
                 (SELECT COUNT(*) FROM people WHERE id = $5) AS person_ok",
@@ -330,46 +388,18 @@ async fn insert_new(
     .bind(person.unwrap_or(0))
     .fetch_one(&mut *conn)
     .await?;
-    let org_path: String = get::<Option<String>>(&row, "org_path")?
-        .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
-    let handling_path: String = get::<Option<String>>(&row, "handling_path")?
-        .ok_or_else(|| invalid("handling_org_unit_id", "承办单位不存在"))?;
-    if get::<i64>(&row, "received_ok")? == 0 {
-        return Err(invalid("received_by_org_unit_id", "受理单位不存在"));
-    }
-    if get::<i64>(&row, "category_ok")? == 0 {
-        return Err(invalid("category", "未知的诉求类别"));
-    }
-    if person.is_some() && get::<i64>(&row, "person_ok")? == 0 {
-        return Err(invalid("appellant_id", "登记人员不存在"));
-    }
-
-    let mut a = Args::default();
-    let (cols, vals): (Vec<&str>, Vec<String>) = values(appeal, &org_path, &handling_path, tokens)?
-        .into_iter()
-        .map(|(c, v)| (c, a.push(v)))
-        .unzip();
-    let sql = format!(
-        "INSERT INTO appeals ({}) VALUES ({}) RETURNING id",
-        cols.join(", "),
-        vals.join(", ")
-    );
-    let row = a
-        .query(&sql)
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
-    let id: Id = get(&row, "id")?;
-    insert_event(conn, id, event).await?;
-    // Roll-ups last: on PostgreSQL their rows are the hot ones, so hold their locks briefly.
-    let mut deltas = Deltas::default();
-    deltas.add(
-        &org_path,
-        appeal.created_at,
-        &contribution(&AppealFacts::from(appeal)),
-    )?;
-    deltas.write(backend, conn).await?;
-    Ok(id)
+    let missing = |col: &str| -> Result<bool> { Ok(get::<i64>(&row, col)? == 0) };
+    Ok(if missing("org_ok")? {
+        invalid("org_unit_id", "组织单位不存在")
+    } else if missing("handling_ok")? {
+        invalid("handling_org_unit_id", "承办单位不存在")
+    } else if missing("received_ok")? {
+        invalid("received_by_org_unit_id", "受理单位不存在")
+    } else if missing("category_ok")? {
+        invalid("category", "未知的诉求类别")
+    } else {
+        invalid("appellant_id", "登记人员不存在")
+    })
 }
 
 /// The action path inside its transaction (see [`Store::act`]).
@@ -389,9 +419,17 @@ where
     if !relation(actor, &record.place, holders(&record.appeal)).visible {
         return Err(StoreError::NotFound);
     }
-    let mut events = match decide(&record) {
-        Ok(events) => events,
-        Err(refusal) => return Ok(Done::discard(Err(refusal))),
+    // `decide` is the caller's code running on the shared writer (on SQLite, inside a batch
+    // of other people's writes): a panic in it must fail this action, not the writer.
+    let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(&record)));
+    let mut events = match decided {
+        Ok(Ok(events)) => events,
+        Ok(Err(refusal)) => return Ok(Done::discard(Err(refusal))),
+        Err(_) => {
+            return Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "the decision for appeal {id} panicked; nothing was written"
+            ))))
+        }
     };
     let before = record.appeal.clone();
     let mut after = before.clone();
@@ -445,10 +483,9 @@ where
     }
     let mut deltas = Deltas::default();
     deltas.add(&record.place.org_path, before.created_at, &delta)?;
-    deltas.write(backend, conn).await?;
 
     let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-    Ok(Done::keep(Ok(record)))
+    Ok(Done::keep(Ok(record), deltas))
 }
 
 /// Rows the events point at must exist (and a merge target must be a fit home).

@@ -13,9 +13,10 @@ use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
 use crate::appeal_row::{event_values, normalize, normalize_event, values, EVENT_COLUMNS};
+use crate::dialect::insert_rows;
 use crate::error::{Result, StoreError};
 use crate::metrics::{contribution, Deltas};
-use crate::sql::{get, insert_rows, invalid, write_error, Arg};
+use crate::sql::{get, invalid, write_error, Arg};
 use crate::{dialect, Store};
 
 /// Appeals per transaction.
@@ -83,7 +84,6 @@ impl Store {
         }
 
         let backend = self.backend;
-        let max = dialect::max_binds(backend);
         let mut tx = self.writer.begin().await?;
         let ids = dialect::reserve_ids(backend, &mut tx, "appeals", prepared.len()).await?;
         let mut appeal_rows = Vec::with_capacity(prepared.len());
@@ -107,7 +107,7 @@ impl Store {
                 &contribution(&AppealFacts::from(appeal)),
             )?;
         }
-        insert_rows(&mut tx, max, "appeals", &columns, appeal_rows, "")
+        insert_rows(backend, &mut tx, "appeals", &columns, appeal_rows, "")
             .await
             .map_err(|e| match e {
                 StoreError::Database(e) => write_error(e, "tracking_code", "查询码已存在"),
@@ -116,8 +116,8 @@ impl Store {
         // Rows of one statement get increasing ids in VALUES order, so each appeal's events
         // keep their order.
         insert_rows(
+            backend,
             &mut tx,
-            max,
             "appeal_events",
             &EVENT_COLUMNS,
             event_rows,

@@ -3,10 +3,11 @@
 //! `CAST(SUM(x) AS BIGINT)`) is written once in portable SQL.
 
 use sqlx::AnyConnection;
+use suqiu_core::Id;
 
 use crate::db::Backend;
 use crate::error::Result;
-use crate::sql::{get, Args};
+use crate::sql::{get, Arg, Args};
 
 /// The search tokens of an appeal's free text, computed once at write time.
 pub(crate) fn index_tokens(title: Option<&str>, content: &str, location: Option<&str>) -> String {
@@ -21,14 +22,36 @@ pub(crate) fn index_tokens(title: Option<&str>, content: &str, location: Option<
 
 /// A WHERE condition on appeals aliased `a` matching the full-text query `q`, or `None`
 /// when `q` has no searchable token (nothing can match).
-pub(crate) fn search_condition(backend: Backend, q: &str, args: &mut Args) -> Option<String> {
+///
+/// `subtrees` are org unit ids the result must lie under (the actor's node, a node filter).
+/// On SQLite they go into the MATCH itself (`scope : "27"`, see the migration), so the index
+/// intersects the word's matches with the subtree; with none (a liaison's or volunteer's
+/// scope, already small) each candidate row is checked with a rowid lookup instead of
+/// collecting every match in the district. PostgreSQL combines its GIN and B-tree indexes
+/// by itself.
+pub(crate) fn search_condition(
+    backend: Backend,
+    q: &str,
+    subtrees: &[Id],
+    args: &mut Args,
+) -> Option<String> {
     let tokens = suqiu_text::Segmenter::shared().query_tokens(q);
     match backend {
         Backend::Sqlite => {
-            let query = suqiu_text::fts5_query(&tokens)?;
+            let words = suqiu_text::fts5_query(&tokens)?;
+            if subtrees.is_empty() {
+                let m = args.push(format!("tokens : ({words})"));
+                return Some(format!(
+                    "EXISTS (SELECT 1 FROM appeal_fts WHERE appeal_fts MATCH {m} AND appeal_fts.rowid = a.id)"
+                ));
+            }
+            let scopes: String = subtrees
+                .iter()
+                .map(|id| format!(" AND scope : \"{id}\""))
+                .collect();
+            let m = args.push(format!("tokens : ({words}){scopes}"));
             Some(format!(
-                "a.id IN (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {})",
-                args.push(query)
+                "a.id IN (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m})"
             ))
         }
         Backend::Postgres => {
@@ -116,11 +139,56 @@ pub(crate) async fn explain(
 }
 
 /// Most bind parameters per statement: SQLite allows 32766, PostgreSQL 65535.
-pub(crate) fn max_binds(backend: Backend) -> usize {
+fn max_binds(backend: Backend) -> usize {
     match backend {
         Backend::Sqlite => 32_000,
         Backend::Postgres => 65_000,
     }
+}
+
+/// Inserts `rows` into `table` with multi-row `INSERT … VALUES (…), (…)` statements of at
+/// most [`max_binds`] parameters each (`suffix` follows each statement, e.g. `ON CONFLICT …`).
+/// Full chunks share one SQL text, so the prepared statement is reused.
+///
+/// On SQLite the placeholders are anonymous `?`: binding numbered ones costs a lookup that
+/// is linear in the statement's parameter count (quadratic per statement), which at
+/// thousands of parameters takes seconds. Here the values are bound strictly in order.
+pub(crate) async fn insert_rows(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+    suffix: &str,
+) -> Result<()> {
+    let per_chunk = (max_binds(backend) / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_chunk).collect();
+        let mut args = Args::default();
+        let mut values = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            debug_assert_eq!(row.len(), columns.len());
+            let placeholders: Vec<String> = row
+                .into_iter()
+                .map(|v| match backend {
+                    Backend::Sqlite => {
+                        args.0.push(v);
+                        "?".to_string()
+                    }
+                    Backend::Postgres => args.push(v),
+                })
+                .collect();
+            values.push(format!("({})", placeholders.join(", ")));
+        }
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {} {suffix}",
+            columns.join(", "),
+            values.join(", ")
+        );
+        args.query(&sql).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Refreshes the planner's statistics after a bulk load.

@@ -28,8 +28,7 @@ use crate::dialect;
 use crate::error::{Result, StoreError};
 use crate::org::org_unit_from;
 use crate::sql::{
-    date_text, get, get_code, get_opt_code, get_opt_time, get_time, insert_rows, ms, now_bounds,
-    Arg, Args,
+    date_text, get, get_code, get_opt_code, get_opt_time, get_time, ms, now_bounds, Arg, Args,
 };
 use crate::{Backend, Store};
 
@@ -209,15 +208,7 @@ impl Deltas {
             "ON CONFLICT (org_unit_id, day) DO UPDATE SET {}",
             sets.join(", ")
         );
-        insert_rows(
-            conn,
-            dialect::max_binds(backend),
-            "appeal_daily",
-            &columns,
-            rows,
-            &suffix,
-        )
-        .await
+        dialect::insert_rows(backend, conn, "appeal_daily", &columns, rows, &suffix).await
     }
 }
 

@@ -3,16 +3,16 @@
 use chrono::Utc;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
-use suqiu_core::access::{Actor, Role};
+use suqiu_core::access::Actor;
 use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::Id;
 
-use crate::dialect;
+use crate::dialect::{self, insert_rows};
 use crate::error::{Result, StoreError};
 use crate::org::require_org_unit;
 use crate::sql::{
-    date_text, get, get_json, get_opt_code, get_opt_date, insert_rows, invalid, like_escape, ms,
-    paging, to_json, Arg, Args,
+    date_text, get, get_json, get_opt_code, get_opt_date, invalid, like_escape, ms, paging,
+    to_json, Arg, Args,
 };
 use crate::{scope, Page, Store};
 
@@ -188,7 +188,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let path = require_org_unit(&mut tx, person.org_unit_id).await?;
-        let subtree_role = !matches!(actor.role, Role::DepartmentLiaison | Role::Volunteer);
+        let subtree_role = scope::is_subtree_role(actor.role);
         if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &path) {
             return Err(invalid("org_unit_id", "所选组织不在您的管辖范围内"));
         }
@@ -225,7 +225,7 @@ impl Store {
             let Some(unit) = self.org_unit(node).await? else {
                 return Ok(empty());
             };
-            let subtree_role = !matches!(actor.role, Role::DepartmentLiaison | Role::Volunteer);
+            let subtree_role = scope::is_subtree_role(actor.role);
             if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &unit.path) {
                 return Ok(empty());
             }
@@ -295,11 +295,10 @@ impl Store {
         let mut columns = vec!["id"];
         columns.extend(PERSON_WRITE_COLUMNS);
         columns.extend(["created_at", "updated_at"]);
-        let max = dialect::max_binds(self.backend);
-        insert_rows(&mut tx, max, "people", &columns, rows, "").await?;
+        insert_rows(self.backend, &mut tx, "people", &columns, rows, "").await?;
         insert_rows(
+            self.backend,
             &mut tx,
-            max,
             "people_tags",
             &["person_id", "tag"],
             tag_rows,

@@ -27,6 +27,14 @@ pub(crate) fn in_subtree(column: &str, path: &str, args: &mut Args) -> String {
     )
 }
 
+/// Roles whose scope is the subtree of their node.
+pub(crate) fn is_subtree_role(role: Role) -> bool {
+    match role {
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => true,
+        Role::DepartmentLiaison | Role::Volunteer => false,
+    }
+}
+
 /// The appeals (alias `a`) the actor may read, as a WHERE condition.
 pub(crate) fn appeals(actor: &Actor, args: &mut Args) -> String {
     match actor.role {

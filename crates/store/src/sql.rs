@@ -224,38 +224,6 @@ pub(crate) fn like_escape(s: &str) -> String {
     out
 }
 
-/// Inserts `rows` into `table` with multi-row `INSERT … VALUES (…), (…)` statements of at
-/// most `max_binds` parameters each (`suffix` follows each statement, e.g. `ON CONFLICT …`).
-/// Full chunks share one SQL text, so the prepared statement is reused.
-pub(crate) async fn insert_rows(
-    conn: &mut sqlx::AnyConnection,
-    max_binds: usize,
-    table: &str,
-    columns: &[&str],
-    rows: Vec<Vec<Arg>>,
-    suffix: &str,
-) -> Result<()> {
-    let per_chunk = (max_binds / columns.len().max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_chunk).collect();
-        let mut args = Args::default();
-        let mut values = Vec::with_capacity(chunk.len());
-        for row in chunk {
-            debug_assert_eq!(row.len(), columns.len());
-            let placeholders: Vec<String> = row.into_iter().map(|v| args.push(v)).collect();
-            values.push(format!("({})", placeholders.join(", ")));
-        }
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES {} {suffix}",
-            columns.join(", "),
-            values.join(", ")
-        );
-        args.query(&sql).execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

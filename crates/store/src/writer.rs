@@ -43,10 +43,18 @@ pub(crate) struct Done<T> {
 
 impl<T> Done<T> {
     pub(crate) fn keep(value: T, deltas: Deltas) -> Done<T> {
-        Done { value, keep: true, deltas }
+        Done {
+            value,
+            keep: true,
+            deltas,
+        }
     }
     pub(crate) fn discard(value: T) -> Done<T> {
-        Done { value, keep: false, deltas: Deltas::default() }
+        Done {
+            value,
+            keep: false,
+            deltas: Deltas::default(),
+        }
     }
 }
 

@@ -1425,6 +1425,36 @@ async fn list_filters(db: Db) {
     })
     .await
     .is_empty());
+    // Search within other scopes: a liaison's referrals, a volunteer's tasks, a grid.
+    let search = |actor: &Actor, q: &str| {
+        let (actor, q) = (actor.clone(), q.to_string());
+        async move {
+            let f = AppealFilter {
+                q: Some(q),
+                ..Default::default()
+            };
+            let page = store.list_appeals(&actor, &f, now).await.unwrap();
+            page.items
+                .into_iter()
+                .map(|r| r.appeal.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search(&w.liaison, "水管").await, vec![refer.id]);
+    assert!(search(&w.liaison, "停电").await.is_empty());
+    assert_eq!(search(&w.volunteer, "停电").await, vec![urgent.id]);
+    assert!(search(&w.volunteer, "水管").await.is_empty());
+    assert_eq!(
+        search(&w.station, "水管").await,
+        vec![done.id, refer.id, pipe.id]
+    );
+    assert!(search(&w.station2, "水管").await.is_empty());
+    let f = AppealFilter {
+        q: Some("水管".into()),
+        org_unit_id: Some(w.grid1.id),
+        ..Default::default()
+    };
+    assert_eq!(ids(f).await, vec![pipe.id]);
     // Received from (inclusive) / to (exclusive).
     assert_eq!(
         ids(AppealFilter {
@@ -1942,3 +1972,68 @@ conformance!(
     rollups_match_the_reference,
     bulk_insert_keeps_rollups_and_search,
 );
+
+/// `sqlite::memory:` works end to end (one connection serves reads and the writer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_memory_sqlite_works() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    assert!(store.is_empty().await.unwrap());
+    let w = world(&store).await;
+    let a = intake(&store, &NewAppeal::at(&w.grid1), &w.station, at(2, 9)).await;
+    ok(
+        &store,
+        &w.station,
+        a.id,
+        Command::Accept { note: None },
+        at(2, 10),
+    )
+    .await;
+    let page = store
+        .list_appeals(
+            &w.station,
+            &AppealFilter {
+                q: Some("水管".into()),
+                ..Default::default()
+            },
+            at(3, 9),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    let c = store
+        .counts(
+            w.district.id,
+            at(1, 9).date_naive(),
+            at(5, 9).date_naive(),
+            at(3, 9),
+        )
+        .await
+        .unwrap();
+    assert_eq!((c.total.received, c.total.accepted), (1, 1));
+    assert!(store.verify_rollups().await.unwrap().is_empty());
+    assert_eq!(
+        store.integrity_check().await.unwrap(),
+        vec!["ok".to_string()]
+    );
+}
+
+/// A panicking decision fails its own action only; the writer goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_decision_does_not_stop_the_writer() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let w = world(&store).await;
+    let a = intake(&store, &NewAppeal::at(&w.c1), &w.station, at(2, 9)).await;
+    let e = store
+        .act(&w.station, a.id, |_| panic!("a bug in the caller"))
+        .await;
+    assert!(e.is_err());
+    ok(
+        &store,
+        &w.station,
+        a.id,
+        Command::Accept { note: None },
+        at(2, 10),
+    )
+    .await;
+    assert_eq!(store.events(a.id).await.unwrap().len(), 2);
+}

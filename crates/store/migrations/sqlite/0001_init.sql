@@ -144,25 +144,33 @@ CREATE TABLE appeals (
     live                    BIGINT NOT NULL,
     search_tokens           TEXT NOT NULL
 );
--- Worklists: a subtree, optionally one status, newest first.
-CREATE INDEX appeals_org_status_created ON appeals (org_path, status, created_at);
--- Overdue worklists: a subtree, open and past the deadline.
-CREATE INDEX appeals_org_due ON appeals (org_path, due_at);
+-- Worklists, newest first: a subtree (node or scope) …
+CREATE INDEX appeals_org_created ON appeals (org_path, created_at);
+-- … or one status in a subtree: the status first, so the range scans only that status.
+CREATE INDEX appeals_status_org_created ON appeals (status, org_path, created_at);
+-- Overdue worklists: open appeals only (due_at is NULL otherwise), by subtree and deadline.
+CREATE INDEX appeals_open_due ON appeals (org_path, due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX appeals_assignee ON appeals (assignee_user_id, status, created_at);
 CREATE INDEX appeals_department ON appeals (department_id, status, created_at);
 CREATE INDEX appeals_created ON appeals (created_at);
 CREATE INDEX appeals_person ON appeals (appellant_person_id);
--- The live part of the measures.
-CREATE INDEX appeals_live ON appeals (org_path, created_at) WHERE live = 1;
+-- The live part of the measures: small (live rows only) and covering every column the live
+-- query reads, so it never touches the table.
+CREATE INDEX appeals_live ON appeals (org_path, created_at, status, responded_at, respond_by, resolve_by, resolved_at, due_at)
+    WHERE live = 1;
 
 -- Full text: jieba tokens joined by spaces, computed at write time. Contentless (the text
--- lives in appeals); rowid = appeals.id. Tokens never change after intake, and appeals are
--- never deleted, so insertion is the only maintenance the index needs.
-CREATE VIRTUAL TABLE appeal_fts USING fts5 (tokens, content = '', tokenize = 'unicode61');
+-- lives in appeals); rowid = appeals.id. `scope` holds the ids of the node's ancestors
+-- ('1 4 27'), so a subtree search is one FTS intersection (`scope : "27"`) instead of
+-- every match in the district checked against the subtree. Neither column ever changes
+-- (text and node are fixed at intake) and appeals are never deleted, so insertion is the
+-- only maintenance the index needs.
+CREATE VIRTUAL TABLE appeal_fts USING fts5 (tokens, scope, content = '', tokenize = 'unicode61');
 -- Filled by trigger, so an intake costs no extra statement (each is a round trip to SQLite's
 -- worker thread, and intakes are the hot path).
 CREATE TRIGGER appeals_fts_insert AFTER INSERT ON appeals BEGIN
-    INSERT INTO appeal_fts (rowid, tokens) VALUES (new.id, new.search_tokens);
+    INSERT INTO appeal_fts (rowid, tokens, scope)
+    VALUES (new.id, new.search_tokens, replace(trim(new.org_path, '/'), '/', ' '));
 END;
 
 -- The timeline: append-only; ids strictly increase per appeal. `data` is the EventBody
