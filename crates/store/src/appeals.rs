@@ -12,9 +12,9 @@ use crate::appeal_row::{
     insert_event, load, normalize, normalize_event, record_from, select_record, values, MUTABLE,
 };
 use crate::error::{Result, StoreError};
-use crate::metrics::{contribution, Deltas};
+use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, now_bounds, paging, write_error, Args};
-use crate::writer::{self, Done};
+use crate::writer::{self, Deferred, Done};
 use crate::{dialect, scope, Backend, Page, Store};
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).
@@ -90,8 +90,8 @@ impl Store {
         );
         writer::run(self.queue.as_ref(), &self.writer, move |conn| {
             Box::pin(async move {
-                let (id, deltas) = insert_new(conn, &appeal, &event, &tokens).await?;
-                Ok(Done::keep(Appeal { id, ..appeal }, deltas))
+                let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
+                Ok(Done::keep(Appeal { id, ..appeal }, deferred))
             })
         })
         .await
@@ -319,7 +319,7 @@ async fn insert_new(
     appeal: &Appeal,
     event: &Event,
     tokens: &str,
-) -> Result<(Id, Deltas)> {
+) -> Result<(Id, Deferred)> {
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
         _ => None,
@@ -358,14 +358,17 @@ async fn insert_new(
     let id: Id = get(&row, "id")?;
     let org_path: String = get(&row, "org_path")?;
     insert_event(conn, id, event).await?;
-    // The roll-up delta goes back to the writer (see `writer`), which writes it last.
-    let mut deltas = Deltas::default();
-    deltas.add(
+    // The roll-up delta and the full-text row go back to the writer (see `writer`).
+    let mut deferred = Deferred::default();
+    deferred.deltas.add(
         &org_path,
         appeal.created_at,
         &contribution(&AppealFacts::from(appeal)),
     )?;
-    Ok((id, deltas))
+    deferred
+        .search
+        .push((id, tokens.to_string(), dialect::search_scope(&org_path)?));
+    Ok((id, deferred))
 }
 
 /// Which reference of a new appeal does not exist, as an `Invalid` naming its field.
@@ -481,11 +484,13 @@ where
     {
         *d -= b;
     }
-    let mut deltas = Deltas::default();
-    deltas.add(&record.place.org_path, before.created_at, &delta)?;
+    let mut deferred = Deferred::default();
+    deferred
+        .deltas
+        .add(&record.place.org_path, before.created_at, &delta)?;
 
     let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-    Ok(Done::keep(Ok(record), deltas))
+    Ok(Done::keep(Ok(record), deferred))
 }
 
 /// Rows the events point at must exist (and a merge target must be a fit home).

@@ -1,7 +1,7 @@
 //! Bulk load of appeals for the demo generator and benchmarks: millions of rows in minutes.
 //!
 //! Why it differs from the normal path: ids are reserved up front so that thousands of rows
-//! go in per multi-row INSERT (appeals, events; SQLite's search index by trigger), roll-up deltas are summed in
+//! go in per multi-row INSERT (appeals, search index, events), roll-up deltas are summed in
 //! memory and upserted once per transaction, and a transaction holds [`BATCH`] appeals so
 //! commits (fsyncs) are rare. The rows are the same as the normal path writes.
 
@@ -17,7 +17,7 @@ use crate::dialect::insert_rows;
 use crate::error::{Result, StoreError};
 use crate::metrics::{contribution, Deltas};
 use crate::sql::{get, invalid, write_error, Arg};
-use crate::{dialect, Store};
+use crate::{dialect, Backend, Store};
 
 /// Appeals per transaction.
 const BATCH: usize = 5_000;
@@ -88,6 +88,7 @@ impl Store {
         let ids = dialect::reserve_ids(backend, &mut tx, "appeals", prepared.len()).await?;
         let mut appeal_rows = Vec::with_capacity(prepared.len());
         let mut event_rows = Vec::new();
+        let mut fts_rows = Vec::new();
         let mut deltas = Deltas::default();
         let mut columns = vec!["id"];
         for ((appeal, events, org_path, handling_path, tokens), id) in prepared.iter().zip(&ids) {
@@ -98,6 +99,14 @@ impl Store {
             let mut row = vec![Arg::from(*id)];
             row.extend(vals.into_iter().map(|(_, v)| v));
             appeal_rows.push(row);
+            if backend == Backend::Sqlite {
+                let scope = dialect::search_scope(org_path)?;
+                fts_rows.push(vec![
+                    Arg::from(*id),
+                    Arg::from(tokens.as_str()),
+                    Arg::from(scope),
+                ]);
+            }
             for e in events {
                 event_rows.push(event_values(*id, e)?);
             }
@@ -113,6 +122,15 @@ impl Store {
                 StoreError::Database(e) => write_error(e, "tracking_code", "查询码已存在"),
                 other => other,
             })?;
+        insert_rows(
+            backend,
+            &mut tx,
+            "appeal_fts",
+            &["rowid", "tokens", "scope"],
+            fts_rows,
+            "",
+        )
+        .await?;
         // Rows of one statement get increasing ids in VALUES order, so each appeal's events
         // keep their order.
         insert_rows(

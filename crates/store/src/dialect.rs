@@ -20,6 +20,15 @@ pub(crate) fn index_tokens(title: Option<&str>, content: &str, location: Option<
     suqiu_text::Segmenter::shared().index_tokens(&text)
 }
 
+/// The `scope` column of an appeal's full-text row: its node's ancestors ('1 4 27').
+pub(crate) fn search_scope(org_path: &str) -> Result<String> {
+    let ids: Vec<String> = crate::metrics::ancestors(org_path)?
+        .iter()
+        .map(Id::to_string)
+        .collect();
+    Ok(ids.join(" "))
+}
+
 /// A WHERE condition on appeals aliased `a` matching the full-text query `q`, or `None`
 /// when `q` has no searchable token (nothing can match).
 ///

@@ -8,9 +8,11 @@
 //! answers each job. Nothing is answered before the commit, so nothing is acknowledged that
 //! could be lost.
 //!
-//! Jobs hand their roll-up deltas back instead of writing them: the batch sums the deltas of
-//! the jobs it keeps and upserts them once before the commit (one statement instead of one
-//! per job; every statement is a round trip to SQLite's worker thread).
+//! Jobs hand back what can wait until the end of the transaction ([`Deferred`]: roll-up
+//! deltas, full-text rows) instead of writing it: the batch gathers it from the jobs it keeps
+//! and writes it once before the commit. One statement instead of one per job (every
+//! statement is a round trip to SQLite's worker thread), and FTS5 rows written outside the
+//! savepoints (FTS5 flushes its pending terms at every savepoint).
 //!
 //! On PostgreSQL the same jobs simply run in their own transaction on the pool (the server
 //! already groups concurrent commits into one WAL flush), their deltas written last.
@@ -25,6 +27,43 @@ use tokio::sync::{mpsc, oneshot};
 use crate::db::Backend;
 use crate::error::{Result, StoreError};
 use crate::metrics::Deltas;
+use suqiu_core::Id;
+
+/// Writes a job leaves to the end of its transaction.
+#[derive(Debug, Default)]
+pub(crate) struct Deferred {
+    pub deltas: Deltas,
+    /// Full-text rows (appeal id, tokens, scope) for SQLite's `appeal_fts`.
+    pub search: Vec<(Id, String, String)>,
+}
+
+impl Deferred {
+    fn merge(&mut self, other: Deferred) {
+        self.deltas.merge(other.deltas);
+        self.search.extend(other.search);
+    }
+
+    async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
+        if backend == Backend::Sqlite && !self.search.is_empty() {
+            let rows = self
+                .search
+                .into_iter()
+                .map(|(id, tokens, scope)| vec![id.into(), tokens.into(), scope.into()])
+                .collect();
+            crate::dialect::insert_rows(
+                backend,
+                conn,
+                "appeal_fts",
+                &["rowid", "tokens", "scope"],
+                rows,
+                "",
+            )
+            .await?;
+        }
+        // Roll-ups last: their rows are the ones concurrent writers share.
+        self.deltas.write(backend, conn).await
+    }
+}
 
 /// Most jobs in one transaction: enough to amortize the fsync, small enough to keep each
 /// batch's latency (and the work redone by a rare batch failure) short.
@@ -34,26 +73,26 @@ pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What a job produced: a value, whether its writes are to be kept (a refused action returns
 /// its refusal with `keep: false`, so nothing it might have written survives), and the
-/// roll-up deltas to apply if kept.
+/// deferred writes to make if kept.
 pub(crate) struct Done<T> {
     pub value: T,
     pub keep: bool,
-    pub deltas: Deltas,
+    pub deferred: Deferred,
 }
 
 impl<T> Done<T> {
-    pub(crate) fn keep(value: T, deltas: Deltas) -> Done<T> {
+    pub(crate) fn keep(value: T, deferred: Deferred) -> Done<T> {
         Done {
             value,
             keep: true,
-            deltas,
+            deferred,
         }
     }
     pub(crate) fn discard(value: T) -> Done<T> {
         Done {
             value,
             keep: false,
-            deltas: Deltas::default(),
+            deferred: Deferred::default(),
         }
     }
 }
@@ -62,7 +101,7 @@ impl<T> Done<T> {
 type Finish = Box<dyn FnOnce(Option<&str>) + Send>;
 
 /// What the batch needs from a finished job.
-type Ran = (bool, Deltas, Finish);
+type Ran = (bool, Deferred, Finish);
 
 /// A type-erased job for the writer task.
 pub(crate) type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Ran> + Send>;
@@ -100,20 +139,20 @@ async fn run_batch(pool: &AnyPool, jobs: Vec<Job>) {
     let outcome: std::result::Result<(), StoreError> = async {
         let mut conn = pool.acquire().await?;
         let mut tx = conn.begin().await?;
-        let mut deltas = Deltas::default();
+        let mut deferred = Deferred::default();
         for job in jobs {
             let mut savepoint = tx.begin().await?;
-            let (keep, job_deltas, finish) = job(&mut savepoint).await;
+            let (keep, job_deferred, finish) = job(&mut savepoint).await;
             // Kept before the savepoint ends, so the job is answered even if that fails.
             finishers.push(finish);
             if keep {
                 savepoint.commit().await?;
-                deltas.merge(job_deltas);
+                deferred.merge(job_deferred);
             } else {
                 savepoint.rollback().await?;
             }
         }
-        deltas.write(Backend::Sqlite, &mut tx).await?;
+        deferred.write(Backend::Sqlite, &mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -138,8 +177,7 @@ where
         let mut tx = pool.begin().await?;
         let done = job(&mut tx).await?;
         if done.keep {
-            // Roll-ups last: their rows are the ones concurrent writers share.
-            done.deltas.write(Backend::Postgres, &mut tx).await?;
+            done.deferred.write(Backend::Postgres, &mut tx).await?;
             tx.commit().await?;
         } else {
             tx.rollback().await?;
@@ -149,9 +187,9 @@ where
     let (reply, answer) = oneshot::channel::<Result<T>>();
     let erased: Job = Box::new(move |conn: &mut AnyConnection| {
         Box::pin(async move {
-            let (keep, deltas, result) = match job(conn).await {
-                Ok(done) => (done.keep, done.deltas, Ok((done.value, done.keep))),
-                Err(e) => (false, Deltas::default(), Err(e)),
+            let (keep, deferred, result) = match job(conn).await {
+                Ok(done) => (done.keep, done.deferred, Ok((done.value, done.keep))),
+                Err(e) => (false, Deferred::default(), Err(e)),
             };
             let finish: Finish = Box::new(move |commit_error: Option<&str>| {
                 let answer = match (result, commit_error) {
@@ -161,7 +199,7 @@ where
                 };
                 let _ = reply.send(answer);
             });
-            (keep, deltas, finish)
+            (keep, deferred, finish)
         })
     });
     queue
