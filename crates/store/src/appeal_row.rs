@@ -116,11 +116,18 @@ const COLUMNS: &str = "a.id, a.tracking_code, a.status, a.org_unit_id, a.org_pat
 /// The record's SELECT: the appeal (alias `a`) with names and the handling unit's parent.
 /// LEFT JOINs throughout so the appeal stays the driving table (SQLite does not reorder them).
 pub(crate) fn select_record() -> String {
+    select_record_from("appeals a")
+}
+
+/// The record's SELECT over `source`, which must bind the appeals table as `a` — e.g. a
+/// page of ids joined back to `appeals a`, so the planner resolves the names for those
+/// rows only (PostgreSQL otherwise hash-joins the names onto the whole table first).
+pub(crate) fn select_record_from(source: &str) -> String {
     format!(
         "SELECT {COLUMNS}, o.name AS org_unit_name, h.name AS handling_name, h.parent_id AS handling_parent_id, \
            hp.path AS handling_parent_path, p.name AS person_name, p.phone AS person_phone, \
            u.display_name AS assignee_name, t.name AS team_name, d.name AS department_name \
-         FROM appeals a \
+         FROM {source} \
          LEFT JOIN org_units o ON o.id = a.org_unit_id \
          LEFT JOIN org_units h ON h.id = a.handling_org_unit_id \
          LEFT JOIN org_units hp ON hp.id = h.parent_id \

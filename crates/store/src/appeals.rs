@@ -9,7 +9,8 @@ use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
 use crate::appeal_row::{
-    insert_event, load, normalize, normalize_event, record_from, select_record, values, MUTABLE,
+    insert_event, load, normalize, normalize_event, record_from, select_record_from, values,
+    MUTABLE,
 };
 use crate::error::{Result, StoreError};
 use crate::metrics::contribution;
@@ -300,11 +301,14 @@ impl Store {
 fn page_sql(a: &mut Args, filter_sql: &str, page: i64, per_page: i64) -> String {
     let limit = a.push(per_page);
     let offset = a.push((page - 1) * per_page);
+    let source = format!(
+        "(SELECT a.id FROM appeals a WHERE {filter_sql} \
+           ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}) page \
+         JOIN appeals a ON a.id = page.id"
+    );
     format!(
-        "{} WHERE a.id IN (SELECT a.id FROM appeals a WHERE {filter_sql} \
-           ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}) \
-         ORDER BY a.created_at DESC, a.id DESC",
-        select_record()
+        "{} ORDER BY a.created_at DESC, a.id DESC",
+        select_record_from(&source)
     )
 }
 

@@ -41,9 +41,16 @@ impl Store {
             self.insert_batch(batch, &paths, &categories).await?;
         }
         if appeals.len() >= ANALYZE_AFTER {
-            for statement in dialect::analyze(self.backend) {
-                sqlx::query(statement).execute(&self.writer).await?;
-            }
+            self.analyze().await?;
+        }
+        Ok(())
+    }
+
+    /// Refreshes the query planner's statistics; loaders that call `insert_appeals_bulk`
+    /// in many small slices call this once at the end.
+    pub async fn analyze(&self) -> Result<()> {
+        for statement in dialect::analyze(self.backend) {
+            sqlx::query(statement).execute(&self.writer).await?;
         }
         Ok(())
     }

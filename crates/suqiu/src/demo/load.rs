@@ -474,5 +474,7 @@ async fn generate_appeals(
         bar.inc(batch.len() as u64);
     }
     bar.finish_with_message("示例诉求已生成");
+    // Loaded in slices, so the store never saw a load big enough to refresh statistics.
+    store.analyze().await?;
     Ok(())
 }
