@@ -42,6 +42,8 @@ pub struct Store {
     pub(crate) writer: AnyPool,
     /// On SQLite the group-commit writer task for intakes and actions (see `writer`).
     pub(crate) queue: Option<Queue>,
+    /// The org tree and taxonomy in memory (see `lookups`).
+    pub(crate) lookups: crate::lookups::Lookups,
 }
 
 impl std::fmt::Debug for Store {
@@ -175,6 +177,7 @@ async fn open_postgres(url: &str) -> Result<Store> {
         pool: pool.clone(),
         writer: pool,
         queue: None,
+        lookups: Default::default(),
     })
 }
 
@@ -208,6 +211,7 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 pool: pool.clone(),
                 writer: pool,
                 queue,
+                lookups: Default::default(),
             }
         }
         SqliteTarget::File(url) => {
@@ -223,6 +227,7 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 pool,
                 writer,
                 queue,
+                lookups: Default::default(),
             }
         }
     };

@@ -17,6 +17,7 @@ mod bulk;
 pub mod db;
 pub mod dialect;
 pub mod error;
+mod lookups;
 pub mod metrics;
 pub mod org;
 pub mod people;
@@ -33,7 +34,9 @@ pub use error::StoreError;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Matching rows; a lower bound when `total_exact` is false (see `appeals::COUNT_CAP`).
     pub total: i64,
+    pub total_exact: bool,
     pub page: i64,
     pub per_page: i64,
 }

@@ -68,11 +68,11 @@ fn actions_for(
 async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiResult<AppealOut> {
     let now = state.now();
     let events = state.store.events(rec.appeal.id).await?;
-    let names = category_names(state).await?;
+    let category = state.store.category(&rec.appeal.category).await?;
     let allowed = actions_for(state, actor, rec, now);
     Ok(AppealOut::new(
         rec,
-        names.get(&rec.appeal.category).cloned(),
+        category.map(|c| c.name),
         &allowed,
         actor.may(Capability::SeePersonalData),
         now,
@@ -152,9 +152,8 @@ pub async fn create(
         Some(Appellant::Anonymous)
     };
 
-    let names = category_names(&state).await?;
     let category = body.category.trim().to_string();
-    if !names.contains_key(&category) {
+    if state.store.category(&category).await?.is_none() {
         let shown: String = category.chars().take(40).collect();
         errors.push(FieldError::new(
             "category",
@@ -403,6 +402,7 @@ pub async fn list(
     Ok(Json(PageOut {
         items,
         total: found.total,
+        total_exact: found.total_exact,
         page: found.page,
         per_page: found.per_page,
     }))
