@@ -6,6 +6,7 @@ use suqiu_core::access::{relation, Actor, Placement};
 use suqiu_core::appeal::{Appeal, Appellant, Kind, Status, Urgency};
 use suqiu_core::lifecycle::{apply, holders, Event, EventBody, Refusal};
 use suqiu_core::measures::AppealFacts;
+use suqiu_core::person::Person;
 use suqiu_core::Id;
 
 use crate::appeal_row::{
@@ -15,7 +16,7 @@ use crate::appeal_row::{
 use crate::error::{Result, StoreError};
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, now_bounds, paging, write_error, Args};
-use crate::writer::{self, Deferred, Done};
+use crate::writer::{self, Deferred, Done, Undo};
 use crate::{dialect, scope, Backend, Page, Store};
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).
@@ -89,13 +90,64 @@ impl Store {
             &appeal.content,
             appeal.location.as_deref(),
         );
-        writer::run(self.queue.as_ref(), &self.writer, move |conn| {
-            Box::pin(async move {
-                let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                Ok(Done::keep(Appeal { id, ..appeal }, deferred))
-            })
-        })
+        writer::run(
+            self.queue.as_ref(),
+            &self.writer,
+            Undo::SingleStatement,
+            move |conn| {
+                Box::pin(async move {
+                    let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
+                    Ok(Done::keep(Appeal { id, ..appeal }, deferred))
+                })
+            },
+        )
         .await
+    }
+
+    /// The record of an appeal `create_appeal` just stored, assembled from the org tree in
+    /// memory rather than read back (intake answers with it). `person` is the registered
+    /// appellant when there is one (the caller has just checked it).
+    pub async fn new_record(
+        &self,
+        appeal: Appeal,
+        person: Option<&Person>,
+    ) -> Result<AppealRecord> {
+        let tree = self.lookups().await?;
+        let unit = |id: Id| {
+            tree.unit(id)
+                .ok_or_else(|| StoreError::Corrupt(format!("org unit {id} not in the tree")))
+        };
+        let (node, handling) = (
+            unit(appeal.org_unit_id)?,
+            unit(appeal.handling_org_unit_id)?,
+        );
+        let handling_parent = handling
+            .parent_id
+            .map(|p| unit(p).map(|u| (u.id, u.path.clone())))
+            .transpose()?;
+        let (appellant_name, appellant_phone) = match &appeal.appellant {
+            Appellant::Person { .. } => (
+                person.map(|p| p.name.clone()),
+                person.and_then(|p| p.phone.clone()),
+            ),
+            Appellant::Named { name, phone } => (Some(name.clone()), phone.clone()),
+            Appellant::Anonymous => (None, None),
+        };
+        Ok(AppealRecord {
+            place: Placement {
+                org_path: node.path.clone(),
+                handling_path: handling.path.clone(),
+                handling_parent,
+            },
+            org_unit_name: node.name.clone(),
+            handling_org_unit_name: handling.name.clone(),
+            appellant_name,
+            appellant_phone,
+            assignee_name: None,
+            team_name: None,
+            department_name: None,
+            appeal,
+        })
     }
 
     /// An appeal in the actor's scope; `NotFound` when unknown or out of scope.
@@ -126,9 +178,12 @@ impl Store {
     {
         let actor = actor.clone();
         let backend = self.backend;
-        writer::run(self.queue.as_ref(), &self.writer, move |conn| {
-            Box::pin(async move { act_in(conn, backend, &actor, id, decide).await })
-        })
+        writer::run(
+            self.queue.as_ref(),
+            &self.writer,
+            Undo::Savepoint,
+            move |conn| Box::pin(async move { act_in(conn, backend, &actor, id, decide).await }),
+        )
         .await
     }
 
@@ -447,8 +502,8 @@ impl ListQuery {
     }
 }
 
-/// Inserts a new appeal with its first event and search tokens; returns its id and its
-/// roll-up contribution (for the writer to apply).
+/// Inserts a new appeal; returns its id and what the writer writes at the end of the batch
+/// (its first event, its roll-up contribution, its full-text row).
 ///
 /// The references are checked by the INSERT itself (it selects nothing when one is
 /// unknown): intakes are the hot path and every statement is a round trip. Only when
@@ -496,9 +551,10 @@ async fn insert_new(
     };
     let id: Id = get(&row, "id")?;
     let org_path: String = get(&row, "org_path")?;
-    insert_event(conn, id, event).await?;
-    // The roll-up delta and the full-text row go back to the writer (see `writer`).
+    // The INSERT above is the job's only write (`Undo::SingleStatement`): the event, the
+    // roll-up delta and the full-text row go back to the writer (see `writer`).
     let mut deferred = Deferred::default();
+    deferred.events.push((id, event.clone()));
     deferred.deltas.add(
         &org_path,
         appeal.created_at,

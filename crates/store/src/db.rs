@@ -44,6 +44,8 @@ pub struct Store {
     pub(crate) queue: Option<Queue>,
     /// The org tree and taxonomy in memory (see `lookups`).
     pub(crate) lookups: crate::lookups::Lookups,
+    /// Recently checked sessions (see `session_cache`).
+    pub(crate) sessions: crate::session_cache::SessionCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -178,6 +180,7 @@ async fn open_postgres(url: &str) -> Result<Store> {
         writer: pool,
         queue: None,
         lookups: Default::default(),
+        sessions: Default::default(),
     })
 }
 
@@ -212,6 +215,7 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 writer: pool,
                 queue,
                 lookups: Default::default(),
+                sessions: Default::default(),
             }
         }
         SqliteTarget::File(url) => {
@@ -228,6 +232,7 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 writer,
                 queue,
                 lookups: Default::default(),
+                sessions: Default::default(),
             }
         }
     };

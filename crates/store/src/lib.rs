@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod org;
 pub mod people;
 pub mod scope;
+mod session_cache;
 pub mod settings;
 mod sql;
 pub mod users;

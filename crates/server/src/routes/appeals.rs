@@ -105,6 +105,7 @@ pub async fn create(
         )));
     }
     let mut errors = Vec::new();
+    let mut person = None;
 
     let forms = usize::from(body.appellant_id.is_some())
         + usize::from(body.appellant.is_some())
@@ -116,7 +117,8 @@ pub async fn create(
         ));
         None
     } else if let Some(id) = body.appellant_id {
-        match state.store.person(&actor, id).await? {
+        person = state.store.person(&actor, id).await?;
+        match person {
             Some(_) => Some(Appellant::Person { person_id: id }),
             None => {
                 errors.push(FieldError::new("appellant_id", "未知的人员"));
@@ -241,7 +243,7 @@ pub async fn create(
         }
     };
     tracing::debug!(appeal_id = created.id, "appeal registered");
-    let rec = state.store.appeal(&actor, created.id).await?;
+    let rec = state.store.new_record(created, person.as_ref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(appeal_out(&state, &actor, &rec).await?),
