@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod ui;
 
 mod extract;
 

@@ -64,8 +64,38 @@ pub struct AppealFilter {
     /// Received at or after / before.
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Open with the current deadline before this instant (the worklist's 即将超期 is
+    /// `overdue: Some(false)` with this set to a working day from now).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Feedback (反馈) given (`true`) or not yet (`false`): the worklist's 待回访 / 待反馈.
+    pub feedback_given: Option<bool>,
+    pub sort: AppealSort,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AppealSort {
+    /// Newest received first (the default).
+    #[default]
+    Newest,
+    Oldest,
+    /// The nearest current deadline first; appeals without one (not open) last.
+    Deadline,
+}
+
+impl AppealSort {
+    /// The ORDER BY of the list query (appeals alias `a`); `id` breaks ties so pages are stable.
+    fn order_by(self) -> &'static str {
+        match self {
+            AppealSort::Newest => "a.created_at DESC, a.id DESC",
+            AppealSort::Oldest => "a.created_at ASC, a.id ASC",
+            AppealSort::Deadline => {
+                "CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at ASC, a.id ASC"
+            }
+        }
+    }
 }
 
 /// What an action closure decides, inside the action's transaction.
@@ -181,7 +211,7 @@ impl Store {
         if total == 0 || (page - 1) * per_page >= total {
             return Ok(Page { total, ..empty });
         }
-        let sql = page_sql(&mut a, &filter_sql, page, per_page);
+        let sql = page_sql(&mut a, &filter_sql, filter.sort, page, per_page);
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
         let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
         Ok(Page {
@@ -205,7 +235,7 @@ impl Store {
             return Ok(vec!["(empty: no query runs)".into()]);
         };
         let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
-        let page_sql = page_sql(&mut a, &filter_sql, page, per_page);
+        let page_sql = page_sql(&mut a, &filter_sql, filter.sort, page, per_page);
         let mut lines = Vec::new();
         for (label, sql) in [("count", count_sql), ("page", page_sql)] {
             lines.push(format!("-- {label}"));
@@ -283,6 +313,16 @@ impl Store {
         if let Some(to) = filter.to {
             conds.push(format!("a.created_at < {}", a.push(now_bounds(to).1)));
         }
+        if let Some(before) = filter.due_before {
+            conds.push(format!("a.due_at < {}", a.push(now_bounds(before).1)));
+        }
+        if let Some(given) = filter.feedback_given {
+            conds.push(if given {
+                "a.feedback_at IS NOT NULL".to_string()
+            } else {
+                "a.feedback_at IS NULL".to_string()
+            });
+        }
         Ok(Some((a, conds.join(" AND "))))
     }
 
@@ -298,18 +338,22 @@ impl Store {
 
 /// The page query: the page's ids first (index-only where the indexes allow), then the
 /// joined names for those rows only.
-fn page_sql(a: &mut Args, filter_sql: &str, page: i64, per_page: i64) -> String {
+fn page_sql(
+    a: &mut Args,
+    filter_sql: &str,
+    sort: AppealSort,
+    page: i64,
+    per_page: i64,
+) -> String {
     let limit = a.push(per_page);
     let offset = a.push((page - 1) * per_page);
+    let order = sort.order_by();
     let source = format!(
         "(SELECT a.id FROM appeals a WHERE {filter_sql} \
-           ORDER BY a.created_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}) page \
+           ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
          JOIN appeals a ON a.id = page.id"
     );
-    format!(
-        "{} ORDER BY a.created_at DESC, a.id DESC",
-        select_record_from(&source)
-    )
+    format!("{} ORDER BY {order}", select_record_from(&source))
 }
 
 /// Inserts a new appeal with its first event and search tokens; returns its id and its
