@@ -69,6 +69,8 @@ pub struct AppealFilter {
     pub due_before: Option<DateTime<Utc>>,
     /// Feedback (反馈) given (`true`) or not yet (`false`): the worklist's 待回访 / 待反馈.
     pub feedback_given: Option<bool>,
+    /// Raised by this registered person (a person's page lists their appeals).
+    pub appellant_person_id: Option<Id>,
     pub sort: AppealSort,
     pub page: i64,
     pub per_page: i64,
@@ -315,6 +317,9 @@ impl Store {
         }
         if let Some(before) = filter.due_before {
             conds.push(format!("a.due_at < {}", a.push(now_bounds(before).1)));
+        }
+        if let Some(p) = filter.appellant_person_id {
+            conds.push(format!("a.appellant_person_id = {}", a.push(p)));
         }
         if let Some(given) = filter.feedback_given {
             conds.push(if given {

@@ -13,6 +13,8 @@
 
 mod appeal_row;
 pub mod appeals;
+pub mod breakdown;
+pub mod changes;
 mod bulk;
 pub mod db;
 pub mod dialect;

@@ -4,7 +4,6 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
-use chrono::NaiveDate;
 use suqiu_core::Id;
 
 use super::UiError;
@@ -65,16 +64,6 @@ impl FormData {
             },
         }
     }
-
-    /// A `YYYY-MM-DD` date field, like [`FormData::id`].
-    pub fn date(&self, key: &str) -> Result<Option<NaiveDate>, String> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| key.to_string()),
-        }
-    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {
@@ -116,7 +105,6 @@ mod tests {
             ("tags", "disabled"),
             ("org", "12"),
             ("bad", "x"),
-            ("day", "2026-02-30"),
         ]);
         assert_eq!(f.get("name"), Some("王阿姨"));
         assert_eq!(f.raw("name"), "  王阿姨 ");
@@ -125,7 +113,6 @@ mod tests {
         assert_eq!(f.id("org"), Ok(Some(12)));
         assert_eq!(f.id("missing"), Ok(None));
         assert_eq!(f.id("bad"), Err("bad".to_string()));
-        assert_eq!(f.date("day"), Err("day".to_string()));
         assert!(f.checked("org") && !f.checked("missing"));
     }
 }

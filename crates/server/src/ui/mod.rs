@@ -9,19 +9,19 @@
 //! - Errors are HTML pages with the right status, never problem+json.
 //! - No personal data in URLs: searches by phone go in POST bodies, pages address ids only.
 
-// TEMP mod admin;
+mod admin;
 mod appeals;
 mod assets;
 mod auth;
-// TEMP mod charts;
+mod charts;
 mod detail;
-// TEMP mod export;
+mod export;
 mod form;
 mod home;
 pub(crate) mod i18n;
 mod intake;
-// TEMP mod people;
-// TEMP mod stats;
+mod people;
+mod stats;
 mod view;
 
 use std::sync::Arc;
@@ -53,19 +53,19 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{lang}", get(auth::switch_language))
         .route("/", get(home::home))
         .route("/appeals", get(appeals::list))
-// TEMP        .route("/appeals.xlsx", get(export::export))
+       .route("/appeals.xlsx", get(export::export))
         .route("/appeals/new", get(intake::form).post(intake::submit))
         .route("/appeals/new/check", post(intake::check))
         .route("/appeals/{id}", get(detail::page))
         .route("/appeals/{id}/receipt", get(intake::receipt))
         .route("/appeals/{id}/act", post(detail::act))
-// TEMP        .route("/people", get(people::list).post(people::search))
-// TEMP        .route("/people/lookup", post(people::lookup))
-// TEMP        .route("/people/new", get(people::new_form).post(people::create))
-// TEMP        .route("/people/{id}", get(people::page).post(people::update))
-// TEMP        .route("/stats", get(stats::page))
-// TEMP        .route("/admin", get(admin::page))
-// TEMP        .route("/admin/time-limits", post(admin::save_time_limits))
+        .route("/people", get(people::list).post(people::search))
+        .route("/people/lookup", post(people::lookup))
+        .route("/people/new", get(people::new_form).post(people::create))
+        .route("/people/{id}", get(people::page).post(people::update))
+       .route("/stats", get(stats::page))
+       .route("/admin", get(admin::page))
+       .route("/admin/time-limits", post(admin::save_limits))
         .route("/assets/{file}", get(assets::serve))
         .layer(Extension(Arc::new(auth::LoginThrottle::default())))
 }

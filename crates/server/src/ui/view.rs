@@ -84,9 +84,11 @@ pub(crate) fn when(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
-/// `2026-11-28` in Asia/Shanghai.
-pub(crate) fn day(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai()).format("%Y-%m-%d").to_string()
+/// `20261128-0930` in Asia/Shanghai: for file names.
+pub(crate) fn shanghai_file_stamp(t: DateTime<Utc>) -> String {
+    t.with_timezone(&shanghai())
+        .format("%Y%m%d-%H%M")
+        .to_string()
 }
 
 /// A deadline as people read it: when, and how long is left or how long it is overdue.

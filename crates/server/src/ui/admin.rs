@@ -1,0 +1,335 @@
+//! 设置: the organization tree, departments, users and roles, categories, time limits and
+//! the working-day calendar. Viewing is for administrators (district and street); the time
+//! limits are edited here by the district (the same save path as the JSON API, which also
+//! records the change), and the record of changes is shown.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use serde_json::Value;
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::appeal::Kind;
+use suqiu_core::org::in_subtree;
+use suqiu_core::policy::{Limit, Limits, TimeLimitPolicy};
+
+use super::i18n::Lang;
+use super::view::{when, Chrome, FieldErrors};
+use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use crate::extract::Params;
+use crate::routes::config::save_time_limits;
+use crate::state::AppState;
+
+/// One node of the organization tree, flattened with its depth (the template indents).
+struct TreeNode {
+    depth: usize,
+    name: String,
+    kind: &'static str,
+    code: String,
+}
+
+struct UserRow {
+    username: String,
+    name: String,
+    role: &'static str,
+    unit: String,
+    department: String,
+}
+
+struct LimitRow {
+    /// `urgent` or a kind code.
+    key: String,
+    label: &'static str,
+    respond: String,
+    respond_unit: &'static str,
+    resolve: String,
+    resolve_unit: &'static str,
+}
+
+struct HolidayRow {
+    year: String,
+    name: String,
+    days: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    c: Chrome,
+    tree: Vec<TreeNode>,
+    departments: Vec<(String, String, String)>,
+    users: Vec<UserRow>,
+    categories: Vec<(String, Vec<String>)>,
+    limits: Vec<LimitRow>,
+    may_configure: bool,
+    years: String,
+    holidays: Vec<HolidayRow>,
+    workdays: Vec<(String, String)>,
+    changes: Vec<(String, String, String, String)>,
+    errors: FieldErrors,
+    saved: bool,
+}
+
+fn limit_parts(l: Option<Limit>) -> (String, &'static str) {
+    match l {
+        Some(Limit::WorkingDays(n)) => (n.to_string(), "working_days"),
+        Some(Limit::ClockHours(n)) => (n.to_string(), "clock_hours"),
+        None => (String::new(), "working_days"),
+    }
+}
+
+fn limit_row(lang: Lang, key: &str, label: &'static str, l: &Limits) -> LimitRow {
+    let (respond, respond_unit) = limit_parts(Some(l.respond));
+    let (resolve, resolve_unit) = limit_parts(l.resolve);
+    LimitRow {
+        key: key.to_string(),
+        label: lang.label(key, label),
+        respond,
+        respond_unit,
+        resolve,
+        resolve_unit,
+    }
+}
+
+fn limit_rows(lang: Lang, p: &TimeLimitPolicy) -> Vec<LimitRow> {
+    let mut rows = vec![limit_row(
+        lang,
+        "urgent",
+        suqiu_core::appeal::Urgency::Urgent.label_zh(),
+        &p.urgent,
+    )];
+    for k in Kind::ALL {
+        let limits = p
+            .by_kind
+            .get(k)
+            .copied()
+            .unwrap_or(suqiu_core::policy::default_limits(*k));
+        rows.push(limit_row(lang, k.code(), k.label_zh(), &limits));
+    }
+    rows
+}
+
+fn require_admin(s: &Session) -> Result<(), UiError> {
+    if s.may(Capability::Configure) || s.may(Capability::ManageUsers) {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(format!(
+            "角色「{}」不能查看系统设置",
+            s.actor.role.label_zh()
+        )))
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    s: &Session,
+    errors: FieldErrors,
+    saved: bool,
+) -> Result<AdminPage, UiError> {
+    require_admin(s)?;
+    let lang = s.lang;
+    let actor: &Actor = &s.actor;
+    let units = state.store.org_units().await?;
+    let root_depth = actor.org_path.matches('/').count();
+    let mut mine: Vec<_> = units
+        .iter()
+        .filter(|u| in_subtree(&actor.org_path, &u.path))
+        .collect();
+    mine.sort_by(|a, b| a.path.cmp(&b.path));
+    let names: HashMap<i64, String> = units.iter().map(|u| (u.id, u.name.clone())).collect();
+    let tree = mine
+        .iter()
+        .map(|u| TreeNode {
+            depth: u.path.matches('/').count().saturating_sub(root_depth),
+            name: u.name.clone(),
+            kind: lang.label(u.kind.code(), u.kind.label_zh()),
+            code: u.code.clone(),
+        })
+        .collect();
+    let in_scope: HashMap<i64, bool> = units
+        .iter()
+        .map(|u| (u.id, in_subtree(&actor.org_path, &u.path)))
+        .collect();
+    let all_departments = state.store.departments().await?;
+    let dept_names: HashMap<i64, String> = all_departments
+        .iter()
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    let departments = all_departments
+        .iter()
+        .filter(|d| in_scope.get(&d.org_unit_id).copied().unwrap_or(false))
+        .map(|d| {
+            (
+                d.code.clone(),
+                d.name.clone(),
+                names.get(&d.org_unit_id).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let users = state
+        .store
+        .users_in_scope(actor)
+        .await?
+        .into_iter()
+        .map(|u| UserRow {
+            username: u.username,
+            name: u.display_name,
+            role: lang.label(u.role.code(), u.role.label_zh()),
+            unit: names.get(&u.org_unit_id).cloned().unwrap_or_default(),
+            department: u
+                .department_id
+                .and_then(|d| dept_names.get(&d).cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
+    let cats = state.store.categories().await?;
+    let categories = cats
+        .iter()
+        .filter(|c| c.parent_code.is_none())
+        .map(|c| {
+            let children = cats
+                .iter()
+                .filter(|x| x.parent_code.as_deref() == Some(c.code.as_str()))
+                .map(|x| x.name.clone())
+                .collect();
+            (c.name.clone(), children)
+        })
+        .collect();
+    let limits = limit_rows(lang, &state.policy());
+    let calendar: Value = serde_json::from_str(&state.calendar().to_json()).unwrap_or(Value::Null);
+    let mut holidays = Vec::new();
+    let mut workdays = Vec::new();
+    let mut years = Vec::new();
+    if let Some(map) = calendar.get("years").and_then(Value::as_object) {
+        for (year, arrangement) in map {
+            years.push(year.clone());
+            if let Some(h) = arrangement.get("holidays").and_then(Value::as_object) {
+                for (name, days) in h {
+                    let days: Vec<&str> = days
+                        .as_array()
+                        .map(|d| d.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    let span = match (days.first(), days.last()) {
+                        (Some(a), Some(b)) if a != b => format!("{a} — {b}（{}）", days.len()),
+                        (Some(a), _) => a.to_string(),
+                        _ => String::new(),
+                    };
+                    holidays.push(HolidayRow {
+                        year: year.clone(),
+                        name: name.clone(),
+                        days: span,
+                    });
+                }
+            }
+            if let Some(w) = arrangement
+                .get("working_weekends")
+                .and_then(Value::as_array)
+            {
+                let list: Vec<&str> = w.iter().filter_map(Value::as_str).collect();
+                workdays.push((year.clone(), list.join("、")));
+            }
+        }
+    }
+    let changes = state
+        .store
+        .config_changes()
+        .await?
+        .into_iter()
+        .take(20)
+        .map(|c| {
+            let mut detail: String = c.detail.chars().take(160).collect();
+            if c.detail.chars().count() > 160 {
+                detail.push('…');
+            }
+            (when(c.at), c.user_name, c.subject, detail)
+        })
+        .collect();
+    Ok(AdminPage {
+        c: s.chrome("admin"),
+        tree,
+        departments,
+        users,
+        categories,
+        limits,
+        may_configure: s.may(Capability::Configure),
+        years: years.join("、"),
+        holidays,
+        workdays,
+        changes,
+        errors,
+        saved,
+    })
+}
+
+pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+    let saved = params.str("saved").is_some();
+    let page = admin_page(&state, &s, FieldErrors::default(), saved)
+        .await
+        .map_err(fail(s.lang))?;
+    render(s.lang, &page)
+}
+
+/// The policy with the form's amounts (units as they were; a blank resolve means none).
+fn policy_from_form(
+    current: &TimeLimitPolicy,
+    f: &FormData,
+    errors: &mut FieldErrors,
+) -> TimeLimitPolicy {
+    let mut policy = current.clone();
+    let read = |field: String, unit: &str, errors: &mut FieldErrors| -> Option<Option<Limit>> {
+        match f.get(&field) {
+            None => Some(None),
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) => Some(Some(if unit == "clock_hours" {
+                    Limit::ClockHours(n)
+                } else {
+                    Limit::WorkingDays(n)
+                })),
+                Err(_) => {
+                    errors.push(&field, "应为正整数");
+                    None
+                }
+            },
+        }
+    };
+    for key in std::iter::once("urgent").chain(Kind::ALL.iter().map(|k| k.code())) {
+        let unit = |part: &str| f.get(&format!("{key}.{part}_unit")).unwrap_or("working_days").to_string();
+        let respond = read(format!("{key}.respond"), &unit("respond"), errors);
+        let resolve = read(format!("{key}.resolve"), &unit("resolve"), errors);
+        let (Some(Some(respond)), Some(resolve)) = (respond, resolve) else {
+            if f.get(&format!("{key}.respond")).is_none() {
+                errors.push(&format!("{key}.respond"), "请填写响应时限");
+            }
+            continue;
+        };
+        let limits = Limits { respond, resolve };
+        if key == "urgent" {
+            policy.urgent = limits;
+        } else if let Some(kind) = Kind::parse(key) {
+            policy.by_kind.insert(kind, limits);
+        }
+    }
+    policy
+}
+
+pub(crate) async fn save_limits(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let state = &state;
+    let s = post.session;
+    let lang = s.lang;
+    let mut errors = FieldErrors::default();
+    let current = state.policy().clone();
+    let policy = policy_from_form(&current, &post.form, &mut errors);
+    if !errors.any() {
+        match save_time_limits(state, &s.actor, policy).await {
+            Ok(()) => return Ok(see_other("/admin?saved=1#limits")),
+            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
+            Err(p) => return Err(UiError::from(p).into_page(lang)),
+        }
+    }
+    let page = admin_page(state, &s, errors, false)
+        .await
+        .map_err(fail(lang))?;
+    let mut res = render(lang, &page)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
