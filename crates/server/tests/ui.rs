@@ -660,6 +660,24 @@ async fn dashboard_counts_open_their_lists(b: Backend) {
     let list = fzq.get("/appeals?overdue=true&sort=deadline").await.text();
     assert!(list.contains("<strong>1</strong>"));
     assert!(list.contains(a1["tracking_code"].as_str().expect("code")));
+    // The street supervises: the station's dashboard says so, with the note.
+    let id1 = a1["id"].as_i64().expect("id");
+    assert!(!html.contains("data-testid=\"notices\""));
+    t.act_ok(
+        "street1",
+        id1,
+        json!({"action": "supervise", "note": "请今天内联系群众"}),
+    )
+    .await;
+    let html = fzq.get("/").await.text();
+    let notices = html
+        .split("data-testid=\"notices\"")
+        .nth(1)
+        .expect("a notices list");
+    assert!(notices.contains("督办") && notices.contains("请今天内联系群众"));
+    // Not to the one who wrote it.
+    let mut street = Browser::sign_in(&t, "street1").await;
+    assert!(!street.get("/").await.text().contains("data-testid=\"notices\""));
     t.finish().await;
 }
 

@@ -20,6 +20,7 @@ pub mod db;
 pub mod dialect;
 pub mod error;
 pub mod metrics;
+pub mod notices;
 pub mod org;
 pub mod people;
 pub mod queue;

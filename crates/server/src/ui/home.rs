@@ -3,12 +3,15 @@
 
 use askama::Template;
 use axum::extract::State;
-use chrono::{NaiveTime, TimeZone, Utc};
+use chrono::{NaiveTime, TimeDelta, TimeZone, Utc};
 use suqiu_core::calendar::{shanghai, shanghai_date};
+use suqiu_core::lifecycle::EventBody;
 use suqiu_store::appeals::AppealFilter;
+use suqiu_store::notices::Notice;
 
 use super::appeals::{row_of, Row};
-use super::view::Chrome;
+use super::i18n::Lang;
+use super::view::{when, Chrome};
 use super::{fail, render, PageResult, Session};
 use crate::state::AppState;
 
@@ -20,6 +23,50 @@ pub(crate) struct Tile {
     pub tone: &'static str,
 }
 
+/// A notice as the dashboard lists it.
+pub(crate) struct NoticeRow {
+    pub appeal_id: i64,
+    pub code: String,
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub why: String,
+}
+
+fn notice_row(lang: Lang, n: &Notice) -> NoticeRow {
+    let (what, why) = match &n.body {
+        EventBody::Supervise { note } => (lang.label("supervise", "督办").to_string(), note.clone()),
+        EventBody::Return { note, .. } => (lang.label("return", "退回").to_string(), note.clone()),
+        EventBody::ExtendApprove {
+            approve, reason, ..
+        } => (
+            format!(
+                "{} · {}",
+                lang.label("extend_approve", "延期审批"),
+                if *approve {
+                    lang.t("act.approve")
+                } else {
+                    lang.t("act.deny")
+                }
+            ),
+            reason.clone().unwrap_or_default(),
+        ),
+        other => (other.type_name().to_string(), String::new()),
+    };
+    NoticeRow {
+        appeal_id: n.appeal_id,
+        code: n.tracking_code.clone(),
+        at: when(n.at),
+        who: n.actor_name.clone(),
+        what,
+        why,
+    }
+}
+
+/// How far back the dashboard's notices reach, and how many it shows.
+const NOTICE_DAYS: i64 = 7;
+const NOTICES: i64 = 10;
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -27,6 +74,7 @@ struct HomePage {
     tiles: Vec<Tile>,
     /// Today's appeals (named `rows` for the shared rows partial).
     rows: Vec<Row>,
+    notices: Vec<NoticeRow>,
     today_total: i64,
     /// Today in Shanghai, for the link to all of today's appeals.
     today_day: String,
@@ -112,12 +160,21 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .iter()
         .map(|r| row_of(lang, r, &names, now))
         .collect();
+    let notices = state
+        .store
+        .notices(&s.actor, now - TimeDelta::days(NOTICE_DAYS), NOTICES)
+        .await
+        .map_err(fail(lang))?
+        .iter()
+        .map(|n| notice_row(lang, n))
+        .collect();
     render(
         lang,
         &HomePage {
             c: s.chrome("home"),
             tiles,
             rows,
+            notices,
             today_total: found.total,
             today_day: shanghai_date(now).to_string(),
         },

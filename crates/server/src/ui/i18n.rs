@@ -214,6 +214,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "home.none_today" => ("今天还没有新登记的诉求。", "No appeals received today yet."),
         "home.new_appeal" => ("登记新诉求", "Register an appeal"),
         "home.see_all" => ("查看全部", "See all"),
+        "home.notices" => ("近期通知（督办、退回、延期审批）", "Recent notices (supervision, returns, extensions)"),
         // common fields
         "f.tracking_code" => ("查询码", "Tracking code"),
         "f.status" => ("状态", "Status"),
