@@ -158,7 +158,11 @@ async fn sign_in_out_and_lock_out(b: Backend) {
         .post("/login", &[("username", "station11"), ("password", "nope")])
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.text().contains("用户名或密码错误"), "{}", wrong.text());
+    assert!(
+        wrong.text().contains("用户名或密码错误"),
+        "{}",
+        wrong.text()
+    );
     assert!(
         wrong.text().contains("value=\"station11\""),
         "the username is kept"
@@ -269,7 +273,10 @@ async fn appeal_text_is_escaped(b: Backend) {
         assert!(!html.contains("<b>粗体</b>"), "{path}");
         assert!(!html.contains("<img src=x"), "{path}");
         if !path.ends_with("/receipt") {
-            assert!(html.contains("&#60;b&#62;粗体&#60;/b&#62;"), "{path}: {html}");
+            assert!(
+                html.contains("&#60;b&#62;粗体&#60;/b&#62;"),
+                "{path}: {html}"
+            );
         }
     }
     let html = fzq.get(&format!("/appeals/{id}")).await.text();
@@ -388,8 +395,14 @@ async fn intake_errors_are_shown_beside_the_fields(b: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text();
-    assert!(html.contains("id=\"err-phone\""), "phone error beside the field");
-    assert!(html.contains("id=\"err-content\""), "content error beside it");
+    assert!(
+        html.contains("id=\"err-phone\""),
+        "phone error beside the field"
+    );
+    assert!(
+        html.contains("id=\"err-content\""),
+        "content error beside it"
+    );
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(html.contains("value=\"赵女士\""), "input kept");
     assert!(html.contains("value=\"七号楼\""), "input kept");
@@ -437,7 +450,9 @@ async fn list_filters_and_export_agree(b: Backend) {
     }
     let mut street = Browser::sign_in(&t, "street1").await;
     let all = street.get("/appeals").await;
-    assert!(all.text().contains("data-testid=\"total\">共 <strong>3</strong>"));
+    assert!(all
+        .text()
+        .contains("data-testid=\"total\">共 <strong>3</strong>"));
     let path = format!("/appeals?kind=help&org_unit={}", fx.c11);
     let page = street.get(&path).await;
     let html = page.text();
@@ -464,7 +479,10 @@ async fn list_filters_and_export_agree(b: Backend) {
     let last = oldest.find(&codes[2]).expect("last code");
     assert!(first < last, "oldest first");
     let newest = street.get("/appeals").await.text();
-    assert!(newest.find(&codes[2]) < newest.find(&codes[0]), "newest first");
+    assert!(
+        newest.find(&codes[2]) < newest.find(&codes[0]),
+        "newest first"
+    );
     let export = street.get("/appeals.xlsx").await;
     assert_eq!(xlsx_rows(&export.bytes).len(), 4);
     // A bad filter is said on the page, not a crash.
@@ -473,7 +491,11 @@ async fn list_filters_and_export_agree(b: Backend) {
     assert!(bad.text().contains("日期格式"));
     // Another street's staff do not see them, in the list or the file.
     let mut other = Browser::sign_in(&t, "station21").await;
-    assert!(other.get("/appeals").await.text().contains("<strong>0</strong>"));
+    assert!(other
+        .get("/appeals")
+        .await
+        .text()
+        .contains("<strong>0</strong>"));
     assert_eq!(xlsx_rows(&other.get("/appeals.xlsx").await.bytes).len(), 1);
     t.finish().await;
 }
@@ -537,7 +559,10 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
     assert_eq!(offered(&html), ["return", "progress", "extend", "resolve"]);
     // An action the status does not allow is refused with the reason (409).
     let res = liaison
-        .post(&act, &[("action", "feedback"), ("channel", "phone"), ("note", "x")])
+        .post(
+            &act,
+            &[("action", "feedback"), ("channel", "phone"), ("note", "x")],
+        )
         .await;
     assert!(matches!(res.status.as_u16(), 403 | 409), "{}", res.status);
     let res = liaison
@@ -555,7 +580,11 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
     assert_eq!(offered(&html), ["feedback"]);
     fzq.post(
         &act,
-        &[("action", "feedback"), ("channel", "phone"), ("note", "已电话告知")],
+        &[
+            ("action", "feedback"),
+            ("channel", "phone"),
+            ("note", "已电话告知"),
+        ],
     )
     .await;
     let res = fzq
@@ -571,7 +600,16 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let html = fzq.get(&path).await.text();
     assert!(html.contains("data-testid=\"status\">已回访"), "closed");
-    for step in ["登记", "受理", "转办", "办结", "反馈", "回访", "请房管所处理", "已更换水管"] {
+    for step in [
+        "登记",
+        "受理",
+        "转办",
+        "办结",
+        "反馈",
+        "回访",
+        "请房管所处理",
+        "已更换水管",
+    ] {
         assert!(html.contains(step), "timeline lacks {step}");
     }
     assert_eq!(offered(&html), ["reopen"]);
@@ -638,7 +676,8 @@ async fn dashboard_counts_open_their_lists(b: Backend) {
         .create_appeal("station11", TestApp::appeal_body(fx.c11))
         .await;
     let id2 = a2["id"].as_i64().expect("id");
-    t.act_ok("station11", id2, json!({"action": "accept"})).await;
+    t.act_ok("station11", id2, json!({"action": "accept"}))
+        .await;
     let mut fzq = Browser::sign_in(&t, "station11").await;
     let count = |html: &str, key: &str| -> i64 {
         let marker = format!("data-testid=\"{key}\">");
@@ -677,7 +716,11 @@ async fn dashboard_counts_open_their_lists(b: Backend) {
     assert!(notices.contains("督办") && notices.contains("请今天内联系群众"));
     // Not to the one who wrote it.
     let mut street = Browser::sign_in(&t, "street1").await;
-    assert!(!street.get("/").await.text().contains("data-testid=\"notices\""));
+    assert!(!street
+        .get("/")
+        .await
+        .text()
+        .contains("data-testid=\"notices\""));
     t.finish().await;
 }
 
@@ -694,7 +737,14 @@ async fn pages_of_every_role_render(b: Backend) {
         "auditor",
     ] {
         let mut br = Browser::sign_in(&t, user).await;
-        for path in ["/", "/appeals", "/people", "/stats", "/admin", "/appeals/new"] {
+        for path in [
+            "/",
+            "/appeals",
+            "/people",
+            "/stats",
+            "/admin",
+            "/appeals/new",
+        ] {
             let res = br.get(path).await;
             assert!(
                 matches!(res.status.as_u16(), 200 | 403 | 404),

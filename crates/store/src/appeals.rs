@@ -343,13 +343,7 @@ impl Store {
 
 /// The page query: the page's ids first (index-only where the indexes allow), then the
 /// joined names for those rows only.
-fn page_sql(
-    a: &mut Args,
-    filter_sql: &str,
-    sort: AppealSort,
-    page: i64,
-    per_page: i64,
-) -> String {
+fn page_sql(a: &mut Args, filter_sql: &str, sort: AppealSort, page: i64, per_page: i64) -> String {
     let limit = a.push(per_page);
     let offset = a.push((page - 1) * per_page);
     let order = sort.order_by();

@@ -14,8 +14,8 @@
 mod appeal_row;
 pub mod appeals;
 pub mod breakdown;
-pub mod changes;
 mod bulk;
+pub mod changes;
 pub mod db;
 pub mod dialect;
 pub mod error;

@@ -73,7 +73,10 @@ impl Store {
         let same_person = if who.is_empty() {
             "CAST(0 AS BIGINT)".to_string()
         } else {
-            format!("CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT)", who.join(" OR "))
+            format!(
+                "CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT)",
+                who.join(" OR ")
+            )
         };
         let mut any = who.clone();
         if let Some(l) = location {

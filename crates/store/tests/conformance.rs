@@ -2069,8 +2069,16 @@ async fn worklist_and_web_queries(db: Db) {
         [a1.id, a2.id, a3.id, a4.id, a5.id]
     );
     let by_deadline = ids(list(sorted(AppealSort::Deadline)).await);
-    assert_eq!(by_deadline[..3], [a1.id, a2.id, a5.id], "open, nearest first");
-    assert_eq!(by_deadline[3..], [a3.id, a4.id], "then those without a deadline");
+    assert_eq!(
+        by_deadline[..3],
+        [a1.id, a2.id, a5.id],
+        "open, nearest first"
+    );
+    assert_eq!(
+        by_deadline[3..],
+        [a3.id, a4.id],
+        "then those without a deadline"
+    );
 
     // Earlier appeals about the same matter: by phone (same person), by place alone, never
     // across first-level categories or out of scope.
@@ -2112,7 +2120,10 @@ async fn worklist_and_web_queries(db: Db) {
         ..Default::default()
     })
     .await;
-    assert_eq!(too_old.iter().map(|a| a.id).collect::<Vec<_>>(), [a5.id, a4.id]);
+    assert_eq!(
+        too_old.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [a5.id, a4.id]
+    );
     let nothing_known = similar(SimilarQuery {
         category: "public_facilities".into(),
         since,
@@ -2165,8 +2176,15 @@ async fn worklist_and_web_queries(db: Db) {
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].appeal_id, a2.id);
     assert!(matches!(&notices[0].body, EventBody::Supervise { note } if note == "请尽快答复"));
-    assert!(store.notices(&w.street, at(1, 0), 10).await.unwrap().is_empty());
-    assert!(store.notices(s, at(3, 0), 10).await.unwrap().is_empty(), "since");
+    assert!(store
+        .notices(&w.street, at(1, 0), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(
+        store.notices(s, at(3, 0), 10).await.unwrap().is_empty(),
+        "since"
+    );
 
     // The record of configuration changes, newest first.
     assert!(store.config_changes().await.unwrap().is_empty());
@@ -2184,7 +2202,10 @@ async fn worklist_and_web_queries(db: Db) {
     }
     let changes = store.config_changes().await.unwrap();
     assert_eq!(
-        changes.iter().map(|c| c.subject.as_str()).collect::<Vec<_>>(),
+        changes
+            .iter()
+            .map(|c| c.subject.as_str())
+            .collect::<Vec<_>>(),
         ["calendar", "time_limits"]
     );
 }

@@ -178,7 +178,8 @@ impl Ui {
         self.goto("/login").await;
         self.fill("#username", username).await;
         self.fill("#password", "suqiu-demo").await;
-        self.submit("form[action='/login'] button[type=submit]").await;
+        self.submit("form[action='/login'] button[type=submit]")
+            .await;
         let shown = self.text("[data-testid=current-user]").await;
         assert!(!shown.is_empty(), "{username} is signed in");
     }
@@ -210,7 +211,13 @@ impl Ui {
             .await
             .expect("actions")
         {
-            out.push(e.attr("data-action").await.ok().flatten().unwrap_or_default());
+            out.push(
+                e.attr("data-action")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+            );
         }
         out
     }
@@ -218,14 +225,20 @@ impl Ui {
 
 /// Registers a walk-in appeal for a new appellant through the intake form; returns the
 /// appeal's path and tracking code.
-async fn register_walk_in(ui: &Ui, name: &str, content: &str, shot: Option<&str>) -> (String, String) {
+async fn register_walk_in(
+    ui: &Ui,
+    name: &str,
+    content: &str,
+    shot: Option<&str>,
+) -> (String, String) {
     ui.goto("/appeals/new").await;
     ui.click("input[name=mode][value=named]").await;
     ui.fill("#a-name", name).await;
     ui.fill("#a-phone", "13912345670").await;
     ui.select("#i-channel", "walk_in").await;
     ui.select("#i-kind", "help").await;
-    ui.select("#i-category", "public_facilities.water_pipes").await;
+    ui.select("#i-category", "public_facilities.water_pipes")
+        .await;
     ui.fill("#i-location", "佛字桥3号楼").await;
     ui.fill("#i-content", content).await;
     // The deadlines appear before saving (help: respond in 1, resolve in 7 working days).
@@ -388,10 +401,14 @@ async fn the_closed_loop_in_a_browser() {
     assert!(ui.text("[data-testid=timeline]").await.contains("同意延期"));
     // A supervision note (督办) on that other open appeal: the street is a level above.
     ui.open_action("supervise").await;
-    ui.fill("#supervise-note", "请加快办理，本周内答复群众").await;
+    ui.fill("#supervise-note", "请加快办理，本周内答复群众")
+        .await;
     ui.submit("[data-testid=submit-supervise]").await;
     ui.find("[role=status].notice").await;
-    assert!(ui.text("[data-testid=timeline]").await.contains("请加快办理"));
+    assert!(ui
+        .text("[data-testid=timeline]")
+        .await
+        .contains("请加快办理"));
     ui.goto("/stats").await;
     ui.find("svg.chart").await;
     ui.shot("stats").await;
@@ -422,11 +439,10 @@ async fn the_closed_loop_in_a_browser() {
         .await
         .expect("href")
         .expect("an export link");
-    let cookie = ui
-        .c
-        .get_named_cookie("suqiu_session")
-        .await
-        .expect("the session cookie");
+    let cookie =
+        ui.c.get_named_cookie("suqiu_session")
+            .await
+            .expect("the session cookie");
     let bytes = reqwest::Client::new()
         .get(format!("{}{href}", server.base))
         .header("cookie", format!("suqiu_session={}", cookie.value()))
@@ -449,9 +465,16 @@ async fn the_closed_loop_in_a_browser() {
         .await
         .parse()
         .expect("the list's count");
-    assert_eq!(rows.len() - 1, total, "the file holds the rows the filter shows");
+    assert_eq!(
+        rows.len() - 1,
+        total,
+        "the file holds the rows the filter shows"
+    );
     assert!(rows.iter().any(|r| r[0] == code));
-    assert!(rows.iter().skip(1).all(|r| r[3] == "求助"), "kind filter held");
+    assert!(
+        rows.iter().skip(1).all(|r| r[3] == "求助"),
+        "kind filter held"
+    );
 
     ui.c.close().await.expect("close the browser");
 }

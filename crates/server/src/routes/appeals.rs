@@ -398,8 +398,8 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
             format!("查询内容最多 {MAX_QUERY} 个字"),
         ));
     }
-    let from = instant(&params, "from", false, &mut errors);
-    let to = instant(&params, "to", true, &mut errors);
+    let from = instant(params, "from", false, &mut errors);
+    let to = instant(params, "to", true, &mut errors);
     if let (Some(f), Some(t)) = (from, to) {
         if f >= t {
             errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));

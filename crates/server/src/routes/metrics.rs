@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
 use suqiu_core::access::{Actor, Capability};
-use suqiu_core::Id;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{rank, score};
 use suqiu_core::org::in_subtree;
+use suqiu_core::Id;
 
 use crate::auth::AuthActor;
 use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
@@ -47,7 +47,9 @@ pub async fn metrics(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    Ok(Json(node_measures(&state, &actor, org_unit_id, from, to).await?))
+    Ok(Json(
+        node_measures(&state, &actor, org_unit_id, from, to).await?,
+    ))
 }
 
 fn require_metrics(actor: &Actor) -> ApiResult<()> {

@@ -293,7 +293,11 @@ fn policy_from_form(
         }
     };
     for key in std::iter::once("urgent").chain(Kind::ALL.iter().map(|k| k.code())) {
-        let unit = |part: &str| f.get(&format!("{key}.{part}_unit")).unwrap_or("working_days").to_string();
+        let unit = |part: &str| {
+            f.get(&format!("{key}.{part}_unit"))
+                .unwrap_or("working_days")
+                .to_string()
+        };
         let respond = read(format!("{key}.respond"), &unit("respond"), errors);
         let resolve = read(format!("{key}.resolve"), &unit("resolve"), errors);
         let (Some(Some(respond)), Some(resolve)) = (respond, resolve) else {
@@ -323,7 +327,7 @@ pub(crate) async fn save_limits(State(state): State<AppState>, post: PostForm) -
         match save_time_limits(state, &s.actor, policy).await {
             Ok(()) => return Ok(see_other("/admin?saved=1#limits")),
             Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
-            Err(p) => return Err(UiError::from(p).into_page(lang)),
+            Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }
     let page = admin_page(state, &s, errors, false)

@@ -14,7 +14,7 @@ use suqiu_core::validate::mask_phone;
 use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, when, Chrome, Choice, Deadline};
+use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
@@ -67,10 +67,13 @@ pub(crate) fn appellant_name(lang: Lang, rec: &AppealRecord) -> String {
 
 /// The appellant's phone for `actor`: full for roles that call appellants, masked otherwise.
 pub(crate) fn appellant_phone(actor: &Actor, rec: &AppealRecord) -> Option<String> {
-    let phone = rec.appellant_phone.clone().or(match &rec.appeal.appellant {
-        Appellant::Named { phone, .. } => phone.clone(),
-        _ => None,
-    })?;
+    let phone = rec
+        .appellant_phone
+        .clone()
+        .or(match &rec.appeal.appellant {
+            Appellant::Named { phone, .. } => phone.clone(),
+            _ => None,
+        })?;
     Some(if actor.may(Capability::SeePersonalData) {
         phone
     } else {
@@ -236,9 +239,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 .list_appeals(&s.actor, &filter, now)
                 .await
                 .map_err(fail(lang))?;
-            let names = category_names(&state)
-                .await
-                .map_err(fail(lang))?;
+            let names = category_names(&state).await.map_err(fail(lang))?;
             let rows = found
                 .items
                 .iter()

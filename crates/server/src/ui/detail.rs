@@ -18,7 +18,7 @@ use suqiu_store::appeals::AppealRecord;
 
 use super::appeals::{appellant_name, appellant_phone};
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, when, Chrome, Choice, Deadline};
+use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
 use crate::extract::IdPath;
 use crate::problem::Problem;
@@ -277,17 +277,17 @@ async fn detail_page(
     }
     let names = Names {
         units,
-        departments: departments
-            .iter()
-            .map(|d| (d.id, d.name.clone()))
-            .collect(),
+        departments: departments.iter().map(|d| (d.id, d.name.clone())).collect(),
         users: user_names,
         teams: team_names,
     };
     let timeline = events.iter().map(|e| entry(lang, e, &names)).collect();
 
     let mut facts: Vec<(&'static str, String)> = vec![
-        ("f.kind", lang.label(a.kind.code(), a.kind.label_zh()).into()),
+        (
+            "f.kind",
+            lang.label(a.kind.code(), a.kind.label_zh()).into(),
+        ),
         (
             "f.category",
             cats.get(&a.category)
@@ -434,11 +434,7 @@ pub(crate) async fn page(
     params: crate::extract::Params,
 ) -> PageResult {
     let lang = s.lang;
-    let rec = state
-        .store
-        .appeal(&s.actor, id)
-        .await
-        .map_err(fail(lang))?;
+    let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
     let done = params.str("done").is_some();
     let page = detail_page(&state, &s, &rec, None, done)
         .await
@@ -447,7 +443,13 @@ pub(crate) async fn page(
 }
 
 /// Fields the action forms send as numbers or booleans in the JSON body.
-const NUMBERS: &[&str] = &["user_id", "team_id", "department_id", "days", "into_appeal_id"];
+const NUMBERS: &[&str] = &[
+    "user_id",
+    "team_id",
+    "department_id",
+    "days",
+    "into_appeal_id",
+];
 const BOOLEANS: &[&str] = &["approve", "solved", "reopen"];
 
 /// The form as the JSON body of the API's action endpoint: blank fields are left out,
@@ -509,11 +511,7 @@ pub(crate) async fn act(
         Err(p) if matches!(p.status, 403 | 409 | 422) => {
             // Show the page again with the message beside the form that failed (or at the
             // top when the action itself was unknown).
-            let rec = state
-                .store
-                .appeal(&s.actor, id)
-                .await
-                .map_err(fail(lang))?;
+            let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
             let message = problem_message(&p);
             let page = detail_page(&state, &s, &rec, action.map(|a| (a, message)), false)
                 .await
@@ -523,7 +521,7 @@ pub(crate) async fn act(
                 StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             Ok(res)
         }
-        Err(p) => Err(UiError::from(p).into_page(lang)),
+        Err(p) => Err(UiError::from(p).page(lang)),
     }
 }
 

@@ -69,7 +69,7 @@ pub(crate) async fn export(
                 lang.t("list.too_many"),
                 found.total
             ))
-            .into_page(lang));
+            .page(lang));
         }
         let last = found.items.len() < CHUNK as usize;
         records.extend(found.items);
@@ -80,7 +80,7 @@ pub(crate) async fn export(
     }
     let bytes = workbook(&s, &records, &names, now).map_err(|e| {
         tracing::error!(error = %e, "xlsx export failed");
-        UiError::Internal.into_page(lang)
+        UiError::Internal.page(lang)
     })?;
     let disposition = format!(
         "attachment; filename=\"suqiu-{}.xlsx\"",

@@ -35,7 +35,9 @@ pub(crate) struct NoticeRow {
 
 fn notice_row(lang: Lang, n: &Notice) -> NoticeRow {
     let (what, why) = match &n.body {
-        EventBody::Supervise { note } => (lang.label("supervise", "督办").to_string(), note.clone()),
+        EventBody::Supervise { note } => {
+            (lang.label("supervise", "督办").to_string(), note.clone())
+        }
         EventBody::Return { note, .. } => (lang.label("return", "退回").to_string(), note.clone()),
         EventBody::ExtendApprove {
             approve, reason, ..

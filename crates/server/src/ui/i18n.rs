@@ -458,7 +458,10 @@ mod tests {
                 }
             }
         }
-        assert!(checked > 100, "found only {checked} keys: is the scan broken?");
+        assert!(
+            checked > 100,
+            "found only {checked} keys: is the scan broken?"
+        );
     }
 
     #[test]

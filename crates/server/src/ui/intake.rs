@@ -16,8 +16,8 @@ use suqiu_core::validate::{mask_phone, validate_phone};
 use suqiu_store::similar::SimilarQuery;
 
 use super::appeals::{appellant_name, category_groups, node_choices, summary, CategoryGroup};
-use super::view::{vocabulary_choices, when, Chrome, Choice, FieldErrors};
-use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use super::view::{vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::{fail, render, see_other, Failed, FormData, PageResult, PostForm, Session, UiError};
 use crate::dto::{AppealIn, AppellantIn};
 use crate::extract::IdPath;
 use crate::routes::appeals::{category_names, register_appeal};
@@ -107,7 +107,13 @@ async fn intake_page(
     let other_errors = errors.other(FIELDS);
     Ok(IntakePage {
         c: s.chrome("intake"),
-        channels: vocabulary_choices(lang, Channel::ALL, Channel::code, Channel::label_zh, &d.channel),
+        channels: vocabulary_choices(
+            lang,
+            Channel::ALL,
+            Channel::code,
+            Channel::label_zh,
+            &d.channel,
+        ),
         kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, &d.kind),
         urgencies: vocabulary_choices(
             lang,
@@ -124,15 +130,14 @@ async fn intake_page(
     })
 }
 
-fn require_intake(s: &Session) -> Result<(), Response> {
+fn require_intake(s: &Session) -> Result<(), Failed> {
     if s.may(suqiu_core::access::Capability::Intake) {
         Ok(())
     } else {
-        Err(UiError::Forbidden(format!(
-            "角色「{}」不能登记诉求",
-            s.actor.role.label_zh()
-        ))
-        .into_page(s.lang))
+        Err(
+            UiError::Forbidden(format!("角色「{}」不能登记诉求", s.actor.role.label_zh()))
+                .page(s.lang),
+        )
     }
 }
 
@@ -224,7 +229,7 @@ pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> Pag
             *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
-        Some(Err(p)) => Err(UiError::from(p).into_page(s.lang)),
+        Some(Err(p)) => Err(UiError::from(p).page(s.lang)),
         None => {
             let page = intake_page(&state, &s, d, errors)
                 .await
@@ -292,7 +297,9 @@ pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Resp
     };
     // A registered person's own phone also finds appeals they raised before registering.
     let mut phone = match f.get("mode") {
-        Some("named") | None => f.get("appellant.phone").and_then(|p| validate_phone(p).ok()),
+        Some("named") | None => f
+            .get("appellant.phone")
+            .and_then(|p| validate_phone(p).ok()),
         _ => None,
     };
     if let Some(id) = person_id {
@@ -372,19 +379,9 @@ pub(crate) async fn receipt(
     IdPath(id): IdPath,
 ) -> PageResult {
     let lang = s.lang;
-    let rec = state
-        .store
-        .appeal(&s.actor, id)
-        .await
-        .map_err(fail(lang))?;
-    let names = category_names(&state)
-        .await
-        .map_err(fail(lang))?;
-    let events = state
-        .store
-        .events(id)
-        .await
-        .map_err(fail(lang))?;
+    let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
+    let names = category_names(&state).await.map_err(fail(lang))?;
+    let events = state.store.events(id).await.map_err(fail(lang))?;
     let a = &rec.appeal;
     let receiver = events
         .first()

@@ -53,7 +53,7 @@ pub fn router() -> Router<AppState> {
         .route("/lang/{lang}", get(auth::switch_language))
         .route("/", get(home::home))
         .route("/appeals", get(appeals::list))
-       .route("/appeals.xlsx", get(export::export))
+        .route("/appeals.xlsx", get(export::export))
         .route("/appeals/new", get(intake::form).post(intake::submit))
         .route("/appeals/new/check", post(intake::check))
         .route("/appeals/{id}", get(detail::page))
@@ -63,9 +63,9 @@ pub fn router() -> Router<AppState> {
         .route("/people/lookup", post(people::lookup))
         .route("/people/new", get(people::new_form).post(people::create))
         .route("/people/{id}", get(people::page).post(people::update))
-       .route("/stats", get(stats::page))
-       .route("/admin", get(admin::page))
-       .route("/admin/time-limits", post(admin::save_limits))
+        .route("/stats", get(stats::page))
+        .route("/admin", get(admin::page))
+        .route("/admin/time-limits", post(admin::save_limits))
         .route("/assets/{file}", get(assets::serve))
         .layer(Extension(Arc::new(auth::LoginThrottle::default())))
 }
@@ -219,6 +219,11 @@ impl UiError {
         }
     }
 
+    /// The error for a page result, to be shown in `lang`.
+    pub fn page(self, lang: Lang) -> Failed {
+        Failed(self, lang)
+    }
+
     /// The error as a page in `lang`.
     pub fn into_page(self, lang: Lang) -> Response {
         let status = self.status();
@@ -256,19 +261,29 @@ impl IntoResponse for UiError {
     }
 }
 
+/// A page that failed: the error, and the language to say it in.
+#[derive(Debug)]
+pub(crate) struct Failed(UiError, Lang);
+
+impl IntoResponse for Failed {
+    fn into_response(self) -> Response {
+        self.0.into_page(self.1)
+    }
+}
+
 /// A page result: HTML, or an error page in the user's language.
-pub(crate) type PageResult = Result<Response, Response>;
+pub(crate) type PageResult = Result<Response, Failed>;
 
 /// Renders a template as a 200 page.
 pub(crate) fn render<T: askama::Template>(lang: Lang, t: &T) -> PageResult {
     t.render()
         .map(|html| Html(html).into_response())
-        .map_err(|e| UiError::from(e).into_page(lang))
+        .map_err(|e| UiError::from(e).page(lang))
 }
 
-/// Maps any error convertible to [`UiError`] to a page in `lang`.
-pub(crate) fn fail<E: Into<UiError>>(lang: Lang) -> impl FnOnce(E) -> Response {
-    move |e| e.into().into_page(lang)
+/// Maps any error convertible to [`UiError`] to a failed page in `lang`.
+pub(crate) fn fail<E: Into<UiError>>(lang: Lang) -> impl FnOnce(E) -> Failed {
+    move |e| e.into().page(lang)
 }
 
 /// Redirect after a successful POST (303: the browser GETs the target).

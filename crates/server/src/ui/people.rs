@@ -14,7 +14,7 @@ use suqiu_store::people::PeopleFilter;
 
 use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, Chrome, Choice, FieldErrors};
+use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::{IdPath, Params};
@@ -54,7 +54,10 @@ fn person_row(lang: Lang, p: &Person, reveal: bool, unit: String) -> PersonRow {
         party: p
             .party
             .as_ref()
-            .map(|x| lang.label(x.category.code(), x.category.label_zh()).to_string())
+            .map(|x| {
+                lang.label(x.category.code(), x.category.label_zh())
+                    .to_string()
+            })
             .unwrap_or_default(),
     }
 }
@@ -84,7 +87,7 @@ async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, S
 async fn list_page(state: &AppState, s: &Session, q: String, tag: String) -> PageResult {
     let lang = s.lang;
     if !may_see_people(s) {
-        return Err(UiError::NotFound.into_page(lang));
+        return Err(UiError::NotFound.page(lang));
     }
     let filter = PeopleFilter {
         q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
@@ -429,7 +432,7 @@ pub(crate) async fn new_form(State(state): State<AppState>, s: Session) -> PageR
             "角色「{}」不能登记或修改人员信息",
             s.actor.role.label_zh()
         ))
-        .into_page(s.lang));
+        .page(s.lang));
     }
     let d = Draft {
         org_unit_id: s.actor.org_unit_id.to_string(),
@@ -491,7 +494,7 @@ pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> Pag
         Err(p) if is_form_problem(&p) => {
             again(&state, &s, None, d, FieldErrors::from_problem(&p)).await
         }
-        Err(p) => Err(UiError::from(p).into_page(s.lang)),
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
@@ -507,7 +510,7 @@ pub(crate) async fn page(
         .person(&s.actor, id)
         .await
         .map_err(fail(lang))?
-        .ok_or_else(|| UiError::NotFound.into_page(lang))?;
+        .ok_or_else(|| UiError::NotFound.page(lang))?;
     let mut d = Draft::from_person(&person);
     if !s.may(Capability::SeePersonalData) {
         // The form never holds what the reader may not see.
@@ -533,7 +536,7 @@ pub(crate) async fn update(
         .person(&s.actor, id)
         .await
         .map_err(fail(lang))?
-        .ok_or_else(|| UiError::NotFound.into_page(lang))?;
+        .ok_or_else(|| UiError::NotFound.page(lang))?;
     let d = Draft::from_form(&post.form);
     let mut errors = FieldErrors::default();
     let reveal = s.may(Capability::SeePersonalData);
@@ -557,6 +560,6 @@ pub(crate) async fn update(
         Err(p) if is_form_problem(&p) => {
             again(&state, &s, Some(&person), d, FieldErrors::from_problem(&p)).await
         }
-        Err(p) => Err(UiError::from(p).into_page(lang)),
+        Err(p) => Err(UiError::from(p).page(lang)),
     }
 }

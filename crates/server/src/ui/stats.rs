@@ -113,7 +113,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let org_unit = match params.str("org_unit").map(str::parse::<i64>) {
         None => None,
         Some(Ok(id)) => Some(id),
-        Some(Err(_)) => return Err(UiError::NotFound.into_page(lang)),
+        Some(Err(_)) => return Err(UiError::NotFound.page(lang)),
     };
     let parse_day = |k: &str, error: &mut String| {
         params
@@ -146,7 +146,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
                 .await
                 .map_err(fail(lang))?
         }
-        Err(p) => return Err(UiError::from(p).into_page(lang)),
+        Err(p) => return Err(UiError::from(p).page(lang)),
     };
     let mut children: Vec<ChildRow> = m
         .children
@@ -197,7 +197,10 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             .counts(m.org_unit_id, first, last, now)
             .await
             .map_err(fail(lang))?;
-        volume.push((first.format("%y-%m").to_string(), counts.total.received as i64));
+        volume.push((
+            first.format("%y-%m").to_string(),
+            counts.total.received as i64,
+        ));
     }
 
     // By first-level category, in the period.
@@ -229,7 +232,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             (names.get(&code).cloned().unwrap_or(code), n, share)
         })
         .collect();
-    categories.sort_by(|a, b| b.1.cmp(&a.1));
+    categories.sort_by_key(|c| std::cmp::Reverse(c.1));
 
     render(
         lang,
