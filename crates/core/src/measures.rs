@@ -41,6 +41,36 @@ pub struct AppealFacts {
 }
 
 impl AppealFacts {
+    /// The part of this appeal's [`Counts`] that does not depend on the clock: what roll-ups
+    /// can keep. In it `response_due` counts "answered" (responded_at set) and `resolve_due`
+    /// counts "resolved with a resolve_by"; `overdue_open` is always 0.
+    ///
+    /// Every predicate of [`Counts::add`] that mentions `now` is false at the beginning of
+    /// time, so evaluating it then leaves exactly the settled part (and the two cannot drift).
+    pub fn settled(&self) -> Counts {
+        Counts::from_facts([self], DateTime::<Utc>::MIN_UTC)
+    }
+
+    /// The clock-dependent rest: `settled()` plus `pending(now)` is `Counts::add(self, now)`.
+    /// Only `response_due`, `resolve_due` and `overdue_open` can be non-zero, and only for a
+    /// [`AppealFacts::is_live`] appeal, so a store can compute this part over live appeals only.
+    pub fn pending(&self, now: DateTime<Utc>) -> Counts {
+        let all = Counts::from_facts([self], now);
+        let settled = self.settled();
+        Counts {
+            response_due: all.response_due - settled.response_due,
+            resolve_due: all.resolve_due - settled.resolve_due,
+            overdue_open: all.overdue_open,
+            ..Counts::default()
+        }
+    }
+
+    /// The appeal can still change a clock-dependent measure: it is open, or was never
+    /// answered (a merged appeal never answered becomes "response due" when respond_by passes).
+    pub fn is_live(&self) -> bool {
+        self.status.is_open() || self.responded_at.is_none()
+    }
+
     /// The deadline the handler is working against: `respond_by` while registered,
     /// `resolve_by` while accepted or in progress, none otherwise.
     pub fn current_deadline(&self) -> Option<DateTime<Utc>> {
@@ -739,6 +769,18 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn settled_plus_pending_is_the_whole(f in arb_facts(), now_min in 0i64..31 * 24 * 60) {
+            let now = time(now_min);
+            let mut sum = f.settled();
+            sum.merge(&f.pending(now));
+            prop_assert_eq!(sum, Counts::from_facts([&f], now));
+            if f.pending(now) != Counts::default() {
+                prop_assert!(f.is_live(), "pending counts only for live appeals");
+            }
+            prop_assert_eq!(f.settled().overdue_open, 0);
+        }
+
         #[test]
         fn rates_in_unit_interval_and_merge_is_fold(
             a in proptest::collection::vec(arb_facts(), 0..40),

@@ -13,7 +13,6 @@ use suqiu_core::Id;
 
 use crate::appeals::AppealRecord;
 use crate::error::{Result, StoreError};
-use crate::metrics::is_live;
 use crate::sql::{
     get, get_code, get_flag, get_json, get_opt_code, get_opt_time, get_time, ms, stored, to_json,
     Arg,
@@ -100,7 +99,7 @@ pub(crate) fn values(
         ("merged_into", a.merged_into.into()),
         ("version", a.version.into()),
         ("due_at", a.current_deadline().map(ms).into()),
-        ("live", is_live(&facts).into()),
+        ("live", facts.is_live().into()),
         ("search_tokens", tokens.into()),
     ])
 }

@@ -6,6 +6,7 @@ use suqiu_core::access::{relation, Actor, Placement};
 use suqiu_core::appeal::{Appeal, Appellant, Kind, Status, Urgency};
 use suqiu_core::lifecycle::{apply, holders, Event, EventBody, Refusal};
 use suqiu_core::measures::AppealFacts;
+use suqiu_core::person::Person;
 use suqiu_core::Id;
 
 use crate::appeal_row::{
@@ -15,7 +16,7 @@ use crate::appeal_row::{
 use crate::error::{Result, StoreError};
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, now_bounds, paging, write_error, Args};
-use crate::writer::{self, Deferred, Done};
+use crate::writer::{self, Deferred, Done, Undo};
 use crate::{dialect, scope, Backend, Page, Store};
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).
@@ -88,11 +89,12 @@ pub enum AppealSort {
 }
 
 impl AppealSort {
-    /// The ORDER BY of the list query (appeals alias `a`); `id` breaks ties so pages are stable.
+    /// The ORDER BY of the list query (appeals alias `a`). Ids follow the order received
+    /// (see `ListQuery::page_sql`); `id` breaks ties so pages are stable.
     fn order_by(self) -> &'static str {
         match self {
-            AppealSort::Newest => "a.created_at DESC, a.id DESC",
-            AppealSort::Oldest => "a.created_at ASC, a.id ASC",
+            AppealSort::Newest => "a.id DESC",
+            AppealSort::Oldest => "a.id ASC",
             AppealSort::Deadline => {
                 "CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at ASC, a.id ASC"
             }
@@ -121,13 +123,64 @@ impl Store {
             &appeal.content,
             appeal.location.as_deref(),
         );
-        writer::run(self.queue.as_ref(), &self.writer, move |conn| {
-            Box::pin(async move {
-                let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                Ok(Done::keep(Appeal { id, ..appeal }, deferred))
-            })
-        })
+        writer::run(
+            self.queue.as_ref(),
+            &self.writer,
+            Undo::SingleStatement,
+            move |conn| {
+                Box::pin(async move {
+                    let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
+                    Ok(Done::keep(Appeal { id, ..appeal }, deferred))
+                })
+            },
+        )
         .await
+    }
+
+    /// The record of an appeal `create_appeal` just stored, assembled from the org tree in
+    /// memory rather than read back (intake answers with it). `person` is the registered
+    /// appellant when there is one (the caller has just checked it).
+    pub async fn new_record(
+        &self,
+        appeal: Appeal,
+        person: Option<&Person>,
+    ) -> Result<AppealRecord> {
+        let tree = self.lookups().await?;
+        let unit = |id: Id| {
+            tree.unit(id)
+                .ok_or_else(|| StoreError::Corrupt(format!("org unit {id} not in the tree")))
+        };
+        let (node, handling) = (
+            unit(appeal.org_unit_id)?,
+            unit(appeal.handling_org_unit_id)?,
+        );
+        let handling_parent = handling
+            .parent_id
+            .map(|p| unit(p).map(|u| (u.id, u.path.clone())))
+            .transpose()?;
+        let (appellant_name, appellant_phone) = match &appeal.appellant {
+            Appellant::Person { .. } => (
+                person.map(|p| p.name.clone()),
+                person.and_then(|p| p.phone.clone()),
+            ),
+            Appellant::Named { name, phone } => (Some(name.clone()), phone.clone()),
+            Appellant::Anonymous => (None, None),
+        };
+        Ok(AppealRecord {
+            place: Placement {
+                org_path: node.path.clone(),
+                handling_path: handling.path.clone(),
+                handling_parent,
+            },
+            org_unit_name: node.name.clone(),
+            handling_org_unit_name: handling.name.clone(),
+            appellant_name,
+            appellant_phone,
+            assignee_name: None,
+            team_name: None,
+            department_name: None,
+            appeal,
+        })
     }
 
     /// An appeal in the actor's scope; `NotFound` when unknown or out of scope.
@@ -158,9 +211,12 @@ impl Store {
     {
         let actor = actor.clone();
         let backend = self.backend;
-        writer::run(self.queue.as_ref(), &self.writer, move |conn| {
-            Box::pin(async move { act_in(conn, backend, &actor, id, decide).await })
-        })
+        writer::run(
+            self.queue.as_ref(),
+            &self.writer,
+            Undo::Savepoint,
+            move |conn| Box::pin(async move { act_in(conn, backend, &actor, id, decide).await }),
+        )
         .await
     }
 
@@ -189,9 +245,13 @@ impl Store {
             .collect()
     }
 
-    /// A page of appeals in the actor's scope, newest first (`created_at DESC, id DESC`).
-    /// Paging: `page` from 1, `per_page` 1–500 (default 50). An unknown `org_unit_id` or a
-    /// query with no searchable word gives an empty page.
+    /// A page of appeals in the actor's scope, newest registration first (`id DESC`: ids are
+    /// given in the order appeals are registered, so this is "newest first" without a sort
+    /// over the whole match). Paging: `page` from 1, `per_page` 1–500 (default 50). An
+    /// unknown `org_unit_id` or a query with no searchable word gives an empty page.
+    ///
+    /// The total is exact up to [`COUNT_CAP`]; beyond it the page says `total_exact: false`
+    /// and `total` is the cap, so a count never reads more than the cap's worth of rows.
     pub async fn list_appeals(
         &self,
         actor: &Actor,
@@ -202,23 +262,36 @@ impl Store {
         let empty = Page {
             items: Vec::new(),
             total: 0,
+            total_exact: true,
             page,
             per_page,
         };
-        let Some((mut a, filter_sql)) = self.list_where(actor, filter, now).await? else {
+        let Some(mut query) = self.list_where(actor, filter, now).await? else {
             return Ok(empty);
         };
-        let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
-        let total: i64 = get(&a.query(&count_sql).fetch_one(&self.pool).await?, "n")?;
-        if total == 0 || (page - 1) * per_page >= total {
+        let n: i64 = get(
+            &query
+                .args
+                .query(&query.count_sql())
+                .fetch_one(&self.pool)
+                .await?,
+            "n",
+        )?;
+        let (total, total_exact) = if n > COUNT_CAP {
+            (COUNT_CAP, false)
+        } else {
+            (n, true)
+        };
+        if total_exact && (page - 1) * per_page >= total {
             return Ok(Page { total, ..empty });
         }
-        let sql = page_sql(&mut a, &filter_sql, filter.sort, page, per_page);
-        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        let sql = query.page_sql(page, per_page);
+        let rows = query.args.query(&sql).fetch_all(&self.pool).await?;
         let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
         Ok(Page {
             items,
             total,
+            total_exact,
             page,
             per_page,
         })
@@ -233,15 +306,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<String>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let Some((mut a, filter_sql)) = self.list_where(actor, filter, now).await? else {
+        let Some(mut query) = self.list_where(actor, filter, now).await? else {
             return Ok(vec!["(empty: no query runs)".into()]);
         };
-        let count_sql = format!("SELECT COUNT(*) AS n FROM appeals a WHERE {filter_sql}");
-        let page_sql = page_sql(&mut a, &filter_sql, filter.sort, page, per_page);
+        let count_sql = query.count_sql();
+        let page_sql = query.page_sql(page, per_page);
         let mut lines = Vec::new();
         for (label, sql) in [("count", count_sql), ("page", page_sql)] {
             lines.push(format!("-- {label}"));
-            lines.extend(dialect::explain(self.backend, &self.pool, &a, &sql).await?);
+            lines.extend(dialect::explain(self.backend, &self.pool, &query.args, &sql).await?);
         }
         Ok(lines)
     }
@@ -253,20 +326,57 @@ impl Store {
         actor: &Actor,
         filter: &AppealFilter,
         now: DateTime<Utc>,
-    ) -> Result<Option<(Args, String)>> {
+    ) -> Result<Option<ListQuery>> {
         let mut a = Args::default();
-        let mut conds = vec![scope::appeals(actor, &mut a)];
+        let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         // Subtrees the rows must lie under, for the full-text index (see `search_condition`).
         let mut subtrees = Vec::new();
-        if scope::is_subtree_role(actor.role) {
+        let subtree_scope = scope::is_subtree_role(actor.role);
+        if subtree_scope {
             subtrees.push(actor.org_unit_id);
         }
-        if let Some(node) = filter.org_unit_id {
-            let Some(unit) = self.org_unit(node).await? else {
-                return Ok(None);
-            };
+        let node = match filter.org_unit_id {
+            None => None,
+            Some(id) => match self.org_unit(id).await? {
+                Some(unit) => {
+                    subtrees.push(unit.id);
+                    Some(unit)
+                }
+                None => return Ok(None),
+            },
+        };
+        // A search filtered by nothing but subtrees is one FTS5 MATCH on SQLite (its `scope`
+        // column holds each row's ancestors): count and page it in the index alone.
+        let search_only = filter.status.is_none()
+            && filter
+                .category
+                .as_deref()
+                .is_none_or(|c| c.trim().is_empty())
+            && filter.kind.is_none()
+            && filter.urgency.is_none()
+            && filter.overdue.is_none()
+            && filter.assignee_user_id.is_none()
+            && filter.department_id.is_none()
+            && filter.from.is_none()
+            && filter.to.is_none()
+            && filter.due_before.is_none()
+            && filter.feedback_given.is_none()
+            && filter.appellant_person_id.is_none()
+            && filter.sort == AppealSort::Newest;
+        if let (Backend::Sqlite, Some(q), true, true) =
+            (self.backend, q, search_only, subtree_scope)
+        {
+            return Ok(dialect::fts_match(q, &subtrees, &mut a).map(|m| ListQuery {
+                args: a,
+                source: Source::FullText(m),
+                branches: Vec::new(),
+                sort: AppealSort::Newest,
+            }));
+        }
+
+        let mut conds = vec![scope::appeals(actor, &mut a)];
+        if let Some(unit) = &node {
             conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
-            subtrees.push(unit.id);
         }
         if let Some(s) = filter.status {
             conds.push(format!("a.status = {}", a.push(s.code())));
@@ -302,7 +412,7 @@ impl Store {
         if let Some(d) = filter.department_id {
             conds.push(format!("a.department_id = {}", a.push(d)));
         }
-        if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(q) = q {
             match dialect::search_condition(self.backend, q, &subtrees, &mut a) {
                 Some(c) => conds.push(c),
                 None => return Ok(None),
@@ -328,7 +438,30 @@ impl Store {
                 "a.feedback_at IS NULL".to_string()
             });
         }
-        Ok(Some((a, conds.join(" AND "))))
+        // The subtree the rows lie in; when it has few nodes, page each node's newest rows
+        // from its index and merge (see `ListQuery::page_sql`).
+        let within = match (&node, subtree_scope) {
+            (Some(unit), _) => Some(unit.path.as_str()),
+            (None, true) => Some(actor.org_path.as_str()),
+            (None, false) => None,
+        };
+        let mut branches = Vec::new();
+        if let Some(within) = within {
+            let lookups = self.lookups().await?;
+            let nodes = lookups
+                .units
+                .iter()
+                .filter(|u| suqiu_core::org::in_subtree(within, &u.path));
+            if nodes.clone().count() <= MAX_BRANCHES {
+                branches = nodes.map(|u| u.path.clone()).collect();
+            }
+        }
+        Ok(Some(ListQuery {
+            args: a,
+            source: Source::Appeals(conds.join(" AND ")),
+            branches,
+            sort: filter.sort,
+        }))
     }
 
     /// Finds an appeal by its public tracking code (no scope: the public knows the code).
@@ -341,22 +474,98 @@ impl Store {
     }
 }
 
-/// The page query: the page's ids first (index-only where the indexes allow), then the
-/// joined names for those rows only.
-fn page_sql(a: &mut Args, filter_sql: &str, sort: AppealSort, page: i64, per_page: i64) -> String {
-    let limit = a.push(per_page);
-    let offset = a.push((page - 1) * per_page);
-    let order = sort.order_by();
-    let source = format!(
-        "(SELECT a.id FROM appeals a WHERE {filter_sql} \
-           ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
-         JOIN appeals a ON a.id = page.id"
-    );
-    format!("{} ORDER BY {order}", select_record_from(&source))
+/// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]).
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Where a list's rows come from.
+enum Source {
+    /// A WHERE condition on `appeals a`.
+    Appeals(String),
+    /// SQLite: one FTS5 MATCH (placeholder) that is the whole filter.
+    FullText(String),
 }
 
-/// Inserts a new appeal with its first event and search tokens; returns its id and its
-/// roll-up contribution (for the writer to apply).
+/// Subtrees of at most this many nodes are paged node by node (see `ListQuery::page_sql`).
+const MAX_BRANCHES: usize = 48;
+
+/// A list's filter as SQL, with its arguments.
+struct ListQuery {
+    args: Args,
+    source: Source,
+    /// The org paths of a small subtree the rows lie in, one branch of the page query each.
+    branches: Vec<String>,
+    /// Any order but newest-first reads the filter's rows in that order (no branches).
+    sort: AppealSort,
+}
+
+impl ListQuery {
+    /// Counts at most `COUNT_CAP + 1` matching rows (one more tells that the cap was passed).
+    fn count_sql(&self) -> String {
+        let over = COUNT_CAP + 1;
+        match &self.source {
+            Source::Appeals(w) => format!(
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM appeals a WHERE {w} LIMIT {over}) capped"
+            ),
+            Source::FullText(m) => format!(
+                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m} LIMIT {over}) capped"
+            ),
+        }
+    }
+
+    /// The page query: the page's ids first, then the joined names for those rows only.
+    /// Pushes the paging arguments: build it after running the count.
+    ///
+    /// Newest first is the id order, which every index ends with: `(org_path, id)` and
+    /// `(status, org_path, id)` hand out one node's rows newest first. A subtree spans
+    /// several nodes (a community and its grids), so an index range over it is not in id
+    /// order and the database would sort every row of the station. Instead each node's
+    /// newest `offset + limit` rows are taken from the index and merged: the cost follows
+    /// the page, not the size of the station.
+    fn page_sql(&mut self, page: i64, per_page: i64) -> String {
+        let limit = self.args.push(per_page);
+        let offset = self.args.push((page - 1) * per_page);
+        if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
+            let order = self.sort.order_by();
+            let source = format!(
+                "(SELECT a.id FROM appeals a WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
+                 JOIN appeals a ON a.id = page.id"
+            );
+            return format!("{} ORDER BY {order}", select_record_from(&source));
+        }
+        let ids = match &self.source {
+            Source::Appeals(w) if !self.branches.is_empty() => {
+                let depth = self.args.push(page * per_page);
+                let parts: Vec<String> = self
+                    .branches
+                    .iter()
+                    .enumerate()
+                    .map(|(i, path)| {
+                        let p = self.args.push(path.as_str());
+                        format!(
+                            "SELECT id FROM (SELECT a.id FROM appeals a WHERE {w} AND a.org_path = {p} \
+                             ORDER BY a.id DESC LIMIT {depth}) b{i}"
+                        )
+                    })
+                    .collect();
+                format!(
+                    "SELECT id FROM ({}) u ORDER BY id DESC LIMIT {limit} OFFSET {offset}",
+                    parts.join(" UNION ALL ")
+                )
+            }
+            Source::Appeals(w) => format!(
+                "SELECT a.id FROM appeals a WHERE {w} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
+            ),
+            Source::FullText(m) => format!(
+                "SELECT rowid AS id FROM appeal_fts WHERE appeal_fts MATCH {m} ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"
+            ),
+        };
+        let source = format!("({ids}) page JOIN appeals a ON a.id = page.id");
+        format!("{} ORDER BY a.id DESC", select_record_from(&source))
+    }
+}
+
+/// Inserts a new appeal; returns its id and what the writer writes at the end of the batch
+/// (its first event, its roll-up contribution, its full-text row).
 ///
 /// The references are checked by the INSERT itself (it selects nothing when one is
 /// unknown): intakes are the hot path and every statement is a round trip. Only when
@@ -404,9 +613,10 @@ async fn insert_new(
     };
     let id: Id = get(&row, "id")?;
     let org_path: String = get(&row, "org_path")?;
-    insert_event(conn, id, event).await?;
-    // The roll-up delta and the full-text row go back to the writer (see `writer`).
+    // The INSERT above is the job's only write (`Undo::SingleStatement`): the event, the
+    // roll-up delta and the full-text row go back to the writer (see `writer`).
     let mut deferred = Deferred::default();
+    deferred.events.push((id, event.clone()));
     deferred.deltas.add(
         &org_path,
         appeal.created_at,

@@ -42,6 +42,10 @@ pub struct Store {
     pub(crate) writer: AnyPool,
     /// On SQLite the group-commit writer task for intakes and actions (see `writer`).
     pub(crate) queue: Option<Queue>,
+    /// The org tree and taxonomy in memory (see `lookups`).
+    pub(crate) lookups: crate::lookups::Lookups,
+    /// Recently checked sessions (see `session_cache`).
+    pub(crate) sessions: crate::session_cache::SessionCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -175,6 +179,8 @@ async fn open_postgres(url: &str) -> Result<Store> {
         pool: pool.clone(),
         writer: pool,
         queue: None,
+        lookups: Default::default(),
+        sessions: Default::default(),
     })
 }
 
@@ -208,6 +214,8 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 pool: pool.clone(),
                 writer: pool,
                 queue,
+                lookups: Default::default(),
+                sessions: Default::default(),
             }
         }
         SqliteTarget::File(url) => {
@@ -223,6 +231,8 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 pool,
                 writer,
                 queue,
+                lookups: Default::default(),
+                sessions: Default::default(),
             }
         }
     };

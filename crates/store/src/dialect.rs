@@ -44,26 +44,19 @@ pub(crate) fn search_condition(
     subtrees: &[Id],
     args: &mut Args,
 ) -> Option<String> {
-    let tokens = suqiu_text::Segmenter::shared().query_tokens(q);
     match backend {
         Backend::Sqlite => {
-            let words = suqiu_text::fts5_query(&tokens)?;
-            if subtrees.is_empty() {
-                let m = args.push(format!("tokens : ({words})"));
-                return Some(format!(
+            let m = fts_match(q, subtrees, args)?;
+            Some(if subtrees.is_empty() {
+                format!(
                     "EXISTS (SELECT 1 FROM appeal_fts WHERE appeal_fts MATCH {m} AND appeal_fts.rowid = a.id)"
-                ));
-            }
-            let scopes: String = subtrees
-                .iter()
-                .map(|id| format!(" AND scope : \"{id}\""))
-                .collect();
-            let m = args.push(format!("tokens : ({words}){scopes}"));
-            Some(format!(
-                "a.id IN (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m})"
-            ))
+                )
+            } else {
+                format!("a.id IN (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m})")
+            })
         }
         Backend::Postgres => {
+            let tokens = suqiu_text::Segmenter::shared().query_tokens(q);
             let text = suqiu_text::tsquery_text(&tokens)?;
             Some(format!(
                 "a.search_tsv @@ plainto_tsquery('simple', {})",
@@ -71,6 +64,19 @@ pub(crate) fn search_condition(
             ))
         }
     }
+}
+
+/// SQLite: the FTS5 MATCH expression for `q` within `subtrees`, pushed as an argument; its
+/// placeholder, or `None` when `q` has no searchable token. A search that is nothing but
+/// this MATCH can be counted and paged in the index alone (see `Store::list_appeals`).
+pub(crate) fn fts_match(q: &str, subtrees: &[Id], args: &mut Args) -> Option<String> {
+    let tokens = suqiu_text::Segmenter::shared().query_tokens(q);
+    let words = suqiu_text::fts5_query(&tokens)?;
+    let scopes: String = subtrees
+        .iter()
+        .map(|id| format!(" AND scope : \"{id}\""))
+        .collect();
+    Some(args.push(format!("tokens : ({words}){scopes}")))
 }
 
 /// The row-lock suffix for the action path's `SELECT` of the appeal (alias `a`). On SQLite
@@ -110,7 +116,14 @@ pub(crate) async fn reserve_ids(
             .bind(n as i64)
             .fetch_all(conn)
             .await?;
-            rows.iter().map(|r| get::<i64>(r, "id")).collect()
+            // Ascending, so rows given in time order get ids in time order (lists are in
+            // id order).
+            let mut ids = rows
+                .iter()
+                .map(|r| get::<i64>(r, "id"))
+                .collect::<Result<Vec<_>>>()?;
+            ids.sort_unstable();
+            Ok(ids)
         }
     }
 }

@@ -19,12 +19,14 @@ pub mod changes;
 pub mod db;
 pub mod dialect;
 pub mod error;
+mod lookups;
 pub mod metrics;
 pub mod notices;
 pub mod org;
 pub mod people;
 pub mod queue;
 pub mod scope;
+mod session_cache;
 pub mod settings;
 pub mod similar;
 mod sql;
@@ -38,7 +40,9 @@ pub use error::StoreError;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Matching rows; a lower bound when `total_exact` is false (see `appeals::COUNT_CAP`).
     pub total: i64,
+    pub total_exact: bool,
     pub page: i64,
     pub per_page: i64,
 }

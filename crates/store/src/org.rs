@@ -1,11 +1,14 @@
 //! Organization tree, departments, categories (the taxonomy) and teams.
 
 use sqlx::any::AnyRow;
+use std::sync::Arc;
+
 use suqiu_core::category::Category;
 use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::Id;
 
 use crate::error::Result;
+use crate::lookups::Snapshot;
 use crate::sql::{get, get_code, invalid, write_error, Args};
 use crate::Store;
 
@@ -48,25 +51,65 @@ fn team_from(row: &AnyRow) -> Result<Team> {
 }
 
 impl Store {
-    /// All org units, parents before children (a parent's path is a prefix of, so sorts
-    /// before, its children's).
-    pub async fn org_units(&self) -> Result<Vec<OrgUnit>> {
-        let rows = sqlx::query(&format!(
+    /// The org tree and taxonomy snapshot (see `lookups`), loaded when missing or old.
+    pub(crate) async fn lookups(&self) -> Result<Arc<Snapshot>> {
+        if let Some(s) = self.lookups.fresh() {
+            return Ok(s);
+        }
+        let units = sqlx::query(&format!(
             "SELECT {ORG_COLUMNS} FROM org_units ORDER BY path"
         ))
         .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(org_unit_from).collect()
+        .await?
+        .iter()
+        .map(org_unit_from)
+        .collect::<Result<Vec<_>>>()?;
+        let categories =
+            sqlx::query("SELECT code, name, parent_code FROM categories ORDER BY sort, code")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(Category {
+                        code: get(r, "code")?,
+                        name: get(r, "name")?,
+                        parent_code: get(r, "parent_code")?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+        let snapshot = Arc::new(Snapshot::new(units, categories));
+        self.lookups.put(snapshot.clone());
+        Ok(snapshot)
     }
 
+    /// All org units, parents before children (a parent's path is a prefix of, so sorts
+    /// before, its children's).
+    pub async fn org_units(&self) -> Result<Vec<OrgUnit>> {
+        Ok(self.lookups().await?.units.clone())
+    }
+
+    /// One org unit. A node missing from the in-memory tree is looked up in the database
+    /// (another process may have created it) and, if found, the tree is reloaded.
     pub async fn org_unit(&self, id: Id) -> Result<Option<OrgUnit>> {
+        if let Some(unit) = self.lookups().await?.unit(id) {
+            return Ok(Some(unit.clone()));
+        }
         let row = sqlx::query(&format!(
             "SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(org_unit_from).transpose()
+        let unit = row.as_ref().map(org_unit_from).transpose()?;
+        if unit.is_some() {
+            self.lookups.invalidate();
+        }
+        Ok(unit)
+    }
+
+    /// The direct children of a node, in id order.
+    pub async fn org_children(&self, id: Id) -> Result<Vec<OrgUnit>> {
+        Ok(self.lookups().await?.children(id))
     }
 
     pub async fn org_unit_by_code(&self, code: &str) -> Result<Option<OrgUnit>> {
@@ -147,6 +190,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.lookups.invalidate();
         Ok(OrgUnit {
             id,
             parent_id,
@@ -209,19 +253,12 @@ impl Store {
 
     /// The taxonomy, in its configured order; seeded with `default_taxonomy()` on first open.
     pub async fn categories(&self) -> Result<Vec<Category>> {
-        let rows =
-            sqlx::query("SELECT code, name, parent_code FROM categories ORDER BY sort, code")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Category {
-                    code: get(r, "code")?,
-                    name: get(r, "name")?,
-                    parent_code: get(r, "parent_code")?,
-                })
-            })
-            .collect()
+        Ok(self.lookups().await?.categories.clone())
+    }
+
+    /// One category of the taxonomy by code.
+    pub async fn category(&self, code: &str) -> Result<Option<Category>> {
+        Ok(self.lookups().await?.category(code).cloned())
     }
 
     pub async fn teams(&self, org_unit_id: Id) -> Result<Vec<Team>> {

@@ -216,6 +216,7 @@ impl Store {
         let empty = || Page {
             items: Vec::new(),
             total: 0,
+            total_exact: true,
             page,
             per_page,
         };
@@ -260,6 +261,7 @@ impl Store {
         Ok(Page {
             items,
             total,
+            total_exact: true,
             page,
             per_page,
         })

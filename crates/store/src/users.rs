@@ -7,7 +7,8 @@ use suqiu_core::Id;
 
 use crate::error::Result;
 use crate::org::require_org_unit;
-use crate::sql::{get, get_code, invalid, ms, now_bounds, write_error, Args};
+use crate::session_cache::Cached;
+use crate::sql::{get, get_code, get_time, invalid, ms, now_bounds, write_error, Args};
 use crate::{scope, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -155,16 +156,22 @@ impl Store {
     }
 
     /// The actor behind a live session (`expires_at` after `now`), or None when unknown or
-    /// expired.
+    /// expired. Sessions found live are trusted for a few seconds without asking the
+    /// database again (see `session_cache`).
     pub async fn session_actor(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Actor>> {
+        match self.sessions.get(token_hash, now) {
+            Cached::Live(actor) => return Ok(Some(actor)),
+            Cached::Expired => return Ok(None),
+            Cached::Unknown => {}
+        }
         // expires_at > now ⇔ expires_at >= floor(now) + 1 for millisecond values.
         let (floor, _) = now_bounds(now);
         let row = sqlx::query(
-            "SELECT u.id, u.display_name, u.role, u.org_unit_id, u.department_id, o.path
+            "SELECT u.id, u.display_name, u.role, u.org_unit_id, u.department_id, o.path, s.expires_at
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN org_units o ON o.id = u.org_unit_id
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
@@ -172,10 +179,15 @@ impl Store {
         .bind(floor)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(actor_from).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let actor = actor_from(&row)?;
+        self.sessions
+            .put(token_hash, actor.clone(), get_time(&row, "expires_at")?);
+        Ok(Some(actor))
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.sessions.forget(token_hash);
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.writer)

@@ -24,9 +24,11 @@ use sqlx::Acquire;
 use sqlx::{AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::appeal_row::{event_values, EVENT_COLUMNS};
 use crate::db::Backend;
 use crate::error::{Result, StoreError};
 use crate::metrics::Deltas;
+use suqiu_core::lifecycle::Event;
 use suqiu_core::Id;
 
 /// Writes a job leaves to the end of its transaction.
@@ -35,15 +37,27 @@ pub(crate) struct Deferred {
     pub deltas: Deltas,
     /// Full-text rows (appeal id, tokens, scope) for SQLite's `appeal_fts`.
     pub search: Vec<(Id, String, String)>,
+    /// Timeline entries (appeal id, event) of new appeals.
+    pub events: Vec<(Id, Event)>,
 }
 
 impl Deferred {
     fn merge(&mut self, other: Deferred) {
         self.deltas.merge(other.deltas);
         self.search.extend(other.search);
+        self.events.extend(other.events);
     }
 
     async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
+        if !self.events.is_empty() {
+            let rows = self
+                .events
+                .iter()
+                .map(|(id, e)| event_values(*id, e))
+                .collect::<Result<Vec<_>>>()?;
+            crate::dialect::insert_rows(backend, conn, "appeal_events", &EVENT_COLUMNS, rows, "")
+                .await?;
+        }
         if backend == Backend::Sqlite && !self.search.is_empty() {
             let rows = self
                 .search
@@ -103,8 +117,24 @@ type Finish = Box<dyn FnOnce(Option<&str>) + Send>;
 /// What the batch needs from a finished job.
 type Ran = (bool, Deferred, Finish);
 
-/// A type-erased job for the writer task.
-pub(crate) type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Ran> + Send>;
+/// How a job's writes are undone when it fails or is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Undo {
+    /// The job runs in its own SAVEPOINT, rolled back if it is not kept.
+    Savepoint,
+    /// The job writes with at most ONE statement (the rest deferred): a failing statement
+    /// undoes itself, so it needs no savepoint — two round trips saved on the hot path.
+    SingleStatement,
+}
+
+/// A job's work, type-erased: runs on the batch's connection and reports back.
+type RunJob = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Ran> + Send>;
+
+/// A job for the writer task.
+pub(crate) struct Job {
+    undo: Undo,
+    run: RunJob,
+}
 
 /// The SQLite writer task's handle.
 pub(crate) type Queue = mpsc::Sender<Job>;
@@ -141,8 +171,16 @@ async fn run_batch(pool: &AnyPool, jobs: Vec<Job>) {
         let mut tx = conn.begin().await?;
         let mut deferred = Deferred::default();
         for job in jobs {
+            if job.undo == Undo::SingleStatement {
+                let (keep, job_deferred, finish) = (job.run)(&mut tx).await;
+                finishers.push(finish);
+                if keep {
+                    deferred.merge(job_deferred);
+                }
+                continue;
+            }
             let mut savepoint = tx.begin().await?;
-            let (keep, job_deferred, finish) = job(&mut savepoint).await;
+            let (keep, job_deferred, finish) = (job.run)(&mut savepoint).await;
             // Kept before the savepoint ends, so the job is answered even if that fails.
             finishers.push(finish);
             if keep {
@@ -168,7 +206,12 @@ async fn run_batch(pool: &AnyPool, jobs: Vec<Job>) {
 
 /// Runs `job` in a transaction: through the writer task when there is one (SQLite),
 /// otherwise on `pool` directly (PostgreSQL). Returns once the transaction has committed.
-pub(crate) async fn run<T, F>(queue: Option<&Queue>, pool: &AnyPool, job: F) -> Result<T>
+pub(crate) async fn run<T, F>(
+    queue: Option<&Queue>,
+    pool: &AnyPool,
+    undo: Undo,
+    job: F,
+) -> Result<T>
 where
     T: Send + 'static,
     F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Done<T>>> + Send + 'static,
@@ -185,7 +228,7 @@ where
         return Ok(done.value);
     };
     let (reply, answer) = oneshot::channel::<Result<T>>();
-    let erased: Job = Box::new(move |conn: &mut AnyConnection| {
+    let run: RunJob = Box::new(move |conn: &mut AnyConnection| {
         Box::pin(async move {
             let (keep, deferred, result) = match job(conn).await {
                 Ok(done) => (done.keep, done.deferred, Ok((done.value, done.keep))),
@@ -203,7 +246,7 @@ where
         })
     });
     queue
-        .send(erased)
+        .send(Job { undo, run })
         .await
         .map_err(|_| batch_failed("the writer task has stopped"))?;
     answer

@@ -24,7 +24,7 @@ use suqiu_core::measures::{AppealFacts, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
-use suqiu_store::appeals::{AppealFilter, AppealRecord};
+use suqiu_store::appeals::{AppealFilter, AppealRecord, COUNT_CAP};
 use suqiu_store::people::PeopleFilter;
 use suqiu_store::users::NewUser;
 use suqiu_store::{Store, StoreError};
@@ -2210,6 +2210,117 @@ async fn worklist_and_web_queries(db: Db) {
     );
 }
 
+/// Lists page newest registration first (id order) across the nodes of a subtree, and count
+/// exactly up to the cap, then say the total is a lower bound; pages past the cap still work.
+async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let n = COUNT_CAP as usize + 60;
+    let batch: Vec<(Appeal, Vec<Event>)> = (0..n).map(|i| synthetic(&mut rng, &w, i)).collect();
+    for chunk in batch.chunks(2_000) {
+        store.insert_appeals_bulk(chunk).await.unwrap();
+    }
+    let now = at(30, 9);
+    let list = |actor: Actor, filter: AppealFilter| async move {
+        store.list_appeals(&actor, &filter, now).await.unwrap()
+    };
+    let codes = |page: &suqiu_store::Page<AppealRecord>| -> Vec<String> {
+        page.items
+            .iter()
+            .map(|r| r.appeal.tracking_code.clone())
+            .collect()
+    };
+    // Bulk rows get ids in the order given: the newest are the last given.
+    let newest = |keep: &dyn Fn(usize, &Appeal) -> bool, skip: usize, take: usize| -> Vec<String> {
+        batch
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, (a, _))| keep(*i, a))
+            .skip(skip)
+            .take(take)
+            .map(|(_, (a, _))| a.tracking_code.clone())
+            .collect()
+    };
+
+    let all = list(w.admin.clone(), AppealFilter::default()).await;
+    assert_eq!((all.total, all.total_exact), (COUNT_CAP, false));
+    assert_eq!(codes(&all), newest(&|_, _| true, 0, 50));
+    // Page 202 of 50 holds rows 10,051…10,060: past the cap, the oldest ten.
+    let last = list(
+        w.admin.clone(),
+        AppealFilter {
+            page: 202,
+            per_page: 50,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(!last.total_exact);
+    assert_eq!(
+        codes(&last),
+        newest(&|_, _| true, 10_050, 50),
+        "a page past the cap"
+    );
+    assert_eq!(last.items.len(), 10);
+
+    // The station's subtree is 佛字桥 and its grid (i % 4 ∈ {0, 1}): two nodes merged.
+    let station = |i: usize, _: &Appeal| i % 4 < 2;
+    let p1 = list(w.station.clone(), AppealFilter::default()).await;
+    assert_eq!(
+        (p1.total, p1.total_exact),
+        ((n / 2) as i64, true),
+        "under the cap the total is exact"
+    );
+    assert_eq!(codes(&p1), newest(&station, 0, 50));
+    let p3 = list(
+        w.station.clone(),
+        AppealFilter {
+            page: 3,
+            per_page: 40,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(codes(&p3), newest(&station, 80, 40));
+    for status in [Status::Registered, Status::Closed, Status::InProgress] {
+        let got = list(
+            w.station.clone(),
+            AppealFilter {
+                status: Some(status),
+                ..Default::default()
+            },
+        )
+        .await;
+        let keep = |i: usize, a: &Appeal| station(i, a) && a.status == status;
+        assert_eq!(codes(&got), newest(&keep, 0, 50), "{status:?}");
+        let expected = batch
+            .iter()
+            .enumerate()
+            .filter(|(i, (a, _))| keep(*i, a))
+            .count();
+        assert_eq!(got.total, expected as i64, "{status:?}");
+    }
+    // Search: the station's matches, newest first, counted in the index.
+    let pipes = list(
+        w.station.clone(),
+        AppealFilter {
+            q: Some("水管".into()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let keep = |i: usize, a: &Appeal| station(i, a) && a.content.contains("水管");
+    assert_eq!(codes(&pipes), newest(&keep, 0, 50));
+    let expected = batch
+        .iter()
+        .enumerate()
+        .filter(|(i, (a, _))| keep(*i, a))
+        .count();
+    assert_eq!((pipes.total, pipes.total_exact), (expected as i64, true));
+}
+
 conformance!(
     placeholders_bind_by_number,
     worklist_and_web_queries,
@@ -2225,6 +2336,7 @@ conformance!(
     list_filters,
     rollups_match_the_reference,
     bulk_insert_keeps_rollups_and_search,
+    long_lists_page_newest_first_with_capped_totals,
 );
 
 /// `sqlite::memory:` works end to end (one connection serves reads and the writer).

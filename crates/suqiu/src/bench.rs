@@ -33,6 +33,10 @@ pub struct BenchArgs {
     /// Requests per read benchmark.
     #[arg(long, default_value_t = 1_000)]
     pub reads: u64,
+    /// Only fill the database (when empty) and stop: loading takes minutes at 1M and need
+    /// not run on a quiet machine, the measurements do.
+    #[arg(long)]
+    pub load_only: bool,
     /// Port for the server under test (loopback only).
     #[arg(long, default_value_t = 18_080)]
     pub port: u16,
@@ -62,6 +66,26 @@ impl Summary {
     }
 }
 
+/// A progress bar with rate and ETA for one benchmark phase (stderr).
+fn phase_bar(name: &str, n: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(n);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {pos}/{len} · {per_sec} · 预计剩余 {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(name.to_string());
+    bar
+}
+
+/// Prints a finished benchmark's row at once (a long run shows its results as it goes)
+/// and keeps it for the final table.
+fn finished(rows: &mut Vec<Summary>, s: Summary) {
+    eprintln!("{}", s.row());
+    rows.push(s);
+}
+
 struct Server {
     child: tokio::process::Child,
     base: String,
@@ -84,20 +108,31 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
     }
     drop(store);
+    if args.load_only {
+        return Ok(());
+    }
     let server = start_server(&args).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
     let fzq = login(&client, &server.base, "fzq").await?;
     let admin = login(&client, &server.base, "admin").await?;
-    let total = get_json(
+    let first = get_json(
         &client,
         &format!("{}/api/v1/appeals?per_page=1", server.base),
         &admin,
     )
-    .await?["total"]
-        .as_i64()
-        .unwrap_or(0);
+    .await?;
+    // Lists count exactly up to a cap; past it the total is a lower bound.
+    let total = format!(
+        "{}{}",
+        first["total"].as_i64().unwrap_or(0),
+        if first["total_exact"] == json!(false) {
+            "+"
+        } else {
+            ""
+        }
+    );
     let me = get_json(&client, &format!("{}/api/v1/session", server.base), &fzq).await?;
     let station = me["user"]["org_unit_id"]
         .as_i64()
@@ -116,7 +151,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
 
     let mut rows = Vec::new();
     for concurrency in [1usize, 16] {
-        rows.push(
+        finished(
+            &mut rows,
             intake(
                 &client,
                 &server.base,
@@ -136,7 +172,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "",
     ]
     .map(|f| format!("{}/api/v1/appeals?per_page=50&{f}", server.base));
-    rows.push(
+    finished(
+        &mut rows,
         reads(
             &client,
             "station worklist page of 50 (fzq)",
@@ -157,7 +194,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         server.base,
         today - chrono::Days::new(365)
     );
-    rows.push(
+    finished(
+        &mut rows,
         reads(
             &client,
             "metrics, district root, month",
@@ -167,7 +205,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         )
         .await?,
     );
-    rows.push(
+    finished(
+        &mut rows,
         reads(
             &client,
             "metrics, district root, year",
@@ -179,7 +218,8 @@ pub async fn run(args: BenchArgs) -> Result<()> {
     );
     let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
         .map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
-    rows.push(
+    finished(
+        &mut rows,
         reads(
             &client,
             "full-text search, district-wide",
@@ -274,10 +314,13 @@ async fn intake(
     total: u64,
 ) -> Result<Summary> {
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let name = format!("intake over HTTP, concurrency {concurrency}");
+    let bar = phase_bar(&name, total);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let (client, next, token) = (client.clone(), next.clone(), token.to_string());
+        let (client, next, token, bar) =
+            (client.clone(), next.clone(), token.to_string(), bar.clone());
         let url = format!("{base}/api/v1/appeals");
         tasks.push(tokio::spawn(async move {
             let mut hist = new_hist();
@@ -297,6 +340,7 @@ async fn intake(
                     bail!("intake returned {status}");
                 }
                 hist.record(t.elapsed().as_micros() as u64).ok();
+                bar.inc(1);
             }
             Ok::<_, anyhow::Error>(hist)
         }));
@@ -305,8 +349,9 @@ async fn intake(
     for t in tasks {
         hist.add(t.await??).ok();
     }
+    bar.finish_and_clear();
     Ok(Summary {
-        name: format!("intake over HTTP, concurrency {concurrency}"),
+        name,
         requests: total,
         seconds: started.elapsed().as_secs_f64(),
         hist,
@@ -327,13 +372,16 @@ async fn reads(
         get_json(client, url, token).await?;
     }
     let mut hist = new_hist();
+    let bar = phase_bar(name, n);
     let started = Instant::now();
     for i in 0..n {
         let url = &urls[i as usize % urls.len()];
         let t = Instant::now();
         get_json(client, url, token).await?;
         hist.record(t.elapsed().as_micros() as u64).ok();
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     Ok(Summary {
         name: name.to_string(),
         requests: n,

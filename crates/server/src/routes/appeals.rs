@@ -69,11 +69,11 @@ pub(crate) fn actions_for(
 async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiResult<AppealOut> {
     let now = state.now();
     let events = state.store.events(rec.appeal.id).await?;
-    let names = category_names(state).await?;
+    let category = state.store.category(&rec.appeal.category).await?;
     let allowed = actions_for(state, actor, rec, now);
     Ok(AppealOut::new(
         rec,
-        names.get(&rec.appeal.category).cloned(),
+        category.map(|c| c.name),
         &allowed,
         actor.may(Capability::SeePersonalData),
         now,
@@ -121,6 +121,7 @@ pub(crate) async fn register_appeal(
         )));
     }
     let mut errors = Vec::new();
+    let mut person = None;
 
     let forms = usize::from(body.appellant_id.is_some())
         + usize::from(body.appellant.is_some())
@@ -132,7 +133,8 @@ pub(crate) async fn register_appeal(
         ));
         None
     } else if let Some(id) = body.appellant_id {
-        match state.store.person(actor, id).await? {
+        person = state.store.person(actor, id).await?;
+        match person {
             Some(_) => Some(Appellant::Person { person_id: id }),
             None => {
                 errors.push(FieldError::new("appellant_id", "未知的人员"));
@@ -168,9 +170,8 @@ pub(crate) async fn register_appeal(
         Some(Appellant::Anonymous)
     };
 
-    let names = category_names(state).await?;
     let category = body.category.trim().to_string();
-    if !names.contains_key(&category) {
+    if state.store.category(&category).await?.is_none() {
         let shown: String = category.chars().take(40).collect();
         errors.push(FieldError::new(
             "category",
@@ -258,7 +259,7 @@ pub(crate) async fn register_appeal(
         }
     };
     tracing::debug!(appeal_id = created.id, "appeal registered");
-    Ok(state.store.appeal(actor, created.id).await?)
+    Ok(state.store.new_record(created, person.as_ref()).await?)
 }
 
 /// One appeal in the caller's scope, with its timeline (oldest first).
@@ -377,6 +378,7 @@ pub async fn list(
     Ok(Json(PageOut {
         items,
         total: found.total,
+        total_exact: found.total_exact,
         page: found.page,
         per_page: found.per_page,
     }))

@@ -357,6 +357,7 @@ pub async fn list(
             .map(|p| PersonOut::new(p, reveal))
             .collect(),
         total: found.total,
+        total_exact: found.total_exact,
         page: found.page,
         per_page: found.per_page,
     }))

@@ -209,9 +209,12 @@ pub(crate) async fn node_choices(
 struct ListPage {
     c: Chrome,
     rows: Vec<Row>,
-    total: i64,
+    /// The count as shown: exact, or "10000+" past the lists' counting cap.
+    total: String,
     page: i64,
-    pages: i64,
+    /// The last page, when the count is exact.
+    pages: Option<i64>,
+    has_next: bool,
     error: String,
     statuses: Vec<Choice>,
     kinds: Vec<Choice>,
@@ -232,7 +235,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
     let lang = s.lang;
     let now = state.now();
     let value = |k: &str| params.str(k).unwrap_or("").to_string();
-    let (rows, total, page, per_page, error) = match ui_filter(&state, &s.actor, &params) {
+    let (rows, total, exact, page, per_page, error) = match ui_filter(&state, &s.actor, &params) {
         Ok(filter) => {
             let found = state
                 .store
@@ -245,19 +248,37 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 .iter()
                 .map(|r| row_of(lang, r, &names, now))
                 .collect();
-            (rows, found.total, found.page, found.per_page, String::new())
+            let exact = found.total_exact;
+            (
+                rows,
+                found.total,
+                exact,
+                found.page,
+                found.per_page,
+                String::new(),
+            )
         }
-        Err(p) => (Vec::new(), 0, 1, 50, p.detail),
+        Err(p) => (Vec::new(), 0, true, 1, 50, p.detail),
     };
-    let pages = ((total + per_page - 1) / per_page.max(1)).max(1);
+    let per_page = per_page.max(1);
+    let pages = exact.then(|| ((total + per_page - 1) / per_page).max(1));
+    let has_next = match pages {
+        Some(last) => page < last,
+        None => rows.len() as i64 == per_page,
+    };
     let status = value("status");
     let sort = value("sort");
     let page_data = ListPage {
         c: s.chrome("appeals"),
         rows,
-        total,
+        total: if exact {
+            total.to_string()
+        } else {
+            format!("{total}+")
+        },
         page,
         pages,
+        has_next,
         error,
         statuses: vocabulary_choices(lang, Status::ALL, Status::code, Status::label_zh, &status),
         kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, &value("kind")),

@@ -15,9 +15,9 @@ use crate::extract::Params;
 use crate::routes::appeals::category_names;
 use crate::state::AppState;
 
-/// Most rows one export holds; a larger list must be narrowed first (a district's full
-/// history belongs in a backup, not a spreadsheet).
-pub(crate) const MAX_ROWS: i64 = 20_000;
+/// Most rows one export holds: the lists' exact count (`COUNT_CAP`); a larger list must be
+/// narrowed first (a district's full history belongs in a backup, not a spreadsheet).
+pub(crate) const MAX_ROWS: i64 = suqiu_store::appeals::COUNT_CAP;
 /// Rows read per query while exporting.
 const CHUNK: i64 = 500;
 
@@ -63,7 +63,7 @@ pub(crate) async fn export(
             .list_appeals(&s.actor, &filter, now)
             .await
             .map_err(fail(lang))?;
-        if found.total > MAX_ROWS {
+        if !found.total_exact || found.total > MAX_ROWS {
             return Err(UiError::BadRequest(format!(
                 "{}（{} > {MAX_ROWS}）",
                 lang.t("list.too_many"),

@@ -408,8 +408,12 @@ async fn generate_appeals(
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message("生成示例诉求");
+    // Appeals are registered in time order (ids follow registration, and lists show the
+    // newest ids first), so draw every receiving time first and play them oldest first.
+    let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| received_at(rng, now)).collect();
+    times.sort_unstable();
     let mut batch = Vec::with_capacity(BATCH);
-    for _ in 0..count {
+    for created in times {
         // 佛字桥 is where the story began: give its station a fuller desk.
         let community = if rng.gen_bool(0.02) {
             communities
@@ -436,7 +440,6 @@ async fn generate_appeals(
             _ => Appellant::Anonymous,
         };
         let channel = Channel::ALL[rng.gen_range(0..Channel::ALL.len())];
-        let created = received_at(rng, now);
         let intake = Intake {
             appellant,
             org_unit_id: community.id,
