@@ -170,6 +170,8 @@ impl Ui {
     }
 
     async fn shot(&self, name: &str) {
+        // The top of the page: where a person starts reading.
+        let _ = self.c.execute("window.scrollTo(0, 0)", Vec::new()).await;
         let png = self.c.screenshot().await.expect("screenshot");
         std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
     }
@@ -422,6 +424,25 @@ async fn the_closed_loop_in_a_browser() {
     ui.goto(&appeal).await;
     assert!(ui.source().await.contains("未找到"));
     ui.goto("/").await;
+    ui.sign_out().await;
+
+    // Every main page stays small for a slow line, even for the whole district.
+    ui.sign_in("admin").await;
+    for path in [
+        "/",
+        "/appeals",
+        "/appeals/new",
+        "/people",
+        "/stats",
+        "/admin",
+        appeal.as_str(),
+    ] {
+        ui.goto(path).await;
+        let size = ui.source().await.len();
+        assert!(size < 200_000, "{path} weighs {size} bytes");
+    }
+    ui.goto("/admin").await;
+    ui.shot("admin").await;
     ui.sign_out().await;
 
     // Scenario 4. The list's Excel export holds the filtered rows.

@@ -56,6 +56,18 @@ pub(crate) fn summary(title: Option<&str>, content: &str) -> String {
     }
 }
 
+/// A category as people read it: `公共设施 · 水管` (the first level, then the second).
+pub(crate) fn category_label(names: &HashMap<String, String>, code: &str) -> String {
+    let name = names.get(code).cloned().unwrap_or_else(|| code.to_string());
+    match code
+        .split_once('.')
+        .and_then(|(parent, _)| names.get(parent))
+    {
+        Some(parent) => format!("{parent} · {name}"),
+        None => name,
+    }
+}
+
 /// Who raised it, as a list may show it: the name only (phones stay on the detail page).
 pub(crate) fn appellant_name(lang: Lang, rec: &AppealRecord) -> String {
     match &rec.appeal.appellant {
@@ -95,10 +107,7 @@ pub(crate) fn row_of(
         status: a.status.code(),
         status_label: lang.label(a.status.code(), a.status.label_zh()),
         kind_label: lang.label(a.kind.code(), a.kind.label_zh()),
-        category: names
-            .get(&a.category)
-            .cloned()
-            .unwrap_or_else(|| a.category.clone()),
+        category: category_label(names, &a.category),
         unit: rec.org_unit_name.clone(),
         handling: rec.handling_org_unit_name.clone(),
         appellant: appellant_name(lang, rec),
@@ -322,6 +331,23 @@ mod tests {
         let s = summary(None, &long);
         assert_eq!(s.chars().count(), SUMMARY_CHARS + 1);
         assert!(s.ends_with('…'));
+    }
+
+    #[test]
+    fn categories_read_with_their_first_level() {
+        let names: HashMap<String, String> = [
+            ("public_facilities", "公共设施"),
+            ("public_facilities.water_pipes", "水管"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(
+            category_label(&names, "public_facilities.water_pipes"),
+            "公共设施 · 水管"
+        );
+        assert_eq!(category_label(&names, "public_facilities"), "公共设施");
+        assert_eq!(category_label(&names, "unknown.code"), "unknown.code");
     }
 
     #[test]

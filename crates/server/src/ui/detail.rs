@@ -16,7 +16,7 @@ use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 
-use super::appeals::{appellant_name, appellant_phone};
+use super::appeals::{appellant_name, appellant_phone, category_label};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
@@ -288,12 +288,7 @@ async fn detail_page(
             "f.kind",
             lang.label(a.kind.code(), a.kind.label_zh()).into(),
         ),
-        (
-            "f.category",
-            cats.get(&a.category)
-                .cloned()
-                .unwrap_or_else(|| a.category.clone()),
-        ),
+        ("f.category", category_label(&cats, &a.category)),
         (
             "f.urgency",
             lang.label(a.urgency.code(), a.urgency.label_zh()).into(),

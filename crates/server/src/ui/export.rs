@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use suqiu_store::appeals::AppealRecord;
 
-use super::appeals::{appellant_name, appellant_phone, ui_filter};
+use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter};
 use super::i18n::Lang;
 use super::view::{shanghai_file_stamp, when};
 use super::{fail, PageResult, Session, UiError};
@@ -123,10 +123,7 @@ fn workbook(
             when(a.created_at),
             a.status.label_zh().into(),
             a.kind.label_zh().into(),
-            names
-                .get(&a.category)
-                .cloned()
-                .unwrap_or_else(|| a.category.clone()),
+            category_label(names, &a.category),
             a.urgency.label_zh().into(),
             a.channel.label_zh().into(),
             rec.org_unit_name.clone(),

@@ -15,7 +15,9 @@ use suqiu_core::policy::deadlines;
 use suqiu_core::validate::{mask_phone, validate_phone};
 use suqiu_store::similar::SimilarQuery;
 
-use super::appeals::{appellant_name, category_groups, node_choices, summary, CategoryGroup};
+use super::appeals::{
+    appellant_name, category_groups, category_label, node_choices, summary, CategoryGroup,
+};
 use super::view::{vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, Failed, FormData, PageResult, PostForm, Session, UiError};
 use crate::dto::{AppealIn, AppellantIn};
@@ -405,10 +407,7 @@ pub(crate) async fn receipt(
         phone,
         channel: lang.label(a.channel.code(), a.channel.label_zh()),
         kind: lang.label(a.kind.code(), a.kind.label_zh()),
-        category: names
-            .get(&a.category)
-            .cloned()
-            .unwrap_or_else(|| a.category.clone()),
+        category: category_label(&names, &a.category),
         urgency: lang.label(a.urgency.code(), a.urgency.label_zh()),
         content: a.content.clone(),
         location: a.location.clone().unwrap_or_default(),
