@@ -25,6 +25,7 @@ on_both_backends!(
     personal_data_is_masked_by_role,
     dashboard_counts_open_their_lists,
     pages_of_every_role_render,
+    settings_change_and_are_recorded,
 );
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -764,5 +765,121 @@ async fn pages_of_every_role_render(b: Backend) {
         br.get("/lang/zh").await;
         assert!(br.get("/").await.text().contains("工作台"));
     }
+    t.finish().await;
+}
+
+async fn settings_change_and_are_recorded(b: Backend) {
+    let t = TestApp::new(b).await;
+    let mut admin = Browser::sign_in(&t, "admin").await;
+    let page = admin.get("/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for part in ["佛字桥居民区", "房管所", "station11", "生活帮困", "元旦"] {
+        assert!(html.contains(part), "settings lack {part}");
+    }
+    // Time limits: help appeals now get 5 working days; the form keeps the other rows.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for key in [
+        "urgent",
+        "help",
+        "complaint",
+        "report",
+        "inquiry",
+        "suggestion",
+        "praise",
+    ] {
+        for part in ["respond", "resolve"] {
+            let name = format!("{key}.{part}");
+            let value = hidden_value(&html, &name).unwrap_or_default();
+            let unit = hidden_value(&html, &format!("{name}_unit")).expect("a unit");
+            fields.push((name, value));
+            fields.push((format!("{key}.{part}_unit"), unit));
+        }
+    }
+    for (name, value) in fields.iter_mut() {
+        if name == "help.resolve" {
+            *value = "5".into();
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = admin.post("/admin/time-limits", &pairs).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let token = t.token("admin").await;
+    let limits = t.get("/api/v1/time-limits", &token).await;
+    assert_eq!(
+        limits.json["by_kind"]["help"]["resolve"],
+        json!({"working_days": 5})
+    );
+    assert_eq!(
+        limits.json["by_kind"]["complaint"]["resolve"],
+        json!({"working_days": 15})
+    );
+    let html = admin.get("/admin").await.text();
+    let log = html
+        .split("data-testid=\"changes\"")
+        .nth(1)
+        .expect("a record");
+    assert!(log.contains("区管理员") && log.contains("time_limits"));
+    // A bad number is said beside the form, nothing saved.
+    let mut bad = pairs.clone();
+    bad.retain(|(k, _)| *k != "help.resolve");
+    bad.push(("help.resolve", "七"));
+    let res = admin.post("/admin/time-limits", &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("help.resolve"));
+
+    // A street adds an account in its subtree; the district's record says who did.
+    let mut street = Browser::sign_in(&t, "street1").await;
+    assert_eq!(street.get("/admin").await.status, StatusCode::OK);
+    let c12 = t.fx.c12.to_string();
+    let res = street
+        .post(
+            "/admin/users",
+            &[
+                ("username", "huangduban"),
+                ("display_name", "黄渡浜接待员"),
+                ("password", "short"),
+                ("role", "station_staff"),
+                ("org_unit_id", &c12),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("value=\"huangduban\""), "input kept");
+    let res = street
+        .post(
+            "/admin/users",
+            &[
+                ("username", "huangduban"),
+                ("display_name", "黄渡浜接待员"),
+                ("password", "long-enough-1"),
+                ("role", "station_staff"),
+                ("org_unit_id", &c12),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let mut newcomer = Browser::new(&t);
+    newcomer.get("/login").await;
+    let res = newcomer
+        .post(
+            "/login",
+            &[("username", "huangduban"), ("password", "long-enough-1")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(admin
+        .get("/admin")
+        .await
+        .text()
+        .contains("新增用户 huangduban"));
+    // The street cannot change district configuration; a station sees no settings.
+    let res = street.post("/admin/time-limits", &pairs).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let mut fzq = Browser::sign_in(&t, "station11").await;
+    assert_eq!(fzq.get("/admin").await.status, StatusCode::FORBIDDEN);
     t.finish().await;
 }

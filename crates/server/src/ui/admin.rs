@@ -8,16 +8,19 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::State;
 use serde_json::Value;
-use suqiu_core::access::{Actor, Capability};
+use suqiu_core::access::{Actor, Capability, Role};
 use suqiu_core::appeal::Kind;
 use suqiu_core::org::in_subtree;
 use suqiu_core::policy::{Limit, Limits, TimeLimitPolicy};
+use suqiu_store::changes::ConfigChange;
 
 use super::i18n::Lang;
-use super::view::{when, Chrome, FieldErrors};
+use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use crate::dto::NewUserIn;
 use crate::extract::Params;
 use crate::routes::config::save_time_limits;
+use crate::routes::org::add_user;
 use crate::state::AppState;
 
 /// One node of the organization tree, flattened with its depth (the template indents).
@@ -68,6 +71,24 @@ struct AdminPage {
     changes: Vec<(String, String, String, String)>,
     errors: FieldErrors,
     saved: bool,
+    /// The new-user form (for roles that manage users).
+    may_manage_users: bool,
+    user_form: UserDraft,
+    user_errors: FieldErrors,
+    user_saved: bool,
+    roles: Vec<Choice>,
+    nodes: Vec<Choice>,
+    department_choices: Vec<Choice>,
+}
+
+/// The new-user form as typed (kept when it fails; the password never is).
+#[derive(Debug, Clone, Default)]
+struct UserDraft {
+    username: String,
+    display_name: String,
+    role: String,
+    org_unit_id: String,
+    department_id: String,
 }
 
 fn limit_parts(l: Option<Limit>) -> (String, &'static str) {
@@ -120,12 +141,17 @@ fn require_admin(s: &Session) -> Result<(), UiError> {
     }
 }
 
-async fn admin_page(
-    state: &AppState,
-    s: &Session,
+/// What a settings page shows besides the data: the state of its two forms.
+#[derive(Default)]
+struct Forms {
     errors: FieldErrors,
     saved: bool,
-) -> Result<AdminPage, UiError> {
+    user_form: UserDraft,
+    user_errors: FieldErrors,
+    user_saved: bool,
+}
+
+async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<AdminPage, UiError> {
     require_admin(s)?;
     let lang = s.lang;
     let actor: &Actor = &s.actor;
@@ -244,6 +270,29 @@ async fn admin_page(
             (when(c.at), c.user_name, c.subject, detail)
         })
         .collect();
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| **r != Role::DistrictAdmin || actor.role == Role::DistrictAdmin)
+        .map(|r| {
+            Choice::new(
+                r.code(),
+                lang.label(r.code(), r.label_zh()),
+                &forms.user_form.role,
+            )
+        })
+        .collect();
+    let nodes = super::appeals::node_choices(state, actor, &forms.user_form.org_unit_id).await?;
+    let department_choices = all_departments
+        .iter()
+        .filter(|d| in_scope.get(&d.org_unit_id).copied().unwrap_or(false))
+        .map(|d| {
+            Choice::new(
+                d.id.to_string(),
+                d.name.clone(),
+                &forms.user_form.department_id,
+            )
+        })
+        .collect();
     Ok(AdminPage {
         c: s.chrome("admin"),
         tree,
@@ -256,16 +305,25 @@ async fn admin_page(
         holidays,
         workdays,
         changes,
-        errors,
-        saved,
+        errors: forms.errors,
+        saved: forms.saved,
+        may_manage_users: s.may(Capability::ManageUsers),
+        user_form: forms.user_form,
+        user_errors: forms.user_errors,
+        user_saved: forms.user_saved,
+        roles,
+        nodes,
+        department_choices,
     })
 }
 
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
-    let saved = params.str("saved").is_some();
-    let page = admin_page(&state, &s, FieldErrors::default(), saved)
-        .await
-        .map_err(fail(s.lang))?;
+    let forms = Forms {
+        saved: params.str("saved") == Some("limits"),
+        user_saved: params.str("saved") == Some("user"),
+        ..Forms::default()
+    };
+    let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 
@@ -325,14 +383,87 @@ pub(crate) async fn save_limits(State(state): State<AppState>, post: PostForm) -
     let policy = policy_from_form(&current, &post.form, &mut errors);
     if !errors.any() {
         match save_time_limits(state, &s.actor, policy).await {
-            Ok(()) => return Ok(see_other("/admin?saved=1#limits")),
+            Ok(()) => return Ok(see_other("/admin?saved=limits#limits")),
             Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }
-    let page = admin_page(state, &s, errors, false)
-        .await
-        .map_err(fail(lang))?;
+    let forms = Forms {
+        errors,
+        ..Forms::default()
+    };
+    let page = admin_page(state, &s, forms).await.map_err(fail(lang))?;
+    let mut res = render(lang, &page)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+/// Adds an account through the API's own checks, and records who added it.
+pub(crate) async fn add_user_form(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    let lang = s.lang;
+    let f = post.form;
+    let draft = UserDraft {
+        username: f.raw("username"),
+        display_name: f.raw("display_name"),
+        role: f.raw("role"),
+        org_unit_id: f.raw("org_unit_id"),
+        department_id: f.raw("department_id"),
+    };
+    let mut errors = FieldErrors::default();
+    let role = Role::parse(draft.role.trim());
+    if role.is_none() {
+        errors.push("role", "请选择角色");
+    }
+    let org_unit_id = draft.org_unit_id.trim().parse::<i64>().ok();
+    if org_unit_id.is_none() {
+        errors.push("org_unit_id", "请选择所属节点");
+    }
+    let department_id = match f.id("department_id") {
+        Ok(d) => d,
+        Err(field) => {
+            errors.push(&field, "未知的部门");
+            None
+        }
+    };
+    if let (Some(role), Some(org_unit_id), false) = (role, org_unit_id, errors.any()) {
+        let body = NewUserIn {
+            username: draft.username.clone(),
+            password: f.raw("password"),
+            display_name: draft.display_name.clone(),
+            role,
+            org_unit_id,
+            // Only a liaison has a department; a choice left on the form for another role
+            // is not an error of the person filling it in.
+            department_id: department_id.filter(|_| role == Role::DepartmentLiaison),
+        };
+        match add_user(&state, &s.actor, body).await {
+            Ok(user) => {
+                let change = ConfigChange {
+                    at: state.now(),
+                    user_id: s.actor.user_id,
+                    user_name: s.actor.name.clone(),
+                    subject: "users".into(),
+                    detail: format!("新增用户 {}（{}）", user.username, user.role.label_zh()),
+                };
+                let _guard = state.config_lock.lock().await;
+                state
+                    .store
+                    .record_config_change(change)
+                    .await
+                    .map_err(fail(lang))?;
+                return Ok(see_other("/admin?saved=user#users"));
+            }
+            Err(p) if matches!(p.status, 409 | 422) => errors = FieldErrors::from_problem(&p),
+            Err(p) => return Err(UiError::from(p).page(lang)),
+        }
+    }
+    let forms = Forms {
+        user_form: draft,
+        user_errors: errors,
+        ..Forms::default()
+    };
+    let page = admin_page(&state, &s, forms).await.map_err(fail(lang))?;
     let mut res = render(lang, &page)?;
     *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(res)

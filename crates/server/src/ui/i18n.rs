@@ -409,6 +409,9 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
             "Urgent appeals (any kind) count clock hours",
         ),
         "admin.changes" => ("变更记录", "Change log"),
+        "admin.add_user" => ("新增用户", "Add a user"),
+        "admin.user_saved" => ("用户已新增并记录。", "User added and recorded."),
+        "admin.liaison_only" => ("仅部门联络员", "liaisons only"),
         "admin.no_changes" => ("暂无变更记录。", "No changes recorded."),
         // errors
         "err.not_found" => ("未找到", "Not found"),

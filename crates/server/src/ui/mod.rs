@@ -66,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/stats", get(stats::page))
         .route("/admin", get(admin::page))
         .route("/admin/time-limits", post(admin::save_limits))
+        .route("/admin/users", post(admin::add_user_form))
         .route("/assets/{file}", get(assets::serve))
         .layer(Extension(Arc::new(auth::LoginThrottle::default())))
 }
