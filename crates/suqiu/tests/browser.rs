@@ -15,9 +15,11 @@ use std::time::{Duration, Instant};
 use calamine::{Reader, Xlsx};
 use common::{fresh_url, Backend, TestServer};
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+use suqiu_store::people::PeopleFilter;
 use suqiu_store::Store;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -424,6 +426,75 @@ async fn the_closed_loop_in_a_browser() {
     ui.goto(&appeal).await;
     assert!(ui.source().await.contains("未找到"));
     ui.goto("/").await;
+    ui.sign_out().await;
+
+    // The intake form's type-ahead, by keyboard only: type part of a registered person's
+    // name, arrow down, Enter; the form then holds that person.
+    ui.sign_in("fzq").await;
+    let fzq_actor = store
+        .actor(
+            store
+                .user_for_login("fzq")
+                .await
+                .expect("store")
+                .expect("fzq")
+                .0
+                .id,
+        )
+        .await
+        .expect("store")
+        .expect("an actor");
+    let someone = store
+        .list_people(
+            &fzq_actor,
+            &PeopleFilter {
+                page: 1,
+                per_page: 1,
+                ..PeopleFilter::default()
+            },
+        )
+        .await
+        .expect("people")
+        .items
+        .into_iter()
+        .next()
+        .expect("a person in fzq's register");
+    ui.goto("/appeals/new").await;
+    ui.click("input[name=mode][value=person]").await;
+    let typed: String = someone.name.chars().take(2).collect();
+    ui.find("#person-q").await.send_keys(&typed).await.expect("type");
+    ui.find("[data-testid=person-option]").await;
+    let input = ui.find("#person-q").await;
+    input
+        .send_keys(&char::from(Key::Down).to_string())
+        .await
+        .expect("arrow down");
+    input
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .expect("enter");
+    let chosen = ui.text("#person-chosen").await;
+    assert!(chosen.starts_with(&typed), "{chosen} for {typed}");
+    let id = ui
+        .find("input[name=appellant_id]")
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert!(id.parse::<i64>().is_ok(), "a person chosen: {id:?}");
+
+    // English, from the header; then a tablet's width.
+    ui.goto("/").await;
+    ui.submit("a.lang").await;
+    assert!(ui.text("main h1").await.contains("Dashboard"));
+    ui.shot("home-en").await;
+    ui.submit("a.lang").await;
+    assert!(ui.text("main h1").await.contains("工作台"));
+    ui.c.set_window_size(820, 1100).await.expect("resize");
+    ui.goto("/appeals").await;
+    ui.shot("list-tablet").await;
+    ui.c.set_window_size(1280, 900).await.expect("resize");
     ui.sign_out().await;
 
     // Every main page stays small for a slow line, even for the whole district.
