@@ -218,13 +218,8 @@ async fn detail_page(
     let a = &rec.appeal;
     let cats = category_names(state).await?;
     let events = state.store.events(a.id).await?;
-    let units: HashMap<Id, String> = state
-        .store
-        .org_units()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect();
+    let all_units = state.store.org_units().await?;
+    let units: HashMap<Id, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
     let departments = state.store.departments().await?;
     let allowed = actions_for(state, &s.actor, rec, now);
 
@@ -232,13 +227,7 @@ async fn detail_page(
     let mut users = Vec::new();
     let mut teams = Vec::new();
     if allowed.contains(&ActionKind::Assign) {
-        let paths: HashMap<Id, String> = state
-            .store
-            .org_units()
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.path))
-            .collect();
+        let paths: HashMap<Id, &str> = all_units.iter().map(|u| (u.id, u.path.as_str())).collect();
         for u in state.store.users_in_scope(&s.actor).await? {
             let fits = paths
                 .get(&u.org_unit_id)

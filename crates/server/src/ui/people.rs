@@ -87,7 +87,11 @@ async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, S
 async fn list_page(state: &AppState, s: &Session, q: String, tag: String) -> PageResult {
     let lang = s.lang;
     if !may_see_people(s) {
-        return Err(UiError::NotFound.page(lang));
+        return Err(UiError::Forbidden(format!(
+            "角色「{}」只能在分派或转办给自己的诉求中看到诉求人",
+            s.actor.role.label_zh()
+        ))
+        .page(lang));
     }
     let filter = PeopleFilter {
         q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
