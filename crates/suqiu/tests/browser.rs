@@ -462,7 +462,11 @@ async fn the_closed_loop_in_a_browser() {
     ui.goto("/appeals/new").await;
     ui.click("input[name=mode][value=person]").await;
     let typed: String = someone.name.chars().take(2).collect();
-    ui.find("#person-q").await.send_keys(&typed).await.expect("type");
+    ui.find("#person-q")
+        .await
+        .send_keys(&typed)
+        .await
+        .expect("type");
     ui.find("[data-testid=person-option]").await;
     let input = ui.find("#person-q").await;
     input
