@@ -24,7 +24,7 @@ use suqiu_core::measures::{AppealFacts, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
-use suqiu_store::appeals::{AppealFilter, AppealRecord, COUNT_CAP};
+use suqiu_store::appeals::{AppealFilter, AppealRecord, COUNT_CAP, SEARCH_COUNT_CAP};
 use suqiu_store::people::PeopleFilter;
 use suqiu_store::users::NewUser;
 use suqiu_store::{Store, StoreError};
@@ -2317,8 +2317,33 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
         .iter()
         .enumerate()
         .filter(|(i, (a, _))| keep(*i, a))
-        .count();
-    assert_eq!((pipes.total, pipes.total_exact), (expected as i64, true));
+        .count() as i64;
+    assert!(
+        expected > SEARCH_COUNT_CAP,
+        "the data passes the search cap"
+    );
+    assert_eq!((pipes.total, pipes.total_exact), (SEARCH_COUNT_CAP, false));
+    // …and under it a search total is exact: the newest hundred 水管 of the station.
+    let recent = list(
+        w.station.clone(),
+        AppealFilter {
+            q: Some("水管".into()),
+            status: Some(Status::Closed),
+            ..Default::default()
+        },
+    )
+    .await;
+    let keep = |i: usize, a: &Appeal| keep(i, a) && a.status == Status::Closed;
+    let expected = batch
+        .iter()
+        .enumerate()
+        .filter(|(i, (a, _))| keep(*i, a))
+        .count() as i64;
+    assert_eq!(codes(&recent), newest(&keep, 0, 50));
+    assert_eq!(
+        (recent.total, recent.total_exact),
+        (expected.min(SEARCH_COUNT_CAP), expected <= SEARCH_COUNT_CAP)
+    );
 }
 
 conformance!(
