@@ -26,8 +26,8 @@ const NOTICE_TYPES: &str = "'supervise', 'return', 'extend_approve'";
 impl Store {
     /// Supervision notes, returns and extension decisions since `since` on appeals the actor
     /// may read that are still being handled or awaiting follow-up, made by someone else;
-    /// newest first, at most `limit`. Reads only open and resolved appeals' events (the
-    /// events index is by appeal), so the cost follows the open worklist, not the history.
+    /// newest first, at most `limit`. The cost follows the number of such events since
+    /// `since`, not the size of the history.
     pub async fn notices(
         &self,
         actor: &Actor,
@@ -39,12 +39,16 @@ impl Store {
         let since = a.push(ms(since));
         let me = a.push(actor.user_id);
         let limit = a.push(limit);
+        // Driven from the events, through `(type, at)`: the few recent notices, then their
+        // appeals by primary key. `CROSS JOIN` keeps SQLite from starting at the appeals
+        // (every open appeal of a district); PostgreSQL plans it as an ordinary join.
         let sql = format!(
             "SELECT e.appeal_id, a.tracking_code, e.at, COALESCE(u.display_name, '') AS actor_name, e.data \
-             FROM appeals a JOIN appeal_events e ON e.appeal_id = a.id \
+             FROM appeal_events e CROSS JOIN appeals a \
              LEFT JOIN users u ON u.id = e.actor_id \
-             WHERE {scope} AND a.status IN ('registered', 'accepted', 'in_progress', 'resolved') \
-               AND e.type IN ({NOTICE_TYPES}) AND e.at >= {since} AND e.actor_id <> {me} \
+             WHERE a.id = e.appeal_id AND e.type IN ({NOTICE_TYPES}) AND e.at >= {since} \
+               AND e.actor_id <> {me} AND {scope} \
+               AND a.status IN ('registered', 'accepted', 'in_progress', 'resolved') \
              ORDER BY e.at DESC, e.id DESC LIMIT {limit}"
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
