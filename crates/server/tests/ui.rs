@@ -26,6 +26,7 @@ on_both_backends!(
     dashboard_counts_open_their_lists,
     pages_of_every_role_render,
     settings_change_and_are_recorded,
+    the_register_pages_and_filters_by_tag,
 );
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -881,5 +882,40 @@ async fn settings_change_and_are_recorded(b: Backend) {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let mut fzq = Browser::sign_in(&t, "station11").await;
     assert_eq!(fzq.get("/admin").await.status, StatusCode::FORBIDDEN);
+    t.finish().await;
+}
+
+async fn the_register_pages_and_filters_by_tag(b: Backend) {
+    let t = TestApp::new(b).await;
+    for i in 0..55 {
+        let tags = if i % 5 == 0 {
+            vec![suqiu_core::person::CareTag::LivingAlone]
+        } else {
+            vec![]
+        };
+        t.store
+            .create_person(&suqiu_core::person::Person {
+                id: 0,
+                name: format!("居民{i:02}"),
+                gender: None,
+                birth_date: None,
+                phone: None,
+                id_number: None,
+                org_unit_id: t.fx.c11,
+                address: None,
+                tags,
+                party: None,
+            })
+            .await
+            .expect("a person");
+    }
+    let mut fzq = Browser::sign_in(&t, "station11").await;
+    let first = fzq.get("/people").await.text();
+    assert!(first.contains("<strong>56</strong>"));
+    assert!(first.contains("page=2\" rel=\"next\""), "a next page");
+    let second = fzq.get("/people?tag=&page=2").await.text();
+    assert_eq!(second.matches("<td><a href=\"/people/").count(), 6);
+    let alone = fzq.get("/people?tag=living_alone").await.text();
+    assert!(alone.contains("<strong>11</strong>"), "{alone}");
     t.finish().await;
 }

@@ -488,6 +488,12 @@ async fn the_closed_loop_in_a_browser() {
         .unwrap_or_default();
     assert!(id.parse::<i64>().is_ok(), "a person chosen: {id:?}");
 
+    ui.goto("/people").await;
+    ui.shot("people").await;
+    ui.goto(&format!("/people/{}", someone.id)).await;
+    ui.find("[data-testid=person-facts]").await;
+    ui.shot("person").await;
+
     // English, from the header; then a tablet's width.
     ui.goto("/").await;
     ui.submit("a.lang").await;

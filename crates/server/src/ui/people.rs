@@ -72,6 +72,10 @@ struct ListPage {
     tags: Vec<Choice>,
     masked: bool,
     may_manage: bool,
+    /// Paging of the register (a search by POST shows its first page only).
+    page: i64,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, String>, UiError> {
@@ -84,7 +88,7 @@ async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, S
         .collect())
 }
 
-async fn list_page(state: &AppState, s: &Session, q: String, tag: String) -> PageResult {
+async fn list_page(state: &AppState, s: &Session, q: String, tag: String, page: i64) -> PageResult {
     let lang = s.lang;
     if !may_see_people(s) {
         return Err(UiError::Forbidden(format!(
@@ -96,7 +100,7 @@ async fn list_page(state: &AppState, s: &Session, q: String, tag: String) -> Pag
     let filter = PeopleFilter {
         q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
         tag: CareTag::parse(&tag),
-        page: 1,
+        page,
         per_page: PER_PAGE,
         ..PeopleFilter::default()
     };
@@ -107,6 +111,15 @@ async fn list_page(state: &AppState, s: &Session, q: String, tag: String) -> Pag
         .map_err(fail(lang))?;
     let units = unit_names(state).await.map_err(fail(lang))?;
     let reveal = s.may(Capability::SeePersonalData);
+    // Page links carry the tag code only; a search by name or phone is never in a URL.
+    let link = |p: i64| {
+        let query = serde_urlencoded::to_string([("tag", tag.as_str()), ("page", &p.to_string())])
+            .unwrap_or_default();
+        format!("/people?{query}")
+    };
+    let searched = !q.trim().is_empty();
+    let prev = (!searched && page > 1).then(|| link(page - 1));
+    let next = (!searched && page * PER_PAGE < found.total).then(|| link(page + 1));
     let rows = found
         .items
         .iter()
@@ -125,6 +138,9 @@ async fn list_page(state: &AppState, s: &Session, q: String, tag: String) -> Pag
             tags: vocabulary_choices(lang, CareTag::ALL, CareTag::code, CareTag::label_zh, &tag),
             masked: !reveal,
             may_manage: s.may(Capability::ManagePeople),
+            page,
+            prev,
+            next,
         },
     )
 }
@@ -138,14 +154,19 @@ fn may_see_people(s: &Session) -> bool {
 /// The register, filtered by care tag (a code, never personal data, in the URL).
 pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let tag = params.str("tag").unwrap_or("").to_string();
-    list_page(&state, &s, String::new(), tag).await
+    let page = params
+        .str("page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    list_page(&state, &s, String::new(), tag, page).await
 }
 
 /// A search by name or phone: POSTed, so the phone number stays out of URLs and logs.
 pub(crate) async fn search(State(state): State<AppState>, post: PostForm) -> PageResult {
     let q = post.form.get("q").unwrap_or("").to_string();
     let tag = post.form.get("tag").unwrap_or("").to_string();
-    list_page(&state, &post.session, q, tag).await
+    list_page(&state, &post.session, q, tag, 1).await
 }
 
 #[derive(Serialize)]
