@@ -533,6 +533,9 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
     let res = other.get(&path).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(is_html(&res) && res.text().contains("未找到"));
+    let res = other.get("/appeals/not-a-number").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(is_html(&res), "an HTML page, not problem+json");
 
     // Through the forms: accept, refer to the department; the liaison resolves.
     let act = format!("{path}/act");

@@ -19,8 +19,7 @@ use suqiu_store::appeals::AppealRecord;
 use super::appeals::{appellant_name, appellant_phone, category_label};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
-use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
-use crate::extract::IdPath;
+use super::{fail, render, see_other, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
 use crate::routes::appeals::{act_on, actions_for, category_names, parse_command};
 use crate::state::AppState;
@@ -414,7 +413,7 @@ async fn detail_page(
 pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     params: crate::extract::Params,
 ) -> PageResult {
     let lang = s.lang;
@@ -479,7 +478,7 @@ fn action_body(form: &super::FormData) -> Value {
 
 pub(crate) async fn act(
     State(state): State<AppState>,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     post: PostForm,
 ) -> PageResult {
     let s = post.session;

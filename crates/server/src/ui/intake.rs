@@ -19,9 +19,10 @@ use super::appeals::{
     appellant_name, category_groups, category_label, node_choices, summary, CategoryGroup,
 };
 use super::view::{vocabulary_choices, when, Choice, Chrome, FieldErrors};
-use super::{fail, render, see_other, Failed, FormData, PageResult, PostForm, Session, UiError};
+use super::{
+    fail, render, see_other, Failed, FormData, PageId, PageResult, PostForm, Session, UiError,
+};
 use crate::dto::{AppealIn, AppellantIn};
-use crate::extract::IdPath;
 use crate::routes::appeals::{category_names, register_appeal};
 use crate::state::AppState;
 
@@ -378,7 +379,7 @@ struct ReceiptPage {
 pub(crate) async fn receipt(
     State(state): State<AppState>,
     s: Session,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
 ) -> PageResult {
     let lang = s.lang;
     let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;

@@ -26,7 +26,7 @@ mod view;
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -147,6 +147,24 @@ impl FromRequestParts<AppState> for Session {
         };
         parts.extensions.insert(session.clone());
         Ok(session)
+    }
+}
+
+/// A numeric id in a page's path; anything else is the "not found" page (HTML, unlike the
+/// API's extractor).
+pub(crate) struct PageId(pub suqiu_core::Id);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let lang = Lang::from_headers(&parts.headers);
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| UiError::NotFound.into_page(lang))?;
+        raw.parse::<suqiu_core::Id>()
+            .map(PageId)
+            .map_err(|_| UiError::NotFound.into_page(lang))
     }
 }
 

@@ -15,9 +15,9 @@ use suqiu_store::people::PeopleFilter;
 use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
-use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
-use crate::extract::{IdPath, Params};
+use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::appeals::category_names;
 use crate::routes::people::{create_person, update_person};
@@ -526,7 +526,7 @@ pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> Pag
 pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
@@ -551,7 +551,7 @@ pub(crate) async fn page(
 
 pub(crate) async fn update(
     State(state): State<AppState>,
-    IdPath(id): IdPath,
+    PageId(id): PageId,
     post: PostForm,
 ) -> PageResult {
     let s = post.session;
