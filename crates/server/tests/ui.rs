@@ -880,7 +880,70 @@ async fn settings_change_and_are_recorded(b: Backend) {
         .await
         .text()
         .contains("新增用户 huangduban"));
+    // The organization: a new community under a street, a new department; both recorded.
+    let s1 = t.fx.s1.to_string();
+    let res = admin
+        .post(
+            "/admin/org-units",
+            &[
+                ("parent_id", &s1),
+                ("name", "新建居民区"),
+                ("code", "310117001099"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let again = admin
+        .post(
+            "/admin/org-units",
+            &[
+                ("parent_id", &s1),
+                ("name", "重复居民区"),
+                ("code", "310117001099"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(again.status.as_u16(), 409 | 422),
+        "{}",
+        again.status
+    );
+    assert!(again.text().contains("value=\"重复居民区\""), "input kept");
+    let g111 = t.fx.g111.to_string();
+    let under_grid = admin
+        .post(
+            "/admin/org-units",
+            &[("parent_id", &g111), ("name", "楼组"), ("code", "x1")],
+        )
+        .await;
+    assert_eq!(under_grid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = admin
+        .post(
+            "/admin/departments",
+            &[
+                ("dept_unit_id", &s1),
+                ("dept_name", "岳阳街道城管中队"),
+                ("dept_code", "yy-cg"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let html = admin.get("/admin").await.text();
+    assert!(html.contains("新建居民区") && html.contains("岳阳街道城管中队"));
+    assert!(
+        html.contains("新建居民区（310117001099") && html.contains("新增部门 岳阳街道城管中队")
+    );
+    let units = t.get("/api/v1/org-units", &token).await;
+    assert!(units.json.to_string().contains("新建居民区"));
+
     // The street cannot change district configuration; a station sees no settings.
+    let res = street
+        .post(
+            "/admin/org-units",
+            &[("parent_id", &s1), ("name", "街道自建"), ("code", "s-1")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = street.post("/admin/time-limits", &pairs).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let mut fzq = Browser::sign_in(&t, "station11").await;

@@ -10,7 +10,7 @@ use axum::extract::State;
 use serde_json::Value;
 use suqiu_core::access::{Actor, Capability, Role};
 use suqiu_core::appeal::Kind;
-use suqiu_core::org::in_subtree;
+use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::policy::{Limit, Limits, TimeLimitPolicy};
 use suqiu_store::changes::ConfigChange;
 
@@ -79,6 +79,13 @@ struct AdminPage {
     roles: Vec<Choice>,
     nodes: Vec<Choice>,
     department_choices: Vec<Choice>,
+    org_form: OrgDraft,
+    org_errors: FieldErrors,
+    org_saved: bool,
+    /// Nodes that may take a child (not grids), and the streets and district departments
+    /// attach to.
+    parents: Vec<Choice>,
+    dept_units: Vec<Choice>,
 }
 
 /// The new-user form as typed (kept when it fails; the password never is).
@@ -141,7 +148,7 @@ fn require_admin(s: &Session) -> Result<(), UiError> {
     }
 }
 
-/// What a settings page shows besides the data: the state of its two forms.
+/// What a settings page shows besides the data: the state of its forms.
 #[derive(Default)]
 struct Forms {
     errors: FieldErrors,
@@ -149,6 +156,21 @@ struct Forms {
     user_form: UserDraft,
     user_errors: FieldErrors,
     user_saved: bool,
+    /// The organization forms (a node, a department): their input and errors.
+    org_form: OrgDraft,
+    org_errors: FieldErrors,
+    org_saved: bool,
+}
+
+/// The new-node / new-department forms as typed.
+#[derive(Debug, Clone, Default)]
+struct OrgDraft {
+    parent_id: String,
+    name: String,
+    code: String,
+    dept_unit_id: String,
+    dept_name: String,
+    dept_code: String,
 }
 
 async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<AdminPage, UiError> {
@@ -282,6 +304,18 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         })
         .collect();
     let nodes = super::appeals::node_choices(state, actor, &forms.user_form.org_unit_id).await?;
+    let parents = super::appeals::node_choices(state, actor, &forms.org_form.parent_id).await?;
+    let dept_units = mine
+        .iter()
+        .filter(|u| matches!(u.kind, OrgKind::District | OrgKind::Street))
+        .map(|u| {
+            Choice::new(
+                u.id.to_string(),
+                u.name.clone(),
+                &forms.org_form.dept_unit_id,
+            )
+        })
+        .collect();
     let department_choices = all_departments
         .iter()
         .filter(|d| in_scope.get(&d.org_unit_id).copied().unwrap_or(false))
@@ -314,6 +348,11 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         roles,
         nodes,
         department_choices,
+        org_form: forms.org_form,
+        org_errors: forms.org_errors,
+        org_saved: forms.org_saved,
+        parents,
+        dept_units,
     })
 }
 
@@ -321,6 +360,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let forms = Forms {
         saved: params.str("saved") == Some("limits"),
         user_saved: params.str("saved") == Some("user"),
+        org_saved: params.str("saved") == Some("org"),
         ..Forms::default()
     };
     let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
@@ -467,4 +507,190 @@ pub(crate) async fn add_user_form(State(state): State<AppState>, post: PostForm)
     let mut res = render(lang, &page)?;
     *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(res)
+}
+
+/// Longest name and code of a node or department.
+const MAX_ORG_NAME: usize = 50;
+const MAX_ORG_CODE: usize = 32;
+
+/// A name and code as the organization forms accept them: both given, short, the code
+/// letters, digits, `-` and `_` only.
+fn check_name_code(name: &str, code: &str, fields: (&str, &str), errors: &mut FieldErrors) {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_ORG_NAME {
+        errors.push(fields.0, format!("请填写名称（最多 {MAX_ORG_NAME} 个字）"));
+    }
+    let code = code.trim();
+    let code_ok = !code.is_empty()
+        && code.len() <= MAX_ORG_CODE
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !code_ok {
+        errors.push(
+            fields.1,
+            format!("编码应为 1–{MAX_ORG_CODE} 位字母、数字、- 或 _"),
+        );
+    }
+}
+
+/// Records a change made on this page (under the configuration lock, as every change).
+async fn record(
+    state: &AppState,
+    s: &Session,
+    subject: &str,
+    detail: String,
+) -> Result<(), UiError> {
+    let change = ConfigChange {
+        at: state.now(),
+        user_id: s.actor.user_id,
+        user_name: s.actor.name.clone(),
+        subject: subject.into(),
+        detail,
+    };
+    let _guard = state.config_lock.lock().await;
+    Ok(state.store.record_config_change(change).await?)
+}
+
+/// The page again with the organization forms' errors.
+async fn org_again(
+    state: &AppState,
+    s: &Session,
+    draft: OrgDraft,
+    errors: FieldErrors,
+) -> PageResult {
+    let forms = Forms {
+        org_form: draft,
+        org_errors: errors,
+        ..Forms::default()
+    };
+    let page = admin_page(state, s, forms).await.map_err(fail(s.lang))?;
+    let mut res = render(s.lang, &page)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+fn org_draft(f: &FormData) -> OrgDraft {
+    OrgDraft {
+        parent_id: f.raw("parent_id"),
+        name: f.raw("name"),
+        code: f.raw("code"),
+        dept_unit_id: f.raw("dept_unit_id"),
+        dept_name: f.raw("dept_name"),
+        dept_code: f.raw("dept_code"),
+    }
+}
+
+fn require_configure(s: &Session) -> Result<(), super::Failed> {
+    if s.may(Capability::Configure) {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(format!(
+            "角色「{}」不能修改组织架构",
+            s.actor.role.label_zh()
+        ))
+        .page(s.lang))
+    }
+}
+
+/// Adds a node (street, community or grid) under one in the administrator's subtree; its
+/// level follows from the parent's.
+pub(crate) async fn add_org_unit(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    require_configure(&s)?;
+    let draft = org_draft(&post.form);
+    let mut errors = FieldErrors::default();
+    check_name_code(&draft.name, &draft.code, ("name", "code"), &mut errors);
+    let parent = match draft.parent_id.trim().parse::<i64>() {
+        Ok(id) => state.store.org_unit(id).await.map_err(fail(s.lang))?,
+        Err(_) => None,
+    };
+    let parent = parent.filter(|p| in_subtree(&s.actor.org_path, &p.path));
+    let kind = parent.as_ref().and_then(|p| p.kind.child());
+    let (Some(parent), Some(kind), false) = (parent, kind, errors.any()) else {
+        if !errors.any() {
+            errors.push("parent_id", "请选择上级（网格下不能再设下级）");
+        }
+        return org_again(&state, &s, draft, errors).await;
+    };
+    match state
+        .store
+        .create_org_unit(Some(parent.id), kind, &draft.code, &draft.name)
+        .await
+    {
+        Ok(unit) => {
+            let detail = format!(
+                "新增{} {}（{}，上级 {}）",
+                unit.kind.label_zh(),
+                unit.name,
+                unit.code,
+                parent.name
+            );
+            record(&state, &s, "org_units", detail)
+                .await
+                .map_err(fail(s.lang))?;
+            Ok(see_other("/admin?saved=org#org"))
+        }
+        Err(e) => {
+            let p = crate::problem::Problem::from(e);
+            if matches!(p.status, 409 | 422) {
+                org_again(&state, &s, draft, FieldErrors::from_problem(&p)).await
+            } else {
+                Err(UiError::from(p).page(s.lang))
+            }
+        }
+    }
+}
+
+/// Adds a referral department attached to the district or a street in the subtree.
+pub(crate) async fn add_department(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    require_configure(&s)?;
+    let draft = org_draft(&post.form);
+    let mut errors = FieldErrors::default();
+    check_name_code(
+        &draft.dept_name,
+        &draft.dept_code,
+        ("dept_name", "dept_code"),
+        &mut errors,
+    );
+    let unit = match draft.dept_unit_id.trim().parse::<i64>() {
+        Ok(id) => state.store.org_unit(id).await.map_err(fail(s.lang))?,
+        Err(_) => None,
+    };
+    let unit = unit.filter(|u| {
+        in_subtree(&s.actor.org_path, &u.path)
+            && matches!(u.kind, OrgKind::District | OrgKind::Street)
+    });
+    let (Some(unit), false) = (unit, errors.any()) else {
+        if !errors.any() {
+            errors.push("dept_unit_id", "请选择所属的区或街道");
+        }
+        return org_again(&state, &s, draft, errors).await;
+    };
+    match state
+        .store
+        .create_department(draft.dept_code.trim(), draft.dept_name.trim(), unit.id)
+        .await
+    {
+        Ok(d) => {
+            let detail = format!("新增部门 {}（{}，属 {}）", d.name, d.code, unit.name);
+            record(&state, &s, "departments", detail)
+                .await
+                .map_err(fail(s.lang))?;
+            Ok(see_other("/admin?saved=org#departments"))
+        }
+        Err(e) => {
+            let mut p = crate::problem::Problem::from(e);
+            // The store names the fields `code`/`name`; this form calls them dept_*.
+            for f in &mut p.errors {
+                f.field = format!("dept_{}", f.field);
+            }
+            if matches!(p.status, 409 | 422) {
+                org_again(&state, &s, draft, FieldErrors::from_problem(&p)).await
+            } else {
+                Err(UiError::from(p).page(s.lang))
+            }
+        }
+    }
 }

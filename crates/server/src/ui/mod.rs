@@ -67,6 +67,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(admin::page))
         .route("/admin/time-limits", post(admin::save_limits))
         .route("/admin/users", post(admin::add_user_form))
+        .route("/admin/org-units", post(admin::add_org_unit))
+        .route("/admin/departments", post(admin::add_department))
         .route("/assets/{file}", get(assets::serve))
         .layer(Extension(Arc::new(auth::LoginThrottle::default())))
 }
