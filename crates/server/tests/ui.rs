@@ -291,6 +291,13 @@ async fn intake_form_registers_and_prints_a_receipt(b: Backend) {
     let mut fzq = Browser::sign_in(&t, "station11").await;
     let form = fzq.get("/appeals/new").await;
     assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.text().contains("一网格"),
+        "a station's own grids are places"
+    );
+    let mut admin = Browser::sign_in(&t, "admin").await;
+    let district_form = admin.get("/appeals/new").await.text();
+    assert!(district_form.contains("佛字桥居民区") && !district_form.contains("一网格"));
     let c11 = t.fx.c11.to_string();
     let fields = [
         ("mode", "named"),

@@ -190,7 +190,8 @@ pub(crate) async fn category_groups(
     Ok(groups)
 }
 
-/// The nodes of the actor's subtree down to communities, indented by depth.
+/// The nodes of the actor's subtree down to communities (and a community's own grids),
+/// indented by depth.
 pub(crate) async fn node_choices(
     state: &AppState,
     actor: &Actor,
@@ -200,7 +201,13 @@ pub(crate) async fn node_choices(
     let root_depth = actor.org_path.matches('/').count();
     let mut units: Vec<_> = units
         .into_iter()
-        .filter(|u| u.kind != OrgKind::Grid && in_subtree(&actor.org_path, &u.path))
+        // Grids only for a community's own staff: a district would get a thousand of them.
+        .filter(|u| {
+            let grid_ok = u.kind != OrgKind::Grid
+                || u.parent_id == Some(actor.org_unit_id)
+                || u.id == actor.org_unit_id;
+            grid_ok && in_subtree(&actor.org_path, &u.path)
+        })
         .collect();
     units.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(units

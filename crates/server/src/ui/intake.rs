@@ -399,6 +399,14 @@ pub(crate) async fn receipt(
         })
         .map(|p| mask_phone(&p))
         .unwrap_or_default();
+    // The unit that received it (首接), which may since have handed it on.
+    let station = state
+        .store
+        .org_unit(a.received_by_org_unit_id)
+        .await
+        .map_err(fail(lang))?
+        .map(|u| u.name)
+        .unwrap_or_else(|| rec.handling_org_unit_name.clone());
     let page = ReceiptPage {
         c: s.chrome("intake"),
         id,
@@ -417,7 +425,7 @@ pub(crate) async fn receipt(
             .resolve_by
             .map(when)
             .unwrap_or_else(|| lang.t("time.none").to_string()),
-        station: rec.org_unit_name.clone(),
+        station,
         receiver,
     };
     render(lang, &page)
