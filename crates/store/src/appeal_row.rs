@@ -43,6 +43,7 @@ pub(crate) const MUTABLE: &[&str] = &[
     "version",
     "due_at",
     "live",
+    "pending_from",
 ];
 
 /// Everything stored about an appeal except its id, as (column, value) pairs.
@@ -100,6 +101,7 @@ pub(crate) fn values(
         ("version", a.version.into()),
         ("due_at", a.current_deadline().map(ms).into()),
         ("live", facts.is_live().into()),
+        ("pending_from", facts.pending_from().map(ms).into()),
         ("search_tokens", tokens.into()),
     ])
 }
