@@ -496,6 +496,8 @@ async fn the_closed_loop_in_a_browser() {
 
     // English, from the header; then a tablet's width.
     ui.goto("/").await;
+    ui.find("[data-testid=notices]").await;
+    ui.shot("home-notices").await;
     ui.submit("a.lang").await;
     assert!(ui.text("main h1").await.contains("Dashboard"));
     ui.shot("home-en").await;
