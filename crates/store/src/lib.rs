@@ -13,17 +13,22 @@
 
 mod appeal_row;
 pub mod appeals;
+pub mod breakdown;
 mod bulk;
+pub mod changes;
 pub mod db;
 pub mod dialect;
 pub mod error;
 mod lookups;
 pub mod metrics;
+pub mod notices;
 pub mod org;
 pub mod people;
+pub mod queue;
 pub mod scope;
 mod session_cache;
 pub mod settings;
+pub mod similar;
 mod sql;
 pub mod users;
 mod writer;
