@@ -319,6 +319,20 @@ impl Store {
         Ok(lines)
     }
 
+    /// The appeals (alias `a`) `actor` may read as a WHERE condition, or `None` when that is
+    /// every appeal. A subtree holding every node must have no condition: a range over the
+    /// whole `org_path` index would make the database read every appeal of the district in
+    /// path order instead of using the index that suits the rest of the query (the newest
+    /// ids of a district admin's list, the deadlines of the district's dashboard).
+    pub(crate) async fn appeal_scope(&self, actor: &Actor, a: &mut Args) -> Result<Option<String>> {
+        if scope::is_subtree_role(actor.role)
+            && self.lookups().await?.is_whole_tree(&actor.org_path)
+        {
+            return Ok(None);
+        }
+        Ok(Some(scope::appeals(actor, a)))
+    }
+
     /// The WHERE clause of a list (appeals alias `a`) and its arguments; `None` when nothing
     /// can match (unknown node, no searchable word).
     async fn list_where(
@@ -374,8 +388,10 @@ impl Store {
             }));
         }
 
-        let mut conds = vec![scope::appeals(actor, &mut a)];
-        if let Some(unit) = &node {
+        let lookups = self.lookups().await?;
+        let mut conds = Vec::new();
+        conds.extend(self.appeal_scope(actor, &mut a).await?);
+        if let Some(unit) = node.as_ref().filter(|u| !lookups.is_whole_tree(&u.path)) {
             conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
         }
         if let Some(s) = filter.status {
@@ -447,7 +463,6 @@ impl Store {
         };
         let mut branches = Vec::new();
         if let Some(within) = within {
-            let lookups = self.lookups().await?;
             let nodes = lookups
                 .units
                 .iter()
@@ -458,7 +473,11 @@ impl Store {
         }
         Ok(Some(ListQuery {
             args: a,
-            source: Source::Appeals(conds.join(" AND ")),
+            source: Source::Appeals(if conds.is_empty() {
+                "1 = 1".into()
+            } else {
+                conds.join(" AND ")
+            }),
             branches,
             sort: filter.sort,
         }))
@@ -529,11 +548,10 @@ impl ListQuery {
         let offset = self.args.push((page - 1) * per_page);
         if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
             let order = self.sort.order_by();
-            let source = format!(
-                "(SELECT a.id FROM appeals a WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
-                 JOIN appeals a ON a.id = page.id"
+            let ids = format!(
+                "SELECT a.id FROM appeals a WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
             );
-            return format!("{} ORDER BY {order}", select_record_from(&source));
+            return with_names(&ids, order);
         }
         let ids = match &self.source {
             Source::Appeals(w) if !self.branches.is_empty() => {
@@ -562,9 +580,20 @@ impl ListQuery {
                 "SELECT rowid AS id FROM appeal_fts WHERE appeal_fts MATCH {m} ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"
             ),
         };
-        let source = format!("({ids}) page JOIN appeals a ON a.id = page.id");
-        format!("{} ORDER BY a.id DESC", select_record_from(&source))
+        with_names(&ids, "a.id DESC")
     }
+}
+
+/// A page's rows with their names, in `order`: the ids' subquery first, then each row by
+/// its id. The CROSS JOIN keeps that order on SQLite (it never reorders a CROSS JOIN): left
+/// free, SQLite 3.46 scanned every appeal in id order to spare sorting the fifty rows
+/// (half a second at a million appeals).
+fn with_names(ids: &str, order: &str) -> String {
+    let source = format!("({ids}) page CROSS JOIN appeals a");
+    format!(
+        "{} WHERE a.id = page.id ORDER BY {order}",
+        select_record_from(&source)
+    )
 }
 
 /// Inserts a new appeal; returns its id and what the writer writes at the end of the batch

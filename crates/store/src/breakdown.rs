@@ -21,7 +21,12 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let mut a = Args::default();
-        let subtree = scope::in_subtree("a.org_path", &node.path, &mut a);
+        // The whole district reads the (created_at, category) index; a subtree its own.
+        let subtree = if self.lookups().await?.is_whole_tree(&node.path) {
+            "1 = 1".to_string()
+        } else {
+            scope::in_subtree("a.org_path", &node.path, &mut a)
+        };
         let from = a.push(ms(from));
         let to = a.push(ms(to));
         let sql = format!(

@@ -57,6 +57,13 @@ impl Snapshot {
         self.by_code.get(code).map(|i| &self.categories[*i])
     }
 
+    /// The subtree at `path` holds every node of the tree.
+    pub(crate) fn is_whole_tree(&self, path: &str) -> bool {
+        self.units
+            .iter()
+            .all(|u| suqiu_core::org::in_subtree(path, &u.path))
+    }
+
     /// The direct children of `id`, in id order.
     pub(crate) fn children(&self, id: Id) -> Vec<OrgUnit> {
         let mut out: Vec<OrgUnit> = self

@@ -4,12 +4,14 @@
 use chrono::{DateTime, Utc};
 use suqiu_core::access::Actor;
 
+use crate::appeals::COUNT_CAP;
 use crate::error::Result;
 use crate::sql::{get, now_bounds, Args};
-use crate::{scope, Store};
+use crate::Store;
 
 /// Counts of the actor's queue. Each is what the appeal list shows with the matching
-/// filter (see the field docs), so a count and the list it opens always agree.
+/// filter (see the field docs), so a count and the list it opens always agree; like the
+/// list's total, a count above `COUNT_CAP` means "more than the cap".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {
     /// 待受理: `status = registered`.
@@ -32,62 +34,63 @@ impl Store {
     /// The queue counts of the appeals `actor` may read, at `now`; "due soon" means the
     /// current deadline falls in `[now, soon)`.
     ///
-    /// Three small queries rather than one pass over every open row: statuses come from the
-    /// `(status, org_path, id)` index alone and deadlines from the open-deadline index
-    /// `(org_path, due_at)` alone; only the feedback split reads rows, the resolved ones.
-    /// (A partial index on resolved rows was tried: SQLite's planner keeps the status index.)
+    /// Each count stops at `COUNT_CAP + 1` like the lists' totals (a value above the cap
+    /// reads "1,000+"), so a district's dashboard costs what a station's does. One statement
+    /// of seven capped counts: statuses come from the `(status, org_path, id)` index,
+    /// deadlines from the open-deadline index `(org_path, due_at)`; only the feedback split
+    /// reads rows, the resolved ones.
     pub async fn queue_counts(
         &self,
         actor: &Actor,
         now: DateTime<Utc>,
         soon: DateTime<Utc>,
     ) -> Result<QueueCounts> {
-        let mut counts = QueueCounts::default();
-
         let mut a = Args::default();
-        let scope = scope::appeals(actor, &mut a);
-        let sql = format!(
-            "SELECT a.status AS status, COUNT(*) AS n FROM appeals a \
-             WHERE {scope} AND a.status IN ('registered', 'accepted', 'in_progress', 'resolved') \
-             GROUP BY a.status"
-        );
-        let mut resolved = 0;
-        for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let status: String = get(&row, "status")?;
-            let n: i64 = get(&row, "n")?;
-            match status.as_str() {
-                "registered" => counts.registered = n,
-                "accepted" => counts.accepted = n,
-                "in_progress" => counts.in_progress = n,
-                _ => resolved = n,
-            }
-        }
-
+        let scope = self
+            .appeal_scope(actor, &mut a)
+            .await?
+            .unwrap_or_else(|| "1 = 1".into());
         // The same millisecond rounding as the list's `overdue` filter, so counts and
         // lists agree at the boundary.
-        let mut a = Args::default();
-        let scope = scope::appeals(actor, &mut a);
         let now_ms = a.push(now_bounds(now).1);
         let soon_ms = a.push(now_bounds(soon).1);
+        let over = COUNT_CAP + 1;
+        let count = |name: &str, cond: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE {scope} AND {cond} LIMIT {over}) c) AS {name}"
+            )
+        };
         let sql = format!(
-            "SELECT \
-               COALESCE(SUM(CASE WHEN a.due_at < {now_ms} THEN 1 ELSE 0 END), 0) AS overdue, \
-               COALESCE(SUM(CASE WHEN a.due_at >= {now_ms} THEN 1 ELSE 0 END), 0) AS due_soon \
-             FROM appeals a WHERE {scope} AND a.due_at IS NOT NULL AND a.due_at < {soon_ms}"
+            "SELECT {}, {}, {}, {}, {}, {}, {}",
+            count("registered", "a.status = 'registered'"),
+            count("accepted", "a.status = 'accepted'"),
+            count("in_progress", "a.status = 'in_progress'"),
+            count(
+                "due_soon",
+                &format!("a.due_at >= {now_ms} AND a.due_at < {soon_ms}")
+            ),
+            count(
+                "overdue",
+                &format!("a.due_at IS NOT NULL AND a.due_at < {now_ms}")
+            ),
+            count(
+                "awaiting_feedback",
+                "a.status = 'resolved' AND a.feedback_at IS NULL"
+            ),
+            count(
+                "awaiting_follow_up",
+                "a.status = 'resolved' AND a.feedback_at IS NOT NULL"
+            ),
         );
         let row = a.query(&sql).fetch_one(&self.pool).await?;
-        counts.overdue = get(&row, "overdue")?;
-        counts.due_soon = get(&row, "due_soon")?;
-
-        let mut a = Args::default();
-        let scope = scope::appeals(actor, &mut a);
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM appeals a \
-             WHERE {scope} AND a.status = 'resolved' AND a.feedback_at IS NOT NULL"
-        );
-        let row = a.query(&sql).fetch_one(&self.pool).await?;
-        counts.awaiting_follow_up = get(&row, "n")?;
-        counts.awaiting_feedback = resolved - counts.awaiting_follow_up;
-        Ok(counts)
+        Ok(QueueCounts {
+            registered: get(&row, "registered")?,
+            accepted: get(&row, "accepted")?,
+            in_progress: get(&row, "in_progress")?,
+            due_soon: get(&row, "due_soon")?,
+            overdue: get(&row, "overdue")?,
+            awaiting_feedback: get(&row, "awaiting_feedback")?,
+            awaiting_follow_up: get(&row, "awaiting_follow_up")?,
+        })
     }
 }

@@ -19,8 +19,20 @@ use crate::state::AppState;
 pub(crate) struct Tile {
     pub key: &'static str,
     pub count: i64,
+    /// The count as shown ("1000+" past the counting cap, as the list it opens says).
+    pub shown: String,
     pub href: &'static str,
     pub tone: &'static str,
+}
+
+/// A queue count as a tile shows it: past the counting cap, "1000+".
+fn shown(n: i64) -> String {
+    let cap = suqiu_store::appeals::COUNT_CAP;
+    if n > cap {
+        format!("{cap}+")
+    } else {
+        n.to_string()
+    }
 }
 
 /// A notice as the dashboard lists it.
@@ -99,42 +111,49 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         Tile {
             key: "home.registered",
             count: q.registered,
+            shown: shown(q.registered),
             href: "/appeals?status=registered&sort=deadline",
             tone: "",
         },
         Tile {
             key: "home.accepted",
             count: q.accepted,
+            shown: shown(q.accepted),
             href: "/appeals?status=accepted&sort=deadline",
             tone: "",
         },
         Tile {
             key: "home.in_progress",
             count: q.in_progress,
+            shown: shown(q.in_progress),
             href: "/appeals?status=in_progress&sort=deadline",
             tone: "",
         },
         Tile {
             key: "home.due_soon",
             count: q.due_soon,
+            shown: shown(q.due_soon),
             href: "/appeals?due=soon&sort=deadline",
             tone: "warn",
         },
         Tile {
             key: "home.overdue",
             count: q.overdue,
+            shown: shown(q.overdue),
             href: "/appeals?overdue=true&sort=deadline",
             tone: "danger",
         },
         Tile {
             key: "home.awaiting_feedback",
             count: q.awaiting_feedback,
+            shown: shown(q.awaiting_feedback),
             href: "/appeals?status=resolved&feedback=false",
             tone: "",
         },
         Tile {
             key: "home.awaiting_follow_up",
             count: q.awaiting_follow_up,
+            shown: shown(q.awaiting_follow_up),
             href: "/appeals?status=resolved&feedback=true",
             tone: "",
         },
