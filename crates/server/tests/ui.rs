@@ -577,6 +577,10 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
         )
         .await;
     assert!(matches!(res.status.as_u16(), 403 | 409), "{}", res.status);
+    assert!(
+        res.text().contains("data-testid=\"action-error\""),
+        "the reason is shown"
+    );
     let res = liaison
         .post(
             &act,

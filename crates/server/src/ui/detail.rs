@@ -66,6 +66,8 @@ struct DetailPage {
     satisfactions: Vec<Choice>,
     extension_days: String,
     done: bool,
+    /// The message of a failed action that has no form here (no longer allowed, say).
+    error: String,
 }
 
 /// The label of an event type in `lang`.
@@ -209,7 +211,7 @@ async fn detail_page(
     state: &AppState,
     s: &Session,
     rec: &AppealRecord,
-    failed: Option<(ActionKind, String)>,
+    failed: Option<(Option<ActionKind>, String)>,
     done: bool,
 ) -> Result<DetailPage, UiError> {
     let lang = s.lang;
@@ -353,6 +355,11 @@ async fn detail_page(
         Extension::Requested { days, .. } => days.to_string(),
         _ => String::new(),
     };
+    let error = match &failed {
+        // An unknown action, or one with no form here, still gets its message: at the top.
+        Some((action, msg)) if !action.is_some_and(|a| allowed.contains(&a)) => msg.clone(),
+        _ => String::new(),
+    };
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -372,7 +379,7 @@ async fn detail_page(
                 code: k.code(),
                 label: lang.label(k.code(), k.label_zh()),
                 error: match &failed {
-                    Some((f, msg)) if f == k => msg.clone(),
+                    Some((Some(f), msg)) if f == k => msg.clone(),
                     _ => String::new(),
                 },
             })
@@ -407,6 +414,7 @@ async fn detail_page(
         ),
         extension_days,
         done,
+        error,
     })
 }
 
@@ -496,7 +504,7 @@ pub(crate) async fn act(
             // top when the action itself was unknown).
             let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
             let message = problem_message(&p);
-            let page = detail_page(&state, &s, &rec, action.map(|a| (a, message)), false)
+            let page = detail_page(&state, &s, &rec, Some((action, message)), false)
                 .await
                 .map_err(fail(lang))?;
             let mut res = render(lang, &page)?;
