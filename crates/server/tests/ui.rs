@@ -947,6 +947,25 @@ async fn settings_change_and_are_recorded(b: Backend) {
     let units = t.get("/api/v1/org-units", &token).await;
     assert!(units.json.to_string().contains("新建居民区"));
 
+    // A year's official arrangement, pasted; a broken file is refused and kept in the form.
+    let bad = admin
+        .post("/admin/calendar", &[("calendar", "{\"years\": 3}")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("id=\"cal-err\""));
+    let file = r#"{"about":"2027年元旦","years":{"2027":{"holidays":{"元旦":["2027-01-01","2027-01-02","2027-01-03"]},"working_weekends":[]}}}"#;
+    let res = admin.post("/admin/calendar", &[("calendar", file)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let calendar = t.get("/api/v1/calendar", &token).await;
+    assert!(calendar.json["years"]
+        .as_array()
+        .is_some_and(|y| y.contains(&json!(2027))));
+    assert!(admin
+        .get("/admin")
+        .await
+        .text()
+        .contains("loaded years [2027]"));
+
     // The street cannot change district configuration; a station sees no settings.
     let res = street
         .post(

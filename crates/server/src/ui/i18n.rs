@@ -397,6 +397,12 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.calendar" => ("工作日历", "Working-day calendar"),
         "admin.calendar_years" => ("已载入官方安排的年份", "Years with official arrangements"),
         "admin.holidays" => ("节假日", "Holidays"),
+        "admin.calendar_load" => ("载入官方节假日安排", "Load an official arrangement"),
+        "admin.calendar_json" => (
+            "日历文件（JSON，格式同 data/calendar/）",
+            "Calendar file (JSON, as in data/calendar/)",
+        ),
+        "admin.calendar_saved" => ("日历已载入并记录。", "Calendar loaded and recorded."),
         "admin.workdays" => ("调休上班日", "Adjusted working weekends"),
         "admin.respond" => ("响应时限", "Respond within"),
         "admin.resolve" => ("办结时限", "Resolve within"),

@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users", post(admin::add_user_form))
         .route("/admin/org-units", post(admin::add_org_unit))
         .route("/admin/departments", post(admin::add_department))
+        .route("/admin/calendar", post(admin::load_calendar_form))
         .route("/assets/{file}", get(assets::serve))
         .layer(Extension(Arc::new(auth::LoginThrottle::default())))
 }
