@@ -6,7 +6,7 @@ use suqiu_core::access::Actor;
 
 use crate::error::Result;
 use crate::sql::{get, now_bounds, Args};
-use crate::{scope, Store};
+use crate::{scope, Backend, Store};
 
 /// Counts of the actor's queue. Each is what the appeal list shows with the matching
 /// filter (see the field docs), so a count and the list it opens always agree.
@@ -32,10 +32,10 @@ impl Store {
     /// The queue counts of the appeals `actor` may read, at `now`; "due soon" means the
     /// current deadline falls in `[now, soon)`.
     ///
-    /// Three small queries rather than one pass over every open row: statuses come from the
-    /// `(status, org_path, id)` index alone and deadlines from the open-deadline index
-    /// `(org_path, due_at)` alone; only the feedback split reads rows, the resolved ones.
-    /// (A partial index on resolved rows was tried: SQLite's planner keeps the status index.)
+    /// Three small queries rather than one pass over every open row, each answered from an
+    /// index alone for a subtree scope: statuses from `(status, org_path, id)`, deadlines
+    /// from the open-deadline index `(org_path, due_at)`, and the feedback split from the
+    /// partial index of resolved appeals with feedback (migration 0005).
     pub async fn queue_counts(
         &self,
         actor: &Actor,
@@ -81,8 +81,15 @@ impl Store {
 
         let mut a = Args::default();
         let scope = scope::appeals(actor, &mut a);
+        // SQLite's planner prefers the status index here (and then reads every resolved
+        // row); the small partial index of exactly these rows answers it alone. PostgreSQL
+        // finds the partial index by itself.
+        let hint = match self.backend {
+            Backend::Sqlite => "INDEXED BY appeals_followup_due",
+            Backend::Postgres => "",
+        };
         let sql = format!(
-            "SELECT COUNT(*) AS n FROM appeals a \
+            "SELECT COUNT(*) AS n FROM appeals a {hint} \
              WHERE {scope} AND a.status = 'resolved' AND a.feedback_at IS NOT NULL"
         );
         let row = a.query(&sql).fetch_one(&self.pool).await?;
