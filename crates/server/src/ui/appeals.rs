@@ -225,7 +225,7 @@ pub(crate) async fn node_choices(
 struct ListPage {
     c: Chrome,
     rows: Vec<Row>,
-    /// The count as shown: exact, or "10000+" past the lists' counting cap.
+    /// The count as shown: exact, or "1000+" past the lists' counting cap.
     total: String,
     page: i64,
     /// The last page, when the count is exact.
