@@ -35,7 +35,7 @@ impl Store {
     /// Three small queries rather than one pass over every open row, each answered from an
     /// index alone for a subtree scope: statuses from `(status, org_path, id)`, deadlines
     /// from the open-deadline index `(org_path, due_at)`, and the feedback split from the
-    /// partial index of resolved appeals with feedback (migration 0005).
+    /// partial index of resolved appeals with feedback (migration 0006).
     pub async fn queue_counts(
         &self,
         actor: &Actor,
