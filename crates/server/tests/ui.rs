@@ -27,6 +27,7 @@ on_both_backends!(
     pages_of_every_role_render,
     settings_change_and_are_recorded,
     the_register_pages_and_filters_by_tag,
+    the_export_holds_every_row_past_the_count_cap,
 );
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -1013,5 +1014,68 @@ async fn the_register_pages_and_filters_by_tag(b: Backend) {
     assert_eq!(second.matches("<td><a href=\"/people/").count(), 6);
     let alone = fzq.get("/people?tag=living_alone").await.text();
     assert!(alone.contains("<strong>11</strong>"), "{alone}");
+    t.finish().await;
+}
+
+/// Lists count exactly only up to the store's cap; the export still holds every row of the
+/// filter (it reads pages until one comes back short).
+async fn the_export_holds_every_row_past_the_count_cap(b: Backend) {
+    use suqiu_core::appeal::{Appellant, Channel, Kind, Urgency};
+    use suqiu_core::lifecycle::{register, Intake};
+    let t = TestApp::new(b).await;
+    let n = suqiu_store::appeals::COUNT_CAP as usize + 30;
+    let actor = t
+        .store
+        .actor(t.fx.user("station11"))
+        .await
+        .expect("store")
+        .expect("an actor");
+    let now = t.clock.now();
+    for i in 0..n {
+        let intake = Intake {
+            appellant: Appellant::Anonymous,
+            org_unit_id: t.fx.c11,
+            channel: Channel::Phone,
+            kind: Kind::Inquiry,
+            category: "health.family_doctor".into(),
+            urgency: Urgency::Normal,
+            title: None,
+            content: format!("第{i}条咨询"),
+            location: None,
+            public_consent: false,
+        };
+        let (appeal, event) = {
+            let calendar = t.state.calendar();
+            let policy = t.state.policy();
+            register(
+                intake,
+                format!("SQTEST{i:06}"),
+                t.fx.c11,
+                &actor,
+                now,
+                &calendar,
+                &policy,
+            )
+            .expect("register")
+        };
+        t.store
+            .create_appeal(&appeal, &event)
+            .await
+            .expect("store the appeal");
+    }
+    let mut fzq = Browser::sign_in(&t, "station11").await;
+    let list = fzq.get("/appeals?kind=inquiry").await.text();
+    assert!(list.contains(&format!(
+        "<strong>{}+</strong>",
+        suqiu_store::appeals::COUNT_CAP
+    )));
+    let export = fzq.get("/appeals.xlsx?kind=inquiry").await;
+    assert_eq!(export.status, StatusCode::OK);
+    let rows = xlsx_rows(&export.bytes);
+    assert_eq!(rows.len(), n + 1, "every row and the header");
+    let mut codes: Vec<&String> = rows.iter().skip(1).map(|r| &r[0]).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), n, "no row twice");
     t.finish().await;
 }

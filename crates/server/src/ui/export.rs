@@ -15,9 +15,10 @@ use crate::extract::Params;
 use crate::routes::appeals::category_names;
 use crate::state::AppState;
 
-/// Most rows one export holds: the lists' exact count (`COUNT_CAP`); a larger list must be
-/// narrowed first (a district's full history belongs in a backup, not a spreadsheet).
-pub(crate) const MAX_ROWS: i64 = suqiu_store::appeals::COUNT_CAP;
+/// Most rows one export holds; a larger list must be narrowed first (a district's full
+/// history belongs in a backup, not a spreadsheet). Lists count exactly only up to the
+/// store's `COUNT_CAP`, so the export reads pages until one comes back short.
+pub(crate) const MAX_ROWS: usize = 10_000;
 /// Rows read per query while exporting.
 const CHUNK: i64 = 500;
 
@@ -63,17 +64,15 @@ pub(crate) async fn export(
             .list_appeals(&s.actor, &filter, now)
             .await
             .map_err(fail(lang))?;
-        if !found.total_exact || found.total > MAX_ROWS {
-            return Err(UiError::BadRequest(format!(
-                "{}（{} > {MAX_ROWS}）",
-                lang.t("list.too_many"),
-                found.total
-            ))
-            .page(lang));
+        if found.total_exact && found.total > MAX_ROWS as i64 {
+            return Err(too_many(lang));
         }
         let last = found.items.len() < CHUNK as usize;
         records.extend(found.items);
-        if last || records.len() as i64 >= found.total {
+        if records.len() > MAX_ROWS {
+            return Err(too_many(lang));
+        }
+        if last || (found.total_exact && records.len() as i64 >= found.total) {
             break;
         }
         filter.page += 1;
@@ -97,6 +96,10 @@ pub(crate) async fn export(
         bytes,
     )
         .into_response())
+}
+
+fn too_many(lang: Lang) -> super::Failed {
+    UiError::BadRequest(format!("{}（> {MAX_ROWS}）", lang.t("list.too_many"))).page(lang)
 }
 
 fn workbook(
