@@ -556,6 +556,12 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("id=\"err-refer\""), "{}", res.text());
+    // What was typed stays in the form that failed.
+    let res = fzq
+        .post(&act, &[("action", "refer"), ("note", "先写好的转办说明")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains(">先写好的转办说明</textarea>"));
     let res = fzq
         .post(
             &act,
