@@ -319,8 +319,8 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "receipt.title" => ("诉求登记回执", "Appeal receipt"),
         "receipt.print" => ("打印回执", "Print"),
         "receipt.track" => (
-            "凭查询码和登记电话后四位可查询办理进度。",
-            "Track progress with the tracking code and the last four digits of the phone.",
+            "请妥善保存本回执；询问办理进度时请出示查询码。",
+            "Keep this receipt; give the tracking code when asking about progress.",
         ),
         "receipt.open" => ("查看诉求详情", "Open the appeal"),
         "receipt.station" => ("受理站点", "Station"),
