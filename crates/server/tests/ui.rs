@@ -203,6 +203,10 @@ async fn sign_in_out_and_lock_out(b: Backend) {
         .await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(locked.text().contains("登录失败次数过多"));
+    // The API's sign-in shares the lock: it is no way around the page's.
+    let api = t.sign_in("street1", PASSWORD).await;
+    api.problem(429);
+    assert!(api.headers.get(header::RETRY_AFTER).is_some());
     // Another username is not affected; after the lock the right password works.
     Browser::sign_in(&t, "station12").await;
     t.clock.advance(TimeDelta::minutes(16));

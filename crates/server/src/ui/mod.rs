@@ -24,14 +24,12 @@ mod people;
 mod stats;
 mod view;
 
-use std::sync::Arc;
-
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Router};
+use axum::Router;
 use sha2::{Digest, Sha256};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_store::users::User;
@@ -71,7 +69,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/departments", post(admin::add_department))
         .route("/admin/calendar", post(admin::load_calendar_form))
         .route("/assets/{file}", get(assets::serve))
-        .layer(Extension(Arc::new(auth::LoginThrottle::default())))
 }
 
 /// The CSRF token of a session: a keyed hash of the session token. Only someone holding the
