@@ -791,6 +791,22 @@ async fn pages_of_every_role_render(b: Backend) {
         br.get("/lang/zh").await;
         assert!(br.get("/").await.text().contains("工作台"));
     }
+    // Pages are gzipped for browsers that ask; the API answers as it always did.
+    let gz = |path: &str| {
+        Request::builder()
+            .uri(path)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let css = t.send(gz("/assets/app.css")).await;
+    assert_eq!(
+        css.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    assert!(css.bytes.len() < 5_000, "{} bytes gzipped", css.bytes.len());
+    let api = t.send(gz("/healthz")).await;
+    assert!(api.headers.get(header::CONTENT_ENCODING).is_none());
     t.finish().await;
 }
 

@@ -31,6 +31,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sha2::{Digest, Sha256};
+use tower_http::compression::CompressionLayer;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_store::users::User;
 use suqiu_store::StoreError;
@@ -69,6 +70,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/departments", post(admin::add_department))
         .route("/admin/calendar", post(admin::load_calendar_form))
         .route("/assets/{file}", get(assets::serve))
+        // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
+        // shrink to a fifth. Only the pages: the API's behaviour stays as it was.
+        .layer(CompressionLayer::new().gzip(true))
 }
 
 /// The CSRF token of a session: a keyed hash of the session token. Only someone holding the
