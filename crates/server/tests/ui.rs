@@ -801,7 +801,9 @@ async fn pages_of_every_role_render(b: Backend) {
     };
     let css = t.send(gz("/assets/app.css")).await;
     assert_eq!(
-        css.headers.get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok()),
+        css.headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
         Some("gzip")
     );
     assert!(css.bytes.len() < 5_000, "{} bytes gzipped", css.bytes.len());

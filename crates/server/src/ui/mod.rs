@@ -31,10 +31,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use sha2::{Digest, Sha256};
-use tower_http::compression::CompressionLayer;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_store::users::User;
 use suqiu_store::StoreError;
+use tower_http::compression::CompressionLayer;
 
 use crate::auth::{request_token, token_hash};
 use crate::problem::Problem;
