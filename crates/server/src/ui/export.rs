@@ -9,7 +9,7 @@ use suqiu_store::appeals::AppealRecord;
 
 use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter};
 use super::i18n::Lang;
-use super::view::{shanghai_file_stamp, when};
+use super::view::{deadline_at, shanghai_file_stamp, when};
 use super::{fail, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::routes::appeals::category_names;
@@ -141,8 +141,8 @@ fn workbook(
             a.title.clone().unwrap_or_default(),
             a.content.clone(),
             a.location.clone().unwrap_or_default(),
-            when(a.respond_by),
-            a.resolve_by.map(when).unwrap_or_default(),
+            deadline_at(a.respond_by),
+            a.resolve_by.map(deadline_at).unwrap_or_default(),
             if a.is_overdue(now) { "是" } else { "否" }.into(),
             a.resolution.map(|r| r.label_zh()).unwrap_or("").into(),
             a.satisfaction.map(|r| r.label_zh()).unwrap_or("").into(),
