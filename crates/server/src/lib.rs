@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod problem;
 pub mod routes;
 pub mod state;
+pub mod throttle;
 pub mod ui;
 
 mod extract;

@@ -72,6 +72,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Serializes configuration writes (calendar, time limits) so none is lost.
     pub(crate) config_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Failed sign-ins per username (the page and the API share it).
+    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -132,6 +134,7 @@ impl AppState {
             clock,
             secure_cookies: false,
             config_lock: Arc::new(tokio::sync::Mutex::new(())),
+            login_throttle: Arc::default(),
         })
     }
 

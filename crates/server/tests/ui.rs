@@ -27,6 +27,7 @@ on_both_backends!(
     pages_of_every_role_render,
     settings_change_and_are_recorded,
     the_register_pages_and_filters_by_tag,
+    the_export_holds_every_row_past_the_count_cap,
 );
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -202,6 +203,10 @@ async fn sign_in_out_and_lock_out(b: Backend) {
         .await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(locked.text().contains("登录失败次数过多"));
+    // The API's sign-in shares the lock: it is no way around the page's.
+    let api = t.sign_in("street1", PASSWORD).await;
+    api.problem(429);
+    assert!(api.headers.get(header::RETRY_AFTER).is_some());
     // Another username is not affected; after the lock the right password works.
     Browser::sign_in(&t, "station12").await;
     t.clock.advance(TimeDelta::minutes(16));
@@ -555,6 +560,12 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("id=\"err-refer\""), "{}", res.text());
+    // What was typed stays in the form that failed.
+    let res = fzq
+        .post(&act, &[("action", "refer"), ("note", "先写好的转办说明")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains(">先写好的转办说明</textarea>"));
     let res = fzq
         .post(
             &act,
@@ -577,6 +588,10 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
         )
         .await;
     assert!(matches!(res.status.as_u16(), 403 | 409), "{}", res.status);
+    assert!(
+        res.text().contains("data-testid=\"action-error\""),
+        "the reason is shown"
+    );
     let res = liaison
         .post(
             &act,
@@ -776,6 +791,24 @@ async fn pages_of_every_role_render(b: Backend) {
         br.get("/lang/zh").await;
         assert!(br.get("/").await.text().contains("工作台"));
     }
+    // Pages are gzipped for browsers that ask; the API answers as it always did.
+    let gz = |path: &str| {
+        Request::builder()
+            .uri(path)
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let css = t.send(gz("/assets/app.css")).await;
+    assert_eq!(
+        css.headers
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+    assert!(css.bytes.len() < 5_000, "{} bytes gzipped", css.bytes.len());
+    let api = t.send(gz("/healthz")).await;
+    assert!(api.headers.get(header::CONTENT_ENCODING).is_none());
     t.finish().await;
 }
 
@@ -943,6 +976,25 @@ async fn settings_change_and_are_recorded(b: Backend) {
     let units = t.get("/api/v1/org-units", &token).await;
     assert!(units.json.to_string().contains("新建居民区"));
 
+    // A year's official arrangement, pasted; a broken file is refused and kept in the form.
+    let bad = admin
+        .post("/admin/calendar", &[("calendar", "{\"years\": 3}")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("id=\"cal-err\""));
+    let file = r#"{"about":"2027年元旦","years":{"2027":{"holidays":{"元旦":["2027-01-01","2027-01-02","2027-01-03"]},"working_weekends":[]}}}"#;
+    let res = admin.post("/admin/calendar", &[("calendar", file)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let calendar = t.get("/api/v1/calendar", &token).await;
+    assert!(calendar.json["years"]
+        .as_array()
+        .is_some_and(|y| y.contains(&json!(2027))));
+    assert!(admin
+        .get("/admin")
+        .await
+        .text()
+        .contains("loaded years [2027]"));
+
     // The street cannot change district configuration; a station sees no settings.
     let res = street
         .post(
@@ -990,5 +1042,68 @@ async fn the_register_pages_and_filters_by_tag(b: Backend) {
     assert_eq!(second.matches("<td><a href=\"/people/").count(), 6);
     let alone = fzq.get("/people?tag=living_alone").await.text();
     assert!(alone.contains("<strong>11</strong>"), "{alone}");
+    t.finish().await;
+}
+
+/// Lists count exactly only up to the store's cap; the export still holds every row of the
+/// filter (it reads pages until one comes back short).
+async fn the_export_holds_every_row_past_the_count_cap(b: Backend) {
+    use suqiu_core::appeal::{Appellant, Channel, Kind, Urgency};
+    use suqiu_core::lifecycle::{register, Intake};
+    let t = TestApp::new(b).await;
+    let n = suqiu_store::appeals::COUNT_CAP as usize + 30;
+    let actor = t
+        .store
+        .actor(t.fx.user("station11"))
+        .await
+        .expect("store")
+        .expect("an actor");
+    let now = t.clock.now();
+    for i in 0..n {
+        let intake = Intake {
+            appellant: Appellant::Anonymous,
+            org_unit_id: t.fx.c11,
+            channel: Channel::Phone,
+            kind: Kind::Inquiry,
+            category: "health.family_doctor".into(),
+            urgency: Urgency::Normal,
+            title: None,
+            content: format!("第{i}条咨询"),
+            location: None,
+            public_consent: false,
+        };
+        let (appeal, event) = {
+            let calendar = t.state.calendar();
+            let policy = t.state.policy();
+            register(
+                intake,
+                format!("SQTEST{i:06}"),
+                t.fx.c11,
+                &actor,
+                now,
+                &calendar,
+                &policy,
+            )
+            .expect("register")
+        };
+        t.store
+            .create_appeal(&appeal, &event)
+            .await
+            .expect("store the appeal");
+    }
+    let mut fzq = Browser::sign_in(&t, "station11").await;
+    let list = fzq.get("/appeals?kind=inquiry").await.text();
+    assert!(list.contains(&format!(
+        "<strong>{}+</strong>",
+        suqiu_store::appeals::COUNT_CAP
+    )));
+    let export = fzq.get("/appeals.xlsx?kind=inquiry").await;
+    assert_eq!(export.status, StatusCode::OK);
+    let rows = xlsx_rows(&export.bytes);
+    assert_eq!(rows.len(), n + 1, "every row and the header");
+    let mut codes: Vec<&String> = rows.iter().skip(1).map(|r| &r[0]).collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), n, "no row twice");
     t.finish().await;
 }

@@ -69,10 +69,24 @@ pub async fn put_calendar(
     actor: AuthActor,
     body: Bytes,
 ) -> ApiResult<Json<CalendarOut>> {
+    // The role first, as always: a caller who may not load calendars learns nothing more.
     require_configure(&actor)?;
     check_syntax(&body)?;
     let json = std::str::from_utf8(&body)
         .map_err(|_| Problem::bad_request("请求体应为 UTF-8 编码的 JSON"))?;
+    let (live, loaded) = load_calendar(&state, &actor, json).await?;
+    Ok(Json(calendar_out(&live, Some(loaded))))
+}
+
+/// Lays a calendar file over the stored years, saves it, puts it in effect and records who
+/// did: shared by the JSON API and the settings page. Returns the calendar now in use and
+/// the years the file held.
+pub(crate) async fn load_calendar(
+    state: &AppState,
+    actor: &Actor,
+    json: &str,
+) -> ApiResult<(WorkCalendar, Vec<i32>)> {
+    require_configure(actor)?;
     let invalid = |e: suqiu_core::calendar::CalendarError| {
         Problem::field("calendar", format!("日历文件有误：{}", e.message()))
     };
@@ -95,8 +109,7 @@ pub async fn put_calendar(
         .store
         .put_setting(settings::CALENDAR, &overlay.to_json())
         .await?;
-    let out = calendar_out(&live, Some(loaded));
-    *write(&state.calendar) = live;
+    *write(&state.calendar) = live.clone();
     state
         .store
         .record_config_change(ConfigChange {
@@ -108,7 +121,7 @@ pub async fn put_calendar(
         })
         .await?;
     tracing::debug!(user_id = actor.user_id, "calendar updated");
-    Ok(Json(out))
+    Ok((live, loaded))
 }
 
 /// The time limits in use: `{"urgent", "by_kind", "overrides"}`.

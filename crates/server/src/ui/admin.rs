@@ -19,7 +19,7 @@ use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
 use crate::dto::NewUserIn;
 use crate::extract::Params;
-use crate::routes::config::save_time_limits;
+use crate::routes::config::{load_calendar, save_time_limits};
 use crate::routes::org::add_user;
 use crate::state::AppState;
 
@@ -86,6 +86,9 @@ struct AdminPage {
     /// attach to.
     parents: Vec<Choice>,
     dept_units: Vec<Choice>,
+    calendar_text: String,
+    calendar_error: String,
+    calendar_saved: bool,
 }
 
 /// The new-user form as typed (kept when it fails; the password never is).
@@ -160,6 +163,10 @@ struct Forms {
     org_form: OrgDraft,
     org_errors: FieldErrors,
     org_saved: bool,
+    /// The calendar form: the file as pasted (kept when it fails) and its error.
+    calendar_text: String,
+    calendar_error: String,
+    calendar_saved: bool,
 }
 
 /// The new-node / new-department forms as typed.
@@ -353,6 +360,9 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         org_saved: forms.org_saved,
         parents,
         dept_units,
+        calendar_text: forms.calendar_text,
+        calendar_error: forms.calendar_error,
+        calendar_saved: forms.calendar_saved,
     })
 }
 
@@ -361,6 +371,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         saved: params.str("saved") == Some("limits"),
         user_saved: params.str("saved") == Some("user"),
         org_saved: params.str("saved") == Some("org"),
+        calendar_saved: params.str("saved") == Some("calendar"),
         ..Forms::default()
     };
     let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
@@ -692,5 +703,35 @@ pub(crate) async fn add_department(State(state): State<AppState>, post: PostForm
                 Err(UiError::from(p).page(s.lang))
             }
         }
+    }
+}
+
+/// Loads a year's official arrangement (the JSON of `data/calendar/`), pasted into the
+/// form, through the API's own path (checked, saved, recorded).
+pub(crate) async fn load_calendar_form(
+    State(state): State<AppState>,
+    post: PostForm,
+) -> PageResult {
+    let s = post.session;
+    let text = post.form.raw("calendar");
+    match load_calendar(&state, &s.actor, &text).await {
+        Ok(_) => Ok(see_other("/admin?saved=calendar#calendar")),
+        Err(p) if matches!(p.status, 400 | 422) => {
+            let error = p
+                .errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or(p.detail);
+            let forms = Forms {
+                calendar_text: text,
+                calendar_error: error,
+                ..Forms::default()
+            };
+            let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
+            let mut res = render(s.lang, &page)?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }

@@ -1,18 +1,11 @@
-//! Sign in, sign out, and the language switch.
-//!
-//! Repeated failures lock a username for a while (in memory, per username: a restart
-//! forgets, which is acceptable for slowing down guessing at a desk application). While
-//! locked, the password is not even checked, so guessing gains nothing.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+//! Sign in, sign out, and the language switch. Repeated failures lock a username for a
+//! while (`crate::throttle`, shared with the API's sign-in).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Extension;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use rand::RngCore;
 
 use super::i18n::{Lang, LANG_COOKIE};
@@ -23,71 +16,11 @@ use crate::auth::{
 use crate::state::AppState;
 use crate::SESSION_HOURS;
 
-/// Failures allowed before a username is locked.
-pub(crate) const FREE_ATTEMPTS: u32 = 5;
-/// How long a lock lasts, counted from the last failure.
-pub(crate) const LOCK_MINUTES: i64 = 15;
-/// Usernames remembered at most; older entries are dropped first when full.
-const MAX_TRACKED: usize = 10_000;
 /// Longest username looked up at all.
 const MAX_USERNAME: usize = 64;
 
 /// The cookie of the sign-in form's CSRF token (double submit: no session exists yet).
 const LOGIN_CSRF_COOKIE: &str = "suqiu_login_csrf";
-
-#[derive(Debug, Clone, Copy)]
-struct Failures {
-    count: u32,
-    last: DateTime<Utc>,
-}
-
-/// Failed sign-ins per username.
-#[derive(Debug, Default)]
-pub(crate) struct LoginThrottle {
-    failures: Mutex<HashMap<String, Failures>>,
-}
-
-impl LoginThrottle {
-    fn key(username: &str) -> String {
-        username.trim().to_lowercase()
-    }
-
-    /// How long `username` stays locked at `now`, if it is.
-    pub fn locked_for(&self, username: &str, now: DateTime<Utc>) -> Option<TimeDelta> {
-        let map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let f = map.get(&Self::key(username))?;
-        let until = f.last + TimeDelta::minutes(LOCK_MINUTES);
-        (f.count >= FREE_ATTEMPTS && now < until).then(|| until - now)
-    }
-
-    pub fn failed(&self, username: &str, now: DateTime<Utc>) {
-        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.len() >= MAX_TRACKED {
-            let cutoff = now - TimeDelta::minutes(LOCK_MINUTES);
-            map.retain(|_, f| f.last > cutoff);
-            if map.len() >= MAX_TRACKED {
-                map.clear();
-            }
-        }
-        let f = map.entry(Self::key(username)).or_insert(Failures {
-            count: 0,
-            last: now,
-        });
-        // A failure long after the last one starts a new count.
-        if now - f.last > TimeDelta::minutes(LOCK_MINUTES) {
-            f.count = 0;
-        }
-        f.count += 1;
-        f.last = now;
-    }
-
-    pub fn succeeded(&self, username: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&Self::key(username));
-    }
-}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -158,7 +91,6 @@ pub(crate) async fn login_page(State(state): State<AppState>, headers: HeaderMap
 
 pub(crate) async fn login(
     State(state): State<AppState>,
-    Extension(throttle): Extension<Arc<LoginThrottle>>,
     headers: HeaderMap,
     form: FormData,
 ) -> Response {
@@ -173,6 +105,7 @@ pub(crate) async fn login(
         return again(StatusCode::FORBIDDEN, lang.t("login.expired"));
     }
     let now = state.now();
+    let throttle = &state.login_throttle;
     if let Some(left) = throttle.locked_for(&username, now) {
         let minutes = left.num_minutes() + 1;
         let msg = format!(
@@ -250,31 +183,4 @@ pub(crate) async fn switch_language(
     }
     set_cookie(&mut res, &cookie);
     res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_username_locks_after_repeated_failures_and_unlocks_later() {
-        let t = LoginThrottle::default();
-        let now = DateTime::parse_from_rfc3339("2026-11-24T02:00:00Z")
-            .expect("time")
-            .with_timezone(&Utc);
-        for _ in 0..FREE_ATTEMPTS - 1 {
-            t.failed("FZQ", now);
-        }
-        assert_eq!(t.locked_for("fzq", now), None, "not yet");
-        t.failed("fzq ", now);
-        let left = t.locked_for("fzq", now).expect("locked");
-        assert_eq!(left, TimeDelta::minutes(LOCK_MINUTES));
-        assert_eq!(t.locked_for("other", now), None, "per username");
-        let later = now + TimeDelta::minutes(LOCK_MINUTES) + TimeDelta::seconds(1);
-        assert_eq!(t.locked_for("fzq", later), None);
-        t.failed("fzq", later);
-        assert_eq!(t.locked_for("fzq", later), None, "a new count");
-        t.succeeded("fzq");
-        assert!(t.failures.lock().expect("lock").is_empty());
-    }
 }

@@ -33,11 +33,16 @@ struct Entry {
     why: String,
 }
 
-/// One action form: which action, its label, and the error of its last try (if it failed).
+/// One action form: which action, its label, and the error of its last try (if it failed)
+/// with what was typed into it then (kept, so nothing has to be typed twice).
 struct ActionForm {
     code: &'static str,
     label: &'static str,
     error: String,
+    note: String,
+    reason: String,
+    days: String,
+    into: String,
 }
 
 #[derive(Template)]
@@ -66,6 +71,8 @@ struct DetailPage {
     satisfactions: Vec<Choice>,
     extension_days: String,
     done: bool,
+    /// The message of a failed action that has no form here (no longer allowed, say).
+    error: String,
 }
 
 /// The label of an event type in `lang`.
@@ -204,12 +211,19 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
     }
 }
 
-/// Renders the page; `failed` is the action whose form just failed, with the message.
+/// An action form that failed: which action (if it was one), why, and what was typed.
+struct Failure {
+    action: Option<ActionKind>,
+    message: String,
+    form: super::FormData,
+}
+
+/// Renders the page; `failed` is the action whose form just failed.
 async fn detail_page(
     state: &AppState,
     s: &Session,
     rec: &AppealRecord,
-    failed: Option<(ActionKind, String)>,
+    failed: Option<Failure>,
     done: bool,
 ) -> Result<DetailPage, UiError> {
     let lang = s.lang;
@@ -353,6 +367,11 @@ async fn detail_page(
         Extension::Requested { days, .. } => days.to_string(),
         _ => String::new(),
     };
+    let error = match &failed {
+        // An unknown action, or one with no form here, still gets its message: at the top.
+        Some(f) if !f.action.is_some_and(|a| allowed.contains(&a)) => f.message.clone(),
+        _ => String::new(),
+    };
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -368,13 +387,18 @@ async fn detail_page(
         timeline,
         actions: allowed
             .iter()
-            .map(|k| ActionForm {
-                code: k.code(),
-                label: lang.label(k.code(), k.label_zh()),
-                error: match &failed {
-                    Some((f, msg)) if f == k => msg.clone(),
-                    _ => String::new(),
-                },
+            .map(|k| {
+                let failure = failed.as_ref().filter(|f| f.action == Some(*k));
+                let typed = |key: &str| failure.map(|f| f.form.raw(key)).unwrap_or_default();
+                ActionForm {
+                    code: k.code(),
+                    label: lang.label(k.code(), k.label_zh()),
+                    error: failure.map(|f| f.message.clone()).unwrap_or_default(),
+                    note: typed("note"),
+                    reason: typed("reason"),
+                    days: typed("days"),
+                    into: typed("into_appeal_id"),
+                }
             })
             .collect(),
         users,
@@ -407,6 +431,7 @@ async fn detail_page(
         ),
         extension_days,
         done,
+        error,
     })
 }
 
@@ -495,8 +520,12 @@ pub(crate) async fn act(
             // Show the page again with the message beside the form that failed (or at the
             // top when the action itself was unknown).
             let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
-            let message = problem_message(&p);
-            let page = detail_page(&state, &s, &rec, action.map(|a| (a, message)), false)
+            let failure = Failure {
+                action,
+                message: problem_message(&p),
+                form: post.form,
+            };
+            let page = detail_page(&state, &s, &rec, Some(failure), false)
                 .await
                 .map_err(fail(lang))?;
             let mut res = render(lang, &page)?;

@@ -9,16 +9,16 @@ use suqiu_store::appeals::AppealRecord;
 
 use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter};
 use super::i18n::Lang;
-use super::view::{shanghai_file_stamp, when};
+use super::view::{deadline_at, shanghai_file_stamp, when};
 use super::{fail, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::routes::appeals::category_names;
 use crate::state::AppState;
 
-/// Most rows one export holds: a street's year of appeals fits; a larger list must be
-/// narrowed first (a district's full history belongs in a backup, not a spreadsheet). Not
-/// tied to the lists' counting cap: an export reads every row anyway.
-pub(crate) const MAX_ROWS: usize = 20_000;
+/// Most rows one export holds; a larger list must be narrowed first (a district's full
+/// history belongs in a backup, not a spreadsheet). Lists count exactly only up to the
+/// store's `COUNT_CAP`, so the export reads pages until one comes back short.
+pub(crate) const MAX_ROWS: usize = 10_000;
 /// Rows read per query while exporting.
 const CHUNK: i64 = 500;
 
@@ -64,16 +64,15 @@ pub(crate) async fn export(
             .list_appeals(&s.actor, &filter, now)
             .await
             .map_err(fail(lang))?;
+        if found.total_exact && found.total > MAX_ROWS as i64 {
+            return Err(too_many(lang));
+        }
         let last = found.items.len() < CHUNK as usize;
         records.extend(found.items);
         if records.len() > MAX_ROWS {
-            return Err(UiError::BadRequest(format!(
-                "{}（> {MAX_ROWS}）",
-                lang.t("list.too_many")
-            ))
-            .page(lang));
+            return Err(too_many(lang));
         }
-        if last {
+        if last || (found.total_exact && records.len() as i64 >= found.total) {
             break;
         }
         filter.page += 1;
@@ -97,6 +96,10 @@ pub(crate) async fn export(
         bytes,
     )
         .into_response())
+}
+
+fn too_many(lang: Lang) -> super::Failed {
+    UiError::BadRequest(format!("{}（> {MAX_ROWS}）", lang.t("list.too_many"))).page(lang)
 }
 
 fn workbook(
@@ -138,8 +141,8 @@ fn workbook(
             a.title.clone().unwrap_or_default(),
             a.content.clone(),
             a.location.clone().unwrap_or_default(),
-            when(a.respond_by),
-            a.resolve_by.map(when).unwrap_or_default(),
+            deadline_at(a.respond_by),
+            a.resolve_by.map(deadline_at).unwrap_or_default(),
             if a.is_overdue(now) { "是" } else { "否" }.into(),
             a.resolution.map(|r| r.label_zh()).unwrap_or("").into(),
             a.satisfaction.map(|r| r.label_zh()).unwrap_or("").into(),

@@ -89,7 +89,8 @@ struct HomePage {
     /// Today's appeals (named `rows` for the shared rows partial).
     rows: Vec<Row>,
     notices: Vec<NoticeRow>,
-    today_total: i64,
+    /// Today's count as shown ("1000+" past the lists' counting cap).
+    today_total: String,
     /// Today in Shanghai, for the link to all of today's appeals.
     today_day: String,
 }
@@ -196,7 +197,11 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
             tiles,
             rows,
             notices,
-            today_total: found.total,
+            today_total: if found.total_exact {
+                found.total.to_string()
+            } else {
+                format!("{}+", found.total)
+            },
             today_day: shanghai_date(now).to_string(),
         },
     )

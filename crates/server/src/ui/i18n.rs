@@ -319,8 +319,8 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "receipt.title" => ("诉求登记回执", "Appeal receipt"),
         "receipt.print" => ("打印回执", "Print"),
         "receipt.track" => (
-            "凭查询码和登记电话后四位可查询办理进度。",
-            "Track progress with the tracking code and the last four digits of the phone.",
+            "请妥善保存本回执；询问办理进度时请出示查询码。",
+            "Keep this receipt; give the tracking code when asking about progress.",
         ),
         "receipt.open" => ("查看诉求详情", "Open the appeal"),
         "receipt.station" => ("受理站点", "Station"),
@@ -397,6 +397,12 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.calendar" => ("工作日历", "Working-day calendar"),
         "admin.calendar_years" => ("已载入官方安排的年份", "Years with official arrangements"),
         "admin.holidays" => ("节假日", "Holidays"),
+        "admin.calendar_load" => ("载入官方节假日安排", "Load an official arrangement"),
+        "admin.calendar_json" => (
+            "日历文件（JSON，格式同 data/calendar/）",
+            "Calendar file (JSON, as in data/calendar/)",
+        ),
+        "admin.calendar_saved" => ("日历已载入并记录。", "Calendar loaded and recorded."),
         "admin.workdays" => ("调休上班日", "Adjusted working weekends"),
         "admin.respond" => ("响应时限", "Respond within"),
         "admin.resolve" => ("办结时限", "Resolve within"),

@@ -18,7 +18,7 @@ use suqiu_store::similar::SimilarQuery;
 use super::appeals::{
     appellant_name, category_groups, category_label, node_choices, summary, CategoryGroup,
 };
-use super::view::{vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
     fail, render, see_other, Failed, FormData, PageId, PageResult, PostForm, Session, UiError,
 };
@@ -290,7 +290,7 @@ pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Resp
                 let calendar = state.calendar();
                 deadlines(&policy, &calendar, kind, urgency, &category, now)
             };
-            (Some(when(respond)), resolve.map(when))
+            (Some(deadline_at(respond)), resolve.map(deadline_at))
         }
         _ => (None, None),
     };
@@ -420,10 +420,10 @@ pub(crate) async fn receipt(
         urgency: lang.label(a.urgency.code(), a.urgency.label_zh()),
         content: a.content.clone(),
         location: a.location.clone().unwrap_or_default(),
-        respond_by: when(a.respond_by),
+        respond_by: deadline_at(a.respond_by),
         resolve_by: a
             .resolve_by
-            .map(when)
+            .map(deadline_at)
             .unwrap_or_else(|| lang.t("time.none").to_string()),
         station,
         receiver,

@@ -84,6 +84,18 @@ pub(crate) fn when(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A deadline as desk staff say it: one at midnight is the end of the day before
+/// (`2026-11-30 24:00`, not `2026-12-01 00:00`), which is what a working-day limit means.
+pub(crate) fn deadline_at(t: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&shanghai());
+    if local.time() == chrono::NaiveTime::MIN {
+        if let Some(day) = local.date_naive().pred_opt() {
+            return format!("{} 24:00", day.format("%Y-%m-%d"));
+        }
+    }
+    when(t)
+}
+
 /// `20261128-0930` in Asia/Shanghai: for file names.
 pub(crate) fn shanghai_file_stamp(t: DateTime<Utc>) -> String {
     t.with_timezone(&shanghai())
@@ -115,7 +127,7 @@ impl Deadline {
             Lang::En => format!("{amount} {prefix}"),
         };
         Deadline {
-            at: when(at),
+            at: deadline_at(at),
             left,
             overdue,
         }
@@ -249,6 +261,9 @@ mod tests {
         let d = Deadline::new(Lang::En, t("2026-11-24T04:10:00Z"), now);
         assert_eq!(d.left, "2h 10min left");
         assert_eq!(percent(Some(0.8766)), "87.7%");
+        // 2026-11-30 16:00 UTC is midnight in Shanghai: the end of 11-30.
+        assert_eq!(deadline_at(t("2026-11-30T16:00:00Z")), "2026-11-30 24:00");
+        assert_eq!(deadline_at(t("2026-11-30T16:01:00Z")), "2026-12-01 00:01");
         assert_eq!(percent(None), "—");
     }
 }
