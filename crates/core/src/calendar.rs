@@ -456,7 +456,6 @@ impl WorkCalendar {
     }
 }
 
-
 impl WorkCalendar {
     /// How much of `[from, to)` falls on working days (the whole 24 hours of each working day
     /// count, as in [`WorkCalendar::add_working_days`]; weekends and holidays do not). Zero when
@@ -1153,7 +1152,10 @@ mod tests {
             c.working_time_between(sh("2025-09-08 10:00"), sh("2025-09-05 15:00")),
             h(0)
         );
-        assert_eq!(c.add_working_time(sh("2025-09-06 08:00"), h(0)), sh("2025-09-06 08:00"));
+        assert_eq!(
+            c.add_working_time(sh("2025-09-06 08:00"), h(0)),
+            sh("2025-09-06 08:00")
+        );
         // From a Saturday, counting starts on Monday.
         assert_eq!(
             c.add_working_time(sh("2025-09-06 08:00"), h(1)),

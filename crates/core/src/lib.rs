@@ -20,3 +20,4 @@ pub mod org;
 pub mod person;
 pub mod policy;
 pub mod validate;
+pub mod watch;
