@@ -620,7 +620,7 @@ where
     // `decide` is the caller's code running on the shared writer (on SQLite, inside a batch
     // of other people's writes): a panic in it must fail this action, not the writer.
     let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(&record)));
-    let mut events = match decided {
+    let events = match decided {
         Ok(Ok(events)) => events,
         Ok(Err(refusal)) => return Ok(Done::discard(Err(refusal))),
         Err(_) => {
@@ -629,6 +629,51 @@ where
             ))))
         }
     };
+    check_references(conn, actor, &events).await?;
+    let before = record.appeal.clone();
+    let (after, deferred) = commit_events(conn, &record, events.clone()).await?;
+    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
+    // Who must hear of it (督办, 退回, 上报, 延期), in the same transaction as the events.
+    let notices = suqiu_core::notice::for_events(&before, &after, &events);
+    if let (Some(first), false) = (events.first(), notices.is_empty()) {
+        crate::notifications::insert(conn, &record, &notices, first.at).await?;
+    }
+    // An appellant who left a phone hears of acceptance and resolution, with the code.
+    if let Some(phone) = record.appellant_phone.as_deref() {
+        for e in &events {
+            if let Some((what, text)) =
+                suqiu_core::outbound::appellant_text(&e.body, &record.appeal.tracking_code)
+            {
+                let payload = serde_json::json!({
+                    "type": "appellant_message",
+                    "event": what,
+                    "tracking_code": record.appeal.tracking_code,
+                    "phone": phone,
+                    "text": text,
+                });
+                crate::outbound::enqueue(
+                    conn,
+                    crate::outbound::Audience::Appellant,
+                    id,
+                    &payload,
+                    e.at,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(Done::keep(Ok(record), deferred))
+}
+
+/// Applies `events` to the locked appeal of `record` and writes them in the caller's
+/// transaction: the events appended, the row updated (optimistically, on its version), and
+/// the roll-up delta returned for the writer. Returns the new state.
+pub(crate) async fn commit_events(
+    conn: &mut AnyConnection,
+    record: &AppealRecord,
+    mut events: Vec<Event>,
+) -> Result<(Appeal, Deferred)> {
+    let id = record.appeal.id;
     let before = record.appeal.clone();
     let mut after = before.clone();
     for e in &mut events {
@@ -636,7 +681,6 @@ where
         apply(&mut after, e);
     }
     normalize(&mut after);
-    check_references(conn, actor, &events).await?;
 
     let handling_path = if after.handling_org_unit_id == before.handling_org_unit_id {
         record.place.handling_path.clone()
@@ -684,8 +728,7 @@ where
         .deltas
         .add(&record.place.org_path, before.created_at, &delta)?;
 
-    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-    Ok(Done::keep(Ok(record), deferred))
+    Ok((after, deferred))
 }
 
 /// Rows the events point at must exist (and a merge target must be a fit home).

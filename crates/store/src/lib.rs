@@ -19,13 +19,17 @@ pub mod dialect;
 pub mod error;
 mod lookups;
 pub mod metrics;
+pub mod notifications;
 pub mod org;
+pub mod outbound;
 pub mod people;
+pub mod reports;
 pub mod scope;
 mod session_cache;
 pub mod settings;
 mod sql;
 pub mod users;
+pub mod watch;
 mod writer;
 
 pub use db::{Backend, Store};

@@ -227,6 +227,9 @@ async fn serve(listen: SocketAddr, url: &str, with_demo: bool, secure_cookies: b
     }
     let mut state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await?;
     state.secure_cookies = secure_cookies;
+    // The deadline watch runs beside the API for as long as the server does.
+    let watch = suqiu_server::jobs::watch::spawn(state.clone());
+    let outbound = suqiu_server::jobs::outbound::spawn(state.clone());
     let app = suqiu_server::router(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -235,6 +238,8 @@ async fn serve(listen: SocketAddr, url: &str, with_demo: bool, secure_cookies: b
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    watch.abort();
+    outbound.abort();
     Ok(())
 }
 

@@ -31,9 +31,11 @@ pub mod appeals;
 pub mod auth;
 pub mod config;
 pub mod metrics;
+pub mod notifications;
 pub mod ops;
 pub mod org;
 pub mod people;
+pub mod reports;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -65,6 +67,17 @@ pub fn router(state: AppState) -> Router {
             get(appeals::available).post(appeals::act),
         )
         .route("/api/v1/metrics", get(metrics::metrics))
+        .route("/api/v1/ranking", get(reports::ranking))
+        .route("/api/v1/reports/monthly", get(reports::monthly))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route(
+            "/api/v1/notifications/unread-count",
+            get(notifications::unread_count),
+        )
+        .route(
+            "/api/v1/notifications/{id}/read",
+            axum::routing::post(notifications::mark_read),
+        )
         .route(
             "/api/v1/calendar",
             get(config::get_calendar).put(config::put_calendar),
