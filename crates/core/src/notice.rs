@@ -140,10 +140,18 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             NoticeKind::Reminder,
             Audience::Handlers,
             after,
-            format!("{}时限将于 {} 到期", deadline_words(deadline), at_local(due)),
+            format!(
+                "{}时限将于 {} 到期",
+                deadline_words(deadline),
+                at_local(due)
+            ),
         )],
         Finding::Overdue { deadline, due } => {
-            let body = format!("已超过{}时限（{}）", deadline_words(deadline), at_local(due));
+            let body = format!(
+                "已超过{}时限（{}）",
+                deadline_words(deadline),
+                at_local(due)
+            );
             vec![
                 notice(NoticeKind::Overdue, Audience::Handlers, after, body.clone()),
                 notice(NoticeKind::Overdue, Audience::LevelAbove, after, body),
@@ -153,7 +161,10 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             NoticeKind::Escalated,
             Audience::Handlers,
             after,
-            format!("办结时限 {} 已过且久未办结，系统已自动上报至本单位", at_local(due)),
+            format!(
+                "办结时限 {} 已过且久未办结，系统已自动上报至本单位",
+                at_local(due)
+            ),
         )],
     }
 }

@@ -74,7 +74,10 @@ impl OutboundConfig {
         }
         if let Some(w) = &self.webhook {
             if !(w.url.starts_with("http://") || w.url.starts_with("https://")) {
-                return Err(FieldError::new("webhook.url", "Webhook 地址须以 http:// 或 https:// 开头"));
+                return Err(FieldError::new(
+                    "webhook.url",
+                    "Webhook 地址须以 http:// 或 https:// 开头",
+                ));
             }
             if w.secret.chars().count() < 16 {
                 return Err(FieldError::new("webhook.secret", "签名密钥至少 16 个字符"));
@@ -149,7 +152,10 @@ mod tests {
             }),
         };
         assert!(cfg.validate().is_ok());
-        assert_eq!(cfg.channels(false), [OutChannel::Email, OutChannel::Webhook]);
+        assert_eq!(
+            cfg.channels(false),
+            [OutChannel::Email, OutChannel::Webhook]
+        );
         assert_eq!(cfg.channels(true), [OutChannel::Webhook]);
         let mut bad = cfg.clone();
         if let Some(w) = bad.webhook.as_mut() {

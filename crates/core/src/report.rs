@@ -22,10 +22,17 @@ impl Month {
     pub fn parse(text: &str) -> Result<Month, FieldError> {
         let bad = || FieldError::new("month", "月份格式应为 YYYY-MM");
         let b = text.as_bytes();
-        if b.len() != 7 || b[4] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
+        if b.len() != 7
+            || b[4] != b'-'
+            || !b
+                .iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || c.is_ascii_digit())
+        {
             return Err(bad());
         }
-        let first = NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+        let first =
+            NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| bad())?;
         Ok(Month { first })
     }
 
@@ -49,7 +56,10 @@ impl Month {
 
     pub fn previous(&self) -> Month {
         Month {
-            first: self.first.checked_sub_months(Months::new(1)).unwrap_or(self.first),
+            first: self
+                .first
+                .checked_sub_months(Months::new(1))
+                .unwrap_or(self.first),
         }
     }
 }
@@ -95,7 +105,9 @@ pub fn repeated(groups: &[(String, String, i64)]) -> Vec<(String, String, i64)> 
     for (place, category, n) in groups {
         let place = place.trim();
         if !place.is_empty() {
-            *merged.entry((place.to_string(), category.clone())).or_default() += n;
+            *merged
+                .entry((place.to_string(), category.clone()))
+                .or_default() += n;
         }
     }
     let mut out: Vec<(String, String, i64)> = merged
@@ -103,7 +115,11 @@ pub fn repeated(groups: &[(String, String, i64)]) -> Vec<(String, String, i64)> 
         .filter(|(_, n)| *n >= REPEAT_THRESHOLD)
         .map(|((p, c), n)| (p, c, n))
         .collect();
-    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)).then_with(|| a.1.cmp(&b.1)));
+    out.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| a.1.cmp(&b.1))
+    });
     out
 }
 
@@ -118,7 +134,10 @@ mod tests {
         assert_eq!(m.first_day().to_string(), "2026-02-01");
         assert_eq!(m.last_day().to_string(), "2026-02-28");
         assert_eq!(m.previous().to_string(), "2026-01");
-        assert_eq!(Month::parse("2026-01").unwrap().previous().to_string(), "2025-12");
+        assert_eq!(
+            Month::parse("2026-01").unwrap().previous().to_string(),
+            "2025-12"
+        );
         for bad in ["2026-2", "2026-13", "26-02", "2026/02", "2026-02-01", ""] {
             assert_eq!(Month::parse(bad).unwrap_err().field, "month", "{bad}");
         }
@@ -126,8 +145,19 @@ mod tests {
 
     #[test]
     fn rank_change_is_last_rank_minus_this_rank() {
-        let got = ranks_with_change(&[Some(90.0), Some(80.0), None, Some(70.0)], &[Some(60.0), Some(95.0), Some(50.0), None]);
-        assert_eq!(got, [(Some(1), Some(1)), (Some(2), Some(-1)), (None, None), (Some(3), None)]);
+        let got = ranks_with_change(
+            &[Some(90.0), Some(80.0), None, Some(70.0)],
+            &[Some(60.0), Some(95.0), Some(50.0), None],
+        );
+        assert_eq!(
+            got,
+            [
+                (Some(1), Some(1)),
+                (Some(2), Some(-1)),
+                (None, None),
+                (Some(3), None)
+            ]
+        );
     }
 
     #[test]

@@ -56,7 +56,12 @@ pub fn workbook(
 
     let ws = wb.add_worksheet();
     ws.set_name("汇总")?;
-    ws.write_string_with_format(0, 0, format!("{} {} 月度报表", report.name, report.month), &bold)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{} {} 月度报表", report.name, report.month),
+        &bold,
+    )?;
     ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
     let mut row = 3;
     for (label, value) in [
@@ -110,8 +115,23 @@ pub fn workbook(
     let ws = wb.add_worksheet();
     ws.set_name("台账")?;
     let titles = [
-        "查询码", "登记时间", "类型", "类别", "渠道", "紧急程度", "所属单位", "承办单位", "状态",
-        "标题", "地点", "响应时限", "办结时限", "办结时间", "办结结果", "满意度", "是否超期",
+        "查询码",
+        "登记时间",
+        "类型",
+        "类别",
+        "渠道",
+        "紧急程度",
+        "所属单位",
+        "承办单位",
+        "状态",
+        "标题",
+        "地点",
+        "响应时限",
+        "办结时限",
+        "办结时间",
+        "办结结果",
+        "满意度",
+        "是否超期",
     ];
     header(ws, 0, &titles, &bold)?;
     for (i, r) in ledger.iter().enumerate() {
@@ -136,9 +156,18 @@ pub fn workbook(
             time(a.respond_by),
             a.resolve_by.map(time).unwrap_or_default(),
             a.resolved_at.map(time).unwrap_or_default(),
-            a.resolution.map(|x| x.label_zh().to_string()).unwrap_or_default(),
-            a.satisfaction.map(|x| x.label_zh().to_string()).unwrap_or_default(),
-            if a.is_overdue(generated) { "是" } else { "否" }.into(),
+            a.resolution
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            a.satisfaction
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            if a.is_overdue(generated) {
+                "是"
+            } else {
+                "否"
+            }
+            .into(),
         ];
         for (col, v) in cells.iter().enumerate() {
             ws.write_string(row, col as u16, v)?;
@@ -147,7 +176,12 @@ pub fn workbook(
 
     let ws = wb.add_worksheet();
     ws.set_name("超期")?;
-    header(ws, 0, &["查询码", "标题", "类别", "状态", "承办单位", "时限"], &bold)?;
+    header(
+        ws,
+        0,
+        &["查询码", "标题", "类别", "状态", "承办单位", "时限"],
+        &bold,
+    )?;
     for (i, o) in report.overdue.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string(row, 0, &o.tracking_code)?;

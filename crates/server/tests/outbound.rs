@@ -21,7 +21,10 @@ use suqiu_store::settings;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-on_both_backends!(email_and_webhook_delivered, a_failing_webhook_is_retried_and_logged);
+on_both_backends!(
+    email_and_webhook_delivered,
+    a_failing_webhook_is_retried_and_logged
+);
 
 const SECRET: &str = "test-secret-0123456789";
 
@@ -50,7 +53,9 @@ async fn hook(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> Sta
 
 async fn start_receiver() -> (Receiver, String) {
     let r = Receiver::default();
-    let app = Router::new().route("/hook", post(hook)).with_state(r.clone());
+    let app = Router::new()
+        .route("/hook", post(hook))
+        .with_state(r.clone());
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
@@ -124,7 +129,9 @@ async fn email_and_webhook_delivered(b: Backend) {
     let (receiver, url) = start_receiver().await;
     let (mails, port) = start_smtp_sink().await;
     // Off by default: an action queues, and nothing goes anywhere.
-    let a = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let id = a["id"].as_i64().expect("id");
     let code = a["tracking_code"].as_str().expect("code").to_string();
     t.act_ok("station11", id, json!({"action": "accept"})).await;
@@ -144,8 +151,12 @@ async fn email_and_webhook_delivered(b: Backend) {
     .await;
     // The appellant hears of the resolution (webhook to the SMS gateway); the station's
     // supervision notice goes by e-mail and webhook.
-    t.act_ok("street1", id, json!({"action": "supervise", "note": "请尽快办结"}))
-        .await;
+    t.act_ok(
+        "street1",
+        id,
+        json!({"action": "supervise", "note": "请尽快办结"}),
+    )
+    .await;
     t.act_ok(
         "station11",
         id,
@@ -159,7 +170,11 @@ async fn email_and_webhook_delivered(b: Backend) {
     assert_eq!(got.len(), 2);
     let mut kinds = Vec::new();
     for (sig, body) in &got {
-        assert_eq!(sig, &expected_signature(body), "signed with the district's secret");
+        assert_eq!(
+            sig,
+            &expected_signature(body),
+            "signed with the district's secret"
+        );
         let doc: Value = serde_json::from_slice(body).expect("JSON");
         kinds.push(doc["type"].as_str().unwrap_or_default().to_string());
         if doc["type"] == "appellant_message" {
@@ -169,19 +184,29 @@ async fn email_and_webhook_delivered(b: Backend) {
             assert!(doc["text"].as_str().is_some_and(|x| x.contains(&code)));
         } else {
             assert_eq!(doc["kind"], "supervised");
-            assert!(doc["body"].as_str().is_some_and(|x| x.contains("请尽快办结")));
+            assert!(doc["body"]
+                .as_str()
+                .is_some_and(|x| x.contains("请尽快办结")));
         }
     }
     kinds.sort();
     assert_eq!(kinds, ["appellant_message", "notice"]);
     let mails = mails.lock().expect("lock").clone();
-    assert_eq!(mails.len(), 1, "one notice e-mailed; appellant messages are not");
+    assert_eq!(
+        mails.len(),
+        1,
+        "one notice e-mailed; appellant messages are not"
+    );
     assert!(mails[0].contains("duty@district.example"), "{}", mails[0]);
     let log = t.store.delivery_log().await.expect("log");
     assert_eq!(log.len(), 3);
-    assert!(log.iter().all(|l| l.ok && l.state == "sent" && l.attempts == 1));
+    assert!(log
+        .iter()
+        .all(|l| l.ok && l.state == "sent" && l.attempts == 1));
     // Nothing is sent twice.
-    let r = run_once(&t.state, now + TimeDelta::hours(1)).await.expect("run");
+    let r = run_once(&t.state, now + TimeDelta::hours(1))
+        .await
+        .expect("run");
     assert_eq!((r.dispatched, r.sent, r.failed), (0, 0, 0));
     t.finish().await;
 }
@@ -193,7 +218,9 @@ async fn a_failing_webhook_is_retried_and_logged(b: Backend) {
     receiver.failing.store(true, Ordering::SeqCst);
     let now = shanghai_time(2026, 11, 24, 11, 0);
     t.clock.set(now);
-    let a = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let id = a["id"].as_i64().expect("id");
     // The action does not wait for the gateway: it is done before any delivery is tried.
     let accepted = t.act_ok("station11", id, json!({"action": "accept"})).await;
@@ -203,15 +230,23 @@ async fn a_failing_webhook_is_retried_and_logged(b: Backend) {
     let r = run_once(&t.state, now).await.expect("run");
     assert_eq!((r.sent, r.failed), (0, 1));
     // Not due again before the 30 s backoff; then it fails again (next wait 60 s) …
-    let r = run_once(&t.state, now + TimeDelta::seconds(20)).await.expect("run");
+    let r = run_once(&t.state, now + TimeDelta::seconds(20))
+        .await
+        .expect("run");
     assert_eq!((r.sent, r.failed), (0, 0));
-    let r = run_once(&t.state, now + TimeDelta::seconds(31)).await.expect("run");
+    let r = run_once(&t.state, now + TimeDelta::seconds(31))
+        .await
+        .expect("run");
     assert_eq!((r.sent, r.failed), (0, 1));
-    let r = run_once(&t.state, now + TimeDelta::seconds(80)).await.expect("run");
+    let r = run_once(&t.state, now + TimeDelta::seconds(80))
+        .await
+        .expect("run");
     assert_eq!((r.sent, r.failed), (0, 0));
     // … and once the gateway is back, it goes through.
     receiver.failing.store(false, Ordering::SeqCst);
-    let r = run_once(&t.state, now + TimeDelta::seconds(92)).await.expect("run");
+    let r = run_once(&t.state, now + TimeDelta::seconds(92))
+        .await
+        .expect("run");
     assert_eq!((r.sent, r.failed), (1, 0));
     assert_eq!(receiver.hits.load(Ordering::SeqCst), 3);
     let log = t.store.delivery_log().await.expect("log");
@@ -221,8 +256,15 @@ async fn a_failing_webhook_is_retried_and_logged(b: Backend) {
     assert_eq!(log[2].state, "sent");
     assert_eq!(log[2].attempts, 3);
     let appeal = t
-        .get(&format!("/api/v1/appeals/{id}"), &t.token("station11").await)
+        .get(
+            &format!("/api/v1/appeals/{id}"),
+            &t.token("station11").await,
+        )
         .await;
-    assert_eq!(appeal.ok(200)["status"], "accepted", "the appeal was never held up");
+    assert_eq!(
+        appeal.ok(200)["status"],
+        "accepted",
+        "the appeal was never held up"
+    );
     t.finish().await;
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use chrono::TimeDelta;
 use common::{shanghai_time, Backend, TestApp};
 use serde_json::{json, Value};
 use suqiu_server::jobs::watch::run_once;
@@ -13,9 +14,15 @@ use suqiu_store::Store;
 on_both_backends!(
     deadline_watch_on_a_fake_clock,
     suspended_appeals_are_not_watched,
-    two_watchers_do_each_thing_once,
+    a_lease_hands_the_watch_to_one_server,
     notifications_over_http,
 );
+
+/// Two servers share a database only on PostgreSQL (SQLite is one embedded server's file).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_watchers_on_one_postgres_do_each_thing_once() {
+    two_watchers_do_each_thing_once(Backend::Postgres).await
+}
 
 fn id_of(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
@@ -62,7 +69,9 @@ async fn deadline_watch_on_a_fake_clock(b: Backend) {
     let t = TestApp::new(b).await;
     // Friday 2026-11-27 15:00: a help appeal; respond by Monday 15:00.
     t.clock.set(shanghai_time(2026, 11, 27, 15, 0));
-    let a = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let id = id_of(&a);
     assert_eq!(a["respond_by"], "2026-11-30T15:00:00+08:00");
 
@@ -71,7 +80,11 @@ async fn deadline_watch_on_a_fake_clock(b: Backend) {
     assert_eq!(watch_at(&t, (2026, 11, 28, 12, 0)).await, 0);
     // Monday 03:00 is half a working day ahead: one reminder, to the station only.
     assert_eq!(watch_at(&t, (2026, 11, 30, 3, 0)).await, 1);
-    assert_eq!(watch_at(&t, (2026, 11, 30, 4, 0)).await, 0, "a reminder goes out once");
+    assert_eq!(
+        watch_at(&t, (2026, 11, 30, 4, 0)).await,
+        0,
+        "a reminder goes out once"
+    );
     let reminders = notices(&t, "station11", "reminder", id).await;
     assert_eq!(reminders.len(), 1);
     assert!(reminders[0]["body"]
@@ -102,10 +115,14 @@ async fn deadline_watch_on_a_fake_clock(b: Backend) {
 
     // A second appeal, accepted: resolve by Tuesday 12-08 15:00 (7 working days).
     t.clock.set(shanghai_time(2026, 11, 27, 15, 0));
-    let b2 = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    let b2 = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let id2 = id_of(&b2);
     t.clock.set(shanghai_time(2026, 11, 27, 16, 0));
-    let b2 = t.act_ok("station11", id2, json!({"action": "accept"})).await;
+    let b2 = t
+        .act_ok("station11", id2, json!({"action": "accept"}))
+        .await;
     assert_eq!(b2["resolve_by"], "2026-12-08T15:00:00+08:00");
     // Overdue a minute after; two working days after that (Thursday 12-10 15:00) it is
     // raised to the street by the system, once.
@@ -128,14 +145,19 @@ async fn deadline_watch_on_a_fake_clock(b: Backend) {
         .is_some_and(|n| n.contains("2 个工作日")));
     assert_eq!(notices(&t, "street1", "escalated", id2).await.len(), 1);
     // Roll-ups still agree with the appeals after the system's events.
-    assert_eq!(t.store.verify_rollups().await.expect("verify"), Vec::<String>::new());
+    assert_eq!(
+        t.store.verify_rollups().await.expect("verify"),
+        Vec::<String>::new()
+    );
     t.finish().await;
 }
 
 async fn suspended_appeals_are_not_watched(b: Backend) {
     let t = TestApp::new(b).await;
     t.clock.set(shanghai_time(2026, 11, 27, 15, 0));
-    let a = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let id = id_of(&a);
     t.clock.set(shanghai_time(2026, 11, 27, 16, 0));
     t.act_ok("station11", id, json!({"action": "accept"})).await;
@@ -160,7 +182,11 @@ async fn suspended_appeals_are_not_watched(b: Backend) {
     // so resolve_by moves 12 working days, from Tuesday 12-08 15:00 to Thursday 12-24 15:00.
     t.clock.set(shanghai_time(2026, 12, 18, 10, 0));
     let r = t
-        .act_ok("station11", id, json!({"action": "resume", "note": "诉求人已回沪"}))
+        .act_ok(
+            "station11",
+            id,
+            json!({"action": "resume", "note": "诉求人已回沪"}),
+        )
         .await;
     assert_eq!(r["suspended_at"], Value::Null);
     assert_eq!(r["resolve_by"], "2026-12-24T15:00:00+08:00");
@@ -177,7 +203,10 @@ async fn suspended_appeals_are_not_watched(b: Backend) {
         12 * 24 * 3600
     );
     assert_eq!(watch_at(&t, (2026, 12, 18, 10, 1)).await, 0);
-    assert_eq!(t.store.verify_rollups().await.expect("verify"), Vec::<String>::new());
+    assert_eq!(
+        t.store.verify_rollups().await.expect("verify"),
+        Vec::<String>::new()
+    );
     t.finish().await;
 }
 
@@ -185,7 +214,9 @@ async fn two_watchers_do_each_thing_once(b: Backend) {
     let t = TestApp::new(b).await;
     let mut ids = Vec::new();
     for _ in 0..6 {
-        let a = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+        let a = t
+            .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+            .await;
         ids.push(id_of(&a));
     }
     // A second server on the same database, with its own store and state.
@@ -197,7 +228,11 @@ async fn two_watchers_do_each_thing_once(b: Backend) {
     t.clock.set(now);
     let (x, y) = tokio::join!(run_once(&t.state, now), run_once(&other, now));
     let done = x.expect("watch one").steps + y.expect("watch two").steps;
-    assert_eq!(done, ids.len(), "one overdue record per appeal between the two");
+    assert_eq!(
+        done,
+        ids.len(),
+        "one overdue record per appeal between the two"
+    );
     for id in &ids {
         let a = appeal(&t, *id).await;
         let n = event_types(&a).iter().filter(|t| *t == "overdue").count();
@@ -205,24 +240,55 @@ async fn two_watchers_do_each_thing_once(b: Backend) {
         assert_eq!(notices(&t, "station11", "overdue", *id).await.len(), 1);
         assert_eq!(notices(&t, "street1", "overdue", *id).await.len(), 1);
     }
-    // The lease: while one holder's runs, the other does not get it.
-    assert!(t.store.take_lease("deadline_watch", "one", now, chrono::TimeDelta::minutes(5)).await.expect("lease"));
-    assert!(!other.store.take_lease("deadline_watch", "two", now, chrono::TimeDelta::minutes(5)).await.expect("lease"));
-    assert!(t.store.take_lease("deadline_watch", "one", now, chrono::TimeDelta::minutes(5)).await.expect("renew"));
-    let later = now + chrono::TimeDelta::minutes(6);
-    assert!(other.store.take_lease("deadline_watch", "two", later, chrono::TimeDelta::minutes(5)).await.expect("lapsed"));
     drop(other);
+    t.finish().await;
+}
+
+async fn a_lease_hands_the_watch_to_one_server(b: Backend) {
+    let t = TestApp::new(b).await;
+    let now = t.clock.now();
+    let five = TimeDelta::minutes(5);
+    let lease = |holder: &'static str, at| {
+        let store = t.store.clone();
+        async move {
+            store
+                .take_lease("deadline_watch", holder, at, five)
+                .await
+                .expect("lease")
+        }
+    };
+    assert!(lease("one", now).await);
+    assert!(!lease("two", now).await, "held by one");
+    assert!(
+        lease("one", now + TimeDelta::minutes(4)).await,
+        "one renews"
+    );
+    assert!(
+        !lease("two", now + TimeDelta::minutes(8)).await,
+        "renewed until 9 minutes"
+    );
+    assert!(
+        lease("two", now + TimeDelta::minutes(10)).await,
+        "lapsed: two takes over"
+    );
+    assert!(!lease("one", now + TimeDelta::minutes(11)).await);
     t.finish().await;
 }
 
 async fn notifications_over_http(b: Backend) {
     let t = TestApp::new(b).await;
-    let a = t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let id = id_of(&a);
     t.act_ok("station11", id, json!({"action": "accept"})).await;
     // 督办 from the street reaches the station.
-    t.act_ok("street1", id, json!({"action": "supervise", "note": "请本周内办结"}))
-        .await;
+    t.act_ok(
+        "street1",
+        id,
+        json!({"action": "supervise", "note": "请本周内办结"}),
+    )
+    .await;
     let station = t.token("station11").await;
     let unread = t.get("/api/v1/notifications?unread=true", &station).await;
     let unread = unread.ok(200).clone();
@@ -231,7 +297,9 @@ async fn notifications_over_http(b: Backend) {
     assert_eq!(n["kind"], "supervised");
     assert_eq!(n["kind_label"], "督办");
     assert_eq!(n["read"], false);
-    assert!(n["body"].as_str().is_some_and(|b| b.contains("请本周内办结")));
+    assert!(n["body"]
+        .as_str()
+        .is_some_and(|b| b.contains("请本周内办结")));
     assert!(
         !n.to_string().contains("王阿姨") && !n.to_string().contains("13912345678"),
         "no personal data in notices: {n}"
@@ -243,27 +311,63 @@ async fn notifications_over_http(b: Backend) {
     // Someone else's notice does not exist for them; marking read is the recipient's.
     let nid = n["id"].as_i64().expect("id");
     let street = t.token("street1").await;
-    let res = t.post(&format!("/api/v1/notifications/{nid}/read"), &street, json!({})).await;
+    let res = t
+        .post(
+            &format!("/api/v1/notifications/{nid}/read"),
+            &street,
+            json!({}),
+        )
+        .await;
     res.problem(404);
-    let res = t.post(&format!("/api/v1/notifications/{nid}/read"), &station, json!({})).await;
+    let res = t
+        .post(
+            &format!("/api/v1/notifications/{nid}/read"),
+            &station,
+            json!({}),
+        )
+        .await;
     assert_eq!(res.status, 204);
     let count = t.get("/api/v1/notifications/unread-count", &station).await;
     assert_eq!(count.ok(200)["unread"], 0);
     let all = t.get("/api/v1/notifications", &station).await;
     assert_eq!(all.ok(200)["items"][0]["read"], true);
     // An extension request goes to the level above; its answer back to who asked.
-    t.act_ok("station11", id, json!({"action": "extend", "days": 3, "reason": "需协调物业"}))
-        .await;
-    assert_eq!(notices(&t, "street1", "extension_requested", id).await.len(), 1);
-    t.act_ok("street1", id, json!({"action": "extend_approve", "approve": false, "reason": "请按期办结"}))
-        .await;
+    t.act_ok(
+        "station11",
+        id,
+        json!({"action": "extend", "days": 3, "reason": "需协调物业"}),
+    )
+    .await;
+    assert_eq!(
+        notices(&t, "street1", "extension_requested", id)
+            .await
+            .len(),
+        1
+    );
+    t.act_ok(
+        "street1",
+        id,
+        json!({"action": "extend_approve", "approve": false, "reason": "请按期办结"}),
+    )
+    .await;
     let denied = notices(&t, "station11", "extension_denied", id).await;
     assert_eq!(denied.len(), 1);
-    assert!(denied[0]["body"].as_str().is_some_and(|b| b.contains("请按期办结")));
+    assert!(denied[0]["body"]
+        .as_str()
+        .is_some_and(|b| b.contains("请按期办结")));
     // Assigned and returned: the station hears it came back.
-    t.act_ok("station11", id, json!({"action": "assign", "user_id": t.fx.user("volunteer")}))
-        .await;
-    t.act_ok("volunteer", id, json!({"action": "return", "note": "无法上门"})).await;
+    t.act_ok(
+        "station11",
+        id,
+        json!({"action": "assign", "user_id": t.fx.user("volunteer")}),
+    )
+    .await;
+    t.act_ok(
+        "volunteer",
+        id,
+        json!({"action": "return", "note": "无法上门"}),
+    )
+    .await;
     assert_eq!(notices(&t, "station11", "returned", id).await.len(), 1);
     let res = t.get("/api/v1/notifications?unread=maybe", &station).await;
     res.field_error("unread");

@@ -148,7 +148,9 @@ impl Store {
             .bind(delivery_id)
             .fetch_one(&mut *tx)
             .await?;
-        let attempts = u32::try_from(get::<i64>(&row, "attempts")?).unwrap_or(u32::MAX).saturating_add(1);
+        let attempts = u32::try_from(get::<i64>(&row, "attempts")?)
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
         let (state, next_at) = if ok {
             ("sent", now)
         } else if attempts >= MAX_ATTEMPTS {
@@ -166,13 +168,15 @@ impl Store {
         .bind(delivery_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO delivery_log (delivery_id, at, ok, detail) VALUES ($1, $2, $3, $4)")
-            .bind(delivery_id)
-            .bind(ms(now))
-            .bind(i64::from(ok))
-            .bind(detail)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO delivery_log (delivery_id, at, ok, detail) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(delivery_id)
+        .bind(ms(now))
+        .bind(i64::from(ok))
+        .bind(detail)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -27,7 +27,12 @@ pub const LEDGER_CAP: i64 = 200_000;
 
 impl Store {
     /// The `[start, end)` instants of Shanghai days `from..=to` and the node's path.
-    async fn period(&self, org_unit_id: Id, from: NaiveDate, to: NaiveDate) -> Result<(String, i64, i64)> {
+    async fn period(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(String, i64, i64)> {
         let node = self
             .org_unit(org_unit_id)
             .await?
@@ -38,7 +43,12 @@ impl Store {
 
     /// Appeals received `from..=to` in the subtree of the node, counted by kind, category and
     /// channel, and the places with more than one appeal per category.
-    pub async fn breakdown(&self, org_unit_id: Id, from: NaiveDate, to: NaiveDate) -> Result<Breakdown> {
+    pub async fn breakdown(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Breakdown> {
         let (path, start, end) = self.period(org_unit_id, from, to).await?;
         let mut out = Breakdown::default();
         for (column, into) in [
@@ -68,7 +78,8 @@ impl Store {
             a.push(end)
         );
         for r in a.query(&sql).fetch_all(&self.pool).await? {
-            out.places.push((get(&r, "place")?, get(&r, "category")?, get(&r, "n")?));
+            out.places
+                .push((get(&r, "place")?, get(&r, "category")?, get(&r, "n")?));
         }
         Ok(out)
     }
@@ -91,7 +102,10 @@ impl Store {
         ];
         if let Some(now) = overdue_only {
             // due_at is NULL unless open and not suspended: `< now` is "overdue now".
-            conds.push(format!("a.due_at IS NOT NULL AND a.due_at < {}", a.push(now_bounds(now).1)));
+            conds.push(format!(
+                "a.due_at IS NOT NULL AND a.due_at < {}",
+                a.push(now_bounds(now).1)
+            ));
         }
         let sql = format!(
             "{} WHERE {} ORDER BY a.id LIMIT {}",

@@ -40,12 +40,10 @@ pub async fn config(state: &AppState) -> Result<OutboundConfig, StoreError> {
     match state.store.setting(settings::OUTBOUND).await? {
         None => Ok(OutboundConfig::default()),
         Some(json) => {
-            let cfg: OutboundConfig = serde_json::from_str(&json).map_err(|e| {
-                StoreError::Corrupt(format!("setting {}: {e}", settings::OUTBOUND))
-            })?;
-            cfg.validate().map_err(|e| {
-                StoreError::Corrupt(format!("setting {}: {e}", settings::OUTBOUND))
-            })?;
+            let cfg: OutboundConfig = serde_json::from_str(&json)
+                .map_err(|e| StoreError::Corrupt(format!("setting {}: {e}", settings::OUTBOUND)))?;
+            cfg.validate()
+                .map_err(|e| StoreError::Corrupt(format!("setting {}: {e}", settings::OUTBOUND)))?;
             Ok(cfg)
         }
     }
@@ -69,7 +67,9 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<OutboundRe
     loop {
         let n = state
             .store
-            .dispatch_outbox(now, |audience| cfg.channels(audience == Audience::Appellant))
+            .dispatch_outbox(now, |audience| {
+                cfg.channels(audience == Audience::Appellant)
+            })
             .await?;
         report.dispatched += n;
         if n == 0 {
@@ -152,10 +152,16 @@ async fn send_email(e: &EmailChannel, payload: &str) -> Result<String, String> {
         .port(e.port)
         .timeout(Some(ATTEMPT_TIMEOUT))
         .build();
-    let res = transport
-        .send(message)
-        .await
-        .map_err(|err| format!("smtp: {}", if err.is_permanent() { "rejected" } else { "failed" }))?;
+    let res = transport.send(message).await.map_err(|err| {
+        format!(
+            "smtp: {}",
+            if err.is_permanent() {
+                "rejected"
+            } else {
+                "failed"
+            }
+        )
+    })?;
     Ok(format!("SMTP {}", res.code()))
 }
 
@@ -168,7 +174,11 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             let now = state.now();
-            match state.store.take_lease(LEASE_NAME, &holder, now, LEASE).await {
+            match state
+                .store
+                .take_lease(LEASE_NAME, &holder, now, LEASE)
+                .await
+            {
                 Ok(true) => {
                     if let Err(e) = run_once(&state, now).await {
                         tracing::warn!(error = %e, "outbound delivery run failed");

@@ -91,7 +91,11 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             let now = state.now();
-            match state.store.take_lease(LEASE_NAME, &holder, now, LEASE).await {
+            match state
+                .store
+                .take_lease(LEASE_NAME, &holder, now, LEASE)
+                .await
+            {
                 Ok(true) => match run_once(&state, now).await {
                     Ok(r) if r.steps > 0 => {
                         tracing::info!(examined = r.examined, steps = r.steps, "deadline watch")

@@ -16,9 +16,7 @@ use suqiu_core::report::{ranks_with_change, repeated, top, Month, TOP_CATEGORIES
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
-use crate::dto::{
-    time, CountOut, MeasuresOut, MonthlyReportOut, OverdueOut, RankOut, RepeatedOut,
-};
+use crate::dto::{time, CountOut, MeasuresOut, MonthlyReportOut, OverdueOut, RankOut, RepeatedOut};
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem};
 use crate::report_xlsx;
@@ -35,11 +33,7 @@ fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
     }
 }
 
-fn month_param(
-    params: &Params,
-    state: &AppState,
-    errors: &mut Vec<FieldError>,
-) -> Option<Month> {
+fn month_param(params: &Params, state: &AppState, errors: &mut Vec<FieldError>) -> Option<Month> {
     match params.str("month") {
         None => Some(Month::containing(shanghai_date(state.now()))),
         Some(text) => match Month::parse(text) {
@@ -117,7 +111,12 @@ pub async fn ranking(
     let scores = |counts: &HashMap<Id, Counts>| -> Vec<Option<f64>> {
         nodes
             .iter()
-            .map(|n| score(&counts.get(&n.id).copied().unwrap_or_default().rates(), &weights))
+            .map(|n| {
+                score(
+                    &counts.get(&n.id).copied().unwrap_or_default().rates(),
+                    &weights,
+                )
+            })
             .collect()
     };
     let this = scores(&month_counts(&state, &nodes, month).await?);
@@ -140,7 +139,11 @@ pub async fn ranking(
     Ok(Json(out))
 }
 
-fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {
+fn label_of<T: Copy>(
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    label: fn(T) -> &'static str,
+) -> String {
     parse(code).map(label).unwrap_or(code).to_string()
 }
 
@@ -237,7 +240,10 @@ pub async fn monthly(
             .iter()
             .map(|x| count_out(x, label_of(&x.0, Kind::parse, Kind::label_zh)))
             .collect(),
-        by_category: by_category.iter().map(|x| count_out(x, named(&x.0))).collect(),
+        by_category: by_category
+            .iter()
+            .map(|x| count_out(x, named(&x.0)))
+            .collect(),
         by_channel: breakdown
             .by_channel
             .iter()
