@@ -28,11 +28,14 @@ on_both_backends!(
 
 const SECRET: &str = "test-secret-0123456789";
 
+/// What the receiver got: (signature header, body) per request.
+type Received = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
+
 /// A webhook receiver: records (signature header, body) and answers 200, or 500 while
 /// `failing` is set.
 #[derive(Clone, Default)]
 struct Receiver {
-    got: Arc<Mutex<Vec<(String, Vec<u8>)>>>,
+    got: Received,
     failing: Arc<AtomicBool>,
     hits: Arc<AtomicUsize>,
 }

@@ -265,7 +265,10 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     let find = |label: &str| -> Data {
         summary
             .rows()
-            .find(|r| r.first().is_some_and(|c| c.to_string() == label))
+            .find(|r| {
+                r.first()
+                    .is_some_and(|c| *c == Data::String(label.to_string()))
+            })
             .and_then(|r| r.get(1).cloned())
             .unwrap_or(Data::Empty)
     };
