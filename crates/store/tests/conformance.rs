@@ -1601,7 +1601,7 @@ fn random_command(rng: &mut impl Rng, rec: &AppealRecord, merge_into: Id, w: &Wo
             },
             _ => Command::Accept { note: None },
         },
-        Status::Accepted | Status::InProgress => match rng.gen_range(0..11) {
+        Status::Accepted | Status::InProgress => match rng.gen_range(0..13) {
             0 => Command::Assign {
                 user_id: Some(w.volunteer.user_id),
                 team_id: None,
@@ -1628,6 +1628,12 @@ fn random_command(rng: &mut impl Rng, rec: &AppealRecord, merge_into: Id, w: &Wo
             6 => Command::Return {
                 note: note("退回")
             },
+            // The clock stops and runs again: suspended appeals must count as neither due nor
+            // overdue in the store's live measures, as in core's reference.
+            7 => Command::Suspend {
+                reason: note("等待诉求人补充材料"),
+            },
+            8 => Command::Resume { note: None },
             _ => Command::Resolve {
                 resolution: Resolution::Solved,
                 note: note("办结"),
@@ -1767,15 +1773,17 @@ async fn rollups_match_the_reference(db: Db) {
     // The walk reached every kind of state the measures distinguish.
     let mut seen = BTreeSet::new();
     let mut reopened = 0;
+    let mut suspended = 0;
     for (id, _) in &ids {
         let a = store.appeal(&w.admin, *id).await.unwrap().appeal;
         seen.insert(a.status);
         reopened += usize::from(a.reopen_count > 0);
+        suspended += usize::from(a.suspended_at.is_some());
     }
-    eprintln!("applied {applied}, statuses {seen:?}, reopened {reopened}");
+    eprintln!("applied {applied}, statuses {seen:?}, reopened {reopened}, suspended {suspended}");
     assert!(
-        seen.len() >= 6 && reopened > 0,
-        "statuses {seen:?}, reopened {reopened}"
+        seen.len() >= 6 && reopened > 0 && suspended > 0,
+        "statuses {seen:?}, reopened {reopened}, suspended {suspended}"
     );
     let period = |a: u32, b: u32| (at(a, 12).date_naive(), at(b, 12).date_naive());
     for now in [at(6, 12), at(12, 9), at(31, 23)] {
