@@ -16,6 +16,7 @@ on_both_backends!(
     suspended_appeals_are_not_watched,
     a_lease_hands_the_watch_to_one_server,
     notifications_over_http,
+    district_settings_over_http,
 );
 
 /// Two servers share a database only on PostgreSQL (SQLite is one embedded server's file).
@@ -371,5 +372,87 @@ async fn notifications_over_http(b: Backend) {
     assert_eq!(notices(&t, "station11", "returned", id).await.len(), 1);
     let res = t.get("/api/v1/notifications?unread=maybe", &station).await;
     res.field_error("unread");
+    t.finish().await;
+}
+
+async fn district_settings_over_http(b: Backend) {
+    let t = TestApp::new(b).await;
+    let admin = t.token("admin").await;
+    let station = t.token("station11").await;
+    let put = |token: String, path: &'static str, body: Value| {
+        let t = &t;
+        async move {
+            t.call(axum::http::Method::PUT, path, Some(&token), Some(body))
+                .await
+        }
+    };
+    let rules = json!({"remind_within_hours": 4, "escalate_after_working_days": 1});
+    put(station.clone(), "/api/v1/watch-rules", rules.clone())
+        .await
+        .problem(403);
+    put(
+        admin.clone(),
+        "/api/v1/watch-rules",
+        json!({"remind_within_hours": 4, "escalate_after_working_days": 0}),
+    )
+    .await
+    .field_error("escalate_after_working_days");
+    assert_eq!(
+        put(admin.clone(), "/api/v1/watch-rules", rules.clone())
+            .await
+            .ok(200),
+        &rules
+    );
+    assert_eq!(t.get("/api/v1/watch-rules", &station).await.ok(200), &rules);
+    // In effect at the next run: respond_by Wednesday 10:00 is reminded 4 working hours ahead.
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    assert_eq!(a["respond_by"], "2026-11-25T10:00:00+08:00");
+    assert_eq!(watch_at(&t, (2026, 11, 25, 5, 0)).await, 0);
+    assert_eq!(watch_at(&t, (2026, 11, 25, 6, 0)).await, 1);
+    // Back to when the sessions above were opened.
+    t.clock.set(common::t0());
+
+    // Outbound: checked, the secret never shown, `********` keeps it.
+    put(
+        admin.clone(),
+        "/api/v1/outbound",
+        json!({"webhook": {"url": "http://127.0.0.1:9/hook", "secret": "short"}}),
+    )
+    .await
+    .field_error("webhook.secret");
+    let hook =
+        json!({"webhook": {"url": "http://127.0.0.1:9/hook", "secret": "0123456789abcdef-secret"}});
+    let shown = put(admin.clone(), "/api/v1/outbound", hook).await;
+    assert_eq!(shown.ok(200)["webhook"]["secret"], "********");
+    let again = json!({"webhook": {"url": "http://127.0.0.1:9/other", "secret": "********"}});
+    put(admin.clone(), "/api/v1/outbound", again).await.ok(200);
+    let stored = t
+        .store
+        .setting(suqiu_store::settings::OUTBOUND)
+        .await
+        .expect("setting")
+        .expect("stored");
+    assert!(stored.contains("0123456789abcdef-secret") && stored.contains("/other"));
+    assert_eq!(
+        t.get("/api/v1/outbound", &admin).await.ok(200)["webhook"]["secret"],
+        "********"
+    );
+    t.get("/api/v1/outbound", &station).await.problem(403);
+
+    // Score weights: all zero is refused; a change is in effect for the next ranking.
+    put(
+        admin.clone(),
+        "/api/v1/score-weights",
+        json!({"response": 0, "resolution": 0, "satisfaction": 0}),
+    )
+    .await
+    .field_error("weights");
+    let w = json!({"response": 1.0, "resolution": 0.0, "satisfaction": 0.0});
+    put(admin.clone(), "/api/v1/score-weights", w.clone())
+        .await
+        .ok(200);
+    assert_eq!(t.get("/api/v1/score-weights", &station).await.ok(200), &w);
     t.finish().await;
 }

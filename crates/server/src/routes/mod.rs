@@ -30,6 +30,7 @@ use crate::MAX_BODY_BYTES;
 pub mod appeals;
 pub mod auth;
 pub mod config;
+pub mod district;
 pub mod metrics;
 pub mod notifications;
 pub mod ops;
@@ -85,6 +86,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/time-limits",
             get(config::get_time_limits).put(config::put_time_limits),
+        )
+        .route(
+            "/api/v1/watch-rules",
+            get(district::get_watch_rules).put(district::put_watch_rules),
+        )
+        .route(
+            "/api/v1/outbound",
+            get(district::get_outbound).put(district::put_outbound),
+        )
+        .route(
+            "/api/v1/score-weights",
+            get(district::get_score_weights).put(district::put_score_weights),
         )
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))
