@@ -345,12 +345,21 @@ async fn notifications_over_http(b: Backend) {
             .len(),
         1
     );
+    // … and waits in its queue until decided.
+    let queue = t.get("/api/v1/appeals?extension=requested", &street).await;
+    assert_eq!(queue.ok(200)["items"][0]["id"], id);
+    assert_eq!(queue.ok(200)["total"], 1);
+    t.get("/api/v1/appeals?extension=maybe", &street)
+        .await
+        .field_error("extension");
     t.act_ok(
         "street1",
         id,
         json!({"action": "extend_approve", "approve": false, "reason": "请按期办结"}),
     )
     .await;
+    let queue = t.get("/api/v1/appeals?extension=requested", &street).await;
+    assert_eq!(queue.ok(200)["total"], 0);
     let denied = notices(&t, "station11", "extension_denied", id).await;
     assert_eq!(denied.len(), 1);
     assert!(denied[0]["body"]

@@ -60,6 +60,8 @@ pub struct AppealFilter {
     pub overdue: Option<bool>,
     pub assignee_user_id: Option<Id>,
     pub department_id: Option<Id>,
+    /// Only appeals with an extension request waiting for a decision (the level above's queue).
+    pub extension_pending: bool,
     /// Full-text, Chinese-aware.
     pub q: Option<String>,
     /// Received at or after / before.
@@ -324,6 +326,7 @@ impl Store {
             && filter.overdue.is_none()
             && filter.assignee_user_id.is_none()
             && filter.department_id.is_none()
+            && !filter.extension_pending
             && filter.from.is_none()
             && filter.to.is_none();
         if let (Backend::Sqlite, Some(q), true, true) =
@@ -374,6 +377,14 @@ impl Store {
         if let Some(d) = filter.department_id {
             conds.push(format!("a.department_id = {}", a.push(d)));
         }
+        if filter.extension_pending {
+            // `extension` is core's Extension as JSON, its tag first: a pending request is
+            // the one document that starts so (see `extension_pending_prefix`).
+            conds.push(format!(
+                "a.extension LIKE {}",
+                a.push(format!("{}%", extension_pending_prefix()?))
+            ));
+        }
         if let Some(q) = q {
             match dialect::search_condition(self.backend, q, &subtrees, &mut a) {
                 Some(c) => conds.push(c),
@@ -420,6 +431,21 @@ impl Store {
             .await?;
         row.as_ref().map(|r| get(r, "id")).transpose()
     }
+}
+
+/// How a pending extension request's stored JSON begins (`{"state":"requested",`), derived
+/// from core's type so the filter follows any change to it.
+fn extension_pending_prefix() -> Result<String> {
+    let json = crate::sql::to_json(&suqiu_core::appeal::Extension::Requested {
+        days: 0,
+        reason: String::new(),
+        requested_by: 0,
+    })?;
+    Ok(json
+        .split(',')
+        .next()
+        .map(|head| format!("{head},"))
+        .unwrap_or(json))
 }
 
 /// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]).
