@@ -120,6 +120,19 @@ fn expected_signature(body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// Queued messages whose content is still kept.
+async fn payloads_kept(t: &TestApp) -> i64 {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&t.url).await.expect("connect");
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE payload <> ''")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    let n: i64 = sqlx::Row::get(&row, "n");
+    pool.close().await;
+    n
+}
+
 async fn configure(t: &TestApp, cfg: Value) {
     t.store
         .put_setting(settings::OUTBOUND, &cfg.to_string())
@@ -142,6 +155,7 @@ async fn email_and_webhook_delivered(b: Backend) {
     let r = run_once(&t.state, now).await.expect("run");
     assert_eq!((r.dispatched, r.sent, r.failed), (1, 0, 0));
     assert_eq!(receiver.hits.load(Ordering::SeqCst), 0);
+    assert_eq!(payloads_kept(&t).await, 0, "not sent, so not kept");
 
     configure(
         &t,
@@ -206,6 +220,7 @@ async fn email_and_webhook_delivered(b: Backend) {
     assert!(log
         .iter()
         .all(|l| l.ok && l.state == "sent" && l.attempts == 1));
+    assert_eq!(payloads_kept(&t).await, 0, "delivered, so no longer kept");
     // Nothing is sent twice.
     let r = run_once(&t.state, now + TimeDelta::hours(1))
         .await
@@ -232,6 +247,7 @@ async fn a_failing_webhook_is_retried_and_logged(b: Backend) {
 
     let r = run_once(&t.state, now).await.expect("run");
     assert_eq!((r.sent, r.failed), (0, 1));
+    assert_eq!(payloads_kept(&t).await, 1, "kept for the retry");
     // Not due again before the 30 s backoff; then it fails again (next wait 60 s) …
     let r = run_once(&t.state, now + TimeDelta::seconds(20))
         .await
@@ -258,6 +274,7 @@ async fn a_failing_webhook_is_retried_and_logged(b: Backend) {
     assert_eq!(log[0].detail, "HTTP 500");
     assert_eq!(log[2].state, "sent");
     assert_eq!(log[2].attempts, 3);
+    assert_eq!(payloads_kept(&t).await, 0, "sent at last, no longer kept");
     let appeal = t
         .get(
             &format!("/api/v1/appeals/{id}"),

@@ -91,7 +91,16 @@ impl Store {
             } else {
                 Audience::Staff
             };
-            for channel in channels(audience) {
+            let channels = channels(audience);
+            if channels.is_empty() {
+                // Nothing will be sent: keep no copy of what it said (an appellant's phone).
+                sqlx::query("UPDATE outbox SET dispatched = 1, payload = '' WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                continue;
+            }
+            for channel in channels {
                 sqlx::query(
                     "INSERT INTO deliveries (outbox_id, channel, state, next_at, updated_at) \
                      VALUES ($1, $2, 'pending', $3, $3) ON CONFLICT (outbox_id, channel) DO NOTHING",
@@ -165,6 +174,15 @@ impl Store {
         .bind(i64::from(attempts))
         .bind(ms(next_at))
         .bind(ms(now))
+        .bind(delivery_id)
+        .execute(&mut *tx)
+        .await?;
+        // Once every channel is done with a message, its content is dropped: the log keeps
+        // what happened, not what was said (it can hold an appellant's phone).
+        sqlx::query(
+            "UPDATE outbox SET payload = '' WHERE id = (SELECT outbox_id FROM deliveries WHERE id = $1) \
+             AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = outbox.id AND d.state = 'pending')",
+        )
         .bind(delivery_id)
         .execute(&mut *tx)
         .await?;
