@@ -743,6 +743,8 @@ pub struct RankOut {
     pub rank: Option<u32>,
     /// Last month's rank minus this month's (positive: moved up); null when either is null.
     pub change: Option<i64>,
+    /// The month's appeals that are open and past their deadline now.
+    pub overdue_open: u64,
 }
 
 /// A count under a code, with its Chinese name.

@@ -208,6 +208,13 @@ async fn scoreboard_and_month_end_report(b: Backend) {
         (json!(2), json!(-1))
     );
     assert_eq!(row(t.fx.c21)["rank"], Value::Null);
+    assert_eq!(
+        (
+            row(c11)["overdue_open"].clone(),
+            row(c12)["overdue_open"].clone()
+        ),
+        (json!(1), json!(0))
+    );
     let streets = t
         .get("/api/v1/ranking?level=street&month=2026-11", &admin)
         .await;

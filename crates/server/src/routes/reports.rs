@@ -119,7 +119,8 @@ pub async fn ranking(
             })
             .collect()
     };
-    let this = scores(&month_counts(&state, &nodes, month).await?);
+    let this_counts = month_counts(&state, &nodes, month).await?;
+    let this = scores(&this_counts);
     let last = scores(&month_counts(&state, &nodes, month.previous()).await?);
     let mut out: Vec<RankOut> = nodes
         .iter()
@@ -131,6 +132,7 @@ pub async fn ranking(
             score: *s,
             rank,
             change,
+            overdue_open: this_counts.get(&n.id).map_or(0, |c| c.overdue_open),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -279,12 +281,13 @@ pub async fn monthly(
             .iter()
             .zip(child_scores)
             .zip(child_ranks)
-            .map(|(((child, _), score), rank)| RankOut {
+            .map(|(((child, c), score), rank)| RankOut {
                 org_unit_id: child.id,
                 name: child.name.clone(),
                 score,
                 rank,
                 change: None,
+                overdue_open: c.overdue_open,
             })
             .collect(),
     };
