@@ -67,6 +67,25 @@ impl AppealFacts {
         }
     }
 
+    /// The earliest instant from which `pending(now)` can be non-zero: the first of the
+    /// deadlines the clock can still pass (respond_by while unanswered; resolve_by and the
+    /// current deadline while open). `None` when no clock can move it. Before this instant
+    /// the appeal adds nothing to the live part of the measures, so a store need read only
+    /// the appeals whose `pending_from` has come.
+    pub fn pending_from(&self) -> Option<DateTime<Utc>> {
+        let open = self.status.is_open();
+        let unanswered = self.responded_at.is_none().then_some(self.respond_by);
+        // A suspended appeal's resolve clock stands: nothing of it is pending until resumed.
+        let unresolved = self
+            .resolve_by
+            .filter(|_| open && !self.suspended && self.resolved_at.is_none());
+        let current = self.current_deadline().filter(|_| open);
+        [unanswered, unresolved, current]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     /// The appeal can still change a clock-dependent measure: it is open, or was never
     /// answered (a merged appeal never answered becomes "response due" when respond_by passes).
     pub fn is_live(&self) -> bool {
@@ -811,6 +830,20 @@ mod tests {
                 prop_assert!(f.is_live(), "pending counts only for live appeals");
             }
             prop_assert_eq!(f.settled().overdue_open, 0);
+            // Nothing is pending before `pending_from`, and something is at the instant
+            // after it whenever the appeal is live there.
+            match f.pending_from() {
+                None => prop_assert_eq!(f.pending(now), Counts::default()),
+                Some(t) => {
+                    let just_before = t - chrono::Duration::milliseconds(1);
+                    prop_assert_eq!(f.pending(just_before), Counts::default());
+                    if f.pending(now) != Counts::default() {
+                        prop_assert!(t <= now);
+                    }
+                    let just_after = t + chrono::Duration::milliseconds(1);
+                    prop_assert_ne!(f.pending(just_after), Counts::default());
+                }
+            }
         }
 
         #[test]

@@ -329,8 +329,8 @@ impl PersonOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PageOut<T> {
     pub items: Vec<T>,
-    /// Matching rows. Appeal lists count exactly up to 10,000; beyond that `total` is
-    /// 10,000 and `total_exact` is false ("10,000+").
+    /// Matching rows. Appeal lists count exactly up to 1,000; beyond that `total` is
+    /// 1,000 and `total_exact` is false ("1,000+").
     pub total: i64,
     pub total_exact: bool,
     pub page: i64,

@@ -2,12 +2,14 @@
 //!
 //! The JSON API of Suqiu over axum: sign-in sessions, the actor of every request, scoped
 //! reads and the lifecycle's actions through the store, problem+json errors, and the
-//! operations endpoints (`/healthz`, `/metrics`, `/api/openapi.json`).
+//! operations endpoints (`/healthz`, `/metrics`, `/api/openapi.json`); and the web
+//! application ([`ui`]): server-rendered pages that share the API's handler functions.
 //!
 //! The crate's public surface is small:
 //! - [`AppState`] (store, calendar, time limits, score weights, [`Clock`], `secure_cookies`) and
 //!   [`AppState::load`], which reads the district configuration from the store;
-//! - [`router`], every endpoint with its middleware (limits, tracing, request ids, metrics);
+//! - [`router`], every endpoint and page with its middleware (limits, tracing, request ids,
+//!   metrics);
 //! - [`hash_password`], for the CLI's `suqiu user add`.
 //!
 //! Rules about appeals live in `suqiu-core`; what an actor may see is decided by the store's
@@ -21,6 +23,7 @@ pub mod problem;
 mod report_xlsx;
 pub mod routes;
 pub mod state;
+pub mod ui;
 
 mod extract;
 

@@ -44,6 +44,7 @@ pub(crate) const MUTABLE: &[&str] = &[
     "due_at",
     "live",
     "suspended_at",
+    "pending_from",
 ];
 
 /// Everything stored about an appeal except its id, as (column, value) pairs.
@@ -102,6 +103,7 @@ pub(crate) fn values(
         ("due_at", a.current_deadline().map(ms).into()),
         ("live", facts.is_live().into()),
         ("suspended_at", a.suspended_at.map(ms).into()),
+        ("pending_from", facts.pending_from().map(ms).into()),
         ("search_tokens", tokens.into()),
     ])
 }

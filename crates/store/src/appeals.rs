@@ -67,8 +67,41 @@ pub struct AppealFilter {
     /// Received at or after / before.
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Open with the current deadline before this instant (the worklist's 即将超期 is
+    /// `overdue: Some(false)` with this set to a working day from now).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Feedback (反馈) given (`true`) or not yet (`false`): the worklist's 待回访 / 待反馈.
+    pub feedback_given: Option<bool>,
+    /// Raised by this registered person (a person's page lists their appeals).
+    pub appellant_person_id: Option<Id>,
+    pub sort: AppealSort,
     pub page: i64,
     pub per_page: i64,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AppealSort {
+    /// Newest received first (the default).
+    #[default]
+    Newest,
+    Oldest,
+    /// The nearest current deadline first; appeals without one (not open) last.
+    Deadline,
+}
+
+impl AppealSort {
+    /// The ORDER BY of the list query (appeals alias `a`). Ids follow the order received
+    /// (see `ListQuery::page_sql`); `id` breaks ties so pages are stable.
+    fn order_by(self) -> &'static str {
+        match self {
+            AppealSort::Newest => "a.id DESC",
+            AppealSort::Oldest => "a.id ASC",
+            AppealSort::Deadline => {
+                "CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at ASC, a.id ASC"
+            }
+        }
+    }
 }
 
 /// What an action closure decides, inside the action's transaction.
@@ -328,7 +361,11 @@ impl Store {
             && filter.department_id.is_none()
             && !filter.extension_pending
             && filter.from.is_none()
-            && filter.to.is_none();
+            && filter.to.is_none()
+            && filter.due_before.is_none()
+            && filter.feedback_given.is_none()
+            && filter.appellant_person_id.is_none()
+            && filter.sort == AppealSort::Newest;
         if let (Backend::Sqlite, Some(q), true, true) =
             (self.backend, q, search_only, subtree_scope)
         {
@@ -336,6 +373,7 @@ impl Store {
                 args: a,
                 source: Source::FullText(m),
                 branches: Vec::new(),
+                sort: AppealSort::Newest,
             }));
         }
 
@@ -398,6 +436,19 @@ impl Store {
         if let Some(to) = filter.to {
             conds.push(format!("a.created_at < {}", a.push(now_bounds(to).1)));
         }
+        if let Some(before) = filter.due_before {
+            conds.push(format!("a.due_at < {}", a.push(now_bounds(before).1)));
+        }
+        if let Some(p) = filter.appellant_person_id {
+            conds.push(format!("a.appellant_person_id = {}", a.push(p)));
+        }
+        if let Some(given) = filter.feedback_given {
+            conds.push(if given {
+                "a.feedback_at IS NOT NULL".to_string()
+            } else {
+                "a.feedback_at IS NULL".to_string()
+            });
+        }
         // The subtree the rows lie in; when it has few nodes, page each node's newest rows
         // from its index and merge (see `ListQuery::page_sql`).
         let within = match (&node, subtree_scope) {
@@ -420,6 +471,7 @@ impl Store {
             args: a,
             source: Source::Appeals(conds.join(" AND ")),
             branches,
+            sort: filter.sort,
         }))
     }
 
@@ -448,8 +500,11 @@ fn extension_pending_prefix() -> Result<String> {
         .unwrap_or(json))
 }
 
-/// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]).
-pub const COUNT_CAP: i64 = 10_000;
+/// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]):
+/// "1,000+" is as useful on a list as the exact number, and a count costs a visit per row
+/// on PostgreSQL wherever the index cannot answer alone (full text; rows changed since the
+/// last vacuum). Exact totals per node are the measures' job.
+pub const COUNT_CAP: i64 = 1_000;
 
 /// Where a list's rows come from.
 enum Source {
@@ -468,6 +523,8 @@ struct ListQuery {
     source: Source,
     /// The org paths of a small subtree the rows lie in, one branch of the page query each.
     branches: Vec<String>,
+    /// Any order but newest-first reads the filter's rows in that order (no branches).
+    sort: AppealSort,
 }
 
 impl ListQuery {
@@ -496,6 +553,14 @@ impl ListQuery {
     fn page_sql(&mut self, page: i64, per_page: i64) -> String {
         let limit = self.args.push(per_page);
         let offset = self.args.push((page - 1) * per_page);
+        if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
+            let order = self.sort.order_by();
+            let source = format!(
+                "(SELECT a.id FROM appeals a WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page \
+                 JOIN appeals a ON a.id = page.id"
+            );
+            return format!("{} ORDER BY {order}", select_record_from(&source));
+        }
         let ids = match &self.source {
             Source::Appeals(w) if !self.branches.is_empty() => {
                 let depth = self.args.push(page * per_page);

@@ -170,6 +170,18 @@ async fn open_postgres(url: &str) -> Result<Store> {
     let pool = AnyPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                // sqlx keeps statements prepared, and after five runs PostgreSQL may switch
+                // to a generic plan that cannot see the arguments: a search for a rare word
+                // then gets the plan of a common one (seconds instead of milliseconds).
+                // Planning our queries costs well under a millisecond; always plan them for
+                // their arguments.
+                conn.execute("SET plan_cache_mode = force_custom_plan")
+                    .await?;
+                Ok(())
+            })
+        })
         .connect(url)
         .await
         .map_err(|e| StoreError::Config(format!("cannot connect to {}: {e}", redact(url))))?;

@@ -13,20 +13,25 @@
 
 mod appeal_row;
 pub mod appeals;
+pub mod breakdown;
 mod bulk;
+pub mod changes;
 pub mod db;
 pub mod dialect;
 pub mod error;
 mod lookups;
 pub mod metrics;
+pub mod notices;
 pub mod notifications;
 pub mod org;
 pub mod outbound;
 pub mod people;
+pub mod queue;
 pub mod reports;
 pub mod scope;
 mod session_cache;
 pub mod settings;
+pub mod similar;
 mod sql;
 pub mod users;
 pub mod watch;

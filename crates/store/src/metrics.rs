@@ -308,8 +308,9 @@ impl Store {
             }
         }
 
-        // Live part: open (or never answered) appeals of the subtree received in the period,
-        // with the same predicates as `pending`.
+        // Live part: open (or never answered) appeals of the subtree received in the period
+        // whose first deadline has come (`pending_from`: before it nothing is pending), with
+        // the same predicates as `pending`.
         let (floor, ceil) = now_bounds(now);
         let mut a = Args::default();
         let (floor, ceil) = (a.push(floor), a.push(ceil));
@@ -324,7 +325,8 @@ impl Store {
                              AND a.suspended_at IS NULL AND a.resolve_by < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS resolve_due,
                CAST(SUM(CASE WHEN a.status IN ({open}) AND a.due_at < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS overdue_open
              FROM appeals a
-             WHERE a.live = 1 AND {scope} AND a.created_at >= {start} AND a.created_at < {end}
+             WHERE a.live = 1 AND a.pending_from <= {ceil} AND {scope}
+               AND a.created_at >= {start} AND a.created_at < {end}
              GROUP BY a.org_path"
         );
         for row in a.query(&sql).fetch_all(&self.pool).await? {
@@ -347,7 +349,7 @@ impl Store {
     }
 
     /// Recomputes every roll-up row from the appeals and lists the rows that disagree
-    /// (empty when all agree). Also checks each appeal's denormalized `due_at` and `live`.
+    /// (empty when all agree). Also checks each appeal's denormalized `due_at`, `live` and `pending_from`.
     pub async fn verify_rollups(&self) -> Result<Vec<String>> {
         const CHUNK: i64 = 20_000;
         let mut problems = Vec::new();
@@ -355,7 +357,7 @@ impl Store {
         let mut after = 0i64;
         loop {
             let rows = sqlx::query(&format!(
-                "SELECT a.id, a.org_path, a.due_at, a.live, {FACT_COLUMNS} FROM appeals a WHERE a.id > $1 ORDER BY a.id LIMIT $2"
+                "SELECT a.id, a.org_path, a.due_at, a.live, a.pending_from, {FACT_COLUMNS} FROM appeals a WHERE a.id > $1 ORDER BY a.id LIMIT $2"
             ))
             .bind(after)
             .bind(CHUNK)
@@ -372,6 +374,11 @@ impl Store {
                 if get::<Option<i64>>(row, "due_at")? != due {
                     problems.push(format!(
                         "appeal {id}: due_at disagrees with its state (expected {due:?})"
+                    ));
+                }
+                if get::<Option<i64>>(row, "pending_from")? != f.pending_from().map(ms) {
+                    problems.push(format!(
+                        "appeal {id}: pending_from disagrees with its state"
                     ));
                 }
                 if (get::<i64>(row, "live")? != 0) != f.is_live() {

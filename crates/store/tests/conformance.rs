@@ -1965,13 +1965,267 @@ async fn bulk_insert_keeps_rollups_and_search(db: Db) {
     );
 }
 
+// ---- the web application's queries ------------------------------------------------------
+
+/// The worklist counts, the list's sort and worklist filters, earlier similar appeals,
+/// category counts, notices and the configuration record: what the web pages read.
+async fn worklist_and_web_queries(db: Db) {
+    use suqiu_store::appeals::AppealSort;
+    use suqiu_store::changes::ConfigChange;
+    use suqiu_store::queue::QueueCounts;
+    use suqiu_store::similar::SimilarQuery;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let s = &w.station;
+    // a1 stays registered; a2 accepted; a3 (a registered person, health) resolved without
+    // feedback; a4 resolved with feedback; a5 assigned to the volunteer.
+    let a1 = intake(store, &NewAppeal::at(&w.c1), s, at(2, 9)).await;
+    let a2 = intake(store, &NewAppeal::at(&w.c1), s, at(2, 10)).await;
+    ok(store, s, a2.id, Command::Accept { note: None }, at(2, 10)).await;
+    let mut health = NewAppeal::at(&w.c1);
+    health.category = "health.family_doctor".into();
+    health.appellant = Appellant::Person {
+        person_id: w.person1.id,
+    };
+    let a3 = intake(store, &health, s, at(2, 11)).await;
+    let a4 = intake(store, &NewAppeal::at(&w.c1), s, at(2, 12)).await;
+    for a in [&a3, &a4] {
+        ok(store, s, a.id, Command::Accept { note: None }, at(2, 12)).await;
+        let resolve = Command::Resolve {
+            resolution: Resolution::Solved,
+            note: note("已解决"),
+        };
+        ok(store, s, a.id, resolve, at(2, 12)).await;
+    }
+    let feedback = Command::Feedback {
+        channel: FeedbackChannel::Phone,
+        note: note("已告知"),
+    };
+    ok(store, s, a4.id, feedback, at(2, 12)).await;
+    let a5 = intake(store, &NewAppeal::at(&w.c1), s, at(2, 13)).await;
+    ok(store, s, a5.id, Command::Accept { note: None }, at(2, 13)).await;
+    let assign = Command::Assign {
+        user_id: Some(w.volunteer.user_id),
+        team_id: None,
+        note: None,
+    };
+    ok(store, s, a5.id, assign, at(2, 13)).await;
+
+    // Queue: a1's respond limit (03-03 09:00) falls inside "a working day from now".
+    let q = store.queue_counts(s, at(2, 14), at(3, 10)).await.unwrap();
+    assert_eq!(
+        q,
+        QueueCounts {
+            registered: 1,
+            accepted: 1,
+            in_progress: 1,
+            due_soon: 1,
+            overdue: 0,
+            awaiting_feedback: 1,
+            awaiting_follow_up: 1,
+        }
+    );
+    let later = store.queue_counts(s, at(3, 10), at(4, 10)).await.unwrap();
+    assert_eq!((later.overdue, later.due_soon), (1, 0));
+    let v = store
+        .queue_counts(&w.volunteer, at(2, 14), at(3, 10))
+        .await
+        .unwrap();
+    assert_eq!((v.registered, v.in_progress, v.due_soon), (0, 1, 0));
+    let none = store
+        .queue_counts(&w.station2, at(2, 14), at(3, 10))
+        .await
+        .unwrap();
+    assert_eq!(none, QueueCounts::default());
+
+    // The list's worklist filters agree with the counts, and sorting orders the page.
+    let ids = |page: suqiu_store::Page<AppealRecord>| {
+        page.items.iter().map(|r| r.appeal.id).collect::<Vec<_>>()
+    };
+    let list = |f: AppealFilter| async move { store.list_appeals(s, &f, at(2, 14)).await.unwrap() };
+    let due_soon = list(AppealFilter {
+        overdue: Some(false),
+        due_before: Some(at(3, 10)),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(due_soon), [a1.id]);
+    let awaiting = |given| AppealFilter {
+        status: Some(Status::Resolved),
+        feedback_given: Some(given),
+        ..Default::default()
+    };
+    assert_eq!(ids(list(awaiting(false)).await), [a3.id]);
+    assert_eq!(ids(list(awaiting(true)).await), [a4.id]);
+    let by_person = list(AppealFilter {
+        appellant_person_id: Some(w.person1.id),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(by_person), [a3.id]);
+    let sorted = |sort| AppealFilter {
+        sort,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(list(sorted(AppealSort::Newest)).await),
+        [a5.id, a4.id, a3.id, a2.id, a1.id]
+    );
+    assert_eq!(
+        ids(list(sorted(AppealSort::Oldest)).await),
+        [a1.id, a2.id, a3.id, a4.id, a5.id]
+    );
+    let by_deadline = ids(list(sorted(AppealSort::Deadline)).await);
+    assert_eq!(
+        by_deadline[..3],
+        [a1.id, a2.id, a5.id],
+        "open, nearest first"
+    );
+    assert_eq!(
+        by_deadline[3..],
+        [a3.id, a4.id],
+        "then those without a deadline"
+    );
+
+    // Earlier appeals about the same matter: by phone (same person), by place alone, never
+    // across first-level categories or out of scope.
+    let since = at(1, 0);
+    let similar = |q: SimilarQuery| async move { store.similar_recent(s, &q).await.unwrap() };
+    let by_phone = similar(SimilarQuery {
+        phone: Some("13700000000".into()),
+        category: "public_facilities.lifts".into(),
+        since,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        by_phone.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [a5.id, a4.id, a2.id, a1.id]
+    );
+    assert!(by_phone.iter().all(|a| a.same_person));
+    let by_place = similar(SimilarQuery {
+        location: Some(" 3号楼 ".into()),
+        category: "public_facilities".into(),
+        since,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_place.len(), 4);
+    assert!(by_place.iter().all(|a| !a.same_person));
+    let by_person = similar(SimilarQuery {
+        person_id: Some(w.person1.id),
+        category: "health".into(),
+        since,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(by_person.iter().map(|a| a.id).collect::<Vec<_>>(), [a3.id]);
+    let too_old = similar(SimilarQuery {
+        phone: Some("13700000000".into()),
+        category: "public_facilities".into(),
+        since: at(2, 12),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        too_old.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [a5.id, a4.id]
+    );
+    let nothing_known = similar(SimilarQuery {
+        category: "public_facilities".into(),
+        since,
+        ..Default::default()
+    })
+    .await;
+    assert!(nothing_known.is_empty());
+    let other_station = store
+        .similar_recent(
+            &w.station2,
+            &SimilarQuery {
+                phone: Some("13700000000".into()),
+                category: "public_facilities".into(),
+                since,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(other_station.is_empty());
+
+    // Category counts of a subtree and period.
+    let counts = store
+        .category_counts(w.c1.id, at(1, 0), at(31, 0))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        [
+            ("public_facilities.water_pipes".to_string(), 4),
+            ("health.family_doctor".to_string(), 1)
+        ]
+    );
+    assert!(store
+        .category_counts(w.c3.id, at(1, 0), at(31, 0))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(matches!(
+        store.category_counts(999_999, at(1, 0), at(31, 0)).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Notices: the street's supervision note reaches the station, not its writer.
+    let supervise = Command::Supervise {
+        note: note("请尽快答复"),
+    };
+    ok(store, &w.street, a2.id, supervise, at(2, 15)).await;
+    let notices = store.notices(s, at(1, 0), 10).await.unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].appeal_id, a2.id);
+    assert!(matches!(&notices[0].body, EventBody::Supervise { note } if note == "请尽快答复"));
+    assert!(store
+        .notices(&w.street, at(1, 0), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(
+        store.notices(s, at(3, 0), 10).await.unwrap().is_empty(),
+        "since"
+    );
+
+    // The record of configuration changes, newest first.
+    assert!(store.config_changes().await.unwrap().is_empty());
+    for (i, subject) in ["time_limits", "calendar"].into_iter().enumerate() {
+        store
+            .record_config_change(ConfigChange {
+                at: at(2 + i as u32, 9),
+                user_id: w.admin.user_id,
+                user_name: "区管理员".into(),
+                subject: subject.into(),
+                detail: "改为…".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let changes = store.config_changes().await.unwrap();
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| c.subject.as_str())
+            .collect::<Vec<_>>(),
+        ["calendar", "time_limits"]
+    );
+}
+
 /// Lists page newest registration first (id order) across the nodes of a subtree, and count
 /// exactly up to the cap, then say the total is a lower bound; pages past the cap still work.
 async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
     let store = &db.store;
     let w = world(store).await;
     let mut rng = rand::rngs::StdRng::seed_from_u64(9);
-    let n = COUNT_CAP as usize + 60;
+    // Enough that the station's share of one word passes the cap.
+    let n = 7 * COUNT_CAP as usize + 60;
     let batch: Vec<(Appeal, Vec<Event>)> = (0..n).map(|i| synthetic(&mut rng, &w, i)).collect();
     for chunk in batch.chunks(2_000) {
         store.insert_appeals_bulk(chunk).await.unwrap();
@@ -1979,6 +2233,13 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
     let now = at(30, 9);
     let list = |actor: Actor, filter: AppealFilter| async move {
         store.list_appeals(&actor, &filter, now).await.unwrap()
+    };
+    // What a list reports for `expected` matching rows.
+    let capped = |expected: usize| {
+        (
+            expected.min(COUNT_CAP as usize) as i64,
+            expected <= COUNT_CAP as usize,
+        )
     };
     let codes = |page: &suqiu_store::Page<AppealRecord>| -> Vec<String> {
         page.items
@@ -2002,11 +2263,12 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
     let all = list(w.admin.clone(), AppealFilter::default()).await;
     assert_eq!((all.total, all.total_exact), (COUNT_CAP, false));
     assert_eq!(codes(&all), newest(&|_, _| true, 0, 50));
-    // Page 202 of 50 holds rows 10,051…10,060: past the cap, the oldest ten.
+    // The last page of 50 is past the cap: the oldest ten.
+    let last_page = n.div_ceil(50);
     let last = list(
         w.admin.clone(),
         AppealFilter {
-            page: 202,
+            page: last_page as i64,
             per_page: 50,
             ..Default::default()
         },
@@ -2015,7 +2277,7 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
     assert!(!last.total_exact);
     assert_eq!(
         codes(&last),
-        newest(&|_, _| true, 10_050, 50),
+        newest(&|_, _| true, (last_page - 1) * 50, 50),
         "a page past the cap"
     );
     assert_eq!(last.items.len(), 10);
@@ -2023,11 +2285,7 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
     // The station's subtree is 佛字桥 and its grid (i % 4 ∈ {0, 1}): two nodes merged.
     let station = |i: usize, _: &Appeal| i % 4 < 2;
     let p1 = list(w.station.clone(), AppealFilter::default()).await;
-    assert_eq!(
-        (p1.total, p1.total_exact),
-        ((n / 2) as i64, true),
-        "under the cap the total is exact"
-    );
+    assert_eq!((p1.total, p1.total_exact), capped(n / 2));
     assert_eq!(codes(&p1), newest(&station, 0, 50));
     let p3 = list(
         w.station.clone(),
@@ -2055,7 +2313,7 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
             .enumerate()
             .filter(|(i, (a, _))| keep(*i, a))
             .count();
-        assert_eq!(got.total, expected as i64, "{status:?}");
+        assert_eq!((got.total, got.total_exact), capped(expected), "{status:?}");
     }
     // Search: the station's matches, newest first, counted in the index.
     let pipes = list(
@@ -2072,12 +2330,36 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
         .iter()
         .enumerate()
         .filter(|(i, (a, _))| keep(*i, a))
-        .count();
-    assert_eq!((pipes.total, pipes.total_exact), (expected as i64, true));
+        .count() as i64;
+    assert!(expected > COUNT_CAP, "the data passes the cap");
+    assert_eq!((pipes.total, pipes.total_exact), (COUNT_CAP, false));
+    // …and under it a search total is exact: the station's closed 水管 appeals.
+    let recent = list(
+        w.station.clone(),
+        AppealFilter {
+            q: Some("水管".into()),
+            status: Some(Status::Closed),
+            ..Default::default()
+        },
+    )
+    .await;
+    let keep = |i: usize, a: &Appeal| keep(i, a) && a.status == Status::Closed;
+    let expected = batch
+        .iter()
+        .enumerate()
+        .filter(|(i, (a, _))| keep(*i, a))
+        .count() as i64;
+    assert!(expected <= COUNT_CAP, "the data stays under the cap");
+    assert_eq!(codes(&recent), newest(&keep, 0, 50));
+    assert_eq!(
+        (recent.total, recent.total_exact),
+        capped(expected as usize)
+    );
 }
 
 conformance!(
     placeholders_bind_by_number,
+    worklist_and_web_queries,
     fresh_database_is_migrated_and_seeded,
     org_tree_has_materialized_paths,
     users_and_sessions,

@@ -22,6 +22,7 @@ use suqiu_core::lifecycle::{
 };
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::validate::validate_phone;
+use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord};
 use suqiu_store::StoreError;
 
@@ -35,7 +36,7 @@ const MAX_APPELLANT_NAME: usize = 50;
 const MAX_QUERY: usize = 100;
 
 /// Code → Chinese name of every category.
-async fn category_names(state: &AppState) -> ApiResult<HashMap<String, String>> {
+pub(crate) async fn category_names(state: &AppState) -> ApiResult<HashMap<String, String>> {
     Ok(state
         .store
         .categories()
@@ -46,7 +47,7 @@ async fn category_names(state: &AppState) -> ApiResult<HashMap<String, String>> 
 }
 
 /// The actions `actor` may take on the appeal now (as the UI offers them).
-fn actions_for(
+pub(crate) fn actions_for(
     state: &AppState,
     actor: &Actor,
     rec: &AppealRecord,
@@ -98,6 +99,21 @@ pub async fn create(
     actor: AuthActor,
     ApiJson(body): ApiJson<AppealIn>,
 ) -> ApiResult<(StatusCode, Json<AppealOut>)> {
+    let rec = register_appeal(&state, &actor, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(appeal_out(&state, &actor, &rec).await?),
+    ))
+}
+
+/// The intake path shared by the JSON API and the web form: checks every field (each
+/// fault named as in the JSON body), registers through core and stores it; returns the
+/// stored appeal as the actor now sees it.
+pub(crate) async fn register_appeal(
+    state: &AppState,
+    actor: &Actor,
+    body: AppealIn,
+) -> ApiResult<AppealRecord> {
     if !actor.may(Capability::Intake) {
         return Err(Problem::forbidden(format!(
             "角色「{}」不能登记诉求",
@@ -117,7 +133,7 @@ pub async fn create(
         ));
         None
     } else if let Some(id) = body.appellant_id {
-        person = state.store.person(&actor, id).await?;
+        person = state.store.person(actor, id).await?;
         match person {
             Some(_) => Some(Appellant::Person { person_id: id }),
             None => {
@@ -228,7 +244,7 @@ pub async fn create(
                 intake.clone(),
                 code,
                 handling_org_unit_id,
-                &actor,
+                actor,
                 now,
                 &calendar,
                 &policy,
@@ -243,11 +259,7 @@ pub async fn create(
         }
     };
     tracing::debug!(appeal_id = created.id, "appeal registered");
-    let rec = state.store.new_record(created, person.as_ref()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(appeal_out(&state, &actor, &rec).await?),
-    ))
+    Ok(state.store.new_record(created, person.as_ref()).await?)
 }
 
 /// One appeal in the caller's scope, with its timeline (oldest first).
@@ -344,6 +356,38 @@ pub async fn list(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<PageOut<AppealOut>>> {
+    let filter = list_filter(&actor, &params)?;
+    let now = state.now();
+    let found = state.store.list_appeals(&actor, &filter, now).await?;
+    let names = category_names(&state).await?;
+    let reveal = actor.may(Capability::SeePersonalData);
+    let items = found
+        .items
+        .iter()
+        .map(|rec| {
+            let allowed = actions_for(&state, &actor, rec, now);
+            AppealOut::new(
+                rec,
+                names.get(&rec.appeal.category).cloned(),
+                &allowed,
+                reveal,
+                now,
+                None,
+            )
+        })
+        .collect();
+    Ok(Json(PageOut {
+        items,
+        total: found.total,
+        total_exact: found.total_exact,
+        page: found.page,
+        per_page: found.per_page,
+    }))
+}
+
+/// The list's filters from query parameters (API.md's names), each bad value named; the
+/// web list reads the same parameters so its filters and the API's cannot drift apart.
+pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFilter> {
     let mut errors = Vec::new();
     let assignee_user_id = match params.str("assignee") {
         None => None,
@@ -357,8 +401,8 @@ pub async fn list(
             format!("查询内容最多 {MAX_QUERY} 个字"),
         ));
     }
-    let from = instant(&params, "from", false, &mut errors);
-    let to = instant(&params, "to", true, &mut errors);
+    let from = instant(params, "from", false, &mut errors);
+    let to = instant(params, "to", true, &mut errors);
     if let (Some(f), Some(t)) = (from, to) {
         if f >= t {
             errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
@@ -388,41 +432,17 @@ pub async fn list(
         to,
         page,
         per_page,
+        ..AppealFilter::default()
     };
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let now = state.now();
-    let found = state.store.list_appeals(&actor, &filter, now).await?;
-    let names = category_names(&state).await?;
-    let reveal = actor.may(Capability::SeePersonalData);
-    let items = found
-        .items
-        .iter()
-        .map(|rec| {
-            let allowed = actions_for(&state, &actor, rec, now);
-            AppealOut::new(
-                rec,
-                names.get(&rec.appeal.category).cloned(),
-                &allowed,
-                reveal,
-                now,
-                None,
-            )
-        })
-        .collect();
-    Ok(Json(PageOut {
-        items,
-        total: found.total,
-        total_exact: found.total_exact,
-        page: found.page,
-        per_page: found.per_page,
-    }))
+    Ok(filter)
 }
 
 /// The body of an action as a command: `action` first (422 naming the valid ones), then
 /// the fields, each fault named.
-fn parse_command(body: Value) -> ApiResult<Command> {
+pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
     let Value::Object(obj) = body else {
         return Err(Problem::field("body", "请求体应为 JSON 对象"));
     };
@@ -566,6 +586,18 @@ pub async fn act(
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult<Json<AppealOut>> {
     let cmd = parse_command(body)?;
+    let rec = act_on(&state, &actor, id, cmd).await?;
+    Ok(Json(appeal_out(&state, &actor, &rec).await?))
+}
+
+/// The action path shared by the JSON API and the web forms: role, scope, references,
+/// then `decide` inside the store's transaction. Returns the appeal after the action.
+pub(crate) async fn act_on(
+    state: &AppState,
+    actor: &Actor,
+    id: Id,
+    cmd: Command,
+) -> ApiResult<AppealRecord> {
     let action = cmd.kind();
     if !actor.may(Capability::Act(action)) {
         return Err(Problem::forbidden(format!(
@@ -574,16 +606,16 @@ pub async fn act(
             action.label_zh()
         )));
     }
-    let rec = state.store.appeal(&actor, id).await?;
-    check_references(&state, &actor, &rec, &cmd).await?;
+    let rec = state.store.appeal(actor, id).await?;
+    check_references(state, actor, &rec, &cmd).await?;
 
     let now = state.now();
     let calendar = state.calendar.clone();
     let policy = state.policy.clone();
-    let who = actor.0.clone();
+    let who = actor.clone();
     let outcome = state
         .store
-        .act(&actor, id, move |rec| {
+        .act(actor, id, move |rec| {
             let calendar = read(&calendar);
             let policy = read(&policy);
             let ctx = Context {
@@ -598,7 +630,7 @@ pub async fn act(
         .await?;
     let rec = outcome?;
     tracing::debug!(appeal_id = id, action = action.code(), "appeal action");
-    Ok(Json(appeal_out(&state, &actor, &rec).await?))
+    Ok(rec)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use serde_json::Value;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::policy::TimeLimitPolicy;
+use suqiu_store::changes::ConfigChange;
 use suqiu_store::settings;
 
 use crate::auth::AuthActor;
@@ -87,6 +88,7 @@ pub async fn put_calendar(
         })?;
     }
     let loaded = overlay.merge_json(json).map_err(invalid)?;
+    let detail = format!("loaded years {loaded:?}");
     let mut live = WorkCalendar::builtin();
     live.merge_json(&overlay.to_json()).map_err(invalid)?;
     state
@@ -95,6 +97,16 @@ pub async fn put_calendar(
         .await?;
     let out = calendar_out(&live, Some(loaded));
     *write(&state.calendar) = live;
+    state
+        .store
+        .record_config_change(ConfigChange {
+            at: state.now(),
+            user_id: actor.user_id,
+            user_name: actor.name.clone(),
+            subject: settings::CALENDAR.into(),
+            detail,
+        })
+        .await?;
     tracing::debug!(user_id = actor.user_id, "calendar updated");
     Ok(Json(out))
 }
@@ -124,7 +136,18 @@ pub async fn put_time_limits(
     actor: AuthActor,
     ApiJson(policy): ApiJson<TimeLimitPolicy>,
 ) -> ApiResult<(StatusCode, Json<TimeLimitPolicy>)> {
-    require_configure(&actor)?;
+    save_time_limits(&state, &actor, policy.clone()).await?;
+    Ok((StatusCode::OK, Json(policy)))
+}
+
+/// Validates, saves and applies new time limits, and records who changed them: shared by
+/// the JSON API and the settings page.
+pub(crate) async fn save_time_limits(
+    state: &AppState,
+    actor: &Actor,
+    policy: TimeLimitPolicy,
+) -> ApiResult<()> {
+    require_configure(actor)?;
     policy
         .validate()
         .map_err(|e| Problem::field("time_limits", format!("时限配置有误：{}", e.message())))?;
@@ -134,7 +157,17 @@ pub async fn put_time_limits(
         .store
         .put_setting(settings::TIME_LIMITS, &json)
         .await?;
-    *write(&state.policy) = policy.clone();
+    *write(&state.policy) = policy;
+    state
+        .store
+        .record_config_change(ConfigChange {
+            at: state.now(),
+            user_id: actor.user_id,
+            user_name: actor.name.clone(),
+            subject: settings::TIME_LIMITS.into(),
+            detail: json,
+        })
+        .await?;
     tracing::debug!(user_id = actor.user_id, "time limits updated");
-    Ok((StatusCode::OK, Json(policy)))
+    Ok(())
 }

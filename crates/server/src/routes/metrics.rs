@@ -2,12 +2,13 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::Datelike;
-use suqiu_core::access::Capability;
+use chrono::{Datelike, NaiveDate};
+use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{rank, score};
 use suqiu_core::org::in_subtree;
+use suqiu_core::Id;
 
 use crate::auth::AuthActor;
 use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
@@ -37,28 +38,51 @@ pub async fn metrics(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<MetricsOut>> {
-    if !actor.may(Capability::ReadMetrics) {
-        return Err(Problem::forbidden(format!(
+    // The role is checked before the parameters, as before the statistics page shared this.
+    require_metrics(&actor)?;
+    let mut errors = Vec::new();
+    let org_unit_id = params.id("org_unit", &mut errors);
+    let from = params.date("from", &mut errors);
+    let to = params.date("to", &mut errors);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    Ok(Json(
+        node_measures(&state, &actor, org_unit_id, from, to).await?,
+    ))
+}
+
+fn require_metrics(actor: &Actor) -> ApiResult<()> {
+    if actor.may(Capability::ReadMetrics) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!(
             "角色「{}」不能查看考核指标",
             actor.role.label_zh()
-        )));
+        )))
     }
+}
+
+/// The measures of a node (default the actor's) and its children for `from..=to`
+/// (default this month up to today): shared by the JSON API and the statistics page.
+pub(crate) async fn node_measures(
+    state: &AppState,
+    actor: &Actor,
+    org_unit_id: Option<Id>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<MetricsOut> {
+    require_metrics(actor)?;
     let now = state.now();
     let today = shanghai_date(now);
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
-    let from = params
-        .date("from", &mut errors)
-        .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
-    let to = params.date("to", &mut errors).unwrap_or(today);
-    if errors.is_empty() {
-        if from > to {
-            errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
-        } else if (to - from).num_days() > MAX_PERIOD_DAYS {
-            errors.push(FieldError::new("to", "统计区间最长 3 年"));
-        }
+    let org_unit_id = org_unit_id.unwrap_or(actor.org_unit_id);
+    let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let to = to.unwrap_or(today);
+    if from > to {
+        errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
+    } else if (to - from).num_days() > MAX_PERIOD_DAYS {
+        errors.push(FieldError::new("to", "统计区间最长 3 年"));
     }
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
@@ -93,12 +117,12 @@ pub async fn metrics(
             rank,
         })
         .collect();
-    Ok(Json(MetricsOut {
+    Ok(MetricsOut {
         org_unit_id: unit.id,
         name: unit.name,
         from: from.to_string(),
         to: to.to_string(),
         measures: MeasuresOut::new(&counts.total, &rates, total_score),
         children,
-    }))
+    })
 }

@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))
         .route("/api/openapi.json", get(ops::openapi))
+        .merge(crate::ui::router())
         .fallback(|| async { Problem::not_found() })
         .method_not_allowed_fallback(|| async {
             Problem::for_status(StatusCode::METHOD_NOT_ALLOWED)
@@ -153,7 +154,7 @@ fn on_response(res: &Response<Body>, latency: Duration, _span: &Span) {
 }
 
 /// Any error response without a problem body (axum's own 405, a layer's 413 or 408…)
-/// becomes a problem+json with the same status.
+/// becomes a problem+json with the same status. The web pages' HTML error pages stay HTML.
 async fn ensure_problem(req: Request, next: Next) -> Response<Body> {
     let res = next.run(req).await;
     let status = res.status();
@@ -165,7 +166,12 @@ async fn ensure_problem(req: Request, next: Next) -> Response<Body> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with(problem::CONTENT_TYPE));
-    if is_problem {
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_problem || is_html {
         return res;
     }
     let mut out = Problem::for_status(status).into_response();

@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use suqiu_core::access::{Capability, Role};
+use suqiu_core::access::{Actor, Capability, Role};
 use suqiu_core::error::FieldError;
 use suqiu_core::org::in_subtree;
-use suqiu_store::users::NewUser;
+use suqiu_store::users::{NewUser, User};
 
 use crate::auth::{hash_blocking, AuthActor};
 use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
@@ -129,6 +129,13 @@ pub async fn create_user(
     actor: AuthActor,
     ApiJson(body): ApiJson<NewUserIn>,
 ) -> ApiResult<(StatusCode, Json<UserOut>)> {
+    let user = add_user(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
+}
+
+/// Account creation shared by the JSON API and the settings page: role, scope and every
+/// field checked, the password hashed off the async threads.
+pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -> ApiResult<User> {
     if !actor.may(Capability::ManageUsers) {
         return Err(Problem::forbidden(format!(
             "角色「{}」不能创建用户",
@@ -207,5 +214,5 @@ pub async fn create_user(
             }
             other => Problem::from(other),
         })?;
-    Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
+    Ok(user)
 }

@@ -191,7 +191,23 @@ pub async fn create(
     actor: AuthActor,
     ApiJson(body): ApiJson<PersonIn>,
 ) -> ApiResult<(StatusCode, Json<PersonOut>)> {
-    require_manage(&actor)?;
+    let person = create_person(&state, &actor, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PersonOut::new(
+            &person,
+            actor.may(Capability::SeePersonalData),
+        )),
+    ))
+}
+
+/// Registration shared by the JSON API and the web form.
+pub(crate) async fn create_person(
+    state: &AppState,
+    actor: &Actor,
+    body: PersonIn,
+) -> ApiResult<Person> {
+    require_manage(actor)?;
     let draft = Draft {
         name: body.name,
         phone: body.phone,
@@ -203,15 +219,8 @@ pub async fn create(
         tags: body.tags,
         party: body.party.map(party_profile),
     };
-    let person = validate(&state, &actor, draft).await?;
-    let person = state.store.create_person(&person).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PersonOut::new(
-            &person,
-            actor.may(Capability::SeePersonalData),
-        )),
-    ))
+    let person = validate(state, actor, draft).await?;
+    Ok(state.store.create_person(&person).await?)
 }
 
 /// One person in the caller's scope.
@@ -250,10 +259,24 @@ pub async fn update(
     IdPath(id): IdPath,
     ApiJson(patch): ApiJson<PersonPatch>,
 ) -> ApiResult<Json<PersonOut>> {
-    require_manage(&actor)?;
+    let person = update_person(&state, &actor, id, patch).await?;
+    Ok(Json(PersonOut::new(
+        &person,
+        actor.may(Capability::SeePersonalData),
+    )))
+}
+
+/// A partial update shared by the JSON API and the web form: absent fields stay.
+pub(crate) async fn update_person(
+    state: &AppState,
+    actor: &Actor,
+    id: Id,
+    patch: PersonPatch,
+) -> ApiResult<Person> {
+    require_manage(actor)?;
     let current = state
         .store
-        .person(&actor, id)
+        .person(actor, id)
         .await?
         .ok_or_else(Problem::not_found)?;
     // A new ID number brings its own gender and birth date unless they are given too.
@@ -283,13 +306,9 @@ pub async fn update(
             None => current.party,
         },
     };
-    let mut person = validate(&state, &actor, draft).await?;
+    let mut person = validate(state, actor, draft).await?;
     person.id = current.id;
-    let person = state.store.update_person(&actor, &person).await?;
-    Ok(Json(PersonOut::new(
-        &person,
-        actor.may(Capability::SeePersonalData),
-    )))
+    Ok(state.store.update_person(actor, &person).await?)
 }
 
 /// People in the caller's scope: `q` matches name or phone, `org_unit` a subtree, `tag` a

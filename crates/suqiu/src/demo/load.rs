@@ -351,10 +351,21 @@ fn id_number(rng: &mut StdRng, birth: NaiveDate, gender: Gender) -> String {
     format!("{body}{check}")
 }
 
-/// A receiving time in the past `HISTORY_DAYS`, mostly in office hours and on weekdays.
-fn received_at(rng: &mut StdRng, now: DateTime<Utc>) -> DateTime<Utc> {
-    // A few percent came in during the last day and a half: today's desk is never empty.
-    let span = if rng.gen_bool(0.04) {
+/// Appeals received in the last day and a half, at least: a small demo's desk is never empty.
+const RECENT_AT_LEAST: f64 = 120.0;
+
+/// The share of `count` appeals to place in the last day and a half: enough for
+/// `RECENT_AT_LEAST`, never less than an even spread over the history gives (so a large data
+/// set keeps a realistic day: ≈0.4% of 1M, not a month's intake in one day).
+fn recent_share(count: u64) -> f64 {
+    let even = 1.5 / HISTORY_DAYS as f64;
+    (RECENT_AT_LEAST / count.max(1) as f64).clamp(even, 0.04)
+}
+
+/// A receiving time in the past `HISTORY_DAYS`, mostly in office hours and on weekdays;
+/// `recent` of them in the last day and a half.
+fn received_at(rng: &mut StdRng, now: DateTime<Utc>, recent: f64) -> DateTime<Utc> {
+    let span = if rng.gen_bool(recent) {
         36 * 60
     } else {
         HISTORY_DAYS * 24 * 60
@@ -410,7 +421,8 @@ async fn generate_appeals(
     bar.set_message("生成示例诉求");
     // Appeals are registered in time order (ids follow registration, and lists show the
     // newest ids first), so draw every receiving time first and play them oldest first.
-    let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| received_at(rng, now)).collect();
+    let recent = recent_share(count);
+    let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| received_at(rng, now, recent)).collect();
     times.sort_unstable();
     let mut batch = Vec::with_capacity(BATCH);
     for created in times {
@@ -480,4 +492,17 @@ async fn generate_appeals(
     // Loaded in slices, so the store never saw a load big enough to refresh statistics.
     store.analyze().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_demos_get_a_full_desk_and_large_ones_a_realistic_day() {
+        assert_eq!(recent_share(3_000), 0.04);
+        let even = 1.5 / HISTORY_DAYS as f64;
+        assert_eq!(recent_share(1_000_000), even);
+        assert!((recent_share(20_000) - 0.006).abs() < 1e-12);
+    }
 }

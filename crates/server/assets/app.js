@@ -1,0 +1,140 @@
+// 诉求站 — the little script the pages use: the intake form's person type-ahead and its
+// deadline preview / similar-appeal warning. Everything works without it (the form posts
+// and the server checks); the script only shows things earlier.
+(function () {
+  "use strict";
+  var form = document.getElementById("intake-form");
+  if (!form) return;
+  var csrf = form.querySelector("input[name=_csrf]").value;
+
+  function post(url, params) {
+    params.set("_csrf", csrf);
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: params.toString()
+    }).then(function (r) { return r.ok ? r.json() : null; });
+  }
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
+
+  // ---- appellant type-ahead (POST: names and phones never go into a URL) ----
+  var input = document.getElementById("person-q");
+  var list = document.getElementById("person-suggest");
+  var hidden = form.querySelector("input[name=appellant_id]");
+  var chosen = document.getElementById("person-chosen");
+  var items = [], active = -1, timer = null;
+
+  function setActive(i) {
+    var lis = list.querySelectorAll("li");
+    lis.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+    active = i;
+    if (i >= 0 && lis[i]) input.setAttribute("aria-activedescendant", lis[i].id);
+    else input.removeAttribute("aria-activedescendant");
+  }
+  function close() { list.innerHTML = ""; items = []; active = -1; input.setAttribute("aria-expanded", "false"); }
+  function choose(p) {
+    hidden.value = p.id;
+    chosen.textContent = p.label;
+    var radio = form.querySelector("input[name=mode][value=person]");
+    if (radio) { radio.checked = true; showMode(); }
+    close();
+    check();
+  }
+  if (input) {
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        post("/people/lookup", new URLSearchParams({ q: q })).then(function (people) {
+          close();
+          items = people || [];
+          items.forEach(function (p, i) {
+            var li = el("li", p.label);
+            li.id = "person-opt-" + i;
+            li.setAttribute("role", "option");
+            li.dataset.testid = "person-option";
+            li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(p); });
+            list.appendChild(li);
+          });
+          input.setAttribute("aria-expanded", items.length ? "true" : "false");
+        });
+      }, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (!items.length) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); setActive((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); setActive((active - 1 + items.length) % items.length); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active]); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+
+  // ---- who: a registered person, a new appellant, or anonymous ----
+  function showMode() {
+    var m = form.querySelector("input[name=mode]:checked");
+    var mode = m ? m.value : "named";
+    form.querySelectorAll("[data-mode]").forEach(function (box) {
+      box.hidden = box.dataset.mode !== mode;
+    });
+  }
+  form.querySelectorAll("input[name=mode]").forEach(function (r) { r.addEventListener("change", showMode); });
+  showMode();
+
+  // ---- deadlines before saving, and earlier appeals about the same matter ----
+  var preview = document.getElementById("preview");
+  var similar = document.getElementById("similar");
+  var checkTimer = null;
+  function check() {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(function () {
+      post("/appeals/new/check", new URLSearchParams(new FormData(form))).then(function (r) {
+        if (!r) return;
+        preview.innerHTML = "";
+        if (r.respond_by) {
+          var dl = el("dl");
+          dl.appendChild(el("dt", r.labels.respond_by));
+          dl.appendChild(el("dd", r.respond_by, "deadline-respond"));
+          dl.appendChild(el("dt", r.labels.resolve_by));
+          dl.appendChild(el("dd", r.resolve_by || r.labels.none, "deadline-resolve"));
+          preview.appendChild(dl);
+        } else {
+          preview.appendChild(el("p", r.labels.hint, "muted"));
+        }
+        similar.innerHTML = "";
+        similar.hidden = !r.similar.length;
+        if (r.similar.length) {
+          similar.appendChild(el("p", r.labels.similar));
+          var ul = el("ul");
+          r.similar.forEach(function (s) {
+            var li = el("li");
+            var a = el("a", s.code + " " + s.summary);
+            a.href = "/appeals/" + s.id;
+            a.target = "_blank";
+            li.appendChild(a);
+            li.appendChild(el("span", "（" + s.when + "，" + s.why + "，" + s.status + "）", "sub"));
+            ul.appendChild(li);
+          });
+          similar.appendChild(ul);
+        }
+      });
+    }, 250);
+  }
+  ["kind", "category", "urgency", "org_unit_id", "appellant.phone", "location"].forEach(function (n) {
+    var f = form.elements[n];
+    if (!f) return;
+    if (f.length && !f.tagName) {
+      Array.prototype.forEach.call(f, function (x) { x.addEventListener("change", check); });
+    } else {
+      f.addEventListener("change", check);
+    }
+  });
+  check();
+})();

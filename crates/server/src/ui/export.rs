@@ -1,0 +1,156 @@
+//! The 台账: the appeal list as an Excel file, exactly the rows the same filter shows (all
+//! pages of it), with Chinese headers whatever the page language (it is the record kept).
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use suqiu_store::appeals::AppealRecord;
+
+use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter};
+use super::i18n::Lang;
+use super::view::{shanghai_file_stamp, when};
+use super::{fail, PageResult, Session, UiError};
+use crate::extract::Params;
+use crate::routes::appeals::category_names;
+use crate::state::AppState;
+
+/// Most rows one export holds: the lists' exact count (`COUNT_CAP`); a larger list must be
+/// narrowed first (a district's full history belongs in a backup, not a spreadsheet).
+pub(crate) const MAX_ROWS: i64 = suqiu_store::appeals::COUNT_CAP;
+/// Rows read per query while exporting.
+const CHUNK: i64 = 500;
+
+const HEADERS: &[(&str, f64)] = &[
+    ("查询码", 22.0),
+    ("登记时间", 17.0),
+    ("状态", 9.0),
+    ("类型", 7.0),
+    ("分类", 16.0),
+    ("紧急程度", 9.0),
+    ("来源渠道", 9.0),
+    ("所属节点", 16.0),
+    ("承办单位", 16.0),
+    ("承办人", 10.0),
+    ("转办部门", 14.0),
+    ("诉求人", 10.0),
+    ("电话", 14.0),
+    ("标题", 24.0),
+    ("诉求内容", 50.0),
+    ("地点", 16.0),
+    ("响应时限", 17.0),
+    ("办结时限", 17.0),
+    ("是否超期", 9.0),
+    ("办结结果", 10.0),
+    ("满意度", 10.0),
+];
+
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    let mut filter = ui_filter(&state, &s.actor, &params).map_err(fail(lang))?;
+    let now = state.now();
+    let names = category_names(&state).await.map_err(fail(lang))?;
+    filter.per_page = CHUNK;
+    filter.page = 1;
+    let mut records: Vec<AppealRecord> = Vec::new();
+    loop {
+        let found = state
+            .store
+            .list_appeals(&s.actor, &filter, now)
+            .await
+            .map_err(fail(lang))?;
+        if !found.total_exact || found.total > MAX_ROWS {
+            return Err(UiError::BadRequest(format!(
+                "{}（{} > {MAX_ROWS}）",
+                lang.t("list.too_many"),
+                found.total
+            ))
+            .page(lang));
+        }
+        let last = found.items.len() < CHUNK as usize;
+        records.extend(found.items);
+        if last || records.len() as i64 >= found.total {
+            break;
+        }
+        filter.page += 1;
+    }
+    let bytes = workbook(&s, &records, &names, now).map_err(|e| {
+        tracing::error!(error = %e, "xlsx export failed");
+        UiError::Internal.page(lang)
+    })?;
+    let disposition = format!(
+        "attachment; filename=\"suqiu-{}.xlsx\"",
+        shanghai_file_stamp(now)
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn workbook(
+    s: &Session,
+    records: &[AppealRecord],
+    names: &std::collections::HashMap<String, String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let zh = Lang::Zh;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("诉求台账")?;
+    let bold = Format::new().set_bold();
+    for (col, (title, width)) in HEADERS.iter().enumerate() {
+        let col = col as u16;
+        sheet.write_string_with_format(0, col, *title, &bold)?;
+        sheet.set_column_width(col, *width)?;
+    }
+    for (i, rec) in records.iter().enumerate() {
+        let row = (i + 1) as u32;
+        let a = &rec.appeal;
+        let cells: [String; 21] = [
+            a.tracking_code.clone(),
+            when(a.created_at),
+            a.status.label_zh().into(),
+            a.kind.label_zh().into(),
+            category_label(names, &a.category),
+            a.urgency.label_zh().into(),
+            a.channel.label_zh().into(),
+            rec.org_unit_name.clone(),
+            rec.handling_org_unit_name.clone(),
+            rec.assignee_name
+                .clone()
+                .or_else(|| rec.team_name.clone())
+                .unwrap_or_default(),
+            rec.department_name.clone().unwrap_or_default(),
+            appellant_name(zh, rec),
+            appellant_phone(&s.actor, rec).unwrap_or_default(),
+            a.title.clone().unwrap_or_default(),
+            a.content.clone(),
+            a.location.clone().unwrap_or_default(),
+            when(a.respond_by),
+            a.resolve_by.map(when).unwrap_or_default(),
+            if a.is_overdue(now) { "是" } else { "否" }.into(),
+            a.resolution.map(|r| r.label_zh()).unwrap_or("").into(),
+            a.satisfaction.map(|r| r.label_zh()).unwrap_or("").into(),
+        ];
+        for (col, value) in cells.iter().enumerate() {
+            sheet.write_string(row, col as u16, value)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    if !records.is_empty() {
+        sheet.autofilter(0, 0, records.len() as u32, (HEADERS.len() - 1) as u16)?;
+    }
+    book.save_to_buffer()
+}

@@ -1,0 +1,118 @@
+//! A URL-encoded form body as ordered pairs: repeated keys (check boxes) keep every value,
+//! and each field is read as the handler needs it.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use suqiu_core::Id;
+
+use super::UiError;
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    #[cfg(test)]
+    pub fn from_pairs(pairs: &[(&str, &str)]) -> FormData {
+        FormData(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    /// The first value of `key`, trimmed; `None` when absent or blank.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The value as typed (untrimmed, "" when absent): what a failed form shows again.
+    pub fn raw(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every non-blank value of `key`, in order.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+            .collect()
+    }
+
+    /// A check box: present with any value.
+    pub fn checked(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// An id field: `Ok(None)` when blank, `Err` naming the field when not a positive integer.
+    pub fn id(&self, key: &str) -> Result<Option<Id>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => match v.parse::<Id>() {
+                Ok(id) if id > 0 => Ok(Some(id)),
+                _ => Err(key.to_string()),
+            },
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = UiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, UiError> {
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !ct.starts_with("application/x-www-form-urlencoded") {
+            return Err(UiError::BadRequest("表单格式错误".into()));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
+            if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                UiError::BadRequest("提交的内容过大".into())
+            } else {
+                UiError::BadRequest("无法读取表单".into())
+            }
+        })?;
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map(FormData)
+            .map_err(|_| UiError::BadRequest("表单格式错误".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_read_as_typed_and_checked() {
+        let f = FormData::from_pairs(&[
+            ("name", "  王阿姨 "),
+            ("tags", "living_alone"),
+            ("tags", " "),
+            ("tags", "disabled"),
+            ("org", "12"),
+            ("bad", "x"),
+        ]);
+        assert_eq!(f.get("name"), Some("王阿姨"));
+        assert_eq!(f.raw("name"), "  王阿姨 ");
+        assert_eq!(f.get("missing"), None);
+        assert_eq!(f.all("tags"), ["living_alone", "disabled"]);
+        assert_eq!(f.id("org"), Ok(Some(12)));
+        assert_eq!(f.id("missing"), Ok(None));
+        assert_eq!(f.id("bad"), Err("bad".to_string()));
+        assert!(f.checked("org") && !f.checked("missing"));
+    }
+}

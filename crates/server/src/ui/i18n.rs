@@ -1,0 +1,490 @@
+//! The pages' words in Chinese (the default) and English: one small catalogue, one set of
+//! templates. The language is a cookie (`suqiu_lang`), switched from the header.
+//!
+//! Data stays as entered (names of places, categories and people are Chinese); the closed
+//! vocabularies (status, kind, …) have English labels here, keyed by their wire codes.
+
+use axum::http::{header, HeaderMap};
+
+pub const LANG_COOKIE: &str = "suqiu_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "zh" | "zh-CN" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn html(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language chosen by cookie; Chinese without one.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        for value in headers.get_all(header::COOKIE) {
+            let Ok(s) = value.to_str() else { continue };
+            for pair in s.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    if k.trim() == LANG_COOKIE {
+                        if let Some(l) = Lang::parse(v.trim()) {
+                            return l;
+                        }
+                    }
+                }
+            }
+        }
+        Lang::Zh
+    }
+
+    /// The message `key`; the key itself when the catalogue lacks it (a test checks that
+    /// every key the templates use is present).
+    pub fn t(self, key: &str) -> &'static str {
+        match message(key) {
+            Some((zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => {
+                tracing::warn!(key, "missing UI message");
+                "?"
+            }
+        }
+    }
+
+    /// The label of a vocabulary value: the Chinese label from core, or its English one.
+    pub fn label(self, code: &str, zh: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => english_label(code).unwrap_or(zh),
+        }
+    }
+}
+
+/// English labels of the vocabularies' codes (the Chinese ones live in core). Codes shared
+/// by two vocabularies (`phone`, `letter`, `online`, `registered`) read the same in both.
+fn english_label(code: &str) -> Option<&'static str> {
+    Some(match code {
+        // status
+        "registered" => "Registered",
+        "accepted" => "Accepted",
+        "in_progress" => "In progress",
+        "resolved" => "Resolved",
+        "closed" => "Closed",
+        "rejected" => "Rejected",
+        "merged" => "Merged",
+        // kind
+        "help" => "Help",
+        "complaint" => "Complaint",
+        "report" => "Report",
+        "inquiry" => "Inquiry",
+        "suggestion" => "Suggestion",
+        "praise" => "Praise",
+        // channel
+        "walk_in" => "Walk-in",
+        "home_visit" => "Home visit",
+        "phone" => "Phone",
+        "online" => "Online",
+        "api" => "API",
+        "referral" => "Referred down",
+        "letter" => "Letter",
+        "in_person" => "In person",
+        "sms" => "SMS",
+        // urgency
+        "normal" => "Normal",
+        "urgent" => "Urgent",
+        // resolution
+        "solved" => "Solved",
+        "partly_solved" => "Partly solved",
+        "explained" => "Explained",
+        // satisfaction
+        "satisfied" => "Satisfied",
+        "basically_satisfied" => "Basically satisfied",
+        "dissatisfied" => "Dissatisfied",
+        "unreachable" => "Unreachable",
+        // actions
+        "accept" => "Accept",
+        "assign" => "Assign",
+        "refer" => "Refer",
+        "escalate" => "Escalate",
+        "return" => "Return",
+        "progress" => "Progress note",
+        "extend" => "Request extension",
+        "extend_approve" => "Decide extension",
+        "resolve" => "Resolve",
+        "feedback" => "Feedback",
+        "follow_up" => "Follow-up",
+        "reopen" => "Reopen",
+        "reject" => "Reject",
+        "merge" => "Merge",
+        "supervise" => "Supervise",
+        "suspend" => "Suspend the clock",
+        "resume" => "Resume the clock",
+        // deadlines
+        "respond" => "Response limit",
+        // roles
+        "district_admin" => "District admin",
+        "street_staff" => "Street staff",
+        "station_staff" => "Station staff",
+        "department_liaison" => "Department liaison",
+        "volunteer" => "Volunteer",
+        "auditor" => "Auditor",
+        // care tags
+        "elderly_member" => "Elderly member",
+        "aged_80_plus" => "Aged 80+",
+        "living_alone" => "Living alone",
+        "childless_elderly" => "Childless elderly",
+        "needy_member" => "Needy member",
+        "needy_resident" => "Needy resident",
+        "subsistence_allowance" => "Subsistence allowance",
+        "disabled" => "Disabled",
+        "serious_illness" => "Serious illness",
+        "unemployed" => "Unemployed",
+        // party categories
+        "in_service" => "In-service",
+        "new_org" => "New organization",
+        "floating" => "Floating",
+        // gender
+        "male" => "Male",
+        "female" => "Female",
+        // org kinds
+        "district" => "District",
+        "street" => "Street / town",
+        "community" => "Community",
+        "grid" => "Grid",
+        _ => return None,
+    })
+}
+
+/// The catalogue: key → (中文, English).
+fn message(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "app.name" => ("诉求站", "Suqiu"),
+        "app.tagline" => ("党员群众诉求工作平台", "Community appeal station"),
+        "nav.home" => ("工作台", "Dashboard"),
+        "nav.appeals" => ("诉求列表", "Appeals"),
+        "nav.intake" => ("诉求登记", "New appeal"),
+        "nav.people" => ("人员档案", "People"),
+        "nav.stats" => ("统计", "Statistics"),
+        "nav.admin" => ("设置", "Settings"),
+        "nav.logout" => ("退出", "Sign out"),
+        "nav.skip" => ("跳到正文", "Skip to content"),
+        "nav.lang_other" => ("English", "中文"),
+        // login
+        "login.title" => ("登录", "Sign in"),
+        "login.username" => ("用户名", "Username"),
+        "login.password" => ("密码", "Password"),
+        "login.submit" => ("登录", "Sign in"),
+        "login.wrong" => ("用户名或密码错误", "Wrong username or password"),
+        "login.locked" => (
+            "登录失败次数过多，请稍后再试",
+            "Too many failed attempts; try again later",
+        ),
+        "login.minutes" => ("分钟后可再试", "minutes until you can try again"),
+        "login.expired" => (
+            "登录页已过期，请重新登录",
+            "The sign-in page expired; please try again",
+        ),
+        // home
+        "home.title" => ("工作台", "Dashboard"),
+        "home.queue" => ("我的待办", "My queue"),
+        "home.registered" => ("待受理", "To accept"),
+        "home.accepted" => ("已受理", "Accepted"),
+        "home.in_progress" => ("办理中", "In progress"),
+        "home.due_soon" => ("即将超期", "Due within a working day"),
+        "home.overdue" => ("已超期", "Overdue"),
+        "home.awaiting_feedback" => ("待反馈", "Feedback due"),
+        "home.awaiting_follow_up" => ("待回访", "Follow-up due"),
+        "home.today" => ("今日新登记", "Received today"),
+        "home.none_today" => ("今天还没有新登记的诉求。", "No appeals received today yet."),
+        "home.new_appeal" => ("登记新诉求", "Register an appeal"),
+        "home.see_all" => ("查看全部", "See all"),
+        "home.notices" => ("近期通知（督办、退回、延期审批）", "Recent notices (supervision, returns, extensions)"),
+        // common fields
+        "f.tracking_code" => ("查询码", "Tracking code"),
+        "f.status" => ("状态", "Status"),
+        "f.kind" => ("类型", "Kind"),
+        "f.category" => ("分类", "Category"),
+        "f.category1" => ("一级分类", "Category"),
+        "f.category2" => ("二级分类", "Subcategory"),
+        "f.urgency" => ("紧急程度", "Urgency"),
+        "f.channel" => ("来源渠道", "Channel"),
+        "f.org_unit" => ("所属节点", "Place (node)"),
+        "f.handling" => ("承办单位", "Handling unit"),
+        "f.assignee" => ("承办人", "Assignee"),
+        "f.department" => ("转办部门", "Department"),
+        "f.title" => ("标题", "Title"),
+        "f.content" => ("诉求内容", "Content"),
+        "f.location" => ("地点", "Place"),
+        "f.appellant" => ("诉求人", "Appellant"),
+        "f.phone" => ("电话", "Phone"),
+        "f.created_at" => ("登记时间", "Received"),
+        "f.respond_by" => ("响应时限", "Respond by"),
+        "f.resolve_by" => ("办结时限", "Resolve by"),
+        "f.deadline" => ("当前时限", "Current deadline"),
+        "f.resolution" => ("办结结果", "Outcome"),
+        "f.satisfaction" => ("满意度", "Satisfaction"),
+        "f.public_consent" => ("同意匿名公开", "Consents to anonymous publication"),
+        "f.note" => ("说明", "Note"),
+        "f.reason" => ("理由", "Reason"),
+        "f.name" => ("姓名", "Name"),
+        "f.gender" => ("性别", "Gender"),
+        "f.birth_date" => ("出生日期", "Birth date"),
+        "f.id_number" => ("身份证号", "ID number"),
+        "f.address" => ("住址", "Address"),
+        "f.tags" => ("关爱标签", "Care tags"),
+        "f.party" => ("党员信息", "Party membership"),
+        "f.party_category" => ("党员类别", "Member category"),
+        "f.joined_on" => ("入党日期", "Joined on"),
+        "f.branch" => ("所属支部", "Branch"),
+        "f.any" => ("全部", "Any"),
+        "f.none" => ("无", "None"),
+        "f.optional" => ("选填", "optional"),
+        "f.yes" => ("是", "Yes"),
+        "f.no" => ("否", "No"),
+        "f.from" => ("起始日期", "From"),
+        "f.to" => ("截止日期", "To"),
+        "f.q" => ("全文检索", "Full text"),
+        "f.sort" => ("排序", "Sort"),
+        "f.overdue" => ("超期", "Overdue"),
+        "f.assigned_to_me" => ("分派给我", "Assigned to me"),
+        "f.role" => ("角色", "Role"),
+        "f.username" => ("用户名", "Username"),
+        "f.code" => ("编码", "Code"),
+        "f.kind_of_node" => ("层级", "Level"),
+        // time
+        "time.left" => ("剩余", "left"),
+        "time.overdue_by" => ("已超期", "overdue by"),
+        "time.days" => ("天", "d"),
+        "time.hours" => ("小时", "h"),
+        "time.minutes" => ("分钟", "min"),
+        "time.none" => ("无时限", "no limit"),
+        // list
+        "list.title" => ("诉求列表", "Appeals"),
+        "list.filter" => ("筛选", "Filter"),
+        "list.reset" => ("清除条件", "Clear"),
+        "list.export" => ("导出 Excel", "Export to Excel"),
+        "list.total" => ("共", "Total"),
+        "list.items" => ("条", "appeals"),
+        "list.empty" => ("没有符合条件的诉求。", "No appeals match."),
+        "list.prev" => ("上一页", "Previous"),
+        "list.next" => ("下一页", "Next"),
+        "list.page" => ("页", "page"),
+        "list.sort_newest" => ("最新登记", "Newest"),
+        "list.sort_oldest" => ("最早登记", "Oldest"),
+        "list.sort_deadline" => ("时限最近", "Nearest deadline"),
+        "list.too_many" => (
+            "导出条数超过上限，请缩小筛选范围",
+            "Too many rows to export; narrow the filter",
+        ),
+        // intake
+        "intake.title" => ("诉求登记", "Register an appeal"),
+        "intake.who" => ("诉求人", "Who"),
+        "intake.find" => ("查找已登记人员（姓名或电话）", "Find a registered person (name or phone)"),
+        "intake.find_hint" => (
+            "输入至少两个字或四位数字，用方向键选择",
+            "Type two characters or four digits; choose with the arrow keys",
+        ),
+        "intake.chosen" => ("已选择", "Chosen"),
+        "intake.clear" => ("重新选择", "Choose again"),
+        "intake.mode_person" => ("登记在册的人员", "A registered person"),
+        "intake.mode_named" => ("新的诉求人（姓名和电话）", "A new appellant (name and phone)"),
+        "intake.mode_anonymous" => ("匿名", "Anonymous"),
+        "intake.what" => ("诉求内容", "What"),
+        "intake.deadlines" => ("办理时限（保存前预览）", "Time limits (before saving)"),
+        "intake.deadlines_hint" => (
+            "选择类型、分类和紧急程度后显示",
+            "Shown once kind, category and urgency are chosen",
+        ),
+        "intake.similar" => ("近30天的类似诉求", "Similar appeals in the last 30 days"),
+        "intake.similar_person" => ("同一诉求人", "same appellant"),
+        "intake.similar_place" => ("同一地点", "same place"),
+        "intake.save" => ("保存并生成回执", "Save and print receipt"),
+        "intake.fix" => ("请更正以下标出的内容。", "Please correct the fields marked below."),
+        "receipt.title" => ("诉求登记回执", "Appeal receipt"),
+        "receipt.print" => ("打印回执", "Print"),
+        "receipt.track" => (
+            "凭查询码和登记电话后四位可查询办理进度。",
+            "Track progress with the tracking code and the last four digits of the phone.",
+        ),
+        "receipt.open" => ("查看诉求详情", "Open the appeal"),
+        "receipt.station" => ("受理站点", "Station"),
+        "receipt.signature" => ("经办人", "Received by"),
+        // detail
+        "detail.facts" => ("基本信息", "Details"),
+        "detail.deadlines" => ("时限", "Time limits"),
+        "detail.timeline" => ("办理记录", "Timeline"),
+        "detail.actions" => ("可执行的操作", "What you can do"),
+        "detail.no_actions" => ("当前没有您可执行的操作。", "Nothing for you to do now."),
+        "detail.receipt" => ("回执", "Receipt"),
+        "detail.done" => ("已完成操作", "Done"),
+        "detail.extension" => ("延期", "Extension"),
+        "detail.extension_requested" => ("已申请延期", "Extension requested"),
+        "detail.extension_approved" => ("已批准延期", "Extension approved"),
+        "detail.extension_denied" => ("延期未获批准", "Extension denied"),
+        "detail.reopened" => ("重办次数", "Reopened"),
+        "detail.merged_into" => ("已合并到", "Merged into"),
+        "detail.anonymous" => ("匿名", "Anonymous"),
+        "act.user" => ("分派给人员", "To a person"),
+        "act.team" => ("或分派给服务团队", "or to a team"),
+        "act.department" => ("转办部门", "Department"),
+        "act.days" => ("延期天数（工作日）", "Days (working days)"),
+        "act.approve" => ("同意延期", "Approve"),
+        "act.deny" => ("不同意", "Deny"),
+        "act.feedback_channel" => ("反馈方式", "How the appellant was told"),
+        "act.solved" => ("群众认为问题是否已解决？", "Does the appellant say it is solved?"),
+        "act.satisfaction" => ("群众是否满意？", "How satisfied is the appellant?"),
+        "act.reopen" => ("不满意时重新办理（重办）", "Reopen when dissatisfied"),
+        "act.into" => ("合并到诉求（编号）", "Into appeal (number)"),
+        "act.submit" => ("提交", "Submit"),
+        "act.choose" => ("请选择", "Choose"),
+        // people
+        "people.title" => ("人员档案", "People"),
+        "people.search" => ("查找（姓名或电话）", "Search (name or phone)"),
+        "people.new" => ("登记人员", "Register a person"),
+        "people.edit" => ("修改档案", "Edit"),
+        "people.save" => ("保存", "Save"),
+        "people.appeals" => ("诉求记录", "Appeals"),
+        "people.no_appeals" => ("暂无诉求记录。", "No appeals yet."),
+        "people.empty" => ("没有找到人员。", "No people found."),
+        "people.masked" => (
+            "电话和身份证号已按权限隐去部分数字。",
+            "Phone and ID numbers are partly hidden for your role.",
+        ),
+        "people.saved" => ("已保存。", "Saved."),
+        // stats
+        "stats.title" => ("统计考核", "Statistics"),
+        "stats.period" => ("统计区间", "Period"),
+        "stats.month" => ("月份", "Month"),
+        "stats.show" => ("查看", "Show"),
+        "stats.node" => ("单位", "Unit"),
+        "stats.received" => ("受理量", "Received"),
+        "stats.response_rate" => ("响应率", "Response"),
+        "stats.on_time_rate" => ("按期办结率", "On time"),
+        "stats.resolution_rate" => ("解决率", "Resolution"),
+        "stats.satisfaction_rate" => ("满意率", "Satisfaction"),
+        "stats.score" => ("综合得分", "Score"),
+        "stats.rank" => ("排名", "Rank"),
+        "stats.overdue_open" => ("超期未办", "Overdue open"),
+        "stats.children" => ("下级单位", "Units below"),
+        "stats.scores_chart" => ("下级单位综合得分", "Scores of the units below"),
+        "stats.volume_chart" => ("近12个月受理量", "Appeals received, last 12 months"),
+        "stats.categories" => ("分类统计", "By category"),
+        "stats.null" => ("—（无应考核项）", "— (nothing due)"),
+        "stats.no_data" => ("本期没有数据。", "No data for this period."),
+        // admin
+        "admin.title" => ("系统设置", "Settings"),
+        "admin.org" => ("组织架构", "Organization"),
+        "admin.departments" => ("转办部门", "Departments"),
+        "admin.users" => ("用户与角色", "Users and roles"),
+        "admin.categories" => ("诉求分类", "Categories"),
+        "admin.time_limits" => ("办理时限", "Time limits"),
+        "admin.calendar" => ("工作日历", "Working-day calendar"),
+        "admin.calendar_years" => ("已载入官方安排的年份", "Years with official arrangements"),
+        "admin.holidays" => ("节假日", "Holidays"),
+        "admin.workdays" => ("调休上班日", "Adjusted working weekends"),
+        "admin.respond" => ("响应时限", "Respond within"),
+        "admin.resolve" => ("办结时限", "Resolve within"),
+        "admin.save" => ("保存时限", "Save time limits"),
+        "admin.saved" => ("时限已保存并记录。", "Time limits saved and recorded."),
+        "admin.working_days" => ("个工作日", "working days"),
+        "admin.clock_hours" => ("小时（自然时间）", "hours (clock time)"),
+        "admin.urgent_note" => (
+            "紧急诉求（各类型）按自然时间计算",
+            "Urgent appeals (any kind) count clock hours",
+        ),
+        "admin.changes" => ("变更记录", "Change log"),
+        "admin.add_user" => ("新增用户", "Add a user"),
+        "admin.add_unit" => ("新增下级节点", "Add a node"),
+        "admin.add_department" => ("新增转办部门", "Add a department"),
+        "admin.parent" => ("上级", "Parent"),
+        "admin.attached_to" => ("所属区或街道", "District or street"),
+        "admin.org_saved" => ("已新增并记录。", "Added and recorded."),
+        "admin.user_saved" => ("用户已新增并记录。", "User added and recorded."),
+        "admin.liaison_only" => ("仅部门联络员", "liaisons only"),
+        "admin.no_changes" => ("暂无变更记录。", "No changes recorded."),
+        // errors
+        "err.not_found" => ("未找到", "Not found"),
+        "err.not_found_detail" => (
+            "请求的页面不存在或不在您的管辖范围内。",
+            "The page does not exist or is outside your scope.",
+        ),
+        "err.forbidden" => ("无权执行此操作", "Not allowed"),
+        "err.csrf" => ("表单已失效", "Form expired"),
+        "err.csrf_detail" => (
+            "表单校验失败（页面可能已过期），请返回刷新后重试。",
+            "The form could not be verified (the page may be stale); go back, reload and try again.",
+        ),
+        "err.bad_request" => ("无法处理", "Cannot do that"),
+        "err.internal" => ("服务器内部错误", "Server error"),
+        "err.internal_detail" => ("服务器内部错误，请稍后再试。", "Something went wrong; please try again later."),
+        "err.back" => ("返回工作台", "Back to the dashboard"),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message key the templates and the UI code look up has both languages.
+    #[test]
+    fn every_key_used_is_in_the_catalogue() {
+        let dirs = [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/templates"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui"),
+        ];
+        let mut checked = 0;
+        for dir in dirs {
+            for entry in std::fs::read_dir(dir).expect("read the directory") {
+                let path = entry.expect("entry").path();
+                let text = std::fs::read_to_string(&path).expect("read a file");
+                for part in text.split(".t(\"").skip(1) {
+                    let Some(end) = part.find('"') else { continue };
+                    let key = &part[..end];
+                    assert!(
+                        message(key).is_some(),
+                        "{}: key {key:?} is not in the catalogue",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 100,
+            "found only {checked} keys: is the scan broken?"
+        );
+    }
+
+    #[test]
+    fn cookie_chooses_the_language() {
+        let mut h = HeaderMap::new();
+        assert_eq!(Lang::from_headers(&h), Lang::Zh);
+        h.insert(header::COOKIE, "a=1; suqiu_lang=en".parse().expect("h"));
+        assert_eq!(Lang::from_headers(&h), Lang::En);
+        assert_eq!(Lang::En.t("nav.home"), "Dashboard");
+        assert_eq!(Lang::Zh.t("nav.home"), "工作台");
+        assert_eq!(Lang::En.label("walk_in", "接访"), "Walk-in");
+        assert_eq!(Lang::En.label("no_such_code", "某"), "某");
+    }
+}

@@ -1,0 +1,432 @@
+//! 诉求登记 (一门式受理): one form for every channel. The appellant is a registered person
+//! (found by name or phone as you type), a new one (name and phone), or anonymous. Before
+//! saving, the form shows the deadlines the appeal will get and earlier appeals about the
+//! same matter; saving goes through the API's own intake function and ends on a printable
+//! A4 receipt (登记回执).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::TimeDelta;
+use serde::Serialize;
+use suqiu_core::appeal::{Channel, Kind, Urgency};
+use suqiu_core::policy::deadlines;
+use suqiu_core::validate::{mask_phone, validate_phone};
+use suqiu_store::similar::SimilarQuery;
+
+use super::appeals::{
+    appellant_name, category_groups, category_label, node_choices, summary, CategoryGroup,
+};
+use super::view::{vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::{
+    fail, render, see_other, Failed, FormData, PageId, PageResult, PostForm, Session, UiError,
+};
+use crate::dto::{AppealIn, AppellantIn};
+use crate::routes::appeals::{category_names, register_appeal};
+use crate::state::AppState;
+
+/// How far back the "same matter" warning looks.
+const SIMILAR_DAYS: i64 = 30;
+
+/// The intake form's fields as typed (kept when saving fails).
+#[derive(Debug, Clone, Default)]
+struct Draft {
+    mode: String,
+    appellant_id: String,
+    person_label: String,
+    name: String,
+    phone: String,
+    org_unit_id: String,
+    channel: String,
+    kind: String,
+    category: String,
+    urgency: String,
+    title: String,
+    content: String,
+    location: String,
+    public_consent: bool,
+}
+
+impl Draft {
+    fn from_form(f: &FormData) -> Draft {
+        Draft {
+            mode: f.get("mode").unwrap_or("named").to_string(),
+            appellant_id: f.raw("appellant_id"),
+            person_label: f.raw("person_label"),
+            name: f.raw("appellant.name"),
+            phone: f.raw("appellant.phone"),
+            org_unit_id: f.raw("org_unit_id"),
+            channel: f.raw("channel"),
+            kind: f.raw("kind"),
+            category: f.raw("category"),
+            urgency: f.raw("urgency"),
+            title: f.raw("title"),
+            content: f.raw("content"),
+            location: f.raw("location"),
+            public_consent: f.checked("public_consent"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePage {
+    c: Chrome,
+    d: Draft,
+    errors: FieldErrors,
+    /// Errors of fields the form has no place for (shown at the top).
+    other_errors: Vec<String>,
+    channels: Vec<Choice>,
+    kinds: Vec<Choice>,
+    urgencies: Vec<Choice>,
+    categories: Vec<CategoryGroup>,
+    nodes: Vec<Choice>,
+}
+
+/// The fields the form shows errors beside.
+const FIELDS: &[&str] = &[
+    "appellant",
+    "appellant_id",
+    "appellant.name",
+    "appellant.phone",
+    "org_unit_id",
+    "channel",
+    "kind",
+    "category",
+    "urgency",
+    "title",
+    "content",
+    "location",
+];
+
+async fn intake_page(
+    state: &AppState,
+    s: &Session,
+    d: Draft,
+    errors: FieldErrors,
+) -> Result<IntakePage, UiError> {
+    let lang = s.lang;
+    let other_errors = errors.other(FIELDS);
+    Ok(IntakePage {
+        c: s.chrome("intake"),
+        channels: vocabulary_choices(
+            lang,
+            Channel::ALL,
+            Channel::code,
+            Channel::label_zh,
+            &d.channel,
+        ),
+        kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, &d.kind),
+        urgencies: vocabulary_choices(
+            lang,
+            Urgency::ALL,
+            Urgency::code,
+            Urgency::label_zh,
+            &d.urgency,
+        ),
+        categories: category_groups(state, &d.category).await?,
+        nodes: node_choices(state, &s.actor, &d.org_unit_id).await?,
+        d,
+        errors,
+        other_errors,
+    })
+}
+
+fn require_intake(s: &Session) -> Result<(), Failed> {
+    if s.may(suqiu_core::access::Capability::Intake) {
+        Ok(())
+    } else {
+        Err(
+            UiError::Forbidden(format!("角色「{}」不能登记诉求", s.actor.role.label_zh()))
+                .page(s.lang),
+        )
+    }
+}
+
+pub(crate) async fn form(State(state): State<AppState>, s: Session) -> PageResult {
+    require_intake(&s)?;
+    let d = Draft {
+        mode: "named".into(),
+        org_unit_id: s.actor.org_unit_id.to_string(),
+        channel: Channel::WalkIn.code().into(),
+        urgency: Urgency::Normal.code().into(),
+        ..Draft::default()
+    };
+    let page = intake_page(&state, &s, d, FieldErrors::default())
+        .await
+        .map_err(fail(s.lang))?;
+    render(s.lang, &page)
+}
+
+/// The form as the API's intake body; a value the form cannot even express is a field error.
+fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> Option<AppealIn> {
+    let mut vocab = |field: &str, value: &str| {
+        if value.trim().is_empty() {
+            errors.push(field, "请选择");
+        }
+        value.trim().to_string()
+    };
+    let channel = Channel::parse(&vocab("channel", &d.channel));
+    let kind = Kind::parse(&vocab("kind", &d.kind));
+    let urgency = Urgency::parse(d.urgency.trim()).unwrap_or(Urgency::Normal);
+    let org_unit_id = d.org_unit_id.trim().parse::<i64>().ok();
+    if org_unit_id.is_none() {
+        errors.push("org_unit_id", "请选择所属节点");
+    }
+    let (appellant_id, appellant, anonymous) = match d.mode.as_str() {
+        "person" => match d.appellant_id.trim().parse::<i64>() {
+            Ok(id) => (Some(id), None, None),
+            Err(_) => {
+                errors.push("appellant_id", "请从查找结果中选择一位人员");
+                (None, None, None)
+            }
+        },
+        "anonymous" => (None, None, Some(true)),
+        _ => (
+            None,
+            Some(AppellantIn {
+                name: d.name.clone(),
+                phone: Some(d.phone.clone()).filter(|p| !p.trim().is_empty()),
+            }),
+            None,
+        ),
+    };
+    let (Some(channel), Some(kind), Some(org_unit_id)) = (channel, kind, org_unit_id) else {
+        return None;
+    };
+    let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    Some(AppealIn {
+        appellant_id,
+        appellant,
+        anonymous,
+        org_unit_id,
+        channel,
+        kind,
+        category: d.category.clone(),
+        urgency: Some(urgency),
+        title: optional(&d.title),
+        content: d.content.clone(),
+        location: optional(&d.location),
+        public_consent: d.public_consent,
+    })
+}
+
+pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    require_intake(&s)?;
+    let d = Draft::from_form(&post.form);
+    let mut errors = FieldErrors::default();
+    let body = appeal_in(&d, &mut errors);
+    let result = match body {
+        Some(body) if !errors.any() => Some(register_appeal(&state, &s.actor, body).await),
+        _ => None,
+    };
+    match result {
+        Some(Ok(rec)) => Ok(see_other(&format!("/appeals/{}/receipt", rec.appeal.id))),
+        Some(Err(p)) if p.status == 422 || p.status == 400 => {
+            let page = intake_page(&state, &s, d, FieldErrors::from_problem(&p))
+                .await
+                .map_err(fail(s.lang))?;
+            let mut res = render(s.lang, &page)?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+        Some(Err(p)) => Err(UiError::from(p).page(s.lang)),
+        None => {
+            let page = intake_page(&state, &s, d, errors)
+                .await
+                .map_err(fail(s.lang))?;
+            let mut res = render(s.lang, &page)?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CheckOut {
+    respond_by: Option<String>,
+    resolve_by: Option<String>,
+    similar: Vec<SimilarOut>,
+    labels: CheckLabels,
+}
+
+#[derive(Serialize)]
+struct CheckLabels {
+    respond_by: &'static str,
+    resolve_by: &'static str,
+    none: &'static str,
+    hint: &'static str,
+    similar: &'static str,
+}
+
+#[derive(Serialize)]
+struct SimilarOut {
+    id: i64,
+    code: String,
+    summary: String,
+    when: String,
+    why: &'static str,
+    status: &'static str,
+}
+
+/// The preview the form shows before saving: deadlines, and similar recent appeals.
+pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Response {
+    let s = post.session;
+    let f = post.form;
+    let lang = s.lang;
+    let now = state.now();
+    let kind = f.get("kind").and_then(Kind::parse);
+    let urgency = f
+        .get("urgency")
+        .and_then(Urgency::parse)
+        .unwrap_or(Urgency::Normal);
+    let category = f.get("category").unwrap_or("").to_string();
+    let (respond_by, resolve_by) = match kind {
+        Some(kind) if !category.is_empty() => {
+            let (respond, resolve) = {
+                let policy = state.policy();
+                let calendar = state.calendar();
+                deadlines(&policy, &calendar, kind, urgency, &category, now)
+            };
+            (Some(when(respond)), resolve.map(when))
+        }
+        _ => (None, None),
+    };
+    let person_id = match f.get("mode") {
+        Some("person") => f.id("appellant_id").ok().flatten(),
+        _ => None,
+    };
+    // A registered person's own phone also finds appeals they raised before registering.
+    let mut phone = match f.get("mode") {
+        Some("named") | None => f
+            .get("appellant.phone")
+            .and_then(|p| validate_phone(p).ok()),
+        _ => None,
+    };
+    if let Some(id) = person_id {
+        if let Ok(Some(p)) = state.store.person(&s.actor, id).await {
+            phone = p.phone;
+        }
+    }
+    let similar = if category.is_empty() {
+        Vec::new()
+    } else {
+        let q = SimilarQuery {
+            person_id,
+            phone,
+            location: f.get("location").map(str::to_string),
+            category,
+            since: now - TimeDelta::days(SIMILAR_DAYS),
+        };
+        match state.store.similar_recent(&s.actor, &q).await {
+            Ok(found) => found
+                .into_iter()
+                .map(|a| SimilarOut {
+                    id: a.id,
+                    code: a.tracking_code,
+                    summary: summary(a.title.as_deref(), &a.content),
+                    when: when(a.created_at),
+                    why: if a.same_person {
+                        lang.t("intake.similar_person")
+                    } else {
+                        lang.t("intake.similar_place")
+                    },
+                    status: lang.label(a.status.code(), a.status.label_zh()),
+                })
+                .collect(),
+            Err(e) => return UiError::from(e).into_page(lang),
+        }
+    };
+    Json(CheckOut {
+        respond_by,
+        resolve_by,
+        similar,
+        labels: CheckLabels {
+            respond_by: lang.t("f.respond_by"),
+            resolve_by: lang.t("f.resolve_by"),
+            none: lang.t("time.none"),
+            hint: lang.t("intake.deadlines_hint"),
+            similar: lang.t("intake.similar"),
+        },
+    })
+    .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    c: Chrome,
+    id: i64,
+    code: String,
+    received: String,
+    appellant: String,
+    phone: String,
+    channel: &'static str,
+    kind: &'static str,
+    category: String,
+    urgency: &'static str,
+    content: String,
+    location: String,
+    respond_by: String,
+    resolve_by: String,
+    station: String,
+    receiver: String,
+}
+
+/// The printable A4 receipt (登记回执). The phone is masked on paper whoever prints it.
+pub(crate) async fn receipt(
+    State(state): State<AppState>,
+    s: Session,
+    PageId(id): PageId,
+) -> PageResult {
+    let lang = s.lang;
+    let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
+    let names = category_names(&state).await.map_err(fail(lang))?;
+    let events = state.store.events(id).await.map_err(fail(lang))?;
+    let a = &rec.appeal;
+    let receiver = events
+        .first()
+        .map(|e| e.actor_name.clone())
+        .unwrap_or_default();
+    let phone = rec
+        .appellant_phone
+        .clone()
+        .or(match &a.appellant {
+            suqiu_core::appeal::Appellant::Named { phone, .. } => phone.clone(),
+            _ => None,
+        })
+        .map(|p| mask_phone(&p))
+        .unwrap_or_default();
+    // The unit that received it (首接), which may since have handed it on.
+    let station = state
+        .store
+        .org_unit(a.received_by_org_unit_id)
+        .await
+        .map_err(fail(lang))?
+        .map(|u| u.name)
+        .unwrap_or_else(|| rec.handling_org_unit_name.clone());
+    let page = ReceiptPage {
+        c: s.chrome("intake"),
+        id,
+        code: a.tracking_code.clone(),
+        received: when(a.created_at),
+        appellant: appellant_name(lang, &rec),
+        phone,
+        channel: lang.label(a.channel.code(), a.channel.label_zh()),
+        kind: lang.label(a.kind.code(), a.kind.label_zh()),
+        category: category_label(&names, &a.category),
+        urgency: lang.label(a.urgency.code(), a.urgency.label_zh()),
+        content: a.content.clone(),
+        location: a.location.clone().unwrap_or_default(),
+        respond_by: when(a.respond_by),
+        resolve_by: a
+            .resolve_by
+            .map(when)
+            .unwrap_or_else(|| lang.t("time.none").to_string()),
+        station,
+        receiver,
+    };
+    render(lang, &page)
+}

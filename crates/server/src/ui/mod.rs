@@ -1,0 +1,359 @@
+//! The web application: server-rendered pages over the same store, rules and shared
+//! handler functions as the JSON API (one behaviour, two faces).
+//!
+//! - Pages are askama templates (`templates/`, checked at compile time, HTML-escaped).
+//! - Every page but `/login` needs a session (the API's `suqiu_session` cookie); without one
+//!   the browser is sent to `/login`.
+//! - Every POST carries the session's CSRF token (`_csrf`), derived from the session token,
+//!   so a page of another site cannot post for the user; `/login` uses a double-submit cookie.
+//! - Errors are HTML pages with the right status, never problem+json.
+//! - No personal data in URLs: searches by phone go in POST bodies, pages address ids only.
+
+mod admin;
+mod appeals;
+mod assets;
+mod auth;
+mod charts;
+mod detail;
+mod export;
+mod form;
+mod home;
+pub(crate) mod i18n;
+mod intake;
+mod people;
+mod stats;
+mod view;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+use sha2::{Digest, Sha256};
+use suqiu_core::access::{Actor, Capability};
+use suqiu_store::users::User;
+use suqiu_store::StoreError;
+
+use crate::auth::{request_token, token_hash};
+use crate::problem::Problem;
+use crate::state::AppState;
+
+pub(crate) use form::FormData;
+use i18n::Lang;
+
+/// The routes of the web application (merged into the main router, so the request ids,
+/// logging, metrics and limits are the API's).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{lang}", get(auth::switch_language))
+        .route("/", get(home::home))
+        .route("/appeals", get(appeals::list))
+        .route("/appeals.xlsx", get(export::export))
+        .route("/appeals/new", get(intake::form).post(intake::submit))
+        .route("/appeals/new/check", post(intake::check))
+        .route("/appeals/{id}", get(detail::page))
+        .route("/appeals/{id}/receipt", get(intake::receipt))
+        .route("/appeals/{id}/act", post(detail::act))
+        .route("/people", get(people::list).post(people::search))
+        .route("/people/lookup", post(people::lookup))
+        .route("/people/new", get(people::new_form).post(people::create))
+        .route("/people/{id}", get(people::page).post(people::update))
+        .route("/stats", get(stats::page))
+        .route("/admin", get(admin::page))
+        .route("/admin/time-limits", post(admin::save_limits))
+        .route("/admin/users", post(admin::add_user_form))
+        .route("/admin/org-units", post(admin::add_org_unit))
+        .route("/admin/departments", post(admin::add_department))
+        .route("/assets/{file}", get(assets::serve))
+        .layer(Extension(Arc::new(auth::LoginThrottle::default())))
+}
+
+/// The CSRF token of a session: a keyed hash of the session token. Only someone holding the
+/// session cookie can compute it, and it needs no storage of its own.
+pub(crate) fn csrf_for(session_token: &str) -> String {
+    let digest = Sha256::digest(format!("suqiu-csrf\u{0}{session_token}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// Compares two tokens in time independent of where they differ.
+pub(crate) fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The signed-in user of a page, with what the layout needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    pub actor: Actor,
+    pub user: User,
+    pub unit_name: String,
+    pub csrf: String,
+    pub lang: Lang,
+}
+
+impl Session {
+    pub fn may(&self, cap: Capability) -> bool {
+        self.actor.may(cap)
+    }
+
+    /// The layout of a page whose navigation entry is `nav`.
+    pub fn chrome(&self, nav: &'static str) -> view::Chrome {
+        view::Chrome::new(self, nav)
+    }
+}
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        if let Some(s) = parts.extensions.get::<Session>() {
+            return Ok(s.clone());
+        }
+        let lang = Lang::from_headers(&parts.headers);
+        let to_login = || Redirect::to("/login").into_response();
+        let Some(token) = request_token(&parts.headers) else {
+            return Err(to_login());
+        };
+        let actor = match state
+            .store
+            .session_actor(&token_hash(&token), state.now())
+            .await
+        {
+            Ok(Some(actor)) => actor,
+            Ok(None) => return Err(to_login()),
+            Err(e) => return Err(UiError::from(e).into_page(lang)),
+        };
+        let user = match state.store.user(actor.user_id).await {
+            Ok(Some(u)) => u,
+            Ok(None) => return Err(to_login()),
+            Err(e) => return Err(UiError::from(e).into_page(lang)),
+        };
+        let unit_name = match state.store.org_unit(actor.org_unit_id).await {
+            Ok(u) => u.map(|u| u.name).unwrap_or_default(),
+            Err(e) => return Err(UiError::from(e).into_page(lang)),
+        };
+        let session = Session {
+            actor,
+            user,
+            unit_name,
+            csrf: csrf_for(&token),
+            lang,
+        };
+        parts.extensions.insert(session.clone());
+        Ok(session)
+    }
+}
+
+/// A numeric id in a page's path; anything else is the "not found" page (HTML, unlike the
+/// API's extractor).
+pub(crate) struct PageId(pub suqiu_core::Id);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let lang = Lang::from_headers(&parts.headers);
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| UiError::NotFound.into_page(lang))?;
+        raw.parse::<suqiu_core::Id>()
+            .map(PageId)
+            .map_err(|_| UiError::NotFound.into_page(lang))
+    }
+}
+
+/// A POSTed form of a signed-in user whose CSRF token checked out. A missing or wrong token
+/// is a 403 page and the handler never runs.
+pub(crate) struct PostForm {
+    pub session: Session,
+    pub form: FormData,
+}
+
+impl FromRequest<AppState> for PostForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let session = Session::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let form = FormData::from_request(req, state)
+            .await
+            .map_err(|e| e.into_page(session.lang))?;
+        let token = form.get("_csrf").unwrap_or("");
+        if !same_token(token, &session.csrf) {
+            return Err(UiError::Csrf.into_page(session.lang));
+        }
+        Ok(PostForm { session, form })
+    }
+}
+
+/// What can go wrong on a page; each becomes an HTML error page with its status.
+#[derive(Debug)]
+pub(crate) enum UiError {
+    NotFound,
+    Forbidden(String),
+    /// The form's CSRF token is missing or wrong (an old tab, or another site posting).
+    Csrf,
+    BadRequest(String),
+    Internal,
+}
+
+impl From<StoreError> for UiError {
+    fn from(e: StoreError) -> UiError {
+        UiError::from(Problem::from(e))
+    }
+}
+
+impl From<Problem> for UiError {
+    fn from(p: Problem) -> UiError {
+        match p.status {
+            404 => UiError::NotFound,
+            403 => UiError::Forbidden(p.detail),
+            400 | 409 | 413 | 422 => UiError::BadRequest(p.detail),
+            _ => UiError::Internal,
+        }
+    }
+}
+
+impl From<askama::Error> for UiError {
+    fn from(e: askama::Error) -> UiError {
+        tracing::error!(error = %e, "template rendering failed");
+        UiError::Internal
+    }
+}
+
+impl UiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            UiError::NotFound => StatusCode::NOT_FOUND,
+            UiError::Forbidden(_) | UiError::Csrf => StatusCode::FORBIDDEN,
+            UiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            UiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The error for a page result, to be shown in `lang`.
+    pub fn page(self, lang: Lang) -> Failed {
+        Failed(self, lang)
+    }
+
+    /// The error as a page in `lang`.
+    pub fn into_page(self, lang: Lang) -> Response {
+        let status = self.status();
+        let (title, detail) = match &self {
+            UiError::NotFound => (
+                lang.t("err.not_found"),
+                lang.t("err.not_found_detail").to_string(),
+            ),
+            UiError::Forbidden(d) => (lang.t("err.forbidden"), d.clone()),
+            UiError::Csrf => (lang.t("err.csrf"), lang.t("err.csrf_detail").to_string()),
+            UiError::BadRequest(d) => (lang.t("err.bad_request"), d.clone()),
+            UiError::Internal => (
+                lang.t("err.internal"),
+                lang.t("err.internal_detail").to_string(),
+            ),
+        };
+        let page = view::ErrorPage {
+            lang,
+            status: status.as_u16(),
+            title,
+            detail,
+        };
+        match askama::Template::render(&page) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, title.to_string()).into_response(),
+        }
+    }
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        // Without a session at hand the language comes from the default; handlers that have
+        // one use `into_page` through `Page`.
+        self.into_page(Lang::Zh)
+    }
+}
+
+/// A page that failed: the error, and the language to say it in.
+#[derive(Debug)]
+pub(crate) struct Failed(UiError, Lang);
+
+impl IntoResponse for Failed {
+    fn into_response(self) -> Response {
+        self.0.into_page(self.1)
+    }
+}
+
+/// A page result: HTML, or an error page in the user's language.
+pub(crate) type PageResult = Result<Response, Failed>;
+
+/// Renders a template as a 200 page.
+pub(crate) fn render<T: askama::Template>(lang: Lang, t: &T) -> PageResult {
+    t.render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| UiError::from(e).page(lang))
+}
+
+/// Maps any error convertible to [`UiError`] to a failed page in `lang`.
+pub(crate) fn fail<E: Into<UiError>>(lang: Lang) -> impl FnOnce(E) -> Failed {
+    move |e| e.into().page(lang)
+}
+
+/// Redirect after a successful POST (303: the browser GETs the target).
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The local path a form may send the user back to: a path on this site, nothing else.
+pub(crate) fn local_path(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let after_scheme = referer.split_once("://").map(|(_, r)| r).unwrap_or(referer);
+    let path = after_scheme
+        .find('/')
+        .map(|i| &after_scheme[i..])
+        .unwrap_or("/");
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_tokens_differ_per_session_and_compare_exactly() {
+        let a = csrf_for("session-a");
+        let b = csrf_for("session-b");
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, b);
+        assert!(same_token(&a, &csrf_for("session-a")));
+        assert!(!same_token(&a, &b));
+        assert!(!same_token(&a, ""));
+        assert!(!same_token(&a, &a[..31]));
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_back() {
+        let mut h = HeaderMap::new();
+        assert_eq!(local_path(&h), None);
+        h.insert(
+            header::REFERER,
+            "http://127.0.0.1:8080/appeals?status=registered"
+                .parse()
+                .expect("header"),
+        );
+        assert_eq!(
+            local_path(&h).as_deref(),
+            Some("/appeals?status=registered")
+        );
+        h.insert(header::REFERER, "http://evil.example".parse().expect("h"));
+        assert_eq!(local_path(&h).as_deref(), Some("/"));
+    }
+}

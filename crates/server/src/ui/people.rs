@@ -1,0 +1,590 @@
+//! 人员档案: search (by name or phone, in a POST body so no phone number lands in a URL),
+//! register and edit with party profile and care tags, and a person's page with their
+//! appeals. Phone and ID numbers are masked exactly as the API masks them (`PersonOut`).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use suqiu_core::access::Capability;
+use suqiu_core::person::{CareTag, Gender, PartyCategory, Person};
+use suqiu_store::appeals::AppealFilter;
+use suqiu_store::people::PeopleFilter;
+
+use super::appeals::{node_choices, row_of, Row};
+use super::i18n::Lang;
+use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
+use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
+use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
+use crate::extract::Params;
+use crate::problem::Problem;
+use crate::routes::appeals::category_names;
+use crate::routes::people::{create_person, update_person};
+use crate::state::AppState;
+
+/// People per page of the register.
+const PER_PAGE: i64 = 50;
+/// Suggestions offered while typing.
+const SUGGESTIONS: i64 = 8;
+
+/// One person as a row, masked for the reader.
+struct PersonRow {
+    id: i64,
+    name: String,
+    phone: String,
+    unit: String,
+    tags: String,
+    party: String,
+}
+
+fn person_row(lang: Lang, p: &Person, reveal: bool, unit: String) -> PersonRow {
+    let out = PersonOut::new(p, reveal);
+    PersonRow {
+        id: p.id,
+        name: out.name,
+        phone: out.phone.unwrap_or_default(),
+        unit,
+        tags: p
+            .tags
+            .iter()
+            .map(|t| lang.label(t.code(), t.label_zh()))
+            .collect::<Vec<_>>()
+            .join("、"),
+        party: p
+            .party
+            .as_ref()
+            .map(|x| {
+                lang.label(x.category.code(), x.category.label_zh())
+                    .to_string()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<PersonRow>,
+    total: i64,
+    q: String,
+    tags: Vec<Choice>,
+    masked: bool,
+    may_manage: bool,
+    /// Paging of the register (a search by POST shows its first page only).
+    page: i64,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, String>, UiError> {
+    Ok(state
+        .store
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+async fn list_page(state: &AppState, s: &Session, q: String, tag: String, page: i64) -> PageResult {
+    let lang = s.lang;
+    if !may_see_people(s) {
+        return Err(UiError::Forbidden(format!(
+            "角色「{}」只能在分派或转办给自己的诉求中看到诉求人",
+            s.actor.role.label_zh()
+        ))
+        .page(lang));
+    }
+    let filter = PeopleFilter {
+        q: Some(q.clone()).filter(|q| !q.trim().is_empty()),
+        tag: CareTag::parse(&tag),
+        page,
+        per_page: PER_PAGE,
+        ..PeopleFilter::default()
+    };
+    let found = state
+        .store
+        .list_people(&s.actor, &filter)
+        .await
+        .map_err(fail(lang))?;
+    let units = unit_names(state).await.map_err(fail(lang))?;
+    let reveal = s.may(Capability::SeePersonalData);
+    // Page links carry the tag code only; a search by name or phone is never in a URL.
+    let link = |p: i64| {
+        let query = serde_urlencoded::to_string([("tag", tag.as_str()), ("page", &p.to_string())])
+            .unwrap_or_default();
+        format!("/people?{query}")
+    };
+    let searched = !q.trim().is_empty();
+    let prev = (!searched && page > 1).then(|| link(page - 1));
+    let next = (!searched && page * PER_PAGE < found.total).then(|| link(page + 1));
+    let rows = found
+        .items
+        .iter()
+        .map(|p| {
+            let unit = units.get(&p.org_unit_id).cloned().unwrap_or_default();
+            person_row(lang, p, reveal, unit)
+        })
+        .collect();
+    render(
+        lang,
+        &ListPage {
+            c: s.chrome("people"),
+            rows,
+            total: found.total,
+            q,
+            tags: vocabulary_choices(lang, CareTag::ALL, CareTag::code, CareTag::label_zh, &tag),
+            masked: !reveal,
+            may_manage: s.may(Capability::ManagePeople),
+            page,
+            prev,
+            next,
+        },
+    )
+}
+
+/// Staff and auditors keep the register; liaisons and volunteers see only the appellants
+/// of their own tasks, on those tasks.
+fn may_see_people(s: &Session) -> bool {
+    s.may(Capability::ManagePeople) || s.may(Capability::ReadMetrics)
+}
+
+/// The register, filtered by care tag (a code, never personal data, in the URL).
+pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+    let tag = params.str("tag").unwrap_or("").to_string();
+    let page = params
+        .str("page")
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    list_page(&state, &s, String::new(), tag, page).await
+}
+
+/// A search by name or phone: POSTed, so the phone number stays out of URLs and logs.
+pub(crate) async fn search(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let q = post.form.get("q").unwrap_or("").to_string();
+    let tag = post.form.get("tag").unwrap_or("").to_string();
+    list_page(&state, &post.session, q, tag, 1).await
+}
+
+#[derive(Serialize)]
+struct Suggestion {
+    id: i64,
+    label: String,
+}
+
+/// The intake form's type-ahead: a few people matching a name or phone, phones masked
+/// (enough to tell two 王s apart at the desk).
+pub(crate) async fn lookup(State(state): State<AppState>, post: PostForm) -> Response {
+    let s = post.session;
+    let q = post.form.get("q").unwrap_or("").to_string();
+    if q.chars().count() < 2 || q.chars().count() > 50 || !may_see_people(&s) {
+        return Json(Vec::<Suggestion>::new()).into_response();
+    }
+    let filter = PeopleFilter {
+        q: Some(q),
+        page: 1,
+        per_page: SUGGESTIONS,
+        ..PeopleFilter::default()
+    };
+    let found = match state.store.list_people(&s.actor, &filter).await {
+        Ok(f) => f,
+        Err(e) => return UiError::from(e).into_page(s.lang),
+    };
+    let units = match unit_names(&state).await {
+        Ok(u) => u,
+        Err(e) => return e.into_page(s.lang),
+    };
+    let items: Vec<Suggestion> = found
+        .items
+        .iter()
+        .map(|p| {
+            let out = PersonOut::new(p, false);
+            let mut label = out.name;
+            if let Some(phone) = out.phone {
+                label.push_str(&format!(" · {phone}"));
+            }
+            if let Some(unit) = units.get(&p.org_unit_id) {
+                label.push_str(&format!(" · {unit}"));
+            }
+            Suggestion { id: p.id, label }
+        })
+        .collect();
+    Json(items).into_response()
+}
+
+/// The person form's fields as typed.
+#[derive(Debug, Clone, Default)]
+struct Draft {
+    name: String,
+    phone: String,
+    id_number: String,
+    gender: String,
+    birth_date: String,
+    org_unit_id: String,
+    address: String,
+    tags: Vec<String>,
+    party_category: String,
+    joined_on: String,
+    branch: String,
+}
+
+impl Draft {
+    fn from_form(f: &FormData) -> Draft {
+        Draft {
+            name: f.raw("name"),
+            phone: f.raw("phone"),
+            id_number: f.raw("id_number"),
+            gender: f.raw("gender"),
+            birth_date: f.raw("birth_date"),
+            org_unit_id: f.raw("org_unit_id"),
+            address: f.raw("address"),
+            tags: f.all("tags"),
+            party_category: f.raw("party.category"),
+            joined_on: f.raw("party.joined_on"),
+            branch: f.raw("party.branch"),
+        }
+    }
+
+    fn from_person(p: &Person) -> Draft {
+        Draft {
+            name: p.name.clone(),
+            phone: p.phone.clone().unwrap_or_default(),
+            id_number: p.id_number.clone().unwrap_or_default(),
+            gender: p.gender.map(|g| g.code().to_string()).unwrap_or_default(),
+            birth_date: p.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            org_unit_id: p.org_unit_id.to_string(),
+            address: p.address.clone().unwrap_or_default(),
+            tags: p.tags.iter().map(|t| t.code().to_string()).collect(),
+            party_category: p
+                .party
+                .as_ref()
+                .map(|x| x.category.code().to_string())
+                .unwrap_or_default(),
+            joined_on: p
+                .party
+                .as_ref()
+                .and_then(|x| x.joined_on)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            branch: p
+                .party
+                .as_ref()
+                .and_then(|x| x.branch.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The party profile, or the field that cannot be read.
+    fn party(&self, errors: &mut FieldErrors) -> Option<PartyIn> {
+        let category = PartyCategory::parse(self.party_category.trim())?;
+        let joined_on = match self.joined_on.trim() {
+            "" => None,
+            v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push("party.joined_on", "日期格式应为 YYYY-MM-DD");
+                    None
+                }
+            },
+        };
+        Some(PartyIn {
+            category,
+            joined_on,
+            branch: Some(self.branch.clone()),
+        })
+    }
+
+    fn birth_date(&self, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
+        match self.birth_date.trim() {
+            "" => None,
+            v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push("birth_date", "日期格式应为 YYYY-MM-DD");
+                    None
+                }
+            },
+        }
+    }
+}
+
+fn text(v: &str) -> Option<String> {
+    Some(v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    c: Chrome,
+    /// 0 for a new person.
+    id: i64,
+    /// The masked view of the stored person (for a new person: empty).
+    facts: Vec<(&'static str, String)>,
+    d: Draft,
+    errors: FieldErrors,
+    other_errors: Vec<String>,
+    may_manage: bool,
+    /// The form may show and change phone and ID number (roles that may see them).
+    reveal: bool,
+    genders: Vec<Choice>,
+    parties: Vec<Choice>,
+    tag_choices: Vec<(Choice, bool)>,
+    nodes: Vec<Choice>,
+    rows: Vec<Row>,
+    saved: bool,
+}
+
+const PERSON_FIELDS: &[&str] = &[
+    "name",
+    "phone",
+    "id_number",
+    "gender",
+    "birth_date",
+    "org_unit_id",
+    "address",
+    "tags",
+    "party.category",
+    "party.joined_on",
+    "party.branch",
+];
+
+async fn person_page(
+    state: &AppState,
+    s: &Session,
+    person: Option<&Person>,
+    d: Draft,
+    errors: FieldErrors,
+    saved: bool,
+) -> Result<PersonPage, UiError> {
+    let lang = s.lang;
+    let reveal = s.may(Capability::SeePersonalData);
+    let mut facts = Vec::new();
+    let mut rows = Vec::new();
+    if let Some(p) = person {
+        let out = PersonOut::new(p, reveal);
+        let units = unit_names(state).await?;
+        facts.push(("f.name", out.name.clone()));
+        if let Some(g) = p.gender {
+            facts.push(("f.gender", lang.label(g.code(), g.label_zh()).to_string()));
+        }
+        if let Some(b) = out.birth_date {
+            facts.push(("f.birth_date", b));
+        }
+        if let Some(v) = out.phone {
+            facts.push(("f.phone", v));
+        }
+        if let Some(v) = out.id_number {
+            facts.push(("f.id_number", v));
+        }
+        facts.push((
+            "f.org_unit",
+            units.get(&p.org_unit_id).cloned().unwrap_or_default(),
+        ));
+        if let Some(a) = out.address {
+            facts.push(("f.address", a));
+        }
+        let row = person_row(lang, p, reveal, String::new());
+        if !row.tags.is_empty() {
+            facts.push(("f.tags", row.tags));
+        }
+        if let Some(party) = &p.party {
+            let mut v = lang
+                .label(party.category.code(), party.category.label_zh())
+                .to_string();
+            if let Some(j) = party.joined_on {
+                v.push_str(&format!(" · {j}"));
+            }
+            if let Some(b) = &party.branch {
+                v.push_str(&format!(" · {b}"));
+            }
+            facts.push(("f.party", v));
+        }
+        let now = state.now();
+        let filter = AppealFilter {
+            appellant_person_id: Some(p.id),
+            page: 1,
+            per_page: 100,
+            ..AppealFilter::default()
+        };
+        let found = state.store.list_appeals(&s.actor, &filter, now).await?;
+        let names = category_names(state).await?;
+        rows = found
+            .items
+            .iter()
+            .map(|r| row_of(lang, r, &names, now))
+            .collect();
+    }
+    let other_errors = errors.other(PERSON_FIELDS);
+    Ok(PersonPage {
+        c: s.chrome("people"),
+        id: person.map(|p| p.id).unwrap_or(0),
+        facts,
+        genders: vocabulary_choices(lang, Gender::ALL, Gender::code, Gender::label_zh, &d.gender),
+        parties: vocabulary_choices(
+            lang,
+            PartyCategory::ALL,
+            PartyCategory::code,
+            PartyCategory::label_zh,
+            &d.party_category,
+        ),
+        tag_choices: CareTag::ALL
+            .iter()
+            .map(|t| {
+                let checked = d.tags.iter().any(|x| x == t.code());
+                (
+                    Choice::new(t.code(), lang.label(t.code(), t.label_zh()), ""),
+                    checked,
+                )
+            })
+            .collect(),
+        nodes: node_choices(state, &s.actor, &d.org_unit_id).await?,
+        d,
+        errors,
+        other_errors,
+        may_manage: s.may(Capability::ManagePeople),
+        reveal,
+        rows,
+        saved,
+    })
+}
+
+pub(crate) async fn new_form(State(state): State<AppState>, s: Session) -> PageResult {
+    if !s.may(Capability::ManagePeople) {
+        return Err(UiError::Forbidden(format!(
+            "角色「{}」不能登记或修改人员信息",
+            s.actor.role.label_zh()
+        ))
+        .page(s.lang));
+    }
+    let d = Draft {
+        org_unit_id: s.actor.org_unit_id.to_string(),
+        ..Draft::default()
+    };
+    let page = person_page(&state, &s, None, d, FieldErrors::default(), false)
+        .await
+        .map_err(fail(s.lang))?;
+    render(s.lang, &page)
+}
+
+/// A failed form again, with the messages beside the fields and the input kept.
+async fn again(
+    state: &AppState,
+    s: &Session,
+    person: Option<&Person>,
+    d: Draft,
+    errors: FieldErrors,
+) -> PageResult {
+    let page = person_page(state, s, person, d, errors, false)
+        .await
+        .map_err(fail(s.lang))?;
+    let mut res = render(s.lang, &page)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+fn is_form_problem(p: &Problem) -> bool {
+    matches!(p.status, 400 | 422)
+}
+
+pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    let d = Draft::from_form(&post.form);
+    let mut errors = FieldErrors::default();
+    let org_unit_id = match d.org_unit_id.trim().parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => {
+            errors.push("org_unit_id", "请选择所属节点");
+            0
+        }
+    };
+    let body = PersonIn {
+        name: d.name.clone(),
+        phone: text(&d.phone),
+        id_number: text(&d.id_number),
+        gender: Gender::parse(d.gender.trim()),
+        birth_date: d.birth_date(&mut errors),
+        org_unit_id,
+        address: text(&d.address),
+        tags: d.tags.clone(),
+        party: d.party(&mut errors),
+    };
+    if errors.any() {
+        return again(&state, &s, None, d, errors).await;
+    }
+    match create_person(&state, &s.actor, body).await {
+        Ok(p) => Ok(see_other(&format!("/people/{}?saved=1", p.id))),
+        Err(p) if is_form_problem(&p) => {
+            again(&state, &s, None, d, FieldErrors::from_problem(&p)).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
+    }
+}
+
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    s: Session,
+    PageId(id): PageId,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    let person = state
+        .store
+        .person(&s.actor, id)
+        .await
+        .map_err(fail(lang))?
+        .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let mut d = Draft::from_person(&person);
+    if !s.may(Capability::SeePersonalData) {
+        // The form never holds what the reader may not see.
+        d.phone.clear();
+        d.id_number.clear();
+    }
+    let saved = params.str("saved").is_some();
+    let page = person_page(&state, &s, Some(&person), d, FieldErrors::default(), saved)
+        .await
+        .map_err(fail(lang))?;
+    render(lang, &page)
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    post: PostForm,
+) -> PageResult {
+    let s = post.session;
+    let lang = s.lang;
+    let person = state
+        .store
+        .person(&s.actor, id)
+        .await
+        .map_err(fail(lang))?
+        .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let d = Draft::from_form(&post.form);
+    let mut errors = FieldErrors::default();
+    let reveal = s.may(Capability::SeePersonalData);
+    let patch = PersonPatch {
+        name: Some(d.name.clone()),
+        // Roles that see masked numbers get no such fields: the stored ones stay.
+        phone: reveal.then(|| text(&d.phone)),
+        id_number: reveal.then(|| text(&d.id_number)),
+        gender: Some(Gender::parse(d.gender.trim())),
+        birth_date: Some(d.birth_date(&mut errors)),
+        org_unit_id: d.org_unit_id.trim().parse::<i64>().ok(),
+        address: Some(text(&d.address)),
+        tags: Some(d.tags.clone()),
+        party: Some(d.party(&mut errors)),
+    };
+    if errors.any() {
+        return again(&state, &s, Some(&person), d, errors).await;
+    }
+    match update_person(&state, &s.actor, id, patch).await {
+        Ok(_) => Ok(see_other(&format!("/people/{id}?saved=1"))),
+        Err(p) if is_form_problem(&p) => {
+            again(&state, &s, Some(&person), d, FieldErrors::from_problem(&p)).await
+        }
+        Err(p) => Err(UiError::from(p).page(lang)),
+    }
+}

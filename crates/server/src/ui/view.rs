@@ -1,0 +1,254 @@
+//! What every page shares: the layout's data ([`Chrome`]), the error page, and how times,
+//! deadlines and rates are shown.
+
+use askama::Template;
+use chrono::{DateTime, TimeDelta, Utc};
+use suqiu_core::access::Capability;
+use suqiu_core::calendar::shanghai;
+
+use super::i18n::Lang;
+use super::Session;
+
+/// The layout of a signed-in page: who, where, the navigation this role gets, the form token.
+#[derive(Debug, Clone)]
+pub(crate) struct Chrome {
+    pub lang: Lang,
+    pub user_name: String,
+    pub role_label: &'static str,
+    pub unit_name: String,
+    pub csrf: String,
+    /// The navigation entry of this page (`home`, `appeals`, …).
+    pub nav: &'static str,
+    pub may_intake: bool,
+    pub may_people: bool,
+    pub may_stats: bool,
+    pub may_admin: bool,
+}
+
+impl Chrome {
+    pub fn new(s: &Session, nav: &'static str) -> Chrome {
+        let role = s.actor.role;
+        Chrome {
+            lang: s.lang,
+            user_name: s.user.display_name.clone(),
+            role_label: s.lang.label(role.code(), role.label_zh()),
+            unit_name: s.unit_name.clone(),
+            csrf: s.csrf.clone(),
+            nav,
+            may_intake: s.may(Capability::Intake),
+            // Everyone who may see people at all (staff and auditors) gets the register.
+            may_people: s.may(Capability::ManagePeople) || s.may(Capability::ReadMetrics),
+            may_stats: s.may(Capability::ReadMetrics),
+            may_admin: s.may(Capability::Configure) || s.may(Capability::ManageUsers),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+
+    pub fn label(&self, code: &str, zh: &'static str) -> &'static str {
+        self.lang.label(code, zh)
+    }
+
+    /// The class that marks the current navigation entry.
+    pub fn current(&self, nav: &str) -> &'static str {
+        if self.nav == nav {
+            "current"
+        } else {
+            ""
+        }
+    }
+}
+
+/// An error page (no navigation: the session may be what failed).
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage {
+    pub lang: Lang,
+    pub status: u16,
+    pub title: &'static str,
+    pub detail: String,
+}
+
+impl ErrorPage {
+    pub fn t(&self, key: &str) -> &'static str {
+        self.lang.t(key)
+    }
+}
+
+/// `2026-11-28 09:30` in Asia/Shanghai.
+pub(crate) fn when(t: DateTime<Utc>) -> String {
+    t.with_timezone(&shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// `20261128-0930` in Asia/Shanghai: for file names.
+pub(crate) fn shanghai_file_stamp(t: DateTime<Utc>) -> String {
+    t.with_timezone(&shanghai())
+        .format("%Y%m%d-%H%M")
+        .to_string()
+}
+
+/// A deadline as people read it: when, and how long is left or how long it is overdue.
+#[derive(Debug, Clone)]
+pub(crate) struct Deadline {
+    pub at: String,
+    pub left: String,
+    pub overdue: bool,
+}
+
+impl Deadline {
+    pub fn new(lang: Lang, at: DateTime<Utc>, now: DateTime<Utc>) -> Deadline {
+        let overdue = now > at;
+        let span = if overdue { now - at } else { at - now };
+        let prefix = if overdue {
+            lang.t("time.overdue_by")
+        } else {
+            lang.t("time.left")
+        };
+        let amount = duration(lang, span);
+        let left = match lang {
+            Lang::Zh if !overdue => format!("{prefix}{amount}"),
+            Lang::Zh => format!("{prefix} {amount}"),
+            Lang::En => format!("{amount} {prefix}"),
+        };
+        Deadline {
+            at: when(at),
+            left,
+            overdue,
+        }
+    }
+}
+
+/// `2天3小时`, `5小时20分钟`, `12分钟` (or `2d 3h` in English): the two largest units.
+pub(crate) fn duration(lang: Lang, d: TimeDelta) -> String {
+    let mins = d.num_minutes().max(0);
+    let (days, hours, minutes) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    let (d_, h_, m_) = (
+        lang.t("time.days"),
+        lang.t("time.hours"),
+        lang.t("time.minutes"),
+    );
+    let sep = if lang == Lang::En { " " } else { "" };
+    if days > 0 {
+        format!("{days}{d_}{sep}{hours}{h_}")
+    } else if hours > 0 {
+        format!("{hours}{h_}{sep}{minutes}{m_}")
+    } else {
+        format!("{minutes}{m_}")
+    }
+}
+
+/// A rate as a percentage with one decimal, or "—" when nothing was due.
+pub(crate) fn percent(rate: Option<f64>) -> String {
+    match rate {
+        Some(r) => format!("{:.1}%", r * 100.0),
+        None => "—".to_string(),
+    }
+}
+
+/// One choice of a `<select>`: value, label, selected.
+#[derive(Debug, Clone)]
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
+        let value = value.into();
+        let selected = value == current;
+        Choice {
+            value,
+            label: label.into(),
+            selected,
+        }
+    }
+}
+
+/// The choices of a closed vocabulary, labelled in `lang`.
+pub(crate) fn vocabulary_choices<T: Copy>(
+    lang: Lang,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    zh: fn(T) -> &'static str,
+    current: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice::new(code(*v), lang.label(code(*v), zh(*v)), current))
+        .collect()
+}
+
+/// A field's error message, if the form had one for it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn from_problem(p: &crate::problem::Problem) -> FieldErrors {
+        let mut errors: Vec<(String, String)> = p
+            .errors
+            .iter()
+            .map(|e| (e.field.clone(), e.message.clone()))
+            .collect();
+        if errors.is_empty() {
+            errors.push(("form".into(), p.detail.clone()));
+        }
+        FieldErrors(errors)
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push((field.to_string(), message.into()))
+    }
+
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// The message for `field` ("" when none): shown next to the field.
+    pub fn get(&self, field: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("")
+    }
+
+    /// Messages for fields the form does not show next to a field of its own.
+    pub fn other(&self, shown: &[&str]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .map(|(_, m)| m.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("time")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn deadlines_say_what_is_left_or_overdue() {
+        let now = t("2026-11-24T02:00:00Z");
+        let d = Deadline::new(Lang::Zh, t("2026-11-25T05:30:00Z"), now);
+        assert_eq!(
+            (d.at.as_str(), d.left.as_str(), d.overdue),
+            ("2026-11-25 13:30", "剩余1天3小时", false)
+        );
+        let d = Deadline::new(Lang::Zh, t("2026-11-24T01:15:00Z"), now);
+        assert_eq!((d.left.as_str(), d.overdue), ("已超期 45分钟", true));
+        let d = Deadline::new(Lang::En, t("2026-11-24T04:10:00Z"), now);
+        assert_eq!(d.left, "2h 10min left");
+        assert_eq!(percent(Some(0.8766)), "87.7%");
+        assert_eq!(percent(None), "—");
+    }
+}
