@@ -2373,7 +2373,43 @@ conformance!(
     rollups_match_the_reference,
     bulk_insert_keeps_rollups_and_search,
     long_lists_page_newest_first_with_capped_totals,
+    watch_candidates_page_through_every_running_deadline,
 );
+
+/// The deadline watch's scan pages (500 at a time) through every appeal whose running
+/// deadline falls before the horizon, in deadline order, and nothing else: no suspended, no
+/// closed appeal, none due later.
+async fn watch_candidates_page_through_every_running_deadline(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let batch: Vec<(Appeal, Vec<Event>)> = (0..2_000).map(|i| synthetic(&mut rng, &w, i)).collect();
+    store.insert_appeals_bulk(&batch).await.unwrap();
+    let now = at(20, 12);
+    let horizon = at(31, 0);
+    let mut expected: Vec<(DateTime<Utc>, Id)> = Vec::new();
+    for (given, _) in &batch {
+        let id = store
+            .appeal_id_by_tracking_code(&given.tracking_code)
+            .await
+            .unwrap()
+            .unwrap();
+        if let Some(due) = given.current_deadline().filter(|d| *d <= horizon) {
+            expected.push((due, id));
+        }
+    }
+    expected.sort();
+    assert!(
+        expected.len() > 500,
+        "more than one page of candidates: {}",
+        expected.len()
+    );
+    let got = store
+        .watch_candidates(now, horizon, now - Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(got, expected.iter().map(|(_, id)| *id).collect::<Vec<_>>());
+}
 
 /// `sqlite::memory:` works end to end (one connection serves reads and the writer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
