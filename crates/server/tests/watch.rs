@@ -63,7 +63,9 @@ fn event_types(a: &Value) -> Vec<String> {
 async fn watch_at(t: &TestApp, (y, m, d, h, min): (i32, u32, u32, u32, u32)) -> usize {
     let now = shanghai_time(y, m, d, h, min);
     t.clock.set(now);
-    run_once(&t.state, now).await.expect("the watch runs").steps
+    let report = run_once(&t.state, now).await.expect("the watch runs");
+    assert_eq!(report.failed, 0, "{report:?}");
+    report.steps
 }
 
 async fn deadline_watch_on_a_fake_clock(b: Backend) {

@@ -29,6 +29,8 @@ pub struct WatchReport {
     pub examined: usize,
     /// Reminders, overdue records and escalations done (each exactly once).
     pub steps: usize,
+    /// Appeals whose transaction failed; they are tried again on the next run.
+    pub failed: usize,
 }
 
 /// The district's watch rules (setting `watch_rules`), or the defaults.
@@ -61,11 +63,11 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<WatchRepor
         .await?;
     let mut report = WatchReport {
         examined: ids.len(),
-        steps: 0,
+        ..WatchReport::default()
     };
     for id in ids {
         let calendar = Arc::clone(&calendar);
-        report.steps += state
+        let done = state
             .store
             .watch_appeal(id, now, move |record| {
                 findings(&record.appeal, now, &calendar, &rules)
@@ -76,7 +78,16 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<WatchRepor
                     })
                     .collect()
             })
-            .await?;
+            .await;
+        // One appeal that cannot be written must not stop the watch for all the others;
+        // nothing of it was written, so the next run tries it again.
+        match done {
+            Ok(n) => report.steps += n,
+            Err(e) => {
+                report.failed += 1;
+                tracing::warn!(appeal = id, error = %e, "deadline watch: appeal skipped");
+            }
+        }
     }
     Ok(report)
 }
@@ -97,9 +108,12 @@ pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
                 .await
             {
                 Ok(true) => match run_once(&state, now).await {
-                    Ok(r) if r.steps > 0 => {
-                        tracing::info!(examined = r.examined, steps = r.steps, "deadline watch")
-                    }
+                    Ok(r) if r.steps > 0 || r.failed > 0 => tracing::info!(
+                        examined = r.examined,
+                        steps = r.steps,
+                        failed = r.failed,
+                        "deadline watch"
+                    ),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "deadline watch failed"),
                 },
