@@ -109,6 +109,14 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// The two time limits an appeal runs against.
+    Deadline {
+        Respond = "respond" / "响应时限",
+        Resolve = "resolve" / "办结时限",
+    }
+);
+
 /// Who raised the appeal. Exactly one form; the store resolves `Person` to a name for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -209,6 +217,8 @@ pub struct Appeal {
     pub follow_up_attempts: u32,
     pub reopen_count: u32,
     pub merged_into: Option<Id>,
+    /// Set while the clock is stopped because the appellant is holding things up (挂起).
+    pub suspended_at: Option<DateTime<Utc>>,
     /// Number of events applied; the store uses it for optimistic concurrency.
     pub version: i64,
 }
@@ -216,9 +226,20 @@ pub struct Appeal {
 impl Appeal {
     /// The deadline the handler is working against now, if any.
     pub fn current_deadline(&self) -> Option<DateTime<Utc>> {
+        self.running_deadline().map(|(_, due)| due)
+    }
+
+    /// Which deadline runs now and when it falls due. None when the appeal is not open,
+    /// has nothing to resolve by, or is suspended (the clock is stopped, nothing is due).
+    pub fn running_deadline(&self) -> Option<(Deadline, DateTime<Utc>)> {
+        if self.suspended_at.is_some() {
+            return None;
+        }
         match self.status {
-            Status::Registered => Some(self.respond_by),
-            Status::Accepted | Status::InProgress => self.resolve_by,
+            Status::Registered => Some((Deadline::Respond, self.respond_by)),
+            Status::Accepted | Status::InProgress => {
+                self.resolve_by.map(|due| (Deadline::Resolve, due))
+            }
             _ => None,
         }
     }

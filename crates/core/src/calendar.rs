@@ -19,7 +19,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{
-    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday,
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc,
+    Weekday,
 };
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -451,6 +452,63 @@ impl WorkCalendar {
                 Some(next) => shanghai_to_utc(next.and_time(NaiveTime::MIN)),
                 None => DateTime::<Utc>::MAX_UTC,
             },
+        }
+    }
+}
+
+impl WorkCalendar {
+    /// How much of `[from, to)` falls on working days (the whole 24 hours of each working day
+    /// count, as in [`WorkCalendar::add_working_days`]; weekends and holidays do not). Zero when
+    /// `to <= from`. This is the time a suspension (挂起) stops the clock for.
+    pub fn working_time_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> TimeDelta {
+        let mut total = TimeDelta::zero();
+        if to <= from {
+            return total;
+        }
+        let mut at = from;
+        while at < to {
+            let day = shanghai_date(at);
+            let next = match day.succ_opt() {
+                Some(n) => shanghai_to_utc(n.and_time(NaiveTime::MIN)),
+                None => DateTime::<Utc>::MAX_UTC,
+            };
+            let end = next.min(to);
+            if self.is_working_day(day) {
+                total += end - at;
+            }
+            if next <= at {
+                break; // the end of chrono's range
+            }
+            at = end;
+        }
+        total
+    }
+
+    /// The instant `span` of working time after `start`: the inverse of
+    /// [`WorkCalendar::working_time_between`]. Time on weekends and holidays is skipped, so a
+    /// deadline moved by a suspension's working time lands where the clock would have stopped.
+    /// `span` of whole days agrees with [`WorkCalendar::add_working_days`]. Saturates at the end
+    /// of chrono's range.
+    pub fn add_working_time(&self, start: DateTime<Utc>, span: TimeDelta) -> DateTime<Utc> {
+        let mut left = span;
+        let mut at = start;
+        if left <= TimeDelta::zero() {
+            return start;
+        }
+        loop {
+            let day = shanghai_date(at);
+            let Some(next_day) = day.succ_opt() else {
+                return DateTime::<Utc>::MAX_UTC;
+            };
+            let next = shanghai_to_utc(next_day.and_time(NaiveTime::MIN));
+            if self.is_working_day(day) {
+                let rest = next - at;
+                if left <= rest {
+                    return at + left;
+                }
+                left -= rest;
+            }
+            at = next;
         }
     }
 }
@@ -1059,6 +1117,73 @@ mod tests {
             .unwrap()
             .timestamp();
         (from..to).prop_map(|s| DateTime::<Utc>::from_timestamp(s, 0).unwrap())
+    }
+
+    #[test]
+    fn working_time_skips_weekends_and_holidays() {
+        let c = cal();
+        let h = TimeDelta::hours;
+        // Friday 2025-09-05 15:00 to Monday 10:00: 9 hours of Friday, 10 of Monday.
+        assert_eq!(
+            c.working_time_between(sh("2025-09-05 15:00"), sh("2025-09-08 10:00")),
+            h(19)
+        );
+        assert_eq!(
+            c.add_working_time(sh("2025-09-05 15:00"), h(19)),
+            sh("2025-09-08 10:00")
+        );
+        // 国庆 2025: Tuesday 09-30 12:00 to Thursday 10-09 12:00: 12 h of 09-30, then 10-01..08
+        // are holidays, 12 h of 10-09.
+        assert_eq!(
+            c.working_time_between(sh("2025-09-30 12:00"), sh("2025-10-09 12:00")),
+            h(24)
+        );
+        // The working Saturday 2025-10-11 (调休) counts.
+        assert_eq!(
+            c.working_time_between(sh("2025-10-11 00:00"), sh("2025-10-12 00:00")),
+            h(24)
+        );
+        // A weekend alone is no working time; reversed or empty spans are zero.
+        assert_eq!(
+            c.working_time_between(sh("2025-09-06 08:00"), sh("2025-09-07 20:00")),
+            h(0)
+        );
+        assert_eq!(
+            c.working_time_between(sh("2025-09-08 10:00"), sh("2025-09-05 15:00")),
+            h(0)
+        );
+        assert_eq!(
+            c.add_working_time(sh("2025-09-06 08:00"), h(0)),
+            sh("2025-09-06 08:00")
+        );
+        // From a Saturday, counting starts on Monday.
+        assert_eq!(
+            c.add_working_time(sh("2025-09-06 08:00"), h(1)),
+            sh("2025-09-08 01:00")
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn add_working_time_inverts_working_time_between(
+            start in instant(),
+            minutes in 0i64..(40 * 24 * 60),
+        ) {
+            let c = cal();
+            let span = TimeDelta::minutes(minutes);
+            let end = c.add_working_time(start, span);
+            prop_assert!(end >= start);
+            prop_assert_eq!(c.working_time_between(start, end), span);
+        }
+
+        #[test]
+        fn whole_days_of_working_time_are_working_days(start in instant(), n in 0u32..40) {
+            let c = cal();
+            prop_assert_eq!(
+                c.add_working_time(start, TimeDelta::days(i64::from(n))),
+                c.add_working_days(start, n)
+            );
+        }
     }
 
     proptest! {

@@ -5,17 +5,17 @@
 //! event into the appeal. The store appends the events and saves the new state in one
 //! transaction, so the timeline and the row can never disagree.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::access::{ActionKind, Actor, Capability, Holders, Placement, Relation};
 use crate::appeal::{
-    Appeal, Appellant, Channel, Extension, FeedbackChannel, Handoff, Kind, Resolution,
+    Appeal, Appellant, Channel, Deadline, Extension, FeedbackChannel, Handoff, Kind, Resolution,
     Satisfaction, Status, Urgency,
 };
 use crate::calendar::WorkCalendar;
 use crate::error::FieldError;
-use crate::policy::{deadline, TimeLimitPolicy};
+use crate::policy::{deadline, Limit, TimeLimitPolicy};
 use crate::Id;
 
 /// Longest note, reason or content a person types into one field.
@@ -89,6 +89,14 @@ pub enum Command {
     Supervise {
         note: String,
     },
+    /// 挂起: the appellant is holding things up (away, documents missing); the clock stops.
+    Suspend {
+        reason: String,
+    },
+    /// 恢复计时: the clock runs again; the resolve deadline moves by the time it stood.
+    Resume {
+        note: Option<String>,
+    },
 }
 
 impl Command {
@@ -109,6 +117,8 @@ impl Command {
             Command::Reject { .. } => ActionKind::Reject,
             Command::Merge { .. } => ActionKind::Merge,
             Command::Supervise { .. } => ActionKind::Supervise,
+            Command::Suspend { .. } => ActionKind::Suspend,
+            Command::Resume { .. } => ActionKind::Resume,
         }
     }
 }
@@ -188,6 +198,21 @@ pub enum EventBody {
     Supervise {
         note: String,
     },
+    Suspend {
+        reason: String,
+    },
+    /// The clock ran again after `paused_seconds` of counted time (working time for a
+    /// working-day limit, elapsed time for a clock-hour one); `resolve_by` is the moved deadline.
+    Resume {
+        note: Option<String>,
+        paused_seconds: i64,
+        resolve_by: Option<DateTime<Utc>>,
+    },
+    /// Recorded by the deadline watch (system actor) once per deadline that passed unmet.
+    Overdue {
+        deadline: Deadline,
+        due: DateTime<Utc>,
+    },
 }
 
 impl EventBody {
@@ -210,6 +235,9 @@ impl EventBody {
             EventBody::Reject { .. } => "reject",
             EventBody::Merge { .. } => "merge",
             EventBody::Supervise { .. } => "supervise",
+            EventBody::Suspend { .. } => "suspend",
+            EventBody::Resume { .. } => "resume",
+            EventBody::Overdue { .. } => "overdue",
         }
     }
 }
@@ -294,6 +322,15 @@ pub fn allowed_in_state(appeal: &Appeal) -> Vec<ActionKind> {
             push(true, A::Merge);
             push(true, A::Supervise);
         }
+        Status::Accepted | Status::InProgress if appeal.suspended_at.is_some() => {
+            // While the clock stands, the handler can record progress and resume; a superior
+            // can still decide a pending extension or supervise. Handing it on or closing it
+            // waits for `resume`, so the stopped clock is always accounted for.
+            push(appeal.status == Status::InProgress, A::Progress);
+            push(extension_pending, A::ExtendApprove);
+            push(true, A::Supervise);
+            push(true, A::Resume);
+        }
         Status::Accepted | Status::InProgress => {
             let in_progress = appeal.status == Status::InProgress;
             push(true, A::Assign);
@@ -306,6 +343,8 @@ pub fn allowed_in_state(appeal: &Appeal) -> Vec<ActionKind> {
             push(true, A::Resolve);
             push(!in_progress, A::Merge);
             push(true, A::Supervise);
+            // Only a running resolve clock can be stopped (praise has none).
+            push(appeal.resolve_by.is_some(), A::Suspend);
         }
         Status::Resolved => {
             push(true, A::Feedback);
@@ -563,6 +602,22 @@ pub fn decide(
         Command::Supervise { note } => EventBody::Supervise {
             note: required("note", note, "督办意见")?,
         },
+        Command::Suspend { reason } => EventBody::Suspend {
+            reason: required("reason", reason, "挂起理由（诉求人方面的原因）")?,
+        },
+        Command::Resume { note } => {
+            let since = appeal
+                .suspended_at
+                .expect("allowed_in_state checked the suspension");
+            let paused = paused_time(appeal, ctx, since);
+            EventBody::Resume {
+                note: optional("note", note)?,
+                paused_seconds: paused.num_seconds(),
+                resolve_by: appeal
+                    .resolve_by
+                    .map(|by| move_deadline(appeal, ctx, by, paused)),
+            }
+        }
     };
     Ok(vec![event(body)])
 }
@@ -622,6 +677,41 @@ fn follow_up(
         });
     }
     Ok(bodies)
+}
+
+/// Whether the appeal's resolve limit is counted in clock hours (urgent) rather than working days.
+fn clock_hours(appeal: &Appeal, policy: &TimeLimitPolicy) -> bool {
+    matches!(
+        policy
+            .limits(appeal.kind, appeal.urgency, &appeal.category)
+            .resolve,
+        Some(Limit::ClockHours(_))
+    )
+}
+
+/// How long the clock stood since `since`, counted as the limit counts: elapsed time for a
+/// clock-hour limit, working time (weekends and holidays excluded) for a working-day one.
+fn paused_time(appeal: &Appeal, ctx: &Context<'_>, since: DateTime<Utc>) -> TimeDelta {
+    if clock_hours(appeal, ctx.policy) {
+        (ctx.now - since).max(TimeDelta::zero())
+    } else {
+        ctx.calendar.working_time_between(since, ctx.now)
+    }
+}
+
+/// `by` moved later by `paused`, counted the same way.
+fn move_deadline(
+    appeal: &Appeal,
+    ctx: &Context<'_>,
+    by: DateTime<Utc>,
+    paused: TimeDelta,
+) -> DateTime<Utc> {
+    if clock_hours(appeal, ctx.policy) {
+        by.checked_add_signed(paused)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    } else {
+        ctx.calendar.add_working_time(by, paused)
+    }
 }
 
 /// A reopened appeal gets a fresh resolve limit from now.
@@ -774,6 +864,13 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             appeal.status = Status::Rejected;
             appeal.responded_at = Some(event.at);
         }
+        EventBody::Suspend { .. } => appeal.suspended_at = Some(event.at),
+        EventBody::Resume { resolve_by, .. } => {
+            appeal.suspended_at = None;
+            appeal.resolve_by = *resolve_by;
+        }
+        // The timeline records it; the state already says it (`is_overdue`).
+        EventBody::Overdue { .. } => {}
         EventBody::Merge { into_appeal_id } => {
             appeal.status = Status::Merged;
             appeal.merged_into = Some(*into_appeal_id);
@@ -872,6 +969,7 @@ pub fn register(
         follow_up_attempts: 0,
         reopen_count: 0,
         merged_into: None,
+        suspended_at: None,
         version: 1,
     };
     let event = Event {

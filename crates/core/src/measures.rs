@@ -38,6 +38,8 @@ pub struct AppealFacts {
     pub satisfaction: Option<Satisfaction>,
     pub solved: Option<bool>,
     pub reopen_count: u32,
+    /// The clock is stopped (挂起): nothing of it is due or overdue until it resumes.
+    pub suspended: bool,
 }
 
 impl AppealFacts {
@@ -73,9 +75,10 @@ impl AppealFacts {
     pub fn pending_from(&self) -> Option<DateTime<Utc>> {
         let open = self.status.is_open();
         let unanswered = self.responded_at.is_none().then_some(self.respond_by);
+        // A suspended appeal's resolve clock stands: nothing of it is pending until resumed.
         let unresolved = self
             .resolve_by
-            .filter(|_| open && self.resolved_at.is_none());
+            .filter(|_| open && !self.suspended && self.resolved_at.is_none());
         let current = self.current_deadline().filter(|_| open);
         [unanswered, unresolved, current]
             .into_iter()
@@ -90,8 +93,11 @@ impl AppealFacts {
     }
 
     /// The deadline the handler is working against: `respond_by` while registered,
-    /// `resolve_by` while accepted or in progress, none otherwise.
+    /// `resolve_by` while accepted or in progress, none otherwise or while suspended.
     pub fn current_deadline(&self) -> Option<DateTime<Utc>> {
+        if self.suspended {
+            return None;
+        }
         match self.status {
             Status::Registered => Some(self.respond_by),
             Status::Accepted | Status::InProgress => self.resolve_by,
@@ -125,6 +131,7 @@ impl From<&Appeal> for AppealFacts {
             satisfaction: a.satisfaction,
             solved: a.solved,
             reopen_count: a.reopen_count,
+            suspended: a.suspended_at.is_some(),
         }
     }
 }
@@ -144,7 +151,8 @@ pub struct Counts {
     pub resolved: u64,
     /// `status = closed`.
     pub closed: u64,
-    /// Open (`registered`, `accepted`, `in_progress`) and its current deadline is before `now`:
+    /// Open (`registered`, `accepted`, `in_progress`), not suspended, and its current
+    /// deadline is before `now`:
     /// `respond_by < now` when registered, `resolve_by < now` when accepted or in progress
     /// (an open appeal with no `resolve_by` is never overdue once accepted).
     pub overdue_open: u64,
@@ -153,7 +161,8 @@ pub struct Counts {
     /// Response-rate numerator: `responded_at IS NOT NULL AND responded_at <= respond_by`.
     pub responded_on_time: u64,
     /// On-time-rate denominator: `resolve_by IS NOT NULL AND (resolved_at IS NOT NULL OR
-    /// (status open AND resolve_by < now))`. Rejected and merged appeals that were never
+    /// (status open AND not suspended AND resolve_by < now))`: a suspended appeal's clock
+    /// stands, so it is not yet due. Rejected and merged appeals that were never
     /// resolved are not due.
     pub resolve_due: u64,
     /// On-time-rate numerator: `resolve_by IS NOT NULL AND resolved_at IS NOT NULL AND
@@ -208,7 +217,7 @@ impl Counts {
         self.responded_on_time += c(f.responded_at.is_some_and(|r| r <= f.respond_by));
         self.resolve_due += c(f
             .resolve_by
-            .is_some_and(|by| f.resolved_at.is_some() || (open && by < now)));
+            .is_some_and(|by| f.resolved_at.is_some() || (open && !f.suspended && by < now)));
         self.resolved_on_time += c(matches!(
             (f.resolved_at, f.resolve_by),
             (Some(at), Some(by)) if at <= by
@@ -363,6 +372,7 @@ mod tests {
             satisfaction: None,
             solved: None,
             reopen_count: 0,
+            suspended: false,
         }
     }
 
@@ -759,12 +769,13 @@ mod tests {
                 proptest::option::of(proptest::sample::select(Satisfaction::ALL)),
                 proptest::option::of(any::<bool>()),
                 0u32..3,
+                any::<bool>(),
             ),
         )
             .prop_map(
                 |(
                     (status, created, respond_by, responded, accepted, resolve_by, resolved),
-                    (sat, solved, reopen),
+                    (sat, solved, reopen, suspended),
                 )| {
                     AppealFacts {
                         status,
@@ -777,9 +788,31 @@ mod tests {
                         satisfaction: sat,
                         solved,
                         reopen_count: reopen,
+                        suspended,
                     }
                 },
             )
+    }
+
+    #[test]
+    fn a_suspended_appeal_is_neither_overdue_nor_due() {
+        // Accepted on the 2nd, resolve_by the 8th, still open on the 10th.
+        let mut f = accepted(registered(t(1, 9, 0)), t(2, 9, 0), Status::InProgress);
+        let running = Counts::from_facts([&f], now());
+        assert_eq!((running.overdue_open, running.resolve_due), (1, 1));
+        f.suspended = true;
+        let stopped = Counts::from_facts([&f], now());
+        assert_eq!((stopped.overdue_open, stopped.resolve_due), (0, 0));
+        assert_eq!(f.current_deadline(), None);
+        // Its settled part is the same either way: roll-ups need not know.
+        assert_eq!(
+            f.settled(),
+            AppealFacts {
+                suspended: false,
+                ..f.clone()
+            }
+            .settled()
+        );
     }
 
     fn in_unit(r: Option<f64>) -> bool {

@@ -50,6 +50,7 @@ const IN_PROGRESS: &[&str] = &[
     "extend",
     "resolve",
     "supervise",
+    "suspend",
 ];
 
 /// What each state allows (API.md's action table). Changing the rules must change this table.
@@ -68,6 +69,7 @@ const ALLOWED: &[(Stage, &[&str])] = &[
             "resolve",
             "merge",
             "supervise",
+            "suspend",
         ],
     ),
     (Stage::InProgress(Handed::Assign), IN_PROGRESS),
@@ -84,7 +86,12 @@ const ALLOWED: &[(Stage, &[&str])] = &[
             "extend_approve",
             "resolve",
             "supervise",
+            "suspend",
         ],
+    ),
+    (
+        Stage::Suspended(Handed::Assign),
+        &["progress", "supervise", "resume"],
     ),
     (Stage::Resolved, &["feedback"]),
     (Stage::FedBack, &["feedback", "follow_up"]),
@@ -372,6 +379,29 @@ fn check_documented(
             want.status = Status::Rejected;
             want.responded_at = Some(now);
             vec![EventBody::Reject { reason: note() }]
+        }
+        A::Suspend => {
+            want.suspended_at = Some(now);
+            assert!(
+                !case.appeal.is_overdue(DateTime::<Utc>::MAX_UTC),
+                "the clock stands"
+            );
+            vec![EventBody::Suspend { reason: note() }]
+        }
+        A::Resume => {
+            // Suspended one step (an hour of a working Thursday) earlier: the resolve
+            // deadline moves by that hour of working time.
+            let since = before.suspended_at.unwrap();
+            let paused = cal.working_time_between(since, now);
+            assert_eq!(paused, Duration::hours(1), "{stage:?}");
+            let moved = cal.add_working_time(before.resolve_by.unwrap(), paused);
+            want.suspended_at = None;
+            want.resolve_by = Some(moved);
+            vec![EventBody::Resume {
+                note: Some(note()),
+                paused_seconds: 3600,
+                resolve_by: Some(moved),
+            }]
         }
         A::Merge => {
             want.status = Status::Merged;
@@ -771,6 +801,8 @@ fn positioned(role: Role, action: ActionKind) -> (Case, Actor) {
             Stage::InProgress(handed)
         }
         A::ExtendApprove => Stage::ExtensionRequested(handed),
+        A::Suspend => Stage::InProgress(handed),
+        A::Resume => Stage::Suspended(handed),
         A::Feedback => Stage::Resolved,
         A::FollowUp => Stage::FedBack,
         A::Reopen => Stage::Closed,
@@ -806,7 +838,7 @@ fn forbidden_exactly_when_the_role_does_not_permit() {
             }
         }
     }
-    assert_eq!(permitted, 15 + 15 + 13 + 4 + 3);
+    assert_eq!(permitted, 17 + 17 + 15 + 4 + 3);
 }
 
 #[test]
@@ -1434,7 +1466,7 @@ struct Step {
 fn step() -> impl Strategy<Value = Step> {
     (
         0u8..14,
-        0u8..30,
+        0u8..(ANY_ACTION + 15),
         0u8..6,
         0u8..6,
         0u32..=32,
@@ -1500,15 +1532,18 @@ fn pick_actor(appeal: &Appeal, choice: u8, action: ActionKind) -> Actor {
     }
 }
 
-/// `action` < 15: any action; 15..22: one the state allows; 22..30: one the state allows
-/// that keeps the appeal going (not reject or merge), so that sequences get deep.
+/// `action` below this picks any action.
+const ANY_ACTION: u8 = ActionKind::ALL.len() as u8;
+
+/// `action` < ANY_ACTION: any action; the next 7: one the state allows; the 8 after: one the
+/// state allows that keeps the appeal going (not reject or merge), so that sequences get deep.
 fn pick_action(appeal: &Appeal, s: &Step) -> ActionKind {
     let mut allowed = allowed_in_state(appeal);
-    if s.action >= 22 {
+    if s.action >= ANY_ACTION + 7 {
         allowed.retain(|a| !matches!(a, A::Reject | A::Merge));
     }
-    if s.action < 15 || allowed.is_empty() {
-        ActionKind::ALL[usize::from(s.action) % 15]
+    if s.action < ANY_ACTION || allowed.is_empty() {
+        ActionKind::ALL[usize::from(s.action) % ActionKind::ALL.len()]
     } else {
         allowed[usize::from(s.pick) % allowed.len()]
     }
@@ -1580,6 +1615,10 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
             },
         },
         A::Supervise => Command::Supervise { note },
+        A::Suspend => Command::Suspend { reason: note },
+        A::Resume => Command::Resume {
+            note: opt_text(s.text2),
+        },
     }
 }
 
@@ -1600,6 +1639,7 @@ fn legal_transition(action: ActionKind, from: Status, to: Status) -> bool {
         A::Reject => from == Registered && to == Rejected,
         A::Merge => matches!(from, Registered | Accepted) && to == Merged,
         A::Supervise => from.is_open() && to == from,
+        A::Suspend | A::Resume => working && to == from,
     }
 }
 
@@ -1612,6 +1652,7 @@ struct Coverage {
     reopened_by_follow_up: usize,
     extension_approved: usize,
     returned_to_accepted: usize,
+    resumed_later: usize,
     steps: usize,
 }
 
@@ -1673,8 +1714,37 @@ fn run_sequence(
                 let approved = events
                     .iter()
                     .any(|e| matches!(e.body, EventBody::ExtendApprove { approve: true, .. }));
+                let resumed = events.iter().find_map(|e| match e.body {
+                    EventBody::Resume { paused_seconds, .. } => Some(paused_seconds),
+                    _ => None,
+                });
                 if before.resolve_by != after.resolve_by {
-                    assert!(reopened || approved, "{}: resolve_by moved", ctx());
+                    assert!(
+                        reopened || approved || resumed.is_some(),
+                        "{}: resolve_by moved",
+                        ctx()
+                    );
+                }
+                if let Some(paused) = resumed {
+                    // The deadline moves on by exactly the time the clock stood, counted as
+                    // its limit counts (elapsed hours when urgent, working time otherwise).
+                    let since = before.suspended_at.unwrap();
+                    let (by, moved) = (before.resolve_by.unwrap(), after.resolve_by.unwrap());
+                    let (stood, gained) = if urgency == Urgency::Urgent {
+                        (now - since, moved - by)
+                    } else {
+                        let cal = &case.world.calendar;
+                        (
+                            cal.working_time_between(since, now),
+                            cal.working_time_between(by, moved),
+                        )
+                    };
+                    assert_eq!(stood.num_seconds(), paused, "{}", ctx());
+                    assert_eq!(gained, stood, "{}", ctx());
+                    assert!(moved >= by);
+                    if moved > by {
+                        cov.resumed_later += 1;
+                    }
                 }
                 assert_eq!(
                     after.reopen_count,
@@ -1827,6 +1897,20 @@ fn check_invariants(case: &Case, registered: &Appeal) {
     assert_eq!(a.respond_by, registered.respond_by);
     assert_eq!(a.created_at, registered.created_at);
 
+    // Suspended only while handled, since the last `suspend`; never overdue meanwhile.
+    if let Some(since) = a.suspended_at {
+        assert!(matches!(status, Status::Accepted | Status::InProgress));
+        let last = events
+            .iter()
+            .rev()
+            .find(|e| matches!(e.body, EventBody::Suspend { .. } | EventBody::Resume { .. }));
+        assert!(
+            matches!(last, Some(e) if e.at == since && matches!(e.body, EventBody::Suspend { .. }))
+        );
+        assert!(!a.is_overdue(DateTime::<Utc>::MAX_UTC));
+        assert_eq!(a.current_deadline(), None);
+    }
+
     // The holders are those of the latest hand-over of each kind still on the stack.
     let last_refer = a.handoffs.iter().rev().find_map(|h| match h {
         Handoff::Refer { department_id, .. } => Some(*department_id),
@@ -1914,6 +1998,7 @@ fn random_sequences_keep_the_invariants() {
     assert!(cov.reopened_by_follow_up > 0, "reopened at follow-up");
     assert!(cov.extension_approved > 0, "an extension approved");
     assert!(cov.returned_to_accepted > 0, "returned to accepted");
+    assert!(cov.resumed_later > 0, "a resume moved the deadline");
 }
 
 // ───────────────────────────── the wire ─────────────────────────────
@@ -2012,6 +2097,11 @@ fn commands_read_as_api_md_writes_them() {
             r#"{"action":"supervise","note":"n"}"#,
             Command::Supervise { note: "n".into() },
         ),
+        (
+            r#"{"action":"suspend","reason":"r"}"#,
+            Command::Suspend { reason: "r".into() },
+        ),
+        (r#"{"action":"resume"}"#, Command::Resume { note: None }),
     ];
     let mut seen = BTreeSet::new();
     for (json, want) in cases {
@@ -2021,7 +2111,7 @@ fn commands_read_as_api_md_writes_them() {
     assert_eq!(
         seen,
         ActionKind::ALL.iter().map(|a| a.code()).collect(),
-        "all 15 actions"
+        "all 17 actions"
     );
     // The tag on the wire is the action's code, for every action.
     let appeal = build(Stage::Registered, COMMUNITY).appeal;
@@ -2035,4 +2125,83 @@ fn commands_read_as_api_md_writes_them() {
         parse(r#"{"action":"refer","note":"n"}"#).is_err(),
         "department_id is required"
     );
+}
+
+// ───────────────────────────── suspension (挂起) ─────────────────────────────
+
+#[test]
+fn suspension_stops_the_clock_over_a_weekend_and_shows_on_the_timeline() {
+    // Help appeal registered Thursday 2025-09-04 09:00: resolve_by Monday 2025-09-15 09:00.
+    let mut case = build(Stage::InProgress(Handed::Assign), COMMUNITY);
+    assert_eq!(local(case.appeal.resolve_by.unwrap()), "2025-09-15 09:00");
+    // Suspended Friday 15:00, resumed Monday 10:00: 9 h of Friday + 10 h of Monday stood.
+    case.now = sh("2025-09-05 14:00");
+    let events = case.must(
+        Command::Suspend {
+            reason: "诉求人外出，需补充材料".into(),
+        },
+        &station(),
+    );
+    assert_eq!(events[0].body.type_name(), "suspend");
+    assert_eq!(case.appeal.suspended_at, Some(sh("2025-09-05 15:00")));
+    // Long past the old deadline, a suspended appeal is not overdue.
+    assert!(!case.appeal.is_overdue(sh("2025-09-20 00:00")));
+    // Handing on or resolving waits for resume.
+    let refused = case.try_cmd(&sample_command(&case.appeal, A::Resolve), &station());
+    assert!(matches!(
+        refused,
+        Err(Refusal::NotAllowed { ref allowed, .. }) if codes(allowed) == ["progress", "resume", "supervise"].into()
+    ));
+    case.now = sh("2025-09-08 09:00");
+    let events = case.must(Command::Resume { note: None }, &station());
+    assert_eq!(
+        events[0].body,
+        EventBody::Resume {
+            note: None,
+            paused_seconds: 19 * 3600,
+            resolve_by: Some(sh("2025-09-16 04:00")),
+        }
+    );
+    assert_eq!(case.appeal.suspended_at, None);
+    assert_eq!(local(case.appeal.resolve_by.unwrap()), "2025-09-16 04:00");
+    let types: Vec<&str> = case.events.iter().map(|e| e.body.type_name()).collect();
+    assert!(types.ends_with(&["suspend", "resume"]), "{types:?}");
+}
+
+#[test]
+fn an_urgent_appeal_resumes_by_elapsed_hours() {
+    // Urgent: resolve within 24 clock hours; a Saturday night counts like any other.
+    let mut case = Case::register(
+        intake(Kind::Help, Urgency::Urgent),
+        COMMUNITY,
+        sh("2025-09-06 20:00"),
+    );
+    case.act(A::Accept);
+    let by = case.appeal.resolve_by.unwrap();
+    case.act(A::Suspend);
+    case.now += Duration::hours(2);
+    case.must(Command::Resume { note: None }, &station());
+    assert_eq!(case.appeal.resolve_by, Some(by + Duration::hours(3)));
+}
+
+#[test]
+fn suspend_needs_a_reason_and_a_running_clock() {
+    let case = build(Stage::InProgress(Handed::Assign), COMMUNITY);
+    let r = case.try_cmd(&Command::Suspend { reason: " ".into() }, &station());
+    assert_eq!(field_of(r), "reason");
+    // Praise has nothing to resolve by, so no clock to stop.
+    let mut praise = Case::register(
+        intake(Kind::Praise, Urgency::Normal),
+        COMMUNITY,
+        sh("2025-09-04 09:00"),
+    );
+    praise.act(A::Accept);
+    assert!(!allowed_in_state(&praise.appeal).contains(&A::Suspend));
+    // Volunteers and liaisons cannot stop the clock; the station can.
+    assert!(!permits(Role::Volunteer, Capability::Act(A::Suspend)));
+    assert!(!permits(
+        Role::DepartmentLiaison,
+        Capability::Act(A::Resume)
+    ));
+    assert!(permits(Role::StationStaff, Capability::Act(A::Suspend)));
 }

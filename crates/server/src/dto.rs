@@ -15,6 +15,7 @@ use suqiu_core::measures::{Counts, Rates};
 use suqiu_core::org::{Department, OrgUnit};
 use suqiu_core::person::{Gender, PartyCategory, Person};
 use suqiu_core::validate::{mask_id_number, mask_phone};
+use suqiu_core::watch::SYSTEM_ACTOR_ID;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealRecord, StoredEvent};
 use suqiu_store::users::User;
@@ -93,6 +94,28 @@ pub struct WhoAmI {
     pub capabilities: Vec<String>,
     /// The lifecycle actions the role may take somewhere (the relation is checked per appeal).
     pub actions: Vec<String>,
+    /// Unread notices, for the header's badge.
+    pub unread_notifications: i64,
+}
+
+/// One notice of the caller's notification centre.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: Id,
+    /// `reminder|overdue|escalated|supervised|returned|extension_requested|extension_approved|extension_denied`
+    pub kind: String,
+    pub kind_label: String,
+    pub appeal_id: Option<Id>,
+    pub title: String,
+    pub body: String,
+    pub created_at: String,
+    pub read: bool,
+}
+
+/// The caller's unread notices.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadOut {
+    pub unread: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -393,6 +416,7 @@ impl From<&StoredEvent> for EventOut {
         let type_ = e.body.type_name();
         let type_label = match (&e.body, ActionKind::parse(type_)) {
             (EventBody::Registered { .. }, _) => "登记".to_string(),
+            (EventBody::Overdue { deadline, .. }, _) => format!("超期（{}）", deadline.label_zh()),
             (_, Some(a)) => a.label_zh().to_string(),
             (_, None) => type_.to_string(),
         };
@@ -406,7 +430,12 @@ impl From<&StoredEvent> for EventOut {
             type_label,
             actor: RefOut {
                 id: e.actor_id,
-                name: e.actor_name.clone(),
+                // The deadline watch acts as the system, which is no user.
+                name: if e.actor_id == SYSTEM_ACTOR_ID {
+                    "系统".to_string()
+                } else {
+                    e.actor_name.clone()
+                },
             },
             at: time(e.at),
             data,
@@ -451,6 +480,8 @@ pub struct AppealOut {
     pub closed_at: Option<String>,
     pub respond_by: String,
     pub resolve_by: Option<String>,
+    /// Since when the clock stands (挂起), while suspended.
+    pub suspended_at: Option<String>,
     pub overdue: bool,
     /// `solved|partly_solved|explained`
     pub resolution: Option<String>,
@@ -540,6 +571,7 @@ impl AppealOut {
             closed_at: opt_time(a.closed_at),
             respond_by: time(a.respond_by),
             resolve_by: opt_time(a.resolve_by),
+            suspended_at: opt_time(a.suspended_at),
             overdue: a.is_overdue(now),
             resolution: a.resolution.map(|r| r.code().into()),
             satisfaction: a.satisfaction.map(|s| s.code().into()),
@@ -579,6 +611,8 @@ pub enum ActionCode {
     Reject,
     Merge,
     Supervise,
+    Suspend,
+    Resume,
 }
 
 /// The body of `POST /api/v1/appeals/{id}/actions`: `action` and the fields that action
@@ -586,8 +620,8 @@ pub enum ActionCode {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ActionBody {
     pub action: ActionCode,
-    /// accept, assign, follow_up (optional); refer, escalate, return, progress, resolve,
-    /// feedback, reopen, supervise (required).
+    /// accept, assign, follow_up, resume (optional); refer, escalate, return, progress,
+    /// resolve, feedback, reopen, supervise (required).
     pub note: Option<String>,
     /// assign: a user whose node lies in the handling unit's subtree …
     pub user_id: Option<Id>,
@@ -597,7 +631,7 @@ pub struct ActionBody {
     pub department_id: Option<Id>,
     /// extend: working days, 1–30
     pub days: Option<u32>,
-    /// extend, reject (required); extend_approve (required when not approving)
+    /// extend, reject, suspend (required); extend_approve (required when not approving)
     pub reason: Option<String>,
     /// extend_approve
     pub approve: Option<bool>,
@@ -692,6 +726,77 @@ pub struct MetricsOut {
     #[serde(flatten)]
     pub measures: MeasuresOut,
     pub children: Vec<MetricsChildOut>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Ranking and reports
+
+/// One node on the monthly scoreboard.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RankOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    /// 100 × the weighted mean of the response, resolution and satisfaction rates; null when
+    /// nothing was due.
+    pub score: Option<f64>,
+    /// "1224" ranking by score; null when the score is null.
+    pub rank: Option<u32>,
+    /// Last month's rank minus this month's (positive: moved up); null when either is null.
+    pub change: Option<i64>,
+    /// The month's appeals that are open and past their deadline now.
+    pub overdue_open: u64,
+}
+
+/// A count under a code, with its Chinese name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountOut {
+    pub code: String,
+    pub name: String,
+    pub count: i64,
+}
+
+/// The same place and category three or more times in the month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepeatedOut {
+    pub location: String,
+    pub category: String,
+    pub category_name: String,
+    pub count: i64,
+}
+
+/// An appeal of the month that is open and past its deadline now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverdueOut {
+    pub id: Id,
+    pub tracking_code: String,
+    pub title: Option<String>,
+    pub category_name: String,
+    pub status: String,
+    pub handling_org_unit_name: String,
+    /// The deadline it is past.
+    pub deadline: Option<String>,
+}
+
+/// The month-end report of a node.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthlyReportOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    /// `YYYY-MM`
+    pub month: String,
+    pub from: String,
+    pub to: String,
+    #[serde(flatten)]
+    pub measures: MeasuresOut,
+    pub by_kind: Vec<CountOut>,
+    /// By first-level category.
+    pub by_category: Vec<CountOut>,
+    pub by_channel: Vec<CountOut>,
+    pub top_categories: Vec<CountOut>,
+    pub repeated: Vec<RepeatedOut>,
+    pub overdue: Vec<OverdueOut>,
+    /// The children's scores and ranks for the month.
+    pub children: Vec<RankOut>,
 }
 
 // ---------------------------------------------------------------------------------------

@@ -17,8 +17,10 @@
 
 pub mod auth;
 pub mod dto;
+pub mod jobs;
 pub mod openapi;
 pub mod problem;
+mod report_xlsx;
 pub mod routes;
 pub mod state;
 pub mod throttle;

@@ -43,6 +43,7 @@ pub(crate) const MUTABLE: &[&str] = &[
     "version",
     "due_at",
     "live",
+    "suspended_at",
     "pending_from",
 ];
 
@@ -101,6 +102,7 @@ pub(crate) fn values(
         ("version", a.version.into()),
         ("due_at", a.current_deadline().map(ms).into()),
         ("live", facts.is_live().into()),
+        ("suspended_at", a.suspended_at.map(ms).into()),
         ("pending_from", facts.pending_from().map(ms).into()),
         ("search_tokens", tokens.into()),
     ])
@@ -112,7 +114,7 @@ const COLUMNS: &str = "a.id, a.tracking_code, a.status, a.org_unit_id, a.org_pat
      a.kind, a.urgency, a.channel, a.title, a.content, a.location, a.appellant_type, a.appellant_person_id, \
      a.appellant_name, a.appellant_phone, a.public_consent, a.created_at, a.responded_at, a.accepted_at, \
      a.resolved_at, a.closed_at, a.respond_by, a.resolve_by, a.extension, a.handoffs, a.resolution, a.feedback_at, \
-     a.satisfaction, a.solved, a.follow_up_attempts, a.reopen_count, a.merged_into, a.version";
+     a.satisfaction, a.solved, a.follow_up_attempts, a.reopen_count, a.merged_into, a.version, a.suspended_at";
 
 /// The record's SELECT: the appeal (alias `a`) with names and the handling unit's parent.
 /// LEFT JOINs throughout so the appeal stays the driving table (SQLite does not reorder them).
@@ -196,6 +198,7 @@ pub(crate) fn appeal_from(row: &AnyRow) -> Result<Appeal> {
         follow_up_attempts: count(row, "follow_up_attempts")?,
         reopen_count: count(row, "reopen_count")?,
         merged_into: get(row, "merged_into")?,
+        suspended_at: get_opt_time(row, "suspended_at")?,
         version: get(row, "version")?,
     })
 }
@@ -249,6 +252,7 @@ pub(crate) fn normalize(a: &mut Appeal) {
         &mut a.closed_at,
         &mut a.resolve_by,
         &mut a.feedback_at,
+        &mut a.suspended_at,
     ] {
         *t = t.map(stored);
     }
@@ -267,9 +271,12 @@ pub(crate) fn normalize_event(e: &mut Event) {
             *respond_by = stored(*respond_by);
             *resolve_by = resolve_by.map(stored);
         }
-        EventBody::ExtendApprove { resolve_by, .. } | EventBody::Reopen { resolve_by, .. } => {
+        EventBody::ExtendApprove { resolve_by, .. }
+        | EventBody::Reopen { resolve_by, .. }
+        | EventBody::Resume { resolve_by, .. } => {
             *resolve_by = resolve_by.map(stored);
         }
+        EventBody::Overdue { due, .. } => *due = stored(*due),
         _ => {}
     }
 }

@@ -60,6 +60,8 @@ pub struct AppealFilter {
     pub overdue: Option<bool>,
     pub assignee_user_id: Option<Id>,
     pub department_id: Option<Id>,
+    /// Only appeals with an extension request waiting for a decision (the level above's queue).
+    pub extension_pending: bool,
     /// Full-text, Chinese-aware.
     pub q: Option<String>,
     /// Received at or after / before.
@@ -371,6 +373,7 @@ impl Store {
             && filter.overdue.is_none()
             && filter.assignee_user_id.is_none()
             && filter.department_id.is_none()
+            && !filter.extension_pending
             && filter.from.is_none()
             && filter.to.is_none()
             && filter.due_before.is_none()
@@ -427,6 +430,14 @@ impl Store {
         }
         if let Some(d) = filter.department_id {
             conds.push(format!("a.department_id = {}", a.push(d)));
+        }
+        if filter.extension_pending {
+            // `extension` is core's Extension as JSON, its tag first: a pending request is
+            // the one document that starts so (see `extension_pending_prefix`).
+            conds.push(format!(
+                "a.extension LIKE {}",
+                a.push(format!("{}%", extension_pending_prefix()?))
+            ));
         }
         if let Some(q) = q {
             match dialect::search_condition(self.backend, q, &subtrees, &mut a) {
@@ -491,6 +502,21 @@ impl Store {
             .await?;
         row.as_ref().map(|r| get(r, "id")).transpose()
     }
+}
+
+/// How a pending extension request's stored JSON begins (`{"state":"requested",`), derived
+/// from core's type so the filter follows any change to it.
+fn extension_pending_prefix() -> Result<String> {
+    let json = crate::sql::to_json(&suqiu_core::appeal::Extension::Requested {
+        days: 0,
+        reason: String::new(),
+        requested_by: 0,
+    })?;
+    Ok(json
+        .split(',')
+        .next()
+        .map(|head| format!("{head},"))
+        .unwrap_or(json))
 }
 
 /// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]):
@@ -714,7 +740,7 @@ where
     // `decide` is the caller's code running on the shared writer (on SQLite, inside a batch
     // of other people's writes): a panic in it must fail this action, not the writer.
     let decided = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decide(&record)));
-    let mut events = match decided {
+    let events = match decided {
         Ok(Ok(events)) => events,
         Ok(Err(refusal)) => return Ok(Done::discard(Err(refusal))),
         Err(_) => {
@@ -723,6 +749,51 @@ where
             ))))
         }
     };
+    check_references(conn, actor, &events).await?;
+    let before = record.appeal.clone();
+    let (after, deferred) = commit_events(conn, &record, events.clone()).await?;
+    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
+    // Who must hear of it (督办, 退回, 上报, 延期), in the same transaction as the events.
+    let notices = suqiu_core::notice::for_events(&before, &after, &events);
+    if let (Some(first), false) = (events.first(), notices.is_empty()) {
+        crate::notifications::insert(conn, &record, &notices, first.at).await?;
+    }
+    // An appellant who left a phone hears of acceptance and resolution, with the code.
+    if let Some(phone) = record.appellant_phone.as_deref() {
+        for e in &events {
+            if let Some((what, text)) =
+                suqiu_core::outbound::appellant_text(&e.body, &record.appeal.tracking_code)
+            {
+                let payload = serde_json::json!({
+                    "type": "appellant_message",
+                    "event": what,
+                    "tracking_code": record.appeal.tracking_code,
+                    "phone": phone,
+                    "text": text,
+                });
+                crate::outbound::enqueue(
+                    conn,
+                    crate::outbound::Audience::Appellant,
+                    id,
+                    &payload,
+                    e.at,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(Done::keep(Ok(record), deferred))
+}
+
+/// Applies `events` to the locked appeal of `record` and writes them in the caller's
+/// transaction: the events appended, the row updated (optimistically, on its version), and
+/// the roll-up delta returned for the writer. Returns the new state.
+pub(crate) async fn commit_events(
+    conn: &mut AnyConnection,
+    record: &AppealRecord,
+    mut events: Vec<Event>,
+) -> Result<(Appeal, Deferred)> {
+    let id = record.appeal.id;
     let before = record.appeal.clone();
     let mut after = before.clone();
     for e in &mut events {
@@ -730,7 +801,6 @@ where
         apply(&mut after, e);
     }
     normalize(&mut after);
-    check_references(conn, actor, &events).await?;
 
     let handling_path = if after.handling_org_unit_id == before.handling_org_unit_id {
         record.place.handling_path.clone()
@@ -778,8 +848,7 @@ where
         .deltas
         .add(&record.place.org_path, before.created_at, &delta)?;
 
-    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-    Ok(Done::keep(Ok(record), deferred))
+    Ok((after, deferred))
 }
 
 /// Rows the events point at must exist (and a merge target must be a fit home).

@@ -195,7 +195,7 @@ impl Deltas {
 /// The measure facts columns of `appeals` (alias `a`).
 pub(crate) const FACT_COLUMNS: &str =
     "a.status, a.created_at, a.respond_by, a.responded_at, a.accepted_at, \
-     a.resolve_by, a.resolved_at, a.satisfaction, a.solved, a.reopen_count";
+     a.resolve_by, a.resolved_at, a.satisfaction, a.solved, a.reopen_count, a.suspended_at";
 
 pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
     Ok(AppealFacts {
@@ -210,6 +210,7 @@ pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
         solved: get::<Option<i64>>(row, "solved")?.map(|v| v != 0),
         reopen_count: u32::try_from(get::<i64>(row, "reopen_count")?)
             .map_err(|_| StoreError::Corrupt("column reopen_count: out of range".into()))?,
+        suspended: get::<Option<i64>>(row, "suspended_at")?.is_some(),
     })
 }
 
@@ -224,7 +225,7 @@ pub(crate) fn open_status_list() -> String {
 }
 
 /// The UTC instant at which Shanghai day `d` begins, in milliseconds.
-fn day_start(d: NaiveDate) -> Result<i64> {
+pub(crate) fn day_start(d: NaiveDate) -> Result<i64> {
     shanghai()
         .from_local_datetime(&d.and_time(NaiveTime::MIN))
         .single()
@@ -321,7 +322,7 @@ impl Store {
             "SELECT a.org_path,
                CAST(SUM(CASE WHEN a.responded_at IS NULL AND a.respond_by <= {floor} THEN 1 ELSE 0 END) AS BIGINT) AS response_due,
                CAST(SUM(CASE WHEN a.status IN ({open}) AND a.resolve_by IS NOT NULL AND a.resolved_at IS NULL
-                             AND a.resolve_by < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS resolve_due,
+                             AND a.suspended_at IS NULL AND a.resolve_by < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS resolve_due,
                CAST(SUM(CASE WHEN a.status IN ({open}) AND a.due_at < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS overdue_open
              FROM appeals a
              WHERE a.live = 1 AND a.pending_from <= {ceil} AND {scope}
@@ -451,6 +452,7 @@ mod tests {
                 .then(|| Satisfaction::ALL[rng.gen_range(0..Satisfaction::ALL.len())]),
             solved: rng.gen_bool(0.6).then(|| rng.gen_bool(0.5)),
             reopen_count: rng.gen_range(0..3),
+            suspended: rng.gen_bool(0.1),
         }
     }
 

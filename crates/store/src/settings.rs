@@ -1,4 +1,5 @@
-//! District configuration kept as JSON documents: the calendar, time limits, score weights.
+//! District configuration kept as JSON documents: the calendar, time limits, score weights,
+//! the deadline watch's rules.
 
 use crate::error::Result;
 use crate::sql::get;
@@ -7,6 +8,10 @@ use crate::Store;
 pub const CALENDAR: &str = "calendar";
 pub const TIME_LIMITS: &str = "time_limits";
 pub const SCORE_WEIGHTS: &str = "score_weights";
+/// The deadline watch's rules (`suqiu_core::watch::WatchRules`).
+pub const WATCH_RULES: &str = "watch_rules";
+/// Outbound channels (`suqiu_core::outbound::OutboundConfig`); off when unset.
+pub const OUTBOUND: &str = "outbound";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -1601,7 +1601,7 @@ fn random_command(rng: &mut impl Rng, rec: &AppealRecord, merge_into: Id, w: &Wo
             },
             _ => Command::Accept { note: None },
         },
-        Status::Accepted | Status::InProgress => match rng.gen_range(0..11) {
+        Status::Accepted | Status::InProgress => match rng.gen_range(0..13) {
             0 => Command::Assign {
                 user_id: Some(w.volunteer.user_id),
                 team_id: None,
@@ -1628,6 +1628,12 @@ fn random_command(rng: &mut impl Rng, rec: &AppealRecord, merge_into: Id, w: &Wo
             6 => Command::Return {
                 note: note("退回")
             },
+            // The clock stops and runs again: suspended appeals must count as neither due nor
+            // overdue in the store's live measures, as in core's reference.
+            7 => Command::Suspend {
+                reason: note("等待诉求人补充材料"),
+            },
+            8 => Command::Resume { note: None },
             _ => Command::Resolve {
                 resolution: Resolution::Solved,
                 note: note("办结"),
@@ -1767,15 +1773,17 @@ async fn rollups_match_the_reference(db: Db) {
     // The walk reached every kind of state the measures distinguish.
     let mut seen = BTreeSet::new();
     let mut reopened = 0;
+    let mut suspended = 0;
     for (id, _) in &ids {
         let a = store.appeal(&w.admin, *id).await.unwrap().appeal;
         seen.insert(a.status);
         reopened += usize::from(a.reopen_count > 0);
+        suspended += usize::from(a.suspended_at.is_some());
     }
-    eprintln!("applied {applied}, statuses {seen:?}, reopened {reopened}");
+    eprintln!("applied {applied}, statuses {seen:?}, reopened {reopened}, suspended {suspended}");
     assert!(
-        seen.len() >= 6 && reopened > 0,
-        "statuses {seen:?}, reopened {reopened}"
+        seen.len() >= 6 && reopened > 0 && suspended > 0,
+        "statuses {seen:?}, reopened {reopened}, suspended {suspended}"
     );
     let period = |a: u32, b: u32| (at(a, 12).date_naive(), at(b, 12).date_naive());
     for now in [at(6, 12), at(12, 9), at(31, 23)] {
@@ -2365,7 +2373,43 @@ conformance!(
     rollups_match_the_reference,
     bulk_insert_keeps_rollups_and_search,
     long_lists_page_newest_first_with_capped_totals,
+    watch_candidates_page_through_every_running_deadline,
 );
+
+/// The deadline watch's scan pages (500 at a time) through every appeal whose running
+/// deadline falls before the horizon, in deadline order, and nothing else: no suspended, no
+/// closed appeal, none due later.
+async fn watch_candidates_page_through_every_running_deadline(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let batch: Vec<(Appeal, Vec<Event>)> = (0..2_000).map(|i| synthetic(&mut rng, &w, i)).collect();
+    store.insert_appeals_bulk(&batch).await.unwrap();
+    let now = at(20, 12);
+    let horizon = at(31, 0);
+    let mut expected: Vec<(DateTime<Utc>, Id)> = Vec::new();
+    for (given, _) in &batch {
+        let id = store
+            .appeal_id_by_tracking_code(&given.tracking_code)
+            .await
+            .unwrap()
+            .unwrap();
+        if let Some(due) = given.current_deadline().filter(|d| *d <= horizon) {
+            expected.push((due, id));
+        }
+    }
+    expected.sort();
+    assert!(
+        expected.len() > 500,
+        "more than one page of candidates: {}",
+        expected.len()
+    );
+    let got = store
+        .watch_candidates(now, horizon, now - Duration::days(2))
+        .await
+        .unwrap();
+    assert_eq!(got, expected.iter().map(|(_, id)| *id).collect::<Vec<_>>());
+}
 
 /// `sqlite::memory:` works end to end (one connection serves reads and the writer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -295,7 +295,15 @@ async fn start_server(args: &BenchArgs) -> Result<Server> {
     let exe = std::env::current_exe()?;
     let listen = format!("127.0.0.1:{}", args.port);
     let child = tokio::process::Command::new(exe)
-        .args(["serve", "--listen", &listen, "--database", &args.database])
+        .args([
+            "serve",
+            "--listen",
+            &listen,
+            "--database",
+            &args.database,
+            // Measure the API alone (see `serve --no-background-jobs`).
+            "--no-background-jobs",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

@@ -49,6 +49,10 @@ pub enum Command {
         /// Mark the session cookie `Secure` (set when served over HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Do not run the deadline watch and outbound delivery (benchmarks: a synthetic
+        /// database's backlog of overdue appeals would be worked off while measuring).
+        #[arg(long)]
+        no_background_jobs: bool,
     },
     /// Generate the demo district and N realistic appeals (for trying out and benchmarks).
     Demo {
@@ -136,7 +140,17 @@ pub async fn run(cli: Cli) -> Result<()> {
             db,
             demo,
             secure_cookies,
-        } => serve(listen, &db.database, demo, secure_cookies).await,
+            no_background_jobs,
+        } => {
+            serve(
+                listen,
+                &db.database,
+                demo,
+                secure_cookies,
+                !no_background_jobs,
+            )
+            .await
+        }
         Command::Demo { appeals, seed, db } => {
             let store = open(&db.database).await?;
             demo::load::load_demo(&store, appeals, seed, true).await
@@ -215,7 +229,13 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-async fn serve(listen: SocketAddr, url: &str, with_demo: bool, secure_cookies: bool) -> Result<()> {
+async fn serve(
+    listen: SocketAddr,
+    url: &str,
+    with_demo: bool,
+    secure_cookies: bool,
+    background_jobs: bool,
+) -> Result<()> {
     let store = open(url).await?;
     if with_demo {
         if store.is_empty().await? {
@@ -227,6 +247,15 @@ async fn serve(listen: SocketAddr, url: &str, with_demo: bool, secure_cookies: b
     }
     let mut state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await?;
     state.secure_cookies = secure_cookies;
+    // The deadline watch and outbound delivery run beside the API for as long as it does.
+    let jobs = if background_jobs {
+        vec![
+            suqiu_server::jobs::watch::spawn(state.clone()),
+            suqiu_server::jobs::outbound::spawn(state.clone()),
+        ]
+    } else {
+        Vec::new()
+    };
     let app = suqiu_server::router(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -235,6 +264,9 @@ async fn serve(listen: SocketAddr, url: &str, with_demo: bool, secure_cookies: b
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    for job in jobs {
+        job.abort();
+    }
     Ok(())
 }
 

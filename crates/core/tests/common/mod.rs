@@ -219,6 +219,8 @@ pub fn sample_command(appeal: &Appeal, action: ActionKind) -> Command {
             into_appeal_id: OTHER_APPEAL,
         },
         ActionKind::Supervise => Command::Supervise { note: note() },
+        ActionKind::Suspend => Command::Suspend { reason: note() },
+        ActionKind::Resume => Command::Resume { note: Some(note()) },
     }
 }
 
@@ -418,6 +420,8 @@ pub enum Stage {
     InProgress(Handed),
     /// In progress, with an extension of 5 working days requested.
     ExtensionRequested(Handed),
+    /// In progress, its clock suspended (挂起).
+    Suspended(Handed),
     /// Resolved (after being assigned), no feedback yet.
     Resolved,
     /// Resolved and fed back: ready for follow-up.
@@ -461,6 +465,11 @@ pub fn drive(case: &mut Case, stage: Stage) {
             case.act(A::Accept);
             handed(case, h);
             case.act(A::Extend);
+        }
+        Stage::Suspended(h) => {
+            case.act(A::Accept);
+            handed(case, h);
+            case.act(A::Suspend);
         }
         Stage::Resolved | Stage::FedBack | Stage::Closed => {
             case.act(A::Accept);

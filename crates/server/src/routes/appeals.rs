@@ -343,6 +343,7 @@ fn instant(
         ("overdue" = Option<bool>, Query),
         ("assignee" = Option<String>, Query, description = "`me` or a user id"),
         ("department" = Option<i64>, Query),
+        ("extension" = Option<String>, Query, description = "`requested`: only appeals with an extension request awaiting a decision"),
         ("q" = Option<String>, Query, description = "full text, Chinese-aware"),
         ("from" = Option<String>, Query, description = "received on or after (YYYY-MM-DD, Shanghai)"),
         ("to" = Option<String>, Query, description = "received on or before (YYYY-MM-DD, Shanghai)"),
@@ -408,6 +409,14 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
         }
     }
     let (page, per_page) = params.paging(&mut errors);
+    let extension_pending = match params.str("extension") {
+        None => false,
+        Some("requested") => true,
+        Some(_) => {
+            errors.push(FieldError::new("extension", "extension 只能为 requested"));
+            false
+        }
+    };
     let filter = AppealFilter {
         status: params.code("status", Status::parse, Status::codes(), &mut errors),
         org_unit_id: params.id("org_unit", &mut errors),
@@ -417,6 +426,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
         overdue: params.bool("overdue", &mut errors),
         assignee_user_id,
         department_id: params.id("department", &mut errors),
+        extension_pending,
         q,
         from,
         to,

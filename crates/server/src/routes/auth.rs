@@ -131,6 +131,7 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
             .filter(|a| actor.may(Capability::Act(**a)))
             .map(|a| a.code().to_string())
             .collect(),
+        unread_notifications: state.store.unread_notifications(actor.user_id).await?,
     }))
 }
 

@@ -22,7 +22,7 @@ use crate::extract::{check_syntax, ApiJson};
 use crate::problem::{ApiResult, Problem};
 use crate::state::{write, AppState};
 
-fn require_configure(actor: &Actor) -> ApiResult<()> {
+pub(crate) fn require_configure(actor: &Actor) -> ApiResult<()> {
     if actor.may(Capability::Configure) {
         Ok(())
     } else {

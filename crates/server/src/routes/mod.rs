@@ -30,10 +30,13 @@ use crate::MAX_BODY_BYTES;
 pub mod appeals;
 pub mod auth;
 pub mod config;
+pub mod district;
 pub mod metrics;
+pub mod notifications;
 pub mod ops;
 pub mod org;
 pub mod people;
+pub mod reports;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -65,6 +68,17 @@ pub fn router(state: AppState) -> Router {
             get(appeals::available).post(appeals::act),
         )
         .route("/api/v1/metrics", get(metrics::metrics))
+        .route("/api/v1/ranking", get(reports::ranking))
+        .route("/api/v1/reports/monthly", get(reports::monthly))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route(
+            "/api/v1/notifications/unread-count",
+            get(notifications::unread_count),
+        )
+        .route(
+            "/api/v1/notifications/{id}/read",
+            axum::routing::post(notifications::mark_read),
+        )
         .route(
             "/api/v1/calendar",
             get(config::get_calendar).put(config::put_calendar),
@@ -72,6 +86,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/time-limits",
             get(config::get_time_limits).put(config::put_time_limits),
+        )
+        .route(
+            "/api/v1/watch-rules",
+            get(district::get_watch_rules).put(district::put_watch_rules),
+        )
+        .route(
+            "/api/v1/outbound",
+            get(district::get_outbound).put(district::put_outbound),
+        )
+        .route(
+            "/api/v1/score-weights",
+            get(district::get_score_weights).put(district::put_score_weights),
         )
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))

@@ -82,6 +82,10 @@ fn event_label(lang: Lang, body: &EventBody) -> &'static str {
             Lang::Zh => "登记",
             Lang::En => "Registered",
         },
+        EventBody::Overdue { .. } => match lang {
+            Lang::Zh => "超期",
+            Lang::En => "Overdue",
+        },
         other => {
             let code = other.type_name();
             match ActionKind::parse(code) {
@@ -199,12 +203,32 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
             }
             why = note.clone().unwrap_or_default();
         }
-        EventBody::Reject { reason } => why = reason.clone(),
+        EventBody::Reject { reason } | EventBody::Suspend { reason } => why = reason.clone(),
+        EventBody::Resume {
+            note, resolve_by, ..
+        } => {
+            if let Some(by) = resolve_by {
+                details.push(format!("→ {}", when(*by)));
+            }
+            why = note.clone().unwrap_or_default();
+        }
+        EventBody::Overdue { deadline, due } => {
+            details.push(label(deadline.code(), deadline.label_zh()));
+            details.push(when(*due));
+        }
         EventBody::Merge { into_appeal_id } => details.push(format!("→ #{into_appeal_id}")),
     }
     Entry {
         what: event_label(lang, &e.body),
-        who: e.actor_name.clone(),
+        // The deadline watch records as the system, which is no user.
+        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
+            match lang {
+                Lang::Zh => "系统".to_string(),
+                Lang::En => "System".to_string(),
+            }
+        } else {
+            e.actor_name.clone()
+        },
         at: when(e.at),
         details,
         why,

@@ -137,6 +137,10 @@ fn english_label(code: &str) -> Option<&'static str> {
         "reject" => "Reject",
         "merge" => "Merge",
         "supervise" => "Supervise",
+        "suspend" => "Suspend the clock",
+        "resume" => "Resume the clock",
+        // deadlines
+        "respond" => "Response limit",
         // roles
         "district_admin" => "District admin",
         "street_staff" => "Street staff",

@@ -120,6 +120,8 @@ pub struct TestApp {
     pub store: Store,
     pub clock: Clock,
     pub fx: Fixture,
+    /// The database's URL, to open a second store on it (two servers, one database).
+    pub url: String,
     db: Db,
     /// Signed-in users: username, token, and the (test clock) time of sign-in.
     tokens: std::sync::Mutex<Vec<(String, String, DateTime<Utc>)>>,
@@ -272,6 +274,7 @@ impl TestApp {
             store,
             clock,
             fx,
+            url,
             db,
             tokens: std::sync::Mutex::new(Vec::new()),
         }

@@ -1,0 +1,194 @@
+//! The month-end report and the monthly scoreboard (月度排名): months, rank changes, the
+//! repeated problems and the top categories, as pure rules over counts the store provides.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::error::FieldError;
+use crate::measures::rank;
+
+/// Appeals about the same place and category in one month from which it is a repeated problem.
+pub const REPEAT_THRESHOLD: i64 = 3;
+/// How many categories the report names as the month's top.
+pub const TOP_CATEGORIES: usize = 5;
+
+/// A calendar month (Asia/Shanghai days).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Month {
+    first: NaiveDate,
+}
+
+impl Month {
+    /// `YYYY-MM`, strictly.
+    pub fn parse(text: &str) -> Result<Month, FieldError> {
+        let bad = || FieldError::new("month", "月份格式应为 YYYY-MM");
+        let b = text.as_bytes();
+        if b.len() != 7
+            || b[4] != b'-'
+            || !b
+                .iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || c.is_ascii_digit())
+        {
+            return Err(bad());
+        }
+        let first =
+            NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").map_err(|_| bad())?;
+        Ok(Month { first })
+    }
+
+    pub fn containing(day: NaiveDate) -> Month {
+        Month {
+            first: day.with_day(1).unwrap_or(day),
+        }
+    }
+
+    pub fn first_day(&self) -> NaiveDate {
+        self.first
+    }
+
+    /// The last day of the month.
+    pub fn last_day(&self) -> NaiveDate {
+        self.first
+            .checked_add_months(Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(self.first)
+    }
+
+    pub fn previous(&self) -> Month {
+        Month {
+            first: self
+                .first
+                .checked_sub_months(Months::new(1))
+                .unwrap_or(self.first),
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.first.format("%Y-%m"))
+    }
+}
+
+/// Ranks this month's scores and says how each moved since last month: `change` is last
+/// month's rank minus this month's (positive: moved up), `None` when either month is unranked.
+pub fn ranks_with_change(
+    this_month: &[Option<f64>],
+    last_month: &[Option<f64>],
+) -> Vec<(Option<u32>, Option<i64>)> {
+    let now = rank(this_month);
+    let before = rank(last_month);
+    now.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let change = match (r, before.get(i).copied().flatten()) {
+                (Some(r), Some(b)) => Some(i64::from(b) - i64::from(*r)),
+                _ => None,
+            };
+            (*r, change)
+        })
+        .collect()
+}
+
+/// The `n` largest counts, largest first, ties by code (so the report is stable).
+pub fn top(counts: &[(String, i64)], n: usize) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = counts.iter().filter(|(_, c)| *c > 0).cloned().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
+
+/// The (place, category, count) groups that are repeated problems, most frequent first. The
+/// place is compared trimmed; appeals with no place are not grouped.
+pub fn repeated(groups: &[(String, String, i64)]) -> Vec<(String, String, i64)> {
+    let mut merged: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for (place, category, n) in groups {
+        let place = place.trim();
+        if !place.is_empty() {
+            *merged
+                .entry((place.to_string(), category.clone()))
+                .or_default() += n;
+        }
+    }
+    let mut out: Vec<(String, String, i64)> = merged
+        .into_iter()
+        .filter(|(_, n)| *n >= REPEAT_THRESHOLD)
+        .map(|((p, c), n)| (p, c, n))
+        .collect();
+    out.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| a.0.cmp(&b.0))
+            .then_with(|| a.1.cmp(&b.1))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn months_parse_strictly_and_know_their_days() {
+        let m = Month::parse("2026-02").unwrap();
+        assert_eq!(m.first_day().to_string(), "2026-02-01");
+        assert_eq!(m.last_day().to_string(), "2026-02-28");
+        assert_eq!(m.previous().to_string(), "2026-01");
+        assert_eq!(
+            Month::parse("2026-01").unwrap().previous().to_string(),
+            "2025-12"
+        );
+        for bad in ["2026-2", "2026-13", "26-02", "2026/02", "2026-02-01", ""] {
+            assert_eq!(Month::parse(bad).unwrap_err().field, "month", "{bad}");
+        }
+    }
+
+    #[test]
+    fn rank_change_is_last_rank_minus_this_rank() {
+        let got = ranks_with_change(
+            &[Some(90.0), Some(80.0), None, Some(70.0)],
+            &[Some(60.0), Some(95.0), Some(50.0), None],
+        );
+        assert_eq!(
+            got,
+            [
+                (Some(1), Some(1)),
+                (Some(2), Some(-1)),
+                (None, None),
+                (Some(3), None)
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_problems_need_three_at_one_place_and_category() {
+        let g = |p: &str, c: &str, n| (p.to_string(), c.to_string(), n);
+        let got = repeated(&[
+            g("3号楼", "water", 2),
+            g(" 3号楼 ", "water", 1),
+            g("3号楼", "noise", 2),
+            g("", "water", 9),
+            g("菜场", "noise", 4),
+        ]);
+        assert_eq!(got, [g("菜场", "noise", 4), g("3号楼", "water", 3)]);
+    }
+
+    proptest! {
+        #[test]
+        fn top_is_sorted_bounded_and_drawn_from_the_input(counts in proptest::collection::vec(("[a-e]{1,2}", 0i64..20), 0..12)) {
+            let counts: Vec<(String, i64)> = counts;
+            let t = top(&counts, TOP_CATEGORIES);
+            prop_assert!(t.len() <= TOP_CATEGORIES);
+            prop_assert!(t.windows(2).all(|w| w[0].1 >= w[1].1));
+            for item in &t {
+                prop_assert!(counts.contains(item));
+            }
+            // Nothing left out beats the last one in.
+            if let Some(last) = t.last() {
+                if t.len() == TOP_CATEGORIES {
+                    prop_assert!(counts.iter().filter(|c| !t.contains(c)).all(|c| c.1 <= last.1));
+                }
+            }
+        }
+    }
+}

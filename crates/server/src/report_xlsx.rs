@@ -1,0 +1,195 @@
+//! The month-end report as an Excel workbook: 汇总 (summary), 排名 (ranking), 台账 (the
+//! ledger of every appeal received in the month) and 超期 (overdue), headers in Chinese.
+//! The ledger carries no appellant data: the workbook is passed around offices.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use suqiu_store::appeals::AppealRecord;
+
+use crate::dto::{time, CountOut, MonthlyReportOut};
+
+fn header(ws: &mut Worksheet, row: u32, titles: &[&str], bold: &Format) -> Result<(), XlsxError> {
+    for (col, t) in titles.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *t, bold)?;
+    }
+    Ok(())
+}
+
+fn rate(ws: &mut Worksheet, row: u32, col: u16, r: Option<f64>) -> Result<(), XlsxError> {
+    match r {
+        Some(v) => ws.write_number(row, col, v)?,
+        None => ws.write_string(row, col, "—")?,
+    };
+    Ok(())
+}
+
+fn counts(
+    ws: &mut Worksheet,
+    row: &mut u32,
+    title: &str,
+    items: &[CountOut],
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    *row += 1;
+    ws.write_string_with_format(*row, 0, title, bold)?;
+    for item in items {
+        *row += 1;
+        ws.write_string(*row, 0, &item.name)?;
+        ws.write_number(*row, 1, item.count as f64)?;
+    }
+    *row += 1;
+    Ok(())
+}
+
+/// The workbook's bytes.
+pub fn workbook(
+    report: &MonthlyReportOut,
+    ledger: &[AppealRecord],
+    category_names: &HashMap<&str, &str>,
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let m = &report.measures;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("汇总")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{} {} 月度报表", report.name, report.month),
+        &bold,
+    )?;
+    ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
+    let mut row = 3;
+    for (label, value) in [
+        ("受理量（收到诉求）", m.received),
+        ("已受理", m.accepted),
+        ("已办结", m.resolved),
+        ("已回访", m.closed),
+        ("超期未办", m.overdue_open),
+    ] {
+        ws.write_string(row, 0, label)?;
+        ws.write_number(row, 1, value as f64)?;
+        row += 1;
+    }
+    for (label, value) in [
+        ("响应率", m.response_rate),
+        ("按期办结率", m.on_time_rate),
+        ("解决率", m.resolution_rate),
+        ("满意率", m.satisfaction_rate),
+        ("得分", m.score),
+    ] {
+        ws.write_string(row, 0, label)?;
+        rate(ws, row, 1, value)?;
+        row += 1;
+    }
+    counts(ws, &mut row, "按类型", &report.by_kind, &bold)?;
+    counts(ws, &mut row, "按类别", &report.by_category, &bold)?;
+    counts(ws, &mut row, "按渠道", &report.by_channel, &bold)?;
+    counts(ws, &mut row, "前五类别", &report.top_categories, &bold)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, "重复问题（同一地点同一类别 ≥ 3 次）", &bold)?;
+    for r in &report.repeated {
+        row += 1;
+        ws.write_string(row, 0, &r.location)?;
+        ws.write_string(row, 1, &r.category_name)?;
+        ws.write_number(row, 2, r.count as f64)?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name("排名")?;
+    header(ws, 0, &["排名", "单位", "得分"], &bold)?;
+    for (i, c) in report.children.iter().enumerate() {
+        let row = i as u32 + 1;
+        match c.rank {
+            Some(r) => ws.write_number(row, 0, f64::from(r))?,
+            None => ws.write_string(row, 0, "—")?,
+        };
+        ws.write_string(row, 1, &c.name)?;
+        rate(ws, row, 2, c.score)?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name("台账")?;
+    let titles = [
+        "查询码",
+        "登记时间",
+        "类型",
+        "类别",
+        "渠道",
+        "紧急程度",
+        "所属单位",
+        "承办单位",
+        "状态",
+        "标题",
+        "地点",
+        "响应时限",
+        "办结时限",
+        "办结时间",
+        "办结结果",
+        "满意度",
+        "是否超期",
+    ];
+    header(ws, 0, &titles, &bold)?;
+    for (i, r) in ledger.iter().enumerate() {
+        let a = &r.appeal;
+        let row = i as u32 + 1;
+        let category = category_names
+            .get(a.category.as_str())
+            .copied()
+            .unwrap_or(a.category.as_str());
+        let cells: [String; 17] = [
+            a.tracking_code.clone(),
+            time(a.created_at),
+            a.kind.label_zh().into(),
+            category.into(),
+            a.channel.label_zh().into(),
+            a.urgency.label_zh().into(),
+            r.org_unit_name.clone(),
+            r.handling_org_unit_name.clone(),
+            a.status.label_zh().into(),
+            a.title.clone().unwrap_or_default(),
+            a.location.clone().unwrap_or_default(),
+            time(a.respond_by),
+            a.resolve_by.map(time).unwrap_or_default(),
+            a.resolved_at.map(time).unwrap_or_default(),
+            a.resolution
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            a.satisfaction
+                .map(|x| x.label_zh().to_string())
+                .unwrap_or_default(),
+            if a.is_overdue(generated) {
+                "是"
+            } else {
+                "否"
+            }
+            .into(),
+        ];
+        for (col, v) in cells.iter().enumerate() {
+            ws.write_string(row, col as u16, v)?;
+        }
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name("超期")?;
+    header(
+        ws,
+        0,
+        &["查询码", "标题", "类别", "状态", "承办单位", "时限"],
+        &bold,
+    )?;
+    for (i, o) in report.overdue.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string(row, 0, &o.tracking_code)?;
+        ws.write_string(row, 1, o.title.as_deref().unwrap_or(""))?;
+        ws.write_string(row, 2, &o.category_name)?;
+        ws.write_string(row, 3, &o.status)?;
+        ws.write_string(row, 4, &o.handling_org_unit_name)?;
+        ws.write_string(row, 5, o.deadline.as_deref().unwrap_or(""))?;
+    }
+    wb.save_to_buffer()
+}

@@ -1,0 +1,317 @@
+//! The monthly scoreboard and the month-end report (JSON, or an Excel workbook).
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use suqiu_core::access::Capability;
+use suqiu_core::appeal::{Channel, Kind};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::measures::{score, Counts};
+use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
+use suqiu_core::report::{ranks_with_change, repeated, top, Month, TOP_CATEGORIES};
+use suqiu_core::Id;
+
+use crate::auth::AuthActor;
+use crate::dto::{time, CountOut, MeasuresOut, MonthlyReportOut, OverdueOut, RankOut, RepeatedOut};
+use crate::extract::Params;
+use crate::problem::{ApiResult, Problem};
+use crate::report_xlsx;
+use crate::state::AppState;
+
+fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
+    if actor.may(Capability::ReadMetrics) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能查看考核排名和报表",
+            actor.role.label_zh()
+        )))
+    }
+}
+
+fn month_param(params: &Params, state: &AppState, errors: &mut Vec<FieldError>) -> Option<Month> {
+    match params.str("month") {
+        None => Some(Month::containing(shanghai_date(state.now()))),
+        Some(text) => match Month::parse(text) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    }
+}
+
+/// The month's counts of each node (ids), read through their parents' children.
+async fn month_counts(
+    state: &AppState,
+    nodes: &[OrgUnit],
+    month: Month,
+) -> ApiResult<HashMap<Id, Counts>> {
+    let mut parents: Vec<Id> = nodes.iter().filter_map(|n| n.parent_id).collect();
+    parents.sort_unstable();
+    parents.dedup();
+    let mut out = HashMap::new();
+    for parent in parents {
+        let counts = state
+            .store
+            .counts(parent, month.first_day(), month.last_day(), state.now())
+            .await?;
+        for (child, c) in counts.children {
+            out.insert(child.id, c);
+        }
+    }
+    Ok(out)
+}
+
+/// The scoreboard of one level (streets or communities) in the caller's scope for a month:
+/// score per DOMAIN.md with the district's weights, rank among all nodes of the level, and
+/// the change since last month (positive: moved up).
+#[utoipa::path(get, path = "/api/v1/ranking", tag = "reports",
+    params(
+        ("level" = String, Query, description = "street|community"),
+        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
+    ),
+    responses(
+        (status = 200, body = Vec<RankOut>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn ranking(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<Vec<RankOut>>> {
+    require_metrics(&actor)?;
+    let mut errors = Vec::new();
+    let level = match params.str("level") {
+        Some("street") => Some(OrgKind::Street),
+        Some("community") => Some(OrgKind::Community),
+        _ => {
+            errors.push(FieldError::new("level", "level 应为 street 或 community"));
+            None
+        }
+    };
+    let month = month_param(&params, &state, &mut errors);
+    let (Some(level), Some(month), true) = (level, month, errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let nodes: Vec<OrgUnit> = state
+        .store
+        .org_units()
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == level && in_subtree(&actor.org_path, &u.path))
+        .collect();
+    let weights = state.weights();
+    let scores = |counts: &HashMap<Id, Counts>| -> Vec<Option<f64>> {
+        nodes
+            .iter()
+            .map(|n| {
+                score(
+                    &counts.get(&n.id).copied().unwrap_or_default().rates(),
+                    &weights,
+                )
+            })
+            .collect()
+    };
+    let this_counts = month_counts(&state, &nodes, month).await?;
+    let this = scores(&this_counts);
+    let last = scores(&month_counts(&state, &nodes, month.previous()).await?);
+    let mut out: Vec<RankOut> = nodes
+        .iter()
+        .zip(&this)
+        .zip(ranks_with_change(&this, &last))
+        .map(|((n, s), (rank, change))| RankOut {
+            org_unit_id: n.id,
+            name: n.name.clone(),
+            score: *s,
+            rank,
+            change,
+            overdue_open: this_counts.get(&n.id).map_or(0, |c| c.overdue_open),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.name).cmp(&(b.rank.is_none(), b.rank, &b.name))
+    });
+    Ok(Json(out))
+}
+
+fn label_of<T: Copy>(
+    code: &str,
+    parse: fn(&str) -> Option<T>,
+    label: fn(T) -> &'static str,
+) -> String {
+    parse(code).map(label).unwrap_or(code).to_string()
+}
+
+/// The month-end report of a node: counts by kind, category (first level) and channel; the
+/// rates and score; the top five categories; repeated problems (the same place and category
+/// three or more times); the appeals received in the month that are overdue now; the
+/// children's ranking. `format=xlsx` gives the workbook (汇总, 排名, 台账, 超期).
+#[utoipa::path(get, path = "/api/v1/reports/monthly", tag = "reports",
+    params(
+        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
+        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
+        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
+    ),
+    responses(
+        (status = 200, body = MonthlyReportOut, description = "JSON, or the .xlsx workbook"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn monthly(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Response> {
+    require_metrics(&actor)?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    let month = month_param(&params, &state, &mut errors);
+    let xlsx = match params.str("format") {
+        None | Some("json") => false,
+        Some("xlsx") => true,
+        Some(_) => {
+            errors.push(FieldError::new("format", "format 应为 json 或 xlsx"));
+            false
+        }
+    };
+    let (Some(month), true) = (month, errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let unit = match state.store.org_unit(org_unit_id).await? {
+        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
+        _ => return Err(Problem::not_found()),
+    };
+    let now = state.now();
+    let (from, to) = (month.first_day(), month.last_day());
+    let counts = state.store.counts(unit.id, from, to, now).await?;
+    let weights = state.weights();
+    let rates = counts.total.rates();
+    let breakdown = state.store.breakdown(unit.id, from, to).await?;
+
+    let categories = state.store.categories().await?;
+    let names: HashMap<&str, &str> = categories
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect();
+    let first_level = |code: &str| -> String {
+        categories
+            .iter()
+            .find(|c| c.code == code)
+            .and_then(|c| c.parent_code.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut by_first: BTreeMap<String, i64> = BTreeMap::new();
+    for (code, n) in &breakdown.by_category {
+        *by_first.entry(first_level(code)).or_default() += n;
+    }
+    let by_category: Vec<(String, i64)> = by_first.into_iter().collect();
+    let named = |code: &str| names.get(code).copied().unwrap_or(code).to_string();
+    let count_out = |(code, n): &(String, i64), name: String| CountOut {
+        code: code.clone(),
+        name,
+        count: *n,
+    };
+
+    let child_scores: Vec<Option<f64>> = counts
+        .children
+        .iter()
+        .map(|(_, c)| score(&c.rates(), &weights))
+        .collect();
+    let child_ranks = suqiu_core::measures::rank(&child_scores);
+    let overdue_records = state.store.ledger(unit.id, from, to, Some(now)).await?;
+
+    let report = MonthlyReportOut {
+        org_unit_id: unit.id,
+        name: unit.name.clone(),
+        month: month.to_string(),
+        from: from.to_string(),
+        to: to.to_string(),
+        measures: MeasuresOut::new(&counts.total, &rates, score(&rates, &weights)),
+        by_kind: breakdown
+            .by_kind
+            .iter()
+            .map(|x| count_out(x, label_of(&x.0, Kind::parse, Kind::label_zh)))
+            .collect(),
+        by_category: by_category
+            .iter()
+            .map(|x| count_out(x, named(&x.0)))
+            .collect(),
+        by_channel: breakdown
+            .by_channel
+            .iter()
+            .map(|x| count_out(x, label_of(&x.0, Channel::parse, Channel::label_zh)))
+            .collect(),
+        top_categories: top(&by_category, TOP_CATEGORIES)
+            .iter()
+            .map(|x| count_out(x, named(&x.0)))
+            .collect(),
+        repeated: repeated(&breakdown.places)
+            .into_iter()
+            .map(|(location, category, count)| RepeatedOut {
+                category_name: named(&category),
+                location,
+                category,
+                count,
+            })
+            .collect(),
+        overdue: overdue_records
+            .iter()
+            .map(|r| OverdueOut {
+                id: r.appeal.id,
+                tracking_code: r.appeal.tracking_code.clone(),
+                title: r.appeal.title.clone(),
+                category_name: named(&r.appeal.category),
+                status: r.appeal.status.code().to_string(),
+                handling_org_unit_name: r.handling_org_unit_name.clone(),
+                deadline: r.appeal.current_deadline().map(time),
+            })
+            .collect(),
+        children: counts
+            .children
+            .iter()
+            .zip(child_scores)
+            .zip(child_ranks)
+            .map(|(((child, c), score), rank)| RankOut {
+                org_unit_id: child.id,
+                name: child.name.clone(),
+                score,
+                rank,
+                change: None,
+                overdue_open: c.overdue_open,
+            })
+            .collect(),
+    };
+    if !xlsx {
+        return Ok(Json(report).into_response());
+    }
+    let ledger = state.store.ledger(unit.id, from, to, None).await?;
+    let bytes = report_xlsx::workbook(&report, &ledger, &names, now).map_err(|e| {
+        tracing::error!(error = %e, "building the report workbook failed");
+        Problem::internal()
+    })?;
+    let filename = format!("monthly-{}-{}.xlsx", unit.code, month);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

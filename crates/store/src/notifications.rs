@@ -1,0 +1,185 @@
+//! In-app notices: addressed to users in the transaction that caused them, listed and marked
+//! read by their recipient only.
+
+use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
+use suqiu_core::access::Role;
+use suqiu_core::notice::{Audience, Notice, NoticeKind};
+use suqiu_core::Id;
+
+use crate::appeals::AppealRecord;
+use crate::error::{Result, StoreError};
+use crate::sql::{get, get_code, get_opt_time, get_time, ms, paging};
+use crate::{Page, Store};
+
+/// One stored notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: Id,
+    pub kind: NoticeKind,
+    pub appeal_id: Option<Id>,
+    pub title: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Roles that work an appeal at a unit (not liaisons, volunteers or auditors, who are
+/// reached through the referral or the assignment).
+fn desk_roles() -> String {
+    [Role::DistrictAdmin, Role::StreetStaff, Role::StationStaff]
+        .iter()
+        .map(|r| format!("'{}'", r.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes `notices` about the appeal of `record` (its state after the change), each to every
+/// user of its audience, on `conn` (the caller's transaction).
+pub(crate) async fn insert(
+    conn: &mut AnyConnection,
+    record: &AppealRecord,
+    notices: &[Notice],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let a = &record.appeal;
+    for n in notices {
+        let (condition, x, y): (String, i64, i64) = match n.audience {
+            Audience::Handlers => (
+                format!(
+                    "(u.org_unit_id = $6 AND u.role IN ({})) OR u.id = $7 \
+                     OR (u.department_id IS NOT NULL AND u.department_id = $8)",
+                    desk_roles()
+                ),
+                a.handling_org_unit_id,
+                a.assignee_user_id.unwrap_or(0),
+            ),
+            Audience::LevelAbove => match &record.place.handling_parent {
+                Some((parent, _)) => (
+                    format!("u.org_unit_id = $6 AND u.role IN ({})", desk_roles()),
+                    *parent,
+                    0,
+                ),
+                None => continue,
+            },
+            Audience::User(id) => ("u.id = $6".to_string(), id, 0),
+        };
+        let sql = format!(
+            "INSERT INTO notifications (user_id, kind, appeal_id, title, body, created_at) \
+             SELECT u.id, $1, $2, $3, $4, $5 FROM users u WHERE {condition}"
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(n.kind.code())
+            .bind(a.id)
+            .bind(n.title.as_str())
+            .bind(n.body.as_str())
+            .bind(ms(now))
+            .bind(x);
+        if matches!(n.audience, Audience::Handlers) {
+            q = q.bind(y).bind(a.department_id.unwrap_or(0));
+        }
+        q.execute(&mut *conn).await?;
+        // The same notice outbound (e-mail, webhook), when the district has turned it on.
+        let payload = serde_json::json!({
+            "type": "notice",
+            "kind": n.kind.code(),
+            "title": n.title,
+            "body": n.body,
+            "appeal_id": a.id,
+            "tracking_code": a.tracking_code,
+        });
+        crate::outbound::enqueue(conn, crate::outbound::Audience::Staff, a.id, &payload, now)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// The user's notices, newest first; only unread ones when `unread_only`.
+    pub async fn notifications(
+        &self,
+        user_id: Id,
+        unread_only: bool,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<Notification>> {
+        let (page, per_page) = paging(page, per_page);
+        let filter = if unread_only {
+            " AND read_at IS NULL"
+        } else {
+            ""
+        };
+        let total: i64 = get(
+            &sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1{filter}"
+            ))
+            .bind(user_id)
+            .fetch_one(&self.pool)
+            .await?,
+            "n",
+        )?;
+        let rows = sqlx::query(&format!(
+            "SELECT id, kind, appeal_id, title, body, created_at, read_at FROM notifications \
+             WHERE user_id = $1{filter} ORDER BY id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(user_id)
+        .bind(per_page)
+        .bind((page - 1) * per_page)
+        .fetch_all(&self.pool)
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(Notification {
+                    id: get(r, "id")?,
+                    kind: get_code(r, "kind", NoticeKind::parse)?,
+                    appeal_id: get(r, "appeal_id")?,
+                    title: get(r, "title")?,
+                    body: get(r, "body")?,
+                    created_at: get_time(r, "created_at")?,
+                    read_at: get_opt_time(r, "read_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            total,
+            total_exact: true,
+            page,
+            per_page,
+        })
+    }
+
+    /// How many of the user's notices are unread (the header's badge).
+    pub async fn unread_notifications(&self, user_id: Id) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+        )
+        .bind(user_id)
+        .fetch_one(&self.pool)
+        .await?;
+        get(&row, "n")
+    }
+
+    /// Marks one of the user's notices read (keeping the first read time). `NotFound` when it
+    /// does not exist or belongs to someone else.
+    pub async fn mark_notification_read(
+        &self,
+        user_id: Id,
+        id: Id,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND user_id = $3",
+        )
+        .bind(ms(now))
+        .bind(id)
+        .bind(user_id)
+        .execute(&self.writer)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}

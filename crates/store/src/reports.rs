@@ -1,0 +1,119 @@
+//! The month-end report's queries: breakdowns of a node's appeals received in a period, the
+//! places and categories that recur, the ledger of the period, and what is overdue.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use suqiu_core::Id;
+
+use crate::appeal_row::{record_from, select_record};
+use crate::appeals::AppealRecord;
+use crate::error::{Result, StoreError};
+use crate::metrics::day_start;
+use crate::sql::{get, now_bounds, Args};
+use crate::{scope, Store};
+
+/// Counts of a node's appeals received in a period, by a column's value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Breakdown {
+    pub by_kind: Vec<(String, i64)>,
+    /// By the category code as stored (first or second level).
+    pub by_category: Vec<(String, i64)>,
+    pub by_channel: Vec<(String, i64)>,
+    /// (location, category, count) for every place named more than once.
+    pub places: Vec<(String, String, i64)>,
+}
+
+/// Most rows the ledger returns (an Excel sheet holds 1,048,576).
+pub const LEDGER_CAP: i64 = 200_000;
+
+impl Store {
+    /// The `[start, end)` instants of Shanghai days `from..=to` and the node's path.
+    async fn period(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(String, i64, i64)> {
+        let node = self
+            .org_unit(org_unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let end = to.checked_add_days(Days::new(1)).unwrap_or(to);
+        Ok((node.path, day_start(from)?, day_start(end)?))
+    }
+
+    /// Appeals received `from..=to` in the subtree of the node, counted by kind, category and
+    /// channel, and the places with more than one appeal per category.
+    pub async fn breakdown(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Breakdown> {
+        let (path, start, end) = self.period(org_unit_id, from, to).await?;
+        let mut out = Breakdown::default();
+        for (column, into) in [
+            ("kind", &mut out.by_kind),
+            ("category", &mut out.by_category),
+            ("channel", &mut out.by_channel),
+        ] {
+            let mut a = Args::default();
+            let sql = format!(
+                "SELECT a.{column} AS v, COUNT(*) AS n FROM appeals a \
+                 WHERE {} AND a.created_at >= {} AND a.created_at < {} GROUP BY a.{column} ORDER BY a.{column}",
+                scope::in_subtree("a.org_path", &path, &mut a),
+                a.push(start),
+                a.push(end)
+            );
+            for r in a.query(&sql).fetch_all(&self.pool).await? {
+                into.push((get(&r, "v")?, get(&r, "n")?));
+            }
+        }
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT a.location AS place, a.category AS category, COUNT(*) AS n FROM appeals a \
+             WHERE {} AND a.created_at >= {} AND a.created_at < {} AND a.location IS NOT NULL \
+             GROUP BY a.location, a.category HAVING COUNT(*) > 1 ORDER BY a.location, a.category",
+            scope::in_subtree("a.org_path", &path, &mut a),
+            a.push(start),
+            a.push(end)
+        );
+        for r in a.query(&sql).fetch_all(&self.pool).await? {
+            out.places
+                .push((get(&r, "place")?, get(&r, "category")?, get(&r, "n")?));
+        }
+        Ok(out)
+    }
+
+    /// Every appeal received `from..=to` in the node's subtree, in registration order (at most
+    /// [`LEDGER_CAP`]), or only those open and past their deadline at `now` (`overdue_only`).
+    pub async fn ledger(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+        overdue_only: Option<DateTime<Utc>>,
+    ) -> Result<Vec<AppealRecord>> {
+        let (path, start, end) = self.period(org_unit_id, from, to).await?;
+        let mut a = Args::default();
+        let mut conds = vec![
+            scope::in_subtree("a.org_path", &path, &mut a),
+            format!("a.created_at >= {}", a.push(start)),
+            format!("a.created_at < {}", a.push(end)),
+        ];
+        if let Some(now) = overdue_only {
+            // due_at is NULL unless open and not suspended: `< now` is "overdue now".
+            conds.push(format!(
+                "a.due_at IS NOT NULL AND a.due_at < {}",
+                a.push(now_bounds(now).1)
+            ));
+        }
+        let sql = format!(
+            "{} WHERE {} ORDER BY a.id LIMIT {}",
+            select_record(),
+            conds.join(" AND "),
+            a.push(LEDGER_CAP)
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(record_from).collect()
+    }
+}
