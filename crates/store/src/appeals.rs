@@ -479,7 +479,7 @@ impl Store {
                 .iter()
                 .filter(|u| suqiu_core::org::in_subtree(within, &u.path));
             if nodes.clone().count() <= MAX_BRANCHES {
-                branches = nodes.map(|u| u.path.clone()).collect();
+                branches = nodes.map(|u| a.push(u.path.as_str())).collect();
             }
         }
         Ok(Some(ListQuery {
@@ -540,19 +540,32 @@ const MAX_BRANCHES: usize = 48;
 struct ListQuery {
     args: Args,
     source: Source,
-    /// The org paths of a small subtree the rows lie in, one branch of the page query each.
+    /// Placeholders of the org paths of a small subtree the rows lie in: one branch of the
+    /// page query each, and equality ranges for the count (`org_path IN (…)`).
     branches: Vec<String>,
     /// Any order but newest-first reads the filter's rows in that order (no branches).
     sort: AppealSort,
 }
 
 impl ListQuery {
+    /// The filter, with the subtree's nodes named one by one when they are few: each is an
+    /// equality the indexes can follow with a second column (`created_at` for today's
+    /// appeals of a station), where a range over the subtree's paths cannot.
+    fn filter(&self, w: &str) -> String {
+        if self.branches.is_empty() {
+            w.to_string()
+        } else {
+            format!("{w} AND a.org_path IN ({})", self.branches.join(", "))
+        }
+    }
+
     /// Counts at most `COUNT_CAP + 1` matching rows (one more tells that the cap was passed).
     fn count_sql(&self) -> String {
         let over = COUNT_CAP + 1;
         match &self.source {
             Source::Appeals(w) => format!(
-                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM appeals a WHERE {w} LIMIT {over}) capped"
+                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM appeals a WHERE {} LIMIT {over}) capped",
+                self.filter(w)
             ),
             Source::FullText(m) => format!(
                 "SELECT COUNT(*) AS n FROM (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m} LIMIT {over}) capped"
@@ -575,7 +588,8 @@ impl ListQuery {
         if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
             let order = self.sort.order_by();
             let ids = format!(
-                "SELECT a.id FROM appeals a WHERE {w} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+                "SELECT a.id FROM appeals a WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+                self.filter(w)
             );
             return with_names(&ids, order);
         }
@@ -586,8 +600,7 @@ impl ListQuery {
                     .branches
                     .iter()
                     .enumerate()
-                    .map(|(i, path)| {
-                        let p = self.args.push(path.as_str());
+                    .map(|(i, p)| {
                         format!(
                             "SELECT id FROM (SELECT a.id FROM appeals a WHERE {w} AND a.org_path = {p} \
                              ORDER BY a.id DESC LIMIT {depth}) b{i}"
