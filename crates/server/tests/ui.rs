@@ -28,6 +28,7 @@ on_both_backends!(
     settings_change_and_are_recorded,
     the_register_pages_and_filters_by_tag,
     the_export_holds_every_row_past_the_count_cap,
+    the_notice_centre_counts_opens_and_marks_read,
 );
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -1105,5 +1106,83 @@ async fn the_export_holds_every_row_past_the_count_cap(b: Backend) {
     codes.sort();
     codes.dedup();
     assert_eq!(codes.len(), n, "no row twice");
+    t.finish().await;
+}
+
+/// The unread badge of a page's header, if any.
+fn badge(html: &str) -> Option<String> {
+    let rest = html.split("data-testid=\"unread-badge\"").nth(1)?;
+    let rest = rest.split('>').nth(1)?;
+    Some(rest.split('<').next()?.to_string())
+}
+
+async fn the_notice_centre_counts_opens_and_marks_read(b: Backend) {
+    let t = TestApp::new(b).await;
+    let fx = t.fx.clone();
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let a = t
+            .create_appeal("station11", TestApp::appeal_body(fx.c11))
+            .await;
+        let id = a["id"].as_i64().expect("id");
+        t.act_ok("station11", id, json!({"action": "accept"})).await;
+        ids.push(id);
+    }
+    let mut fzq = Browser::sign_in(&t, "station11").await;
+    assert_eq!(
+        badge(&fzq.get("/").await.text()),
+        None,
+        "nothing unread yet"
+    );
+    for (id, note) in ids.iter().zip(["请今天内联系<b>群众</b>", "请本周办结"]) {
+        t.act_ok("street1", *id, json!({"action": "supervise", "note": note}))
+            .await;
+    }
+    // The badge is on every page; the centre lists both, the note escaped.
+    assert_eq!(
+        badge(&fzq.get("/appeals").await.text()).as_deref(),
+        Some("2")
+    );
+    let html = fzq.get("/notifications").await.text();
+    assert!(
+        html.contains("请今天内联系") && !html.contains("<b>群众"),
+        "{html}"
+    );
+    assert_eq!(html.matches("data-testid=\"mark-read\"").count(), 2);
+    // Opening the first from the centre marks it read and lands on its appeal.
+    let notices = t
+        .get(
+            "/api/v1/notifications?unread=true",
+            &t.token("station11").await,
+        )
+        .await;
+    let first = notices.ok(200)["items"][0]["id"].as_i64().expect("id");
+    let res = fzq
+        .post(
+            &format!("/notifications/{first}/read"),
+            &[("next", &format!("/appeals/{}", ids[1]))],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(location(&res), format!("/appeals/{}", ids[1]));
+    let html = fzq.get("/notifications?unread=1").await.text();
+    assert_eq!(badge(&html).as_deref(), Some("1"));
+    assert_eq!(html.matches("data-testid=\"mark-read\"").count(), 1);
+    // Someone else's notice is not theirs to mark.
+    let mut street = Browser::sign_in(&t, "street1").await;
+    street.get("/notifications").await;
+    let res = street
+        .post(&format!("/notifications/{first}/read"), &[])
+        .await;
+    assert_eq!(res.status, 404);
+    // 全部标为已读 clears the badge; the notices stay, read.
+    let res = fzq.post("/notifications/read-all", &[]).await;
+    assert_eq!(location(&res), "/notifications");
+    let html = fzq.get("/notifications").await.text();
+    assert_eq!(badge(&html), None);
+    assert_eq!(html.matches("class=\"unread\"").count(), 0);
+    assert!(html.contains("请本周办结"));
+    let html = fzq.get("/notifications?unread=1").await.text();
+    assert!(!html.contains("notice-list") && html.contains("没有未读通知"));
     t.finish().await;
 }

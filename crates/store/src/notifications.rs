@@ -161,6 +161,37 @@ impl Store {
         get(&row, "n")
     }
 
+    /// How many of the user's notices are unread, counting no further than `cap` (the header's
+    /// badge shows "99+": a user with a flood of overdue notices must not make every page pay
+    /// for counting all of them).
+    pub async fn unread_notifications_upto(&self, user_id: Id, cap: i64) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM notifications \
+             WHERE user_id = $1 AND read_at IS NULL LIMIT $2) unread",
+        )
+        .bind(user_id)
+        .bind(cap)
+        .fetch_one(&self.pool)
+        .await?;
+        get(&row, "n")
+    }
+
+    /// Marks every unread notice of the user read; returns how many it marked.
+    pub async fn mark_all_notifications_read(
+        &self,
+        user_id: Id,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        )
+        .bind(ms(now))
+        .bind(user_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Marks one of the user's notices read (keeping the first read time). `NotFound` when it
     /// does not exist or belongs to someone else.
     pub async fn mark_notification_read(

@@ -20,6 +20,7 @@ mod form;
 mod home;
 pub(crate) mod i18n;
 mod intake;
+mod notifications;
 mod people;
 mod stats;
 mod view;
@@ -62,6 +63,12 @@ pub fn router() -> Router<AppState> {
         .route("/people/lookup", post(people::lookup))
         .route("/people/new", get(people::new_form).post(people::create))
         .route("/people/{id}", get(people::page).post(people::update))
+        .route("/notifications", get(notifications::page))
+        .route(
+            "/notifications/read-all",
+            post(notifications::mark_all_read),
+        )
+        .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/stats", get(stats::page))
         .route("/admin", get(admin::page))
         .route("/admin/time-limits", post(admin::save_limits))
@@ -99,6 +106,8 @@ pub(crate) struct Session {
     pub unit_name: String,
     pub csrf: String,
     pub lang: Lang,
+    /// Unread notices, counted up to the badge's cap.
+    pub unread: i64,
 }
 
 impl Session {
@@ -142,7 +151,16 @@ impl FromRequestParts<AppState> for Session {
             Ok(u) => u.map(|u| u.name).unwrap_or_default(),
             Err(e) => return Err(UiError::from(e).into_page(lang)),
         };
+        let unread = match state
+            .store
+            .unread_notifications_upto(user.id, notifications::BADGE_CAP)
+            .await
+        {
+            Ok(n) => n,
+            Err(e) => return Err(UiError::from(e).into_page(lang)),
+        };
         let session = Session {
+            unread,
             actor,
             user,
             unit_name,
