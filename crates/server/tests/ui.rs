@@ -486,9 +486,42 @@ async fn list_filters_and_export_agree(b: Backend) {
     assert!(rows[0].contains(&"诉求内容".to_string()));
     assert_eq!(rows.len(), 2, "header and one row: {rows:?}");
     assert_eq!(rows[1][0], codes[0]);
-    // Full text (Chinese-aware) and sorting.
-    let html = street.get("/appeals?q=%E6%B0%B4%E7%AE%A1").await.text();
+    // Full text (Chinese-aware), posted: the URL carries an opaque token, never the text.
+    let res = street
+        .post(
+            "/appeals",
+            &[("q", "水管"), ("kind", "help"), ("status", "")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let to = location(&res);
+    assert!(to.starts_with("/appeals?") && to.contains("kind=help") && to.contains("s="));
+    assert!(
+        !to.contains("q=") && !to.contains("%E6%B0%B4") && !to.contains("status="),
+        "{to}"
+    );
+    let html = street.get(&to).await.text();
     assert!(html.contains(&codes[0]) && !html.contains(&codes[1]) && !html.contains(&codes[2]));
+    assert!(
+        html.contains("value=\"水管\""),
+        "the box shows what was searched"
+    );
+    // The same search again keeps its token (bookmarks stay put); the export follows it.
+    let again = street
+        .post("/appeals", &[("q", "水管"), ("kind", "help")])
+        .await;
+    assert_eq!(location(&again), to);
+    let xlsx = street
+        .get(&to.replacen("/appeals?", "/appeals.xlsx?", 1))
+        .await;
+    assert_eq!(xlsx_rows(&xlsx.bytes).len(), 2);
+    // The token is the searcher's own: for anyone else it names nothing.
+    let mut colleague = Browser::sign_in(&t, "admin").await;
+    let html = colleague.get(&to).await.text();
+    assert!(
+        html.contains("这次搜索已失效") && !html.contains(&codes[0]),
+        "{html}"
+    );
     let oldest = street.get("/appeals?sort=oldest").await.text();
     let first = oldest.find(&codes[0]).expect("first code");
     let last = oldest.find(&codes[2]).expect("last code");

@@ -29,6 +29,7 @@ pub mod people;
 pub mod queue;
 pub mod reports;
 pub mod scope;
+mod searches;
 mod session_cache;
 pub mod settings;
 pub mod similar;

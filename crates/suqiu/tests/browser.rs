@@ -536,6 +536,12 @@ async fn the_closed_loop_in_a_browser() {
     ui.submit("form.filters button[type=submit]").await;
     let page = ui.source().await;
     assert!(page.contains(&code), "the filtered list");
+    let url = ui.c.current_url().await.expect("the list's address");
+    assert!(
+        url.query()
+            .is_some_and(|q| q.contains("s=") && !q.contains("q=")),
+        "the search text stays out of the address: {url}"
+    );
     let href = ui
         .find("[data-testid=export]")
         .await

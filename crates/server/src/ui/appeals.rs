@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::appeal::{Appellant, Kind, Status, Urgency};
@@ -15,7 +16,7 @@ use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
-use super::{fail, render, PageResult, Session, UiError};
+use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::appeals::{category_names, list_filter};
@@ -143,6 +144,55 @@ pub(crate) fn ui_filter(
     Ok(filter)
 }
 
+/// `POST /appeals`: the filter form. Its fields become the list's query and the search text
+/// an opaque token (`s`, see `Store::save_search`): what a desk types in the search box is
+/// often a name or a phone number, and must not land in a URL, a history or a log.
+pub(crate) async fn filter(
+    State(state): State<AppState>,
+    PostForm { session, form }: PostForm,
+) -> Result<Response, Failed> {
+    let mut pairs: Vec<(String, String)> = form
+        .pairs()
+        .iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "_csrf" | "q" | "s") && !v.trim().is_empty())
+        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+        .collect();
+    if let Some(text) = form.get("q") {
+        let token = state
+            .store
+            .save_search(session.user.id, text, state.now())
+            .await
+            .map_err(fail(session.lang))?;
+        pairs.push(("s".to_string(), token));
+    }
+    pairs.sort();
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    Ok(see_other(&if query.is_empty() {
+        "/appeals".to_string()
+    } else {
+        format!("/appeals?{query}")
+    }))
+}
+
+/// The list's parameters with the saved search of `s` read back into `q` (the user's own
+/// searches only: someone else's token is as unknown as a made-up one).
+pub(crate) async fn with_search(
+    state: &AppState,
+    session: &Session,
+    params: &Params,
+) -> Result<Params, Problem> {
+    let mut effective = params.0.clone();
+    if let Some(token) = params.str("s") {
+        let text = state
+            .store
+            .saved_search(session.user.id, token)
+            .await?
+            .ok_or_else(|| Problem::field("s", session.lang.t("list.search_gone")))?;
+        effective.insert("q".to_string(), text);
+    }
+    Ok(Params(effective))
+}
+
 /// The current query without `page`, for paging and export links.
 fn query_without_page(params: &Params) -> String {
     let mut pairs: Vec<(&str, &str)> = params
@@ -250,8 +300,16 @@ struct ListPage {
 pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
     let now = state.now();
+    let searched = with_search(&state, &s, &params).await;
+    let q = searched
+        .as_ref()
+        .ok()
+        .and_then(|p| p.str("q"))
+        .unwrap_or("")
+        .to_string();
+    let filter = searched.and_then(|p| ui_filter(&state, &s.actor, &p));
     let value = |k: &str| params.str(k).unwrap_or("").to_string();
-    let (rows, total, exact, page, per_page, error) = match ui_filter(&state, &s.actor, &params) {
+    let (rows, total, exact, page, per_page, error) = match filter {
         Ok(filter) => {
             let found = state
                 .store
@@ -316,7 +374,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
             Choice::new("oldest", lang.t("list.sort_oldest"), &sort),
             Choice::new("deadline", lang.t("list.sort_deadline"), &sort),
         ],
-        q: value("q"),
+        q,
         from: value("from"),
         to: value("to"),
         overdue: params.str("overdue") == Some("true"),

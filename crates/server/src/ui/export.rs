@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use suqiu_store::appeals::AppealRecord;
 
-use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter};
+use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter, with_search};
 use super::i18n::Lang;
 use super::view::{deadline_at, shanghai_file_stamp, when};
 use super::{fail, PageResult, Session, UiError};
@@ -52,6 +52,7 @@ pub(crate) async fn export(
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
+    let params = with_search(&state, &s, &params).await.map_err(fail(lang))?;
     let mut filter = ui_filter(&state, &s.actor, &params).map_err(fail(lang))?;
     let now = state.now();
     let names = category_names(&state).await.map_err(fail(lang))?;

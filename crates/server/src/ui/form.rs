@@ -22,6 +22,11 @@ impl FormData {
         )
     }
 
+    /// Every field as posted, in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
     /// The first value of `key`, trimmed; `None` when absent or blank.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0

@@ -187,6 +187,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.stats" => ("统计", "Statistics"),
         "nav.admin" => ("设置", "Settings"),
         "nav.logout" => ("退出", "Sign out"),
+        "list.search_gone" => ("这次搜索已失效（或不是您的搜索），请重新输入关键词。", "This search is no longer available (or is not yours); type the words again."),
         "nav.notifications" => ("通知", "Notices"),
         "nav.unread" => ("未读", "unread"),
         "notices.title" => ("通知中心", "Notices"),

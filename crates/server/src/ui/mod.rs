@@ -52,7 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/lang/{lang}", get(auth::switch_language))
         .route("/", get(home::home))
-        .route("/appeals", get(appeals::list))
+        .route("/appeals", get(appeals::list).post(appeals::filter))
         .route("/appeals.xlsx", get(export::export))
         .route("/appeals/new", get(intake::form).post(intake::submit))
         .route("/appeals/new/check", post(intake::check))
