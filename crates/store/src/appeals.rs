@@ -693,6 +693,7 @@ async fn insert_new(
         appeal.created_at,
         &contribution(&AppealFacts::from(appeal)),
     )?;
+    deferred.deltas.add_received(&org_path, appeal)?;
     deferred
         .search
         .push((id, tokens.to_string(), dialect::search_scope(&org_path)?));

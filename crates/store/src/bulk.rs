@@ -122,6 +122,7 @@ impl Store {
                 appeal.created_at,
                 &contribution(&AppealFacts::from(appeal)),
             )?;
+            deltas.add_received(org_path, appeal)?;
         }
         insert_rows(backend, &mut tx, "appeals", &columns, appeal_rows, "")
             .await

@@ -88,6 +88,7 @@ impl Store {
             Backend::Postgres => open_postgres(url).await?,
         };
         store.seed_categories().await?;
+        store.backfill_dims().await?;
         Ok(store)
     }
 

@@ -13,11 +13,11 @@
 
 mod appeal_row;
 pub mod appeals;
-pub mod breakdown;
 mod bulk;
 pub mod changes;
 pub mod db;
 pub mod dialect;
+pub mod dims;
 pub mod error;
 mod lookups;
 pub mod metrics;

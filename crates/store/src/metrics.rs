@@ -19,13 +19,14 @@ use rand::Rng;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
-use suqiu_core::appeal::{Satisfaction, Status};
+use suqiu_core::appeal::{Appeal, Satisfaction, Status};
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::measures::{AppealFacts, Counts};
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 
 use crate::dialect;
+use crate::dims::DimDeltas;
 use crate::error::{Result, StoreError};
 use crate::sql::{
     date_text, get, get_code, get_opt_code, get_opt_time, get_time, ms, now_bounds, Arg, Args,
@@ -123,9 +124,13 @@ pub(crate) fn ancestors(path: &str) -> Result<Vec<Id>> {
 /// random, readers sum the shards (they already sum days). SQLite's single writer uses shard 0.
 pub(crate) const ROLLUP_SHARDS: i64 = 8;
 
-/// Roll-up deltas keyed by (org unit, Shanghai day), accumulated before one upsert.
+/// Roll-up deltas keyed by (org unit, Shanghai day), accumulated before one upsert, with the
+/// received counts by kind, category and channel of the appeals registered (see `dims`).
 #[derive(Debug, Default)]
-pub(crate) struct Deltas(BTreeMap<(Id, String), Rollup>);
+pub(crate) struct Deltas {
+    days: BTreeMap<(Id, String), Rollup>,
+    dims: DimDeltas,
+}
 
 impl Deltas {
     /// Adds `sign ×` an appeal's contribution to the rows of every ancestor of its node.
@@ -140,7 +145,7 @@ impl Deltas {
         }
         let day = date_text(shanghai_date(created_at));
         for id in ancestors(org_path)? {
-            let row = self.0.entry((id, day.clone())).or_insert([0; 13]);
+            let row = self.days.entry((id, day.clone())).or_insert([0; 13]);
             for (r, d) in row.iter_mut().zip(delta) {
                 *r += d;
             }
@@ -148,10 +153,16 @@ impl Deltas {
         Ok(())
     }
 
+    /// Counts a newly registered appeal by kind, category and channel.
+    pub(crate) fn add_received(&mut self, org_path: &str, appeal: &Appeal) -> Result<()> {
+        self.dims.add(org_path, appeal)
+    }
+
     /// Adds another set of deltas (e.g. one job's into its batch's).
     pub(crate) fn merge(&mut self, other: Deltas) {
-        for (key, delta) in other.0 {
-            let row = self.0.entry(key).or_insert([0; 13]);
+        self.dims.merge(other.dims);
+        for (key, delta) in other.days {
+            let row = self.days.entry(key).or_insert([0; 13]);
             for (r, d) in row.iter_mut().zip(delta) {
                 *r += d;
             }
@@ -165,8 +176,9 @@ impl Deltas {
             Backend::Sqlite => 0,
             Backend::Postgres => rand::thread_rng().gen_range(0..ROLLUP_SHARDS),
         };
+        self.dims.write(backend, conn, shard).await?;
         let rows: Vec<Vec<Arg>> = self
-            .0
+            .days
             .into_iter()
             .filter(|(_, v)| v.iter().any(|x| *x != 0))
             .map(|((id, day), v)| {
@@ -404,7 +416,7 @@ impl Store {
             }
             stored.insert((get(&row, "org_unit_id")?, get(&row, "day")?), r);
         }
-        let expected = expected.0;
+        let expected = expected.days;
         let keys: std::collections::BTreeSet<&(Id, String)> =
             expected.keys().chain(stored.keys()).collect();
         for key in keys {
@@ -425,6 +437,7 @@ impl Store {
                 ));
             }
         }
+        problems.extend(self.verify_dims().await?);
         Ok(problems)
     }
 }

@@ -6,6 +6,7 @@ use suqiu_core::Id;
 
 use crate::appeal_row::{record_from, select_record};
 use crate::appeals::AppealRecord;
+use crate::dims::Dimension;
 use crate::error::{Result, StoreError};
 use crate::metrics::day_start;
 use crate::sql::{get, now_bounds, Args};
@@ -51,22 +52,14 @@ impl Store {
     ) -> Result<Breakdown> {
         let (path, start, end) = self.period(org_unit_id, from, to).await?;
         let mut out = Breakdown::default();
-        for (column, into) in [
-            ("kind", &mut out.by_kind),
-            ("category", &mut out.by_category),
-            ("channel", &mut out.by_channel),
+        // Counts from the roll-up (see `dims`); the report lists them by value.
+        for (dim, into) in [
+            (Dimension::Kind, &mut out.by_kind),
+            (Dimension::Category, &mut out.by_category),
+            (Dimension::Channel, &mut out.by_channel),
         ] {
-            let mut a = Args::default();
-            let sql = format!(
-                "SELECT a.{column} AS v, COUNT(*) AS n FROM appeals a \
-                 WHERE {} AND a.created_at >= {} AND a.created_at < {} GROUP BY a.{column} ORDER BY a.{column}",
-                scope::in_subtree("a.org_path", &path, &mut a),
-                a.push(start),
-                a.push(end)
-            );
-            for r in a.query(&sql).fetch_all(&self.pool).await? {
-                into.push((get(&r, "v")?, get(&r, "n")?));
-            }
+            *into = self.received_by(org_unit_id, dim, from, to).await?;
+            into.sort();
         }
         let mut a = Args::default();
         let sql = format!(

@@ -25,6 +25,7 @@ use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord, COUNT_CAP};
+use suqiu_store::dims::Dimension;
 use suqiu_store::people::PeopleFilter;
 use suqiu_store::users::NewUser;
 use suqiu_store::{Store, StoreError};
@@ -2153,25 +2154,48 @@ async fn worklist_and_web_queries(db: Db) {
         .unwrap();
     assert!(other_station.is_empty());
 
-    // Category counts of a subtree and period.
-    let counts = store
-        .category_counts(w.c1.id, at(1, 0), at(31, 0))
+    // Received by category, kind and channel, from the roll-up: a community, its street and
+    // district (the rows hold subtrees), a day range, an empty subtree, an unknown node.
+    let march = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    for node in [&w.c1, &w.street1, &w.district] {
+        let counts = store
+            .received_by(node.id, Dimension::Category, march(1), march(31))
+            .await
+            .unwrap();
+        assert_eq!(
+            counts,
+            [
+                ("public_facilities.water_pipes".to_string(), 4),
+                ("health.family_doctor".to_string(), 1)
+            ],
+            "{}",
+            node.name
+        );
+    }
+    let kinds = store
+        .received_by(w.street1.id, Dimension::Kind, march(2), march(2))
         .await
         .unwrap();
-    assert_eq!(
-        counts,
-        [
-            ("public_facilities.water_pipes".to_string(), 4),
-            ("health.family_doctor".to_string(), 1)
-        ]
-    );
+    assert_eq!(kinds, [("help".to_string(), 5)]);
+    let channels = store
+        .received_by(w.c1.id, Dimension::Channel, march(1), march(31))
+        .await
+        .unwrap();
+    assert_eq!(channels.iter().map(|c| c.1).sum::<i64>(), 5);
     assert!(store
-        .category_counts(w.c3.id, at(1, 0), at(31, 0))
+        .received_by(w.c1.id, Dimension::Category, march(3), march(31))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .received_by(w.c3.id, Dimension::Category, march(1), march(31))
         .await
         .unwrap()
         .is_empty());
     assert!(matches!(
-        store.category_counts(999_999, at(1, 0), at(31, 0)).await,
+        store
+            .received_by(999_999, Dimension::Category, march(1), march(31))
+            .await,
         Err(StoreError::NotFound)
     ));
 
@@ -2357,8 +2381,46 @@ async fn long_lists_page_newest_first_with_capped_totals(db: Db) {
     );
 }
 
+/// A database whose appeals predate the kind/category/channel roll-up (migration 0012 marks
+/// it) gets the roll-up filled from them at the next start, once.
+async fn received_by_rollup_is_backfilled_once(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    for hour in [9, 10, 11] {
+        intake(store, &NewAppeal::at(&w.c1), &w.station, at(2, hour)).await;
+    }
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    for sql in [
+        "DELETE FROM appeal_daily_dims",
+        "INSERT INTO settings (key, value) VALUES ('rollup_dims_backfill', 'pending')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    let _ = conn.close().await;
+    assert!(
+        !store.verify_rollups().await.unwrap().is_empty(),
+        "the check sees the missing rows"
+    );
+    let march = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let reopened = Store::open(&db.url).await.unwrap();
+    assert_eq!(
+        reopened.verify_rollups().await.unwrap(),
+        Vec::<String>::new()
+    );
+    let by_kind = |s: Store| async move {
+        s.received_by(w.district.id, Dimension::Kind, march(1), march(31))
+            .await
+            .unwrap()
+    };
+    assert_eq!(by_kind(reopened).await, [("help".to_string(), 3)]);
+    // Opened again: nothing is added twice.
+    let again = Store::open(&db.url).await.unwrap();
+    assert_eq!(by_kind(again).await, [("help".to_string(), 3)]);
+}
+
 conformance!(
     placeholders_bind_by_number,
+    received_by_rollup_is_backfilled_once,
     worklist_and_web_queries,
     fresh_database_is_migrated_and_seeded,
     org_tree_has_materialized_paths,

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
-use chrono::{Datelike, Months, NaiveDate, NaiveTime, TimeZone, Utc};
-use suqiu_core::calendar::{shanghai, shanghai_date};
+use chrono::{Datelike, Months, NaiveDate};
+use suqiu_core::calendar::shanghai_date;
 
 use super::charts::{bar_chart, line_chart, BarChart, LineChart, WIDTH};
 use super::view::{percent, Chrome};
@@ -18,6 +18,7 @@ use crate::extract::Params;
 use crate::routes::appeals::category_names;
 use crate::routes::metrics::node_measures;
 use crate::state::AppState;
+use suqiu_store::dims::Dimension;
 
 struct ChildRow {
     id: i64,
@@ -96,14 +97,6 @@ fn month_range(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
     let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
     Some((first, last))
-}
-
-fn start_of(d: NaiveDate) -> chrono::DateTime<Utc> {
-    shanghai()
-        .from_local_datetime(&d.and_time(NaiveTime::MIN))
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC)
 }
 
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
@@ -207,11 +200,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let from_day = NaiveDate::parse_from_str(&m.from, "%Y-%m-%d").unwrap_or(today);
     let counts = state
         .store
-        .category_counts(
-            m.org_unit_id,
-            start_of(from_day),
-            start_of(end.succ_opt().unwrap_or(end)),
-        )
+        .received_by(m.org_unit_id, Dimension::Category, from_day, end)
         .await
         .map_err(fail(lang))?;
     let names = category_names(&state).await.map_err(fail(lang))?;
