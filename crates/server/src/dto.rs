@@ -777,6 +777,15 @@ pub struct OverdueOut {
     pub deadline: Option<String>,
 }
 
+/// A node's appeals longest past their deadline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeOverdueOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    /// Most overdue first.
+    pub appeals: Vec<OverdueOut>,
+}
+
 /// The month-end report of a node.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthlyReportOut {

@@ -244,6 +244,102 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     let other = format!("/api/v1/reports/monthly?org_unit={}&month=2026-11", t.fx.s2);
     t.get(&other, &street).await.problem(404);
 
+    // The appeals longest overdue, by node, whenever received: October's appeal at c12 (open
+    // past its resolve_by since October) before A3 at c11 (past its respond_by since 11-25).
+    let worst = t
+        .get("/api/v1/reports/overdue?level=community", &admin)
+        .await;
+    let worst = worst.ok(200).clone();
+    let groups: Vec<(i64, Vec<String>)> = worst
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| {
+            (
+                g["org_unit_id"].as_i64().unwrap_or(0),
+                g["appeals"]
+                    .as_array()
+                    .expect("appeals")
+                    .iter()
+                    .map(|a| a["tracking_code"].as_str().unwrap_or("").to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    let code = |v: &Value| v["tracking_code"].as_str().unwrap_or("").to_string();
+    assert_eq!(groups, [(c12, vec![code(&oct)]), (c11, vec![code(&a3)])]);
+    let by_street = t
+        .get("/api/v1/reports/overdue?level=street&per_node=1", &admin)
+        .await;
+    let by_street = by_street.ok(200).clone();
+    assert_eq!(by_street.as_array().map(Vec::len), Some(1));
+    assert_eq!(by_street[0]["org_unit_id"], t.fx.s1);
+    assert_eq!(by_street[0]["appeals"].as_array().map(Vec::len), Some(1));
+    t.get("/api/v1/reports/overdue?level=community&per_node=0", &admin)
+        .await
+        .field_error("per_node");
+    t.get(
+        &format!(
+            "/api/v1/reports/overdue?level=community&org_unit={}",
+            t.fx.s2
+        ),
+        &street,
+    )
+    .await
+    .problem(404);
+
+    // The printable report page shows the same month; the scoreboard page the same ranks.
+    let page = t
+        .get(
+            &format!("/reports?org_unit={}&month=2026-11", t.fx.s1),
+            &admin,
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    let section = |id: &str| -> String {
+        html.split(&format!("data-testid=\"{id}\""))
+            .nth(1)
+            .and_then(|s| s.split("</table>").next())
+            .unwrap_or_else(|| panic!("no {id} in the page"))
+            .to_string()
+    };
+    assert!(html.contains("2026-11 诉求工作月报"));
+    assert!(
+        html.contains("<span class=\"v\">50.0%</span>")
+            && html.contains("<span class=\"v\">85.0</span>")
+    );
+    assert!(section("summary").contains("<td class=\"num\">4</td>"));
+    assert!(
+        section("repeated").contains(place)
+            && section("repeated").contains("<td class=\"num\">3</td>")
+    );
+    assert!(section("overdue").contains(&code(&a3)));
+    assert!(
+        !section("overdue").contains(&code(&oct)),
+        "October's is not the month's"
+    );
+    assert!(html.contains("format=xlsx"));
+    let board = t
+        .get("/ranking?level=community&month=2026-11", &admin)
+        .await
+        .text();
+    let table = board
+        .split("data-testid=\"ranking\"")
+        .nth(1)
+        .expect("a ranking");
+    let (p11, p12) = (
+        table.find("佛字桥").expect("c11 row"),
+        table.find("↓1").expect("c12 moved down one"),
+    );
+    assert!(p11 < p12, "best first");
+    let worst_html = board
+        .split("data-testid=\"worst\"")
+        .nth(1)
+        .expect("worst list");
+    assert!(worst_html.find(&code(&oct)) < worst_html.find(&code(&a3)));
+    assert_eq!(t.get("/reports", &volunteer).await.status, 403);
+
     // The workbook, read back.
     let res = t.get(&format!("{url}&format=xlsx"), &admin).await;
     assert_eq!(res.status, 200);

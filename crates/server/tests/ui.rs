@@ -805,6 +805,9 @@ async fn pages_of_every_role_render(b: Backend) {
             "/stats",
             "/admin",
             "/appeals/new",
+            "/notifications",
+            "/reports",
+            "/ranking?level=community",
         ] {
             let res = br.get(path).await;
             assert!(

@@ -109,4 +109,35 @@ impl Store {
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(record_from).collect()
     }
+
+    /// The open appeals of the node's subtree that are longest past their deadline at `now`,
+    /// most overdue first, at most `limit` (the scoreboard's "worst overdue" list). Reads
+    /// the deadline index from its oldest end: a handful of rows, however many appeals.
+    pub async fn most_overdue(
+        &self,
+        org_unit_id: Id,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<AppealRecord>> {
+        let node = self
+            .org_unit(org_unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut a = Args::default();
+        let scope = if self.lookups().await?.is_whole_tree(&node.path) {
+            "1 = 1".to_string()
+        } else {
+            scope::in_subtree("a.org_path", &node.path, &mut a)
+        };
+        // due_at is NULL unless open and not suspended: `< now` is "overdue now".
+        let sql = format!(
+            "{} WHERE a.due_at IS NOT NULL AND a.due_at < {} AND {scope} \
+             ORDER BY a.due_at, a.id LIMIT {}",
+            select_record(),
+            a.push(now_bounds(now).1),
+            a.push(limit.clamp(1, 1_000))
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(record_from).collect()
+    }
 }

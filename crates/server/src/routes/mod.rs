@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/metrics", get(metrics::metrics))
         .route("/api/v1/ranking", get(reports::ranking))
         .route("/api/v1/reports/monthly", get(reports::monthly))
+        .route("/api/v1/reports/overdue", get(reports::worst_overdue))
         .route("/api/v1/notifications", get(notifications::list))
         .route(
             "/api/v1/notifications/unread-count",

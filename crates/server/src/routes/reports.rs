@@ -16,11 +16,14 @@ use suqiu_core::report::{ranks_with_change, repeated, top, Month, TOP_CATEGORIES
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
-use crate::dto::{time, CountOut, MeasuresOut, MonthlyReportOut, OverdueOut, RankOut, RepeatedOut};
+use crate::dto::{
+    time, CountOut, MeasuresOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut,
+};
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem};
 use crate::report_xlsx;
 use crate::state::AppState;
+use suqiu_store::appeals::AppealRecord;
 
 fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
     if actor.may(Capability::ReadMetrics) {
@@ -88,25 +91,41 @@ pub async fn ranking(
 ) -> ApiResult<Json<Vec<RankOut>>> {
     require_metrics(&actor)?;
     let mut errors = Vec::new();
-    let level = match params.str("level") {
-        Some("street") => Some(OrgKind::Street),
-        Some("community") => Some(OrgKind::Community),
-        _ => {
-            errors.push(FieldError::new("level", "level 应为 street 或 community"));
-            None
-        }
-    };
+    let level = level_param(&params, &mut errors);
     let month = month_param(&params, &state, &mut errors);
     let (Some(level), Some(month), true) = (level, month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
-    let nodes: Vec<OrgUnit> = state
+    Ok(Json(
+        ranking_of(&state, &actor.org_path, level, month).await?,
+    ))
+}
+
+/// The nodes of `level` in the subtree at `scope_path`, by name.
+async fn level_nodes(
+    state: &AppState,
+    scope_path: &str,
+    level: OrgKind,
+) -> ApiResult<Vec<OrgUnit>> {
+    let mut nodes: Vec<OrgUnit> = state
         .store
         .org_units()
         .await?
         .into_iter()
-        .filter(|u| u.kind == level && in_subtree(&actor.org_path, &u.path))
+        .filter(|u| u.kind == level && in_subtree(scope_path, &u.path))
         .collect();
+    nodes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(nodes)
+}
+
+/// The scoreboard of `level` within `scope_path` for `month`, best first (unranked last).
+pub(crate) async fn ranking_of(
+    state: &AppState,
+    scope_path: &str,
+    level: OrgKind,
+    month: Month,
+) -> ApiResult<Vec<RankOut>> {
+    let nodes = level_nodes(state, scope_path, level).await?;
     let weights = state.weights();
     let scores = |counts: &HashMap<Id, Counts>| -> Vec<Option<f64>> {
         nodes
@@ -119,9 +138,9 @@ pub async fn ranking(
             })
             .collect()
     };
-    let this_counts = month_counts(&state, &nodes, month).await?;
+    let this_counts = month_counts(state, &nodes, month).await?;
     let this = scores(&this_counts);
-    let last = scores(&month_counts(&state, &nodes, month.previous()).await?);
+    let last = scores(&month_counts(state, &nodes, month.previous()).await?);
     let mut out: Vec<RankOut> = nodes
         .iter()
         .zip(&this)
@@ -138,7 +157,125 @@ pub async fn ranking(
     out.sort_by(|a, b| {
         (a.rank.is_none(), a.rank, &a.name).cmp(&(b.rank.is_none(), b.rank, &b.name))
     });
-    Ok(Json(out))
+    Ok(out)
+}
+
+/// How far the worst-overdue list reads: the most overdue appeals of the scope, then grouped
+/// by node (a node whose appeals are not among them has nothing as overdue as the others').
+const WORST_OVERDUE_READ: i64 = 300;
+
+/// The appeals longest past their deadline now, grouped by the node of `level` they belong
+/// to (most overdue node first), at most `per_node` each.
+pub(crate) async fn worst_overdue_of(
+    state: &AppState,
+    scope: &OrgUnit,
+    level: OrgKind,
+    per_node: usize,
+) -> ApiResult<Vec<NodeOverdueOut>> {
+    let nodes = level_nodes(state, &scope.path, level).await?;
+    let records = state
+        .store
+        .most_overdue(scope.id, state.now(), WORST_OVERDUE_READ)
+        .await?;
+    let names = crate::routes::appeals::category_names(state).await?;
+    let mut out: Vec<NodeOverdueOut> = Vec::new();
+    for r in &records {
+        let Some(node) = nodes
+            .iter()
+            .find(|n| in_subtree(&n.path, &r.place.org_path))
+        else {
+            continue;
+        };
+        let at = match out.iter().position(|g| g.org_unit_id == node.id) {
+            Some(i) => i,
+            None => {
+                out.push(NodeOverdueOut {
+                    org_unit_id: node.id,
+                    name: node.name.clone(),
+                    appeals: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        if out[at].appeals.len() < per_node {
+            let category = names
+                .get(&r.appeal.category)
+                .cloned()
+                .unwrap_or_else(|| r.appeal.category.clone());
+            out[at].appeals.push(overdue_out(r, category));
+        }
+    }
+    Ok(out)
+}
+
+/// An overdue appeal as reports list it.
+fn overdue_out(r: &AppealRecord, category_name: String) -> OverdueOut {
+    OverdueOut {
+        id: r.appeal.id,
+        tracking_code: r.appeal.tracking_code.clone(),
+        title: r.appeal.title.clone(),
+        category_name,
+        status: r.appeal.status.code().to_string(),
+        handling_org_unit_name: r.handling_org_unit_name.clone(),
+        deadline: r.appeal.current_deadline().map(time),
+    }
+}
+
+/// The appeals longest past their deadline, by street or community: the scoreboard's
+/// companion, so a month-end meeting talks about the cases behind the numbers.
+#[utoipa::path(get, path = "/api/v1/reports/overdue", tag = "reports",
+    params(
+        ("level" = String, Query, description = "street|community"),
+        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
+        ("per_node" = Option<i64>, Query, description = "appeals per node, 1–20; default 3"),
+    ),
+    responses(
+        (status = 200, body = Vec<NodeOverdueOut>),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn worst_overdue(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<Vec<NodeOverdueOut>>> {
+    require_metrics(&actor)?;
+    let mut errors = Vec::new();
+    let level = level_param(&params, &mut errors);
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    let per_node = match params.str("per_node").map(str::parse::<usize>) {
+        None => 3,
+        Some(Ok(n)) if (1..=20).contains(&n) => n,
+        Some(_) => {
+            errors.push(FieldError::new("per_node", "per_node 应为 1 到 20 的整数"));
+            3
+        }
+    };
+    let (Some(level), true) = (level, errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let scope = match state.store.org_unit(org_unit_id).await? {
+        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
+        _ => return Err(Problem::not_found()),
+    };
+    Ok(Json(
+        worst_overdue_of(&state, &scope, level, per_node).await?,
+    ))
+}
+
+/// `level=street|community`.
+pub(crate) fn level_param(params: &Params, errors: &mut Vec<FieldError>) -> Option<OrgKind> {
+    match params.str("level") {
+        Some("street") => Some(OrgKind::Street),
+        Some("community") => Some(OrgKind::Community),
+        _ => {
+            errors.push(FieldError::new("level", "level 应为 street 或 community"));
+            None
+        }
+    }
 }
 
 fn label_of<T: Copy>(
@@ -191,6 +328,45 @@ pub async fn monthly(
         Some(u) if in_subtree(&actor.org_path, &u.path) => u,
         _ => return Err(Problem::not_found()),
     };
+    let report = monthly_of(&state, &unit, month).await?;
+    let now = state.now();
+    let (from, to) = (month.first_day(), month.last_day());
+    if !xlsx {
+        return Ok(Json(report).into_response());
+    }
+    let ledger = state.store.ledger(unit.id, from, to, None).await?;
+    let categories = state.store.categories().await?;
+    let names: HashMap<&str, &str> = categories
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect();
+    let bytes = report_xlsx::workbook(&report, &ledger, &names, now).map_err(|e| {
+        tracing::error!(error = %e, "building the report workbook failed");
+        Problem::internal()
+    })?;
+    let filename = format!("monthly-{}-{}.xlsx", unit.code, month);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The month-end report of `unit` (in the caller's scope: the caller checks).
+pub(crate) async fn monthly_of(
+    state: &AppState,
+    unit: &OrgUnit,
+    month: Month,
+) -> ApiResult<MonthlyReportOut> {
     let now = state.now();
     let (from, to) = (month.first_day(), month.last_day());
     let counts = state.store.counts(unit.id, from, to, now).await?;
@@ -266,15 +442,7 @@ pub async fn monthly(
             .collect(),
         overdue: overdue_records
             .iter()
-            .map(|r| OverdueOut {
-                id: r.appeal.id,
-                tracking_code: r.appeal.tracking_code.clone(),
-                title: r.appeal.title.clone(),
-                category_name: named(&r.appeal.category),
-                status: r.appeal.status.code().to_string(),
-                handling_org_unit_name: r.handling_org_unit_name.clone(),
-                deadline: r.appeal.current_deadline().map(time),
-            })
+            .map(|r| overdue_out(r, named(&r.appeal.category)))
             .collect(),
         children: counts
             .children
@@ -291,27 +459,5 @@ pub async fn monthly(
             })
             .collect(),
     };
-    if !xlsx {
-        return Ok(Json(report).into_response());
-    }
-    let ledger = state.store.ledger(unit.id, from, to, None).await?;
-    let bytes = report_xlsx::workbook(&report, &ledger, &names, now).map_err(|e| {
-        tracing::error!(error = %e, "building the report workbook failed");
-        Problem::internal()
-    })?;
-    let filename = format!("monthly-{}-{}.xlsx", unit.code, month);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(report)
 }

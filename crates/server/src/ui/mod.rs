@@ -22,6 +22,7 @@ pub(crate) mod i18n;
 mod intake;
 mod notifications;
 mod people;
+mod reports;
 mod stats;
 mod view;
 
@@ -70,6 +71,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/notifications/{id}/read", post(notifications::mark_read))
         .route("/stats", get(stats::page))
+        .route("/reports", get(reports::monthly))
+        .route("/ranking", get(reports::ranking))
         .route("/admin", get(admin::page))
         .route("/admin/time-limits", post(admin::save_limits))
         .route("/admin/users", post(admin::add_user_form))

@@ -55,7 +55,7 @@ struct StatsPage {
     error: String,
 }
 
-fn score_text(s: Option<f64>) -> String {
+pub(crate) fn score_text(s: Option<f64>) -> String {
     s.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
 }
 

@@ -1,0 +1,231 @@
+//! 报表: the month-end report of a node as a printable A4 page (the same numbers as the API's
+//! JSON and workbook, which it links), and the monthly scoreboard of streets or communities
+//! with the change since last month and the appeals longest overdue behind the numbers.
+
+use askama::Template;
+use axum::extract::State;
+use suqiu_core::access::Capability;
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
+use suqiu_core::report::Month;
+
+use super::appeals::node_choices;
+use super::stats::score_text;
+use super::view::{deadline_at, percent, when, Choice, Chrome};
+use super::{fail, render, PageResult, Session, UiError};
+use crate::dto::{MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut};
+use crate::extract::Params;
+use crate::routes::reports::{monthly_of, ranking_of, worst_overdue_of};
+use crate::state::AppState;
+
+/// Appeals listed per node under the scoreboard.
+const WORST_PER_NODE: usize = 3;
+
+/// The month of `?month=`, this month when absent; an error message when malformed.
+fn month_of(state: &AppState, params: &Params) -> (Month, String) {
+    let this = Month::containing(shanghai_date(state.now()));
+    match params.str("month") {
+        None => (this, String::new()),
+        Some(text) => match Month::parse(text) {
+            Ok(m) => (m, String::new()),
+            Err(e) => (this, format!("month：{}", e.message)),
+        },
+    }
+}
+
+fn may_read(s: &Session) -> Result<(), super::Failed> {
+    if s.may(Capability::ReadMetrics) {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(s.lang.t("reports.forbidden").to_string()).page(s.lang))
+    }
+}
+
+/// One row of a ranking table as shown.
+struct RankRow {
+    id: i64,
+    name: String,
+    rank: String,
+    score: String,
+    /// "↑2", "↓1", "—", or "" when there is nothing to compare with.
+    change: String,
+    change_tone: &'static str,
+    overdue: u64,
+}
+
+fn rank_row(r: &RankOut) -> RankRow {
+    let (change, change_tone) = match r.change {
+        Some(c) if c > 0 => (format!("↑{c}"), "up"),
+        Some(c) if c < 0 => (format!("↓{}", -c), "down"),
+        Some(_) => ("—".to_string(), ""),
+        None => (String::new(), ""),
+    };
+    RankRow {
+        id: r.org_unit_id,
+        name: r.name.clone(),
+        rank: r.rank.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
+        score: score_text(r.score),
+        change,
+        change_tone,
+        overdue: r.overdue_open,
+    }
+}
+
+/// An overdue appeal as a row.
+struct OverdueRow {
+    id: i64,
+    code: String,
+    title: String,
+    category: String,
+    handling: String,
+    deadline: String,
+}
+
+fn overdue_row(o: &OverdueOut) -> OverdueRow {
+    OverdueRow {
+        id: o.id,
+        code: o.tracking_code.clone(),
+        title: o.title.clone().unwrap_or_default(),
+        category: o.category_name.clone(),
+        handling: o.handling_org_unit_name.clone(),
+        deadline: o
+            .deadline
+            .as_deref()
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+            .map(|d| deadline_at(d.with_timezone(&chrono::Utc)))
+            .unwrap_or_default(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    c: Chrome,
+    r: MonthlyReportOut,
+    error: String,
+    month: String,
+    nodes: Vec<Choice>,
+    generated: String,
+    /// The four rates and the score, as shown.
+    rates: Vec<(&'static str, String)>,
+    children: Vec<RankRow>,
+    overdue: Vec<OverdueRow>,
+}
+
+impl ReportPage {
+    fn t(&self, key: &str) -> &'static str {
+        self.c.t(key)
+    }
+}
+
+/// `GET /reports[?org_unit=ID][&month=YYYY-MM]`: the month-end report, printable.
+pub(crate) async fn monthly(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    may_read(&s)?;
+    let (month, error) = month_of(&state, &params);
+    let unit: OrgUnit = match params.str("org_unit") {
+        None => state.store.org_unit(s.actor.org_unit_id).await,
+        Some(text) => match text.parse::<i64>() {
+            Ok(id) => state.store.org_unit(id).await,
+            Err(_) => return Err(UiError::NotFound.page(lang)),
+        },
+    }
+    .map_err(fail(lang))?
+    .filter(|u| in_subtree(&s.actor.org_path, &u.path))
+    .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
+    let m = &r.measures;
+    let rates = vec![
+        ("stats.response_rate", percent(m.response_rate)),
+        ("stats.on_time_rate", percent(m.on_time_rate)),
+        ("stats.resolution_rate", percent(m.resolution_rate)),
+        ("stats.satisfaction_rate", percent(m.satisfaction_rate)),
+        ("stats.score", score_text(m.score)),
+    ];
+    let page = ReportPage {
+        nodes: node_choices(&state, &s.actor, &unit.id.to_string())
+            .await
+            .map_err(fail(lang))?,
+        c: s.chrome("reports"),
+        error,
+        month: month.to_string(),
+        generated: when(state.now()),
+        rates,
+        children: r.children.iter().map(rank_row).collect(),
+        overdue: r.overdue.iter().map(overdue_row).collect(),
+        r,
+    };
+    render(lang, &page)
+}
+
+/// A node and its worst overdue appeals, as shown.
+struct WorstGroup {
+    name: String,
+    appeals: Vec<OverdueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "ranking.html")]
+struct RankingPage {
+    c: Chrome,
+    level: &'static str,
+    month: String,
+    error: String,
+    rows: Vec<RankRow>,
+    worst: Vec<WorstGroup>,
+}
+
+impl RankingPage {
+    fn t(&self, key: &str) -> &'static str {
+        self.c.t(key)
+    }
+}
+
+/// `GET /ranking[?level=street|community][&month=YYYY-MM]`: the scoreboard of the level in
+/// the user's subtree, and the appeals longest overdue by node.
+pub(crate) async fn ranking(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    may_read(&s)?;
+    let (month, error) = month_of(&state, &params);
+    let (level, level_code) = match params.str("level") {
+        Some("community") => (OrgKind::Community, "community"),
+        _ => (OrgKind::Street, "street"),
+    };
+    let rows = ranking_of(&state, &s.actor.org_path, level, month)
+        .await
+        .map_err(fail(lang))?;
+    let scope = state
+        .store
+        .org_unit(s.actor.org_unit_id)
+        .await
+        .map_err(fail(lang))?
+        .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let worst: Vec<NodeOverdueOut> = worst_overdue_of(&state, &scope, level, WORST_PER_NODE)
+        .await
+        .map_err(fail(lang))?;
+    render(
+        lang,
+        &RankingPage {
+            c: s.chrome("reports"),
+            level: level_code,
+            month: month.to_string(),
+            error,
+            rows: rows.iter().map(rank_row).collect(),
+            worst: worst
+                .iter()
+                .map(|g| WorstGroup {
+                    name: g.name.clone(),
+                    appeals: g.appeals.iter().map(overdue_row).collect(),
+                })
+                .collect(),
+        },
+    )
+}
