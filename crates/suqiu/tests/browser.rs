@@ -498,6 +498,14 @@ async fn the_closed_loop_in_a_browser() {
     ui.goto("/").await;
     ui.find("[data-testid=notices]").await;
     ui.shot("home-notices").await;
+    // The header's badge counts the unread notices; the centre lists them and clears it.
+    ui.find("[data-testid=unread-badge]").await;
+    ui.submit("[data-testid=notifications-link]").await;
+    assert!(ui.text("[data-testid=notice-list]").await.contains("督办"));
+    ui.shot("notifications").await;
+    ui.submit("[data-testid=mark-all-read]").await;
+    assert!(!ui.source().await.contains("data-testid=\"unread-badge\""));
+    ui.goto("/").await;
     ui.submit("a.lang").await;
     assert!(ui.text("main h1").await.contains("Dashboard"));
     ui.shot("home-en").await;
@@ -518,12 +526,20 @@ async fn the_closed_loop_in_a_browser() {
         "/people",
         "/stats",
         "/admin",
+        "/notifications",
+        "/reports",
+        "/ranking?level=community",
         appeal.as_str(),
     ] {
         ui.goto(path).await;
         let size = ui.source().await.len();
         assert!(size < 200_000, "{path} weighs {size} bytes");
     }
+    ui.goto("/reports").await;
+    ui.find("[data-testid=report]").await;
+    ui.shot("report").await;
+    ui.goto("/ranking?level=community").await;
+    ui.shot("ranking").await;
     ui.goto("/admin").await;
     ui.shot("admin").await;
     ui.sign_out().await;

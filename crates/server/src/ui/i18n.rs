@@ -189,6 +189,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.reports" => ("报表", "Reports"),
         "reports.forbidden" => ("您的角色不能查看考核排名和报表。", "Your role may not read the scoreboard and reports."),
         "reports.monthly" => ("月度报表", "Monthly report"),
+        "reports.print" => ("打印", "Print"),
         "reports.monthly_title" => ("诉求工作月报", "monthly appeals report"),
         "reports.generated" => ("生成于", "generated"),
         "reports.summary" => ("总体情况", "Summary"),
