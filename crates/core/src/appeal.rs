@@ -125,10 +125,14 @@ pub enum Appellant {
     Person {
         person_id: Id,
     },
-    /// Name and phone given at intake, not registered.
+    /// Name and contact given at intake, not registered. A phone or an e-mail address lets
+    /// the station tell them their tracking code when the appeal is accepted and resolved.
     Named {
         name: String,
         phone: Option<String>,
+        /// Absent in appeals registered before e-mail was asked for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
     },
     Anonymous,
 }

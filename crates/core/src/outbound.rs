@@ -52,8 +52,7 @@ pub struct WebhookChannel {
 }
 
 fn looks_like_address(a: &str) -> bool {
-    let a = a.trim();
-    matches!(a.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.') && !a.contains(char::is_whitespace))
+    crate::validate::looks_like_email(a.trim())
 }
 
 impl OutboundConfig {
@@ -86,11 +85,12 @@ impl OutboundConfig {
         Ok(())
     }
 
-    /// The channels a message of this audience goes out on: appellant messages only by
-    /// webhook (the gateway that texts their phone), staff notices by both.
-    pub fn channels(&self, to_appellant: bool) -> Vec<OutChannel> {
+    /// The channels a message goes out on: staff notices by both; appellant messages by
+    /// webhook (the gateway that texts their phone) and by e-mail only to an appellant who
+    /// left an address (`appellant_email`), never to the duty mailboxes.
+    pub fn channels(&self, to_appellant: bool, appellant_email: bool) -> Vec<OutChannel> {
         let mut out = Vec::new();
-        if self.email.is_some() && !to_appellant {
+        if self.email.is_some() && (!to_appellant || appellant_email) {
             out.push(OutChannel::Email);
         }
         if self.webhook.is_some() {
@@ -138,7 +138,8 @@ mod tests {
     fn off_by_default_and_checked_when_on() {
         let none = OutboundConfig::default();
         assert!(none.validate().is_ok());
-        assert!(none.channels(false).is_empty());
+        assert!(none.channels(false, false).is_empty());
+        assert!(none.channels(true, true).is_empty());
         let cfg = OutboundConfig {
             email: Some(EmailChannel {
                 host: "127.0.0.1".into(),
@@ -153,10 +154,14 @@ mod tests {
         };
         assert!(cfg.validate().is_ok());
         assert_eq!(
-            cfg.channels(false),
+            cfg.channels(false, false),
             [OutChannel::Email, OutChannel::Webhook]
         );
-        assert_eq!(cfg.channels(true), [OutChannel::Webhook]);
+        assert_eq!(cfg.channels(true, false), [OutChannel::Webhook]);
+        assert_eq!(
+            cfg.channels(true, true),
+            [OutChannel::Email, OutChannel::Webhook]
+        );
         let mut bad = cfg.clone();
         if let Some(w) = bad.webhook.as_mut() {
             w.secret = "short".into();

@@ -25,6 +25,52 @@ fn half_width(c: char) -> char {
 }
 
 // ---------------------------------------------------------------------------------------
+// E-mail addresses
+
+/// The longest address SMTP carries (RFC 5321's path limit).
+const MAX_EMAIL: usize = 254;
+
+/// Validates an e-mail address as people type it (`wang@example.com`, full-width `＠` too)
+/// and returns it trimmed. Only the shape is checked — one `@`, a dotted domain, no spaces —
+/// whether it reaches anyone is the mail server's to say.
+pub fn validate_email(input: &str) -> Result<String, FieldError> {
+    let s: String = input.trim().replace('＠', "@");
+    let err = |m: &str| Err(FieldError::new("email", m));
+    if s.chars().count() > MAX_EMAIL {
+        return err("电子邮件地址太长");
+    }
+    if !looks_like_email(&s) {
+        return err("电子邮件地址格式不对，应如 name@example.com");
+    }
+    Ok(s)
+}
+
+/// One `@` with something before it and a dotted domain after, no spaces.
+pub fn looks_like_email(a: &str) -> bool {
+    match a.split_once('@') {
+        Some((user, host)) => {
+            !user.is_empty()
+                && !host.contains('@')
+                && host.split('.').count() >= 2
+                && host.split('.').all(|part| !part.is_empty())
+                && !a.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// `wang.xiuying@example.com` → `w***@example.com`: enough for the appellant to recognize.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((user, host)) => {
+            let first: String = user.chars().take(1).collect();
+            format!("{first}***@{host}")
+        }
+        None => "***".to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Phone numbers
 
 /// Validates a mainland phone number and returns it normalized.
@@ -284,6 +330,29 @@ pub fn mask_id_number(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_addresses_are_checked_for_shape_and_masked() {
+        assert_eq!(
+            validate_email(" wang@example.com ").unwrap(),
+            "wang@example.com"
+        );
+        assert_eq!(validate_email("li＠mail.sh.cn").unwrap(), "li@mail.sh.cn");
+        for bad in [
+            "",
+            "wang",
+            "@example.com",
+            "wang@",
+            "wang@localhost",
+            "a b@x.cn",
+            "a@b@c.cn",
+            "w@x..cn",
+        ] {
+            assert_eq!(validate_email(bad).unwrap_err().field, "email", "{bad:?}");
+        }
+        assert!(validate_email(&format!("{}@x.cn", "a".repeat(260))).is_err());
+        assert_eq!(mask_email("wang.xiuying@example.com"), "w***@example.com");
+    }
 
     /// Completes 17 digits with their check character, computed independently of
     /// `id_check_char`: check = (12 − Σ dᵢ·2^(17−i) mod 11) mod 11, 10 written X.

@@ -14,7 +14,7 @@ use suqiu_core::lifecycle::EventBody;
 use suqiu_core::measures::{Counts, Rates};
 use suqiu_core::org::{Department, OrgUnit};
 use suqiu_core::person::{Gender, PartyCategory, Person};
-use suqiu_core::validate::{mask_id_number, mask_phone};
+use suqiu_core::validate::{mask_email, mask_id_number, mask_phone};
 use suqiu_core::watch::SYSTEM_ACTOR_ID;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealRecord, StoredEvent};
@@ -346,6 +346,10 @@ pub struct AppellantIn {
     pub name: String,
     #[serde(default)]
     pub phone: Option<String>,
+    /// Told the tracking code by e-mail on acceptance and resolution, when the district has
+    /// e-mail on.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A new appeal. Exactly one of `appellant_id`, `appellant`, `anonymous: true`.
@@ -397,6 +401,9 @@ pub struct AppellantOut {
     pub name: Option<String>,
     /// Masked unless the role may see personal data.
     pub phone: Option<String>,
+    /// Masked like the phone; only for appellants who are not in the register.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -520,18 +527,23 @@ impl AppealOut {
                 id: Some(*person_id),
                 name: rec.appellant_name.clone(),
                 phone: mask(&rec.appellant_phone),
+                email: None,
             },
-            Appellant::Named { name, phone } => AppellantOut {
+            Appellant::Named { name, phone, email } => AppellantOut {
                 type_: "named".into(),
                 id: None,
                 name: rec.appellant_name.clone().or_else(|| Some(name.clone())),
                 phone: mask(&rec.appellant_phone.clone().or_else(|| phone.clone())),
+                email: email
+                    .as_deref()
+                    .map(|e| if reveal { e.to_string() } else { mask_email(e) }),
             },
             Appellant::Anonymous => AppellantOut {
                 type_: "anonymous".into(),
                 id: None,
                 name: None,
                 phone: None,
+                email: None,
             },
         };
         let named = |id: Option<Id>, name: &Option<String>| {

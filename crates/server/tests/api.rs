@@ -684,6 +684,12 @@ async fn bad_input_is_refused_and_writes_nothing(b: Backend) {
     ))
     .await
     .field_error("appellant.phone");
+    post(with(
+        "appellant",
+        json!({"name": "王阿姨", "email": "wang at example"}),
+    ))
+    .await
+    .field_error("appellant.email");
     post(with("appellant_id", json!(fx.person)))
         .await
         .field_error("appellant");

@@ -143,7 +143,7 @@ async fn configure(t: &TestApp, cfg: Value) {
 async fn email_and_webhook_delivered(b: Backend) {
     let t = TestApp::new(b).await;
     let (receiver, url) = start_receiver().await;
-    let (mails, port) = start_smtp_sink().await;
+    let (sink, port) = start_smtp_sink().await;
     // Off by default: an action queues, and nothing goes anywhere.
     let a = t
         .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
@@ -208,7 +208,7 @@ async fn email_and_webhook_delivered(b: Backend) {
     }
     kinds.sort();
     assert_eq!(kinds, ["appellant_message", "notice"]);
-    let mails = mails.lock().expect("lock").clone();
+    let mails = sink.lock().expect("lock").clone();
     assert_eq!(
         mails.len(),
         1,
@@ -226,6 +226,26 @@ async fn email_and_webhook_delivered(b: Backend) {
         .await
         .expect("run");
     assert_eq!((r.dispatched, r.sent, r.failed), (0, 0, 0));
+
+    // An appellant who left only an e-mail address is mailed the code (not the duty
+    // mailboxes), and the gateway hears of it without a phone.
+    let mut body = TestApp::appeal_body(t.fx.c11);
+    body["appellant"] = json!({"name": "李先生", "email": " li.xiansheng@example.com "});
+    let b2 = t.create_appeal("station11", body).await;
+    let id2 = b2["id"].as_i64().expect("id");
+    t.act_ok("station11", id2, json!({"action": "accept"}))
+        .await;
+    let r = run_once(&t.state, now).await.expect("run");
+    assert_eq!((r.dispatched, r.sent, r.failed), (1, 2, 0), "{r:?}");
+    let mails = sink.lock().expect("lock").clone();
+    let mail = mails.last().expect("a mail");
+    assert!(mail.contains("To: li.xiansheng@example.com"), "{mail}");
+    assert!(!mail.contains("duty@district.example"), "{mail}");
+    let got = receiver.got.lock().expect("lock").clone();
+    let doc: Value = serde_json::from_slice(&got.last().expect("a hook").1).expect("JSON");
+    assert_eq!(doc["email"], "li.xiansheng@example.com");
+    assert_eq!(doc["event"], "accepted");
+    assert!(doc.get("phone").is_none(), "{doc}");
     t.finish().await;
 }
 

@@ -309,6 +309,7 @@ async fn intake_form_registers_and_prints_a_receipt(b: Backend) {
         ("mode", "named"),
         ("appellant.name", "李大爷"),
         ("appellant.phone", "13911112222"),
+        ("appellant.email", "li.daye@example.com"),
         ("org_unit_id", c11.as_str()),
         ("channel", "walk_in"),
         ("kind", "help"),
@@ -341,6 +342,9 @@ async fn intake_form_registers_and_prints_a_receipt(b: Backend) {
         .expect("a tracking code")
         .to_string();
     assert!(code.starts_with("SQ261124-"), "{code}");
+    // The detail page gives the station the address left; a volunteer would see it masked.
+    let detail = fzq.get(receipt_path.trim_end_matches("/receipt")).await.text();
+    assert!(detail.contains("li.daye@example.com"), "{detail}");
     // A second appeal by the same phone in the same category is flagged, with a link.
     let check = fzq.post("/appeals/new/check", &fields).await;
     let similar = check.json["similar"].as_array().expect("similar");

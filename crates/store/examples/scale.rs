@@ -154,6 +154,7 @@ fn simulate(
         appellant: Appellant::Named {
             name: "张先生".into(),
             phone: Some(format!("138{:08}", i % 100_000_000)),
+            email: None,
         },
         org_unit_id: unit.id,
         channel: Channel::WalkIn,

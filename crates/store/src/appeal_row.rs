@@ -54,10 +54,16 @@ pub(crate) fn values(
     handling_path: &str,
     tokens: &str,
 ) -> Result<Vec<(&'static str, Arg)>> {
-    let (appellant_type, person_id, name, phone) = match &a.appellant {
-        Appellant::Person { person_id } => ("person", Some(*person_id), None, None),
-        Appellant::Named { name, phone } => ("named", None, Some(name.clone()), phone.clone()),
-        Appellant::Anonymous => ("anonymous", None, None, None),
+    let (appellant_type, person_id, name, phone, email) = match &a.appellant {
+        Appellant::Person { person_id } => ("person", Some(*person_id), None, None, None),
+        Appellant::Named { name, phone, email } => (
+            "named",
+            None,
+            Some(name.clone()),
+            phone.clone(),
+            email.clone(),
+        ),
+        Appellant::Anonymous => ("anonymous", None, None, None, None),
     };
     let facts = AppealFacts::from(a);
     Ok(vec![
@@ -82,6 +88,7 @@ pub(crate) fn values(
         ("appellant_person_id", person_id.into()),
         ("appellant_name", name.into()),
         ("appellant_phone", phone.into()),
+        ("appellant_email", email.into()),
         ("public_consent", a.public_consent.into()),
         ("created_at", ms(a.created_at).into()),
         ("responded_at", a.responded_at.map(ms).into()),
@@ -112,7 +119,7 @@ pub(crate) fn values(
 const COLUMNS: &str = "a.id, a.tracking_code, a.status, a.org_unit_id, a.org_path, a.received_by_org_unit_id, \
      a.handling_org_unit_id, a.handling_path, a.assignee_user_id, a.assignee_team_id, a.department_id, a.category, \
      a.kind, a.urgency, a.channel, a.title, a.content, a.location, a.appellant_type, a.appellant_person_id, \
-     a.appellant_name, a.appellant_phone, a.public_consent, a.created_at, a.responded_at, a.accepted_at, \
+     a.appellant_name, a.appellant_phone, a.appellant_email, a.public_consent, a.created_at, a.responded_at, a.accepted_at, \
      a.resolved_at, a.closed_at, a.respond_by, a.resolve_by, a.extension, a.handoffs, a.resolution, a.feedback_at, \
      a.satisfaction, a.solved, a.follow_up_attempts, a.reopen_count, a.merged_into, a.version, a.suspended_at";
 
@@ -155,6 +162,7 @@ pub(crate) fn appeal_from(row: &AnyRow) -> Result<Appeal> {
         "named" => Appellant::Named {
             name: get::<Option<String>>(row, "appellant_name")?.unwrap_or_default(),
             phone: get(row, "appellant_phone")?,
+            email: get(row, "appellant_email")?,
         },
         "anonymous" => Appellant::Anonymous,
         other => {
@@ -209,7 +217,7 @@ pub(crate) fn record_from(row: &AnyRow) -> Result<AppealRecord> {
     let parent_path: Option<String> = get(row, "handling_parent_path")?;
     let (appellant_name, appellant_phone) = match &appeal.appellant {
         Appellant::Person { .. } => (get(row, "person_name")?, get(row, "person_phone")?),
-        Appellant::Named { name, phone } => (Some(name.clone()), phone.clone()),
+        Appellant::Named { name, phone, .. } => (Some(name.clone()), phone.clone()),
         Appellant::Anonymous => (None, None),
     };
     Ok(AppealRecord {

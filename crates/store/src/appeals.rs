@@ -165,7 +165,7 @@ impl Store {
                 person.map(|p| p.name.clone()),
                 person.and_then(|p| p.phone.clone()),
             ),
-            Appellant::Named { name, phone } => (Some(name.clone()), phone.clone()),
+            Appellant::Named { name, phone, .. } => (Some(name.clone()), phone.clone()),
             Appellant::Anonymous => (None, None),
         };
         Ok(AppealRecord {
@@ -772,27 +772,36 @@ where
     if let (Some(first), false) = (events.first(), notices.is_empty()) {
         crate::notifications::insert(conn, &record, &notices, first.at).await?;
     }
-    // An appellant who left a phone hears of acceptance and resolution, with the code.
-    if let Some(phone) = record.appellant_phone.as_deref() {
+    // An appellant who left a phone or an e-mail address hears of acceptance and
+    // resolution, with the code.
+    let phone = record.appellant_phone.as_deref();
+    let email = match &record.appeal.appellant {
+        Appellant::Named { email, .. } => email.as_deref(),
+        _ => None,
+    };
+    if phone.is_some() || email.is_some() {
+        let audience = if email.is_some() {
+            crate::outbound::Audience::AppellantWithEmail
+        } else {
+            crate::outbound::Audience::Appellant
+        };
         for e in &events {
             if let Some((what, text)) =
                 suqiu_core::outbound::appellant_text(&e.body, &record.appeal.tracking_code)
             {
-                let payload = serde_json::json!({
+                let mut payload = serde_json::json!({
                     "type": "appellant_message",
                     "event": what,
                     "tracking_code": record.appeal.tracking_code,
-                    "phone": phone,
                     "text": text,
                 });
-                crate::outbound::enqueue(
-                    conn,
-                    crate::outbound::Audience::Appellant,
-                    id,
-                    &payload,
-                    e.at,
-                )
-                .await?;
+                if let Some(phone) = phone {
+                    payload["phone"] = phone.into();
+                }
+                if let Some(email) = email {
+                    payload["email"] = email.into();
+                }
+                crate::outbound::enqueue(conn, audience, id, &payload, e.at).await?;
             }
         }
     }

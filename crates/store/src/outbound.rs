@@ -13,15 +13,38 @@ use crate::Store;
 /// Who a message is for (see `OutboundConfig::channels`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
+    /// An appellant reachable by phone only (through the webhook's gateway).
     Appellant,
+    /// An appellant who left an e-mail address: mailed to it, and through the webhook.
+    AppellantWithEmail,
     Staff,
 }
 
 impl Audience {
+    const ALL: [Audience; 3] = [
+        Audience::Appellant,
+        Audience::AppellantWithEmail,
+        Audience::Staff,
+    ];
+
     fn code(self) -> &'static str {
         match self {
             Audience::Appellant => "appellant",
+            Audience::AppellantWithEmail => "appellant_email",
             Audience::Staff => "staff",
+        }
+    }
+
+    fn parse(code: &str) -> Option<Audience> {
+        Audience::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    /// Whether the message is for an appellant, and whether they left an address.
+    pub fn appellant(self) -> (bool, bool) {
+        match self {
+            Audience::Appellant => (true, false),
+            Audience::AppellantWithEmail => (true, true),
+            Audience::Staff => (false, false),
         }
     }
 }
@@ -86,11 +109,7 @@ impl Store {
         .await?;
         for r in &rows {
             let id: Id = get(r, "id")?;
-            let audience = if get::<String>(r, "audience")? == "appellant" {
-                Audience::Appellant
-            } else {
-                Audience::Staff
-            };
+            let audience = get_code(r, "audience", Audience::parse)?;
             let channels = channels(audience);
             if channels.is_empty() {
                 // Nothing will be sent: keep no copy of what it said (an appellant's phone).

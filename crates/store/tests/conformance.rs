@@ -628,6 +628,7 @@ async fn text_is_stored_verbatim(db: Db) {
     n.appellant = Appellant::Named {
         name: "O'Brien <i>".into(),
         phone: None,
+        email: Some("obrien@example.com".into()),
     };
     let a = intake(store, &n, &w.station, at(2, 9)).await;
     let rec = store.appeal(&w.station, a.id).await.unwrap();
@@ -635,6 +636,10 @@ async fn text_is_stored_verbatim(db: Db) {
     assert_eq!(rec.appeal.content, n.content);
     assert_eq!(rec.appeal.location, n.location);
     assert_eq!(rec.appellant_name.as_deref(), Some("O'Brien <i>"));
+    assert_eq!(
+        rec.appeal.appellant, n.appellant,
+        "the e-mail address is kept"
+    );
     let r = ok(
         store,
         &w.station,

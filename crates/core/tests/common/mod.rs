@@ -246,6 +246,7 @@ pub fn intake(kind: Kind, urgency: Urgency) -> Intake {
         appellant: Appellant::Named {
             name: "王阿姨".into(),
             phone: Some("13800001234".into()),
+            email: None,
         },
         org_unit_id: GRID,
         channel: Channel::WalkIn,

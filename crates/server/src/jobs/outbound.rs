@@ -11,7 +11,6 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sha2::Sha256;
 use suqiu_core::outbound::{EmailChannel, OutChannel, OutboundConfig, WebhookChannel};
-use suqiu_store::outbound::Audience;
 use suqiu_store::{settings, StoreError};
 
 use crate::state::AppState;
@@ -68,7 +67,8 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<OutboundRe
         let n = state
             .store
             .dispatch_outbox(now, |audience| {
-                cfg.channels(audience == Audience::Appellant)
+                let (to_appellant, appellant_email) = audience.appellant();
+                cfg.channels(to_appellant, appellant_email)
             })
             .await?;
         report.dispatched += n;
@@ -133,15 +133,38 @@ async fn post_webhook(w: &WebhookChannel, payload: &str) -> Result<String, Strin
     }
 }
 
-/// Mails a staff notice to the district's duty mailboxes.
+/// Mails a message: an appellant's to the address they left, a staff notice to the
+/// district's duty mailboxes.
 async fn send_email(e: &EmailChannel, payload: &str) -> Result<String, String> {
     let doc: serde_json::Value =
         serde_json::from_str(payload).map_err(|_| "unreadable payload".to_string())?;
-    let subject = doc["title"].as_str().unwrap_or("诉求站通知").to_string();
-    let body = doc["body"].as_str().unwrap_or_default().to_string();
+    let (subject, body, to): (String, String, Vec<&str>) = if doc["type"] == "appellant_message" {
+        let address = doc["email"]
+            .as_str()
+            .ok_or_else(|| "no appellant address".to_string())?;
+        (
+            format!(
+                "您的诉求{}（查询码 {}）",
+                match doc["event"].as_str() {
+                    Some("accepted") => "已受理",
+                    Some("resolved") => "已办结",
+                    _ => "有新进展",
+                },
+                doc["tracking_code"].as_str().unwrap_or_default()
+            ),
+            doc["text"].as_str().unwrap_or_default().to_string(),
+            vec![address],
+        )
+    } else {
+        (
+            doc["title"].as_str().unwrap_or("诉求站通知").to_string(),
+            doc["body"].as_str().unwrap_or_default().to_string(),
+            e.to.iter().map(String::as_str).collect(),
+        )
+    };
     let from = e.from.parse().map_err(|_| "bad from address".to_string())?;
     let mut builder = Message::builder().from(from).subject(subject);
-    for to in &e.to {
+    for to in to {
         builder = builder.to(to.parse().map_err(|_| "bad to address".to_string())?);
     }
     let message = builder

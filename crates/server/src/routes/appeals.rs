@@ -21,7 +21,7 @@ use suqiu_core::lifecycle::{
     MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
 };
 use suqiu_core::org::{in_subtree, OrgKind};
-use suqiu_core::validate::validate_phone;
+use suqiu_core::validate::{validate_email, validate_phone};
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord};
 use suqiu_store::StoreError;
@@ -165,7 +165,21 @@ pub(crate) async fn register_appeal(
                 }
             },
         };
-        Some(Appellant::Named { name, phone })
+        let email = match a
+            .email
+            .map(|e| e.trim().to_string())
+            .filter(|e| !e.is_empty())
+        {
+            None => None,
+            Some(e) => match validate_email(&e) {
+                Ok(e) => Some(e),
+                Err(err) => {
+                    errors.push(FieldError::new("appellant.email", err.message));
+                    None
+                }
+            },
+        };
+        Some(Appellant::Named { name, phone, email })
     } else {
         Some(Appellant::Anonymous)
     };

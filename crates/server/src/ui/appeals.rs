@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::appeal::{Appellant, Kind, Status, Urgency};
 use suqiu_core::org::{in_subtree, OrgKind};
-use suqiu_core::validate::mask_phone;
+use suqiu_core::validate::{mask_email, mask_phone};
 use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 
 use super::i18n::Lang;
@@ -76,6 +76,21 @@ pub(crate) fn appellant_name(lang: Lang, rec: &AppealRecord) -> String {
         Appellant::Named { name, .. } => rec.appellant_name.clone().unwrap_or(name.clone()),
         Appellant::Person { .. } => rec.appellant_name.clone().unwrap_or_default(),
     }
+}
+
+/// The e-mail address an unregistered appellant left, for `actor`: as the phone is shown.
+pub(crate) fn appellant_email(actor: &Actor, rec: &AppealRecord) -> Option<String> {
+    let Appellant::Named {
+        email: Some(email), ..
+    } = &rec.appeal.appellant
+    else {
+        return None;
+    };
+    Some(if actor.may(Capability::SeePersonalData) {
+        email.clone()
+    } else {
+        mask_email(email)
+    })
 }
 
 /// The appellant's phone for `actor`: full for roles that call appellants, masked otherwise.

@@ -16,7 +16,7 @@ use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 
-use super::appeals::{appellant_name, appellant_phone, category_label};
+use super::appeals::{appellant_email, appellant_name, appellant_phone, category_label};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, see_other, PageId, PageResult, PostForm, Session, UiError};
@@ -329,6 +329,9 @@ async fn detail_page(
     ];
     if let Some(phone) = appellant_phone(&s.actor, rec) {
         facts.push(("f.phone", phone));
+    }
+    if let Some(email) = appellant_email(&s.actor, rec) {
+        facts.push(("f.email", email));
     }
     if let Some(l) = &a.location {
         facts.push(("f.location", l.clone()));

@@ -278,6 +278,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "f.location" => ("地点", "Place"),
         "f.appellant" => ("诉求人", "Appellant"),
         "f.phone" => ("电话", "Phone"),
+        "f.email" => ("电子邮箱", "E-mail"),
         "f.created_at" => ("登记时间", "Received"),
         "f.respond_by" => ("响应时限", "Respond by"),
         "f.resolve_by" => ("办结时限", "Resolve by"),

@@ -406,6 +406,7 @@ impl NewAppeal {
             appellant: Appellant::Named {
                 name: "张先生".into(),
                 phone: Some("13700000000".into()),
+                email: None,
             },
         }
     }

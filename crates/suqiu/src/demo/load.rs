@@ -448,6 +448,7 @@ async fn generate_appeals(
             10..=16 => Appellant::Named {
                 name: corpus::person_name(rng),
                 phone: Some(corpus::phone(rng)),
+                email: None,
             },
             _ => Appellant::Anonymous,
         };
