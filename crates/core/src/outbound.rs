@@ -43,12 +43,16 @@ pub struct EmailChannel {
     pub to: Vec<String>,
 }
 
-/// A JSON POST signed with HMAC-SHA256 of the body under `secret`.
+/// A JSON POST signed with HMAC-SHA256 of the body under `secret`, over HTTP or HTTPS.
+/// HTTPS trusts the public roots (Mozilla's) and, when given, the district's own CA
+/// (`ca_cert`, PEM) for a gateway on the government network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookChannel {
     pub url: String,
     pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<String>,
 }
 
 fn looks_like_address(a: &str) -> bool {
@@ -80,6 +84,20 @@ impl OutboundConfig {
             }
             if w.secret.chars().count() < 16 {
                 return Err(FieldError::new("webhook.secret", "签名密钥至少 16 个字符"));
+            }
+            if let Some(ca) = &w.ca_cert {
+                if !ca.contains("-----BEGIN CERTIFICATE-----") {
+                    return Err(FieldError::new(
+                        "webhook.ca_cert",
+                        "根证书应为 PEM 格式（以 -----BEGIN CERTIFICATE----- 开头）",
+                    ));
+                }
+                if !w.url.starts_with("https://") {
+                    return Err(FieldError::new(
+                        "webhook.ca_cert",
+                        "只有 https:// 地址才用得到根证书",
+                    ));
+                }
             }
         }
         Ok(())
@@ -150,6 +168,7 @@ mod tests {
             webhook: Some(WebhookChannel {
                 url: "http://127.0.0.1:9/hook".into(),
                 secret: "0123456789abcdef".into(),
+                ca_cert: None,
             }),
         };
         assert!(cfg.validate().is_ok());
@@ -167,6 +186,19 @@ mod tests {
             w.secret = "short".into();
         }
         assert_eq!(bad.validate().unwrap_err().field, "webhook.secret");
+        let mut bad = cfg.clone();
+        if let Some(w) = bad.webhook.as_mut() {
+            w.ca_cert = Some("not a certificate".into());
+        }
+        assert_eq!(bad.validate().unwrap_err().field, "webhook.ca_cert");
+        if let Some(w) = bad.webhook.as_mut() {
+            w.ca_cert = Some("-----BEGIN CERTIFICATE-----\n…".into());
+        }
+        assert_eq!(
+            bad.validate().unwrap_err().field,
+            "webhook.ca_cert",
+            "a CA for a plain-HTTP address is a mistake"
+        );
         let mut bad = cfg;
         if let Some(e) = bad.email.as_mut() {
             e.to = vec!["nobody".into()];

@@ -18,12 +18,14 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use suqiu_server::jobs::outbound::run_once;
 use suqiu_store::settings;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use tokio_rustls::rustls;
 
 on_both_backends!(
     email_and_webhook_delivered,
-    a_failing_webhook_is_retried_and_logged
+    a_failing_webhook_is_retried_and_logged,
+    an_https_webhook_trusts_the_district_ca_only
 );
 
 const SECRET: &str = "test-secret-0123456789";
@@ -306,5 +308,106 @@ async fn a_failing_webhook_is_retried_and_logged(b: Backend) {
         "accepted",
         "the appeal was never held up"
     );
+    t.finish().await;
+}
+
+/// An HTTPS webhook receiver with a certificate for `localhost` made on the spot (its own
+/// CA, as a district's gateway on the government network would have). Speaks just enough
+/// HTTP/1.1: one request per connection, answered 200. Returns the certificate (PEM), the
+/// address, and what it received.
+async fn start_tls_receiver() -> (String, String, Received) {
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
+    let pem = made.cert.pem();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.key_pair.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![made.cert.der().clone()], key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let got: Received = Arc::default();
+    let store = Arc::clone(&got);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                // A client that does not trust the certificate ends the handshake here.
+                let Ok(tls) = acceptor.accept(socket).await else {
+                    return;
+                };
+                let mut stream = BufReader::new(tls);
+                let (mut length, mut signature) = (0usize, String::new());
+                loop {
+                    let mut line = String::new();
+                    if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':') {
+                        match name.trim().to_ascii_lowercase().as_str() {
+                            "content-length" => length = value.trim().parse().unwrap_or(0),
+                            "x-suqiu-signature" => signature = value.trim().to_string(),
+                            _ => {}
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length];
+                if stream.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                store.lock().expect("lock").push((signature, body));
+                let mut tls = stream.into_inner();
+                let _ = tls
+                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (pem, format!("https://localhost:{port}/hook"), got)
+}
+
+async fn an_https_webhook_trusts_the_district_ca_only(b: Backend) {
+    let t = TestApp::new(b).await;
+    let (ca, url, got) = start_tls_receiver().await;
+    let now = shanghai_time(2026, 11, 24, 11, 0);
+    t.clock.set(now);
+    // Without the district's CA the certificate is not trusted: nothing is sent, the
+    // attempt is logged as failed and retried later.
+    configure(&t, json!({"webhook": {"url": url, "secret": SECRET}})).await;
+    let a = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    let id = a["id"].as_i64().expect("id");
+    t.act_ok("station11", id, json!({"action": "accept"})).await;
+    let r = run_once(&t.state, now).await.expect("run");
+    assert_eq!((r.sent, r.failed), (0, 1), "{r:?}");
+    assert!(got.lock().expect("lock").is_empty());
+    let log = t.store.delivery_log().await.expect("log");
+    assert!(log[0].detail.contains("TLS"), "{}", log[0].detail);
+    // With it, the retry goes through, signed as over plain HTTP.
+    configure(
+        &t,
+        json!({"webhook": {"url": url, "secret": SECRET, "ca_cert": ca}}),
+    )
+    .await;
+    let r = run_once(&t.state, now + TimeDelta::seconds(31))
+        .await
+        .expect("run");
+    assert_eq!((r.sent, r.failed), (1, 0), "{r:?}");
+    let got = got.lock().expect("lock").clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, expected_signature(&got[0].1));
+    let doc: Value = serde_json::from_slice(&got[0].1).expect("JSON");
+    assert_eq!(doc["event"], "accepted");
+    assert_eq!(doc["tracking_code"], a["tracking_code"]);
     t.finish().await;
 }

@@ -343,7 +343,10 @@ async fn intake_form_registers_and_prints_a_receipt(b: Backend) {
         .to_string();
     assert!(code.starts_with("SQ261124-"), "{code}");
     // The detail page gives the station the address left; a volunteer would see it masked.
-    let detail = fzq.get(receipt_path.trim_end_matches("/receipt")).await.text();
+    let detail = fzq
+        .get(receipt_path.trim_end_matches("/receipt"))
+        .await
+        .text();
     assert!(detail.contains("li.daye@example.com"), "{detail}");
     // A second appeal by the same phone in the same category is flagged, with a link.
     let check = fzq.post("/appeals/new/check", &fields).await;

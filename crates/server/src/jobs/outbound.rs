@@ -105,10 +105,15 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<OutboundRe
 /// POSTs the payload; Ok with the status line on 2xx. Errors name the failure's kind only
 /// (never the payload: it can hold a phone number).
 async fn post_webhook(w: &WebhookChannel, payload: &str) -> Result<String, String> {
-    let client = reqwest::Client::builder()
-        .timeout(ATTEMPT_TIMEOUT)
-        .build()
-        .map_err(|e| format!("client: {e}"))?;
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(ATTEMPT_TIMEOUT);
+    if let Some(pem) = &w.ca_cert {
+        let ca = reqwest::Certificate::from_pem(pem.as_bytes())
+            .map_err(|_| "the configured CA certificate is unreadable".to_string())?;
+        builder = builder.add_root_certificate(ca);
+    }
+    let client = builder.build().map_err(|e| format!("client: {e}"))?;
     let res = client
         .post(&w.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -120,7 +125,8 @@ async fn post_webhook(w: &WebhookChannel, payload: &str) -> Result<String, Strin
             if e.is_timeout() {
                 "timeout".to_string()
             } else if e.is_connect() {
-                "connection refused or unreachable".to_string()
+                // Includes a TLS handshake refused (an untrusted or wrong certificate).
+                "connection refused, unreachable or TLS handshake failed".to_string()
             } else {
                 "request failed".to_string()
             }

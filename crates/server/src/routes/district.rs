@@ -73,7 +73,7 @@ pub async fn get_outbound(
 /// Replaces the outbound channels (district administrators). A webhook secret of
 /// `********` keeps the stored one.
 #[utoipa::path(put, path = "/api/v1/outbound", tag = "configuration",
-    request_body(content = Object, description = "`{\"email\":{\"host\",\"port\",\"from\",\"to\":[…]}|null,\"webhook\":{\"url\",\"secret\"}|null}`"),
+    request_body(content = Object, description = "`{\"email\":{\"host\",\"port\",\"from\",\"to\":[…]}|null,\"webhook\":{\"url\",\"secret\",\"ca_cert?\"}|null}`"),
     responses(
         (status = 200, body = Object),
         (status = 403, body = Problem, content_type = "application/problem+json"),
