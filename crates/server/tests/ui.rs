@@ -29,6 +29,7 @@ on_both_backends!(
     the_register_pages_and_filters_by_tag,
     the_export_holds_every_row_past_the_count_cap,
     the_notice_centre_counts_opens_and_marks_read,
+    categories_are_added_and_renamed_and_recorded,
 );
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -1227,5 +1228,64 @@ async fn the_notice_centre_counts_opens_and_marks_read(b: Backend) {
     assert!(html.contains("请本周办结"));
     let html = fzq.get("/notifications?unread=1").await.text();
     assert!(!html.contains("notice-list") && html.contains("没有未读通知"));
+    t.finish().await;
+}
+
+async fn categories_are_added_and_renamed_and_recorded(b: Backend) {
+    let t = TestApp::new(b).await;
+    let mut admin = Browser::sign_in(&t, "admin").await;
+    admin.get("/admin").await;
+    let res = admin
+        .post(
+            "/admin/categories",
+            &[("parent_code", "public_facilities"), ("name", " 楼道堆物 ")],
+        )
+        .await;
+    assert_eq!(location(&res), "/admin?saved=category#categories");
+    let token = t.token("station11").await;
+    let cats = t.get("/api/v1/categories", &token).await;
+    let added = cats
+        .ok(200)
+        .as_array()
+        .expect("categories")
+        .iter()
+        .find(|c| c["name"] == "楼道堆物")
+        .cloned()
+        .expect("the new category");
+    assert_eq!(added["code"], "public_facilities.c1");
+    // Appeals may use it at once.
+    let mut body = TestApp::appeal_body(t.fx.c11);
+    body["category"] = json!("public_facilities.c1");
+    t.create_appeal("station11", body).await;
+    // The same name twice under one parent is refused beside the form, input kept.
+    let again = admin
+        .post(
+            "/admin/categories",
+            &[("parent_code", "public_facilities"), ("name", "楼道堆物")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text().contains("「楼道堆物」已有"));
+    // Renamed: the code stays, the name changes everywhere.
+    let res = admin
+        .post(
+            "/admin/categories",
+            &[("code", "public_facilities.c1"), ("name", "楼道堆物清理")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let html = admin.get("/admin").await.text();
+    assert!(html.contains("楼道堆物清理"));
+    assert!(html.contains("新增分类「楼道堆物」") && html.contains("改名为「楼道堆物清理」"));
+    // Only the district configures.
+    let mut street = Browser::sign_in(&t, "street1").await;
+    street.get("/admin").await;
+    let res = street
+        .post(
+            "/admin/categories",
+            &[("parent_code", "health"), ("name", "x")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
     t.finish().await;
 }

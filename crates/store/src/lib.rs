@@ -34,6 +34,7 @@ mod session_cache;
 pub mod settings;
 pub mod similar;
 mod sql;
+mod taxonomy;
 pub mod users;
 pub mod watch;
 mod writer;

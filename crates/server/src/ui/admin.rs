@@ -63,6 +63,13 @@ struct AdminPage {
     departments: Vec<(String, String, String)>,
     users: Vec<UserRow>,
     categories: Vec<(String, Vec<String>)>,
+    /// First-level categories (a new one goes under one of them) and every category (to
+    /// rename), second level indented.
+    category_parents: Vec<Choice>,
+    category_all: Vec<Choice>,
+    category_errors: FieldErrors,
+    category_saved: bool,
+    category_name: String,
     limits: Vec<LimitRow>,
     may_configure: bool,
     years: String,
@@ -167,6 +174,10 @@ struct Forms {
     calendar_text: String,
     calendar_error: String,
     calendar_saved: bool,
+    /// The category forms: the name typed and its errors.
+    category_name: String,
+    category_errors: FieldErrors,
+    category_saved: bool,
 }
 
 /// The new-node / new-department forms as typed.
@@ -250,6 +261,25 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
             (c.name.clone(), children)
         })
         .collect();
+    let category_parents = cats
+        .iter()
+        .filter(|c| c.parent_code.is_none())
+        .map(|c| Choice::new(c.code.clone(), c.name.clone(), ""))
+        .collect();
+    let mut category_all = Vec::with_capacity(cats.len());
+    for first in cats.iter().filter(|c| c.parent_code.is_none()) {
+        category_all.push(Choice::new(first.code.clone(), first.name.clone(), ""));
+        for c in cats
+            .iter()
+            .filter(|x| x.parent_code.as_deref() == Some(first.code.as_str()))
+        {
+            category_all.push(Choice::new(
+                c.code.clone(),
+                format!("\u{3000}{}", c.name),
+                "",
+            ));
+        }
+    }
     let limits = limit_rows(lang, &state.policy());
     let calendar: Value = serde_json::from_str(&state.calendar().to_json()).unwrap_or(Value::Null);
     let mut holidays = Vec::new();
@@ -340,6 +370,11 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         departments,
         users,
         categories,
+        category_parents,
+        category_all,
+        category_errors: forms.category_errors,
+        category_saved: forms.category_saved,
+        category_name: forms.category_name,
         limits,
         may_configure: s.may(Capability::Configure),
         years: years.join("、"),
@@ -372,6 +407,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         user_saved: params.str("saved") == Some("user"),
         org_saved: params.str("saved") == Some("org"),
         calendar_saved: params.str("saved") == Some("calendar"),
+        category_saved: params.str("saved") == Some("category"),
         ..Forms::default()
     };
     let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
@@ -733,5 +769,55 @@ pub(crate) async fn load_calendar_form(
             Ok(res)
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
+    }
+}
+
+/// `POST /admin/categories`: a second-level category under a first-level one
+/// (`parent_code`, `name`), or a category renamed (`code`, `name`). District administrators;
+/// recorded like every settings change.
+pub(crate) async fn save_category(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    require_configure(&s)?;
+    let name = post.form.raw("name");
+    let outcome = match (post.form.get("code"), post.form.get("parent_code")) {
+        (Some(code), _) => state
+            .store
+            .rename_category(code, &name)
+            .await
+            .map(|old| format!("分类「{old}」（{code}）改名为「{}」", name.trim())),
+        (None, Some(parent)) => state
+            .store
+            .add_category(parent, &name)
+            .await
+            .map(|c| format!("新增分类「{}」（{}，属 {parent}）", c.name, c.code)),
+        (None, None) => Err(suqiu_store::StoreError::Invalid {
+            field: "parent_code".into(),
+            message: "请选择一级分类".into(),
+        }),
+    };
+    match outcome {
+        Ok(detail) => {
+            record(&state, &s, "categories", detail)
+                .await
+                .map_err(fail(s.lang))?;
+            Ok(see_other("/admin?saved=category#categories"))
+        }
+        Err(e) => {
+            let p = crate::problem::Problem::from(e);
+            if !matches!(p.status, 404 | 409 | 422) {
+                return Err(UiError::from(p).page(s.lang));
+            }
+            let forms = Forms {
+                category_name: name,
+                category_errors: FieldErrors::from_problem(&p),
+                ..Forms::default()
+            };
+            let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
+            render(s.lang, &page).map(|r| {
+                let mut r = r;
+                *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+        }
     }
 }

@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/org-units", post(admin::add_org_unit))
         .route("/admin/departments", post(admin::add_department))
         .route("/admin/calendar", post(admin::load_calendar_form))
+        .route("/admin/categories", post(admin::save_category))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.

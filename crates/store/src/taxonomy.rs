@@ -1,0 +1,92 @@
+//! Changing the taxonomy (分类) from the settings page: a second-level category added under a
+//! first-level one, and a category renamed. Codes never change, since appeals, roll-ups and
+//! time-limit overrides hold them; nothing is deleted for the same reason.
+
+use suqiu_core::category::Category;
+
+use crate::error::{Result, StoreError};
+use crate::sql::{get, invalid};
+use crate::Store;
+
+/// The longest category name the forms and reports lay out.
+const MAX_NAME: usize = 20;
+
+fn checked_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(invalid("name", "请填写分类名称"));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(invalid("name", format!("分类名称最多 {MAX_NAME} 个字")));
+    }
+    Ok(name.to_string())
+}
+
+impl Store {
+    /// Adds a second-level category under the first-level `parent_code`, last in its order,
+    /// with the next free code `parent.cN`. `Invalid` for an unknown or second-level parent,
+    /// a blank or long name, or a name its siblings already have.
+    pub async fn add_category(&self, parent_code: &str, name: &str) -> Result<Category> {
+        let name = checked_name(name)?;
+        let mut tx = self.writer.begin().await?;
+        let parent = sqlx::query("SELECT parent_code FROM categories WHERE code = $1")
+            .bind(parent_code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| invalid("parent_code", "未知的一级分类"))?;
+        if get::<Option<String>>(&parent, "parent_code")?.is_some() {
+            return Err(invalid("parent_code", "只能在一级分类下新增"));
+        }
+        let siblings = sqlx::query("SELECT code, name FROM categories WHERE parent_code = $1")
+            .bind(parent_code)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut taken = Vec::with_capacity(siblings.len());
+        for r in &siblings {
+            if get::<String>(r, "name")? == name {
+                return Err(invalid("name", format!("「{name}」已有")));
+            }
+            taken.push(get::<String>(r, "code")?);
+        }
+        let code = (1..)
+            .map(|n| format!("{parent_code}.c{n}"))
+            .find(|c| !taken.contains(c))
+            .unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO categories (code, name, parent_code, sort) \
+             SELECT $1, $2, $3, COALESCE(MAX(sort), 0) + 1 FROM categories",
+        )
+        .bind(&code)
+        .bind(&name)
+        .bind(parent_code)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.lookups.invalidate();
+        Ok(Category {
+            code,
+            name,
+            parent_code: Some(parent_code.to_string()),
+        })
+    }
+
+    /// Renames a category; returns its old name. `NotFound` for an unknown code.
+    pub async fn rename_category(&self, code: &str, name: &str) -> Result<String> {
+        let name = checked_name(name)?;
+        let mut tx = self.writer.begin().await?;
+        let old = sqlx::query("SELECT name FROM categories WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let old: String = get(&old, "name")?;
+        sqlx::query("UPDATE categories SET name = $1 WHERE code = $2")
+            .bind(&name)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        self.lookups.invalidate();
+        Ok(old)
+    }
+}
