@@ -22,7 +22,9 @@ use suqiu_core::report::Month;
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
-use crate::sql::{get, get_code, get_opt_time, get_time, invalid, is_unique_violation, ms, paging, Args};
+use crate::sql::{
+    get, get_code, get_opt_time, get_time, invalid, is_unique_violation, ms, paging, Args,
+};
 use crate::{scope, Page, Store};
 
 /// A new entry as the caller asks for it (shapes already checked by the caller: a positive
@@ -88,7 +90,8 @@ pub struct Ledger {
     pub entries: Page<Entry>,
 }
 
-const ENTRY_SELECT: &str = "SELECT e.id, e.org_unit_id, o.name AS org_unit_name, e.kind, e.status, \
+const ENTRY_SELECT: &str =
+    "SELECT e.id, e.org_unit_id, o.name AS org_unit_name, e.kind, e.status, \
      e.amount_cents, e.delta_cents, e.approval_level, e.person_id, p.name AS person_name, \
      e.appeal_id, a.tracking_code, e.reverses, r.id AS reversed_by, \
      e.counterpart_org_unit_id, co.name AS counterpart_name, e.counterpart_entry_id, e.note, \
@@ -412,10 +415,11 @@ impl Store {
                     .reverses
                     .ok_or_else(|| invalid("reverses", "请指明要冲正的记录"))?;
                 let target = reversal_target(&mut tx, target_id).await?;
-                let delta_cents = reversal_delta(&target, unit.id).map_err(|e| StoreError::Invalid {
-                    field: e.field,
-                    message: e.message,
-                })?;
+                let delta_cents =
+                    reversal_delta(&target, unit.id).map_err(|e| StoreError::Invalid {
+                        field: e.field,
+                        message: e.message,
+                    })?;
                 let amount_cents = delta_cents.abs();
                 if new.amount_cents.is_some_and(|a| a != amount_cents) {
                     return Err(invalid(
@@ -442,7 +446,8 @@ impl Store {
             }
             EntryKind::Transfer => {
                 let amount_cents = amount("amount_cents")?;
-                let to = transfer_to.ok_or_else(|| invalid("to_org_unit_id", "请选择划入的账户"))?;
+                let to =
+                    transfer_to.ok_or_else(|| invalid("to_org_unit_id", "请选择划入的账户"))?;
                 let adjacent = to.parent_id == Some(unit.id) || unit.parent_id == Some(to.id);
                 if !adjacent {
                     return Err(invalid(
@@ -524,7 +529,10 @@ impl Store {
         id: Id,
         now: DateTime<Utc>,
     ) -> Result<Entry> {
-        let current = self.fund_entry(actor, id).await?.ok_or(StoreError::NotFound)?;
+        let current = self
+            .fund_entry(actor, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
         decide(&mut tx, actor, id, EntryStatus::Posted, None, now).await?;
         move_balance(&mut tx, current.org_unit_id, current.delta_cents).await?;
@@ -541,7 +549,9 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Entry> {
-        self.fund_entry(actor, id).await?.ok_or(StoreError::NotFound)?;
+        self.fund_entry(actor, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let mut tx = self.writer.begin().await?;
         decide(&mut tx, actor, id, EntryStatus::Rejected, Some(reason), now).await?;
         let entry = entry_by_id(&mut tx, id).await?;

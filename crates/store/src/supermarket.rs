@@ -65,7 +65,8 @@ pub struct Statement {
     pub movements: Vec<Movement>,
 }
 
-const ITEM_SELECT: &str = "SELECT i.id, i.org_unit_id, o.name AS org_unit_name, i.name, i.unit, i.stock \
+const ITEM_SELECT: &str =
+    "SELECT i.id, i.org_unit_id, o.name AS org_unit_name, i.name, i.unit, i.stock \
      FROM supermarket_items i JOIN org_units o ON o.id = i.org_unit_id";
 
 const MOVEMENT_SELECT: &str = "SELECT m.id, m.item_id, i.name AS item_name, i.unit, m.quantity, \
@@ -197,7 +198,8 @@ impl Store {
         let org_unit_id: Id = get(&item, "org_unit_id")?;
         let (name, unit): (String, String) = (get(&item, "name")?, get(&item, "unit")?);
         if let Some(person_id) = m.person_id {
-            let (path, station): (String, String) = (get(&item, "path")?, get(&item, "org_unit_name")?);
+            let (path, station): (String, String) =
+                (get(&item, "path")?, get(&item, "org_unit_name")?);
             require_person(&mut tx, actor, person_id, (&path, &station)).await?;
         }
         let updated = sqlx::query(
