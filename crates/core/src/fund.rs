@@ -244,7 +244,7 @@ pub fn yuan(cents: i64) -> String {
     let whole = (c / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(ch);
@@ -312,7 +312,7 @@ fn integer_capitals(n: u64) -> String {
             out.push(DIGITS[*d as usize]);
             out.push_str(["", "拾", "佰", "仟"][pos % 4]);
         }
-        if pos % 4 == 0 && pos > 0 {
+        if pos.is_multiple_of(4) && pos > 0 {
             // A group that ends in zeros before its unit needs no 零 ("贰拾万叁仟"); an
             // empty group's zeros run on into the next ("壹亿零壹").
             if group_has_digit {
