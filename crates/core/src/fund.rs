@@ -87,6 +87,15 @@ fn rank(kind: OrgKind) -> u8 {
     }
 }
 
+/// The approving level as a voucher names it (a community's level is its station).
+pub fn level_label(kind: OrgKind) -> &'static str {
+    match kind {
+        OrgKind::District => "区级",
+        OrgKind::Street => "街道/镇",
+        OrgKind::Community | OrgKind::Grid => "站点（居民区/村）",
+    }
+}
+
 /// Whether a node of this kind keeps a fund ledger (grids do not: their station does).
 pub fn keeps_ledger(kind: OrgKind) -> bool {
     kind != OrgKind::Grid

@@ -98,7 +98,10 @@ pub fn fund_ledger(
                     .map(|c| c.name.clone())
                     .unwrap_or_default(),
             ),
-            (11, e.approval_level.label_zh().to_string()),
+            (
+                11,
+                suqiu_core::fund::level_label(e.approval_level).to_string(),
+            ),
             (12, e.created_by.name.clone()),
             (
                 13,

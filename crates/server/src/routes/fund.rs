@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::FieldError;
 use suqiu_core::fund::{
-    check_amount, level_suffices, monthly_totals, ApprovalThresholds, EntryKind, EntryStatus,
-    MAX_NOTE_CHARS,
+    check_amount, level_label, level_suffices, monthly_totals, ApprovalThresholds, EntryKind,
+    EntryStatus, MAX_NOTE_CHARS,
 };
 use suqiu_core::Id;
 use suqiu_store::fund::{Entry, NewEntry};
@@ -117,7 +117,7 @@ impl FundEntryOut {
             amount_cents: e.amount_cents,
             delta_cents: e.delta_cents,
             approval_level: e.approval_level.code().into(),
-            approval_level_label: e.approval_level.label_zh().into(),
+            approval_level_label: level_label(e.approval_level).into(),
             person: e.person.as_ref().map(ref_of),
             appeal_id: e.appeal_id,
             appeal_tracking_code: e.appeal_tracking_code.clone(),
@@ -291,7 +291,7 @@ pub(crate) async fn decide_as(
     if !may_decide(state, actor, &entry).await? {
         return Err(Problem::forbidden(format!(
             "该笔发放须由{}审批",
-            entry.approval_level.label_zh()
+            level_label(entry.approval_level)
         )));
     }
     let now = state.now();

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
-use suqiu_core::fund::{capitals, keeps_ledger, yuan, EntryKind, EntryStatus};
+use suqiu_core::fund::{capitals, keeps_ledger, level_label, yuan, EntryKind, EntryStatus};
 use suqiu_core::org::in_subtree;
 use suqiu_core::validate::{mask_id_number, mask_phone};
 use suqiu_core::Id;
@@ -420,7 +420,7 @@ pub(crate) async fn voucher(
         capitals: capitals(e.amount_cents),
         note: e.note.clone(),
         appeal: e.appeal_tracking_code.clone().unwrap_or_default(),
-        level: lang.label(e.approval_level.code(), e.approval_level.label_zh()),
+        level: lang.label(e.approval_level.code(), level_label(e.approval_level)),
         handler: e.created_by.name.clone(),
         approver: e
             .decided_by

@@ -492,6 +492,8 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "fund.amount_yuan" => ("金额（元）", "Amount (yuan)"),
         "fund.save" => ("提交", "Submit"),
         "voucher.title" => ("助困金发放凭证", "Aid grant voucher"),
+        "voucher.print" => ("打印凭证", "Print the voucher"),
+        "fund.no_pending" => ("没有待审批的发放。", "No grants are waiting."),
         "voucher.back" => ("返回基金台账", "Back to the ledger"),
         "voucher.no" => ("凭证编号", "Voucher no."),
         "voucher.unit" => ("发放单位", "Granted by"),
