@@ -63,6 +63,13 @@ pub enum Capability {
     ReadMetrics,
     /// Change district configuration: calendar, time limits, categories.
     Configure,
+    /// Read the care registers: the aid fund's ledgers and the love supermarket.
+    ReadCare,
+    /// Keep the care registers: donations, grants, transfers and reversals; stock in and
+    /// hand-outs.
+    ManageCare,
+    /// Approve or reject a grant waiting for one's level (the level is checked separately).
+    ApproveFund,
 }
 
 /// The role × capability matrix.
@@ -83,6 +90,13 @@ pub fn permits(role: Role, cap: Capability) -> bool {
             matches!(role, DistrictAdmin | StreetStaff | StationStaff | Auditor)
         }
         Capability::Configure => role == DistrictAdmin,
+        // Care: the stations keep the registers, the levels above approve larger aid,
+        // auditors read; liaisons and volunteers work on appeals, not on the fund.
+        Capability::ReadCare => {
+            matches!(role, DistrictAdmin | StreetStaff | StationStaff | Auditor)
+        }
+        Capability::ManageCare => matches!(role, DistrictAdmin | StreetStaff | StationStaff),
+        Capability::ApproveFund => matches!(role, DistrictAdmin | StreetStaff),
         Capability::Act(action) => match role {
             DistrictAdmin | StreetStaff => true,
             StationStaff => !matches!(action, A::ExtendApprove | A::Supervise),
@@ -214,6 +228,28 @@ mod tests {
         assert!(!permits(Role::DistrictAdmin, Capability::SeePersonalData));
         assert!(permits(Role::DistrictAdmin, Capability::Configure));
         assert!(!permits(Role::StreetStaff, Capability::Configure));
+    }
+
+    #[test]
+    fn care_rows_are_as_documented() {
+        let who = |cap| {
+            Role::ALL
+                .iter()
+                .filter(|r| permits(**r, cap))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        use Role::*;
+        assert_eq!(
+            who(Capability::ReadCare),
+            [DistrictAdmin, StreetStaff, StationStaff, Auditor]
+        );
+        assert_eq!(
+            who(Capability::ManageCare),
+            [DistrictAdmin, StreetStaff, StationStaff]
+        );
+        // A station posts what its own limit covers; approving above it is a level up.
+        assert_eq!(who(Capability::ApproveFund), [DistrictAdmin, StreetStaff]);
     }
 
     fn actor(role: Role, org_unit_id: Id, org_path: &str) -> Actor {

@@ -24,3 +24,6 @@ pub mod policy;
 pub mod report;
 pub mod validate;
 pub mod watch;
+// Care and resources (党内关爱): the aid fund and the love supermarket.
+pub mod fund;
+pub mod supermarket;

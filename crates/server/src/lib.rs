@@ -16,6 +16,7 @@
 //! actor-scoped methods. Handlers translate between HTTP and those two, nothing more.
 
 pub mod auth;
+mod care_xlsx;
 pub mod dto;
 pub mod jobs;
 pub mod openapi;

@@ -88,6 +88,15 @@ pub(crate) fn lock_appeal(backend: Backend) -> &'static str {
     }
 }
 
+/// The row-lock suffix of a `SELECT` that must hold its rows until the transaction ends
+/// (the fund's balance rows). On SQLite the single writer already serializes writes.
+pub(crate) fn for_update(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE",
+    }
+}
+
 /// Reserves `n` consecutive-or-not fresh ids of `table` (bulk loads assign ids themselves so
 /// they can insert many rows per statement and still know each row's id).
 pub(crate) async fn reserve_ids(

@@ -38,6 +38,9 @@ mod taxonomy;
 pub mod users;
 pub mod watch;
 mod writer;
+// Care and resources (党内关爱).
+pub mod fund;
+pub mod supermarket;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;

@@ -1,5 +1,5 @@
 //! District configuration kept as JSON documents: the calendar, time limits, score weights,
-//! the deadline watch's rules.
+//! the deadline watch's rules, the aid fund's approval thresholds.
 
 use crate::error::Result;
 use crate::sql::get;
@@ -12,6 +12,8 @@ pub const SCORE_WEIGHTS: &str = "score_weights";
 pub const WATCH_RULES: &str = "watch_rules";
 /// Outbound channels (`suqiu_core::outbound::OutboundConfig`); off when unset.
 pub const OUTBOUND: &str = "outbound";
+/// The aid fund's approval thresholds (`suqiu_core::fund::ApprovalThresholds`).
+pub const FUND_APPROVAL: &str = "fund_approval";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {

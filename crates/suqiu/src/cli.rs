@@ -372,19 +372,24 @@ async fn check(url: &str) -> Result<()> {
         .filter(|l| l != "ok")
         .collect();
     let rollups = store.verify_rollups().await?;
+    let care = store.verify_care_registers().await?;
     for line in &integrity {
         println!("integrity: {line}");
     }
     for line in &rollups {
         println!("roll-up mismatch: {line}");
     }
-    if !integrity.is_empty() || !rollups.is_empty() {
+    for line in &care {
+        println!("care register mismatch: {line}");
+    }
+    if !integrity.is_empty() || !rollups.is_empty() || !care.is_empty() {
         bail!(
-            "检查未通过：{} 项完整性问题，{} 项统计汇总不一致",
+            "检查未通过：{} 项完整性问题，{} 项统计汇总不一致，{} 项基金余额或库存与流水不一致",
             integrity.len(),
-            rollups.len()
+            rollups.len(),
+            care.len()
         );
     }
-    println!("数据库完整性正常；统计汇总与诉求记录一致。");
+    println!("数据库完整性正常；统计汇总与诉求记录一致；基金余额和库存与流水一致。");
     Ok(())
 }

@@ -219,6 +219,22 @@ async fn run(backend: Backend) {
         yueyang["total"].as_i64() > fzq_total["total"].as_i64(),
         "the street sees all its communities"
     );
+
+    // The care registers are not empty: 佛字桥's fund and storeroom, a grant for the street.
+    let (status, fund) = server.get(&tokens["fzq"], "/api/v1/fund").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        fund["balance_cents"], 2_670_000,
+        "¥20,000 + ¥8,000 − ¥1,300"
+    );
+    let (_, pending) = server.get(&tokens["yueyang"], "/api/v1/fund/pending").await;
+    let pending = pending.as_array().expect("pending grants");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["may_approve"], true);
+    let (_, stock) = server
+        .get(&tokens["fzq"], "/api/v1/supermarket/items")
+        .await;
+    assert_eq!(items(&stock).len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -37,6 +37,9 @@ pub mod ops;
 pub mod org;
 pub mod people;
 pub mod reports;
+// Care and resources (党内关爱).
+pub mod fund;
+pub mod supermarket;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -100,6 +103,36 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/score-weights",
             get(district::get_score_weights).put(district::put_score_weights),
         )
+        // Care and resources (党内关爱): the aid fund and the love supermarket.
+        .route("/api/v1/fund", get(fund::ledger))
+        .route("/api/v1/fund/public", get(fund::public))
+        .route("/api/v1/fund/pending", get(fund::pending))
+        .route(
+            "/api/v1/fund/entries",
+            axum::routing::post(fund::post_entry),
+        )
+        .route("/api/v1/fund/entries/{id}", get(fund::get_entry))
+        .route(
+            "/api/v1/fund/entries/{id}/approve",
+            axum::routing::post(fund::approve),
+        )
+        .route(
+            "/api/v1/fund/entries/{id}/reject",
+            axum::routing::post(fund::reject),
+        )
+        .route(
+            "/api/v1/settings/fund-approval",
+            get(fund::get_approval).put(fund::put_approval),
+        )
+        .route(
+            "/api/v1/supermarket/items",
+            get(supermarket::list_items).post(supermarket::create_item),
+        )
+        .route(
+            "/api/v1/supermarket/movements",
+            axum::routing::post(supermarket::post_movement),
+        )
+        .route("/api/v1/supermarket/statement", get(supermarket::statement))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))
         .route("/api/openapi.json", get(ops::openapi))

@@ -25,6 +25,9 @@ mod people;
 mod reports;
 mod stats;
 mod view;
+// Care and resources (党内关爱).
+mod fund;
+mod supermarket;
 
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
@@ -80,6 +83,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/departments", post(admin::add_department))
         .route("/admin/calendar", post(admin::load_calendar_form))
         .route("/admin/categories", post(admin::save_category))
+        // Care and resources (党内关爱): the aid fund and the love supermarket.
+        .route("/fund", get(fund::page))
+        .route("/fund/entries", post(fund::post))
+        .route("/fund/entries/{id}/decide", post(fund::decide))
+        .route("/fund/entries/{id}/voucher", get(fund::voucher))
+        .route("/supermarket", get(supermarket::page))
+        .route("/supermarket/items", post(supermarket::add_item))
+        .route("/supermarket/movements", post(supermarket::move_stock))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.

@@ -25,6 +25,8 @@ pub(crate) struct Chrome {
     pub may_admin: bool,
     /// The unread notices as the header's badge shows them ("" when none).
     pub unread: String,
+    /// The care registers: the aid fund and the love supermarket.
+    pub may_care: bool,
 }
 
 impl Chrome {
@@ -43,6 +45,7 @@ impl Chrome {
             may_stats: s.may(Capability::ReadMetrics),
             may_admin: s.may(Capability::Configure) || s.may(Capability::ManageUsers),
             unread: super::notifications::badge(s.unread),
+            may_care: s.may(Capability::ReadCare),
         }
     }
 

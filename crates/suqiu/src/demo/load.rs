@@ -164,6 +164,7 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
         }
     }
     store.insert_people_bulk(&people).await?;
+    super::care::load_care(store, Utc::now()).await?;
     existing(store).await
 }
 

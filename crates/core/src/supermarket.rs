@@ -1,0 +1,114 @@
+//! The love supermarket (爱心超市): goods in stock at a station, taken in as donations and
+//! handed out to people on the register. The rules of one stock movement; that stock
+//! never goes below zero is enforced by the store in the movement's own write.
+
+use crate::error::FieldError;
+
+/// The largest quantity of one movement: more than any station's storeroom holds.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+
+/// Longest item name and unit of measure.
+pub const MAX_NAME_CHARS: usize = 50;
+pub const MAX_UNIT_CHARS: usize = 10;
+
+/// Checks a movement as typed: a non-zero quantity (positive: stock in; negative: handed
+/// out), and for a hand-out the person who received it (every hand-out goes to someone on
+/// the register).
+pub fn check_movement(quantity: i64, person_id: Option<crate::Id>) -> Result<(), FieldError> {
+    if quantity == 0 {
+        return Err(FieldError::new(
+            "quantity",
+            "数量不能为 0（正数为入库，负数为发放）",
+        ));
+    }
+    if quantity.abs() > MAX_QUANTITY {
+        return Err(FieldError::new(
+            "quantity",
+            format!("单次数量不能超过 {MAX_QUANTITY}"),
+        ));
+    }
+    if quantity < 0 && person_id.is_none() {
+        return Err(FieldError::new("person_id", "发放物品须登记领取人"));
+    }
+    Ok(())
+}
+
+/// Checks a new item's name and unit of measure (件, 袋, 桶 …), returned trimmed.
+pub fn check_item(name: &str, unit: &str) -> Result<(String, String), Vec<FieldError>> {
+    let (name, unit) = (name.trim(), unit.trim());
+    let mut errors = Vec::new();
+    if name.is_empty() {
+        errors.push(FieldError::new("name", "请填写物品名称"));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(FieldError::new(
+            "name",
+            format!("物品名称最多 {MAX_NAME_CHARS} 个字"),
+        ));
+    }
+    if unit.is_empty() {
+        errors.push(FieldError::new("unit", "请填写计量单位（如 件、袋、桶）"));
+    } else if unit.chars().count() > MAX_UNIT_CHARS {
+        errors.push(FieldError::new(
+            "unit",
+            format!("计量单位最多 {MAX_UNIT_CHARS} 个字"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok((name.to_string(), unit.to_string()))
+    } else {
+        Err(errors)
+    }
+}
+
+/// One item's month on the statement (月度台账): what it opened with, took in, handed out
+/// and closed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ItemMonth {
+    pub opening: i64,
+    pub stock_in: i64,
+    pub handed_out: i64,
+}
+
+impl ItemMonth {
+    pub fn closing(&self) -> i64 {
+        self.opening + self.stock_in - self.handed_out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn movements_need_a_quantity_and_hand_outs_a_person() {
+        assert!(check_movement(5, None).is_ok());
+        assert!(check_movement(-2, Some(9)).is_ok());
+        assert_eq!(check_movement(0, None).unwrap_err().field, "quantity");
+        assert_eq!(check_movement(-1, None).unwrap_err().field, "person_id");
+        assert_eq!(
+            check_movement(MAX_QUANTITY + 1, None).unwrap_err().field,
+            "quantity"
+        );
+    }
+
+    #[test]
+    fn items_need_a_name_and_a_unit() {
+        assert_eq!(
+            check_item(" 大米 ", " 袋 "),
+            Ok(("大米".to_string(), "袋".to_string()))
+        );
+        let errors = check_item("", "").unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "unit"]);
+    }
+
+    #[test]
+    fn the_month_closes_on_what_came_and_went() {
+        let m = ItemMonth {
+            opening: 10,
+            stock_in: 5,
+            handed_out: 12,
+        };
+        assert_eq!(m.closing(), 3);
+    }
+}

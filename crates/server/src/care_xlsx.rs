@@ -1,0 +1,223 @@
+//! The care registers as Excel workbooks, headers in Chinese (they are the records a
+//! station keeps and shows its auditors): the aid fund's ledger (助困基金台账) and the love
+//! supermarket's monthly statement (爱心超市月度台账). Recipients are named (the register
+//! says who received what) but no phone or ID number is written.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use suqiu_core::fund::yuan;
+use suqiu_store::fund::Entry;
+use suqiu_store::supermarket::Statement;
+
+use crate::dto::time;
+
+const LEDGER_HEADERS: &[(&str, f64)] = &[
+    ("编号", 8.0),
+    ("登记时间", 20.0),
+    ("类型", 10.0),
+    ("状态", 8.0),
+    ("金额（元）", 12.0),
+    ("收支（元）", 12.0),
+    ("受助人", 10.0),
+    ("关联诉求", 22.0),
+    ("冲正记录", 9.0),
+    ("被冲正", 8.0),
+    ("划拨对方", 16.0),
+    ("审批层级", 9.0),
+    ("经办人", 10.0),
+    ("审批人", 10.0),
+    ("审批时间", 20.0),
+    ("说明", 40.0),
+];
+
+fn header_row(
+    ws: &mut Worksheet,
+    headers: &[(&str, f64)],
+    row: u32,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    for (col, (title, width)) in headers.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *title, bold)?;
+        ws.set_column_width(col as u16, *width)?;
+    }
+    Ok(())
+}
+
+fn money(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// The ledger of one fund, oldest entry first, with the balance in the title.
+pub fn fund_ledger(
+    unit_name: &str,
+    balance_cents: i64,
+    entries: &[Entry],
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let amount = Format::new().set_num_format("#,##0.00");
+    let ws = book.add_worksheet();
+    ws.set_name("基金台账")?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 助困基金台账"), &bold)?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "当前余额 {} · 生成时间 {}",
+            yuan(balance_cents),
+            time(generated)
+        ),
+    )?;
+    header_row(ws, LEDGER_HEADERS, 3, &bold)?;
+    for (i, e) in entries.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_number(row, 0, e.id as f64)?;
+        ws.write_string(row, 1, time(e.created_at))?;
+        ws.write_string(row, 2, e.kind.label_zh())?;
+        ws.write_string(row, 3, e.status.label_zh())?;
+        ws.write_number_with_format(row, 4, money(e.amount_cents), &amount)?;
+        ws.write_number_with_format(row, 5, money(e.delta_cents), &amount)?;
+        let texts: [(u16, String); 10] = [
+            (
+                6,
+                e.person
+                    .as_ref()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (7, e.appeal_tracking_code.clone().unwrap_or_default()),
+            (8, e.reverses.map(|r| r.to_string()).unwrap_or_default()),
+            (9, e.reversed_by.map(|r| r.to_string()).unwrap_or_default()),
+            (
+                10,
+                e.counterpart
+                    .as_ref()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                11,
+                suqiu_core::fund::level_label(e.approval_level).to_string(),
+            ),
+            (12, e.created_by.name.clone()),
+            (
+                13,
+                e.decided_by
+                    .as_ref()
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default(),
+            ),
+            (14, e.decided_at.map(time).unwrap_or_default()),
+            (
+                15,
+                match &e.decision_note {
+                    Some(reason) => format!("{}（{}）", e.note, reason),
+                    None => e.note.clone(),
+                },
+            ),
+        ];
+        for (col, text) in texts {
+            ws.write_string(row, col, text)?;
+        }
+    }
+    ws.set_freeze_panes(4, 0)?;
+    book.save_to_buffer()
+}
+
+/// The month of one supermarket: a sheet of items (opening, in, out, closing) and a sheet
+/// of every movement.
+pub fn supermarket_statement(
+    st: &Statement,
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("库存汇总")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{} 爱心超市 {} 月度台账", st.unit.name, st.month),
+        &bold,
+    )?;
+    ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
+    header_row(
+        ws,
+        &[
+            ("物品", 20.0),
+            ("单位", 6.0),
+            ("月初库存", 10.0),
+            ("本月入库", 10.0),
+            ("本月发放", 10.0),
+            ("月末库存", 10.0),
+        ],
+        3,
+        &bold,
+    )?;
+    for (i, (item, m)) in st.items.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_string(row, 0, &item.name)?;
+        ws.write_string(row, 1, &item.unit)?;
+        for (col, n) in [
+            (2, m.opening),
+            (3, m.stock_in),
+            (4, m.handed_out),
+            (5, m.closing()),
+        ] {
+            ws.write_number(row, col, n as f64)?;
+        }
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("出入库明细")?;
+    header_row(
+        ws,
+        &[
+            ("时间", 20.0),
+            ("物品", 20.0),
+            ("数量", 8.0),
+            ("结存", 8.0),
+            ("领取人", 10.0),
+            ("经办人", 10.0),
+            ("说明", 40.0),
+        ],
+        0,
+        &bold,
+    )?;
+    for (i, m) in st.movements.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, time(m.created_at))?;
+        ws.write_string(row, 1, format!("{}（{}）", m.item_name, m.unit))?;
+        ws.write_number(row, 2, m.quantity as f64)?;
+        ws.write_number(row, 3, m.stock_after as f64)?;
+        ws.write_string(
+            row,
+            4,
+            m.person.as_ref().map(|p| p.name.as_str()).unwrap_or(""),
+        )?;
+        ws.write_string(row, 5, &m.created_by.name)?;
+        ws.write_string(row, 6, &m.note)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
+
+/// A workbook as a download named `filename` (ASCII: codes and dates only).
+pub fn download(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,606 @@
+//! The aid fund (助困基金) over HTTP: post donations, grants, transfers and reversals;
+//! approve or reject grants waiting for a higher level; read a ledger (JSON or Excel); the
+//! public monthly totals (no names, no sign-in); the district's approval thresholds.
+//!
+//! The role is checked here (`Capability::ManageCare`, `ApproveFund`, `ReadCare`), the
+//! level by `suqiu_core::fund`, the subtree and the balance by the store.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::error::FieldError;
+use suqiu_core::fund::{
+    check_amount, level_label, level_suffices, monthly_totals, ApprovalThresholds, EntryKind,
+    EntryStatus, MAX_NOTE_CHARS,
+};
+use suqiu_core::Id;
+use suqiu_store::fund::{Entry, NewEntry};
+use suqiu_store::settings;
+use utoipa::ToSchema;
+
+use crate::auth::AuthActor;
+use crate::care_xlsx;
+use crate::dto::{time, RefOut};
+use crate::extract::{ApiJson, IdPath, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::routes::config::require_configure;
+use crate::state::AppState;
+
+/// Most entries one ledger export holds.
+const MAX_EXPORT: usize = 10_000;
+
+/// A new ledger entry. `amount_cents` is always positive (the kind says which way the
+/// money goes); a reversal's amount is the reversed entry's and may be left out.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FundEntryIn {
+    pub org_unit_id: Id,
+    /// `donation|grant|transfer|reversal`
+    #[schema(value_type = String, example = "grant")]
+    pub kind: EntryKind,
+    pub amount_cents: Option<i64>,
+    /// The recipient of a grant (required for grants), on the ledger's register.
+    pub person_id: Option<Id>,
+    pub appeal_id: Option<Id>,
+    /// The entry a reversal corrects (required for reversals).
+    pub reverses: Option<Id>,
+    /// For a transfer: the ledger receiving the money (the parent or a child node).
+    pub to_org_unit_id: Option<Id>,
+    /// What it is for: required for grants and reversals.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Why a waiting grant is rejected.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectIn {
+    pub reason: String,
+}
+
+/// One ledger entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FundEntryOut {
+    pub id: Id,
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
+    pub kind: String,
+    pub kind_label: String,
+    /// `posted|pending|rejected`
+    pub status: String,
+    pub status_label: String,
+    pub amount_cents: i64,
+    /// The signed effect on the balance (once posted).
+    pub delta_cents: i64,
+    /// The level that must approve it: `community|street|district`.
+    pub approval_level: String,
+    pub approval_level_label: String,
+    pub person: Option<RefOut>,
+    pub appeal_id: Option<Id>,
+    pub appeal_tracking_code: Option<String>,
+    pub reverses: Option<Id>,
+    pub reversed_by: Option<Id>,
+    pub counterpart: Option<RefOut>,
+    pub counterpart_entry_id: Option<Id>,
+    pub note: String,
+    pub created_by: RefOut,
+    pub created_at: String,
+    pub decided_by: Option<RefOut>,
+    pub decided_at: Option<String>,
+    pub decision_note: Option<String>,
+    pub posted_at: Option<String>,
+    /// In the list of waiting grants: whether the caller may decide it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_approve: Option<bool>,
+}
+
+fn ref_of(n: &suqiu_store::fund::Named) -> RefOut {
+    RefOut {
+        id: n.id,
+        name: n.name.clone(),
+    }
+}
+
+impl FundEntryOut {
+    pub fn new(e: &Entry) -> FundEntryOut {
+        FundEntryOut {
+            id: e.id,
+            org_unit_id: e.org_unit_id,
+            org_unit_name: e.org_unit_name.clone(),
+            kind: e.kind.code().into(),
+            kind_label: e.kind.label_zh().into(),
+            status: e.status.code().into(),
+            status_label: e.status.label_zh().into(),
+            amount_cents: e.amount_cents,
+            delta_cents: e.delta_cents,
+            approval_level: e.approval_level.code().into(),
+            approval_level_label: level_label(e.approval_level).into(),
+            person: e.person.as_ref().map(ref_of),
+            appeal_id: e.appeal_id,
+            appeal_tracking_code: e.appeal_tracking_code.clone(),
+            reverses: e.reverses,
+            reversed_by: e.reversed_by,
+            counterpart: e.counterpart.as_ref().map(ref_of),
+            counterpart_entry_id: e.counterpart_entry_id,
+            note: e.note.clone(),
+            created_by: ref_of(&e.created_by),
+            created_at: time(e.created_at),
+            decided_by: e.decided_by.as_ref().map(ref_of),
+            decided_at: e.decided_at.map(time),
+            decision_note: e.decision_note.clone(),
+            posted_at: e.posted_at.map(time),
+            may_approve: None,
+        }
+    }
+}
+
+/// A ledger: its balance and a page of entries, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LedgerOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    pub balance_cents: i64,
+    pub entries: Vec<FundEntryOut>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One month of a ledger on the public board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthTotalsOut {
+    /// `YYYY-MM`
+    pub month: String,
+    pub donations_cents: i64,
+    pub grants_cents: i64,
+    /// How many grants were made (less those reversed).
+    pub grants: i64,
+    pub transfers_in_cents: i64,
+    pub transfers_out_cents: i64,
+}
+
+/// The public totals of a fund (党务公开): no names, no people, no notes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicFundOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    pub balance_cents: i64,
+    pub months: Vec<MonthTotalsOut>,
+}
+
+fn require(actor: &Actor, cap: Capability, what: &str) -> ApiResult<()> {
+    if actor.may(cap) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能{what}",
+            actor.role.label_zh()
+        )))
+    }
+}
+
+/// The district's approval thresholds (the built-in defaults until an administrator sets them).
+pub(crate) async fn thresholds(state: &AppState) -> ApiResult<ApprovalThresholds> {
+    match state.store.setting(settings::FUND_APPROVAL).await? {
+        None => Ok(ApprovalThresholds::default()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            tracing::error!(error = %e, "stored fund approval thresholds do not parse");
+            Problem::internal()
+        }),
+    }
+}
+
+fn check_note(note: &str, field: &str, errors: &mut Vec<FieldError>) {
+    if note.chars().count() > MAX_NOTE_CHARS {
+        errors.push(FieldError::new(
+            field,
+            format!("最多 {MAX_NOTE_CHARS} 个字"),
+        ));
+    }
+}
+
+/// Checks and posts an entry: shared by the JSON API and the fund page.
+pub(crate) async fn post_entry_as(
+    state: &AppState,
+    actor: &Actor,
+    body: FundEntryIn,
+) -> ApiResult<Entry> {
+    require(actor, Capability::ManageCare, "登记助困基金收支")?;
+    let mut errors = Vec::new();
+    let note = body.note.trim().to_string();
+    check_note(&note, "note", &mut errors);
+    match (body.kind, body.amount_cents) {
+        (EntryKind::Reversal, None) => {}
+        (_, Some(a)) => {
+            if let Err(e) = check_amount(a) {
+                errors.push(e);
+            }
+        }
+        (_, None) => errors.push(FieldError::new("amount_cents", "请填写金额（以分计）")),
+    }
+    match body.kind {
+        EntryKind::Grant if note.is_empty() => {
+            errors.push(FieldError::new("note", "请写明发放事由"))
+        }
+        EntryKind::Reversal if note.is_empty() => {
+            errors.push(FieldError::new("note", "请写明冲正原因"))
+        }
+        _ => {}
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let new = NewEntry {
+        org_unit_id: body.org_unit_id,
+        kind: body.kind,
+        amount_cents: body.amount_cents,
+        person_id: body.person_id,
+        appeal_id: body.appeal_id,
+        reverses: body.reverses,
+        to_org_unit_id: body.to_org_unit_id,
+        note,
+    };
+    let t = thresholds(state).await?;
+    let entry = state
+        .store
+        .post_fund_entry(actor, &new, &t, state.now())
+        .await?;
+    // Ids only: names and amounts of aid are personal.
+    tracing::info!(
+        entry_id = entry.id,
+        user_id = actor.user_id,
+        "fund entry recorded"
+    );
+    Ok(entry)
+}
+
+/// Whether `actor` may decide the waiting `entry`: the role approves, and works at (or
+/// above) the level the entry needs.
+pub(crate) async fn may_decide(state: &AppState, actor: &Actor, entry: &Entry) -> ApiResult<bool> {
+    let kind = state
+        .store
+        .org_unit(actor.org_unit_id)
+        .await?
+        .map(|u| u.kind)
+        .ok_or_else(Problem::not_found)?;
+    Ok(actor.may(Capability::ApproveFund) && level_suffices(kind, entry.approval_level))
+}
+
+/// Approves (`reason` None) or rejects a waiting grant: shared by the API and the page.
+pub(crate) async fn decide_as(
+    state: &AppState,
+    actor: &Actor,
+    id: Id,
+    reject_reason: Option<String>,
+) -> ApiResult<Entry> {
+    require(actor, Capability::ApproveFund, "审批助困发放")?;
+    let entry = state
+        .store
+        .fund_entry(actor, id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    if entry.status != EntryStatus::Pending {
+        return Err(Problem::conflict(format!(
+            "该记录{}，不在待审批状态",
+            entry.status.label_zh()
+        )));
+    }
+    if !may_decide(state, actor, &entry).await? {
+        return Err(Problem::forbidden(format!(
+            "该笔发放须由{}审批",
+            level_label(entry.approval_level)
+        )));
+    }
+    let now = state.now();
+    let decided = match reject_reason {
+        None => state.store.approve_fund_entry(actor, id, now).await?,
+        Some(reason) => {
+            let reason = reason.trim().to_string();
+            let mut errors = Vec::new();
+            if reason.is_empty() {
+                errors.push(FieldError::new("reason", "请写明驳回理由"));
+            }
+            check_note(&reason, "reason", &mut errors);
+            if !errors.is_empty() {
+                return Err(Problem::invalid(errors));
+            }
+            state
+                .store
+                .reject_fund_entry(actor, id, &reason, now)
+                .await?
+        }
+    };
+    tracing::info!(entry_id = id, user_id = actor.user_id, status = %decided.status, "fund entry decided");
+    Ok(decided)
+}
+
+/// Records a donation, grant, transfer or reversal. 201 when posted; 202 when the grant's
+/// amount needs a higher level's approval (it moves no money until approved); 409 when it
+/// would overdraw the fund or reverse an entry twice.
+#[utoipa::path(post, path = "/api/v1/fund/entries", tag = "care",
+    request_body = FundEntryIn,
+    responses(
+        (status = 201, body = FundEntryOut, description = "posted"),
+        (status = 202, body = FundEntryOut, description = "waiting for approval at a higher level"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "would overdraw the fund, or already reversed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn post_entry(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<FundEntryIn>,
+) -> ApiResult<(StatusCode, Json<FundEntryOut>)> {
+    let entry = post_entry_as(&state, &actor, body).await?;
+    let status = match entry.status {
+        EntryStatus::Pending => StatusCode::ACCEPTED,
+        _ => StatusCode::CREATED,
+    };
+    Ok((status, Json(FundEntryOut::new(&entry))))
+}
+
+/// One entry of a ledger in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/fund/entries/{id}", tag = "care",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = FundEntryOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_entry(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<FundEntryOut>> {
+    require(&actor, Capability::ReadCare, "查看助困基金")?;
+    let entry = state
+        .store
+        .fund_entry(&actor, id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    Ok(Json(FundEntryOut::new(&entry)))
+}
+
+/// Approves a waiting grant (a user at the level it needs, whose subtree holds the ledger);
+/// the balance is checked now: 409 when the fund cannot pay it.
+#[utoipa::path(post, path = "/api/v1/fund/entries/{id}/approve", tag = "care",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = FundEntryOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn approve(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<FundEntryOut>> {
+    let entry = decide_as(&state, &actor, id, None).await?;
+    Ok(Json(FundEntryOut::new(&entry)))
+}
+
+/// Rejects a waiting grant with a reason; no money moves.
+#[utoipa::path(post, path = "/api/v1/fund/entries/{id}/reject", tag = "care",
+    params(("id" = i64, Path)),
+    request_body = RejectIn,
+    responses(
+        (status = 200, body = FundEntryOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn reject(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<RejectIn>,
+) -> ApiResult<Json<FundEntryOut>> {
+    let entry = decide_as(&state, &actor, id, Some(body.reason)).await?;
+    Ok(Json(FundEntryOut::new(&entry)))
+}
+
+/// Grants waiting for approval in the caller's subtree, oldest first, each saying whether
+/// the caller may decide it.
+#[utoipa::path(get, path = "/api/v1/fund/pending", tag = "care",
+    responses((status = 200, body = Vec<FundEntryOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn pending(
+    State(state): State<AppState>,
+    actor: AuthActor,
+) -> ApiResult<Json<Vec<FundEntryOut>>> {
+    require(&actor, Capability::ReadCare, "查看助困基金")?;
+    let mut out = Vec::new();
+    for e in state.store.pending_fund_entries(&actor).await? {
+        let mut o = FundEntryOut::new(&e);
+        o.may_approve = Some(may_decide(&state, &actor, &e).await?);
+        out.push(o);
+    }
+    Ok(Json(out))
+}
+
+/// The ledger of a station, street or the district (`org_unit`, default the caller's node):
+/// `{"balance_cents","entries":[…]}`, newest first; `format=xlsx` gives the whole ledger as
+/// a workbook (基金台账).
+#[utoipa::path(get, path = "/api/v1/fund", tag = "care",
+    params(
+        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
+        ("page" = Option<i64>, Query),
+        ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
+        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
+    ),
+    responses(
+        (status = 200, body = LedgerOut, description = "JSON, or the .xlsx workbook"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn ledger(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Response> {
+    require(&actor, Capability::ReadCare, "查看助困基金")?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    let (page, per_page) = params.paging(&mut errors);
+    let xlsx = format_param(&params, &mut errors);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    if xlsx {
+        return ledger_workbook(&state, &actor, org_unit_id).await;
+    }
+    let l = state
+        .store
+        .fund_ledger(&actor, org_unit_id, page, per_page)
+        .await?;
+    Ok(Json(LedgerOut {
+        org_unit_id: l.unit.id,
+        name: l.unit.name,
+        balance_cents: l.balance_cents,
+        entries: l.entries.items.iter().map(FundEntryOut::new).collect(),
+        total: l.entries.total,
+        page: l.entries.page,
+        per_page: l.entries.per_page,
+    })
+    .into_response())
+}
+
+/// `format=json|xlsx`: true for xlsx.
+pub(crate) fn format_param(params: &Params, errors: &mut Vec<FieldError>) -> bool {
+    match params.str("format") {
+        None | Some("json") => false,
+        Some("xlsx") => true,
+        Some(_) => {
+            errors.push(FieldError::new("format", "format 应为 json 或 xlsx"));
+            false
+        }
+    }
+}
+
+/// The whole ledger, oldest first, as a workbook (the fund page links here too).
+pub(crate) async fn ledger_workbook(
+    state: &AppState,
+    actor: &Actor,
+    org_unit_id: Id,
+) -> ApiResult<Response> {
+    const CHUNK: i64 = 500;
+    let mut entries = Vec::new();
+    let mut page = 1;
+    let (unit, balance) = loop {
+        let l = state
+            .store
+            .fund_ledger(actor, org_unit_id, page, CHUNK)
+            .await?;
+        if l.entries.total as usize > MAX_EXPORT {
+            return Err(Problem::conflict(format!(
+                "台账超过 {MAX_EXPORT} 条，请联系管理员导出"
+            )));
+        }
+        let done = l.entries.items.len() < CHUNK as usize;
+        entries.extend(l.entries.items);
+        if done {
+            break (l.unit, l.balance_cents);
+        }
+        page += 1;
+    };
+    entries.reverse();
+    let bytes =
+        care_xlsx::fund_ledger(&unit.name, balance, &entries, state.now()).map_err(|e| {
+            tracing::error!(error = %e, "fund ledger workbook failed");
+            Problem::internal()
+        })?;
+    Ok(care_xlsx::download(
+        bytes,
+        &format!("fund-{}.xlsx", unit.code),
+    ))
+}
+
+/// The public totals of a fund by month (党务公开): donations in, aid out and how many
+/// grants, transfers; never a name. No sign-in needed: this is what the public board shows.
+#[utoipa::path(get, path = "/api/v1/fund/public", tag = "care",
+    params(("org_unit" = i64, Query)),
+    responses(
+        (status = 200, body = PublicFundOut),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(()))]
+pub async fn public(
+    State(state): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<PublicFundOut>> {
+    let mut errors = Vec::new();
+    let org_unit_id = params.id("org_unit", &mut errors);
+    let Some(org_unit_id) = org_unit_id.filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.push(FieldError::new("org_unit", "请指明组织节点"));
+        }
+        return Err(Problem::invalid(errors));
+    };
+    let (unit, balance_cents, lines) = state.store.fund_public(org_unit_id).await?;
+    Ok(Json(PublicFundOut {
+        org_unit_id: unit.id,
+        name: unit.name,
+        balance_cents,
+        months: monthly_totals(&lines)
+            .into_iter()
+            .map(|m| MonthTotalsOut {
+                month: m.month.to_string(),
+                donations_cents: m.donations_cents,
+                grants_cents: m.grants_cents,
+                grants: m.grants,
+                transfers_in_cents: m.transfers_in_cents,
+                transfers_out_cents: m.transfers_out_cents,
+            })
+            .collect(),
+    }))
+}
+
+/// The approval thresholds: `{"station_max_cents","street_max_cents"}` (defaults ¥1,000 and
+/// ¥10,000; above the street's, the district approves).
+#[utoipa::path(get, path = "/api/v1/settings/fund-approval", tag = "configuration",
+    responses((status = 200, body = Object)))]
+pub async fn get_approval(
+    State(state): State<AppState>,
+    _actor: AuthActor,
+) -> ApiResult<Json<ApprovalThresholds>> {
+    Ok(Json(thresholds(&state).await?))
+}
+
+/// Replaces the approval thresholds (district administrators); in effect for entries
+/// posted afterwards (a waiting grant keeps the level it was filed with).
+#[utoipa::path(put, path = "/api/v1/settings/fund-approval", tag = "configuration",
+    request_body(content = Object, description = "`{\"station_max_cents\":100000,\"street_max_cents\":1000000}`"),
+    responses(
+        (status = 200, body = Object),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn put_approval(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(t): ApiJson<ApprovalThresholds>,
+) -> ApiResult<Json<ApprovalThresholds>> {
+    require_configure(&actor)?;
+    t.validate().map_err(|e| Problem::invalid(vec![e]))?;
+    let json = serde_json::to_string(&t).map_err(|_| Problem::internal())?;
+    let _guard = state.config_lock.lock().await;
+    state
+        .store
+        .put_setting(settings::FUND_APPROVAL, &json)
+        .await?;
+    state
+        .store
+        .record_config_change(suqiu_store::changes::ConfigChange {
+            at: state.now(),
+            user_id: actor.user_id,
+            user_name: actor.name.clone(),
+            subject: settings::FUND_APPROVAL.into(),
+            detail: json,
+        })
+        .await?;
+    Ok(Json(t))
+}

@@ -1,0 +1,339 @@
+//! The love supermarket (爱心超市) over HTTP: items and their stock, stock movements (in as
+//! donations, out to people on the register), and the monthly statement (JSON or Excel).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::fund::MAX_NOTE_CHARS;
+use suqiu_core::report::Month;
+use suqiu_core::supermarket::{check_item, check_movement};
+use suqiu_core::Id;
+use suqiu_store::supermarket::{Item, Movement, NewMovement};
+use utoipa::ToSchema;
+
+use crate::auth::AuthActor;
+use crate::care_xlsx;
+use crate::dto::{time, PageOut, RefOut};
+use crate::extract::{ApiJson, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::routes::fund::format_param;
+use crate::state::AppState;
+
+/// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemIn {
+    pub org_unit_id: Id,
+    pub name: String,
+    /// Unit of measure: 件, 袋, 桶 …
+    pub unit: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemOut {
+    pub id: Id,
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
+    pub name: String,
+    pub unit: String,
+    pub stock: i64,
+}
+
+impl ItemOut {
+    fn new(i: &Item) -> ItemOut {
+        ItemOut {
+            id: i.id,
+            org_unit_id: i.org_unit_id,
+            org_unit_name: i.org_unit_name.clone(),
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            stock: i.stock,
+        }
+    }
+}
+
+/// A stock movement: positive quantity brings stock in (a donation), negative hands it out
+/// to `person_id` (required then).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MovementIn {
+    pub item_id: Id,
+    pub quantity: i64,
+    pub person_id: Option<Id>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MovementOut {
+    pub id: Id,
+    pub item_id: Id,
+    pub item_name: String,
+    pub unit: String,
+    pub quantity: i64,
+    pub stock_after: i64,
+    pub person: Option<RefOut>,
+    pub note: String,
+    pub created_by: RefOut,
+    pub created_at: String,
+}
+
+impl MovementOut {
+    fn new(m: &Movement) -> MovementOut {
+        MovementOut {
+            id: m.id,
+            item_id: m.item_id,
+            item_name: m.item_name.clone(),
+            unit: m.unit.clone(),
+            quantity: m.quantity,
+            stock_after: m.stock_after,
+            person: m.person.as_ref().map(|p| RefOut {
+                id: p.id,
+                name: p.name.clone(),
+            }),
+            note: m.note.clone(),
+            created_by: RefOut {
+                id: m.created_by.id,
+                name: m.created_by.name.clone(),
+            },
+            created_at: time(m.created_at),
+        }
+    }
+}
+
+/// One item's month.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementLineOut {
+    pub item: ItemOut,
+    pub opening: i64,
+    pub stock_in: i64,
+    pub handed_out: i64,
+    pub closing: i64,
+}
+
+/// A supermarket's monthly statement (月度台账).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    /// `YYYY-MM`
+    pub month: String,
+    pub items: Vec<StatementLineOut>,
+    pub movements: Vec<MovementOut>,
+}
+
+fn require(actor: &Actor, cap: Capability) -> ApiResult<()> {
+    if actor.may(cap) {
+        Ok(())
+    } else {
+        let what = if cap == Capability::ManageCare {
+            "登记爱心超市物品和出入库"
+        } else {
+            "查看爱心超市"
+        };
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能{what}",
+            actor.role.label_zh()
+        )))
+    }
+}
+
+/// Adds an item: shared by the API and the page.
+pub(crate) async fn create_item_as(
+    state: &AppState,
+    actor: &Actor,
+    body: ItemIn,
+) -> ApiResult<Item> {
+    require(actor, Capability::ManageCare)?;
+    let (name, unit) = check_item(&body.name, &body.unit).map_err(Problem::invalid)?;
+    Ok(state
+        .store
+        .create_item(actor, body.org_unit_id, &name, &unit, state.now())
+        .await?)
+}
+
+/// Records a movement: shared by the API and the page.
+pub(crate) async fn move_stock_as(
+    state: &AppState,
+    actor: &Actor,
+    body: MovementIn,
+) -> ApiResult<Movement> {
+    require(actor, Capability::ManageCare)?;
+    let note = body.note.trim().to_string();
+    let mut errors = Vec::new();
+    if let Err(e) = check_movement(body.quantity, body.person_id) {
+        errors.push(e);
+    }
+    if note.chars().count() > MAX_NOTE_CHARS {
+        errors.push(FieldError::new(
+            "note",
+            format!("最多 {MAX_NOTE_CHARS} 个字"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let m = NewMovement {
+        item_id: body.item_id,
+        quantity: body.quantity,
+        person_id: body.person_id,
+        note,
+    };
+    let moved = state.store.move_stock(actor, &m, state.now()).await?;
+    tracing::info!(
+        movement_id = moved.id,
+        user_id = actor.user_id,
+        "stock moved"
+    );
+    Ok(moved)
+}
+
+/// The items of the supermarkets in the subtree of `org_unit` (default the caller's node),
+/// with their stock now.
+#[utoipa::path(get, path = "/api/v1/supermarket/items", tag = "care",
+    params(("org_unit" = Option<i64>, Query, description = "default: the caller's node")),
+    responses((status = 200, body = PageOut<ItemOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_items(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<PageOut<ItemOut>>> {
+    require(&actor, Capability::ReadCare)?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let items = state.store.items(&actor, org_unit_id).await?;
+    let total = items.len() as i64;
+    Ok(Json(PageOut {
+        items: items.iter().map(ItemOut::new).collect(),
+        total,
+        total_exact: true,
+        page: 1,
+        per_page: total.max(1),
+    }))
+}
+
+/// Adds an item to the supermarket of a station in the caller's subtree.
+#[utoipa::path(post, path = "/api/v1/supermarket/items", tag = "care",
+    request_body = ItemIn,
+    responses(
+        (status = 201, body = ItemOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the station already has an item of that name", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_item(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<ItemIn>,
+) -> ApiResult<(StatusCode, Json<ItemOut>)> {
+    let item = create_item_as(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(ItemOut::new(&item))))
+}
+
+/// Stock in (positive quantity) or hand out (negative, to a person on the station's
+/// register). 409 when the stock would go below zero.
+#[utoipa::path(post, path = "/api/v1/supermarket/movements", tag = "care",
+    request_body = MovementIn,
+    responses(
+        (status = 201, body = MovementOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not enough in stock", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn post_movement(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<MovementIn>,
+) -> ApiResult<(StatusCode, Json<MovementOut>)> {
+    let m = move_stock_as(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(MovementOut::new(&m))))
+}
+
+/// The month's statement of a station's supermarket: each item's opening, in, out and
+/// closing stock, and every movement; `format=xlsx` gives the workbook.
+#[utoipa::path(get, path = "/api/v1/supermarket/statement", tag = "care",
+    params(
+        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
+        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
+        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
+    ),
+    responses(
+        (status = 200, body = StatementOut, description = "JSON, or the .xlsx workbook"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn statement(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Response> {
+    require(&actor, Capability::ReadCare)?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    let month = month_param(&state, params.str("month"), &mut errors);
+    let xlsx = format_param(&params, &mut errors);
+    let (Some(month), true) = (month, errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let st = state
+        .store
+        .supermarket_statement(&actor, org_unit_id, month)
+        .await?;
+    if xlsx {
+        let bytes = care_xlsx::supermarket_statement(&st, state.now()).map_err(|e| {
+            tracing::error!(error = %e, "supermarket statement workbook failed");
+            Problem::internal()
+        })?;
+        let filename = format!("supermarket-{}-{}.xlsx", st.unit.code, st.month);
+        return Ok(care_xlsx::download(bytes, &filename));
+    }
+    Ok(Json(StatementOut {
+        org_unit_id: st.unit.id,
+        name: st.unit.name.clone(),
+        month: st.month.to_string(),
+        items: st
+            .items
+            .iter()
+            .map(|(i, m)| StatementLineOut {
+                item: ItemOut::new(i),
+                opening: m.opening,
+                stock_in: m.stock_in,
+                handed_out: m.handed_out,
+                closing: m.closing(),
+            })
+            .collect(),
+        movements: st.movements.iter().map(MovementOut::new).collect(),
+    })
+    .into_response())
+}
+
+/// `YYYY-MM`, default this month (Shanghai).
+pub(crate) fn month_param(
+    state: &AppState,
+    text: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Month> {
+    match text {
+        None => Some(Month::containing(shanghai_date(state.now()))),
+        Some(t) => match Month::parse(t) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    }
+}
