@@ -63,6 +63,12 @@ pub enum Capability {
     ReadMetrics,
     /// Change district configuration: calendar, time limits, categories.
     Configure,
+    /// Keep the care register: care levels, visit rules, service teams, pairings.
+    ManageCare,
+    /// Log a visit (走访) or a pairing contact; a volunteer only for the people assigned to it.
+    LogVisit,
+    /// Read the health and family details of people in care (the care note, health tags).
+    SeeCareDetails,
 }
 
 /// The role × capability matrix.
@@ -83,6 +89,13 @@ pub fn permits(role: Role, cap: Capability) -> bool {
             matches!(role, DistrictAdmin | StreetStaff | StationStaff | Auditor)
         }
         Capability::Configure => role == DistrictAdmin,
+        Capability::ManageCare => matches!(role, DistrictAdmin | StreetStaff | StationStaff),
+        // Visits are made by station and street staff and by the volunteers of a team or a
+        // pairing; the district plans but does not visit, auditors read.
+        Capability::LogVisit => matches!(role, StreetStaff | StationStaff | Volunteer),
+        // Those who look after the person; volunteers see what they need to visit (tags
+        // that say why, not diagnoses), the district and auditors see figures.
+        Capability::SeeCareDetails => matches!(role, StreetStaff | StationStaff),
         Capability::Act(action) => match role {
             DistrictAdmin | StreetStaff => true,
             StationStaff => !matches!(action, A::ExtendApprove | A::Supervise),
@@ -214,6 +227,12 @@ mod tests {
         assert!(!permits(Role::DistrictAdmin, Capability::SeePersonalData));
         assert!(permits(Role::DistrictAdmin, Capability::Configure));
         assert!(!permits(Role::StreetStaff, Capability::Configure));
+        assert!(permits(Role::Volunteer, Capability::LogVisit));
+        assert!(!permits(Role::Volunteer, Capability::ManageCare));
+        assert!(!permits(Role::Volunteer, Capability::SeeCareDetails));
+        assert!(!permits(Role::DepartmentLiaison, Capability::LogVisit));
+        assert!(!permits(Role::Auditor, Capability::LogVisit));
+        assert!(permits(Role::StationStaff, Capability::SeeCareDetails));
     }
 
     fn actor(role: Role, org_unit_id: Id, org_path: &str) -> Actor {
