@@ -37,6 +37,11 @@ pub mod users;
 pub mod watch;
 mod writer;
 
+// Care (党内关爱): the care register, visits, service teams and pairings.
+pub mod care;
+pub mod teams;
+pub mod visits;
+
 pub use db::{Backend, Store};
 pub use error::StoreError;
 
