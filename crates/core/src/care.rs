@@ -108,7 +108,12 @@ impl VisitRule {
         match self.cadence {
             Cadence::Every { days } => format!("{} 每{}天", self.tag.label_zh(), days),
             Cadence::BeforeHoliday { holiday, days } => {
-                format!("{} {}前{}天内", self.tag.label_zh(), holiday.label_zh(), days)
+                format!(
+                    "{} {}前{}天内",
+                    self.tag.label_zh(),
+                    holiday.label_zh(),
+                    days
+                )
             }
         }
     }
@@ -417,7 +422,13 @@ mod tests {
 
     #[test]
     fn never_visited_is_overdue_without_a_date() {
-        let v = next_visit(&[CareTag::NeedyMember], &default_rules(), None, d(2026, 5, 1)).unwrap();
+        let v = next_visit(
+            &[CareTag::NeedyMember],
+            &default_rules(),
+            None,
+            d(2026, 5, 1),
+        )
+        .unwrap();
         assert_eq!(v.status, DueStatus::Overdue);
         assert_eq!(v.due_on, None);
         assert_eq!(v.rule, every(CareTag::NeedyMember, 30));
@@ -453,7 +464,8 @@ mod tests {
             },
         }];
         let tags = [CareTag::NeedyResident];
-        let status = |last: Option<NaiveDate>, today| next_visit(&tags, &rules, last, today).unwrap();
+        let status =
+            |last: Option<NaiveDate>, today| next_visit(&tags, &rules, last, today).unwrap();
         let before = status(None, d(2027, 1, 22));
         assert_eq!(before.status, DueStatus::Upcoming);
         assert_eq!(before.due_on, Some(d(2027, 2, 5)));
@@ -464,7 +476,10 @@ mod tests {
         assert_eq!(done.status, DueStatus::Upcoming);
         assert_eq!(done.due_on, Some(d(2028, 1, 25)));
         // A visit before the window opened does not count.
-        assert_eq!(status(Some(d(2027, 1, 10)), d(2027, 1, 25)).status, DueStatus::Due);
+        assert_eq!(
+            status(Some(d(2027, 1, 10)), d(2027, 1, 25)).status,
+            DueStatus::Due
+        );
         // On the holiday itself the window has passed: the next is next year's.
         let on_the_day = status(None, d(2027, 2, 6));
         assert_eq!(on_the_day.status, DueStatus::Upcoming);
@@ -536,7 +551,12 @@ mod tests {
     fn on_time_counts_gaps_across_the_period() {
         let (from, to) = (d(2026, 3, 1), d(2026, 3, 31));
         // Weekly, visited 27 Feb, then 6, 13, 20, 27 March: no gap over 7 days.
-        let weekly = [d(2026, 3, 6), d(2026, 3, 13), d(2026, 3, 20), d(2026, 3, 27)];
+        let weekly = [
+            d(2026, 3, 6),
+            d(2026, 3, 13),
+            d(2026, 3, 20),
+            d(2026, 3, 27),
+        ];
         assert!(visited_on_time(7, Some(d(2026, 2, 27)), &weekly, from, to));
         // Last visit 20 Feb: 20 Feb → 6 March is 14 days.
         assert!(!visited_on_time(7, Some(d(2026, 2, 20)), &weekly, from, to));

@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::Actor;
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::care::{
-    default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage,
-    DueStatus, NextVisit, VisitRule,
+    default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage, DueStatus,
+    NextVisit, VisitRule,
 };
 use suqiu_core::person::{CareTag, Gender};
 use suqiu_core::Id;
@@ -291,10 +291,7 @@ impl Store {
     }
 
     /// A person's care level and note. No scope check: read the person first.
-    pub async fn care_profile(
-        &self,
-        person_id: Id,
-    ) -> Result<(Option<CareLevel>, Option<String>)> {
+    pub async fn care_profile(&self, person_id: Id) -> Result<(Option<CareLevel>, Option<String>)> {
         let row = sqlx::query("SELECT level, note FROM care_profiles WHERE person_id = $1")
             .bind(person_id)
             .fetch_optional(&self.pool)
@@ -412,10 +409,7 @@ impl Store {
                 care_tags()
             )
         };
-        let (start_ms, end_ms) = (
-            ms(day_start(from)),
-            ms(day_start(end) + TimeDelta::days(1)),
-        );
+        let (start_ms, end_ms) = (ms(day_start(from)), ms(day_start(end) + TimeDelta::days(1)));
         let mut a = Args::default();
         let sql = format!(
             "SELECT p.id, p.org_path, p.tags FROM people p WHERE {}",
@@ -470,9 +464,7 @@ impl Store {
                 on_time += 1;
             }
             let last = visits.iter().copied().max().or(before);
-            if next_visit(&tags, rules, last, end)
-                .is_some_and(|n| n.status == DueStatus::Overdue)
-            {
+            if next_visit(&tags, rules, last, end).is_some_and(|n| n.status == DueStatus::Overdue) {
                 overdue += 1;
             }
         }
@@ -546,11 +538,7 @@ impl Store {
             let status = suqiu_core::appeal::Status::parse(&status)
                 .map(|s| s.label_zh())
                 .unwrap_or("");
-            let what: String = title
-                .unwrap_or(content)
-                .chars()
-                .take(60)
-                .collect();
+            let what: String = title.unwrap_or(content).chars().take(60).collect();
             entries.push(TimelineEntry {
                 at: get_time(&r, "at")?,
                 kind: TimelineKind::Appeal,

@@ -15,7 +15,9 @@ use crate::care::day_start;
 use crate::error::{Result, StoreError};
 use crate::org::Team;
 use crate::scope::subtree_range;
-use crate::sql::{date_text, get, get_code, get_time, invalid, like_escape, ms, stored, write_error, Args};
+use crate::sql::{
+    date_text, get, get_code, get_time, invalid, like_escape, ms, stored, write_error, Args,
+};
 use crate::{scope, Store};
 
 /// Longest address prefix of a block, pairing note and contact note.
@@ -136,7 +138,9 @@ fn pairing_from(row: &AnyRow) -> Result<Pairing> {
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 impl Store {
@@ -191,7 +195,10 @@ impl Store {
         let detail = self.team_parts(team).await?;
         let visible = match actor.role {
             Role::DepartmentLiaison => false,
-            Role::Volunteer => detail.members.iter().any(|m| m.user_id == Some(actor.user_id)),
+            Role::Volunteer => detail
+                .members
+                .iter()
+                .any(|m| m.user_id == Some(actor.user_id)),
             _ => in_subtree(&actor.org_path, &unit.path),
         };
         Ok(visible.then_some(detail))
@@ -380,10 +387,7 @@ impl Store {
             a.push(ms(day_start(from))),
             a.push(ms(day_start(to) + TimeDelta::days(1)))
         );
-        let rows = a
-            .query(&sql)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
         let mut households: HashMap<(Id, String), bool> = HashMap::new();
         for r in &rows {
             let id: Id = get(r, "id")?;
@@ -519,7 +523,10 @@ impl Store {
         if let Some(p) = person_id {
             conds.push(format!("pr.person_id = {}", a.push(p)));
         }
-        let sql = format!("{PAIRING_SELECT} WHERE {} ORDER BY pr.id", conds.join(" AND "));
+        let sql = format!(
+            "{PAIRING_SELECT} WHERE {} ORDER BY pr.id",
+            conds.join(" AND ")
+        );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(pairing_from).collect()
     }

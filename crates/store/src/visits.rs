@@ -335,7 +335,12 @@ impl Store {
                 DueStatus::Due => 1,
                 DueStatus::Upcoming => 2,
             };
-            (status, d.level != Some(CareLevel::Key), d.next.due_on, d.person_id)
+            (
+                status,
+                d.level != Some(CareLevel::Key),
+                d.next.due_on,
+                d.person_id,
+            )
         });
         Ok(out)
     }
