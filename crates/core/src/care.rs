@@ -82,6 +82,15 @@ impl Holiday {
     }
 }
 
+/// Tags that tell of health or family means (残疾, 大病重病, 低保): with the care note, the
+/// details shown only to roles that may see them (`Capability::SeeCareDetails`).
+pub fn is_sensitive(tag: CareTag) -> bool {
+    matches!(
+        tag,
+        CareTag::Disabled | CareTag::SeriousIllness | CareTag::SubsistenceAllowance
+    )
+}
+
 /// How often a rule wants a visit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

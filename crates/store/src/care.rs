@@ -178,7 +178,7 @@ pub struct TimelineEntry {
 const TIMELINE_PER_SOURCE: i64 = 200;
 
 /// The first instant of a Shanghai civil day, as UTC.
-pub(crate) fn day_start(d: NaiveDate) -> DateTime<Utc> {
+pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0)
         .and_then(|t| t.and_local_timezone(shanghai()).single())
         .map(|t| t.with_timezone(&Utc))
