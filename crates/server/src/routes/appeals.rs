@@ -126,7 +126,10 @@ pub(crate) async fn register_appeal(
     })
     .await?;
     tracing::debug!(appeal_id = created.id, "appeal registered");
-    Ok(state.store.new_record(created, checked.person.as_ref()).await?)
+    Ok(state
+        .store
+        .new_record(created, checked.person.as_ref())
+        .await?)
 }
 
 /// An intake that passed every check: what core's `register` needs, and the registered

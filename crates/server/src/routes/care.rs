@@ -425,9 +425,14 @@ pub(crate) async fn log_visit(
             "走访中登记的诉求渠道为 home_visit（走访）",
         ));
     }
-    let named = raise.appellant_id.is_some() || raise.appellant.is_some() || raise.anonymous.is_some();
+    let named =
+        raise.appellant_id.is_some() || raise.appellant.is_some() || raise.anonymous.is_some();
     let appeal = AppealIn {
-        appellant_id: if named { raise.appellant_id } else { Some(person.id) },
+        appellant_id: if named {
+            raise.appellant_id
+        } else {
+            Some(person.id)
+        },
         appellant: raise.appellant,
         anonymous: raise.anonymous,
         org_unit_id: raise.org_unit_id.unwrap_or(person.org_unit_id),
@@ -449,7 +454,11 @@ pub(crate) async fn log_visit(
     .map_err(nested)?;
     let mut out = VisitOut::from(&v);
     if let Some(appeal) = appeal {
-        tracing::debug!(appeal_id = appeal.id, visit_id = v.id, "appeal raised on a visit");
+        tracing::debug!(
+            appeal_id = appeal.id,
+            visit_id = v.id,
+            "appeal raised on a visit"
+        );
         let rec = state
             .store
             .new_record(appeal, checked.person.as_ref())
@@ -721,7 +730,10 @@ pub async fn create_team(
     if !unit.is_some_and(|u| suqiu_core::org::in_subtree(&actor.org_path, &u.path)) {
         return Err(Problem::field("org_unit_id", "未知的组织节点"));
     }
-    let team = state.store.create_team(body.org_unit_id, &body.name).await?;
+    let team = state
+        .store
+        .create_team(body.org_unit_id, &body.name)
+        .await?;
     let detail = state
         .store
         .team_detail(&actor, team.id)
@@ -777,10 +789,18 @@ pub async fn add_member(
     let who = match (body.user_id, body.person_id) {
         (Some(u), None) => Partner::User(u),
         (None, Some(p)) => Partner::Person(p),
-        _ => return Err(Problem::field("user_id", "请在 user_id 和 person_id 中选择且只选择一项")),
+        _ => {
+            return Err(Problem::field(
+                "user_id",
+                "请在 user_id 和 person_id 中选择且只选择一项",
+            ))
+        }
     };
     state.store.add_team_member(&detail.team, who).await?;
-    Ok((StatusCode::CREATED, Json(team_to_manage(&state, &actor, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(team_to_manage(&state, &actor, id).await?),
+    ))
 }
 
 /// Adds a block `{"org_unit_id"}` (a grid below the team's community) or
@@ -811,7 +831,10 @@ pub async fn add_block(
         }
     };
     state.store.add_team_block(&detail.team, &block).await?;
-    Ok((StatusCode::CREATED, Json(team_to_manage(&state, &actor, id).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(team_to_manage(&state, &actor, id).await?),
+    ))
 }
 
 /// Households in the team's blocks visited over `from`–`to` (default this month so far).
@@ -884,7 +907,13 @@ pub async fn create_pairing(
         .unwrap_or_else(|| shanghai_date(state.now()));
     let pairing = state
         .store
-        .create_pairing(&actor, body.person_id, partner, started, body.note.as_deref())
+        .create_pairing(
+            &actor,
+            body.person_id,
+            partner,
+            started,
+            body.note.as_deref(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(pairing)))
 }

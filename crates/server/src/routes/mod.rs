@@ -101,18 +101,30 @@ pub fn router(state: AppState) -> Router {
             get(district::get_score_weights).put(district::put_score_weights),
         )
         // Care (党内关爱): register, visits, rules, coverage, teams, pairings.
-        .route("/api/v1/visits", get(care::list_visits).post(care::create_visit))
+        .route(
+            "/api/v1/visits",
+            get(care::list_visits).post(care::create_visit),
+        )
         .route("/api/v1/visits/due", get(care::due))
         .route(
             "/api/v1/visit-rules",
             get(care::get_rules).put(care::put_rules),
         )
         .route("/api/v1/care/register", get(care::register))
-        .route("/api/v1/care/register/{id}", axum::routing::put(care::put_profile))
+        .route(
+            "/api/v1/care/register/{id}",
+            axum::routing::put(care::put_profile),
+        )
         .route("/api/v1/care/coverage", get(care::coverage))
         .route("/api/v1/teams/{id}", get(care::team))
-        .route("/api/v1/teams/{id}/members", axum::routing::post(care::add_member))
-        .route("/api/v1/teams/{id}/blocks", axum::routing::post(care::add_block))
+        .route(
+            "/api/v1/teams/{id}/members",
+            axum::routing::post(care::add_member),
+        )
+        .route(
+            "/api/v1/teams/{id}/blocks",
+            axum::routing::post(care::add_block),
+        )
         .route("/api/v1/teams/{id}/coverage", get(care::team_coverage))
         .route(
             "/api/v1/pairings",
