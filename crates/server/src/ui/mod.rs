@@ -13,6 +13,7 @@ mod admin;
 mod appeals;
 mod assets;
 mod auth;
+mod care;
 mod charts;
 mod detail;
 mod export;
@@ -69,6 +70,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/org-units", post(admin::add_org_unit))
         .route("/admin/departments", post(admin::add_department))
         .route("/admin/calendar", post(admin::load_calendar_form))
+        // Care (关爱): the register and the visit log form.
+        .route("/care", get(care::page))
+        .route("/visits/new", get(care::form).post(care::submit))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.

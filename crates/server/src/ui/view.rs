@@ -23,6 +23,8 @@ pub(crate) struct Chrome {
     pub may_people: bool,
     pub may_stats: bool,
     pub may_admin: bool,
+    /// Staff keeping the care register and the volunteers who visit.
+    pub may_care: bool,
 }
 
 impl Chrome {
@@ -40,6 +42,7 @@ impl Chrome {
             may_people: s.may(Capability::ManagePeople) || s.may(Capability::ReadMetrics),
             may_stats: s.may(Capability::ReadMetrics),
             may_admin: s.may(Capability::Configure) || s.may(Capability::ManageUsers),
+            may_care: s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
         }
     }
 
