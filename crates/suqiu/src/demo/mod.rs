@@ -1,6 +1,7 @@
 //! The demo district: Songjiang District (松江区) with its streets, towns, communities,
 //! departments and demo accounts, and realistic synthetic appeals at any scale.
 
+pub mod care;
 pub mod corpus;
 pub mod district;
 pub mod load;
