@@ -621,7 +621,10 @@ async fn a_visit_raises_an_appeal_in_a_browser() {
     ui.submit("header nav a[href='/care']").await;
     let due = ui.text("[data-testid=due-visits]").await;
     assert!(due.contains(suqiu::demo::care::LIVING_ALONE), "{due}");
-    assert!(due.contains("独居老人 每7天"), "the rule that makes her due: {due}");
+    assert!(
+        due.contains("独居老人 每7天"),
+        "the rule that makes her due: {due}"
+    );
     ui.shot("care").await;
     ui.submit(&format!("[data-testid=visit-{person}]")).await;
     assert_eq!(ui.path().await, "/visits/new");
@@ -655,7 +658,10 @@ async fn a_visit_raises_an_appeal_in_a_browser() {
         .contains(&format!("data-testid=\"visit-{person}\"")));
     ui.goto(&format!("/people/{person}")).await;
     let timeline = ui.text("[data-testid=care-timeline]").await;
-    assert!(timeline.contains("走访") && timeline.contains(&code), "{timeline}");
+    assert!(
+        timeline.contains("走访") && timeline.contains(&code),
+        "{timeline}"
+    );
 
     ui.c.close().await.expect("close the browser");
 }

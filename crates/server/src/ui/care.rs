@@ -15,8 +15,9 @@ use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
 use crate::dto::AppellantIn;
 use crate::extract::Params;
-use crate::problem::Problem;
-use crate::routes::care::{log_visit, period, register_filter, visible_tags, RaiseAppealIn, VisitIn};
+use crate::routes::care::{
+    log_visit, period, register_filter, visible_tags, RaiseAppealIn, VisitIn,
+};
 use crate::state::AppState;
 
 /// One person on the register, as the page shows them.
@@ -67,13 +68,12 @@ fn tag_labels(s: &Session, tags: &[CareTag]) -> String {
 }
 
 /// `GET /care?tag=`: the station's register, due visits and this month's coverage.
-pub(crate) async fn page(
-    State(state): State<AppState>,
-    s: Session,
-    params: Params,
-) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare) || s.may(Capability::ReadMetrics)) {
+    if !(s.may(Capability::LogVisit)
+        || s.may(Capability::ManageCare)
+        || s.may(Capability::ReadMetrics))
+    {
         return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
     }
     let mut errors = Vec::new();
@@ -99,7 +99,10 @@ pub(crate) async fn page(
         .care_coverage(&s.actor, filter.org_unit_id, from, to, now)
         .await
         .map_err(fail(lang))?;
-    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| lang.t("care.never").into());
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.to_string())
+            .unwrap_or_else(|| lang.t("care.never").into())
+    };
     let rows = register
         .items
         .iter()
@@ -112,10 +115,19 @@ pub(crate) async fn page(
                 .level
                 .map(|l| lang.label(l.code(), l.label_zh()).to_string())
                 .unwrap_or_default(),
-            last_visit: e.last_visit.map(when).unwrap_or_else(|| lang.t("care.never").into()),
+            last_visit: e
+                .last_visit
+                .map(when)
+                .unwrap_or_else(|| lang.t("care.never").into()),
             next: e
                 .next
-                .map(|n| format!("{} · {}", lang.label(n.status.code(), n.status.label_zh()), day(n.due_on)))
+                .map(|n| {
+                    format!(
+                        "{} · {}",
+                        lang.label(n.status.code(), n.status.label_zh()),
+                        day(n.due_on)
+                    )
+                })
                 .unwrap_or_default(),
             overdue: e.next.is_some_and(|n| n.status == DueStatus::Overdue),
         })
@@ -136,7 +148,13 @@ pub(crate) async fn page(
         lang,
         &CarePage {
             c: s.chrome("care"),
-            tags: vocabulary_choices(lang, CareTag::ALL, CareTag::code, CareTag::label_zh, current_tag),
+            tags: vocabulary_choices(
+                lang,
+                CareTag::ALL,
+                CareTag::code,
+                CareTag::label_zh,
+                current_tag,
+            ),
             rows,
             total: register.total,
             due,
@@ -194,8 +212,16 @@ async fn visit_page(
         .await
         .map_err(fail(lang))?
         .ok_or_else(|| UiError::NotFound.page(lang))?;
-    let kind = if d.kind.is_empty() { "help" } else { d.kind.as_str() };
-    let urgency = if d.urgency.is_empty() { "normal" } else { d.urgency.as_str() };
+    let kind = if d.kind.is_empty() {
+        "help"
+    } else {
+        d.kind.as_str()
+    };
+    let urgency = if d.urgency.is_empty() {
+        "normal"
+    } else {
+        d.urgency.as_str()
+    };
     render(
         lang,
         &VisitPage {
@@ -207,8 +233,16 @@ async fn visit_page(
             raise: d.raise,
             may_raise: s.may(Capability::Intake),
             kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, kind),
-            urgencies: vocabulary_choices(lang, Urgency::ALL, Urgency::code, Urgency::label_zh, urgency),
-            categories: category_groups(state, &d.category).await.map_err(fail(lang))?,
+            urgencies: vocabulary_choices(
+                lang,
+                Urgency::ALL,
+                Urgency::code,
+                Urgency::label_zh,
+                urgency,
+            ),
+            categories: category_groups(state, &d.category)
+                .await
+                .map_err(fail(lang))?,
             content: d.content,
             errors,
         },
@@ -225,12 +259,25 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Para
     let Some(person) = params.id("person", &mut errors) else {
         return Err(UiError::NotFound.page(lang));
     };
-    visit_page(&state, &s, person, VisitDraft::default(), FieldErrors::default()).await
+    visit_page(
+        &state,
+        &s,
+        person,
+        VisitDraft::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// `POST /visits/new`: logs the visit (and raises the appeal, when asked) through the same
 /// path as `POST /api/v1/visits`; then the appeal's page, or back to the register.
-pub(crate) async fn submit(State(state): State<AppState>, PostForm { session: s, form: f }: PostForm) -> PageResult {
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    PostForm {
+        session: s,
+        form: f,
+    }: PostForm,
+) -> PageResult {
     let lang = s.lang;
     let person_id = match f.id("person_id") {
         Ok(Some(id)) => id,
@@ -287,6 +334,6 @@ pub(crate) async fn submit(State(state): State<AppState>, PostForm { session: s,
         Err(p) if p.status == 422 => {
             visit_page(&state, &s, person_id, d, FieldErrors::from_problem(&p)).await
         }
-        Err(p) => Err(UiError::from(Problem::from(p)).page(lang)),
+        Err(p) => Err(UiError::from(p).page(lang)),
     }
 }

@@ -16,8 +16,17 @@ use suqiu_store::Store;
 /// The person the browser test visits: 独居老人, last seen ten days ago (overdue).
 pub const LIVING_ALONE: &str = "周桂英";
 
-/// (name, gender, address, tags, days since the last visit — `None`: never visited)
-const IN_CARE: [(&str, Gender, &str, &[CareTag], Option<i64>); 5] = [
+/// Someone in care: name, gender, address, tags, days since the last visit (`None`: never
+/// visited).
+type InCare = (
+    &'static str,
+    Gender,
+    &'static str,
+    &'static [CareTag],
+    Option<i64>,
+);
+
+const IN_CARE: [InCare; 5] = [
     (
         LIVING_ALONE,
         Gender::Female,
@@ -69,7 +78,9 @@ pub async fn load_care(store: &Store, fzq: &OrgUnit) -> Result<()> {
         .actor(station)
         .await?
         .ok_or_else(|| anyhow!("demo account fzq missing"))?;
-    store.set_visit_rules(station, fzq.id, &default_rules()).await?;
+    store
+        .set_visit_rules(station, fzq.id, &default_rules())
+        .await?;
     let now = Utc::now();
     let mut people = Vec::new();
     for (i, (name, gender, address, tags, last)) in IN_CARE.into_iter().enumerate() {
@@ -112,7 +123,12 @@ pub async fn load_care(store: &Store, fzq: &OrgUnit) -> Result<()> {
         )
         .await?;
     store
-        .set_care_profile(&actor, people[4].id, Some(CareLevel::Key), Some("大病治疗中"))
+        .set_care_profile(
+            &actor,
+            people[4].id,
+            Some(CareLevel::Key),
+            Some("大病治疗中"),
+        )
         .await?;
 
     // One team owning the community's first grid, with the station and the volunteer.
@@ -128,7 +144,9 @@ pub async fn load_care(store: &Store, fzq: &OrgUnit) -> Result<()> {
         .add_team_block(&team, &BlockOf::Address("佛字桥居民区1号楼".into()))
         .await?;
     store.add_team_member(&team, Partner::User(station)).await?;
-    store.add_team_member(&team, Partner::User(volunteer)).await?;
+    store
+        .add_team_member(&team, Partner::User(volunteer))
+        .await?;
 
     // The volunteer paired with 钱阿婆 (孤老), with a call last week.
     let pairing = store
