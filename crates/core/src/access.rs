@@ -65,11 +65,15 @@ pub enum Capability {
     Configure,
     /// Read the care registers: the aid fund's ledgers and the love supermarket.
     ReadCare,
-    /// Keep the care registers: donations, grants, transfers and reversals; stock in and
-    /// hand-outs.
+    /// Keep the care registers: care levels, visit rules, service teams, pairings; the
+    /// fund's donations, grants, transfers and reversals; stock in and hand-outs.
     ManageCare,
     /// Approve or reject a grant waiting for one's level (the level is checked separately).
     ApproveFund,
+    /// Log a visit (走访) or a pairing contact; a volunteer only for the people assigned to it.
+    LogVisit,
+    /// Read the health and family details of people in care (the care note, health tags).
+    SeeCareDetails,
 }
 
 /// The role × capability matrix.
@@ -97,6 +101,12 @@ pub fn permits(role: Role, cap: Capability) -> bool {
         }
         Capability::ManageCare => matches!(role, DistrictAdmin | StreetStaff | StationStaff),
         Capability::ApproveFund => matches!(role, DistrictAdmin | StreetStaff),
+        // Visits are made by station and street staff and by the volunteers of a team or a
+        // pairing; the district plans but does not visit, auditors read.
+        Capability::LogVisit => matches!(role, StreetStaff | StationStaff | Volunteer),
+        // Those who look after the person; volunteers see what they need to visit (tags
+        // that say why, not diagnoses), the district and auditors see figures.
+        Capability::SeeCareDetails => matches!(role, StreetStaff | StationStaff),
         Capability::Act(action) => match role {
             DistrictAdmin | StreetStaff => true,
             StationStaff => !matches!(action, A::ExtendApprove | A::Supervise),
@@ -228,6 +238,12 @@ mod tests {
         assert!(!permits(Role::DistrictAdmin, Capability::SeePersonalData));
         assert!(permits(Role::DistrictAdmin, Capability::Configure));
         assert!(!permits(Role::StreetStaff, Capability::Configure));
+        assert!(permits(Role::Volunteer, Capability::LogVisit));
+        assert!(!permits(Role::Volunteer, Capability::ManageCare));
+        assert!(!permits(Role::Volunteer, Capability::SeeCareDetails));
+        assert!(!permits(Role::DepartmentLiaison, Capability::LogVisit));
+        assert!(!permits(Role::Auditor, Capability::LogVisit));
+        assert!(permits(Role::StationStaff, Capability::SeeCareDetails));
     }
 
     #[test]

@@ -505,6 +505,9 @@ pub struct AppealOut {
     /// The timeline, oldest first (single-appeal responses only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventOut>>,
+    /// The visit (走访) it was raised on, when it was (single-appeal responses only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visit_id: Option<Id>,
 }
 
 impl AppealOut {
@@ -593,6 +596,7 @@ impl AppealOut {
             merged_into: a.merged_into,
             allowed_actions: allowed.iter().map(|x| x.code().to_string()).collect(),
             events: events.map(|evs| evs.iter().map(EventOut::from).collect()),
+            visit_id: None,
         }
     }
 }

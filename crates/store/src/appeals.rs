@@ -641,7 +641,7 @@ fn with_names(ids: &str, order: &str) -> String {
 /// The references are checked by the INSERT itself (it selects nothing when one is
 /// unknown): intakes are the hot path and every statement is a round trip. Only when
 /// nothing was inserted does a second query find out which reference was wrong.
-async fn insert_new(
+pub(crate) async fn insert_new(
     conn: &mut AnyConnection,
     appeal: &Appeal,
     event: &Event,

@@ -42,6 +42,11 @@ mod writer;
 pub mod fund;
 pub mod supermarket;
 
+// Care (党内关爱): the care register, visits, service teams and pairings.
+pub mod care;
+pub mod teams;
+pub mod visits;
+
 pub use db::{Backend, Store};
 pub use error::StoreError;
 

@@ -8,6 +8,7 @@
 //! needs the C collation, which the path columns have anyway).
 
 use suqiu_core::access::{Actor, Role};
+use suqiu_core::Id;
 
 use crate::sql::Args;
 
@@ -62,11 +63,58 @@ pub(crate) fn people(actor: &Actor, args: &mut Args) -> String {
             None => "1 = 0".into(),
         },
         Role::Volunteer => format!(
-            "p.id IN (SELECT appellant_person_id FROM appeals WHERE assignee_user_id = {} AND appellant_person_id IS NOT NULL)",
-            args.push(actor.user_id)
+            "(p.id IN (SELECT appellant_person_id FROM appeals WHERE assignee_user_id = {} AND appellant_person_id IS NOT NULL) OR {})",
+            args.push(actor.user_id),
+            assigned_care(actor.user_id, args)
         ),
         Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
             in_subtree("p.org_path", &actor.org_path, args)
+        }
+    }
+}
+
+/// The people (alias `p`) on the care register the actor may read: staff and auditors their
+/// subtree; a volunteer the people assigned to it ([`assigned_care`]); a liaison none.
+pub(crate) fn care_people(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => "1 = 0".into(),
+        Role::Volunteer => assigned_care(actor.user_id, args),
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
+            in_subtree("p.org_path", &actor.org_path, args)
+        }
+    }
+}
+
+/// The people (alias `p`) a worker looks after: those paired with the user (结对) and the
+/// households in the blocks of the teams the user belongs to.
+pub(crate) fn assigned_care(user_id: Id, args: &mut Args) -> String {
+    let user = args.push(user_id);
+    format!(
+        "(p.id IN (SELECT person_id FROM pairings WHERE partner_user_id = {user}) OR {})",
+        in_team_blocks(&format!(
+            "SELECT team_id FROM team_members WHERE user_id = {user}"
+        ))
+    )
+}
+
+/// People (alias `p`) living in a block of the teams `teams` (an SQL list or subquery of
+/// team ids) look after: a node's path range, narrowed to an address prefix when it has one.
+pub(crate) fn in_team_blocks(teams: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM team_blocks b WHERE b.team_id IN ({teams}) \
+         AND p.org_path >= b.path_lo AND p.org_path < b.path_hi \
+         AND (b.address_like IS NULL OR p.address LIKE b.address_like ESCAPE '\\'))"
+    )
+}
+
+/// The pairings (alias `pr`) the actor may read: staff and auditors by the paired person's
+/// subtree, a volunteer its own, a liaison none.
+pub(crate) fn pairings(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => "1 = 0".into(),
+        Role::Volunteer => format!("pr.partner_user_id = {}", args.push(actor.user_id)),
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
+            in_subtree("pr.org_path", &actor.org_path, args)
         }
     }
 }

@@ -604,3 +604,86 @@ async fn the_closed_loop_in_a_browser() {
 
     ui.c.close().await.expect("close the browser");
 }
+
+/// Scenario: fzq visits an elderly person living alone (独居老人) who is overdue for a visit,
+/// logs the visit and raises an appeal on the spot; the appeal (channel 走访) is in the
+/// station's queue and on the person's care timeline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visit_raises_an_appeal_in_a_browser() {
+    let driver = start_driver();
+    let store = demo_store().await;
+    let fzq = store
+        .user_for_login("fzq")
+        .await
+        .expect("store")
+        .expect("the demo station account")
+        .0;
+    let actor = store.actor(fzq.id).await.expect("store").expect("fzq");
+    let found = store
+        .list_people(
+            &actor,
+            &PeopleFilter {
+                q: Some(suqiu::demo::care::LIVING_ALONE.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("people");
+    let person = found.items.first().expect("the demo's 独居老人").id;
+    let server = TestServer::start(store.clone()).await;
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let ui = Ui {
+        c: browser(&driver).await,
+        base: server.base.clone(),
+        shots,
+    };
+
+    ui.sign_in("fzq").await;
+    ui.submit("header nav a[href='/care']").await;
+    let due = ui.text("[data-testid=due-visits]").await;
+    assert!(due.contains(suqiu::demo::care::LIVING_ALONE), "{due}");
+    assert!(
+        due.contains("独居老人 每7天"),
+        "the rule that makes her due: {due}"
+    );
+    ui.shot("care").await;
+    ui.submit(&format!("[data-testid=visit-{person}]")).await;
+    assert_eq!(ui.path().await, "/visits/new");
+    let content = "卫生间水管漏水，地面湿滑，老人行动不便，需尽快维修。";
+    ui.fill("#v-note", "老人精神尚好；卫生间水管漏水").await;
+    ui.fill("#v-follow", "联系物业维修，三天后回访").await;
+    ui.click("#v-raise").await;
+    ui.select("#v-kind", "help").await;
+    ui.select("#v-category", "public_facilities.water_pipes")
+        .await;
+    ui.fill("#v-content", content).await;
+    ui.shot("visit").await;
+    ui.submit("[data-testid=visit-save]").await;
+
+    // The appeal's page: registered, channel 走访, the content as typed.
+    let appeal = ui.path().await;
+    assert!(appeal.starts_with("/appeals/"), "{appeal}");
+    assert_eq!(ui.text("[data-testid=status]").await, "已登记");
+    assert_eq!(ui.text("[data-testid=content]").await, content);
+    assert!(ui.source().await.contains("走访"), "channel 走访 shown");
+    let code = ui.text("h1 .code").await;
+
+    // In the station's queue of new appeals.
+    ui.goto("/appeals?status=registered").await;
+    assert!(ui.source().await.contains(&code), "in the queue");
+    // No longer due; on the person's care timeline with the visit.
+    ui.goto("/care").await;
+    assert!(!ui
+        .source()
+        .await
+        .contains(&format!("data-testid=\"visit-{person}\"")));
+    ui.goto(&format!("/people/{person}")).await;
+    let timeline = ui.text("[data-testid=care-timeline]").await;
+    assert!(
+        timeline.contains("走访") && timeline.contains(&code),
+        "{timeline}"
+    );
+
+    ui.c.close().await.expect("close the browser");
+}

@@ -13,14 +13,15 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use rand::RngCore;
 use serde_json::{Map, Value};
 use suqiu_core::access::{ActionKind, Actor, Capability, Role};
-use suqiu_core::appeal::{tracking_code, Appellant, Kind, Status, Urgency};
+use suqiu_core::appeal::{tracking_code, Appeal, Appellant, Channel, Kind, Status, Urgency};
 use suqiu_core::calendar::shanghai;
 use suqiu_core::error::FieldError;
 use suqiu_core::lifecycle::{
-    available_actions, decide, register, Command, Context, Intake, MAX_CONTENT_CHARS,
+    available_actions, decide, register, Command, Context, Event, Intake, MAX_CONTENT_CHARS,
     MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
 };
 use suqiu_core::org::{in_subtree, OrgKind};
+use suqiu_core::person::Person;
 use suqiu_core::validate::{validate_email, validate_phone};
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord};
@@ -71,14 +72,18 @@ async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiR
     let events = state.store.events(rec.appeal.id).await?;
     let category = state.store.category(&rec.appeal.category).await?;
     let allowed = actions_for(state, actor, rec, now);
-    Ok(AppealOut::new(
+    let mut out = AppealOut::new(
         rec,
         category.map(|c| c.name),
         &allowed,
         actor.may(Capability::SeePersonalData),
         now,
         Some(&events),
-    ))
+    );
+    if rec.appeal.channel == Channel::HomeVisit {
+        out.visit_id = state.store.visit_of_appeal(rec.appeal.id).await?;
+    }
+    Ok(out)
 }
 
 /// Registers an appeal (一门式受理). Every field is checked and each fault named; the
@@ -114,6 +119,34 @@ pub(crate) async fn register_appeal(
     actor: &Actor,
     body: AppealIn,
 ) -> ApiResult<AppealRecord> {
+    let checked = check_intake(state, actor, body).await?;
+    let created = store_intake(state, actor, &checked, |appeal, event| {
+        let store = state.store.clone();
+        async move { store.create_appeal(&appeal, &event).await }
+    })
+    .await?;
+    tracing::debug!(appeal_id = created.id, "appeal registered");
+    Ok(state
+        .store
+        .new_record(created, checked.person.as_ref())
+        .await?)
+}
+
+/// An intake that passed every check: what core's `register` needs, and the registered
+/// appellant when there is one.
+pub(crate) struct CheckedIntake {
+    intake: Intake,
+    handling_org_unit_id: Id,
+    pub(crate) person: Option<Person>,
+}
+
+/// Checks every field of a new appeal, naming each fault as in the JSON body (a visit's
+/// `raise_appeal` checks its appeal here too, so intake has one set of rules).
+pub(crate) async fn check_intake(
+    state: &AppState,
+    actor: &Actor,
+    body: AppealIn,
+) -> ApiResult<CheckedIntake> {
     if !actor.may(Capability::Intake) {
         return Err(Problem::forbidden(format!(
             "角色「{}」不能登记诉求",
@@ -244,9 +277,28 @@ pub(crate) async fn register_appeal(
         location: body.location,
         public_consent: body.public_consent,
     };
+    Ok(CheckedIntake {
+        intake,
+        handling_org_unit_id,
+        person,
+    })
+}
+
+/// Registers a checked intake through core with a fresh tracking code and hands the appeal
+/// and its event to `store`, once more with a new code on the (rare) duplicate.
+pub(crate) async fn store_intake<T, F, Fut>(
+    state: &AppState,
+    actor: &Actor,
+    checked: &CheckedIntake,
+    mut store: F,
+) -> ApiResult<T>
+where
+    F: FnMut(Appeal, Event) -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
     let now = state.now();
     let mut attempts = 0;
-    let created = loop {
+    loop {
         attempts += 1;
         let mut entropy = [0u8; 10];
         rand::rngs::OsRng.fill_bytes(&mut entropy);
@@ -255,25 +307,23 @@ pub(crate) async fn register_appeal(
             let calendar = state.calendar();
             let policy = state.policy();
             register(
-                intake.clone(),
+                checked.intake.clone(),
                 code,
-                handling_org_unit_id,
+                checked.handling_org_unit_id,
                 actor,
                 now,
                 &calendar,
                 &policy,
             )?
         };
-        match state.store.create_appeal(&appeal, &event).await {
-            Ok(a) => break a,
+        match store(appeal, event).await {
+            Ok(stored) => return Ok(stored),
             Err(StoreError::Conflict { field, .. }) if field == "tracking_code" && attempts < 3 => {
                 continue
             }
             Err(e) => return Err(e.into()),
         }
-    };
-    tracing::debug!(appeal_id = created.id, "appeal registered");
-    Ok(state.store.new_record(created, person.as_ref()).await?)
+    }
 }
 
 /// One appeal in the caller's scope, with its timeline (oldest first).

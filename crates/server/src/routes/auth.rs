@@ -117,6 +117,9 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
         (Capability::SeePersonalData, "see_personal_data"),
         (Capability::ReadMetrics, "read_metrics"),
         (Capability::Configure, "configure"),
+        (Capability::ManageCare, "manage_care"),
+        (Capability::LogVisit, "log_visit"),
+        (Capability::SeeCareDetails, "see_care_details"),
     ];
     Ok(Json(WhoAmI {
         user: UserOut::from(&user),

@@ -29,6 +29,7 @@ use crate::MAX_BODY_BYTES;
 
 pub mod appeals;
 pub mod auth;
+pub mod care;
 pub mod config;
 pub mod district;
 pub mod metrics;
@@ -58,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/org-units", get(org::org_units))
         .route("/api/v1/departments", get(org::departments))
         .route("/api/v1/categories", get(org::categories))
-        .route("/api/v1/teams", get(org::teams))
+        .route("/api/v1/teams", get(org::teams).post(care::create_team))
         .route("/api/v1/people", get(people::list).post(people::create))
         .route(
             "/api/v1/people/{id}",
@@ -133,6 +134,41 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(supermarket::post_movement),
         )
         .route("/api/v1/supermarket/statement", get(supermarket::statement))
+        // Care (党内关爱): register, visits, rules, coverage, teams, pairings.
+        .route(
+            "/api/v1/visits",
+            get(care::list_visits).post(care::create_visit),
+        )
+        .route("/api/v1/visits/due", get(care::due))
+        .route(
+            "/api/v1/visit-rules",
+            get(care::get_rules).put(care::put_rules),
+        )
+        .route("/api/v1/care/register", get(care::register))
+        .route(
+            "/api/v1/care/register/{id}",
+            axum::routing::put(care::put_profile),
+        )
+        .route("/api/v1/care/coverage", get(care::coverage))
+        .route("/api/v1/teams/{id}", get(care::team))
+        .route(
+            "/api/v1/teams/{id}/members",
+            axum::routing::post(care::add_member),
+        )
+        .route(
+            "/api/v1/teams/{id}/blocks",
+            axum::routing::post(care::add_block),
+        )
+        .route("/api/v1/teams/{id}/coverage", get(care::team_coverage))
+        .route(
+            "/api/v1/pairings",
+            get(care::pairings).post(care::create_pairing),
+        )
+        .route(
+            "/api/v1/pairings/{id}/contacts",
+            get(care::contacts).post(care::add_contact),
+        )
+        .route("/api/v1/people/{id}/care-timeline", get(care::timeline))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))
         .route("/api/openapi.json", get(ops::openapi))

@@ -13,6 +13,7 @@ mod admin;
 mod appeals;
 mod assets;
 mod auth;
+mod care;
 mod charts;
 mod detail;
 mod export;
@@ -91,6 +92,9 @@ pub fn router() -> Router<AppState> {
         .route("/supermarket", get(supermarket::page))
         .route("/supermarket/items", post(supermarket::add_item))
         .route("/supermarket/movements", post(supermarket::move_stock))
+        // Care (关爱): the register and the visit log form.
+        .route("/care", get(care::page))
+        .route("/visits/new", get(care::form).post(care::submit))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.

@@ -335,6 +335,19 @@ struct PersonPage {
     nodes: Vec<Choice>,
     rows: Vec<Row>,
     saved: bool,
+    /// The care timeline (visits, pairing contacts, appeals), newest first.
+    timeline: Vec<TimelineRow>,
+    may_visit: bool,
+}
+
+/// One entry of the care timeline as the person page shows it.
+struct TimelineRow {
+    at: String,
+    kind: &'static str,
+    by: String,
+    summary: String,
+    /// The appeal's page, for an appeal.
+    href: Option<String>,
 }
 
 const PERSON_FIELDS: &[&str] = &[
@@ -363,6 +376,7 @@ async fn person_page(
     let reveal = s.may(Capability::SeePersonalData);
     let mut facts = Vec::new();
     let mut rows = Vec::new();
+    let mut timeline = Vec::new();
     if let Some(p) = person {
         let out = PersonOut::new(p, reveal);
         let units = unit_names(state).await?;
@@ -416,6 +430,27 @@ async fn person_page(
             .iter()
             .map(|r| row_of(lang, r, &names, now))
             .collect();
+        timeline = state
+            .store
+            .care_timeline(&s.actor, p.id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                use suqiu_store::care::TimelineKind as K;
+                let (kind, href) = match e.kind {
+                    K::Visit => ("care.kind.visit", None),
+                    K::PairingContact => ("care.kind.contact", None),
+                    K::Appeal => ("care.kind.appeal", Some(format!("/appeals/{}", e.ref_id))),
+                };
+                TimelineRow {
+                    at: super::view::when(e.at),
+                    kind: lang.t(kind),
+                    by: e.by.unwrap_or_default(),
+                    summary: e.summary,
+                    href,
+                }
+            })
+            .collect();
     }
     let other_errors = errors.other(PERSON_FIELDS);
     Ok(PersonPage {
@@ -448,6 +483,8 @@ async fn person_page(
         reveal,
         rows,
         saved,
+        timeline,
+        may_visit: s.may(Capability::LogVisit),
     })
 }
 

@@ -26,6 +26,8 @@ pub(crate) struct Chrome {
     /// The unread notices as the header's badge shows them ("" when none).
     pub unread: String,
     /// The care registers: the aid fund and the love supermarket.
+    pub may_fund: bool,
+    /// Staff keeping the care register and the volunteers who visit.
     pub may_care: bool,
 }
 
@@ -45,7 +47,8 @@ impl Chrome {
             may_stats: s.may(Capability::ReadMetrics),
             may_admin: s.may(Capability::Configure) || s.may(Capability::ManageUsers),
             unread: super::notifications::badge(s.unread),
-            may_care: s.may(Capability::ReadCare),
+            may_fund: s.may(Capability::ReadCare),
+            may_care: s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
         }
     }
 

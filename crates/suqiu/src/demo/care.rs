@@ -1,177 +1,171 @@
-//! A little of the care registers for the demo station (佛字桥居民区) and its street (岳阳街道),
-//! so the fund and supermarket pages are not empty: the street's aid fund with a transfer to
-//! the station, donations and grants (one waiting for the street's approval), and a
-//! storeroom with goods taken in and handed out. Small and the same on every load.
+//! The care register of 佛字桥居民区 in the demo: a few people in care with tags and a
+//! level, the station's visit rules, past visits (some overdue), one service team owning a
+//! grid, and the `volunteer` account paired with an elderly resident. Small and
+//! deterministic (visits are dated back from the moment of loading), so the care pages are
+//! not empty and the browser test has someone living alone to visit.
 
-use anyhow::{Context as _, Result};
-use chrono::{DateTime, Duration, Utc};
-use suqiu_core::access::Actor;
-use suqiu_core::fund::{ApprovalThresholds, EntryKind};
-use suqiu_core::Id;
-use suqiu_store::fund::NewEntry;
-use suqiu_store::people::PeopleFilter;
-use suqiu_store::supermarket::NewMovement;
+use anyhow::{anyhow, Result};
+use chrono::{Duration, Utc};
+use suqiu_core::care::{default_rules, CareLevel};
+use suqiu_core::org::{OrgKind, OrgUnit};
+use suqiu_core::person::{CareTag, Gender, Person};
+use suqiu_store::teams::{BlockOf, ContactMode, Partner};
+use suqiu_store::visits::NewVisit;
 use suqiu_store::Store;
 
-async fn actor(store: &Store, username: &str) -> Result<Actor> {
-    let (user, _) = store
-        .user_for_login(username)
+/// The person the browser test visits: 独居老人, last seen ten days ago (overdue).
+pub const LIVING_ALONE: &str = "周桂英";
+
+/// Someone in care: name, gender, address, tags, days since the last visit (`None`: never
+/// visited).
+type InCare = (
+    &'static str,
+    Gender,
+    &'static str,
+    &'static [CareTag],
+    Option<i64>,
+);
+
+const IN_CARE: [InCare; 5] = [
+    (
+        LIVING_ALONE,
+        Gender::Female,
+        "佛字桥居民区1号楼102室",
+        &[CareTag::LivingAlone, CareTag::Aged80Plus],
+        Some(10),
+    ),
+    (
+        "陈德明",
+        Gender::Male,
+        "佛字桥居民区3号楼201室",
+        &[CareTag::NeedyMember, CareTag::ElderlyMember],
+        Some(12),
+    ),
+    (
+        "吴秀珍",
+        Gender::Female,
+        "佛字桥居民区5号楼301室",
+        &[CareTag::Aged80Plus],
+        Some(120),
+    ),
+    (
+        "钱阿婆",
+        Gender::Female,
+        "佛字桥居民区2号楼101室",
+        &[CareTag::LivingAlone, CareTag::ChildlessElderly],
+        Some(3),
+    ),
+    (
+        "孙建国",
+        Gender::Male,
+        "佛字桥居民区7号楼402室",
+        &[CareTag::NeedyMember, CareTag::SeriousIllness],
+        None,
+    ),
+];
+
+/// Loads the care demo into 佛字桥居民区 (`fzq`), visited by the `fzq` account.
+pub async fn load_care(store: &Store, fzq: &OrgUnit) -> Result<()> {
+    let user_id = |name: &'static str| async move {
+        store
+            .user_for_login(name)
+            .await?
+            .map(|(u, _)| u.id)
+            .ok_or_else(|| anyhow!("demo account {name} missing"))
+    };
+    let (station, volunteer) = (user_id("fzq").await?, user_id("volunteer").await?);
+    let actor = store
+        .actor(station)
         .await?
-        .with_context(|| format!("demo account {username} missing"))?;
+        .ok_or_else(|| anyhow!("demo account fzq missing"))?;
     store
-        .actor(user.id)
-        .await?
-        .with_context(|| format!("demo account {username} has no node"))
-}
-
-fn entry(org_unit_id: Id, kind: EntryKind, yuan: i64, note: &str) -> NewEntry {
-    NewEntry {
-        org_unit_id,
-        kind,
-        amount_cents: Some(yuan * 100),
-        person_id: None,
-        appeal_id: None,
-        reverses: None,
-        to_org_unit_id: None,
-        note: note.into(),
-    }
-}
-
-/// Loads the registers; `now` dates the latest movement.
-pub async fn load_care(store: &Store, now: DateTime<Utc>) -> Result<()> {
-    let station = actor(store, "fzq").await?;
-    let street = actor(store, "yueyang").await?;
-    let filter = PeopleFilter {
-        org_unit_id: Some(station.org_unit_id),
-        page: 1,
-        per_page: 3,
-        ..PeopleFilter::default()
-    };
-    let people: Vec<Id> = store
-        .list_people(&station, &filter)
-        .await?
-        .items
-        .iter()
-        .map(|p| p.id)
-        .collect();
-    let [a, b, c] = people[..] else {
-        anyhow::bail!("the demo station needs three people on its register");
-    };
-    let t = ApprovalThresholds::default();
-    let day = |n: i64| now - Duration::days(n);
-    let fund: [(&Actor, NewEntry, i64); 7] = [
-        (
-            &street,
-            entry(
-                street.org_unit_id,
-                EntryKind::Donation,
-                50_000,
-                "街道党工委年度助困专项",
-            ),
-            60,
-        ),
-        (
-            &street,
-            NewEntry {
-                to_org_unit_id: Some(station.org_unit_id),
-                ..entry(
-                    street.org_unit_id,
-                    EntryKind::Transfer,
-                    20_000,
-                    "下拨佛字桥居民区助困站",
-                )
-            },
-            55,
-        ),
-        (
-            &station,
-            entry(
-                station.org_unit_id,
-                EntryKind::Donation,
-                3_000,
-                "辖区党员七一爱心捐款",
-            ),
-            40,
-        ),
-        (
-            &station,
-            entry(
-                station.org_unit_id,
-                EntryKind::Donation,
-                5_000,
-                "爱心企业捐赠",
-            ),
-            30,
-        ),
-        (
-            &station,
-            NewEntry {
-                person_id: Some(a),
-                ..entry(
-                    station.org_unit_id,
-                    EntryKind::Grant,
-                    800,
-                    "高龄独居老人冬季慰问",
-                )
-            },
-            20,
-        ),
-        (
-            &station,
-            NewEntry {
-                person_id: Some(b),
-                ..entry(
-                    station.org_unit_id,
-                    EntryKind::Grant,
-                    500,
-                    "大病住院临时补助",
-                )
-            },
-            12,
-        ),
-        // Above the station's ¥1,000: it waits for 岳阳街道 (sign in as yueyang to approve).
-        (
-            &station,
-            NewEntry {
-                person_id: Some(c),
-                ..entry(
-                    station.org_unit_id,
-                    EntryKind::Grant,
-                    3_000,
-                    "家庭突发困难救助",
-                )
-            },
-            2,
-        ),
-    ];
-    for (who, e, days_ago) in fund {
-        store.post_fund_entry(who, &e, &t, day(days_ago)).await?;
-    }
-    let mut items = Vec::new();
-    for (name, unit) in [("大米", "袋"), ("食用油", "桶"), ("牛奶", "箱")] {
-        items.push(
+        .set_visit_rules(station, fzq.id, &default_rules())
+        .await?;
+    let now = Utc::now();
+    let mut people = Vec::new();
+    for (i, (name, gender, address, tags, last)) in IN_CARE.into_iter().enumerate() {
+        let person = store
+            .create_person(&Person {
+                id: 0,
+                name: name.into(),
+                gender: Some(gender),
+                birth_date: None,
+                phone: Some(format!("1390000{:04}", 1001 + i)),
+                id_number: None,
+                org_unit_id: fzq.id,
+                address: Some(address.into()),
+                tags: tags.to_vec(),
+                party: None,
+            })
+            .await?;
+        if let Some(days) = last {
             store
-                .create_item(&station, station.org_unit_id, name, unit, day(45))
-                .await?
-                .id,
-        );
+                .create_visit(
+                    &NewVisit {
+                        person_id: person.id,
+                        visited_at: now - Duration::days(days),
+                        visitor_user_id: station,
+                        note: "上门看望，老人身体尚可，家中整洁".into(),
+                        follow_up: None,
+                    },
+                    None,
+                )
+                .await?;
+        }
+        people.push(person);
     }
-    let moves = [
-        (items[0], 40, None, "爱心超市开业，社区单位捐赠", 44),
-        (items[1], 20, None, "爱心超市开业，社区单位捐赠", 44),
-        (items[2], 15, None, "党员捐赠", 25),
-        (items[0], -2, Some(a), "节日慰问", 20),
-        (items[1], -1, Some(b), "困难家庭生活帮扶", 12),
-        (items[2], -1, Some(c), "术后营养", 3),
-    ];
-    for (item_id, quantity, person_id, note, days_ago) in moves {
-        let m = NewMovement {
-            item_id,
-            quantity,
-            person_id,
-            note: note.into(),
-        };
-        store.move_stock(&station, &m, day(days_ago)).await?;
-    }
+    store
+        .set_care_profile(
+            &actor,
+            people[0].id,
+            Some(CareLevel::Key),
+            Some("高血压，独居，子女在外地"),
+        )
+        .await?;
+    store
+        .set_care_profile(
+            &actor,
+            people[4].id,
+            Some(CareLevel::Key),
+            Some("大病治疗中"),
+        )
+        .await?;
+
+    // One team owning the community's first grid, with the station and the volunteer.
+    let team = store.create_team(fzq.id, "佛字桥第一服务团队").await?;
+    let grid = store
+        .org_children(fzq.id)
+        .await?
+        .into_iter()
+        .find(|u| u.kind == OrgKind::Grid)
+        .ok_or_else(|| anyhow!("佛字桥居民区 has no grid"))?;
+    store.add_team_block(&team, &BlockOf::Node(grid.id)).await?;
+    store
+        .add_team_block(&team, &BlockOf::Address("佛字桥居民区1号楼".into()))
+        .await?;
+    store.add_team_member(&team, Partner::User(station)).await?;
+    store
+        .add_team_member(&team, Partner::User(volunteer))
+        .await?;
+
+    // The volunteer paired with 钱阿婆 (孤老), with a call last week.
+    let pairing = store
+        .create_pairing(
+            &actor,
+            people[3].id,
+            Partner::User(volunteer),
+            (now - Duration::days(200)).date_naive(),
+            Some("每周电话问候，每月上门一次"),
+        )
+        .await?;
+    store
+        .add_contact(
+            &actor,
+            pairing.id,
+            now - Duration::days(6),
+            ContactMode::Phone,
+            "电话问候，老人精神不错，想要一台收音机",
+        )
+        .await?;
     Ok(())
 }

@@ -164,7 +164,11 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
         }
     }
     store.insert_people_bulk(&people).await?;
-    super::care::load_care(store, Utc::now()).await?;
+    let fzq = by_code
+        .get("310117001001")
+        .ok_or_else(|| anyhow!("佛字桥居民区 missing"))?;
+    super::care::load_care(store, fzq).await?;
+    super::fund::load_fund(store, Utc::now()).await?;
     existing(store).await
 }
 

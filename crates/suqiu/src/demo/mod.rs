@@ -4,5 +4,6 @@
 pub mod care;
 pub mod corpus;
 pub mod district;
+pub mod fund;
 pub mod load;
 pub mod simulate;

@@ -1,0 +1,630 @@
+//! Care (党内关爱): care levels, visit rules by care tag, when a visit falls due, holiday
+//! visit windows, and whether a person was visited on time over a period.
+//!
+//! A station keeps a register of people needing care (people with care tags, or with a care
+//! level) and visits them proactively (走访). How often is a rule per tag, editable per
+//! station ([`default_rules`] until a station edits them):
+//!
+//! - **every N days** from the last visit: 独居老人 weekly (7), 困难党员 monthly (30),
+//!   高龄 quarterly (90);
+//! - **before a holiday**: a visit within the N days before 春节 or 七一 (default 14),
+//!   the traditional 节日慰问.
+//!
+//! Everything here works on Shanghai civil dates; the caller turns instants into dates.
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+use crate::person::CareTag;
+use crate::vocabulary;
+
+vocabulary!(
+    /// How closely a station looks after someone on its care register. 重点 people come
+    /// first in every list (due visits, the register); the visit rules themselves follow
+    /// the care tags, which say *why* someone needs care.
+    CareLevel {
+        Key = "key" / "重点关爱",
+        Regular = "regular" / "一般关爱",
+    }
+);
+
+vocabulary!(
+    /// Holidays with a customary visit (节日慰问) before them.
+    Holiday {
+        SpringFestival = "spring_festival" / "春节",
+        PartyDay = "july_first" / "七一",
+    }
+);
+
+/// 春节 (the first day of the lunar year) for 2020–2035, from the Hong Kong Observatory's
+/// Gregorian–Lunar Calendar Conversion Table (www.hko.gov.hk/en/gts/time/conversion.htm),
+/// which agrees with the Purple Mountain Observatory's 《中国天文年历》. The lunar calendar
+/// has no simple formula; extend the table when the district needs later years (a
+/// holiday rule simply does not fire in a year missing here).
+const SPRING_FESTIVAL: [(i32, u32, u32); 16] = [
+    (2020, 1, 25),
+    (2021, 2, 12),
+    (2022, 2, 1),
+    (2023, 1, 22),
+    (2024, 2, 10),
+    (2025, 1, 29),
+    (2026, 2, 17),
+    (2027, 2, 6),
+    (2028, 1, 26),
+    (2029, 2, 13),
+    (2030, 2, 3),
+    (2031, 1, 23),
+    (2032, 2, 11),
+    (2033, 1, 31),
+    (2034, 2, 19),
+    (2035, 2, 8),
+];
+
+impl Holiday {
+    /// The holiday's date in `year`, when known (春节 only for the years of the table).
+    pub fn date(self, year: i32) -> Option<NaiveDate> {
+        match self {
+            Holiday::SpringFestival => SPRING_FESTIVAL
+                .iter()
+                .find(|(y, _, _)| *y == year)
+                .and_then(|(y, m, d)| NaiveDate::from_ymd_opt(*y, *m, *d)),
+            Holiday::PartyDay => NaiveDate::from_ymd_opt(year, 7, 1),
+        }
+    }
+
+    /// The first occurrence on or after `day`.
+    pub fn next_on_or_after(self, day: NaiveDate) -> Option<NaiveDate> {
+        [day.year(), day.year() + 1]
+            .into_iter()
+            .filter_map(|y| self.date(y))
+            .find(|d| *d >= day)
+    }
+}
+
+/// Tags that tell of health or family means (残疾, 大病重病, 低保): with the care note, the
+/// details shown only to roles that may see them (`Capability::SeeCareDetails`).
+pub fn is_sensitive(tag: CareTag) -> bool {
+    matches!(
+        tag,
+        CareTag::Disabled | CareTag::SeriousIllness | CareTag::SubsistenceAllowance
+    )
+}
+
+/// How often a rule wants a visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Cadence {
+    /// At most `days` days after the last visit.
+    Every { days: u32 },
+    /// Within the `days` days before the holiday (the holiday itself not included).
+    BeforeHoliday { holiday: Holiday, days: u32 },
+}
+
+/// One visit rule: people with `tag` are visited at `cadence`.
+/// JSON: `{"tag":"living_alone","kind":"every","days":7}` or
+/// `{"tag":"needy_member","kind":"before_holiday","holiday":"spring_festival","days":14}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitRule {
+    pub tag: CareTag,
+    #[serde(flatten)]
+    pub cadence: Cadence,
+}
+
+impl VisitRule {
+    /// What the rule says, in Chinese: 「独居老人 每7天」, 「困难党员 春节前14天内」.
+    pub fn label_zh(&self) -> String {
+        match self.cadence {
+            Cadence::Every { days } => format!("{} 每{}天", self.tag.label_zh(), days),
+            Cadence::BeforeHoliday { holiday, days } => {
+                format!(
+                    "{} {}前{}天内",
+                    self.tag.label_zh(),
+                    holiday.label_zh(),
+                    days
+                )
+            }
+        }
+    }
+}
+
+/// Default days of a holiday visit window.
+pub const HOLIDAY_WINDOW_DAYS: u32 = 14;
+/// Longest interval a rule may set (a year and a day).
+pub const MAX_INTERVAL_DAYS: u32 = 366;
+/// Longest holiday window.
+pub const MAX_HOLIDAY_WINDOW_DAYS: u32 = 60;
+
+/// The rules a station starts with: DOMAIN.md's plan (独居老人 weekly, 困难党员 monthly,
+/// 高龄 quarterly) and the customary holiday visits — before 春节 to those living in
+/// hardship or alone, before 七一 to old and needy party members.
+pub fn default_rules() -> Vec<VisitRule> {
+    let every = |tag, days| VisitRule {
+        tag,
+        cadence: Cadence::Every { days },
+    };
+    let before = |tag, holiday| VisitRule {
+        tag,
+        cadence: Cadence::BeforeHoliday {
+            holiday,
+            days: HOLIDAY_WINDOW_DAYS,
+        },
+    };
+    use CareTag::*;
+    use Holiday::*;
+    vec![
+        every(LivingAlone, 7),
+        every(NeedyMember, 30),
+        every(Aged80Plus, 90),
+        before(LivingAlone, SpringFestival),
+        before(ChildlessElderly, SpringFestival),
+        before(Aged80Plus, SpringFestival),
+        before(NeedyMember, SpringFestival),
+        before(NeedyResident, SpringFestival),
+        before(ElderlyMember, PartyDay),
+        before(NeedyMember, PartyDay),
+    ]
+}
+
+/// Checks a rule set as a station edits it: sensible day counts, no rule twice. Fields are
+/// named `rules[i].days` / `rules[i]`.
+pub fn validate_rules(rules: &[VisitRule]) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let (days, max) = match r.cadence {
+            Cadence::Every { days } => (days, MAX_INTERVAL_DAYS),
+            Cadence::BeforeHoliday { days, .. } => (days, MAX_HOLIDAY_WINDOW_DAYS),
+        };
+        if days == 0 || days > max {
+            errors.push(FieldError::new(
+                format!("rules[{i}].days"),
+                format!("天数应在 1 到 {max} 之间"),
+            ));
+        }
+        let same_kind = |o: &VisitRule| {
+            o.tag == r.tag
+                && match (o.cadence, r.cadence) {
+                    (Cadence::Every { .. }, Cadence::Every { .. }) => true,
+                    (
+                        Cadence::BeforeHoliday { holiday: a, .. },
+                        Cadence::BeforeHoliday { holiday: b, .. },
+                    ) => a == b,
+                    _ => false,
+                }
+        };
+        if rules[..i].iter().any(same_kind) {
+            errors.push(FieldError::new(
+                format!("rules[{i}]"),
+                format!("「{}」的规则重复了", r.tag.label_zh()),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+vocabulary!(
+    /// Where a person stands with their next visit.
+    DueStatus {
+        Overdue = "overdue" / "已逾期",
+        Due = "due" / "应走访",
+        Upcoming = "upcoming" / "未到期",
+    }
+);
+
+/// A person's next visit: the most pressing rule that applies to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NextVisit {
+    pub rule: VisitRule,
+    /// The last day the rule is met on; `None` when never visited under an interval rule
+    /// (overdue from the start: someone in care has never been seen).
+    pub due_on: Option<NaiveDate>,
+    pub status: DueStatus,
+}
+
+/// How many days before an interval's end a visit becomes due: the last seventh of it
+/// (1 day of a week, 4 of a month, 12 of a quarter), so a worker sees it in time to plan.
+pub fn lead_days(interval_days: u32) -> u32 {
+    interval_days / 7
+}
+
+fn add_days(d: NaiveDate, days: u32) -> NaiveDate {
+    d.checked_add_signed(TimeDelta::days(i64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+fn sub_days(d: NaiveDate, days: u32) -> NaiveDate {
+    d.checked_sub_signed(TimeDelta::days(i64::from(days)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Where one rule stands for a person last visited on `last_visit`, as of `today`; `None`
+/// when the rule has nothing to say (a holiday beyond the table).
+pub fn rule_status(
+    rule: &VisitRule,
+    last_visit: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<NextVisit> {
+    match rule.cadence {
+        Cadence::Every { days } => {
+            let Some(last) = last_visit else {
+                return Some(NextVisit {
+                    rule: *rule,
+                    due_on: None,
+                    status: DueStatus::Overdue,
+                });
+            };
+            let due_on = add_days(last, days);
+            let status = if today > due_on {
+                DueStatus::Overdue
+            } else if today >= sub_days(due_on, lead_days(days)) {
+                DueStatus::Due
+            } else {
+                DueStatus::Upcoming
+            };
+            Some(NextVisit {
+                rule: *rule,
+                due_on: Some(due_on),
+                status,
+            })
+        }
+        Cadence::BeforeHoliday { holiday, days } => {
+            // The next holiday whose window is not yet over (today before the holiday).
+            let next = holiday.next_on_or_after(add_days(today, 1))?;
+            let opens = sub_days(next, days);
+            let visited_in_window = last_visit.is_some_and(|v| v >= opens && v < next);
+            if visited_in_window {
+                // This year's holiday visit is done; the next one is a year away.
+                let after = holiday.next_on_or_after(add_days(next, 1))?;
+                return Some(NextVisit {
+                    rule: *rule,
+                    due_on: Some(sub_days(after, 1)),
+                    status: DueStatus::Upcoming,
+                });
+            }
+            let status = if today >= opens {
+                DueStatus::Due
+            } else {
+                DueStatus::Upcoming
+            };
+            Some(NextVisit {
+                rule: *rule,
+                due_on: Some(sub_days(next, 1)),
+                status,
+            })
+        }
+    }
+}
+
+/// Overdue before due before upcoming; within each, the earliest date first (never
+/// visited first of all).
+fn pressing_order(v: &NextVisit) -> (u8, Option<NaiveDate>) {
+    let rank = match v.status {
+        DueStatus::Overdue => 0,
+        DueStatus::Due => 1,
+        DueStatus::Upcoming => 2,
+    };
+    (rank, v.due_on)
+}
+
+/// The next visit of a person with `tags`, by the station's `rules`: the most pressing of
+/// the rules for their tags; `None` when no rule applies to them.
+pub fn next_visit(
+    tags: &[CareTag],
+    rules: &[VisitRule],
+    last_visit: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<NextVisit> {
+    rules
+        .iter()
+        .filter(|r| tags.contains(&r.tag))
+        .filter_map(|r| rule_status(r, last_visit, today))
+        .min_by_key(pressing_order)
+}
+
+/// The strictest interval (fewest days) the rules set for someone with `tags`.
+pub fn strictest_interval(tags: &[CareTag], rules: &[VisitRule]) -> Option<u32> {
+    rules
+        .iter()
+        .filter(|r| tags.contains(&r.tag))
+        .filter_map(|r| match r.cadence {
+            Cadence::Every { days } => Some(days),
+            Cadence::BeforeHoliday { .. } => None,
+        })
+        .min()
+}
+
+/// Whether someone with a visit every `interval_days` was visited on time over the period
+/// `from..=to`: no stretch of the period went longer than the interval without a visit,
+/// counting from the last visit before the period (`before`), or, for someone never
+/// visited before, from the period's first day. `visits` are the visit dates inside the
+/// period, in any order. A period ending in the future should be cut at today by the caller.
+pub fn visited_on_time(
+    interval_days: u32,
+    before: Option<NaiveDate>,
+    visits: &[NaiveDate],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> bool {
+    let mut inside: Vec<NaiveDate> = visits
+        .iter()
+        .copied()
+        .filter(|d| *d >= from && *d <= to)
+        .collect();
+    inside.sort_unstable();
+    let mut cursor = before.filter(|b| *b < from).unwrap_or(from);
+    for v in inside.into_iter().chain(std::iter::once(to)) {
+        if (v - cursor).num_days() > i64::from(interval_days) {
+            return false;
+        }
+        cursor = v;
+    }
+    true
+}
+
+/// A coverage figure: how many of `total` were visited (on time), and the rate, `None`
+/// when there is no one to count (a rate with nothing in its denominator is null).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Coverage {
+    pub total: i64,
+    pub visited: i64,
+    pub rate: Option<f64>,
+}
+
+impl Coverage {
+    pub fn new(total: i64, visited: i64) -> Coverage {
+        Coverage {
+            total,
+            visited,
+            rate: (total > 0).then(|| visited as f64 / total as f64),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn every(tag: CareTag, days: u32) -> VisitRule {
+        VisitRule {
+            tag,
+            cadence: Cadence::Every { days },
+        }
+    }
+
+    #[test]
+    fn spring_festival_table_is_ordered_and_matches_the_work_calendar() {
+        for pair in SPRING_FESTIVAL.windows(2) {
+            assert_eq!(pair[1].0, pair[0].0 + 1);
+        }
+        // The State Council's 2025 and 2026 holidays (data/calendar) include 春节 itself.
+        let cal = crate::calendar::WorkCalendar::builtin();
+        for year in [2025, 2026] {
+            let day = Holiday::SpringFestival.date(year).unwrap();
+            assert_eq!(cal.holiday_name(day), Some("春节"), "{day}");
+        }
+        assert_eq!(Holiday::SpringFestival.date(2019), None);
+        assert_eq!(Holiday::PartyDay.date(2031), Some(d(2031, 7, 1)));
+    }
+
+    #[test]
+    fn weekly_visit_falls_due_the_day_before_and_overdue_after() {
+        let rules = default_rules();
+        let tags = [CareTag::LivingAlone];
+        let last = Some(d(2026, 3, 2));
+        let at = |day| next_visit(&tags, &rules, last, d(2026, 3, day)).unwrap();
+        assert_eq!(at(3).status, DueStatus::Upcoming);
+        assert_eq!(at(8).status, DueStatus::Due, "lead of one day");
+        assert_eq!(at(9).status, DueStatus::Due);
+        assert_eq!(at(9).due_on, Some(d(2026, 3, 9)));
+        assert_eq!(at(10).status, DueStatus::Overdue);
+        assert_eq!(at(10).rule, every(CareTag::LivingAlone, 7));
+    }
+
+    #[test]
+    fn never_visited_is_overdue_without_a_date() {
+        let v = next_visit(
+            &[CareTag::NeedyMember],
+            &default_rules(),
+            None,
+            d(2026, 5, 1),
+        )
+        .unwrap();
+        assert_eq!(v.status, DueStatus::Overdue);
+        assert_eq!(v.due_on, None);
+        assert_eq!(v.rule, every(CareTag::NeedyMember, 30));
+    }
+
+    #[test]
+    fn no_tag_no_rule() {
+        assert_eq!(next_visit(&[], &default_rules(), None, d(2026, 5, 1)), None);
+        assert_eq!(
+            next_visit(&[CareTag::Disabled], &default_rules(), None, d(2026, 5, 1)),
+            None
+        );
+    }
+
+    #[test]
+    fn the_strictest_rule_wins() {
+        let rules = default_rules();
+        let tags = [CareTag::Aged80Plus, CareTag::LivingAlone];
+        let v = next_visit(&tags, &rules, Some(d(2026, 5, 1)), d(2026, 5, 20)).unwrap();
+        assert_eq!(v.rule.tag, CareTag::LivingAlone);
+        assert_eq!(v.status, DueStatus::Overdue);
+        assert_eq!(strictest_interval(&tags, &rules), Some(7));
+    }
+
+    #[test]
+    fn spring_festival_window_is_the_fourteen_days_before() {
+        // 春节 2027 is 6 February: the window is 23 January – 5 February.
+        let rules = [VisitRule {
+            tag: CareTag::NeedyResident,
+            cadence: Cadence::BeforeHoliday {
+                holiday: Holiday::SpringFestival,
+                days: 14,
+            },
+        }];
+        let tags = [CareTag::NeedyResident];
+        let status =
+            |last: Option<NaiveDate>, today| next_visit(&tags, &rules, last, today).unwrap();
+        let before = status(None, d(2027, 1, 22));
+        assert_eq!(before.status, DueStatus::Upcoming);
+        assert_eq!(before.due_on, Some(d(2027, 2, 5)));
+        assert_eq!(status(None, d(2027, 1, 23)).status, DueStatus::Due);
+        assert_eq!(status(None, d(2027, 2, 5)).status, DueStatus::Due);
+        // Visited in the window: done until next year's (春节 2028 is 26 January).
+        let done = status(Some(d(2027, 1, 30)), d(2027, 2, 1));
+        assert_eq!(done.status, DueStatus::Upcoming);
+        assert_eq!(done.due_on, Some(d(2028, 1, 25)));
+        // A visit before the window opened does not count.
+        assert_eq!(
+            status(Some(d(2027, 1, 10)), d(2027, 1, 25)).status,
+            DueStatus::Due
+        );
+        // On the holiday itself the window has passed: the next is next year's.
+        let on_the_day = status(None, d(2027, 2, 6));
+        assert_eq!(on_the_day.status, DueStatus::Upcoming);
+        assert_eq!(on_the_day.due_on, Some(d(2028, 1, 25)));
+    }
+
+    #[test]
+    fn july_first_window_crosses_into_june() {
+        let rules = [VisitRule {
+            tag: CareTag::ElderlyMember,
+            cadence: Cadence::BeforeHoliday {
+                holiday: Holiday::PartyDay,
+                days: 14,
+            },
+        }];
+        let v = next_visit(&[CareTag::ElderlyMember], &rules, None, d(2026, 6, 17)).unwrap();
+        assert_eq!(v.status, DueStatus::Due);
+        assert_eq!(v.due_on, Some(d(2026, 6, 30)));
+        let v = next_visit(&[CareTag::ElderlyMember], &rules, None, d(2026, 6, 16)).unwrap();
+        assert_eq!(v.status, DueStatus::Upcoming);
+    }
+
+    #[test]
+    fn holiday_beyond_the_table_is_silent() {
+        let rules = [VisitRule {
+            tag: CareTag::NeedyResident,
+            cadence: Cadence::BeforeHoliday {
+                holiday: Holiday::SpringFestival,
+                days: 14,
+            },
+        }];
+        assert_eq!(
+            next_visit(&[CareTag::NeedyResident], &rules, None, d(2036, 3, 1)),
+            None
+        );
+    }
+
+    #[test]
+    fn rules_are_validated() {
+        assert_eq!(validate_rules(&default_rules()), Ok(()));
+        let bad = [
+            every(CareTag::LivingAlone, 0),
+            every(CareTag::LivingAlone, 7),
+            VisitRule {
+                tag: CareTag::Disabled,
+                cadence: Cadence::BeforeHoliday {
+                    holiday: Holiday::PartyDay,
+                    days: 61,
+                },
+            },
+        ];
+        let errors = validate_rules(&bad).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["rules[0].days", "rules[1]", "rules[2].days"]);
+    }
+
+    #[test]
+    fn rules_read_as_documented() {
+        let rule: VisitRule = serde_json::from_str(
+            r#"{"tag":"needy_member","kind":"before_holiday","holiday":"spring_festival","days":14}"#,
+        )
+        .unwrap();
+        assert_eq!(rule.label_zh(), "困难党员 春节前14天内");
+        let json = serde_json::to_string(&every(CareTag::LivingAlone, 7)).unwrap();
+        assert_eq!(json, r#"{"tag":"living_alone","kind":"every","days":7}"#);
+    }
+
+    #[test]
+    fn on_time_counts_gaps_across_the_period() {
+        let (from, to) = (d(2026, 3, 1), d(2026, 3, 31));
+        // Weekly, visited 27 Feb, then 6, 13, 20, 27 March: no gap over 7 days.
+        let weekly = [
+            d(2026, 3, 6),
+            d(2026, 3, 13),
+            d(2026, 3, 20),
+            d(2026, 3, 27),
+        ];
+        assert!(visited_on_time(7, Some(d(2026, 2, 27)), &weekly, from, to));
+        // Last visit 20 Feb: 20 Feb → 6 March is 14 days.
+        assert!(!visited_on_time(7, Some(d(2026, 2, 20)), &weekly, from, to));
+        // Never before: counted from 1 March; the end (31 March) is 4 days after the 27th.
+        assert!(visited_on_time(7, None, &weekly, from, to));
+        // The end of the period counts: nothing after 20 March.
+        assert!(!visited_on_time(7, None, &weekly[..3], from, to));
+        assert!(visited_on_time(30, None, &[d(2026, 3, 15)], from, to));
+    }
+
+    #[test]
+    fn coverage_rate_is_null_with_no_one_to_count() {
+        assert_eq!(Coverage::new(0, 0).rate, None);
+        assert_eq!(Coverage::new(4, 3).rate, Some(0.75));
+    }
+
+    proptest! {
+        /// A visit today settles every rule: nothing is due or overdue afterwards.
+        #[test]
+        fn a_visit_today_settles_every_rule(day in 0u32..5000, mask in 0u16..1024) {
+            let today = add_days(d(2020, 1, 1), day);
+            let tags: Vec<CareTag> = CareTag::ALL
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, t)| *t)
+                .collect();
+            if let Some(v) = next_visit(&tags, &default_rules(), Some(today), today) {
+                prop_assert_eq!(v.status, DueStatus::Upcoming, "{:?}", v);
+            }
+        }
+
+        /// A later last visit never makes an interval rule more pressing.
+        #[test]
+        fn later_visits_push_the_due_date(last in 0u32..3000, later in 0u32..60, gap in 0u32..400, days in 1u32..=366) {
+            let rule = every(CareTag::LivingAlone, days);
+            let first = add_days(d(2020, 1, 1), last);
+            let second = add_days(first, later);
+            let today = add_days(second, gap);
+            let a = rule_status(&rule, Some(first), today).unwrap();
+            let b = rule_status(&rule, Some(second), today).unwrap();
+            prop_assert!(pressing_order(&b) >= pressing_order(&a));
+            prop_assert_eq!(a.status == DueStatus::Overdue, gap + later > days);
+        }
+
+        /// Visiting exactly every `days` days is on time; one gap a day longer is not.
+        #[test]
+        fn regular_visits_are_on_time(days in 1u32..40, n in 1usize..12, late_at in 0usize..12) {
+            let from = d(2026, 1, 1);
+            let visits: Vec<NaiveDate> = (1..=n).map(|k| add_days(from, days * k as u32)).collect();
+            let to = *visits.last().unwrap();
+            prop_assert!(visited_on_time(days, None, &visits, from, to));
+            let late_at = late_at % n;
+            let shifted: Vec<NaiveDate> = visits
+                .iter()
+                .enumerate()
+                .map(|(i, v)| if i >= late_at { add_days(*v, 1) } else { *v })
+                .collect();
+            prop_assert!(!visited_on_time(days, None, &shifted, from, add_days(to, 1)));
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! 关爱名册: the care register of a station (filterable by tag), who is due or overdue a
+//! visit, the month's coverage; and the visit log form (走访登记) with its one-step appeal.
+
+use askama::Template;
+use axum::extract::State;
+use suqiu_core::access::Capability;
+use suqiu_core::appeal::{Kind, Urgency};
+use suqiu_core::care::DueStatus;
+use suqiu_core::person::CareTag;
+use suqiu_core::Id;
+use suqiu_store::visits::DueFor;
+
+use super::appeals::{category_groups, CategoryGroup};
+use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use crate::dto::AppellantIn;
+use crate::extract::Params;
+use crate::routes::care::{
+    log_visit, period, register_filter, visible_tags, RaiseAppealIn, VisitIn,
+};
+use crate::state::AppState;
+
+/// One person on the register, as the page shows them.
+struct RegisterRow {
+    id: Id,
+    name: String,
+    address: String,
+    tags: String,
+    level: String,
+    last_visit: String,
+    next: String,
+    overdue: bool,
+}
+
+/// One person due a visit.
+struct DueRow {
+    id: Id,
+    name: String,
+    address: String,
+    rule: String,
+    due_on: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "care.html")]
+struct CarePage {
+    c: Chrome,
+    tags: Vec<Choice>,
+    rows: Vec<RegisterRow>,
+    total: i64,
+    due: Vec<DueRow>,
+    on_time: String,
+    visited: String,
+    people_counted: i64,
+    overdue: i64,
+    from: String,
+    to: String,
+    may_visit: bool,
+}
+
+fn tag_labels(s: &Session, tags: &[CareTag]) -> String {
+    visible_tags(&s.actor, tags)
+        .iter()
+        .map(|t| s.lang.label(t.code(), t.label_zh()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// `GET /care?tag=`: the station's register, due visits and this month's coverage.
+pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+    let lang = s.lang;
+    if !(s.may(Capability::LogVisit)
+        || s.may(Capability::ManageCare)
+        || s.may(Capability::ReadMetrics))
+    {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let mut errors = Vec::new();
+    let mut filter = register_filter(&s.actor, &params, &mut errors);
+    let (from, to) = period(&state, &params, &mut errors);
+    if let Some(e) = errors.first() {
+        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+    }
+    filter.per_page = 200;
+    let now = state.now();
+    let register = state
+        .store
+        .care_register(&s.actor, &filter, now)
+        .await
+        .map_err(fail(lang))?;
+    let due = state
+        .store
+        .due_visits(&s.actor, filter.org_unit_id, DueFor::Everyone, now)
+        .await
+        .map_err(fail(lang))?;
+    let cov = state
+        .store
+        .care_coverage(&s.actor, filter.org_unit_id, from, to, now)
+        .await
+        .map_err(fail(lang))?;
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.to_string())
+            .unwrap_or_else(|| lang.t("care.never").into())
+    };
+    let rows = register
+        .items
+        .iter()
+        .map(|e| RegisterRow {
+            id: e.person_id,
+            name: e.name.clone(),
+            address: e.address.clone().unwrap_or_default(),
+            tags: tag_labels(&s, &e.tags),
+            level: e
+                .level
+                .map(|l| lang.label(l.code(), l.label_zh()).to_string())
+                .unwrap_or_default(),
+            last_visit: e
+                .last_visit
+                .map(when)
+                .unwrap_or_else(|| lang.t("care.never").into()),
+            next: e
+                .next
+                .map(|n| {
+                    format!(
+                        "{} · {}",
+                        lang.label(n.status.code(), n.status.label_zh()),
+                        day(n.due_on)
+                    )
+                })
+                .unwrap_or_default(),
+            overdue: e.next.is_some_and(|n| n.status == DueStatus::Overdue),
+        })
+        .collect();
+    let due = due
+        .iter()
+        .map(|d| DueRow {
+            id: d.person_id,
+            name: d.name.clone(),
+            address: d.address.clone().unwrap_or_default(),
+            rule: d.next.rule.label_zh(),
+            due_on: day(d.next.due_on),
+            overdue: d.next.status == DueStatus::Overdue,
+        })
+        .collect();
+    let current_tag = filter.tag.map(|t| t.code()).unwrap_or("");
+    render(
+        lang,
+        &CarePage {
+            c: s.chrome("care"),
+            tags: vocabulary_choices(
+                lang,
+                CareTag::ALL,
+                CareTag::code,
+                CareTag::label_zh,
+                current_tag,
+            ),
+            rows,
+            total: register.total,
+            due,
+            on_time: percent(cov.on_time.rate),
+            visited: percent(cov.visited.rate),
+            people_counted: cov.on_time.total,
+            overdue: cov.overdue,
+            from: from.to_string(),
+            to: to.to_string(),
+            may_visit: s.may(Capability::LogVisit),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "visit.html")]
+struct VisitPage {
+    c: Chrome,
+    person_id: Id,
+    person_name: String,
+    note: String,
+    follow_up: String,
+    raise: bool,
+    may_raise: bool,
+    kinds: Vec<Choice>,
+    urgencies: Vec<Choice>,
+    categories: Vec<CategoryGroup>,
+    content: String,
+    errors: FieldErrors,
+}
+
+/// What the visit form holds, as typed.
+#[derive(Default)]
+struct VisitDraft {
+    note: String,
+    follow_up: String,
+    raise: bool,
+    kind: String,
+    urgency: String,
+    category: String,
+    content: String,
+}
+
+async fn visit_page(
+    state: &AppState,
+    s: &Session,
+    person_id: Id,
+    d: VisitDraft,
+    errors: FieldErrors,
+) -> PageResult {
+    let lang = s.lang;
+    let person = state
+        .store
+        .person(&s.actor, person_id)
+        .await
+        .map_err(fail(lang))?
+        .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let kind = if d.kind.is_empty() {
+        "help"
+    } else {
+        d.kind.as_str()
+    };
+    let urgency = if d.urgency.is_empty() {
+        "normal"
+    } else {
+        d.urgency.as_str()
+    };
+    render(
+        lang,
+        &VisitPage {
+            c: s.chrome("care"),
+            person_id: person.id,
+            person_name: person.name,
+            note: d.note,
+            follow_up: d.follow_up,
+            raise: d.raise,
+            may_raise: s.may(Capability::Intake),
+            kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, kind),
+            urgencies: vocabulary_choices(
+                lang,
+                Urgency::ALL,
+                Urgency::code,
+                Urgency::label_zh,
+                urgency,
+            ),
+            categories: category_groups(state, &d.category)
+                .await
+                .map_err(fail(lang))?,
+            content: d.content,
+            errors,
+        },
+    )
+}
+
+/// `GET /visits/new?person=ID`: the visit log form.
+pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+    let lang = s.lang;
+    if !s.may(Capability::LogVisit) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let mut errors = Vec::new();
+    let Some(person) = params.id("person", &mut errors) else {
+        return Err(UiError::NotFound.page(lang));
+    };
+    visit_page(
+        &state,
+        &s,
+        person,
+        VisitDraft::default(),
+        FieldErrors::default(),
+    )
+    .await
+}
+
+/// `POST /visits/new`: logs the visit (and raises the appeal, when asked) through the same
+/// path as `POST /api/v1/visits`; then the appeal's page, or back to the register.
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    PostForm {
+        session: s,
+        form: f,
+    }: PostForm,
+) -> PageResult {
+    let lang = s.lang;
+    let person_id = match f.id("person_id") {
+        Ok(Some(id)) => id,
+        _ => return Err(UiError::NotFound.page(lang)),
+    };
+    let d = VisitDraft {
+        note: f.raw("note"),
+        follow_up: f.raw("follow_up"),
+        raise: f.checked("raise"),
+        kind: f.raw("kind"),
+        urgency: f.raw("urgency"),
+        category: f.raw("category"),
+        content: f.raw("content"),
+    };
+    let mut errors = FieldErrors::default();
+    let raise_appeal = if d.raise {
+        let kind = Kind::parse(&d.kind);
+        let urgency = Urgency::parse(&d.urgency);
+        if kind.is_none() {
+            errors.push("raise_appeal.kind", lang.t("care.pick_kind"));
+        }
+        kind.map(|kind| RaiseAppealIn {
+            appellant_id: None,
+            appellant: None::<AppellantIn>,
+            anonymous: None,
+            org_unit_id: None,
+            channel: None,
+            kind,
+            category: d.category.clone(),
+            urgency,
+            title: None,
+            content: d.content.clone(),
+            location: None,
+            public_consent: false,
+        })
+    } else {
+        None
+    };
+    if errors.any() {
+        return visit_page(&state, &s, person_id, d, errors).await;
+    }
+    let body = VisitIn {
+        person_id,
+        visited_at: None,
+        note: d.note.clone(),
+        follow_up: Some(d.follow_up.clone()),
+        raise_appeal,
+    };
+    match log_visit(&state, &s.actor, body).await {
+        Ok(v) => Ok(match v.appeal_id {
+            Some(id) => see_other(&format!("/appeals/{id}")),
+            None => see_other("/care"),
+        }),
+        Err(p) if p.status == 422 => {
+            visit_page(&state, &s, person_id, d, FieldErrors::from_problem(&p)).await
+        }
+        Err(p) => Err(UiError::from(p).page(lang)),
+    }
+}

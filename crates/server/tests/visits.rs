@@ -1,0 +1,403 @@
+//! Care over HTTP: visits and the appeal raised on one, due lists, rules, the register,
+//! coverage, teams and pairings — on SQLite and on PostgreSQL.
+
+mod common;
+
+use axum::http::Method;
+use common::{Backend, TestApp};
+use serde_json::{json, Value};
+
+on_both_backends!(
+    a_visit_raises_an_appeal_in_the_queue,
+    rules_register_coverage_teams_and_pairings,
+);
+
+fn id_of(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
+}
+
+async fn living_alone(t: &TestApp, name: &str, unit: i64) -> i64 {
+    let token = t.token("station11").await;
+    let body = json!({"name": name, "org_unit_id": unit, "address": "佛字桥小区1号101室",
+                      "tags": ["living_alone"], "phone": "13900002222"});
+    id_of(t.post("/api/v1/people", &token, body).await.ok(201))
+}
+
+fn raise(category: &str) -> Value {
+    json!({"kind": "help", "category": category, "content": "卫生间水管漏水，老人行动不便"})
+}
+
+async fn a_visit_raises_an_appeal_in_the_queue(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let fx = t.fx.clone();
+    let station = t.token("station11").await;
+    let person = living_alone(&t, "张奶奶", fx.g111).await;
+
+    let due = t
+        .get(&format!("/api/v1/visits/due?org_unit={}", fx.c11), &station)
+        .await;
+    let items = due.ok(200)["items"].as_array().unwrap().clone();
+    let mine = items
+        .iter()
+        .find(|d| d["person_id"] == person)
+        .expect("never visited: overdue");
+    assert_eq!(mine["status"], "overdue");
+    assert_eq!(mine["rule"]["tag"], "living_alone");
+    assert_eq!(mine["rule"]["days"], 7);
+    assert_eq!(mine["rule_label"], "独居老人 每7天");
+
+    let appeals_before = t.appeal_count().await;
+    // A bad appeal field: 422 naming it inside raise_appeal; neither visit nor appeal stored.
+    let body = json!({"person_id": person, "note": "水管漏水", "raise_appeal": raise("no.such")});
+    t.post("/api/v1/visits", &station, body)
+        .await
+        .field_error("raise_appeal.category");
+    let body = json!({"person_id": person, "note": "水管漏水",
+                      "raise_appeal": {"kind": "help", "category": "public_facilities.water_pipes", "content": "  "}});
+    t.post("/api/v1/visits", &station, body)
+        .await
+        .field_error("raise_appeal.content");
+    let body = json!({"person_id": person, "note": "水管漏水",
+                      "raise_appeal": {"channel": "phone", "kind": "help", "category": "public_facilities.water_pipes", "content": "x"}});
+    t.post("/api/v1/visits", &station, body)
+        .await
+        .field_error("raise_appeal.channel");
+    t.post(
+        "/api/v1/visits",
+        &station,
+        json!({"person_id": 999_999, "note": "x"}),
+    )
+    .await
+    .field_error("person_id");
+    t.post(
+        "/api/v1/visits",
+        &station,
+        json!({"person_id": person, "note": " "}),
+    )
+    .await
+    .field_error("note");
+    t.post(
+        "/api/v1/visits",
+        &station,
+        json!({"person_id": person, "note": "x", "mood": 1}),
+    )
+    .await
+    .field_error("mood");
+    assert_eq!(t.appeal_count().await, appeals_before);
+    let log = t
+        .get(&format!("/api/v1/visits?person_id={person}"), &station)
+        .await;
+    assert_eq!(log.ok(200)["total"], 0);
+
+    // The visit and its appeal, in one step.
+    let body = json!({"person_id": person, "note": "卫生间水管漏水，地面湿滑",
+                      "follow_up": "请物业维修", "raise_appeal": raise("public_facilities.water_pipes")});
+    let res = t.post("/api/v1/visits", &station, body).await;
+    let visit = res.ok(201).clone();
+    let appeal = &visit["appeal"];
+    assert_eq!(appeal["channel"], "home_visit");
+    assert_eq!(appeal["channel_label"], "走访");
+    assert_eq!(appeal["status"], "registered");
+    assert_eq!(appeal["appellant"]["id"], person);
+    assert_eq!(appeal["org_unit_id"], fx.g111);
+    assert_eq!(appeal["visit_id"], visit["id"]);
+    assert_eq!(visit["appeal_id"], appeal["id"]);
+    assert_eq!(visit["follow_up"], "请物业维修");
+    let appeal_id = id_of(appeal);
+    assert_eq!(t.appeal_count().await, appeals_before + 1);
+    let read = t
+        .get(&format!("/api/v1/appeals/{appeal_id}"), &station)
+        .await;
+    assert_eq!(read.ok(200)["visit_id"], visit["id"]);
+    let queue = t.get("/api/v1/appeals?status=registered", &station).await;
+    assert!(queue.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == appeal_id));
+    // Visited today: no longer due.
+    let due = t
+        .get(&format!("/api/v1/visits/due?org_unit={}", fx.c11), &station)
+        .await;
+    assert!(!due.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["person_id"] == person));
+    let log = t
+        .get(&format!("/api/v1/visits?person_id={person}"), &station)
+        .await;
+    let log = log.ok(200);
+    assert_eq!(log["total"], 1);
+    assert_eq!(
+        log["items"][0]["appeal_tracking_code"],
+        appeal["tracking_code"]
+    );
+
+    // Roles and scope: a liaison may not visit; a volunteer only the people assigned to it;
+    // another station does not see this one's list.
+    let liaison = t.token("liaison").await;
+    t.post(
+        "/api/v1/visits",
+        &liaison,
+        json!({"person_id": person, "note": "x"}),
+    )
+    .await
+    .problem(403);
+    let volunteer = t.token("volunteer").await;
+    t.post(
+        "/api/v1/visits",
+        &volunteer,
+        json!({"person_id": person, "note": "x"}),
+    )
+    .await
+    .field_error("person_id");
+    let other = t.token("station21").await;
+    t.get(&format!("/api/v1/visits/due?org_unit={}", fx.c11), &other)
+        .await
+        .problem(404);
+    t.get("/api/v1/visits/due?org_unit=abc", &station)
+        .await
+        .field_error("org_unit");
+    t.finish().await;
+}
+
+async fn rules_register_coverage_teams_and_pairings(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let fx = t.fx.clone();
+    let station = t.token("station11").await;
+    let volunteer = t.token("volunteer").await;
+    let admin = t.token("admin").await;
+    let a = living_alone(&t, "张奶奶", fx.g111).await;
+    let b = living_alone(&t, "赵老伯", fx.c11).await;
+
+    // Rules: defaults until the station edits its own.
+    let rules = t
+        .get(
+            &format!("/api/v1/visit-rules?org_unit={}", fx.c11),
+            &station,
+        )
+        .await;
+    assert!(rules.ok(200)["set_at"].is_null());
+    let put = |token: String, body: Value| {
+        let t = &t;
+        let path = format!("/api/v1/visit-rules?org_unit={}", fx.c11);
+        async move { t.call(Method::PUT, &path, Some(&token), Some(body)).await }
+    };
+    put(volunteer.clone(), json!({"rules": []}))
+        .await
+        .problem(403);
+    put(
+        station.clone(),
+        json!({"rules": [{"tag": "living_alone", "kind": "every", "days": 0}]}),
+    )
+    .await
+    .field_error("rules[0].days");
+    put(
+        station.clone(),
+        json!({"rules": [{"tag": "nobody", "kind": "every", "days": 3}]}),
+    )
+    .await
+    .problem(422);
+    let set = put(
+        station.clone(),
+        json!({"rules": [{"tag": "living_alone", "kind": "every", "days": 3},
+                         {"tag": "living_alone", "kind": "before_holiday", "holiday": "spring_festival", "days": 14}]}),
+    )
+    .await;
+    assert_eq!(set.ok(200)["set_at"], fx.c11);
+
+    // Care level and note: the note only for roles that need it.
+    let path = format!("/api/v1/care/register/{a}");
+    let res = t
+        .call(
+            Method::PUT,
+            &path,
+            Some(&station),
+            Some(json!({"level": "key", "note": "糖尿病，子女在外地"})),
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 204, "{}", res.text());
+    let register = t
+        .get(
+            &format!("/api/v1/care/register?org_unit={}", fx.c11),
+            &station,
+        )
+        .await;
+    let register = register.ok(200).clone();
+    assert_eq!(register["total"], 2);
+    assert_eq!(register["items"][0]["person_id"], a, "重点关爱 first");
+    assert_eq!(register["items"][0]["note"], "糖尿病，子女在外地");
+    assert_eq!(register["items"][0]["phone"], "13900002222");
+    let for_admin = t
+        .get(
+            &format!("/api/v1/care/register?org_unit={}", fx.c11),
+            &admin,
+        )
+        .await;
+    let for_admin = for_admin.ok(200);
+    assert!(for_admin["items"][0].get("note").is_none());
+    assert_eq!(for_admin["items"][0]["phone"], "139****2222");
+    let filtered = t
+        .get(
+            &format!("/api/v1/care/register?org_unit={}&tag=aged_80_plus", fx.c11),
+            &station,
+        )
+        .await;
+    assert_eq!(filtered.ok(200)["total"], 0);
+    t.get("/api/v1/care/register?level=vip", &station)
+        .await
+        .field_error("level");
+
+    // A team owning the grid, with the volunteer; the volunteer paired with 赵老伯.
+    let team = t
+        .post(
+            "/api/v1/teams",
+            &station,
+            json!({"org_unit_id": fx.c11, "name": "第一服务团队"}),
+        )
+        .await;
+    let team_id = id_of(&team.ok(201)["team"]);
+    t.post(
+        "/api/v1/teams",
+        &volunteer,
+        json!({"org_unit_id": fx.c11, "name": "x"}),
+    )
+    .await
+    .problem(403);
+    let members = format!("/api/v1/teams/{team_id}/members");
+    t.post(&members, &station, json!({"user_id": fx.user("volunteer")}))
+        .await
+        .ok(201);
+    t.post(&members, &station, json!({"user_id": fx.user("volunteer")}))
+        .await
+        .problem(409);
+    t.post(&members, &station, json!({"user_id": fx.user("station21")}))
+        .await
+        .field_error("user_id");
+    let blocks = format!("/api/v1/teams/{team_id}/blocks");
+    t.post(&blocks, &station, json!({"org_unit_id": fx.c11}))
+        .await
+        .field_error("org_unit_id");
+    let detail = t
+        .post(&blocks, &station, json!({"org_unit_id": fx.g111}))
+        .await;
+    assert_eq!(detail.ok(201)["blocks"][0]["org_unit_name"], "一网格");
+    let pairing = t
+        .post("/api/v1/pairings", &station, json!({"person_id": b, "partner_user_id": fx.user("volunteer"), "note": "每周电话问候"}))
+        .await;
+    let pairing = pairing.ok(201).clone();
+    assert_eq!(pairing["partner_name"], "志愿者");
+    t.post("/api/v1/pairings", &station, json!({"person_id": b}))
+        .await
+        .field_error("partner_user_id");
+
+    // The volunteer sees the people assigned to it, and logs its contacts.
+    let mine = t
+        .get(
+            &format!("/api/v1/care/register?org_unit={}", fx.c11),
+            &volunteer,
+        )
+        .await;
+    let mine = mine.ok(200);
+    assert_eq!(mine["total"], 2);
+    assert!(mine["items"][0].get("note").is_none());
+    let due = t
+        .get(
+            &format!("/api/v1/visits/due?org_unit={}&worker=me", fx.c11),
+            &station,
+        )
+        .await;
+    assert_eq!(
+        due.ok(200)["items"].as_array().unwrap().len(),
+        0,
+        "station11 has no one assigned"
+    );
+    let due = t
+        .get(
+            &format!("/api/v1/visits/due?org_unit={}&team={team_id}", fx.c11),
+            &station,
+        )
+        .await;
+    let due = due.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0]["person_id"], a);
+    let contacts = format!("/api/v1/pairings/{}/contacts", id_of(&pairing));
+    t.post(
+        &contacts,
+        &volunteer,
+        json!({"mode": "phone", "note": "电话问候，老人精神不错"}),
+    )
+    .await
+    .ok(201);
+    t.post(&contacts, &volunteer, json!({"mode": "fax", "note": "x"}))
+        .await
+        .field_error("mode");
+    let log = t.get(&contacts, &station).await;
+    assert_eq!(log.ok(200).as_array().unwrap().len(), 1);
+    let other = t.token("station21").await;
+    t.get(&contacts, &other).await.problem(404);
+    // A visit by the volunteer to 赵老伯 (its pairing), without raising an appeal.
+    t.post(
+        "/api/v1/visits",
+        &volunteer,
+        json!({"person_id": b, "note": "上门看望"}),
+    )
+    .await
+    .ok(201);
+    let timeline = t
+        .get(&format!("/api/v1/people/{b}/care-timeline"), &station)
+        .await;
+    let kinds: Vec<&str> = timeline
+        .ok(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.contains(&"visit") && kinds.contains(&"pairing_contact"));
+
+    // Coverage over 20–24 November (t0 is the 24th) under the 3-day rule: neither on time
+    // (张奶奶 never visited, 赵老伯 first on the 24th: 4 days each), one visited at all,
+    // 张奶奶 overdue.
+    let cov = t
+        .get(
+            &format!(
+                "/api/v1/care/coverage?org_unit={}&from=2026-11-20&to=2026-11-24",
+                fx.c11
+            ),
+            &station,
+        )
+        .await;
+    let cov = cov.ok(200);
+    assert_eq!(cov["on_time"]["total"], 2);
+    assert_eq!(cov["visited"]["visited"], 1);
+    assert_eq!(cov["on_time"]["visited"], 0);
+    assert_eq!(cov["overdue"], 1);
+    t.get(
+        "/api/v1/care/coverage?from=2026-11-20&to=2026-11-01",
+        &station,
+    )
+    .await
+    .field_error("to");
+    let team_cov = t
+        .get(
+            &format!("/api/v1/teams/{team_id}/coverage?from=2026-11-01&to=2026-11-30"),
+            &station,
+        )
+        .await;
+    assert_eq!(team_cov.ok(200)["households"]["total"], 1);
+
+    let doc = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    let paths = &doc.ok(200)["paths"];
+    for p in [
+        "/api/v1/visits/due",
+        "/api/v1/visits",
+        "/api/v1/care/register",
+        "/api/v1/pairings/{id}/contacts",
+    ] {
+        assert!(paths.get(p).is_some(), "{p} in OpenAPI");
+    }
+    t.finish().await;
+}
