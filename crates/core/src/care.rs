@@ -339,9 +339,11 @@ pub fn strictest_interval(tags: &[CareTag], rules: &[VisitRule]) -> Option<u32> 
 
 /// Whether someone with a visit every `interval_days` was visited on time over the period
 /// `from..=to`: no stretch of the period went longer than the interval without a visit,
-/// counting from the last visit before the period (`before`), or, for someone never
-/// visited before, from the period's first day. `visits` are the visit dates inside the
-/// period, in any order. A period ending in the future should be cut at today by the caller.
+/// counting from the last visit before the period (`before`). Someone never visited before
+/// the period was already overdue when it began (as the due list says: in care and never
+/// seen), so only a visit on its first day keeps them on time. `visits` are the visit dates
+/// inside the period, in any order. A period ending in the future should be cut at today by
+/// the caller.
 pub fn visited_on_time(
     interval_days: u32,
     before: Option<NaiveDate>,
@@ -355,7 +357,8 @@ pub fn visited_on_time(
         .filter(|d| *d >= from && *d <= to)
         .collect();
     inside.sort_unstable();
-    let mut cursor = before.filter(|b| *b < from).unwrap_or(from);
+    let overdue_at_start = from - chrono::Days::new(u64::from(interval_days));
+    let mut cursor = before.filter(|b| *b < from).unwrap_or(overdue_at_start);
     for v in inside.into_iter().chain(std::iter::once(to)) {
         if (v - cursor).num_days() > i64::from(interval_days) {
             return false;
@@ -569,11 +572,20 @@ mod tests {
         assert!(visited_on_time(7, Some(d(2026, 2, 27)), &weekly, from, to));
         // Last visit 20 Feb: 20 Feb → 6 March is 14 days.
         assert!(!visited_on_time(7, Some(d(2026, 2, 20)), &weekly, from, to));
-        // Never before: counted from 1 March; the end (31 March) is 4 days after the 27th.
-        assert!(visited_on_time(7, None, &weekly, from, to));
+        // Never visited before: already overdue when the period began (the due list says
+        // so), unless seen on its first day.
+        assert!(!visited_on_time(7, None, &weekly, from, to));
+        assert!(!visited_on_time(30, None, &[d(2026, 3, 15)], from, to));
+        let from_day_one = [d(2026, 3, 1), weekly[0], weekly[1], weekly[2], weekly[3]];
+        assert!(visited_on_time(7, None, &from_day_one, from, to));
         // The end of the period counts: nothing after 20 March.
-        assert!(!visited_on_time(7, None, &weekly[..3], from, to));
-        assert!(visited_on_time(30, None, &[d(2026, 3, 15)], from, to));
+        assert!(!visited_on_time(
+            7,
+            Some(d(2026, 2, 27)),
+            &weekly[..3],
+            from,
+            to
+        ));
     }
 
     #[test]
@@ -615,16 +627,18 @@ mod tests {
         #[test]
         fn regular_visits_are_on_time(days in 1u32..40, n in 1usize..12, late_at in 0usize..12) {
             let from = d(2026, 1, 1);
-            let visits: Vec<NaiveDate> = (1..=n).map(|k| add_days(from, days * k as u32)).collect();
+            let before = Some(add_days(from, 0) - chrono::Days::new(1));
+            let visits: Vec<NaiveDate> =
+                (1..=n).map(|k| add_days(from, days * k as u32 - 1)).collect();
             let to = *visits.last().unwrap();
-            prop_assert!(visited_on_time(days, None, &visits, from, to));
+            prop_assert!(visited_on_time(days, before, &visits, from, to));
             let late_at = late_at % n;
             let shifted: Vec<NaiveDate> = visits
                 .iter()
                 .enumerate()
                 .map(|(i, v)| if i >= late_at { add_days(*v, 1) } else { *v })
                 .collect();
-            prop_assert!(!visited_on_time(days, None, &shifted, from, add_days(to, 1)));
+            prop_assert!(!visited_on_time(days, before, &shifted, from, add_days(to, 1)));
         }
     }
 }

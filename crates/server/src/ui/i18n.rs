@@ -193,6 +193,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "app.name" => ("诉求站", "Suqiu"),
         // care (关爱): the register, due visits, the visit form
         "nav.care" => ("关爱", "Care"),
+        "nav.care_register" => ("关爱名册", "Care register"),
         "care.title" => ("关爱名册", "Care register"),
         "care.forbidden" => ("您的角色不能查看关爱名册", "Your role may not see the care register"),
         "care.coverage" => ("走访覆盖", "Visit coverage"),
@@ -231,7 +232,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.people" => ("人员档案", "People"),
         "nav.stats" => ("统计", "Statistics"),
         "nav.admin" => ("设置", "Settings"),
-        "nav.reports" => ("报表", "Reports"),
         "reports.forbidden" => ("您的角色不能查看考核排名和报表。", "Your role may not read the scoreboard and reports."),
         "reports.monthly" => ("月度报表", "Monthly report"),
         "reports.print" => ("打印", "Print"),

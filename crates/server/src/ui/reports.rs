@@ -214,7 +214,7 @@ pub(crate) async fn ranking(
     render(
         lang,
         &RankingPage {
-            c: s.chrome("reports"),
+            c: s.chrome("ranking"),
             level: level_code,
             month: month.to_string(),
             error,

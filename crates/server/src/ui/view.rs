@@ -60,6 +60,25 @@ impl Chrome {
         self.lang.label(code, zh)
     }
 
+    /// The top-level section a page belongs to: care pages share 关爱, the statistics,
+    /// report and scoreboard pages share 统计 (each section has a second row of links).
+    pub fn section(&self) -> &'static str {
+        match self.nav {
+            "care" | "fund" | "supermarket" | "wishes" | "service" => "care",
+            "stats" | "reports" | "ranking" => "stats",
+            _ => "",
+        }
+    }
+
+    /// The class that marks the top-level entry of the current page's section.
+    pub fn in_section(&self, section: &str) -> &'static str {
+        if self.section() == section {
+            "current"
+        } else {
+            ""
+        }
+    }
+
     /// The class that marks the current navigation entry.
     pub fn current(&self, nav: &str) -> &'static str {
         if self.nav == nav {
