@@ -17,6 +17,7 @@ on_both_backends!(
     twenty_parallel_grants_never_overdraw,
     supermarket_stock_and_statement,
     approval_thresholds_are_a_district_setting,
+    the_person_timeline_shows_aid_and_goods,
 );
 
 fn id_of(v: &Value) -> i64 {
@@ -514,5 +515,62 @@ async fn approval_thresholds_are_a_district_setting(b: Backend) {
     )
     .await;
     assert_eq!(grant.ok(202)["approval_level"], "street");
+    t.finish().await;
+}
+
+async fn the_person_timeline_shows_aid_and_goods(b: Backend) {
+    let t = TestApp::new(b).await;
+    let fx = t.fx.clone();
+    let token = t.token("station11").await;
+    let donation = json!({"org_unit_id": fx.c11, "kind": "donation", "amount_cents": 100_000, "note": "居民捐款"});
+    fund_post(&t, "station11", donation).await.ok(201);
+    let grant = json!({"org_unit_id": fx.c11, "kind": "grant", "amount_cents": 50_000, "person_id": fx.person, "note": "临时困难补助"});
+    let grant = id_of(fund_post(&t, "station11", grant).await.ok(201));
+    let item = t
+        .post(
+            "/api/v1/supermarket/items",
+            &token,
+            json!({"org_unit_id": fx.c11, "name": "食用油", "unit": "桶"}),
+        )
+        .await;
+    let item = id_of(item.ok(201));
+    for (quantity, person) in [(5, None), (-2, Some(fx.person))] {
+        t.post(
+            "/api/v1/supermarket/movements",
+            &token,
+            json!({"item_id": item, "quantity": quantity, "person_id": person, "note": "慰问"}),
+        )
+        .await
+        .ok(201);
+    }
+    let timeline = t
+        .get(
+            &format!("/api/v1/people/{}/care-timeline", fx.person),
+            &token,
+        )
+        .await;
+    let timeline = timeline.ok(200).clone();
+    let entry = |kind: &str| {
+        timeline
+            .as_array()
+            .expect("entries")
+            .iter()
+            .find(|e| e["kind"] == kind)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {kind} in {timeline}"))
+    };
+    assert_eq!(entry("aid")["ref_id"], grant);
+    assert_eq!(entry("aid")["summary"], "¥500.00 临时困难补助");
+    assert_eq!(entry("goods")["summary"], "食用油 × 2桶");
+    // The person's page shows them, the grant linking to its voucher.
+    let page = t
+        .get(&format!("/people/{}", fx.person), &token)
+        .await
+        .text();
+    assert!(
+        page.contains(&format!("/fund/entries/{grant}/voucher")),
+        "{page}"
+    );
+    assert!(page.contains("食用油 × 2桶"));
     t.finish().await;
 }

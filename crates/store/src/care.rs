@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use suqiu_core::access::Actor;
+use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::care::{
     default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage, DueStatus,
@@ -159,6 +159,10 @@ pub enum TimelineKind {
     Visit,
     PairingContact,
     Appeal,
+    /// A grant from the aid fund, posted (money paid out).
+    Aid,
+    /// Goods handed out by the love supermarket.
+    Goods,
 }
 
 /// One entry of a person's care timeline.
@@ -478,9 +482,10 @@ impl Store {
         })
     }
 
-    /// A person's care timeline, newest first: visits, pairing contacts and appeals, each
-    /// source read with the actor's scope for it. To add a source (the aid fund's grants),
-    /// add one query below that yields `TimelineEntry`s; the merge is the same.
+    /// A person's care timeline, newest first: visits, pairing contacts, appeals, aid granted
+    /// and goods handed out (the last two for roles that read the care registers), each
+    /// source read with the actor's scope for it. A new source is one more query yielding
+    /// `TimelineEntry`s; the merge is the same.
     pub async fn care_timeline(&self, actor: &Actor, person_id: Id) -> Result<Vec<TimelineEntry>> {
         let mut entries = Vec::new();
 
@@ -546,6 +551,60 @@ impl Store {
                 by: None,
                 summary: format!("{} {status} {what}", get::<String>(&r, "tracking_code")?),
             });
+        }
+
+        // Aid and goods: the registers of the care side, for those who may read them.
+        if actor.may(Capability::ReadCare) {
+            let mut a = Args::default();
+            let sql = format!(
+                "SELECT e.id, e.posted_at AS at, e.amount_cents, e.note, COALESCE(u.display_name, '') AS by_name \
+                 FROM fund_entries e LEFT JOIN users u ON u.id = e.decided_by \
+                 WHERE e.person_id = {} AND e.kind = 'grant' AND e.status = 'posted' AND {} \
+                 ORDER BY e.id DESC LIMIT {}",
+                a.push(person_id),
+                scope::in_subtree("e.org_path", &actor.org_path, &mut a),
+                a.push(TIMELINE_PER_SOURCE)
+            );
+            for r in a.query(&sql).fetch_all(&self.pool).await? {
+                let cents: i64 = get(&r, "amount_cents")?;
+                entries.push(TimelineEntry {
+                    at: get_time(&r, "at")?,
+                    kind: TimelineKind::Aid,
+                    ref_id: get(&r, "id")?,
+                    by: Some(get(&r, "by_name")?),
+                    summary: format!(
+                        "¥{}.{:02} {}",
+                        cents / 100,
+                        cents % 100,
+                        get::<String>(&r, "note")?
+                    ),
+                });
+            }
+            let mut a = Args::default();
+            let sql = format!(
+                "SELECT m.id, m.created_at AS at, -m.quantity AS quantity, i.name, i.unit, \
+                        COALESCE(u.display_name, '') AS by_name \
+                 FROM supermarket_movements m JOIN supermarket_items i ON i.id = m.item_id \
+                 LEFT JOIN users u ON u.id = m.created_by \
+                 WHERE m.person_id = {} AND m.quantity < 0 AND {} ORDER BY m.id DESC LIMIT {}",
+                a.push(person_id),
+                scope::in_subtree("i.org_path", &actor.org_path, &mut a),
+                a.push(TIMELINE_PER_SOURCE)
+            );
+            for r in a.query(&sql).fetch_all(&self.pool).await? {
+                entries.push(TimelineEntry {
+                    at: get_time(&r, "at")?,
+                    kind: TimelineKind::Goods,
+                    ref_id: get(&r, "id")?,
+                    by: Some(get(&r, "by_name")?),
+                    summary: format!(
+                        "{} × {}{}",
+                        get::<String>(&r, "name")?,
+                        get::<i64>(&r, "quantity")?,
+                        get::<String>(&r, "unit")?
+                    ),
+                });
+            }
         }
 
         entries.sort_by(|x, y| y.at.cmp(&x.at).then(y.ref_id.cmp(&x.ref_id)));

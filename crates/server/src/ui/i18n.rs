@@ -218,6 +218,8 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "care.kind.visit" => ("走访", "Visit"),
         "care.kind.contact" => ("结对联系", "Pairing contact"),
         "care.kind.appeal" => ("诉求", "Appeal"),
+        "care.kind.aid" => ("助困金", "Aid"),
+        "care.kind.goods" => ("爱心超市物资", "Goods"),
         "visit.title" => ("走访登记", "Log a visit"),
         "visit.note" => ("走访情况（所见所闻）", "What was seen"),
         "visit.follow_up" => ("后续跟进", "Follow-up"),

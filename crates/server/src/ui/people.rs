@@ -441,6 +441,11 @@ async fn person_page(
                     K::Visit => ("care.kind.visit", None),
                     K::PairingContact => ("care.kind.contact", None),
                     K::Appeal => ("care.kind.appeal", Some(format!("/appeals/{}", e.ref_id))),
+                    K::Aid => (
+                        "care.kind.aid",
+                        Some(format!("/fund/entries/{}/voucher", e.ref_id)),
+                    ),
+                    K::Goods => ("care.kind.goods", None),
                 };
                 TimelineRow {
                     at: super::view::when(e.at),
