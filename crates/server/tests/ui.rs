@@ -7,9 +7,10 @@ mod common;
 use std::io::Cursor;
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use calamine::{Reader, Xlsx};
 use chrono::TimeDelta;
+use common::browser::{hidden_value, location, Browser};
 use common::{Backend, Resp, TestApp, PASSWORD, PERSON_PHONE};
 use serde_json::json;
 use suqiu_core::validate::mask_phone;
@@ -31,116 +32,6 @@ on_both_backends!(
     the_notice_centre_counts_opens_and_marks_read,
     categories_are_added_and_renamed_and_recorded,
 );
-
-/// A browser's view of the site: its cookies and the form token of its session.
-struct Browser<'a> {
-    t: &'a TestApp,
-    cookies: Vec<(String, String)>,
-    csrf: String,
-}
-
-/// The value of `name="…" value="…"` hidden inputs: the CSRF token in a page.
-fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let needle = format!("name=\"{name}\" value=\"");
-    let start = html.find(&needle)? + needle.len();
-    let len = html[start..].find('"')?;
-    Some(html[start..start + len].to_string())
-}
-
-impl<'a> Browser<'a> {
-    fn new(t: &'a TestApp) -> Browser<'a> {
-        Browser {
-            t,
-            cookies: Vec::new(),
-            csrf: String::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep_cookies(&mut self, res: &Resp) {
-        for v in res.headers.get_all(header::SET_COOKIE) {
-            let Ok(v) = v.to_str() else { continue };
-            let Some((k, rest)) = v.split_once('=') else {
-                continue;
-            };
-            let value = rest.split(';').next().unwrap_or("").to_string();
-            self.cookies.retain(|(name, _)| name != k);
-            if !value.is_empty() && !v.contains("Max-Age=0") {
-                self.cookies.push((k.to_string(), value));
-            }
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        let req = Request::builder()
-            .method(Method::GET)
-            .uri(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
-        let res = self.t.send(req).await;
-        self.keep_cookies(&res);
-        if let Some(token) = hidden_value(&res.text(), "_csrf") {
-            self.csrf = token;
-        }
-        res
-    }
-
-    /// Posts a form; the session's CSRF token is added unless `with_csrf` is false.
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)], with_csrf: bool) -> Resp {
-        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
-        let csrf = self.csrf.clone();
-        if with_csrf {
-            pairs.push(("_csrf", &csrf));
-        }
-        let body = serde_urlencoded::to_string(&pairs).expect("encode");
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        let res = self.t.send(req).await;
-        self.keep_cookies(&res);
-        // A re-rendered form (a failed sign-in) carries the token to post it again with.
-        if let Some(token) = hidden_value(&res.text(), "_csrf") {
-            self.csrf = token;
-        }
-        res
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        self.post_form(path, fields, true).await
-    }
-
-    async fn sign_in(t: &'a TestApp, username: &str) -> Browser<'a> {
-        let mut b = Browser::new(t);
-        b.get("/login").await;
-        let res = b
-            .post("/login", &[("username", username), ("password", PASSWORD)])
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        let home = b.get("/").await;
-        assert_eq!(home.status, StatusCode::OK, "{}", home.text());
-        b
-    }
-}
-
-fn location(res: &Resp) -> String {
-    res.headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
 
 fn is_html(res: &Resp) -> bool {
     res.content_type().starts_with("text/html")

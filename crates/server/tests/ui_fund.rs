@@ -4,9 +4,9 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use common::{Backend, Resp, TestApp, PASSWORD, PERSON_PHONE};
+use axum::http::StatusCode;
+use common::browser::Browser;
+use common::{Backend, Resp, TestApp, PERSON_PHONE};
 use serde_json::Value;
 use suqiu_core::validate::mask_phone;
 
@@ -16,96 +16,6 @@ on_both_backends!(
 );
 
 /// A browser: its cookies and its session's form token.
-struct Browser<'a> {
-    t: &'a TestApp,
-    cookies: Vec<(String, String)>,
-    csrf: String,
-}
-
-fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let needle = format!("name=\"{name}\" value=\"");
-    let start = html.find(&needle)? + needle.len();
-    let len = html[start..].find('"')?;
-    Some(html[start..start + len].to_string())
-}
-
-impl<'a> Browser<'a> {
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep(&mut self, res: &Resp) {
-        for v in res.headers.get_all(header::SET_COOKIE) {
-            let Some((k, rest)) = v.to_str().ok().and_then(|v| v.split_once('=')) else {
-                continue;
-            };
-            let value = rest.split(';').next().unwrap_or("").to_string();
-            self.cookies.retain(|(name, _)| name != k);
-            if !value.is_empty() {
-                self.cookies.push((k.to_string(), value));
-            }
-        }
-        if let Some(token) = hidden_value(&res.text(), "_csrf") {
-            self.csrf = token;
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        let req = Request::builder()
-            .method(Method::GET)
-            .uri(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
-        let res = self.t.send(req).await;
-        self.keep(&res);
-        res
-    }
-
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)], with_csrf: bool) -> Resp {
-        let mut pairs = fields.to_vec();
-        let csrf = self.csrf.clone();
-        if with_csrf {
-            pairs.push(("_csrf", &csrf));
-        }
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(
-                serde_urlencoded::to_string(&pairs).expect("encode"),
-            ))
-            .expect("request");
-        let res = self.t.send(req).await;
-        self.keep(&res);
-        res
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        self.post_form(path, fields, true).await
-    }
-
-    async fn sign_in(t: &'a TestApp, username: &str) -> Browser<'a> {
-        let mut b = Browser {
-            t,
-            cookies: Vec::new(),
-            csrf: String::new(),
-        };
-        b.get("/login").await;
-        let res = b
-            .post("/login", &[("username", username), ("password", PASSWORD)])
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        b.get("/").await;
-        b
-    }
-}
-
 async fn post_owned(b: &mut Browser<'_>, fields: &[(&str, String)]) -> Resp {
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     b.post("/fund/entries", &pairs).await

@@ -4,12 +4,14 @@
 mod common;
 
 use axum::http::Method;
+use common::browser::{location, Browser};
 use common::{Backend, TestApp};
 use serde_json::{json, Value};
 
 on_both_backends!(
     a_visit_raises_an_appeal_in_the_queue,
     rules_register_coverage_teams_and_pairings,
+    teams_and_pairings_pages,
 );
 
 fn id_of(v: &Value) -> i64 {
@@ -399,5 +401,95 @@ async fn rules_register_coverage_teams_and_pairings(backend: Backend) {
     ] {
         assert!(paths.get(p).is_some(), "{p} in OpenAPI");
     }
+    t.finish().await;
+}
+
+/// The teams and pairings page: a station sets up a team with a member, a grid and a
+/// building, pairs its volunteer with someone living alone; the volunteer sees only that
+/// pairing and logs a contact, which shows with the volunteer's name.
+async fn teams_and_pairings_pages(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let fx = t.fx.clone();
+    let zhou = living_alone(&t, "周<b>桂英</b>", fx.c11).await;
+    let mut station = Browser::sign_in(&t, "station11").await;
+    let page = station.get("/care/teams").await;
+    assert_eq!(page.status, 200);
+    let res = station.post("/care/teams", &[("name", "楼道关爱队")]).await;
+    assert_eq!(location(&res), "/care/teams#teams");
+    let token = t.token("station11").await;
+    let teams = t
+        .get(&format!("/api/v1/teams?org_unit={}", fx.c11), &token)
+        .await;
+    let team = teams
+        .ok(200)
+        .as_array()
+        .expect("teams")
+        .iter()
+        .find(|x| x["name"] == "楼道关爱队")
+        .map(id_of)
+        .expect("the new team");
+    let volunteer = fx.user("volunteer").to_string();
+    let grid = fx.g111.to_string();
+    for fields in [
+        [("user_id", volunteer.as_str())],
+        [("grid_id", grid.as_str())],
+        [("address_prefix", "佛字桥小区1号")],
+    ] {
+        let res = station.post(&format!("/care/teams/{team}"), &fields).await;
+        assert_eq!(res.status, 303, "{}", res.text());
+    }
+    let res = station
+        .post(
+            "/care/pairings",
+            &[
+                ("person_id", &zhou.to_string()),
+                ("partner_user_id", &volunteer),
+                ("note", "每周上门两次"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/care/teams#pairings");
+    let html = station.get("/care/teams").await.text();
+    let teams_table = html.split("data-testid=\"teams\"").nth(1).expect("teams");
+    assert!(teams_table.contains("楼道关爱队") && teams_table.contains("一网格"));
+    assert!(teams_table.contains("佛字桥小区1号"));
+    assert!(
+        html.contains("周&#60;b&#62;桂英&#60;/b&#62;"),
+        "names escaped"
+    );
+    // Nothing to add is said on the page, not an error.
+    let res = station.post(&format!("/care/teams/{team}"), &[]).await;
+    assert!(res.text().contains("请先选择要添加的项"));
+
+    let mut vol = Browser::sign_in(&t, "volunteer").await;
+    let html = vol.get("/care/teams").await.text();
+    assert!(
+        !html.contains("data-testid=\"create-team\""),
+        "volunteers do not manage"
+    );
+    let pairing = t.get("/api/v1/pairings", &t.token("volunteer").await).await;
+    let pairing = id_of(&pairing.ok(200)[0]);
+    let res = vol
+        .post(
+            &format!("/care/pairings/{pairing}/contacts"),
+            &[("mode", "phone"), ("note", "电话问候，身体尚好")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let html = vol.get("/care/teams").await.text();
+    let list = html
+        .split("data-testid=\"pairings\"")
+        .nth(1)
+        .expect("pairings");
+    assert!(list.contains("电话问候，身体尚好") && list.contains("电话"));
+    // A contact needs words.
+    let res = vol
+        .post(
+            &format!("/care/pairings/{pairing}/contacts"),
+            &[("mode", "home"), ("note", " ")],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    assert!(res.text().contains("role=\"alert\""));
     t.finish().await;
 }

@@ -25,6 +25,7 @@ mod notifications;
 mod people;
 mod reports;
 mod stats;
+mod teams;
 mod view;
 // Care and resources (党内关爱).
 mod fund;
@@ -95,6 +96,10 @@ pub fn router() -> Router<AppState> {
         // Care (关爱): the register and the visit log form.
         .route("/care", get(care::page))
         .route("/visits/new", get(care::form).post(care::submit))
+        .route("/care/teams", get(teams::page).post(teams::create_team))
+        .route("/care/teams/{id}", post(teams::add_to_team))
+        .route("/care/pairings", post(teams::create_pairing))
+        .route("/care/pairings/{id}/contacts", post(teams::add_contact))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.

@@ -64,7 +64,7 @@ impl Chrome {
     /// report and scoreboard pages share 统计 (each section has a second row of links).
     pub fn section(&self) -> &'static str {
         match self.nav {
-            "care" | "fund" | "supermarket" | "wishes" | "service" => "care",
+            "care" | "teams" | "fund" | "supermarket" | "wishes" | "service" => "care",
             "stats" | "reports" | "ranking" => "stats",
             _ => "",
         }

@@ -14,6 +14,8 @@
 //! ```
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::sync::OnceLock;
 
 use axum::body::Body;

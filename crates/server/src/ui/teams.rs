@@ -1,0 +1,355 @@
+//! 组团式服务 and 结对: a station's service teams (members, the blocks of households each
+//! owns, how many of those households were visited this month) and its pairings with their
+//! contact logs, with the forms to set them up and to log a contact. The same store calls
+//! and checks as the JSON API (`routes::care`).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use suqiu_core::access::{Capability, Role};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::org::{in_subtree, OrgKind};
+use suqiu_core::Id;
+use suqiu_store::care::RegisterFilter;
+use suqiu_store::teams::{BlockOf, ContactMode, Partner};
+use suqiu_store::StoreError;
+
+use super::view::{percent, vocabulary_choices, when, Choice, Chrome};
+use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiError};
+use crate::state::AppState;
+
+/// A team as the page shows it.
+struct TeamRow {
+    id: Id,
+    name: String,
+    members: String,
+    blocks: String,
+    coverage: String,
+}
+
+/// A pairing as the page shows it.
+struct PairingRow {
+    id: Id,
+    person: String,
+    partner: String,
+    since: String,
+    last_contact: String,
+    contacts: Vec<(String, &'static str, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "teams.html")]
+struct TeamsPage {
+    c: Chrome,
+    teams: Vec<TeamRow>,
+    pairings: Vec<PairingRow>,
+    may_manage: bool,
+    may_log: bool,
+    /// Users of the station (staff, volunteers) who may join a team or be a partner.
+    partners: Vec<Choice>,
+    /// Grids of the station (a block of households).
+    grids: Vec<Choice>,
+    /// People on the care register (to pair).
+    in_care: Vec<Choice>,
+    modes: Vec<Choice>,
+    error: String,
+    period: String,
+}
+
+impl TeamsPage {
+    fn t(&self, key: &str) -> &'static str {
+        self.c.t(key)
+    }
+}
+
+/// The first of this month to today: the coverage period shown.
+fn this_month(state: &AppState) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let today = shanghai_date(state.now());
+    (today.with_day(1).unwrap_or(today), today)
+}
+
+/// `GET /care/teams`: the station's teams and pairings.
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
+    teams_page(&state, &s, String::new()).await
+}
+
+async fn teams_page(state: &AppState, s: &Session, error: String) -> PageResult {
+    let lang = s.lang;
+    if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare)) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let node = s.actor.org_unit_id;
+    let (from, to) = this_month(state);
+    let mut teams = Vec::new();
+    for t in state
+        .store
+        .team_details(&s.actor, node)
+        .await
+        .map_err(fail(lang))?
+    {
+        let cov = state
+            .store
+            .team_coverage(t.team.id, from, to)
+            .await
+            .map_err(fail(lang))?;
+        teams.push(TeamRow {
+            id: t.team.id,
+            name: t.team.name.clone(),
+            members: t
+                .members
+                .iter()
+                .map(|m| m.name.clone())
+                .collect::<Vec<_>>()
+                .join("、"),
+            blocks: t
+                .blocks
+                .iter()
+                .map(|b| {
+                    b.org_unit_name
+                        .clone()
+                        .or_else(|| b.address_prefix.clone())
+                        .unwrap_or_default()
+                })
+                .collect::<Vec<_>>()
+                .join("、"),
+            coverage: format!(
+                "{} / {} · {}",
+                cov.households.visited,
+                cov.households.total,
+                percent(cov.households.rate)
+            ),
+        });
+    }
+    let mut pairings = Vec::new();
+    for p in state
+        .store
+        .pairings(&s.actor, Some(node), None)
+        .await
+        .map_err(fail(lang))?
+    {
+        let contacts = state
+            .store
+            .contacts(p.id)
+            .await
+            .map_err(fail(lang))?
+            .into_iter()
+            .take(5)
+            .map(|c| {
+                (
+                    when(c.contacted_at),
+                    lang.label(c.mode.code(), c.mode.label_zh()),
+                    c.note,
+                    c.recorded_by,
+                )
+            })
+            .collect();
+        pairings.push(PairingRow {
+            id: p.id,
+            person: p.person_name,
+            partner: p.partner_name,
+            since: p.started_on.to_string(),
+            last_contact: p
+                .last_contact
+                .map(when)
+                .unwrap_or_else(|| lang.t("care.never").into()),
+            contacts,
+        });
+    }
+    let may_manage = s.may(Capability::ManageCare);
+    let (mut partners, mut grids, mut in_care) = (Vec::new(), Vec::new(), Vec::new());
+    if may_manage {
+        partners = state
+            .store
+            .users_in_scope(&s.actor)
+            .await
+            .map_err(fail(lang))?
+            .into_iter()
+            .filter(|u| matches!(u.role, Role::StationStaff | Role::Volunteer))
+            .map(|u| Choice::new(u.id.to_string(), u.display_name, ""))
+            .collect();
+        grids = state
+            .store
+            .org_units()
+            .await
+            .map_err(fail(lang))?
+            .into_iter()
+            .filter(|u| u.kind == OrgKind::Grid && in_subtree(&s.actor.org_path, &u.path))
+            .map(|u| Choice::new(u.id.to_string(), u.name, ""))
+            .collect();
+        let filter = RegisterFilter {
+            org_unit_id: node,
+            tag: None,
+            level: None,
+            page: 1,
+            per_page: 500,
+        };
+        in_care = state
+            .store
+            .care_register(&s.actor, &filter, state.now())
+            .await
+            .map_err(fail(lang))?
+            .items
+            .into_iter()
+            .map(|e| Choice::new(e.person_id.to_string(), e.name, ""))
+            .collect();
+    }
+    render(
+        lang,
+        &TeamsPage {
+            c: s.chrome("teams"),
+            teams,
+            pairings,
+            may_manage,
+            may_log: s.may(Capability::LogVisit),
+            partners,
+            grids,
+            in_care,
+            modes: vocabulary_choices(
+                lang,
+                ContactMode::ALL,
+                ContactMode::code,
+                ContactMode::label_zh,
+                "home",
+            ),
+            error,
+            period: format!("{from} – {to}"),
+        },
+    )
+}
+
+/// An id field of the form, or the page again with what to fix.
+fn form_id(form: &super::FormData, key: &str) -> Option<Id> {
+    form.id(key).ok().flatten()
+}
+
+/// A refused write shown on the page (4xx); anything else is an error page.
+async fn again(state: &AppState, s: &Session, e: StoreError) -> Result<Response, Failed> {
+    let p = crate::problem::Problem::from(e);
+    if matches!(p.status, 404 | 409 | 422) {
+        teams_page(state, s, p.detail).await
+    } else {
+        Err(UiError::from(p).page(s.lang))
+    }
+}
+
+fn require_manage(s: &Session) -> Result<(), Failed> {
+    if s.may(Capability::ManageCare) {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(s.lang.t("care.forbidden").into()).page(s.lang))
+    }
+}
+
+/// `POST /care/teams`: a new team at the user's station (`name`).
+pub(crate) async fn create_team(
+    State(state): State<AppState>,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    require_manage(&s)?;
+    match state
+        .store
+        .create_team(s.actor.org_unit_id, &form.raw("name"))
+        .await
+    {
+        Ok(_) => Ok(see_other("/care/teams#teams")),
+        Err(e) => again(&state, &s, e).await,
+    }
+}
+
+/// `POST /care/teams/{id}`: a member (`user_id`) or a block (`grid_id` or
+/// `address_prefix`) added to a team the user may see.
+pub(crate) async fn add_to_team(
+    State(state): State<AppState>,
+    super::PageId(id): super::PageId,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    require_manage(&s)?;
+    let Some(detail) = state
+        .store
+        .team_detail(&s.actor, id)
+        .await
+        .map_err(fail(s.lang))?
+    else {
+        return Err(UiError::NotFound.page(s.lang));
+    };
+    let done = if let Some(user) = form_id(&form, "user_id") {
+        state
+            .store
+            .add_team_member(&detail.team, Partner::User(user))
+            .await
+            .map(|_| ())
+    } else if let Some(grid) = form_id(&form, "grid_id") {
+        state
+            .store
+            .add_team_block(&detail.team, &BlockOf::Node(grid))
+            .await
+            .map(|_| ())
+    } else if let Some(prefix) = form.get("address_prefix") {
+        state
+            .store
+            .add_team_block(&detail.team, &BlockOf::Address(prefix.to_string()))
+            .await
+            .map(|_| ())
+    } else {
+        return teams_page(&state, &s, s.lang.t("teams.choose").into()).await;
+    };
+    match done {
+        Ok(()) => Ok(see_other("/care/teams#teams")),
+        Err(e) => again(&state, &s, e).await,
+    }
+}
+
+/// `POST /care/pairings`: a person in care (`person_id`) paired with a user
+/// (`partner_user_id`).
+pub(crate) async fn create_pairing(
+    State(state): State<AppState>,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    require_manage(&s)?;
+    let (Some(person), Some(partner)) = (
+        form_id(&form, "person_id"),
+        form_id(&form, "partner_user_id"),
+    ) else {
+        return teams_page(&state, &s, s.lang.t("teams.choose").into()).await;
+    };
+    let today = shanghai_date(state.now());
+    match state
+        .store
+        .create_pairing(
+            &s.actor,
+            person,
+            Partner::User(partner),
+            today,
+            form.get("note"),
+        )
+        .await
+    {
+        Ok(_) => Ok(see_other("/care/teams#pairings")),
+        Err(e) => again(&state, &s, e).await,
+    }
+}
+
+/// `POST /care/pairings/{id}/contacts`: a contact logged now (`mode`, `note`).
+pub(crate) async fn add_contact(
+    State(state): State<AppState>,
+    super::PageId(id): super::PageId,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    if !s.may(Capability::LogVisit) {
+        return Err(UiError::Forbidden(s.lang.t("care.forbidden").into()).page(s.lang));
+    }
+    let mode = form
+        .get("mode")
+        .and_then(ContactMode::parse)
+        .unwrap_or(ContactMode::Other);
+    match state
+        .store
+        .add_contact(&s.actor, id, state.now(), mode, &form.raw("note"))
+        .await
+    {
+        Ok(_) => Ok(see_other("/care/teams#pairings")),
+        Err(e) => again(&state, &s, e).await,
+    }
+}
