@@ -529,6 +529,10 @@ async fn the_closed_loop_in_a_browser() {
         "/notifications",
         "/reports",
         "/ranking?level=community",
+        "/care",
+        "/care/teams",
+        "/fund",
+        "/supermarket",
         appeal.as_str(),
     ] {
         ui.goto(path).await;
@@ -540,6 +544,10 @@ async fn the_closed_loop_in_a_browser() {
     ui.shot("report").await;
     ui.goto("/ranking?level=community").await;
     ui.shot("ranking").await;
+    for page in ["fund", "supermarket"] {
+        ui.goto(&format!("/{page}")).await;
+        ui.shot(page).await;
+    }
     ui.goto("/admin").await;
     ui.shot("admin").await;
     ui.sign_out().await;

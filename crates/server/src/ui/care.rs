@@ -20,6 +20,11 @@ use crate::routes::care::{
 };
 use crate::state::AppState;
 
+/// People per page of the register, and due visits the page lists (a page stays light on a
+/// slow line even for a whole street or district).
+const REGISTER_PAGE: i64 = 50;
+const DUE_SHOWN: usize = 50;
+
 /// One person on the register, as the page shows them.
 struct RegisterRow {
     id: Id,
@@ -49,7 +54,13 @@ struct CarePage {
     tags: Vec<Choice>,
     rows: Vec<RegisterRow>,
     total: i64,
+    page: i64,
+    pages: i64,
+    /// The tag filter, for the paging links.
+    tag: String,
     due: Vec<DueRow>,
+    /// Due or overdue people past the ones shown.
+    due_more: usize,
     on_time: String,
     visited: String,
     people_counted: i64,
@@ -82,7 +93,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.message.clone()).page(lang));
     }
-    filter.per_page = 200;
+    filter.per_page = REGISTER_PAGE;
     let now = state.now();
     let register = state
         .store
@@ -132,8 +143,12 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             overdue: e.next.is_some_and(|n| n.status == DueStatus::Overdue),
         })
         .collect();
+    // The most pressing first; a district-wide list would be thousands long (the API and the
+    // register's pages have them all).
+    let due_more = due.len().saturating_sub(DUE_SHOWN);
     let due = due
         .iter()
+        .take(DUE_SHOWN)
         .map(|d| DueRow {
             id: d.person_id,
             name: d.name.clone(),
@@ -157,7 +172,11 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             ),
             rows,
             total: register.total,
+            page: register.page,
+            pages: ((register.total + REGISTER_PAGE - 1) / REGISTER_PAGE).max(1),
+            tag: current_tag.to_string(),
             due,
+            due_more,
             on_time: percent(cov.on_time.rate),
             visited: percent(cov.visited.rate),
             people_counted: cov.on_time.total,

@@ -194,6 +194,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         // care (关爱): the register, due visits, the visit form
         "nav.care" => ("关爱", "Care"),
         "nav.care_register" => ("关爱名册", "Care register"),
+        "care.due_more" => ("以上为最紧迫的 50 人；另有待走访人数：", "The 50 most pressing are shown; also due:"),
         "teams.title" => ("服务团队与结对", "Teams and pairings"),
         "teams.teams" => ("组团式服务团队", "Service teams"),
         "teams.coverage_period" => ("走访覆盖统计期", "coverage over"),
