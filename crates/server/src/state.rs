@@ -73,7 +73,9 @@ pub struct AppState {
     /// Serializes configuration writes (calendar, time limits) so none is lost.
     pub(crate) config_lock: Arc<tokio::sync::Mutex<()>>,
     /// Failed sign-ins per username (the page and the API share it).
-    pub login_throttle: Arc<crate::throttle::LoginThrottle>,
+    pub login_throttle: Arc<crate::throttle::FailureThrottle>,
+    /// Wrong last-four-digits per tracking code at the appellant's lookup.
+    pub track_throttle: Arc<crate::throttle::FailureThrottle>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -135,6 +137,7 @@ impl AppState {
             secure_cookies: false,
             config_lock: Arc::new(tokio::sync::Mutex::new(())),
             login_throttle: Arc::default(),
+            track_throttle: Arc::default(),
         })
     }
 

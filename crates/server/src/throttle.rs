@@ -1,6 +1,7 @@
-//! Slowing down password guessing: failed sign-ins are counted per username, and after
-//! [`FREE_ATTEMPTS`] a username is locked for [`LOCK_MINUTES`] from the last failure —
-//! for the sign-in page and the API alike, so neither is a way around the other.
+//! Slowing down guessing: failures are counted per key (a username at sign-in, a tracking
+//! code at the appellant's lookup), and after [`FREE_ATTEMPTS`] the key is locked for
+//! [`LOCK_MINUTES`] from the last failure — for the pages and the API alike, so neither is a
+//! way around the other.
 //!
 //! In memory: a restart forgets the counts, which is acceptable for slowing guessing down
 //! (a lock that survived restarts would need the database on every failed attempt). While
@@ -26,11 +27,11 @@ struct Failures {
 
 /// Failed sign-ins per username.
 #[derive(Debug, Default)]
-pub struct LoginThrottle {
+pub struct FailureThrottle {
     failures: Mutex<HashMap<String, Failures>>,
 }
 
-impl LoginThrottle {
+impl FailureThrottle {
     fn key(username: &str) -> String {
         username.trim().to_lowercase()
     }
@@ -78,7 +79,7 @@ mod tests {
 
     #[test]
     fn a_username_locks_after_repeated_failures_and_unlocks_later() {
-        let t = LoginThrottle::default();
+        let t = FailureThrottle::default();
         let now = DateTime::parse_from_rfc3339("2026-11-24T02:00:00Z")
             .expect("time")
             .with_timezone(&Utc);

@@ -494,6 +494,23 @@ impl Store {
         }))
     }
 
+    /// The appeal with this tracking code and its events, unscoped: for the appellant's own
+    /// lookup, which the caller checks against the phone they left.
+    pub async fn appeal_for_appellant(
+        &self,
+        code: &str,
+    ) -> Result<Option<(AppealRecord, Vec<StoredEvent>)>> {
+        let Some(id) = self.appeal_id_by_tracking_code(code).await? else {
+            return Ok(None);
+        };
+        let mut conn = self.pool.acquire().await?;
+        let Some(record) = load(&mut conn, id, "").await? else {
+            return Ok(None);
+        };
+        drop(conn);
+        Ok(Some((record, self.events(id).await?)))
+    }
+
     /// Finds an appeal by its public tracking code (no scope: the public knows the code).
     pub async fn appeal_id_by_tracking_code(&self, code: &str) -> Result<Option<Id>> {
         let row = sqlx::query("SELECT id FROM appeals WHERE tracking_code = $1")

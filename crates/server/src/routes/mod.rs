@@ -41,6 +41,7 @@ pub mod reports;
 // Care and resources (党内关爱).
 pub mod fund;
 pub mod supermarket;
+pub mod tracking;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/ranking", get(reports::ranking))
         .route("/api/v1/reports/monthly", get(reports::monthly))
         .route("/api/v1/reports/overdue", get(reports::worst_overdue))
+        .route("/api/v1/track", axum::routing::post(tracking::track))
         .route("/api/v1/notifications", get(notifications::list))
         .route(
             "/api/v1/notifications/unread-count",

@@ -37,7 +37,7 @@ impl LoginPage {
     }
 }
 
-fn set_cookie(res: &mut Response, cookie: &str) {
+pub(crate) fn set_cookie(res: &mut Response, cookie: &str) {
     if let Ok(v) = HeaderValue::from_str(cookie) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -63,9 +63,7 @@ fn login_response(
     username: String,
     error: String,
 ) -> Response {
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let csrf = hex::encode(bytes);
+    let (csrf, cookie) = double_submit_token(state, LOGIN_CSRF_COOKIE, "/login");
     let page = LoginPage {
         lang,
         csrf: csrf.clone(),
@@ -76,12 +74,29 @@ fn login_response(
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => return UiError::from(e).into_page(lang),
     };
-    let mut cookie = format!("{LOGIN_CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/login");
-    if state.secure_cookies {
-        cookie.push_str("; Secure");
-    }
     set_cookie(&mut res, &cookie);
     res
+}
+
+/// A form token for a page without a session (double submit): a fresh random token and the
+/// `Set-Cookie` value holding it, scoped to `path`. The form sends the token back as `_csrf`;
+/// [`double_submit_ok`] compares the two.
+pub(crate) fn double_submit_token(state: &AppState, cookie: &str, path: &str) -> (String, String) {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let mut set = format!("{cookie}={token}; HttpOnly; SameSite=Strict; Path={path}");
+    if state.secure_cookies {
+        set.push_str("; Secure");
+    }
+    (token, set)
+}
+
+/// Whether the form's `_csrf` matches the token in cookie `cookie`.
+pub(crate) fn double_submit_ok(headers: &HeaderMap, form: &FormData, cookie: &str) -> bool {
+    let expected = cookie_value(headers, cookie).unwrap_or_default();
+    let given = form.get("_csrf").unwrap_or("");
+    !expected.is_empty() && same_token(given, &expected)
 }
 
 pub(crate) async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -99,9 +114,7 @@ pub(crate) async fn login(
     let again = |status, error: &str| {
         login_response(&state, lang, status, username.clone(), error.to_string())
     };
-    let expected = cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    let given = form.get("_csrf").unwrap_or("");
-    if expected.is_empty() || !same_token(given, &expected) {
+    if !double_submit_ok(&headers, &form, LOGIN_CSRF_COOKIE) {
         return again(StatusCode::FORBIDDEN, lang.t("login.expired"));
     }
     let now = state.now();

@@ -2,10 +2,11 @@
 //! handler functions as the JSON API (one behaviour, two faces).
 //!
 //! - Pages are askama templates (`templates/`, checked at compile time, HTML-escaped).
-//! - Every page but `/login` needs a session (the API's `suqiu_session` cookie); without one
-//!   the browser is sent to `/login`.
+//! - Every page but `/login` and `/track` (the appellant's lookup) needs a session (the API's
+//!   `suqiu_session` cookie); without one the browser is sent to `/login`.
 //! - Every POST carries the session's CSRF token (`_csrf`), derived from the session token,
-//!   so a page of another site cannot post for the user; `/login` uses a double-submit cookie.
+//!   so a page of another site cannot post for the user; `/login` and `/track` use a
+//!   double-submit cookie.
 //! - Errors are HTML pages with the right status, never problem+json.
 //! - No personal data in URLs: searches by phone go in POST bodies, pages address ids only.
 
@@ -26,6 +27,7 @@ mod people;
 mod reports;
 mod stats;
 mod teams;
+mod track;
 mod view;
 // Care and resources (党内关爱).
 mod fund;
@@ -55,6 +57,7 @@ use i18n::Lang;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(auth::login_page).post(auth::login))
+        .route("/track", get(track::page).post(track::submit))
         .route("/logout", post(auth::logout))
         .route("/lang/{lang}", get(auth::switch_language))
         .route("/", get(home::home))

@@ -384,6 +384,11 @@ impl TestApp {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    /// A POST without a session (the public endpoints).
+    pub async fn post_anonymous(&self, path: &str, body: Value) -> Resp {
+        self.call(Method::POST, path, None, Some(body)).await
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> Resp {
         self.call(
             Method::POST,
