@@ -1569,6 +1569,20 @@ async fn check_counts(
     }
     let units = store.org_units().await.unwrap();
     let paths: BTreeMap<Id, String> = units.iter().map(|u| (u.id, u.path.clone())).collect();
+    // Every level at once (the scoreboard's read) agrees with the reference too.
+    for kind in [OrgKind::Street, OrgKind::Community, OrgKind::Grid] {
+        let level: Vec<OrgUnit> = units.iter().filter(|u| u.kind == kind).cloned().collect();
+        let got = store.counts_of(&level, from, to, now).await.unwrap();
+        assert_eq!(got.len(), level.len());
+        for unit in &level {
+            assert_eq!(
+                got[&unit.id],
+                reference(&all, &paths, &unit.path, from, to, now),
+                "level {kind:?}: {} {from}..{to} at {now}",
+                unit.name
+            );
+        }
+    }
     for unit in &units {
         let got = store.counts(unit.id, from, to, now).await.unwrap();
         assert_eq!(

@@ -49,26 +49,17 @@ fn month_param(params: &Params, state: &AppState, errors: &mut Vec<FieldError>) 
     }
 }
 
-/// The month's counts of each node (ids), read through their parents' children.
+/// The month's counts of each node (ids), in one pass over the roll-ups (see
+/// `Store::counts_of`).
 async fn month_counts(
     state: &AppState,
     nodes: &[OrgUnit],
     month: Month,
 ) -> ApiResult<HashMap<Id, Counts>> {
-    let mut parents: Vec<Id> = nodes.iter().filter_map(|n| n.parent_id).collect();
-    parents.sort_unstable();
-    parents.dedup();
-    let mut out = HashMap::new();
-    for parent in parents {
-        let counts = state
-            .store
-            .counts(parent, month.first_day(), month.last_day(), state.now())
-            .await?;
-        for (child, c) in counts.children {
-            out.insert(child.id, c);
-        }
-    }
-    Ok(out)
+    Ok(state
+        .store
+        .counts_of(nodes, month.first_day(), month.last_day(), state.now())
+        .await?)
 }
 
 /// The scoreboard of one level (streets or communities) in the caller's scope for a month:
