@@ -23,6 +23,7 @@ pub mod outbound;
 pub mod person;
 pub mod policy;
 pub mod report;
+pub mod roster;
 pub mod validate;
 pub mod watch;
 // Care and resources (党内关爱): the aid fund and the love supermarket.
