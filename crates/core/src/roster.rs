@@ -353,12 +353,9 @@ fn read_date(cell: &Cell) -> Result<Option<Result<NaiveDate, (i32, u32)>>, Strin
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(Ok(*d))),
-        // Excel's day numbers (1900 system) when the cell is not formatted as a date:
-        // day 1 is 1900-01-01, and the epoch is 1899-12-30 because Excel counts a
-        // 1900-02-29 that never was; the earliest date a person needs is far past it.
+        // A day number typed into a cell not formatted as a date.
         Cell::Number(n) if n.fract() == 0.0 && (61.0..=2_958_465.0).contains(n) => {
-            let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or(BAD)?;
-            Ok(Some(Ok(epoch + TimeDelta::days(*n as i64))))
+            Ok(Some(Ok(excel_date(*n).ok_or(BAD)?)))
         }
         Cell::Number(n) if n.fract() == 0.0 => parse_date_text(&format!("{}", *n as i64))
             .map(Some)
@@ -370,6 +367,17 @@ fn read_date(cell: &Cell) -> Result<Option<Result<NaiveDate, (i32, u32)>>, Strin
         Cell::Error(e) => Err(format!("单元格是 Excel 错误值 {e}，请改为实际日期")),
         _ => Err(BAD.into()),
     }
+}
+
+/// The day of an Excel serial date-time (1900 system; the time of day dropped). The epoch
+/// is 1899-12-30 because Excel counts a 1900-02-29 that never was; serials before March
+/// 1900 are off by one, far before any date a register needs. `None` out of Excel's range.
+pub fn excel_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_466.0).contains(&serial) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(1899, 12, 30)?
+        .checked_add_signed(TimeDelta::days(serial.floor() as i64))
 }
 
 fn parse_date_text(s: &str) -> Option<Result<NaiveDate, (i32, u32)>> {

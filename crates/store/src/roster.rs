@@ -10,7 +10,7 @@ use suqiu_core::roster::{Existing, Sheet};
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
-use crate::sql::{get, ms, Args};
+use crate::sql::{get, ms, time_of, Args};
 use crate::Store;
 
 /// How long an uploaded roster waits for its commit.
@@ -53,15 +53,16 @@ impl Store {
         Ok(token)
     }
 
-    /// The roster behind `token` when it is `user_id`'s and not expired.
+    /// The roster behind `token`, and when it expires, when it is `user_id`'s and not
+    /// expired.
     pub async fn roster(
         &self,
         user_id: Id,
         token: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<Sheet>> {
+    ) -> Result<Option<(Sheet, DateTime<Utc>)>> {
         let row = sqlx::query(
-            "SELECT sheet FROM roster_uploads WHERE token = $1 AND user_id = $2 AND expires_at >= $3",
+            "SELECT sheet, expires_at FROM roster_uploads WHERE token = $1 AND user_id = $2 AND expires_at >= $3",
         )
         .bind(token)
         .bind(user_id)
@@ -70,9 +71,10 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let json: String = get(&row, "sheet")?;
-        serde_json::from_str(&json)
-            .map(Some)
-            .map_err(|e| StoreError::Corrupt(format!("roster sheet: {e}")))
+        let expires = time_of(get(&row, "expires_at")?, "expires_at")?;
+        let sheet: Sheet = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("roster sheet: {e}")))?;
+        Ok(Some((sheet, expires)))
     }
 
     /// Registers `people` and deletes the upload, in one transaction: all of them or none.
