@@ -24,13 +24,14 @@ mod intake;
 mod notifications;
 mod people;
 mod reports;
+mod roster;
 mod stats;
 mod view;
 // Care and resources (党内关爱).
 mod fund;
 mod supermarket;
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -66,7 +67,20 @@ pub fn router() -> Router<AppState> {
         .route("/appeals/{id}/act", post(detail::act))
         .route("/people", get(people::list).post(people::search))
         .route("/people/lookup", post(people::lookup))
+        .route("/people.xlsx", get(people::export))
         .route("/people/new", get(people::new_form).post(people::create))
+        // 花名册导入: the upload takes a file up to 5 MB (`crate::body_limit`).
+        .route(
+            "/people/import",
+            get(roster::form)
+                .post(roster::upload)
+                .layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BODY_BYTES)),
+        )
+        .route("/people/import/template.xlsx", get(roster::template))
+        .route(
+            "/people/import/{token}",
+            get(roster::page).post(roster::submit),
+        )
         .route("/people/{id}", get(people::page).post(people::update))
         .route("/notifications", get(notifications::page))
         .route(
@@ -94,6 +108,8 @@ pub fn router() -> Router<AppState> {
         .route("/supermarket/movements", post(supermarket::move_stock))
         // Care (关爱): the register and the visit log form.
         .route("/care", get(care::page))
+        .route("/care/register.xlsx", get(care::export_register))
+        .route("/care/visits.xlsx", get(care::export_visits))
         .route("/visits/new", get(care::form).post(care::submit))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
