@@ -345,10 +345,14 @@ fn short(v: &str) -> String {
     s
 }
 
+/// A date, or a year and month without the day.
+type DateOrMonth = Result<NaiveDate, (i32, u32)>;
+
 /// A date as rosters write it: an Excel date, a serial day number, or text —
 /// `1950-01-31`, `1950/1/31`, `1950.1.31`, `1950年1月31日`, `19500131`. `Ok(Err(ym))` for a
 /// date given to the month only (`1950.01`, `1950年1月`), which party records often are.
-fn read_date(cell: &Cell) -> Result<Option<Result<NaiveDate, (i32, u32)>>, String> {
+
+fn read_date(cell: &Cell) -> Result<Option<DateOrMonth>, String> {
     const BAD: &str = "日期格式应为 YYYY-MM-DD（如 1950-01-31）";
     match cell {
         Cell::Empty => Ok(None),
@@ -380,7 +384,7 @@ pub fn excel_date(serial: f64) -> Option<NaiveDate> {
         .checked_add_signed(TimeDelta::days(serial.floor() as i64))
 }
 
-fn parse_date_text(s: &str) -> Option<Result<NaiveDate, (i32, u32)>> {
+fn parse_date_text(s: &str) -> Option<DateOrMonth> {
     let s: String = s
         .chars()
         .map(|c| match c {
@@ -475,8 +479,8 @@ fn read_row(cells: &[Cell], mapping: &Mapping, ctx: &Context) -> Result<Person, 
             .unwrap_or(&empty)
     };
     let mut errors: Vec<FieldError> = Vec::new();
-    let name = text(&cell, Field::Name, &mut errors).unwrap_or_default();
-    let phone = text(&cell, Field::Phone, &mut errors);
+    let name = text(cell, Field::Name, &mut errors).unwrap_or_default();
+    let phone = text(cell, Field::Phone, &mut errors);
     let id_number = match cell(Field::IdNumber) {
         // 18 digits are more than a spreadsheet number holds: the last ones are gone.
         Cell::Number(n) if n.abs() >= 1e15 => {
@@ -486,17 +490,17 @@ fn read_row(cells: &[Cell], mapping: &Mapping, ctx: &Context) -> Result<Person, 
             ));
             None
         }
-        _ => text(&cell, Field::IdNumber, &mut errors),
+        _ => text(cell, Field::IdNumber, &mut errors),
     };
-    let address = text(&cell, Field::Address, &mut errors);
-    let gender = text(&cell, Field::Gender, &mut errors).and_then(|v| {
+    let address = text(cell, Field::Address, &mut errors);
+    let gender = text(cell, Field::Gender, &mut errors).and_then(|v| {
         let g = read_gender(&v);
         if g.is_none() {
             errors.push(FieldError::new("gender", "性别应为「男」或「女」"));
         }
         g
     });
-    let org_unit_id = match text(&cell, Field::OrgUnit, &mut errors) {
+    let org_unit_id = match text(cell, Field::OrgUnit, &mut errors) {
         None => ctx.default_node,
         Some(v) => resolve_node(ctx.nodes, &v).unwrap_or_else(|m| {
             errors.push(FieldError::new("org_unit", m));
@@ -504,7 +508,7 @@ fn read_row(cells: &[Cell], mapping: &Mapping, ctx: &Context) -> Result<Person, 
         }),
     };
     let mut tags = Vec::new();
-    if let Some(v) = text(&cell, Field::Tags, &mut errors) {
+    if let Some(v) = text(cell, Field::Tags, &mut errors) {
         for t in v
             .split([',', '，', '、', ';', '；', '/', ' ', '　'])
             .map(str::trim)
@@ -560,9 +564,9 @@ fn read_row(cells: &[Cell], mapping: &Mapping, ctx: &Context) -> Result<Person, 
             None
         }
     };
-    let branch = text(&cell, Field::PartyBranch, &mut errors);
+    let branch = text(cell, Field::PartyBranch, &mut errors);
     let category =
-        match text(&cell, Field::PartyCategory, &mut errors).map(|v| read_party_category(&v)) {
+        match text(cell, Field::PartyCategory, &mut errors).map(|v| read_party_category(&v)) {
             None => None,
             Some(Ok(c)) => c,
             Some(Err(m)) => {
