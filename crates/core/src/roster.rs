@@ -351,7 +351,6 @@ type DateOrMonth = Result<NaiveDate, (i32, u32)>;
 /// A date as rosters write it: an Excel date, a serial day number, or text —
 /// `1950-01-31`, `1950/1/31`, `1950.1.31`, `1950年1月31日`, `19500131`. `Ok(Err(ym))` for a
 /// date given to the month only (`1950.01`, `1950年1月`), which party records often are.
-
 fn read_date(cell: &Cell) -> Result<Option<DateOrMonth>, String> {
     const BAD: &str = "日期格式应为 YYYY-MM-DD（如 1950-01-31）";
     match cell {
