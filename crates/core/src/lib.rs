@@ -24,6 +24,7 @@ pub mod person;
 pub mod policy;
 pub mod report;
 pub mod tracking;
+pub mod roster;
 pub mod validate;
 pub mod watch;
 // Care and resources (党内关爱): the aid fund and the love supermarket.

@@ -3,6 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldError;
+use crate::validate::{
+    birth_date_from_id, gender_from_id, validate_id_number_as_of, validate_phone,
+};
 use crate::vocabulary;
 use crate::Id;
 
@@ -61,4 +65,135 @@ pub struct Person {
     pub address: Option<String>,
     pub tags: Vec<CareTag>,
     pub party: Option<PartyProfile>,
+}
+
+/// Longest name, address and branch a person may have.
+pub const MAX_NAME: usize = 50;
+pub const MAX_ADDRESS: usize = 200;
+pub const MAX_BRANCH: usize = 100;
+
+/// The fields of a person as typed, before validation: what the API's create and update,
+/// the web form and a roster import all check the same way. The node is only carried
+/// here; whether it exists and lies in the caller's scope is the caller's to check (it
+/// needs the organization tree).
+#[derive(Debug, Clone, Default)]
+pub struct PersonDraft {
+    pub name: String,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub org_unit_id: Id,
+    pub address: Option<String>,
+    /// Care-tag codes as given; unknown codes are errors.
+    pub tags: Vec<String>,
+    pub party: Option<PartyProfile>,
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl PersonDraft {
+    /// Validates and normalizes the draft into a person (id 0), naming every field at
+    /// fault. Gender and birth date come from the ID number when not given, and must
+    /// agree with it when they are; no date may lie after `today`.
+    pub fn validate(self, today: NaiveDate) -> Result<Person, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.push(FieldError::new("name", "请填写姓名"));
+        } else if name.chars().count() > MAX_NAME {
+            errors.push(FieldError::new("name", format!("姓名最多 {MAX_NAME} 个字")));
+        }
+        let mut checked = |v: Option<String>, f: &dyn Fn(&str) -> Result<String, FieldError>| {
+            non_empty(v).and_then(|v| f(&v).map_err(|e| errors.push(e)).ok())
+        };
+        let phone = checked(self.phone, &validate_phone);
+        let id_number = checked(self.id_number, &|v| validate_id_number_as_of(v, today));
+        let id_birth = id_number.as_deref().and_then(birth_date_from_id);
+        let id_gender = id_number.as_deref().and_then(gender_from_id);
+        let birth_date = match (self.birth_date, id_birth) {
+            (Some(given), Some(from_id)) if given != from_id => {
+                errors.push(FieldError::new(
+                    "birth_date",
+                    format!("出生日期与身份证号不一致（身份证号中为 {from_id}）"),
+                ));
+                None
+            }
+            (Some(given), _) if given > today => {
+                errors.push(FieldError::new("birth_date", "出生日期不能晚于今天"));
+                None
+            }
+            (given, from_id) => given.or(from_id),
+        };
+        let gender = match (self.gender, id_gender) {
+            (Some(given), Some(from_id)) if given != from_id => {
+                errors.push(FieldError::new(
+                    "gender",
+                    format!("性别与身份证号不一致（身份证号中为{}）", from_id.label_zh()),
+                ));
+                None
+            }
+            (given, from_id) => given.or(from_id),
+        };
+        let address = non_empty(self.address);
+        if address
+            .as_ref()
+            .is_some_and(|a| a.chars().count() > MAX_ADDRESS)
+        {
+            errors.push(FieldError::new(
+                "address",
+                format!("地址最多 {MAX_ADDRESS} 个字"),
+            ));
+        }
+        let mut tags: Vec<CareTag> = Vec::new();
+        for t in &self.tags {
+            match CareTag::parse(t.trim()) {
+                Some(tag) if !tags.contains(&tag) => tags.push(tag),
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    "tags",
+                    format!(
+                        "未知的标签「{}」，可选：{}",
+                        t.chars().take(40).collect::<String>(),
+                        CareTag::codes().replace('|', ", ")
+                    ),
+                )),
+            }
+        }
+        let party = self.party.map(|p| PartyProfile {
+            branch: non_empty(p.branch),
+            ..p
+        });
+        if let Some(p) = &party {
+            if p.joined_on.is_some_and(|j| j > today) {
+                errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
+            }
+            if p.branch
+                .as_ref()
+                .is_some_and(|b| b.chars().count() > MAX_BRANCH)
+            {
+                errors.push(FieldError::new(
+                    "party.branch",
+                    format!("所属支部最多 {MAX_BRANCH} 个字"),
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Person {
+            id: 0,
+            name,
+            gender,
+            birth_date,
+            phone,
+            id_number,
+            org_unit_id: self.org_unit_id,
+            address,
+            tags,
+            party,
+        })
+    }
 }

@@ -1,17 +1,21 @@
 //! The care registers as Excel workbooks, headers in Chinese (they are the records a
-//! station keeps and shows its auditors): the aid fund's ledger (助困基金台账) and the love
-//! supermarket's monthly statement (爱心超市月度台账). Recipients are named (the register
-//! says who received what) but no phone or ID number is written.
+//! station keeps and shows its auditors): the aid fund's ledger (助困基金台账), the love
+//! supermarket's monthly statement (爱心超市月度台账), the care register (关爱名册) and the
+//! visit log (走访记录). Recipients are named (the register says who received what); the
+//! fund and the supermarket write no phone or ID number, the care register the phone as
+//! the reader's role may see it.
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use suqiu_core::fund::yuan;
 use suqiu_store::fund::Entry;
 use suqiu_store::supermarket::Statement;
+use suqiu_store::visits::Visit;
 
 use crate::dto::time;
+use crate::routes::care::CareEntryOut;
 
 const LEDGER_HEADERS: &[(&str, f64)] = &[
     ("编号", 8.0),
@@ -220,4 +224,115 @@ pub fn download(bytes: Vec<u8>, filename: &str) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// The care register (关爱名册) as the reader may see it: tags, level, last and next visit,
+/// phone masked for roles that may not see it, no care notes (they stay on the pages of
+/// those who need them).
+pub fn care_register(
+    unit_name: &str,
+    entries: &[CareEntryOut],
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("关爱名册")?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 关爱名册"), &bold)?;
+    ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
+    header_row(
+        ws,
+        &[
+            ("档案编号", 9.0),
+            ("姓名", 10.0),
+            ("出生日期", 12.0),
+            ("联系电话", 14.0),
+            ("住址", 24.0),
+            ("人员类别", 22.0),
+            ("关爱等级", 10.0),
+            ("最近走访", 20.0),
+            ("下次走访", 12.0),
+            ("走访状态", 9.0),
+            ("走访规则", 18.0),
+        ],
+        3,
+        &bold,
+    )?;
+    for (i, e) in entries.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_number(row, 0, e.person_id as f64)?;
+        let texts: [String; 10] = [
+            e.name.clone(),
+            e.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            e.phone.clone().unwrap_or_default(),
+            e.address.clone().unwrap_or_default(),
+            e.tags
+                .iter()
+                .map(|t| t.label_zh())
+                .collect::<Vec<_>>()
+                .join("、"),
+            e.level.map(|l| l.label_zh()).unwrap_or("").into(),
+            e.last_visit.clone().unwrap_or_default(),
+            e.next_visit
+                .and_then(|n| n.due_on)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            e.next_visit
+                .map(|n| n.status.label_zh())
+                .unwrap_or("")
+                .into(),
+            e.next_visit.map(|n| n.rule.label_zh()).unwrap_or_default(),
+        ];
+        for (col, text) in texts.iter().enumerate() {
+            ws.write_string(row, col as u16 + 1, text)?;
+        }
+    }
+    ws.set_freeze_panes(4, 0)?;
+    book.save_to_buffer()
+}
+
+/// The visit log (走访记录) of a period, oldest visit first.
+pub fn visit_log(
+    unit_name: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    visits: &[Visit],
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("走访记录")?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 走访记录 {from} 至 {to}"), &bold)?;
+    ws.write_string(
+        1,
+        0,
+        format!("共 {} 次 · 生成时间 {}", visits.len(), time(generated)),
+    )?;
+    header_row(
+        ws,
+        &[
+            ("走访时间", 20.0),
+            ("走访对象", 10.0),
+            ("档案编号", 9.0),
+            ("走访人", 10.0),
+            ("走访情况", 50.0),
+            ("后续跟进", 30.0),
+            ("当场登记诉求", 22.0),
+        ],
+        3,
+        &bold,
+    )?;
+    for (i, v) in visits.iter().rev().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_string(row, 0, time(v.visited_at))?;
+        ws.write_string(row, 1, &v.person_name)?;
+        ws.write_number(row, 2, v.person_id as f64)?;
+        ws.write_string(row, 3, &v.visitor_name)?;
+        ws.write_string(row, 4, &v.note)?;
+        ws.write_string(row, 5, v.follow_up.as_deref().unwrap_or(""))?;
+        ws.write_string(row, 6, v.appeal_tracking_code.as_deref().unwrap_or(""))?;
+    }
+    ws.set_freeze_panes(4, 0)?;
+    book.save_to_buffer()
 }

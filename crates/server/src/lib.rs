@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod openapi;
 pub mod problem;
 mod report_xlsx;
+mod roster_xlsx;
 pub mod routes;
 pub mod state;
 pub mod throttle;
@@ -36,6 +37,22 @@ pub use state::{AppState, Clock};
 
 /// Largest request body accepted (1 MiB); larger bodies get a 413 problem.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Largest roster file an import takes (5 MB: a 5,000-row roster is a few hundred KB).
+pub const MAX_ROSTER_BYTES: usize = 5 * 1024 * 1024;
+
+/// Largest body of a roster upload: the file plus a multipart form's framing. A file
+/// between the two limits is refused with a message about the file, not the request.
+pub const MAX_UPLOAD_BODY_BYTES: usize = 6 * 1024 * 1024;
+
+/// The body limit of a request to `path`: uploads of rosters may be larger than the rest.
+pub(crate) fn body_limit(path: &str) -> usize {
+    if path == "/api/v1/people/import" || path == "/people/import" {
+        MAX_UPLOAD_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
 
 /// How long a sign-in session lasts.
 pub const SESSION_HOURS: i64 = 12;

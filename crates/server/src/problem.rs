@@ -19,6 +19,9 @@ pub struct ProblemField {
     /// The field's name as in the JSON (`appellant.phone`, `tags`), or the query parameter.
     pub field: String,
     pub message: String,
+    /// The spreadsheet row at fault, for an uploaded file (a roster import).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
 }
 
 /// An RFC 9457 problem document.
@@ -110,11 +113,19 @@ impl Problem {
     }
 
     pub fn too_large() -> Problem {
+        Problem::too_large_for(crate::MAX_BODY_BYTES)
+    }
+
+    /// 413 for a body over `limit` bytes.
+    pub fn too_large_for(limit: usize) -> Problem {
         Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "urn:suqiu:problem:payload-too-large",
             "请求内容过大",
-            format!("请求内容不能超过 {} 字节（1 MiB）", crate::MAX_BODY_BYTES),
+            format!(
+                "请求内容不能超过 {limit} 字节（{} MiB）",
+                limit / (1024 * 1024)
+            ),
         )
     }
 
@@ -154,6 +165,7 @@ impl Problem {
             .map(|e| ProblemField {
                 field: e.field,
                 message: e.message,
+                row: None,
             })
             .collect();
         p
@@ -222,7 +234,11 @@ impl From<StoreError> for Problem {
             StoreError::NotFound => Problem::not_found(),
             StoreError::Conflict { field, message } => {
                 let mut p = Problem::conflict(message.clone());
-                p.errors = vec![ProblemField { field, message }];
+                p.errors = vec![ProblemField {
+                    field,
+                    message,
+                    row: None,
+                }];
                 p
             }
             StoreError::Invalid { field, message } => Problem::field(field, message),

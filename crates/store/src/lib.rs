@@ -28,6 +28,7 @@ pub mod outbound;
 pub mod people;
 pub mod queue;
 pub mod reports;
+pub mod roster;
 pub mod scope;
 mod searches;
 mod session_cache;

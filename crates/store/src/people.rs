@@ -269,12 +269,25 @@ impl Store {
 
     /// Bulk insert for the demo generator: one transaction, ids returned in order.
     pub async fn insert_people_bulk(&self, people: &[Person]) -> Result<Vec<Id>> {
+        let paths = self.org_paths().await?;
+        let mut tx = self.writer.begin().await?;
+        let ids = self.insert_people_in(&mut tx, &paths, people).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    /// Inserts `people` on `conn` (inside the caller's transaction), ids in order; every
+    /// node must be in `paths`.
+    pub(crate) async fn insert_people_in(
+        &self,
+        conn: &mut AnyConnection,
+        paths: &std::collections::HashMap<Id, String>,
+        people: &[Person],
+    ) -> Result<Vec<Id>> {
         for p in people {
             check(p)?;
         }
-        let paths = self.org_paths().await?;
-        let mut tx = self.writer.begin().await?;
-        let ids = dialect::reserve_ids(self.backend, &mut tx, "people", people.len()).await?;
+        let ids = dialect::reserve_ids(self.backend, conn, "people", people.len()).await?;
         let now = ms(Utc::now());
         let mut rows = Vec::with_capacity(people.len());
         let mut tag_rows = Vec::new();
@@ -297,17 +310,16 @@ impl Store {
         let mut columns = vec!["id"];
         columns.extend(PERSON_WRITE_COLUMNS);
         columns.extend(["created_at", "updated_at"]);
-        insert_rows(self.backend, &mut tx, "people", &columns, rows, "").await?;
+        insert_rows(self.backend, conn, "people", &columns, rows, "").await?;
         insert_rows(
             self.backend,
-            &mut tx,
+            conn,
             "people_tags",
             &["person_id", "tag"],
             tag_rows,
             "",
         )
         .await?;
-        tx.commit().await?;
         Ok(ids)
     }
 

@@ -38,6 +38,7 @@ pub mod ops;
 pub mod org;
 pub mod people;
 pub mod reports;
+pub mod roster;
 // Care and resources (党内关爱).
 pub mod fund;
 pub mod supermarket;
@@ -65,6 +66,20 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/people/{id}",
             get(people::get_one).patch(people::update),
+        )
+        // 花名册导入: the upload takes a file up to 5 MB (`crate::body_limit`).
+        .route(
+            "/api/v1/people/import",
+            axum::routing::post(roster::upload)
+                .layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BODY_BYTES)),
+        )
+        .route(
+            "/api/v1/people/import/{token}/preview",
+            axum::routing::post(roster::preview),
+        )
+        .route(
+            "/api/v1/people/import/{token}/commit",
+            axum::routing::post(roster::commit),
         )
         .route("/api/v1/appeals", get(appeals::list).post(appeals::create))
         .route("/api/v1/appeals/{id}", get(appeals::get_one))
@@ -286,15 +301,17 @@ async fn record_metrics(req: Request, next: Next) -> Response<Body> {
     res
 }
 
-/// A body announced larger than the limit is refused before a byte of it is read.
+/// A body announced larger than its route's limit ([`crate::body_limit`]) is refused
+/// before a byte of it is read.
 async fn reject_large_bodies(req: Request, next: Next) -> Response<Body> {
     let announced = req
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        let mut res = Problem::too_large().into_response();
+    let limit = crate::body_limit(req.uri().path());
+    if announced.is_some_and(|n| n > limit as u64) {
+        let mut res = Problem::too_large_for(limit).into_response();
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         return res;

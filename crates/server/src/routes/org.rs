@@ -209,6 +209,7 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
                 p.errors = vec![crate::problem::ProblemField {
                     field,
                     message: "用户名已被使用".into(),
+                    row: None,
                 }];
                 p
             }

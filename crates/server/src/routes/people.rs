@@ -4,15 +4,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::NaiveDate;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::org::in_subtree;
-use suqiu_core::person::{CareTag, Gender, PartyProfile, Person};
-use suqiu_core::validate::{
-    birth_date_from_id, gender_from_id, validate_id_number_as_of, validate_phone,
-};
+use suqiu_core::person::{CareTag, PartyProfile, Person, PersonDraft};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
@@ -22,149 +18,32 @@ use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
-const MAX_NAME: usize = 50;
-const MAX_ADDRESS: usize = 200;
-const MAX_BRANCH: usize = 100;
-
-/// The fields of a person as typed, before validation (create, or stored + patch).
-struct Draft {
-    name: String,
-    phone: Option<String>,
-    id_number: Option<String>,
-    gender: Option<Gender>,
-    birth_date: Option<NaiveDate>,
-    org_unit_id: Id,
-    address: Option<String>,
-    tags: Vec<String>,
-    party: Option<PartyProfile>,
-}
-
-fn non_empty(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 fn party_profile(p: PartyIn) -> PartyProfile {
     PartyProfile {
         category: p.category,
         joined_on: p.joined_on,
-        branch: non_empty(p.branch),
+        branch: p.branch,
     }
 }
 
-/// Validates a draft into a person (id 0 for a new one), naming every field at fault.
-async fn validate(state: &AppState, actor: &Actor, d: Draft) -> ApiResult<Person> {
+/// Validates a draft into a person (id 0 for a new one), naming every field at fault: the
+/// rules of [`PersonDraft::validate`], and a node in the caller's subtree.
+async fn validate(state: &AppState, actor: &Actor, d: PersonDraft) -> ApiResult<Person> {
     let today = shanghai_date(state.now());
-    let mut errors = Vec::new();
-    let name = d.name.trim().to_string();
-    if name.is_empty() {
-        errors.push(FieldError::new("name", "请填写姓名"));
-    } else if name.chars().count() > MAX_NAME {
-        errors.push(FieldError::new("name", format!("姓名最多 {MAX_NAME} 个字")));
-    }
-    let phone = match non_empty(d.phone) {
-        None => None,
-        Some(p) => match validate_phone(&p) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(e);
-                None
+    let org_unit_id = d.org_unit_id;
+    let checked = d.validate(today);
+    let unit = state.store.org_unit(org_unit_id).await?;
+    let unit_ok = unit.is_some_and(|u| in_subtree(&actor.org_path, &u.path));
+    match checked {
+        Ok(person) if unit_ok => Ok(person),
+        Ok(_) => Err(Problem::field("org_unit_id", "未知的组织节点")),
+        Err(mut errors) => {
+            if !unit_ok {
+                errors.push(FieldError::new("org_unit_id", "未知的组织节点"));
             }
-        },
-    };
-    let id_number = match non_empty(d.id_number) {
-        None => None,
-        Some(id) => match validate_id_number_as_of(&id, today) {
-            Ok(id) => Some(id),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        },
-    };
-    let id_birth = id_number.as_deref().and_then(birth_date_from_id);
-    let id_gender = id_number.as_deref().and_then(gender_from_id);
-    let birth_date = match (d.birth_date, id_birth) {
-        (Some(given), Some(from_id)) if given != from_id => {
-            errors.push(FieldError::new(
-                "birth_date",
-                format!("出生日期与身份证号不一致（身份证号中为 {from_id}）"),
-            ));
-            None
-        }
-        (Some(given), _) if given > today => {
-            errors.push(FieldError::new("birth_date", "出生日期不能晚于今天"));
-            None
-        }
-        (given, from_id) => given.or(from_id),
-    };
-    let gender = match (d.gender, id_gender) {
-        (Some(given), Some(from_id)) if given != from_id => {
-            errors.push(FieldError::new(
-                "gender",
-                format!("性别与身份证号不一致（身份证号中为{}）", from_id.label_zh()),
-            ));
-            None
-        }
-        (given, from_id) => given.or(from_id),
-    };
-    let address = non_empty(d.address);
-    if address
-        .as_ref()
-        .is_some_and(|a| a.chars().count() > MAX_ADDRESS)
-    {
-        errors.push(FieldError::new(
-            "address",
-            format!("地址最多 {MAX_ADDRESS} 个字"),
-        ));
-    }
-    let mut tags: Vec<CareTag> = Vec::new();
-    for t in &d.tags {
-        match CareTag::parse(t.trim()) {
-            Some(tag) if !tags.contains(&tag) => tags.push(tag),
-            Some(_) => {}
-            None => errors.push(FieldError::new(
-                "tags",
-                format!(
-                    "未知的标签「{}」，可选：{}",
-                    t.chars().take(40).collect::<String>(),
-                    CareTag::codes().replace('|', ", ")
-                ),
-            )),
+            Err(Problem::invalid(errors))
         }
     }
-    if let Some(p) = &d.party {
-        if p.joined_on.is_some_and(|j| j > today) {
-            errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
-        }
-        if p.branch
-            .as_ref()
-            .is_some_and(|b| b.chars().count() > MAX_BRANCH)
-        {
-            errors.push(FieldError::new(
-                "party.branch",
-                format!("所属支部最多 {MAX_BRANCH} 个字"),
-            ));
-        }
-    }
-    let unit = state.store.org_unit(d.org_unit_id).await?;
-    if !unit.is_some_and(|u| in_subtree(&actor.org_path, &u.path)) {
-        errors.push(FieldError::new("org_unit_id", "未知的组织节点"));
-    }
-    if !errors.is_empty() {
-        return Err(Problem::invalid(errors));
-    }
-    Ok(Person {
-        id: 0,
-        name,
-        gender,
-        birth_date,
-        phone,
-        id_number,
-        org_unit_id: d.org_unit_id,
-        address,
-        tags,
-        party: d.party,
-    })
 }
 
 fn require_manage(actor: &Actor) -> ApiResult<()> {
@@ -208,7 +87,7 @@ pub(crate) async fn create_person(
     body: PersonIn,
 ) -> ApiResult<Person> {
     require_manage(actor)?;
-    let draft = Draft {
+    let draft = PersonDraft {
         name: body.name,
         phone: body.phone,
         id_number: body.id_number,
@@ -281,7 +160,7 @@ pub(crate) async fn update_person(
         .ok_or_else(Problem::not_found)?;
     // A new ID number brings its own gender and birth date unless they are given too.
     let id_changed = patch.id_number.is_some();
-    let draft = Draft {
+    let draft = PersonDraft {
         name: patch.name.unwrap_or(current.name),
         phone: patch.phone.unwrap_or(current.phone),
         id_number: patch.id_number.unwrap_or(current.id_number),

@@ -1,22 +1,27 @@
 //! 关爱名册: the care register of a station (filterable by tag), who is due or overdue a
-//! visit, the month's coverage; and the visit log form (走访登记) with its one-step appeal.
+//! visit, the month's coverage; the visit log form (走访登记) with its one-step appeal; and
+//! the register and the period's visits as Excel workbooks.
 
 use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
 use suqiu_core::care::DueStatus;
+use suqiu_core::org::OrgUnit;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
-use suqiu_store::visits::DueFor;
+use suqiu_store::care::day_start;
+use suqiu_store::visits::{DueFor, VisitFilter};
 
 use super::appeals::{category_groups, CategoryGroup};
+use super::people::REGISTER_MAX_ROWS;
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use crate::care_xlsx;
 use crate::dto::AppellantIn;
 use crate::extract::Params;
 use crate::routes::care::{
-    log_visit, period, register_filter, visible_tags, RaiseAppealIn, VisitIn,
+    log_visit, period, register_filter, visible_tags, CareEntryOut, RaiseAppealIn, VisitIn,
 };
 use crate::state::AppState;
 
@@ -68,6 +73,8 @@ struct CarePage {
     from: String,
     to: String,
     may_visit: bool,
+    /// The tag filter's code, for the export link.
+    current_tag: String,
 }
 
 fn tag_labels(s: &Session, tags: &[CareTag]) -> String {
@@ -81,10 +88,7 @@ fn tag_labels(s: &Session, tags: &[CareTag]) -> String {
 /// `GET /care?tag=`: the station's register, due visits and this month's coverage.
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    if !(s.may(Capability::LogVisit)
-        || s.may(Capability::ManageCare)
-        || s.may(Capability::ReadMetrics))
-    {
+    if !may_read_care(&s) {
         return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
     }
     let mut errors = Vec::new();
@@ -184,6 +188,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             from: from.to_string(),
             to: to.to_string(),
             may_visit: s.may(Capability::LogVisit),
+            current_tag: current_tag.to_string(),
         },
     )
 }
@@ -355,4 +360,138 @@ pub(crate) async fn submit(
         }
         Err(p) => Err(UiError::from(p).page(lang)),
     }
+}
+
+/// Rows read per query while exporting.
+const EXPORT_CHUNK: i64 = 500;
+
+fn may_read_care(s: &Session) -> bool {
+    s.may(Capability::LogVisit) || s.may(Capability::ManageCare) || s.may(Capability::ReadMetrics)
+}
+
+fn too_many(lang: super::i18n::Lang) -> super::Failed {
+    UiError::BadRequest(format!(
+        "{}（> {REGISTER_MAX_ROWS}）",
+        lang.t("list.too_many")
+    ))
+    .page(lang)
+}
+
+fn xlsx_failed(
+    lang: super::i18n::Lang,
+) -> impl FnOnce(rust_xlsxwriter::XlsxError) -> super::Failed {
+    move |e| {
+        tracing::error!(error = %e, "care export failed");
+        UiError::Internal.page(lang)
+    }
+}
+
+async fn unit_of(
+    state: &AppState,
+    id: Id,
+    lang: super::i18n::Lang,
+) -> Result<OrgUnit, super::Failed> {
+    state
+        .store
+        .org_unit(id)
+        .await
+        .map_err(fail(lang))?
+        .ok_or_else(|| UiError::NotFound.page(lang))
+}
+
+/// `GET /care/register.xlsx?tag=&level=&org_unit=`: the whole register as the page shows
+/// it (tags the reader may see, phone masked unless the role may see it).
+pub(crate) async fn export_register(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    if !may_read_care(&s) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let mut errors = Vec::new();
+    let mut filter = register_filter(&s.actor, &params, &mut errors);
+    if let Some(e) = errors.first() {
+        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+    }
+    filter.page = 1;
+    filter.per_page = EXPORT_CHUNK;
+    let now = state.now();
+    let mut entries = Vec::new();
+    loop {
+        let found = state
+            .store
+            .care_register(&s.actor, &filter, now)
+            .await
+            .map_err(fail(lang))?;
+        if found.total > REGISTER_MAX_ROWS as i64 {
+            return Err(too_many(lang));
+        }
+        let last = found.items.len() < EXPORT_CHUNK as usize;
+        entries.extend(found.items.iter().map(|e| CareEntryOut::new(&s.actor, e)));
+        if last {
+            break;
+        }
+        filter.page += 1;
+    }
+    let unit = unit_of(&state, filter.org_unit_id, lang).await?;
+    let bytes = care_xlsx::care_register(&unit.name, &entries, now).map_err(xlsx_failed(lang))?;
+    Ok(care_xlsx::download(
+        bytes,
+        &format!("care-register-{}.xlsx", unit.code),
+    ))
+}
+
+/// `GET /care/visits.xlsx?from=&to=&org_unit=`: the visit log of a period (default this
+/// month so far), every visit the reader may see.
+pub(crate) async fn export_visits(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    if !may_read_care(&s) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let mut errors = Vec::new();
+    let (from, to) = period(&state, &params, &mut errors);
+    let node = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(s.actor.org_unit_id);
+    if let Some(e) = errors.first() {
+        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+    }
+    let mut filter = VisitFilter {
+        org_unit_id: Some(node),
+        from: Some(day_start(from)),
+        to: Some(day_start(to) + chrono::TimeDelta::days(1)),
+        page: 1,
+        per_page: EXPORT_CHUNK,
+        ..VisitFilter::default()
+    };
+    let mut visits = Vec::new();
+    loop {
+        let found = state
+            .store
+            .list_visits(&s.actor, &filter)
+            .await
+            .map_err(fail(lang))?;
+        if found.total > REGISTER_MAX_ROWS as i64 {
+            return Err(too_many(lang));
+        }
+        let last = found.items.len() < EXPORT_CHUNK as usize;
+        visits.extend(found.items);
+        if last {
+            break;
+        }
+        filter.page += 1;
+    }
+    let unit = unit_of(&state, node, lang).await?;
+    let bytes = care_xlsx::visit_log(&unit.name, from, to, &visits, state.now())
+        .map_err(xlsx_failed(lang))?;
+    Ok(care_xlsx::download(
+        bytes,
+        &format!("visits-{}-{from}-{to}.xlsx", unit.code),
+    ))
 }

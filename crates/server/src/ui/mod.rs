@@ -25,6 +25,7 @@ mod intake;
 mod notifications;
 mod people;
 mod reports;
+mod roster;
 mod stats;
 mod teams;
 mod track;
@@ -33,7 +34,7 @@ mod view;
 mod fund;
 mod supermarket;
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -70,7 +71,20 @@ pub fn router() -> Router<AppState> {
         .route("/appeals/{id}/act", post(detail::act))
         .route("/people", get(people::list).post(people::search))
         .route("/people/lookup", post(people::lookup))
+        .route("/people.xlsx", get(people::export))
         .route("/people/new", get(people::new_form).post(people::create))
+        // 花名册导入: the upload takes a file up to 5 MB (`crate::body_limit`).
+        .route(
+            "/people/import",
+            get(roster::form)
+                .post(roster::upload)
+                .layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BODY_BYTES)),
+        )
+        .route("/people/import/template.xlsx", get(roster::template))
+        .route(
+            "/people/import/{token}",
+            get(roster::page).post(roster::submit),
+        )
         .route("/people/{id}", get(people::page).post(people::update))
         .route("/notifications", get(notifications::page))
         .route(
@@ -98,6 +112,8 @@ pub fn router() -> Router<AppState> {
         .route("/supermarket/movements", post(supermarket::move_stock))
         // Care (关爱): the register and the visit log form.
         .route("/care", get(care::page))
+        .route("/care/register.xlsx", get(care::export_register))
+        .route("/care/visits.xlsx", get(care::export_visits))
         .route("/visits/new", get(care::form).post(care::submit))
         .route("/care/teams", get(teams::page).post(teams::create_team))
         .route("/care/teams/{id}", post(teams::add_to_team))

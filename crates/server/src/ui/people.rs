@@ -27,6 +27,10 @@ use crate::state::AppState;
 const PER_PAGE: i64 = 50;
 /// Suggestions offered while typing.
 const SUGGESTIONS: i64 = 8;
+/// Rows read per query while exporting.
+const EXPORT_CHUNK: i64 = 500;
+/// Most people one export holds: a street's register, not a district's (that is a backup).
+pub(crate) const REGISTER_MAX_ROWS: usize = 50_000;
 
 /// One person as a row, masked for the reader.
 struct PersonRow {
@@ -76,6 +80,10 @@ struct ListPage {
     page: i64,
     prev: Option<String>,
     next: Option<String>,
+    /// The register as a workbook, under the same tag filter.
+    export_href: String,
+    /// How many people a roster import has just registered.
+    imported: Option<i64>,
 }
 
 async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, String>, UiError> {
@@ -88,7 +96,14 @@ async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, S
         .collect())
 }
 
-async fn list_page(state: &AppState, s: &Session, q: String, tag: String, page: i64) -> PageResult {
+async fn list_page(
+    state: &AppState,
+    s: &Session,
+    q: String,
+    tag: String,
+    page: i64,
+    imported: Option<i64>,
+) -> PageResult {
     let lang = s.lang;
     if !may_see_people(s) {
         return Err(UiError::Forbidden(format!(
@@ -141,6 +156,11 @@ async fn list_page(state: &AppState, s: &Session, q: String, tag: String, page: 
             page,
             prev,
             next,
+            export_href: format!(
+                "/people.xlsx?{}",
+                serde_urlencoded::to_string([("tag", tag.as_str())]).unwrap_or_default()
+            ),
+            imported,
         },
     )
 }
@@ -159,14 +179,86 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         .and_then(|p| p.parse::<i64>().ok())
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
-    list_page(&state, &s, String::new(), tag, page).await
+    let imported = params.str("imported").and_then(|n| n.parse::<i64>().ok());
+    list_page(&state, &s, String::new(), tag, page, imported).await
 }
 
 /// A search by name or phone: POSTed, so the phone number stays out of URLs and logs.
 pub(crate) async fn search(State(state): State<AppState>, post: PostForm) -> PageResult {
     let q = post.form.get("q").unwrap_or("").to_string();
     let tag = post.form.get("tag").unwrap_or("").to_string();
-    list_page(&state, &post.session, q, tag, 1).await
+    list_page(&state, &post.session, q, tag, 1, None).await
+}
+
+/// `GET /people.xlsx?tag=&org_unit=`: the register (every page of it) as a workbook, phone
+/// and ID numbers masked exactly as on the page.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    if !may_see_people(&s) {
+        return Err(UiError::Forbidden(format!(
+            "角色「{}」只能在分派或转办给自己的诉求中看到诉求人",
+            s.actor.role.label_zh()
+        ))
+        .page(lang));
+    }
+    let mut errors = Vec::new();
+    let mut filter = PeopleFilter {
+        tag: params.code("tag", CareTag::parse, CareTag::codes(), &mut errors),
+        org_unit_id: params.id("org_unit", &mut errors),
+        page: 1,
+        per_page: EXPORT_CHUNK,
+        ..PeopleFilter::default()
+    };
+    if let Some(e) = errors.first() {
+        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+    }
+    let mut people = Vec::new();
+    loop {
+        let found = state
+            .store
+            .list_people(&s.actor, &filter)
+            .await
+            .map_err(fail(lang))?;
+        if found.total > REGISTER_MAX_ROWS as i64 {
+            return Err(too_many_people(lang));
+        }
+        let last = found.items.len() < EXPORT_CHUNK as usize;
+        people.extend(found.items);
+        if last {
+            break;
+        }
+        filter.page += 1;
+    }
+    let units = unit_names(&state).await.map_err(fail(lang))?;
+    let rows: Vec<(Person, String)> = people
+        .into_iter()
+        .map(|p| {
+            let unit = units.get(&p.org_unit_id).cloned().unwrap_or_default();
+            (p, unit)
+        })
+        .collect();
+    let bytes = crate::roster_xlsx::people_register(&rows, s.may(Capability::SeePersonalData))
+        .map_err(|e| {
+            tracing::error!(error = %e, "people export failed");
+            UiError::Internal.page(lang)
+        })?;
+    let name = format!(
+        "people-{}.xlsx",
+        super::view::shanghai_file_stamp(state.now())
+    );
+    Ok(crate::care_xlsx::download(bytes, &name))
+}
+
+fn too_many_people(lang: super::i18n::Lang) -> super::Failed {
+    UiError::BadRequest(format!(
+        "{}（> {REGISTER_MAX_ROWS}）",
+        lang.t("list.too_many")
+    ))
+    .page(lang)
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,193 @@
+//! Rosters as Excel workbooks: reading the first sheet of an uploaded roster (花名册导入),
+//! the blank template with the expected headers, and the people register as a workbook
+//! (the same headers, so an export can be edited and imported elsewhere).
+
+use std::io::Cursor;
+
+use calamine::{DataRef, Reader, Xlsx};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use suqiu_core::person::{CareTag, PartyCategory, Person};
+use suqiu_core::roster::{excel_date, Cell, Field, Sheet, MAX_COLUMNS, MAX_ROWS};
+use suqiu_core::validate::id_check_char;
+
+use crate::dto::PersonOut;
+
+/// Spreadsheet rows read above the data (a title, the headers) before the row limit bites.
+const SLACK_ROWS: u32 = 10;
+
+fn cell_of(d: DataRef<'_>) -> Cell {
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(i as f64),
+        DataRef::Float(f) => Cell::Number(f),
+        DataRef::String(s) => Cell::Text(s),
+        DataRef::SharedString(s) => Cell::Text(s.to_string()),
+        DataRef::Bool(b) => Cell::Text(if b { "TRUE" } else { "FALSE" }.into()),
+        DataRef::DateTime(dt) if dt.is_datetime() => match excel_date(dt.as_f64()) {
+            Some(d) => Cell::Date(d),
+            None => Cell::Number(dt.as_f64()),
+        },
+        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+        DataRef::DateTimeIso(s) => match s.get(..10).and_then(|d| d.parse::<NaiveDate>().ok()) {
+            Some(d) => Cell::Date(d),
+            None => Cell::Text(s),
+        },
+        DataRef::DurationIso(s) => Cell::Text(s),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// The first sheet of an .xlsx file, or what is wrong with the file (in Chinese, for the
+/// person who chose it). Cells are read one by one and reading stops past the row limit,
+/// so an oversized sheet is refused without being held in memory.
+pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
+    const NOT_XLSX: &str =
+        "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 请先另存为 .xlsx）";
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| NOT_XLSX.to_string())?;
+    let Some(name) = book.sheet_names().first().cloned() else {
+        return Err("文件中没有工作表".into());
+    };
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|_| NOT_XLSX.to_string())?;
+    let too_many = || format!("文件超过 {MAX_ROWS} 行，请按居民区拆分后分批导入");
+    let mut grid: Vec<Vec<Cell>> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(|_| NOT_XLSX.to_string())? {
+        let (row, col) = cell.get_position();
+        let value = cell_of(cell.get_value().clone());
+        if value == Cell::Empty || col as usize >= MAX_COLUMNS {
+            continue;
+        }
+        if row > MAX_ROWS as u32 + SLACK_ROWS {
+            return Err(too_many());
+        }
+        let (row, col) = (row as usize, col as usize);
+        if grid.len() <= row {
+            grid.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut grid[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = value;
+    }
+    let sheet = Sheet::from_grid(grid);
+    if sheet.headers.is_empty() {
+        return Err("工作表是空的：第一行应为表头（姓名、联系电话……）".into());
+    }
+    if sheet.rows.len() > MAX_ROWS {
+        return Err(too_many());
+    }
+    if sheet.rows.is_empty() {
+        return Err("表头下面没有数据行".into());
+    }
+    Ok(sheet)
+}
+
+/// The import template: the expected headers, one example row, the ID and phone columns
+/// formatted as text (so Excel keeps all 18 digits), and a sheet on how to fill it in.
+pub fn template() -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let ws = book.add_worksheet();
+    ws.set_name("花名册")?;
+    let body = "31011719450312002";
+    let example_id = format!("{body}{}", id_check_char(body).unwrap_or('0'));
+    for (col, f) in Field::ALL.iter().enumerate() {
+        let col = col as u16;
+        ws.write_string_with_format(0, col, f.label_zh(), &bold)?;
+        let (example, width) = match f {
+            Field::Name => ("王秀英".to_string(), 10.0),
+            Field::Gender => ("女".into(), 6.0),
+            Field::BirthDate => ("1945-03-12".into(), 12.0),
+            Field::Phone => ("13812345678".into(), 14.0),
+            Field::IdNumber => (example_id.clone(), 21.0),
+            Field::Address => ("佛字桥小区3号楼201室".into(), 22.0),
+            Field::OrgUnit => ("佛字桥居民区".into(), 16.0),
+            Field::Tags => ("高龄、独居老人".into(), 18.0),
+            Field::PartyCategory => ("在册".into(), 10.0),
+            Field::PartyJoinedOn => ("1972-07-01".into(), 12.0),
+            Field::PartyBranch => ("佛字桥居民区第一党支部".into(), 22.0),
+        };
+        if matches!(f, Field::Phone | Field::IdNumber) {
+            ws.set_column_format(col, &text)?;
+        }
+        ws.write_string(1, col, example)?;
+        ws.set_column_width(col, width)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let help = book.add_worksheet();
+    help.set_name("填写说明")?;
+    help.set_column_width(0, 14.0)?;
+    help.set_column_width(1, 90.0)?;
+    let tags = CareTag::ALL
+        .iter()
+        .map(|t| t.label_zh())
+        .collect::<Vec<_>>()
+        .join("、");
+    let parties = PartyCategory::ALL
+        .iter()
+        .map(|c| c.label_zh())
+        .collect::<Vec<_>>()
+        .join("、");
+    let lines: [(&str, String); 9] = [
+        ("姓名", "必填".into()),
+        ("性别、出生日期", "可不填：有身份证号时从身份证号读出；填了须与身份证号一致".into()),
+        ("联系电话", "手机11位，或区号加号码，如 021-57812345".into()),
+        ("身份证号", "18位，校验位须正确；请保持本列为文本格式，否则 Excel 会丢掉末几位".into()),
+        ("所属居民区", "居民区或网格的名称或编码；不填则为导入人所在的节点".into()),
+        ("人员类别", format!("可填多个，用顿号或逗号分隔：{tags}")),
+        ("党员类别", format!("党员填 {parties}；非党员留空（或填「群众」）")),
+        ("入党时间", "日期，可只写到月，如 1972-07".into()),
+        ("导入规则", format!("第一张工作表，最多 {MAX_ROWS} 行、5 MB；有任何一行出错则全部不导入，请按错误清单改正后重新上传；与档案中已有人员（身份证号相同，或姓名和电话相同）重复的行也算错误")),
+    ];
+    for (i, (k, v)) in lines.iter().enumerate() {
+        help.write_string_with_format(i as u32, 0, *k, &bold)?;
+        help.write_string(i as u32, 1, v)?;
+    }
+    book.save_to_buffer()
+}
+
+/// The people register as a workbook: the import's headers after a 档案编号 column, phone
+/// and ID numbers masked exactly as the register page masks them for the reader.
+pub fn people_register(people: &[(Person, String)], reveal: bool) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("人员档案")?;
+    ws.write_string_with_format(0, 0, "档案编号", &bold)?;
+    ws.set_column_width(0, 9.0)?;
+    for (col, f) in Field::ALL.iter().enumerate() {
+        ws.write_string_with_format(0, col as u16 + 1, f.label_zh(), &bold)?;
+        ws.set_column_width(col as u16 + 1, 14.0)?;
+    }
+    for (i, (p, unit)) in people.iter().enumerate() {
+        let row = 1 + i as u32;
+        let out = PersonOut::new(p, reveal);
+        let party = p.party.as_ref();
+        ws.write_number(row, 0, p.id as f64)?;
+        let cells: [String; 11] = [
+            out.name,
+            p.gender.map(|g| g.label_zh()).unwrap_or("").into(),
+            out.birth_date.unwrap_or_default(),
+            out.phone.unwrap_or_default(),
+            out.id_number.unwrap_or_default(),
+            out.address.unwrap_or_default(),
+            unit.clone(),
+            out.tag_labels.join("、"),
+            party.map(|x| x.category.label_zh()).unwrap_or("").into(),
+            party
+                .and_then(|x| x.joined_on)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            party.and_then(|x| x.branch.clone()).unwrap_or_default(),
+        ];
+        for (col, v) in cells.iter().enumerate() {
+            ws.write_string(row, col as u16 + 1, v)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}

@@ -1,0 +1,485 @@
+//! 花名册导入: people registered from an Excel roster, all or nothing.
+//!
+//! 1. `POST /api/v1/people/import` takes the file (multipart `file`, or the raw body with
+//!    the xlsx content type), reads its first sheet, keeps the cells — not the file — under
+//!    a random token for an hour (`roster_uploads`), and answers with the columns, the
+//!    mapping guessed from the headers, a preview of the first people as they would be
+//!    stored, and every error, row by row.
+//! 2. `POST /api/v1/people/import/{token}/preview` `{"mapping"}` checks again under a
+//!    corrected mapping.
+//! 3. `POST /api/v1/people/import/{token}/commit` `{"mapping"?}` checks once more (the
+//!    register may have changed) and registers everyone in one transaction, or nobody:
+//!    422 with `errors: [{"row","field","message"}]`.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::org::in_subtree;
+use suqiu_core::person::Person;
+use suqiu_core::roster::{
+    check_mapping, column_letter, duplicates, guess_mapping, read_rows, Context, Field, Mapping,
+    NodeRef, RowError, Sheet,
+};
+use suqiu_core::Id;
+use suqiu_store::roster::UPLOAD_TTL;
+use utoipa::ToSchema;
+
+use crate::auth::AuthActor;
+use crate::dto::{time, PersonOut};
+use crate::extract::ApiJson;
+use crate::problem::{ApiResult, Problem, ProblemField};
+use crate::roster_xlsx::read_roster;
+use crate::state::AppState;
+use crate::MAX_ROSTER_BYTES;
+
+/// People shown in a preview.
+pub(crate) const PREVIEW_ROWS: usize = 20;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// One column of the uploaded sheet and the field it fills.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ColumnOut {
+    /// 0-based, as in `mapping`.
+    pub index: usize,
+    /// As Excel shows it: `A`, `B`, …
+    pub letter: String,
+    pub header: String,
+    /// The field this column fills under the mapping, or null.
+    pub field: Option<String>,
+}
+
+/// One person of the preview, as they would be stored (masked for the reader).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewOut {
+    pub row: u32,
+    pub org_unit_name: String,
+    pub person: PersonOut,
+}
+
+/// One thing wrong with one row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RowErrorOut {
+    pub row: u32,
+    /// `name|gender|birth_date|phone|id_number|address|org_unit|tags|party.category|party.joined_on|party.branch`
+    pub field: String,
+    pub message: String,
+}
+
+/// An uploaded roster checked under a mapping.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportOut {
+    pub token: String,
+    pub expires_at: String,
+    /// Data rows read (blank rows left out).
+    pub rows: usize,
+    pub columns: Vec<ColumnOut>,
+    /// Field code → column index.
+    #[schema(value_type = Object)]
+    pub mapping: BTreeMap<String, usize>,
+    /// The first people as they would be stored.
+    pub preview: Vec<PreviewOut>,
+    /// Every error of every row (and of the mapping, with `row` 0); nothing is imported
+    /// while there is one.
+    pub errors: Vec<RowErrorOut>,
+    /// True when a commit under this mapping would import every row.
+    pub ready: bool,
+}
+
+/// `{"mapping": {"name": 0, "phone": 3, …}}`; without `mapping`, the one guessed from the
+/// headers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MappingIn {
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub mapping: Option<BTreeMap<String, usize>>,
+}
+
+/// `{"imported": N, "ids": […]}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommittedOut {
+    pub imported: usize,
+    pub ids: Vec<Id>,
+}
+
+/// An upload's file and its other form fields (the web form's CSRF token).
+pub(crate) struct Upload {
+    pub file: Option<Bytes>,
+    pub fields: Vec<(String, String)>,
+}
+
+fn unsupported() -> Problem {
+    Problem::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "urn:suqiu:problem:unsupported-media-type",
+        "不支持的内容类型",
+        "请上传 .xlsx 文件：multipart/form-data 的 file 字段，或 Content-Type 为 xlsx 的请求体",
+    )
+}
+
+/// Reads an upload: `multipart/form-data` (the file in `file`), or the file as the whole
+/// body (`Content-Type` xlsx or `application/octet-stream`).
+pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload, Problem> {
+    let ct = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let essence = ct.split(';').next().unwrap_or("").trim().to_string();
+    let too_large = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::too_large_for(crate::MAX_UPLOAD_BODY_BYTES)
+        } else {
+            Problem::bad_request("无法读取上传的内容")
+        }
+    };
+    if essence == XLSX || essence == "application/octet-stream" {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rej| too_large(rej.status()))?;
+        return Ok(Upload {
+            file: Some(bytes),
+            fields: Vec::new(),
+        });
+    }
+    if essence != "multipart/form-data" {
+        return Err(unsupported());
+    }
+    let mut form = Multipart::from_request(req, state)
+        .await
+        .map_err(|rej| too_large(rej.status()))?;
+    let mut upload = Upload {
+        file: None,
+        fields: Vec::new(),
+    };
+    while let Some(field) = form.next_field().await.map_err(|e| too_large(e.status()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            upload.file = Some(field.bytes().await.map_err(|e| too_large(e.status()))?);
+        } else {
+            let text = field.text().await.map_err(|e| too_large(e.status()))?;
+            upload.fields.push((name, text));
+        }
+    }
+    Ok(upload)
+}
+
+/// The sheet of an uploaded file, or a 422 on `file` saying what is wrong with it.
+pub(crate) fn sheet_of(file: Option<&Bytes>) -> ApiResult<Sheet> {
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return Err(Problem::field("file", "请选择要导入的 .xlsx 文件"));
+    };
+    if bytes.len() > MAX_ROSTER_BYTES {
+        return Err(Problem::field(
+            "file",
+            format!("文件不能超过 {} MB", MAX_ROSTER_BYTES / (1024 * 1024)),
+        ));
+    }
+    read_roster(bytes).map_err(|m| Problem::field("file", m))
+}
+
+pub(crate) fn require_import(actor: &Actor) -> ApiResult<()> {
+    if actor.may(Capability::ManagePeople) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能导入人员",
+            actor.role.label_zh()
+        )))
+    }
+}
+
+/// A mapping from the wire (`{"name": 0}`), or the fields it names wrongly.
+pub(crate) fn mapping_of(raw: &BTreeMap<String, usize>) -> Result<Mapping, Vec<FieldError>> {
+    let mut m = Mapping::new();
+    let mut errors = Vec::new();
+    for (k, &col) in raw {
+        match Field::parse(k) {
+            Some(f) => {
+                m.insert(f, col);
+            }
+            None => errors.push(FieldError::new(
+                format!("mapping.{k}"),
+                format!("未知的字段，可选：{}", Field::codes().replace('|', ", ")),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(m)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A sheet checked under a mapping: the people it would register, with their rows, and
+/// every error (mapping errors with row 0).
+pub(crate) struct Checked {
+    pub people: Vec<(u32, Person)>,
+    pub errors: Vec<RowError>,
+}
+
+/// Checks every row of `sheet` under `mapping`, as the importer: the person rules of the
+/// API, nodes in the importer's scope, no duplicates within the file or of the register.
+pub(crate) async fn check(
+    state: &AppState,
+    actor: &Actor,
+    sheet: &Sheet,
+    mapping: &Mapping,
+) -> ApiResult<Checked> {
+    let mapping_errors = check_mapping(mapping, sheet.headers.len());
+    if !mapping_errors.is_empty() {
+        return Ok(Checked {
+            people: Vec::new(),
+            errors: mapping_errors
+                .into_iter()
+                .map(|e| RowError {
+                    row: 0,
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        });
+    }
+    let nodes: Vec<NodeRef> = state
+        .store
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|u| NodeRef {
+            in_scope: in_subtree(&actor.org_path, &u.path),
+            id: u.id,
+            code: u.code,
+            name: u.name,
+        })
+        .collect();
+    let ctx = Context {
+        today: shanghai_date(state.now()),
+        nodes: &nodes,
+        default_node: actor.org_unit_id,
+    };
+    let (people, mut errors) = read_rows(sheet, mapping, &ctx);
+    let ids: Vec<String> = people
+        .iter()
+        .filter_map(|(_, p)| p.id_number.clone())
+        .collect();
+    let name_phones: Vec<(String, String)> = people
+        .iter()
+        .filter_map(|(_, p)| p.phone.clone().map(|ph| (p.name.clone(), ph)))
+        .collect();
+    let existing = state.store.existing_people(&ids, &name_phones).await?;
+    errors.extend(duplicates(&people, &existing));
+    errors.sort_by_key(|e| e.row);
+    Ok(Checked { people, errors })
+}
+
+/// The 422 of a roster that cannot be imported: every error with its row.
+pub(crate) fn row_problem(errors: &[RowError]) -> Problem {
+    let mut p = Problem::invalid(Vec::new());
+    p.detail = format!(
+        "花名册有 {} 处错误，未导入任何人员；请改正后重试",
+        errors.len()
+    );
+    p.errors = errors
+        .iter()
+        .map(|e| ProblemField {
+            field: e.field.clone(),
+            message: e.message.clone(),
+            row: Some(e.row),
+        })
+        .collect();
+    p
+}
+
+pub(crate) async fn import_out(
+    state: &AppState,
+    actor: &Actor,
+    token: String,
+    sheet: &Sheet,
+    mapping: &Mapping,
+    expires_at: DateTime<Utc>,
+) -> ApiResult<ImportOut> {
+    let checked = check(state, actor, sheet, mapping).await?;
+    let reveal = actor.may(Capability::SeePersonalData);
+    let units = state.store.org_units().await?;
+    let unit_name = |id: Id| {
+        units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let field_of = |col: usize| {
+        mapping
+            .iter()
+            .find(|(_, c)| **c == col)
+            .map(|(f, _)| f.code().to_string())
+    };
+    Ok(ImportOut {
+        token,
+        expires_at: time(expires_at),
+        rows: sheet.rows.len(),
+        columns: sheet
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| ColumnOut {
+                index: i,
+                letter: column_letter(i),
+                header: h.clone(),
+                field: field_of(i),
+            })
+            .collect(),
+        mapping: mapping
+            .iter()
+            .map(|(f, c)| (f.code().to_string(), *c))
+            .collect(),
+        preview: checked
+            .people
+            .iter()
+            .take(PREVIEW_ROWS)
+            .map(|(row, p)| PreviewOut {
+                row: *row,
+                org_unit_name: unit_name(p.org_unit_id),
+                person: PersonOut::new(p, reveal),
+            })
+            .collect(),
+        ready: checked.errors.is_empty(),
+        errors: checked
+            .errors
+            .into_iter()
+            .map(|e| RowErrorOut {
+                row: e.row,
+                field: e.field,
+                message: e.message,
+            })
+            .collect(),
+    })
+}
+
+/// Uploads a roster: reads the first sheet, keeps its cells for an hour under a token,
+/// and checks it under the mapping guessed from the headers. Nothing is registered yet.
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "people",
+    request_body(content = Vec<u8>, description = "the .xlsx file: multipart/form-data field `file`, or the raw body",
+        content_type = "multipart/form-data"),
+    responses(
+        (status = 200, body = ImportOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "not a readable .xlsx, over 5 MB or 5,000 rows"),
+    ))]
+pub async fn upload(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    req: Request,
+) -> ApiResult<Json<ImportOut>> {
+    require_import(&actor)?;
+    let upload = read_upload(req, &state).await?;
+    let sheet = sheet_of(upload.file.as_ref())?;
+    let now = state.now();
+    let token = state.store.save_roster(actor.user_id, &sheet, now).await?;
+    let mapping = guess_mapping(&sheet.headers);
+    let out = import_out(&state, &actor, token, &sheet, &mapping, now + UPLOAD_TTL).await?;
+    Ok(Json(out))
+}
+
+/// The uploaded roster of `token` (the caller's, not expired) and when it expires, or 404.
+pub(crate) async fn stored(
+    state: &AppState,
+    actor: &Actor,
+    token: &str,
+) -> ApiResult<(Sheet, DateTime<Utc>)> {
+    state
+        .store
+        .roster(actor.user_id, token, state.now())
+        .await?
+        .ok_or_else(Problem::not_found)
+}
+
+/// The mapping of a request body: the given one, or the guess.
+fn body_mapping(sheet: &Sheet, body: &MappingIn) -> ApiResult<Mapping> {
+    match &body.mapping {
+        None => Ok(guess_mapping(&sheet.headers)),
+        Some(raw) => mapping_of(raw).map_err(Problem::invalid),
+    }
+}
+
+/// Checks an uploaded roster again under another mapping.
+#[utoipa::path(post, path = "/api/v1/people/import/{token}/preview", tag = "people",
+    params(("token" = String, Path)),
+    request_body = MappingIn,
+    responses(
+        (status = 200, body = ImportOut),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown, expired or another user's upload"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn preview(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<MappingIn>,
+) -> ApiResult<Json<ImportOut>> {
+    require_import(&actor)?;
+    let (sheet, expires) = stored(&state, &actor, &token).await?;
+    let mapping = body_mapping(&sheet, &body)?;
+    let out = import_out(&state, &actor, token, &sheet, &mapping, expires).await?;
+    Ok(Json(out))
+}
+
+/// Registers every person of the roster in one transaction, or nobody: 422 with every
+/// error and its row. The upload is deleted with the commit (a second commit is 404).
+#[utoipa::path(post, path = "/api/v1/people/import/{token}/commit", tag = "people",
+    params(("token" = String, Path)),
+    request_body = MappingIn,
+    responses(
+        (status = 201, body = CommittedOut),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown, expired, committed or another user's upload"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "`errors: [{\"row\",\"field\",\"message\"}]`; nothing written"),
+    ))]
+pub async fn commit(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<MappingIn>,
+) -> ApiResult<(StatusCode, Json<CommittedOut>)> {
+    require_import(&actor)?;
+    let (sheet, _) = stored(&state, &actor, &token).await?;
+    let mapping = body_mapping(&sheet, &body)?;
+    let ids = commit_sheet(&state, &actor, &token, &sheet, &mapping).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CommittedOut {
+            imported: ids.len(),
+            ids,
+        }),
+    ))
+}
+
+/// The commit shared by the API and the web page.
+pub(crate) async fn commit_sheet(
+    state: &AppState,
+    actor: &Actor,
+    token: &str,
+    sheet: &Sheet,
+    mapping: &Mapping,
+) -> ApiResult<Vec<Id>> {
+    let checked = check(state, actor, sheet, mapping).await?;
+    if !checked.errors.is_empty() {
+        return Err(row_problem(&checked.errors));
+    }
+    let people: Vec<Person> = checked.people.into_iter().map(|(_, p)| p).collect();
+    Ok(state
+        .store
+        .commit_roster(actor.user_id, token, &people, state.now())
+        .await?)
+}

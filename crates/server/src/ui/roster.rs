@@ -1,0 +1,312 @@
+//! 花名册导入 on the web: the upload form (multipart, CSRF token as a form field), then the
+//! page of one upload — a select per column to correct the guessed mapping, the preview,
+//! the errors with their row numbers — and the commit button. Everything goes through the
+//! API's functions (`routes::roster`), so both faces check the same way.
+
+use askama::Template;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use suqiu_core::access::Capability;
+use suqiu_core::roster::{column_letter, guess_mapping, Field, Mapping};
+
+use super::view::{Choice, Chrome};
+use super::{fail, render, same_token, see_other, Failed, PageResult, PostForm, Session, UiError};
+use crate::routes::roster::{
+    commit_sheet, import_out, read_upload, require_import, sheet_of, stored, ImportOut,
+};
+use crate::state::AppState;
+
+/// One column of the upload with its select.
+struct ColumnView {
+    index: usize,
+    letter: String,
+    header: String,
+    options: Vec<Choice>,
+}
+
+/// One person of the preview, masked as the register shows them to this reader.
+struct PreviewView {
+    row: u32,
+    name: String,
+    gender: String,
+    birth_date: String,
+    phone: String,
+    id_number: String,
+    unit: String,
+    address: String,
+    tags: String,
+    party: String,
+}
+
+struct ErrorView {
+    /// Empty for an error of the mapping.
+    row: String,
+    field: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "people_import.html")]
+struct ImportPage {
+    c: Chrome,
+    /// What is wrong with the chosen file.
+    file_error: String,
+    /// The upload shown, if any.
+    token: String,
+    expires_at: String,
+    rows: usize,
+    columns: Vec<ColumnView>,
+    preview: Vec<PreviewView>,
+    errors: Vec<ErrorView>,
+    ready: bool,
+}
+
+impl ImportPage {
+    fn empty(s: &Session) -> ImportPage {
+        ImportPage {
+            c: s.chrome("people"),
+            file_error: String::new(),
+            token: String::new(),
+            expires_at: String::new(),
+            rows: 0,
+            columns: Vec::new(),
+            preview: Vec::new(),
+            errors: Vec::new(),
+            ready: false,
+        }
+    }
+}
+
+fn field_label(s: &Session, code: &str) -> String {
+    let code = code.strip_prefix("mapping.").unwrap_or(code);
+    match Field::parse(code) {
+        Some(f) => s.lang.label(f.code(), f.label_zh()).to_string(),
+        None => code.to_string(),
+    }
+}
+
+fn page_of(s: &Session, out: ImportOut) -> ImportPage {
+    let lang = s.lang;
+    let columns = out
+        .columns
+        .iter()
+        .map(|col| {
+            let current = col.field.clone().unwrap_or_default();
+            let mut options = vec![Choice::new("", lang.t("import.skip"), &current)];
+            options.extend(
+                Field::ALL
+                    .iter()
+                    .map(|f| Choice::new(f.code(), lang.label(f.code(), f.label_zh()), &current)),
+            );
+            ColumnView {
+                index: col.index,
+                letter: col.letter.clone(),
+                header: col.header.clone(),
+                options,
+            }
+        })
+        .collect();
+    let preview = out
+        .preview
+        .into_iter()
+        .map(|p| {
+            let x = p.person;
+            PreviewView {
+                row: p.row,
+                name: x.name,
+                gender: x
+                    .gender
+                    .as_deref()
+                    .and_then(suqiu_core::person::Gender::parse)
+                    .map(|g| lang.label(g.code(), g.label_zh()).to_string())
+                    .unwrap_or_default(),
+                birth_date: x.birth_date.unwrap_or_default(),
+                phone: x.phone.unwrap_or_default(),
+                id_number: x.id_number.unwrap_or_default(),
+                unit: p.org_unit_name,
+                address: x.address.unwrap_or_default(),
+                tags: x.tag_labels.join("、"),
+                party: x
+                    .party
+                    .map(|party| {
+                        [Some(party.category_label), party.joined_on, party.branch]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let errors = out
+        .errors
+        .into_iter()
+        .map(|e| ErrorView {
+            row: if e.row == 0 {
+                String::new()
+            } else {
+                e.row.to_string()
+            },
+            field: field_label(s, &e.field),
+            message: e.message,
+        })
+        .collect();
+    ImportPage {
+        token: out.token,
+        expires_at: out.expires_at,
+        rows: out.rows,
+        columns,
+        preview,
+        errors,
+        ready: out.ready,
+        ..ImportPage::empty(s)
+    }
+}
+
+fn forbidden(s: &Session) -> Failed {
+    UiError::Forbidden(format!("角色「{}」不能导入人员", s.actor.role.label_zh())).page(s.lang)
+}
+
+/// `GET /people/import`: the upload form.
+pub(crate) async fn form(s: Session) -> PageResult {
+    if !s.may(Capability::ManagePeople) {
+        return Err(forbidden(&s));
+    }
+    render(s.lang, &ImportPage::empty(&s))
+}
+
+/// `POST /people/import` (multipart): keeps the roster's cells and shows its page; a file
+/// that cannot be read is shown on the form again.
+pub(crate) async fn upload(State(state): State<AppState>, s: Session, req: Request) -> PageResult {
+    let lang = s.lang;
+    let upload = read_upload(req, &state).await.map_err(fail(lang))?;
+    let csrf = upload
+        .fields
+        .iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if !same_token(csrf, &s.csrf) {
+        return Err(UiError::Csrf.page(lang));
+    }
+    require_import(&s.actor).map_err(fail(lang))?;
+    let sheet = match sheet_of(upload.file.as_ref()) {
+        Ok(sheet) => sheet,
+        Err(p) => {
+            let page = ImportPage {
+                file_error: p
+                    .errors
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or(p.detail),
+                ..ImportPage::empty(&s)
+            };
+            let mut res = render(lang, &page)?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+    };
+    let token = state
+        .store
+        .save_roster(s.actor.user_id, &sheet, state.now())
+        .await
+        .map_err(fail(lang))?;
+    Ok(see_other(&format!("/people/import/{token}")))
+}
+
+/// `GET /people/import/{token}`: the upload under the mapping guessed from its headers.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    s: Session,
+    Path(token): Path<String>,
+) -> PageResult {
+    let lang = s.lang;
+    require_import(&s.actor).map_err(fail(lang))?;
+    let (sheet, expires) = stored(&state, &s.actor, &token).await.map_err(fail(lang))?;
+    let mapping = guess_mapping(&sheet.headers);
+    let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+        .await
+        .map_err(fail(lang))?;
+    render(lang, &page_of(&s, out))
+}
+
+/// `POST /people/import/{token}`: checks again under the mapping of the selects, or (with
+/// `action=commit`) imports everyone and goes to the register; a refused commit shows its
+/// errors (422).
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    post: PostForm,
+) -> PageResult {
+    let s = post.session;
+    let lang = s.lang;
+    require_import(&s.actor).map_err(fail(lang))?;
+    let (sheet, expires) = stored(&state, &s.actor, &token).await.map_err(fail(lang))?;
+    // A column per select (`col0`, `col1`, …). A field chosen for two columns is an error
+    // of its own: the API's mapping (field → column) cannot say it.
+    let mut mapping = Mapping::new();
+    let mut twice = Vec::new();
+    for i in 0..sheet.headers.len() {
+        if let Some(f) = post.form.get(&format!("col{i}")).and_then(Field::parse) {
+            if let Some(first) = mapping.insert(f, i) {
+                mapping.insert(f, first);
+                twice.push(ErrorView {
+                    row: String::new(),
+                    field: lang.label(f.code(), f.label_zh()).to_string(),
+                    message: format!(
+                        "第 {} 列和第 {} 列都选了此项，一项只能对应一列",
+                        column_letter(first),
+                        column_letter(i)
+                    ),
+                });
+            }
+        }
+    }
+    if !twice.is_empty() {
+        let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+            .await
+            .map_err(fail(lang))?;
+        let mut page = page_of(&s, out);
+        // The selects show what was chosen, the second column included.
+        for col in &mut page.columns {
+            let chosen = post.form.get(&format!("col{}", col.index)).unwrap_or("");
+            for o in &mut col.options {
+                o.selected = o.value == chosen;
+            }
+        }
+        twice.append(&mut page.errors);
+        page.errors = twice;
+        page.ready = false;
+        let mut res = render(lang, &page)?;
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    }
+    if post.form.get("action") == Some("commit") {
+        match commit_sheet(&state, &s.actor, &token, &sheet, &mapping).await {
+            Ok(ids) => return Ok(see_other(&format!("/people?imported={}", ids.len()))),
+            Err(p) if p.status == 422 => {}
+            Err(p) => return Err(UiError::from(p).page(lang)),
+        }
+        let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+            .await
+            .map_err(fail(lang))?;
+        let mut res = render(lang, &page_of(&s, out))?;
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    }
+    let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+        .await
+        .map_err(fail(lang))?;
+    render(lang, &page_of(&s, out))
+}
+
+/// `GET /people/import/template.xlsx`: the blank roster with the expected headers.
+pub(crate) async fn template(s: Session) -> PageResult {
+    let bytes = crate::roster_xlsx::template().map_err(|e| {
+        tracing::error!(error = %e, "roster template failed");
+        UiError::Internal.page(s.lang)
+    })?;
+    Ok(crate::care_xlsx::download(bytes, "roster-template.xlsx").into_response())
+}
