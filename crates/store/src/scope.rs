@@ -119,6 +119,23 @@ pub(crate) fn pairings(actor: &Actor, args: &mut Args) -> String {
     }
 }
 
+/// The wishes (alias `w`) the actor may see: staff and auditors those of their subtree; a
+/// volunteer, who may claim them, the open ones in its area and those it claimed (the
+/// wisher's name is masked on the way out); a liaison none.
+pub(crate) fn wishes(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => "1 = 0".into(),
+        Role::Volunteer => format!(
+            "({} AND (w.status = 'open' OR w.claimed_by = {}))",
+            in_subtree("w.org_path", &actor.org_path, args),
+            args.push(actor.user_id)
+        ),
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
+            in_subtree("w.org_path", &actor.org_path, args)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
