@@ -291,6 +291,11 @@ pub(crate) async fn log_hours_as(
         .await?)
 }
 
+/// From the first of `today`'s month to `today`: the default period.
+pub(crate) fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (today.with_day(1).unwrap_or(today), today)
+}
+
 /// The period of a summary: `from` and `to` (YYYY-MM-DD, both included), by default this
 /// month up to today.
 pub(crate) fn period(
@@ -298,9 +303,8 @@ pub(crate) fn period(
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
 ) -> (NaiveDate, NaiveDate) {
-    let from = params
-        .date("from", errors)
-        .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let (first, today) = this_month(today);
+    let from = params.date("from", errors).unwrap_or(first);
     let to = params.date("to", errors).unwrap_or(today);
     if to < from {
         errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
