@@ -241,18 +241,18 @@ mod tests {
     #[test]
     fn the_happy_path_and_a_release() {
         use WishCommand::*;
-        let done = status_after(&[
-            (Claim, VOLUNTEER),
-            (Fulfil, VOLUNTEER),
-            (Confirm, STATION),
-        ])
-        .unwrap();
+        let done =
+            status_after(&[(Claim, VOLUNTEER), (Fulfil, VOLUNTEER), (Confirm, STATION)]).unwrap();
         assert_eq!(done.status, WishStatus::Confirmed);
         assert_eq!(done.claimed_by, Some(VOLUNTEER.user_id));
         let back = status_after(&[(Claim, VOLUNTEER), (Release, VOLUNTEER)]).unwrap();
         assert_eq!(back, WishState::OPEN);
         let freed = status_after(&[(Claim, VOLUNTEER), (Release, STATION)]).unwrap();
-        assert_eq!(freed, WishState::OPEN, "the station frees a forgotten claim");
+        assert_eq!(
+            freed,
+            WishState::OPEN,
+            "the station frees a forgotten claim"
+        );
     }
 
     #[test]
@@ -297,13 +297,8 @@ mod tests {
             check_new(" 一台收音机 ", Some(15_000), Some(today), today),
             Ok("一台收音机".to_string())
         );
-        let errors = check_new(
-            "",
-            Some(0),
-            NaiveDate::from_ymd_opt(2026, 3, 9),
-            today,
-        )
-        .unwrap_err();
+        let errors =
+            check_new("", Some(0), NaiveDate::from_ymd_opt(2026, 3, 9), today).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["wish", "estimated_cents", "deadline"]);
         assert!(check_new("x", Some(MAX_ESTIMATE_CENTS + 1), None, today).is_err());

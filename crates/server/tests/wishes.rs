@@ -121,9 +121,14 @@ async fn wishes_contract_race_masking_and_scope(b: Backend) {
     let confirmed = confirmed.ok(200).clone();
     assert_eq!(confirmed["status"], "confirmed");
     assert_eq!(confirmed["closed_by"]["name"], "站点一");
-    wish_post(&t, "station11", &format!("/api/v1/wishes/{id}/cancel"), None)
-        .await
-        .problem(409);
+    wish_post(
+        &t,
+        "station11",
+        &format!("/api/v1/wishes/{id}/cancel"),
+        None,
+    )
+    .await
+    .problem(409);
     // Release and cancel.
     let second = wish_post(
         &t,
@@ -133,16 +138,38 @@ async fn wishes_contract_race_masking_and_scope(b: Backend) {
     )
     .await;
     let second = id_of(second.ok(201));
-    wish_post(&t, "volunteer", &format!("/api/v1/wishes/{second}/claim"), None)
-        .await
-        .ok(200);
-    wish_post(&t, "station11", &format!("/api/v1/wishes/{second}/claim"), None)
-        .await
-        .problem(409);
-    let released = wish_post(&t, "volunteer", &format!("/api/v1/wishes/{second}/release"), None).await;
+    wish_post(
+        &t,
+        "volunteer",
+        &format!("/api/v1/wishes/{second}/claim"),
+        None,
+    )
+    .await
+    .ok(200);
+    wish_post(
+        &t,
+        "station11",
+        &format!("/api/v1/wishes/{second}/claim"),
+        None,
+    )
+    .await
+    .problem(409);
+    let released = wish_post(
+        &t,
+        "volunteer",
+        &format!("/api/v1/wishes/{second}/release"),
+        None,
+    )
+    .await;
     assert_eq!(released.ok(200)["status"], "open");
     assert!(released.json["claimed_by"].is_null());
-    let cancelled = wish_post(&t, "street1", &format!("/api/v1/wishes/{second}/cancel"), None).await;
+    let cancelled = wish_post(
+        &t,
+        "street1",
+        &format!("/api/v1/wishes/{second}/cancel"),
+        None,
+    )
+    .await;
     assert_eq!(cancelled.ok(200)["status"], "cancelled");
     let bad_status = t.get("/api/v1/wishes?status=done", &token).await;
     bad_status.field_error("status");
@@ -154,8 +181,16 @@ async fn service_registrations_hours_and_summary(b: Backend) {
     let fx = t.fx.clone();
     let station = t.token("station11").await;
     let post = |name: &str| json!({"org_unit_id": fx.c11, "name": name});
-    let stairs = id_of(t.post("/api/v1/service/posts", &station, post("楼道长")).await.ok(201));
-    let elders = id_of(t.post("/api/v1/service/posts", &station, post("助老服务")).await.ok(201));
+    let stairs = id_of(
+        t.post("/api/v1/service/posts", &station, post("楼道长"))
+            .await
+            .ok(201),
+    );
+    let elders = id_of(
+        t.post("/api/v1/service/posts", &station, post("助老服务"))
+            .await
+            .ok(201),
+    );
     t.post("/api/v1/service/posts", &station, post("楼道长"))
         .await
         .problem(409);
@@ -167,36 +202,58 @@ async fn service_registrations_hours_and_summary(b: Backend) {
         .await
         .problem(403);
     // An in-service member, and a registered one who may not register to serve.
-    let person = |name: &str, category: &str| {
-        json!({"name": name, "org_unit_id": fx.c11, "tags": [], "party": {"category": category}})
-    };
-    let zhou = id_of(t.post("/api/v1/people", &station, person("周建国", "in_service")).await.ok(201));
-    let chen = id_of(t.post("/api/v1/people", &station, person("陈老", "registered")).await.ok(201));
-    let reg = |p: i64, posts: Vec<i64>| {
-        json!({"person_id": p, "org_unit_id": fx.c11, "registered_on": "2026-10-01", "post_ids": posts})
-    };
-    t.post("/api/v1/service/registrations", &station, reg(chen, vec![stairs]))
-        .await
-        .field_error("person_id");
+    let person = |name: &str, category: &str| json!({"name": name, "org_unit_id": fx.c11, "tags": [], "party": {"category": category}});
+    let zhou = id_of(
+        t.post("/api/v1/people", &station, person("周建国", "in_service"))
+            .await
+            .ok(201),
+    );
+    let chen = id_of(
+        t.post("/api/v1/people", &station, person("陈老", "registered"))
+            .await
+            .ok(201),
+    );
+    let reg = |p: i64, posts: Vec<i64>| json!({"person_id": p, "org_unit_id": fx.c11, "registered_on": "2026-10-01", "post_ids": posts});
+    t.post(
+        "/api/v1/service/registrations",
+        &station,
+        reg(chen, vec![stairs]),
+    )
+    .await
+    .field_error("person_id");
     let r = t
-        .post("/api/v1/service/registrations", &station, reg(zhou, vec![stairs, elders]))
+        .post(
+            "/api/v1/service/registrations",
+            &station,
+            reg(zhou, vec![stairs, elders]),
+        )
         .await;
     let r = id_of(r.ok(201));
-    t.post("/api/v1/service/registrations", &station, reg(zhou, vec![stairs]))
-        .await
-        .problem(409);
+    t.post(
+        "/api/v1/service/registrations",
+        &station,
+        reg(zhou, vec![stairs]),
+    )
+    .await
+    .problem(409);
     // Hours: positive, at most 24, named when wrong.
-    let hours = |h: Value, post: i64, day: &str| {
-        json!({"registration_id": r, "post_id": post, "served_on": day, "hours": h})
-    };
+    let hours = |h: Value, post: i64, day: &str| json!({"registration_id": r, "post_id": post, "served_on": day, "hours": h});
     for bad in [json!(0), json!(-2), json!(24.5), json!(1.25)] {
-        t.post("/api/v1/service/hours", &station, hours(bad, stairs, "2026-11-20"))
-            .await
-            .field_error("hours");
-    }
-    t.post("/api/v1/service/hours", &station, hours(json!(2), stairs, "2026-11-25"))
+        t.post(
+            "/api/v1/service/hours",
+            &station,
+            hours(bad, stairs, "2026-11-20"),
+        )
         .await
-        .field_error("served_on");
+        .field_error("hours");
+    }
+    t.post(
+        "/api/v1/service/hours",
+        &station,
+        hours(json!(2), stairs, "2026-11-25"),
+    )
+    .await
+    .field_error("served_on");
     for (h, p, day) in [
         (json!(2), stairs, "2026-11-05"),
         (json!(1.5), elders, "2026-11-20"),
@@ -209,7 +266,10 @@ async fn service_registrations_hours_and_summary(b: Backend) {
     // November (the default period, up to today the 24th): 2 + 1.5 = 3.5 hours.
     let street = t.token("street1").await;
     let s = t
-        .get(&format!("/api/v1/service/summary?org_unit={}", fx.s1), &street)
+        .get(
+            &format!("/api/v1/service/summary?org_unit={}", fx.s1),
+            &street,
+        )
         .await;
     let s = s.ok(200).clone();
     assert_eq!(s["from"], "2026-11-01");
@@ -225,21 +285,30 @@ async fn service_registrations_hours_and_summary(b: Backend) {
         )
         .await;
     assert_eq!(all.ok(200)["total_hours"], 6.5);
-    t.get("/api/v1/service/summary?from=2026-11-10&to=2026-11-01", &station)
-        .await
-        .field_error("to");
+    t.get(
+        "/api/v1/service/summary?from=2026-11-10&to=2026-11-01",
+        &station,
+    )
+    .await
+    .field_error("to");
     let regs = t.get("/api/v1/service/registrations", &station).await;
     let regs = regs.ok(200).clone();
     assert_eq!(regs[0]["total_hours"], 6.5);
     assert_eq!(regs[0]["posts"].as_array().map(Vec::len), Some(2));
     // Another street sees none of it.
     let other = t.token("station21").await;
-    t.get(&format!("/api/v1/service/summary?org_unit={}", fx.c11), &other)
-        .await
-        .problem(404);
-    t.get(&format!("/api/v1/service/registrations?org_unit={}", fx.c11), &other)
-        .await
-        .problem(404);
+    t.get(
+        &format!("/api/v1/service/summary?org_unit={}", fx.c11),
+        &other,
+    )
+    .await
+    .problem(404);
+    t.get(
+        &format!("/api/v1/service/registrations?org_unit={}", fx.c11),
+        &other,
+    )
+    .await
+    .problem(404);
     t.finish().await;
 }
 
@@ -363,7 +432,12 @@ async fn wish_and_service_pages(b: Backend) {
         &station
             .post(
                 "/wishes",
-                &[("person_id", &person), ("wish", evil), ("estimate", "150"), ("deadline", "2026-12-20")],
+                &[
+                    ("person_id", &person),
+                    ("wish", evil),
+                    ("estimate", "150"),
+                    ("deadline", "2026-12-20"),
+                ],
             )
             .await,
     );
@@ -375,7 +449,10 @@ async fn wish_and_service_pages(b: Backend) {
     let id = id_of(&list.ok(200)["items"][0]).to_string();
     // A bad estimate: the page again with the message, 422.
     let bad = station
-        .post("/wishes", &[("person_id", &person), ("wish", "x"), ("estimate", "abc")])
+        .post(
+            "/wishes",
+            &[("person_id", &person), ("wish", "x"), ("estimate", "abc")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text().contains("data-testid=\"wish-error\""));
@@ -413,7 +490,10 @@ async fn wish_and_service_pages(b: Backend) {
     let c11 = fx.c11.to_string();
     see_other(
         &station
-            .post("/service/posts", &[("org_unit_id", &c11), ("name", "楼道长")])
+            .post(
+                "/service/posts",
+                &[("org_unit_id", &c11), ("name", "楼道长")],
+            )
             .await,
     );
     let posts = t.get("/api/v1/service/posts", &station_token).await;
@@ -422,7 +502,12 @@ async fn wish_and_service_pages(b: Backend) {
         &station
             .post(
                 "/service/registrations",
-                &[("person_id", &zhou), ("org_unit_id", &c11), ("post_ids", &post_id), ("registered_on", "2026-11-01")],
+                &[
+                    ("person_id", &zhou),
+                    ("org_unit_id", &c11),
+                    ("post_ids", &post_id),
+                    ("registered_on", "2026-11-01"),
+                ],
             )
             .await,
     );
@@ -431,7 +516,12 @@ async fn wish_and_service_pages(b: Backend) {
     let too_long = station
         .post(
             "/service/hours",
-            &[("registration_id", &reg_id), ("post_id", &post_id), ("served_on", "2026-11-20"), ("hours", "25")],
+            &[
+                ("registration_id", &reg_id),
+                ("post_id", &post_id),
+                ("served_on", "2026-11-20"),
+                ("hours", "25"),
+            ],
         )
         .await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -440,14 +530,28 @@ async fn wish_and_service_pages(b: Backend) {
         &station
             .post(
                 "/service/hours",
-                &[("registration_id", &reg_id), ("post_id", &post_id), ("served_on", "2026-11-20"), ("hours", "2.5")],
+                &[
+                    ("registration_id", &reg_id),
+                    ("post_id", &post_id),
+                    ("served_on", "2026-11-20"),
+                    ("hours", "2.5"),
+                ],
             )
             .await,
     );
-    let page = station.get("/service?from=2026-11-01&to=2026-11-24").await.text();
-    assert!(page.contains("data-testid=\"service-total\">2.5<"), "{page}");
+    let page = station
+        .get("/service?from=2026-11-01&to=2026-11-24")
+        .await
+        .text();
+    assert!(
+        page.contains("data-testid=\"service-total\">2.5<"),
+        "{page}"
+    );
     assert!(page.contains("周&#60;i&#62;建国&#60;/i&#62;") && !page.contains("<i>建国"));
     // A volunteer does not keep these registers.
-    assert_eq!(volunteer.get("/service").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        volunteer.get("/service").await.status,
+        StatusCode::FORBIDDEN
+    );
     t.finish().await;
 }

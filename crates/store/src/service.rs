@@ -201,13 +201,17 @@ impl Store {
         }
         let mut tx = self.writer.begin().await?;
         for post_id in &new.post_ids {
-            let found = sqlx::query("SELECT id FROM service_posts WHERE id = $1 AND org_unit_id = $2")
-                .bind(*post_id)
-                .bind(unit.id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let found =
+                sqlx::query("SELECT id FROM service_posts WHERE id = $1 AND org_unit_id = $2")
+                    .bind(*post_id)
+                    .bind(unit.id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if found.is_none() {
-                return Err(invalid("post_ids", format!("「{}」没有这个服务岗位", unit.name)));
+                return Err(invalid(
+                    "post_ids",
+                    format!("「{}」没有这个服务岗位", unit.name),
+                ));
             }
         }
         let row = sqlx::query(

@@ -30,7 +30,9 @@ async fn record(s: &Store, actor: &Actor, person_id: Id, text: &str) -> Wish {
         estimated_cents: Some(20_000),
         deadline: NaiveDate::from_ymd_opt(2026, 4, 1),
     };
-    s.record_wish(actor, &new, at(2, 10)).await.expect("recorded")
+    s.record_wish(actor, &new, at(2, 10))
+        .await
+        .expect("recorded")
 }
 
 /// Reads the wish as `actor` sees it, decides `cmd` and stores it, as the API does.
@@ -68,7 +70,9 @@ async fn two_claims_at_once_one_wins(db: Db) {
             let store = s.clone();
             tasks.push(tokio::spawn(async move {
                 let to = decide(open, WishCommand::Claim, wisher(&actor)).unwrap();
-                let r = store.move_wish(&actor, wish.id, open, to, None, at(3, 9)).await;
+                let r = store
+                    .move_wish(&actor, wish.id, open, to, None, at(3, 9))
+                    .await;
                 (actor.user_id, r)
             }));
         }
@@ -137,10 +141,7 @@ async fn a_wish_goes_through_its_states(db: Db) {
         .await
         .unwrap();
     assert_eq!(confirmed.status, WishStatus::Confirmed);
-    assert_eq!(
-        confirmed.closed_by.map(|n| n.id),
-        Some(w.station.user_id)
-    );
+    assert_eq!(confirmed.closed_by.map(|n| n.id), Some(w.station.user_id));
     assert_eq!(
         confirmed.claimed_by.map(|n| n.id),
         Some(w.volunteer.user_id)
@@ -248,11 +249,17 @@ async fn service_hours_and_their_summary(db: Db) {
         .await
         .unwrap();
     assert_eq!(
-        field_of(s.create_service_post(&w.station, w.c1.id, "楼道长", now).await),
+        field_of(
+            s.create_service_post(&w.station, w.c1.id, "楼道长", now)
+                .await
+        ),
         "name"
     );
     assert_eq!(
-        field_of(s.create_service_post(&w.station, w.grid1.id, "x", now).await),
+        field_of(
+            s.create_service_post(&w.station, w.grid1.id, "x", now)
+                .await
+        ),
         "org_unit_id",
         "posts belong to a community"
     );
@@ -283,7 +290,11 @@ async fn service_hours_and_their_summary(db: Db) {
         .await
         .unwrap();
     assert_eq!(
-        r_zhou.posts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        r_zhou
+            .posts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
         ["楼道长", "助老服务"]
     );
     let r_wu = s
@@ -307,7 +318,10 @@ async fn service_hours_and_their_summary(db: Db) {
         "only in-service members register"
     );
     assert_eq!(
-        field_of(s.register_for_service(&w.station, &reg(wu.id, vec![]), now).await),
+        field_of(
+            s.register_for_service(&w.station, &reg(wu.id, vec![]), now)
+                .await
+        ),
         "post_ids"
     );
     let log = |registration_id, post_id, d, hours: f64| NewHours {
@@ -327,7 +341,9 @@ async fn service_hours_and_their_summary(db: Db) {
         log(r_wu.id, elders.id, 14, 2.5),
         log(r_wu.id, tidy.id, 18, 4.0),
     ] {
-        s.log_service_hours(&w.station, &h, today, now).await.unwrap();
+        s.log_service_hours(&w.station, &h, today, now)
+            .await
+            .unwrap();
     }
     // Refused: a post the member did not choose, a day in the future or before the
     // registration, a registration outside scope.
@@ -393,12 +409,10 @@ async fn service_hours_and_their_summary(db: Db) {
     assert_eq!(month.members[0].tenths, 125);
     let regs = s.service_registrations(&w.station, w.c1.id).await.unwrap();
     assert_eq!(regs.len(), 2);
-    assert_eq!(
-        regs.iter().map(|r| r.total_tenths).sum::<i64>(),
-        190
-    );
+    assert_eq!(regs.iter().map(|r| r.total_tenths).sum::<i64>(), 190);
     assert!(matches!(
-        s.service_summary(&w.station2, w.c1.id, day(1), day(31)).await,
+        s.service_summary(&w.station2, w.c1.id, day(1), day(31))
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(s

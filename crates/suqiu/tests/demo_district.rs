@@ -245,9 +245,9 @@ async fn run(backend: Backend) {
     statuses.sort_unstable();
     assert_eq!(statuses, ["claimed", "fulfilled", "open"]);
     let (_, mine) = server.get(&tokens["volunteer"], "/api/v1/wishes").await;
-    assert!(items(&mine)
-        .iter()
-        .all(|w| w["person"]["name"].as_str().is_some_and(|n| n.ends_with('*'))));
+    assert!(items(&mine).iter().all(|w| w["person"]["name"]
+        .as_str()
+        .is_some_and(|n| n.ends_with('*'))));
     // Two in-service members registered, each with hours.
     let (_, regs) = server
         .get(&tokens["fzq"], "/api/v1/service/registrations")

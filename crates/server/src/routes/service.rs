@@ -254,7 +254,11 @@ pub(crate) async fn register_as(
         .store
         .register_for_service(actor, &new, state.now())
         .await?;
-    tracing::info!(registration_id = r.id, user_id = actor.user_id, "service registration");
+    tracing::info!(
+        registration_id = r.id,
+        user_id = actor.user_id,
+        "service registration"
+    );
     Ok(r)
 }
 
@@ -409,7 +413,11 @@ pub async fn log_hours(
     ApiJson(body): ApiJson<HoursIn>,
 ) -> ApiResult<(StatusCode, Json<HoursOut>)> {
     let h = log_hours_as(&state, &actor, body).await?;
-    tracing::info!(hours_id = h.id, user_id = actor.user_id, "service hours logged");
+    tracing::info!(
+        hours_id = h.id,
+        user_id = actor.user_id,
+        "service hours logged"
+    );
     Ok((StatusCode::CREATED, Json(HoursOut::new(&h))))
 }
 

@@ -239,7 +239,12 @@ pub async fn list(
     }
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
-    let status = params.code("status", WishStatus::parse, WishStatus::codes(), &mut errors);
+    let status = params.code(
+        "status",
+        WishStatus::parse,
+        WishStatus::codes(),
+        &mut errors,
+    );
     let (page, per_page) = params.paging(&mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));

@@ -167,11 +167,23 @@ async fn service_page(
         members_choices,
         post_choices: posts
             .iter()
-            .map(|p| Choice::new(p.id.to_string(), format!("{} · {}", p.name, p.org_unit_name), ""))
+            .map(|p| {
+                Choice::new(
+                    p.id.to_string(),
+                    format!("{} · {}", p.name, p.org_unit_name),
+                    "",
+                )
+            })
             .collect(),
         registration_choices: regs
             .iter()
-            .map(|r| Choice::new(r.id.to_string(), format!("{} · {}", r.person.name, r.org_unit_name), ""))
+            .map(|r| {
+                Choice::new(
+                    r.id.to_string(),
+                    format!("{} · {}", r.person.name, r.org_unit_name),
+                    "",
+                )
+            })
             .collect(),
         suggested: SUGGESTED_POSTS.to_vec(),
         today: today.to_string(),

@@ -89,11 +89,7 @@ async fn wishes_page(state: &AppState, s: &Session, error: String) -> Result<Wis
         )));
     }
     let mut sections = Vec::new();
-    for status in [
-        WishStatus::Open,
-        WishStatus::Claimed,
-        WishStatus::Fulfilled,
-    ] {
+    for status in [WishStatus::Open, WishStatus::Claimed, WishStatus::Fulfilled] {
         let filter = WishFilter {
             org_unit_id: None,
             status: Some(status),
@@ -151,9 +147,7 @@ async fn refused(state: &AppState, s: &Session, p: Problem) -> PageResult {
     if let Some(e) = p.errors.first() {
         message = e.message.clone();
     }
-    let page = wishes_page(state, s, message)
-        .await
-        .map_err(fail(s.lang))?;
+    let page = wishes_page(state, s, message).await.map_err(fail(s.lang))?;
     let mut res = render(s.lang, &page)?;
     *res.status_mut() = p.status();
     Ok(res)

@@ -119,7 +119,12 @@ pub async fn load_service(store: &Store, fzq: &OrgUnit, now: DateTime<Utc>) -> R
             estimated_cents,
             deadline: days.map(|d| today + Duration::days(d)),
         };
-        ids.push(store.record_wish(&station, &new, now - Duration::days(5)).await?.id);
+        ids.push(
+            store
+                .record_wish(&station, &new, now - Duration::days(5))
+                .await?
+                .id,
+        );
     }
     // 钱阿婆's radio: heard on the volunteer's call, claimed by it.
     command(store, &volunteer, ids[1], WishCommand::Claim, None, now).await?;
@@ -137,7 +142,12 @@ pub async fn load_service(store: &Store, fzq: &OrgUnit, now: DateTime<Utc>) -> R
 
     let mut posts = Vec::new();
     for name in SUGGESTED_POSTS {
-        posts.push(store.create_service_post(&station, fzq.id, name, now).await?.id);
+        posts.push(
+            store
+                .create_service_post(&station, fzq.id, name, now)
+                .await?
+                .id,
+        );
     }
     for (i, (name, gender, employer, chosen, hours)) in MEMBERS.into_iter().enumerate() {
         let person = store
