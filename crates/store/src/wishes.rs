@@ -218,8 +218,8 @@ impl Store {
         })
     }
 
-    /// Moves a wish the actor may see from `from` (as the caller read it) to `to` (as
-    /// `suqiu_core::wishes::decide` gave it). `Conflict` on `status` when the wish is no
+    /// Moves a wish in the actor's area from `from` (as the caller read it, through
+    /// [`Store::wish`]) to `to` (as `suqiu_core::wishes::decide` gave it). `Conflict` on `status` when the wish is no
     /// longer in `from`: someone else acted first. `note` is the fulfilment note.
     pub async fn move_wish(
         &self,
@@ -230,7 +230,15 @@ impl Store {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Wish> {
-        self.wish(actor, id).await?.ok_or(StoreError::NotFound)?;
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT w.id FROM wishes w WHERE w.id = {} AND {}",
+            a.push(id),
+            scope::wish_area(actor, &mut a)
+        );
+        if a.query(&sql).fetch_optional(&self.pool).await?.is_none() {
+            return Err(StoreError::NotFound);
+        }
         let mut a = Args::default();
         let now = ms(now);
         let set = match to.status {

@@ -101,18 +101,19 @@ async fn a_wish_goes_through_its_states(db: Db) {
     assert_eq!(wish.person.name, "王阿姨");
     assert_eq!(wish.org_unit_id, w.grid1.id, "the person's node");
     // Who sees it: the station, street and auditor above it, the volunteer of its area
-    // while it is open; not another street's station, not a liaison.
+    // while it is open or claimed; not another street's station, not a liaison.
     for a in [&w.station, &w.street, &w.admin, &w.auditor, &w.volunteer] {
         assert!(s.wish(a, wish.id).await.unwrap().is_some(), "{:?}", a.role);
     }
     for a in [&w.station2, &w.liaison] {
         assert!(s.wish(a, wish.id).await.unwrap().is_none(), "{:?}", a.role);
     }
-    // Claimed by the station's staff: the volunteer no longer sees it.
+    // Claimed by the station's staff: the volunteer sees it taken.
     command(s, &w.station, wish.id, WishCommand::Claim, None)
         .await
         .unwrap();
-    assert!(s.wish(&w.volunteer, wish.id).await.unwrap().is_none());
+    let taken = s.wish(&w.volunteer, wish.id).await.unwrap().unwrap();
+    assert_eq!(taken.status, WishStatus::Claimed);
     // Released, claimed by the volunteer, fulfilled with a note, confirmed.
     let released = command(s, &w.station, wish.id, WishCommand::Release, None)
         .await
@@ -167,6 +168,10 @@ async fn a_wish_goes_through_its_states(db: Db) {
         .await
         .unwrap();
     assert_eq!(cancelled.status, WishStatus::Cancelled);
+    assert!(
+        s.wish(&w.volunteer, other.id).await.unwrap().is_none(),
+        "a cancelled wish is no volunteer's business"
+    );
     let list = |status| WishFilter {
         org_unit_id: Some(w.c1.id),
         status: Some(status),

@@ -211,8 +211,8 @@ pub(crate) async fn command_as(
 }
 
 /// The wishes the caller may see under `org_unit` (default: all of its scope), optionally of
-/// one `status`; soonest deadline first. A volunteer sees the open ones of its area and
-/// those it claimed, the wisher's name masked.
+/// one `status`; soonest deadline first. A volunteer sees the open and claimed ones of its
+/// area and those it claimed, the wisher's name masked.
 #[utoipa::path(get, path = "/api/v1/wishes", tag = "care",
     params(
         ("org_unit" = Option<i64>, Query),
