@@ -70,7 +70,8 @@ pub enum Capability {
     ManageCare,
     /// Approve or reject a grant waiting for one's level (the level is checked separately).
     ApproveFund,
-    /// Log a visit (走访) or a pairing contact; a volunteer only for the people assigned to it.
+    /// Serve people hands-on: log a visit (走访) or a pairing contact (a volunteer only for
+    /// the people assigned to it); claim and fulfil a micro-wish (微心愿) in one's area.
     LogVisit,
     /// Read the health and family details of people in care (the care note, health tags).
     SeeCareDetails,

@@ -23,10 +23,13 @@ pub mod outbound;
 pub mod person;
 pub mod policy;
 pub mod report;
-pub mod tracking;
 pub mod roster;
+pub mod tracking;
 pub mod validate;
 pub mod watch;
 // Care and resources (党内关爱): the aid fund and the love supermarket.
 pub mod fund;
 pub mod supermarket;
+// Micro-wishes (微心愿) and in-service party members' service (在职党员报到).
+pub mod service;
+pub mod wishes;

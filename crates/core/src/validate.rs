@@ -327,8 +327,30 @@ pub fn mask_id_number(id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 10))
 }
 
+/// Masks a person's name for readers who need to know a neighbour is waiting but not who:
+/// the family name stays, every other character becomes `*` (周建国 → 周**, 李四 → 李*). A
+/// compound family name is not guessed at: one character is kept, whatever the name.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => {
+            let rest = chars.count().max(1);
+            format!("{first}{}", "*".repeat(rest))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_keep_only_the_family_name() {
+        assert_eq!(mask_name("周建国"), "周**");
+        assert_eq!(mask_name(" 李四 "), "李*");
+        assert_eq!(mask_name("王"), "王*");
+        assert_eq!(mask_name(""), "");
+    }
+
     use super::*;
 
     #[test]

@@ -11,7 +11,8 @@ use std::io::Cursor;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use calamine::{Reader, Xlsx};
-use common::{person_id_number, Backend, Resp, TestApp, PASSWORD, PERSON_PHONE};
+use common::browser::{location, Browser};
+use common::{person_id_number, Backend, Resp, TestApp, PERSON_PHONE};
 use rust_xlsxwriter::Workbook;
 use serde_json::{json, Value};
 use suqiu_core::validate::id_check_char;
@@ -407,103 +408,6 @@ async fn files_that_are_not_rosters_are_refused_clearly(b: Backend) {
     upload(&t, "volunteer", &file).await.problem(403);
     upload(&t, "auditor", &file).await.problem(403);
     t.finish().await;
-}
-
-/// A browser: its cookies and its session's form token.
-struct Browser<'a> {
-    t: &'a TestApp,
-    cookies: Vec<(String, String)>,
-    csrf: String,
-}
-
-fn hidden_value(html: &str, name: &str) -> Option<String> {
-    let needle = format!("name=\"{name}\" value=\"");
-    let start = html.find(&needle)? + needle.len();
-    let len = html[start..].find('"')?;
-    Some(html[start..start + len].to_string())
-}
-
-impl<'a> Browser<'a> {
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep(&mut self, res: &Resp) {
-        for v in res.headers.get_all(header::SET_COOKIE) {
-            let Some((k, rest)) = v.to_str().ok().and_then(|v| v.split_once('=')) else {
-                continue;
-            };
-            let value = rest.split(';').next().unwrap_or("").to_string();
-            self.cookies.retain(|(name, _)| name != k);
-            if !value.is_empty() {
-                self.cookies.push((k.to_string(), value));
-            }
-        }
-        if let Some(token) = hidden_value(&res.text(), "_csrf") {
-            self.csrf = token;
-        }
-    }
-
-    async fn send(&mut self, method: Method, path: &str, ct: Option<&str>, body: Vec<u8>) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::COOKIE, self.cookie_header());
-        if let Some(ct) = ct {
-            req = req.header(header::CONTENT_TYPE, ct);
-        }
-        let res = self
-            .t
-            .send(req.body(Body::from(body)).expect("request"))
-            .await;
-        self.keep(&res);
-        res
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        self.send(Method::GET, path, None, Vec::new()).await
-    }
-
-    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut pairs = fields.to_vec();
-        let csrf = self.csrf.clone();
-        pairs.push(("_csrf", &csrf));
-        let body = serde_urlencoded::to_string(&pairs).expect("encode");
-        self.send(
-            Method::POST,
-            path,
-            Some("application/x-www-form-urlencoded"),
-            body.into_bytes(),
-        )
-        .await
-    }
-
-    async fn sign_in(t: &'a TestApp, username: &str) -> Browser<'a> {
-        let mut b = Browser {
-            t,
-            cookies: Vec::new(),
-            csrf: String::new(),
-        };
-        b.get("/login").await;
-        let res = b
-            .post("/login", &[("username", username), ("password", PASSWORD)])
-            .await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        b.get("/").await;
-        b
-    }
-}
-
-fn location(res: &Resp) -> String {
-    res.headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
 }
 
 /// Every row of the first sheet as text.

@@ -48,6 +48,10 @@ pub mod care;
 pub mod teams;
 pub mod visits;
 
+// Micro-wishes (微心愿) and in-service party members' service (在职党员报到).
+pub mod service;
+pub mod wishes;
+
 pub use db::{Backend, Store};
 pub use error::StoreError;
 

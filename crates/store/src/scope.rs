@@ -119,6 +119,34 @@ pub(crate) fn pairings(actor: &Actor, args: &mut Args) -> String {
     }
 }
 
+/// The wishes (alias `w`) the actor may see: staff and auditors those of their subtree; a
+/// volunteer, who may claim them, the open and claimed ones of its area (a claim that lost
+/// a race then reads as taken, 409, not as gone) and those it claimed (the wisher's name is
+/// masked on the way out); a liaison none.
+pub(crate) fn wishes(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => "1 = 0".into(),
+        Role::Volunteer => format!(
+            "({} AND (w.status IN ('open', 'claimed') OR w.claimed_by = {}))",
+            in_subtree("w.org_path", &actor.org_path, args),
+            args.push(actor.user_id)
+        ),
+        Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => {
+            in_subtree("w.org_path", &actor.org_path, args)
+        }
+    }
+}
+
+/// The wishes (alias `w`) in the actor's area, whatever their status: where its commands
+/// may reach. What it may *read* is [`wishes`]; the difference matters to a volunteer whose
+/// claim loses a race: it must learn that it lost (409), not that the wish vanished (404).
+pub(crate) fn wish_area(actor: &Actor, args: &mut Args) -> String {
+    match actor.role {
+        Role::DepartmentLiaison => "1 = 0".into(),
+        _ => in_subtree("w.org_path", &actor.org_path, args),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -235,6 +235,26 @@ async fn run(backend: Backend) {
         .get(&tokens["fzq"], "/api/v1/supermarket/items")
         .await;
     assert_eq!(items(&stock).len(), 3);
+
+    // Micro-wishes: one open, one claimed, one fulfilled; the volunteer sees the wisher masked.
+    let (_, wishes) = server.get(&tokens["fzq"], "/api/v1/wishes").await;
+    let mut statuses: Vec<&str> = items(&wishes)
+        .iter()
+        .filter_map(|w| w["status"].as_str())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["claimed", "fulfilled", "open"]);
+    let (_, mine) = server.get(&tokens["volunteer"], "/api/v1/wishes").await;
+    assert!(items(&mine).iter().all(|w| w["person"]["name"]
+        .as_str()
+        .is_some_and(|n| n.ends_with('*'))));
+    // Two in-service members registered, each with hours.
+    let (_, regs) = server
+        .get(&tokens["fzq"], "/api/v1/service/registrations")
+        .await;
+    let regs = regs.as_array().expect("registrations");
+    assert_eq!(regs.len(), 2);
+    assert!(regs.iter().all(|r| r["total_hours"].as_f64() > Some(0.0)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -43,6 +43,9 @@ pub mod roster;
 pub mod fund;
 pub mod supermarket;
 pub mod tracking;
+// Micro-wishes (微心愿) and in-service party members (在职党员报到).
+pub mod service;
+pub mod wishes;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -186,6 +189,42 @@ pub fn router(state: AppState) -> Router {
             get(care::contacts).post(care::add_contact),
         )
         .route("/api/v1/people/{id}/care-timeline", get(care::timeline))
+        // Micro-wishes (微心愿) and in-service party members' service (在职党员报到).
+        .route("/api/v1/wishes", get(wishes::list).post(wishes::create))
+        .route("/api/v1/wishes/{id}", get(wishes::get_one))
+        .route(
+            "/api/v1/wishes/{id}/claim",
+            axum::routing::post(wishes::claim),
+        )
+        .route(
+            "/api/v1/wishes/{id}/release",
+            axum::routing::post(wishes::release),
+        )
+        .route(
+            "/api/v1/wishes/{id}/fulfil",
+            axum::routing::post(wishes::fulfil),
+        )
+        .route(
+            "/api/v1/wishes/{id}/confirm",
+            axum::routing::post(wishes::confirm),
+        )
+        .route(
+            "/api/v1/wishes/{id}/cancel",
+            axum::routing::post(wishes::cancel),
+        )
+        .route(
+            "/api/v1/service/posts",
+            get(service::posts).post(service::create_post),
+        )
+        .route(
+            "/api/v1/service/registrations",
+            get(service::registrations).post(service::register),
+        )
+        .route(
+            "/api/v1/service/hours",
+            axum::routing::post(service::log_hours),
+        )
+        .route("/api/v1/service/summary", get(service::summary))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::prometheus))
         .route("/api/openapi.json", get(ops::openapi))

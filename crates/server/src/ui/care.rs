@@ -61,8 +61,6 @@ struct CarePage {
     total: i64,
     page: i64,
     pages: i64,
-    /// The tag filter, for the paging links.
-    tag: String,
     due: Vec<DueRow>,
     /// Due or overdue people past the ones shown.
     due_more: usize,
@@ -178,7 +176,6 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             total: register.total,
             page: register.page,
             pages: ((register.total + REGISTER_PAGE - 1) / REGISTER_PAGE).max(1),
-            tag: current_tag.to_string(),
             due,
             due_more,
             on_time: percent(cov.on_time.rate),

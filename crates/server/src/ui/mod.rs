@@ -33,6 +33,9 @@ mod view;
 // Care and resources (党内关爱).
 mod fund;
 mod supermarket;
+// Micro-wishes (微心愿) and in-service party members (在职党员报到).
+mod service;
+mod wishes;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
@@ -119,6 +122,13 @@ pub fn router() -> Router<AppState> {
         .route("/care/teams/{id}", post(teams::add_to_team))
         .route("/care/pairings", post(teams::create_pairing))
         .route("/care/pairings/{id}/contacts", post(teams::add_contact))
+        // Micro-wishes and in-service party members, linked from the care page.
+        .route("/wishes", get(wishes::page).post(wishes::record))
+        .route("/wishes/{id}/act", post(wishes::act))
+        .route("/service", get(service::page))
+        .route("/service/posts", post(service::add_post))
+        .route("/service/registrations", post(service::register))
+        .route("/service/hours", post(service::log_hours))
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.

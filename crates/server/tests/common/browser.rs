@@ -52,19 +52,36 @@ impl<'a> Browser<'a> {
         }
     }
 
-    pub async fn get(&mut self, path: &str) -> Resp {
-        let req = Request::builder()
-            .method(Method::GET)
+    /// Any request with the browser's cookies (a file upload: `multipart/form-data`); keeps
+    /// the cookies and form token the answer brings.
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
             .uri(path)
-            .header(header::COOKIE, self.cookie_header())
-            .body(Body::empty())
-            .expect("request");
-        let res = self.t.send(req).await;
+            .header(header::COOKIE, self.cookie_header());
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        let res = self
+            .t
+            .send(req.body(Body::from(body)).expect("request"))
+            .await;
         self.keep_cookies(&res);
+        // A page (or a re-rendered form) carries the token to post with next.
         if let Some(token) = hidden_value(&res.text(), "_csrf") {
             self.csrf = token;
         }
         res
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Method::GET, path, None, Vec::new()).await
     }
 
     /// Posts a form; the session's CSRF token is added unless `with_csrf` is false.
@@ -80,20 +97,13 @@ impl<'a> Browser<'a> {
             pairs.push(("_csrf", &csrf));
         }
         let body = serde_urlencoded::to_string(&pairs).expect("encode");
-        let req = Request::builder()
-            .method(Method::POST)
-            .uri(path)
-            .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request");
-        let res = self.t.send(req).await;
-        self.keep_cookies(&res);
-        // A re-rendered form (a failed sign-in) carries the token to post it again with.
-        if let Some(token) = hidden_value(&res.text(), "_csrf") {
-            self.csrf = token;
-        }
-        res
+        self.send(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+        )
+        .await
     }
 
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {

@@ -169,6 +169,7 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
         .ok_or_else(|| anyhow!("佛字桥居民区 missing"))?;
     super::care::load_care(store, fzq).await?;
     super::fund::load_fund(store, Utc::now()).await?;
+    super::service::load_service(store, fzq, Utc::now()).await?;
     existing(store).await
 }
 

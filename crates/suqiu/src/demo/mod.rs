@@ -6,4 +6,5 @@ pub mod corpus;
 pub mod district;
 pub mod fund;
 pub mod load;
+pub mod service;
 pub mod simulate;

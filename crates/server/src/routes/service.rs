@@ -1,0 +1,457 @@
+//! In-service party members (在职党员报到) over HTTP: a community's service posts, members'
+//! registrations to serve it, hours served, and who served how much in a period.
+//!
+//! The station keeps these registers (`Capability::ManageCare`; reading: `ReadCare`); the
+//! subtree, the member's party category and the posts are checked by the store.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::service::{check_post_name, hours_tenths, MAX_NOTE_CHARS};
+use suqiu_core::Id;
+use suqiu_store::service::{
+    HoursEntry, NewHours, NewRegistration, Post, Registration, ServiceSummary,
+};
+use utoipa::ToSchema;
+
+use crate::auth::AuthActor;
+use crate::dto::RefOut;
+use crate::extract::{ApiJson, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+/// A new service post of a community.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostIn {
+    pub org_unit_id: Id,
+    /// 楼道长, 文明引导, 助老服务, 环境整治 …
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostOut {
+    pub id: Id,
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
+    pub name: String,
+}
+
+impl PostOut {
+    fn new(p: &Post) -> PostOut {
+        PostOut {
+            id: p.id,
+            org_unit_id: p.org_unit_id,
+            org_unit_name: p.org_unit_name.clone(),
+            name: p.name.clone(),
+        }
+    }
+}
+
+/// An in-service party member registers (报到) to serve a community on some of its posts.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationIn {
+    /// A person whose party category is `in_service`.
+    pub person_id: Id,
+    /// The community served.
+    pub org_unit_id: Id,
+    /// Default: today.
+    #[schema(value_type = Option<String>, example = "2026-11-01")]
+    pub registered_on: Option<NaiveDate>,
+    /// Posts of that community.
+    pub post_ids: Vec<Id>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationOut {
+    pub id: Id,
+    pub person: RefOut,
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
+    #[schema(value_type = String)]
+    pub registered_on: NaiveDate,
+    pub posts: Vec<RefOut>,
+    /// All hours logged so far.
+    pub total_hours: f64,
+}
+
+fn ref_of(n: &suqiu_store::fund::Named) -> RefOut {
+    RefOut {
+        id: n.id,
+        name: n.name.clone(),
+    }
+}
+
+/// Tenths of an hour as a JSON number (exact to the tenth).
+fn hours(tenths: i64) -> f64 {
+    tenths as f64 / 10.0
+}
+
+impl RegistrationOut {
+    fn new(r: &Registration) -> RegistrationOut {
+        RegistrationOut {
+            id: r.id,
+            person: ref_of(&r.person),
+            org_unit_id: r.org_unit_id,
+            org_unit_name: r.org_unit_name.clone(),
+            registered_on: r.registered_on,
+            posts: r.posts.iter().map(ref_of).collect(),
+            total_hours: hours(r.total_tenths),
+        }
+    }
+}
+
+/// Hours served on one day on one post.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoursIn {
+    pub registration_id: Id,
+    /// One of the posts chosen at registration.
+    pub post_id: Id,
+    #[schema(value_type = String, example = "2026-11-20")]
+    pub served_on: NaiveDate,
+    /// More than 0, at most 24, at most one decimal.
+    pub hours: f64,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HoursOut {
+    pub id: Id,
+    pub registration_id: Id,
+    pub person: RefOut,
+    pub post: RefOut,
+    #[schema(value_type = String)]
+    pub served_on: NaiveDate,
+    pub hours: f64,
+    pub note: String,
+}
+
+impl HoursOut {
+    fn new(h: &HoursEntry) -> HoursOut {
+        HoursOut {
+            id: h.id,
+            registration_id: h.registration_id,
+            person: ref_of(&h.person),
+            post: ref_of(&h.post),
+            served_on: h.served_on,
+            hours: hours(h.hours_tenths),
+            note: h.note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberHoursOut {
+    pub person: RefOut,
+    pub org_unit_name: String,
+    pub hours: f64,
+    pub entries: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostHoursOut {
+    pub post: RefOut,
+    pub org_unit_name: String,
+    pub hours: f64,
+    /// Members who served on it in the period.
+    pub members: i64,
+}
+
+/// Who served how much in the period, most hours first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceSummaryOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    #[schema(value_type = String)]
+    pub from: NaiveDate,
+    #[schema(value_type = String)]
+    pub to: NaiveDate,
+    pub total_hours: f64,
+    pub members: Vec<MemberHoursOut>,
+    pub posts: Vec<PostHoursOut>,
+}
+
+impl ServiceSummaryOut {
+    pub(crate) fn new(s: &ServiceSummary) -> ServiceSummaryOut {
+        ServiceSummaryOut {
+            org_unit_id: s.unit.id,
+            name: s.unit.name.clone(),
+            from: s.from,
+            to: s.to,
+            total_hours: hours(s.total_tenths),
+            members: s
+                .members
+                .iter()
+                .map(|m| MemberHoursOut {
+                    person: ref_of(&m.person),
+                    org_unit_name: m.org_unit_name.clone(),
+                    hours: hours(m.tenths),
+                    entries: m.entries,
+                })
+                .collect(),
+            posts: s
+                .posts
+                .iter()
+                .map(|p| PostHoursOut {
+                    post: ref_of(&p.post),
+                    org_unit_name: p.org_unit_name.clone(),
+                    hours: hours(p.tenths),
+                    members: p.members,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn require(actor: &Actor, cap: Capability, what: &str) -> ApiResult<()> {
+    if actor.may(cap) {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(format!(
+            "角色「{}」不能{what}",
+            actor.role.label_zh()
+        )))
+    }
+}
+
+/// Adds a post: shared by the API and the service page.
+pub(crate) async fn add_post_as(state: &AppState, actor: &Actor, body: PostIn) -> ApiResult<Post> {
+    require(actor, Capability::ManageCare, "设置服务岗位")?;
+    let name = check_post_name(&body.name).map_err(|e| Problem::invalid(vec![e]))?;
+    Ok(state
+        .store
+        .create_service_post(actor, body.org_unit_id, &name, state.now())
+        .await?)
+}
+
+/// Registers a member: shared by the API and the service page.
+pub(crate) async fn register_as(
+    state: &AppState,
+    actor: &Actor,
+    body: RegistrationIn,
+) -> ApiResult<Registration> {
+    require(actor, Capability::ManageCare, "登记在职党员报到")?;
+    let today = shanghai_date(state.now());
+    let registered_on = body.registered_on.unwrap_or(today);
+    if registered_on > today {
+        return Err(Problem::field("registered_on", "报到日期不能晚于今天"));
+    }
+    let new = NewRegistration {
+        person_id: body.person_id,
+        org_unit_id: body.org_unit_id,
+        registered_on,
+        post_ids: body.post_ids,
+    };
+    let r = state
+        .store
+        .register_for_service(actor, &new, state.now())
+        .await?;
+    tracing::info!(
+        registration_id = r.id,
+        user_id = actor.user_id,
+        "service registration"
+    );
+    Ok(r)
+}
+
+/// Logs hours: shared by the API and the service page.
+pub(crate) async fn log_hours_as(
+    state: &AppState,
+    actor: &Actor,
+    body: HoursIn,
+) -> ApiResult<HoursEntry> {
+    require(actor, Capability::ManageCare, "登记服务时长")?;
+    let mut errors = Vec::new();
+    let tenths = hours_tenths(body.hours).map_err(|e| errors.push(e)).ok();
+    let note = body.note.trim().to_string();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        errors.push(FieldError::new(
+            "note",
+            format!("最多 {MAX_NOTE_CHARS} 个字"),
+        ));
+    }
+    let Some(hours_tenths) = tenths.filter(|_| errors.is_empty()) else {
+        return Err(Problem::invalid(errors));
+    };
+    let new = NewHours {
+        registration_id: body.registration_id,
+        post_id: body.post_id,
+        served_on: body.served_on,
+        hours_tenths,
+        note,
+    };
+    let now = state.now();
+    Ok(state
+        .store
+        .log_service_hours(actor, &new, shanghai_date(now), now)
+        .await?)
+}
+
+/// From the first of `today`'s month to `today`: the default period.
+pub(crate) fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (today.with_day(1).unwrap_or(today), today)
+}
+
+/// The period of a summary: `from` and `to` (YYYY-MM-DD, both included), by default this
+/// month up to today.
+pub(crate) fn period(
+    params: &Params,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> (NaiveDate, NaiveDate) {
+    let (first, today) = this_month(today);
+    let from = params.date("from", errors).unwrap_or(first);
+    let to = params.date("to", errors).unwrap_or(today);
+    if to < from {
+        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
+    }
+    (from, to)
+}
+
+/// The service posts of the communities under `org_unit` (default: the caller's node).
+#[utoipa::path(get, path = "/api/v1/service/posts", tag = "care",
+    params(("org_unit" = Option<i64>, Query)),
+    responses((status = 200, body = Vec<PostOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn posts(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<Vec<PostOut>>> {
+    require(&actor, Capability::ReadCare, "查看在职党员服务")?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let posts = state.store.service_posts(&actor, org_unit_id).await?;
+    Ok(Json(posts.iter().map(PostOut::new).collect()))
+}
+
+/// Adds a service post to a community in the caller's subtree; 409 for a name it has.
+#[utoipa::path(post, path = "/api/v1/service/posts", tag = "care",
+    request_body = PostIn,
+    responses(
+        (status = 201, body = PostOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_post(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<PostIn>,
+) -> ApiResult<(StatusCode, Json<PostOut>)> {
+    let p = add_post_as(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(PostOut::new(&p))))
+}
+
+/// The registrations to communities under `org_unit` (default: the caller's node).
+#[utoipa::path(get, path = "/api/v1/service/registrations", tag = "care",
+    params(("org_unit" = Option<i64>, Query)),
+    responses((status = 200, body = Vec<RegistrationOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn registrations(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<Vec<RegistrationOut>>> {
+    require(&actor, Capability::ReadCare, "查看在职党员服务")?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let regs = state
+        .store
+        .service_registrations(&actor, org_unit_id)
+        .await?;
+    Ok(Json(regs.iter().map(RegistrationOut::new).collect()))
+}
+
+/// Registers an in-service party member to serve a community; 409 when already registered
+/// there, 422 for a person who is not an in-service member or a post of another community.
+#[utoipa::path(post, path = "/api/v1/service/registrations", tag = "care",
+    request_body = RegistrationIn,
+    responses(
+        (status = 201, body = RegistrationOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<RegistrationIn>,
+) -> ApiResult<(StatusCode, Json<RegistrationOut>)> {
+    let r = register_as(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(RegistrationOut::new(&r))))
+}
+
+/// Logs hours served: more than 0 and at most 24 per entry, on a day between the
+/// registration and today, on a post the member chose.
+#[utoipa::path(post, path = "/api/v1/service/hours", tag = "care",
+    request_body = HoursIn,
+    responses(
+        (status = 201, body = HoursOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn log_hours(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<HoursIn>,
+) -> ApiResult<(StatusCode, Json<HoursOut>)> {
+    let h = log_hours_as(&state, &actor, body).await?;
+    tracing::info!(
+        hours_id = h.id,
+        user_id = actor.user_id,
+        "service hours logged"
+    );
+    Ok((StatusCode::CREATED, Json(HoursOut::new(&h))))
+}
+
+/// Who served how much under `org_unit` (default: the caller's node) from `from` to `to`
+/// (both included; default this month), per member and per post.
+#[utoipa::path(get, path = "/api/v1/service/summary", tag = "care",
+    params(
+        ("org_unit" = Option<i64>, Query),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD, default the first of this month"),
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD, default today"),
+    ),
+    responses(
+        (status = 200, body = ServiceSummaryOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn summary(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<ServiceSummaryOut>> {
+    require(&actor, Capability::ReadCare, "查看在职党员服务")?;
+    let mut errors = Vec::new();
+    let org_unit_id = params
+        .id("org_unit", &mut errors)
+        .unwrap_or(actor.org_unit_id);
+    let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let s = state
+        .store
+        .service_summary(&actor, org_unit_id, from, to)
+        .await?;
+    Ok(Json(ServiceSummaryOut::new(&s)))
+}

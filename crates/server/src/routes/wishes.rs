@@ -1,0 +1,401 @@
+//! Micro-wishes (微心愿) over HTTP: the station records a wish; party members (volunteer
+//! accounts) and staff claim it — two claims at once, one wins, the other gets 409 — and
+//! fulfil it; the station confirms, releases or cancels.
+//!
+//! The role and the rules are checked here (`suqiu_core::wishes::decide`: 403 for who, 409
+//! for when), the subtree and the race by the store. A reader who may not read the care
+//! registers (a volunteer) sees the wisher's name masked (周**) and never a phone or ID.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::FieldError;
+use suqiu_core::validate::mask_name;
+use suqiu_core::wishes::{
+    check_new, decide, Refusal, WishCommand, WishStatus, Wisher, MAX_NOTE_CHARS,
+};
+use suqiu_core::Id;
+use suqiu_store::wishes::{NewWish, Wish, WishFilter};
+use utoipa::ToSchema;
+
+use crate::auth::AuthActor;
+use crate::dto::{time, RefOut};
+use crate::extract::{ApiJson, IdPath, Params};
+use crate::problem::{ApiResult, Problem};
+use crate::state::AppState;
+
+/// A new wish for a person on the register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WishIn {
+    pub person_id: Id,
+    /// What they wish for (at most 200 characters).
+    pub wish: String,
+    /// Estimated value in cents (at most ¥10,000).
+    pub estimated_cents: Option<i64>,
+    /// The day they hope for (YYYY-MM-DD), not before today.
+    #[schema(value_type = Option<String>, example = "2026-12-31")]
+    pub deadline: Option<NaiveDate>,
+}
+
+/// How a wish was fulfilled.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FulfilIn {
+    pub note: String,
+}
+
+/// One wish.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WishOut {
+    pub id: Id,
+    /// The wisher: the full name for those who keep or read the register, masked (周**)
+    /// for everyone else.
+    pub person: RefOut,
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
+    pub wish: String,
+    pub estimated_cents: Option<i64>,
+    #[schema(value_type = Option<String>)]
+    pub deadline: Option<NaiveDate>,
+    /// `open|claimed|fulfilled|confirmed|cancelled`
+    pub status: String,
+    pub status_label: String,
+    pub created_by: RefOut,
+    pub created_at: String,
+    pub claimed_by: Option<RefOut>,
+    pub claimed_at: Option<String>,
+    pub fulfilled_at: Option<String>,
+    pub fulfil_note: Option<String>,
+    pub closed_by: Option<RefOut>,
+    pub closed_at: Option<String>,
+}
+
+fn ref_of(n: &suqiu_store::fund::Named) -> RefOut {
+    RefOut {
+        id: n.id,
+        name: n.name.clone(),
+    }
+}
+
+/// The wisher's name as `actor` may see it.
+pub(crate) fn wisher_name(actor: &Actor, name: &str) -> String {
+    if actor.may(Capability::ReadCare) {
+        name.to_string()
+    } else {
+        mask_name(name)
+    }
+}
+
+impl WishOut {
+    pub fn new(actor: &Actor, w: &Wish) -> WishOut {
+        WishOut {
+            id: w.id,
+            person: RefOut {
+                id: w.person.id,
+                name: wisher_name(actor, &w.person.name),
+            },
+            org_unit_id: w.org_unit_id,
+            org_unit_name: w.org_unit_name.clone(),
+            wish: w.wish.clone(),
+            estimated_cents: w.estimated_cents,
+            deadline: w.deadline,
+            status: w.status.code().into(),
+            status_label: w.status.label_zh().into(),
+            created_by: ref_of(&w.created_by),
+            created_at: time(w.created_at),
+            claimed_by: w.claimed_by.as_ref().map(ref_of),
+            claimed_at: w.claimed_at.map(time),
+            fulfilled_at: w.fulfilled_at.map(time),
+            fulfil_note: w.fulfil_note.clone(),
+            closed_by: w.closed_by.as_ref().map(ref_of),
+            closed_at: w.closed_at.map(time),
+        }
+    }
+}
+
+/// A page of wishes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WishListOut {
+    pub items: Vec<WishOut>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// Who `actor` is to the wish rules.
+pub(crate) fn wisher(actor: &Actor) -> Wisher {
+    Wisher {
+        user_id: actor.user_id,
+        serves: actor.may(Capability::LogVisit),
+        keeps_register: actor.may(Capability::ManageCare),
+    }
+}
+
+/// May `actor` read wishes at all: those who read the registers, and those who claim.
+fn may_read(actor: &Actor) -> bool {
+    actor.may(Capability::ReadCare) || actor.may(Capability::LogVisit)
+}
+
+/// Checks and records a wish: shared by the API and the wishes page.
+pub(crate) async fn record_as(state: &AppState, actor: &Actor, body: WishIn) -> ApiResult<Wish> {
+    if !actor.may(Capability::ManageCare) {
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能登记微心愿",
+            actor.role.label_zh()
+        )));
+    }
+    let today = shanghai_date(state.now());
+    let wish = check_new(&body.wish, body.estimated_cents, body.deadline, today)
+        .map_err(Problem::invalid)?;
+    let new = NewWish {
+        person_id: body.person_id,
+        wish,
+        estimated_cents: body.estimated_cents,
+        deadline: body.deadline,
+    };
+    let w = state.store.record_wish(actor, &new, state.now()).await?;
+    // Ids only: who wishes for what is personal.
+    tracing::info!(wish_id = w.id, user_id = actor.user_id, "wish recorded");
+    Ok(w)
+}
+
+/// Applies `cmd` to wish `id` as `actor`: shared by the API and the wishes page. 404 when
+/// the wish is not visible, 403 when the role or relation does not allow it, 409 when its
+/// status does not (also when another user acted first).
+pub(crate) async fn command_as(
+    state: &AppState,
+    actor: &Actor,
+    id: Id,
+    cmd: WishCommand,
+    note: Option<String>,
+) -> ApiResult<Wish> {
+    if !may_read(actor) {
+        return Err(Problem::not_found());
+    }
+    let current = state
+        .store
+        .wish(actor, id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    let from = current.state();
+    let to = decide(from, cmd, wisher(actor)).map_err(|r| match r {
+        Refusal::NotAllowed(m) => Problem::forbidden(m),
+        Refusal::WrongStatus(m) => Problem::conflict(m),
+    })?;
+    let note = note.map(|n| n.trim().to_string());
+    if cmd == WishCommand::Fulfil {
+        let mut errors = Vec::new();
+        match note.as_deref() {
+            None | Some("") => errors.push(FieldError::new("note", "请写明心愿如何实现")),
+            Some(n) if n.chars().count() > MAX_NOTE_CHARS => errors.push(FieldError::new(
+                "note",
+                format!("最多 {MAX_NOTE_CHARS} 个字"),
+            )),
+            Some(_) => {}
+        }
+        if !errors.is_empty() {
+            return Err(Problem::invalid(errors));
+        }
+    }
+    let moved = state
+        .store
+        .move_wish(actor, id, from, to, note.as_deref(), state.now())
+        .await?;
+    tracing::info!(wish_id = id, user_id = actor.user_id, command = %cmd, "wish moved");
+    Ok(moved)
+}
+
+/// The wishes the caller may see under `org_unit` (default: all of its scope), optionally of
+/// one `status`; soonest deadline first. A volunteer sees the open and claimed ones of its
+/// area and those it claimed, the wisher's name masked.
+#[utoipa::path(get, path = "/api/v1/wishes", tag = "care",
+    params(
+        ("org_unit" = Option<i64>, Query),
+        ("status" = Option<String>, Query, description = "open|claimed|fulfilled|confirmed|cancelled"),
+        ("page" = Option<i64>, Query),
+        ("per_page" = Option<i64>, Query),
+    ),
+    responses(
+        (status = 200, body = WishListOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    params: Params,
+) -> ApiResult<Json<WishListOut>> {
+    if !may_read(&actor) {
+        return Err(Problem::forbidden(format!(
+            "角色「{}」不能查看微心愿",
+            actor.role.label_zh()
+        )));
+    }
+    let mut errors = Vec::new();
+    let org_unit_id = params.id("org_unit", &mut errors);
+    let status = params.code(
+        "status",
+        WishStatus::parse,
+        WishStatus::codes(),
+        &mut errors,
+    );
+    let (page, per_page) = params.paging(&mut errors);
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    let filter = WishFilter {
+        org_unit_id,
+        status,
+        page,
+        per_page,
+    };
+    let p = state.store.wishes(&actor, &filter).await?;
+    Ok(Json(WishListOut {
+        items: p.items.iter().map(|w| WishOut::new(&actor, w)).collect(),
+        total: p.total,
+        page: p.page,
+        per_page: p.per_page,
+    }))
+}
+
+/// Records a wish for a person on the register (station, street and district staff).
+#[utoipa::path(post, path = "/api/v1/wishes", tag = "care",
+    request_body = WishIn,
+    responses(
+        (status = 201, body = WishOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    ApiJson(body): ApiJson<WishIn>,
+) -> ApiResult<(StatusCode, Json<WishOut>)> {
+    let w = record_as(&state, &actor, body).await?;
+    Ok((StatusCode::CREATED, Json(WishOut::new(&actor, &w))))
+}
+
+/// One wish in the caller's view.
+#[utoipa::path(get, path = "/api/v1/wishes/{id}", tag = "care",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = WishOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<WishOut>> {
+    if !may_read(&actor) {
+        return Err(Problem::not_found());
+    }
+    let w = state
+        .store
+        .wish(&actor, id)
+        .await?
+        .ok_or_else(Problem::not_found)?;
+    Ok(Json(WishOut::new(&actor, &w)))
+}
+
+async fn respond(
+    state: AppState,
+    actor: &Actor,
+    id: Id,
+    cmd: WishCommand,
+    note: Option<String>,
+) -> ApiResult<Json<WishOut>> {
+    let w = command_as(&state, actor, id, cmd, note).await?;
+    Ok(Json(WishOut::new(actor, &w)))
+}
+
+/// Claims an open wish. Of two claims at once exactly one wins; the other gets 409.
+#[utoipa::path(post, path = "/api/v1/wishes/{id}/claim", tag = "care",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = WishOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not open (someone claimed it first)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn claim(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<WishOut>> {
+    respond(state, &actor, id, WishCommand::Claim, None).await
+}
+
+/// Gives a claim back (the claimer, or the station for a claim left standing): open again.
+#[utoipa::path(post, path = "/api/v1/wishes/{id}/release", tag = "care",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = WishOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn release(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<WishOut>> {
+    respond(state, &actor, id, WishCommand::Release, None).await
+}
+
+/// The claimer marks the wish fulfilled, saying how (`note`).
+#[utoipa::path(post, path = "/api/v1/wishes/{id}/fulfil", tag = "care",
+    params(("id" = i64, Path)),
+    request_body = FulfilIn,
+    responses(
+        (status = 200, body = WishOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn fulfil(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+    ApiJson(body): ApiJson<FulfilIn>,
+) -> ApiResult<Json<WishOut>> {
+    respond(state, &actor, id, WishCommand::Fulfil, Some(body.note)).await
+}
+
+/// The station confirms a fulfilled wish (closes it).
+#[utoipa::path(post, path = "/api/v1/wishes/{id}/confirm", tag = "care",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = WishOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn confirm(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<WishOut>> {
+    respond(state, &actor, id, WishCommand::Confirm, None).await
+}
+
+/// The station cancels an open or claimed wish.
+#[utoipa::path(post, path = "/api/v1/wishes/{id}/cancel", tag = "care",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = WishOut),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    actor: AuthActor,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<WishOut>> {
+    respond(state, &actor, id, WishCommand::Cancel, None).await
+}
