@@ -457,11 +457,32 @@ async fn teams_and_pairings_pages(backend: Backend) {
         html.contains("周&#60;b&#62;桂英&#60;/b&#62;"),
         "names escaped"
     );
+    // The due list by whose it is: the team's households only; everyone's has both.
+    let token = t.token("station11").await;
+    let body = json!({"name": "吴阿婆", "org_unit_id": fx.c11, "address": "佛字桥新村9号",
+                      "tags": ["living_alone"], "phone": "13900003333"});
+    t.post("/api/v1/people", &token, body).await.ok(201);
+    let due = |html: &str| {
+        html.split("data-testid=\"due-visits\"")
+            .nth(1)
+            .and_then(|s| s.split("</table>").next())
+            .unwrap_or("")
+            .to_string()
+    };
+    let everyone = due(&station.get("/care").await.text());
+    assert!(everyone.contains("吴阿婆") && everyone.contains("桂英"));
+    let team_due = due(&station.get(&format!("/care?for=team-{team}")).await.text());
+    assert!(
+        team_due.contains("桂英") && !team_due.contains("吴阿婆"),
+        "{team_due}"
+    );
     // Nothing to add is said on the page, not an error.
     let res = station.post(&format!("/care/teams/{team}"), &[]).await;
     assert!(res.text().contains("请先选择要添加的项"));
 
     let mut vol = Browser::sign_in(&t, "volunteer").await;
+    let mine = due(&vol.get("/care?for=me").await.text());
+    assert!(mine.contains("桂英") && !mine.contains("吴阿婆"), "{mine}");
     let html = vol.get("/care/teams").await.text();
     assert!(
         !html.contains("data-testid=\"create-team\""),

@@ -64,6 +64,8 @@ struct CarePage {
     due: Vec<DueRow>,
     /// Due or overdue people past the ones shown.
     due_more: usize,
+    /// Whose due list: everyone, mine, or a team's.
+    due_choices: Vec<Choice>,
     on_time: String,
     visited: String,
     people_counted: i64,
@@ -102,11 +104,40 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         .care_register(&s.actor, &filter, now)
         .await
         .map_err(fail(lang))?;
+    // Whose due list: everyone's (default), the user's own people (`for=me`: pairings and
+    // team blocks), or one team's households (`for=team-ID`).
+    let due_for_param = params.str("for").unwrap_or("").to_string();
+    let due_for = match due_for_param.as_str() {
+        "me" => DueFor::Worker(s.actor.user_id),
+        other => match other
+            .strip_prefix("team-")
+            .and_then(|t| t.parse::<Id>().ok())
+        {
+            Some(team) => DueFor::Team(team),
+            None => DueFor::Everyone,
+        },
+    };
     let due = state
         .store
-        .due_visits(&s.actor, filter.org_unit_id, DueFor::Everyone, now)
+        .due_visits(&s.actor, filter.org_unit_id, due_for, now)
         .await
         .map_err(fail(lang))?;
+    let mut due_choices = vec![
+        Choice::new("", lang.t("care.due_everyone"), &due_for_param),
+        Choice::new("me", lang.t("care.due_mine"), &due_for_param),
+    ];
+    for t in state
+        .store
+        .team_details(&s.actor, filter.org_unit_id)
+        .await
+        .map_err(fail(lang))?
+    {
+        due_choices.push(Choice::new(
+            format!("team-{}", t.team.id),
+            t.team.name.clone(),
+            &due_for_param,
+        ));
+    }
     let cov = state
         .store
         .care_coverage(&s.actor, filter.org_unit_id, from, to, now)
@@ -178,6 +209,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             pages: ((register.total + REGISTER_PAGE - 1) / REGISTER_PAGE).max(1),
             due,
             due_more,
+            due_choices,
             on_time: percent(cov.on_time.rate),
             visited: percent(cov.visited.rate),
             people_counted: cov.on_time.total,

@@ -211,6 +211,9 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         // care (关爱): the register, due visits, the visit form
         "nav.care" => ("关爱", "Care"),
         "nav.care_register" => ("关爱名册", "Care register"),
+        "care.due_for" => ("谁的走访", "Whose visits"),
+        "care.due_everyone" => ("本站全部", "Everyone at the station"),
+        "care.due_mine" => ("我负责的（结对和团队）", "Mine (pairings and teams)"),
         "track.title" => ("查询办理进度", "Track your appeal"),
         "track.intro" => ("请输入登记回执或短信上的查询码，以及您登记时所留手机号的后四位。", "Enter the tracking code from your receipt or text message, and the last four digits of the phone you left."),
         "track.digits" => ("手机号后四位", "Last four digits of your phone"),
