@@ -12,6 +12,7 @@ on_both_backends!(
     a_visit_raises_an_appeal_in_the_queue,
     rules_register_coverage_teams_and_pairings,
     teams_and_pairings_pages,
+    visit_rules_are_edited_on_the_care_page,
 );
 
 fn id_of(v: &Value) -> i64 {
@@ -512,5 +513,50 @@ async fn teams_and_pairings_pages(backend: Backend) {
         .await;
     assert_eq!(res.status, 200);
     assert!(res.text().contains("role=\"alert\""));
+    t.finish().await;
+}
+
+async fn visit_rules_are_edited_on_the_care_page(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let mut station = Browser::sign_in(&t, "station11").await;
+    let page = station.get("/care").await.text();
+    assert!(
+        page.contains("name=\"every.living_alone\" value=\"7\""),
+        "the default shows"
+    );
+    let res = station
+        .post(
+            "/care/rules",
+            &[("every.living_alone", "3"), ("every.needy_member", "30")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text());
+    let token = t.token("station11").await;
+    let rules = t.get("/api/v1/visit-rules", &token).await;
+    let rules = rules.ok(200).clone();
+    let list = rules["rules"].as_array().expect("rules");
+    assert!(list
+        .iter()
+        .any(|r| r["tag"] == "living_alone" && r["kind"] == "every" && r["days"] == 3));
+    assert!(
+        !list
+            .iter()
+            .any(|r| r["tag"] == "aged_80_plus" && r["kind"] == "every"),
+        "a blank field is no interval rule"
+    );
+    assert!(
+        list.iter().any(|r| r["kind"] == "before_holiday"),
+        "holiday rules are kept"
+    );
+    let bad = station
+        .post("/care/rules", &[("every.living_alone", "三天")])
+        .await;
+    assert_eq!(bad.status, 400);
+    let mut vol = Browser::sign_in(&t, "volunteer").await;
+    vol.get("/care").await;
+    let res = vol
+        .post("/care/rules", &[("every.living_alone", "1")])
+        .await;
+    assert_eq!(res.status, 403);
     t.finish().await;
 }

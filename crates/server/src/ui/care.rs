@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
-use suqiu_core::care::DueStatus;
+use suqiu_core::care::{validate_rules, Cadence, DueStatus, VisitRule};
 use suqiu_core::org::OrgUnit;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
@@ -66,6 +66,11 @@ struct CarePage {
     due_more: usize,
     /// Whose due list: everyone, mine, or a team's.
     due_choices: Vec<Choice>,
+    /// The station's visit rules (form for those who keep the register).
+    rules: Vec<RuleRow>,
+    holiday_rules: Vec<String>,
+    may_manage: bool,
+    rules_saved: bool,
     on_time: String,
     visited: String,
     people_counted: i64,
@@ -192,6 +197,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         })
         .collect();
     let current_tag = filter.tag.map(|t| t.code()).unwrap_or("");
+    let (rules, holiday_rules) = rule_rows(&state, &s).await.map_err(fail(lang))?;
     render(
         lang,
         &CarePage {
@@ -210,6 +216,10 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             due,
             due_more,
             due_choices,
+            rules,
+            holiday_rules,
+            may_manage: s.may(Capability::ManageCare),
+            rules_saved: params.str("saved") == Some("rules"),
             on_time: percent(cov.on_time.rate),
             visited: percent(cov.visited.rate),
             people_counted: cov.on_time.total,
@@ -523,4 +533,87 @@ pub(crate) async fn export_visits(
         bytes,
         &format!("visits-{}-{from}-{to}.xlsx", unit.code),
     ))
+}
+
+/// One tag's interval rule in the rules form: the tag, its label, the days ("" for none).
+struct RuleRow {
+    tag: &'static str,
+    label: &'static str,
+    days: String,
+}
+
+/// The station's interval rules by tag as the form shows them, and its holiday rules (kept
+/// as they are by the form: they are set through the API).
+async fn rule_rows(state: &AppState, s: &Session) -> Result<(Vec<RuleRow>, Vec<String>), UiError> {
+    let set = state.store.visit_rules(s.actor.org_unit_id).await?;
+    let rows = CareTag::ALL
+        .iter()
+        .map(|tag| RuleRow {
+            tag: tag.code(),
+            label: s.lang.label(tag.code(), tag.label_zh()),
+            days: set
+                .rules
+                .iter()
+                .find_map(|r| match r.cadence {
+                    Cadence::Every { days } if r.tag == *tag => Some(days.to_string()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let holidays = set
+        .rules
+        .iter()
+        .filter(|r| matches!(r.cadence, Cadence::BeforeHoliday { .. }))
+        .map(|r| r.label_zh())
+        .collect();
+    Ok((rows, holidays))
+}
+
+/// `POST /care/rules`: the station's interval rules (`every.<tag>` = days, blank for none),
+/// its holiday rules kept; checked by core's rules, recorded by the store.
+pub(crate) async fn save_rules(
+    State(state): State<AppState>,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    let lang = s.lang;
+    if !s.may(Capability::ManageCare) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let node = s.actor.org_unit_id;
+    let current = state.store.visit_rules(node).await.map_err(fail(lang))?;
+    let mut rules: Vec<VisitRule> = current
+        .rules
+        .into_iter()
+        .filter(|r| matches!(r.cadence, Cadence::BeforeHoliday { .. }))
+        .collect();
+    for tag in CareTag::ALL {
+        let Some(text) = form.get(&format!("every.{}", tag.code())) else {
+            continue;
+        };
+        match text.parse::<u32>() {
+            Ok(days) => rules.push(VisitRule {
+                tag: *tag,
+                cadence: Cadence::Every { days },
+            }),
+            Err(_) => {
+                let msg = format!("{}：{}", tag.label_zh(), lang.t("care.rules_days"));
+                return Err(UiError::BadRequest(msg).page(lang));
+            }
+        }
+    }
+    if let Err(errors) = validate_rules(&rules) {
+        let msg = errors
+            .iter()
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join("；");
+        return Err(UiError::BadRequest(msg).page(lang));
+    }
+    state
+        .store
+        .set_visit_rules(s.actor.user_id, node, &rules)
+        .await
+        .map_err(fail(lang))?;
+    Ok(see_other("/care?saved=rules#rules"))
 }

@@ -118,6 +118,7 @@ pub fn router() -> Router<AppState> {
         .route("/care/register.xlsx", get(care::export_register))
         .route("/care/visits.xlsx", get(care::export_visits))
         .route("/visits/new", get(care::form).post(care::submit))
+        .route("/care/rules", post(care::save_rules))
         .route("/care/teams", get(teams::page).post(teams::create_team))
         .route("/care/teams/{id}", post(teams::add_to_team))
         .route("/care/pairings", post(teams::create_pairing))
