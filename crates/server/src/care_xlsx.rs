@@ -1,7 +1,7 @@
 //! The care registers as Excel workbooks, headers in Chinese (they are the records a
 //! station keeps and shows its auditors): the aid fund's ledger (助困基金台账), the love
-//! supermarket's monthly statement (爱心超市月度台账), the care register (关爱名册) and the
-//! visit log (走访记录). Recipients are named (the register says who received what); the
+//! supermarket's monthly statement (爱心超市月度台账), the care register (关爱名册), the
+//! visit log (走访记录), the micro-wishes (微心愿) and in-service members' service (在职党员). Recipients are named (the register says who received what); the
 //! fund and the supermarket write no phone or ID number, the care register the phone as
 //! the reader's role may see it.
 
@@ -11,8 +11,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use suqiu_core::fund::yuan;
 use suqiu_store::fund::Entry;
+use suqiu_store::service::{Registration, ServiceSummary};
 use suqiu_store::supermarket::Statement;
 use suqiu_store::visits::Visit;
+use suqiu_store::wishes::Wish;
 
 use crate::dto::time;
 use crate::routes::care::CareEntryOut;
@@ -334,5 +336,173 @@ pub fn visit_log(
         ws.write_string(row, 6, v.appeal_tracking_code.as_deref().unwrap_or(""))?;
     }
     ws.set_freeze_panes(4, 0)?;
+    book.save_to_buffer()
+}
+
+/// The micro-wishes (微心愿台账) of a station or street, newest first: who wished for what,
+/// who took it on and how it ended. For staff: the wisher's name in full, no phone.
+pub fn wishes(
+    unit_name: &str,
+    wishes: &[Wish],
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("微心愿")?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 微心愿台账"), &bold)?;
+    ws.write_string(
+        1,
+        0,
+        format!("共 {} 条 · 生成时间 {}", wishes.len(), time(generated)),
+    )?;
+    header_row(
+        ws,
+        &[
+            ("编号", 8.0),
+            ("登记时间", 20.0),
+            ("心愿人", 10.0),
+            ("所属", 14.0),
+            ("心愿", 36.0),
+            ("估价（元）", 11.0),
+            ("期望日期", 12.0),
+            ("状态", 8.0),
+            ("认领人", 10.0),
+            ("认领时间", 20.0),
+            ("实现时间", 20.0),
+            ("实现情况", 30.0),
+            ("确认/取消人", 11.0),
+            ("确认/取消时间", 20.0),
+        ],
+        3,
+        &bold,
+    )?;
+    let opt_time = |t: Option<DateTime<Utc>>| t.map(time).unwrap_or_default();
+    for (i, w) in wishes.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_number(row, 0, w.id as f64)?;
+        ws.write_string(row, 1, time(w.created_at))?;
+        ws.write_string(row, 2, &w.person.name)?;
+        ws.write_string(row, 3, &w.org_unit_name)?;
+        ws.write_string(row, 4, &w.wish)?;
+        if let Some(c) = w.estimated_cents {
+            ws.write_number(row, 5, money(c))?;
+        }
+        ws.write_string(
+            row,
+            6,
+            w.deadline.map(|d| d.to_string()).unwrap_or_default(),
+        )?;
+        ws.write_string(row, 7, w.status.label_zh())?;
+        ws.write_string(
+            row,
+            8,
+            w.claimed_by.as_ref().map(|n| n.name.as_str()).unwrap_or(""),
+        )?;
+        ws.write_string(row, 9, opt_time(w.claimed_at))?;
+        ws.write_string(row, 10, opt_time(w.fulfilled_at))?;
+        ws.write_string(row, 11, w.fulfil_note.as_deref().unwrap_or(""))?;
+        ws.write_string(
+            row,
+            12,
+            w.closed_by.as_ref().map(|n| n.name.as_str()).unwrap_or(""),
+        )?;
+        ws.write_string(row, 13, opt_time(w.closed_at))?;
+    }
+    ws.set_freeze_panes(4, 0)?;
+    book.save_to_buffer()
+}
+
+/// In-service party members' service (在职党员服务台账) over a period: hours by member and by
+/// post, and every registration with its posts and hours so far.
+pub fn service(
+    summary: &ServiceSummary,
+    registrations: &[Registration],
+    generated: DateTime<Utc>,
+) -> Result<Vec<u8>, XlsxError> {
+    let hours = |tenths: i64| tenths as f64 / 10.0;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    ws.set_name("服务时长")?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "{} 在职党员服务时长 {} 至 {}",
+            summary.unit.name, summary.from, summary.to
+        ),
+        &bold,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "合计 {} 小时 · 生成时间 {}",
+            hours(summary.total_tenths),
+            time(generated)
+        ),
+    )?;
+    header_row(
+        ws,
+        &[
+            ("党员", 12.0),
+            ("报到社区", 16.0),
+            ("服务时长（小时）", 16.0),
+            ("记录次数", 10.0),
+        ],
+        3,
+        &bold,
+    )?;
+    for (i, m) in summary.members.iter().enumerate() {
+        let row = 4 + i as u32;
+        ws.write_string(row, 0, &m.person.name)?;
+        ws.write_string(row, 1, &m.org_unit_name)?;
+        ws.write_number(row, 2, hours(m.tenths))?;
+        ws.write_number(row, 3, m.entries as f64)?;
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("服务岗位")?;
+    header_row(
+        ws,
+        &[
+            ("岗位", 14.0),
+            ("社区", 16.0),
+            ("服务时长（小时）", 16.0),
+            ("参与人数", 10.0),
+        ],
+        0,
+        &bold,
+    )?;
+    for (i, p) in summary.posts.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, &p.post.name)?;
+        ws.write_string(row, 1, &p.org_unit_name)?;
+        ws.write_number(row, 2, hours(p.tenths))?;
+        ws.write_number(row, 3, p.members as f64)?;
+    }
+    let ws = book.add_worksheet();
+    ws.set_name("报到名册")?;
+    header_row(
+        ws,
+        &[
+            ("党员", 12.0),
+            ("报到社区", 16.0),
+            ("报到日期", 12.0),
+            ("服务岗位", 30.0),
+            ("累计时长（小时）", 16.0),
+        ],
+        0,
+        &bold,
+    )?;
+    for (i, r) in registrations.iter().enumerate() {
+        let row = 1 + i as u32;
+        ws.write_string(row, 0, &r.person.name)?;
+        ws.write_string(row, 1, &r.org_unit_name)?;
+        ws.write_string(row, 2, r.registered_on.to_string())?;
+        let posts: Vec<&str> = r.posts.iter().map(|p| p.name.as_str()).collect();
+        ws.write_string(row, 3, posts.join("、"))?;
+        ws.write_number(row, 4, hours(r.total_tenths))?;
+    }
     book.save_to_buffer()
 }

@@ -5,7 +5,10 @@
 
 mod common;
 
+use std::io::Cursor;
+
 use axum::http::{Method, StatusCode};
+use calamine::{Reader, Xlsx};
 use common::browser::Browser;
 use common::{Backend, Resp, TestApp, PERSON_PHONE};
 use serde_json::{json, Value};
@@ -456,5 +459,43 @@ async fn wish_and_service_pages(b: Backend) {
         volunteer.get("/service").await.status,
         StatusCode::FORBIDDEN
     );
+    // Both registers export to Excel for the station, not for the volunteer.
+    let sheets = |bytes: &[u8]| -> Vec<(String, Vec<Vec<String>>)> {
+        let mut book = Xlsx::new(Cursor::new(bytes.to_vec())).expect("an xlsx file");
+        book.sheet_names()
+            .into_iter()
+            .map(|name| {
+                let range = book.worksheet_range(&name).expect("a sheet");
+                let rows = range
+                    .rows()
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect();
+                (name, rows)
+            })
+            .collect()
+    };
+    let wishes = sheets(&station.get("/wishes.xlsx").await.bytes);
+    let rows = &wishes[0].1;
+    assert_eq!(rows[3][4], "心愿");
+    assert!(
+        rows[4][4].contains("收音机") && rows[4][7] == "已确认",
+        "{rows:?}"
+    );
+    assert_eq!(rows[4][5], "150");
+    assert_eq!(
+        volunteer.get("/wishes.xlsx").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let service = sheets(
+        &station
+            .get("/service.xlsx?from=2026-11-01&to=2026-11-24")
+            .await
+            .bytes,
+    );
+    let names: Vec<&str> = service.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["服务时长", "服务岗位", "报到名册"]);
+    assert_eq!(service[0].1[4][0], "周<i>建国</i>");
+    assert_eq!(service[0].1[4][2], "2.5");
+    assert_eq!(service[1].1[1][0], "楼道长");
     t.finish().await;
 }

@@ -125,6 +125,8 @@ pub fn router() -> Router<AppState> {
         .route("/care/pairings/{id}/contacts", post(teams::add_contact))
         // Micro-wishes and in-service party members, linked from the care page.
         .route("/wishes", get(wishes::page).post(wishes::record))
+        .route("/wishes.xlsx", get(wishes::export))
+        .route("/service.xlsx", get(service::export))
         .route("/wishes/{id}/act", post(wishes::act))
         .route("/service", get(service::page))
         .route("/service/posts", post(service::add_post))

@@ -313,3 +313,43 @@ pub(crate) async fn log_hours(State(state): State<AppState>, post: PostForm) -> 
     .await;
     done(&state, &s, r).await
 }
+
+/// `GET /service.xlsx?org_unit=&from=&to=`: the period's hours by member and by post, and
+/// the registrations (staff who keep the register).
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    s: Session,
+    params: Params,
+) -> PageResult {
+    let lang = s.lang;
+    if !s.may(Capability::ManageCare) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let org_unit_id = params
+        .str("org_unit")
+        .and_then(|v| v.parse::<Id>().ok())
+        .unwrap_or(s.actor.org_unit_id);
+    let mut errors = Vec::new();
+    let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
+    if let Some(e) = errors.first() {
+        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+    }
+    let summary = state
+        .store
+        .service_summary(&s.actor, org_unit_id, from, to)
+        .await
+        .map_err(fail(lang))?;
+    let regs = state
+        .store
+        .service_registrations(&s.actor, org_unit_id)
+        .await
+        .map_err(fail(lang))?;
+    let bytes = crate::care_xlsx::service(&summary, &regs, state.now()).map_err(|e| {
+        tracing::error!(error = %e, "service export failed");
+        UiError::Internal.page(lang)
+    })?;
+    Ok(crate::care_xlsx::download(
+        bytes,
+        &format!("service-{from}-{to}.xlsx"),
+    ))
+}

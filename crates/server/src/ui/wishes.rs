@@ -223,3 +223,34 @@ mod tests {
         assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "person_id");
     }
 }
+
+/// Most wishes one workbook holds.
+const EXPORT_MAX: i64 = 10_000;
+
+/// `GET /wishes.xlsx`: every wish in the user's scope, newest first (staff who keep the
+/// register: the names in full).
+pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageResult {
+    let lang = s.lang;
+    if !s.may(Capability::ManageCare) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let filter = WishFilter {
+        org_unit_id: None,
+        status: None,
+        page: 1,
+        per_page: EXPORT_MAX,
+    };
+    let found = state
+        .store
+        .wishes(&s.actor, &filter)
+        .await
+        .map_err(fail(lang))?;
+    if found.total > EXPORT_MAX {
+        return Err(UiError::BadRequest(lang.t("list.too_many").into()).page(lang));
+    }
+    let bytes = crate::care_xlsx::wishes(&s.unit_name, &found.items, state.now()).map_err(|e| {
+        tracing::error!(error = %e, "wishes export failed");
+        UiError::Internal.page(lang)
+    })?;
+    Ok(crate::care_xlsx::download(bytes, "wishes.xlsx"))
+}
