@@ -209,21 +209,6 @@ pub(crate) async fn act(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_bad_estimate_or_deadline_names_the_field() {
-        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "x"), ("estimate", "abc")]);
-        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "estimated_cents");
-        let f = FormData::from_pairs(&[("person_id", "3"), ("deadline", "明天")]);
-        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "deadline");
-        let f = FormData::from_pairs(&[("wish", "x")]);
-        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "person_id");
-    }
-}
-
 /// Most wishes one workbook holds.
 const EXPORT_MAX: i64 = 10_000;
 
@@ -253,4 +238,19 @@ pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageRes
         UiError::Internal.page(lang)
     })?;
     Ok(crate::care_xlsx::download(bytes, "wishes.xlsx"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_estimate_or_deadline_names_the_field() {
+        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "x"), ("estimate", "abc")]);
+        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "estimated_cents");
+        let f = FormData::from_pairs(&[("person_id", "3"), ("deadline", "明天")]);
+        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "deadline");
+        let f = FormData::from_pairs(&[("wish", "x")]);
+        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "person_id");
+    }
 }
