@@ -533,6 +533,8 @@ async fn the_closed_loop_in_a_browser() {
         "/care/teams",
         "/fund",
         "/supermarket",
+        "/wishes",
+        "/service",
         appeal.as_str(),
     ] {
         ui.goto(path).await;
@@ -544,9 +546,15 @@ async fn the_closed_loop_in_a_browser() {
     ui.shot("report").await;
     ui.goto("/ranking?level=community").await;
     ui.shot("ranking").await;
-    for page in ["fund", "supermarket"] {
+    for (page, shot) in [
+        ("fund", "fund"),
+        ("supermarket", "supermarket"),
+        ("care/teams", "teams"),
+        ("wishes", "wishes"),
+        ("service", "service"),
+    ] {
         ui.goto(&format!("/{page}")).await;
-        ui.shot(page).await;
+        ui.shot(shot).await;
     }
     ui.goto("/admin").await;
     ui.shot("admin").await;
