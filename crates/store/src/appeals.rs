@@ -474,12 +474,9 @@ impl Store {
         };
         let mut branches = Vec::new();
         if let Some(within) = within {
-            let nodes = lookups
-                .units
-                .iter()
-                .filter(|u| suqiu_core::org::in_subtree(within, &u.path));
-            if nodes.clone().count() <= MAX_BRANCHES {
-                branches = nodes.map(|u| a.push(u.path.as_str())).collect();
+            let nodes = lookups.subtree_paths(within);
+            if nodes.len() <= MAX_BRANCHES {
+                branches = nodes.into_iter().map(|p| a.push(p)).collect();
             }
         }
         Ok(Some(ListQuery {

@@ -16,6 +16,7 @@ pub mod appeals;
 mod bulk;
 pub mod changes;
 pub mod db;
+mod deferred;
 pub mod dialect;
 pub mod dims;
 pub mod error;

@@ -64,6 +64,15 @@ impl Snapshot {
             .all(|u| suqiu_core::org::in_subtree(path, &u.path))
     }
 
+    /// The paths of every node in the subtree at `path` (itself included), in path order.
+    pub(crate) fn subtree_paths(&self, path: &str) -> Vec<&str> {
+        self.units
+            .iter()
+            .filter(|u| suqiu_core::org::in_subtree(path, &u.path))
+            .map(|u| u.path.as_str())
+            .collect()
+    }
+
     /// The direct children of `id`, in id order.
     pub(crate) fn children(&self, id: Id) -> Vec<OrgUnit> {
         let mut out: Vec<OrgUnit> = self

@@ -383,6 +383,31 @@ impl Store {
         })
     }
 
+    /// Appeals received per calendar month (`YYYY-MM`, Shanghai days) on days `from..=to`
+    /// in the subtree of `org_unit_id`, from the roll-up alone: a year of a district's
+    /// volume is one read of a few hundred rows. Months with none are absent.
+    pub async fn received_by_month(
+        &self,
+        org_unit_id: Id,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, i64)>> {
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT SUBSTR(day, 1, 7) AS month, CAST(SUM(received) AS BIGINT) AS n \
+             FROM appeal_daily WHERE org_unit_id = {} AND day >= {} AND day <= {} \
+             GROUP BY SUBSTR(day, 1, 7) ORDER BY month",
+            a.push(org_unit_id),
+            a.push(date_text(from)),
+            a.push(date_text(to))
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((get(r, "month")?, get::<Option<i64>>(r, "n")?.unwrap_or(0))))
+            .filter(|m| !matches!(m, Ok((_, 0))))
+            .collect()
+    }
+
     /// Counts for each of `nodes` (its whole subtree) over days `from..=to`, in two reads
     /// however many nodes there are: the roll-up rows of all of them at once, and the live
     /// appeals of the period grouped by node path, each credited to the node above it. This

@@ -66,7 +66,7 @@ impl Store {
             "SELECT a.location AS place, a.category AS category, COUNT(*) AS n FROM appeals a \
              WHERE {} AND a.created_at >= {} AND a.created_at < {} AND a.location IS NOT NULL \
              GROUP BY a.location, a.category HAVING COUNT(*) > 1 ORDER BY a.location, a.category",
-            scope::in_subtree("a.org_path", &path, &mut a),
+            scope::in_subtree_seekable("a.org_path", &path, &*self.lookups().await?, &mut a),
             a.push(start),
             a.push(end)
         );
@@ -89,7 +89,7 @@ impl Store {
         let (path, start, end) = self.period(org_unit_id, from, to).await?;
         let mut a = Args::default();
         let mut conds = vec![
-            scope::in_subtree("a.org_path", &path, &mut a),
+            scope::in_subtree_seekable("a.org_path", &path, &*self.lookups().await?, &mut a),
             format!("a.created_at >= {}", a.push(start)),
             format!("a.created_at < {}", a.push(end)),
         ];

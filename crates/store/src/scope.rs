@@ -10,6 +10,7 @@
 use suqiu_core::access::{Actor, Role};
 use suqiu_core::Id;
 
+use crate::lookups::Snapshot;
 use crate::sql::Args;
 
 /// The half-open range `[lo, hi)` of paths in the subtree rooted at `path`.
@@ -26,6 +27,32 @@ pub(crate) fn in_subtree(column: &str, path: &str, args: &mut Args) -> String {
         args.push(lo),
         args.push(hi)
     )
+}
+
+/// Above this many nodes a subtree is matched as a range of paths, not as their list.
+const MAX_LISTED_PATHS: usize = 300;
+
+/// `column` lies in the subtree of `path`, for a query that also bounds a time and reads an
+/// index led by (path, time). A range of paths makes the index walk the subtree's whole
+/// history and filter the period; the list of the subtree's paths lets it seek to the
+/// period inside each node. The whole tree needs no condition at all. The list comes from
+/// the snapshot (`lookups`): a node another process created in the last half-minute is
+/// missed until the snapshot is renewed.
+pub(crate) fn in_subtree_seekable(
+    column: &str,
+    path: &str,
+    tree: &Snapshot,
+    args: &mut Args,
+) -> String {
+    if tree.is_whole_tree(path) {
+        return "1 = 1".into();
+    }
+    let paths = tree.subtree_paths(path);
+    if paths.is_empty() || paths.len() > MAX_LISTED_PATHS {
+        return in_subtree(column, path, args);
+    }
+    let list: Vec<String> = paths.into_iter().map(|p| args.push(p)).collect();
+    format!("{column} IN ({})", list.join(", "))
 }
 
 /// Roles whose scope is the subtree of their node.

@@ -272,30 +272,28 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "/reports".to_string(),
     ]
     .map(|p| format!("{}{p}", server.base));
-    finished(
-        &mut rows,
-        reads(
-            &client,
-            "web pages (fzq): 工作台, 列表, 详情, 统计, 人员, 通知, 月报",
-            &station_pages,
-            &fzq,
-            args.reads,
-        )
-        .await?,
-    );
+    let (all, each) = reads_each(
+        &client,
+        "web pages (fzq): 工作台, 列表, 详情, 统计, 人员, 通知, 月报",
+        &station_pages,
+        &fzq,
+        args.reads,
+    )
+    .await?;
+    finished(&mut rows, all);
+    each.into_iter().for_each(|s| finished(&mut rows, s));
     let district_pages = ["/", "/appeals", "/stats", "/ranking?level=community"]
         .map(|p| format!("{}{p}", server.base));
-    finished(
-        &mut rows,
-        reads(
-            &client,
-            "web pages (admin, district-wide): 工作台, 列表, 统计, 排名",
-            &district_pages,
-            &admin,
-            args.reads / 5,
-        )
-        .await?,
-    );
+    let (all, each) = reads_each(
+        &client,
+        "web pages (admin, district-wide): 工作台, 列表, 统计, 排名",
+        &district_pages,
+        &admin,
+        args.reads,
+    )
+    .await?;
+    finished(&mut rows, all);
+    each.into_iter().for_each(|s| finished(&mut rows, s));
     let rss = rss_mib(server.child.id());
     print_rows(&args, &total, &rows, rss)
 }
@@ -457,26 +455,60 @@ async fn reads(
     token: &str,
     n: u64,
 ) -> Result<Summary> {
+    Ok(reads_each(client, name, urls, token, n).await?.0)
+}
+
+/// As [`reads`], and also one summary per URL (named by its path): a page budget holds for
+/// every page, so the slowest must show by name rather than hide in the mix.
+async fn reads_each(
+    client: &reqwest::Client,
+    name: &str,
+    urls: &[String],
+    token: &str,
+    n: u64,
+) -> Result<(Summary, Vec<Summary>)> {
     for url in urls {
         get_ok(client, url, token).await?;
     }
     let mut hist = new_hist();
+    let mut each: Vec<(Histogram<u64>, f64)> = urls.iter().map(|_| (new_hist(), 0.0)).collect();
     let bar = phase_bar(name, n);
     let started = Instant::now();
     for i in 0..n {
-        let url = &urls[i as usize % urls.len()];
+        let k = i as usize % urls.len();
         let t = Instant::now();
-        get_ok(client, url, token).await?;
-        hist.record(t.elapsed().as_micros() as u64).ok();
+        get_ok(client, &urls[k], token).await?;
+        let took = t.elapsed();
+        hist.record(took.as_micros() as u64).ok();
+        each[k].0.record(took.as_micros() as u64).ok();
+        each[k].1 += took.as_secs_f64();
         bar.inc(1);
     }
     bar.finish_and_clear();
-    Ok(Summary {
-        name: name.to_string(),
-        requests: n,
-        seconds: started.elapsed().as_secs_f64(),
-        hist,
-    })
+    let pages = urls
+        .iter()
+        .zip(each)
+        .map(|(url, (hist, seconds))| {
+            let path = url
+                .find("://")
+                .and_then(|s| url[s + 3..].find('/').map(|p| s + 3 + p));
+            Summary {
+                name: format!("· {}", path.map_or(url.as_str(), |p| &url[p..])),
+                requests: hist.len(),
+                seconds,
+                hist,
+            }
+        })
+        .collect();
+    Ok((
+        Summary {
+            name: name.to_string(),
+            requests: n,
+            seconds: started.elapsed().as_secs_f64(),
+            hist,
+        },
+        pages,
+    ))
 }
 
 fn rss_mib(pid: Option<u32>) -> Option<f64> {

@@ -172,29 +172,33 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         100.0,
     );
 
-    // The twelve months up to the period's end, from the same roll-ups.
+    // The twelve months up to the period's end, from the same roll-up in one read.
     let end = NaiveDate::parse_from_str(&m.to, "%Y-%m-%d").unwrap_or(today);
     let last_month = end.with_day(1).unwrap_or(end);
-    let now = state.now();
-    let mut volume = Vec::new();
-    for back in (0..12).rev() {
-        let Some(first) = last_month.checked_sub_months(Months::new(back)) else {
-            continue;
-        };
-        let last = first
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(first);
-        let counts = state
-            .store
-            .counts(m.org_unit_id, first, last, now)
-            .await
-            .map_err(fail(lang))?;
-        volume.push((
-            first.format("%y-%m").to_string(),
-            counts.total.received as i64,
-        ));
-    }
+    let first_month = last_month
+        .checked_sub_months(Months::new(11))
+        .unwrap_or(last_month);
+    let last_day = last_month
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(last_month);
+    let received: BTreeMap<String, i64> = state
+        .store
+        .received_by_month(m.org_unit_id, first_month, last_day)
+        .await
+        .map_err(fail(lang))?
+        .into_iter()
+        .collect();
+    let volume: Vec<(String, i64)> = (0..12)
+        .filter_map(|k| first_month.checked_add_months(Months::new(k)))
+        .map(|first| {
+            let n = received
+                .get(&first.format("%Y-%m").to_string())
+                .copied()
+                .unwrap_or(0);
+            (first.format("%y-%m").to_string(), n)
+        })
+        .collect();
 
     // By first-level category, in the period.
     let from_day = NaiveDate::parse_from_str(&m.from, "%Y-%m-%d").unwrap_or(today);

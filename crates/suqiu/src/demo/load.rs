@@ -36,6 +36,9 @@ const PEOPLE_PER_COMMUNITY: usize = 40;
 const HISTORY_DAYS: i64 = 400;
 /// Appeals per bulk transaction.
 const BATCH: usize = 5_000;
+/// From this many appeals on, the loader builds the secondary indexes once at the end
+/// instead of row by row (`Store::defer_indexes`): at 10M several times faster.
+const DEFER_INDEXES_AT: u64 = 200_000;
 
 /// Everything the generator needs to know about the loaded district.
 struct Loaded {
@@ -430,6 +433,10 @@ async fn generate_appeals(
     let recent = recent_share(count);
     let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| received_at(rng, now, recent)).collect();
     times.sort_unstable();
+    let defer = count >= DEFER_INDEXES_AT;
+    if defer {
+        store.defer_indexes().await?;
+    }
     let mut batch = Vec::with_capacity(BATCH);
     for created in times {
         // 佛字桥 is where the story began: give its station a fuller desk.
@@ -496,8 +503,15 @@ async fn generate_appeals(
         bar.inc(batch.len() as u64);
     }
     bar.finish_with_message("示例诉求已生成");
-    // Loaded in slices, so the store never saw a load big enough to refresh statistics.
-    store.analyze().await?;
+    if defer {
+        if progress {
+            eprintln!("建立索引 …");
+        }
+        store.restore_deferred_indexes().await?;
+    } else {
+        // Loaded in slices, so the store never saw a load big enough to refresh statistics.
+        store.analyze().await?;
+    }
     Ok(())
 }
 
