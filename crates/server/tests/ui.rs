@@ -31,6 +31,7 @@ on_both_backends!(
     the_export_holds_every_row_past_the_count_cap,
     the_notice_centre_counts_opens_and_marks_read,
     categories_are_added_and_renamed_and_recorded,
+    the_volume_chart_counts_each_month,
 );
 
 fn is_html(res: &Resp) -> bool {
@@ -1178,5 +1179,28 @@ async fn categories_are_added_and_renamed_and_recorded(b: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+    t.finish().await;
+}
+
+/// 统计's line chart: the appeals received in each of the twelve months up to the period,
+/// months without any at zero.
+async fn the_volume_chart_counts_each_month(b: Backend) {
+    let t = TestApp::new(b).await;
+    for _ in 0..2 {
+        t.create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+            .await;
+    }
+    t.clock.advance(TimeDelta::days(35));
+    t.create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    let mut admin = Browser::sign_in(&t, "admin").await;
+    let html = admin.get("/stats").await.text();
+    for (month, n) in [("26-10", 0), ("26-11", 2), ("26-12", 1)] {
+        assert!(
+            html.contains(&format!("<title>{month}：{n}</title>")),
+            "{month} should show {n}"
+        );
+    }
+    assert_eq!(html.matches("<circle").count(), 12, "twelve months");
     t.finish().await;
 }
