@@ -1,5 +1,5 @@
 //! The month-end report and the monthly scoreboard (月度排名): months, rank changes, the
-//! repeated problems and the top categories, as pure rules over counts the store provides.
+//! repeated problems' places and the top categories, as pure rules over counts the store provides.
 
 use chrono::{Datelike, Months, NaiveDate};
 
@@ -98,29 +98,10 @@ pub fn top(counts: &[(String, i64)], n: usize) -> Vec<(String, i64)> {
     v
 }
 
-/// The (place, category, count) groups that are repeated problems, most frequent first. The
-/// place is compared trimmed; appeals with no place are not grouped.
-pub fn repeated(groups: &[(String, String, i64)]) -> Vec<(String, String, i64)> {
-    let mut merged: std::collections::BTreeMap<(String, String), i64> = Default::default();
-    for (place, category, n) in groups {
-        let place = place.trim();
-        if !place.is_empty() {
-            *merged
-                .entry((place.to_string(), category.clone()))
-                .or_default() += n;
-        }
-    }
-    let mut out: Vec<(String, String, i64)> = merged
-        .into_iter()
-        .filter(|(_, n)| *n >= REPEAT_THRESHOLD)
-        .map(|((p, c), n)| (p, c, n))
-        .collect();
-    out.sort_by(|a, b| {
-        b.2.cmp(&a.2)
-            .then_with(|| a.0.cmp(&b.0))
-            .then_with(|| a.1.cmp(&b.1))
-    });
-    out
+/// The place an appeal's location names for the repeated problems: trimmed, so " 3号楼 " and
+/// "3号楼" are one place; none when blank (appeals without a place are not grouped).
+pub fn place_of(location: &str) -> Option<&str> {
+    Some(location.trim()).filter(|p| !p.is_empty())
 }
 
 #[cfg(test)]
@@ -161,16 +142,11 @@ mod tests {
     }
 
     #[test]
-    fn repeated_problems_need_three_at_one_place_and_category() {
-        let g = |p: &str, c: &str, n| (p.to_string(), c.to_string(), n);
-        let got = repeated(&[
-            g("3号楼", "water", 2),
-            g(" 3号楼 ", "water", 1),
-            g("3号楼", "noise", 2),
-            g("", "water", 9),
-            g("菜场", "noise", 4),
-        ]);
-        assert_eq!(got, [g("菜场", "noise", 4), g("3号楼", "water", 3)]);
+    fn places_are_compared_trimmed_and_blank_is_none() {
+        assert_eq!(place_of(" 3号楼 "), Some("3号楼"));
+        assert_eq!(place_of("3号楼"), place_of("\t3号楼\u{3000}"));
+        assert_eq!(place_of(" \n "), None);
+        assert_eq!(place_of(""), None);
     }
 
     proptest! {

@@ -771,9 +771,12 @@ pub struct CountOut {
     pub count: i64,
 }
 
-/// The same place and category three or more times in the month.
+/// The same place and category three or more times in the month, at one node (the node where
+/// the appeals were raised: a place's name means one place only within its node).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RepeatedOut {
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
     pub location: String,
     pub category: String,
     pub category_name: String,

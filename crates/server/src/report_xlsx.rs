@@ -92,11 +92,14 @@ pub fn workbook(
     counts(ws, &mut row, "前五类别", &report.top_categories, &bold)?;
     row += 1;
     ws.write_string_with_format(row, 0, "重复问题（同一地点同一类别 ≥ 3 次）", &bold)?;
+    row += 1;
+    header(ws, row, &["单位", "地点", "类别", "次数"], &bold)?;
     for r in &report.repeated {
         row += 1;
-        ws.write_string(row, 0, &r.location)?;
-        ws.write_string(row, 1, &r.category_name)?;
-        ws.write_number(row, 2, r.count as f64)?;
+        ws.write_string(row, 0, &r.org_unit_name)?;
+        ws.write_string(row, 1, &r.location)?;
+        ws.write_string(row, 2, &r.category_name)?;
+        ws.write_number(row, 3, r.count as f64)?;
     }
 
     let ws = wb.add_worksheet();

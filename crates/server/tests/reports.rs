@@ -163,8 +163,8 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     assert_eq!(r["by_kind"][1]["name"], "求助");
     assert_eq!(
         r["repeated"],
-        json!([{"location": place, "category": water,
-        "category_name": r["repeated"][0]["category_name"], "count": 3}])
+        json!([{"org_unit_id": c11, "org_unit_name": "佛字桥居民区", "location": place,
+        "category": water, "category_name": r["repeated"][0]["category_name"], "count": 3}])
     );
     let overdue = r["overdue"].as_array().expect("overdue");
     assert_eq!(overdue.len(), 1);
@@ -312,6 +312,7 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     assert!(section("summary").contains("<td class=\"num\">4</td>"));
     assert!(
         section("repeated").contains(place)
+            && section("repeated").contains("<td>佛字桥居民区</td>")
             && section("repeated").contains("<td class=\"num\">3</td>")
     );
     assert!(section("overdue").contains(&code(&a3)));
@@ -378,6 +379,21 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     assert_eq!(find("受理量（收到诉求）"), Data::Float(4.0));
     assert_eq!(find("响应率"), Data::Float(0.5));
     assert_eq!(find("得分"), Data::Float(85.0));
+    let repeated: Vec<Vec<String>> = summary
+        .rows()
+        .skip_while(|r| {
+            !r.first()
+                .is_some_and(|c| c.to_string().starts_with("重复问题"))
+        })
+        .skip(2)
+        .map(|r| r.iter().take(4).map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(repeated.len(), 1);
+    assert_eq!(
+        repeated[0][..2],
+        ["佛字桥居民区".to_string(), place.to_string()]
+    );
+    assert_eq!(repeated[0][3], "3");
     let late = wb.worksheet_range("超期").expect("超期");
     let late: Vec<Vec<Data>> = late.rows().map(|r| r.to_vec()).collect();
     assert_eq!(late.len(), 2);

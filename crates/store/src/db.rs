@@ -89,6 +89,7 @@ impl Store {
         };
         store.seed_categories().await?;
         store.backfill_dims().await?;
+        store.backfill_places().await?;
         store.restore_deferred_indexes().await?;
         Ok(store)
     }

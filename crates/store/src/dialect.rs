@@ -222,6 +222,34 @@ pub(crate) async fn insert_rows(
     Ok(())
 }
 
+/// Adds counts to a roll-up table: each row is `keys`' values then the count, inserted or
+/// added to the `received` of the row with the same keys (rows with a zero count skipped).
+pub(crate) async fn add_received(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    table: &str,
+    keys: &[&str],
+    rows: impl Iterator<Item = (Vec<Arg>, i64)>,
+) -> Result<()> {
+    let rows: Vec<Vec<Arg>> = rows
+        .filter(|(_, n)| *n != 0)
+        .map(|(mut row, n)| {
+            row.push(Arg::from(n));
+            row
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut columns = keys.to_vec();
+    columns.push("received");
+    let suffix = format!(
+        "ON CONFLICT ({}) DO UPDATE SET received = {table}.received + excluded.received",
+        keys.join(", ")
+    );
+    insert_rows(backend, conn, table, &columns, rows, &suffix).await
+}
+
 /// Refreshes the planner's statistics after a bulk load. On PostgreSQL also VACUUM: it
 /// sets the visibility map, without which a count over an index still visits every row in
 /// the table (autovacuum would get there, but later).

@@ -50,8 +50,14 @@ const SHANGHAI_OFFSET_MS: i64 = 8 * 3_600_000;
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
 const UNIX_EPOCH_CE_DAYS: i32 = 719_163;
 
-/// The Shanghai day of an SQL day number `(created_at + 8h) / 1 day`.
-fn day_of_number(n: i64) -> Result<NaiveDate> {
+/// SQL for the Shanghai day number of an epoch-milliseconds `column` (read back with
+/// [`day_of_number`]): portable integer arithmetic, so a grouping by day runs in SQL.
+pub(crate) fn sql_day(column: &str) -> String {
+    format!("({column} + {SHANGHAI_OFFSET_MS}) / {DAY_MS}")
+}
+
+/// The Shanghai day of an SQL day number (see [`sql_day`]).
+pub(crate) fn day_of_number(n: i64) -> Result<NaiveDate> {
     i32::try_from(n)
         .ok()
         .and_then(|n| NaiveDate::from_num_days_from_ce_opt(UNIX_EPOCH_CE_DAYS + n))
@@ -113,32 +119,22 @@ impl DimDeltas {
         conn: &mut AnyConnection,
         shard: i64,
     ) -> Result<()> {
-        let rows: Vec<Vec<Arg>> = self
-            .0
-            .into_iter()
-            .filter(|(_, n)| *n != 0)
-            .map(|((id, day, dim, value), n)| {
-                vec![
-                    Arg::from(id),
-                    Arg::from(day),
-                    Arg::from(dim.column()),
-                    Arg::from(value),
-                    Arg::from(shard),
-                    Arg::from(n),
-                ]
-            })
-            .collect();
-        if rows.is_empty() {
-            return Ok(());
-        }
-        dialect::insert_rows(
+        let rows = self.0.into_iter().map(|((id, day, dim, value), n)| {
+            let key = vec![
+                Arg::from(id),
+                Arg::from(day),
+                Arg::from(dim.column()),
+                Arg::from(value),
+                Arg::from(shard),
+            ];
+            (key, n)
+        });
+        dialect::add_received(
             backend,
             conn,
             "appeal_daily_dims",
-            &["org_unit_id", "day", "dim", "value", "shard", "received"],
+            &["org_unit_id", "day", "dim", "value", "shard"],
             rows,
-            "ON CONFLICT (org_unit_id, day, dim, value, shard) \
-             DO UPDATE SET received = appeal_daily_dims.received + excluded.received",
         )
         .await
     }
@@ -178,11 +174,10 @@ impl Store {
         let mut expected = DimDeltas::default();
         // Grouped in SQL first (a million appeals are some ten thousand groups), ancestors
         // spread out here.
+        let day = sql_day("created_at");
         let rows = sqlx::query(&format!(
-            "SELECT org_path, (created_at + {SHANGHAI_OFFSET_MS}) / {DAY_MS} AS d, \
-                    kind, category, channel, COUNT(*) AS n \
-             FROM appeals GROUP BY org_path, (created_at + {SHANGHAI_OFFSET_MS}) / {DAY_MS}, \
-                    kind, category, channel"
+            "SELECT org_path, {day} AS d, kind, category, channel, COUNT(*) AS n \
+             FROM appeals GROUP BY org_path, {day}, kind, category, channel"
         ))
         .fetch_all(&mut *conn)
         .await?;
@@ -232,53 +227,76 @@ impl Store {
                 get(&r, "n")?,
             );
         }
-        let keys: std::collections::BTreeSet<&Key> = expected.keys().chain(stored.keys()).collect();
-        Ok(keys
-            .into_iter()
-            .filter_map(|key| {
-                let e = expected.get(key).copied().unwrap_or(0);
-                let s = stored.get(key).copied().unwrap_or(0);
-                (e != s).then(|| {
-                    format!(
-                        "{} roll-up of org unit {} on {} for {:?}: stored {s}, expected {e}",
-                        key.2.column(),
-                        key.0,
-                        key.1,
-                        key.3
-                    )
-                })
-            })
-            .collect())
+        Ok(disagreements(&expected, &stored, |key, s, e| {
+            format!(
+                "{} roll-up of org unit {} on {} for {:?}: stored {s}, expected {e}",
+                key.2.column(),
+                key.0,
+                key.1,
+                key.3
+            )
+        }))
     }
 
     /// Rebuilds the roll-up from the appeals when migration 0012 asked for it (a database
-    /// whose appeals predate the table). Under a table lock on PostgreSQL, so a second server
-    /// starting at the same time, or intakes meanwhile, neither double nor lose a count: the
-    /// table is replaced by what the committed appeals say, and later intakes add to it.
+    /// whose appeals predate the table).
     pub(crate) async fn backfill_dims(&self) -> Result<()> {
+        let backend = self.backend;
+        self.backfill_rollup("appeal_daily_dims", "rollup_dims_backfill", async |conn| {
+            Self::expected_dims(conn)
+                .await?
+                .write(backend, conn, 0)
+                .await
+        })
+        .await
+    }
+
+    /// Replaces `table` by what `fill` writes, when a migration left `marker` in `settings`
+    /// (a roll-up added to a database that already had appeals), and removes the marker.
+    /// Under a table lock on PostgreSQL, so a second server starting at the same time, or
+    /// intakes meanwhile, neither double nor lose a count: the table becomes what the
+    /// committed appeals say, and later intakes add to it.
+    pub(crate) async fn backfill_rollup(
+        &self,
+        table: &str,
+        marker: &str,
+        fill: impl AsyncFnOnce(&mut AnyConnection) -> Result<()>,
+    ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         if self.backend == Backend::Postgres {
-            sqlx::query("LOCK TABLE appeal_daily_dims IN EXCLUSIVE MODE")
+            sqlx::query(&format!("LOCK TABLE {table} IN EXCLUSIVE MODE"))
                 .execute(&mut *tx)
                 .await?;
         }
-        let pending = sqlx::query("DELETE FROM settings WHERE key = 'rollup_dims_backfill'")
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if pending == 0 {
+        let mut a = Args::default();
+        let sql = format!("DELETE FROM settings WHERE key = {}", a.push(marker));
+        if a.query(&sql).execute(&mut *tx).await?.rows_affected() == 0 {
             return Ok(());
         }
-        sqlx::query("DELETE FROM appeal_daily_dims")
+        sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await?;
-        Self::expected_dims(&mut tx)
-            .await?
-            .write(self.backend, &mut tx, 0)
-            .await?;
+        fill(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// The keys on which a stored roll-up and its recomputation disagree, each described by
+/// `describe(key, stored, expected)` (a missing row counts 0).
+pub(crate) fn disagreements<K: Ord>(
+    expected: &BTreeMap<K, i64>,
+    stored: &BTreeMap<K, i64>,
+    describe: impl Fn(&K, i64, i64) -> String,
+) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&K> = expected.keys().chain(stored.keys()).collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let e = expected.get(key).copied().unwrap_or(0);
+            let s = stored.get(key).copied().unwrap_or(0);
+            (e != s).then(|| describe(key, s, e))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use suqiu_core::Id;
 use crate::dialect;
 use crate::dims::DimDeltas;
 use crate::error::{Result, StoreError};
+use crate::places::PlaceDeltas;
 use crate::sql::{
     date_text, get, get_code, get_opt_code, get_opt_time, get_time, ms, now_bounds, Arg, Args,
 };
@@ -125,11 +126,13 @@ pub(crate) fn ancestors(path: &str) -> Result<Vec<Id>> {
 pub(crate) const ROLLUP_SHARDS: i64 = 8;
 
 /// Roll-up deltas keyed by (org unit, Shanghai day), accumulated before one upsert, with the
-/// received counts by kind, category and channel of the appeals registered (see `dims`).
+/// received counts of the appeals registered by kind, category and channel (see `dims`) and
+/// by month, place and category (see `places`).
 #[derive(Debug, Default)]
 pub(crate) struct Deltas {
     days: BTreeMap<(Id, String), Rollup>,
     dims: DimDeltas,
+    places: PlaceDeltas,
 }
 
 impl Deltas {
@@ -153,14 +156,16 @@ impl Deltas {
         Ok(())
     }
 
-    /// Counts a newly registered appeal by kind, category and channel.
+    /// Counts a newly registered appeal by kind, category and channel, and by place.
     pub(crate) fn add_received(&mut self, org_path: &str, appeal: &Appeal) -> Result<()> {
+        self.places.add(appeal);
         self.dims.add(org_path, appeal)
     }
 
     /// Adds another set of deltas (e.g. one job's into its batch's).
     pub(crate) fn merge(&mut self, other: Deltas) {
         self.dims.merge(other.dims);
+        self.places.merge(other.places);
         for (key, delta) in other.days {
             let row = self.days.entry(key).or_insert([0; 13]);
             for (r, d) in row.iter_mut().zip(delta) {
@@ -177,6 +182,7 @@ impl Deltas {
             Backend::Postgres => rand::thread_rng().gen_range(0..ROLLUP_SHARDS),
         };
         self.dims.write(backend, conn, shard).await?;
+        self.places.write(backend, conn).await?;
         let rows: Vec<Vec<Arg>> = self
             .days
             .into_iter()
@@ -228,9 +234,14 @@ pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
 
 /// `Status` codes of open appeals, as an SQL list (`'registered', …`), from core's rule.
 pub(crate) fn open_status_list() -> String {
+    status_list(Status::is_open)
+}
+
+/// The codes of the statuses `keep` selects, as an SQL list.
+pub(crate) fn status_list(keep: fn(Status) -> bool) -> String {
     Status::ALL
         .iter()
-        .filter(|s| s.is_open())
+        .filter(|s| keep(**s))
         .map(|s| format!("'{}'", s.code()))
         .collect::<Vec<_>>()
         .join(", ")
@@ -570,6 +581,7 @@ impl Store {
             }
         }
         problems.extend(self.verify_dims().await?);
+        problems.extend(self.verify_places().await?);
         Ok(problems)
     }
 }

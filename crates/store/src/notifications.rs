@@ -2,6 +2,7 @@
 //! read by their recipient only.
 
 use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use suqiu_core::access::Role;
 use suqiu_core::notice::{Audience, Notice, NoticeKind};
@@ -9,7 +10,8 @@ use suqiu_core::Id;
 
 use crate::appeals::AppealRecord;
 use crate::error::{Result, StoreError};
-use crate::sql::{get, get_code, get_opt_time, get_time, ms, paging};
+use crate::metrics::status_list;
+use crate::sql::{get, get_code, get_opt_time, get_time, ms, paging, Args};
 use crate::{Page, Store};
 
 /// One stored notice.
@@ -22,6 +24,18 @@ pub struct Notification {
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+}
+
+fn notification_from(r: &AnyRow) -> Result<Notification> {
+    Ok(Notification {
+        id: get(r, "id")?,
+        kind: get_code(r, "kind", NoticeKind::parse)?,
+        appeal_id: get(r, "appeal_id")?,
+        title: get(r, "title")?,
+        body: get(r, "body")?,
+        created_at: get_time(r, "created_at")?,
+        read_at: get_opt_time(r, "read_at")?,
+    })
 }
 
 /// Roles that work an appeal at a unit (not liaisons, volunteers or auditors, who are
@@ -129,17 +143,7 @@ impl Store {
         .await?;
         let items = rows
             .iter()
-            .map(|r| {
-                Ok(Notification {
-                    id: get(r, "id")?,
-                    kind: get_code(r, "kind", NoticeKind::parse)?,
-                    appeal_id: get(r, "appeal_id")?,
-                    title: get(r, "title")?,
-                    body: get(r, "body")?,
-                    created_at: get_time(r, "created_at")?,
-                    read_at: get_opt_time(r, "read_at")?,
-                })
-            })
+            .map(notification_from)
             .collect::<Result<Vec<_>>>()?;
         Ok(Page {
             items,
@@ -148,6 +152,35 @@ impl Store {
             page,
             per_page,
         })
+    }
+
+    /// The user's notices of `kinds` created since `since` about appeals not yet final, newest
+    /// first, at most `limit` (the dashboard's recent supervision notes, returns and extension
+    /// decisions). Read through `(user_id, kind, created_at)`: the cost follows the user's
+    /// own recent notices of those kinds, whatever the district's size.
+    pub async fn recent_notifications(
+        &self,
+        user_id: Id,
+        kinds: &[NoticeKind],
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Notification>> {
+        let mut a = Args::default();
+        let user = a.push(user_id);
+        let kinds: Vec<String> = kinds.iter().map(|k| a.push(k.code())).collect();
+        let sql = format!(
+            "SELECT n.id, n.kind, n.appeal_id, n.title, n.body, n.created_at, n.read_at \
+             FROM notifications n WHERE n.user_id = {user} AND n.kind IN ({}) \
+               AND n.created_at >= {} AND EXISTS (SELECT 1 FROM appeals a \
+                 WHERE a.id = n.appeal_id AND a.status IN ({})) \
+             ORDER BY n.created_at DESC, n.id DESC LIMIT {}",
+            kinds.join(", "),
+            a.push(ms(since)),
+            status_list(|s| !s.is_final()),
+            a.push(limit)
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(notification_from).collect()
     }
 
     /// How many of the user's notices are unread (the header's badge).

@@ -1,5 +1,5 @@
 //! The month-end report's queries: breakdowns of a node's appeals received in a period, the
-//! places and categories that recur, the ledger of the period, and what is overdue.
+//! ledger of the period, and what is overdue (the places that recur are in `places`).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use suqiu_core::Id;
@@ -19,8 +19,6 @@ pub struct Breakdown {
     /// By the category code as stored (first or second level).
     pub by_category: Vec<(String, i64)>,
     pub by_channel: Vec<(String, i64)>,
-    /// (location, category, count) for every place named more than once.
-    pub places: Vec<(String, String, i64)>,
 }
 
 /// Most rows the ledger returns (an Excel sheet holds 1,048,576).
@@ -43,14 +41,13 @@ impl Store {
     }
 
     /// Appeals received `from..=to` in the subtree of the node, counted by kind, category and
-    /// channel, and the places with more than one appeal per category.
+    /// channel (from the roll-up; see `dims`).
     pub async fn breakdown(
         &self,
         org_unit_id: Id,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Breakdown> {
-        let (path, start, end) = self.period(org_unit_id, from, to).await?;
         let mut out = Breakdown::default();
         // Counts from the roll-up (see `dims`); the report lists them by value.
         for (dim, into) in [
@@ -60,19 +57,6 @@ impl Store {
         ] {
             *into = self.received_by(org_unit_id, dim, from, to).await?;
             into.sort();
-        }
-        let mut a = Args::default();
-        let sql = format!(
-            "SELECT a.location AS place, a.category AS category, COUNT(*) AS n FROM appeals a \
-             WHERE {} AND a.created_at >= {} AND a.created_at < {} AND a.location IS NOT NULL \
-             GROUP BY a.location, a.category HAVING COUNT(*) > 1 ORDER BY a.location, a.category",
-            scope::in_subtree_seekable("a.org_path", &path, &*self.lookups().await?, &mut a),
-            a.push(start),
-            a.push(end)
-        );
-        for r in a.query(&sql).fetch_all(&self.pool).await? {
-            out.places
-                .push((get(&r, "place")?, get(&r, "category")?, get(&r, "n")?));
         }
         Ok(out)
     }
@@ -111,13 +95,15 @@ impl Store {
     }
 
     /// The open appeals of the node's subtree that are longest past their deadline at `now`,
-    /// most overdue first, at most `limit` (the scoreboard's "worst overdue" list). Reads
-    /// the deadline index from its oldest end: a handful of rows, however many appeals.
+    /// most overdue first: of the `read` most overdue, those whose node path `keep` accepts
+    /// (the scoreboard keeps a few per unit). Reads the deadline index from its oldest end and
+    /// only the paths of those `read`; the full records only of the appeals kept.
     pub async fn most_overdue(
         &self,
         org_unit_id: Id,
         now: DateTime<Utc>,
-        limit: i64,
+        read: i64,
+        mut keep: impl FnMut(&str) -> bool,
     ) -> Result<Vec<AppealRecord>> {
         let node = self
             .org_unit(org_unit_id)
@@ -131,13 +117,28 @@ impl Store {
         };
         // due_at is NULL unless open and not suspended: `< now` is "overdue now".
         let sql = format!(
-            "{} WHERE a.due_at IS NOT NULL AND a.due_at < {} AND {scope} \
+            "SELECT a.id, a.org_path FROM appeals a \
+             WHERE a.due_at IS NOT NULL AND a.due_at < {} AND {scope} \
              ORDER BY a.due_at, a.id LIMIT {}",
-            select_record(),
             a.push(now_bounds(now).1),
-            a.push(limit.clamp(1, 1_000))
+            a.push(read.clamp(1, 1_000))
         );
-        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        let mut a_ids = Args::default();
+        let mut ids = Vec::new();
+        for r in a.query(&sql).fetch_all(&self.pool).await? {
+            if keep(&get::<String>(&r, "org_path")?) {
+                ids.push(a_ids.push(get::<Id>(&r, "id")?));
+            }
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "{} WHERE a.id IN ({}) ORDER BY a.due_at, a.id",
+            select_record(),
+            ids.join(", ")
+        );
+        let rows = a_ids.query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(record_from).collect()
     }
 }

@@ -21,8 +21,10 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::category::default_taxonomy;
 use suqiu_core::lifecycle::{apply, decide, holders, Command, Context, Event, EventBody, Refusal};
 use suqiu_core::measures::{AppealFacts, Counts};
+use suqiu_core::notice::NoticeKind;
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::person::CareTag;
+use suqiu_core::report::Month;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord, COUNT_CAP};
 use suqiu_store::dims::Dimension;
@@ -2232,23 +2234,31 @@ async fn worklist_and_web_queries(db: Db) {
         Err(StoreError::NotFound)
     ));
 
-    // Notices: the street's supervision note reaches the station, not its writer.
+    // The dashboard's notices: the street's supervision note reaches the station's staff,
+    // not its writer; only the kinds asked for, since the time asked for.
     let supervise = Command::Supervise {
         note: note("请尽快答复"),
     };
     ok(store, &w.street, a2.id, supervise, at(2, 15)).await;
-    let notices = store.notices(s, at(1, 0), 10).await.unwrap();
+    const KINDS: &[NoticeKind] = &[NoticeKind::Supervised, NoticeKind::Returned];
+    let recent = |user: Id, kinds: &'static [NoticeKind], since| async move {
+        store
+            .recent_notifications(user, kinds, since, 10)
+            .await
+            .unwrap()
+    };
+    let notices = recent(s.user_id, KINDS, at(1, 0)).await;
     assert_eq!(notices.len(), 1);
-    assert_eq!(notices[0].appeal_id, a2.id);
-    assert!(matches!(&notices[0].body, EventBody::Supervise { note } if note == "请尽快答复"));
-    assert!(store
-        .notices(&w.street, at(1, 0), 10)
-        .await
-        .unwrap()
-        .is_empty());
+    assert_eq!(notices[0].appeal_id, Some(a2.id));
+    assert_eq!(notices[0].kind, NoticeKind::Supervised);
+    assert!(notices[0].body.contains("请尽快答复"));
+    assert!(recent(w.street.user_id, KINDS, at(1, 0)).await.is_empty());
+    assert!(recent(s.user_id, KINDS, at(3, 0)).await.is_empty(), "since");
     assert!(
-        store.notices(s, at(3, 0), 10).await.unwrap().is_empty(),
-        "since"
+        recent(s.user_id, &[NoticeKind::Returned], at(1, 0))
+            .await
+            .is_empty(),
+        "kinds"
     );
 
     // The record of configuration changes, newest first.
@@ -2451,6 +2461,132 @@ async fn received_by_rollup_is_backfilled_once(db: Db) {
     assert_eq!(by_kind(again).await, [("help".to_string(), 3)]);
 }
 
+/// The month-end report's repeated problems come from the place roll-up: places compared
+/// trimmed, each at the node where it was raised, by Shanghai month, blank places left out;
+/// a database whose appeals predate the roll-up (migration 0017 marks it) is filled once.
+async fn repeated_places_come_from_the_rollup(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    let at_place = |unit: &OrgUnit, place: Option<&str>, category: &str| NewAppeal {
+        location: place.map(str::to_string),
+        category: category.to_string(),
+        ..NewAppeal::at(unit)
+    };
+    let water = "public_facilities.water_pipes";
+    let doctor = "health.family_doctor";
+    for (place, hour) in [("3号楼", 9), (" 3号楼 ", 10), ("3号楼\u{3000}", 11)] {
+        intake(
+            store,
+            &at_place(&w.c1, Some(place), water),
+            &w.station,
+            at(2, hour),
+        )
+        .await;
+    }
+    for hour in [12, 13] {
+        intake(
+            store,
+            &at_place(&w.c1, Some("菜场"), doctor),
+            &w.station,
+            at(2, hour),
+        )
+        .await;
+    }
+    intake(
+        store,
+        &at_place(&w.c1, Some("菜场"), water),
+        &w.station,
+        at(3, 9),
+    )
+    .await;
+    intake(
+        store,
+        &at_place(&w.c1, Some("  "), water),
+        &w.station,
+        at(3, 10),
+    )
+    .await;
+    intake(store, &at_place(&w.c1, None, water), &w.station, at(3, 11)).await;
+    for hour in [9, 10, 11] {
+        intake(
+            store,
+            &at_place(&w.c3, Some("3号楼"), water),
+            &w.station2,
+            at(4, hour),
+        )
+        .await;
+    }
+    // 1 April 07:00 in Shanghai, still 31 March in UTC: an April appeal.
+    intake(
+        store,
+        &at_place(&w.c1, Some("3号楼"), water),
+        &w.station,
+        at(31, 23) + Duration::hours(8),
+    )
+    .await;
+
+    let march = Month::parse("2026-03").unwrap();
+    let repeated = |unit: Id, month: Month| async move {
+        store
+            .repeated_places(unit, month)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.org_unit_name, r.place, r.category, r.appeals))
+            .collect::<Vec<_>>()
+    };
+    let group = |unit: &OrgUnit| (unit.name.clone(), "3号楼".to_string(), water.to_string(), 3);
+    assert_eq!(repeated(w.c1.id, march).await, [group(&w.c1)]);
+    assert_eq!(repeated(w.street1.id, march).await, [group(&w.c1)]);
+    assert_eq!(repeated(w.c3.id, march).await, [group(&w.c3)]);
+    // Two communities' "3号楼" are two buildings: two groups of three, not one of six.
+    assert_eq!(
+        repeated(w.district.id, march).await,
+        [group(&w.c1), group(&w.c3)]
+    );
+    assert!(repeated(w.c2.id, march).await.is_empty());
+    assert!(
+        repeated(w.c1.id, Month::parse("2026-04").unwrap())
+            .await
+            .is_empty(),
+        "one in April"
+    );
+    assert!(matches!(
+        store.repeated_places(999_999, march).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.verify_rollups().await.unwrap(), Vec::<String>::new());
+
+    let mut conn = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    for sql in [
+        "DELETE FROM appeal_month_places",
+        "INSERT INTO settings (key, value) VALUES ('rollup_places_backfill', 'pending')",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    let _ = conn.close().await;
+    assert!(
+        !store.verify_rollups().await.unwrap().is_empty(),
+        "the check sees the missing rows"
+    );
+    let reopened = Store::open(&db.url).await.unwrap();
+    assert_eq!(
+        reopened.verify_rollups().await.unwrap(),
+        Vec::<String>::new()
+    );
+    let both = repeated(w.district.id, march).await;
+    assert_eq!(both, [group(&w.c1), group(&w.c3)]);
+    let again = Store::open(&db.url).await.unwrap();
+    assert_eq!(
+        again
+            .repeated_places(w.district.id, march)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
 /// The indexes of the appeals and their events, by name, with their definitions.
 async fn appeal_indexes(db: &Db) -> Vec<(String, String)> {
     let sql = match db.backend {
@@ -2519,6 +2655,7 @@ conformance!(
     placeholders_bind_by_number,
     deferred_indexes_come_back,
     received_by_rollup_is_backfilled_once,
+    repeated_places_come_from_the_rollup,
     worklist_and_web_queries,
     fresh_database_is_migrated_and_seeded,
     org_tree_has_materialized_paths,

@@ -40,8 +40,12 @@ pub struct BenchArgs {
     /// Measure only the district's numbers (metrics for a month and a year, the ranking of
     /// streets and of communities): the 10M-appeal run, where intake and lists were measured
     /// at 1M and the question is whether the roll-ups keep the scoreboard fast.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "pages_only")]
     pub scoreboard_only: bool,
+    /// Measure only the web pages (no intake first): to compare a page before and after a
+    /// change on the same data, without the flood of bench intakes growing between runs.
+    #[arg(long)]
+    pub pages_only: bool,
     /// Port for the server under test (loopback only).
     #[arg(long, default_value_t = 18_080)]
     pub port: u16,
@@ -155,7 +159,9 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         .unwrap_or(1);
 
     let mut rows = Vec::new();
-    for concurrency in [1usize, 16].into_iter().filter(|_| !args.scoreboard_only) {
+    // The API phases; the district's numbers; the web pages.
+    let api = !args.scoreboard_only && !args.pages_only;
+    for concurrency in [1usize, 16].into_iter().filter(|_| api) {
         finished(
             &mut rows,
             intake(
@@ -177,7 +183,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         "",
     ]
     .map(|f| format!("{}/api/v1/appeals?per_page=50&{f}", server.base));
-    if !args.scoreboard_only {
+    if api {
         finished(
             &mut rows,
             reads(
@@ -190,69 +196,73 @@ pub async fn run(args: BenchArgs) -> Result<()> {
             .await?,
         );
     }
-    let today = Utc::now().date_naive();
-    let month = format!(
-        "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
-        server.base,
-        today.with_day(1).unwrap_or(today)
-    );
-    let year = format!(
-        "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
-        server.base,
-        today - chrono::Days::new(365)
-    );
-    finished(
-        &mut rows,
-        reads(
-            &client,
-            "metrics, district root, month",
-            &[month],
-            &admin,
-            args.reads / 5,
-        )
-        .await?,
-    );
-    finished(
-        &mut rows,
-        reads(
-            &client,
-            "metrics, district root, year",
-            &[year],
-            &admin,
-            args.reads / 5,
-        )
-        .await?,
-    );
-    for level in ["street", "community"] {
-        let url = format!("{}/api/v1/ranking?level={level}", server.base);
+    if !args.pages_only {
+        let today = Utc::now().date_naive();
+        let month = format!(
+            "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
+            server.base,
+            today.with_day(1).unwrap_or(today)
+        );
+        let year = format!(
+            "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
+            server.base,
+            today - chrono::Days::new(365)
+        );
         finished(
             &mut rows,
             reads(
                 &client,
-                &format!("ranking of every {level}, this month and last"),
-                &[url],
+                "metrics, district root, month",
+                &[month],
                 &admin,
                 args.reads / 5,
             )
             .await?,
         );
+        finished(
+            &mut rows,
+            reads(
+                &client,
+                "metrics, district root, year",
+                &[year],
+                &admin,
+                args.reads / 5,
+            )
+            .await?,
+        );
+        for level in ["street", "community"] {
+            let url = format!("{}/api/v1/ranking?level={level}", server.base);
+            finished(
+                &mut rows,
+                reads(
+                    &client,
+                    &format!("ranking of every {level}, this month and last"),
+                    &[url],
+                    &admin,
+                    args.reads / 5,
+                )
+                .await?,
+            );
+        }
     }
     if args.scoreboard_only {
         return print_rows(&args, &total, &rows, rss_mib(server.child.id()));
     }
-    let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
-        .map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
-    finished(
-        &mut rows,
-        reads(
-            &client,
-            "full-text search, district-wide",
-            &searches,
-            &admin,
-            args.reads,
-        )
-        .await?,
-    );
+    if api {
+        let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
+            .map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
+        finished(
+            &mut rows,
+            reads(
+                &client,
+                "full-text search, district-wide",
+                &searches,
+                &admin,
+                args.reads,
+            )
+            .await?,
+        );
+    }
     // The web pages, rendered server-side (the budget: p99 < 20 ms at 1M appeals).
     let newest = get_json(
         &client,

@@ -12,7 +12,7 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{score, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
-use suqiu_core::report::{ranks_with_change, repeated, top, Month, TOP_CATEGORIES};
+use suqiu_core::report::{ranks_with_change, top, Month, TOP_CATEGORIES};
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
@@ -156,47 +156,81 @@ pub(crate) async fn ranking_of(
 const WORST_OVERDUE_READ: i64 = 300;
 
 /// The appeals longest past their deadline now, grouped by the node of `level` they belong
-/// to (most overdue node first), at most `per_node` each.
+/// to (most overdue node first): at most `max_nodes` nodes, `per_node` appeals each.
 pub(crate) async fn worst_overdue_of(
     state: &AppState,
     scope: &OrgUnit,
     level: OrgKind,
     per_node: usize,
+    max_nodes: usize,
 ) -> ApiResult<Vec<NodeOverdueOut>> {
     let nodes = level_nodes(state, &scope.path, level).await?;
+    let node_of = |path: &str| nodes.iter().position(|n| in_subtree(&n.path, path));
+    // Chosen in the order read (most overdue first), before the records are read.
+    let mut quota = Quota::new(per_node, max_nodes);
     let records = state
         .store
-        .most_overdue(scope.id, state.now(), WORST_OVERDUE_READ)
+        .most_overdue(scope.id, state.now(), WORST_OVERDUE_READ, |path| {
+            node_of(path).is_some_and(|node| quota.take(node))
+        })
         .await?;
     let names = crate::routes::appeals::category_names(state).await?;
-    let mut out: Vec<NodeOverdueOut> = Vec::new();
+    let mut out: Vec<NodeOverdueOut> = quota
+        .taken
+        .iter()
+        .map(|(n, _)| NodeOverdueOut {
+            org_unit_id: nodes[*n].id,
+            name: nodes[*n].name.clone(),
+            appeals: Vec::new(),
+        })
+        .collect();
     for r in &records {
-        let Some(node) = nodes
-            .iter()
-            .find(|n| in_subtree(&n.path, &r.place.org_path))
+        let Some(group) = node_of(&r.place.org_path)
+            .and_then(|n| out.iter_mut().find(|g| g.org_unit_id == nodes[n].id))
         else {
             continue;
         };
-        let at = match out.iter().position(|g| g.org_unit_id == node.id) {
-            Some(i) => i,
-            None => {
-                out.push(NodeOverdueOut {
-                    org_unit_id: node.id,
-                    name: node.name.clone(),
-                    appeals: Vec::new(),
-                });
-                out.len() - 1
-            }
-        };
-        if out[at].appeals.len() < per_node {
-            let category = names
-                .get(&r.appeal.category)
-                .cloned()
-                .unwrap_or_else(|| r.appeal.category.clone());
-            out[at].appeals.push(overdue_out(r, category));
-        }
+        let category = names
+            .get(&r.appeal.category)
+            .cloned()
+            .unwrap_or_else(|| r.appeal.category.clone());
+        group.appeals.push(overdue_out(r, category));
     }
     Ok(out)
+}
+
+/// How many items a list takes per group and how many groups, in the order offered.
+struct Quota {
+    per_group: usize,
+    max_groups: usize,
+    /// (group, items taken), in the order the groups were first taken from.
+    taken: Vec<(usize, usize)>,
+}
+
+impl Quota {
+    fn new(per_group: usize, max_groups: usize) -> Quota {
+        Quota {
+            per_group,
+            max_groups,
+            taken: Vec::new(),
+        }
+    }
+
+    /// Whether an item of `group` is taken (counting it if so).
+    fn take(&mut self, group: usize) -> bool {
+        match self.taken.iter().position(|(g, _)| *g == group) {
+            Some(i) if self.taken[i].1 < self.per_group => {
+                self.taken[i].1 += 1;
+                true
+            }
+            Some(_) => false,
+            None if self.taken.len() < self.max_groups => {
+                self.taken.push((group, 1));
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// An overdue appeal as reports list it.
@@ -253,7 +287,7 @@ pub async fn worst_overdue(
         _ => return Err(Problem::not_found()),
     };
     Ok(Json(
-        worst_overdue_of(&state, &scope, level, per_node).await?,
+        worst_overdue_of(&state, &scope, level, per_node, usize::MAX).await?,
     ))
 }
 
@@ -364,6 +398,7 @@ pub(crate) async fn monthly_of(
     let weights = state.weights();
     let rates = counts.total.rates();
     let breakdown = state.store.breakdown(unit.id, from, to).await?;
+    let repeated = state.store.repeated_places(unit.id, month).await?;
 
     let categories = state.store.categories().await?;
     let names: HashMap<&str, &str> = categories
@@ -422,13 +457,15 @@ pub(crate) async fn monthly_of(
             .iter()
             .map(|x| count_out(x, named(&x.0)))
             .collect(),
-        repeated: repeated(&breakdown.places)
+        repeated: repeated
             .into_iter()
-            .map(|(location, category, count)| RepeatedOut {
-                category_name: named(&category),
-                location,
-                category,
-                count,
+            .map(|r| RepeatedOut {
+                org_unit_id: r.org_unit_id,
+                org_unit_name: r.org_unit_name,
+                category_name: named(&r.category),
+                location: r.place,
+                category: r.category,
+                count: r.appeals,
             })
             .collect(),
         overdue: overdue_records
@@ -451,4 +488,20 @@ pub(crate) async fn monthly_of(
             .collect(),
     };
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Quota;
+
+    #[test]
+    fn a_quota_takes_a_few_per_group_from_the_first_groups() {
+        let mut q = Quota::new(2, 2);
+        let taken: Vec<bool> = [7, 7, 3, 7, 9, 3, 3, 9]
+            .iter()
+            .map(|g| q.take(*g))
+            .collect();
+        assert_eq!(taken, [true, true, true, false, false, true, false, false]);
+        assert_eq!(q.taken, [(7, 2), (3, 2)]);
+    }
 }

@@ -5,12 +5,11 @@ use askama::Template;
 use axum::extract::State;
 use chrono::{NaiveTime, TimeDelta, TimeZone, Utc};
 use suqiu_core::calendar::{shanghai, shanghai_date};
-use suqiu_core::lifecycle::EventBody;
+use suqiu_core::notice::NoticeKind;
 use suqiu_store::appeals::AppealFilter;
-use suqiu_store::notices::Notice;
+use suqiu_store::notifications::Notification;
 
 use super::appeals::{row_of, Row};
-use super::i18n::Lang;
 use super::view::{when, Chrome};
 use super::{fail, render, PageResult, Session};
 use crate::state::AppState;
@@ -35,47 +34,33 @@ fn shown(n: i64) -> String {
     }
 }
 
-/// A notice as the dashboard lists it.
+/// A notice as the dashboard lists it (the words are the notice's own, as the notice centre
+/// shows them).
 pub(crate) struct NoticeRow {
-    pub appeal_id: i64,
-    pub code: String,
+    pub appeal_id: Option<i64>,
+    pub title: String,
+    pub body: String,
     pub at: String,
-    pub who: String,
-    pub what: String,
-    pub why: String,
+    pub unread: bool,
 }
 
-fn notice_row(lang: Lang, n: &Notice) -> NoticeRow {
-    let (what, why) = match &n.body {
-        EventBody::Supervise { note } => {
-            (lang.label("supervise", "督办").to_string(), note.clone())
-        }
-        EventBody::Return { note, .. } => (lang.label("return", "退回").to_string(), note.clone()),
-        EventBody::ExtendApprove {
-            approve, reason, ..
-        } => (
-            format!(
-                "{} · {}",
-                lang.label("extend_approve", "延期审批"),
-                if *approve {
-                    lang.t("act.approve")
-                } else {
-                    lang.t("act.deny")
-                }
-            ),
-            reason.clone().unwrap_or_default(),
-        ),
-        other => (other.type_name().to_string(), String::new()),
-    };
+fn notice_row(n: &Notification) -> NoticeRow {
     NoticeRow {
         appeal_id: n.appeal_id,
-        code: n.tracking_code.clone(),
-        at: when(n.at),
-        who: n.actor_name.clone(),
-        what,
-        why,
+        title: n.title.clone(),
+        body: n.body.clone(),
+        at: when(n.created_at),
+        unread: n.read_at.is_none(),
     }
 }
+
+/// The kinds of notice the dashboard lists: what others decided about the user's appeals.
+const NOTICE_KINDS: [NoticeKind; 4] = [
+    NoticeKind::Supervised,
+    NoticeKind::Returned,
+    NoticeKind::ExtensionApproved,
+    NoticeKind::ExtensionDenied,
+];
 
 /// How far back the dashboard's notices reach, and how many it shows.
 const NOTICE_DAYS: i64 = 7;
@@ -184,11 +169,16 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .collect();
     let notices = state
         .store
-        .notices(&s.actor, now - TimeDelta::days(NOTICE_DAYS), NOTICES)
+        .recent_notifications(
+            s.actor.user_id,
+            &NOTICE_KINDS,
+            now - TimeDelta::days(NOTICE_DAYS),
+            NOTICES,
+        )
         .await
         .map_err(fail(lang))?
         .iter()
-        .map(|n| notice_row(lang, n))
+        .map(notice_row)
         .collect();
     render(
         lang,

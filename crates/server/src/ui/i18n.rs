@@ -320,7 +320,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "reports.communities" => ("居民区（村）", "Communities and villages"),
         "reports.change" => ("较上月", "vs last month"),
         "reports.ranking_note" => ("综合得分按区里设定的权重计算响应率、办结率和满意率；名次变化与上月相比（↑ 上升，↓ 下降）。", "The score weighs the response, resolution and satisfaction rates as the district set them; the change compares with last month (↑ up, ↓ down)."),
-        "reports.worst" => ("超期最久的诉求（按单位）", "Longest overdue appeals, by unit"),
+        "reports.worst" => ("超期最久的诉求（最严重的 10 个单位，每个单位 3 件）", "Longest overdue appeals (the 10 worst units, 3 each)"),
         "reports.none_overdue_now" => ("目前没有超期的诉求。", "Nothing is overdue now."),
         "nav.logout" => ("退出", "Sign out"),
         "list.search_gone" => ("这次搜索已失效（或不是您的搜索），请重新输入关键词。", "This search is no longer available (or is not yours); type the words again."),
@@ -367,6 +367,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "home.new_appeal" => ("登记新诉求", "Register an appeal"),
         "home.see_all" => ("查看全部", "See all"),
         "home.notices" => ("近期通知（督办、退回、延期审批）", "Recent notices (supervision, returns, extensions)"),
+        "home.all_notices" => ("全部通知", "All notices"),
         // common fields
         "f.tracking_code" => ("查询码", "Tracking code"),
         "f.status" => ("状态", "Status"),

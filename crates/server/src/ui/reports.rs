@@ -18,8 +18,10 @@ use crate::extract::Params;
 use crate::routes::reports::{monthly_of, ranking_of, worst_overdue_of};
 use crate::state::AppState;
 
-/// Appeals listed per node under the scoreboard.
+/// Appeals listed per node under the scoreboard, and how many nodes (the table above it
+/// already gives every node's overdue count; the list names the worst cases).
 const WORST_PER_NODE: usize = 3;
+const WORST_NODES: usize = 10;
 
 /// The month of `?month=`, this month when absent; an error message when malformed.
 fn month_of(state: &AppState, params: &Params) -> (Month, String) {
@@ -208,9 +210,10 @@ pub(crate) async fn ranking(
         .await
         .map_err(fail(lang))?
         .ok_or_else(|| UiError::NotFound.page(lang))?;
-    let worst: Vec<NodeOverdueOut> = worst_overdue_of(&state, &scope, level, WORST_PER_NODE)
-        .await
-        .map_err(fail(lang))?;
+    let worst: Vec<NodeOverdueOut> =
+        worst_overdue_of(&state, &scope, level, WORST_PER_NODE, WORST_NODES)
+            .await
+            .map_err(fail(lang))?;
     render(
         lang,
         &RankingPage {

@@ -1,0 +1,214 @@
+//! Appeals received per (org unit, Shanghai month, place, category): the month-end report's
+//! repeated problems (the same place and category at least [`REPEAT_THRESHOLD`] times) read
+//! only the groups that reached the threshold, through an index on the count, instead of
+//! grouping every appeal of the month (a busy station's month is tens of thousands).
+//!
+//! A place is named by the node where the appeal was raised and its own words: "3号楼" in
+//! two communities is two buildings, so unlike the other roll-ups a row counts its node's
+//! own appeals, not its subtree's (a district's report lists each community's repeated
+//! places). One row per intake, then; intake and bulk load are the only writers (neither
+//! place nor category changes after intake). The place is stored as core's `place_of` names
+//! it (trimmed); appeals without a place are not counted. Rows are not sharded like the
+//! daily roll-ups: the threshold read needs one row per group, and two concurrent intakes
+//! only meet on a row when they name the same place and category at the same node.
+
+use std::collections::BTreeMap;
+
+use sqlx::AnyConnection;
+use suqiu_core::appeal::Appeal;
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::report::{place_of, Month, REPEAT_THRESHOLD};
+use suqiu_core::Id;
+
+use crate::dialect;
+use crate::dims::{day_of_number, disagreements, sql_day};
+use crate::error::{Result, StoreError};
+use crate::sql::{get, Arg, Args};
+use crate::{scope, Backend, Store};
+
+/// (org unit, month as `YYYY-MM`, trimmed place, category).
+type Key = (Id, String, String, String);
+
+/// Received-count deltas by [`Key`].
+#[derive(Debug, Default)]
+pub(crate) struct PlaceDeltas(BTreeMap<Key, i64>);
+
+/// One repeated problem: a place at a node, a category, and how many appeals named them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedPlace {
+    pub org_unit_id: Id,
+    pub org_unit_name: String,
+    pub place: String,
+    pub category: String,
+    pub appeals: i64,
+}
+
+impl PlaceDeltas {
+    /// Counts `n` appeals raised at node `org_unit_id` in `month` about `category` at
+    /// `place`; nothing when the place is blank.
+    fn add_values(&mut self, org_unit_id: Id, month: Month, place: &str, category: &str, n: i64) {
+        if let Some(place) = place_of(place) {
+            *self
+                .0
+                .entry((
+                    org_unit_id,
+                    month.to_string(),
+                    place.to_string(),
+                    category.to_string(),
+                ))
+                .or_default() += n;
+        }
+    }
+
+    /// Counts one new appeal.
+    pub(crate) fn add(&mut self, appeal: &Appeal) {
+        if let Some(place) = &appeal.location {
+            self.add_values(
+                appeal.org_unit_id,
+                Month::containing(shanghai_date(appeal.created_at)),
+                place,
+                &appeal.category,
+                1,
+            );
+        }
+    }
+
+    pub(crate) fn merge(&mut self, other: PlaceDeltas) {
+        for (key, n) in other.0 {
+            *self.0.entry(key).or_default() += n;
+        }
+    }
+
+    /// Upserts in key order (concurrent PostgreSQL writers lock rows in the same order).
+    pub(crate) async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
+        let rows = self.0.into_iter().map(|((id, month, place, category), n)| {
+            let key = vec![
+                Arg::from(id),
+                Arg::from(month),
+                Arg::from(place),
+                Arg::from(category),
+            ];
+            (key, n)
+        });
+        dialect::add_received(
+            backend,
+            conn,
+            "appeal_month_places",
+            &["org_unit_id", "month", "place", "category"],
+            rows,
+        )
+        .await
+    }
+}
+
+impl Store {
+    /// The repeated problems of a node's subtree in `month`: every place and category with at
+    /// least [`REPEAT_THRESHOLD`] appeals at one node, most first (then by node, place and
+    /// category). `NotFound` for an unknown node.
+    pub async fn repeated_places(
+        &self,
+        org_unit_id: Id,
+        month: Month,
+    ) -> Result<Vec<RepeatedPlace>> {
+        let node = self
+            .org_unit(org_unit_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut a = Args::default();
+        // From the count index (the month's groups at the threshold, across the district) to
+        // their nodes; CROSS JOIN keeps SQLite from starting at the nodes and walking each
+        // one's every place of the month.
+        let sql = format!(
+            "SELECT r.org_unit_id, o.name AS org_unit_name, r.place, r.category, r.received \
+             FROM appeal_month_places r CROSS JOIN org_units o \
+             WHERE r.month = {} AND r.received >= {} AND o.id = r.org_unit_id AND {} \
+             ORDER BY r.received DESC, o.path, r.place, r.category",
+            a.push(month.to_string()),
+            a.push(REPEAT_THRESHOLD),
+            scope::in_subtree("o.path", &node.path, &mut a),
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RepeatedPlace {
+                    org_unit_id: get(r, "org_unit_id")?,
+                    org_unit_name: get(r, "org_unit_name")?,
+                    place: get(r, "place")?,
+                    category: get(r, "category")?,
+                    appeals: get(r, "received")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The roll-up as the appeals say it should be.
+    async fn expected_places(conn: &mut AnyConnection) -> Result<PlaceDeltas> {
+        let mut expected = PlaceDeltas::default();
+        // Grouped by day in SQL (portable; months are summed here), trimmed here.
+        let day = sql_day("created_at");
+        let rows = sqlx::query(&format!(
+            "SELECT org_unit_id, {day} AS d, location, category, COUNT(*) AS n FROM appeals \
+             WHERE location IS NOT NULL GROUP BY org_unit_id, {day}, location, category"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in rows {
+            expected.add_values(
+                get(&r, "org_unit_id")?,
+                Month::containing(day_of_number(get(&r, "d")?)?),
+                &get::<String>(&r, "location")?,
+                &get::<String>(&r, "category")?,
+                get(&r, "n")?,
+            );
+        }
+        Ok(expected)
+    }
+
+    /// Every (org unit, month, place, category) whose stored count disagrees with a
+    /// recomputation from the appeals (empty when all agree).
+    pub(crate) async fn verify_places(&self) -> Result<Vec<String>> {
+        let expected = Self::expected_places(&mut *self.pool.acquire().await?)
+            .await?
+            .0;
+        let mut stored: BTreeMap<Key, i64> = BTreeMap::new();
+        let rows = sqlx::query(
+            "SELECT org_unit_id, month, place, category, received FROM appeal_month_places",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for r in rows {
+            stored.insert(
+                (
+                    get(&r, "org_unit_id")?,
+                    get(&r, "month")?,
+                    get(&r, "place")?,
+                    get(&r, "category")?,
+                ),
+                get(&r, "received")?,
+            );
+        }
+        Ok(disagreements(&expected, &stored, |key, s, e| {
+            format!(
+                "place roll-up of org unit {} in {} at {:?} for {}: stored {s}, expected {e}",
+                key.0, key.1, key.2, key.3
+            )
+        }))
+    }
+
+    /// Fills the roll-up from the appeals when migration 0017 asked for it (a database whose
+    /// appeals predate the table), as `backfill_dims` does for its own.
+    pub(crate) async fn backfill_places(&self) -> Result<()> {
+        let backend = self.backend;
+        self.backfill_rollup(
+            "appeal_month_places",
+            "rollup_places_backfill",
+            async |conn| {
+                Self::expected_places(conn)
+                    .await?
+                    .write(backend, conn)
+                    .await
+            },
+        )
+        .await
+    }
+}
