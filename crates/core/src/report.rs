@@ -10,6 +10,9 @@ use crate::measures::rank;
 pub const REPEAT_THRESHOLD: i64 = 3;
 /// How many categories the report names as the month's top.
 pub const TOP_CATEGORIES: usize = 5;
+/// How many repeated problems the report lists, most frequent first (it also says how many
+/// there are: a district's month can hold thousands).
+pub const REPEATED_LISTED: i64 = 20;
 
 /// A calendar month (Asia/Shanghai days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -821,7 +821,10 @@ pub struct MonthlyReportOut {
     pub by_category: Vec<CountOut>,
     pub by_channel: Vec<CountOut>,
     pub top_categories: Vec<CountOut>,
+    /// The most frequent repeated problems (at most 20), most first.
     pub repeated: Vec<RepeatedOut>,
+    /// How many repeated problems the month has in all.
+    pub repeated_total: i64,
     pub overdue: Vec<OverdueOut>,
     /// The children's scores and ranks for the month.
     pub children: Vec<RankOut>,

@@ -92,6 +92,15 @@ pub fn workbook(
     counts(ws, &mut row, "前五类别", &report.top_categories, &bold)?;
     row += 1;
     ws.write_string_with_format(row, 0, "重复问题（同一地点同一类别 ≥ 3 次）", &bold)?;
+    ws.write_string(
+        row,
+        1,
+        format!(
+            "共 {} 处，列出次数最多的 {} 处",
+            report.repeated_total,
+            report.repeated.len()
+        ),
+    )?;
     row += 1;
     header(ws, row, &["单位", "地点", "类别", "次数"], &bold)?;
     for r in &report.repeated {

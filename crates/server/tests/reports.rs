@@ -166,6 +166,7 @@ async fn scoreboard_and_month_end_report(b: Backend) {
         json!([{"org_unit_id": c11, "org_unit_name": "佛字桥居民区", "location": place,
         "category": water, "category_name": r["repeated"][0]["category_name"], "count": 3}])
     );
+    assert_eq!(r["repeated_total"], 1);
     let overdue = r["overdue"].as_array().expect("overdue");
     assert_eq!(overdue.len(), 1);
     assert_eq!(overdue[0]["tracking_code"], a3["tracking_code"]);

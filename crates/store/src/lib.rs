@@ -26,7 +26,7 @@ pub mod notifications;
 pub mod org;
 pub mod outbound;
 pub mod people;
-mod places;
+pub mod places;
 pub mod queue;
 pub mod reports;
 pub mod roster;

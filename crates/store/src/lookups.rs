@@ -64,13 +64,19 @@ impl Snapshot {
             .all(|u| suqiu_core::org::in_subtree(path, &u.path))
     }
 
-    /// The paths of every node in the subtree at `path` (itself included), in path order.
-    pub(crate) fn subtree_paths(&self, path: &str) -> Vec<&str> {
+    /// Every node in the subtree at `path` (itself included), in path order.
+    pub(crate) fn subtree<'s: 'p, 'p>(
+        &'s self,
+        path: &'p str,
+    ) -> impl Iterator<Item = &'s OrgUnit> + 'p {
         self.units
             .iter()
-            .filter(|u| suqiu_core::org::in_subtree(path, &u.path))
-            .map(|u| u.path.as_str())
-            .collect()
+            .filter(move |u| suqiu_core::org::in_subtree(path, &u.path))
+    }
+
+    /// The paths of every node in the subtree at `path` (itself included), in path order.
+    pub(crate) fn subtree_paths(&self, path: &str) -> Vec<&str> {
+        self.subtree(path).map(|u| u.path.as_str()).collect()
     }
 
     /// The direct children of `id`, in id order.

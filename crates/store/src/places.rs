@@ -24,7 +24,7 @@ use crate::dialect;
 use crate::dims::{day_of_number, disagreements, sql_day};
 use crate::error::{Result, StoreError};
 use crate::sql::{get, Arg, Args};
-use crate::{scope, Backend, Store};
+use crate::{Backend, Store};
 
 /// (org unit, month as `YYYY-MM`, trimmed place, category).
 type Key = (Id, String, String, String);
@@ -32,6 +32,13 @@ type Key = (Id, String, String, String);
 /// Received-count deltas by [`Key`].
 #[derive(Debug, Default)]
 pub(crate) struct PlaceDeltas(BTreeMap<Key, i64>);
+
+/// The repeated problems listed, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepeatedPlaces {
+    pub listed: Vec<RepeatedPlace>,
+    pub total: i64,
+}
 
 /// One repeated problem: a place at a node, a category, and how many appeals named them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,43 +109,63 @@ impl PlaceDeltas {
 }
 
 impl Store {
-    /// The repeated problems of a node's subtree in `month`: every place and category with at
-    /// least [`REPEAT_THRESHOLD`] appeals at one node, most first (then by node, place and
-    /// category). `NotFound` for an unknown node.
+    /// The repeated problems of a node's subtree in `month` — places and categories with at
+    /// least [`REPEAT_THRESHOLD`] appeals at one node: the `limit` most frequent (then by node,
+    /// place and category), and how many there are. `NotFound` for an unknown node.
     pub async fn repeated_places(
         &self,
         org_unit_id: Id,
         month: Month,
-    ) -> Result<Vec<RepeatedPlace>> {
+        limit: i64,
+    ) -> Result<RepeatedPlaces> {
         let node = self
             .org_unit(org_unit_id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        let tree = self.lookups().await?;
+        // Each node of the subtree is a seek into `(org_unit_id, month, received)` that reads
+        // only its groups at the threshold (a district is a few hundred seeks).
         let mut a = Args::default();
-        // From the count index (the month's groups at the threshold, across the district) to
-        // their nodes; CROSS JOIN keeps SQLite from starting at the nodes and walking each
-        // one's every place of the month.
-        let sql = format!(
-            "SELECT r.org_unit_id, o.name AS org_unit_name, r.place, r.category, r.received \
-             FROM appeal_month_places r CROSS JOIN org_units o \
-             WHERE r.month = {} AND r.received >= {} AND o.id = r.org_unit_id AND {} \
-             ORDER BY r.received DESC, o.path, r.place, r.category",
+        let ids: Vec<String> = tree.subtree(&node.path).map(|u| a.push(u.id)).collect();
+        let filter = format!(
+            "org_unit_id IN ({}) AND month = {} AND received >= {}",
+            ids.join(", "),
             a.push(month.to_string()),
             a.push(REPEAT_THRESHOLD),
-            scope::in_subtree("o.path", &node.path, &mut a),
         );
-        let rows = a.query(&sql).fetch_all(&self.pool).await?;
-        rows.iter()
+        let total: i64 = get(
+            &a.query(&format!(
+                "SELECT COUNT(*) AS n FROM appeal_month_places WHERE {filter}"
+            ))
+            .fetch_one(&self.pool)
+            .await?,
+            "n",
+        )?;
+        let sql = format!(
+            "SELECT org_unit_id, place, category, received FROM appeal_month_places \
+             WHERE {filter} ORDER BY received DESC, org_unit_id, place, category LIMIT {}",
+            a.push(limit)
+        );
+        let listed = a
+            .query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
             .map(|r| {
+                let org_unit_id: Id = get(r, "org_unit_id")?;
                 Ok(RepeatedPlace {
-                    org_unit_id: get(r, "org_unit_id")?,
-                    org_unit_name: get(r, "org_unit_name")?,
+                    org_unit_id,
+                    org_unit_name: tree
+                        .unit(org_unit_id)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default(),
                     place: get(r, "place")?,
                     category: get(r, "category")?,
                     appeals: get(r, "received")?,
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(RepeatedPlaces { listed, total })
     }
 
     /// The roll-up as the appeals say it should be.

@@ -2527,10 +2527,10 @@ async fn repeated_places_come_from_the_rollup(db: Db) {
 
     let march = Month::parse("2026-03").unwrap();
     let repeated = |unit: Id, month: Month| async move {
-        store
-            .repeated_places(unit, month)
-            .await
-            .unwrap()
+        let found = store.repeated_places(unit, month, 20).await.unwrap();
+        assert_eq!(found.total, found.listed.len() as i64);
+        found
+            .listed
             .into_iter()
             .map(|r| (r.org_unit_name, r.place, r.category, r.appeals))
             .collect::<Vec<_>>()
@@ -2551,8 +2551,31 @@ async fn repeated_places_come_from_the_rollup(db: Db) {
             .is_empty(),
         "one in April"
     );
+    // The most frequent first, as many as asked for, and how many there are in all.
+    for hour in [12, 13, 14] {
+        intake(
+            store,
+            &at_place(&w.c3, Some("3号楼"), water),
+            &w.station2,
+            at(5, hour),
+        )
+        .await;
+    }
+    let first = store
+        .repeated_places(w.district.id, march, 1)
+        .await
+        .unwrap();
+    assert_eq!(first.total, 2);
+    assert_eq!(
+        first
+            .listed
+            .iter()
+            .map(|r| (r.org_unit_id, r.appeals))
+            .collect::<Vec<_>>(),
+        [(w.c3.id, 6)]
+    );
     assert!(matches!(
-        store.repeated_places(999_999, march).await,
+        store.repeated_places(999_999, march, 20).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.verify_rollups().await.unwrap(), Vec::<String>::new());
@@ -2574,17 +2597,17 @@ async fn repeated_places_come_from_the_rollup(db: Db) {
         reopened.verify_rollups().await.unwrap(),
         Vec::<String>::new()
     );
-    let both = repeated(w.district.id, march).await;
-    assert_eq!(both, [group(&w.c1), group(&w.c3)]);
+    let after = |s: Store| async move {
+        let found = s.repeated_places(w.district.id, march, 20).await.unwrap();
+        found
+            .listed
+            .iter()
+            .map(|r| (r.org_unit_id, r.appeals))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(after(reopened).await, [(w.c3.id, 6), (w.c1.id, 3)]);
     let again = Store::open(&db.url).await.unwrap();
-    assert_eq!(
-        again
-            .repeated_places(w.district.id, march)
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(after(again).await, [(w.c3.id, 6), (w.c1.id, 3)]);
 }
 
 /// The indexes of the appeals and their events, by name, with their definitions.

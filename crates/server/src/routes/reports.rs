@@ -12,7 +12,7 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{score, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
-use suqiu_core::report::{ranks_with_change, top, Month, TOP_CATEGORIES};
+use suqiu_core::report::{ranks_with_change, top, Month, REPEATED_LISTED, TOP_CATEGORIES};
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
@@ -398,7 +398,10 @@ pub(crate) async fn monthly_of(
     let weights = state.weights();
     let rates = counts.total.rates();
     let breakdown = state.store.breakdown(unit.id, from, to).await?;
-    let repeated = state.store.repeated_places(unit.id, month).await?;
+    let repeated = state
+        .store
+        .repeated_places(unit.id, month, REPEATED_LISTED)
+        .await?;
 
     let categories = state.store.categories().await?;
     let names: HashMap<&str, &str> = categories
@@ -457,7 +460,9 @@ pub(crate) async fn monthly_of(
             .iter()
             .map(|x| count_out(x, named(&x.0)))
             .collect(),
+        repeated_total: repeated.total,
         repeated: repeated
+            .listed
             .into_iter()
             .map(|r| RepeatedOut {
                 org_unit_id: r.org_unit_id,

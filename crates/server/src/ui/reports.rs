@@ -10,6 +10,7 @@ use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::report::Month;
 
 use super::appeals::node_choices;
+use super::i18n::Lang;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
@@ -112,6 +113,8 @@ struct ReportPage {
     rates: Vec<(&'static str, String)>,
     children: Vec<RankRow>,
     overdue: Vec<OverdueRow>,
+    /// When the month has more repeated problems than listed, how many.
+    repeated_note: String,
 }
 
 impl ReportPage {
@@ -148,7 +151,20 @@ pub(crate) async fn monthly(
         ("stats.satisfaction_rate", percent(m.satisfaction_rate)),
         ("stats.score", score_text(m.score)),
     ];
+    let listed = r.repeated.len();
+    let repeated_note = match (r.repeated_total > listed as i64, lang) {
+        (false, _) => String::new(),
+        (true, Lang::Zh) => format!(
+            "本月共 {} 处重复诉求，下表列出次数最多的 {listed} 处。",
+            r.repeated_total
+        ),
+        (true, Lang::En) => format!(
+            "{} repeated problems this month; the {listed} most frequent are listed.",
+            r.repeated_total
+        ),
+    };
     let page = ReportPage {
+        repeated_note,
         nodes: node_choices(&state, &s.actor, &unit.id.to_string())
             .await
             .map_err(fail(lang))?,

@@ -12,7 +12,7 @@ CREATE TABLE appeal_month_places (
     received    BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (org_unit_id, month, place, category)
 ) WITHOUT ROWID;
-CREATE INDEX appeal_month_places_count ON appeal_month_places (month, received);
+CREATE INDEX appeal_month_places_count ON appeal_month_places (org_unit_id, month, received);
 -- A database with appeals gets the table filled from them at the next start (in code).
 INSERT INTO settings (key, value)
 SELECT 'rollup_places_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM appeals);
