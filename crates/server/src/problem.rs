@@ -242,6 +242,7 @@ impl From<StoreError> for Problem {
                 p
             }
             StoreError::Invalid { field, message } => Problem::field(field, message),
+            StoreError::Rows(errors) => crate::routes::roster::row_problem(&errors),
             other => {
                 tracing::error!(error = %other, "store error");
                 Problem::internal()

@@ -8,6 +8,10 @@ pub enum StoreError {
     /// A uniqueness rule was broken (e.g. a username taken); `field` names the culprit.
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// Rows of an import that cannot be written as checked (e.g. a person someone else
+    /// registered between the check and the commit), each with its row number.
+    #[error("{} rows cannot be imported", .0.len())]
+    Rows(Vec<suqiu_core::roster::RowError>),
     /// A referenced row does not exist (e.g. an unknown org unit); `field` names it.
     #[error("{message}")]
     Invalid { field: String, message: String },

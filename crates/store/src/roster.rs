@@ -5,13 +5,14 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
+use sqlx::AnyConnection;
 use suqiu_core::person::Person;
-use suqiu_core::roster::{Existing, Sheet};
+use suqiu_core::roster::{duplicates, Existing, Sheet};
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
 use crate::sql::{get, ms, time_of, Args};
-use crate::Store;
+use crate::{Backend, Store};
 
 /// How long an uploaded roster waits for its commit.
 pub const UPLOAD_TTL: TimeDelta = TimeDelta::hours(1);
@@ -77,18 +78,29 @@ impl Store {
         Ok(Some((sheet, expires)))
     }
 
-    /// Registers `people` and deletes the upload, in one transaction: all of them or none.
-    /// `NotFound` when the upload is gone (expired, or committed already: a second click
-    /// imports nothing twice).
+    /// Registers `people` (with their rows) and deletes the upload, in one transaction: all
+    /// of them or none. `NotFound` when the upload is gone (expired, or committed already: a
+    /// second click imports nothing twice). `Rows` when a person is on the register by now
+    /// (someone registered them after the caller's check, e.g. another roster committed at
+    /// the same moment): checked again inside the transaction, with concurrent writers of
+    /// the register held off (PostgreSQL locks the table; SQLite has one writer), and the
+    /// upload kept for a new preview.
     pub async fn commit_roster(
         &self,
         user_id: Id,
         token: &str,
-        people: &[Person],
+        people: &[(u32, Person)],
         now: DateTime<Utc>,
     ) -> Result<Vec<Id>> {
         let paths = self.org_paths().await?;
         let mut tx = self.writer.begin().await?;
+        if self.backend == Backend::Postgres {
+            // Self-exclusive, so two commits check and insert one after the other; readers
+            // of the register are not held up.
+            sqlx::query("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
         let gone = sqlx::query(
             "DELETE FROM roster_uploads WHERE token = $1 AND user_id = $2 AND expires_at >= $3",
         )
@@ -101,7 +113,14 @@ impl Store {
         if gone == 0 {
             return Err(StoreError::NotFound);
         }
-        let ids = self.insert_people_in(&mut tx, &paths, people).await?;
+        let (ids, name_phones) = keys(people);
+        let existing = existing_on(&mut tx, &ids, &name_phones).await?;
+        let taken = duplicates(people, &existing);
+        if !taken.is_empty() {
+            return Err(StoreError::Rows(taken));
+        }
+        let people: Vec<Person> = people.iter().map(|(_, p)| p.clone()).collect();
+        let ids = self.insert_people_in(&mut tx, &paths, &people).await?;
         tx.commit().await?;
         Ok(ids)
     }
@@ -113,39 +132,61 @@ impl Store {
         id_numbers: &[String],
         name_phones: &[(String, String)],
     ) -> Result<Existing> {
-        let mut found = Existing::default();
-        for chunk in id_numbers.chunks(CHUNK) {
-            let mut a = Args::default();
-            let list: Vec<String> = chunk.iter().map(|v| a.push(v.clone())).collect();
-            let sql = format!(
-                "SELECT id_number FROM people WHERE id_number IN ({})",
-                list.join(", ")
-            );
-            for row in a.query(&sql).fetch_all(&self.pool).await? {
-                found.id_numbers.insert(get(&row, "id_number")?);
-            }
-        }
-        let wanted: HashSet<&(String, String)> = name_phones.iter().collect();
-        let phones: Vec<&String> = name_phones
-            .iter()
-            .map(|(_, p)| p)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        for chunk in phones.chunks(CHUNK) {
-            let mut a = Args::default();
-            let list: Vec<String> = chunk.iter().map(|v| a.push((*v).clone())).collect();
-            let sql = format!(
-                "SELECT name, phone FROM people WHERE phone IN ({})",
-                list.join(", ")
-            );
-            for row in a.query(&sql).fetch_all(&self.pool).await? {
-                let pair: (String, String) = (get(&row, "name")?, get(&row, "phone")?);
-                if wanted.contains(&pair) {
-                    found.name_phones.insert(pair);
-                }
-            }
-        }
-        Ok(found)
+        existing_on(&mut *self.pool.acquire().await?, id_numbers, name_phones).await
     }
+}
+
+/// The ID numbers and (name, phone) pairs of `people`, the register's keys.
+pub fn keys(people: &[(u32, Person)]) -> (Vec<String>, Vec<(String, String)>) {
+    let ids = people
+        .iter()
+        .filter_map(|(_, p)| p.id_number.clone())
+        .collect();
+    let name_phones = people
+        .iter()
+        .filter_map(|(_, p)| p.phone.clone().map(|ph| (p.name.clone(), ph)))
+        .collect();
+    (ids, name_phones)
+}
+
+/// [`Store::existing_people`] on `conn` (inside the caller's transaction, when it has one).
+async fn existing_on(
+    conn: &mut AnyConnection,
+    id_numbers: &[String],
+    name_phones: &[(String, String)],
+) -> Result<Existing> {
+    let mut found = Existing::default();
+    for chunk in id_numbers.chunks(CHUNK) {
+        let mut a = Args::default();
+        let list: Vec<String> = chunk.iter().map(|v| a.push(v.clone())).collect();
+        let sql = format!(
+            "SELECT id_number FROM people WHERE id_number IN ({})",
+            list.join(", ")
+        );
+        for row in a.query(&sql).fetch_all(&mut *conn).await? {
+            found.id_numbers.insert(get(&row, "id_number")?);
+        }
+    }
+    let wanted: HashSet<&(String, String)> = name_phones.iter().collect();
+    let phones: Vec<&String> = name_phones
+        .iter()
+        .map(|(_, p)| p)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in phones.chunks(CHUNK) {
+        let mut a = Args::default();
+        let list: Vec<String> = chunk.iter().map(|v| a.push((*v).clone())).collect();
+        let sql = format!(
+            "SELECT name, phone FROM people WHERE phone IN ({})",
+            list.join(", ")
+        );
+        for row in a.query(&sql).fetch_all(&mut *conn).await? {
+            let pair: (String, String) = (get(&row, "name")?, get(&row, "phone")?);
+            if wanted.contains(&pair) {
+                found.name_phones.insert(pair);
+            }
+        }
+    }
+    Ok(found)
 }

@@ -25,6 +25,7 @@ use suqiu_core::notice::NoticeKind;
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::person::CareTag;
 use suqiu_core::report::Month;
+use suqiu_core::roster::Sheet;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord, COUNT_CAP};
 use suqiu_store::dims::Dimension;
@@ -2610,6 +2611,81 @@ async fn repeated_places_come_from_the_rollup(db: Db) {
     assert_eq!(after(again).await, [(w.c3.id, 6), (w.c1.id, 3)]);
 }
 
+/// A roster's commit checks the register again inside its transaction: a person registered
+/// since the caller's check (another roster, committed first or at the same moment) fails
+/// the commit with that row, writes nobody, and keeps the upload for a new preview.
+async fn roster_commits_recheck_the_register(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    let sheet = Sheet {
+        headers: vec!["姓名".into()],
+        rows: Vec::new(),
+    };
+    let user = w.station.user_id;
+    let now = at(2, 9);
+    let upload = || async { store.save_roster(user, &sheet, now).await.unwrap() };
+    let count = || async {
+        store
+            .list_people(&w.admin, &PeopleFilter::default())
+            .await
+            .unwrap()
+            .total
+    };
+    let before = count().await;
+    let zhang = person("张三", &w.c1, "13900000001", vec![]);
+    let li = person("李四", &w.c1, "13900000002", vec![]);
+
+    let first = upload().await;
+    store
+        .commit_roster(user, &first, &[(2, zhang.clone())], now)
+        .await
+        .unwrap();
+    assert_eq!(count().await, before + 1);
+    // Checked before the first commit, committed after it: row 3 is on the register now.
+    let second = upload().await;
+    let late = store
+        .commit_roster(user, &second, &[(2, li.clone()), (3, zhang.clone())], now)
+        .await;
+    let Err(StoreError::Rows(rows)) = late else {
+        panic!("expected the rows refused, got {late:?}");
+    };
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.row, r.field.as_str()))
+            .collect::<Vec<_>>(),
+        [(3, "name")]
+    );
+    assert_eq!(
+        count().await,
+        before + 1,
+        "nobody of that roster was written"
+    );
+    assert!(
+        store.roster(user, &second, now).await.unwrap().is_some(),
+        "the upload is kept for a new preview"
+    );
+
+    // Two rosters naming the same new person, committed at the same moment: one wins.
+    // (Each user keeps one upload at a time, so the two belong to two users.)
+    let wang = person("王五", &w.c1, "13900000003", vec![]);
+    let (a, b) = (w.station.user_id, w.admin.user_id);
+    let ta = store.save_roster(a, &sheet, now).await.unwrap();
+    let tb = store.save_roster(b, &sheet, now).await.unwrap();
+    let (rows_a, rows_b) = ([(2, wang.clone())], [(5, wang)]);
+    let (ra, rb) = tokio::join!(
+        store.commit_roster(a, &ta, &rows_a, now),
+        store.commit_roster(b, &tb, &rows_b, now),
+    );
+    assert_eq!(
+        [ra.is_ok(), rb.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{ra:?} {rb:?}"
+    );
+    assert!(matches!(ra, Ok(_) | Err(StoreError::Rows(_))));
+    assert!(matches!(rb, Ok(_) | Err(StoreError::Rows(_))));
+    assert_eq!(count().await, before + 2);
+}
+
 /// The indexes of the appeals and their events, by name, with their definitions.
 async fn appeal_indexes(db: &Db) -> Vec<(String, String)> {
     let sql = match db.backend {
@@ -2679,6 +2755,7 @@ conformance!(
     deferred_indexes_come_back,
     received_by_rollup_is_backfilled_once,
     repeated_places_come_from_the_rollup,
+    roster_commits_recheck_the_register,
     worklist_and_web_queries,
     fresh_database_is_migrated_and_seeded,
     org_tree_has_materialized_paths,

@@ -268,14 +268,7 @@ pub(crate) async fn check(
         default_node: actor.org_unit_id,
     };
     let (people, mut errors) = read_rows(sheet, mapping, &ctx);
-    let ids: Vec<String> = people
-        .iter()
-        .filter_map(|(_, p)| p.id_number.clone())
-        .collect();
-    let name_phones: Vec<(String, String)> = people
-        .iter()
-        .filter_map(|(_, p)| p.phone.clone().map(|ph| (p.name.clone(), ph)))
-        .collect();
+    let (ids, name_phones) = suqiu_store::roster::keys(&people);
     let existing = state.store.existing_people(&ids, &name_phones).await?;
     errors.extend(duplicates(&people, &existing));
     errors.sort_by_key(|e| e.row);
@@ -477,9 +470,8 @@ pub(crate) async fn commit_sheet(
     if !checked.errors.is_empty() {
         return Err(row_problem(&checked.errors));
     }
-    let people: Vec<Person> = checked.people.into_iter().map(|(_, p)| p).collect();
     Ok(state
         .store
-        .commit_roster(actor.user_id, token, &people, state.now())
+        .commit_roster(actor.user_id, token, &checked.people, state.now())
         .await?)
 }
