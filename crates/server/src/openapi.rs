@@ -178,6 +178,7 @@ use crate::routes;
         routes::wishes::WishIn,
         routes::wishes::FulfilIn,
         routes::wishes::WishOut,
+        routes::wishes::WishMoveOut,
         routes::wishes::WishListOut,
         routes::service::PostIn,
         routes::service::PostOut,

@@ -168,6 +168,49 @@ async fn wishes_contract_race_masking_and_scope(b: Backend) {
     )
     .await;
     assert_eq!(cancelled.ok(200)["status"], "cancelled");
+    // The history keeps who claimed and released it, though the wish no longer does; the
+    // list does not carry histories.
+    let moves = |v: &Value| -> Vec<(String, String)> {
+        v["history"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .map(|m| {
+                (
+                    m["status"].as_str().unwrap_or("").to_string(),
+                    m["actor"]["name"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    let station_token = t.token("station11").await;
+    let one = t
+        .get(&format!("/api/v1/wishes/{second}"), &station_token)
+        .await;
+    let volunteer_name = one.ok(200)["history"][1]["actor"]["name"].clone();
+    assert_ne!(volunteer_name, json!("站点一"));
+    let volunteer_name = volunteer_name.as_str().unwrap_or("").to_string();
+    assert_eq!(
+        moves(&one.json),
+        [
+            ("open".to_string(), "站点一".to_string()),
+            ("claimed".to_string(), volunteer_name.clone()),
+            ("open".to_string(), volunteer_name),
+            (
+                "cancelled".to_string(),
+                one.json["closed_by"]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            ),
+        ]
+    );
+    let first = t.get(&format!("/api/v1/wishes/{id}"), &station_token).await;
+    let statuses: Vec<String> = moves(first.ok(200)).into_iter().map(|(s, _)| s).collect();
+    assert_eq!(statuses, ["open", "claimed", "fulfilled", "confirmed"]);
+    assert_eq!(first.json["history"][2]["note"], "已送到家中");
+    let listed = t.get("/api/v1/wishes", &station_token).await;
+    assert!(listed.ok(200)["items"][0].get("history").is_none());
     let bad_status = t.get("/api/v1/wishes?status=done", &token).await;
     bad_status.field_error("status");
     t.finish().await;
@@ -379,6 +422,14 @@ async fn wish_and_service_pages(b: Backend) {
     );
     let page = station.get("/wishes").await.text();
     assert!(page.contains("&#60;b&#62;已送到&#60;/b&#62;"));
+    let history = page
+        .split(&format!("data-testid=\"wish-history-{id}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</details>").next())
+        .expect("the wish's history");
+    assert!(
+        history.contains("经过（3）") && history.contains("登记") && history.contains("已实现")
+    );
     see_other(&station.post(&act, &[("command", "confirm")]).await);
     let w = t.get(&format!("/api/v1/wishes/{id}"), &token).await;
     assert_eq!(w.ok(200)["status"], "confirmed");

@@ -8,6 +8,8 @@
 //! SQLite every write goes through the one writer connection. The loser's UPDATE changes no
 //! row, and it gets `Conflict` (409).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use suqiu_core::access::Actor;
@@ -163,6 +165,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: Id = get(&row, "id")?;
+        record_move(&mut tx, id, actor.user_id, WishStatus::Open, None, now).await?;
         let wish = wish_by_id(&mut tx, id).await?;
         tx.commit().await?;
         Ok(wish)
@@ -240,6 +243,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let mut a = Args::default();
+        let at = now;
         let now = ms(now);
         let set = match to.status {
             WishStatus::Open => "claimed_by = NULL, claimed_at = NULL".to_string(),
@@ -282,10 +286,71 @@ impl Store {
                 message: "该心愿刚被他人处理，请刷新后再看".into(),
             });
         }
+        record_move(&mut tx, id, actor.user_id, to.status, note, at).await?;
         let wish = wish_by_id(&mut tx, id).await?;
         tx.commit().await?;
         Ok(wish)
     }
+
+    /// The histories of `ids` (wishes the caller has already read in scope), oldest move
+    /// first; a wish without moves is absent.
+    pub async fn wish_histories(&self, ids: &[Id]) -> Result<HashMap<Id, Vec<WishMove>>> {
+        let mut out: HashMap<Id, Vec<WishMove>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut a = Args::default();
+        let list: Vec<String> = ids.iter().map(|id| a.push(*id)).collect();
+        let sql = format!(
+            "SELECT e.wish_id, e.at, e.actor_id, u.display_name AS actor_name, e.status, e.note \
+             FROM wish_events e JOIN users u ON u.id = e.actor_id \
+             WHERE e.wish_id IN ({}) ORDER BY e.wish_id, e.at, e.id",
+            list.join(", ")
+        );
+        for r in a.query(&sql).fetch_all(&self.pool).await? {
+            out.entry(get(&r, "wish_id")?).or_default().push(WishMove {
+                at: get_time(&r, "at")?,
+                actor: Named {
+                    id: get(&r, "actor_id")?,
+                    name: get(&r, "actor_name")?,
+                },
+                status: get_code(&r, "status", WishStatus::parse)?,
+                note: get(&r, "note")?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// One move in a wish's history: who moved it to which status, when, with the note given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WishMove {
+    pub at: DateTime<Utc>,
+    pub actor: Named,
+    pub status: WishStatus,
+    pub note: Option<String>,
+}
+
+/// Writes a move of the wish to its history, in the caller's transaction.
+async fn record_move(
+    conn: &mut sqlx::AnyConnection,
+    wish_id: Id,
+    actor_id: Id,
+    status: WishStatus,
+    note: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO wish_events (wish_id, at, actor_id, status, note) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(wish_id)
+    .bind(ms(at))
+    .bind(actor_id)
+    .bind(status.code())
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 async fn wish_by_id(conn: &mut sqlx::AnyConnection, id: Id) -> Result<Wish> {

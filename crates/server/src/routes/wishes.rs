@@ -19,7 +19,7 @@ use suqiu_core::wishes::{
     check_new, decide, Refusal, WishCommand, WishStatus, Wisher, MAX_NOTE_CHARS,
 };
 use suqiu_core::Id;
-use suqiu_store::wishes::{NewWish, Wish, WishFilter};
+use suqiu_store::wishes::{NewWish, Wish, WishFilter, WishMove};
 use utoipa::ToSchema;
 
 use crate::auth::AuthActor;
@@ -73,6 +73,33 @@ pub struct WishOut {
     pub fulfil_note: Option<String>,
     pub closed_by: Option<RefOut>,
     pub closed_at: Option<String>,
+    /// Every move, oldest first (in `GET /api/v1/wishes/{id}` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<WishMoveOut>>,
+}
+
+/// One move in a wish's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WishMoveOut {
+    pub at: String,
+    /// Who made it.
+    pub actor: RefOut,
+    /// The status it moved to (`open` when recorded or released).
+    pub status: String,
+    pub status_label: String,
+    pub note: Option<String>,
+}
+
+impl WishMoveOut {
+    pub fn new(m: &WishMove) -> WishMoveOut {
+        WishMoveOut {
+            at: time(m.at),
+            actor: ref_of(&m.actor),
+            status: m.status.code().into(),
+            status_label: m.status.label_zh().into(),
+            note: m.note.clone(),
+        }
+    }
 }
 
 fn ref_of(n: &suqiu_store::fund::Named) -> RefOut {
@@ -114,6 +141,7 @@ impl WishOut {
             fulfil_note: w.fulfil_note.clone(),
             closed_by: w.closed_by.as_ref().map(ref_of),
             closed_at: w.closed_at.map(time),
+            history: None,
         }
     }
 }
@@ -298,7 +326,15 @@ pub async fn get_one(
         .wish(&actor, id)
         .await?
         .ok_or_else(Problem::not_found)?;
-    Ok(Json(WishOut::new(&actor, &w)))
+    let mut out = WishOut::new(&actor, &w);
+    let history = state.store.wish_histories(&[w.id]).await?;
+    out.history = Some(
+        history
+            .get(&w.id)
+            .map(|moves| moves.iter().map(WishMoveOut::new).collect())
+            .unwrap_or_default(),
+    );
+    Ok(Json(out))
 }
 
 async fn respond(

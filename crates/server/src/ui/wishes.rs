@@ -10,10 +10,10 @@ use suqiu_core::fund::yuan;
 use suqiu_core::wishes::{decide, WishCommand, WishStatus};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
-use suqiu_store::wishes::{Wish, WishFilter};
+use suqiu_store::wishes::{Wish, WishFilter, WishMove};
 
 use super::fund::parse_yuan;
-use super::view::{Choice, Chrome};
+use super::view::{when, Choice, Chrome};
 use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
 use crate::routes::wishes::{command_as, record_as, wisher, wisher_name, WishIn};
@@ -40,6 +40,8 @@ struct WishRow {
     deadline: String,
     claimer: String,
     note: String,
+    /// Every move so far, oldest first.
+    history: Vec<MoveRow>,
     may_claim: bool,
     may_release: bool,
     may_fulfil: bool,
@@ -47,9 +49,34 @@ struct WishRow {
     may_cancel: bool,
 }
 
-fn wish_row(s: &Session, w: &Wish) -> WishRow {
+/// A move of a wish's history as shown.
+struct MoveRow {
+    at: String,
+    who: String,
+    what: &'static str,
+    note: String,
+}
+
+fn wish_row(s: &Session, w: &Wish, history: Option<&Vec<WishMove>>) -> WishRow {
     let may = |cmd| decide(w.state(), cmd, wisher(&s.actor)).is_ok();
+    let history = history
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, m)| MoveRow {
+            at: when(m.at),
+            who: m.actor.name.clone(),
+            // The first move records the wish; a later move to open is a release.
+            what: match (i, m.status) {
+                (0, _) => s.lang.t("wish.recorded"),
+                (_, WishStatus::Open) => s.lang.t("wish.released"),
+                (_, status) => s.lang.label(status.code(), status.label_zh()),
+            },
+            note: m.note.clone().unwrap_or_default(),
+        })
+        .collect();
     WishRow {
+        history,
         id: w.id,
         person: wisher_name(&s.actor, &w.person.name),
         unit: w.org_unit_name.clone(),
@@ -88,7 +115,7 @@ async fn wishes_page(state: &AppState, s: &Session, error: String) -> Result<Wis
             s.actor.role.label_zh()
         )));
     }
-    let mut sections = Vec::new();
+    let mut pages = Vec::new();
     for status in [WishStatus::Open, WishStatus::Claimed, WishStatus::Fulfilled] {
         let filter = WishFilter {
             org_unit_id: None,
@@ -96,14 +123,26 @@ async fn wishes_page(state: &AppState, s: &Session, error: String) -> Result<Wis
             page: 1,
             per_page: PER_STATUS,
         };
-        let page = state.store.wishes(&s.actor, &filter).await?;
-        sections.push(Section {
+        pages.push((status, state.store.wishes(&s.actor, &filter).await?));
+    }
+    let ids: Vec<Id> = pages
+        .iter()
+        .flat_map(|(_, p)| p.items.iter().map(|w| w.id))
+        .collect();
+    let histories = state.store.wish_histories(&ids).await?;
+    let sections = pages
+        .iter()
+        .map(|(status, page)| Section {
             status: status.code(),
             title: s.lang.label(status.code(), status.label_zh()),
             total: page.total,
-            rows: page.items.iter().map(|w| wish_row(s, w)).collect(),
-        });
-    }
+            rows: page
+                .items
+                .iter()
+                .map(|w| wish_row(s, w, histories.get(&w.id)))
+                .collect(),
+        })
+        .collect();
     let may_record = s.may(Capability::ManageCare);
     let people = if may_record {
         let filter = PeopleFilter {
