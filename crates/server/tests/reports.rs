@@ -9,7 +9,10 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use common::{shanghai_time, Backend, TestApp};
 use serde_json::{json, Value};
 
-on_both_backends!(scoreboard_and_month_end_report);
+on_both_backends!(
+    scoreboard_and_month_end_report,
+    many_repeated_problems_list_the_most_frequent
+);
 
 fn id_of(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
@@ -404,5 +407,49 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     );
     let ranks = wb.worksheet_range("排名").expect("排名");
     assert_eq!(ranks.rows().count(), 3);
+    t.finish().await;
+}
+
+/// A month with more repeated problems than the report lists: the 20 most frequent, the most
+/// first, and how many there are, in the JSON and on the page.
+async fn many_repeated_problems_list_the_most_frequent(b: Backend) {
+    let t = TestApp::new(b).await;
+    let water = "public_facilities.water_pipes";
+    at(&t, (11, 24, 10)).await;
+    // 21 buildings with three appeals each; building 7 with four.
+    for building in 1..=21 {
+        let times = if building == 7 { 4 } else { 3 };
+        for _ in 0..times {
+            let place = format!("{building}号楼");
+            t.create_appeal(
+                "station11",
+                body(t.fx.c11, "help", water, "walk_in", &place),
+            )
+            .await;
+        }
+    }
+    let admin = t.token("admin").await;
+    let url = format!("/api/v1/reports/monthly?org_unit={}&month=2026-11", t.fx.s1);
+    let r = t.get(&url, &admin).await;
+    let r = r.ok(200);
+    assert_eq!(r["repeated_total"], 21);
+    let listed = r["repeated"].as_array().expect("repeated");
+    assert_eq!(listed.len(), 20);
+    assert_eq!(
+        (&listed[0]["location"], &listed[0]["count"]),
+        (&json!("7号楼"), &json!(4))
+    );
+    assert!(listed[1..].iter().all(|x| x["count"] == 3));
+    let page = t
+        .get(
+            &format!("/reports?org_unit={}&month=2026-11", t.fx.s1),
+            &admin,
+        )
+        .await;
+    let html = page.text();
+    assert!(
+        html.contains("本月共 21 处重复诉求，下表列出次数最多的 20 处。"),
+        "the note says how many"
+    );
     t.finish().await;
 }
