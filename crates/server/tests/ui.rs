@@ -675,6 +675,27 @@ async fn dashboard_counts_open_their_lists(b: Backend) {
         .nth(1)
         .expect("a notices list");
     assert!(notices.contains("督办") && notices.contains("请今天内联系群众"));
+    // Unread, it opens through a form that marks it read on the way to the appeal.
+    let form = notices
+        .split("action=\"/notifications/")
+        .nth(1)
+        .expect("an unread notice's form");
+    let notice_id = form.split('/').next().expect("the notice id");
+    let opened = fzq
+        .post(
+            &format!("/notifications/{notice_id}/read"),
+            &[("next", &format!("/appeals/{id1}"))],
+        )
+        .await;
+    assert_eq!(opened.status.as_u16(), 303);
+    assert_eq!(location(&opened), format!("/appeals/{id1}"));
+    let html = fzq.get("/").await.text();
+    let notices = html
+        .split("data-testid=\"notices\"")
+        .nth(1)
+        .expect("the notice stays, read");
+    assert!(notices.contains(&format!("<a href=\"/appeals/{id1}\">")));
+    assert!(!notices.contains("class=\"unread\"") && !notices.contains("notice-open"));
     // Not to the one who wrote it.
     let mut street = Browser::sign_in(&t, "street1").await;
     assert!(!street

@@ -37,6 +37,7 @@ fn shown(n: i64) -> String {
 /// A notice as the dashboard lists it (the words are the notice's own, as the notice centre
 /// shows them).
 pub(crate) struct NoticeRow {
+    pub id: i64,
     pub appeal_id: Option<i64>,
     pub title: String,
     pub body: String,
@@ -46,6 +47,7 @@ pub(crate) struct NoticeRow {
 
 fn notice_row(n: &Notification) -> NoticeRow {
     NoticeRow {
+        id: n.id,
         appeal_id: n.appeal_id,
         title: n.title.clone(),
         body: n.body.clone(),
