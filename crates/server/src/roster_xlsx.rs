@@ -16,6 +16,32 @@ use crate::dto::PersonOut;
 /// Spreadsheet rows read above the data (a title, the headers) before the row limit bites.
 const SLACK_ROWS: u32 = 10;
 
+/// Most bytes an uploaded workbook may unpack to. A roster of the largest allowed size is a
+/// few megabytes unpacked; a 6 MB upload of repeated text can claim gigabytes, and the
+/// reader holds a workbook's shared strings in memory whole.
+const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Refuses a workbook whose parts claim to unpack past [`MAX_UNPACKED_BYTES`], before any
+/// part is unpacked (the sizes are read from the zip's directory).
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a zip at all: the reader says what is wrong with it.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let size = zip.by_index_raw(i).map(|f| f.size()).unwrap_or(u64::MAX);
+        total = total.saturating_add(size);
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(format!(
+            "文件解压后超过 {} MB，不像是花名册：请只保留人员表格后再上传",
+            MAX_UNPACKED_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(())
+}
+
 fn cell_of(d: DataRef<'_>) -> Cell {
     match d {
         DataRef::Empty => Cell::Empty,
@@ -39,11 +65,13 @@ fn cell_of(d: DataRef<'_>) -> Cell {
 }
 
 /// The first sheet of an .xlsx file, or what is wrong with the file (in Chinese, for the
-/// person who chose it). Cells are read one by one and reading stops past the row limit,
-/// so an oversized sheet is refused without being held in memory.
+/// person who chose it). A file that would unpack past [`MAX_UNPACKED_BYTES`] is refused
+/// first; cells are read one by one and reading stops past the row limit, so an oversized
+/// sheet is refused without being held in memory.
 pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
     const NOT_XLSX: &str =
         "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 请先另存为 .xlsx）";
+    check_unpacked_size(bytes)?;
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| NOT_XLSX.to_string())?;
     let Some(name) = book.sheet_names().first().cloned() else {
         return Err("文件中没有工作表".into());

@@ -385,6 +385,16 @@ async fn files_that_are_not_rosters_are_refused_clearly(b: Backend) {
     let res = upload(&t, "station11", &workbook(&rows)).await;
     res.field_error("file");
     assert!(res.text().contains("5000"), "{}", res.text());
+    // A small file that would unpack to 80 MB (a "zip bomb", or a workbook carrying
+    // something else): refused before anything is unpacked.
+    let res = upload(
+        &t,
+        "station11",
+        &padded(&workbook(&[vec!["姓名"]]), 80 << 20),
+    )
+    .await;
+    res.field_error("file");
+    assert!(res.text().contains("64 MB"), "{}", res.text());
     // The raw body works too; a JSON body is not a roster.
     let token = t.token("station11").await;
     let file = workbook(&[vec!["姓名"], vec!["褚三"]]);
@@ -408,6 +418,29 @@ async fn files_that_are_not_rosters_are_refused_clearly(b: Backend) {
     upload(&t, "volunteer", &file).await.problem(403);
     upload(&t, "auditor", &file).await.problem(403);
     t.finish().await;
+}
+
+/// `xlsx` with one more part of `extra` zero bytes (deflated to a few hundred kB).
+fn padded(xlsx: &[u8], extra: usize) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut from = zip::ZipArchive::new(Cursor::new(xlsx)).expect("a zip");
+    let mut to = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..from.len() {
+        let mut part = from.by_index(i).expect("a part");
+        let mut data = Vec::new();
+        part.read_to_end(&mut data).expect("read");
+        let name = part.name().expect("a part name").to_string();
+        to.start_file(name, options).expect("start");
+        to.write_all(&data).expect("write");
+    }
+    to.start_file("xl/media/padding.bin", options)
+        .expect("start");
+    to.write_all(&vec![0u8; extra]).expect("write");
+    let bytes = to.finish().expect("finish").into_inner();
+    assert!(bytes.len() < 1 << 20, "the file itself is small");
+    bytes
 }
 
 /// Every row of the first sheet as text.
