@@ -383,6 +383,18 @@ impl WorkCalendar {
         self.years.keys().copied().collect()
     }
 
+    /// The years whose arrangement should be loaded by `today` and is not: this year, and
+    /// from November (when the State Council publishes the next year's; deadlines set in
+    /// December already run into January) next year too.
+    pub fn missing_years(&self, today: NaiveDate) -> Vec<i32> {
+        let mut needed = vec![today.year()];
+        if today.month() >= 11 {
+            needed.push(today.year() + 1);
+        }
+        needed.retain(|y| !self.covers(*y));
+        needed
+    }
+
     /// Whether `date` (a Shanghai civil date) is a working day: a listed holiday is not, a
     /// listed working weekend (调休上班) is, any other day is if it is Monday–Friday.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
@@ -831,6 +843,17 @@ mod tests {
             "working_weekends": ["2027-01-03"]
         }}
     }"#;
+
+    #[test]
+    fn the_years_to_load_are_this_one_and_from_november_the_next() {
+        let c = WorkCalendar::builtin();
+        let covered = c.years();
+        assert!(covered.contains(&2026) && !covered.contains(&2027));
+        assert_eq!(c.missing_years(d("2026-10-31")), Vec::<i32>::new());
+        assert_eq!(c.missing_years(d("2026-11-01")), [2027]);
+        assert_eq!(c.missing_years(d("2027-03-01")), [2027]);
+        assert_eq!(c.missing_years(d("2027-12-01")), [2027, 2028]);
+    }
 
     #[test]
     fn uncovered_year_falls_back_to_weekdays_and_merge_changes_it() {

@@ -10,6 +10,7 @@ use axum::extract::State;
 use serde_json::Value;
 use suqiu_core::access::{Actor, Capability, Role};
 use suqiu_core::appeal::Kind;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::policy::{Limit, Limits, TimeLimitPolicy};
 use suqiu_store::changes::ConfigChange;
@@ -73,6 +74,9 @@ struct AdminPage {
     limits: Vec<LimitRow>,
     may_configure: bool,
     years: String,
+    /// Years whose official arrangement should be loaded by now and is not (see
+    /// `WorkCalendar::missing_years`), as shown.
+    missing_years: String,
     holidays: Vec<HolidayRow>,
     workdays: Vec<(String, String)>,
     changes: Vec<(String, String, String, String)>,
@@ -378,6 +382,13 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         limits,
         may_configure: s.may(Capability::Configure),
         years: years.join("、"),
+        missing_years: state
+            .calendar()
+            .missing_years(shanghai_date(state.now()))
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join("、"),
         holidays,
         workdays,
         changes,

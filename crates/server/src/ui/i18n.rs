@@ -580,6 +580,8 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.time_limits" => ("办理时限", "Time limits"),
         "admin.calendar" => ("工作日历", "Working-day calendar"),
         "admin.calendar_years" => ("已载入官方安排的年份", "Years with official arrangements"),
+        "admin.calendar_missing" => ("尚未载入节假日安排的年份", "Years without their official arrangement"),
+        "admin.calendar_missing_why" => ("这些年份的办理时限只按周一至周五计算：法定节假日照常计时，调休上班的周末不计。国务院办公厅每年 11 月前后公布次年安排，公布后请在下方载入。", "Deadlines in these years count Monday to Friday only: public holidays count as working days and 调休 working weekends do not. The State Council publishes next year's arrangement around November; load it below once it is out."),
         "admin.holidays" => ("节假日", "Holidays"),
         "admin.calendar_load" => ("载入官方节假日安排", "Load an official arrangement"),
         "admin.calendar_json" => (
