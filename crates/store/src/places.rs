@@ -168,17 +168,22 @@ impl Store {
         Ok(RepeatedPlaces { listed, total })
     }
 
-    /// The roll-up as the appeals say it should be.
-    async fn expected_places(conn: &mut AnyConnection) -> Result<PlaceDeltas> {
+    /// The roll-up as the appeals say it should be: of the appeals raised at the node with
+    /// path `at`, or of all.
+    async fn expected_places(conn: &mut AnyConnection, at: Option<&str>) -> Result<PlaceDeltas> {
         let mut expected = PlaceDeltas::default();
         // Grouped by day in SQL (portable; months are summed here), trimmed here.
         let day = sql_day("created_at");
-        let rows = sqlx::query(&format!(
+        let mut a = Args::default();
+        let node = match at {
+            Some(path) => format!("AND org_path = {}", a.push(path)),
+            None => String::new(),
+        };
+        let sql = format!(
             "SELECT org_unit_id, {day} AS d, location, category, COUNT(*) AS n FROM appeals \
-             WHERE location IS NOT NULL GROUP BY org_unit_id, {day}, location, category"
-        ))
-        .fetch_all(&mut *conn)
-        .await?;
+             WHERE location IS NOT NULL {node} GROUP BY org_unit_id, {day}, location, category"
+        );
+        let rows = a.query(&sql).fetch_all(&mut *conn).await?;
         for r in rows {
             expected.add_values(
                 get(&r, "org_unit_id")?,
@@ -194,7 +199,7 @@ impl Store {
     /// Every (org unit, month, place, category) whose stored count disagrees with a
     /// recomputation from the appeals (empty when all agree).
     pub(crate) async fn verify_places(&self) -> Result<Vec<String>> {
-        let expected = Self::expected_places(&mut *self.pool.acquire().await?)
+        let expected = Self::expected_places(&mut *self.pool.acquire().await?, None)
             .await?
             .0;
         let mut stored: BTreeMap<Key, i64> = BTreeMap::new();
@@ -229,11 +234,22 @@ impl Store {
         self.backfill_rollup(
             "appeal_month_places",
             "rollup_places_backfill",
+            // Node by node: a district's every place of every month at once would be
+            // gigabytes at ten million appeals.
             async |conn| {
-                Self::expected_places(conn)
+                let paths: Vec<String> = sqlx::query("SELECT path FROM org_units ORDER BY path")
+                    .fetch_all(&mut *conn)
                     .await?
-                    .write(backend, conn)
-                    .await
+                    .iter()
+                    .map(|r| get(r, "path"))
+                    .collect::<Result<_>>()?;
+                for path in paths {
+                    Self::expected_places(conn, Some(&path))
+                        .await?
+                        .write(backend, conn)
+                        .await?;
+                }
+                Ok(())
             },
         )
         .await
