@@ -37,6 +37,9 @@ pub struct Problem {
     /// For 409 on an action: the actions the appeal's status allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// Seconds after which to try again, sent as `Retry-After` (a 503 whose cause passes).
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
 }
 
 pub type ApiResult<T> = Result<T, Problem>;
@@ -55,6 +58,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             allowed: None,
+            retry_after: None,
         }
     }
 
@@ -224,9 +228,16 @@ impl IntoResponse for Problem {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(seconds) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         res
     }
 }
+
+/// Seconds a client is asked to wait after a 503 for a storage fault that passes.
+pub const STORAGE_RETRY_AFTER: u32 = 5;
 
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {
@@ -243,6 +254,18 @@ impl From<StoreError> for Problem {
             }
             StoreError::Invalid { field, message } => Problem::field(field, message),
             StoreError::Rows(errors) => crate::routes::roster::row_problem(&errors),
+            // Nothing was saved and the cause should pass (disk full or below its floor,
+            // the database out of reach): 503, try again later.
+            other if other.unavailable_reason().is_some() => {
+                // The floor logs its own episodes; a lost database or full disk here.
+                if !matches!(other, StoreError::Unavailable(_)) {
+                    tracing::warn!(error = %other, "store unavailable");
+                }
+                let reason = other.unavailable_reason().unwrap_or_default().to_string();
+                let mut p = Problem::unavailable(reason);
+                p.retry_after = Some(STORAGE_RETRY_AFTER);
+                p
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 Problem::internal()

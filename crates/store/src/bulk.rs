@@ -50,7 +50,7 @@ impl Store {
     /// in many small slices call this once at the end.
     pub async fn analyze(&self) -> Result<()> {
         for statement in dialect::analyze(self.backend) {
-            sqlx::query(statement).execute(&self.writer).await?;
+            sqlx::query(statement).execute(self.writer.pool()?).await?;
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
 //! Opening a store: backend from the URL, pools, pragmas, migrations.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::AnyPoolOptions;
@@ -9,7 +10,8 @@ use sqlx::Row;
 
 use crate::error::{Result, StoreError};
 use crate::sql::{get, Args};
-use crate::writer::{self, Queue};
+use crate::disk::{DiskFloor, DiskStatus};
+use crate::writer::{self, Queue, Writer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -39,8 +41,9 @@ pub struct Store {
     pub(crate) backend: Backend,
     /// Reads (and, on PostgreSQL, writes).
     pub(crate) pool: AnyPool,
-    /// On SQLite the single writer connection, so writers queue instead of failing busy.
-    pub(crate) writer: AnyPool,
+    /// On SQLite the single writer connection, so writers queue instead of failing busy;
+    /// every write through it is admitted by the free-space floor first.
+    pub(crate) writer: Writer,
     /// On SQLite the group-commit writer task for intakes and actions (see `writer`).
     pub(crate) queue: Option<Queue>,
     /// The org tree and taxonomy in memory (see `lookups`).
@@ -78,24 +81,62 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "PRAGMA mmap_size = 1073741824",
 ];
 
+/// How a server opens its store (see [`Store::open_with`]); the default is how the command
+/// line's one-off commands do.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// PostgreSQL not reachable yet: wait for it (logging where, retrying with backoff)
+    /// instead of failing.
+    pub wait_for_database: bool,
+    /// PostgreSQL: cancel any statement of the running store after this long (start-up's
+    /// migrations, backfills and index builds are not bounded).
+    pub statement_timeout: Option<Duration>,
+}
+
 impl Store {
     /// Opens (creating and migrating if needed) the database at `url`:
     /// `sqlite://path/to/file.db`, `sqlite::memory:` or `postgres://…`.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, &OpenOptions::default()).await
+    }
+
+    /// [`Store::open`] with a server's options.
+    pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        let store = match Backend::from_url(url)? {
+        let mut store = match Backend::from_url(url)? {
             Backend::Sqlite => open_sqlite(url).await?,
-            Backend::Postgres => open_postgres(url).await?,
+            Backend::Postgres => open_postgres(url, options.wait_for_database).await?,
         };
         store.seed_categories().await?;
         store.backfill_dims().await?;
         store.backfill_places().await?;
         store.restore_deferred_indexes().await?;
+        if let (Backend::Postgres, Some(timeout)) = (store.backend, options.statement_timeout) {
+            // Start-up is done: serve from a pool whose statements are bounded.
+            let bounded = connect_postgres(url, Some(timeout)).await?;
+            store.pool.close().await;
+            store.pool = bounded.clone();
+            store.writer = Writer::new(bounded, None);
+        }
         Ok(store)
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Refuse writes (503) while the database's directory has fewer than `bytes` free
+    /// (SQLite in a file; no effect otherwise). 0: no floor.
+    pub fn set_min_free_bytes(&self, bytes: u64) {
+        if let Some(disk) = self.writer.disk() {
+            disk.set_floor(bytes);
+        }
+    }
+
+    /// Free space and the floor of the database's directory (SQLite in a file), read at
+    /// most a second ago.
+    pub fn disk_status(&self) -> Option<DiskStatus> {
+        self.writer.disk().map(DiskFloor::status)
     }
 
     /// Runs the backend's integrity check (`PRAGMA integrity_check` and
@@ -145,7 +186,7 @@ impl Store {
     /// Fills the taxonomy with `default_taxonomy()` when it is empty (first start).
     async fn seed_categories(&self) -> Result<()> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM categories")
-            .fetch_one(&self.writer)
+            .fetch_one(self.writer.ungated())
             .await?;
         if get::<i64>(&row, "n")? > 0 {
             return Ok(());
@@ -170,11 +211,53 @@ impl Store {
     }
 }
 
-async fn open_postgres(url: &str) -> Result<Store> {
+/// How long a request waits for a PostgreSQL connection (or for one to be made) before it
+/// is answered 503: with the database gone, a request fails in this time instead of hanging.
+const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// The longest wait between attempts while waiting for PostgreSQL at start.
+const POSTGRES_MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+async fn open_postgres(url: &str, wait: bool) -> Result<Store> {
+    let mut backoff = Duration::from_secs(1);
+    let pool = loop {
+        match connect_postgres(url, None).await {
+            Ok(pool) => break pool,
+            Err(StoreError::Database(e)) if wait && not_up_yet(&e) => {
+                tracing::warn!(database = %endpoint(url), error = %e, retry_in_s = backoff.as_secs(),
+                    "waiting for PostgreSQL");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(POSTGRES_MAX_BACKOFF);
+            }
+            Err(StoreError::Database(e)) => {
+                return Err(StoreError::Config(format!(
+                    "cannot connect to {}: {e}",
+                    redact(url)
+                )))
+            }
+            Err(other) => return Err(other),
+        }
+    };
+    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+    Ok(Store {
+        backend: Backend::Postgres,
+        pool: pool.clone(),
+        writer: Writer::new(pool, None),
+        queue: None,
+        lookups: Default::default(),
+        sessions: Default::default(),
+    })
+}
+
+/// A PostgreSQL pool. Connections are tested before use (a dead one, e.g. after the
+/// database restarted, is dropped and replaced), a request waits at most
+/// [`POSTGRES_ACQUIRE_TIMEOUT`] for one, and with `statement_timeout` PostgreSQL cancels any
+/// statement that runs longer.
+async fn connect_postgres(url: &str, statement_timeout: Option<Duration>) -> Result<AnyPool> {
     let pool = AnyPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
-        .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _meta| {
+        .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
+        .test_before_acquire(true)
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 // sqlx keeps statements prepared, and after five runs PostgreSQL may switch
                 // to a generic plan that cannot see the arguments: a search for a rare word
@@ -183,21 +266,40 @@ async fn open_postgres(url: &str) -> Result<Store> {
                 // their arguments.
                 conn.execute("SET plan_cache_mode = force_custom_plan")
                     .await?;
+                if let Some(t) = statement_timeout {
+                    conn.execute(&*format!("SET statement_timeout = {}", t.as_millis()))
+                        .await?;
+                }
                 Ok(())
             })
         })
         .connect(url)
-        .await
-        .map_err(|e| StoreError::Config(format!("cannot connect to {}: {e}", redact(url))))?;
-    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-    Ok(Store {
-        backend: Backend::Postgres,
-        pool: pool.clone(),
-        writer: pool,
-        queue: None,
-        lookups: Default::default(),
-        sessions: Default::default(),
-    })
+        .await?;
+    Ok(pool)
+}
+
+/// True for the errors of a PostgreSQL that is not up (yet): nothing listening, the
+/// connection refused or timed out, the server starting up or shutting down.
+fn not_up_yet(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
+    }
+}
+
+/// `host:port` of a database URL, for logs (never the user or password).
+fn endpoint(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = rest.split(['/', '?']).next().unwrap_or_default();
+    if host.contains(':') && !host.ends_with(']') {
+        host.to_string()
+    } else {
+        format!("{host}:5432")
+    }
 }
 
 async fn open_sqlite(url: &str) -> Result<Store> {
@@ -224,29 +326,33 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 .connect(&url)
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-            let queue = Some(writer::spawn(pool.clone()));
+            let queue = Some(writer::spawn(pool.clone(), false));
             Store {
                 backend: Backend::Sqlite,
                 pool: pool.clone(),
-                writer: pool,
+                writer: Writer::new(pool, None),
                 queue,
                 lookups: Default::default(),
                 sessions: Default::default(),
             }
         }
-        SqliteTarget::File(url) => {
-            let writer = options().max_connections(1).connect(&url).await?;
+        SqliteTarget::File(url, dir) => {
+            let writer = options()
+                .max_connections(1)
+                .after_release(|conn, _meta| Box::pin(fit_for_reuse(conn)))
+                .connect(&url)
+                .await?;
             sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
             analyze_new_indexes(&writer).await?;
             let pool = options()
                 .max_connections(SQLITE_READERS)
                 .connect(&url)
                 .await?;
-            let queue = Some(writer::spawn(writer.clone()));
+            let queue = Some(writer::spawn(writer.clone(), true));
             Store {
                 backend: Backend::Sqlite,
                 pool,
-                writer,
+                writer: Writer::new(writer, Some(Arc::new(DiskFloor::new(dir)))),
                 queue,
                 lookups: Default::default(),
                 sessions: Default::default(),
@@ -254,6 +360,22 @@ async fn open_sqlite(url: &str) -> Result<Store> {
         }
     };
     Ok(store)
+}
+
+/// Whether the writer connection may go back to the pool: not while sqlx still counts a
+/// transaction on it. That happens when SQLite rolled a transaction back on its own (a full
+/// disk, an I/O error) and sqlx's own rollback then failed: sqlx's count and SQLite's state
+/// are out of step, the next `begin()` would only open a savepoint and its "commit" would
+/// release it and save nothing. Such a connection is closed; the pool opens a fresh one.
+async fn fit_for_reuse(conn: &mut sqlx::AnyConnection) -> std::result::Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // A round trip first: rollbacks queued by dropped transactions run before it.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("closing the SQLite writer connection: left inside a failed transaction");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Gives statistics to indexes that have none in a database that keeps statistics (a
@@ -290,7 +412,8 @@ async fn analyze_new_indexes(writer: &AnyPool) -> Result<()> {
 #[derive(Debug, PartialEq, Eq)]
 enum SqliteTarget {
     Memory(String),
-    File(String),
+    /// The URL for sqlx, and the file's directory.
+    File(String, std::path::PathBuf),
 }
 
 impl SqliteTarget {
@@ -314,7 +437,8 @@ impl SqliteTarget {
             )));
         }
         let file = std::path::Path::new(path);
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
             std::fs::create_dir_all(dir).map_err(|e| {
                 StoreError::Config(format!(
                     "cannot create the data directory {}: {e}",
@@ -329,7 +453,8 @@ impl SqliteTarget {
         } else {
             format!("{query}&mode=rwc")
         };
-        Ok(SqliteTarget::File(format!("sqlite://{path}?{query}")))
+        let dir = dir.map_or_else(|| ".".into(), std::path::Path::to_path_buf);
+        Ok(SqliteTarget::File(format!("sqlite://{path}?{query}"), dir))
     }
 }
 
@@ -377,7 +502,10 @@ mod tests {
         let url = format!("sqlite://{}/a.db", dir.display());
         assert_eq!(
             SqliteTarget::parse(&url).unwrap(),
-            SqliteTarget::File(format!("sqlite://{}/a.db?mode=rwc", dir.display()))
+            SqliteTarget::File(
+                format!("sqlite://{}/a.db?mode=rwc", dir.display()),
+                dir.clone()
+            )
         );
         assert!(dir.is_dir());
         assert!(matches!(
@@ -388,11 +516,56 @@ mod tests {
     }
 
     #[test]
+    fn endpoints_name_host_and_port_only() {
+        assert_eq!(endpoint("postgres://u:secret@db.local:6432/suqiu"), "db.local:6432");
+        assert_eq!(endpoint("postgres://u@10.0.0.5/suqiu?sslmode=require"), "10.0.0.5:5432");
+        assert_eq!(endpoint("postgresql://[::1]:5433/x"), "[::1]:5433");
+    }
+
+    #[test]
     fn passwords_are_redacted() {
         assert_eq!(
             redact("postgres://u:secret@h:5432/db"),
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    /// The cause of the lost writes: when SQLite rolls a transaction back on its own (as it
+    /// may on a full disk) sqlx still counts it open, its rollback fails, and from then on
+    /// `begin()` opens a savepoint whose rollback leaves SQLite's transaction open, so every
+    /// later "commit" only releases a savepoint. The writer connection is closed instead of
+    /// reused, and what is committed after is saved.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_writer_connection_out_of_step_is_replaced() {
+        let dir = std::env::temp_dir().join(format!("suqiu-db-step-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let url = format!("sqlite://{}/s.db", dir.display());
+        let store = Store::open(&url).await.expect("open");
+        let pool = store.writer.ungated();
+        {
+            let mut tx = pool.begin().await.expect("begin");
+            // What SQLite does on its own after SQLITE_FULL.
+            sqlx::query("ROLLBACK").execute(&mut *tx).await.expect("rollback");
+        } // sqlx's rollback on drop fails: it still counts a transaction.
+        let mut tx = pool.begin().await.expect("begin");
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('a', 'refused')")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.rollback().await.expect("rollback");
+        let mut tx = pool.begin().await.expect("begin");
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('b', 'kept')")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let readers = Store::open(&url).await.expect("open again");
+        assert_eq!(
+            readers.setting("b").await.expect("read").as_deref(),
+            Some("kept"),
+            "a commit after the failure is saved"
+        );
+        assert_eq!(readers.setting("a").await.expect("read"), None);
     }
 }

@@ -89,7 +89,7 @@ impl Store {
         drop(conn);
         sqlx::query("DELETE FROM settings WHERE key = $1")
             .bind(KEY)
-            .execute(&self.writer)
+            .execute(self.writer.pool()?)
             .await?;
         self.analyze().await
     }

@@ -19,6 +19,7 @@ pub mod db;
 mod deferred;
 pub mod dialect;
 pub mod dims;
+mod disk;
 pub mod error;
 mod lookups;
 pub mod metrics;
@@ -54,6 +55,7 @@ pub mod service;
 pub mod wishes;
 
 pub use db::{Backend, Store};
+pub use disk::DiskStatus;
 pub use error::StoreError;
 
 /// One page of a list, as API.md's list convention returns it.

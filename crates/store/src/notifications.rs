@@ -220,7 +220,7 @@ impl Store {
         )
         .bind(ms(now))
         .bind(user_id)
-        .execute(&self.writer)
+        .execute(self.writer.pool()?)
         .await?;
         Ok(done.rows_affected())
     }
@@ -239,7 +239,7 @@ impl Store {
         .bind(ms(now))
         .bind(id)
         .bind(user_id)
-        .execute(&self.writer)
+        .execute(self.writer.pool()?)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);

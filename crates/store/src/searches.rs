@@ -22,12 +22,12 @@ impl Store {
         .bind(user_id)
         .bind(text)
         .bind(ms(now))
-        .execute(&self.writer)
+        .execute(self.writer.pool()?)
         .await?;
         let row = sqlx::query("SELECT token FROM saved_searches WHERE user_id = $1 AND text = $2")
             .bind(user_id)
             .bind(text)
-            .fetch_one(&self.writer)
+            .fetch_one(self.writer.ungated())
             .await?;
         get(&row, "token")
     }

@@ -148,7 +148,7 @@ impl Store {
         .bind(name)
         .bind(actor.user_id)
         .bind(ms(now))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await
         .map_err(|e| write_error(e, "name", "本站已有同名岗位"))?;
         Ok(Post {
@@ -347,7 +347,7 @@ impl Store {
         .bind(new.note.as_str())
         .bind(actor.user_id)
         .bind(ms(now))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await?;
         Ok(HoursEntry {
             id: get(&row, "id")?,

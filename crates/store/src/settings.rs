@@ -31,7 +31,7 @@ impl Store {
         )
         .bind(key)
         .bind(value)
-        .execute(&self.writer)
+        .execute(self.writer.pool()?)
         .await?;
         Ok(())
     }

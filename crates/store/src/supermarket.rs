@@ -144,7 +144,7 @@ impl Store {
         .bind(unit)
         .bind(actor.user_id)
         .bind(ms(now))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await
         .map_err(|e| write_error(e, "name", "本站已有同名物品"))?;
         Ok(Item {

@@ -299,7 +299,7 @@ impl Store {
         .bind(user_id)
         .bind(person_id)
         .bind(ms(Utc::now()))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await
         .map_err(|e| write_error(e, field, "已是团队成员"))?;
         Ok(TeamMember {
@@ -356,7 +356,7 @@ impl Store {
         .bind(hi)
         .bind(like)
         .bind(ms(Utc::now()))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await?;
         let org_unit_name = match org_unit {
             Some(id) => self.org_unit(id).await?.map(|u| u.name),
@@ -486,7 +486,7 @@ impl Store {
         .bind(non_empty(note))
         .bind(actor.user_id)
         .bind(ms(Utc::now()))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await?;
         let id: Id = get(&row, "id")?;
         self.pairing(actor, id).await?.ok_or(StoreError::NotFound)
@@ -566,7 +566,7 @@ impl Store {
         .bind(note)
         .bind(actor.user_id)
         .bind(ms(Utc::now()))
-        .fetch_one(&self.writer)
+        .fetch_one(self.writer.pool()?)
         .await?;
         Ok(Contact {
             id: get(&row, "id")?,

@@ -146,7 +146,7 @@ impl Store {
             .bind(user_id)
             .bind(ms(Utc::now()))
             .bind(ms(expires_at))
-            .execute(&self.writer)
+            .execute(self.writer.pool()?)
             .await
             .map_err(|e| match write_error(e, "token_hash", "会话已存在") {
                 crate::StoreError::Invalid { .. } => invalid("user_id", "用户不存在"),
@@ -188,9 +188,10 @@ impl Store {
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         self.sessions.forget(token_hash);
+        // Not refused below the free-space floor: signing out must always work, and frees space.
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.writer)
+            .execute(self.writer.ungated())
             .await?;
         Ok(())
     }
@@ -198,9 +199,10 @@ impl Store {
     /// Deletes expired sessions; returns how many (for a periodic clean-up job).
     pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         let (floor, _) = now_bounds(now);
+        // Not refused below the free-space floor: it frees space.
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(floor)
-            .execute(&self.writer)
+            .execute(self.writer.ungated())
             .await?;
         Ok(done.rows_affected())
     }

@@ -52,7 +52,7 @@ impl Store {
         .bind(holder)
         .bind(ms(now + ttl))
         .bind(ms(now))
-        .execute(&self.writer)
+        .execute(self.writer.pool()?)
         .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -53,6 +53,10 @@ pub enum Command {
         /// database's backlog of overdue appeals would be worked off while measuring).
         #[arg(long)]
         no_background_jobs: bool,
+        /// SQLite: refuse writes (503) while the database's directory has less free space
+        /// than this, in MB (0: no floor). Reads go on; /healthz answers 503 meanwhile.
+        #[arg(long, env = "SUQIU_MIN_FREE_MB", default_value_t = 256)]
+        min_free_mb: u64,
     },
     /// Generate the demo district and N realistic appeals (for trying out and benchmarks).
     Demo {
@@ -141,6 +145,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             demo,
             secure_cookies,
             no_background_jobs,
+            min_free_mb,
         } => {
             serve(
                 listen,
@@ -148,6 +153,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 demo,
                 secure_cookies,
                 !no_background_jobs,
+                min_free_mb,
             )
             .await
         }
@@ -235,8 +241,16 @@ async fn serve(
     with_demo: bool,
     secure_cookies: bool,
     background_jobs: bool,
+    min_free_mb: u64,
 ) -> Result<()> {
-    let store = open(url).await?;
+    let options = suqiu_store::db::OpenOptions {
+        wait_for_database: true,
+        statement_timeout: Some(STATEMENT_TIMEOUT),
+    };
+    let store = Store::open_with(url, &options)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", redact(url)))?;
+    store.set_min_free_bytes(min_free_mb.saturating_mul(1024 * 1024));
     if with_demo {
         if store.is_empty().await? {
             tracing::info!("filling the empty database with the demo district");
@@ -269,6 +283,9 @@ async fn serve(
     }
     Ok(())
 }
+
+/// PostgreSQL cancels a server's statement that runs longer than this (none comes close).
+const STATEMENT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -36,27 +36,57 @@ pub fn install_recorder() -> Option<&'static PrometheusHandle> {
         .as_ref()
 }
 
-/// `200 ok` when the database answers a cheap query, else 503.
+/// How long `/healthz` waits for the database before it says it is not answering.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `200 ok` when the database answers a cheap query within [`HEALTH_TIMEOUT`] and the disk
+/// is above its free-space floor; otherwise 503 with the reason.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "ok", body = String, content_type = "text/plain"),
               (status = 503, body = Problem, content_type = "application/problem+json")))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.is_empty().await {
-        Ok(_) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response(),
-        Err(e) => {
+    let unavailable = |detail: String| {
+        let mut p = Problem::unavailable(detail);
+        p.retry_after = Some(crate::problem::STORAGE_RETRY_AFTER);
+        p.into_response()
+    };
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.is_empty()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "health check failed");
-            Problem::unavailable("数据库不可用").into_response()
+            return unavailable("数据库不可用".into());
+        }
+        Err(_) => {
+            tracing::error!("health check: the database did not answer in time");
+            return unavailable("数据库无响应".into());
         }
     }
+    if let Some(disk) = state.store.disk_status().filter(|d| d.low) {
+        return unavailable(format!(
+            "服务器磁盘空间不足（剩余 {} MB，低于下限 {} MB），暂停保存",
+            disk.free_bytes / MB,
+            disk.floor_bytes / MB
+        ));
+    }
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()
 }
 
+const MB: u64 = 1024 * 1024;
+
 /// Prometheus text: `http_requests_total` and `http_request_duration_seconds` by method,
-/// route template and status.
+/// route template and status; on SQLite in a file also `suqiu_disk_free_bytes`,
+/// `suqiu_disk_free_floor_bytes` and `suqiu_writes_refused_total` (writes refused below the
+/// floor).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain")))]
-pub async fn prometheus() -> Response {
+pub async fn prometheus(State(state): State<AppState>) -> Response {
     let body = match install_recorder() {
         Some(handle) => {
+            if let Some(disk) = state.store.disk_status() {
+                ::metrics::gauge!("suqiu_disk_free_bytes").set(disk.free_bytes as f64);
+                ::metrics::gauge!("suqiu_disk_free_floor_bytes").set(disk.floor_bytes as f64);
+                ::metrics::counter!("suqiu_writes_refused_total").absolute(disk.refused_writes);
+            }
             handle.run_upkeep();
             handle.render()
         }
