@@ -39,6 +39,7 @@ pub mod similar;
 mod sql;
 mod taxonomy;
 pub mod users;
+pub mod verify;
 pub mod watch;
 mod writer;
 // Care and resources (党内关爱).

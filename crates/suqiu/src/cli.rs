@@ -12,7 +12,7 @@ use suqiu_store::db::DEFAULT_URL;
 use suqiu_store::users::NewUser;
 use suqiu_store::Store;
 
-use crate::{bench, demo};
+use crate::{backup, bench, demo};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,6 +82,10 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// A consistent copy of a live SQLite database (PostgreSQL: prints the pg_dump commands).
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of a stopped server's SQLite database, then check it.
+    Restore(backup::RestoreArgs),
     /// The project's benchmarks; see BENCHMARKS.md.
     Bench(bench::BenchArgs),
 }
@@ -205,7 +209,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{}", current_calendar(&store).await?.to_json());
             Ok(())
         }
-        Command::Check { db } => check(&db.database).await,
+        Command::Check { db } => crate::check::run(&open(&db.database).await?).await,
+        Command::Backup(args) => backup::backup(&args.db.database, &args.to, args.force).await,
+        Command::Restore(args) => backup::restore(&args.from, &args.db.database, args.force).await,
         Command::Bench(args) => bench::run(args).await,
     }
 }
@@ -377,36 +383,4 @@ async fn load_calendar(store: &Store, json: &str) -> Result<Vec<i32>> {
         .put_setting(suqiu_store::settings::CALENDAR, &cal.to_json())
         .await?;
     Ok(years)
-}
-
-async fn check(url: &str) -> Result<()> {
-    let store = open(url).await?;
-    // `["ok"]` means healthy; anything else is one line per problem.
-    let integrity: Vec<String> = store
-        .integrity_check()
-        .await?
-        .into_iter()
-        .filter(|l| l != "ok")
-        .collect();
-    let rollups = store.verify_rollups().await?;
-    let care = store.verify_care_registers().await?;
-    for line in &integrity {
-        println!("integrity: {line}");
-    }
-    for line in &rollups {
-        println!("roll-up mismatch: {line}");
-    }
-    for line in &care {
-        println!("care register mismatch: {line}");
-    }
-    if !integrity.is_empty() || !rollups.is_empty() || !care.is_empty() {
-        bail!(
-            "检查未通过：{} 项完整性问题，{} 项统计汇总不一致，{} 项基金余额或库存与流水不一致",
-            integrity.len(),
-            rollups.len(),
-            care.len()
-        );
-    }
-    println!("数据库完整性正常；统计汇总与诉求记录一致；基金余额和库存与流水一致。");
-    Ok(())
 }

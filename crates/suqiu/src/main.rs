@@ -23,7 +23,12 @@ fn main() -> ExitCode {
         Err(e) => {
             // anyhow's alternate form prints the whole chain: what failed and why.
             eprintln!("错误：{e:#}");
-            ExitCode::FAILURE
+            // A mistake in the command (exit 2, like clap's own usage errors) or a failure.
+            if e.downcast_ref::<suqiu::backup::BadInput>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

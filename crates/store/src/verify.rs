@@ -1,0 +1,152 @@
+//! Record checks for `suqiu check` beyond integrity, roll-ups and balances: the links a lost
+//! or partial copy of a database (a `cp` of a live SQLite file, an interrupted restore) breaks
+//! without breaking a page — every appeal's timeline starts with its `registered` event, the
+//! search index covers exactly the appeals, fund entries agree with their kind and their
+//! transfer partner, and PostgreSQL's id sequences are ahead of the ids in use (a restore
+//! that leaves one behind fails the next insert). References between tables are checked
+//! by `integrity_check` (SQLite's `foreign_key_check`; PostgreSQL enforces them itself).
+
+use crate::db::{Backend, Store};
+use crate::error::Result;
+use crate::sql::get;
+
+/// Offending ids shown per problem (the line also gives how many there are).
+const SHOWN: usize = 10;
+
+/// Each check: what is wrong, and a query selecting the offending rows' ids as `id`.
+const CHECKS: &[(&str, &str)] = &[
+    (
+        "appeals without their `registered` event (timeline lost)",
+        "SELECT a.id FROM appeals a WHERE NOT EXISTS \
+         (SELECT 1 FROM appeal_events e WHERE e.appeal_id = a.id AND e.type = 'registered')",
+    ),
+    (
+        "fund entries whose signed amount is not plus or minus their amount",
+        "SELECT id FROM fund_entries \
+         WHERE delta_cents <> amount_cents AND delta_cents <> -amount_cents",
+    ),
+    (
+        "fund entries whose posting time disagrees with their status",
+        "SELECT id FROM fund_entries WHERE (status = 'posted' AND posted_at IS NULL) \
+         OR (status <> 'posted' AND posted_at IS NOT NULL)",
+    ),
+    (
+        "fund entries whose reversal link disagrees with their kind",
+        "SELECT id FROM fund_entries WHERE (kind = 'reversal' AND reverses IS NULL) \
+         OR (kind <> 'reversal' AND reverses IS NOT NULL)",
+    ),
+    (
+        "transfers whose other leg is missing or does not mirror them",
+        "SELECT e.id FROM fund_entries e LEFT JOIN fund_entries c ON c.id = e.counterpart_entry_id \
+         WHERE e.kind = 'transfer' AND (c.id IS NULL OR c.counterpart_entry_id IS NULL \
+         OR c.counterpart_entry_id <> e.id OR c.delta_cents <> -e.delta_cents \
+         OR c.org_unit_id <> e.counterpart_org_unit_id)",
+    ),
+];
+
+/// SQLite's search index (`appeal_fts`, one row per appeal, keyed by the appeal's id).
+const SQLITE_CHECKS: &[(&str, &str)] = &[
+    (
+        "appeals missing from the search index",
+        "SELECT a.id FROM appeals a WHERE NOT EXISTS \
+         (SELECT 1 FROM appeal_fts f WHERE f.rowid = a.id)",
+    ),
+    (
+        "search index rows for appeals that do not exist",
+        "SELECT f.rowid AS id FROM appeal_fts f WHERE NOT EXISTS \
+         (SELECT 1 FROM appeals a WHERE a.id = f.rowid)",
+    ),
+];
+
+/// The tables whose row counts `suqiu check` reports (to compare a copy with its source).
+pub const COUNTED: &[&str] = &[
+    "appeals",
+    "appeal_events",
+    "people",
+    "fund_entries",
+    "supermarket_movements",
+    "users",
+];
+
+impl Store {
+    /// Broken links between records, one line per kind of problem (empty when all hold).
+    pub async fn verify_records(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let backend_checks = match self.backend {
+            Backend::Sqlite => SQLITE_CHECKS,
+            Backend::Postgres => &[],
+        };
+        for (what, sql) in CHECKS.iter().chain(backend_checks) {
+            if let Some(line) = self.offenders(what, sql).await? {
+                problems.push(line);
+            }
+        }
+        if self.backend == Backend::Postgres {
+            problems.extend(self.verify_sequences().await?);
+        }
+        Ok(problems)
+    }
+
+    /// Row counts of the `COUNTED` tables, in that order.
+    pub async fn record_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        let mut counts = Vec::with_capacity(COUNTED.len());
+        for table in COUNTED {
+            let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+                .fetch_one(&self.pool)
+                .await?;
+            counts.push((*table, get(&row, "n")?));
+        }
+        Ok(counts)
+    }
+
+    /// `None` when `sql` selects nothing, else a line naming how many and the first ids.
+    async fn offenders(&self, what: &str, sql: &str) -> Result<Option<String>> {
+        let rows = sqlx::query(&format!("{sql} ORDER BY 1 LIMIT {SHOWN}"))
+            .fetch_all(&self.pool)
+            .await?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let ids = rows
+            .iter()
+            .map(|r| get::<i64>(r, "id").map(|id| id.to_string()))
+            .collect::<Result<Vec<_>>>()?;
+        let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM ({sql}) offenders"))
+            .fetch_one(&self.pool)
+            .await?;
+        let n: i64 = get(&row, "n")?;
+        let more = if n as usize > ids.len() { ", …" } else { "" };
+        Ok(Some(format!("{what}: {n} (ids {}{more})", ids.join(", "))))
+    }
+
+    /// PostgreSQL: every identity sequence at or past the largest id in its table, so the
+    /// next insert cannot collide (pg_restore sets them; a hand-made copy may not).
+    async fn verify_sequences(&self) -> Result<Vec<String>> {
+        let tables = sqlx::query(
+            "SELECT table_name::text AS t FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES' \
+             ORDER BY table_name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut problems = Vec::new();
+        for row in tables {
+            let table: String = get(&row, "t")?;
+            let row = sqlx::query(&format!(
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence('\"{table}\"', 'id')) AS last, \
+                 (SELECT MAX(id) FROM \"{table}\") AS max_id"
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+            let last: Option<i64> = get(&row, "last")?;
+            let max: Option<i64> = get(&row, "max_id")?;
+            if let Some(max) = max.filter(|m| *m > last.unwrap_or(0)) {
+                problems.push(format!(
+                    "id sequence of {table} is behind its rows (at {}, largest id {max}): the next insert would collide",
+                    last.map_or("unused".to_string(), |l| l.to_string())
+                ));
+            }
+        }
+        Ok(problems)
+    }
+}
