@@ -260,7 +260,9 @@ async fn backup_and_restore_refuse_what_would_lose_or_mix_up_data() {
         &["backup", "--database", "postgres://postgres@127.0.0.1:5432/suqiu", "--to", "s.dump"],
         "pg_dump -Fc",
     );
-    refused(&dir, &["restore", "--from", "s.dump", "--database", "postgres://u@h/db"], "pg_restore --clean --if-exists");
+    let pg = ["restore", "--from", "s.dump", "--database", "postgres://u:secret@h/db"];
+    refused(&dir, &pg, "pg_restore --clean --if-exists");
+    assert!(!text(&suqiu(&dir, &pg)).contains("secret"), "the password was printed");
 
     let target = "sqlite://restored/t.db";
     refused(&dir, &["restore", "--from", "missing.db", "--database", target], "不存在");
