@@ -37,6 +37,9 @@ pub struct Problem {
     /// For 409 on an action: the actions the appeal's status allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    /// Seconds for a `Retry-After` header (load shed, locks); not part of the body.
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, Problem>;
@@ -55,7 +58,14 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             allowed: None,
+            retry_after: None,
         }
+    }
+
+    /// The same problem with a `Retry-After` of `seconds` (at least 1).
+    pub fn retry_after(mut self, seconds: i64) -> Problem {
+        self.retry_after = Some(seconds.max(1) as u64);
+        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -224,6 +234,10 @@ impl IntoResponse for Problem {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         res
     }
 }

@@ -20,6 +20,7 @@ mod deferred;
 pub mod dialect;
 pub mod dims;
 pub mod error;
+pub mod failures;
 mod lookups;
 pub mod metrics;
 pub mod notifications;

@@ -53,6 +53,10 @@ pub enum Command {
         /// database's backlog of overdue appeals would be worked off while measuring).
         #[arg(long)]
         no_background_jobs: bool,
+        /// The address of a reverse proxy in front of Suqiu: for requests from it, the client
+        /// is the last address of `X-Forwarded-For` (sign-in limits count per client).
+        #[arg(long, env = "SUQIU_TRUSTED_PROXY")]
+        trusted_proxy: Option<std::net::IpAddr>,
     },
     /// Generate the demo district and N realistic appeals (for trying out and benchmarks).
     Demo {
@@ -141,12 +145,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             demo,
             secure_cookies,
             no_background_jobs,
+            trusted_proxy,
         } => {
             serve(
                 listen,
                 &db.database,
                 demo,
                 secure_cookies,
+                trusted_proxy,
                 !no_background_jobs,
             )
             .await
@@ -234,6 +240,7 @@ async fn serve(
     url: &str,
     with_demo: bool,
     secure_cookies: bool,
+    trusted_proxy: Option<std::net::IpAddr>,
     background_jobs: bool,
 ) -> Result<()> {
     let store = open(url).await?;
@@ -247,6 +254,8 @@ async fn serve(
     }
     let mut state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await?;
     state.secure_cookies = secure_cookies;
+    state.demo_mode = with_demo;
+    state.trusted_proxy = trusted_proxy;
     // The deadline watch and outbound delivery run beside the API for as long as it does.
     let jobs = if background_jobs {
         vec![
@@ -261,8 +270,12 @@ async fn serve(
         .await
         .with_context(|| format!("无法监听 {listen}"))?;
     tracing::info!(%listen, database = %redact(url), "suqiu serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    // The peer address reaches handlers (sign-in and lookup limits count per client).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
         .await?;
     for job in jobs {
         job.abort();
@@ -299,10 +312,15 @@ pub async fn add_user(
     let Some(role) = Role::parse(role) else {
         bail!("未知的角色「{role}」；可选：{}", Role::codes());
     };
-    if password.chars().count() < 8 {
-        bail!("密码至少 8 个字符（从标准输入读取）");
-    }
     let store = open(url).await?;
+    // The district's password rule (suqiu_core::password); the demo password never here.
+    if let Err(e) = store
+        .password_policy()
+        .await?
+        .check("password", password, username, false)
+    {
+        bail!("{}（密码从标准输入读取）", e.message);
+    }
     let Some(org) = store.org_unit_by_code(org_code).await? else {
         bail!("未知的组织编码「{org_code}」；请用 suqiu demo 或管理界面先建立组织");
     };
