@@ -20,6 +20,7 @@ pub mod measures;
 pub mod notice;
 pub mod org;
 pub mod outbound;
+pub mod password;
 pub mod person;
 pub mod policy;
 pub mod report;

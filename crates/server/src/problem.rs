@@ -37,9 +37,9 @@ pub struct Problem {
     /// For 409 on an action: the actions the appeal's status allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
-    /// Seconds after which to try again, sent as `Retry-After` (a 503 whose cause passes).
+    /// Seconds for a `Retry-After` header (load shed, locks); not part of the body.
     #[serde(skip)]
-    pub retry_after: Option<u32>,
+    pub retry_after: Option<u64>,
 }
 
 pub type ApiResult<T> = Result<T, Problem>;
@@ -60,6 +60,12 @@ impl Problem {
             allowed: None,
             retry_after: None,
         }
+    }
+
+    /// The same problem with a `Retry-After` of `seconds` (at least 1).
+    pub fn retry_after(mut self, seconds: i64) -> Problem {
+        self.retry_after = Some(seconds.max(1) as u64);
+        self
     }
 
     pub fn status(&self) -> StatusCode {
@@ -228,16 +234,16 @@ impl IntoResponse for Problem {
         let mut res = (status, body).into_response();
         res.headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
-        if let Some(seconds) = self.retry_after {
+        if let Some(secs) = self.retry_after {
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         res
     }
 }
 
 /// Seconds a client is asked to wait after a 503 for a storage fault that passes.
-pub const STORAGE_RETRY_AFTER: u32 = 5;
+pub const STORAGE_RETRY_AFTER: u64 = 5;
 
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {

@@ -76,6 +76,12 @@ pub struct AppState {
     pub login_throttle: Arc<crate::throttle::FailureThrottle>,
     /// Wrong last-four-digits per tracking code at the appellant's lookup.
     pub track_throttle: Arc<crate::throttle::FailureThrottle>,
+    /// Password hashing, bounded (`crate::auth::Hashing`).
+    pub hashing: Arc<crate::auth::Hashing>,
+    /// Serving the demo district (`suqiu serve --demo`): its password is allowed.
+    pub demo_mode: bool,
+    /// The reverse proxy whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxy: Option<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -84,6 +90,7 @@ impl std::fmt::Debug for AppState {
             .field("store", &self.store)
             .field("clock", &self.clock)
             .field("secure_cookies", &self.secure_cookies)
+            .field("demo_mode", &self.demo_mode)
             .finish_non_exhaustive()
     }
 }
@@ -136,8 +143,11 @@ impl AppState {
             clock,
             secure_cookies: false,
             config_lock: Arc::new(tokio::sync::Mutex::new(())),
-            login_throttle: Arc::default(),
-            track_throttle: Arc::default(),
+            login_throttle: Arc::new(crate::throttle::FailureThrottle::new("login")),
+            track_throttle: Arc::new(crate::throttle::FailureThrottle::new("track")),
+            hashing: Arc::new(crate::auth::Hashing::for_this_machine()),
+            demo_mode: false,
+            trusted_proxy: None,
         })
     }
 

@@ -21,6 +21,7 @@ pub mod dialect;
 pub mod dims;
 mod disk;
 pub mod error;
+pub mod failures;
 mod lookups;
 pub mod metrics;
 pub mod notifications;

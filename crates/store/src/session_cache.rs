@@ -5,7 +5,8 @@
 //! many requests in a row (a desk working through its queue, an integration posting appeals)
 //! would pay it every time. A session found live stays trusted for [`TTL`] at most.
 //!
-//! Revocation: signing out through this store forgets the token at once; a session deleted
+//! Revocation: signing out, a password change and an administrator's sign-out-everywhere
+//! through this store forget the tokens at once on this server; a session deleted
 //! by another process (PostgreSQL with several servers) stops working within [`TTL`]. The
 //! session's own expiry is checked against the caller's clock on every use.
 
@@ -73,6 +74,14 @@ impl SessionCache {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(token_hash);
     }
+
+    /// Forgets every cached session of `user_id` (its sessions were deleted).
+    pub(crate) fn forget_user(&self, user_id: suqiu_core::Id) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|_, e| e.actor.user_id != user_id);
+    }
 }
 
 #[cfg(test)]
@@ -103,5 +112,12 @@ mod tests {
         );
         cache.forget("h");
         assert_eq!(cache.get("h", t(8)), Cached::Unknown);
+        cache.put("a", actor.clone(), t(20));
+        cache.put("b", actor.clone(), t(20));
+        cache.put("c", Actor { user_id: 8, ..actor.clone() }, t(20));
+        cache.forget_user(7);
+        assert_eq!(cache.get("a", t(8)), Cached::Unknown);
+        assert_eq!(cache.get("b", t(8)), Cached::Unknown);
+        assert!(matches!(cache.get("c", t(8)), Cached::Live(_)), "other users stay");
     }
 }

@@ -14,6 +14,8 @@ pub const WATCH_RULES: &str = "watch_rules";
 pub const OUTBOUND: &str = "outbound";
 /// The aid fund's approval thresholds (`suqiu_core::fund::ApprovalThresholds`).
 pub const FUND_APPROVAL: &str = "fund_approval";
+/// The password rule's district setting (`suqiu_core::password::PasswordPolicy`).
+pub const PASSWORD_POLICY: &str = "password_policy";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -22,6 +24,16 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(|r| get(r, "value")).transpose()
+    }
+
+    /// The district's password setting; the default (minimum 8) when unset.
+    pub async fn password_policy(&self) -> Result<suqiu_core::password::PasswordPolicy> {
+        match self.setting(PASSWORD_POLICY).await? {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                crate::StoreError::Corrupt(format!("setting {PASSWORD_POLICY}: {e}"))
+            }),
+            None => Ok(Default::default()),
+        }
     }
 
     /// Sets (inserting or replacing) the value of `key`.

@@ -45,6 +45,30 @@ fn user_from(row: &AnyRow) -> Result<User> {
     })
 }
 
+/// Deletes `user_id`'s sessions but the one whose token hash is `keep`.
+async fn delete_sessions_of(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: Id,
+    keep: Option<&str>,
+) -> Result<u64> {
+    let done = match keep {
+        Some(keep) => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user_id)
+                .bind(keep)
+                .execute(&mut **tx)
+                .await?
+        }
+        None => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?
+        }
+    };
+    Ok(done.rows_affected())
+}
+
 fn actor_from(r: &AnyRow) -> Result<Actor> {
     Ok(Actor {
         user_id: get(r, "id")?,
@@ -194,6 +218,39 @@ impl Store {
             .execute(self.writer.ungated())
             .await?;
         Ok(())
+    }
+
+    /// Replaces `user_id`'s password hash and ends every other session of the user (all of
+    /// them when `keep` is None), in one transaction; this server stops trusting the ended
+    /// sessions at once. `NotFound` for an unknown user.
+    pub async fn set_password(
+        &self,
+        user_id: Id,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        let mut tx = self.writer.begin().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
+        let ended = delete_sessions_of(&mut tx, user_id, keep).await?;
+        tx.commit().await?;
+        self.sessions.forget_user(user_id);
+        Ok(ended)
+    }
+
+    /// Ends every session of `user_id` (sign out everywhere); returns how many.
+    pub async fn delete_user_sessions(&self, user_id: Id) -> Result<u64> {
+        let mut tx = self.writer.begin().await?;
+        let ended = delete_sessions_of(&mut tx, user_id, None).await?;
+        tx.commit().await?;
+        self.sessions.forget_user(user_id);
+        Ok(ended)
     }
 
     /// Deletes expired sessions; returns how many (for a periodic clean-up job).

@@ -57,6 +57,10 @@ pub enum Command {
         /// than this, in MB (0: no floor). Reads go on; /healthz answers 503 meanwhile.
         #[arg(long, env = "SUQIU_MIN_FREE_MB", default_value_t = 256)]
         min_free_mb: u64,
+        /// The address of a reverse proxy in front of Suqiu: for requests from it, the client
+        /// is the last address of `X-Forwarded-For` (sign-in limits count per client).
+        #[arg(long, env = "SUQIU_TRUSTED_PROXY")]
+        trusted_proxy: Option<std::net::IpAddr>,
     },
     /// Generate the demo district and N realistic appeals (for trying out and benchmarks).
     Demo {
@@ -150,12 +154,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             secure_cookies,
             no_background_jobs,
             min_free_mb,
+            trusted_proxy,
         } => {
             serve(
                 listen,
                 &db.database,
                 demo,
                 secure_cookies,
+                trusted_proxy,
                 !no_background_jobs,
                 min_free_mb,
             )
@@ -246,6 +252,7 @@ async fn serve(
     url: &str,
     with_demo: bool,
     secure_cookies: bool,
+    trusted_proxy: Option<std::net::IpAddr>,
     background_jobs: bool,
     min_free_mb: u64,
 ) -> Result<()> {
@@ -267,6 +274,8 @@ async fn serve(
     }
     let mut state = suqiu_server::AppState::load(store, suqiu_server::Clock::system()).await?;
     state.secure_cookies = secure_cookies;
+    state.demo_mode = with_demo;
+    state.trusted_proxy = trusted_proxy;
     // The deadline watch and outbound delivery run beside the API for as long as it does.
     let jobs = if background_jobs {
         vec![
@@ -281,8 +290,12 @@ async fn serve(
         .await
         .with_context(|| format!("无法监听 {listen}"))?;
     tracing::info!(%listen, database = %redact(url), "suqiu serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    // The peer address reaches handlers (sign-in and lookup limits count per client).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
         .await?;
     for job in jobs {
         job.abort();
@@ -322,10 +335,15 @@ pub async fn add_user(
     let Some(role) = Role::parse(role) else {
         bail!("未知的角色「{role}」；可选：{}", Role::codes());
     };
-    if password.chars().count() < 8 {
-        bail!("密码至少 8 个字符（从标准输入读取）");
-    }
     let store = open(url).await?;
+    // The district's password rule (suqiu_core::password); the demo password never here.
+    if let Err(e) = store
+        .password_policy()
+        .await?
+        .check("password", password, username, false)
+    {
+        bail!("{}（密码从标准输入读取）", e.message);
+    }
     let Some(org) = store.org_unit_by_code(org_code).await? else {
         bail!("未知的组织编码「{org_code}」；请用 suqiu demo 或管理界面先建立组织");
     };

@@ -7,9 +7,12 @@ use axum::Json;
 use chrono::TimeDelta;
 use suqiu_core::access::{ActionKind, Capability};
 
-use crate::auth::{
-    clear_cookie, new_token, request_token, session_cookie, token_hash, verify_blocking, AuthActor,
-};
+use std::net::IpAddr;
+
+use suqiu_store::users::User;
+
+use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, AuthActor};
+use crate::throttle::ClientIp;
 use crate::dto::{time, LoginIn, SessionOut, UserOut, WhoAmI};
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem};
@@ -26,38 +29,22 @@ fn with_cookie(mut res: Response, cookie: &str) -> Response {
     res
 }
 
-/// Sign in with username and password.
-///
-/// Wrong username and wrong password get the same 401, and take the same time (the
-/// password is checked against a dummy hash when the user is unknown). Five failures in a
-/// row lock the username for 15 minutes (429, `Retry-After`), here and on the sign-in page.
-#[utoipa::path(post, path = "/api/v1/session", tag = "auth",
-    request_body = LoginIn,
-    responses(
-        (status = 200, description = "Signed in; also sets the `suqiu_session` cookie", body = SessionOut),
-        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures for this username: locked for a while (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn sign_in(
-    State(state): State<AppState>,
-    ApiJson(body): ApiJson<LoginIn>,
-) -> ApiResult<Response> {
-    let username = body.username.trim();
+/// Checks a username and password for the API and the sign-in page alike: the locks
+/// first (per username, per client address: 429 with `Retry-After`), then the password on
+/// the bounded hashing pool (503 with `Retry-After` when it is saturated; an unknown
+/// username costs the same dummy hash), a failure counted (401), a success forgetting the
+/// username's failures.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: String,
+    client: Option<IpAddr>,
+) -> ApiResult<User> {
+    let username = username.trim();
     let now = state.now();
-    if let Some(left) = state.login_throttle.locked_for(username, now) {
-        let minutes = left.num_minutes() + 1;
-        let mut res = Problem::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "urn:suqiu:problem:too-many-attempts",
-            "登录失败次数过多",
-            format!("登录失败次数过多，请 {minutes} 分钟后再试"),
-        )
-        .into_response();
-        if let Ok(v) = HeaderValue::from_str(&left.num_seconds().max(1).to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Ok(res);
+    let throttle = &state.login_throttle;
+    if let Some(locked) = throttle.locked(&state.store, username, client, now).await? {
+        return Err(locked.problem("登录"));
     }
     let found = if username.is_empty() || username.len() > MAX_USERNAME {
         None
@@ -68,17 +55,46 @@ pub async fn sign_in(
         Some((user, phc)) => (Some(user), Some(phc)),
         None => (None, None),
     };
-    let verified = verify_blocking(body.password, phc).await;
-    let user = match (verified, user) {
-        (true, Some(user)) => user,
-        _ => {
-            state.login_throttle.failed(username, now);
-            return Err(Problem::unauthorized("用户名或密码错误"));
+    let verified = state.hashing.verify(password, phc).await?;
+    match (verified, user) {
+        (true, Some(user)) => {
+            throttle.succeeded(&state.store, username).await?;
+            Ok(user)
         }
-    };
-    state.login_throttle.succeeded(username);
+        _ => {
+            throttle
+                .failed(&state.store, username, client, now)
+                .await?;
+            Err(Problem::unauthorized("用户名或密码错误"))
+        }
+    }
+}
+
+/// Sign in with username and password.
+///
+/// Wrong username and wrong password get the same 401, and take the same time (the
+/// password is checked against a dummy hash when the user is unknown). Five failures in a
+/// row lock the username for 15 minutes, and 100 failures from one client address lock
+/// that address for every username (429, `Retry-After`), here and on the sign-in page.
+/// Password checks run a few at a time; beyond a short queue sign-in answers 503 with
+/// `Retry-After` at once.
+#[utoipa::path(post, path = "/api/v1/session", tag = "auth",
+    request_body = LoginIn,
+    responses(
+        (status = 200, description = "Signed in; also sets the `suqiu_session` cookie", body = SessionOut),
+        (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failures for this username or from this address: locked for a while (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many sign-ins at once (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    ApiJson(body): ApiJson<LoginIn>,
+) -> ApiResult<Response> {
+    let user = authenticate(&state, &body.username, body.password, client).await?;
     let token = new_token();
-    let expires_at = now + TimeDelta::hours(SESSION_HOURS);
+    let expires_at = state.now() + TimeDelta::hours(SESSION_HOURS);
     state
         .store
         .create_session(&token_hash(&token), user.id, expires_at)

@@ -27,6 +27,7 @@ use crate::problem::{self, Problem};
 use crate::state::AppState;
 use crate::MAX_BODY_BYTES;
 
+pub mod account;
 pub mod appeals;
 pub mod auth;
 pub mod care;
@@ -59,6 +60,18 @@ pub fn router(state: AppState) -> Router {
             get(auth::who_am_i)
                 .post(auth::sign_in)
                 .delete(auth::sign_out),
+        )
+        .route(
+            "/api/v1/session/password",
+            axum::routing::post(account::change_password),
+        )
+        .route(
+            "/api/v1/settings/password-policy",
+            get(account::get_password_policy).put(account::put_password_policy),
+        )
+        .route(
+            "/api/v1/users/{id}/sign-out",
+            axum::routing::post(account::sign_out_user),
         )
         .route("/api/v1/users", get(org::list_users).post(org::create_user))
         .route("/api/v1/org-units", get(org::org_units))

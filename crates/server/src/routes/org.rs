@@ -8,7 +8,7 @@ use suqiu_core::error::FieldError;
 use suqiu_core::org::in_subtree;
 use suqiu_store::users::{NewUser, User};
 
-use crate::auth::{hash_blocking, AuthActor};
+use crate::auth::AuthActor;
 use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
@@ -109,9 +109,6 @@ fn valid_username(u: &str) -> bool {
         })
 }
 
-/// Longest password accepted (argon2 takes any length; this bounds the work).
-const MAX_PASSWORD: usize = 256;
-
 /// Creates a user account inside the caller's subtree (district and street administrators).
 /// A node outside the subtree is 404, as if unknown. Only a district administrator creates
 /// another district administrator.
@@ -158,14 +155,10 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
             "用户名应为 3–32 位小写字母、数字或 _ . -",
         ));
     }
-    let pw_len = body.password.chars().count();
-    if pw_len < 8 {
-        errors.push(FieldError::new("password", "密码至少 8 个字符"));
-    } else if pw_len > MAX_PASSWORD {
-        errors.push(FieldError::new(
-            "password",
-            format!("密码最多 {MAX_PASSWORD} 个字符"),
-        ));
+    // The district's password rule (suqiu_core::password), as for every password set.
+    let policy = state.store.password_policy().await?;
+    if let Err(e) = policy.check("password", &body.password, username, state.demo_mode) {
+        errors.push(e);
     }
     let display_name = body.display_name.trim();
     if display_name.is_empty() {
@@ -191,7 +184,7 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let password_hash = hash_blocking(body.password).await?;
+    let password_hash = state.hashing.hash(body.password).await?;
     let user = state
         .store
         .create_user(NewUser {

@@ -2,8 +2,10 @@
 //! they left, no account. Wrong guesses lock the code for a while, so the four digits cannot
 //! be tried through; a wrong code and wrong digits get the same answer.
 
+use std::net::IpAddr;
+
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,7 @@ use crate::dto::time;
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
+use crate::throttle::{ClientIp, Locked};
 
 /// Longest tracking code looked up at all.
 const MAX_CODE: usize = 40;
@@ -69,8 +72,8 @@ impl From<&PublicView> for TrackOut {
 pub(crate) enum Refused {
     /// Wrong code or wrong digits (told apart to nobody).
     NoMatch,
-    /// Too many wrong tries for this code: the minutes left.
-    Locked(i64),
+    /// Too many wrong tries for this code, or from this address.
+    Locked(Locked),
 }
 
 /// The lookup both faces share: the view, or why not. Counts a failure against the code.
@@ -78,11 +81,13 @@ pub(crate) async fn look_up(
     state: &AppState,
     code: &str,
     digits: &str,
+    client: Option<IpAddr>,
 ) -> ApiResult<Result<PublicView, Refused>> {
     let code = code.trim().to_ascii_uppercase();
     let now = state.now();
-    if let Some(left) = state.track_throttle.locked_for(&code, now) {
-        return Ok(Err(Refused::Locked(left.num_minutes() + 1)));
+    let throttle = &state.track_throttle;
+    if let Some(locked) = throttle.locked(&state.store, &code, client, now).await? {
+        return Ok(Err(Refused::Locked(locked)));
     }
     let found = if code.is_empty() || code.len() > MAX_CODE {
         None
@@ -91,33 +96,35 @@ pub(crate) async fn look_up(
     };
     match found {
         Some((record, events)) if may_track(record.appellant_phone.as_deref(), digits) => {
-            state.track_throttle.succeeded(&code);
+            throttle.succeeded(&state.store, &code).await?;
             Ok(Ok(PublicView::new(
                 &record.appeal,
                 events.iter().map(|e| (e.at, &e.body)),
             )))
         }
         _ => {
-            state.track_throttle.failed(&code, now);
+            throttle.failed(&state.store, &code, client, now).await?;
             Ok(Err(Refused::NoMatch))
         }
     }
 }
 
 /// Looks an appeal up for its appellant. 404 for a wrong code or wrong digits alike (and for
-/// an appeal without a phone: ask the station); 429 after five wrong tries on one code.
+/// an appeal without a phone: ask the station); 429 after five wrong tries on one code, or
+/// 100 wrong tries from one client address on any codes.
 #[utoipa::path(post, path = "/api/v1/track", tag = "appeals",
     request_body = TrackIn,
     responses(
         (status = 200, body = TrackOut),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong tries for this code (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong tries for this code or from this address (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn track(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<TrackIn>,
 ) -> ApiResult<Response> {
-    match look_up(&state, &body.tracking_code, &body.phone_last4).await? {
+    match look_up(&state, &body.tracking_code, &body.phone_last4, client).await? {
         Ok(view) => Ok(Json(TrackOut::from(&view)).into_response()),
         Err(Refused::NoMatch) => Err(Problem::new(
             StatusCode::NOT_FOUND,
@@ -125,18 +132,6 @@ pub async fn track(
             "查不到",
             "查询码或手机号后四位不对（未留手机号的诉求请到受理站点查询）",
         )),
-        Err(Refused::Locked(minutes)) => {
-            let mut res = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "urn:suqiu:problem:too-many-attempts",
-                "查询失败次数过多",
-                format!("查询失败次数过多，请 {minutes} 分钟后再试"),
-            )
-            .into_response();
-            if let Ok(v) = HeaderValue::from_str(&(minutes * 60).to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            Ok(res)
-        }
+        Err(Refused::Locked(locked)) => Err(locked.problem("查询")),
     }
 }

@@ -12,15 +12,17 @@ use suqiu_core::access::{Actor, Capability, Role};
 use suqiu_core::appeal::Kind;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::{in_subtree, OrgKind};
+use suqiu_core::password::PasswordPolicy;
 use suqiu_core::policy::{Limit, Limits, TimeLimitPolicy};
 use suqiu_store::changes::ConfigChange;
 
 use super::i18n::Lang;
 use super::view::{when, Choice, Chrome, FieldErrors};
-use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::dto::NewUserIn;
 use crate::extract::Params;
 use crate::routes::config::{load_calendar, save_time_limits};
+use crate::routes::account::{save_password_policy as save_password_policy_api, sign_out_everywhere};
 use crate::routes::org::add_user;
 use crate::state::AppState;
 
@@ -33,6 +35,7 @@ struct TreeNode {
 }
 
 struct UserRow {
+    id: i64,
     username: String,
     name: String,
     role: &'static str,
@@ -100,6 +103,12 @@ struct AdminPage {
     calendar_text: String,
     calendar_error: String,
     calendar_saved: bool,
+    /// The password rule: the district's minimum, and its form's state.
+    password_min: usize,
+    policy_errors: FieldErrors,
+    policy_saved: bool,
+    /// A user was just signed out everywhere.
+    signed_out: bool,
 }
 
 /// The new-user form as typed (kept when it fails; the password never is).
@@ -182,6 +191,9 @@ struct Forms {
     category_name: String,
     category_errors: FieldErrors,
     category_saved: bool,
+    policy_errors: FieldErrors,
+    policy_saved: bool,
+    signed_out: bool,
 }
 
 /// The new-node / new-department forms as typed.
@@ -242,6 +254,7 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         .await?
         .into_iter()
         .map(|u| UserRow {
+            id: u.id,
             username: u.username,
             name: u.display_name,
             role: lang.label(u.role.code(), u.role.label_zh()),
@@ -368,6 +381,7 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
             )
         })
         .collect();
+    let password_min = state.store.password_policy().await?.min_length;
     Ok(AdminPage {
         c: s.chrome("admin"),
         tree,
@@ -409,6 +423,10 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         calendar_text: forms.calendar_text,
         calendar_error: forms.calendar_error,
         calendar_saved: forms.calendar_saved,
+        password_min,
+        policy_errors: forms.policy_errors,
+        policy_saved: forms.policy_saved,
+        signed_out: forms.signed_out,
     })
 }
 
@@ -419,6 +437,8 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         org_saved: params.str("saved") == Some("org"),
         calendar_saved: params.str("saved") == Some("calendar"),
         category_saved: params.str("saved") == Some("category"),
+        policy_saved: params.str("saved") == Some("password"),
+        signed_out: params.str("saved") == Some("signout"),
         ..Forms::default()
     };
     let page = admin_page(&state, &s, forms).await.map_err(fail(s.lang))?;
@@ -559,6 +579,51 @@ pub(crate) async fn add_user_form(State(state): State<AppState>, post: PostForm)
     let forms = Forms {
         user_form: draft,
         user_errors: errors,
+        ..Forms::default()
+    };
+    let page = admin_page(&state, &s, forms).await.map_err(fail(lang))?;
+    let mut res = render(lang, &page)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+/// Signs a user out everywhere (the API's check and record, `routes::account`).
+pub(crate) async fn sign_out_user(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    post: PostForm,
+) -> PageResult {
+    let s = post.session;
+    sign_out_everywhere(&state, &s.actor, id)
+        .await
+        .map_err(|p| UiError::from(p).page(s.lang))?;
+    Ok(see_other("/admin?saved=signout#users"))
+}
+
+/// Saves the district's password minimum (district administrators).
+pub(crate) async fn save_password_policy(
+    State(state): State<AppState>,
+    post: PostForm,
+) -> PageResult {
+    let s = post.session;
+    let lang = s.lang;
+    let errors = match post.form.raw("min_length").trim().parse::<usize>() {
+        Err(_) => {
+            let mut e = FieldErrors::default();
+            e.push("min_length", "应为 8–64 之间的整数");
+            e
+        }
+        Ok(min_length) => {
+            let policy = PasswordPolicy { min_length };
+            match save_password_policy_api(&state, &s.actor, policy).await {
+                Ok(()) => return Ok(see_other("/admin?saved=password#passwords")),
+                Err(p) if p.status == 422 => FieldErrors::from_problem(&p),
+                Err(p) => return Err(UiError::from(p).page(lang)),
+            }
+        }
+    };
+    let forms = Forms {
+        policy_errors: errors,
         ..Forms::default()
     };
     let page = admin_page(&state, &s, forms).await.map_err(fail(lang))?;

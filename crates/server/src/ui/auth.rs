@@ -10,14 +10,12 @@ use rand::RngCore;
 
 use super::i18n::{Lang, LANG_COOKIE};
 use super::{local_path, same_token, see_other, FormData, PostForm, UiError};
-use crate::auth::{
-    clear_cookie, new_token, request_token, session_cookie, token_hash, verify_blocking,
-};
+use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash};
+use crate::problem::Problem;
+use crate::routes::auth::authenticate;
+use crate::throttle::ClientIp;
 use crate::state::AppState;
 use crate::SESSION_HOURS;
-
-/// Longest username looked up at all.
-const MAX_USERNAME: usize = 64;
 
 /// The cookie of the sign-in form's CSRF token (double submit: no session exists yet).
 const LOGIN_CSRF_COOKIE: &str = "suqiu_login_csrf";
@@ -104,8 +102,33 @@ pub(crate) async fn login_page(State(state): State<AppState>, headers: HeaderMap
     login_response(&state, lang, StatusCode::OK, String::new(), String::new())
 }
 
+/// The sign-in page again after a refusal, with the message for its reason.
+fn login_refused(state: &AppState, lang: Lang, username: String, p: &Problem) -> Response {
+    let status = p.status();
+    let error = match status.as_u16() {
+        401 => lang.t("login.wrong").to_string(),
+        429 => {
+            let minutes = p.retry_after.unwrap_or(60).div_ceil(60);
+            format!(
+                "{}（{minutes} {}）",
+                lang.t("login.locked"),
+                lang.t("login.minutes")
+            )
+        }
+        503 => lang.t("login.busy").to_string(),
+        _ => return UiError::from(p.clone()).into_page(lang),
+    };
+    let mut res = login_response(state, lang, status, username, error);
+    if let Some(secs) = p.retry_after {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    res
+}
+
 pub(crate) async fn login(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     form: FormData,
 ) -> Response {
@@ -117,36 +140,12 @@ pub(crate) async fn login(
     if !double_submit_ok(&headers, &form, LOGIN_CSRF_COOKIE) {
         return again(StatusCode::FORBIDDEN, lang.t("login.expired"));
     }
-    let now = state.now();
-    let throttle = &state.login_throttle;
-    if let Some(left) = throttle.locked_for(&username, now) {
-        let minutes = left.num_minutes() + 1;
-        let msg = format!(
-            "{}（{minutes} {}）",
-            lang.t("login.locked"),
-            lang.t("login.minutes")
-        );
-        return again(StatusCode::TOO_MANY_REQUESTS, &msg);
-    }
     let password = form.raw("password");
-    let found = if username.is_empty() || username.len() > MAX_USERNAME {
-        None
-    } else {
-        match state.store.user_for_login(&username).await {
-            Ok(found) => found,
-            Err(e) => return UiError::from(e).into_page(lang),
-        }
+    let user = match authenticate(&state, &username, password, client).await {
+        Ok(user) => user,
+        Err(p) => return login_refused(&state, lang, username.clone(), &p),
     };
-    let (user, phc) = match found {
-        Some((user, phc)) => (Some(user), Some(phc)),
-        None => (None, None),
-    };
-    let verified = verify_blocking(password, phc).await;
-    let Some(user) = user.filter(|_| verified) else {
-        throttle.failed(&username, now);
-        return again(StatusCode::UNAUTHORIZED, lang.t("login.wrong"));
-    };
-    throttle.succeeded(&username);
+    let now = state.now();
     let token = new_token();
     let expires_at = now + TimeDelta::hours(SESSION_HOURS);
     if let Err(e) = state

@@ -352,6 +352,30 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
             "登录页已过期，请重新登录",
             "The sign-in page expired; please try again",
         ),
+        "login.busy" => (
+            "同时登录的人太多，服务器正忙，请过几秒再试",
+            "Too many sign-ins at once; try again in a few seconds",
+        ),
+        // the password page and signing out everywhere
+        "account.password" => ("修改密码", "Change password"),
+        "account.current" => ("当前密码", "Current password"),
+        "account.new" => ("新密码", "New password"),
+        "account.repeat" => ("再输一遍新密码", "New password again"),
+        "account.rules" => (
+            "不能是常见密码、生日或包含用户名。修改后，其他设备上的登录都会退出。",
+            "Not a common password, a date or your username. Other devices are signed out after the change.",
+        ),
+        "account.min" => ("最少字符数", "Minimum characters"),
+        "account.saved" => (
+            "密码已修改，其他设备上的登录已退出。",
+            "Password changed; other devices have been signed out.",
+        ),
+        "admin.sign_out_all" => ("全部下线", "Sign out everywhere"),
+        "admin.signed_out" => (
+            "已让该用户在所有设备上退出登录。",
+            "The user has been signed out everywhere.",
+        ),
+        "admin.password_policy" => ("密码规则", "Password rules"),
         // home
         "home.title" => ("工作台", "Dashboard"),
         "home.queue" => ("我的待办", "My queue"),

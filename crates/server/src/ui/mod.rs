@@ -10,6 +10,7 @@
 //! - Errors are HTML pages with the right status, never problem+json.
 //! - No personal data in URLs: searches by phone go in POST bodies, pages address ids only.
 
+mod account;
 mod admin;
 mod appeals;
 mod assets;
@@ -101,6 +102,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(admin::page))
         .route("/admin/time-limits", post(admin::save_limits))
         .route("/admin/users", post(admin::add_user_form))
+        .route("/admin/users/{id}/sign-out", post(admin::sign_out_user))
+        .route("/admin/password-policy", post(admin::save_password_policy))
+        .route(
+            "/account/password",
+            get(account::page).post(account::change),
+        )
         .route("/admin/org-units", post(admin::add_org_unit))
         .route("/admin/departments", post(admin::add_department))
         .route("/admin/calendar", post(admin::load_calendar_form))

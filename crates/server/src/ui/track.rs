@@ -13,6 +13,7 @@ use super::view::{deadline_at, when};
 use super::{FormData, UiError};
 use crate::routes::tracking::{look_up, Refused};
 use crate::state::AppState;
+use crate::throttle::ClientIp;
 
 /// The cookie of the lookup form's token (double submit: there is no session).
 const TRACK_CSRF_COOKIE: &str = "suqiu_track_csrf";
@@ -72,6 +73,7 @@ pub(crate) async fn page(State(state): State<AppState>, headers: HeaderMap) -> R
 /// `POST /track`: the lookup (`code`, `digits`).
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     form: FormData,
 ) -> Response {
@@ -83,7 +85,7 @@ pub(crate) async fn submit(
         return respond(&state, StatusCode::FORBIDDEN, page);
     }
     let digits = form.get("digits").unwrap_or("").to_string();
-    let outcome = match look_up(&state, &page.code, &digits).await {
+    let outcome = match look_up(&state, &page.code, &digits, client).await {
         Ok(o) => o,
         Err(p) => return UiError::from(p).into_page(lang),
     };
@@ -102,7 +104,8 @@ pub(crate) async fn submit(
             page.error = lang.t("track.no_match").to_string();
             respond(&state, StatusCode::NOT_FOUND, page)
         }
-        Err(Refused::Locked(minutes)) => {
+        Err(Refused::Locked(locked)) => {
+            let minutes = locked.minutes();
             page.error = format!(
                 "{}（{minutes} {}）",
                 lang.t("track.locked"),

@@ -27,7 +27,7 @@ use super::district::demo_district;
 use super::simulate::{simulate, Cast, Node, World};
 
 /// The password of every demo account (API.md).
-pub const DEMO_PASSWORD: &str = "suqiu-demo";
+pub use suqiu_core::password::DEMO_PASSWORD;
 /// How many appeals `serve --demo` creates: enough to make every page look lived-in.
 pub const SERVE_DEMO_APPEALS: u64 = 3_000;
 /// People registered per community.
