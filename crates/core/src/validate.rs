@@ -25,6 +25,36 @@ fn half_width(c: char) -> char {
 }
 
 // ---------------------------------------------------------------------------------------
+// Text any field may hold
+
+/// Whether `c` may stand in stored text. Refused: U+0000 (PostgreSQL's `text` cannot hold it,
+/// so it would be a 500 there and a silent difference between the backends), the other C0
+/// controls but tab, line feed and carriage return, and the noncharacters U+FFFE and U+FFFF.
+/// Those are the characters XML 1.0 cannot carry, so a stored one would break every .xlsx
+/// export holding it; no keyboard or input method types them. Tabs and line breaks stay
+/// (free text has paragraphs); DEL and the C1 controls are storable and exportable, so they
+/// are left alone.
+pub fn storable_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The first character of `value` that [`storable_char`] refuses, as an error on `field`.
+/// One rule for every text of every request: the server applies it where bodies, forms and
+/// query strings are parsed.
+pub fn check_storable(field: &str, value: &str) -> Result<(), FieldError> {
+    match value.chars().find(|c| !storable_char(*c)) {
+        None => Ok(()),
+        Some(c) => Err(FieldError::new(
+            field,
+            format!(
+                "含有不能保存的控制字符（U+{:04X}），请删除后重新提交",
+                c as u32
+            ),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // E-mail addresses
 
 /// The longest address SMTP carries (RFC 5321's path limit).
@@ -343,6 +373,37 @@ pub fn mask_name(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn control_characters_are_refused_but_tabs_and_line_breaks_kept() {
+        for ok in ["王阿姨", "第一段\n第二段\r\n\t缩进", "", "\u{7f}\u{85}", "emoji 🙂"] {
+            assert_eq!(check_storable("content", ok), Ok(()), "{ok:?}");
+        }
+        for (bad, code) in [
+            ("a\u{0}b", "U+0000"),
+            ("\u{1}", "U+0001"),
+            ("x\u{b}", "U+000B"),
+            ("\u{c}", "U+000C"),
+            ("\u{1b}[31m", "U+001B"),
+            ("\u{1f}", "U+001F"),
+            ("\u{fffe}", "U+FFFE"),
+            ("\u{ffff}", "U+FFFF"),
+        ] {
+            let e = check_storable("appellant.name", bad).expect_err(bad);
+            assert_eq!(e.field, "appellant.name");
+            assert!(e.message.contains(code), "{bad:?}: {}", e.message);
+        }
+        // Exactly the C0 range less tab, LF and CR, and the two noncharacters.
+        let refused: Vec<u32> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| !storable_char(*c))
+            .map(|c| c as u32)
+            .collect();
+        let mut expected: Vec<u32> = (0..0x20).filter(|c| ![9, 10, 13].contains(c)).collect();
+        expected.extend([0xFFFE, 0xFFFF]);
+        assert_eq!(refused, expected);
+    }
+
     #[test]
     fn names_keep_only_the_family_name() {
         assert_eq!(mask_name("周建国"), "周**");

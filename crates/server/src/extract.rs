@@ -10,6 +10,7 @@ use axum::http::{header, StatusCode};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use suqiu_core::error::FieldError;
+use suqiu_core::validate::check_storable;
 use suqiu_core::Id;
 
 use crate::problem::Problem;
@@ -61,20 +62,75 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     })
 }
 
-/// 400 unless `bytes` is well-formed JSON.
+/// 400 unless `bytes` is well-formed JSON; 422 naming the field when a string in it holds a
+/// character no text may ([`check_storable`]).
 pub fn check_syntax(bytes: &[u8]) -> Result<(), Problem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::bad_request("请求体为空，应为 JSON"));
     }
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
-        .map(|_| ())
-        .map_err(|e| {
-            Problem::bad_request(format!(
-                "请求体不是有效的 JSON（第 {} 行第 {} 列）",
-                e.line(),
-                e.column()
-            ))
-        })
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| {
+        Problem::bad_request(format!(
+            "请求体不是有效的 JSON（第 {} 行第 {} 列）",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    check_json_text(bytes)
+}
+
+/// Every string and key of a well-formed JSON body checked with [`check_storable`], the
+/// field named by its path (`appellant.name`, `tags[1]`), as serde's errors name it. Raw
+/// control bytes are already a syntax error, so only a body with a `\u` escape or the
+/// UTF-8 of U+FFFE/U+FFFF is walked at all.
+fn check_json_text(bytes: &[u8]) -> Result<(), Problem> {
+    let suspect = bytes.windows(2).any(|w| w == b"\\u")
+        || bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBE] || w == [0xEF, 0xBF, 0xBF]);
+    if !suspect {
+        return Ok(());
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|_| Problem::bad_request("请求体不是有效的 JSON"))?;
+    let mut errors = Vec::new();
+    walk_text(&value, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid(errors))
+    }
+}
+
+/// A name as it may be echoed in an error: characters that cannot be stored shown as U+FFFD.
+pub(crate) fn shown(name: &str) -> String {
+    name.chars()
+        .map(|c| if suqiu_core::validate::storable_char(c) { c } else { '\u{fffd}' })
+        .collect()
+}
+
+fn walk_text(value: &serde_json::Value, path: &str, errors: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    let field = |p: &str| if p.is_empty() { "body".to_string() } else { p.to_string() };
+    match value {
+        Value::String(s) => errors.extend(check_storable(&field(path), s).err()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_text(item, &format!("{path}[{i}]"), errors);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                // A key that cannot be stored is reported on the object holding it.
+                errors.extend(check_storable(&field(path), key).err());
+                let key = shown(key);
+                let child = if path.is_empty() {
+                    key
+                } else {
+                    format!("{path}.{key}")
+                };
+                walk_text(item, &child, errors);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// serde's message without serde_json's " at line 1 column 5".
@@ -170,10 +226,24 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        Query::<HashMap<String, String>>::from_request_parts(parts, state)
+        let Query(m) = Query::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
-            .map(|Query(m)| Params(m))
-            .map_err(|_| Problem::bad_request("查询参数格式错误"))
+            .map_err(|_| Problem::bad_request("查询参数格式错误"))?;
+        let mut errors: Vec<FieldError> = m
+            .iter()
+            .flat_map(|(k, v)| {
+                let field = shown(k);
+                [check_storable(&field, k).err(), check_storable(&field, v).err()]
+            })
+            .flatten()
+            .collect();
+        if errors.is_empty() {
+            Ok(Params(m))
+        } else {
+            errors.sort_by(|a, b| a.field.cmp(&b.field));
+            errors.dedup_by(|a, b| a.field == b.field);
+            Err(Problem::invalid(errors))
+        }
     }
 }
 

@@ -90,6 +90,11 @@ pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
         if row > MAX_ROWS as u32 + SLACK_ROWS {
             return Err(too_many());
         }
+        if let Cell::Text(text) = &value {
+            // Excel writes controls as `_x0000_`, which calamine decodes: the one text rule.
+            suqiu_core::validate::check_storable("", text)
+                .map_err(|e| format!("第 {} 行第 {} 列{}", row + 1, col + 1, e.message))?;
+        }
         let (row, col) = (row as usize, col as usize);
         if grid.len() <= row {
             grid.resize_with(row + 1, Vec::new);

@@ -89,11 +89,48 @@ async fn browser(driver: &Driver) -> Client {
                      "--window-size=1280,900", "--lang=zh-CN"],
         }),
     );
+    // The console, to read Content-Security-Policy violations back (`csp_violations`).
+    caps.insert("goog:loggingPrefs".into(), json!({"browser": "ALL"}));
     ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&driver.url)
         .await
         .expect("a Chromium session")
+}
+
+/// chromedriver's console log of the page(s) since the last call (`/se/log`, which
+/// fantoccini has no method for).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or("")))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+    }
+}
+
+/// The console messages since the last call that report a Content-Security-Policy
+/// violation (an inline script, handler or style the policy blocked).
+async fn csp_violations(c: &Client) -> Vec<String> {
+    let log = c.issue_cmd(BrowserLog).await.expect("the browser's console log");
+    log.as_array()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|e| e["message"].as_str())
+                .filter(|m| m.contains("Content Security Policy"))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The scenario's state: the browser, the server, and where screenshots go.
@@ -287,6 +324,23 @@ async fn the_closed_loop_in_a_browser() {
         base: server.base.clone(),
         shots,
     };
+
+    // Every page is served under the strict Content-Security-Policy (checked below: no
+    // violation in the console after the whole scenario).
+    let login = reqwest::get(format!("{}/login", server.base))
+        .await
+        .expect("GET /login");
+    let csp = login
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(csp, suqiu_server::routes::hardening::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.contains("script-src 'self';") && !csp.contains("unsafe"),
+        "{csp}"
+    );
 
     // Scenario 1. fzq registers a walk-in appeal for a new appellant, accepts it, refers it
     // to 房管所.
@@ -618,6 +672,20 @@ async fn the_closed_loop_in_a_browser() {
         "kind filter held"
     );
 
+    // Every page above ran under the strict policy without a violation; and the check sees
+    // one when there is one (an inline script added on purpose).
+    assert_eq!(csp_violations(&ui.c).await, Vec::<String>::new());
+    ui.c.execute(
+        "var s = document.createElement('script'); s.textContent = 'window.x = 1'; document.body.appendChild(s);",
+        vec![],
+    )
+    .await
+    .expect("run a script");
+    let seen = csp_violations(&ui.c).await;
+    assert!(
+        seen.len() == 1 && seen[0].contains("script-src 'self'"),
+        "the deliberate inline script is reported: {seen:?}"
+    );
     ui.c.close().await.expect("close the browser");
 }
 
@@ -700,6 +768,7 @@ async fn a_visit_raises_an_appeal_in_a_browser() {
         timeline.contains("走访") && timeline.contains(&code),
         "{timeline}"
     );
+    assert_eq!(csp_violations(&ui.c).await, Vec::<String>::new());
 
     ui.c.close().await.expect("close the browser");
 }

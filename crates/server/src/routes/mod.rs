@@ -4,7 +4,10 @@
 //! one) → one log line per request (method, path without the query, status, latency) → the
 //! request id on the response → a problem+json for any error response that lacks one →
 //! request counters and latency histograms per route template → a panic as a 500 problem →
-//! the 1 MiB body limit (early, from `Content-Length`, and while reading).
+//! the 1 MiB body limit (early, from `Content-Length`, and while reading). Around every
+//! response the security headers ([`hardening::security_headers`]); before any handler the
+//! JSON API's rule for writes made with the session cookie
+//! ([`hardening::guard_cookie_writes`]).
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +36,7 @@ pub mod auth;
 pub mod care;
 pub mod config;
 pub mod district;
+pub mod hardening;
 pub mod metrics;
 pub mod notifications;
 pub mod ops;
@@ -260,16 +264,19 @@ pub fn router(state: AppState) -> Router {
                 .on_failure(()),
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::from_fn(hardening::security_headers))
         .layer(middleware::from_fn(ensure_problem))
         .layer(middleware::from_fn(record_metrics))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(reject_large_bodies))
+        .layer(middleware::from_fn(hardening::guard_cookie_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     routes.layer(outer)
 }
 
 /// The span of one request: method, path (never the query: it can carry names or phone
-/// numbers) and request id. Nothing else about the request is logged.
+/// numbers; a roster upload's token in the path is written `{token}`) and request id.
+/// Nothing else about the request is logged.
 fn make_span(req: &Request<Body>) -> Span {
     let request_id = req
         .extensions()
@@ -280,7 +287,7 @@ fn make_span(req: &Request<Body>) -> Span {
         "request",
         request_id = %request_id,
         method = %req.method(),
-        path = %req.uri().path(),
+        path = %hardening::loggable_path(req),
     )
 }
 

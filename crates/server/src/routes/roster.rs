@@ -43,7 +43,7 @@ use crate::MAX_ROSTER_BYTES;
 /// People shown in a preview.
 pub(crate) const PREVIEW_ROWS: usize = 20;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One column of the uploaded sheet and the field it fills.
 #[derive(Debug, Serialize, ToSchema)]
@@ -392,6 +392,10 @@ pub(crate) async fn stored(
     actor: &Actor,
     token: &str,
 ) -> ApiResult<(Sheet, DateTime<Utc>)> {
+    // The store makes 32 hex digits; anything else names no upload (and never reaches SQL).
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Problem::not_found());
+    }
     state
         .store
         .roster(actor.user_id, token, state.now())

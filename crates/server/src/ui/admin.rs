@@ -222,7 +222,14 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
     let tree = mine
         .iter()
         .map(|u| TreeNode {
-            depth: u.path.matches('/').count().saturating_sub(root_depth),
+            // The stylesheet indents six levels (`.depth-0` … `.depth-6`; no inline styles
+            // under the CSP); org trees are four deep.
+            depth: u
+                .path
+                .matches('/')
+                .count()
+                .saturating_sub(root_depth)
+                .min(6),
             name: u.name.clone(),
             kind: lang.label(u.kind.code(), u.kind.label_zh()),
             code: u.code.clone(),

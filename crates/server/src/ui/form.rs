@@ -4,6 +4,8 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
+use suqiu_core::error::FieldError;
+use suqiu_core::validate::check_storable;
 use suqiu_core::Id;
 
 use super::UiError;
@@ -91,10 +93,21 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
                 UiError::BadRequest("无法读取表单".into())
             }
         })?;
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .map(FormData)
-            .map_err(|_| UiError::BadRequest("表单格式错误".into()))
+        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map_err(|_| UiError::BadRequest("表单格式错误".into()))?;
+        unstorable(&pairs).map_or(Ok(FormData(pairs)), |e| Err(UiError::Invalid(e)))
     }
+}
+
+/// The first field whose name or value holds a character no text may (the API's rule,
+/// [`check_storable`]): such a form is refused whole, naming the field.
+fn unstorable(pairs: &[(String, String)]) -> Option<FieldError> {
+    pairs.iter().find_map(|(k, v)| {
+        let field = crate::extract::shown(k);
+        check_storable(&field, k)
+            .and_then(|_| check_storable(&field, v))
+            .err()
+    })
 }
 
 #[cfg(test)]

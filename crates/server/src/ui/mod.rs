@@ -286,6 +286,8 @@ pub(crate) enum UiError {
     /// The form's CSRF token is missing or wrong (an old tab, or another site posting).
     Csrf,
     BadRequest(String),
+    /// A field no handler may take (a control character in it): 422, naming the field.
+    Invalid(suqiu_core::error::FieldError),
     Internal,
 }
 
@@ -319,6 +321,7 @@ impl UiError {
             UiError::NotFound => StatusCode::NOT_FOUND,
             UiError::Forbidden(_) | UiError::Csrf => StatusCode::FORBIDDEN,
             UiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            UiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             UiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -339,6 +342,10 @@ impl UiError {
             UiError::Forbidden(d) => (lang.t("err.forbidden"), d.clone()),
             UiError::Csrf => (lang.t("err.csrf"), lang.t("err.csrf_detail").to_string()),
             UiError::BadRequest(d) => (lang.t("err.bad_request"), d.clone()),
+            UiError::Invalid(e) => (
+                lang.t("err.bad_request"),
+                format!("「{}」{}", e.field, e.message),
+            ),
             UiError::Internal => (
                 lang.t("err.internal"),
                 lang.t("err.internal_detail").to_string(),
@@ -395,7 +402,10 @@ pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-/// The local path a form may send the user back to: a path on this site, nothing else.
+/// The local path a form may send the user back to: the Referer's path when it is a path on
+/// this site, else `/`. A browser reads `//host` and `/\host` in `Location` as another site
+/// (and drops tabs and line breaks first), so only a single `/` followed by neither `/` nor
+/// `\`, with no control character anywhere, is followed.
 pub(crate) fn local_path(headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
     let after_scheme = referer.split_once("://").map(|(_, r)| r).unwrap_or(referer);
@@ -403,7 +413,11 @@ pub(crate) fn local_path(headers: &HeaderMap) -> Option<String> {
         .find('/')
         .map(|i| &after_scheme[i..])
         .unwrap_or("/");
-    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
+    let bytes = path.as_bytes();
+    let same_site = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && !path.chars().any(char::is_control);
+    Some(if same_site { path } else { "/" }.to_string())
 }
 
 #[cfg(test)]
@@ -438,5 +452,17 @@ mod tests {
         );
         h.insert(header::REFERER, "http://evil.example".parse().expect("h"));
         assert_eq!(local_path(&h).as_deref(), Some("/"));
+        for (referer, back) in [
+            ("http://127.0.0.1:8080//evil.com", "/"),
+            ("http://127.0.0.1:8080/\\evil.com", "/"),
+            ("/\\evil.com", "/"),
+            ("//evil.com", "/"),
+            ("http://127.0.0.1:8080/\t/evil.com", "/"),
+            ("https://evil.com/x", "/x"),
+            ("http://127.0.0.1:8080/%5Cevil", "/%5Cevil"),
+        ] {
+            h.insert(header::REFERER, referer.parse().expect("h"));
+            assert_eq!(local_path(&h).as_deref(), Some(back), "{referer}");
+        }
     }
 }
