@@ -23,6 +23,8 @@ pub mod openapi;
 pub mod problem;
 mod report_xlsx;
 mod roster_xlsx;
+mod read_audit;
+mod scope;
 pub mod routes;
 pub mod state;
 pub mod throttle;

@@ -21,6 +21,7 @@ use suqiu_store::fund::{Entry, NewEntry};
 use suqiu_store::settings;
 use utoipa::ToSchema;
 
+use crate::scope::node_in_scope;
 use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, RefOut};
@@ -441,14 +442,13 @@ pub async fn ledger(
 ) -> ApiResult<Response> {
     require(&actor, Capability::ReadCare, "查看助困基金")?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     let (page, per_page) = params.paging(&mut errors);
     let xlsx = format_param(&params, &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     if xlsx {
         return ledger_workbook(&state, &actor, org_unit_id).await;
     }

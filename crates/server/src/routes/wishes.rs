@@ -22,6 +22,7 @@ use suqiu_core::Id;
 use suqiu_store::wishes::{NewWish, Wish, WishFilter, WishMove};
 use utoipa::ToSchema;
 
+use crate::scope::filter_node_in_scope;
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
@@ -277,6 +278,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    filter_node_in_scope(&state, &actor, org_unit_id).await?;
     let filter = WishFilter {
         org_unit_id,
         status,

@@ -22,6 +22,7 @@ use crate::dto::NewUserIn;
 use crate::extract::Params;
 use crate::routes::config::{load_calendar, save_time_limits};
 use crate::routes::org::add_user;
+use suqiu_core::accounts::admin_rank;
 use crate::state::AppState;
 
 /// One node of the organization tree, flattened with its depth (the template indents).
@@ -335,7 +336,7 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         .collect();
     let roles = Role::ALL
         .iter()
-        .filter(|r| **r != Role::DistrictAdmin || actor.role == Role::DistrictAdmin)
+        .filter(|r| admin_rank(**r) <= admin_rank(actor.role))
         .map(|r| {
             Choice::new(
                 r.code(),

@@ -12,6 +12,7 @@ use suqiu_store::people::PeopleFilter;
 
 use super::view::{when, Choice, Chrome};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use super::page_node;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::supermarket::{create_item_as, month_param, move_stock_as, ItemIn, MovementIn};
@@ -149,10 +150,7 @@ async fn market_page(
 /// The supermarket of `org_unit` (default: the user's node) for `month` (default: now).
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    let org_unit_id = params
-        .str("org_unit")
-        .and_then(|v| v.parse::<Id>().ok())
-        .unwrap_or(s.actor.org_unit_id);
+    let org_unit_id = page_node(&state, &s, &params).await?.id;
     let p = market_page(&state, &s, org_unit_id, params.str("month"), String::new())
         .await
         .map_err(fail(lang))?;
