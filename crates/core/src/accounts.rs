@@ -185,10 +185,7 @@ mod tests {
                 node_path: "/1/2/",
                 department_path: None,
             };
-            assert_eq!(
-                check_account(&street, plan),
-                Err(AccountRefusal::RoleAbove)
-            );
+            assert_eq!(check_account(&street, plan), Err(AccountRefusal::RoleAbove));
         }
     }
 }

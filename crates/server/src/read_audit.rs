@@ -42,7 +42,9 @@ pub(crate) async fn record(
 
 /// The people shown, as audit subjects.
 pub(crate) fn people(ids: impl IntoIterator<Item = Id>) -> Vec<(ReadSubject, Id)> {
-    ids.into_iter().map(|id| (ReadSubject::Person, id)).collect()
+    ids.into_iter()
+        .map(|id| (ReadSubject::Person, id))
+        .collect()
 }
 
 /// The appeals shown that carry an appellant's contact data (anonymous ones carry none).

@@ -110,9 +110,13 @@ async fn accounts_cannot_be_given_outside_scope_or_above_rank(b: Backend) {
     let mut own = new_user("fgs2", "department_liaison", fx.c11);
     own["department_id"] = json!(fx.dept);
     t.post("/api/v1/users", &street, own).await.ok(201);
-    t.post("/api/v1/users", &street, new_user("peer", "street_staff", fx.s1))
-        .await
-        .ok(201);
+    t.post(
+        "/api/v1/users",
+        &street,
+        new_user("peer", "street_staff", fx.s1),
+    )
+    .await
+    .ok(201);
     // Nothing was created by the refusals, so the attacker's name is still free.
     attack["username"] = json!("spy");
     attack["department_id"] = json!(fx.dept);
@@ -285,15 +289,18 @@ async fn the_audit_page_filters_pages_and_exports(b: Backend) {
     assert!(html.contains("GET /api/v1/people/{id}"));
     assert!(html.contains(&format!("href=\"/people/{}\"", fx.person)));
     // A period with no reads, and a bad date named in Chinese.
-    let none = t.get("/audit/reads?from=2020-01-01&to=2020-01-31", &auditor).await;
-    assert!(none.text().contains("没有符合条件的查阅记录"));
-    let api = t
-        .get("/api/v1/audit/reads?from=2026-13-01", &auditor)
+    let none = t
+        .get("/audit/reads?from=2020-01-01&to=2020-01-31", &auditor)
         .await;
+    assert!(none.text().contains("没有符合条件的查阅记录"));
+    let api = t.get("/api/v1/audit/reads?from=2026-13-01", &auditor).await;
     api.field_error("from");
     let paged = t
         .get(
-            &format!("/api/v1/audit/reads?user_id={}&per_page=2&page=2", fx.user("station11")),
+            &format!(
+                "/api/v1/audit/reads?user_id={}&per_page=2&page=2",
+                fx.user("station11")
+            ),
             &auditor,
         )
         .await;
@@ -355,11 +362,16 @@ async fn people_records_keep_who_made_them(b: Backend) {
     let t = TestApp::new(b).await;
     let fx = &t.fx;
     let station = t.token("station11").await;
-    let old = t.get(&format!("/api/v1/people/{}", fx.person), &station).await;
+    let old = t
+        .get(&format!("/api/v1/people/{}", fx.person), &station)
+        .await;
     let record = &old.ok(200)["record"];
     assert_eq!(record["created_by"], Value::Null, "{record}");
     assert!(record["created_at"].is_string());
-    let html = t.get(&format!("/people/{}", fx.person), &station).await.text();
+    let html = t
+        .get(&format!("/people/{}", fx.person), &station)
+        .await
+        .text();
     assert!(html.contains("未记录"));
     let made = t
         .post(

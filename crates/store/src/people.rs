@@ -11,8 +11,8 @@ use crate::dialect::{self, insert_rows};
 use crate::error::{Result, StoreError};
 use crate::org::require_org_unit;
 use crate::sql::{
-    date_text, get, get_json, get_opt_code, get_opt_date, get_time, invalid, like_escape, ms, paging,
-    to_json, Arg, Args,
+    date_text, get, get_json, get_opt_code, get_opt_date, get_time, invalid, like_escape, ms,
+    paging, to_json, Arg, Args,
 };
 use crate::{scope, Page, Store};
 

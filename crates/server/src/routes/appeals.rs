@@ -27,12 +27,12 @@ use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord};
 use suqiu_store::StoreError;
 
-use crate::read_audit;
-use crate::scope::filter_node_in_scope;
 use crate::auth::AuthActor;
 use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
 use crate::extract::{field_error, ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::read_audit;
+use crate::scope::filter_node_in_scope;
 use crate::state::{read, AppState};
 
 const MAX_APPELLANT_NAME: usize = 50;

@@ -25,13 +25,13 @@ use suqiu_store::teams::{
 use suqiu_store::visits::{DueFor, DueVisit, NewVisit, Visit, VisitFilter};
 use utoipa::ToSchema;
 
-use crate::read_audit;
-use crate::scope::{filter_node_in_scope, node_in_scope};
 use crate::auth::AuthActor;
 use crate::dto::{time, AppealIn, AppealOut, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::read_audit;
 use crate::routes::appeals::{check_intake, store_intake};
+use crate::scope::{filter_node_in_scope, node_in_scope};
 use crate::state::AppState;
 
 // ---- what goes out ---------------------------------------------------------------------

@@ -21,13 +21,13 @@ use suqiu_store::fund::{Entry, NewEntry};
 use suqiu_store::settings;
 use utoipa::ToSchema;
 
-use crate::scope::node_in_scope;
 use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::routes::config::require_configure;
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// Most entries one ledger export holds.

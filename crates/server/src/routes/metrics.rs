@@ -12,8 +12,8 @@ use suqiu_core::Id;
 use crate::auth::AuthActor;
 use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
 use crate::extract::Params;
-use crate::scope::node_in_scope;
 use crate::problem::{ApiResult, Problem};
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// Longest period one request may cover (days).

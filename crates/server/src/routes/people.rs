@@ -12,12 +12,12 @@ use suqiu_core::person::{CareTag, PartyProfile, Person, PersonDraft};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
-use crate::read_audit;
-use crate::scope::filter_node_in_scope;
 use crate::auth::AuthActor;
 use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::read_audit;
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 fn party_profile(p: PartyIn) -> PartyProfile {
@@ -131,7 +131,11 @@ pub async fn get_one(
 /// A person as the API returns one record: with who registered and last changed it.
 async fn with_trail(state: &AppState, actor: &Actor, person: &Person) -> ApiResult<PersonOut> {
     let mut out = PersonOut::new(person, actor.may(Capability::SeePersonalData));
-    out.record = state.store.person_trail(person.id).await?.map(|t| (&t).into());
+    out.record = state
+        .store
+        .person_trail(person.id)
+        .await?
+        .map(|t| (&t).into());
     Ok(out)
 }
 

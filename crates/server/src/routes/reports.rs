@@ -20,9 +20,9 @@ use crate::dto::{
     time, CountOut, MeasuresOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut,
 };
 use crate::extract::Params;
-use crate::scope::node_in_scope;
 use crate::problem::{ApiResult, Problem};
 use crate::report_xlsx;
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_store::appeals::AppealRecord;
 

@@ -19,11 +19,11 @@ use suqiu_store::service::{
 };
 use utoipa::ToSchema;
 
-use crate::scope::node_in_scope;
 use crate::auth::AuthActor;
 use crate::dto::RefOut;
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// A new service post of a community.

@@ -16,13 +16,13 @@ use suqiu_core::Id;
 use suqiu_store::supermarket::{Item, Movement, NewMovement};
 use utoipa::ToSchema;
 
-use crate::scope::node_in_scope;
 use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::routes::fund::format_param;
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).

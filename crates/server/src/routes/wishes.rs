@@ -22,11 +22,11 @@ use suqiu_core::Id;
 use suqiu_store::wishes::{NewWish, Wish, WishFilter, WishMove};
 use utoipa::ToSchema;
 
-use crate::scope::filter_node_in_scope;
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 /// A new wish for a person on the register.

@@ -22,8 +22,8 @@ use crate::dto::NewUserIn;
 use crate::extract::Params;
 use crate::routes::config::{load_calendar, save_time_limits};
 use crate::routes::org::add_user;
-use suqiu_core::accounts::admin_rank;
 use crate::state::AppState;
+use suqiu_core::accounts::admin_rank;
 
 /// One node of the organization tree, flattened with its depth (the template indents).
 struct TreeNode {

@@ -17,10 +17,10 @@ use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiError};
-use crate::scope::filter_node_in_scope;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::appeals::{category_names, list_filter};
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 /// One appeal as a row of a list.

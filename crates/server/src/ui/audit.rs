@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use suqiu_store::audit::{ReadEntry, ReadSubject};
 
 use super::view::{when, Choice, Chrome};
@@ -70,7 +70,13 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             f.per_page = PER_PAGE;
             (Some(f), String::new())
         }
-        Err(p) => (None, p.errors.first().map(|e| e.message.clone()).unwrap_or(p.detail)),
+        Err(p) => (
+            None,
+            p.errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or(p.detail),
+        ),
     };
     let found = match &filter {
         Some(f) => Some(state.store.reads(f).await.map_err(fail(lang))?),

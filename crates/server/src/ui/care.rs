@@ -17,13 +17,13 @@ use super::appeals::{category_groups, CategoryGroup};
 use super::people::REGISTER_MAX_ROWS;
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
-use crate::scope::node_in_scope;
 use crate::care_xlsx;
 use crate::dto::AppellantIn;
 use crate::extract::Params;
 use crate::routes::care::{
     log_visit, period, register_filter, visible_tags, CareEntryOut, RaiseAppealIn, VisitIn,
 };
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// People per page of the register, and due visits the page lists (a page stays light on a

@@ -11,9 +11,9 @@ use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter,
 use super::i18n::Lang;
 use super::view::{deadline_at, shanghai_file_stamp, when};
 use super::{fail, PageResult, Session, UiError};
-use crate::scope::filter_node_in_scope;
 use crate::extract::Params;
 use crate::routes::appeals::category_names;
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 /// Most rows one export holds; a larger list must be narrowed first (a district's full

@@ -14,9 +14,9 @@ use suqiu_store::fund::Entry;
 use suqiu_store::people::PeopleFilter;
 
 use super::i18n::Lang;
+use super::page_node;
 use super::view::{when, Choice, Chrome};
 use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
-use super::page_node;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::fund::{decide_as, may_decide, post_entry_as, FundEntryIn};

@@ -12,8 +12,8 @@
 
 mod admin;
 mod appeals;
-mod audit;
 mod assets;
+mod audit;
 mod auth;
 mod care;
 mod charts;

@@ -16,10 +16,10 @@ use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
-use crate::read_audit;
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
 use crate::problem::Problem;
+use crate::read_audit;
 use crate::routes::appeals::category_names;
 use crate::routes::people::{create_person, update_person};
 use crate::state::AppState;
@@ -523,8 +523,14 @@ async fn person_page(
             facts.push(("f.tags", row.tags));
         }
         if let Some(t) = state.store.person_trail(p.id).await? {
-            facts.push(("f.created_by", trail_text(lang, &t.created_by, t.created_at)));
-            facts.push(("f.updated_by", trail_text(lang, &t.updated_by, t.updated_at)));
+            facts.push((
+                "f.created_by",
+                trail_text(lang, &t.created_by, t.created_at),
+            ));
+            facts.push((
+                "f.updated_by",
+                trail_text(lang, &t.updated_by, t.updated_at),
+            ));
         }
         if let Some(party) = &p.party {
             let mut v = lang
@@ -706,9 +712,14 @@ pub(crate) async fn page(
         d.phone.clear();
         d.id_number.clear();
     }
-    read_audit::record(&state, &s.actor, read_audit::people([id]), "page /people/{id}")
-        .await
-        .map_err(fail(lang))?;
+    read_audit::record(
+        &state,
+        &s.actor,
+        read_audit::people([id]),
+        "page /people/{id}",
+    )
+    .await
+    .map_err(fail(lang))?;
     let saved = params.str("saved").is_some();
     let page = person_page(&state, &s, Some(&person), d, FieldErrors::default(), saved)
         .await

@@ -11,10 +11,10 @@ use suqiu_core::report::Month;
 
 use super::appeals::node_choices;
 use super::i18n::Lang;
+use super::page_node;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
-use super::page_node;
 use crate::dto::{MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut};
 use crate::extract::Params;
 use crate::routes::reports::{monthly_of, ranking_of, worst_overdue_of};

@@ -14,9 +14,9 @@ use suqiu_core::service::{hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
+use super::page_node;
 use super::view::{Choice, Chrome};
 use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
-use super::page_node;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::service::{

@@ -10,9 +10,9 @@ use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
+use super::page_node;
 use super::view::{when, Choice, Chrome};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
-use super::page_node;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::supermarket::{create_item_as, month_param, move_stock_as, ItemIn, MovementIn};
