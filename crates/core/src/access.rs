@@ -75,6 +75,8 @@ pub enum Capability {
     LogVisit,
     /// Read the health and family details of people in care (the care note, health tags).
     SeeCareDetails,
+    /// Read the audit of reads: who was shown whose unmasked personal data.
+    ReadAudit,
 }
 
 /// The role × capability matrix.
@@ -108,6 +110,8 @@ pub fn permits(role: Role, cap: Capability) -> bool {
         // Those who look after the person; volunteers see what they need to visit (tags
         // that say why, not diagnoses), the district and auditors see figures.
         Capability::SeeCareDetails => matches!(role, StreetStaff | StationStaff),
+        // Oversight, not operations: the auditors and the district that answers for the data.
+        Capability::ReadAudit => matches!(role, DistrictAdmin | Auditor),
         Capability::Act(action) => match role {
             DistrictAdmin | StreetStaff => true,
             StationStaff => !matches!(action, A::ExtendApprove | A::Supervise),
@@ -267,6 +271,7 @@ mod tests {
         );
         // A station posts what its own limit covers; approving above it is a level up.
         assert_eq!(who(Capability::ApproveFund), [DistrictAdmin, StreetStaff]);
+        assert_eq!(who(Capability::ReadAudit), [DistrictAdmin, Auditor]);
     }
 
     fn actor(role: Role, org_unit_id: Id, org_path: &str) -> Actor {

@@ -11,6 +11,7 @@ pub mod labels;
 /// Database identifiers.
 pub type Id = i64;
 pub mod access;
+pub mod accounts;
 pub mod calendar;
 pub mod care;
 pub mod category;

@@ -290,6 +290,9 @@ pub struct PersonOut {
     pub party: Option<PartyOut>,
     /// Whether phone and ID number are masked in this response.
     pub masked: bool,
+    /// Who registered and last changed the record (single-person responses only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordTrailOut>,
 }
 
 impl PersonOut {
@@ -321,6 +324,7 @@ impl PersonOut {
                 branch: party.branch.clone(),
             }),
             masked: !reveal,
+            record: None,
         }
     }
 }
@@ -845,4 +849,58 @@ pub struct CalendarOut {
     /// The whole calendar in the file schema: `{"about","years":{"2027":{"holidays":{…},"working_weekends":[…]}}}`.
     #[schema(value_type = Object)]
     pub calendar: Value,
+}
+
+/// Who registered a person and who last changed it; `null` where it was not recorded
+/// (records from before Suqiu kept this; shown as 未记录).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecordTrailOut {
+    pub created_at: String,
+    pub created_by: Option<RefOut>,
+    pub updated_at: String,
+    pub updated_by: Option<RefOut>,
+}
+
+impl From<&suqiu_store::people::PersonTrail> for RecordTrailOut {
+    fn from(t: &suqiu_store::people::PersonTrail) -> RecordTrailOut {
+        let who = |w: &Option<(Id, String)>| {
+            w.as_ref().map(|(id, name)| RefOut {
+                id: *id,
+                name: name.clone(),
+            })
+        };
+        RecordTrailOut {
+            created_at: time(t.created_at),
+            created_by: who(&t.created_by),
+            updated_at: time(t.updated_at),
+            updated_by: who(&t.updated_by),
+        }
+    }
+}
+
+/// One recorded read of unmasked personal data (`GET /api/v1/audit/reads`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReadOut {
+    pub user: RefOut,
+    pub at: String,
+    /// `person` or `appeal`.
+    pub subject: String,
+    pub subject_id: Id,
+    /// The page, API or export that showed it, e.g. `GET /api/v1/people/{id}`.
+    pub via: String,
+}
+
+impl From<&suqiu_store::audit::ReadEntry> for ReadOut {
+    fn from(r: &suqiu_store::audit::ReadEntry) -> ReadOut {
+        ReadOut {
+            user: RefOut {
+                id: r.user_id,
+                name: r.user_name.clone(),
+            },
+            at: time(r.at),
+            subject: r.subject.code().to_string(),
+            subject_id: r.subject_id,
+            via: r.via.clone(),
+        }
+    }
 }

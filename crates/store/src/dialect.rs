@@ -170,7 +170,7 @@ pub(crate) async fn explain(
 }
 
 /// Most bind parameters per statement: SQLite allows 32766, PostgreSQL 65535.
-fn max_binds(backend: Backend) -> usize {
+pub(crate) fn max_binds(backend: Backend) -> usize {
     match backend {
         Backend::Sqlite => 32_000,
         Backend::Postgres => 65_000,

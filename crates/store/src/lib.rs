@@ -13,6 +13,7 @@
 
 mod appeal_row;
 pub mod appeals;
+pub mod audit;
 mod bulk;
 pub mod changes;
 pub mod db;

@@ -1,6 +1,6 @@
 //! The people register.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use suqiu_core::access::Actor;
@@ -11,10 +11,21 @@ use crate::dialect::{self, insert_rows};
 use crate::error::{Result, StoreError};
 use crate::org::require_org_unit;
 use crate::sql::{
-    date_text, get, get_json, get_opt_code, get_opt_date, invalid, like_escape, ms, paging,
-    to_json, Arg, Args,
+    date_text, get, get_json, get_opt_code, get_opt_date, get_time, invalid, like_escape, ms,
+    paging, to_json, Arg, Args,
 };
 use crate::{scope, Page, Store};
+
+/// Who registered a person and who last changed it, when (`None`: not recorded, for rows
+/// from before these were kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonTrail {
+    pub created_at: DateTime<Utc>,
+    /// (user id, display name).
+    pub created_by: Option<(Id, String)>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: Option<(Id, String)>,
+}
 
 /// Filters of `GET /api/v1/people`.
 #[derive(Debug, Clone, Default)]
@@ -130,9 +141,14 @@ async fn write_tags(conn: &mut AnyConnection, id: Id, tags: &[CareTag]) -> Resul
 }
 
 impl Store {
-    /// Inserts `person` (its `id` is ignored) and returns it with its id.
-    /// `Invalid{field:"org_unit_id"}` for an unknown node.
+    /// Inserts `person` (its `id` is ignored) and returns it with its id, its creator not
+    /// recorded (demo data, tests). `Invalid{field:"org_unit_id"}` for an unknown node.
     pub async fn create_person(&self, person: &Person) -> Result<Person> {
+        self.create_person_by(person, None).await
+    }
+
+    /// Inserts `person` as [`Store::create_person`] does, recording who registered it.
+    pub async fn create_person_by(&self, person: &Person, by: Option<Id>) -> Result<Person> {
         check(person)?;
         let mut tx = self.writer.begin().await?;
         let path = require_org_unit(&mut tx, person.org_unit_id).await?;
@@ -143,11 +159,14 @@ impl Store {
             .collect();
         let now = ms(Utc::now());
         let sql = format!(
-            "INSERT INTO people ({}, created_at, updated_at) VALUES ({}, {}, {}) RETURNING id",
+            "INSERT INTO people ({}, created_at, updated_at, created_by, updated_by) \
+             VALUES ({}, {}, {}, {}, {}) RETURNING id",
             PERSON_WRITE_COLUMNS.join(", "),
             values.join(", "),
             a.push(now),
-            a.push(now)
+            a.push(now),
+            a.push(by),
+            a.push(by)
         );
         let row = a.query(&sql).fetch_one(&mut *tx).await?;
         let id: Id = get(&row, "id")?;
@@ -170,6 +189,31 @@ impl Store {
         );
         let row = a.query(&sql).fetch_optional(&self.pool).await?;
         row.as_ref().map(person_from).transpose()
+    }
+
+    /// The record trail of person `id` (the caller has checked the person is in scope).
+    pub async fn person_trail(&self, id: Id) -> Result<Option<PersonTrail>> {
+        let row = sqlx::query(
+            "SELECT p.created_at, p.updated_at, p.created_by, c.display_name AS created_name, \
+             p.updated_by, u.display_name AS updated_name FROM people p \
+             LEFT JOIN users c ON c.id = p.created_by LEFT JOIN users u ON u.id = p.updated_by \
+             WHERE p.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let who = |id: &str, name: &str| -> Result<Option<(Id, String)>> {
+            let id: Option<Id> = get(&row, id)?;
+            let name: Option<String> = get(&row, name)?;
+            Ok(id.zip(name))
+        };
+        Ok(Some(PersonTrail {
+            created_at: get_time(&row, "created_at")?,
+            created_by: who("created_by", "created_name")?,
+            updated_at: get_time(&row, "updated_at")?,
+            updated_by: who("updated_by", "updated_name")?,
+        }))
     }
 
     /// Replaces the stored person (same id) if in scope; NotFound otherwise. The new node
@@ -199,9 +243,10 @@ impl Store {
             .map(|(c, v)| format!("{c} = {}", a.push(v)))
             .collect();
         let sql = format!(
-            "UPDATE people SET {}, updated_at = {} WHERE id = {}",
+            "UPDATE people SET {}, updated_at = {}, updated_by = {} WHERE id = {}",
             sets.join(", "),
             a.push(ms(Utc::now())),
+            a.push(actor.user_id),
             a.push(person.id)
         );
         a.query(&sql).execute(&mut *tx).await?;
@@ -271,18 +316,19 @@ impl Store {
     pub async fn insert_people_bulk(&self, people: &[Person]) -> Result<Vec<Id>> {
         let paths = self.org_paths().await?;
         let mut tx = self.writer.begin().await?;
-        let ids = self.insert_people_in(&mut tx, &paths, people).await?;
+        let ids = self.insert_people_in(&mut tx, &paths, people, None).await?;
         tx.commit().await?;
         Ok(ids)
     }
 
-    /// Inserts `people` on `conn` (inside the caller's transaction), ids in order; every
-    /// node must be in `paths`.
+    /// Inserts `people` on `conn` (inside the caller's transaction), ids in order, recording
+    /// `by` as their creator; every node must be in `paths`.
     pub(crate) async fn insert_people_in(
         &self,
         conn: &mut AnyConnection,
         paths: &std::collections::HashMap<Id, String>,
         people: &[Person],
+        by: Option<Id>,
     ) -> Result<Vec<Id>> {
         for p in people {
             check(p)?;
@@ -297,7 +343,7 @@ impl Store {
                 .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
             let mut row = vec![Arg::from(*id)];
             row.extend(person_args(p, path)?);
-            row.extend([Arg::from(now), Arg::from(now)]);
+            row.extend([Arg::from(now), Arg::from(now), by.into(), by.into()]);
             rows.push(row);
             let mut seen = Vec::new();
             for t in &p.tags {
@@ -309,7 +355,7 @@ impl Store {
         }
         let mut columns = vec!["id"];
         columns.extend(PERSON_WRITE_COLUMNS);
-        columns.extend(["created_at", "updated_at"]);
+        columns.extend(["created_at", "updated_at", "created_by", "updated_by"]);
         insert_rows(self.backend, conn, "people", &columns, rows, "").await?;
         insert_rows(
             self.backend,

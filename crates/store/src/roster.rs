@@ -120,7 +120,9 @@ impl Store {
             return Err(StoreError::Rows(taken));
         }
         let people: Vec<Person> = people.iter().map(|(_, p)| p.clone()).collect();
-        let ids = self.insert_people_in(&mut tx, &paths, &people).await?;
+        let ids = self
+            .insert_people_in(&mut tx, &paths, &people, Some(user_id))
+            .await?;
         tx.commit().await?;
         Ok(ids)
     }

@@ -31,6 +31,8 @@ use crate::auth::AuthActor;
 use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
 use crate::extract::{field_error, ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::read_audit;
+use crate::scope::filter_node_in_scope;
 use crate::state::{read, AppState};
 
 const MAX_APPELLANT_NAME: usize = 50;
@@ -336,7 +338,15 @@ pub async fn get_one(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<AppealOut>> {
     let rec = state.store.appeal(&actor, id).await?;
-    Ok(Json(appeal_out(&state, &actor, &rec).await?))
+    let out = appeal_out(&state, &actor, &rec).await?;
+    read_audit::record(
+        &state,
+        &actor,
+        read_audit::appeals([&rec]),
+        "GET /api/v1/appeals/{id}",
+    )
+    .await?;
+    Ok(Json(out))
 }
 
 /// The actions the caller may take on the appeal now.
@@ -421,8 +431,16 @@ pub async fn list(
     params: Params,
 ) -> ApiResult<Json<PageOut<AppealOut>>> {
     let filter = list_filter(&actor, &params)?;
+    filter_node_in_scope(&state, &actor, filter.org_unit_id).await?;
     let now = state.now();
     let found = state.store.list_appeals(&actor, &filter, now).await?;
+    read_audit::record(
+        &state,
+        &actor,
+        read_audit::appeals(&found.items),
+        "GET /api/v1/appeals",
+    )
+    .await?;
     let names = category_names(&state).await?;
     let reveal = actor.may(Capability::SeePersonalData);
     let items = found

@@ -29,7 +29,9 @@ use crate::auth::AuthActor;
 use crate::dto::{time, AppealIn, AppealOut, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::read_audit;
 use crate::routes::appeals::{check_intake, store_intake};
+use crate::scope::{filter_node_in_scope, node_in_scope};
 use crate::state::AppState;
 
 // ---- what goes out ---------------------------------------------------------------------
@@ -316,7 +318,7 @@ fn require(actor: &Actor, cap: Capability, what: &str) -> ApiResult<()> {
     }
 }
 
-/// The required `org_unit` query parameter (default: the caller's node).
+/// The `org_unit` query parameter (default: the caller's node; checked by `node_in_scope`).
 fn org_unit(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>) -> Id {
     params.id("org_unit", errors).unwrap_or(actor.org_unit_id)
 }
@@ -347,7 +349,7 @@ pub async fn due(
     params: Params,
 ) -> ApiResult<Json<DueListOut>> {
     let mut errors = Vec::new();
-    let node = org_unit(&actor, &params, &mut errors);
+    let node = params.id("org_unit", &mut errors);
     let due_for = match (params.str("worker"), params.id("team", &mut errors)) {
         (Some(_), Some(_)) => {
             errors.push(FieldError::new("team", "worker 与 team 只能选一个"));
@@ -364,6 +366,7 @@ pub async fn due(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let node = node_in_scope(&state, &actor, node).await?.id;
     let now = state.now();
     let due = state.store.due_visits(&actor, node, due_for, now).await?;
     Ok(Json(DueListOut {
@@ -501,6 +504,7 @@ pub async fn list_visits(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    filter_node_in_scope(&state, &actor, filter.org_unit_id).await?;
     let found = state.store.list_visits(&actor, &filter).await?;
     Ok(Json(PageOut {
         items: found.items.iter().map(VisitOut::from).collect(),
@@ -540,14 +544,11 @@ pub async fn get_rules(
     params: Params,
 ) -> ApiResult<Json<RuleSet>> {
     let mut errors = Vec::new();
-    let node = org_unit(&actor, &params, &mut errors);
+    let node = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let unit = state.store.org_unit(node).await?;
-    if !unit.is_some_and(|u| suqiu_core::org::in_subtree(&actor.org_path, &u.path)) {
-        return Err(Problem::not_found());
-    }
+    let node = node_in_scope(&state, &actor, node).await?.id;
     Ok(Json(state.store.visit_rules(node).await?))
 }
 
@@ -569,14 +570,11 @@ pub async fn put_rules(
 ) -> ApiResult<Json<RuleSet>> {
     require(&actor, Capability::ManageCare, "修改走访规则")?;
     let mut errors = Vec::new();
-    let node = org_unit(&actor, &params, &mut errors);
+    let node = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let unit = state.store.org_unit(node).await?;
-    if !unit.is_some_and(|u| suqiu_core::org::in_subtree(&actor.org_path, &u.path)) {
-        return Err(Problem::not_found());
-    }
+    let node = node_in_scope(&state, &actor, node).await?.id;
     validate_rules(&body.rules).map_err(Problem::invalid)?;
     Ok(Json(
         state
@@ -607,10 +605,13 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    node_in_scope(&state, &actor, Some(filter.org_unit_id)).await?;
     let found = state
         .store
         .care_register(&actor, &filter, state.now())
         .await?;
+    let shown = read_audit::people(found.items.iter().map(|e| e.person_id));
+    read_audit::record(&state, &actor, shown, "GET /api/v1/care/register").await?;
     Ok(Json(PageOut {
         items: found
             .items
@@ -679,11 +680,12 @@ pub async fn coverage(
     params: Params,
 ) -> ApiResult<Json<CareCoverage>> {
     let mut errors = Vec::new();
-    let node = org_unit(&actor, &params, &mut errors);
+    let node = params.id("org_unit", &mut errors);
     let (from, to) = period(&state, &params, &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let node = node_in_scope(&state, &actor, node).await?.id;
     Ok(Json(
         state
             .store
@@ -875,6 +877,7 @@ pub async fn pairings(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    filter_node_in_scope(&state, &actor, node).await?;
     Ok(Json(state.store.pairings(&actor, node, person).await?))
 }
 

@@ -27,6 +27,7 @@ use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::routes::config::require_configure;
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// Most entries one ledger export holds.
@@ -441,14 +442,13 @@ pub async fn ledger(
 ) -> ApiResult<Response> {
     require(&actor, Capability::ReadCare, "查看助困基金")?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     let (page, per_page) = params.paging(&mut errors);
     let xlsx = format_param(&params, &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     if xlsx {
         return ledger_workbook(&state, &actor, org_unit_id).await;
     }

@@ -7,13 +7,13 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{rank, score};
-use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
 use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem};
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// Longest period one request may cover (days).
@@ -76,7 +76,6 @@ pub(crate) async fn node_measures(
     let now = state.now();
     let today = shanghai_date(now);
     let mut errors = Vec::new();
-    let org_unit_id = org_unit_id.unwrap_or(actor.org_unit_id);
     let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let to = to.unwrap_or(today);
     if from > to {
@@ -87,11 +86,7 @@ pub(crate) async fn node_measures(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let unit = state.store.org_unit(org_unit_id).await?;
-    let unit = match unit {
-        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
-        _ => return Err(Problem::not_found()),
-    };
+    let unit = node_in_scope(state, actor, org_unit_id).await?;
     let counts = state.store.counts(unit.id, from, to, now).await?;
     let weights = state.weights();
     let rates = counts.total.rates();

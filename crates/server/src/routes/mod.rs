@@ -32,6 +32,7 @@ use crate::MAX_BODY_BYTES;
 
 pub mod account;
 pub mod appeals;
+pub mod audit;
 pub mod auth;
 pub mod care;
 pub mod config;
@@ -53,6 +54,45 @@ pub mod service;
 pub mod wishes;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Every GET endpoint, API and page, that takes a node (`org_unit`, written `{node}` here):
+/// each resolves it through `scope::node_in_scope`, so another subtree's node is 404. The
+/// test `node_parameters_are_checked_one_way` walks this list as a street and a station
+/// user; an endpoint that takes a node belongs here.
+pub const NODE_SCOPED: &[&str] = &[
+    "/api/v1/appeals?org_unit={node}",
+    "/api/v1/people?org_unit={node}",
+    "/api/v1/teams?org_unit={node}",
+    "/api/v1/metrics?org_unit={node}",
+    "/api/v1/reports/monthly?org_unit={node}",
+    "/api/v1/reports/overdue?level=community&org_unit={node}",
+    "/api/v1/visit-rules?org_unit={node}",
+    "/api/v1/visits?org_unit={node}",
+    "/api/v1/visits/due?org_unit={node}",
+    "/api/v1/care/register?org_unit={node}",
+    "/api/v1/care/coverage?org_unit={node}",
+    "/api/v1/pairings?org_unit={node}",
+    "/api/v1/fund?org_unit={node}",
+    "/api/v1/fund?format=xlsx&org_unit={node}",
+    "/api/v1/supermarket/items?org_unit={node}",
+    "/api/v1/supermarket/statement?org_unit={node}",
+    "/api/v1/service/posts?org_unit={node}",
+    "/api/v1/service/registrations?org_unit={node}",
+    "/api/v1/service/summary?org_unit={node}",
+    "/api/v1/wishes?org_unit={node}",
+    "/appeals?org_unit={node}",
+    "/appeals.xlsx?org_unit={node}",
+    "/people.xlsx?org_unit={node}",
+    "/stats?org_unit={node}",
+    "/reports?org_unit={node}",
+    "/fund?org_unit={node}",
+    "/supermarket?org_unit={node}",
+    "/service?org_unit={node}",
+    "/service.xlsx?org_unit={node}",
+    "/care?org_unit={node}",
+    "/care/register.xlsx?org_unit={node}",
+    "/care/visits.xlsx?org_unit={node}",
+];
 
 /// Every endpoint of the JSON API and the operations endpoints, with their middleware.
 pub fn router(state: AppState) -> Router {
@@ -108,6 +148,7 @@ pub fn router(state: AppState) -> Router {
             get(appeals::available).post(appeals::act),
         )
         .route("/api/v1/metrics", get(metrics::metrics))
+        .route("/api/v1/audit/reads", get(audit::reads))
         .route("/api/v1/ranking", get(reports::ranking))
         .route("/api/v1/reports/monthly", get(reports::monthly))
         .route("/api/v1/reports/overdue", get(reports::worst_overdue))

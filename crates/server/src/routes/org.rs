@@ -3,15 +3,17 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use suqiu_core::access::{Actor, Capability, Role};
+use suqiu_core::access::{Actor, Role};
+use suqiu_core::accounts::{check_account, AccountPlan, AccountRefusal};
 use suqiu_core::error::FieldError;
-use suqiu_core::org::in_subtree;
+use suqiu_core::org::OrgUnit;
 use suqiu_store::users::{NewUser, User};
 
 use crate::auth::AuthActor;
 use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// The organization tree, parents before children. The tree itself is not personal data
@@ -56,23 +58,23 @@ pub async fn categories(
     ))
 }
 
-/// The service teams of a node (`assign` targets); `org_unit` defaults to the caller's node.
+/// The service teams of a node in the caller's subtree (`assign` targets); `org_unit`
+/// defaults to the caller's node; another subtree's node is 404.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "organization",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
-    responses((status = 200, body = Vec<TeamOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<TeamOut>), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn teams(
     State(state): State<AppState>,
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<Vec<TeamOut>>> {
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let teams = state.store.teams(org_unit_id).await?;
+    let unit = node_in_scope(&state, &actor, org_unit_id).await?;
+    let teams = state.store.teams(unit.id).await?;
     Ok(Json(
         teams
             .into_iter()
@@ -110,8 +112,8 @@ fn valid_username(u: &str) -> bool {
 }
 
 /// Creates a user account inside the caller's subtree (district and street administrators).
-/// A node outside the subtree is 404, as if unknown. Only a district administrator creates
-/// another district administrator.
+/// A node, or a liaison's department, outside the subtree is 404, as if unknown; a role above
+/// the caller's is 403 (`suqiu_core::accounts`).
 #[utoipa::path(post, path = "/api/v1/users", tag = "organization",
     request_body = NewUserIn,
     responses(
@@ -130,23 +132,48 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(UserOut::from(&user))))
 }
 
+/// Checks the role, node and department of an account against the creator (the one rule,
+/// `suqiu_core::accounts`) and returns the account's node. An unknown node is outside every
+/// subtree, so it answers 404 like a node of another street; an unknown department is left
+/// to the field checks (422).
+async fn account_scope(state: &AppState, actor: &Actor, body: &NewUserIn) -> ApiResult<OrgUnit> {
+    let unit = state.store.org_unit(body.org_unit_id).await?;
+    let department_path = match body.department_id {
+        Some(id) => match state.store.department(id).await? {
+            Some(d) => state.store.org_unit(d.org_unit_id).await?.map(|u| u.path),
+            None => None,
+        },
+        None => None,
+    };
+    let plan = AccountPlan {
+        role: body.role,
+        node_path: unit.as_ref().map_or("", |u| u.path.as_str()),
+        department_path: department_path.as_deref(),
+    };
+    match check_account(actor, plan) {
+        Ok(()) => unit.ok_or_else(Problem::not_found),
+        Err(AccountRefusal::MayNotManage) => Err(Problem::forbidden(format!(
+            "角色「{}」不能创建用户",
+            actor.role.label_zh()
+        ))),
+        Err(AccountRefusal::RoleAbove) => Err(Problem::forbidden(format!(
+            "不能创建高于本人角色的账号（「{}」）",
+            body.role.label_zh()
+        ))),
+        Err(AccountRefusal::NodeOutside | AccountRefusal::DepartmentOutside) => {
+            Err(Problem::not_found())
+        }
+        Err(AccountRefusal::DepartmentMisfit) => Err(Problem::invalid(vec![FieldError::new(
+            "department_id",
+            "部门联络员须在所属部门的组织或其下级",
+        )])),
+    }
+}
+
 /// Account creation shared by the JSON API and the settings page: role, scope and every
 /// field checked, the password hashed off the async threads.
 pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -> ApiResult<User> {
-    if !actor.may(Capability::ManageUsers) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能创建用户",
-            actor.role.label_zh()
-        )));
-    }
-    if body.role == Role::DistrictAdmin && actor.role != Role::DistrictAdmin {
-        return Err(Problem::forbidden("只有区级管理员可以创建区级管理员账号"));
-    }
-    let unit = state.store.org_unit(body.org_unit_id).await?;
-    let unit = match unit {
-        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
-        _ => return Err(Problem::not_found()),
-    };
+    let unit = account_scope(state, actor, &body).await?;
     let mut errors = Vec::new();
     let username = body.username.trim();
     if !valid_username(username) {

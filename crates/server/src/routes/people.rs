@@ -16,6 +16,8 @@ use crate::auth::AuthActor;
 use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::read_audit;
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 fn party_profile(p: PartyIn) -> PartyProfile {
@@ -73,10 +75,7 @@ pub async fn create(
     let person = create_person(&state, &actor, body).await?;
     Ok((
         StatusCode::CREATED,
-        Json(PersonOut::new(
-            &person,
-            actor.may(Capability::SeePersonalData),
-        )),
+        Json(with_trail(&state, &actor, &person).await?),
     ))
 }
 
@@ -99,7 +98,10 @@ pub(crate) async fn create_person(
         party: body.party.map(party_profile),
     };
     let person = validate(state, actor, draft).await?;
-    Ok(state.store.create_person(&person).await?)
+    Ok(state
+        .store
+        .create_person_by(&person, Some(actor.user_id))
+        .await?)
 }
 
 /// One person in the caller's scope.
@@ -116,10 +118,25 @@ pub async fn get_one(
         .person(&actor, id)
         .await?
         .ok_or_else(Problem::not_found)?;
-    Ok(Json(PersonOut::new(
-        &person,
-        actor.may(Capability::SeePersonalData),
-    )))
+    read_audit::record(
+        &state,
+        &actor,
+        read_audit::people([id]),
+        "GET /api/v1/people/{id}",
+    )
+    .await?;
+    with_trail(&state, &actor, &person).await.map(Json)
+}
+
+/// A person as the API returns one record: with who registered and last changed it.
+async fn with_trail(state: &AppState, actor: &Actor, person: &Person) -> ApiResult<PersonOut> {
+    let mut out = PersonOut::new(person, actor.may(Capability::SeePersonalData));
+    out.record = state
+        .store
+        .person_trail(person.id)
+        .await?
+        .map(|t| (&t).into());
+    Ok(out)
 }
 
 /// Changes some fields of a person: absent fields stay, `null` clears.
@@ -139,10 +156,15 @@ pub async fn update(
     ApiJson(patch): ApiJson<PersonPatch>,
 ) -> ApiResult<Json<PersonOut>> {
     let person = update_person(&state, &actor, id, patch).await?;
-    Ok(Json(PersonOut::new(
-        &person,
-        actor.may(Capability::SeePersonalData),
-    )))
+    // The answer shows the whole record, fields not sent included: a read like any other.
+    read_audit::record(
+        &state,
+        &actor,
+        read_audit::people([id]),
+        "PATCH /api/v1/people/{id}",
+    )
+    .await?;
+    Ok(Json(with_trail(&state, &actor, &person).await?))
 }
 
 /// A partial update shared by the JSON API and the web form: absent fields stay.
@@ -227,7 +249,15 @@ pub async fn list(
         per_page,
         ..filter
     };
+    filter_node_in_scope(&state, &actor, filter.org_unit_id).await?;
     let found = state.store.list_people(&actor, &filter).await?;
+    read_audit::record(
+        &state,
+        &actor,
+        read_audit::people(found.items.iter().map(|p| p.id)),
+        "GET /api/v1/people",
+    )
+    .await?;
     let reveal = actor.may(Capability::SeePersonalData);
     Ok(Json(PageOut {
         items: found

@@ -22,6 +22,7 @@ use crate::dto::{
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem};
 use crate::report_xlsx;
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_store::appeals::AppealRecord;
 
@@ -268,9 +269,7 @@ pub async fn worst_overdue(
     require_metrics(&actor)?;
     let mut errors = Vec::new();
     let level = level_param(&params, &mut errors);
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     let per_node = match params.str("per_node").map(str::parse::<usize>) {
         None => 3,
         Some(Ok(n)) if (1..=20).contains(&n) => n,
@@ -282,10 +281,7 @@ pub async fn worst_overdue(
     let (Some(level), true) = (level, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
-    let scope = match state.store.org_unit(org_unit_id).await? {
-        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
-        _ => return Err(Problem::not_found()),
-    };
+    let scope = node_in_scope(&state, &actor, org_unit_id).await?;
     Ok(Json(
         worst_overdue_of(&state, &scope, level, per_node, usize::MAX).await?,
     ))
@@ -334,9 +330,7 @@ pub async fn monthly(
 ) -> ApiResult<Response> {
     require_metrics(&actor)?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     let month = month_param(&params, &state, &mut errors);
     let xlsx = match params.str("format") {
         None | Some("json") => false,
@@ -349,10 +343,7 @@ pub async fn monthly(
     let (Some(month), true) = (month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
-    let unit = match state.store.org_unit(org_unit_id).await? {
-        Some(u) if in_subtree(&actor.org_path, &u.path) => u,
-        _ => return Err(Problem::not_found()),
-    };
+    let unit = node_in_scope(&state, &actor, org_unit_id).await?;
     let report = monthly_of(&state, &unit, month).await?;
     let now = state.now();
     let (from, to) = (month.first_day(), month.last_day());

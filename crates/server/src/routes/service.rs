@@ -23,6 +23,7 @@ use crate::auth::AuthActor;
 use crate::dto::RefOut;
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// A new service post of a community.
@@ -327,12 +328,11 @@ pub async fn posts(
 ) -> ApiResult<Json<Vec<PostOut>>> {
     require(&actor, Capability::ReadCare, "查看在职党员服务")?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     let posts = state.store.service_posts(&actor, org_unit_id).await?;
     Ok(Json(posts.iter().map(PostOut::new).collect()))
 }
@@ -366,12 +366,11 @@ pub async fn registrations(
 ) -> ApiResult<Json<Vec<RegistrationOut>>> {
     require(&actor, Capability::ReadCare, "查看在职党员服务")?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     let regs = state
         .store
         .service_registrations(&actor, org_unit_id)
@@ -442,13 +441,12 @@ pub async fn summary(
 ) -> ApiResult<Json<ServiceSummaryOut>> {
     require(&actor, Capability::ReadCare, "查看在职党员服务")?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     let s = state
         .store
         .service_summary(&actor, org_unit_id, from, to)

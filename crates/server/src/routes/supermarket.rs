@@ -22,6 +22,7 @@ use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::routes::fund::format_param;
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
@@ -205,12 +206,11 @@ pub async fn list_items(
 ) -> ApiResult<Json<PageOut<ItemOut>>> {
     require(&actor, Capability::ReadCare)?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     let items = state.store.items(&actor, org_unit_id).await?;
     let total = items.len() as i64;
     Ok(Json(PageOut {
@@ -280,14 +280,13 @@ pub async fn statement(
 ) -> ApiResult<Response> {
     require(&actor, Capability::ReadCare)?;
     let mut errors = Vec::new();
-    let org_unit_id = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(actor.org_unit_id);
+    let org_unit_id = params.id("org_unit", &mut errors);
     let month = month_param(&state, params.str("month"), &mut errors);
     let xlsx = format_param(&params, &mut errors);
     let (Some(month), true) = (month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
+    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     let st = state
         .store
         .supermarket_statement(&actor, org_unit_id, month)

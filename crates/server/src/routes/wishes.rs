@@ -26,6 +26,7 @@ use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 /// A new wish for a person on the register.
@@ -277,6 +278,7 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
+    filter_node_in_scope(&state, &actor, org_unit_id).await?;
     let filter = WishFilter {
         org_unit_id,
         status,

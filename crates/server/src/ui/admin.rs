@@ -25,6 +25,7 @@ use crate::routes::config::{load_calendar, save_time_limits};
 use crate::routes::account::{save_password_policy as save_password_policy_api, sign_out_everywhere};
 use crate::routes::org::add_user;
 use crate::state::AppState;
+use suqiu_core::accounts::admin_rank;
 
 /// One node of the organization tree, flattened with its depth (the template indents).
 struct TreeNode {
@@ -355,7 +356,7 @@ async fn admin_page(state: &AppState, s: &Session, forms: Forms) -> Result<Admin
         .collect();
     let roles = Role::ALL
         .iter()
-        .filter(|r| **r != Role::DistrictAdmin || actor.role == Role::DistrictAdmin)
+        .filter(|r| admin_rank(**r) <= admin_rank(actor.role))
         .map(|r| {
             Choice::new(
                 r.code(),

@@ -20,6 +20,7 @@ use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiEr
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::appeals::{category_names, list_filter};
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 /// One appeal as a row of a list.
@@ -326,6 +327,9 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
     let value = |k: &str| params.str(k).unwrap_or("").to_string();
     let (rows, total, exact, page, per_page, error) = match filter {
         Ok(filter) => {
+            filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
+                .await
+                .map_err(fail(lang))?;
             let found = state
                 .store
                 .list_appeals(&s.actor, &filter, now)

@@ -23,6 +23,7 @@ use crate::extract::Params;
 use crate::routes::care::{
     log_visit, period, register_filter, visible_tags, CareEntryOut, RaiseAppealIn, VisitIn,
 };
+use crate::scope::node_in_scope;
 use crate::state::AppState;
 
 /// People per page of the register, and due visits the page lists (a page stays light on a
@@ -102,6 +103,9 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.message.clone()).page(lang));
     }
+    node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
+        .await
+        .map_err(fail(lang))?;
     filter.per_page = REGISTER_PAGE;
     let now = state.now();
     let register = state
@@ -454,6 +458,9 @@ pub(crate) async fn export_register(
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.message.clone()).page(lang));
     }
+    node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
+        .await
+        .map_err(fail(lang))?;
     filter.page = 1;
     filter.per_page = EXPORT_CHUNK;
     let now = state.now();
@@ -474,6 +481,10 @@ pub(crate) async fn export_register(
         }
         filter.page += 1;
     }
+    let shown = crate::read_audit::people(entries.iter().map(|e| e.person_id));
+    crate::read_audit::record(&state, &s.actor, shown, "export /care/register.xlsx")
+        .await
+        .map_err(fail(lang))?;
     let unit = unit_of(&state, filter.org_unit_id, lang).await?;
     let bytes = care_xlsx::care_register(&unit.name, &entries, now).map_err(xlsx_failed(lang))?;
     Ok(care_xlsx::download(
@@ -495,12 +506,14 @@ pub(crate) async fn export_visits(
     }
     let mut errors = Vec::new();
     let (from, to) = period(&state, &params, &mut errors);
-    let node = params
-        .id("org_unit", &mut errors)
-        .unwrap_or(s.actor.org_unit_id);
+    let node = params.id("org_unit", &mut errors);
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.message.clone()).page(lang));
     }
+    let node = node_in_scope(&state, &s.actor, node)
+        .await
+        .map_err(fail(lang))?
+        .id;
     let mut filter = VisitFilter {
         org_unit_id: Some(node),
         from: Some(day_start(from)),

@@ -470,6 +470,14 @@ pub(crate) async fn page(
 ) -> PageResult {
     let lang = s.lang;
     let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
+    crate::read_audit::record(
+        &state,
+        &s.actor,
+        crate::read_audit::appeals([&rec]),
+        "page /appeals/{id}",
+    )
+    .await
+    .map_err(fail(lang))?;
     let done = params.str("done").is_some();
     let page = detail_page(&state, &s, &rec, None, done)
         .await

@@ -13,6 +13,7 @@ use super::view::{deadline_at, shanghai_file_stamp, when};
 use super::{fail, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::routes::appeals::category_names;
+use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 /// Most rows one export holds; a larger list must be narrowed first (a district's full
@@ -54,6 +55,9 @@ pub(crate) async fn export(
     let lang = s.lang;
     let params = with_search(&state, &s, &params).await.map_err(fail(lang))?;
     let mut filter = ui_filter(&state, &s.actor, &params).map_err(fail(lang))?;
+    filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
+        .await
+        .map_err(fail(lang))?;
     let now = state.now();
     let names = category_names(&state).await.map_err(fail(lang))?;
     filter.per_page = CHUNK;
@@ -78,6 +82,14 @@ pub(crate) async fn export(
         }
         filter.page += 1;
     }
+    crate::read_audit::record(
+        &state,
+        &s.actor,
+        crate::read_audit::appeals(&records),
+        "export /appeals.xlsx",
+    )
+    .await
+    .map_err(fail(lang))?;
     let bytes = workbook(&s, &records, &names, now).map_err(|e| {
         tracing::error!(error = %e, "xlsx export failed");
         UiError::Internal.page(lang)

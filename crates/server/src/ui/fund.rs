@@ -14,6 +14,7 @@ use suqiu_store::fund::Entry;
 use suqiu_store::people::PeopleFilter;
 
 use super::i18n::Lang;
+use super::page_node;
 use super::view::{when, Choice, Chrome};
 use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
@@ -196,7 +197,6 @@ async fn fund_page(
             per_page: PEOPLE_CHOICES,
             ..PeopleFilter::default()
         };
-        let reveal = s.may(Capability::SeePersonalData);
         state
             .store
             .list_people(&s.actor, &filter)
@@ -204,11 +204,9 @@ async fn fund_page(
             .items
             .iter()
             .map(|p| {
-                // Two people of one name told apart by the end of the phone number.
-                let phone =
-                    p.phone
-                        .as_deref()
-                        .map(|v| if reveal { v.to_string() } else { mask_phone(v) });
+                // Two people of one name told apart by the end of the phone number, which
+                // the masked number keeps: a chooser shows no full numbers (nor audits them).
+                let phone = p.phone.as_deref().map(mask_phone);
                 let label = match phone {
                     Some(ph) => format!("{} · {ph}", p.name),
                     None => p.name.clone(),
@@ -243,10 +241,7 @@ async fn fund_page(
 /// The fund page of `org_unit` (default: the user's own node).
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    let org_unit_id = params
-        .str("org_unit")
-        .and_then(|v| v.parse::<Id>().ok())
-        .unwrap_or(s.actor.org_unit_id);
+    let org_unit_id = page_node(&state, &s, &params).await?.id;
     let page = params
         .str("page")
         .and_then(|p| p.parse::<i64>().ok())
@@ -395,6 +390,12 @@ pub(crate) async fn voucher(
             .map_err(fail(lang))?,
         None => None,
     };
+    if let Some(p) = &person {
+        let shown = crate::read_audit::people([p.id]);
+        crate::read_audit::record(&state, &s.actor, shown, "page /fund/entries/{id}/voucher")
+            .await
+            .map_err(fail(lang))?;
+    }
     let reveal = s.may(Capability::SeePersonalData);
     let shown = |v: Option<&str>, mask: fn(&str) -> String| {
         v.map(|v| if reveal { v.to_string() } else { mask(v) })

@@ -14,6 +14,7 @@ mod account;
 mod admin;
 mod appeals;
 mod assets;
+mod audit;
 mod auth;
 mod care;
 mod charts;
@@ -51,6 +52,7 @@ use suqiu_store::StoreError;
 use tower_http::compression::CompressionLayer;
 
 use crate::auth::{request_token, token_hash};
+use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -99,6 +101,8 @@ pub fn router() -> Router<AppState> {
         .route("/stats", get(stats::page))
         .route("/reports", get(reports::monthly))
         .route("/ranking", get(reports::ranking))
+        .route("/audit/reads", get(audit::page))
+        .route("/audit/reads.xlsx", get(audit::export))
         .route("/admin", get(admin::page))
         .route("/admin/time-limits", post(admin::save_limits))
         .route("/admin/users", post(admin::add_user_form))
@@ -395,6 +399,23 @@ pub(crate) fn render<T: askama::Template>(lang: Lang, t: &T) -> PageResult {
 /// Maps any error convertible to [`UiError`] to a failed page in `lang`.
 pub(crate) fn fail<E: Into<UiError>>(lang: Lang) -> impl FnOnce(E) -> Failed {
     move |e| e.into().page(lang)
+}
+
+/// The page's `org_unit` parameter (default: the user's node) through the one node check,
+/// `scope::node_in_scope`: a malformed id or a node outside the user's subtree is the 404 page.
+pub(crate) async fn page_node(
+    state: &AppState,
+    s: &Session,
+    params: &Params,
+) -> Result<suqiu_core::org::OrgUnit, Failed> {
+    let id = match params.str("org_unit").map(str::parse::<suqiu_core::Id>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Err(UiError::NotFound.page(s.lang)),
+    };
+    crate::scope::node_in_scope(state, &s.actor, id)
+        .await
+        .map_err(fail(s.lang))
 }
 
 /// Redirect after a successful POST (303: the browser GETs the target).

@@ -19,6 +19,7 @@ use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Ses
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
 use crate::problem::Problem;
+use crate::read_audit;
 use crate::routes::appeals::category_names;
 use crate::routes::people::{create_person, update_person};
 use crate::state::AppState;
@@ -124,6 +125,10 @@ async fn list_page(
         .list_people(&s.actor, &filter)
         .await
         .map_err(fail(lang))?;
+    let shown = read_audit::people(found.items.iter().map(|p| p.id));
+    read_audit::record(state, &s.actor, shown, "page /people")
+        .await
+        .map_err(fail(lang))?;
     let units = unit_names(state).await.map_err(fail(lang))?;
     let reveal = s.may(Capability::SeePersonalData);
     // Page links carry the tag code only; a search by name or phone is never in a URL.
@@ -216,6 +221,9 @@ pub(crate) async fn export(
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.message.clone()).page(lang));
     }
+    crate::scope::filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
+        .await
+        .map_err(fail(lang))?;
     let mut people = Vec::new();
     loop {
         let found = state
@@ -233,6 +241,12 @@ pub(crate) async fn export(
         }
         filter.page += 1;
     }
+    // One audit row per person in the workbook: an auditor asks "who has seen this person's
+    // number", and an export row answers it like a page does.
+    let shown = read_audit::people(people.iter().map(|p| p.id));
+    read_audit::record(&state, &s.actor, shown, "export /people.xlsx")
+        .await
+        .map_err(fail(lang))?;
     let units = unit_names(&state).await.map_err(fail(lang))?;
     let rows: Vec<(Person, String)> = people
         .into_iter()
@@ -456,6 +470,18 @@ const PERSON_FIELDS: &[&str] = &[
     "party.branch",
 ];
 
+/// "who · when" of the record trail; "未记录" where who was not recorded (older records).
+fn trail_text(
+    lang: Lang,
+    who: &Option<(suqiu_core::Id, String)>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    match who {
+        Some((_, name)) => format!("{name} · {}", super::view::when(at)),
+        None => lang.t("f.not_recorded").to_string(),
+    }
+}
+
 async fn person_page(
     state: &AppState,
     s: &Session,
@@ -495,6 +521,16 @@ async fn person_page(
         let row = person_row(lang, p, reveal, String::new());
         if !row.tags.is_empty() {
             facts.push(("f.tags", row.tags));
+        }
+        if let Some(t) = state.store.person_trail(p.id).await? {
+            facts.push((
+                "f.created_by",
+                trail_text(lang, &t.created_by, t.created_at),
+            ));
+            facts.push((
+                "f.updated_by",
+                trail_text(lang, &t.updated_by, t.updated_at),
+            ));
         }
         if let Some(party) = &p.party {
             let mut v = lang
@@ -676,6 +712,14 @@ pub(crate) async fn page(
         d.phone.clear();
         d.id_number.clear();
     }
+    read_audit::record(
+        &state,
+        &s.actor,
+        read_audit::people([id]),
+        "page /people/{id}",
+    )
+    .await
+    .map_err(fail(lang))?;
     let saved = params.str("saved").is_some();
     let page = person_page(&state, &s, Some(&person), d, FieldErrors::default(), saved)
         .await

@@ -6,11 +6,12 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
+use suqiu_core::org::OrgKind;
 use suqiu_core::report::Month;
 
 use super::appeals::node_choices;
 use super::i18n::Lang;
+use super::page_node;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
@@ -132,16 +133,7 @@ pub(crate) async fn monthly(
     let lang = s.lang;
     may_read(&s)?;
     let (month, error) = month_of(&state, &params);
-    let unit: OrgUnit = match params.str("org_unit") {
-        None => state.store.org_unit(s.actor.org_unit_id).await,
-        Some(text) => match text.parse::<i64>() {
-            Ok(id) => state.store.org_unit(id).await,
-            Err(_) => return Err(UiError::NotFound.page(lang)),
-        },
-    }
-    .map_err(fail(lang))?
-    .filter(|u| in_subtree(&s.actor.org_path, &u.path))
-    .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let unit = page_node(&state, &s, &params).await?;
     let r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
     let m = &r.measures;
     let rates = vec![

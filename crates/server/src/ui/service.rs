@@ -14,6 +14,7 @@ use suqiu_core::service::{hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
+use super::page_node;
 use super::view::{Choice, Chrome};
 use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
@@ -195,10 +196,7 @@ async fn service_page(
 /// month).
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    let org_unit_id = params
-        .str("org_unit")
-        .and_then(|v| v.parse::<Id>().ok())
-        .unwrap_or(s.actor.org_unit_id);
+    let org_unit_id = page_node(&state, &s, &params).await?.id;
     let mut errors = Vec::new();
     let mut range = period(&params, shanghai_date(state.now()), &mut errors);
     let error = match errors.first() {
@@ -325,10 +323,7 @@ pub(crate) async fn export(
     if !s.may(Capability::ManageCare) {
         return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
     }
-    let org_unit_id = params
-        .str("org_unit")
-        .and_then(|v| v.parse::<Id>().ok())
-        .unwrap_or(s.actor.org_unit_id);
+    let org_unit_id = page_node(&state, &s, &params).await?.id;
     let mut errors = Vec::new();
     let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
     if let Some(e) = errors.first() {

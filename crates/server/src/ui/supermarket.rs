@@ -10,6 +10,7 @@ use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
+use super::page_node;
 use super::view::{when, Choice, Chrome};
 use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
@@ -149,10 +150,7 @@ async fn market_page(
 /// The supermarket of `org_unit` (default: the user's node) for `month` (default: now).
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    let org_unit_id = params
-        .str("org_unit")
-        .and_then(|v| v.parse::<Id>().ok())
-        .unwrap_or(s.actor.org_unit_id);
+    let org_unit_id = page_node(&state, &s, &params).await?.id;
     let p = market_page(&state, &s, org_unit_id, params.str("month"), String::new())
         .await
         .map_err(fail(lang))?;

@@ -29,6 +29,8 @@ pub(crate) struct Chrome {
     pub may_fund: bool,
     /// Staff keeping the care register and the volunteers who visit.
     pub may_care: bool,
+    /// Auditors and the district: the audit of reads.
+    pub may_audit: bool,
 }
 
 impl Chrome {
@@ -49,6 +51,7 @@ impl Chrome {
             unread: super::notifications::badge(s.unread),
             may_fund: s.may(Capability::ReadCare),
             may_care: s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
+            may_audit: s.may(Capability::ReadAudit),
         }
     }
 
