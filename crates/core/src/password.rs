@@ -183,7 +183,7 @@ mod tests {
         assert!(check("fzq-fzq-2026").is_err());
         assert!(check("哈哈哈哈哈哈哈哈").is_err());
         assert_eq!(check("correct-horse-42"), Ok(()));
-        assert_eq!(check(&"x".repeat(MAX_LENGTH - 1) + "y"), Ok(()));
+        assert_eq!(check(&("x".repeat(MAX_LENGTH - 1) + "y")), Ok(()));
         assert!(check(&"xy".repeat(MAX_LENGTH)).is_err());
     }
 

@@ -59,7 +59,7 @@ impl Store {
         .bind(key_hash(scope, key))
         .bind(ms(now))
         .bind(ms(now - window))
-        .execute(&self.writer)
+        .execute(self.writer.pool()?)
         .await?;
         Ok(())
     }
@@ -69,7 +69,7 @@ impl Store {
         sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND key_hash = $2")
             .bind(scope)
             .bind(key_hash(scope, key))
-            .execute(&self.writer)
+            .execute(self.writer.ungated())
             .await?;
         Ok(())
     }
@@ -79,7 +79,7 @@ impl Store {
     pub async fn purge_failures(&self, before: DateTime<Utc>) -> Result<u64> {
         let done = sqlx::query("DELETE FROM auth_failures WHERE last_at < $1")
             .bind(ms(before))
-            .execute(&self.writer)
+            .execute(self.writer.ungated())
             .await?;
         Ok(done.rows_affected())
     }

@@ -104,7 +104,7 @@ mod tests {
         let t = |h| Utc.with_ymd_and_hms(2026, 3, 2, h, 0, 0).unwrap();
         assert_eq!(cache.get("h", t(8)), Cached::Unknown);
         cache.put("h", actor.clone(), t(20));
-        assert_eq!(cache.get("h", t(8)), Cached::Live(actor));
+        assert_eq!(cache.get("h", t(8)), Cached::Live(actor.clone()));
         assert_eq!(
             cache.get("h", t(20)),
             Cached::Expired,
