@@ -96,8 +96,7 @@ pub async fn backup(url: &str, to: &Path, force: bool) -> Result<()> {
     };
     owner_only(&temp)?;
     sync_file(&temp)?;
-    std::fs::rename(&temp, to)
-        .with_context(|| format!("无法把备份改名为 {}", to.display()))?;
+    std::fs::rename(&temp, to).with_context(|| format!("无法把备份改名为 {}", to.display()))?;
     sync_dir(to)?;
     let size = std::fs::metadata(to)?.len();
     println!(
@@ -221,25 +220,19 @@ fn check_destination(source: &Path, to: &Path, force: bool) -> Result<()> {
         if same_file(source, to) {
             return Err(bad("备份文件不能是数据库本身：请用 --to 指定另一个文件"));
         }
+        if to.is_dir() {
+            return Err(bad(format!("{} 是目录：--to 要给出文件名", to.display())));
+        }
         if !force {
             return Err(bad(format!(
                 "{} 已存在：换一个文件名，或加 --force 覆盖它",
                 to.display()
             )));
         }
-        if to.is_dir() {
-            return Err(bad(format!(
-                "{} 是目录：--to 要给出文件名",
-                to.display()
-            )));
-        }
     }
     let dir = parent_dir(to);
     if !dir.is_dir() {
-        return Err(bad(format!(
-            "目录 {} 不存在：请先创建它",
-            dir.display()
-        )));
+        return Err(bad(format!("目录 {} 不存在：请先创建它", dir.display())));
     }
     Ok(())
 }

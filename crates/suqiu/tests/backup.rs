@@ -45,7 +45,11 @@ fn text(out: &Output) -> String {
 /// Runs `suqiu args…` and asserts it succeeded; returns what it printed.
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = suqiu(dir, args);
-    assert!(out.status.success(), "suqiu {args:?} failed:\n{}", text(&out));
+    assert!(
+        out.status.success(),
+        "suqiu {args:?} failed:\n{}",
+        text(&out)
+    );
     text(&out)
 }
 
@@ -123,7 +127,14 @@ async fn login(client: &reqwest::Client, base: &str) -> (String, i64) {
 type Acknowledged = Arc<Mutex<Vec<(&'static str, i64, Instant)>>>;
 
 /// Posts appeals (and, for even `w`, donations too) until `stop`; records every 201.
-async fn client(w: usize, base: String, token: String, org: i64, stop: Arc<AtomicBool>, acked: Acknowledged) {
+async fn client(
+    w: usize,
+    base: String,
+    token: String,
+    org: i64,
+    stop: Arc<AtomicBool>,
+    acked: Acknowledged,
+) {
     let client = reqwest::Client::new();
     for i in 0.. {
         if stop.load(Ordering::Relaxed) {
@@ -184,7 +195,16 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
     let stop = Arc::new(AtomicBool::new(false));
     let acked: Acknowledged = Arc::default();
     let clients: Vec<_> = (0..8)
-        .map(|w| tokio::spawn(client(w, base.clone(), token.clone(), org, stop.clone(), acked.clone())))
+        .map(|w| {
+            tokio::spawn(client(
+                w,
+                base.clone(),
+                token.clone(),
+                org,
+                stop.clone(),
+                acked.clone(),
+            ))
+        })
         .collect();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let wal = std::fs::metadata(dir.join("live.db-wal")).map_or(0, |m| m.len());
@@ -194,11 +214,16 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
     let backup_arg = backup.display().to_string();
     let printed = {
         let (dir, db) = (dir.clone(), db.clone());
-        tokio::task::spawn_blocking(move || ok(&dir, &["backup", "--database", &db, "--to", &backup_arg]))
-            .await
-            .expect("backup")
+        tokio::task::spawn_blocking(move || {
+            ok(&dir, &["backup", "--database", &db, "--to", &backup_arg])
+        })
+        .await
+        .expect("backup")
     };
-    assert!(printed.contains("已备份") && printed.contains("完整性检查通过"), "{printed}");
+    assert!(
+        printed.contains("已备份") && printed.contains("完整性检查通过"),
+        "{printed}"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::Relaxed);
     for c in clients {
@@ -206,33 +231,69 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
     }
     let acked = acked.lock().expect("lock").clone();
     let before: Vec<_> = acked.iter().filter(|(_, _, at)| *at < started).collect();
-    assert!(before.len() > 50, "too few writes before the backup: {}", before.len());
+    assert!(
+        before.len() > 50,
+        "too few writes before the backup: {}",
+        before.len()
+    );
     assert!(
         acked.iter().any(|(_, _, at)| *at > started),
         "no write went on while the backup ran"
     );
 
     // The server still holds its database: a restore over it is refused even with --force.
-    refused(&dir, &["restore", "--from", &backup.display().to_string(), "--database", &db, "--force"], "停止服务器");
+    refused(
+        &dir,
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--database",
+            &db,
+            "--force",
+        ],
+        "停止服务器",
+    );
     server.kill().expect("stop server");
     server.wait().expect("reap");
 
     let restored = dir.join("restored/suqiu.db");
     let restored_url = format!("sqlite://{}", restored.display());
-    let printed = ok(&dir, &["restore", "--from", &backup.display().to_string(), "--database", &restored_url]);
-    assert!(printed.contains("已从") && printed.contains("数据库完整性正常"), "{printed}");
+    let printed = ok(
+        &dir,
+        &[
+            "restore",
+            "--from",
+            &backup.display().to_string(),
+            "--database",
+            &restored_url,
+        ],
+    );
+    assert!(
+        printed.contains("已从") && printed.contains("数据库完整性正常"),
+        "{printed}"
+    );
     let appeals = ids(&restored, "appeals").await;
     let entries = ids(&restored, "fund_entries").await;
     let mut donations = 0;
     for (path, id, _) in before {
         if *path == "/api/v1/appeals" {
-            assert!(appeals.contains(id), "appeal {id} was acknowledged before the backup and is not in it");
+            assert!(
+                appeals.contains(id),
+                "appeal {id} was acknowledged before the backup and is not in it"
+            );
         } else {
             donations += 1;
-            assert!(entries.contains(id), "donation {id} was acknowledged before the backup and is not in it");
+            assert!(
+                entries.contains(id),
+                "donation {id} was acknowledged before the backup and is not in it"
+            );
         }
     }
-    assert!(donations > 0, "no donation was acknowledged before the backup");
+    assert!(
+        donations > 0,
+        "no donation was acknowledged before the backup"
+    );
     ok(&dir, &["check", "--database", &restored_url]);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -247,44 +308,124 @@ async fn backup_and_restore_refuse_what_would_lose_or_mix_up_data() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.join("b.db")).expect("backup").permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "a backup must be readable by its owner only");
+        let mode = std::fs::metadata(dir.join("b.db"))
+            .expect("backup")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a backup must be readable by its owner only"
+        );
     }
 
-    refused(&dir, &["backup", "--database", &db, "--to", "b.db"], "--force");
-    ok(&dir, &["backup", "--database", &db, "--to", "b.db", "--force"]);
-    refused(&dir, &["backup", "--database", "sqlite://nowhere/x.db", "--to", "c.db"], "不存在");
-    refused(&dir, &["backup", "--database", &db, "--to", "no-such-dir/c.db"], "不存在");
     refused(
         &dir,
-        &["backup", "--database", "postgres://postgres@127.0.0.1:5432/suqiu", "--to", "s.dump"],
+        &["backup", "--database", &db, "--to", "b.db"],
+        "--force",
+    );
+    ok(
+        &dir,
+        &["backup", "--database", &db, "--to", "b.db", "--force"],
+    );
+    refused(
+        &dir,
+        &[
+            "backup",
+            "--database",
+            "sqlite://nowhere/x.db",
+            "--to",
+            "c.db",
+        ],
+        "不存在",
+    );
+    refused(
+        &dir,
+        &["backup", "--database", &db, "--to", "no-such-dir/c.db"],
+        "不存在",
+    );
+    refused(
+        &dir,
+        &[
+            "backup",
+            "--database",
+            "postgres://postgres@127.0.0.1:5432/suqiu",
+            "--to",
+            "s.dump",
+        ],
         "pg_dump -Fc",
     );
-    let pg = ["restore", "--from", "s.dump", "--database", "postgres://u:secret@h/db"];
+    let pg = [
+        "restore",
+        "--from",
+        "s.dump",
+        "--database",
+        "postgres://u:secret@h/db",
+    ];
     refused(&dir, &pg, "pg_restore --clean --if-exists");
-    assert!(!text(&suqiu(&dir, &pg)).contains("secret"), "the password was printed");
+    assert!(
+        !text(&suqiu(&dir, &pg)).contains("secret"),
+        "the password was printed"
+    );
 
     let target = "sqlite://restored/t.db";
-    refused(&dir, &["restore", "--from", "missing.db", "--database", target], "不存在");
+    refused(
+        &dir,
+        &["restore", "--from", "missing.db", "--database", target],
+        "不存在",
+    );
     std::fs::write(dir.join("notes.txt"), "这不是数据库。".repeat(200)).expect("write");
-    refused(&dir, &["restore", "--from", "notes.txt", "--database", target], "不是可用的 SQLite 数据库");
-    assert!(!dir.join("restored/t.db").exists(), "a refused restore left a file behind");
+    refused(
+        &dir,
+        &["restore", "--from", "notes.txt", "--database", target],
+        "不是可用的 SQLite 数据库",
+    );
+    assert!(
+        !dir.join("restored/t.db").exists(),
+        "a refused restore left a file behind"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.join("restored"))
         .map(|d| d.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
-    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}/other.db?mode=rwc", dir.display()))
+    let mut other =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}/other.db?mode=rwc", dir.display()))
+            .await
+            .expect("create another SQLite database");
+    sqlx::query("CREATE TABLE notes (body TEXT)")
+        .execute(&mut other)
         .await
-        .expect("create another SQLite database");
-    sqlx::query("CREATE TABLE notes (body TEXT)").execute(&mut other).await.expect("table");
+        .expect("table");
     other.close().await.expect("close");
-    refused(&dir, &["restore", "--from", "other.db", "--database", target], "不是诉求站");
+    refused(
+        &dir,
+        &["restore", "--from", "other.db", "--database", target],
+        "不是诉求站",
+    );
 
     ok(&dir, &["restore", "--from", "b.db", "--database", target]);
-    refused(&dir, &["restore", "--from", "b.db", "--database", target], "--force");
-    let out = ok(&dir, &["restore", "--from", "b.db", "--database", target, "--force"]);
+    refused(
+        &dir,
+        &["restore", "--from", "b.db", "--database", target],
+        "--force",
+    );
+    let out = ok(
+        &dir,
+        &["restore", "--from", "b.db", "--database", target, "--force"],
+    );
     assert!(out.contains("原数据库保留为"), "{out}");
-    refused(&dir, &["restore", "--from", "restored/t.db", "--database", target, "--force"], "备份文件就是目标数据库");
+    refused(
+        &dir,
+        &[
+            "restore",
+            "--from",
+            "restored/t.db",
+            "--database",
+            target,
+            "--force",
+        ],
+        "备份文件就是目标数据库",
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -337,11 +478,19 @@ async fn check_names_broken_records(backend: common::Backend) {
     }
     let mut conn = sqlx::AnyConnection::connect(&url).await.expect("connect");
     for (sql, _) in &damage {
-        sqlx::query(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        sqlx::query(sql)
+            .execute(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
     conn.close().await.expect("close");
     let out = suqiu(&dir, &["check", "--database", &url]);
-    assert_eq!(out.status.code(), Some(1), "check passed a damaged database:\n{}", text(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "check passed a damaged database:\n{}",
+        text(&out)
+    );
     for (sql, line) in &damage {
         assert!(
             text(&out).contains(&format!("record problem: {line}")),
