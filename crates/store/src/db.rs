@@ -8,9 +8,9 @@ use sqlx::AnyPool;
 use sqlx::Executor;
 use sqlx::Row;
 
+use crate::disk::{DiskFloor, DiskStatus};
 use crate::error::{Result, StoreError};
 use crate::sql::{get, Args};
-use crate::disk::{DiskFloor, DiskStatus};
 use crate::writer::{self, Queue, Writer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -517,8 +517,14 @@ mod tests {
 
     #[test]
     fn endpoints_name_host_and_port_only() {
-        assert_eq!(endpoint("postgres://u:secret@db.local:6432/suqiu"), "db.local:6432");
-        assert_eq!(endpoint("postgres://u@10.0.0.5/suqiu?sslmode=require"), "10.0.0.5:5432");
+        assert_eq!(
+            endpoint("postgres://u:secret@db.local:6432/suqiu"),
+            "db.local:6432"
+        );
+        assert_eq!(
+            endpoint("postgres://u@10.0.0.5/suqiu?sslmode=require"),
+            "10.0.0.5:5432"
+        );
         assert_eq!(endpoint("postgresql://[::1]:5433/x"), "[::1]:5433");
     }
 
@@ -546,7 +552,10 @@ mod tests {
         {
             let mut tx = pool.begin().await.expect("begin");
             // What SQLite does on its own after SQLITE_FULL.
-            sqlx::query("ROLLBACK").execute(&mut *tx).await.expect("rollback");
+            sqlx::query("ROLLBACK")
+                .execute(&mut *tx)
+                .await
+                .expect("rollback");
         } // sqlx's rollback on drop fails: it still counts a transaction.
         let mut tx = pool.begin().await.expect("begin");
         sqlx::query("INSERT INTO settings (key, value) VALUES ('a', 'refused')")

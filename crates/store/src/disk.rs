@@ -148,12 +148,17 @@ mod tests {
         assert!(free > 0 && free < u64::MAX, "a reading was taken: {free}");
         floor.set_floor(u64::MAX);
         let refused = floor.admit().expect_err("refused below the floor");
-        assert!(refused.unavailable_reason().is_some_and(|r| r.contains("磁盘空间不足")));
+        assert!(refused
+            .unavailable_reason()
+            .is_some_and(|r| r.contains("磁盘空间不足")));
         let status = floor.status();
         assert!(status.low);
         assert_eq!(status.refused_writes, 1);
         floor.set_floor(0);
-        assert!(floor.admit().is_ok(), "back above the floor: admitted again");
+        assert!(
+            floor.admit().is_ok(),
+            "back above the floor: admitted again"
+        );
         assert!(!floor.status().low);
     }
 }

@@ -60,14 +60,20 @@ fn transient(e: &sqlx::Error) -> Option<&'static str> {
         }
         sqlx::Error::Database(d) => {
             if let Some(sqlite) = d.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
-                let code = sqlx::error::DatabaseError::code(sqlite).and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
+                let code = sqlx::error::DatabaseError::code(sqlite)
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .unwrap_or(0);
                 // Primary result codes: SQLITE_FULL and SQLITE_IOERR (ENOSPC shows as either).
                 return matches!(code & 0xff, 13 | 10).then_some(DISK_FULL);
             }
             let state = d.code()?;
             match &state[..] {
                 // PostgreSQL: disk full, out of memory, too many connections.
-                s if s.starts_with("53") => Some(if s == "53100" { DISK_FULL } else { DATABASE_DOWN }),
+                s if s.starts_with("53") => Some(if s == "53100" {
+                    DISK_FULL
+                } else {
+                    DATABASE_DOWN
+                }),
                 // Connection exceptions, shutdown, not yet accepting connections, statement
                 // timeout.
                 s if s.starts_with("08") || s.starts_with("57P") || s == "57014" => {

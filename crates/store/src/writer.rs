@@ -217,7 +217,12 @@ impl<T: Send + 'static> Work for Typed<T> {
             let Typed { job, reply } = *self;
             let (keep, poison, deferred, result) = match job(conn).await {
                 Ok(done) => (done.keep, None, done.deferred, Ok((done.value, done.keep))),
-                Err(e) => (false, poisons(&e).then(|| batch_error(&e)), Deferred::default(), Err(e)),
+                Err(e) => (
+                    false,
+                    poisons(&e).then(|| batch_error(&e)),
+                    Deferred::default(),
+                    Err(e),
+                ),
             };
             let finish: Finish = Box::new(move |batch_failed: Option<&StoreError>| {
                 let answer = match (result, batch_failed) {
@@ -228,7 +233,12 @@ impl<T: Send + 'static> Work for Typed<T> {
                 };
                 let _ = reply.send(answer);
             });
-            Ran { keep, poison, deferred, finish }
+            Ran {
+                keep,
+                poison,
+                deferred,
+                finish,
+            }
         })
     }
 
@@ -496,18 +506,29 @@ mod tests {
                 tokio::spawn(async move { insert(&queue, &writer, x).await })
             })
             .collect();
-        hold.await.expect("join").expect("the holding batch commits");
+        hold.await
+            .expect("join")
+            .expect("the holding batch commits");
         for job in jobs {
-            let e = job.await.expect("join").expect_err("every job of the full batch fails");
+            let e = job
+                .await
+                .expect("join")
+                .expect_err("every job of the full batch fails");
             assert!(
                 e.unavailable_reason().is_some_and(|r| r.contains("磁盘")),
                 "a 503 saying the disk is full: {e}"
             );
         }
-        assert_eq!(rows(&pool).await, 0, "nothing of the failed batch was saved");
+        assert_eq!(
+            rows(&pool).await,
+            0,
+            "nothing of the failed batch was saved"
+        );
         // The failed connection was closed; the fresh one has no page limit.
         for x in 0..20 {
-            insert(&queue, &writer, x).await.expect("the writer commits again");
+            insert(&queue, &writer, x)
+                .await
+                .expect("the writer commits again");
         }
         assert_eq!(rows(&pool).await, 20);
     }

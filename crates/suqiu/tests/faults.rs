@@ -55,7 +55,13 @@ fn assert_ok(out: &std::process::Output, what: &str) {
 fn serve(db: &str, port: u16, extra: &[&str], log: &Path) -> Child {
     let log = std::fs::File::create(log).expect("log file");
     Command::new(EXE)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database", db])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+            db,
+        ])
         .args(extra)
         .env("RUST_LOG", "info,sqlx=error")
         .stdout(Stdio::null())
@@ -111,7 +117,13 @@ struct Outcome {
     took: Duration,
 }
 
-async fn post_appeal(client: &reqwest::Client, base: &str, token: &str, org: i64, n: usize) -> Option<Outcome> {
+async fn post_appeal(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    org: i64,
+    n: usize,
+) -> Option<Outcome> {
     let body = json!({
         "appellant": {"name": "测试居民", "phone": "13800138000"},
         "org_unit_id": org, "channel": "walk_in", "kind": "help",
@@ -155,8 +167,12 @@ fn spawn_writers(
 ) -> Vec<tokio::task::JoinHandle<()>> {
     (0..clients)
         .map(|w| {
-            let (base, token, stop, outcomes) =
-                (base.to_string(), token.to_string(), stop.clone(), outcomes.clone());
+            let (base, token, stop, outcomes) = (
+                base.to_string(),
+                token.to_string(),
+                stop.clone(),
+                outcomes.clone(),
+            );
             tokio::spawn(async move {
                 let client = reqwest::Client::new();
                 let mut n = w * 1_000_000;
@@ -205,9 +221,16 @@ async fn assert_all_present(base: &str, token: &str, ids: &[i64]) {
             .send()
             .await
             .expect("get");
-        assert_eq!(resp.status().as_u16(), 200, "appeal {id} was acknowledged with 201 and is missing");
+        assert_eq!(
+            resp.status().as_u16(),
+            200,
+            "appeal {id} was acknowledged with 201 and is missing"
+        );
         let v: Value = resp.json().await.expect("body");
-        assert_eq!(v["events"][0]["type"], "registered", "appeal {id} lost its timeline");
+        assert_eq!(
+            v["events"][0]["type"], "registered",
+            "appeal {id} lost its timeline"
+        );
     }
 }
 
@@ -282,7 +305,10 @@ const MB: u64 = 1024 * 1024;
 async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers() {
     let mut fs = Tmpfs::mount("full", 40);
     let db = format!("sqlite://{}/d.db", fs.dir.display());
-    assert_ok(&suqiu(&["demo", "--appeals", "20", "--database", &db]), "demo");
+    assert_ok(
+        &suqiu(&["demo", "--appeals", "20", "--database", &db]),
+        "demo",
+    );
     // Leave ~6 MB: a few thousand appeals fill it.
     let ballast = fs.ballast("ballast", fs.free_bytes().saturating_sub(6 * MB));
     let log = std::env::temp_dir().join(format!("suqiu-faults-full-{}.log", std::process::id()));
@@ -296,9 +322,21 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
     // Eight clients post until the disk is full, and on for two seconds after.
     let stop_writers = Arc::new(AtomicBool::new(false));
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
-    let writers = spawn_writers(8, &base, &token, org, stop_writers.clone(), outcomes.clone());
+    let writers = spawn_writers(
+        8,
+        &base,
+        &token,
+        org,
+        stop_writers.clone(),
+        outcomes.clone(),
+    );
     let deadline = Instant::now() + Duration::from_secs(120);
-    while !outcomes.lock().expect("lock").iter().any(|o| o.status != 201) {
+    while !outcomes
+        .lock()
+        .expect("lock")
+        .iter()
+        .any(|o| o.status != 201)
+    {
         assert!(Instant::now() < deadline, "the disk never filled");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -309,12 +347,23 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
     }
     let full: Vec<Outcome> = outcomes.lock().expect("lock").drain(..).collect();
     assert_failures_are_problems(&full);
-    let first_failure = full.iter().position(|o| o.status != 201).expect("a failure");
-    let acked_while_full = full[first_failure..].iter().filter(|o| o.status == 201).count();
+    let first_failure = full
+        .iter()
+        .position(|o| o.status != 201)
+        .expect("a failure");
+    let acked_while_full = full[first_failure..]
+        .iter()
+        .filter(|o| o.status == 201)
+        .count();
     let mut acked = acknowledged(&full);
-    assert!(acked.len() > 100, "too few appeals before the disk filled: {}", acked.len());
     assert!(
-        full.iter().any(|o| o.status == 503 && o.retry_after && o.detail.contains("磁盘")),
+        acked.len() > 100,
+        "too few appeals before the disk filled: {}",
+        acked.len()
+    );
+    assert!(
+        full.iter()
+            .any(|o| o.status == 503 && o.retry_after && o.detail.contains("磁盘")),
         "a full disk is a 503 saying so, with Retry-After"
     );
     // What was acknowledged is readable now (committed, not held in a transaction).
@@ -327,7 +376,10 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
     let mut n = 10_000_000;
     let mut recovered = 0;
     while recovered < 50 {
-        assert!(Instant::now() < deadline, "writes did not succeed again after space was freed");
+        assert!(
+            Instant::now() < deadline,
+            "writes did not succeed again after space was freed"
+        );
         n += 1;
         match post_appeal(&client, &base, &token, org, n).await {
             Some(o) if o.status == 201 => {
@@ -339,7 +391,18 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
         }
     }
     let out = Command::new(EXE)
-        .args(["user", "add", "--username", "faults1", "--role", "auditor", "--org-unit", "310117", "--database", &db])
+        .args([
+            "user",
+            "add",
+            "--username",
+            "faults1",
+            "--role",
+            "auditor",
+            "--org-unit",
+            "310117",
+            "--database",
+            &db,
+        ])
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -347,7 +410,10 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
         .spawn()
         .and_then(|mut c| {
             use std::io::Write;
-            c.stdin.take().expect("stdin").write_all(b"faults-password-1\n")?;
+            c.stdin
+                .take()
+                .expect("stdin")
+                .write_all(b"faults-password-1\n")?;
             c.wait_with_output()
         })
         .expect("suqiu user add");
@@ -360,7 +426,10 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
     assert_all_present(&base, &token, &acked).await;
     stop(fs.server.as_mut().expect("server"));
     fs.server = None;
-    assert_ok(&suqiu(&["check", "--database", &db]), "suqiu check after the disk filled");
+    assert_ok(
+        &suqiu(&["check", "--database", &db]),
+        "suqiu check after the disk filled",
+    );
     eprintln!(
         "full disk: {} acknowledged before the first failure, {} after it, {} failures ({} × 503), recovered without restart",
         first_failure,
@@ -375,7 +444,10 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
 async fn sqlite_below_the_floor_writes_are_refused_before_the_disk_is_full() {
     let mut fs = Tmpfs::mount("floor", 40);
     let db = format!("sqlite://{}/d.db", fs.dir.display());
-    assert_ok(&suqiu(&["demo", "--appeals", "20", "--database", &db]), "demo");
+    assert_ok(
+        &suqiu(&["demo", "--appeals", "20", "--database", &db]),
+        "demo",
+    );
     let log = std::env::temp_dir().join(format!("suqiu-faults-floor-{}.log", std::process::id()));
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -383,46 +455,97 @@ async fn sqlite_below_the_floor_writes_are_refused_before_the_disk_is_full() {
     wait_ready(&base, Duration::from_secs(60)).await;
     let client = reqwest::Client::new();
     let (token, org) = login(&client, &base).await;
-    let first = post_appeal(&client, &base, &token, org, 1).await.expect("post");
+    let first = post_appeal(&client, &base, &token, org, 1)
+        .await
+        .expect("post");
     assert_eq!(first.status, 201, "above the floor: {first:?}");
 
     // Down to ~5 MB free: below the 10 MB floor, far from full.
     let ballast = fs.ballast("ballast", fs.free_bytes().saturating_sub(5 * MB));
     tokio::time::sleep(Duration::from_millis(1_200)).await; // the reading is at most 1 s old
     for n in 2..5 {
-        let o = post_appeal(&client, &base, &token, org, n).await.expect("post");
+        let o = post_appeal(&client, &base, &token, org, n)
+            .await
+            .expect("post");
         assert_eq!(o.status, 503, "below the floor: {o:?}");
-        assert!(o.problem_json && o.retry_after, "503 problem+json with Retry-After: {o:?}");
+        assert!(
+            o.problem_json && o.retry_after,
+            "503 problem+json with Retry-After: {o:?}"
+        );
         assert!(o.detail.contains("磁盘空间不足"), "says why: {o:?}");
     }
-    let health = client.get(format!("{base}/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status().as_u16(), 503);
     let health: Value = health.json().await.expect("problem");
-    assert!(health["detail"].as_str().unwrap_or_default().contains("磁盘空间不足"), "{health}");
-    let metrics = client.get(format!("{base}/metrics")).send().await.expect("metrics").text().await.expect("text");
+    assert!(
+        health["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("磁盘空间不足"),
+        "{health}"
+    );
+    let metrics = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
     let refused = metric(&metrics, "suqiu_writes_refused_total");
-    assert!(refused >= 3.0, "refused writes counted: {refused}\n{metrics}");
+    assert!(
+        refused >= 3.0,
+        "refused writes counted: {refused}\n{metrics}"
+    );
     let free = metric(&metrics, "suqiu_disk_free_bytes");
-    assert!(free > 0.0 && free < (10 * MB) as f64, "free bytes shown: {free}");
+    assert!(
+        free > 0.0 && free < (10 * MB) as f64,
+        "free bytes shown: {free}"
+    );
     assert!(fs.free_bytes() > 4 * MB, "the disk was never full");
     // Reads go on.
-    let read = client.get(format!("{base}/api/v1/appeals/{}", first.id.expect("id"))).bearer_auth(&token).send().await.expect("read");
+    let read = client
+        .get(format!("{base}/api/v1/appeals/{}", first.id.expect("id")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("read");
     assert_eq!(read.status().as_u16(), 200, "reads go on below the floor");
 
     // Space freed: writes accepted again, health back.
     std::fs::remove_file(&ballast).expect("free space");
     tokio::time::sleep(Duration::from_millis(1_200)).await;
-    let o = post_appeal(&client, &base, &token, org, 9).await.expect("post");
+    let o = post_appeal(&client, &base, &token, org, 9)
+        .await
+        .expect("post");
     assert_eq!(o.status, 201, "above the floor again: {o:?}");
-    let health = client.get(format!("{base}/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status().as_u16(), 200);
     stop(fs.server.as_mut().expect("server"));
     fs.server = None;
 
     // Told once on entering, once on leaving.
     let log_text = std::fs::read_to_string(&log).expect("log");
-    assert_eq!(log_text.matches("free disk space below the floor").count(), 1, "{log_text}");
-    assert_eq!(log_text.matches("free disk space back above the floor").count(), 1, "{log_text}");
+    assert_eq!(
+        log_text.matches("free disk space below the floor").count(),
+        1,
+        "{log_text}"
+    );
+    assert_eq!(
+        log_text
+            .matches("free disk space back above the floor")
+            .count(),
+        1,
+        "{log_text}"
+    );
     let _ = std::fs::remove_file(&log);
 }
 
@@ -464,7 +587,8 @@ impl Proxy {
         let accept = tokio::spawn(async move {
             while let Ok((mut inbound, _)) = listener.accept().await {
                 let pipe = tokio::spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect("127.0.0.1:5432").await {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect("127.0.0.1:5432").await
+                    {
                         let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
                     }
                 });
@@ -498,13 +622,20 @@ impl PgDatabase {
     async fn create() -> PgDatabase {
         let url = common::fresh_url(common::Backend::Postgres, "faults").await;
         let (admin_base, name) = url.rsplit_once('/').expect("db name");
-        let admin = std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| format!("{admin_base}/postgres"));
-        PgDatabase { admin, name: name.to_string() }
+        let admin =
+            std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| format!("{admin_base}/postgres"));
+        PgDatabase {
+            admin,
+            name: name.to_string(),
+        }
     }
 
     /// Its URL through `port` on 127.0.0.1 (user postgres, trust authentication).
     fn url(&self, port: u16, password: &str) -> String {
-        format!("postgres://postgres:{password}@127.0.0.1:{port}/{}", self.name)
+        format!(
+            "postgres://postgres:{password}@127.0.0.1:{port}/{}",
+            self.name
+        )
     }
 }
 
@@ -513,7 +644,10 @@ impl Drop for PgDatabase {
         let (admin, name) = (self.admin.clone(), self.name.clone());
         // Dropped from a thread of its own: Drop cannot await.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("rt");
             rt.block_on(async {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -538,7 +672,10 @@ impl Drop for ServerGuard {
 async fn postgres_cut_fails_fast_and_recovers_by_itself() {
     let pg = PgDatabase::create().await;
     let direct = pg.url(5432, "unused");
-    assert_ok(&suqiu(&["demo", "--appeals", "20", "--database", &direct]), "demo");
+    assert_ok(
+        &suqiu(&["demo", "--appeals", "20", "--database", &direct]),
+        "demo",
+    );
     let proxy = Proxy::start().await;
     let log = std::env::temp_dir().join(format!("suqiu-faults-pg-{}.log", std::process::id()));
     let port = free_port();
@@ -550,17 +687,31 @@ async fn postgres_cut_fails_fast_and_recovers_by_itself() {
 
     let stop_writers = Arc::new(AtomicBool::new(false));
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
-    let writers = spawn_writers(4, &base, &token, org, stop_writers.clone(), outcomes.clone());
+    let writers = spawn_writers(
+        4,
+        &base,
+        &token,
+        org,
+        stop_writers.clone(),
+        outcomes.clone(),
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
 
     proxy.cut();
     let cut_at = Instant::now();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let started = Instant::now();
-    let health = client.get(format!("{base}/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     let health_took = started.elapsed();
     assert_eq!(health.status().as_u16(), 503, "/healthz during the cut");
-    assert!(health_took < Duration::from_secs(4), "/healthz took {health_took:?}");
+    assert!(
+        health_took < Duration::from_secs(4),
+        "/healthz took {health_took:?}"
+    );
     tokio::time::sleep(Duration::from_secs(6)).await;
 
     proxy.restore();
@@ -577,7 +728,10 @@ async fn postgres_cut_fails_fast_and_recovers_by_itself() {
         if let Some(t) = first_ok {
             break t;
         }
-        assert!(Instant::now() < deadline, "writes did not succeed again after PostgreSQL came back");
+        assert!(
+            Instant::now() < deadline,
+            "writes did not succeed again after PostgreSQL came back"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -590,20 +744,34 @@ async fn postgres_cut_fails_fast_and_recovers_by_itself() {
     // Requests made while cut (a second after the cut, until the restore) failed fast.
     let during: Vec<&Outcome> = all
         .iter()
-        .filter(|o| o.started >= cut_at + Duration::from_secs(1) && o.started + o.took < restored_at)
+        .filter(|o| {
+            o.started >= cut_at + Duration::from_secs(1) && o.started + o.took < restored_at
+        })
         .collect();
     assert!(!during.is_empty(), "requests were made during the cut");
     for o in &during {
         assert_eq!(o.status, 503, "during the cut: {o:?}");
-        assert!(o.took < Duration::from_secs(5), "a request during the cut took {:?}", o.took);
+        assert!(
+            o.took < Duration::from_secs(5),
+            "a request during the cut took {:?}",
+            o.took
+        );
     }
     let slowest = during.iter().map(|o| o.took).max().unwrap_or_default();
-    let health = client.get(format!("{base}/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status().as_u16(), 200, "/healthz after the restore");
 
     // Every 201 is in the database.
     let acked = acknowledged(&all);
-    assert!(acked.len() > 20, "too few appeals acknowledged: {}", acked.len());
+    assert!(
+        acked.len() > 20,
+        "too few appeals acknowledged: {}",
+        acked.len()
+    );
     let mut conn = sqlx::PgConnection::connect(&direct).await.expect("connect");
     let stored: Vec<i64> = sqlx::query_scalar("SELECT id FROM appeals")
         .fetch_all(&mut conn)
@@ -611,10 +779,16 @@ async fn postgres_cut_fails_fast_and_recovers_by_itself() {
         .expect("ids");
     let stored: std::collections::HashSet<i64> = stored.into_iter().collect();
     for id in &acked {
-        assert!(stored.contains(id), "appeal {id} was acknowledged with 201 and is not in the database");
+        assert!(
+            stored.contains(id),
+            "appeal {id} was acknowledged with 201 and is not in the database"
+        );
     }
     drop(server);
-    assert_ok(&suqiu(&["check", "--database", &direct]), "suqiu check after the cut");
+    assert_ok(
+        &suqiu(&["check", "--database", &direct]),
+        "suqiu check after the cut",
+    );
     eprintln!(
         "PostgreSQL cut: {} requests during the cut, all 503, slowest {:?}; /healthz 503 in {:?}; \
          first 201 {:?} after the restore; {} acknowledged, all stored",
@@ -641,10 +815,16 @@ async fn postgres_not_up_yet_the_server_waits_and_says_so() {
     loop {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         if text.contains("waiting for PostgreSQL") && text.contains(&endpoint) {
-            assert!(!text.contains("s3cret-pw"), "the password is in the log:\n{text}");
+            assert!(
+                !text.contains("s3cret-pw"),
+                "the password is in the log:\n{text}"
+            );
             break;
         }
-        assert!(Instant::now() < deadline, "no 'waiting for PostgreSQL' at {endpoint} in the log:\n{text}");
+        assert!(
+            Instant::now() < deadline,
+            "no 'waiting for PostgreSQL' at {endpoint} in the log:\n{text}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(
@@ -654,6 +834,9 @@ async fn postgres_not_up_yet_the_server_waits_and_says_so() {
     proxy.restore();
     wait_ready(&base, Duration::from_secs(60)).await;
     let text = std::fs::read_to_string(&log).unwrap_or_default();
-    assert!(!text.contains("s3cret-pw"), "the password is in the log:\n{text}");
+    assert!(
+        !text.contains("s3cret-pw"),
+        "the password is in the log:\n{text}"
+    );
     let _ = std::fs::remove_file(&log);
 }
