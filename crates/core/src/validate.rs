@@ -376,7 +376,13 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_but_tabs_and_line_breaks_kept() {
-        for ok in ["王阿姨", "第一段\n第二段\r\n\t缩进", "", "\u{7f}\u{85}", "emoji 🙂"] {
+        for ok in [
+            "王阿姨",
+            "第一段\n第二段\r\n\t缩进",
+            "",
+            "\u{7f}\u{85}",
+            "emoji 🙂",
+        ] {
             assert_eq!(check_storable("content", ok), Ok(()), "{ok:?}");
         }
         for (bad, code) in [

@@ -84,7 +84,9 @@ pub fn check_syntax(bytes: &[u8]) -> Result<(), Problem> {
 /// UTF-8 of U+FFFE/U+FFFF is walked at all.
 fn check_json_text(bytes: &[u8]) -> Result<(), Problem> {
     let suspect = bytes.windows(2).any(|w| w == b"\\u")
-        || bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBE] || w == [0xEF, 0xBF, 0xBF]);
+        || bytes
+            .windows(3)
+            .any(|w| w == [0xEF, 0xBF, 0xBE] || w == [0xEF, 0xBF, 0xBF]);
     if !suspect {
         return Ok(());
     }
@@ -102,13 +104,25 @@ fn check_json_text(bytes: &[u8]) -> Result<(), Problem> {
 /// A name as it may be echoed in an error: characters that cannot be stored shown as U+FFFD.
 pub(crate) fn shown(name: &str) -> String {
     name.chars()
-        .map(|c| if suqiu_core::validate::storable_char(c) { c } else { '\u{fffd}' })
+        .map(|c| {
+            if suqiu_core::validate::storable_char(c) {
+                c
+            } else {
+                '\u{fffd}'
+            }
+        })
         .collect()
 }
 
 fn walk_text(value: &serde_json::Value, path: &str, errors: &mut Vec<FieldError>) {
     use serde_json::Value;
-    let field = |p: &str| if p.is_empty() { "body".to_string() } else { p.to_string() };
+    let field = |p: &str| {
+        if p.is_empty() {
+            "body".to_string()
+        } else {
+            p.to_string()
+        }
+    };
     match value {
         Value::String(s) => errors.extend(check_storable(&field(path), s).err()),
         Value::Array(items) => {
@@ -233,7 +247,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
             .iter()
             .flat_map(|(k, v)| {
                 let field = shown(k);
-                [check_storable(&field, k).err(), check_storable(&field, v).err()]
+                [
+                    check_storable(&field, k).err(),
+                    check_storable(&field, v).err(),
+                ]
             })
             .flatten()
             .collect();

@@ -7,14 +7,13 @@
 mod common;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::browser::{location, Browser};
 use common::{Backend, Resp, TestApp, PASSWORD};
 use serde_json::{json, Value};
-use tracing::instrument::WithSubscriber;
 
 on_both_backends!(
     every_response_carries_the_security_headers,
@@ -63,7 +62,10 @@ async fn every_response_carries_the_security_headers(b: Backend) {
     let admin = Browser::sign_in(&t, "admin").await.get("/admin").await;
     assert_eq!(admin.status, StatusCode::OK);
     assert_hardened("/admin", &admin, "no-store");
-    assert!(admin.text().contains("class=\"depth-1\""), "the tree indents by class");
+    assert!(
+        admin.text().contains("class=\"depth-1\""),
+        "the tree indents by class"
+    );
     let export = station.get("/appeals.xlsx").await;
     assert_eq!(export.status, StatusCode::OK);
     assert_hardened("an export", &export, "no-store");
@@ -111,7 +113,9 @@ fn templates_have_no_inline_script_handler_or_style() {
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).expect("templates") {
         let path = entry.expect("entry").path();
-        let html = std::fs::read_to_string(&path).expect("template").to_lowercase();
+        let html = std::fs::read_to_string(&path)
+            .expect("template")
+            .to_lowercase();
         let name = path.display();
         seen += 1;
         for (i, _) in html.match_indices("<script") {
@@ -171,17 +175,32 @@ async fn cookie_writes_to_the_api_need_json_from_this_site(b: Backend) {
     // The reproduction: no content type, another site's Origin.
     let res = post(&[("origin", "http://evil.example")]).await;
     res.problem(415);
-    assert!(res.json["detail"].as_str().unwrap_or("").contains("application/json"));
+    assert!(res.json["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("application/json"));
     post(&[]).await.problem(415);
-    post(&[("content-type", "text/plain"), ("origin", "http://desk.example:8080")])
-        .await
-        .problem(415);
+    post(&[
+        ("content-type", "text/plain"),
+        ("origin", "http://desk.example:8080"),
+    ])
+    .await
+    .problem(415);
     let json_from = |origin: &'static str| -> &'static [(&'static str, &'static str)] {
         match origin {
-            "evil" => &[("content-type", "application/json"), ("origin", "http://evil.example")],
+            "evil" => &[
+                ("content-type", "application/json"),
+                ("origin", "http://evil.example"),
+            ],
             "null" => &[("content-type", "application/json"), ("origin", "null")],
-            "port" => &[("content-type", "application/json"), ("origin", "http://desk.example:9090")],
-            "evil-referer" => &[("content-type", "application/json"), ("referer", "http://evil.example/x")],
+            "port" => &[
+                ("content-type", "application/json"),
+                ("origin", "http://desk.example:9090"),
+            ],
+            "evil-referer" => &[
+                ("content-type", "application/json"),
+                ("referer", "http://evil.example/x"),
+            ],
             _ => &[("content-type", "application/json")],
         }
     };
@@ -242,7 +261,10 @@ async fn cookie_writes_to_the_api_need_json_from_this_site(b: Backend) {
         Method::POST,
         "/api/v1/people/import",
         &cookie,
-        &[("content-type", &ct), ("origin", "http://desk.example:8080")],
+        &[
+            ("content-type", &ct),
+            ("origin", "http://desk.example:8080"),
+        ],
         upload,
     )
     .await;
@@ -258,7 +280,10 @@ async fn cookie_writes_to_the_api_need_json_from_this_site(b: Backend) {
         Method::DELETE,
         "/api/v1/session",
         &cookie,
-        &[("content-type", "application/json"), ("origin", "http://desk.example:8080")],
+        &[
+            ("content-type", "application/json"),
+            ("origin", "http://desk.example:8080"),
+        ],
         vec![],
     )
     .await;
@@ -306,7 +331,9 @@ async fn control_characters_are_a_422_naming_the_field(b: Backend) {
     let station = t.token("station11").await;
     let admin = t.token("admin").await;
     let fx = t.fx.clone();
-    let appeal = t.create_appeal("station11", TestApp::appeal_body(fx.c11)).await;
+    let appeal = t
+        .create_appeal("station11", TestApp::appeal_body(fx.c11))
+        .await;
     let code = appeal["tracking_code"].as_str().expect("code").to_string();
     // Each input the attack reached: endpoint, caller, a body that succeeds as it is, the
     // field to poison, and the success status.
@@ -325,7 +352,13 @@ async fn control_characters_are_a_422_naming_the_field(b: Backend) {
             "tracking_code",
             200,
         ),
-        ("/api/v1/appeals", Some(&station), TestApp::appeal_body(fx.c11), "content", 201),
+        (
+            "/api/v1/appeals",
+            Some(&station),
+            TestApp::appeal_body(fx.c11),
+            "content",
+            201,
+        ),
         (
             "/api/v1/appeals",
             Some(&station),
@@ -394,7 +427,10 @@ async fn control_characters_are_a_422_naming_the_field(b: Backend) {
     let mut body = TestApp::appeal_body(fx.c11);
     set(&mut body, "content", "第一段\n\t第二段\r\n第三段：水管漏水");
     let saved = t.post("/api/v1/appeals", &station, body).await;
-    assert_eq!(saved.ok(201)["content"], "第一段\n\t第二段\r\n第三段：水管漏水");
+    assert_eq!(
+        saved.ok(201)["content"],
+        "第一段\n\t第二段\r\n第三段：水管漏水"
+    );
     // A NUL escaped in a nested array and in a key are named too.
     let res = t
         .call_raw(
@@ -424,17 +460,28 @@ async fn control_characters_are_a_422_naming_the_field(b: Backend) {
     let res = page
         .post(
             "/wishes",
-            &[("person_id", &fx.person.to_string()), ("wish", "收音\u{0}机")],
+            &[
+                ("person_id", &fx.person.to_string()),
+                ("wish", "收音\u{0}机"),
+            ],
         )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text());
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.text()
+    );
     assert!(res.text().contains("「wish」") && res.text().contains("U+0000"));
     let res = page.post("/people", &[("q", "王\u{0}")]).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut anon = Browser::new(&t);
     anon.get("/login").await;
     let res = anon
-        .post("/login", &[("username", "station\u{0}11"), ("password", PASSWORD)])
+        .post(
+            "/login",
+            &[("username", "station\u{0}11"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("「username」"));
@@ -448,7 +495,10 @@ async fn control_characters_are_a_422_naming_the_field(b: Backend) {
         )
         .await;
     res.problem(404);
-    assert_eq!(page.get("/people/import/x%00y").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        page.get("/people/import/x%00y").await.status,
+        StatusCode::NOT_FOUND
+    );
     // A roster whose cell holds a NUL is refused on `file`, naming the cell.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -488,7 +538,10 @@ async fn the_language_switch_stays_on_the_site(b: Backend) {
     };
     for lang in ["en", "zh"] {
         for (referer, expected) in [
-            ("http://desk.example/appeals?status=registered", "/appeals?status=registered"),
+            (
+                "http://desk.example/appeals?status=registered",
+                "/appeals?status=registered",
+            ),
             ("//evil.com", "/"),
             ("http://desk.example//evil.com", "/"),
             ("/\\evil.com", "/"),
@@ -504,7 +557,9 @@ async fn the_language_switch_stays_on_the_site(b: Backend) {
     t.finish().await;
 }
 
-/// A tracing subscriber writing into a buffer the test reads.
+/// The request log of this test binary: one global subscriber writing into a buffer (a
+/// subscriber per test loses events when tests run in parallel: tracing caches interest per
+/// call site). Each test finds its own requests by their request ids.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
@@ -518,56 +573,95 @@ impl Write for Captured {
     }
 }
 
+fn captured_log() -> Captured {
+    static LOG: OnceLock<Captured> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Captured::default();
+        let writer = log.clone();
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .init();
+        log
+    })
+    .clone()
+}
+
 impl Captured {
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().expect("log")).into_owned()
+    }
+
+    /// The lines of the request with id `id`.
+    fn lines_of(&self, id: &str) -> String {
+        let needle = format!("request_id={id} ");
+        self.text()
+            .lines()
+            .filter(|l| l.contains(&needle))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
 async fn import_tokens_are_not_logged(b: Backend) {
     let t = TestApp::new(b).await;
+    let log = captured_log();
     let station = t.token("station11").await;
-    let log = Captured::default();
-    let writer = log.clone();
-    let dispatch = tracing::Dispatch::new(
-        tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .with_max_level(tracing::Level::INFO)
-            .finish(),
-    );
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let id = |step: &str| format!("{run}-{step}");
+    let mut page = Browser::sign_in(&t, "station11").await;
+    let cookie = page.cookie_header();
     let (ct, upload) = roster_upload(&t).await;
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/people/import")
-        .header(header::AUTHORIZATION, format!("Bearer {station}"))
-        .header(header::CONTENT_TYPE, ct)
-        .body(Body::from(upload))
-        .expect("request");
-    let res = t.send(req).with_subscriber(dispatch.clone()).await;
+    let send = |method: Method, path: String, ct: &str, body: Vec<u8>, step: &str| {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("x-request-id", id(step))
+            .header(header::CONTENT_TYPE, ct);
+        req = if step == "page" || step == "search" {
+            req.header(header::COOKIE, cookie.clone())
+        } else {
+            req.header(header::AUTHORIZATION, format!("Bearer {station}"))
+        };
+        t.send(req.body(Body::from(body)).expect("request"))
+    };
+    let res = send(
+        Method::POST,
+        "/api/v1/people/import".into(),
+        &ct,
+        upload,
+        "upload",
+    )
+    .await;
     let token = res.ok(200)["token"].as_str().expect("token").to_string();
     let preview = format!("/api/v1/people/import/{token}/preview");
-    t.call(Method::POST, &preview, Some(&station), Some(json!({})))
-        .with_subscriber(dispatch.clone())
+    let json = "application/json";
+    send(Method::POST, preview, json, b"{}".to_vec(), "preview")
         .await
         .ok(200);
-    let mut page = Browser::sign_in(&t, "station11").await;
-    let res = page
-        .get(&format!("/people/import/{token}"))
-        .with_subscriber(dispatch.clone())
-        .await;
+    let res = send(
+        Method::GET,
+        format!("/people/import/{token}"),
+        json,
+        vec![],
+        "page",
+    )
+    .await;
     assert_eq!(res.status, StatusCode::OK);
     // A saved search's key travels in the query, which is never logged.
-    page.get("/appeals?s=secret-saved-search-key&page=1")
-        .with_subscriber(dispatch.clone())
-        .await;
+    let search = "/appeals?s=secret-saved-search-key&page=1".to_string();
+    send(Method::GET, search, json, vec![], "search").await;
+    for (step, path) in [
+        ("upload", "path=/api/v1/people/import}"),
+        ("preview", "path=/api/v1/people/import/{token}/preview}"),
+        ("page", "path=/people/import/{token}}"),
+        ("search", "path=/appeals}"),
+    ] {
+        let lines = log.lines_of(&id(step));
+        assert!(lines.contains(path), "{step} logged as {path}: {lines}");
+    }
     let text = log.text();
-    assert!(
-        text.contains("path=/api/v1/people/import/{token}/preview")
-            && text.contains("path=/people/import/{token}"),
-        "the requests are logged, token redacted: {text}"
-    );
-    assert!(text.contains("path=/appeals"), "{text}");
     assert!(!text.contains(&token), "the token is in the log: {text}");
     assert!(!text.contains("secret-saved-search-key"), "{text}");
     t.finish().await;

@@ -113,14 +113,20 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        (axum::http::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+        (
+            axum::http::Method::POST,
+            Some(r#"{"type":"browser"}"#.into()),
+        )
     }
 }
 
 /// The console messages since the last call that report a Content-Security-Policy
 /// violation (an inline script, handler or style the policy blocked).
 async fn csp_violations(c: &Client) -> Vec<String> {
-    let log = c.issue_cmd(BrowserLog).await.expect("the browser's console log");
+    let log = c
+        .issue_cmd(BrowserLog)
+        .await
+        .expect("the browser's console log");
     log.as_array()
         .map(|entries| {
             entries
@@ -336,7 +342,10 @@ async fn the_closed_loop_in_a_browser() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    assert_eq!(csp, suqiu_server::routes::hardening::CONTENT_SECURITY_POLICY);
+    assert_eq!(
+        csp,
+        suqiu_server::routes::hardening::CONTENT_SECURITY_POLICY
+    );
     assert!(
         csp.contains("script-src 'self';") && !csp.contains("unsafe"),
         "{csp}"
