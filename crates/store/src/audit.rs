@@ -99,12 +99,18 @@ impl Store {
             Undo::Savepoint
         };
         let backend = self.backend;
-        writer::run(self.queue.as_ref(), &self.writer, undo, move |conn| {
-            Box::pin(async move {
-                insert_rows(backend, conn, "read_audit", &COLUMNS, rows, "").await?;
-                Ok(Done::keep((), Default::default()))
-            })
-        })
+        // Below the free-space floor reads go on, so their audit rows must too.
+        writer::run(
+            self.queue.as_ref(),
+            &self.writer.without_floor(),
+            undo,
+            move |conn| {
+                Box::pin(async move {
+                    insert_rows(backend, conn, "read_audit", &COLUMNS, rows, "").await?;
+                    Ok(Done::keep((), Default::default()))
+                })
+            },
+        )
         .await
     }
 

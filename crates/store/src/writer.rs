@@ -167,6 +167,16 @@ impl Writer {
         &self.pool
     }
 
+    /// The same writer without the floor, for the audit rows of reads: reads go on below the
+    /// floor and each must leave its (small) audit row; a disk that is really full still
+    /// fails the row, and with it the read.
+    pub(crate) fn without_floor(&self) -> Writer {
+        Writer {
+            pool: self.pool.clone(),
+            disk: None,
+        }
+    }
+
     pub(crate) fn disk(&self) -> Option<&DiskFloor> {
         self.disk.as_deref()
     }

@@ -172,8 +172,18 @@ impl Ui {
         }
     }
 
+    /// The text of `css`. The page's script may replace the element between finding and
+    /// reading it (the deadline preview is redrawn as fields change): find it again then.
     async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("text")
+        for _ in 0..5 {
+            match self.find(css).await.text().await {
+                Ok(text) => return text,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference => {}
+                Err(e) => panic!("text of {css}: {e}"),
+            }
+        }
+        panic!("{css} kept being replaced")
     }
 
     async fn fill(&self, css: &str, value: &str) {
