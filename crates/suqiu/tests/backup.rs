@@ -94,6 +94,16 @@ fn serve(db: &str, port: u16, dir: &Path) -> Child {
         .expect("spawn suqiu serve")
 }
 
+/// A child server, killed if the test panics before stopping it.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 async fn wait_ready(base: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
@@ -188,7 +198,7 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
     ok(&dir, &["demo", "--appeals", "20", "--database", &db]);
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = serve(&db, port, &dir);
+    let mut server = Server(serve(&db, port, &dir));
     wait_ready(&base).await;
     let (token, org) = login(&reqwest::Client::new(), &base).await;
 
@@ -206,7 +216,11 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
             ))
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Intake first (by count, not time: a loaded machine writes slowly).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acked.lock().expect("lock").len() < 60 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let wal = std::fs::metadata(dir.join("live.db-wal")).map_or(0, |m| m.len());
     assert!(wal > 0, "the live database has no WAL content to capture");
     let started = Instant::now();
@@ -254,8 +268,8 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
         ],
         "停止服务器",
     );
-    server.kill().expect("stop server");
-    server.wait().expect("reap");
+    server.0.kill().expect("stop server");
+    server.0.wait().expect("reap");
 
     let restored = dir.join("restored/suqiu.db");
     let restored_url = format!("sqlite://{}", restored.display());
