@@ -366,12 +366,12 @@ async fn sqlite_full_disk_no_write_acknowledged_and_lost_and_the_writer_recovers
             .any(|o| o.status == 503 && o.retry_after && o.detail.contains("磁盘")),
         "a full disk is a 503 saying so, with Retry-After"
     );
-    // What was acknowledged is readable now (committed, not held in a transaction).
-    assert_all_present(&base, &token, &acked).await;
-
     // Space freed: writes succeed again without a restart, and the database is not held
     // locked by a broken transaction (another process can write to it).
     std::fs::remove_file(&ballast).expect("free space");
+    // What was acknowledged is readable (committed, not held in a transaction). Not while
+    // the disk is full: reading an appellant's unmasked data leaves an audit row first.
+    assert_all_present(&base, &token, &acked).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut n = 10_000_000;
     let mut recovered = 0;
