@@ -377,7 +377,7 @@ fn poisons(e: &StoreError) -> bool {
         StoreError::Unavailable(_) => true,
         StoreError::Database(sqlx::Error::Database(d)) => d
             .try_downcast_ref::<sqlx::sqlite::SqliteError>()
-            .and_then(|s| sqlx::error::DatabaseError::code(s))
+            .and_then(sqlx::error::DatabaseError::code)
             .and_then(|c| c.parse::<i32>().ok())
             .is_some_and(|c| matches!(c & 0xff, 5 | 6 | 7 | 10 | 11 | 13 | 26)),
         StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed) => true,
