@@ -102,7 +102,10 @@ fn is_common(lower: &str) -> bool {
 
 /// A date written as digits, as birthdays are: 19861010, 2008-08-08, 1986.10.10.
 fn is_date(s: &str) -> bool {
-    let digits: String = s.chars().filter(|c| !matches!(c, '-' | '.' | '/')).collect();
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, '-' | '.' | '/'))
+        .collect();
     if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
@@ -158,7 +161,9 @@ mod tests {
     #[test]
     fn the_demo_password_only_in_demo_mode() {
         let policy = PasswordPolicy::default();
-        assert!(policy.check("password", DEMO_PASSWORD, "fzq", false).is_err());
+        assert!(policy
+            .check("password", DEMO_PASSWORD, "fzq", false)
+            .is_err());
         assert_eq!(policy.check("password", DEMO_PASSWORD, "fzq", true), Ok(()));
     }
 
@@ -170,12 +175,18 @@ mod tests {
             .expect_err("7 chars");
         assert_eq!(e.field, "new_password");
         assert!(e.message.contains("至少 12"));
-        assert_eq!(p.check("password", "墨绿台灯照着窗外的梧桐", "fzq", false), Ok(()));
+        assert_eq!(
+            p.check("password", "墨绿台灯照着窗外的梧桐", "fzq", false),
+            Ok(())
+        );
         assert!(PasswordPolicy { min_length: 7 }.validate().is_err());
         assert!(PasswordPolicy { min_length: 65 }.validate().is_err());
         assert!(PasswordPolicy { min_length: 64 }.validate().is_ok());
         let lax = PasswordPolicy { min_length: 3 };
-        assert!(lax.check("password", "k7#", "fzq", false).is_err(), "floor 8");
+        assert!(
+            lax.check("password", "k7#", "fzq", false).is_err(),
+            "floor 8"
+        );
     }
 
     #[test]

@@ -235,7 +235,11 @@ impl FromRequestParts<AppState> for ClientIp {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        Ok(ClientIp(client_ip(peer, &parts.headers, state.trusted_proxy)))
+        Ok(ClientIp(client_ip(
+            peer,
+            &parts.headers,
+            state.trusted_proxy,
+        )))
     }
 }
 
@@ -286,7 +290,10 @@ mod tests {
         let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().expect("ip");
         assert_eq!(client_key(a), client_key(b));
         let mapped: IpAddr = "::ffff:198.51.100.4".parse().expect("ip");
-        assert_eq!(client_key(mapped), "198.51.100.4".parse::<IpAddr>().expect("ip"));
+        assert_eq!(
+            client_key(mapped),
+            "198.51.100.4".parse::<IpAddr>().expect("ip")
+        );
     }
 
     #[test]
@@ -297,7 +304,10 @@ mod tests {
             t.client_failed(bad, t0());
         }
         for i in 0..MAX_CLIENTS as u32 + 10 {
-            t.client_failed(IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000u32 + i)), t0());
+            t.client_failed(
+                IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000u32 + i)),
+                t0(),
+            );
         }
         assert!(t.clients_tracked() <= MAX_CLIENTS);
         assert!(t.client_locked(bad, t0()).is_some(), "never flushed");
@@ -306,7 +316,10 @@ mod tests {
     #[test]
     fn forwarded_for_only_from_the_trusted_proxy() {
         let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", "1.2.3.4, 5.6.7.8".parse().expect("header"));
+        h.insert(
+            "x-forwarded-for",
+            "1.2.3.4, 5.6.7.8".parse().expect("header"),
+        );
         let proxy: IpAddr = "127.0.0.1".parse().expect("ip");
         let peer: IpAddr = "9.9.9.9".parse().expect("ip");
         assert_eq!(client_ip(Some(peer), &h, Some(proxy)), Some(peer));

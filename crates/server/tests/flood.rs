@@ -58,7 +58,11 @@ fn json_request(path: &str, body: Value, client: Option<IpAddr>) -> Request<Body
 }
 
 async fn send(app: &Router, req: Request<Body>) -> Resp {
-    let res = app.clone().oneshot(req).await.expect("the router never fails");
+    let res = app
+        .clone()
+        .oneshot(req)
+        .await
+        .expect("the router never fails");
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res
@@ -144,7 +148,10 @@ async fn hashing_stays_within_its_permits_and_sheds_the_rest(b: Backend) {
         "{} hashes at once with 2 permits",
         stats.max_in_flight()
     );
-    assert!(shed > 0, "200 sign-ins at once against 2 permits + 4 waiting");
+    assert!(
+        shed > 0,
+        "200 sign-ins at once against 2 permits + 4 waiting"
+    );
     assert_eq!(stats.shed(), shed);
     assert!(all.iter().any(|r| r.status == StatusCode::OK));
     t.finish().await;
@@ -173,7 +180,9 @@ async fn flood_login_throttle(state: &AppState) {
 async fn junk_failures_do_not_unlock_a_locked_username(b: Backend) {
     let t = TestApp::new(b).await;
     for _ in 0..5 {
-        t.sign_in("station11", "not-the-password").await.problem(401);
+        t.sign_in("station11", "not-the-password")
+            .await
+            .problem(401);
     }
     assert_locked(&t.sign_in("station11", PASSWORD).await);
     flood_login_throttle(&t.state).await;
@@ -233,8 +242,13 @@ async fn a_client_address_is_refused_for_every_key_after_its_limit(b: Backend) {
     }
     let res = track(&t.app, "SQGUESS-NEXT", "0000", a).await;
     assert_locked(&res);
-    assert!(res.json["detail"].as_str().unwrap_or("").contains("网络地址"));
-    track(&t.app, "SQGUESS-NEXT", "0000", other).await.problem(404);
+    assert!(res.json["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("网络地址"));
+    track(&t.app, "SQGUESS-NEXT", "0000", other)
+        .await
+        .problem(404);
     // Sign-ins: one address guessing many usernames is refused, even for a right password;
     // another address signs in.
     for i in 0..CLIENT_FAILURES {
@@ -242,7 +256,9 @@ async fn a_client_address_is_refused_for_every_key_after_its_limit(b: Backend) {
         res.problem(401);
     }
     assert_locked(&sign_in_from(&t.app, "station11", PASSWORD, a).await);
-    sign_in_from(&t.app, "station11", PASSWORD, other).await.ok(200);
+    sign_in_from(&t.app, "station11", PASSWORD, other)
+        .await
+        .ok(200);
     // IPv6: the whole /64 counts as one subscriber.
     let v6 = ip("2001:db8:5:6::1");
     for i in 0..CLIENT_FAILURES {
@@ -265,7 +281,9 @@ async fn locks_are_shared_by_two_servers_and_kept_over_a_restart(b: Backend) {
     let t = TestApp::new(b).await;
     let (_store, other) = second_server(&t).await;
     for _ in 0..3 {
-        t.sign_in("station11", "not-the-password").await.problem(401);
+        t.sign_in("station11", "not-the-password")
+            .await
+            .problem(401);
     }
     for _ in 0..2 {
         sign_in_from(&other, "station11", "not-the-password", None)
@@ -284,7 +302,9 @@ async fn locks_are_shared_by_two_servers_and_kept_over_a_restart(b: Backend) {
         .await
         .unwrap_or_default();
     assert!(!stored.is_empty());
-    assert!(stored.iter().all(|k| k.len() == 64 && !k.contains("station11")));
+    assert!(stored
+        .iter()
+        .all(|k| k.len() == 64 && !k.contains("station11")));
     t.finish().await;
 }
 
@@ -339,8 +359,17 @@ async fn the_password_rule_applies_to_new_accounts(b: Backend) {
         json!({"username": username, "password": password, "display_name": "新同事",
                "role": "station_staff", "org_unit_id": t.fx.c11})
     };
-    for weak in ["woaini1314", "88888888", "qq123456", "19861010", "suqiu-demo", "short"] {
-        let res = t.post("/api/v1/users", &admin, new_user("newcomer", weak)).await;
+    for weak in [
+        "woaini1314",
+        "88888888",
+        "qq123456",
+        "19861010",
+        "suqiu-demo",
+        "short",
+    ] {
+        let res = t
+            .post("/api/v1/users", &admin, new_user("newcomer", weak))
+            .await;
         res.field_error("password");
         let msg = res.json["errors"][0]["message"].as_str().unwrap_or("");
         assert!(
@@ -348,9 +377,13 @@ async fn the_password_rule_applies_to_new_accounts(b: Backend) {
             "{weak}: {msg}"
         );
     }
-    t.post("/api/v1/users", &admin, new_user("newcomer", "青浦的梧桐-2026"))
-        .await
-        .ok(201);
+    t.post(
+        "/api/v1/users",
+        &admin,
+        new_user("newcomer", "青浦的梧桐-2026"),
+    )
+    .await
+    .ok(201);
     // In demo mode the demo password is allowed.
     let mut state = t.state.clone();
     state.demo_mode = true;
@@ -376,9 +409,15 @@ async fn the_district_sets_the_minimum_length(b: Backend) {
         let t = &t;
         async move { t.call(Method::PUT, path, Some(&token), Some(body)).await }
     };
-    put(street.clone(), json!({"min_length": 12})).await.problem(403);
-    put(admin.clone(), json!({"min_length": 7})).await.field_error("min_length");
-    put(admin.clone(), json!({"min_length": 65})).await.field_error("min_length");
+    put(street.clone(), json!({"min_length": 12}))
+        .await
+        .problem(403);
+    put(admin.clone(), json!({"min_length": 7}))
+        .await
+        .field_error("min_length");
+    put(admin.clone(), json!({"min_length": 65}))
+        .await
+        .field_error("min_length");
     put(admin.clone(), json!({"min_length": 12})).await.ok(200);
     assert_eq!(t.get(path, &street).await.ok(200)["min_length"], 12);
     let body = json!({"username": "newcomer", "password": "梧桐-2026-秋", "display_name": "新同事",
@@ -448,10 +487,16 @@ async fn an_administrator_signs_a_user_out_everywhere(b: Backend) {
     let path = |user: &str| format!("/api/v1/users/{}/sign-out", t.fx.user(user));
     // A station's staff may not; a street may not reach another street's users.
     let station = t.token("station12").await;
-    t.post(&path("station11"), &station, json!({})).await.problem(403);
+    t.post(&path("station11"), &station, json!({}))
+        .await
+        .problem(403);
     let street = t.token("street1").await;
-    t.post(&path("station21"), &street, json!({})).await.problem(404);
-    t.post(&path("admin"), &street, json!({})).await.problem(404);
+    t.post(&path("station21"), &street, json!({}))
+        .await
+        .problem(404);
+    t.post(&path("admin"), &street, json!({}))
+        .await
+        .problem(404);
     let res = t.post(&path("station11"), &street, json!({})).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
     t.get("/api/v1/session", &one).await.problem(401);
@@ -507,7 +552,11 @@ async fn the_password_page_and_the_sign_out_button(b: Backend) {
     assert!(common_pw.text().contains("太常见"));
     let done = me.post("/account/password", &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
-    assert!(me.get("/account/password?saved=1").await.text().contains("password-saved"));
+    assert!(me
+        .get("/account/password?saved=1")
+        .await
+        .text()
+        .contains("password-saved"));
     assert_eq!(
         other.get("/").await.status,
         StatusCode::SEE_OTHER,
@@ -526,9 +575,13 @@ async fn the_password_page_and_the_sign_out_button(b: Backend) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(victim.get("/").await.status, StatusCode::SEE_OTHER);
     // The district minimum, from the settings page.
-    let bad = admin.post("/admin/password-policy", &[("min_length", "6")]).await;
+    let bad = admin
+        .post("/admin/password-policy", &[("min_length", "6")])
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let ok = admin.post("/admin/password-policy", &[("min_length", "10")]).await;
+    let ok = admin
+        .post("/admin/password-policy", &[("min_length", "10")])
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
     assert_eq!(
         t.store.password_policy().await.expect("policy").min_length,

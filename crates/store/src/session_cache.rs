@@ -114,10 +114,20 @@ mod tests {
         assert_eq!(cache.get("h", t(8)), Cached::Unknown);
         cache.put("a", actor.clone(), t(20));
         cache.put("b", actor.clone(), t(20));
-        cache.put("c", Actor { user_id: 8, ..actor.clone() }, t(20));
+        cache.put(
+            "c",
+            Actor {
+                user_id: 8,
+                ..actor.clone()
+            },
+            t(20),
+        );
         cache.forget_user(7);
         assert_eq!(cache.get("a", t(8)), Cached::Unknown);
         assert_eq!(cache.get("b", t(8)), Cached::Unknown);
-        assert!(matches!(cache.get("c", t(8)), Cached::Live(_)), "other users stay");
+        assert!(
+            matches!(cache.get("c", t(8)), Cached::Live(_)),
+            "other users stay"
+        );
     }
 }

@@ -29,9 +29,8 @@ impl Store {
     /// The district's password setting; the default (minimum 8) when unset.
     pub async fn password_policy(&self) -> Result<suqiu_core::password::PasswordPolicy> {
         match self.setting(PASSWORD_POLICY).await? {
-            Some(json) => serde_json::from_str(&json).map_err(|e| {
-                crate::StoreError::Corrupt(format!("setting {PASSWORD_POLICY}: {e}"))
-            }),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| crate::StoreError::Corrupt(format!("setting {PASSWORD_POLICY}: {e}"))),
             None => Ok(Default::default()),
         }
     }

@@ -276,7 +276,7 @@ async fn serve(
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    .await?;
     for job in jobs {
         job.abort();
     }

@@ -92,7 +92,11 @@ pub(crate) async fn change_own_password(
     let ended = store
         .set_password(user.id, &hash, Some(&token_hash(token)))
         .await?;
-    tracing::info!(user_id = user.id, sessions_ended = ended, "password changed");
+    tracing::info!(
+        user_id = user.id,
+        sessions_ended = ended,
+        "password changed"
+    );
     Ok(())
 }
 
@@ -143,7 +147,10 @@ pub(crate) async fn sign_out_everywhere(state: &AppState, actor: &Actor, id: Id)
         user_id: actor.user_id,
         user_name: actor.name.clone(),
         subject: "users".into(),
-        detail: format!("让用户 {} 在所有设备上退出登录（{ended} 个会话）", user.username),
+        detail: format!(
+            "让用户 {} 在所有设备上退出登录（{ended} 个会话）",
+            user.username
+        ),
     };
     let _guard = state.config_lock.lock().await;
     state.store.record_config_change(change).await?;

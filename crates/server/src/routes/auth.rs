@@ -12,11 +12,11 @@ use std::net::IpAddr;
 use suqiu_store::users::User;
 
 use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, AuthActor};
-use crate::throttle::ClientIp;
 use crate::dto::{time, LoginIn, SessionOut, UserOut, WhoAmI};
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
+use crate::throttle::ClientIp;
 use crate::SESSION_HOURS;
 
 /// Longest username looked up at all (longer ones cannot exist).
@@ -62,9 +62,7 @@ pub(crate) async fn authenticate(
             Ok(user)
         }
         _ => {
-            throttle
-                .failed(&state.store, username, client, now)
-                .await?;
+            throttle.failed(&state.store, username, client, now).await?;
             Err(Problem::unauthorized("用户名或密码错误"))
         }
     }

@@ -21,8 +21,10 @@ use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::dto::NewUserIn;
 use crate::extract::Params;
+use crate::routes::account::{
+    save_password_policy as save_password_policy_api, sign_out_everywhere,
+};
 use crate::routes::config::{load_calendar, save_time_limits};
-use crate::routes::account::{save_password_policy as save_password_policy_api, sign_out_everywhere};
 use crate::routes::org::add_user;
 use crate::state::AppState;
 

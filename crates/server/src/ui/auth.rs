@@ -13,8 +13,8 @@ use super::{local_path, same_token, see_other, FormData, PostForm, UiError};
 use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash};
 use crate::problem::Problem;
 use crate::routes::auth::authenticate;
-use crate::throttle::ClientIp;
 use crate::state::AppState;
+use crate::throttle::ClientIp;
 use crate::SESSION_HOURS;
 
 /// The cookie of the sign-in form's CSRF token (double submit: no session exists yet).
