@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(e.field, "new_password");
         assert!(e.message.contains("至少 12"));
         assert_eq!(
-            p.check("password", "墨绿台灯照着窗外的梧桐树", "fzq", false),
+            p.check("password", "墨绿台灯照着窗外的梧桐树叶", "fzq", false),
             Ok(())
         );
         assert!(PasswordPolicy { min_length: 7 }.validate().is_err());
