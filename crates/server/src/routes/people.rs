@@ -13,7 +13,7 @@ use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
 use crate::auth::AuthActor;
-use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch};
+use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch, RecordTrailOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::read_audit;
@@ -135,7 +135,7 @@ async fn with_trail(state: &AppState, actor: &Actor, person: &Person) -> ApiResu
         .store
         .person_trail(person.id)
         .await?
-        .map(|t| (&t).into());
+        .map(|t| RecordTrailOut::from(&t));
     Ok(out)
 }
 
