@@ -390,7 +390,7 @@ mod tests {
         let queued = pool.submit(|| 2).expect("queued");
         let refused = pool.submit(|| 3).expect_err("full");
         assert_eq!(refused.status, 503);
-        assert_eq!(refused.retry_after, Some(BUSY_RETRY_SECONDS as u64));
+        assert_eq!(refused.retry_after, Some(BUSY_RETRY_SECONDS as u32));
         assert_eq!(pool.stats().shed(), 1);
         hold_tx.send(()).expect("release");
         assert!(first.await.expect("ran"));

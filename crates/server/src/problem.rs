@@ -39,7 +39,7 @@ pub struct Problem {
     pub allowed: Option<Vec<String>>,
     /// Seconds for a `Retry-After` header (load shed, locks); not part of the body.
     #[serde(skip)]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
 }
 
 pub type ApiResult<T> = Result<T, Problem>;
@@ -64,7 +64,7 @@ impl Problem {
 
     /// The same problem with a `Retry-After` of `seconds` (at least 1).
     pub fn retry_after(mut self, seconds: i64) -> Problem {
-        self.retry_after = Some(seconds.max(1) as u64);
+        self.retry_after = Some(seconds.clamp(1, i64::from(u32::MAX)) as u32);
         self
     }
 
@@ -243,7 +243,7 @@ impl IntoResponse for Problem {
 }
 
 /// Seconds a client is asked to wait after a 503 for a storage fault that passes.
-pub const STORAGE_RETRY_AFTER: u64 = 5;
+pub const STORAGE_RETRY_AFTER: u32 = 5;
 
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {

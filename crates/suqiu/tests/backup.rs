@@ -146,11 +146,11 @@ async fn client(
     acked: Acknowledged,
 ) {
     let client = reqwest::Client::new();
-    for i in 0.. {
+    for i in 0u64.. {
         if stop.load(Ordering::Relaxed) {
             return;
         }
-        let (path, body) = if w % 2 == 0 && i % 3 == 0 {
+        let (path, body) = if w.is_multiple_of(2) && i.is_multiple_of(3) {
             let body = json!({"org_unit_id": org, "kind": "donation", "amount_cents": 100 + i,
                               "note": format!("捐赠{w}-{i}")});
             ("/api/v1/fund/entries", body)
