@@ -327,6 +327,18 @@ async fn the_audit_page_filters_pages_and_exports(b: Backend) {
     );
     assert_eq!(rows[1][1].to_string(), "站点一");
     assert_eq!(rows[1][3].to_string(), "人员");
+    // The auditor reaches a person's reads from the person's page (nobody types a number).
+    let reads_link = format!("href=\"/audit/reads?person_id={}\"", fx.person);
+    let person = t
+        .get(&format!("/people/{}", fx.person), &auditor)
+        .await
+        .text();
+    assert!(person.contains(&reads_link), "link from the person");
+    let person = t
+        .get(&format!("/people/{}", fx.person), &station)
+        .await
+        .text();
+    assert!(!person.contains(&reads_link), "no link for staff");
     t.finish().await;
 }
 
