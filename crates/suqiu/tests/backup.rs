@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::net::TcpListener;
+use common::process::{free_port, login, wait_ready};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,14 +69,6 @@ fn refused(dir: &Path, args: &[&str], says: &str) {
     );
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind an ephemeral port")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
-
 fn serve(db: &str, port: u16, dir: &Path) -> Child {
     Command::new(EXE)
         .args([
@@ -102,35 +94,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-async fn wait_ready(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server at {base} did not become ready");
-}
-
-async fn login(client: &reqwest::Client, base: &str) -> (String, i64) {
-    let resp: Value = client
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": "fzq", "password": "suqiu-demo"}))
-        .send()
-        .await
-        .expect("login request")
-        .json()
-        .await
-        .expect("login body");
-    let token = resp["token"].as_str().expect("token").to_string();
-    let org = resp["user"]["org_unit_id"].as_i64().expect("org unit");
-    (token, org)
 }
 
 /// What the clients were told was saved: (path posted to, id, when the 201 arrived).
@@ -199,7 +162,7 @@ async fn a_backup_taken_during_intake_holds_everything_acknowledged_before_it() 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut server = Server(serve(&db, port, &dir));
-    wait_ready(&base).await;
+    wait_ready(&base, Duration::from_secs(60)).await;
     let (token, org) = login(&reqwest::Client::new(), &base).await;
 
     let stop = Arc::new(AtomicBool::new(false));

@@ -2,23 +2,17 @@
 //! appeal that got a 201 is there with its `registered` event, and `suqiu check` passes
 //! (SQLite integrity check and roll-ups against the appeals).
 
-use std::net::TcpListener;
+mod common;
+
+use common::process::{free_port, login, wait_ready};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 
 const EXE: &str = env!("CARGO_BIN_EXE_suqiu");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind an ephemeral port")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
 
 fn suqiu(args: &[&str], dir: &Path) -> std::process::Output {
     Command::new(EXE)
@@ -46,35 +40,6 @@ fn serve(db: &str, port: u16, dir: &Path) -> Child {
         .expect("spawn suqiu serve")
 }
 
-async fn wait_ready(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server at {base} did not become ready");
-}
-
-async fn login(client: &reqwest::Client, base: &str) -> (String, i64) {
-    let resp: Value = client
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": "fzq", "password": "suqiu-demo"}))
-        .send()
-        .await
-        .expect("login request")
-        .json()
-        .await
-        .expect("login body");
-    let token = resp["token"].as_str().expect("token").to_string();
-    let org = resp["user"]["org_unit_id"].as_i64().expect("org unit");
-    (token, org)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_appeal_survives_kill_9() {
     let dir = std::env::temp_dir().join(format!("suqiu-durability-{}", std::process::id()));
@@ -90,7 +55,7 @@ async fn every_acknowledged_appeal_survives_kill_9() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut child = serve(&db, port, &dir);
-    wait_ready(&base).await;
+    wait_ready(&base, Duration::from_secs(60)).await;
     let client = reqwest::Client::new();
     let (token, org) = login(&client, &base).await;
 
@@ -148,7 +113,7 @@ async fn every_acknowledged_appeal_survives_kill_9() {
     );
 
     let mut child = serve(&db, port, &dir);
-    wait_ready(&base).await;
+    wait_ready(&base, Duration::from_secs(60)).await;
     let (token, _) = login(&client, &base).await;
     for id in &acknowledged {
         let resp = client

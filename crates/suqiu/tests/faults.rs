@@ -14,7 +14,8 @@
 
 mod common;
 
-use std::net::{SocketAddr, TcpListener};
+use common::process::{free_port, login, wait_ready};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,14 +26,6 @@ use serde_json::{json, Value};
 use sqlx::Connection;
 
 const EXE: &str = env!("CARGO_BIN_EXE_suqiu");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind an ephemeral port")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
 
 fn suqiu(args: &[&str]) -> std::process::Output {
     Command::new(EXE)
@@ -73,35 +66,6 @@ fn serve(db: &str, port: u16, extra: &[&str], log: &Path) -> Child {
 fn stop(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
-}
-
-async fn wait_ready(base: &str, within: Duration) {
-    let deadline = Instant::now() + within;
-    while Instant::now() < deadline {
-        if reqwest::get(format!("{base}/healthz"))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("server at {base} did not become ready within {within:?}");
-}
-
-async fn login(client: &reqwest::Client, base: &str) -> (String, i64) {
-    let resp: Value = client
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": "fzq", "password": "suqiu-demo"}))
-        .send()
-        .await
-        .expect("login request")
-        .json()
-        .await
-        .expect("login body");
-    let token = resp["token"].as_str().expect("token").to_string();
-    let org = resp["user"]["org_unit_id"].as_i64().expect("org unit");
-    (token, org)
 }
 
 /// What one POST of an appeal got.

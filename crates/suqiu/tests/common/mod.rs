@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod process;
+
 use serde_json::{json, Value};
 use sqlx::Connection;
 use suqiu_store::Store;
