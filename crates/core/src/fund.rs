@@ -136,7 +136,7 @@ pub fn level_suffices(actor: OrgKind, required: OrgKind) -> bool {
 /// Checks an amount as typed (cents).
 pub fn check_amount(amount_cents: i64) -> Result<(), FieldError> {
     if amount_cents <= 0 {
-        return Err(FieldError::new("amount_cents", "金额应大于 0（以分计）"));
+        return Err(FieldError::new("amount_cents", "金额应大于 0"));
     }
     if amount_cents > MAX_AMOUNT_CENTS {
         return Err(FieldError::new("amount_cents", "单笔金额不能超过 1 亿元"));

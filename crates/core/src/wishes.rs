@@ -193,7 +193,7 @@ pub fn check_new(
         if !(1..=MAX_ESTIMATE_CENTS).contains(&c) {
             errors.push(FieldError::new(
                 "estimated_cents",
-                "估价应大于 0，微心愿不超过 1 万元（以分计）",
+                "估价应大于 0，微心愿不超过 1 万元",
             ));
         }
     }

@@ -8,6 +8,46 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
   b.addEventListener("click", function () { window.print(); });
 });
 
+// ---- person pickers: <select data-picker> gets a filter box above it ----
+// A select of hundreds of people cannot be searched by keyboard (typing jumps by first
+// letter only, which Chinese names defeat). The box narrows the options to those whose
+// label (name · masked phone · address) holds every word typed; one match is chosen. The
+// select alone still works without this script.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-picker]").forEach(function (select) {
+    var all = Array.prototype.slice.call(select.options);
+    var blank = all.length && all[0].value === "" ? all.shift() : null;
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "picker-filter";
+    box.id = select.id + "-filter";
+    box.placeholder = select.dataset.filterHint || "";
+    box.setAttribute("aria-label", (select.dataset.filterLabel || "") + " " + (select.labels[0] ? select.labels[0].textContent : ""));
+    box.setAttribute("aria-controls", select.id);
+    box.autocomplete = "off";
+    box.dataset.testid = "picker-filter";
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var chosen = select.value;
+      var shown = all.filter(function (o) {
+        var label = o.textContent.toLowerCase();
+        return words.every(function (w) { return label.indexOf(w) >= 0; });
+      });
+      select.innerHTML = "";
+      if (blank) select.appendChild(blank);
+      shown.forEach(function (o) { select.appendChild(o); });
+      if (shown.length === 1 && words.length) select.value = shown[0].value;
+      else if (shown.some(function (o) { return o.value === chosen; })) select.value = chosen;
+      else select.value = "";
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "Enter") { e.preventDefault(); select.focus(); }
+    });
+  });
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("intake-form");

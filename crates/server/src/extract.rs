@@ -201,7 +201,7 @@ pub fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
     let msg = bare_message(e);
     if let Some(rest) = msg.strip_prefix("missing field ") {
         let name = quoted(rest).unwrap_or(rest);
-        return FieldError::new(join(path, name), "缺少必填字段");
+        return FieldError::new(join(path, name), format!("缺少必填字段「{name}」"));
     }
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let name = quoted(rest).unwrap_or(rest);
@@ -426,7 +426,7 @@ mod tests {
         );
         let p = err_of::<AppealIn>(&format!("{{{BASE}}}"));
         assert_eq!(fields(&p), ["content"]);
-        assert_eq!(p.errors[0].message, "缺少必填字段");
+        assert_eq!(p.errors[0].message, "缺少必填字段「content」");
         let p = err_of::<AppealIn>(&format!(r#"{{{BASE},"content":"x","colour":1}}"#));
         assert_eq!(fields(&p), ["colour"]);
         let p = err_of::<AppealIn>(

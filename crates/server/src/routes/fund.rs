@@ -45,7 +45,12 @@ pub struct FundEntryIn {
     pub amount_cents: Option<i64>,
     /// The recipient of a grant (required for grants), on the ledger's register.
     pub person_id: Option<Id>,
+    /// The appeal the grant answers, by id…
     pub appeal_id: Option<Id>,
+    /// …or by its tracking code (`SQ-20261204-0001`), as people refer to it; in the
+    /// caller's scope either way.
+    #[serde(default)]
+    pub appeal_code: Option<String>,
     /// The entry a reversal corrects (required for reversals).
     pub reverses: Option<Id>,
     /// For a transfer: the ledger receiving the money (the parent or a child node).
@@ -203,16 +208,13 @@ fn check_note(note: &str, field: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-/// Checks and posts an entry: shared by the JSON API and the fund page.
-pub(crate) async fn post_entry_as(
-    state: &AppState,
-    actor: &Actor,
-    body: FundEntryIn,
-) -> ApiResult<Entry> {
-    require(actor, Capability::ManageCare, "登记助困基金收支")?;
+/// Every error of an entry's own fields at once (amount, note, recipient); the ledger's
+/// balance and the references' scope are the store's to check. The fund page checks its
+/// forms with this too, so both faces say the same.
+pub(crate) fn check_entry(body: &FundEntryIn) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let note = body.note.trim().to_string();
-    check_note(&note, "note", &mut errors);
+    let note = body.note.trim();
+    check_note(note, "note", &mut errors);
     match (body.kind, body.amount_cents) {
         (EntryKind::Reversal, None) => {}
         (_, Some(a)) => {
@@ -220,7 +222,16 @@ pub(crate) async fn post_entry_as(
                 errors.push(e);
             }
         }
-        (_, None) => errors.push(FieldError::new("amount_cents", "请填写金额（以分计）")),
+        (_, None) => errors.push(FieldError::new("amount_cents", "请填写金额")),
+    }
+    match body.kind {
+        EntryKind::Grant if body.person_id.is_none() => {
+            errors.push(FieldError::new("person_id", "每笔助困发放须登记受助人"))
+        }
+        EntryKind::Transfer if body.to_org_unit_id.is_none() => {
+            errors.push(FieldError::new("to_org_unit_id", "请选择划入的账户"))
+        }
+        _ => {}
     }
     match body.kind {
         EntryKind::Grant if note.is_empty() => {
@@ -231,6 +242,58 @@ pub(crate) async fn post_entry_as(
         }
         _ => {}
     }
+    errors
+}
+
+/// What a grant's appeal that cannot be found (or is outside the caller's scope) says.
+const NO_SUCH_APPEAL: &str = "没有这个追踪码的诉求，或不在您的管辖范围内";
+
+/// The appeal an entry refers to: `appeal_id`, or the appeal of `appeal_code` (both must
+/// agree when both are given). An unknown code is an error on `appeal_code`; its scope is
+/// the store's check, as for an id.
+async fn appeal_of(
+    state: &AppState,
+    body: &FundEntryIn,
+    errors: &mut Vec<FieldError>,
+) -> ApiResult<Option<Id>> {
+    let Some(code) = body
+        .appeal_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    else {
+        return Ok(body.appeal_id);
+    };
+    match state
+        .store
+        .appeal_id_by_tracking_code(&code.to_uppercase())
+        .await?
+    {
+        Some(id) if body.appeal_id.is_none_or(|given| given == id) => Ok(Some(id)),
+        Some(_) => {
+            errors.push(FieldError::new(
+                "appeal_code",
+                "追踪码与诉求编号指向不同的诉求",
+            ));
+            Ok(None)
+        }
+        None => {
+            errors.push(FieldError::new("appeal_code", NO_SUCH_APPEAL));
+            Ok(None)
+        }
+    }
+}
+
+/// Checks and posts an entry: shared by the JSON API and the fund page.
+pub(crate) async fn post_entry_as(
+    state: &AppState,
+    actor: &Actor,
+    body: FundEntryIn,
+) -> ApiResult<Entry> {
+    require(actor, Capability::ManageCare, "登记助困基金收支")?;
+    let mut errors = check_entry(&body);
+    let note = body.note.trim().to_string();
+    let appeal_id = appeal_of(state, &body, &mut errors).await?;
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
@@ -239,7 +302,7 @@ pub(crate) async fn post_entry_as(
         kind: body.kind,
         amount_cents: body.amount_cents,
         person_id: body.person_id,
-        appeal_id: body.appeal_id,
+        appeal_id,
         reverses: body.reverses,
         to_org_unit_id: body.to_org_unit_id,
         note,
@@ -248,7 +311,14 @@ pub(crate) async fn post_entry_as(
     let entry = state
         .store
         .post_fund_entry(actor, &new, &t, state.now())
-        .await?;
+        .await
+        .map_err(|e| match (&body.appeal_code, Problem::from(e)) {
+            // The store checks the appeal's scope by id; the caller named it by code.
+            (Some(_), p) if p.errors.first().is_some_and(|e| e.field == "appeal_id") => {
+                Problem::field("appeal_code", NO_SUCH_APPEAL)
+            }
+            (_, p) => p,
+        })?;
     // Ids only: names and amounts of aid are personal.
     tracing::info!(
         entry_id = entry.id,

@@ -5,27 +5,27 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use suqiu_core::access::Capability;
 use suqiu_core::fund::{capitals, keeps_ledger, level_label, yuan, EntryKind, EntryStatus};
 use suqiu_core::org::in_subtree;
 use suqiu_core::validate::{mask_id_number, mask_phone};
 use suqiu_core::Id;
 use suqiu_store::fund::Entry;
-use suqiu_store::people::PeopleFilter;
 
 use super::i18n::Lang;
 use super::page_node;
-use super::view::{person_choice, when, Choice, Chrome};
-use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
+use super::posted::{correctable, people_to_pick, person_choices, render_with, Posted};
+use super::view::{when, Choice, Chrome, FieldErrors};
+use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
-use crate::problem::Problem;
-use crate::routes::fund::{decide_as, may_decide, post_entry_as, FundEntryIn};
+use crate::routes::fund::{check_entry, decide_as, may_decide, post_entry_as, FundEntryIn};
 use crate::state::AppState;
 
 /// Entries per page of the ledger.
 const PER_PAGE: i64 = 100;
-/// Most people offered in the grant form's list (a street's register; search narrows it).
-const PEOPLE_CHOICES: i64 = 500;
+/// The API's field names as the fund's forms call them.
+const RENAMES: &[(&str, &str)] = &[("amount_cents", "amount"), ("appeal_id", "appeal_code")];
 
 /// Yuan as typed (`1000`, `1,000.5`, `¥80`) in cents; `None` unless a positive amount with
 /// at most two decimals.
@@ -136,8 +136,8 @@ struct FundPage {
     may_manage: bool,
     people: Vec<Choice>,
     transfer_to: Vec<Choice>,
-    /// What went wrong with the last form, if it did.
-    error: String,
+    /// The form that was refused, as typed, with what to fix.
+    posted: Posted,
     page: i64,
     prev: Option<String>,
     next: Option<String>,
@@ -148,7 +148,7 @@ async fn fund_page(
     s: &Session,
     org_unit_id: Id,
     page: i64,
-    error: String,
+    posted: Posted,
 ) -> Result<FundPage, UiError> {
     let lang = s.lang;
     if !s.may(Capability::ReadCare) {
@@ -191,20 +191,7 @@ async fn fund_page(
         .map(|u| Choice::new(u.id.to_string(), u.name.clone(), ""))
         .collect();
     let people = if may_manage {
-        let filter = PeopleFilter {
-            org_unit_id: Some(unit.id),
-            page: 1,
-            per_page: PEOPLE_CHOICES,
-            ..PeopleFilter::default()
-        };
-        state
-            .store
-            .list_people(&s.actor, &filter)
-            .await?
-            .items
-            .iter()
-            .map(|p| person_choice(p, ""))
-            .collect()
+        person_choices(&people_to_pick(state, &s.actor, Some(unit.id)).await?)
     } else {
         Vec::new()
     };
@@ -222,7 +209,7 @@ async fn fund_page(
         may_manage,
         people,
         transfer_to,
-        error,
+        posted,
         page,
         prev: (page > 1).then(|| link(page - 1)),
         next: (page * PER_PAGE < total).then(|| link(page + 1)),
@@ -238,74 +225,126 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         .and_then(|p| p.parse::<i64>().ok())
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
-    let p = fund_page(&state, &s, org_unit_id, page, String::new())
+    let p = fund_page(&state, &s, org_unit_id, page, Posted::none())
         .await
         .map_err(fail(lang))?;
     render(lang, &p)
 }
 
-/// The page again with what went wrong, and the status of the refusal (422, 409, 403).
-async fn refused(state: &AppState, s: &Session, org_unit_id: Id, p: Problem) -> PageResult {
-    if !matches!(p.status, 403 | 409 | 422) {
-        return Err(UiError::from(p).page(s.lang));
-    }
-    let mut message = p.detail.clone();
-    if let Some(e) = p.errors.first() {
-        message = e.message.clone();
-    }
-    let page = fund_page(state, s, org_unit_id, 1, message)
+/// The page again with form `form` as typed and what to fix (422 for the form's own
+/// checks, else the refusal's status: 409 overdraws, 403 not this user's to decide).
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    org_unit_id: Id,
+    (form, data): (String, FormData),
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let posted = Posted::refused(form, data, errors);
+    let page = fund_page(state, s, org_unit_id, 1, posted)
         .await
         .map_err(fail(s.lang))?;
-    let mut res = render(s.lang, &page)?;
-    *res.status_mut() = p.status();
-    Ok(res)
+    render_with(s.lang, &page, status)
 }
 
-fn form_id(form: &FormData, key: &str) -> Result<Option<Id>, Problem> {
-    form.id(key)
-        .map_err(|field| Problem::field(field, "请选择或填写有效的编号"))
+/// Which of the page's forms posted `kind` (each reversal has its row's own form).
+fn form_name(form: &FormData) -> String {
+    match form.get("kind") {
+        Some("reversal") => format!("reverse-{}", form.get("reverses").unwrap_or("")),
+        Some(kind) => kind.to_string(),
+        None => String::new(),
+    }
 }
 
-/// What the fund page's forms post: the same entry the API takes, amounts in yuan.
-fn entry_of(form: &FormData) -> Result<FundEntryIn, Problem> {
-    let kind = form
-        .get("kind")
-        .and_then(EntryKind::parse)
-        .ok_or_else(|| Problem::field("kind", "未知的收支类型"))?;
+/// What the fund page's forms post, as the API's entry (amounts in yuan, the appeal by its
+/// tracking code), with every error of the form at once: the form's own (an amount that is
+/// not one) and the API's checks of the same entry (`check_entry`).
+fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let kind = form.get("kind").and_then(EntryKind::parse);
     let amount_cents = match form.get("amount") {
         None => None,
-        Some(v) => Some(parse_yuan(v).ok_or_else(|| {
-            Problem::field("amount_cents", "金额应为大于 0 的数字，最多两位小数")
-        })?),
+        Some(v) => Some(parse_yuan(v).unwrap_or_else(|| {
+            errors.push("amount", "金额应为大于 0 的数字（元），最多两位小数，如 200 或 80.5");
+            // Stands in for the amount so the other fields are still checked.
+            1
+        })),
     };
-    Ok(FundEntryIn {
-        org_unit_id: form_id(form, "org_unit_id")?
-            .ok_or_else(|| Problem::field("org_unit_id", "请选择基金账户"))?,
-        kind,
+    let mut id = |key: &str, message: &str| {
+        form.id(key).unwrap_or_else(|_| {
+            errors.push(key, message);
+            None
+        })
+    };
+    let body = FundEntryIn {
+        org_unit_id: id("org_unit_id", "请选择基金账户").unwrap_or(0),
+        kind: kind.unwrap_or(EntryKind::Donation),
         amount_cents,
-        person_id: form_id(form, "person_id")?,
-        appeal_id: form_id(form, "appeal_id")?,
-        reverses: form_id(form, "reverses")?,
-        to_org_unit_id: form_id(form, "to_org_unit_id")?,
+        person_id: id("person_id", "请从列表中选择受助人"),
+        appeal_id: None,
+        appeal_code: form.get("appeal_code").map(str::to_string),
+        reverses: id("reverses", "请指明要冲正的记录"),
+        to_org_unit_id: id("to_org_unit_id", "请选择划入的账户"),
         note: form.get("note").unwrap_or("").to_string(),
-    })
+    };
+    if kind.is_none() {
+        errors.push("kind", "未知的收支类型");
+    }
+    for e in check_entry(&body) {
+        let field = RENAMES
+            .iter()
+            .find(|(api, _)| *api == e.field)
+            .map_or(e.field.as_str(), |(_, form)| form);
+        if errors.get(field).is_empty() {
+            errors.push(field, e.message);
+        }
+    }
+    if errors.any() {
+        Err(errors)
+    } else {
+        Ok(body)
+    }
+}
+
+/// What a saved entry says, and where to go next.
+fn flash_of(e: &Entry) -> Flash {
+    let amount = yuan(e.amount_cents);
+    match (e.kind, e.status) {
+        (EntryKind::Grant, EntryStatus::Pending) => Flash::new("flash.grant_pending")
+            .detail(format!("{amount} · {}", person_name(e))),
+        (EntryKind::Grant, _) => Flash::new("flash.grant_posted")
+            .detail(format!("{amount} · {}", person_name(e)))
+            .next(&format!("/fund/entries/{}/voucher", e.id), "fund.voucher"),
+        (EntryKind::Donation, _) => Flash::new("flash.donation_posted").detail(amount),
+        (EntryKind::Transfer, _) => Flash::new("flash.transfer_posted").detail(amount),
+        (EntryKind::Reversal, _) => Flash::new("flash.reversal_posted").detail(amount),
+    }
+}
+
+fn person_name(e: &Entry) -> String {
+    e.person.as_ref().map(|p| p.name.clone()).unwrap_or_default()
 }
 
 pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let org_unit_id = post
-        .form
-        .id("org_unit_id")
-        .ok()
-        .flatten()
-        .unwrap_or(s.actor.org_unit_id);
-    let result = match entry_of(&post.form) {
-        Ok(body) => post_entry_as(&state, &s.actor, body).await,
-        Err(p) => Err(p),
+    let f = post.form;
+    let org_unit_id = f.id("org_unit_id").ok().flatten().unwrap_or(s.actor.org_unit_id);
+    let form = form_name(&f);
+    let body = match entry_of(&f) {
+        Ok(body) => body,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return refused(&state, &s, org_unit_id, (form, f), errors, status).await;
+        }
     };
-    match result {
-        Ok(_) => Ok(see_other(&format!("/fund?org_unit={org_unit_id}"))),
-        Err(p) => refused(&state, &s, org_unit_id, p).await,
+    match post_entry_as(&state, &s.actor, body).await {
+        Ok(e) => Ok(saved(&state, &format!("/fund?org_unit={org_unit_id}"), flash_of(&e))),
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, RENAMES);
+            refused(&state, &s, org_unit_id, (form, f), errors, p.status()).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
@@ -316,20 +355,30 @@ pub(crate) async fn decide(
     post: PostForm,
 ) -> PageResult {
     let s = post.session;
-    let back = post
-        .form
-        .id("back")
-        .ok()
-        .flatten()
-        .unwrap_or(s.actor.org_unit_id);
-    let reject = match post.form.get("decision") {
+    let f = post.form;
+    let back = f.id("back").ok().flatten().unwrap_or(s.actor.org_unit_id);
+    let reject = match f.get("decision") {
         Some("approve") => None,
-        Some("reject") => Some(post.form.get("reason").unwrap_or("").to_string()),
+        Some("reject") => Some(f.get("reason").unwrap_or("").to_string()),
         _ => return Err(UiError::BadRequest("未知的审批操作".into()).page(s.lang)),
     };
+    let rejected = reject.is_some();
     match decide_as(&state, &s.actor, id, reject).await {
-        Ok(_) => Ok(see_other(&format!("/fund?org_unit={back}"))),
-        Err(p) => refused(&state, &s, back, p).await,
+        Ok(e) => {
+            let key = if rejected {
+                "flash.grant_rejected"
+            } else {
+                "flash.grant_approved"
+            };
+            let flash = Flash::new(key).detail(format!("{} · {}", yuan(e.amount_cents), person_name(&e)));
+            Ok(saved(&state, &format!("/fund?org_unit={back}"), flash))
+        }
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, &[]);
+            let form = format!("{}-{id}", if rejected { "reject" } else { "approve" });
+            refused(&state, &s, back, (form, f), errors, p.status()).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
@@ -441,10 +490,25 @@ mod tests {
     }
 
     #[test]
-    fn a_bad_amount_names_the_field() {
+    fn every_error_of_a_grant_is_named_at_once() {
         let f = FormData::from_pairs(&[("kind", "grant"), ("org_unit_id", "3"), ("amount", "x")]);
-        let p = entry_of(&f).unwrap_err();
-        assert_eq!(p.status, 422);
-        assert_eq!(p.errors[0].field, "amount_cents");
+        let e = entry_of(&f).unwrap_err();
+        assert!(e.get("amount").contains("元"), "{e:?}");
+        assert_eq!(e.get("person_id"), "每笔助困发放须登记受助人");
+        assert_eq!(e.get("note"), "请写明发放事由");
+        let f = FormData::from_pairs(&[
+            ("kind", "grant"),
+            ("org_unit_id", "3"),
+            ("amount", "80.5"),
+            ("person_id", "7"),
+            ("appeal_code", " SQ-20261204-0001 "),
+            ("note", "医药费"),
+        ]);
+        let body = entry_of(&f).expect("a good grant");
+        assert_eq!(body.amount_cents, Some(8050));
+        assert_eq!(body.appeal_code.as_deref(), Some("SQ-20261204-0001"));
+        assert_eq!(form_name(&f), "grant");
+        let f = FormData::from_pairs(&[("kind", "reversal"), ("reverses", "12")]);
+        assert_eq!(form_name(&f), "reverse-12");
     }
 }

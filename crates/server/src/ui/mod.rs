@@ -27,6 +27,7 @@ pub(crate) mod i18n;
 mod intake;
 mod notifications;
 mod people;
+mod posted;
 mod reports;
 mod roster;
 mod stats;

@@ -10,22 +10,21 @@ use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::person::PartyCategory;
-use suqiu_core::service::{hours_text, SUGGESTED_POSTS};
+use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
-use suqiu_store::people::PeopleFilter;
 
 use super::page_node;
-use super::view::{Choice, Chrome};
-use super::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use super::posted::{
+    correctable, people_to_pick, person_choices, refusal_status, render_with, Posted,
+};
+use super::view::{Choice, Chrome, FieldErrors};
+use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::service::{
     add_post_as, log_hours_as, period, register_as, this_month, HoursIn, PostIn, RegistrationIn,
 };
 use crate::state::AppState;
-
-/// Most people offered in the registration form's list.
-const PEOPLE_CHOICES: i64 = 500;
 
 struct Line {
     name: String,
@@ -62,7 +61,10 @@ struct ServicePage {
     registration_choices: Vec<Choice>,
     suggested: Vec<&'static str>,
     today: String,
+    /// What the period filter could not read ("" when fine).
     error: String,
+    /// The form that was refused, as typed, with what to fix.
+    posted: Posted,
 }
 
 async fn service_page(
@@ -70,7 +72,7 @@ async fn service_page(
     s: &Session,
     org_unit_id: Id,
     (from, to): (NaiveDate, NaiveDate),
-    error: String,
+    (error, posted): (String, Posted),
 ) -> Result<ServicePage, UiError> {
     if !s.may(Capability::ReadCare) {
         return Err(UiError::Forbidden(format!(
@@ -98,21 +100,12 @@ async fn service_page(
         .map(|u| Choice::new(u.id.to_string(), u.name.clone(), ""))
         .collect();
     let members_choices = if may_manage {
-        let filter = PeopleFilter {
-            org_unit_id: Some(unit.id),
-            page: 1,
-            per_page: PEOPLE_CHOICES,
-            ..PeopleFilter::default()
-        };
-        state
-            .store
-            .list_people(&s.actor, &filter)
-            .await?
-            .items
-            .iter()
-            .filter(|p| p.party.as_ref().map(|x| x.category) == Some(PartyCategory::InService))
-            .map(|p| Choice::new(p.id.to_string(), p.name.clone(), ""))
-            .collect()
+        let people = people_to_pick(state, &s.actor, Some(unit.id)).await?;
+        person_choices(
+            people
+                .iter()
+                .filter(|p| p.party.as_ref().map(|x| x.category) == Some(PartyCategory::InService)),
+        )
     } else {
         Vec::new()
     };
@@ -189,6 +182,7 @@ async fn service_page(
         suggested: SUGGESTED_POSTS.to_vec(),
         today: today.to_string(),
         error,
+        posted,
     })
 }
 
@@ -206,110 +200,177 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         }
         None => String::new(),
     };
-    let p = service_page(&state, &s, org_unit_id, range, error)
+    let p = service_page(&state, &s, org_unit_id, range, (error, Posted::none()))
         .await
         .map_err(fail(lang))?;
     render(lang, &p)
 }
 
-/// The page again with what went wrong, and the status of the refusal (422, 409, 403).
-async fn refused(state: &AppState, s: &Session, p: Problem) -> PageResult {
-    if !matches!(p.status, 403 | 409 | 422) {
-        return Err(UiError::from(p).page(s.lang));
-    }
-    let mut message = p.detail.clone();
-    if let Some(e) = p.errors.first() {
-        message = e.message.clone();
-    }
+/// The page again with form `form` as typed and what to fix: the form's own checks
+/// (`problem` none, 422) or the refusal of the shared function (its status).
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    (form, data): (&str, FormData),
+    errors: FieldErrors,
+    problem: Option<&Problem>,
+) -> PageResult {
     let range = this_month(shanghai_date(state.now()));
-    let page = service_page(state, s, s.actor.org_unit_id, range, message)
+    let posted = Posted::refused(form, data, errors);
+    let page = service_page(state, s, s.actor.org_unit_id, range, (String::new(), posted))
         .await
         .map_err(fail(s.lang))?;
-    let mut res = render(s.lang, &page)?;
-    *res.status_mut() = p.status();
-    Ok(res)
+    render_with(s.lang, &page, refusal_status(problem))
 }
 
-fn required_id(form: &FormData, key: &str) -> Result<Id, Problem> {
-    form.id(key)
-        .map_err(|field| Problem::field(field, "请选择或填写有效的编号"))?
-        .ok_or_else(|| Problem::field(key, "请选择"))
+/// A chosen id, or `message` beside the field.
+fn chosen(form: &FormData, key: &str, message: &str, errors: &mut FieldErrors) -> Option<Id> {
+    let id = form.id(key).ok().flatten();
+    if id.is_none() {
+        errors.push(key, message);
+    }
+    id
 }
 
-fn date_of(form: &FormData, key: &str) -> Result<Option<NaiveDate>, Problem> {
-    form.get(key)
-        .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| Problem::field(key, "日期格式应为 YYYY-MM-DD"))
-        })
-        .transpose()
+/// A date field (blank is none), or an error beside it.
+fn date_of(form: &FormData, key: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    let v = form.get(key)?;
+    let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+    if day.is_none() {
+        errors.push(key, "应为日期，如 2026-12-04");
+    }
+    day
 }
 
-async fn done(state: &AppState, s: &Session, r: Result<(), Problem>) -> PageResult {
-    match r {
-        Ok(()) => Ok(see_other("/service")),
-        Err(p) => refused(state, s, p).await,
+/// Saves what `save` makes of form `form` (every error of the form at once), then the
+/// flash it says; else the page again as typed.
+async fn submit<B, T>(
+    state: &AppState,
+    s: &Session,
+    (form, f): (&str, FormData),
+    body: Result<B, FieldErrors>,
+    save: impl AsyncFnOnce(B) -> Result<T, Problem>,
+    flash: impl FnOnce(&T) -> Flash,
+) -> PageResult {
+    let body = match body {
+        Ok(body) => body,
+        Err(errors) => return refused(state, s, (form, f), errors, None).await,
+    };
+    match save(body).await {
+        Ok(done) => Ok(saved(state, "/service", flash(&done))),
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, &[]);
+            refused(state, s, (form, f), errors, Some(&p)).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
+    }
+}
+
+fn post_of(f: &FormData) -> Result<PostIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let org_unit_id = chosen(f, "org_unit_id", "请选择社区", &mut errors);
+    let name = f.get("name").unwrap_or("").to_string();
+    if let Err(e) = check_post_name(&name) {
+        errors.push(&e.field, e.message);
+    }
+    match org_unit_id {
+        Some(org_unit_id) if !errors.any() => Ok(PostIn { org_unit_id, name }),
+        _ => Err(errors),
     }
 }
 
 pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let s = post.session;
-    let r = async {
-        let body = PostIn {
-            org_unit_id: required_id(&post.form, "org_unit_id")?,
-            name: post.form.get("name").unwrap_or("").to_string(),
-        };
-        add_post_as(&state, &s.actor, body).await.map(|_| ())
+    let (s, f) = (post.session, post.form);
+    let body = post_of(&f);
+    let save = async |b| add_post_as(&state, &s.actor, b).await;
+    let flash = |p: &suqiu_store::service::Post| {
+        Flash::new("flash.post_added").detail(format!("{} · {}", p.name, p.org_unit_name))
+    };
+    submit(&state, &s, ("post", f.clone()), body, save, flash).await
+}
+
+fn registration_of(f: &FormData) -> Result<RegistrationIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let person_id = chosen(f, "person_id", "请从列表中选择报到的党员", &mut errors);
+    let org_unit_id = chosen(f, "org_unit_id", "请选择报到的社区", &mut errors);
+    let registered_on = date_of(f, "registered_on", &mut errors);
+    let post_ids: Vec<Id> = f.all("post_ids").iter().filter_map(|v| v.parse().ok()).collect();
+    match (person_id, org_unit_id) {
+        (Some(person_id), Some(org_unit_id)) if !errors.any() => Ok(RegistrationIn {
+            person_id,
+            org_unit_id,
+            registered_on,
+            post_ids,
+        }),
+        _ => Err(errors),
     }
-    .await;
-    done(&state, &s, r).await
 }
 
 pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let s = post.session;
-    let r = async {
-        let post_ids = post
-            .form
-            .all("post_ids")
-            .iter()
-            .map(|v| {
-                v.trim()
-                    .parse::<Id>()
-                    .map_err(|_| Problem::field("post_ids", "请选择服务岗位"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let body = RegistrationIn {
-            person_id: required_id(&post.form, "person_id")?,
-            org_unit_id: required_id(&post.form, "org_unit_id")?,
-            registered_on: date_of(&post.form, "registered_on")?,
-            post_ids,
-        };
-        register_as(&state, &s.actor, body).await.map(|_| ())
+    let (s, f) = (post.session, post.form);
+    let body = registration_of(&f);
+    let save = async |b| register_as(&state, &s.actor, b).await;
+    let flash = |r: &suqiu_store::service::Registration| {
+        Flash::new("flash.registered")
+            .detail(format!("{} · {}", r.person.name, r.org_unit_name))
+            .next(&format!("/people/{}", r.person.id), "flash.to_member")
+    };
+    submit(&state, &s, ("registration", f.clone()), body, save, flash).await
+}
+
+fn hours_of(f: &FormData) -> Result<HoursIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let registration_id = chosen(f, "registration_id", "请选择党员", &mut errors);
+    let post_id = chosen(f, "post_id", "请选择服务岗位", &mut errors);
+    let served_on = date_of(f, "served_on", &mut errors);
+    if f.get("served_on").is_none() {
+        errors.push("served_on", "请填写服务日期");
     }
-    .await;
-    done(&state, &s, r).await
+    let hours = match f.get("hours").map(|v| v.parse::<f64>()) {
+        None => {
+            errors.push("hours", "请填写服务时长（小时），如 2 或 1.5");
+            None
+        }
+        Some(Err(_)) => {
+            errors.push("hours", "服务时长应为数字（小时），如 2 或 1.5");
+            None
+        }
+        // The range is core's rule (the API's too).
+        Some(Ok(h)) => match hours_tenths(h) {
+            Ok(_) => Some(h),
+            Err(e) => {
+                errors.push(&e.field, e.message);
+                None
+            }
+        },
+    };
+    match (registration_id, post_id, served_on, hours) {
+        (Some(registration_id), Some(post_id), Some(served_on), Some(hours)) if !errors.any() => {
+            Ok(HoursIn {
+                registration_id,
+                post_id,
+                served_on,
+                hours,
+                note: f.get("note").unwrap_or("").to_string(),
+            })
+        }
+        _ => Err(errors),
+    }
 }
 
 pub(crate) async fn log_hours(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let s = post.session;
-    let r = async {
-        let hours = post
-            .form
-            .get("hours")
-            .and_then(|v| v.parse::<f64>().ok())
-            .ok_or_else(|| Problem::field("hours", "请填写服务时长（小时）"))?;
-        let body = HoursIn {
-            registration_id: required_id(&post.form, "registration_id")?,
-            post_id: required_id(&post.form, "post_id")?,
-            served_on: date_of(&post.form, "served_on")?
-                .ok_or_else(|| Problem::field("served_on", "请填写服务日期"))?,
-            hours,
-            note: post.form.get("note").unwrap_or("").to_string(),
-        };
-        log_hours_as(&state, &s.actor, body).await.map(|_| ())
-    }
-    .await;
-    done(&state, &s, r).await
+    let (s, f) = (post.session, post.form);
+    let body = hours_of(&f);
+    let save = async |b| log_hours_as(&state, &s.actor, b).await;
+    let flash = |h: &suqiu_store::service::HoursEntry| {
+        Flash::new("flash.hours_logged").detail(format!(
+            "{} · {} · {}",
+            h.person.name,
+            h.post.name,
+            hours_text(h.hours_tenths)
+        ))
+    };
+    submit(&state, &s, ("hours", f.clone()), body, save, flash).await
 }
 
 /// `GET /service.xlsx?org_unit=&from=&to=`: the period's hours by member and by post, and

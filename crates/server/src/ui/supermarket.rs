@@ -8,18 +8,20 @@ use suqiu_core::access::Capability;
 use suqiu_core::fund::keeps_ledger;
 use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
-use suqiu_store::people::PeopleFilter;
+
+use suqiu_core::supermarket::check_movement;
+use suqiu_store::supermarket::Statement;
 
 use super::page_node;
-use super::view::{when, Choice, Chrome};
-use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use super::posted::{
+    correctable, people_to_pick, person_choices, refusal_status, render_with, Posted,
+};
+use super::view::{when, Choice, Chrome, FieldErrors};
+use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::supermarket::{create_item_as, month_param, move_stock_as, ItemIn, MovementIn};
 use crate::state::AppState;
-
-/// Most people offered in the hand-out form's list.
-const PEOPLE_CHOICES: i64 = 500;
 
 struct ItemRow {
     id: Id,
@@ -51,10 +53,48 @@ struct SupermarketPage {
     month: String,
     stations: Vec<Choice>,
     items: Vec<ItemRow>,
+    /// The items as the hand-out form's choices (with their stock).
+    item_choices: Vec<Choice>,
     movements: Vec<MovementRow>,
     people: Vec<Choice>,
     may_manage: bool,
-    error: String,
+    /// The form that was refused, as typed, with what to fix.
+    posted: Posted,
+}
+
+fn item_rows(st: &Statement) -> Vec<ItemRow> {
+    st.items
+        .iter()
+        .map(|(i, m)| ItemRow {
+            id: i.id,
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            stock: i.stock,
+            opening: m.opening,
+            stock_in: m.stock_in,
+            handed_out: m.handed_out,
+            closing: m.closing(),
+        })
+        .collect()
+}
+
+fn movement_rows(st: &Statement) -> Vec<MovementRow> {
+    st.movements
+        .iter()
+        .map(|m| MovementRow {
+            when: when(m.created_at),
+            item: format!("{}（{}）", m.item_name, m.unit),
+            quantity: m.quantity,
+            stock_after: m.stock_after,
+            person: m
+                .person
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+            by: m.created_by.name.clone(),
+            note: m.note.clone(),
+        })
+        .collect()
 }
 
 async fn market_page(
@@ -62,7 +102,7 @@ async fn market_page(
     s: &Session,
     org_unit_id: Id,
     month: Option<&str>,
-    error: String,
+    posted: Posted,
 ) -> Result<SupermarketPage, UiError> {
     if !s.may(Capability::ReadCare) {
         return Err(UiError::Forbidden(format!(
@@ -87,63 +127,30 @@ async fn market_page(
         .collect();
     let may_manage = s.may(Capability::ManageCare);
     let people = if may_manage {
-        let filter = PeopleFilter {
-            org_unit_id: Some(st.unit.id),
-            page: 1,
-            per_page: PEOPLE_CHOICES,
-            ..PeopleFilter::default()
-        };
-        state
-            .store
-            .list_people(&s.actor, &filter)
-            .await?
-            .items
-            .into_iter()
-            .map(|p| Choice::new(p.id.to_string(), p.name, ""))
-            .collect()
+        person_choices(&people_to_pick(state, &s.actor, Some(st.unit.id)).await?)
     } else {
         Vec::new()
     };
+    let stock = s.lang.t("market.stock");
     Ok(SupermarketPage {
         c: s.chrome("supermarket"),
         org_unit_id: st.unit.id,
         unit_name: st.unit.name.clone(),
         month: st.month.to_string(),
         stations,
-        items: st
+        item_choices: st
             .items
             .iter()
-            .map(|(i, m)| ItemRow {
-                id: i.id,
-                name: i.name.clone(),
-                unit: i.unit.clone(),
-                stock: i.stock,
-                opening: m.opening,
-                stock_in: m.stock_in,
-                handed_out: m.handed_out,
-                closing: m.closing(),
+            .map(|(i, _)| {
+                let label = format!("{}（{stock} {} {}）", i.name, i.stock, i.unit);
+                Choice::new(i.id.to_string(), label, "")
             })
             .collect(),
-        movements: st
-            .movements
-            .iter()
-            .map(|m| MovementRow {
-                when: when(m.created_at),
-                item: format!("{}（{}）", m.item_name, m.unit),
-                quantity: m.quantity,
-                stock_after: m.stock_after,
-                person: m
-                    .person
-                    .as_ref()
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-                by: m.created_by.name.clone(),
-                note: m.note.clone(),
-            })
-            .collect(),
+        items: item_rows(&st),
+        movements: movement_rows(&st),
         people,
         may_manage,
-        error,
+        posted,
     })
 }
 
@@ -151,91 +158,133 @@ async fn market_page(
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
     let org_unit_id = page_node(&state, &s, &params).await?.id;
-    let p = market_page(&state, &s, org_unit_id, params.str("month"), String::new())
+    let p = market_page(&state, &s, org_unit_id, params.str("month"), Posted::none())
         .await
         .map_err(fail(lang))?;
     render(lang, &p)
 }
 
-/// The page again with what went wrong, and the status of the refusal.
-async fn refused(state: &AppState, s: &Session, org_unit_id: Id, p: Problem) -> PageResult {
-    if !matches!(p.status, 403 | 409 | 422) {
-        return Err(UiError::from(p).page(s.lang));
-    }
-    let message = p
-        .errors
-        .first()
-        .map(|e| e.message.clone())
-        .unwrap_or_else(|| p.detail.clone());
-    let page = market_page(state, s, org_unit_id, None, message)
+/// The page again with form `form` as typed and what to fix: the form's own checks
+/// (`problem` none, 422) or the refusal of the shared function (its status).
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    org_unit_id: Id,
+    (form, data): (&str, FormData),
+    errors: FieldErrors,
+    problem: Option<&Problem>,
+) -> PageResult {
+    let posted = Posted::refused(form, data, errors);
+    let page = market_page(state, s, org_unit_id, None, posted)
         .await
         .map_err(fail(s.lang))?;
-    let mut res = render(s.lang, &page)?;
-    *res.status_mut() = p.status();
-    Ok(res)
+    render_with(s.lang, &page, refusal_status(problem))
+}
+
+/// The station a form posts for (default: the user's node).
+fn station_of(f: &FormData, s: &Session) -> Id {
+    f.id("org_unit_id")
+        .ok()
+        .flatten()
+        .unwrap_or(s.actor.org_unit_id)
 }
 
 pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let org_unit_id = post
-        .form
-        .id("org_unit_id")
-        .ok()
-        .flatten()
-        .unwrap_or(s.actor.org_unit_id);
+    let f = post.form;
+    let org_unit_id = station_of(&f, &s);
     let body = ItemIn {
         org_unit_id,
-        name: post.form.get("name").unwrap_or("").to_string(),
-        unit: post.form.get("unit").unwrap_or("").to_string(),
+        name: f.raw("name"),
+        unit: f.raw("unit"),
     };
     match create_item_as(&state, &s.actor, body).await {
-        Ok(_) => Ok(see_other(&format!("/supermarket?org_unit={org_unit_id}"))),
-        Err(p) => refused(&state, &s, org_unit_id, p).await,
+        Ok(item) => {
+            let back = format!("/supermarket?org_unit={org_unit_id}");
+            let flash = Flash::new("flash.item_added")
+                .detail(format!("{}（{}）", item.name, item.unit))
+                .next(&format!("{back}#move-item_id"), "market.move");
+            Ok(saved(&state, &back, flash))
+        }
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, &[]);
+            refused(&state, &s, org_unit_id, ("item", f), errors, Some(&p)).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
-/// Stock in (`direction=in`) or hand out (`direction=out`, to `person_id`): the form asks
-/// for a count, the direction gives its sign.
-pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let s = post.session;
-    let f = &post.form;
-    let org_unit_id = f
-        .id("org_unit_id")
-        .ok()
-        .flatten()
-        .unwrap_or(s.actor.org_unit_id);
-    let body = (|| {
-        let item_id = f
-            .id("item_id")
-            .ok()
-            .flatten()
-            .ok_or_else(|| Problem::field("item_id", "请选择物品"))?;
-        let count = f
-            .get("quantity")
-            .and_then(|q| q.parse::<i64>().ok())
-            .filter(|q| *q > 0)
-            .ok_or_else(|| Problem::field("quantity", "数量应为正整数"))?;
-        let quantity = match f.get("direction") {
-            Some("in") => count,
-            Some("out") => -count,
-            _ => return Err(Problem::field("direction", "请选择入库或发放")),
-        };
-        let person_id = f
-            .id("person_id")
-            .map_err(|field| Problem::field(field, "请选择领取人"))?;
-        Ok(MovementIn {
+/// The hand-out form as the API's movement, every field checked at once: the form asks for
+/// a count, the direction gives its sign.
+fn movement_of(f: &FormData) -> Result<MovementIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let item_id = f.id("item_id").ok().flatten();
+    if item_id.is_none() {
+        errors.push("item_id", "请选择物品");
+    }
+    let count = f.get("quantity").map(|q| q.parse::<i64>().ok().filter(|q| *q > 0));
+    match count {
+        None => errors.push("quantity", "请填写数量"),
+        Some(None) => errors.push("quantity", "数量应为正整数，如 2"),
+        Some(Some(_)) => {}
+    }
+    let sign = match f.get("direction") {
+        Some("in") => 1,
+        Some("out") => -1,
+        _ => {
+            errors.push("direction", "请选择入库或发放");
+            0
+        }
+    };
+    let person_id = match f.id("person_id") {
+        Ok(id) => id,
+        Err(_) => {
+            errors.push("person_id", "请从列表中选择领取人");
+            None
+        }
+    };
+    // Whether a hand-out names its recipient is core's rule (the API's too).
+    if sign < 0 {
+        if let Err(e) = check_movement(-1, person_id) {
+            errors.push(&e.field, e.message);
+        }
+    }
+    match (item_id, count.flatten()) {
+        (Some(item_id), Some(count)) if !errors.any() => Ok(MovementIn {
             item_id,
-            quantity,
+            quantity: sign * count,
             person_id,
             note: f.get("note").unwrap_or("").to_string(),
-        })
-    })();
-    let result = match body {
-        Ok(body) => move_stock_as(&state, &s.actor, body).await.map(|_| ()),
-        Err(p) => Err(p),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Stock in (`direction=in`) or hand out (`direction=out`, to `person_id`).
+pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    let f = post.form;
+    let org_unit_id = station_of(&f, &s);
+    let body = match movement_of(&f) {
+        Ok(body) => body,
+        Err(errors) => return refused(&state, &s, org_unit_id, ("move", f), errors, None).await,
     };
-    match result {
-        Ok(()) => Ok(see_other(&format!("/supermarket?org_unit={org_unit_id}"))),
-        Err(p) => refused(&state, &s, org_unit_id, p).await,
+    match move_stock_as(&state, &s.actor, body).await {
+        Ok(m) => {
+            let back = format!("/supermarket?org_unit={org_unit_id}");
+            let what = format!("{} × {} {}", m.item_name, m.quantity.abs(), m.unit);
+            let flash = match &m.person {
+                Some(p) => Flash::new("flash.handed_out")
+                    .detail(format!("{what} · {}", p.name))
+                    .next(&format!("/people/{}", p.id), "flash.to_person"),
+                None => Flash::new("flash.stocked_in").detail(what),
+            };
+            Ok(saved(&state, &back, flash))
+        }
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, &[]);
+            refused(&state, &s, org_unit_id, ("move", f), errors, Some(&p)).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }

@@ -7,22 +7,24 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::fund::yuan;
-use suqiu_core::wishes::{decide, WishCommand, WishStatus};
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use suqiu_core::calendar::shanghai_date;
+use suqiu_core::wishes::{check_new, decide, WishCommand, WishStatus};
 use suqiu_core::Id;
-use suqiu_store::people::PeopleFilter;
 use suqiu_store::wishes::{Wish, WishFilter, WishMove};
 
 use super::fund::parse_yuan;
-use super::view::{when, Choice, Chrome};
-use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
-use crate::problem::Problem;
+use super::posted::{correctable, people_to_pick, person_choices, render_with, Posted};
+use super::view::{when, Choice, Chrome, FieldErrors};
+use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::routes::wishes::{command_as, record_as, wisher, wisher_name, WishIn};
 use crate::state::AppState;
 
 /// Wishes shown per status.
 const PER_STATUS: i64 = 100;
-/// Most people offered in the record form's list.
-const PEOPLE_CHOICES: i64 = 500;
+/// The API's field names as the record form calls them.
+const RENAMES: &[(&str, &str)] = &[("estimated_cents", "estimate")];
 
 struct Section {
     status: &'static str,
@@ -105,10 +107,11 @@ struct WishesPage {
     sections: Vec<Section>,
     may_record: bool,
     people: Vec<Choice>,
-    error: String,
+    /// The form that was refused, as typed, with what to fix.
+    posted: Posted,
 }
 
-async fn wishes_page(state: &AppState, s: &Session, error: String) -> Result<WishesPage, UiError> {
+async fn wishes_page(state: &AppState, s: &Session, posted: Posted) -> Result<WishesPage, UiError> {
     if !(s.may(Capability::ReadCare) || s.may(Capability::LogVisit)) {
         return Err(UiError::Forbidden(format!(
             "角色「{}」不能查看微心愿",
@@ -145,19 +148,7 @@ async fn wishes_page(state: &AppState, s: &Session, error: String) -> Result<Wis
         .collect();
     let may_record = s.may(Capability::ManageCare);
     let people = if may_record {
-        let filter = PeopleFilter {
-            page: 1,
-            per_page: PEOPLE_CHOICES,
-            ..PeopleFilter::default()
-        };
-        state
-            .store
-            .list_people(&s.actor, &filter)
-            .await?
-            .items
-            .iter()
-            .map(|p| Choice::new(p.id.to_string(), p.name.clone(), ""))
-            .collect()
+        person_choices(&people_to_pick(state, &s.actor, None).await?)
     } else {
         Vec::new()
     };
@@ -166,68 +157,95 @@ async fn wishes_page(state: &AppState, s: &Session, error: String) -> Result<Wis
         sections,
         may_record,
         people,
-        error,
+        posted,
     })
 }
 
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
-    let p = wishes_page(&state, &s, String::new())
+    let p = wishes_page(&state, &s, Posted::none())
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &p)
 }
 
-/// The page again with what went wrong, and the status of the refusal (422, 409, 403).
-async fn refused(state: &AppState, s: &Session, p: Problem) -> PageResult {
-    if !matches!(p.status, 403 | 409 | 422) {
-        return Err(UiError::from(p).page(s.lang));
-    }
-    let mut message = p.detail.clone();
-    if let Some(e) = p.errors.first() {
-        message = e.message.clone();
-    }
-    let page = wishes_page(state, s, message).await.map_err(fail(s.lang))?;
-    let mut res = render(s.lang, &page)?;
-    *res.status_mut() = p.status();
-    Ok(res)
+/// The page again with form `form` as typed and what to fix, with `status`.
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    (form, data): (String, FormData),
+    errors: FieldErrors,
+    status: StatusCode,
+) -> PageResult {
+    let posted = Posted::refused(form, data, errors);
+    let page = wishes_page(state, s, posted).await.map_err(fail(s.lang))?;
+    render_with(s.lang, &page, status)
 }
 
-/// What the record form posts: the API's wish, the estimate in yuan.
-fn wish_of(form: &FormData) -> Result<WishIn, Problem> {
-    let person_id = form
-        .id("person_id")
-        .map_err(|field| Problem::field(field, "请选择有效的人员"))?
-        .ok_or_else(|| Problem::field("person_id", "请选择许愿人"))?;
-    let estimated_cents = match form.get("estimate") {
-        None => None,
-        Some(v) => Some(parse_yuan(v).ok_or_else(|| {
-            Problem::field("estimated_cents", "估价应为大于 0 的数字，最多两位小数")
-        })?),
-    };
-    let deadline = match form.get("deadline") {
-        None => None,
-        Some(v) => Some(
-            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| Problem::field("deadline", "日期格式应为 YYYY-MM-DD"))?,
-        ),
-    };
-    Ok(WishIn {
-        person_id,
-        wish: form.get("wish").unwrap_or("").to_string(),
-        estimated_cents,
-        deadline,
-    })
+/// What the record form posts, as the API's wish (the estimate in yuan), with every error
+/// at once: the form's own and core's checks of a new wish (`check_new`).
+fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let person_id = form.id("person_id").ok().flatten();
+    if person_id.is_none() {
+        errors.push("person_id", "请从列表中选择许愿人");
+    }
+    let estimated_cents = form.get("estimate").and_then(|v| {
+        let cents = parse_yuan(v);
+        if cents.is_none() {
+            errors.push("estimate", "估价应为大于 0 的数字（元），最多两位小数，如 50");
+        }
+        cents
+    });
+    let deadline = form.get("deadline").and_then(|v| {
+        let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+        if day.is_none() {
+            errors.push("deadline", "期望实现日期应为日期，如 2026-12-31");
+        }
+        day
+    });
+    let wish = form.get("wish").unwrap_or("").to_string();
+    for e in check_new(&wish, estimated_cents, deadline, today).err().unwrap_or_default() {
+        let field = RENAMES
+            .iter()
+            .find(|(api, _)| *api == e.field)
+            .map_or(e.field.as_str(), |(_, form)| form);
+        if errors.get(field).is_empty() {
+            errors.push(field, e.message);
+        }
+    }
+    match person_id {
+        Some(person_id) if !errors.any() => Ok(WishIn {
+            person_id,
+            wish,
+            estimated_cents,
+            deadline,
+        }),
+        _ => Err(errors),
+    }
 }
 
 pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let result = match wish_of(&post.form) {
-        Ok(body) => record_as(&state, &s.actor, body).await,
-        Err(p) => Err(p),
+    let f = post.form;
+    let body = match wish_of(&f, shanghai_date(state.now())) {
+        Ok(body) => body,
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return refused(&state, &s, ("wish".into(), f), errors, status).await;
+        }
     };
-    match result {
-        Ok(_) => Ok(see_other("/wishes")),
-        Err(p) => refused(&state, &s, p).await,
+    match record_as(&state, &s.actor, body).await {
+        Ok(w) => {
+            let flash = Flash::new("flash.wish_recorded")
+                .detail(format!("{} · {}", w.person.name, w.wish))
+                .next(&format!("/people/{}", w.person.id), "flash.to_wisher");
+            Ok(saved(&state, "/wishes", flash))
+        }
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, RENAMES);
+            refused(&state, &s, ("wish".into(), f), errors, p.status()).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
@@ -238,13 +256,22 @@ pub(crate) async fn act(
     post: PostForm,
 ) -> PageResult {
     let s = post.session;
-    let Some(cmd) = post.form.get("command").and_then(WishCommand::parse) else {
+    let f = post.form;
+    let Some(cmd) = f.get("command").and_then(WishCommand::parse) else {
         return Err(UiError::BadRequest("未知的心愿操作".into()).page(s.lang));
     };
-    let note = post.form.get("note").map(str::to_string);
+    let note = f.get("note").map(str::to_string);
     match command_as(&state, &s.actor, id, cmd, note).await {
-        Ok(_) => Ok(see_other("/wishes")),
-        Err(p) => refused(&state, &s, p).await,
+        Ok(w) => {
+            let flash = Flash::new(&format!("flash.wish_{}", cmd.code())).detail(w.wish);
+            Ok(saved(&state, "/wishes", flash))
+        }
+        Err(p) if correctable(&p) => {
+            let errors = FieldErrors::of_problem(&p, &[]);
+            let form = format!("{}-{id}", cmd.code());
+            refused(&state, &s, (form, f), errors, p.status()).await
+        }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
@@ -284,12 +311,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_bad_estimate_or_deadline_names_the_field() {
-        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "x"), ("estimate", "abc")]);
-        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "estimated_cents");
-        let f = FormData::from_pairs(&[("person_id", "3"), ("deadline", "明天")]);
-        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "deadline");
-        let f = FormData::from_pairs(&[("wish", "x")]);
-        assert_eq!(wish_of(&f).unwrap_err().errors[0].field, "person_id");
+    fn every_error_of_a_wish_is_named_at_once() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).expect("day");
+        let f = FormData::from_pairs(&[("wish", ""), ("estimate", "abc"), ("deadline", "明天")]);
+        let e = wish_of(&f, today).unwrap_err();
+        assert_eq!(e.get("person_id"), "请从列表中选择许愿人");
+        assert_eq!(e.get("wish"), "请填写心愿内容");
+        assert!(e.get("estimate").contains("元"));
+        assert!(e.get("deadline").contains("日期"));
+        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "x"), ("deadline", "2026-12-01")]);
+        assert_eq!(wish_of(&f, today).unwrap_err().get("deadline"), "期望实现日期不能早于今天");
+        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "一台收音机"), ("estimate", "50")]);
+        assert_eq!(wish_of(&f, today).expect("good").estimated_cents, Some(5000));
     }
 }
