@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
 use suqiu_core::care::{validate_rules, Cadence, DueStatus, VisitRule};
@@ -15,8 +16,11 @@ use suqiu_store::visits::{DueFor, VisitFilter};
 
 use super::appeals::{category_groups, CategoryGroup};
 use super::people::REGISTER_MAX_ROWS;
-use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
-use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use super::posted::{render_with, Posted};
+use super::view::{person_label, percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::{
+    fail, render, saved, see_other, Flash, FormData, PageResult, PostForm, Session, UiError,
+};
 use crate::care_xlsx;
 use crate::dto::AppellantIn;
 use crate::extract::Params;
@@ -242,35 +246,20 @@ struct VisitPage {
     c: Chrome,
     person_id: Id,
     person_name: String,
-    note: String,
-    follow_up: String,
-    raise: bool,
     may_raise: bool,
     kinds: Vec<Choice>,
     urgencies: Vec<Choice>,
     categories: Vec<CategoryGroup>,
-    content: String,
-    errors: FieldErrors,
-}
-
-/// What the visit form holds, as typed.
-#[derive(Default)]
-struct VisitDraft {
-    note: String,
-    follow_up: String,
-    raise: bool,
-    kind: String,
-    urgency: String,
-    category: String,
-    content: String,
+    /// The form as typed when saving it was refused.
+    posted: Posted,
 }
 
 async fn visit_page(
     state: &AppState,
     s: &Session,
     person_id: Id,
-    d: VisitDraft,
-    errors: FieldErrors,
+    posted: Posted,
+    status: StatusCode,
 ) -> PageResult {
     let lang = s.lang;
     let person = state
@@ -279,41 +268,20 @@ async fn visit_page(
         .await
         .map_err(fail(lang))?
         .ok_or_else(|| UiError::NotFound.page(lang))?;
-    let kind = if d.kind.is_empty() {
-        "help"
-    } else {
-        d.kind.as_str()
+    let category = posted.form("visit").value("raise_appeal.category");
+    let page = VisitPage {
+        c: s.chrome("care"),
+        person_id: person.id,
+        person_name: person_label(&person),
+        may_raise: s.may(Capability::Intake),
+        kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, ""),
+        urgencies: vocabulary_choices(lang, Urgency::ALL, Urgency::code, Urgency::label_zh, ""),
+        categories: category_groups(state, &category)
+            .await
+            .map_err(fail(lang))?,
+        posted,
     };
-    let urgency = if d.urgency.is_empty() {
-        "normal"
-    } else {
-        d.urgency.as_str()
-    };
-    render(
-        lang,
-        &VisitPage {
-            c: s.chrome("care"),
-            person_id: person.id,
-            person_name: person.name,
-            note: d.note,
-            follow_up: d.follow_up,
-            raise: d.raise,
-            may_raise: s.may(Capability::Intake),
-            kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, kind),
-            urgencies: vocabulary_choices(
-                lang,
-                Urgency::ALL,
-                Urgency::code,
-                Urgency::label_zh,
-                urgency,
-            ),
-            categories: category_groups(state, &d.category)
-                .await
-                .map_err(fail(lang))?,
-            content: d.content,
-            errors,
-        },
-    )
+    render_with(lang, &page, status)
 }
 
 /// `GET /visits/new?person=ID`: the visit log form.
@@ -326,18 +294,49 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Para
     let Some(person) = params.id("person", &mut errors) else {
         return Err(UiError::NotFound.page(lang));
     };
-    visit_page(
-        &state,
-        &s,
-        person,
-        VisitDraft::default(),
-        FieldErrors::default(),
-    )
-    .await
+    visit_page(&state, &s, person, Posted::none(), StatusCode::OK).await
+}
+
+/// The visit form as the API's visit (with its appeal, when asked), the form's own errors
+/// at once.
+fn visit_of(f: &FormData, person_id: Id, lang: super::i18n::Lang) -> Result<VisitIn, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let raise_appeal = if f.checked("raise") {
+        let kind = f.get("raise_appeal.kind").and_then(Kind::parse);
+        if kind.is_none() {
+            errors.push("raise_appeal.kind", lang.t("care.pick_kind"));
+        }
+        kind.map(|kind| RaiseAppealIn {
+            appellant_id: None,
+            appellant: None::<AppellantIn>,
+            anonymous: None,
+            org_unit_id: None,
+            channel: None,
+            kind,
+            category: f.get("raise_appeal.category").unwrap_or("").to_string(),
+            urgency: f.get("raise_appeal.urgency").and_then(Urgency::parse),
+            title: None,
+            content: f.raw("raise_appeal.content"),
+            location: None,
+            public_consent: false,
+        })
+    } else {
+        None
+    };
+    if errors.any() {
+        return Err(errors);
+    }
+    Ok(VisitIn {
+        person_id,
+        visited_at: None,
+        note: f.raw("note"),
+        follow_up: Some(f.raw("follow_up")),
+        raise_appeal,
+    })
 }
 
 /// `POST /visits/new`: logs the visit (and raises the appeal, when asked) through the same
-/// path as `POST /api/v1/visits`; then the appeal's page, or back to the register.
+/// path as `POST /api/v1/visits`; then the appeal's page, or back to the person.
 pub(crate) async fn submit(
     State(state): State<AppState>,
     PostForm {
@@ -350,56 +349,29 @@ pub(crate) async fn submit(
         Ok(Some(id)) => id,
         _ => return Err(UiError::NotFound.page(lang)),
     };
-    let d = VisitDraft {
-        note: f.raw("note"),
-        follow_up: f.raw("follow_up"),
-        raise: f.checked("raise"),
-        kind: f.raw("kind"),
-        urgency: f.raw("urgency"),
-        category: f.raw("category"),
-        content: f.raw("content"),
-    };
-    let mut errors = FieldErrors::default();
-    let raise_appeal = if d.raise {
-        let kind = Kind::parse(&d.kind);
-        let urgency = Urgency::parse(&d.urgency);
-        if kind.is_none() {
-            errors.push("raise_appeal.kind", lang.t("care.pick_kind"));
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let body = match visit_of(&f, person_id, lang) {
+        Ok(body) => body,
+        Err(errors) => {
+            let posted = Posted::refused("visit", f, errors);
+            return visit_page(&state, &s, person_id, posted, unprocessable).await;
         }
-        kind.map(|kind| RaiseAppealIn {
-            appellant_id: None,
-            appellant: None::<AppellantIn>,
-            anonymous: None,
-            org_unit_id: None,
-            channel: None,
-            kind,
-            category: d.category.clone(),
-            urgency,
-            title: None,
-            content: d.content.clone(),
-            location: None,
-            public_consent: false,
-        })
-    } else {
-        None
-    };
-    if errors.any() {
-        return visit_page(&state, &s, person_id, d, errors).await;
-    }
-    let body = VisitIn {
-        person_id,
-        visited_at: None,
-        note: d.note.clone(),
-        follow_up: Some(d.follow_up.clone()),
-        raise_appeal,
     };
     match log_visit(&state, &s.actor, body).await {
         Ok(v) => Ok(match v.appeal_id {
-            Some(id) => see_other(&format!("/appeals/{id}")),
-            None => see_other("/care"),
+            Some(id) => {
+                let flash = Flash::new("flash.visit_appeal").next("/care", "nav.care_register");
+                saved(&state, &format!("/appeals/{id}"), flash)
+            }
+            None => {
+                let flash = Flash::new("flash.visit_logged")
+                    .next(&format!("/people/{person_id}"), "flash.to_visited");
+                saved(&state, "/care", flash)
+            }
         }),
         Err(p) if p.status == 422 => {
-            visit_page(&state, &s, person_id, d, FieldErrors::from_problem(&p)).await
+            let posted = Posted::refused("visit", f, FieldErrors::of_problem(&p, &[]));
+            visit_page(&state, &s, person_id, posted, unprocessable).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),
     }

@@ -843,6 +843,16 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "flash.registered" => ("已登记报到", "Registered:"),
         "flash.to_member" => ("查看党员档案", "Open the member's record"),
         "flash.hours_logged" => ("已登记服务时长", "Hours logged:"),
+        "flash.person_created" => ("已登记人员", "Person registered:"),
+        "flash.person_updated" => ("已保存人员信息", "Saved:"),
+        "people.new_hint" => ("人员信息", "Details"),
+        "people.address_hint" => (
+            "按登记册的写法，如 佛字桥小区3号楼201室",
+            "as the register writes it, e.g. 佛字桥小区3号楼201室",
+        ),
+        "flash.visit_logged" => ("已登记走访", "Visit logged."),
+        "flash.visit_appeal" => ("已登记走访，并据此登记了诉求。", "Visit logged and the appeal registered."),
+        "flash.to_visited" => ("查看被走访人档案", "Open the person's record"),
         _ => return None,
     })
 }

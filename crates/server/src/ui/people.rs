@@ -14,8 +14,9 @@ use suqiu_store::people::PeopleFilter;
 
 use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
+use super::posted::Posted;
 use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
-use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
+use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
 use crate::problem::Problem;
@@ -429,18 +430,19 @@ struct PersonPage {
     id: i64,
     /// The masked view of the stored person (for a new person: empty).
     facts: Vec<(&'static str, String)>,
+    /// The stored person as the form starts (blank for a new person)…
     d: Draft,
-    errors: FieldErrors,
-    other_errors: Vec<String>,
+    /// …and the form as typed when saving it was refused.
+    posted: Posted,
     may_manage: bool,
     /// The form may show and change phone and ID number (roles that may see them).
     reveal: bool,
     genders: Vec<Choice>,
     parties: Vec<Choice>,
-    tag_choices: Vec<(Choice, bool)>,
+    /// The care tags, each `selected` when the stored person has it.
+    tag_choices: Vec<Choice>,
     nodes: Vec<Choice>,
     rows: Vec<Row>,
-    saved: bool,
     /// The care timeline (visits, pairing contacts, appeals), newest first.
     timeline: Vec<TimelineRow>,
     may_visit: bool,
@@ -455,20 +457,6 @@ struct TimelineRow {
     /// The appeal's page, for an appeal.
     href: Option<String>,
 }
-
-const PERSON_FIELDS: &[&str] = &[
-    "name",
-    "phone",
-    "id_number",
-    "gender",
-    "birth_date",
-    "org_unit_id",
-    "address",
-    "tags",
-    "party.category",
-    "party.joined_on",
-    "party.branch",
-];
 
 /// "who · when" of the record trail; "未记录" where who was not recorded (older records).
 fn trail_text(
@@ -487,8 +475,7 @@ async fn person_page(
     s: &Session,
     person: Option<&Person>,
     d: Draft,
-    errors: FieldErrors,
-    saved: bool,
+    posted: Posted,
 ) -> Result<PersonPage, UiError> {
     let lang = s.lang;
     let reveal = s.may(Capability::SeePersonalData);
@@ -585,7 +572,6 @@ async fn person_page(
             })
             .collect();
     }
-    let other_errors = errors.other(PERSON_FIELDS);
     Ok(PersonPage {
         c: s.chrome("people"),
         id: person.map(|p| p.id).unwrap_or(0),
@@ -601,21 +587,17 @@ async fn person_page(
         tag_choices: CareTag::ALL
             .iter()
             .map(|t| {
-                let checked = d.tags.iter().any(|x| x == t.code());
-                (
-                    Choice::new(t.code(), lang.label(t.code(), t.label_zh()), ""),
-                    checked,
-                )
+                let mut choice = Choice::new(t.code(), lang.label(t.code(), t.label_zh()), "");
+                choice.selected = d.tags.iter().any(|x| x == t.code());
+                choice
             })
             .collect(),
         nodes: node_choices(state, &s.actor, &d.org_unit_id).await?,
         d,
-        errors,
-        other_errors,
+        posted,
         may_manage: s.may(Capability::ManagePeople),
         reveal,
         rows,
-        saved,
         timeline,
         may_visit: s.may(Capability::LogVisit),
     })
@@ -633,7 +615,7 @@ pub(crate) async fn new_form(State(state): State<AppState>, s: Session) -> PageR
         org_unit_id: s.actor.org_unit_id.to_string(),
         ..Draft::default()
     };
-    let page = person_page(&state, &s, None, d, FieldErrors::default(), false)
+    let page = person_page(&state, &s, None, d, Posted::none())
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -644,15 +626,30 @@ async fn again(
     state: &AppState,
     s: &Session,
     person: Option<&Person>,
-    d: Draft,
+    f: &FormData,
     errors: FieldErrors,
 ) -> PageResult {
-    let page = person_page(state, s, person, d, errors, false)
+    let mut d = person.map(Draft::from_person).unwrap_or_default();
+    if !s.may(Capability::SeePersonalData) {
+        // The form never holds what the reader may not see.
+        d.phone.clear();
+        d.id_number.clear();
+    }
+    let posted = Posted::refused("person", f.clone(), errors);
+    let page = person_page(state, s, person, d, posted)
         .await
         .map_err(fail(s.lang))?;
     let mut res = render(s.lang, &page)?;
     *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(res)
+}
+
+/// What a saved person says, and the next step: the register, or a visit for the person.
+fn person_saved(state: &AppState, key: &str, p: &Person) -> Response {
+    let flash = Flash::new(key)
+        .detail(p.name.clone())
+        .next(&format!("/visits/new?person={}", p.id), "care.visit");
+    saved(state, &format!("/people/{}", p.id), flash)
 }
 
 fn is_form_problem(p: &Problem) -> bool {
@@ -682,12 +679,12 @@ pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> Pag
         party: d.party(&mut errors),
     };
     if errors.any() {
-        return again(&state, &s, None, d, errors).await;
+        return again(&state, &s, None, &post.form, errors).await;
     }
     match create_person(&state, &s.actor, body).await {
-        Ok(p) => Ok(see_other(&format!("/people/{}?saved=1", p.id))),
+        Ok(p) => Ok(person_saved(&state, "flash.person_created", &p)),
         Err(p) if is_form_problem(&p) => {
-            again(&state, &s, None, d, FieldErrors::from_problem(&p)).await
+            again(&state, &s, None, &post.form, FieldErrors::from_problem(&p)).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
     }
@@ -697,7 +694,6 @@ pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,
     PageId(id): PageId,
-    params: Params,
 ) -> PageResult {
     let lang = s.lang;
     let person = state
@@ -720,8 +716,7 @@ pub(crate) async fn page(
     )
     .await
     .map_err(fail(lang))?;
-    let saved = params.str("saved").is_some();
-    let page = person_page(&state, &s, Some(&person), d, FieldErrors::default(), saved)
+    let page = person_page(&state, &s, Some(&person), d, Posted::none())
         .await
         .map_err(fail(lang))?;
     render(lang, &page)
@@ -756,12 +751,13 @@ pub(crate) async fn update(
         party: Some(d.party(&mut errors)),
     };
     if errors.any() {
-        return again(&state, &s, Some(&person), d, errors).await;
+        return again(&state, &s, Some(&person), &post.form, errors).await;
     }
     match update_person(&state, &s.actor, id, patch).await {
-        Ok(_) => Ok(see_other(&format!("/people/{id}?saved=1"))),
+        Ok(p) => Ok(person_saved(&state, "flash.person_updated", &p)),
         Err(p) if is_form_problem(&p) => {
-            again(&state, &s, Some(&person), d, FieldErrors::from_problem(&p)).await
+            let errors = FieldErrors::from_problem(&p);
+            again(&state, &s, Some(&person), &post.form, errors).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),
     }

@@ -136,6 +136,15 @@ impl FormView<'_> {
             .is_some_and(|p| p.data.all(field).iter().any(|v| v == value))
     }
 
+    /// Whether the check box was ticked: as posted, or `default` (as stored) on a fresh
+    /// form.
+    pub fn checked_or(&self, field: &str, value: &str, default: &bool) -> bool {
+        match self.posted {
+            Some(_) => self.checked(field, value),
+            None => *default,
+        }
+    }
+
     /// The error beside `field` ("" when none).
     pub fn error(&self, field: &str) -> &str {
         self.posted.map(|p| p.errors.get(field)).unwrap_or("")
@@ -153,11 +162,6 @@ impl FormView<'_> {
     /// The HTML id of `field`'s error message.
     pub fn err_id(&self, field: &str) -> String {
         format!("err-{}", self.id(field))
-    }
-
-    /// The form's name (`move`, `reverse-12`).
-    pub fn name(&self) -> &str {
-        &self.name
     }
 }
 
@@ -256,7 +260,7 @@ mod tests {
                 (String::new(), "库存不足".to_string())
             ]
         );
-        assert_eq!(posted.row("contact", 7).name(), "contact-7");
+        assert_eq!(posted.row("contact", 7).id("note"), "contact-7-note");
         assert!(!Posted::none().any());
     }
 
