@@ -449,11 +449,15 @@ async fn a_visit_raises_an_appeal_in_a_browser() {
     assert_eq!(ui.path().await, "/visits/new");
     let content = "卫生间水管漏水，地面湿滑，老人行动不便，需尽快维修。";
     ui.fill("#visit-note", "老人精神尚好；卫生间水管漏水").await;
-    ui.fill("#visit-follow-up", "联系物业维修，三天后回访").await;
+    ui.fill("#visit-follow-up", "联系物业维修，三天后回访")
+        .await;
     ui.click("#visit-raise").await;
     ui.select("#visit-raise-appeal-kind", "help").await;
-    ui.select("#visit-raise-appeal-category", "public_facilities.water_pipes")
-        .await;
+    ui.select(
+        "#visit-raise-appeal-category",
+        "public_facilities.water_pipes",
+    )
+    .await;
     ui.fill("#visit-raise-appeal-content", content).await;
     ui.shot("visit").await;
     ui.submit("[data-testid=visit-save]").await;

@@ -17,7 +17,7 @@ use suqiu_store::visits::{DueFor, VisitFilter};
 use super::appeals::{category_groups, CategoryGroup};
 use super::people::REGISTER_MAX_ROWS;
 use super::posted::{render_with, Posted};
-use super::view::{person_label, percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
     fail, render, saved, see_other, Flash, FormData, PageResult, PostForm, Session, UiError,
 };

@@ -266,7 +266,10 @@ fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
     let amount_cents = match form.get("amount") {
         None => None,
         Some(v) => Some(parse_yuan(v).unwrap_or_else(|| {
-            errors.push("amount", "金额应为大于 0 的数字（元），最多两位小数，如 200 或 80.5");
+            errors.push(
+                "amount",
+                "金额应为大于 0 的数字（元），最多两位小数，如 200 或 80.5",
+            );
             // Stands in for the amount so the other fields are still checked.
             1
         })),
@@ -311,8 +314,9 @@ fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
 fn flash_of(e: &Entry) -> Flash {
     let amount = yuan(e.amount_cents);
     match (e.kind, e.status) {
-        (EntryKind::Grant, EntryStatus::Pending) => Flash::new("flash.grant_pending")
-            .detail(format!("{amount} · {}", person_name(e))),
+        (EntryKind::Grant, EntryStatus::Pending) => {
+            Flash::new("flash.grant_pending").detail(format!("{amount} · {}", person_name(e)))
+        }
         (EntryKind::Grant, _) => Flash::new("flash.grant_posted")
             .detail(format!("{amount} · {}", person_name(e)))
             .next(&format!("/fund/entries/{}/voucher", e.id), "fund.voucher"),
@@ -323,13 +327,20 @@ fn flash_of(e: &Entry) -> Flash {
 }
 
 fn person_name(e: &Entry) -> String {
-    e.person.as_ref().map(|p| p.name.clone()).unwrap_or_default()
+    e.person
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
 }
 
 pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     let f = post.form;
-    let org_unit_id = f.id("org_unit_id").ok().flatten().unwrap_or(s.actor.org_unit_id);
+    let org_unit_id = f
+        .id("org_unit_id")
+        .ok()
+        .flatten()
+        .unwrap_or(s.actor.org_unit_id);
     let form = form_name(&f);
     let body = match entry_of(&f) {
         Ok(body) => body,
@@ -339,7 +350,11 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
         }
     };
     match post_entry_as(&state, &s.actor, body).await {
-        Ok(e) => Ok(saved(&state, &format!("/fund?org_unit={org_unit_id}"), flash_of(&e))),
+        Ok(e) => Ok(saved(
+            &state,
+            &format!("/fund?org_unit={org_unit_id}"),
+            flash_of(&e),
+        )),
         Err(p) if correctable(&p) => {
             let errors = FieldErrors::of_problem(&p, RENAMES);
             refused(&state, &s, org_unit_id, (form, f), errors, p.status()).await
@@ -370,7 +385,8 @@ pub(crate) async fn decide(
             } else {
                 "flash.grant_approved"
             };
-            let flash = Flash::new(key).detail(format!("{} · {}", yuan(e.amount_cents), person_name(&e)));
+            let flash =
+                Flash::new(key).detail(format!("{} · {}", yuan(e.amount_cents), person_name(&e)));
             Ok(saved(&state, &format!("/fund?org_unit={back}"), flash))
         }
         Err(p) if correctable(&p) => {

@@ -217,9 +217,15 @@ async fn refused(
 ) -> PageResult {
     let range = this_month(shanghai_date(state.now()));
     let posted = Posted::refused(form, data, errors);
-    let page = service_page(state, s, s.actor.org_unit_id, range, (String::new(), posted))
-        .await
-        .map_err(fail(s.lang))?;
+    let page = service_page(
+        state,
+        s,
+        s.actor.org_unit_id,
+        range,
+        (String::new(), posted),
+    )
+    .await
+    .map_err(fail(s.lang))?;
     render_with(s.lang, &page, refusal_status(problem))
 }
 
@@ -294,7 +300,11 @@ fn registration_of(f: &FormData) -> Result<RegistrationIn, FieldErrors> {
     let person_id = chosen(f, "person_id", "请从列表中选择报到的党员", &mut errors);
     let org_unit_id = chosen(f, "org_unit_id", "请选择报到的社区", &mut errors);
     let registered_on = date_of(f, "registered_on", &mut errors);
-    let post_ids: Vec<Id> = f.all("post_ids").iter().filter_map(|v| v.parse().ok()).collect();
+    let post_ids: Vec<Id> = f
+        .all("post_ids")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
     match (person_id, org_unit_id) {
         (Some(person_id), Some(org_unit_id)) if !errors.any() => Ok(RegistrationIn {
             person_id,

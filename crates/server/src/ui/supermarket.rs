@@ -222,7 +222,9 @@ fn movement_of(f: &FormData) -> Result<MovementIn, FieldErrors> {
     if item_id.is_none() {
         errors.push("item_id", "请选择物品");
     }
-    let count = f.get("quantity").map(|q| q.parse::<i64>().ok().filter(|q| *q > 0));
+    let count = f
+        .get("quantity")
+        .map(|q| q.parse::<i64>().ok().filter(|q| *q > 0));
     match count {
         None => errors.push("quantity", "请填写数量"),
         Some(None) => errors.push("quantity", "数量应为正整数，如 2"),

@@ -5,11 +5,11 @@
 
 use askama::Template;
 use axum::extract::State;
-use suqiu_core::access::Capability;
-use suqiu_core::fund::yuan;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
+use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
+use suqiu_core::fund::yuan;
 use suqiu_core::wishes::{check_new, decide, WishCommand, WishStatus};
 use suqiu_core::Id;
 use suqiu_store::wishes::{Wish, WishFilter, WishMove};
@@ -192,7 +192,10 @@ fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
     let estimated_cents = form.get("estimate").and_then(|v| {
         let cents = parse_yuan(v);
         if cents.is_none() {
-            errors.push("estimate", "估价应为大于 0 的数字（元），最多两位小数，如 50");
+            errors.push(
+                "estimate",
+                "估价应为大于 0 的数字（元），最多两位小数，如 50",
+            );
         }
         cents
     });
@@ -204,7 +207,10 @@ fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
         day
     });
     let wish = form.get("wish").unwrap_or("").to_string();
-    for e in check_new(&wish, estimated_cents, deadline, today).err().unwrap_or_default() {
+    for e in check_new(&wish, estimated_cents, deadline, today)
+        .err()
+        .unwrap_or_default()
+    {
         let field = RENAMES
             .iter()
             .find(|(api, _)| *api == e.field)
@@ -319,9 +325,23 @@ mod tests {
         assert_eq!(e.get("wish"), "请填写心愿内容");
         assert!(e.get("estimate").contains("元"));
         assert!(e.get("deadline").contains("日期"));
-        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "x"), ("deadline", "2026-12-01")]);
-        assert_eq!(wish_of(&f, today).unwrap_err().get("deadline"), "期望实现日期不能早于今天");
-        let f = FormData::from_pairs(&[("person_id", "3"), ("wish", "一台收音机"), ("estimate", "50")]);
-        assert_eq!(wish_of(&f, today).expect("good").estimated_cents, Some(5000));
+        let f = FormData::from_pairs(&[
+            ("person_id", "3"),
+            ("wish", "x"),
+            ("deadline", "2026-12-01"),
+        ]);
+        assert_eq!(
+            wish_of(&f, today).unwrap_err().get("deadline"),
+            "期望实现日期不能早于今天"
+        );
+        let f = FormData::from_pairs(&[
+            ("person_id", "3"),
+            ("wish", "一台收音机"),
+            ("estimate", "50"),
+        ]);
+        assert_eq!(
+            wish_of(&f, today).expect("good").estimated_cents,
+            Some(5000)
+        );
     }
 }
