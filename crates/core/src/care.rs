@@ -387,9 +387,80 @@ impl Coverage {
     }
 }
 
+/// What ends the building part of an address as the register writes it: 3号楼, 5栋, 2幢,
+/// A座, 45号 (a house number on a lane: 123弄45号).
+const BUILDING_MARKS: [&str; 5] = ["号楼", "栋", "幢", "座", "号"];
+
+/// The building of an address, as written on the register: everything up to and including
+/// the first number followed by a building mark (`佛字桥小区3号楼201室` → `佛字桥小区3号楼`;
+/// `人民北路123弄45号` → `人民北路123弄45号`). A team's block of households is such a
+/// prefix: it matches every address that starts with it, so the blocks a team is given are
+/// picked from the buildings on the register rather than typed from memory (`3号楼` alone
+/// would match no address). `None` when the address names no building.
+pub fn building_of(address: &str) -> Option<String> {
+    let address = address.trim();
+    let mut after_digit = false;
+    for (i, c) in address.char_indices() {
+        if after_digit {
+            if let Some(mark) = BUILDING_MARKS.iter().find(|m| address[i..].starts_with(*m)) {
+                return Some(address[..i + mark.len()].to_string());
+            }
+        }
+        after_digit = c.is_ascii_digit() || ('０'..='９').contains(&c) || c.is_ascii_uppercase();
+    }
+    None
+}
+
+/// The buildings of the register's addresses, each once, in order.
+pub fn buildings<'a>(addresses: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut found: Vec<String> = addresses.into_iter().filter_map(building_of).collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Whether a block's address prefix matches at least one address on the register (as the
+/// store matches it: the address starts with the prefix).
+pub fn block_matches<'a>(prefix: &str, addresses: impl IntoIterator<Item = &'a str>) -> bool {
+    let prefix = prefix.trim();
+    !prefix.is_empty() && addresses.into_iter().any(|a| a.trim().starts_with(prefix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_is_a_building_as_the_register_writes_it() {
+        assert_eq!(
+            building_of("佛字桥小区3号楼201室").as_deref(),
+            Some("佛字桥小区3号楼")
+        );
+        assert_eq!(
+            building_of(" 人民北路123弄45号 ").as_deref(),
+            Some("人民北路123弄45号")
+        );
+        assert_eq!(
+            building_of("黄渡浜小区5栋2单元").as_deref(),
+            Some("黄渡浜小区5栋")
+        );
+        assert_eq!(building_of("仓桥苑Ｂ座１２０２").as_deref(), None);
+        assert_eq!(building_of("仓桥苑B座1202").as_deref(), Some("仓桥苑B座"));
+        assert_eq!(building_of("岳阳街道"), None);
+        let register = [
+            "佛字桥小区3号楼201室",
+            "佛字桥小区3号楼502室",
+            "佛字桥小区5号楼",
+        ];
+        assert_eq!(buildings(register), ["佛字桥小区3号楼", "佛字桥小区5号楼"]);
+        assert!(block_matches("佛字桥小区3号楼", register));
+        assert!(
+            !block_matches("3号楼", register),
+            "not how the register writes it"
+        );
+        assert!(!block_matches("  ", register));
+    }
+
     use proptest::prelude::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -853,6 +853,11 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "flash.visit_logged" => ("已登记走访", "Visit logged."),
         "flash.visit_appeal" => ("已登记走访，并据此登记了诉求。", "Visit logged and the appeal registered."),
         "flash.to_visited" => ("查看被走访人档案", "Open the person's record"),
+        "teams.building_hint" => ("从登记册的楼栋中选，如 佛字桥小区3号楼", "a building on the register"),
+        "flash.team_created" => ("已新建团队", "Team created:"),
+        "flash.team_changed" => ("已更新团队", "Team updated:"),
+        "flash.paired" => ("已结对。", "Paired."),
+        "flash.contact_logged" => ("已记录联系。", "Contact logged."),
         _ => return None,
     })
 }

@@ -5,18 +5,21 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use suqiu_core::access::{Capability, Role};
 use suqiu_core::calendar::shanghai_date;
+use suqiu_core::care::block_matches;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
 use suqiu_store::care::RegisterFilter;
 use suqiu_store::teams::{BlockOf, ContactMode, Partner};
 use suqiu_store::StoreError;
 
-use super::view::{percent, vocabulary_choices, when, Choice, Chrome};
-use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiError};
+use super::posted::{people_to_pick, person_choices, render_with, Posted};
+use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
+use super::{fail, saved, Failed, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::state::AppState;
 
 /// A team as the page shows it.
@@ -53,7 +56,10 @@ struct TeamsPage {
     /// People on the care register (to pair).
     in_care: Vec<Choice>,
     modes: Vec<Choice>,
-    error: String,
+    /// The buildings on the register's addresses: a block is picked from these.
+    buildings: Vec<String>,
+    /// The form that was refused, as typed, with what to fix.
+    posted: Posted,
     period: String,
 }
 
@@ -72,10 +78,18 @@ fn this_month(state: &AppState) -> (NaiveDate, NaiveDate) {
 
 /// `GET /care/teams`: the station's teams and pairings.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
-    teams_page(&state, &s, String::new()).await
+    teams_page(&state, &s, Posted::none()).await
 }
 
-async fn teams_page(state: &AppState, s: &Session, error: String) -> PageResult {
+/// The addresses on the register of the user's station (the households a block can hold).
+async fn register_addresses(state: &AppState, s: &Session) -> Result<Vec<String>, Failed> {
+    let people = people_to_pick(state, &s.actor, Some(s.actor.org_unit_id))
+        .await
+        .map_err(fail(s.lang))?;
+    Ok(people.into_iter().filter_map(|p| p.address).collect())
+}
+
+async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult {
     let lang = s.lang;
     if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare)) {
         return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
@@ -159,7 +173,10 @@ async fn teams_page(state: &AppState, s: &Session, error: String) -> PageResult 
     }
     let may_manage = s.may(Capability::ManageCare);
     let (mut partners, mut grids, mut in_care) = (Vec::new(), Vec::new(), Vec::new());
+    let mut buildings = Vec::new();
     if may_manage {
+        let addresses = register_addresses(state, s).await?;
+        buildings = suqiu_core::care::buildings(addresses.iter().map(String::as_str));
         partners = state
             .store
             .users_in_scope(&s.actor)
@@ -185,17 +202,27 @@ async fn teams_page(state: &AppState, s: &Session, error: String) -> PageResult 
             page: 1,
             per_page: 500,
         };
-        in_care = state
+        let cared: Vec<Id> = state
             .store
             .care_register(&s.actor, &filter, state.now())
             .await
             .map_err(fail(lang))?
             .items
-            .into_iter()
-            .map(|e| Choice::new(e.person_id.to_string(), e.name, ""))
+            .iter()
+            .map(|e| e.person_id)
             .collect();
+        // Labelled as every picker labels people (two of one name told apart).
+        let people = people_to_pick(state, &s.actor, Some(node))
+            .await
+            .map_err(fail(lang))?;
+        in_care = person_choices(people.iter().filter(|p| cared.contains(&p.id)));
     }
-    render(
+    let status = if posted.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_with(
         lang,
         &TeamsPage {
             c: s.chrome("teams"),
@@ -213,9 +240,11 @@ async fn teams_page(state: &AppState, s: &Session, error: String) -> PageResult 
                 ContactMode::label_zh,
                 "home",
             ),
-            error,
+            buildings,
+            posted,
             period: format!("{from} – {to}"),
         },
+        status,
     )
 }
 
@@ -224,14 +253,34 @@ fn form_id(form: &super::FormData, key: &str) -> Option<Id> {
     form.id(key).ok().flatten()
 }
 
-/// A refused write shown on the page (4xx); anything else is an error page.
-async fn again(state: &AppState, s: &Session, e: StoreError) -> Result<Response, Failed> {
+/// A refused write shown on the page with form `form` as typed (4xx); anything else is an
+/// error page.
+async fn again(
+    state: &AppState,
+    s: &Session,
+    (form, data): (String, FormData),
+    e: StoreError,
+) -> Result<Response, Failed> {
     let p = crate::problem::Problem::from(e);
     if matches!(p.status, 404 | 409 | 422) {
-        teams_page(state, s, p.detail).await
+        let errors = FieldErrors::of_problem(&p, &[]);
+        teams_page(state, s, Posted::refused(form, data, errors)).await
     } else {
         Err(UiError::from(p).page(s.lang))
     }
+}
+
+/// The form again with one message beside `field`.
+async fn refuse(
+    state: &AppState,
+    s: &Session,
+    (form, data): (String, FormData),
+    field: &str,
+    message: &str,
+) -> PageResult {
+    let mut errors = FieldErrors::default();
+    errors.push(field, message);
+    teams_page(state, s, Posted::refused(form, data, errors)).await
 }
 
 fn require_manage(s: &Session) -> Result<(), Failed> {
@@ -253,8 +302,11 @@ pub(crate) async fn create_team(
         .create_team(s.actor.org_unit_id, &form.raw("name"))
         .await
     {
-        Ok(_) => Ok(see_other("/care/teams#teams")),
-        Err(e) => again(&state, &s, e).await,
+        Ok(team) => {
+            let flash = Flash::new("flash.team_created").detail(team.name);
+            Ok(saved(&state, "/care/teams#teams", flash))
+        }
+        Err(e) => again(&state, &s, ("team".into(), form), e).await,
     }
 }
 
@@ -274,6 +326,7 @@ pub(crate) async fn add_to_team(
     else {
         return Err(UiError::NotFound.page(s.lang));
     };
+    let name = format!("block-{id}");
     let done = if let Some(user) = form_id(&form, "user_id") {
         state
             .store
@@ -287,17 +340,28 @@ pub(crate) async fn add_to_team(
             .await
             .map(|_| ())
     } else if let Some(prefix) = form.get("address_prefix") {
+        // A block holds the households whose address starts with it: one that matches no
+        // address on the register would hold nobody (core's rule).
+        let addresses = register_addresses(&state, &s).await?;
+        if !block_matches(prefix, addresses.iter().map(String::as_str)) {
+            let msg = "登记册中没有以此开头的地址：请从列表中选择楼栋（按登记册的写法，如「佛字桥小区3号楼」）";
+            return refuse(&state, &s, (name, form), "address_prefix", msg).await;
+        }
         state
             .store
             .add_team_block(&detail.team, &BlockOf::Address(prefix.to_string()))
             .await
             .map(|_| ())
     } else {
-        return teams_page(&state, &s, s.lang.t("teams.choose").into()).await;
+        let msg = s.lang.t("teams.choose");
+        return refuse(&state, &s, (name, form), "address_prefix", msg).await;
     };
     match done {
-        Ok(()) => Ok(see_other("/care/teams#teams")),
-        Err(e) => again(&state, &s, e).await,
+        Ok(()) => {
+            let flash = Flash::new("flash.team_changed").detail(detail.team.name.clone());
+            Ok(saved(&state, "/care/teams#teams", flash))
+        }
+        Err(e) => again(&state, &s, (name, form), e).await,
     }
 }
 
@@ -312,7 +376,13 @@ pub(crate) async fn create_pairing(
         form_id(&form, "person_id"),
         form_id(&form, "partner_user_id"),
     ) else {
-        return teams_page(&state, &s, s.lang.t("teams.choose").into()).await;
+        let field = if form_id(&form, "person_id").is_none() {
+            "person_id"
+        } else {
+            "partner_user_id"
+        };
+        let msg = s.lang.t("teams.choose");
+        return refuse(&state, &s, ("pairing".into(), form), field, msg).await;
     };
     let today = shanghai_date(state.now());
     match state
@@ -326,8 +396,11 @@ pub(crate) async fn create_pairing(
         )
         .await
     {
-        Ok(_) => Ok(see_other("/care/teams#pairings")),
-        Err(e) => again(&state, &s, e).await,
+        Ok(_) => {
+            let flash = Flash::new("flash.paired");
+            Ok(saved(&state, "/care/teams#pairings", flash))
+        }
+        Err(e) => again(&state, &s, ("pairing".into(), form), e).await,
     }
 }
 
@@ -349,7 +422,10 @@ pub(crate) async fn add_contact(
         .add_contact(&s.actor, id, state.now(), mode, &form.raw("note"))
         .await
     {
-        Ok(_) => Ok(see_other("/care/teams#pairings")),
-        Err(e) => again(&state, &s, e).await,
+        Ok(_) => {
+            let flash = Flash::new("flash.contact_logged");
+            Ok(saved(&state, "/care/teams#pairings", flash))
+        }
+        Err(e) => again(&state, &s, (format!("contact-{id}"), form), e).await,
     }
 }

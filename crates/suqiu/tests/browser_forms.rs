@@ -1,0 +1,118 @@
+//! Forms in a real browser (headless Chromium, see `browser.rs`): a refused form comes
+//! back as it was typed with the error at its field, a person is picked by typing into the
+//! picker's filter box, and a good save says so once. Screenshots of the forms go to
+//! `$CARGO_TARGET_TMPDIR/screenshots/` (`forms-*.png`).
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::browser::{browser, csp_violations, demo_store, start_driver, Ui};
+use common::TestServer;
+
+/// The current value of a field (what the browser would post).
+async fn value(ui: &Ui, css: &str) -> String {
+    ui.find(css)
+        .await
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default()
+}
+
+/// The first real choice of a select (after its blank "请选择").
+async fn first_choice(ui: &Ui, select: &str) -> (String, String) {
+    let option = ui.find(&format!("{select} option:nth-child(2)")).await;
+    let value = option.attr("value").await.expect("value").expect("a value");
+    let label = option.text().await.expect("label");
+    (value, label)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_keep_what_was_typed_in_a_browser() {
+    let driver = start_driver();
+    let store = demo_store().await;
+    let server = TestServer::start(store).await;
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let ui = Ui {
+        c: browser(&driver).await,
+        base: server.base.clone(),
+        shots,
+    };
+    ui.sign_in("fzq").await;
+
+    // 爱心超市: a hand-out without its quantity comes back as 发放, the recipient kept.
+    ui.goto("/supermarket").await;
+    let (item, _) = first_choice(&ui, "#move-item-id").await;
+    ui.select("#move-item-id", &item).await;
+    ui.click("input[name=direction][value=out]").await;
+    let (person, label) = first_choice(&ui, "#move-person-id").await;
+    // The picker's filter box: typing the person's label leaves one choice, chosen.
+    ui.fill("#move-person-id-filter", &label).await;
+    assert_eq!(value(&ui, "#move-person-id").await, person, "{label}");
+    ui.fill("#move-note", "节日慰问").await;
+    ui.submit("[data-testid=movement-form] button[type=submit]")
+        .await;
+    assert!(
+        ui.text("#err-move-quantity").await.contains("请填写数量"),
+        "the error is at the quantity"
+    );
+    assert!(ui
+        .text("[data-testid=form-errors]")
+        .await
+        .contains("请填写数量"));
+    let out = ui.find("input[name=direction][value=out]").await;
+    assert!(out.is_selected().await.expect("radio"), "still 发放");
+    assert_eq!(
+        value(&ui, "#move-person-id").await,
+        person,
+        "recipient kept"
+    );
+    assert_eq!(value(&ui, "#move-item-id").await, item, "item kept");
+    assert_eq!(value(&ui, "#move-note").await, "节日慰问");
+    ui.shot("forms-supermarket-error").await;
+
+    // Saved right: the flash names the hand-out and links to the recipient, once.
+    ui.fill("#move-quantity", "1").await;
+    ui.submit("[data-testid=movement-form] button[type=submit]")
+        .await;
+    let flash = ui.text("[data-testid=flash]").await;
+    assert!(flash.contains("已登记发放"), "{flash}");
+    ui.find(&format!("[data-testid=flash] a[href='/people/{person}']"))
+        .await;
+    ui.shot("forms-supermarket-saved").await;
+    ui.goto("/supermarket").await;
+    assert!(!ui.source().await.contains("data-testid=\"flash\""));
+
+    // 微心愿: no wish and a bad estimate, both named; the person and estimate kept.
+    ui.goto("/wishes").await;
+    let (wisher, _) = first_choice(&ui, "#wish-person-id").await;
+    ui.select("#wish-person-id", &wisher).await;
+    ui.fill("#wish-estimate", "五十元").await;
+    ui.submit("[data-testid=wish-form] button[type=submit]")
+        .await;
+    assert!(ui.text("#err-wish-wish").await.contains("请填写心愿内容"));
+    assert!(ui.text("#err-wish-estimate").await.contains("估价"));
+    assert_eq!(value(&ui, "#wish-person-id").await, wisher);
+    assert_eq!(value(&ui, "#wish-estimate").await, "五十元");
+    ui.shot("forms-wish-error").await;
+
+    // 登记人员: the whole width for the form; a missing name at its field, the rest kept.
+    ui.goto("/people/new").await;
+    ui.shot("forms-people-new").await;
+    ui.fill("#person-address", "佛字桥小区3号楼201室").await;
+    ui.submit("[data-testid=person-form] button[type=submit]")
+        .await;
+    assert!(ui.text("#err-person-name").await.contains("姓名"));
+    assert_eq!(value(&ui, "#person-address").await, "佛字桥小区3号楼201室");
+    ui.shot("forms-people-new-error").await;
+    let form = ui.find("[data-testid=person-form]").await;
+    let (_, _, width, _) = form.rectangle().await.expect("form box");
+    assert!(
+        width > 700.0,
+        "the new-person form uses the page: {width}px"
+    );
+
+    assert!(csp_violations(&ui.c).await.is_empty(), "no inline script");
+}
