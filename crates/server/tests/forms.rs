@@ -81,6 +81,7 @@ fn chosen(html: &str, id: &str, value: &str) {
 async fn flashed(b: &mut Browser<'_>, res: &Resp, to: &str, message: &str, next: Option<&str>) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(location(res), to);
+    let to = to.split('#').next().unwrap_or(to);
     let html = b.get(to).await.text();
     let at = html
         .find("data-testid=\"flash\"")
@@ -493,5 +494,104 @@ async fn wish_service_person_and_visit_forms_keep_what_was_typed() {
         Some(&format!("/people/{person}")),
     )
     .await;
+    t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_filter_takes_a_tracking_code_and_a_person_by_name() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let appeal = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    let code = appeal["tracking_code"].as_str().expect("code").to_string();
+    let station = t.token("station11").await;
+    t.get(&format!("/api/v1/appeals/{}", appeal["id"]), &station)
+        .await
+        .ok(200);
+    let mut b = Browser::sign_in(&t, "auditor").await;
+
+    // The appeal by its tracking code, as typed (any case): its reads, the code kept.
+    let html = b
+        .get(&format!("/audit/reads?appeal_code={}", code.to_lowercase()))
+        .await
+        .text();
+    assert!(html.contains("GET /api/v1/appeals/{id}"), "{html}");
+    kept(&html, "filter-appeal-code", &code.to_lowercase());
+    assert!(!html.contains("inputmode=\"numeric\""), "no number to type");
+    // The person is picked from the register, told apart by phone and address.
+    assert!(html.contains("李老伯 · 138****5678"), "{html}");
+
+    // An unknown code and a bad period: both beside their fields, nothing listed.
+    let res = b
+        .get("/audit/reads?appeal_code=SQ-19990101-0001&from=2026-13-01")
+        .await;
+    let html = refused(
+        &res,
+        StatusCode::OK,
+        &[
+            ("filter-appeal-code", "没有这个追踪码的诉求"),
+            ("filter-from", ""),
+        ],
+    );
+    kept(&html, "filter-from", "2026-13-01");
+    assert!(html.contains("没有符合条件的查阅记录"));
+
+    // From the appeal's page (by id): the field shows the code, not the number.
+    let html = b
+        .get(&format!("/audit/reads?appeal_id={}", appeal["id"]))
+        .await
+        .text();
+    kept(&html, "filter-appeal-code", &code);
+    t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teams_block_is_a_building_written_as_on_the_register() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let token = t.token("station11").await;
+    let body = serde_json::json!({"name": "吴阿婆", "org_unit_id": t.fx.c11,
+        "address": "佛字桥小区5号楼302室", "tags": ["living_alone"]});
+    t.post("/api/v1/people", &token, body).await.ok(201);
+    let team = t.fx.team;
+    let mut b = Browser::sign_in(&t, "station11").await;
+    let html = b.get("/care/teams").await.text();
+    // The buildings offered are those the register's addresses name.
+    assert!(
+        html.contains("<option value=\"佛字桥小区5号楼\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"3号楼\">"),
+        "李老伯's 3号楼201室"
+    );
+
+    // A block no address starts with would hold nobody: refused beside the field, kept.
+    let res = b
+        .post(
+            &format!("/care/teams/{team}"),
+            &[("address_prefix", "5号楼")],
+        )
+        .await;
+    let html = refused(
+        &res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[(
+            &format!("block-{team}-address-prefix"),
+            "登记册中没有以此开头的地址",
+        )],
+    );
+    kept(&html, &format!("block-{team}-address-prefix"), "5号楼");
+
+    // As the register writes it: added, and the flash says so.
+    let res = b
+        .post(
+            &format!("/care/teams/{team}"),
+            &[("address_prefix", "佛字桥小区5号楼")],
+        )
+        .await;
+    flashed(&mut b, &res, "/care/teams#teams", "已更新团队", None).await;
+    let html = b.get("/care/teams").await.text();
+    let teams = html.split("data-testid=\"teams\"").nth(1).expect("teams");
+    assert!(teams.contains("佛字桥小区5号楼"));
     t.finish().await;
 }

@@ -557,12 +557,9 @@ async fn the_web_pages_upload_check_and_commit(b: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    assert_eq!(location(&res), "/people?imported=2");
-    assert!(station
-        .get("/people?imported=2")
-        .await
-        .text()
-        .contains("data-testid=\"imported\""));
+    assert_eq!(location(&res), "/people");
+    let flash = station.get("/people").await.text();
+    assert!(flash.contains("data-testid=\"flash\"") && flash.contains("导入完成，新增人员： 2"));
     assert_eq!(t.people_count().await, before + 2);
     // The upload is gone once committed.
     assert_eq!(station.get(&page).await.status, StatusCode::NOT_FOUND);

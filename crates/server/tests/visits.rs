@@ -511,8 +511,14 @@ async fn teams_and_pairings_pages(backend: Backend) {
             &[("mode", "home"), ("note", " ")],
         )
         .await;
-    assert_eq!(res.status, 200);
-    assert!(res.text().contains("role=\"alert\""));
+    // 422: the contact form again, its mode kept and the message at the note.
+    assert_eq!(res.status, 422);
+    let html = res.text();
+    assert!(html.contains("role=\"alert\""));
+    assert!(
+        html.contains(&format!("id=\"err-contact-{pairing}-note\"")),
+        "{html}"
+    );
     t.finish().await;
 }
 

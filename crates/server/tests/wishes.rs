@@ -404,7 +404,11 @@ async fn wish_and_service_pages(b: Backend) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text().contains("data-testid=\"wish-error\""));
+    assert!(
+        bad.text().contains("id=\"err-wish-estimate\""),
+        "{}",
+        bad.text()
+    );
     // The volunteer sees the name masked, claims and fulfils; the station confirms.
     let mut volunteer = Browser::sign_in(&t, "volunteer").await;
     let page = volunteer.get("/wishes").await.text();

@@ -8,8 +8,9 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use suqiu_store::audit::{ReadEntry, ReadSubject};
 
-use super::view::{when, Choice, Chrome};
-use super::{fail, render, PageResult, Session};
+use super::posted::{people_to_pick, person_choices, Posted};
+use super::view::{when, Choice, Chrome, FieldErrors};
+use super::{fail, render, FormData, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::routes::audit::{read_filter, require_audit};
 use crate::state::AppState;
@@ -34,16 +35,15 @@ struct AuditPage {
     c: Chrome,
     rows: Vec<Row>,
     users: Vec<Choice>,
-    person_id: String,
-    appeal_id: String,
-    from: String,
-    to: String,
+    /// The people a reader may filter by, told apart as every picker does.
+    people: Vec<Choice>,
+    /// The filter as asked (the appeal by its tracking code), with what it could not read.
+    posted: Posted,
     total: i64,
     page: i64,
     pages: i64,
     /// The filters as a query string (no page), for the pager and the export.
     query: String,
-    error: String,
 }
 
 /// The filters as typed, to show them again and carry them in links.
@@ -59,24 +59,63 @@ fn typed(params: &Params) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// `GET /audit/reads?user_id=&person_id=&appeal_id=&from=&to=&page=`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+/// The appeal of the filter's tracking code (`appeal_code`) put in as `appeal_id`, the
+/// filter's read; or what is wrong with it. A link from an appeal's page (`appeal_id`) shows
+/// its tracking code in the field.
+async fn resolve_appeal(
+    state: &AppState,
+    s: &Session,
+    params: &mut Params,
+    errors: &mut FieldErrors,
+) -> Result<(), UiError> {
+    let code = params
+        .str("appeal_code")
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty());
+    match code {
+        Some(code) => match state.store.appeal_id_by_tracking_code(&code).await? {
+            Some(id) => {
+                params.0.insert("appeal_id".into(), id.to_string());
+            }
+            None => errors.push("appeal_code", "没有这个追踪码的诉求"),
+        },
+        None => {
+            if let Some(id) = params.str("appeal_id").and_then(|v| v.parse().ok()) {
+                if let Ok(rec) = state.store.appeal(&s.actor, id).await {
+                    params
+                        .0
+                        .insert("appeal_code".into(), rec.appeal.tracking_code.clone());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `GET /audit/reads?user_id=&person_id=&appeal_code=&from=&to=&page=` (`appeal_id` too).
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    s: Session,
+    mut params: Params,
+) -> PageResult {
     let lang = s.lang;
     require_audit(&s.actor).map_err(fail(lang))?;
+    let mut errors = FieldErrors::default();
+    resolve_appeal(&state, &s, &mut params, &mut errors)
+        .await
+        .map_err(fail(lang))?;
     let typed = typed(&params);
     let query = serde_urlencoded::to_string(&typed).unwrap_or_default();
-    let (filter, error) = match read_filter(&s.actor, &params) {
-        Ok(mut f) => {
+    let filter = match read_filter(&s.actor, &params) {
+        Ok(mut f) if !errors.any() => {
             f.per_page = PER_PAGE;
-            (Some(f), String::new())
+            Some(f)
         }
-        Err(p) => (
-            None,
-            p.errors
-                .first()
-                .map(|e| e.message.clone())
-                .unwrap_or(p.detail),
-        ),
+        Ok(_) => None,
+        Err(p) => {
+            errors.0.extend(FieldErrors::of_problem(&p, &[]).0);
+            None
+        }
     };
     let found = match &filter {
         Some(f) => Some(state.store.reads(f).await.map_err(fail(lang))?),
@@ -91,6 +130,11 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         .into_iter()
         .map(|u| Choice::new(u.id.to_string(), u.display_name, &value("user_id")))
         .collect();
+    let people = person_choices(
+        &people_to_pick(&state, &s.actor, None)
+            .await
+            .map_err(fail(lang))?,
+    );
     let (rows, total, page) = match found {
         Some(f) => (
             f.items.iter().map(|r| row(lang, r)).collect(),
@@ -99,21 +143,23 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         ),
         None => (Vec::new(), 0, 1),
     };
+    let asked = params
+        .0
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     render(
         lang,
         &AuditPage {
             c: s.chrome("audit"),
             rows,
             users,
-            person_id: value("person_id"),
-            appeal_id: value("appeal_id"),
-            from: value("from"),
-            to: value("to"),
+            people,
+            posted: Posted::refused("filter", FormData::new(asked), errors),
             total,
             page,
             pages: ((total + PER_PAGE - 1) / PER_PAGE).max(1),
             query,
-            error,
         },
     )
 }

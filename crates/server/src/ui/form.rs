@@ -24,6 +24,11 @@ impl FormData {
         )
     }
 
+    /// Fields from elsewhere than a body (a GET form's query), to show them again.
+    pub fn new(pairs: Vec<(String, String)>) -> FormData {
+        FormData(pairs)
+    }
+
     /// Every field as posted, in order.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.0

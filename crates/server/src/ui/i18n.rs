@@ -435,8 +435,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
             "Who was shown whose full phone or ID number, when, and through which page, API or export (masked views are not recorded). Records are never changed.",
         ),
         "audit.reader" => ("查阅人", "Reader"),
-        "audit.person_id" => ("人员编号", "Person no."),
-        "audit.appeal_id" => ("诉求编号", "Appeal no."),
         "audit.from" => ("开始日期", "From"),
         "audit.to" => ("结束日期", "To"),
         "audit.at" => ("查阅时间", "When"),
@@ -568,7 +566,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "people.saved" => ("已保存。", "Saved."),
         "people.import" => ("导入花名册", "Import a roster"),
         "people.export" => ("导出 Excel", "Export to Excel"),
-        "people.imported" => ("已导入人员：", "People imported: "),
         // roster import
         "import.title" => ("花名册导入", "Roster import"),
         "import.template" => ("下载导入模板", "Download the template"),
@@ -710,7 +707,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "fund.donor" => ("捐赠方及说明", "Donor and note"),
         "fund.grant" => ("助困发放", "Grant aid"),
         "fund.purpose" => ("发放事由", "Purpose"),
-        "fund.appeal_id" => ("关联诉求编号", "Related appeal id"),
         "fund.levels" => (
             "站点可直接发放 1,000 元以内（默认），更大金额提交街道或区级审批。",
             "A station grants up to ¥1,000 (default) itself; larger grants go to the street or district for approval.",
@@ -858,6 +854,9 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "flash.team_changed" => ("已更新团队", "Team updated:"),
         "flash.paired" => ("已结对。", "Paired."),
         "flash.contact_logged" => ("已记录联系。", "Contact logged."),
+        "audit.person" => ("被查阅人员", "Person"),
+        "audit.appeal_code" => ("诉求追踪码", "Appeal tracking code"),
+        "flash.imported" => ("导入完成，新增人员：", "Import done, people added:"),
         _ => return None,
     })
 }

@@ -84,8 +84,6 @@ struct ListPage {
     next: Option<String>,
     /// The register as a workbook, under the same tag filter.
     export_href: String,
-    /// How many people a roster import has just registered.
-    imported: Option<i64>,
 }
 
 async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, String>, UiError> {
@@ -98,14 +96,7 @@ async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, S
         .collect())
 }
 
-async fn list_page(
-    state: &AppState,
-    s: &Session,
-    q: String,
-    tag: String,
-    page: i64,
-    imported: Option<i64>,
-) -> PageResult {
+async fn list_page(state: &AppState, s: &Session, q: String, tag: String, page: i64) -> PageResult {
     let lang = s.lang;
     if !may_see_people(s) {
         return Err(UiError::Forbidden(format!(
@@ -166,7 +157,6 @@ async fn list_page(
                 "/people.xlsx?{}",
                 serde_urlencoded::to_string([("tag", tag.as_str())]).unwrap_or_default()
             ),
-            imported,
         },
     )
 }
@@ -185,15 +175,14 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         .and_then(|p| p.parse::<i64>().ok())
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
-    let imported = params.str("imported").and_then(|n| n.parse::<i64>().ok());
-    list_page(&state, &s, String::new(), tag, page, imported).await
+    list_page(&state, &s, String::new(), tag, page).await
 }
 
 /// A search by name or phone: POSTed, so the phone number stays out of URLs and logs.
 pub(crate) async fn search(State(state): State<AppState>, post: PostForm) -> PageResult {
     let q = post.form.get("q").unwrap_or("").to_string();
     let tag = post.form.get("tag").unwrap_or("").to_string();
-    list_page(&state, &post.session, q, tag, 1, None).await
+    list_page(&state, &post.session, q, tag, 1).await
 }
 
 /// `GET /people.xlsx?tag=&org_unit=`: the register (every page of it) as a workbook, phone

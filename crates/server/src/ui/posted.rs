@@ -291,7 +291,7 @@ mod tests {
                 .skip(1)
                 .filter_map(|p| p.split_once('"').map(|(k, _)| k.to_string()))
                 .collect();
-            // `.next(href, "nav.key")`: the label is the last literal inside the call.
+            // A next link: its label is the last string literal inside the call.
             keys.extend(text.split(".next(").skip(1).filter_map(|p| {
                 let mut depth = 1;
                 let end = p.char_indices().find_map(|(i, c)| {

@@ -11,7 +11,10 @@ use suqiu_core::access::Capability;
 use suqiu_core::roster::{column_letter, guess_mapping, Field, Mapping};
 
 use super::view::{Choice, Chrome};
-use super::{fail, render, same_token, see_other, Failed, PageResult, PostForm, Session, UiError};
+use super::{
+    fail, render, same_token, saved, see_other, Failed, Flash, PageResult, PostForm, Session,
+    UiError,
+};
 use crate::routes::roster::{
     commit_sheet, import_out, read_upload, require_import, sheet_of, stored, ImportOut,
 };
@@ -285,7 +288,12 @@ pub(crate) async fn submit(
     }
     if post.form.get("action") == Some("commit") {
         match commit_sheet(&state, &s.actor, &token, &sheet, &mapping).await {
-            Ok(ids) => return Ok(see_other(&format!("/people?imported={}", ids.len()))),
+            Ok(ids) => {
+                let flash = Flash::new("flash.imported")
+                    .detail(ids.len().to_string())
+                    .next("/care", "nav.care_register");
+                return Ok(saved(&state, "/people", flash));
+            }
             Err(p) if p.status == 422 => {}
             Err(p) => return Err(UiError::from(p).page(lang)),
         }

@@ -317,6 +317,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_command_says_what_it_did() {
+        for cmd in WishCommand::ALL {
+            let key = format!("flash.wish_{}", cmd.code());
+            assert_ne!(super::super::i18n::Lang::Zh.t(&key), "?", "{key}");
+        }
+    }
+
+    #[test]
     fn every_error_of_a_wish_is_named_at_once() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 4).expect("day");
         let f = FormData::from_pairs(&[("wish", ""), ("estimate", "abc"), ("deadline", "明天")]);
