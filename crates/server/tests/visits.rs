@@ -554,10 +554,21 @@ async fn visit_rules_are_edited_on_the_care_page(backend: Backend) {
         list.iter().any(|r| r["kind"] == "before_holiday"),
         "holiday rules are kept"
     );
+    // A bad count is said beside its tag, the form as typed (422).
     let bad = station
-        .post("/care/rules", &[("every.living_alone", "三天")])
+        .post(
+            "/care/rules",
+            &[("every.living_alone", "三天"), ("every.disabled", "0")],
+        )
         .await;
-    assert_eq!(bad.status, 400);
+    assert_eq!(bad.status, 422);
+    let html = bad.text();
+    assert!(
+        html.contains("id=\"err-rules-every-living-alone\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"err-rules-every-disabled\""), "{html}");
+    assert!(html.contains("name=\"every.living_alone\" value=\"三天\""));
     let mut vol = Browser::sign_in(&t, "volunteer").await;
     vol.get("/care").await;
     let res = vol

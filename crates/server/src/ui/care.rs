@@ -16,7 +16,7 @@ use suqiu_store::visits::{DueFor, VisitFilter};
 
 use super::appeals::{category_groups, CategoryGroup};
 use super::people::REGISTER_MAX_ROWS;
-use super::posted::{render_with, Posted};
+use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
     fail, render, saved, see_other, Flash, FormData, PageResult, PostForm, Session, UiError,
@@ -75,7 +75,8 @@ struct CarePage {
     rules: Vec<RuleRow>,
     holiday_rules: Vec<String>,
     may_manage: bool,
-    rules_saved: bool,
+    /// The rules form as typed when saving it was refused.
+    posted: Posted,
     on_time: String,
     visited: String,
     people_counted: i64,
@@ -97,17 +98,59 @@ fn tag_labels(s: &Session, tags: &[CareTag]) -> String {
 
 /// `GET /care?tag=`: the station's register, due visits and this month's coverage.
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+    care_page(&state, &s, &params, Posted::none()).await
+}
+
+/// The rows of the register as the page shows them.
+fn register_rows(s: &Session, items: &[suqiu_store::care::CareEntry]) -> Vec<RegisterRow> {
     let lang = s.lang;
-    if !may_read_care(&s) {
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.to_string())
+            .unwrap_or_else(|| lang.t("care.never").into())
+    };
+    items
+        .iter()
+        .map(|e| RegisterRow {
+            id: e.person_id,
+            name: e.name.clone(),
+            address: e.address.clone().unwrap_or_default(),
+            tags: tag_labels(s, &e.tags),
+            level: e
+                .level
+                .map(|l| lang.label(l.code(), l.label_zh()).to_string())
+                .unwrap_or_default(),
+            last_visit: e
+                .last_visit
+                .map(when)
+                .unwrap_or_else(|| lang.t("care.never").into()),
+            next: e
+                .next
+                .map(|n| {
+                    format!(
+                        "{} · {}",
+                        lang.label(n.status.code(), n.status.label_zh()),
+                        day(n.due_on)
+                    )
+                })
+                .unwrap_or_default(),
+            overdue: e.next.is_some_and(|n| n.status == DueStatus::Overdue),
+        })
+        .collect()
+}
+
+/// The care page; `posted` is the rules form when saving it was refused (422).
+async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Posted) -> PageResult {
+    let lang = s.lang;
+    if !may_read_care(s) {
         return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
     }
     let mut errors = Vec::new();
-    let mut filter = register_filter(&s.actor, &params, &mut errors);
-    let (from, to) = period(&state, &params, &mut errors);
+    let mut filter = register_filter(&s.actor, params, &mut errors);
+    let (from, to) = period(state, params, &mut errors);
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.message.clone()).page(lang));
     }
-    node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
+    node_in_scope(state, &s.actor, Some(filter.org_unit_id))
         .await
         .map_err(fail(lang))?;
     filter.per_page = REGISTER_PAGE;
@@ -160,35 +203,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         d.map(|d| d.to_string())
             .unwrap_or_else(|| lang.t("care.never").into())
     };
-    let rows = register
-        .items
-        .iter()
-        .map(|e| RegisterRow {
-            id: e.person_id,
-            name: e.name.clone(),
-            address: e.address.clone().unwrap_or_default(),
-            tags: tag_labels(&s, &e.tags),
-            level: e
-                .level
-                .map(|l| lang.label(l.code(), l.label_zh()).to_string())
-                .unwrap_or_default(),
-            last_visit: e
-                .last_visit
-                .map(when)
-                .unwrap_or_else(|| lang.t("care.never").into()),
-            next: e
-                .next
-                .map(|n| {
-                    format!(
-                        "{} · {}",
-                        lang.label(n.status.code(), n.status.label_zh()),
-                        day(n.due_on)
-                    )
-                })
-                .unwrap_or_default(),
-            overdue: e.next.is_some_and(|n| n.status == DueStatus::Overdue),
-        })
-        .collect();
+    let rows = register_rows(s, &register.items);
     // The most pressing first; a district-wide list would be thousands long (the API and the
     // register's pages have them all).
     let due_more = due.len().saturating_sub(DUE_SHOWN);
@@ -205,8 +220,13 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         })
         .collect();
     let current_tag = filter.tag.map(|t| t.code()).unwrap_or("");
-    let (rules, holiday_rules) = rule_rows(&state, &s).await.map_err(fail(lang))?;
-    render(
+    let (rules, holiday_rules) = rule_rows(state, s).await.map_err(fail(lang))?;
+    let status = if posted.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render_with(
         lang,
         &CarePage {
             c: s.chrome("care"),
@@ -227,7 +247,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             rules,
             holiday_rules,
             may_manage: s.may(Capability::ManageCare),
-            rules_saved: params.str("saved") == Some("rules"),
+            posted,
             on_time: percent(cov.on_time.rate),
             visited: percent(cov.visited.rate),
             people_counted: cov.on_time.total,
@@ -237,6 +257,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             may_visit: s.may(Capability::LogVisit),
             current_tag: current_tag.to_string(),
         },
+        status,
     )
 }
 
@@ -522,7 +543,8 @@ pub(crate) async fn export_visits(
 
 /// One tag's interval rule in the rules form: the tag, its label, the days ("" for none).
 struct RuleRow {
-    tag: &'static str,
+    /// The form's field: `every.<tag>`.
+    field: String,
     label: &'static str,
     days: String,
 }
@@ -534,7 +556,7 @@ async fn rule_rows(state: &AppState, s: &Session) -> Result<(Vec<RuleRow>, Vec<S
     let rows = CareTag::ALL
         .iter()
         .map(|tag| RuleRow {
-            tag: tag.code(),
+            field: format!("every.{}", tag.code()),
             label: s.lang.label(tag.code(), tag.label_zh()),
             days: set
                 .rules
@@ -556,7 +578,8 @@ async fn rule_rows(state: &AppState, s: &Session) -> Result<(Vec<RuleRow>, Vec<S
 }
 
 /// `POST /care/rules`: the station's interval rules (`every.<tag>` = days, blank for none),
-/// its holiday rules kept; checked by core's rules, recorded by the store.
+/// its holiday rules kept; checked by core's rules, recorded by the store. A day count that
+/// is not one, or out of range, is said beside its tag and the form keeps what was typed.
 pub(crate) async fn save_rules(
     State(state): State<AppState>,
     PostForm { session: s, form }: PostForm,
@@ -572,33 +595,46 @@ pub(crate) async fn save_rules(
         .into_iter()
         .filter(|r| matches!(r.cadence, Cadence::BeforeHoliday { .. }))
         .collect();
+    // The form's field of each rule (none for the kept holiday rules).
+    let mut fields: Vec<Option<String>> = vec![None; rules.len()];
+    let mut errors = FieldErrors::default();
     for tag in CareTag::ALL {
-        let Some(text) = form.get(&format!("every.{}", tag.code())) else {
+        let field = format!("every.{}", tag.code());
+        let Some(text) = form.get(&field) else {
             continue;
         };
         match text.parse::<u32>() {
-            Ok(days) => rules.push(VisitRule {
-                tag: *tag,
-                cadence: Cadence::Every { days },
-            }),
-            Err(_) => {
-                let msg = format!("{}：{}", tag.label_zh(), lang.t("care.rules_days"));
-                return Err(UiError::BadRequest(msg).page(lang));
+            Ok(days) => {
+                rules.push(VisitRule {
+                    tag: *tag,
+                    cadence: Cadence::Every { days },
+                });
+                fields.push(Some(field));
             }
+            Err(_) => errors.push(
+                &field,
+                format!("{}：{}", tag.label_zh(), lang.t("care.rules_days")),
+            ),
         }
     }
-    if let Err(errors) = validate_rules(&rules) {
-        let msg = errors
-            .iter()
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("；");
-        return Err(UiError::BadRequest(msg).page(lang));
+    for e in validate_rules(&rules).err().unwrap_or_default() {
+        // `rules[i].days` is the rule at `i`: its tag's field, or the whole form.
+        let i = e.field.trim_start_matches("rules[").split(']').next();
+        let rule = i.and_then(|i| i.parse::<usize>().ok());
+        let field = rule.and_then(|i| fields.get(i).cloned().flatten());
+        let tag = rule.and_then(|i| rules.get(i)).map(|r| r.tag.label_zh());
+        let message = format!("{}：{}", tag.unwrap_or_default(), e.message);
+        errors.push(field.as_deref().unwrap_or(WHOLE_FORM), message);
+    }
+    if errors.any() {
+        let posted = Posted::refused("rules", form, errors);
+        return care_page(&state, &s, &Params(Default::default()), posted).await;
     }
     state
         .store
         .set_visit_rules(s.actor.user_id, node, &rules)
         .await
         .map_err(fail(lang))?;
-    Ok(see_other("/care?saved=rules#rules"))
+    let flash = Flash::new("flash.rules_saved").next("/care#due-h", "care.due");
+    Ok(saved(&state, "/care#rules", flash))
 }

@@ -213,11 +213,10 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.care_register" => ("关爱名册", "Care register"),
         "care.due_for" => ("谁的走访", "Whose visits"),
         "care.rules" => ("本站走访规则", "This station's visit rules"),
-        "care.rules_saved" => ("走访规则已保存。", "Visit rules saved."),
         "care.rules_note" => ("按关爱标签填写每隔几天至少走访一次；留空表示该标签不按间隔走访。", "For each care tag, visit at least every so many days; leave blank for no interval rule."),
         "care.every_days" => ("每隔天数", "every N days"),
         "care.holiday_rules" => ("节前走访（保持不变）", "Holiday visits (kept as they are)"),
-        "care.rules_days" => ("天数应为正整数", "days must be a whole number"),
+        "care.rules_days" => ("天数应为正整数，如 7", "days must be a whole number, e.g. 7"),
         "care.due_everyone" => ("本站全部", "Everyone at the station"),
         "care.due_mine" => ("我负责的（结对和团队）", "Mine (pairings and teams)"),
         "track.title" => ("查询办理进度", "Track your appeal"),
@@ -857,6 +856,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "audit.person" => ("被查阅人员", "Person"),
         "audit.appeal_code" => ("诉求追踪码", "Appeal tracking code"),
         "flash.imported" => ("导入完成，新增人员：", "Import done, people added:"),
+        "flash.rules_saved" => ("已保存走访规则。", "Visit rules saved."),
         _ => return None,
     })
 }
