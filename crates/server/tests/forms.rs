@@ -102,12 +102,11 @@ async fn count(t: &TestApp, path: &str, key: &str) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn supermarket_hand_out_keeps_direction_recipient_and_item() {
+async fn supermarket_item_form_names_both_fields() {
     let t = TestApp::new(Backend::Sqlite).await;
-    let (c11, person) = (t.fx.c11.to_string(), t.fx.person.to_string());
+    let c11 = t.fx.c11.to_string();
     let mut b = Browser::sign_in(&t, "station11").await;
     b.get("/supermarket").await;
-
     // The item form: both fields missing, named at once.
     let res = b
         .post(
@@ -137,8 +136,22 @@ async fn supermarket_hand_out_keeps_direction_recipient_and_item() {
         None,
     )
     .await;
-    let movements = format!("/api/v1/supermarket/statement?org_unit={c11}");
-    let before = count(&t, &movements, "movements").await;
+    t.finish().await;
+}
+
+/// A station signed in at the supermarket with one item (大米, 袋): the browser, the
+/// station's id and the item's.
+async fn market(t: &TestApp) -> (Browser<'_>, String, String) {
+    let c11 = t.fx.c11.to_string();
+    let mut b = Browser::sign_in(t, "station11").await;
+    b.get("/supermarket").await;
+    let item = [
+        ("org_unit_id", c11.as_str()),
+        ("name", "大米"),
+        ("unit", "袋"),
+    ];
+    let res = b.post("/supermarket/items", &item).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let token = t.token("station11").await;
     let items: Value = t
         .get("/api/v1/supermarket/items", &token)
@@ -146,7 +159,16 @@ async fn supermarket_hand_out_keeps_direction_recipient_and_item() {
         .ok(200)
         .clone();
     let item = items["items"][0]["id"].as_i64().expect("item").to_string();
+    (b, c11, item)
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supermarket_hand_out_keeps_direction_recipient_and_item() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let person = t.fx.person.to_string();
+    let (mut b, c11, item) = market(&t).await;
+    let movements = format!("/api/v1/supermarket/statement?org_unit={c11}");
+    let before = count(&t, &movements, "movements").await;
     // A hand-out with no quantity and no recipient: still 发放, item and note kept.
     let res = b
         .post(
@@ -202,7 +224,14 @@ async fn supermarket_hand_out_keeps_direction_recipient_and_item() {
         before,
         "nothing saved"
     );
+    t.finish().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn supermarket_stock_in_and_hand_out_say_so_once() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let person = t.fx.person.to_string();
+    let (mut b, c11, item) = market(&t).await;
     // Stock in, then the hand-out right: the flash names it and links to the person.
     let stock_in = [
         ("org_unit_id", c11.as_str()),
@@ -238,9 +267,9 @@ async fn supermarket_hand_out_keeps_direction_recipient_and_item() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fund_grant_names_every_error_and_takes_the_tracking_code() {
+async fn fund_grant_names_every_error_at_once() {
     let t = TestApp::new(Backend::Sqlite).await;
-    let (c11, person) = (t.fx.c11.to_string(), t.fx.person.to_string());
+    let c11 = t.fx.c11.to_string();
     let appeal = t
         .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
         .await;
@@ -294,7 +323,30 @@ async fn fund_grant_names_every_error_and_takes_the_tracking_code() {
     );
     // Only the grant form shows what was typed: the donation form is fresh.
     kept(&html, "donation-amount", "");
+    let token = t.token("admin").await;
+    let ledger: Value = t.get(&entries, &token).await.ok(200).clone();
+    assert_eq!(ledger["total"], 1, "only the donation: {ledger}");
+    t.finish().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fund_grant_takes_the_appeals_tracking_code() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let (c11, person) = (t.fx.c11.to_string(), t.fx.person.to_string());
+    let appeal = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    let code = appeal["tracking_code"].as_str().expect("code").to_string();
+    let mut b = Browser::sign_in(&t, "station11").await;
+    b.get("/fund").await;
+    let donation = [
+        ("org_unit_id", c11.as_str()),
+        ("kind", "donation"),
+        ("amount", "1000"),
+    ];
+    let res = b.post("/fund/entries", &donation).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let entries = format!("/api/v1/fund?org_unit={c11}");
     // An unknown tracking code is said beside its field; the recipient stays chosen.
     let grant = |appeal_code: &str| {
         vec![
@@ -335,11 +387,10 @@ async fn fund_grant_names_every_error_and_takes_the_tracking_code() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wish_service_person_and_visit_forms_keep_what_was_typed() {
+async fn wish_form_keeps_person_estimate_and_deadline() {
     let t = TestApp::new(Backend::Sqlite).await;
     let person = t.fx.person.to_string();
     let mut b = Browser::sign_in(&t, "station11").await;
-
     // 微心愿: no wish, a bad estimate and a deadline in the past, the person kept.
     b.get("/wishes").await;
     let wish = |text: &str, estimate: &str, deadline: &str| {
@@ -377,7 +428,13 @@ async fn wish_service_person_and_visit_forms_keep_what_was_typed() {
         Some(&to_person),
     )
     .await;
+    t.finish().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_hours_form_keeps_date_note_and_hours() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let mut b = Browser::sign_in(&t, "station11").await;
     // 在职党员: hours with nothing chosen and no number, the date and note kept.
     b.get("/service").await;
     let res = b
@@ -404,7 +461,13 @@ async fn wish_service_person_and_visit_forms_keep_what_was_typed() {
     kept(&html, "hours-served-on", "2026-11-20");
     kept(&html, "hours-note", "清扫楼道");
     kept(&html, "hours-hours", "两小时");
+    t.finish().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn person_form_keeps_address_tags_and_party() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let mut b = Browser::sign_in(&t, "station11").await;
     // 人员: no name and a bad phone; address, tags and party kept.
     let before = t.people_count().await;
     b.get("/people/new").await;
@@ -457,7 +520,14 @@ async fn wish_service_person_and_visit_forms_keep_what_was_typed() {
         Some(&format!("/visits/new?person={id}")),
     )
     .await;
+    t.finish().await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visit_form_keeps_notes_and_the_appeal_box() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let person = t.fx.person.to_string();
+    let mut b = Browser::sign_in(&t, "station11").await;
     // 走访: an appeal asked for without its kind; the notes kept, the box still ticked.
     b.get(&format!("/visits/new?person={person}")).await;
     let res = b

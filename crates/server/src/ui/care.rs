@@ -18,9 +18,7 @@ use super::appeals::{category_groups, CategoryGroup};
 use super::people::REGISTER_MAX_ROWS;
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
-use super::{
-    fail, render, saved, see_other, Flash, FormData, PageResult, PostForm, Session, UiError,
-};
+use super::{fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::care_xlsx;
 use crate::dto::AppellantIn;
 use crate::extract::Params;
@@ -138,6 +136,71 @@ fn register_rows(s: &Session, items: &[suqiu_store::care::CareEntry]) -> Vec<Reg
         .collect()
 }
 
+/// Who is due a visit (the most pressing first, at most `DUE_SHOWN`, and how many more),
+/// and the choices of whose list: everyone's (default), the user's own people (`for=me`:
+/// pairings and team blocks), or one team's households (`for=team-ID`).
+async fn due_section(
+    state: &AppState,
+    s: &Session,
+    params: &Params,
+    node: Id,
+) -> Result<(Vec<DueRow>, usize, Vec<Choice>), super::Failed> {
+    let lang = s.lang;
+    let now = state.now();
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.to_string())
+            .unwrap_or_else(|| lang.t("care.never").into())
+    };
+    let due_for_param = params.str("for").unwrap_or("").to_string();
+    let due_for = match due_for_param.as_str() {
+        "me" => DueFor::Worker(s.actor.user_id),
+        other => match other
+            .strip_prefix("team-")
+            .and_then(|t| t.parse::<Id>().ok())
+        {
+            Some(team) => DueFor::Team(team),
+            None => DueFor::Everyone,
+        },
+    };
+    let due = state
+        .store
+        .due_visits(&s.actor, node, due_for, now)
+        .await
+        .map_err(fail(lang))?;
+    let mut due_choices = vec![
+        Choice::new("", lang.t("care.due_everyone"), &due_for_param),
+        Choice::new("me", lang.t("care.due_mine"), &due_for_param),
+    ];
+    for t in state
+        .store
+        .team_details(&s.actor, node)
+        .await
+        .map_err(fail(lang))?
+    {
+        due_choices.push(Choice::new(
+            format!("team-{}", t.team.id),
+            t.team.name.clone(),
+            &due_for_param,
+        ));
+    }
+    // The most pressing first; a district-wide list would be thousands long (the API and the
+    // register's pages have them all).
+    let due_more = due.len().saturating_sub(DUE_SHOWN);
+    let due = due
+        .iter()
+        .take(DUE_SHOWN)
+        .map(|d| DueRow {
+            id: d.person_id,
+            name: d.name.clone(),
+            address: d.address.clone().unwrap_or_default(),
+            rule: d.next.rule.label_zh(),
+            due_on: day(d.next.due_on),
+            overdue: d.next.status == DueStatus::Overdue,
+        })
+        .collect();
+    Ok((due, due_more, due_choices))
+}
+
 /// The care page; `posted` is the rules form when saving it was refused (422).
 async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Posted) -> PageResult {
     let lang = s.lang;
@@ -160,65 +223,13 @@ async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Poste
         .care_register(&s.actor, &filter, now)
         .await
         .map_err(fail(lang))?;
-    // Whose due list: everyone's (default), the user's own people (`for=me`: pairings and
-    // team blocks), or one team's households (`for=team-ID`).
-    let due_for_param = params.str("for").unwrap_or("").to_string();
-    let due_for = match due_for_param.as_str() {
-        "me" => DueFor::Worker(s.actor.user_id),
-        other => match other
-            .strip_prefix("team-")
-            .and_then(|t| t.parse::<Id>().ok())
-        {
-            Some(team) => DueFor::Team(team),
-            None => DueFor::Everyone,
-        },
-    };
-    let due = state
-        .store
-        .due_visits(&s.actor, filter.org_unit_id, due_for, now)
-        .await
-        .map_err(fail(lang))?;
-    let mut due_choices = vec![
-        Choice::new("", lang.t("care.due_everyone"), &due_for_param),
-        Choice::new("me", lang.t("care.due_mine"), &due_for_param),
-    ];
-    for t in state
-        .store
-        .team_details(&s.actor, filter.org_unit_id)
-        .await
-        .map_err(fail(lang))?
-    {
-        due_choices.push(Choice::new(
-            format!("team-{}", t.team.id),
-            t.team.name.clone(),
-            &due_for_param,
-        ));
-    }
+    let (due, due_more, due_choices) = due_section(state, s, params, filter.org_unit_id).await?;
     let cov = state
         .store
         .care_coverage(&s.actor, filter.org_unit_id, from, to, now)
         .await
         .map_err(fail(lang))?;
-    let day = |d: Option<chrono::NaiveDate>| {
-        d.map(|d| d.to_string())
-            .unwrap_or_else(|| lang.t("care.never").into())
-    };
     let rows = register_rows(s, &register.items);
-    // The most pressing first; a district-wide list would be thousands long (the API and the
-    // register's pages have them all).
-    let due_more = due.len().saturating_sub(DUE_SHOWN);
-    let due = due
-        .iter()
-        .take(DUE_SHOWN)
-        .map(|d| DueRow {
-            id: d.person_id,
-            name: d.name.clone(),
-            address: d.address.clone().unwrap_or_default(),
-            rule: d.next.rule.label_zh(),
-            due_on: day(d.next.due_on),
-            overdue: d.next.status == DueStatus::Overdue,
-        })
-        .collect();
     let current_tag = filter.tag.map(|t| t.code()).unwrap_or("");
     let (rules, holiday_rules) = rule_rows(state, s).await.map_err(fail(lang))?;
     let status = if posted.any() {

@@ -263,17 +263,16 @@ fn form_name(form: &FormData) -> String {
 fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
     let mut errors = FieldErrors::default();
     let kind = form.get("kind").and_then(EntryKind::parse);
-    let amount_cents = match form.get("amount") {
-        None => None,
-        Some(v) => Some(parse_yuan(v).unwrap_or_else(|| {
+    let amount_cents = form.get("amount").map(|v| {
+        parse_yuan(v).unwrap_or_else(|| {
             errors.push(
                 "amount",
                 "金额应为大于 0 的数字（元），最多两位小数，如 200 或 80.5",
             );
             // Stands in for the amount so the other fields are still checked.
             1
-        })),
-    };
+        })
+    });
     let mut id = |key: &str, message: &str| {
         form.id(key).unwrap_or_else(|_| {
             errors.push(key, message);

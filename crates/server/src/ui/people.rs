@@ -459,6 +459,119 @@ fn trail_text(
     }
 }
 
+/// What the register holds about `p`, masked for the reader, with who recorded it.
+async fn person_facts(
+    state: &AppState,
+    lang: Lang,
+    p: &Person,
+    reveal: bool,
+) -> Result<Vec<(&'static str, String)>, UiError> {
+    let mut facts = Vec::new();
+    let out = PersonOut::new(p, reveal);
+    let units = unit_names(state).await?;
+    facts.push(("f.name", out.name.clone()));
+    if let Some(g) = p.gender {
+        facts.push(("f.gender", lang.label(g.code(), g.label_zh()).to_string()));
+    }
+    if let Some(b) = out.birth_date {
+        facts.push(("f.birth_date", b));
+    }
+    if let Some(v) = out.phone {
+        facts.push(("f.phone", v));
+    }
+    if let Some(v) = out.id_number {
+        facts.push(("f.id_number", v));
+    }
+    facts.push((
+        "f.org_unit",
+        units.get(&p.org_unit_id).cloned().unwrap_or_default(),
+    ));
+    if let Some(a) = out.address {
+        facts.push(("f.address", a));
+    }
+    let row = person_row(lang, p, reveal, String::new());
+    if !row.tags.is_empty() {
+        facts.push(("f.tags", row.tags));
+    }
+    if let Some(t) = state.store.person_trail(p.id).await? {
+        facts.push((
+            "f.created_by",
+            trail_text(lang, &t.created_by, t.created_at),
+        ));
+        facts.push((
+            "f.updated_by",
+            trail_text(lang, &t.updated_by, t.updated_at),
+        ));
+    }
+    if let Some(party) = &p.party {
+        let mut v = lang
+            .label(party.category.code(), party.category.label_zh())
+            .to_string();
+        if let Some(j) = party.joined_on {
+            v.push_str(&format!(" · {j}"));
+        }
+        if let Some(b) = &party.branch {
+            v.push_str(&format!(" · {b}"));
+        }
+        facts.push(("f.party", v));
+    }
+    Ok(facts)
+}
+
+/// The appeals `p` raised, as the list shows them.
+async fn person_appeals(state: &AppState, s: &Session, p: &Person) -> Result<Vec<Row>, UiError> {
+    let lang = s.lang;
+    let now = state.now();
+    let filter = AppealFilter {
+        appellant_person_id: Some(p.id),
+        page: 1,
+        per_page: 100,
+        ..AppealFilter::default()
+    };
+    let found = state.store.list_appeals(&s.actor, &filter, now).await?;
+    let names = category_names(state).await?;
+    Ok(found
+        .items
+        .iter()
+        .map(|r| row_of(lang, r, &names, now))
+        .collect())
+}
+
+/// The care timeline of `p` (visits, contacts, appeals, aid), newest first.
+async fn person_timeline(
+    state: &AppState,
+    s: &Session,
+    p: &Person,
+) -> Result<Vec<TimelineRow>, UiError> {
+    let lang = s.lang;
+    Ok(state
+        .store
+        .care_timeline(&s.actor, p.id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            use suqiu_store::care::TimelineKind as K;
+            let (kind, href) = match e.kind {
+                K::Visit => ("care.kind.visit", None),
+                K::PairingContact => ("care.kind.contact", None),
+                K::Appeal => ("care.kind.appeal", Some(format!("/appeals/{}", e.ref_id))),
+                K::Aid => (
+                    "care.kind.aid",
+                    Some(format!("/fund/entries/{}/voucher", e.ref_id)),
+                ),
+                K::Goods => ("care.kind.goods", None),
+            };
+            TimelineRow {
+                at: super::view::when(e.at),
+                kind: lang.t(kind),
+                by: e.by.unwrap_or_default(),
+                summary: e.summary,
+                href,
+            }
+        })
+        .collect())
+}
+
 async fn person_page(
     state: &AppState,
     s: &Session,
@@ -468,98 +581,11 @@ async fn person_page(
 ) -> Result<PersonPage, UiError> {
     let lang = s.lang;
     let reveal = s.may(Capability::SeePersonalData);
-    let mut facts = Vec::new();
-    let mut rows = Vec::new();
-    let mut timeline = Vec::new();
+    let (mut facts, mut rows, mut timeline) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(p) = person {
-        let out = PersonOut::new(p, reveal);
-        let units = unit_names(state).await?;
-        facts.push(("f.name", out.name.clone()));
-        if let Some(g) = p.gender {
-            facts.push(("f.gender", lang.label(g.code(), g.label_zh()).to_string()));
-        }
-        if let Some(b) = out.birth_date {
-            facts.push(("f.birth_date", b));
-        }
-        if let Some(v) = out.phone {
-            facts.push(("f.phone", v));
-        }
-        if let Some(v) = out.id_number {
-            facts.push(("f.id_number", v));
-        }
-        facts.push((
-            "f.org_unit",
-            units.get(&p.org_unit_id).cloned().unwrap_or_default(),
-        ));
-        if let Some(a) = out.address {
-            facts.push(("f.address", a));
-        }
-        let row = person_row(lang, p, reveal, String::new());
-        if !row.tags.is_empty() {
-            facts.push(("f.tags", row.tags));
-        }
-        if let Some(t) = state.store.person_trail(p.id).await? {
-            facts.push((
-                "f.created_by",
-                trail_text(lang, &t.created_by, t.created_at),
-            ));
-            facts.push((
-                "f.updated_by",
-                trail_text(lang, &t.updated_by, t.updated_at),
-            ));
-        }
-        if let Some(party) = &p.party {
-            let mut v = lang
-                .label(party.category.code(), party.category.label_zh())
-                .to_string();
-            if let Some(j) = party.joined_on {
-                v.push_str(&format!(" · {j}"));
-            }
-            if let Some(b) = &party.branch {
-                v.push_str(&format!(" · {b}"));
-            }
-            facts.push(("f.party", v));
-        }
-        let now = state.now();
-        let filter = AppealFilter {
-            appellant_person_id: Some(p.id),
-            page: 1,
-            per_page: 100,
-            ..AppealFilter::default()
-        };
-        let found = state.store.list_appeals(&s.actor, &filter, now).await?;
-        let names = category_names(state).await?;
-        rows = found
-            .items
-            .iter()
-            .map(|r| row_of(lang, r, &names, now))
-            .collect();
-        timeline = state
-            .store
-            .care_timeline(&s.actor, p.id)
-            .await?
-            .into_iter()
-            .map(|e| {
-                use suqiu_store::care::TimelineKind as K;
-                let (kind, href) = match e.kind {
-                    K::Visit => ("care.kind.visit", None),
-                    K::PairingContact => ("care.kind.contact", None),
-                    K::Appeal => ("care.kind.appeal", Some(format!("/appeals/{}", e.ref_id))),
-                    K::Aid => (
-                        "care.kind.aid",
-                        Some(format!("/fund/entries/{}/voucher", e.ref_id)),
-                    ),
-                    K::Goods => ("care.kind.goods", None),
-                };
-                TimelineRow {
-                    at: super::view::when(e.at),
-                    kind: lang.t(kind),
-                    by: e.by.unwrap_or_default(),
-                    summary: e.summary,
-                    href,
-                }
-            })
-            .collect();
+        facts = person_facts(state, lang, p, reveal).await?;
+        rows = person_appeals(state, s, p).await?;
+        timeline = person_timeline(state, s, p).await?;
     }
     Ok(PersonPage {
         c: s.chrome("people"),

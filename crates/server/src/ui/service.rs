@@ -12,6 +12,7 @@ use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::person::PartyCategory;
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
+use suqiu_store::service::{Registration, ServiceSummary};
 
 use super::page_node;
 use super::posted::{
@@ -67,6 +68,51 @@ struct ServicePage {
     posted: Posted,
 }
 
+/// The period's hours by member.
+fn member_lines(summary: &ServiceSummary) -> Vec<Line> {
+    summary
+        .members
+        .iter()
+        .map(|m| Line {
+            name: m.person.name.clone(),
+            unit: m.org_unit_name.clone(),
+            hours: hours_text(m.tenths),
+            count: m.entries,
+        })
+        .collect()
+}
+
+/// The period's hours by post.
+fn post_lines(summary: &ServiceSummary) -> Vec<Line> {
+    summary
+        .posts
+        .iter()
+        .map(|p| Line {
+            name: p.post.name.clone(),
+            unit: p.org_unit_name.clone(),
+            hours: hours_text(p.tenths),
+            count: p.members,
+        })
+        .collect()
+}
+
+fn registration_rows(regs: &[Registration]) -> Vec<RegRow> {
+    regs.iter()
+        .map(|r| RegRow {
+            name: r.person.name.clone(),
+            unit: r.org_unit_name.clone(),
+            since: r.registered_on.to_string(),
+            posts: r
+                .posts
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            hours: hours_text(r.total_tenths),
+        })
+        .collect()
+}
+
 async fn service_page(
     state: &AppState,
     s: &Session,
@@ -117,41 +163,9 @@ async fn service_page(
         from: from.to_string(),
         to: to.to_string(),
         total: hours_text(summary.total_tenths),
-        members: summary
-            .members
-            .iter()
-            .map(|m| Line {
-                name: m.person.name.clone(),
-                unit: m.org_unit_name.clone(),
-                hours: hours_text(m.tenths),
-                count: m.entries,
-            })
-            .collect(),
-        posts_hours: summary
-            .posts
-            .iter()
-            .map(|p| Line {
-                name: p.post.name.clone(),
-                unit: p.org_unit_name.clone(),
-                hours: hours_text(p.tenths),
-                count: p.members,
-            })
-            .collect(),
-        registrations: regs
-            .iter()
-            .map(|r| RegRow {
-                name: r.person.name.clone(),
-                unit: r.org_unit_name.clone(),
-                since: r.registered_on.to_string(),
-                posts: r
-                    .posts
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
-                hours: hours_text(r.total_tenths),
-            })
-            .collect(),
+        members: member_lines(&summary),
+        posts_hours: post_lines(&summary),
+        registrations: registration_rows(&regs),
         posts: posts
             .iter()
             .map(|p| format!("{} · {}", p.name, p.org_unit_name))

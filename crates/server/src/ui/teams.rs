@@ -89,25 +89,16 @@ async fn register_addresses(state: &AppState, s: &Session) -> Result<Vec<String>
     Ok(people.into_iter().filter_map(|p| p.address).collect())
 }
 
-async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult {
-    let lang = s.lang;
-    if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare)) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
-    }
+/// The station's teams with this month's household coverage.
+async fn team_rows(
+    state: &AppState,
+    s: &Session,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<Vec<TeamRow>, UiError> {
     let node = s.actor.org_unit_id;
-    let (from, to) = this_month(state);
     let mut teams = Vec::new();
-    for t in state
-        .store
-        .team_details(&s.actor, node)
-        .await
-        .map_err(fail(lang))?
-    {
-        let cov = state
-            .store
-            .team_coverage(t.team.id, from, to)
-            .await
-            .map_err(fail(lang))?;
+    for t in state.store.team_details(&s.actor, node).await? {
+        let cov = state.store.team_coverage(t.team.id, from, to).await?;
         teams.push(TeamRow {
             id: t.team.id,
             name: t.team.name.clone(),
@@ -136,18 +127,18 @@ async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult
             ),
         });
     }
+    Ok(teams)
+}
+
+/// The station's pairings, each with its last five contacts.
+async fn pairing_rows(state: &AppState, s: &Session) -> Result<Vec<PairingRow>, UiError> {
+    let (lang, node) = (s.lang, s.actor.org_unit_id);
     let mut pairings = Vec::new();
-    for p in state
-        .store
-        .pairings(&s.actor, Some(node), None)
-        .await
-        .map_err(fail(lang))?
-    {
+    for p in state.store.pairings(&s.actor, Some(node), None).await? {
         let contacts = state
             .store
             .contacts(p.id)
-            .await
-            .map_err(fail(lang))?
+            .await?
             .into_iter()
             .take(5)
             .map(|c| {
@@ -171,6 +162,20 @@ async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult
             contacts,
         });
     }
+    Ok(pairings)
+}
+
+/// What the forms offer: partners (users), grids, people in care, buildings on the register.
+struct Offered {
+    partners: Vec<Choice>,
+    grids: Vec<Choice>,
+    in_care: Vec<Choice>,
+    buildings: Vec<String>,
+}
+
+async fn offered(state: &AppState, s: &Session) -> Result<Offered, Failed> {
+    let lang = s.lang;
+    let node = s.actor.org_unit_id;
     let may_manage = s.may(Capability::ManageCare);
     let (mut partners, mut grids, mut in_care) = (Vec::new(), Vec::new(), Vec::new());
     let mut buildings = Vec::new();
@@ -217,6 +222,29 @@ async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult
             .map_err(fail(lang))?;
         in_care = person_choices(people.iter().filter(|p| cared.contains(&p.id)));
     }
+    Ok(Offered {
+        partners,
+        grids,
+        in_care,
+        buildings,
+    })
+}
+
+async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult {
+    let lang = s.lang;
+    if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare)) {
+        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+    }
+    let (from, to) = this_month(state);
+    let teams = team_rows(state, s, (from, to)).await.map_err(fail(lang))?;
+    let pairings = pairing_rows(state, s).await.map_err(fail(lang))?;
+    let may_manage = s.may(Capability::ManageCare);
+    let Offered {
+        partners,
+        grids,
+        in_care,
+        buildings,
+    } = offered(state, s).await?;
     let status = if posted.any() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
