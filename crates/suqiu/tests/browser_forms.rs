@@ -28,8 +28,9 @@ async fn first_choice(ui: &Ui, select: &str) -> (String, String) {
     (value, label)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forms_keep_what_was_typed_in_a_browser() {
+/// A browser signed in as `fzq` against a server with the demo district. The driver and
+/// the server live as long as the test holds them.
+async fn signed_in() -> (common::browser::Driver, TestServer, Ui) {
     let driver = start_driver();
     let store = demo_store().await;
     let server = TestServer::start(store).await;
@@ -41,7 +42,12 @@ async fn forms_keep_what_was_typed_in_a_browser() {
         shots,
     };
     ui.sign_in("fzq").await;
+    (driver, server, ui)
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_out_keeps_its_direction_and_recipient_in_a_browser() {
+    let (_driver, _server, ui) = signed_in().await;
     // 爱心超市: a hand-out without its quantity comes back as 发放, the recipient kept.
     ui.goto("/supermarket").await;
     let (item, _) = first_choice(&ui, "#move-item-id").await;
@@ -84,7 +90,12 @@ async fn forms_keep_what_was_typed_in_a_browser() {
     ui.shot("forms-supermarket-saved").await;
     ui.goto("/supermarket").await;
     assert!(!ui.source().await.contains("data-testid=\"flash\""));
+    assert!(csp_violations(&ui.c).await.is_empty(), "no inline script");
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wish_grant_and_person_forms_keep_what_was_typed_in_a_browser() {
+    let (_driver, _server, ui) = signed_in().await;
     // 微心愿: no wish and a bad estimate, both named; the person and estimate kept.
     ui.goto("/wishes").await;
     let (wisher, _) = first_choice(&ui, "#wish-person-id").await;
@@ -97,6 +108,20 @@ async fn forms_keep_what_was_typed_in_a_browser() {
     assert_eq!(value(&ui, "#wish-person-id").await, wisher);
     assert_eq!(value(&ui, "#wish-estimate").await, "五十元");
     ui.shot("forms-wish-error").await;
+
+    // 助困发放: an amount in words and an unknown tracking code, both at their fields.
+    ui.goto("/fund").await;
+    let (recipient, _) = first_choice(&ui, "#grant-person-id").await;
+    ui.select("#grant-person-id", &recipient).await;
+    ui.fill("#grant-amount", "八十").await;
+    ui.fill("#grant-appeal-code", "SQ-19990101-0001").await;
+    ui.submit("[data-testid=grant-form] button[type=submit]")
+        .await;
+    assert!(ui.text("#err-grant-amount").await.contains("金额"));
+    assert!(ui.text("#err-grant-note").await.contains("发放事由"));
+    assert_eq!(value(&ui, "#grant-person-id").await, recipient);
+    assert_eq!(value(&ui, "#grant-appeal-code").await, "SQ-19990101-0001");
+    ui.shot("forms-fund-error").await;
 
     // 登记人员: the whole width for the form; a missing name at its field, the rest kept.
     ui.goto("/people/new").await;
@@ -113,6 +138,5 @@ async fn forms_keep_what_was_typed_in_a_browser() {
         width > 700.0,
         "the new-person form uses the page: {width}px"
     );
-
     assert!(csp_violations(&ui.c).await.is_empty(), "no inline script");
 }
