@@ -270,10 +270,6 @@ async fn supermarket_stock_in_and_hand_out_say_so_once() {
 async fn fund_grant_names_every_error_at_once() {
     let t = TestApp::new(Backend::Sqlite).await;
     let c11 = t.fx.c11.to_string();
-    let appeal = t
-        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
-        .await;
-    let code = appeal["tracking_code"].as_str().expect("code").to_string();
     let mut b = Browser::sign_in(&t, "station11").await;
     b.get("/fund").await;
     let donation = [
@@ -301,7 +297,7 @@ async fn fund_grant_names_every_error_at_once() {
                 ("kind", "grant"),
                 ("person_id", ""),
                 ("amount", "八十"),
-                ("appeal_code", &code),
+                ("appeal_code", "SQ-19990101-0001"),
                 ("note", ""),
             ],
         )
@@ -313,10 +309,11 @@ async fn fund_grant_names_every_error_at_once() {
             ("grant-person-id", "每笔助困发放须登记受助人"),
             ("grant-amount", "金额应为大于 0 的数字"),
             ("grant-note", "请写明发放事由"),
+            ("grant-appeal-code", "没有这个追踪码的诉求"),
         ],
     );
     kept(&html, "grant-amount", "八十");
-    kept(&html, "grant-appeal-code", &code);
+    kept(&html, "grant-appeal-code", "SQ-19990101-0001");
     assert!(
         !html.contains("appeal_id"),
         "no field asks for a database id"
@@ -663,5 +660,45 @@ async fn a_teams_block_is_a_building_written_as_on_the_register() {
     let html = b.get("/care/teams").await.text();
     let teams = html.split("data-testid=\"teams\"").nth(1).expect("teams");
     assert!(teams.contains("佛字桥小区5号楼"));
+    t.finish().await;
+}
+
+/// The API takes the appeal a grant answers by its tracking code too (README: API).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fund_api_takes_an_appeals_tracking_code() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let appeal = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    let code = appeal["tracking_code"].as_str().expect("code");
+    let token = t.token("station11").await;
+    let donation = serde_json::json!({"org_unit_id": t.fx.c11, "kind": "donation",
+        "amount_cents": 100_000});
+    t.post("/api/v1/fund/entries", &token, donation)
+        .await
+        .ok(201);
+    let grant = |code: &str, appeal_id: Option<i64>| {
+        serde_json::json!({"org_unit_id": t.fx.c11, "kind": "grant", "amount_cents": 8000,
+            "person_id": t.fx.person, "appeal_code": code, "appeal_id": appeal_id,
+            "note": "临时困难补助"})
+    };
+    t.post(
+        "/api/v1/fund/entries",
+        &token,
+        grant("SQ-19990101-0001", None),
+    )
+    .await
+    .field_error("appeal_code");
+    t.post("/api/v1/fund/entries", &token, grant(code, Some(999_999)))
+        .await
+        .field_error("appeal_code");
+    let posted = t
+        .post(
+            "/api/v1/fund/entries",
+            &token,
+            grant(&code.to_lowercase(), None),
+        )
+        .await;
+    assert_eq!(posted.ok(201)["appeal_id"], appeal["id"]);
     t.finish().await;
 }

@@ -119,6 +119,7 @@ async fn wish_grant_and_person_forms_keep_what_was_typed_in_a_browser() {
         .await;
     assert!(ui.text("#err-grant-amount").await.contains("金额"));
     assert!(ui.text("#err-grant-note").await.contains("发放事由"));
+    assert!(ui.text("#err-grant-appeal-code").await.contains("追踪码"));
     assert_eq!(value(&ui, "#grant-person-id").await, recipient);
     assert_eq!(value(&ui, "#grant-appeal-code").await, "SQ-19990101-0001");
     ui.shot("forms-fund-error").await;

@@ -246,7 +246,16 @@ pub(crate) fn check_entry(body: &FundEntryIn) -> Vec<FieldError> {
 }
 
 /// What a grant's appeal that cannot be found (or is outside the caller's scope) says.
-const NO_SUCH_APPEAL: &str = "没有这个追踪码的诉求，或不在您的管辖范围内";
+pub(crate) const NO_SUCH_APPEAL: &str = "没有这个追踪码的诉求，或不在您的管辖范围内";
+
+/// The appeal of a tracking code as people type it (any case, spaces around), unscoped:
+/// the store checks the scope when the entry is posted.
+pub(crate) async fn appeal_by_code(state: &AppState, code: &str) -> ApiResult<Option<Id>> {
+    Ok(state
+        .store
+        .appeal_id_by_tracking_code(&code.trim().to_uppercase())
+        .await?)
+}
 
 /// The appeal an entry refers to: `appeal_id`, or the appeal of `appeal_code` (both must
 /// agree when both are given). An unknown code is an error on `appeal_code`; its scope is
@@ -264,11 +273,7 @@ async fn appeal_of(
     else {
         return Ok(body.appeal_id);
     };
-    match state
-        .store
-        .appeal_id_by_tracking_code(&code.to_uppercase())
-        .await?
-    {
+    match appeal_by_code(state, code).await? {
         Some(id) if body.appeal_id.is_none_or(|given| given == id) => Ok(Some(id)),
         Some(_) => {
             errors.push(FieldError::new(

@@ -19,7 +19,9 @@ use super::posted::{correctable, people_to_pick, person_choices, render_with, Po
 use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
-use crate::routes::fund::{check_entry, decide_as, may_decide, post_entry_as, FundEntryIn};
+use crate::routes::fund::{
+    appeal_by_code, check_entry, decide_as, may_decide, post_entry_as, FundEntryIn, NO_SUCH_APPEAL,
+};
 use crate::state::AppState;
 
 /// Entries per page of the ledger.
@@ -343,7 +345,14 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
     let form = form_name(&f);
     let body = match entry_of(&f) {
         Ok(body) => body,
-        Err(errors) => {
+        Err(mut errors) => {
+            // The tracking code needs the store: said with the form's other errors.
+            if let Some(code) = f.get("appeal_code") {
+                let found = appeal_by_code(&state, code).await.map_err(fail(s.lang))?;
+                if found.is_none() {
+                    errors.push("appeal_code", NO_SUCH_APPEAL);
+                }
+            }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return refused(&state, &s, org_unit_id, (form, f), errors, status).await;
         }
