@@ -201,7 +201,7 @@ pub fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
     let msg = bare_message(e);
     if let Some(rest) = msg.strip_prefix("missing field ") {
         let name = quoted(rest).unwrap_or(rest);
-        return FieldError::new(join(path, name), "缺少必填字段");
+        return FieldError::new(join(path, name), format!("缺少必填字段「{name}」"));
     }
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let name = quoted(rest).unwrap_or(rest);

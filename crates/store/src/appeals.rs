@@ -781,8 +781,8 @@ where
     let before = record.appeal.clone();
     let (after, deferred) = commit_events(conn, &record, events.clone()).await?;
     let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-    // Who must hear of it (督办, 退回, 上报, 延期), in the same transaction as the events.
-    let notices = suqiu_core::notice::for_events(&before, &after, &events);
+    // Who must hear of it (督办, 退回, 上报, 延期, what a referred department did), in the same transaction as the events.
+    let notices = suqiu_core::notice::for_events(actor, &before, &after, &events);
     if let (Some(first), false) = (events.first(), notices.is_empty()) {
         crate::notifications::insert(conn, &record, &notices, first.at).await?;
     }

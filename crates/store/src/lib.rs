@@ -23,6 +23,7 @@ pub mod dims;
 mod disk;
 pub mod error;
 pub mod failures;
+pub mod intake;
 mod lookups;
 pub mod metrics;
 pub mod notifications;

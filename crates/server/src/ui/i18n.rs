@@ -368,6 +368,26 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "account.min" => ("最少字符数", "Minimum characters"),
         // flash messages: what a page says once after a save (`flash.rs`)
         "flash.saved" => ("已保存。", "Saved."),
+        // after intake and each action on an appeal (`intake.rs`, `detail.rs`)
+        "flash.registered" => ("已登记", "Registered"),
+        "flash.intake_next" => ("继续登记", "Register another"),
+        "flash.accepted" => ("已受理", "Accepted"),
+        "flash.assigned" => ("已分派", "Assigned"),
+        "flash.referred" => ("已转办", "Referred"),
+        "flash.escalated" => ("已上报", "Escalated"),
+        "flash.returned" => ("已退回", "Returned"),
+        "flash.progressed" => ("已记录办理进展", "Progress recorded"),
+        "flash.extension_requested" => ("已申请延期，等待上级审批", "Extension requested; awaiting approval"),
+        "flash.extension_decided" => ("已审批延期申请", "Extension request decided"),
+        "flash.resolved" => ("已办结", "Resolved"),
+        "flash.feedback" => ("已记录反馈", "Feedback recorded"),
+        "flash.followed_up" => ("已记录回访", "Follow-up recorded"),
+        "flash.reopened" => ("已重办", "Reopened"),
+        "flash.rejected" => ("已不予受理", "Rejected"),
+        "flash.merged" => ("已合并", "Merged"),
+        "flash.supervised" => ("已督办", "Supervision recorded"),
+        "flash.suspended" => ("已挂起", "Suspended"),
+        "flash.resumed" => ("已恢复办理", "Resumed"),
         "flash.password_changed" => (
             "密码已修改，其他设备上的登录已退出。",
             "Password changed; other devices have been signed out.",
@@ -515,6 +535,12 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "intake.similar_place" => ("同一地点", "same place"),
         "intake.save" => ("保存并生成回执", "Save and print receipt"),
         "intake.fix" => ("请更正以下标出的内容。", "Please correct the fields marked below."),
+        "track.need_code" => ("请填写回执上的查询码", "Enter the tracking code from your receipt"),
+        "track.need_digits" => (
+            "请填写登记时所留手机号的后四位数字",
+            "Enter the last four digits of the phone you left",
+        ),
+        "list.fix" => ("有筛选条件无法识别，请按标出的提示修改。", "Some filters could not be read; see the marks below."),
         "receipt.title" => ("诉求登记回执", "Appeal receipt"),
         "receipt.print" => ("打印回执", "Print"),
         "receipt.track" => (
@@ -549,7 +575,21 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "act.solved" => ("群众认为问题是否已解决？", "Does the appellant say it is solved?"),
         "act.satisfaction" => ("群众是否满意？", "How satisfied is the appellant?"),
         "act.reopen" => ("不满意时重新办理（重办）", "Reopen when dissatisfied"),
-        "act.into" => ("合并到诉求（编号）", "Into appeal (number)"),
+        "act.into" => ("合并到诉求（查询码）", "Into appeal (tracking code)"),
+        "act.merge_similar" => (
+            "近30天同一诉求人或同一地点的类似诉求（在上面输入或选择其查询码）：",
+            "Similar appeals of the last 30 days, same appellant or place (type or pick the code above):",
+        ),
+        "act.department_find" => ("查找部门（输入名称筛选）", "Find a department (type to filter)"),
+        "act.department_hint" => (
+            "只列出可以转办的部门：本街道的在前，区级的在后。",
+            "Only departments this appeal may go to: the street's first, then the district's.",
+        ),
+        "act.no_departments" => (
+            "没有可转办的部门：请先在「设置」中为本街道或区添加部门。",
+            "No department to refer to: add one for the street or district under Settings.",
+        ),
+        "act.reason_if_denied" => ("不同意时必填", "required when denying"),
         "act.submit" => ("提交", "Submit"),
         "act.choose" => ("请选择", "Choose"),
         // people
