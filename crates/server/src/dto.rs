@@ -102,7 +102,7 @@ pub struct WhoAmI {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationOut {
     pub id: Id,
-    /// `reminder|overdue|escalated|supervised|returned|extension_requested|extension_approved|extension_denied`
+    /// `reminder|overdue|escalated|supervised|returned|extension_requested|extension_approved|extension_denied|referral_resolved`
     pub kind: String,
     pub kind_label: String,
     pub appeal_id: Option<Id>,
@@ -400,7 +400,8 @@ pub struct AppellantOut {
     /// `person` (registered), `named`, `anonymous`.
     #[serde(rename = "type")]
     pub type_: String,
-    /// The person's id when registered.
+    /// The person's id on the register: the registered appellant's, or for `named` the
+    /// person a new appellant with a phone was found on or added to the register as.
     pub id: Option<Id>,
     pub name: Option<String>,
     /// Masked unless the role may see personal data.
@@ -538,7 +539,7 @@ impl AppealOut {
             },
             Appellant::Named { name, phone, email } => AppellantOut {
                 type_: "named".into(),
-                id: None,
+                id: rec.appellant_person_id,
                 name: rec.appellant_name.clone().or_else(|| Some(name.clone())),
                 phone: mask(&rec.appellant_phone.clone().or_else(|| phone.clone())),
                 email: email

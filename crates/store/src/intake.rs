@@ -1,8 +1,13 @@
 //! An intake whose appellant is new to the register: the appellant becomes a person on the
-//! people register and the appeal is that person's, in ONE transaction — both are stored or
-//! neither. When the register already holds them (the same name and phone, in the actor's
-//! scope) the appeal is linked to that person and nobody is added, so a second intake of
-//! the same appellant finds the first one's person.
+//! people register and the appeal is linked to that person, in ONE transaction — both are
+//! stored or neither. When the register already holds them (the same name and phone, in the
+//! actor's scope) the appeal is linked to that person and nobody is added, so a second
+//! intake of the same appellant finds the first one's person.
+//!
+//! The appeal keeps its appellant as given at intake (`named`: the name, phone and e-mail
+//! address said at the desk, which the appellant's messages go to); the link is the
+//! appeal's `appellant_person_id`, which the person's page and the similar-appeal check
+//! read. The register may later change the person's phone; the appeal keeps what was said.
 //!
 //! Two intakes of the same new appellant at the same moment must still make one person:
 //! on SQLite the single writer runs jobs one after the other (the second sees the first's
@@ -47,8 +52,7 @@ pub struct RegisteredIntake {
 impl Store {
     /// Stores a newly registered appeal as [`Store::create_appeal`] does, its appellant
     /// `who` found on or added to the register (see the module's comment) and the appeal
-    /// made theirs. The appeal's own appellant is replaced; an e-mail address the appellant
-    /// left stays on the appeal.
+    /// linked to them.
     pub async fn create_appeal_registering(
         &self,
         actor: &Actor,
@@ -60,10 +64,9 @@ impl Store {
         if name.is_empty() || phone.is_empty() {
             return Err(invalid("appellant", "登记新的诉求人须有姓名和电话"));
         }
-        let email = match &appeal.appellant {
-            Appellant::Named { email, .. } => email.clone(),
-            _ => None,
-        };
+        if !matches!(appeal.appellant, Appellant::Named { .. }) {
+            return Err(invalid("appellant", "只有新的诉求人需要登记到人员名册"));
+        }
         let mut appeal = appeal.clone();
         let mut event = event.clone();
         normalize(&mut appeal);
@@ -110,17 +113,12 @@ impl Store {
                             (Person { id, ..new_person }, true)
                         }
                     };
-                    appeal.appellant = Appellant::Person {
-                        person_id: person.id,
-                    };
                     let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                    if email.is_some() {
-                        sqlx::query("UPDATE appeals SET appellant_email = $1 WHERE id = $2")
-                            .bind(email)
-                            .bind(id)
-                            .execute(&mut *conn)
-                            .await?;
-                    }
+                    sqlx::query("UPDATE appeals SET appellant_person_id = $1 WHERE id = $2")
+                        .bind(person.id)
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await?;
                     let stored = RegisteredIntake {
                         appeal: Appeal { id, ..appeal },
                         person,

@@ -653,7 +653,7 @@ fn required_fields(action: ActionKind) -> &'static [(&'static str, Need, &'stati
         A::FollowUp => &[("satisfaction", Choice, "群众的满意程度")],
         A::Reject => &[("reason", Text, "不予受理的理由")],
         A::Suspend => &[("reason", Text, "挂起理由")],
-        A::Merge => &[("into_appeal_id", Choice, "要合并到的诉求（查询码）")],
+        A::Merge => &[("into_appeal_id", Text, "要合并到的诉求的查询码")],
         A::Accept | A::Assign | A::Resume => &[],
     }
 }
