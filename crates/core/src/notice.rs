@@ -301,7 +301,7 @@ mod tests {
             resolution: Resolution::Solved,
             note: "已上门修好".into(),
         });
-        let n = for_events(&liaison, &before, &before, &[resolve.clone()]);
+        let n = for_events(&liaison, &before, &before, std::slice::from_ref(&resolve));
         assert_eq!(n.len(), 1);
         assert_eq!(n[0].kind, NoticeKind::ReferralResolved);
         assert_eq!(n[0].audience, Audience::HandlingUnit);
@@ -315,7 +315,7 @@ mod tests {
             note: "不属本部门职责".into(),
             undone: before.handoffs[0].clone(),
         });
-        let n = for_events(&liaison, &before, &before, &[back.clone()]);
+        let n = for_events(&liaison, &before, &before, std::slice::from_ref(&back));
         assert_eq!(
             (n[0].kind, n[0].audience),
             (NoticeKind::Returned, Audience::HandlingUnit)
@@ -325,7 +325,7 @@ mod tests {
         // The station resolving its own referred appeal tells no one (it did it itself), and
         // another department's liaison is not "the department".
         let station = actor(Role::StationStaff, None);
-        assert!(for_events(&station, &before, &before, &[resolve.clone()]).is_empty());
+        assert!(for_events(&station, &before, &before, std::slice::from_ref(&resolve)).is_empty());
         let other = actor(Role::DepartmentLiaison, Some(DEPT + 1));
         assert!(for_events(&other, &before, &before, &[resolve]).is_empty());
         // A return of something not referred keeps reaching everyone working on it.

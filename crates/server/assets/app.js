@@ -190,3 +190,11 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
     });
   });
 })();
+
+// ---- a form that came back with errors: start at its first marked field ----
+// (the intake form, or the appeal action that failed, which may be below the fold)
+(function () {
+  "use strict";
+  var bad = document.querySelector("#intake-form [aria-invalid=true], details.action[open] [aria-invalid=true]");
+  if (bad && typeof bad.focus === "function") bad.focus();
+})();

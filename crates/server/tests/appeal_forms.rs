@@ -28,10 +28,7 @@ on_both_backends!(
 async fn events(t: &TestApp, id: Id) -> usize {
     let token = t.token("admin").await;
     let res = t.get(&format!("/api/v1/appeals/{id}"), &token).await;
-    res.ok(200)["events"]
-        .as_array()
-        .expect("events")
-        .len()
+    res.ok(200)["events"].as_array().expect("events").len()
 }
 
 fn id_of(v: &Value) -> Id {
@@ -91,8 +88,17 @@ async fn intake_errors_all_at_once_and_the_flash_after_saving(b: Backend) {
     let res = fzq.post("/appeals/new", &wrong).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text();
-    for id in ["err-name", "err-phone", "err-kind", "err-category", "err-content"] {
-        assert!(html.contains(&format!("id=\"{id}\"")), "{id} missing: {html}");
+    for id in [
+        "err-name",
+        "err-phone",
+        "err-kind",
+        "err-category",
+        "err-content",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{id}\"")),
+            "{id} missing: {html}"
+        );
     }
     assert!(html.contains("请填写诉求人姓名"));
     assert!(html.contains("请选择诉求类型") && html.contains("请选择诉求分类"));
@@ -103,7 +109,10 @@ async fn intake_errors_all_at_once_and_the_flash_after_saving(b: Backend) {
     // Every value typed is still there.
     assert!(html.contains("value=\"1391234\""));
     assert!(html.contains("value=\"5号楼东侧\"") && html.contains("value=\"路灯不亮\""));
-    assert!(html.contains("value=\"urgent\" checked"), "the urgency chosen");
+    assert!(
+        html.contains("value=\"urgent\" checked"),
+        "the urgency chosen"
+    );
     assert_eq!(t.appeal_count().await, before, "nothing saved");
 
     // Saved: the receipt says so once, with where to go next.
@@ -132,6 +141,10 @@ async fn intake_errors_all_at_once_and_the_flash_after_saving(b: Backend) {
     t.finish().await;
 }
 
+/// A form posted wrong: its fields, the fields that must be marked, a piece of HTML that
+/// shows what was typed is kept.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+
 async fn refused_action_forms_come_back_open_and_record_nothing(b: Backend) {
     let t = TestApp::new(b).await;
     let id = accepted(&t).await;
@@ -149,7 +162,10 @@ async fn refused_action_forms_come_back_open_and_record_nothing(b: Backend) {
     assert!(form.contains("open>"), "comes back open: {form}");
     assert!(form.contains("id=\"err-refer-department_id\"") && form.contains("请选择转办部门"));
     assert!(form.contains("id=\"err-refer-note\"") && form.contains("请填写转办说明"));
-    assert!(!form_of(&html, "resolve").contains("open>"), "only the one that failed");
+    assert!(
+        !form_of(&html, "resolve").contains("open>"),
+        "only the one that failed"
+    );
 
     // What was typed stays: the department chosen, the note written.
     let dept = t.fx.dept.to_string();
@@ -158,11 +174,14 @@ async fn refused_action_forms_come_back_open_and_record_nothing(b: Backend) {
         .await;
     let html = res.text();
     let form = form_of(&html, "refer");
-    assert!(form.contains(&format!("value=\"{dept}\" selected")), "{form}");
+    assert!(
+        form.contains(&format!("value=\"{dept}\" selected")),
+        "{form}"
+    );
     assert!(!form.contains("err-refer-department_id") && form.contains("err-refer-note"));
 
     // Extend, resolve, escalate, progress, suspend, assign: each with its faults at once.
-    let cases: [(&[(&str, &str)], &[&str], &str); 6] = [
+    let cases: [Case; 6] = [
         (
             &[("action", "extend"), ("days", ""), ("reason", "")],
             &["days", "reason"],
@@ -205,7 +224,11 @@ async fn refused_action_forms_come_back_open_and_record_nothing(b: Backend) {
         }
         assert!(form.contains(kept), "{action} keeps {kept}: {form}");
     }
-    assert_eq!(events(&t, id).await, before, "a refused form records nothing");
+    assert_eq!(
+        events(&t, id).await,
+        before,
+        "a refused form records nothing"
+    );
 
     // The API lists every missing field too, each named in plain words.
     let res = t.act("station11", id, json!({"action": "refer"})).await;
@@ -242,7 +265,10 @@ async fn each_action_form_saves_with_a_flash_shown_once(b: Backend) {
     assert_eq!(location(&res), path);
     let html = fzq.get(&path).await.text();
     let shown = flash(&html);
-    assert!(shown.contains("已转办") && shown.contains("房管所"), "{shown}");
+    assert!(
+        shown.contains("已转办") && shown.contains("房管所"),
+        "{shown}"
+    );
     assert!(shown.contains("href=\"/appeals\""), "where next");
     assert!(flash(&fzq.get(&path).await.text()).is_empty(), "once");
 
@@ -320,13 +346,19 @@ async fn merge_names_the_other_appeal_by_its_code(b: Backend) {
     let res = fzq
         .post(
             &act,
-            &[("action", "merge"), ("into_tracking_code", "SQ261124-NOSUCHCODE")],
+            &[
+                ("action", "merge"),
+                ("into_tracking_code", "SQ261124-NOSUCHCODE"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text();
     let form = form_of(&html, "merge");
-    assert!(form.contains("id=\"err-merge-into_tracking_code\""), "{form}");
+    assert!(
+        form.contains("id=\"err-merge-into_tracking_code\""),
+        "{form}"
+    );
     assert!(form.contains("value=\"SQ261124-NOSUCHCODE\""));
     // Blank: named too.
     let res = fzq.post(&act, &[("action", "merge")]).await;
@@ -340,7 +372,10 @@ async fn merge_names_the_other_appeal_by_its_code(b: Backend) {
             &act,
             &[
                 ("action", "merge"),
-                ("into_tracking_code", other["tracking_code"].as_str().expect("c")),
+                (
+                    "into_tracking_code",
+                    other["tracking_code"].as_str().expect("c"),
+                ),
             ],
         )
         .await;
@@ -359,7 +394,10 @@ async fn merge_names_the_other_appeal_by_its_code(b: Backend) {
     let html = fzq.get(&path).await.text();
     assert!(flash(&html).contains(&first_code));
     assert!(html.contains("data-testid=\"status\">已合并"));
-    assert!(html.contains(&format!("→ {first_code}")), "the timeline names the code");
+    assert!(
+        html.contains(&format!("→ {first_code}")),
+        "the timeline names the code"
+    );
     assert!(
         !html.contains(&format!("#{}", id_of(&first))),
         "no internal number"
@@ -425,7 +463,13 @@ async fn the_referral_list_is_grouped_and_limited_per_role(b: Backend) {
     let html = fzq.get(&format!("/appeals/{id}")).await.text();
     assert_eq!(
         referral_list(&html),
-        ["[岳阳街道]", "岳阳街道城管中队", "房管所", "[松江区]", "区民政局"],
+        [
+            "[岳阳街道]",
+            "岳阳街道城管中队",
+            "房管所",
+            "[松江区]",
+            "区民政局"
+        ],
         "the street's first, then the district's; never another street's"
     );
     assert!(
@@ -466,10 +510,18 @@ async fn the_referral_list_is_grouped_and_limited_per_role(b: Backend) {
     );
     // The district's own appeal (escalated twice) may go only to district departments.
     let up = accepted(&t).await;
-    t.act_ok("station11", up, json!({"action": "escalate", "note": "跨社区"}))
-        .await;
-    t.act_ok("street1", up, json!({"action": "escalate", "note": "跨街道"}))
-        .await;
+    t.act_ok(
+        "station11",
+        up,
+        json!({"action": "escalate", "note": "跨社区"}),
+    )
+    .await;
+    t.act_ok(
+        "street1",
+        up,
+        json!({"action": "escalate", "note": "跨街道"}),
+    )
+    .await;
     let mut admin = Browser::sign_in(&t, "admin").await;
     let html = admin.get(&format!("/appeals/{up}")).await.text();
     assert_eq!(referral_list(&html), ["[松江区]", "区民政局"]);
@@ -517,7 +569,10 @@ async fn a_new_appellant_goes_on_the_register_once(b: Backend) {
     assert_eq!(t.people_count().await, before + 1, "on the register");
     // …and through the API, the same phone: the same person, no second one.
     let second = t
-        .create_appeal("station11", new_appellant("蒋子轩", "13700001111", t.fx.c11))
+        .create_appeal(
+            "station11",
+            new_appellant("蒋子轩", "13700001111", t.fx.c11),
+        )
         .await;
     assert_eq!(t.people_count().await, before + 1, "found, not added");
     let found = people_matching(&t, "13700001111").await;
@@ -525,7 +580,11 @@ async fn a_new_appellant_goes_on_the_register_once(b: Backend) {
     let person = id_of(&found[0]);
     assert_eq!(second["appellant"]["id"], json!(person));
     assert_eq!(second["appellant"]["name"], "蒋子轩", "as said at the desk");
-    let first_id: Id = first_path.rsplit('/').next().and_then(|s| s.parse().ok()).expect("id");
+    let first_id: Id = first_path
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("id");
     let token = t.token("station11").await;
     let first = t.get(&format!("/api/v1/appeals/{first_id}"), &token).await;
     assert_eq!(first.ok(200)["appellant"]["id"], json!(person));
@@ -538,8 +597,11 @@ async fn a_new_appellant_goes_on_the_register_once(b: Backend) {
         assert!(page.contains(code), "{code} on the person's page");
     }
     // Another 蒋子轩 with another phone is another person; the type-ahead tells them apart.
-    t.create_appeal("station11", new_appellant("蒋子轩", "13955556789", t.fx.c11))
-        .await;
+    t.create_appeal(
+        "station11",
+        new_appellant("蒋子轩", "13955556789", t.fx.c11),
+    )
+    .await;
     assert_eq!(t.people_count().await, before + 2);
     let res = fzq.post("/people/lookup", &[("q", "蒋子轩")]).await;
     let labels: Vec<&str> = res
@@ -550,8 +612,14 @@ async fn a_new_appellant_goes_on_the_register_once(b: Backend) {
         .filter_map(|s| s["label"].as_str())
         .collect();
     assert_eq!(labels.len(), 2, "{labels:?}");
-    assert!(labels.iter().any(|l| l.contains("137****1111")), "{labels:?}");
-    assert!(labels.iter().any(|l| l.contains("139****6789")), "{labels:?}");
+    assert!(
+        labels.iter().any(|l| l.contains("137****1111")),
+        "{labels:?}"
+    );
+    assert!(
+        labels.iter().any(|l| l.contains("139****6789")),
+        "{labels:?}"
+    );
     // A name without a phone identifies no one: nobody is added.
     let mut anon = TestApp::appeal_body(t.fx.c11);
     anon["appellant"] = json!({"name": "过路人"});
@@ -573,7 +641,11 @@ async fn concurrent_intakes_of_one_new_appellant_make_one_person(b: Backend) {
     for res in [&a, &b_, &c, &d, &e, &f] {
         people.push(res.ok(201)["appellant"]["id"].clone());
     }
-    assert_eq!(t.people_count().await, before + 1, "one person for six intakes");
+    assert_eq!(
+        t.people_count().await,
+        before + 1,
+        "one person for six intakes"
+    );
     assert!(
         people.iter().all(|p| *p == people[0] && p.is_i64()),
         "{people:?}"

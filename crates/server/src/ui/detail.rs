@@ -156,13 +156,84 @@ impl Names {
     fn of(map: &HashMap<Id, String>, id: Id) -> String {
         map.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
     }
+
+    /// An appeal by its tracking code; one outside the reader's scope by no number at all.
+    fn appeal(&self, lang: Lang, id: Id) -> String {
+        self.appeals
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| lang.t("detail.other_appeal").to_string())
+    }
 }
 
 fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry {
+    let (details, why) =
+        closing_details(lang, &e.body).unwrap_or_else(|| handling_details(lang, &e.body, n));
+    Entry {
+        what: event_label(lang, &e.body),
+        // The deadline watch records as the system, which is no user.
+        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
+            match lang {
+                Lang::Zh => "系统".to_string(),
+                Lang::En => "System".to_string(),
+            }
+        } else {
+            e.actor_name.clone()
+        },
+        at: when(e.at),
+        details,
+        why,
+    }
+}
+
+/// What a timeline entry of the closing loop (办结, 反馈, 回访, 恢复) shows: details and why.
+fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<String>, String)> {
+    let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
+    Some(match body {
+        EventBody::Resolve { resolution, note } => (
+            vec![label(resolution.code(), resolution.label_zh())],
+            note.clone(),
+        ),
+        EventBody::Feedback { channel, note } => (
+            vec![label(channel.code(), channel.label_zh())],
+            note.clone(),
+        ),
+        EventBody::FollowUp {
+            satisfaction,
+            solved,
+            note,
+            ..
+        } => {
+            let mut details = vec![label(satisfaction.code(), satisfaction.label_zh())];
+            if let Some(solved) = solved {
+                let answer = if *solved {
+                    label("solved", "已解决")
+                } else {
+                    lang.t("f.no").to_string()
+                };
+                details.push(format!("{}：{answer}", lang.t("f.resolution")));
+            }
+            (details, note.clone().unwrap_or_default())
+        }
+        EventBody::Resume {
+            note, resolve_by, ..
+        } => (
+            resolve_by
+                .iter()
+                .map(|by| format!("→ {}", when(*by)))
+                .collect(),
+            note.clone().unwrap_or_default(),
+        ),
+        _ => return None,
+    })
+}
+
+/// What any other timeline entry shows: where it went (names, not ids) and why.
+fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, String) {
     let mut details = Vec::new();
     let mut why = String::new();
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
-    match &e.body {
+    match body {
         EventBody::Registered {
             channel,
             kind,
@@ -223,66 +294,20 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
             );
             why = reason.clone().unwrap_or_default();
         }
-        EventBody::Resolve { resolution, note } => {
-            details.push(label(resolution.code(), resolution.label_zh()));
-            why = note.clone();
-        }
-        EventBody::Feedback { channel, note } => {
-            details.push(label(channel.code(), channel.label_zh()));
-            why = note.clone();
-        }
-        EventBody::FollowUp {
-            satisfaction,
-            solved,
-            note,
-            ..
-        } => {
-            details.push(label(satisfaction.code(), satisfaction.label_zh()));
-            if let Some(solved) = solved {
-                details.push(format!(
-                    "{}{}",
-                    lang.t("f.resolution"),
-                    if *solved {
-                        format!("：{}", label("solved", "已解决"))
-                    } else {
-                        format!("：{}", lang.t("f.no"))
-                    }
-                ));
-            }
-            why = note.clone().unwrap_or_default();
-        }
         EventBody::Reject { reason } | EventBody::Suspend { reason } => why = reason.clone(),
-        EventBody::Resume {
-            note, resolve_by, ..
-        } => {
-            if let Some(by) = resolve_by {
-                details.push(format!("→ {}", when(*by)));
-            }
-            why = note.clone().unwrap_or_default();
-        }
         EventBody::Overdue { deadline, due } => {
             details.push(label(deadline.code(), deadline.label_zh()));
             details.push(when(*due));
         }
         EventBody::Merge { into_appeal_id } => {
-            details.push(format!("→ {}", Names::of(&n.appeals, *into_appeal_id)))
+            details.push(format!("→ {}", n.appeal(lang, *into_appeal_id)))
         }
+        EventBody::Resolve { .. }
+        | EventBody::Feedback { .. }
+        | EventBody::FollowUp { .. }
+        | EventBody::Resume { .. } => {}
     }
-    Entry {
-        what: event_label(lang, &e.body),
-        // The deadline watch records as the system, which is no user.
-        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
-            match lang {
-                Lang::Zh => "系统".to_string(),
-                Lang::En => "System".to_string(),
-            }
-        } else {
-            e.actor_name.clone()
-        },
-        at: when(e.at),
-        details,
-        why,
-    }
+    (details, why)
 }
 
 /// An action form that failed: which action (if it was one), its errors, what was typed.
@@ -473,6 +498,21 @@ fn action_forms(lang: Lang, allowed: &[ActionKind], failed: Option<&Failure>) ->
         .collect()
 }
 
+/// The message of a failed action that has no form here (unknown, or no longer allowed):
+/// shown at the top of the page.
+fn top_error(failed: Option<&Failure>, allowed: &[ActionKind]) -> String {
+    match failed {
+        Some(f) if !f.action.is_some_and(|a| allowed.contains(&a)) => f
+            .errors
+            .0
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；"),
+        _ => String::new(),
+    }
+}
+
 /// Renders the page; `failed` is the action whose form just failed.
 async fn detail_page(
     state: &AppState,
@@ -513,17 +553,7 @@ async fn detail_page(
         Extension::Requested { days, .. } => days.to_string(),
         _ => String::new(),
     };
-    let error = match &failed {
-        // An unknown action, or one with no form here, still gets its message: at the top.
-        Some(f) if !f.action.is_some_and(|a| allowed.contains(&a)) => f
-            .errors
-            .0
-            .iter()
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("；"),
-        _ => String::new(),
-    };
+    let error = top_error(failed.as_ref(), &allowed);
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -582,7 +612,7 @@ fn facts(
             "f.kind",
             lang.label(a.kind.code(), a.kind.label_zh()).into(),
         ),
-        ("f.category", category_label(&cats, &a.category)),
+        ("f.category", category_label(cats, &a.category)),
         (
             "f.urgency",
             lang.label(a.urgency.code(), a.urgency.label_zh()).into(),
@@ -642,7 +672,7 @@ fn facts(
         facts.push(("detail.reopened", a.reopen_count.to_string()));
     }
     if let Some(m) = a.merged_into {
-        facts.push(("detail.merged_into", Names::of(&names.appeals, m)));
+        facts.push(("detail.merged_into", names.appeal(lang, m)));
     }
     facts.push((
         "f.public_consent",

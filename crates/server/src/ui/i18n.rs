@@ -564,6 +564,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "detail.extension_denied" => ("延期未获批准", "Extension denied"),
         "detail.reopened" => ("重办次数", "Reopened"),
         "detail.merged_into" => ("已合并到", "Merged into"),
+        "detail.other_appeal" => ("另一件诉求（不在您的范围内）", "another appeal (outside your scope)"),
         "detail.anonymous" => ("匿名", "Anonymous"),
         "act.user" => ("分派给人员", "To a person"),
         "act.team" => ("或分派给服务团队", "or to a team"),
