@@ -888,4 +888,29 @@ mod tests {
         ]);
         assert!(parse_command(action_body(&f)).is_ok());
     }
+
+    #[test]
+    fn every_action_says_what_was_done_in_both_languages() {
+        for a in ActionKind::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(lang.t(flash_key(*a)), "?", "{a:?} in {lang:?}");
+            }
+        }
+        for key in ["flash.registered", "flash.intake_next"] {
+            assert_ne!(Lang::En.t(key), "?", "{key}");
+        }
+        // Each field an action requires is one its form shows (so its error has a place).
+        for a in ActionKind::ALL {
+            let f = FormData::from_pairs(&[("action", a.code())]);
+            if let Err(p) = parse_command(action_body(&f)) {
+                for e in &p.errors {
+                    assert!(
+                        form_fields(*a).contains(&e.field.as_str()),
+                        "{a:?}: {} has no place on the form",
+                        e.field
+                    );
+                }
+            }
+        }
+    }
 }
