@@ -557,7 +557,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "detail.actions" => ("可执行的操作", "What you can do"),
         "detail.no_actions" => ("当前没有您可执行的操作。", "Nothing for you to do now."),
         "detail.receipt" => ("回执", "Receipt"),
-        "detail.done" => ("已完成操作", "Done"),
         "detail.extension" => ("延期", "Extension"),
         "detail.extension_requested" => ("已申请延期", "Extension requested"),
         "detail.extension_approved" => ("已批准延期", "Extension approved"),
