@@ -18,7 +18,7 @@ use suqiu_core::calendar::shanghai;
 use suqiu_core::error::FieldError;
 use suqiu_core::lifecycle::{
     available_actions, decide, register, Command, Context, Event, Intake, MAX_CONTENT_CHARS,
-    MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
+    MAX_EXTENSION_DAYS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
 };
 use suqiu_core::org::{in_subtree, may_refer, referral_order, Department, OrgKind};
 use suqiu_core::person::Person;
@@ -660,7 +660,7 @@ fn required_fields(action: ActionKind) -> &'static [(&'static str, Need, &'stati
 
 /// Each required field of `action` that is absent, null or blank, named in plain words.
 fn missing_fields(action: ActionKind, obj: &Map<String, Value>) -> Vec<FieldError> {
-    required_fields(action)
+    let mut faults: Vec<FieldError> = required_fields(action)
         .iter()
         .filter(|(field, _, _)| match obj.get(*field) {
             None | Some(Value::Null) => true,
@@ -679,7 +679,18 @@ fn missing_fields(action: ActionKind, obj: &Map<String, Value>) -> Vec<FieldErro
             };
             FieldError::new(field, format!("请{verb}{what}"))
         })
-        .collect()
+        .collect();
+    // Days typed as words ("三") say what is wanted rather than a type name; the range
+    // itself is core's to check.
+    if let Some(Value::String(days)) = obj.get("days") {
+        if !days.trim().is_empty() {
+            faults.push(FieldError::new(
+                "days",
+                format!("延期天数请填写数字（1–{MAX_EXTENSION_DAYS} 个工作日）"),
+            ));
+        }
+    }
+    faults
 }
 
 /// A merge may name its target by tracking code (`into_tracking_code`, what people know)
