@@ -666,8 +666,10 @@ pub struct ActionBody {
     pub solved: Option<bool>,
     /// follow_up: when dissatisfied, reopen (重办) instead of closing
     pub reopen: Option<bool>,
-    /// merge
+    /// merge: the appeal to merge into, by id…
     pub into_appeal_id: Option<Id>,
+    /// …or by its tracking code (looked up in the caller's scope), as people know it
+    pub into_tracking_code: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------
