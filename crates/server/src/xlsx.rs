@@ -218,10 +218,7 @@ mod tests {
         let Data::DateTime(x) = d else {
             panic!("not a date-time: {d:?}");
         };
-        let serial = x.as_f64();
-        let day = suqiu_core::roster::excel_date(serial).expect("a date");
-        let seconds = ((serial - serial.floor()) * 86_400.0).round() as u32;
-        day.and_time(NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0).unwrap())
+        suqiu_core::roster::excel_datetime(x.as_f64()).expect("a date")
     }
 
     #[test]
