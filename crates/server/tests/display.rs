@@ -153,7 +153,7 @@ fn machine_time(text: &str) -> Option<&str> {
     })
 }
 
-fn page_ok<'a>(path: &str, res: &'a Resp) -> String {
+fn page_ok(path: &str, res: &Resp) -> String {
     assert_eq!(res.status.as_u16(), 200, "{path}: {}", res.text());
     let html = res.text();
     if let Some(at) = machine_time(&html) {
