@@ -6,7 +6,7 @@
 //! the reader's role may see it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_xlsxwriter::{Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use suqiu_core::display;
 use suqiu_core::fund::yuan;
 use suqiu_store::fund::Entry;
@@ -379,7 +379,6 @@ pub fn service(
     registrations: &[Registration],
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let hours = |tenths: i64| tenths as f64 / 10.0;
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name("服务时长")?;
@@ -437,7 +436,20 @@ pub fn service(
         ws.write_number(row, 2, hours(p.tenths))?;
         ws.write_number(row, 3, p.members as f64)?;
     }
-    let ws = book.add_worksheet();
+    registrations_sheet(book.add_worksheet(), registrations)?;
+    book.save_to_buffer()
+}
+
+/// Service hours in the workbook: tenths of an hour as hours.
+fn hours(tenths: i64) -> f64 {
+    tenths as f64 / 10.0
+}
+
+/// 报到名册: every registration with its posts and hours so far.
+fn registrations_sheet(
+    ws: &mut Worksheet,
+    registrations: &[Registration],
+) -> Result<(), XlsxError> {
     ws.set_name("报到名册")?;
     header_row(
         ws,
@@ -459,5 +471,5 @@ pub fn service(
         ws.write_string(row, 3, posts.join("、"))?;
         ws.write_number(row, 4, hours(r.total_tenths))?;
     }
-    book.save_to_buffer()
+    Ok(())
 }

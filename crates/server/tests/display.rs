@@ -324,16 +324,11 @@ async fn check_book(browser: &mut Browser<'_>, path: &str, sheets: &[SheetCheck]
     res.bytes
 }
 
-async fn every_workbook_writes_real_dates_under_chinese_headers(b: Backend) {
-    let t = TestApp::new(b).await;
-    let s = scene(&t).await;
-    let mut station = Browser::sign_in(&t, "station11").await;
-    // A read of a full record, for the audit's workbook.
-    station.get(&format!("/people/{}", s.person)).await;
-    let c11 = t.fx.c11;
+/// The workbooks a station's staff take, with what each sheet must hold.
+fn station_books(c11: i64) -> Vec<(String, Vec<SheetCheck>)> {
     let appeal_dates: &[(&str, bool)] =
         &[("登记时间", true), ("响应时限", true), ("办结时限", true)];
-    let books: Vec<(String, Vec<SheetCheck>)> = vec![
+    vec![
         (
             "/appeals.xlsx".into(),
             vec![sheet("诉求台账", Some(0), appeal_dates)],
@@ -402,8 +397,16 @@ async fn every_workbook_writes_real_dates_under_chinese_headers(b: Backend) {
                 sheet("出入库明细", Some(0), &[("时间", true)]),
             ],
         ),
-    ];
-    for (path, sheets) in &books {
+    ]
+}
+
+async fn every_workbook_writes_real_dates_under_chinese_headers(b: Backend) {
+    let t = TestApp::new(b).await;
+    let s = scene(&t).await;
+    let mut station = Browser::sign_in(&t, "station11").await;
+    // A read of a full record, for the audit's workbook.
+    station.get(&format!("/people/{}", s.person)).await;
+    for (path, sheets) in &station_books(t.fx.c11) {
         check_book(&mut station, path, sheets).await;
     }
     let mut admin = Browser::sign_in(&t, "admin").await;
