@@ -30,6 +30,16 @@ pub fn sample(c: &Counts) -> u64 {
     c.response_due
 }
 
+/// How a scoreboard shows a unit it does not rank: 样本不足 with the count.
+pub fn unjudged_zh(sample: u64) -> String {
+    format!("样本不足（{sample}件）")
+}
+
+/// [`unjudged_zh`] in English.
+pub fn unjudged_en(sample: u64) -> String {
+    format!("Too few to judge ({sample})")
+}
+
 /// A unit's place on a scoreboard.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
