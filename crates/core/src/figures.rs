@@ -148,9 +148,16 @@ mod tests {
         let codes: HashSet<_> = ALL.iter().map(|f| f.code).collect();
         let zh: HashSet<_> = ALL.iter().map(|f| f.zh).collect();
         let en: HashSet<_> = ALL.iter().map(|f| f.en).collect();
-        assert_eq!((codes.len(), zh.len(), en.len()), (ALL.len(), ALL.len(), ALL.len()));
+        assert_eq!(
+            (codes.len(), zh.len(), en.len()),
+            (ALL.len(), ALL.len(), ALL.len())
+        );
         for f in ALL {
-            assert!(f.note_zh.chars().count() > 8 && f.note_en.len() > 15, "{}", f.code);
+            assert!(
+                f.note_zh.chars().count() > 8 && f.note_en.len() > 15,
+                "{}",
+                f.code
+            );
             assert_eq!(by_code(f.code).map(|g| g.zh), Some(f.zh));
         }
         assert!(by_code("nothing").is_none());
@@ -165,7 +172,10 @@ mod tests {
         };
         assert_eq!(OVERDUE_NOW.count(&c), Some(3));
         assert_eq!(OVERDUE_OPEN.count(&c), Some(3));
-        assert_eq!((OVERDUE_NOW.basis, OVERDUE_OPEN.basis), (Basis::Now, Basis::Period));
+        assert_eq!(
+            (OVERDUE_NOW.basis, OVERDUE_OPEN.basis),
+            (Basis::Now, Basis::Period)
+        );
         assert_ne!(OVERDUE_NOW.zh, OVERDUE_OPEN.zh);
         assert_eq!(RECEIVED.count(&c), Some(9));
         assert_eq!(SCORE.count(&c), None);

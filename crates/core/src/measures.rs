@@ -319,10 +319,7 @@ impl ScoreWeights {
         if self.min_sample > crate::ranking::MAX_MIN_SAMPLE {
             return Err(FieldError::new(
                 "min_sample",
-                format!(
-                    "最低样本数不能超过 {}",
-                    crate::ranking::MAX_MIN_SAMPLE
-                ),
+                format!("最低样本数不能超过 {}", crate::ranking::MAX_MIN_SAMPLE),
             ));
         }
         Ok(())
@@ -564,10 +561,7 @@ mod tests {
         assert!(close(scores[0], 90.0));
         assert!(close(scores[1], 200.0 / 3.0));
         assert!(close(scores[2], 30.0));
-        let w3 = ScoreWeights {
-            min_sample: 3,
-            ..w
-        };
+        let w3 = ScoreWeights { min_sample: 3, ..w };
         let ranks: Vec<_> = crate::ranking::standings(&[ca, cb, cc], &w3)
             .iter()
             .map(|s| s.rank)

@@ -66,7 +66,11 @@ impl Standing {
 pub fn standings(units: &[Counts], w: &ScoreWeights) -> Vec<Standing> {
     let exact: Vec<Option<ExactScore>> = units
         .iter()
-        .map(|c| (sample(c) >= w.min_sample).then(|| ExactScore::of(c, w)).flatten())
+        .map(|c| {
+            (sample(c) >= w.min_sample)
+                .then(|| ExactScore::of(c, w))
+                .flatten()
+        })
         .collect();
     let ranks = competition_ranks(&exact);
     units
@@ -150,7 +154,10 @@ impl ExactScore {
         let exact = || -> Option<ExactScore> {
             let l = present().try_fold(1u128, |l, (_, _, d)| lcm(l, u128::from(*d)))?;
             let num = present().try_fold(0u128, |acc, (w, n, d)| {
-                acc.checked_add(w.checked_mul(u128::from(*n))?.checked_mul(l / u128::from(*d))?)
+                acc.checked_add(
+                    w.checked_mul(u128::from(*n))?
+                        .checked_mul(l / u128::from(*d))?,
+                )
             })?;
             Some(ExactScore {
                 num,
@@ -259,7 +266,9 @@ mod tests {
         ];
         let s = standings(&units, &w(5));
         assert_eq!(
-            s.iter().map(|s| (s.judged, s.rank, s.sample)).collect::<Vec<_>>(),
+            s.iter()
+                .map(|s| (s.judged, s.rank, s.sample))
+                .collect::<Vec<_>>(),
             [
                 (false, None, 1),
                 (false, None, 1),
@@ -347,7 +356,10 @@ mod tests {
         assert_eq!(cmp_fractions(1, 3, 1, 2), Ordering::Less);
         assert_eq!(cmp_fractions(7, 2, 10, 3), Ordering::Greater);
         assert_eq!(cmp_fractions(0, 5, 0, 9), Ordering::Equal);
-        assert_eq!(cmp_fractions(u128::MAX, u128::MAX - 1, 1, 1), Ordering::Greater);
+        assert_eq!(
+            cmp_fractions(u128::MAX, u128::MAX - 1, 1, 1),
+            Ordering::Greater
+        );
     }
 
     #[test]
@@ -366,10 +378,7 @@ mod tests {
         };
         let this = [judged(1), judged(2), unjudged, judged(3)];
         let last = [judged(2), judged(1), judged(1), unjudged];
-        assert_eq!(
-            rank_changes(&this, &last),
-            [Some(1), Some(-1), None, None]
-        );
+        assert_eq!(rank_changes(&this, &last), [Some(1), Some(-1), None, None]);
     }
 
     fn arb_counts() -> impl Strategy<Value = Counts> {

@@ -121,7 +121,12 @@ pub fn workbook(
 
     let ws = wb.add_worksheet();
     ws.set_name("排名")?;
-    let heads = [figures::RANK.zh, "单位", figures::SCORE.zh, figures::SAMPLE.zh];
+    let heads = [
+        figures::RANK.zh,
+        "单位",
+        figures::SCORE.zh,
+        figures::SAMPLE.zh,
+    ];
     header(ws, 0, &heads, &bold)?;
     // Judged units first, by rank (the report's order); the others say why they are unranked.
     for (i, c) in report.children.iter().enumerate() {

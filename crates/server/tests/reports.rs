@@ -61,9 +61,14 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     // Every unit with a score is judged here (the small-sample rule: tests/figures.rs).
     let admin = t.token("admin").await;
     let rule = json!({"response": 30, "resolution": 35, "satisfaction": 35, "min_sample": 1});
-    t.call(axum::http::Method::PUT, "/api/v1/score-weights", Some(&admin), Some(rule))
-        .await
-        .ok(200);
+    t.call(
+        axum::http::Method::PUT,
+        "/api/v1/score-weights",
+        Some(&admin),
+        Some(rule),
+    )
+    .await
+    .ok(200);
     at(&t, (10, 13, 9)).await;
     let oct = t
         .create_appeal("station12", body(c12, "help", water, "walk_in", "菜场"))
@@ -218,7 +223,11 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     );
     assert_eq!(row(t.fx.c21)["rank"], Value::Null);
     assert_eq!(
-        (&row(c11)["judged"], &row(c11)["sample"], &row(t.fx.c21)["judged"]),
+        (
+            &row(c11)["judged"],
+            &row(c11)["sample"],
+            &row(t.fx.c21)["judged"]
+        ),
         (&json!(true), &json!(3), &json!(false))
     );
     assert_eq!(

@@ -50,7 +50,10 @@ impl Store {
         for row in a.query(&sql).fetch_all(&self.pool).await? {
             let path: String = get(&row, "org_path")?;
             let n = get::<i64>(&row, "n")?;
-            if let Some(node) = ancestors(&path)?.into_iter().find(|id| out.contains_key(id)) {
+            if let Some(node) = ancestors(&path)?
+                .into_iter()
+                .find(|id| out.contains_key(id))
+            {
                 *out.entry(node).or_default() += u64::try_from(n).unwrap_or(0);
             }
         }

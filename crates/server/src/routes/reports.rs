@@ -440,7 +440,10 @@ pub(crate) async fn monthly_of(
 
     let children: Vec<(&OrgUnit, Counts)> = counts.children.iter().map(|(n, c)| (n, *c)).collect();
     let children = rank_rows(state, &children, None).await?;
-    let overdue_now = state.store.overdue_now_of(std::slice::from_ref(unit), now).await?;
+    let overdue_now = state
+        .store
+        .overdue_now_of(std::slice::from_ref(unit), now)
+        .await?;
     let overdue_records = state.store.ledger(unit.id, from, to, Some(now)).await?;
 
     let report = MonthlyReportOut {

@@ -107,7 +107,10 @@ const REPORT_FIGURES: [Figure; 15] = [
 /// The summary's counts: figure, value and the list of exactly those appeals when there is one.
 fn summary(lang: Lang, r: &MonthlyReportOut) -> Vec<(Term, u64, Option<String>)> {
     let m = &r.measures;
-    let overdue = format!("/appeals?org_unit={}&overdue=true&sort=deadline", r.org_unit_id);
+    let overdue = format!(
+        "/appeals?org_unit={}&overdue=true&sort=deadline",
+        r.org_unit_id
+    );
     let month = format!("&from={}&to={}", r.from, r.to);
     vec![
         (term(lang, &figures::RECEIVED), m.received, None),
@@ -121,7 +124,11 @@ fn summary(lang: Lang, r: &MonthlyReportOut) -> Vec<(Term, u64, Option<String>)>
             m.overdue_open,
             Some(format!("{overdue}{month}")),
         ),
-        (term(lang, &figures::OVERDUE_NOW), m.overdue_now, Some(overdue)),
+        (
+            term(lang, &figures::OVERDUE_NOW),
+            m.overdue_now,
+            Some(overdue),
+        ),
     ]
 }
 
@@ -191,10 +198,19 @@ pub(crate) async fn monthly(
     let r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
     let m = &r.measures;
     let rates = vec![
-        (term(lang, &figures::RESPONSE_RATE), percent(m.response_rate)),
+        (
+            term(lang, &figures::RESPONSE_RATE),
+            percent(m.response_rate),
+        ),
         (term(lang, &figures::ON_TIME_RATE), percent(m.on_time_rate)),
-        (term(lang, &figures::RESOLUTION_RATE), percent(m.resolution_rate)),
-        (term(lang, &figures::SATISFACTION_RATE), percent(m.satisfaction_rate)),
+        (
+            term(lang, &figures::RESOLUTION_RATE),
+            percent(m.resolution_rate),
+        ),
+        (
+            term(lang, &figures::SATISFACTION_RATE),
+            percent(m.satisfaction_rate),
+        ),
         (term(lang, &figures::SCORE), score_text(m.score)),
     ];
     let listed = r.repeated.len();

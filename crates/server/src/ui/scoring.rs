@@ -67,12 +67,20 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
             0.0
         })
     };
-    let (response, resolution, satisfaction) =
-        (number("response"), number("resolution"), number("satisfaction"));
-    let min_sample = post.form.raw("min_sample").trim().parse::<u64>().unwrap_or_else(|_| {
-        errors.push("min_sample", "请填写不小于 0 的整数，例如 5");
-        0
-    });
+    let (response, resolution, satisfaction) = (
+        number("response"),
+        number("resolution"),
+        number("satisfaction"),
+    );
+    let min_sample = post
+        .form
+        .raw("min_sample")
+        .trim()
+        .parse::<u64>()
+        .unwrap_or_else(|_| {
+            errors.push("min_sample", "请填写不小于 0 的整数，例如 5");
+            0
+        });
     if !errors.any() {
         let w = ScoreWeights {
             response,

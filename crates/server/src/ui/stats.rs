@@ -94,20 +94,31 @@ fn kpis(lang: Lang, m: &MetricsOut) -> Vec<Kpi> {
     };
     // The two overdue counts open the list of exactly their appeals: the period's ones by
     // the days received, the other whenever received.
-    let overdue = format!("/appeals?org_unit={}&overdue=true&sort=deadline", m.org_unit_id);
+    let overdue = format!(
+        "/appeals?org_unit={}&overdue=true&sort=deadline",
+        m.org_unit_id
+    );
     vec![
         kpi(&figures::RECEIVED, me.received.to_string(), None),
         kpi(&figures::RESPONSE_RATE, percent(me.response_rate), None),
         kpi(&figures::ON_TIME_RATE, percent(me.on_time_rate), None),
         kpi(&figures::RESOLUTION_RATE, percent(me.resolution_rate), None),
-        kpi(&figures::SATISFACTION_RATE, percent(me.satisfaction_rate), None),
+        kpi(
+            &figures::SATISFACTION_RATE,
+            percent(me.satisfaction_rate),
+            None,
+        ),
         kpi(&figures::SCORE, score_text(me.score), None),
         kpi(
             &figures::OVERDUE_OPEN,
             me.overdue_open.to_string(),
             Some(format!("{overdue}&from={}&to={}", m.from, m.to)),
         ),
-        kpi(&figures::OVERDUE_NOW, me.overdue_now.to_string(), Some(overdue)),
+        kpi(
+            &figures::OVERDUE_NOW,
+            me.overdue_now.to_string(),
+            Some(overdue),
+        ),
     ]
 }
 
@@ -179,7 +190,9 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     };
     // Judged children by rank, then the others, each group by name (as the scoreboard).
     let mut ranked: Vec<&MetricsChildOut> = m.children.iter().collect();
-    ranked.sort_by(|a, b| (a.rank.is_none(), a.rank, &a.name).cmp(&(b.rank.is_none(), b.rank, &b.name)));
+    ranked.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.name).cmp(&(b.rank.is_none(), b.rank, &b.name))
+    });
     let children: Vec<ChildRow> = ranked.iter().map(|c| child_row(lang, c)).collect();
     let scores = bar_chart(
         &ranked
