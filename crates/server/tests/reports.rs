@@ -122,6 +122,7 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     t.act_ok("station12", a4, json!({"action": "accept"})).await;
     at(&t, (11, 30, 12)).await;
 
+    let admin = t.token("admin").await;
     let url = format!("/api/v1/reports/monthly?org_unit={}&month=2026-11", t.fx.s1);
     let r = t.get(&url, &admin).await;
     let r = r.ok(200).clone();
@@ -400,7 +401,7 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     };
     assert_eq!(find("登记量"), Data::Float(4.0));
     assert_eq!(find("响应率"), Data::Float(0.5));
-    assert_eq!(find("得分"), Data::Float(85.0));
+    assert_eq!(find("综合得分"), Data::Float(85.0));
     let repeated: Vec<Vec<String>> = summary
         .rows()
         .skip_while(|r| {
