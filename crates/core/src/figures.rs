@@ -35,6 +35,8 @@ pub enum Reads {
 /// One figure.
 #[derive(Clone, Copy)]
 pub struct Figure {
+    /// The JSON field that carries it (a node's own measures carry `sample` as
+    /// `response_due`, the response rate's denominator, as they always have).
     pub code: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
