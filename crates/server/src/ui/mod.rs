@@ -21,6 +21,7 @@ mod charts;
 mod detail;
 mod export;
 mod figures;
+mod flash;
 mod form;
 mod home;
 pub(crate) mod i18n;
@@ -58,6 +59,7 @@ use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
 
+pub(crate) use flash::{saved, Flash};
 pub(crate) use form::FormData;
 use i18n::Lang;
 
@@ -149,6 +151,8 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{file}", get(assets::serve))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.
+        // A flash message is shown once: the page that shows it clears it.
+        .layer(axum::middleware::from_fn(flash::clear_when_shown))
         .layer(CompressionLayer::new().gzip(true))
 }
 
@@ -178,6 +182,8 @@ pub(crate) struct Session {
     pub lang: Lang,
     /// Unread notices, counted up to the badge's cap.
     pub unread: i64,
+    /// What the last save said (shown once, see `flash`).
+    pub flash: Option<Flash>,
 }
 
 impl Session {
@@ -231,6 +237,7 @@ impl FromRequestParts<AppState> for Session {
         };
         let session = Session {
             unread,
+            flash: Flash::from_headers(&parts.headers),
             actor,
             user,
             unit_name,
