@@ -10,6 +10,9 @@ use super::i18n::Lang;
 /// A figure's label and explanation in the page's language.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Term {
+    /// The figure's code (its JSON field): pages mark each number with it (`data-figure`),
+    /// so a test can read one figure off every surface.
+    pub code: &'static str,
     pub label: &'static str,
     pub note: &'static str,
 }
@@ -17,10 +20,12 @@ pub(crate) struct Term {
 pub(crate) fn term(lang: Lang, f: &Figure) -> Term {
     match lang {
         Lang::Zh => Term {
+            code: f.code,
             label: f.zh,
             note: f.note_zh,
         },
         Lang::En => Term {
+            code: f.code,
             label: f.en,
             note: f.note_en,
         },
