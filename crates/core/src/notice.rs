@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::access::Actor;
 use crate::appeal::{Appeal, Deadline, Handoff};
-use crate::calendar::shanghai;
+use crate::display;
 use crate::lifecycle::{Event, EventBody};
 use crate::vocabulary;
 use crate::watch::Finding;
@@ -52,12 +52,6 @@ pub struct Notice {
     pub audience: Audience,
     pub title: String,
     pub body: String,
-}
-
-fn at_local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, body: String) -> Notice {
@@ -168,7 +162,7 @@ fn extension_decided(
         (
             NoticeKind::ExtensionApproved,
             match resolve_by {
-                Some(by) => format!("延期已批准，新的办结时限：{}", at_local(by)),
+                Some(by) => format!("延期已批准，新的办结时限：{}", display::deadline(by)),
                 None => "延期已批准".to_string(),
             },
         )
@@ -199,14 +193,14 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             format!(
                 "{}时限将于 {} 到期",
                 deadline_words(deadline),
-                at_local(due)
+                display::deadline(due)
             ),
         )],
         Finding::Overdue { deadline, due } => {
             let body = format!(
                 "已超过{}时限（{}）",
                 deadline_words(deadline),
-                at_local(due)
+                display::deadline(due)
             );
             vec![
                 notice(NoticeKind::Overdue, Audience::Handlers, after, body.clone()),
@@ -219,7 +213,7 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             after,
             format!(
                 "办结时限 {} 已过且久未办结，系统已自动上报至本单位",
-                at_local(due)
+                display::deadline(due)
             ),
         )],
     }

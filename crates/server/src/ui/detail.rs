@@ -21,7 +21,7 @@ use suqiu_store::similar::SimilarQuery;
 
 use super::appeals::{appellant_email, appellant_name, appellant_phone, category_label, summary};
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline, FieldErrors};
+use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, Deadline, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
 use crate::routes::appeals::{
@@ -282,7 +282,9 @@ fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, St
             why = reason.clone();
         }
         EventBody::ExtendApprove {
-            approve, reason, ..
+            approve,
+            reason,
+            resolve_by,
         } => {
             details.push(
                 if *approve {
@@ -292,12 +294,16 @@ fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, St
                 }
                 .to_string(),
             );
+            // The new limit, written as the notice to the requester writes it.
+            if let Some(by) = resolve_by {
+                details.push(format!("→ {}", deadline_at(*by)));
+            }
             why = reason.clone().unwrap_or_default();
         }
         EventBody::Reject { reason } | EventBody::Suspend { reason } => why = reason.clone(),
         EventBody::Overdue { deadline, due } => {
             details.push(label(deadline.code(), deadline.label_zh()));
-            details.push(when(*due));
+            details.push(deadline_at(*due));
         }
         EventBody::Merge { into_appeal_id } => {
             details.push(format!("→ {}", n.appeal(lang, *into_appeal_id)))

@@ -20,6 +20,7 @@ mod care;
 mod charts;
 mod detail;
 mod export;
+mod figures;
 mod flash;
 mod form;
 mod home;
@@ -29,6 +30,7 @@ mod notifications;
 mod people;
 mod reports;
 mod roster;
+mod scoring;
 mod stats;
 mod teams;
 mod track;
@@ -103,6 +105,7 @@ pub fn router() -> Router<AppState> {
         .route("/stats", get(stats::page))
         .route("/reports", get(reports::monthly))
         .route("/ranking", get(reports::ranking))
+        .route("/ranking/rule", get(scoring::show).post(scoring::save))
         .route("/audit/reads", get(audit::page))
         .route("/audit/reads.xlsx", get(audit::export))
         .route("/admin", get(admin::page))
