@@ -467,7 +467,7 @@ pub fn decide(
             if user_id.is_some() == team_id.is_some() {
                 return Err(Refusal::Invalid(FieldError::new(
                     "user_id",
-                    "请指定分派对象：user_id 或 team_id 二选一",
+                    "请选择分派对象：一位人员或一个服务团队（二者选一）",
                 )));
             }
             EventBody::Assign {

@@ -7,8 +7,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::appeal::{Appeal, Deadline};
-use crate::calendar::shanghai;
+use crate::access::Actor;
+use crate::appeal::{Appeal, Deadline, Handoff};
+use crate::display;
 use crate::lifecycle::{Event, EventBody};
 use crate::vocabulary;
 use crate::watch::Finding;
@@ -22,6 +23,7 @@ vocabulary!(
         Escalated = "escalated" / "上报",
         Supervised = "supervised" / "督办",
         Returned = "returned" / "退回",
+        ReferralResolved = "referral_resolved" / "转办已办结",
         ExtensionRequested = "extension_requested" / "延期申请",
         ExtensionApproved = "extension_approved" / "延期获批",
         ExtensionDenied = "extension_denied" / "延期未获批",
@@ -36,6 +38,9 @@ pub enum Audience {
     Handlers,
     /// Staff of the unit one level above the handling unit (督办, 延期审批).
     LevelAbove,
+    /// Desk staff of the handling unit only: the unit that referred the appeal to a
+    /// department and stays responsible for it (首接负责), hearing what the department did.
+    HandlingUnit,
     /// One user.
     User(Id),
 }
@@ -49,12 +54,6 @@ pub struct Notice {
     pub body: String,
 }
 
-fn at_local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, body: String) -> Notice {
     Notice {
         kind,
@@ -65,10 +64,15 @@ fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, body: String) -
 }
 
 /// Notices for events taken by people (the action path). `after` is the appeal once the
-/// events are applied; `before` is needed for who asked for an extension.
-pub fn for_events(before: &Appeal, after: &Appeal, events: &[Event]) -> Vec<Notice> {
+/// events are applied; `before` is needed for who asked for an extension and whether the
+/// appeal was referred; `actor` is who took them.
+pub fn for_events(actor: &Actor, before: &Appeal, after: &Appeal, events: &[Event]) -> Vec<Notice> {
     let mut out = Vec::new();
     for e in events {
+        if let Some(n) = referral_outcome(actor, before, after, &e.body) {
+            out.push(n);
+            continue;
+        }
         match &e.body {
             EventBody::Supervise { note } => out.push(notice(
                 NoticeKind::Supervised,
@@ -99,30 +103,76 @@ pub fn for_events(before: &Appeal, after: &Appeal, events: &[Event]) -> Vec<Noti
                 reason,
                 resolve_by,
             } => {
-                let requested_by = match &before.extension {
-                    crate::appeal::Extension::Requested { requested_by, .. } => *requested_by,
-                    _ => continue,
-                };
-                let (kind, body) = if *approve {
-                    (
-                        NoticeKind::ExtensionApproved,
-                        match resolve_by {
-                            Some(by) => format!("延期已批准，新的办结时限：{}", at_local(*by)),
-                            None => "延期已批准".to_string(),
-                        },
-                    )
-                } else {
-                    (
-                        NoticeKind::ExtensionDenied,
-                        format!("延期未获批准：{}", reason.as_deref().unwrap_or("")),
-                    )
-                };
-                out.push(notice(kind, Audience::User(requested_by), after, body));
+                if let Some(n) = extension_decided(before, after, *approve, reason, *resolve_by) {
+                    out.push(n);
+                }
             }
             _ => {}
         }
     }
     out
+}
+
+/// What the department an appeal was referred to did with it, told to the unit that
+/// referred it: the department resolved it, or sent it back. Only when the department
+/// itself acted — the referring unit needs no notice of its own resolve.
+fn referral_outcome(
+    actor: &Actor,
+    before: &Appeal,
+    after: &Appeal,
+    body: &EventBody,
+) -> Option<Notice> {
+    let by_department =
+        actor.department_id.is_some() && actor.department_id == before.department_id;
+    if !by_department {
+        return None;
+    }
+    match body {
+        EventBody::Resolve { resolution, note } => Some(notice(
+            NoticeKind::ReferralResolved,
+            Audience::HandlingUnit,
+            after,
+            format!("转办部门已办结（{}）：{note}", resolution.label_zh()),
+        )),
+        EventBody::Return {
+            note,
+            undone: Handoff::Refer { .. },
+        } => Some(notice(
+            NoticeKind::Returned,
+            Audience::HandlingUnit,
+            after,
+            format!("转办部门已退回，请重新安排办理。理由：{note}"),
+        )),
+        _ => None,
+    }
+}
+
+/// The answer to an extension request, told to whoever asked for it.
+fn extension_decided(
+    before: &Appeal,
+    after: &Appeal,
+    approve: bool,
+    reason: &Option<String>,
+    resolve_by: Option<DateTime<Utc>>,
+) -> Option<Notice> {
+    let crate::appeal::Extension::Requested { requested_by, .. } = &before.extension else {
+        return None;
+    };
+    let (kind, body) = if approve {
+        (
+            NoticeKind::ExtensionApproved,
+            match resolve_by {
+                Some(by) => format!("延期已批准，新的办结时限：{}", display::deadline(by)),
+                None => "延期已批准".to_string(),
+            },
+        )
+    } else {
+        (
+            NoticeKind::ExtensionDenied,
+            format!("延期未获批准：{}", reason.as_deref().unwrap_or("")),
+        )
+    };
+    Some(notice(kind, Audience::User(*requested_by), after, body))
 }
 
 fn deadline_words(deadline: Deadline) -> &'static str {
@@ -143,14 +193,14 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             format!(
                 "{}时限将于 {} 到期",
                 deadline_words(deadline),
-                at_local(due)
+                display::deadline(due)
             ),
         )],
         Finding::Overdue { deadline, due } => {
             let body = format!(
                 "已超过{}时限（{}）",
                 deadline_words(deadline),
-                at_local(due)
+                display::deadline(due)
             );
             vec![
                 notice(NoticeKind::Overdue, Audience::Handlers, after, body.clone()),
@@ -163,8 +213,117 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             after,
             format!(
                 "办结时限 {} 已过且久未办结，系统已自动上报至本单位",
-                at_local(due)
+                display::deadline(due)
             ),
         )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::access::{Actor, Role};
+    use crate::appeal::{Appellant, Channel, Kind, Resolution, Urgency};
+    use crate::calendar::WorkCalendar;
+    use crate::lifecycle::{register, Intake};
+    use crate::policy::TimeLimitPolicy;
+
+    const DEPT: Id = 9;
+
+    fn actor(role: Role, department_id: Option<Id>) -> Actor {
+        Actor {
+            user_id: 1,
+            name: "x".into(),
+            role,
+            org_unit_id: 3,
+            org_path: "/1/2/3/".into(),
+            department_id,
+        }
+    }
+
+    /// An appeal of unit 3 referred to department 9.
+    fn referred() -> Appeal {
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 24, 2, 0, 0)
+            .single()
+            .expect("t");
+        let intake = Intake {
+            appellant: Appellant::Anonymous,
+            org_unit_id: 3,
+            channel: Channel::WalkIn,
+            kind: Kind::Help,
+            category: "livelihood".into(),
+            urgency: Urgency::Normal,
+            title: None,
+            content: "漏水".into(),
+            location: None,
+            public_consent: false,
+        };
+        let (mut a, _) = register(
+            intake,
+            "SQ261124-ABCDEFGHJK".into(),
+            3,
+            &actor(Role::StationStaff, None),
+            now,
+            &WorkCalendar::weekdays_only(),
+            &TimeLimitPolicy::default(),
+        )
+        .expect("registered");
+        a.department_id = Some(DEPT);
+        a.handoffs.push(Handoff::Refer {
+            department_id: DEPT,
+            previous_department_id: None,
+        });
+        a
+    }
+
+    fn event(body: EventBody) -> Event {
+        Event {
+            at: Utc::now(),
+            actor_id: 1,
+            body,
+        }
+    }
+
+    #[test]
+    fn the_referring_unit_hears_when_the_department_resolves_or_returns() {
+        let before = referred();
+        let liaison = actor(Role::DepartmentLiaison, Some(DEPT));
+        let resolve = event(EventBody::Resolve {
+            resolution: Resolution::Solved,
+            note: "已上门修好".into(),
+        });
+        let n = for_events(&liaison, &before, &before, std::slice::from_ref(&resolve));
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].kind, NoticeKind::ReferralResolved);
+        assert_eq!(n[0].audience, Audience::HandlingUnit);
+        assert!(
+            n[0].body.contains("已上门修好") && n[0].body.contains("已解决"),
+            "{}",
+            n[0].body
+        );
+
+        let back = event(EventBody::Return {
+            note: "不属本部门职责".into(),
+            undone: before.handoffs[0].clone(),
+        });
+        let n = for_events(&liaison, &before, &before, std::slice::from_ref(&back));
+        assert_eq!(
+            (n[0].kind, n[0].audience),
+            (NoticeKind::Returned, Audience::HandlingUnit)
+        );
+        assert!(n[0].body.contains("不属本部门职责"));
+
+        // The station resolving its own referred appeal tells no one (it did it itself), and
+        // another department's liaison is not "the department".
+        let station = actor(Role::StationStaff, None);
+        assert!(for_events(&station, &before, &before, std::slice::from_ref(&resolve)).is_empty());
+        let other = actor(Role::DepartmentLiaison, Some(DEPT + 1));
+        assert!(for_events(&other, &before, &before, &[resolve]).is_empty());
+        // A return of something not referred keeps reaching everyone working on it.
+        let n = for_events(&station, &before, &before, &[back]);
+        assert_eq!(n[0].audience, Audience::Handlers);
     }
 }

@@ -67,6 +67,27 @@ pub struct Department {
     pub org_unit_id: Id,
 }
 
+/// The referral rule (转办): an appeal handled at `handling_path` may be referred to a
+/// department attached at `department_path` when that node is the handling unit itself or a
+/// level above it — its street's departments and the district's, never another street's
+/// (whose liaisons could not even see the appeal's neighbourhood). The API refuses any other
+/// department and the form offers only these.
+pub fn may_refer(handling_path: &str, department_path: &str) -> bool {
+    in_subtree(department_path, handling_path)
+}
+
+/// The order a referral list shows departments in: the nearest level first (the handling
+/// unit's own, then its street's, then the district's), by name within a level. Sorts
+/// `(department path, name)` keys; deeper paths are nearer.
+pub fn referral_order(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    depth(b.0).cmp(&depth(a.0)).then_with(|| a.1.cmp(b.1))
+}
+
+/// How many levels below the root a path is (`/1/` is 1).
+fn depth(path: &str) -> usize {
+    path.matches('/').count().saturating_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +100,37 @@ mod tests {
         assert!(!in_subtree("/1/4/", "/1/41/"));
         assert!(is_strict_ancestor("/1/", "/1/4/"));
         assert!(!is_strict_ancestor("/1/4/", "/1/4/"));
+    }
+
+    #[test]
+    fn referral_goes_to_the_own_street_and_the_district_only() {
+        let community = "/1/4/27/";
+        assert!(may_refer(community, "/1/4/"), "its street's department");
+        assert!(may_refer(community, "/1/"), "a district department");
+        assert!(may_refer(community, community), "its own");
+        assert!(!may_refer(community, "/1/5/"), "another street's");
+        assert!(
+            !may_refer(community, "/1/41/"),
+            "a street whose id only shares digits"
+        );
+        assert!(
+            !may_refer("/1/4/", "/1/4/27/"),
+            "a street cannot use a community's"
+        );
+        let mut keys = vec![
+            ("/1/", "区民政局"),
+            ("/1/4/", "岳阳街道房管所"),
+            ("/1/4/", "城管中队"),
+        ];
+        keys.sort_by(|a, b| referral_order(*a, *b));
+        assert_eq!(
+            keys,
+            [
+                ("/1/4/", "城管中队"),
+                ("/1/4/", "岳阳街道房管所"),
+                ("/1/", "区民政局")
+            ]
+        );
     }
 
     #[test]

@@ -185,3 +185,56 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
   });
   check();
 })();
+
+// ---- a long <select> filtered by typing: <input data-filters="select-id"> ----
+// Typing hides the options (and whole <optgroup>s) that do not contain the words and picks
+// the first that does; ↓/↑ move through what is left, Enter keeps the choice (it does not
+// submit). Without the script the <select> still works as is.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-filters]").forEach(function (input) {
+    var select = document.getElementById(input.dataset.filters);
+    if (!select) return;
+    function visible() {
+      return Array.prototype.filter.call(select.options, function (o) { return o.value && !o.hidden; });
+    }
+    function filter() {
+      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(select.options, function (o) {
+        if (!o.value) return;
+        var text = (o.textContent + " " + (o.parentNode.label || "")).toLowerCase();
+        o.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+      });
+      select.querySelectorAll("optgroup").forEach(function (g) {
+        g.hidden = !Array.prototype.some.call(g.children, function (o) { return !o.hidden; });
+      });
+      var shown = visible();
+      if (words.length && shown.length && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden || !select.value)) {
+        select.value = shown[0].value;
+      } else if (words.length && !shown.length) {
+        select.value = "";
+      }
+    }
+    function move(step) {
+      var shown = visible();
+      if (!shown.length) return;
+      var i = shown.findIndex(function (o) { return o.value === select.value; });
+      i = i < 0 ? 0 : (i + step + shown.length) % shown.length;
+      select.value = shown[i].value;
+    }
+    input.addEventListener("input", filter);
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
+      else if (e.key === "Enter") { e.preventDefault(); select.focus(); }
+    });
+  });
+})();
+
+// ---- a form that came back with errors: start at its first marked field ----
+// (the intake form, or the appeal action that failed, which may be below the fold)
+(function () {
+  "use strict";
+  var bad = document.querySelector("#intake-form [aria-invalid=true], details.action[open] [aria-invalid=true]");
+  if (bad && typeof bad.focus === "function") bad.focus();
+})();

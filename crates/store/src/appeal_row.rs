@@ -230,6 +230,7 @@ pub(crate) fn record_from(row: &AnyRow) -> Result<AppealRecord> {
         handling_org_unit_name: get::<Option<String>>(row, "handling_name")?.unwrap_or_default(),
         appellant_name,
         appellant_phone,
+        appellant_person_id: get(row, "appellant_person_id")?,
         assignee_name: get(row, "assignee_name")?,
         team_name: get(row, "team_name")?,
         department_name: get(row, "department_name")?,

@@ -29,6 +29,9 @@ pub struct AppealRecord {
     /// Registered person's or named appellant's name and phone (unmasked: callers mask).
     pub appellant_name: Option<String>,
     pub appellant_phone: Option<String>,
+    /// The person on the register the appellant is: the registered appellant, or the person
+    /// a new appellant was found on or added to the register as at intake.
+    pub appellant_person_id: Option<Id>,
     pub assignee_name: Option<String>,
     pub team_name: Option<String>,
     pub department_name: Option<String>,
@@ -140,8 +143,8 @@ impl Store {
     }
 
     /// The record of an appeal `create_appeal` just stored, assembled from the org tree in
-    /// memory rather than read back (intake answers with it). `person` is the registered
-    /// appellant when there is one (the caller has just checked it).
+    /// memory rather than read back (intake answers with it). `person` is the appellant's
+    /// person on the register when there is one (the caller has just checked or added it).
     pub async fn new_record(
         &self,
         appeal: Appeal,
@@ -178,6 +181,7 @@ impl Store {
             handling_org_unit_name: handling.name.clone(),
             appellant_name,
             appellant_phone,
+            appellant_person_id: person.map(|p| p.id),
             assignee_name: None,
             team_name: None,
             department_name: None,
@@ -781,8 +785,8 @@ where
     let before = record.appeal.clone();
     let (after, deferred) = commit_events(conn, &record, events.clone()).await?;
     let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-    // Who must hear of it (督办, 退回, 上报, 延期), in the same transaction as the events.
-    let notices = suqiu_core::notice::for_events(&before, &after, &events);
+    // Who must hear of it (督办, 退回, 上报, 延期, what a referred department did), in the same transaction as the events.
+    let notices = suqiu_core::notice::for_events(actor, &before, &after, &events);
     if let (Some(first), false) = (events.first(), notices.is_empty()) {
         crate::notifications::insert(conn, &record, &notices, first.at).await?;
     }

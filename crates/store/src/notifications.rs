@@ -68,6 +68,11 @@ pub(crate) async fn insert(
                 a.handling_org_unit_id,
                 a.assignee_user_id.unwrap_or(0),
             ),
+            Audience::HandlingUnit => (
+                format!("u.org_unit_id = $6 AND u.role IN ({})", desk_roles()),
+                a.handling_org_unit_id,
+                0,
+            ),
             Audience::LevelAbove => match &record.place.handling_parent {
                 Some((parent, _)) => (
                     format!("u.org_unit_id = $6 AND u.role IN ({})", desk_roles()),

@@ -140,6 +140,56 @@ async fn write_tags(conn: &mut AnyConnection, id: Id, tags: &[CareTag]) -> Resul
     Ok(())
 }
 
+/// Inserts `person` (its `id` is ignored) on `conn`, the caller's transaction, recording
+/// who registered it; returns its id. `Invalid{field:"org_unit_id"}` for an unknown node.
+pub(crate) async fn insert_person(
+    conn: &mut AnyConnection,
+    person: &Person,
+    by: Option<Id>,
+) -> Result<Id> {
+    let path = require_org_unit(conn, person.org_unit_id).await?;
+    let mut a = Args::default();
+    let values: Vec<String> = person_args(person, &path)?
+        .into_iter()
+        .map(|v| a.push(v))
+        .collect();
+    let now = ms(Utc::now());
+    let sql = format!(
+        "INSERT INTO people ({}, created_at, updated_at, created_by, updated_by) \
+         VALUES ({}, {}, {}, {}, {}) RETURNING id",
+        PERSON_WRITE_COLUMNS.join(", "),
+        values.join(", "),
+        a.push(now),
+        a.push(now),
+        a.push(by),
+        a.push(by)
+    );
+    let row = a.query(&sql).fetch_one(&mut *conn).await?;
+    let id: Id = get(&row, "id")?;
+    write_tags(conn, id, &person.tags).await?;
+    Ok(id)
+}
+
+/// The person in `actor`'s scope with exactly this name and phone (the oldest, should the
+/// register hold two), read on `conn`.
+pub(crate) async fn find_by_name_and_phone(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    name: &str,
+    phone: &str,
+) -> Result<Option<Person>> {
+    let mut a = Args::default();
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM people p WHERE p.phone = {} AND p.name = {} AND {} \
+         ORDER BY p.id LIMIT 1",
+        a.push(phone),
+        a.push(name),
+        scope::people(actor, &mut a)
+    );
+    let row = a.query(&sql).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(person_from).transpose()
+}
+
 impl Store {
     /// Inserts `person` (its `id` is ignored) and returns it with its id, its creator not
     /// recorded (demo data, tests). `Invalid{field:"org_unit_id"}` for an unknown node.
@@ -151,26 +201,7 @@ impl Store {
     pub async fn create_person_by(&self, person: &Person, by: Option<Id>) -> Result<Person> {
         check(person)?;
         let mut tx = self.writer.begin().await?;
-        let path = require_org_unit(&mut tx, person.org_unit_id).await?;
-        let mut a = Args::default();
-        let values: Vec<String> = person_args(person, &path)?
-            .into_iter()
-            .map(|v| a.push(v))
-            .collect();
-        let now = ms(Utc::now());
-        let sql = format!(
-            "INSERT INTO people ({}, created_at, updated_at, created_by, updated_by) \
-             VALUES ({}, {}, {}, {}, {}) RETURNING id",
-            PERSON_WRITE_COLUMNS.join(", "),
-            values.join(", "),
-            a.push(now),
-            a.push(now),
-            a.push(by),
-            a.push(by)
-        );
-        let row = a.query(&sql).fetch_one(&mut *tx).await?;
-        let id: Id = get(&row, "id")?;
-        write_tags(&mut tx, id, &person.tags).await?;
+        let id = insert_person(&mut tx, person, by).await?;
         tx.commit().await?;
         Ok(Person {
             id,

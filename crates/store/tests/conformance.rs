@@ -1882,6 +1882,7 @@ fn synthetic(rng: &mut impl Rng, w: &World, i: usize) -> (Appeal, Vec<Event>) {
             handling_org_unit_name: String::new(),
             appellant_name: None,
             appellant_phone: None,
+            appellant_person_id: None,
             assignee_name: None,
             team_name: None,
             department_name: None,

@@ -77,7 +77,7 @@ async fn the_closed_loop_in_a_browser() {
     ui.select("#refer-dept", &department).await;
     ui.fill("#refer-note", "请房管所派人维修水管").await;
     ui.submit("[data-testid=submit-refer]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     assert_eq!(ui.text("[data-testid=status]").await, "办理中");
     ui.sign_out().await;
 
@@ -90,7 +90,7 @@ async fn the_closed_loop_in_a_browser() {
     ui.select("#resolve-res", "solved").await;
     ui.fill("#resolve-note", "已更换破裂水管，积水已清理").await;
     ui.submit("[data-testid=submit-resolve]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     assert_eq!(ui.text("[data-testid=status]").await, "已办结");
     ui.sign_out().await;
 
@@ -100,14 +100,14 @@ async fn the_closed_loop_in_a_browser() {
     ui.open_action("feedback").await;
     ui.fill("#feedback-note", "已电话告知张阿姨维修结果").await;
     ui.submit("[data-testid=submit-feedback]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     ui.open_action("follow_up").await;
     ui.click("details[data-action=follow_up] input[name=solved][value=true]")
         .await;
     ui.click("details[data-action=follow_up] input[name=satisfaction][value=satisfied]")
         .await;
     ui.submit("[data-testid=submit-follow_up]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     assert_eq!(ui.text("[data-testid=status]").await, "已回访");
     let timeline = ui.text("[data-testid=timeline]").await;
     for step in [
@@ -145,7 +145,7 @@ async fn the_closed_loop_in_a_browser() {
     ui.fill("#extend-days", "3").await;
     ui.fill("#extend-reason", "需等待物业采购灯具").await;
     ui.submit("[data-testid=submit-extend]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     // Scenario 3 (part): the volunteer sees only what is assigned to it.
     ui.open_action("assign").await;
     let volunteer = store
@@ -156,7 +156,7 @@ async fn the_closed_loop_in_a_browser() {
         .0;
     ui.select("#assign-user", &volunteer.id.to_string()).await;
     ui.submit("[data-testid=submit-assign]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     ui.sign_out().await;
 
     ui.sign_in("yueyang").await;
@@ -168,14 +168,14 @@ async fn the_closed_loop_in_a_browser() {
     assert!(ui.offered().await.contains(&"extend_approve".to_string()));
     ui.open_action("extend_approve").await;
     ui.submit("[data-testid=submit-extend_approve]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     assert!(ui.text("[data-testid=timeline]").await.contains("同意延期"));
     // A supervision note (督办) on that other open appeal: the street is a level above.
     ui.open_action("supervise").await;
     ui.fill("#supervise-note", "请加快办理，本周内答复群众")
         .await;
     ui.submit("[data-testid=submit-supervise]").await;
-    ui.find("[role=status].notice").await;
+    ui.find("[data-testid=flash]").await;
     assert!(ui
         .text("[data-testid=timeline]")
         .await

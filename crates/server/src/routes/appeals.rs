@@ -18,13 +18,14 @@ use suqiu_core::calendar::shanghai;
 use suqiu_core::error::FieldError;
 use suqiu_core::lifecycle::{
     available_actions, decide, register, Command, Context, Event, Intake, MAX_CONTENT_CHARS,
-    MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
+    MAX_EXTENSION_DAYS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
 };
-use suqiu_core::org::{in_subtree, OrgKind};
+use suqiu_core::org::{in_subtree, may_refer, referral_order, Department, OrgKind};
 use suqiu_core::person::Person;
 use suqiu_core::validate::{validate_email, validate_phone};
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealFilter, AppealRecord};
+use suqiu_store::intake::NewAppellant;
 use suqiu_store::StoreError;
 
 use crate::auth::AuthActor;
@@ -122,6 +123,28 @@ pub(crate) async fn register_appeal(
     body: AppealIn,
 ) -> ApiResult<AppealRecord> {
     let checked = check_intake(state, actor, body).await?;
+    // A new appellant who leaves a phone goes on the register (or is found there), with
+    // the appeal, in one transaction: the register and the appeal history agree.
+    if let Some(who) = new_appellant(&checked) {
+        let created = store_intake(state, actor, &checked, |appeal, event| {
+            let (store, actor, who) = (state.store.clone(), actor.clone(), who.clone());
+            async move {
+                store
+                    .create_appeal_registering(&actor, &appeal, &event, &who)
+                    .await
+            }
+        })
+        .await?;
+        tracing::debug!(
+            appeal_id = created.appeal.id,
+            person_added = created.person_added,
+            "appeal registered"
+        );
+        return Ok(state
+            .store
+            .new_record(created.appeal, Some(&created.person))
+            .await?);
+    }
     let created = store_intake(state, actor, &checked, |appeal, event| {
         let store = state.store.clone();
         async move { store.create_appeal(&appeal, &event).await }
@@ -132,6 +155,23 @@ pub(crate) async fn register_appeal(
         .store
         .new_record(created, checked.person.as_ref())
         .await?)
+}
+
+/// The appellant to find on or add to the register: a named appellant who left a phone (a
+/// name alone identifies no one, and would fill the register with strangers).
+fn new_appellant(checked: &CheckedIntake) -> Option<NewAppellant> {
+    match &checked.intake.appellant {
+        Appellant::Named {
+            name,
+            phone: Some(phone),
+            ..
+        } => Some(NewAppellant {
+            name: name.clone(),
+            phone: phone.clone(),
+            org_unit_id: checked.intake.org_unit_id,
+        }),
+        _ => None,
+    }
 }
 
 /// An intake that passed every check: what core's `register` needs, and the registered
@@ -164,7 +204,7 @@ pub(crate) async fn check_intake(
     let appellant = if forms != 1 {
         errors.push(FieldError::new(
             "appellant",
-            "请在 appellant_id（登记在册的人员）、appellant（姓名和电话）、anonymous（匿名）中选择且只选择一项",
+            "请选择诉求人：登记在册的人员（appellant_id）、新的诉求人（appellant：姓名和电话）或匿名（anonymous），三者选一",
         ));
         None
     } else if let Some(id) = body.appellant_id {
@@ -172,7 +212,10 @@ pub(crate) async fn check_intake(
         match person {
             Some(_) => Some(Appellant::Person { person_id: id }),
             None => {
-                errors.push(FieldError::new("appellant_id", "未知的人员"));
+                errors.push(FieldError::new(
+                    "appellant_id",
+                    "找不到这位人员（或不在本单位范围内），请从查找结果中选择",
+                ));
                 None
             }
         }
@@ -224,14 +267,21 @@ pub(crate) async fn check_intake(
         let shown: String = category.chars().take(40).collect();
         errors.push(FieldError::new(
             "category",
-            format!("未知的分类「{shown}」（见 GET /api/v1/categories）"),
+            if shown.is_empty() {
+                "请选择诉求分类".to_string()
+            } else {
+                format!("没有「{shown}」这个诉求分类，请从分类列表中选择")
+            },
         ));
     }
 
     let unit = state.store.org_unit(body.org_unit_id).await?;
     let unit = unit.filter(|u| in_subtree(&actor.org_path, &u.path));
     if unit.is_none() {
-        errors.push(FieldError::new("org_unit_id", "未知的组织节点"));
+        errors.push(FieldError::new(
+            "org_unit_id",
+            "请选择诉求涉及的社区或网格（须在本单位范围内）",
+        ));
     }
 
     let content = body.content.trim();
@@ -557,8 +607,138 @@ pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
             ))
         }
     }
+    let action = obj
+        .get("action")
+        .and_then(Value::as_str)
+        .and_then(ActionKind::parse)
+        .expect("checked above");
+    // Every blank required field at once (the form shows each beside its field); serde
+    // alone would stop at the first.
+    let missing = missing_fields(action, &obj);
+    if !missing.is_empty() {
+        return Err(Problem::invalid(missing));
+    }
     serde_json::from_value::<Command>(Value::Object(obj.clone()))
         .map_err(|e| Problem::invalid(vec![command_error(&obj, &e)]))
+}
+
+/// What a required field of an action holds: text typed, or a choice made.
+#[derive(Clone, Copy)]
+enum Need {
+    Text,
+    Choice,
+}
+
+/// The fields an action cannot do without, with what they are called on the form.
+fn required_fields(action: ActionKind) -> &'static [(&'static str, Need, &'static str)] {
+    use ActionKind as A;
+    use Need::{Choice, Text};
+    match action {
+        A::Refer => &[
+            ("department_id", Choice, "转办部门"),
+            ("note", Text, "转办说明"),
+        ],
+        A::Escalate => &[("note", Text, "上报理由")],
+        A::Return => &[("note", Text, "退回理由")],
+        A::Progress => &[("note", Text, "办理进展")],
+        A::Supervise => &[("note", Text, "督办意见")],
+        A::Reopen => &[("note", Text, "重办理由")],
+        A::Extend => &[("days", Text, "延期天数"), ("reason", Text, "延期理由")],
+        A::ExtendApprove => &[("approve", Choice, "是否同意延期")],
+        A::Resolve => &[
+            ("resolution", Choice, "办结结果"),
+            ("note", Text, "办结情况"),
+        ],
+        A::Feedback => &[("channel", Choice, "反馈方式"), ("note", Text, "反馈内容")],
+        A::FollowUp => &[("satisfaction", Choice, "群众的满意程度")],
+        A::Reject => &[("reason", Text, "不予受理的理由")],
+        A::Suspend => &[("reason", Text, "挂起理由")],
+        A::Merge => &[("into_appeal_id", Text, "要合并到的诉求的查询码")],
+        A::Accept | A::Assign | A::Resume => &[],
+    }
+}
+
+/// Each required field of `action` that is absent, null or blank, named in plain words.
+fn missing_fields(action: ActionKind, obj: &Map<String, Value>) -> Vec<FieldError> {
+    let mut faults: Vec<FieldError> = required_fields(action)
+        .iter()
+        .filter(|(field, _, _)| match obj.get(*field) {
+            None | Some(Value::Null) => true,
+            Some(Value::String(v)) => v.trim().is_empty(),
+            Some(_) => false,
+        })
+        .map(|(field, need, what)| {
+            // A merge target is named by its tracking code (the id is the API's alternative).
+            let field = match *field {
+                "into_appeal_id" => "into_tracking_code",
+                f => f,
+            };
+            let verb = match need {
+                Need::Text => "填写",
+                Need::Choice => "选择",
+            };
+            FieldError::new(field, format!("请{verb}{what}"))
+        })
+        .collect();
+    // Days typed as words ("三") say what is wanted rather than a type name; the range
+    // itself is core's to check.
+    if let Some(Value::String(days)) = obj.get("days") {
+        if !days.trim().is_empty() {
+            faults.push(FieldError::new(
+                "days",
+                format!("延期天数请填写数字（1–{MAX_EXTENSION_DAYS} 个工作日）"),
+            ));
+        }
+    }
+    faults
+}
+
+/// A merge may name its target by tracking code (`into_tracking_code`, what people know)
+/// instead of `into_appeal_id`: the code is looked up in the actor's scope and replaced by
+/// the id, so the rest of the path is the same. Unknown or out of scope is a 422 on the code.
+pub(crate) async fn resolve_merge_code(
+    state: &AppState,
+    actor: &Actor,
+    body: &mut Value,
+) -> ApiResult<()> {
+    let Some(obj) = body.as_object_mut() else {
+        return Ok(());
+    };
+    let Some(code) = obj.remove("into_tracking_code") else {
+        return Ok(());
+    };
+    let code = match &code {
+        Value::String(c) => c.trim().to_uppercase(),
+        Value::Null => return Ok(()),
+        _ => {
+            return Err(Problem::field(
+                "into_tracking_code",
+                "查询码应为文字，例如 SQ261128-7KQ4MX9T2H",
+            ))
+        }
+    };
+    if code.is_empty() || obj.contains_key("into_appeal_id") {
+        return Ok(());
+    }
+    let unknown = || {
+        let shown: String = code.chars().take(40).collect();
+        Problem::field(
+            "into_tracking_code",
+            format!("找不到查询码为「{shown}」的诉求（或不在您的范围内），请核对"),
+        )
+    };
+    let id = state
+        .store
+        .appeal_id_by_tracking_code(&code)
+        .await?
+        .ok_or_else(unknown)?;
+    match state.store.appeal(actor, id).await {
+        Ok(_) => {}
+        Err(StoreError::NotFound) => return Err(unknown()),
+        Err(e) => return Err(e.into()),
+    }
+    obj.insert("into_appeal_id".into(), Value::from(id));
+    Ok(())
 }
 
 /// Names the field behind a command's deserialization error. Internally tagged enums lose
@@ -581,6 +761,49 @@ fn command_error(obj: &Map<String, Value>, err: &serde_json::Error) -> FieldErro
     base
 }
 
+/// A department an appeal may be referred to, with the node it is attached to.
+#[derive(Debug, Clone)]
+pub(crate) struct ReferralTarget {
+    pub department: Department,
+    /// The node the department belongs to (its street, the district): the list's group.
+    pub unit_name: String,
+}
+
+/// The departments an appeal handled at `handling_path` may be referred to (core's
+/// `may_refer`), nearest level first: what the form offers and all the API accepts.
+pub(crate) async fn referral_targets(
+    state: &AppState,
+    handling_path: &str,
+) -> ApiResult<Vec<ReferralTarget>> {
+    let units: HashMap<Id, (String, String)> = state
+        .store
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, (u.path, u.name)))
+        .collect();
+    let mut found: Vec<(String, ReferralTarget)> = state
+        .store
+        .departments()
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            let (path, name) = units.get(&d.org_unit_id)?;
+            may_refer(handling_path, path).then(|| {
+                let target = ReferralTarget {
+                    department: d,
+                    unit_name: name.clone(),
+                };
+                (path.clone(), target)
+            })
+        })
+        .collect();
+    found.sort_by(|(pa, a), (pb, b)| {
+        referral_order((pa, &a.department.name), (pb, &b.department.name))
+    });
+    Ok(found.into_iter().map(|(_, t)| t).collect())
+}
+
 /// Checks that the ids a command names exist and fit the appeal (before `act`, so that a
 /// bad reference is a 422 naming it rather than a constraint failure).
 async fn check_references(
@@ -590,10 +813,21 @@ async fn check_references(
     cmd: &Command,
 ) -> ApiResult<()> {
     match cmd {
-        Command::Refer { department_id, .. }
-            if state.store.department(*department_id).await?.is_none() =>
-        {
-            return Err(Problem::field("department_id", "未知的部门"));
+        Command::Refer { department_id, .. } => {
+            let targets = referral_targets(state, &rec.place.handling_path).await?;
+            if !targets.iter().any(|t| t.department.id == *department_id) {
+                let known = state.store.department(*department_id).await?;
+                return Err(Problem::field(
+                    "department_id",
+                    match known {
+                        Some(d) => format!(
+                            "「{}」不在可转办的范围内：只能转办给本单位、本街道或区级的部门",
+                            d.name
+                        ),
+                        None => "没有这个转办部门，请从列表中选择".to_string(),
+                    },
+                ));
+            }
         }
         Command::Assign {
             user_id: Some(user_id),
@@ -634,11 +868,17 @@ async fn check_references(
         Command::Merge { into_appeal_id } if *into_appeal_id != rec.appeal.id => {
             match state.store.appeal(actor, *into_appeal_id).await {
                 Ok(target) if target.appeal.status == Status::Merged => {
-                    return Err(Problem::field("into_appeal_id", "目标诉求已合并到其他诉求"));
+                    return Err(Problem::field(
+                        "into_appeal_id",
+                        "要合并到的诉求本身已合并到其他诉求，请合并到最终的那一件",
+                    ));
                 }
                 Ok(_) => {}
                 Err(StoreError::NotFound) => {
-                    return Err(Problem::field("into_appeal_id", "未知的诉求"))
+                    return Err(Problem::field(
+                        "into_appeal_id",
+                        "找不到要合并到的诉求（或不在您的范围内）",
+                    ))
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -665,8 +905,9 @@ pub async fn act(
     State(state): State<AppState>,
     actor: AuthActor,
     IdPath(id): IdPath,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(mut body): ApiJson<Value>,
 ) -> ApiResult<Json<AppealOut>> {
+    resolve_merge_code(&state, &actor, &mut body).await?;
     let cmd = parse_command(body)?;
     let rec = act_on(&state, &actor, id, cmd).await?;
     Ok(Json(appeal_out(&state, &actor, &rec).await?))

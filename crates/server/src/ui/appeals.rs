@@ -15,7 +15,7 @@ use suqiu_core::validate::{mask_email, mask_phone};
 use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
+use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline, FieldErrors};
 use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
@@ -286,6 +286,11 @@ pub(crate) async fn node_choices(
         .collect())
 }
 
+/// The list's filters that show an error beside their field.
+const LIST_FIELDS: &[&str] = &[
+    "status", "kind", "category", "org_unit", "urgency", "from", "to", "q", "sort",
+];
+
 #[derive(Template)]
 #[template(path = "appeals.html")]
 struct ListPage {
@@ -297,7 +302,10 @@ struct ListPage {
     /// The last page, when the count is exact.
     pages: Option<i64>,
     has_next: bool,
-    error: String,
+    /// Each filter that could not be read, beside its field.
+    errors: FieldErrors,
+    /// Faults of filters the form has no field for (from an edited link), at the top.
+    other_errors: Vec<String>,
     statuses: Vec<Choice>,
     kinds: Vec<Choice>,
     urgencies: Vec<Choice>,
@@ -325,7 +333,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         .to_string();
     let filter = searched.and_then(|p| ui_filter(&state, &s.actor, &p));
     let value = |k: &str| params.str(k).unwrap_or("").to_string();
-    let (rows, total, exact, page, per_page, error) = match filter {
+    let (rows, total, exact, page, per_page, errors) = match filter {
         Ok(filter) => {
             filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
                 .await
@@ -348,10 +356,10 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 exact,
                 found.page,
                 found.per_page,
-                String::new(),
+                FieldErrors::default(),
             )
         }
-        Err(p) => (Vec::new(), 0, true, 1, 50, p.detail),
+        Err(p) => (Vec::new(), 0, true, 1, 50, FieldErrors::from_problem(&p)),
     };
     let per_page = per_page.max(1);
     let pages = exact.then(|| ((total + per_page - 1) / per_page).max(1));
@@ -372,7 +380,8 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         page,
         pages,
         has_next,
-        error,
+        other_errors: errors.other(LIST_FIELDS),
+        errors,
         statuses: vocabulary_choices(lang, Status::ALL, Status::code, Status::label_zh, &status),
         kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, &value("kind")),
         urgencies: vocabulary_choices(

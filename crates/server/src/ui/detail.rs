@@ -1,27 +1,32 @@
 //! 诉求详情: every field, the deadlines with time left or overdue, the timeline (who, when,
 //! what, why), and a small form for each action this user may take now — only those, as
 //! core's `available_actions` says. A form posts to `/appeals/{id}/act`, which reads the
-//! fields exactly as the JSON API does (the same parser, the same action path).
+//! fields exactly as the JSON API does (the same parser, the same action path); a refused
+//! form comes back open with every error beside its field, a done one says so (a flash).
 
 use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::TimeDelta;
 use serde_json::{Map, Value};
 use suqiu_core::access::{ActionKind, Role};
-use suqiu_core::appeal::{Extension, FeedbackChannel, Resolution, Satisfaction};
+use suqiu_core::appeal::{Appellant, Extension, FeedbackChannel, Resolution, Satisfaction, Status};
 use suqiu_core::lifecycle::EventBody;
-use suqiu_core::org::in_subtree;
+use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::Id;
-use suqiu_store::appeals::AppealRecord;
+use suqiu_store::appeals::{AppealRecord, StoredEvent};
+use suqiu_store::similar::SimilarQuery;
 
-use super::appeals::{appellant_email, appellant_name, appellant_phone, category_label};
+use super::appeals::{appellant_email, appellant_name, appellant_phone, category_label, summary};
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
-use super::{fail, render, see_other, PageId, PageResult, PostForm, Session, UiError};
+use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, Deadline, FieldErrors};
+use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
-use crate::routes::appeals::{act_on, actions_for, category_names, parse_command};
+use crate::routes::appeals::{
+    act_on, actions_for, category_names, parse_command, referral_targets, resolve_merge_code,
+};
 use crate::state::AppState;
 
 /// One timeline entry as shown.
@@ -33,16 +38,55 @@ struct Entry {
     why: String,
 }
 
-/// One action form: which action, its label, and the error of its last try (if it failed)
-/// with what was typed into it then (kept, so nothing has to be typed twice).
+/// One action form: which action, its label, and — when its last try failed — each field's
+/// error beside that field and what was typed (kept, and the form comes back open, so
+/// nothing has to be typed twice).
 struct ActionForm {
     code: &'static str,
     label: &'static str,
-    error: String,
-    note: String,
-    reason: String,
-    days: String,
-    into: String,
+    errors: FieldErrors,
+    /// Messages about no field of this form (the action itself was refused).
+    general: Vec<String>,
+    typed: FormData,
+}
+
+impl ActionForm {
+    /// What was typed into `field` ("" unless this form just failed).
+    fn v(&self, field: &str) -> String {
+        self.typed.raw(field)
+    }
+
+    /// The error beside `field` ("" when none).
+    fn err(&self, field: &str) -> &str {
+        self.errors.get(field)
+    }
+
+    fn failed(&self) -> bool {
+        self.errors.any()
+    }
+}
+
+/// The fields each action's form shows (its other errors go to the top of the form).
+fn form_fields(action: ActionKind) -> &'static [&'static str] {
+    use ActionKind as A;
+    match action {
+        A::Assign => &["user_id", "team_id", "note"],
+        A::Refer => &["department_id", "note"],
+        A::Extend => &["days", "reason"],
+        A::ExtendApprove => &["approve", "reason"],
+        A::Resolve => &["resolution", "note"],
+        A::Feedback => &["channel", "note"],
+        A::FollowUp => &["solved", "satisfaction", "reopen", "note"],
+        A::Reject | A::Suspend => &["reason"],
+        A::Merge => &["into_tracking_code"],
+        _ => &["note"],
+    }
+}
+
+/// A `<select>`'s group of choices (`<optgroup>`).
+struct OptionGroup {
+    label: String,
+    options: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -65,12 +109,14 @@ struct DetailPage {
     /// Choices for the action forms.
     users: Vec<Choice>,
     teams: Vec<Choice>,
-    departments: Vec<Choice>,
+    /// The departments this appeal may be referred to, by the node they belong to.
+    referral: Vec<OptionGroup>,
+    /// Earlier appeals about the same matter, offered as merge targets (value: the code).
+    merge_candidates: Vec<Choice>,
     resolutions: Vec<Choice>,
     feedback_channels: Vec<Choice>,
     satisfactions: Vec<Choice>,
     extension_days: String,
-    done: bool,
     /// The message of a failed action that has no form here (no longer allowed, say).
     error: String,
 }
@@ -102,19 +148,92 @@ struct Names {
     departments: HashMap<Id, String>,
     users: HashMap<Id, String>,
     teams: HashMap<Id, String>,
+    /// Tracking codes of the appeals merges point at (people know appeals by code).
+    appeals: HashMap<Id, String>,
 }
 
 impl Names {
     fn of(map: &HashMap<Id, String>, id: Id) -> String {
         map.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
     }
+
+    /// An appeal by its tracking code; one outside the reader's scope by no number at all.
+    fn appeal(&self, lang: Lang, id: Id) -> String {
+        self.appeals
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| lang.t("detail.other_appeal").to_string())
+    }
 }
 
 fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry {
+    let (details, why) =
+        closing_details(lang, &e.body).unwrap_or_else(|| handling_details(lang, &e.body, n));
+    Entry {
+        what: event_label(lang, &e.body),
+        // The deadline watch records as the system, which is no user.
+        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
+            match lang {
+                Lang::Zh => "系统".to_string(),
+                Lang::En => "System".to_string(),
+            }
+        } else {
+            e.actor_name.clone()
+        },
+        at: when(e.at),
+        details,
+        why,
+    }
+}
+
+/// What a timeline entry of the closing loop (办结, 反馈, 回访, 恢复) shows: details and why.
+fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<String>, String)> {
+    let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
+    Some(match body {
+        EventBody::Resolve { resolution, note } => (
+            vec![label(resolution.code(), resolution.label_zh())],
+            note.clone(),
+        ),
+        EventBody::Feedback { channel, note } => (
+            vec![label(channel.code(), channel.label_zh())],
+            note.clone(),
+        ),
+        EventBody::FollowUp {
+            satisfaction,
+            solved,
+            note,
+            ..
+        } => {
+            let mut details = vec![label(satisfaction.code(), satisfaction.label_zh())];
+            if let Some(solved) = solved {
+                let answer = if *solved {
+                    label("solved", "已解决")
+                } else {
+                    lang.t("f.no").to_string()
+                };
+                details.push(format!("{}：{answer}", lang.t("f.resolution")));
+            }
+            (details, note.clone().unwrap_or_default())
+        }
+        EventBody::Resume {
+            note, resolve_by, ..
+        } => (
+            resolve_by
+                .iter()
+                .map(|by| format!("→ {}", when(*by)))
+                .collect(),
+            note.clone().unwrap_or_default(),
+        ),
+        _ => return None,
+    })
+}
+
+/// What any other timeline entry shows: where it went (names, not ids) and why.
+fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, String) {
     let mut details = Vec::new();
     let mut why = String::new();
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
-    match &e.body {
+    match body {
         EventBody::Registered {
             channel,
             kind,
@@ -163,7 +282,9 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
             why = reason.clone();
         }
         EventBody::ExtendApprove {
-            approve, reason, ..
+            approve,
+            reason,
+            resolve_by,
         } => {
             details.push(
                 if *approve {
@@ -173,73 +294,229 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
                 }
                 .to_string(),
             );
+            // The new limit, written as the notice to the requester writes it.
+            if let Some(by) = resolve_by {
+                details.push(format!("→ {}", deadline_at(*by)));
+            }
             why = reason.clone().unwrap_or_default();
         }
-        EventBody::Resolve { resolution, note } => {
-            details.push(label(resolution.code(), resolution.label_zh()));
-            why = note.clone();
-        }
-        EventBody::Feedback { channel, note } => {
-            details.push(label(channel.code(), channel.label_zh()));
-            why = note.clone();
-        }
-        EventBody::FollowUp {
-            satisfaction,
-            solved,
-            note,
-            ..
-        } => {
-            details.push(label(satisfaction.code(), satisfaction.label_zh()));
-            if let Some(solved) = solved {
-                details.push(format!(
-                    "{}{}",
-                    lang.t("f.resolution"),
-                    if *solved {
-                        format!("：{}", label("solved", "已解决"))
-                    } else {
-                        format!("：{}", lang.t("f.no"))
-                    }
-                ));
-            }
-            why = note.clone().unwrap_or_default();
-        }
         EventBody::Reject { reason } | EventBody::Suspend { reason } => why = reason.clone(),
-        EventBody::Resume {
-            note, resolve_by, ..
-        } => {
-            if let Some(by) = resolve_by {
-                details.push(format!("→ {}", when(*by)));
-            }
-            why = note.clone().unwrap_or_default();
-        }
         EventBody::Overdue { deadline, due } => {
             details.push(label(deadline.code(), deadline.label_zh()));
-            details.push(when(*due));
+            details.push(deadline_at(*due));
         }
-        EventBody::Merge { into_appeal_id } => details.push(format!("→ #{into_appeal_id}")),
+        EventBody::Merge { into_appeal_id } => {
+            details.push(format!("→ {}", n.appeal(lang, *into_appeal_id)))
+        }
+        EventBody::Resolve { .. }
+        | EventBody::Feedback { .. }
+        | EventBody::FollowUp { .. }
+        | EventBody::Resume { .. } => {}
     }
-    Entry {
-        what: event_label(lang, &e.body),
-        // The deadline watch records as the system, which is no user.
-        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
-            match lang {
-                Lang::Zh => "系统".to_string(),
-                Lang::En => "System".to_string(),
+    (details, why)
+}
+
+/// An action form that failed: which action (if it was one), its errors, what was typed.
+struct Failure {
+    action: Option<ActionKind>,
+    errors: FieldErrors,
+    form: FormData,
+}
+
+impl Failure {
+    fn new(action: Option<ActionKind>, p: &Problem, form: FormData) -> Failure {
+        let mut errors = FieldErrors::from_problem(p);
+        // The form names a merge target by its code; the checks behind it by its id.
+        for (field, _) in &mut errors.0 {
+            if field == "into_appeal_id" {
+                *field = "into_tracking_code".into();
             }
-        } else {
-            e.actor_name.clone()
-        },
-        at: when(e.at),
-        details,
-        why,
+        }
+        Failure {
+            action,
+            errors,
+            form,
+        }
     }
 }
 
-/// An action form that failed: which action (if it was one), why, and what was typed.
-struct Failure {
-    action: Option<ActionKind>,
-    message: String,
-    form: super::FormData,
+/// People and teams the appeal can be assigned to: accounts at the handling unit or below.
+async fn assign_choices(
+    state: &AppState,
+    s: &Session,
+    rec: &AppealRecord,
+    all_units: &[OrgUnit],
+) -> Result<(Vec<Choice>, Vec<Choice>), UiError> {
+    let lang = s.lang;
+    let paths: HashMap<Id, &str> = all_units.iter().map(|u| (u.id, u.path.as_str())).collect();
+    let mut users = Vec::new();
+    for u in state.store.users_in_scope(&s.actor).await? {
+        let fits = paths
+            .get(&u.org_unit_id)
+            .is_some_and(|p| in_subtree(&rec.place.handling_path, p));
+        if fits && u.role != Role::Auditor {
+            let role = lang.label(u.role.code(), u.role.label_zh());
+            users.push(Choice::new(
+                u.id.to_string(),
+                format!("{}（{role}）", u.display_name),
+                "",
+            ));
+        }
+    }
+    let teams = state
+        .store
+        .teams(rec.appeal.handling_org_unit_id)
+        .await?
+        .into_iter()
+        .map(|t| Choice::new(t.id.to_string(), t.name, ""))
+        .collect();
+    Ok((users, teams))
+}
+
+/// The names the timeline and the facts refer to by id.
+async fn names(
+    state: &AppState,
+    s: &Session,
+    rec: &AppealRecord,
+    events: &[StoredEvent],
+    all_units: &[OrgUnit],
+) -> Result<Names, UiError> {
+    let mut n = Names {
+        units: all_units.iter().map(|u| (u.id, u.name.clone())).collect(),
+        departments: state
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect(),
+        users: HashMap::new(),
+        teams: HashMap::new(),
+        appeals: HashMap::new(),
+    };
+    let mut merged_into: Vec<Id> = rec.appeal.merged_into.into_iter().collect();
+    for e in events {
+        match &e.body {
+            EventBody::Assign {
+                user_id, team_id, ..
+            } => {
+                if let Some(id) = user_id {
+                    if let Some(u) = state.store.user(*id).await? {
+                        n.users.insert(*id, u.display_name);
+                    }
+                }
+                if let Some(id) = team_id {
+                    if let Some(t) = state.store.team(*id).await? {
+                        n.teams.insert(*id, t.name);
+                    }
+                }
+            }
+            EventBody::Merge { into_appeal_id } => merged_into.push(*into_appeal_id),
+            _ => {}
+        }
+    }
+    for id in merged_into {
+        // One out of the reader's scope keeps its number: its code is not theirs to see.
+        if let Ok(target) = state.store.appeal(&s.actor, id).await {
+            n.appeals.insert(id, target.appeal.tracking_code);
+        }
+    }
+    Ok(n)
+}
+
+/// The departments the appeal may be referred to (core's rule, through the API's own
+/// list), grouped by the node they belong to, nearest first; the one holding it now left out.
+async fn referral_groups(
+    state: &AppState,
+    rec: &AppealRecord,
+) -> Result<Vec<OptionGroup>, UiError> {
+    let mut groups: Vec<OptionGroup> = Vec::new();
+    for t in referral_targets(state, &rec.place.handling_path).await? {
+        if rec.appeal.department_id == Some(t.department.id) {
+            continue;
+        }
+        let choice = Choice::new(t.department.id.to_string(), t.department.name, "");
+        match groups.last_mut() {
+            Some(g) if g.label == t.unit_name => g.options.push(choice),
+            _ => groups.push(OptionGroup {
+                label: t.unit_name,
+                options: vec![choice],
+            }),
+        }
+    }
+    Ok(groups)
+}
+
+/// How far back merge candidates are looked for.
+const MERGE_DAYS: i64 = 30;
+
+/// Earlier appeals about the same matter (same appellant or place, same category) that this
+/// one could be merged into, by code: the merge form offers them to pick.
+async fn merge_candidates(
+    state: &AppState,
+    s: &Session,
+    rec: &AppealRecord,
+) -> Result<Vec<Choice>, UiError> {
+    let a = &rec.appeal;
+    let q = SimilarQuery {
+        person_id: match a.appellant {
+            Appellant::Person { person_id } => Some(person_id),
+            _ => None,
+        },
+        phone: rec.appellant_phone.clone(),
+        location: a.location.clone(),
+        category: a.category.clone(),
+        since: a.created_at - TimeDelta::days(MERGE_DAYS),
+    };
+    Ok(state
+        .store
+        .similar_recent(&s.actor, &q)
+        .await?
+        .into_iter()
+        .filter(|x| x.id != a.id && !matches!(x.status, Status::Merged | Status::Rejected))
+        .map(|x| {
+            let label = format!(
+                "{} · {}",
+                x.tracking_code,
+                summary(x.title.as_deref(), &x.content)
+            );
+            Choice::new(x.tracking_code, label, "")
+        })
+        .collect())
+}
+
+/// The forms of the actions allowed now; the one that just failed carries its errors and
+/// what was typed.
+fn action_forms(lang: Lang, allowed: &[ActionKind], failed: Option<&Failure>) -> Vec<ActionForm> {
+    allowed
+        .iter()
+        .map(|k| {
+            let failure = failed.filter(|f| f.action == Some(*k));
+            let errors = failure.map(|f| f.errors.clone()).unwrap_or_default();
+            ActionForm {
+                code: k.code(),
+                label: lang.label(k.code(), k.label_zh()),
+                general: errors.other(form_fields(*k)),
+                errors,
+                typed: failure.map(|f| f.form.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The message of a failed action that has no form here (unknown, or no longer allowed):
+/// shown at the top of the page.
+fn top_error(failed: Option<&Failure>, allowed: &[ActionKind]) -> String {
+    match failed {
+        Some(f) if !f.action.is_some_and(|a| allowed.contains(&a)) => f
+            .errors
+            .0
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；"),
+        _ => String::new(),
+    }
 }
 
 /// Renders the page; `failed` is the action whose form just failed.
@@ -248,7 +525,6 @@ async fn detail_page(
     s: &Session,
     rec: &AppealRecord,
     failed: Option<Failure>,
-    done: bool,
 ) -> Result<DetailPage, UiError> {
     let lang = s.lang;
     let now = state.now();
@@ -256,65 +532,93 @@ async fn detail_page(
     let cats = category_names(state).await?;
     let events = state.store.events(a.id).await?;
     let all_units = state.store.org_units().await?;
-    let units: HashMap<Id, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
-    let departments = state.store.departments().await?;
     let allowed = actions_for(state, &s.actor, rec, now);
-
-    // People the appeal can be assigned to: accounts at the handling unit or below.
-    let mut users = Vec::new();
-    let mut teams = Vec::new();
-    if allowed.contains(&ActionKind::Assign) {
-        let paths: HashMap<Id, &str> = all_units.iter().map(|u| (u.id, u.path.as_str())).collect();
-        for u in state.store.users_in_scope(&s.actor).await? {
-            let fits = paths
-                .get(&u.org_unit_id)
-                .is_some_and(|p| in_subtree(&rec.place.handling_path, p));
-            if fits && u.role != Role::Auditor {
-                let role = lang.label(u.role.code(), u.role.label_zh());
-                users.push(Choice::new(
-                    u.id.to_string(),
-                    format!("{}（{role}）", u.display_name),
-                    "",
-                ));
-            }
-        }
-        for t in state.store.teams(a.handling_org_unit_id).await? {
-            teams.push(Choice::new(t.id.to_string(), t.name, ""));
-        }
-    }
-    let mut user_names = HashMap::new();
-    let mut team_names = HashMap::new();
-    for e in &events {
-        if let EventBody::Assign {
-            user_id, team_id, ..
-        } = &e.body
-        {
-            if let Some(id) = user_id {
-                if let Some(u) = state.store.user(*id).await? {
-                    user_names.insert(*id, u.display_name);
-                }
-            }
-            if let Some(id) = team_id {
-                if let Some(t) = state.store.team(*id).await? {
-                    team_names.insert(*id, t.name);
-                }
-            }
-        }
-    }
-    let names = Names {
-        units,
-        departments: departments.iter().map(|d| (d.id, d.name.clone())).collect(),
-        users: user_names,
-        teams: team_names,
+    let (users, teams) = if allowed.contains(&ActionKind::Assign) {
+        assign_choices(state, s, rec, &all_units).await?
+    } else {
+        (Vec::new(), Vec::new())
     };
+    let referral = if allowed.contains(&ActionKind::Refer) {
+        referral_groups(state, rec).await?
+    } else {
+        Vec::new()
+    };
+    let merge_candidates = if allowed.contains(&ActionKind::Merge) {
+        merge_candidates(state, s, rec).await?
+    } else {
+        Vec::new()
+    };
+    let names = names(state, s, rec, &events, &all_units).await?;
     let timeline = events.iter().map(|e| entry(lang, e, &names)).collect();
+    let current = match a.status {
+        Status::Registered => "respond",
+        st if st.is_open() => "resolve",
+        _ => "",
+    };
+    let extension_days = match &a.extension {
+        Extension::Requested { days, .. } => days.to_string(),
+        _ => String::new(),
+    };
+    let error = top_error(failed.as_ref(), &allowed);
+    Ok(DetailPage {
+        c: s.chrome("appeals"),
+        id: a.id,
+        code: a.tracking_code.clone(),
+        status: a.status.code(),
+        status_label: lang.label(a.status.code(), a.status.label_zh()),
+        facts: facts(s, rec, &cats, &names),
+        title: a.title.clone().unwrap_or_default(),
+        content: a.content.clone(),
+        respond_by: Deadline::new(lang, a.respond_by, now),
+        resolve_by: a.resolve_by.map(|d| Deadline::new(lang, d, now)),
+        current,
+        timeline,
+        actions: action_forms(lang, &allowed, failed.as_ref()),
+        users,
+        teams,
+        referral,
+        merge_candidates,
+        resolutions: vocabulary_choices(
+            lang,
+            Resolution::ALL,
+            Resolution::code,
+            Resolution::label_zh,
+            "",
+        ),
+        feedback_channels: vocabulary_choices(
+            lang,
+            FeedbackChannel::ALL,
+            FeedbackChannel::code,
+            FeedbackChannel::label_zh,
+            "",
+        ),
+        satisfactions: vocabulary_choices(
+            lang,
+            Satisfaction::ALL,
+            Satisfaction::code,
+            Satisfaction::label_zh,
+            "",
+        ),
+        extension_days,
+        error,
+    })
+}
 
+/// The facts beside the content: what, where, who, and how far it has come.
+fn facts(
+    s: &Session,
+    rec: &AppealRecord,
+    cats: &HashMap<String, String>,
+    names: &Names,
+) -> Vec<(&'static str, String)> {
+    let lang = s.lang;
+    let a = &rec.appeal;
     let mut facts: Vec<(&'static str, String)> = vec![
         (
             "f.kind",
             lang.label(a.kind.code(), a.kind.label_zh()).into(),
         ),
-        ("f.category", category_label(&cats, &a.category)),
+        ("f.category", category_label(cats, &a.category)),
         (
             "f.urgency",
             lang.label(a.urgency.code(), a.urgency.label_zh()).into(),
@@ -374,7 +678,7 @@ async fn detail_page(
         facts.push(("detail.reopened", a.reopen_count.to_string()));
     }
     if let Some(m) = a.merged_into {
-        facts.push(("detail.merged_into", format!("#{m}")));
+        facts.push(("detail.merged_into", names.appeal(lang, m)));
     }
     facts.push((
         "f.public_consent",
@@ -385,88 +689,14 @@ async fn detail_page(
         }
         .into(),
     ));
-    let current = match a.status {
-        suqiu_core::appeal::Status::Registered => "respond",
-        s if s.is_open() => "resolve",
-        _ => "",
-    };
-    let extension_days = match &a.extension {
-        Extension::Requested { days, .. } => days.to_string(),
-        _ => String::new(),
-    };
-    let error = match &failed {
-        // An unknown action, or one with no form here, still gets its message: at the top.
-        Some(f) if !f.action.is_some_and(|a| allowed.contains(&a)) => f.message.clone(),
-        _ => String::new(),
-    };
-    Ok(DetailPage {
-        c: s.chrome("appeals"),
-        id: a.id,
-        code: a.tracking_code.clone(),
-        status: a.status.code(),
-        status_label: lang.label(a.status.code(), a.status.label_zh()),
-        facts,
-        title: a.title.clone().unwrap_or_default(),
-        content: a.content.clone(),
-        respond_by: Deadline::new(lang, a.respond_by, now),
-        resolve_by: a.resolve_by.map(|d| Deadline::new(lang, d, now)),
-        current,
-        timeline,
-        actions: allowed
-            .iter()
-            .map(|k| {
-                let failure = failed.as_ref().filter(|f| f.action == Some(*k));
-                let typed = |key: &str| failure.map(|f| f.form.raw(key)).unwrap_or_default();
-                ActionForm {
-                    code: k.code(),
-                    label: lang.label(k.code(), k.label_zh()),
-                    error: failure.map(|f| f.message.clone()).unwrap_or_default(),
-                    note: typed("note"),
-                    reason: typed("reason"),
-                    days: typed("days"),
-                    into: typed("into_appeal_id"),
-                }
-            })
-            .collect(),
-        users,
-        teams,
-        departments: departments
-            .iter()
-            .filter(|d| a.department_id != Some(d.id))
-            .map(|d| Choice::new(d.id.to_string(), d.name.clone(), ""))
-            .collect(),
-        resolutions: vocabulary_choices(
-            lang,
-            Resolution::ALL,
-            Resolution::code,
-            Resolution::label_zh,
-            "",
-        ),
-        feedback_channels: vocabulary_choices(
-            lang,
-            FeedbackChannel::ALL,
-            FeedbackChannel::code,
-            FeedbackChannel::label_zh,
-            "",
-        ),
-        satisfactions: vocabulary_choices(
-            lang,
-            Satisfaction::ALL,
-            Satisfaction::code,
-            Satisfaction::label_zh,
-            "",
-        ),
-        extension_days,
-        done,
-        error,
-    })
+
+    facts
 }
 
 pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,
     PageId(id): PageId,
-    params: crate::extract::Params,
 ) -> PageResult {
     let lang = s.lang;
     let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
@@ -478,8 +708,7 @@ pub(crate) async fn page(
     )
     .await
     .map_err(fail(lang))?;
-    let done = params.str("done").is_some();
-    let page = detail_page(&state, &s, &rec, None, done)
+    let page = detail_page(&state, &s, &rec, None)
         .await
         .map_err(fail(lang))?;
     render(lang, &page)
@@ -498,7 +727,7 @@ const BOOLEANS: &[&str] = &["approve", "solved", "reopen"];
 /// The form as the JSON body of the API's action endpoint: blank fields are left out,
 /// numbers and booleans typed (a value that does not parse stays a string, so the API's
 /// parser names the field).
-fn action_body(form: &super::FormData) -> Value {
+fn action_body(form: &FormData) -> Value {
     let mut obj = Map::new();
     let keys = [
         "action",
@@ -515,6 +744,7 @@ fn action_body(form: &super::FormData) -> Value {
         "solved",
         "reopen",
         "into_appeal_id",
+        "into_tracking_code",
     ];
     for key in keys {
         let Some(v) = form.get(key) else { continue };
@@ -536,6 +766,62 @@ fn action_body(form: &super::FormData) -> Value {
     Value::Object(obj)
 }
 
+/// The message after each action (`flash.*` in `i18n.rs`).
+fn flash_key(action: ActionKind) -> &'static str {
+    use ActionKind as A;
+    match action {
+        A::Accept => "flash.accepted",
+        A::Assign => "flash.assigned",
+        A::Refer => "flash.referred",
+        A::Escalate => "flash.escalated",
+        A::Return => "flash.returned",
+        A::Progress => "flash.progressed",
+        A::Extend => "flash.extension_requested",
+        A::ExtendApprove => "flash.extension_decided",
+        A::Resolve => "flash.resolved",
+        A::Feedback => "flash.feedback",
+        A::FollowUp => "flash.followed_up",
+        A::Reopen => "flash.reopened",
+        A::Reject => "flash.rejected",
+        A::Merge => "flash.merged",
+        A::Supervise => "flash.supervised",
+        A::Suspend => "flash.suspended",
+        A::Resume => "flash.resumed",
+    }
+}
+
+/// What the message after an action names: the appeal, and where it went.
+async fn flash_detail(
+    state: &AppState,
+    s: &Session,
+    action: ActionKind,
+    rec: &AppealRecord,
+) -> String {
+    let code = rec.appeal.tracking_code.clone();
+    let to = match action {
+        ActionKind::Refer => rec.department_name.clone(),
+        ActionKind::Assign => rec.assignee_name.clone().or(rec.team_name.clone()),
+        ActionKind::Escalate => Some(rec.handling_org_unit_name.clone()),
+        ActionKind::Merge => match rec.appeal.merged_into {
+            Some(m) => state
+                .store
+                .appeal(&s.actor, m)
+                .await
+                .ok()
+                .map(|t| t.appeal.tracking_code),
+            None => None,
+        },
+        _ => None,
+    };
+    match to {
+        Some(to) => format!("{code} → {to}"),
+        None => code,
+    }
+}
+
+/// `POST /appeals/{id}/act`: the action through the API's own path. Done: back to the
+/// appeal with a message saying what was done. Refused: the page again with the form open,
+/// each error beside its field, what was typed still there.
 pub(crate) async fn act(
     State(state): State<AppState>,
     PageId(id): PageId,
@@ -543,24 +829,28 @@ pub(crate) async fn act(
 ) -> PageResult {
     let s = post.session;
     let lang = s.lang;
-    let body = action_body(&post.form);
     let action = post.form.get("action").and_then(ActionKind::parse);
-    let result = match parse_command(body) {
-        Ok(cmd) => act_on(&state, &s.actor, id, cmd).await,
-        Err(p) => Err(p),
-    };
+    let mut body = action_body(&post.form);
+    let result = async {
+        resolve_merge_code(&state, &s.actor, &mut body).await?;
+        let cmd = parse_command(body)?;
+        let kind = cmd.kind();
+        act_on(&state, &s.actor, id, cmd)
+            .await
+            .map(|rec| (kind, rec))
+    }
+    .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/appeals/{id}?done=1#timeline"))),
+        Ok((action, rec)) => {
+            let flash = Flash::new(flash_key(action))
+                .detail(flash_detail(&state, &s, action, &rec).await)
+                .next("/appeals", "nav.appeals");
+            Ok(saved(&state, &format!("/appeals/{id}"), flash))
+        }
         Err(p) if matches!(p.status, 403 | 409 | 422) => {
-            // Show the page again with the message beside the form that failed (or at the
-            // top when the action itself was unknown).
             let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
-            let failure = Failure {
-                action,
-                message: problem_message(&p),
-                form: post.form,
-            };
-            let page = detail_page(&state, &s, &rec, Some(failure), false)
+            let failure = Failure::new(action, &p, post.form);
+            let page = detail_page(&state, &s, &rec, Some(failure))
                 .await
                 .map_err(fail(lang))?;
             let mut res = render(lang, &page)?;
@@ -569,19 +859,6 @@ pub(crate) async fn act(
             Ok(res)
         }
         Err(p) => Err(UiError::from(p).page(lang)),
-    }
-}
-
-/// The field messages of a problem, or its detail.
-fn problem_message(p: &Problem) -> String {
-    if p.errors.is_empty() {
-        p.detail.clone()
-    } else {
-        p.errors
-            .iter()
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("；")
     }
 }
 
@@ -616,5 +893,30 @@ mod tests {
             ("solved", "true"),
         ]);
         assert!(parse_command(action_body(&f)).is_ok());
+    }
+
+    #[test]
+    fn every_action_says_what_was_done_in_both_languages() {
+        for a in ActionKind::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert_ne!(lang.t(flash_key(*a)), "?", "{a:?} in {lang:?}");
+            }
+        }
+        for key in ["flash.registered", "flash.intake_next"] {
+            assert_ne!(Lang::En.t(key), "?", "{key}");
+        }
+        // Each field an action requires is one its form shows (so its error has a place).
+        for a in ActionKind::ALL {
+            let f = FormData::from_pairs(&[("action", a.code())]);
+            if let Err(p) = parse_command(action_body(&f)) {
+                for e in &p.errors {
+                    assert!(
+                        form_fields(*a).contains(&e.field.as_str()),
+                        "{a:?}: {} has no place on the form",
+                        e.field
+                    );
+                }
+            }
+        }
     }
 }

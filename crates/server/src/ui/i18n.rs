@@ -206,6 +206,20 @@ fn english_label(code: &str) -> Option<&'static str> {
 
 /// The catalogue: key → (中文, English).
 fn message(key: &str) -> Option<(&'static str, &'static str)> {
+    // The figures' labels and explanations live in core's one table (`figure.CODE`,
+    // `figure.CODE.note`), so every page, the API and the workbook name a figure alike.
+    if let Some(code) = key.strip_prefix("figure.") {
+        let (code, note) = match code.strip_suffix(".note") {
+            Some(code) => (code, true),
+            None => (code, false),
+        };
+        let f = suqiu_core::figures::by_code(code)?;
+        return Some(if note {
+            (f.note_zh, f.note_en)
+        } else {
+            (f.zh, f.en)
+        });
+    }
     Some(match key {
         "app.name" => ("诉求站", "Suqiu"),
         // care (关爱): the register, due visits, the visit form
@@ -299,15 +313,10 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "reports.monthly_title" => ("诉求工作月报", "monthly appeals report"),
         "reports.generated" => ("生成于", "generated"),
         "reports.summary" => ("总体情况", "Summary"),
-        "reports.accepted" => ("已受理", "Accepted"),
-        "reports.resolved" => ("已办结", "Resolved"),
-        "reports.closed" => ("已结案", "Closed"),
-        "reports.followed_up" => ("已回访", "Followed up"),
         "reports.top" => ("诉求最多的五类", "Top five categories"),
         "reports.repeated" => ("重复诉求（同一地点同类问题三次及以上）", "Repeated problems (same place and category three or more times)"),
         "reports.none_repeated" => ("本月没有重复诉求。", "No repeated problems this month."),
         "reports.times" => ("次数", "Times"),
-        "reports.overdue" => ("本月诉求中目前超期未办的", "Appeals of the month overdue now"),
         "reports.none_overdue" => ("本月诉求目前没有超期的。", "None of the month's appeals is overdue now."),
         "reports.deadline" => ("时限", "Deadline"),
         "reports.prepared_by" => ("制表人", "Prepared by"),
@@ -318,6 +327,13 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "reports.streets" => ("街道（镇）", "Streets and towns"),
         "reports.communities" => ("居民区（村）", "Communities and villages"),
         "reports.change" => ("较上月", "vs last month"),
+        "ranking.rule" => ("考核样本（本月登记、响应时限已到或已响应的诉求）不少于 {n} 件的单位才参加排名，不足的列在后面并标「样本不足」；同分同名次。", "Only units with a sample of at least {n} (the month's appeals whose response came due or was given) are ranked; the others are listed after them as too few to judge; equal scores share a rank."),
+        "scoring.title" => ("考核规则", "Scoring rule"),
+        "scoring.weight" => ("权重", "weight"),
+        "scoring.min_sample" => ("参加排名的最低样本数（件）", "Smallest sample ranked (appeals)"),
+        "scoring.save" => ("保存考核规则", "Save the scoring rule"),
+        "scoring.saved" => ("考核规则已保存，下次查看排名时生效。", "Scoring rule saved; the scoreboard uses it from now on."),
+        "figures.legend" => ("指标说明", "What the figures mean"),
         "reports.ranking_note" => ("综合得分按区里设定的权重计算响应率、办结率和满意率；名次变化与上月相比（↑ 上升，↓ 下降）。", "The score weighs the response, resolution and satisfaction rates as the district set them; the change compares with last month (↑ up, ↓ down)."),
         "reports.worst" => ("超期最久的诉求（最严重的 10 个单位，每个单位 3 件）", "Longest overdue appeals (the 10 worst units, 3 each)"),
         "reports.none_overdue_now" => ("目前没有超期的诉求。", "Nothing is overdue now."),
@@ -367,6 +383,26 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "account.min" => ("最少字符数", "Minimum characters"),
         // flash messages: what a page says once after a save (`flash.rs`)
         "flash.saved" => ("已保存。", "Saved."),
+        // after intake and each action on an appeal (`intake.rs`, `detail.rs`)
+        "flash.registered" => ("已登记", "Registered"),
+        "flash.intake_next" => ("继续登记", "Register another"),
+        "flash.accepted" => ("已受理", "Accepted"),
+        "flash.assigned" => ("已分派", "Assigned"),
+        "flash.referred" => ("已转办", "Referred"),
+        "flash.escalated" => ("已上报", "Escalated"),
+        "flash.returned" => ("已退回", "Returned"),
+        "flash.progressed" => ("已记录办理进展", "Progress recorded"),
+        "flash.extension_requested" => ("已申请延期，等待上级审批", "Extension requested; awaiting approval"),
+        "flash.extension_decided" => ("已审批延期申请", "Extension request decided"),
+        "flash.resolved" => ("已办结", "Resolved"),
+        "flash.feedback" => ("已记录反馈", "Feedback recorded"),
+        "flash.followed_up" => ("已记录回访", "Follow-up recorded"),
+        "flash.reopened" => ("已重办", "Reopened"),
+        "flash.rejected" => ("已不予受理", "Rejected"),
+        "flash.merged" => ("已合并", "Merged"),
+        "flash.supervised" => ("已督办", "Supervision recorded"),
+        "flash.suspended" => ("已挂起", "Suspended"),
+        "flash.resumed" => ("已恢复办理", "Resumed"),
         "flash.password_changed" => (
             "密码已修改，其他设备上的登录已退出。",
             "Password changed; other devices have been signed out.",
@@ -380,13 +416,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         // home
         "home.title" => ("工作台", "Dashboard"),
         "home.queue" => ("我的待办", "My queue"),
-        "home.registered" => ("待受理", "To accept"),
-        "home.accepted" => ("已受理", "Accepted"),
-        "home.in_progress" => ("办理中", "In progress"),
-        "home.due_soon" => ("即将超期", "Due within a working day"),
-        "home.overdue" => ("已超期", "Overdue"),
-        "home.awaiting_feedback" => ("待反馈", "Feedback due"),
-        "home.awaiting_follow_up" => ("待回访", "Follow-up due"),
         "home.today" => ("今日新登记", "Received today"),
         "home.none_today" => ("今天还没有新登记的诉求。", "No appeals received today yet."),
         "home.new_appeal" => ("登记新诉求", "Register an appeal"),
@@ -457,7 +486,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "f.to" => ("截止日期", "To"),
         "f.q" => ("全文检索", "Full text"),
         "f.sort" => ("排序", "Sort"),
-        "f.overdue" => ("超期", "Overdue"),
         "f.assigned_to_me" => ("分派给我", "Assigned to me"),
         "f.role" => ("角色", "Role"),
         "f.username" => ("用户名", "Username"),
@@ -512,6 +540,12 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "intake.similar_place" => ("同一地点", "same place"),
         "intake.save" => ("保存并生成回执", "Save and print receipt"),
         "intake.fix" => ("请更正以下标出的内容。", "Please correct the fields marked below."),
+        "track.need_code" => ("请填写回执上的查询码", "Enter the tracking code from your receipt"),
+        "track.need_digits" => (
+            "请填写登记时所留手机号的后四位数字",
+            "Enter the last four digits of the phone you left",
+        ),
+        "list.fix" => ("有筛选条件无法识别，请按标出的提示修改。", "Some filters could not be read; see the marks below."),
         "receipt.title" => ("诉求登记回执", "Appeal receipt"),
         "receipt.print" => ("打印回执", "Print"),
         "receipt.track" => (
@@ -528,13 +562,13 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "detail.actions" => ("可执行的操作", "What you can do"),
         "detail.no_actions" => ("当前没有您可执行的操作。", "Nothing for you to do now."),
         "detail.receipt" => ("回执", "Receipt"),
-        "detail.done" => ("已完成操作", "Done"),
         "detail.extension" => ("延期", "Extension"),
         "detail.extension_requested" => ("已申请延期", "Extension requested"),
         "detail.extension_approved" => ("已批准延期", "Extension approved"),
         "detail.extension_denied" => ("延期未获批准", "Extension denied"),
         "detail.reopened" => ("重办次数", "Reopened"),
         "detail.merged_into" => ("已合并到", "Merged into"),
+        "detail.other_appeal" => ("另一件诉求（不在您的范围内）", "another appeal (outside your scope)"),
         "detail.anonymous" => ("匿名", "Anonymous"),
         "act.user" => ("分派给人员", "To a person"),
         "act.team" => ("或分派给服务团队", "or to a team"),
@@ -546,7 +580,21 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "act.solved" => ("群众认为问题是否已解决？", "Does the appellant say it is solved?"),
         "act.satisfaction" => ("群众是否满意？", "How satisfied is the appellant?"),
         "act.reopen" => ("不满意时重新办理（重办）", "Reopen when dissatisfied"),
-        "act.into" => ("合并到诉求（编号）", "Into appeal (number)"),
+        "act.into" => ("合并到诉求（查询码）", "Into appeal (tracking code)"),
+        "act.merge_similar" => (
+            "近30天同一诉求人或同一地点的类似诉求（在上面输入或选择其查询码）：",
+            "Similar appeals of the last 30 days, same appellant or place (type or pick the code above):",
+        ),
+        "act.department_find" => ("查找部门（输入名称筛选）", "Find a department (type to filter)"),
+        "act.department_hint" => (
+            "只列出可以转办的部门：本街道的在前，区级的在后。",
+            "Only departments this appeal may go to: the street's first, then the district's.",
+        ),
+        "act.no_departments" => (
+            "没有可转办的部门：请先在「设置」中为本街道或区添加部门。",
+            "No department to refer to: add one for the street or district under Settings.",
+        ),
+        "act.reason_if_denied" => ("不同意时必填", "required when denying"),
         "act.submit" => ("提交", "Submit"),
         "act.choose" => ("请选择", "Choose"),
         // people
@@ -598,17 +646,9 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "stats.month" => ("月份", "Month"),
         "stats.show" => ("查看", "Show"),
         "stats.node" => ("单位", "Unit"),
-        "stats.received" => ("受理量", "Received"),
-        "stats.response_rate" => ("响应率", "Response"),
-        "stats.on_time_rate" => ("按期办结率", "On time"),
-        "stats.resolution_rate" => ("解决率", "Resolution"),
-        "stats.satisfaction_rate" => ("满意率", "Satisfaction"),
-        "stats.score" => ("综合得分", "Score"),
-        "stats.rank" => ("排名", "Rank"),
-        "stats.overdue_open" => ("超期未办", "Overdue open"),
         "stats.children" => ("下级单位", "Units below"),
         "stats.scores_chart" => ("下级单位综合得分", "Scores of the units below"),
-        "stats.volume_chart" => ("近12个月受理量", "Appeals received, last 12 months"),
+        "stats.volume_chart" => ("近12个月登记量", "Appeals received, last 12 months"),
         "stats.categories" => ("分类统计", "By category"),
         "stats.null" => ("—（无应考核项）", "— (nothing due)"),
         "stats.no_data" => ("本期没有数据。", "No data for this period."),
@@ -835,7 +875,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "flash.wish_confirm" => ("已确认心愿实现", "Fulfilment confirmed:"),
         "flash.wish_cancel" => ("已取消心愿", "Wish cancelled:"),
         "flash.post_added" => ("已新增服务岗位", "Service post added:"),
-        "flash.registered" => ("已登记报到", "Registered:"),
+        "flash.service_registered" => ("已登记报到", "Registered:"),
         "flash.to_member" => ("查看党员档案", "Open the member's record"),
         "flash.hours_logged" => ("已登记服务时长", "Hours logged:"),
         "flash.person_created" => ("已登记人员", "Person registered:"),

@@ -2,7 +2,8 @@
 //! (found by name or phone as you type), a new one (name and phone), or anonymous. Before
 //! saving, the form shows the deadlines the appeal will get and earlier appeals about the
 //! same matter; saving goes through the API's own intake function and ends on a printable
-//! A4 receipt (登记回执).
+//! A4 receipt (登记回执) that says it was saved. A new appellant with a phone goes on the
+//! people register (see `routes::appeals::register_appeal`).
 
 use askama::Template;
 use axum::extract::State;
@@ -20,10 +21,10 @@ use super::appeals::{
 };
 use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
-    fail, render, see_other, Failed, FormData, PageId, PageResult, PostForm, Session, UiError,
+    fail, render, saved, Failed, Flash, FormData, PageId, PageResult, PostForm, Session, UiError,
 };
 use crate::dto::{AppealIn, AppellantIn};
-use crate::routes::appeals::{category_names, register_appeal};
+use crate::routes::appeals::{category_names, check_intake, register_appeal};
 use crate::state::AppState;
 
 /// How far back the "same matter" warning looks.
@@ -162,27 +163,32 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session) -> PageResul
     render(s.lang, &page)
 }
 
-/// The form as the API's intake body; a value the form cannot even express is a field error.
-fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> Option<AppealIn> {
-    let mut vocab = |field: &str, value: &str| {
+/// The form as the API's intake body, and the faults only the form can have (a choice not
+/// made). A missing choice is filled with a stand-in so the API's checks still run and name
+/// every other fault at the same time; the body is never saved while `errors` has any.
+fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> AppealIn {
+    let mut vocab = |field: &str, value: &str, what: &str| {
         if value.trim().is_empty() {
-            errors.push(field, "请选择");
+            errors.push(field, format!("请选择{what}"));
         }
         value.trim().to_string()
     };
-    let channel = Channel::parse(&vocab("channel", &d.channel));
-    let kind = Kind::parse(&vocab("kind", &d.kind));
+    let channel = Channel::parse(&vocab("channel", &d.channel, "受理渠道"));
+    let kind = Kind::parse(&vocab("kind", &d.kind, "诉求类型"));
     let urgency = Urgency::parse(d.urgency.trim()).unwrap_or(Urgency::Normal);
     let org_unit_id = d.org_unit_id.trim().parse::<i64>().ok();
     if org_unit_id.is_none() {
-        errors.push("org_unit_id", "请选择所属节点");
+        errors.push("org_unit_id", "请选择诉求涉及的社区或网格");
     }
     let (appellant_id, appellant, anonymous) = match d.mode.as_str() {
         "person" => match d.appellant_id.trim().parse::<i64>() {
             Ok(id) => (Some(id), None, None),
             Err(_) => {
-                errors.push("appellant_id", "请从查找结果中选择一位人员");
-                (None, None, None)
+                errors.push(
+                    "appellant_id",
+                    "请输入姓名或电话查找，并从结果中选择一位人员",
+                );
+                (None, None, Some(true))
             }
         },
         "anonymous" => (None, None, Some(true)),
@@ -196,56 +202,69 @@ fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> Option<AppealIn> {
             None,
         ),
     };
-    let (Some(channel), Some(kind), Some(org_unit_id)) = (channel, kind, org_unit_id) else {
-        return None;
-    };
     let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
-    Some(AppealIn {
+    AppealIn {
         appellant_id,
         appellant,
         anonymous,
-        org_unit_id,
-        channel,
-        kind,
+        org_unit_id: org_unit_id.unwrap_or(0),
+        channel: channel.unwrap_or(Channel::WalkIn),
+        kind: kind.unwrap_or(Kind::Help),
         category: d.category.clone(),
         urgency: Some(urgency),
         title: optional(&d.title),
         content: d.content.clone(),
         location: optional(&d.location),
         public_consent: d.public_consent,
-    })
+    }
 }
 
+/// `POST /appeals/new`: saved → the receipt, with "已登记 SQ…" and a link to register the
+/// next one; not saved → the form again with everything typed and every fault at its field.
 pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     require_intake(&s)?;
     let d = Draft::from_form(&post.form);
     let mut errors = FieldErrors::default();
     let body = appeal_in(&d, &mut errors);
-    let result = match body {
-        Some(body) if !errors.any() => Some(register_appeal(&state, &s.actor, body).await),
-        _ => None,
+    let result = if errors.any() {
+        // Only to name the other faults too: nothing is saved.
+        check_intake(&state, &s.actor, body).await.map(|_| None)
+    } else {
+        register_appeal(&state, &s.actor, body).await.map(Some)
     };
     match result {
-        Some(Ok(rec)) => Ok(see_other(&format!("/appeals/{}/receipt", rec.appeal.id))),
-        Some(Err(p)) if p.status == 422 || p.status == 400 => {
-            let page = intake_page(&state, &s, d, FieldErrors::from_problem(&p))
-                .await
-                .map_err(fail(s.lang))?;
-            let mut res = render(s.lang, &page)?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+        Ok(Some(rec)) => {
+            let a = &rec.appeal;
+            let flash = Flash::new("flash.registered")
+                .detail(a.tracking_code.clone())
+                .next("/appeals/new", "flash.intake_next");
+            Ok(saved(&state, &format!("/appeals/{}/receipt", a.id), flash))
         }
-        Some(Err(p)) => Err(UiError::from(p).page(s.lang)),
-        None => {
-            let page = intake_page(&state, &s, d, errors)
-                .await
-                .map_err(fail(s.lang))?;
-            let mut res = render(s.lang, &page)?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+        Ok(None) => form_again(&state, &s, d, errors).await,
+        Err(p) if p.status == 422 || p.status == 400 => {
+            for e in &p.errors {
+                if errors.get(&e.field).is_empty() {
+                    errors.push(&e.field, e.message.clone());
+                }
+            }
+            if p.errors.is_empty() {
+                errors.push("form", p.detail.clone());
+            }
+            form_again(&state, &s, d, errors).await
         }
+        Err(p) => Err(UiError::from(p).page(s.lang)),
     }
+}
+
+/// The form again after a failed save: 422, what was typed, the errors at their fields.
+async fn form_again(state: &AppState, s: &Session, d: Draft, errors: FieldErrors) -> PageResult {
+    let page = intake_page(state, s, d, errors)
+        .await
+        .map_err(fail(s.lang))?;
+    let mut res = render(s.lang, &page)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
 }
 
 #[derive(Serialize)]

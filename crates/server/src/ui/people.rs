@@ -15,7 +15,7 @@ use suqiu_store::people::PeopleFilter;
 use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
 use super::posted::Posted;
-use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
+use super::view::{person_label, vocabulary_choices, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
@@ -254,7 +254,7 @@ pub(crate) async fn export(
         "people-{}.xlsx",
         super::view::shanghai_file_stamp(state.now())
     );
-    Ok(crate::care_xlsx::download(bytes, &name))
+    Ok(crate::xlsx::download(bytes, &name))
 }
 
 fn too_many_people(lang: super::i18n::Lang) -> super::Failed {
@@ -297,13 +297,13 @@ pub(crate) async fn lookup(State(state): State<AppState>, post: PostForm) -> Res
         .items
         .iter()
         .map(|p| {
-            let out = PersonOut::new(p, false);
-            let mut label = out.name;
-            if let Some(phone) = out.phone {
-                label.push_str(&format!(" · {phone}"));
-            }
-            if let Some(unit) = units.get(&p.org_unit_id) {
-                label.push_str(&format!(" · {unit}"));
+            // Masked phone and shortened address (`person_label`), so two 蒋子轩 differ;
+            // the node too when there is no address to tell them by.
+            let mut label = person_label(p);
+            if p.address.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                if let Some(unit) = units.get(&p.org_unit_id) {
+                    label.push_str(&format!(" · {unit}"));
+                }
             }
             Suggestion { id: p.id, label }
         })

@@ -335,7 +335,7 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
     let body = registration_of(&f);
     let save = async |b| register_as(&state, &s.actor, b).await;
     let flash = |r: &suqiu_store::service::Registration| {
-        Flash::new("flash.registered")
+        Flash::new("flash.service_registered")
             .detail(format!("{} · {}", r.person.name, r.org_unit_name))
             .next(&format!("/people/{}", r.person.id), "flash.to_member")
     };
@@ -428,7 +428,7 @@ pub(crate) async fn export(
         tracing::error!(error = %e, "service export failed");
         UiError::Internal.page(lang)
     })?;
-    Ok(crate::care_xlsx::download(
+    Ok(crate::xlsx::download(
         bytes,
         &format!("service-{from}-{to}.xlsx"),
     ))

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::auth::{double_submit_ok, double_submit_token, set_cookie};
 use super::i18n::Lang;
-use super::view::{deadline_at, when};
+use super::view::{deadline_at, when, FieldErrors};
 use super::{FormData, UiError};
 use crate::routes::tracking::{look_up, Refused};
 use crate::state::AppState;
@@ -24,6 +24,10 @@ struct TrackPage {
     lang: Lang,
     csrf: String,
     code: String,
+    /// The digits as typed (kept after an error, like every other value).
+    digits: String,
+    /// A field left blank or malformed, beside the field (`code`, `digits`).
+    errors: FieldErrors,
     error: String,
     /// The result, once found.
     found: Option<Found>,
@@ -60,6 +64,8 @@ fn empty(lang: Lang) -> TrackPage {
         lang,
         csrf: String::new(),
         code: String::new(),
+        digits: String::new(),
+        errors: FieldErrors::default(),
         error: String::new(),
         found: None,
     }
@@ -85,6 +91,17 @@ pub(crate) async fn submit(
         return respond(&state, StatusCode::FORBIDDEN, page);
     }
     let digits = form.get("digits").unwrap_or("").to_string();
+    page.digits = form.raw("digits");
+    // Both faults at once, before the lookup (a form left blank is no guess to count).
+    if page.code.is_empty() {
+        page.errors.push("code", lang.t("track.need_code"));
+    }
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        page.errors.push("digits", lang.t("track.need_digits"));
+    }
+    if page.errors.any() {
+        return respond(&state, StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
     let outcome = match look_up(&state, &page.code, &digits, client).await {
         Ok(o) => o,
         Err(p) => return UiError::from(p).into_page(lang),

@@ -119,24 +119,9 @@ impl ErrorPage {
     }
 }
 
-/// `2026-11-28 09:30` in Asia/Shanghai.
-pub(crate) fn when(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// A deadline as desk staff say it: one at midnight is the end of the day before
-/// (`2026-11-30 24:00`, not `2026-12-01 00:00`), which is what a working-day limit means.
-pub(crate) fn deadline_at(t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&shanghai());
-    if local.time() == chrono::NaiveTime::MIN {
-        if let Some(day) = local.date_naive().pred_opt() {
-            return format!("{} 24:00", day.format("%Y-%m-%d"));
-        }
-    }
-    when(t)
-}
+// How times and deadlines read is one rule for pages, notices and workbooks alike: it
+// lives in the core (`suqiu_core::display`); the names below are what the pages call it.
+pub(crate) use suqiu_core::display::{deadline as deadline_at, time as when};
 
 /// `20261128-0930` in Asia/Shanghai: for file names.
 pub(crate) fn shanghai_file_stamp(t: DateTime<Utc>) -> String {
@@ -372,9 +357,6 @@ mod tests {
         let d = Deadline::new(Lang::En, t("2026-11-24T04:10:00Z"), now);
         assert_eq!(d.left, "2h 10min left");
         assert_eq!(percent(Some(0.8766)), "87.7%");
-        // 2026-11-30 16:00 UTC is midnight in Shanghai: the end of 11-30.
-        assert_eq!(deadline_at(t("2026-11-30T16:00:00Z")), "2026-11-30 24:00");
-        assert_eq!(deadline_at(t("2026-11-30T16:01:00Z")), "2026-12-01 00:01");
         assert_eq!(percent(None), "—");
     }
 }

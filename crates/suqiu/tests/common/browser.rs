@@ -239,7 +239,7 @@ impl Ui {
         self.click(&format!("details[data-action={action}] > summary"))
             .await;
         self.submit(&format!("[data-testid=submit-{action}]")).await;
-        self.find("[role=status].notice").await;
+        self.find("[data-testid=flash]").await;
     }
 
     pub async fn open_action(&self, action: &str) {
