@@ -65,7 +65,7 @@ impl Store {
         .map(org_unit_from)
         .collect::<Result<Vec<_>>>()?;
         let categories =
-            sqlx::query("SELECT code, name, parent_code FROM categories ORDER BY sort, code")
+            sqlx::query("SELECT code, name, name_en, parent_code FROM categories ORDER BY sort, code")
                 .fetch_all(&self.pool)
                 .await?
                 .iter()
@@ -73,6 +73,7 @@ impl Store {
                     Ok(Category {
                         code: get(r, "code")?,
                         name: get(r, "name")?,
+                        name_en: get(r, "name_en")?,
                         parent_code: get(r, "parent_code")?,
                     })
                 })

@@ -307,7 +307,7 @@ async fn visit_page(
                 Urgency::label_zh,
                 urgency,
             ),
-            categories: category_groups(state, &d.category)
+            categories: category_groups(state, lang, &d.category)
                 .await
                 .map_err(fail(lang))?,
             content: d.content,

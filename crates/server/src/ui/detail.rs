@@ -16,12 +16,14 @@ use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 
-use super::appeals::{appellant_email, appellant_name, appellant_phone, category_label};
+use super::appeals::{
+    appellant_email, appellant_name, appellant_phone, category_label, category_names,
+};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, see_other, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
-use crate::routes::appeals::{act_on, actions_for, category_names, parse_command};
+use crate::routes::appeals::{act_on, actions_for, parse_command};
 use crate::state::AppState;
 
 /// One timeline entry as shown.
@@ -51,8 +53,7 @@ struct DetailPage {
     c: Chrome,
     id: i64,
     code: String,
-    status: &'static str,
-    status_label: &'static str,
+    badge: super::badge::StatusBadge,
     facts: Vec<(&'static str, String)>,
     title: String,
     content: String,
@@ -253,7 +254,7 @@ async fn detail_page(
     let lang = s.lang;
     let now = state.now();
     let a = &rec.appeal;
-    let cats = category_names(state).await?;
+    let cats = category_names(state, lang).await?;
     let events = state.store.events(a.id).await?;
     let all_units = state.store.org_units().await?;
     let units: HashMap<Id, String> = all_units.iter().map(|u| (u.id, u.name.clone())).collect();
@@ -403,8 +404,7 @@ async fn detail_page(
         c: s.chrome("appeals"),
         id: a.id,
         code: a.tracking_code.clone(),
-        status: a.status.code(),
-        status_label: lang.label(a.status.code(), a.status.label_zh()),
+        badge: super::badge::status_badge(lang, a, now),
         facts,
         title: a.title.clone().unwrap_or_default(),
         content: a.content.clone(),

@@ -71,6 +71,29 @@ impl Lang {
         }
     }
 
+    /// A holiday as the official arrangement names it (in Chinese, `data/calendar/`), in this
+    /// language; a name not known here (a district's own file) stays as loaded. Names joined
+    /// with `、` (国庆节、中秋节) are translated part by part.
+    pub fn holiday(self, zh: &str) -> String {
+        if self == Lang::Zh {
+            return zh.to_string();
+        }
+        let parts: Vec<&str> = zh
+            .split('、')
+            .map(|part| english_holiday(part).unwrap_or(part))
+            .collect();
+        parts.join(" and ")
+    }
+
+    /// A step of the appellant's track page (`suqiu_core::tracking::public_step`, which
+    /// words them in Chinese) in this language.
+    pub fn track_step(self, zh: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => english_track_step(zh).unwrap_or(zh),
+        }
+    }
+
     /// The label of a vocabulary value: the Chinese label from core, or its English one.
     pub fn label(self, code: &str, zh: &'static str) -> &'static str {
         match self {
@@ -200,6 +223,42 @@ fn english_label(code: &str) -> Option<&'static str> {
         "fulfilled" => "Fulfilled",
         "confirmed" => "Confirmed",
         "cancelled" => "Cancelled",
+        _ => return None,
+    })
+}
+
+/// The steps the track page shows, as `suqiu_core::tracking::public_step` words them.
+fn english_track_step(zh: &str) -> Option<&'static str> {
+    Some(match zh {
+        "已登记" => "Registered",
+        "已受理" => "Accepted",
+        "已安排专人办理" => "Assigned to someone to handle",
+        "已转有关部门办理" => "Referred to the department concerned",
+        "已报上级协调办理" => "Raised to the level above to coordinate",
+        "办理期限已延长" => "Time to handle it extended",
+        "已办结" => "Resolved",
+        "已答复" => "You have been answered",
+        "已回访" => "Followed up with you",
+        "重新办理" => "Being handled again",
+        "不予受理（可到受理站点了解原因）" => "Not accepted (ask the station for the reason)",
+        "已与相同诉求合并办理" => "Handled together with the same appeal",
+        "等待您补充情况，暂停计时" => "Waiting for more from you; the clock is stopped",
+        "恢复办理" => "Handling resumed",
+        "已超过办理时限，正在督促" => "Past its time limit; being chased up",
+        _ => return None,
+    })
+}
+
+/// The public holidays of the State Council's arrangements.
+fn english_holiday(zh: &str) -> Option<&'static str> {
+    Some(match zh {
+        "元旦" => "New Year's Day",
+        "春节" => "Spring Festival",
+        "清明节" => "Qingming Festival",
+        "劳动节" => "Labour Day",
+        "端午节" => "Dragon Boat Festival",
+        "中秋节" => "Mid-Autumn Festival",
+        "国庆节" => "National Day",
         _ => return None,
     })
 }
@@ -386,6 +445,8 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "home.overdue" => ("已超期", "Overdue"),
         "home.awaiting_feedback" => ("待反馈", "Feedback due"),
         "home.awaiting_follow_up" => ("待回访", "Follow-up due"),
+        // status badges (ui/badge.rs)
+        "badge.suspended" => ("已挂起", "clock stopped"),
         "home.today" => ("今日新登记", "Received today"),
         "home.none_today" => ("今天还没有新登记的诉求。", "No appeals received today yet."),
         "home.new_appeal" => ("登记新诉求", "Register an appeal"),
@@ -516,9 +577,10 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "receipt.title" => ("诉求登记回执", "Appeal receipt"),
         "receipt.print" => ("打印回执", "Print"),
         "receipt.track" => (
-            "请妥善保存本回执；询问办理进度时请出示查询码。留了手机号的，也可在本站“查询办理进度”页（/track）输入查询码和手机号后四位自助查询。",
-            "Keep this receipt; give the tracking code when asking about progress. With a phone left, you can also look it up yourself on the “Track your appeal” page (/track) with the code and the phone's last four digits.",
+            "请妥善保存本回执；询问办理进度时请出示查询码。留了手机号的，也可打开上面的查询网址，输入查询码和手机号后四位自助查询。",
+            "Keep this receipt; give the tracking code when asking about progress. With a phone left, you can also open the address above and look it up yourself with the code and the phone's last four digits.",
         ),
+        "receipt.track_at" => ("查询网址", "Track it online at"),
         "receipt.open" => ("查看诉求详情", "Open the appeal"),
         "receipt.station" => ("受理站点", "Station"),
         "receipt.signature" => ("经办人", "Received by"),
@@ -624,7 +686,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.calendar" => ("工作日历", "Working-day calendar"),
         "admin.calendar_years" => ("已载入官方安排的年份", "Years with official arrangements"),
         "admin.calendar_missing" => ("尚未载入节假日安排的年份", "Years without their official arrangement"),
-        "admin.calendar_missing_why" => ("这些年份的办理时限只按周一至周五计算：法定节假日照常计时，调休上班的周末不计。国务院办公厅每年 11 月前后公布次年安排，公布后请在下方载入。", "Deadlines in these years count Monday to Friday only: public holidays count as working days and 调休 working weekends do not. The State Council publishes next year's arrangement around November; load it below once it is out."),
+        "admin.calendar_missing_why" => ("这些年份的办理时限只按周一至周五计算：法定节假日照常计时，调休上班的周末不计。国务院办公厅每年 11 月前后公布次年安排，公布后请在下方载入。", "Deadlines in these years count Monday to Friday only: public holidays count as working days and adjusted working weekends do not. The State Council publishes next year's arrangement around November; load it below once it is out."),
         "admin.holidays" => ("节假日", "Holidays"),
         "admin.calendar_load" => ("载入官方节假日安排", "Load an official arrangement"),
         "admin.calendar_json" => (
@@ -662,6 +724,45 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.user_saved" => ("用户已新增并记录。", "User added and recorded."),
         "admin.liaison_only" => ("仅部门联络员", "liaisons only"),
         "admin.no_changes" => ("暂无变更记录。", "No changes recorded."),
+        // settings: one page per part (ui/admin)
+        "admin.overview" => ("概览", "Overview"),
+        "admin.org_about" => ("街道、社区、网格和转办部门；新增节点和部门", "Streets, communities, grids and referral departments; add nodes and departments"),
+        "admin.users_about" => ("账号、角色和所属节点；新增用户，让用户在所有设备上退出", "Accounts, roles and nodes; add users, sign a user out everywhere"),
+        "admin.categories_about" => ("诉求的两级分类及其英文名称；新增和改名", "The two levels of appeal categories and their English names; add and rename"),
+        "admin.limits_about" => ("各类诉求的响应和办结时限", "Response and resolution limits by kind of appeal"),
+        "admin.calendar_about" => ("法定节假日和调休上班日；载入新一年的官方安排", "Public holidays and adjusted working weekends; load a new year's official arrangement"),
+        "admin.security_about" => ("密码的最少字符数", "The minimum length of passwords"),
+        "admin.station" => ("站点信息", "Station"),
+        "admin.station_about" => ("回执上打印的公开查询网址", "The public address printed on receipts for tracking"),
+        "admin.station_printed" => ("回执上打印的查询网址", "Tracking address printed on receipts"),
+        "admin.station_note" => ("群众用回执上的网址、查询码和手机号后四位自助查询办理进度。未设置时使用工作人员浏览器访问本系统的地址；群众从外网访问的地址不同（经反向代理、内网地址）时，请在此填写。", "Residents look their appeal up at this address with the code and their phone's last four digits. Unset, the address the desk's browser uses is printed; set it here when residents reach Suqiu at another address (behind a proxy, or an intranet address)."),
+        "admin.public_base_url" => ("本站公开网址", "The station's public address"),
+        "admin.save_station" => ("保存网址", "Save the address"),
+        "admin.station_saved" => ("公开网址已保存并记录。", "Public address saved and recorded."),
+        "admin.org_tree" => ("组织架构", "Organization tree"),
+        "admin.no_departments" => ("暂无转办部门。", "No departments yet."),
+        "admin.category_name_en" => ("英文名称", "English name"),
+        "admin.policy_saved" => ("密码规则已保存并记录。", "Password rule saved and recorded."),
+        "admin.save_policy" => ("保存密码规则", "Save the password rule"),
+        "admin.calendar_days" => ("天", "days"),
+        "admin.forbidden_view" => ("此角色不能查看系统设置：", "This role cannot see the settings: "),
+        "admin.forbidden_change" => ("此角色不能修改这项设置：", "This role cannot change this setting: "),
+        "admin.err_org_name" => ("请填写名称（最多 {n} 个字）", "Give a name of at most {n} characters"),
+        "admin.err_org_code" => ("编码应为 1–{n} 位字母、数字、- 或 _", "A code is 1–{n} letters, digits, - or _"),
+        "admin.err_parent" => ("请选择上级（网格下不能再设下级）", "Choose a parent (a grid takes no nodes under it)"),
+        "admin.err_dept_unit" => ("请选择所属的区或街道", "Choose the district or a street"),
+        "admin.err_role" => ("请选择角色", "Choose a role"),
+        "admin.err_node" => ("请选择所属节点", "Choose the user's node"),
+        "admin.err_department" => ("未知的部门", "Unknown department"),
+        "admin.err_category" => ("未知的分类", "Unknown category"),
+        "admin.err_whole_number" => ("应为正整数", "A whole number, please"),
+        "admin.err_respond" => ("请填写响应时限", "Give the response limit"),
+        "admin.err_min_length" => ("应为 8–64 之间的整数", "A whole number from 8 to 64"),
+        "admin.err_public_url" => ("应为 http:// 或 https:// 开头的网址，不带空格、? 或 #", "An address starting with http:// or https://, without spaces, ? or #"),
+        // punctuation that differs between the languages
+        "punct.colon" => ("：", ": "),
+        "punct.stop" => ("。", ". "),
+        "list.sep" => ("、", ", "),
         // errors
         "err.not_found" => ("未找到", "Not found"),
         "err.not_found_detail" => (

@@ -20,7 +20,7 @@ use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::read_audit;
-use crate::routes::appeals::category_names;
+use super::appeals::category_names;
 use crate::routes::people::{create_person, update_person};
 use crate::state::AppState;
 
@@ -552,7 +552,7 @@ async fn person_page(
             ..AppealFilter::default()
         };
         let found = state.store.list_appeals(&s.actor, &filter, now).await?;
-        let names = category_names(state).await?;
+        let names = category_names(state, s.lang).await?;
         rows = found
             .items
             .iter()
