@@ -42,10 +42,22 @@ const DEFAULT: &[Level] = &[
         "生活帮困",
         "Livelihood aid",
         &[
-            ("subsistence", "低保与社会救助", "Subsistence allowance and social assistance"),
+            (
+                "subsistence",
+                "低保与社会救助",
+                "Subsistence allowance and social assistance",
+            ),
             ("temporary_relief", "临时救助", "Temporary relief"),
-            ("needy_households", "困难家庭帮扶", "Help for needy households"),
-            ("disability", "残疾人帮扶", "Help for people with disabilities"),
+            (
+                "needy_households",
+                "困难家庭帮扶",
+                "Help for needy households",
+            ),
+            (
+                "disability",
+                "残疾人帮扶",
+                "Help for people with disabilities",
+            ),
             ("housing", "住房保障", "Housing support"),
             ("education_aid", "助学帮扶", "Education aid"),
             ("errands", "代办代购", "Errands and shopping"),
@@ -73,7 +85,11 @@ const DEFAULT: &[Level] = &[
             ("home_care", "居家养老服务", "Home care services"),
             ("meals", "老年助餐", "Meals for the elderly"),
             ("living_alone", "独居老人关照", "Elderly living alone"),
-            ("benefits", "高龄津贴与养老待遇", "Old-age allowances and pensions"),
+            (
+                "benefits",
+                "高龄津贴与养老待遇",
+                "Old-age allowances and pensions",
+            ),
             ("age_friendly", "适老化改造", "Age-friendly home adaptation"),
             ("care_homes", "养老机构入住", "Care home admission"),
             ("funeral", "身后事", "Funeral arrangements"),
@@ -89,7 +105,11 @@ const DEFAULT: &[Level] = &[
             ("family_relations", "家庭关系调适", "Family relations"),
             ("bereavement", "丧亲抚慰", "Bereavement support"),
             ("festival_greetings", "节日慰问", "Festival greetings"),
-            ("cultural_life", "文体活动", "Cultural and sports activities"),
+            (
+                "cultural_life",
+                "文体活动",
+                "Cultural and sports activities",
+            ),
         ],
     ),
     (
@@ -104,7 +124,11 @@ const DEFAULT: &[Level] = &[
             ("street_lights", "路灯", "Street lights"),
             ("lifts", "电梯", "Lifts"),
             ("parking", "停车", "Parking"),
-            ("utilities", "水电气暖供应", "Water, power, gas and heating supply"),
+            (
+                "utilities",
+                "水电气暖供应",
+                "Water, power, gas and heating supply",
+            ),
         ],
     ),
     (
@@ -112,7 +136,11 @@ const DEFAULT: &[Level] = &[
         "物业管理",
         "Property management",
         &[
-            ("service_quality", "物业服务质量", "Property service quality"),
+            (
+                "service_quality",
+                "物业服务质量",
+                "Property service quality",
+            ),
             ("fees", "物业费", "Property fees"),
             ("repairs", "房屋报修", "Home repairs"),
             ("maintenance_fund", "维修资金", "Maintenance fund"),
@@ -126,10 +154,18 @@ const DEFAULT: &[Level] = &[
         "违法违规",
         "Violations",
         &[
-            ("group_renting", "群租/居改非", "Group renting / residential misuse"),
+            (
+                "group_renting",
+                "群租/居改非",
+                "Group renting / residential misuse",
+            ),
             ("illegal_building", "违章搭建", "Illegal building"),
             ("noise", "噪声扰民", "Noise nuisance"),
-            ("occupying_public_space", "占道经营与乱堆物", "Street trading and clutter"),
+            (
+                "occupying_public_space",
+                "占道经营与乱堆物",
+                "Street trading and clutter",
+            ),
             ("fire_hazards", "消防隐患", "Fire hazards"),
             ("pollution", "油烟污水排放", "Cooking fumes and sewage"),
             ("unlicensed_business", "无证经营", "Unlicensed business"),
@@ -142,7 +178,11 @@ const DEFAULT: &[Level] = &[
         &[
             ("leaks", "漏水渗水", "Leaks and seepage"),
             ("household_noise", "生活噪声", "Household noise"),
-            ("shared_spaces", "楼道与公共部位占用", "Blocked stairwells and shared areas"),
+            (
+                "shared_spaces",
+                "楼道与公共部位占用",
+                "Blocked stairwells and shared areas",
+            ),
             ("renovation", "装修纠纷", "Renovation disputes"),
             ("pets", "宠物饲养", "Pets"),
             ("light_and_view", "采光遮挡", "Blocked light"),
@@ -167,8 +207,16 @@ const DEFAULT: &[Level] = &[
         "组织生活",
         "Organization life",
         &[
-            ("nearby_activities", "就近参加组织生活", "Joining activities nearby"),
-            ("in_service_registration", "在职党员报到", "In-service member registration"),
+            (
+                "nearby_activities",
+                "就近参加组织生活",
+                "Joining activities nearby",
+            ),
+            (
+                "in_service_registration",
+                "在职党员报到",
+                "In-service member registration",
+            ),
             ("volunteering", "志愿服务", "Volunteering"),
             ("study", "学习教育", "Study and education"),
             ("floating_members", "流动党员管理", "Floating members"),
@@ -184,7 +232,11 @@ const DEFAULT: &[Level] = &[
             ("training", "职业技能培训", "Skills training"),
             ("wage_arrears", "欠薪讨薪", "Unpaid wages"),
             ("labour_relations", "劳动关系", "Labour relations"),
-            ("social_insurance", "社保缴纳", "Social insurance contributions"),
+            (
+                "social_insurance",
+                "社保缴纳",
+                "Social insurance contributions",
+            ),
             ("startups", "创业扶持", "Start-up support"),
             ("flexible_work", "灵活就业", "Flexible employment"),
         ],

@@ -237,8 +237,14 @@ fn the_server_log_in_a_file_has_no_colour_codes() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(written.contains("suqiu serving"), "no start line: {written}");
+    assert!(
+        written.contains("suqiu serving"),
+        "no start line: {written}"
+    );
     assert!(written.contains("INFO"), "no level in the log: {written}");
-    assert!(!written.contains("\x1b["), "colour codes in the log: {written:?}");
+    assert!(
+        !written.contains("\x1b["),
+        "colour codes in the log: {written:?}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

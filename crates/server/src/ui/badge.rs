@@ -122,7 +122,11 @@ mod tests {
         assert_eq!(expected.len(), Status::ALL.len(), "a status without a tone");
         for (status, tone) in expected {
             assert_eq!(Tone::of(status, false), tone, "{status}");
-            let late = if status.is_open() { Tone::Overdue } else { tone };
+            let late = if status.is_open() {
+                Tone::Overdue
+            } else {
+                tone
+            };
             assert_eq!(Tone::of(status, true), late, "{status} overdue");
         }
         let classes: std::collections::HashSet<_> = Tone::ALL.iter().map(|t| t.class()).collect();

@@ -196,9 +196,9 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
                     "{}{}",
                     lang.t("f.resolution"),
                     if *solved {
-                        format!("：{}", label("solved", "已解决"))
+                        format!("{}{}", lang.t("punct.colon"), label("solved", "已解决"))
                     } else {
-                        format!("：{}", lang.t("f.no"))
+                        format!("{}{}", lang.t("punct.colon"), lang.t("f.no"))
                     }
                 ));
             }
@@ -274,7 +274,12 @@ async fn detail_page(
                 let role = lang.label(u.role.code(), u.role.label_zh());
                 users.push(Choice::new(
                     u.id.to_string(),
-                    format!("{}（{role}）", u.display_name),
+                    format!(
+                        "{}{}{role}{}",
+                        u.display_name,
+                        lang.t("punct.lparen"),
+                        lang.t("punct.rparen")
+                    ),
                     "",
                 ));
             }
@@ -360,15 +365,30 @@ async fn detail_page(
         Extension::None => {}
         Extension::Requested { days, .. } => facts.push((
             "detail.extension",
-            format!("{}（{days}）", lang.t("detail.extension_requested")),
+            format!(
+                "{}{}{days}{}",
+                lang.t("detail.extension_requested"),
+                lang.t("punct.lparen"),
+                lang.t("punct.rparen")
+            ),
         )),
         Extension::Approved { days } => facts.push((
             "detail.extension",
-            format!("{}（{days}）", lang.t("detail.extension_approved")),
+            format!(
+                "{}{}{days}{}",
+                lang.t("detail.extension_approved"),
+                lang.t("punct.lparen"),
+                lang.t("punct.rparen")
+            ),
         )),
         Extension::Denied { days } => facts.push((
             "detail.extension",
-            format!("{}（{days}）", lang.t("detail.extension_denied")),
+            format!(
+                "{}{}{days}{}",
+                lang.t("detail.extension_denied"),
+                lang.t("punct.lparen"),
+                lang.t("punct.rparen")
+            ),
         )),
     }
     if a.reopen_count > 0 {

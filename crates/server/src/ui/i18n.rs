@@ -94,6 +94,22 @@ impl Lang {
         }
     }
 
+    /// A visit rule as the care pages state it (`VisitRule::label_zh` in Chinese).
+    pub fn visit_rule(self, rule: &suqiu_core::care::VisitRule) -> String {
+        use suqiu_core::care::Cadence;
+        if self == Lang::Zh {
+            return rule.label_zh();
+        }
+        let tag = self.label(rule.tag.code(), rule.tag.label_zh());
+        match rule.cadence {
+            Cadence::Every { days } => format!("{tag}: every {days} days"),
+            Cadence::BeforeHoliday { holiday, days } => {
+                let holiday = self.label(holiday.code(), holiday.label_zh());
+                format!("{tag}: within {days} days before {holiday}")
+            }
+        }
+    }
+
     /// The label of a vocabulary value: the Chinese label from core, or its English one.
     pub fn label(self, code: &str, zh: &'static str) -> &'static str {
         match self {
@@ -217,6 +233,16 @@ fn english_label(code: &str) -> Option<&'static str> {
         "regular" => "Regular care",
         "due" => "Due",
         "upcoming" => "Upcoming",
+        "overdue" => "Overdue",
+        // care: the holiday visit rules
+        "spring_festival" => "Spring Festival",
+        "july_first" => "July 1 (Party Day)",
+        // micro-wishes: what can be done with one
+        "claim" => "Claim",
+        "release" => "Give up the claim",
+        "fulfil" => "Mark fulfilled",
+        "confirm" => "Confirm",
+        "cancel" => "Cancel",
         // micro-wishes: where a wish stands
         "open" => "Open",
         "claimed" => "Claimed",
@@ -225,6 +251,12 @@ fn english_label(code: &str) -> Option<&'static str> {
         "cancelled" => "Cancelled",
         _ => return None,
     })
+}
+
+/// Whether `s` holds Chinese characters (what an English page must not show outside
+/// people's data).
+pub fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
 }
 
 /// The steps the track page shows, as `suqiu_core::tracking::public_step` words them.
@@ -240,7 +272,9 @@ fn english_track_step(zh: &str) -> Option<&'static str> {
         "已答复" => "You have been answered",
         "已回访" => "Followed up with you",
         "重新办理" => "Being handled again",
-        "不予受理（可到受理站点了解原因）" => "Not accepted (ask the station for the reason)",
+        "不予受理（可到受理站点了解原因）" => {
+            "Not accepted (ask the station for the reason)"
+        }
         "已与相同诉求合并办理" => "Handled together with the same appeal",
         "等待您补充情况，暂停计时" => "Waiting for more from you; the clock is stopped",
         "恢复办理" => "Handling resumed",
@@ -762,9 +796,16 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         // punctuation that differs between the languages
         "punct.colon" => ("：", ": "),
         "punct.stop" => ("。", ". "),
+        "punct.lparen" => ("（", " ("),
+        "market.unit_example" => ("袋", "bag"),
+        "teams.block_example" => ("3号楼", "Block 3"),
+        "teams.name_example" => ("助老服务队", "Elder care team"),
+        "punct.rparen" => ("）", ")"),
         "list.sep" => ("、", ", "),
         // errors
         "err.not_found" => ("未找到", "Not found"),
+        "err.forbidden_detail" => ("您的角色不能打开此页面或进行此操作。", "Your role may not open this page or do this."),
+        "err.bad_request_detail" => ("请求无法按所填内容处理。", "The request could not be carried out as sent."),
         "err.not_found_detail" => (
             "请求的页面不存在或不在您的管辖范围内。",
             "The page does not exist or is outside your scope.",
@@ -911,6 +952,20 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
 mod tests {
     use super::*;
 
+    /// The files under `dir`, its subdirectories' too.
+    fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("read the directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                out.extend(files(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
+
     /// Every message key the templates and the UI code look up has both languages.
     #[test]
     fn every_key_used_is_in_the_catalogue() {
@@ -919,26 +974,108 @@ mod tests {
             concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui"),
         ];
         let mut checked = 0;
-        for dir in dirs {
-            for entry in std::fs::read_dir(dir).expect("read the directory") {
-                let path = entry.expect("entry").path();
-                let text = std::fs::read_to_string(&path).expect("read a file");
-                for part in text.split(".t(\"").skip(1) {
-                    let Some(end) = part.find('"') else { continue };
-                    let key = &part[..end];
-                    assert!(
-                        message(key).is_some(),
-                        "{}: key {key:?} is not in the catalogue",
-                        path.display()
-                    );
-                    checked += 1;
-                }
+        for path in dirs.iter().flat_map(|d| files(std::path::Path::new(d))) {
+            let text = std::fs::read_to_string(&path).expect("read a file");
+            for part in text.split(".t(\"").skip(1) {
+                let Some(end) = part.find('"') else { continue };
+                let key = &part[..end];
+                assert!(
+                    message(key).is_some(),
+                    "{}: key {key:?} is not in the catalogue",
+                    path.display()
+                );
+                checked += 1;
             }
         }
         assert!(
             checked > 100,
             "found only {checked} keys: is the scan broken?"
         );
+    }
+
+    /// Chinese characters and CJK or full-width punctuation: what an English page must not
+    /// show outside people's data (the browser-level test, `tests/finish.rs`, uses the same
+    /// ranges).
+    fn cjk(c: char) -> bool {
+        matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3001}'..='\u{303f}' | '\u{ff01}'..='\u{ff60}')
+    }
+
+    /// Every entry of the catalogue has both languages, and its English has no Chinese in
+    /// it (the catalogue is read from this file: a `match` cannot be listed).
+    #[test]
+    fn every_message_has_both_languages_and_the_english_is_english() {
+        let source = include_str!("i18n.rs");
+        let catalogue = &source[source.find("fn message(").expect("the catalogue")..];
+        let mut checked = 0;
+        for line in catalogue.lines() {
+            let line = line.trim_start();
+            let Some(rest) = line.strip_prefix('"') else {
+                continue;
+            };
+            let Some((key, tail)) = rest.split_once('"') else {
+                continue;
+            };
+            if !tail.trim_start().starts_with("=> (") {
+                continue;
+            }
+            let (zh, en) = message(key).unwrap_or_else(|| panic!("{key} is not found"));
+            assert!(!zh.trim().is_empty(), "{key}: no Chinese");
+            assert!(!en.trim().is_empty(), "{key}: no English");
+            // The switch to Chinese is named in Chinese (marked `lang="zh-CN"` on the page).
+            if key != "nav.lang_other" {
+                assert!(!en.chars().any(cjk), "{key}: Chinese in the English {en:?}");
+            }
+            checked += 1;
+        }
+        assert!(
+            checked > 300,
+            "found only {checked} entries: is the scan broken?"
+        );
+    }
+
+    /// Every value of the closed vocabularies pages show has an English label (a missing
+    /// one would show the Chinese label on an English page).
+    #[test]
+    fn every_vocabulary_shown_has_an_english_label() {
+        use suqiu_core::access::{ActionKind, Role};
+        use suqiu_core::appeal::*;
+        use suqiu_core::care::{DueStatus, Holiday};
+        use suqiu_core::fund::{EntryKind, EntryStatus};
+        use suqiu_core::org::OrgKind;
+        use suqiu_core::person::{CareTag, Gender, PartyCategory};
+        use suqiu_core::wishes::{WishCommand, WishStatus};
+        fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(|v| code(*v)).collect()
+        }
+        let all = [
+            codes(Status::ALL, Status::code),
+            codes(Kind::ALL, Kind::code),
+            codes(Channel::ALL, Channel::code),
+            codes(Urgency::ALL, Urgency::code),
+            codes(Resolution::ALL, Resolution::code),
+            codes(Satisfaction::ALL, Satisfaction::code),
+            codes(FeedbackChannel::ALL, FeedbackChannel::code),
+            codes(Deadline::ALL, Deadline::code),
+            codes(Role::ALL, Role::code),
+            codes(ActionKind::ALL, ActionKind::code),
+            codes(OrgKind::ALL, OrgKind::code),
+            codes(CareTag::ALL, CareTag::code),
+            codes(PartyCategory::ALL, PartyCategory::code),
+            codes(Gender::ALL, Gender::code),
+            codes(DueStatus::ALL, DueStatus::code),
+            codes(Holiday::ALL, Holiday::code),
+            codes(EntryKind::ALL, EntryKind::code),
+            codes(EntryStatus::ALL, EntryStatus::code),
+            codes(WishStatus::ALL, WishStatus::code),
+            codes(WishCommand::ALL, WishCommand::code),
+        ];
+        let missing: Vec<&str> = all
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|code| english_label(code).is_none())
+            .collect();
+        assert!(missing.is_empty(), "no English label for {missing:?}");
     }
 
     #[test]

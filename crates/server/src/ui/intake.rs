@@ -16,7 +16,8 @@ use suqiu_core::validate::{mask_phone, validate_phone};
 use suqiu_store::similar::SimilarQuery;
 
 use super::appeals::{
-    appellant_name, category_groups, category_label, category_names, node_choices, summary, CategoryGroup,
+    appellant_name, category_groups, category_label, category_names, node_choices, summary,
+    CategoryGroup,
 };
 use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{

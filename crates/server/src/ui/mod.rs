@@ -350,6 +350,19 @@ impl UiError {
                 lang.t("err.internal_detail").to_string(),
             ),
         };
+        // The store and the API word their refusals in Chinese (the API's language); an
+        // English page says which kind of refusal it is instead of showing them.
+        let detail = match (&self, lang) {
+            (UiError::Forbidden(_), Lang::En) if i18n::has_chinese(&detail) => {
+                lang.t("err.forbidden_detail").to_string()
+            }
+            (UiError::BadRequest(_) | UiError::Invalid(_), Lang::En)
+                if i18n::has_chinese(&detail) =>
+            {
+                lang.t("err.bad_request_detail").to_string()
+            }
+            _ => detail,
+        };
         let page = view::ErrorPage {
             lang,
             status: status.as_u16(),

@@ -10,12 +10,12 @@ use axum::extract::State;
 use chrono::{Datelike, Months, NaiveDate};
 use suqiu_core::calendar::shanghai_date;
 
+use super::appeals::category_names;
 use super::charts::{bar_chart, line_chart, BarChart, LineChart, WIDTH};
 use super::view::{percent, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
 use crate::dto::MeasuresOut;
 use crate::extract::Params;
-use super::appeals::category_names;
 use crate::routes::metrics::node_measures;
 use crate::state::AppState;
 use suqiu_store::dims::Dimension;

@@ -81,7 +81,12 @@ async fn categories_page(
     };
     let taxonomy = first
         .iter()
-        .map(|c| (Named::of(c), children(&c.code).into_iter().map(Named::of).collect()))
+        .map(|c| {
+            (
+                Named::of(c),
+                children(&c.code).into_iter().map(Named::of).collect(),
+            )
+        })
         .collect();
     let parents = first
         .iter()
@@ -89,7 +94,11 @@ async fn categories_page(
         .collect();
     let mut all = Vec::with_capacity(cats.len());
     for c in &first {
-        all.push(Choice::new(c.code.clone(), c.name_in(english), &rename.code));
+        all.push(Choice::new(
+            c.code.clone(),
+            c.name_in(english),
+            &rename.code,
+        ));
         for child in children(&c.code) {
             let label = format!("\u{a0}\u{a0}\u{a0}\u{a0}{}", child.name_in(english));
             all.push(Choice::new(child.code.clone(), label, &rename.code));

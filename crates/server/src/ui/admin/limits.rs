@@ -106,7 +106,13 @@ fn limits_page(
 /// `GET /admin/limits`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     require_admin(&s)?;
-    let page = limits_page(&state, &s, None, FieldErrors::default(), saved(&params, "limits"));
+    let page = limits_page(
+        &state,
+        &s,
+        None,
+        FieldErrors::default(),
+        saved(&params, "limits"),
+    );
     render(s.lang, &page)
 }
 

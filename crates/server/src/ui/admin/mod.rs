@@ -66,7 +66,12 @@ pub(crate) fn routes() -> Router<AppState> {
 /// what the page is for).
 pub(crate) const PAGES: [(&str, &str, &str, &str); 7] = [
     ("admin_org", "/admin/org", "admin.org", "admin.org_about"),
-    ("admin_users", "/admin/users", "admin.users", "admin.users_about"),
+    (
+        "admin_users",
+        "/admin/users",
+        "admin.users",
+        "admin.users_about",
+    ),
     (
         "admin_categories",
         "/admin/categories",

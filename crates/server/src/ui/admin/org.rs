@@ -127,8 +127,7 @@ async fn org_page(
             (d.code, d.name, unit.to_string())
         })
         .collect();
-    let parents =
-        crate::ui::appeals::node_choices(state, &s.actor, &form.parent_id).await?;
+    let parents = crate::ui::appeals::node_choices(state, &s.actor, &form.parent_id).await?;
     let dept_units = mine
         .iter()
         .filter(|u| matches!(u.kind, OrgKind::District | OrgKind::Street))
@@ -157,9 +156,15 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     } else {
         ""
     };
-    let page = org_page(&state, &s, OrgDraft::default(), FieldErrors::default(), shown)
-        .await
-        .map_err(fail(s.lang))?;
+    let page = org_page(
+        &state,
+        &s,
+        OrgDraft::default(),
+        FieldErrors::default(),
+        shown,
+    )
+    .await
+    .map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 
@@ -169,7 +174,13 @@ const MAX_ORG_CODE: usize = 32;
 
 /// A name and code as the organization forms accept them: both given, short, the code
 /// letters, digits, `-` and `_` only.
-fn check_name_code(s: &Session, name: &str, code: &str, fields: (&str, &str), errors: &mut FieldErrors) {
+fn check_name_code(
+    s: &Session,
+    name: &str,
+    code: &str,
+    fields: (&str, &str),
+    errors: &mut FieldErrors,
+) {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_ORG_NAME {
         let message = s.lang.t("admin.err_org_name");

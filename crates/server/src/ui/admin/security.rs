@@ -47,9 +47,15 @@ async fn security_page(
 /// `GET /admin/security`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     require_admin(&s)?;
-    let page = security_page(&state, &s, None, FieldErrors::default(), saved(&params, "password"))
-        .await
-        .map_err(fail(s.lang))?;
+    let page = security_page(
+        &state,
+        &s,
+        None,
+        FieldErrors::default(),
+        saved(&params, "password"),
+    )
+    .await
+    .map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 

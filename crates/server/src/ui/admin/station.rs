@@ -35,9 +35,9 @@ pub(crate) fn checked_base_url(lang: Lang, raw: &str) -> Result<String, &'static
     let host = rest.map(|r| r.split('/').next().unwrap_or(""));
     let ok = url.len() <= MAX_URL
         && host.is_some_and(|h| !h.is_empty())
-        && !url
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>'));
+        && !url.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>')
+        });
     if ok {
         Ok(url.to_string())
     } else {
@@ -168,10 +168,23 @@ mod tests {
     #[test]
     fn public_addresses_are_checked_and_tidied() {
         let ok = |raw: &str| checked_base_url(Lang::Zh, raw);
-        assert_eq!(ok(" https://suqiu.example.cn/ "), Ok("https://suqiu.example.cn".into()));
-        assert_eq!(ok("http://10.0.0.5:8080/sq"), Ok("http://10.0.0.5:8080/sq".into()));
+        assert_eq!(
+            ok(" https://suqiu.example.cn/ "),
+            Ok("https://suqiu.example.cn".into())
+        );
+        assert_eq!(
+            ok("http://10.0.0.5:8080/sq"),
+            Ok("http://10.0.0.5:8080/sq".into())
+        );
         assert_eq!(ok(""), Ok(String::new()), "blank clears it");
-        for bad in ["suqiu.example.cn", "ftp://x", "https://", "https://a b", "https://x/?q=1", "https://x/#t"] {
+        for bad in [
+            "suqiu.example.cn",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://x/?q=1",
+            "https://x/#t",
+        ] {
             assert!(ok(bad).is_err(), "{bad}");
         }
         let mut h = HeaderMap::new();

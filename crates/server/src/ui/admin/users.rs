@@ -91,10 +91,8 @@ async fn users_page(
         .into_iter()
         .filter(|d| in_scope(d.org_unit_id))
         .collect();
-    let dept_names: HashMap<i64, String> = departments
-        .iter()
-        .map(|d| (d.id, d.name.clone()))
-        .collect();
+    let dept_names: HashMap<i64, String> =
+        departments.iter().map(|d| (d.id, d.name.clone())).collect();
     let users = state
         .store
         .users_in_scope(actor)
@@ -146,9 +144,15 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     } else {
         ""
     };
-    let page = users_page(&state, &s, UserDraft::default(), FieldErrors::default(), shown)
-        .await
-        .map_err(fail(s.lang))?;
+    let page = users_page(
+        &state,
+        &s,
+        UserDraft::default(),
+        FieldErrors::default(),
+        shown,
+    )
+    .await
+    .map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 
