@@ -33,6 +33,8 @@ struct Latin {
     district: Id,
     station: Id,
     person: Id,
+    /// An aid grant to the person (its voucher is a page).
+    grant: Id,
     /// Appeals by the state they were left in: registered, in progress, awaiting
     /// feedback, closed, rejected.
     appeals: Vec<(&'static str, Id, String)>,
@@ -131,12 +133,67 @@ async fn latin_district(t: &TestApp) -> Latin {
         .expect("person")
         .id;
     let appeals = appeals_in_every_state(t, station, team).await;
+    let grant = care_records(t, station, person).await;
     Latin {
+        grant,
         district,
         station,
         person,
         appeals,
     }
+}
+
+/// Something on each care register: the fund (a donation and a grant), the supermarket
+/// (stock in and a hand-out), a micro-wish and a visit. Returns the grant's id.
+async fn care_records(t: &TestApp, station: Id, person: Id) -> Id {
+    let token = t.token("rv_station").await;
+    let post = |path: &'static str, body: Value| {
+        let token = token.clone();
+        async move { t.post(path, &token, body).await }
+    };
+    post(
+        "/api/v1/fund/entries",
+        json!({"org_unit_id": station, "kind": "donation", "amount_cents": 500_000, "note": "Bakery gift"}),
+    )
+    .await
+    .ok(201);
+    let grant = post(
+        "/api/v1/fund/entries",
+        json!({"org_unit_id": station, "kind": "grant", "amount_cents": 20_000, "person_id": person, "note": "Winter help"}),
+    )
+    .await;
+    let grant = grant.ok(201)["id"].as_i64().expect("grant id");
+    let item = post(
+        "/api/v1/supermarket/items",
+        json!({"org_unit_id": station, "name": "Rice", "unit": "bag"}),
+    )
+    .await;
+    let item = item.ok(201)["id"].as_i64().expect("item id");
+    post(
+        "/api/v1/supermarket/movements",
+        json!({"item_id": item, "quantity": 10, "note": "Gift"}),
+    )
+    .await
+    .ok(201);
+    post(
+        "/api/v1/supermarket/movements",
+        json!({"item_id": item, "quantity": -2, "person_id": person, "note": "Festival"}),
+    )
+    .await
+    .ok(201);
+    post(
+        "/api/v1/wishes",
+        json!({"person_id": person, "wish": "A radio"}),
+    )
+    .await
+    .ok(201);
+    post(
+        "/api/v1/visits",
+        json!({"person_id": person, "note": "All well"}),
+    )
+    .await
+    .ok(201);
+    grant
 }
 
 /// A walk-in appeal at `station` from a named appellant, in Latin letters.
@@ -583,6 +640,7 @@ async fn english_pages_have_no_chinese_outside_peoples_data(b: Backend) {
         format!("/appeals/{appeal}"),
         format!("/appeals/{appeal}/receipt"),
         format!("/people/{}", latin.person),
+        format!("/fund/entries/{}/voucher", latin.grant),
         "/people/new".into(),
         format!("/visits/new?person={}", latin.person),
         format!("/appeals?org_unit={}", latin.station),

@@ -97,18 +97,29 @@ impl Store {
         })
     }
 
-    /// Renames a category (both names; a blank English name clears it); returns its old
-    /// Chinese name. `NotFound` for an unknown code.
+    /// Renames a category; returns its old Chinese name. A blank name keeps the one it has
+    /// (so either name can be changed alone), but one of the two must be given. `NotFound`
+    /// for an unknown code.
     pub async fn rename_category(&self, code: &str, name: &str, name_en: &str) -> Result<String> {
-        let name = checked_name(name)?;
-        let name_en = checked_name_en(name_en)?;
+        if name.trim().is_empty() && name_en.trim().is_empty() {
+            return Err(invalid("name", "请填写新的中文或英文名称"));
+        }
         let mut tx = self.writer.begin().await?;
-        let old = sqlx::query("SELECT name FROM categories WHERE code = $1")
+        let old = sqlx::query("SELECT name, name_en FROM categories WHERE code = $1")
             .bind(code)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let old: String = get(&old, "name")?;
+        let (old, old_en): (String, Option<String>) = (get(&old, "name")?, get(&old, "name_en")?);
+        let name = if name.trim().is_empty() {
+            old.clone()
+        } else {
+            checked_name(name)?
+        };
+        let name_en = match checked_name_en(name_en)? {
+            None => old_en,
+            given => given,
+        };
         sqlx::query("UPDATE categories SET name = $1, name_en = $2 WHERE code = $3")
             .bind(&name)
             .bind(&name_en)

@@ -253,6 +253,86 @@ fn english_label(code: &str) -> Option<&'static str> {
     })
 }
 
+/// An amount in English words, as an English voucher writes it beside the figures (the
+/// Chinese one writes the capitals, 贰佰元整): "Two hundred yuan", "Twelve yuan and five fen".
+pub fn amount_in_words(cents: i64) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    fn below_thousand(n: i64) -> String {
+        let (h, rest) = (n / 100, n % 100);
+        let tail = match rest {
+            0 => String::new(),
+            1..=19 => ONES[rest as usize].to_string(),
+            _ if rest % 10 == 0 => TENS[(rest / 10) as usize].to_string(),
+            _ => format!(
+                "{}-{}",
+                TENS[(rest / 10) as usize],
+                ONES[(rest % 10) as usize]
+            ),
+        };
+        match (h, tail.is_empty()) {
+            (0, _) => tail,
+            (_, true) => format!("{} hundred", ONES[h as usize]),
+            (_, false) => format!("{} hundred {tail}", ONES[h as usize]),
+        }
+    }
+    fn words(n: i64) -> String {
+        if n == 0 {
+            return "zero".into();
+        }
+        let mut parts = Vec::new();
+        let mut rest = n;
+        for (scale, name) in [
+            (1_000_000_000, "billion"),
+            (1_000_000, "million"),
+            (1_000, "thousand"),
+        ] {
+            if rest >= scale {
+                parts.push(format!("{} {name}", below_thousand(rest / scale)));
+                rest %= scale;
+            }
+        }
+        if rest > 0 {
+            parts.push(below_thousand(rest));
+        }
+        parts.join(" ")
+    }
+    let cents = cents.max(0);
+    let (yuan, fen) = (cents / 100, cents % 100);
+    let mut out = format!("{} yuan", words(yuan));
+    if fen > 0 {
+        out.push_str(&format!(" and {} fen", words(fen)));
+    }
+    let mut chars = out.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => out,
+    }
+}
+
 /// Whether `s` holds Chinese characters (what an English page must not show outside
 /// people's data).
 pub fn has_chinese(s: &str) -> bool {
@@ -868,7 +948,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "voucher.unit" => ("发放单位", "Granted by"),
         "voucher.date" => ("发放日期", "Date"),
         "voucher.amount" => ("金额（小写）", "Amount"),
-        "voucher.capitals" => ("金额（大写）", "Amount in capitals"),
+        "voucher.capitals" => ("金额（大写）", "Amount in words"),
         "voucher.level" => ("审批层级", "Approved at"),
         "voucher.sign_recipient" => ("受助人签收", "Received by"),
         "voucher.sign_handler" => ("经办人签字", "Handled by"),
@@ -1076,6 +1156,18 @@ mod tests {
             .filter(|code| english_label(code).is_none())
             .collect();
         assert!(missing.is_empty(), "no English label for {missing:?}");
+    }
+
+    #[test]
+    fn amounts_are_written_in_english_words() {
+        assert_eq!(amount_in_words(20_000), "Two hundred yuan");
+        assert_eq!(amount_in_words(1_205), "Twelve yuan and five fen");
+        assert_eq!(
+            amount_in_words(123_456_789),
+            "One million two hundred thirty-four thousand five hundred sixty-seven yuan and eighty-nine fen"
+        );
+        assert_eq!(amount_in_words(10_000_000_000), "One hundred million yuan");
+        assert_eq!(amount_in_words(0), "Zero yuan");
     }
 
     #[test]

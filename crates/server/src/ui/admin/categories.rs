@@ -149,10 +149,13 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
             .rename_category(code, &draft.name, &draft.name_en)
             .await
             .map(|old| {
+                // Either name may have been left as it was: say what both are now.
+                let name = Some(draft.name.trim()).filter(|n| !n.is_empty());
+                let name_en = Some(draft.name_en.trim()).filter(|n| !n.is_empty());
                 format!(
-                    "分类「{old}」（{code}）改名为「{}」（{}）",
-                    draft.name.trim(),
-                    draft.name_en.trim()
+                    "分类「{old}」（{code}）改名为「{}」（英文 {}）",
+                    name.unwrap_or(&old),
+                    name_en.unwrap_or("不变")
                 )
             })
     } else {
