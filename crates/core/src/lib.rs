@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod care;
 pub mod category;
+pub mod display;
 pub mod error;
 pub mod lifecycle;
 pub mod measures;

@@ -5,10 +5,8 @@
 //! appeal by its tracking code and category, never by the appellant: they are shown in lists
 //! and may be forwarded, so they carry no personal data.
 
-use chrono::{DateTime, Utc};
-
 use crate::appeal::{Appeal, Deadline};
-use crate::calendar::shanghai;
+use crate::display;
 use crate::lifecycle::{Event, EventBody};
 use crate::vocabulary;
 use crate::watch::Finding;
@@ -47,12 +45,6 @@ pub struct Notice {
     pub audience: Audience,
     pub title: String,
     pub body: String,
-}
-
-fn at_local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, body: String) -> Notice {
@@ -107,7 +99,9 @@ pub fn for_events(before: &Appeal, after: &Appeal, events: &[Event]) -> Vec<Noti
                     (
                         NoticeKind::ExtensionApproved,
                         match resolve_by {
-                            Some(by) => format!("延期已批准，新的办结时限：{}", at_local(*by)),
+                            Some(by) => {
+                                format!("延期已批准，新的办结时限：{}", display::deadline(*by))
+                            }
                             None => "延期已批准".to_string(),
                         },
                     )
@@ -143,14 +137,14 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             format!(
                 "{}时限将于 {} 到期",
                 deadline_words(deadline),
-                at_local(due)
+                display::deadline(due)
             ),
         )],
         Finding::Overdue { deadline, due } => {
             let body = format!(
                 "已超过{}时限（{}）",
                 deadline_words(deadline),
-                at_local(due)
+                display::deadline(due)
             );
             vec![
                 notice(NoticeKind::Overdue, Audience::Handlers, after, body.clone()),
@@ -163,7 +157,7 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             after,
             format!(
                 "办结时限 {} 已过且久未办结，系统已自动上报至本单位",
-                at_local(due)
+                display::deadline(due)
             ),
         )],
     }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate, TimeDelta};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
@@ -383,6 +383,15 @@ pub fn excel_date(serial: f64) -> Option<NaiveDate> {
         .checked_add_signed(TimeDelta::days(serial.floor() as i64))
 }
 
+/// An Excel serial date-time as wall-clock time, to the second (as [`excel_date`], keeping the
+/// time of day). `None` out of Excel's range.
+pub fn excel_datetime(serial: f64) -> Option<NaiveDateTime> {
+    let day = excel_date(serial)?;
+    let seconds = ((serial - serial.floor()) * 86_400.0).round() as i64;
+    day.and_hms_opt(0, 0, 0)?
+        .checked_add_signed(TimeDelta::seconds(seconds))
+}
+
 fn parse_date_text(s: &str) -> Option<DateOrMonth> {
     let s: String = s
         .chars()
@@ -678,6 +687,18 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    #[test]
+    fn excel_serials_are_days_since_1899_12_30_and_fractions_of_a_day() {
+        // 46356 is 2026-11-30; 86399/86400 of a day is 23:59:59.
+        let at = excel_datetime(46356.0 + 86_399.0 / 86_400.0).unwrap();
+        assert_eq!(at.to_string(), "2026-11-30 23:59:59");
+        assert_eq!(
+            excel_datetime(46356.4).unwrap().to_string(),
+            "2026-11-30 09:36:00"
+        );
+        assert_eq!(excel_datetime(0.5), None);
     }
 
     fn nodes() -> Vec<NodeRef> {

@@ -5,10 +5,9 @@
 //! fund and the supermarket write no phone or ID number, the care register the phone as
 //! the reader's role may see it.
 
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use suqiu_core::display;
 use suqiu_core::fund::yuan;
 use suqiu_store::fund::Entry;
 use suqiu_store::service::{Registration, ServiceSummary};
@@ -16,8 +15,9 @@ use suqiu_store::supermarket::Statement;
 use suqiu_store::visits::Visit;
 use suqiu_store::wishes::Wish;
 
-use crate::dto::time;
+use crate::dto::parse_time;
 use crate::routes::care::CareEntryOut;
+use crate::xlsx::{self, header_row, BOLD};
 
 const LEDGER_HEADERS: &[(&str, f64)] = &[
     ("编号", 8.0),
@@ -38,23 +38,6 @@ const LEDGER_HEADERS: &[(&str, f64)] = &[
     ("说明", 40.0),
 ];
 
-fn header_row(
-    ws: &mut Worksheet,
-    headers: &[(&str, f64)],
-    row: u32,
-    bold: &Format,
-) -> Result<(), XlsxError> {
-    for (col, (title, width)) in headers.iter().enumerate() {
-        ws.write_string_with_format(row, col as u16, *title, bold)?;
-        ws.set_column_width(col as u16, *width)?;
-    }
-    Ok(())
-}
-
-fn money(cents: i64) -> f64 {
-    cents as f64 / 100.0
-}
-
 /// The ledger of one fund, oldest entry first, with the balance in the title.
 pub fn fund_ledger(
     unit_name: &str,
@@ -63,30 +46,28 @@ pub fn fund_ledger(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let amount = Format::new().set_num_format("#,##0.00");
     let ws = book.add_worksheet();
     ws.set_name("基金台账")?;
-    ws.write_string_with_format(0, 0, format!("{unit_name} 助困基金台账"), &bold)?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 助困基金台账"), &BOLD)?;
     ws.write_string(
         1,
         0,
         format!(
             "当前余额 {} · 生成时间 {}",
             yuan(balance_cents),
-            time(generated)
+            display::time(generated)
         ),
     )?;
-    header_row(ws, LEDGER_HEADERS, 3, &bold)?;
+    header_row(ws, 3, LEDGER_HEADERS)?;
     for (i, e) in entries.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_number(row, 0, e.id as f64)?;
-        ws.write_string(row, 1, time(e.created_at))?;
+        xlsx::time(ws, row, 1, e.created_at)?;
         ws.write_string(row, 2, e.kind.label_zh())?;
         ws.write_string(row, 3, e.status.label_zh())?;
-        ws.write_number_with_format(row, 4, money(e.amount_cents), &amount)?;
-        ws.write_number_with_format(row, 5, money(e.delta_cents), &amount)?;
-        let texts: [(u16, String); 10] = [
+        xlsx::money(ws, row, 4, e.amount_cents)?;
+        xlsx::money(ws, row, 5, e.delta_cents)?;
+        let texts: [(u16, String); 9] = [
             (
                 6,
                 e.person
@@ -116,7 +97,6 @@ pub fn fund_ledger(
                     .map(|d| d.name.clone())
                     .unwrap_or_default(),
             ),
-            (14, e.decided_at.map(time).unwrap_or_default()),
             (
                 15,
                 match &e.decision_note {
@@ -128,6 +108,7 @@ pub fn fund_ledger(
         for (col, text) in texts {
             ws.write_string(row, col, text)?;
         }
+        xlsx::time(ws, row, 14, e.decided_at)?;
     }
     ws.set_freeze_panes(4, 0)?;
     book.save_to_buffer()
@@ -140,18 +121,18 @@ pub fn supermarket_statement(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let ws = book.add_worksheet();
     ws.set_name("库存汇总")?;
     ws.write_string_with_format(
         0,
         0,
         format!("{} 爱心超市 {} 月度台账", st.unit.name, st.month),
-        &bold,
+        &BOLD,
     )?;
-    ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
+    ws.write_string(1, 0, format!("生成时间 {}", display::time(generated)))?;
     header_row(
         ws,
+        3,
         &[
             ("物品", 20.0),
             ("单位", 6.0),
@@ -160,8 +141,6 @@ pub fn supermarket_statement(
             ("本月发放", 10.0),
             ("月末库存", 10.0),
         ],
-        3,
-        &bold,
     )?;
     for (i, (item, m)) in st.items.iter().enumerate() {
         let row = 4 + i as u32;
@@ -180,6 +159,7 @@ pub fn supermarket_statement(
     ws.set_name("出入库明细")?;
     header_row(
         ws,
+        0,
         &[
             ("时间", 20.0),
             ("物品", 20.0),
@@ -189,12 +169,10 @@ pub fn supermarket_statement(
             ("经办人", 10.0),
             ("说明", 40.0),
         ],
-        0,
-        &bold,
     )?;
     for (i, m) in st.movements.iter().enumerate() {
         let row = 1 + i as u32;
-        ws.write_string(row, 0, time(m.created_at))?;
+        xlsx::time(ws, row, 0, m.created_at)?;
         ws.write_string(row, 1, format!("{}（{}）", m.item_name, m.unit))?;
         ws.write_number(row, 2, m.quantity as f64)?;
         ws.write_number(row, 3, m.stock_after as f64)?;
@@ -210,24 +188,6 @@ pub fn supermarket_statement(
     book.save_to_buffer()
 }
 
-/// A workbook as a download named `filename` (ASCII: codes and dates only).
-pub fn download(bytes: Vec<u8>, filename: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// The care register (关爱名册) as the reader may see it: tags, level, last and next visit,
 /// phone masked for roles that may not see it, no care notes (they stay on the pages of
 /// those who need them).
@@ -237,13 +197,13 @@ pub fn care_register(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let ws = book.add_worksheet();
     ws.set_name("关爱名册")?;
-    ws.write_string_with_format(0, 0, format!("{unit_name} 关爱名册"), &bold)?;
-    ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 关爱名册"), &BOLD)?;
+    ws.write_string(1, 0, format!("生成时间 {}", display::time(generated)))?;
     header_row(
         ws,
+        3,
         &[
             ("档案编号", 9.0),
             ("姓名", 10.0),
@@ -257,37 +217,37 @@ pub fn care_register(
             ("走访状态", 9.0),
             ("走访规则", 18.0),
         ],
-        3,
-        &bold,
     )?;
     for (i, e) in entries.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_number(row, 0, e.person_id as f64)?;
-        let texts: [String; 10] = [
-            e.name.clone(),
-            e.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-            e.phone.clone().unwrap_or_default(),
-            e.address.clone().unwrap_or_default(),
-            e.tags
-                .iter()
-                .map(|t| t.label_zh())
-                .collect::<Vec<_>>()
-                .join("、"),
-            e.level.map(|l| l.label_zh()).unwrap_or("").into(),
-            e.last_visit.clone().unwrap_or_default(),
-            e.next_visit
-                .and_then(|n| n.due_on)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            e.next_visit
-                .map(|n| n.status.label_zh())
-                .unwrap_or("")
-                .into(),
-            e.next_visit.map(|n| n.rule.label_zh()).unwrap_or_default(),
+        let tags: Vec<&str> = e.tags.iter().map(|t| t.label_zh()).collect();
+        let texts: [(u16, String); 7] = [
+            (1, e.name.clone()),
+            (3, e.phone.clone().unwrap_or_default()),
+            (4, e.address.clone().unwrap_or_default()),
+            (5, tags.join("、")),
+            (6, e.level.map(|l| l.label_zh()).unwrap_or("").into()),
+            (
+                9,
+                e.next_visit
+                    .map(|n| n.status.label_zh())
+                    .unwrap_or("")
+                    .into(),
+            ),
+            (
+                10,
+                e.next_visit.map(|n| n.rule.label_zh()).unwrap_or_default(),
+            ),
         ];
-        for (col, text) in texts.iter().enumerate() {
-            ws.write_string(row, col as u16 + 1, text)?;
+        for (col, text) in texts {
+            ws.write_string(row, col, text)?;
         }
+        xlsx::date(ws, row, 2, e.birth_date)?;
+        // The entry is the API's shape (masked as the reader may see it), whose times are text.
+        let last_visit = e.last_visit.as_deref().and_then(parse_time);
+        xlsx::time(ws, row, 7, last_visit)?;
+        xlsx::date(ws, row, 8, e.next_visit.and_then(|n| n.due_on))?;
     }
     ws.set_freeze_panes(4, 0)?;
     book.save_to_buffer()
@@ -302,17 +262,21 @@ pub fn visit_log(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let ws = book.add_worksheet();
     ws.set_name("走访记录")?;
-    ws.write_string_with_format(0, 0, format!("{unit_name} 走访记录 {from} 至 {to}"), &bold)?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 走访记录 {from} 至 {to}"), &BOLD)?;
     ws.write_string(
         1,
         0,
-        format!("共 {} 次 · 生成时间 {}", visits.len(), time(generated)),
+        format!(
+            "共 {} 次 · 生成时间 {}",
+            visits.len(),
+            display::time(generated)
+        ),
     )?;
     header_row(
         ws,
+        3,
         &[
             ("走访时间", 20.0),
             ("走访对象", 10.0),
@@ -322,12 +286,10 @@ pub fn visit_log(
             ("后续跟进", 30.0),
             ("当场登记诉求", 22.0),
         ],
-        3,
-        &bold,
     )?;
     for (i, v) in visits.iter().rev().enumerate() {
         let row = 4 + i as u32;
-        ws.write_string(row, 0, time(v.visited_at))?;
+        xlsx::time(ws, row, 0, v.visited_at)?;
         ws.write_string(row, 1, &v.person_name)?;
         ws.write_number(row, 2, v.person_id as f64)?;
         ws.write_string(row, 3, &v.visitor_name)?;
@@ -347,17 +309,21 @@ pub fn wishes(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let ws = book.add_worksheet();
     ws.set_name("微心愿")?;
-    ws.write_string_with_format(0, 0, format!("{unit_name} 微心愿台账"), &bold)?;
+    ws.write_string_with_format(0, 0, format!("{unit_name} 微心愿台账"), &BOLD)?;
     ws.write_string(
         1,
         0,
-        format!("共 {} 条 · 生成时间 {}", wishes.len(), time(generated)),
+        format!(
+            "共 {} 条 · 生成时间 {}",
+            wishes.len(),
+            display::time(generated)
+        ),
     )?;
     header_row(
         ws,
+        3,
         &[
             ("编号", 8.0),
             ("登记时间", 20.0),
@@ -374,40 +340,33 @@ pub fn wishes(
             ("确认/取消人", 11.0),
             ("确认/取消时间", 20.0),
         ],
-        3,
-        &bold,
     )?;
-    let opt_time = |t: Option<DateTime<Utc>>| t.map(time).unwrap_or_default();
     for (i, w) in wishes.iter().enumerate() {
         let row = 4 + i as u32;
         ws.write_number(row, 0, w.id as f64)?;
-        ws.write_string(row, 1, time(w.created_at))?;
+        xlsx::time(ws, row, 1, w.created_at)?;
         ws.write_string(row, 2, &w.person.name)?;
         ws.write_string(row, 3, &w.org_unit_name)?;
         ws.write_string(row, 4, &w.wish)?;
         if let Some(c) = w.estimated_cents {
-            ws.write_number(row, 5, money(c))?;
+            xlsx::money(ws, row, 5, c)?;
         }
-        ws.write_string(
-            row,
-            6,
-            w.deadline.map(|d| d.to_string()).unwrap_or_default(),
-        )?;
+        xlsx::date(ws, row, 6, w.deadline)?;
         ws.write_string(row, 7, w.status.label_zh())?;
         ws.write_string(
             row,
             8,
             w.claimed_by.as_ref().map(|n| n.name.as_str()).unwrap_or(""),
         )?;
-        ws.write_string(row, 9, opt_time(w.claimed_at))?;
-        ws.write_string(row, 10, opt_time(w.fulfilled_at))?;
+        xlsx::time(ws, row, 9, w.claimed_at)?;
+        xlsx::time(ws, row, 10, w.fulfilled_at)?;
         ws.write_string(row, 11, w.fulfil_note.as_deref().unwrap_or(""))?;
         ws.write_string(
             row,
             12,
             w.closed_by.as_ref().map(|n| n.name.as_str()).unwrap_or(""),
         )?;
-        ws.write_string(row, 13, opt_time(w.closed_at))?;
+        xlsx::time(ws, row, 13, w.closed_at)?;
     }
     ws.set_freeze_panes(4, 0)?;
     book.save_to_buffer()
@@ -420,9 +379,7 @@ pub fn service(
     registrations: &[Registration],
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let hours = |tenths: i64| tenths as f64 / 10.0;
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let ws = book.add_worksheet();
     ws.set_name("服务时长")?;
     ws.write_string_with_format(
@@ -432,7 +389,7 @@ pub fn service(
             "{} 在职党员服务时长 {} 至 {}",
             summary.unit.name, summary.from, summary.to
         ),
-        &bold,
+        &BOLD,
     )?;
     ws.write_string(
         1,
@@ -440,19 +397,18 @@ pub fn service(
         format!(
             "合计 {} 小时 · 生成时间 {}",
             hours(summary.total_tenths),
-            time(generated)
+            display::time(generated)
         ),
     )?;
     header_row(
         ws,
+        3,
         &[
             ("党员", 12.0),
             ("报到社区", 16.0),
             ("服务时长（小时）", 16.0),
             ("记录次数", 10.0),
         ],
-        3,
-        &bold,
     )?;
     for (i, m) in summary.members.iter().enumerate() {
         let row = 4 + i as u32;
@@ -465,14 +421,13 @@ pub fn service(
     ws.set_name("服务岗位")?;
     header_row(
         ws,
+        0,
         &[
             ("岗位", 14.0),
             ("社区", 16.0),
             ("服务时长（小时）", 16.0),
             ("参与人数", 10.0),
         ],
-        0,
-        &bold,
     )?;
     for (i, p) in summary.posts.iter().enumerate() {
         let row = 1 + i as u32;
@@ -481,10 +436,24 @@ pub fn service(
         ws.write_number(row, 2, hours(p.tenths))?;
         ws.write_number(row, 3, p.members as f64)?;
     }
-    let ws = book.add_worksheet();
+    registrations_sheet(book.add_worksheet(), registrations)?;
+    book.save_to_buffer()
+}
+
+/// Service hours in the workbook: tenths of an hour as hours.
+fn hours(tenths: i64) -> f64 {
+    tenths as f64 / 10.0
+}
+
+/// 报到名册: every registration with its posts and hours so far.
+fn registrations_sheet(
+    ws: &mut Worksheet,
+    registrations: &[Registration],
+) -> Result<(), XlsxError> {
     ws.set_name("报到名册")?;
     header_row(
         ws,
+        0,
         &[
             ("党员", 12.0),
             ("报到社区", 16.0),
@@ -492,17 +461,15 @@ pub fn service(
             ("服务岗位", 30.0),
             ("累计时长（小时）", 16.0),
         ],
-        0,
-        &bold,
     )?;
     for (i, r) in registrations.iter().enumerate() {
         let row = 1 + i as u32;
         ws.write_string(row, 0, &r.person.name)?;
         ws.write_string(row, 1, &r.org_unit_name)?;
-        ws.write_string(row, 2, r.registered_on.to_string())?;
+        xlsx::date(ws, row, 2, r.registered_on)?;
         let posts: Vec<&str> = r.posts.iter().map(|p| p.name.as_str()).collect();
         ws.write_string(row, 3, posts.join("、"))?;
         ws.write_number(row, 4, hours(r.total_tenths))?;
     }
-    book.save_to_buffer()
+    Ok(())
 }

@@ -27,6 +27,14 @@ pub fn time(t: DateTime<Utc>) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
+/// The instant of a [`time`] string: for the pages and workbooks built from the API's shapes,
+/// which must show it as people read times (`suqiu_core::display`), never as it is.
+pub fn parse_time(rfc3339: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 fn opt_time(t: Option<DateTime<Utc>>) -> Option<String> {
     t.map(time)
 }

@@ -29,6 +29,7 @@ mod scope;
 pub mod state;
 pub mod throttle;
 pub mod ui;
+mod xlsx;
 
 mod extract;
 

@@ -5,17 +5,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
+use suqiu_core::display;
 use suqiu_store::appeals::AppealRecord;
 
-use crate::dto::{time, CountOut, MonthlyReportOut};
-
-fn header(ws: &mut Worksheet, row: u32, titles: &[&str], bold: &Format) -> Result<(), XlsxError> {
-    for (col, t) in titles.iter().enumerate() {
-        ws.write_string_with_format(row, col as u16, *t, bold)?;
-    }
-    Ok(())
-}
+use crate::dto::{parse_time, CountOut, MonthlyReportOut};
+use crate::xlsx::{self, header_row as header, BOLD};
 
 fn rate(ws: &mut Worksheet, row: u32, col: u16, r: Option<f64>) -> Result<(), XlsxError> {
     match r {
@@ -30,10 +25,9 @@ fn counts(
     row: &mut u32,
     title: &str,
     items: &[CountOut],
-    bold: &Format,
 ) -> Result<(), XlsxError> {
     *row += 1;
-    ws.write_string_with_format(*row, 0, title, bold)?;
+    ws.write_string_with_format(*row, 0, title, &BOLD)?;
     for item in items {
         *row += 1;
         ws.write_string(*row, 0, &item.name)?;
@@ -51,7 +45,6 @@ pub fn workbook(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
     let m = &report.measures;
 
     let ws = wb.add_worksheet();
@@ -60,9 +53,9 @@ pub fn workbook(
         0,
         0,
         format!("{} {} 月度报表", report.name, report.month),
-        &bold,
+        &BOLD,
     )?;
-    ws.write_string(1, 0, format!("生成时间 {}", time(generated)))?;
+    ws.write_string(1, 0, format!("生成时间 {}", display::time(generated)))?;
     let mut row = 3;
     for (label, value) in [
         ("受理量（收到诉求）", m.received),
@@ -86,12 +79,12 @@ pub fn workbook(
         rate(ws, row, 1, value)?;
         row += 1;
     }
-    counts(ws, &mut row, "按类型", &report.by_kind, &bold)?;
-    counts(ws, &mut row, "按类别", &report.by_category, &bold)?;
-    counts(ws, &mut row, "按渠道", &report.by_channel, &bold)?;
-    counts(ws, &mut row, "前五类别", &report.top_categories, &bold)?;
+    counts(ws, &mut row, "按类型", &report.by_kind)?;
+    counts(ws, &mut row, "按类别", &report.by_category)?;
+    counts(ws, &mut row, "按渠道", &report.by_channel)?;
+    counts(ws, &mut row, "前五类别", &report.top_categories)?;
     row += 1;
-    ws.write_string_with_format(row, 0, "重复问题（同一地点同一类别 ≥ 3 次）", &bold)?;
+    ws.write_string_with_format(row, 0, "重复问题（同一地点同一类别 ≥ 3 次）", &BOLD)?;
     ws.write_string(
         row,
         1,
@@ -102,7 +95,7 @@ pub fn workbook(
         ),
     )?;
     row += 1;
-    header(ws, row, &["单位", "地点", "类别", "次数"], &bold)?;
+    header(ws, row, &["单位", "地点", "类别", "次数"])?;
     for r in &report.repeated {
         row += 1;
         ws.write_string(row, 0, &r.org_unit_name)?;
@@ -113,7 +106,7 @@ pub fn workbook(
 
     let ws = wb.add_worksheet();
     ws.set_name("排名")?;
-    header(ws, 0, &["排名", "单位", "得分"], &bold)?;
+    header(ws, 0, &["排名", "单位", "得分"])?;
     for (i, c) in report.children.iter().enumerate() {
         let row = i as u32 + 1;
         match c.rank {
@@ -124,7 +117,18 @@ pub fn workbook(
         rate(ws, row, 2, c.score)?;
     }
 
-    let ws = wb.add_worksheet();
+    ledger_sheet(wb.add_worksheet(), ledger, category_names, generated)?;
+    overdue_sheet(wb.add_worksheet(), report)?;
+    wb.save_to_buffer()
+}
+
+/// 台账: every appeal received in the month, times and deadlines as Excel dates.
+fn ledger_sheet(
+    ws: &mut Worksheet,
+    ledger: &[AppealRecord],
+    category_names: &HashMap<&str, &str>,
+    generated: DateTime<Utc>,
+) -> Result<(), XlsxError> {
     ws.set_name("台账")?;
     let titles = [
         "查询码",
@@ -145,7 +149,7 @@ pub fn workbook(
         "满意度",
         "是否超期",
     ];
-    header(ws, 0, &titles, &bold)?;
+    header(ws, 0, &titles)?;
     for (i, r) in ledger.iter().enumerate() {
         let a = &r.appeal;
         let row = i as u32 + 1;
@@ -153,46 +157,46 @@ pub fn workbook(
             .get(a.category.as_str())
             .copied()
             .unwrap_or(a.category.as_str());
-        let cells: [String; 17] = [
-            a.tracking_code.clone(),
-            time(a.created_at),
-            a.kind.label_zh().into(),
-            category.into(),
-            a.channel.label_zh().into(),
-            a.urgency.label_zh().into(),
-            r.org_unit_name.clone(),
-            r.handling_org_unit_name.clone(),
-            a.status.label_zh().into(),
-            a.title.clone().unwrap_or_default(),
-            a.location.clone().unwrap_or_default(),
-            time(a.respond_by),
-            a.resolve_by.map(time).unwrap_or_default(),
-            a.resolved_at.map(time).unwrap_or_default(),
-            a.resolution
-                .map(|x| x.label_zh().to_string())
-                .unwrap_or_default(),
-            a.satisfaction
-                .map(|x| x.label_zh().to_string())
-                .unwrap_or_default(),
-            if a.is_overdue(generated) {
-                "是"
-            } else {
-                "否"
-            }
-            .into(),
+        let texts: [(u16, &str); 13] = [
+            (0, &a.tracking_code),
+            (2, a.kind.label_zh()),
+            (3, category),
+            (4, a.channel.label_zh()),
+            (5, a.urgency.label_zh()),
+            (6, &r.org_unit_name),
+            (7, &r.handling_org_unit_name),
+            (8, a.status.label_zh()),
+            (9, a.title.as_deref().unwrap_or("")),
+            (10, a.location.as_deref().unwrap_or("")),
+            (14, a.resolution.map(|x| x.label_zh()).unwrap_or("")),
+            (15, a.satisfaction.map(|x| x.label_zh()).unwrap_or("")),
+            (
+                16,
+                if a.is_overdue(generated) {
+                    "是"
+                } else {
+                    "否"
+                },
+            ),
         ];
-        for (col, v) in cells.iter().enumerate() {
-            ws.write_string(row, col as u16, v)?;
+        for (col, v) in texts {
+            ws.write_string(row, col, v)?;
         }
+        xlsx::time(ws, row, 1, a.created_at)?;
+        xlsx::deadline(ws, row, 11, a.respond_by)?;
+        xlsx::deadline(ws, row, 12, a.resolve_by)?;
+        xlsx::time(ws, row, 13, a.resolved_at)?;
     }
+    Ok(())
+}
 
-    let ws = wb.add_worksheet();
+/// 超期: the month's appeals open past their deadline now.
+fn overdue_sheet(ws: &mut Worksheet, report: &MonthlyReportOut) -> Result<(), XlsxError> {
     ws.set_name("超期")?;
     header(
         ws,
         0,
         &["查询码", "标题", "类别", "状态", "承办单位", "时限"],
-        &bold,
     )?;
     for (i, o) in report.overdue.iter().enumerate() {
         let row = i as u32 + 1;
@@ -201,7 +205,8 @@ pub fn workbook(
         ws.write_string(row, 2, &o.category_name)?;
         ws.write_string(row, 3, &o.status)?;
         ws.write_string(row, 4, &o.handling_org_unit_name)?;
-        ws.write_string(row, 5, o.deadline.as_deref().unwrap_or(""))?;
+        // The report's rows are the API's shape, whose times are RFC 3339 text.
+        xlsx::deadline(ws, row, 5, o.deadline.as_deref().and_then(parse_time))?;
     }
-    wb.save_to_buffer()
+    Ok(())
 }

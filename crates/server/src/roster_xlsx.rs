@@ -12,6 +12,7 @@ use suqiu_core::roster::{excel_date, Cell, Field, Sheet, MAX_COLUMNS, MAX_ROWS};
 use suqiu_core::validate::id_check_char;
 
 use crate::dto::PersonOut;
+use crate::xlsx::{self, header_row, BOLD};
 
 /// Spreadsheet rows read above the data (a title, the headers) before the row limit bites.
 const SLACK_ROWS: u32 = 10;
@@ -122,7 +123,6 @@ pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
 /// formatted as text (so Excel keeps all 18 digits), and a sheet on how to fill it in.
 pub fn template() -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
     let ws = book.add_worksheet();
     ws.set_name("花名册")?;
@@ -130,24 +130,30 @@ pub fn template() -> Result<Vec<u8>, XlsxError> {
     let example_id = format!("{body}{}", id_check_char(body).unwrap_or('0'));
     for (col, f) in Field::ALL.iter().enumerate() {
         let col = col as u16;
-        ws.write_string_with_format(0, col, f.label_zh(), &bold)?;
+        ws.write_string_with_format(0, col, f.label_zh(), &BOLD)?;
+        // Dates as Excel dates, as a station's own roster would have them.
         let (example, width) = match f {
-            Field::Name => ("王秀英".to_string(), 10.0),
-            Field::Gender => ("女".into(), 6.0),
-            Field::BirthDate => ("1945-03-12".into(), 12.0),
-            Field::Phone => ("13812345678".into(), 14.0),
-            Field::IdNumber => (example_id.clone(), 21.0),
-            Field::Address => ("佛字桥小区3号楼201室".into(), 22.0),
-            Field::OrgUnit => ("佛字桥居民区".into(), 16.0),
-            Field::Tags => ("高龄、独居老人".into(), 18.0),
-            Field::PartyCategory => ("在册".into(), 10.0),
-            Field::PartyJoinedOn => ("1972-07-01".into(), 12.0),
-            Field::PartyBranch => ("佛字桥居民区第一党支部".into(), 22.0),
+            Field::Name => (Example::Text("王秀英"), 10.0),
+            Field::Gender => (Example::Text("女"), 6.0),
+            Field::BirthDate => (Example::Date(ymd(1945, 3, 12)), 12.0),
+            Field::Phone => (Example::Text("13812345678"), 14.0),
+            Field::IdNumber => (Example::Text(&example_id), 21.0),
+            Field::Address => (Example::Text("佛字桥小区3号楼201室"), 22.0),
+            Field::OrgUnit => (Example::Text("佛字桥居民区"), 16.0),
+            Field::Tags => (Example::Text("高龄、独居老人"), 18.0),
+            Field::PartyCategory => (Example::Text("在册"), 10.0),
+            Field::PartyJoinedOn => (Example::Date(ymd(1972, 7, 1)), 12.0),
+            Field::PartyBranch => (Example::Text("佛字桥居民区第一党支部"), 22.0),
         };
         if matches!(f, Field::Phone | Field::IdNumber) {
             ws.set_column_format(col, &text)?;
         }
-        ws.write_string(1, col, example)?;
+        match example {
+            Example::Text(t) => {
+                ws.write_string(1, col, t)?;
+            }
+            Example::Date(d) => xlsx::date(ws, 1, col, d)?,
+        }
         ws.set_column_width(col, width)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -177,50 +183,70 @@ pub fn template() -> Result<Vec<u8>, XlsxError> {
         ("导入规则", format!("第一张工作表，最多 {MAX_ROWS} 行、5 MB；有任何一行出错则全部不导入，请按错误清单改正后重新上传；与档案中已有人员（身份证号相同，或姓名和电话相同）重复的行也算错误")),
     ];
     for (i, (k, v)) in lines.iter().enumerate() {
-        help.write_string_with_format(i as u32, 0, *k, &bold)?;
+        help.write_string_with_format(i as u32, 0, *k, &BOLD)?;
         help.write_string(i as u32, 1, v)?;
     }
     book.save_to_buffer()
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// A cell of the template's example row.
+enum Example<'a> {
+    Text(&'a str),
+    Date(Option<NaiveDate>),
 }
 
 /// The people register as a workbook: the import's headers after a 档案编号 column, phone
 /// and ID numbers masked exactly as the register page masks them for the reader.
 pub fn people_register(people: &[(Person, String)], reveal: bool) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
     let ws = book.add_worksheet();
     ws.set_name("人员档案")?;
-    ws.write_string_with_format(0, 0, "档案编号", &bold)?;
-    ws.set_column_width(0, 9.0)?;
-    for (col, f) in Field::ALL.iter().enumerate() {
-        ws.write_string_with_format(0, col as u16 + 1, f.label_zh(), &bold)?;
-        ws.set_column_width(col as u16 + 1, 14.0)?;
-    }
+    let mut columns = vec![("档案编号", 9.0)];
+    columns.extend(Field::ALL.iter().map(|f| (f.label_zh(), 14.0)));
+    header_row(ws, 0, &columns)?;
     for (i, (p, unit)) in people.iter().enumerate() {
         let row = 1 + i as u32;
         let out = PersonOut::new(p, reveal);
         let party = p.party.as_ref();
         ws.write_number(row, 0, p.id as f64)?;
-        let cells: [String; 11] = [
-            out.name,
-            p.gender.map(|g| g.label_zh()).unwrap_or("").into(),
-            out.birth_date.unwrap_or_default(),
-            out.phone.unwrap_or_default(),
-            out.id_number.unwrap_or_default(),
-            out.address.unwrap_or_default(),
-            unit.clone(),
-            out.tag_labels.join("、"),
-            party.map(|x| x.category.label_zh()).unwrap_or("").into(),
-            party
-                .and_then(|x| x.joined_on)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            party.and_then(|x| x.branch.clone()).unwrap_or_default(),
+        // Columns after 档案编号 follow `Field::ALL`; the dates are written below as dates.
+        let texts: [(Field, String); 9] = [
+            (Field::Name, out.name),
+            (
+                Field::Gender,
+                p.gender.map(|g| g.label_zh()).unwrap_or("").into(),
+            ),
+            (Field::Phone, out.phone.unwrap_or_default()),
+            (Field::IdNumber, out.id_number.unwrap_or_default()),
+            (Field::Address, out.address.unwrap_or_default()),
+            (Field::OrgUnit, unit.clone()),
+            (Field::Tags, out.tag_labels.join("、")),
+            (
+                Field::PartyCategory,
+                party.map(|x| x.category.label_zh()).unwrap_or("").into(),
+            ),
+            (
+                Field::PartyBranch,
+                party.and_then(|x| x.branch.clone()).unwrap_or_default(),
+            ),
         ];
-        for (col, v) in cells.iter().enumerate() {
-            ws.write_string(row, col as u16 + 1, v)?;
+        for (field, v) in texts {
+            ws.write_string(row, column_of(field), v)?;
         }
+        xlsx::date(ws, row, column_of(Field::BirthDate), p.birth_date)?;
+        let joined = party.and_then(|x| x.joined_on);
+        xlsx::date(ws, row, column_of(Field::PartyJoinedOn), joined)?;
     }
     ws.set_freeze_panes(1, 0)?;
     book.save_to_buffer()
+}
+
+/// The register's column of `field`: after 档案编号, in the order of `Field::ALL`.
+fn column_of(field: Field) -> u16 {
+    let index = Field::ALL.iter().position(|f| *f == field).unwrap_or(0);
+    index as u16 + 1
 }

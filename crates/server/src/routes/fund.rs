@@ -512,7 +512,7 @@ pub(crate) async fn ledger_workbook(
             tracing::error!(error = %e, "fund ledger workbook failed");
             Problem::internal()
         })?;
-    Ok(care_xlsx::download(
+    Ok(crate::xlsx::download(
         bytes,
         &format!("fund-{}.xlsx", unit.code),
     ))

@@ -297,7 +297,7 @@ pub async fn statement(
             Problem::internal()
         })?;
         let filename = format!("supermarket-{}-{}.xlsx", st.unit.code, st.month);
-        return Ok(care_xlsx::download(bytes, &filename));
+        return Ok(crate::xlsx::download(bytes, &filename));
     }
     Ok(Json(StatementOut {
         org_unit_id: st.unit.id,

@@ -6,9 +6,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
 use super::view::{Chrome, FieldErrors};
-use super::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use super::{fail, render, saved, Flash, PageResult, PostForm, Session, UiError};
 use crate::auth::request_token;
-use crate::extract::Params;
 use crate::routes::account::{change_own_password, PasswordChangeIn};
 use crate::state::AppState;
 use crate::throttle::ClientIp;
@@ -18,7 +17,6 @@ use crate::throttle::ClientIp;
 struct PasswordPage {
     c: Chrome,
     min_length: usize,
-    saved: bool,
     errors: FieldErrors,
     /// A refusal that is not about one field (locked, busy).
     error: String,
@@ -27,23 +25,20 @@ struct PasswordPage {
 async fn password_page(
     state: &AppState,
     s: &Session,
-    saved: bool,
     errors: FieldErrors,
     error: String,
 ) -> Result<PasswordPage, UiError> {
     Ok(PasswordPage {
         c: s.chrome("account"),
         min_length: state.store.password_policy().await?.min_length,
-        saved,
         errors,
         error,
     })
 }
 
 /// `GET /account/password`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
-    let saved = params.str("saved") == Some("1");
-    let page = password_page(&state, &s, saved, FieldErrors::default(), String::new())
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
+    let page = password_page(&state, &s, FieldErrors::default(), String::new())
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -72,7 +67,10 @@ pub(crate) async fn change(
         // PostForm proved the session behind this cookie is live and the form is ours.
         let token = request_token(&headers).unwrap_or_default();
         match change_own_password(&state, &s.actor, &token, body, client).await {
-            Ok(()) => return Ok(see_other("/account/password?saved=1")),
+            Ok(()) => {
+                let flash = Flash::new("flash.password_changed").next("/", "nav.home");
+                return Ok(saved(&state, "/account/password", flash));
+            }
             Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
             Err(p) if matches!(p.status, 429 | 503) => {
                 status = p.status();
@@ -81,7 +79,7 @@ pub(crate) async fn change(
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }
-    let page = password_page(&state, &s, false, errors, error)
+    let page = password_page(&state, &s, errors, error)
         .await
         .map_err(fail(lang))?;
     let mut res = render(lang, &page)?;

@@ -4,8 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use chrono::{DateTime, Datelike, Timelike, Utc};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 use suqiu_store::audit::{ReadEntry, ReadSubject};
 
 use super::view::{when, Choice, Chrome};
@@ -13,6 +12,7 @@ use super::{fail, render, PageResult, Session};
 use crate::extract::Params;
 use crate::routes::audit::{read_filter, require_audit};
 use crate::state::AppState;
+use crate::xlsx;
 
 /// Reads per page.
 const PER_PAGE: i64 = 50;
@@ -167,15 +167,13 @@ pub(crate) async fn export(
         "reads-{}.xlsx",
         super::view::shanghai_file_stamp(state.now())
     );
-    Ok(crate::care_xlsx::download(bytes, &name))
+    Ok(xlsx::download(bytes, &name))
 }
 
-/// 查阅记录 as a sheet: the time as a real Excel date-time (sortable, filterable), Chinese
-/// headers, one row per read.
+/// 查阅记录 as a sheet: the time as a real Excel date-time to the second (sortable,
+/// filterable), Chinese headers, one row per read.
 fn workbook(entries: &[ReadEntry]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
-    let stamp = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
     let ws = book.add_worksheet();
     ws.set_name("查阅记录")?;
     let headers: [(&str, f64); 6] = [
@@ -186,15 +184,10 @@ fn workbook(entries: &[ReadEntry]) -> Result<Vec<u8>, XlsxError> {
         ("对象编号", 10.0),
         ("途径", 30.0),
     ];
-    for (col, (title, width)) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, col as u16, *title, &bold)?;
-        ws.set_column_width(col as u16, *width)?;
-    }
+    xlsx::header_row(ws, 0, &headers)?;
     for (i, r) in entries.iter().enumerate() {
         let row = 1 + i as u32;
-        let (y, mo, d, h, mi, s) = shanghai_parts(r.at);
-        let at = ExcelDateTime::from_ymd(y, mo, d)?.and_hms(h, mi, s)?;
-        ws.write_datetime_with_format(row, 0, &at, &stamp)?;
+        xlsx::stamp(ws, row, 0, r.at)?;
         ws.write_string(row, 1, &r.user_name)?;
         ws.write_number(row, 2, r.user_id as f64)?;
         ws.write_string(row, 3, r.subject.label_zh())?;
@@ -203,17 +196,4 @@ fn workbook(entries: &[ReadEntry]) -> Result<Vec<u8>, XlsxError> {
     }
     ws.set_freeze_panes(1, 0)?;
     book.save_to_buffer()
-}
-
-/// The Shanghai wall-clock parts of `t`, as Excel's date-time wants them.
-fn shanghai_parts(t: DateTime<Utc>) -> (u16, u8, u8, u16, u8, u8) {
-    let l = t.with_timezone(&suqiu_core::calendar::shanghai());
-    (
-        l.year() as u16,
-        l.month() as u8,
-        l.day() as u8,
-        l.hour() as u16,
-        l.minute() as u8,
-        l.second() as u8,
-    )
 }

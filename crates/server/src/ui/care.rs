@@ -487,7 +487,7 @@ pub(crate) async fn export_register(
         .map_err(fail(lang))?;
     let unit = unit_of(&state, filter.org_unit_id, lang).await?;
     let bytes = care_xlsx::care_register(&unit.name, &entries, now).map_err(xlsx_failed(lang))?;
-    Ok(care_xlsx::download(
+    Ok(crate::xlsx::download(
         bytes,
         &format!("care-register-{}.xlsx", unit.code),
     ))
@@ -542,7 +542,7 @@ pub(crate) async fn export_visits(
     let unit = unit_of(&state, node, lang).await?;
     let bytes = care_xlsx::visit_log(&unit.name, from, to, &visits, state.now())
         .map_err(xlsx_failed(lang))?;
-    Ok(care_xlsx::download(
+    Ok(crate::xlsx::download(
         bytes,
         &format!("visits-{}-{from}-{to}.xlsx", unit.code),
     ))

@@ -20,7 +20,7 @@ use super::appeals::{
     appellant_email, appellant_name, appellant_phone, category_label, category_names,
 };
 use super::i18n::Lang;
-use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline};
+use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, Deadline};
 use super::{fail, render, see_other, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
 use crate::routes::appeals::{act_on, actions_for, parse_command};
@@ -164,7 +164,9 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
             why = reason.clone();
         }
         EventBody::ExtendApprove {
-            approve, reason, ..
+            approve,
+            reason,
+            resolve_by,
         } => {
             details.push(
                 if *approve {
@@ -174,6 +176,10 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
                 }
                 .to_string(),
             );
+            // The new limit, written as the notice to the requester writes it.
+            if let Some(by) = resolve_by {
+                details.push(format!("→ {}", deadline_at(*by)));
+            }
             why = reason.clone().unwrap_or_default();
         }
         EventBody::Resolve { resolution, note } => {
@@ -209,13 +215,13 @@ fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry 
             note, resolve_by, ..
         } => {
             if let Some(by) = resolve_by {
-                details.push(format!("→ {}", when(*by)));
+                details.push(format!("→ {}", deadline_at(*by)));
             }
             why = note.clone().unwrap_or_default();
         }
         EventBody::Overdue { deadline, due } => {
             details.push(label(deadline.code(), deadline.label_zh()));
-            details.push(when(*due));
+            details.push(deadline_at(*due));
         }
         EventBody::Merge { into_appeal_id } => details.push(format!("→ #{into_appeal_id}")),
     }

@@ -2,20 +2,19 @@
 //! pages of it), with Chinese headers whatever the page language (it is the record kept).
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
 use suqiu_store::appeals::AppealRecord;
 
 use super::appeals::{
     appellant_name, appellant_phone, category_label, category_names, ui_filter, with_search,
 };
 use super::i18n::Lang;
-use super::view::{deadline_at, shanghai_file_stamp, when};
+use super::view::shanghai_file_stamp;
 use super::{fail, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
+use crate::xlsx;
 
 /// Most rows one export holds; a larger list must be narrowed first (a district's full
 /// history belongs in a backup, not a spreadsheet). Lists count exactly only up to the
@@ -95,21 +94,10 @@ pub(crate) async fn export(
         tracing::error!(error = %e, "xlsx export failed");
         UiError::Internal.page(lang)
     })?;
-    let disposition = format!(
-        "attachment; filename=\"suqiu-{}.xlsx\"",
-        shanghai_file_stamp(now)
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(xlsx::download(
         bytes,
-    )
-        .into_response())
+        &format!("suqiu-{}.xlsx", shanghai_file_stamp(now)),
+    ))
 }
 
 fn too_many(lang: Lang) -> super::Failed {
@@ -126,44 +114,46 @@ fn workbook(
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("诉求台账")?;
-    let bold = Format::new().set_bold();
-    for (col, (title, width)) in HEADERS.iter().enumerate() {
-        let col = col as u16;
-        sheet.write_string_with_format(0, col, *title, &bold)?;
-        sheet.set_column_width(col, *width)?;
-    }
+    xlsx::header_row(sheet, 0, HEADERS)?;
     for (i, rec) in records.iter().enumerate() {
         let row = (i + 1) as u32;
         let a = &rec.appeal;
-        let cells: [String; 21] = [
-            a.tracking_code.clone(),
-            when(a.created_at),
-            a.status.label_zh().into(),
-            a.kind.label_zh().into(),
-            category_label(names, &a.category),
-            a.urgency.label_zh().into(),
-            a.channel.label_zh().into(),
-            rec.org_unit_name.clone(),
-            rec.handling_org_unit_name.clone(),
-            rec.assignee_name
-                .clone()
-                .or_else(|| rec.team_name.clone())
-                .unwrap_or_default(),
-            rec.department_name.clone().unwrap_or_default(),
-            appellant_name(zh, rec),
-            appellant_phone(&s.actor, rec).unwrap_or_default(),
-            a.title.clone().unwrap_or_default(),
-            a.content.clone(),
-            a.location.clone().unwrap_or_default(),
-            deadline_at(a.respond_by),
-            a.resolve_by.map(deadline_at).unwrap_or_default(),
-            if a.is_overdue(now) { "是" } else { "否" }.into(),
-            a.resolution.map(|r| r.label_zh()).unwrap_or("").into(),
-            a.satisfaction.map(|r| r.label_zh()).unwrap_or("").into(),
+        // Columns 1 (登记时间), 16 and 17 (the deadlines) are dates, written below.
+        let texts: [(u16, String); 18] = [
+            (0, a.tracking_code.clone()),
+            (2, a.status.label_zh().into()),
+            (3, a.kind.label_zh().into()),
+            (4, category_label(names, &a.category)),
+            (5, a.urgency.label_zh().into()),
+            (6, a.channel.label_zh().into()),
+            (7, rec.org_unit_name.clone()),
+            (8, rec.handling_org_unit_name.clone()),
+            (
+                9,
+                rec.assignee_name
+                    .clone()
+                    .or_else(|| rec.team_name.clone())
+                    .unwrap_or_default(),
+            ),
+            (10, rec.department_name.clone().unwrap_or_default()),
+            (11, appellant_name(zh, rec)),
+            (12, appellant_phone(&s.actor, rec).unwrap_or_default()),
+            (13, a.title.clone().unwrap_or_default()),
+            (14, a.content.clone()),
+            (15, a.location.clone().unwrap_or_default()),
+            (18, if a.is_overdue(now) { "是" } else { "否" }.into()),
+            (19, a.resolution.map(|r| r.label_zh()).unwrap_or("").into()),
+            (
+                20,
+                a.satisfaction.map(|r| r.label_zh()).unwrap_or("").into(),
+            ),
         ];
-        for (col, value) in cells.iter().enumerate() {
-            sheet.write_string(row, col as u16, value)?;
+        for (col, value) in texts {
+            sheet.write_string(row, col, value)?;
         }
+        xlsx::time(sheet, row, 1, a.created_at)?;
+        xlsx::deadline(sheet, row, 16, a.respond_by)?;
+        xlsx::deadline(sheet, row, 17, a.resolve_by)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     if !records.is_empty() {

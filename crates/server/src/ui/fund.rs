@@ -15,7 +15,7 @@ use suqiu_store::people::PeopleFilter;
 
 use super::i18n::Lang;
 use super::page_node;
-use super::view::{when, Choice, Chrome};
+use super::view::{person_choice, when, Choice, Chrome};
 use super::{fail, render, see_other, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
@@ -203,16 +203,7 @@ async fn fund_page(
             .await?
             .items
             .iter()
-            .map(|p| {
-                // Two people of one name told apart by the end of the phone number, which
-                // the masked number keeps: a chooser shows no full numbers (nor audits them).
-                let phone = p.phone.as_deref().map(mask_phone);
-                let label = match phone {
-                    Some(ph) => format!("{} · {ph}", p.name),
-                    None => p.name.clone(),
-                };
-                Choice::new(p.id.to_string(), label, "")
-            })
+            .map(|p| person_choice(p, ""))
             .collect()
     } else {
         Vec::new()

@@ -539,7 +539,9 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
             "Not a common password, a date or your username. Other devices are signed out after the change.",
         ),
         "account.min" => ("最少字符数", "Minimum characters"),
-        "account.saved" => (
+        // flash messages: what a page says once after a save (`flash.rs`)
+        "flash.saved" => ("已保存。", "Saved."),
+        "flash.password_changed" => (
             "密码已修改，其他设备上的登录已退出。",
             "Password changed; other devices have been signed out.",
         ),

@@ -21,6 +21,7 @@ mod care;
 mod charts;
 mod detail;
 mod export;
+mod flash;
 mod form;
 mod home;
 pub(crate) mod i18n;
@@ -57,6 +58,7 @@ use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
 
+pub(crate) use flash::{saved, Flash};
 pub(crate) use form::FormData;
 use i18n::Lang;
 
@@ -141,6 +143,8 @@ pub fn router() -> Router<AppState> {
         .route("/favicon.ico", get(assets::favicon))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.
+        // A flash message is shown once: the page that shows it clears it.
+        .layer(axum::middleware::from_fn(flash::clear_when_shown))
         .layer(CompressionLayer::new().gzip(true))
 }
 
@@ -170,6 +174,8 @@ pub(crate) struct Session {
     pub lang: Lang,
     /// Unread notices, counted up to the badge's cap.
     pub unread: i64,
+    /// What the last save said (shown once, see `flash`).
+    pub flash: Option<Flash>,
 }
 
 impl Session {
@@ -223,6 +229,7 @@ impl FromRequestParts<AppState> for Session {
         };
         let session = Session {
             unread,
+            flash: Flash::from_headers(&parts.headers),
             actor,
             user,
             unit_name,

@@ -264,7 +264,7 @@ pub(crate) async fn export(
         "people-{}.xlsx",
         super::view::shanghai_file_stamp(state.now())
     );
-    Ok(crate::care_xlsx::download(bytes, &name))
+    Ok(crate::xlsx::download(bytes, &name))
 }
 
 fn too_many_people(lang: super::i18n::Lang) -> super::Failed {

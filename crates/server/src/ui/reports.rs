@@ -95,8 +95,8 @@ fn overdue_row(o: &OverdueOut) -> OverdueRow {
         deadline: o
             .deadline
             .as_deref()
-            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
-            .map(|d| deadline_at(d.with_timezone(&chrono::Utc)))
+            .and_then(crate::dto::parse_time)
+            .map(deadline_at)
             .unwrap_or_default(),
     }
 }

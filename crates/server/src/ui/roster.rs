@@ -155,7 +155,9 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
         .collect();
     ImportPage {
         token: out.token,
-        expires_at: out.expires_at,
+        expires_at: crate::dto::parse_time(&out.expires_at)
+            .map(super::view::when)
+            .unwrap_or_default(),
         rows: out.rows,
         columns,
         preview,
@@ -308,5 +310,5 @@ pub(crate) async fn template(s: Session) -> PageResult {
         tracing::error!(error = %e, "roster template failed");
         UiError::Internal.page(s.lang)
     })?;
-    Ok(crate::care_xlsx::download(bytes, "roster-template.xlsx").into_response())
+    Ok(crate::xlsx::download(bytes, "roster-template.xlsx").into_response())
 }

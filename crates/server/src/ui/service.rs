@@ -343,7 +343,7 @@ pub(crate) async fn export(
         tracing::error!(error = %e, "service export failed");
         UiError::Internal.page(lang)
     })?;
-    Ok(crate::care_xlsx::download(
+    Ok(crate::xlsx::download(
         bytes,
         &format!("service-{from}-{to}.xlsx"),
     ))

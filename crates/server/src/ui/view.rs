@@ -5,6 +5,8 @@ use askama::Template;
 use chrono::{DateTime, TimeDelta, Utc};
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai;
+use suqiu_core::person::Person;
+use suqiu_core::validate::mask_phone;
 
 use super::i18n::Lang;
 use super::Session;
@@ -31,6 +33,10 @@ pub(crate) struct Chrome {
     pub may_care: bool,
     /// Auditors and the district: the audit of reads.
     pub may_audit: bool,
+    /// The message of the save that led here, shown once ("" when none).
+    pub flash: String,
+    /// Where that save suggests going next: (path, label), or none.
+    pub flash_next: Option<(String, &'static str)>,
 }
 
 impl Chrome {
@@ -52,6 +58,11 @@ impl Chrome {
             may_fund: s.may(Capability::ReadCare),
             may_care: s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
             may_audit: s.may(Capability::ReadAudit),
+            flash: s.flash.as_ref().map(|f| f.text(s.lang)).unwrap_or_default(),
+            flash_next: s.flash.as_ref().and_then(|f| {
+                f.next_link()
+                    .map(|href| (href.to_string(), s.lang.t(&f.next_label)))
+            }),
         }
     }
 
@@ -118,24 +129,9 @@ impl ErrorPage {
     }
 }
 
-/// `2026-11-28 09:30` in Asia/Shanghai.
-pub(crate) fn when(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// A deadline as desk staff say it: one at midnight is the end of the day before
-/// (`2026-11-30 24:00`, not `2026-12-01 00:00`), which is what a working-day limit means.
-pub(crate) fn deadline_at(t: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&shanghai());
-    if local.time() == chrono::NaiveTime::MIN {
-        if let Some(day) = local.date_naive().pred_opt() {
-            return format!("{} 24:00", day.format("%Y-%m-%d"));
-        }
-    }
-    when(t)
-}
+// How times and deadlines read is one rule for pages, notices and workbooks alike: it
+// lives in the core (`suqiu_core::display`); the names below are what the pages call it.
+pub(crate) use suqiu_core::display::{deadline as deadline_at, time as when};
 
 /// `20261128-0930` in Asia/Shanghai: for file names.
 pub(crate) fn shanghai_file_stamp(t: DateTime<Utc>) -> String {
@@ -222,6 +218,39 @@ impl Choice {
     }
 }
 
+/// Most characters of an address a chooser shows: enough for the estate and building.
+const CHOICE_ADDRESS_CHARS: usize = 16;
+
+/// A person as a chooser lists them: enough to tell two 蒋子轩 apart — the masked phone
+/// (its last four digits) and the address, shortened — without showing a full number (a
+/// chooser shows nothing that would have to be audited).
+pub(crate) fn person_label(p: &Person) -> String {
+    let mut label = p.name.clone();
+    if let Some(phone) = p.phone.as_deref() {
+        label.push_str(" · ");
+        label.push_str(&mask_phone(phone));
+    }
+    if let Some(address) = p
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        label.push_str(" · ");
+        let mut chars = address.chars();
+        label.extend(chars.by_ref().take(CHOICE_ADDRESS_CHARS));
+        if chars.next().is_some() {
+            label.push('…');
+        }
+    }
+    label
+}
+
+/// A person as one choice of a `<select>` (see [`person_label`]).
+pub(crate) fn person_choice(p: &Person, current: &str) -> Choice {
+    Choice::new(p.id.to_string(), person_label(p), current)
+}
+
 /// The choices of a closed vocabulary, labelled in `lang`.
 pub(crate) fn vocabulary_choices<T: Copy>(
     lang: Lang,
@@ -290,6 +319,42 @@ mod tests {
     }
 
     #[test]
+    fn two_people_of_one_name_are_told_apart_without_a_full_number() {
+        let person = |phone: Option<&str>, address: Option<&str>| Person {
+            id: 7,
+            name: "蒋子轩".into(),
+            gender: None,
+            birth_date: None,
+            phone: phone.map(str::to_string),
+            id_number: None,
+            org_unit_id: 1,
+            address: address.map(str::to_string),
+            tags: Vec::new(),
+            party: None,
+        };
+        let a = person(Some("13912341234"), Some("佛字桥小区3号楼201室"));
+        let b = person(Some("13955556789"), Some("佛字桥小区5号楼"));
+        assert_eq!(
+            person_label(&a),
+            "蒋子轩 · 139****1234 · 佛字桥小区3号楼201室"
+        );
+        assert_ne!(person_label(&a), person_label(&b));
+        assert!(!person_label(&a).contains("13912341234"));
+        let long = person(
+            None,
+            Some("上海市松江区岳阳街道佛字桥居民区人民北路123弄45号"),
+        );
+        assert_eq!(
+            person_label(&long).chars().filter(|c| *c != '…').count(),
+            3 + 3 + 16
+        );
+        assert!(person_label(&long).ends_with('…'));
+        assert_eq!(person_label(&person(None, Some("  "))), "蒋子轩");
+        let choice = person_choice(&a, "7");
+        assert!(choice.selected && choice.value == "7");
+    }
+
+    #[test]
     fn deadlines_say_what_is_left_or_overdue() {
         let now = t("2026-11-24T02:00:00Z");
         let d = Deadline::new(Lang::Zh, t("2026-11-25T05:30:00Z"), now);
@@ -302,9 +367,6 @@ mod tests {
         let d = Deadline::new(Lang::En, t("2026-11-24T04:10:00Z"), now);
         assert_eq!(d.left, "2h 10min left");
         assert_eq!(percent(Some(0.8766)), "87.7%");
-        // 2026-11-30 16:00 UTC is midnight in Shanghai: the end of 11-30.
-        assert_eq!(deadline_at(t("2026-11-30T16:00:00Z")), "2026-11-30 24:00");
-        assert_eq!(deadline_at(t("2026-11-30T16:01:00Z")), "2026-12-01 00:01");
         assert_eq!(percent(None), "—");
     }
 }

@@ -276,7 +276,7 @@ pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageRes
         tracing::error!(error = %e, "wishes export failed");
         UiError::Internal.page(lang)
     })?;
-    Ok(crate::care_xlsx::download(bytes, "wishes.xlsx"))
+    Ok(crate::xlsx::download(bytes, "wishes.xlsx"))
 }
 
 #[cfg(test)]
