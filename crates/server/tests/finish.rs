@@ -352,6 +352,15 @@ const SETTINGS: [(&str, &str); 8] = [
     ("/admin/station", "printed-track-url"),
 ];
 
+/// The flash message a page shows ("" when none).
+fn flash(html: &str) -> String {
+    html.split("data-testid=\"flash\"><p>")
+        .nth(1)
+        .and_then(|f| f.split("</p>").next())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// The time-limit form's fields as the page fills them.
 fn limit_fields(html: &str) -> Vec<(String, String)> {
     let mut fields = Vec::new();
@@ -427,12 +436,19 @@ async fn settings_pages_are_reachable_and_their_forms_keep_what_was_typed(b: Bac
     let res = admin
         .post("/admin/password-policy", &[("min_length", "10")])
         .await;
-    assert_eq!(location(&res), "/admin/security?saved=password");
-    assert!(admin
-        .get(&location(&res))
-        .await
-        .text()
-        .contains("value=\"10\""));
+    assert_eq!(location(&res), "/admin/security");
+    // The page says so once (the flash), with the new value in the form.
+    let page = admin.get("/admin/security").await.text();
+    assert!(page.contains("value=\"10\""));
+    assert!(
+        flash(&page).contains("密码规则已保存并记录，最少字符数： 10"),
+        "{}",
+        flash(&page)
+    );
+    assert!(
+        flash(&admin.get("/admin/security").await.text()).is_empty(),
+        "shown once"
+    );
     // A category with its English name; the English pages use it.
     let res = admin
         .post(
@@ -472,7 +488,13 @@ async fn settings_pages_are_reachable_and_their_forms_keep_what_was_typed(b: Bac
             ],
         )
         .await;
-    assert_eq!(location(&res), "/admin/categories?saved=category");
+    assert_eq!(location(&res), "/admin/categories");
+    let page = admin.get("/admin/categories").await.text();
+    assert!(
+        flash(&page).contains("分类已保存并记录： 健身器材 / Fitness equipment"),
+        "{}",
+        flash(&page)
+    );
     admin.get("/lang/en").await;
     let list = admin.get("/appeals").await.text();
     assert!(list.contains("Fitness equipment</option>") && list.contains("Water pipes</option>"));
@@ -769,7 +791,7 @@ async fn the_receipt_prints_the_public_tracking_address(b: Backend) {
             &[("public_base_url", " https://suqiu.songjiang.gov.cn/ ")],
         )
         .await;
-    assert_eq!(location(&res), "/admin/station?saved=station");
+    assert_eq!(location(&res), "/admin/station");
     let page = admin.get("/admin/station").await.text();
     assert!(page.contains("https://suqiu.songjiang.gov.cn/track"));
     let html = receipt_at(&t, &fzq, id, "10.0.0.7:8080").await;

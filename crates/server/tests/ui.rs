@@ -1171,7 +1171,7 @@ async fn categories_are_added_and_renamed_and_recorded(b: Backend) {
             &[("parent_code", "public_facilities"), ("name", " 楼道堆物 ")],
         )
         .await;
-    assert_eq!(location(&res), "/admin/categories?saved=category");
+    assert_eq!(location(&res), "/admin/categories");
     let token = t.token("station11").await;
     let cats = t.get("/api/v1/categories", &token).await;
     let added = cats

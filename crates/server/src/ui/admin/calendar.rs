@@ -8,13 +8,13 @@ use serde_json::Value;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
 
-use super::{again, require_admin, saved};
-use crate::extract::Params;
+use super::{again, done, require_admin};
+
 use crate::routes::config::load_calendar;
 use crate::state::AppState;
 use crate::ui::i18n::Lang;
 use crate::ui::view::Chrome;
-use crate::ui::{render, see_other, PageResult, PostForm, Session, UiError};
+use crate::ui::{render, PageResult, PostForm, Session, UiError};
 
 struct HolidayRow {
     year: String,
@@ -36,7 +36,6 @@ struct CalendarPage {
     /// The file as pasted (kept when it fails) and its error.
     text: String,
     error: String,
-    saved: bool,
 }
 
 /// The strings of a JSON array.
@@ -103,15 +102,14 @@ fn calendar_page(state: &AppState, s: &Session, text: String, error: String) -> 
         workdays,
         text,
         error,
-        saved: false,
     }
 }
 
 /// `GET /admin/calendar`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let mut page = calendar_page(&state, &s, String::new(), String::new());
-    page.saved = saved(&params, "calendar");
+    let page = calendar_page(&state, &s, String::new(), String::new());
+
     render(s.lang, &page)
 }
 
@@ -121,7 +119,19 @@ pub(crate) async fn load(State(state): State<AppState>, post: PostForm) -> PageR
     let s = post.session;
     let text = post.form.raw("calendar");
     match load_calendar(&state, &s.actor, &text).await {
-        Ok(_) => Ok(see_other("/admin/calendar?saved=calendar")),
+        Ok((_, loaded)) => {
+            let years = loaded
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(done(
+                &state,
+                "/admin/calendar",
+                "flash.admin_calendar",
+                &years,
+            ))
+        }
         Err(p) if matches!(p.status, 400 | 422) => {
             let error = p
                 .errors

@@ -6,11 +6,11 @@ use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::category::Category;
 
-use super::{again, record, require_admin, require_configure, saved};
-use crate::extract::Params;
+use super::{again, done, record, require_admin, require_configure};
+
 use crate::state::AppState;
 use crate::ui::view::{Choice, Chrome, FieldErrors};
-use crate::ui::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use crate::ui::{fail, render, PageResult, PostForm, Session, UiError};
 
 /// One category as the page lists it.
 struct Named {
@@ -54,7 +54,6 @@ struct CategoriesPage {
     add_errors: FieldErrors,
     rename: Draft,
     rename_errors: FieldErrors,
-    saved: bool,
 }
 
 impl CategoriesPage {
@@ -69,7 +68,6 @@ async fn categories_page(
     s: &Session,
     (add, add_errors): (Draft, FieldErrors),
     (rename, rename_errors): (Draft, FieldErrors),
-    saved: bool,
 ) -> Result<CategoriesPage, UiError> {
     let cats = state.store.categories().await?;
     let english = s.lang == super::super::i18n::Lang::En;
@@ -114,15 +112,14 @@ async fn categories_page(
         add_errors,
         rename,
         rename_errors,
-        saved,
     })
 }
 
 /// `GET /admin/categories`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
     let none = || (Draft::default(), FieldErrors::default());
-    let page = categories_page(&state, &s, none(), none(), saved(&params, "category"))
+    let page = categories_page(&state, &s, none(), none())
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -171,7 +168,17 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
             record(&state, &s, "categories", detail)
                 .await
                 .map_err(fail(s.lang))?;
-            return Ok(see_other("/admin/categories?saved=category"));
+            let shown = [draft.name.trim(), draft.name_en.trim()]
+                .into_iter()
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / ");
+            return Ok(done(
+                &state,
+                "/admin/categories",
+                "flash.admin_category",
+                &shown,
+            ));
         }
         Err(e) => e,
     };
@@ -192,7 +199,7 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
     } else {
         ((draft, errors), none())
     };
-    let page = categories_page(&state, &s, add, rename, false)
+    let page = categories_page(&state, &s, add, rename)
         .await
         .map_err(fail(s.lang))?;
     again(&s, &page)

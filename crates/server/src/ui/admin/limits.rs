@@ -7,13 +7,13 @@ use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
 use suqiu_core::policy::{default_limits, Limit, Limits, TimeLimitPolicy};
 
-use super::{again, require_admin, saved};
-use crate::extract::Params;
+use super::{again, done, require_admin};
+
 use crate::routes::config::save_time_limits;
 use crate::state::AppState;
 use crate::ui::i18n::Lang;
 use crate::ui::view::{Chrome, FieldErrors};
-use crate::ui::{render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use crate::ui::{render, FormData, PageResult, PostForm, Session, UiError};
 
 /// One row of the form: `urgent` or a kind, its two limits as shown (or as typed), their
 /// units, and the error beside each.
@@ -78,7 +78,6 @@ struct LimitsPage {
     may_configure: bool,
     /// Errors the rows do not show beside a field.
     other_errors: Vec<String>,
-    saved: bool,
 }
 
 fn limits_page(
@@ -86,7 +85,6 @@ fn limits_page(
     s: &Session,
     typed: Option<&FormData>,
     errors: FieldErrors,
-    saved: bool,
 ) -> LimitsPage {
     let limits = limit_rows(s.lang, &state.policy(), typed, &errors);
     let placed: Vec<String> = limits
@@ -99,20 +97,13 @@ fn limits_page(
         other_errors: errors.other(&placed),
         limits,
         may_configure: s.may(Capability::Configure),
-        saved,
     }
 }
 
 /// `GET /admin/limits`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let page = limits_page(
-        &state,
-        &s,
-        None,
-        FieldErrors::default(),
-        saved(&params, "limits"),
-    );
+    let page = limits_page(&state, &s, None, FieldErrors::default());
     render(s.lang, &page)
 }
 
@@ -173,11 +164,11 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
     let policy = policy_from_form(lang, &current, &post.form, &mut errors);
     if !errors.any() {
         match save_time_limits(&state, &s.actor, policy).await {
-            Ok(()) => return Ok(see_other("/admin/limits?saved=limits")),
+            Ok(()) => return Ok(done(&state, "/admin/limits", "flash.admin_limits", "")),
             Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }
-    let page = limits_page(&state, &s, Some(&post.form), errors, false);
+    let page = limits_page(&state, &s, Some(&post.form), errors);
     again(&s, &page)
 }

@@ -16,7 +16,7 @@
 //! the district (`Capability::Configure`), adding users for whoever manages users. Every
 //! change goes through the same path as the JSON API where there is one, and is recorded.
 //! A form that fails comes back with what was typed and the error beside the field; a save
-//! redirects to the page with `?saved=…`, which shows what was saved.
+//! redirects to its page, which says "…已保存" once (`ui::flash`).
 
 mod calendar;
 mod categories;
@@ -36,7 +36,6 @@ use suqiu_store::changes::ConfigChange;
 
 use super::view::{when, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
-use crate::extract::Params;
 use crate::state::AppState;
 
 pub(crate) use station::track_url;
@@ -150,9 +149,10 @@ async fn record(
     Ok(state.store.record_config_change(change).await?)
 }
 
-/// Whether the page was reached by the redirect after a save of `what` (`?saved=what`).
-fn saved(params: &Params, what: &str) -> bool {
-    params.str("saved") == Some(what)
+/// The redirect after a save: back to the page `to`, which says `key` (a `flash.admin_*`
+/// message, with `detail` after it) once, through the layout's flash message.
+fn done(state: &AppState, to: &str, key: &str, detail: &str) -> axum::response::Response {
+    super::saved(state, to, super::Flash::new(key).detail(detail))
 }
 
 /// A page rendered again after its form failed: 422, with what was typed kept.

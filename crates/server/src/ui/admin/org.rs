@@ -7,11 +7,11 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 
-use super::{again, record, require_admin, require_configure, saved};
-use crate::extract::Params;
+use super::{again, done, record, require_admin, require_configure};
+
 use crate::state::AppState;
 use crate::ui::view::{Choice, Chrome, FieldErrors};
-use crate::ui::{fail, render, see_other, FormData, PageResult, PostForm, Session, UiError};
+use crate::ui::{fail, render, FormData, PageResult, PostForm, Session, UiError};
 
 /// One node of the organization tree, flattened with its depth (the template indents).
 struct TreeNode {
@@ -55,8 +55,6 @@ struct OrgPage {
     may_configure: bool,
     form: OrgDraft,
     errors: FieldErrors,
-    /// `unit` or `department` after a save.
-    saved: &'static str,
     /// Nodes that may take a child, and the district and streets departments attach to.
     parents: Vec<Choice>,
     dept_units: Vec<Choice>,
@@ -93,7 +91,6 @@ async fn org_page(
     s: &Session,
     form: OrgDraft,
     errors: FieldErrors,
-    saved: &'static str,
 ) -> Result<OrgPage, UiError> {
     let lang = s.lang;
     let units = state.store.org_units().await?;
@@ -140,31 +137,17 @@ async fn org_page(
         may_configure: s.may(suqiu_core::access::Capability::Configure),
         form,
         errors,
-        saved,
         parents,
         dept_units,
     })
 }
 
 /// `GET /admin/org`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let shown = if saved(&params, "unit") {
-        "unit"
-    } else if saved(&params, "department") {
-        "department"
-    } else {
-        ""
-    };
-    let page = org_page(
-        &state,
-        &s,
-        OrgDraft::default(),
-        FieldErrors::default(),
-        shown,
-    )
-    .await
-    .map_err(fail(s.lang))?;
+    let page = org_page(&state, &s, OrgDraft::default(), FieldErrors::default())
+        .await
+        .map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 
@@ -205,7 +188,7 @@ async fn org_again(
     draft: OrgDraft,
     errors: FieldErrors,
 ) -> PageResult {
-    let page = org_page(state, s, draft, errors, "")
+    let page = org_page(state, s, draft, errors)
         .await
         .map_err(fail(s.lang))?;
     again(s, &page)
@@ -267,7 +250,7 @@ pub(crate) async fn add_org_unit(State(state): State<AppState>, post: PostForm) 
             record(&state, &s, "org_units", detail)
                 .await
                 .map_err(fail(s.lang))?;
-            Ok(see_other("/admin/org?saved=unit"))
+            Ok(done(&state, "/admin/org", "flash.admin_unit", &unit.name))
         }
         Err(e) => refused(&state, &s, draft, e, "").await,
     }
@@ -310,7 +293,12 @@ pub(crate) async fn add_department(State(state): State<AppState>, post: PostForm
             record(&state, &s, "departments", detail)
                 .await
                 .map_err(fail(s.lang))?;
-            Ok(see_other("/admin/org?saved=department"))
+            Ok(done(
+                &state,
+                "/admin/org",
+                "flash.admin_department",
+                &d.name,
+            ))
         }
         // The store names the fields `code`/`name`; this form calls them dept_*.
         Err(e) => refused(&state, &s, draft, e, "dept_").await,

@@ -6,12 +6,12 @@ use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::password::PasswordPolicy;
 
-use super::{again, require_admin, saved};
-use crate::extract::Params;
+use super::{again, done, require_admin};
+
 use crate::routes::account::save_password_policy as save_password_policy_api;
 use crate::state::AppState;
 use crate::ui::view::{Chrome, FieldErrors};
-use crate::ui::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use crate::ui::{fail, render, PageResult, PostForm, Session, UiError};
 
 #[derive(Template)]
 #[template(path = "admin_security.html")]
@@ -21,7 +21,6 @@ struct SecurityPage {
     /// The minimum as saved, or as typed when the save failed.
     min_length: String,
     errors: FieldErrors,
-    saved: bool,
 }
 
 async fn security_page(
@@ -29,7 +28,6 @@ async fn security_page(
     s: &Session,
     typed: Option<String>,
     errors: FieldErrors,
-    saved: bool,
 ) -> Result<SecurityPage, UiError> {
     let min_length = match typed {
         Some(t) => t,
@@ -40,22 +38,15 @@ async fn security_page(
         may_configure: s.may(Capability::Configure),
         min_length,
         errors,
-        saved,
     })
 }
 
 /// `GET /admin/security`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let page = security_page(
-        &state,
-        &s,
-        None,
-        FieldErrors::default(),
-        saved(&params, "password"),
-    )
-    .await
-    .map_err(fail(s.lang))?;
+    let page = security_page(&state, &s, None, FieldErrors::default())
+        .await
+        .map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 
@@ -73,13 +64,21 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
         Ok(min_length) => {
             let policy = PasswordPolicy { min_length };
             match save_password_policy_api(&state, &s.actor, policy).await {
-                Ok(()) => return Ok(see_other("/admin/security?saved=password")),
+                Ok(()) => {
+                    let shown = min_length.to_string();
+                    return Ok(done(
+                        &state,
+                        "/admin/security",
+                        "flash.admin_password",
+                        &shown,
+                    ));
+                }
                 Err(p) if p.status == 422 => FieldErrors::from_problem(&p),
                 Err(p) => return Err(UiError::from(p).page(lang)),
             }
         }
     };
-    let page = security_page(&state, &s, Some(typed), errors, false)
+    let page = security_page(&state, &s, Some(typed), errors)
         .await
         .map_err(fail(lang))?;
     again(&s, &page)

@@ -12,12 +12,12 @@ use axum::http::{header, HeaderMap};
 use suqiu_core::access::Capability;
 use suqiu_store::settings::PUBLIC_BASE_URL;
 
-use super::{again, record, require_admin, require_configure, saved};
-use crate::extract::Params;
+use super::{again, done, record, require_admin, require_configure};
+
 use crate::state::AppState;
 use crate::ui::i18n::Lang;
 use crate::ui::view::{Chrome, FieldErrors};
-use crate::ui::{fail, render, see_other, PageResult, PostForm, Session, UiError};
+use crate::ui::{fail, render, PageResult, PostForm, Session, UiError};
 
 /// The longest public address accepted.
 const MAX_URL: usize = 200;
@@ -84,7 +84,6 @@ struct StationPage {
     /// What the receipt prints now.
     printed: String,
     errors: FieldErrors,
-    saved: bool,
 }
 
 async fn station_page(
@@ -104,7 +103,6 @@ async fn station_page(
         url,
         printed: track_url(state, headers).await?,
         errors,
-        saved: false,
     })
 }
 
@@ -113,13 +111,12 @@ pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,
     headers: HeaderMap,
-    params: Params,
 ) -> PageResult {
     require_admin(&s)?;
-    let mut page = station_page(&state, &s, &headers, None, FieldErrors::default())
+    let page = station_page(&state, &s, &headers, None, FieldErrors::default())
         .await
         .map_err(fail(s.lang))?;
-    page.saved = saved(&params, "station");
+
     render(s.lang, &page)
 }
 
@@ -148,7 +145,7 @@ pub(crate) async fn save(
             record(&state, &s, PUBLIC_BASE_URL, detail)
                 .await
                 .map_err(fail(s.lang))?;
-            Ok(see_other("/admin/station?saved=station"))
+            Ok(done(&state, "/admin/station", "flash.admin_station", &url))
         }
         Err(message) => {
             let mut errors = FieldErrors::default();

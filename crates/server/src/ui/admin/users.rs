@@ -8,14 +8,14 @@ use axum::extract::State;
 use suqiu_core::access::{Capability, Role};
 use suqiu_core::accounts::admin_rank;
 
-use super::{again, record, require_admin, saved};
+use super::{again, done, record, require_admin};
 use crate::dto::NewUserIn;
-use crate::extract::Params;
+
 use crate::routes::account::sign_out_everywhere;
 use crate::routes::org::add_user as add_user_api;
 use crate::state::AppState;
 use crate::ui::view::{Choice, Chrome, FieldErrors};
-use crate::ui::{fail, render, see_other, PageId, PageResult, PostForm, Session, UiError};
+use crate::ui::{fail, render, PageId, PageResult, PostForm, Session, UiError};
 
 struct UserRow {
     id: i64,
@@ -54,8 +54,6 @@ struct UsersPage {
     may_manage_users: bool,
     form: UserDraft,
     errors: FieldErrors,
-    /// `user` (added) or `signout` (signed out everywhere) after a save.
-    saved: &'static str,
     roles: Vec<Choice>,
     nodes: Vec<Choice>,
     department_choices: Vec<Choice>,
@@ -73,7 +71,6 @@ async fn users_page(
     s: &Session,
     form: UserDraft,
     errors: FieldErrors,
-    saved: &'static str,
 ) -> Result<UsersPage, UiError> {
     let lang = s.lang;
     let actor = &s.actor;
@@ -127,7 +124,6 @@ async fn users_page(
         may_manage_users: s.may(Capability::ManageUsers),
         form,
         errors,
-        saved,
         roles,
         nodes,
         department_choices,
@@ -135,24 +131,11 @@ async fn users_page(
 }
 
 /// `GET /admin/users`.
-pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
+pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let shown = if saved(&params, "user") {
-        "user"
-    } else if saved(&params, "signout") {
-        "signout"
-    } else {
-        ""
-    };
-    let page = users_page(
-        &state,
-        &s,
-        UserDraft::default(),
-        FieldErrors::default(),
-        shown,
-    )
-    .await
-    .map_err(fail(s.lang))?;
+    let page = users_page(&state, &s, UserDraft::default(), FieldErrors::default())
+        .await
+        .map_err(fail(s.lang))?;
     render(s.lang, &page)
 }
 
@@ -202,13 +185,18 @@ pub(crate) async fn add_user(State(state): State<AppState>, post: PostForm) -> P
                 record(&state, &s, "users", detail)
                     .await
                     .map_err(fail(lang))?;
-                return Ok(see_other("/admin/users?saved=user"));
+                return Ok(done(
+                    &state,
+                    "/admin/users",
+                    "flash.admin_user",
+                    &user.username,
+                ));
             }
             Err(p) if matches!(p.status, 409 | 422) => errors = FieldErrors::from_problem(&p),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }
-    let page = users_page(&state, &s, draft, errors, "")
+    let page = users_page(&state, &s, draft, errors)
         .await
         .map_err(fail(lang))?;
     again(&s, &page)
@@ -224,5 +212,5 @@ pub(crate) async fn sign_out_user(
     sign_out_everywhere(&state, &s.actor, id)
         .await
         .map_err(|p| UiError::from(p).page(s.lang))?;
-    Ok(see_other("/admin/users?saved=signout"))
+    Ok(done(&state, "/admin/users", "flash.admin_signed_out", ""))
 }
