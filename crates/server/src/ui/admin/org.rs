@@ -49,7 +49,9 @@ impl OrgDraft {
 #[template(path = "admin_org.html")]
 struct OrgPage {
     c: Chrome,
-    tree: Vec<TreeNode>,
+    /// The administrator's own node, then each node under it with its subtree (folded on
+    /// the page: a district has hundreds of communities and grids).
+    tree: Option<(TreeNode, Vec<(TreeNode, Vec<TreeNode>)>)>,
     /// Code, name, the unit it belongs to.
     departments: Vec<(String, String, String)>,
     may_configure: bool,
@@ -75,6 +77,21 @@ impl OrgPage {
     }
 }
 
+/// The tree in path order as its root and the root's children, each with the nodes under
+/// it (in order).
+fn branches(nodes: Vec<TreeNode>) -> Option<(TreeNode, Vec<(TreeNode, Vec<TreeNode>)>)> {
+    let mut nodes = nodes.into_iter();
+    let root = nodes.next()?;
+    let mut children: Vec<(TreeNode, Vec<TreeNode>)> = Vec::new();
+    for n in nodes {
+        match children.last_mut() {
+            Some((_, under)) if n.depth > 1 => under.push(n),
+            _ => children.push((n, Vec::new())),
+        }
+    }
+    Some((root, children))
+}
+
 /// The nodes of the administrator's subtree, in path order.
 fn my_units(units: &[OrgUnit], org_path: &str) -> Vec<OrgUnit> {
     let mut mine: Vec<OrgUnit> = units
@@ -96,7 +113,7 @@ async fn org_page(
     let units = state.store.org_units().await?;
     let mine = my_units(&units, &s.actor.org_path);
     let root_depth = s.actor.org_path.matches('/').count();
-    let tree = mine
+    let nodes: Vec<TreeNode> = mine
         .iter()
         .map(|u| TreeNode {
             // The stylesheet indents six levels (`.depth-0` … `.depth-6`; no inline styles
@@ -112,6 +129,7 @@ async fn org_page(
             code: u.code.clone(),
         })
         .collect();
+    let tree = branches(nodes);
     let names: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.name.as_str())).collect();
     let departments = state
         .store

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::{Capability, Role};
 use suqiu_core::accounts::admin_rank;
+use suqiu_core::org::{in_subtree, OrgUnit};
 
 use super::{again, done, record, require_admin};
 use crate::dto::NewUserIn;
@@ -50,7 +51,9 @@ const FIELDS: [&str; 6] = [
 #[template(path = "admin_users.html")]
 struct UsersPage {
     c: Chrome,
-    users: Vec<UserRow>,
+    /// The users at the administrator's own node (named ""), then those under each node
+    /// below it, by that node (folded on the page: a district has hundreds of users).
+    groups: Vec<(String, Vec<UserRow>)>,
     may_manage_users: bool,
     form: UserDraft,
     errors: FieldErrors,
@@ -79,7 +82,7 @@ async fn users_page(
     let in_scope = |unit: i64| {
         units
             .iter()
-            .any(|u| u.id == unit && suqiu_core::org::in_subtree(&actor.org_path, &u.path))
+            .any(|u| u.id == unit && in_subtree(&actor.org_path, &u.path))
     };
     let departments: Vec<_> = state
         .store
@@ -95,18 +98,24 @@ async fn users_page(
         .users_in_scope(actor)
         .await?
         .into_iter()
-        .map(|u| UserRow {
-            id: u.id,
-            username: u.username,
-            name: u.display_name,
-            role: lang.label(u.role.code(), u.role.label_zh()),
-            unit: names.get(&u.org_unit_id).cloned().unwrap_or_default(),
-            department: u
-                .department_id
-                .and_then(|d| dept_names.get(&d).cloned())
-                .unwrap_or_default(),
+        .map(|u| {
+            (
+                u.org_unit_id,
+                UserRow {
+                    id: u.id,
+                    username: u.username,
+                    name: u.display_name,
+                    role: lang.label(u.role.code(), u.role.label_zh()),
+                    unit: names.get(&u.org_unit_id).cloned().unwrap_or_default(),
+                    department: u
+                        .department_id
+                        .and_then(|d| dept_names.get(&d).cloned())
+                        .unwrap_or_default(),
+                },
+            )
         })
         .collect();
+    let groups = by_branch(&units, &actor.org_path, users);
     // An administrator gives no role above their own.
     let roles = Role::ALL
         .iter()
@@ -120,7 +129,7 @@ async fn users_page(
         .collect();
     Ok(UsersPage {
         c: s.chrome("admin_users"),
-        users,
+        groups,
         may_manage_users: s.may(Capability::ManageUsers),
         form,
         errors,
@@ -128,6 +137,36 @@ async fn users_page(
         nodes,
         department_choices,
     })
+}
+
+/// `users` (each with its node) grouped: those at the node at `root` first (named ""), then
+/// those under each of its children, in the tree's order; empty groups left out.
+fn by_branch(
+    units: &[OrgUnit],
+    root: &str,
+    users: Vec<(i64, UserRow)>,
+) -> Vec<(String, Vec<UserRow>)> {
+    let depth = root.matches('/').count();
+    let mut branches: Vec<&OrgUnit> = units
+        .iter()
+        .filter(|u| in_subtree(root, &u.path) && u.path.matches('/').count() == depth + 1)
+        .collect();
+    branches.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut groups: Vec<(String, Vec<UserRow>)> = std::iter::once(String::new())
+        .chain(branches.iter().map(|b| b.name.clone()))
+        .map(|name| (name, Vec::new()))
+        .collect();
+    let paths: HashMap<i64, &str> = units.iter().map(|u| (u.id, u.path.as_str())).collect();
+    for (unit, row) in users {
+        let path = paths.get(&unit).copied().unwrap_or("");
+        let at = branches
+            .iter()
+            .position(|b| in_subtree(&b.path, path))
+            .map_or(0, |i| i + 1);
+        groups[at].1.push(row);
+    }
+    groups.retain(|(_, rows)| !rows.is_empty());
+    groups
 }
 
 /// `GET /admin/users`.
