@@ -21,6 +21,9 @@ struct TreeNode {
     code: String,
 }
 
+/// A tree as the page folds it: the root, then each of its children with the nodes under it.
+type Tree = (TreeNode, Vec<(TreeNode, Vec<TreeNode>)>);
+
 /// The new-node / new-department forms as typed.
 #[derive(Debug, Clone, Default)]
 struct OrgDraft {
@@ -51,7 +54,7 @@ struct OrgPage {
     c: Chrome,
     /// The administrator's own node, then each node under it with its subtree (folded on
     /// the page: a district has hundreds of communities and grids).
-    tree: Option<(TreeNode, Vec<(TreeNode, Vec<TreeNode>)>)>,
+    tree: Option<Tree>,
     /// Code, name, the unit it belongs to.
     departments: Vec<(String, String, String)>,
     may_configure: bool,
@@ -79,7 +82,7 @@ impl OrgPage {
 
 /// The tree in path order as its root and the root's children, each with the nodes under
 /// it (in order).
-fn branches(nodes: Vec<TreeNode>) -> Option<(TreeNode, Vec<(TreeNode, Vec<TreeNode>)>)> {
+fn branches(nodes: Vec<TreeNode>) -> Option<Tree> {
     let mut nodes = nodes.into_iter();
     let root = nodes.next()?;
     let mut children: Vec<(TreeNode, Vec<TreeNode>)> = Vec::new();
