@@ -131,3 +131,34 @@ impl Store {
         Ok(old)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use suqiu_core::category::default_taxonomy;
+
+    /// Migration 0023 fills the English names of databases seeded before it; they must be the
+    /// names a new database is seeded with, on both backends.
+    #[test]
+    fn the_migration_names_the_built_in_taxonomy_as_the_seed_does() {
+        for sql in [
+            include_str!("../migrations/sqlite/0023_category_english.sql"),
+            include_str!("../migrations/postgres/0023_category_english.sql"),
+        ] {
+            let mut named = 0;
+            for c in default_taxonomy() {
+                let en = c
+                    .name_en
+                    .as_deref()
+                    .expect("an English name")
+                    .replace('\'', "''");
+                let update = format!(
+                    "UPDATE categories SET name_en = '{en}' WHERE code = '{}';",
+                    c.code
+                );
+                assert!(sql.contains(&update), "0023 lacks {update}");
+                named += 1;
+            }
+            assert_eq!(sql.matches("UPDATE categories").count(), named);
+        }
+    }
+}
