@@ -630,8 +630,8 @@ fn chinese_on(who: &str, path: &str, html: &str) -> Vec<String> {
         .collect()
 }
 
-/// Follows every link from `start` (and the `extra` pages) as `br`, in English; returns
-/// the pages seen and the Chinese found.
+/// Follows every link from `/` (and the `extra` pages) as `br`, in English; returns the
+/// pages seen and what was wrong: Chinese, and links that do not open.
 async fn crawl(br: &mut Browser<'_>, who: &str, extra: &[String]) -> (usize, Vec<String>) {
     let mut queue: VecDeque<String> = VecDeque::from(vec!["/".to_string()]);
     queue.extend(extra.iter().cloned());
@@ -644,6 +644,10 @@ async fn crawl(br: &mut Browser<'_>, who: &str, extra: &[String]) -> (usize, Vec
         let res = br.get(&path).await;
         if res.status == StatusCode::SEE_OTHER || !res.content_type().starts_with("text/html") {
             continue;
+        }
+        // A link the pages offer opens (the `extra` pages include refusals on purpose).
+        if !res.status.is_success() && !extra.contains(&path) {
+            found.push(format!("{who} {path}: a link answered {}", res.status));
         }
         let html = res.text();
         found.extend(chinese_on(who, &path, &html));
@@ -708,7 +712,7 @@ async fn english_pages_have_no_chinese_outside_peoples_data(b: Backend) {
     }
     assert!(
         texts.is_empty(),
-        "Chinese on English pages ({} texts):\n{}",
+        "Chinese on English pages, or links that do not open ({}):\n{}",
         texts.len(),
         texts
             .iter()
