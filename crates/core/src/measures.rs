@@ -271,12 +271,20 @@ impl Counts {
     }
 }
 
-/// The weights of the score. Only their proportions matter; the default is 30/35/35.
+/// The district's scoring rule: the weights of the score (only their proportions matter; the
+/// default is 30/35/35) and the smallest sample a unit is ranked on (see
+/// [`crate::ranking`]; default 5, and 5 when a stored document predates it).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreWeights {
     pub response: f64,
     pub resolution: f64,
     pub satisfaction: f64,
+    #[serde(default = "default_min_sample")]
+    pub min_sample: u64,
+}
+
+fn default_min_sample() -> u64 {
+    crate::ranking::DEFAULT_MIN_SAMPLE
 }
 
 impl Default for ScoreWeights {
@@ -285,6 +293,7 @@ impl Default for ScoreWeights {
             response: 30.0,
             resolution: 35.0,
             satisfaction: 35.0,
+            min_sample: default_min_sample(),
         }
     }
 }
@@ -306,6 +315,12 @@ impl ScoreWeights {
         }
         if self.response + self.resolution + self.satisfaction <= 0.0 {
             return Err(FieldError::new("weights", "权重不能全部为0"));
+        }
+        if self.min_sample > crate::ranking::MAX_MIN_SAMPLE {
+            return Err(FieldError::new(
+                "min_sample",
+                format!("最低样本数不能超过 {}", crate::ranking::MAX_MIN_SAMPLE),
+            ));
         }
         Ok(())
     }
@@ -329,23 +344,6 @@ pub fn score(rates: &Rates, w: &ScoreWeights) -> Option<f64> {
         }
     }
     (weight > 0.0).then(|| 100.0 * sum / weight)
-}
-
-/// Competition ranking ("1224"), highest score first: equal scores share a rank and the next
-/// rank skips. `None` (or NaN) scores are not ranked. The result is parallel to `scores`.
-pub fn rank(scores: &[Option<f64>]) -> Vec<Option<u32>> {
-    let valid = |s: &Option<f64>| s.filter(|x| !x.is_nan());
-    let mut sorted: Vec<f64> = scores.iter().filter_map(valid).collect();
-    sorted.sort_by(|a, b| b.total_cmp(a));
-    scores
-        .iter()
-        .map(|s| {
-            valid(s).map(|x| {
-                let higher = sorted.partition_point(|&y| y > x);
-                u32::try_from(higher + 1).unwrap_or(u32::MAX)
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -563,7 +561,12 @@ mod tests {
         assert!(close(scores[0], 90.0));
         assert!(close(scores[1], 200.0 / 3.0));
         assert!(close(scores[2], 30.0));
-        assert_eq!(rank(&scores), vec![Some(1), Some(2), Some(3)]);
+        let w3 = ScoreWeights { min_sample: 3, ..w };
+        let ranks: Vec<_> = crate::ranking::standings(&[ca, cb, cc], &w3)
+            .iter()
+            .map(|s| s.rank)
+            .collect();
+        assert_eq!(ranks, vec![Some(1), Some(2), Some(3)]);
 
         // The district is the merge of its stations, and equals folding all ten appeals.
         let mut district = Counts::default();
@@ -604,10 +607,8 @@ mod tests {
         let c = Counts::from_facts([&registered(t(10, 11, 0))], now());
         assert_eq!(c.received, 1);
         assert_eq!(c.rates(), Rates::default());
-        assert_eq!(
-            rank(&[score(&c.rates(), &ScoreWeights::default())]),
-            vec![None]
-        );
+        let standing = crate::ranking::standings(&[c], &ScoreWeights::default());
+        assert_eq!((standing[0].judged, standing[0].rank), (false, None));
     }
 
     #[test]
@@ -648,6 +649,7 @@ mod tests {
             response: 0.3,
             resolution: 0.35,
             satisfaction: 0.35,
+            ..ScoreWeights::default()
         };
         assert!(close(score(&rates, &w), expected));
         // All present: plain weighted mean.
@@ -664,6 +666,7 @@ mod tests {
             response: 0.0,
             resolution: 1.0,
             satisfaction: 0.0,
+            ..ScoreWeights::default()
         };
         let only_response = Rates {
             response_rate: Some(0.9),
@@ -685,7 +688,8 @@ mod tests {
         assert!(ScoreWeights {
             response: 0.0,
             resolution: 0.0,
-            satisfaction: 1.0
+            satisfaction: 1.0,
+            ..ScoreWeights::default()
         }
         .validate()
         .is_ok());
@@ -693,6 +697,7 @@ mod tests {
             response: -1.0,
             resolution: 1.0,
             satisfaction: 1.0,
+            ..ScoreWeights::default()
         }
         .validate()
         .unwrap_err();
@@ -701,6 +706,7 @@ mod tests {
             response: 0.0,
             resolution: 0.0,
             satisfaction: 0.0,
+            ..ScoreWeights::default()
         }
         .validate()
         .unwrap_err();
@@ -708,14 +714,16 @@ mod tests {
         assert!(ScoreWeights {
             response: f64::NAN,
             resolution: 1.0,
-            satisfaction: 1.0
+            satisfaction: 1.0,
+            ..ScoreWeights::default()
         }
         .validate()
         .is_err());
         assert!(ScoreWeights {
             response: f64::INFINITY,
             resolution: 1.0,
-            satisfaction: 1.0
+            satisfaction: 1.0,
+            ..ScoreWeights::default()
         }
         .validate()
         .is_err());
@@ -724,28 +732,17 @@ mod tests {
             serde_json::from_str::<ScoreWeights>(&json).unwrap(),
             ScoreWeights::default()
         );
-    }
-
-    #[test]
-    fn ranks_with_ties_and_nulls() {
-        assert_eq!(
-            rank(&[Some(5.0), Some(4.0), Some(4.0), Some(3.0)]),
-            vec![Some(1), Some(2), Some(2), Some(4)]
-        );
-        assert_eq!(
-            rank(&[
-                Some(80.0),
-                None,
-                Some(90.0),
-                Some(90.0),
-                Some(70.0),
-                Some(f64::NAN)
-            ]),
-            vec![Some(3), None, Some(1), Some(1), Some(4), None]
-        );
-        assert_eq!(rank(&[]), Vec::<Option<u32>>::new());
-        assert_eq!(rank(&[None, None]), vec![None, None]);
-        assert_eq!(rank(&[Some(1.0), Some(1.0), Some(1.0)]), vec![Some(1); 3]);
+        // A document stored before the minimum sample existed reads with the default.
+        let old: ScoreWeights =
+            serde_json::from_str(r#"{"response":1,"resolution":2,"satisfaction":3}"#).unwrap();
+        assert_eq!(old.min_sample, crate::ranking::DEFAULT_MIN_SAMPLE);
+        let e = ScoreWeights {
+            min_sample: crate::ranking::MAX_MIN_SAMPLE + 1,
+            ..ScoreWeights::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.field, "min_sample");
     }
 
     fn time(minutes: i64) -> DateTime<Utc> {

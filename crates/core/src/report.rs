@@ -1,10 +1,10 @@
-//! The month-end report and the monthly scoreboard (月度排名): months, rank changes, the
-//! repeated problems' places and the top categories, as pure rules over counts the store provides.
+//! The month-end report and the monthly scoreboard (月度排名): months, the repeated problems'
+//! places and the top categories, as pure rules over counts the store provides (who is ranked
+//! and how: [`crate::ranking`]).
 
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::error::FieldError;
-use crate::measures::rank;
 
 /// Appeals about the same place and category in one month from which it is a repeated problem.
 pub const REPEAT_THRESHOLD: i64 = 3;
@@ -73,26 +73,6 @@ impl std::fmt::Display for Month {
     }
 }
 
-/// Ranks this month's scores and says how each moved since last month: `change` is last
-/// month's rank minus this month's (positive: moved up), `None` when either month is unranked.
-pub fn ranks_with_change(
-    this_month: &[Option<f64>],
-    last_month: &[Option<f64>],
-) -> Vec<(Option<u32>, Option<i64>)> {
-    let now = rank(this_month);
-    let before = rank(last_month);
-    now.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let change = match (r, before.get(i).copied().flatten()) {
-                (Some(r), Some(b)) => Some(i64::from(b) - i64::from(*r)),
-                _ => None,
-            };
-            (*r, change)
-        })
-        .collect()
-}
-
 /// The `n` largest counts, largest first, ties by code (so the report is stable).
 pub fn top(counts: &[(String, i64)], n: usize) -> Vec<(String, i64)> {
     let mut v: Vec<(String, i64)> = counts.iter().filter(|(_, c)| *c > 0).cloned().collect();
@@ -125,23 +105,6 @@ mod tests {
         for bad in ["2026-2", "2026-13", "26-02", "2026/02", "2026-02-01", ""] {
             assert_eq!(Month::parse(bad).unwrap_err().field, "month", "{bad}");
         }
-    }
-
-    #[test]
-    fn rank_change_is_last_rank_minus_this_rank() {
-        let got = ranks_with_change(
-            &[Some(90.0), Some(80.0), None, Some(70.0)],
-            &[Some(60.0), Some(95.0), Some(50.0), None],
-        );
-        assert_eq!(
-            got,
-            [
-                (Some(1), Some(1)),
-                (Some(2), Some(-1)),
-                (None, None),
-                (Some(3), None)
-            ]
-        );
     }
 
     #[test]

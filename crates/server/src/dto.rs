@@ -687,7 +687,12 @@ pub struct MeasuresOut {
     pub accepted: u64,
     pub resolved: u64,
     pub closed: u64,
+    /// 本期登记超期未办: appeals received in the period that are open and past their current
+    /// deadline now.
     pub overdue_open: u64,
+    /// 已超期: open appeals of the subtree past their current deadline now, whenever
+    /// received (what the dashboard and the list's `overdue=true` count).
+    pub overdue_now: u64,
     pub response_rate: Option<f64>,
     pub on_time_rate: Option<f64>,
     pub resolution_rate: Option<f64>,
@@ -708,13 +713,16 @@ pub struct MeasuresOut {
 }
 
 impl MeasuresOut {
-    pub fn new(c: &Counts, r: &Rates, score: Option<f64>) -> MeasuresOut {
+    /// The period's counts and rates, and the subtree's `overdue_now` (a count over every
+    /// appeal, so the caller reads it apart).
+    pub fn new(c: &Counts, r: &Rates, score: Option<f64>, overdue_now: u64) -> MeasuresOut {
         MeasuresOut {
             received: c.received,
             accepted: c.accepted,
             resolved: c.resolved,
             closed: c.closed,
             overdue_open: c.overdue_open,
+            overdue_now,
             response_rate: r.response_rate,
             on_time_rate: r.on_time_rate,
             resolution_rate: r.resolution_rate,
@@ -740,8 +748,12 @@ pub struct MetricsChildOut {
     pub name: String,
     #[serde(flatten)]
     pub measures: MeasuresOut,
-    /// Rank among the siblings by score ("1224"); null when the score is null.
+    /// Rank among the judged siblings by score ("1224"); null when not judged.
     pub rank: Option<u32>,
+    /// The sample reached the district's minimum (`min_sample` of the score weights).
+    pub judged: bool,
+    /// The appeals of the period whose response came due or was given (`response_due`).
+    pub sample: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -765,14 +777,21 @@ pub struct RankOut {
     pub org_unit_id: Id,
     pub name: String,
     /// 100 × the weighted mean of the response, resolution and satisfaction rates; null when
-    /// nothing was due.
+    /// nothing was due. Shown for unjudged units too, but not ranked.
     pub score: Option<f64>,
-    /// "1224" ranking by score; null when the score is null.
+    /// "1224" ranking by score among the judged units; null when not judged.
     pub rank: Option<u32>,
-    /// Last month's rank minus this month's (positive: moved up); null when either is null.
+    /// The sample reached the district's minimum (`min_sample` of the score weights, default
+    /// 5) and there is a score: only judged units are ranked; they come first.
+    pub judged: bool,
+    /// The sample: the month's appeals whose response came due or was given.
+    pub sample: u64,
+    /// Last month's rank minus this month's (positive: moved up); null unless judged in both.
     pub change: Option<i64>,
-    /// The month's appeals that are open and past their deadline now.
+    /// 本期登记超期未办: the month's appeals that are open and past their deadline now.
     pub overdue_open: u64,
+    /// 已超期: the unit's open appeals past their deadline now, whenever received.
+    pub overdue_now: u64,
 }
 
 /// A count under a code, with its Chinese name.

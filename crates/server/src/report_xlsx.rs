@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
-use suqiu_core::display;
+use suqiu_core::{display, figures, ranking};
 use suqiu_store::appeals::AppealRecord;
 
 use crate::dto::{parse_time, CountOut, MonthlyReportOut};
@@ -57,26 +57,33 @@ pub fn workbook(
     )?;
     ws.write_string(1, 0, format!("生成时间 {}", display::time(generated)))?;
     let mut row = 3;
-    for (label, value) in [
-        ("受理量（收到诉求）", m.received),
-        ("已受理", m.accepted),
-        ("已办结", m.resolved),
-        ("已回访", m.closed),
-        ("超期未办", m.overdue_open),
+    // Labels from core's figure table, the explanation beside each: the workbook is read
+    // away from the pages' tooltips.
+    for (f, value) in [
+        (figures::RECEIVED, m.received),
+        (figures::ACCEPTED, m.accepted),
+        (figures::RESOLVED, m.resolved),
+        (figures::CLOSED, m.closed),
+        (figures::FOLLOWED_UP, m.followed_up),
+        (figures::SAMPLE, m.response_due),
+        (figures::OVERDUE_OPEN, m.overdue_open),
+        (figures::OVERDUE_NOW, m.overdue_now),
     ] {
-        ws.write_string(row, 0, label)?;
+        ws.write_string(row, 0, f.zh)?;
         ws.write_number(row, 1, value as f64)?;
+        ws.write_string(row, 2, f.note_zh)?;
         row += 1;
     }
-    for (label, value) in [
-        ("响应率", m.response_rate),
-        ("按期办结率", m.on_time_rate),
-        ("解决率", m.resolution_rate),
-        ("满意率", m.satisfaction_rate),
-        ("得分", m.score),
+    for (f, value) in [
+        (figures::RESPONSE_RATE, m.response_rate),
+        (figures::ON_TIME_RATE, m.on_time_rate),
+        (figures::RESOLUTION_RATE, m.resolution_rate),
+        (figures::SATISFACTION_RATE, m.satisfaction_rate),
+        (figures::SCORE, m.score),
     ] {
-        ws.write_string(row, 0, label)?;
+        ws.write_string(row, 0, f.zh)?;
         rate(ws, row, 1, value)?;
+        ws.write_string(row, 2, f.note_zh)?;
         row += 1;
     }
     counts(ws, &mut row, "按类型", &report.by_kind)?;
@@ -106,15 +113,23 @@ pub fn workbook(
 
     let ws = wb.add_worksheet();
     ws.set_name("排名")?;
-    header(ws, 0, &["排名", "单位", "得分"])?;
+    let heads = [
+        figures::RANK.zh,
+        "单位",
+        figures::SCORE.zh,
+        figures::SAMPLE.zh,
+    ];
+    header(ws, 0, &heads)?;
+    // Judged units first, by rank (the report's order); the others say why they are unranked.
     for (i, c) in report.children.iter().enumerate() {
         let row = i as u32 + 1;
         match c.rank {
             Some(r) => ws.write_number(row, 0, f64::from(r))?,
-            None => ws.write_string(row, 0, "—")?,
+            None => ws.write_string(row, 0, ranking::unjudged_zh(c.sample))?,
         };
         ws.write_string(row, 1, &c.name)?;
         rate(ws, row, 2, c.score)?;
+        ws.write_number(row, 3, c.sample as f64)?;
     }
 
     ledger_sheet(wb.add_worksheet(), ledger, category_names, generated)?;

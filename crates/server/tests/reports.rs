@@ -58,6 +58,17 @@ async fn scoreboard_and_month_end_report(b: Backend) {
     let water = "public_facilities.water_pipes";
     let place = "3号楼2单元";
 
+    // Every unit with a score is judged here (the small-sample rule: tests/figures.rs).
+    let admin = t.token("admin").await;
+    let rule = json!({"response": 30, "resolution": 35, "satisfaction": 35, "min_sample": 1});
+    t.call(
+        axum::http::Method::PUT,
+        "/api/v1/score-weights",
+        Some(&admin),
+        Some(rule),
+    )
+    .await
+    .ok(200);
     at(&t, (10, 13, 9)).await;
     let oct = t
         .create_appeal("station12", body(c12, "help", water, "walk_in", "菜场"))
@@ -212,6 +223,14 @@ async fn scoreboard_and_month_end_report(b: Backend) {
         (json!(2), json!(-1))
     );
     assert_eq!(row(t.fx.c21)["rank"], Value::Null);
+    assert_eq!(
+        (
+            &row(c11)["judged"],
+            &row(c11)["sample"],
+            &row(t.fx.c21)["judged"]
+        ),
+        (&json!(true), &json!(3), &json!(false))
+    );
     assert_eq!(
         (
             row(c11)["overdue_open"].clone(),
@@ -380,9 +399,9 @@ async fn scoreboard_and_month_end_report(b: Backend) {
             .and_then(|r| r.get(1).cloned())
             .unwrap_or(Data::Empty)
     };
-    assert_eq!(find("受理量（收到诉求）"), Data::Float(4.0));
+    assert_eq!(find("登记量"), Data::Float(4.0));
     assert_eq!(find("响应率"), Data::Float(0.5));
-    assert_eq!(find("得分"), Data::Float(85.0));
+    assert_eq!(find("综合得分"), Data::Float(85.0));
     let repeated: Vec<Vec<String>> = summary
         .rows()
         .skip_while(|r| {

@@ -460,7 +460,7 @@ async fn district_settings_over_http(b: Backend) {
     )
     .await
     .field_error("weights");
-    let w = json!({"response": 1.0, "resolution": 0.0, "satisfaction": 0.0});
+    let w = json!({"response": 1.0, "resolution": 0.0, "satisfaction": 0.0, "min_sample": 3});
     put(admin.clone(), "/api/v1/score-weights", w.clone())
         .await
         .ok(200);

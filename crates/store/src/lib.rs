@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod org;
 pub mod outbound;
+mod overdue;
 pub mod people;
 pub mod places;
 pub mod queue;

@@ -101,7 +101,8 @@ pub async fn put_outbound(
     Ok(Json(masked(cfg)))
 }
 
-/// The score weights of the ranking: `{"response","resolution","satisfaction"}`.
+/// The score weights of the ranking and its minimum sample:
+/// `{"response","resolution","satisfaction","min_sample"}`.
 #[utoipa::path(get, path = "/api/v1/score-weights", tag = "configuration",
     responses((status = 200, body = Object)))]
 pub async fn get_score_weights(
@@ -112,8 +113,9 @@ pub async fn get_score_weights(
 }
 
 /// Replaces the score weights (district administrators); only their proportions matter.
+/// `min_sample` (default 5 when omitted) is the smallest sample a unit is ranked on.
 #[utoipa::path(put, path = "/api/v1/score-weights", tag = "configuration",
-    request_body(content = Object, description = "`{\"response\":30,\"resolution\":35,\"satisfaction\":35}`"),
+    request_body(content = Object, description = "`{\"response\":30,\"resolution\":35,\"satisfaction\":35,\"min_sample\":5}`"),
     responses(
         (status = 200, body = Object),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -124,7 +126,17 @@ pub async fn put_score_weights(
     actor: AuthActor,
     ApiJson(weights): ApiJson<ScoreWeights>,
 ) -> ApiResult<Json<ScoreWeights>> {
-    require_configure(&actor)?;
+    save_score_weights(&state, &actor, weights).await.map(Json)
+}
+
+/// Checks and stores the score weights, in effect for the next ranking (the API's and the
+/// scoring page's one way to change them).
+pub(crate) async fn save_score_weights(
+    state: &AppState,
+    actor: &suqiu_core::access::Actor,
+    weights: ScoreWeights,
+) -> ApiResult<ScoreWeights> {
+    require_configure(actor)?;
     weights.validate().map_err(|e| Problem::invalid(vec![e]))?;
     let json = serde_json::to_string(&weights).map_err(|_| Problem::internal())?;
     let _guard = state.config_lock.lock().await;
@@ -133,5 +145,5 @@ pub async fn put_score_weights(
         .put_setting(settings::SCORE_WEIGHTS, &json)
         .await?;
     *write(&state.weights) = weights;
-    Ok(Json(weights))
+    Ok(weights)
 }

@@ -6,7 +6,9 @@ use chrono::{Datelike, NaiveDate};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
-use suqiu_core::measures::{rank, score};
+use suqiu_core::measures::score;
+use suqiu_core::org::OrgUnit;
+use suqiu_core::ranking::standings;
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
@@ -20,7 +22,9 @@ use crate::state::AppState;
 const MAX_PERIOD_DAYS: i64 = 3 * 366;
 
 /// Counts, rates and score of a node's subtree for appeals received `from..=to` (Shanghai
-/// days; default this month up to today), and of each child with its rank among siblings.
+/// days; default this month up to today), and of each child with its rank among the judged
+/// siblings (`judged`, `sample`: see `/api/v1/ranking`). `overdue_now` (已超期) counts every
+/// open appeal past its deadline now, whatever the period; `overdue_open` only the period's.
 #[utoipa::path(get, path = "/api/v1/metrics", tag = "metrics",
     params(
         ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
@@ -91,33 +95,43 @@ pub(crate) async fn node_measures(
     let weights = state.weights();
     let rates = counts.total.rates();
     let total_score = score(&rates, &weights);
-    let child_scores: Vec<_> = counts
-        .children
-        .iter()
-        .map(|(_, c)| {
-            let r = c.rates();
-            (r, score(&r, &weights))
-        })
-        .collect();
-    let ranks = rank(&child_scores.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+    // 已超期 is over every appeal, whatever the period: one read for the node and its children.
+    let child_nodes: Vec<OrgUnit> = counts.children.iter().map(|(c, _)| c.clone()).collect();
+    let overdue_now = state.store.overdue_now_of(&child_nodes, now).await?;
+    let total_overdue_now = state
+        .store
+        .overdue_now_of(std::slice::from_ref(&unit), now)
+        .await?;
+    let child_counts: Vec<_> = counts.children.iter().map(|(_, c)| *c).collect();
     let children = counts
         .children
         .iter()
-        .zip(child_scores)
-        .zip(ranks)
-        .map(|(((child, c), (r, s)), rank)| MetricsChildOut {
+        .zip(standings(&child_counts, &weights))
+        .map(|((child, c), s)| MetricsChildOut {
             org_unit_id: child.id,
             name: child.name.clone(),
-            measures: MeasuresOut::new(c, &r, s),
-            rank,
+            measures: MeasuresOut::new(
+                c,
+                &c.rates(),
+                s.score,
+                overdue_now.get(&child.id).copied().unwrap_or(0),
+            ),
+            rank: s.rank,
+            judged: s.judged,
+            sample: s.sample,
         })
         .collect();
     Ok(MetricsOut {
         org_unit_id: unit.id,
-        name: unit.name,
+        name: unit.name.clone(),
         from: from.to_string(),
         to: to.to_string(),
-        measures: MeasuresOut::new(&counts.total, &rates, total_score),
+        measures: MeasuresOut::new(
+            &counts.total,
+            &rates,
+            total_score,
+            total_overdue_now.get(&unit.id).copied().unwrap_or(0),
+        ),
         children,
     })
 }

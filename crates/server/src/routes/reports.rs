@@ -12,7 +12,8 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{score, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
-use suqiu_core::report::{ranks_with_change, top, Month, REPEATED_LISTED, TOP_CATEGORIES};
+use suqiu_core::ranking::{rank_changes, standings};
+use suqiu_core::report::{top, Month, REPEATED_LISTED, TOP_CATEGORIES};
 use suqiu_core::Id;
 
 use crate::auth::AuthActor;
@@ -64,8 +65,10 @@ async fn month_counts(
 }
 
 /// The scoreboard of one level (streets or communities) in the caller's scope for a month:
-/// score per DOMAIN.md with the district's weights, rank among all nodes of the level, and
-/// the change since last month (positive: moved up).
+/// score per DOMAIN.md with the district's weights; rank among the *judged* nodes of the level
+/// (those whose sample — the month's appeals whose response came due or was given — reaches
+/// the district's `min_sample`, default 5), `rank` null for the others; judged rows first, by
+/// rank; the change since last month between judged ranks only (positive: moved up).
 #[utoipa::path(get, path = "/api/v1/ranking", tag = "reports",
     params(
         ("level" = String, Query, description = "street|community"),
@@ -110,7 +113,8 @@ async fn level_nodes(
     Ok(nodes)
 }
 
-/// The scoreboard of `level` within `scope_path` for `month`, best first (unranked last).
+/// The scoreboard of `level` within `scope_path` for `month`: judged rows by rank, then the
+/// unjudged, ties by name.
 pub(crate) async fn ranking_of(
     state: &AppState,
     scope_path: &str,
@@ -118,32 +122,48 @@ pub(crate) async fn ranking_of(
     month: Month,
 ) -> ApiResult<Vec<RankOut>> {
     let nodes = level_nodes(state, scope_path, level).await?;
-    let weights = state.weights();
-    let scores = |counts: &HashMap<Id, Counts>| -> Vec<Option<f64>> {
+    let of = |counts: HashMap<Id, Counts>| -> Vec<Counts> {
         nodes
             .iter()
-            .map(|n| {
-                score(
-                    &counts.get(&n.id).copied().unwrap_or_default().rates(),
-                    &weights,
-                )
-            })
+            .map(|n| counts.get(&n.id).copied().unwrap_or_default())
             .collect()
     };
-    let this_counts = month_counts(state, &nodes, month).await?;
-    let this = scores(&this_counts);
-    let last = scores(&month_counts(state, &nodes, month.previous()).await?);
-    let mut out: Vec<RankOut> = nodes
+    let this = of(month_counts(state, &nodes, month).await?);
+    let last = of(month_counts(state, &nodes, month.previous()).await?);
+    let units: Vec<(&OrgUnit, Counts)> = nodes.iter().zip(this).collect();
+    rank_rows(state, &units, Some(&last)).await
+}
+
+/// The scoreboard rows of sibling `units` with their period's counts, in scoreboard order;
+/// with last period's counts, the change of rank.
+pub(crate) async fn rank_rows(
+    state: &AppState,
+    units: &[(&OrgUnit, Counts)],
+    last: Option<&[Counts]>,
+) -> ApiResult<Vec<RankOut>> {
+    let weights = state.weights();
+    let counts: Vec<Counts> = units.iter().map(|(_, c)| *c).collect();
+    let this = standings(&counts, &weights);
+    let changes = match last {
+        Some(last) => rank_changes(&this, &standings(last, &weights)),
+        None => vec![None; this.len()],
+    };
+    let nodes: Vec<OrgUnit> = units.iter().map(|(n, _)| (*n).clone()).collect();
+    let overdue_now = state.store.overdue_now_of(&nodes, state.now()).await?;
+    let mut out: Vec<RankOut> = units
         .iter()
-        .zip(&this)
-        .zip(ranks_with_change(&this, &last))
-        .map(|((n, s), (rank, change))| RankOut {
+        .zip(this)
+        .zip(changes)
+        .map(|(((n, c), s), change)| RankOut {
             org_unit_id: n.id,
             name: n.name.clone(),
-            score: *s,
-            rank,
+            score: s.score,
+            rank: s.rank,
+            judged: s.judged,
+            sample: s.sample,
             change,
-            overdue_open: this_counts.get(&n.id).map_or(0, |c| c.overdue_open),
+            overdue_open: c.overdue_open,
+            overdue_now: overdue_now.get(&n.id).copied().unwrap_or(0),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -418,12 +438,12 @@ pub(crate) async fn monthly_of(
         count: *n,
     };
 
-    let child_scores: Vec<Option<f64>> = counts
-        .children
-        .iter()
-        .map(|(_, c)| score(&c.rates(), &weights))
-        .collect();
-    let child_ranks = suqiu_core::measures::rank(&child_scores);
+    let children: Vec<(&OrgUnit, Counts)> = counts.children.iter().map(|(n, c)| (n, *c)).collect();
+    let children = rank_rows(state, &children, None).await?;
+    let overdue_now = state
+        .store
+        .overdue_now_of(std::slice::from_ref(unit), now)
+        .await?;
     let overdue_records = state.store.ledger(unit.id, from, to, Some(now)).await?;
 
     let report = MonthlyReportOut {
@@ -432,7 +452,12 @@ pub(crate) async fn monthly_of(
         month: month.to_string(),
         from: from.to_string(),
         to: to.to_string(),
-        measures: MeasuresOut::new(&counts.total, &rates, score(&rates, &weights)),
+        measures: MeasuresOut::new(
+            &counts.total,
+            &rates,
+            score(&rates, &weights),
+            overdue_now.get(&unit.id).copied().unwrap_or(0),
+        ),
         by_kind: breakdown
             .by_kind
             .iter()
@@ -468,20 +493,7 @@ pub(crate) async fn monthly_of(
             .iter()
             .map(|r| overdue_out(r, named(&r.appeal.category)))
             .collect(),
-        children: counts
-            .children
-            .iter()
-            .zip(child_scores)
-            .zip(child_ranks)
-            .map(|(((child, c), score), rank)| RankOut {
-                org_unit_id: child.id,
-                name: child.name.clone(),
-                score,
-                rank,
-                change: None,
-                overdue_open: c.overdue_open,
-            })
-            .collect(),
+        children,
     };
     Ok(report)
 }

@@ -17,7 +17,9 @@
 
 use chrono::{DateTime, Utc};
 use suqiu_core::appeal::{Appeal, Status};
+use suqiu_core::figures::{self, Figure};
 
+use super::figures::term;
 use super::i18n::Lang;
 
 /// What a badge shows: its class (`st-…`) and its words.
@@ -80,10 +82,12 @@ pub(crate) fn status_badge(lang: Lang, a: &Appeal, now: DateTime<Utc>) -> Status
     let tone = Tone::of(a.status, a.is_overdue(now));
     let status = lang.label(a.status.code(), a.status.label_zh());
     // Why the colour: what the desk owes, or that the clock stands still.
+    // The words of the figures that count these appeals (one name for one thing).
+    let figure = |f: &Figure| Some(term(lang, f).label);
     let why = match tone {
-        Tone::Overdue => Some(lang.t("home.overdue")),
-        Tone::Waiting if a.feedback_at.is_none() => Some(lang.t("home.awaiting_feedback")),
-        Tone::Waiting => Some(lang.t("home.awaiting_follow_up")),
+        Tone::Overdue => figure(&figures::OVERDUE_NOW),
+        Tone::Waiting if a.feedback_at.is_none() => figure(&figures::AWAITING_FEEDBACK),
+        Tone::Waiting => figure(&figures::AWAITING_FOLLOW_UP),
         _ if a.suspended_at.is_some() && a.status.is_open() => Some(lang.t("badge.suspended")),
         _ => None,
     };

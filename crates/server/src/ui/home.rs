@@ -9,14 +9,19 @@ use suqiu_core::notice::NoticeKind;
 use suqiu_store::appeals::AppealFilter;
 use suqiu_store::notifications::Notification;
 
+use suqiu_core::figures::{self, Figure};
+
 use super::appeals::{row_of, Row};
+use super::figures::{term, Term};
 use super::view::{when, Chrome};
 use super::{fail, render, PageResult, Session};
 use crate::state::AppState;
 
-/// One tile: label key, count, the list it opens, and whether it is a warning.
+/// One tile: the test id, the figure it shows (label and explanation from core's table), the
+/// count, the list it opens (exactly the appeals counted), and whether it is a warning.
 pub(crate) struct Tile {
     pub key: &'static str,
+    pub term: Term,
     pub count: i64,
     /// The count as shown ("1000+" past the counting cap, as the list it opens says).
     pub shown: String,
@@ -95,56 +100,64 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .queue_counts(&s.actor, now, soon)
         .await
         .map_err(fail(lang))?;
+    let tile = |key, figure: &Figure, count: i64, href, tone| Tile {
+        key,
+        term: term(lang, figure),
+        count,
+        shown: shown(count),
+        href,
+        tone,
+    };
     let tiles = vec![
-        Tile {
-            key: "home.registered",
-            count: q.registered,
-            shown: shown(q.registered),
-            href: "/appeals?status=registered&sort=deadline",
-            tone: "",
-        },
-        Tile {
-            key: "home.accepted",
-            count: q.accepted,
-            shown: shown(q.accepted),
-            href: "/appeals?status=accepted&sort=deadline",
-            tone: "",
-        },
-        Tile {
-            key: "home.in_progress",
-            count: q.in_progress,
-            shown: shown(q.in_progress),
-            href: "/appeals?status=in_progress&sort=deadline",
-            tone: "",
-        },
-        Tile {
-            key: "home.due_soon",
-            count: q.due_soon,
-            shown: shown(q.due_soon),
-            href: "/appeals?due=soon&sort=deadline",
-            tone: "warn",
-        },
-        Tile {
-            key: "home.overdue",
-            count: q.overdue,
-            shown: shown(q.overdue),
-            href: "/appeals?overdue=true&sort=deadline",
-            tone: "danger",
-        },
-        Tile {
-            key: "home.awaiting_feedback",
-            count: q.awaiting_feedback,
-            shown: shown(q.awaiting_feedback),
-            href: "/appeals?status=resolved&feedback=false",
-            tone: "",
-        },
-        Tile {
-            key: "home.awaiting_follow_up",
-            count: q.awaiting_follow_up,
-            shown: shown(q.awaiting_follow_up),
-            href: "/appeals?status=resolved&feedback=true",
-            tone: "",
-        },
+        tile(
+            "home.registered",
+            &figures::REGISTERED_NOW,
+            q.registered,
+            "/appeals?status=registered&sort=deadline",
+            "",
+        ),
+        tile(
+            "home.accepted",
+            &figures::ACCEPTED_NOW,
+            q.accepted,
+            "/appeals?status=accepted&sort=deadline",
+            "",
+        ),
+        tile(
+            "home.in_progress",
+            &figures::IN_PROGRESS_NOW,
+            q.in_progress,
+            "/appeals?status=in_progress&sort=deadline",
+            "",
+        ),
+        tile(
+            "home.due_soon",
+            &figures::DUE_SOON,
+            q.due_soon,
+            "/appeals?due=soon&sort=deadline",
+            "warn",
+        ),
+        tile(
+            "home.overdue",
+            &figures::OVERDUE_NOW,
+            q.overdue,
+            "/appeals?overdue=true&sort=deadline",
+            "danger",
+        ),
+        tile(
+            "home.awaiting_feedback",
+            &figures::AWAITING_FEEDBACK,
+            q.awaiting_feedback,
+            "/appeals?status=resolved&feedback=false",
+            "",
+        ),
+        tile(
+            "home.awaiting_follow_up",
+            &figures::AWAITING_FOLLOW_UP,
+            q.awaiting_follow_up,
+            "/appeals?status=resolved&feedback=true",
+            "",
+        ),
     ];
     let midnight = shanghai()
         .from_local_datetime(&shanghai_date(now).and_time(NaiveTime::MIN))

@@ -379,6 +379,20 @@ fn english_holiday(zh: &str) -> Option<&'static str> {
 
 /// The catalogue: key → (中文, English).
 fn message(key: &str) -> Option<(&'static str, &'static str)> {
+    // The figures' labels and explanations live in core's one table (`figure.CODE`,
+    // `figure.CODE.note`), so every page, the API and the workbook name a figure alike.
+    if let Some(code) = key.strip_prefix("figure.") {
+        let (code, note) = match code.strip_suffix(".note") {
+            Some(code) => (code, true),
+            None => (code, false),
+        };
+        let f = suqiu_core::figures::by_code(code)?;
+        return Some(if note {
+            (f.note_zh, f.note_en)
+        } else {
+            (f.zh, f.en)
+        });
+    }
     Some(match key {
         "app.name" => ("诉求站", "Suqiu"),
         // care (关爱): the register, due visits, the visit form
@@ -473,15 +487,10 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "reports.monthly_title" => ("诉求工作月报", "monthly appeals report"),
         "reports.generated" => ("生成于", "generated"),
         "reports.summary" => ("总体情况", "Summary"),
-        "reports.accepted" => ("已受理", "Accepted"),
-        "reports.resolved" => ("已办结", "Resolved"),
-        "reports.closed" => ("已结案", "Closed"),
-        "reports.followed_up" => ("已回访", "Followed up"),
         "reports.top" => ("诉求最多的五类", "Top five categories"),
         "reports.repeated" => ("重复诉求（同一地点同类问题三次及以上）", "Repeated problems (same place and category three or more times)"),
         "reports.none_repeated" => ("本月没有重复诉求。", "No repeated problems this month."),
         "reports.times" => ("次数", "Times"),
-        "reports.overdue" => ("本月诉求中目前超期未办的", "Appeals of the month overdue now"),
         "reports.none_overdue" => ("本月诉求目前没有超期的。", "None of the month's appeals is overdue now."),
         "reports.deadline" => ("时限", "Deadline"),
         "reports.prepared_by" => ("制表人", "Prepared by"),
@@ -492,6 +501,13 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "reports.streets" => ("街道（镇）", "Streets and towns"),
         "reports.communities" => ("居民区（村）", "Communities and villages"),
         "reports.change" => ("较上月", "vs last month"),
+        "ranking.rule" => ("考核样本（本月登记、响应时限已到或已响应的诉求）不少于 {n} 件的单位才参加排名，不足的列在后面并标「样本不足」；同分同名次。", "Only units with a sample of at least {n} (the month's appeals whose response came due or was given) are ranked; the others are listed after them as too few to judge; equal scores share a rank."),
+        "scoring.title" => ("考核规则", "Scoring rule"),
+        "scoring.weight" => ("权重", "weight"),
+        "scoring.min_sample" => ("参加排名的最低样本数（件）", "Smallest sample ranked (appeals)"),
+        "scoring.save" => ("保存考核规则", "Save the scoring rule"),
+        "scoring.saved" => ("考核规则已保存，下次查看排名时生效。", "Scoring rule saved; the scoreboard uses it from now on."),
+        "figures.legend" => ("指标说明", "What the figures mean"),
         "reports.ranking_note" => ("综合得分按区里设定的权重计算响应率、办结率和满意率；名次变化与上月相比（↑ 上升，↓ 下降）。", "The score weighs the response, resolution and satisfaction rates as the district set them; the change compares with last month (↑ up, ↓ down)."),
         "reports.worst" => ("超期最久的诉求（最严重的 10 个单位，每个单位 3 件）", "Longest overdue appeals (the 10 worst units, 3 each)"),
         "reports.none_overdue_now" => ("目前没有超期的诉求。", "Nothing is overdue now."),
@@ -560,13 +576,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         // home
         "home.title" => ("工作台", "Dashboard"),
         "home.queue" => ("我的待办", "My queue"),
-        "home.registered" => ("待受理", "To accept"),
-        "home.accepted" => ("已受理", "Accepted"),
-        "home.in_progress" => ("办理中", "In progress"),
-        "home.due_soon" => ("即将超期", "Due within a working day"),
-        "home.overdue" => ("已超期", "Overdue"),
-        "home.awaiting_feedback" => ("待反馈", "Feedback due"),
-        "home.awaiting_follow_up" => ("待回访", "Follow-up due"),
         // status badges (ui/badge.rs)
         "badge.suspended" => ("已挂起", "clock stopped"),
         "home.today" => ("今日新登记", "Received today"),
@@ -641,7 +650,6 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "f.to" => ("截止日期", "To"),
         "f.q" => ("全文检索", "Full text"),
         "f.sort" => ("排序", "Sort"),
-        "f.overdue" => ("超期", "Overdue"),
         "f.assigned_to_me" => ("分派给我", "Assigned to me"),
         "f.role" => ("角色", "Role"),
         "f.username" => ("用户名", "Username"),
@@ -784,17 +792,9 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "stats.month" => ("月份", "Month"),
         "stats.show" => ("查看", "Show"),
         "stats.node" => ("单位", "Unit"),
-        "stats.received" => ("受理量", "Received"),
-        "stats.response_rate" => ("响应率", "Response"),
-        "stats.on_time_rate" => ("按期办结率", "On time"),
-        "stats.resolution_rate" => ("解决率", "Resolution"),
-        "stats.satisfaction_rate" => ("满意率", "Satisfaction"),
-        "stats.score" => ("综合得分", "Score"),
-        "stats.rank" => ("排名", "Rank"),
-        "stats.overdue_open" => ("超期未办", "Overdue open"),
         "stats.children" => ("下级单位", "Units below"),
         "stats.scores_chart" => ("下级单位综合得分", "Scores of the units below"),
-        "stats.volume_chart" => ("近12个月受理量", "Appeals received, last 12 months"),
+        "stats.volume_chart" => ("近12个月登记量", "Appeals received, last 12 months"),
         "stats.categories" => ("分类统计", "By category"),
         "stats.null" => ("—（无应考核项）", "— (nothing due)"),
         "stats.no_data" => ("本期没有数据。", "No data for this period."),

@@ -21,6 +21,7 @@ mod care;
 mod charts;
 mod detail;
 mod export;
+mod figures;
 mod flash;
 mod form;
 mod home;
@@ -30,6 +31,7 @@ mod notifications;
 mod people;
 mod reports;
 mod roster;
+mod scoring;
 mod stats;
 mod teams;
 mod track;
@@ -104,6 +106,7 @@ pub fn router() -> Router<AppState> {
         .route("/stats", get(stats::page))
         .route("/reports", get(reports::monthly))
         .route("/ranking", get(reports::ranking))
+        .route("/ranking/rule", get(scoring::show).post(scoring::save))
         .route("/audit/reads", get(audit::page))
         .route("/audit/reads.xlsx", get(audit::export))
         // 设置: one page per part (`admin`).

@@ -9,7 +9,10 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::OrgKind;
 use suqiu_core::report::Month;
 
+use suqiu_core::figures::{self, Figure};
+
 use super::appeals::node_choices;
+use super::figures::{legend, rank_text, rule, term, Term};
 use super::i18n::Lang;
 use super::page_node;
 use super::stats::score_text;
@@ -49,15 +52,19 @@ fn may_read(s: &Session) -> Result<(), super::Failed> {
 struct RankRow {
     id: i64,
     name: String,
+    /// The rank, or 样本不足（N件）.
     rank: String,
+    judged: bool,
+    sample: u64,
     score: String,
     /// "↑2", "↓1", "—", or "" when there is nothing to compare with.
     change: String,
     change_tone: &'static str,
-    overdue: u64,
+    overdue_open: u64,
+    overdue_now: u64,
 }
 
-fn rank_row(r: &RankOut) -> RankRow {
+fn rank_row(lang: Lang, r: &RankOut) -> RankRow {
     let (change, change_tone) = match r.change {
         Some(c) if c > 0 => (format!("↑{c}"), "up"),
         Some(c) if c < 0 => (format!("↓{}", -c), "down"),
@@ -67,12 +74,62 @@ fn rank_row(r: &RankOut) -> RankRow {
     RankRow {
         id: r.org_unit_id,
         name: r.name.clone(),
-        rank: r.rank.map(|v| v.to_string()).unwrap_or_else(|| "—".into()),
+        rank: rank_text(lang, r.rank, r.sample),
+        judged: r.judged,
+        sample: r.sample,
         score: score_text(r.score),
         change,
         change_tone,
-        overdue: r.overdue_open,
+        overdue_open: r.overdue_open,
+        overdue_now: r.overdue_now,
     }
+}
+
+/// The figures the report shows, in the order of its legend: look-alike labels side by side.
+const REPORT_FIGURES: [Figure; 15] = [
+    figures::RECEIVED,
+    figures::ACCEPTED,
+    figures::RESOLVED,
+    figures::CLOSED,
+    figures::FOLLOWED_UP,
+    figures::OVERDUE_OPEN,
+    figures::OVERDUE_NOW,
+    figures::RESPONSE_RATE,
+    figures::ON_TIME_RATE,
+    figures::RESOLUTION_RATE,
+    figures::SATISFACTION_RATE,
+    figures::SCORE,
+    figures::SAMPLE,
+    figures::RANK,
+    figures::ACCEPTED_NOW,
+];
+
+/// The summary's counts: figure, value and the list of exactly those appeals when there is one.
+fn summary(lang: Lang, r: &MonthlyReportOut) -> Vec<(Term, u64, Option<String>)> {
+    let m = &r.measures;
+    let overdue = format!(
+        "/appeals?org_unit={}&overdue=true&sort=deadline",
+        r.org_unit_id
+    );
+    let month = format!("&from={}&to={}", r.from, r.to);
+    vec![
+        (term(lang, &figures::RECEIVED), m.received, None),
+        (term(lang, &figures::ACCEPTED), m.accepted, None),
+        (term(lang, &figures::RESOLVED), m.resolved, None),
+        (term(lang, &figures::CLOSED), m.closed, None),
+        (term(lang, &figures::FOLLOWED_UP), m.followed_up, None),
+        (term(lang, &figures::SAMPLE), m.response_due, None),
+        (
+            term(lang, &figures::OVERDUE_OPEN),
+            m.overdue_open,
+            Some(format!("{overdue}{month}")),
+        ),
+        (
+            term(lang, &figures::OVERDUE_NOW),
+            m.overdue_now,
+            Some(overdue),
+        ),
+    ]
 }
 
 /// An overdue appeal as a row.
@@ -110,8 +167,12 @@ struct ReportPage {
     month: String,
     nodes: Vec<Choice>,
     generated: String,
+    /// The counts of the summary (see [`summary`]).
+    summary: Vec<(Term, u64, Option<String>)>,
     /// The four rates and the score, as shown.
-    rates: Vec<(&'static str, String)>,
+    rates: Vec<(Term, String)>,
+    legend: Vec<Term>,
+    rule: String,
     children: Vec<RankRow>,
     overdue: Vec<OverdueRow>,
     /// When the month has more repeated problems than listed, how many.
@@ -140,11 +201,20 @@ pub(crate) async fn monthly(
         .map_err(fail(lang))?;
     let m = &r.measures;
     let rates = vec![
-        ("stats.response_rate", percent(m.response_rate)),
-        ("stats.on_time_rate", percent(m.on_time_rate)),
-        ("stats.resolution_rate", percent(m.resolution_rate)),
-        ("stats.satisfaction_rate", percent(m.satisfaction_rate)),
-        ("stats.score", score_text(m.score)),
+        (
+            term(lang, &figures::RESPONSE_RATE),
+            percent(m.response_rate),
+        ),
+        (term(lang, &figures::ON_TIME_RATE), percent(m.on_time_rate)),
+        (
+            term(lang, &figures::RESOLUTION_RATE),
+            percent(m.resolution_rate),
+        ),
+        (
+            term(lang, &figures::SATISFACTION_RATE),
+            percent(m.satisfaction_rate),
+        ),
+        (term(lang, &figures::SCORE), score_text(m.score)),
     ];
     let listed = r.repeated.len();
     let repeated_note = match (r.repeated_total > listed as i64, lang) {
@@ -168,7 +238,10 @@ pub(crate) async fn monthly(
         month: month.to_string(),
         generated: when(state.now()),
         rates,
-        children: r.children.iter().map(rank_row).collect(),
+        summary: summary(lang, &r),
+        legend: legend(lang, &REPORT_FIGURES),
+        rule: rule(lang, state.weights().min_sample),
+        children: r.children.iter().map(|x| rank_row(lang, x)).collect(),
         overdue: r.overdue.iter().map(overdue_row).collect(),
         r,
     };
@@ -190,6 +263,7 @@ struct RankingPage {
     error: String,
     rows: Vec<RankRow>,
     worst: Vec<WorstGroup>,
+    rule: String,
 }
 
 impl RankingPage {
@@ -232,7 +306,8 @@ pub(crate) async fn ranking(
             level: level_code,
             month: month.to_string(),
             error,
-            rows: rows.iter().map(rank_row).collect(),
+            rows: rows.iter().map(|x| rank_row(lang, x)).collect(),
+            rule: rule(lang, state.weights().min_sample),
             worst: worst
                 .iter()
                 .map(|g| WorstGroup {

@@ -10,11 +10,15 @@ use axum::extract::State;
 use chrono::{Datelike, Months, NaiveDate};
 use suqiu_core::calendar::shanghai_date;
 
+use suqiu_core::figures::{self, Figure};
+
 use super::appeals::category_names;
 use super::charts::{bar_chart, line_chart, BarChart, LineChart, WIDTH};
+use super::figures::{legend, rank_text, term, Term};
+use super::i18n::Lang;
 use super::view::{percent, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
-use crate::dto::MeasuresOut;
+use crate::dto::{MetricsChildOut, MetricsOut};
 use crate::extract::Params;
 use crate::routes::metrics::node_measures;
 use crate::state::AppState;
@@ -24,17 +28,22 @@ struct ChildRow {
     id: i64,
     name: String,
     received: u64,
+    sample: u64,
     response: String,
     on_time: String,
     resolution: String,
     satisfaction: String,
     score: String,
+    /// The rank, or 样本不足（N件）.
     rank: String,
+    overdue_now: u64,
 }
 
 struct Kpi {
-    key: &'static str,
+    term: Term,
     value: String,
+    /// The list of exactly the appeals counted, for a count that is one.
+    href: Option<String>,
 }
 
 #[derive(Template)]
@@ -47,49 +56,87 @@ struct StatsPage {
     from: String,
     to: String,
     kpis: Vec<Kpi>,
+    /// The children table's column heads, in order after 排名 and 单位.
+    heads: Vec<Term>,
     children: Vec<ChildRow>,
     scores: BarChart,
     volume: LineChart,
     categories: Vec<(String, i64, String)>,
     width: f64,
     error: String,
+    legend: Vec<Term>,
 }
 
 pub(crate) fn score_text(s: Option<f64>) -> String {
     s.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
 }
 
-fn kpis(m: &MeasuresOut) -> Vec<Kpi> {
+/// The figures of the page, in the order of the legend.
+const FIGURES: [Figure; 10] = [
+    figures::RECEIVED,
+    figures::SAMPLE,
+    figures::RESPONSE_RATE,
+    figures::ON_TIME_RATE,
+    figures::RESOLUTION_RATE,
+    figures::SATISFACTION_RATE,
+    figures::SCORE,
+    figures::RANK,
+    figures::OVERDUE_OPEN,
+    figures::OVERDUE_NOW,
+];
+
+fn kpis(lang: Lang, m: &MetricsOut) -> Vec<Kpi> {
+    let me = &m.measures;
+    let kpi = |f: &Figure, value: String, href: Option<String>| Kpi {
+        term: term(lang, f),
+        value,
+        href,
+    };
+    // The two overdue counts open the list of exactly their appeals: the period's ones by
+    // the days received, the other whenever received.
+    let overdue = format!(
+        "/appeals?org_unit={}&overdue=true&sort=deadline",
+        m.org_unit_id
+    );
     vec![
-        Kpi {
-            key: "stats.received",
-            value: m.received.to_string(),
-        },
-        Kpi {
-            key: "stats.response_rate",
-            value: percent(m.response_rate),
-        },
-        Kpi {
-            key: "stats.on_time_rate",
-            value: percent(m.on_time_rate),
-        },
-        Kpi {
-            key: "stats.resolution_rate",
-            value: percent(m.resolution_rate),
-        },
-        Kpi {
-            key: "stats.satisfaction_rate",
-            value: percent(m.satisfaction_rate),
-        },
-        Kpi {
-            key: "stats.score",
-            value: score_text(m.score),
-        },
-        Kpi {
-            key: "stats.overdue_open",
-            value: m.overdue_open.to_string(),
-        },
+        kpi(&figures::RECEIVED, me.received.to_string(), None),
+        kpi(&figures::RESPONSE_RATE, percent(me.response_rate), None),
+        kpi(&figures::ON_TIME_RATE, percent(me.on_time_rate), None),
+        kpi(&figures::RESOLUTION_RATE, percent(me.resolution_rate), None),
+        kpi(
+            &figures::SATISFACTION_RATE,
+            percent(me.satisfaction_rate),
+            None,
+        ),
+        kpi(&figures::SCORE, score_text(me.score), None),
+        kpi(
+            &figures::OVERDUE_OPEN,
+            me.overdue_open.to_string(),
+            Some(format!("{overdue}&from={}&to={}", m.from, m.to)),
+        ),
+        kpi(
+            &figures::OVERDUE_NOW,
+            me.overdue_now.to_string(),
+            Some(overdue),
+        ),
     ]
+}
+
+fn child_row(lang: Lang, c: &MetricsChildOut) -> ChildRow {
+    let m = &c.measures;
+    ChildRow {
+        id: c.org_unit_id,
+        name: c.name.clone(),
+        received: m.received,
+        sample: c.sample,
+        response: percent(m.response_rate),
+        on_time: percent(m.on_time_rate),
+        resolution: percent(m.resolution_rate),
+        satisfaction: percent(m.satisfaction_rate),
+        score: score_text(m.score),
+        rank: rank_text(lang, c.rank, c.sample),
+        overdue_now: m.overdue_now,
+    }
 }
 
 /// First and last day of a `YYYY-MM` month.
@@ -141,29 +188,12 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         }
         Err(p) => return Err(UiError::from(p).page(lang)),
     };
-    let mut children: Vec<ChildRow> = m
-        .children
-        .iter()
-        .map(|c| ChildRow {
-            id: c.org_unit_id,
-            name: c.name.clone(),
-            received: c.measures.received,
-            response: percent(c.measures.response_rate),
-            on_time: percent(c.measures.on_time_rate),
-            resolution: percent(c.measures.resolution_rate),
-            satisfaction: percent(c.measures.satisfaction_rate),
-            score: score_text(c.measures.score),
-            rank: c.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
-        })
-        .collect();
-    let mut ranked: Vec<_> = m.children.iter().collect();
-    ranked.sort_by_key(|c| (c.rank.is_none(), c.rank));
-    children.sort_by_key(|c| {
-        ranked
-            .iter()
-            .position(|r| r.org_unit_id == c.id)
-            .unwrap_or(usize::MAX)
+    // Judged children by rank, then the others, each group by name (as the scoreboard).
+    let mut ranked: Vec<&MetricsChildOut> = m.children.iter().collect();
+    ranked.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.name).cmp(&(b.rank.is_none(), b.rank, &b.name))
     });
+    let children: Vec<ChildRow> = ranked.iter().map(|c| child_row(lang, c)).collect();
     let scores = bar_chart(
         &ranked
             .iter()
@@ -236,8 +266,22 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             month,
             from: m.from.clone(),
             to: m.to.clone(),
-            kpis: kpis(&m.measures),
+            kpis: kpis(lang, &m),
+            heads: [
+                figures::RECEIVED,
+                figures::SAMPLE,
+                figures::RESPONSE_RATE,
+                figures::ON_TIME_RATE,
+                figures::RESOLUTION_RATE,
+                figures::SATISFACTION_RATE,
+                figures::SCORE,
+                figures::OVERDUE_NOW,
+            ]
+            .iter()
+            .map(|f| term(lang, f))
+            .collect(),
             children,
+            legend: legend(lang, &FIGURES),
             scores,
             volume: line_chart(&volume),
             categories,

@@ -1,0 +1,106 @@
+//! 考核规则: the district's score weights and the minimum sample a unit is ranked on, shown to
+//! whoever reads the scoreboard and changed by district administrators (the same check and
+//! store as `PUT /api/v1/score-weights`).
+
+use askama::Template;
+use axum::extract::State;
+use suqiu_core::access::Capability;
+use suqiu_core::measures::ScoreWeights;
+
+use super::figures::rule;
+use super::view::{Chrome, FieldErrors};
+use super::{render, see_other, PageResult, PostForm, Session, UiError};
+use crate::routes::district::save_score_weights;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "scoring.html")]
+struct ScoringPage {
+    c: Chrome,
+    /// The form's values: the current rule, or what was typed when it had errors.
+    response: String,
+    resolution: String,
+    satisfaction: String,
+    min_sample: String,
+    rule: String,
+    may_configure: bool,
+    saved: bool,
+    errors: FieldErrors,
+}
+
+fn page(s: &Session, w: &ScoreWeights, saved: bool) -> ScoringPage {
+    ScoringPage {
+        c: s.chrome("ranking"),
+        response: w.response.to_string(),
+        resolution: w.resolution.to_string(),
+        satisfaction: w.satisfaction.to_string(),
+        min_sample: w.min_sample.to_string(),
+        rule: rule(s.lang, w.min_sample),
+        may_configure: s.may(Capability::Configure),
+        saved,
+        errors: FieldErrors::default(),
+    }
+}
+
+/// `GET /ranking/rule`
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    s: Session,
+    params: crate::extract::Params,
+) -> PageResult {
+    if !s.may(Capability::ReadMetrics) {
+        return Err(UiError::Forbidden(s.lang.t("reports.forbidden").to_string()).page(s.lang));
+    }
+    let saved = params.str("saved").is_some();
+    render(s.lang, &page(&s, &state.weights(), saved))
+}
+
+/// `POST /ranking/rule`: every field checked at once, the typed values kept on an error.
+pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageResult {
+    let s = post.session;
+    let lang = s.lang;
+    let mut errors = FieldErrors::default();
+    let mut number = |field: &str| -> f64 {
+        let raw = post.form.raw(field);
+        raw.trim().parse::<f64>().unwrap_or_else(|_| {
+            errors.push(&format!("weights.{field}"), "请填写数字，例如 30");
+            0.0
+        })
+    };
+    let (response, resolution, satisfaction) = (
+        number("response"),
+        number("resolution"),
+        number("satisfaction"),
+    );
+    let min_sample = post
+        .form
+        .raw("min_sample")
+        .trim()
+        .parse::<u64>()
+        .unwrap_or_else(|_| {
+            errors.push("min_sample", "请填写不小于 0 的整数，例如 5");
+            0
+        });
+    if !errors.any() {
+        let w = ScoreWeights {
+            response,
+            resolution,
+            satisfaction,
+            min_sample,
+        };
+        match save_score_weights(&state, &s.actor, w).await {
+            Ok(_) => return Ok(see_other("/ranking/rule?saved=1")),
+            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
+            Err(p) => return Err(UiError::from(p).page(lang)),
+        }
+    }
+    let mut shown = page(&s, &state.weights(), false);
+    shown.response = post.form.raw("response");
+    shown.resolution = post.form.raw("resolution");
+    shown.satisfaction = post.form.raw("satisfaction");
+    shown.min_sample = post.form.raw("min_sample");
+    shown.errors = errors;
+    let mut res = render(lang, &shown)?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}

@@ -1,0 +1,67 @@
+//! One figure, one meaning, read in a real browser: the number of appeals overdue now
+//! (已超期) is the same on the dashboard, the list it opens, /stats, the scoreboard and the
+//! month-end report — the surfaces a district secretary compares at month's end.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::browser::{browser, demo_store, start_driver, Ui};
+use common::TestServer;
+use fantoccini::Locator;
+
+/// The number in the element `css`, as the page shows it.
+async fn number(ui: &Ui, css: &str) -> u64 {
+    let text = ui.text(css).await;
+    text.trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{css} shows a number, not {text:?}"))
+}
+
+/// The sum of the numbers in every element `css` of the page.
+async fn sum_of(ui: &Ui, css: &str) -> u64 {
+    let mut sum = 0;
+    for e in ui.c.find_all(Locator::Css(css)).await.expect("cells") {
+        let text = e.text().await.expect("text");
+        sum += text.trim().parse::<u64>().unwrap_or_else(|_| panic!("{text:?}"));
+    }
+    sum
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overdue_now_is_one_number_on_every_surface() {
+    let driver = start_driver();
+    let server = TestServer::start(demo_store().await).await;
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot dir");
+    let ui = Ui {
+        c: browser(&driver).await,
+        base: server.base.clone(),
+        shots,
+    };
+    // The district administrator sees the whole district on every surface.
+    ui.sign_in("admin").await;
+    let tile = "a[data-figure=overdue_now] .count";
+    let overdue = number(&ui, tile).await;
+    assert!(overdue > 0, "the demo district has appeals overdue now");
+    ui.shot("measures-dashboard").await;
+
+    // The tile opens exactly the appeals it counts.
+    ui.submit("a[data-figure=overdue_now]").await;
+    assert_eq!(number(&ui, "[data-testid=total] strong").await, overdue);
+
+    ui.goto("/stats").await;
+    assert_eq!(number(&ui, "li[data-figure=overdue_now] .v").await, overdue);
+    ui.shot("measures-stats").await;
+
+    // Every appeal belongs to one street or town: the scoreboard's column adds up to it.
+    ui.goto("/ranking?level=street").await;
+    assert_eq!(sum_of(&ui, "[data-testid=overdue-now]").await, overdue);
+    let rule = ui.text("[data-testid=ranking-rule]").await;
+    assert!(rule.contains("样本"), "the page says who is ranked: {rule}");
+    ui.shot("measures-ranking").await;
+
+    ui.goto("/reports").await;
+    assert_eq!(number(&ui, "td[data-figure=overdue_now]").await, overdue);
+    ui.shot("measures-report").await;
+}
