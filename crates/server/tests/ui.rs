@@ -641,7 +641,8 @@ async fn dashboard_counts_open_their_lists(b: Backend) {
         .await;
     let mut fzq = Browser::sign_in(&t, "station11").await;
     let count = |html: &str, key: &str| -> i64 {
-        let marker = format!("data-testid=\"{key}\">");
+        // The tile's other attributes (its figure's code) follow the test id.
+        let marker = format!("data-testid=\"{key}\"");
         let rest = html.split(&marker).nth(1).expect("a tile");
         let rest = rest.split("<span class=\"count\">").nth(1).expect("count");
         rest.split('<').next().expect("n").parse().expect("number")
