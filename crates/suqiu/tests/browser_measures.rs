@@ -23,7 +23,10 @@ async fn sum_of(ui: &Ui, css: &str) -> u64 {
     let mut sum = 0;
     for e in ui.c.find_all(Locator::Css(css)).await.expect("cells") {
         let text = e.text().await.expect("text");
-        sum += text.trim().parse::<u64>().unwrap_or_else(|_| panic!("{text:?}"));
+        sum += text
+            .trim()
+            .parse::<u64>()
+            .unwrap_or_else(|_| panic!("{text:?}"));
     }
     sum
 }

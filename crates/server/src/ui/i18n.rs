@@ -850,6 +850,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.calendar_about" => ("法定节假日和调休上班日；载入新一年的官方安排", "Public holidays and adjusted working weekends; load a new year's official arrangement"),
         "admin.security_about" => ("密码的最少字符数", "The minimum length of passwords"),
         "admin.station" => ("站点信息", "Station"),
+        "admin.scoring_about" => ("排名的权重和最少样本数（统计页）", "The ranking's weights and minimum sample (a statistics page)"),
         "admin.station_about" => ("回执上打印的公开查询网址", "The public address printed on receipts for tracking"),
         "admin.station_printed" => ("回执上打印的查询网址", "Tracking address printed on receipts"),
         "admin.station_note" => ("群众用回执上的网址、查询码和手机号后四位自助查询办理进度。未设置时使用工作人员浏览器访问本系统的地址；群众从外网访问的地址不同（经反向代理、内网地址）时，请在此填写。", "Residents look their appeal up at this address with the code and their phone's last four digits. Unset, the address the desk's browser uses is printed; set it here when residents reach Suqiu at another address (behind a proxy, or an intranet address)."),

@@ -201,8 +201,11 @@ async fn overview(State(state): State<AppState>, s: Session) -> PageResult {
             (when(c.at), c.user_name, c.subject, detail)
         })
         .collect();
+    // The scoring rule is the statistics section's page; the district sets it there.
+    let scoring = ("", "/ranking/rule", "scoring.title", "admin.scoring_about");
     let parts = PAGES
         .iter()
+        .chain(std::iter::once(&scoring))
         .map(|(_, href, title, about)| Part {
             href,
             title: lang.t(title),
