@@ -21,7 +21,9 @@ use suqiu_store::users::NewUser;
 
 on_both_backends!(
     status_badges_have_one_colour_per_meaning,
-    settings_pages_are_reachable_and_their_forms_keep_what_was_typed,
+    settings_pages_are_reachable_by_administrators_only,
+    settings_forms_keep_what_was_typed_and_say_when_saved,
+    categories_have_english_names_that_english_pages_use,
     english_pages_have_no_chinese_outside_peoples_data,
     the_favicon_is_served_and_linked,
     the_receipt_prints_the_public_tracking_address,
@@ -77,45 +79,7 @@ async fn latin_district(t: &TestApp) -> Latin {
         .await
         .expect("team")
         .id;
-    let hash = suqiu_server::hash_password(PASSWORD);
-    let accounts = [
-        ("rv_admin", "Ada Admin", Role::DistrictAdmin, district, None),
-        ("rv_auditor", "Otto Auditor", Role::Auditor, district, None),
-        ("rv_street", "Sam Street", Role::StreetStaff, street, None),
-        (
-            "rv_station",
-            "Stella Station",
-            Role::StationStaff,
-            station,
-            None,
-        ),
-        (
-            "rv_liaison",
-            "Lee Liaison",
-            Role::DepartmentLiaison,
-            street,
-            Some(dept),
-        ),
-        (
-            "rv_volunteer",
-            "Val Volunteer",
-            Role::Volunteer,
-            station,
-            None,
-        ),
-    ];
-    for (username, display_name, role, org_unit_id, department_id) in accounts {
-        s.create_user(NewUser {
-            username,
-            password_hash: &hash,
-            display_name,
-            role,
-            org_unit_id,
-            department_id,
-        })
-        .await
-        .unwrap_or_else(|e| panic!("create {username}: {e}"));
-    }
+    latin_users(t, (district, street, station), dept).await;
     let person = s
         .create_person(&Person {
             id: 0,
@@ -194,6 +158,51 @@ async fn care_records(t: &TestApp, station: Id, person: Id) -> Id {
     .await
     .ok(201);
     grant
+}
+
+/// The Latin district's users, one of each role (`LATIN_USERS`), at its district, street
+/// and station.
+async fn latin_users(t: &TestApp, (district, street, station): (Id, Id, Id), dept: Id) {
+    let s = &t.store;
+    let hash = suqiu_server::hash_password(PASSWORD);
+    let accounts = [
+        ("rv_admin", "Ada Admin", Role::DistrictAdmin, district, None),
+        ("rv_auditor", "Otto Auditor", Role::Auditor, district, None),
+        ("rv_street", "Sam Street", Role::StreetStaff, street, None),
+        (
+            "rv_station",
+            "Stella Station",
+            Role::StationStaff,
+            station,
+            None,
+        ),
+        (
+            "rv_liaison",
+            "Lee Liaison",
+            Role::DepartmentLiaison,
+            street,
+            Some(dept),
+        ),
+        (
+            "rv_volunteer",
+            "Val Volunteer",
+            Role::Volunteer,
+            station,
+            None,
+        ),
+    ];
+    for (username, display_name, role, org_unit_id, department_id) in accounts {
+        s.create_user(NewUser {
+            username,
+            password_hash: &hash,
+            display_name,
+            role,
+            org_unit_id,
+            department_id,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("create {username}: {e}"));
+    }
 }
 
 /// A walk-in appeal at `station` from a named appellant, in Latin letters.
@@ -384,7 +393,7 @@ fn limit_fields(html: &str) -> Vec<(String, String)> {
     fields
 }
 
-async fn settings_pages_are_reachable_and_their_forms_keep_what_was_typed(b: Backend) {
+async fn settings_pages_are_reachable_by_administrators_only(b: Backend) {
     let t = TestApp::new(b).await;
     let mut admin = Browser::sign_in(&t, "admin").await;
     let overview = admin.get("/admin").await.text();
@@ -404,6 +413,23 @@ async fn settings_pages_are_reachable_and_their_forms_keep_what_was_typed(b: Bac
         // One part per page: the longest (the organization) stays far below the old page.
         assert!(html.len() < 60_000, "{path}: {} bytes", html.len());
     }
+    // A station sees no settings; a street sees them but changes none of the district's.
+    let mut fzq = Browser::sign_in(&t, "station11").await;
+    for (path, _) in SETTINGS {
+        assert_eq!(fzq.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let mut street = Browser::sign_in(&t, "street1").await;
+    assert_eq!(street.get("/admin/station").await.status, StatusCode::OK);
+    let res = street
+        .post("/admin/station", &[("public_base_url", "https://x.cn")])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    t.finish().await;
+}
+
+async fn settings_forms_keep_what_was_typed_and_say_when_saved(b: Backend) {
+    let t = TestApp::new(b).await;
+    let mut admin = Browser::sign_in(&t, "admin").await;
     // Time limits: a bad number is said beside its field, with what was typed kept.
     let limits = admin.get("/admin/limits").await.text();
     let mut fields = limit_fields(&limits);
@@ -449,6 +475,34 @@ async fn settings_pages_are_reachable_and_their_forms_keep_what_was_typed(b: Bac
         flash(&admin.get("/admin/security").await.text()).is_empty(),
         "shown once"
     );
+    // The public address: refused with the typed text kept, then saved.
+    let res = admin
+        .post("/admin/station", &[("public_base_url", "suqiu example")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("value=\"suqiu example\"") && res.text().contains("st-url-err"));
+    // Users: the form keeps the username after an error.
+    let c12 = t.fx.c12.to_string();
+    let res = admin
+        .post(
+            "/admin/users",
+            &[
+                ("username", "newdesk"),
+                ("display_name", "新接待员"),
+                ("password", "x"),
+                ("role", "station_staff"),
+                ("org_unit_id", &c12),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("value=\"newdesk\""));
+    t.finish().await;
+}
+
+async fn categories_have_english_names_that_english_pages_use(b: Backend) {
+    let t = TestApp::new(b).await;
+    let mut admin = Browser::sign_in(&t, "admin").await;
     // A category with its English name; the English pages use it.
     let res = admin
         .post(
@@ -499,42 +553,9 @@ async fn settings_pages_are_reachable_and_their_forms_keep_what_was_typed(b: Bac
     let list = admin.get("/appeals").await.text();
     assert!(list.contains("Fitness equipment</option>") && list.contains("Water pipes</option>"));
     admin.get("/lang/zh").await;
-    // The public address: refused with the typed text kept, then saved.
-    let res = admin
-        .post("/admin/station", &[("public_base_url", "suqiu example")])
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().contains("value=\"suqiu example\"") && res.text().contains("st-url-err"));
-    // Users: the form keeps the username after an error.
-    let c12 = t.fx.c12.to_string();
-    let res = admin
-        .post(
-            "/admin/users",
-            &[
-                ("username", "newdesk"),
-                ("display_name", "新接待员"),
-                ("password", "x"),
-                ("role", "station_staff"),
-                ("org_unit_id", &c12),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.text().contains("value=\"newdesk\""));
     // The overview records the changes made on the pages.
     let overview = admin.get("/admin").await.text();
-    assert!(overview.contains("健身器材") && overview.contains("password_policy"));
-    // A station sees no settings; a street sees them but changes none of the district's.
-    let mut fzq = Browser::sign_in(&t, "station11").await;
-    for (path, _) in SETTINGS {
-        assert_eq!(fzq.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
-    }
-    let mut street = Browser::sign_in(&t, "street1").await;
-    assert_eq!(street.get("/admin/station").await.status, StatusCode::OK);
-    let res = street
-        .post("/admin/station", &[("public_base_url", "https://x.cn")])
-        .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(overview.contains("健身器材") && overview.contains("Fitness equipment"));
     t.finish().await;
 }
 
