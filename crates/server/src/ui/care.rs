@@ -195,7 +195,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             id: d.person_id,
             name: d.name.clone(),
             address: d.address.clone().unwrap_or_default(),
-            rule: d.next.rule.label_zh(),
+            rule: lang.visit_rule(&d.next.rule),
             due_on: day(d.next.due_on),
             overdue: d.next.status == DueStatus::Overdue,
         })
@@ -307,7 +307,7 @@ async fn visit_page(
                 Urgency::label_zh,
                 urgency,
             ),
-            categories: category_groups(state, &d.category)
+            categories: category_groups(state, lang, &d.category)
                 .await
                 .map_err(fail(lang))?,
             content: d.content,
@@ -578,7 +578,7 @@ async fn rule_rows(state: &AppState, s: &Session) -> Result<(Vec<RuleRow>, Vec<S
         .rules
         .iter()
         .filter(|r| matches!(r.cadence, Cadence::BeforeHoliday { .. }))
-        .map(|r| r.label_zh())
+        .map(|r| s.lang.visit_rule(r))
         .collect();
     Ok((rows, holidays))
 }

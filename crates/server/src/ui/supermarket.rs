@@ -129,7 +129,13 @@ async fn market_page(
             .iter()
             .map(|m| MovementRow {
                 when: when(m.created_at),
-                item: format!("{}（{}）", m.item_name, m.unit),
+                item: format!(
+                    "{}{}{}{}",
+                    m.item_name,
+                    s.lang.t("punct.lparen"),
+                    m.unit,
+                    s.lang.t("punct.rparen")
+                ),
                 quantity: m.quantity,
                 stock_after: m.stock_after,
                 person: m
