@@ -563,9 +563,9 @@ async fn the_password_page_and_the_sign_out_button(b: Backend) {
         StatusCode::SEE_OTHER,
         "the other browser is signed out"
     );
-    // The administrator's button on /admin's user list.
+    // The administrator's button on the settings' user list.
     let mut admin = Browser::sign_in(&t, "admin").await;
-    let list = admin.get("/admin").await;
+    let list = admin.get("/admin/users").await;
     assert!(list.text().contains("sign-out-station12"));
     let mut victim = Browser::sign_in(&t, "station12").await;
     let path = format!("/admin/users/{}/sign-out", t.fx.user("station12"));

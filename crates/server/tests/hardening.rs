@@ -59,9 +59,9 @@ async fn every_response_carries_the_security_headers(b: Backend) {
     let forbidden = station.get("/admin").await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     assert_hardened("a page's 403", &forbidden, "no-store");
-    let admin = Browser::sign_in(&t, "admin").await.get("/admin").await;
+    let admin = Browser::sign_in(&t, "admin").await.get("/admin/org").await;
     assert_eq!(admin.status, StatusCode::OK);
-    assert_hardened("/admin", &admin, "no-store");
+    assert_hardened("/admin/org", &admin, "no-store");
     assert!(
         admin.text().contains("class=\"depth-1\""),
         "the tree indents by class"

@@ -641,7 +641,8 @@ async fn dashboard_counts_open_their_lists(b: Backend) {
         .await;
     let mut fzq = Browser::sign_in(&t, "station11").await;
     let count = |html: &str, key: &str| -> i64 {
-        let marker = format!("data-testid=\"{key}\">");
+        // The tile's other attributes (its figure's code) follow the test id.
+        let marker = format!("data-testid=\"{key}\"");
         let rest = html.split(&marker).nth(1).expect("a tile");
         let rest = rest.split("<span class=\"count\">").nth(1).expect("count");
         rest.split('<').next().expect("n").parse().expect("number")
@@ -773,12 +774,19 @@ async fn pages_of_every_role_render(b: Backend) {
 async fn settings_change_and_are_recorded(b: Backend) {
     let t = TestApp::new(b).await;
     let mut admin = Browser::sign_in(&t, "admin").await;
-    let page = admin.get("/admin").await;
-    assert_eq!(page.status, StatusCode::OK);
-    let html = page.text();
-    for part in ["佛字桥居民区", "房管所", "station11", "生活帮困", "元旦"] {
-        assert!(html.contains(part), "settings lack {part}");
+    // Each part of the settings on its own page.
+    for (path, part) in [
+        ("/admin/org", "佛字桥居民区"),
+        ("/admin/org", "房管所"),
+        ("/admin/users", "station11"),
+        ("/admin/categories", "生活帮困"),
+        ("/admin/calendar", "元旦"),
+    ] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.text().contains(part), "{path} lacks {part}");
     }
+    let html = admin.get("/admin/limits").await.text();
     // Time limits: help appeals now get 5 working days; the form keeps the other rows.
     let mut fields: Vec<(String, String)> = Vec::new();
     for key in [
@@ -836,6 +844,7 @@ async fn settings_change_and_are_recorded(b: Backend) {
     // A street adds an account in its subtree; the district's record says who did.
     let mut street = Browser::sign_in(&t, "street1").await;
     assert_eq!(street.get("/admin").await.status, StatusCode::OK);
+    assert_eq!(street.get("/admin/users").await.status, StatusCode::OK);
     let c12 = t.fx.c12.to_string();
     let res = street
         .post(
@@ -926,11 +935,11 @@ async fn settings_change_and_are_recorded(b: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    let html = admin.get("/admin").await.text();
+    let html = admin.get("/admin/org").await.text();
     assert!(html.contains("新建居民区") && html.contains("岳阳街道城管中队"));
-    assert!(
-        html.contains("新建居民区（310117001099") && html.contains("新增部门 岳阳街道城管中队")
-    );
+    let log = admin.get("/admin").await.text();
+    assert!(log.contains("新建居民区（310117001099") && log.contains("新增部门 岳阳街道城管中队"));
+    let html = admin.get("/admin/calendar").await.text();
     let units = t.get("/api/v1/org-units", &token).await;
     assert!(units.json.to_string().contains("新建居民区"));
 
@@ -959,6 +968,7 @@ async fn settings_change_and_are_recorded(b: Backend) {
         .is_some_and(|y| y.contains(&json!(2027))));
     let html = admin.get("/admin").await.text();
     assert!(html.contains("loaded years [2027]"));
+    let html = admin.get("/admin/calendar").await.text();
     assert!(!html.contains("data-testid=\"calendar-missing\""));
 
     // The street cannot change district configuration; a station sees no settings.
@@ -1162,7 +1172,7 @@ async fn categories_are_added_and_renamed_and_recorded(b: Backend) {
             &[("parent_code", "public_facilities"), ("name", " 楼道堆物 ")],
         )
         .await;
-    assert_eq!(location(&res), "/admin?saved=category#categories");
+    assert_eq!(location(&res), "/admin/categories");
     let token = t.token("station11").await;
     let cats = t.get("/api/v1/categories", &token).await;
     let added = cats
@@ -1195,8 +1205,9 @@ async fn categories_are_added_and_renamed_and_recorded(b: Backend) {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let html = admin.get("/admin").await.text();
+    let html = admin.get("/admin/categories").await.text();
     assert!(html.contains("楼道堆物清理"));
+    let html = admin.get("/admin").await.text();
     assert!(html.contains("新增分类「楼道堆物」") && html.contains("改名为「楼道堆物清理」"));
     // Only the district configures.
     let mut street = Browser::sign_in(&t, "street1").await;

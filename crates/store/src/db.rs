@@ -198,9 +198,10 @@ impl Store {
         {
             let mut a = Args::default();
             let sql = format!(
-                "INSERT INTO categories (code, name, parent_code, sort) VALUES ({}, {}, {}, {})",
+                "INSERT INTO categories (code, name, name_en, parent_code, sort) VALUES ({}, {}, {}, {}, {})",
                 a.push(c.code),
                 a.push(c.name),
+                a.push(c.name_en),
                 a.push(c.parent_code),
                 a.push(sort as i64)
             );

@@ -64,19 +64,21 @@ impl Store {
         .iter()
         .map(org_unit_from)
         .collect::<Result<Vec<_>>>()?;
-        let categories =
-            sqlx::query("SELECT code, name, parent_code FROM categories ORDER BY sort, code")
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(Category {
-                        code: get(r, "code")?,
-                        name: get(r, "name")?,
-                        parent_code: get(r, "parent_code")?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
+        let categories = sqlx::query(
+            "SELECT code, name, name_en, parent_code FROM categories ORDER BY sort, code",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Category {
+                code: get(r, "code")?,
+                name: get(r, "name")?,
+                name_en: get(r, "name_en")?,
+                parent_code: get(r, "parent_code")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
         let snapshot = Arc::new(Snapshot::new(units, categories));
         self.lookups.put(snapshot.clone());
         Ok(snapshot)

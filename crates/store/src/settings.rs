@@ -16,6 +16,9 @@ pub const OUTBOUND: &str = "outbound";
 pub const FUND_APPROVAL: &str = "fund_approval";
 /// The password rule's district setting (`suqiu_core::password::PasswordPolicy`).
 pub const PASSWORD_POLICY: &str = "password_policy";
+/// The station's public address (`https://suqiu.example.gov.cn`), printed on receipts before
+/// `/track`; a JSON string. Unset: the pages use the address the browser asked for.
+pub const PUBLIC_BASE_URL: &str = "public_base_url";
 
 impl Store {
     pub async fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -32,6 +35,16 @@ impl Store {
             Some(json) => serde_json::from_str(&json)
                 .map_err(|e| crate::StoreError::Corrupt(format!("setting {PASSWORD_POLICY}: {e}"))),
             None => Ok(Default::default()),
+        }
+    }
+
+    /// The station's public address as set on the settings page; `None` when unset.
+    pub async fn public_base_url(&self) -> Result<Option<String>> {
+        match self.setting(PUBLIC_BASE_URL).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map(Some)
+                .map_err(|e| crate::StoreError::Corrupt(format!("setting {PUBLIC_BASE_URL}: {e}"))),
+            None => Ok(None),
         }
     }
 

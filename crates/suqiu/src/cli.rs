@@ -132,11 +132,15 @@ pub enum CalendarCommand {
 }
 
 /// Structured logs on stderr. Never personal data: the server logs paths without queries.
+/// Colour only on a terminal: a log redirected to a file or collected by systemd would
+/// otherwise be full of escape codes.
 pub fn init_tracing(cli: &Cli) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=error"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     if cli.log_json {
         builder.json().init();

@@ -91,7 +91,8 @@ async fn the_closed_loop_in_a_browser() {
     ui.fill("#resolve-note", "已更换破裂水管，积水已清理").await;
     ui.submit("[data-testid=submit-resolve]").await;
     ui.find("[data-testid=flash]").await;
-    assert_eq!(ui.text("[data-testid=status]").await, "已办结");
+    // Resolved, and waiting on the station to tell the appellant (the badge says so).
+    assert_eq!(ui.text("[data-testid=status]").await, "已办结 · 待反馈");
     ui.sign_out().await;
 
     // fzq records feedback and a follow-up (satisfied) and sees it closed, timeline whole.

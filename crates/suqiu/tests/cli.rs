@@ -211,3 +211,40 @@ fn calendar_load_adds_a_later_year_and_rejects_a_bad_file() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A server's log written to a file (as under systemd or `2> suqiu.log`) is plain text: the
+/// level and field names carry no terminal colour codes.
+#[test]
+fn the_server_log_in_a_file_has_no_colour_codes() {
+    let dir = temp_dir("log");
+    let log_path = dir.join("suqiu.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut child = Command::new(EXE)
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-background-jobs"])
+        .current_dir(&dir)
+        .env("RUST_LOG", "info,sqlx=error")
+        .env_remove("NO_COLOR")
+        .env_remove("SUQIU_DATABASE_URL")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("spawn suqiu serve");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut written = String::new();
+    while std::time::Instant::now() < deadline && !written.contains("suqiu serving") {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        written = std::fs::read_to_string(&log_path).unwrap_or_default();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        written.contains("suqiu serving"),
+        "no start line: {written}"
+    );
+    assert!(written.contains("INFO"), "no level in the log: {written}");
+    assert!(
+        !written.contains("\x1b["),
+        "colour codes in the log: {written:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

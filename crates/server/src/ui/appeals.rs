@@ -14,12 +14,13 @@ use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::validate::{mask_email, mask_phone};
 use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 
+use super::badge::{status_badge, StatusBadge};
 use super::i18n::Lang;
 use super::view::{vocabulary_choices, when, Choice, Chrome, Deadline, FieldErrors};
 use super::{fail, render, see_other, Failed, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
 use crate::problem::Problem;
-use crate::routes::appeals::{category_names, list_filter};
+use crate::routes::appeals::list_filter;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
@@ -29,8 +30,7 @@ pub(crate) struct Row {
     pub id: i64,
     pub code: String,
     pub summary: String,
-    pub status: &'static str,
-    pub status_label: &'static str,
+    pub badge: StatusBadge,
     pub kind_label: &'static str,
     pub category: String,
     pub unit: String,
@@ -56,6 +56,25 @@ pub(crate) fn summary(title: Option<&str>, content: &str) -> String {
             s
         }
     }
+}
+
+/// Code → name of every category, in the page's language (the Chinese name where a category
+/// has no English one yet).
+pub(crate) async fn category_names(
+    state: &AppState,
+    lang: Lang,
+) -> Result<HashMap<String, String>, suqiu_store::StoreError> {
+    let english = lang == Lang::En;
+    Ok(state
+        .store
+        .categories()
+        .await?
+        .into_iter()
+        .map(|c| {
+            let name = c.name_in(english).to_string();
+            (c.code, name)
+        })
+        .collect())
 }
 
 /// A category as people read it: `公共设施 · 水管` (the first level, then the second).
@@ -121,8 +140,7 @@ pub(crate) fn row_of(
         id: a.id,
         code: a.tracking_code.clone(),
         summary: summary(a.title.as_deref(), &a.content),
-        status: a.status.code(),
-        status_label: lang.label(a.status.code(), a.status.label_zh()),
+        badge: status_badge(lang, a, now),
         kind_label: lang.label(a.kind.code(), a.kind.label_zh()),
         category: category_label(names, &a.category),
         unit: rec.org_unit_name.clone(),
@@ -231,15 +249,17 @@ pub(crate) struct CategoryGroup {
 
 pub(crate) async fn category_groups(
     state: &AppState,
+    lang: Lang,
     current: &str,
 ) -> Result<Vec<CategoryGroup>, UiError> {
+    let english = lang == Lang::En;
     let all = state.store.categories().await?;
     let mut groups: Vec<CategoryGroup> = all
         .iter()
         .filter(|c| c.parent_code.is_none())
         .map(|c| CategoryGroup {
             code: c.code.clone(),
-            name: c.name.clone(),
+            name: c.name_in(english).to_string(),
             selected: c.code == current,
             children: Vec::new(),
         })
@@ -250,7 +270,7 @@ pub(crate) async fn category_groups(
             .find(|g| Some(&g.code) == c.parent_code.as_ref())
         {
             g.children
-                .push(Choice::new(c.code.clone(), c.name.clone(), current));
+                .push(Choice::new(c.code.clone(), c.name_in(english), current));
         }
     }
     Ok(groups)
@@ -343,7 +363,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 .list_appeals(&s.actor, &filter, now)
                 .await
                 .map_err(fail(lang))?;
-            let names = category_names(&state).await.map_err(fail(lang))?;
+            let names = category_names(&state, lang).await.map_err(fail(lang))?;
             let rows = found
                 .items
                 .iter()
@@ -391,7 +411,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
             Urgency::label_zh,
             &value("urgency"),
         ),
-        categories: category_groups(&state, &value("category"))
+        categories: category_groups(&state, lang, &value("category"))
             .await
             .map_err(fail(lang))?,
         nodes: node_choices(&state, &s.actor, &value("org_unit"))

@@ -193,7 +193,7 @@ async fn due_section(
             id: d.person_id,
             name: d.name.clone(),
             address: d.address.clone().unwrap_or_default(),
-            rule: d.next.rule.label_zh(),
+            rule: lang.visit_rule(&d.next.rule),
             due_on: day(d.next.due_on),
             overdue: d.next.status == DueStatus::Overdue,
         })
@@ -308,7 +308,7 @@ async fn visit_page(
         may_raise: s.may(Capability::Intake),
         kinds: vocabulary_choices(lang, Kind::ALL, Kind::code, Kind::label_zh, ""),
         urgencies: vocabulary_choices(lang, Urgency::ALL, Urgency::code, Urgency::label_zh, ""),
-        categories: category_groups(state, &category)
+        categories: category_groups(state, lang, &category)
             .await
             .map_err(fail(lang))?,
         posted,
@@ -583,7 +583,7 @@ async fn rule_rows(state: &AppState, s: &Session) -> Result<(Vec<RuleRow>, Vec<S
         .rules
         .iter()
         .filter(|r| matches!(r.cadence, Cadence::BeforeHoliday { .. }))
-        .map(|r| r.label_zh())
+        .map(|r| s.lang.visit_rule(r))
         .collect();
     Ok((rows, holidays))
 }

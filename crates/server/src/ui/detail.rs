@@ -19,13 +19,15 @@ use suqiu_core::Id;
 use suqiu_store::appeals::{AppealRecord, StoredEvent};
 use suqiu_store::similar::SimilarQuery;
 
-use super::appeals::{appellant_email, appellant_name, appellant_phone, category_label, summary};
+use super::appeals::{
+    appellant_email, appellant_name, appellant_phone, category_label, category_names, summary,
+};
 use super::i18n::Lang;
 use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, Deadline, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::problem::Problem;
 use crate::routes::appeals::{
-    act_on, actions_for, category_names, parse_command, referral_targets, resolve_merge_code,
+    act_on, actions_for, parse_command, referral_targets, resolve_merge_code,
 };
 use crate::state::AppState;
 
@@ -95,8 +97,7 @@ struct DetailPage {
     c: Chrome,
     id: i64,
     code: String,
-    status: &'static str,
-    status_label: &'static str,
+    badge: super::badge::StatusBadge,
     facts: Vec<(&'static str, String)>,
     title: String,
     content: String,
@@ -211,7 +212,11 @@ fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<String>, String)
                 } else {
                     lang.t("f.no").to_string()
                 };
-                details.push(format!("{}：{answer}", lang.t("f.resolution")));
+                details.push(format!(
+                    "{}{}{answer}",
+                    lang.t("f.resolution"),
+                    lang.t("punct.colon")
+                ));
             }
             (details, note.clone().unwrap_or_default())
         }
@@ -358,7 +363,12 @@ async fn assign_choices(
             let role = lang.label(u.role.code(), u.role.label_zh());
             users.push(Choice::new(
                 u.id.to_string(),
-                format!("{}（{role}）", u.display_name),
+                format!(
+                    "{}{}{role}{}",
+                    u.display_name,
+                    lang.t("punct.lparen"),
+                    lang.t("punct.rparen")
+                ),
                 "",
             ));
         }
@@ -529,7 +539,7 @@ async fn detail_page(
     let lang = s.lang;
     let now = state.now();
     let a = &rec.appeal;
-    let cats = category_names(state).await?;
+    let cats = category_names(state, lang).await?;
     let events = state.store.events(a.id).await?;
     let all_units = state.store.org_units().await?;
     let allowed = actions_for(state, &s.actor, rec, now);
@@ -564,8 +574,7 @@ async fn detail_page(
         c: s.chrome("appeals"),
         id: a.id,
         code: a.tracking_code.clone(),
-        status: a.status.code(),
-        status_label: lang.label(a.status.code(), a.status.label_zh()),
+        badge: super::badge::status_badge(lang, a, now),
         facts: facts(s, rec, &cats, &names),
         title: a.title.clone().unwrap_or_default(),
         content: a.content.clone(),
@@ -663,15 +672,30 @@ fn facts(
         Extension::None => {}
         Extension::Requested { days, .. } => facts.push((
             "detail.extension",
-            format!("{}（{days}）", lang.t("detail.extension_requested")),
+            format!(
+                "{}{}{days}{}",
+                lang.t("detail.extension_requested"),
+                lang.t("punct.lparen"),
+                lang.t("punct.rparen")
+            ),
         )),
         Extension::Approved { days } => facts.push((
             "detail.extension",
-            format!("{}（{days}）", lang.t("detail.extension_approved")),
+            format!(
+                "{}{}{days}{}",
+                lang.t("detail.extension_approved"),
+                lang.t("punct.lparen"),
+                lang.t("punct.rparen")
+            ),
         )),
         Extension::Denied { days } => facts.push((
             "detail.extension",
-            format!("{}（{days}）", lang.t("detail.extension_denied")),
+            format!(
+                "{}{}{days}{}",
+                lang.t("detail.extension_denied"),
+                lang.t("punct.lparen"),
+                lang.t("punct.rparen")
+            ),
         )),
     }
     if a.reopen_count > 0 {

@@ -482,7 +482,10 @@ pub(crate) async fn voucher(
             mask_id_number,
         ),
         amount: yuan(e.amount_cents),
-        capitals: capitals(e.amount_cents),
+        capitals: match lang {
+            Lang::Zh => capitals(e.amount_cents),
+            Lang::En => super::i18n::amount_in_words(e.amount_cents),
+        },
         note: e.note.clone(),
         appeal: e.appeal_tracking_code.clone().unwrap_or_default(),
         level: lang.label(e.approval_level.code(), level_label(e.approval_level)),

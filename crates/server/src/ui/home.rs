@@ -174,7 +174,7 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .list_appeals(&s.actor, &filter, now)
         .await
         .map_err(fail(lang))?;
-    let names = crate::routes::appeals::category_names(&state)
+    let names = super::appeals::category_names(&state, lang)
         .await
         .map_err(fail(lang))?;
     let rows = found

@@ -71,6 +71,45 @@ impl Lang {
         }
     }
 
+    /// A holiday as the official arrangement names it (in Chinese, `data/calendar/`), in this
+    /// language; a name not known here (a district's own file) stays as loaded. Names joined
+    /// with `、` (国庆节、中秋节) are translated part by part.
+    pub fn holiday(self, zh: &str) -> String {
+        if self == Lang::Zh {
+            return zh.to_string();
+        }
+        let parts: Vec<&str> = zh
+            .split('、')
+            .map(|part| english_holiday(part).unwrap_or(part))
+            .collect();
+        parts.join(" and ")
+    }
+
+    /// A step of the appellant's track page (`suqiu_core::tracking::public_step`, which
+    /// words them in Chinese) in this language.
+    pub fn track_step(self, zh: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => english_track_step(zh).unwrap_or(zh),
+        }
+    }
+
+    /// A visit rule as the care pages state it (`VisitRule::label_zh` in Chinese).
+    pub fn visit_rule(self, rule: &suqiu_core::care::VisitRule) -> String {
+        use suqiu_core::care::Cadence;
+        if self == Lang::Zh {
+            return rule.label_zh();
+        }
+        let tag = self.label(rule.tag.code(), rule.tag.label_zh());
+        match rule.cadence {
+            Cadence::Every { days } => format!("{tag}: every {days} days"),
+            Cadence::BeforeHoliday { holiday, days } => {
+                let holiday = self.label(holiday.code(), holiday.label_zh());
+                format!("{tag}: within {days} days before {holiday}")
+            }
+        }
+    }
+
     /// The label of a vocabulary value: the Chinese label from core, or its English one.
     pub fn label(self, code: &str, zh: &'static str) -> &'static str {
         match self {
@@ -194,12 +233,146 @@ fn english_label(code: &str) -> Option<&'static str> {
         "regular" => "Regular care",
         "due" => "Due",
         "upcoming" => "Upcoming",
+        "overdue" => "Overdue",
+        // care: the holiday visit rules
+        "spring_festival" => "Spring Festival",
+        "july_first" => "July 1 (Party Day)",
+        // micro-wishes: what can be done with one
+        "claim" => "Claim",
+        "release" => "Give up the claim",
+        "fulfil" => "Mark fulfilled",
+        "confirm" => "Confirm",
+        "cancel" => "Cancel",
         // micro-wishes: where a wish stands
         "open" => "Open",
         "claimed" => "Claimed",
         "fulfilled" => "Fulfilled",
         "confirmed" => "Confirmed",
         "cancelled" => "Cancelled",
+        _ => return None,
+    })
+}
+
+/// An amount in English words, as an English voucher writes it beside the figures (the
+/// Chinese one writes the capitals, 贰佰元整): "Two hundred yuan", "Twelve yuan and five fen".
+pub fn amount_in_words(cents: i64) -> String {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    fn below_thousand(n: i64) -> String {
+        let (h, rest) = (n / 100, n % 100);
+        let tail = match rest {
+            0 => String::new(),
+            1..=19 => ONES[rest as usize].to_string(),
+            _ if rest % 10 == 0 => TENS[(rest / 10) as usize].to_string(),
+            _ => format!(
+                "{}-{}",
+                TENS[(rest / 10) as usize],
+                ONES[(rest % 10) as usize]
+            ),
+        };
+        match (h, tail.is_empty()) {
+            (0, _) => tail,
+            (_, true) => format!("{} hundred", ONES[h as usize]),
+            (_, false) => format!("{} hundred {tail}", ONES[h as usize]),
+        }
+    }
+    fn words(n: i64) -> String {
+        if n == 0 {
+            return "zero".into();
+        }
+        let mut parts = Vec::new();
+        let mut rest = n;
+        for (scale, name) in [
+            (1_000_000_000, "billion"),
+            (1_000_000, "million"),
+            (1_000, "thousand"),
+        ] {
+            if rest >= scale {
+                parts.push(format!("{} {name}", below_thousand(rest / scale)));
+                rest %= scale;
+            }
+        }
+        if rest > 0 {
+            parts.push(below_thousand(rest));
+        }
+        parts.join(" ")
+    }
+    let cents = cents.max(0);
+    let (yuan, fen) = (cents / 100, cents % 100);
+    let mut out = format!("{} yuan", words(yuan));
+    if fen > 0 {
+        out.push_str(&format!(" and {} fen", words(fen)));
+    }
+    let mut chars = out.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => out,
+    }
+}
+
+/// Whether `s` holds Chinese characters (what an English page must not show outside
+/// people's data).
+pub fn has_chinese(s: &str) -> bool {
+    s.chars().any(|c| matches!(c, '\u{4e00}'..='\u{9fff}'))
+}
+
+/// The steps the track page shows, as `suqiu_core::tracking::public_step` words them.
+fn english_track_step(zh: &str) -> Option<&'static str> {
+    Some(match zh {
+        "已登记" => "Registered",
+        "已受理" => "Accepted",
+        "已安排专人办理" => "Assigned to someone to handle",
+        "已转有关部门办理" => "Referred to the department concerned",
+        "已报上级协调办理" => "Raised to the level above to coordinate",
+        "办理期限已延长" => "Time to handle it extended",
+        "已办结" => "Resolved",
+        "已答复" => "You have been answered",
+        "已回访" => "Followed up with you",
+        "重新办理" => "Being handled again",
+        "不予受理（可到受理站点了解原因）" => {
+            "Not accepted (ask the station for the reason)"
+        }
+        "已与相同诉求合并办理" => "Handled together with the same appeal",
+        "等待您补充情况，暂停计时" => "Waiting for more from you; the clock is stopped",
+        "恢复办理" => "Handling resumed",
+        "已超过办理时限，正在督促" => "Past its time limit; being chased up",
+        _ => return None,
+    })
+}
+
+/// The public holidays of the State Council's arrangements.
+fn english_holiday(zh: &str) -> Option<&'static str> {
+    Some(match zh {
+        "元旦" => "New Year's Day",
+        "春节" => "Spring Festival",
+        "清明节" => "Qingming Festival",
+        "劳动节" => "Labour Day",
+        "端午节" => "Dragon Boat Festival",
+        "中秋节" => "Mid-Autumn Festival",
+        "国庆节" => "National Day",
         _ => return None,
     })
 }
@@ -403,19 +576,27 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "flash.supervised" => ("已督办", "Supervision recorded"),
         "flash.suspended" => ("已挂起", "Suspended"),
         "flash.resumed" => ("已恢复办理", "Resumed"),
+        // settings (ui/admin): each save says what was saved; the change log records it
+        "flash.admin_unit" => ("已保存并记录新节点：", "Saved and recorded the new node:"),
+        "flash.admin_department" => ("已保存并记录新部门：", "Saved and recorded the new department:"),
+        "flash.admin_user" => ("已保存并记录新用户：", "Saved and recorded the new user:"),
+        "flash.admin_signed_out" => ("已保存：该用户已在所有设备上退出登录。", "Saved: the user has been signed out everywhere."),
+        "flash.admin_category" => ("分类已保存并记录：", "Category saved and recorded:"),
+        "flash.admin_limits" => ("办理时限已保存并记录。", "Time limits saved and recorded."),
+        "flash.admin_calendar" => ("节假日安排已保存并记录，年份：", "Holiday arrangement saved and recorded for"),
+        "flash.admin_password" => ("密码规则已保存并记录，最少字符数：", "Password rule saved and recorded; minimum characters:"),
+        "flash.admin_station" => ("公开网址已保存并记录：", "Public address saved and recorded:"),
         "flash.password_changed" => (
             "密码已修改，其他设备上的登录已退出。",
             "Password changed; other devices have been signed out.",
         ),
         "admin.sign_out_all" => ("全部下线", "Sign out everywhere"),
-        "admin.signed_out" => (
-            "已让该用户在所有设备上退出登录。",
-            "The user has been signed out everywhere.",
-        ),
         "admin.password_policy" => ("密码规则", "Password rules"),
         // home
         "home.title" => ("工作台", "Dashboard"),
         "home.queue" => ("我的待办", "My queue"),
+        // status badges (ui/badge.rs)
+        "badge.suspended" => ("已挂起", "clock stopped"),
         "home.today" => ("今日新登记", "Received today"),
         "home.none_today" => ("今天还没有新登记的诉求。", "No appeals received today yet."),
         "home.new_appeal" => ("登记新诉求", "Register an appeal"),
@@ -549,9 +730,10 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "receipt.title" => ("诉求登记回执", "Appeal receipt"),
         "receipt.print" => ("打印回执", "Print"),
         "receipt.track" => (
-            "请妥善保存本回执；询问办理进度时请出示查询码。留了手机号的，也可在本站“查询办理进度”页（/track）输入查询码和手机号后四位自助查询。",
-            "Keep this receipt; give the tracking code when asking about progress. With a phone left, you can also look it up yourself on the “Track your appeal” page (/track) with the code and the phone's last four digits.",
+            "请妥善保存本回执；询问办理进度时请出示查询码。留了手机号的，也可打开上面的查询网址，输入查询码和手机号后四位自助查询。",
+            "Keep this receipt; give the tracking code when asking about progress. With a phone left, you can also open the address above and look it up yourself with the code and the phone's last four digits.",
         ),
+        "receipt.track_at" => ("查询网址", "Track it online at"),
         "receipt.open" => ("查看诉求详情", "Open the appeal"),
         "receipt.station" => ("受理站点", "Station"),
         "receipt.signature" => ("经办人", "Received by"),
@@ -662,25 +844,22 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.calendar" => ("工作日历", "Working-day calendar"),
         "admin.calendar_years" => ("已载入官方安排的年份", "Years with official arrangements"),
         "admin.calendar_missing" => ("尚未载入节假日安排的年份", "Years without their official arrangement"),
-        "admin.calendar_missing_why" => ("这些年份的办理时限只按周一至周五计算：法定节假日照常计时，调休上班的周末不计。国务院办公厅每年 11 月前后公布次年安排，公布后请在下方载入。", "Deadlines in these years count Monday to Friday only: public holidays count as working days and 调休 working weekends do not. The State Council publishes next year's arrangement around November; load it below once it is out."),
+        "admin.calendar_missing_why" => ("这些年份的办理时限只按周一至周五计算：法定节假日照常计时，调休上班的周末不计。国务院办公厅每年 11 月前后公布次年安排，公布后请在下方载入。", "Deadlines in these years count Monday to Friday only: public holidays count as working days and adjusted working weekends do not. The State Council publishes next year's arrangement around November; load it below once it is out."),
         "admin.holidays" => ("节假日", "Holidays"),
         "admin.calendar_load" => ("载入官方节假日安排", "Load an official arrangement"),
         "admin.calendar_json" => (
             "日历文件（JSON，格式同 data/calendar/）",
             "Calendar file (JSON, as in data/calendar/)",
         ),
-        "admin.calendar_saved" => ("日历已载入并记录。", "Calendar loaded and recorded."),
         "admin.workdays" => ("调休上班日", "Adjusted working weekends"),
         "admin.respond" => ("响应时限", "Respond within"),
         "admin.resolve" => ("办结时限", "Resolve within"),
         "admin.save" => ("保存时限", "Save time limits"),
-        "admin.saved" => ("时限已保存并记录。", "Time limits saved and recorded."),
-        "admin.category_saved" => ("分类已保存并记录。", "Category saved and recorded."),
         "admin.add_category" => ("新增二级分类", "Add a second-level category"),
         "admin.rename_category" => ("分类改名", "Rename a category"),
         "admin.category_parent" => ("所属一级分类", "Under"),
-        "admin.category_name" => ("分类名称", "Name"),
-        "admin.category_new_name" => ("新名称", "New name"),
+        "admin.category_name" => ("分类名称", "Chinese name"),
+        "admin.category_new_name" => ("新的中文名称", "New Chinese name"),
         "admin.add" => ("新增", "Add"),
         "admin.rename" => ("改名", "Rename"),
         "admin.category_note" => ("分类编码不变（诉求和统计按编码记录），所以分类只能新增和改名，不能删除。", "Codes never change (appeals and statistics keep them), so categories can be added and renamed, not deleted."),
@@ -696,12 +875,55 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "admin.add_department" => ("新增转办部门", "Add a department"),
         "admin.parent" => ("上级", "Parent"),
         "admin.attached_to" => ("所属区或街道", "District or street"),
-        "admin.org_saved" => ("已新增并记录。", "Added and recorded."),
-        "admin.user_saved" => ("用户已新增并记录。", "User added and recorded."),
         "admin.liaison_only" => ("仅部门联络员", "liaisons only"),
         "admin.no_changes" => ("暂无变更记录。", "No changes recorded."),
+        // settings: one page per part (ui/admin)
+        "admin.overview" => ("概览", "Overview"),
+        "admin.org_about" => ("街道、社区、网格和转办部门；新增节点和部门", "Streets, communities, grids and referral departments; add nodes and departments"),
+        "admin.users_about" => ("账号、角色和所属节点；新增用户，让用户在所有设备上退出", "Accounts, roles and nodes; add users, sign a user out everywhere"),
+        "admin.categories_about" => ("诉求的两级分类及其英文名称；新增和改名", "The two levels of appeal categories and their English names; add and rename"),
+        "admin.limits_about" => ("各类诉求的响应和办结时限", "Response and resolution limits by kind of appeal"),
+        "admin.calendar_about" => ("法定节假日和调休上班日；载入新一年的官方安排", "Public holidays and adjusted working weekends; load a new year's official arrangement"),
+        "admin.security_about" => ("密码的最少字符数", "The minimum length of passwords"),
+        "admin.station" => ("站点信息", "Station"),
+        "admin.scoring_about" => ("排名的权重和最少样本数（统计页）", "The ranking's weights and minimum sample (a statistics page)"),
+        "admin.station_about" => ("回执上打印的公开查询网址", "The public address printed on receipts for tracking"),
+        "admin.station_printed" => ("回执上打印的查询网址", "Tracking address printed on receipts"),
+        "admin.station_note" => ("群众用回执上的网址、查询码和手机号后四位自助查询办理进度。未设置时使用工作人员浏览器访问本系统的地址；群众从外网访问的地址不同（经反向代理、内网地址）时，请在此填写。", "Residents look their appeal up at this address with the code and their phone's last four digits. Unset, the address the desk's browser uses is printed; set it here when residents reach Suqiu at another address (behind a proxy, or an intranet address)."),
+        "admin.public_base_url" => ("本站公开网址", "The station's public address"),
+        "admin.save_station" => ("保存网址", "Save the address"),
+        "admin.org_tree" => ("组织架构", "Organization tree"),
+        "admin.no_departments" => ("暂无转办部门。", "No departments yet."),
+        "admin.category_name_en" => ("英文名称", "English name"),
+        "admin.save_policy" => ("保存密码规则", "Save the password rule"),
+        "admin.calendar_days" => ("天", "days"),
+        "admin.forbidden_view" => ("此角色不能查看系统设置：", "This role cannot see the settings: "),
+        "admin.forbidden_change" => ("此角色不能修改这项设置：", "This role cannot change this setting: "),
+        "admin.err_org_name" => ("请填写名称（最多 {n} 个字）", "Give a name of at most {n} characters"),
+        "admin.err_org_code" => ("编码应为 1–{n} 位字母、数字、- 或 _", "A code is 1–{n} letters, digits, - or _"),
+        "admin.err_parent" => ("请选择上级（网格下不能再设下级）", "Choose a parent (a grid takes no nodes under it)"),
+        "admin.err_dept_unit" => ("请选择所属的区或街道", "Choose the district or a street"),
+        "admin.err_role" => ("请选择角色", "Choose a role"),
+        "admin.err_node" => ("请选择所属节点", "Choose the user's node"),
+        "admin.err_department" => ("未知的部门", "Unknown department"),
+        "admin.err_category" => ("未知的分类", "Unknown category"),
+        "admin.err_whole_number" => ("应为正整数", "A whole number, please"),
+        "admin.err_respond" => ("请填写响应时限", "Give the response limit"),
+        "admin.err_min_length" => ("应为 8–64 之间的整数", "A whole number from 8 to 64"),
+        "admin.err_public_url" => ("应为 http:// 或 https:// 开头的网址，不带空格、? 或 #", "An address starting with http:// or https://, without spaces, ? or #"),
+        // punctuation that differs between the languages
+        "punct.colon" => ("：", ": "),
+        "punct.stop" => ("。", ". "),
+        "punct.lparen" => ("（", " ("),
+        "market.unit_example" => ("袋", "bag"),
+        "teams.block_example" => ("3号楼", "Block 3"),
+        "teams.name_example" => ("助老服务队", "Elder care team"),
+        "punct.rparen" => ("）", ")"),
+        "list.sep" => ("、", ", "),
         // errors
         "err.not_found" => ("未找到", "Not found"),
+        "err.forbidden_detail" => ("您的角色不能打开此页面或进行此操作。", "Your role may not open this page or do this."),
+        "err.bad_request_detail" => ("请求无法按所填内容处理。", "The request could not be carried out as sent."),
         "err.not_found_detail" => (
             "请求的页面不存在或不在您的管辖范围内。",
             "The page does not exist or is outside your scope.",
@@ -763,7 +985,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "voucher.unit" => ("发放单位", "Granted by"),
         "voucher.date" => ("发放日期", "Date"),
         "voucher.amount" => ("金额（小写）", "Amount"),
-        "voucher.capitals" => ("金额（大写）", "Amount in capitals"),
+        "voucher.capitals" => ("金额（大写）", "Amount in words"),
         "voucher.level" => ("审批层级", "Approved at"),
         "voucher.sign_recipient" => ("受助人签收", "Received by"),
         "voucher.sign_handler" => ("经办人签字", "Handled by"),
@@ -883,7 +1105,7 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
         "people.new_hint" => ("人员信息", "Details"),
         "people.address_hint" => (
             "按登记册的写法，如 佛字桥小区3号楼201室",
-            "as the register writes it, e.g. 佛字桥小区3号楼201室",
+            "as the register writes it, e.g. Building 3, Room 201",
         ),
         "flash.visit_logged" => ("已登记走访", "Visit logged."),
         "flash.visit_appeal" => ("已登记走访，并据此登记了诉求。", "Visit logged and the appeal registered."),
@@ -905,6 +1127,20 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
 mod tests {
     use super::*;
 
+    /// The files under `dir`, its subdirectories' too.
+    fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("read the directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                out.extend(files(&path));
+            } else {
+                out.push(path);
+            }
+        }
+        out
+    }
+
     /// Every message key the templates and the UI code look up has both languages.
     #[test]
     fn every_key_used_is_in_the_catalogue() {
@@ -913,26 +1149,120 @@ mod tests {
             concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui"),
         ];
         let mut checked = 0;
-        for dir in dirs {
-            for entry in std::fs::read_dir(dir).expect("read the directory") {
-                let path = entry.expect("entry").path();
-                let text = std::fs::read_to_string(&path).expect("read a file");
-                for part in text.split(".t(\"").skip(1) {
-                    let Some(end) = part.find('"') else { continue };
-                    let key = &part[..end];
-                    assert!(
-                        message(key).is_some(),
-                        "{}: key {key:?} is not in the catalogue",
-                        path.display()
-                    );
-                    checked += 1;
-                }
+        for path in dirs.iter().flat_map(|d| files(std::path::Path::new(d))) {
+            let text = std::fs::read_to_string(&path).expect("read a file");
+            for part in text.split(".t(\"").skip(1) {
+                let Some(end) = part.find('"') else { continue };
+                let key = &part[..end];
+                assert!(
+                    message(key).is_some(),
+                    "{}: key {key:?} is not in the catalogue",
+                    path.display()
+                );
+                checked += 1;
             }
         }
         assert!(
             checked > 100,
             "found only {checked} keys: is the scan broken?"
         );
+    }
+
+    /// Chinese characters and CJK or full-width punctuation: what an English page must not
+    /// show outside people's data (the browser-level test, `tests/finish.rs`, uses the same
+    /// ranges).
+    fn cjk(c: char) -> bool {
+        matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3001}'..='\u{303f}' | '\u{ff01}'..='\u{ff60}')
+    }
+
+    /// Every entry of the catalogue has both languages, and its English has no Chinese in
+    /// it (the catalogue is read from this file: a `match` cannot be listed).
+    #[test]
+    fn every_message_has_both_languages_and_the_english_is_english() {
+        let source = include_str!("i18n.rs");
+        let catalogue = &source[source.find("fn message(").expect("the catalogue")..];
+        let mut checked = 0;
+        for line in catalogue.lines() {
+            let line = line.trim_start();
+            let Some(rest) = line.strip_prefix('"') else {
+                continue;
+            };
+            let Some((key, tail)) = rest.split_once('"') else {
+                continue;
+            };
+            if !tail.trim_start().starts_with("=> (") {
+                continue;
+            }
+            let (zh, en) = message(key).unwrap_or_else(|| panic!("{key} is not found"));
+            assert!(!zh.trim().is_empty(), "{key}: no Chinese");
+            assert!(!en.trim().is_empty(), "{key}: no English");
+            // The switch to Chinese is named in Chinese (marked `lang="zh-CN"` on the page).
+            if key != "nav.lang_other" {
+                assert!(!en.chars().any(cjk), "{key}: Chinese in the English {en:?}");
+            }
+            checked += 1;
+        }
+        assert!(
+            checked > 300,
+            "found only {checked} entries: is the scan broken?"
+        );
+    }
+
+    /// Every value of the closed vocabularies pages show has an English label (a missing
+    /// one would show the Chinese label on an English page).
+    #[test]
+    fn every_vocabulary_shown_has_an_english_label() {
+        use suqiu_core::access::{ActionKind, Role};
+        use suqiu_core::appeal::*;
+        use suqiu_core::care::{DueStatus, Holiday};
+        use suqiu_core::fund::{EntryKind, EntryStatus};
+        use suqiu_core::org::OrgKind;
+        use suqiu_core::person::{CareTag, Gender, PartyCategory};
+        use suqiu_core::wishes::{WishCommand, WishStatus};
+        fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(|v| code(*v)).collect()
+        }
+        let all = [
+            codes(Status::ALL, Status::code),
+            codes(Kind::ALL, Kind::code),
+            codes(Channel::ALL, Channel::code),
+            codes(Urgency::ALL, Urgency::code),
+            codes(Resolution::ALL, Resolution::code),
+            codes(Satisfaction::ALL, Satisfaction::code),
+            codes(FeedbackChannel::ALL, FeedbackChannel::code),
+            codes(Deadline::ALL, Deadline::code),
+            codes(Role::ALL, Role::code),
+            codes(ActionKind::ALL, ActionKind::code),
+            codes(OrgKind::ALL, OrgKind::code),
+            codes(CareTag::ALL, CareTag::code),
+            codes(PartyCategory::ALL, PartyCategory::code),
+            codes(Gender::ALL, Gender::code),
+            codes(DueStatus::ALL, DueStatus::code),
+            codes(Holiday::ALL, Holiday::code),
+            codes(EntryKind::ALL, EntryKind::code),
+            codes(EntryStatus::ALL, EntryStatus::code),
+            codes(WishStatus::ALL, WishStatus::code),
+            codes(WishCommand::ALL, WishCommand::code),
+        ];
+        let missing: Vec<&str> = all
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|code| english_label(code).is_none())
+            .collect();
+        assert!(missing.is_empty(), "no English label for {missing:?}");
+    }
+
+    #[test]
+    fn amounts_are_written_in_english_words() {
+        assert_eq!(amount_in_words(20_000), "Two hundred yuan");
+        assert_eq!(amount_in_words(1_205), "Twelve yuan and five fen");
+        assert_eq!(
+            amount_in_words(123_456_789),
+            "One million two hundred thirty-four thousand five hundred sixty-seven yuan and eighty-nine fen"
+        );
+        assert_eq!(amount_in_words(10_000_000_000), "One hundred million yuan");
+        assert_eq!(amount_in_words(0), "Zero yuan");
     }
 
     #[test]

@@ -17,14 +17,15 @@ use suqiu_core::validate::{mask_phone, validate_phone};
 use suqiu_store::similar::SimilarQuery;
 
 use super::appeals::{
-    appellant_name, category_groups, category_label, node_choices, summary, CategoryGroup,
+    appellant_name, category_groups, category_label, category_names, node_choices, summary,
+    CategoryGroup,
 };
 use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
     fail, render, saved, Failed, Flash, FormData, PageId, PageResult, PostForm, Session, UiError,
 };
 use crate::dto::{AppealIn, AppellantIn};
-use crate::routes::appeals::{category_names, check_intake, register_appeal};
+use crate::routes::appeals::{check_intake, register_appeal};
 use crate::state::AppState;
 
 /// How far back the "same matter" warning looks.
@@ -129,7 +130,7 @@ async fn intake_page(
             Urgency::label_zh,
             &d.urgency,
         ),
-        categories: category_groups(state, &d.category).await?,
+        categories: category_groups(state, lang, &d.category).await?,
         nodes: node_choices(state, &s.actor, &d.org_unit_id).await?,
         d,
         errors,
@@ -396,6 +397,8 @@ struct ReceiptPage {
     resolve_by: String,
     station: String,
     receiver: String,
+    /// The public address of the tracking page (`admin::track_url`).
+    track_url: String,
 }
 
 /// The printable A4 receipt (登记回执). The phone is masked on paper whoever prints it.
@@ -403,10 +406,11 @@ pub(crate) async fn receipt(
     State(state): State<AppState>,
     s: Session,
     PageId(id): PageId,
+    headers: axum::http::HeaderMap,
 ) -> PageResult {
     let lang = s.lang;
     let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
-    let names = category_names(&state).await.map_err(fail(lang))?;
+    let names = category_names(&state, lang).await.map_err(fail(lang))?;
     let events = state.store.events(id).await.map_err(fail(lang))?;
     let a = &rec.appeal;
     let receiver = events
@@ -450,6 +454,9 @@ pub(crate) async fn receipt(
             .unwrap_or_else(|| lang.t("time.none").to_string()),
         station,
         receiver,
+        track_url: super::admin::track_url(&state, &headers)
+            .await
+            .map_err(fail(lang))?,
     };
     render(lang, &page)
 }

@@ -16,6 +16,7 @@ mod appeals;
 mod assets;
 mod audit;
 mod auth;
+mod badge;
 mod care;
 mod charts;
 mod detail;
@@ -109,19 +110,12 @@ pub fn router() -> Router<AppState> {
         .route("/ranking/rule", get(scoring::show).post(scoring::save))
         .route("/audit/reads", get(audit::page))
         .route("/audit/reads.xlsx", get(audit::export))
-        .route("/admin", get(admin::page))
-        .route("/admin/time-limits", post(admin::save_limits))
-        .route("/admin/users", post(admin::add_user_form))
-        .route("/admin/users/{id}/sign-out", post(admin::sign_out_user))
-        .route("/admin/password-policy", post(admin::save_password_policy))
+        // 设置: one page per part (`admin`).
+        .merge(admin::routes())
         .route(
             "/account/password",
             get(account::page).post(account::change),
         )
-        .route("/admin/org-units", post(admin::add_org_unit))
-        .route("/admin/departments", post(admin::add_department))
-        .route("/admin/calendar", post(admin::load_calendar_form))
-        .route("/admin/categories", post(admin::save_category))
         // Care and resources (党内关爱): the aid fund and the love supermarket.
         .route("/fund", get(fund::page))
         .route("/fund/entries", post(fund::post))
@@ -150,6 +144,7 @@ pub fn router() -> Router<AppState> {
         .route("/service/registrations", post(service::register))
         .route("/service/hours", post(service::log_hours))
         .route("/assets/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
         // shrink to a fifth. Only the pages: the API's behaviour stays as it was.
         // A flash message is shown once: the page that shows it clears it.
@@ -365,6 +360,19 @@ impl UiError {
                 lang.t("err.internal"),
                 lang.t("err.internal_detail").to_string(),
             ),
+        };
+        // The store and the API word their refusals in Chinese (the API's language); an
+        // English page says which kind of refusal it is instead of showing them.
+        let detail = match (&self, lang) {
+            (UiError::Forbidden(_), Lang::En) if i18n::has_chinese(&detail) => {
+                lang.t("err.forbidden_detail").to_string()
+            }
+            (UiError::BadRequest(_) | UiError::Invalid(_), Lang::En)
+                if i18n::has_chinese(&detail) =>
+            {
+                lang.t("err.bad_request_detail").to_string()
+            }
+            _ => detail,
         };
         let page = view::ErrorPage {
             lang,

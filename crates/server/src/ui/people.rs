@@ -12,6 +12,7 @@ use suqiu_core::person::{CareTag, Gender, PartyCategory, Person};
 use suqiu_store::appeals::AppealFilter;
 use suqiu_store::people::PeopleFilter;
 
+use super::appeals::category_names;
 use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
 use super::posted::Posted;
@@ -21,7 +22,6 @@ use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::read_audit;
-use crate::routes::appeals::category_names;
 use crate::routes::people::{create_person, update_person};
 use crate::state::AppState;
 
@@ -529,7 +529,7 @@ async fn person_appeals(state: &AppState, s: &Session, p: &Person) -> Result<Vec
         ..AppealFilter::default()
     };
     let found = state.store.list_appeals(&s.actor, &filter, now).await?;
-    let names = category_names(state).await?;
+    let names = category_names(state, s.lang).await?;
     Ok(found
         .items
         .iter()

@@ -281,10 +281,23 @@ mod tests {
     /// catalogue in both languages: a missing one would show "?".
     #[test]
     fn every_flash_key_is_in_the_catalogue() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui");
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/ui"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).expect("read the directory") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
         let mut checked = 0;
-        for entry in std::fs::read_dir(dir).expect("read the directory") {
-            let path = entry.expect("entry").path();
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("read a file");
             let mut keys: Vec<String> = text
                 .split("Flash::new(\"")

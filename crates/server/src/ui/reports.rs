@@ -195,7 +195,10 @@ pub(crate) async fn monthly(
     may_read(&s)?;
     let (month, error) = month_of(&state, &params);
     let unit = page_node(&state, &s, &params).await?;
-    let r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
+    let mut r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
+    in_language(&state, lang, &mut r)
+        .await
+        .map_err(fail(lang))?;
     let m = &r.measures;
     let rates = vec![
         (
@@ -314,4 +317,32 @@ pub(crate) async fn ranking(
                 .collect(),
         },
     )
+}
+
+/// The report's vocabulary and category names in the page's language (the API's report
+/// names them in Chinese).
+async fn in_language(
+    state: &AppState,
+    lang: Lang,
+    r: &mut MonthlyReportOut,
+) -> Result<(), suqiu_store::StoreError> {
+    if lang == Lang::Zh {
+        return Ok(());
+    }
+    let names = super::appeals::category_names(state, lang).await?;
+    for x in r.by_kind.iter_mut().chain(r.by_channel.iter_mut()) {
+        let name = lang.label(&x.code, "");
+        if !name.is_empty() {
+            x.name = name.to_string();
+        }
+    }
+    for x in r.by_category.iter_mut().chain(r.top_categories.iter_mut()) {
+        if let Some(name) = names.get(&x.code) {
+            x.name = name.clone();
+        }
+    }
+    for x in &mut r.repeated {
+        x.category_name = super::appeals::category_label(&names, &x.category);
+    }
+    Ok(())
 }

@@ -12,6 +12,7 @@ use suqiu_core::calendar::shanghai_date;
 
 use suqiu_core::figures::{self, Figure};
 
+use super::appeals::category_names;
 use super::charts::{bar_chart, line_chart, BarChart, LineChart, WIDTH};
 use super::figures::{legend, rank_text, term, Term};
 use super::i18n::Lang;
@@ -19,7 +20,6 @@ use super::view::{percent, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
 use crate::dto::{MetricsChildOut, MetricsOut};
 use crate::extract::Params;
-use crate::routes::appeals::category_names;
 use crate::routes::metrics::node_measures;
 use crate::state::AppState;
 use suqiu_store::dims::Dimension;
@@ -237,7 +237,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         .received_by(m.org_unit_id, Dimension::Category, from_day, end)
         .await
         .map_err(fail(lang))?;
-    let names = category_names(&state).await.map_err(fail(lang))?;
+    let names = category_names(&state, lang).await.map_err(fail(lang))?;
     let mut by_root: BTreeMap<String, i64> = BTreeMap::new();
     for (code, n) in counts {
         let root = code.split('.').next().unwrap_or(&code).to_string();

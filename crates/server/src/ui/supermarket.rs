@@ -12,6 +12,7 @@ use suqiu_core::Id;
 use suqiu_core::supermarket::check_movement;
 use suqiu_store::supermarket::Statement;
 
+use super::i18n::Lang;
 use super::page_node;
 use super::posted::{
     correctable, people_to_pick, person_choices, refusal_status, render_with, Posted,
@@ -78,12 +79,13 @@ fn item_rows(st: &Statement) -> Vec<ItemRow> {
         .collect()
 }
 
-fn movement_rows(st: &Statement) -> Vec<MovementRow> {
+fn movement_rows(lang: Lang, st: &Statement) -> Vec<MovementRow> {
+    let (open, close) = (lang.t("punct.lparen"), lang.t("punct.rparen"));
     st.movements
         .iter()
         .map(|m| MovementRow {
             when: when(m.created_at),
-            item: format!("{}（{}）", m.item_name, m.unit),
+            item: format!("{}{open}{}{close}", m.item_name, m.unit),
             quantity: m.quantity,
             stock_after: m.stock_after,
             person: m
@@ -131,7 +133,11 @@ async fn market_page(
     } else {
         Vec::new()
     };
-    let stock = s.lang.t("market.stock");
+    let (stock, open, close) = (
+        s.lang.t("market.stock"),
+        s.lang.t("punct.lparen"),
+        s.lang.t("punct.rparen"),
+    );
     Ok(SupermarketPage {
         c: s.chrome("supermarket"),
         org_unit_id: st.unit.id,
@@ -142,12 +148,12 @@ async fn market_page(
             .items
             .iter()
             .map(|(i, _)| {
-                let label = format!("{}（{stock} {} {}）", i.name, i.stock, i.unit);
+                let label = format!("{}{open}{stock} {} {}{close}", i.name, i.stock, i.unit);
                 Choice::new(i.id.to_string(), label, "")
             })
             .collect(),
         items: item_rows(&st),
-        movements: movement_rows(&st),
+        movements: movement_rows(s.lang, &st),
         people,
         may_manage,
         posted,
@@ -202,8 +208,14 @@ pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> P
         Ok(item) => {
             let back = format!("/supermarket?org_unit={org_unit_id}");
             let flash = Flash::new("flash.item_added")
-                .detail(format!("{}（{}）", item.name, item.unit))
-                .next(&format!("{back}#move-item_id"), "market.move");
+                .detail(format!(
+                    "{}{}{}{}",
+                    item.name,
+                    s.lang.t("punct.lparen"),
+                    item.unit,
+                    s.lang.t("punct.rparen")
+                ))
+                .next(&format!("{back}#move-item-id"), "market.move");
             Ok(saved(&state, &back, flash))
         }
         Err(p) if correctable(&p) => {

@@ -35,7 +35,7 @@ struct TrackPage {
 
 struct Found {
     code: String,
-    status: &'static str,
+    status: super::badge::StatusBadge,
     received: String,
     deadline: String,
     steps: Vec<(String, &'static str)>,
@@ -110,10 +110,19 @@ pub(crate) async fn submit(
         Ok(view) => {
             page.found = Some(Found {
                 code: view.tracking_code.clone(),
-                status: lang.label(view.status.code(), view.status.label_zh()),
+                // The appellant's view knows the running deadline: past it, the badge says so.
+                status: super::badge::plain_badge(
+                    lang,
+                    view.status,
+                    view.deadline.is_some_and(|d| state.now() > d),
+                ),
                 received: when(view.received_at),
                 deadline: view.deadline.map(deadline_at).unwrap_or_default(),
-                steps: view.steps.iter().map(|(at, s)| (when(*at), *s)).collect(),
+                steps: view
+                    .steps
+                    .iter()
+                    .map(|(at, s)| (when(*at), lang.track_step(s)))
+                    .collect(),
             });
             respond(&state, StatusCode::OK, page)
         }

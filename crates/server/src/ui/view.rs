@@ -75,11 +75,13 @@ impl Chrome {
     }
 
     /// The top-level section a page belongs to: care pages share 关爱, the statistics,
-    /// report and scoreboard pages share 统计 (each section has a second row of links).
+    /// report and scoreboard pages share 统计, the settings pages 设置 (each section has a
+    /// second row of links).
     pub fn section(&self) -> &'static str {
         match self.nav {
             "care" | "teams" | "fund" | "supermarket" | "wishes" | "service" => "care",
             "stats" | "reports" | "ranking" => "stats",
+            nav if nav == "admin" || nav.starts_with("admin_") => "admin",
             _ => "",
         }
     }
@@ -91,6 +93,14 @@ impl Chrome {
         } else {
             ""
         }
+    }
+
+    /// The settings pages as the second row of links: (nav, path, title).
+    pub fn admin_pages(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        super::admin::PAGES
+            .iter()
+            .map(|(nav, href, title, _)| (*nav, *href, self.t(title)))
+            .collect()
     }
 
     /// The class that marks the current navigation entry.

@@ -77,7 +77,7 @@ pub fn shanghai_time(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> 
 }
 
 /// The ids of the fixture district.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Fixture {
     pub district: Id,
     pub s1: Id,
@@ -234,6 +234,15 @@ fn password_hash() -> &'static str {
 impl TestApp {
     /// A fresh database with the fixture district, and a router over it; clock at [`t0`].
     pub async fn new(backend: Backend) -> TestApp {
+        TestApp::open(backend, true).await
+    }
+
+    /// A fresh database with no district at all (the test builds its own; `fx` is empty).
+    pub async fn empty(backend: Backend) -> TestApp {
+        TestApp::open(backend, false).await
+    }
+
+    async fn open(backend: Backend, with_fixture: bool) -> TestApp {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let (url, db) = match backend {
             Backend::Sqlite => {
@@ -264,7 +273,11 @@ impl TestApp {
         let store = Store::open(&url)
             .await
             .unwrap_or_else(|e| panic!("cannot open the store at {url}: {e}"));
-        let fx = build_fixture(&store).await;
+        let fx = if with_fixture {
+            build_fixture(&store).await
+        } else {
+            Fixture::default()
+        };
         let clock = Clock::fixed(t0());
         let state = AppState::load(store.clone(), clock.clone())
             .await

@@ -1,0 +1,223 @@
+//! 设置: one page per part of the configuration, so no page is a scroll through all of them
+//! (the single page had grown past 20,000 pixels):
+//!
+//! | page               | what                                              | saved by            |
+//! |--------------------|---------------------------------------------------|---------------------|
+//! | `/admin`           | an overview: each part, its size, the change log  |                     |
+//! | `/admin/org`       | the organization tree and the referral departments | `POST /admin/org-units`, `/admin/departments` |
+//! | `/admin/users`     | users and roles, signing a user out everywhere    | `POST /admin/users`, `/admin/users/{id}/sign-out` |
+//! | `/admin/categories`| the taxonomy, with English names                  | `POST /admin/categories` |
+//! | `/admin/limits`    | the time limits                                   | `POST /admin/time-limits` |
+//! | `/admin/calendar`  | the working-day calendar                          | `POST /admin/calendar` |
+//! | `/admin/security`  | the password rule                                 | `POST /admin/password-policy` |
+//! | `/admin/station`   | the public address printed on receipts            | `POST /admin/station` |
+//!
+//! Viewing is for administrators (district and street); changing the configuration is for
+//! the district (`Capability::Configure`), adding users for whoever manages users. Every
+//! change goes through the same path as the JSON API where there is one, and is recorded.
+//! A form that fails comes back with what was typed and the error beside the field; a save
+//! redirects to its page, which says "…已保存" once (`ui::flash`).
+
+mod calendar;
+mod categories;
+mod limits;
+mod org;
+mod security;
+mod station;
+mod users;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use suqiu_core::access::Capability;
+use suqiu_store::changes::ConfigChange;
+
+use super::view::{when, Chrome};
+use super::{fail, render, PageResult, Session, UiError};
+use crate::state::AppState;
+
+pub(crate) use station::track_url;
+
+/// The settings pages and their forms.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(overview))
+        .route("/admin/org", get(org::page))
+        .route("/admin/org-units", post(org::add_org_unit))
+        .route("/admin/departments", post(org::add_department))
+        .route("/admin/users", get(users::page).post(users::add_user))
+        .route("/admin/users/{id}/sign-out", post(users::sign_out_user))
+        .route(
+            "/admin/categories",
+            get(categories::page).post(categories::save),
+        )
+        .route("/admin/limits", get(limits::page))
+        .route("/admin/time-limits", post(limits::save))
+        .route("/admin/calendar", get(calendar::page).post(calendar::load))
+        .route("/admin/security", get(security::page))
+        .route("/admin/password-policy", post(security::save))
+        .route("/admin/station", get(station::page).post(station::save))
+}
+
+/// The settings pages, in the order of the overview and the tabs: (nav, path, title key,
+/// what the page is for).
+pub(crate) const PAGES: [(&str, &str, &str, &str); 7] = [
+    ("admin_org", "/admin/org", "admin.org", "admin.org_about"),
+    (
+        "admin_users",
+        "/admin/users",
+        "admin.users",
+        "admin.users_about",
+    ),
+    (
+        "admin_categories",
+        "/admin/categories",
+        "admin.categories",
+        "admin.categories_about",
+    ),
+    (
+        "admin_limits",
+        "/admin/limits",
+        "admin.time_limits",
+        "admin.limits_about",
+    ),
+    (
+        "admin_calendar",
+        "/admin/calendar",
+        "admin.calendar",
+        "admin.calendar_about",
+    ),
+    (
+        "admin_security",
+        "/admin/security",
+        "admin.password_policy",
+        "admin.security_about",
+    ),
+    (
+        "admin_station",
+        "/admin/station",
+        "admin.station",
+        "admin.station_about",
+    ),
+];
+
+/// Settings are for administrators: the district's and the streets'.
+fn require_admin(s: &Session) -> Result<(), super::Failed> {
+    if s.may(Capability::Configure) || s.may(Capability::ManageUsers) {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(format!(
+            "{}{}",
+            s.lang.t("admin.forbidden_view"),
+            s.lang.label(s.actor.role.code(), s.actor.role.label_zh())
+        ))
+        .page(s.lang))
+    }
+}
+
+/// Changing the configuration is the district's.
+fn require_configure(s: &Session) -> Result<(), super::Failed> {
+    if s.may(Capability::Configure) {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(format!(
+            "{}{}",
+            s.lang.t("admin.forbidden_change"),
+            s.lang.label(s.actor.role.code(), s.actor.role.label_zh())
+        ))
+        .page(s.lang))
+    }
+}
+
+/// Records a change made on a settings page (under the configuration lock, as every change).
+async fn record(
+    state: &AppState,
+    s: &Session,
+    subject: &str,
+    detail: String,
+) -> Result<(), UiError> {
+    let change = ConfigChange {
+        at: state.now(),
+        user_id: s.actor.user_id,
+        user_name: s.actor.name.clone(),
+        subject: subject.into(),
+        detail,
+    };
+    let _guard = state.config_lock.lock().await;
+    Ok(state.store.record_config_change(change).await?)
+}
+
+/// The redirect after a save: back to the page `to`, which says `key` (a `flash.admin_*`
+/// message, with `detail` after it) once, through the layout's flash message.
+fn done(state: &AppState, to: &str, key: &str, detail: &str) -> axum::response::Response {
+    super::saved(state, to, super::Flash::new(key).detail(detail))
+}
+
+/// A page rendered again after its form failed: 422, with what was typed kept.
+fn again<T: Template>(s: &Session, page: &T) -> PageResult {
+    let mut res = render(s.lang, page)?;
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+/// One part of the settings on the overview.
+struct Part {
+    href: &'static str,
+    title: &'static str,
+    about: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct OverviewPage {
+    c: Chrome,
+    parts: Vec<Part>,
+    /// The latest changes: when, who, what, detail.
+    changes: Vec<(String, String, String, String)>,
+}
+
+/// How many changes the overview lists, and how much of each.
+const CHANGES: usize = 20;
+const CHANGE_CHARS: usize = 160;
+
+/// `GET /admin`: the parts of the settings, and the latest changes.
+async fn overview(State(state): State<AppState>, s: Session) -> PageResult {
+    require_admin(&s)?;
+    let lang = s.lang;
+    let changes = state
+        .store
+        .config_changes()
+        .await
+        .map_err(fail(lang))?
+        .into_iter()
+        .take(CHANGES)
+        .map(|c| {
+            let mut detail: String = c.detail.chars().take(CHANGE_CHARS).collect();
+            if c.detail.chars().count() > CHANGE_CHARS {
+                detail.push('…');
+            }
+            (when(c.at), c.user_name, c.subject, detail)
+        })
+        .collect();
+    // The scoring rule is the statistics section's page; the district sets it there.
+    let scoring = ("", "/ranking/rule", "scoring.title", "admin.scoring_about");
+    let parts = PAGES
+        .iter()
+        .chain(std::iter::once(&scoring))
+        .map(|(_, href, title, about)| Part {
+            href,
+            title: lang.t(title),
+            about: lang.t(about),
+        })
+        .collect();
+    render(
+        lang,
+        &OverviewPage {
+            c: s.chrome("admin"),
+            parts,
+            changes,
+        },
+    )
+}
