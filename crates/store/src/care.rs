@@ -174,8 +174,11 @@ pub struct TimelineEntry {
     pub ref_id: Id,
     /// Who did it (visitor, partner), when known.
     pub by: Option<String>,
-    /// One line: the visit note, the contact note, the appeal's tracking code and status.
+    /// One line: the visit note, the contact note, the appeal's tracking code and title.
     pub summary: String,
+    /// An appeal's status now (a code: each page labels it in its reader's language).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<suqiu_core::appeal::Status>,
 }
 
 /// Most entries each source gives a timeline.
@@ -502,6 +505,7 @@ impl Store {
             entries.push(TimelineEntry {
                 at: get_time(&r, "at")?,
                 kind: TimelineKind::Visit,
+                status: None,
                 ref_id: get(&r, "id")?,
                 by: Some(get(&r, "by_name")?),
                 summary: get(&r, "summary")?,
@@ -522,6 +526,7 @@ impl Store {
             entries.push(TimelineEntry {
                 at: get_time(&r, "at")?,
                 kind: TimelineKind::PairingContact,
+                status: None,
                 ref_id: get(&r, "id")?,
                 by: Some(get(&r, "by_name")?),
                 summary: get(&r, "summary")?,
@@ -540,16 +545,14 @@ impl Store {
             let title: Option<String> = get(&r, "title")?;
             let content: String = get(&r, "content")?;
             let status: String = get(&r, "status")?;
-            let status = suqiu_core::appeal::Status::parse(&status)
-                .map(|s| s.label_zh())
-                .unwrap_or("");
             let what: String = title.unwrap_or(content).chars().take(60).collect();
             entries.push(TimelineEntry {
                 at: get_time(&r, "at")?,
                 kind: TimelineKind::Appeal,
                 ref_id: get(&r, "id")?,
                 by: None,
-                summary: format!("{} {status} {what}", get::<String>(&r, "tracking_code")?),
+                summary: format!("{} {what}", get::<String>(&r, "tracking_code")?),
+                status: suqiu_core::appeal::Status::parse(&status),
             });
         }
 
@@ -570,6 +573,7 @@ impl Store {
                 entries.push(TimelineEntry {
                     at: get_time(&r, "at")?,
                     kind: TimelineKind::Aid,
+                    status: None,
                     ref_id: get(&r, "id")?,
                     by: Some(get(&r, "by_name")?),
                     summary: format!(
@@ -595,6 +599,7 @@ impl Store {
                 entries.push(TimelineEntry {
                     at: get_time(&r, "at")?,
                     kind: TimelineKind::Goods,
+                    status: None,
                     ref_id: get(&r, "id")?,
                     by: Some(get(&r, "by_name")?),
                     summary: format!(

@@ -565,7 +565,11 @@ async fn person_timeline(
                 at: super::view::when(e.at),
                 kind: lang.t(kind),
                 by: e.by.unwrap_or_default(),
-                summary: e.summary,
+                // The appeal's status in the reader's language, before its code and title.
+                summary: match e.status {
+                    Some(st) => format!("{} · {}", lang.label(st.code(), st.label_zh()), e.summary),
+                    None => e.summary,
+                },
                 href,
             }
         })

@@ -61,7 +61,12 @@ impl Drop for TestServer {
 
 impl TestServer {
     pub async fn start(store: Store) -> TestServer {
-        let state = suqiu_server::AppState::load(store, suqiu_server::Clock::system())
+        TestServer::start_with(store, suqiu_server::Clock::system()).await
+    }
+
+    /// A server whose clock is `clock` (a test that needs the demo's deadlines passed).
+    pub async fn start_with(store: Store, clock: suqiu_server::Clock) -> TestServer {
+        let state = suqiu_server::AppState::load(store, clock)
             .await
             .expect("state");
         let app = suqiu_server::router(state);
