@@ -702,3 +702,50 @@ async fn the_fund_api_takes_an_appeals_tracking_code() {
     assert_eq!(posted.ok(201)["appeal_id"], appeal["id"]);
     t.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scoring_rule_form_keeps_what_was_typed_and_says_saved() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let mut b = Browser::sign_in(&t, "admin").await;
+    b.get("/ranking/rule").await;
+    let res = b
+        .post(
+            "/ranking/rule",
+            &[
+                ("response", "三十"),
+                ("resolution", "35"),
+                ("satisfaction", "35"),
+                ("min_sample", "-2"),
+            ],
+        )
+        .await;
+    let html = res.text();
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    kept(&html, "w-response", "三十");
+    kept(&html, "w-min", "-2");
+    kept(&html, "w-resolution", "35");
+    assert!(html.contains("请填写数字"), "{html}");
+    assert!(html.contains("请填写不小于 0 的整数"), "{html}");
+    let res = b
+        .post(
+            "/ranking/rule",
+            &[
+                ("response", "40"),
+                ("resolution", "30"),
+                ("satisfaction", "30"),
+                ("min_sample", "3"),
+            ],
+        )
+        .await;
+    flashed(
+        &mut b,
+        &res,
+        "/ranking/rule",
+        "考核规则已保存",
+        Some("/ranking"),
+    )
+    .await;
+    let rule = b.get("/ranking/rule").await.text();
+    kept(&rule, "w-min", "3");
+    kept(&rule, "w-response", "40");
+}

@@ -9,7 +9,7 @@ use suqiu_core::measures::ScoreWeights;
 
 use super::figures::rule;
 use super::view::{Chrome, FieldErrors};
-use super::{render, see_other, PageResult, PostForm, Session, UiError};
+use super::{render, saved, Flash, PageResult, PostForm, Session, UiError};
 use crate::routes::district::save_score_weights;
 use crate::state::AppState;
 
@@ -24,11 +24,10 @@ struct ScoringPage {
     min_sample: String,
     rule: String,
     may_configure: bool,
-    saved: bool,
     errors: FieldErrors,
 }
 
-fn page(s: &Session, w: &ScoreWeights, saved: bool) -> ScoringPage {
+fn page(s: &Session, w: &ScoreWeights) -> ScoringPage {
     ScoringPage {
         c: s.chrome("ranking"),
         response: w.response.to_string(),
@@ -37,22 +36,16 @@ fn page(s: &Session, w: &ScoreWeights, saved: bool) -> ScoringPage {
         min_sample: w.min_sample.to_string(),
         rule: rule(s.lang, w.min_sample),
         may_configure: s.may(Capability::Configure),
-        saved,
         errors: FieldErrors::default(),
     }
 }
 
 /// `GET /ranking/rule`
-pub(crate) async fn show(
-    State(state): State<AppState>,
-    s: Session,
-    params: crate::extract::Params,
-) -> PageResult {
+pub(crate) async fn show(State(state): State<AppState>, s: Session) -> PageResult {
     if !s.may(Capability::ReadMetrics) {
         return Err(UiError::Forbidden(s.lang.t("reports.forbidden").to_string()).page(s.lang));
     }
-    let saved = params.str("saved").is_some();
-    render(s.lang, &page(&s, &state.weights(), saved))
+    render(s.lang, &page(&s, &state.weights()))
 }
 
 /// `POST /ranking/rule`: every field checked at once, the typed values kept on an error.
@@ -89,12 +82,15 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
             min_sample,
         };
         match save_score_weights(&state, &s.actor, w).await {
-            Ok(_) => return Ok(see_other("/ranking/rule?saved=1")),
+            Ok(_) => {
+                let flash = Flash::new("scoring.saved").next("/ranking", "reports.ranking");
+                return Ok(saved(&state, "/ranking/rule", flash));
+            }
             Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }
-    let mut shown = page(&s, &state.weights(), false);
+    let mut shown = page(&s, &state.weights());
     shown.response = post.form.raw("response");
     shown.resolution = post.form.raw("resolution");
     shown.satisfaction = post.form.raw("satisfaction");
