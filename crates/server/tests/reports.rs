@@ -332,7 +332,7 @@ async fn scoreboard_and_month_end_report(b: Backend) {
         html.contains("<span class=\"v\">50.0%</span>")
             && html.contains("<span class=\"v\">85.0</span>")
     );
-    assert!(section("summary").contains("<td class=\"num\">4</td>"));
+    assert!(section("summary").contains("<td class=\"num\" data-figure=\"received\">4</td>"));
     assert!(
         section("repeated").contains(place)
             && section("repeated").contains("<td>佛字桥居民区</td>")
