@@ -7,10 +7,8 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use calamine::{Reader, Xlsx};
-use common::browser::{browser, csp_violations, demo_store, register_walk_in, start_driver, Ui};
+use common::browser::{csp_violations, demo_store, register_walk_in, start_driver, Ui};
 use common::TestServer;
 use fantoccini::key::Key;
 use suqiu_store::people::PeopleFilter;
@@ -27,13 +25,7 @@ async fn the_closed_loop_in_a_browser() {
         .0;
     let department = liaison.department_id.expect("a department").to_string();
     let server = TestServer::start(store.clone()).await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
-    let ui = Ui {
-        c: browser(&driver).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let ui = Ui::open(&driver, &server.base).await;
 
     // Every page is served under the strict Content-Security-Policy (checked below: no
     // violation in the console after the whole scenario).
@@ -429,13 +421,7 @@ async fn a_visit_raises_an_appeal_in_a_browser() {
         .expect("people");
     let person = found.items.first().expect("the demo's 独居老人").id;
     let server = TestServer::start(store.clone()).await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
-    let ui = Ui {
-        c: browser(&driver).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let ui = Ui::open(&driver, &server.base).await;
 
     ui.sign_in("fzq").await;
     ui.submit("header nav a[href='/care']").await;

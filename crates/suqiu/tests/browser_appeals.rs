@@ -8,9 +8,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::browser::{browser, csp_violations, demo_store, start_driver, Ui};
+use common::browser::{csp_violations, demo_store, start_driver, Ui};
 use common::TestServer;
 use fantoccini::Locator;
 
@@ -45,13 +43,7 @@ async fn appeal_forms_keep_values_say_saved_and_pick_a_department_by_typing() {
         .expect("a department")
         .to_string();
     let server = TestServer::start(store.clone()).await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
-    let ui = Ui {
-        c: browser(&driver).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let ui = Ui::open(&driver, &server.base).await;
     ui.sign_in("fzq").await;
 
     // An intake with four faults: all marked at once, everything typed still there.

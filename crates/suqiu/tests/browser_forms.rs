@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::browser::{browser, csp_violations, demo_store, start_driver, Ui};
+use common::browser::{csp_violations, demo_store, start_driver, Ui};
 use common::TestServer;
 
 /// The current value of a field (what the browser would post).
@@ -34,13 +32,7 @@ async fn signed_in() -> (common::browser::Driver, TestServer, Ui) {
     let driver = start_driver();
     let store = demo_store().await;
     let server = TestServer::start(store).await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
-    let ui = Ui {
-        c: browser(&driver).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let ui = Ui::open(&driver, &server.base).await;
     ui.sign_in("fzq").await;
     (driver, server, ui)
 }

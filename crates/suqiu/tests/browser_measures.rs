@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::browser::{browser, demo_store, start_driver, Ui};
+use common::browser::{demo_store, start_driver, Ui};
 use common::TestServer;
 use fantoccini::Locator;
 use suqiu_server::Clock;
@@ -39,13 +37,7 @@ async fn overdue_now_is_one_number_on_every_surface() {
     // test runs at (at 03:00 in Shanghai, today's appeals are not yet overdue).
     let later = Clock::fixed(chrono::Utc::now() + chrono::TimeDelta::days(10));
     let server = TestServer::start_with(demo_store().await, later).await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
-    let ui = Ui {
-        c: browser(&driver).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let ui = Ui::open(&driver, &server.base).await;
     // The district administrator sees the whole district on every surface.
     ui.sign_in("admin").await;
     let tile = "a[data-figure=overdue_now] .count";

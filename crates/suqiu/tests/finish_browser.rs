@@ -6,9 +6,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use common::browser::{browser, demo_store, start_driver, Ui};
+use common::browser::{demo_store, start_driver, Ui};
 use common::TestServer;
 use serde_json::Value;
 
@@ -45,13 +44,7 @@ async fn badge_colours(ui: &Ui) -> BTreeMap<String, String> {
 async fn settings_pages_badges_icon_and_english_as_drawn() {
     let driver = start_driver();
     let server = TestServer::start(demo_store().await).await;
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot dir");
-    let ui = Ui {
-        c: browser(&driver).await,
-        base: server.base.clone(),
-        shots,
-    };
+    let ui = Ui::open(&driver, &server.base).await;
     ui.c.set_window_size(1280, 900).await.expect("resize");
     ui.sign_in("admin").await;
 

@@ -135,6 +135,18 @@ pub struct Ui {
 }
 
 impl Ui {
+    /// A browser session on the server at `base`, writing its screenshots to
+    /// `$CARGO_TARGET_TMPDIR/screenshots/`.
+    pub async fn open(driver: &Driver, base: &str) -> Ui {
+        let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
+        Ui {
+            c: browser(driver).await,
+            base: base.to_string(),
+            shots,
+        }
+    }
+
     pub async fn goto(&self, path: &str) {
         self.c
             .goto(&format!("{}{path}", self.base))
