@@ -45,21 +45,55 @@ pub enum Audience {
     User(Id),
 }
 
-/// One notice before it is addressed.
+/// One notice before it is addressed: written in Chinese and in English when it is
+/// created (what a person typed — a note, a reason — stays as typed in both), so each
+/// reader sees it in the language of their pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub audience: Audience,
     pub title: String,
     pub body: String,
+    pub title_en: String,
+    pub body_en: String,
 }
 
-fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, body: String) -> Notice {
+impl NoticeKind {
+    pub fn label_en(self) -> &'static str {
+        match self {
+            NoticeKind::Reminder => "Deadline reminder",
+            NoticeKind::Overdue => "Overdue",
+            NoticeKind::Escalated => "Escalated",
+            NoticeKind::Supervised => "Supervision",
+            NoticeKind::Returned => "Returned",
+            NoticeKind::ReferralResolved => "Referral resolved",
+            NoticeKind::ExtensionRequested => "Extension requested",
+            NoticeKind::ExtensionApproved => "Extension approved",
+            NoticeKind::ExtensionDenied => "Extension denied",
+        }
+    }
+}
+
+/// A notice's body in both languages: (中文, English).
+type Body = (String, String);
+
+fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, (zh, en): Body) -> Notice {
     Notice {
         kind,
         audience,
         title: format!("{}：诉求 {}", kind.label_zh(), appeal.tracking_code),
-        body,
+        body: zh,
+        title_en: format!("{}: appeal {}", kind.label_en(), appeal.tracking_code),
+        body_en: en,
+    }
+}
+
+fn resolution_en(r: crate::appeal::Resolution) -> &'static str {
+    use crate::appeal::Resolution;
+    match r {
+        Resolution::Solved => "solved",
+        Resolution::PartlySolved => "partly solved",
+        Resolution::Explained => "explained",
     }
 }
 
@@ -78,25 +112,34 @@ pub fn for_events(actor: &Actor, before: &Appeal, after: &Appeal, events: &[Even
                 NoticeKind::Supervised,
                 Audience::Handlers,
                 after,
-                format!("上级督办：{note}"),
+                (format!("上级督办：{note}"), format!("Supervised from above: {note}")),
             )),
             EventBody::Return { note, .. } => out.push(notice(
                 NoticeKind::Returned,
                 Audience::Handlers,
                 after,
-                format!("诉求已退回，理由：{note}"),
+                (
+                    format!("诉求已退回，理由：{note}"),
+                    format!("The appeal was returned. Reason: {note}"),
+                ),
             )),
             EventBody::Escalate { note, .. } => out.push(notice(
                 NoticeKind::Escalated,
                 Audience::Handlers,
                 after,
-                format!("诉求已上报至本单位：{note}"),
+                (
+                    format!("诉求已上报至本单位：{note}"),
+                    format!("The appeal was escalated to your unit: {note}"),
+                ),
             )),
             EventBody::Extend { days, reason } => out.push(notice(
                 NoticeKind::ExtensionRequested,
                 Audience::LevelAbove,
                 after,
-                format!("申请延期 {days} 个工作日，理由：{reason}，请审批"),
+                (
+                    format!("申请延期 {days} 个工作日，理由：{reason}，请审批"),
+                    format!("An extension of {days} working days is requested ({reason}); please decide."),
+                ),
             )),
             EventBody::ExtendApprove {
                 approve,
@@ -132,7 +175,13 @@ fn referral_outcome(
             NoticeKind::ReferralResolved,
             Audience::HandlingUnit,
             after,
-            format!("转办部门已办结（{}）：{note}", resolution.label_zh()),
+            (
+                format!("转办部门已办结（{}）：{note}", resolution.label_zh()),
+                format!(
+                    "The department resolved it ({}): {note}",
+                    resolution_en(*resolution)
+                ),
+            ),
         )),
         EventBody::Return {
             note,
@@ -141,7 +190,10 @@ fn referral_outcome(
             NoticeKind::Returned,
             Audience::HandlingUnit,
             after,
-            format!("转办部门已退回，请重新安排办理。理由：{note}"),
+            (
+                format!("转办部门已退回，请重新安排办理。理由：{note}"),
+                format!("The department sent it back; please arrange its handling again. Reason: {note}"),
+            ),
         )),
         _ => None,
     }
@@ -162,23 +214,34 @@ fn extension_decided(
         (
             NoticeKind::ExtensionApproved,
             match resolve_by {
-                Some(by) => format!("延期已批准，新的办结时限：{}", display::deadline(by)),
-                None => "延期已批准".to_string(),
+                Some(by) => (
+                    format!("延期已批准，新的办结时限：{}", display::deadline(by)),
+                    format!(
+                        "Extension approved; the new resolve deadline is {}",
+                        display::deadline(by)
+                    ),
+                ),
+                None => ("延期已批准".to_string(), "Extension approved".to_string()),
             },
         )
     } else {
+        let reason = reason.as_deref().unwrap_or("");
         (
             NoticeKind::ExtensionDenied,
-            format!("延期未获批准：{}", reason.as_deref().unwrap_or("")),
+            (
+                format!("延期未获批准：{reason}"),
+                format!("Extension not approved: {reason}"),
+            ),
         )
     };
     Some(notice(kind, Audience::User(*requested_by), after, body))
 }
 
-fn deadline_words(deadline: Deadline) -> &'static str {
+/// The deadline's name: (中文, English).
+fn deadline_words(deadline: Deadline) -> (&'static str, &'static str) {
     match deadline {
-        Deadline::Respond => "受理响应",
-        Deadline::Resolve => "办结",
+        Deadline::Respond => ("受理响应", "response"),
+        Deadline::Resolve => ("办结", "resolve"),
     }
 }
 
@@ -190,17 +253,31 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             NoticeKind::Reminder,
             Audience::Handlers,
             after,
-            format!(
-                "{}时限将于 {} 到期",
-                deadline_words(deadline),
-                display::deadline(due)
+            (
+                format!(
+                    "{}时限将于 {} 到期",
+                    deadline_words(deadline).0,
+                    display::deadline(due)
+                ),
+                format!(
+                    "The {} deadline falls due at {}",
+                    deadline_words(deadline).1,
+                    display::deadline(due)
+                ),
             ),
         )],
         Finding::Overdue { deadline, due } => {
-            let body = format!(
-                "已超过{}时限（{}）",
-                deadline_words(deadline),
-                display::deadline(due)
+            let body = (
+                format!(
+                    "已超过{}时限（{}）",
+                    deadline_words(deadline).0,
+                    display::deadline(due)
+                ),
+                format!(
+                    "Past the {} deadline ({})",
+                    deadline_words(deadline).1,
+                    display::deadline(due)
+                ),
             );
             vec![
                 notice(NoticeKind::Overdue, Audience::Handlers, after, body.clone()),
@@ -211,9 +288,15 @@ pub fn for_finding(finding: &Finding, after: &Appeal) -> Vec<Notice> {
             NoticeKind::Escalated,
             Audience::Handlers,
             after,
-            format!(
-                "办结时限 {} 已过且久未办结，系统已自动上报至本单位",
-                display::deadline(due)
+            (
+                format!(
+                    "办结时限 {} 已过且久未办结，系统已自动上报至本单位",
+                    display::deadline(due)
+                ),
+                format!(
+                    "The resolve deadline {} passed long ago; the system escalated it to your unit",
+                    display::deadline(due)
+                ),
             ),
         )],
     }
@@ -325,5 +408,52 @@ mod tests {
         // A return of something not referred keeps reaching everyone working on it.
         let n = for_events(&station, &before, &before, &[back]);
         assert_eq!(n[0].audience, Audience::Handlers);
+    }
+
+    #[test]
+    fn every_notice_reads_in_english_too_keeping_what_people_typed() {
+        let before = referred();
+        let liaison = actor(Role::DepartmentLiaison, Some(DEPT));
+        let typed = "note-as-typed";
+        let events = [
+            EventBody::Resolve {
+                resolution: Resolution::PartlySolved,
+                note: typed.into(),
+            },
+            EventBody::Supervise { note: typed.into() },
+        ];
+        let mut notices = Vec::new();
+        for body in events {
+            notices.extend(for_events(&liaison, &before, &before, &[event(body)]));
+        }
+        let due = Utc.with_ymd_and_hms(2026, 11, 30, 16, 0, 0).unwrap();
+        for finding in [
+            Finding::Remind {
+                deadline: Deadline::Resolve,
+                due,
+            },
+            Finding::Overdue {
+                deadline: Deadline::Respond,
+                due,
+            },
+            Finding::Escalate { due },
+        ] {
+            notices.extend(for_finding(&finding, &before));
+        }
+        assert_eq!(notices.len(), 6);
+        let cjk = |t: &str| {
+            t.chars().any(|c| {
+                ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+            })
+        };
+        for n in &notices {
+            assert!(!cjk(&n.title_en) && !cjk(&n.body_en), "{n:?}");
+            assert!(n.title_en.contains(&before.tracking_code), "{n:?}");
+            assert!(cjk(&n.title) && cjk(&n.body), "the Chinese stays: {n:?}");
+        }
+        assert!(notices[0].body_en.contains(typed) && notices[0].body_en.contains("partly solved"));
+        assert!(notices
+            .iter()
+            .any(|n| n.body_en.contains("2026-11-30 24:00")));
     }
 }

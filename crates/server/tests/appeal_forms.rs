@@ -715,6 +715,12 @@ async fn the_referring_unit_hears_of_the_departments_resolve_and_return(b: Backe
     let mut fzq = Browser::sign_in(&t, "station11").await;
     let html = fzq.get("/notifications").await.text();
     assert!(html.contains("转办部门已办结"), "{html}");
+    // …and in English to a reader of English pages: the notice was written in both.
+    fzq.get("/lang/en").await;
+    let html = fzq.get("/notifications").await.text();
+    assert!(html.contains("Referral resolved: appeal"), "{html}");
+    assert!(html.contains("The department resolved it"), "{html}");
+    assert!(!html.contains("转办部门已办结"), "{html}");
     t.finish().await;
 }
 

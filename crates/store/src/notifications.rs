@@ -22,6 +22,9 @@ pub struct Notification {
     pub appeal_id: Option<Id>,
     pub title: String,
     pub body: String,
+    /// The same in English; "" for a notice written before notices had both languages.
+    pub title_en: String,
+    pub body_en: String,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }
@@ -33,6 +36,8 @@ fn notification_from(r: &AnyRow) -> Result<Notification> {
         appeal_id: get(r, "appeal_id")?,
         title: get(r, "title")?,
         body: get(r, "body")?,
+        title_en: get(r, "title_en")?,
+        body_en: get(r, "body_en")?,
         created_at: get_time(r, "created_at")?,
         read_at: get_opt_time(r, "read_at")?,
     })
@@ -61,31 +66,31 @@ pub(crate) async fn insert(
         let (condition, x, y): (String, i64, i64) = match n.audience {
             Audience::Handlers => (
                 format!(
-                    "(u.org_unit_id = $6 AND u.role IN ({})) OR u.id = $7 \
-                     OR (u.department_id IS NOT NULL AND u.department_id = $8)",
+                    "(u.org_unit_id = $8 AND u.role IN ({})) OR u.id = $9 \
+                     OR (u.department_id IS NOT NULL AND u.department_id = $10)",
                     desk_roles()
                 ),
                 a.handling_org_unit_id,
                 a.assignee_user_id.unwrap_or(0),
             ),
             Audience::HandlingUnit => (
-                format!("u.org_unit_id = $6 AND u.role IN ({})", desk_roles()),
+                format!("u.org_unit_id = $8 AND u.role IN ({})", desk_roles()),
                 a.handling_org_unit_id,
                 0,
             ),
             Audience::LevelAbove => match &record.place.handling_parent {
                 Some((parent, _)) => (
-                    format!("u.org_unit_id = $6 AND u.role IN ({})", desk_roles()),
+                    format!("u.org_unit_id = $8 AND u.role IN ({})", desk_roles()),
                     *parent,
                     0,
                 ),
                 None => continue,
             },
-            Audience::User(id) => ("u.id = $6".to_string(), id, 0),
+            Audience::User(id) => ("u.id = $8".to_string(), id, 0),
         };
         let sql = format!(
-            "INSERT INTO notifications (user_id, kind, appeal_id, title, body, created_at) \
-             SELECT u.id, $1, $2, $3, $4, $5 FROM users u WHERE {condition}"
+            "INSERT INTO notifications (user_id, kind, appeal_id, title, body, created_at, title_en, body_en) \
+             SELECT u.id, $1, $2, $3, $4, $5, $6, $7 FROM users u WHERE {condition}"
         );
         let mut q = sqlx::query(&sql)
             .bind(n.kind.code())
@@ -93,6 +98,8 @@ pub(crate) async fn insert(
             .bind(n.title.as_str())
             .bind(n.body.as_str())
             .bind(ms(now))
+            .bind(n.title_en.as_str())
+            .bind(n.body_en.as_str())
             .bind(x);
         if matches!(n.audience, Audience::Handlers) {
             q = q.bind(y).bind(a.department_id.unwrap_or(0));
@@ -138,7 +145,7 @@ impl Store {
             "n",
         )?;
         let rows = sqlx::query(&format!(
-            "SELECT id, kind, appeal_id, title, body, created_at, read_at FROM notifications \
+            "SELECT id, kind, appeal_id, title, body, title_en, body_en, created_at, read_at FROM notifications \
              WHERE user_id = $1{filter} ORDER BY id DESC LIMIT $2 OFFSET $3"
         ))
         .bind(user_id)
@@ -174,7 +181,7 @@ impl Store {
         let user = a.push(user_id);
         let kinds: Vec<String> = kinds.iter().map(|k| a.push(k.code())).collect();
         let sql = format!(
-            "SELECT n.id, n.kind, n.appeal_id, n.title, n.body, n.created_at, n.read_at \
+            "SELECT n.id, n.kind, n.appeal_id, n.title, n.body, n.title_en, n.body_en, n.created_at, n.read_at \
              FROM notifications n WHERE n.user_id = {user} AND n.kind IN ({}) \
                AND n.created_at >= {} AND EXISTS (SELECT 1 FROM appeals a \
                  WHERE a.id = n.appeal_id AND a.status IN ({})) \

@@ -50,12 +50,13 @@ pub(crate) struct NoticeRow {
     pub unread: bool,
 }
 
-fn notice_row(n: &Notification) -> NoticeRow {
+fn notice_row(lang: super::i18n::Lang, n: &Notification) -> NoticeRow {
+    let (title, body) = super::notifications::in_language(lang, n);
     NoticeRow {
         id: n.id,
         appeal_id: n.appeal_id,
-        title: n.title.clone(),
-        body: n.body.clone(),
+        title: title.to_string(),
+        body: body.to_string(),
         at: when(n.created_at),
         unread: n.read_at.is_none(),
     }
@@ -193,7 +194,7 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .await
         .map_err(fail(lang))?
         .iter()
-        .map(notice_row)
+        .map(|n| notice_row(lang, n))
         .collect();
     render(
         lang,

@@ -6,10 +6,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
+use super::i18n::Lang;
 use super::view::{when, Chrome};
 use super::{fail, render, see_other, PageId, PageResult, PostForm, Session};
 use crate::extract::Params;
 use crate::state::AppState;
+use suqiu_store::notifications::Notification;
 
 /// Notices per page.
 const PER_PAGE: i64 = 30;
@@ -39,6 +41,15 @@ struct CentrePage {
     pages: i64,
 }
 
+/// A notice's title and body in `lang`: the English written with it, or the Chinese for a
+/// notice written before notices had both.
+pub(crate) fn in_language(lang: Lang, n: &Notification) -> (&str, &str) {
+    match lang {
+        Lang::En if !n.title_en.is_empty() => (&n.title_en, &n.body_en),
+        _ => (&n.title, &n.body),
+    }
+}
+
 /// `GET /notifications[?unread=1][&page=N]`.
 pub(crate) async fn page(
     State(state): State<AppState>,
@@ -64,10 +75,13 @@ pub(crate) async fn page(
         .iter()
         .map(|n| Item {
             id: n.id,
-            kind: lang.label(n.kind.code(), n.kind.label_zh()),
+            kind: match lang {
+                Lang::Zh => n.kind.label_zh(),
+                Lang::En => n.kind.label_en(),
+            },
             appeal_id: n.appeal_id,
-            title: n.title.clone(),
-            body: n.body.clone(),
+            title: in_language(lang, n).0.to_string(),
+            body: in_language(lang, n).1.to_string(),
             at: when(n.created_at),
             unread: n.read_at.is_none(),
         })
