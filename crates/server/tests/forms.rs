@@ -462,6 +462,56 @@ async fn service_hours_form_keeps_date_note_and_hours() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn service_post_and_registration_forms_keep_what_was_typed() {
+    let t = TestApp::new(Backend::Sqlite).await;
+    let c11 = t.fx.c11.to_string();
+    let mut b = Browser::sign_in(&t, "station11").await;
+    b.get("/service").await;
+    // A post with no community and no name: both named at once.
+    let res = b
+        .post("/service/posts", &[("org_unit_id", ""), ("name", "  ")])
+        .await;
+    refused(
+        &res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            ("post-org-unit-id", "请选择社区"),
+            ("post-name", "请填写岗位名称"),
+        ],
+    );
+    // A registration with nobody chosen and a date that is not one: the community kept.
+    let res = b
+        .post(
+            "/service/registrations",
+            &[
+                ("person_id", ""),
+                ("org_unit_id", &c11),
+                ("registered_on", "下周一"),
+            ],
+        )
+        .await;
+    let html = refused(
+        &res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &[
+            ("registration-person-id", "请从列表中选择报到的党员"),
+            ("registration-registered-on", "应为日期"),
+        ],
+    );
+    chosen(&html, "registration-org-unit-id", &c11);
+    kept(&html, "registration-registered-on", "下周一");
+    // The post posted right is saved and says so.
+    let res = b
+        .post(
+            "/service/posts",
+            &[("org_unit_id", &c11), ("name", "楼道清洁")],
+        )
+        .await;
+    flashed(&mut b, &res, "/service", "楼道清洁", None).await;
+    t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn person_form_keeps_address_tags_and_party() {
     let t = TestApp::new(Backend::Sqlite).await;
     let mut b = Browser::sign_in(&t, "station11").await;
