@@ -682,6 +682,18 @@ async fn a_teams_block_is_a_building_written_as_on_the_register() {
         "李老伯's 3号楼201室"
     );
 
+    // The member and grid forms posted with nothing chosen: said beside their own select.
+    for (part, field) in [("member", "user-id"), ("grid", "grid-id")] {
+        let res = b
+            .post(&format!("/care/teams/{team}"), &[("part", part)])
+            .await;
+        refused(
+            &res,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &[(&format!("{part}-{team}-{field}"), "请先选择要添加的项")],
+        );
+    }
+
     // A block no address starts with would hold nobody: refused beside the field, kept.
     let res = b
         .post(

@@ -354,35 +354,51 @@ pub(crate) async fn add_to_team(
     else {
         return Err(UiError::NotFound.page(s.lang));
     };
-    let name = format!("block-{id}");
-    let done = if let Some(user) = form_id(&form, "user_id") {
-        state
+    // Each of the row's three forms says which it is, so a refusal is shown beside its own
+    // field (a member form posted empty is not the building form's mistake).
+    let part = form
+        .get("part")
+        .unwrap_or(if form.get("user_id").is_some() {
+            "member"
+        } else if form.get("grid_id").is_some() {
+            "grid"
+        } else {
+            "block"
+        });
+    let (name, field) = match part {
+        "member" => (format!("member-{id}"), "user_id"),
+        "grid" => (format!("grid-{id}"), "grid_id"),
+        _ => (format!("block-{id}"), "address_prefix"),
+    };
+    let done = match (part, form_id(&form, field), form.get(field)) {
+        ("member", Some(user), _) => state
             .store
             .add_team_member(&detail.team, Partner::User(user))
             .await
-            .map(|_| ())
-    } else if let Some(grid) = form_id(&form, "grid_id") {
-        state
+            .map(|_| ()),
+        ("grid", Some(grid), _) => state
             .store
             .add_team_block(&detail.team, &BlockOf::Node(grid))
             .await
-            .map(|_| ())
-    } else if let Some(prefix) = form.get("address_prefix") {
-        // A block holds the households whose address starts with it: one that matches no
-        // address on the register would hold nobody (core's rule).
-        let addresses = register_addresses(&state, &s).await?;
-        if !block_matches(prefix, addresses.iter().map(String::as_str)) {
-            let msg = "登记册中没有以此开头的地址：请从列表中选择楼栋（按登记册的写法，如「佛字桥小区3号楼」）";
-            return refuse(&state, &s, (name, form), "address_prefix", msg).await;
+            .map(|_| ()),
+        ("member" | "grid", _, _) | (_, _, None) => {
+            let msg = s.lang.t("teams.choose");
+            return refuse(&state, &s, (name, form), field, msg).await;
         }
-        state
-            .store
-            .add_team_block(&detail.team, &BlockOf::Address(prefix.to_string()))
-            .await
-            .map(|_| ())
-    } else {
-        let msg = s.lang.t("teams.choose");
-        return refuse(&state, &s, (name, form), "address_prefix", msg).await;
+        (_, _, Some(prefix)) => {
+            // A block holds the households whose address starts with it: one that matches
+            // no address on the register would hold nobody (core's rule).
+            let addresses = register_addresses(&state, &s).await?;
+            if !block_matches(prefix, addresses.iter().map(String::as_str)) {
+                let msg = "登记册中没有以此开头的地址：请从列表中选择楼栋（按登记册的写法，如「佛字桥小区3号楼」）";
+                return refuse(&state, &s, (name, form), field, msg).await;
+            }
+            state
+                .store
+                .add_team_block(&detail.team, &BlockOf::Address(prefix.to_string()))
+                .await
+                .map(|_| ())
+        }
     };
     match done {
         Ok(()) => {
