@@ -39,11 +39,11 @@ pub struct PeopleFilter {
     pub per_page: i64,
 }
 
-const PERSON_COLUMNS: &str =
+pub(crate) const PERSON_COLUMNS: &str =
     "p.id, p.name, p.gender, p.birth_date, p.phone, p.id_number, p.org_unit_id, p.address, \
      p.tags, p.party_category, p.party_joined_on, p.party_branch";
 
-fn person_from(row: &AnyRow) -> Result<Person> {
+pub(crate) fn person_from(row: &AnyRow) -> Result<Person> {
     let tags: Vec<String> = get_json(row, "tags")?;
     let tags = tags
         .iter()
@@ -297,17 +297,9 @@ impl Store {
             per_page,
         };
         let mut a = Args::default();
-        let mut conds = vec![scope::people(actor, &mut a)];
-        if let Some(node) = filter.org_unit_id {
-            let Some(unit) = self.org_unit(node).await? else {
-                return Ok(empty());
-            };
-            let subtree_role = scope::is_subtree_role(actor.role);
-            if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &unit.path) {
-                return Ok(empty());
-            }
-            conds.push(scope::in_subtree("p.org_path", &unit.path, &mut a));
-        }
+        let Some(mut conds) = self.people_scope(actor, filter.org_unit_id, &mut a).await? else {
+            return Ok(empty());
+        };
         if let Some(tag) = filter.tag {
             conds.push(format!(
                 "p.id IN (SELECT person_id FROM people_tags WHERE tag = {})",
@@ -341,6 +333,28 @@ impl Store {
             page,
             per_page,
         })
+    }
+
+    /// The conditions on `people p` of the actor's scope, narrowed to `node`'s subtree when
+    /// given; `None` when that node is unknown or out of scope (no rows).
+    pub(crate) async fn people_scope(
+        &self,
+        actor: &Actor,
+        node: Option<Id>,
+        a: &mut Args,
+    ) -> Result<Option<Vec<String>>> {
+        let mut conds = vec![scope::people(actor, a)];
+        if let Some(node) = node {
+            let Some(unit) = self.org_unit(node).await? else {
+                return Ok(None);
+            };
+            let subtree_role = scope::is_subtree_role(actor.role);
+            if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &unit.path) {
+                return Ok(None);
+            }
+            conds.push(scope::in_subtree("p.org_path", &unit.path, a));
+        }
+        Ok(Some(conds))
     }
 
     /// Bulk insert for the demo generator: one transaction, ids returned in order.

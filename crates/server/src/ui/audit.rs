@@ -7,7 +7,8 @@ use axum::extract::State;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use suqiu_store::audit::{ReadEntry, ReadSubject};
 
-use super::posted::{people_to_pick, person_choices, Posted};
+use super::pick::{person_pick, resolve_query, PersonPick};
+use super::posted::Posted;
 use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, FormData, PageResult, Session, UiError};
 use crate::extract::Params;
@@ -36,7 +37,7 @@ struct AuditPage {
     rows: Vec<Row>,
     users: Vec<Choice>,
     /// The people a reader may filter by, told apart as every picker does.
-    people: Vec<Choice>,
+    people: PersonPick,
     /// The filter as asked (the appeal by its tracking code), with what it could not read.
     posted: Posted,
     total: i64,
@@ -104,6 +105,9 @@ pub(crate) async fn page(
     resolve_appeal(&state, &s, &mut params, &mut errors)
         .await
         .map_err(fail(lang))?;
+    resolve_query(&state, &s.actor, &mut params.0, "person_id", &mut errors)
+        .await
+        .map_err(fail(lang))?;
     let typed = typed(&params);
     let query = serde_urlencoded::to_string(&typed).unwrap_or_default();
     let filter = match read_filter(&s.actor, &params) {
@@ -130,11 +134,9 @@ pub(crate) async fn page(
         .into_iter()
         .map(|u| Choice::new(u.id.to_string(), u.display_name, &value("user_id")))
         .collect();
-    let people = person_choices(
-        &people_to_pick(&state, &s.actor, None)
-            .await
-            .map_err(fail(lang))?,
-    );
+    let people = person_pick(&state, &s.actor, None)
+        .await
+        .map_err(fail(lang))?;
     let (rows, total, page) = match found {
         Some(f) => (
             f.items.iter().map(|r| row(lang, r)).collect(),

@@ -15,7 +15,8 @@ use suqiu_store::fund::Entry;
 
 use super::i18n::Lang;
 use super::page_node;
-use super::posted::{correctable, people_to_pick, person_choices, render_with, Posted};
+use super::pick::{explain, person_pick, resolve_form, PersonPick};
+use super::posted::{correctable, render_with, Posted};
 use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
@@ -136,7 +137,7 @@ struct FundPage {
     total: i64,
     pending: Vec<EntryRow>,
     may_manage: bool,
-    people: Vec<Choice>,
+    people: PersonPick,
     transfer_to: Vec<Choice>,
     /// The form that was refused, as typed, with what to fix.
     posted: Posted,
@@ -193,9 +194,9 @@ async fn fund_page(
         .map(|u| Choice::new(u.id.to_string(), u.name.clone(), ""))
         .collect();
     let people = if may_manage {
-        person_choices(&people_to_pick(state, &s.actor, Some(unit.id)).await?)
+        person_pick(state, &s.actor, Some(unit.id)).await?
     } else {
-        Vec::new()
+        PersonPick::default()
     };
     let link = |p: i64| format!("/fund?org_unit={}&page={p}", unit.id);
     let total = ledger.entries.total;
@@ -343,9 +344,13 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
         .flatten()
         .unwrap_or(s.actor.org_unit_id);
     let form = form_name(&f);
+    let (f, searched) = resolve_form(&state, &s.actor, f, "person_id", Some(org_unit_id))
+        .await
+        .map_err(fail(s.lang))?;
     let body = match entry_of(&f) {
         Ok(body) => body,
         Err(mut errors) => {
+            explain(&mut errors, "person_id", searched);
             // The tracking code needs the store: said with the form's other errors.
             if let Some(code) = f.get("appeal_code") {
                 let found = appeal_by_code(&state, code).await.map_err(fail(s.lang))?;

@@ -1072,6 +1072,10 @@ fn message(key: &str) -> Option<(&'static str, &'static str)> {
             "输入姓名、手机尾号或地址筛选",
             "Type a name, phone digits or address to filter",
         ),
+        "form.search_hint" => (
+            "输入姓名、手机尾号或地址中的两个字以上查找",
+            "Type two or more characters of a name, phone digits or address",
+        ),
         "market.unit_hint" => ("如 袋、件、桶", "e.g. bag, piece"),
         "flash.item_added" => ("已新增物品", "Item added:"),
         "flash.handed_out" => ("已登记发放", "Handed out:"),

@@ -29,6 +29,7 @@ pub(crate) mod i18n;
 mod intake;
 mod notifications;
 mod people;
+mod pick;
 mod posted;
 mod reports;
 mod roster;
@@ -82,7 +83,7 @@ pub fn router() -> Router<AppState> {
         .route("/appeals/{id}/receipt", get(intake::receipt))
         .route("/appeals/{id}/act", post(detail::act))
         .route("/people", get(people::list).post(people::search))
-        .route("/people/lookup", post(people::lookup))
+        .route("/people/lookup", post(pick::lookup))
         .route("/people.xlsx", get(people::export))
         .route("/people/new", get(people::new_form).post(people::create))
         // 花名册导入: the upload takes a file up to 5 MB (`crate::body_limit`).

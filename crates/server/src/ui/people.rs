@@ -4,9 +4,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde::Serialize;
+use axum::response::Response;
 use suqiu_core::access::Capability;
 use suqiu_core::person::{CareTag, Gender, PartyCategory, Person};
 use suqiu_store::appeals::AppealFilter;
@@ -15,8 +13,9 @@ use suqiu_store::people::PeopleFilter;
 use super::appeals::category_names;
 use super::appeals::{node_choices, row_of, Row};
 use super::i18n::Lang;
+use super::pick::unit_names;
 use super::posted::Posted;
-use super::view::{person_label, vocabulary_choices, Choice, Chrome, FieldErrors};
+use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::dto::{PartyIn, PersonIn, PersonOut, PersonPatch};
 use crate::extract::Params;
@@ -27,8 +26,6 @@ use crate::state::AppState;
 
 /// People per page of the register.
 const PER_PAGE: i64 = 50;
-/// Suggestions offered while typing.
-const SUGGESTIONS: i64 = 8;
 /// Rows read per query while exporting.
 const EXPORT_CHUNK: i64 = 500;
 /// Most people one export holds: a street's register, not a district's (that is a backup).
@@ -84,16 +81,6 @@ struct ListPage {
     next: Option<String>,
     /// The register as a workbook, under the same tag filter.
     export_href: String,
-}
-
-async fn unit_names(state: &AppState) -> Result<std::collections::HashMap<i64, String>, UiError> {
-    Ok(state
-        .store
-        .org_units()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
 }
 
 async fn list_page(state: &AppState, s: &Session, q: String, tag: String, page: i64) -> PageResult {
@@ -263,52 +250,6 @@ fn too_many_people(lang: super::i18n::Lang) -> super::Failed {
         lang.t("list.too_many")
     ))
     .page(lang)
-}
-
-#[derive(Serialize)]
-struct Suggestion {
-    id: i64,
-    label: String,
-}
-
-/// The intake form's type-ahead: a few people matching a name or phone, phones masked
-/// (enough to tell two 王s apart at the desk).
-pub(crate) async fn lookup(State(state): State<AppState>, post: PostForm) -> Response {
-    let s = post.session;
-    let q = post.form.get("q").unwrap_or("").to_string();
-    if q.chars().count() < 2 || q.chars().count() > 50 || !may_see_people(&s) {
-        return Json(Vec::<Suggestion>::new()).into_response();
-    }
-    let filter = PeopleFilter {
-        q: Some(q),
-        page: 1,
-        per_page: SUGGESTIONS,
-        ..PeopleFilter::default()
-    };
-    let found = match state.store.list_people(&s.actor, &filter).await {
-        Ok(f) => f,
-        Err(e) => return UiError::from(e).into_page(s.lang),
-    };
-    let units = match unit_names(&state).await {
-        Ok(u) => u,
-        Err(e) => return e.into_page(s.lang),
-    };
-    let items: Vec<Suggestion> = found
-        .items
-        .iter()
-        .map(|p| {
-            // Masked phone and shortened address (`person_label`), so two 蒋子轩 differ;
-            // the node too when there is no address to tell them by.
-            let mut label = person_label(p);
-            if p.address.as_deref().is_none_or(|a| a.trim().is_empty()) {
-                if let Some(unit) = units.get(&p.org_unit_id) {
-                    label.push_str(&format!(" · {unit}"));
-                }
-            }
-            Suggestion { id: p.id, label }
-        })
-        .collect();
-    Json(items).into_response()
 }
 
 /// The person form's fields as typed.

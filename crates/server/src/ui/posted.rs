@@ -13,6 +13,7 @@ use suqiu_core::access::Actor;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
+use suqiu_store::Page;
 
 use super::i18n::Lang;
 use super::view::{person_choice, Choice, FieldErrors};
@@ -202,7 +203,7 @@ pub(crate) fn refusal_status(p: Option<&Problem>) -> StatusCode {
         .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
-/// Most people a picker lists (a street's register: the filter box narrows it).
+/// Most people a picker lists (the filter box narrows them); above it, a search.
 pub(crate) const PEOPLE_TO_PICK: i64 = 500;
 
 /// The people of `org_unit`'s subtree (default: everyone in scope) a picker offers, each
@@ -212,13 +213,22 @@ pub(crate) async fn people_to_pick(
     actor: &Actor,
     org_unit_id: Option<Id>,
 ) -> Result<Vec<Person>, UiError> {
+    Ok(people_page(state, actor, org_unit_id).await?.items)
+}
+
+/// The first [`PEOPLE_TO_PICK`] people of `org_unit`'s subtree, with how many there are.
+pub(crate) async fn people_page(
+    state: &AppState,
+    actor: &Actor,
+    org_unit_id: Option<Id>,
+) -> Result<Page<Person>, UiError> {
     let filter = PeopleFilter {
         org_unit_id,
         page: 1,
         per_page: PEOPLE_TO_PICK,
         ..PeopleFilter::default()
     };
-    Ok(state.store.list_people(actor, &filter).await?.items)
+    Ok(state.store.list_people(actor, &filter).await?)
 }
 
 /// People as a picker's choices.

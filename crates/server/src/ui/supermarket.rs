@@ -14,9 +14,8 @@ use suqiu_store::supermarket::Statement;
 
 use super::i18n::Lang;
 use super::page_node;
-use super::posted::{
-    correctable, people_to_pick, person_choices, refusal_status, render_with, Posted,
-};
+use super::pick::{explain, person_pick, resolve_form, PersonPick};
+use super::posted::{correctable, refusal_status, render_with, Posted};
 use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
@@ -57,7 +56,7 @@ struct SupermarketPage {
     /// The items as the hand-out form's choices (with their stock).
     item_choices: Vec<Choice>,
     movements: Vec<MovementRow>,
-    people: Vec<Choice>,
+    people: PersonPick,
     may_manage: bool,
     /// The form that was refused, as typed, with what to fix.
     posted: Posted,
@@ -129,9 +128,9 @@ async fn market_page(
         .collect();
     let may_manage = s.may(Capability::ManageCare);
     let people = if may_manage {
-        person_choices(&people_to_pick(state, &s.actor, Some(st.unit.id)).await?)
+        person_pick(state, &s.actor, Some(st.unit.id)).await?
     } else {
-        Vec::new()
+        PersonPick::default()
     };
     let (stock, open, close) = (
         s.lang.t("market.stock"),
@@ -279,9 +278,15 @@ pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) ->
     let s = post.session;
     let f = post.form;
     let org_unit_id = station_of(&f, &s);
+    let (f, searched) = resolve_form(&state, &s.actor, f, "person_id", Some(org_unit_id))
+        .await
+        .map_err(fail(s.lang))?;
     let body = match movement_of(&f) {
         Ok(body) => body,
-        Err(errors) => return refused(&state, &s, org_unit_id, ("move", f), errors, None).await,
+        Err(mut errors) => {
+            explain(&mut errors, "person_id", searched);
+            return refused(&state, &s, org_unit_id, ("move", f), errors, None).await;
+        }
     };
     match move_stock_as(&state, &s.actor, body).await {
         Ok(m) => {

@@ -15,8 +15,9 @@ use suqiu_core::Id;
 use suqiu_store::wishes::{Wish, WishFilter, WishMove};
 
 use super::fund::parse_yuan;
-use super::posted::{correctable, people_to_pick, person_choices, render_with, Posted};
-use super::view::{when, Choice, Chrome, FieldErrors};
+use super::pick::{explain, person_pick, resolve_form, PersonPick};
+use super::posted::{correctable, render_with, Posted};
+use super::view::{when, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::routes::wishes::{command_as, record_as, wisher, wisher_name, WishIn};
 use crate::state::AppState;
@@ -106,7 +107,7 @@ struct WishesPage {
     /// Open, claimed, fulfilled: what still needs someone.
     sections: Vec<Section>,
     may_record: bool,
-    people: Vec<Choice>,
+    people: PersonPick,
     /// The form that was refused, as typed, with what to fix.
     posted: Posted,
 }
@@ -148,9 +149,9 @@ async fn wishes_page(state: &AppState, s: &Session, posted: Posted) -> Result<Wi
         .collect();
     let may_record = s.may(Capability::ManageCare);
     let people = if may_record {
-        person_choices(&people_to_pick(state, &s.actor, None).await?)
+        person_pick(state, &s.actor, None).await?
     } else {
-        Vec::new()
+        PersonPick::default()
     };
     Ok(WishesPage {
         c: s.chrome("wishes"),
@@ -232,10 +233,13 @@ fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
 
 pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let f = post.form;
+    let (f, searched) = resolve_form(&state, &s.actor, post.form, "person_id", None)
+        .await
+        .map_err(fail(s.lang))?;
     let body = match wish_of(&f, shanghai_date(state.now())) {
         Ok(body) => body,
-        Err(errors) => {
+        Err(mut errors) => {
+            explain(&mut errors, "person_id", searched);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return refused(&state, &s, ("wish".into(), f), errors, status).await;
         }
