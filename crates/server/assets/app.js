@@ -8,6 +8,95 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
   b.addEventListener("click", function () { window.print(); });
 });
 
+// ---- shared: a POST with the page's CSRF token, and a type-ahead list of people ----
+// Names and phones go in a POST body, never in a URL. The type-ahead asks
+// /people/lookup once 2+ characters are typed and lists what it answers (name · masked
+// phone · address); ↓/↑ move, Enter or a click chooses, Escape closes.
+var Suqiu = (function () {
+  "use strict";
+  function post(url, params) {
+    var token = document.querySelector("input[name=_csrf]");
+    params.set("_csrf", token ? token.value : "");
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: params.toString()
+    }).then(function (r) { return r.ok ? r.json() : null; });
+  }
+  // opts.choose(person) on a choice; opts.params(URLSearchParams) adds to the request;
+  // opts.typed() when the text changes (what was chosen no longer matches it).
+  function typeahead(input, list, opts) {
+    var items = [], active = -1, timer = null;
+    function setActive(i) {
+      var lis = list.querySelectorAll("li");
+      lis.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      active = i;
+      if (i >= 0 && lis[i]) input.setAttribute("aria-activedescendant", lis[i].id);
+      else input.removeAttribute("aria-activedescendant");
+    }
+    function close() { list.innerHTML = ""; items = []; active = -1; input.setAttribute("aria-expanded", "false"); }
+    function choose(p) { close(); opts.choose(p); }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (opts.typed) opts.typed();
+      var q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(function () {
+        var params = new URLSearchParams({ q: q });
+        if (opts.params) opts.params(params);
+        post("/people/lookup", params).then(function (people) {
+          close();
+          items = people || [];
+          items.forEach(function (p, i) {
+            var li = document.createElement("li");
+            li.textContent = p.label;
+            li.id = list.id + "-" + i;
+            li.setAttribute("role", "option");
+            li.dataset.testid = "person-option";
+            li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(p); });
+            list.appendChild(li);
+          });
+          input.setAttribute("aria-expanded", items.length ? "true" : "false");
+        });
+      }, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (!items.length) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); setActive((active + 1) % items.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); setActive((active - 1 + items.length) % items.length); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active]); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+  return { post: post, typeahead: typeahead };
+})();
+
+// ---- person pickers of a large register: <div data-person-search> ----
+// The search field (which the server resolves when posted without script) becomes a
+// type-ahead: choosing puts the person's id in the hidden field and their label in the
+// box; typing again clears the id. A GET form (the audit's filter) then sends the id
+// only, so no name goes into the URL.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-person-search]").forEach(function (box) {
+    var input = box.querySelector("input[type=search]");
+    var hidden = box.querySelector("input[type=hidden]");
+    var list = box.querySelector("ul.suggest");
+    var unit = box.dataset.orgUnit;
+    Suqiu.typeahead(input, list, {
+      params: function (params) { if (unit) params.set("org_unit_id", unit); },
+      choose: function (p) { hidden.value = p.id; input.value = p.label; },
+      typed: function () { hidden.value = ""; }
+    });
+    var form = input.form;
+    if (form && form.method === "get") {
+      form.addEventListener("submit", function () { if (hidden.value) input.disabled = true; });
+    }
+  });
+})();
+
 // ---- person pickers: <select data-picker> gets a filter box above it ----
 // A select of hundreds of people cannot be searched by keyboard (typing jumps by first
 // letter only, which Chinese names defeat). The box narrows the options to those whose
@@ -52,17 +141,7 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
   "use strict";
   var form = document.getElementById("intake-form");
   if (!form) return;
-  var csrf = form.querySelector("input[name=_csrf]").value;
-
-  function post(url, params) {
-    params.set("_csrf", csrf);
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: params.toString()
-    }).then(function (r) { return r.ok ? r.json() : null; });
-  }
+  var post = Suqiu.post;
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text) e.textContent = text;
@@ -70,59 +149,19 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
     return e;
   }
 
-  // ---- appellant type-ahead (POST: names and phones never go into a URL) ----
+  // ---- appellant type-ahead ----
   var input = document.getElementById("person-q");
-  var list = document.getElementById("person-suggest");
   var hidden = form.querySelector("input[name=appellant_id]");
   var chosen = document.getElementById("person-chosen");
-  var items = [], active = -1, timer = null;
-
-  function setActive(i) {
-    var lis = list.querySelectorAll("li");
-    lis.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
-    active = i;
-    if (i >= 0 && lis[i]) input.setAttribute("aria-activedescendant", lis[i].id);
-    else input.removeAttribute("aria-activedescendant");
-  }
-  function close() { list.innerHTML = ""; items = []; active = -1; input.setAttribute("aria-expanded", "false"); }
   function choose(p) {
     hidden.value = p.id;
     chosen.textContent = p.label;
+    input.value = p.label;
     var radio = form.querySelector("input[name=mode][value=person]");
     if (radio) { radio.checked = true; showMode(); }
-    close();
     check();
   }
-  if (input) {
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      var q = input.value.trim();
-      if (q.length < 2) { close(); return; }
-      timer = setTimeout(function () {
-        post("/people/lookup", new URLSearchParams({ q: q })).then(function (people) {
-          close();
-          items = people || [];
-          items.forEach(function (p, i) {
-            var li = el("li", p.label);
-            li.id = "person-opt-" + i;
-            li.setAttribute("role", "option");
-            li.dataset.testid = "person-option";
-            li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(p); });
-            list.appendChild(li);
-          });
-          input.setAttribute("aria-expanded", items.length ? "true" : "false");
-        });
-      }, 200);
-    });
-    input.addEventListener("keydown", function (e) {
-      if (!items.length) return;
-      if (e.key === "ArrowDown") { e.preventDefault(); setActive((active + 1) % items.length); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); setActive((active - 1 + items.length) % items.length); }
-      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(items[active]); }
-      else if (e.key === "Escape") { close(); }
-    });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
-  }
+  if (input) Suqiu.typeahead(input, document.getElementById("person-suggest"), { choose: choose });
 
   // ---- who: a registered person, a new appellant, or anonymous ----
   function showMode() {
@@ -155,6 +194,7 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
         } else {
           preview.appendChild(el("p", r.labels.hint, "muted"));
         }
+        showOwners(r.phone_owners, r.labels);
         similar.innerHTML = "";
         similar.hidden = !r.similar.length;
         if (r.similar.length) {
@@ -174,6 +214,53 @@ document.querySelectorAll("button[data-print]").forEach(function (b) {
       });
     }, 250);
   }
+  // ---- the new appellant's phone already on the register: use that person? ----
+  // The same radios the server draws (see intake.rs `confirm_phone`): one per person with
+  // the phone, and "a new resident all the same" when none has the name typed. Choosing a
+  // person switches the form to them at once.
+  var owners = document.getElementById("phone-known");
+  function showOwners(people, labels) {
+    if (!owners) return;
+    var was = form.querySelector("input[name=use_person]:checked");
+    was = was ? was.value : "";
+    var name = (form.elements["appellant.name"].value || "").trim();
+    owners.innerHTML = "";
+    function radio(value, text, label) {
+      var l = el("label", null, "choice");
+      var r = el("input");
+      r.type = "radio";
+      r.name = "use_person";
+      r.value = value;
+      r.checked = value === was;
+      if (label) r.dataset.label = label;
+      l.appendChild(r);
+      l.appendChild(document.createTextNode(" " + text));
+      return l;
+    }
+    (people || []).forEach(function (p) {
+      var line = el("p", labels.phone_known + labels.colon + p.label + " ");
+      line.appendChild(radio(String(p.id), labels.use_person, p.label));
+      owners.appendChild(line);
+    });
+    var same = (people || []).some(function (p) { return p.name === name; });
+    if (people && people.length && !same) {
+      var line = el("p");
+      line.appendChild(radio("new", labels.new_anyway));
+      owners.appendChild(line);
+    }
+    owners.hidden = !(people && people.length);
+  }
+  if (owners) {
+    owners.addEventListener("change", function (e) {
+      var r = e.target;
+      if (r.name === "use_person" && r.value !== "new") choose({ id: r.value, label: r.dataset.label });
+    });
+  }
+  ["appellant.phone", "appellant.name"].forEach(function (n) {
+    var f = form.elements[n];
+    if (f) f.addEventListener("input", check);
+  });
+
   ["kind", "category", "urgency", "org_unit_id", "appellant.phone", "location"].forEach(function (n) {
     var f = form.elements[n];
     if (!f) return;

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::TimeDelta;
 use serde::Serialize;
+use suqiu_core::access::Actor;
 use suqiu_core::appeal::{Channel, Kind, Urgency};
 use suqiu_core::policy::deadlines;
 use suqiu_core::validate::{mask_phone, validate_phone};
@@ -20,6 +21,7 @@ use super::appeals::{
     appellant_name, category_groups, category_label, category_names, node_choices, summary,
     CategoryGroup,
 };
+use super::pick::{suggestions, Suggestion};
 use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
     fail, render, saved, Failed, Flash, FormData, PageId, PageResult, PostForm, Session, UiError,
@@ -30,6 +32,8 @@ use crate::state::AppState;
 
 /// How far back the "same matter" warning looks.
 const SIMILAR_DAYS: i64 = 30;
+/// Most people a "this phone is already registered" warning names.
+const PHONE_OWNERS: i64 = 5;
 
 /// The intake form's fields as typed (kept when saving fails).
 #[derive(Debug, Clone, Default)]
@@ -49,6 +53,9 @@ struct Draft {
     content: String,
     location: String,
     public_consent: bool,
+    /// The answer to "this phone is already on the register": a person's id (use them) or
+    /// "new" (register a new resident all the same).
+    use_person: String,
 }
 
 impl Draft {
@@ -69,6 +76,7 @@ impl Draft {
             content: f.raw("content"),
             location: f.raw("location"),
             public_consent: f.checked("public_consent"),
+            use_person: f.raw("use_person"),
         }
     }
 }
@@ -86,6 +94,10 @@ struct IntakePage {
     urgencies: Vec<Choice>,
     categories: Vec<CategoryGroup>,
     nodes: Vec<Choice>,
+    /// The people of the register who have the phone typed for a new appellant.
+    phone_owners: Vec<Suggestion>,
+    /// Whether one of them has the name typed too (the intake links to them: no question).
+    same_name: bool,
 }
 
 /// The fields the form shows errors beside.
@@ -113,6 +125,11 @@ async fn intake_page(
 ) -> Result<IntakePage, UiError> {
     let lang = s.lang;
     let other_errors = errors.other(FIELDS);
+    let phone_owners = match d.mode.as_str() {
+        "named" => phone_owners(state, &s.actor, &d.phone, "page /appeals/new").await?,
+        _ => Vec::new(),
+    };
+    let same_name = phone_owners.iter().any(|p| p.name == d.name.trim());
     Ok(IntakePage {
         c: s.chrome("intake"),
         channels: vocabulary_choices(
@@ -135,6 +152,8 @@ async fn intake_page(
         d,
         errors,
         other_errors,
+        phone_owners,
+        same_name,
     })
 }
 
@@ -220,13 +239,71 @@ fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> AppealIn {
     }
 }
 
+/// The people of the actor's scope with `phone` (if it is a valid one), most a few.
+async fn phone_owners(
+    state: &AppState,
+    actor: &Actor,
+    phone: &str,
+    via: &str,
+) -> Result<Vec<Suggestion>, UiError> {
+    let Ok(phone) = validate_phone(phone) else {
+        return Ok(Vec::new());
+    };
+    let people = state
+        .store
+        .people_with_phone(actor, &phone, PHONE_OWNERS)
+        .await?;
+    suggestions(state, actor, &people, via).await
+}
+
+/// A new appellant whose phone is already a registered person's. The same name is the same
+/// person (the store links them); another name may be a household member sharing the phone
+/// or a typing slip, which only the receptionist can tell: the form asks her to choose that
+/// person (`use_person` = their id, which turns the intake into one for them) or to say it
+/// is a new resident (`use_person=new`) rather than silently adding a second person.
+async fn confirm_phone(
+    state: &AppState,
+    actor: &Actor,
+    d: &mut Draft,
+    errors: &mut FieldErrors,
+) -> Result<(), UiError> {
+    if d.mode != "named" || d.use_person == "new" {
+        return Ok(());
+    }
+    if let Ok(id) = d.use_person.trim().parse::<i64>() {
+        let chosen = state.store.person(actor, id).await?;
+        let shown = suggestions(state, actor, chosen.as_slice(), "page /appeals/new").await?;
+        if let Some(p) = shown.into_iter().next() {
+            d.mode = "person".into();
+            d.appellant_id = p.id.to_string();
+            d.person_label = p.label;
+            return Ok(());
+        }
+    }
+    let owners = phone_owners(state, actor, &d.phone, "page /appeals/new").await?;
+    if !owners.is_empty() && !owners.iter().any(|p| p.name == d.name.trim()) {
+        let who: Vec<&str> = owners.iter().map(|p| p.label.as_str()).collect();
+        errors.push(
+            "appellant.phone",
+            format!(
+                "该电话已登记：{}。是同一人请选“使用此人”，不是请选“仍作为新居民登记”",
+                who.join("；")
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// `POST /appeals/new`: saved → the receipt, with "已登记 SQ…" and a link to register the
 /// next one; not saved → the form again with everything typed and every fault at its field.
 pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     require_intake(&s)?;
-    let d = Draft::from_form(&post.form);
+    let mut d = Draft::from_form(&post.form);
     let mut errors = FieldErrors::default();
+    confirm_phone(&state, &s.actor, &mut d, &mut errors)
+        .await
+        .map_err(fail(s.lang))?;
     let body = appeal_in(&d, &mut errors);
     let result = if errors.any() {
         // Only to name the other faults too: nothing is saved.
@@ -273,6 +350,8 @@ struct CheckOut {
     respond_by: Option<String>,
     resolve_by: Option<String>,
     similar: Vec<SimilarOut>,
+    /// Who on the register has the new appellant's phone (see `confirm_phone`).
+    phone_owners: Vec<Suggestion>,
     labels: CheckLabels,
 }
 
@@ -283,6 +362,10 @@ struct CheckLabels {
     none: &'static str,
     hint: &'static str,
     similar: &'static str,
+    phone_known: &'static str,
+    use_person: &'static str,
+    new_anyway: &'static str,
+    colon: &'static str,
 }
 
 #[derive(Serialize)]
@@ -363,16 +446,31 @@ pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Resp
             Err(e) => return UiError::from(e).into_page(lang),
         }
     };
+    let phone_owners = match f.get("mode") {
+        Some("named") | None => {
+            let phone = f.get("appellant.phone").unwrap_or("");
+            match phone_owners(&state, &s.actor, phone, "lookup /appeals/new/check").await {
+                Ok(owners) => owners,
+                Err(e) => return e.into_page(lang),
+            }
+        }
+        _ => Vec::new(),
+    };
     Json(CheckOut {
         respond_by,
         resolve_by,
         similar,
+        phone_owners,
         labels: CheckLabels {
             respond_by: lang.t("f.respond_by"),
             resolve_by: lang.t("f.resolve_by"),
             none: lang.t("time.none"),
             hint: lang.t("intake.deadlines_hint"),
             similar: lang.t("intake.similar"),
+            phone_known: lang.t("intake.phone_known"),
+            use_person: lang.t("intake.use_person"),
+            new_anyway: lang.t("intake.new_anyway"),
+            colon: lang.t("punct.colon"),
         },
     })
     .into_response()

@@ -275,7 +275,18 @@ pub(crate) async fn resolve_query(
         params.get(&q_field).map(|v| v.trim()),
     );
     match resolve(state, actor, posted, None).await? {
-        Resolved::Keep => {}
+        // The script sent the id alone: show who it is.
+        Resolved::Keep => {
+            let id = params.get(field).and_then(|v| v.trim().parse::<Id>().ok());
+            if let Some(p) = match id {
+                Some(id) if posted.1.is_none_or(str::is_empty) => {
+                    state.store.person(actor, id).await?
+                }
+                _ => None,
+            } {
+                params.insert(q_field, label(&p, &unit_names(state).await?));
+            }
+        }
         Resolved::Found(id, label) => {
             params.insert(field.to_string(), id.to_string());
             params.insert(q_field, label);
