@@ -56,7 +56,7 @@ async fn the_closed_loop_in_a_browser() {
     ui.shot("home").await;
     let (appeal, code) = register_walk_in(
         &ui,
-        "张阿姨",
+        ("张阿姨", "13912345670"),
         "3号楼地下室水管爆裂，楼道积水，老人出入不便。",
         Some("intake"),
     )
@@ -131,7 +131,7 @@ async fn the_closed_loop_in_a_browser() {
     // fzq's appeal in its list, supervises another open one, and approves the extension.
     ui.sign_in("fzq").await;
     let (second, second_code) =
-        register_walk_in(&ui, "李师傅", "楼道路灯损坏，晚上看不见。", None).await;
+        register_walk_in(&ui, ("李师傅", "13912345671"), "楼道路灯损坏，晚上看不见。", None).await;
     ui.goto(&second).await;
     ui.act("accept").await;
     ui.open_action("extend").await;

@@ -280,18 +280,19 @@ impl Ui {
     }
 }
 
-/// Registers a walk-in appeal for a new appellant through the intake form; returns the
-/// appeal's path and tracking code.
+/// Registers a walk-in appeal for a new appellant (`name`, `phone`) through the intake
+/// form; returns the appeal's path and tracking code. (A phone already registered to
+/// someone of another name would be questioned: each new appellant has their own.)
 pub async fn register_walk_in(
     ui: &Ui,
-    name: &str,
+    (name, phone): (&str, &str),
     content: &str,
     shot: Option<&str>,
 ) -> (String, String) {
     ui.goto("/appeals/new").await;
     ui.click("input[name=mode][value=named]").await;
     ui.fill("#a-name", name).await;
-    ui.fill("#a-phone", "13912345670").await;
+    ui.fill("#a-phone", phone).await;
     ui.select("#i-channel", "walk_in").await;
     ui.select("#i-kind", "help").await;
     ui.select("#i-category", "public_facilities.water_pipes")
