@@ -115,7 +115,12 @@ async fn the_lookup_answers_the_scope_masked_capped_and_audited(b: Backend) {
 
 /// The hand-out form posted as a browser without script posts it: the recipient searched
 /// by `q`, the quantity `quantity`.
-fn hand_out<'a>(c11: &'a str, item: &'a str, q: &'a str, quantity: &'a str) -> Vec<(&'a str, &'a str)> {
+fn hand_out<'a>(
+    c11: &'a str,
+    item: &'a str,
+    q: &'a str,
+    quantity: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("org_unit_id", c11),
         ("item_id", item),
@@ -141,7 +146,11 @@ async fn a_large_register_is_searched_and_resolved_on_submit() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let token = t.token("station11").await;
-    let items: Value = t.get("/api/v1/supermarket/items", &token).await.ok(200).clone();
+    let items: Value = t
+        .get("/api/v1/supermarket/items", &token)
+        .await
+        .ok(200)
+        .clone();
     let item = items["items"][0]["id"].as_i64().expect("item").to_string();
     let stock_in = [
         ("org_unit_id", c11.as_str()),
@@ -159,20 +168,38 @@ async fn a_large_register_is_searched_and_resolved_on_submit() {
     assert!(!html.contains("<select id=\"move-person-id\""));
 
     // None found, several found: said at the field, the search kept, nothing saved.
-    let res = b.post("/supermarket/movements", &hand_out(&c11, &item, "无此人", "1")).await;
+    let res = b
+        .post(
+            "/supermarket/movements",
+            &hand_out(&c11, &item, "无此人", "1"),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text();
     assert!(html.contains("id=\"err-move-person-id\""), "{html}");
     assert!(html.contains("没有找到“无此人”"), "{html}");
     assert!(html.contains("value=\"无此人\""), "the search is kept");
-    let res = b.post("/supermarket/movements", &hand_out(&c11, &item, "居民059", "1")).await;
+    let res = b
+        .post(
+            "/supermarket/movements",
+            &hand_out(&c11, &item, "居民059", "1"),
+        )
+        .await;
     let html = res.text();
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("不止一位"), "{html}");
-    assert!(html.contains("居民0590 · 137****0590"), "the matches are named: {html}");
+    assert!(
+        html.contains("居民0590 · 137****0590"),
+        "the matches are named: {html}"
+    );
 
     // One found, another field wrong: the person stays chosen (id and label).
-    let res = b.post("/supermarket/movements", &hand_out(&c11, &item, "居民0555", "")).await;
+    let res = b
+        .post(
+            "/supermarket/movements",
+            &hand_out(&c11, &item, "居民0555", ""),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text();
     assert!(html.contains("请填写数量"), "{html}");
@@ -182,7 +209,10 @@ async fn a_large_register_is_searched_and_resolved_on_submit() {
         html.contains(&format!("name=\"person_id\" value=\"{chosen}\"")),
         "{html}"
     );
-    assert!(html.contains("value=\"居民0555 · 137****0555 · 长街555号楼\""), "{html}");
+    assert!(
+        html.contains("value=\"居民0555 · 137****0555 · 长街555号楼\""),
+        "{html}"
+    );
 
     // Posted again as it came back, the quantity filled: saved to that person.
     let label = "居民0555 · 137****0555 · 长街555号楼";
@@ -193,14 +223,24 @@ async fn a_large_register_is_searched_and_resolved_on_submit() {
     let flash = b.get(&location(&res)).await.text();
     assert!(flash.contains(&format!("/people/{chosen}")), "{flash}");
     // Any of the 601 is found the same way, here by a phone tail.
-    let res = b.post("/supermarket/movements", &hand_out(&c11, &item, "0599", "1")).await;
+    let res = b
+        .post(
+            "/supermarket/movements",
+            &hand_out(&c11, &item, "0599", "1"),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     t.finish().await;
 }
 
 /// The intake form for a new appellant `name` with `phone`, answering the phone question
 /// with `use_person` ("" when not asked).
-fn intake<'a>(c11: &'a str, name: &'a str, phone: &'a str, use_person: &'a str) -> Vec<(&'a str, &'a str)> {
+fn intake<'a>(
+    c11: &'a str,
+    name: &'a str,
+    phone: &'a str,
+    use_person: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("mode", "named"),
         ("appellant.name", name),
@@ -226,27 +266,46 @@ async fn intake_asks_before_a_second_person_under_a_registered_phone() {
 
     // The preview already says whose phone it is (for the script's warning).
     let check = fzq
-        .post("/appeals/new/check", &intake(&c11, "李小妹", PERSON_PHONE, ""))
+        .post(
+            "/appeals/new/check",
+            &intake(&c11, "李小妹", PERSON_PHONE, ""),
+        )
         .await;
     let owners = check.json["phone_owners"].as_array().expect("owners");
     assert_eq!(owners.len(), 1, "{}", check.text());
     assert_eq!(owners[0]["name"], "李老伯");
-    assert!(owners[0]["label"].as_str().expect("label").contains("138****5678"));
+    assert!(owners[0]["label"]
+        .as_str()
+        .expect("label")
+        .contains("138****5678"));
 
     // Another name under that phone: the form comes back asking, nothing saved.
-    let res = fzq.post("/appeals/new", &intake(&c11, "李小妹", PERSON_PHONE, "")).await;
+    let res = fzq
+        .post("/appeals/new", &intake(&c11, "李小妹", PERSON_PHONE, ""))
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text();
-    let err = html.split("id=\"err-phone\">").nth(1).expect("error at the phone");
-    assert!(err.starts_with("该电话已登记：李老伯 · 138****5678 · 3号楼201室"), "{html}");
-    assert!(html.contains(&format!("name=\"use_person\" value=\"{person}\"")), "{html}");
+    let err = html
+        .split("id=\"err-phone\">")
+        .nth(1)
+        .expect("error at the phone");
+    assert!(
+        err.starts_with("该电话已登记：李老伯 · 138****5678 · 3号楼201室"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("name=\"use_person\" value=\"{person}\"")),
+        "{html}"
+    );
     assert!(html.contains("name=\"use_person\" value=\"new\""), "{html}");
     assert!(html.contains("仍作为新居民登记") && html.contains("使用此人"));
     assert!(html.contains("value=\"李小妹\""), "the name is kept");
     assert_eq!(t.appeal_count().await, appeals, "nothing saved");
 
     // "A new resident all the same": saved, and she is a second person on the register.
-    let res = fzq.post("/appeals/new", &intake(&c11, "李小妹", PERSON_PHONE, "new")).await;
+    let res = fzq
+        .post("/appeals/new", &intake(&c11, "李小妹", PERSON_PHONE, "new"))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(t.people_count().await, people + 1);
 
@@ -254,9 +313,15 @@ async fn intake_asks_before_a_second_person_under_a_registered_phone() {
     let res = fzq
         .post("/appeals/new", &intake(&c11, "老李", "13700009999", ""))
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "a phone nobody has: no question");
+    assert_eq!(
+        res.status,
+        StatusCode::SEE_OTHER,
+        "a phone nobody has: no question"
+    );
     let people = t.people_count().await;
-    let res = fzq.post("/appeals/new", &intake(&c11, "李伯", PERSON_PHONE, &person)).await;
+    let res = fzq
+        .post("/appeals/new", &intake(&c11, "李伯", PERSON_PHONE, &person))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let id = location(&res)
         .trim_end_matches("/receipt")
@@ -270,7 +335,9 @@ async fn intake_asks_before_a_second_person_under_a_registered_phone() {
     assert_eq!(t.people_count().await, people, "nobody added");
 
     // The same name and phone is the same person: linked without a question.
-    let res = fzq.post("/appeals/new", &intake(&c11, "李老伯", PERSON_PHONE, "")).await;
+    let res = fzq
+        .post("/appeals/new", &intake(&c11, "李老伯", PERSON_PHONE, ""))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(t.people_count().await, people);
     t.finish().await;

@@ -42,7 +42,10 @@ impl Store {
             // with a 3 in it.
             let digits: String = word.chars().filter(|c| *c != '-').collect();
             if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-                any.push_str(&format!(" OR p.phone LIKE {}", a.push(format!("%{digits}%"))));
+                any.push_str(&format!(
+                    " OR p.phone LIKE {}",
+                    a.push(format!("%{digits}%"))
+                ));
             }
             conds.push(format!("({any})"));
         }

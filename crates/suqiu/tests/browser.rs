@@ -130,8 +130,13 @@ async fn the_closed_loop_in_a_browser() {
     // Scenario 2. fzq asks for an extension on a new appeal; yueyang (the street) sees
     // fzq's appeal in its list, supervises another open one, and approves the extension.
     ui.sign_in("fzq").await;
-    let (second, second_code) =
-        register_walk_in(&ui, ("李师傅", "13912345671"), "楼道路灯损坏，晚上看不见。", None).await;
+    let (second, second_code) = register_walk_in(
+        &ui,
+        ("李师傅", "13912345671"),
+        "楼道路灯损坏，晚上看不见。",
+        None,
+    )
+    .await;
     ui.goto(&second).await;
     ui.act("accept").await;
     ui.open_action("extend").await;

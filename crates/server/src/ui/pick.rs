@@ -80,8 +80,13 @@ pub(crate) async fn suggestions(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    read_audit::record(state, actor, read_audit::people(people.iter().map(|p| p.id)), via)
-        .await?;
+    read_audit::record(
+        state,
+        actor,
+        read_audit::people(people.iter().map(|p| p.id)),
+        via,
+    )
+    .await?;
     let units = unit_names(state).await?;
     Ok(people
         .iter()
@@ -142,7 +147,11 @@ pub(crate) async fn lookup(State(state): State<AppState>, post: PostForm) -> Res
         return Json(Vec::<Suggestion>::new()).into_response();
     }
     let node = post.form.id("org_unit_id").ok().flatten();
-    let found = match state.store.search_people(&s.actor, q, node, SUGGESTIONS).await {
+    let found = match state
+        .store
+        .search_people(&s.actor, q, node, SUGGESTIONS)
+        .await
+    {
         Ok(found) => found,
         Err(e) => return UiError::from(e).into_page(s.lang),
     };
@@ -206,7 +215,11 @@ async fn resolve(
         [p] => Resolved::Found(p.id, labels[0].clone()),
         _ => {
             let shown = labels.iter().take(SUGGESTIONS as usize).cloned();
-            let more = if found.len() > SUGGESTIONS as usize { "；…" } else { "" };
+            let more = if found.len() > SUGGESTIONS as usize {
+                "；…"
+            } else {
+                ""
+            };
             Resolved::Wrong(format!(
                 "“{q}”相符的不止一位（{}{more}）：请加上电话后四位或住址再找",
                 shown.collect::<Vec<_>>().join("；")
@@ -236,7 +249,10 @@ pub(crate) async fn resolve_form(
                 .iter()
                 .filter(|(k, _)| k != field && *k != q_field)
                 .cloned()
-                .chain([(field.to_string(), id.to_string()), (q_field.clone(), label)])
+                .chain([
+                    (field.to_string(), id.to_string()),
+                    (q_field.clone(), label),
+                ])
                 .collect();
             Ok((FormData::new(pairs), None))
         }
