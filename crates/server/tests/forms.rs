@@ -7,7 +7,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::browser::{location, Browser};
+use common::browser::{location, market, Browser};
 use common::{Backend, Resp, TestApp};
 use serde_json::Value;
 
@@ -137,29 +137,6 @@ async fn supermarket_item_form_names_both_fields() {
     )
     .await;
     t.finish().await;
-}
-
-/// A station signed in at the supermarket with one item (大米, 袋): the browser, the
-/// station's id and the item's.
-async fn market(t: &TestApp) -> (Browser<'_>, String, String) {
-    let c11 = t.fx.c11.to_string();
-    let mut b = Browser::sign_in(t, "station11").await;
-    b.get("/supermarket").await;
-    let item = [
-        ("org_unit_id", c11.as_str()),
-        ("name", "大米"),
-        ("unit", "袋"),
-    ];
-    let res = b.post("/supermarket/items", &item).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    let token = t.token("station11").await;
-    let items: Value = t
-        .get("/api/v1/supermarket/items", &token)
-        .await
-        .ok(200)
-        .clone();
-    let item = items["items"][0]["id"].as_i64().expect("item").to_string();
-    (b, c11, item)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,9 +8,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::browser::{location, Browser};
+use common::browser::{location, market, Browser};
 use common::{Backend, TestApp, PERSON_PHONE};
-use serde_json::Value;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
@@ -135,23 +134,7 @@ fn hand_out<'a>(
 async fn a_large_register_is_searched_and_resolved_on_submit() {
     let t = TestApp::new(Backend::Sqlite).await;
     let people = seed(&t, t.fx.c11, ("居民", "1370000", "长街"), 600, 4).await;
-    let c11 = t.fx.c11.to_string();
-    let mut b = Browser::sign_in(&t, "station11").await;
-    b.get("/supermarket").await;
-    let res = b
-        .post(
-            "/supermarket/items",
-            &[("org_unit_id", &c11), ("name", "大米"), ("unit", "袋")],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    let token = t.token("station11").await;
-    let items: Value = t
-        .get("/api/v1/supermarket/items", &token)
-        .await
-        .ok(200)
-        .clone();
-    let item = items["items"][0]["id"].as_i64().expect("item").to_string();
+    let (mut b, c11, item) = market(&t).await;
     let stock_in = [
         ("org_unit_id", c11.as_str()),
         ("item_id", item.as_str()),

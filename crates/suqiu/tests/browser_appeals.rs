@@ -20,15 +20,6 @@ async fn invalid_fields(ui: &Ui) -> usize {
         .len()
 }
 
-async fn value_of(ui: &Ui, css: &str) -> String {
-    ui.find(css)
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn appeal_forms_keep_values_say_saved_and_pick_a_department_by_typing() {
     let driver = start_driver();
@@ -63,9 +54,9 @@ async fn appeal_forms_keep_values_say_saved_and_pick_a_department_by_typing() {
         ui.find(id).await;
     }
     assert!(invalid_fields(&ui).await >= 5);
-    assert_eq!(value_of(&ui, "#a-phone").await, "139123");
-    assert_eq!(value_of(&ui, "#i-location").await, "佛字桥5号楼东侧");
-    assert_eq!(value_of(&ui, "#i-title").await, "路灯不亮");
+    assert_eq!(ui.value("#a-phone").await, "139123");
+    assert_eq!(ui.value("#i-location").await, "佛字桥5号楼东侧");
+    assert_eq!(ui.value("#i-title").await, "路灯不亮");
     ui.shot("appeals-intake-errors").await;
 
     // Corrected and saved: the receipt says so, with the way to the next intake.
@@ -93,7 +84,7 @@ async fn appeal_forms_keep_values_say_saved_and_pick_a_department_by_typing() {
     ui.submit("[data-testid=submit-refer]").await;
     ui.find("details[data-action=refer][open] #err-refer-department_id")
         .await;
-    assert_eq!(value_of(&ui, "#refer-note").await, "请派人检修路灯");
+    assert_eq!(ui.value("#refer-note").await, "请派人检修路灯");
     ui.shot("appeals-refer-error").await;
 
     // Typing filters the grouped list and picks the first match — the street's own before
@@ -117,7 +108,7 @@ async fn appeal_forms_keep_values_say_saved_and_pick_a_department_by_typing() {
         "no other street's departments"
     );
     ui.fill("#refer-dept-q", "房管").await;
-    assert_eq!(value_of(&ui, "#refer-dept").await, department);
+    assert_eq!(ui.value("#refer-dept").await, department);
     assert_eq!(visible().await, ["岳阳街道房管所", "区房管局"]);
     ui.shot("appeals-refer-typed").await;
     ui.submit("[data-testid=submit-refer]").await;

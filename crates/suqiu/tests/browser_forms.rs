@@ -8,16 +8,6 @@ mod common;
 use common::browser::{csp_violations, demo_store, start_driver, Ui};
 use common::TestServer;
 
-/// The current value of a field (what the browser would post).
-async fn value(ui: &Ui, css: &str) -> String {
-    ui.find(css)
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default()
-}
-
 /// The first real choice of a select (after its blank "请选择").
 async fn first_choice(ui: &Ui, select: &str) -> (String, String) {
     let option = ui.find(&format!("{select} option:nth-child(2)")).await;
@@ -48,7 +38,7 @@ async fn a_hand_out_keeps_its_direction_and_recipient_in_a_browser() {
     let (person, label) = first_choice(&ui, "#move-person-id").await;
     // The picker's filter box: typing the person's label leaves one choice, chosen.
     ui.fill("#move-person-id-filter", &label).await;
-    assert_eq!(value(&ui, "#move-person-id").await, person, "{label}");
+    assert_eq!(ui.value("#move-person-id").await, person, "{label}");
     ui.fill("#move-note", "节日慰问").await;
     ui.submit("[data-testid=movement-form] button[type=submit]")
         .await;
@@ -62,13 +52,9 @@ async fn a_hand_out_keeps_its_direction_and_recipient_in_a_browser() {
         .contains("请填写数量"));
     let out = ui.find("input[name=direction][value=out]").await;
     assert!(out.is_selected().await.expect("radio"), "still 发放");
-    assert_eq!(
-        value(&ui, "#move-person-id").await,
-        person,
-        "recipient kept"
-    );
-    assert_eq!(value(&ui, "#move-item-id").await, item, "item kept");
-    assert_eq!(value(&ui, "#move-note").await, "节日慰问");
+    assert_eq!(ui.value("#move-person-id").await, person, "recipient kept");
+    assert_eq!(ui.value("#move-item-id").await, item, "item kept");
+    assert_eq!(ui.value("#move-note").await, "节日慰问");
     ui.shot("forms-supermarket-error").await;
 
     // Saved right: the flash names the hand-out and links to the recipient, once.
@@ -97,8 +83,8 @@ async fn wish_grant_and_person_forms_keep_what_was_typed_in_a_browser() {
         .await;
     assert!(ui.text("#err-wish-wish").await.contains("请填写心愿内容"));
     assert!(ui.text("#err-wish-estimate").await.contains("估价"));
-    assert_eq!(value(&ui, "#wish-person-id").await, wisher);
-    assert_eq!(value(&ui, "#wish-estimate").await, "五十元");
+    assert_eq!(ui.value("#wish-person-id").await, wisher);
+    assert_eq!(ui.value("#wish-estimate").await, "五十元");
     ui.shot("forms-wish-error").await;
 
     // 助困发放: an amount in words and an unknown tracking code, both at their fields.
@@ -112,8 +98,8 @@ async fn wish_grant_and_person_forms_keep_what_was_typed_in_a_browser() {
     assert!(ui.text("#err-grant-amount").await.contains("金额"));
     assert!(ui.text("#err-grant-note").await.contains("发放事由"));
     assert!(ui.text("#err-grant-appeal-code").await.contains("追踪码"));
-    assert_eq!(value(&ui, "#grant-person-id").await, recipient);
-    assert_eq!(value(&ui, "#grant-appeal-code").await, "SQ-19990101-0001");
+    assert_eq!(ui.value("#grant-person-id").await, recipient);
+    assert_eq!(ui.value("#grant-appeal-code").await, "SQ-19990101-0001");
     ui.shot("forms-fund-error").await;
 
     // 登记人员: the whole width for the form; a missing name at its field, the rest kept.
@@ -123,7 +109,7 @@ async fn wish_grant_and_person_forms_keep_what_was_typed_in_a_browser() {
     ui.submit("[data-testid=person-form] button[type=submit]")
         .await;
     assert!(ui.text("#err-person-name").await.contains("姓名"));
-    assert_eq!(value(&ui, "#person-address").await, "佛字桥小区3号楼201室");
+    assert_eq!(ui.value("#person-address").await, "佛字桥小区3号楼201室");
     ui.shot("forms-people-new-error").await;
     let form = ui.find("[data-testid=person-form]").await;
     let (_, _, width, _) = form.rectangle().await.expect("form box");

@@ -16,16 +16,6 @@ use suqiu_store::Store;
 /// Residents added to 佛字桥居民区 (fzq's station).
 const RESIDENTS: usize = 2_500;
 
-/// The current value of a field (what the browser would post).
-async fn value(ui: &Ui, css: &str) -> String {
-    ui.find(css)
-        .await
-        .prop("value")
-        .await
-        .expect("value")
-        .unwrap_or_default()
-}
-
 /// Adds [`RESIDENTS`] people to fzq's community: `测试居民0001`…, phone `1360000xxxx`;
 /// returns their ids in order.
 async fn large_register(store: &Store) -> Vec<Id> {
@@ -73,24 +63,14 @@ async fn person_two_thousand_is_found_by_typing_and_the_intake_knows_a_phone() {
     );
     ui.shot("pickers-search").await;
     ui.click("[data-testid=person-option]").await;
-    assert_eq!(
-        value(&ui, "input[type=hidden][name=person_id]").await,
-        wanted
-    );
-    assert_eq!(
-        value(&ui, "#move-person-id").await,
-        option,
-        "the label shown"
-    );
+    assert_eq!(ui.value("input[type=hidden][name=person_id]").await, wanted);
+    assert_eq!(ui.value("#move-person-id").await, option, "the label shown");
     // Refused for the quantity: the person stays chosen.
     ui.submit("[data-testid=movement-form] button[type=submit]")
         .await;
     assert!(ui.text("#err-move-quantity").await.contains("请填写数量"));
-    assert_eq!(
-        value(&ui, "input[type=hidden][name=person_id]").await,
-        wanted
-    );
-    assert_eq!(value(&ui, "#move-person-id").await, option);
+    assert_eq!(ui.value("input[type=hidden][name=person_id]").await, wanted);
+    assert_eq!(ui.value("#move-person-id").await, option);
     assert!(csp_violations(&ui.c).await.is_empty(), "no inline script");
 
     // The intake: a new appellant with #2,000's phone is said to be on the register.
@@ -108,7 +88,7 @@ async fn person_two_thousand_is_found_by_typing_and_the_intake_knows_a_phone() {
     // One click: the intake is now for that person.
     ui.click(&format!("#phone-known input[value='{wanted}']"))
         .await;
-    assert_eq!(value(&ui, "input[name=appellant_id]").await, wanted);
+    assert_eq!(ui.value("input[name=appellant_id]").await, wanted);
     let person = ui.find("input[name=mode][value=person]").await;
     assert!(person.is_selected().await.expect("radio"), "switched");
     assert!(ui.text("#person-chosen").await.contains("测试居民2000"));

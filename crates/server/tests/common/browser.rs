@@ -4,6 +4,8 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 
+use serde_json::Value;
+
 use super::{Resp, TestApp, PASSWORD};
 
 /// A browser's view of the site: its cookies and the form token of its session.
@@ -130,4 +132,27 @@ pub fn location(res: &Resp) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string()
+}
+
+/// A station signed in at the supermarket with one item (大米, 袋): the browser, the
+/// station's id and the item's.
+pub async fn market(t: &TestApp) -> (Browser<'_>, String, String) {
+    let c11 = t.fx.c11.to_string();
+    let mut b = Browser::sign_in(t, "station11").await;
+    b.get("/supermarket").await;
+    let item = [
+        ("org_unit_id", c11.as_str()),
+        ("name", "大米"),
+        ("unit", "袋"),
+    ];
+    let res = b.post("/supermarket/items", &item).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let token = t.token("station11").await;
+    let items: Value = t
+        .get("/api/v1/supermarket/items", &token)
+        .await
+        .ok(200)
+        .clone();
+    let item = items["items"][0]["id"].as_i64().expect("item").to_string();
+    (b, c11, item)
 }

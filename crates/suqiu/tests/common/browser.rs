@@ -192,6 +192,16 @@ impl Ui {
         e.send_keys(value).await.expect("type");
     }
 
+    /// The current value of a field (what the browser would post).
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.expect("click");
     }
