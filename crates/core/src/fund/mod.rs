@@ -17,7 +17,7 @@ use crate::vocabulary;
 
 mod decide;
 #[cfg(test)]
-mod proptests;
+mod decide_tests;
 
 pub use decide::{
     apply, check, decide, reversal_delta, Account, Command, Context, Event, Line, NewEntry,

@@ -9,8 +9,8 @@
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::FieldError;
 use suqiu_core::fund::{
-    adjacent, check, keeps_ledger, level_suffices, monthly_totals, ApprovalThresholds,
-    MonthTotals, NewEntry,
+    adjacent, check, keeps_ledger, level_suffices, monthly_totals, ApprovalThresholds, MonthTotals,
+    NewEntry,
 };
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::validate::{mask_id_number, mask_phone};
@@ -132,7 +132,11 @@ pub(crate) async fn post_entry(
         ..input.entry
     };
     let t = thresholds(state).await?;
-    let entry = match state.store.post_fund_entry(actor, &new, &t, state.now()).await {
+    let entry = match state
+        .store
+        .post_fund_entry(actor, &new, &t, state.now())
+        .await
+    {
         Ok(entry) => entry,
         // The store checks the appeal's scope by id; the caller named it by code.
         Err(suqiu_store::StoreError::Invalid { field, .. })
@@ -178,7 +182,11 @@ pub(crate) async fn decide(
 /// One entry of a ledger in the actor's scope.
 pub(crate) async fn entry(state: &AppState, actor: &Actor, id: Id) -> AppResult<Entry> {
     require(actor, Capability::ReadCare, "查看助困基金")?;
-    state.store.fund_entry(actor, id).await?.ok_or(AppError::NotFound)
+    state
+        .store
+        .fund_entry(actor, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The grants waiting in the actor's subtree, oldest first, each with whether this actor

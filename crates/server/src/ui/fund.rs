@@ -179,7 +179,10 @@ async fn fund_page(
         org_unit_id: unit.id,
         unit_name: unit.name.clone(),
         balance: yuan(ledger.balance_cents),
-        ledgers: open.iter().map(|u| choice(u, &unit.id.to_string())).collect(),
+        ledgers: open
+            .iter()
+            .map(|u| choice(u, &unit.id.to_string()))
+            .collect(),
         rows,
         total,
         pending,

@@ -18,9 +18,9 @@ use crate::{scope, Page, Store};
 
 mod write;
 
-pub(crate) use write::require_person;
 /// The entry a caller asks for is core's (`suqiu_core::fund::NewEntry`): its rules check it.
 pub use suqiu_core::fund::NewEntry;
+pub(crate) use write::require_person;
 
 /// Someone named on an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

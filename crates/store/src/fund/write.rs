@@ -43,7 +43,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Entry> {
         // The tree is read through the pool (and its cache), before the transaction.
-        let unit = self.unit_in_scope(actor, new.org_unit_id, "org_unit_id").await?;
+        let unit = self
+            .unit_in_scope(actor, new.org_unit_id, "org_unit_id")
+            .await?;
         let to = match (new.kind, new.to_org_unit_id) {
             (EntryKind::Transfer, Some(to)) => {
                 Some(self.unit_in_scope(actor, to, "to_org_unit_id").await?)
@@ -67,7 +69,9 @@ impl Store {
         };
         let mut state = State {
             account: account(&unit, balances.next().unwrap_or(0)),
-            counterpart: to.as_ref().map(|u| account(u, balances.next().unwrap_or(0))),
+            counterpart: to
+                .as_ref()
+                .map(|u| account(u, balances.next().unwrap_or(0))),
             target,
             recipient_on_register,
         };
@@ -128,7 +132,10 @@ impl Store {
         command: Command,
         now: DateTime<Utc>,
     ) -> Result<Entry> {
-        let entry = self.fund_entry(actor, id).await?.ok_or(StoreError::NotFound)?;
+        let entry = self
+            .fund_entry(actor, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let unit = self
             .org_unit(entry.org_unit_id)
             .await?
@@ -179,7 +186,11 @@ impl Store {
 
     /// Opens (at zero) and locks the balance rows of `units`, in id order; their balances
     /// in the order of `units`.
-    async fn lock_balances(&self, conn: &mut AnyConnection, units: &[&OrgUnit]) -> Result<Vec<i64>> {
+    async fn lock_balances(
+        &self,
+        conn: &mut AnyConnection,
+        units: &[&OrgUnit],
+    ) -> Result<Vec<i64>> {
         let mut ids: Vec<Id> = units.iter().map(|u| u.id).collect();
         ids.sort_unstable();
         let lock = crate::dialect::for_update(self.backend);

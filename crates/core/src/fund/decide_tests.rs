@@ -1,5 +1,6 @@
-//! Property tests of the ledger: random commands by random levels against a district, a
-//! street and a station, each decided and applied the way the store does. Whatever the
+//! The fund's rules (`decide.rs`) by example, one command at a time, and by property:
+//! random commands by random levels against a district, a street and a station, each
+//! decided and applied the way the store does. Whatever the
 //! sequence: no balance is ever negative, a reversal gives back exactly what it reverses and
 //! only once, transfers conserve the sum, waiting grants move nothing, and every balance is
 //! the sum of its posted lines.
@@ -215,6 +216,13 @@ proptest! {
                 actor_level: level([DISTRICT, STREET, STATION][*actor]),
             };
             let (mut state, command) = load(&books, step, thresholds);
+            // The store only loads ledgers in the actor's subtree (node ids run down the
+            // chain district 1, street 2, station 3).
+            let node = [DISTRICT, STREET, STATION][*actor];
+            let ledgers = std::iter::once(&state.account).chain(&state.counterpart);
+            if ledgers.into_iter().any(|a| a.org_unit_id < node) {
+                continue;
+            }
             let before = books.total();
             let Ok(events) = decide(&state, &command, &ctx) else {
                 continue;
@@ -263,4 +271,177 @@ proptest! {
             }
         }
     }
+}
+
+fn grant_target() -> Target {
+    Target {
+        org_unit_id: 7,
+        kind: EntryKind::Grant,
+        status: EntryStatus::Posted,
+        delta_cents: -30_000,
+        approval_level: OrgKind::Community,
+        already_reversed: false,
+    }
+}
+
+#[test]
+fn reversals_are_valid_once_and_only_of_posted_money() {
+    let grant = grant_target();
+    assert_eq!(reversal_delta(&grant, 7), Ok(30_000));
+    let donation = Target {
+        kind: EntryKind::Donation,
+        delta_cents: 80_000,
+        ..grant
+    };
+    assert_eq!(reversal_delta(&donation, 7), Ok(-80_000));
+    for bad in [
+        Target {
+            already_reversed: true,
+            ..grant
+        },
+        Target {
+            status: EntryStatus::Pending,
+            ..grant
+        },
+        Target {
+            status: EntryStatus::Rejected,
+            ..grant
+        },
+        Target {
+            kind: EntryKind::Reversal,
+            ..grant
+        },
+        Target {
+            kind: EntryKind::Transfer,
+            ..grant
+        },
+    ] {
+        assert_eq!(reversal_delta(&bad, 7).unwrap_err().field, "reverses");
+    }
+    assert!(reversal_delta(&grant, 8).is_err(), "another ledger's entry");
+}
+
+fn station(balance_cents: i64) -> State {
+    State {
+        account: Account {
+            org_unit_id: 7,
+            name: "一居".into(),
+            kind: OrgKind::Community,
+            parent_id: Some(2),
+            balance_cents,
+        },
+        counterpart: None,
+        target: None,
+        recipient_on_register: Some(true),
+    }
+}
+
+fn grant(amount_cents: i64) -> Command {
+    Command::Post {
+        entry: NewEntry {
+            org_unit_id: 7,
+            kind: EntryKind::Grant,
+            amount_cents: Some(amount_cents),
+            person_id: Some(3),
+            appeal_id: None,
+            reverses: None,
+            to_org_unit_id: None,
+            note: " 医药费 ".into(),
+        },
+        thresholds: ApprovalThresholds::default(),
+    }
+}
+
+#[test]
+fn a_grant_posts_waits_or_is_refused() {
+    let ctx = Context {
+        actor_level: OrgKind::Community,
+    };
+    let events = decide(&station(100_000), &grant(30_000), &ctx).unwrap();
+    let Event::Recorded(line) = &events[0] else {
+        panic!("{events:?}")
+    };
+    assert_eq!(
+        (line.status, line.delta_cents, line.note.as_str()),
+        (EntryStatus::Posted, -30_000, "医药费")
+    );
+    let mut s = station(100_000);
+    apply(&mut s, &events[0]);
+    assert_eq!(s.account.balance_cents, 70_000);
+    // Above the station's limit it waits, whatever the balance.
+    let events = decide(&station(0), &grant(500_000), &ctx).unwrap();
+    assert!(matches!(&events[0], Event::Recorded(l) if l.status == EntryStatus::Pending));
+    let over = decide(&station(10_000), &grant(30_000), &ctx).unwrap_err();
+    assert!(matches!(over, Refusal::Conflict(ref e) if e.field == "amount_cents"));
+    let stranger = State {
+        recipient_on_register: Some(false),
+        ..station(100_000)
+    };
+    let e = decide(&stranger, &grant(30_000), &ctx).unwrap_err();
+    assert_eq!(e.to_string(), "未知的人员，或不在「一居」的人员档案中");
+}
+
+#[test]
+fn a_waiting_grant_is_decided_once_by_its_level() {
+    let waiting = State {
+        target: Some(Target {
+            status: EntryStatus::Pending,
+            approval_level: OrgKind::Street,
+            ..grant_target()
+        }),
+        ..station(100_000)
+    };
+    let at = |actor_level| Context { actor_level };
+    let e = decide(&waiting, &Command::Approve, &at(OrgKind::Community)).unwrap_err();
+    assert_eq!(e, Refusal::Forbidden("该笔发放须由街道/镇审批".into()));
+    let events = decide(&waiting, &Command::Approve, &at(OrgKind::Street)).unwrap();
+    let mut s = waiting.clone();
+    apply(&mut s, &events[0]);
+    assert_eq!(s.account.balance_cents, 70_000);
+    let again = decide(&s, &Command::Approve, &at(OrgKind::Street)).unwrap_err();
+    assert!(matches!(again, Refusal::Conflict(ref e) if e.field == "status"));
+    let blank = Command::Reject { reason: " ".into() };
+    let e = decide(&waiting, &blank, &at(OrgKind::District)).unwrap_err();
+    assert!(matches!(e, Refusal::Invalid(ref e) if e.field == "reason"));
+    let short = State {
+        account: Account {
+            balance_cents: 0,
+            ..waiting.account.clone()
+        },
+        ..waiting
+    };
+    let e = decide(&short, &Command::Approve, &at(OrgKind::Street)).unwrap_err();
+    assert!(matches!(e, Refusal::Conflict(ref e) if e.field == "amount_cents"));
+}
+
+#[test]
+fn every_error_of_an_entry_is_named_at_once() {
+    let fields =
+        |new: &NewEntry| -> Vec<String> { check(new).into_iter().map(|e| e.field).collect() };
+    let bare = NewEntry {
+        org_unit_id: 7,
+        kind: EntryKind::Grant,
+        amount_cents: None,
+        person_id: None,
+        appeal_id: None,
+        reverses: None,
+        to_org_unit_id: None,
+        note: String::new(),
+    };
+    assert_eq!(fields(&bare), ["amount_cents", "person_id", "note"]);
+    let transfer = NewEntry {
+        kind: EntryKind::Transfer,
+        amount_cents: Some(0),
+        note: "x".repeat(MAX_NOTE_CHARS + 1),
+        ..bare.clone()
+    };
+    assert_eq!(
+        fields(&transfer),
+        ["note", "amount_cents", "to_org_unit_id"]
+    );
+    let reversal = NewEntry {
+        kind: EntryKind::Reversal,
+        ..bare
+    };
+    assert_eq!(fields(&reversal), ["note"]);
 }
