@@ -83,7 +83,8 @@ const ENTRY_SELECT: &str =
      LEFT JOIN org_units co ON co.id = e.counterpart_org_unit_id \
      LEFT JOIN users du ON du.id = e.decided_by";
 
-fn named(row: &AnyRow, id: &str, name: &str) -> Result<Option<Named>> {
+/// The person or user of columns `id` and `name`, when `id` is set.
+pub(crate) fn named(row: &AnyRow, id: &str, name: &str) -> Result<Option<Named>> {
     match get::<Option<Id>>(row, id)? {
         None => Ok(None),
         Some(id) => Ok(Some(Named {
