@@ -15,6 +15,7 @@
 //! Rules about appeals live in `suqiu-core`; what an actor may see is decided by the store's
 //! actor-scoped methods. Handlers translate between HTTP and those two, nothing more.
 
+mod app;
 pub mod auth;
 mod care_xlsx;
 pub mod dto;

@@ -259,6 +259,7 @@ impl From<StoreError> for Problem {
                 p
             }
             StoreError::Invalid { field, message } => Problem::field(field, message),
+            StoreError::Forbidden(message) => Problem::forbidden(message),
             StoreError::Rows(errors) => crate::routes::roster::row_problem(&errors),
             // Nothing was saved and the cause should pass (disk full or below its floor,
             // the database out of reach): 503, try again later.

@@ -17,6 +17,9 @@ pub enum StoreError {
     /// A referenced row does not exist (e.g. an unknown org unit); `field` names it.
     #[error("{message}")]
     Invalid { field: String, message: String },
+    /// A rule refuses this actor (not the level the entry needs): `message` says who may.
+    #[error("{0}")]
+    Forbidden(String),
     /// Bad configuration (URL, directory) with a message saying what to fix.
     #[error("{0}")]
     Config(String),

@@ -18,7 +18,7 @@ use suqiu_core::Id;
 
 use crate::care::node_path;
 use crate::error::{Result, StoreError};
-use crate::fund::Named;
+use crate::fund::{named, Named};
 use crate::sql::{
     date_text, get, get_code, get_opt_date, get_opt_time, get_time, invalid, ms, paging, Args,
 };
@@ -87,16 +87,6 @@ const WISH_SELECT: &str = "SELECT w.id, w.person_id, p.name AS person_name, w.or
      JOIN users cu ON cu.id = w.created_by \
      LEFT JOIN users clu ON clu.id = w.claimed_by \
      LEFT JOIN users xu ON xu.id = w.closed_by";
-
-fn named(row: &AnyRow, id: &str, name: &str) -> Result<Option<Named>> {
-    match get::<Option<Id>>(row, id)? {
-        None => Ok(None),
-        Some(id) => Ok(Some(Named {
-            id,
-            name: get::<Option<String>>(row, name)?.unwrap_or_default(),
-        })),
-    }
-}
 
 fn wish_from(row: &AnyRow) -> Result<Wish> {
     Ok(Wish {

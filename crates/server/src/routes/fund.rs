@@ -1,37 +1,27 @@
-//! The aid fund (助困基金) over HTTP: post donations, grants, transfers and reversals;
-//! approve or reject grants waiting for a higher level; read a ledger (JSON or Excel); the
-//! public monthly totals (no names, no sign-in); the district's approval thresholds.
-//!
-//! The role is checked here (`Capability::ManageCare`, `ApproveFund`, `ReadCare`), the
-//! level by `suqiu_core::fund`, the subtree and the balance by the store.
+//! The aid fund (助困基金) over HTTP, a thin adapter over `app::fund`: post donations,
+//! grants, transfers and reversals; approve or reject grants waiting for a higher level;
+//! read a ledger (JSON or Excel); the public monthly totals (no names, no sign-in); the
+//! district's approval thresholds. Each handler parses, calls the use case and renders;
+//! the request and response types are this face's own.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::FieldError;
-use suqiu_core::fund::{
-    check_amount, level_label, level_suffices, monthly_totals, ApprovalThresholds, EntryKind,
-    EntryStatus, MAX_NOTE_CHARS,
-};
+use suqiu_core::fund::{level_label, ApprovalThresholds, EntryKind, EntryStatus, NewEntry};
 use suqiu_core::Id;
-use suqiu_store::fund::{Entry, NewEntry};
-use suqiu_store::settings;
+use suqiu_store::fund::Entry;
 use utoipa::ToSchema;
 
+use crate::app::fund::{self as uc, Decision, EntryInput};
 use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
-use crate::routes::config::require_configure;
-use crate::scope::node_in_scope;
 use crate::state::AppState;
-
-/// Most entries one ledger export holds.
-const MAX_EXPORT: usize = 10_000;
 
 /// A new ledger entry. `amount_cents` is always positive (the kind says which way the
 /// money goes); a reversal's amount is the reversed entry's and may be left out.
@@ -177,220 +167,22 @@ pub struct PublicFundOut {
     pub months: Vec<MonthTotalsOut>,
 }
 
-fn require(actor: &Actor, cap: Capability, what: &str) -> ApiResult<()> {
-    if actor.may(cap) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能{what}",
-            actor.role.label_zh()
-        )))
-    }
-}
-
-/// The district's approval thresholds (the built-in defaults until an administrator sets them).
-pub(crate) async fn thresholds(state: &AppState) -> ApiResult<ApprovalThresholds> {
-    match state.store.setting(settings::FUND_APPROVAL).await? {
-        None => Ok(ApprovalThresholds::default()),
-        Some(json) => serde_json::from_str(&json).map_err(|e| {
-            tracing::error!(error = %e, "stored fund approval thresholds do not parse");
-            Problem::internal()
-        }),
-    }
-}
-
-fn check_note(note: &str, field: &str, errors: &mut Vec<FieldError>) {
-    if note.chars().count() > MAX_NOTE_CHARS {
-        errors.push(FieldError::new(
-            field,
-            format!("最多 {MAX_NOTE_CHARS} 个字"),
-        ));
-    }
-}
-
-/// Every error of an entry's own fields at once (amount, note, recipient); the ledger's
-/// balance and the references' scope are the store's to check. The fund page checks its
-/// forms with this too, so both faces say the same.
-pub(crate) fn check_entry(body: &FundEntryIn) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    let note = body.note.trim();
-    check_note(note, "note", &mut errors);
-    match (body.kind, body.amount_cents) {
-        (EntryKind::Reversal, None) => {}
-        (_, Some(a)) => {
-            if let Err(e) = check_amount(a) {
-                errors.push(e);
-            }
-        }
-        (_, None) => errors.push(FieldError::new("amount_cents", "请填写金额")),
-    }
-    match body.kind {
-        EntryKind::Grant if body.person_id.is_none() => {
-            errors.push(FieldError::new("person_id", "每笔助困发放须登记受助人"))
-        }
-        EntryKind::Transfer if body.to_org_unit_id.is_none() => {
-            errors.push(FieldError::new("to_org_unit_id", "请选择划入的账户"))
-        }
-        _ => {}
-    }
-    match body.kind {
-        EntryKind::Grant if note.is_empty() => {
-            errors.push(FieldError::new("note", "请写明发放事由"))
-        }
-        EntryKind::Reversal if note.is_empty() => {
-            errors.push(FieldError::new("note", "请写明冲正原因"))
-        }
-        _ => {}
-    }
-    errors
-}
-
-/// What a grant's appeal that cannot be found (or is outside the caller's scope) says.
-pub(crate) const NO_SUCH_APPEAL: &str = "没有这个追踪码的诉求，或不在您的管辖范围内";
-
-/// The appeal of a tracking code as people type it (any case, spaces around), unscoped:
-/// the store checks the scope when the entry is posted.
-pub(crate) async fn appeal_by_code(state: &AppState, code: &str) -> ApiResult<Option<Id>> {
-    Ok(state
-        .store
-        .appeal_id_by_tracking_code(&code.trim().to_uppercase())
-        .await?)
-}
-
-/// The appeal an entry refers to: `appeal_id`, or the appeal of `appeal_code` (both must
-/// agree when both are given). An unknown code is an error on `appeal_code`; its scope is
-/// the store's check, as for an id.
-async fn appeal_of(
-    state: &AppState,
-    body: &FundEntryIn,
-    errors: &mut Vec<FieldError>,
-) -> ApiResult<Option<Id>> {
-    let Some(code) = body
-        .appeal_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    else {
-        return Ok(body.appeal_id);
-    };
-    match appeal_by_code(state, code).await? {
-        Some(id) if body.appeal_id.is_none_or(|given| given == id) => Ok(Some(id)),
-        Some(_) => {
-            errors.push(FieldError::new(
-                "appeal_code",
-                "追踪码与诉求编号指向不同的诉求",
-            ));
-            Ok(None)
-        }
-        None => {
-            errors.push(FieldError::new("appeal_code", NO_SUCH_APPEAL));
-            Ok(None)
+impl From<FundEntryIn> for EntryInput {
+    fn from(body: FundEntryIn) -> EntryInput {
+        EntryInput {
+            entry: NewEntry {
+                org_unit_id: body.org_unit_id,
+                kind: body.kind,
+                amount_cents: body.amount_cents,
+                person_id: body.person_id,
+                appeal_id: body.appeal_id,
+                reverses: body.reverses,
+                to_org_unit_id: body.to_org_unit_id,
+                note: body.note,
+            },
+            appeal_code: body.appeal_code,
         }
     }
-}
-
-/// Checks and posts an entry: shared by the JSON API and the fund page.
-pub(crate) async fn post_entry_as(
-    state: &AppState,
-    actor: &Actor,
-    body: FundEntryIn,
-) -> ApiResult<Entry> {
-    require(actor, Capability::ManageCare, "登记助困基金收支")?;
-    let mut errors = check_entry(&body);
-    let note = body.note.trim().to_string();
-    let appeal_id = appeal_of(state, &body, &mut errors).await?;
-    if !errors.is_empty() {
-        return Err(Problem::invalid(errors));
-    }
-    let new = NewEntry {
-        org_unit_id: body.org_unit_id,
-        kind: body.kind,
-        amount_cents: body.amount_cents,
-        person_id: body.person_id,
-        appeal_id,
-        reverses: body.reverses,
-        to_org_unit_id: body.to_org_unit_id,
-        note,
-    };
-    let t = thresholds(state).await?;
-    let entry = state
-        .store
-        .post_fund_entry(actor, &new, &t, state.now())
-        .await
-        .map_err(|e| match (&body.appeal_code, Problem::from(e)) {
-            // The store checks the appeal's scope by id; the caller named it by code.
-            (Some(_), p) if p.errors.first().is_some_and(|e| e.field == "appeal_id") => {
-                Problem::field("appeal_code", NO_SUCH_APPEAL)
-            }
-            (_, p) => p,
-        })?;
-    // Ids only: names and amounts of aid are personal.
-    tracing::info!(
-        entry_id = entry.id,
-        user_id = actor.user_id,
-        "fund entry recorded"
-    );
-    Ok(entry)
-}
-
-/// Whether `actor` may decide the waiting `entry`: the role approves, and works at (or
-/// above) the level the entry needs.
-pub(crate) async fn may_decide(state: &AppState, actor: &Actor, entry: &Entry) -> ApiResult<bool> {
-    let kind = state
-        .store
-        .org_unit(actor.org_unit_id)
-        .await?
-        .map(|u| u.kind)
-        .ok_or_else(Problem::not_found)?;
-    Ok(actor.may(Capability::ApproveFund) && level_suffices(kind, entry.approval_level))
-}
-
-/// Approves (`reason` None) or rejects a waiting grant: shared by the API and the page.
-pub(crate) async fn decide_as(
-    state: &AppState,
-    actor: &Actor,
-    id: Id,
-    reject_reason: Option<String>,
-) -> ApiResult<Entry> {
-    require(actor, Capability::ApproveFund, "审批助困发放")?;
-    let entry = state
-        .store
-        .fund_entry(actor, id)
-        .await?
-        .ok_or_else(Problem::not_found)?;
-    if entry.status != EntryStatus::Pending {
-        return Err(Problem::conflict(format!(
-            "该记录{}，不在待审批状态",
-            entry.status.label_zh()
-        )));
-    }
-    if !may_decide(state, actor, &entry).await? {
-        return Err(Problem::forbidden(format!(
-            "该笔发放须由{}审批",
-            level_label(entry.approval_level)
-        )));
-    }
-    let now = state.now();
-    let decided = match reject_reason {
-        None => state.store.approve_fund_entry(actor, id, now).await?,
-        Some(reason) => {
-            let reason = reason.trim().to_string();
-            let mut errors = Vec::new();
-            if reason.is_empty() {
-                errors.push(FieldError::new("reason", "请写明驳回理由"));
-            }
-            check_note(&reason, "reason", &mut errors);
-            if !errors.is_empty() {
-                return Err(Problem::invalid(errors));
-            }
-            state
-                .store
-                .reject_fund_entry(actor, id, &reason, now)
-                .await?
-        }
-    };
-    tracing::info!(entry_id = id, user_id = actor.user_id, status = %decided.status, "fund entry decided");
-    Ok(decided)
 }
 
 /// Records a donation, grant, transfer or reversal. 201 when posted; 202 when the grant's
@@ -410,7 +202,7 @@ pub async fn post_entry(
     actor: AuthActor,
     ApiJson(body): ApiJson<FundEntryIn>,
 ) -> ApiResult<(StatusCode, Json<FundEntryOut>)> {
-    let entry = post_entry_as(&state, &actor, body).await?;
+    let entry = uc::post_entry(&state, &actor, body.into()).await?;
     let status = match entry.status {
         EntryStatus::Pending => StatusCode::ACCEPTED,
         _ => StatusCode::CREATED,
@@ -427,12 +219,7 @@ pub async fn get_entry(
     actor: AuthActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<FundEntryOut>> {
-    require(&actor, Capability::ReadCare, "查看助困基金")?;
-    let entry = state
-        .store
-        .fund_entry(&actor, id)
-        .await?
-        .ok_or_else(Problem::not_found)?;
+    let entry = uc::entry(&state, &actor, id).await?;
     Ok(Json(FundEntryOut::new(&entry)))
 }
 
@@ -451,7 +238,7 @@ pub async fn approve(
     actor: AuthActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<FundEntryOut>> {
-    let entry = decide_as(&state, &actor, id, None).await?;
+    let entry = uc::decide(&state, &actor, id, Decision::Approve).await?;
     Ok(Json(FundEntryOut::new(&entry)))
 }
 
@@ -472,7 +259,7 @@ pub async fn reject(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<RejectIn>,
 ) -> ApiResult<Json<FundEntryOut>> {
-    let entry = decide_as(&state, &actor, id, Some(body.reason)).await?;
+    let entry = uc::decide(&state, &actor, id, Decision::Reject(body.reason)).await?;
     Ok(Json(FundEntryOut::new(&entry)))
 }
 
@@ -484,13 +271,14 @@ pub async fn pending(
     State(state): State<AppState>,
     actor: AuthActor,
 ) -> ApiResult<Json<Vec<FundEntryOut>>> {
-    require(&actor, Capability::ReadCare, "查看助困基金")?;
-    let mut out = Vec::new();
-    for e in state.store.pending_fund_entries(&actor).await? {
-        let mut o = FundEntryOut::new(&e);
-        o.may_approve = Some(may_decide(&state, &actor, &e).await?);
-        out.push(o);
-    }
+    let waiting = uc::pending(&state, &actor).await?;
+    let out = waiting
+        .iter()
+        .map(|(e, may)| FundEntryOut {
+            may_approve: Some(*may),
+            ..FundEntryOut::new(e)
+        })
+        .collect();
     Ok(Json(out))
 }
 
@@ -515,7 +303,6 @@ pub async fn ledger(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Response> {
-    require(&actor, Capability::ReadCare, "查看助困基金")?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     let (page, per_page) = params.paging(&mut errors);
@@ -523,14 +310,10 @@ pub async fn ledger(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
     if xlsx {
         return ledger_workbook(&state, &actor, org_unit_id).await;
     }
-    let l = state
-        .store
-        .fund_ledger(&actor, org_unit_id, page, per_page)
-        .await?;
+    let l = uc::ledger(&state, &actor, org_unit_id, (page, per_page)).await?;
     Ok(Json(LedgerOut {
         org_unit_id: l.unit.id,
         name: l.unit.name,
@@ -555,33 +338,13 @@ pub(crate) fn format_param(params: &Params, errors: &mut Vec<FieldError>) -> boo
     }
 }
 
-/// The whole ledger, oldest first, as a workbook (the fund page links here too).
-pub(crate) async fn ledger_workbook(
+/// The whole ledger, oldest first, as a workbook.
+async fn ledger_workbook(
     state: &AppState,
-    actor: &Actor,
-    org_unit_id: Id,
+    actor: &suqiu_core::access::Actor,
+    org_unit: Option<Id>,
 ) -> ApiResult<Response> {
-    const CHUNK: i64 = 500;
-    let mut entries = Vec::new();
-    let mut page = 1;
-    let (unit, balance) = loop {
-        let l = state
-            .store
-            .fund_ledger(actor, org_unit_id, page, CHUNK)
-            .await?;
-        if l.entries.total as usize > MAX_EXPORT {
-            return Err(Problem::conflict(format!(
-                "台账超过 {MAX_EXPORT} 条，请联系管理员导出"
-            )));
-        }
-        let done = l.entries.items.len() < CHUNK as usize;
-        entries.extend(l.entries.items);
-        if done {
-            break (l.unit, l.balance_cents);
-        }
-        page += 1;
-    };
-    entries.reverse();
+    let (unit, balance, entries) = uc::whole_ledger(state, actor, org_unit).await?;
     let bytes =
         care_xlsx::fund_ledger(&unit.name, balance, &entries, state.now()).map_err(|e| {
             tracing::error!(error = %e, "fund ledger workbook failed");
@@ -615,12 +378,12 @@ pub async fn public(
         }
         return Err(Problem::invalid(errors));
     };
-    let (unit, balance_cents, lines) = state.store.fund_public(org_unit_id).await?;
+    let (unit, balance_cents, months) = uc::public(&state, org_unit_id).await?;
     Ok(Json(PublicFundOut {
         org_unit_id: unit.id,
         name: unit.name,
         balance_cents,
-        months: monthly_totals(&lines)
+        months: months
             .into_iter()
             .map(|m| MonthTotalsOut {
                 month: m.month.to_string(),
@@ -642,7 +405,7 @@ pub async fn get_approval(
     State(state): State<AppState>,
     _actor: AuthActor,
 ) -> ApiResult<Json<ApprovalThresholds>> {
-    Ok(Json(thresholds(&state).await?))
+    Ok(Json(uc::thresholds(&state).await?))
 }
 
 /// Replaces the approval thresholds (district administrators); in effect for entries
@@ -659,23 +422,5 @@ pub async fn put_approval(
     actor: AuthActor,
     ApiJson(t): ApiJson<ApprovalThresholds>,
 ) -> ApiResult<Json<ApprovalThresholds>> {
-    require_configure(&actor)?;
-    t.validate().map_err(|e| Problem::invalid(vec![e]))?;
-    let json = serde_json::to_string(&t).map_err(|_| Problem::internal())?;
-    let _guard = state.config_lock.lock().await;
-    state
-        .store
-        .put_setting(settings::FUND_APPROVAL, &json)
-        .await?;
-    state
-        .store
-        .record_config_change(suqiu_store::changes::ConfigChange {
-            at: state.now(),
-            user_id: actor.user_id,
-            user_name: actor.name.clone(),
-            subject: settings::FUND_APPROVAL.into(),
-            detail: json,
-        })
-        .await?;
-    Ok(Json(t))
+    Ok(Json(uc::set_thresholds(&state, &actor, t).await?))
 }

@@ -1,28 +1,24 @@
 //! 助困基金: a ledger's balance and entries, the forms that post donations, grants and
 //! transfers, the grants waiting for this user's approval, reversals, the Excel ledger,
-//! and the printable A4 grant voucher (助困金发放凭证). The same shared functions as the
-//! JSON API (`routes::fund`) make every decision.
+//! and the printable A4 grant voucher (助困金发放凭证). A thin adapter over the same use
+//! cases as the JSON API (`app::fund`): it parses forms, calls them and renders.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use suqiu_core::access::Capability;
-use suqiu_core::fund::{capitals, keeps_ledger, level_label, yuan, EntryKind, EntryStatus};
-use suqiu_core::org::in_subtree;
-use suqiu_core::validate::{mask_id_number, mask_phone};
+use suqiu_core::fund::{capitals, check, level_label, yuan, EntryKind, EntryStatus, NewEntry};
 use suqiu_core::Id;
 use suqiu_store::fund::Entry;
 
 use super::i18n::Lang;
-use super::page_node;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, render_with, Posted};
 use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
+use crate::app::fund::{self as uc, Decision, EntryInput, NO_SUCH_APPEAL};
 use crate::extract::Params;
-use crate::routes::fund::{
-    appeal_by_code, check_entry, decide_as, may_decide, post_entry_as, FundEntryIn, NO_SUCH_APPEAL,
-};
+use crate::problem::Problem;
 use crate::state::AppState;
 
 /// Entries per page of the ledger.
@@ -149,21 +145,12 @@ struct FundPage {
 async fn fund_page(
     state: &AppState,
     s: &Session,
-    org_unit_id: Id,
+    org_unit: Option<Id>,
     page: i64,
     posted: Posted,
 ) -> Result<FundPage, UiError> {
     let lang = s.lang;
-    if !s.may(Capability::ReadCare) {
-        return Err(UiError::Forbidden(format!(
-            "角色「{}」不能查看助困基金",
-            s.actor.role.label_zh()
-        )));
-    }
-    let ledger = state
-        .store
-        .fund_ledger(&s.actor, org_unit_id, page, PER_PAGE)
-        .await?;
+    let ledger = uc::ledger(state, &s.actor, org_unit, (page, PER_PAGE)).await?;
     let may_manage = s.may(Capability::ManageCare);
     let rows = ledger
         .entries
@@ -171,28 +158,16 @@ async fn fund_page(
         .iter()
         .map(|e| entry_row(lang, e, may_manage, false))
         .collect();
-    let mut pending = Vec::new();
-    for e in state.store.pending_fund_entries(&s.actor).await? {
-        let decide = may_decide(state, &s.actor, &e).await?;
-        pending.push(entry_row(lang, &e, false, decide));
-    }
-    let units = state.store.org_units().await?;
-    let ledgers = units
+    let pending = uc::pending(state, &s.actor)
+        .await?
         .iter()
-        .filter(|u| keeps_ledger(u.kind) && in_subtree(&s.actor.org_path, &u.path))
-        .map(|u| Choice::new(u.id.to_string(), u.name.clone(), &org_unit_id.to_string()))
+        .map(|(e, may)| entry_row(lang, e, false, *may))
         .collect();
     let unit = &ledger.unit;
-    // A transfer goes to the parent or a child, both in this user's subtree.
-    let transfer_to = units
-        .iter()
-        .filter(|u| {
-            keeps_ledger(u.kind)
-                && in_subtree(&s.actor.org_path, &u.path)
-                && (u.parent_id == Some(unit.id) || unit.parent_id == Some(u.id))
-        })
-        .map(|u| Choice::new(u.id.to_string(), u.name.clone(), ""))
-        .collect();
+    let (open, to) = uc::ledgers(state, &s.actor, unit).await?;
+    let choice = |u: &suqiu_core::org::OrgUnit, selected: &str| {
+        Choice::new(u.id.to_string(), u.name.clone(), selected)
+    };
     let people = if may_manage {
         person_pick(state, &s.actor, Some(unit.id)).await?
     } else {
@@ -205,13 +180,16 @@ async fn fund_page(
         org_unit_id: unit.id,
         unit_name: unit.name.clone(),
         balance: yuan(ledger.balance_cents),
-        ledgers,
+        ledgers: open
+            .iter()
+            .map(|u| choice(u, &unit.id.to_string()))
+            .collect(),
         rows,
         total,
         pending,
         may_manage,
         people,
-        transfer_to,
+        transfer_to: to.iter().map(|u| choice(u, "")).collect(),
         posted,
         page,
         prev: (page > 1).then(|| link(page - 1)),
@@ -222,13 +200,17 @@ async fn fund_page(
 /// The fund page of `org_unit` (default: the user's own node).
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    let org_unit_id = page_node(&state, &s, &params).await?.id;
+    let org_unit = match params.str("org_unit").map(str::parse::<Id>) {
+        None => None,
+        Some(Ok(id)) => Some(id),
+        Some(Err(_)) => return Err(UiError::NotFound.page(lang)),
+    };
     let page = params
         .str("page")
         .and_then(|p| p.parse::<i64>().ok())
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
-    let p = fund_page(&state, &s, org_unit_id, page, Posted::none())
+    let p = fund_page(&state, &s, org_unit, page, Posted::none())
         .await
         .map_err(fail(lang))?;
     render(lang, &p)
@@ -245,7 +227,7 @@ async fn refused(
     status: StatusCode,
 ) -> PageResult {
     let posted = Posted::refused(form, data, errors);
-    let page = fund_page(state, s, org_unit_id, 1, posted)
+    let page = fund_page(state, s, Some(org_unit_id), 1, posted)
         .await
         .map_err(fail(s.lang))?;
     render_with(s.lang, &page, status)
@@ -260,10 +242,10 @@ fn form_name(form: &FormData) -> String {
     }
 }
 
-/// What the fund page's forms post, as the API's entry (amounts in yuan, the appeal by its
-/// tracking code), with every error of the form at once: the form's own (an amount that is
-/// not one) and the API's checks of the same entry (`check_entry`).
-fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
+/// What the fund page's forms post, as the use case's entry (amounts in yuan, the appeal by
+/// its tracking code), with every error of the form at once: the form's own (an amount that
+/// is not one) and the rules' checks of the same entry (`suqiu_core::fund::check`).
+fn entry_of(form: &FormData) -> Result<EntryInput, FieldErrors> {
     let mut errors = FieldErrors::default();
     let kind = form.get("kind").and_then(EntryKind::parse);
     let amount_cents = form.get("amount").map(|v| {
@@ -282,13 +264,12 @@ fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
             None
         })
     };
-    let body = FundEntryIn {
+    let entry = NewEntry {
         org_unit_id: id("org_unit_id", "请选择基金账户").unwrap_or(0),
         kind: kind.unwrap_or(EntryKind::Donation),
         amount_cents,
         person_id: id("person_id", "请从列表中选择受助人"),
         appeal_id: None,
-        appeal_code: form.get("appeal_code").map(str::to_string),
         reverses: id("reverses", "请指明要冲正的记录"),
         to_org_unit_id: id("to_org_unit_id", "请选择划入的账户"),
         note: form.get("note").unwrap_or("").to_string(),
@@ -296,7 +277,7 @@ fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
     if kind.is_none() {
         errors.push("kind", "未知的收支类型");
     }
-    for e in check_entry(&body) {
+    for e in check(&entry) {
         let field = RENAMES
             .iter()
             .find(|(api, _)| *api == e.field)
@@ -306,10 +287,10 @@ fn entry_of(form: &FormData) -> Result<FundEntryIn, FieldErrors> {
         }
     }
     if errors.any() {
-        Err(errors)
-    } else {
-        Ok(body)
+        return Err(errors);
     }
+    let appeal_code = form.get("appeal_code").map(str::to_string);
+    Ok(EntryInput { entry, appeal_code })
 }
 
 /// What a saved entry says, and where to go next.
@@ -347,13 +328,15 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
     let (f, searched) = resolve_form(&state, &s.actor, f, "person_id", Some(org_unit_id))
         .await
         .map_err(fail(s.lang))?;
-    let body = match entry_of(&f) {
-        Ok(body) => body,
+    let input = match entry_of(&f) {
+        Ok(input) => input,
         Err(mut errors) => {
             explain(&mut errors, "person_id", searched);
             // The tracking code needs the store: said with the form's other errors.
             if let Some(code) = f.get("appeal_code") {
-                let found = appeal_by_code(&state, code).await.map_err(fail(s.lang))?;
+                let found = uc::appeal_by_code(&state, code)
+                    .await
+                    .map_err(|e| UiError::from(e).page(s.lang))?;
                 if found.is_none() {
                     errors.push("appeal_code", NO_SUCH_APPEAL);
                 }
@@ -362,7 +345,10 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
             return refused(&state, &s, org_unit_id, (form, f), errors, status).await;
         }
     };
-    match post_entry_as(&state, &s.actor, body).await {
+    match uc::post_entry(&state, &s.actor, input)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(e) => Ok(saved(
             &state,
             &format!("/fund?org_unit={org_unit_id}"),
@@ -385,13 +371,16 @@ pub(crate) async fn decide(
     let s = post.session;
     let f = post.form;
     let back = f.id("back").ok().flatten().unwrap_or(s.actor.org_unit_id);
-    let reject = match f.get("decision") {
-        Some("approve") => None,
-        Some("reject") => Some(f.get("reason").unwrap_or("").to_string()),
+    let decision = match f.get("decision") {
+        Some("approve") => Decision::Approve,
+        Some("reject") => Decision::Reject(f.get("reason").unwrap_or("").to_string()),
         _ => return Err(UiError::BadRequest("未知的审批操作".into()).page(s.lang)),
     };
-    let rejected = reject.is_some();
-    match decide_as(&state, &s.actor, id, reject).await {
+    let rejected = matches!(decision, Decision::Reject(_));
+    match uc::decide(&state, &s.actor, id, decision)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(e) => {
             let key = if rejected {
                 "flash.grant_rejected"
@@ -441,35 +430,13 @@ pub(crate) async fn voucher(
     PageId(id): PageId,
 ) -> PageResult {
     let lang = s.lang;
-    if !s.may(Capability::ReadCare) {
-        return Err(UiError::NotFound.page(lang));
-    }
-    let e = state
-        .store
-        .fund_entry(&s.actor, id)
+    let uc::Voucher {
+        entry: e,
+        phone,
+        id_number,
+    } = uc::voucher(&state, &s.actor, id)
         .await
-        .map_err(fail(lang))?
-        .filter(|e| e.kind == EntryKind::Grant && e.status == EntryStatus::Posted)
-        .ok_or_else(|| UiError::NotFound.page(lang))?;
-    let person = match &e.person {
-        Some(p) => state
-            .store
-            .person(&s.actor, p.id)
-            .await
-            .map_err(fail(lang))?,
-        None => None,
-    };
-    if let Some(p) = &person {
-        let shown = crate::read_audit::people([p.id]);
-        crate::read_audit::record(&state, &s.actor, shown, "page /fund/entries/{id}/voucher")
-            .await
-            .map_err(fail(lang))?;
-    }
-    let reveal = s.may(Capability::SeePersonalData);
-    let shown = |v: Option<&str>, mask: fn(&str) -> String| {
-        v.map(|v| if reveal { v.to_string() } else { mask(v) })
-            .unwrap_or_default()
-    };
+        .map_err(|e| UiError::from(e).page(lang))?;
     let page = VoucherPage {
         c: s.chrome("fund"),
         id: e.id,
@@ -481,11 +448,8 @@ pub(crate) async fn voucher(
             .as_ref()
             .map(|p| p.name.clone())
             .unwrap_or_default(),
-        phone: shown(person.as_ref().and_then(|p| p.phone.as_deref()), mask_phone),
-        id_number: shown(
-            person.as_ref().and_then(|p| p.id_number.as_deref()),
-            mask_id_number,
-        ),
+        phone,
+        id_number,
         amount: yuan(e.amount_cents),
         capitals: match lang {
             Lang::Zh => capitals(e.amount_cents),
@@ -536,9 +500,9 @@ mod tests {
             ("appeal_code", " SQ-20261204-0001 "),
             ("note", "医药费"),
         ]);
-        let body = entry_of(&f).expect("a good grant");
-        assert_eq!(body.amount_cents, Some(8050));
-        assert_eq!(body.appeal_code.as_deref(), Some("SQ-20261204-0001"));
+        let input = entry_of(&f).expect("a good grant");
+        assert_eq!(input.entry.amount_cents, Some(8050));
+        assert_eq!(input.appeal_code.as_deref(), Some("SQ-20261204-0001"));
         assert_eq!(form_name(&f), "grant");
         let f = FormData::from_pairs(&[("kind", "reversal"), ("reverses", "12")]);
         assert_eq!(form_name(&f), "reverse-12");

@@ -1,6 +1,8 @@
 //! The aid fund (助困基金): what a ledger entry is, which level must approve a grant, when a
 //! reversal is valid, the public monthly totals, and amounts in Chinese capitals (大写) for
 //! the grant voucher. Pure rules; the store applies them inside its write transaction.
+//! What a command does to a ledger (post, approve, reject) is `decide` → events → `apply`,
+//! in `decide.rs`.
 //!
 //! A ledger belongs to a node of level district, street or community (the station). Money
 //! is integer cents. Entries are never edited: a mistake is corrected by a reversal, which
@@ -12,6 +14,15 @@ use crate::error::FieldError;
 use crate::org::OrgKind;
 use crate::report::Month;
 use crate::vocabulary;
+
+mod decide;
+#[cfg(test)]
+mod decide_tests;
+
+pub use decide::{
+    apply, check, decide, reversal_delta, Account, Command, Context, Event, Line, NewEntry,
+    Refusal, State, Target,
+};
 
 vocabulary!(
     /// What an entry does to a ledger.
@@ -127,6 +138,12 @@ pub fn approval_level(
     }
 }
 
+/// Whether money may move between two ledgers, each given as (node, parent): only between
+/// a node and its parent (station ↔ street ↔ district).
+pub fn adjacent(a: (crate::Id, Option<crate::Id>), b: (crate::Id, Option<crate::Id>)) -> bool {
+    a.1 == Some(b.0) || b.1 == Some(a.0)
+}
+
 /// Whether a user working at a node of kind `actor` is at (or above) the `required` level.
 /// Whether the ledger lies in the user's subtree is asked separately.
 pub fn level_suffices(actor: OrgKind, required: OrgKind) -> bool {
@@ -151,41 +168,6 @@ pub fn delta(kind: EntryKind, amount_cents: i64) -> i64 {
         EntryKind::Donation => amount_cents,
         EntryKind::Grant | EntryKind::Transfer | EntryKind::Reversal => -amount_cents,
     }
-}
-
-/// What a reversal needs to know about the entry it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReversalTarget {
-    pub org_unit_id: crate::Id,
-    pub kind: EntryKind,
-    pub status: EntryStatus,
-    pub delta_cents: i64,
-    pub already_reversed: bool,
-}
-
-/// The delta of a reversal of `target` on the ledger of `org_unit_id`, or why it may not be
-/// made: it must name a posted entry of the same ledger, not yet reversed, that is neither
-/// a reversal (correct the correction with a new entry) nor one leg of a transfer (a
-/// transfer is corrected by a transfer back, so both ledgers stay in step).
-pub fn reversal_delta(target: &ReversalTarget, org_unit_id: crate::Id) -> Result<i64, FieldError> {
-    let refuse = |m: &str| Err(FieldError::new("reverses", m));
-    if target.org_unit_id != org_unit_id {
-        return refuse("只能冲正本账户的记录");
-    }
-    match target.status {
-        EntryStatus::Posted => {}
-        EntryStatus::Pending => return refuse("待审批的发放请驳回，不需冲正"),
-        EntryStatus::Rejected => return refuse("已驳回的记录没有入账，不需冲正"),
-    }
-    match target.kind {
-        EntryKind::Reversal => return refuse("冲正记录不能再冲正，请另行登记"),
-        EntryKind::Transfer => return refuse("资金划拨请以反向划拨更正"),
-        EntryKind::Donation | EntryKind::Grant => {}
-    }
-    if target.already_reversed {
-        return refuse("该记录已冲正过");
-    }
-    Ok(-target.delta_cents)
 }
 
 /// One posted line of a ledger, as the public totals need it (no names).
@@ -395,49 +377,6 @@ mod tests {
         assert_eq!(delta(EntryKind::Donation, 500), 500);
         assert_eq!(delta(EntryKind::Grant, 500), -500);
         assert_eq!(delta(EntryKind::Transfer, 500), -500);
-    }
-
-    #[test]
-    fn reversals_are_valid_once_and_only_of_posted_money() {
-        let grant = ReversalTarget {
-            org_unit_id: 7,
-            kind: EntryKind::Grant,
-            status: EntryStatus::Posted,
-            delta_cents: -30_000,
-            already_reversed: false,
-        };
-        assert_eq!(reversal_delta(&grant, 7), Ok(30_000));
-        let donation = ReversalTarget {
-            kind: EntryKind::Donation,
-            delta_cents: 80_000,
-            ..grant
-        };
-        assert_eq!(reversal_delta(&donation, 7), Ok(-80_000));
-        for bad in [
-            ReversalTarget {
-                already_reversed: true,
-                ..grant
-            },
-            ReversalTarget {
-                status: EntryStatus::Pending,
-                ..grant
-            },
-            ReversalTarget {
-                status: EntryStatus::Rejected,
-                ..grant
-            },
-            ReversalTarget {
-                kind: EntryKind::Reversal,
-                ..grant
-            },
-            ReversalTarget {
-                kind: EntryKind::Transfer,
-                ..grant
-            },
-        ] {
-            assert_eq!(reversal_delta(&bad, 7).unwrap_err().field, "reverses");
-        }
-        assert!(reversal_delta(&grant, 8).is_err(), "another ledger's entry");
     }
 
     #[test]

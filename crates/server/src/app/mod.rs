@@ -1,0 +1,86 @@
+//! The application layer: one function per use case, between the two web faces and the
+//! store. `routes::<area>` (the JSON API) and `ui::<area>` (the pages) parse a request,
+//! call the use case and render its answer; they check no rule and no scope.
+//!
+//! A use case takes `(&AppState, &Actor, Input)` and returns `Result<Output, AppError>`:
+//! it checks the role's capability once, through [`require`], resolves what the request
+//! names inside the actor's scope, and hands the command to the store, which decides it by
+//! the rules in `suqiu_core` under its transaction's lock. It takes the `AppState` rather
+//! than the bare store because the clock (tests set it) and the configuration lock live
+//! there.
+//!
+//! Converted so far: the aid fund ([`fund`]). The other areas follow its shape.
+
+use suqiu_core::access::{Actor, Capability};
+use suqiu_core::error::FieldError;
+use suqiu_store::StoreError;
+
+use crate::problem::Problem;
+
+pub(crate) mod fund;
+
+/// Why a use case did not happen. The API answers it as problem+json (`Problem::from`);
+/// the pages show a correctable one on the form again, the rest as a status page.
+#[derive(Debug)]
+pub(crate) enum AppError {
+    /// The role may not do this (403).
+    Forbidden(String),
+    /// Unknown, or outside the actor's scope: never told apart (404).
+    NotFound,
+    /// Fields to fix, every one at once (422).
+    Invalid(Vec<FieldError>),
+    /// The request is well formed but cannot be done as things stand (409, no field).
+    Conflict(String),
+    /// The store refused (the rules' 403/409/422) or failed (503, 500).
+    Store(StoreError),
+    /// A fault already logged; the user learns only that it failed (500).
+    Internal,
+    /// A refusal from a helper that answers in HTTP terms already (the node scope).
+    Problem(Problem),
+}
+
+pub(crate) type AppResult<T> = Result<T, AppError>;
+
+/// The one capability check: the actor's role may `cap`, or 403 saying what it may not do.
+pub(crate) fn require(actor: &Actor, cap: Capability, what: &str) -> AppResult<()> {
+    if actor.may(cap) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "角色「{}」不能{what}",
+            actor.role.label_zh()
+        )))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        AppError::Store(e)
+    }
+}
+
+impl From<Problem> for AppError {
+    fn from(p: Problem) -> AppError {
+        AppError::Problem(p)
+    }
+}
+
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Problem {
+        match e {
+            AppError::Forbidden(message) => Problem::forbidden(message),
+            AppError::NotFound => Problem::not_found(),
+            AppError::Invalid(errors) => Problem::invalid(errors),
+            AppError::Conflict(message) => Problem::conflict(message),
+            AppError::Store(e) => Problem::from(e),
+            AppError::Internal => Problem::internal(),
+            AppError::Problem(p) => p,
+        }
+    }
+}
+
+impl From<AppError> for crate::ui::UiError {
+    fn from(e: AppError) -> crate::ui::UiError {
+        crate::ui::UiError::from(Problem::from(e))
+    }
+}
