@@ -82,8 +82,7 @@ impl Store {
     /// [`Store::open`] with a server's options.
     pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        let backend = Backend::from_url(url)?;
-        let opened = dialect::open(backend, url, options.wait_for_database).await?;
+        let (backend, opened) = dialect::open(url, options.wait_for_database).await?;
         let writer = Writer::new(backend, opened.writer.clone(), opened.disk);
         let queue = opened
             .group_commit
@@ -229,7 +228,10 @@ pub(crate) async fn open_postgres(url: &str, wait: bool) -> Result<Opened> {
 /// database restarted, is dropped and replaced), a request waits at most
 /// [`POSTGRES_ACQUIRE_TIMEOUT`] for one, and with `statement_timeout` PostgreSQL cancels any
 /// statement that runs longer.
-pub(crate) async fn connect_postgres(url: &str, statement_timeout: Option<Duration>) -> Result<AnyPool> {
+pub(crate) async fn connect_postgres(
+    url: &str,
+    statement_timeout: Option<Duration>,
+) -> Result<AnyPool> {
     let pool = AnyPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)

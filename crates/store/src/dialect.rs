@@ -37,13 +37,16 @@ impl Backend {
     }
 }
 
-/// Opens and migrates the database at `url`. `wait`: PostgreSQL not reachable yet is waited
-/// for instead of failing (SQLite is a file, there is nothing to wait for).
-pub(crate) async fn open(backend: Backend, url: &str, wait: bool) -> Result<Opened> {
-    match backend {
-        Backend::Sqlite => db::open_sqlite(url).await,
-        Backend::Postgres => db::open_postgres(url, wait).await,
-    }
+/// Opens and migrates the database at `url`, of the backend the URL names. `wait`:
+/// PostgreSQL not reachable yet is waited for instead of failing (SQLite is a file, there
+/// is nothing to wait for).
+pub(crate) async fn open(url: &str, wait: bool) -> Result<(Backend, Opened)> {
+    let backend = Backend::from_url(url)?;
+    let opened = match backend {
+        Backend::Sqlite => db::open_sqlite(url).await?,
+        Backend::Postgres => db::open_postgres(url, wait).await?,
+    };
+    Ok((backend, opened))
 }
 
 /// A pool whose statements the database cancels after `timeout`, to serve from once start-up
@@ -199,7 +202,9 @@ pub(crate) fn deferrable_indexes(backend: Backend, tables: &str) -> String {
 
 /// The session settings to run before building indexes, and those that undo them after.
 /// PostgreSQL sorts in memory rather than in temporary files: minutes saved at 10M rows.
-pub(crate) fn index_build_settings(backend: Backend) -> (&'static [&'static str], &'static [&'static str]) {
+pub(crate) fn index_build_settings(
+    backend: Backend,
+) -> (&'static [&'static str], &'static [&'static str]) {
     match backend {
         Backend::Sqlite => (&[], &[]),
         Backend::Postgres => (

@@ -14,7 +14,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;

@@ -69,8 +69,7 @@ impl Deferred {
                 .iter()
                 .map(|(id, e)| event_values(*id, e))
                 .collect::<Result<Vec<_>>>()?;
-            dialect::insert_rows(backend, conn, "appeal_events", &EVENT_COLUMNS, rows, "")
-                .await?;
+            dialect::insert_rows(backend, conn, "appeal_events", &EVENT_COLUMNS, rows, "").await?;
         }
         if dialect::separate_search_index(backend) && !self.search.is_empty() {
             let rows = self

@@ -122,7 +122,10 @@ impl<'a> Browser<'a> {
         let mut b = Browser::new(t);
         b.get("/login").await;
         let res = b
-            .post("/login", &[("username", username), ("password", t.password())])
+            .post(
+                "/login",
+                &[("username", username), ("password", t.password())],
+            )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
         let home = b.get("/").await;

@@ -2,8 +2,8 @@
 //! fixture users.
 
 use axum::Router;
-pub use suqiu_testkit::pages::{hidden_value, location, Browser};
 use suqiu_testkit::pages::Site;
+pub use suqiu_testkit::pages::{hidden_value, location, Browser};
 
 use super::{TestApp, PASSWORD};
 
