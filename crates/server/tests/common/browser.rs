@@ -3,6 +3,7 @@
 
 use axum::Router;
 use suqiu_testkit::pages::Site;
+#[allow(unused_imports)] // each test binary uses a different part of this module
 pub use suqiu_testkit::pages::{hidden_value, location, Browser};
 
 use super::{TestApp, PASSWORD};

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+#[allow(unused_imports)] // each test binary uses a different part of this module
 pub use suqiu_testkit::free_port;
 
 /// Waits until the server at `base` answers `/healthz` with 2xx, at most `within`.
