@@ -53,13 +53,7 @@ impl Resp {
     /// Asserts a problem+json with `status` and returns it.
     #[track_caller]
     pub fn problem(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "expected {status}, got {}: {}",
-            self.status,
-            self.text()
-        );
+        self.ok(status);
         assert!(
             self.content_type().starts_with("application/problem+json"),
             "not problem+json ({}): {}",
@@ -91,6 +85,7 @@ impl Resp {
         );
     }
 
+    /// Asserts `status` (saying what came instead) and returns the body.
     #[track_caller]
     pub fn ok(&self, status: u16) -> &Value {
         assert_eq!(
