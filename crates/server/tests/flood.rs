@@ -17,14 +17,13 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use common::browser::Browser;
 use common::{Backend, Resp, TestApp, PASSWORD};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use suqiu_server::auth::Hashing;
 use suqiu_server::throttle::CLIENT_FAILURES;
 use suqiu_server::{router, AppState};
 use suqiu_store::Store;
+use suqiu_testkit::http::send;
 use tokio::task::JoinSet;
-use tower::ServiceExt;
 
 on_both_backends!(
     hashing_stays_within_its_permits_and_sheds_the_rest,
@@ -55,30 +54,6 @@ fn json_request(path: &str, body: Value, client: Option<IpAddr>) -> Request<Body
             .insert(ConnectInfo(SocketAddr::new(ip, 40_000)));
     }
     req
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Resp {
-    let res = app
-        .clone()
-        .oneshot(req)
-        .await
-        .expect("the router never fails");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res
-        .into_body()
-        .collect()
-        .await
-        .expect("read the body")
-        .to_bytes()
-        .to_vec();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Resp {
-        status,
-        headers,
-        bytes,
-        json,
-    }
 }
 
 async fn sign_in_from(app: &Router, username: &str, password: &str, ip: Option<IpAddr>) -> Resp {

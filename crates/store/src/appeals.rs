@@ -384,9 +384,13 @@ impl Store {
             && filter.feedback_given.is_none()
             && filter.appellant_person_id.is_none()
             && filter.sort == AppealSort::Newest;
-        if let (Backend::Sqlite, Some(q), true, true) =
-            (self.backend, q, search_only, subtree_scope)
-        {
+        // A separate search index can count and page such a search by itself.
+        if let (true, Some(q), true, true) = (
+            dialect::separate_search_index(self.backend),
+            q,
+            search_only,
+            subtree_scope,
+        ) {
             return Ok(dialect::fts_match(q, &subtrees, &mut a).map(|m| ListQuery {
                 args: a,
                 source: Source::FullText(m),

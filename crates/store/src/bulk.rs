@@ -17,7 +17,7 @@ use crate::dialect::insert_rows;
 use crate::error::{Result, StoreError};
 use crate::metrics::{contribution, Deltas};
 use crate::sql::{get, invalid, write_error, Arg};
-use crate::{dialect, Backend, Store};
+use crate::{dialect, Store};
 
 /// Appeals per transaction.
 const BATCH: usize = 5_000;
@@ -106,7 +106,7 @@ impl Store {
             let mut row = vec![Arg::from(*id)];
             row.extend(vals.into_iter().map(|(_, v)| v));
             appeal_rows.push(row);
-            if backend == Backend::Sqlite {
+            if dialect::separate_search_index(backend) {
                 let scope = dialect::search_scope(org_path)?;
                 fts_rows.push(vec![
                     Arg::from(*id),

@@ -8,32 +8,11 @@ use sqlx::AnyPool;
 use sqlx::Executor;
 use sqlx::Row;
 
+use crate::dialect::{self, Backend};
 use crate::disk::{DiskFloor, DiskStatus};
 use crate::error::{Result, StoreError};
 use crate::sql::{get, Args};
 use crate::writer::{self, Queue, Writer};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    /// The backend a database URL names: `sqlite:…`, or `postgres:`/`postgresql:`.
-    pub fn from_url(url: &str) -> Result<Backend> {
-        if url.starts_with("sqlite:") {
-            Ok(Backend::Sqlite)
-        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            Ok(Backend::Postgres)
-        } else {
-            Err(StoreError::Config(format!(
-                "unsupported database URL {:?}: use sqlite://path/to/file.db, sqlite::memory: or postgres://user@host/db",
-                redact(url)
-            )))
-        }
-    }
-}
 
 /// The store. Cheap to clone (pools are shared).
 #[derive(Clone)]
@@ -103,20 +82,30 @@ impl Store {
     /// [`Store::open`] with a server's options.
     pub async fn open_with(url: &str, options: &OpenOptions) -> Result<Store> {
         sqlx::any::install_default_drivers();
-        let mut store = match Backend::from_url(url)? {
-            Backend::Sqlite => open_sqlite(url).await?,
-            Backend::Postgres => open_postgres(url, options.wait_for_database).await?,
+        let (backend, opened) = dialect::open(url, options.wait_for_database).await?;
+        let writer = Writer::new(backend, opened.writer.clone(), opened.disk);
+        let queue = opened
+            .group_commit
+            .map(|discard| writer::spawn(opened.writer, backend, discard));
+        let mut store = Store {
+            backend,
+            pool: opened.pool,
+            writer,
+            queue,
+            lookups: Default::default(),
+            sessions: Default::default(),
         };
         store.seed_categories().await?;
         store.backfill_dims().await?;
         store.backfill_places().await?;
         store.restore_deferred_indexes().await?;
-        if let (Backend::Postgres, Some(timeout)) = (store.backend, options.statement_timeout) {
-            // Start-up is done: serve from a pool whose statements are bounded.
-            let bounded = connect_postgres(url, Some(timeout)).await?;
-            store.pool.close().await;
-            store.pool = bounded.clone();
-            store.writer = Writer::new(bounded, None);
+        if let Some(timeout) = options.statement_timeout {
+            if let Some(bounded) = dialect::bounded_pool(backend, url, timeout).await? {
+                // Start-up is done: serve from a pool whose statements are bounded.
+                store.pool.close().await;
+                store.pool = bounded.clone();
+                store.writer = Writer::new(backend, bounded, None);
+            }
         }
         Ok(store)
     }
@@ -143,32 +132,7 @@ impl Store {
     /// `PRAGMA foreign_key_check` on SQLite; on PostgreSQL, which checks its own pages, a
     /// round trip). Returns `["ok"]` when all is well, otherwise one line per problem.
     pub async fn integrity_check(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        match self.backend {
-            Backend::Sqlite => {
-                for row in sqlx::query("PRAGMA integrity_check")
-                    .fetch_all(&self.pool)
-                    .await?
-                {
-                    let line: String = get(&row, "integrity_check")?;
-                    if line != "ok" {
-                        problems.push(line);
-                    }
-                }
-                for row in sqlx::query("PRAGMA foreign_key_check")
-                    .fetch_all(&self.pool)
-                    .await?
-                {
-                    let table: String = get(&row, "table")?;
-                    let rowid: Option<i64> = get(&row, "rowid")?;
-                    let parent: String = get(&row, "parent")?;
-                    problems.push(format!("{table} row {rowid:?}: missing {parent} reference"));
-                }
-            }
-            Backend::Postgres => {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
-            }
-        }
+        let mut problems = dialect::integrity_problems(self.backend, &self.pool).await?;
         if problems.is_empty() {
             problems.push("ok".into());
         }
@@ -218,7 +182,20 @@ const POSTGRES_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 /// The longest wait between attempts while waiting for PostgreSQL at start.
 const POSTGRES_MAX_BACKOFF: Duration = Duration::from_secs(30);
 
-async fn open_postgres(url: &str, wait: bool) -> Result<Store> {
+/// What opening a database yields, whatever its backend.
+pub(crate) struct Opened {
+    /// Reads (and, without a group-commit writer, writes).
+    pub pool: AnyPool,
+    /// The pool writes go through.
+    pub writer: AnyPool,
+    /// The free-space floor of the database's directory, for a database in a file.
+    pub disk: Option<Arc<DiskFloor>>,
+    /// `Some(discard)`: writes go through a group-commit writer task on `writer`, which
+    /// closes its connection after a failed batch when `discard` (see `writer::spawn`).
+    pub group_commit: Option<bool>,
+}
+
+pub(crate) async fn open_postgres(url: &str, wait: bool) -> Result<Opened> {
     let mut backoff = Duration::from_secs(1);
     let pool = loop {
         match connect_postgres(url, None).await {
@@ -239,13 +216,11 @@ async fn open_postgres(url: &str, wait: bool) -> Result<Store> {
         }
     };
     sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-    Ok(Store {
-        backend: Backend::Postgres,
+    Ok(Opened {
         pool: pool.clone(),
-        writer: Writer::new(pool, None),
-        queue: None,
-        lookups: Default::default(),
-        sessions: Default::default(),
+        writer: pool,
+        disk: None,
+        group_commit: None,
     })
 }
 
@@ -253,7 +228,10 @@ async fn open_postgres(url: &str, wait: bool) -> Result<Store> {
 /// database restarted, is dropped and replaced), a request waits at most
 /// [`POSTGRES_ACQUIRE_TIMEOUT`] for one, and with `statement_timeout` PostgreSQL cancels any
 /// statement that runs longer.
-async fn connect_postgres(url: &str, statement_timeout: Option<Duration>) -> Result<AnyPool> {
+pub(crate) async fn connect_postgres(
+    url: &str,
+    statement_timeout: Option<Duration>,
+) -> Result<AnyPool> {
     let pool = AnyPoolOptions::new()
         .max_connections(POSTGRES_CONNECTIONS)
         .acquire_timeout(POSTGRES_ACQUIRE_TIMEOUT)
@@ -303,7 +281,7 @@ fn endpoint(url: &str) -> String {
     }
 }
 
-async fn open_sqlite(url: &str) -> Result<Store> {
+pub(crate) async fn open_sqlite(url: &str) -> Result<Opened> {
     let target = SqliteTarget::parse(url)?;
     let options = || {
         AnyPoolOptions::new().after_connect(|conn, _meta| {
@@ -315,7 +293,7 @@ async fn open_sqlite(url: &str) -> Result<Store> {
             })
         })
     };
-    let store = match target {
+    let opened = match target {
         SqliteTarget::Memory(url) => {
             // Any opens each connection from the URL afresh, and an in-memory database lives
             // in its connection: so exactly one connection, never recycled, serves all.
@@ -327,14 +305,11 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 .connect(&url)
                 .await?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-            let queue = Some(writer::spawn(pool.clone(), false));
-            Store {
-                backend: Backend::Sqlite,
+            Opened {
                 pool: pool.clone(),
-                writer: Writer::new(pool, None),
-                queue,
-                lookups: Default::default(),
-                sessions: Default::default(),
+                writer: pool,
+                disk: None,
+                group_commit: Some(false),
             }
         }
         SqliteTarget::File(url, dir) => {
@@ -349,18 +324,15 @@ async fn open_sqlite(url: &str) -> Result<Store> {
                 .max_connections(SQLITE_READERS)
                 .connect(&url)
                 .await?;
-            let queue = Some(writer::spawn(writer.clone(), true));
-            Store {
-                backend: Backend::Sqlite,
+            Opened {
                 pool,
-                writer: Writer::new(writer, Some(Arc::new(DiskFloor::new(dir)))),
-                queue,
-                lookups: Default::default(),
-                sessions: Default::default(),
+                writer,
+                disk: Some(Arc::new(DiskFloor::new(dir))),
+                group_commit: Some(true),
             }
         }
     };
-    Ok(store)
+    Ok(opened)
 }
 
 /// Whether the writer connection may go back to the pool: not while sqlx still counts a
@@ -460,7 +432,7 @@ impl SqliteTarget {
 }
 
 /// The URL without its password, for messages and logs.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
@@ -476,26 +448,6 @@ fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backend_from_url() {
-        assert_eq!(
-            Backend::from_url("sqlite::memory:").unwrap(),
-            Backend::Sqlite
-        );
-        assert_eq!(
-            Backend::from_url("postgres://u@h/db").unwrap(),
-            Backend::Postgres
-        );
-        assert_eq!(
-            Backend::from_url("postgresql://u@h/db").unwrap(),
-            Backend::Postgres
-        );
-        assert!(matches!(
-            Backend::from_url("mysql://x"),
-            Err(StoreError::Config(_))
-        ));
-    }
 
     #[test]
     fn sqlite_urls_are_normalized() {

@@ -9,7 +9,7 @@
 
 use crate::error::{Result, StoreError};
 use crate::sql::get;
-use crate::{Backend, Store};
+use crate::{dialect, Store};
 
 /// The settings key holding the set-aside definitions, as a JSON list of statements.
 const KEY: &str = "deferred_indexes";
@@ -21,19 +21,7 @@ impl Store {
     /// Drops the non-unique indexes of the appeals and their events, keeping their
     /// definitions for [`Store::restore_deferred_indexes`]. Only for a bulk load.
     pub async fn defer_indexes(&self) -> Result<()> {
-        let sql = match self.backend {
-            Backend::Sqlite => format!(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
-                 AND tbl_name IN {TABLES} AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' \
-                 ORDER BY name"
-            ),
-            Backend::Postgres => format!(
-                "SELECT i.relname::text AS name, pg_get_indexdef(i.oid) AS sql FROM pg_index x \
-                 JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
-                 WHERE t.relname IN {TABLES} AND pg_table_is_visible(t.oid) \
-                 AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.relname::text"
-            ),
-        };
+        let sql = dialect::deferrable_indexes(self.backend, TABLES);
         let mut tx = self.writer.begin().await?;
         let mut definitions = Vec::new();
         let mut names = Vec::new();
@@ -72,19 +60,13 @@ impl Store {
         let definitions: Vec<String> = serde_json::from_str(&kept)
             .map_err(|e| StoreError::Corrupt(format!("setting {KEY}: {e}")))?;
         let mut conn = self.writer.acquire().await?;
-        if self.backend == Backend::Postgres {
-            // Sorting in memory rather than in temporary files: minutes saved at 10M rows.
-            sqlx::query("SET maintenance_work_mem = '1GB'")
-                .execute(&mut *conn)
-                .await?;
-        }
-        for statement in &definitions {
-            sqlx::query(statement).execute(&mut *conn).await?;
-        }
-        if self.backend == Backend::Postgres {
-            sqlx::query("RESET maintenance_work_mem")
-                .execute(&mut *conn)
-                .await?;
+        let (before, after) = dialect::index_build_settings(self.backend);
+        let statements = before.iter().copied().map(str::to_string);
+        let statements = statements
+            .chain(definitions)
+            .chain(after.iter().copied().map(str::to_string));
+        for statement in statements {
+            sqlx::query(&statement).execute(&mut *conn).await?;
         }
         drop(conn);
         sqlx::query("DELETE FROM settings WHERE key = $1")

@@ -1,13 +1,218 @@
-//! The few places SQLite and PostgreSQL differ: full-text search, row locks, id reservation.
-//! Everything else (placeholders `$N`, `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`,
-//! `CAST(SUM(x) AS BIGINT)`) is written once in portable SQL.
+//! Every place SQLite and PostgreSQL differ: opening, integrity checks, full-text search, row
+//! and table locks, id reservation, bulk inserts, roll-up shards, index rebuilds. Everything
+//! else (placeholders `$N`, `INSERT … ON CONFLICT … DO UPDATE`, `RETURNING`,
+//! `CAST(SUM(x) AS BIGINT)`) is written once in portable SQL. Nothing outside this file
+//! matches on [`Backend`] (`tests/one_dialect.rs` holds the crate to it): code elsewhere asks
+//! one of these functions, whose name says what differs.
 
-use sqlx::AnyConnection;
+use std::time::Duration;
+
+use rand::Rng;
+use sqlx::{AnyConnection, AnyPool};
 use suqiu_core::Id;
 
-use crate::db::Backend;
-use crate::error::Result;
+use crate::db::{self, Opened};
+use crate::error::{Result, StoreError};
 use crate::sql::{get, Arg, Args};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names: `sqlite:…`, or `postgres:`/`postgresql:`.
+    pub fn from_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL {:?}: use sqlite://path/to/file.db, sqlite::memory: or postgres://user@host/db",
+                db::redact(url)
+            )))
+        }
+    }
+}
+
+/// Opens and migrates the database at `url`, of the backend the URL names. `wait`:
+/// PostgreSQL not reachable yet is waited for instead of failing (SQLite is a file, there
+/// is nothing to wait for).
+pub(crate) async fn open(url: &str, wait: bool) -> Result<(Backend, Opened)> {
+    let backend = Backend::from_url(url)?;
+    let opened = match backend {
+        Backend::Sqlite => db::open_sqlite(url).await?,
+        Backend::Postgres => db::open_postgres(url, wait).await?,
+    };
+    Ok((backend, opened))
+}
+
+/// A pool whose statements the database cancels after `timeout`, to serve from once start-up
+/// is done; `None` on SQLite, which has no statement timeout (its one writer is bounded by
+/// the group commit's batches instead).
+pub(crate) async fn bounded_pool(
+    backend: Backend,
+    url: &str,
+    timeout: Duration,
+) -> Result<Option<AnyPool>> {
+    match backend {
+        Backend::Sqlite => Ok(None),
+        Backend::Postgres => Ok(Some(db::connect_postgres(url, Some(timeout)).await?)),
+    }
+}
+
+/// The problems the backend's own integrity check finds, one line each (empty when none):
+/// `PRAGMA integrity_check` and `PRAGMA foreign_key_check` on SQLite; on PostgreSQL, which
+/// checks its own pages and enforces references itself, a round trip.
+pub(crate) async fn integrity_problems(backend: Backend, pool: &AnyPool) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    match backend {
+        Backend::Sqlite => {
+            for row in sqlx::query("PRAGMA integrity_check")
+                .fetch_all(pool)
+                .await?
+            {
+                let line: String = get(&row, "integrity_check")?;
+                if line != "ok" {
+                    problems.push(line);
+                }
+            }
+            for row in sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(pool)
+                .await?
+            {
+                let table: String = get(&row, "table")?;
+                let rowid: Option<i64> = get(&row, "rowid")?;
+                let parent: String = get(&row, "parent")?;
+                problems.push(format!("{table} row {rowid:?}: missing {parent} reference"));
+            }
+        }
+        Backend::Postgres => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        }
+    }
+    Ok(problems)
+}
+
+/// PostgreSQL: the identity sequences behind the largest id in their table, one line each
+/// (pg_restore sets them; a hand-made copy may not, and the next insert then collides).
+/// SQLite takes the next id from the table itself: nothing can lag.
+pub(crate) async fn sequence_problems(backend: Backend, pool: &AnyPool) -> Result<Vec<String>> {
+    if backend == Backend::Sqlite {
+        return Ok(Vec::new());
+    }
+    let tables = sqlx::query(
+        "SELECT table_name::text AS t FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES' \
+         ORDER BY table_name",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut problems = Vec::new();
+    for row in tables {
+        let table: String = get(&row, "t")?;
+        let row = sqlx::query(&format!(
+            "SELECT pg_sequence_last_value(pg_get_serial_sequence('\"{table}\"', 'id')) AS last, \
+             (SELECT MAX(id) FROM \"{table}\") AS max_id"
+        ))
+        .fetch_one(pool)
+        .await?;
+        let last: Option<i64> = get(&row, "last")?;
+        let max: Option<i64> = get(&row, "max_id")?;
+        if let Some(max) = max.filter(|m| *m > last.unwrap_or(0)) {
+            problems.push(format!(
+                "id sequence of {table} is behind its rows (at {}, largest id {max}): the next insert would collide",
+                last.map_or("unused".to_string(), |l| l.to_string())
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// Whether appeals' search tokens live in a table of their own (SQLite's FTS5 `appeal_fts`,
+/// one row per appeal keyed by its id), written beside each appeal and checked against the
+/// appeals by `suqiu check`. PostgreSQL keeps them in the appeal's row (`search_tsv`).
+pub(crate) fn separate_search_index(backend: Backend) -> bool {
+    match backend {
+        Backend::Sqlite => true,
+        Backend::Postgres => false,
+    }
+}
+
+/// The roll-up shard a transaction adds its counts to (see `metrics::ROLLUP_SHARDS`). On
+/// PostgreSQL concurrent writers spread over the shards so they do not queue for one row; on
+/// SQLite the single writer has nobody to avoid: one shard keeps the tables small.
+pub(crate) fn rollup_shard(backend: Backend) -> i64 {
+    match backend {
+        Backend::Sqlite => 0,
+        Backend::Postgres => rand::thread_rng().gen_range(0..crate::metrics::ROLLUP_SHARDS),
+    }
+}
+
+/// Holds `table` in lock `mode` (`EXCLUSIVE`, `SHARE ROW EXCLUSIVE`, …) until the
+/// transaction on `conn` ends, keeping concurrent writers of it off. On SQLite the single
+/// writer already serializes writes: nothing to do.
+pub(crate) async fn lock_table(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    table: &str,
+    mode: &str,
+) -> Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query(&format!("LOCK TABLE {table} IN {mode} MODE"))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Holds a lock named `key` until the transaction on `conn` ends: one transaction with the
+/// same key at a time, without locking any row (PostgreSQL's advisory lock). On SQLite the
+/// single writer already serializes writes.
+pub(crate) async fn lock_key(backend: Backend, conn: &mut AnyConnection, key: &str) -> Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(key)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A query listing, as `name` and `sql`, the definitions of the indexes of `tables` (an SQL
+/// list, `('a', 'b')`) that a bulk load may drop and build again: neither unique nor primary
+/// keys, so the load's integrity checks stay.
+pub(crate) fn deferrable_indexes(backend: Backend, tables: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' \
+             AND tbl_name IN {tables} AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' \
+             ORDER BY name"
+        ),
+        Backend::Postgres => format!(
+            "SELECT i.relname::text AS name, pg_get_indexdef(i.oid) AS sql FROM pg_index x \
+             JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+             WHERE t.relname IN {tables} AND pg_table_is_visible(t.oid) \
+             AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.relname::text"
+        ),
+    }
+}
+
+/// The session settings to run before building indexes, and those that undo them after.
+/// PostgreSQL sorts in memory rather than in temporary files: minutes saved at 10M rows.
+pub(crate) fn index_build_settings(
+    backend: Backend,
+) -> (&'static [&'static str], &'static [&'static str]) {
+    match backend {
+        Backend::Sqlite => (&[], &[]),
+        Backend::Postgres => (
+            &["SET maintenance_work_mem = '1GB'"],
+            &["RESET maintenance_work_mem"],
+        ),
+    }
+}
 
 /// The search tokens of an appeal's free text, computed once at write time.
 pub(crate) fn index_tokens(title: Option<&str>, content: &str, location: Option<&str>) -> String {
@@ -261,5 +466,30 @@ pub(crate) fn analyze(backend: Backend) -> &'static [&'static str] {
             "VACUUM ANALYZE appeal_events",
             "VACUUM ANALYZE appeal_daily",
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_from_url() {
+        assert_eq!(
+            Backend::from_url("sqlite::memory:").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(matches!(
+            Backend::from_url("mysql://x"),
+            Err(StoreError::Config(_))
+        ));
     }
 }

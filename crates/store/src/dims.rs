@@ -263,11 +263,7 @@ impl Store {
         fill: impl AsyncFnOnce(&mut AnyConnection) -> Result<()>,
     ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
-        if self.backend == Backend::Postgres {
-            sqlx::query(&format!("LOCK TABLE {table} IN EXCLUSIVE MODE"))
-                .execute(&mut *tx)
-                .await?;
-        }
+        dialect::lock_table(self.backend, &mut tx, table, "EXCLUSIVE").await?;
         let mut a = Args::default();
         let sql = format!("DELETE FROM settings WHERE key = {}", a.push(marker));
         if a.query(&sql).execute(&mut *tx).await?.rows_affected() == 0 {

@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::people::{find_by_name_and_phone, insert_person};
 use crate::sql::invalid;
 use crate::writer::{self, Done, Undo};
-use crate::{dialect, Backend, Store};
+use crate::{dialect, Store};
 
 /// The appellant of an intake who is not (knowingly) on the register yet.
 #[derive(Debug, Clone)]
@@ -97,13 +97,9 @@ impl Store {
             move |conn| {
                 Box::pin(async move {
                     let phone = new_person.phone.clone().unwrap_or_default();
-                    if backend == Backend::Postgres {
-                        // Held to the end of this transaction: one intake of this phone at a time.
-                        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
-                            .bind(format!("suqiu.person.phone:{phone}"))
-                            .execute(&mut *conn)
-                            .await?;
-                    }
+                    // One intake of this phone at a time.
+                    let key = format!("suqiu.person.phone:{phone}");
+                    dialect::lock_key(backend, conn, &key).await?;
                     let found =
                         find_by_name_and_phone(conn, &actor, &new_person.name, &phone).await?;
                     let (person, person_added) = match found {

@@ -60,7 +60,8 @@ pub mod visits;
 pub mod service;
 pub mod wishes;
 
-pub use db::{Backend, Store};
+pub use db::Store;
+pub use dialect::Backend;
 pub use disk::DiskStatus;
 pub use error::StoreError;
 

@@ -14,8 +14,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rand::Rng;
-
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -177,10 +175,7 @@ impl Deltas {
     /// Upserts the accumulated deltas into one shard (see [`ROLLUP_SHARDS`]), in key order, so
     /// concurrent writers on PostgreSQL lock roll-up rows in the same order and cannot deadlock.
     pub(crate) async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
-        let shard = match backend {
-            Backend::Sqlite => 0,
-            Backend::Postgres => rand::thread_rng().gen_range(0..ROLLUP_SHARDS),
-        };
+        let shard = crate::dialect::rollup_shard(backend);
         self.dims.write(backend, conn, shard).await?;
         self.places.write(backend, conn).await?;
         let rows: Vec<Vec<Arg>> = self

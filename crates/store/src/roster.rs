@@ -12,7 +12,7 @@ use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
 use crate::sql::{get, ms, time_of, Args};
-use crate::{Backend, Store};
+use crate::{dialect, Store};
 
 /// How long an uploaded roster waits for its commit.
 pub const UPLOAD_TTL: TimeDelta = TimeDelta::hours(1);
@@ -94,13 +94,9 @@ impl Store {
     ) -> Result<Vec<Id>> {
         let paths = self.org_paths().await?;
         let mut tx = self.writer.begin().await?;
-        if self.backend == Backend::Postgres {
-            // Self-exclusive, so two commits check and insert one after the other; readers
-            // of the register are not held up.
-            sqlx::query("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
-        }
+        // Self-exclusive, so two commits check and insert one after the other; readers of
+        // the register are not held up.
+        dialect::lock_table(self.backend, &mut tx, "people", "SHARE ROW EXCLUSIVE").await?;
         let gone = sqlx::query(
             "DELETE FROM roster_uploads WHERE token = $1 AND user_id = $2 AND expires_at >= $3",
         )

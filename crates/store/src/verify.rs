@@ -6,7 +6,8 @@
 //! that leaves one behind fails the next insert). References between tables are checked
 //! by `integrity_check` (SQLite's `foreign_key_check`; PostgreSQL enforces them itself).
 
-use crate::db::{Backend, Store};
+use crate::db::Store;
+use crate::dialect;
 use crate::error::Result;
 use crate::sql::get;
 
@@ -44,8 +45,9 @@ const CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
-/// SQLite's search index (`appeal_fts`, one row per appeal, keyed by the appeal's id).
-const SQLITE_CHECKS: &[(&str, &str)] = &[
+/// The search index where it is a table of its own (`appeal_fts`, one row per appeal, keyed
+/// by the appeal's id; see `dialect::separate_search_index`).
+const SEARCH_INDEX_CHECKS: &[(&str, &str)] = &[
     (
         "appeals missing from the search index",
         "SELECT a.id FROM appeals a WHERE NOT EXISTS \
@@ -72,18 +74,17 @@ impl Store {
     /// Broken links between records, one line per kind of problem (empty when all hold).
     pub async fn verify_records(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let backend_checks = match self.backend {
-            Backend::Sqlite => SQLITE_CHECKS,
-            Backend::Postgres => &[],
+        let index_checks = if dialect::separate_search_index(self.backend) {
+            SEARCH_INDEX_CHECKS
+        } else {
+            &[]
         };
-        for (what, sql) in CHECKS.iter().chain(backend_checks) {
+        for (what, sql) in CHECKS.iter().chain(index_checks) {
             if let Some(line) = self.offenders(what, sql).await? {
                 problems.push(line);
             }
         }
-        if self.backend == Backend::Postgres {
-            problems.extend(self.verify_sequences().await?);
-        }
+        problems.extend(dialect::sequence_problems(self.backend, &self.pool).await?);
         Ok(problems)
     }
 
@@ -117,36 +118,5 @@ impl Store {
         let n: i64 = get(&row, "n")?;
         let more = if n as usize > ids.len() { ", …" } else { "" };
         Ok(Some(format!("{what}: {n} (ids {}{more})", ids.join(", "))))
-    }
-
-    /// PostgreSQL: every identity sequence at or past the largest id in its table, so the
-    /// next insert cannot collide (pg_restore sets them; a hand-made copy may not).
-    async fn verify_sequences(&self) -> Result<Vec<String>> {
-        let tables = sqlx::query(
-            "SELECT table_name::text AS t FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES' \
-             ORDER BY table_name",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut problems = Vec::new();
-        for row in tables {
-            let table: String = get(&row, "t")?;
-            let row = sqlx::query(&format!(
-                "SELECT pg_sequence_last_value(pg_get_serial_sequence('\"{table}\"', 'id')) AS last, \
-                 (SELECT MAX(id) FROM \"{table}\") AS max_id"
-            ))
-            .fetch_one(&self.pool)
-            .await?;
-            let last: Option<i64> = get(&row, "last")?;
-            let max: Option<i64> = get(&row, "max_id")?;
-            if let Some(max) = max.filter(|m| *m > last.unwrap_or(0)) {
-                problems.push(format!(
-                    "id sequence of {table} is behind its rows (at {}, largest id {max}): the next insert would collide",
-                    last.map_or("unused".to_string(), |l| l.to_string())
-                ));
-            }
-        }
-        Ok(problems)
     }
 }

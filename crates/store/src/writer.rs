@@ -38,7 +38,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::appeal_row::{event_values, EVENT_COLUMNS};
-use crate::db::Backend;
+use crate::dialect::{self, Backend};
 use crate::disk::DiskFloor;
 use crate::error::{Result, StoreError};
 use crate::metrics::Deltas;
@@ -69,16 +69,15 @@ impl Deferred {
                 .iter()
                 .map(|(id, e)| event_values(*id, e))
                 .collect::<Result<Vec<_>>>()?;
-            crate::dialect::insert_rows(backend, conn, "appeal_events", &EVENT_COLUMNS, rows, "")
-                .await?;
+            dialect::insert_rows(backend, conn, "appeal_events", &EVENT_COLUMNS, rows, "").await?;
         }
-        if backend == Backend::Sqlite && !self.search.is_empty() {
+        if dialect::separate_search_index(backend) && !self.search.is_empty() {
             let rows = self
                 .search
                 .into_iter()
                 .map(|(id, tokens, scope)| vec![id.into(), tokens.into(), scope.into()])
                 .collect();
-            crate::dialect::insert_rows(
+            dialect::insert_rows(
                 backend,
                 conn,
                 "appeal_fts",
@@ -131,13 +130,18 @@ impl<T> Done<T> {
 /// kept for reads and for writes that free space.
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
+    backend: Backend,
     pool: AnyPool,
     disk: Option<Arc<DiskFloor>>,
 }
 
 impl Writer {
-    pub(crate) fn new(pool: AnyPool, disk: Option<Arc<DiskFloor>>) -> Writer {
-        Writer { pool, disk }
+    pub(crate) fn new(backend: Backend, pool: AnyPool, disk: Option<Arc<DiskFloor>>) -> Writer {
+        Writer {
+            backend,
+            pool,
+            disk,
+        }
     }
 
     /// Ok when a write may go ahead; `Unavailable` below the free-space floor.
@@ -172,6 +176,7 @@ impl Writer {
     /// fails the row, and with it the read.
     pub(crate) fn without_floor(&self) -> Writer {
         Writer {
+            backend: self.backend,
             pool: self.pool.clone(),
             disk: None,
         }
@@ -268,7 +273,7 @@ pub(crate) type Queue = mpsc::Sender<Job>;
 
 /// Starts the writer task on `pool` (SQLite: the single writer connection). `discard`: close
 /// the connection after a failed batch (not for an in-memory database, which lives in it).
-pub(crate) fn spawn(pool: AnyPool, discard: bool) -> Queue {
+pub(crate) fn spawn(pool: AnyPool, backend: Backend, discard: bool) -> Queue {
     let (tx, mut rx) = mpsc::channel::<Job>(4 * MAX_BATCH);
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
@@ -284,7 +289,7 @@ pub(crate) fn spawn(pool: AnyPool, discard: bool) -> Queue {
                     Err(_) => break,
                 }
             }
-            run_batch(&pool, discard, batch).await;
+            run_batch(&pool, backend, discard, batch).await;
         }
     });
     tx
@@ -292,12 +297,12 @@ pub(crate) fn spawn(pool: AnyPool, discard: bool) -> Queue {
 
 /// Runs one batch in one transaction and answers every job: each its own answer when the
 /// batch commits, the batch's error to every job that was to be kept when it does not.
-async fn run_batch(pool: &AnyPool, discard: bool, jobs: Vec<Job>) {
+async fn run_batch(pool: &AnyPool, backend: Backend, discard: bool, jobs: Vec<Job>) {
     let mut finishers: Vec<Finish> = Vec::with_capacity(jobs.len());
     let mut pending = jobs.into_iter();
     let outcome = match pool.acquire().await {
         Ok(mut conn) => {
-            let outcome = run_jobs(&mut conn, &mut pending, &mut finishers).await;
+            let outcome = run_jobs(&mut conn, backend, &mut pending, &mut finishers).await;
             if outcome.is_err() {
                 abandon(conn, discard).await;
             }
@@ -323,6 +328,7 @@ async fn run_batch(pool: &AnyPool, discard: bool, jobs: Vec<Job>) {
 /// batch, leaving the jobs not reached in `jobs`.
 async fn run_jobs(
     conn: &mut AnyConnection,
+    backend: Backend,
     jobs: &mut std::vec::IntoIter<Job>,
     finishers: &mut Vec<Finish>,
 ) -> Result<()> {
@@ -350,7 +356,7 @@ async fn run_jobs(
             conn.execute("RELEASE job").await?;
         }
     }
-    deferred.write(Backend::Sqlite, conn).await?;
+    deferred.write(backend, conn).await?;
     conn.execute("COMMIT").await?;
     Ok(())
 }
@@ -411,7 +417,7 @@ where
         let mut tx = writer.begin().await?;
         let done = job(&mut tx).await?;
         if done.keep {
-            done.deferred.write(Backend::Postgres, &mut tx).await?;
+            done.deferred.write(writer.backend, &mut tx).await?;
             tx.commit().await?;
         } else {
             tx.rollback().await?;
@@ -486,8 +492,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_full_batch_fails_every_job_and_the_writer_commits_again() {
         let pool = file_pool("full").await;
-        let writer = Writer::new(pool.clone(), None);
-        let queue = spawn(pool.clone(), true);
+        let writer = Writer::new(Backend::Sqlite, pool.clone(), None);
+        let queue = spawn(pool.clone(), Backend::Sqlite, true);
         let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
             .fetch_one(&pool)
             .await

@@ -19,12 +19,10 @@ pub mod browser;
 use std::sync::OnceLock;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, TimeZone, Utc};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use sqlx::{Connection, Executor};
 use suqiu_core::access::Role;
 use suqiu_core::calendar::shanghai;
 use suqiu_core::org::OrgKind;
@@ -34,15 +32,11 @@ use suqiu_core::Id;
 use suqiu_server::{hash_password, router, AppState, Clock};
 use suqiu_store::users::NewUser;
 use suqiu_store::Store;
-use tower::ServiceExt;
+use suqiu_testkit::db::FreshDb;
+pub use suqiu_testkit::http::Resp;
+pub use suqiu_testkit::Backend;
 
 pub const PASSWORD: &str = "correct-horse-42";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
 
 /// Runs an async scenario once per backend as two `#[tokio::test]`s, `sqlite` and `postgres`.
 #[macro_export]
@@ -110,12 +104,6 @@ pub fn person_id_number() -> String {
     format!("{body}{}", id_check_char(body).expect("17 digits"))
 }
 
-/// Where the test database lives, to drop it at the end.
-enum Db {
-    Sqlite(std::path::PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
 pub struct TestApp {
     pub app: Router,
     pub state: AppState,
@@ -124,106 +112,9 @@ pub struct TestApp {
     pub fx: Fixture,
     /// The database's URL, to open a second store on it (two servers, one database).
     pub url: String,
-    db: Db,
+    db: FreshDb,
     /// Signed-in users: username, token, and the (test clock) time of sign-in.
     tokens: std::sync::Mutex<Vec<(String, String, DateTime<Utc>)>>,
-}
-
-/// One response, body read.
-#[derive(Debug)]
-pub struct Resp {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub bytes: Vec<u8>,
-    pub json: Value,
-}
-
-impl Resp {
-    pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    /// Asserts a problem+json with `status` and returns it.
-    #[track_caller]
-    pub fn problem(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "expected {status}, got {}: {}",
-            self.status,
-            self.text()
-        );
-        assert!(
-            self.content_type().starts_with("application/problem+json"),
-            "not problem+json ({}): {}",
-            self.content_type(),
-            self.text()
-        );
-        for key in ["type", "title", "status", "detail", "errors"] {
-            assert!(
-                self.json.get(key).is_some(),
-                "problem lacks {key}: {}",
-                self.json
-            );
-        }
-        assert_eq!(self.json["status"], json!(status));
-        &self.json
-    }
-
-    /// Asserts a 422 whose `errors` name `field`.
-    #[track_caller]
-    pub fn field_error(&self, field: &str) {
-        let p = self.problem(422);
-        let fields: Vec<&str> = p["errors"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|e| e["field"].as_str()).collect())
-            .unwrap_or_default();
-        assert!(
-            fields.contains(&field),
-            "expected an error on {field}, got {fields:?}: {p}"
-        );
-    }
-
-    #[track_caller]
-    pub fn ok(&self, status: u16) -> &Value {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "expected {status}, got {}: {}",
-            self.status,
-            self.text()
-        );
-        &self.json
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-fn pg_admin_url() -> String {
-    std::env::var("SUQIU_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
-}
-
-/// The same server URL with another database name.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_part = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{host_part}/{name}?{q}"),
-        None => format!("{host_part}/{name}"),
-    }
 }
 
 fn password_hash() -> &'static str {
@@ -243,33 +134,8 @@ impl TestApp {
     }
 
     async fn open(backend: Backend, with_fixture: bool) -> TestApp {
-        let unique = uuid::Uuid::new_v4().simple().to_string();
-        let (url, db) = match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("suqiu-api-test-{unique}"));
-                std::fs::create_dir_all(&dir).expect("create a temp dir");
-                let file = dir.join("suqiu.db");
-                (format!("sqlite://{}", file.display()), Db::Sqlite(dir))
-            }
-            Backend::Postgres => {
-                let admin_url = pg_admin_url();
-                let name = format!("suqiu_api_test_{unique}");
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL is required for these tests and is not reachable at {admin_url} ({e}); \
-                         start it or set SUQIU_TEST_PG_URL"
-                    )
-                });
-                conn.execute(format!("CREATE DATABASE {name}").as_str())
-                    .await
-                    .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
-                let _ = conn.close().await;
-                (
-                    with_database(&admin_url, &name),
-                    Db::Postgres { admin_url, name },
-                )
-            }
-        };
+        let db = FreshDb::create(backend, "api_test").await;
+        let url = db.url.clone();
         let store = Store::open(&url)
             .await
             .unwrap_or_else(|e| panic!("cannot open the store at {url}: {e}"));
@@ -307,45 +173,12 @@ impl TestApp {
         drop(app);
         drop(state);
         drop(store);
-        match db {
-            Db::Sqlite(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Db::Postgres { admin_url, name } => {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = conn
-                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                        .await;
-                    let _ = conn.close().await;
-                }
-            }
-        }
+        db.remove().await;
     }
 
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self
-            .app
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router never fails");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res
-            .into_body()
-            .collect()
-            .await
-            .expect("read the body")
-            .to_bytes()
-            .to_vec();
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            bytes,
-            json,
-        }
+        suqiu_testkit::http::send(&self.app, req).await
     }
 
     /// A JSON request with an optional bearer token.

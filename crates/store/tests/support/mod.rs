@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use chrono::{DateTime, TimeZone, Utc};
-use sqlx::Connection;
 use suqiu_core::access::{Actor, Role};
 use suqiu_core::appeal::{Appeal, Appellant, Channel, Kind, Urgency};
 use suqiu_core::calendar::WorkCalendar;
@@ -21,8 +20,7 @@ use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 use suqiu_store::users::NewUser;
 use suqiu_store::{Backend, Store, StoreError};
-
-pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+use suqiu_testkit::db::FreshDb;
 
 pub fn calendar() -> &'static WorkCalendar {
     static CAL: OnceLock<WorkCalendar> = OnceLock::new();
@@ -41,107 +39,20 @@ pub struct Db {
     pub backend: Backend,
 }
 
-/// What to remove after the test.
-enum Cleanup {
-    Files(std::path::PathBuf),
-    PgDatabase { admin_url: String, name: String },
-}
-
-fn unique_name() -> String {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "suqiu_test_{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed),
-        nanos
+async fn fresh(backend: Backend) -> (Db, FreshDb) {
+    let fresh = FreshDb::create(backend, "test").await;
+    let url = fresh.url.clone();
+    let store = Store::open(&url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open the store at {url}: {e}"));
+    (
+        Db {
+            store,
+            url,
+            backend,
+        },
+        fresh,
     )
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let root = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{root}/{name}?{q}"),
-        None => format!("{root}/{name}"),
-    }
-}
-
-async fn fresh(backend: Backend) -> (Db, Cleanup) {
-    let name = unique_name();
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(&name);
-            let url = format!("sqlite://{}/suqiu.db", dir.display());
-            let store = Store::open(&url).await.expect("open SQLite store");
-            (
-                Db {
-                    store,
-                    url,
-                    backend,
-                },
-                Cleanup::Files(dir),
-            )
-        }
-        Backend::Postgres => {
-            sqlx::any::install_default_drivers();
-            let admin_url =
-                std::env::var("SUQIU_TEST_PG_URL").unwrap_or_else(|_| DEFAULT_PG_URL.to_string());
-            let mut admin = sqlx::AnyConnection::connect(&admin_url).await.unwrap_or_else(|e| {
-                panic!(
-                    "PostgreSQL is not reachable at {admin_url} ({e}).\n\
-                     The conformance suite runs on both backends and needs a PostgreSQL server: start one \
-                     (e.g. `pg_ctlcluster 15 main start` or `service postgresql start`), or point \
-                     SUQIU_TEST_PG_URL at a server where this user may CREATE DATABASE."
-                )
-            });
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .await
-                .expect("CREATE DATABASE");
-            let _ = admin.close().await;
-            let url = with_database(&admin_url, &name);
-            let store = Store::open(&url).await.expect("open PostgreSQL store");
-            (
-                Db {
-                    store,
-                    url,
-                    backend,
-                },
-                Cleanup::PgDatabase { admin_url, name },
-            )
-        }
-    }
-}
-
-impl Cleanup {
-    /// Best effort: a failure here must not hide the test's own result.
-    async fn run(self) {
-        match self {
-            Cleanup::Files(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Cleanup::PgDatabase { admin_url, name } => {
-                if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
-                    let _ = admin.close().await;
-                }
-            }
-        }
-    }
 }
 
 /// Runs one test body on a fresh database of `backend`, then removes the database (also
@@ -151,9 +62,9 @@ where
     F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let (db, cleanup) = fresh(backend).await;
+    let (db, fresh) = fresh(backend).await;
     let result = tokio::spawn(test(db)).await;
-    cleanup.run().await;
+    fresh.remove().await;
     if let Err(e) = result {
         if e.is_panic() {
             std::panic::resume_unwind(e.into_panic());

@@ -6,44 +6,14 @@ pub mod browser;
 pub mod process;
 
 use serde_json::{json, Value};
-use sqlx::Connection;
 use suqiu_store::Store;
+use suqiu_testkit::db::FreshDb;
+pub use suqiu_testkit::Backend;
 
-/// Which backend a test runs on.
-#[derive(Debug, Clone, Copy)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// A fresh, empty database URL for `backend`. PostgreSQL is required: if it does not
-/// answer, the test fails with a message saying how to start it.
+/// A fresh, empty database URL for `backend` (left behind for whoever looks at a failure).
+/// PostgreSQL is required: if it does not answer, the test fails saying how to start it.
 pub async fn fresh_url(backend: Backend, name: &str) -> String {
-    let unique = format!("{name}_{}_{}", std::process::id(), rand::random::<u32>());
-    match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("suqiu-test-{unique}"));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            format!("sqlite://{}/suqiu.db", dir.display())
-        }
-        Backend::Postgres => {
-            let admin = std::env::var("SUQIU_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|e| {
-                panic!("PostgreSQL is required for this test and did not answer at {admin}: {e}. Start it or set SUQIU_TEST_PG_URL.")
-            });
-            let db = format!("suqiu_it_{unique}").to_lowercase();
-            sqlx::query(&format!("CREATE DATABASE {db}"))
-                .execute(&mut conn)
-                .await
-                .expect("create test database");
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_string())
-                .unwrap_or(admin);
-            format!("{base}/{db}")
-        }
-    }
+    FreshDb::create(backend, name).await.url
 }
 
 /// A running server on 127.0.0.1 (random port) over `store`, with the system clock.

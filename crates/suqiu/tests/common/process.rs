@@ -1,19 +1,11 @@
 //! Driving the real `suqiu` binary: a free port, waiting for `/healthz`, signing in.
 //! Shared by the tests that kill, starve or back up a running server.
 
-use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-
-/// An ephemeral port nobody listens on now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind an ephemeral port")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
+#[allow(unused_imports)] // each test binary uses a different part of this module
+pub use suqiu_testkit::free_port;
 
 /// Waits until the server at `base` answers `/healthz` with 2xx, at most `within`.
 pub async fn wait_ready(base: &str, within: Duration) {
