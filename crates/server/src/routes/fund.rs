@@ -669,13 +669,13 @@ pub async fn put_approval(
         .await?;
     state
         .store
-        .record_config_change(suqiu_store::changes::ConfigChange {
-            at: state.now(),
-            user_id: actor.user_id,
-            user_name: actor.name.clone(),
-            subject: settings::FUND_APPROVAL.into(),
-            detail: json,
-        })
+        .record_config_change(suqiu_store::changes::ConfigChange::new(
+            state.now(),
+            (actor.user_id, &actor.name),
+            settings::FUND_APPROVAL,
+            suqiu_store::changes::ChangeKind::FundApproval,
+            &[("json", json)],
+        ))
         .await?;
     Ok(Json(t))
 }

@@ -521,6 +521,28 @@ mod tests {
         assert!(en.len() > 300, "found only {} entries", en.len());
     }
 
+    /// The `{name}`s of a text, sorted.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Every kind of change the log records has words in both languages, with the same
+    /// parameters in each.
+    #[test]
+    fn every_change_kind_is_worded_in_both_languages() {
+        for kind in suqiu_store::changes::ChangeKind::ALL {
+            let key = format!("change.{}", kind.code());
+            let (zh, en) = message(&key).unwrap_or_else(|| panic!("{key} is not in the catalogue"));
+            assert_eq!(placeholders(zh), placeholders(en), "{key}");
+        }
+    }
+
     #[test]
     fn a_catalogue_line_it_cannot_read_is_refused() {
         assert_eq!(
