@@ -25,6 +25,7 @@ on_both_backends!(
     settings_forms_keep_what_was_typed_and_say_when_saved,
     categories_have_english_names_that_english_pages_use,
     english_pages_have_no_chinese_outside_peoples_data,
+    the_change_log_is_worded_in_the_readers_language,
     the_favicon_is_served_and_linked,
     the_receipt_prints_the_public_tracking_address,
 );
@@ -649,6 +650,51 @@ fn chinese_on(who: &str, path: &str, html: &str) -> Vec<String> {
         .filter(|t| t.chars().any(is_cjk))
         .map(|t| format!("{who} {path}: {:?}", t.chars().take(80).collect::<String>()))
         .collect()
+}
+
+/// A settings change is logged as what changed, not as a sentence: the log on /admin reads
+/// in English on an English page and in Chinese on a Chinese one.
+async fn the_change_log_is_worded_in_the_readers_language(b: Backend) {
+    let t = TestApp::empty(b).await;
+    latin_district(&t).await;
+    let mut admin = Browser::sign_in(&t, "rv_admin").await;
+    admin.get("/lang/en").await;
+    let res = admin
+        .post(
+            "/admin/station",
+            &[("public_base_url", "https://track.example.org")],
+        )
+        .await;
+    assert_eq!(location(&res), "/admin/station");
+    let res = admin
+        .post("/admin/password-policy", &[("min_length", "10")])
+        .await;
+    assert_eq!(location(&res), "/admin/security");
+    let log = |html: &str| {
+        html.split("data-testid=\"changes\"")
+            .nth(1)
+            .and_then(|p| p.split("</table>").next())
+            .expect("the change log")
+            .to_string()
+    };
+    let english = log(&admin.get("/admin").await.text());
+    assert_eq!(
+        chinese_on("rv_admin", "/admin", &english),
+        Vec::<String>::new()
+    );
+    assert!(
+        english.contains("Public tracking address set to https://track.example.org")
+            && english.contains("Passwords at least 10 characters"),
+        "{english}"
+    );
+    admin.get("/lang/zh").await;
+    let chinese = log(&admin.get("/admin").await.text());
+    assert!(
+        chinese.contains("公开查询地址设为 https://track.example.org")
+            && chinese.contains("密码最少 10 个字符"),
+        "{chinese}"
+    );
+    t.finish().await;
 }
 
 /// Follows every link from `/` (and the `extra` pages) as `br`, in English; returns the

@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 use suqiu_server::auth::Hashing;
 use suqiu_server::throttle::CLIENT_FAILURES;
 use suqiu_server::{router, AppState};
+use suqiu_store::changes::ChangeKind;
 use suqiu_store::Store;
 use suqiu_testkit::http::send;
 use tokio::task::JoinSet;
@@ -481,7 +482,8 @@ async fn an_administrator_signs_a_user_out_everywhere(b: Backend) {
     assert!(
         changes
             .iter()
-            .any(|c| c.detail.contains("station11") && c.detail.contains("退出登录")),
+            .any(|c| c.kind == Some(ChangeKind::SessionsEnded)
+                && c.params.get("username").map(String::as_str) == Some("station11")),
         "{changes:?}"
     );
     t.finish().await;

@@ -967,7 +967,7 @@ async fn settings_change_and_are_recorded(b: Backend) {
         .as_array()
         .is_some_and(|y| y.contains(&json!(2027))));
     let html = admin.get("/admin").await.text();
-    assert!(html.contains("loaded years [2027]"));
+    assert!(html.contains("载入工作日历：2027 年"), "{html}");
     let html = admin.get("/admin/calendar").await.text();
     assert!(!html.contains("data-testid=\"calendar-missing\""));
 

@@ -2272,6 +2272,8 @@ async fn worklist_and_web_queries(db: Db) {
                 user_id: w.admin.user_id,
                 user_name: "区管理员".into(),
                 subject: subject.into(),
+                kind: None,
+                params: Default::default(),
                 detail: "改为…".into(),
             })
             .await

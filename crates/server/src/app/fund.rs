@@ -15,6 +15,7 @@ use suqiu_core::fund::{
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::validate::{mask_id_number, mask_phone};
 use suqiu_core::Id;
+use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::fund::{Entry, Ledger};
 use suqiu_store::settings;
 
@@ -69,13 +70,13 @@ pub(crate) async fn set_thresholds(
         .await?;
     state
         .store
-        .record_config_change(suqiu_store::changes::ConfigChange {
-            at: state.now(),
-            user_id: actor.user_id,
-            user_name: actor.name.clone(),
-            subject: settings::FUND_APPROVAL.into(),
-            detail: json,
-        })
+        .record_config_change(ConfigChange::new(
+            state.now(),
+            (actor.user_id, &actor.name),
+            settings::FUND_APPROVAL,
+            ChangeKind::FundApproval,
+            &[("json", json)],
+        ))
         .await?;
     Ok(t)
 }

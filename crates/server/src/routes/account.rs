@@ -11,7 +11,7 @@ use suqiu_core::error::FieldError;
 use suqiu_core::org::in_subtree;
 use suqiu_core::password::PasswordPolicy;
 use suqiu_core::Id;
-use suqiu_store::changes::ConfigChange;
+use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::settings;
 use utoipa::ToSchema;
 
@@ -142,16 +142,16 @@ pub(crate) async fn sign_out_everywhere(state: &AppState, actor: &Actor, id: Id)
         return Err(Problem::forbidden("只有区级管理员可以让区级管理员下线"));
     }
     let ended = state.store.delete_user_sessions(user.id).await?;
-    let change = ConfigChange {
-        at: state.now(),
-        user_id: actor.user_id,
-        user_name: actor.name.clone(),
-        subject: "users".into(),
-        detail: format!(
-            "让用户 {} 在所有设备上退出登录（{ended} 个会话）",
-            user.username
-        ),
-    };
+    let change = ConfigChange::new(
+        state.now(),
+        (actor.user_id, &actor.name),
+        "users",
+        ChangeKind::SessionsEnded,
+        &[
+            ("username", user.username.clone()),
+            ("sessions", ended.to_string()),
+        ],
+    );
     let _guard = state.config_lock.lock().await;
     state.store.record_config_change(change).await?;
     Ok(ended)
@@ -209,13 +209,13 @@ pub(crate) async fn save_password_policy(
         .await?;
     state
         .store
-        .record_config_change(ConfigChange {
-            at: state.now(),
-            user_id: actor.user_id,
-            user_name: actor.name.clone(),
-            subject: settings::PASSWORD_POLICY.into(),
-            detail: format!("密码最少 {} 个字符", policy.min_length),
-        })
+        .record_config_change(ConfigChange::new(
+            state.now(),
+            (actor.user_id, &actor.name),
+            settings::PASSWORD_POLICY,
+            ChangeKind::PasswordPolicy,
+            &[("min_length", policy.min_length.to_string())],
+        ))
         .await?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::policy::TimeLimitPolicy;
-use suqiu_store::changes::ConfigChange;
+use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::settings;
 
 use crate::auth::AuthActor;
@@ -102,7 +102,11 @@ pub(crate) async fn load_calendar(
         })?;
     }
     let loaded = overlay.merge_json(json).map_err(invalid)?;
-    let detail = format!("loaded years {loaded:?}");
+    let years = loaded
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut live = WorkCalendar::builtin();
     live.merge_json(&overlay.to_json()).map_err(invalid)?;
     state
@@ -112,13 +116,13 @@ pub(crate) async fn load_calendar(
     *write(&state.calendar) = live.clone();
     state
         .store
-        .record_config_change(ConfigChange {
-            at: state.now(),
-            user_id: actor.user_id,
-            user_name: actor.name.clone(),
-            subject: settings::CALENDAR.into(),
-            detail,
-        })
+        .record_config_change(ConfigChange::new(
+            state.now(),
+            (actor.user_id, &actor.name),
+            settings::CALENDAR,
+            ChangeKind::CalendarLoaded,
+            &[("years", years)],
+        ))
         .await?;
     tracing::debug!(user_id = actor.user_id, "calendar updated");
     Ok((live, loaded))
@@ -173,13 +177,13 @@ pub(crate) async fn save_time_limits(
     *write(&state.policy) = policy;
     state
         .store
-        .record_config_change(ConfigChange {
-            at: state.now(),
-            user_id: actor.user_id,
-            user_name: actor.name.clone(),
-            subject: settings::TIME_LIMITS.into(),
-            detail: json,
-        })
+        .record_config_change(ConfigChange::new(
+            state.now(),
+            (actor.user_id, &actor.name),
+            settings::TIME_LIMITS,
+            ChangeKind::TimeLimits,
+            &[("json", json)],
+        ))
         .await?;
     tracing::debug!(user_id = actor.user_id, "time limits updated");
     Ok(())

@@ -6,6 +6,8 @@ use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::category::Category;
 
+use suqiu_store::changes::ChangeKind;
+
 use super::{again, done, record, require_admin, require_configure};
 
 use crate::state::AppState;
@@ -149,11 +151,19 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
                 // Either name may have been left as it was: say what both are now.
                 let name = Some(draft.name.trim()).filter(|n| !n.is_empty());
                 let name_en = Some(draft.name_en.trim()).filter(|n| !n.is_empty());
-                format!(
-                    "分类「{old}」（{code}）改名为「{}」（英文 {}）",
-                    name.unwrap_or(&old),
-                    name_en.unwrap_or("不变")
-                )
+                let mut params = vec![
+                    ("code", code.to_string()),
+                    ("name", name.unwrap_or(&old).to_string()),
+                    ("old", old.clone()),
+                ];
+                let kind = match name_en {
+                    Some(en) => {
+                        params.push(("name_en", en.to_string()));
+                        ChangeKind::CategoryRenamed
+                    }
+                    None => ChangeKind::CategoryRenamedZh,
+                };
+                (kind, params)
             })
     } else {
         let parent = draft.parent_code.trim();
@@ -161,11 +171,18 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
             .store
             .add_category(parent, &draft.name, &draft.name_en)
             .await
-            .map(|c| format!("新增分类「{}」（{}，属 {parent}）", c.name, c.code))
+            .map(|c| {
+                let params = vec![
+                    ("name", c.name),
+                    ("code", c.code),
+                    ("parent", parent.to_string()),
+                ];
+                (ChangeKind::CategoryAdded, params)
+            })
     };
     let e = match outcome {
-        Ok(detail) => {
-            record(&state, &s, "categories", detail)
+        Ok((kind, params)) => {
+            record(&state, &s, "categories", kind, &params)
                 .await
                 .map_err(fail(s.lang))?;
             let shown = [draft.name.trim(), draft.name_en.trim()]

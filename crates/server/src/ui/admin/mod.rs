@@ -31,9 +31,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use suqiu_core::access::Capability;
-use suqiu_store::changes::ConfigChange;
+use suqiu_core::access::{Capability, Role};
+use suqiu_core::org::OrgKind;
+use suqiu_store::changes::{ChangeKind, ConfigChange};
 
+use super::i18n::Lang;
 use super::view::{when, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
 use crate::state::AppState;
@@ -136,15 +138,16 @@ async fn record(
     state: &AppState,
     s: &Session,
     subject: &str,
-    detail: String,
+    kind: ChangeKind,
+    params: &[(&str, String)],
 ) -> Result<(), UiError> {
-    let change = ConfigChange {
-        at: state.now(),
-        user_id: s.actor.user_id,
-        user_name: s.actor.name.clone(),
-        subject: subject.into(),
-        detail,
-    };
+    let change = ConfigChange::new(
+        state.now(),
+        (s.actor.user_id, &s.actor.name),
+        subject,
+        kind,
+        params,
+    );
     let _guard = state.config_lock.lock().await;
     Ok(state.store.record_config_change(change).await?)
 }
@@ -160,6 +163,28 @@ fn again<T: Template>(s: &Session, page: &T) -> PageResult {
     let mut res = render(s.lang, page)?;
     *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     Ok(res)
+}
+
+/// A change in `lang`: its kind's words (`change.<kind>`) with its parameters put in, a
+/// vocabulary code (a role, a kind of unit) by its label; an entry saved before kinds as
+/// it was written.
+fn change_words(lang: Lang, c: &ConfigChange) -> String {
+    let Some(kind) = c.kind else {
+        return c.detail.clone();
+    };
+    let label = |name: &str, value: &str| -> Option<&'static str> {
+        match name {
+            "role" => Role::parse(value).map(|r| lang.label(r.code(), r.label_zh())),
+            "unit_kind" => OrgKind::parse(value).map(|k| lang.label(k.code(), k.label_zh())),
+            _ => None,
+        }
+    };
+    let mut words = lang.t(&format!("change.{}", kind.code())).to_string();
+    for (name, value) in &c.params {
+        let value = label(name, value).unwrap_or(value);
+        words = words.replace(&format!("{{{name}}}"), value);
+    }
+    words
 }
 
 /// One part of the settings on the overview.
@@ -194,8 +219,9 @@ async fn overview(State(state): State<AppState>, s: Session) -> PageResult {
         .into_iter()
         .take(CHANGES)
         .map(|c| {
-            let mut detail: String = c.detail.chars().take(CHANGE_CHARS).collect();
-            if c.detail.chars().count() > CHANGE_CHARS {
+            let words = change_words(lang, &c);
+            let mut detail: String = words.chars().take(CHANGE_CHARS).collect();
+            if words.chars().count() > CHANGE_CHARS {
                 detail.push('…');
             }
             (when(c.at), c.user_name, c.subject, detail)

@@ -7,6 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 
+use suqiu_store::changes::ChangeKind;
+
 use super::{again, done, record, require_admin, require_configure};
 
 use crate::state::AppState;
@@ -261,14 +263,13 @@ pub(crate) async fn add_org_unit(State(state): State<AppState>, post: PostForm) 
         .await
     {
         Ok(unit) => {
-            let detail = format!(
-                "新增{} {}（{}，上级 {}）",
-                unit.kind.label_zh(),
-                unit.name,
-                unit.code,
-                parent.name
-            );
-            record(&state, &s, "org_units", detail)
+            let params = [
+                ("unit_kind", unit.kind.code().to_string()),
+                ("name", unit.name.clone()),
+                ("code", unit.code.clone()),
+                ("parent", parent.name.clone()),
+            ];
+            record(&state, &s, "org_units", ChangeKind::UnitAdded, &params)
                 .await
                 .map_err(fail(s.lang))?;
             Ok(done(&state, "/admin/org", "flash.admin_unit", &unit.name))
@@ -310,10 +311,20 @@ pub(crate) async fn add_department(State(state): State<AppState>, post: PostForm
         .await
     {
         Ok(d) => {
-            let detail = format!("新增部门 {}（{}，属 {}）", d.name, d.code, unit.name);
-            record(&state, &s, "departments", detail)
-                .await
-                .map_err(fail(s.lang))?;
+            let params = [
+                ("name", d.name.clone()),
+                ("code", d.code.clone()),
+                ("unit", unit.name.clone()),
+            ];
+            record(
+                &state,
+                &s,
+                "departments",
+                ChangeKind::DepartmentAdded,
+                &params,
+            )
+            .await
+            .map_err(fail(s.lang))?;
             Ok(done(
                 &state,
                 "/admin/org",

@@ -12,6 +12,8 @@ use axum::http::{header, HeaderMap};
 use suqiu_core::access::Capability;
 use suqiu_store::settings::PUBLIC_BASE_URL;
 
+use suqiu_store::changes::ChangeKind;
+
 use super::{again, done, record, require_admin, require_configure};
 
 use crate::state::AppState;
@@ -137,12 +139,12 @@ pub(crate) async fn save(
                 .put_setting(PUBLIC_BASE_URL, &json)
                 .await
                 .map_err(fail(s.lang))?;
-            let detail = if url.is_empty() {
-                "公开查询地址已清除".to_string()
+            let (kind, params) = if url.is_empty() {
+                (ChangeKind::PublicUrlCleared, vec![])
             } else {
-                format!("公开查询地址设为 {url}")
+                (ChangeKind::PublicUrlSet, vec![("url", url.clone())])
             };
-            record(&state, &s, PUBLIC_BASE_URL, detail)
+            record(&state, &s, PUBLIC_BASE_URL, kind, &params)
                 .await
                 .map_err(fail(s.lang))?;
             Ok(done(&state, "/admin/station", "flash.admin_station", &url))

@@ -9,6 +9,8 @@ use suqiu_core::access::{Capability, Role};
 use suqiu_core::accounts::admin_rank;
 use suqiu_core::org::{in_subtree, OrgUnit};
 
+use suqiu_store::changes::ChangeKind;
+
 use super::{again, done, record, require_admin};
 use crate::dto::NewUserIn;
 
@@ -220,8 +222,11 @@ pub(crate) async fn add_user(State(state): State<AppState>, post: PostForm) -> P
         };
         match add_user_api(&state, &s.actor, body).await {
             Ok(user) => {
-                let detail = format!("新增用户 {}（{}）", user.username, user.role.label_zh());
-                record(&state, &s, "users", detail)
+                let params = [
+                    ("username", user.username.clone()),
+                    ("role", user.role.code().to_string()),
+                ];
+                record(&state, &s, "users", ChangeKind::UserAdded, &params)
                     .await
                     .map_err(fail(lang))?;
                 return Ok(done(
