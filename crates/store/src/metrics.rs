@@ -322,7 +322,34 @@ impl Store {
             .enumerate()
             .map(|(i, c)| (c.path.as_str(), i))
             .collect();
+        for (id, c) in self.settled_counts(&node, &children, from, to).await? {
+            if id == node.id {
+                total.merge(&c);
+            } else if let Some(i) = index.get(&id) {
+                per_child[*i].merge(&c);
+            }
+        }
+        for (path, c) in self.live_counts(&node, from, to, now).await? {
+            total.merge(&c);
+            if let Some(i) = child_prefix(&node.path, &path).and_then(|p| by_path.get(p)) {
+                per_child[*i].merge(&c);
+            }
+        }
+        Ok(NodeCounts {
+            total,
+            children: children.into_iter().zip(per_child).collect(),
+        })
+    }
 
+    /// The settled counts of `node` and of each of its children (subtree totals) on days
+    /// `from..=to`, by node id.
+    async fn settled_counts(
+        &self,
+        node: &OrgUnit,
+        children: &[OrgUnit],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(Id, Counts)>> {
         // Settled part: the roll-up rows of the node and its children (subtree totals).
         let mut a = Args::default();
         let ids: Vec<String> = std::iter::once(node.id)
@@ -340,20 +367,25 @@ impl Store {
             a.push(date_text(from)),
             a.push(date_text(to))
         );
+        let mut counts = Vec::new();
         for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let id: Id = get(&row, "org_unit_id")?;
             let mut r: Rollup = [0; 13];
             for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
                 *v = get::<Option<i64>>(&row, c)?.unwrap_or(0);
             }
-            let c = counts_of(&r)?;
-            if id == node.id {
-                total.merge(&c);
-            } else if let Some(i) = index.get(&id) {
-                per_child[*i].merge(&c);
-            }
+            counts.push((get(&row, "org_unit_id")?, counts_of(&r)?));
         }
+        Ok(counts)
+    }
 
+    /// The live counts of the subtree of `node` on days `from..=to`, by org path.
+    async fn live_counts(
+        &self,
+        node: &OrgUnit,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, Counts)>> {
         // Live part: open (or never answered) appeals of the subtree received in the period
         // whose first deadline has come (`pending_from`: before it nothing is pending), with
         // the same predicates as `pending`.
@@ -375,23 +407,17 @@ impl Store {
                AND a.created_at >= {start} AND a.created_at < {end}
              GROUP BY a.org_path"
         );
+        let mut counts = Vec::new();
         for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let path: String = get(&row, "org_path")?;
             let c = Counts {
                 response_due: get::<Option<i64>>(&row, "response_due")?.unwrap_or(0) as u64,
                 resolve_due: get::<Option<i64>>(&row, "resolve_due")?.unwrap_or(0) as u64,
                 overdue_open: get::<Option<i64>>(&row, "overdue_open")?.unwrap_or(0) as u64,
                 ..Counts::default()
             };
-            total.merge(&c);
-            if let Some(i) = child_prefix(&node.path, &path).and_then(|p| by_path.get(p)) {
-                per_child[*i].merge(&c);
-            }
+            counts.push((get(&row, "org_path")?, c));
         }
-        Ok(NodeCounts {
-            total,
-            children: children.into_iter().zip(per_child).collect(),
-        })
+        Ok(counts)
     }
 
     /// Appeals received per calendar month (`YYYY-MM`, Shanghai days) on days `from..=to`
