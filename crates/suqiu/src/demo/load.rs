@@ -14,7 +14,7 @@ use suqiu_core::access::{Actor, Role};
 use suqiu_core::appeal::{tracking_code, Appellant, Channel};
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::lifecycle::{register, Intake};
-use suqiu_core::org::{OrgKind, OrgUnit};
+use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_core::validate::id_check_char;
@@ -23,7 +23,7 @@ use suqiu_store::users::NewUser;
 use suqiu_store::Store;
 
 use super::corpus;
-use super::district::demo_district;
+use super::district::{demo_district, DemoDistrict};
 use super::simulate::{simulate, Cast, Node, World};
 
 /// The password of every demo account (API.md).
@@ -73,6 +73,24 @@ pub async fn load_demo(store: &Store, appeals: u64, seed: u64, progress: bool) -
 
 async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
     let district = demo_district();
+    let by_code = create_org_units(store, &district).await?;
+    let departments = create_departments(store, &district, &by_code).await?;
+    create_accounts(store, &district, &by_code, &departments).await?;
+    register_people(store, rng).await?;
+    let fzq = by_code
+        .get("310117001001")
+        .ok_or_else(|| anyhow!("佛字桥居民区 missing"))?;
+    super::care::load_care(store, fzq).await?;
+    super::fund::load_fund(store, Utc::now()).await?;
+    super::service::load_service(store, fzq, Utc::now()).await?;
+    existing(store).await
+}
+
+/// The district's nodes, parents first, by code.
+async fn create_org_units(
+    store: &Store,
+    district: &DemoDistrict,
+) -> Result<HashMap<String, OrgUnit>> {
     let mut by_code: HashMap<String, OrgUnit> = HashMap::new();
     for u in &district.org_units {
         let parent = match &u.parent_code {
@@ -89,6 +107,14 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
             .await?;
         by_code.insert(u.code.clone(), unit);
     }
+    Ok(by_code)
+}
+
+async fn create_departments(
+    store: &Store,
+    district: &DemoDistrict,
+    by_code: &HashMap<String, OrgUnit>,
+) -> Result<HashMap<String, Department>> {
     let mut departments = HashMap::new();
     for d in &district.departments {
         let org = by_code
@@ -99,6 +125,17 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
             store.create_department(&d.code, &d.name, org.id).await?,
         );
     }
+    Ok(departments)
+}
+
+/// The demo accounts, a staff account per street and community and a liaison per
+/// department.
+async fn create_accounts(
+    store: &Store,
+    district: &DemoDistrict,
+    by_code: &HashMap<String, OrgUnit>,
+    departments: &HashMap<String, Department>,
+) -> Result<()> {
     // One hash for all demo accounts: hashing is deliberately slow, and they share a password.
     let hash = suqiu_server::hash_password(DEMO_PASSWORD);
     for a in &district.accounts {
@@ -154,6 +191,11 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
             })
             .await?;
     }
+    Ok(())
+}
+
+/// People on the register of every community.
+async fn register_people(store: &Store, rng: &mut StdRng) -> Result<()> {
     let communities: Vec<OrgUnit> = store
         .org_units()
         .await?
@@ -167,13 +209,7 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
         }
     }
     store.insert_people_bulk(&people).await?;
-    let fzq = by_code
-        .get("310117001001")
-        .ok_or_else(|| anyhow!("佛字桥居民区 missing"))?;
-    super::care::load_care(store, fzq).await?;
-    super::fund::load_fund(store, Utc::now()).await?;
-    super::service::load_service(store, fzq, Utc::now()).await?;
-    existing(store).await
+    Ok(())
 }
 
 /// Reads back the loaded district: nodes, who acts where, who can appeal where.
