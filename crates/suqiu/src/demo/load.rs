@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, Result};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use suqiu_core::access::{Actor, Role};
+use suqiu_core::access::Role;
 use suqiu_core::appeal::{tracking_code, Appellant, Channel};
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::lifecycle::{register, Intake};
@@ -25,6 +25,10 @@ use suqiu_store::Store;
 use super::corpus;
 use super::district::{demo_district, DemoDistrict};
 use super::simulate::{simulate, Cast, Node, World};
+
+mod existing;
+
+use existing::existing;
 
 /// The password of every demo account (API.md).
 pub use suqiu_core::password::DEMO_PASSWORD;
@@ -210,125 +214,6 @@ async fn register_people(store: &Store, rng: &mut StdRng) -> Result<()> {
     }
     store.insert_people_bulk(&people).await?;
     Ok(())
-}
-
-/// Reads back the loaded district: nodes, who acts where, who can appeal where.
-async fn existing(store: &Store) -> Result<Loaded> {
-    let units = store.org_units().await?;
-    let nodes: HashMap<Id, Node> = units
-        .iter()
-        .map(|u| {
-            (
-                u.id,
-                Node {
-                    path: u.path.clone(),
-                    parent: u.parent_id,
-                },
-            )
-        })
-        .collect();
-    let by_id: HashMap<Id, &OrgUnit> = units.iter().map(|u| (u.id, u)).collect();
-    let root = units
-        .iter()
-        .find(|u| u.parent_id.is_none())
-        .context("the district has no root")?;
-    let admin_actor = Actor {
-        user_id: 0,
-        name: String::new(),
-        role: Role::DistrictAdmin,
-        org_unit_id: root.id,
-        org_path: root.path.clone(),
-        department_id: None,
-    };
-    let users = store.users_in_scope(&admin_actor).await?;
-    let actor_of = |u: &suqiu_store::users::User| Actor {
-        user_id: u.id,
-        name: u.display_name.clone(),
-        role: u.role,
-        org_unit_id: u.org_unit_id,
-        org_path: nodes
-            .get(&u.org_unit_id)
-            .map(|n| n.path.clone())
-            .unwrap_or_default(),
-        department_id: u.department_id,
-    };
-    let staff_of = |unit: Id, role: Role| {
-        users
-            .iter()
-            .filter(|u| u.org_unit_id == unit && u.role == role)
-            .min_by_key(|u| (u.username.starts_with('u'), u.id))
-            .map(actor_of)
-    };
-    let departments = store.departments().await?;
-    let communities: Vec<OrgUnit> = units
-        .iter()
-        .filter(|u| u.kind == OrgKind::Community)
-        .cloned()
-        .collect();
-    let fzq = communities
-        .iter()
-        .find(|c| c.code == "310117001001")
-        .map(|c| c.id)
-        .context("佛字桥居民区 missing")?;
-    let mut casts = HashMap::new();
-    for c in &communities {
-        let street = c.parent_id.context("community without street")?;
-        let (Some(station), Some(street_actor)) = (
-            staff_of(c.id, Role::StationStaff),
-            staff_of(street, Role::StreetStaff),
-        ) else {
-            continue;
-        };
-        let dept_liaisons = departments
-            .iter()
-            .filter(|d| {
-                d.org_unit_id == street
-                    || by_id
-                        .get(&d.org_unit_id)
-                        .is_some_and(|u| u.parent_id.is_none())
-            })
-            .filter_map(|d| {
-                users
-                    .iter()
-                    .find(|u| u.department_id == Some(d.id))
-                    .map(|u| (d.id, actor_of(u)))
-            })
-            .collect();
-        let volunteer = staff_of(c.id, Role::Volunteer);
-        casts.insert(
-            c.id,
-            Cast {
-                station,
-                street: street_actor,
-                departments: dept_liaisons,
-                volunteer,
-            },
-        );
-    }
-    let mut people: HashMap<Id, Vec<(Id, String)>> = HashMap::new();
-    let page = store
-        .list_people(
-            &admin_actor,
-            &suqiu_store::people::PeopleFilter {
-                page: 1,
-                per_page: 1_000_000,
-                ..Default::default()
-            },
-        )
-        .await?;
-    for p in page.items {
-        people
-            .entry(p.org_unit_id)
-            .or_default()
-            .push((p.id, p.name));
-    }
-    Ok(Loaded {
-        nodes,
-        communities,
-        casts,
-        people,
-        fzq,
-    })
 }
 
 fn demo_person(rng: &mut StdRng, community: &OrgUnit) -> Person {
