@@ -113,30 +113,8 @@ impl PersonDraft {
         let id_number = checked(self.id_number, &|v| validate_id_number_as_of(v, today));
         let id_birth = id_number.as_deref().and_then(birth_date_from_id);
         let id_gender = id_number.as_deref().and_then(gender_from_id);
-        let birth_date = match (self.birth_date, id_birth) {
-            (Some(given), Some(from_id)) if given != from_id => {
-                errors.push(FieldError::new(
-                    "birth_date",
-                    format!("出生日期与身份证号不一致（身份证号中为 {from_id}）"),
-                ));
-                None
-            }
-            (Some(given), _) if given > today => {
-                errors.push(FieldError::new("birth_date", "出生日期不能晚于今天"));
-                None
-            }
-            (given, from_id) => given.or(from_id),
-        };
-        let gender = match (self.gender, id_gender) {
-            (Some(given), Some(from_id)) if given != from_id => {
-                errors.push(FieldError::new(
-                    "gender",
-                    format!("性别与身份证号不一致（身份证号中为{}）", from_id.label_zh()),
-                ));
-                None
-            }
-            (given, from_id) => given.or(from_id),
-        };
+        let birth_date = checked_birth_date(self.birth_date, id_birth, today, &mut errors);
+        let gender = checked_gender(self.gender, id_gender, &mut errors);
         let address = non_empty(self.address);
         if address
             .as_ref()
@@ -147,38 +125,13 @@ impl PersonDraft {
                 format!("地址最多 {MAX_ADDRESS} 个字"),
             ));
         }
-        let mut tags: Vec<CareTag> = Vec::new();
-        for t in &self.tags {
-            match CareTag::parse(t.trim()) {
-                Some(tag) if !tags.contains(&tag) => tags.push(tag),
-                Some(_) => {}
-                None => errors.push(FieldError::new(
-                    "tags",
-                    format!(
-                        "未知的标签「{}」，可选：{}",
-                        t.chars().take(40).collect::<String>(),
-                        CareTag::codes().replace('|', ", ")
-                    ),
-                )),
-            }
-        }
+        let tags = checked_tags(&self.tags, &mut errors);
         let party = self.party.map(|p| PartyProfile {
             branch: non_empty(p.branch),
             ..p
         });
         if let Some(p) = &party {
-            if p.joined_on.is_some_and(|j| j > today) {
-                errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
-            }
-            if p.branch
-                .as_ref()
-                .is_some_and(|b| b.chars().count() > MAX_BRANCH)
-            {
-                errors.push(FieldError::new(
-                    "party.branch",
-                    format!("所属支部最多 {MAX_BRANCH} 个字"),
-                ));
-            }
+            check_party(p, today, &mut errors);
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -195,5 +148,82 @@ impl PersonDraft {
             tags,
             party,
         })
+    }
+}
+
+/// The birth date given, or the ID number's; it must agree with the ID number and not lie
+/// after `today`.
+fn checked_birth_date(
+    given: Option<NaiveDate>,
+    from_id: Option<NaiveDate>,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> Option<NaiveDate> {
+    match (given, from_id) {
+        (Some(given), Some(from_id)) if given != from_id => {
+            errors.push(FieldError::new(
+                "birth_date",
+                format!("出生日期与身份证号不一致（身份证号中为 {from_id}）"),
+            ));
+            None
+        }
+        (Some(given), _) if given > today => {
+            errors.push(FieldError::new("birth_date", "出生日期不能晚于今天"));
+            None
+        }
+        (given, from_id) => given.or(from_id),
+    }
+}
+
+/// The gender given, or the ID number's; it must agree with the ID number.
+fn checked_gender(
+    given: Option<Gender>,
+    from_id: Option<Gender>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Gender> {
+    match (given, from_id) {
+        (Some(given), Some(from_id)) if given != from_id => {
+            errors.push(FieldError::new(
+                "gender",
+                format!("性别与身份证号不一致（身份证号中为{}）", from_id.label_zh()),
+            ));
+            None
+        }
+        (given, from_id) => given.or(from_id),
+    }
+}
+
+/// Known care tags by code, each once.
+fn checked_tags(codes: &[String], errors: &mut Vec<FieldError>) -> Vec<CareTag> {
+    let mut tags: Vec<CareTag> = Vec::new();
+    for t in codes {
+        match CareTag::parse(t.trim()) {
+            Some(tag) if !tags.contains(&tag) => tags.push(tag),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                "tags",
+                format!(
+                    "未知的标签「{}」，可选：{}",
+                    t.chars().take(40).collect::<String>(),
+                    CareTag::codes().replace('|', ", ")
+                ),
+            )),
+        }
+    }
+    tags
+}
+
+fn check_party(p: &PartyProfile, today: NaiveDate, errors: &mut Vec<FieldError>) {
+    if p.joined_on.is_some_and(|j| j > today) {
+        errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
+    }
+    if p.branch
+        .as_ref()
+        .is_some_and(|b| b.chars().count() > MAX_BRANCH)
+    {
+        errors.push(FieldError::new(
+            "party.branch",
+            format!("所属支部最多 {MAX_BRANCH} 个字"),
+        ));
     }
 }

@@ -3,21 +3,22 @@
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use suqiu_core::access::{relation, Actor, Placement};
-use suqiu_core::appeal::{Appeal, Appellant, Kind, Status, Urgency};
+use suqiu_core::appeal::{Appeal, Appellant, Status};
 use suqiu_core::lifecycle::{apply, holders, Event, EventBody, Refusal};
 use suqiu_core::measures::AppealFacts;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
-use crate::appeal_row::{
-    insert_event, load, normalize, normalize_event, record_from, select_record_from, values,
-    MUTABLE,
-};
+use crate::appeal_row::{insert_event, load, normalize, normalize_event, values, MUTABLE};
 use crate::error::{Result, StoreError};
 use crate::metrics::contribution;
-use crate::sql::{get, get_time, invalid, now_bounds, paging, write_error, Args};
+use crate::sql::{get, get_time, invalid, write_error, Args};
 use crate::writer::{self, Deferred, Done, Undo};
-use crate::{dialect, scope, Backend, Page, Store};
+use crate::{dialect, scope, Backend, Store};
+
+mod list;
+
+pub use list::{AppealFilter, AppealSort, COUNT_CAP};
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).
 #[derive(Debug, Clone)]
@@ -47,64 +48,6 @@ pub struct StoredEvent {
     /// The acting user's display name ("" if the actor is not a user of this database).
     pub actor_name: String,
     pub body: EventBody,
-}
-
-/// Filters of `GET /api/v1/appeals`; all optional and combined with AND.
-#[derive(Debug, Clone, Default)]
-pub struct AppealFilter {
-    pub status: Option<Status>,
-    /// Subtree of this node (the node the appeal concerns).
-    pub org_unit_id: Option<Id>,
-    /// A first-level code matches its second-level codes too.
-    pub category: Option<String>,
-    pub kind: Option<Kind>,
-    pub urgency: Option<Urgency>,
-    /// Open and past the current deadline (`true`), or not (`false`).
-    pub overdue: Option<bool>,
-    pub assignee_user_id: Option<Id>,
-    pub department_id: Option<Id>,
-    /// Only appeals with an extension request waiting for a decision (the level above's queue).
-    pub extension_pending: bool,
-    /// Full-text, Chinese-aware.
-    pub q: Option<String>,
-    /// Received at or after / before.
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    /// Open with the current deadline before this instant (the worklist's 即将超期 is
-    /// `overdue: Some(false)` with this set to a working day from now).
-    pub due_before: Option<DateTime<Utc>>,
-    /// Feedback (反馈) given (`true`) or not yet (`false`): the worklist's 待回访 / 待反馈.
-    pub feedback_given: Option<bool>,
-    /// Raised by this registered person (a person's page lists their appeals).
-    pub appellant_person_id: Option<Id>,
-    pub sort: AppealSort,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-/// The order of a list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AppealSort {
-    /// Newest received first (the default).
-    #[default]
-    Newest,
-    Oldest,
-    /// The nearest current deadline first; appeals without one (not open) last.
-    Deadline,
-}
-
-impl AppealSort {
-    /// The ORDER BY of the list query (appeals alias `a`). Ids follow the order received
-    /// (see `ListQuery::page_sql`); `id` breaks ties so pages are stable.
-    fn order_by(self) -> &'static str {
-        match self {
-            AppealSort::Newest => "a.id DESC",
-            AppealSort::Oldest => "a.id ASC",
-            AppealSort::Deadline => {
-                "CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at ASC, a.id ASC"
-            }
-        }
-    }
 }
 
 /// What an action closure decides, inside the action's transaction.
@@ -251,80 +194,6 @@ impl Store {
             .collect()
     }
 
-    /// A page of appeals in the actor's scope, newest registration first (`id DESC`: ids are
-    /// given in the order appeals are registered, so this is "newest first" without a sort
-    /// over the whole match). Paging: `page` from 1, `per_page` 1–500 (default 50). An
-    /// unknown `org_unit_id` or a query with no searchable word gives an empty page.
-    ///
-    /// The total is exact up to [`COUNT_CAP`]; beyond it the page says `total_exact: false`
-    /// and `total` is the cap, so a count never reads more than the cap's worth of rows.
-    pub async fn list_appeals(
-        &self,
-        actor: &Actor,
-        filter: &AppealFilter,
-        now: DateTime<Utc>,
-    ) -> Result<Page<AppealRecord>> {
-        let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = Page {
-            items: Vec::new(),
-            total: 0,
-            total_exact: true,
-            page,
-            per_page,
-        };
-        let Some(mut query) = self.list_where(actor, filter, now).await? else {
-            return Ok(empty);
-        };
-        let n: i64 = get(
-            &query
-                .args
-                .query(&query.count_sql())
-                .fetch_one(&self.pool)
-                .await?,
-            "n",
-        )?;
-        let (total, total_exact) = if n > COUNT_CAP {
-            (COUNT_CAP, false)
-        } else {
-            (n, true)
-        };
-        if total_exact && (page - 1) * per_page >= total {
-            return Ok(Page { total, ..empty });
-        }
-        let sql = query.page_sql(page, per_page);
-        let rows = query.args.query(&sql).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            total_exact,
-            page,
-            per_page,
-        })
-    }
-
-    /// The database's plan for the count and page queries of `list_appeals` (`EXPLAIN QUERY
-    /// PLAN` / `EXPLAIN`), one line per step: for benchmarks and checking that indexes are used.
-    pub async fn explain_list_appeals(
-        &self,
-        actor: &Actor,
-        filter: &AppealFilter,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<String>> {
-        let (page, per_page) = paging(filter.page, filter.per_page);
-        let Some(mut query) = self.list_where(actor, filter, now).await? else {
-            return Ok(vec!["(empty: no query runs)".into()]);
-        };
-        let count_sql = query.count_sql();
-        let page_sql = query.page_sql(page, per_page);
-        let mut lines = Vec::new();
-        for (label, sql) in [("count", count_sql), ("page", page_sql)] {
-            lines.push(format!("-- {label}"));
-            lines.extend(dialect::explain(self.backend, &self.pool, &query.args, &sql).await?);
-        }
-        Ok(lines)
-    }
-
     /// The appeals (alias `a`) `actor` may read as a WHERE condition, or `None` when that is
     /// every appeal. A subtree holding every node must have no condition: a range over the
     /// whole `org_path` index would make the database read every appeal of the district in
@@ -337,166 +206,6 @@ impl Store {
             return Ok(None);
         }
         Ok(Some(scope::appeals(actor, a)))
-    }
-
-    /// The WHERE clause of a list (appeals alias `a`) and its arguments; `None` when nothing
-    /// can match (unknown node, no searchable word).
-    async fn list_where(
-        &self,
-        actor: &Actor,
-        filter: &AppealFilter,
-        now: DateTime<Utc>,
-    ) -> Result<Option<ListQuery>> {
-        let mut a = Args::default();
-        let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        // Subtrees the rows must lie under, for the full-text index (see `search_condition`).
-        let mut subtrees = Vec::new();
-        let subtree_scope = scope::is_subtree_role(actor.role);
-        if subtree_scope {
-            subtrees.push(actor.org_unit_id);
-        }
-        let node = match filter.org_unit_id {
-            None => None,
-            Some(id) => match self.org_unit(id).await? {
-                Some(unit) => {
-                    subtrees.push(unit.id);
-                    Some(unit)
-                }
-                None => return Ok(None),
-            },
-        };
-        // A search filtered by nothing but subtrees is one FTS5 MATCH on SQLite (its `scope`
-        // column holds each row's ancestors): count and page it in the index alone.
-        let search_only = filter.status.is_none()
-            && filter
-                .category
-                .as_deref()
-                .is_none_or(|c| c.trim().is_empty())
-            && filter.kind.is_none()
-            && filter.urgency.is_none()
-            && filter.overdue.is_none()
-            && filter.assignee_user_id.is_none()
-            && filter.department_id.is_none()
-            && !filter.extension_pending
-            && filter.from.is_none()
-            && filter.to.is_none()
-            && filter.due_before.is_none()
-            && filter.feedback_given.is_none()
-            && filter.appellant_person_id.is_none()
-            && filter.sort == AppealSort::Newest;
-        // A separate search index can count and page such a search by itself.
-        if let (true, Some(q), true, true) = (
-            dialect::separate_search_index(self.backend),
-            q,
-            search_only,
-            subtree_scope,
-        ) {
-            return Ok(dialect::fts_match(q, &subtrees, &mut a).map(|m| ListQuery {
-                args: a,
-                source: Source::FullText(m),
-                branches: Vec::new(),
-                sort: AppealSort::Newest,
-            }));
-        }
-
-        let lookups = self.lookups().await?;
-        let mut conds = Vec::new();
-        conds.extend(self.appeal_scope(actor, &mut a).await?);
-        if let Some(unit) = node.as_ref().filter(|u| !lookups.is_whole_tree(&u.path)) {
-            conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
-        }
-        if let Some(s) = filter.status {
-            conds.push(format!("a.status = {}", a.push(s.code())));
-        }
-        if let Some(c) = filter
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            let c = a.push(c);
-            conds.push(format!("(a.category = {c} OR a.category IN (SELECT code FROM categories WHERE parent_code = {c}))"));
-        }
-        if let Some(k) = filter.kind {
-            conds.push(format!("a.kind = {}", a.push(k.code())));
-        }
-        if let Some(u) = filter.urgency {
-            conds.push(format!("a.urgency = {}", a.push(u.code())));
-        }
-        if let Some(overdue) = filter.overdue {
-            // due_at is NULL unless open, so `due_at < now` is "open and overdue".
-            let (_, ceil) = now_bounds(now);
-            let ceil = a.push(ceil);
-            conds.push(if overdue {
-                format!("a.due_at IS NOT NULL AND a.due_at < {ceil}")
-            } else {
-                format!("(a.due_at IS NULL OR a.due_at >= {ceil})")
-            });
-        }
-        if let Some(u) = filter.assignee_user_id {
-            conds.push(format!("a.assignee_user_id = {}", a.push(u)));
-        }
-        if let Some(d) = filter.department_id {
-            conds.push(format!("a.department_id = {}", a.push(d)));
-        }
-        if filter.extension_pending {
-            // `extension` is core's Extension as JSON, its tag first: a pending request is
-            // the one document that starts so (see `extension_pending_prefix`).
-            conds.push(format!(
-                "a.extension LIKE {}",
-                a.push(format!("{}%", extension_pending_prefix()?))
-            ));
-        }
-        if let Some(q) = q {
-            match dialect::search_condition(self.backend, q, &subtrees, &mut a) {
-                Some(c) => conds.push(c),
-                None => return Ok(None),
-            }
-        }
-        if let Some(from) = filter.from {
-            // created_at >= from ⇔ created_at >= ceil_ms(from) for stored milliseconds.
-            conds.push(format!("a.created_at >= {}", a.push(now_bounds(from).1)));
-        }
-        if let Some(to) = filter.to {
-            conds.push(format!("a.created_at < {}", a.push(now_bounds(to).1)));
-        }
-        if let Some(before) = filter.due_before {
-            conds.push(format!("a.due_at < {}", a.push(now_bounds(before).1)));
-        }
-        if let Some(p) = filter.appellant_person_id {
-            conds.push(format!("a.appellant_person_id = {}", a.push(p)));
-        }
-        if let Some(given) = filter.feedback_given {
-            conds.push(if given {
-                "a.feedback_at IS NOT NULL".to_string()
-            } else {
-                "a.feedback_at IS NULL".to_string()
-            });
-        }
-        // The subtree the rows lie in; when it has few nodes, page each node's newest rows
-        // from its index and merge (see `ListQuery::page_sql`).
-        let within = match (&node, subtree_scope) {
-            (Some(unit), _) => Some(unit.path.as_str()),
-            (None, true) => Some(actor.org_path.as_str()),
-            (None, false) => None,
-        };
-        let mut branches = Vec::new();
-        if let Some(within) = within {
-            let nodes = lookups.subtree_paths(within);
-            if nodes.len() <= MAX_BRANCHES {
-                branches = nodes.into_iter().map(|p| a.push(p)).collect();
-            }
-        }
-        Ok(Some(ListQuery {
-            args: a,
-            source: Source::Appeals(if conds.is_empty() {
-                "1 = 1".into()
-            } else {
-                conds.join(" AND ")
-            }),
-            branches,
-            sort: filter.sort,
-        }))
     }
 
     /// The appeal with this tracking code and its events, unscoped: for the appellant's own
@@ -524,137 +233,6 @@ impl Store {
             .await?;
         row.as_ref().map(|r| get(r, "id")).transpose()
     }
-}
-
-/// How a pending extension request's stored JSON begins (`{"state":"requested",`), derived
-/// from core's type so the filter follows any change to it.
-fn extension_pending_prefix() -> Result<String> {
-    let json = crate::sql::to_json(&suqiu_core::appeal::Extension::Requested {
-        days: 0,
-        reason: String::new(),
-        requested_by: 0,
-    })?;
-    Ok(json
-        .split(',')
-        .next()
-        .map(|head| format!("{head},"))
-        .unwrap_or(json))
-}
-
-/// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]):
-/// "1,000+" is as useful on a list as the exact number, and a count costs a visit per row
-/// on PostgreSQL wherever the index cannot answer alone (full text; rows changed since the
-/// last vacuum). Exact totals per node are the measures' job.
-pub const COUNT_CAP: i64 = 1_000;
-
-/// Where a list's rows come from.
-enum Source {
-    /// A WHERE condition on `appeals a`.
-    Appeals(String),
-    /// SQLite: one FTS5 MATCH (placeholder) that is the whole filter.
-    FullText(String),
-}
-
-/// Subtrees of at most this many nodes are paged node by node (see `ListQuery::page_sql`).
-const MAX_BRANCHES: usize = 48;
-
-/// A list's filter as SQL, with its arguments.
-struct ListQuery {
-    args: Args,
-    source: Source,
-    /// Placeholders of the org paths of a small subtree the rows lie in: one branch of the
-    /// page query each, and equality ranges for the count (`org_path IN (…)`).
-    branches: Vec<String>,
-    /// Any order but newest-first reads the filter's rows in that order (no branches).
-    sort: AppealSort,
-}
-
-impl ListQuery {
-    /// The filter, with the subtree's nodes named one by one when they are few: each is an
-    /// equality the indexes can follow with a second column (`created_at` for today's
-    /// appeals of a station), where a range over the subtree's paths cannot.
-    fn filter(&self, w: &str) -> String {
-        if self.branches.is_empty() {
-            w.to_string()
-        } else {
-            format!("{w} AND a.org_path IN ({})", self.branches.join(", "))
-        }
-    }
-
-    /// Counts at most `COUNT_CAP + 1` matching rows (one more tells that the cap was passed).
-    fn count_sql(&self) -> String {
-        let over = COUNT_CAP + 1;
-        match &self.source {
-            Source::Appeals(w) => format!(
-                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM appeals a WHERE {} LIMIT {over}) capped",
-                self.filter(w)
-            ),
-            Source::FullText(m) => format!(
-                "SELECT COUNT(*) AS n FROM (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m} LIMIT {over}) capped"
-            ),
-        }
-    }
-
-    /// The page query: the page's ids first, then the joined names for those rows only.
-    /// Pushes the paging arguments: build it after running the count.
-    ///
-    /// Newest first is the id order, which every index ends with: `(org_path, id)` and
-    /// `(status, org_path, id)` hand out one node's rows newest first. A subtree spans
-    /// several nodes (a community and its grids), so an index range over it is not in id
-    /// order and the database would sort every row of the station. Instead each node's
-    /// newest `offset + limit` rows are taken from the index and merged: the cost follows
-    /// the page, not the size of the station.
-    fn page_sql(&mut self, page: i64, per_page: i64) -> String {
-        let limit = self.args.push(per_page);
-        let offset = self.args.push((page - 1) * per_page);
-        if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
-            let order = self.sort.order_by();
-            let ids = format!(
-                "SELECT a.id FROM appeals a WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-                self.filter(w)
-            );
-            return with_names(&ids, order);
-        }
-        let ids = match &self.source {
-            Source::Appeals(w) if !self.branches.is_empty() => {
-                let depth = self.args.push(page * per_page);
-                let parts: Vec<String> = self
-                    .branches
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        format!(
-                            "SELECT id FROM (SELECT a.id FROM appeals a WHERE {w} AND a.org_path = {p} \
-                             ORDER BY a.id DESC LIMIT {depth}) b{i}"
-                        )
-                    })
-                    .collect();
-                format!(
-                    "SELECT id FROM ({}) u ORDER BY id DESC LIMIT {limit} OFFSET {offset}",
-                    parts.join(" UNION ALL ")
-                )
-            }
-            Source::Appeals(w) => format!(
-                "SELECT a.id FROM appeals a WHERE {w} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
-            ),
-            Source::FullText(m) => format!(
-                "SELECT rowid AS id FROM appeal_fts WHERE appeal_fts MATCH {m} ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"
-            ),
-        };
-        with_names(&ids, "a.id DESC")
-    }
-}
-
-/// A page's rows with their names, in `order`: the ids' subquery first, then each row by
-/// its id. The CROSS JOIN keeps that order on SQLite (it never reorders a CROSS JOIN): left
-/// free, SQLite 3.46 scanned every appeal in id order to spare sorting the fifty rows
-/// (half a second at a million appeals).
-fn with_names(ids: &str, order: &str) -> String {
-    let source = format!("({ids}) page CROSS JOIN appeals a");
-    format!(
-        "{} WHERE a.id = page.id ORDER BY {order}",
-        select_record_from(&source)
-    )
 }
 
 /// Inserts a new appeal; returns its id and what the writer writes at the end of the batch

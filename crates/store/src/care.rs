@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use suqiu_core::access::{Actor, Capability};
+use suqiu_core::access::Actor;
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::care::{
     default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage, DueStatus,
@@ -20,6 +20,10 @@ use crate::sql::{
 };
 use crate::visits::parse_tags;
 use crate::{scope, Page, Store};
+
+mod timeline;
+
+pub use timeline::{TimelineEntry, TimelineKind};
 
 /// Longest care note.
 pub const MAX_CARE_NOTE_CHARS: usize = 1000;
@@ -151,38 +155,6 @@ pub struct CareCoverage {
     /// People overdue at the period's end (or today, if earlier).
     pub overdue: i64,
 }
-
-/// Where an entry of a person's care timeline comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimelineKind {
-    Visit,
-    PairingContact,
-    Appeal,
-    /// A grant from the aid fund, posted (money paid out).
-    Aid,
-    /// Goods handed out by the love supermarket.
-    Goods,
-}
-
-/// One entry of a person's care timeline.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TimelineEntry {
-    pub at: DateTime<Utc>,
-    pub kind: TimelineKind,
-    /// The visit, contact or appeal id.
-    pub ref_id: Id,
-    /// Who did it (visitor, partner), when known.
-    pub by: Option<String>,
-    /// One line: the visit note, the contact note, the appeal's tracking code and title.
-    pub summary: String,
-    /// An appeal's status now (a code: each page labels it in its reader's language).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<suqiu_core::appeal::Status>,
-}
-
-/// Most entries each source gives a timeline.
-const TIMELINE_PER_SOURCE: i64 = 200;
 
 /// The first instant of a Shanghai civil day, as UTC.
 pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
@@ -423,6 +395,27 @@ impl Store {
             people(&mut a)
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        let visits = self.coverage_visits(&people, start_ms, end_ms).await?;
+        let book = RuleBook::load(self).await?;
+        let tally = visits.tally(&rows, &book, from, end)?;
+        Ok(CareCoverage {
+            org_unit_id,
+            from,
+            to,
+            on_time: Coverage::new(tally.total, tally.on_time),
+            visited: Coverage::new(tally.total, tally.visited),
+            overdue: tally.overdue,
+        })
+    }
+
+    /// The visits to the people of `people` that coverage looks at: the last one before the
+    /// period, and every one in it.
+    async fn coverage_visits(
+        &self,
+        people: &impl Fn(&mut Args) -> String,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Result<CoverageVisits> {
         let mut a = Args::default();
         let sql = format!(
             "SELECT v.person_id, MAX(v.visited_at) AS last FROM visits v \
@@ -451,9 +444,41 @@ impl Store {
                 .or_default()
                 .push(shanghai_date(get_time(r, "visited_at")?));
         }
-        let book = RuleBook::load(self).await?;
-        let (mut total, mut on_time, mut visited, mut overdue) = (0, 0, 0, 0);
-        for row in &rows {
+        Ok(CoverageVisits {
+            last_before,
+            in_period,
+        })
+    }
+}
+
+/// The visits coverage is measured from, by person.
+struct CoverageVisits {
+    /// The day of the last visit before the period.
+    last_before: HashMap<Id, NaiveDate>,
+    /// The days of the visits in the period.
+    in_period: HashMap<Id, Vec<NaiveDate>>,
+}
+
+/// People under an interval rule, and how many of them were visited, on time, or are overdue.
+#[derive(Default)]
+struct CoverageTally {
+    total: i64,
+    on_time: i64,
+    visited: i64,
+    overdue: i64,
+}
+
+impl CoverageVisits {
+    /// Counts the people of `rows` (`id`, `org_path`, `tags`) over the days `from..=end`.
+    fn tally(
+        &self,
+        rows: &[sqlx::any::AnyRow],
+        book: &RuleBook,
+        from: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<CoverageTally> {
+        let mut tally = CoverageTally::default();
+        for row in rows {
             let id: Id = get(row, "id")?;
             let tags = parse_tags(row)?;
             let path: String = get(row, "org_path")?;
@@ -461,158 +486,20 @@ impl Store {
             let Some(interval) = strictest_interval(&tags, rules) else {
                 continue;
             };
-            total += 1;
-            let before = last_before.get(&id).copied();
-            let visits = in_period.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+            tally.total += 1;
+            let before = self.last_before.get(&id).copied();
+            let visits = self.in_period.get(&id).map(Vec::as_slice).unwrap_or(&[]);
             if !visits.is_empty() {
-                visited += 1;
+                tally.visited += 1;
             }
             if from <= end && visited_on_time(interval, before, visits, from, end) {
-                on_time += 1;
+                tally.on_time += 1;
             }
             let last = visits.iter().copied().max().or(before);
             if next_visit(&tags, rules, last, end).is_some_and(|n| n.status == DueStatus::Overdue) {
-                overdue += 1;
+                tally.overdue += 1;
             }
         }
-        Ok(CareCoverage {
-            org_unit_id,
-            from,
-            to,
-            on_time: Coverage::new(total, on_time),
-            visited: Coverage::new(total, visited),
-            overdue,
-        })
-    }
-
-    /// A person's care timeline, newest first: visits, pairing contacts, appeals, aid granted
-    /// and goods handed out (the last two for roles that read the care registers), each
-    /// source read with the actor's scope for it. A new source is one more query yielding
-    /// `TimelineEntry`s; the merge is the same.
-    pub async fn care_timeline(&self, actor: &Actor, person_id: Id) -> Result<Vec<TimelineEntry>> {
-        let mut entries = Vec::new();
-
-        let mut a = Args::default();
-        let sql = format!(
-            "SELECT v.id, v.visited_at AS at, COALESCE(u.display_name, '') AS by_name, v.note AS summary \
-             FROM visits v JOIN people p ON p.id = v.person_id LEFT JOIN users u ON u.id = v.visitor_user_id \
-             WHERE v.person_id = {} AND {} ORDER BY v.visited_at DESC LIMIT {}",
-            a.push(person_id),
-            scope::care_people(actor, &mut a),
-            a.push(TIMELINE_PER_SOURCE)
-        );
-        for r in a.query(&sql).fetch_all(&self.pool).await? {
-            entries.push(TimelineEntry {
-                at: get_time(&r, "at")?,
-                kind: TimelineKind::Visit,
-                status: None,
-                ref_id: get(&r, "id")?,
-                by: Some(get(&r, "by_name")?),
-                summary: get(&r, "summary")?,
-            });
-        }
-
-        let mut a = Args::default();
-        let sql = format!(
-            "SELECT c.id, c.contacted_at AS at, COALESCE(u.display_name, pp.name, '') AS by_name, c.note AS summary \
-             FROM pairing_contacts c JOIN pairings pr ON pr.id = c.pairing_id \
-             LEFT JOIN users u ON u.id = pr.partner_user_id LEFT JOIN people pp ON pp.id = pr.partner_person_id \
-             WHERE pr.person_id = {} AND {} ORDER BY c.contacted_at DESC LIMIT {}",
-            a.push(person_id),
-            scope::pairings(actor, &mut a),
-            a.push(TIMELINE_PER_SOURCE)
-        );
-        for r in a.query(&sql).fetch_all(&self.pool).await? {
-            entries.push(TimelineEntry {
-                at: get_time(&r, "at")?,
-                kind: TimelineKind::PairingContact,
-                status: None,
-                ref_id: get(&r, "id")?,
-                by: Some(get(&r, "by_name")?),
-                summary: get(&r, "summary")?,
-            });
-        }
-
-        let mut a = Args::default();
-        let sql = format!(
-            "SELECT a.id, a.created_at AS at, a.tracking_code, a.status, a.title, a.content \
-             FROM appeals a WHERE a.appellant_person_id = {} AND {} ORDER BY a.id DESC LIMIT {}",
-            a.push(person_id),
-            scope::appeals(actor, &mut a),
-            a.push(TIMELINE_PER_SOURCE)
-        );
-        for r in a.query(&sql).fetch_all(&self.pool).await? {
-            let title: Option<String> = get(&r, "title")?;
-            let content: String = get(&r, "content")?;
-            let status: String = get(&r, "status")?;
-            let what: String = title.unwrap_or(content).chars().take(60).collect();
-            entries.push(TimelineEntry {
-                at: get_time(&r, "at")?,
-                kind: TimelineKind::Appeal,
-                ref_id: get(&r, "id")?,
-                by: None,
-                summary: format!("{} {what}", get::<String>(&r, "tracking_code")?),
-                status: suqiu_core::appeal::Status::parse(&status),
-            });
-        }
-
-        // Aid and goods: the registers of the care side, for those who may read them.
-        if actor.may(Capability::ReadCare) {
-            let mut a = Args::default();
-            let sql = format!(
-                "SELECT e.id, e.posted_at AS at, e.amount_cents, e.note, COALESCE(u.display_name, '') AS by_name \
-                 FROM fund_entries e LEFT JOIN users u ON u.id = e.decided_by \
-                 WHERE e.person_id = {} AND e.kind = 'grant' AND e.status = 'posted' AND {} \
-                 ORDER BY e.id DESC LIMIT {}",
-                a.push(person_id),
-                scope::in_subtree("e.org_path", &actor.org_path, &mut a),
-                a.push(TIMELINE_PER_SOURCE)
-            );
-            for r in a.query(&sql).fetch_all(&self.pool).await? {
-                let cents: i64 = get(&r, "amount_cents")?;
-                entries.push(TimelineEntry {
-                    at: get_time(&r, "at")?,
-                    kind: TimelineKind::Aid,
-                    status: None,
-                    ref_id: get(&r, "id")?,
-                    by: Some(get(&r, "by_name")?),
-                    summary: format!(
-                        "¥{}.{:02} {}",
-                        cents / 100,
-                        cents % 100,
-                        get::<String>(&r, "note")?
-                    ),
-                });
-            }
-            let mut a = Args::default();
-            let sql = format!(
-                "SELECT m.id, m.created_at AS at, -m.quantity AS quantity, i.name, i.unit, \
-                        COALESCE(u.display_name, '') AS by_name \
-                 FROM supermarket_movements m JOIN supermarket_items i ON i.id = m.item_id \
-                 LEFT JOIN users u ON u.id = m.created_by \
-                 WHERE m.person_id = {} AND m.quantity < 0 AND {} ORDER BY m.id DESC LIMIT {}",
-                a.push(person_id),
-                scope::in_subtree("i.org_path", &actor.org_path, &mut a),
-                a.push(TIMELINE_PER_SOURCE)
-            );
-            for r in a.query(&sql).fetch_all(&self.pool).await? {
-                entries.push(TimelineEntry {
-                    at: get_time(&r, "at")?,
-                    kind: TimelineKind::Goods,
-                    status: None,
-                    ref_id: get(&r, "id")?,
-                    by: Some(get(&r, "by_name")?),
-                    summary: format!(
-                        "{} × {}{}",
-                        get::<String>(&r, "name")?,
-                        get::<i64>(&r, "quantity")?,
-                        get::<String>(&r, "unit")?
-                    ),
-                });
-            }
-        }
-
-        entries.sort_by(|x, y| y.at.cmp(&x.at).then(y.ref_id.cmp(&x.ref_id)));
-        Ok(entries)
+        Ok(tally)
     }
 }

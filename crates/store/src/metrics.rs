@@ -32,6 +32,8 @@ use crate::sql::{
 };
 use crate::{Backend, Store};
 
+mod verify;
+
 /// Counts for a node's whole subtree and for each of its children.
 #[derive(Debug, Clone)]
 pub struct NodeCounts {
@@ -317,7 +319,34 @@ impl Store {
             .enumerate()
             .map(|(i, c)| (c.path.as_str(), i))
             .collect();
+        for (id, c) in self.settled_counts(&node, &children, from, to).await? {
+            if id == node.id {
+                total.merge(&c);
+            } else if let Some(i) = index.get(&id) {
+                per_child[*i].merge(&c);
+            }
+        }
+        for (path, c) in self.live_counts(&node, from, to, now).await? {
+            total.merge(&c);
+            if let Some(i) = child_prefix(&node.path, &path).and_then(|p| by_path.get(p)) {
+                per_child[*i].merge(&c);
+            }
+        }
+        Ok(NodeCounts {
+            total,
+            children: children.into_iter().zip(per_child).collect(),
+        })
+    }
 
+    /// The settled counts of `node` and of each of its children (subtree totals) on days
+    /// `from..=to`, by node id.
+    async fn settled_counts(
+        &self,
+        node: &OrgUnit,
+        children: &[OrgUnit],
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(Id, Counts)>> {
         // Settled part: the roll-up rows of the node and its children (subtree totals).
         let mut a = Args::default();
         let ids: Vec<String> = std::iter::once(node.id)
@@ -335,20 +364,25 @@ impl Store {
             a.push(date_text(from)),
             a.push(date_text(to))
         );
+        let mut counts = Vec::new();
         for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let id: Id = get(&row, "org_unit_id")?;
             let mut r: Rollup = [0; 13];
             for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
                 *v = get::<Option<i64>>(&row, c)?.unwrap_or(0);
             }
-            let c = counts_of(&r)?;
-            if id == node.id {
-                total.merge(&c);
-            } else if let Some(i) = index.get(&id) {
-                per_child[*i].merge(&c);
-            }
+            counts.push((get(&row, "org_unit_id")?, counts_of(&r)?));
         }
+        Ok(counts)
+    }
 
+    /// The live counts of the subtree of `node` on days `from..=to`, by org path.
+    async fn live_counts(
+        &self,
+        node: &OrgUnit,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, Counts)>> {
         // Live part: open (or never answered) appeals of the subtree received in the period
         // whose first deadline has come (`pending_from`: before it nothing is pending), with
         // the same predicates as `pending`.
@@ -370,23 +404,17 @@ impl Store {
                AND a.created_at >= {start} AND a.created_at < {end}
              GROUP BY a.org_path"
         );
+        let mut counts = Vec::new();
         for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let path: String = get(&row, "org_path")?;
             let c = Counts {
                 response_due: get::<Option<i64>>(&row, "response_due")?.unwrap_or(0) as u64,
                 resolve_due: get::<Option<i64>>(&row, "resolve_due")?.unwrap_or(0) as u64,
                 overdue_open: get::<Option<i64>>(&row, "overdue_open")?.unwrap_or(0) as u64,
                 ..Counts::default()
             };
-            total.merge(&c);
-            if let Some(i) = child_prefix(&node.path, &path).and_then(|p| by_path.get(p)) {
-                per_child[*i].merge(&c);
-            }
+            counts.push((get(&row, "org_path")?, c));
         }
-        Ok(NodeCounts {
-            total,
-            children: children.into_iter().zip(per_child).collect(),
-        })
+        Ok(counts)
     }
 
     /// Appeals received per calendar month (`YYYY-MM`, Shanghai days) on days `from..=to`
@@ -497,149 +525,7 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Recomputes every roll-up row from the appeals and lists the rows that disagree
-    /// (empty when all agree). Also checks each appeal's denormalized `due_at`, `live` and `pending_from`.
-    pub async fn verify_rollups(&self) -> Result<Vec<String>> {
-        const CHUNK: i64 = 20_000;
-        let mut problems = Vec::new();
-        let mut expected = Deltas::default();
-        let mut after = 0i64;
-        loop {
-            let rows = sqlx::query(&format!(
-                "SELECT a.id, a.org_path, a.due_at, a.live, a.pending_from, {FACT_COLUMNS} FROM appeals a WHERE a.id > $1 ORDER BY a.id LIMIT $2"
-            ))
-            .bind(after)
-            .bind(CHUNK)
-            .fetch_all(&self.pool)
-            .await?;
-            let Some(last) = rows.last() else { break };
-            after = get(last, "id")?;
-            for row in &rows {
-                let id: Id = get(row, "id")?;
-                let f = facts_from(row)?;
-                let path: String = get(row, "org_path")?;
-                expected.add(&path, f.created_at, &contribution(&f))?;
-                let due = f.current_deadline().map(ms);
-                if get::<Option<i64>>(row, "due_at")? != due {
-                    problems.push(format!(
-                        "appeal {id}: due_at disagrees with its state (expected {due:?})"
-                    ));
-                }
-                if get::<Option<i64>>(row, "pending_from")? != f.pending_from().map(ms) {
-                    problems.push(format!(
-                        "appeal {id}: pending_from disagrees with its state"
-                    ));
-                }
-                if (get::<i64>(row, "live")? != 0) != f.is_live() {
-                    problems.push(format!("appeal {id}: live flag disagrees with its state"));
-                }
-            }
-        }
-        let mut stored: BTreeMap<(Id, String), Rollup> = BTreeMap::new();
-        let sums: Vec<String> = ROLLUP_COLUMNS
-            .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-            .collect();
-        let rows = sqlx::query(&format!(
-            "SELECT org_unit_id, day, {} FROM appeal_daily GROUP BY org_unit_id, day",
-            sums.join(", ")
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        for row in rows {
-            let mut r: Rollup = [0; 13];
-            for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
-                *v = get(&row, c)?;
-            }
-            stored.insert((get(&row, "org_unit_id")?, get(&row, "day")?), r);
-        }
-        let expected = expected.days;
-        let keys: std::collections::BTreeSet<&(Id, String)> =
-            expected.keys().chain(stored.keys()).collect();
-        for key in keys {
-            let e = expected.get(key).copied().unwrap_or([0; 13]);
-            let s = stored.get(key).copied().unwrap_or([0; 13]);
-            if e != s {
-                let diffs: Vec<String> = ROLLUP_COLUMNS
-                    .iter()
-                    .zip(e.iter().zip(s.iter()))
-                    .filter(|(_, (e, s))| e != s)
-                    .map(|(c, (e, s))| format!("{c}: stored {s}, expected {e}"))
-                    .collect();
-                problems.push(format!(
-                    "roll-up of org unit {} on {}: {}",
-                    key.0,
-                    key.1,
-                    diffs.join("; ")
-                ));
-            }
-        }
-        problems.extend(self.verify_dims().await?);
-        problems.extend(self.verify_places().await?);
-        Ok(problems)
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::{Rng, SeedableRng};
-
-    fn random_facts(rng: &mut impl Rng) -> AppealFacts {
-        let base = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
-        let mut t = || base + chrono::Duration::minutes(rng.gen_range(0..30 * 24 * 60));
-        let (created, respond_by, resolve_by) = (t(), t(), t());
-        let (responded, accepted, resolved) = (t(), t(), t());
-        AppealFacts {
-            status: Status::ALL[rng.gen_range(0..Status::ALL.len())],
-            created_at: created,
-            respond_by,
-            responded_at: rng.gen_bool(0.5).then_some(responded),
-            accepted_at: rng.gen_bool(0.5).then_some(accepted),
-            resolve_by: rng.gen_bool(0.8).then_some(resolve_by),
-            resolved_at: rng.gen_bool(0.5).then_some(resolved),
-            satisfaction: rng
-                .gen_bool(0.6)
-                .then(|| Satisfaction::ALL[rng.gen_range(0..Satisfaction::ALL.len())]),
-            solved: rng.gen_bool(0.6).then(|| rng.gen_bool(0.5)),
-            reopen_count: rng.gen_range(0..3),
-            suspended: rng.gen_bool(0.1),
-        }
-    }
-
-    #[test]
-    fn contribution_round_trips_the_settled_counts() {
-        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        for _ in 0..5_000 {
-            let f = random_facts(&mut rng);
-            assert_eq!(counts_of(&contribution(&f)).unwrap(), f.settled());
-        }
-    }
-
-    #[test]
-    fn common_ancestors_of_paths() {
-        let paths = ["/1/4/27/", "/1/4/30/", "/1/4/"];
-        assert_eq!(common_ancestor(paths.into_iter()), "/1/4/");
-        assert_eq!(common_ancestor(["/1/4/27/", "/1/5/9/"].into_iter()), "/1/");
-        assert_eq!(common_ancestor(["/1/4/27/"].into_iter()), "/1/4/27/");
-    }
-
-    #[test]
-    fn paths_and_children() {
-        assert_eq!(ancestors("/1/4/27/").unwrap(), vec![1, 4, 27]);
-        assert!(ancestors("/1/x/").is_err());
-        assert_eq!(child_prefix("/1/", "/1/4/27/"), Some("/1/4/"));
-        assert_eq!(child_prefix("/1/", "/1/"), None);
-        assert_eq!(child_prefix("/1/4/", "/1/40/"), None);
-    }
-
-    #[test]
-    fn days_start_at_shanghai_midnight() {
-        let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
-        assert_eq!(
-            day_start(d).unwrap(),
-            ms(Utc.with_ymd_and_hms(2026, 2, 28, 16, 0, 0).unwrap())
-        );
-    }
-}
+mod tests;

@@ -402,17 +402,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| {
-                Ok(MemberHours {
-                    person: Named {
-                        id: get(r, "person_id")?,
-                        name: get(r, "person_name")?,
-                    },
-                    org_unit_name: get(r, "org_unit_name")?,
-                    tenths: get(r, "tenths")?,
-                    entries: get(r, "entries")?,
-                })
-            })
+            .map(member_hours_from)
             .collect::<Result<Vec<_>>>()?;
         let mut a = Args::default();
         let sql = format!(
@@ -429,17 +419,7 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| {
-                Ok(PostHours {
-                    post: Named {
-                        id: get(r, "id")?,
-                        name: get(r, "name")?,
-                    },
-                    org_unit_name: get(r, "org_unit_name")?,
-                    tenths: get(r, "tenths")?,
-                    members: get(r, "members")?,
-                })
-            })
+            .map(post_hours_from)
             .collect::<Result<Vec<_>>>()?;
         Ok(ServiceSummary {
             total_tenths: members.iter().map(|m| m.tenths).sum(),
@@ -450,4 +430,28 @@ impl Store {
             posts,
         })
     }
+}
+
+fn member_hours_from(r: &AnyRow) -> Result<MemberHours> {
+    Ok(MemberHours {
+        person: Named {
+            id: get(r, "person_id")?,
+            name: get(r, "person_name")?,
+        },
+        org_unit_name: get(r, "org_unit_name")?,
+        tenths: get(r, "tenths")?,
+        entries: get(r, "entries")?,
+    })
+}
+
+fn post_hours_from(r: &AnyRow) -> Result<PostHours> {
+    Ok(PostHours {
+        post: Named {
+            id: get(r, "id")?,
+            name: get(r, "name")?,
+        },
+        org_unit_name: get(r, "org_unit_name")?,
+        tenths: get(r, "tenths")?,
+        members: get(r, "members")?,
+    })
 }

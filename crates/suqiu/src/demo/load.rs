@@ -5,16 +5,16 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, Result};
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use suqiu_core::access::{Actor, Role};
+use suqiu_core::access::Role;
 use suqiu_core::appeal::{tracking_code, Appellant, Channel};
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::lifecycle::{register, Intake};
-use suqiu_core::org::{OrgKind, OrgUnit};
+use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_core::validate::id_check_char;
@@ -23,8 +23,12 @@ use suqiu_store::users::NewUser;
 use suqiu_store::Store;
 
 use super::corpus;
-use super::district::demo_district;
+use super::district::{demo_district, DemoDistrict};
 use super::simulate::{simulate, Cast, Node, World};
+
+mod existing;
+
+use existing::existing;
 
 /// The password of every demo account (API.md).
 pub use suqiu_core::password::DEMO_PASSWORD;
@@ -73,6 +77,24 @@ pub async fn load_demo(store: &Store, appeals: u64, seed: u64, progress: bool) -
 
 async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
     let district = demo_district();
+    let by_code = create_org_units(store, &district).await?;
+    let departments = create_departments(store, &district, &by_code).await?;
+    create_accounts(store, &district, &by_code, &departments).await?;
+    register_people(store, rng).await?;
+    let fzq = by_code
+        .get("310117001001")
+        .ok_or_else(|| anyhow!("佛字桥居民区 missing"))?;
+    super::care::load_care(store, fzq).await?;
+    super::fund::load_fund(store, Utc::now()).await?;
+    super::service::load_service(store, fzq, Utc::now()).await?;
+    existing(store).await
+}
+
+/// The district's nodes, parents first, by code.
+async fn create_org_units(
+    store: &Store,
+    district: &DemoDistrict,
+) -> Result<HashMap<String, OrgUnit>> {
     let mut by_code: HashMap<String, OrgUnit> = HashMap::new();
     for u in &district.org_units {
         let parent = match &u.parent_code {
@@ -89,6 +111,14 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
             .await?;
         by_code.insert(u.code.clone(), unit);
     }
+    Ok(by_code)
+}
+
+async fn create_departments(
+    store: &Store,
+    district: &DemoDistrict,
+    by_code: &HashMap<String, OrgUnit>,
+) -> Result<HashMap<String, Department>> {
     let mut departments = HashMap::new();
     for d in &district.departments {
         let org = by_code
@@ -99,6 +129,17 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
             store.create_department(&d.code, &d.name, org.id).await?,
         );
     }
+    Ok(departments)
+}
+
+/// The demo accounts, a staff account per street and community and a liaison per
+/// department.
+async fn create_accounts(
+    store: &Store,
+    district: &DemoDistrict,
+    by_code: &HashMap<String, OrgUnit>,
+    departments: &HashMap<String, Department>,
+) -> Result<()> {
     // One hash for all demo accounts: hashing is deliberately slow, and they share a password.
     let hash = suqiu_server::hash_password(DEMO_PASSWORD);
     for a in &district.accounts {
@@ -154,6 +195,11 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
             })
             .await?;
     }
+    Ok(())
+}
+
+/// People on the register of every community.
+async fn register_people(store: &Store, rng: &mut StdRng) -> Result<()> {
     let communities: Vec<OrgUnit> = store
         .org_units()
         .await?
@@ -167,132 +213,7 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
         }
     }
     store.insert_people_bulk(&people).await?;
-    let fzq = by_code
-        .get("310117001001")
-        .ok_or_else(|| anyhow!("佛字桥居民区 missing"))?;
-    super::care::load_care(store, fzq).await?;
-    super::fund::load_fund(store, Utc::now()).await?;
-    super::service::load_service(store, fzq, Utc::now()).await?;
-    existing(store).await
-}
-
-/// Reads back the loaded district: nodes, who acts where, who can appeal where.
-async fn existing(store: &Store) -> Result<Loaded> {
-    let units = store.org_units().await?;
-    let nodes: HashMap<Id, Node> = units
-        .iter()
-        .map(|u| {
-            (
-                u.id,
-                Node {
-                    path: u.path.clone(),
-                    parent: u.parent_id,
-                },
-            )
-        })
-        .collect();
-    let by_id: HashMap<Id, &OrgUnit> = units.iter().map(|u| (u.id, u)).collect();
-    let root = units
-        .iter()
-        .find(|u| u.parent_id.is_none())
-        .context("the district has no root")?;
-    let admin_actor = Actor {
-        user_id: 0,
-        name: String::new(),
-        role: Role::DistrictAdmin,
-        org_unit_id: root.id,
-        org_path: root.path.clone(),
-        department_id: None,
-    };
-    let users = store.users_in_scope(&admin_actor).await?;
-    let actor_of = |u: &suqiu_store::users::User| Actor {
-        user_id: u.id,
-        name: u.display_name.clone(),
-        role: u.role,
-        org_unit_id: u.org_unit_id,
-        org_path: nodes
-            .get(&u.org_unit_id)
-            .map(|n| n.path.clone())
-            .unwrap_or_default(),
-        department_id: u.department_id,
-    };
-    let staff_of = |unit: Id, role: Role| {
-        users
-            .iter()
-            .filter(|u| u.org_unit_id == unit && u.role == role)
-            .min_by_key(|u| (u.username.starts_with('u'), u.id))
-            .map(actor_of)
-    };
-    let departments = store.departments().await?;
-    let communities: Vec<OrgUnit> = units
-        .iter()
-        .filter(|u| u.kind == OrgKind::Community)
-        .cloned()
-        .collect();
-    let fzq = communities
-        .iter()
-        .find(|c| c.code == "310117001001")
-        .map(|c| c.id)
-        .context("佛字桥居民区 missing")?;
-    let mut casts = HashMap::new();
-    for c in &communities {
-        let street = c.parent_id.context("community without street")?;
-        let (Some(station), Some(street_actor)) = (
-            staff_of(c.id, Role::StationStaff),
-            staff_of(street, Role::StreetStaff),
-        ) else {
-            continue;
-        };
-        let dept_liaisons = departments
-            .iter()
-            .filter(|d| {
-                d.org_unit_id == street
-                    || by_id
-                        .get(&d.org_unit_id)
-                        .is_some_and(|u| u.parent_id.is_none())
-            })
-            .filter_map(|d| {
-                users
-                    .iter()
-                    .find(|u| u.department_id == Some(d.id))
-                    .map(|u| (d.id, actor_of(u)))
-            })
-            .collect();
-        let volunteer = staff_of(c.id, Role::Volunteer);
-        casts.insert(
-            c.id,
-            Cast {
-                station,
-                street: street_actor,
-                departments: dept_liaisons,
-                volunteer,
-            },
-        );
-    }
-    let mut people: HashMap<Id, Vec<(Id, String)>> = HashMap::new();
-    let page = store
-        .list_people(
-            &admin_actor,
-            &suqiu_store::people::PeopleFilter {
-                page: 1,
-                per_page: 1_000_000,
-                ..Default::default()
-            },
-        )
-        .await?;
-    for p in page.items {
-        people
-            .entry(p.org_unit_id)
-            .or_default()
-            .push((p.id, p.name));
-    }
-    Ok(Loaded {
-        nodes,
-        communities,
-        casts,
-        people,
-        fzq,
-    })
+    Ok(())
 }
 
 fn demo_person(rng: &mut StdRng, community: &OrgUnit) -> Person {

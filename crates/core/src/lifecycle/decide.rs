@@ -1,0 +1,361 @@
+//! `decide`: what a command does to an appeal. The checks every command shares come first
+//! (the state allows it, the role may, the actor is in position); then one function per
+//! command checks its own fields and computes what the event records.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::{
+    allowed_in_state, in_position, Command, Context, Event, EventBody, Refusal, MAX_EXTENSION_DAYS,
+    MAX_FOLLOW_UP_ATTEMPTS, MAX_NOTE_CHARS,
+};
+use crate::access::{ActionKind, Capability};
+use crate::appeal::{Appeal, Extension, Satisfaction};
+use crate::error::FieldError;
+use crate::policy::{deadline, Limit, TimeLimitPolicy};
+use crate::Id;
+
+/// Decides what a command does to an appeal: the events, or why not.
+pub fn decide(
+    appeal: &Appeal,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    may_act(appeal, command.kind(), ctx)?;
+    let event = |body| Event {
+        at: ctx.now,
+        actor_id: ctx.actor.user_id,
+        body,
+    };
+    let body = match command {
+        Command::Accept { note } => EventBody::Accept {
+            note: optional("note", note)?,
+        },
+        Command::Assign {
+            user_id,
+            team_id,
+            note,
+        } => assign(*user_id, *team_id, note)?,
+        Command::Refer {
+            department_id,
+            note,
+        } => refer(appeal, *department_id, note)?,
+        Command::Escalate { note } => escalate(appeal, ctx, note)?,
+        Command::Return { note } => EventBody::Return {
+            note: required("note", note, "退回理由")?,
+            undone: appeal
+                .handoffs
+                .last()
+                .cloned()
+                .expect("allowed_in_state checked handoffs"),
+        },
+        Command::Progress { note } => EventBody::Progress {
+            note: required("note", note, "办理进展")?,
+        },
+        Command::Extend { days, reason } => extend(ctx, *days, reason)?,
+        Command::ExtendApprove { approve, reason } => {
+            extend_approve(appeal, ctx, *approve, reason)?
+        }
+        Command::Resolve { resolution, note } => EventBody::Resolve {
+            resolution: *resolution,
+            note: required("note", note, "办结情况")?,
+        },
+        Command::Feedback { channel, note } => EventBody::Feedback {
+            channel: *channel,
+            note: required("note", note, "反馈内容")?,
+        },
+        // The one command that can record two events: a dissatisfied follow-up that reopens.
+        Command::FollowUp {
+            satisfaction,
+            solved,
+            note,
+            reopen,
+        } => {
+            let note = optional("note", note)?;
+            return follow_up(appeal, ctx, *satisfaction, *solved, note, *reopen)
+                .map(|bodies| bodies.into_iter().map(event).collect());
+        }
+        Command::Reopen { note } => EventBody::Reopen {
+            note: required("note", note, "重办理由")?,
+            resolve_by: reopened_resolve_by(appeal, ctx),
+        },
+        Command::Reject { reason } => EventBody::Reject {
+            reason: required("reason", reason, "不予受理的理由")?,
+        },
+        Command::Merge { into_appeal_id } => merge(appeal, *into_appeal_id)?,
+        Command::Supervise { note } => EventBody::Supervise {
+            note: required("note", note, "督办意见")?,
+        },
+        Command::Suspend { reason } => EventBody::Suspend {
+            reason: required("reason", reason, "挂起理由（诉求人方面的原因）")?,
+        },
+        Command::Resume { note } => resume(appeal, ctx, note)?,
+    };
+    Ok(vec![event(body)])
+}
+
+/// The checks every command passes first: the state allows the action, the actor's role
+/// may take it, and the actor stands where the action is taken from.
+fn may_act(appeal: &Appeal, action: ActionKind, ctx: &Context<'_>) -> Result<(), Refusal> {
+    let allowed = allowed_in_state(appeal);
+    if !allowed.contains(&action) {
+        return Err(Refusal::NotAllowed {
+            action,
+            status: appeal.status,
+            allowed,
+        });
+    }
+    if !ctx.actor.may(Capability::Act(action)) {
+        return Err(Refusal::Forbidden(format!(
+            "角色「{}」不能执行「{}」",
+            ctx.actor.role.label_zh(),
+            action.label_zh()
+        )));
+    }
+    if !in_position(action, appeal, ctx.relation(appeal)) {
+        return Err(Refusal::Forbidden(position_message(action)));
+    }
+    Ok(())
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Refusal {
+    Refusal::Invalid(FieldError::new(field, message))
+}
+
+/// To one person or one team, never both or neither.
+fn assign(
+    user_id: Option<Id>,
+    team_id: Option<Id>,
+    note: &Option<String>,
+) -> Result<EventBody, Refusal> {
+    if user_id.is_some() == team_id.is_some() {
+        return Err(invalid(
+            "user_id",
+            "请选择分派对象：一位人员或一个服务团队（二者选一）",
+        ));
+    }
+    Ok(EventBody::Assign {
+        user_id,
+        team_id,
+        note: optional("note", note)?,
+    })
+}
+
+fn refer(appeal: &Appeal, department_id: Id, note: &str) -> Result<EventBody, Refusal> {
+    if appeal.department_id == Some(department_id) {
+        return Err(invalid("department_id", "该诉求已转办至此部门"));
+    }
+    Ok(EventBody::Refer {
+        department_id,
+        note: required("note", note, "转办说明")?,
+    })
+}
+
+/// Up to the handling unit's parent; the top of the tree has none.
+fn escalate(appeal: &Appeal, ctx: &Context<'_>, note: &str) -> Result<EventBody, Refusal> {
+    let Some((parent_id, _)) = &ctx.place.handling_parent else {
+        return Err(invalid("action", "已在最高层级，无法再上报"));
+    };
+    Ok(EventBody::Escalate {
+        from_org_unit_id: appeal.handling_org_unit_id,
+        to_org_unit_id: *parent_id,
+        note: required("note", note, "上报理由")?,
+    })
+}
+
+/// A request for more time, which the level above the handling unit decides.
+fn extend(ctx: &Context<'_>, days: u32, reason: &str) -> Result<EventBody, Refusal> {
+    if ctx.place.handling_parent.is_none() {
+        return Err(invalid(
+            "action",
+            "承办单位已是最高层级，没有上级可以审批延期",
+        ));
+    }
+    if days == 0 || days > MAX_EXTENSION_DAYS {
+        return Err(invalid(
+            "days",
+            format!("延期天数应为 1–{MAX_EXTENSION_DAYS} 个工作日"),
+        ));
+    }
+    Ok(EventBody::Extend {
+        days,
+        reason: required("reason", reason, "延期理由")?,
+    })
+}
+
+/// The superior's answer to a pending extension; approving moves the resolve deadline.
+fn extend_approve(
+    appeal: &Appeal,
+    ctx: &Context<'_>,
+    approve: bool,
+    reason: &Option<String>,
+) -> Result<EventBody, Refusal> {
+    let Extension::Requested { days, .. } = appeal.extension else {
+        unreachable!("allowed_in_state checked the pending request")
+    };
+    let reason = optional("reason", reason)?;
+    if !approve && reason.is_none() {
+        return Err(invalid("reason", "不同意延期时请填写理由"));
+    }
+    let resolve_by = approve
+        .then(|| {
+            appeal
+                .resolve_by
+                .map(|by| ctx.calendar.add_working_days(by, days))
+        })
+        .flatten();
+    Ok(EventBody::ExtendApprove {
+        approve,
+        reason,
+        resolve_by,
+    })
+}
+
+fn merge(appeal: &Appeal, into_appeal_id: Id) -> Result<EventBody, Refusal> {
+    if into_appeal_id == appeal.id {
+        return Err(invalid("into_appeal_id", "不能合并到自身"));
+    }
+    Ok(EventBody::Merge { into_appeal_id })
+}
+
+/// The clock runs again: the resolve deadline moves by the time it stood.
+fn resume(appeal: &Appeal, ctx: &Context<'_>, note: &Option<String>) -> Result<EventBody, Refusal> {
+    let since = appeal
+        .suspended_at
+        .expect("allowed_in_state checked the suspension");
+    let paused = paused_time(appeal, ctx, since);
+    Ok(EventBody::Resume {
+        note: optional("note", note)?,
+        paused_seconds: paused.num_seconds(),
+        resolve_by: appeal
+            .resolve_by
+            .map(|by| move_deadline(appeal, ctx, by, paused)),
+    })
+}
+
+fn position_message(action: ActionKind) -> String {
+    use ActionKind as A;
+    match action {
+        A::Supervise | A::ExtendApprove => {
+            format!("「{}」须由承办单位的上级执行", action.label_zh())
+        }
+        A::Return => "只有最近一次接手的人员或部门可以退回".into(),
+        _ => format!(
+            "只有承办单位（或被分派、转办的对象）可以执行「{}」",
+            action.label_zh()
+        ),
+    }
+}
+
+fn follow_up(
+    appeal: &Appeal,
+    ctx: &Context<'_>,
+    satisfaction: Satisfaction,
+    solved: Option<bool>,
+    note: Option<String>,
+    reopen: bool,
+) -> Result<Vec<EventBody>, Refusal> {
+    let reached = satisfaction != Satisfaction::Unreachable;
+    if reached && solved.is_none() {
+        return Err(invalid("solved", "请填写群众是否认为问题已解决"));
+    }
+    if reopen && satisfaction != Satisfaction::Dissatisfied {
+        return Err(invalid("reopen", "只有不满意时才能重办"));
+    }
+    let attempt = appeal.follow_up_attempts + 1;
+    let closes = if reached {
+        !reopen
+    } else {
+        attempt >= MAX_FOLLOW_UP_ATTEMPTS
+    };
+    let mut bodies = vec![EventBody::FollowUp {
+        satisfaction,
+        solved: if reached { solved } else { None },
+        note,
+        attempt,
+        closes,
+    }];
+    if reopen {
+        bodies.push(EventBody::Reopen {
+            note: "回访不满意，重新办理".into(),
+            resolve_by: reopened_resolve_by(appeal, ctx),
+        });
+    }
+    Ok(bodies)
+}
+
+/// Whether the appeal's resolve limit is counted in clock hours (urgent) rather than working days.
+fn clock_hours(appeal: &Appeal, policy: &TimeLimitPolicy) -> bool {
+    matches!(
+        policy
+            .limits(appeal.kind, appeal.urgency, &appeal.category)
+            .resolve,
+        Some(Limit::ClockHours(_))
+    )
+}
+
+/// How long the clock stood since `since`, counted as the limit counts: elapsed time for a
+/// clock-hour limit, working time (weekends and holidays excluded) for a working-day one.
+fn paused_time(appeal: &Appeal, ctx: &Context<'_>, since: DateTime<Utc>) -> TimeDelta {
+    if clock_hours(appeal, ctx.policy) {
+        (ctx.now - since).max(TimeDelta::zero())
+    } else {
+        ctx.calendar.working_time_between(since, ctx.now)
+    }
+}
+
+/// `by` moved later by `paused`, counted the same way.
+fn move_deadline(
+    appeal: &Appeal,
+    ctx: &Context<'_>,
+    by: DateTime<Utc>,
+    paused: TimeDelta,
+) -> DateTime<Utc> {
+    if clock_hours(appeal, ctx.policy) {
+        by.checked_add_signed(paused)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    } else {
+        ctx.calendar.add_working_time(by, paused)
+    }
+}
+
+/// A reopened appeal gets a fresh resolve limit from now.
+fn reopened_resolve_by(appeal: &Appeal, ctx: &Context<'_>) -> Option<DateTime<Utc>> {
+    ctx.policy
+        .limits(appeal.kind, appeal.urgency, &appeal.category)
+        .resolve
+        .map(|limit| deadline(ctx.calendar, ctx.now, limit))
+}
+
+fn required(field: &str, value: &str, what: &str) -> Result<String, Refusal> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Refusal::Invalid(FieldError::new(
+            field,
+            format!("请填写{what}"),
+        )));
+    }
+    bounded(field, v, MAX_NOTE_CHARS)?;
+    Ok(v.to_string())
+}
+
+fn optional(field: &str, value: &Option<String>) -> Result<Option<String>, Refusal> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            bounded(field, v, MAX_NOTE_CHARS)?;
+            Ok(Some(v.to_string()))
+        }
+    }
+}
+
+/// Rejects text longer than `max` characters with a message saying the limit.
+pub fn bounded(field: &str, value: &str, max: usize) -> Result<(), Refusal> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(Refusal::Invalid(FieldError::new(
+            field,
+            format!("内容过长：{n} 字，最多 {max} 字"),
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! `register`: a new appeal and its first event, from what was taken in.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    bounded, Event, EventBody, Refusal, MAX_CONTENT_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
+};
+use crate::access::{Actor, Capability};
+use crate::appeal::{Appeal, Appellant, Channel, Extension, Kind, Status, Urgency};
+use crate::calendar::WorkCalendar;
+use crate::error::FieldError;
+use crate::policy::{deadline, TimeLimitPolicy};
+use crate::Id;
+
+/// A new appeal as taken in at the desk or over the API, already checked for references
+/// (node, category, appellant) by the caller, which knows the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intake {
+    pub appellant: Appellant,
+    pub org_unit_id: Id,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub category: String,
+    pub urgency: Urgency,
+    pub title: Option<String>,
+    pub content: String,
+    pub location: Option<String>,
+    pub public_consent: bool,
+}
+
+/// Registers an appeal: checks the text fields, computes the deadlines, and returns the new
+/// appeal (with `id` 0, for the store to assign) and its `registered` event.
+pub fn register(
+    intake: Intake,
+    tracking_code: String,
+    handling_org_unit_id: Id,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    calendar: &WorkCalendar,
+    policy: &TimeLimitPolicy,
+) -> Result<(Appeal, Event), Refusal> {
+    if !actor.may(Capability::Intake) {
+        return Err(Refusal::Forbidden(format!(
+            "角色「{}」不能登记诉求",
+            actor.role.label_zh()
+        )));
+    }
+    let (title, content, location) = checked_text(&intake)?;
+    let limits = policy.limits(intake.kind, intake.urgency, &intake.category);
+    let appeal = Appeal {
+        id: 0,
+        tracking_code,
+        status: Status::Registered,
+        org_unit_id: intake.org_unit_id,
+        received_by_org_unit_id: actor.org_unit_id,
+        handling_org_unit_id,
+        assignee_user_id: None,
+        assignee_team_id: None,
+        department_id: None,
+        category: intake.category,
+        kind: intake.kind,
+        urgency: intake.urgency,
+        channel: intake.channel,
+        title,
+        content,
+        location,
+        appellant: intake.appellant,
+        public_consent: intake.public_consent,
+        created_at: now,
+        responded_at: None,
+        accepted_at: None,
+        resolved_at: None,
+        closed_at: None,
+        respond_by: deadline(calendar, now, limits.respond),
+        resolve_by: limits.resolve.map(|l| deadline(calendar, now, l)),
+        extension: Extension::None,
+        handoffs: Vec::new(),
+        resolution: None,
+        feedback_at: None,
+        satisfaction: None,
+        solved: None,
+        follow_up_attempts: 0,
+        reopen_count: 0,
+        merged_into: None,
+        suspended_at: None,
+        version: 1,
+    };
+    let event = registered(&appeal, actor, now);
+    Ok((appeal, event))
+}
+
+/// Title, content and location, trimmed and within their limits; the content is required.
+fn checked_text(intake: &Intake) -> Result<(Option<String>, String, Option<String>), Refusal> {
+    let content = intake.content.trim().to_string();
+    if content.is_empty() {
+        return Err(Refusal::Invalid(FieldError::new(
+            "content",
+            "请填写诉求内容",
+        )));
+    }
+    bounded("content", &content, MAX_CONTENT_CHARS)?;
+    let title = trimmed(&intake.title);
+    if let Some(t) = &title {
+        bounded("title", t, MAX_TITLE_CHARS)?;
+    }
+    let location = trimmed(&intake.location);
+    if let Some(l) = &location {
+        bounded("location", l, MAX_LOCATION_CHARS)?;
+    }
+    Ok((title, content, location))
+}
+
+/// The `registered` event of a new appeal: what it was registered as, and its deadlines.
+fn registered(appeal: &Appeal, actor: &Actor, now: DateTime<Utc>) -> Event {
+    Event {
+        at: now,
+        actor_id: actor.user_id,
+        body: EventBody::Registered {
+            channel: appeal.channel,
+            kind: appeal.kind,
+            urgency: appeal.urgency,
+            category: appeal.category.clone(),
+            org_unit_id: appeal.org_unit_id,
+            handling_org_unit_id: appeal.handling_org_unit_id,
+            respond_by: appeal.respond_by,
+            resolve_by: appeal.resolve_by,
+        },
+    }
+}
+
+fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
