@@ -24,6 +24,7 @@ use crate::routes::fund::{
     appeal_by_code, check_entry, decide_as, may_decide, post_entry_as, FundEntryIn, NO_SUCH_APPEAL,
 };
 use crate::state::AppState;
+use suqiu_store::people_search::Among;
 
 /// Entries per page of the ledger.
 const PER_PAGE: i64 = 100;
@@ -194,7 +195,7 @@ async fn fund_page(
         .map(|u| Choice::new(u.id.to_string(), u.name.clone(), ""))
         .collect();
     let people = if may_manage {
-        person_pick(state, &s.actor, Some(unit.id)).await?
+        person_pick(state, &s.actor, (Some(unit.id), Among::Everyone)).await?
     } else {
         PersonPick::default()
     };
@@ -344,9 +345,15 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
         .flatten()
         .unwrap_or(s.actor.org_unit_id);
     let form = form_name(&f);
-    let (f, searched) = resolve_form(&state, &s.actor, f, "person_id", Some(org_unit_id))
-        .await
-        .map_err(fail(s.lang))?;
+    let (f, searched) = resolve_form(
+        &state,
+        &s.actor,
+        f,
+        "person_id",
+        (Some(org_unit_id), Among::Everyone),
+    )
+    .await
+    .map_err(fail(s.lang))?;
     let body = match entry_of(&f) {
         Ok(body) => body,
         Err(mut errors) => {
