@@ -82,16 +82,7 @@ impl Draft {
     /// The party profile, or the field that cannot be read.
     pub(super) fn party(&self, errors: &mut FieldErrors) -> Option<PartyIn> {
         let category = PartyCategory::parse(self.party_category.trim())?;
-        let joined_on = match self.joined_on.trim() {
-            "" => None,
-            v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push("party.joined_on", "日期格式应为 YYYY-MM-DD");
-                    None
-                }
-            },
-        };
+        let joined_on = date(&self.joined_on, "party.joined_on", errors);
         Some(PartyIn {
             category,
             joined_on,
@@ -100,16 +91,21 @@ impl Draft {
     }
 
     pub(super) fn birth_date(&self, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
-        match self.birth_date.trim() {
-            "" => None,
-            v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errors.push("birth_date", "日期格式应为 YYYY-MM-DD");
-                    None
-                }
-            },
-        }
+        date(&self.birth_date, "birth_date", errors)
+    }
+}
+
+/// A date field as typed (blank is none), or the error beside `field`.
+fn date(v: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
+    match v.trim() {
+        "" => None,
+        v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(field, "日期格式应为 YYYY-MM-DD");
+                None
+            }
+        },
     }
 }
 

@@ -8,6 +8,7 @@ use suqiu_core::person::{Gender, Person};
 
 use super::draft::{text, Draft};
 use super::page::person_page;
+use super::stored;
 use crate::dto::{PersonIn, PersonPatch};
 use crate::problem::Problem;
 use crate::routes::people::{create_person, update_person};
@@ -108,12 +109,7 @@ pub(crate) async fn update(
 ) -> PageResult {
     let s = post.session;
     let lang = s.lang;
-    let person = state
-        .store
-        .person(&s.actor, id)
-        .await
-        .map_err(fail(lang))?
-        .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let person = stored(&state, &s, id).await?;
     let d = Draft::from_form(&post.form);
     let mut errors = FieldErrors::default();
     let reveal = s.may(Capability::SeePersonalData);

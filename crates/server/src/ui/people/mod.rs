@@ -16,10 +16,12 @@ pub(crate) use page::page;
 
 use suqiu_core::access::Capability;
 use suqiu_core::person::Person;
+use suqiu_core::Id;
 
 use super::i18n::Lang;
-use super::{Failed, Session, UiError};
+use super::{fail, Failed, Session, UiError};
 use crate::dto::PersonOut;
+use crate::state::AppState;
 
 /// One person as a row, masked for the reader.
 struct PersonRow {
@@ -68,4 +70,14 @@ fn not_for_you(s: &Session) -> Failed {
         s.actor.role.label_zh()
     ))
     .page(s.lang)
+}
+
+/// Person `id` as the reader may see them, or the page that says there is no such person.
+async fn stored(state: &AppState, s: &Session, id: Id) -> Result<Person, Failed> {
+    state
+        .store
+        .person(&s.actor, id)
+        .await
+        .map_err(fail(s.lang))?
+        .ok_or_else(|| UiError::NotFound.page(s.lang))
 }

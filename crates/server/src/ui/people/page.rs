@@ -8,7 +8,7 @@ use suqiu_core::person::{CareTag, Gender, PartyCategory, Person};
 use suqiu_store::appeals::AppealFilter;
 
 use super::draft::Draft;
-use super::person_row;
+use super::{person_row, stored};
 use crate::dto::PersonOut;
 use crate::read_audit;
 use crate::state::AppState;
@@ -236,12 +236,7 @@ pub(crate) async fn page(
     PageId(id): PageId,
 ) -> PageResult {
     let lang = s.lang;
-    let person = state
-        .store
-        .person(&s.actor, id)
-        .await
-        .map_err(fail(lang))?
-        .ok_or_else(|| UiError::NotFound.page(lang))?;
+    let person = stored(&state, &s, id).await?;
     let d = Draft::shown(&person, s.may(Capability::SeePersonalData));
     read_audit::record(
         &state,
