@@ -85,8 +85,12 @@ var Suqiu = (function () {
     var hidden = box.querySelector("input[type=hidden]");
     var list = box.querySelector("ul.suggest");
     var unit = box.dataset.orgUnit;
+    var among = box.dataset.among;
     Suqiu.typeahead(input, list, {
-      params: function (params) { if (unit) params.set("org_unit_id", unit); },
+      params: function (params) {
+        if (unit) params.set("org_unit_id", unit);
+        if (among) params.set("among", among);
+      },
       choose: function (p) { hidden.value = p.id; input.value = p.label; },
       typed: function () { hidden.value = ""; }
     });

@@ -10,21 +10,28 @@ mod common;
 use axum::http::StatusCode;
 use common::browser::{location, market, Browser};
 use common::{Backend, TestApp, PERSON_PHONE};
-use suqiu_core::person::Person;
+use serde_json::json;
+use suqiu_core::person::{CareTag, PartyCategory, PartyProfile, Person};
 use suqiu_core::Id;
 
 on_both_backends!(the_lookup_answers_the_scope_masked_capped_and_audited);
+on_both_backends!(the_pairing_and_service_pickers_find_whom_they_may_pick);
 
 /// `n` people of `node` named `{name}{i}`, phone `{phone}{i}` (i zero-padded to `width`
 /// digits) and address `{address}{i}号楼`; their ids in order.
-async fn seed(
-    t: &TestApp,
+async fn seed(t: &TestApp, node: Id, names: (&str, &str, &str), n: usize, width: usize) -> Vec<Id> {
+    let people = register(node, names, n, width);
+    t.store.insert_people_bulk(&people).await.expect("seed")
+}
+
+/// The people [`seed`] inserts, to shape before inserting.
+fn register(
     node: Id,
     (name, phone, address): (&str, &str, &str),
     n: usize,
     width: usize,
-) -> Vec<Id> {
-    let people: Vec<Person> = (0..n)
+) -> Vec<Person> {
+    (0..n)
         .map(|i| Person {
             id: 0,
             name: format!("{name}{i:0width$}"),
@@ -37,8 +44,7 @@ async fn seed(
             tags: vec![],
             party: None,
         })
-        .collect();
-    t.store.insert_people_bulk(&people).await.expect("seed")
+        .collect()
 }
 
 /// The ids of the suggestions of a lookup.
@@ -323,5 +329,114 @@ async fn intake_asks_before_a_second_person_under_a_registered_phone() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     assert_eq!(t.people_count().await, people);
+    t.finish().await;
+}
+
+/// 2,100 people of c11, all in care and in-service party members but #1,998 (not in care)
+/// and #1,999 (no party member): more than a select holds for either picker.
+async fn care_and_party_register(t: &TestApp) -> Vec<Id> {
+    let mut people = register(t.fx.c11, ("居民", "1370000", "长街"), 2_100, 4);
+    for (i, p) in people.iter_mut().enumerate() {
+        if i != 1998 {
+            p.tags = vec![CareTag::LivingAlone];
+        }
+        if i != 1999 {
+            p.party = Some(PartyProfile {
+                category: PartyCategory::InService,
+                joined_on: None,
+                branch: None,
+            });
+        }
+    }
+    t.store.insert_people_bulk(&people).await.expect("seed")
+}
+
+/// A lookup's ids for `q` among `among` ("" for everyone).
+async fn look_up(b: &mut Browser<'_>, q: &str, among: &str) -> Vec<Id> {
+    ids(&b
+        .post("/people/lookup", &[("q", q), ("among", among)])
+        .await)
+}
+
+async fn the_pairing_and_service_pickers_find_whom_they_may_pick(b: Backend) {
+    let t = TestApp::new(b).await;
+    let people = care_and_party_register(&t).await;
+    let mut b = Browser::sign_in(&t, "station11").await;
+
+    // Both forms search (their filter's count is over 500), never a select of the first 500.
+    let html = b.get("/care/teams").await.text();
+    assert!(html.contains("data-among=\"care\""), "{html}");
+    assert!(!html.contains("<select id=\"pairing-person-id\""), "{html}");
+    let html = b.get("/service").await.text();
+    assert!(html.contains("data-among=\"party\""), "{html}");
+    assert!(!html.contains("<select id=\"registration-person-id\""));
+
+    // The type-ahead's filter narrows: #1,999 is on the register but no party member,
+    // #1,998 a party member not in care.
+    assert_eq!(look_up(&mut b, "居民1999", "").await, [people[1999]]);
+    assert!(look_up(&mut b, "居民1999", "party").await.is_empty());
+    assert!(look_up(&mut b, "居民1998", "care").await.is_empty());
+    assert_eq!(look_up(&mut b, "居民1998", "party").await, [people[1998]]);
+    let members = look_up(&mut b, "居民199", "party").await;
+    assert_eq!(members.len(), 8, "{members:?}");
+    assert!(!members.contains(&people[1999]), "{members:?}");
+    // An unknown filter finds no one (not everyone); another street's station no one.
+    assert!(look_up(&mut b, "居民2000", "everyone").await.is_empty());
+    let mut other = Browser::sign_in(&t, "station21").await;
+    for among in ["", "care", "party"] {
+        assert!(look_up(&mut other, "居民2000", among).await.is_empty());
+    }
+
+    // Pairing without script: the typed name is found on the care register only.
+    let volunteer = t.fx.user("volunteer").to_string();
+    let pair = |q| {
+        [
+            ("person_id", ""),
+            ("person_id_q", q),
+            ("partner_user_id", volunteer.as_str()),
+        ]
+    };
+    let res = b.post("/care/pairings", &pair("居民1998")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text();
+    assert!(html.contains("id=\"err-pairing-person-id\""), "{html}");
+    assert!(html.contains("没有找到“居民1998”"), "{html}");
+    let res = b.post("/care/pairings", &pair("居民2000")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let token = t.token("station11").await;
+    let pairings = t.get("/api/v1/pairings", &token).await;
+    assert!(pairings.ok(200).to_string().contains("居民2000"));
+
+    // A service registration without script: only an in-service member is found.
+    let c11 = t.fx.c11.to_string();
+    let post = json!({"org_unit_id": t.fx.c11, "name": "楼道长"});
+    let res = t.post("/api/v1/service/posts", &token, post).await;
+    let post = res.ok(201)["id"].as_i64().expect("post").to_string();
+    let register = |q| {
+        [
+            ("person_id", ""),
+            ("person_id_q", q),
+            ("org_unit_id", c11.as_str()),
+            ("post_ids", post.as_str()),
+        ]
+    };
+    let res = b
+        .post("/service/registrations", &register("居民1999"))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text();
+    assert!(html.contains("id=\"err-registration-person-id\""), "{html}");
+    assert!(html.contains("没有找到“居民1999”"), "{html}");
+    let res = b
+        .post("/service/registrations", &register("居民2000"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let regs = t.get("/api/v1/service/registrations", &token).await;
+    let regs = regs.ok(200).clone();
+    assert_eq!(
+        regs[0]["person"]["id"].as_i64(),
+        Some(people[2000]),
+        "{regs}"
+    );
     t.finish().await;
 }

@@ -34,7 +34,7 @@ pub(crate) fn care_tags() -> String {
 }
 
 /// People (alias `p`) on the care register: a care tag, or a care level set by hand.
-fn on_register() -> String {
+pub(crate) fn on_register() -> String {
     "(p.tags <> '[]' OR EXISTS (SELECT 1 FROM care_profiles c WHERE c.person_id = p.id AND c.level IS NOT NULL))".into()
 }
 

@@ -31,7 +31,7 @@ pub mod org;
 pub mod outbound;
 mod overdue;
 pub mod people;
-mod people_search;
+pub mod people_search;
 pub mod places;
 pub mod queue;
 pub mod reports;

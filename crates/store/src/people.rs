@@ -10,6 +10,7 @@ use suqiu_core::Id;
 use crate::dialect::{self, insert_rows};
 use crate::error::{Result, StoreError};
 use crate::org::require_org_unit;
+use crate::people_search::Among;
 use crate::sql::{
     date_text, get, get_json, get_opt_code, get_opt_date, get_time, invalid, like_escape, ms,
     paging, to_json, Arg, Args,
@@ -35,6 +36,8 @@ pub struct PeopleFilter {
     /// Subtree of this node (must itself be in scope, else no rows).
     pub org_unit_id: Option<Id>,
     pub tag: Option<CareTag>,
+    /// Only the people a picker of this kind offers.
+    pub among: Among,
     pub page: i64,
     pub per_page: i64,
 }
@@ -297,7 +300,10 @@ impl Store {
             per_page,
         };
         let mut a = Args::default();
-        let Some(mut conds) = self.people_scope(actor, filter.org_unit_id, &mut a).await? else {
+        let Some(mut conds) = self
+            .people_scope(actor, (filter.org_unit_id, filter.among), &mut a)
+            .await?
+        else {
             return Ok(empty());
         };
         if let Some(tag) = filter.tag {
@@ -336,14 +342,16 @@ impl Store {
     }
 
     /// The conditions on `people p` of the actor's scope, narrowed to `node`'s subtree when
-    /// given; `None` when that node is unknown or out of scope (no rows).
+    /// given and to whom `among` picks; `None` when that node is unknown or out of scope
+    /// (no rows).
     pub(crate) async fn people_scope(
         &self,
         actor: &Actor,
-        node: Option<Id>,
+        (node, among): (Option<Id>, Among),
         a: &mut Args,
     ) -> Result<Option<Vec<String>>> {
         let mut conds = vec![scope::people(actor, a)];
+        conds.extend(among.condition(actor, a));
         if let Some(node) = node {
             let Some(unit) = self.org_unit(node).await? else {
                 return Ok(None);

@@ -3,26 +3,74 @@
 //! the query, not a filter after it) and return a few rows, never the register.
 
 use suqiu_core::access::Actor;
-use suqiu_core::person::Person;
+use suqiu_core::person::{PartyCategory, Person};
 use suqiu_core::Id;
 
+use crate::care::on_register;
 use crate::error::Result;
 use crate::people::{person_from, PERSON_COLUMNS};
 use crate::sql::{like_escape, Args};
-use crate::Store;
+use crate::{scope, Store};
 
 /// Most words of a search that are matched (the rest are ignored).
 const MAX_WORDS: usize = 5;
 
+/// Whom a picker offers of the people the actor may read: a form that picks only some
+/// people (a pairing: someone in care; a service registration: an in-service party
+/// member) lists and searches only those. It only ever narrows the actor's scope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Among {
+    #[default]
+    Everyone,
+    /// People on the care register the actor may read (as `care_register` lists them).
+    InCare,
+    /// Party members whose category is 在职报到 (the only ones who may register).
+    InServiceParty,
+}
+
+impl Among {
+    /// The code a picker sends to the lookup ("" for everyone).
+    pub fn code(self) -> &'static str {
+        match self {
+            Among::Everyone => "",
+            Among::InCare => "care",
+            Among::InServiceParty => "party",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Among> {
+        [Among::Everyone, Among::InCare, Among::InServiceParty]
+            .into_iter()
+            .find(|a| a.code() == code)
+    }
+
+    /// The condition on `people p` (besides the scope), if any.
+    pub(crate) fn condition(self, actor: &Actor, a: &mut Args) -> Option<String> {
+        match self {
+            Among::Everyone => None,
+            Among::InCare => Some(format!(
+                "{} AND {}",
+                scope::care_people(actor, a),
+                on_register()
+            )),
+            Among::InServiceParty => Some(format!(
+                "p.party_category = {}",
+                a.push(PartyCategory::InService.code())
+            )),
+        }
+    }
+}
+
 impl Store {
-    /// At most `limit` people of the actor's scope (of `node`'s subtree when given) that
-    /// match every word of `q`: each word is found in the name or the address, or — a word
-    /// of digits — in the phone (a phone's tail). Exact names first, then by name.
+    /// At most `limit` people of the actor's scope (of `node`'s subtree when given, only
+    /// those `among` picks) that match every word of `q`: each word is found in the name or
+    /// the address, or — a word of digits — in the phone (a phone's tail). Exact names
+    /// first, then by name.
     pub async fn search_people(
         &self,
         actor: &Actor,
         q: &str,
-        node: Option<Id>,
+        (node, among): (Option<Id>, Among),
         limit: i64,
     ) -> Result<Vec<Person>> {
         let words: Vec<&str> = q.split_whitespace().take(MAX_WORDS).collect();
@@ -30,7 +78,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut a = Args::default();
-        let Some(mut conds) = self.people_scope(actor, node, &mut a).await? else {
+        let Some(mut conds) = self.people_scope(actor, (node, among), &mut a).await? else {
             return Ok(Vec::new());
         };
         for word in &words {
@@ -69,7 +117,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Person>> {
         let mut a = Args::default();
-        let Some(mut conds) = self.people_scope(actor, None, &mut a).await? else {
+        let Some(mut conds) = self
+            .people_scope(actor, (None, Among::Everyone), &mut a)
+            .await?
+        else {
             return Ok(Vec::new());
         };
         conds.push(format!("p.phone = {}", a.push(phone.trim())));

@@ -2,23 +2,28 @@
 //! `browser.rs`): with 2,500 more residents on the station's register the hand-out form
 //! has a search field instead of a select of the first 500, and typing part of a name
 //! finds person #2,000 and chooses them; the intake warns that a new appellant's phone is
-//! already on the register and switches to that person in one click. Screenshots go to
+//! already on the register and switches to that person in one click; the service
+//! registration's member picker offers in-service party members only, as one types.
+//! Screenshots go to
 //! `$CARGO_TARGET_TMPDIR/screenshots/` (`pickers-*.png`).
 
 mod common;
 
 use common::browser::{csp_violations, demo_store, start_driver, Ui};
 use common::TestServer;
-use suqiu_core::person::Person;
+use suqiu_core::person::{PartyCategory, PartyProfile, Person};
 use suqiu_core::Id;
 use suqiu_store::Store;
 
 /// Residents added to 佛字桥居民区 (fzq's station).
 const RESIDENTS: usize = 2_500;
+/// The resident (测试居民1990) who is no party member: first of "居民199" but for that.
+const NOT_A_MEMBER: usize = 1_990;
 
-/// Adds [`RESIDENTS`] people to fzq's community: `测试居民0001`…, phone `1360000xxxx`;
-/// returns their ids in order.
-async fn large_register(store: &Store) -> Vec<Id> {
+/// Adds [`RESIDENTS`] people to fzq's community: `测试居民0001`…, phone `1360000xxxx`,
+/// in-service party members but [`NOT_A_MEMBER`]; returns the community and their ids in
+/// order.
+async fn large_register(store: &Store) -> (Id, Vec<Id>) {
     let units = store.org_units().await.expect("units");
     let fzq = units
         .iter()
@@ -36,17 +41,22 @@ async fn large_register(store: &Store) -> Vec<Id> {
             org_unit_id: fzq,
             address: Some(format!("佛字桥{}号楼{}室", i % 40 + 1, i % 6 + 101)),
             tags: vec![],
-            party: None,
+            party: (i != NOT_A_MEMBER).then_some(PartyProfile {
+                category: PartyCategory::InService,
+                joined_on: None,
+                branch: None,
+            }),
         })
         .collect();
-    store.insert_people_bulk(&people).await.expect("residents")
+    let ids = store.insert_people_bulk(&people).await.expect("residents");
+    (fzq, ids)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn person_two_thousand_is_found_by_typing_and_the_intake_knows_a_phone() {
     let driver = start_driver();
     let store = demo_store().await;
-    let ids = large_register(&store).await;
+    let (fzq, ids) = large_register(&store).await;
     let wanted = ids[1_999].to_string();
     let server = TestServer::start(store).await;
     let ui = Ui::open(&driver, &server.base).await;
@@ -92,4 +102,28 @@ async fn person_two_thousand_is_found_by_typing_and_the_intake_knows_a_phone() {
     let person = ui.find("input[name=mode][value=person]").await;
     assert!(person.is_selected().await.expect("radio"), "switched");
     assert!(ui.text("#person-chosen").await.contains("测试居民2000"));
+
+    // A service registration: the member picker searches in-service party members only.
+    ui.goto("/service").await;
+    ui.fill("#registration-person-id", "居民199").await;
+    let first = ui.text("[data-testid=person-option]").await;
+    assert!(first.starts_with("测试居民1991 · "), "{first}");
+    // A fresh page, so the option clicked next is #2,000's, not one left from above.
+    ui.goto("/service").await;
+    ui.fill("#registration-person-id", "居民2000").await;
+    ui.click("[data-testid=person-option]").await;
+    assert_eq!(
+        ui.value("[data-testid=registration-form] input[type=hidden][name=person_id]")
+            .await,
+        wanted
+    );
+    ui.select("#registration-org-unit-id", &fzq.to_string())
+        .await;
+    ui.click("[data-testid=registration-form] input[name=post_ids]")
+        .await;
+    ui.submit("[data-testid=registration-form] button[type=submit]")
+        .await;
+    let flash = ui.text("[data-testid=flash]").await;
+    assert!(flash.contains("测试居民2000"), "{flash}");
+    ui.shot("pickers-service").await;
 }

@@ -239,6 +239,7 @@ pub async fn list(
         tag: params.code("tag", CareTag::parse, CareTag::codes(), &mut errors),
         page: 0,
         per_page: 0,
+        ..PeopleFilter::default()
     };
     let (page, per_page) = params.paging(&mut errors);
     if !errors.is_empty() {

@@ -15,6 +15,7 @@ use crate::extract::Params;
 use crate::routes::audit::{read_filter, require_audit};
 use crate::state::AppState;
 use crate::xlsx;
+use suqiu_store::people_search::Among;
 
 /// Reads per page.
 const PER_PAGE: i64 = 50;
@@ -134,7 +135,7 @@ pub(crate) async fn page(
         .into_iter()
         .map(|u| Choice::new(u.id.to_string(), u.display_name, &value("user_id")))
         .collect();
-    let people = person_pick(&state, &s.actor, None)
+    let people = person_pick(&state, &s.actor, (None, Among::Everyone))
         .await
         .map_err(fail(lang))?;
     let (rows, total, page) = match found {

@@ -20,6 +20,7 @@ use crate::app::fund::{self as uc, Decision, EntryInput, NO_SUCH_APPEAL};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
+use suqiu_store::people_search::Among;
 
 /// Entries per page of the ledger.
 const PER_PAGE: i64 = 100;
@@ -169,7 +170,7 @@ async fn fund_page(
         Choice::new(u.id.to_string(), u.name.clone(), selected)
     };
     let people = if may_manage {
-        person_pick(state, &s.actor, Some(unit.id)).await?
+        person_pick(state, &s.actor, (Some(unit.id), Among::Everyone)).await?
     } else {
         PersonPick::default()
     };
@@ -325,9 +326,15 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
         .flatten()
         .unwrap_or(s.actor.org_unit_id);
     let form = form_name(&f);
-    let (f, searched) = resolve_form(&state, &s.actor, f, "person_id", Some(org_unit_id))
-        .await
-        .map_err(fail(s.lang))?;
+    let (f, searched) = resolve_form(
+        &state,
+        &s.actor,
+        f,
+        "person_id",
+        (Some(org_unit_id), Among::Everyone),
+    )
+    .await
+    .map_err(fail(s.lang))?;
     let input = match entry_of(&f) {
         Ok(input) => input,
         Err(mut errors) => {

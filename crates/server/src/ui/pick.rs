@@ -15,6 +15,7 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::person::Person;
 use suqiu_core::validate::mask_phone;
 use suqiu_core::Id;
+use suqiu_store::people_search::Among;
 
 use super::posted::{people_page, person_choices, PEOPLE_TO_PICK};
 use super::view::{person_label, Choice, FieldErrors};
@@ -37,16 +38,18 @@ pub(crate) struct PersonPick {
     pub search: bool,
     /// The node whose subtree the search looks in ("" for the whole scope).
     pub org_unit: String,
+    /// Whom the search offers ([`Among::code`]: "" for everyone).
+    pub among: &'static str,
 }
 
-/// The picker of the people of `org_unit_id`'s subtree (default: everyone in scope): a
-/// select when they are at most [`PEOPLE_TO_PICK`], else a search.
+/// The picker of the people of `org_unit_id`'s subtree (default: everyone in scope) whom
+/// `among` picks: a select when they are at most [`PEOPLE_TO_PICK`], else a search.
 pub(crate) async fn person_pick(
     state: &AppState,
     actor: &Actor,
-    org_unit_id: Option<Id>,
+    (org_unit_id, among): (Option<Id>, Among),
 ) -> Result<PersonPick, UiError> {
-    let page = people_page(state, actor, org_unit_id).await?;
+    let page = people_page(state, actor, (org_unit_id, among)).await?;
     let search = page.total > PEOPLE_TO_PICK;
     Ok(PersonPick {
         choices: if search {
@@ -56,6 +59,7 @@ pub(crate) async fn person_pick(
         },
         search,
         org_unit: org_unit_id.map(|id| id.to_string()).unwrap_or_default(),
+        among: among.code(),
     })
 }
 
@@ -135,10 +139,11 @@ fn may_look_up(s: &Session) -> bool {
     .any(|c| s.may(c))
 }
 
-/// `POST /people/lookup` (`q`, optional `org_unit_id`): the intake's and the pickers'
-/// type-ahead. A few people of the user's scope matching every word typed (name, address
-/// or phone digits), phones masked. A POST so names and phones never go into a URL (and
-/// the CSRF token is checked).
+/// `POST /people/lookup` (`q`, optional `org_unit_id` and `among`): the intake's and the
+/// pickers' type-ahead. A few people of the user's scope (only those `among` names: a
+/// picker's filter narrows, never widens) matching every word typed (name, address or
+/// phone digits), phones masked. A POST so names and phones never go into a URL (and the
+/// CSRF token is checked).
 pub(crate) async fn lookup(State(state): State<AppState>, post: PostForm) -> Response {
     let s = post.session;
     let q = post.form.get("q").unwrap_or("");
@@ -147,9 +152,13 @@ pub(crate) async fn lookup(State(state): State<AppState>, post: PostForm) -> Res
         return Json(Vec::<Suggestion>::new()).into_response();
     }
     let node = post.form.id("org_unit_id").ok().flatten();
+    // An unknown filter finds no one rather than everyone.
+    let Some(among) = Among::parse(post.form.get("among").unwrap_or("")) else {
+        return Json(Vec::<Suggestion>::new()).into_response();
+    };
     let found = match state
         .store
-        .search_people(&s.actor, q, node, SUGGESTIONS)
+        .search_people(&s.actor, q, (node, among), SUGGESTIONS)
         .await
     {
         Ok(found) => found,
@@ -182,7 +191,7 @@ async fn resolve(
     state: &AppState,
     actor: &Actor,
     (id, q): (Option<&str>, Option<&str>),
-    node: Option<Id>,
+    from: (Option<Id>, Among),
 ) -> Result<Resolved, UiError> {
     let Some(q) = q.filter(|q| !q.is_empty()) else {
         return Ok(Resolved::Keep);
@@ -198,7 +207,7 @@ async fn resolve(
     let q: String = q.chars().take(MAX_QUERY_CHARS).collect();
     let found = state
         .store
-        .search_people(actor, &q, node, SUGGESTIONS + 1)
+        .search_people(actor, &q, from, SUGGESTIONS + 1)
         .await?;
     let labels: Vec<String> = found.iter().map(|p| label(p, &units)).collect();
     read_audit::record(
@@ -237,11 +246,11 @@ pub(crate) async fn resolve_form(
     actor: &Actor,
     form: FormData,
     field: &str,
-    node: Option<Id>,
+    from: (Option<Id>, Among),
 ) -> Result<(FormData, Option<String>), UiError> {
     let q_field = search_field(field);
     let posted = (form.get(field), form.get(&q_field));
-    match resolve(state, actor, posted, node).await? {
+    match resolve(state, actor, posted, from).await? {
         Resolved::Keep => Ok((form, None)),
         Resolved::Found(id, label) => {
             let pairs = form
@@ -290,7 +299,7 @@ pub(crate) async fn resolve_query(
         params.get(field).map(|v| v.trim()),
         params.get(&q_field).map(|v| v.trim()),
     );
-    match resolve(state, actor, posted, None).await? {
+    match resolve(state, actor, posted, (None, Among::Everyone)).await? {
         // The script sent the id alone: show who it is.
         Resolved::Keep => {
             let id = params.get(field).and_then(|v| v.trim().parse::<Id>().ok());

@@ -13,6 +13,7 @@ use suqiu_core::access::Actor;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
+use suqiu_store::people_search::Among;
 use suqiu_store::Page;
 
 use super::i18n::Lang;
@@ -213,17 +214,21 @@ pub(crate) async fn people_to_pick(
     actor: &Actor,
     org_unit_id: Option<Id>,
 ) -> Result<Vec<Person>, UiError> {
-    Ok(people_page(state, actor, org_unit_id).await?.items)
+    Ok(people_page(state, actor, (org_unit_id, Among::Everyone))
+        .await?
+        .items)
 }
 
-/// The first [`PEOPLE_TO_PICK`] people of `org_unit`'s subtree, with how many there are.
+/// The first [`PEOPLE_TO_PICK`] people of `org_unit`'s subtree whom `among` picks, with how
+/// many there are.
 pub(crate) async fn people_page(
     state: &AppState,
     actor: &Actor,
-    org_unit_id: Option<Id>,
+    (org_unit_id, among): (Option<Id>, Among),
 ) -> Result<Page<Person>, UiError> {
     let filter = PeopleFilter {
         org_unit_id,
+        among,
         page: 1,
         per_page: PEOPLE_TO_PICK,
         ..PeopleFilter::default()

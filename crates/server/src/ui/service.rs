@@ -9,15 +9,14 @@ use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::{in_subtree, OrgKind};
-use suqiu_core::person::PartyCategory;
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
+use suqiu_store::people_search::Among;
 use suqiu_store::service::{Registration, ServiceSummary};
 
 use super::page_node;
-use super::posted::{
-    correctable, people_to_pick, person_choices, refusal_status, render_with, Posted,
-};
+use super::pick::{explain, person_pick, resolve_form, PersonPick};
+use super::posted::{correctable, refusal_status, render_with, Posted};
 use super::view::{Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::extract::Params;
@@ -57,7 +56,8 @@ struct ServicePage {
     posts: Vec<String>,
     may_manage: bool,
     communities: Vec<Choice>,
-    members_choices: Vec<Choice>,
+    /// In-service party members to register (a search on a large register).
+    to_register: PersonPick,
     post_choices: Vec<Choice>,
     registration_choices: Vec<Choice>,
     suggested: Vec<&'static str>,
@@ -145,15 +145,10 @@ async fn service_page(
         .filter(|u| u.kind == OrgKind::Community && in_subtree(&unit.path, &u.path))
         .map(|u| Choice::new(u.id.to_string(), u.name.clone(), ""))
         .collect();
-    let members_choices = if may_manage {
-        let people = people_to_pick(state, &s.actor, Some(unit.id)).await?;
-        person_choices(
-            people
-                .iter()
-                .filter(|p| p.party.as_ref().map(|x| x.category) == Some(PartyCategory::InService)),
-        )
+    let to_register = if may_manage {
+        person_pick(state, &s.actor, (Some(unit.id), Among::InServiceParty)).await?
     } else {
-        Vec::new()
+        PersonPick::default()
     };
     let today = shanghai_date(state.now());
     Ok(ServicePage {
@@ -172,7 +167,7 @@ async fn service_page(
             .collect(),
         may_manage,
         communities,
-        members_choices,
+        to_register,
         post_choices: posts
             .iter()
             .map(|p| {
@@ -331,8 +326,16 @@ fn registration_of(f: &FormData) -> Result<RegistrationIn, FieldErrors> {
 }
 
 pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let (s, f) = (post.session, post.form);
-    let body = registration_of(&f);
+    let s = post.session;
+    // A member typed without script: found among the in-service party members in scope.
+    let from = (None, Among::InServiceParty);
+    let (f, searched) = resolve_form(&state, &s.actor, post.form, "person_id", from)
+        .await
+        .map_err(fail(s.lang))?;
+    let body = registration_of(&f).map_err(|mut errors| {
+        explain(&mut errors, "person_id", searched);
+        errors
+    });
     let save = async |b| register_as(&state, &s.actor, b).await;
     let flash = |r: &suqiu_store::service::Registration| {
         Flash::new("flash.service_registered")

@@ -22,6 +22,7 @@ use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::supermarket::{create_item_as, month_param, move_stock_as, ItemIn, MovementIn};
 use crate::state::AppState;
+use suqiu_store::people_search::Among;
 
 struct ItemRow {
     id: Id,
@@ -128,7 +129,7 @@ async fn market_page(
         .collect();
     let may_manage = s.may(Capability::ManageCare);
     let people = if may_manage {
-        person_pick(state, &s.actor, Some(st.unit.id)).await?
+        person_pick(state, &s.actor, (Some(st.unit.id), Among::Everyone)).await?
     } else {
         PersonPick::default()
     };
@@ -278,9 +279,15 @@ pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) ->
     let s = post.session;
     let f = post.form;
     let org_unit_id = station_of(&f, &s);
-    let (f, searched) = resolve_form(&state, &s.actor, f, "person_id", Some(org_unit_id))
-        .await
-        .map_err(fail(s.lang))?;
+    let (f, searched) = resolve_form(
+        &state,
+        &s.actor,
+        f,
+        "person_id",
+        (Some(org_unit_id), Among::Everyone),
+    )
+    .await
+    .map_err(fail(s.lang))?;
     let body = match movement_of(&f) {
         Ok(body) => body,
         Err(mut errors) => {

@@ -13,11 +13,12 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::block_matches;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
-use suqiu_store::care::RegisterFilter;
+use suqiu_store::people_search::Among;
 use suqiu_store::teams::{BlockOf, ContactMode, Partner};
 use suqiu_store::StoreError;
 
-use super::posted::{people_to_pick, person_choices, render_with, Posted};
+use super::pick::{explain, person_pick, resolve_form, PersonPick};
+use super::posted::{people_to_pick, render_with, Posted};
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, saved, Failed, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::state::AppState;
@@ -53,8 +54,8 @@ struct TeamsPage {
     partners: Vec<Choice>,
     /// Grids of the station (a block of households).
     grids: Vec<Choice>,
-    /// People on the care register (to pair).
-    in_care: Vec<Choice>,
+    /// People on the care register (to pair; a search on a large register).
+    in_care: PersonPick,
     modes: Vec<Choice>,
     /// The buildings on the register's addresses: a block is picked from these.
     buildings: Vec<String>,
@@ -169,7 +170,7 @@ async fn pairing_rows(state: &AppState, s: &Session) -> Result<Vec<PairingRow>, 
 struct Offered {
     partners: Vec<Choice>,
     grids: Vec<Choice>,
-    in_care: Vec<Choice>,
+    in_care: PersonPick,
     buildings: Vec<String>,
 }
 
@@ -177,7 +178,7 @@ async fn offered(state: &AppState, s: &Session) -> Result<Offered, Failed> {
     let lang = s.lang;
     let node = s.actor.org_unit_id;
     let may_manage = s.may(Capability::ManageCare);
-    let (mut partners, mut grids, mut in_care) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut partners, mut grids, mut in_care) = (Vec::new(), Vec::new(), PersonPick::default());
     let mut buildings = Vec::new();
     if may_manage {
         let addresses = register_addresses(state, s).await?;
@@ -200,27 +201,11 @@ async fn offered(state: &AppState, s: &Session) -> Result<Offered, Failed> {
             .filter(|u| u.kind == OrgKind::Grid && in_subtree(&s.actor.org_path, &u.path))
             .map(|u| Choice::new(u.id.to_string(), u.name, ""))
             .collect();
-        let filter = RegisterFilter {
-            org_unit_id: node,
-            tag: None,
-            level: None,
-            page: 1,
-            per_page: 500,
-        };
-        let cared: Vec<Id> = state
-            .store
-            .care_register(&s.actor, &filter, state.now())
-            .await
-            .map_err(fail(lang))?
-            .items
-            .iter()
-            .map(|e| e.person_id)
-            .collect();
-        // Labelled as every picker labels people (two of one name told apart).
-        let people = people_to_pick(state, &s.actor, Some(node))
+        // The care register's people only, found in the store (not among the first few
+        // hundred of the register).
+        in_care = person_pick(state, &s.actor, (Some(node), Among::InCare))
             .await
             .map_err(fail(lang))?;
-        in_care = person_choices(people.iter().filter(|p| cared.contains(&p.id)));
     }
     Ok(Offered {
         partners,
@@ -416,17 +401,23 @@ pub(crate) async fn create_pairing(
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
     require_manage(&s)?;
+    // Someone in care typed without script: found on the station's care register.
+    let from = (Some(s.actor.org_unit_id), Among::InCare);
+    let (form, searched) = resolve_form(&state, &s.actor, form, "person_id", from)
+        .await
+        .map_err(fail(s.lang))?;
     let (Some(person), Some(partner)) = (
         form_id(&form, "person_id"),
         form_id(&form, "partner_user_id"),
     ) else {
-        let field = if form_id(&form, "person_id").is_none() {
-            "person_id"
-        } else {
-            "partner_user_id"
-        };
-        let msg = s.lang.t("teams.choose");
-        return refuse(&state, &s, ("pairing".into(), form), field, msg).await;
+        let mut errors = FieldErrors::default();
+        for field in ["person_id", "partner_user_id"] {
+            if form_id(&form, field).is_none() {
+                errors.push(field, s.lang.t("teams.choose"));
+            }
+        }
+        explain(&mut errors, "person_id", searched);
+        return teams_page(&state, &s, Posted::refused("pairing", form, errors)).await;
     };
     let today = shanghai_date(state.now());
     match state

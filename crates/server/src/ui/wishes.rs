@@ -21,6 +21,7 @@ use super::view::{when, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::routes::wishes::{command_as, record_as, wisher, wisher_name, WishIn};
 use crate::state::AppState;
+use suqiu_store::people_search::Among;
 
 /// Wishes shown per status.
 const PER_STATUS: i64 = 100;
@@ -149,7 +150,7 @@ async fn wishes_page(state: &AppState, s: &Session, posted: Posted) -> Result<Wi
         .collect();
     let may_record = s.may(Capability::ManageCare);
     let people = if may_record {
-        person_pick(state, &s.actor, None).await?
+        person_pick(state, &s.actor, (None, Among::Everyone)).await?
     } else {
         PersonPick::default()
     };
@@ -233,9 +234,15 @@ fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
 
 pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let (f, searched) = resolve_form(&state, &s.actor, post.form, "person_id", None)
-        .await
-        .map_err(fail(s.lang))?;
+    let (f, searched) = resolve_form(
+        &state,
+        &s.actor,
+        post.form,
+        "person_id",
+        (None, Among::Everyone),
+    )
+    .await
+    .map_err(fail(s.lang))?;
     let body = match wish_of(&f, shanghai_date(state.now())) {
         Ok(body) => body,
         Err(mut errors) => {
