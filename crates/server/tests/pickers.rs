@@ -367,6 +367,13 @@ async fn the_pairing_and_service_pickers_find_whom_they_may_pick(b: Backend) {
     let html = b.get("/care/teams").await.text();
     assert!(html.contains("data-among=\"care\""), "{html}");
     assert!(!html.contains("<select id=\"pairing-person-id\""), "{html}");
+    // The buildings a block is picked from are the whole register's, not the first 500's;
+    // a block on the last building is accepted.
+    assert!(html.contains("<option value=\"长街2099号楼\">"), "{html}");
+    let team = t.fx.team;
+    let block = [("part", "block"), ("address_prefix", "长街2099号楼")];
+    let res = b.post(&format!("/care/teams/{team}"), &block).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let html = b.get("/service").await.text();
     assert!(html.contains("data-among=\"party\""), "{html}");
     assert!(!html.contains("<select id=\"registration-person-id\""));

@@ -9,7 +9,7 @@ use suqiu_core::Id;
 use crate::care::on_register;
 use crate::error::Result;
 use crate::people::{person_from, PERSON_COLUMNS};
-use crate::sql::{like_escape, Args};
+use crate::sql::{get, like_escape, Args};
 use crate::{scope, Store};
 
 /// Most words of a search that are matched (the rest are ignored).
@@ -131,5 +131,25 @@ impl Store {
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
         rows.iter().map(person_from).collect()
+    }
+
+    /// Every distinct address on the register of `node`'s subtree that the actor may read:
+    /// the buildings a care team's block is picked from and checked against. All of them,
+    /// not a first page of people (a large register's buildings would be missed).
+    pub async fn register_addresses(&self, actor: &Actor, node: Id) -> Result<Vec<String>> {
+        let mut a = Args::default();
+        let Some(conds) = self
+            .people_scope(actor, (Some(node), Among::Everyone), &mut a)
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT DISTINCT p.address AS address FROM people p \
+             WHERE {} AND p.address IS NOT NULL AND p.address <> '' ORDER BY p.address",
+            conds.join(" AND ")
+        );
+        let rows = a.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(|row| get(row, "address")).collect()
     }
 }

@@ -207,18 +207,6 @@ pub(crate) fn refusal_status(p: Option<&Problem>) -> StatusCode {
 /// Most people a picker lists (the filter box narrows them); above it, a search.
 pub(crate) const PEOPLE_TO_PICK: i64 = 500;
 
-/// The people of `org_unit`'s subtree (default: everyone in scope) a picker offers, each
-/// labelled so that two of one name are told apart ([`person_choice`]).
-pub(crate) async fn people_to_pick(
-    state: &AppState,
-    actor: &Actor,
-    org_unit_id: Option<Id>,
-) -> Result<Vec<Person>, UiError> {
-    Ok(people_page(state, actor, (org_unit_id, Among::Everyone))
-        .await?
-        .items)
-}
-
 /// The first [`PEOPLE_TO_PICK`] people of `org_unit`'s subtree whom `among` picks, with how
 /// many there are.
 pub(crate) async fn people_page(

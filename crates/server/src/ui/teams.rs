@@ -18,7 +18,7 @@ use suqiu_store::teams::{BlockOf, ContactMode, Partner};
 use suqiu_store::StoreError;
 
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
-use super::posted::{people_to_pick, render_with, Posted};
+use super::posted::{render_with, Posted};
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, saved, Failed, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::state::AppState;
@@ -84,10 +84,11 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResul
 
 /// The addresses on the register of the user's station (the households a block can hold).
 async fn register_addresses(state: &AppState, s: &Session) -> Result<Vec<String>, Failed> {
-    let people = people_to_pick(state, &s.actor, Some(s.actor.org_unit_id))
+    state
+        .store
+        .register_addresses(&s.actor, s.actor.org_unit_id)
         .await
-        .map_err(fail(s.lang))?;
-    Ok(people.into_iter().filter_map(|p| p.address).collect())
+        .map_err(fail(s.lang))
 }
 
 /// The station's teams with this month's household coverage.
