@@ -15,7 +15,7 @@ use suqiu_core::fund::{
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::validate::{mask_id_number, mask_phone};
 use suqiu_core::Id;
-use suqiu_store::changes::{ChangeKind, ConfigChange};
+use suqiu_store::changes::ChangeKind;
 use suqiu_store::fund::{Entry, Ledger};
 use suqiu_store::settings;
 
@@ -64,20 +64,8 @@ pub(crate) async fn set_thresholds(
     t.validate().map_err(|e| AppError::Invalid(vec![e]))?;
     let json = serde_json::to_string(&t).map_err(|_| AppError::Internal)?;
     let _guard = state.config_lock.lock().await;
-    state
-        .store
-        .put_setting(settings::FUND_APPROVAL, &json)
-        .await?;
-    state
-        .store
-        .record_config_change(ConfigChange::new(
-            state.now(),
-            (actor.user_id, &actor.name),
-            settings::FUND_APPROVAL,
-            ChangeKind::FundApproval,
-            &[("json", json)],
-        ))
-        .await?;
+    let change = (ChangeKind::FundApproval, &[("json", json.clone())][..]);
+    super::save_setting(state, actor, (settings::FUND_APPROVAL, &json), change).await?;
     Ok(t)
 }
 

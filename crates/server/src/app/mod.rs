@@ -13,11 +13,28 @@
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::FieldError;
+use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::StoreError;
 
 use crate::problem::Problem;
+use crate::state::AppState;
 
 pub(crate) mod fund;
+
+/// Saves a district setting and records who changed it to what on the /admin change log
+/// (`kind` and its parameters, worded when read). The caller holds the configuration lock,
+/// so the record follows the writes in their order.
+pub(crate) async fn save_setting(
+    state: &AppState,
+    actor: &Actor,
+    (key, value): (&str, &str),
+    (kind, params): (ChangeKind, &[(&str, String)]),
+) -> Result<(), StoreError> {
+    state.store.put_setting(key, value).await?;
+    let by = (actor.user_id, actor.name.as_str());
+    let change = ConfigChange::new(state.now(), by, key, kind, params);
+    state.store.record_config_change(change).await
+}
 
 /// Why a use case did not happen. The API answers it as problem+json (`Problem::from`);
 /// the pages show a correctable one on the form again, the rest as a status page.

@@ -15,6 +15,7 @@ use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::settings;
 use utoipa::ToSchema;
 
+use crate::app::save_setting;
 use crate::auth::{request_token, token_hash, AuthActor};
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem};
@@ -203,20 +204,11 @@ pub(crate) async fn save_password_policy(
     policy.validate().map_err(|e| Problem::invalid(vec![e]))?;
     let json = serde_json::to_string(&policy).map_err(|_| Problem::internal())?;
     let _guard = state.config_lock.lock().await;
-    state
-        .store
-        .put_setting(settings::PASSWORD_POLICY, &json)
-        .await?;
-    state
-        .store
-        .record_config_change(ConfigChange::new(
-            state.now(),
-            (actor.user_id, &actor.name),
-            settings::PASSWORD_POLICY,
-            ChangeKind::PasswordPolicy,
-            &[("min_length", policy.min_length.to_string())],
-        ))
-        .await?;
+    let change = (
+        ChangeKind::PasswordPolicy,
+        &[("min_length", policy.min_length.to_string())][..],
+    );
+    save_setting(state, actor, (settings::PASSWORD_POLICY, &json), change).await?;
     Ok(())
 }
 

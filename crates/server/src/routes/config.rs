@@ -13,9 +13,10 @@ use serde_json::Value;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::policy::TimeLimitPolicy;
-use suqiu_store::changes::{ChangeKind, ConfigChange};
+use suqiu_store::changes::ChangeKind;
 use suqiu_store::settings;
 
+use crate::app::save_setting;
 use crate::auth::AuthActor;
 use crate::dto::CalendarOut;
 use crate::extract::{check_syntax, ApiJson};
@@ -109,21 +110,15 @@ pub(crate) async fn load_calendar(
         .join(", ");
     let mut live = WorkCalendar::builtin();
     live.merge_json(&overlay.to_json()).map_err(invalid)?;
-    state
-        .store
-        .put_setting(settings::CALENDAR, &overlay.to_json())
-        .await?;
+    let change = (ChangeKind::CalendarLoaded, &[("years", years)][..]);
+    save_setting(
+        state,
+        actor,
+        (settings::CALENDAR, &overlay.to_json()),
+        change,
+    )
+    .await?;
     *write(&state.calendar) = live.clone();
-    state
-        .store
-        .record_config_change(ConfigChange::new(
-            state.now(),
-            (actor.user_id, &actor.name),
-            settings::CALENDAR,
-            ChangeKind::CalendarLoaded,
-            &[("years", years)],
-        ))
-        .await?;
     tracing::debug!(user_id = actor.user_id, "calendar updated");
     Ok((live, loaded))
 }
@@ -170,21 +165,9 @@ pub(crate) async fn save_time_limits(
         .map_err(|e| Problem::field("time_limits", format!("时限配置有误：{}", e.message())))?;
     let json = serde_json::to_string(&policy).map_err(|_| Problem::internal())?;
     let _guard = state.config_lock.lock().await;
-    state
-        .store
-        .put_setting(settings::TIME_LIMITS, &json)
-        .await?;
+    let change = (ChangeKind::TimeLimits, &[("json", json.clone())][..]);
+    save_setting(state, actor, (settings::TIME_LIMITS, &json), change).await?;
     *write(&state.policy) = policy;
-    state
-        .store
-        .record_config_change(ConfigChange::new(
-            state.now(),
-            (actor.user_id, &actor.name),
-            settings::TIME_LIMITS,
-            ChangeKind::TimeLimits,
-            &[("json", json)],
-        ))
-        .await?;
     tracing::debug!(user_id = actor.user_id, "time limits updated");
     Ok(())
 }
