@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
 use crate::lifecycle::EventBody;
+use crate::msg;
 use crate::vocabulary;
 
 vocabulary!(
@@ -63,39 +64,82 @@ impl OutboundConfig {
     pub fn validate(&self) -> Result<(), FieldError> {
         if let Some(e) = &self.email {
             if e.host.trim().is_empty() {
-                return Err(FieldError::new("email.host", "请填写邮件服务器地址"));
+                return Err(FieldError::new(
+                    "email.host",
+                    &msg!(
+                        "email_host_empty",
+                        "请填写邮件服务器地址",
+                        "Enter the mail server address"
+                    ),
+                ));
             }
             if e.port == 0 {
-                return Err(FieldError::new("email.port", "端口无效"));
+                return Err(FieldError::new(
+                    "email.port",
+                    &msg!("email_port_invalid", "端口无效", "Not a valid port"),
+                ));
             }
             if !looks_like_address(&e.from) {
-                return Err(FieldError::new("email.from", "发件地址无效"));
+                return Err(FieldError::new(
+                    "email.from",
+                    &msg!(
+                        "email_from_invalid",
+                        "发件地址无效",
+                        "Not a valid sender address"
+                    ),
+                ));
             }
             if e.to.is_empty() || !e.to.iter().all(|a| looks_like_address(a)) {
-                return Err(FieldError::new("email.to", "请填写有效的收件地址"));
+                return Err(FieldError::new(
+                    "email.to",
+                    &msg!(
+                        "email_to_invalid",
+                        "请填写有效的收件地址",
+                        "Enter valid recipient addresses"
+                    ),
+                ));
             }
         }
         if let Some(w) = &self.webhook {
             if !(w.url.starts_with("http://") || w.url.starts_with("https://")) {
                 return Err(FieldError::new(
                     "webhook.url",
-                    "Webhook 地址须以 http:// 或 https:// 开头",
+                    &msg!(
+                        "webhook_url_scheme",
+                        "Webhook 地址须以 http:// 或 https:// 开头",
+                        "The webhook address starts with http:// or https://"
+                    ),
                 ));
             }
             if w.secret.chars().count() < 16 {
-                return Err(FieldError::new("webhook.secret", "签名密钥至少 16 个字符"));
+                return Err(FieldError::new(
+                    "webhook.secret",
+                    &msg!(
+                        "webhook_secret_short",
+                        "签名密钥至少 16 个字符",
+                        "The signing secret has at least 16 characters"
+                    ),
+                ));
             }
             if let Some(ca) = &w.ca_cert {
                 if !ca.contains("-----BEGIN CERTIFICATE-----") {
                     return Err(FieldError::new(
                         "webhook.ca_cert",
-                        "根证书应为 PEM 格式（以 -----BEGIN CERTIFICATE----- 开头）",
+                        &msg!(
+                            "webhook_ca_pem",
+                            "根证书应为 PEM 格式（以 -----BEGIN CERTIFICATE----- 开头）",
+                            "The root certificate is PEM (starts with -----BEGIN CERTIFICATE-----)"
+                        ),
                     ));
                 }
                 if !w.url.starts_with("https://") {
                     return Err(FieldError::new(
                         "webhook.ca_cert",
-                        "只有 https:// 地址才用得到根证书",
+                        &msg!(
+                            "webhook_ca_needs_https",
+                            "只有 https:// 地址才用得到根证书",
+                            "A root certificate is used only with an https:// address"
+                        ),
                     ));
                 }
             }

@@ -15,6 +15,7 @@ use suqiu_core::appeal::{Channel, Kind, Urgency};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{is_sensitive, validate_rules, CareLevel, NextVisit, VisitRule};
 use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::person::CareTag;
 use suqiu_core::validate::mask_phone;
 use suqiu_core::Id;
@@ -352,7 +353,14 @@ pub async fn due(
     let node = params.id("org_unit", &mut errors);
     let due_for = match (params.str("worker"), params.id("team", &mut errors)) {
         (Some(_), Some(_)) => {
-            errors.push(FieldError::new("team", "worker 与 team 只能选一个"));
+            errors.push(FieldError::new(
+                "team",
+                &msg!(
+                    "worker_or_team",
+                    "worker 与 team 只能选一个",
+                    "Choose worker or team, not both"
+                ),
+            ));
             DueFor::Everyone
         }
         (Some("me"), None) => DueFor::Worker(actor.user_id),
@@ -405,11 +413,21 @@ pub(crate) async fn log_visit(
     let now = state.now();
     let person = state.store.person(actor, body.person_id).await?;
     let Some(person) = person else {
-        return Err(Problem::field("person_id", "未知的人员"));
+        return Err(Problem::field(
+            "person_id",
+            &msg!("person_unknown", "未知的人员", "Unknown person"),
+        ));
     };
     let visited_at = body.visited_at.unwrap_or(now);
     if visited_at > now + chrono::TimeDelta::minutes(5) {
-        return Err(Problem::field("visited_at", "走访时间不能晚于现在"));
+        return Err(Problem::field(
+            "visited_at",
+            &msg!(
+                "visit_in_future",
+                "走访时间不能晚于现在",
+                "The visit time cannot be later than now"
+            ),
+        ));
     }
     let visit = NewVisit {
         person_id: person.id,
@@ -425,7 +443,11 @@ pub(crate) async fn log_visit(
     if raise.channel.is_some_and(|c| c != Channel::HomeVisit) {
         return Err(Problem::field(
             "raise_appeal.channel",
-            "走访中登记的诉求渠道为 home_visit（走访）",
+            &msg!(
+                "visit_appeal_channel",
+                "走访中登记的诉求渠道为 home_visit（走访）",
+                "An appeal logged on a visit has the channel home_visit"
+            ),
         ));
     }
     let named =
@@ -707,7 +729,7 @@ pub(crate) fn period(
         .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let to = params.date("to", errors).unwrap_or(today);
     if to < from {
-        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
+        errors.push(FieldError::new("to", &suqiu_core::error::TO_BEFORE_FROM));
     }
     (from, to)
 }
@@ -730,7 +752,10 @@ pub async fn create_team(
     require(&actor, Capability::ManageCare, "建立服务团队")?;
     let unit = state.store.org_unit(body.org_unit_id).await?;
     if !unit.is_some_and(|u| suqiu_core::org::in_subtree(&actor.org_path, &u.path)) {
-        return Err(Problem::field("org_unit_id", "未知的组织节点"));
+        return Err(Problem::field(
+            "org_unit_id",
+            &suqiu_core::error::ORG_UNIT_UNKNOWN,
+        ));
     }
     let team = state
         .store
@@ -794,7 +819,11 @@ pub async fn add_member(
         _ => {
             return Err(Problem::field(
                 "user_id",
-                "请在 user_id 和 person_id 中选择且只选择一项",
+                &msg!(
+                    "user_or_person",
+                    "请在 user_id 和 person_id 中选择且只选择一项",
+                    "Give exactly one of user_id and person_id"
+                ),
             ))
         }
     };
@@ -828,7 +857,11 @@ pub async fn add_block(
         _ => {
             return Err(Problem::field(
                 "org_unit_id",
-                "请在 org_unit_id 和 address_prefix 中选择且只选择一项",
+                &msg!(
+                    "unit_or_address",
+                    "请在 org_unit_id 和 address_prefix 中选择且只选择一项",
+                    "Give exactly one of org_unit_id and address_prefix"
+                ),
             ))
         }
     };
@@ -901,7 +934,11 @@ pub async fn create_pairing(
         _ => {
             return Err(Problem::field(
                 "partner_user_id",
-                "请在 partner_user_id 和 partner_person_id 中选择且只选择一项",
+                &msg!(
+                    "partner_user_or_person",
+                    "请在 partner_user_id 和 partner_person_id 中选择且只选择一项",
+                    "Give exactly one of partner_user_id and partner_person_id"
+                ),
             ))
         }
     };
@@ -956,7 +993,14 @@ pub async fn add_contact(
     let now = state.now();
     let at = body.contacted_at.unwrap_or(now);
     if at > now + chrono::TimeDelta::minutes(5) {
-        return Err(Problem::field("contacted_at", "联系时间不能晚于现在"));
+        return Err(Problem::field(
+            "contacted_at",
+            &msg!(
+                "contact_in_future",
+                "联系时间不能晚于现在",
+                "The contact time cannot be later than now"
+            ),
+        ));
     }
     let contact = state
         .store

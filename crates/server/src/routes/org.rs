@@ -6,6 +6,7 @@ use axum::Json;
 use suqiu_core::access::{Actor, Role};
 use suqiu_core::accounts::{check_account, AccountPlan, AccountRefusal};
 use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::org::OrgUnit;
 use suqiu_store::users::{NewUser, User};
 
@@ -165,7 +166,11 @@ async fn account_scope(state: &AppState, actor: &Actor, body: &NewUserIn) -> Api
         }
         Err(AccountRefusal::DepartmentMisfit) => Err(Problem::invalid(vec![FieldError::new(
             "department_id",
-            "部门联络员须在所属部门的组织或其下级",
+            &msg!(
+                "liaison_outside_department",
+                "部门联络员须在所属部门的组织或其下级",
+                "A department liaison belongs to the department's unit or below it"
+            ),
         )])),
     }
 }
@@ -179,7 +184,11 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
     if !valid_username(username) {
         errors.push(FieldError::new(
             "username",
-            "用户名应为 3–32 位小写字母、数字或 _ . -",
+            &msg!(
+                "username_shape",
+                "用户名应为 3–32 位小写字母、数字或 _ . -",
+                "A username is 3–32 lower-case letters, digits or _ . -"
+            ),
         ));
     }
     // The district's password rule (suqiu_core::password), as for every password set.
@@ -189,22 +198,46 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
     }
     let display_name = body.display_name.trim();
     if display_name.is_empty() {
-        errors.push(FieldError::new("display_name", "请填写姓名"));
+        errors.push(FieldError::new(
+            "display_name",
+            &suqiu_core::error::NAME_EMPTY,
+        ));
     } else if display_name.chars().count() > 50 {
-        errors.push(FieldError::new("display_name", "姓名最多 50 个字"));
+        errors.push(FieldError::new(
+            "display_name",
+            &msg!(
+                "display_name_too_long",
+                "姓名最多 50 个字",
+                "A name has at most 50 characters"
+            ),
+        ));
     }
     match (body.role, body.department_id) {
         (Role::DepartmentLiaison, None) => {
-            errors.push(FieldError::new("department_id", "部门联络员须指定所属部门"));
+            errors.push(FieldError::new(
+                "department_id",
+                &msg!(
+                    "liaison_department_needed",
+                    "部门联络员须指定所属部门",
+                    "A department liaison needs a department"
+                ),
+            ));
         }
         (Role::DepartmentLiaison, Some(id)) => {
             if state.store.department(id).await?.is_none() {
-                errors.push(FieldError::new("department_id", "未知的部门"));
+                errors.push(FieldError::new(
+                    "department_id",
+                    &msg!("department_unknown", "未知的部门", "Unknown department"),
+                ));
             }
         }
         (_, Some(_)) => errors.push(FieldError::new(
             "department_id",
-            "只有部门联络员需要指定部门",
+            &msg!(
+                "department_only_for_liaison",
+                "只有部门联络员需要指定部门",
+                "Only a department liaison has a department"
+            ),
         )),
         (_, None) => {}
     }
@@ -228,7 +261,9 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
                 let mut p = Problem::conflict(format!("用户名「{username}」已被使用"));
                 p.errors = vec![crate::problem::ProblemField {
                     field,
+                    code: "username_taken".into(),
                     message: "用户名已被使用".into(),
+                    english: "The username is taken".into(),
                     row: None,
                 }];
                 p

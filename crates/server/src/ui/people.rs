@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use suqiu_core::access::Capability;
+use suqiu_core::msg;
 use suqiu_core::person::{CareTag, Gender, PartyCategory, Person};
 use suqiu_store::appeals::AppealFilter;
 use suqiu_store::people::PeopleFilter;
@@ -322,7 +323,7 @@ impl Draft {
             v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.push("party.joined_on", "日期格式应为 YYYY-MM-DD");
+                    errors.push("party.joined_on", &suqiu_core::error::DATE_SHAPE);
                     None
                 }
             },
@@ -340,7 +341,7 @@ impl Draft {
             v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.push("birth_date", "日期格式应为 YYYY-MM-DD");
+                    errors.push("birth_date", &suqiu_core::error::DATE_SHAPE);
                     None
                 }
             },
@@ -619,11 +620,14 @@ fn is_form_problem(p: &Problem) -> bool {
 pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     let d = Draft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(s.lang);
     let org_unit_id = match d.org_unit_id.trim().parse::<i64>() {
         Ok(id) => id,
         Err(_) => {
-            errors.push("org_unit_id", "请选择所属节点");
+            errors.push(
+                "org_unit_id",
+                &msg!("unit_pick", "请选择所属节点", "Choose the unit"),
+            );
             0
         }
     };
@@ -644,7 +648,14 @@ pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> Pag
     match create_person(&state, &s.actor, body).await {
         Ok(p) => Ok(person_saved(&state, "flash.person_created", &p)),
         Err(p) if is_form_problem(&p) => {
-            again(&state, &s, None, &post.form, FieldErrors::from_problem(&p)).await
+            again(
+                &state,
+                &s,
+                None,
+                &post.form,
+                FieldErrors::from_problem(&p, s.lang),
+            )
+            .await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
     }
@@ -696,7 +707,7 @@ pub(crate) async fn update(
         .map_err(fail(lang))?
         .ok_or_else(|| UiError::NotFound.page(lang))?;
     let d = Draft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let reveal = s.may(Capability::SeePersonalData);
     let patch = PersonPatch {
         name: Some(d.name.clone()),
@@ -716,7 +727,7 @@ pub(crate) async fn update(
     match update_person(&state, &s.actor, id, patch).await {
         Ok(p) => Ok(person_saved(&state, "flash.person_updated", &p)),
         Err(p) if is_form_problem(&p) => {
-            let errors = FieldErrors::from_problem(&p);
+            let errors = FieldErrors::from_problem(&p, lang);
             again(&state, &s, Some(&person), &post.form, errors).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),

@@ -8,12 +8,15 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::Msg;
+use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::person::PartyCategory;
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
 use suqiu_store::service::{Registration, ServiceSummary};
 
+use super::i18n::Lang;
 use super::page_node;
 use super::posted::{
     correctable, people_to_pick, person_choices, refusal_status, render_with, Posted,
@@ -243,11 +246,11 @@ async fn refused(
     render_with(s.lang, &page, refusal_status(problem))
 }
 
-/// A chosen id, or `message` beside the field.
-fn chosen(form: &FormData, key: &str, message: &str, errors: &mut FieldErrors) -> Option<Id> {
+/// A chosen id, or `missing` beside the field.
+fn chosen(form: &FormData, key: &str, missing: &Msg, errors: &mut FieldErrors) -> Option<Id> {
     let id = form.id(key).ok().flatten();
     if id.is_none() {
-        errors.push(key, message);
+        errors.push(key, missing);
     }
     id
 }
@@ -257,7 +260,14 @@ fn date_of(form: &FormData, key: &str, errors: &mut FieldErrors) -> Option<Naive
     let v = form.get(key)?;
     let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
     if day.is_none() {
-        errors.push(key, "应为日期，如 2026-12-04");
+        errors.push(
+            key,
+            &msg!(
+                "date_example",
+                "应为日期，如 2026-12-04",
+                "A date, e.g. 2026-12-04"
+            ),
+        );
     }
     day
 }
@@ -279,19 +289,24 @@ async fn submit<B, T>(
     match save(body).await {
         Ok(done) => Ok(saved(state, "/service", flash(&done))),
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[]);
+            let errors = FieldErrors::of_problem(&p, &[], s.lang);
             refused(state, s, (form, f), errors, Some(&p)).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
-fn post_of(f: &FormData) -> Result<PostIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let org_unit_id = chosen(f, "org_unit_id", "请选择社区", &mut errors);
+fn post_of(f: &FormData, lang: Lang) -> Result<PostIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
+    let org_unit_id = chosen(
+        f,
+        "org_unit_id",
+        &msg!("community_pick", "请选择社区", "Choose the community"),
+        &mut errors,
+    );
     let name = f.get("name").unwrap_or("").to_string();
     if let Err(e) = check_post_name(&name) {
-        errors.push(&e.field, e.message);
+        errors.push_error(&e);
     }
     match org_unit_id {
         Some(org_unit_id) if !errors.any() => Ok(PostIn { org_unit_id, name }),
@@ -301,7 +316,7 @@ fn post_of(f: &FormData) -> Result<PostIn, FieldErrors> {
 
 pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
-    let body = post_of(&f);
+    let body = post_of(&f, s.lang);
     let save = async |b| add_post_as(&state, &s.actor, b).await;
     let flash = |p: &suqiu_store::service::Post| {
         Flash::new("flash.post_added").detail(format!("{} · {}", p.name, p.org_unit_name))
@@ -309,10 +324,28 @@ pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> P
     submit(&state, &s, ("post", f.clone()), body, save, flash).await
 }
 
-fn registration_of(f: &FormData) -> Result<RegistrationIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let person_id = chosen(f, "person_id", "请从列表中选择报到的党员", &mut errors);
-    let org_unit_id = chosen(f, "org_unit_id", "请选择报到的社区", &mut errors);
+fn registration_of(f: &FormData, lang: Lang) -> Result<RegistrationIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
+    let person_id = chosen(
+        f,
+        "person_id",
+        &msg!(
+            "member_pick",
+            "请从列表中选择报到的党员",
+            "Choose the party member from the list"
+        ),
+        &mut errors,
+    );
+    let org_unit_id = chosen(
+        f,
+        "org_unit_id",
+        &msg!(
+            "registration_community_pick",
+            "请选择报到的社区",
+            "Choose the community to register at"
+        ),
+        &mut errors,
+    );
     let registered_on = date_of(f, "registered_on", &mut errors);
     let post_ids: Vec<Id> = f
         .all("post_ids")
@@ -332,7 +365,7 @@ fn registration_of(f: &FormData) -> Result<RegistrationIn, FieldErrors> {
 
 pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
-    let body = registration_of(&f);
+    let body = registration_of(&f, s.lang);
     let save = async |b| register_as(&state, &s.actor, b).await;
     let flash = |r: &suqiu_store::service::Registration| {
         Flash::new("flash.service_registered")
@@ -342,28 +375,59 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
     submit(&state, &s, ("registration", f.clone()), body, save, flash).await
 }
 
-fn hours_of(f: &FormData) -> Result<HoursIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let registration_id = chosen(f, "registration_id", "请选择党员", &mut errors);
-    let post_id = chosen(f, "post_id", "请选择服务岗位", &mut errors);
+fn hours_of(f: &FormData, lang: Lang) -> Result<HoursIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
+    let registration_id = chosen(
+        f,
+        "registration_id",
+        &msg!("registration_pick", "请选择党员", "Choose the party member"),
+        &mut errors,
+    );
+    let post_id = chosen(
+        f,
+        "post_id",
+        &msg!("post_pick", "请选择服务岗位", "Choose the service post"),
+        &mut errors,
+    );
     let served_on = date_of(f, "served_on", &mut errors);
     if f.get("served_on").is_none() {
-        errors.push("served_on", "请填写服务日期");
+        errors.push(
+            "served_on",
+            &msg!(
+                "served_on_empty",
+                "请填写服务日期",
+                "Enter the service date"
+            ),
+        );
     }
     let hours = match f.get("hours").map(|v| v.parse::<f64>()) {
         None => {
-            errors.push("hours", "请填写服务时长（小时），如 2 或 1.5");
+            errors.push(
+                "hours",
+                &msg!(
+                    "hours_empty",
+                    "请填写服务时长（小时），如 2 或 1.5",
+                    "Enter the hours, e.g. 2 or 1.5"
+                ),
+            );
             None
         }
         Some(Err(_)) => {
-            errors.push("hours", "服务时长应为数字（小时），如 2 或 1.5");
+            errors.push(
+                "hours",
+                &msg!(
+                    "hours_shape",
+                    "服务时长应为数字（小时），如 2 或 1.5",
+                    "Hours are a number, e.g. 2 or 1.5"
+                ),
+            );
             None
         }
         // The range is core's rule (the API's too).
         Some(Ok(h)) => match hours_tenths(h) {
             Ok(_) => Some(h),
             Err(e) => {
-                errors.push(&e.field, e.message);
+                errors.push_error(&e);
                 None
             }
         },
@@ -384,7 +448,7 @@ fn hours_of(f: &FormData) -> Result<HoursIn, FieldErrors> {
 
 pub(crate) async fn log_hours(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
-    let body = hours_of(&f);
+    let body = hours_of(&f, s.lang);
     let save = async |b| log_hours_as(&state, &s.actor, b).await;
     let flash = |h: &suqiu_store::service::HoursEntry| {
         Flash::new("flash.hours_logged").detail(format!(
