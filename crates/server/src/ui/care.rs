@@ -212,7 +212,7 @@ async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Poste
     let mut filter = register_filter(&s.actor, params, &mut errors);
     let (from, to) = period(state, params, &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     node_in_scope(state, &s.actor, Some(filter.org_unit_id))
         .await
@@ -461,7 +461,7 @@ pub(crate) async fn export_register(
     let mut errors = Vec::new();
     let mut filter = register_filter(&s.actor, &params, &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
         .await
@@ -513,7 +513,7 @@ pub(crate) async fn export_visits(
     let (from, to) = period(&state, &params, &mut errors);
     let node = params.id("org_unit", &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     let node = node_in_scope(&state, &s.actor, node)
         .await

@@ -213,7 +213,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let error = match errors.first() {
         Some(e) => {
             range = this_month(shanghai_date(state.now()));
-            e.message.clone()
+            e.text(s.lang == Lang::En).to_string()
         }
         None => String::new(),
     };
@@ -476,7 +476,7 @@ pub(crate) async fn export(
     let mut errors = Vec::new();
     let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     let summary = state
         .store
