@@ -90,29 +90,23 @@ impl PasswordPolicy {
             .map_err(|e: FieldError| e.with("n", MAX_LENGTH));
         }
         if password == DEMO_PASSWORD && !demo_mode {
-            return refuse(
-                &msg!(
-                    "password_demo",
-                    "不能使用演示密码，请另设一个",
-                    "The demo password cannot be used; choose another"
-                )
-                .into(),
-            );
+            return refuse(&msg!(
+                "password_demo",
+                "不能使用演示密码，请另设一个",
+                "The demo password cannot be used; choose another"
+            ));
         }
         let lower = password.to_lowercase();
         let name = username.trim().to_lowercase();
         if !name.is_empty() && lower.contains(&name) {
-            return refuse(
-                &msg!(
-                    "password_has_username",
-                    "密码不能包含用户名",
-                    "The password cannot contain the username"
-                )
-                .into(),
-            );
+            return refuse(&msg!(
+                "password_has_username",
+                "密码不能包含用户名",
+                "The password cannot contain the username"
+            ));
         }
         if is_common(&lower) || is_date(&lower) || one_character(&lower) {
-            return refuse(&msg!("password_common", "这个密码太常见，容易被猜到，请换一个（可用几个词加数字组合）", "This password is too common and easy to guess; choose another (a few words and digits)").into());
+            return refuse(&msg!("password_common", "这个密码太常见，容易被猜到，请换一个（可用几个词加数字组合）", "This password is too common and easy to guess; choose another (a few words and digits)"));
         }
         Ok(())
     }

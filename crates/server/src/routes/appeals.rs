@@ -5,7 +5,6 @@
 //! and the events and the new state are written in one transaction.
 
 use std::collections::HashMap;
-use suqiu_core::msg;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -203,40 +202,23 @@ pub(crate) async fn check_intake(
         + usize::from(body.appellant.is_some())
         + usize::from(body.anonymous == Some(true));
     let appellant = if forms != 1 {
-        errors.push(FieldError::new(
-            "appellant",
-            &msg!("appellant_one_of", "请选择诉求人：登记在册的人员（appellant_id）、新的诉求人（appellant：姓名和电话）或匿名（anonymous），三者选一", "Choose the appellant: a registered person (appellant_id), a new appellant (appellant: name and phone) or anonymous (anonymous), one of the three"),
-        ));
+        errors.push(FieldError::new("appellant", &APPELLANT_ONE_OF));
         None
     } else if let Some(id) = body.appellant_id {
         person = state.store.person(actor, id).await?;
         match person {
             Some(_) => Some(Appellant::Person { person_id: id }),
             None => {
-                errors.push(FieldError::new(
-                    "appellant_id",
-                    &msg!("appellant_unknown", "找不到这位人员（或不在本单位范围内），请从查找结果中选择", "This person is not found (or not within this unit); choose from the search results"),
-                ));
+                errors.push(FieldError::new("appellant_id", &APPELLANT_UNKNOWN));
                 None
             }
         }
     } else if let Some(a) = body.appellant {
         let name = a.name.trim().to_string();
         if name.is_empty() {
-            errors.push(FieldError::new(
-                "appellant.name",
-                &msg!(
-                    "appellant_name_empty",
-                    "请填写诉求人姓名",
-                    "Enter the appellant's name"
-                ),
-            ));
+            errors.push(FieldError::new("appellant.name", &APPELLANT_NAME_EMPTY));
         } else if name.chars().count() > MAX_APPELLANT_NAME {
-            let msg = msg!(
-                "name_too_long",
-                "姓名最多 {max} 个字",
-                "A name has at most {max} characters"
-            );
+            let msg = NAME_TOO_LONG;
             let error = FieldError::new("appellant.name", &msg);
             errors.push(error.with("max", MAX_APPELLANT_NAME));
         }
@@ -277,16 +259,9 @@ pub(crate) async fn check_intake(
     if state.store.category(&category).await?.is_none() {
         let shown: String = category.chars().take(40).collect();
         errors.push(if shown.is_empty() {
-            FieldError::new(
-                "category",
-                &msg!("category_pick", "请选择诉求分类", "Choose the category"),
-            )
+            FieldError::new("category", &CATEGORY_PICK)
         } else {
-            let msg = msg!(
-                "category_unknown",
-                "没有「{value}」这个诉求分类，请从分类列表中选择",
-                "There is no category {value}; choose one from the list"
-            );
+            let msg = CATEGORY_UNKNOWN;
             FieldError::new("category", &msg).with("value", shown)
         });
     }
@@ -294,14 +269,7 @@ pub(crate) async fn check_intake(
     let unit = state.store.org_unit(body.org_unit_id).await?;
     let unit = unit.filter(|u| in_subtree(&actor.org_path, &u.path));
     if unit.is_none() {
-        errors.push(FieldError::new(
-            "org_unit_id",
-            &msg!(
-                "appeal_unit_in_scope",
-                "请选择诉求涉及的社区或网格（须在本单位范围内）",
-                "Choose the community or grid the appeal concerns (within this unit)"
-            ),
-        ));
+        errors.push(FieldError::new("org_unit_id", &APPEAL_UNIT_IN_SCOPE));
     }
 
     let content = body.content.trim();
@@ -470,14 +438,7 @@ fn instant(
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Some(t.with_timezone(&Utc));
     }
-    errors.push(FieldError::new(
-        key,
-        &msg!(
-            "date_or_time_shape",
-            "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）",
-            "A date is written YYYY-MM-DD (or an RFC 3339 time)"
-        ),
-    ));
+    errors.push(FieldError::new(key, &DATE_OR_TIME_SHAPE));
     None
 }
 
@@ -553,11 +514,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
     };
     let q = params.str("q").map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > MAX_QUERY) {
-        let msg = msg!(
-            "query_too_long",
-            "查询内容最多 {max} 个字",
-            "A search has at most {max} characters"
-        );
+        let msg = QUERY_TOO_LONG;
         errors.push(FieldError::new("q", &msg).with("max", MAX_QUERY));
     }
     let from = instant(params, "from", false, &mut errors);
@@ -572,14 +529,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
         None => false,
         Some("requested") => true,
         Some(_) => {
-            errors.push(FieldError::new(
-                "extension",
-                &msg!(
-                    "extension_requested_only",
-                    "extension 只能为 requested",
-                    "extension can only be requested"
-                ),
-            ));
+            errors.push(FieldError::new("extension", &EXTENSION_REQUESTED_ONLY));
             false
         }
     };
@@ -621,31 +571,19 @@ pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
     };
     match obj.get("action") {
         None | Some(Value::Null) => {
-            let msg = msg!(
-                "action_missing",
-                "请指定操作（action），可选：{options}",
-                "Say the action; one of: {options}"
-            );
+            let msg = ACTION_MISSING;
             let error = FieldError::new("action", &msg).with("options", valid());
             return Err(Problem::invalid(vec![error]));
         }
         Some(Value::String(s)) if ActionKind::parse(s).is_some() => {}
         Some(Value::String(s)) => {
             let shown: String = s.chars().take(40).collect();
-            let msg = msg!(
-                "action_unknown",
-                "未知的操作「{value}」，可选：{options}",
-                "Unknown action {value}; one of: {options}"
-            );
+            let msg = ACTION_UNKNOWN;
             let error = FieldError::new("action", &msg).with("value", shown);
             return Err(Problem::invalid(vec![error.with("options", valid())]));
         }
         Some(_) => {
-            let msg = msg!(
-                "action_not_text",
-                "操作应为字符串，可选：{options}",
-                "The action is a string; one of: {options}"
-            );
+            let msg = ACTION_NOT_TEXT;
             let error = FieldError::new("action", &msg).with("options", valid());
             return Err(Problem::invalid(vec![error]));
         }
@@ -672,207 +610,45 @@ fn required_fields(action: ActionKind) -> &'static [(&'static str, Msg)] {
         A::Refer => {
             const {
                 &[
-                    (
-                        "department_id",
-                        msg!(
-                            "refer_department_pick",
-                            "请选择转办部门",
-                            "Choose the department to refer to"
-                        ),
-                    ),
-                    (
-                        "note",
-                        msg!(
-                            "refer_note_empty",
-                            "请填写转办说明",
-                            "Enter the referral note"
-                        ),
-                    ),
+                    ("department_id", REFER_DEPARTMENT_PICK),
+                    ("note", REFER_NOTE_EMPTY),
                 ]
             }
         }
-        A::Escalate => {
-            const {
-                &[(
-                    "note",
-                    msg!(
-                        "escalate_note_empty",
-                        "请填写上报理由",
-                        "Enter the reason to escalate"
-                    ),
-                )]
-            }
-        }
-        A::Return => {
-            const {
-                &[(
-                    "note",
-                    msg!(
-                        "return_note_empty",
-                        "请填写退回理由",
-                        "Enter the reason to return"
-                    ),
-                )]
-            }
-        }
-        A::Progress => {
-            const {
-                &[(
-                    "note",
-                    msg!(
-                        "progress_note_empty",
-                        "请填写办理进展",
-                        "Enter the progress"
-                    ),
-                )]
-            }
-        }
-        A::Supervise => {
-            const {
-                &[(
-                    "note",
-                    msg!(
-                        "supervise_note_empty",
-                        "请填写督办意见",
-                        "Enter the supervision note"
-                    ),
-                )]
-            }
-        }
-        A::Reopen => {
-            const {
-                &[(
-                    "note",
-                    msg!(
-                        "reopen_note_empty",
-                        "请填写重办理由",
-                        "Enter the reason to reopen"
-                    ),
-                )]
-            }
-        }
+        A::Escalate => const { &[("note", ESCALATE_NOTE_EMPTY)] },
+        A::Return => const { &[("note", RETURN_NOTE_EMPTY)] },
+        A::Progress => const { &[("note", PROGRESS_NOTE_EMPTY)] },
+        A::Supervise => const { &[("note", SUPERVISE_NOTE_EMPTY)] },
+        A::Reopen => const { &[("note", REOPEN_NOTE_EMPTY)] },
         A::Extend => {
             const {
                 &[
-                    (
-                        "days",
-                        msg!(
-                            "extension_days_empty",
-                            "请填写延期天数",
-                            "Enter the days of the extension"
-                        ),
-                    ),
-                    (
-                        "reason",
-                        msg!(
-                            "extension_reason_empty",
-                            "请填写延期理由",
-                            "Enter the reason for the extension"
-                        ),
-                    ),
+                    ("days", EXTENSION_DAYS_EMPTY),
+                    ("reason", EXTENSION_REASON_EMPTY),
                 ]
             }
         }
-        A::ExtendApprove => {
-            const {
-                &[(
-                    "approve",
-                    msg!(
-                        "extension_decision_pick",
-                        "请选择是否同意延期",
-                        "Choose whether to approve the extension"
-                    ),
-                )]
-            }
-        }
+        A::ExtendApprove => const { &[("approve", EXTENSION_DECISION_PICK)] },
         A::Resolve => {
             const {
                 &[
-                    (
-                        "resolution",
-                        msg!("resolution_pick", "请选择办结结果", "Choose the outcome"),
-                    ),
-                    (
-                        "note",
-                        msg!(
-                            "resolve_note_empty",
-                            "请填写办结情况",
-                            "Enter how it was resolved"
-                        ),
-                    ),
+                    ("resolution", RESOLUTION_PICK),
+                    ("note", RESOLVE_NOTE_EMPTY),
                 ]
             }
         }
         A::Feedback => {
             const {
                 &[
-                    (
-                        "channel",
-                        msg!(
-                            "feedback_channel_pick",
-                            "请选择反馈方式",
-                            "Choose how the feedback was given"
-                        ),
-                    ),
-                    (
-                        "note",
-                        msg!(
-                            "feedback_note_empty",
-                            "请填写反馈内容",
-                            "Enter the feedback"
-                        ),
-                    ),
+                    ("channel", FEEDBACK_CHANNEL_PICK),
+                    ("note", FEEDBACK_NOTE_EMPTY),
                 ]
             }
         }
-        A::FollowUp => {
-            const {
-                &[(
-                    "satisfaction",
-                    msg!(
-                        "satisfaction_pick",
-                        "请选择群众的满意程度",
-                        "Choose how satisfied the appellant is"
-                    ),
-                )]
-            }
-        }
-        A::Reject => {
-            const {
-                &[(
-                    "reason",
-                    msg!(
-                        "reject_reason_empty",
-                        "请填写不予受理的理由",
-                        "Enter the reason for not accepting"
-                    ),
-                )]
-            }
-        }
-        A::Suspend => {
-            const {
-                &[(
-                    "reason",
-                    msg!(
-                        "suspend_reason_empty",
-                        "请填写挂起理由",
-                        "Enter the reason to suspend"
-                    ),
-                )]
-            }
-        }
-        A::Merge => {
-            const {
-                &[(
-                    "into_appeal_id",
-                    msg!(
-                        "merge_target_empty",
-                        "请填写要合并到的诉求的查询码",
-                        "Enter the tracking code of the appeal to merge into"
-                    ),
-                )]
-            }
-        }
+        A::FollowUp => const { &[("satisfaction", SATISFACTION_PICK)] },
+        A::Reject => const { &[("reason", REJECT_REASON_EMPTY)] },
+        A::Suspend => const { &[("reason", SUSPEND_REASON_EMPTY)] },
+        A::Merge => const { &[("into_appeal_id", MERGE_TARGET_EMPTY)] },
         A::Accept | A::Assign | A::Resume => &[],
     }
 }
@@ -899,11 +675,7 @@ fn missing_fields(action: ActionKind, obj: &Map<String, Value>) -> Vec<FieldErro
     // itself is core's to check.
     if let Some(Value::String(days)) = obj.get("days") {
         if !days.trim().is_empty() {
-            let msg = msg!(
-                "extension_days_number",
-                "延期天数请填写数字（1–{max} 个工作日）",
-                "Enter the extension as a number (1–{max} working days)"
-            );
+            let msg = EXTENSION_DAYS_NUMBER;
             faults.push(FieldError::new("days", &msg).with("max", MAX_EXTENSION_DAYS));
         }
     }
@@ -927,27 +699,14 @@ pub(crate) async fn resolve_merge_code(
     let code = match &code {
         Value::String(c) => c.trim().to_uppercase(),
         Value::Null => return Ok(()),
-        _ => {
-            return Err(Problem::field(
-                "into_tracking_code",
-                &msg!(
-                    "tracking_code_text",
-                    "查询码应为文字，例如 SQ261128-7KQ4MX9T2H",
-                    "The tracking code is text, e.g. SQ261128-7KQ4MX9T2H"
-                ),
-            ))
-        }
+        _ => return Err(Problem::field("into_tracking_code", &TRACKING_CODE_TEXT)),
     };
     if code.is_empty() || obj.contains_key("into_appeal_id") {
         return Ok(());
     }
     let unknown = || {
         let shown: String = code.chars().take(40).collect();
-        let msg = msg!(
-            "tracking_code_unknown",
-            "找不到查询码为「{value}」的诉求（或不在您的范围内），请核对",
-            "No appeal has the tracking code {value} (within your scope); check it"
-        );
+        let msg = TRACKING_CODE_UNKNOWN;
         Problem::invalid(vec![
             FieldError::new("into_tracking_code", &msg).with("value", shown)
         ])
@@ -1043,23 +802,9 @@ async fn check_references(
             if !targets.iter().any(|t| t.department.id == *department_id) {
                 let known = state.store.department(*department_id).await?;
                 let error = match known {
-                    Some(d) => FieldError::new(
-                        "department_id",
-                        &msg!(
-                            "department_out_of_reach",
-                            "「{name}」不在可转办的范围内：只能转办给本单位、本街道或区级的部门",
-                            "{name} is out of reach: refer only to departments of this unit, its street or the district"
-                        ),
-                    )
-                    .with("name", d.name),
-                    None => FieldError::new(
-                        "department_id",
-                        &msg!(
-                            "department_unknown",
-                            "没有这个转办部门，请从列表中选择",
-                            "There is no such department; choose one from the list"
-                        ),
-                    ),
+                    Some(d) => FieldError::new("department_id", &DEPARTMENT_OUT_OF_REACH)
+                        .with("name", d.name),
+                    None => FieldError::new("department_id", &DEPARTMENT_UNKNOWN),
                 };
                 return Err(Problem::invalid(vec![error]));
             }
@@ -1078,14 +823,7 @@ async fn check_references(
                 _ => false,
             };
             if !fits {
-                return Err(Problem::field(
-                    "user_id",
-                    &msg!(
-                        "assignee_unknown",
-                        "未知的人员，或不在承办单位范围内",
-                        "Unknown person, or outside the handling unit"
-                    ),
-                ));
+                return Err(Problem::field("user_id", &ASSIGNEE_UNKNOWN));
             }
         }
         Command::Assign {
@@ -1098,38 +836,17 @@ async fn check_references(
                 .await?
                 .is_some_and(|t| t.org_unit_id == rec.appeal.handling_org_unit_id);
             if !fits {
-                return Err(Problem::field(
-                    "team_id",
-                    &msg!(
-                        "team_unknown",
-                        "未知的服务团队，或不属于承办单位",
-                        "Unknown service team, or not of the handling unit"
-                    ),
-                ));
+                return Err(Problem::field("team_id", &TEAM_UNKNOWN));
             }
         }
         Command::Merge { into_appeal_id } if *into_appeal_id != rec.appeal.id => {
             match state.store.appeal(actor, *into_appeal_id).await {
                 Ok(target) if target.appeal.status == Status::Merged => {
-                    return Err(Problem::field(
-                        "into_appeal_id",
-                        &msg!(
-                            "merge_target_merged",
-                            "要合并到的诉求本身已合并到其他诉求，请合并到最终的那一件",
-                            "The appeal to merge into is itself merged; merge into the final one"
-                        ),
-                    ));
+                    return Err(Problem::field("into_appeal_id", &MERGE_TARGET_MERGED));
                 }
                 Ok(_) => {}
                 Err(StoreError::NotFound) => {
-                    return Err(Problem::field(
-                        "into_appeal_id",
-                        &msg!(
-                            "merge_target_unknown",
-                            "找不到要合并到的诉求（或不在您的范围内）",
-                            "The appeal to merge into is not found (or outside your scope)"
-                        ),
-                    ))
+                    return Err(Problem::field("into_appeal_id", &MERGE_TARGET_UNKNOWN))
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -1206,6 +923,198 @@ pub(crate) async fn act_on(
     tracing::debug!(appeal_id = id, action = action.code(), "appeal action");
     Ok(rec)
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const ACTION_MISSING: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "action_missing",
+    "请指定操作（action），可选：{options}",
+    "Say the action; one of: {options}",
+);
+const ACTION_NOT_TEXT: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "action_not_text",
+    "操作应为字符串，可选：{options}",
+    "The action is a string; one of: {options}",
+);
+const ACTION_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "action_unknown",
+    "未知的操作「{value}」，可选：{options}",
+    "Unknown action {value}; one of: {options}",
+);
+const APPEAL_UNIT_IN_SCOPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "appeal_unit_in_scope",
+    "请选择诉求涉及的社区或网格（须在本单位范围内）",
+    "Choose the community or grid the appeal concerns (within this unit)",
+);
+const APPELLANT_NAME_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "appellant_name_empty",
+    "请填写诉求人姓名",
+    "Enter the appellant's name",
+);
+const APPELLANT_ONE_OF: suqiu_core::error::Msg = suqiu_core::error::Msg::new("appellant_one_of", "请选择诉求人：登记在册的人员（appellant_id）、新的诉求人（appellant：姓名和电话）或匿名（anonymous），三者选一", "Choose the appellant: a registered person (appellant_id), a new appellant (appellant: name and phone) or anonymous (anonymous), one of the three");
+const APPELLANT_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "appellant_unknown",
+    "找不到这位人员（或不在本单位范围内），请从查找结果中选择",
+    "This person is not found (or not within this unit); choose from the search results",
+);
+const ASSIGNEE_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "assignee_unknown",
+    "未知的人员，或不在承办单位范围内",
+    "Unknown person, or outside the handling unit",
+);
+const CATEGORY_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("category_pick", "请选择诉求分类", "Choose the category");
+const CATEGORY_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "category_unknown",
+    "没有「{value}」这个诉求分类，请从分类列表中选择",
+    "There is no category {value}; choose one from the list",
+);
+const DATE_OR_TIME_SHAPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "date_or_time_shape",
+    "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）",
+    "A date is written YYYY-MM-DD (or an RFC 3339 time)",
+);
+const DEPARTMENT_OUT_OF_REACH: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "department_out_of_reach",
+    "「{name}」不在可转办的范围内：只能转办给本单位、本街道或区级的部门",
+    "{name} is out of reach: refer only to departments of this unit, its street or the district",
+);
+const DEPARTMENT_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "department_unknown",
+    "没有这个转办部门，请从列表中选择",
+    "There is no such department; choose one from the list",
+);
+const ESCALATE_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "escalate_note_empty",
+    "请填写上报理由",
+    "Enter the reason to escalate",
+);
+const EXTENSION_DAYS_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_days_empty",
+    "请填写延期天数",
+    "Enter the days of the extension",
+);
+const EXTENSION_DAYS_NUMBER: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_days_number",
+    "延期天数请填写数字（1–{max} 个工作日）",
+    "Enter the extension as a number (1–{max} working days)",
+);
+const EXTENSION_DECISION_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_decision_pick",
+    "请选择是否同意延期",
+    "Choose whether to approve the extension",
+);
+const EXTENSION_REASON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_reason_empty",
+    "请填写延期理由",
+    "Enter the reason for the extension",
+);
+const EXTENSION_REQUESTED_ONLY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_requested_only",
+    "extension 只能为 requested",
+    "extension can only be requested",
+);
+const FEEDBACK_CHANNEL_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "feedback_channel_pick",
+    "请选择反馈方式",
+    "Choose how the feedback was given",
+);
+const FEEDBACK_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "feedback_note_empty",
+    "请填写反馈内容",
+    "Enter the feedback",
+);
+const MERGE_TARGET_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "merge_target_empty",
+    "请填写要合并到的诉求的查询码",
+    "Enter the tracking code of the appeal to merge into",
+);
+const MERGE_TARGET_MERGED: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "merge_target_merged",
+    "要合并到的诉求本身已合并到其他诉求，请合并到最终的那一件",
+    "The appeal to merge into is itself merged; merge into the final one",
+);
+const MERGE_TARGET_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "merge_target_unknown",
+    "找不到要合并到的诉求（或不在您的范围内）",
+    "The appeal to merge into is not found (or outside your scope)",
+);
+const NAME_TOO_LONG: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "name_too_long",
+    "姓名最多 {max} 个字",
+    "A name has at most {max} characters",
+);
+const PROGRESS_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "progress_note_empty",
+    "请填写办理进展",
+    "Enter the progress",
+);
+const QUERY_TOO_LONG: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "query_too_long",
+    "查询内容最多 {max} 个字",
+    "A search has at most {max} characters",
+);
+const REFER_DEPARTMENT_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "refer_department_pick",
+    "请选择转办部门",
+    "Choose the department to refer to",
+);
+const REFER_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "refer_note_empty",
+    "请填写转办说明",
+    "Enter the referral note",
+);
+const REJECT_REASON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "reject_reason_empty",
+    "请填写不予受理的理由",
+    "Enter the reason for not accepting",
+);
+const REOPEN_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "reopen_note_empty",
+    "请填写重办理由",
+    "Enter the reason to reopen",
+);
+const RESOLUTION_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("resolution_pick", "请选择办结结果", "Choose the outcome");
+const RESOLVE_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "resolve_note_empty",
+    "请填写办结情况",
+    "Enter how it was resolved",
+);
+const RETURN_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "return_note_empty",
+    "请填写退回理由",
+    "Enter the reason to return",
+);
+const SATISFACTION_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "satisfaction_pick",
+    "请选择群众的满意程度",
+    "Choose how satisfied the appellant is",
+);
+const SUPERVISE_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "supervise_note_empty",
+    "请填写督办意见",
+    "Enter the supervision note",
+);
+const SUSPEND_REASON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "suspend_reason_empty",
+    "请填写挂起理由",
+    "Enter the reason to suspend",
+);
+const TEAM_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "team_unknown",
+    "未知的服务团队，或不属于承办单位",
+    "Unknown service team, or not of the handling unit",
+);
+const TRACKING_CODE_TEXT: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "tracking_code_text",
+    "查询码应为文字，例如 SQ261128-7KQ4MX9T2H",
+    "The tracking code is text, e.g. SQ261128-7KQ4MX9T2H",
+);
+const TRACKING_CODE_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "tracking_code_unknown",
+    "找不到查询码为「{value}」的诉求（或不在您的范围内），请核对",
+    "No appeal has the tracking code {value} (within your scope); check it",
+);
 
 #[cfg(test)]
 mod tests {

@@ -72,7 +72,23 @@ pub struct RowErrorOut {
     pub row: u32,
     /// `name|gender|birth_date|phone|id_number|address|org_unit|tags|party.category|party.joined_on|party.branch`
     pub field: String,
+    /// What is wrong, for programs (snake_case); `message` says it in Chinese.
+    pub code: String,
     pub message: String,
+    /// The same in English, for the import page in English (not part of the API).
+    #[serde(skip)]
+    pub english: String,
+}
+
+impl RowErrorOut {
+    /// The words in English, or else in Chinese.
+    pub fn text(&self, english: bool) -> &str {
+        if english {
+            &self.english
+        } else {
+            &self.message
+        }
+    }
 }
 
 /// An uploaded roster checked under a mapping.
@@ -370,7 +386,9 @@ pub(crate) async fn import_out(
             .map(|e| RowErrorOut {
                 row: e.row,
                 field: e.field,
+                code: e.code.to_string(),
                 message: e.message,
+                english: e.english,
             })
             .collect(),
     })

@@ -154,7 +154,7 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
                 e.row.to_string()
             },
             field: field_label(s, &e.field),
-            message: e.message,
+            message: e.text(s.lang == Lang::En).to_string(),
         })
         .collect();
     ImportPage {

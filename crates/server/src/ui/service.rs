@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::Msg;
-use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::person::PartyCategory;
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
@@ -260,14 +259,7 @@ fn date_of(form: &FormData, key: &str, errors: &mut FieldErrors) -> Option<Naive
     let v = form.get(key)?;
     let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
     if day.is_none() {
-        errors.push(
-            key,
-            &msg!(
-                "date_example",
-                "应为日期，如 2026-12-04",
-                "A date, e.g. 2026-12-04"
-            ),
-        );
+        errors.push(key, &DATE_EXAMPLE);
     }
     day
 }
@@ -298,12 +290,7 @@ async fn submit<B, T>(
 
 fn post_of(f: &FormData, lang: Lang) -> Result<PostIn, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
-    let org_unit_id = chosen(
-        f,
-        "org_unit_id",
-        &msg!("community_pick", "请选择社区", "Choose the community"),
-        &mut errors,
-    );
+    let org_unit_id = chosen(f, "org_unit_id", &COMMUNITY_PICK, &mut errors);
     let name = f.get("name").unwrap_or("").to_string();
     if let Err(e) = check_post_name(&name) {
         errors.push_error(&e);
@@ -326,26 +313,8 @@ pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> P
 
 fn registration_of(f: &FormData, lang: Lang) -> Result<RegistrationIn, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
-    let person_id = chosen(
-        f,
-        "person_id",
-        &msg!(
-            "member_pick",
-            "请从列表中选择报到的党员",
-            "Choose the party member from the list"
-        ),
-        &mut errors,
-    );
-    let org_unit_id = chosen(
-        f,
-        "org_unit_id",
-        &msg!(
-            "registration_community_pick",
-            "请选择报到的社区",
-            "Choose the community to register at"
-        ),
-        &mut errors,
-    );
+    let person_id = chosen(f, "person_id", &MEMBER_PICK, &mut errors);
+    let org_unit_id = chosen(f, "org_unit_id", &REGISTRATION_COMMUNITY_PICK, &mut errors);
     let registered_on = date_of(f, "registered_on", &mut errors);
     let post_ids: Vec<Id> = f
         .all("post_ids")
@@ -377,50 +346,19 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
 
 fn hours_of(f: &FormData, lang: Lang) -> Result<HoursIn, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
-    let registration_id = chosen(
-        f,
-        "registration_id",
-        &msg!("registration_pick", "请选择党员", "Choose the party member"),
-        &mut errors,
-    );
-    let post_id = chosen(
-        f,
-        "post_id",
-        &msg!("post_pick", "请选择服务岗位", "Choose the service post"),
-        &mut errors,
-    );
+    let registration_id = chosen(f, "registration_id", &REGISTRATION_PICK, &mut errors);
+    let post_id = chosen(f, "post_id", &POST_PICK, &mut errors);
     let served_on = date_of(f, "served_on", &mut errors);
     if f.get("served_on").is_none() {
-        errors.push(
-            "served_on",
-            &msg!(
-                "served_on_empty",
-                "请填写服务日期",
-                "Enter the service date"
-            ),
-        );
+        errors.push("served_on", &SERVED_ON_EMPTY);
     }
     let hours = match f.get("hours").map(|v| v.parse::<f64>()) {
         None => {
-            errors.push(
-                "hours",
-                &msg!(
-                    "hours_empty",
-                    "请填写服务时长（小时），如 2 或 1.5",
-                    "Enter the hours, e.g. 2 or 1.5"
-                ),
-            );
+            errors.push("hours", &HOURS_EMPTY);
             None
         }
         Some(Err(_)) => {
-            errors.push(
-                "hours",
-                &msg!(
-                    "hours_shape",
-                    "服务时长应为数字（小时），如 2 或 1.5",
-                    "Hours are a number, e.g. 2 or 1.5"
-                ),
-            );
+            errors.push("hours", &HOURS_SHAPE);
             None
         }
         // The range is core's rule (the API's too).
@@ -497,3 +435,41 @@ pub(crate) async fn export(
         &format!("service-{from}-{to}.xlsx"),
     ))
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const COMMUNITY_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("community_pick", "请选择社区", "Choose the community");
+const DATE_EXAMPLE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "date_example",
+    "应为日期，如 2026-12-04",
+    "A date, e.g. 2026-12-04",
+);
+const HOURS_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "hours_empty",
+    "请填写服务时长（小时），如 2 或 1.5",
+    "Enter the hours, e.g. 2 or 1.5",
+);
+const HOURS_SHAPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "hours_shape",
+    "服务时长应为数字（小时），如 2 或 1.5",
+    "Hours are a number, e.g. 2 or 1.5",
+);
+const MEMBER_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "member_pick",
+    "请从列表中选择报到的党员",
+    "Choose the party member from the list",
+);
+const POST_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("post_pick", "请选择服务岗位", "Choose the service post");
+const REGISTRATION_COMMUNITY_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "registration_community_pick",
+    "请选择报到的社区",
+    "Choose the community to register at",
+);
+const REGISTRATION_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("registration_pick", "请选择党员", "Choose the party member");
+const SERVED_ON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "served_on_empty",
+    "请填写服务日期",
+    "Enter the service date",
+);
