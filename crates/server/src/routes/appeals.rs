@@ -218,8 +218,7 @@ pub(crate) async fn check_intake(
         if name.is_empty() {
             errors.push(FieldError::new("appellant.name", &APPELLANT_NAME_EMPTY));
         } else if name.chars().count() > MAX_APPELLANT_NAME {
-            let msg = NAME_TOO_LONG;
-            let error = FieldError::new("appellant.name", &msg);
+            let error = FieldError::new("appellant.name", &NAME_TOO_LONG);
             errors.push(error.with("max", MAX_APPELLANT_NAME));
         }
         let phone = match a
@@ -261,8 +260,7 @@ pub(crate) async fn check_intake(
         errors.push(if shown.is_empty() {
             FieldError::new("category", &CATEGORY_PICK)
         } else {
-            let msg = CATEGORY_UNKNOWN;
-            FieldError::new("category", &msg).with("value", shown)
+            FieldError::new("category", &CATEGORY_UNKNOWN).with("value", shown)
         });
     }
 
@@ -514,8 +512,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
     };
     let q = params.str("q").map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > MAX_QUERY) {
-        let msg = QUERY_TOO_LONG;
-        errors.push(FieldError::new("q", &msg).with("max", MAX_QUERY));
+        errors.push(FieldError::new("q", &QUERY_TOO_LONG).with("max", MAX_QUERY));
     }
     let from = instant(params, "from", false, &mut errors);
     let to = instant(params, "to", true, &mut errors);
@@ -571,20 +568,17 @@ pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
     };
     match obj.get("action") {
         None | Some(Value::Null) => {
-            let msg = ACTION_MISSING;
-            let error = FieldError::new("action", &msg).with("options", valid());
+            let error = FieldError::new("action", &ACTION_MISSING).with("options", valid());
             return Err(Problem::invalid(vec![error]));
         }
         Some(Value::String(s)) if ActionKind::parse(s).is_some() => {}
         Some(Value::String(s)) => {
             let shown: String = s.chars().take(40).collect();
-            let msg = ACTION_UNKNOWN;
-            let error = FieldError::new("action", &msg).with("value", shown);
+            let error = FieldError::new("action", &ACTION_UNKNOWN).with("value", shown);
             return Err(Problem::invalid(vec![error.with("options", valid())]));
         }
         Some(_) => {
-            let msg = ACTION_NOT_TEXT;
-            let error = FieldError::new("action", &msg).with("options", valid());
+            let error = FieldError::new("action", &ACTION_NOT_TEXT).with("options", valid());
             return Err(Problem::invalid(vec![error]));
         }
     }
@@ -607,48 +601,32 @@ pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
 fn required_fields(action: ActionKind) -> &'static [(&'static str, Msg)] {
     use ActionKind as A;
     match action {
-        A::Refer => {
-            const {
-                &[
-                    ("department_id", REFER_DEPARTMENT_PICK),
-                    ("note", REFER_NOTE_EMPTY),
-                ]
-            }
-        }
-        A::Escalate => const { &[("note", ESCALATE_NOTE_EMPTY)] },
-        A::Return => const { &[("note", RETURN_NOTE_EMPTY)] },
-        A::Progress => const { &[("note", PROGRESS_NOTE_EMPTY)] },
-        A::Supervise => const { &[("note", SUPERVISE_NOTE_EMPTY)] },
-        A::Reopen => const { &[("note", REOPEN_NOTE_EMPTY)] },
-        A::Extend => {
-            const {
-                &[
-                    ("days", EXTENSION_DAYS_EMPTY),
-                    ("reason", EXTENSION_REASON_EMPTY),
-                ]
-            }
-        }
-        A::ExtendApprove => const { &[("approve", EXTENSION_DECISION_PICK)] },
-        A::Resolve => {
-            const {
-                &[
-                    ("resolution", RESOLUTION_PICK),
-                    ("note", RESOLVE_NOTE_EMPTY),
-                ]
-            }
-        }
-        A::Feedback => {
-            const {
-                &[
-                    ("channel", FEEDBACK_CHANNEL_PICK),
-                    ("note", FEEDBACK_NOTE_EMPTY),
-                ]
-            }
-        }
-        A::FollowUp => const { &[("satisfaction", SATISFACTION_PICK)] },
-        A::Reject => const { &[("reason", REJECT_REASON_EMPTY)] },
-        A::Suspend => const { &[("reason", SUSPEND_REASON_EMPTY)] },
-        A::Merge => const { &[("into_appeal_id", MERGE_TARGET_EMPTY)] },
+        A::Refer => &[
+            ("department_id", REFER_DEPARTMENT_PICK),
+            ("note", REFER_NOTE_EMPTY),
+        ],
+        A::Escalate => &[("note", ESCALATE_NOTE_EMPTY)],
+        A::Return => &[("note", RETURN_NOTE_EMPTY)],
+        A::Progress => &[("note", PROGRESS_NOTE_EMPTY)],
+        A::Supervise => &[("note", SUPERVISE_NOTE_EMPTY)],
+        A::Reopen => &[("note", REOPEN_NOTE_EMPTY)],
+        A::Extend => &[
+            ("days", EXTENSION_DAYS_EMPTY),
+            ("reason", EXTENSION_REASON_EMPTY),
+        ],
+        A::ExtendApprove => &[("approve", EXTENSION_DECISION_PICK)],
+        A::Resolve => &[
+            ("resolution", RESOLUTION_PICK),
+            ("note", RESOLVE_NOTE_EMPTY),
+        ],
+        A::Feedback => &[
+            ("channel", FEEDBACK_CHANNEL_PICK),
+            ("note", FEEDBACK_NOTE_EMPTY),
+        ],
+        A::FollowUp => &[("satisfaction", SATISFACTION_PICK)],
+        A::Reject => &[("reason", REJECT_REASON_EMPTY)],
+        A::Suspend => &[("reason", SUSPEND_REASON_EMPTY)],
+        A::Merge => &[("into_appeal_id", MERGE_TARGET_EMPTY)],
         A::Accept | A::Assign | A::Resume => &[],
     }
 }
@@ -675,8 +653,9 @@ fn missing_fields(action: ActionKind, obj: &Map<String, Value>) -> Vec<FieldErro
     // itself is core's to check.
     if let Some(Value::String(days)) = obj.get("days") {
         if !days.trim().is_empty() {
-            let msg = EXTENSION_DAYS_NUMBER;
-            faults.push(FieldError::new("days", &msg).with("max", MAX_EXTENSION_DAYS));
+            faults.push(
+                FieldError::new("days", &EXTENSION_DAYS_NUMBER).with("max", MAX_EXTENSION_DAYS),
+            );
         }
     }
     faults
@@ -706,10 +685,11 @@ pub(crate) async fn resolve_merge_code(
     }
     let unknown = || {
         let shown: String = code.chars().take(40).collect();
-        let msg = TRACKING_CODE_UNKNOWN;
-        Problem::invalid(vec![
-            FieldError::new("into_tracking_code", &msg).with("value", shown)
-        ])
+        Problem::invalid(vec![FieldError::new(
+            "into_tracking_code",
+            &TRACKING_CODE_UNKNOWN,
+        )
+        .with("value", shown)])
     };
     let id = state
         .store
