@@ -382,14 +382,10 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 FieldErrors::new(lang),
             )
         }
-        Err(p) => (
-            Vec::new(),
-            0,
-            true,
-            1,
-            50,
-            FieldErrors::from_problem(&p, lang),
-        ),
+        Err(p) => {
+            let errors = FieldErrors::from_problem(&p, lang);
+            (Vec::new(), 0, true, 1, 50, errors)
+        }
     };
     let per_page = per_page.max(1);
     let pages = exact.then(|| ((total + per_page - 1) / per_page).max(1));
