@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use crate::msg;
 use crate::person::CareTag;
 use crate::vocabulary;
 
@@ -176,10 +177,17 @@ pub fn validate_rules(rules: &[VisitRule]) -> Result<(), Vec<FieldError>> {
             Cadence::BeforeHoliday { days, .. } => (days, MAX_HOLIDAY_WINDOW_DAYS),
         };
         if days == 0 || days > max {
-            errors.push(FieldError::new(
-                format!("rules[{i}].days"),
-                format!("天数应在 1 到 {max} 之间"),
-            ));
+            errors.push(
+                FieldError::new(
+                    format!("rules[{i}].days"),
+                    &msg!(
+                        "rule_days_range",
+                        "天数应在 1 到 {max} 之间",
+                        "Days are 1 to {max}"
+                    ),
+                )
+                .with("max", max),
+            );
         }
         let same_kind = |o: &VisitRule| {
             o.tag == r.tag
@@ -193,10 +201,17 @@ pub fn validate_rules(rules: &[VisitRule]) -> Result<(), Vec<FieldError>> {
                 }
         };
         if rules[..i].iter().any(same_kind) {
-            errors.push(FieldError::new(
-                format!("rules[{i}]"),
-                format!("「{}」的规则重复了", r.tag.label_zh()),
-            ));
+            errors.push(
+                FieldError::new(
+                    format!("rules[{i}]"),
+                    &msg!(
+                        "rule_twice",
+                        "「{tag}」的规则重复了",
+                        "The rule for {tag} is given twice"
+                    ),
+                )
+                .with("tag", r.tag.code()),
+            );
         }
     }
     if errors.is_empty() {

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::appeal::{Appeal, Satisfaction, Status};
 use crate::error::FieldError;
+use crate::msg;
 
 /// What the measures need to know about one appeal: a projection of [`Appeal`]
 /// (see the `From<&Appeal>` impl), so the store can select exactly these columns.
@@ -307,20 +308,46 @@ impl ScoreWeights {
             ("weights.satisfaction", self.satisfaction),
         ] {
             if !w.is_finite() {
-                return Err(FieldError::new(field, "权重必须是有效数字"));
+                return Err(FieldError::new(
+                    field,
+                    &msg!(
+                        "weight_not_number",
+                        "权重必须是有效数字",
+                        "A weight is a number"
+                    ),
+                ));
             }
             if w < 0.0 {
-                return Err(FieldError::new(field, "权重不能为负数"));
+                return Err(FieldError::new(
+                    field,
+                    &msg!(
+                        "weight_negative",
+                        "权重不能为负数",
+                        "A weight cannot be negative"
+                    ),
+                ));
             }
         }
         if self.response + self.resolution + self.satisfaction <= 0.0 {
-            return Err(FieldError::new("weights", "权重不能全部为0"));
+            return Err(FieldError::new(
+                "weights",
+                &msg!(
+                    "weights_all_zero",
+                    "权重不能全部为0",
+                    "The weights cannot all be 0"
+                ),
+            ));
         }
         if self.min_sample > crate::ranking::MAX_MIN_SAMPLE {
             return Err(FieldError::new(
                 "min_sample",
-                format!("最低样本数不能超过 {}", crate::ranking::MAX_MIN_SAMPLE),
-            ));
+                &msg!(
+                    "min_sample_too_large",
+                    "最低样本数不能超过 {max}",
+                    "The minimum sample is at most {max}"
+                ),
+            )
+            .with("max", crate::ranking::MAX_MIN_SAMPLE));
         }
         Ok(())
     }

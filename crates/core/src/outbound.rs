@@ -63,40 +63,31 @@ impl OutboundConfig {
     pub fn validate(&self) -> Result<(), FieldError> {
         if let Some(e) = &self.email {
             if e.host.trim().is_empty() {
-                return Err(FieldError::new("email.host", "请填写邮件服务器地址"));
+                return Err(FieldError::new("email.host", &EMAIL_HOST_EMPTY));
             }
             if e.port == 0 {
-                return Err(FieldError::new("email.port", "端口无效"));
+                return Err(FieldError::new("email.port", &EMAIL_PORT_INVALID));
             }
             if !looks_like_address(&e.from) {
-                return Err(FieldError::new("email.from", "发件地址无效"));
+                return Err(FieldError::new("email.from", &EMAIL_FROM_INVALID));
             }
             if e.to.is_empty() || !e.to.iter().all(|a| looks_like_address(a)) {
-                return Err(FieldError::new("email.to", "请填写有效的收件地址"));
+                return Err(FieldError::new("email.to", &EMAIL_TO_INVALID));
             }
         }
         if let Some(w) = &self.webhook {
             if !(w.url.starts_with("http://") || w.url.starts_with("https://")) {
-                return Err(FieldError::new(
-                    "webhook.url",
-                    "Webhook 地址须以 http:// 或 https:// 开头",
-                ));
+                return Err(FieldError::new("webhook.url", &WEBHOOK_URL_SCHEME));
             }
             if w.secret.chars().count() < 16 {
-                return Err(FieldError::new("webhook.secret", "签名密钥至少 16 个字符"));
+                return Err(FieldError::new("webhook.secret", &WEBHOOK_SECRET_SHORT));
             }
             if let Some(ca) = &w.ca_cert {
                 if !ca.contains("-----BEGIN CERTIFICATE-----") {
-                    return Err(FieldError::new(
-                        "webhook.ca_cert",
-                        "根证书应为 PEM 格式（以 -----BEGIN CERTIFICATE----- 开头）",
-                    ));
+                    return Err(FieldError::new("webhook.ca_cert", &WEBHOOK_CA_PEM));
                 }
                 if !w.url.starts_with("https://") {
-                    return Err(FieldError::new(
-                        "webhook.ca_cert",
-                        "只有 https:// 地址才用得到根证书",
-                    ));
+                    return Err(FieldError::new("webhook.ca_cert", &WEBHOOK_CA_NEEDS_HTTPS));
                 }
             }
         }
@@ -140,6 +131,45 @@ pub fn appellant_text(event: &EventBody, tracking_code: &str) -> Option<(&'stati
         _ => None,
     }
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const EMAIL_FROM_INVALID: crate::error::Msg = crate::error::Msg::new(
+    "email_from_invalid",
+    "发件地址无效",
+    "Not a valid sender address",
+);
+const EMAIL_HOST_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "email_host_empty",
+    "请填写邮件服务器地址",
+    "Enter the mail server address",
+);
+const EMAIL_PORT_INVALID: crate::error::Msg =
+    crate::error::Msg::new("email_port_invalid", "端口无效", "Not a valid port");
+const EMAIL_TO_INVALID: crate::error::Msg = crate::error::Msg::new(
+    "email_to_invalid",
+    "请填写有效的收件地址",
+    "Enter valid recipient addresses",
+);
+const WEBHOOK_CA_NEEDS_HTTPS: crate::error::Msg = crate::error::Msg::new(
+    "webhook_ca_needs_https",
+    "只有 https:// 地址才用得到根证书",
+    "A root certificate is used only with an https:// address",
+);
+const WEBHOOK_CA_PEM: crate::error::Msg = crate::error::Msg::new(
+    "webhook_ca_pem",
+    "根证书应为 PEM 格式（以 -----BEGIN CERTIFICATE----- 开头）",
+    "The root certificate is PEM (starts with -----BEGIN CERTIFICATE-----)",
+);
+const WEBHOOK_SECRET_SHORT: crate::error::Msg = crate::error::Msg::new(
+    "webhook_secret_short",
+    "签名密钥至少 16 个字符",
+    "The signing secret has at least 16 characters",
+);
+const WEBHOOK_URL_SCHEME: crate::error::Msg = crate::error::Msg::new(
+    "webhook_url_scheme",
+    "Webhook 地址须以 http:// 或 https:// 开头",
+    "The webhook address starts with http:// or https://",
+);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg};
+use crate::msg;
 
 /// The shortest minimum a district may set, and the default.
 pub const DEFAULT_MIN_LENGTH: usize = 8;
@@ -49,8 +50,14 @@ impl PasswordPolicy {
         } else {
             Err(FieldError::new(
                 "min_length",
-                format!("密码最短长度应在 {DEFAULT_MIN_LENGTH}–{MAX_MIN_LENGTH} 之间"),
-            ))
+                &msg!(
+                    "password_min_length_range",
+                    "密码最短长度应在 {low}–{high} 之间",
+                    "The minimum length is {low}–{high}"
+                ),
+            )
+            .with("low", DEFAULT_MIN_LENGTH)
+            .with("high", MAX_MIN_LENGTH))
         }
     }
 
@@ -63,25 +70,43 @@ impl PasswordPolicy {
         username: &str,
         demo_mode: bool,
     ) -> Result<(), FieldError> {
-        let refuse = |msg: String| Err(FieldError::new(field, msg));
+        let refuse = |m: &Msg| Err(FieldError::new(field, m));
         let len = password.chars().count();
         let min = self.min_length.max(DEFAULT_MIN_LENGTH);
         if len < min {
-            return refuse(format!("密码至少 {min} 个字符"));
+            return refuse(&msg!(
+                "password_too_short",
+                "密码至少 {n} 个字符",
+                "A password has at least {n} characters"
+            ))
+            .map_err(|e: FieldError| e.with("n", min));
         }
         if len > MAX_LENGTH {
-            return refuse(format!("密码最多 {MAX_LENGTH} 个字符"));
+            return refuse(&msg!(
+                "password_too_long",
+                "密码最多 {n} 个字符",
+                "A password has at most {n} characters"
+            ))
+            .map_err(|e: FieldError| e.with("n", MAX_LENGTH));
         }
         if password == DEMO_PASSWORD && !demo_mode {
-            return refuse("不能使用演示密码，请另设一个".into());
+            return refuse(&msg!(
+                "password_demo",
+                "不能使用演示密码，请另设一个",
+                "The demo password cannot be used; choose another"
+            ));
         }
         let lower = password.to_lowercase();
         let name = username.trim().to_lowercase();
         if !name.is_empty() && lower.contains(&name) {
-            return refuse("密码不能包含用户名".into());
+            return refuse(&msg!(
+                "password_has_username",
+                "密码不能包含用户名",
+                "The password cannot contain the username"
+            ));
         }
         if is_common(&lower) || is_date(&lower) || one_character(&lower) {
-            return refuse("这个密码太常见，容易被猜到，请换一个（可用几个词加数字组合）".into());
+            return refuse(&msg!("password_common", "这个密码太常见，容易被猜到，请换一个（可用几个词加数字组合）", "This password is too common and easy to guess; choose another (a few words and digits)"));
         }
         Ok(())
     }

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use crate::msg;
 use crate::validate::{
     birth_date_from_id, gender_from_id, validate_id_number_as_of, validate_phone,
 };
@@ -102,9 +103,19 @@ impl PersonDraft {
         let mut errors = Vec::new();
         let name = self.name.trim().to_string();
         if name.is_empty() {
-            errors.push(FieldError::new("name", "请填写姓名"));
+            errors.push(FieldError::new("name", &crate::error::NAME_EMPTY));
         } else if name.chars().count() > MAX_NAME {
-            errors.push(FieldError::new("name", format!("姓名最多 {MAX_NAME} 个字")));
+            errors.push(
+                FieldError::new(
+                    "name",
+                    &msg!(
+                        "name_too_long",
+                        "姓名最多 {max} 个字",
+                        "A name has at most {max} characters"
+                    ),
+                )
+                .with("max", MAX_NAME),
+            );
         }
         let mut checked = |v: Option<String>, f: &dyn Fn(&str) -> Result<String, FieldError>| {
             non_empty(v).and_then(|v| f(&v).map_err(|e| errors.push(e)).ok())
@@ -120,10 +131,17 @@ impl PersonDraft {
             .as_ref()
             .is_some_and(|a| a.chars().count() > MAX_ADDRESS)
         {
-            errors.push(FieldError::new(
-                "address",
-                format!("地址最多 {MAX_ADDRESS} 个字"),
-            ));
+            errors.push(
+                FieldError::new(
+                    "address",
+                    &msg!(
+                        "address_too_long",
+                        "地址最多 {max} 个字",
+                        "An address has at most {max} characters"
+                    ),
+                )
+                .with("max", MAX_ADDRESS),
+            );
         }
         let tags = checked_tags(&self.tags, &mut errors);
         let party = self.party.map(|p| PartyProfile {
@@ -161,14 +179,26 @@ fn checked_birth_date(
 ) -> Option<NaiveDate> {
     match (given, from_id) {
         (Some(given), Some(from_id)) if given != from_id => {
-            errors.push(FieldError::new(
+            let error = FieldError::new(
                 "birth_date",
-                format!("出生日期与身份证号不一致（身份证号中为 {from_id}）"),
-            ));
+                &msg!(
+                    "birth_date_differs_from_id",
+                    "出生日期与身份证号不一致（身份证号中为 {date}）",
+                    "The birth date differs from the ID number's ({date})",
+                ),
+            );
+            errors.push(error.with("date", from_id));
             None
         }
         (Some(given), _) if given > today => {
-            errors.push(FieldError::new("birth_date", "出生日期不能晚于今天"));
+            errors.push(FieldError::new(
+                "birth_date",
+                &msg!(
+                    "birth_date_future",
+                    "出生日期不能晚于今天",
+                    "The birth date cannot be after today"
+                ),
+            ));
             None
         }
         (given, from_id) => given.or(from_id),
@@ -183,10 +213,15 @@ fn checked_gender(
 ) -> Option<Gender> {
     match (given, from_id) {
         (Some(given), Some(from_id)) if given != from_id => {
-            errors.push(FieldError::new(
+            let error = FieldError::new(
                 "gender",
-                format!("性别与身份证号不一致（身份证号中为{}）", from_id.label_zh()),
-            ));
+                &msg!(
+                    "gender_differs_from_id",
+                    "性别与身份证号不一致（身份证号中为{gender}）",
+                    "The gender differs from the ID number's ({gender})",
+                ),
+            );
+            errors.push(error.with_words("gender", from_id.label_zh(), from_id.code()));
             None
         }
         (given, from_id) => given.or(from_id),
@@ -200,14 +235,18 @@ fn checked_tags(codes: &[String], errors: &mut Vec<FieldError>) -> Vec<CareTag> 
         match CareTag::parse(t.trim()) {
             Some(tag) if !tags.contains(&tag) => tags.push(tag),
             Some(_) => {}
-            None => errors.push(FieldError::new(
-                "tags",
-                format!(
-                    "未知的标签「{}」，可选：{}",
-                    t.chars().take(40).collect::<String>(),
-                    CareTag::codes().replace('|', ", ")
-                ),
-            )),
+            None => errors.push(
+                FieldError::new(
+                    "tags",
+                    &msg!(
+                        "tag_unknown",
+                        "未知的标签「{value}」，可选：{options}",
+                        "Unknown tag {value}; one of: {options}"
+                    ),
+                )
+                .with("value", t.chars().take(40).collect::<String>())
+                .with("options", CareTag::codes().replace('|', ", ")),
+            ),
         }
     }
     tags
@@ -215,15 +254,27 @@ fn checked_tags(codes: &[String], errors: &mut Vec<FieldError>) -> Vec<CareTag> 
 
 fn check_party(p: &PartyProfile, today: NaiveDate, errors: &mut Vec<FieldError>) {
     if p.joined_on.is_some_and(|j| j > today) {
-        errors.push(FieldError::new("party.joined_on", "入党日期不能晚于今天"));
+        errors.push(FieldError::new(
+            "party.joined_on",
+            &msg!(
+                "party_joined_future",
+                "入党日期不能晚于今天",
+                "The joining date cannot be after today"
+            ),
+        ));
     }
     if p.branch
         .as_ref()
         .is_some_and(|b| b.chars().count() > MAX_BRANCH)
     {
-        errors.push(FieldError::new(
+        let error = FieldError::new(
             "party.branch",
-            format!("所属支部最多 {MAX_BRANCH} 个字"),
-        ));
+            &msg!(
+                "branch_too_long",
+                "所属支部最多 {max} 个字",
+                "A branch has at most {max} characters"
+            ),
+        );
+        errors.push(error.with("max", MAX_BRANCH));
     }
 }

@@ -5,6 +5,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use crate::error::FieldError;
+use crate::msg;
 
 /// Appeals about the same place and category in one month from which it is a repeated problem.
 pub const REPEAT_THRESHOLD: i64 = 3;
@@ -23,7 +24,16 @@ pub struct Month {
 impl Month {
     /// `YYYY-MM`, strictly.
     pub fn parse(text: &str) -> Result<Month, FieldError> {
-        let bad = || FieldError::new("month", "月份格式应为 YYYY-MM");
+        let bad = || {
+            FieldError::new(
+                "month",
+                &msg!(
+                    "month_shape",
+                    "月份格式应为 YYYY-MM",
+                    "A month is written YYYY-MM"
+                ),
+            )
+        };
         let b = text.as_bytes();
         if b.len() != 7
             || b[4] != b'-'

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
+use crate::msg;
 use crate::person::Person;
 use crate::{vocabulary, Id};
 
@@ -252,23 +253,41 @@ pub fn check_mapping(mapping: &Mapping, columns: usize) -> Vec<FieldError> {
     for (f, &col) in mapping {
         let field = format!("mapping.{}", f.code());
         if col >= columns {
-            errors.push(FieldError::new(
-                field,
-                format!("文件中没有第 {} 列", column_letter(col)),
-            ));
+            errors.push(
+                FieldError::new(
+                    field,
+                    &msg!(
+                        "roster_no_column",
+                        "文件中没有第 {column} 列",
+                        "The file has no column {column}"
+                    ),
+                )
+                .with("column", column_letter(col)),
+            );
         } else if let Some(other) = used.insert(col, *f) {
-            errors.push(FieldError::new(
-                field,
-                format!(
-                    "第 {} 列已对应「{}」，一列只能对应一项",
-                    column_letter(col),
-                    other.label_zh()
-                ),
-            ));
+            errors.push(
+                FieldError::new(
+                    field,
+                    &msg!(
+                        "roster_column_twice",
+                        "第 {column} 列已对应「{other}」，一列只能对应一项",
+                        "Column {column} is already taken by {other}; a column maps to one field",
+                    ),
+                )
+                .with("column", column_letter(col))
+                .with("other", other.code()),
+            );
         }
     }
     if !mapping.contains_key(&Field::Name) {
-        errors.push(FieldError::new("mapping.name", "请指定姓名所在的列"));
+        errors.push(FieldError::new(
+            "mapping.name",
+            &msg!(
+                "roster_name_column",
+                "请指定姓名所在的列",
+                "Say which column holds the name"
+            ),
+        ));
     }
     errors
 }
@@ -280,7 +299,33 @@ pub struct RowError {
     pub row: u32,
     /// The person field (`phone`, `party.joined_on`, `org_unit`).
     pub field: String,
+    /// As [`FieldError`]'s: the code, the Chinese and the English.
+    pub code: &'static str,
     pub message: String,
+    #[serde(skip)]
+    pub english: String,
+}
+
+impl RowError {
+    pub fn new(row: u32, e: FieldError) -> RowError {
+        RowError {
+            row,
+            field: e.field,
+            code: e.code,
+            message: e.message,
+            english: e.english,
+        }
+    }
+
+    /// The error without its row.
+    pub fn error(&self) -> FieldError {
+        FieldError {
+            field: self.field.clone(),
+            code: self.code,
+            message: self.message.clone(),
+            english: self.english.clone(),
+        }
+    }
 }
 
 /// A node a roster may name, and whether the importer may place people there.
@@ -294,7 +339,8 @@ pub struct NodeRef {
 
 /// The node a cell names, by code or by exact name; a name shared by several nodes in
 /// scope must be given by code.
-pub fn resolve_node(nodes: &[NodeRef], value: &str) -> Result<Id, String> {
+/// The error names no field (`""`): the caller says which ([`FieldError::at`]).
+pub fn resolve_node(nodes: &[NodeRef], value: &str) -> Result<Id, FieldError> {
     let v = value.trim();
     let by_code: Vec<&NodeRef> = nodes.iter().filter(|n| n.code == v).collect();
     let found = if by_code.is_empty() {
@@ -305,10 +351,23 @@ pub fn resolve_node(nodes: &[NodeRef], value: &str) -> Result<Id, String> {
     let in_scope: Vec<&&NodeRef> = found.iter().filter(|n| n.in_scope).collect();
     match (in_scope.as_slice(), found.is_empty()) {
         ([one], _) => Ok(one.id),
-        ([], true) => Err(format!("未知的居民区或节点「{}」", short(v))),
-        ([], false) => Err(format!("「{}」不在您的管辖范围内", short(v))),
-        (_, _) => Err(format!("有多个名为「{}」的节点，请填写节点编码", short(v))),
+        ([], true) => Err(&msg!(
+            "node_unknown",
+            "未知的居民区或节点「{name}」",
+            "Unknown community or unit: {name}"
+        )),
+        ([], false) => Err(&msg!(
+            "node_out_of_scope",
+            "「{name}」不在您的管辖范围内",
+            "{name} is outside your scope"
+        )),
+        (_, _) => Err(&msg!(
+            "node_ambiguous",
+            "有多个名为「{name}」的节点，请填写节点编码",
+            "Several units are named {name}; give the unit code",
+        )),
     }
+    .map_err(|m| FieldError::new("", m).with("name", short(v)))
 }
 
 /// What rows are checked against.
@@ -331,11 +390,7 @@ pub fn read_rows(
     for (row, cells) in &sheet.rows {
         match read_row(cells, mapping, ctx) {
             Ok(p) => people.push((*row, p)),
-            Err(es) => errors.extend(es.into_iter().map(|e| RowError {
-                row: *row,
-                field: e.field,
-                message: e.message,
-            })),
+            Err(es) => errors.extend(es.into_iter().map(|e| RowError::new(*row, e))),
         }
     }
     (people, errors)
@@ -356,18 +411,32 @@ pub fn duplicates(people: &[(u32, Person)], existing: &Existing) -> Vec<RowError
     let mut by_name_phone: HashMap<(&str, &str), u32> = HashMap::new();
     let mut errors = Vec::new();
     for (row, p) in people {
-        let err = |field: &str, message: String| RowError {
-            row: *row,
-            field: field.into(),
-            message,
-        };
+        let err = |field: &str, e: FieldError| RowError::new(*row, e.at(field));
         if let Some(id) = p.id_number.as_deref() {
             if existing.id_numbers.contains(id) {
-                errors.push(err("id_number", "人员档案中已有此身份证号的人员".into()));
+                errors.push(err(
+                    "id_number",
+                    FieldError::new(
+                        "",
+                        &msg!(
+                            "duplicate_id_number",
+                            "人员档案中已有此身份证号的人员",
+                            "The register already has a person with this ID number"
+                        ),
+                    ),
+                ));
                 continue;
             }
             if let Some(first) = by_id.get(id) {
-                errors.push(err("id_number", format!("与第 {first} 行的身份证号相同")));
+                let e = FieldError::new(
+                    "",
+                    &msg!(
+                        "same_id_number_as_row",
+                        "与第 {row} 行的身份证号相同",
+                        "The same ID number as row {row}"
+                    ),
+                );
+                errors.push(err("id_number", e.with("row", first)));
                 continue;
             }
             by_id.insert(id, *row);
@@ -378,11 +447,31 @@ pub fn duplicates(people: &[(u32, Person)], existing: &Existing) -> Vec<RowError
                 .name_phones
                 .contains(&(p.name.clone(), phone.to_string()))
             {
-                errors.push(err("name", "人员档案中已有同名同电话的人员".into()));
+                errors.push(err(
+                    "name",
+                    FieldError::new(
+                        "",
+                        &msg!(
+                            "duplicate_name_phone",
+                            "人员档案中已有同名同电话的人员",
+                            "The register already has a person of this name and phone"
+                        ),
+                    ),
+                ));
                 continue;
             }
             match by_name_phone.get(&key) {
-                Some(first) => errors.push(err("name", format!("与第 {first} 行的姓名和电话相同"))),
+                Some(first) => {
+                    let e = FieldError::new(
+                        "",
+                        &msg!(
+                            "same_name_phone_as_row",
+                            "与第 {row} 行的姓名和电话相同",
+                            "The same name and phone as row {row}"
+                        ),
+                    );
+                    errors.push(err("name", e.with("row", first)))
+                }
                 None => {
                     by_name_phone.insert(key, *row);
                 }

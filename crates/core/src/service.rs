@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg};
+use crate::msg;
 
 /// Longest post name, note on an hours entry.
 pub const MAX_POST_CHARS: usize = 30;
@@ -18,16 +19,28 @@ pub const SUGGESTED_POSTS: [&str; 4] = ["楼道长", "文明引导", "助老服�
 /// Hours as typed (a JSON number: `2`, `1.5`) in tenths of an hour: positive, at most 24,
 /// at most one decimal (6 minutes).
 pub fn hours_tenths(hours: f64) -> Result<i64, FieldError> {
-    let bad = |m: &str| Err(FieldError::new("hours", m));
+    let bad = |m: &Msg| Err(FieldError::new("hours", m));
     if !hours.is_finite() || hours <= 0.0 {
-        return bad("服务时长应大于 0 小时");
+        return bad(&msg!(
+            "hours_not_positive",
+            "服务时长应大于 0 小时",
+            "Hours must be more than 0"
+        ));
     }
     if hours > 24.0 {
-        return bad("单次服务时长不能超过 24 小时");
+        return bad(&msg!(
+            "hours_too_many",
+            "单次服务时长不能超过 24 小时",
+            "One service is at most 24 hours"
+        ));
     }
     let tenths = (hours * 10.0).round();
     if (hours * 10.0 - tenths).abs() > 1e-6 {
-        return bad("服务时长最多一位小数（如 1.5）");
+        return bad(&msg!(
+            "hours_precision",
+            "服务时长最多一位小数（如 1.5）",
+            "Hours have at most one decimal (e.g. 1.5)"
+        ));
     }
     Ok(tenths as i64)
 }
@@ -48,10 +61,24 @@ pub fn check_served_on(
     today: NaiveDate,
 ) -> Result<(), FieldError> {
     if served_on > today {
-        return Err(FieldError::new("served_on", "服务日期不能晚于今天"));
+        return Err(FieldError::new(
+            "served_on",
+            &msg!(
+                "served_on_future",
+                "服务日期不能晚于今天",
+                "The service date cannot be after today"
+            ),
+        ));
     }
     if served_on < registered_on {
-        return Err(FieldError::new("served_on", "服务日期不能早于报到日期"));
+        return Err(FieldError::new(
+            "served_on",
+            &msg!(
+                "served_before_registered",
+                "服务日期不能早于报到日期",
+                "The service date cannot be before the registration date"
+            ),
+        ));
     }
     Ok(())
 }
@@ -60,13 +87,21 @@ pub fn check_served_on(
 pub fn check_post_name(name: &str) -> Result<String, FieldError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(FieldError::new("name", "请填写岗位名称"));
+        return Err(FieldError::new(
+            "name",
+            &msg!("post_name_empty", "请填写岗位名称", "Enter the post name"),
+        ));
     }
     if name.chars().count() > MAX_POST_CHARS {
         return Err(FieldError::new(
             "name",
-            format!("岗位名称最多 {MAX_POST_CHARS} 个字"),
-        ));
+            &msg!(
+                "post_name_too_long",
+                "岗位名称最多 {max} 个字",
+                "A post name has at most {max} characters"
+            ),
+        )
+        .with("max", MAX_POST_CHARS));
     }
     Ok(name.to_string())
 }

@@ -3,6 +3,7 @@
 //! never goes below zero is enforced by the store in the movement's own write.
 
 use crate::error::FieldError;
+use crate::msg;
 
 /// The largest quantity of one movement: more than any station's storeroom holds.
 pub const MAX_QUANTITY: i64 = 1_000_000;
@@ -18,17 +19,33 @@ pub fn check_movement(quantity: i64, person_id: Option<crate::Id>) -> Result<(),
     if quantity == 0 {
         return Err(FieldError::new(
             "quantity",
-            "数量不能为 0（正数为入库，负数为发放）",
+            &msg!(
+                "quantity_zero",
+                "数量不能为 0（正数为入库，负数为发放）",
+                "The quantity cannot be 0 (positive comes in, negative goes out)"
+            ),
         ));
     }
     if quantity.abs() > MAX_QUANTITY {
         return Err(FieldError::new(
             "quantity",
-            format!("单次数量不能超过 {MAX_QUANTITY}"),
-        ));
+            &msg!(
+                "quantity_too_large",
+                "单次数量不能超过 {max}",
+                "At most {max} at a time"
+            ),
+        )
+        .with("max", MAX_QUANTITY));
     }
     if quantity < 0 && person_id.is_none() {
-        return Err(FieldError::new("person_id", "发放物品须登记领取人"));
+        return Err(FieldError::new(
+            "person_id",
+            &msg!(
+                "handout_recipient_needed",
+                "发放物品须登记领取人",
+                "A hand-out needs its recipient"
+            ),
+        ));
     }
     Ok(())
 }
@@ -38,20 +55,44 @@ pub fn check_item(name: &str, unit: &str) -> Result<(String, String), Vec<FieldE
     let (name, unit) = (name.trim(), unit.trim());
     let mut errors = Vec::new();
     if name.is_empty() {
-        errors.push(FieldError::new("name", "请填写物品名称"));
-    } else if name.chars().count() > MAX_NAME_CHARS {
         errors.push(FieldError::new(
             "name",
-            format!("物品名称最多 {MAX_NAME_CHARS} 个字"),
+            &msg!("item_name_empty", "请填写物品名称", "Enter the item name"),
         ));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(
+            FieldError::new(
+                "name",
+                &msg!(
+                    "item_name_too_long",
+                    "物品名称最多 {max} 个字",
+                    "An item name has at most {max} characters"
+                ),
+            )
+            .with("max", MAX_NAME_CHARS),
+        );
     }
     if unit.is_empty() {
-        errors.push(FieldError::new("unit", "请填写计量单位（如 件、袋、桶）"));
-    } else if unit.chars().count() > MAX_UNIT_CHARS {
         errors.push(FieldError::new(
             "unit",
-            format!("计量单位最多 {MAX_UNIT_CHARS} 个字"),
+            &msg!(
+                "item_unit_empty",
+                "请填写计量单位（如 件、袋、桶）",
+                "Enter the unit (piece, bag, bucket…)"
+            ),
         ));
+    } else if unit.chars().count() > MAX_UNIT_CHARS {
+        errors.push(
+            FieldError::new(
+                "unit",
+                &msg!(
+                    "item_unit_too_long",
+                    "计量单位最多 {max} 个字",
+                    "A unit has at most {max} characters"
+                ),
+            )
+            .with("max", MAX_UNIT_CHARS),
+        );
     }
     if errors.is_empty() {
         Ok((name.to_string(), unit.to_string()))

@@ -7,7 +7,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg};
 use crate::person::Gender;
 
 const PHONE: &str = "phone";
@@ -41,16 +41,18 @@ pub fn storable_char(c: char) -> bool {
 /// The first character of `value` that [`storable_char`] refuses, as an error on `field`.
 /// One rule for every text of every request: the server applies it where bodies, forms and
 /// query strings are parsed.
+const CONTROL_CHAR: Msg = Msg::new(
+    "control_character",
+    "含有不能保存的控制字符（{char}），请删除后重新提交",
+    "Contains a control character that cannot be saved ({char}); remove it and submit again",
+);
+
 pub fn check_storable(field: &str, value: &str) -> Result<(), FieldError> {
     match value.chars().find(|c| !storable_char(*c)) {
         None => Ok(()),
-        Some(c) => Err(FieldError::new(
-            field,
-            format!(
-                "含有不能保存的控制字符（U+{:04X}），请删除后重新提交",
-                c as u32
-            ),
-        )),
+        Some(c) => {
+            Err(FieldError::new(field, &CONTROL_CHAR).with("char", format!("U+{:04X}", c as u32)))
+        }
     }
 }
 
@@ -64,13 +66,23 @@ const MAX_EMAIL: usize = 254;
 /// and returns it trimmed. Only the shape is checked — one `@`, a dotted domain, no spaces —
 /// whether it reaches anyone is the mail server's to say.
 pub fn validate_email(input: &str) -> Result<String, FieldError> {
+    const TOO_LONG: Msg = Msg::new(
+        "email_too_long",
+        "电子邮件地址太长",
+        "The e-mail address is too long",
+    );
+    const SHAPE: Msg = Msg::new(
+        "email_invalid",
+        "电子邮件地址格式不对，应如 name@example.com",
+        "Not an e-mail address; write it like name@example.com",
+    );
     let s: String = input.trim().replace('＠', "@");
-    let err = |m: &str| Err(FieldError::new("email", m));
+    let err = |m: &Msg| Err(FieldError::new("email", m));
     if s.chars().count() > MAX_EMAIL {
-        return err("电子邮件地址太长");
+        return err(&TOO_LONG);
     }
     if !looks_like_email(&s) {
-        return err("电子邮件地址格式不对，应如 name@example.com");
+        return err(&SHAPE);
     }
     Ok(s)
 }
@@ -112,10 +124,10 @@ pub fn mask_email(email: &str) -> String {
 ///   `03xx`–`09xx` have 4 digits and 7- or 8-digit local numbers; local numbers start with
 ///   2–9. With `+86` the leading `0` of the area code may be left out (`+86 21 5781 2345`).
 pub fn validate_phone(input: &str) -> Result<String, FieldError> {
-    let err = |m: &str| Err(FieldError::new(PHONE, m));
+    let err = |m: &Msg| Err(FieldError::new(PHONE, m));
     let s = input.trim();
     if s.is_empty() {
-        return err("电话号码不能为空");
+        return err(&phone::EMPTY);
     }
     let mut plus = false;
     let mut digits = String::with_capacity(s.len());
@@ -124,11 +136,11 @@ pub fn validate_phone(input: &str) -> Result<String, FieldError> {
             '0'..='9' => digits.push(c),
             '+' if i == 0 => plus = true,
             ' ' | '-' | '(' | ')' => {}
-            _ => return err("电话号码只能包含数字、空格和短横线"),
+            _ => return err(&phone::CHARACTERS),
         }
     }
     if digits.is_empty() {
-        return err("电话号码不能为空");
+        return err(&phone::EMPTY);
     }
 
     // Country code.
@@ -136,7 +148,7 @@ pub fn validate_phone(input: &str) -> Result<String, FieldError> {
     if plus {
         match digits.strip_prefix("86") {
             Some(rest) => digits = rest.to_string(),
-            None => return err("只支持中国大陆电话号码（国家代码+86）"),
+            None => return err(&phone::COUNTRY),
         }
         international = true;
     } else if let Some(rest) = digits.strip_prefix("0086") {
@@ -146,7 +158,7 @@ pub fn validate_phone(input: &str) -> Result<String, FieldError> {
         digits.drain(..2);
     }
     if digits.is_empty() {
-        return err("电话号码不完整");
+        return err(&phone::INCOMPLETE);
     }
     if international && !digits.starts_with('0') && !is_mobile(&digits) {
         // "+86 21 5781 2345": the trunk prefix 0 is dropped in international form.
@@ -155,24 +167,66 @@ pub fn validate_phone(input: &str) -> Result<String, FieldError> {
 
     if digits.starts_with('1') {
         if digits.len() != 11 {
-            return Err(FieldError::new(
-                PHONE,
-                format!("手机号应为11位数字，以1开头（现为{}位）", digits.len()),
-            ));
+            return Err(FieldError::new(PHONE, &phone::MOBILE_LENGTH).with("n", digits.len()));
         }
         if !is_mobile(&digits) {
-            return err("手机号第二位应为3至9");
+            return err(&phone::MOBILE_SECOND);
         }
         return Ok(digits);
     }
     if digits.starts_with('0') {
-        return landline(&digits)
-            .ok_or_else(|| FieldError::new(PHONE, "固定电话应为区号加7至8位号码，如021-57812345"));
+        return landline(&digits).ok_or_else(|| FieldError::new(PHONE, &phone::LANDLINE));
     }
     if (7..=8).contains(&digits.len()) {
-        return err("固定电话请加区号，如021-57812345");
+        return err(&phone::AREA_CODE);
     }
-    err("手机号应为11位数字，以1开头；固定电话应带区号，如021-57812345")
+    err(&phone::SHAPE)
+}
+
+/// What [`validate_phone`] says.
+mod phone {
+    use super::Msg;
+    pub const EMPTY: Msg = Msg::new("phone_empty", "电话号码不能为空", "Enter a phone number");
+    pub const CHARACTERS: Msg = Msg::new(
+        "phone_characters",
+        "电话号码只能包含数字、空格和短横线",
+        "A phone number has only digits, spaces and hyphens",
+    );
+    pub const COUNTRY: Msg = Msg::new(
+        "phone_country",
+        "只支持中国大陆电话号码（国家代码+86）",
+        "Only mainland China numbers (country code +86)",
+    );
+    pub const INCOMPLETE: Msg = Msg::new(
+        "phone_incomplete",
+        "电话号码不完整",
+        "The phone number is incomplete",
+    );
+    pub const MOBILE_LENGTH: Msg = Msg::new(
+        "mobile_length",
+        "手机号应为11位数字，以1开头（现为{n}位）",
+        "A mobile number has 11 digits starting with 1 (this has {n})",
+    );
+    pub const MOBILE_SECOND: Msg = Msg::new(
+        "mobile_second_digit",
+        "手机号第二位应为3至9",
+        "A mobile number's second digit is 3 to 9",
+    );
+    pub const LANDLINE: Msg = Msg::new(
+        "landline_shape",
+        "固定电话应为区号加7至8位号码，如021-57812345",
+        "A landline is an area code and 7 or 8 digits, e.g. 021-57812345",
+    );
+    pub const AREA_CODE: Msg = Msg::new(
+        "landline_area_code",
+        "固定电话请加区号，如021-57812345",
+        "Add the area code to a landline, e.g. 021-57812345",
+    );
+    pub const SHAPE: Msg = Msg::new(
+        "phone_shape",
+        "手机号应为11位数字，以1开头；固定电话应带区号，如021-57812345",
+        "A mobile number has 11 digits starting with 1; a landline has an area code, e.g. 021-57812345",
+    );
 }
 
 /// `1[3-9]` followed by 9 digits.
@@ -253,7 +307,7 @@ pub fn id_check_char(body: &str) -> Option<char> {
 /// date (chars 7–14, a real date not before 1900-01-01) and the check character. Does not
 /// know today's date: use [`validate_id_number_as_of`] to also reject future birth dates.
 pub fn validate_id_number(input: &str) -> Result<String, FieldError> {
-    let err = |m: String| Err(FieldError::new(ID_NUMBER, m));
+    let err = |m: &Msg| Err(FieldError::new(ID_NUMBER, m));
     let id: String = input
         .chars()
         .map(half_width)
@@ -262,52 +316,102 @@ pub fn validate_id_number(input: &str) -> Result<String, FieldError> {
         .collect();
     let len = id.chars().count();
     if len == 0 {
-        return err("身份证号不能为空".into());
+        return err(&id::EMPTY);
     }
     if len == 15 && id.bytes().all(|b| b.is_ascii_digit()) {
-        return err("15位旧身份证号已停用，请填写18位身份证号".into());
+        return err(&id::OLD);
     }
     if len != 18 {
-        return err(format!("身份证号应为18位（现为{len}位）"));
+        return err(&id::LENGTH).map_err(|e: FieldError| e.with("n", len));
     }
     if !id.chars().take(17).all(|c| c.is_ascii_digit()) {
-        return err("身份证号前17位应全部为数字".into());
+        return err(&id::DIGITS);
     }
     if !id
         .chars()
         .nth(17)
         .is_some_and(|c| matches!(c, '0'..='9' | 'X'))
     {
-        return err("身份证号最后一位应为数字或X".into());
+        return err(&id::LAST);
     }
     // All ASCII from here on.
     let (body, check) = id.split_at(17);
     let province: u8 = body[..2].parse().unwrap_or(0);
     if !PROVINCES.contains(&province) {
-        return err(format!("身份证号前两位地区代码{}不存在", &body[..2]));
+        return err(&id::PROVINCE).map_err(|e: FieldError| e.with("code", &body[..2]));
     }
     let date = &body[6..14];
     match parse_ymd(date) {
-        None => return err(format!("身份证号中的出生日期{date}不是有效日期")),
+        None => return err(&id::DATE).map_err(|e: FieldError| e.with("date", date)),
         Some(d) if d.year() < 1900 => {
-            return err(format!("身份证号中的出生日期{date}早于1900年"));
+            return err(&id::EARLY).map_err(|e: FieldError| e.with("date", date));
         }
         Some(_) => {}
     }
     if id_check_char(body).map(String::from).as_deref() != Some(check) {
-        return err("身份证号校验位不正确，请核对号码".into());
+        return err(&id::CHECK);
     }
     Ok(id)
+}
+
+/// What [`validate_id_number`] says.
+mod id {
+    use super::Msg;
+    pub const EMPTY: Msg = Msg::new("id_number_empty", "身份证号不能为空", "Enter the ID number");
+    pub const OLD: Msg = Msg::new(
+        "id_number_old",
+        "15位旧身份证号已停用，请填写18位身份证号",
+        "15-digit ID numbers are no longer used; enter the 18-character one",
+    );
+    pub const LENGTH: Msg = Msg::new(
+        "id_number_length",
+        "身份证号应为18位（现为{n}位）",
+        "An ID number has 18 characters (this has {n})",
+    );
+    pub const DIGITS: Msg = Msg::new(
+        "id_number_digits",
+        "身份证号前17位应全部为数字",
+        "The first 17 characters of an ID number are digits",
+    );
+    pub const LAST: Msg = Msg::new(
+        "id_number_last",
+        "身份证号最后一位应为数字或X",
+        "The last character of an ID number is a digit or X",
+    );
+    pub const PROVINCE: Msg = Msg::new(
+        "id_number_region",
+        "身份证号前两位地区代码{code}不存在",
+        "No region has the code {code} (the first two digits)",
+    );
+    pub const DATE: Msg = Msg::new(
+        "id_number_date",
+        "身份证号中的出生日期{date}不是有效日期",
+        "The birth date {date} in the ID number is not a real date",
+    );
+    pub const EARLY: Msg = Msg::new(
+        "id_number_date_early",
+        "身份证号中的出生日期{date}早于1900年",
+        "The birth date {date} in the ID number is before 1900",
+    );
+    pub const FUTURE: Msg = Msg::new(
+        "id_number_date_future",
+        "身份证号中的出生日期{date}晚于今天",
+        "The birth date {date} in the ID number is after today",
+    );
+    pub const CHECK: Msg = Msg::new(
+        "id_number_check",
+        "身份证号校验位不正确，请核对号码",
+        "The check character does not match; check the number",
+    );
 }
 
 /// [`validate_id_number`], and the birth date must not be after `today`.
 pub fn validate_id_number_as_of(input: &str, today: NaiveDate) -> Result<String, FieldError> {
     let id = validate_id_number(input)?;
     match birth_date_of_valid(&id) {
-        Some(d) if d > today => Err(FieldError::new(
-            ID_NUMBER,
-            format!("身份证号中的出生日期{}晚于今天", &id[6..14]),
-        )),
+        Some(d) if d > today => {
+            Err(FieldError::new(ID_NUMBER, &id::FUTURE).with("date", &id[6..14]))
+        }
         _ => Ok(id),
     }
 }

@@ -13,6 +13,7 @@ use crate::appeal::{Appeal, Deadline, Status};
 use crate::calendar::WorkCalendar;
 use crate::error::FieldError;
 use crate::lifecycle::{Event, EventBody};
+use crate::msg;
 use crate::Id;
 
 /// The actor id of events the system records (no user has id 0).
@@ -46,7 +47,11 @@ impl WatchRules {
         if self.remind_within_hours == 0 || self.remind_within_hours > 24 * 5 {
             return Err(FieldError::new(
                 "remind_within_hours",
-                "提醒提前量应为 1–120 个工作小时",
+                &msg!(
+                    "remind_range",
+                    "提醒提前量应为 1–120 个工作小时",
+                    "The reminder comes 1–120 working hours ahead"
+                ),
             ));
         }
         if self.escalate_after_working_days == 0
@@ -54,8 +59,13 @@ impl WatchRules {
         {
             return Err(FieldError::new(
                 "escalate_after_working_days",
-                format!("自动上报的超期天数应为 1–{MAX_ESCALATE_AFTER_DAYS} 个工作日"),
-            ));
+                &msg!(
+                    "escalate_after_range",
+                    "自动上报的超期天数应为 1–{max} 个工作日",
+                    "Automatic escalation comes 1–{max} working days overdue",
+                ),
+            )
+            .with("max", MAX_ESCALATE_AFTER_DAYS));
         }
         Ok(())
     }

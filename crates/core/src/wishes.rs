@@ -17,6 +17,7 @@
 use chrono::NaiveDate;
 
 use crate::error::FieldError;
+use crate::msg;
 use crate::vocabulary;
 use crate::Id;
 
@@ -182,23 +183,44 @@ pub fn check_new(
     let wish = wish.trim();
     let mut errors = Vec::new();
     if wish.is_empty() {
-        errors.push(FieldError::new("wish", "请填写心愿内容"));
-    } else if wish.chars().count() > MAX_WISH_CHARS {
         errors.push(FieldError::new(
             "wish",
-            format!("心愿内容最多 {MAX_WISH_CHARS} 个字"),
+            &msg!("wish_empty", "请填写心愿内容", "Enter the wish"),
         ));
+    } else if wish.chars().count() > MAX_WISH_CHARS {
+        errors.push(
+            FieldError::new(
+                "wish",
+                &msg!(
+                    "wish_too_long",
+                    "心愿内容最多 {max} 个字",
+                    "A wish has at most {max} characters"
+                ),
+            )
+            .with("max", MAX_WISH_CHARS),
+        );
     }
     if let Some(c) = estimated_cents {
         if !(1..=MAX_ESTIMATE_CENTS).contains(&c) {
             errors.push(FieldError::new(
                 "estimated_cents",
-                "估价应大于 0，微心愿不超过 1 万元",
+                &msg!(
+                    "wish_estimate_range",
+                    "估价应大于 0，微心愿不超过 1 万元",
+                    "The estimate is more than 0 and at most 10,000 yuan"
+                ),
             ));
         }
     }
     if deadline.is_some_and(|d| d < today) {
-        errors.push(FieldError::new("deadline", "期望实现日期不能早于今天"));
+        errors.push(FieldError::new(
+            "deadline",
+            &msg!(
+                "wish_deadline_past",
+                "期望实现日期不能早于今天",
+                "The hoped-for date cannot be before today"
+            ),
+        ));
     }
     if errors.is_empty() {
         Ok(wish.to_string())

@@ -9,7 +9,8 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::msg;
 use suqiu_core::validate::check_storable;
 use suqiu_core::Id;
 
@@ -52,7 +53,7 @@ pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
     check_syntax(bytes)?;
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(Problem::field("body", "请求体应为 JSON 对象"));
+        return Err(Problem::field("body", &suqiu_core::error::BODY_NOT_OBJECT));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -201,11 +202,21 @@ pub fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
     let msg = bare_message(e);
     if let Some(rest) = msg.strip_prefix("missing field ") {
         let name = quoted(rest).unwrap_or(rest);
-        return FieldError::new(join(path, name), format!("缺少必填字段「{name}」"));
+        let msg = msg!(
+            "field_missing",
+            "缺少必填字段「{name}」",
+            "The field {name} is required"
+        );
+        return FieldError::new(join(path, name), &msg).with("name", name);
     }
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let name = quoted(rest).unwrap_or(rest);
-        return FieldError::new(join(path, name), format!("不支持的字段「{name}」"));
+        let msg = msg!(
+            "field_unknown",
+            "不支持的字段「{name}」",
+            "There is no field {name}"
+        );
+        return FieldError::new(join(path, name), &msg).with("name", name);
     }
     let field = if path.is_empty() {
         "body".to_string()
@@ -218,20 +229,48 @@ pub fn field_error(path: &str, e: &serde_json::Error) -> FieldError {
             .split_once("expected ")
             .map(|(_, o)| o.replace('`', "").replace("one of ", ""))
             .unwrap_or_default();
-        return FieldError::new(field, format!("无效的取值「{value}」，可选：{options}"));
+        return FieldError::new(field, &VALUE_UNKNOWN)
+            .with("value", value)
+            .with("options", options);
     }
     if msg.starts_with("invalid type") {
         let expected = msg.rsplit_once(", expected ").map(|(_, x)| x).unwrap_or("");
-        return FieldError::new(field, format!("类型错误：应为{}", expected_zh(expected)));
+        let msg = msg!(
+            "type_wrong",
+            "类型错误：应为{expected}",
+            "Wrong type: {expected} expected"
+        );
+        return FieldError::new(field, &msg).with_words(
+            "expected",
+            &expected_zh(expected),
+            expected,
+        );
     }
     if msg.starts_with("invalid value") || msg.starts_with("invalid length") {
-        return FieldError::new(field, format!("取值无效（{msg}）"));
+        let invalid = msg!(
+            "value_invalid",
+            "取值无效（{detail}）",
+            "Invalid value ({detail})"
+        );
+        return FieldError::new(field, &invalid).with("detail", msg);
     }
     if field.ends_with("date") || field.ends_with("_on") {
-        return FieldError::new(field, "日期格式应为 YYYY-MM-DD");
+        return FieldError::new(field, &suqiu_core::error::DATE_SHAPE);
     }
-    FieldError::new(field, format!("格式不正确（{msg}）"))
+    let shape = msg!(
+        "shape_wrong",
+        "格式不正确（{detail}）",
+        "Wrong format ({detail})"
+    );
+    FieldError::new(field, &shape).with("detail", msg)
 }
+
+/// A value not among a list's codes.
+const VALUE_UNKNOWN: Msg = Msg::new(
+    "value_unknown",
+    "无效的取值「{value}」，可选：{options}",
+    "Invalid value {value}; one of: {options}",
+);
 
 /// Query parameters, read one by one so each bad value is a 422 naming the parameter.
 pub struct Params(pub HashMap<String, String>);
@@ -279,10 +318,12 @@ impl Params {
         match v.parse::<Id>() {
             Ok(id) if id > 0 => Some(id),
             _ => {
-                errors.push(FieldError::new(
-                    key,
-                    format!("应为正整数编号，收到「{}」", short(v)),
-                ));
+                let msg = msg!(
+                    "id_shape",
+                    "应为正整数编号，收到「{value}」",
+                    "A number above 0 expected, not {value}"
+                );
+                errors.push(FieldError::new(key, &msg).with("value", short(v)));
                 None
             }
         }
@@ -300,14 +341,11 @@ impl Params {
         match parse(v) {
             Some(t) => Some(t),
             None => {
-                errors.push(FieldError::new(
-                    key,
-                    format!(
-                        "无效的取值「{}」，可选：{}",
-                        short(v),
-                        codes.replace('|', ", ")
-                    ),
-                ));
+                errors.push(
+                    FieldError::new(key, &VALUE_UNKNOWN)
+                        .with("value", short(v))
+                        .with("options", codes.replace('|', ", ")),
+                );
                 None
             }
         }
@@ -318,10 +356,12 @@ impl Params {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
             v => {
-                errors.push(FieldError::new(
-                    key,
-                    format!("应为 true 或 false，收到「{}」", short(v)),
-                ));
+                let msg = msg!(
+                    "bool_shape",
+                    "应为 true 或 false，收到「{value}」",
+                    "true or false expected, not {value}"
+                );
+                errors.push(FieldError::new(key, &msg).with("value", short(v)));
                 None
             }
         }
@@ -332,10 +372,12 @@ impl Params {
         match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                errors.push(FieldError::new(
-                    key,
-                    format!("日期格式应为 YYYY-MM-DD，收到「{}」", short(v)),
-                ));
+                let msg = msg!(
+                    "date_shape_given",
+                    "日期格式应为 YYYY-MM-DD，收到「{value}」",
+                    "A date is written YYYY-MM-DD, not {value}"
+                );
+                errors.push(FieldError::new(key, &msg).with("value", short(v)));
                 None
             }
         }
@@ -353,10 +395,13 @@ impl Params {
                     } else {
                         format!("1–{max}")
                     };
-                    errors.push(FieldError::new(
-                        key,
-                        format!("应为 {range} 的整数，收到「{}」", short(v)),
-                    ));
+                    let msg = msg!(
+                        "whole_number_range",
+                        "应为 {range} 的整数，收到「{value}」",
+                        "A whole number {range} expected, not {value}"
+                    );
+                    let error = FieldError::new(key, &msg).with("range", &range);
+                    errors.push(error.with("value", short(v)));
                     default
                 }
             },

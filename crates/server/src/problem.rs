@@ -1,12 +1,12 @@
 //! Errors as `application/problem+json` (RFC 9457), with messages in Chinese.
 //!
-//! `{"type","title","status","detail","errors":[{"field","message"}]}`; a 409 for an action
+//! `{"type","title","status","detail","errors":[{"field","code","message"}]}`; a 409 for an action
 //! the appeal's status does not allow also carries `"allowed":["accept",…]`.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::lifecycle::Refusal;
 use suqiu_store::StoreError;
 use utoipa::ToSchema;
@@ -18,7 +18,13 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 pub struct ProblemField {
     /// The field's name as in the JSON (`appellant.phone`, `tags`), or the query parameter.
     pub field: String,
+    /// What is wrong, for programs: a stable snake_case code (`phone_shape`, `too_long`).
+    pub code: String,
+    /// What is wrong, in Chinese, for people.
     pub message: String,
+    /// The same in English, for a page in English (the API says Chinese only).
+    #[serde(skip)]
+    pub english: String,
     /// The spreadsheet row at fault, for an uploaded file (a roster import).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u32>,
@@ -174,7 +180,9 @@ impl Problem {
             .into_iter()
             .map(|e| ProblemField {
                 field: e.field,
+                code: e.code.to_string(),
                 message: e.message,
+                english: e.english,
                 row: None,
             })
             .collect();
@@ -182,8 +190,17 @@ impl Problem {
     }
 
     /// 422 for one field.
-    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem::invalid(vec![FieldError::new(field, message)])
+    pub fn field(field: impl Into<String>, msg: &Msg) -> Problem {
+        Problem::invalid(vec![FieldError::new(field, msg)])
+    }
+
+    /// 422 for one field, in the words of whoever refused it (one language only).
+    pub fn field_untranslated(
+        field: impl Into<String>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem::invalid(vec![FieldError::untranslated(field, code, message)])
     }
 
     /// A problem for a status that some layer produced without a body we recognise.
@@ -253,12 +270,16 @@ impl From<StoreError> for Problem {
                 let mut p = Problem::conflict(message.clone());
                 p.errors = vec![ProblemField {
                     field,
+                    code: "conflict".into(),
+                    english: message.clone(),
                     message,
                     row: None,
                 }];
                 p
             }
-            StoreError::Invalid { field, message } => Problem::field(field, message),
+            StoreError::Invalid { field, message } => {
+                Problem::field_untranslated(field, "invalid", message)
+            }
             StoreError::Forbidden(message) => Problem::forbidden(message),
             StoreError::Rows(errors) => crate::routes::roster::row_problem(&errors),
             // Nothing was saved and the cause should pass (disk full or below its floor,

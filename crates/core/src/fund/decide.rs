@@ -9,7 +9,8 @@
 //! asks `decide`, applies the events and writes them: two writers can never both decide on
 //! the same balance.
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg, TOO_LONG};
+use crate::msg;
 use crate::org::OrgKind;
 use crate::Id;
 
@@ -134,10 +135,14 @@ pub enum Refusal {
 }
 
 /// What a grid's ledger field says (grids keep no ledger: their station does).
-const NO_LEDGER: &str = "网格不设基金账户，请记在所属站点";
+const NO_LEDGER: Msg = Msg::new(
+    "grid_no_ledger",
+    "网格不设基金账户，请记在所属站点",
+    "A grid keeps no fund account; record it at its station",
+);
 
-fn invalid(field: &str, message: impl Into<String>) -> Refusal {
-    Refusal::Invalid(FieldError::new(field, message))
+fn invalid(field: &str, msg: &Msg) -> Refusal {
+    Refusal::Invalid(FieldError::new(field, msg))
 }
 
 /// Every error of an entry's own fields at once (amount, note, recipient, receiving
@@ -146,36 +151,59 @@ pub fn check(new: &NewEntry) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let note = new.note.trim();
     if note.chars().count() > MAX_NOTE_CHARS {
-        errors.push(FieldError::new("note", too_long()));
+        errors.push(too_long("note"));
     }
     match (new.kind, new.amount_cents) {
         (EntryKind::Reversal, None) => {}
         (_, Some(a)) => errors.extend(check_amount(a).err()),
-        (_, None) => errors.push(FieldError::new("amount_cents", "请填写金额")),
+        (_, None) => errors.push(FieldError::new(
+            "amount_cents",
+            &msg!("amount_empty", "请填写金额", "Enter the amount"),
+        )),
     }
     match new.kind {
-        EntryKind::Grant if new.person_id.is_none() => {
-            errors.push(FieldError::new("person_id", "每笔助困发放须登记受助人"))
-        }
-        EntryKind::Transfer if new.to_org_unit_id.is_none() => {
-            errors.push(FieldError::new("to_org_unit_id", "请选择划入的账户"))
-        }
+        EntryKind::Grant if new.person_id.is_none() => errors.push(FieldError::new(
+            "person_id",
+            &msg!(
+                "grant_recipient_needed",
+                "每笔助困发放须登记受助人",
+                "Every grant needs its recipient"
+            ),
+        )),
+        EntryKind::Transfer if new.to_org_unit_id.is_none() => errors.push(FieldError::new(
+            "to_org_unit_id",
+            &msg!(
+                "transfer_target_needed",
+                "请选择划入的账户",
+                "Choose the account to transfer to"
+            ),
+        )),
         _ => {}
     }
     match new.kind {
-        EntryKind::Grant if note.is_empty() => {
-            errors.push(FieldError::new("note", "请写明发放事由"))
-        }
-        EntryKind::Reversal if note.is_empty() => {
-            errors.push(FieldError::new("note", "请写明冲正原因"))
-        }
+        EntryKind::Grant if note.is_empty() => errors.push(FieldError::new(
+            "note",
+            &msg!(
+                "grant_note_needed",
+                "请写明发放事由",
+                "Say what the grant is for"
+            ),
+        )),
+        EntryKind::Reversal if note.is_empty() => errors.push(FieldError::new(
+            "note",
+            &msg!(
+                "reversal_note_needed",
+                "请写明冲正原因",
+                "Say why the entry is reversed"
+            ),
+        )),
         _ => {}
     }
     errors
 }
 
-fn too_long() -> String {
-    format!("最多 {MAX_NOTE_CHARS} 个字")
+fn too_long(field: &str) -> FieldError {
+    FieldError::new(field, &TOO_LONG).with("max", MAX_NOTE_CHARS)
 }
 
 /// Decides what a command does to the ledgers: the events, or why not.
@@ -193,10 +221,17 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             decidable(state, ctx)?;
             let reason = reason.trim();
             if reason.is_empty() {
-                return Err(invalid("reason", "请写明驳回理由"));
+                return Err(invalid(
+                    "reason",
+                    &msg!(
+                        "rejection_reason_needed",
+                        "请写明驳回理由",
+                        "Give the reason for rejecting"
+                    ),
+                ));
             }
             if reason.chars().count() > MAX_NOTE_CHARS {
-                return Err(invalid("reason", too_long()));
+                return Err(Refusal::Invalid(too_long("reason")));
             }
             Ok(vec![Event::Rejected {
                 reason: reason.to_string(),
@@ -208,13 +243,25 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
 /// The waiting grant an approval or rejection names, if this actor may decide it: it
 /// waits still (else 409), and the actor works at (or above) the level it needs (403).
 fn decidable(state: &State, ctx: &Context) -> Result<Target, Refusal> {
-    let target = state
-        .target
-        .ok_or_else(|| Refusal::Conflict(FieldError::new("status", "该笔发放不存在")))?;
-    if target.status != EntryStatus::Pending {
-        return Err(Refusal::Conflict(FieldError::new(
+    let target = state.target.ok_or_else(|| {
+        Refusal::Conflict(FieldError::new(
             "status",
-            format!("该记录{}，不在待审批状态", target.status.label_zh()),
+            &msg!("grant_missing", "该笔发放不存在", "There is no such grant"),
+        ))
+    })?;
+    if target.status != EntryStatus::Pending {
+        let error = FieldError::new(
+            "status",
+            &msg!(
+                "entry_not_pending",
+                "该记录{status}，不在待审批状态",
+                "This entry is {status}, not waiting for approval"
+            ),
+        );
+        return Err(Refusal::Conflict(error.with_words(
+            "status",
+            target.status.label_zh(),
+            target.status.code(),
         )));
     }
     if !level_suffices(ctx.actor_level, target.approval_level) {
@@ -231,14 +278,18 @@ fn pays(account: &Account, delta_cents: i64) -> Result<(), Refusal> {
     if account.balance_cents + delta_cents >= 0 {
         return Ok(());
     }
-    Err(Refusal::Conflict(FieldError::new(
-        "amount_cents",
-        format!(
-            "基金余额不足：需支出 {}，当前余额 {}",
-            yuan(-delta_cents),
-            yuan(account.balance_cents)
-        ),
-    )))
+    Err(Refusal::Conflict(
+        FieldError::new(
+            "amount_cents",
+            &msg!(
+                "balance_short",
+                "基金余额不足：需支出 {out}，当前余额 {balance}",
+                "Not enough in the fund: {out} to pay out, {balance} in hand"
+            ),
+        )
+        .with("out", yuan(-delta_cents))
+        .with("balance", yuan(account.balance_cents)),
+    ))
 }
 
 fn post(
@@ -252,13 +303,18 @@ fn post(
     }
     let account = &state.account;
     if !keeps_ledger(account.kind) {
-        return Err(invalid("org_unit_id", NO_LEDGER));
+        return Err(invalid("org_unit_id", &NO_LEDGER));
     }
     if state.recipient_on_register == Some(false) {
-        return Err(invalid(
+        let error = FieldError::new(
             "person_id",
-            format!("未知的人员，或不在「{}」的人员档案中", account.name),
-        ));
+            &msg!(
+                "recipient_not_on_register",
+                "未知的人员，或不在「{account}」的人员档案中",
+                "Unknown person, or not on the register of {account}"
+            ),
+        );
+        return Err(Refusal::Invalid(error.with("account", &account.name)));
     }
     let line = Line {
         org_unit_id: account.org_unit_id,
@@ -299,17 +355,29 @@ fn post(
 
 /// A reversal posts the opposite of the entry it names, once, for exactly its amount.
 fn reverse(state: &State, new: &NewEntry, line: Line) -> Result<Vec<Event>, Refusal> {
-    let target = state
-        .target
-        .ok_or_else(|| invalid("reverses", "要冲正的记录不存在"))?;
+    let target = state.target.ok_or_else(|| {
+        invalid(
+            "reverses",
+            &msg!(
+                "reversed_entry_missing",
+                "要冲正的记录不存在",
+                "There is no such entry to reverse"
+            ),
+        )
+    })?;
     let delta_cents =
         reversal_delta(&target, state.account.org_unit_id).map_err(Refusal::Invalid)?;
     let amount_cents = delta_cents.abs();
     if new.amount_cents.is_some_and(|a| a != amount_cents) {
-        return Err(invalid(
+        let error = FieldError::new(
             "amount_cents",
-            format!("冲正金额须与原记录一致（{}）", yuan(amount_cents)),
-        ));
+            &msg!(
+                "reversal_amount_differs",
+                "冲正金额须与原记录一致（{amount}）",
+                "A reversal is for the entry's own amount ({amount})"
+            ),
+        );
+        return Err(Refusal::Invalid(error.with("amount", yuan(amount_cents))));
     }
     pays(&state.account, delta_cents)?;
     Ok(vec![Event::Recorded(Line {
@@ -324,12 +392,18 @@ fn reverse(state: &State, new: &NewEntry, line: Line) -> Result<Vec<Event>, Refu
 /// street ↔ district), as two lines; never more than the sending ledger holds.
 fn transfer(state: &State, line: Line) -> Result<Vec<Event>, Refusal> {
     let from = &state.account;
-    let to = state
-        .counterpart
-        .as_ref()
-        .ok_or_else(|| invalid("to_org_unit_id", "请选择划入的账户"))?;
+    let to = state.counterpart.as_ref().ok_or_else(|| {
+        invalid(
+            "to_org_unit_id",
+            &msg!(
+                "transfer_target_needed",
+                "请选择划入的账户",
+                "Choose the account to transfer to"
+            ),
+        )
+    })?;
     if !keeps_ledger(to.kind) {
-        return Err(invalid("to_org_unit_id", NO_LEDGER));
+        return Err(invalid("to_org_unit_id", &NO_LEDGER));
     }
     if !adjacent(
         (from.org_unit_id, from.parent_id),
@@ -337,7 +411,11 @@ fn transfer(state: &State, line: Line) -> Result<Vec<Event>, Refusal> {
     ) {
         return Err(invalid(
             "to_org_unit_id",
-            "资金只能在站点与所属街道、街道与区之间划拨",
+            &msg!(
+                "transfer_levels",
+                "资金只能在站点与所属街道、街道与区之间划拨",
+                "Funds move only between a station and its street, or a street and the district"
+            ),
         ));
     }
     pays(from, -line.amount_cents)?;
@@ -363,22 +441,54 @@ fn transfer(state: &State, line: Line) -> Result<Vec<Event>, Refusal> {
 /// a reversal (correct the correction with a new entry) nor one leg of a transfer (a
 /// transfer is corrected by a transfer back, so both ledgers stay in step).
 pub fn reversal_delta(target: &Target, org_unit_id: Id) -> Result<i64, FieldError> {
-    let refuse = |m: &str| Err(FieldError::new("reverses", m));
+    let refuse = |m: &Msg| Err(FieldError::new("reverses", m));
     if target.org_unit_id != org_unit_id {
-        return refuse("只能冲正本账户的记录");
+        return refuse(&msg!(
+            "reversal_other_ledger",
+            "只能冲正本账户的记录",
+            "Only entries of this account can be reversed"
+        ));
     }
     match target.status {
         EntryStatus::Posted => {}
-        EntryStatus::Pending => return refuse("待审批的发放请驳回，不需冲正"),
-        EntryStatus::Rejected => return refuse("已驳回的记录没有入账，不需冲正"),
+        EntryStatus::Pending => {
+            return refuse(&msg!(
+                "reversal_pending",
+                "待审批的发放请驳回，不需冲正",
+                "Reject a pending grant instead of reversing it"
+            ))
+        }
+        EntryStatus::Rejected => {
+            return refuse(&msg!(
+                "reversal_rejected",
+                "已驳回的记录没有入账，不需冲正",
+                "A rejected entry was never posted; nothing to reverse"
+            ))
+        }
     }
     match target.kind {
-        EntryKind::Reversal => return refuse("冲正记录不能再冲正，请另行登记"),
-        EntryKind::Transfer => return refuse("资金划拨请以反向划拨更正"),
+        EntryKind::Reversal => {
+            return refuse(&msg!(
+                "reversal_of_reversal",
+                "冲正记录不能再冲正，请另行登记",
+                "A reversal cannot be reversed; record a new entry"
+            ))
+        }
+        EntryKind::Transfer => {
+            return refuse(&msg!(
+                "reversal_of_transfer",
+                "资金划拨请以反向划拨更正",
+                "Correct a transfer with a transfer back"
+            ))
+        }
         EntryKind::Donation | EntryKind::Grant => {}
     }
     if target.already_reversed {
-        return refuse("该记录已冲正过");
+        return refuse(&msg!(
+            "already_reversed",
+            "该记录已冲正过",
+            "This entry has already been reversed"
+        ));
     }
     Ok(-target.delta_cents)
 }

@@ -75,13 +75,17 @@ impl ApprovalThresholds {
         if !(0..=MAX_AMOUNT_CENTS).contains(&self.station_max_cents) {
             return Err(FieldError::new(
                 "station_max_cents",
-                "站点审批限额应为 0 至 1 亿元（以分计）",
+                &crate::msg!(
+                    "station_limit_range",
+                    "站点审批限额应为 0 至 1 亿元（以分计）",
+                    "The station approval limit is 0 to 100 million yuan (in fen)"
+                ),
             ));
         }
         if !(self.station_max_cents..=MAX_AMOUNT_CENTS).contains(&self.street_max_cents) {
             return Err(FieldError::new(
                 "street_max_cents",
-                "街道审批限额不能低于站点限额，也不能超过 1 亿元",
+                &crate::msg!("street_limit_range", "街道审批限额不能低于站点限额，也不能超过 1 亿元", "The street approval limit is at least the station limit and at most 100 million yuan"),
             ));
         }
         Ok(())
@@ -153,10 +157,24 @@ pub fn level_suffices(actor: OrgKind, required: OrgKind) -> bool {
 /// Checks an amount as typed (cents).
 pub fn check_amount(amount_cents: i64) -> Result<(), FieldError> {
     if amount_cents <= 0 {
-        return Err(FieldError::new("amount_cents", "金额应大于 0"));
+        return Err(FieldError::new(
+            "amount_cents",
+            &crate::msg!(
+                "amount_not_positive",
+                "金额应大于 0",
+                "The amount must be more than 0"
+            ),
+        ));
     }
     if amount_cents > MAX_AMOUNT_CENTS {
-        return Err(FieldError::new("amount_cents", "单笔金额不能超过 1 亿元"));
+        return Err(FieldError::new(
+            "amount_cents",
+            &crate::msg!(
+                "amount_too_large",
+                "单笔金额不能超过 1 亿元",
+                "One entry is at most 100 million yuan"
+            ),
+        ));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::access::{ActionKind, Capability};
 use crate::appeal::{Appeal, Extension, Satisfaction};
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg, CONTENT_TOO_LONG};
 use crate::policy::{deadline, Limit, TimeLimitPolicy};
 use crate::Id;
 
@@ -41,7 +41,7 @@ pub fn decide(
         } => refer(appeal, *department_id, note)?,
         Command::Escalate { note } => escalate(appeal, ctx, note)?,
         Command::Return { note } => EventBody::Return {
-            note: required("note", note, "退回理由")?,
+            note: required("note", note, &RETURN_NOTE_EMPTY)?,
             undone: appeal
                 .handoffs
                 .last()
@@ -49,7 +49,7 @@ pub fn decide(
                 .expect("allowed_in_state checked handoffs"),
         },
         Command::Progress { note } => EventBody::Progress {
-            note: required("note", note, "办理进展")?,
+            note: required("note", note, &PROGRESS_NOTE_EMPTY)?,
         },
         Command::Extend { days, reason } => extend(ctx, *days, reason)?,
         Command::ExtendApprove { approve, reason } => {
@@ -57,11 +57,11 @@ pub fn decide(
         }
         Command::Resolve { resolution, note } => EventBody::Resolve {
             resolution: *resolution,
-            note: required("note", note, "办结情况")?,
+            note: required("note", note, &RESOLVE_NOTE_EMPTY)?,
         },
         Command::Feedback { channel, note } => EventBody::Feedback {
             channel: *channel,
-            note: required("note", note, "反馈内容")?,
+            note: required("note", note, &FEEDBACK_NOTE_EMPTY)?,
         },
         // The one command that can record two events: a dissatisfied follow-up that reopens.
         Command::FollowUp {
@@ -75,18 +75,18 @@ pub fn decide(
                 .map(|bodies| bodies.into_iter().map(event).collect());
         }
         Command::Reopen { note } => EventBody::Reopen {
-            note: required("note", note, "重办理由")?,
+            note: required("note", note, &REOPEN_NOTE_EMPTY)?,
             resolve_by: reopened_resolve_by(appeal, ctx),
         },
         Command::Reject { reason } => EventBody::Reject {
-            reason: required("reason", reason, "不予受理的理由")?,
+            reason: required("reason", reason, &REJECT_REASON_EMPTY)?,
         },
         Command::Merge { into_appeal_id } => merge(appeal, *into_appeal_id)?,
         Command::Supervise { note } => EventBody::Supervise {
-            note: required("note", note, "督办意见")?,
+            note: required("note", note, &SUPERVISE_NOTE_EMPTY)?,
         },
         Command::Suspend { reason } => EventBody::Suspend {
-            reason: required("reason", reason, "挂起理由（诉求人方面的原因）")?,
+            reason: required("reason", reason, &SUSPEND_REASON_EMPTY)?,
         },
         Command::Resume { note } => resume(appeal, ctx, note)?,
     };
@@ -117,8 +117,8 @@ fn may_act(appeal: &Appeal, action: ActionKind, ctx: &Context<'_>) -> Result<(),
     Ok(())
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> Refusal {
-    Refusal::Invalid(FieldError::new(field, message))
+fn invalid(field: &str, msg: &Msg) -> Refusal {
+    Refusal::Invalid(FieldError::new(field, msg))
 }
 
 /// To one person or one team, never both or neither.
@@ -128,10 +128,7 @@ fn assign(
     note: &Option<String>,
 ) -> Result<EventBody, Refusal> {
     if user_id.is_some() == team_id.is_some() {
-        return Err(invalid(
-            "user_id",
-            "请选择分派对象：一位人员或一个服务团队（二者选一）",
-        ));
+        return Err(invalid("user_id", &ASSIGNEE_ONE_OF));
     }
     Ok(EventBody::Assign {
         user_id,
@@ -142,43 +139,38 @@ fn assign(
 
 fn refer(appeal: &Appeal, department_id: Id, note: &str) -> Result<EventBody, Refusal> {
     if appeal.department_id == Some(department_id) {
-        return Err(invalid("department_id", "该诉求已转办至此部门"));
+        return Err(invalid("department_id", &ALREADY_REFERRED_THERE));
     }
     Ok(EventBody::Refer {
         department_id,
-        note: required("note", note, "转办说明")?,
+        note: required("note", note, &REFER_NOTE_EMPTY)?,
     })
 }
 
 /// Up to the handling unit's parent; the top of the tree has none.
 fn escalate(appeal: &Appeal, ctx: &Context<'_>, note: &str) -> Result<EventBody, Refusal> {
     let Some((parent_id, _)) = &ctx.place.handling_parent else {
-        return Err(invalid("action", "已在最高层级，无法再上报"));
+        return Err(invalid("action", &ESCALATE_AT_TOP));
     };
     Ok(EventBody::Escalate {
         from_org_unit_id: appeal.handling_org_unit_id,
         to_org_unit_id: *parent_id,
-        note: required("note", note, "上报理由")?,
+        note: required("note", note, &ESCALATE_NOTE_EMPTY)?,
     })
 }
 
 /// A request for more time, which the level above the handling unit decides.
 fn extend(ctx: &Context<'_>, days: u32, reason: &str) -> Result<EventBody, Refusal> {
     if ctx.place.handling_parent.is_none() {
-        return Err(invalid(
-            "action",
-            "承办单位已是最高层级，没有上级可以审批延期",
-        ));
+        return Err(invalid("action", &EXTENSION_NO_PARENT));
     }
     if days == 0 || days > MAX_EXTENSION_DAYS {
-        return Err(invalid(
-            "days",
-            format!("延期天数应为 1–{MAX_EXTENSION_DAYS} 个工作日"),
-        ));
+        let error = FieldError::new("days", &EXTENSION_DAYS_RANGE);
+        return Err(Refusal::Invalid(error.with("max", MAX_EXTENSION_DAYS)));
     }
     Ok(EventBody::Extend {
         days,
-        reason: required("reason", reason, "延期理由")?,
+        reason: required("reason", reason, &EXTENSION_REASON_EMPTY)?,
     })
 }
 
@@ -194,7 +186,7 @@ fn extend_approve(
     };
     let reason = optional("reason", reason)?;
     if !approve && reason.is_none() {
-        return Err(invalid("reason", "不同意延期时请填写理由"));
+        return Err(invalid("reason", &EXTENSION_REFUSAL_REASON));
     }
     let resolve_by = approve
         .then(|| {
@@ -212,7 +204,7 @@ fn extend_approve(
 
 fn merge(appeal: &Appeal, into_appeal_id: Id) -> Result<EventBody, Refusal> {
     if into_appeal_id == appeal.id {
-        return Err(invalid("into_appeal_id", "不能合并到自身"));
+        return Err(invalid("into_appeal_id", &MERGE_INTO_ITSELF));
     }
     Ok(EventBody::Merge { into_appeal_id })
 }
@@ -256,10 +248,10 @@ fn follow_up(
 ) -> Result<Vec<EventBody>, Refusal> {
     let reached = satisfaction != Satisfaction::Unreachable;
     if reached && solved.is_none() {
-        return Err(invalid("solved", "请填写群众是否认为问题已解决"));
+        return Err(invalid("solved", &FEEDBACK_SOLVED_NEEDED));
     }
     if reopen && satisfaction != Satisfaction::Dissatisfied {
-        return Err(invalid("reopen", "只有不满意时才能重办"));
+        return Err(invalid("reopen", &REOPEN_ONLY_UNSATISFIED));
     }
     let attempt = appeal.follow_up_attempts + 1;
     let closes = if reached {
@@ -326,13 +318,11 @@ fn reopened_resolve_by(appeal: &Appeal, ctx: &Context<'_>) -> Option<DateTime<Ut
         .map(|limit| deadline(ctx.calendar, ctx.now, limit))
 }
 
-fn required(field: &str, value: &str, what: &str) -> Result<String, Refusal> {
+/// `value` trimmed, or `missing` when there is none.
+fn required(field: &str, value: &str, missing: &Msg) -> Result<String, Refusal> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Refusal::Invalid(FieldError::new(
-            field,
-            format!("请填写{what}"),
-        )));
+        return Err(Refusal::Invalid(FieldError::new(field, missing)));
     }
     bounded(field, v, MAX_NOTE_CHARS)?;
     Ok(v.to_string())
@@ -352,10 +342,110 @@ fn optional(field: &str, value: &Option<String>) -> Result<Option<String>, Refus
 pub fn bounded(field: &str, value: &str, max: usize) -> Result<(), Refusal> {
     let n = value.chars().count();
     if n > max {
-        return Err(Refusal::Invalid(FieldError::new(
-            field,
-            format!("内容过长：{n} 字，最多 {max} 字"),
-        )));
+        let error = FieldError::new(field, &CONTENT_TOO_LONG);
+        return Err(Refusal::Invalid(error.with("n", n).with("max", max)));
     }
     Ok(())
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const ALREADY_REFERRED_THERE: crate::error::Msg = crate::error::Msg::new(
+    "already_referred_there",
+    "该诉求已转办至此部门",
+    "The appeal is already referred to this department",
+);
+const ASSIGNEE_ONE_OF: crate::error::Msg = crate::error::Msg::new(
+    "assignee_one_of",
+    "请选择分派对象：一位人员或一个服务团队（二者选一）",
+    "Choose whom to assign: one person or one service team (one of the two)",
+);
+const ESCALATE_AT_TOP: crate::error::Msg = crate::error::Msg::new(
+    "escalate_at_top",
+    "已在最高层级，无法再上报",
+    "Already at the top level; there is nowhere to escalate",
+);
+const ESCALATE_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "escalate_note_empty",
+    "请填写上报理由",
+    "Enter the reason to escalate",
+);
+const EXTENSION_DAYS_RANGE: crate::error::Msg = crate::error::Msg::new(
+    "extension_days_range",
+    "延期天数应为 1–{max} 个工作日",
+    "An extension is 1–{max} working days",
+);
+const EXTENSION_NO_PARENT: crate::error::Msg = crate::error::Msg::new(
+    "extension_no_parent",
+    "承办单位已是最高层级，没有上级可以审批延期",
+    "The handling unit is at the top level; no parent can approve an extension",
+);
+const EXTENSION_REASON_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "extension_reason_empty",
+    "请填写延期理由",
+    "Enter the reason for the extension",
+);
+const EXTENSION_REFUSAL_REASON: crate::error::Msg = crate::error::Msg::new(
+    "extension_refusal_reason",
+    "不同意延期时请填写理由",
+    "Give a reason when refusing an extension",
+);
+const FEEDBACK_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "feedback_note_empty",
+    "请填写反馈内容",
+    "Enter the feedback",
+);
+const FEEDBACK_SOLVED_NEEDED: crate::error::Msg = crate::error::Msg::new(
+    "feedback_solved_needed",
+    "请填写群众是否认为问题已解决",
+    "Say whether the appellant considers the problem solved",
+);
+const MERGE_INTO_ITSELF: crate::error::Msg = crate::error::Msg::new(
+    "merge_into_itself",
+    "不能合并到自身",
+    "An appeal cannot be merged into itself",
+);
+const PROGRESS_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "progress_note_empty",
+    "请填写办理进展",
+    "Enter the progress",
+);
+const REFER_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "refer_note_empty",
+    "请填写转办说明",
+    "Enter the referral note",
+);
+const REJECT_REASON_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "reject_reason_empty",
+    "请填写不予受理的理由",
+    "Enter the reason for not accepting",
+);
+const REOPEN_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "reopen_note_empty",
+    "请填写重办理由",
+    "Enter the reason to reopen",
+);
+const REOPEN_ONLY_UNSATISFIED: crate::error::Msg = crate::error::Msg::new(
+    "reopen_only_unsatisfied",
+    "只有不满意时才能重办",
+    "Only an unsatisfied appeal can be reopened",
+);
+const RESOLVE_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "resolve_note_empty",
+    "请填写办结情况",
+    "Enter how it was resolved",
+);
+const RETURN_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "return_note_empty",
+    "请填写退回理由",
+    "Enter the reason to return",
+);
+const SUPERVISE_NOTE_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "supervise_note_empty",
+    "请填写督办意见",
+    "Enter the supervision note",
+);
+const SUSPEND_REASON_EMPTY: crate::error::Msg = crate::error::Msg::new(
+    "suspend_reason_empty",
+    "请填写挂起理由（诉求人方面的原因）",
+    "Enter the reason to suspend (on the appellant's side)",
+);

@@ -96,7 +96,7 @@ fn checked_text(intake: &Intake) -> Result<(Option<String>, String, Option<Strin
     if content.is_empty() {
         return Err(Refusal::Invalid(FieldError::new(
             "content",
-            "请填写诉求内容",
+            &crate::error::CONTENT_EMPTY,
         )));
     }
     bounded("content", &content, MAX_CONTENT_CHARS)?;

@@ -5,7 +5,8 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 
 use super::{resolve_node, Cell, Context, Field, Mapping};
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg};
+use crate::msg;
 use crate::person::{CareTag, Gender, PartyCategory, PartyProfile, Person, PersonDraft};
 use crate::validate::birth_date_from_id;
 
@@ -59,16 +60,23 @@ impl<'c> Row<'c> {
             .unwrap_or(EMPTY)
     }
 
-    fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
+    fn error(&mut self, field: &str, msg: &Msg) {
+        self.errors.push(FieldError::new(field, msg));
     }
 
     /// A cell's text for `f`; an Excel error value is reported, not imported.
     fn text(&mut self, f: Field) -> Option<String> {
         match self.cell(f) {
             Cell::Error(e) => {
-                let message = format!("单元格是 Excel 错误值 {e}，请改为实际内容");
-                self.error(f.code(), message);
+                let error = FieldError::new(
+                    f.code(),
+                    &msg!(
+                        "excel_error_value",
+                        "单元格是 Excel 错误值 {value}，请改为实际内容",
+                        "The cell holds the Excel error {value}; put the real content in",
+                    ),
+                );
+                self.errors.push(error.with("value", e));
                 None
             }
             c => c.text(),
@@ -81,7 +89,11 @@ impl<'c> Row<'c> {
             Cell::Number(n) if n.abs() >= 1e15 => {
                 self.error(
                     "id_number",
-                    "身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为文本格式后重新填写",
+                    &msg!(
+                        "id_number_as_number",
+                        "身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为文本格式后重新填写",
+                        "Excel stored the ID number as a number and lost its last digits; format the column as text and enter it again"
+                    ),
                 );
                 None
             }
@@ -93,7 +105,14 @@ impl<'c> Row<'c> {
         let v = self.text(Field::Gender)?;
         let g = read_gender(&v);
         if g.is_none() {
-            self.error("gender", "性别应为「男」或「女」");
+            self.error(
+                "gender",
+                &msg!(
+                    "roster_gender",
+                    "性别应为「男」或「女」",
+                    "Gender is male or female"
+                ),
+            );
         }
         g
     }
@@ -103,7 +122,7 @@ impl<'c> Row<'c> {
         match self.text(Field::OrgUnit) {
             None => ctx.default_node,
             Some(v) => resolve_node(ctx.nodes, &v).unwrap_or_else(|m| {
-                self.error("org_unit", m);
+                self.errors.push(m.at("org_unit"));
                 ctx.default_node
             }),
         }
@@ -122,16 +141,23 @@ impl<'c> Row<'c> {
         {
             match read_tag(t) {
                 Some(tag) => tags.push(tag.code().to_string()),
-                None => self.error(
-                    "tags",
-                    format!(
-                        "未知的人员类别「{}」，可选：{}",
-                        short(t),
+                None => self.errors.push(
+                    FieldError::new(
+                        "tags",
+                        &msg!(
+                            "roster_tag_unknown",
+                            "未知的人员类别「{value}」，可选：{options}",
+                            "Unknown category {value}; one of: {options}",
+                        ),
+                    )
+                    .with("value", short(t))
+                    .with(
+                        "options",
                         CareTag::ALL
                             .iter()
                             .map(|t| t.label_zh())
                             .collect::<Vec<_>>()
-                            .join("、")
+                            .join("、"),
                     ),
                 ),
             }
@@ -143,7 +169,7 @@ impl<'c> Row<'c> {
         let birth = match read_date(self.cell(Field::BirthDate)) {
             Ok(d) => d,
             Err(m) => {
-                self.error("birth_date", m);
+                self.errors.push(m.at("birth_date"));
                 None
             }
         };
@@ -154,7 +180,14 @@ impl<'c> Row<'c> {
             Some(Err((y, m))) => match id_number.and_then(birth_date_from_id) {
                 Some(d) if d.year() == y && d.month() == m => Some(d),
                 _ => {
-                    self.error("birth_date", "出生日期请填写到日，如 1950-01-31");
+                    self.error(
+                        "birth_date",
+                        &msg!(
+                            "birth_date_day",
+                            "出生日期请填写到日，如 1950-01-31",
+                            "Give the birth date to the day, e.g. 1950-01-31"
+                        ),
+                    );
                     None
                 }
             },
@@ -170,7 +203,7 @@ impl<'c> Row<'c> {
             // so the month is kept as its first day.
             Ok(Some(Err((y, m)))) => NaiveDate::from_ymd_opt(y, m, 1),
             Err(m) => {
-                self.error("party.joined_on", m);
+                self.errors.push(m.at("party.joined_on"));
                 None
             }
         };
@@ -182,7 +215,7 @@ impl<'c> Row<'c> {
             None => None,
             Some(Ok(c)) => c,
             Some(Err(m)) => {
-                self.error("party.category", m);
+                self.errors.push(m.at("party.category"));
                 None
             }
         };
@@ -197,7 +230,11 @@ impl<'c> Row<'c> {
             {
                 self.error(
                     "party.category",
-                    "填写了入党时间或所在支部，请同时填写党员类别",
+                    &msg!(
+                        "party_category_needed",
+                        "填写了入党时间或所在支部，请同时填写党员类别",
+                        "With a joining date or branch, give the member category too"
+                    ),
                 );
                 None
             }
@@ -237,24 +274,36 @@ type DateOrMonth = Result<NaiveDate, (i32, u32)>;
 /// A date as rosters write it: an Excel date, a serial day number, or text —
 /// `1950-01-31`, `1950/1/31`, `1950.1.31`, `1950年1月31日`, `19500131`. `Ok(Err(ym))` for a
 /// date given to the month only (`1950.01`, `1950年1月`), which party records often are.
-pub(super) fn read_date(cell: &Cell) -> Result<Option<DateOrMonth>, String> {
-    const BAD: &str = "日期格式应为 YYYY-MM-DD（如 1950-01-31）";
+/// The error names no field (`""`): the caller says which ([`FieldError::at`]).
+pub(super) fn read_date(cell: &Cell) -> Result<Option<DateOrMonth>, FieldError> {
+    const SHAPE: Msg = Msg::new(
+        "roster_date_shape",
+        "日期格式应为 YYYY-MM-DD（如 1950-01-31）",
+        "A date is written YYYY-MM-DD (e.g. 1950-01-31)",
+    );
+    let bad = || FieldError::new("", &SHAPE);
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(Ok(*d))),
         // A day number typed into a cell not formatted as a date.
         Cell::Number(n) if n.fract() == 0.0 && (61.0..=2_958_465.0).contains(n) => {
-            Ok(Some(Ok(excel_date(*n).ok_or(BAD)?)))
+            Ok(Some(Ok(excel_date(*n).ok_or_else(bad)?)))
         }
         Cell::Number(n) if n.fract() == 0.0 => parse_date_text(&format!("{}", *n as i64))
             .map(Some)
-            .ok_or_else(|| BAD.to_string()),
+            .ok_or_else(bad),
         Cell::Text(s) if s.trim().is_empty() => Ok(None),
-        Cell::Text(s) => parse_date_text(s.trim())
-            .map(Some)
-            .ok_or_else(|| BAD.to_string()),
-        Cell::Error(e) => Err(format!("单元格是 Excel 错误值 {e}，请改为实际日期")),
-        _ => Err(BAD.into()),
+        Cell::Text(s) => parse_date_text(s.trim()).map(Some).ok_or_else(bad),
+        Cell::Error(e) => Err(FieldError::new(
+            "",
+            &msg!(
+                "excel_error_date",
+                "单元格是 Excel 错误值 {value}，请改为实际日期",
+                "The cell holds the Excel error {value}; put the real date in",
+            ),
+        )
+        .with("value", e)),
+        _ => Err(bad()),
     }
 }
 
@@ -319,7 +368,8 @@ fn read_tag(v: &str) -> Option<CareTag> {
 
 /// The party category of a 政治面貌/党员类别 cell: `Ok(None)` for someone who is not a
 /// party member (群众, 共青团员), an error for a member whose category is not said.
-fn read_party_category(v: &str) -> Result<Option<PartyCategory>, String> {
+/// The error names no field (`""`): the caller says which ([`FieldError::at`]).
+fn read_party_category(v: &str) -> Result<Option<PartyCategory>, FieldError> {
     let v = v.trim();
     if let Some(c) = PartyCategory::ALL
         .iter()
@@ -337,11 +387,23 @@ fn read_party_category(v: &str) -> Result<Option<PartyCategory>, String> {
         // A member, but how they belong here is what the register needs and only the
         // station knows it: the row waits for it rather than guessing 在册.
         "中共党员" | "党员" | "中共预备党员" | "预备党员" => {
-            Err("请填写党员类别：在册、在职报到、两新组织或流动".into())
+            Err(FieldError::new(
+                "",
+                &msg!(
+                    "party_category_needed_for_member",
+                    "请填写党员类别：在册、在职报到、两新组织或流动",
+                    "Give the member category: registered, in service, new organisation or floating",
+                ),
+            ))
         }
-        _ => Err(format!(
-            "未知的党员类别「{}」，可选：在册、在职报到、两新组织、流动（非党员留空或填「群众」）",
-            short(v)
-        )),
+        _ => Err(FieldError::new(
+            "",
+            &msg!(
+                "party_category_unknown",
+                "未知的党员类别「{value}」，可选：在册、在职报到、两新组织、流动（非党员留空或填「群众」）",
+                "Unknown member category {value}; one of registered, in service, new organisation, floating (blank for a non-member)",
+            ),
+        )
+        .with("value", short(v))),
     }
 }

@@ -130,14 +130,22 @@ fn nodes_resolve_by_code_or_unique_name_in_scope() {
     let n = nodes();
     assert_eq!(resolve_node(&n, "佛字桥居民区"), Ok(11));
     assert_eq!(resolve_node(&n, " 310117001001002 "), Ok(112));
-    assert!(resolve_node(&n, "一网格").unwrap_err().contains("编码"));
+    assert!(resolve_node(&n, "一网格")
+        .unwrap_err()
+        .message
+        .contains("编码"));
     assert!(resolve_node(&n, "仓桥居民区")
         .unwrap_err()
+        .message
         .contains("管辖范围"));
     assert!(resolve_node(&n, "310117002001")
         .unwrap_err()
+        .message
         .contains("管辖范围"));
-    assert!(resolve_node(&n, "黄浦区").unwrap_err().contains("未知"));
+    assert!(resolve_node(&n, "黄浦区")
+        .unwrap_err()
+        .message
+        .contains("未知"));
 }
 
 fn mapping_all() -> Mapping {

@@ -7,11 +7,12 @@
 //! ledger by `suqiu_core::fund`, which the store applies under its lock.
 
 use suqiu_core::access::{Actor, Capability};
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::fund::{
     adjacent, check, keeps_ledger, level_suffices, monthly_totals, ApprovalThresholds, MonthTotals,
     NewEntry,
 };
+use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::validate::{mask_id_number, mask_phone};
 use suqiu_core::Id;
@@ -27,7 +28,11 @@ use crate::state::AppState;
 const MAX_EXPORT: usize = 10_000;
 
 /// What a grant's appeal that cannot be found (or is outside the caller's scope) says.
-pub(crate) const NO_SUCH_APPEAL: &str = "没有这个追踪码的诉求，或不在您的管辖范围内";
+pub(crate) const NO_SUCH_APPEAL: Msg = Msg::new(
+    "appeal_code_unknown",
+    "没有这个追踪码的诉求，或不在您的管辖范围内",
+    "No appeal has this tracking code, or it is outside your scope",
+);
 
 /// A new entry as either face takes it: the appeal by id in `entry`, or by its tracking
 /// code as people type it.
@@ -96,8 +101,12 @@ async fn appeal_of(
     };
     let message = match appeal_by_code(state, code).await? {
         Some(id) if given.is_none_or(|given| given == id) => return Ok(Some(id)),
-        Some(_) => "追踪码与诉求编号指向不同的诉求",
-        None => NO_SUCH_APPEAL,
+        Some(_) => &msg!(
+            "appeal_code_differs",
+            "追踪码与诉求编号指向不同的诉求",
+            "The tracking code and the appeal number name different appeals"
+        ),
+        None => &NO_SUCH_APPEAL,
     };
     errors.push(FieldError::new("appeal_code", message));
     Ok(None)
@@ -131,7 +140,7 @@ pub(crate) async fn post_entry(
         Err(suqiu_store::StoreError::Invalid { field, .. })
             if field == "appeal_id" && input.appeal_code.is_some() =>
         {
-            let e = FieldError::new("appeal_code", NO_SUCH_APPEAL);
+            let e = FieldError::new("appeal_code", &NO_SUCH_APPEAL);
             return Err(AppError::Invalid(vec![e]));
         }
         Err(e) => return Err(e.into()),

@@ -8,6 +8,7 @@ use axum::Json;
 use serde::Deserialize;
 use suqiu_core::access::{Actor, Capability, Role};
 use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::org::in_subtree;
 use suqiu_core::password::PasswordPolicy;
 use suqiu_core::Id;
@@ -77,7 +78,11 @@ pub(crate) async fn change_own_password(
     if body.new_password == body.current_password {
         return Err(Problem::invalid(vec![FieldError::new(
             "new_password",
-            "新密码不能与当前密码相同",
+            &msg!(
+                "password_unchanged",
+                "新密码不能与当前密码相同",
+                "The new password cannot be the current one"
+            ),
         )]));
     }
     check_new_password(state, "new_password", &body.new_password, &user.username).await?;
@@ -86,7 +91,11 @@ pub(crate) async fn change_own_password(
         throttle.failed(store, &user.username, client, now).await?;
         return Err(Problem::invalid(vec![FieldError::new(
             "current_password",
-            "当前密码不对",
+            &msg!(
+                "current_password_wrong",
+                "当前密码不对",
+                "The current password is wrong"
+            ),
         )]));
     }
     let hash = state.hashing.hash(body.new_password).await?;

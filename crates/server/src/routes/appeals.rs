@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use suqiu_core::access::{ActionKind, Actor, Capability, Role};
 use suqiu_core::appeal::{tracking_code, Appeal, Appellant, Channel, Kind, Status, Urgency};
 use suqiu_core::calendar::shanghai;
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::lifecycle::{
     available_actions, decide, register, Command, Context, Event, Intake, MAX_CONTENT_CHARS,
     MAX_EXTENSION_DAYS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
@@ -202,32 +202,24 @@ pub(crate) async fn check_intake(
         + usize::from(body.appellant.is_some())
         + usize::from(body.anonymous == Some(true));
     let appellant = if forms != 1 {
-        errors.push(FieldError::new(
-            "appellant",
-            "请选择诉求人：登记在册的人员（appellant_id）、新的诉求人（appellant：姓名和电话）或匿名（anonymous），三者选一",
-        ));
+        errors.push(FieldError::new("appellant", &APPELLANT_ONE_OF));
         None
     } else if let Some(id) = body.appellant_id {
         person = state.store.person(actor, id).await?;
         match person {
             Some(_) => Some(Appellant::Person { person_id: id }),
             None => {
-                errors.push(FieldError::new(
-                    "appellant_id",
-                    "找不到这位人员（或不在本单位范围内），请从查找结果中选择",
-                ));
+                errors.push(FieldError::new("appellant_id", &APPELLANT_UNKNOWN));
                 None
             }
         }
     } else if let Some(a) = body.appellant {
         let name = a.name.trim().to_string();
         if name.is_empty() {
-            errors.push(FieldError::new("appellant.name", "请填写诉求人姓名"));
+            errors.push(FieldError::new("appellant.name", &APPELLANT_NAME_EMPTY));
         } else if name.chars().count() > MAX_APPELLANT_NAME {
-            errors.push(FieldError::new(
-                "appellant.name",
-                format!("姓名最多 {MAX_APPELLANT_NAME} 个字"),
-            ));
+            let error = FieldError::new("appellant.name", &NAME_TOO_LONG);
+            errors.push(error.with("max", MAX_APPELLANT_NAME));
         }
         let phone = match a
             .phone
@@ -238,7 +230,7 @@ pub(crate) async fn check_intake(
             Some(p) => match validate_phone(&p) {
                 Ok(p) => Some(p),
                 Err(e) => {
-                    errors.push(FieldError::new("appellant.phone", e.message));
+                    errors.push(e.at("appellant.phone"));
                     None
                 }
             },
@@ -252,7 +244,7 @@ pub(crate) async fn check_intake(
             Some(e) => match validate_email(&e) {
                 Ok(e) => Some(e),
                 Err(err) => {
-                    errors.push(FieldError::new("appellant.email", err.message));
+                    errors.push(err.at("appellant.email"));
                     None
                 }
             },
@@ -265,28 +257,25 @@ pub(crate) async fn check_intake(
     let category = body.category.trim().to_string();
     if state.store.category(&category).await?.is_none() {
         let shown: String = category.chars().take(40).collect();
-        errors.push(FieldError::new(
-            "category",
-            if shown.is_empty() {
-                "请选择诉求分类".to_string()
-            } else {
-                format!("没有「{shown}」这个诉求分类，请从分类列表中选择")
-            },
-        ));
+        errors.push(if shown.is_empty() {
+            FieldError::new("category", &CATEGORY_PICK)
+        } else {
+            FieldError::new("category", &CATEGORY_UNKNOWN).with("value", shown)
+        });
     }
 
     let unit = state.store.org_unit(body.org_unit_id).await?;
     let unit = unit.filter(|u| in_subtree(&actor.org_path, &u.path));
     if unit.is_none() {
-        errors.push(FieldError::new(
-            "org_unit_id",
-            "请选择诉求涉及的社区或网格（须在本单位范围内）",
-        ));
+        errors.push(FieldError::new("org_unit_id", &APPEAL_UNIT_IN_SCOPE));
     }
 
     let content = body.content.trim();
     if content.is_empty() {
-        errors.push(FieldError::new("content", "请填写诉求内容"));
+        errors.push(FieldError::new(
+            "content",
+            &suqiu_core::error::CONTENT_EMPTY,
+        ));
     }
     for (field, value, max) in [
         ("content", Some(content), MAX_CONTENT_CHARS),
@@ -303,10 +292,8 @@ pub(crate) async fn check_intake(
     ] {
         let n = value.map(|v| v.chars().count()).unwrap_or(0);
         if n > max {
-            errors.push(FieldError::new(
-                field,
-                format!("内容过长：{n} 字，最多 {max} 字"),
-            ));
+            let error = FieldError::new(field, &suqiu_core::error::CONTENT_TOO_LONG);
+            errors.push(error.with("n", n).with("max", max));
         }
     }
 
@@ -449,10 +436,7 @@ fn instant(
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Some(t.with_timezone(&Utc));
     }
-    errors.push(FieldError::new(
-        key,
-        "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）",
-    ));
+    errors.push(FieldError::new(key, &DATE_OR_TIME_SHAPE));
     None
 }
 
@@ -528,16 +512,13 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
     };
     let q = params.str("q").map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > MAX_QUERY) {
-        errors.push(FieldError::new(
-            "q",
-            format!("查询内容最多 {MAX_QUERY} 个字"),
-        ));
+        errors.push(FieldError::new("q", &QUERY_TOO_LONG).with("max", MAX_QUERY));
     }
     let from = instant(params, "from", false, &mut errors);
     let to = instant(params, "to", true, &mut errors);
     if let (Some(f), Some(t)) = (from, to) {
         if f >= t {
-            errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
+            errors.push(FieldError::new("from", &suqiu_core::error::FROM_AFTER_TO));
         }
     }
     let (page, per_page) = params.paging(&mut errors);
@@ -545,7 +526,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
         None => false,
         Some("requested") => true,
         Some(_) => {
-            errors.push(FieldError::new("extension", "extension 只能为 requested"));
+            errors.push(FieldError::new("extension", &EXTENSION_REQUESTED_ONLY));
             false
         }
     };
@@ -576,7 +557,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
 /// the fields, each fault named.
 pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
     let Value::Object(obj) = body else {
-        return Err(Problem::field("body", "请求体应为 JSON 对象"));
+        return Err(Problem::field("body", &suqiu_core::error::BODY_NOT_OBJECT));
     };
     let valid = || {
         ActionKind::ALL
@@ -587,24 +568,18 @@ pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
     };
     match obj.get("action") {
         None | Some(Value::Null) => {
-            return Err(Problem::field(
-                "action",
-                format!("请指定操作（action），可选：{}", valid()),
-            ));
+            let error = FieldError::new("action", &ACTION_MISSING).with("options", valid());
+            return Err(Problem::invalid(vec![error]));
         }
         Some(Value::String(s)) if ActionKind::parse(s).is_some() => {}
         Some(Value::String(s)) => {
             let shown: String = s.chars().take(40).collect();
-            return Err(Problem::field(
-                "action",
-                format!("未知的操作「{shown}」，可选：{}", valid()),
-            ));
+            let error = FieldError::new("action", &ACTION_UNKNOWN).with("value", shown);
+            return Err(Problem::invalid(vec![error.with("options", valid())]));
         }
         Some(_) => {
-            return Err(Problem::field(
-                "action",
-                format!("操作应为字符串，可选：{}", valid()),
-            ))
+            let error = FieldError::new("action", &ACTION_NOT_TEXT).with("options", valid());
+            return Err(Problem::invalid(vec![error]));
         }
     }
     let action = obj
@@ -622,38 +597,36 @@ pub(crate) fn parse_command(body: Value) -> ApiResult<Command> {
         .map_err(|e| Problem::invalid(vec![command_error(&obj, &e)]))
 }
 
-/// What a required field of an action holds: text typed, or a choice made.
-#[derive(Clone, Copy)]
-enum Need {
-    Text,
-    Choice,
-}
-
-/// The fields an action cannot do without, with what they are called on the form.
-fn required_fields(action: ActionKind) -> &'static [(&'static str, Need, &'static str)] {
+/// The fields an action cannot do without, each with what to say when it is missing.
+fn required_fields(action: ActionKind) -> &'static [(&'static str, Msg)] {
     use ActionKind as A;
-    use Need::{Choice, Text};
     match action {
         A::Refer => &[
-            ("department_id", Choice, "转办部门"),
-            ("note", Text, "转办说明"),
+            ("department_id", REFER_DEPARTMENT_PICK),
+            ("note", REFER_NOTE_EMPTY),
         ],
-        A::Escalate => &[("note", Text, "上报理由")],
-        A::Return => &[("note", Text, "退回理由")],
-        A::Progress => &[("note", Text, "办理进展")],
-        A::Supervise => &[("note", Text, "督办意见")],
-        A::Reopen => &[("note", Text, "重办理由")],
-        A::Extend => &[("days", Text, "延期天数"), ("reason", Text, "延期理由")],
-        A::ExtendApprove => &[("approve", Choice, "是否同意延期")],
+        A::Escalate => &[("note", ESCALATE_NOTE_EMPTY)],
+        A::Return => &[("note", RETURN_NOTE_EMPTY)],
+        A::Progress => &[("note", PROGRESS_NOTE_EMPTY)],
+        A::Supervise => &[("note", SUPERVISE_NOTE_EMPTY)],
+        A::Reopen => &[("note", REOPEN_NOTE_EMPTY)],
+        A::Extend => &[
+            ("days", EXTENSION_DAYS_EMPTY),
+            ("reason", EXTENSION_REASON_EMPTY),
+        ],
+        A::ExtendApprove => &[("approve", EXTENSION_DECISION_PICK)],
         A::Resolve => &[
-            ("resolution", Choice, "办结结果"),
-            ("note", Text, "办结情况"),
+            ("resolution", RESOLUTION_PICK),
+            ("note", RESOLVE_NOTE_EMPTY),
         ],
-        A::Feedback => &[("channel", Choice, "反馈方式"), ("note", Text, "反馈内容")],
-        A::FollowUp => &[("satisfaction", Choice, "群众的满意程度")],
-        A::Reject => &[("reason", Text, "不予受理的理由")],
-        A::Suspend => &[("reason", Text, "挂起理由")],
-        A::Merge => &[("into_appeal_id", Text, "要合并到的诉求的查询码")],
+        A::Feedback => &[
+            ("channel", FEEDBACK_CHANNEL_PICK),
+            ("note", FEEDBACK_NOTE_EMPTY),
+        ],
+        A::FollowUp => &[("satisfaction", SATISFACTION_PICK)],
+        A::Reject => &[("reason", REJECT_REASON_EMPTY)],
+        A::Suspend => &[("reason", SUSPEND_REASON_EMPTY)],
+        A::Merge => &[("into_appeal_id", MERGE_TARGET_EMPTY)],
         A::Accept | A::Assign | A::Resume => &[],
     }
 }
@@ -662,32 +635,27 @@ fn required_fields(action: ActionKind) -> &'static [(&'static str, Need, &'stati
 fn missing_fields(action: ActionKind, obj: &Map<String, Value>) -> Vec<FieldError> {
     let mut faults: Vec<FieldError> = required_fields(action)
         .iter()
-        .filter(|(field, _, _)| match obj.get(*field) {
+        .filter(|(field, _)| match obj.get(*field) {
             None | Some(Value::Null) => true,
             Some(Value::String(v)) => v.trim().is_empty(),
             Some(_) => false,
         })
-        .map(|(field, need, what)| {
+        .map(|(field, msg)| {
             // A merge target is named by its tracking code (the id is the API's alternative).
             let field = match *field {
                 "into_appeal_id" => "into_tracking_code",
                 f => f,
             };
-            let verb = match need {
-                Need::Text => "填写",
-                Need::Choice => "选择",
-            };
-            FieldError::new(field, format!("请{verb}{what}"))
+            FieldError::new(field, msg)
         })
         .collect();
     // Days typed as words ("三") say what is wanted rather than a type name; the range
     // itself is core's to check.
     if let Some(Value::String(days)) = obj.get("days") {
         if !days.trim().is_empty() {
-            faults.push(FieldError::new(
-                "days",
-                format!("延期天数请填写数字（1–{MAX_EXTENSION_DAYS} 个工作日）"),
-            ));
+            faults.push(
+                FieldError::new("days", &EXTENSION_DAYS_NUMBER).with("max", MAX_EXTENSION_DAYS),
+            );
         }
     }
     faults
@@ -710,22 +678,18 @@ pub(crate) async fn resolve_merge_code(
     let code = match &code {
         Value::String(c) => c.trim().to_uppercase(),
         Value::Null => return Ok(()),
-        _ => {
-            return Err(Problem::field(
-                "into_tracking_code",
-                "查询码应为文字，例如 SQ261128-7KQ4MX9T2H",
-            ))
-        }
+        _ => return Err(Problem::field("into_tracking_code", &TRACKING_CODE_TEXT)),
     };
     if code.is_empty() || obj.contains_key("into_appeal_id") {
         return Ok(());
     }
     let unknown = || {
         let shown: String = code.chars().take(40).collect();
-        Problem::field(
+        Problem::invalid(vec![FieldError::new(
             "into_tracking_code",
-            format!("找不到查询码为「{shown}」的诉求（或不在您的范围内），请核对"),
+            &TRACKING_CODE_UNKNOWN,
         )
+        .with("value", shown)])
     };
     let id = state
         .store
@@ -755,7 +719,7 @@ fn command_error(obj: &Map<String, Value>, err: &serde_json::Error) -> FieldErro
         without.remove(key);
         match serde_json::from_value::<Command>(Value::Object(without)) {
             Err(e) if e.to_string() == msg => continue,
-            _ => return FieldError::new(key.clone(), base.message),
+            _ => return base.at(key.clone()),
         }
     }
     base
@@ -817,16 +781,12 @@ async fn check_references(
             let targets = referral_targets(state, &rec.place.handling_path).await?;
             if !targets.iter().any(|t| t.department.id == *department_id) {
                 let known = state.store.department(*department_id).await?;
-                return Err(Problem::field(
-                    "department_id",
-                    match known {
-                        Some(d) => format!(
-                            "「{}」不在可转办的范围内：只能转办给本单位、本街道或区级的部门",
-                            d.name
-                        ),
-                        None => "没有这个转办部门，请从列表中选择".to_string(),
-                    },
-                ));
+                let error = match known {
+                    Some(d) => FieldError::new("department_id", &DEPARTMENT_OUT_OF_REACH)
+                        .with("name", d.name),
+                    None => FieldError::new("department_id", &DEPARTMENT_UNKNOWN),
+                };
+                return Err(Problem::invalid(vec![error]));
             }
         }
         Command::Assign {
@@ -843,10 +803,7 @@ async fn check_references(
                 _ => false,
             };
             if !fits {
-                return Err(Problem::field(
-                    "user_id",
-                    "未知的人员，或不在承办单位范围内",
-                ));
+                return Err(Problem::field("user_id", &ASSIGNEE_UNKNOWN));
             }
         }
         Command::Assign {
@@ -859,26 +816,17 @@ async fn check_references(
                 .await?
                 .is_some_and(|t| t.org_unit_id == rec.appeal.handling_org_unit_id);
             if !fits {
-                return Err(Problem::field(
-                    "team_id",
-                    "未知的服务团队，或不属于承办单位",
-                ));
+                return Err(Problem::field("team_id", &TEAM_UNKNOWN));
             }
         }
         Command::Merge { into_appeal_id } if *into_appeal_id != rec.appeal.id => {
             match state.store.appeal(actor, *into_appeal_id).await {
                 Ok(target) if target.appeal.status == Status::Merged => {
-                    return Err(Problem::field(
-                        "into_appeal_id",
-                        "要合并到的诉求本身已合并到其他诉求，请合并到最终的那一件",
-                    ));
+                    return Err(Problem::field("into_appeal_id", &MERGE_TARGET_MERGED));
                 }
                 Ok(_) => {}
                 Err(StoreError::NotFound) => {
-                    return Err(Problem::field(
-                        "into_appeal_id",
-                        "找不到要合并到的诉求（或不在您的范围内）",
-                    ))
+                    return Err(Problem::field("into_appeal_id", &MERGE_TARGET_UNKNOWN))
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -955,6 +903,198 @@ pub(crate) async fn act_on(
     tracing::debug!(appeal_id = id, action = action.code(), "appeal action");
     Ok(rec)
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const ACTION_MISSING: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "action_missing",
+    "请指定操作（action），可选：{options}",
+    "Say the action; one of: {options}",
+);
+const ACTION_NOT_TEXT: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "action_not_text",
+    "操作应为字符串，可选：{options}",
+    "The action is a string; one of: {options}",
+);
+const ACTION_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "action_unknown",
+    "未知的操作「{value}」，可选：{options}",
+    "Unknown action {value}; one of: {options}",
+);
+const APPEAL_UNIT_IN_SCOPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "appeal_unit_in_scope",
+    "请选择诉求涉及的社区或网格（须在本单位范围内）",
+    "Choose the community or grid the appeal concerns (within this unit)",
+);
+const APPELLANT_NAME_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "appellant_name_empty",
+    "请填写诉求人姓名",
+    "Enter the appellant's name",
+);
+const APPELLANT_ONE_OF: suqiu_core::error::Msg = suqiu_core::error::Msg::new("appellant_one_of", "请选择诉求人：登记在册的人员（appellant_id）、新的诉求人（appellant：姓名和电话）或匿名（anonymous），三者选一", "Choose the appellant: a registered person (appellant_id), a new appellant (appellant: name and phone) or anonymous (anonymous), one of the three");
+const APPELLANT_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "appellant_unknown",
+    "找不到这位人员（或不在本单位范围内），请从查找结果中选择",
+    "This person is not found (or not within this unit); choose from the search results",
+);
+const ASSIGNEE_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "assignee_unknown",
+    "未知的人员，或不在承办单位范围内",
+    "Unknown person, or outside the handling unit",
+);
+const CATEGORY_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("category_pick", "请选择诉求分类", "Choose the category");
+const CATEGORY_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "category_unknown",
+    "没有「{value}」这个诉求分类，请从分类列表中选择",
+    "There is no category {value}; choose one from the list",
+);
+const DATE_OR_TIME_SHAPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "date_or_time_shape",
+    "日期格式应为 YYYY-MM-DD（或 RFC 3339 时间）",
+    "A date is written YYYY-MM-DD (or an RFC 3339 time)",
+);
+const DEPARTMENT_OUT_OF_REACH: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "department_out_of_reach",
+    "「{name}」不在可转办的范围内：只能转办给本单位、本街道或区级的部门",
+    "{name} is out of reach: refer only to departments of this unit, its street or the district",
+);
+const DEPARTMENT_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "department_unknown",
+    "没有这个转办部门，请从列表中选择",
+    "There is no such department; choose one from the list",
+);
+const ESCALATE_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "escalate_note_empty",
+    "请填写上报理由",
+    "Enter the reason to escalate",
+);
+const EXTENSION_DAYS_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_days_empty",
+    "请填写延期天数",
+    "Enter the days of the extension",
+);
+const EXTENSION_DAYS_NUMBER: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_days_number",
+    "延期天数请填写数字（1–{max} 个工作日）",
+    "Enter the extension as a number (1–{max} working days)",
+);
+const EXTENSION_DECISION_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_decision_pick",
+    "请选择是否同意延期",
+    "Choose whether to approve the extension",
+);
+const EXTENSION_REASON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_reason_empty",
+    "请填写延期理由",
+    "Enter the reason for the extension",
+);
+const EXTENSION_REQUESTED_ONLY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "extension_requested_only",
+    "extension 只能为 requested",
+    "extension can only be requested",
+);
+const FEEDBACK_CHANNEL_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "feedback_channel_pick",
+    "请选择反馈方式",
+    "Choose how the feedback was given",
+);
+const FEEDBACK_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "feedback_note_empty",
+    "请填写反馈内容",
+    "Enter the feedback",
+);
+const MERGE_TARGET_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "merge_target_empty",
+    "请填写要合并到的诉求的查询码",
+    "Enter the tracking code of the appeal to merge into",
+);
+const MERGE_TARGET_MERGED: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "merge_target_merged",
+    "要合并到的诉求本身已合并到其他诉求，请合并到最终的那一件",
+    "The appeal to merge into is itself merged; merge into the final one",
+);
+const MERGE_TARGET_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "merge_target_unknown",
+    "找不到要合并到的诉求（或不在您的范围内）",
+    "The appeal to merge into is not found (or outside your scope)",
+);
+const NAME_TOO_LONG: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "name_too_long",
+    "姓名最多 {max} 个字",
+    "A name has at most {max} characters",
+);
+const PROGRESS_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "progress_note_empty",
+    "请填写办理进展",
+    "Enter the progress",
+);
+const QUERY_TOO_LONG: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "query_too_long",
+    "查询内容最多 {max} 个字",
+    "A search has at most {max} characters",
+);
+const REFER_DEPARTMENT_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "refer_department_pick",
+    "请选择转办部门",
+    "Choose the department to refer to",
+);
+const REFER_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "refer_note_empty",
+    "请填写转办说明",
+    "Enter the referral note",
+);
+const REJECT_REASON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "reject_reason_empty",
+    "请填写不予受理的理由",
+    "Enter the reason for not accepting",
+);
+const REOPEN_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "reopen_note_empty",
+    "请填写重办理由",
+    "Enter the reason to reopen",
+);
+const RESOLUTION_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("resolution_pick", "请选择办结结果", "Choose the outcome");
+const RESOLVE_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "resolve_note_empty",
+    "请填写办结情况",
+    "Enter how it was resolved",
+);
+const RETURN_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "return_note_empty",
+    "请填写退回理由",
+    "Enter the reason to return",
+);
+const SATISFACTION_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "satisfaction_pick",
+    "请选择群众的满意程度",
+    "Choose how satisfied the appellant is",
+);
+const SUPERVISE_NOTE_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "supervise_note_empty",
+    "请填写督办意见",
+    "Enter the supervision note",
+);
+const SUSPEND_REASON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "suspend_reason_empty",
+    "请填写挂起理由",
+    "Enter the reason to suspend",
+);
+const TEAM_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "team_unknown",
+    "未知的服务团队，或不属于承办单位",
+    "Unknown service team, or not of the handling unit",
+);
+const TRACKING_CODE_TEXT: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "tracking_code_text",
+    "查询码应为文字，例如 SQ261128-7KQ4MX9T2H",
+    "The tracking code is text, e.g. SQ261128-7KQ4MX9T2H",
+);
+const TRACKING_CODE_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "tracking_code_unknown",
+    "找不到查询码为「{value}」的诉求（或不在您的范围内），请核对",
+    "No appeal has the tracking code {value} (within your scope); check it",
+);
 
 #[cfg(test)]
 mod tests {

@@ -73,7 +73,7 @@ pub(crate) fn read_filter(actor: &Actor, params: &Params) -> ApiResult<ReadFilte
         if f > t {
             errors.push(suqiu_core::error::FieldError::new(
                 "from",
-                "开始日期不能晚于结束日期",
+                &suqiu_core::error::FROM_AFTER_TO,
             ));
         }
     }

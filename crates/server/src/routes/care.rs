@@ -352,7 +352,7 @@ pub async fn due(
     let node = params.id("org_unit", &mut errors);
     let due_for = match (params.str("worker"), params.id("team", &mut errors)) {
         (Some(_), Some(_)) => {
-            errors.push(FieldError::new("team", "worker 与 team 只能选一个"));
+            errors.push(FieldError::new("team", &WORKER_OR_TEAM));
             DueFor::Everyone
         }
         (Some("me"), None) => DueFor::Worker(actor.user_id),
@@ -405,11 +405,11 @@ pub(crate) async fn log_visit(
     let now = state.now();
     let person = state.store.person(actor, body.person_id).await?;
     let Some(person) = person else {
-        return Err(Problem::field("person_id", "未知的人员"));
+        return Err(Problem::field("person_id", &PERSON_UNKNOWN));
     };
     let visited_at = body.visited_at.unwrap_or(now);
     if visited_at > now + chrono::TimeDelta::minutes(5) {
-        return Err(Problem::field("visited_at", "走访时间不能晚于现在"));
+        return Err(Problem::field("visited_at", &VISIT_IN_FUTURE));
     }
     let visit = NewVisit {
         person_id: person.id,
@@ -425,7 +425,7 @@ pub(crate) async fn log_visit(
     if raise.channel.is_some_and(|c| c != Channel::HomeVisit) {
         return Err(Problem::field(
             "raise_appeal.channel",
-            "走访中登记的诉求渠道为 home_visit（走访）",
+            &VISIT_APPEAL_CHANNEL,
         ));
     }
     let named =
@@ -707,7 +707,7 @@ pub(crate) fn period(
         .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let to = params.date("to", errors).unwrap_or(today);
     if to < from {
-        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
+        errors.push(FieldError::new("to", &suqiu_core::error::TO_BEFORE_FROM));
     }
     (from, to)
 }
@@ -730,7 +730,10 @@ pub async fn create_team(
     require(&actor, Capability::ManageCare, "建立服务团队")?;
     let unit = state.store.org_unit(body.org_unit_id).await?;
     if !unit.is_some_and(|u| suqiu_core::org::in_subtree(&actor.org_path, &u.path)) {
-        return Err(Problem::field("org_unit_id", "未知的组织节点"));
+        return Err(Problem::field(
+            "org_unit_id",
+            &suqiu_core::error::ORG_UNIT_UNKNOWN,
+        ));
     }
     let team = state
         .store
@@ -791,12 +794,7 @@ pub async fn add_member(
     let who = match (body.user_id, body.person_id) {
         (Some(u), None) => Partner::User(u),
         (None, Some(p)) => Partner::Person(p),
-        _ => {
-            return Err(Problem::field(
-                "user_id",
-                "请在 user_id 和 person_id 中选择且只选择一项",
-            ))
-        }
+        _ => return Err(Problem::field("user_id", &USER_OR_PERSON)),
     };
     state.store.add_team_member(&detail.team, who).await?;
     Ok((
@@ -825,12 +823,7 @@ pub async fn add_block(
     let block = match (body.org_unit_id, body.address_prefix) {
         (Some(n), None) => BlockOf::Node(n),
         (None, Some(a)) => BlockOf::Address(a),
-        _ => {
-            return Err(Problem::field(
-                "org_unit_id",
-                "请在 org_unit_id 和 address_prefix 中选择且只选择一项",
-            ))
-        }
+        _ => return Err(Problem::field("org_unit_id", &UNIT_OR_ADDRESS)),
     };
     state.store.add_team_block(&detail.team, &block).await?;
     Ok((
@@ -898,12 +891,7 @@ pub async fn create_pairing(
     let partner = match (body.partner_user_id, body.partner_person_id) {
         (Some(u), None) => Partner::User(u),
         (None, Some(p)) => Partner::Person(p),
-        _ => {
-            return Err(Problem::field(
-                "partner_user_id",
-                "请在 partner_user_id 和 partner_person_id 中选择且只选择一项",
-            ))
-        }
+        _ => return Err(Problem::field("partner_user_id", &PARTNER_USER_OR_PERSON)),
     };
     let started = body
         .started_on
@@ -956,7 +944,7 @@ pub async fn add_contact(
     let now = state.now();
     let at = body.contacted_at.unwrap_or(now);
     if at > now + chrono::TimeDelta::minutes(5) {
-        return Err(Problem::field("contacted_at", "联系时间不能晚于现在"));
+        return Err(Problem::field("contacted_at", &CONTACT_IN_FUTURE));
     }
     let contact = state
         .store
@@ -979,3 +967,42 @@ pub async fn timeline(
     }
     Ok(Json(state.store.care_timeline(&actor, id).await?))
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const CONTACT_IN_FUTURE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "contact_in_future",
+    "联系时间不能晚于现在",
+    "The contact time cannot be later than now",
+);
+const PARTNER_USER_OR_PERSON: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "partner_user_or_person",
+    "请在 partner_user_id 和 partner_person_id 中选择且只选择一项",
+    "Give exactly one of partner_user_id and partner_person_id",
+);
+const PERSON_UNKNOWN: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("person_unknown", "未知的人员", "Unknown person");
+const UNIT_OR_ADDRESS: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "unit_or_address",
+    "请在 org_unit_id 和 address_prefix 中选择且只选择一项",
+    "Give exactly one of org_unit_id and address_prefix",
+);
+const USER_OR_PERSON: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "user_or_person",
+    "请在 user_id 和 person_id 中选择且只选择一项",
+    "Give exactly one of user_id and person_id",
+);
+const VISIT_APPEAL_CHANNEL: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "visit_appeal_channel",
+    "走访中登记的诉求渠道为 home_visit（走访）",
+    "An appeal logged on a visit has the channel home_visit",
+);
+const VISIT_IN_FUTURE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "visit_in_future",
+    "走访时间不能晚于现在",
+    "The visit time cannot be later than now",
+);
+const WORKER_OR_TEAM: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "worker_or_team",
+    "worker 与 team 只能选一个",
+    "Choose worker or team, not both",
+);

@@ -12,6 +12,8 @@ use axum::Json;
 use serde_json::Value;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::WorkCalendar;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_store::changes::ChangeKind;
 use suqiu_store::settings;
@@ -89,7 +91,14 @@ pub(crate) async fn load_calendar(
 ) -> ApiResult<(WorkCalendar, Vec<i32>)> {
     require_configure(actor)?;
     let invalid = |e: suqiu_core::calendar::CalendarError| {
-        Problem::field("calendar", format!("日历文件有误：{}", e.message()))
+        let msg = msg!(
+            "calendar_invalid",
+            "日历文件有误：{detail}",
+            "The calendar file is wrong: {detail}"
+        );
+        Problem::invalid(vec![
+            FieldError::new("calendar", &msg).with("detail", e.message())
+        ])
     };
     // Check the file on its own first, so nothing is saved when it has an error.
     WorkCalendar::from_json(json).map_err(invalid)?;
@@ -160,9 +169,15 @@ pub(crate) async fn save_time_limits(
     policy: TimeLimitPolicy,
 ) -> ApiResult<()> {
     require_configure(actor)?;
-    policy
-        .validate()
-        .map_err(|e| Problem::field("time_limits", format!("时限配置有误：{}", e.message())))?;
+    policy.validate().map_err(|e| {
+        let msg = msg!(
+            "time_limits_invalid",
+            "时限配置有误：{detail}",
+            "The time limits are wrong: {detail}"
+        );
+        let error = FieldError::new("time_limits", &msg).with("detail", e.message());
+        Problem::invalid(vec![error])
+    })?;
     let json = serde_json::to_string(&policy).map_err(|_| Problem::internal())?;
     let _guard = state.config_lock.lock().await;
     let change = (ChangeKind::TimeLimits, &[("json", json.clone())][..]);

@@ -91,7 +91,14 @@ pub async fn put_outbound(
         match stored.webhook {
             Some(old) => w.secret = old.secret,
             None => {
-                return Err(Problem::field("webhook.secret", "请填写签名密钥"));
+                return Err(Problem::field(
+                    "webhook.secret",
+                    &suqiu_core::msg!(
+                        "webhook_secret_empty",
+                        "请填写签名密钥",
+                        "Enter the signing secret"
+                    ),
+                ));
             }
         }
     }

@@ -11,6 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use suqiu_core::error::FieldError;
 use suqiu_core::fund::{level_label, ApprovalThresholds, EntryKind, EntryStatus, NewEntry};
+use suqiu_core::msg;
 use suqiu_core::Id;
 use suqiu_store::fund::Entry;
 use utoipa::ToSchema;
@@ -332,7 +333,10 @@ pub(crate) fn format_param(params: &Params, errors: &mut Vec<FieldError>) -> boo
         None | Some("json") => false,
         Some("xlsx") => true,
         Some(_) => {
-            errors.push(FieldError::new("format", "format 应为 json 或 xlsx"));
+            errors.push(FieldError::new(
+                "format",
+                &suqiu_core::error::FORMAT_JSON_OR_XLSX,
+            ));
             false
         }
     }
@@ -374,7 +378,10 @@ pub async fn public(
     let org_unit_id = params.id("org_unit", &mut errors);
     let Some(org_unit_id) = org_unit_id.filter(|_| errors.is_empty()) else {
         if errors.is_empty() {
-            errors.push(FieldError::new("org_unit", "请指明组织节点"));
+            errors.push(FieldError::new(
+                "org_unit",
+                &msg!("org_unit_needed", "请指明组织节点", "Name the unit"),
+            ));
         }
         return Err(Problem::invalid(errors));
     };

@@ -7,6 +7,7 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::score;
+use suqiu_core::msg;
 use suqiu_core::org::OrgUnit;
 use suqiu_core::ranking::standings;
 use suqiu_core::Id;
@@ -83,9 +84,16 @@ pub(crate) async fn node_measures(
     let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let to = to.unwrap_or(today);
     if from > to {
-        errors.push(FieldError::new("from", "开始日期不能晚于结束日期"));
+        errors.push(FieldError::new("from", &suqiu_core::error::FROM_AFTER_TO));
     } else if (to - from).num_days() > MAX_PERIOD_DAYS {
-        errors.push(FieldError::new("to", "统计区间最长 3 年"));
+        errors.push(FieldError::new(
+            "to",
+            &msg!(
+                "period_too_long",
+                "统计区间最长 3 年",
+                "A period is at most 3 years"
+            ),
+        ));
     }
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));

@@ -165,7 +165,7 @@ async fn account_scope(state: &AppState, actor: &Actor, body: &NewUserIn) -> Api
         }
         Err(AccountRefusal::DepartmentMisfit) => Err(Problem::invalid(vec![FieldError::new(
             "department_id",
-            "部门联络员须在所属部门的组织或其下级",
+            &LIAISON_OUTSIDE_DEPARTMENT,
         )])),
     }
 }
@@ -177,10 +177,7 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
     let mut errors = Vec::new();
     let username = body.username.trim();
     if !valid_username(username) {
-        errors.push(FieldError::new(
-            "username",
-            "用户名应为 3–32 位小写字母、数字或 _ . -",
-        ));
+        errors.push(FieldError::new("username", &USERNAME_SHAPE));
     }
     // The district's password rule (suqiu_core::password), as for every password set.
     let policy = state.store.password_policy().await?;
@@ -189,22 +186,25 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
     }
     let display_name = body.display_name.trim();
     if display_name.is_empty() {
-        errors.push(FieldError::new("display_name", "请填写姓名"));
+        errors.push(FieldError::new(
+            "display_name",
+            &suqiu_core::error::NAME_EMPTY,
+        ));
     } else if display_name.chars().count() > 50 {
-        errors.push(FieldError::new("display_name", "姓名最多 50 个字"));
+        errors.push(FieldError::new("display_name", &DISPLAY_NAME_TOO_LONG));
     }
     match (body.role, body.department_id) {
         (Role::DepartmentLiaison, None) => {
-            errors.push(FieldError::new("department_id", "部门联络员须指定所属部门"));
+            errors.push(FieldError::new("department_id", &LIAISON_DEPARTMENT_NEEDED));
         }
         (Role::DepartmentLiaison, Some(id)) => {
             if state.store.department(id).await?.is_none() {
-                errors.push(FieldError::new("department_id", "未知的部门"));
+                errors.push(FieldError::new("department_id", &DEPARTMENT_UNKNOWN));
             }
         }
         (_, Some(_)) => errors.push(FieldError::new(
             "department_id",
-            "只有部门联络员需要指定部门",
+            &DEPARTMENT_ONLY_FOR_LIAISON,
         )),
         (_, None) => {}
     }
@@ -228,7 +228,9 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
                 let mut p = Problem::conflict(format!("用户名「{username}」已被使用"));
                 p.errors = vec![crate::problem::ProblemField {
                     field,
+                    code: "username_taken".into(),
                     message: "用户名已被使用".into(),
+                    english: "The username is taken".into(),
                     row: None,
                 }];
                 p
@@ -237,3 +239,32 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
         })?;
     Ok(user)
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const DEPARTMENT_ONLY_FOR_LIAISON: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "department_only_for_liaison",
+    "只有部门联络员需要指定部门",
+    "Only a department liaison has a department",
+);
+const DEPARTMENT_UNKNOWN: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("department_unknown", "未知的部门", "Unknown department");
+const DISPLAY_NAME_TOO_LONG: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "display_name_too_long",
+    "姓名最多 50 个字",
+    "A name has at most 50 characters",
+);
+const LIAISON_DEPARTMENT_NEEDED: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "liaison_department_needed",
+    "部门联络员须指定所属部门",
+    "A department liaison needs a department",
+);
+const LIAISON_OUTSIDE_DEPARTMENT: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "liaison_outside_department",
+    "部门联络员须在所属部门的组织或其下级",
+    "A department liaison belongs to the department's unit or below it",
+);
+const USERNAME_SHAPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "username_shape",
+    "用户名应为 3–32 位小写字母、数字或 _ . -",
+    "A username is 3–32 lower-case letters, digits or _ . -",
+);

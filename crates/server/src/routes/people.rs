@@ -7,6 +7,7 @@ use axum::Json;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::org::in_subtree;
 use suqiu_core::person::{CareTag, PartyProfile, Person, PersonDraft};
 use suqiu_core::Id;
@@ -38,10 +39,16 @@ async fn validate(state: &AppState, actor: &Actor, d: PersonDraft) -> ApiResult<
     let unit_ok = unit.is_some_and(|u| in_subtree(&actor.org_path, &u.path));
     match checked {
         Ok(person) if unit_ok => Ok(person),
-        Ok(_) => Err(Problem::field("org_unit_id", "未知的组织节点")),
+        Ok(_) => Err(Problem::field(
+            "org_unit_id",
+            &suqiu_core::error::ORG_UNIT_UNKNOWN,
+        )),
         Err(mut errors) => {
             if !unit_ok {
-                errors.push(FieldError::new("org_unit_id", "未知的组织节点"));
+                errors.push(FieldError::new(
+                    "org_unit_id",
+                    &suqiu_core::error::ORG_UNIT_UNKNOWN,
+                ));
             }
             Err(Problem::invalid(errors))
         }
@@ -231,7 +238,14 @@ pub async fn list(
     let mut errors = Vec::new();
     let q = params.str("q").map(str::to_string);
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        errors.push(FieldError::new("q", "查询内容最多 100 个字"));
+        errors.push(FieldError::new(
+            "q",
+            &msg!(
+                "query_too_long_100",
+                "查询内容最多 100 个字",
+                "A search has at most 100 characters"
+            ),
+        ));
     }
     let filter = PeopleFilter {
         q,

@@ -1,6 +1,7 @@
 //! The monthly scoreboard and the month-end report (JSON, or an Excel workbook).
 
 use std::collections::{BTreeMap, HashMap};
+use suqiu_core::msg;
 
 use axum::extract::State;
 use axum::http::header;
@@ -294,7 +295,14 @@ pub async fn worst_overdue(
         None => 3,
         Some(Ok(n)) if (1..=20).contains(&n) => n,
         Some(_) => {
-            errors.push(FieldError::new("per_node", "per_node 应为 1 到 20 的整数"));
+            errors.push(FieldError::new(
+                "per_node",
+                &msg!(
+                    "per_node_range",
+                    "per_node 应为 1 到 20 的整数",
+                    "per_node is a whole number from 1 to 20"
+                ),
+            ));
             3
         }
     };
@@ -313,7 +321,14 @@ pub(crate) fn level_param(params: &Params, errors: &mut Vec<FieldError>) -> Opti
         Some("street") => Some(OrgKind::Street),
         Some("community") => Some(OrgKind::Community),
         _ => {
-            errors.push(FieldError::new("level", "level 应为 street 或 community"));
+            errors.push(FieldError::new(
+                "level",
+                &msg!(
+                    "level_street_or_community",
+                    "level 应为 street 或 community",
+                    "level is street or community"
+                ),
+            ));
             None
         }
     }
@@ -356,7 +371,10 @@ pub async fn monthly(
         None | Some("json") => false,
         Some("xlsx") => true,
         Some(_) => {
-            errors.push(FieldError::new("format", "format 应为 json 或 xlsx"));
+            errors.push(FieldError::new(
+                "format",
+                &suqiu_core::error::FORMAT_JSON_OR_XLSX,
+            ));
             false
         }
     };

@@ -12,6 +12,7 @@
 //!    422 with `errors: [{"row","field","message"}]`.
 
 use std::collections::BTreeMap;
+use suqiu_core::msg;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -71,7 +72,23 @@ pub struct RowErrorOut {
     pub row: u32,
     /// `name|gender|birth_date|phone|id_number|address|org_unit|tags|party.category|party.joined_on|party.branch`
     pub field: String,
+    /// What is wrong, for programs (snake_case); `message` says it in Chinese.
+    pub code: String,
     pub message: String,
+    /// The same in English, for the import page in English (not part of the API).
+    #[serde(skip)]
+    pub english: String,
+}
+
+impl RowErrorOut {
+    /// The words in English, or else in Chinese.
+    pub fn text(&self, english: bool) -> &str {
+        if english {
+            &self.english
+        } else {
+            &self.message
+        }
+    }
 }
 
 /// An uploaded roster checked under a mapping.
@@ -177,15 +194,26 @@ pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload
 /// The sheet of an uploaded file, or a 422 on `file` saying what is wrong with it.
 pub(crate) fn sheet_of(file: Option<&Bytes>) -> ApiResult<Sheet> {
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Err(Problem::field("file", "请选择要导入的 .xlsx 文件"));
-    };
-    if bytes.len() > MAX_ROSTER_BYTES {
         return Err(Problem::field(
             "file",
-            format!("文件不能超过 {} MB", MAX_ROSTER_BYTES / (1024 * 1024)),
+            &msg!(
+                "roster_file_needed",
+                "请选择要导入的 .xlsx 文件",
+                "Choose the .xlsx file to import"
+            ),
         ));
+    };
+    if bytes.len() > MAX_ROSTER_BYTES {
+        let msg = msg!(
+            "roster_file_too_big",
+            "文件不能超过 {max} MB",
+            "The file is at most {max} MB"
+        );
+        let error = FieldError::new("file", &msg).with("max", MAX_ROSTER_BYTES / (1024 * 1024));
+        return Err(Problem::invalid(vec![error]));
     }
-    read_roster(bytes).map_err(|m| Problem::field("file", m))
+    // The reader's words are Chinese only (see `roster_xlsx`).
+    read_roster(bytes).map_err(|m| Problem::field_untranslated("file", "roster_file_unreadable", m))
 }
 
 pub(crate) fn require_import(actor: &Actor) -> ApiResult<()> {
@@ -208,10 +236,17 @@ pub(crate) fn mapping_of(raw: &BTreeMap<String, usize>) -> Result<Mapping, Vec<F
             Some(f) => {
                 m.insert(f, col);
             }
-            None => errors.push(FieldError::new(
-                format!("mapping.{k}"),
-                format!("未知的字段，可选：{}", Field::codes().replace('|', ", ")),
-            )),
+            None => errors.push(
+                FieldError::new(
+                    format!("mapping.{k}"),
+                    &msg!(
+                        "mapping_field_unknown",
+                        "未知的字段，可选：{options}",
+                        "Unknown field; one of: {options}"
+                    ),
+                )
+                .with("options", Field::codes().replace('|', ", ")),
+            ),
         }
     }
     if errors.is_empty() {
@@ -242,11 +277,7 @@ pub(crate) async fn check(
             people: Vec::new(),
             errors: mapping_errors
                 .into_iter()
-                .map(|e| RowError {
-                    row: 0,
-                    field: e.field,
-                    message: e.message,
-                })
+                .map(|e| RowError::new(0, e))
                 .collect(),
         });
     }
@@ -286,7 +317,9 @@ pub(crate) fn row_problem(errors: &[RowError]) -> Problem {
         .iter()
         .map(|e| ProblemField {
             field: e.field.clone(),
+            code: e.code.to_string(),
             message: e.message.clone(),
+            english: e.english.clone(),
             row: Some(e.row),
         })
         .collect();
@@ -353,7 +386,9 @@ pub(crate) async fn import_out(
             .map(|e| RowErrorOut {
                 row: e.row,
                 field: e.field,
+                code: e.code.to_string(),
                 message: e.message,
+                english: e.english,
             })
             .collect(),
     })

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::service::{check_post_name, hours_tenths, MAX_NOTE_CHARS};
 use suqiu_core::Id;
 use suqiu_store::service::{
@@ -243,7 +244,14 @@ pub(crate) async fn register_as(
     let today = shanghai_date(state.now());
     let registered_on = body.registered_on.unwrap_or(today);
     if registered_on > today {
-        return Err(Problem::field("registered_on", "报到日期不能晚于今天"));
+        return Err(Problem::field(
+            "registered_on",
+            &msg!(
+                "registered_on_future",
+                "报到日期不能晚于今天",
+                "The registration date cannot be after today"
+            ),
+        ));
     }
     let new = NewRegistration {
         person_id: body.person_id,
@@ -274,10 +282,9 @@ pub(crate) async fn log_hours_as(
     let tenths = hours_tenths(body.hours).map_err(|e| errors.push(e)).ok();
     let note = body.note.trim().to_string();
     if note.chars().count() > MAX_NOTE_CHARS {
-        errors.push(FieldError::new(
-            "note",
-            format!("最多 {MAX_NOTE_CHARS} 个字"),
-        ));
+        errors.push(
+            FieldError::new("note", &suqiu_core::error::TOO_LONG).with("max", MAX_NOTE_CHARS),
+        );
     }
     let Some(hours_tenths) = tenths.filter(|_| errors.is_empty()) else {
         return Err(Problem::invalid(errors));
@@ -312,7 +319,7 @@ pub(crate) fn period(
     let from = params.date("from", errors).unwrap_or(first);
     let to = params.date("to", errors).unwrap_or(today);
     if to < from {
-        errors.push(FieldError::new("to", "结束日期不能早于开始日期"));
+        errors.push(FieldError::new("to", &suqiu_core::error::TO_BEFORE_FROM));
     }
     (from, to)
 }

@@ -171,10 +171,9 @@ pub(crate) async fn move_stock_as(
         errors.push(e);
     }
     if note.chars().count() > MAX_NOTE_CHARS {
-        errors.push(FieldError::new(
-            "note",
-            format!("最多 {MAX_NOTE_CHARS} 个字"),
-        ));
+        errors.push(
+            FieldError::new("note", &suqiu_core::error::TOO_LONG).with("max", MAX_NOTE_CHARS),
+        );
     }
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::validate::mask_name;
 use suqiu_core::wishes::{
     check_new, decide, Refusal, WishCommand, WishStatus, Wisher, MAX_NOTE_CHARS,
@@ -220,11 +221,17 @@ pub(crate) async fn command_as(
     if cmd == WishCommand::Fulfil {
         let mut errors = Vec::new();
         match note.as_deref() {
-            None | Some("") => errors.push(FieldError::new("note", "请写明心愿如何实现")),
-            Some(n) if n.chars().count() > MAX_NOTE_CHARS => errors.push(FieldError::new(
+            None | Some("") => errors.push(FieldError::new(
                 "note",
-                format!("最多 {MAX_NOTE_CHARS} 个字"),
+                &msg!(
+                    "wish_note_needed",
+                    "请写明心愿如何实现",
+                    "Say how the wish was fulfilled"
+                ),
             )),
+            Some(n) if n.chars().count() > MAX_NOTE_CHARS => errors.push(
+                FieldError::new("note", &suqiu_core::error::TOO_LONG).with("max", MAX_NOTE_CHARS),
+            ),
             Some(_) => {}
         }
         if !errors.is_empty() {

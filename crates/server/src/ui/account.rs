@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use suqiu_core::msg;
 
 use super::view::{Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, PageResult, PostForm, Session, UiError};
@@ -38,7 +39,7 @@ async fn password_page(
 
 /// `GET /account/password`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
-    let page = password_page(&state, &s, FieldErrors::default(), String::new())
+    let page = password_page(&state, &s, FieldErrors::new(s.lang), String::new())
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -54,7 +55,7 @@ pub(crate) async fn change(
     let s = post.session;
     let lang = s.lang;
     let f = post.form;
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let mut error = String::new();
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let body = PasswordChangeIn {
@@ -62,7 +63,14 @@ pub(crate) async fn change(
         new_password: f.raw("new_password"),
     };
     if body.new_password != f.raw("repeat_password") {
-        errors.push("repeat_password", "两次输入的新密码不一样");
+        errors.push(
+            "repeat_password",
+            &msg!(
+                "password_repeat_differs",
+                "两次输入的新密码不一样",
+                "The two new passwords differ"
+            ),
+        );
     } else {
         // PostForm proved the session behind this cookie is live and the form is ours.
         let token = request_token(&headers).unwrap_or_default();
@@ -71,7 +79,7 @@ pub(crate) async fn change(
                 let flash = Flash::new("flash.password_changed").next("/", "nav.home");
                 return Ok(saved(&state, "/account/password", flash));
             }
-            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
+            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p, lang),
             Err(p) if matches!(p.status, 429 | 503) => {
                 status = p.status();
                 error = p.detail;

@@ -221,7 +221,10 @@ pub(crate) async fn with_search(
             .store
             .saved_search(session.user.id, token)
             .await?
-            .ok_or_else(|| Problem::field("s", session.lang.t("list.search_gone")))?;
+            .ok_or_else(|| {
+                // The page's own words, already in its language.
+                Problem::field_untranslated("s", "search_gone", session.lang.t("list.search_gone"))
+            })?;
         effective.insert("q".to_string(), text);
     }
     Ok(Params(effective))
@@ -376,10 +379,13 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 exact,
                 found.page,
                 found.per_page,
-                FieldErrors::default(),
+                FieldErrors::new(lang),
             )
         }
-        Err(p) => (Vec::new(), 0, true, 1, 50, FieldErrors::from_problem(&p)),
+        Err(p) => {
+            let errors = FieldErrors::from_problem(&p, lang);
+            (Vec::new(), 0, true, 1, 50, errors)
+        }
     };
     let per_page = per_page.max(1);
     let pages = exact.then(|| ((total + per_page - 1) / per_page).max(1));

@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::extract::State;
 use rust_xlsxwriter::{Workbook, XlsxError};
+use suqiu_core::msg;
 use suqiu_store::audit::{ReadEntry, ReadSubject};
 
 use super::pick::{person_pick, resolve_query, PersonPick};
@@ -79,7 +80,14 @@ async fn resolve_appeal(
             Some(id) => {
                 params.0.insert("appeal_id".into(), id.to_string());
             }
-            None => errors.push("appeal_code", "没有这个追踪码的诉求"),
+            None => errors.push(
+                "appeal_code",
+                &msg!(
+                    "no_appeal_with_code",
+                    "没有这个追踪码的诉求",
+                    "No appeal has this tracking code"
+                ),
+            ),
         },
         None => {
             if let Some(id) = params.str("appeal_id").and_then(|v| v.parse().ok()) {
@@ -102,7 +110,7 @@ pub(crate) async fn page(
 ) -> PageResult {
     let lang = s.lang;
     require_audit(&s.actor).map_err(fail(lang))?;
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     resolve_appeal(&state, &s, &mut params, &mut errors)
         .await
         .map_err(fail(lang))?;
@@ -118,7 +126,7 @@ pub(crate) async fn page(
         }
         Ok(_) => None,
         Err(p) => {
-            errors.0.extend(FieldErrors::of_problem(&p, &[]).0);
+            errors.0.extend(FieldErrors::of_problem(&p, &[], lang).0);
             None
         }
     };

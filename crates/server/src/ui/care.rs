@@ -15,6 +15,7 @@ use suqiu_store::care::day_start;
 use suqiu_store::visits::{DueFor, VisitFilter};
 
 use super::appeals::{category_groups, CategoryGroup};
+use super::i18n::Lang;
 use super::people::REGISTER_MAX_ROWS;
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
@@ -211,7 +212,7 @@ async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Poste
     let mut filter = register_filter(&s.actor, params, &mut errors);
     let (from, to) = period(state, params, &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     node_in_scope(state, &s.actor, Some(filter.org_unit_id))
         .await
@@ -332,11 +333,11 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Para
 /// The visit form as the API's visit (with its appeal, when asked), the form's own errors
 /// at once.
 fn visit_of(f: &FormData, person_id: Id, lang: super::i18n::Lang) -> Result<VisitIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let raise_appeal = if f.checked("raise") {
         let kind = f.get("raise_appeal.kind").and_then(Kind::parse);
         if kind.is_none() {
-            errors.push("raise_appeal.kind", lang.t("care.pick_kind"));
+            errors.push_text("raise_appeal.kind", lang.t("care.pick_kind"));
         }
         kind.map(|kind| RaiseAppealIn {
             appellant_id: None,
@@ -402,7 +403,7 @@ pub(crate) async fn submit(
             }
         }),
         Err(p) if p.status == 422 => {
-            let posted = Posted::refused("visit", f, FieldErrors::of_problem(&p, &[]));
+            let posted = Posted::refused("visit", f, FieldErrors::of_problem(&p, &[], lang));
             visit_page(&state, &s, person_id, posted, unprocessable).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),
@@ -460,7 +461,7 @@ pub(crate) async fn export_register(
     let mut errors = Vec::new();
     let mut filter = register_filter(&s.actor, &params, &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
         .await
@@ -512,7 +513,7 @@ pub(crate) async fn export_visits(
     let (from, to) = period(&state, &params, &mut errors);
     let node = params.id("org_unit", &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     let node = node_in_scope(&state, &s.actor, node)
         .await
@@ -608,7 +609,12 @@ pub(crate) async fn save_rules(
         .collect();
     // The form's field of each rule (none for the kept holiday rules).
     let mut fields: Vec<Option<String>> = vec![None; rules.len()];
-    let mut errors = FieldErrors::default();
+    // A rule's error names its tag first, with the page's colon.
+    let about = |tag: &str, what: &str| match lang {
+        Lang::Zh => format!("{tag}：{what}"),
+        Lang::En => format!("{tag}: {what}"),
+    };
+    let mut errors = FieldErrors::new(lang);
     for tag in CareTag::ALL {
         let field = format!("every.{}", tag.code());
         let Some(text) = form.get(&field) else {
@@ -622,9 +628,12 @@ pub(crate) async fn save_rules(
                 });
                 fields.push(Some(field));
             }
-            Err(_) => errors.push(
+            Err(_) => errors.push_text(
                 &field,
-                format!("{}：{}", tag.label_zh(), lang.t("care.rules_days")),
+                about(
+                    lang.label(tag.code(), tag.label_zh()),
+                    lang.t("care.rules_days"),
+                ),
             ),
         }
     }
@@ -633,9 +642,11 @@ pub(crate) async fn save_rules(
         let i = e.field.trim_start_matches("rules[").split(']').next();
         let rule = i.and_then(|i| i.parse::<usize>().ok());
         let field = rule.and_then(|i| fields.get(i).cloned().flatten());
-        let tag = rule.and_then(|i| rules.get(i)).map(|r| r.tag.label_zh());
-        let message = format!("{}：{}", tag.unwrap_or_default(), e.message);
-        errors.push(field.as_deref().unwrap_or(WHOLE_FORM), message);
+        let tag = rule
+            .and_then(|i| rules.get(i))
+            .map(|r| lang.label(r.tag.code(), r.tag.label_zh()));
+        let message = about(tag.unwrap_or_default(), e.text(lang == Lang::En));
+        errors.push_text(field.as_deref().unwrap_or(WHOLE_FORM), message);
     }
     if errors.any() {
         let posted = Posted::refused("rules", form, errors);

@@ -329,8 +329,8 @@ struct Failure {
 }
 
 impl Failure {
-    fn new(action: Option<ActionKind>, p: &Problem, form: FormData) -> Failure {
-        let mut errors = FieldErrors::from_problem(p);
+    fn new(action: Option<ActionKind>, p: &Problem, form: FormData, lang: Lang) -> Failure {
+        let mut errors = FieldErrors::from_problem(p, lang);
         // The form names a merge target by its code; the checks behind it by its id.
         for (field, _) in &mut errors.0 {
             if field == "into_appeal_id" {
@@ -502,7 +502,9 @@ fn action_forms(lang: Lang, allowed: &[ActionKind], failed: Option<&Failure>) ->
         .iter()
         .map(|k| {
             let failure = failed.filter(|f| f.action == Some(*k));
-            let errors = failure.map(|f| f.errors.clone()).unwrap_or_default();
+            let errors = failure
+                .map(|f| f.errors.clone())
+                .unwrap_or_else(|| FieldErrors::new(lang));
             ActionForm {
                 code: k.code(),
                 label: lang.label(k.code(), k.label_zh()),
@@ -873,7 +875,7 @@ pub(crate) async fn act(
         }
         Err(p) if matches!(p.status, 403 | 409 | 422) => {
             let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
-            let failure = Failure::new(action, &p, post.form);
+            let failure = Failure::new(action, &p, post.form, lang);
             let page = detail_page(&state, &s, &rec, Some(failure))
                 .await
                 .map_err(fail(lang))?;

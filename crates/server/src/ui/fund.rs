@@ -7,7 +7,9 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use suqiu_core::access::Capability;
+use suqiu_core::error::Msg;
 use suqiu_core::fund::{capitals, check, level_label, yuan, EntryKind, EntryStatus, NewEntry};
+use suqiu_core::msg;
 use suqiu_core::Id;
 use suqiu_store::fund::Entry;
 
@@ -246,45 +248,77 @@ fn form_name(form: &FormData) -> String {
 /// What the fund page's forms post, as the use case's entry (amounts in yuan, the appeal by
 /// its tracking code), with every error of the form at once: the form's own (an amount that
 /// is not one) and the rules' checks of the same entry (`suqiu_core::fund::check`).
-fn entry_of(form: &FormData) -> Result<EntryInput, FieldErrors> {
-    let mut errors = FieldErrors::default();
+fn entry_of(form: &FormData, lang: Lang) -> Result<EntryInput, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
     let kind = form.get("kind").and_then(EntryKind::parse);
     let amount_cents = form.get("amount").map(|v| {
         parse_yuan(v).unwrap_or_else(|| {
             errors.push(
                 "amount",
-                "金额应为大于 0 的数字（元），最多两位小数，如 200 或 80.5",
+                &msg!("amount_shape", "金额应为大于 0 的数字（元），最多两位小数，如 200 或 80.5", "The amount is a number of yuan above 0 with at most two decimals, e.g. 200 or 80.5"),
             );
             // Stands in for the amount so the other fields are still checked.
             1
         })
     });
-    let mut id = |key: &str, message: &str| {
+    let mut id = |key: &str, msg: &Msg| {
         form.id(key).unwrap_or_else(|_| {
-            errors.push(key, message);
+            errors.push(key, msg);
             None
         })
     };
     let entry = NewEntry {
-        org_unit_id: id("org_unit_id", "请选择基金账户").unwrap_or(0),
+        org_unit_id: id(
+            "org_unit_id",
+            &msg!("ledger_pick", "请选择基金账户", "Choose the fund account"),
+        )
+        .unwrap_or(0),
         kind: kind.unwrap_or(EntryKind::Donation),
         amount_cents,
-        person_id: id("person_id", "请从列表中选择受助人"),
+        person_id: id(
+            "person_id",
+            &msg!(
+                "grant_recipient_pick",
+                "请从列表中选择受助人",
+                "Choose the recipient from the list"
+            ),
+        ),
         appeal_id: None,
-        reverses: id("reverses", "请指明要冲正的记录"),
-        to_org_unit_id: id("to_org_unit_id", "请选择划入的账户"),
+        reverses: id(
+            "reverses",
+            &msg!(
+                "reversed_entry_pick",
+                "请指明要冲正的记录",
+                "Say which entry to reverse"
+            ),
+        ),
+        to_org_unit_id: id(
+            "to_org_unit_id",
+            &msg!(
+                "transfer_target_needed",
+                "请选择划入的账户",
+                "Choose the account to transfer to"
+            ),
+        ),
         note: form.get("note").unwrap_or("").to_string(),
     };
     if kind.is_none() {
-        errors.push("kind", "未知的收支类型");
+        errors.push(
+            "kind",
+            &msg!(
+                "entry_kind_unknown",
+                "未知的收支类型",
+                "Unknown kind of entry"
+            ),
+        );
     }
     for e in check(&entry) {
         let field = RENAMES
             .iter()
             .find(|(api, _)| *api == e.field)
-            .map_or(e.field.as_str(), |(_, form)| form);
-        if errors.get(field).is_empty() {
-            errors.push(field, e.message);
+            .map_or(e.field.clone(), |(_, form)| form.to_string());
+        if errors.get(&field).is_empty() {
+            errors.push_error(&e.at(field));
         }
     }
     if errors.any() {
@@ -335,7 +369,7 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
     )
     .await
     .map_err(fail(s.lang))?;
-    let input = match entry_of(&f) {
+    let input = match entry_of(&f, s.lang) {
         Ok(input) => input,
         Err(mut errors) => {
             explain(&mut errors, "person_id", searched);
@@ -345,7 +379,7 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
                     .await
                     .map_err(|e| UiError::from(e).page(s.lang))?;
                 if found.is_none() {
-                    errors.push("appeal_code", NO_SUCH_APPEAL);
+                    errors.push("appeal_code", &NO_SUCH_APPEAL);
                 }
             }
             let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -362,7 +396,7 @@ pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageR
             flash_of(&e),
         )),
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, RENAMES);
+            let errors = FieldErrors::of_problem(&p, RENAMES, s.lang);
             refused(&state, &s, org_unit_id, (form, f), errors, p.status()).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
@@ -399,7 +433,7 @@ pub(crate) async fn decide(
             Ok(saved(&state, &format!("/fund?org_unit={back}"), flash))
         }
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[]);
+            let errors = FieldErrors::of_problem(&p, &[], s.lang);
             let form = format!("{}-{id}", if rejected { "reject" } else { "approve" });
             refused(&state, &s, back, (form, f), errors, p.status()).await
         }
@@ -495,7 +529,7 @@ mod tests {
     #[test]
     fn every_error_of_a_grant_is_named_at_once() {
         let f = FormData::from_pairs(&[("kind", "grant"), ("org_unit_id", "3"), ("amount", "x")]);
-        let e = entry_of(&f).unwrap_err();
+        let e = entry_of(&f, Lang::Zh).unwrap_err();
         assert!(e.get("amount").contains("元"), "{e:?}");
         assert_eq!(e.get("person_id"), "每笔助困发放须登记受助人");
         assert_eq!(e.get("note"), "请写明发放事由");
@@ -507,7 +541,7 @@ mod tests {
             ("appeal_code", " SQ-20261204-0001 "),
             ("note", "医药费"),
         ]);
-        let input = entry_of(&f).expect("a good grant");
+        let input = entry_of(&f, Lang::Zh).expect("a good grant");
         assert_eq!(input.entry.amount_cents, Some(8050));
         assert_eq!(input.appeal_code.as_deref(), Some("SQ-20261204-0001"));
         assert_eq!(form_name(&f), "grant");

@@ -13,6 +13,8 @@ use chrono::TimeDelta;
 use serde::Serialize;
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::{Channel, Kind, Urgency};
+use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::msg;
 use suqiu_core::policy::deadlines;
 use suqiu_core::validate::{mask_phone, validate_phone};
 use suqiu_store::similar::SimilarQuery;
@@ -177,7 +179,7 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session) -> PageResul
         urgency: Urgency::Normal.code().into(),
         ..Draft::default()
     };
-    let page = intake_page(&state, &s, d, FieldErrors::default())
+    let page = intake_page(&state, &s, d, FieldErrors::new(s.lang))
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -187,18 +189,33 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session) -> PageResul
 /// made). A missing choice is filled with a stand-in so the API's checks still run and name
 /// every other fault at the same time; the body is never saved while `errors` has any.
 fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> AppealIn {
-    let mut vocab = |field: &str, value: &str, what: &str| {
+    let mut vocab = |field: &str, value: &str, missing: &Msg| {
         if value.trim().is_empty() {
-            errors.push(field, format!("请选择{what}"));
+            errors.push(field, missing);
         }
         value.trim().to_string()
     };
-    let channel = Channel::parse(&vocab("channel", &d.channel, "受理渠道"));
-    let kind = Kind::parse(&vocab("kind", &d.kind, "诉求类型"));
+    let channel = Channel::parse(&vocab(
+        "channel",
+        &d.channel,
+        &msg!("channel_pick", "请选择受理渠道", "Choose the channel"),
+    ));
+    let kind = Kind::parse(&vocab(
+        "kind",
+        &d.kind,
+        &msg!("kind_pick", "请选择诉求类型", "Choose the kind of appeal"),
+    ));
     let urgency = Urgency::parse(d.urgency.trim()).unwrap_or(Urgency::Normal);
     let org_unit_id = d.org_unit_id.trim().parse::<i64>().ok();
     if org_unit_id.is_none() {
-        errors.push("org_unit_id", "请选择诉求涉及的社区或网格");
+        errors.push(
+            "org_unit_id",
+            &msg!(
+                "appeal_unit_needed",
+                "请选择诉求涉及的社区或网格",
+                "Choose the community or grid the appeal concerns"
+            ),
+        );
     }
     let (appellant_id, appellant, anonymous) = match d.mode.as_str() {
         "person" => match d.appellant_id.trim().parse::<i64>() {
@@ -206,7 +223,11 @@ fn appeal_in(d: &Draft, errors: &mut FieldErrors) -> AppealIn {
             Err(_) => {
                 errors.push(
                     "appellant_id",
-                    "请输入姓名或电话查找，并从结果中选择一位人员",
+                    &msg!(
+                        "appellant_pick",
+                        "请输入姓名或电话查找，并从结果中选择一位人员",
+                        "Search by name or phone and choose a person from the results"
+                    ),
                 );
                 (None, None, Some(true))
             }
@@ -283,13 +304,13 @@ async fn confirm_phone(
     let owners = phone_owners(state, actor, &d.phone, "page /appeals/new").await?;
     if !owners.is_empty() && !owners.iter().any(|p| p.name == d.name.trim()) {
         let who: Vec<&str> = owners.iter().map(|p| p.label.as_str()).collect();
-        errors.push(
-            "appellant.phone",
-            format!(
-                "该电话已登记：{}。是同一人请选“使用此人”，不是请选“仍作为新居民登记”",
-                who.join("；")
-            ),
+        let msg = msg!(
+            "phone_registered",
+            "该电话已登记：{people}。是同一人请选“使用此人”，不是请选“仍作为新居民登记”",
+            "This phone is registered: {people}. If it is the same person choose \"Use this person\", else \"Register as a new resident\""
         );
+        let error = FieldError::new("appellant.phone", &msg);
+        errors.push_error(&error.with_words("people", &who.join("；"), &who.join("; ")));
     }
     Ok(())
 }
@@ -300,7 +321,7 @@ pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> Pag
     let s = post.session;
     require_intake(&s)?;
     let mut d = Draft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(s.lang);
     confirm_phone(&state, &s.actor, &mut d, &mut errors)
         .await
         .map_err(fail(s.lang))?;
@@ -321,13 +342,10 @@ pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> Pag
         }
         Ok(None) => form_again(&state, &s, d, errors).await,
         Err(p) if p.status == 422 || p.status == 400 => {
-            for e in &p.errors {
-                if errors.get(&e.field).is_empty() {
-                    errors.push(&e.field, e.message.clone());
+            for (field, message) in FieldErrors::from_problem(&p, s.lang).0 {
+                if errors.get(&field).is_empty() {
+                    errors.push_text(&field, message);
                 }
-            }
-            if p.errors.is_empty() {
-                errors.push("form", p.detail.clone());
             }
             form_again(&state, &s, d, errors).await
         }

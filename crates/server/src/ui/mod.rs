@@ -355,7 +355,7 @@ impl UiError {
             UiError::BadRequest(d) => (lang.t("err.bad_request"), d.clone()),
             UiError::Invalid(e) => (
                 lang.t("err.bad_request"),
-                format!("「{}」{}", e.field, e.message),
+                format!("「{}」{}", e.field, e.text(lang == Lang::En)),
             ),
             UiError::Internal => (
                 lang.t("err.internal"),

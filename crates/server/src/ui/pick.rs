@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use suqiu_core::access::{Actor, Capability};
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::validate::mask_phone;
 use suqiu_core::Id;
@@ -177,7 +179,7 @@ enum Resolved {
     /// The one person the search text found: their id and label.
     Found(Id, String),
     /// The search found none or several: what to tell the user at the field.
-    Wrong(String),
+    Wrong(FieldError),
 }
 
 /// The search field of a picker named `field`.
@@ -218,21 +220,32 @@ async fn resolve(
     )
     .await?;
     Ok(match found.as_slice() {
-        [] => Resolved::Wrong(format!(
-            "没有找到“{q}”：请换用姓名、电话后四位或住址中的几个字"
-        )),
+        [] => Resolved::Wrong(
+            FieldError::new(
+                "",
+                &msg!(
+                    "person_not_found",
+                    "没有找到“{q}”：请换用姓名、电话后四位或住址中的几个字",
+                    "Nobody matches \"{q}\": try the name, the phone's last four digits or a few characters of the address"
+                ),
+            )
+            .with("q", &q),
+        ),
         [p] => Resolved::Found(p.id, labels[0].clone()),
         _ => {
-            let shown = labels.iter().take(SUGGESTIONS as usize).cloned();
-            let more = if found.len() > SUGGESTIONS as usize {
-                "；…"
-            } else {
-                ""
-            };
-            Resolved::Wrong(format!(
-                "“{q}”相符的不止一位（{}{more}）：请加上电话后四位或住址再找",
-                shown.collect::<Vec<_>>().join("；")
-            ))
+            let shown: Vec<String> = labels.iter().take(SUGGESTIONS as usize).cloned().collect();
+            let more = found.len() > SUGGESTIONS as usize;
+            let msg = msg!(
+                "person_ambiguous",
+                "“{q}”相符的不止一位（{people}{more}）：请加上电话后四位或住址再找",
+                "More than one person matches \"{q}\" ({people}{more}): add the phone's last four digits or the address"
+            );
+            let error = FieldError::new("", &msg).with("q", &q).with_words(
+                "more",
+                if more { "；…" } else { "" },
+                if more { "; …" } else { "" },
+            );
+            Resolved::Wrong(error.with_words("people", &shown.join("；"), &shown.join("; ")))
         }
     })
 }
@@ -247,7 +260,7 @@ pub(crate) async fn resolve_form(
     form: FormData,
     field: &str,
     from: (Option<Id>, Among),
-) -> Result<(FormData, Option<String>), UiError> {
+) -> Result<(FormData, Option<FieldError>), UiError> {
     let q_field = search_field(field);
     let posted = (form.get(field), form.get(&q_field));
     match resolve(state, actor, posted, from).await? {
@@ -265,24 +278,24 @@ pub(crate) async fn resolve_form(
                 .collect();
             Ok((FormData::new(pairs), None))
         }
-        Resolved::Wrong(message) => {
+        Resolved::Wrong(error) => {
             let pairs = form
                 .pairs()
                 .iter()
                 .filter(|(k, _)| k != field)
                 .cloned()
                 .collect();
-            Ok((FormData::new(pairs), Some(message)))
+            Ok((FormData::new(pairs), Some(error)))
         }
     }
 }
 
 /// The search's message in place of the form's own at `field` ("choose someone"), which
 /// the blank field also drew.
-pub(crate) fn explain(errors: &mut FieldErrors, field: &str, message: Option<String>) {
-    let Some(message) = message else { return };
+pub(crate) fn explain(errors: &mut FieldErrors, field: &str, error: Option<FieldError>) {
+    let Some(error) = error else { return };
     errors.0.retain(|(f, _)| f != field);
-    errors.push(field, message);
+    errors.push_error(&error.at(field));
 }
 
 /// [`resolve_form`] for a GET form's query (the audit's filter): the one person found is put
@@ -316,9 +329,9 @@ pub(crate) async fn resolve_query(
             params.insert(field.to_string(), id.to_string());
             params.insert(q_field, label);
         }
-        Resolved::Wrong(message) => {
+        Resolved::Wrong(error) => {
             params.remove(field);
-            errors.push(field, message);
+            errors.push_error(&error.at(field));
         }
     }
     Ok(())

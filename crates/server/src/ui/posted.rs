@@ -27,7 +27,7 @@ pub(crate) const WHOLE_FORM: &str = "form";
 
 /// What the last post of a page's form left to show again: nothing (a fresh page), or the
 /// form's name, its fields as typed and what is wrong with them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Posted {
     form: String,
     data: FormData,
@@ -37,7 +37,12 @@ pub(crate) struct Posted {
 impl Posted {
     /// A fresh page: every form shows its defaults.
     pub fn none() -> Posted {
-        Posted::default()
+        Posted {
+            form: String::new(),
+            data: FormData::default(),
+            // No error to say, so no language to say it in.
+            errors: FieldErrors::new(Lang::Zh),
+        }
     }
 
     /// The post of form `form`, refused for `errors`.
@@ -170,8 +175,8 @@ impl FormView<'_> {
 impl FieldErrors {
     /// The errors of a refusal, the API's field names put as the form calls them
     /// (`amount_cents` is the form's `amount`); a refusal of no field is the whole form's.
-    pub fn of_problem(p: &Problem, renames: &[(&str, &str)]) -> FieldErrors {
-        let mut errors = FieldErrors::from_problem(p);
+    pub fn of_problem(p: &Problem, renames: &[(&str, &str)], lang: Lang) -> FieldErrors {
+        let mut errors = FieldErrors::from_problem(p, lang);
         for (field, _) in errors.0.iter_mut() {
             if let Some((_, to)) = renames.iter().find(|(from, _)| from == field) {
                 *field = to.to_string();
@@ -241,9 +246,9 @@ mod tests {
             ("tags", "a"),
             ("tags", "b"),
         ]);
-        let mut errors = FieldErrors::default();
-        errors.push("quantity", "数量应为正整数");
-        errors.push(WHOLE_FORM, "库存不足");
+        let mut errors = FieldErrors::new(Lang::Zh);
+        errors.push_text("quantity", "数量应为正整数");
+        errors.push_text(WHOLE_FORM, "库存不足");
         let posted = Posted::refused("move", data, errors);
         let f = posted.form("move");
         assert!(f.posted() && f.is("direction", "out") && !f.is("direction", "in"));
@@ -269,14 +274,32 @@ mod tests {
 
     #[test]
     fn the_apis_field_names_become_the_forms() {
+        use suqiu_core::error::{FieldError, TOO_LONG};
         let p = Problem::invalid(vec![
-            suqiu_core::error::FieldError::new("amount_cents", "金额应大于 0"),
-            suqiu_core::error::FieldError::new("note", "请写明事由"),
+            FieldError::new(
+                "amount_cents",
+                &suqiu_core::msg!(
+                    "amount_not_positive",
+                    "金额应大于 0",
+                    "The amount must be more than 0"
+                ),
+            ),
+            FieldError::new(
+                "note",
+                &suqiu_core::msg!("note_needed", "请写明事由", "Say what it is for"),
+            ),
+            FieldError::new("title", &TOO_LONG).with("max", 500),
         ]);
-        let e = FieldErrors::of_problem(&p, &[("amount_cents", "amount")]);
+        let e = FieldErrors::of_problem(&p, &[("amount_cents", "amount")], Lang::Zh);
         assert_eq!(e.get("amount"), "金额应大于 0");
         assert_eq!(e.get("note"), "请写明事由");
-        let e = FieldErrors::of_problem(&Problem::conflict("库存不足"), &[]);
+        assert_eq!(e.get("title"), "最多 500 个字");
+        // The same refusal on an English page says the rules' English.
+        let e = FieldErrors::of_problem(&p, &[("amount_cents", "amount")], Lang::En);
+        assert_eq!(e.get("amount"), "The amount must be more than 0");
+        assert_eq!(e.get("note"), "Say what it is for");
+        assert_eq!(e.get("title"), "At most 500 characters");
+        let e = FieldErrors::of_problem(&Problem::conflict("库存不足"), &[], Lang::Zh);
         assert_eq!(e.get(WHOLE_FORM), "库存不足");
     }
 

@@ -29,13 +29,16 @@ const WORST_PER_NODE: usize = 3;
 const WORST_NODES: usize = 10;
 
 /// The month of `?month=`, this month when absent; an error message when malformed.
-fn month_of(state: &AppState, params: &Params) -> (Month, String) {
+fn month_of(state: &AppState, params: &Params, lang: Lang) -> (Month, String) {
     let this = Month::containing(shanghai_date(state.now()));
     match params.str("month") {
         None => (this, String::new()),
         Some(text) => match Month::parse(text) {
             Ok(m) => (m, String::new()),
-            Err(e) => (this, format!("month：{}", e.message)),
+            Err(e) => match lang {
+                Lang::Zh => (this, format!("month：{}", e.message)),
+                Lang::En => (this, format!("month: {}", e.english)),
+            },
         },
     }
 }
@@ -193,7 +196,7 @@ pub(crate) async fn monthly(
 ) -> PageResult {
     let lang = s.lang;
     may_read(&s)?;
-    let (month, error) = month_of(&state, &params);
+    let (month, error) = month_of(&state, &params, s.lang);
     let unit = page_node(&state, &s, &params).await?;
     let mut r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
     in_language(&state, lang, &mut r)
@@ -281,7 +284,7 @@ pub(crate) async fn ranking(
 ) -> PageResult {
     let lang = s.lang;
     may_read(&s)?;
-    let (month, error) = month_of(&state, &params);
+    let (month, error) = month_of(&state, &params, s.lang);
     let (level, level_code) = match params.str("level") {
         Some("community") => (OrgKind::Community, "community"),
         _ => (OrgKind::Street, "street"),

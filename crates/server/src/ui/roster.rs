@@ -10,6 +10,7 @@ use axum::response::IntoResponse;
 use suqiu_core::access::Capability;
 use suqiu_core::roster::{column_letter, guess_mapping, Field, Mapping};
 
+use super::i18n::Lang;
 use super::view::{Choice, Chrome};
 use super::{
     fail, render, same_token, saved, see_other, Failed, Flash, PageResult, PostForm, Session,
@@ -153,7 +154,7 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
                 e.row.to_string()
             },
             field: field_label(s, &e.field),
-            message: e.message,
+            message: e.text(s.lang == Lang::En).to_string(),
         })
         .collect();
     ImportPage {
@@ -204,7 +205,14 @@ pub(crate) async fn upload(State(state): State<AppState>, s: Session, req: Reque
                 file_error: p
                     .errors
                     .first()
-                    .map(|e| e.message.clone())
+                    .map(|e| {
+                        if lang == Lang::En {
+                            &e.english
+                        } else {
+                            &e.message
+                        }
+                        .clone()
+                    })
                     .unwrap_or(p.detail),
                 ..ImportPage::empty(&s)
             };

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::measures::ScoreWeights;
+use suqiu_core::msg;
 
 use super::figures::rule;
 use super::view::{Chrome, FieldErrors};
@@ -36,7 +37,7 @@ fn page(s: &Session, w: &ScoreWeights) -> ScoringPage {
         min_sample: w.min_sample.to_string(),
         rule: rule(s.lang, w.min_sample),
         may_configure: s.may(Capability::Configure),
-        errors: FieldErrors::default(),
+        errors: FieldErrors::new(s.lang),
     }
 }
 
@@ -52,11 +53,16 @@ pub(crate) async fn show(State(state): State<AppState>, s: Session) -> PageResul
 pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     let lang = s.lang;
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let mut number = |field: &str| -> f64 {
         let raw = post.form.raw(field);
         raw.trim().parse::<f64>().unwrap_or_else(|_| {
-            errors.push(&format!("weights.{field}"), "请填写数字，例如 30");
+            let msg = suqiu_core::msg!(
+                "weight_number",
+                "请填写数字，例如 30",
+                "Enter a number, e.g. 30"
+            );
+            errors.push(&format!("weights.{field}"), &msg);
             0.0
         })
     };
@@ -71,7 +77,14 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
         .trim()
         .parse::<u64>()
         .unwrap_or_else(|_| {
-            errors.push("min_sample", "请填写不小于 0 的整数，例如 5");
+            errors.push(
+                "min_sample",
+                &msg!(
+                    "whole_number_shape",
+                    "请填写不小于 0 的整数，例如 5",
+                    "Enter a whole number of at least 0, e.g. 5"
+                ),
+            );
             0
         });
     if !errors.any() {
@@ -86,7 +99,7 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
                 let flash = Flash::new("scoring.saved").next("/ranking", "reports.ranking");
                 return Ok(saved(&state, "/ranking/rule", flash));
             }
-            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
+            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p, lang),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }

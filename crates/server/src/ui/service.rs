@@ -8,12 +8,14 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::Msg;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::service::{Registration, ServiceSummary};
 
+use super::i18n::Lang;
 use super::page_node;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, refusal_status, render_with, Posted};
@@ -205,7 +207,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let error = match errors.first() {
         Some(e) => {
             range = this_month(shanghai_date(state.now()));
-            e.message.clone()
+            e.text(s.lang == Lang::En).to_string()
         }
         None => String::new(),
     };
@@ -238,11 +240,11 @@ async fn refused(
     render_with(s.lang, &page, refusal_status(problem))
 }
 
-/// A chosen id, or `message` beside the field.
-fn chosen(form: &FormData, key: &str, message: &str, errors: &mut FieldErrors) -> Option<Id> {
+/// A chosen id, or `missing` beside the field.
+fn chosen(form: &FormData, key: &str, missing: &Msg, errors: &mut FieldErrors) -> Option<Id> {
     let id = form.id(key).ok().flatten();
     if id.is_none() {
-        errors.push(key, message);
+        errors.push(key, missing);
     }
     id
 }
@@ -252,7 +254,7 @@ fn date_of(form: &FormData, key: &str, errors: &mut FieldErrors) -> Option<Naive
     let v = form.get(key)?;
     let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
     if day.is_none() {
-        errors.push(key, "应为日期，如 2026-12-04");
+        errors.push(key, &DATE_EXAMPLE);
     }
     day
 }
@@ -274,19 +276,19 @@ async fn submit<B, T>(
     match save(body).await {
         Ok(done) => Ok(saved(state, "/service", flash(&done))),
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[]);
+            let errors = FieldErrors::of_problem(&p, &[], s.lang);
             refused(state, s, (form, f), errors, Some(&p)).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
     }
 }
 
-fn post_of(f: &FormData) -> Result<PostIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let org_unit_id = chosen(f, "org_unit_id", "请选择社区", &mut errors);
+fn post_of(f: &FormData, lang: Lang) -> Result<PostIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
+    let org_unit_id = chosen(f, "org_unit_id", &COMMUNITY_PICK, &mut errors);
     let name = f.get("name").unwrap_or("").to_string();
     if let Err(e) = check_post_name(&name) {
-        errors.push(&e.field, e.message);
+        errors.push_error(&e);
     }
     match org_unit_id {
         Some(org_unit_id) if !errors.any() => Ok(PostIn { org_unit_id, name }),
@@ -296,7 +298,7 @@ fn post_of(f: &FormData) -> Result<PostIn, FieldErrors> {
 
 pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
-    let body = post_of(&f);
+    let body = post_of(&f, s.lang);
     let save = async |b| add_post_as(&state, &s.actor, b).await;
     let flash = |p: &suqiu_store::service::Post| {
         Flash::new("flash.post_added").detail(format!("{} · {}", p.name, p.org_unit_name))
@@ -304,10 +306,10 @@ pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> P
     submit(&state, &s, ("post", f.clone()), body, save, flash).await
 }
 
-fn registration_of(f: &FormData) -> Result<RegistrationIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let person_id = chosen(f, "person_id", "请从列表中选择报到的党员", &mut errors);
-    let org_unit_id = chosen(f, "org_unit_id", "请选择报到的社区", &mut errors);
+fn registration_of(f: &FormData, lang: Lang) -> Result<RegistrationIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
+    let person_id = chosen(f, "person_id", &MEMBER_PICK, &mut errors);
+    let org_unit_id = chosen(f, "org_unit_id", &REGISTRATION_COMMUNITY_PICK, &mut errors);
     let registered_on = date_of(f, "registered_on", &mut errors);
     let post_ids: Vec<Id> = f
         .all("post_ids")
@@ -332,7 +334,7 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
     let (f, searched) = resolve_form(&state, &s.actor, post.form, "person_id", from)
         .await
         .map_err(fail(s.lang))?;
-    let body = registration_of(&f).map_err(|mut errors| {
+    let body = registration_of(&f, s.lang).map_err(|mut errors| {
         explain(&mut errors, "person_id", searched);
         errors
     });
@@ -345,28 +347,28 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
     submit(&state, &s, ("registration", f.clone()), body, save, flash).await
 }
 
-fn hours_of(f: &FormData) -> Result<HoursIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let registration_id = chosen(f, "registration_id", "请选择党员", &mut errors);
-    let post_id = chosen(f, "post_id", "请选择服务岗位", &mut errors);
+fn hours_of(f: &FormData, lang: Lang) -> Result<HoursIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
+    let registration_id = chosen(f, "registration_id", &REGISTRATION_PICK, &mut errors);
+    let post_id = chosen(f, "post_id", &POST_PICK, &mut errors);
     let served_on = date_of(f, "served_on", &mut errors);
     if f.get("served_on").is_none() {
-        errors.push("served_on", "请填写服务日期");
+        errors.push("served_on", &SERVED_ON_EMPTY);
     }
     let hours = match f.get("hours").map(|v| v.parse::<f64>()) {
         None => {
-            errors.push("hours", "请填写服务时长（小时），如 2 或 1.5");
+            errors.push("hours", &HOURS_EMPTY);
             None
         }
         Some(Err(_)) => {
-            errors.push("hours", "服务时长应为数字（小时），如 2 或 1.5");
+            errors.push("hours", &HOURS_SHAPE);
             None
         }
         // The range is core's rule (the API's too).
         Some(Ok(h)) => match hours_tenths(h) {
             Ok(_) => Some(h),
             Err(e) => {
-                errors.push(&e.field, e.message);
+                errors.push_error(&e);
                 None
             }
         },
@@ -387,7 +389,7 @@ fn hours_of(f: &FormData) -> Result<HoursIn, FieldErrors> {
 
 pub(crate) async fn log_hours(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
-    let body = hours_of(&f);
+    let body = hours_of(&f, s.lang);
     let save = async |b| log_hours_as(&state, &s.actor, b).await;
     let flash = |h: &suqiu_store::service::HoursEntry| {
         Flash::new("flash.hours_logged").detail(format!(
@@ -415,7 +417,7 @@ pub(crate) async fn export(
     let mut errors = Vec::new();
     let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     let summary = state
         .store
@@ -436,3 +438,41 @@ pub(crate) async fn export(
         &format!("service-{from}-{to}.xlsx"),
     ))
 }
+
+// The messages of this module's rules (a code, the Chinese and the English).
+const COMMUNITY_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("community_pick", "请选择社区", "Choose the community");
+const DATE_EXAMPLE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "date_example",
+    "应为日期，如 2026-12-04",
+    "A date, e.g. 2026-12-04",
+);
+const HOURS_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "hours_empty",
+    "请填写服务时长（小时），如 2 或 1.5",
+    "Enter the hours, e.g. 2 or 1.5",
+);
+const HOURS_SHAPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "hours_shape",
+    "服务时长应为数字（小时），如 2 或 1.5",
+    "Hours are a number, e.g. 2 or 1.5",
+);
+const MEMBER_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "member_pick",
+    "请从列表中选择报到的党员",
+    "Choose the party member from the list",
+);
+const POST_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("post_pick", "请选择服务岗位", "Choose the service post");
+const REGISTRATION_COMMUNITY_PICK: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "registration_community_pick",
+    "请选择报到的社区",
+    "Choose the community to register at",
+);
+const REGISTRATION_PICK: suqiu_core::error::Msg =
+    suqiu_core::error::Msg::new("registration_pick", "请选择党员", "Choose the party member");
+const SERVED_ON_EMPTY: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
+    "served_on_empty",
+    "请填写服务日期",
+    "Enter the service date",
+);

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
 use suqiu_core::fund::keeps_ledger;
+use suqiu_core::msg;
 use suqiu_core::org::in_subtree;
 use suqiu_core::Id;
 
@@ -219,7 +220,7 @@ pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> P
             Ok(saved(&state, &back, flash))
         }
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[]);
+            let errors = FieldErrors::of_problem(&p, &[], s.lang);
             refused(&state, &s, org_unit_id, ("item", f), errors, Some(&p)).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
@@ -228,39 +229,66 @@ pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> P
 
 /// The hand-out form as the API's movement, every field checked at once: the form asks for
 /// a count, the direction gives its sign.
-fn movement_of(f: &FormData) -> Result<MovementIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
+fn movement_of(f: &FormData, lang: Lang) -> Result<MovementIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
     let item_id = f.id("item_id").ok().flatten();
     if item_id.is_none() {
-        errors.push("item_id", "请选择物品");
+        errors.push(
+            "item_id",
+            &msg!("item_pick", "请选择物品", "Choose the item"),
+        );
     }
     let count = f
         .get("quantity")
         .map(|q| q.parse::<i64>().ok().filter(|q| *q > 0));
     match count {
-        None => errors.push("quantity", "请填写数量"),
-        Some(None) => errors.push("quantity", "数量应为正整数，如 2"),
+        None => errors.push(
+            "quantity",
+            &msg!("quantity_empty", "请填写数量", "Enter the quantity"),
+        ),
+        Some(None) => errors.push(
+            "quantity",
+            &msg!(
+                "quantity_shape",
+                "数量应为正整数，如 2",
+                "The quantity is a whole number above 0, e.g. 2"
+            ),
+        ),
         Some(Some(_)) => {}
     }
     let sign = match f.get("direction") {
         Some("in") => 1,
         Some("out") => -1,
         _ => {
-            errors.push("direction", "请选择入库或发放");
+            errors.push(
+                "direction",
+                &msg!(
+                    "direction_pick",
+                    "请选择入库或发放",
+                    "Choose stock in or hand out"
+                ),
+            );
             0
         }
     };
     let person_id = match f.id("person_id") {
         Ok(id) => id,
         Err(_) => {
-            errors.push("person_id", "请从列表中选择领取人");
+            errors.push(
+                "person_id",
+                &msg!(
+                    "recipient_pick",
+                    "请从列表中选择领取人",
+                    "Choose the recipient from the list"
+                ),
+            );
             None
         }
     };
     // Whether a hand-out names its recipient is core's rule (the API's too).
     if sign < 0 {
         if let Err(e) = check_movement(-1, person_id) {
-            errors.push(&e.field, e.message);
+            errors.push_error(&e);
         }
     }
     match (item_id, count.flatten()) {
@@ -288,7 +316,7 @@ pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) ->
     )
     .await
     .map_err(fail(s.lang))?;
-    let body = match movement_of(&f) {
+    let body = match movement_of(&f, s.lang) {
         Ok(body) => body,
         Err(mut errors) => {
             explain(&mut errors, "person_id", searched);
@@ -308,7 +336,7 @@ pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) ->
             Ok(saved(&state, &back, flash))
         }
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[]);
+            let errors = FieldErrors::of_problem(&p, &[], s.lang);
             refused(&state, &s, org_unit_id, ("move", f), errors, Some(&p)).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),

@@ -17,6 +17,7 @@ use suqiu_store::people_search::Among;
 use suqiu_store::teams::{BlockOf, ContactMode, Partner};
 use suqiu_store::StoreError;
 
+use super::i18n::Lang;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{render_with, Posted};
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
@@ -277,14 +278,14 @@ async fn again(
 ) -> Result<Response, Failed> {
     let p = crate::problem::Problem::from(e);
     if matches!(p.status, 404 | 409 | 422) {
-        let errors = FieldErrors::of_problem(&p, &[]);
+        let errors = FieldErrors::of_problem(&p, &[], s.lang);
         teams_page(state, s, Posted::refused(form, data, errors)).await
     } else {
         Err(UiError::from(p).page(s.lang))
     }
 }
 
-/// The form again with one message beside `field`.
+/// The form again with one message beside `field`, in the page's language.
 async fn refuse(
     state: &AppState,
     s: &Session,
@@ -292,8 +293,8 @@ async fn refuse(
     field: &str,
     message: &str,
 ) -> PageResult {
-    let mut errors = FieldErrors::default();
-    errors.push(field, message);
+    let mut errors = FieldErrors::new(s.lang);
+    errors.push_text(field, message);
     teams_page(state, s, Posted::refused(form, data, errors)).await
 }
 
@@ -376,7 +377,12 @@ pub(crate) async fn add_to_team(
             // no address on the register would hold nobody (core's rule).
             let addresses = register_addresses(&state, &s).await?;
             if !block_matches(prefix, addresses.iter().map(String::as_str)) {
-                let msg = "登记册中没有以此开头的地址：请从列表中选择楼栋（按登记册的写法，如「佛字桥小区3号楼」）";
+                let msg = suqiu_core::msg!(
+                    "block_matches_nobody",
+                    "登记册中没有以此开头的地址：请从列表中选择楼栋（按登记册的写法，如「佛字桥小区3号楼」）",
+                    "No address on the register starts with this: choose a building from the list (as the register writes it)"
+                )
+                .text(s.lang == Lang::En);
                 return refuse(&state, &s, (name, form), field, msg).await;
             }
             state
@@ -411,10 +417,10 @@ pub(crate) async fn create_pairing(
         form_id(&form, "person_id"),
         form_id(&form, "partner_user_id"),
     ) else {
-        let mut errors = FieldErrors::default();
+        let mut errors = FieldErrors::new(s.lang);
         for field in ["person_id", "partner_user_id"] {
             if form_id(&form, field).is_none() {
-                errors.push(field, s.lang.t("teams.choose"));
+                errors.push_text(field, s.lang.t("teams.choose"));
             }
         }
         explain(&mut errors, "person_id", searched);

@@ -65,7 +65,7 @@ fn empty(lang: Lang) -> TrackPage {
         csrf: String::new(),
         code: String::new(),
         digits: String::new(),
-        errors: FieldErrors::default(),
+        errors: FieldErrors::new(lang),
         error: String::new(),
         found: None,
     }
@@ -94,10 +94,10 @@ pub(crate) async fn submit(
     page.digits = form.raw("digits");
     // Both faults at once, before the lookup (a form left blank is no guess to count).
     if page.code.is_empty() {
-        page.errors.push("code", lang.t("track.need_code"));
+        page.errors.push_text("code", lang.t("track.need_code"));
     }
     if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        page.errors.push("digits", lang.t("track.need_digits"));
+        page.errors.push_text("digits", lang.t("track.need_digits"));
     }
     if page.errors.any() {
         return respond(&state, StatusCode::UNPROCESSABLE_ENTITY, page);

@@ -5,6 +5,7 @@ use askama::Template;
 use chrono::{DateTime, TimeDelta, Utc};
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai;
+use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::person::Person;
 use suqiu_core::validate::mask_phone;
 
@@ -264,24 +265,47 @@ pub(crate) fn vocabulary_choices<T: Copy>(
         .collect()
 }
 
-/// A field's error message, if the form had one for it.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct FieldErrors(pub Vec<(String, String)>);
+/// The forms' error messages by field, each in the language of the page that shows them
+/// (chosen as each is added: the rules say both, the API only Chinese).
+#[derive(Debug, Clone)]
+pub(crate) struct FieldErrors(pub Vec<(String, String)>, Lang);
 
 impl FieldErrors {
-    pub fn from_problem(p: &crate::problem::Problem) -> FieldErrors {
+    /// No error yet, for a page in `lang`.
+    pub fn new(lang: Lang) -> FieldErrors {
+        FieldErrors(Vec::new(), lang)
+    }
+
+    pub fn from_problem(p: &crate::problem::Problem, lang: Lang) -> FieldErrors {
+        let english = lang == Lang::En;
         let mut errors: Vec<(String, String)> = p
             .errors
             .iter()
-            .map(|e| (e.field.clone(), e.message.clone()))
+            .map(|e| {
+                let text = if english { &e.english } else { &e.message };
+                (e.field.clone(), text.clone())
+            })
             .collect();
         if errors.is_empty() {
             errors.push(("form".into(), p.detail.clone()));
         }
-        FieldErrors(errors)
+        FieldErrors(errors, lang)
     }
 
-    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+    /// A rule's message about `field`.
+    pub fn push(&mut self, field: &str, msg: &Msg) {
+        let text = if self.1 == Lang::En { msg.en } else { msg.zh };
+        self.push_text(field, text)
+    }
+
+    /// A rule's error, with its parameters given.
+    pub fn push_error(&mut self, e: &FieldError) {
+        let text = e.text(self.1 == Lang::En).to_string();
+        self.push_text(&e.field, text)
+    }
+
+    /// Words already in the page's language (the page's own catalogue).
+    pub fn push_text(&mut self, field: &str, message: impl Into<String>) {
         self.0.push((field.to_string(), message.into()))
     }
 

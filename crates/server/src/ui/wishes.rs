@@ -10,11 +10,13 @@ use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::fund::yuan;
+use suqiu_core::msg;
 use suqiu_core::wishes::{check_new, decide, WishCommand, WishStatus};
 use suqiu_core::Id;
 use suqiu_store::wishes::{Wish, WishFilter, WishMove};
 
 use super::fund::parse_yuan;
+use super::i18n::Lang;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, render_with, Posted};
 use super::view::{when, Chrome, FieldErrors};
@@ -185,18 +187,29 @@ async fn refused(
 
 /// What the record form posts, as the API's wish (the estimate in yuan), with every error
 /// at once: the form's own and core's checks of a new wish (`check_new`).
-fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
-    let mut errors = FieldErrors::default();
+fn wish_of(form: &FormData, today: NaiveDate, lang: Lang) -> Result<WishIn, FieldErrors> {
+    let mut errors = FieldErrors::new(lang);
     let person_id = form.id("person_id").ok().flatten();
     if person_id.is_none() {
-        errors.push("person_id", "请从列表中选择许愿人");
+        errors.push(
+            "person_id",
+            &msg!(
+                "wisher_pick",
+                "请从列表中选择许愿人",
+                "Choose the person making the wish from the list"
+            ),
+        );
     }
     let estimated_cents = form.get("estimate").and_then(|v| {
         let cents = parse_yuan(v);
         if cents.is_none() {
             errors.push(
                 "estimate",
-                "估价应为大于 0 的数字（元），最多两位小数，如 50",
+                &msg!(
+                    "estimate_shape",
+                    "估价应为大于 0 的数字（元），最多两位小数，如 50",
+                    "The estimate is a number of yuan above 0 with at most two decimals, e.g. 50"
+                ),
             );
         }
         cents
@@ -204,7 +217,14 @@ fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
     let deadline = form.get("deadline").and_then(|v| {
         let day = NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
         if day.is_none() {
-            errors.push("deadline", "期望实现日期应为日期，如 2026-12-31");
+            errors.push(
+                "deadline",
+                &msg!(
+                    "wish_deadline_shape",
+                    "期望实现日期应为日期，如 2026-12-31",
+                    "The hoped-for date is a date, e.g. 2026-12-31"
+                ),
+            );
         }
         day
     });
@@ -216,9 +236,9 @@ fn wish_of(form: &FormData, today: NaiveDate) -> Result<WishIn, FieldErrors> {
         let field = RENAMES
             .iter()
             .find(|(api, _)| *api == e.field)
-            .map_or(e.field.as_str(), |(_, form)| form);
-        if errors.get(field).is_empty() {
-            errors.push(field, e.message);
+            .map_or(e.field.clone(), |(_, form)| form.to_string());
+        if errors.get(&field).is_empty() {
+            errors.push_error(&e.at(field));
         }
     }
     match person_id {
@@ -243,7 +263,7 @@ pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> Pag
     )
     .await
     .map_err(fail(s.lang))?;
-    let body = match wish_of(&f, shanghai_date(state.now())) {
+    let body = match wish_of(&f, shanghai_date(state.now()), s.lang) {
         Ok(body) => body,
         Err(mut errors) => {
             explain(&mut errors, "person_id", searched);
@@ -259,7 +279,7 @@ pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> Pag
             Ok(saved(&state, "/wishes", flash))
         }
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, RENAMES);
+            let errors = FieldErrors::of_problem(&p, RENAMES, s.lang);
             refused(&state, &s, ("wish".into(), f), errors, p.status()).await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
@@ -284,7 +304,7 @@ pub(crate) async fn act(
             Ok(saved(&state, "/wishes", flash))
         }
         Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[]);
+            let errors = FieldErrors::of_problem(&p, &[], s.lang);
             let form = format!("{}-{id}", cmd.code());
             refused(&state, &s, (form, f), errors, p.status()).await
         }
@@ -339,7 +359,7 @@ mod tests {
     fn every_error_of_a_wish_is_named_at_once() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 4).expect("day");
         let f = FormData::from_pairs(&[("wish", ""), ("estimate", "abc"), ("deadline", "明天")]);
-        let e = wish_of(&f, today).unwrap_err();
+        let e = wish_of(&f, today, Lang::Zh).unwrap_err();
         assert_eq!(e.get("person_id"), "请从列表中选择许愿人");
         assert_eq!(e.get("wish"), "请填写心愿内容");
         assert!(e.get("estimate").contains("元"));
@@ -350,7 +370,7 @@ mod tests {
             ("deadline", "2026-12-01"),
         ]);
         assert_eq!(
-            wish_of(&f, today).unwrap_err().get("deadline"),
+            wish_of(&f, today, Lang::Zh).unwrap_err().get("deadline"),
             "期望实现日期不能早于今天"
         );
         let f = FormData::from_pairs(&[
@@ -359,7 +379,7 @@ mod tests {
             ("estimate", "50"),
         ]);
         assert_eq!(
-            wish_of(&f, today).expect("good").estimated_cents,
+            wish_of(&f, today, Lang::Zh).expect("good").estimated_cents,
             Some(5000)
         );
     }

@@ -136,7 +136,14 @@ pub(crate) async fn load(State(state): State<AppState>, post: PostForm) -> PageR
             let error = p
                 .errors
                 .first()
-                .map(|e| e.message.clone())
+                .map(|e| {
+                    if s.lang == Lang::En {
+                        &e.english
+                    } else {
+                        &e.message
+                    }
+                    .clone()
+                })
                 .unwrap_or(p.detail);
             let page = calendar_page(&state, &s, text, error);
             again(&s, &page)

@@ -120,7 +120,7 @@ async fn categories_page(
 /// `GET /admin/categories`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let none = || (Draft::default(), FieldErrors::default());
+    let none = || (Draft::default(), FieldErrors::new(s.lang));
     let page = categories_page(&state, &s, none(), none())
         .await
         .map_err(fail(s.lang))?;
@@ -203,14 +203,14 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
     let errors = match p.status {
         // An unknown category to rename is the form's `code` field at fault.
         404 => {
-            let mut errors = FieldErrors::default();
-            errors.push("code", s.lang.t("admin.err_category"));
+            let mut errors = FieldErrors::new(s.lang);
+            errors.push_text("code", s.lang.t("admin.err_category"));
             errors
         }
-        409 | 422 => FieldErrors::from_problem(&p),
+        409 | 422 => FieldErrors::from_problem(&p, s.lang),
         _ => return Err(UiError::from(p).page(s.lang)),
     };
-    let none = || (Draft::default(), FieldErrors::default());
+    let none = || (Draft::default(), FieldErrors::new(s.lang));
     let (add, rename) = if renaming {
         (none(), (draft, errors))
     } else {

@@ -103,7 +103,7 @@ fn limits_page(
 /// `GET /admin/limits`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let page = limits_page(&state, &s, None, FieldErrors::default());
+    let page = limits_page(&state, &s, None, FieldErrors::new(s.lang));
     render(s.lang, &page)
 }
 
@@ -125,7 +125,7 @@ fn policy_from_form(
                     Limit::WorkingDays(n)
                 })),
                 Err(_) => {
-                    errors.push(&field, lang.t("admin.err_whole_number"));
+                    errors.push_text(&field, lang.t("admin.err_whole_number"));
                     None
                 }
             },
@@ -141,7 +141,7 @@ fn policy_from_form(
         let resolve = read(format!("{key}.resolve"), &unit("resolve"), errors);
         let (Some(Some(respond)), Some(resolve)) = (respond, resolve) else {
             if f.get(&format!("{key}.respond")).is_none() {
-                errors.push(&format!("{key}.respond"), lang.t("admin.err_respond"));
+                errors.push_text(&format!("{key}.respond"), lang.t("admin.err_respond"));
             }
             continue;
         };
@@ -159,13 +159,13 @@ fn policy_from_form(
 pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     let lang = s.lang;
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let current = state.policy().clone();
     let policy = policy_from_form(lang, &current, &post.form, &mut errors);
     if !errors.any() {
         match save_time_limits(&state, &s.actor, policy).await {
             Ok(()) => return Ok(done(&state, "/admin/limits", "flash.admin_limits", "")),
-            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p),
+            Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p, lang),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }

@@ -168,7 +168,7 @@ async fn org_page(
 /// `GET /admin/org`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let page = org_page(&state, &s, OrgDraft::default(), FieldErrors::default())
+    let page = org_page(&state, &s, OrgDraft::default(), FieldErrors::new(s.lang))
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -190,7 +190,7 @@ fn check_name_code(
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_ORG_NAME {
         let message = s.lang.t("admin.err_org_name");
-        errors.push(fields.0, message.replace("{n}", &MAX_ORG_NAME.to_string()));
+        errors.push_text(fields.0, message.replace("{n}", &MAX_ORG_NAME.to_string()));
     }
     let code = code.trim();
     let code_ok = !code.is_empty()
@@ -200,7 +200,7 @@ fn check_name_code(
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !code_ok {
         let message = s.lang.t("admin.err_org_code");
-        errors.push(fields.1, message.replace("{n}", &MAX_ORG_CODE.to_string()));
+        errors.push_text(fields.1, message.replace("{n}", &MAX_ORG_CODE.to_string()));
     }
 }
 
@@ -231,7 +231,7 @@ async fn refused(
         f.field = format!("{prefix}{}", f.field);
     }
     if matches!(p.status, 409 | 422) {
-        org_again(state, s, draft, FieldErrors::from_problem(&p)).await
+        org_again(state, s, draft, FieldErrors::from_problem(&p, s.lang)).await
     } else {
         Err(UiError::from(p).page(s.lang))
     }
@@ -243,7 +243,7 @@ pub(crate) async fn add_org_unit(State(state): State<AppState>, post: PostForm) 
     let s = post.session;
     require_configure(&s)?;
     let draft = OrgDraft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(s.lang);
     check_name_code(&s, &draft.name, &draft.code, ("name", "code"), &mut errors);
     let parent = match draft.parent_id.trim().parse::<i64>() {
         Ok(id) => state.store.org_unit(id).await.map_err(fail(s.lang))?,
@@ -253,7 +253,7 @@ pub(crate) async fn add_org_unit(State(state): State<AppState>, post: PostForm) 
     let kind = parent.as_ref().and_then(|p| p.kind.child());
     let (Some(parent), Some(kind), false) = (parent, kind, errors.any()) else {
         if !errors.any() {
-            errors.push("parent_id", s.lang.t("admin.err_parent"));
+            errors.push_text("parent_id", s.lang.t("admin.err_parent"));
         }
         return org_again(&state, &s, draft, errors).await;
     };
@@ -283,7 +283,7 @@ pub(crate) async fn add_department(State(state): State<AppState>, post: PostForm
     let s = post.session;
     require_configure(&s)?;
     let draft = OrgDraft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(s.lang);
     check_name_code(
         &s,
         &draft.dept_name,
@@ -301,7 +301,7 @@ pub(crate) async fn add_department(State(state): State<AppState>, post: PostForm
     });
     let (Some(unit), false) = (unit, errors.any()) else {
         if !errors.any() {
-            errors.push("dept_unit_id", s.lang.t("admin.err_dept_unit"));
+            errors.push_text("dept_unit_id", s.lang.t("admin.err_dept_unit"));
         }
         return org_again(&state, &s, draft, errors).await;
     };

@@ -44,7 +44,7 @@ async fn security_page(
 /// `GET /admin/security`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let page = security_page(&state, &s, None, FieldErrors::default())
+    let page = security_page(&state, &s, None, FieldErrors::new(s.lang))
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -57,8 +57,8 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
     let typed = post.form.raw("min_length");
     let errors = match typed.trim().parse::<usize>() {
         Err(_) => {
-            let mut e = FieldErrors::default();
-            e.push("min_length", lang.t("admin.err_min_length"));
+            let mut e = FieldErrors::new(lang);
+            e.push_text("min_length", lang.t("admin.err_min_length"));
             e
         }
         Ok(min_length) => {
@@ -73,7 +73,7 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
                         &shown,
                     ));
                 }
-                Err(p) if p.status == 422 => FieldErrors::from_problem(&p),
+                Err(p) if p.status == 422 => FieldErrors::from_problem(&p, lang),
                 Err(p) => return Err(UiError::from(p).page(lang)),
             }
         }

@@ -115,7 +115,7 @@ pub(crate) async fn page(
     headers: HeaderMap,
 ) -> PageResult {
     require_admin(&s)?;
-    let page = station_page(&state, &s, &headers, None, FieldErrors::default())
+    let page = station_page(&state, &s, &headers, None, FieldErrors::new(s.lang))
         .await
         .map_err(fail(s.lang))?;
 
@@ -150,8 +150,8 @@ pub(crate) async fn save(
             Ok(done(&state, "/admin/station", "flash.admin_station", &url))
         }
         Err(message) => {
-            let mut errors = FieldErrors::default();
-            errors.push("public_base_url", message);
+            let mut errors = FieldErrors::new(s.lang);
+            errors.push_text("public_base_url", message);
             let page = station_page(&state, &s, &headers, Some(typed), errors)
                 .await
                 .map_err(fail(s.lang))?;

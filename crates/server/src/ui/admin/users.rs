@@ -174,7 +174,7 @@ fn by_branch(
 /// `GET /admin/users`.
 pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResult {
     require_admin(&s)?;
-    let page = users_page(&state, &s, UserDraft::default(), FieldErrors::default())
+    let page = users_page(&state, &s, UserDraft::default(), FieldErrors::new(s.lang))
         .await
         .map_err(fail(s.lang))?;
     render(s.lang, &page)
@@ -193,19 +193,19 @@ pub(crate) async fn add_user(State(state): State<AppState>, post: PostForm) -> P
         org_unit_id: f.raw("org_unit_id"),
         department_id: f.raw("department_id"),
     };
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let role = Role::parse(draft.role.trim());
     if role.is_none() {
-        errors.push("role", lang.t("admin.err_role"));
+        errors.push_text("role", lang.t("admin.err_role"));
     }
     let org_unit_id = draft.org_unit_id.trim().parse::<i64>().ok();
     if org_unit_id.is_none() {
-        errors.push("org_unit_id", lang.t("admin.err_node"));
+        errors.push_text("org_unit_id", lang.t("admin.err_node"));
     }
     let department_id = match f.id("department_id") {
         Ok(d) => d,
         Err(field) => {
-            errors.push(&field, lang.t("admin.err_department"));
+            errors.push_text(&field, lang.t("admin.err_department"));
             None
         }
     };
@@ -236,7 +236,7 @@ pub(crate) async fn add_user(State(state): State<AppState>, post: PostForm) -> P
                     &user.username,
                 ));
             }
-            Err(p) if matches!(p.status, 409 | 422) => errors = FieldErrors::from_problem(&p),
+            Err(p) if matches!(p.status, 409 | 422) => errors = FieldErrors::from_problem(&p, lang),
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
     }

@@ -102,7 +102,7 @@ fn date(v: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveD
         v => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                errors.push(field, "日期格式应为 YYYY-MM-DD");
+                errors.push(field, &suqiu_core::error::DATE_SHAPE);
                 None
             }
         },

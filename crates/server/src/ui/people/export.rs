@@ -38,7 +38,7 @@ pub(crate) async fn export(
         ..PeopleFilter::default()
     };
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.message.clone()).page(lang));
+        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
     }
     crate::scope::filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
         .await

@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use suqiu_core::access::Capability;
+use suqiu_core::msg;
 use suqiu_core::person::{Gender, Person};
 
 use super::draft::{text, Draft};
@@ -71,11 +72,14 @@ fn is_form_problem(p: &Problem) -> bool {
 pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
     let d = Draft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(s.lang);
     let org_unit_id = match d.org_unit_id.trim().parse::<i64>() {
         Ok(id) => id,
         Err(_) => {
-            errors.push("org_unit_id", "请选择所属节点");
+            errors.push(
+                "org_unit_id",
+                &msg!("unit_pick", "请选择所属节点", "Choose the unit"),
+            );
             0
         }
     };
@@ -96,7 +100,14 @@ pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> Pag
     match create_person(&state, &s.actor, body).await {
         Ok(p) => Ok(person_saved(&state, "flash.person_created", &p)),
         Err(p) if is_form_problem(&p) => {
-            again(&state, &s, None, &post.form, FieldErrors::from_problem(&p)).await
+            again(
+                &state,
+                &s,
+                None,
+                &post.form,
+                FieldErrors::from_problem(&p, s.lang),
+            )
+            .await
         }
         Err(p) => Err(UiError::from(p).page(s.lang)),
     }
@@ -111,7 +122,7 @@ pub(crate) async fn update(
     let lang = s.lang;
     let person = stored(&state, &s, id).await?;
     let d = Draft::from_form(&post.form);
-    let mut errors = FieldErrors::default();
+    let mut errors = FieldErrors::new(lang);
     let reveal = s.may(Capability::SeePersonalData);
     let patch = PersonPatch {
         name: Some(d.name.clone()),
@@ -131,7 +142,7 @@ pub(crate) async fn update(
     match update_person(&state, &s.actor, id, patch).await {
         Ok(p) => Ok(person_saved(&state, "flash.person_updated", &p)),
         Err(p) if is_form_problem(&p) => {
-            let errors = FieldErrors::from_problem(&p);
+            let errors = FieldErrors::from_problem(&p, lang);
             again(&state, &s, Some(&person), &post.form, errors).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),
