@@ -6,6 +6,8 @@
 //! commits (fsyncs) are rare. The rows are the same as the normal path writes.
 
 use std::collections::{HashMap, HashSet};
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use suqiu_core::appeal::Appeal;
 use suqiu_core::lifecycle::Event;
@@ -69,17 +71,30 @@ impl Store {
             let mut events = events.clone();
             events.iter_mut().for_each(normalize_event);
             let path = |id: Id, field: &str| {
-                paths
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| invalid(field, "组织单位不存在"))
+                paths.get(&id).cloned().ok_or_else(|| {
+                    invalid(
+                        field,
+                        &msg!(
+                            "org_unit_missing",
+                            "组织单位不存在",
+                            "The unit does not exist"
+                        ),
+                    )
+                })
             };
             let org_path = path(appeal.org_unit_id, "org_unit_id")?;
             let handling_path = path(appeal.handling_org_unit_id, "handling_org_unit_id")?;
             if !categories.contains(&appeal.category) {
-                return Err(invalid(
-                    "category",
-                    format!("未知的诉求类别 {}", appeal.category),
+                return Err(StoreError::Invalid(
+                    FieldError::new(
+                        "category",
+                        &msg!(
+                            "category_unknown_named",
+                            "未知的诉求类别 {category}",
+                            "Unknown appeal category {category}"
+                        ),
+                    )
+                    .with("category", &appeal.category),
                 ));
             }
             let tokens = dialect::index_tokens(
@@ -127,7 +142,15 @@ impl Store {
         insert_rows(backend, &mut tx, "appeals", &columns, appeal_rows, "")
             .await
             .map_err(|e| match e {
-                StoreError::Database(e) => write_error(e, "tracking_code", "查询码已存在"),
+                StoreError::Database(e) => write_error(
+                    e,
+                    "tracking_code",
+                    &msg!(
+                        "tracking_code_taken",
+                        "查询码已存在",
+                        "The tracking code already exists"
+                    ),
+                ),
                 other => other,
             })?;
         insert_rows(

@@ -2,21 +2,24 @@
 //! A fault that passes when its cause does (a full disk, a database out of reach) is told
 //! apart from the rest: [`StoreError::unavailable_reason`] says why, for a 503 to retry.
 
+use suqiu_core::error::FieldError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Unknown, or outside the actor's scope — callers must not tell the two apart.
     #[error("not found")]
     NotFound,
-    /// A uniqueness rule was broken (e.g. a username taken); `field` names the culprit.
-    #[error("{message}")]
-    Conflict { field: String, message: String },
+    /// A uniqueness rule was broken (e.g. a username taken); the error's field names the
+    /// culprit, its words say why in both languages.
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
     /// Rows of an import that cannot be written as checked (e.g. a person someone else
     /// registered between the check and the commit), each with its row number.
     #[error("{} rows cannot be imported", .0.len())]
     Rows(Vec<suqiu_core::roster::RowError>),
-    /// A referenced row does not exist (e.g. an unknown org unit); `field` names it.
-    #[error("{message}")]
-    Invalid { field: String, message: String },
+    /// A referenced row does not exist (e.g. an unknown org unit); the error's field names it.
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
     /// A rule refuses this actor (not the level the entry needs): `message` says who may.
     #[error("{0}")]
     Forbidden(String),

@@ -2,12 +2,14 @@
 
 use sqlx::any::AnyRow;
 use std::sync::Arc;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use suqiu_core::category::Category;
 use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::Id;
 
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::lookups::Snapshot;
 use crate::sql::{get, get_code, invalid, write_error, Args};
 use crate::Store;
@@ -136,10 +138,16 @@ impl Store {
         let code = code.trim();
         let name = name.trim();
         if code.is_empty() {
-            return Err(invalid("code", "请填写编码"));
+            return Err(invalid(
+                "code",
+                &msg!("code_empty", "请填写编码", "Enter the code"),
+            ));
         }
         if name.is_empty() {
-            return Err(invalid("name", "请填写名称"));
+            return Err(invalid(
+                "name",
+                &msg!("org_name_empty", "请填写名称", "Enter the name"),
+            ));
         }
         let mut tx = self.writer.begin().await?;
         let parent = match parent_id {
@@ -155,21 +163,36 @@ impl Store {
                     .as_ref()
                     .map(org_unit_from)
                     .transpose()?
-                    .ok_or_else(|| invalid("parent_id", "上级组织不存在"))?;
+                    .ok_or_else(|| {
+                        invalid(
+                            "parent_id",
+                            &msg!(
+                                "parent_unknown",
+                                "上级组织不存在",
+                                "The parent unit does not exist"
+                            ),
+                        )
+                    })?;
                 if parent.kind.child() != Some(kind) {
-                    let expected = parent
+                    let (expected_zh, expected_en) = parent
                         .kind
                         .child()
-                        .map(|k| k.label_zh())
-                        .unwrap_or("（不能再有下级）");
-                    return Err(invalid(
+                        .map_or(("（不能再有下级）", "(none allowed)"), |k| {
+                            (k.label_zh(), k.code())
+                        });
+                    let error = FieldError::new(
                         "kind",
-                        format!(
-                            "「{}」的下级应为{}，不能是{}",
-                            parent.name,
-                            expected,
-                            kind.label_zh()
+                        &msg!(
+                            "kind_under_parent",
+                            "「{parent}」的下级应为{expected}，不能是{kind}",
+                            "Below \"{parent}\" comes {expected}, not {kind}"
                         ),
+                    );
+                    return Err(StoreError::Invalid(
+                        error
+                            .with("parent", &parent.name)
+                            .with_words("expected", expected_zh, expected_en)
+                            .with_words("kind", kind.label_zh(), kind.code()),
                     ));
                 }
                 Some(parent)
@@ -183,7 +206,7 @@ impl Store {
             .bind(name)
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| write_error(e, "code", "编码已被使用"))?;
+            .map_err(|e| write_error(e, "code", &msg!("code_taken", "编码已被使用", "The code is already in use")))?;
         let id: Id = get(&row, "id")?;
         let path = OrgUnit::child_path(parent.as_ref().map(|p| p.path.as_str()), id);
         sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
@@ -227,10 +250,16 @@ impl Store {
     ) -> Result<Department> {
         let (code, name) = (code.trim(), name.trim());
         if code.is_empty() {
-            return Err(invalid("code", "请填写编码"));
+            return Err(invalid(
+                "code",
+                &msg!("code_empty", "请填写编码", "Enter the code"),
+            ));
         }
         if name.is_empty() {
-            return Err(invalid("name", "请填写名称"));
+            return Err(invalid(
+                "name",
+                &msg!("org_name_empty", "请填写名称", "Enter the name"),
+            ));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
@@ -242,7 +271,13 @@ impl Store {
         .bind(org_unit_id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| write_error(e, "code", "编码已被使用"))?;
+        .map_err(|e| {
+            write_error(
+                e,
+                "code",
+                &msg!("code_taken", "编码已被使用", "The code is already in use"),
+            )
+        })?;
         let id = get(&row, "id")?;
         tx.commit().await?;
         Ok(Department {
@@ -285,7 +320,10 @@ impl Store {
     pub async fn create_team(&self, org_unit_id: Id, name: &str) -> Result<Team> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(invalid("name", "请填写名称"));
+            return Err(invalid(
+                "name",
+                &msg!("org_name_empty", "请填写名称", "Enter the name"),
+            ));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
@@ -306,9 +344,16 @@ impl Store {
 
 /// The path of org unit `id`, or `Invalid{field:"org_unit_id"}`.
 pub(crate) async fn require_org_unit(conn: &mut sqlx::AnyConnection, id: Id) -> Result<String> {
-    org_path(conn, id)
-        .await?
-        .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))
+    org_path(conn, id).await?.ok_or_else(|| {
+        invalid(
+            "org_unit_id",
+            &msg!(
+                "org_unit_missing",
+                "组织单位不存在",
+                "The unit does not exist"
+            ),
+        )
+    })
 }
 
 pub(crate) async fn org_path(conn: &mut sqlx::AnyConnection, id: Id) -> Result<Option<String>> {

@@ -9,6 +9,8 @@
 //! row, and it gets `Conflict` (409).
 
 use std::collections::HashMap;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -136,7 +138,16 @@ impl Store {
             .query(&sql)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| invalid("person_id", "未知的人员或不在管辖范围内"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "person_id",
+                    &msg!(
+                        "person_out_of_scope",
+                        "未知的人员或不在管辖范围内",
+                        "Unknown person, or outside your scope"
+                    ),
+                )
+            })?;
         let (org_unit_id, org_path): (Id, String) =
             (get(&person, "org_unit_id")?, get(&person, "org_path")?);
         let row = sqlx::query(
@@ -271,10 +282,14 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         let done = a.query(&sql).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                field: "status".into(),
-                message: "该心愿刚被他人处理，请刷新后再看".into(),
-            });
+            return Err(StoreError::Conflict(FieldError::new(
+                "status",
+                &msg!(
+                    "wish_moved",
+                    "该心愿刚被他人处理，请刷新后再看",
+                    "Someone has just handled this wish; reload to see it"
+                ),
+            )));
         }
         record_move(&mut tx, id, actor.user_id, to.status, note, at).await?;
         let wish = wish_by_id(&mut tx, id).await?;
