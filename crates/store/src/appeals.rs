@@ -12,7 +12,9 @@ use suqiu_core::person::Person;
 use suqiu_core::Id;
 
 use crate::appeal_row::{insert_event, load, normalize, normalize_event, values, MUTABLE};
-use crate::error::{Result, StoreError};
+use crate::error::{
+    Result, StoreError, HANDLING_UNIT_MISSING, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN,
+};
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, write_error, Args};
 use crate::writer::{self, Deferred, Done, Undo};
@@ -280,17 +282,7 @@ pub(crate) async fn insert_new(
         .query(&sql)
         .fetch_optional(&mut *conn)
         .await
-        .map_err(|e| {
-            write_error(
-                e,
-                "tracking_code",
-                &msg!(
-                    "tracking_code_taken",
-                    "查询码已存在",
-                    "The tracking code already exists"
-                ),
-            )
-        })?;
+        .map_err(|e| write_error(e, "tracking_code", &TRACKING_CODE_TAKEN))?;
     let Some(row) = row else {
         return Err(unknown_reference(conn, appeal, person).await?);
     };
@@ -334,23 +326,9 @@ async fn unknown_reference(
     .await?;
     let missing = |col: &str| -> Result<bool> { Ok(get::<i64>(&row, col)? == 0) };
     Ok(if missing("org_ok")? {
-        invalid(
-            "org_unit_id",
-            &msg!(
-                "org_unit_missing",
-                "组织单位不存在",
-                "The unit does not exist"
-            ),
-        )
+        invalid("org_unit_id", &ORG_UNIT_MISSING)
     } else if missing("handling_ok")? {
-        invalid(
-            "handling_org_unit_id",
-            &msg!(
-                "handling_unit_missing",
-                "承办单位不存在",
-                "The handling unit does not exist"
-            ),
-        )
+        invalid("handling_org_unit_id", &HANDLING_UNIT_MISSING)
     } else if missing("received_ok")? {
         invalid(
             "received_by_org_unit_id",
@@ -477,16 +455,7 @@ pub(crate) async fn commit_events(
     } else {
         crate::org::org_path(conn, after.handling_org_unit_id)
             .await?
-            .ok_or_else(|| {
-                invalid(
-                    "handling_org_unit_id",
-                    &msg!(
-                        "handling_unit_missing",
-                        "承办单位不存在",
-                        "The handling unit does not exist"
-                    ),
-                )
-            })?
+            .ok_or_else(|| invalid("handling_org_unit_id", &HANDLING_UNIT_MISSING))?
     };
     for e in &events {
         insert_event(conn, id, e).await?;

@@ -16,7 +16,7 @@ use suqiu_core::Id;
 
 use crate::appeal_row::{event_values, normalize, normalize_event, values, EVENT_COLUMNS};
 use crate::dialect::insert_rows;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN};
 use crate::metrics::{contribution, Deltas};
 use crate::sql::{get, invalid, write_error, Arg};
 use crate::{dialect, Store};
@@ -71,16 +71,10 @@ impl Store {
             let mut events = events.clone();
             events.iter_mut().for_each(normalize_event);
             let path = |id: Id, field: &str| {
-                paths.get(&id).cloned().ok_or_else(|| {
-                    invalid(
-                        field,
-                        &msg!(
-                            "org_unit_missing",
-                            "组织单位不存在",
-                            "The unit does not exist"
-                        ),
-                    )
-                })
+                paths
+                    .get(&id)
+                    .cloned()
+                    .ok_or_else(|| invalid(field, &ORG_UNIT_MISSING))
             };
             let org_path = path(appeal.org_unit_id, "org_unit_id")?;
             let handling_path = path(appeal.handling_org_unit_id, "handling_org_unit_id")?;
@@ -142,15 +136,7 @@ impl Store {
         insert_rows(backend, &mut tx, "appeals", &columns, appeal_rows, "")
             .await
             .map_err(|e| match e {
-                StoreError::Database(e) => write_error(
-                    e,
-                    "tracking_code",
-                    &msg!(
-                        "tracking_code_taken",
-                        "查询码已存在",
-                        "The tracking code already exists"
-                    ),
-                ),
+                StoreError::Database(e) => write_error(e, "tracking_code", &TRACKING_CODE_TAKEN),
                 other => other,
             })?;
         insert_rows(

@@ -9,7 +9,7 @@ use suqiu_core::category::Category;
 use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::Id;
 
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, CODE_EMPTY, CODE_TAKEN, ORG_NAME_EMPTY, ORG_UNIT_MISSING};
 use crate::lookups::Snapshot;
 use crate::sql::{get, get_code, invalid, write_error, Args};
 use crate::Store;
@@ -138,16 +138,10 @@ impl Store {
         let code = code.trim();
         let name = name.trim();
         if code.is_empty() {
-            return Err(invalid(
-                "code",
-                &msg!("code_empty", "请填写编码", "Enter the code"),
-            ));
+            return Err(invalid("code", &CODE_EMPTY));
         }
         if name.is_empty() {
-            return Err(invalid(
-                "name",
-                &msg!("org_name_empty", "请填写名称", "Enter the name"),
-            ));
+            return Err(invalid("name", &ORG_NAME_EMPTY));
         }
         let mut tx = self.writer.begin().await?;
         let parent = match parent_id {
@@ -206,7 +200,7 @@ impl Store {
             .bind(name)
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| write_error(e, "code", &msg!("code_taken", "编码已被使用", "The code is already in use")))?;
+            .map_err(|e| write_error(e, "code", &CODE_TAKEN))?;
         let id: Id = get(&row, "id")?;
         let path = OrgUnit::child_path(parent.as_ref().map(|p| p.path.as_str()), id);
         sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
@@ -250,16 +244,10 @@ impl Store {
     ) -> Result<Department> {
         let (code, name) = (code.trim(), name.trim());
         if code.is_empty() {
-            return Err(invalid(
-                "code",
-                &msg!("code_empty", "请填写编码", "Enter the code"),
-            ));
+            return Err(invalid("code", &CODE_EMPTY));
         }
         if name.is_empty() {
-            return Err(invalid(
-                "name",
-                &msg!("org_name_empty", "请填写名称", "Enter the name"),
-            ));
+            return Err(invalid("name", &ORG_NAME_EMPTY));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
@@ -271,13 +259,7 @@ impl Store {
         .bind(org_unit_id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| {
-            write_error(
-                e,
-                "code",
-                &msg!("code_taken", "编码已被使用", "The code is already in use"),
-            )
-        })?;
+        .map_err(|e| write_error(e, "code", &CODE_TAKEN))?;
         let id = get(&row, "id")?;
         tx.commit().await?;
         Ok(Department {
@@ -320,10 +302,7 @@ impl Store {
     pub async fn create_team(&self, org_unit_id: Id, name: &str) -> Result<Team> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(invalid(
-                "name",
-                &msg!("org_name_empty", "请填写名称", "Enter the name"),
-            ));
+            return Err(invalid("name", &ORG_NAME_EMPTY));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
@@ -344,16 +323,9 @@ impl Store {
 
 /// The path of org unit `id`, or `Invalid{field:"org_unit_id"}`.
 pub(crate) async fn require_org_unit(conn: &mut sqlx::AnyConnection, id: Id) -> Result<String> {
-    org_path(conn, id).await?.ok_or_else(|| {
-        invalid(
-            "org_unit_id",
-            &msg!(
-                "org_unit_missing",
-                "组织单位不存在",
-                "The unit does not exist"
-            ),
-        )
-    })
+    org_path(conn, id)
+        .await?
+        .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_MISSING))
 }
 
 pub(crate) async fn org_path(conn: &mut sqlx::AnyConnection, id: Id) -> Result<Option<String>> {

@@ -10,7 +10,7 @@ use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::Id;
 
 use crate::dialect::{self, insert_rows};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_MISSING};
 use crate::org::require_org_unit;
 use crate::people_search::Among;
 use crate::sql::{
@@ -400,16 +400,9 @@ impl Store {
         let mut rows = Vec::with_capacity(people.len());
         let mut tag_rows = Vec::new();
         for (p, id) in people.iter().zip(&ids) {
-            let path = paths.get(&p.org_unit_id).ok_or_else(|| {
-                invalid(
-                    "org_unit_id",
-                    &msg!(
-                        "org_unit_missing",
-                        "组织单位不存在",
-                        "The unit does not exist"
-                    ),
-                )
-            })?;
+            let path = paths
+                .get(&p.org_unit_id)
+                .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_MISSING))?;
             let mut row = vec![Arg::from(*id)];
             row.extend(person_args(p, path)?);
             row.extend([Arg::from(now), Arg::from(now), by.into(), by.into()]);

@@ -14,7 +14,7 @@ use suqiu_core::service::check_served_on;
 use suqiu_core::Id;
 
 use crate::care::node_path;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_OUT_OF_SCOPE, PERSON_OUT_OF_SCOPE};
 use crate::fund::Named;
 use crate::sql::{date_text, get, get_opt_date, invalid, ms, write_error, Args};
 use crate::{scope, Store};
@@ -131,14 +131,7 @@ impl Store {
                     "Service posts and check-ins belong to a community or village"
                 ),
             )),
-            _ => Err(invalid(
-                field,
-                &msg!(
-                    "org_unit_out_of_scope",
-                    "未知的组织节点或不在管辖范围内",
-                    "Unknown unit, or outside your scope"
-                ),
-            )),
+            _ => Err(invalid(field, &ORG_UNIT_OUT_OF_SCOPE)),
         }
     }
 
@@ -210,16 +203,10 @@ impl Store {
         let unit = self
             .service_community(actor, new.org_unit_id, "org_unit_id")
             .await?;
-        let person = self.person(actor, new.person_id).await?.ok_or_else(|| {
-            invalid(
-                "person_id",
-                &msg!(
-                    "person_out_of_scope",
-                    "未知的人员或不在管辖范围内",
-                    "Unknown person, or outside your scope"
-                ),
-            )
-        })?;
+        let person = self
+            .person(actor, new.person_id)
+            .await?
+            .ok_or_else(|| invalid("person_id", &PERSON_OUT_OF_SCOPE))?;
         if person.party.as_ref().map(|p| p.category) != Some(PartyCategory::InService) {
             return Err(invalid(
                 "person_id",

@@ -17,7 +17,7 @@ use suqiu_core::report::Month;
 use suqiu_core::supermarket::ItemMonth;
 use suqiu_core::Id;
 
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_OUT_OF_SCOPE};
 use crate::fund::{month_bounds, require_person, Named};
 use crate::sql::{get, get_time, invalid, ms, write_error, Args};
 use crate::{scope, Store};
@@ -135,16 +135,7 @@ impl Store {
         let node = self
             .supermarket_unit(actor, org_unit_id)
             .await?
-            .ok_or_else(|| {
-                invalid(
-                    "org_unit_id",
-                    &msg!(
-                        "org_unit_out_of_scope",
-                        "未知的组织节点或不在管辖范围内",
-                        "Unknown unit, or outside your scope"
-                    ),
-                )
-            })?;
+            .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_OUT_OF_SCOPE))?;
         let row = sqlx::query(
             "INSERT INTO supermarket_items (org_unit_id, org_path, name, unit, stock, created_by, created_at) \
              VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id",

@@ -17,7 +17,7 @@ use suqiu_core::Id;
 use crate::appeal_row::{normalize, normalize_event};
 use crate::appeals::insert_new;
 use crate::care::{care_tags, in_node, RuleBook};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, PERSON_UNKNOWN};
 use crate::sql::{get, get_json, get_opt_code, get_time, invalid, ms, paging, stored, Args};
 use crate::writer::{self, Done, Undo};
 use crate::{dialect, scope, Page, Store};
@@ -200,7 +200,7 @@ impl Store {
                         a.push(visit.person_id),
                     );
                     let Some(row) = a.query(&sql).fetch_optional(&mut *conn).await? else {
-                        return Err(invalid("person_id", &msg!("person_unknown", "未知的人员", "Unknown person")));
+                        return Err(invalid("person_id", &PERSON_UNKNOWN));
                     };
                     let id: Id = get(&row, "id")?;
                     let row = sqlx::query(&format!("{VISIT_SELECT} WHERE v.id = $1"))

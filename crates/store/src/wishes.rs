@@ -19,7 +19,7 @@ use suqiu_core::wishes::{WishState, WishStatus};
 use suqiu_core::Id;
 
 use crate::care::node_path;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, PERSON_OUT_OF_SCOPE};
 use crate::fund::{named, Named};
 use crate::sql::{
     date_text, get, get_code, get_opt_date, get_opt_time, get_time, invalid, ms, paging, Args,
@@ -138,16 +138,7 @@ impl Store {
             .query(&sql)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| {
-                invalid(
-                    "person_id",
-                    &msg!(
-                        "person_out_of_scope",
-                        "未知的人员或不在管辖范围内",
-                        "Unknown person, or outside your scope"
-                    ),
-                )
-            })?;
+            .ok_or_else(|| invalid("person_id", &PERSON_OUT_OF_SCOPE))?;
         let (org_unit_id, org_path): (Id, String) =
             (get(&person, "org_unit_id")?, get(&person, "org_path")?);
         let row = sqlx::query(

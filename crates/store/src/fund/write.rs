@@ -26,7 +26,7 @@ use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::Id;
 
 use super::{entry_by_id, Entry};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_OUT_OF_SCOPE};
 use crate::sql::{get, get_code, invalid, is_unique_violation, ms, Args};
 use crate::{scope, Store};
 
@@ -172,14 +172,7 @@ impl Store {
     async fn unit_in_scope(&self, actor: &Actor, id: Id, field: &str) -> Result<OrgUnit> {
         match self.org_unit(id).await? {
             Some(u) if in_subtree(&actor.org_path, &u.path) => Ok(u),
-            _ => Err(invalid(
-                field,
-                &msg!(
-                    "org_unit_out_of_scope",
-                    "未知的组织节点或不在管辖范围内",
-                    "Unknown unit, or outside your scope"
-                ),
-            )),
+            _ => Err(invalid(field, &ORG_UNIT_OUT_OF_SCOPE)),
         }
     }
 

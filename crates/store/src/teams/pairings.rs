@@ -10,7 +10,7 @@ use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
 
 use super::{ContactMode, Partner, MAX_CONTACT_CHARS};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, NOT_IN_PERSON_COMMUNITY, PERSON_UNKNOWN};
 use crate::sql::{date_text, get, get_code, get_time, invalid, ms, stored, Args};
 use crate::{scope, Store};
 
@@ -93,12 +93,7 @@ impl Store {
             .query(&sql)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| {
-                invalid(
-                    "person_id",
-                    &msg!("person_unknown", "未知的人员", "Unknown person"),
-                )
-            })?;
+            .ok_or_else(|| invalid("person_id", &PERSON_UNKNOWN))?;
         let person_path: String = get(&row, "org_path")?;
         let tree = self.lookups().await?;
         // The person's community (or the node itself above community level).
@@ -120,14 +115,7 @@ impl Store {
                 .ok_or_else(|| invalid("partner_user_id", &msg!("user_unknown", "未知的用户", "Unknown user")))?;
                 let path: String = get(&row, "path")?;
                 if !(in_subtree(&path, &community) || in_subtree(&community, &path)) {
-                    return Err(invalid(
-                        "partner_user_id",
-                        &msg!(
-                            "not_in_person_community",
-                            "不属于该人员所在的社区",
-                            "Not in the person's community"
-                        ),
-                    ));
+                    return Err(invalid("partner_user_id", &NOT_IN_PERSON_COMMUNITY));
                 }
                 (Some(id), None)
             }
@@ -146,22 +134,10 @@ impl Store {
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?
-                    .ok_or_else(|| {
-                        invalid(
-                            "partner_person_id",
-                            &msg!("person_unknown", "未知的人员", "Unknown person"),
-                        )
-                    })?;
+                    .ok_or_else(|| invalid("partner_person_id", &PERSON_UNKNOWN))?;
                 let path: String = get(&row, "org_path")?;
                 if !in_subtree(&community, &path) {
-                    return Err(invalid(
-                        "partner_person_id",
-                        &msg!(
-                            "not_in_person_community",
-                            "不属于该人员所在的社区",
-                            "Not in the person's community"
-                        ),
-                    ));
+                    return Err(invalid("partner_person_id", &NOT_IN_PERSON_COMMUNITY));
                 }
                 (None, Some(id))
             }
