@@ -186,7 +186,7 @@ impl FieldError {
         }
     }
 
-    /// An error whose words come from elsewhere in one language only (a store's refusal,
+    /// An error whose words come from elsewhere in one language only (a page's own text,
     /// a parser's report): both languages say them as they are.
     pub fn untranslated(
         field: impl Into<String>,

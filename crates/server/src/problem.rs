@@ -30,6 +30,18 @@ pub struct ProblemField {
     pub row: Option<u32>,
 }
 
+impl From<FieldError> for ProblemField {
+    fn from(e: FieldError) -> ProblemField {
+        ProblemField {
+            field: e.field,
+            code: e.code.to_string(),
+            message: e.message,
+            english: e.english,
+            row: None,
+        }
+    }
+}
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
@@ -128,6 +140,13 @@ impl Problem {
         )
     }
 
+    /// 409 whose one field error says which field broke the rule, in both languages.
+    pub fn conflict_on(detail: impl Into<String>, error: FieldError) -> Problem {
+        let mut p = Problem::conflict(detail);
+        p.errors = vec![error.into()];
+        p
+    }
+
     pub fn too_large() -> Problem {
         Problem::too_large_for(crate::MAX_BODY_BYTES)
     }
@@ -176,16 +195,7 @@ impl Problem {
             "输入有误",
             detail,
         );
-        p.errors = errors
-            .into_iter()
-            .map(|e| ProblemField {
-                field: e.field,
-                code: e.code.to_string(),
-                message: e.message,
-                english: e.english,
-                row: None,
-            })
-            .collect();
+        p.errors = errors.into_iter().map(ProblemField::from).collect();
         p
     }
 
@@ -266,20 +276,8 @@ impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {
         match e {
             StoreError::NotFound => Problem::not_found(),
-            StoreError::Conflict { field, message } => {
-                let mut p = Problem::conflict(message.clone());
-                p.errors = vec![ProblemField {
-                    field,
-                    code: "conflict".into(),
-                    english: message.clone(),
-                    message,
-                    row: None,
-                }];
-                p
-            }
-            StoreError::Invalid { field, message } => {
-                Problem::field_untranslated(field, "invalid", message)
-            }
+            StoreError::Conflict(e) => Problem::conflict_on(e.message.clone(), e),
+            StoreError::Invalid(e) => Problem::invalid(vec![e]),
             StoreError::Forbidden(message) => Problem::forbidden(message),
             StoreError::Rows(errors) => crate::routes::roster::row_problem(&errors),
             // Nothing was saved and the cause should pass (disk full or below its floor,

@@ -60,11 +60,41 @@ fn error_texts(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// Posts the intake, a supermarket hand-out (of `item` at `c11`) and the time limits
-/// wrongly as the pages in `lang` show them; returns every error message shown, by form.
+/// The texts of the summary above a form (`form-errors`): a refusal of a field the form
+/// does not show (the store's `org_unit_id` for a team's grid) is said only there.
+fn summary_texts(html: &str) -> Vec<String> {
+    let Some((_, rest)) = html.split_once("data-testid=\"form-errors\"") else {
+        return Vec::new();
+    };
+    let summary = rest.split("</div>").next().unwrap_or_default();
+    summary
+        .split("<li>")
+        .skip(1)
+        .map(|item| {
+            let item = item.split("</li>").next().unwrap_or_default();
+            // The text without the link around it, if any.
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in item.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.trim().to_string()
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Posts the intake, a supermarket hand-out (of `item` at `c11`), a block of `team` (its own
+/// community, which the store refuses) and the time limits wrongly as the pages in `lang`
+/// show them; returns every error message shown, by form.
 async fn refused_forms(
     (station, admin): (&mut Browser<'_>, &mut Browser<'_>),
-    (c11, item): (&str, &str),
+    (c11, item, team): (&str, &str, &str),
     lang: &str,
 ) -> Vec<(&'static str, Vec<String>)> {
     station.get(&format!("/lang/{lang}")).await;
@@ -95,6 +125,13 @@ async fn refused_forms(
     let res = station.post("/supermarket/movements", &hand_out).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     shown.push(("supermarket", error_texts(&res.text())));
+    station.get("/care/teams").await;
+    let grid = [("part", "grid"), ("grid_id", c11)];
+    let res = station.post(&format!("/care/teams/{team}"), &grid).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text();
+    let texts = [error_texts(&html), summary_texts(&html)].concat();
+    shown.push(("team block", texts));
     admin.get(&format!("/lang/{lang}")).await;
     let limits = admin.get("/admin/limits").await.text();
     let unit = hidden_value(&limits, "help.resolve_unit").expect("a unit");
@@ -116,8 +153,9 @@ async fn forms_say_their_field_errors_in_the_pages_language(b: Backend) {
     let t = TestApp::new(b).await;
     let (mut station, c11, item) = market(&t).await;
     let mut admin = Browser::sign_in(&t, "admin").await;
+    let team = t.fx.team.to_string();
     let browsers = (&mut station, &mut admin);
-    for (form, texts) in refused_forms(browsers, (&c11, &item), "en").await {
+    for (form, texts) in refused_forms(browsers, (&c11, &item, &team), "en").await {
         assert!(!texts.is_empty(), "{form}: no error shown");
         let chinese: Vec<&String> = texts.iter().filter(|t| t.chars().any(is_cjk)).collect();
         assert!(
@@ -126,7 +164,7 @@ async fn forms_say_their_field_errors_in_the_pages_language(b: Backend) {
         );
     }
     let browsers = (&mut station, &mut admin);
-    for (form, texts) in refused_forms(browsers, (&c11, &item), "zh").await {
+    for (form, texts) in refused_forms(browsers, (&c11, &item, &team), "zh").await {
         assert!(!texts.is_empty(), "{form}: no error shown");
         assert!(
             texts.iter().all(|t| t.chars().any(is_cjk)),

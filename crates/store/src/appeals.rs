@@ -4,13 +4,17 @@ use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use suqiu_core::access::{relation, Actor, Placement};
 use suqiu_core::appeal::{Appeal, Appellant, Status};
+use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::lifecycle::{apply, holders, Event, EventBody, Refusal};
 use suqiu_core::measures::AppealFacts;
+use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
 use crate::appeal_row::{insert_event, load, normalize, normalize_event, values, MUTABLE};
-use crate::error::{Result, StoreError};
+use crate::error::{
+    Result, StoreError, HANDLING_UNIT_MISSING, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN,
+};
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, write_error, Args};
 use crate::writer::{self, Deferred, Done, Undo};
@@ -278,7 +282,7 @@ pub(crate) async fn insert_new(
         .query(&sql)
         .fetch_optional(&mut *conn)
         .await
-        .map_err(|e| write_error(e, "tracking_code", "查询码已存在"))?;
+        .map_err(|e| write_error(e, "tracking_code", &TRACKING_CODE_TAKEN))?;
     let Some(row) = row else {
         return Err(unknown_reference(conn, appeal, person).await?);
     };
@@ -322,15 +326,36 @@ async fn unknown_reference(
     .await?;
     let missing = |col: &str| -> Result<bool> { Ok(get::<i64>(&row, col)? == 0) };
     Ok(if missing("org_ok")? {
-        invalid("org_unit_id", "组织单位不存在")
+        invalid("org_unit_id", &ORG_UNIT_MISSING)
     } else if missing("handling_ok")? {
-        invalid("handling_org_unit_id", "承办单位不存在")
+        invalid("handling_org_unit_id", &HANDLING_UNIT_MISSING)
     } else if missing("received_ok")? {
-        invalid("received_by_org_unit_id", "受理单位不存在")
+        invalid(
+            "received_by_org_unit_id",
+            &msg!(
+                "receiving_unit_missing",
+                "受理单位不存在",
+                "The receiving unit does not exist"
+            ),
+        )
     } else if missing("category_ok")? {
-        invalid("category", "未知的诉求类别")
+        invalid(
+            "category",
+            &msg!(
+                "category_unknown",
+                "未知的诉求类别",
+                "Unknown appeal category"
+            ),
+        )
     } else {
-        invalid("appellant_id", "登记人员不存在")
+        invalid(
+            "appellant_id",
+            &msg!(
+                "appellant_missing",
+                "登记人员不存在",
+                "The registered person does not exist"
+            ),
+        )
     })
 }
 
@@ -430,7 +455,7 @@ pub(crate) async fn commit_events(
     } else {
         crate::org::org_path(conn, after.handling_org_unit_id)
             .await?
-            .ok_or_else(|| invalid("handling_org_unit_id", "承办单位不存在"))?
+            .ok_or_else(|| invalid("handling_org_unit_id", &HANDLING_UNIT_MISSING))?
     };
     for e in &events {
         insert_event(conn, id, e).await?;
@@ -447,17 +472,27 @@ pub(crate) async fn commit_events(
         a.push(id),
         a.push(before.version)
     );
-    let updated = a
-        .query(&sql)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| write_error(e, "version", "诉求已被修改"))?;
+    let updated = a.query(&sql).execute(&mut *conn).await.map_err(|e| {
+        write_error(
+            e,
+            "version",
+            &msg!(
+                "appeal_changed",
+                "诉求已被修改",
+                "The appeal has been changed"
+            ),
+        )
+    })?;
     if updated.rows_affected() != 1 {
         // Cannot happen while the row lock / single writer holds; refuse rather than guess.
-        return Err(StoreError::Conflict {
-            field: "version".into(),
-            message: "诉求已被他人修改，请刷新后重试".into(),
-        });
+        return Err(StoreError::Conflict(FieldError::new(
+            "version",
+            &msg!(
+                "appeal_changed_by_other",
+                "诉求已被他人修改，请刷新后重试",
+                "Someone else has changed the appeal; reload and try again"
+            ),
+        )));
     }
     let mut delta = contribution(&AppealFacts::from(&after));
     for (d, b) in delta
@@ -477,18 +512,40 @@ pub(crate) async fn commit_events(
 /// Rows the events point at must exist (and a merge target must be a fit home).
 async fn check_references(conn: &mut AnyConnection, actor: &Actor, events: &[Event]) -> Result<()> {
     for e in events {
-        let wanted: &[(&str, Option<Id>, &str, &str)] = match &e.body {
+        let wanted: &[(&str, Option<Id>, &str, Msg)] = match &e.body {
             EventBody::Assign {
                 user_id, team_id, ..
             } => &[
-                ("users", *user_id, "user_id", "分派对象不存在"),
-                ("teams", *team_id, "team_id", "分派的服务团队不存在"),
+                (
+                    "users",
+                    *user_id,
+                    "user_id",
+                    msg!(
+                        "assignee_missing",
+                        "分派对象不存在",
+                        "The assignee does not exist"
+                    ),
+                ),
+                (
+                    "teams",
+                    *team_id,
+                    "team_id",
+                    msg!(
+                        "assigned_team_missing",
+                        "分派的服务团队不存在",
+                        "The assigned service team does not exist"
+                    ),
+                ),
             ],
             EventBody::Refer { department_id, .. } => &[(
                 "departments",
                 Some(*department_id),
                 "department_id",
-                "转办部门不存在",
+                msg!(
+                    "referral_department_missing",
+                    "转办部门不存在",
+                    "The department referred to does not exist"
+                ),
             )],
             EventBody::Merge { into_appeal_id } => {
                 return check_merge_target(conn, actor, *into_appeal_id).await
@@ -502,7 +559,7 @@ async fn check_references(conn: &mut AnyConnection, actor: &Actor, events: &[Eve
                 .fetch_one(&mut *conn)
                 .await?;
             if get::<i64>(&row, "n")? == 0 {
-                return Err(invalid(field, *message));
+                return Err(invalid(field, message));
             }
         }
     }
@@ -517,12 +574,23 @@ async fn check_merge_target(conn: &mut AnyConnection, actor: &Actor, into: Id) -
         .as_ref()
         .is_some_and(|t| relation(actor, &t.place, holders(&t.appeal)).visible);
     let Some(target) = target.filter(|_| visible) else {
-        return Err(invalid("into_appeal_id", "要合并到的诉求不存在"));
+        return Err(invalid(
+            "into_appeal_id",
+            &msg!(
+                "merge_target_missing",
+                "要合并到的诉求不存在",
+                "The appeal to merge into does not exist"
+            ),
+        ));
     };
     if matches!(target.appeal.status, Status::Merged | Status::Rejected) {
         return Err(invalid(
             "into_appeal_id",
-            "不能合并到已合并或不予受理的诉求",
+            &msg!(
+                "merge_target_closed",
+                "不能合并到已合并或不予受理的诉求",
+                "Cannot merge into a merged or rejected appeal"
+            ),
         ));
     }
     Ok(())

@@ -6,6 +6,8 @@
 //! commits (fsyncs) are rare. The rows are the same as the normal path writes.
 
 use std::collections::{HashMap, HashSet};
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use suqiu_core::appeal::Appeal;
 use suqiu_core::lifecycle::Event;
@@ -14,7 +16,7 @@ use suqiu_core::Id;
 
 use crate::appeal_row::{event_values, normalize, normalize_event, values, EVENT_COLUMNS};
 use crate::dialect::insert_rows;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN};
 use crate::metrics::{contribution, Deltas};
 use crate::sql::{get, invalid, write_error, Arg};
 use crate::{dialect, Store};
@@ -72,14 +74,21 @@ impl Store {
                 paths
                     .get(&id)
                     .cloned()
-                    .ok_or_else(|| invalid(field, "组织单位不存在"))
+                    .ok_or_else(|| invalid(field, &ORG_UNIT_MISSING))
             };
             let org_path = path(appeal.org_unit_id, "org_unit_id")?;
             let handling_path = path(appeal.handling_org_unit_id, "handling_org_unit_id")?;
             if !categories.contains(&appeal.category) {
-                return Err(invalid(
-                    "category",
-                    format!("未知的诉求类别 {}", appeal.category),
+                return Err(StoreError::Invalid(
+                    FieldError::new(
+                        "category",
+                        &msg!(
+                            "category_unknown_named",
+                            "未知的诉求类别 {category}",
+                            "Unknown appeal category {category}"
+                        ),
+                    )
+                    .with("category", &appeal.category),
                 ));
             }
             let tokens = dialect::index_tokens(
@@ -127,7 +136,7 @@ impl Store {
         insert_rows(backend, &mut tx, "appeals", &columns, appeal_rows, "")
             .await
             .map_err(|e| match e {
-                StoreError::Database(e) => write_error(e, "tracking_code", "查询码已存在"),
+                StoreError::Database(e) => write_error(e, "tracking_code", &TRACKING_CODE_TAKEN),
                 other => other,
             })?;
         insert_rows(

@@ -2,6 +2,7 @@
 //! a person's care timeline.
 
 use std::collections::HashMap;
+use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::Actor;
@@ -15,8 +16,7 @@ use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
 use crate::sql::{
-    get, get_json, get_opt_code, get_opt_date, get_time, invalid, ms, paging, time_of, to_json,
-    Args,
+    get, get_json, get_opt_code, get_opt_date, get_time, ms, paging, time_of, to_json, Args,
 };
 use crate::visits::parse_tags;
 use crate::{scope, Page, Store};
@@ -233,9 +233,10 @@ impl Store {
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         if let Some(n) = note.map(|n| n.chars().count()) {
             if n > MAX_CARE_NOTE_CHARS {
-                return Err(invalid(
-                    "note",
-                    format!("内容过长：{n} 字，最多 {MAX_CARE_NOTE_CHARS} 字"),
+                return Err(StoreError::Invalid(
+                    FieldError::new("note", &CONTENT_TOO_LONG)
+                        .with("n", n)
+                        .with("max", MAX_CARE_NOTE_CHARS),
                 ));
             }
         }

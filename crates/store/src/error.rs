@@ -2,21 +2,25 @@
 //! A fault that passes when its cause does (a full disk, a database out of reach) is told
 //! apart from the rest: [`StoreError::unavailable_reason`] says why, for a 503 to retry.
 
+use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::msg;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Unknown, or outside the actor's scope — callers must not tell the two apart.
     #[error("not found")]
     NotFound,
-    /// A uniqueness rule was broken (e.g. a username taken); `field` names the culprit.
-    #[error("{message}")]
-    Conflict { field: String, message: String },
+    /// A uniqueness rule was broken (e.g. a username taken); the error's field names the
+    /// culprit, its words say why in both languages.
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
     /// Rows of an import that cannot be written as checked (e.g. a person someone else
     /// registered between the check and the commit), each with its row number.
     #[error("{} rows cannot be imported", .0.len())]
     Rows(Vec<suqiu_core::roster::RowError>),
-    /// A referenced row does not exist (e.g. an unknown org unit); `field` names it.
-    #[error("{message}")]
-    Invalid { field: String, message: String },
+    /// A referenced row does not exist (e.g. an unknown org unit); the error's field names it.
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
     /// A rule refuses this actor (not the level the entry needs): `message` says who may.
     #[error("{0}")]
     Forbidden(String),
@@ -41,6 +45,42 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub(crate) const DISK_FULL: &str = "服务器磁盘空间已满，本次操作未保存，请稍后再试";
 /// Said when the database cannot be reached or answers too slowly.
 pub(crate) const DATABASE_DOWN: &str = "暂时无法连接数据库，本次操作未保存，请稍后再试";
+
+// Messages several of the store's rules give alike.
+pub(crate) const PERSON_UNKNOWN: Msg = msg!("person_unknown", "未知的人员", "Unknown person");
+pub(crate) const ORG_NAME_EMPTY: Msg = msg!("org_name_empty", "请填写名称", "Enter the name");
+pub(crate) const CODE_TAKEN: Msg = msg!("code_taken", "编码已被使用", "The code is already in use");
+pub(crate) const CODE_EMPTY: Msg = msg!("code_empty", "请填写编码", "Enter the code");
+pub(crate) const HANDLING_UNIT_MISSING: Msg = msg!(
+    "handling_unit_missing",
+    "承办单位不存在",
+    "The handling unit does not exist"
+);
+pub(crate) const NOT_IN_PERSON_COMMUNITY: Msg = msg!(
+    "not_in_person_community",
+    "不属于该人员所在的社区",
+    "Not in the person's community"
+);
+pub(crate) const ORG_UNIT_MISSING: Msg = msg!(
+    "org_unit_missing",
+    "组织单位不存在",
+    "The unit does not exist"
+);
+pub(crate) const ORG_UNIT_OUT_OF_SCOPE: Msg = msg!(
+    "org_unit_out_of_scope",
+    "未知的组织节点或不在管辖范围内",
+    "Unknown unit, or outside your scope"
+);
+pub(crate) const PERSON_OUT_OF_SCOPE: Msg = msg!(
+    "person_out_of_scope",
+    "未知的人员或不在管辖范围内",
+    "Unknown person, or outside your scope"
+);
+pub(crate) const TRACKING_CODE_TAKEN: Msg = msg!(
+    "tracking_code_taken",
+    "查询码已存在",
+    "The tracking code already exists"
+);
 
 impl StoreError {
     /// Why nothing was saved, when the cause is one that passes (retry later): `Unavailable`,

@@ -19,6 +19,7 @@
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::{Appeal, Appellant};
 use suqiu_core::lifecycle::Event;
+use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
@@ -62,10 +63,24 @@ impl Store {
     ) -> Result<RegisteredIntake> {
         let (name, phone) = (who.name.trim().to_string(), who.phone.trim().to_string());
         if name.is_empty() || phone.is_empty() {
-            return Err(invalid("appellant", "登记新的诉求人须有姓名和电话"));
+            return Err(invalid(
+                "appellant",
+                &msg!(
+                    "new_appellant_incomplete",
+                    "登记新的诉求人须有姓名和电话",
+                    "A new appellant needs a name and a phone number"
+                ),
+            ));
         }
         if !matches!(appeal.appellant, Appellant::Named { .. }) {
-            return Err(invalid("appellant", "只有新的诉求人需要登记到人员名册"));
+            return Err(invalid(
+                "appellant",
+                &msg!(
+                    "only_new_appellant_registered",
+                    "只有新的诉求人需要登记到人员名册",
+                    "Only a new appellant is added to the roster"
+                ),
+            ));
         }
         let mut appeal = appeal.clone();
         let mut event = event.clone();

@@ -13,6 +13,8 @@
 //! The split between settled and live is core's `AppealFacts::settled` / `pending`.
 
 use std::collections::{BTreeMap, HashMap};
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use sqlx::any::AnyRow;
@@ -250,9 +252,15 @@ pub(crate) fn day_start(d: NaiveDate) -> Result<i64> {
         .from_local_datetime(&d.and_time(NaiveTime::MIN))
         .single()
         .map(|t| ms(t.with_timezone(&Utc)))
-        .ok_or_else(|| StoreError::Invalid {
-            field: "from".into(),
-            message: "日期超出范围".into(),
+        .ok_or_else(|| {
+            StoreError::Invalid(FieldError::new(
+                "from",
+                &msg!(
+                    "date_out_of_range",
+                    "日期超出范围",
+                    "The date is out of range"
+                ),
+            ))
         })
 }
 

@@ -2,12 +2,14 @@
 
 use sqlx::any::AnyRow;
 use std::sync::Arc;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use suqiu_core::category::Category;
 use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::Id;
 
-use crate::error::Result;
+use crate::error::{Result, StoreError, CODE_EMPTY, CODE_TAKEN, ORG_NAME_EMPTY, ORG_UNIT_MISSING};
 use crate::lookups::Snapshot;
 use crate::sql::{get, get_code, invalid, write_error, Args};
 use crate::Store;
@@ -136,10 +138,10 @@ impl Store {
         let code = code.trim();
         let name = name.trim();
         if code.is_empty() {
-            return Err(invalid("code", "请填写编码"));
+            return Err(invalid("code", &CODE_EMPTY));
         }
         if name.is_empty() {
-            return Err(invalid("name", "请填写名称"));
+            return Err(invalid("name", &ORG_NAME_EMPTY));
         }
         let mut tx = self.writer.begin().await?;
         let parent = match parent_id {
@@ -155,21 +157,36 @@ impl Store {
                     .as_ref()
                     .map(org_unit_from)
                     .transpose()?
-                    .ok_or_else(|| invalid("parent_id", "上级组织不存在"))?;
+                    .ok_or_else(|| {
+                        invalid(
+                            "parent_id",
+                            &msg!(
+                                "parent_unknown",
+                                "上级组织不存在",
+                                "The parent unit does not exist"
+                            ),
+                        )
+                    })?;
                 if parent.kind.child() != Some(kind) {
-                    let expected = parent
+                    let (expected_zh, expected_en) = parent
                         .kind
                         .child()
-                        .map(|k| k.label_zh())
-                        .unwrap_or("（不能再有下级）");
-                    return Err(invalid(
+                        .map_or(("（不能再有下级）", "(none allowed)"), |k| {
+                            (k.label_zh(), k.code())
+                        });
+                    let error = FieldError::new(
                         "kind",
-                        format!(
-                            "「{}」的下级应为{}，不能是{}",
-                            parent.name,
-                            expected,
-                            kind.label_zh()
+                        &msg!(
+                            "kind_under_parent",
+                            "「{parent}」的下级应为{expected}，不能是{kind}",
+                            "Below \"{parent}\" comes {expected}, not {kind}"
                         ),
+                    );
+                    return Err(StoreError::Invalid(
+                        error
+                            .with("parent", &parent.name)
+                            .with_words("expected", expected_zh, expected_en)
+                            .with_words("kind", kind.label_zh(), kind.code()),
                     ));
                 }
                 Some(parent)
@@ -183,7 +200,7 @@ impl Store {
             .bind(name)
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| write_error(e, "code", "编码已被使用"))?;
+            .map_err(|e| write_error(e, "code", &CODE_TAKEN))?;
         let id: Id = get(&row, "id")?;
         let path = OrgUnit::child_path(parent.as_ref().map(|p| p.path.as_str()), id);
         sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
@@ -227,10 +244,10 @@ impl Store {
     ) -> Result<Department> {
         let (code, name) = (code.trim(), name.trim());
         if code.is_empty() {
-            return Err(invalid("code", "请填写编码"));
+            return Err(invalid("code", &CODE_EMPTY));
         }
         if name.is_empty() {
-            return Err(invalid("name", "请填写名称"));
+            return Err(invalid("name", &ORG_NAME_EMPTY));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
@@ -242,7 +259,7 @@ impl Store {
         .bind(org_unit_id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| write_error(e, "code", "编码已被使用"))?;
+        .map_err(|e| write_error(e, "code", &CODE_TAKEN))?;
         let id = get(&row, "id")?;
         tx.commit().await?;
         Ok(Department {
@@ -285,7 +302,7 @@ impl Store {
     pub async fn create_team(&self, org_unit_id: Id, name: &str) -> Result<Team> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(invalid("name", "请填写名称"));
+            return Err(invalid("name", &ORG_NAME_EMPTY));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
@@ -308,7 +325,7 @@ impl Store {
 pub(crate) async fn require_org_unit(conn: &mut sqlx::AnyConnection, id: Id) -> Result<String> {
     org_path(conn, id)
         .await?
-        .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))
+        .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_MISSING))
 }
 
 pub(crate) async fn org_path(conn: &mut sqlx::AnyConnection, id: Id) -> Result<Option<String>> {

@@ -4,11 +4,13 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use suqiu_core::access::Actor;
+use suqiu_core::error::NAME_EMPTY;
+use suqiu_core::msg;
 use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::Id;
 
 use crate::dialect::{self, insert_rows};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_MISSING};
 use crate::org::require_org_unit;
 use crate::people_search::Among;
 use crate::sql::{
@@ -117,7 +119,7 @@ const PERSON_WRITE_COLUMNS: [&str; 12] = [
 
 fn check(p: &Person) -> Result<()> {
     if p.name.trim().is_empty() {
-        return Err(invalid("name", "请填写姓名"));
+        return Err(invalid("name", &NAME_EMPTY));
     }
     Ok(())
 }
@@ -268,7 +270,14 @@ impl Store {
         let path = require_org_unit(&mut tx, person.org_unit_id).await?;
         let subtree_role = scope::is_subtree_role(actor.role);
         if subtree_role && !suqiu_core::org::in_subtree(&actor.org_path, &path) {
-            return Err(invalid("org_unit_id", "所选组织不在您的管辖范围内"));
+            return Err(invalid(
+                "org_unit_id",
+                &msg!(
+                    "org_unit_not_yours",
+                    "所选组织不在您的管辖范围内",
+                    "The chosen unit is outside your scope"
+                ),
+            ));
         }
         let mut a = Args::default();
         let sets: Vec<String> = PERSON_WRITE_COLUMNS
@@ -393,7 +402,7 @@ impl Store {
         for (p, id) in people.iter().zip(&ids) {
             let path = paths
                 .get(&p.org_unit_id)
-                .ok_or_else(|| invalid("org_unit_id", "组织单位不存在"))?;
+                .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_MISSING))?;
             let mut row = vec![Arg::from(*id)];
             row.extend(person_args(p, path)?);
             row.extend([Arg::from(now), Arg::from(now), by.into(), by.into()]);

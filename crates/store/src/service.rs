@@ -2,6 +2,8 @@
 //! registrations to serve it, the hours they log, and who served how much over a period.
 
 use std::collections::BTreeMap;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -12,7 +14,7 @@ use suqiu_core::service::check_served_on;
 use suqiu_core::Id;
 
 use crate::care::node_path;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_OUT_OF_SCOPE, PERSON_OUT_OF_SCOPE};
 use crate::fund::Named;
 use crate::sql::{date_text, get, get_opt_date, invalid, ms, write_error, Args};
 use crate::{scope, Store};
@@ -121,10 +123,15 @@ impl Store {
             Some(u) if in_subtree(&actor.org_path, &u.path) && u.kind == OrgKind::Community => {
                 Ok(u)
             }
-            Some(u) if in_subtree(&actor.org_path, &u.path) => {
-                Err(invalid(field, "服务岗位和报到都属于居民区/村"))
-            }
-            _ => Err(invalid(field, "未知的组织节点或不在管辖范围内")),
+            Some(u) if in_subtree(&actor.org_path, &u.path) => Err(invalid(
+                field,
+                &msg!(
+                    "service_needs_community",
+                    "服务岗位和报到都属于居民区/村",
+                    "Service posts and check-ins belong to a community or village"
+                ),
+            )),
+            _ => Err(invalid(field, &ORG_UNIT_OUT_OF_SCOPE)),
         }
     }
 
@@ -150,7 +157,17 @@ impl Store {
         .bind(ms(now))
         .fetch_one(self.writer.pool()?)
         .await
-        .map_err(|e| write_error(e, "name", "本站已有同名岗位"))?;
+        .map_err(|e| {
+            write_error(
+                e,
+                "name",
+                &msg!(
+                    "post_name_taken",
+                    "本站已有同名岗位",
+                    "This site already has a post of that name"
+                ),
+            )
+        })?;
         Ok(Post {
             id: get(&row, "id")?,
             org_unit_id: unit.id,
@@ -189,15 +206,26 @@ impl Store {
         let person = self
             .person(actor, new.person_id)
             .await?
-            .ok_or_else(|| invalid("person_id", "未知的人员或不在管辖范围内"))?;
+            .ok_or_else(|| invalid("person_id", &PERSON_OUT_OF_SCOPE))?;
         if person.party.as_ref().map(|p| p.category) != Some(PartyCategory::InService) {
             return Err(invalid(
                 "person_id",
-                "只有党员类别为「在职报到」的人员可以报到服务",
+                &msg!(
+                    "not_in_service_member",
+                    "只有党员类别为「在职报到」的人员可以报到服务",
+                    "Only party members checked in from their workplace can sign up to serve"
+                ),
             ));
         }
         if new.post_ids.is_empty() {
-            return Err(invalid("post_ids", "请至少选择一个服务岗位"));
+            return Err(invalid(
+                "post_ids",
+                &msg!(
+                    "post_ids_empty",
+                    "请至少选择一个服务岗位",
+                    "Choose at least one service post"
+                ),
+            ));
         }
         let mut tx = self.writer.begin().await?;
         for post_id in &new.post_ids {
@@ -208,9 +236,16 @@ impl Store {
                     .fetch_optional(&mut *tx)
                     .await?;
             if found.is_none() {
-                return Err(invalid(
-                    "post_ids",
-                    format!("「{}」没有这个服务岗位", unit.name),
+                return Err(StoreError::Invalid(
+                    FieldError::new(
+                        "post_ids",
+                        &msg!(
+                            "post_not_at_unit",
+                            "「{unit}」没有这个服务岗位",
+                            "\"{unit}\" has no such service post"
+                        ),
+                    )
+                    .with("unit", &unit.name),
                 ));
             }
         }
@@ -226,7 +261,17 @@ impl Store {
         .bind(ms(now))
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| write_error(e, "person_id", "该党员已在本社区报到"))?;
+        .map_err(|e| {
+            write_error(
+                e,
+                "person_id",
+                &msg!(
+                    "already_registered",
+                    "该党员已在本社区报到",
+                    "This party member has already checked in here"
+                ),
+            )
+        })?;
         let id: Id = get(&row, "id")?;
         let mut posts = new.post_ids.clone();
         posts.sort_unstable();
@@ -326,16 +371,29 @@ impl Store {
             .query(&sql)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| invalid("registration_id", "未知的报到记录或不在管辖范围内"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "registration_id",
+                    &msg!(
+                        "registration_out_of_scope",
+                        "未知的报到记录或不在管辖范围内",
+                        "Unknown check-in, or outside your scope"
+                    ),
+                )
+            })?;
         let post_name: Option<String> = get(&reg, "post_name")?;
-        let post_name =
-            post_name.ok_or_else(|| invalid("post_id", "请选择该党员报到时选定的岗位"))?;
-        check_served_on(new.served_on, day(&reg, "registered_on")?, today).map_err(|e| {
-            StoreError::Invalid {
-                field: e.field,
-                message: e.message,
-            }
+        let post_name = post_name.ok_or_else(|| {
+            invalid(
+                "post_id",
+                &msg!(
+                    "post_not_chosen",
+                    "请选择该党员报到时选定的岗位",
+                    "Choose a post the member chose at check-in"
+                ),
+            )
         })?;
+        check_served_on(new.served_on, day(&reg, "registered_on")?, today)
+            .map_err(StoreError::Invalid)?;
         let row = sqlx::query(
             "INSERT INTO service_hours (registration_id, post_id, served_on, hours_tenths, note, \
              recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

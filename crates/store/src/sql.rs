@@ -7,6 +7,9 @@ use sqlx::any::{Any, AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::Row;
 
+use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::msg;
+
 use crate::error::{Result, StoreError};
 
 /// One bind value. Only the two types every backend agrees on through `Any`.
@@ -182,27 +185,26 @@ pub(crate) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
 
 /// Maps a failed write: a unique violation becomes `Conflict` on `field`, a foreign-key
 /// violation `Invalid` with a generic message, anything else stays a database error.
-pub(crate) fn write_error(e: sqlx::Error, field: &str, taken: &str) -> StoreError {
+pub(crate) fn write_error(e: sqlx::Error, field: &str, taken: &Msg) -> StoreError {
     if is_unique_violation(&e) {
-        StoreError::Conflict {
-            field: field.into(),
-            message: taken.into(),
-        }
+        StoreError::Conflict(FieldError::new(field, taken))
     } else if is_foreign_key_violation(&e) {
-        StoreError::Invalid {
-            field: "reference".into(),
-            message: "引用的记录不存在".into(),
-        }
+        invalid(
+            "reference",
+            &msg!(
+                "reference_unknown",
+                "引用的记录不存在",
+                "The record referred to does not exist"
+            ),
+        )
     } else {
         StoreError::Database(e)
     }
 }
 
-pub(crate) fn invalid(field: &str, message: impl Into<String>) -> StoreError {
-    StoreError::Invalid {
-        field: field.into(),
-        message: message.into(),
-    }
+/// A refusal of `field` in the words of `msg`.
+pub(crate) fn invalid(field: &str, msg: &Msg) -> StoreError {
+    StoreError::Invalid(FieldError::new(field, msg))
 }
 
 /// Clamps list paging: pages start at 1; `per_page` defaults to 50 and is at most 500.

@@ -9,13 +9,15 @@
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use suqiu_core::access::Actor;
+use suqiu_core::error::FieldError;
 use suqiu_core::fund::keeps_ledger;
+use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::report::Month;
 use suqiu_core::supermarket::ItemMonth;
 use suqiu_core::Id;
 
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_OUT_OF_SCOPE};
 use crate::fund::{month_bounds, require_person, Named};
 use crate::sql::{get, get_time, invalid, ms, write_error, Args};
 use crate::{scope, Store};
@@ -133,7 +135,7 @@ impl Store {
         let node = self
             .supermarket_unit(actor, org_unit_id)
             .await?
-            .ok_or_else(|| invalid("org_unit_id", "未知的组织节点或不在管辖范围内"))?;
+            .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_OUT_OF_SCOPE))?;
         let row = sqlx::query(
             "INSERT INTO supermarket_items (org_unit_id, org_path, name, unit, stock, created_by, created_at) \
              VALUES ($1, $2, $3, $4, 0, $5, $6) RETURNING id",
@@ -146,7 +148,7 @@ impl Store {
         .bind(ms(now))
         .fetch_one(self.writer.pool()?)
         .await
-        .map_err(|e| write_error(e, "name", "本站已有同名物品"))?;
+        .map_err(|e| write_error(e, "name", &msg!("item_name_taken", "本站已有同名物品", "This site already has an item of that name")))?;
         Ok(Item {
             id: get(&row, "id")?,
             org_unit_id: node.id,
@@ -194,7 +196,16 @@ impl Store {
             .query(&sql)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| invalid("item_id", "未知的物品或不在管辖范围内"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "item_id",
+                    &msg!(
+                        "item_out_of_scope",
+                        "未知的物品或不在管辖范围内",
+                        "Unknown item, or outside your scope"
+                    ),
+                )
+            })?;
         let org_unit_id: Id = get(&item, "org_unit_id")?;
         let (name, unit): (String, String) = (get(&item, "name")?, get(&item, "unit")?);
         if let Some(person_id) = m.person_id {
@@ -216,10 +227,19 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             let stock: i64 = get(&row, "stock")?;
-            return Err(StoreError::Conflict {
-                field: "quantity".into(),
-                message: format!("库存不足：「{name}」现有 {stock} {unit}"),
-            });
+            return Err(StoreError::Conflict(
+                FieldError::new(
+                    "quantity",
+                    &msg!(
+                        "stock_short",
+                        "库存不足：「{name}」现有 {stock} {unit}",
+                        "Not enough stock: \"{name}\" has {stock} {unit}"
+                    ),
+                )
+                .with("name", &name)
+                .with("stock", stock)
+                .with("unit", &unit),
+            ));
         };
         let stock_after: i64 = get(&updated, "stock")?;
         let row = sqlx::query(

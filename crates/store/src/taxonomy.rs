@@ -4,6 +4,8 @@
 //! the same reason.
 
 use suqiu_core::category::Category;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use crate::error::{Result, StoreError};
 use crate::sql::{get, invalid};
@@ -17,10 +19,27 @@ const MAX_NAME_EN: usize = 60;
 fn checked_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(invalid("name", "请填写分类名称"));
+        return Err(invalid(
+            "name",
+            &msg!(
+                "category_name_empty",
+                "请填写分类名称",
+                "Enter the category name"
+            ),
+        ));
     }
     if name.chars().count() > MAX_NAME {
-        return Err(invalid("name", format!("分类名称最多 {MAX_NAME} 个字")));
+        return Err(StoreError::Invalid(
+            FieldError::new(
+                "name",
+                &msg!(
+                    "category_name_too_long",
+                    "分类名称最多 {max} 个字",
+                    "A category name has at most {max} characters"
+                ),
+            )
+            .with("max", MAX_NAME),
+        ));
     }
     Ok(name.to_string())
 }
@@ -33,9 +52,16 @@ fn checked_name_en(name_en: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     if name_en.chars().count() > MAX_NAME_EN || name_en.chars().any(char::is_control) {
-        return Err(invalid(
-            "name_en",
-            format!("英文名称最多 {MAX_NAME_EN} 个字符"),
+        return Err(StoreError::Invalid(
+            FieldError::new(
+                "name_en",
+                &msg!(
+                    "category_name_en_too_long",
+                    "英文名称最多 {max} 个字符",
+                    "An English name has at most {max} characters"
+                ),
+            )
+            .with("max", MAX_NAME_EN),
         ));
     }
     Ok(Some(name_en.to_string()))
@@ -58,9 +84,25 @@ impl Store {
             .bind(parent_code)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| invalid("parent_code", "未知的一级分类"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "parent_code",
+                    &msg!(
+                        "parent_category_unknown",
+                        "未知的一级分类",
+                        "Unknown top-level category"
+                    ),
+                )
+            })?;
         if get::<Option<String>>(&parent, "parent_code")?.is_some() {
-            return Err(invalid("parent_code", "只能在一级分类下新增"));
+            return Err(invalid(
+                "parent_code",
+                &msg!(
+                    "add_under_top_level",
+                    "只能在一级分类下新增",
+                    "New categories go under a top-level category"
+                ),
+            ));
         }
         let siblings = sqlx::query("SELECT code, name FROM categories WHERE parent_code = $1")
             .bind(parent_code)
@@ -69,7 +111,17 @@ impl Store {
         let mut taken = Vec::with_capacity(siblings.len());
         for r in &siblings {
             if get::<String>(r, "name")? == name {
-                return Err(invalid("name", format!("「{name}」已有")));
+                return Err(StoreError::Invalid(
+                    FieldError::new(
+                        "name",
+                        &msg!(
+                            "category_name_exists",
+                            "「{name}」已有",
+                            "\"{name}\" exists already"
+                        ),
+                    )
+                    .with("name", &name),
+                ));
             }
             taken.push(get::<String>(r, "code")?);
         }
@@ -102,7 +154,14 @@ impl Store {
     /// for an unknown code.
     pub async fn rename_category(&self, code: &str, name: &str, name_en: &str) -> Result<String> {
         if name.trim().is_empty() && name_en.trim().is_empty() {
-            return Err(invalid("name", "请填写新的中文或英文名称"));
+            return Err(invalid(
+                "name",
+                &msg!(
+                    "category_rename_empty",
+                    "请填写新的中文或英文名称",
+                    "Enter a new Chinese or English name"
+                ),
+            ));
         }
         let mut tx = self.writer.begin().await?;
         let old = sqlx::query("SELECT name, name_en FROM categories WHERE code = $1")

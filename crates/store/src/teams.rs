@@ -2,6 +2,8 @@
 //! household coverage; and pairings (结对) with their contact log.
 
 use std::collections::HashMap;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::{Actor, Role};
@@ -221,7 +223,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| invalid(field, "不存在"))?;
+            .ok_or_else(|| invalid(field, &msg!("partner_unknown", "不存在", "Does not exist")))?;
         let path: String = get(&row, "path")?;
         let name: String = get(&row, "name")?;
         let role: Option<String> = get(&row, "role")?;
@@ -230,7 +232,14 @@ impl Store {
             Partner::Person(_) => in_subtree(&unit.path, &path),
         };
         if !fits {
-            return Err(invalid(field, "不属于本团队所在的社区"));
+            return Err(invalid(
+                field,
+                &msg!(
+                    "not_in_team_community",
+                    "不属于本团队所在的社区",
+                    "Not in the team's community"
+                ),
+            ));
         }
         let (user_id, person_id) = match who {
             Partner::User(id) => (Some(id), None),
@@ -245,7 +254,7 @@ impl Store {
         .bind(ms(Utc::now()))
         .fetch_one(self.writer.pool()?)
         .await
-        .map_err(|e| write_error(e, field, "已是团队成员"))?;
+        .map_err(|e| write_error(e, field, &msg!("already_member", "已是团队成员", "Already a member of the team")))?;
         Ok(TeamMember {
             id: get(&row, "id")?,
             user_id,
@@ -268,16 +277,32 @@ impl Store {
                     .org_unit(*id)
                     .await?
                     .filter(|n| n.id != unit.id && in_subtree(&unit.path, &n.path))
-                    .ok_or_else(|| invalid("org_unit_id", "应为本团队所在社区下的楼组或网格"))?;
+                    .ok_or_else(|| {
+                        invalid(
+                            "org_unit_id",
+                            &msg!(
+                                "block_not_in_community",
+                                "应为本团队所在社区下的楼组或网格",
+                                "A building group or grid in the team's community"
+                            ),
+                        )
+                    })?;
                 (Some(node.id), None, node.path, None)
             }
             BlockOf::Address(prefix) => {
                 let prefix = prefix.trim();
                 let n = prefix.chars().count();
                 if n == 0 || n > MAX_PREFIX_CHARS {
-                    return Err(invalid(
-                        "address_prefix",
-                        format!("请填写地址（最多 {MAX_PREFIX_CHARS} 个字），如「佛字桥小区1号」"),
+                    return Err(StoreError::Invalid(
+                        FieldError::new(
+                            "address_prefix",
+                            &msg!(
+                                "address_prefix_length",
+                                "请填写地址（最多 {max} 个字），如「佛字桥小区1号」",
+                                "Enter the address (at most {max} characters), such as \"Fozi Bridge Estate No. 1\""
+                            ),
+                        )
+                        .with("max", MAX_PREFIX_CHARS),
                     ));
                 }
                 (

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use suqiu_core::access::{Actor, Role};
+use suqiu_core::msg;
 use suqiu_core::Id;
 
 use crate::error::Result;
@@ -85,7 +86,10 @@ impl Store {
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<User> {
         let username = user.username.trim();
         if username.is_empty() {
-            return Err(invalid("username", "请填写用户名"));
+            return Err(invalid(
+                "username",
+                &msg!("username_empty", "请填写用户名", "Enter the username"),
+            ));
         }
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, user.org_unit_id).await?;
@@ -95,7 +99,14 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             if found.is_none() {
-                return Err(invalid("department_id", "部门不存在"));
+                return Err(invalid(
+                    "department_id",
+                    &msg!(
+                        "department_missing",
+                        "部门不存在",
+                        "The department does not exist"
+                    ),
+                ));
             }
         }
         let row = sqlx::query(
@@ -111,7 +122,7 @@ impl Store {
         .bind(ms(Utc::now()))
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| write_error(e, "username", "用户名已被使用"))?;
+        .map_err(|e| write_error(e, "username", &msg!("username_taken", "用户名已被使用", "The username is taken")))?;
         let id = get(&row, "id")?;
         tx.commit().await?;
         Ok(User {
@@ -172,8 +183,8 @@ impl Store {
             .bind(ms(expires_at))
             .execute(self.writer.pool()?)
             .await
-            .map_err(|e| match write_error(e, "token_hash", "会话已存在") {
-                crate::StoreError::Invalid { .. } => invalid("user_id", "用户不存在"),
+            .map_err(|e| match write_error(e, "token_hash", &msg!("session_exists", "会话已存在", "The session already exists")) {
+                crate::StoreError::Invalid(_) => invalid("user_id", &msg!("user_missing", "用户不存在", "The user does not exist")),
                 other => other,
             })?;
         Ok(())

@@ -1,6 +1,8 @@
 //! Visits (走访): the visit log, the one-step appeal from a visit, and who is due a visit.
 
 use std::collections::HashMap;
+use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
+use suqiu_core::msg;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -15,7 +17,7 @@ use suqiu_core::Id;
 use crate::appeal_row::{normalize, normalize_event};
 use crate::appeals::insert_new;
 use crate::care::{care_tags, in_node, RuleBook};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, PERSON_UNKNOWN};
 use crate::sql::{get, get_json, get_opt_code, get_time, invalid, ms, paging, stored, Args};
 use crate::writer::{self, Done, Undo};
 use crate::{dialect, scope, Page, Store};
@@ -112,7 +114,14 @@ fn visit_from(row: &AnyRow) -> Result<Visit> {
 
 fn check(visit: &NewVisit) -> Result<()> {
     if visit.note.trim().is_empty() {
-        return Err(invalid("note", "请填写走访情况"));
+        return Err(invalid(
+            "note",
+            &msg!(
+                "visit_note_empty",
+                "请填写走访情况",
+                "Enter what the visit found"
+            ),
+        ));
     }
     for (field, text) in [
         ("note", Some(visit.note.as_str())),
@@ -120,9 +129,10 @@ fn check(visit: &NewVisit) -> Result<()> {
     ] {
         let n = text.map(|t| t.chars().count()).unwrap_or(0);
         if n > MAX_NOTE_CHARS {
-            return Err(invalid(
-                field,
-                format!("内容过长：{n} 字，最多 {MAX_NOTE_CHARS} 字"),
+            return Err(StoreError::Invalid(
+                FieldError::new(field, &CONTENT_TOO_LONG)
+                    .with("n", n)
+                    .with("max", MAX_NOTE_CHARS),
             ));
         }
     }
@@ -190,7 +200,7 @@ impl Store {
                         a.push(visit.person_id),
                     );
                     let Some(row) = a.query(&sql).fetch_optional(&mut *conn).await? else {
-                        return Err(invalid("person_id", "未知的人员"));
+                        return Err(invalid("person_id", &PERSON_UNKNOWN));
                     };
                     let id: Id = get(&row, "id")?;
                     let row = sqlx::query(&format!("{VISIT_SELECT} WHERE v.id = $1"))

@@ -9,6 +9,8 @@
 //! row, and it gets `Conflict` (409).
 
 use std::collections::HashMap;
+use suqiu_core::error::FieldError;
+use suqiu_core::msg;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
@@ -17,7 +19,7 @@ use suqiu_core::wishes::{WishState, WishStatus};
 use suqiu_core::Id;
 
 use crate::care::node_path;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, PERSON_OUT_OF_SCOPE};
 use crate::fund::{named, Named};
 use crate::sql::{
     date_text, get, get_code, get_opt_date, get_opt_time, get_time, invalid, ms, paging, Args,
@@ -136,7 +138,7 @@ impl Store {
             .query(&sql)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| invalid("person_id", "未知的人员或不在管辖范围内"))?;
+            .ok_or_else(|| invalid("person_id", &PERSON_OUT_OF_SCOPE))?;
         let (org_unit_id, org_path): (Id, String) =
             (get(&person, "org_unit_id")?, get(&person, "org_path")?);
         let row = sqlx::query(
@@ -271,10 +273,14 @@ impl Store {
         let mut tx = self.writer.begin().await?;
         let done = a.query(&sql).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict {
-                field: "status".into(),
-                message: "该心愿刚被他人处理，请刷新后再看".into(),
-            });
+            return Err(StoreError::Conflict(FieldError::new(
+                "status",
+                &msg!(
+                    "wish_moved",
+                    "该心愿刚被他人处理，请刷新后再看",
+                    "Someone has just handled this wish; reload to see it"
+                ),
+            )));
         }
         record_move(&mut tx, id, actor.user_id, to.status, note, at).await?;
         let wish = wish_by_id(&mut tx, id).await?;

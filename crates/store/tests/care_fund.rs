@@ -6,6 +6,7 @@ mod support;
 
 use support::*;
 use suqiu_core::access::Actor;
+use suqiu_core::error::FieldError;
 use suqiu_core::fund::{monthly_totals, ApprovalThresholds, EntryKind, EntryStatus};
 use suqiu_core::org::OrgKind;
 use suqiu_core::report::Month;
@@ -47,7 +48,8 @@ async fn posted(store: &Store, actor: &Actor, e: NewEntry) -> Entry {
 #[track_caller]
 fn field_of(e: StoreError) -> String {
     match e {
-        StoreError::Invalid { field, .. } | StoreError::Conflict { field, .. } => field,
+        StoreError::Invalid(FieldError { field, .. })
+        | StoreError::Conflict(FieldError { field, .. }) => field,
         other => panic!("expected a field error, got {other:?}"),
     }
 }
@@ -176,7 +178,9 @@ async fn twenty_concurrent_grants_never_overdraw(db: Db) {
                 assert_eq!(e.status, EntryStatus::Posted);
                 ok += 1;
             }
-            Err(StoreError::Conflict { field, .. }) if field == "amount_cents" => refused += 1,
+            Err(StoreError::Conflict(FieldError { field, .. })) if field == "amount_cents" => {
+                refused += 1
+            }
             Err(e) => panic!("unexpected: {e:?}"),
         }
     }
@@ -230,7 +234,7 @@ async fn reversals_post_the_opposite_once(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Conflict { ref field, .. } if field == "amount_cents"),
+        matches!(e, StoreError::Conflict(ref e) if e.field == "amount_cents"),
         "{e:?}"
     );
     let wrong_amount = NewEntry {
@@ -490,7 +494,9 @@ async fn stock_never_goes_below_zero(db: Db) {
     for t in tasks {
         match t.await.unwrap() {
             Ok(_) => ok += 1,
-            Err(StoreError::Conflict { field, .. }) if field == "quantity" => refused += 1,
+            Err(StoreError::Conflict(FieldError { field, .. })) if field == "quantity" => {
+                refused += 1
+            }
             Err(e) => panic!("unexpected: {e:?}"),
         }
     }

@@ -185,13 +185,13 @@ async fn due_visits_per_station_worker_and_team(db: Db) {
         store
             .add_team_member(&team, Partner::User(w.volunteer.user_id))
             .await,
-        Err(StoreError::Conflict { .. })
+        Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
         store
             .add_team_member(&team, Partner::User(w.station2.user_id))
             .await,
-        Err(StoreError::Invalid { .. })
+        Err(StoreError::Invalid(_))
     ));
     store
         .add_team_block(&team, &BlockOf::Node(w.grid1.id))
@@ -199,7 +199,7 @@ async fn due_visits_per_station_worker_and_team(db: Db) {
         .unwrap();
     assert!(matches!(
         store.add_team_block(&team, &BlockOf::Node(w.c1.id)).await,
-        Err(StoreError::Invalid { .. })
+        Err(StoreError::Invalid(_))
     ));
     let pairing = store
         .create_pairing(
@@ -364,7 +364,7 @@ async fn a_visit_raises_an_appeal_atomically(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::Invalid { ref field, .. } if field == "category"),
+        matches!(err, StoreError::Invalid(ref e) if e.field == "category"),
         "{err:?}"
     );
     let log = store
@@ -385,7 +385,7 @@ async fn a_visit_raises_an_appeal_atomically(db: Db) {
     };
     assert!(matches!(
         store.create_visit(&blank, None).await,
-        Err(StoreError::Invalid { ref field, .. }) if field == "note"
+        Err(StoreError::Invalid(ref e)) if e.field == "note"
     ));
 
     let (v, appeal) = store
@@ -435,7 +435,7 @@ async fn teams_cover_households_and_pairings_log_contacts(db: Db) {
         .unwrap();
     assert!(matches!(
         store.add_team_block(&team, &BlockOf::Address(" ".into())).await,
-        Err(StoreError::Invalid { ref field, .. }) if field == "address_prefix"
+        Err(StoreError::Invalid(ref e)) if e.field == "address_prefix"
     ));
     // Households: 王阿姨's (grid), 1号101室 (two people), 1号202室; 2号 is outside the blocks.
     let h = add(store, "何", &w.c1, "佛字桥小区1号101室", vec![]).await;
@@ -485,7 +485,7 @@ async fn teams_cover_households_and_pairings_log_contacts(db: Db) {
         store
             .create_pairing(&w.station, w.person1.id, Partner::Person(w.person3.id), date(1, 1), None)
             .await,
-        Err(StoreError::Invalid { ref field, .. }) if field == "partner_person_id"
+        Err(StoreError::Invalid(ref e)) if e.field == "partner_person_id"
     ));
     let p2 = store
         .create_pairing(

@@ -7,6 +7,7 @@ mod support;
 use chrono::NaiveDate;
 use support::*;
 use suqiu_core::access::{Actor, Capability};
+use suqiu_core::error::FieldError;
 use suqiu_core::person::{PartyCategory, PartyProfile, Person};
 use suqiu_core::service::hours_tenths;
 use suqiu_core::wishes::{decide, WishCommand, WishState, WishStatus, Wisher};
@@ -52,7 +53,7 @@ async fn command(
 #[track_caller]
 fn conflict_on_status(r: Result<Wish, StoreError>) {
     match r {
-        Err(StoreError::Conflict { field, .. }) => assert_eq!(field, "status"),
+        Err(StoreError::Conflict(FieldError { field, .. })) => assert_eq!(field, "status"),
         other => panic!("expected a conflict, got {other:?}"),
     }
 }
@@ -210,7 +211,9 @@ async fn a_wish_goes_through_its_states(db: Db) {
             at(2, 10),
         )
         .await;
-    assert!(matches!(refused, Err(StoreError::Invalid { field, .. }) if field == "person_id"));
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(FieldError { field, .. })) if field == "person_id")
+    );
 }
 
 fn member(name: &str, unit: &suqiu_core::org::OrgUnit, category: PartyCategory) -> Person {
@@ -231,7 +234,10 @@ fn day(d: u32) -> NaiveDate {
 #[track_caller]
 fn field_of<T: std::fmt::Debug>(r: Result<T, StoreError>) -> String {
     match r {
-        Err(StoreError::Invalid { field, .. } | StoreError::Conflict { field, .. }) => field,
+        Err(
+            StoreError::Invalid(FieldError { field, .. })
+            | StoreError::Conflict(FieldError { field, .. }),
+        ) => field,
         other => panic!("expected a field error, got {other:?}"),
     }
 }

@@ -118,7 +118,7 @@ async fn org_tree_has_materialized_paths(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "kind"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "kind"),
         "{e:?}"
     );
     let e = store
@@ -126,7 +126,7 @@ async fn org_tree_has_materialized_paths(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "parent_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "parent_id"),
         "{e:?}"
     );
     let e = store
@@ -139,7 +139,7 @@ async fn org_tree_has_materialized_paths(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Conflict { ref field, .. } if field == "code"),
+        matches!(e, StoreError::Conflict(ref e) if e.field == "code"),
         "{e:?}"
     );
     // Departments and teams.
@@ -153,7 +153,7 @@ async fn org_tree_has_materialized_paths(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Conflict { ref field, .. } if field == "code"),
+        matches!(e, StoreError::Conflict(ref e) if e.field == "code"),
         "{e:?}"
     );
     let e = store
@@ -161,7 +161,7 @@ async fn org_tree_has_materialized_paths(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "org_unit_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "org_unit_id"),
         "{e:?}"
     );
     let team = store.create_team(w.c1.id, "第一服务团队").await.unwrap();
@@ -170,7 +170,7 @@ async fn org_tree_has_materialized_paths(db: Db) {
     assert!(store.teams(w.c2.id).await.unwrap().is_empty());
     assert!(matches!(
         store.create_team(999_999, "x").await,
-        Err(StoreError::Invalid { .. })
+        Err(StoreError::Invalid(_))
     ));
     assert_eq!(
         store.integrity_check().await.unwrap(),
@@ -194,7 +194,7 @@ async fn users_and_sessions(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Conflict { ref field, .. } if field == "username"),
+        matches!(e, StoreError::Conflict(ref e) if e.field == "username"),
         "{e:?}"
     );
     let e = store
@@ -202,7 +202,7 @@ async fn users_and_sessions(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "org_unit_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "org_unit_id"),
         "{e:?}"
     );
     let e = store
@@ -210,7 +210,7 @@ async fn users_and_sessions(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "department_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "department_id"),
         "{e:?}"
     );
 
@@ -317,7 +317,7 @@ async fn people_register_is_scoped(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "org_unit_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "org_unit_id"),
         "{e:?}"
     );
 
@@ -345,7 +345,7 @@ async fn people_register_is_scoped(db: Db) {
     };
     assert!(matches!(
         store.update_person(&w.station, &moved_away).await,
-        Err(StoreError::Invalid { .. })
+        Err(StoreError::Invalid(_))
     ));
 
     // Filters: q (name or phone digits), tag (now from people_tags), node, paging.
@@ -586,28 +586,28 @@ async fn intake_stores_the_appeal_and_its_event(db: Db) {
     bad.category = "no_such_category".into();
     let e = store.create_appeal(&bad, &ev).await.unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "category"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "category"),
         "{e:?}"
     );
     let (mut bad, ev) = registered(&NewAppeal::at(&w.grid1), &w.station, now);
     bad.appellant = Appellant::Person { person_id: 999_999 };
     let e = store.create_appeal(&bad, &ev).await.unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "appellant_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "appellant_id"),
         "{e:?}"
     );
     let (mut bad, ev) = registered(&NewAppeal::at(&w.grid1), &w.station, now);
     bad.org_unit_id = 999_999;
     let e = store.create_appeal(&bad, &ev).await.unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "org_unit_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "org_unit_id"),
         "{e:?}"
     );
     let (mut dup, ev) = registered(&NewAppeal::at(&w.grid1), &w.station, now);
     dup.tracking_code = stored.tracking_code.clone();
     let e = store.create_appeal(&dup, &ev).await.unwrap_err();
     assert!(
-        matches!(e, StoreError::Conflict { ref field, .. } if field == "tracking_code"),
+        matches!(e, StoreError::Conflict(ref e) if e.field == "tracking_code"),
         "{e:?}"
     );
     // Failed intakes left nothing behind.
@@ -823,7 +823,7 @@ async fn lifecycle_paths(db: Db) {
     .await
     .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "department_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "department_id"),
         "{e:?}"
     );
     assert_eq!(store.events(c.id).await.unwrap().len(), 4);
@@ -841,7 +841,7 @@ async fn lifecycle_paths(db: Db) {
     .await
     .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "user_id"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "user_id"),
         "{e:?}"
     );
 
@@ -907,7 +907,7 @@ async fn lifecycle_paths(db: Db) {
         .await
         .unwrap_err();
         assert!(
-            matches!(e, StoreError::Invalid { ref field, .. } if field == "into_appeal_id"),
+            matches!(e, StoreError::Invalid(ref e) if e.field == "into_appeal_id"),
             "{why}: {e:?}"
         );
     }
@@ -936,7 +936,7 @@ async fn lifecycle_paths(db: Db) {
     )
     .await;
     assert!(
-        matches!(e, Err(StoreError::Invalid { .. }) | Ok(Err(_))),
+        matches!(e, Err(StoreError::Invalid(_)) | Ok(Err(_))),
         "{e:?}"
     );
 
@@ -1799,7 +1799,7 @@ async fn rollups_match_the_reference(db: Db) {
         clock.insert(id, when);
         match act(store, &actor, id, command, when).await {
             Ok(Ok(_)) => applied += 1,
-            Ok(Err(_)) | Err(StoreError::Invalid { .. }) => {}
+            Ok(Err(_)) | Err(StoreError::Invalid(_)) => {}
             Err(e) => panic!("step {step}: {e}"),
         }
     }
@@ -1994,7 +1994,7 @@ async fn bulk_insert_keeps_rollups_and_search(db: Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, StoreError::Invalid { ref field, .. } if field == "category"),
+        matches!(e, StoreError::Invalid(ref e) if e.field == "category"),
         "{e:?}"
     );
     assert_eq!(

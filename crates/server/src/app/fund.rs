@@ -137,8 +137,8 @@ pub(crate) async fn post_entry(
     {
         Ok(entry) => entry,
         // The store checks the appeal's scope by id; the caller named it by code.
-        Err(suqiu_store::StoreError::Invalid { field, .. })
-            if field == "appeal_id" && input.appeal_code.is_some() =>
+        Err(suqiu_store::StoreError::Invalid(e))
+            if e.field == "appeal_id" && input.appeal_code.is_some() =>
         {
             let e = FieldError::new("appeal_code", &NO_SUCH_APPEAL);
             return Err(AppError::Invalid(vec![e]));

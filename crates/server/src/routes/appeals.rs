@@ -357,9 +357,7 @@ where
         };
         match store(appeal, event).await {
             Ok(stored) => return Ok(stored),
-            Err(StoreError::Conflict { field, .. }) if field == "tracking_code" && attempts < 3 => {
-                continue
-            }
+            Err(StoreError::Conflict(e)) if e.field == "tracking_code" && attempts < 3 => continue,
             Err(e) => return Err(e.into()),
         }
     }

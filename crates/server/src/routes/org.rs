@@ -224,16 +224,8 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
         })
         .await
         .map_err(|e| match e {
-            suqiu_store::StoreError::Conflict { field, .. } if field == "username" => {
-                let mut p = Problem::conflict(format!("用户名「{username}」已被使用"));
-                p.errors = vec![crate::problem::ProblemField {
-                    field,
-                    code: "username_taken".into(),
-                    message: "用户名已被使用".into(),
-                    english: "The username is taken".into(),
-                    row: None,
-                }];
-                p
+            suqiu_store::StoreError::Conflict(e) if e.field == "username" => {
+                Problem::conflict_on(format!("用户名「{username}」已被使用"), e)
             }
             other => Problem::from(other),
         })?;

@@ -16,15 +16,17 @@
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
 use suqiu_core::access::Actor;
+use suqiu_core::error::FieldError;
 use suqiu_core::fund::{
     apply, decide, Account, ApprovalThresholds, Command, Context, EntryKind, EntryStatus, Event,
     Line, NewEntry, Refusal, State, Target,
 };
+use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
 use suqiu_core::Id;
 
 use super::{entry_by_id, Entry};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, ORG_UNIT_OUT_OF_SCOPE};
 use crate::sql::{get, get_code, invalid, is_unique_violation, ms, Args};
 use crate::{scope, Store};
 
@@ -170,7 +172,7 @@ impl Store {
     async fn unit_in_scope(&self, actor: &Actor, id: Id, field: &str) -> Result<OrgUnit> {
         match self.org_unit(id).await? {
             Some(u) if in_subtree(&actor.org_path, &u.path) => Ok(u),
-            _ => Err(invalid(field, "未知的组织节点或不在管辖范围内")),
+            _ => Err(invalid(field, &ORG_UNIT_OUT_OF_SCOPE)),
         }
     }
 
@@ -221,14 +223,8 @@ impl Store {
 /// A refusal of the rules as the store's callers know errors (403, 409, 422).
 fn refused(r: Refusal) -> StoreError {
     match r {
-        Refusal::Invalid(e) => StoreError::Invalid {
-            field: e.field,
-            message: e.message,
-        },
-        Refusal::Conflict(e) => StoreError::Conflict {
-            field: e.field,
-            message: e.message,
-        },
+        Refusal::Invalid(e) => StoreError::Invalid(e),
+        Refusal::Conflict(e) => StoreError::Conflict(e),
         Refusal::Forbidden(message) => StoreError::Forbidden(message),
     }
 }
@@ -281,9 +277,16 @@ pub(crate) async fn require_person(
     (within_path, within_name): (&str, &str),
 ) -> Result<()> {
     if !on_register(conn, actor, person_id, within_path).await? {
-        return Err(invalid(
-            "person_id",
-            format!("未知的人员，或不在「{within_name}」的人员档案中"),
+        return Err(StoreError::Invalid(
+            FieldError::new(
+                "person_id",
+                &msg!(
+                    "person_not_on_register",
+                    "未知的人员，或不在「{within}」的人员档案中",
+                    "Unknown person, or not on the register of \"{within}\""
+                ),
+            )
+            .with("within", within_name),
         ));
     }
     Ok(())
@@ -298,7 +301,14 @@ async fn require_appeal(conn: &mut AnyConnection, actor: &Actor, appeal_id: Id) 
         scope::appeals(actor, &mut a)
     );
     if a.query(&sql).fetch_optional(&mut *conn).await?.is_none() {
-        return Err(invalid("appeal_id", "未知的诉求或不在管辖范围内"));
+        return Err(invalid(
+            "appeal_id",
+            &msg!(
+                "appeal_out_of_scope",
+                "未知的诉求或不在管辖范围内",
+                "Unknown appeal, or outside your scope"
+            ),
+        ));
     }
     Ok(())
 }
@@ -398,10 +408,14 @@ impl Written<'_, '_> {
             .map_err(|e| {
                 // The schema's last line (see the module's note): reported as the rule would.
                 if is_unique_violation(&e) {
-                    StoreError::Conflict {
-                        field: "reverses".into(),
-                        message: "该记录已冲正过".into(),
-                    }
+                    StoreError::Conflict(FieldError::new(
+                        "reverses",
+                        &msg!(
+                            "already_reversed",
+                            "该记录已冲正过",
+                            "This entry has already been reversed"
+                        ),
+                    ))
                 } else {
                     StoreError::Database(e)
                 }

@@ -4,11 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use suqiu_core::access::Actor;
+use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
+use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
 
 use super::{ContactMode, Partner, MAX_CONTACT_CHARS};
-use crate::error::{Result, StoreError};
+use crate::error::{Result, StoreError, NOT_IN_PERSON_COMMUNITY, PERSON_UNKNOWN};
 use crate::sql::{date_text, get, get_code, get_time, invalid, ms, stored, Args};
 use crate::{scope, Store};
 
@@ -91,7 +93,7 @@ impl Store {
             .query(&sql)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or_else(|| invalid("person_id", "未知的人员"))?;
+            .ok_or_else(|| invalid("person_id", &PERSON_UNKNOWN))?;
         let person_path: String = get(&row, "org_path")?;
         let tree = self.lookups().await?;
         // The person's community (or the node itself above community level).
@@ -110,25 +112,32 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?
-                .ok_or_else(|| invalid("partner_user_id", "未知的用户"))?;
+                .ok_or_else(|| invalid("partner_user_id", &msg!("user_unknown", "未知的用户", "Unknown user")))?;
                 let path: String = get(&row, "path")?;
                 if !(in_subtree(&path, &community) || in_subtree(&community, &path)) {
-                    return Err(invalid("partner_user_id", "不属于该人员所在的社区"));
+                    return Err(invalid("partner_user_id", &NOT_IN_PERSON_COMMUNITY));
                 }
                 (Some(id), None)
             }
             Partner::Person(id) => {
                 if id == person_id {
-                    return Err(invalid("partner_person_id", "不能与本人结对"));
+                    return Err(invalid(
+                        "partner_person_id",
+                        &msg!(
+                            "pair_with_self",
+                            "不能与本人结对",
+                            "A person cannot be paired with themselves"
+                        ),
+                    ));
                 }
                 let row = sqlx::query("SELECT org_path FROM people WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?
-                    .ok_or_else(|| invalid("partner_person_id", "未知的人员"))?;
+                    .ok_or_else(|| invalid("partner_person_id", &PERSON_UNKNOWN))?;
                 let path: String = get(&row, "org_path")?;
                 if !in_subtree(&community, &path) {
-                    return Err(invalid("partner_person_id", "不属于该人员所在的社区"));
+                    return Err(invalid("partner_person_id", &NOT_IN_PERSON_COMMUNITY));
                 }
                 (None, Some(id))
             }
@@ -202,13 +211,21 @@ impl Store {
     ) -> Result<Contact> {
         let note = note.trim();
         if note.is_empty() {
-            return Err(invalid("note", "请填写联系情况"));
+            return Err(invalid(
+                "note",
+                &msg!(
+                    "contact_note_empty",
+                    "请填写联系情况",
+                    "Enter how the contact went"
+                ),
+            ));
         }
         let n = note.chars().count();
         if n > MAX_CONTACT_CHARS {
-            return Err(invalid(
-                "note",
-                format!("内容过长：{n} 字，最多 {MAX_CONTACT_CHARS} 字"),
+            return Err(StoreError::Invalid(
+                FieldError::new("note", &CONTENT_TOO_LONG)
+                    .with("n", n)
+                    .with("max", MAX_CONTACT_CHARS),
             ));
         }
         if self.pairing(actor, pairing_id).await?.is_none() {
