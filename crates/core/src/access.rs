@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Msg, Reason};
+use crate::msg;
 use crate::org::{in_subtree, is_strict_ancestor};
 use crate::vocabulary;
 use crate::Id;
@@ -139,6 +141,97 @@ impl Actor {
     pub fn may(&self, cap: Capability) -> bool {
         permits(self.role, cap)
     }
+
+    /// Why this actor's role may not do `what` (one of [`deed`]): "角色「志愿者」不能导入人员".
+    pub fn may_not(&self, what: &Msg) -> Reason {
+        Reason::new(&ROLE_MAY_NOT)
+            .with_words("role", self.role.label_zh(), self.role.label_en())
+            .with_words("what", what.zh, what.en)
+    }
+
+    /// Why this actor's role may not take a lifecycle `action`.
+    pub fn may_not_act(&self, action: ActionKind) -> Reason {
+        Reason::new(&ROLE_MAY_NOT_ACT)
+            .with_words("role", self.role.label_zh(), self.role.label_en())
+            .with_words("action", action.label_zh(), action.label_en())
+    }
+}
+
+const ROLE_MAY_NOT: Msg = msg!(
+    "role_may_not",
+    "角色「{role}」不能{what}",
+    "The role “{role}” may not {what}",
+);
+const ROLE_MAY_NOT_ACT: Msg = msg!(
+    "role_may_not_act",
+    "角色「{role}」不能执行「{action}」",
+    "The role “{role}” may not take “{action}”",
+);
+
+/// What a role may be refused, as [`Actor::may_not`] words it (the code names the deed).
+pub mod deed {
+    use crate::error::Msg;
+    use crate::msg;
+
+    pub const INTAKE: Msg = msg!("intake", "登记诉求", "register appeals");
+    pub const IMPORT_PEOPLE: Msg = msg!("import_people", "导入人员", "import people");
+    pub const MANAGE_PEOPLE: Msg = msg!(
+        "manage_people",
+        "登记或修改人员信息",
+        "register or edit people"
+    );
+    pub const LIST_USERS: Msg = msg!("list_users", "查看用户列表", "see the list of users");
+    pub const CREATE_USERS: Msg = msg!("create_users", "创建用户", "create users");
+    pub const READ_REPORTS: Msg = msg!(
+        "read_reports",
+        "查看考核排名和报表",
+        "see rankings and reports"
+    );
+    pub const READ_SETTINGS: Msg = msg!("read_settings", "查看系统设置", "see the settings");
+    pub const CONFIGURE: Msg = msg!("configure", "修改区级配置", "change district settings");
+    pub const READ_AUDIT: Msg = msg!("read_audit", "查看查阅记录", "see the audit of reads");
+    pub const READ_FUND: Msg = msg!("read_fund", "查看助困基金", "see the aid fund");
+    pub const KEEP_FUND: Msg = msg!(
+        "keep_fund",
+        "登记助困基金收支",
+        "record the aid fund's entries"
+    );
+    pub const APPROVE_FUND: Msg = msg!("approve_fund", "审批助困发放", "approve aid grants");
+    pub const READ_SUPERMARKET: Msg = msg!(
+        "read_supermarket",
+        "查看爱心超市",
+        "see the love supermarket"
+    );
+    pub const READ_WISHES: Msg = msg!("read_wishes", "查看微心愿", "see micro-wishes");
+    pub const POST_WISHES: Msg = msg!("post_wishes", "登记微心愿", "post micro-wishes");
+    pub const READ_SERVICE: Msg = msg!(
+        "read_service",
+        "查看在职党员服务",
+        "see in-service members' service"
+    );
+    pub const READ_CARE: Msg = msg!("read_care", "查看关爱对象", "see the people in care");
+    pub const SIGN_OUT_USERS: Msg = msg!("sign_out_users", "让用户下线", "sign users out");
+    pub const READ_METRICS: Msg = msg!("read_metrics", "查看考核指标", "see the measures");
+    pub const KEEP_SUPERMARKET: Msg = msg!(
+        "keep_supermarket",
+        "登记爱心超市物品和出入库",
+        "keep the love supermarket's goods and stock"
+    );
+    pub const SET_POSTS: Msg = msg!("set_posts", "设置服务岗位", "set up service posts");
+    pub const REGISTER_SERVICE: Msg = msg!(
+        "register_service",
+        "登记在职党员报到",
+        "register in-service members"
+    );
+    pub const LOG_HOURS: Msg = msg!("log_hours", "登记服务时长", "record service hours");
+    pub const LOG_VISIT: Msg = msg!("log_visit", "登记走访", "record visits");
+    pub const EDIT_VISIT_RULES: Msg =
+        msg!("edit_visit_rules", "修改走访规则", "change visit rules");
+    pub const EDIT_CARE: Msg = msg!("edit_care", "修改关爱信息", "change care details");
+    pub const CREATE_TEAMS: Msg = msg!("create_teams", "建立服务团队", "create service teams");
+    pub const MANAGE_TEAMS: Msg = msg!("manage_teams", "管理服务团队", "manage service teams");
+    pub const ARRANGE_PAIRINGS: Msg = msg!("arrange_pairings", "安排结对", "arrange pairings");
+    pub const LOG_CONTACT: Msg = msg!("log_contact", "登记结对联系", "record pairing contacts");
 }
 
 /// Where an appeal sits in the tree, as the access rules need it.

@@ -160,6 +160,72 @@ const fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     false
 }
 
+/// Why something was refused as a whole (a 403, a 409, a 503): a stable code for programs
+/// and the words in both languages, parameters put in. The API says the Chinese; a page
+/// says its own language ([`Reason::text`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub code: &'static str,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Reason {
+    pub fn new(msg: &Msg) -> Reason {
+        Reason {
+            code: msg.code,
+            zh: msg.zh.to_string(),
+            en: msg.en.to_string(),
+        }
+    }
+
+    /// Words from elsewhere in one language only (a page's own catalogue text, a file
+    /// parser's report): both languages say them as they are.
+    pub fn untranslated(code: &'static str, text: impl Into<String>) -> Reason {
+        let text = text.into();
+        Reason {
+            code,
+            en: text.clone(),
+            zh: text,
+        }
+    }
+
+    /// The reason with its `{name}` given (in both languages).
+    pub fn with(mut self, name: &str, value: impl std::fmt::Display) -> Reason {
+        let value = value.to_string();
+        fill((&mut self.zh, &mut self.en), name, (&value, &value));
+        self
+    }
+
+    /// The reason with its `{name}` given in words of each language (a label, a status).
+    pub fn with_words(mut self, name: &str, zh: &str, en: &str) -> Reason {
+        fill((&mut self.zh, &mut self.en), name, (zh, en));
+        self
+    }
+
+    /// The words in English, or else in Chinese.
+    pub fn text(&self, english: bool) -> &str {
+        if english {
+            &self.en
+        } else {
+            &self.zh
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.zh)
+    }
+}
+
+/// Puts `{name}` into both languages of a message.
+fn fill((zh, en): (&mut String, &mut String), name: &str, (zh_value, en_value): (&str, &str)) {
+    let pattern = format!("{{{name}}}");
+    *zh = zh.replace(&pattern, zh_value);
+    *en = en.replace(&pattern, en_value);
+}
+
 /// One invalid input field: the [`Msg`]'s code and its words in both languages, with the
 /// parameters put in.
 ///
@@ -204,18 +270,28 @@ impl FieldError {
 
     /// The message with its `{name}` given (in both languages).
     pub fn with(mut self, name: &str, value: impl std::fmt::Display) -> Self {
-        let (pattern, value) = (format!("{{{name}}}"), value.to_string());
-        self.message = self.message.replace(&pattern, &value);
-        self.english = self.english.replace(&pattern, &value);
+        let value = value.to_string();
+        fill(
+            (&mut self.message, &mut self.english),
+            name,
+            (&value, &value),
+        );
         self
     }
 
     /// The message with its `{name}` given in words of each language (a label, a status).
     pub fn with_words(mut self, name: &str, zh: &str, en: &str) -> Self {
-        let pattern = format!("{{{name}}}");
-        self.message = self.message.replace(&pattern, zh);
-        self.english = self.english.replace(&pattern, en);
+        fill((&mut self.message, &mut self.english), name, (zh, en));
         self
+    }
+
+    /// The words without the field, for a refusal of the whole request.
+    pub fn reason(&self) -> Reason {
+        Reason {
+            code: self.code,
+            zh: self.message.clone(),
+            en: self.english.clone(),
+        }
     }
 
     /// The same error about another field (a checked part of a bigger input).
@@ -250,6 +326,23 @@ mod tests {
             serde_json::json!({"field": "note", "code": "too_long", "message": "最多 500 个字"})
         );
         assert_eq!(e.at("reason").field, "reason");
+    }
+
+    #[test]
+    fn a_reason_says_both_languages_with_words_of_each() {
+        const M: Msg = msg!(
+            "x_may_not",
+            "角色「{role}」不能{what}",
+            "A {role} may not {what}"
+        );
+        let r = Reason::new(&M)
+            .with_words("role", "志愿者", "volunteer")
+            .with_words("what", "导入人员", "import people");
+        assert_eq!(r.code, "x_may_not");
+        assert_eq!(r.text(false), "角色「志愿者」不能导入人员");
+        assert_eq!(r.text(true), "A volunteer may not import people");
+        assert_eq!(r.to_string(), r.zh);
+        assert_eq!(Reason::untranslated("u", "无").text(true), "无");
     }
 
     #[test]

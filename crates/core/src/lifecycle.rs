@@ -14,7 +14,8 @@ use crate::appeal::{
     Status, Urgency,
 };
 use crate::calendar::WorkCalendar;
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg, Reason};
+use crate::msg;
 use crate::policy::TimeLimitPolicy;
 use crate::Id;
 
@@ -262,7 +263,7 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Refusal {
     /// The appeal's status does not allow it (HTTP 409). `allowed` is what the status allows.
-    #[error("当前状态「{}」不能执行「{}」；可执行的操作：{}", status.label_zh(), action.label_zh(), list(allowed))]
+    #[error("{}", not_allowed(*status, *action, allowed).zh)]
     NotAllowed {
         action: ActionKind,
         status: Status,
@@ -270,21 +271,54 @@ pub enum Refusal {
     },
     /// The actor's role or relation to the appeal does not allow it (HTTP 403).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Reason),
     /// A field is missing or wrong (HTTP 422).
     #[error("{0}")]
     Invalid(FieldError),
 }
 
-fn list(actions: &[ActionKind]) -> String {
-    if actions.is_empty() {
-        return "无".into();
+const NOT_ALLOWED: Msg = msg!(
+    "action_not_allowed",
+    "当前状态「{status}」不能执行「{action}」；可执行的操作：{allowed}",
+    "An appeal that is {status} cannot take “{action}”; it can take: {allowed}",
+);
+
+/// Why `action` cannot be taken in `status`, naming what can (by code in Chinese, as the
+/// API's `allowed` does; by label in English).
+pub fn not_allowed(status: Status, action: ActionKind, allowed: &[ActionKind]) -> Reason {
+    let list = |label: fn(ActionKind) -> &'static str, none: &str| {
+        if allowed.is_empty() {
+            return none.to_string();
+        }
+        allowed
+            .iter()
+            .map(|a| label(*a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Reason::new(&NOT_ALLOWED)
+        .with_words("status", status.label_zh(), status.label_en())
+        .with_words("action", action.label_zh(), action.label_en())
+        .with_words(
+            "allowed",
+            &list(ActionKind::code, "无"),
+            &list(ActionKind::label_en, "none"),
+        )
+}
+
+impl Refusal {
+    /// The refusal in both languages, for a page in either.
+    pub fn reason(&self) -> Reason {
+        match self {
+            Refusal::NotAllowed {
+                action,
+                status,
+                allowed,
+            } => not_allowed(*status, *action, allowed),
+            Refusal::Forbidden(reason) => reason.clone(),
+            Refusal::Invalid(e) => e.reason(),
+        }
     }
-    actions
-        .iter()
-        .map(|a| a.code())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Everything `decide` needs besides the appeal and the command.

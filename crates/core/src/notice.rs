@@ -58,22 +58,6 @@ pub struct Notice {
     pub body_en: String,
 }
 
-impl NoticeKind {
-    pub fn label_en(self) -> &'static str {
-        match self {
-            NoticeKind::Reminder => "Deadline reminder",
-            NoticeKind::Overdue => "Overdue",
-            NoticeKind::Escalated => "Escalated",
-            NoticeKind::Supervised => "Supervision",
-            NoticeKind::Returned => "Returned",
-            NoticeKind::ReferralResolved => "Referral resolved",
-            NoticeKind::ExtensionRequested => "Extension requested",
-            NoticeKind::ExtensionApproved => "Extension approved",
-            NoticeKind::ExtensionDenied => "Extension denied",
-        }
-    }
-}
-
 /// A notice's body in both languages: (中文, English).
 type Body = (String, String);
 

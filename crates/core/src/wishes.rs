@@ -16,7 +16,7 @@
 
 use chrono::NaiveDate;
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Msg, Reason};
 use crate::msg;
 use crate::vocabulary;
 use crate::Id;
@@ -89,28 +89,78 @@ pub struct Wisher {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// The role, or the actor's relation to the wish, does not allow it (403).
-    NotAllowed(String),
+    NotAllowed(Reason),
     /// Not in the wish's current status (409).
-    WrongStatus(String),
+    WrongStatus(Reason),
 }
+
+impl Refusal {
+    /// The refusal's words in both languages.
+    pub fn reason(&self) -> &Reason {
+        match self {
+            Refusal::NotAllowed(r) | Refusal::WrongStatus(r) => r,
+        }
+    }
+}
+
+const WRONG_STATUS: Msg = msg!(
+    "wish_wrong_status",
+    "该心愿{status}，不能{command}",
+    "This wish is {status}: it cannot be given “{command}”",
+);
+const MAY_NOT_CLAIM: Msg = msg!(
+    "wish_may_not_claim",
+    "您的角色不能认领心愿",
+    "Your role cannot claim wishes",
+);
+const MAY_NOT_RELEASE: Msg = msg!(
+    "wish_may_not_release",
+    "您的角色不能放弃认领",
+    "Your role cannot give up claims",
+);
+const CLAIMER_RELEASES: Msg = msg!(
+    "wish_claimer_releases",
+    "只有认领人或站点可以放弃认领",
+    "Only the claimer or the station can give up the claim",
+);
+const MAY_NOT_FULFIL: Msg = msg!(
+    "wish_may_not_fulfil",
+    "您的角色不能登记心愿实现",
+    "Your role cannot mark wishes fulfilled",
+);
+const CLAIMER_FULFILS: Msg = msg!(
+    "wish_claimer_fulfils",
+    "只有认领人可以登记心愿实现",
+    "Only the claimer can mark the wish fulfilled",
+);
+const STATION_CONFIRMS: Msg = msg!(
+    "wish_station_confirms",
+    "只有站点可以确认心愿已实现",
+    "Only the station can confirm a wish fulfilled",
+);
+const STATION_CANCELS: Msg = msg!(
+    "wish_station_cancels",
+    "只有站点可以取消心愿",
+    "Only the station can cancel a wish",
+);
 
 /// The state after `cmd` by `who`, or why not. Pure: the caller stores the result on the
 /// condition that the wish is still in `state`.
 pub fn decide(state: WishState, cmd: WishCommand, who: Wisher) -> Result<WishState, Refusal> {
     use WishStatus::*;
-    let not_allowed = |m: &str| Err(Refusal::NotAllowed(m.into()));
+    let not_allowed = |m: &Msg| Err(Refusal::NotAllowed(Reason::new(m)));
     let wrong = || {
-        Err(Refusal::WrongStatus(format!(
-            "该心愿{}，不能{}",
-            state.status.label_zh(),
-            cmd.label_zh()
-        )))
+        Err(Refusal::WrongStatus(
+            Reason::new(&WRONG_STATUS)
+                .with_words("status", state.status.label_zh(), state.status.label_en())
+                .with_words("command", cmd.label_zh(), cmd.label_en()),
+        ))
     };
     let mine = state.claimed_by == Some(who.user_id);
     match cmd {
         WishCommand::Claim => {
             if !who.serves {
-                return not_allowed("您的角色不能认领心愿");
+                return not_allowed(&MAY_NOT_CLAIM);
             }
             match state.status {
                 Open => Ok(WishState {
@@ -122,31 +172,31 @@ pub fn decide(state: WishState, cmd: WishCommand, who: Wisher) -> Result<WishSta
         }
         WishCommand::Release => {
             if !who.serves && !who.keeps_register {
-                return not_allowed("您的角色不能放弃认领");
+                return not_allowed(&MAY_NOT_RELEASE);
             }
             match state.status {
                 // The station may free a claim its claimer forgot, so the wish is not stuck.
                 Claimed if mine || who.keeps_register => Ok(WishState::OPEN),
-                Claimed => not_allowed("只有认领人或站点可以放弃认领"),
+                Claimed => not_allowed(&CLAIMER_RELEASES),
                 _ => wrong(),
             }
         }
         WishCommand::Fulfil => {
             if !who.serves {
-                return not_allowed("您的角色不能登记心愿实现");
+                return not_allowed(&MAY_NOT_FULFIL);
             }
             match state.status {
                 Claimed if mine => Ok(WishState {
                     status: Fulfilled,
                     ..state
                 }),
-                Claimed => not_allowed("只有认领人可以登记心愿实现"),
+                Claimed => not_allowed(&CLAIMER_FULFILS),
                 _ => wrong(),
             }
         }
         WishCommand::Confirm => {
             if !who.keeps_register {
-                return not_allowed("只有站点可以确认心愿已实现");
+                return not_allowed(&STATION_CONFIRMS);
             }
             match state.status {
                 Fulfilled => Ok(WishState {
@@ -158,7 +208,7 @@ pub fn decide(state: WishState, cmd: WishCommand, who: Wisher) -> Result<WishSta
         }
         WishCommand::Cancel => {
             if !who.keeps_register {
-                return not_allowed("只有站点可以取消心愿");
+                return not_allowed(&STATION_CANCELS);
             }
             match state.status {
                 // Once fulfilled, the help was given: the station confirms, not cancels.

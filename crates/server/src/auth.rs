@@ -22,6 +22,8 @@ use suqiu_core::access::Actor;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::{SESSION_COOKIE, SESSION_HOURS};
+use suqiu_core::error::Reason;
+use suqiu_core::msg;
 
 /// argon2id memory per hash for new passwords, KiB (19 MiB, t = 2, p = 1: OWASP's first
 /// choice). Memory for hashing is at most this times [`Hashing`]'s permits. Stored hashes
@@ -225,11 +227,15 @@ fn work(rx: &Mutex<Receiver<Job>>) {
 impl Problem {
     /// 503 when password hashing is saturated: the request is refused, not queued.
     pub fn busy() -> Problem {
-        Problem::new(
+        Problem::refused(
             StatusCode::SERVICE_UNAVAILABLE,
             "urn:suqiu:problem:busy",
             "服务器正忙",
-            "同时登录的人太多，服务器正忙，请过几秒再试",
+            Reason::new(&msg!(
+                "busy",
+                "同时登录的人太多，服务器正忙，请过几秒再试",
+                "Too many people are signing in at once: please try again in a few seconds"
+            )),
         )
         .retry_after(BUSY_RETRY_SECONDS)
     }
@@ -390,7 +396,8 @@ mod tests {
         let queued = pool.submit(|| 2).expect("queued");
         let refused = pool.submit(|| 3).expect_err("full");
         assert_eq!(refused.status, 503);
-        assert_eq!(refused.retry_after, Some(BUSY_RETRY_SECONDS as u32));
+        let secs = refused.retry_after.map(|s| i64::from(s.get()));
+        assert_eq!(secs, Some(BUSY_RETRY_SECONDS));
         assert_eq!(pool.stats().shed(), 1);
         hold_tx.send(()).expect("release");
         assert!(first.await.expect("ran"));

@@ -6,7 +6,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::lifecycle::Refusal;
 use suqiu_store::StoreError;
 use utoipa::ToSchema;
@@ -30,6 +30,17 @@ pub struct ProblemField {
     pub row: Option<u32>,
 }
 
+impl ProblemField {
+    /// The words in English, or else in Chinese.
+    pub fn text(&self, english: bool) -> &str {
+        if english {
+            &self.english
+        } else {
+            &self.message
+        }
+    }
+}
+
 impl From<FieldError> for ProblemField {
     fn from(e: FieldError) -> ProblemField {
         ProblemField {
@@ -51,16 +62,29 @@ pub struct Problem {
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
+    /// The detail in English where a rule gave one, for a page in English (the API says
+    /// Chinese only). Boxed, as `allowed` is, to keep every handler's error small.
+    #[serde(skip)]
+    pub detail_en: Option<Box<str>>,
     pub errors: Vec<ProblemField>,
     /// For 409 on an action: the actions the appeal's status allows.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed: Option<Vec<String>>,
+    pub allowed: Option<Box<[String]>>,
     /// Seconds for a `Retry-After` header (load shed, locks); not part of the body.
     #[serde(skip)]
-    pub retry_after: Option<u32>,
+    pub retry_after: Option<std::num::NonZeroU32>,
 }
 
 pub type ApiResult<T> = Result<T, Problem>;
+
+/// Said for a 403 some layer gave without a reason of its own.
+const NOT_PERMITTED: Msg = Msg::new("not_permitted", "无权执行此操作", "You may not do this");
+/// Said for a passing store fault that gave no reason of its own.
+const NOT_SAVED: Msg = Msg::new(
+    "not_saved",
+    "本次操作未保存，请稍后再试",
+    "Nothing was saved. Please try again later",
+);
 
 impl Problem {
     pub fn new(
@@ -69,11 +93,13 @@ impl Problem {
         title: &'static str,
         detail: impl Into<String>,
     ) -> Problem {
+        let detail = detail.into();
         Problem {
             type_,
             title,
             status: status.as_u16(),
-            detail: detail.into(),
+            detail_en: None,
+            detail,
             errors: Vec::new(),
             allowed: None,
             retry_after: None,
@@ -82,8 +108,41 @@ impl Problem {
 
     /// The same problem with a `Retry-After` of `seconds` (at least 1).
     pub fn retry_after(mut self, seconds: i64) -> Problem {
-        self.retry_after = Some(seconds.clamp(1, i64::from(u32::MAX)) as u32);
+        self.retry_after = std::num::NonZeroU32::new(seconds.clamp(1, i64::from(u32::MAX)) as u32);
         self
+    }
+
+    /// A problem whose detail is a rule's reason, in both languages.
+    pub fn refused(
+        status: StatusCode,
+        type_: &'static str,
+        title: &'static str,
+        reason: Reason,
+    ) -> Problem {
+        let mut p = Problem::new(status, type_, title, reason.zh);
+        p.detail_en = Some(reason.en.into());
+        p
+    }
+
+    /// What a form shows of it: the first field's words, or else the detail.
+    pub fn says(&self, english: bool) -> String {
+        self.errors.first().map_or_else(
+            || self.reason().text(english).to_string(),
+            |e| e.text(english).to_string(),
+        )
+    }
+
+    /// The detail in both languages (its code: the problem's type).
+    pub fn reason(&self) -> Reason {
+        Reason {
+            code: self.type_,
+            zh: self.detail.clone(),
+            en: self
+                .detail_en
+                .as_deref()
+                .unwrap_or(&self.detail)
+                .to_string(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -112,12 +171,12 @@ impl Problem {
         Problem::unauthorized("请先登录（会话不存在或已过期）")
     }
 
-    pub fn forbidden(detail: impl Into<String>) -> Problem {
-        Problem::new(
+    pub fn forbidden(reason: Reason) -> Problem {
+        Problem::refused(
             StatusCode::FORBIDDEN,
             "urn:suqiu:problem:forbidden",
             "无权执行此操作",
-            detail,
+            reason,
         )
     }
 
@@ -131,18 +190,18 @@ impl Problem {
         )
     }
 
-    pub fn conflict(detail: impl Into<String>) -> Problem {
-        Problem::new(
+    pub fn conflict(reason: Reason) -> Problem {
+        Problem::refused(
             StatusCode::CONFLICT,
             "urn:suqiu:problem:conflict",
             "操作冲突",
-            detail,
+            reason,
         )
     }
 
     /// 409 whose one field error says which field broke the rule, in both languages.
-    pub fn conflict_on(detail: impl Into<String>, error: FieldError) -> Problem {
-        let mut p = Problem::conflict(detail);
+    pub fn conflict_on(error: FieldError) -> Problem {
+        let mut p = Problem::conflict(error.reason());
         p.errors = vec![error.into()];
         p
     }
@@ -173,12 +232,12 @@ impl Problem {
         )
     }
 
-    pub fn unavailable(detail: impl Into<String>) -> Problem {
-        Problem::new(
+    pub fn unavailable(reason: Reason) -> Problem {
+        Problem::refused(
             StatusCode::SERVICE_UNAVAILABLE,
             "urn:suqiu:problem:unavailable",
             "服务暂不可用",
-            detail,
+            reason,
         )
     }
 
@@ -218,7 +277,7 @@ impl Problem {
         match status {
             StatusCode::BAD_REQUEST => Problem::bad_request("请求格式错误"),
             StatusCode::UNAUTHORIZED => Problem::not_signed_in(),
-            StatusCode::FORBIDDEN => Problem::forbidden("无权执行此操作"),
+            StatusCode::FORBIDDEN => Problem::forbidden(Reason::new(&NOT_PERMITTED)),
             StatusCode::NOT_FOUND => Problem::not_found(),
             StatusCode::METHOD_NOT_ALLOWED => Problem::new(
                 status,
@@ -263,7 +322,7 @@ impl IntoResponse for Problem {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
         if let Some(secs) = self.retry_after {
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.get()));
         }
         res
     }
@@ -276,9 +335,9 @@ impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Problem {
         match e {
             StoreError::NotFound => Problem::not_found(),
-            StoreError::Conflict(e) => Problem::conflict_on(e.message.clone(), e),
+            StoreError::Conflict(e) => Problem::conflict_on(e),
             StoreError::Invalid(e) => Problem::invalid(vec![e]),
-            StoreError::Forbidden(message) => Problem::forbidden(message),
+            StoreError::Forbidden(reason) => Problem::forbidden(reason),
             StoreError::Rows(errors) => crate::routes::roster::row_problem(&errors),
             // Nothing was saved and the cause should pass (disk full or below its floor,
             // the database out of reach): 503, try again later.
@@ -287,10 +346,9 @@ impl From<StoreError> for Problem {
                 if !matches!(other, StoreError::Unavailable(_)) {
                     tracing::warn!(error = %other, "store unavailable");
                 }
-                let reason = other.unavailable_reason().unwrap_or_default().to_string();
-                let mut p = Problem::unavailable(reason);
-                p.retry_after = Some(STORAGE_RETRY_AFTER);
-                p
+                let reason = other.unavailable_reason();
+                Problem::unavailable(reason.unwrap_or_else(|| Reason::new(&NOT_SAVED)))
+                    .retry_after(STORAGE_RETRY_AFTER.into())
             }
             other => {
                 tracing::error!(error = %other, "store error");
@@ -304,16 +362,16 @@ impl From<Refusal> for Problem {
     fn from(r: Refusal) -> Problem {
         match r {
             Refusal::NotAllowed { ref allowed, .. } => {
-                let mut p = Problem::new(
+                let mut p = Problem::refused(
                     StatusCode::CONFLICT,
                     "urn:suqiu:problem:action-not-allowed",
                     "当前状态不允许此操作",
-                    r.to_string(),
+                    r.reason(),
                 );
                 p.allowed = Some(allowed.iter().map(|a| a.code().to_string()).collect());
                 p
             }
-            Refusal::Forbidden(msg) => Problem::forbidden(msg),
+            Refusal::Forbidden(reason) => Problem::forbidden(reason),
             Refusal::Invalid(fe) => Problem::invalid(vec![fe]),
         }
     }

@@ -7,6 +7,8 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::msg;
 use suqiu_core::person::{CareTag, PartyCategory, Person};
 use suqiu_core::roster::{excel_date, Cell, Field, Sheet, MAX_COLUMNS, MAX_ROWS};
 use suqiu_core::validate::id_check_char;
@@ -22,9 +24,50 @@ const SLACK_ROWS: u32 = 10;
 /// reader holds a workbook's shared strings in memory whole.
 const MAX_UNPACKED_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Why an uploaded roster cannot be read (all about its `file` field).
+fn file_error(msg: &Msg) -> FieldError {
+    FieldError::new("file", msg)
+}
+
+const NOT_XLSX: Msg = msg!(
+    "roster_not_xlsx",
+    "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 请先另存为 .xlsx）",
+    "The file cannot be read: upload an .xlsx file of Excel 2007 or later (save an .xls as .xlsx first)",
+);
+const UNPACKS_TOO_LARGE: Msg = msg!(
+    "roster_unpacks_too_large",
+    "文件解压后超过 {mb} MB，不像是花名册：请只保留人员表格后再上传",
+    "Unpacked, the file is over {mb} MB, more than a roster: keep only the sheet of people and upload again",
+);
+const NO_SHEET: Msg = msg!(
+    "roster_no_sheet",
+    "文件中没有工作表",
+    "The file has no sheet"
+);
+const TOO_MANY_ROWS: Msg = msg!(
+    "roster_too_many_rows",
+    "文件超过 {max} 行，请按居民区拆分后分批导入",
+    "The file has more than {max} rows: split it by community and import the parts one by one",
+);
+const BAD_CELL: Msg = msg!(
+    "roster_bad_cell",
+    "第 {row} 行第 {col} 列{what}",
+    "Row {row}, column {col}: {what}",
+);
+const EMPTY_SHEET: Msg = msg!(
+    "roster_empty_sheet",
+    "工作表是空的：第一行应为表头（姓名、联系电话……）",
+    "The sheet is empty: the first row holds the headers (name, phone …)",
+);
+const NO_ROWS: Msg = msg!(
+    "roster_no_rows",
+    "表头下面没有数据行",
+    "There are no rows under the headers",
+);
+
 /// Refuses a workbook whose parts claim to unpack past [`MAX_UNPACKED_BYTES`], before any
 /// part is unpacked (the sizes are read from the zip's directory).
-fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), FieldError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         // Not a zip at all: the reader says what is wrong with it.
         return Ok(());
@@ -35,10 +78,7 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), String> {
         total = total.saturating_add(size);
     }
     if total > MAX_UNPACKED_BYTES {
-        return Err(format!(
-            "文件解压后超过 {} MB，不像是花名册：请只保留人员表格后再上传",
-            MAX_UNPACKED_BYTES / 1024 / 1024
-        ));
+        return Err(file_error(&UNPACKS_TOO_LARGE).with("mb", MAX_UNPACKED_BYTES / 1024 / 1024));
     }
     Ok(())
 }
@@ -69,20 +109,17 @@ fn cell_of(d: DataRef<'_>) -> Cell {
 /// person who chose it). A file that would unpack past [`MAX_UNPACKED_BYTES`] is refused
 /// first; cells are read one by one and reading stops past the row limit, so an oversized
 /// sheet is refused without being held in memory.
-pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
-    const NOT_XLSX: &str =
-        "无法读取文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（.xls 请先另存为 .xlsx）";
+pub fn read_roster(bytes: &[u8]) -> Result<Sheet, FieldError> {
+    let not_xlsx = |_| file_error(&NOT_XLSX);
     check_unpacked_size(bytes)?;
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|_| NOT_XLSX.to_string())?;
+    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(not_xlsx)?;
     let Some(name) = book.sheet_names().first().cloned() else {
-        return Err("文件中没有工作表".into());
+        return Err(file_error(&NO_SHEET));
     };
-    let mut reader = book
-        .worksheet_cells_reader(&name)
-        .map_err(|_| NOT_XLSX.to_string())?;
-    let too_many = || format!("文件超过 {MAX_ROWS} 行，请按居民区拆分后分批导入");
+    let mut reader = book.worksheet_cells_reader(&name).map_err(not_xlsx)?;
+    let too_many = || file_error(&TOO_MANY_ROWS).with("max", MAX_ROWS);
     let mut grid: Vec<Vec<Cell>> = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|_| NOT_XLSX.to_string())? {
+    while let Some(cell) = reader.next_cell().map_err(not_xlsx)? {
         let (row, col) = cell.get_position();
         let value = cell_of(cell.get_value().clone());
         if value == Cell::Empty || col as usize >= MAX_COLUMNS {
@@ -93,8 +130,12 @@ pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
         }
         if let Cell::Text(text) = &value {
             // Excel writes controls as `_x0000_`, which calamine decodes: the one text rule.
-            suqiu_core::validate::check_storable("", text)
-                .map_err(|e| format!("第 {} 行第 {} 列{}", row + 1, col + 1, e.message))?;
+            suqiu_core::validate::check_storable("", text).map_err(|e| {
+                file_error(&BAD_CELL)
+                    .with("row", row + 1)
+                    .with("col", col + 1)
+                    .with_words("what", &e.message, &e.english)
+            })?;
         }
         let (row, col) = (row as usize, col as usize);
         if grid.len() <= row {
@@ -108,13 +149,13 @@ pub fn read_roster(bytes: &[u8]) -> Result<Sheet, String> {
     }
     let sheet = Sheet::from_grid(grid);
     if sheet.headers.is_empty() {
-        return Err("工作表是空的：第一行应为表头（姓名、联系电话……）".into());
+        return Err(file_error(&EMPTY_SHEET));
     }
     if sheet.rows.len() > MAX_ROWS {
         return Err(too_many());
     }
     if sheet.rows.is_empty() {
-        return Err("表头下面没有数据行".into());
+        return Err(file_error(&NO_ROWS));
     }
     Ok(sheet)
 }

@@ -27,6 +27,9 @@ use suqiu_store::{Store, StoreError};
 
 use crate::problem::Problem;
 use crate::state::AppState;
+use suqiu_core::error::Msg;
+use suqiu_core::error::Reason;
+use suqiu_core::msg;
 
 /// Failures allowed before a key is locked.
 pub const FREE_ATTEMPTS: i64 = 5;
@@ -65,28 +68,45 @@ impl Locked {
         self.left().num_minutes() + 1
     }
 
-    /// The 429 problem for it, with `Retry-After`; `what` names the attempt (登录, 查询).
-    pub fn problem(&self, what: &'static str) -> Problem {
-        let minutes = self.minutes();
-        let detail = match self {
-            Locked::Key(_) => format!("{what}失败次数过多，请 {minutes} 分钟后再试"),
-            Locked::Client(_) => {
-                format!("来自这个网络地址的{what}失败次数过多，请 {minutes} 分钟后再试")
-            }
+    /// The 429 problem for it, with `Retry-After`; `what` names the attempt ([`SIGN_IN`],
+    /// [`LOOKUP`]).
+    pub fn problem(&self, what: &Msg) -> Problem {
+        let reason = match self {
+            Locked::Key(_) => Reason::new(&LOCKED_KEY),
+            Locked::Client(_) => Reason::new(&LOCKED_CLIENT),
         };
-        Problem::new(
+        let title = if what.code == SIGN_IN.code {
+            "登录失败次数过多"
+        } else {
+            "查询失败次数过多"
+        };
+        Problem::refused(
             StatusCode::TOO_MANY_REQUESTS,
             "urn:suqiu:problem:too-many-attempts",
-            if what == "登录" {
-                "登录失败次数过多"
-            } else {
-                "查询失败次数过多"
-            },
-            detail,
+            title,
+            reason
+                .with_words("what", what.zh, what.en)
+                .with("minutes", self.minutes()),
         )
         .retry_after(self.left().num_seconds())
     }
 }
+
+/// The attempts a lock counts.
+pub const SIGN_IN: Msg = msg!("sign_in", "登录", "sign-in");
+pub const LOOKUP: Msg = msg!("lookup", "查询", "lookup");
+const LOCKED_KEY: Msg = msg!(
+    "locked",
+    "{what}失败次数过多，请 {minutes} 分钟后再试",
+    "Too many failed {what} attempts: try again in {minutes} minutes",
+);
+const LOCKED_CLIENT: Msg = msg!(
+    "locked_client",
+    "来自这个网络地址的{what}失败次数过多，请 {minutes} 分钟后再试",
+    "Too many failed {what} attempts from this network address: try again in {minutes} minutes",
+);
+
+impl Locked {}
 
 #[derive(Debug, Clone, Copy)]
 struct ClientFailures {

@@ -11,6 +11,7 @@ use common::{Backend, TestApp};
 on_both_backends!(
     a_refusal_says_a_code_and_chinese_words_per_field,
     forms_say_their_field_errors_in_the_pages_language,
+    refusals_say_why_in_the_pages_language,
 );
 
 fn is_cjk(c: char) -> bool {
@@ -171,5 +172,64 @@ async fn forms_say_their_field_errors_in_the_pages_language(b: Backend) {
             "{form}: not Chinese on a Chinese page: {texts:?}"
         );
     }
+    t.finish().await;
+}
+
+/// A 409 (an action the appeal's status no longer allows: a stale form) and a 403 (a page
+/// the role may not open) say their reason in the page's language, with the words of the
+/// rule: the status and the action by their labels, the role by its name.
+async fn refusals_say_why_in_the_pages_language(b: Backend) {
+    let t = TestApp::new(b).await;
+    let appeal = t
+        .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
+    let id = appeal["id"].as_i64().expect("id");
+    t.act_ok("station11", id, serde_json::json!({"action": "accept"}))
+        .await;
+    let mut station = Browser::sign_in(&t, "station11").await;
+    let mut volunteer = Browser::sign_in(&t, "volunteer").await;
+    let said = [
+        (
+            "en",
+            "An appeal that is Accepted cannot take “Accept”; it can take: ",
+            "The role “Volunteer” may not see the love supermarket",
+        ),
+        (
+            "zh",
+            "当前状态「已受理」不能执行「受理」；可执行的操作：",
+            "角色「志愿者」不能查看爱心超市",
+        ),
+    ];
+    for (lang, conflict, forbidden) in said {
+        station.get(&format!("/lang/{lang}")).await;
+        station.get(&format!("/appeals/{id}")).await;
+        let again = [("action", "accept"), ("note", "")];
+        let res = station.post(&format!("/appeals/{id}/act"), &again).await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{lang}");
+        let html = res.text();
+        assert!(html.contains(conflict), "{lang}: the 409 says {conflict:?}");
+        volunteer.get(&format!("/lang/{lang}")).await;
+        let res = volunteer.get("/supermarket").await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{lang}");
+        assert!(
+            res.text().contains(forbidden),
+            "{lang}: the 403 says {forbidden:?}"
+        );
+    }
+    // The English one lists what the status allows by label, not by code.
+    station.get("/lang/en").await;
+    let res = station
+        .post(
+            &format!("/appeals/{id}/act"),
+            &[("action", "accept"), ("note", "")],
+        )
+        .await;
+    let html = res.text();
+    let (_, allowed) = html.split_once("it can take: ").expect("the list");
+    let allowed = allowed.split('<').next().unwrap_or_default();
+    assert!(
+        allowed.contains("Assign") && !allowed.contains("assign") && !allowed.chars().any(is_cjk),
+        "labels: {allowed}"
+    );
     t.finish().await;
 }

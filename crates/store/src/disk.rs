@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
+use suqiu_core::error::{Msg, Reason};
+use suqiu_core::msg;
+
 use crate::error::{Result, StoreError};
 
 /// How old a reading may be before a write takes a new one.
@@ -69,11 +72,11 @@ impl DiskFloor {
             return Ok(());
         }
         self.refused.fetch_add(1, Ordering::Relaxed);
-        Err(StoreError::Unavailable(format!(
-            "服务器磁盘空间不足（剩余 {} MB，低于下限 {} MB），暂停保存；已保存的数据不受影响，请联系管理员清理磁盘后再试",
-            self.free.load(Ordering::Relaxed) / MB,
-            self.floor.load(Ordering::Relaxed) / MB
-        )))
+        Err(StoreError::Unavailable(
+            Reason::new(&BELOW_FLOOR)
+                .with("free", self.free.load(Ordering::Relaxed) / MB)
+                .with("floor", self.floor.load(Ordering::Relaxed) / MB),
+        ))
     }
 
     pub(crate) fn status(&self) -> DiskStatus {
@@ -120,6 +123,12 @@ impl DiskFloor {
 
 const MB: u64 = 1024 * 1024;
 
+const BELOW_FLOOR: Msg = msg!(
+    "disk_below_floor",
+    "服务器磁盘空间不足（剩余 {free} MB，低于下限 {floor} MB），暂停保存；已保存的数据不受影响，请联系管理员清理磁盘后再试",
+    "The server's disk is nearly full ({free} MB free, below the floor of {floor} MB): saving is paused. What was saved is safe; ask the administrator to free disk space, then try again",
+);
+
 #[cfg(unix)]
 fn free_bytes(dir: &std::path::Path) -> Option<u64> {
     match rustix::fs::statvfs(dir) {
@@ -150,7 +159,7 @@ mod tests {
         let refused = floor.admit().expect_err("refused below the floor");
         assert!(refused
             .unavailable_reason()
-            .is_some_and(|r| r.contains("磁盘空间不足")));
+            .is_some_and(|r| r.zh.contains("磁盘空间不足") && r.en.contains("disk")));
         let status = floor.status();
         assert!(status.low);
         assert_eq!(status.refused_writes, 1);

@@ -2,7 +2,7 @@
 //! A fault that passes when its cause does (a full disk, a database out of reach) is told
 //! apart from the rest: [`StoreError::unavailable_reason`] says why, for a 503 to retry.
 
-use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::msg;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,16 +21,16 @@ pub enum StoreError {
     /// A referenced row does not exist (e.g. an unknown org unit); the error's field names it.
     #[error("{}", .0.message)]
     Invalid(FieldError),
-    /// A rule refuses this actor (not the level the entry needs): `message` says who may.
+    /// A rule refuses this actor (not the level the entry needs): the reason says who may.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Reason),
     /// Bad configuration (URL, directory) with a message saying what to fix.
     #[error("{0}")]
     Config(String),
     /// Nothing was saved and the cause should pass (the disk below its free-space floor or
-    /// full, the database out of reach): the reason, in Chinese, for the user.
+    /// full, the database out of reach): the reason, for the user.
     #[error("unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(Reason),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -42,9 +42,17 @@ pub enum StoreError {
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Said when SQLite could not write for want of space.
-pub(crate) const DISK_FULL: &str = "服务器磁盘空间已满，本次操作未保存，请稍后再试";
+pub(crate) const DISK_FULL: Msg = msg!(
+    "disk_full",
+    "服务器磁盘空间已满，本次操作未保存，请稍后再试",
+    "The server's disk is full: nothing was saved. Please try again later",
+);
 /// Said when the database cannot be reached or answers too slowly.
-pub(crate) const DATABASE_DOWN: &str = "暂时无法连接数据库，本次操作未保存，请稍后再试";
+pub(crate) const DATABASE_DOWN: Msg = msg!(
+    "database_down",
+    "暂时无法连接数据库，本次操作未保存，请稍后再试",
+    "The database cannot be reached just now: nothing was saved. Please try again later",
+);
 
 // Messages several of the store's rules give alike.
 pub(crate) const PERSON_UNKNOWN: Msg = msg!("person_unknown", "未知的人员", "Unknown person");
@@ -86,20 +94,20 @@ impl StoreError {
     /// Why nothing was saved, when the cause is one that passes (retry later): `Unavailable`,
     /// and the database errors of a full disk, a lost connection, a pool with no connection
     /// to give, a database shutting down or cancelling a statement that ran too long.
-    pub fn unavailable_reason(&self) -> Option<&str> {
+    pub fn unavailable_reason(&self) -> Option<Reason> {
         match self {
-            StoreError::Unavailable(reason) => Some(reason),
-            StoreError::Database(e) => transient(e),
+            StoreError::Unavailable(reason) => Some(reason.clone()),
+            StoreError::Database(e) => transient(e).map(Reason::new),
             _ => None,
         }
     }
 }
 
 /// The user's reason for a database error that should pass, or None for a fault.
-fn transient(e: &sqlx::Error) -> Option<&'static str> {
+fn transient(e: &sqlx::Error) -> Option<&'static Msg> {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-            Some(DATABASE_DOWN)
+            Some(&DATABASE_DOWN)
         }
         sqlx::Error::Database(d) => {
             if let Some(sqlite) = d.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
@@ -107,20 +115,20 @@ fn transient(e: &sqlx::Error) -> Option<&'static str> {
                     .and_then(|c| c.parse::<i32>().ok())
                     .unwrap_or(0);
                 // Primary result codes: SQLITE_FULL and SQLITE_IOERR (ENOSPC shows as either).
-                return matches!(code & 0xff, 13 | 10).then_some(DISK_FULL);
+                return matches!(code & 0xff, 13 | 10).then_some(&DISK_FULL);
             }
             let state = d.code()?;
             match &state[..] {
                 // PostgreSQL: disk full, out of memory, too many connections.
                 s if s.starts_with("53") => Some(if s == "53100" {
-                    DISK_FULL
+                    &DISK_FULL
                 } else {
-                    DATABASE_DOWN
+                    &DATABASE_DOWN
                 }),
                 // Connection exceptions, shutdown, not yet accepting connections, statement
                 // timeout.
                 s if s.starts_with("08") || s.starts_with("57P") || s == "57014" => {
-                    Some(DATABASE_DOWN)
+                    Some(&DATABASE_DOWN)
                 }
                 _ => None,
             }

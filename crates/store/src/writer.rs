@@ -42,7 +42,9 @@ use crate::dialect::{self, Backend};
 use crate::disk::DiskFloor;
 use crate::error::{Result, StoreError};
 use crate::metrics::Deltas;
+use suqiu_core::error::{Msg, Reason};
 use suqiu_core::lifecycle::Event;
+use suqiu_core::msg;
 use suqiu_core::Id;
 
 /// Writes a job leaves to the end of its transaction.
@@ -395,7 +397,7 @@ fn poisons(e: &StoreError) -> bool {
 /// pass (a full disk), a fault otherwise.
 fn batch_error(e: &StoreError) -> StoreError {
     match e.unavailable_reason() {
-        Some(reason) => StoreError::Unavailable(reason.to_string()),
+        Some(reason) => StoreError::Unavailable(reason),
         None => StoreError::Database(sqlx::Error::Protocol(format!("group commit failed: {e}"))),
     }
 }
@@ -433,14 +435,18 @@ where
     queue
         .send(Job { undo, work })
         .await
-        .map_err(|_| StoreError::Unavailable(STOPPED.into()))?;
+        .map_err(|_| StoreError::Unavailable(Reason::new(&STOPPED)))?;
     answer
         .await
-        .map_err(|_| StoreError::Unavailable(STOPPED.into()))?
+        .map_err(|_| StoreError::Unavailable(Reason::new(&STOPPED)))?
 }
 
 /// Said when the writer task is gone.
-const STOPPED: &str = "服务器的写入任务已停止，本次操作未保存，请稍后再试";
+const STOPPED: Msg = msg!(
+    "writer_stopped",
+    "服务器的写入任务已停止，本次操作未保存，请稍后再试",
+    "The server's writer has stopped: nothing was saved. Please try again later",
+);
 
 #[cfg(test)]
 mod tests {
@@ -531,7 +537,8 @@ mod tests {
                 .expect("join")
                 .expect_err("every job of the full batch fails");
             assert!(
-                e.unavailable_reason().is_some_and(|r| r.contains("磁盘")),
+                e.unavailable_reason()
+                    .is_some_and(|r| r.zh.contains("磁盘")),
                 "a 503 saying the disk is full: {e}"
             );
         }

@@ -9,7 +9,7 @@
 //! asks `decide`, applies the events and writes them: two writers can never both decide on
 //! the same balance.
 
-use crate::error::{FieldError, Msg, TOO_LONG};
+use crate::error::{FieldError, Msg, Reason, TOO_LONG};
 use crate::msg;
 use crate::org::OrgKind;
 use crate::Id;
@@ -131,8 +131,14 @@ pub enum Refusal {
     #[error("{}", .0.message)]
     Conflict(FieldError),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Reason),
 }
+
+const APPROVED_ABOVE: Msg = msg!(
+    "approved_above",
+    "该笔发放须由{level}审批",
+    "This grant is for the {level} level to approve",
+);
 
 /// What a grid's ledger field says (grids keep no ledger: their station does).
 const NO_LEDGER: Msg = Msg::new(
@@ -261,13 +267,15 @@ fn decidable(state: &State, ctx: &Context) -> Result<Target, Refusal> {
         return Err(Refusal::Conflict(error.with_words(
             "status",
             target.status.label_zh(),
-            target.status.code(),
+            target.status.label_en(),
         )));
     }
     if !level_suffices(ctx.actor_level, target.approval_level) {
-        return Err(Refusal::Forbidden(format!(
-            "该笔发放须由{}审批",
-            level_label(target.approval_level)
+        let level = target.approval_level;
+        return Err(Refusal::Forbidden(Reason::new(&APPROVED_ABOVE).with_words(
+            "level",
+            level_label(level),
+            level.label_en(),
         )));
     }
     Ok(target)

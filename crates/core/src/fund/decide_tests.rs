@@ -393,7 +393,14 @@ fn a_waiting_grant_is_decided_once_by_its_level() {
     };
     let at = |actor_level| Context { actor_level };
     let e = decide(&waiting, &Command::Approve, &at(OrgKind::Community)).unwrap_err();
-    assert_eq!(e, Refusal::Forbidden("该笔发放须由街道/镇审批".into()));
+    let Refusal::Forbidden(reason) = e else {
+        panic!("a station cannot approve a street's grant: {e:?}")
+    };
+    assert_eq!(reason.text(false), "该笔发放须由街道/镇审批");
+    assert_eq!(
+        reason.text(true),
+        "This grant is for the Street / town level to approve"
+    );
     let events = decide(&waiting, &Command::Approve, &at(OrgKind::Street)).unwrap();
     let mut s = waiting.clone();
     apply(&mut s, &events[0]);

@@ -10,7 +10,8 @@ use super::{
 };
 use crate::access::{ActionKind, Capability};
 use crate::appeal::{Appeal, Extension, Satisfaction};
-use crate::error::{FieldError, Msg, CONTENT_TOO_LONG};
+use crate::error::{FieldError, Msg, Reason, CONTENT_TOO_LONG};
+use crate::msg;
 use crate::policy::{deadline, Limit, TimeLimitPolicy};
 use crate::Id;
 
@@ -105,14 +106,10 @@ fn may_act(appeal: &Appeal, action: ActionKind, ctx: &Context<'_>) -> Result<(),
         });
     }
     if !ctx.actor.may(Capability::Act(action)) {
-        return Err(Refusal::Forbidden(format!(
-            "角色「{}」不能执行「{}」",
-            ctx.actor.role.label_zh(),
-            action.label_zh()
-        )));
+        return Err(Refusal::Forbidden(ctx.actor.may_not_act(action)));
     }
     if !in_position(action, appeal, ctx.relation(appeal)) {
-        return Err(Refusal::Forbidden(position_message(action)));
+        return Err(Refusal::Forbidden(position_refusal(action)));
     }
     Ok(())
 }
@@ -224,18 +221,31 @@ fn resume(appeal: &Appeal, ctx: &Context<'_>, note: &Option<String>) -> Result<E
     })
 }
 
-fn position_message(action: ActionKind) -> String {
+const HIGHER_LEVEL_ONLY: Msg = msg!(
+    "higher_level_only",
+    "「{action}」须由承办单位的上级执行",
+    "“{action}” is for a level above the handling unit",
+);
+const LAST_TAKER_RETURNS: Msg = msg!(
+    "last_taker_returns",
+    "只有最近一次接手的人员或部门可以退回",
+    "Only the person or department that last took the appeal can return it",
+);
+const HANDLER_ONLY: Msg = msg!(
+    "handler_only",
+    "只有承办单位（或被分派、转办的对象）可以执行「{action}」",
+    "Only the handling unit (or whoever it was assigned or referred to) can take “{action}”",
+);
+
+/// Why the actor does not stand where `action` is taken from.
+fn position_refusal(action: ActionKind) -> Reason {
     use ActionKind as A;
-    match action {
-        A::Supervise | A::ExtendApprove => {
-            format!("「{}」须由承办单位的上级执行", action.label_zh())
-        }
-        A::Return => "只有最近一次接手的人员或部门可以退回".into(),
-        _ => format!(
-            "只有承办单位（或被分派、转办的对象）可以执行「{}」",
-            action.label_zh()
-        ),
-    }
+    let msg = match action {
+        A::Supervise | A::ExtendApprove => &HIGHER_LEVEL_ONLY,
+        A::Return => &LAST_TAKER_RETURNS,
+        _ => &HANDLER_ONLY,
+    };
+    Reason::new(msg).with_words("action", action.label_zh(), action.label_en())
 }
 
 fn follow_up(

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     bounded, Event, EventBody, Refusal, MAX_CONTENT_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
 };
-use crate::access::{Actor, Capability};
+use crate::access::{deed, Actor, Capability};
 use crate::appeal::{Appeal, Appellant, Channel, Extension, Kind, Status, Urgency};
 use crate::calendar::WorkCalendar;
 use crate::error::FieldError;
@@ -41,10 +41,7 @@ pub fn register(
     policy: &TimeLimitPolicy,
 ) -> Result<(Appeal, Event), Refusal> {
     if !actor.may(Capability::Intake) {
-        return Err(Refusal::Forbidden(format!(
-            "角色「{}」不能登记诉求",
-            actor.role.label_zh()
-        )));
+        return Err(Refusal::Forbidden(actor.may_not(&deed::INTAKE)));
     }
     let (title, content, location) = checked_text(&intake)?;
     let limits = policy.limits(intake.kind, intake.urgency, &intake.category);

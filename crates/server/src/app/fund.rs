@@ -6,8 +6,8 @@
 //! to read, `Configure` for the thresholds); scope by the store's queries; every rule of the
 //! ledger by `suqiu_core::fund`, which the store applies under its lock.
 
-use suqiu_core::access::{Actor, Capability};
-use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::access::{deed, Actor, Capability};
+use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::fund::{
     adjacent, check, keeps_ledger, level_suffices, monthly_totals, ApprovalThresholds, MonthTotals,
     NewEntry,
@@ -26,6 +26,11 @@ use crate::state::AppState;
 
 /// Most entries one ledger export holds.
 const MAX_EXPORT: usize = 10_000;
+const LEDGER_TOO_LONG: Msg = msg!(
+    "ledger_too_long",
+    "台账超过 {max} 条，请联系管理员导出",
+    "The ledger has more than {max} entries: ask the administrator to export it",
+);
 
 /// What a grant's appeal that cannot be found (or is outside the caller's scope) says.
 pub(crate) const NO_SUCH_APPEAL: Msg = Msg::new(
@@ -65,7 +70,7 @@ pub(crate) async fn set_thresholds(
     actor: &Actor,
     t: ApprovalThresholds,
 ) -> AppResult<ApprovalThresholds> {
-    require(actor, Capability::Configure, "修改区级配置")?;
+    require(actor, Capability::Configure, &deed::CONFIGURE)?;
     t.validate().map_err(|e| AppError::Invalid(vec![e]))?;
     let json = serde_json::to_string(&t).map_err(|_| AppError::Internal)?;
     let _guard = state.config_lock.lock().await;
@@ -119,7 +124,7 @@ pub(crate) async fn post_entry(
     actor: &Actor,
     input: EntryInput,
 ) -> AppResult<Entry> {
-    require(actor, Capability::ManageCare, "登记助困基金收支")?;
+    require(actor, Capability::ManageCare, &deed::KEEP_FUND)?;
     let mut errors = check(&input.entry);
     let appeal_id = appeal_of(state, &input, &mut errors).await?;
     if !errors.is_empty() {
@@ -162,7 +167,7 @@ pub(crate) async fn decide(
     id: Id,
     decision: Decision,
 ) -> AppResult<Entry> {
-    require(actor, Capability::ApproveFund, "审批助困发放")?;
+    require(actor, Capability::ApproveFund, &deed::APPROVE_FUND)?;
     let now = state.now();
     let decided = match decision {
         Decision::Approve => state.store.approve_fund_entry(actor, id, now).await?,
@@ -179,7 +184,7 @@ pub(crate) async fn decide(
 
 /// One entry of a ledger in the actor's scope.
 pub(crate) async fn entry(state: &AppState, actor: &Actor, id: Id) -> AppResult<Entry> {
-    require(actor, Capability::ReadCare, "查看助困基金")?;
+    require(actor, Capability::ReadCare, &deed::READ_FUND)?;
     state
         .store
         .fund_entry(actor, id)
@@ -190,7 +195,7 @@ pub(crate) async fn entry(state: &AppState, actor: &Actor, id: Id) -> AppResult<
 /// The grants waiting in the actor's subtree, oldest first, each with whether this actor
 /// may decide it (the role approves, and works at the level it needs).
 pub(crate) async fn pending(state: &AppState, actor: &Actor) -> AppResult<Vec<(Entry, bool)>> {
-    require(actor, Capability::ReadCare, "查看助困基金")?;
+    require(actor, Capability::ReadCare, &deed::READ_FUND)?;
     let level = state
         .store
         .org_unit(actor.org_unit_id)
@@ -217,7 +222,7 @@ pub(crate) async fn ledger(
     org_unit: Option<Id>,
     (page, per_page): (i64, i64),
 ) -> AppResult<Ledger> {
-    require(actor, Capability::ReadCare, "查看助困基金")?;
+    require(actor, Capability::ReadCare, &deed::READ_FUND)?;
     let unit = node_in_scope(state, actor, org_unit).await?;
     Ok(state
         .store
@@ -237,9 +242,9 @@ pub(crate) async fn whole_ledger(
     loop {
         let l = ledger(state, actor, org_unit, (page, CHUNK)).await?;
         if l.entries.total as usize > MAX_EXPORT {
-            return Err(AppError::Conflict(format!(
-                "台账超过 {MAX_EXPORT} 条，请联系管理员导出"
-            )));
+            return Err(AppError::Conflict(
+                Reason::new(&LEDGER_TOO_LONG).with("max", MAX_EXPORT),
+            ));
         }
         let done = l.entries.items.len() < CHUNK as usize;
         entries.extend(l.entries.items);

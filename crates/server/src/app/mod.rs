@@ -12,7 +12,7 @@
 //! Converted so far: the aid fund ([`fund`]). The other areas follow its shape.
 
 use suqiu_core::access::{Actor, Capability};
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::StoreError;
 
@@ -41,13 +41,13 @@ pub(crate) async fn save_setting(
 #[derive(Debug)]
 pub(crate) enum AppError {
     /// The role may not do this (403).
-    Forbidden(String),
+    Forbidden(Reason),
     /// Unknown, or outside the actor's scope: never told apart (404).
     NotFound,
     /// Fields to fix, every one at once (422).
     Invalid(Vec<FieldError>),
     /// The request is well formed but cannot be done as things stand (409, no field).
-    Conflict(String),
+    Conflict(Reason),
     /// The store refused (the rules' 403/409/422) or failed (503, 500).
     Store(StoreError),
     /// A fault already logged; the user learns only that it failed (500).
@@ -58,15 +58,13 @@ pub(crate) enum AppError {
 
 pub(crate) type AppResult<T> = Result<T, AppError>;
 
-/// The one capability check: the actor's role may `cap`, or 403 saying what it may not do.
-pub(crate) fn require(actor: &Actor, cap: Capability, what: &str) -> AppResult<()> {
+/// The one capability check: the actor's role may `cap`, or 403 saying what it may not do
+/// (`what`: one of `suqiu_core::access::deed`).
+pub(crate) fn require(actor: &Actor, cap: Capability, what: &Msg) -> AppResult<()> {
     if actor.may(cap) {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!(
-            "角色「{}」不能{what}",
-            actor.role.label_zh()
-        )))
+        Err(AppError::Forbidden(actor.may_not(what)))
     }
 }
 

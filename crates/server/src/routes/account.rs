@@ -16,6 +16,7 @@ use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::settings;
 use utoipa::ToSchema;
 
+use crate::app::require;
 use crate::app::save_setting;
 use crate::auth::{request_token, token_hash, AuthActor};
 use crate::extract::ApiJson;
@@ -23,6 +24,8 @@ use crate::problem::{ApiResult, Problem};
 use crate::routes::config::require_configure;
 use crate::state::AppState;
 use crate::throttle::ClientIp;
+use suqiu_core::access::deed;
+use suqiu_core::error::Reason;
 
 /// A password change: the current password, and the new one.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -73,7 +76,7 @@ pub(crate) async fn change_own_password(
     let throttle = &state.login_throttle;
     let store = &state.store;
     if let Some(locked) = throttle.locked(store, &user.username, client, now).await? {
-        return Err(locked.problem("登录"));
+        return Err(locked.problem(&crate::throttle::SIGN_IN));
     }
     if body.new_password == body.current_password {
         return Err(Problem::invalid(vec![FieldError::new(
@@ -137,19 +140,18 @@ pub async fn change_password(
 /// that manage users, within their subtree; only a district administrator signs out another
 /// district administrator. Recorded among the configuration changes.
 pub(crate) async fn sign_out_everywhere(state: &AppState, actor: &Actor, id: Id) -> ApiResult<u64> {
-    if !actor.may(Capability::ManageUsers) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能让用户下线",
-            actor.role.label_zh()
-        )));
-    }
+    require(actor, Capability::ManageUsers, &deed::SIGN_OUT_USERS)?;
     let user = state.store.user(id).await?.ok_or_else(Problem::not_found)?;
     let unit = state.store.org_unit(user.org_unit_id).await?;
     if !unit.is_some_and(|u| in_subtree(&actor.org_path, &u.path)) {
         return Err(Problem::not_found());
     }
     if user.role == Role::DistrictAdmin && actor.role != Role::DistrictAdmin {
-        return Err(Problem::forbidden("只有区级管理员可以让区级管理员下线"));
+        return Err(Problem::forbidden(Reason::new(&msg!(
+            "district_admin_signs_out_admins",
+            "只有区级管理员可以让区级管理员下线",
+            "Only a district administrator can sign out a district administrator"
+        ))));
     }
     let ended = state.store.delete_user_sessions(user.id).await?;
     let change = ConfigChange::new(

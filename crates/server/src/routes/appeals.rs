@@ -28,6 +28,7 @@ use suqiu_store::appeals::{AppealFilter, AppealRecord};
 use suqiu_store::intake::NewAppellant;
 use suqiu_store::StoreError;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
 use crate::extract::{field_error, ApiJson, IdPath, Params};
@@ -35,6 +36,7 @@ use crate::problem::{ApiResult, Problem};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::{read, AppState};
+use suqiu_core::access::deed;
 
 const MAX_APPELLANT_NAME: usize = 50;
 const MAX_QUERY: usize = 100;
@@ -189,12 +191,7 @@ pub(crate) async fn check_intake(
     actor: &Actor,
     body: AppealIn,
 ) -> ApiResult<CheckedIntake> {
-    if !actor.may(Capability::Intake) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能登记诉求",
-            actor.role.label_zh()
-        )));
-    }
+    require(actor, Capability::Intake, &deed::INTAKE)?;
     let mut errors = Vec::new();
     let mut person = None;
 
@@ -869,11 +866,7 @@ pub(crate) async fn act_on(
 ) -> ApiResult<AppealRecord> {
     let action = cmd.kind();
     if !actor.may(Capability::Act(action)) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能执行「{}」",
-            actor.role.label_zh(),
-            action.label_zh()
-        )));
+        return Err(Problem::forbidden(actor.may_not_act(action)));
     }
     let rec = state.store.appeal(actor, id).await?;
     check_references(state, actor, &rec, &cmd).await?;

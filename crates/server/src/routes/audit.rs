@@ -7,11 +7,13 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_store::audit::ReadFilter;
 use suqiu_store::care::day_start;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{PageOut, ReadOut};
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 /// Recorded reads of unmasked personal data, newest first. `from`/`to` are days (Shanghai,
 /// `to` inclusive); `person_id` and `appeal_id` select reads of that record.
@@ -49,14 +51,7 @@ pub async fn reads(
 
 /// 403 unless the role reads the audit (shared with the page and its export).
 pub(crate) fn require_audit(actor: &Actor) -> ApiResult<()> {
-    if actor.may(Capability::ReadAudit) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能查看查阅记录",
-            actor.role.label_zh()
-        )))
-    }
+    Ok(require(actor, Capability::ReadAudit, &deed::READ_AUDIT)?)
 }
 
 /// The filters from the query, each fault named (shared with the page and its export);

@@ -44,7 +44,7 @@ pub(crate) async fn authenticate(
     let now = state.now();
     let throttle = &state.login_throttle;
     if let Some(locked) = throttle.locked(&state.store, username, client, now).await? {
-        return Err(locked.problem("登录"));
+        return Err(locked.problem(&crate::throttle::SIGN_IN));
     }
     let found = if username.is_empty() || username.len() > MAX_USERNAME {
         None

@@ -25,6 +25,7 @@ use suqiu_store::teams::{
 use suqiu_store::visits::{DueFor, DueVisit, NewVisit, Visit, VisitFilter};
 use utoipa::ToSchema;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{time, AppealIn, AppealOut, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
@@ -33,6 +34,7 @@ use crate::read_audit;
 use crate::routes::appeals::{check_intake, store_intake};
 use crate::scope::{filter_node_in_scope, node_in_scope};
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 // ---- what goes out ---------------------------------------------------------------------
 
@@ -307,17 +309,6 @@ pub struct ContactIn {
 
 // ---- helpers ---------------------------------------------------------------------------
 
-fn require(actor: &Actor, cap: Capability, what: &str) -> ApiResult<()> {
-    if actor.may(cap) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能{what}",
-            actor.role.label_zh()
-        )))
-    }
-}
-
 /// The `org_unit` query parameter (default: the caller's node; checked by `node_in_scope`).
 fn org_unit(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>) -> Id {
     params.id("org_unit", errors).unwrap_or(actor.org_unit_id)
@@ -401,7 +392,7 @@ pub(crate) async fn log_visit(
     actor: &Actor,
     body: VisitIn,
 ) -> ApiResult<VisitOut> {
-    require(actor, Capability::LogVisit, "登记走访")?;
+    require(actor, Capability::LogVisit, &deed::LOG_VISIT)?;
     let now = state.now();
     let person = state.store.person(actor, body.person_id).await?;
     let Some(person) = person else {
@@ -568,7 +559,7 @@ pub async fn put_rules(
     params: Params,
     ApiJson(body): ApiJson<RulesIn>,
 ) -> ApiResult<Json<RuleSet>> {
-    require(&actor, Capability::ManageCare, "修改走访规则")?;
+    require(&actor, Capability::ManageCare, &deed::EDIT_VISIT_RULES)?;
     let mut errors = Vec::new();
     let node = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
@@ -657,7 +648,7 @@ pub async fn put_profile(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<CareProfileIn>,
 ) -> ApiResult<StatusCode> {
-    require(&actor, Capability::ManageCare, "修改关爱信息")?;
+    require(&actor, Capability::ManageCare, &deed::EDIT_CARE)?;
     state
         .store
         .set_care_profile(&actor, id, body.level, body.note.as_deref())
@@ -727,7 +718,7 @@ pub async fn create_team(
     actor: AuthActor,
     ApiJson(body): ApiJson<TeamIn>,
 ) -> ApiResult<(StatusCode, Json<TeamDetail>)> {
-    require(&actor, Capability::ManageCare, "建立服务团队")?;
+    require(&actor, Capability::ManageCare, &deed::CREATE_TEAMS)?;
     let unit = state.store.org_unit(body.org_unit_id).await?;
     if !unit.is_some_and(|u| suqiu_core::org::in_subtree(&actor.org_path, &u.path)) {
         return Err(Problem::field(
@@ -766,7 +757,7 @@ pub async fn team(
 }
 
 async fn team_to_manage(state: &AppState, actor: &Actor, id: Id) -> ApiResult<TeamDetail> {
-    require(actor, Capability::ManageCare, "管理服务团队")?;
+    require(actor, Capability::ManageCare, &deed::MANAGE_TEAMS)?;
     state
         .store
         .team_detail(actor, id)
@@ -887,7 +878,7 @@ pub async fn create_pairing(
     actor: AuthActor,
     ApiJson(body): ApiJson<PairingIn>,
 ) -> ApiResult<(StatusCode, Json<Pairing>)> {
-    require(&actor, Capability::ManageCare, "安排结对")?;
+    require(&actor, Capability::ManageCare, &deed::ARRANGE_PAIRINGS)?;
     let partner = match (body.partner_user_id, body.partner_person_id) {
         (Some(u), None) => Partner::User(u),
         (None, Some(p)) => Partner::Person(p),
@@ -940,7 +931,7 @@ pub async fn add_contact(
     IdPath(id): IdPath,
     ApiJson(body): ApiJson<ContactIn>,
 ) -> ApiResult<(StatusCode, Json<Contact>)> {
-    require(&actor, Capability::LogVisit, "登记结对联系")?;
+    require(&actor, Capability::LogVisit, &deed::LOG_CONTACT)?;
     let now = state.now();
     let at = body.contacted_at.unwrap_or(now);
     if at > now + chrono::TimeDelta::minutes(5) {

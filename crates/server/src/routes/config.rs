@@ -18,22 +18,17 @@ use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_store::changes::ChangeKind;
 use suqiu_store::settings;
 
+use crate::app::require;
 use crate::app::save_setting;
 use crate::auth::AuthActor;
 use crate::dto::CalendarOut;
 use crate::extract::{check_syntax, ApiJson};
 use crate::problem::{ApiResult, Problem};
 use crate::state::{write, AppState};
+use suqiu_core::access::deed;
 
 pub(crate) fn require_configure(actor: &Actor) -> ApiResult<()> {
-    if actor.may(Capability::Configure) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能修改区级配置",
-            actor.role.label_zh()
-        )))
-    }
+    Ok(require(actor, Capability::Configure, &deed::CONFIGURE)?)
 }
 
 fn calendar_out(cal: &WorkCalendar, loaded: Option<Vec<i32>>) -> CalendarOut {

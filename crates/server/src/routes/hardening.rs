@@ -11,6 +11,8 @@ use axum::response::IntoResponse;
 
 use crate::auth::request_token;
 use crate::problem::Problem;
+use suqiu_core::error::Reason;
+use suqiu_core::msg;
 
 /// The Content-Security-Policy of every response. The pages load one stylesheet and one
 /// script from `/assets/`, have no inline script, handler or style attribute, and post their
@@ -83,9 +85,11 @@ fn check_cookie_write(method: &Method, uri: &Uri, headers: &HeaderMap) -> Result
         ));
     }
     if !same_origin(uri, headers) {
-        return Err(Problem::forbidden(
+        return Err(Problem::forbidden(Reason::new(&msg!(
+            "cross_site",
             "拒绝跨站请求：以登录 Cookie 调用 API 的写操作须来自本站页面（Origin 或 Referer 与本站一致）",
-        ));
+            "Cross-site request refused: a write through the API with the sign-in cookie comes from this site's pages (Origin or Referer of this site)"
+        ))));
     }
     Ok(())
 }

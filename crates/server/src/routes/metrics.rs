@@ -12,12 +12,14 @@ use suqiu_core::org::OrgUnit;
 use suqiu_core::ranking::standings;
 use suqiu_core::Id;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 /// Longest period one request may cover (days).
 const MAX_PERIOD_DAYS: i64 = 3 * 366;
@@ -58,14 +60,11 @@ pub async fn metrics(
 }
 
 fn require_metrics(actor: &Actor) -> ApiResult<()> {
-    if actor.may(Capability::ReadMetrics) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能查看考核指标",
-            actor.role.label_zh()
-        )))
-    }
+    Ok(require(
+        actor,
+        Capability::ReadMetrics,
+        &deed::READ_METRICS,
+    )?)
 }
 
 /// The measures of a node (default the actor's) and its children for `from..=to`

@@ -11,6 +11,7 @@ use utoipa::OpenApi;
 use crate::openapi::ApiDoc;
 use crate::problem::Problem;
 use crate::state::AppState;
+use suqiu_core::error::Reason;
 
 /// Latency buckets (seconds) of `http_request_duration_seconds`.
 const BUCKETS: &[f64] = &[
@@ -46,9 +47,9 @@ const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
               (status = 503, body = Problem, content_type = "application/problem+json")))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let unavailable = |detail: String| {
-        let mut p = Problem::unavailable(detail);
-        p.retry_after = Some(crate::problem::STORAGE_RETRY_AFTER);
-        p.into_response()
+        Problem::unavailable(Reason::untranslated("unhealthy", detail))
+            .retry_after(crate::problem::STORAGE_RETRY_AFTER.into())
+            .into_response()
     };
     match tokio::time::timeout(HEALTH_TIMEOUT, state.store.is_empty()).await {
         Ok(Ok(_)) => {}

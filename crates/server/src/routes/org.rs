@@ -3,9 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use suqiu_core::access::{Actor, Role};
+use suqiu_core::access::{deed, Actor, Role};
 use suqiu_core::accounts::{check_account, AccountPlan, AccountRefusal};
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg, Reason};
+use suqiu_core::msg;
 use suqiu_core::org::OrgUnit;
 use suqiu_store::users::{NewUser, User};
 
@@ -15,6 +16,12 @@ use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+
+const ROLE_ABOVE: Msg = msg!(
+    "role_above_own",
+    "不能创建高于本人角色的账号（「{role}」）",
+    "You cannot create an account above your own role (“{role}”)",
+);
 
 /// The organization tree, parents before children. The tree itself is not personal data
 /// and every role needs its names; what happens inside a node is scoped elsewhere.
@@ -95,10 +102,7 @@ pub async fn list_users(
     actor: AuthActor,
 ) -> ApiResult<Json<Vec<UserOut>>> {
     if matches!(actor.role, Role::Volunteer | Role::DepartmentLiaison) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能查看用户列表",
-            actor.role.label_zh()
-        )));
+        return Err(Problem::forbidden(actor.may_not(&deed::LIST_USERS)));
     }
     let users = state.store.users_in_scope(&actor).await?;
     Ok(Json(users.iter().map(UserOut::from).collect()))
@@ -152,14 +156,12 @@ async fn account_scope(state: &AppState, actor: &Actor, body: &NewUserIn) -> Api
     };
     match check_account(actor, plan) {
         Ok(()) => unit.ok_or_else(Problem::not_found),
-        Err(AccountRefusal::MayNotManage) => Err(Problem::forbidden(format!(
-            "角色「{}」不能创建用户",
-            actor.role.label_zh()
-        ))),
-        Err(AccountRefusal::RoleAbove) => Err(Problem::forbidden(format!(
-            "不能创建高于本人角色的账号（「{}」）",
-            body.role.label_zh()
-        ))),
+        Err(AccountRefusal::MayNotManage) => {
+            Err(Problem::forbidden(actor.may_not(&deed::CREATE_USERS)))
+        }
+        Err(AccountRefusal::RoleAbove) => Err(Problem::forbidden(
+            Reason::new(&ROLE_ABOVE).with_words("role", body.role.label_zh(), body.role.label_en()),
+        )),
         Err(AccountRefusal::NodeOutside | AccountRefusal::DepartmentOutside) => {
             Err(Problem::not_found())
         }
@@ -225,7 +227,7 @@ pub(crate) async fn add_user(state: &AppState, actor: &Actor, body: NewUserIn) -
         .await
         .map_err(|e| match e {
             suqiu_store::StoreError::Conflict(e) if e.field == "username" => {
-                Problem::conflict_on(format!("用户名「{username}」已被使用"), e)
+                Problem::conflict_on(e)
             }
             other => Problem::from(other),
         })?;

@@ -13,6 +13,7 @@ use suqiu_core::person::{CareTag, PartyProfile, Person, PersonDraft};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch, RecordTrailOut};
 use crate::extract::{ApiJson, IdPath, Params};
@@ -20,6 +21,7 @@ use crate::problem::{ApiResult, Problem};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 fn party_profile(p: PartyIn) -> PartyProfile {
     PartyProfile {
@@ -56,14 +58,11 @@ async fn validate(state: &AppState, actor: &Actor, d: PersonDraft) -> ApiResult<
 }
 
 fn require_manage(actor: &Actor) -> ApiResult<()> {
-    if actor.may(Capability::ManagePeople) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能登记或修改人员信息",
-            actor.role.label_zh()
-        )))
-    }
+    Ok(require(
+        actor,
+        Capability::ManagePeople,
+        &deed::MANAGE_PEOPLE,
+    )?)
 }
 
 /// Registers a person. Gender and birth date come from the ID number when not given.

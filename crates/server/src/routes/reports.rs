@@ -17,6 +17,7 @@ use suqiu_core::ranking::{rank_changes, standings};
 use suqiu_core::report::{top, Month, REPEATED_LISTED, TOP_CATEGORIES};
 use suqiu_core::Id;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{
     time, CountOut, MeasuresOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut,
@@ -26,17 +27,15 @@ use crate::problem::{ApiResult, Problem};
 use crate::report_xlsx;
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+use suqiu_core::access::deed;
 use suqiu_store::appeals::AppealRecord;
 
 fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
-    if actor.may(Capability::ReadMetrics) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能查看考核排名和报表",
-            actor.role.label_zh()
-        )))
-    }
+    Ok(require(
+        actor,
+        Capability::ReadMetrics,
+        &deed::READ_REPORTS,
+    )?)
 }
 
 fn month_param(params: &Params, state: &AppState, errors: &mut Vec<FieldError>) -> Option<Month> {

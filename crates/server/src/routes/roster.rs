@@ -33,6 +33,7 @@ use suqiu_core::Id;
 use suqiu_store::roster::UPLOAD_TTL;
 use utoipa::ToSchema;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{time, PersonOut};
 use crate::extract::ApiJson;
@@ -40,6 +41,7 @@ use crate::problem::{ApiResult, Problem, ProblemField};
 use crate::roster_xlsx::read_roster;
 use crate::state::AppState;
 use crate::MAX_ROSTER_BYTES;
+use suqiu_core::access::deed;
 
 /// People shown in a preview.
 pub(crate) const PREVIEW_ROWS: usize = 20;
@@ -213,18 +215,15 @@ pub(crate) fn sheet_of(file: Option<&Bytes>) -> ApiResult<Sheet> {
         return Err(Problem::invalid(vec![error]));
     }
     // The reader's words are Chinese only (see `roster_xlsx`).
-    read_roster(bytes).map_err(|m| Problem::field_untranslated("file", "roster_file_unreadable", m))
+    read_roster(bytes).map_err(Problem::from)
 }
 
 pub(crate) fn require_import(actor: &Actor) -> ApiResult<()> {
-    if actor.may(Capability::ManagePeople) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能导入人员",
-            actor.role.label_zh()
-        )))
-    }
+    Ok(require(
+        actor,
+        Capability::ManagePeople,
+        &deed::IMPORT_PEOPLE,
+    )?)
 }
 
 /// A mapping from the wire (`{"name": 0}`), or the fields it names wrongly.

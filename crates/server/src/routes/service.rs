@@ -20,12 +20,14 @@ use suqiu_store::service::{
 };
 use utoipa::ToSchema;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::RefOut;
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 /// A new service post of a community.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -213,20 +215,9 @@ impl ServiceSummaryOut {
     }
 }
 
-fn require(actor: &Actor, cap: Capability, what: &str) -> ApiResult<()> {
-    if actor.may(cap) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能{what}",
-            actor.role.label_zh()
-        )))
-    }
-}
-
 /// Adds a post: shared by the API and the service page.
 pub(crate) async fn add_post_as(state: &AppState, actor: &Actor, body: PostIn) -> ApiResult<Post> {
-    require(actor, Capability::ManageCare, "设置服务岗位")?;
+    require(actor, Capability::ManageCare, &deed::SET_POSTS)?;
     let name = check_post_name(&body.name).map_err(|e| Problem::invalid(vec![e]))?;
     Ok(state
         .store
@@ -240,7 +231,7 @@ pub(crate) async fn register_as(
     actor: &Actor,
     body: RegistrationIn,
 ) -> ApiResult<Registration> {
-    require(actor, Capability::ManageCare, "登记在职党员报到")?;
+    require(actor, Capability::ManageCare, &deed::REGISTER_SERVICE)?;
     let today = shanghai_date(state.now());
     let registered_on = body.registered_on.unwrap_or(today);
     if registered_on > today {
@@ -277,7 +268,7 @@ pub(crate) async fn log_hours_as(
     actor: &Actor,
     body: HoursIn,
 ) -> ApiResult<HoursEntry> {
-    require(actor, Capability::ManageCare, "登记服务时长")?;
+    require(actor, Capability::ManageCare, &deed::LOG_HOURS)?;
     let mut errors = Vec::new();
     let tenths = hours_tenths(body.hours).map_err(|e| errors.push(e)).ok();
     let note = body.note.trim().to_string();
@@ -333,7 +324,7 @@ pub async fn posts(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<Vec<PostOut>>> {
-    require(&actor, Capability::ReadCare, "查看在职党员服务")?;
+    require(&actor, Capability::ReadCare, &deed::READ_SERVICE)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
@@ -371,7 +362,7 @@ pub async fn registrations(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<Vec<RegistrationOut>>> {
-    require(&actor, Capability::ReadCare, "查看在职党员服务")?;
+    require(&actor, Capability::ReadCare, &deed::READ_SERVICE)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
@@ -446,7 +437,7 @@ pub async fn summary(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<ServiceSummaryOut>> {
-    require(&actor, Capability::ReadCare, "查看在职党员服务")?;
+    require(&actor, Capability::ReadCare, &deed::READ_SERVICE)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);

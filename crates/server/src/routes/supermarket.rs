@@ -24,6 +24,7 @@ use crate::problem::{ApiResult, Problem};
 use crate::routes::fund::format_param;
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,19 +130,12 @@ pub struct StatementOut {
 }
 
 fn require(actor: &Actor, cap: Capability) -> ApiResult<()> {
-    if actor.may(cap) {
-        Ok(())
+    let what = if cap == Capability::ManageCare {
+        &deed::KEEP_SUPERMARKET
     } else {
-        let what = if cap == Capability::ManageCare {
-            "登记爱心超市物品和出入库"
-        } else {
-            "查看爱心超市"
-        };
-        Err(Problem::forbidden(format!(
-            "角色「{}」不能{what}",
-            actor.role.label_zh()
-        )))
-    }
+        &deed::READ_SUPERMARKET
+    };
+    Ok(crate::app::require(actor, cap, what)?)
 }
 
 /// Adds an item: shared by the API and the page.

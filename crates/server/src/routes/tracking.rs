@@ -132,6 +132,6 @@ pub async fn track(
             "查不到",
             "查询码或手机号后四位不对（未留手机号的诉求请到受理站点查询）",
         )),
-        Err(Refused::Locked(locked)) => Err(locked.problem("查询")),
+        Err(Refused::Locked(locked)) => Err(locked.problem(&crate::throttle::LOOKUP)),
     }
 }

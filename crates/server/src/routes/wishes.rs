@@ -23,12 +23,14 @@ use suqiu_core::Id;
 use suqiu_store::wishes::{NewWish, Wish, WishFilter, WishMove};
 use utoipa::ToSchema;
 
+use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 /// A new wish for a person on the register.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -173,12 +175,7 @@ fn may_read(actor: &Actor) -> bool {
 
 /// Checks and records a wish: shared by the API and the wishes page.
 pub(crate) async fn record_as(state: &AppState, actor: &Actor, body: WishIn) -> ApiResult<Wish> {
-    if !actor.may(Capability::ManageCare) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能登记微心愿",
-            actor.role.label_zh()
-        )));
-    }
+    require(actor, Capability::ManageCare, &deed::POST_WISHES)?;
     let today = shanghai_date(state.now());
     let wish = check_new(&body.wish, body.estimated_cents, body.deadline, today)
         .map_err(Problem::invalid)?;
@@ -214,8 +211,8 @@ pub(crate) async fn command_as(
         .ok_or_else(Problem::not_found)?;
     let from = current.state();
     let to = decide(from, cmd, wisher(actor)).map_err(|r| match r {
-        Refusal::NotAllowed(m) => Problem::forbidden(m),
-        Refusal::WrongStatus(m) => Problem::conflict(m),
+        Refusal::NotAllowed(reason) => Problem::forbidden(reason),
+        Refusal::WrongStatus(reason) => Problem::conflict(reason),
     })?;
     let note = note.map(|n| n.trim().to_string());
     if cmd == WishCommand::Fulfil {
@@ -268,10 +265,7 @@ pub async fn list(
     params: Params,
 ) -> ApiResult<Json<WishListOut>> {
     if !may_read(&actor) {
-        return Err(Problem::forbidden(format!(
-            "角色「{}」不能查看微心愿",
-            actor.role.label_zh()
-        )));
+        return Err(Problem::forbidden(actor.may_not(&deed::READ_WISHES)));
     }
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use suqiu_core::msg;
 
+use super::i18n::Lang;
 use super::view::{Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, PageResult, PostForm, Session, UiError};
 use crate::auth::request_token;
@@ -82,7 +83,7 @@ pub(crate) async fn change(
             Err(p) if p.status == 422 => errors = FieldErrors::from_problem(&p, lang),
             Err(p) if matches!(p.status, 429 | 503) => {
                 status = p.status();
-                error = p.detail;
+                error = p.says(lang == Lang::En);
             }
             Err(p) => return Err(UiError::from(p).page(lang)),
         }

@@ -203,11 +203,7 @@ pub(crate) async fn export(
     loop {
         let found = state.store.reads(&filter).await.map_err(fail(lang))?;
         if found.total > EXPORT_MAX {
-            return Err(super::UiError::BadRequest(format!(
-                "{}（> {EXPORT_MAX}）",
-                lang.t("list.too_many")
-            ))
-            .page(lang));
+            return Err(super::UiError::too_many(EXPORT_MAX).page(lang));
         }
         let last = found.items.len() < filter.per_page as usize;
         entries.extend(found.items);

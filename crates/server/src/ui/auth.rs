@@ -108,7 +108,7 @@ fn login_refused(state: &AppState, lang: Lang, username: String, p: &Problem) ->
     let error = match status.as_u16() {
         401 => lang.t("login.wrong").to_string(),
         429 => {
-            let minutes = p.retry_after.unwrap_or(60).div_ceil(60);
+            let minutes = p.retry_after.map_or(60, |s| s.get()).div_ceil(60);
             format!(
                 "{}（{minutes} {}）",
                 lang.t("login.locked"),
@@ -121,7 +121,7 @@ fn login_refused(state: &AppState, lang: Lang, username: String, p: &Problem) ->
     let mut res = login_response(state, lang, status, username, error);
     if let Some(secs) = p.retry_after {
         res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs.get()));
     }
     res
 }

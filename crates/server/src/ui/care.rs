@@ -15,7 +15,7 @@ use suqiu_store::care::day_start;
 use suqiu_store::visits::{DueFor, VisitFilter};
 
 use super::appeals::{category_groups, CategoryGroup};
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
 use super::people::REGISTER_MAX_ROWS;
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
@@ -206,13 +206,13 @@ async fn due_section(
 async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Posted) -> PageResult {
     let lang = s.lang;
     if !may_read_care(s) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let mut errors = Vec::new();
     let mut filter = register_filter(&s.actor, params, &mut errors);
     let (from, to) = period(state, params, &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
+        return Err(UiError::BadRequest(e.reason()).page(lang));
     }
     node_in_scope(state, &s.actor, Some(filter.org_unit_id))
         .await
@@ -321,7 +321,7 @@ async fn visit_page(
 pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
     if !s.may(Capability::LogVisit) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let mut errors = Vec::new();
     let Some(person) = params.id("person", &mut errors) else {
@@ -418,11 +418,7 @@ fn may_read_care(s: &Session) -> bool {
 }
 
 fn too_many(lang: super::i18n::Lang) -> super::Failed {
-    UiError::BadRequest(format!(
-        "{}（> {REGISTER_MAX_ROWS}）",
-        lang.t("list.too_many")
-    ))
-    .page(lang)
+    UiError::too_many(REGISTER_MAX_ROWS).page(lang)
 }
 
 fn xlsx_failed(
@@ -456,12 +452,12 @@ pub(crate) async fn export_register(
 ) -> PageResult {
     let lang = s.lang;
     if !may_read_care(&s) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let mut errors = Vec::new();
     let mut filter = register_filter(&s.actor, &params, &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
+        return Err(UiError::BadRequest(e.reason()).page(lang));
     }
     node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
         .await
@@ -507,13 +503,13 @@ pub(crate) async fn export_visits(
 ) -> PageResult {
     let lang = s.lang;
     if !may_read_care(&s) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let mut errors = Vec::new();
     let (from, to) = period(&state, &params, &mut errors);
     let node = params.id("org_unit", &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
+        return Err(UiError::BadRequest(e.reason()).page(lang));
     }
     let node = node_in_scope(&state, &s.actor, node)
         .await
@@ -598,7 +594,7 @@ pub(crate) async fn save_rules(
 ) -> PageResult {
     let lang = s.lang;
     if !s.may(Capability::ManageCare) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let node = s.actor.org_unit_id;
     let current = state.store.visit_rules(node).await.map_err(fail(lang))?;

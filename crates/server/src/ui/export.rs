@@ -101,7 +101,7 @@ pub(crate) async fn export(
 }
 
 fn too_many(lang: Lang) -> super::Failed {
-    UiError::BadRequest(format!("{}（> {MAX_ROWS}）", lang.t("list.too_many"))).page(lang)
+    UiError::too_many(MAX_ROWS).page(lang)
 }
 
 fn workbook(

@@ -4,11 +4,28 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
-use suqiu_core::error::FieldError;
+use suqiu_core::error::{FieldError, Msg, Reason};
+use suqiu_core::msg;
 use suqiu_core::validate::check_storable;
 use suqiu_core::Id;
 
 use super::UiError;
+
+const FORM_SHAPE: Msg = msg!(
+    "form_shape",
+    "表单格式错误",
+    "The form was not sent as a form"
+);
+const FORM_TOO_LARGE: Msg = msg!(
+    "form_too_large",
+    "提交的内容过大",
+    "What was sent is too large"
+);
+const FORM_UNREADABLE: Msg = msg!(
+    "form_unreadable",
+    "无法读取表单",
+    "The form could not be read"
+);
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FormData(Vec<(String, String)>);
@@ -89,17 +106,17 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .unwrap_or("")
             .to_ascii_lowercase();
         if !ct.starts_with("application/x-www-form-urlencoded") {
-            return Err(UiError::BadRequest("表单格式错误".into()));
+            return Err(UiError::BadRequest(Reason::new(&FORM_SHAPE)));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rej| {
             if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                UiError::BadRequest("提交的内容过大".into())
+                UiError::BadRequest(Reason::new(&FORM_TOO_LARGE))
             } else {
-                UiError::BadRequest("无法读取表单".into())
+                UiError::BadRequest(Reason::new(&FORM_UNREADABLE))
             }
         })?;
         let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .map_err(|_| UiError::BadRequest("表单格式错误".into()))?;
+            .map_err(|_| UiError::BadRequest(Reason::new(&FORM_SHAPE)))?;
         unstorable(&pairs).map_or(Ok(FormData(pairs)), |e| Err(UiError::Invalid(e)))
     }
 }

@@ -22,6 +22,7 @@ use crate::app::fund::{self as uc, Decision, EntryInput, NO_SUCH_APPEAL};
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
+use suqiu_core::error::Reason;
 use suqiu_store::people_search::Among;
 
 /// Entries per page of the ledger.
@@ -415,7 +416,14 @@ pub(crate) async fn decide(
     let decision = match f.get("decision") {
         Some("approve") => Decision::Approve,
         Some("reject") => Decision::Reject(f.get("reason").unwrap_or("").to_string()),
-        _ => return Err(UiError::BadRequest("未知的审批操作".into()).page(s.lang)),
+        _ => {
+            return Err(UiError::BadRequest(Reason::new(&msg!(
+                "unknown_decision",
+                "未知的审批操作",
+                "Unknown decision"
+            )))
+            .page(s.lang))
+        }
     };
     let rejected = matches!(decision, Decision::Reject(_));
     match uc::decide(&state, &s.actor, id, decision)

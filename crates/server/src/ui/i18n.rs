@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use axum::http::{header, HeaderMap};
+use suqiu_core::error::Reason;
 
 pub const LANG_COOKIE: &str = "suqiu_lang";
 
@@ -118,143 +119,18 @@ impl Lang {
     pub fn label(self, code: &str, zh: &'static str) -> &'static str {
         match self {
             Lang::Zh => zh,
-            Lang::En => english_label(code).unwrap_or(zh),
+            Lang::En => suqiu_core::labels::english(code).unwrap_or(zh),
         }
     }
 }
 
-/// English labels of the vocabularies' codes (the Chinese ones live in core). Codes shared
-/// by two vocabularies (`phone`, `letter`, `online`, `registered`) read the same in both.
-fn english_label(code: &str) -> Option<&'static str> {
-    Some(match code {
-        // status
-        "registered" => "Registered",
-        "accepted" => "Accepted",
-        "in_progress" => "In progress",
-        "resolved" => "Resolved",
-        "closed" => "Closed",
-        "rejected" => "Rejected",
-        "merged" => "Merged",
-        // kind
-        "help" => "Help",
-        "complaint" => "Complaint",
-        "report" => "Report",
-        "inquiry" => "Inquiry",
-        "suggestion" => "Suggestion",
-        "praise" => "Praise",
-        // channel
-        "walk_in" => "Walk-in",
-        "home_visit" => "Home visit",
-        "phone" => "Phone",
-        "online" => "Online",
-        "api" => "API",
-        "referral" => "Referred down",
-        "letter" => "Letter",
-        "in_person" => "In person",
-        "sms" => "SMS",
-        // urgency
-        "normal" => "Normal",
-        "urgent" => "Urgent",
-        // resolution
-        "solved" => "Solved",
-        "partly_solved" => "Partly solved",
-        "explained" => "Explained",
-        // satisfaction
-        "satisfied" => "Satisfied",
-        "basically_satisfied" => "Basically satisfied",
-        "dissatisfied" => "Dissatisfied",
-        "unreachable" => "Unreachable",
-        // actions
-        "accept" => "Accept",
-        "assign" => "Assign",
-        "refer" => "Refer",
-        "escalate" => "Escalate",
-        "return" => "Return",
-        "progress" => "Progress note",
-        "extend" => "Request extension",
-        "extend_approve" => "Decide extension",
-        "resolve" => "Resolve",
-        "feedback" => "Feedback",
-        "follow_up" => "Follow-up",
-        "reopen" => "Reopen",
-        "reject" => "Reject",
-        "merge" => "Merge",
-        "supervise" => "Supervise",
-        "suspend" => "Suspend the clock",
-        // care: the fund's entries
-        "donation" => "Donation",
-        "grant" => "Aid grant",
-        "transfer" => "Transfer",
-        "reversal" => "Reversal",
-        "posted" => "Posted",
-        "pending" => "Awaiting approval",
-        "resume" => "Resume the clock",
-        // deadlines
-        "respond" => "Response limit",
-        // roles
-        "district_admin" => "District admin",
-        "street_staff" => "Street staff",
-        "station_staff" => "Station staff",
-        "department_liaison" => "Department liaison",
-        "volunteer" => "Volunteer",
-        "auditor" => "Auditor",
-        // care tags
-        "elderly_member" => "Elderly member",
-        "aged_80_plus" => "Aged 80+",
-        // roster fields (the import's columns; `phone` is the channel's "Phone")
-        "name" => "Name",
-        "gender" => "Gender",
-        "birth_date" => "Birth date",
-        "id_number" => "ID number",
-        "address" => "Address",
-        "org_unit" => "Community or node",
-        "tags" => "Care tags",
-        "party.category" => "Party category",
-        "party.joined_on" => "Joined the party",
-        "party.branch" => "Party branch",
-        "living_alone" => "Living alone",
-        "childless_elderly" => "Childless elderly",
-        "needy_member" => "Needy member",
-        "needy_resident" => "Needy resident",
-        "subsistence_allowance" => "Subsistence allowance",
-        "disabled" => "Disabled",
-        "serious_illness" => "Serious illness",
-        "unemployed" => "Unemployed",
-        // party categories
-        "in_service" => "In-service",
-        "new_org" => "New organization",
-        "floating" => "Floating",
-        // gender
-        "male" => "Male",
-        "female" => "Female",
-        // org kinds
-        "district" => "District",
-        "street" => "Street / town",
-        "community" => "Community",
-        "grid" => "Grid",
-        // care: levels and where a visit stands
-        "key" => "Key care",
-        "regular" => "Regular care",
-        "due" => "Due",
-        "upcoming" => "Upcoming",
-        "overdue" => "Overdue",
-        // care: the holiday visit rules
-        "spring_festival" => "Spring Festival",
-        "july_first" => "July 1 (Party Day)",
-        // micro-wishes: what can be done with one
-        "claim" => "Claim",
-        "release" => "Give up the claim",
-        "fulfil" => "Mark fulfilled",
-        "confirm" => "Confirm",
-        "cancel" => "Cancel",
-        // micro-wishes: where a wish stands
-        "open" => "Open",
-        "claimed" => "Claimed",
-        "fulfilled" => "Fulfilled",
-        "confirmed" => "Confirmed",
-        "cancelled" => "Cancelled",
-        _ => return None,
-    })
+/// A catalogue message as a refusal's reason, in both languages (its key is the code).
+pub fn reason(key: &'static str) -> Reason {
+    Reason {
+        code: key,
+        zh: Lang::Zh.t(key).to_string(),
+        en: Lang::En.t(key).to_string(),
+    }
 }
 
 /// An amount in English words, as an English voucher writes it beside the figures (the
@@ -594,7 +470,7 @@ mod tests {
             .iter()
             .flatten()
             .copied()
-            .filter(|code| english_label(code).is_none())
+            .filter(|code| suqiu_core::labels::english(code).is_none())
             .collect();
         assert!(missing.is_empty(), "no English label for {missing:?}");
     }

@@ -31,6 +31,8 @@ use super::{
 use crate::dto::{AppealIn, AppellantIn};
 use crate::routes::appeals::{check_intake, register_appeal};
 use crate::state::AppState;
+use suqiu_core::access::deed;
+use suqiu_core::access::Capability;
 
 /// How far back the "same matter" warning looks.
 const SIMILAR_DAYS: i64 = 30;
@@ -160,14 +162,8 @@ async fn intake_page(
 }
 
 fn require_intake(s: &Session) -> Result<(), Failed> {
-    if s.may(suqiu_core::access::Capability::Intake) {
-        Ok(())
-    } else {
-        Err(
-            UiError::Forbidden(format!("角色「{}」不能登记诉求", s.actor.role.label_zh()))
-                .page(s.lang),
-        )
-    }
+    crate::app::require(&s.actor, Capability::Intake, &deed::INTAKE)
+        .map_err(|e| UiError::from(e).page(s.lang))
 }
 
 pub(crate) async fn form(State(state): State<AppState>, s: Session) -> PageResult {

@@ -53,6 +53,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use sha2::{Digest, Sha256};
 use suqiu_core::access::{Actor, Capability};
+use suqiu_core::error::Reason;
 use suqiu_store::users::User;
 use suqiu_store::StoreError;
 use tower_http::compression::CompressionLayer;
@@ -293,10 +294,12 @@ impl FromRequest<AppState> for PostForm {
 #[derive(Debug)]
 pub(crate) enum UiError {
     NotFound,
-    Forbidden(String),
+    /// The role or its relation to the thing does not allow it; why, in both languages.
+    Forbidden(Reason),
     /// The form's CSRF token is missing or wrong (an old tab, or another site posting).
     Csrf,
-    BadRequest(String),
+    /// The request cannot be done as sent (a 400, 409, 413, 422 of the API); why.
+    BadRequest(Reason),
     /// A field no handler may take (a control character in it): 422, naming the field.
     Invalid(suqiu_core::error::FieldError),
     Internal,
@@ -312,8 +315,8 @@ impl From<Problem> for UiError {
     fn from(p: Problem) -> UiError {
         match p.status {
             404 => UiError::NotFound,
-            403 => UiError::Forbidden(p.detail),
-            400 | 409 | 413 | 422 => UiError::BadRequest(p.detail),
+            403 => UiError::Forbidden(p.reason()),
+            400 | 409 | 413 | 422 => UiError::BadRequest(p.reason()),
             _ => UiError::Internal,
         }
     }
@@ -327,6 +330,11 @@ impl From<askama::Error> for UiError {
 }
 
 impl UiError {
+    /// An export of more than `max` rows, refused.
+    pub fn too_many(max: impl std::fmt::Display) -> UiError {
+        UiError::BadRequest(i18n::reason("list.too_many").with("max", max))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             UiError::NotFound => StatusCode::NOT_FOUND,
@@ -344,26 +352,26 @@ impl UiError {
 
     /// The error as a page in `lang`.
     pub fn into_page(self, lang: Lang) -> Response {
-        let status = self.status();
+        let (status, english) = (self.status(), lang == Lang::En);
         let (title, detail) = match &self {
             UiError::NotFound => (
                 lang.t("err.not_found"),
                 lang.t("err.not_found_detail").to_string(),
             ),
-            UiError::Forbidden(d) => (lang.t("err.forbidden"), d.clone()),
+            UiError::Forbidden(d) => (lang.t("err.forbidden"), d.text(english).to_string()),
             UiError::Csrf => (lang.t("err.csrf"), lang.t("err.csrf_detail").to_string()),
-            UiError::BadRequest(d) => (lang.t("err.bad_request"), d.clone()),
+            UiError::BadRequest(d) => (lang.t("err.bad_request"), d.text(english).to_string()),
             UiError::Invalid(e) => (
                 lang.t("err.bad_request"),
-                format!("「{}」{}", e.field, e.text(lang == Lang::En)),
+                format!("「{}」{}", e.field, e.text(english)),
             ),
             UiError::Internal => (
                 lang.t("err.internal"),
                 lang.t("err.internal_detail").to_string(),
             ),
         };
-        // The store and the API word their refusals in Chinese (the API's language); an
-        // English page says which kind of refusal it is instead of showing them.
+        // Rules give their reasons in both languages; what only the API says (in Chinese, its
+        // language: a malformed body) an English page names by kind instead of showing it.
         let detail = match (&self, lang) {
             (UiError::Forbidden(_), Lang::En) if i18n::has_chinese(&detail) => {
                 lang.t("err.forbidden_detail").to_string()

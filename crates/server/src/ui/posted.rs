@@ -237,6 +237,8 @@ pub(crate) fn person_choices<'a>(people: impl IntoIterator<Item = &'a Person>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use suqiu_core::error::{Msg, Reason};
+    use suqiu_core::msg;
 
     #[test]
     fn only_the_posted_form_shows_what_was_typed() {
@@ -299,8 +301,12 @@ mod tests {
         assert_eq!(e.get("amount"), "The amount must be more than 0");
         assert_eq!(e.get("note"), "Say what it is for");
         assert_eq!(e.get("title"), "At most 500 characters");
-        let e = FieldErrors::of_problem(&Problem::conflict("库存不足"), &[], Lang::Zh);
+        const SHORT: Msg = msg!("short", "库存不足", "Not enough in stock");
+        let short = Problem::conflict(Reason::new(&SHORT));
+        let e = FieldErrors::of_problem(&short, &[], Lang::Zh);
         assert_eq!(e.get(WHOLE_FORM), "库存不足");
+        let e = FieldErrors::of_problem(&short, &[], Lang::En);
+        assert_eq!(e.get(WHOLE_FORM), "Not enough in stock");
     }
 
     /// Every message a save's flash names (and the label of its next link) is in the

@@ -13,7 +13,7 @@ use suqiu_core::figures::{self, Figure};
 
 use super::appeals::node_choices;
 use super::figures::{legend, rank_text, rule, term, Term};
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
 use super::page_node;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
@@ -47,7 +47,7 @@ fn may_read(s: &Session) -> Result<(), super::Failed> {
     if s.may(Capability::ReadMetrics) {
         Ok(())
     } else {
-        Err(UiError::Forbidden(s.lang.t("reports.forbidden").to_string()).page(s.lang))
+        Err(UiError::Forbidden(i18n::reason("reports.forbidden")).page(s.lang))
     }
 }
 

@@ -20,6 +20,7 @@ use crate::routes::roster::{
     commit_sheet, import_out, read_upload, require_import, sheet_of, stored, ImportOut,
 };
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 /// One column of the upload with its select.
 struct ColumnView {
@@ -172,7 +173,7 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
 }
 
 fn forbidden(s: &Session) -> Failed {
-    UiError::Forbidden(format!("角色「{}」不能导入人员", s.actor.role.label_zh())).page(s.lang)
+    UiError::Forbidden(s.actor.may_not(&deed::IMPORT_PEOPLE)).page(s.lang)
 }
 
 /// `GET /people/import`: the upload form.
@@ -202,18 +203,7 @@ pub(crate) async fn upload(State(state): State<AppState>, s: Session, req: Reque
         Ok(sheet) => sheet,
         Err(p) => {
             let page = ImportPage {
-                file_error: p
-                    .errors
-                    .first()
-                    .map(|e| {
-                        if lang == Lang::En {
-                            &e.english
-                        } else {
-                            &e.message
-                        }
-                        .clone()
-                    })
-                    .unwrap_or(p.detail),
+                file_error: p.says(lang == Lang::En),
                 ..ImportPage::empty(&s)
             };
             let mut res = render(lang, &page)?;

@@ -13,6 +13,7 @@ use super::view::{Chrome, FieldErrors};
 use super::{render, saved, Flash, PageResult, PostForm, Session, UiError};
 use crate::routes::district::save_score_weights;
 use crate::state::AppState;
+use crate::ui::i18n;
 
 #[derive(Template)]
 #[template(path = "scoring.html")]
@@ -44,7 +45,7 @@ fn page(s: &Session, w: &ScoreWeights) -> ScoringPage {
 /// `GET /ranking/rule`
 pub(crate) async fn show(State(state): State<AppState>, s: Session) -> PageResult {
     if !s.may(Capability::ReadMetrics) {
-        return Err(UiError::Forbidden(s.lang.t("reports.forbidden").to_string()).page(s.lang));
+        return Err(UiError::Forbidden(i18n::reason("reports.forbidden")).page(s.lang));
     }
     render(s.lang, &page(&s, &state.weights()))
 }

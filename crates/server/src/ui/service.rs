@@ -15,7 +15,7 @@ use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::service::{Registration, ServiceSummary};
 
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
 use super::page_node;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, refusal_status, render_with, Posted};
@@ -27,6 +27,7 @@ use crate::routes::service::{
     add_post_as, log_hours_as, period, register_as, this_month, HoursIn, PostIn, RegistrationIn,
 };
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 struct Line {
     name: String,
@@ -123,10 +124,7 @@ async fn service_page(
     (error, posted): (String, Posted),
 ) -> Result<ServicePage, UiError> {
     if !s.may(Capability::ReadCare) {
-        return Err(UiError::Forbidden(format!(
-            "角色「{}」不能查看在职党员服务",
-            s.actor.role.label_zh()
-        )));
+        return Err(UiError::Forbidden(s.actor.may_not(&deed::READ_SERVICE)));
     }
     let summary = state
         .store
@@ -411,13 +409,13 @@ pub(crate) async fn export(
 ) -> PageResult {
     let lang = s.lang;
     if !s.may(Capability::ManageCare) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let org_unit_id = page_node(&state, &s, &params).await?.id;
     let mut errors = Vec::new();
     let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
+        return Err(UiError::BadRequest(e.reason()).page(lang));
     }
     let summary = state
         .store

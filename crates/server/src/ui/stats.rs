@@ -9,6 +9,8 @@ use askama::Template;
 use axum::extract::State;
 use chrono::{Datelike, Months, NaiveDate};
 use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::{FieldError, DATE_SHAPE};
+use suqiu_core::report::Month;
 
 use suqiu_core::figures::{self, Figure};
 
@@ -149,19 +151,20 @@ fn month_range(month: &str) -> Option<(NaiveDate, NaiveDate)> {
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
     let today = shanghai_date(state.now());
-    let mut error = String::new();
+    // One fault of the filter at a time, said in the page's language.
+    let mut error: Option<FieldError> = None;
     let org_unit = match params.str("org_unit").map(str::parse::<i64>) {
         None => None,
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => return Err(UiError::NotFound.page(lang)),
     };
-    let parse_day = |k: &str, error: &mut String| {
+    let parse_day = |k: &str, error: &mut Option<FieldError>| {
         params
             .str(k)
             .and_then(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    *error = format!("{k}: 日期格式应为 YYYY-MM-DD");
+                    *error = Some(FieldError::new(k, &DATE_SHAPE));
                     None
                 }
             })
@@ -175,13 +178,15 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
                 from = Some(f);
                 to = Some(t);
             }
-            None => error = "month: 月份格式应为 YYYY-MM".into(),
+            None => error = Month::parse(&month).err(),
         }
     }
     let m = match node_measures(&state, &s.actor, org_unit, from, to).await {
         Ok(m) => m,
         Err(p) if p.status == 422 => {
-            error = p.detail.clone();
+            error = p.errors.first().map(|e| {
+                FieldError::untranslated(e.field.clone(), "invalid", e.text(lang == Lang::En))
+            });
             node_measures(&state, &s.actor, org_unit, None, None)
                 .await
                 .map_err(fail(lang))?
@@ -286,7 +291,9 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             volume: line_chart(&volume),
             categories,
             width: WIDTH,
-            error,
+            error: error.map_or_else(String::new, |e| {
+                format!("{}: {}", e.field, e.text(lang == Lang::En))
+            }),
         },
     )
 }

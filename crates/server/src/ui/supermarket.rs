@@ -23,6 +23,7 @@ use crate::extract::Params;
 use crate::problem::Problem;
 use crate::routes::supermarket::{create_item_as, month_param, move_stock_as, ItemIn, MovementIn};
 use crate::state::AppState;
+use suqiu_core::access::deed;
 use suqiu_store::people_search::Among;
 
 struct ItemRow {
@@ -108,14 +109,12 @@ async fn market_page(
     posted: Posted,
 ) -> Result<SupermarketPage, UiError> {
     if !s.may(Capability::ReadCare) {
-        return Err(UiError::Forbidden(format!(
-            "角色「{}」不能查看爱心超市",
-            s.actor.role.label_zh()
-        )));
+        return Err(UiError::Forbidden(s.actor.may_not(&deed::READ_SUPERMARKET)));
     }
     let mut errors = Vec::new();
-    let month = month_param(state, month, &mut errors)
-        .ok_or_else(|| UiError::BadRequest("月份格式应为 YYYY-MM".into()))?;
+    let Some(month) = month_param(state, month, &mut errors) else {
+        return Err(UiError::Invalid(errors.remove(0)));
+    };
     let st = state
         .store
         .supermarket_statement(&s.actor, org_unit_id, month)

@@ -17,7 +17,7 @@ use suqiu_store::people_search::Among;
 use suqiu_store::teams::{BlockOf, ContactMode, Partner};
 use suqiu_store::StoreError;
 
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{render_with, Posted};
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
@@ -220,7 +220,7 @@ async fn offered(state: &AppState, s: &Session) -> Result<Offered, Failed> {
 async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult {
     let lang = s.lang;
     if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare)) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let (from, to) = this_month(state);
     let teams = team_rows(state, s, (from, to)).await.map_err(fail(lang))?;
@@ -302,7 +302,7 @@ fn require_manage(s: &Session) -> Result<(), Failed> {
     if s.may(Capability::ManageCare) {
         Ok(())
     } else {
-        Err(UiError::Forbidden(s.lang.t("care.forbidden").into()).page(s.lang))
+        Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(s.lang))
     }
 }
 
@@ -453,7 +453,7 @@ pub(crate) async fn add_contact(
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
     if !s.may(Capability::LogVisit) {
-        return Err(UiError::Forbidden(s.lang.t("care.forbidden").into()).page(s.lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(s.lang));
     }
     let mode = form
         .get("mode")

@@ -281,13 +281,10 @@ impl FieldErrors {
         let mut errors: Vec<(String, String)> = p
             .errors
             .iter()
-            .map(|e| {
-                let text = if english { &e.english } else { &e.message };
-                (e.field.clone(), text.clone())
-            })
+            .map(|e| (e.field.clone(), e.text(english).to_string()))
             .collect();
         if errors.is_empty() {
-            errors.push(("form".into(), p.detail.clone()));
+            errors.push(("form".into(), p.reason().text(english).to_string()));
         }
         FieldErrors(errors, lang)
     }

@@ -16,13 +16,16 @@ use suqiu_core::Id;
 use suqiu_store::wishes::{Wish, WishFilter, WishMove};
 
 use super::fund::parse_yuan;
-use super::i18n::Lang;
+use super::i18n::{self, Lang};
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, render_with, Posted};
 use super::view::{when, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::routes::wishes::{command_as, record_as, wisher, wisher_name, WishIn};
 use crate::state::AppState;
+use suqiu_core::access::deed;
+use suqiu_core::error::Msg;
+use suqiu_core::error::Reason;
 use suqiu_store::people_search::Among;
 
 /// Wishes shown per status.
@@ -117,10 +120,7 @@ struct WishesPage {
 
 async fn wishes_page(state: &AppState, s: &Session, posted: Posted) -> Result<WishesPage, UiError> {
     if !(s.may(Capability::ReadCare) || s.may(Capability::LogVisit)) {
-        return Err(UiError::Forbidden(format!(
-            "角色「{}」不能查看微心愿",
-            s.actor.role.label_zh()
-        )));
+        return Err(UiError::Forbidden(s.actor.may_not(&deed::READ_WISHES)));
     }
     let mut pages = Vec::new();
     for status in [WishStatus::Open, WishStatus::Claimed, WishStatus::Fulfilled] {
@@ -295,7 +295,7 @@ pub(crate) async fn act(
     let s = post.session;
     let f = post.form;
     let Some(cmd) = f.get("command").and_then(WishCommand::parse) else {
-        return Err(UiError::BadRequest("未知的心愿操作".into()).page(s.lang));
+        return Err(UiError::BadRequest(Reason::new(&UNKNOWN_COMMAND)).page(s.lang));
     };
     let note = f.get("note").map(str::to_string);
     match command_as(&state, &s.actor, id, cmd, note).await {
@@ -314,13 +314,18 @@ pub(crate) async fn act(
 
 /// Most wishes one workbook holds.
 const EXPORT_MAX: i64 = 10_000;
+const UNKNOWN_COMMAND: Msg = msg!(
+    "unknown_wish_command",
+    "未知的心愿操作",
+    "Unknown action on a wish"
+);
 
 /// `GET /wishes.xlsx`: every wish in the user's scope, newest first (staff who keep the
 /// register: the names in full).
 pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageResult {
     let lang = s.lang;
     if !s.may(Capability::ManageCare) {
-        return Err(UiError::Forbidden(lang.t("care.forbidden").into()).page(lang));
+        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
     }
     let filter = WishFilter {
         org_unit_id: None,
@@ -334,7 +339,7 @@ pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageRes
         .await
         .map_err(fail(lang))?;
     if found.total > EXPORT_MAX {
-        return Err(UiError::BadRequest(lang.t("list.too_many").into()).page(lang));
+        return Err(UiError::too_many(EXPORT_MAX).page(lang));
     }
     let bytes = crate::care_xlsx::wishes(&s.unit_name, &found.items, state.now()).map_err(|e| {
         tracing::error!(error = %e, "wishes export failed");

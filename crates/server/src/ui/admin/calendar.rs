@@ -133,18 +133,7 @@ pub(crate) async fn load(State(state): State<AppState>, post: PostForm) -> PageR
             ))
         }
         Err(p) if matches!(p.status, 400 | 422) => {
-            let error = p
-                .errors
-                .first()
-                .map(|e| {
-                    if s.lang == Lang::En {
-                        &e.english
-                    } else {
-                        &e.message
-                    }
-                    .clone()
-                })
-                .unwrap_or(p.detail);
+            let error = p.says(s.lang == Lang::En);
             let page = calendar_page(&state, &s, text, error);
             again(&s, &page)
         }

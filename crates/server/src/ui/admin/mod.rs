@@ -39,6 +39,7 @@ use super::i18n::Lang;
 use super::view::{when, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
 use crate::state::AppState;
+use suqiu_core::access::deed;
 
 pub(crate) use station::track_url;
 
@@ -110,27 +111,14 @@ fn require_admin(s: &Session) -> Result<(), super::Failed> {
     if s.may(Capability::Configure) || s.may(Capability::ManageUsers) {
         Ok(())
     } else {
-        Err(UiError::Forbidden(format!(
-            "{}{}",
-            s.lang.t("admin.forbidden_view"),
-            s.lang.label(s.actor.role.code(), s.actor.role.label_zh())
-        ))
-        .page(s.lang))
+        Err(UiError::Forbidden(s.actor.may_not(&deed::READ_SETTINGS)).page(s.lang))
     }
 }
 
 /// Changing the configuration is the district's.
 fn require_configure(s: &Session) -> Result<(), super::Failed> {
-    if s.may(Capability::Configure) {
-        Ok(())
-    } else {
-        Err(UiError::Forbidden(format!(
-            "{}{}",
-            s.lang.t("admin.forbidden_change"),
-            s.lang.label(s.actor.role.code(), s.actor.role.label_zh())
-        ))
-        .page(s.lang))
-    }
+    crate::app::require(&s.actor, Capability::Configure, &deed::CONFIGURE)
+        .map_err(|e| UiError::from(e).page(s.lang))
 }
 
 /// Records a change made on a settings page (under the configuration lock, as every change).

@@ -38,7 +38,7 @@ pub(crate) async fn export(
         ..PeopleFilter::default()
     };
     if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.text(lang == Lang::En).into()).page(lang));
+        return Err(UiError::BadRequest(e.reason()).page(lang));
     }
     crate::scope::filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
         .await
@@ -87,9 +87,5 @@ pub(crate) async fn export(
 }
 
 fn too_many_people(lang: Lang) -> Failed {
-    UiError::BadRequest(format!(
-        "{}（> {REGISTER_MAX_ROWS}）",
-        lang.t("list.too_many")
-    ))
-    .page(lang)
+    UiError::too_many(REGISTER_MAX_ROWS).page(lang)
 }

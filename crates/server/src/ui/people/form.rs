@@ -19,14 +19,11 @@ use crate::ui::view::FieldErrors;
 use crate::ui::{
     fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError,
 };
+use suqiu_core::access::deed;
 
 pub(crate) async fn new_form(State(state): State<AppState>, s: Session) -> PageResult {
     if !s.may(Capability::ManagePeople) {
-        return Err(UiError::Forbidden(format!(
-            "角色「{}」不能登记或修改人员信息",
-            s.actor.role.label_zh()
-        ))
-        .page(s.lang));
+        return Err(UiError::Forbidden(s.actor.may_not(&deed::MANAGE_PEOPLE)).page(s.lang));
     }
     let d = Draft {
         org_unit_id: s.actor.org_unit_id.to_string(),

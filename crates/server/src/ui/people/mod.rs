@@ -22,6 +22,9 @@ use super::i18n::Lang;
 use super::{fail, Failed, Session, UiError};
 use crate::dto::PersonOut;
 use crate::state::AppState;
+use suqiu_core::error::Msg;
+use suqiu_core::error::Reason;
+use suqiu_core::msg;
 
 /// One person as a row, masked for the reader.
 struct PersonRow {
@@ -65,11 +68,14 @@ fn may_see_people(s: &Session) -> bool {
 
 /// The refusal of a role that may not see the register.
 fn not_for_you(s: &Session) -> Failed {
-    UiError::Forbidden(format!(
-        "角色「{}」只能在分派或转办给自己的诉求中看到诉求人",
-        s.actor.role.label_zh()
-    ))
-    .page(s.lang)
+    const ONLY_ON_TASKS: Msg = msg!(
+        "appellants_on_tasks_only",
+        "角色「{role}」只能在分派或转办给自己的诉求中看到诉求人",
+        "The role “{role}” sees appellants only on the appeals assigned or referred to it",
+    );
+    let role = s.actor.role;
+    let reason = Reason::new(&ONLY_ON_TASKS).with_words("role", role.label_zh(), role.label_en());
+    UiError::Forbidden(reason).page(s.lang)
 }
 
 /// Person `id` as the reader may see them, or the page that says there is no such person.
