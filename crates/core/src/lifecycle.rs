@@ -21,10 +21,15 @@ use crate::Id;
 
 mod apply;
 mod decide;
+mod draft;
 mod intake;
 
 pub use apply::apply;
 pub use decide::{bounded, decide};
+pub use draft::{
+    check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts,
+    NewAppellantDraft, MAX_APPELLANT_NAME,
+};
 pub use intake::{register, Intake};
 
 /// Longest note, reason or content a person types into one field.

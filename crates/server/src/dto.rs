@@ -396,6 +396,31 @@ pub struct AppealIn {
     pub public_consent: bool,
 }
 
+impl From<AppealIn> for suqiu_core::lifecycle::IntakeDraft {
+    fn from(body: AppealIn) -> Self {
+        suqiu_core::lifecycle::IntakeDraft {
+            appellant_id: body.appellant_id,
+            appellant: body
+                .appellant
+                .map(|a| suqiu_core::lifecycle::NewAppellantDraft {
+                    name: a.name,
+                    phone: a.phone,
+                    email: a.email,
+                }),
+            anonymous: body.anonymous == Some(true),
+            org_unit_id: body.org_unit_id,
+            channel: body.channel,
+            kind: body.kind,
+            category: body.category,
+            urgency: body.urgency,
+            title: body.title,
+            content: body.content,
+            location: body.location,
+            public_consent: body.public_consent,
+        }
+    }
+}
+
 /// A small reference: `{"id","name"}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RefOut {

@@ -3,13 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    bounded, Event, EventBody, Refusal, MAX_CONTENT_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS,
-};
+use super::{text_errors, Event, EventBody, Refusal};
 use crate::access::{deed, Actor, Capability};
 use crate::appeal::{Appeal, Appellant, Channel, Extension, Kind, Status, Urgency};
 use crate::calendar::WorkCalendar;
-use crate::error::FieldError;
 use crate::policy::{deadline, TimeLimitPolicy};
 use crate::Id;
 
@@ -87,25 +84,18 @@ pub fn register(
     Ok((appeal, event))
 }
 
-/// Title, content and location, trimmed and within their limits; the content is required.
+/// Title, content and location, trimmed, by the desk's one text rule ([`text_errors`]).
 fn checked_text(intake: &Intake) -> Result<(Option<String>, String, Option<String>), Refusal> {
+    let texts = [
+        ("content", Some(intake.content.as_str())),
+        ("title", intake.title.as_deref()),
+        ("location", intake.location.as_deref()),
+    ];
+    if let Some(e) = text_errors(texts).into_iter().next() {
+        return Err(Refusal::Invalid(e));
+    }
     let content = intake.content.trim().to_string();
-    if content.is_empty() {
-        return Err(Refusal::Invalid(FieldError::new(
-            "content",
-            &crate::error::CONTENT_EMPTY,
-        )));
-    }
-    bounded("content", &content, MAX_CONTENT_CHARS)?;
-    let title = trimmed(&intake.title);
-    if let Some(t) = &title {
-        bounded("title", t, MAX_TITLE_CHARS)?;
-    }
-    let location = trimmed(&intake.location);
-    if let Some(l) = &location {
-        bounded("location", l, MAX_LOCATION_CHARS)?;
-    }
-    Ok((title, content, location))
+    Ok((trimmed(&intake.title), content, trimmed(&intake.location)))
 }
 
 /// The `registered` event of a new appeal: what it was registered as, and its deadlines.

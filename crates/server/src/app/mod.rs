@@ -9,7 +9,8 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]). The other areas follow its shape.
+//! Converted so far: the aid fund ([`fund`]) and appeals ([`appeals`]). The other areas
+//! follow their shape.
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::{FieldError, Msg, Reason};
@@ -19,6 +20,7 @@ use suqiu_store::StoreError;
 use crate::problem::Problem;
 use crate::state::AppState;
 
+pub(crate) mod appeals;
 pub(crate) mod fund;
 
 /// Saves a district setting and records who changed it to what on the /admin change log
@@ -71,6 +73,13 @@ pub(crate) fn require(actor: &Actor, cap: Capability, what: &Msg) -> AppResult<(
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         AppError::Store(e)
+    }
+}
+
+impl From<suqiu_core::lifecycle::Refusal> for AppError {
+    fn from(r: suqiu_core::lifecycle::Refusal) -> AppError {
+        // A 409 of the lifecycle names the actions the status allows: the problem says them.
+        AppError::Problem(Problem::from(r))
     }
 }
 

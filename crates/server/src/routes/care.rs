@@ -25,13 +25,13 @@ use suqiu_store::teams::{
 use suqiu_store::visits::{DueFor, DueVisit, NewVisit, Visit, VisitFilter};
 use utoipa::ToSchema;
 
+use crate::app::appeals::{check_intake, store_intake};
 use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{time, AppealIn, AppealOut, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::read_audit;
-use crate::routes::appeals::{check_intake, store_intake};
 use crate::scope::{filter_node_in_scope, node_in_scope};
 use crate::state::AppState;
 use suqiu_core::access::deed;
@@ -439,13 +439,15 @@ pub(crate) async fn log_visit(
         location: raise.location,
         public_consent: raise.public_consent,
     };
-    let checked = check_intake(state, actor, appeal).await.map_err(nested)?;
+    let checked = check_intake(state, actor, appeal.into())
+        .await
+        .map_err(|e| nested(e.into()))?;
     let (v, appeal) = store_intake(state, actor, &checked, |appeal, event| {
         let (store, visit) = (state.store.clone(), visit.clone());
         async move { store.create_visit(&visit, Some((appeal, event))).await }
     })
     .await
-    .map_err(nested)?;
+    .map_err(|e| nested(e.into()))?;
     let mut out = VisitOut::from(&v);
     if let Some(appeal) = appeal {
         tracing::debug!(
@@ -459,7 +461,7 @@ pub(crate) async fn log_visit(
             .await?;
         let events = state.store.events(rec.appeal.id).await?;
         let category = state.store.category(&rec.appeal.category).await?;
-        let allowed = crate::routes::appeals::actions_for(state, actor, &rec, now);
+        let allowed = crate::app::appeals::actions_for(state, actor, &rec, now);
         let mut a = AppealOut::new(
             &rec,
             category.map(|c| c.name),

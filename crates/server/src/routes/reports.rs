@@ -195,7 +195,7 @@ pub(crate) async fn worst_overdue_of(
             node_of(path).is_some_and(|node| quota.take(node))
         })
         .await?;
-    let names = crate::routes::appeals::category_names(state).await?;
+    let names = crate::app::appeals::category_names(state, false).await?;
     let mut out: Vec<NodeOverdueOut> = quota
         .taken
         .iter()

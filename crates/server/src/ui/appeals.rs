@@ -58,25 +58,6 @@ pub(crate) fn summary(title: Option<&str>, content: &str) -> String {
     }
 }
 
-/// Code → name of every category, in the page's language (the Chinese name where a category
-/// has no English one yet).
-pub(crate) async fn category_names(
-    state: &AppState,
-    lang: Lang,
-) -> Result<HashMap<String, String>, suqiu_store::StoreError> {
-    let english = lang == Lang::En;
-    Ok(state
-        .store
-        .categories()
-        .await?
-        .into_iter()
-        .map(|c| {
-            let name = c.name_in(english).to_string();
-            (c.code, name)
-        })
-        .collect())
-}
-
 /// A category as people read it: `公共设施 · 水管` (the first level, then the second).
 pub(crate) fn category_label(names: &HashMap<String, String>, code: &str) -> String {
     let name = names.get(code).cloned().unwrap_or_else(|| code.to_string());
@@ -366,7 +347,9 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
                 .list_appeals(&s.actor, &filter, now)
                 .await
                 .map_err(fail(lang))?;
-            let names = category_names(&state, lang).await.map_err(fail(lang))?;
+            let names = crate::app::appeals::category_names(&state, lang == Lang::En)
+                .await
+                .map_err(fail(lang))?;
             let rows = found
                 .items
                 .iter()

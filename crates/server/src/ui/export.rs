@@ -5,9 +5,7 @@ use axum::extract::State;
 use rust_xlsxwriter::{Workbook, XlsxError};
 use suqiu_store::appeals::AppealRecord;
 
-use super::appeals::{
-    appellant_name, appellant_phone, category_label, category_names, ui_filter, with_search,
-};
+use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter, with_search};
 use super::i18n::Lang;
 use super::view::shanghai_file_stamp;
 use super::{fail, PageResult, Session, UiError};
@@ -59,7 +57,9 @@ pub(crate) async fn export(
         .await
         .map_err(fail(lang))?;
     let now = state.now();
-    let names = category_names(&state, lang).await.map_err(fail(lang))?;
+    let names = crate::app::appeals::category_names(&state, lang == Lang::En)
+        .await
+        .map_err(fail(lang))?;
     filter.per_page = CHUNK;
     filter.page = 1;
     let mut records: Vec<AppealRecord> = Vec::new();

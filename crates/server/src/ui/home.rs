@@ -175,7 +175,7 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .list_appeals(&s.actor, &filter, now)
         .await
         .map_err(fail(lang))?;
-    let names = super::appeals::category_names(&state, lang)
+    let names = crate::app::appeals::category_names(&state, lang == super::i18n::Lang::En)
         .await
         .map_err(fail(lang))?;
     let rows = found

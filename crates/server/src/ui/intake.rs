@@ -3,7 +3,7 @@
 //! saving, the form shows the deadlines the appeal will get and earlier appeals about the
 //! same matter; saving goes through the API's own intake function and ends on a printable
 //! A4 receipt (登记回执) that says it was saved. A new appellant with a phone goes on the
-//! people register (see `routes::appeals::register_appeal`).
+//! people register (see `app::appeals::register_appeal`).
 
 use askama::Template;
 use axum::extract::State;
@@ -20,16 +20,15 @@ use suqiu_core::validate::{mask_phone, validate_phone};
 use suqiu_store::similar::SimilarQuery;
 
 use super::appeals::{
-    appellant_name, category_groups, category_label, category_names, node_choices, summary,
-    CategoryGroup,
+    appellant_name, category_groups, category_label, node_choices, summary, CategoryGroup,
 };
 use super::pick::{suggestions, Suggestion};
 use super::view::{deadline_at, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{
     fail, render, saved, Failed, Flash, FormData, PageId, PageResult, PostForm, Session, UiError,
 };
+use crate::app::appeals::{check_intake, register_appeal};
 use crate::dto::{AppealIn, AppellantIn};
-use crate::routes::appeals::{check_intake, register_appeal};
 use crate::state::AppState;
 use suqiu_core::access::deed;
 use suqiu_core::access::Capability;
@@ -324,10 +323,15 @@ pub(crate) async fn submit(State(state): State<AppState>, post: PostForm) -> Pag
     let body = appeal_in(&d, &mut errors);
     let result = if errors.any() {
         // Only to name the other faults too: nothing is saved.
-        check_intake(&state, &s.actor, body).await.map(|_| None)
+        check_intake(&state, &s.actor, body.into())
+            .await
+            .map(|_| None)
     } else {
-        register_appeal(&state, &s.actor, body).await.map(Some)
-    };
+        register_appeal(&state, &s.actor, body.into())
+            .await
+            .map(Some)
+    }
+    .map_err(crate::problem::Problem::from);
     match result {
         Ok(Some(rec)) => {
             let a = &rec.appeal;
@@ -522,7 +526,9 @@ pub(crate) async fn receipt(
 ) -> PageResult {
     let lang = s.lang;
     let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
-    let names = category_names(&state, lang).await.map_err(fail(lang))?;
+    let names = crate::app::appeals::category_names(&state, lang == super::i18n::Lang::En)
+        .await
+        .map_err(fail(lang))?;
     let events = state.store.events(id).await.map_err(fail(lang))?;
     let a = &rec.appeal;
     let receiver = events

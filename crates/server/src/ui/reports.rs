@@ -328,11 +328,11 @@ async fn in_language(
     state: &AppState,
     lang: Lang,
     r: &mut MonthlyReportOut,
-) -> Result<(), suqiu_store::StoreError> {
+) -> crate::app::AppResult<()> {
     if lang == Lang::Zh {
         return Ok(());
     }
-    let names = super::appeals::category_names(state, lang).await?;
+    let names = crate::app::appeals::category_names(state, lang == Lang::En).await?;
     for x in r.by_kind.iter_mut().chain(r.by_channel.iter_mut()) {
         let name = lang.label(&x.code, "");
         if !name.is_empty() {

@@ -14,7 +14,6 @@ use suqiu_core::report::Month;
 
 use suqiu_core::figures::{self, Figure};
 
-use super::appeals::category_names;
 use super::charts::{bar_chart, line_chart, BarChart, LineChart, WIDTH};
 use super::figures::{legend, rank_text, term, Term};
 use super::i18n::Lang;
@@ -242,7 +241,9 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         .received_by(m.org_unit_id, Dimension::Category, from_day, end)
         .await
         .map_err(fail(lang))?;
-    let names = category_names(&state, lang).await.map_err(fail(lang))?;
+    let names = crate::app::appeals::category_names(&state, lang == Lang::En)
+        .await
+        .map_err(fail(lang))?;
     let mut by_root: BTreeMap<String, i64> = BTreeMap::new();
     for (code, n) in counts {
         let root = code.split('.').next().unwrap_or(&code).to_string();

@@ -12,7 +12,7 @@ use super::{person_row, stored};
 use crate::dto::PersonOut;
 use crate::read_audit;
 use crate::state::AppState;
-use crate::ui::appeals::{category_names, node_choices, row_of, Row};
+use crate::ui::appeals::{node_choices, row_of, Row};
 use crate::ui::i18n::Lang;
 use crate::ui::pick::unit_names;
 use crate::ui::posted::Posted;
@@ -137,7 +137,7 @@ async fn person_appeals(state: &AppState, s: &Session, p: &Person) -> Result<Vec
         ..AppealFilter::default()
     };
     let found = state.store.list_appeals(&s.actor, &filter, now).await?;
-    let names = category_names(state, s.lang).await?;
+    let names = crate::app::appeals::category_names(state, s.lang == Lang::En).await?;
     Ok(found
         .items
         .iter()

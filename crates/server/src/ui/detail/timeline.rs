@@ -1,0 +1,263 @@
+//! The timeline of an appeal as the detail page shows it: each event's label, who, when,
+//! where it went (names, not ids) and why.
+
+use super::*;
+
+/// One timeline entry as shown.
+pub(super) struct Entry {
+    pub(super) what: &'static str,
+    pub(super) who: String,
+    pub(super) at: String,
+    pub(super) details: Vec<String>,
+    pub(super) why: String,
+}
+
+/// The label of an event type in `lang`.
+pub(super) fn event_label(lang: Lang, body: &EventBody) -> &'static str {
+    match body {
+        EventBody::Registered { .. } => match lang {
+            Lang::Zh => "登记",
+            Lang::En => "Registered",
+        },
+        EventBody::Overdue { .. } => match lang {
+            Lang::Zh => "超期",
+            Lang::En => "Overdue",
+        },
+        other => {
+            let code = other.type_name();
+            match ActionKind::parse(code) {
+                Some(a) => lang.label(a.code(), a.label_zh()),
+                None => "?",
+            }
+        }
+    }
+}
+
+/// Names the timeline refers to by id.
+pub(super) struct Names {
+    pub(super) units: HashMap<Id, String>,
+    pub(super) departments: HashMap<Id, String>,
+    pub(super) users: HashMap<Id, String>,
+    pub(super) teams: HashMap<Id, String>,
+    /// Tracking codes of the appeals merges point at (people know appeals by code).
+    pub(super) appeals: HashMap<Id, String>,
+}
+
+impl Names {
+    pub(super) fn of(map: &HashMap<Id, String>, id: Id) -> String {
+        map.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+    }
+
+    /// An appeal by its tracking code; one outside the reader's scope by no number at all.
+    pub(super) fn appeal(&self, lang: Lang, id: Id) -> String {
+        self.appeals
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| lang.t("detail.other_appeal").to_string())
+    }
+}
+
+pub(super) fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names) -> Entry {
+    let (details, why) =
+        closing_details(lang, &e.body).unwrap_or_else(|| handling_details(lang, &e.body, n));
+    Entry {
+        what: event_label(lang, &e.body),
+        // The deadline watch records as the system, which is no user.
+        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
+            match lang {
+                Lang::Zh => "系统".to_string(),
+                Lang::En => "System".to_string(),
+            }
+        } else {
+            e.actor_name.clone()
+        },
+        at: when(e.at),
+        details,
+        why,
+    }
+}
+
+/// What a timeline entry of the closing loop (办结, 反馈, 回访, 恢复) shows: details and why.
+pub(super) fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<String>, String)> {
+    let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
+    Some(match body {
+        EventBody::Resolve { resolution, note } => (
+            vec![label(resolution.code(), resolution.label_zh())],
+            note.clone(),
+        ),
+        EventBody::Feedback { channel, note } => (
+            vec![label(channel.code(), channel.label_zh())],
+            note.clone(),
+        ),
+        EventBody::FollowUp {
+            satisfaction,
+            solved,
+            note,
+            ..
+        } => {
+            let mut details = vec![label(satisfaction.code(), satisfaction.label_zh())];
+            if let Some(solved) = solved {
+                let answer = if *solved {
+                    label("solved", "已解决")
+                } else {
+                    lang.t("f.no").to_string()
+                };
+                details.push(format!(
+                    "{}{}{answer}",
+                    lang.t("f.resolution"),
+                    lang.t("punct.colon")
+                ));
+            }
+            (details, note.clone().unwrap_or_default())
+        }
+        EventBody::Resume {
+            note, resolve_by, ..
+        } => (
+            resolve_by
+                .iter()
+                .map(|by| format!("→ {}", when(*by)))
+                .collect(),
+            note.clone().unwrap_or_default(),
+        ),
+        _ => return None,
+    })
+}
+
+/// What any other timeline entry shows: where it went (names, not ids) and why.
+pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, String) {
+    let mut details = Vec::new();
+    let mut why = String::new();
+    let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
+    match body {
+        EventBody::Registered {
+            channel,
+            kind,
+            urgency,
+            ..
+        } => {
+            details.push(label(channel.code(), channel.label_zh()));
+            details.push(label(kind.code(), kind.label_zh()));
+            details.push(label(urgency.code(), urgency.label_zh()));
+        }
+        EventBody::Accept { note } => why = note.clone().unwrap_or_default(),
+        EventBody::Assign {
+            user_id,
+            team_id,
+            note,
+        } => {
+            if let Some(u) = user_id {
+                details.push(format!("→ {}", Names::of(&n.users, *u)));
+            }
+            if let Some(t) = team_id {
+                details.push(format!("→ {}", Names::of(&n.teams, *t)));
+            }
+            why = note.clone().unwrap_or_default();
+        }
+        EventBody::Refer {
+            department_id,
+            note,
+        } => {
+            details.push(format!("→ {}", Names::of(&n.departments, *department_id)));
+            why = note.clone();
+        }
+        EventBody::Escalate {
+            to_org_unit_id,
+            note,
+            ..
+        } => {
+            details.push(format!("→ {}", Names::of(&n.units, *to_org_unit_id)));
+            why = note.clone();
+        }
+        EventBody::Return { note, .. }
+        | EventBody::Progress { note }
+        | EventBody::Reopen { note, .. }
+        | EventBody::Supervise { note } => why = note.clone(),
+        EventBody::Extend { days, reason } => {
+            details.push(format!("+{days} {}", lang.t("admin.working_days")));
+            why = reason.clone();
+        }
+        EventBody::ExtendApprove {
+            approve,
+            reason,
+            resolve_by,
+        } => {
+            details.push(
+                if *approve {
+                    lang.t("act.approve")
+                } else {
+                    lang.t("act.deny")
+                }
+                .to_string(),
+            );
+            // The new limit, written as the notice to the requester writes it.
+            if let Some(by) = resolve_by {
+                details.push(format!("→ {}", deadline_at(*by)));
+            }
+            why = reason.clone().unwrap_or_default();
+        }
+        EventBody::Reject { reason } | EventBody::Suspend { reason } => why = reason.clone(),
+        EventBody::Overdue { deadline, due } => {
+            details.push(label(deadline.code(), deadline.label_zh()));
+            details.push(deadline_at(*due));
+        }
+        EventBody::Merge { into_appeal_id } => {
+            details.push(format!("→ {}", n.appeal(lang, *into_appeal_id)))
+        }
+        EventBody::Resolve { .. }
+        | EventBody::Feedback { .. }
+        | EventBody::FollowUp { .. }
+        | EventBody::Resume { .. } => {}
+    }
+    (details, why)
+}
+
+/// The names the timeline and the facts refer to by id.
+pub(super) async fn names(
+    state: &AppState,
+    s: &Session,
+    rec: &AppealRecord,
+    events: &[StoredEvent],
+    all_units: &[OrgUnit],
+) -> Result<Names, UiError> {
+    let mut n = Names {
+        units: all_units.iter().map(|u| (u.id, u.name.clone())).collect(),
+        departments: state
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect(),
+        users: HashMap::new(),
+        teams: HashMap::new(),
+        appeals: HashMap::new(),
+    };
+    let mut merged_into: Vec<Id> = rec.appeal.merged_into.into_iter().collect();
+    for e in events {
+        match &e.body {
+            EventBody::Assign {
+                user_id, team_id, ..
+            } => {
+                if let Some(id) = user_id {
+                    if let Some(u) = state.store.user(*id).await? {
+                        n.users.insert(*id, u.display_name);
+                    }
+                }
+                if let Some(id) = team_id {
+                    if let Some(t) = state.store.team(*id).await? {
+                        n.teams.insert(*id, t.name);
+                    }
+                }
+            }
+            EventBody::Merge { into_appeal_id } => merged_into.push(*into_appeal_id),
+            _ => {}
+        }
+    }
+    for id in merged_into {
+        // One out of the reader's scope keeps its number: its code is not theirs to see.
+        if let Ok(target) = state.store.appeal(&s.actor, id).await {
+            n.appeals.insert(id, target.appeal.tracking_code);
+        }
+    }
+    Ok(n)
+}
