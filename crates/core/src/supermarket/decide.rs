@@ -141,7 +141,7 @@ fn add_item(state: &State, new: &NewItem) -> Result<Vec<Event>, Refusal> {
         // `check_item` names at least one field when it refuses.
         Err(mut errors) => return Err(Refusal::Invalid(errors.remove(0))),
     };
-    if state.names.iter().any(|n| *n == name) {
+    if state.names.contains(&name) {
         return Err(Refusal::Conflict(FieldError::new("name", &NAME_TAKEN)));
     }
     Ok(vec![Event::ItemAdded { name, unit }])

@@ -9,7 +9,8 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]). The other areas follow its shape.
+//! Converted so far: the aid fund ([`fund`]), the love supermarket ([`supermarket`]) and
+//! micro-wishes ([`wishes`]). The other areas follow their shape.
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
