@@ -204,6 +204,7 @@ pub mod deed {
     );
     pub const READ_WISHES: Msg = msg!("read_wishes", "查看微心愿", "see micro-wishes");
     pub const POST_WISHES: Msg = msg!("post_wishes", "登记微心愿", "post micro-wishes");
+    pub const EXPORT_WISHES: Msg = msg!("export_wishes", "导出微心愿", "export micro-wishes");
     pub const READ_SERVICE: Msg = msg!(
         "read_service",
         "查看在职党员服务",

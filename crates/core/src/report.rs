@@ -49,6 +49,15 @@ impl Month {
         Ok(Month { first })
     }
 
+    /// The month a query names (`YYYY-MM`), or the one containing `today` when it names
+    /// none: what every monthly page and report shows by default.
+    pub fn given_or_containing(text: Option<&str>, today: NaiveDate) -> Result<Month, FieldError> {
+        match text {
+            None => Ok(Month::containing(today)),
+            Some(text) => Month::parse(text),
+        }
+    }
+
     pub fn containing(day: NaiveDate) -> Month {
         Month {
             first: day.with_day(1).unwrap_or(day),
@@ -101,6 +110,17 @@ pub fn place_of(location: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn no_month_named_is_this_month() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
+        let this = Month::given_or_containing(None, today).unwrap();
+        assert_eq!(this.to_string(), "2026-03");
+        let named = Month::given_or_containing(Some("2025-11"), today).unwrap();
+        assert_eq!(named.to_string(), "2025-11");
+        let bad = Month::given_or_containing(Some("2025-1"), today).unwrap_err();
+        assert_eq!(bad.field, "month");
+    }
 
     #[test]
     fn months_parse_strictly_and_know_their_days() {

@@ -222,6 +222,29 @@ pub fn decide(state: WishState, cmd: WishCommand, who: Wisher) -> Result<WishSta
     }
 }
 
+/// The note given with a command, trimmed: a fulfilment says how the wish came true (at
+/// most [`MAX_NOTE_CHARS`]); the other commands keep whatever note they were given.
+pub fn check_note(cmd: WishCommand, note: Option<&str>) -> Result<Option<String>, FieldError> {
+    let note = note.map(|n| n.trim().to_string());
+    if cmd != WishCommand::Fulfil {
+        return Ok(note);
+    }
+    match note.as_deref() {
+        None | Some("") => Err(FieldError::new(
+            "note",
+            &msg!(
+                "wish_note_needed",
+                "请写明心愿如何实现",
+                "Say how the wish was fulfilled"
+            ),
+        )),
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => {
+            Err(FieldError::new("note", &crate::error::TOO_LONG).with("max", MAX_NOTE_CHARS))
+        }
+        Some(_) => Ok(note),
+    }
+}
+
 /// A new wish as typed, checked: the wish text (trimmed, returned), an estimate within a
 /// micro-wish's size, and a deadline not already past.
 pub fn check_new(
@@ -374,6 +397,22 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["wish", "estimated_cents", "deadline"]);
         assert!(check_new("x", Some(MAX_ESTIMATE_CENTS + 1), None, today).is_err());
+    }
+
+    #[test]
+    fn a_fulfilment_says_how() {
+        use WishCommand::*;
+        assert_eq!(
+            check_note(Fulfil, Some(" 已送到家中 ")),
+            Ok(Some("已送到家中".into()))
+        );
+        for note in [None, Some("  ")] {
+            assert_eq!(check_note(Fulfil, note).unwrap_err().field, "note");
+        }
+        let long = "好".repeat(MAX_NOTE_CHARS + 1);
+        assert_eq!(check_note(Fulfil, Some(&long)).unwrap_err().field, "note");
+        assert_eq!(check_note(Claim, None), Ok(None));
+        assert_eq!(check_note(Cancel, Some(" 重复 ")), Ok(Some("重复".into())));
     }
 
     fn any_step() -> impl Strategy<Value = (WishCommand, Wisher)> {

@@ -466,6 +466,24 @@ async fn stock_never_goes_below_zero(db: Db) {
         .await
         .unwrap_err();
     assert_eq!(field_of(dup), "name");
+    let spaced = s
+        .create_item(&w.station, w.c1.id, " 大米 ", "袋", at(2, 9))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_of(spaced),
+        "name",
+        "a name is trimmed before it is compared"
+    );
+    let at_grid = s
+        .create_item(&w.station, w.grid1.id, "面粉", "袋", at(2, 9))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_of(at_grid),
+        "org_unit_id",
+        "grids keep no supermarket"
+    );
     let stock_in = |quantity| NewMovement {
         item_id: rice.id,
         quantity,

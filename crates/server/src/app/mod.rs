@@ -9,11 +9,13 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]) and appeals ([`appeals`]). The other areas
-//! follow their shape.
+//! Converted so far: the aid fund ([`fund`]), appeals ([`appeals`]), the love supermarket
+//! ([`supermarket`]) and micro-wishes ([`wishes`]). The other areas follow their shape.
 
 use suqiu_core::access::{Actor, Capability};
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::{FieldError, Msg, Reason};
+use suqiu_core::report::Month;
 use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::StoreError;
 
@@ -22,6 +24,14 @@ use crate::state::AppState;
 
 pub(crate) mod appeals;
 pub(crate) mod fund;
+pub(crate) mod supermarket;
+pub(crate) mod wishes;
+
+/// The month a page or report is asked for (`YYYY-MM`), by default this month in Shanghai
+/// (the supermarket's statement, the monthly reports).
+pub(crate) fn month(state: &AppState, text: Option<&str>) -> Result<Month, FieldError> {
+    Month::given_or_containing(text, shanghai_date(state.now()))
+}
 
 /// Saves a district setting and records who changed it to what on the /admin change log
 /// (`kind` and its parameters, worded when read). The caller holds the configuration lock,

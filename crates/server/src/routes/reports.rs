@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Channel, Kind};
-use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{score, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
@@ -36,19 +35,6 @@ fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
         Capability::ReadMetrics,
         &deed::READ_REPORTS,
     )?)
-}
-
-fn month_param(params: &Params, state: &AppState, errors: &mut Vec<FieldError>) -> Option<Month> {
-    match params.str("month") {
-        None => Some(Month::containing(shanghai_date(state.now()))),
-        Some(text) => match Month::parse(text) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        },
-    }
 }
 
 /// The month's counts of each node (ids), in one pass over the roll-ups (see
@@ -87,7 +73,9 @@ pub async fn ranking(
     require_metrics(&actor)?;
     let mut errors = Vec::new();
     let level = level_param(&params, &mut errors);
-    let month = month_param(&params, &state, &mut errors);
+    let month = crate::app::month(&state, params.str("month"))
+        .map_err(|e| errors.push(e))
+        .ok();
     let (Some(level), Some(month), true) = (level, month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
@@ -365,7 +353,9 @@ pub async fn monthly(
     require_metrics(&actor)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
-    let month = month_param(&params, &state, &mut errors);
+    let month = crate::app::month(&state, params.str("month"))
+        .map_err(|e| errors.push(e))
+        .ok();
     let xlsx = match params.str("format") {
         None | Some("json") => false,
         Some("xlsx") => true,

@@ -6,25 +6,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use suqiu_core::access::{Actor, Capability};
-use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::FieldError;
-use suqiu_core::fund::MAX_NOTE_CHARS;
-use suqiu_core::report::Month;
-use suqiu_core::supermarket::{check_item, check_movement};
+use suqiu_core::supermarket::{NewItem, NewMovement};
 use suqiu_core::Id;
-use suqiu_store::supermarket::{Item, Movement, NewMovement};
+use suqiu_store::supermarket::{Item, Movement};
 use utoipa::ToSchema;
 
+use crate::app::supermarket as app;
 use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
 use crate::routes::fund::format_param;
-use crate::scope::node_in_scope;
 use crate::state::AppState;
-use suqiu_core::access::deed;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,64 +123,6 @@ pub struct StatementOut {
     pub movements: Vec<MovementOut>,
 }
 
-fn require(actor: &Actor, cap: Capability) -> ApiResult<()> {
-    let what = if cap == Capability::ManageCare {
-        &deed::KEEP_SUPERMARKET
-    } else {
-        &deed::READ_SUPERMARKET
-    };
-    Ok(crate::app::require(actor, cap, what)?)
-}
-
-/// Adds an item: shared by the API and the page.
-pub(crate) async fn create_item_as(
-    state: &AppState,
-    actor: &Actor,
-    body: ItemIn,
-) -> ApiResult<Item> {
-    require(actor, Capability::ManageCare)?;
-    let (name, unit) = check_item(&body.name, &body.unit).map_err(Problem::invalid)?;
-    Ok(state
-        .store
-        .create_item(actor, body.org_unit_id, &name, &unit, state.now())
-        .await?)
-}
-
-/// Records a movement: shared by the API and the page.
-pub(crate) async fn move_stock_as(
-    state: &AppState,
-    actor: &Actor,
-    body: MovementIn,
-) -> ApiResult<Movement> {
-    require(actor, Capability::ManageCare)?;
-    let note = body.note.trim().to_string();
-    let mut errors = Vec::new();
-    if let Err(e) = check_movement(body.quantity, body.person_id) {
-        errors.push(e);
-    }
-    if note.chars().count() > MAX_NOTE_CHARS {
-        errors.push(
-            FieldError::new("note", &suqiu_core::error::TOO_LONG).with("max", MAX_NOTE_CHARS),
-        );
-    }
-    if !errors.is_empty() {
-        return Err(Problem::invalid(errors));
-    }
-    let m = NewMovement {
-        item_id: body.item_id,
-        quantity: body.quantity,
-        person_id: body.person_id,
-        note,
-    };
-    let moved = state.store.move_stock(actor, &m, state.now()).await?;
-    tracing::info!(
-        movement_id = moved.id,
-        user_id = actor.user_id,
-        "stock moved"
-    );
-    Ok(moved)
-}
-
 /// The items of the supermarkets in the subtree of `org_unit` (default the caller's node),
 /// with their stock now.
 #[utoipa::path(get, path = "/api/v1/supermarket/items", tag = "care",
@@ -197,14 +133,12 @@ pub async fn list_items(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<PageOut<ItemOut>>> {
-    require(&actor, Capability::ReadCare)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
-    let items = state.store.items(&actor, org_unit_id).await?;
+    let items = app::items(&state, &actor, org_unit_id).await?;
     let total = items.len() as i64;
     Ok(Json(PageOut {
         items: items.iter().map(ItemOut::new).collect(),
@@ -229,7 +163,12 @@ pub async fn create_item(
     actor: AuthActor,
     ApiJson(body): ApiJson<ItemIn>,
 ) -> ApiResult<(StatusCode, Json<ItemOut>)> {
-    let item = create_item_as(&state, &actor, body).await?;
+    let new = NewItem {
+        org_unit_id: body.org_unit_id,
+        name: body.name,
+        unit: body.unit,
+    };
+    let item = app::add_item(&state, &actor, new).await?;
     Ok((StatusCode::CREATED, Json(ItemOut::new(&item))))
 }
 
@@ -248,7 +187,13 @@ pub async fn post_movement(
     actor: AuthActor,
     ApiJson(body): ApiJson<MovementIn>,
 ) -> ApiResult<(StatusCode, Json<MovementOut>)> {
-    let m = move_stock_as(&state, &actor, body).await?;
+    let m = NewMovement {
+        item_id: body.item_id,
+        quantity: body.quantity,
+        person_id: body.person_id,
+        note: body.note,
+    };
+    let m = app::move_stock(&state, &actor, m).await?;
     Ok((StatusCode::CREATED, Json(MovementOut::new(&m))))
 }
 
@@ -271,19 +216,16 @@ pub async fn statement(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Response> {
-    require(&actor, Capability::ReadCare)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
-    let month = month_param(&state, params.str("month"), &mut errors);
+    let month = crate::app::month(&state, params.str("month"))
+        .map_err(|e| errors.push(e))
+        .ok();
     let xlsx = format_param(&params, &mut errors);
     let (Some(month), true) = (month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
-    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
-    let st = state
-        .store
-        .supermarket_statement(&actor, org_unit_id, month)
-        .await?;
+    let st = app::statement(&state, &actor, org_unit_id, month).await?;
     if xlsx {
         let bytes = care_xlsx::supermarket_statement(&st, state.now()).map_err(|e| {
             tracing::error!(error = %e, "supermarket statement workbook failed");
@@ -310,22 +252,4 @@ pub async fn statement(
         movements: st.movements.iter().map(MovementOut::new).collect(),
     })
     .into_response())
-}
-
-/// `YYYY-MM`, default this month (Shanghai).
-pub(crate) fn month_param(
-    state: &AppState,
-    text: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<Month> {
-    match text {
-        None => Some(Month::containing(shanghai_date(state.now()))),
-        Some(t) => match Month::parse(t) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        },
-    }
 }

@@ -2,35 +2,28 @@
 //! accounts) and staff claim it — two claims at once, one wins, the other gets 409 — and
 //! fulfil it; the station confirms, releases or cancels.
 //!
-//! The role and the rules are checked here (`suqiu_core::wishes::decide`: 403 for who, 409
-//! for when), the subtree and the race by the store. A reader who may not read the care
-//! registers (a volunteer) sees the wisher's name masked (周**) and never a phone or ID.
+//! The role and scope are checked by `app::wishes`, the rules by `suqiu_core::wishes`
+//! (403 for who, 409 for when, 422 for what), the subtree and the race by the store. A
+//! reader who may not read the care registers (a volunteer) sees the wisher's name masked
+//! (周**) and never a phone or ID.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use suqiu_core::access::{Actor, Capability};
-use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::FieldError;
-use suqiu_core::msg;
-use suqiu_core::validate::mask_name;
-use suqiu_core::wishes::{
-    check_new, decide, Refusal, WishCommand, WishStatus, Wisher, MAX_NOTE_CHARS,
-};
+use suqiu_core::access::Actor;
+use suqiu_core::wishes::{WishCommand, WishStatus};
 use suqiu_core::Id;
 use suqiu_store::wishes::{NewWish, Wish, WishFilter, WishMove};
 use utoipa::ToSchema;
 
-use crate::app::require;
+use crate::app::wishes::{self as app, wisher_name};
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem};
-use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
-use suqiu_core::access::deed;
 
 /// A new wish for a person on the register.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -113,15 +106,6 @@ fn ref_of(n: &suqiu_store::fund::Named) -> RefOut {
     }
 }
 
-/// The wisher's name as `actor` may see it.
-pub(crate) fn wisher_name(actor: &Actor, name: &str) -> String {
-    if actor.may(Capability::ReadCare) {
-        name.to_string()
-    } else {
-        mask_name(name)
-    }
-}
-
 impl WishOut {
     pub fn new(actor: &Actor, w: &Wish) -> WishOut {
         WishOut {
@@ -159,90 +143,6 @@ pub struct WishListOut {
     pub per_page: i64,
 }
 
-/// Who `actor` is to the wish rules.
-pub(crate) fn wisher(actor: &Actor) -> Wisher {
-    Wisher {
-        user_id: actor.user_id,
-        serves: actor.may(Capability::LogVisit),
-        keeps_register: actor.may(Capability::ManageCare),
-    }
-}
-
-/// May `actor` read wishes at all: those who read the registers, and those who claim.
-fn may_read(actor: &Actor) -> bool {
-    actor.may(Capability::ReadCare) || actor.may(Capability::LogVisit)
-}
-
-/// Checks and records a wish: shared by the API and the wishes page.
-pub(crate) async fn record_as(state: &AppState, actor: &Actor, body: WishIn) -> ApiResult<Wish> {
-    require(actor, Capability::ManageCare, &deed::POST_WISHES)?;
-    let today = shanghai_date(state.now());
-    let wish = check_new(&body.wish, body.estimated_cents, body.deadline, today)
-        .map_err(Problem::invalid)?;
-    let new = NewWish {
-        person_id: body.person_id,
-        wish,
-        estimated_cents: body.estimated_cents,
-        deadline: body.deadline,
-    };
-    let w = state.store.record_wish(actor, &new, state.now()).await?;
-    // Ids only: who wishes for what is personal.
-    tracing::info!(wish_id = w.id, user_id = actor.user_id, "wish recorded");
-    Ok(w)
-}
-
-/// Applies `cmd` to wish `id` as `actor`: shared by the API and the wishes page. 404 when
-/// the wish is not visible, 403 when the role or relation does not allow it, 409 when its
-/// status does not (also when another user acted first).
-pub(crate) async fn command_as(
-    state: &AppState,
-    actor: &Actor,
-    id: Id,
-    cmd: WishCommand,
-    note: Option<String>,
-) -> ApiResult<Wish> {
-    if !may_read(actor) {
-        return Err(Problem::not_found());
-    }
-    let current = state
-        .store
-        .wish(actor, id)
-        .await?
-        .ok_or_else(Problem::not_found)?;
-    let from = current.state();
-    let to = decide(from, cmd, wisher(actor)).map_err(|r| match r {
-        Refusal::NotAllowed(reason) => Problem::forbidden(reason),
-        Refusal::WrongStatus(reason) => Problem::conflict(reason),
-    })?;
-    let note = note.map(|n| n.trim().to_string());
-    if cmd == WishCommand::Fulfil {
-        let mut errors = Vec::new();
-        match note.as_deref() {
-            None | Some("") => errors.push(FieldError::new(
-                "note",
-                &msg!(
-                    "wish_note_needed",
-                    "请写明心愿如何实现",
-                    "Say how the wish was fulfilled"
-                ),
-            )),
-            Some(n) if n.chars().count() > MAX_NOTE_CHARS => errors.push(
-                FieldError::new("note", &suqiu_core::error::TOO_LONG).with("max", MAX_NOTE_CHARS),
-            ),
-            Some(_) => {}
-        }
-        if !errors.is_empty() {
-            return Err(Problem::invalid(errors));
-        }
-    }
-    let moved = state
-        .store
-        .move_wish(actor, id, from, to, note.as_deref(), state.now())
-        .await?;
-    tracing::info!(wish_id = id, user_id = actor.user_id, command = %cmd, "wish moved");
-    Ok(moved)
-}
-
 /// The wishes the caller may see under `org_unit` (default: all of its scope), optionally of
 /// one `status`; soonest deadline first. A volunteer sees the open and claimed ones of its
 /// area and those it claimed, the wisher's name masked.
@@ -264,9 +164,6 @@ pub async fn list(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<WishListOut>> {
-    if !may_read(&actor) {
-        return Err(Problem::forbidden(actor.may_not(&deed::READ_WISHES)));
-    }
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     let status = params.code(
@@ -279,14 +176,13 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    filter_node_in_scope(&state, &actor, org_unit_id).await?;
     let filter = WishFilter {
         org_unit_id,
         status,
         page,
         per_page,
     };
-    let p = state.store.wishes(&actor, &filter).await?;
+    let p = app::list(&state, &actor, filter).await?;
     Ok(Json(WishListOut {
         items: p.items.iter().map(|w| WishOut::new(&actor, w)).collect(),
         total: p.total,
@@ -308,7 +204,13 @@ pub async fn create(
     actor: AuthActor,
     ApiJson(body): ApiJson<WishIn>,
 ) -> ApiResult<(StatusCode, Json<WishOut>)> {
-    let w = record_as(&state, &actor, body).await?;
+    let new = NewWish {
+        person_id: body.person_id,
+        wish: body.wish,
+        estimated_cents: body.estimated_cents,
+        deadline: body.deadline,
+    };
+    let w = app::record(&state, &actor, new).await?;
     Ok((StatusCode::CREATED, Json(WishOut::new(&actor, &w))))
 }
 
@@ -321,22 +223,9 @@ pub async fn get_one(
     actor: AuthActor,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<WishOut>> {
-    if !may_read(&actor) {
-        return Err(Problem::not_found());
-    }
-    let w = state
-        .store
-        .wish(&actor, id)
-        .await?
-        .ok_or_else(Problem::not_found)?;
+    let (w, history) = app::one(&state, &actor, id).await?;
     let mut out = WishOut::new(&actor, &w);
-    let history = state.store.wish_histories(&[w.id]).await?;
-    out.history = Some(
-        history
-            .get(&w.id)
-            .map(|moves| moves.iter().map(WishMoveOut::new).collect())
-            .unwrap_or_default(),
-    );
+    out.history = Some(history.iter().map(WishMoveOut::new).collect());
     Ok(Json(out))
 }
 
@@ -347,7 +236,7 @@ async fn respond(
     cmd: WishCommand,
     note: Option<String>,
 ) -> ApiResult<Json<WishOut>> {
-    let w = command_as(&state, actor, id, cmd, note).await?;
+    let w = app::command(&state, actor, id, cmd, note).await?;
     Ok(Json(WishOut::new(actor, &w)))
 }
 

@@ -1,16 +1,14 @@
 //! 爱心超市: a station's items and their stock, forms to add an item, take stock in and
 //! hand it out to someone on the register, and the month's statement (with its Excel
-//! download). Decisions are the API's (`routes::supermarket`).
+//! download). The use cases and their decisions are `app::supermarket`'s.
 
 use askama::Template;
 use axum::extract::State;
 use suqiu_core::access::Capability;
-use suqiu_core::fund::keeps_ledger;
 use suqiu_core::msg;
-use suqiu_core::org::in_subtree;
+use suqiu_core::supermarket::{check_movement, NewItem, NewMovement};
 use suqiu_core::Id;
-
-use suqiu_core::supermarket::check_movement;
+use suqiu_store::people_search::Among;
 use suqiu_store::supermarket::Statement;
 
 use super::i18n::Lang;
@@ -19,12 +17,10 @@ use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, refusal_status, render_with, Posted};
 use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use crate::app::supermarket as app;
 use crate::extract::Params;
 use crate::problem::Problem;
-use crate::routes::supermarket::{create_item_as, month_param, move_stock_as, ItemIn, MovementIn};
 use crate::state::AppState;
-use suqiu_core::access::deed;
-use suqiu_store::people_search::Among;
 
 struct ItemRow {
     id: Id,
@@ -108,23 +104,11 @@ async fn market_page(
     month: Option<&str>,
     posted: Posted,
 ) -> Result<SupermarketPage, UiError> {
-    if !s.may(Capability::ReadCare) {
-        return Err(UiError::Forbidden(s.actor.may_not(&deed::READ_SUPERMARKET)));
-    }
-    let mut errors = Vec::new();
-    let Some(month) = month_param(state, month, &mut errors) else {
-        return Err(UiError::Invalid(errors.remove(0)));
-    };
-    let st = state
-        .store
-        .supermarket_statement(&s.actor, org_unit_id, month)
-        .await?;
-    let stations = state
-        .store
-        .org_units()
+    let month = crate::app::month(state, month).map_err(UiError::Invalid)?;
+    let st = app::statement(state, &s.actor, Some(org_unit_id), month).await?;
+    let stations = app::stations(state, &s.actor)
         .await?
         .into_iter()
-        .filter(|u| keeps_ledger(u.kind) && in_subtree(&s.actor.org_path, &u.path))
         .map(|u| Choice::new(u.id.to_string(), u.name, &org_unit_id.to_string()))
         .collect();
     let may_manage = s.may(Capability::ManageCare);
@@ -199,12 +183,15 @@ pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> P
     let s = post.session;
     let f = post.form;
     let org_unit_id = station_of(&f, &s);
-    let body = ItemIn {
+    let new = NewItem {
         org_unit_id,
         name: f.raw("name"),
         unit: f.raw("unit"),
     };
-    match create_item_as(&state, &s.actor, body).await {
+    match app::add_item(&state, &s.actor, new)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(item) => {
             let back = format!("/supermarket?org_unit={org_unit_id}");
             let flash = Flash::new("flash.item_added")
@@ -226,9 +213,9 @@ pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> P
     }
 }
 
-/// The hand-out form as the API's movement, every field checked at once: the form asks for
+/// The hand-out form as a movement, every field checked at once: the form asks for
 /// a count, the direction gives its sign.
-fn movement_of(f: &FormData, lang: Lang) -> Result<MovementIn, FieldErrors> {
+fn movement_of(f: &FormData, lang: Lang) -> Result<NewMovement, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
     let item_id = f.id("item_id").ok().flatten();
     if item_id.is_none() {
@@ -291,7 +278,7 @@ fn movement_of(f: &FormData, lang: Lang) -> Result<MovementIn, FieldErrors> {
         }
     }
     match (item_id, count.flatten()) {
-        (Some(item_id), Some(count)) if !errors.any() => Ok(MovementIn {
+        (Some(item_id), Some(count)) if !errors.any() => Ok(NewMovement {
             item_id,
             quantity: sign * count,
             person_id,
@@ -322,7 +309,10 @@ pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) ->
             return refused(&state, &s, org_unit_id, ("move", f), errors, None).await;
         }
     };
-    match move_stock_as(&state, &s.actor, body).await {
+    match app::move_stock(&state, &s.actor, body)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(m) => {
             let back = format!("/supermarket?org_unit={org_unit_id}");
             let what = format!("{} × {} {}", m.item_name, m.quantity.abs(), m.unit);

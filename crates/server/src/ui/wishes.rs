@@ -1,7 +1,7 @@
 //! 微心愿: the wishes of the user's area by status (open, claimed, fulfilled), the form that
 //! records one (staff), and per wish the buttons the user's role and relation allow
-//! (claim, release, fulfil, confirm, cancel). The same shared functions as the JSON API
-//! (`routes::wishes`) make every decision.
+//! (claim, release, fulfil, confirm, cancel). The same use cases as the JSON API
+//! (`app::wishes`) make every decision.
 
 use askama::Template;
 use axum::extract::State;
@@ -9,27 +9,24 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
+use suqiu_core::error::{Msg, Reason};
 use suqiu_core::fund::yuan;
 use suqiu_core::msg;
 use suqiu_core::wishes::{check_new, decide, WishCommand, WishStatus};
 use suqiu_core::Id;
-use suqiu_store::wishes::{Wish, WishFilter, WishMove};
+use suqiu_store::people_search::Among;
+use suqiu_store::wishes::{NewWish, Wish, WishMove};
 
 use super::fund::parse_yuan;
-use super::i18n::{self, Lang};
+use super::i18n::Lang;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, render_with, Posted};
 use super::view::{when, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
-use crate::routes::wishes::{command_as, record_as, wisher, wisher_name, WishIn};
+use crate::app::wishes::{self as app, wisher, wisher_name, EXPORT_MAX};
+use crate::problem::Problem;
 use crate::state::AppState;
-use suqiu_core::access::deed;
-use suqiu_core::error::Msg;
-use suqiu_core::error::Reason;
-use suqiu_store::people_search::Among;
 
-/// Wishes shown per status.
-const PER_STATUS: i64 = 100;
 /// The API's field names as the record form calls them.
 const RENAMES: &[(&str, &str)] = &[("estimated_cents", "estimate")];
 
@@ -119,25 +116,9 @@ struct WishesPage {
 }
 
 async fn wishes_page(state: &AppState, s: &Session, posted: Posted) -> Result<WishesPage, UiError> {
-    if !(s.may(Capability::ReadCare) || s.may(Capability::LogVisit)) {
-        return Err(UiError::Forbidden(s.actor.may_not(&deed::READ_WISHES)));
-    }
-    let mut pages = Vec::new();
-    for status in [WishStatus::Open, WishStatus::Claimed, WishStatus::Fulfilled] {
-        let filter = WishFilter {
-            org_unit_id: None,
-            status: Some(status),
-            page: 1,
-            per_page: PER_STATUS,
-        };
-        pages.push((status, state.store.wishes(&s.actor, &filter).await?));
-    }
-    let ids: Vec<Id> = pages
-        .iter()
-        .flat_map(|(_, p)| p.items.iter().map(|w| w.id))
-        .collect();
-    let histories = state.store.wish_histories(&ids).await?;
-    let sections = pages
+    let board = app::board(state, &s.actor).await?;
+    let sections = board
+        .sections
         .iter()
         .map(|(status, page)| Section {
             status: status.code(),
@@ -146,7 +127,7 @@ async fn wishes_page(state: &AppState, s: &Session, posted: Posted) -> Result<Wi
             rows: page
                 .items
                 .iter()
-                .map(|w| wish_row(s, w, histories.get(&w.id)))
+                .map(|w| wish_row(s, w, board.histories.get(&w.id)))
                 .collect(),
         })
         .collect();
@@ -185,9 +166,9 @@ async fn refused(
     render_with(s.lang, &page, status)
 }
 
-/// What the record form posts, as the API's wish (the estimate in yuan), with every error
+/// What the record form posts, as a new wish (the estimate in yuan), with every error
 /// at once: the form's own and core's checks of a new wish (`check_new`).
-fn wish_of(form: &FormData, today: NaiveDate, lang: Lang) -> Result<WishIn, FieldErrors> {
+fn wish_of(form: &FormData, today: NaiveDate, lang: Lang) -> Result<NewWish, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
     let person_id = form.id("person_id").ok().flatten();
     if person_id.is_none() {
@@ -242,7 +223,7 @@ fn wish_of(form: &FormData, today: NaiveDate, lang: Lang) -> Result<WishIn, Fiel
         }
     }
     match person_id {
-        Some(person_id) if !errors.any() => Ok(WishIn {
+        Some(person_id) if !errors.any() => Ok(NewWish {
             person_id,
             wish,
             estimated_cents,
@@ -271,7 +252,10 @@ pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> Pag
             return refused(&state, &s, ("wish".into(), f), errors, status).await;
         }
     };
-    match record_as(&state, &s.actor, body).await {
+    match app::record(&state, &s.actor, body)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(w) => {
             let flash = Flash::new("flash.wish_recorded")
                 .detail(format!("{} · {}", w.person.name, w.wish))
@@ -298,7 +282,10 @@ pub(crate) async fn act(
         return Err(UiError::BadRequest(Reason::new(&UNKNOWN_COMMAND)).page(s.lang));
     };
     let note = f.get("note").map(str::to_string);
-    match command_as(&state, &s.actor, id, cmd, note).await {
+    match app::command(&state, &s.actor, id, cmd, note)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(w) => {
             let flash = Flash::new(&format!("flash.wish_{}", cmd.code())).detail(w.wish);
             Ok(saved(&state, "/wishes", flash))
@@ -312,8 +299,6 @@ pub(crate) async fn act(
     }
 }
 
-/// Most wishes one workbook holds.
-const EXPORT_MAX: i64 = 10_000;
 const UNKNOWN_COMMAND: Msg = msg!(
     "unknown_wish_command",
     "未知的心愿操作",
@@ -324,24 +309,11 @@ const UNKNOWN_COMMAND: Msg = msg!(
 /// register: the names in full).
 pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageResult {
     let lang = s.lang;
-    if !s.may(Capability::ManageCare) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
-    let filter = WishFilter {
-        org_unit_id: None,
-        status: None,
-        page: 1,
-        per_page: EXPORT_MAX,
-    };
-    let found = state
-        .store
-        .wishes(&s.actor, &filter)
-        .await
-        .map_err(fail(lang))?;
-    if found.total > EXPORT_MAX {
+    let found = app::export(&state, &s.actor).await.map_err(fail(lang))?;
+    let Some(found) = found else {
         return Err(UiError::too_many(EXPORT_MAX).page(lang));
-    }
-    let bytes = crate::care_xlsx::wishes(&s.unit_name, &found.items, state.now()).map_err(|e| {
+    };
+    let bytes = crate::care_xlsx::wishes(&s.unit_name, &found, state.now()).map_err(|e| {
         tracing::error!(error = %e, "wishes export failed");
         UiError::Internal.page(lang)
     })?;

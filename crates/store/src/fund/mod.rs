@@ -20,7 +20,7 @@ mod write;
 
 /// The entry a caller asks for is core's (`suqiu_core::fund::NewEntry`): its rules check it.
 pub use suqiu_core::fund::NewEntry;
-pub(crate) use write::require_person;
+pub(crate) use write::on_register;
 
 /// Someone named on an entry.
 #[derive(Debug, Clone, PartialEq, Eq)]

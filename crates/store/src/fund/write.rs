@@ -251,8 +251,9 @@ async fn save_balances(conn: &mut AnyConnection, state: &State) -> Result<()> {
     Ok(())
 }
 
-/// Whether a person is in the actor's scope and registered in the subtree of `within`.
-async fn on_register(
+/// Whether a person is in the actor's scope and registered in the subtree of `within`
+/// (a grant's recipient; a supermarket's too).
+pub(crate) async fn on_register(
     conn: &mut AnyConnection,
     actor: &Actor,
     person_id: Id,
@@ -266,30 +267,6 @@ async fn on_register(
         scope::in_subtree("p.org_path", within_path, &mut a)
     );
     Ok(a.query(&sql).fetch_optional(&mut *conn).await?.is_some())
-}
-
-/// Checks that a person exists in the actor's scope and is registered in the subtree of
-/// `within` (a supermarket hand-out goes to someone on that register).
-pub(crate) async fn require_person(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    person_id: Id,
-    (within_path, within_name): (&str, &str),
-) -> Result<()> {
-    if !on_register(conn, actor, person_id, within_path).await? {
-        return Err(StoreError::Invalid(
-            FieldError::new(
-                "person_id",
-                &msg!(
-                    "person_not_on_register",
-                    "未知的人员，或不在「{within}」的人员档案中",
-                    "Unknown person, or not on the register of \"{within}\""
-                ),
-            )
-            .with("within", within_name),
-        ));
-    }
-    Ok(())
 }
 
 /// The appeal a grant answers must be in the actor's scope (else `Invalid`, as unknown).

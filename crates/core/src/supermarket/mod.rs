@@ -1,9 +1,29 @@
 //! The love supermarket (爱心超市): goods in stock at a station, taken in as donations and
-//! handed out to people on the register. The rules of one stock movement; that stock
-//! never goes below zero is enforced by the store in the movement's own write.
+//! handed out to people on the register. The checks of what is typed are here; what a
+//! command does to the shelves (add an item, move stock, never below zero) is
+//! `decide` → events → `apply`, in `decide.rs`, which the store applies under its lock.
 
 use crate::error::FieldError;
 use crate::msg;
+use crate::org::OrgKind;
+
+mod decide;
+#[cfg(test)]
+mod decide_tests;
+
+pub use decide::{
+    apply, check, decide, Command, Event, NewItem, NewMovement, Refusal, State, Station, Stock,
+    NAME_TAKEN,
+};
+
+/// Longest note on a movement (as on a fund entry).
+pub const MAX_NOTE_CHARS: usize = crate::fund::MAX_NOTE_CHARS;
+
+/// Whether a node of this kind keeps a supermarket: like the fund, every level but the
+/// grid (a grid's goods are its station's).
+pub fn keeps_supermarket(kind: OrgKind) -> bool {
+    crate::fund::keeps_ledger(kind)
+}
 
 /// The largest quantity of one movement: more than any station's storeroom holds.
 pub const MAX_QUANTITY: i64 = 1_000_000;
