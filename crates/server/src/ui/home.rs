@@ -88,6 +88,67 @@ struct HomePage {
     today_day: String,
 }
 
+/// The dashboard's tiles: message key, figure, its count in the queue, the list it opens,
+/// tone.
+type TileSpec = (
+    &'static str,
+    Figure,
+    fn(&suqiu_store::queue::QueueCounts) -> i64,
+    &'static str,
+    &'static str,
+);
+const TILES: [TileSpec; 7] = [
+    (
+        "home.registered",
+        figures::REGISTERED_NOW,
+        |q| q.registered,
+        "/appeals?status=registered&sort=deadline",
+        "",
+    ),
+    (
+        "home.accepted",
+        figures::ACCEPTED_NOW,
+        |q| q.accepted,
+        "/appeals?status=accepted&sort=deadline",
+        "",
+    ),
+    (
+        "home.in_progress",
+        figures::IN_PROGRESS_NOW,
+        |q| q.in_progress,
+        "/appeals?status=in_progress&sort=deadline",
+        "",
+    ),
+    (
+        "home.due_soon",
+        figures::DUE_SOON,
+        |q| q.due_soon,
+        "/appeals?due=soon&sort=deadline",
+        "warn",
+    ),
+    (
+        "home.overdue",
+        figures::OVERDUE_NOW,
+        |q| q.overdue,
+        "/appeals?overdue=true&sort=deadline",
+        "danger",
+    ),
+    (
+        "home.awaiting_feedback",
+        figures::AWAITING_FEEDBACK,
+        |q| q.awaiting_feedback,
+        "/appeals?status=resolved&feedback=false",
+        "",
+    ),
+    (
+        "home.awaiting_follow_up",
+        figures::AWAITING_FOLLOW_UP,
+        |q| q.awaiting_follow_up,
+        "/appeals?status=resolved&feedback=true",
+        "",
+    ),
+];
+
 /// Most appeals of today listed on the dashboard (the tile links to all of them).
 const TODAY_ROWS: i64 = 10;
 
@@ -101,65 +162,17 @@ pub(crate) async fn home(State(state): State<AppState>, s: Session) -> PageResul
         .queue_counts(&s.actor, now, soon)
         .await
         .map_err(fail(lang))?;
-    let tile = |key, figure: &Figure, count: i64, href, tone| Tile {
-        key,
-        term: term(lang, figure),
-        count,
-        shown: shown(count),
-        href,
-        tone,
-    };
-    let tiles = vec![
-        tile(
-            "home.registered",
-            &figures::REGISTERED_NOW,
-            q.registered,
-            "/appeals?status=registered&sort=deadline",
-            "",
-        ),
-        tile(
-            "home.accepted",
-            &figures::ACCEPTED_NOW,
-            q.accepted,
-            "/appeals?status=accepted&sort=deadline",
-            "",
-        ),
-        tile(
-            "home.in_progress",
-            &figures::IN_PROGRESS_NOW,
-            q.in_progress,
-            "/appeals?status=in_progress&sort=deadline",
-            "",
-        ),
-        tile(
-            "home.due_soon",
-            &figures::DUE_SOON,
-            q.due_soon,
-            "/appeals?due=soon&sort=deadline",
-            "warn",
-        ),
-        tile(
-            "home.overdue",
-            &figures::OVERDUE_NOW,
-            q.overdue,
-            "/appeals?overdue=true&sort=deadline",
-            "danger",
-        ),
-        tile(
-            "home.awaiting_feedback",
-            &figures::AWAITING_FEEDBACK,
-            q.awaiting_feedback,
-            "/appeals?status=resolved&feedback=false",
-            "",
-        ),
-        tile(
-            "home.awaiting_follow_up",
-            &figures::AWAITING_FOLLOW_UP,
-            q.awaiting_follow_up,
-            "/appeals?status=resolved&feedback=true",
-            "",
-        ),
-    ];
+    let tiles = TILES
+        .iter()
+        .map(|(key, figure, count, href, tone)| Tile {
+            key,
+            term: term(lang, figure),
+            count: count(&q),
+            shown: shown(count(&q)),
+            href,
+            tone,
+        })
+        .collect();
     let midnight = shanghai()
         .from_local_datetime(&shanghai_date(now).and_time(NaiveTime::MIN))
         .single()

@@ -147,39 +147,68 @@ fn month_range(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     Some((first, last))
 }
 
+/// The columns of the children's table.
+const HEADS: [Figure; 8] = [
+    figures::RECEIVED,
+    figures::SAMPLE,
+    figures::RESPONSE_RATE,
+    figures::ON_TIME_RATE,
+    figures::RESOLUTION_RATE,
+    figures::SATISFACTION_RATE,
+    figures::SCORE,
+    figures::OVERDUE_NOW,
+];
+
+/// The period a filter asks for: `from`/`to` days, or a whole `month` (which wins), and
+/// the first fault of them in the page's language.
+struct Period {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    month: String,
+    error: Option<FieldError>,
+}
+
+impl Period {
+    fn of(params: &Params) -> Period {
+        let mut error = None;
+        let mut day = |k: &str| {
+            let v = params.str(k)?;
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| error = Some(FieldError::new(k, &DATE_SHAPE)))
+                .ok()
+        };
+        let (mut from, mut to) = (day("from"), day("to"));
+        let month = params.str("month").unwrap_or("").to_string();
+        if !month.is_empty() {
+            match month_range(&month) {
+                Some((f, t)) => (from, to) = (Some(f), Some(t)),
+                None => error = Month::parse(&month).err(),
+            }
+        }
+        Period {
+            from,
+            to,
+            month,
+            error,
+        }
+    }
+}
+
 pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
     let today = shanghai_date(state.now());
-    // One fault of the filter at a time, said in the page's language.
-    let mut error: Option<FieldError> = None;
     let org_unit = match params.str("org_unit").map(str::parse::<i64>) {
         None => None,
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => return Err(UiError::NotFound.page(lang)),
     };
-    let parse_day = |k: &str, error: &mut Option<FieldError>| {
-        params
-            .str(k)
-            .and_then(|v| match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    *error = Some(FieldError::new(k, &DATE_SHAPE));
-                    None
-                }
-            })
-    };
-    let mut from = parse_day("from", &mut error);
-    let mut to = parse_day("to", &mut error);
-    let month = params.str("month").unwrap_or("").to_string();
-    if !month.is_empty() {
-        match month_range(&month) {
-            Some((f, t)) => {
-                from = Some(f);
-                to = Some(t);
-            }
-            None => error = Month::parse(&month).err(),
-        }
-    }
+    // One fault of the filter at a time, said in the page's language.
+    let Period {
+        from,
+        to,
+        month,
+        mut error,
+    } = Period::of(&params);
     let m = match node_measures(&state, &s.actor, org_unit, from, to).await {
         Ok(m) => m,
         Err(p) if p.status == 422 => {
@@ -206,8 +235,45 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         100.0,
     );
 
-    // The twelve months up to the period's end, from the same roll-up in one read.
     let end = NaiveDate::parse_from_str(&m.to, "%Y-%m-%d").unwrap_or(today);
+    let from_day = NaiveDate::parse_from_str(&m.from, "%Y-%m-%d").unwrap_or(today);
+    let volume = twelve_months(&state, m.org_unit_id, end)
+        .await
+        .map_err(fail(lang))?;
+    let categories = category_shares(&state, lang, m.org_unit_id, (from_day, end))
+        .await
+        .map_err(fail(lang))?;
+
+    render(
+        lang,
+        &StatsPage {
+            c: s.chrome("stats"),
+            name: m.name.clone(),
+            org_unit_id: m.org_unit_id,
+            month,
+            from: m.from.clone(),
+            to: m.to.clone(),
+            kpis: kpis(lang, &m),
+            heads: HEADS.iter().map(|f| term(lang, f)).collect(),
+            children,
+            legend: legend(lang, &FIGURES),
+            scores,
+            volume: line_chart(&volume),
+            categories,
+            width: WIDTH,
+            error: error.map_or_else(String::new, |e| {
+                format!("{}: {}", e.field, e.text(lang == Lang::En))
+            }),
+        },
+    )
+}
+
+/// Appeals received in each of the twelve months up to `end`, from the roll-up in one read.
+async fn twelve_months(
+    state: &AppState,
+    org_unit_id: i64,
+    end: NaiveDate,
+) -> crate::app::AppResult<Vec<(String, i64)>> {
     let last_month = end.with_day(1).unwrap_or(end);
     let first_month = last_month
         .checked_sub_months(Months::new(11))
@@ -218,12 +284,11 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         .unwrap_or(last_month);
     let received: BTreeMap<String, i64> = state
         .store
-        .received_by_month(m.org_unit_id, first_month, last_day)
-        .await
-        .map_err(fail(lang))?
+        .received_by_month(org_unit_id, first_month, last_day)
+        .await?
         .into_iter()
         .collect();
-    let volume: Vec<(String, i64)> = (0..12)
+    Ok((0..12)
         .filter_map(|k| first_month.checked_add_months(Months::new(k)))
         .map(|first| {
             let n = received
@@ -232,18 +297,22 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
                 .unwrap_or(0);
             (first.format("%y-%m").to_string(), n)
         })
-        .collect();
+        .collect())
+}
 
-    // By first-level category, in the period.
-    let from_day = NaiveDate::parse_from_str(&m.from, "%Y-%m-%d").unwrap_or(today);
+/// Appeals received in the period by first-level category: name, count and share, most
+/// first.
+async fn category_shares(
+    state: &AppState,
+    lang: Lang,
+    org_unit_id: i64,
+    (from, end): (NaiveDate, NaiveDate),
+) -> crate::app::AppResult<Vec<(String, i64, String)>> {
     let counts = state
         .store
-        .received_by(m.org_unit_id, Dimension::Category, from_day, end)
-        .await
-        .map_err(fail(lang))?;
-    let names = crate::app::appeals::category_names(&state, lang == Lang::En)
-        .await
-        .map_err(fail(lang))?;
+        .received_by(org_unit_id, Dimension::Category, from, end)
+        .await?;
+    let names = crate::app::appeals::category_names(state, lang == Lang::En).await?;
     let mut by_root: BTreeMap<String, i64> = BTreeMap::new();
     for (code, n) in counts {
         let root = code.split('.').next().unwrap_or(&code).to_string();
@@ -262,41 +331,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
         })
         .collect();
     categories.sort_by_key(|c| std::cmp::Reverse(c.1));
-
-    render(
-        lang,
-        &StatsPage {
-            c: s.chrome("stats"),
-            name: m.name.clone(),
-            org_unit_id: m.org_unit_id,
-            month,
-            from: m.from.clone(),
-            to: m.to.clone(),
-            kpis: kpis(lang, &m),
-            heads: [
-                figures::RECEIVED,
-                figures::SAMPLE,
-                figures::RESPONSE_RATE,
-                figures::ON_TIME_RATE,
-                figures::RESOLUTION_RATE,
-                figures::SATISFACTION_RATE,
-                figures::SCORE,
-                figures::OVERDUE_NOW,
-            ]
-            .iter()
-            .map(|f| term(lang, f))
-            .collect(),
-            children,
-            legend: legend(lang, &FIGURES),
-            scores,
-            volume: line_chart(&volume),
-            categories,
-            width: WIDTH,
-            error: error.map_or_else(String::new, |e| {
-                format!("{}: {}", e.field, e.text(lang == Lang::En))
-            }),
-        },
-    )
+    Ok(categories)
 }
 
 #[cfg(test)]
