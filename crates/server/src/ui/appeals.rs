@@ -325,6 +325,52 @@ struct ListPage {
     query: String,
 }
 
+/// One page of the list as found, and how it stands among the rest.
+struct Found {
+    rows: Vec<Row>,
+    total: i64,
+    exact: bool,
+    page: i64,
+    per_page: i64,
+}
+
+impl Default for Found {
+    /// Nothing found (the filter could not be read).
+    fn default() -> Found {
+        Found {
+            rows: Vec::new(),
+            total: 0,
+            exact: true,
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+/// The appeals `filter` finds in the reader's scope, as rows of the page.
+async fn found_rows(
+    state: &AppState,
+    s: &Session,
+    filter: &AppealFilter,
+    now: DateTime<Utc>,
+) -> crate::app::AppResult<Found> {
+    filter_node_in_scope(state, &s.actor, filter.org_unit_id).await?;
+    let found = state.store.list_appeals(&s.actor, filter, now).await?;
+    let names = crate::app::appeals::category_names(state, s.lang == Lang::En).await?;
+    let rows = found
+        .items
+        .iter()
+        .map(|r| row_of(s.lang, r, &names, now))
+        .collect();
+    Ok(Found {
+        rows,
+        total: found.total,
+        exact: found.total_exact,
+        page: found.page,
+        per_page: found.per_page,
+    })
+}
+
 pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
     let now = state.now();
@@ -337,39 +383,22 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         .to_string();
     let filter = searched.and_then(|p| ui_filter(&state, &s.actor, &p));
     let value = |k: &str| params.str(k).unwrap_or("").to_string();
-    let (rows, total, exact, page, per_page, errors) = match filter {
+    let (found, errors) = match filter {
         Ok(filter) => {
-            filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
+            let found = found_rows(&state, &s, &filter, now)
                 .await
                 .map_err(fail(lang))?;
-            let found = state
-                .store
-                .list_appeals(&s.actor, &filter, now)
-                .await
-                .map_err(fail(lang))?;
-            let names = crate::app::appeals::category_names(&state, lang == Lang::En)
-                .await
-                .map_err(fail(lang))?;
-            let rows = found
-                .items
-                .iter()
-                .map(|r| row_of(lang, r, &names, now))
-                .collect();
-            let exact = found.total_exact;
-            (
-                rows,
-                found.total,
-                exact,
-                found.page,
-                found.per_page,
-                FieldErrors::new(lang),
-            )
+            (found, FieldErrors::new(lang))
         }
-        Err(p) => {
-            let errors = FieldErrors::from_problem(&p, lang);
-            (Vec::new(), 0, true, 1, 50, errors)
-        }
+        Err(p) => (Found::default(), FieldErrors::from_problem(&p, lang)),
     };
+    let Found {
+        rows,
+        total,
+        exact,
+        page,
+        per_page,
+    } = found;
     let per_page = per_page.max(1);
     let pages = exact.then(|| ((total + per_page - 1) / per_page).max(1));
     let has_next = match pages {

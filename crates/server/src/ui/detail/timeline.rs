@@ -125,9 +125,9 @@ pub(super) fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<Strin
 
 /// What any other timeline entry shows: where it went (names, not ids) and why.
 pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, String) {
-    let mut details = Vec::new();
-    let mut why = String::new();
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
+    let to = |name: String| vec![format!("→ {name}")];
+    let why = |note: &Option<String>| note.clone().unwrap_or_default();
     match body {
         EventBody::Registered {
             channel,
@@ -135,80 +135,67 @@ pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<
             urgency,
             ..
         } => {
-            details.push(label(channel.code(), channel.label_zh()));
-            details.push(label(kind.code(), kind.label_zh()));
-            details.push(label(urgency.code(), urgency.label_zh()));
+            let details = vec![
+                label(channel.code(), channel.label_zh()),
+                label(kind.code(), kind.label_zh()),
+                label(urgency.code(), urgency.label_zh()),
+            ];
+            (details, String::new())
         }
-        EventBody::Accept { note } => why = note.clone().unwrap_or_default(),
+        EventBody::Accept { note } => (Vec::new(), why(note)),
         EventBody::Assign {
             user_id,
             team_id,
             note,
         } => {
-            if let Some(u) = user_id {
-                details.push(format!("→ {}", Names::of(&n.users, *u)));
-            }
-            if let Some(t) = team_id {
-                details.push(format!("→ {}", Names::of(&n.teams, *t)));
-            }
-            why = note.clone().unwrap_or_default();
+            let users = user_id.iter().map(|u| Names::of(&n.users, *u));
+            let teams = team_id.iter().map(|t| Names::of(&n.teams, *t));
+            (users.chain(teams).flat_map(to).collect(), why(note))
         }
         EventBody::Refer {
             department_id,
             note,
-        } => {
-            details.push(format!("→ {}", Names::of(&n.departments, *department_id)));
-            why = note.clone();
-        }
+        } => (to(Names::of(&n.departments, *department_id)), note.clone()),
         EventBody::Escalate {
             to_org_unit_id,
             note,
             ..
-        } => {
-            details.push(format!("→ {}", Names::of(&n.units, *to_org_unit_id)));
-            why = note.clone();
-        }
+        } => (to(Names::of(&n.units, *to_org_unit_id)), note.clone()),
         EventBody::Return { note, .. }
         | EventBody::Progress { note }
         | EventBody::Reopen { note, .. }
-        | EventBody::Supervise { note } => why = note.clone(),
-        EventBody::Extend { days, reason } => {
-            details.push(format!("+{days} {}", lang.t("admin.working_days")));
-            why = reason.clone();
-        }
+        | EventBody::Supervise { note } => (Vec::new(), note.clone()),
+        EventBody::Extend { days, reason } => (
+            vec![format!("+{days} {}", lang.t("admin.working_days"))],
+            reason.clone(),
+        ),
         EventBody::ExtendApprove {
             approve,
             reason,
             resolve_by,
         } => {
-            details.push(
-                if *approve {
-                    lang.t("act.approve")
-                } else {
-                    lang.t("act.deny")
-                }
-                .to_string(),
-            );
+            let decided = lang.t(if *approve { "act.approve" } else { "act.deny" });
+            let mut details = vec![decided.to_string()];
             // The new limit, written as the notice to the requester writes it.
-            if let Some(by) = resolve_by {
-                details.push(format!("→ {}", deadline_at(*by)));
-            }
-            why = reason.clone().unwrap_or_default();
+            details.extend(resolve_by.map(|by| format!("→ {}", deadline_at(by))));
+            (details, why(reason))
         }
-        EventBody::Reject { reason } | EventBody::Suspend { reason } => why = reason.clone(),
-        EventBody::Overdue { deadline, due } => {
-            details.push(label(deadline.code(), deadline.label_zh()));
-            details.push(deadline_at(*due));
+        EventBody::Reject { reason } | EventBody::Suspend { reason } => {
+            (Vec::new(), reason.clone())
         }
-        EventBody::Merge { into_appeal_id } => {
-            details.push(format!("→ {}", n.appeal(lang, *into_appeal_id)))
-        }
+        EventBody::Overdue { deadline, due } => (
+            vec![
+                label(deadline.code(), deadline.label_zh()),
+                deadline_at(*due),
+            ],
+            String::new(),
+        ),
+        EventBody::Merge { into_appeal_id } => (to(n.appeal(lang, *into_appeal_id)), String::new()),
         EventBody::Resolve { .. }
         | EventBody::Feedback { .. }
         | EventBody::FollowUp { .. }
-        | EventBody::Resume { .. } => {}
+        | EventBody::Resume { .. } => (Vec::new(), String::new()),
     }
-    (details, why)
 }
 
 /// The names the timeline and the facts refer to by id.
