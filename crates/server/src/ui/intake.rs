@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::{Channel, Kind, Urgency};
@@ -396,29 +396,44 @@ struct SimilarOut {
     status: &'static str,
 }
 
-/// The preview the form shows before saving: deadlines, and similar recent appeals.
-pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Response {
-    let s = post.session;
-    let f = post.form;
-    let lang = s.lang;
-    let now = state.now();
+/// The deadlines the form's kind, urgency and category would give, as people read them.
+fn preview_deadlines(
+    state: &AppState,
+    f: &FormData,
+    now: DateTime<Utc>,
+) -> (Option<String>, Option<String>) {
     let kind = f.get("kind").and_then(Kind::parse);
     let urgency = f
         .get("urgency")
         .and_then(Urgency::parse)
         .unwrap_or(Urgency::Normal);
-    let category = f.get("category").unwrap_or("").to_string();
-    let (respond_by, resolve_by) = match kind {
+    let category = f.get("category").unwrap_or("");
+    match kind {
         Some(kind) if !category.is_empty() => {
             let (respond, resolve) = {
                 let policy = state.policy();
                 let calendar = state.calendar();
-                deadlines(&policy, &calendar, kind, urgency, &category, now)
+                deadlines(&policy, &calendar, kind, urgency, category, now)
             };
             (Some(deadline_at(respond)), resolve.map(deadline_at))
         }
         _ => (None, None),
-    };
+    }
+}
+
+/// Recent appeals like the one being typed: the same person (by register or phone) or the
+/// same place, in the same category.
+async fn similar_recent(
+    state: &AppState,
+    s: &Session,
+    f: &FormData,
+    now: DateTime<Utc>,
+) -> Result<Vec<SimilarOut>, suqiu_store::StoreError> {
+    let lang = s.lang;
+    let category = f.get("category").unwrap_or("").to_string();
+    if category.is_empty() {
+        return Ok(Vec::new());
+    }
     let person_id = match f.get("mode") {
         Some("person") => f.id("appellant_id").ok().flatten(),
         _ => None,
@@ -435,34 +450,41 @@ pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Resp
             phone = p.phone;
         }
     }
-    let similar = if category.is_empty() {
-        Vec::new()
-    } else {
-        let q = SimilarQuery {
-            person_id,
-            phone,
-            location: f.get("location").map(str::to_string),
-            category,
-            since: now - TimeDelta::days(SIMILAR_DAYS),
-        };
-        match state.store.similar_recent(&s.actor, &q).await {
-            Ok(found) => found
-                .into_iter()
-                .map(|a| SimilarOut {
-                    id: a.id,
-                    code: a.tracking_code,
-                    summary: summary(a.title.as_deref(), &a.content),
-                    when: when(a.created_at),
-                    why: if a.same_person {
-                        lang.t("intake.similar_person")
-                    } else {
-                        lang.t("intake.similar_place")
-                    },
-                    status: lang.label(a.status.code(), a.status.label_zh()),
-                })
-                .collect(),
-            Err(e) => return UiError::from(e).into_page(lang),
-        }
+    let q = SimilarQuery {
+        person_id,
+        phone,
+        location: f.get("location").map(str::to_string),
+        category,
+        since: now - TimeDelta::days(SIMILAR_DAYS),
+    };
+    let found = state.store.similar_recent(&s.actor, &q).await?;
+    Ok(found
+        .into_iter()
+        .map(|a| SimilarOut {
+            id: a.id,
+            code: a.tracking_code,
+            summary: summary(a.title.as_deref(), &a.content),
+            when: when(a.created_at),
+            why: if a.same_person {
+                lang.t("intake.similar_person")
+            } else {
+                lang.t("intake.similar_place")
+            },
+            status: lang.label(a.status.code(), a.status.label_zh()),
+        })
+        .collect())
+}
+
+/// The preview the form shows before saving: deadlines, and similar recent appeals.
+pub(crate) async fn check(State(state): State<AppState>, post: PostForm) -> Response {
+    let s = post.session;
+    let f = post.form;
+    let lang = s.lang;
+    let now = state.now();
+    let (respond_by, resolve_by) = preview_deadlines(&state, &f, now);
+    let similar = match similar_recent(&state, &s, &f, now).await {
+        Ok(found) => found,
+        Err(e) => return UiError::from(e).into_page(lang),
     };
     let phone_owners = match f.get("mode") {
         Some("named") | None => {
