@@ -404,6 +404,41 @@ pub async fn monthly(
         .into_response())
 }
 
+/// One repeated problem of the report, its category named.
+fn repeated_out(
+    r: suqiu_store::places::RepeatedPlace,
+    named: &dyn Fn(&str) -> String,
+) -> RepeatedOut {
+    RepeatedOut {
+        org_unit_id: r.org_unit_id,
+        org_unit_name: r.org_unit_name,
+        category_name: named(&r.category),
+        location: r.place,
+        category: r.category,
+        count: r.appeals,
+    }
+}
+
+/// Counts by category summed up to their first-level category (a second-level code counts
+/// for its parent), by code.
+fn by_first_level(
+    categories: &[suqiu_core::category::Category],
+    by_category: &[(String, i64)],
+) -> Vec<(String, i64)> {
+    let first_level = |code: &str| -> String {
+        categories
+            .iter()
+            .find(|c| c.code == code)
+            .and_then(|c| c.parent_code.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let mut by_first: BTreeMap<String, i64> = BTreeMap::new();
+    for (code, n) in by_category {
+        *by_first.entry(first_level(code)).or_default() += n;
+    }
+    by_first.into_iter().collect()
+}
+
 /// The month-end report of `unit` (in the caller's scope: the caller checks).
 pub(crate) async fn monthly_of(
     state: &AppState,
@@ -426,18 +461,7 @@ pub(crate) async fn monthly_of(
         .iter()
         .map(|c| (c.code.as_str(), c.name.as_str()))
         .collect();
-    let first_level = |code: &str| -> String {
-        categories
-            .iter()
-            .find(|c| c.code == code)
-            .and_then(|c| c.parent_code.clone())
-            .unwrap_or_else(|| code.to_string())
-    };
-    let mut by_first: BTreeMap<String, i64> = BTreeMap::new();
-    for (code, n) in &breakdown.by_category {
-        *by_first.entry(first_level(code)).or_default() += n;
-    }
-    let by_category: Vec<(String, i64)> = by_first.into_iter().collect();
+    let by_category = by_first_level(&categories, &breakdown.by_category);
     let named = |code: &str| names.get(code).copied().unwrap_or(code).to_string();
     let count_out = |(code, n): &(String, i64), name: String| CountOut {
         code: code.clone(),
@@ -487,14 +511,7 @@ pub(crate) async fn monthly_of(
         repeated: repeated
             .listed
             .into_iter()
-            .map(|r| RepeatedOut {
-                org_unit_id: r.org_unit_id,
-                org_unit_name: r.org_unit_name,
-                category_name: named(&r.category),
-                location: r.place,
-                category: r.category,
-                count: r.appeals,
-            })
+            .map(|r| repeated_out(r, &named))
             .collect(),
         overdue: overdue_records
             .iter()
