@@ -281,3 +281,15 @@ proptest! {
         prop_assert!(!visited_on_time(days, before, &shifted, from, add_days(to, 1)));
     }
 }
+
+#[test]
+fn the_register_holds_a_tag_or_a_level() {
+    assert!(!in_care(&[], None));
+    assert!(in_care(&[CareTag::LivingAlone], None));
+    assert!(in_care(&[], Some(CareLevel::Regular)));
+    assert_eq!(care_note(Some("  ")), Ok(None));
+    assert_eq!(care_note(Some(" 行动不便 ")), Ok(Some("行动不便".into())));
+    let long = "字".repeat(MAX_CARE_NOTE_CHARS + 1);
+    let e = care_note(Some(&long)).unwrap_err();
+    assert_eq!((e.field.as_str(), e.code), ("note", "content_too_long"));
+}
