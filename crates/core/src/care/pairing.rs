@@ -54,12 +54,8 @@ pub struct Pairing {
 /// What a partner or the keeper asks of a pairing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// A contact at `at`, said in `note`, as of `now`.
-    LogContact {
-        at: DateTime<Utc>,
-        note: String,
-        now: DateTime<Utc>,
-    },
+    /// A contact, said in `note` (its time is checked by [`contact_time`]).
+    LogContact { note: String },
     /// The pairing ends on `on`.
     End { on: NaiveDate },
 }
@@ -69,7 +65,6 @@ pub enum Command {
 pub enum Event {
     /// A contact, its note trimmed.
     ContactLogged {
-        at: DateTime<Utc>,
         note: String,
     },
     Ended {
@@ -167,11 +162,17 @@ pub fn check_new(
     })
 }
 
-/// A contact's own fields: a note, not too long, at a time not in the future.
-fn check_contact(at: DateTime<Utc>, note: &str, now: DateTime<Utc>) -> Result<String, FieldError> {
-    if !not_ahead(at, now) {
-        return Err(FieldError::new("contacted_at", &CONTACT_IN_FUTURE));
+/// A contact is logged at a time not in the future (as of `now`, the caller's clock).
+pub fn contact_time(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), FieldError> {
+    if not_ahead(at, now) {
+        Ok(())
+    } else {
+        Err(FieldError::new("contacted_at", &CONTACT_IN_FUTURE))
     }
+}
+
+/// A contact's note: said, and not too long.
+fn contact_note(note: &str) -> Result<String, FieldError> {
     let note = note.trim();
     if note.is_empty() {
         return Err(FieldError::new("note", &CONTACT_NOTE_EMPTY));
@@ -193,9 +194,9 @@ pub fn decide(pairing: &Pairing, command: &Command) -> Result<Event, Refusal> {
         ));
     }
     match command {
-        Command::LogContact { at, note, now } => {
-            let note = check_contact(*at, note, *now).map_err(Refusal::Invalid)?;
-            Ok(Event::ContactLogged { at: *at, note })
+        Command::LogContact { note } => {
+            let note = contact_note(note).map_err(Refusal::Invalid)?;
+            Ok(Event::ContactLogged { note })
         }
         Command::End { on } => {
             if *on < pairing.started_on {
