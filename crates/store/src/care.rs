@@ -2,14 +2,13 @@
 //! a person's care timeline.
 
 use std::collections::HashMap;
-use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::Actor;
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::care::{
-    default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage, DueStatus,
-    NextVisit, VisitRule,
+    care_note, default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage,
+    DueStatus, NextVisit, VisitRule,
 };
 use suqiu_core::person::{CareTag, Gender};
 use suqiu_core::Id;
@@ -25,8 +24,7 @@ mod timeline;
 
 pub use timeline::{TimelineEntry, TimelineKind};
 
-/// Longest care note.
-pub const MAX_CARE_NOTE_CHARS: usize = 1000;
+pub use suqiu_core::care::MAX_CARE_NOTE_CHARS;
 
 /// People (alias `p`) with a care tag: the ones visit rules apply to.
 pub(crate) fn care_tags() -> String {
@@ -222,7 +220,7 @@ impl Store {
     }
 
     /// Sets a person's care level and note (both `None` takes them off the register unless
-    /// they have care tags). `NotFound` when the person is not in the actor's scope.
+    /// they have care tags; the note by `suqiu_core::care::care_note`). `NotFound` when the person is not in the actor's scope.
     pub async fn set_care_profile(
         &self,
         actor: &Actor,
@@ -230,16 +228,7 @@ impl Store {
         level: Option<CareLevel>,
         note: Option<&str>,
     ) -> Result<()> {
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if let Some(n) = note.map(|n| n.chars().count()) {
-            if n > MAX_CARE_NOTE_CHARS {
-                return Err(StoreError::Invalid(
-                    FieldError::new("note", &CONTENT_TOO_LONG)
-                        .with("n", n)
-                        .with("max", MAX_CARE_NOTE_CHARS),
-                ));
-            }
-        }
+        let note = care_note(note).map_err(StoreError::Invalid)?;
         let mut tx = self.writer.begin().await?;
         let mut a = Args::default();
         let sql = format!(

@@ -186,27 +186,40 @@ fn contact_note(note: &str) -> Result<String, FieldError> {
     Ok(note.to_string())
 }
 
-/// Decides a command on `pairing`: an ended pairing takes nothing more.
-pub fn decide(pairing: &Pairing, command: &Command) -> Result<Event, Refusal> {
-    if let Status::Ended { on } = pairing.status {
-        return Err(Refusal::Conflict(
+/// A pairing still active, or the conflict of one that ended.
+fn active(pairing: &Pairing) -> Result<(), Refusal> {
+    match pairing.status {
+        Status::Active => Ok(()),
+        Status::Ended { on } => Err(Refusal::Conflict(
             FieldError::new("pairing", &PAIRING_ENDED).with("on", on),
+        )),
+    }
+}
+
+/// A contact logged on `pairing`: its note as stored, or why not.
+pub fn log_contact(pairing: &Pairing, note: &str) -> Result<String, Refusal> {
+    active(pairing)?;
+    contact_note(note).map_err(Refusal::Invalid)
+}
+
+/// `pairing` ended on `on`: not before it began, and once.
+pub fn end(pairing: &Pairing, on: NaiveDate) -> Result<NaiveDate, Refusal> {
+    active(pairing)?;
+    if on < pairing.started_on {
+        return Err(Refusal::Invalid(
+            FieldError::new("ended_on", &END_BEFORE_START).with("start", pairing.started_on),
         ));
     }
+    Ok(on)
+}
+
+/// Decides a command on `pairing`: an ended pairing takes nothing more.
+pub fn decide(pairing: &Pairing, command: &Command) -> Result<Event, Refusal> {
     match command {
         Command::LogContact { note } => {
-            let note = contact_note(note).map_err(Refusal::Invalid)?;
-            Ok(Event::ContactLogged { note })
+            log_contact(pairing, note).map(|note| Event::ContactLogged { note })
         }
-        Command::End { on } => {
-            if *on < pairing.started_on {
-                return Err(Refusal::Invalid(
-                    FieldError::new("ended_on", &END_BEFORE_START)
-                        .with("start", pairing.started_on),
-                ));
-            }
-            Ok(Event::Ended { on: *on })
-        }
+        Command::End { on } => end(pairing, *on).map(|on| Event::Ended { on }),
     }
 }
 
