@@ -9,7 +9,7 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]). The other areas follow its shape.
+//! Converted so far: the aid fund ([`fund`]) and care ([`care`]: visits, teams, pairings). The other areas follow its shape.
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::{FieldError, Msg, Reason};
@@ -19,6 +19,7 @@ use suqiu_store::StoreError;
 use crate::problem::Problem;
 use crate::state::AppState;
 
+pub(crate) mod care;
 pub(crate) mod fund;
 
 /// Saves a district setting and records who changed it to what on the /admin change log
