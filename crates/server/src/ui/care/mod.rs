@@ -1,6 +1,7 @@
 //! 关爱名册: the care register of a station (filterable by tag), who is due or overdue a
-//! visit, the month's coverage; the visit log form (走访登记) with its one-step appeal; and
-//! the register and the period's visits as Excel workbooks.
+//! visit, the month's coverage, the station's visit rules; the visit log form (走访登记)
+//! with its one-step appeal. The register and the period's visits as Excel workbooks are
+//! in [`export`]. Every write and read goes through `app::care`.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,24 +11,25 @@ use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
 use suqiu_core::care::{Cadence, CareLevel, DueStatus, VisitRule};
 use suqiu_core::error::FieldError;
-use suqiu_core::org::OrgUnit;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
-use suqiu_store::care::{day_start, RegisterFilter};
-use suqiu_store::visits::{DueFor, VisitFilter};
+use suqiu_store::care::RegisterFilter;
+use suqiu_store::visits::DueFor;
 
 use super::appeals::{category_groups, CategoryGroup};
 use super::i18n::{self, Lang};
-use super::people::REGISTER_MAX_ROWS;
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::app::care::visits::{self as visits, RaiseInput, VisitInput};
 use crate::app::care::{self as uc, teams};
-use crate::care_xlsx;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
+
+mod export;
+
+pub(crate) use export::{export_register, export_visits};
 
 /// People per page of the register, and due visits the page lists (a page stays light on a
 /// slow line even for a whole street or district).
@@ -400,9 +402,6 @@ pub(crate) async fn submit(
     }
 }
 
-/// Rows read per query while exporting.
-const EXPORT_CHUNK: i64 = 500;
-
 /// The care pages' guard: a role that has none of their work sees a status page saying so.
 pub(super) fn forbid_unless(s: &Session, allowed: bool) -> Result<(), super::Failed> {
     if allowed {
@@ -413,7 +412,7 @@ pub(super) fn forbid_unless(s: &Session, allowed: bool) -> Result<(), super::Fai
 }
 
 /// Who may read the care register: those who visit, keep it, or measure it.
-fn may_read_care(s: &Session) -> Result<(), super::Failed> {
+pub(super) fn may_read_care(s: &Session) -> Result<(), super::Failed> {
     let may = s.may(Capability::LogVisit)
         || s.may(Capability::ManageCare)
         || s.may(Capability::ReadMetrics);
@@ -421,7 +420,11 @@ fn may_read_care(s: &Session) -> Result<(), super::Failed> {
 }
 
 /// The register's filters from the query (default node: the user's).
-fn register_filter(s: &Session, params: &Params, errors: &mut Vec<FieldError>) -> RegisterFilter {
+pub(super) fn register_filter(
+    s: &Session,
+    params: &Params,
+    errors: &mut Vec<FieldError>,
+) -> RegisterFilter {
     let (page, per_page) = params.paging(errors);
     RegisterFilter {
         org_unit_id: params.id("org_unit", errors).unwrap_or(s.actor.org_unit_id),
@@ -433,7 +436,7 @@ fn register_filter(s: &Session, params: &Params, errors: &mut Vec<FieldError>) -
 }
 
 /// `from`/`to` of the query, by `app::care::period`.
-fn period(
+pub(super) fn period(
     state: &AppState,
     params: &Params,
     errors: &mut Vec<FieldError>,
@@ -444,114 +447,6 @@ fn period(
         errors.push(e);
         (from.unwrap_or_default(), to.unwrap_or_default())
     })
-}
-
-fn too_many(lang: super::i18n::Lang) -> super::Failed {
-    UiError::too_many(REGISTER_MAX_ROWS).page(lang)
-}
-
-fn xlsx_failed(
-    lang: super::i18n::Lang,
-) -> impl FnOnce(rust_xlsxwriter::XlsxError) -> super::Failed {
-    move |e| {
-        tracing::error!(error = %e, "care export failed");
-        UiError::Internal.page(lang)
-    }
-}
-
-async fn unit_of(
-    state: &AppState,
-    id: Id,
-    lang: super::i18n::Lang,
-) -> Result<OrgUnit, super::Failed> {
-    state
-        .store
-        .org_unit(id)
-        .await
-        .map_err(fail(lang))?
-        .ok_or_else(|| UiError::NotFound.page(lang))
-}
-
-/// `GET /care/register.xlsx?tag=&level=&org_unit=`: the whole register as the page shows
-/// it (tags the reader may see, phone masked unless the role may see it).
-pub(crate) async fn export_register(
-    State(state): State<AppState>,
-    s: Session,
-    params: Params,
-) -> PageResult {
-    let lang = s.lang;
-    may_read_care(&s)?;
-    let mut errors = Vec::new();
-    let filter = register_filter(&s, &params, &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
-    let now = state.now();
-    let via = "export /care/register.xlsx";
-    let entries = uc::whole_register(
-        &state,
-        &s.actor,
-        filter.clone(),
-        (EXPORT_CHUNK, REGISTER_MAX_ROWS),
-        via,
-    )
-    .await
-    .map_err(fail(lang))?
-    .ok_or_else(|| too_many(lang))?;
-    let unit = unit_of(&state, filter.org_unit_id, lang).await?;
-    let bytes = care_xlsx::care_register(&unit.name, &entries, now).map_err(xlsx_failed(lang))?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("care-register-{}.xlsx", unit.code),
-    ))
-}
-
-/// `GET /care/visits.xlsx?from=&to=&org_unit=`: the visit log of a period (default this
-/// month so far), every visit the reader may see.
-pub(crate) async fn export_visits(
-    State(state): State<AppState>,
-    s: Session,
-    params: Params,
-) -> PageResult {
-    let lang = s.lang;
-    may_read_care(&s)?;
-    let mut errors = Vec::new();
-    let (from, to) = period(&state, &params, &mut errors);
-    let node = params.id("org_unit", &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
-    let node = node.unwrap_or(s.actor.org_unit_id);
-    let mut filter = VisitFilter {
-        org_unit_id: Some(node),
-        from: Some(day_start(from)),
-        to: Some(day_start(to) + chrono::TimeDelta::days(1)),
-        page: 1,
-        per_page: EXPORT_CHUNK,
-        ..VisitFilter::default()
-    };
-    let mut visits = Vec::new();
-    loop {
-        let found = visits::list(&state, &s.actor, &filter)
-            .await
-            .map_err(fail(lang))?;
-        if found.total > REGISTER_MAX_ROWS as i64 {
-            return Err(too_many(lang));
-        }
-        let last = found.items.len() < EXPORT_CHUNK as usize;
-        visits.extend(found.items);
-        if last {
-            break;
-        }
-        filter.page += 1;
-    }
-    let unit = unit_of(&state, node, lang).await?;
-    let bytes = care_xlsx::visit_log(&unit.name, from, to, &visits, state.now())
-        .map_err(xlsx_failed(lang))?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("visits-{}-{from}-{to}.xlsx", unit.code),
-    ))
 }
 
 /// One tag's interval rule in the rules form: the tag, its label, the days ("" for none).
