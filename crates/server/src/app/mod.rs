@@ -9,7 +9,8 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]) and care ([`care`]: visits, teams, pairings). The other areas follow its shape.
+//! Converted so far: the aid fund ([`fund`]) and care ([`care`]: visits, teams,
+//! pairings). The other areas follow their shape.
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::error::{FieldError, Msg, Reason};
