@@ -441,6 +441,41 @@ pub fn block_matches<'a>(prefix: &str, addresses: impl IntoIterator<Item = &'a s
     !prefix.is_empty() && addresses.into_iter().any(|a| a.trim().starts_with(prefix))
 }
 
+/// The visit rules in force at the node of `path`: those of its nearest ancestor (or
+/// itself) that set any (`set`: each node's path and own rules, in any order), with that
+/// node's path; `None` when none did (the defaults apply). A street may set them for its
+/// stations.
+pub fn rules_in_force<'a>(
+    path: &str,
+    set: &'a [(String, Vec<VisitRule>)],
+) -> Option<(&'a str, &'a [VisitRule])> {
+    set.iter()
+        .filter(|(p, _)| crate::org::in_subtree(p, path))
+        .max_by_key(|(p, _)| p.len())
+        .map(|(p, r)| (p.as_str(), r.as_slice()))
+}
+
+/// The order of a due list: overdue, then due, then upcoming; within each, 重点关爱 first,
+/// then the earliest date (never visited first of all).
+pub fn due_order(next: &NextVisit, level: Option<CareLevel>) -> (u8, bool, Option<NaiveDate>) {
+    let (rank, due_on) = pressing_order(next);
+    (rank, level != Some(CareLevel::Key), due_on)
+}
+
+/// The household a person belongs to, as a team's coverage counts them: the people of one
+/// node sharing an address (as written, trimmed); someone without an address is one alone.
+pub fn household(
+    org_unit_id: crate::Id,
+    address: Option<&str>,
+    person_id: crate::Id,
+) -> (crate::Id, String) {
+    let address = address.map(str::trim).filter(|a| !a.is_empty());
+    (
+        org_unit_id,
+        address.map_or_else(|| format!("#{person_id}"), str::to_string),
+    )
+}
+
 /// Longest care note.
 pub const MAX_CARE_NOTE_CHARS: usize = 1000;
 

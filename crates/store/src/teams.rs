@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
 use suqiu_core::care::team::{self, decide, Block, Command, Found};
-use suqiu_core::care::Refusal;
+use suqiu_core::care::{household, Refusal};
 use suqiu_core::error::Msg;
 use suqiu_core::msg;
 
@@ -367,13 +367,7 @@ impl Store {
         for r in &rows {
             let id: Id = get(r, "id")?;
             let address: Option<String> = get(r, "address")?;
-            let key = (
-                get::<Id>(r, "org_unit_id")?,
-                address
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("#{id}")),
-            );
+            let key = household(get(r, "org_unit_id")?, address.as_deref(), id);
             let visited = get::<i64>(r, "visits")? > 0;
             *households.entry(key).or_default() |= visited;
         }

@@ -8,7 +8,7 @@ use suqiu_core::access::Actor;
 use suqiu_core::appeal::Appeal;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::visit::{self, Visited};
-use suqiu_core::care::{next_visit, CareLevel, DueStatus, NextVisit};
+use suqiu_core::care::{due_order, next_visit, CareLevel, DueStatus, NextVisit};
 use suqiu_core::lifecycle::Event;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
@@ -312,24 +312,12 @@ impl Store {
                 next,
             });
         }
-        out.sort_by_key(|d| {
-            let status = match d.next.status {
-                DueStatus::Overdue => 0,
-                DueStatus::Due => 1,
-                DueStatus::Upcoming => 2,
-            };
-            (
-                status,
-                d.level != Some(CareLevel::Key),
-                d.next.due_on,
-                d.person_id,
-            )
-        });
+        out.sort_by_key(|d| (due_order(&d.next, d.level), d.person_id));
         Ok(out)
     }
 
     /// The people due or overdue for a visit (the upcoming ones left out), most pressing
-    /// first: overdue, then 重点关爱, then by date.
+    /// first (`suqiu_core::care::due_order`).
     pub async fn due_visits(
         &self,
         actor: &Actor,
