@@ -591,6 +591,21 @@ async fn teams_and_pairings_pages(backend: Backend) {
         html.contains(&format!("id=\"err-contact-{pairing}-note\"")),
         "{html}"
     );
+    // Staff end the pairing on the page: it shows as ended, with no contact form and no end
+    // button left, and the volunteer may not end one.
+    let end = format!("/care/pairings/{pairing}/end");
+    let res = vol.post(&end, &[]).await;
+    assert_eq!(res.status, 403);
+    let res = station.post(&end, &[]).await;
+    assert_eq!(location(&res), "/care/teams#pairings");
+    let html = station.get("/care/teams").await.text();
+    let list = html
+        .split("data-testid=\"pairings\"")
+        .nth(1)
+        .expect("pairings");
+    assert!(list.contains("已结束于"), "{list}");
+    assert!(!list.contains(&format!("/care/pairings/{pairing}/contacts")));
+    assert!(!list.contains("data-testid=\"end-pairing\""));
     t.finish().await;
 }
 

@@ -42,6 +42,8 @@ struct PairingRow {
     partner: String,
     since: String,
     last_contact: String,
+    /// The day it ended; `None` while it is active (contacts are logged, it may be ended).
+    ended: Option<String>,
     contacts: Vec<(String, &'static str, String, String)>,
 }
 
@@ -161,6 +163,7 @@ async fn pairing_rows(state: &AppState, s: &Session) -> Result<Vec<PairingRow>, 
                 .last_contact
                 .map(when)
                 .unwrap_or_else(|| lang.t("care.never").into()),
+            ended: p.ended_on.map(|d| d.to_string()),
             contacts,
         });
     }
@@ -389,6 +392,21 @@ pub(crate) async fn create_pairing(
             Ok(saved(&state, "/care/teams#pairings", flash))
         }
         Err(e) => again(&state, &s, ("pairing".into(), form), e).await,
+    }
+}
+
+/// `POST /care/pairings/{id}/end`: the pairing ends today.
+pub(crate) async fn end_pairing(
+    State(state): State<AppState>,
+    super::PageId(id): super::PageId,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    match pairings::end(&state, &s.actor, id, None).await {
+        Ok(_) => {
+            let flash = Flash::new("flash.pairing_ended");
+            Ok(saved(&state, "/care/teams#pairings", flash))
+        }
+        Err(e) => again(&state, &s, (format!("end-{id}"), form), e).await,
     }
 }
 
