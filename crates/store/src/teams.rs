@@ -4,10 +4,8 @@
 use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
-use suqiu_core::care::team::{self, decide, Block, Command, Found};
+use suqiu_core::care::team::{self, decide, Block, Command, Found, ALREADY_MEMBER};
 use suqiu_core::care::{household, Refusal};
-use suqiu_core::error::Msg;
-use suqiu_core::msg;
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::{Actor, Role};
@@ -29,12 +27,6 @@ pub use pairings::{Contact, Pairing};
 
 pub use suqiu_core::care::pairing::MAX_CONTACT_CHARS;
 pub use suqiu_core::care::team::{BlockOf, Partner, MAX_PREFIX_CHARS};
-
-const ALREADY_MEMBER: Msg = msg!(
-    "already_member",
-    "已是团队成员",
-    "Already a member of the team"
-);
 
 const MEMBER_SELECT: &str = "SELECT m.id, m.user_id, m.person_id, COALESCE(u.display_name, p.name, '') AS name, u.role \
      FROM team_members m LEFT JOIN users u ON u.id = m.user_id LEFT JOIN people p ON p.id = m.person_id";

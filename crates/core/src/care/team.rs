@@ -85,7 +85,8 @@ const NOT_IN_TEAM_COMMUNITY: Msg = msg!(
     "不属于本团队所在的社区",
     "Not in the team's community"
 );
-const ALREADY_MEMBER: Msg = msg!(
+/// Said of a member added twice (also by the store, should two writers race past the rule).
+pub const ALREADY_MEMBER: Msg = msg!(
     "already_member",
     "已是团队成员",
     "Already a member of the team"
