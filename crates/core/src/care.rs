@@ -15,7 +15,7 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldError;
+use crate::error::{FieldError, CONTENT_TOO_LONG};
 use crate::msg;
 use crate::person::CareTag;
 use crate::vocabulary;
@@ -440,6 +440,75 @@ pub fn block_matches<'a>(prefix: &str, addresses: impl IntoIterator<Item = &'a s
     let prefix = prefix.trim();
     !prefix.is_empty() && addresses.into_iter().any(|a| a.trim().starts_with(prefix))
 }
+
+/// The visit rules in force at the node of `path`: those of its nearest ancestor (or
+/// itself) that set any (`set`: each node's path and own rules, in any order), with that
+/// node's path; `None` when none did (the defaults apply). A street may set them for its
+/// stations.
+pub fn rules_in_force<'a>(
+    path: &str,
+    set: &'a [(String, Vec<VisitRule>)],
+) -> Option<(&'a str, &'a [VisitRule])> {
+    set.iter()
+        .filter(|(p, _)| crate::org::in_subtree(p, path))
+        .max_by_key(|(p, _)| p.len())
+        .map(|(p, r)| (p.as_str(), r.as_slice()))
+}
+
+/// The order of a due list: overdue, then due, then upcoming; within each, 重点关爱 first,
+/// then the earliest date (never visited first of all).
+pub fn due_order(next: &NextVisit, level: Option<CareLevel>) -> (u8, bool, Option<NaiveDate>) {
+    let (rank, due_on) = pressing_order(next);
+    (rank, level != Some(CareLevel::Key), due_on)
+}
+
+/// The household a person belongs to, as a team's coverage counts them: the people of one
+/// node sharing an address (as written, trimmed); someone without an address is one alone.
+pub fn household(
+    org_unit_id: crate::Id,
+    address: Option<&str>,
+    person_id: crate::Id,
+) -> (crate::Id, String) {
+    let address = address.map(str::trim).filter(|a| !a.is_empty());
+    (
+        org_unit_id,
+        address.map_or_else(|| format!("#{person_id}"), str::to_string),
+    )
+}
+
+/// Longest care note.
+pub const MAX_CARE_NOTE_CHARS: usize = 1000;
+
+/// Whether someone is on the care register: a care tag (why they need care), or a care
+/// level set by hand.
+pub fn in_care(tags: &[CareTag], level: Option<CareLevel>) -> bool {
+    !tags.is_empty() || level.is_some()
+}
+
+/// A care note as it is kept (trimmed; an empty one is none), or why not.
+pub fn care_note(note: Option<&str>) -> Result<Option<String>, FieldError> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    match note.map(|n| n.chars().count()) {
+        Some(n) if n > MAX_CARE_NOTE_CHARS => Err(FieldError::new("note", &CONTENT_TOO_LONG)
+            .with("n", n)
+            .with("max", MAX_CARE_NOTE_CHARS)),
+        _ => Ok(note.map(str::to_string)),
+    }
+}
+
+/// Why a command on a team or a pairing was refused: 422 (a field to fix) or 409 (the
+/// team's or the pairing's state does not allow it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
+}
+
+pub mod pairing;
+pub mod team;
+pub mod visit;
 
 #[cfg(test)]
 mod tests;

@@ -9,14 +9,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use suqiu_core::display;
 use suqiu_core::fund::yuan;
+use suqiu_store::care::CareEntry;
 use suqiu_store::fund::Entry;
 use suqiu_store::service::{Registration, ServiceSummary};
 use suqiu_store::supermarket::Statement;
 use suqiu_store::visits::Visit;
 use suqiu_store::wishes::Wish;
 
-use crate::dto::parse_time;
-use crate::routes::care::CareEntryOut;
 use crate::xlsx::{self, header_row, BOLD};
 
 const LEDGER_HEADERS: &[(&str, f64)] = &[
@@ -188,12 +187,12 @@ pub fn supermarket_statement(
     book.save_to_buffer()
 }
 
-/// The care register (关爱名册) as the reader may see it: tags, level, last and next visit,
-/// phone masked for roles that may not see it, no care notes (they stay on the pages of
-/// those who need them).
+/// The care register (关爱名册) as the reader may see it (the entries as `app::care::register`
+/// shows them): tags, level, last and next visit, phone masked for roles that may not see
+/// it, no care notes (they stay on the pages of those who need them).
 pub fn care_register(
     unit_name: &str,
-    entries: &[CareEntryOut],
+    entries: &[CareEntry],
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
@@ -228,26 +227,15 @@ pub fn care_register(
             (4, e.address.clone().unwrap_or_default()),
             (5, tags.join("、")),
             (6, e.level.map(|l| l.label_zh()).unwrap_or("").into()),
-            (
-                9,
-                e.next_visit
-                    .map(|n| n.status.label_zh())
-                    .unwrap_or("")
-                    .into(),
-            ),
-            (
-                10,
-                e.next_visit.map(|n| n.rule.label_zh()).unwrap_or_default(),
-            ),
+            (9, e.next.map(|n| n.status.label_zh()).unwrap_or("").into()),
+            (10, e.next.map(|n| n.rule.label_zh()).unwrap_or_default()),
         ];
         for (col, text) in texts {
             ws.write_string(row, col, text)?;
         }
         xlsx::date(ws, row, 2, e.birth_date)?;
-        // The entry is the API's shape (masked as the reader may see it), whose times are text.
-        let last_visit = e.last_visit.as_deref().and_then(parse_time);
-        xlsx::time(ws, row, 7, last_visit)?;
-        xlsx::date(ws, row, 8, e.next_visit.and_then(|n| n.due_on))?;
+        xlsx::time(ws, row, 7, e.last_visit)?;
+        xlsx::date(ws, row, 8, e.next.and_then(|n| n.due_on))?;
     }
     ws.set_freeze_panes(4, 0)?;
     book.save_to_buffer()

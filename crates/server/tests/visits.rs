@@ -9,6 +9,7 @@ use common::{Backend, TestApp};
 use serde_json::{json, Value};
 
 on_both_backends!(
+    a_pairing_is_for_someone_in_care_and_ends,
     a_visit_raises_an_appeal_in_the_queue,
     rules_register_coverage_teams_and_pairings,
     teams_and_pairings_pages,
@@ -28,6 +29,77 @@ async fn living_alone(t: &TestApp, name: &str, unit: i64) -> i64 {
 
 fn raise(category: &str) -> Value {
     json!({"kind": "help", "category": category, "content": "卫生间水管漏水，老人行动不便"})
+}
+
+/// A pairing is for someone on the care register (a care tag or a care level); once ended
+/// it takes no contact, and its person is no longer the volunteer's to visit. A team's
+/// block by address names a building on the register, through the API as on the page.
+async fn a_pairing_is_for_someone_in_care_and_ends(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let fx = t.fx.clone();
+    let station = t.token("station11").await;
+    let volunteer = t.token("volunteer").await;
+    let body = json!({"name": "钱先生", "org_unit_id": fx.g111, "address": "佛字桥小区7号101室"});
+    let person = id_of(t.post("/api/v1/people", &station, body).await.ok(201));
+    let pair = json!({"person_id": person, "partner_user_id": fx.user("volunteer")});
+    let refused = t.post("/api/v1/pairings", &station, pair.clone()).await;
+    refused.field_error("person_id");
+    assert_eq!(
+        refused.problem(422)["errors"][0]["code"],
+        "pairing_not_in_care"
+    );
+    let level = json!({"level": "regular"});
+    let path = format!("/api/v1/care/register/{person}");
+    let res = t
+        .call(Method::PUT, &path, Some(&station), Some(level))
+        .await;
+    assert_eq!(res.status.as_u16(), 204);
+    let pairing = t.post("/api/v1/pairings", &station, pair).await;
+    let pairing = id_of(pairing.ok(201));
+    let visit = json!({"person_id": person, "note": "上门看望"});
+    t.post("/api/v1/visits", &volunteer, visit.clone())
+        .await
+        .ok(201);
+
+    let end = format!("/api/v1/pairings/{pairing}/end");
+    t.post(&end, &volunteer, json!({})).await.problem(403);
+    t.post(&end, &station, json!({"ended_on": "2000-01-01"}))
+        .await
+        .field_error("ended_on");
+    let ended = t.post(&end, &station, json!({})).await;
+    assert!(ended.ok(200)["ended_on"].is_string());
+    t.post(&end, &station, json!({})).await.problem(409);
+    let contacts = format!("/api/v1/pairings/{pairing}/contacts");
+    t.post(
+        &contacts,
+        &station,
+        json!({"mode": "phone", "note": "电话"}),
+    )
+    .await
+    .problem(409);
+    t.post("/api/v1/visits", &volunteer, visit)
+        .await
+        .field_error("person_id");
+
+    let team = t
+        .post(
+            "/api/v1/teams",
+            &station,
+            json!({"org_unit_id": fx.c11, "name": "楼组队"}),
+        )
+        .await;
+    let blocks = format!("/api/v1/teams/{}/blocks", id_of(&team.ok(201)["team"]));
+    t.post(&blocks, &station, json!({"address_prefix": "7号"}))
+        .await
+        .field_error("address_prefix");
+    t.post(
+        &blocks,
+        &station,
+        json!({"address_prefix": "佛字桥小区7号"}),
+    )
+    .await
+    .ok(201);
+    t.finish().await;
 }
 
 async fn a_visit_raises_an_appeal_in_the_queue(backend: Backend) {
@@ -519,6 +591,21 @@ async fn teams_and_pairings_pages(backend: Backend) {
         html.contains(&format!("id=\"err-contact-{pairing}-note\"")),
         "{html}"
     );
+    // Staff end the pairing on the page: it shows as ended, with no contact form and no end
+    // button left, and the volunteer may not end one.
+    let end = format!("/care/pairings/{pairing}/end");
+    let res = vol.post(&end, &[]).await;
+    assert_eq!(res.status, 403);
+    let res = station.post(&end, &[]).await;
+    assert_eq!(location(&res), "/care/teams#pairings");
+    let html = station.get("/care/teams").await.text();
+    let list = html
+        .split("data-testid=\"pairings\"")
+        .nth(1)
+        .expect("pairings");
+    assert!(list.contains("已结束于"), "{list}");
+    assert!(!list.contains(&format!("/care/pairings/{pairing}/contacts")));
+    assert!(!list.contains("data-testid=\"end-pairing\""));
     t.finish().await;
 }
 

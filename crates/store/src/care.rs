@@ -2,14 +2,13 @@
 //! a person's care timeline.
 
 use std::collections::HashMap;
-use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::Actor;
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::care::{
-    default_rules, next_visit, strictest_interval, visited_on_time, CareLevel, Coverage, DueStatus,
-    NextVisit, VisitRule,
+    care_note, default_rules, next_visit, rules_in_force, strictest_interval, visited_on_time,
+    CareLevel, Coverage, DueStatus, NextVisit, VisitRule,
 };
 use suqiu_core::person::{CareTag, Gender};
 use suqiu_core::Id;
@@ -25,8 +24,7 @@ mod timeline;
 
 pub use timeline::{TimelineEntry, TimelineKind};
 
-/// Longest care note.
-pub const MAX_CARE_NOTE_CHARS: usize = 1000;
+pub use suqiu_core::care::MAX_CARE_NOTE_CHARS;
 
 /// People (alias `p`) with a care tag: the ones visit rules apply to.
 pub(crate) fn care_tags() -> String {
@@ -64,8 +62,8 @@ pub(crate) async fn in_node(
         .map(|path| scope::in_subtree("p.org_path", &path, a)))
 }
 
-/// Every node's visit rules, resolved by path: a node follows its nearest ancestor's rules
-/// (a street may set them for its stations), and the defaults when none has any.
+/// Every node's own visit rules, resolved by path (`suqiu_core::care::rules_in_force`), and
+/// the defaults when no ancestor set any.
 pub(crate) struct RuleBook {
     by_path: Vec<(String, Vec<VisitRule>)>,
     defaults: Vec<VisitRule>,
@@ -78,12 +76,10 @@ impl RuleBook {
         )
         .fetch_all(&store.pool)
         .await?;
-        let mut by_path = rows
+        let by_path = rows
             .iter()
             .map(|r| Ok((get::<String>(r, "path")?, get_json(r, "rules")?)))
             .collect::<Result<Vec<(String, Vec<VisitRule>)>>>()?;
-        // Deepest first, so the first match is the nearest ancestor.
-        by_path.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         Ok(RuleBook {
             by_path,
             defaults: default_rules(),
@@ -94,12 +90,11 @@ impl RuleBook {
         self.source_for(path).1
     }
 
-    /// The rules for `path` and the path of the node that set them (`None`: the defaults).
+    /// The rules for `path` and the path of the node that set them (`None`: the defaults),
+    /// by `suqiu_core::care::rules_in_force`.
     fn source_for(&self, path: &str) -> (Option<&str>, &[VisitRule]) {
-        self.by_path
-            .iter()
-            .find(|(p, _)| suqiu_core::org::in_subtree(p, path))
-            .map(|(p, r)| (Some(p.as_str()), r.as_slice()))
+        rules_in_force(path, &self.by_path)
+            .map(|(p, r)| (Some(p), r))
             .unwrap_or((None, &self.defaults))
     }
 }
@@ -222,7 +217,7 @@ impl Store {
     }
 
     /// Sets a person's care level and note (both `None` takes them off the register unless
-    /// they have care tags). `NotFound` when the person is not in the actor's scope.
+    /// they have care tags; the note by `suqiu_core::care::care_note`). `NotFound` when the person is not in the actor's scope.
     pub async fn set_care_profile(
         &self,
         actor: &Actor,
@@ -230,16 +225,7 @@ impl Store {
         level: Option<CareLevel>,
         note: Option<&str>,
     ) -> Result<()> {
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if let Some(n) = note.map(|n| n.chars().count()) {
-            if n > MAX_CARE_NOTE_CHARS {
-                return Err(StoreError::Invalid(
-                    FieldError::new("note", &CONTENT_TOO_LONG)
-                        .with("n", n)
-                        .with("max", MAX_CARE_NOTE_CHARS),
-                ));
-            }
-        }
+        let note = care_note(note).map_err(StoreError::Invalid)?;
         let mut tx = self.writer.begin().await?;
         let mut a = Args::default();
         let sql = format!(

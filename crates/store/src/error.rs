@@ -64,11 +64,6 @@ pub(crate) const HANDLING_UNIT_MISSING: Msg = msg!(
     "承办单位不存在",
     "The handling unit does not exist"
 );
-pub(crate) const NOT_IN_PERSON_COMMUNITY: Msg = msg!(
-    "not_in_person_community",
-    "不属于该人员所在的社区",
-    "Not in the person's community"
-);
 pub(crate) const ORG_UNIT_MISSING: Msg = msg!(
     "org_unit_missing",
     "组织单位不存在",

@@ -117,7 +117,7 @@ pub(crate) fn care_people(actor: &Actor, args: &mut Args) -> String {
 pub(crate) fn assigned_care(user_id: Id, args: &mut Args) -> String {
     let user = args.push(user_id);
     format!(
-        "(p.id IN (SELECT person_id FROM pairings WHERE partner_user_id = {user}) OR {})",
+        "(p.id IN (SELECT person_id FROM pairings WHERE partner_user_id = {user} AND ended_on IS NULL) OR {})",
         in_team_blocks(&format!(
             "SELECT team_id FROM team_members WHERE user_id = {user}"
         ))

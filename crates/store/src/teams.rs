@@ -2,8 +2,10 @@
 //! household coverage; and pairings (结对) with their contact log.
 
 use std::collections::HashMap;
-use suqiu_core::error::FieldError;
-use suqiu_core::msg;
+
+use sqlx::any::AnyRow;
+use suqiu_core::care::team::{self, decide, Block, Command, Found, ALREADY_MEMBER};
+use suqiu_core::care::{household, Refusal};
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::{Actor, Role};
@@ -16,16 +18,49 @@ use crate::care::day_start;
 use crate::error::{Result, StoreError};
 use crate::org::Team;
 use crate::scope::subtree_range;
-use crate::sql::{get, invalid, like_escape, ms, write_error, Args};
+use crate::sql::{get, like_escape, ms, write_error, Args};
 use crate::{scope, Store};
 
 mod pairings;
 
 pub use pairings::{Contact, Pairing};
 
-/// Longest address prefix of a block, pairing note and contact note.
-pub const MAX_PREFIX_CHARS: usize = 100;
-pub const MAX_CONTACT_CHARS: usize = 2000;
+pub use suqiu_core::care::pairing::MAX_CONTACT_CHARS;
+pub use suqiu_core::care::team::{BlockOf, Partner, MAX_PREFIX_CHARS};
+
+const MEMBER_SELECT: &str = "SELECT m.id, m.user_id, m.person_id, COALESCE(u.display_name, p.name, '') AS name, u.role \
+     FROM team_members m LEFT JOIN users u ON u.id = m.user_id LEFT JOIN people p ON p.id = m.person_id";
+
+const BLOCK_SELECT: &str = "SELECT b.id, b.org_unit_id, o.name AS org_unit_name, b.address_prefix \
+     FROM team_blocks b LEFT JOIN org_units o ON o.id = b.org_unit_id";
+
+fn member_from(r: &AnyRow) -> Result<TeamMember> {
+    let role: Option<String> = get(r, "role")?;
+    Ok(TeamMember {
+        id: get(r, "id")?,
+        user_id: get(r, "user_id")?,
+        person_id: get(r, "person_id")?,
+        name: get(r, "name")?,
+        role: role.as_deref().and_then(Role::parse),
+    })
+}
+
+fn block_from(r: &AnyRow) -> Result<TeamBlock> {
+    Ok(TeamBlock {
+        id: get(r, "id")?,
+        org_unit_id: get(r, "org_unit_id")?,
+        org_unit_name: get(r, "org_unit_name")?,
+        address_prefix: get(r, "address_prefix")?,
+    })
+}
+
+/// A refusal of core's care rules, as the store says it.
+pub(crate) fn refused(r: Refusal) -> StoreError {
+    match r {
+        Refusal::Invalid(e) => StoreError::Invalid(e),
+        Refusal::Conflict(e) => StoreError::Conflict(e),
+    }
+}
 
 /// A team member: a user (staff, volunteer) or a person on the register (a party member
 /// without an account).
@@ -54,20 +89,6 @@ pub struct TeamDetail {
     pub team: Team,
     pub members: Vec<TeamMember>,
     pub blocks: Vec<TeamBlock>,
-}
-
-/// Who joins a team or is paired: a user or a person on the register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Partner {
-    User(Id),
-    Person(Id),
-}
-
-/// What a block is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BlockOf {
-    Node(Id),
-    Address(String),
 }
 
 vocabulary!(
@@ -151,46 +172,20 @@ impl Store {
     }
 
     async fn team_parts(&self, team: Team) -> Result<TeamDetail> {
-        let rows = sqlx::query(
-            "SELECT m.id, m.user_id, m.person_id, COALESCE(u.display_name, p.name, '') AS name, u.role \
-             FROM team_members m LEFT JOIN users u ON u.id = m.user_id LEFT JOIN people p ON p.id = m.person_id \
-             WHERE m.team_id = $1 ORDER BY m.id",
-        )
+        let rows = sqlx::query(&format!(
+            "{MEMBER_SELECT} WHERE m.team_id = $1 ORDER BY m.id"
+        ))
         .bind(team.id)
         .fetch_all(&self.pool)
         .await?;
-        let members = rows
-            .iter()
-            .map(|r| {
-                let role: Option<String> = get(r, "role")?;
-                Ok(TeamMember {
-                    id: get(r, "id")?,
-                    user_id: get(r, "user_id")?,
-                    person_id: get(r, "person_id")?,
-                    name: get(r, "name")?,
-                    role: role.as_deref().and_then(Role::parse),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let rows = sqlx::query(
-            "SELECT b.id, b.org_unit_id, o.name AS org_unit_name, b.address_prefix \
-             FROM team_blocks b LEFT JOIN org_units o ON o.id = b.org_unit_id \
-             WHERE b.team_id = $1 ORDER BY b.id",
-        )
+        let members = rows.iter().map(member_from).collect::<Result<Vec<_>>>()?;
+        let rows = sqlx::query(&format!(
+            "{BLOCK_SELECT} WHERE b.team_id = $1 ORDER BY b.id"
+        ))
         .bind(team.id)
         .fetch_all(&self.pool)
         .await?;
-        let blocks = rows
-            .iter()
-            .map(|r| {
-                Ok(TeamBlock {
-                    id: get(r, "id")?,
-                    org_unit_id: get(r, "org_unit_id")?,
-                    org_unit_name: get(r, "org_unit_name")?,
-                    address_prefix: get(r, "address_prefix")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let blocks = rows.iter().map(block_from).collect::<Result<Vec<_>>>()?;
         Ok(TeamDetail {
             team,
             members,
@@ -198,145 +193,148 @@ impl Store {
         })
     }
 
-    /// Adds a member. A user must work at the team's node, above it or below it; a person
-    /// must be registered under the team's node. `Invalid{field:"user_id"|"person_id"}`
-    /// otherwise, `Conflict` when already a member.
+    /// Adds a member, by `suqiu_core::care::team`'s rules: a user working at the team's
+    /// node, above it or below it; a person registered under it; each once.
+    /// `Invalid{field:"user_id"|"person_id"}` otherwise, `Conflict` when already a member.
     pub async fn add_team_member(&self, team: &Team, who: Partner) -> Result<TeamMember> {
+        let state = self.team_state(team).await?;
+        let (id, sql) = match who {
+            Partner::User(id) => (
+                id,
+                "SELECT o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = $1",
+            ),
+            Partner::Person(id) => (id, "SELECT p.org_path AS path FROM people p WHERE p.id = $1"),
+        };
+        let row = sqlx::query(sql).bind(id).fetch_optional(&self.pool).await?;
+        let found = match row {
+            Some(r) => Some(Found {
+                id,
+                path: get(&r, "path")?,
+            }),
+            None => None,
+        };
+        let event = decide(&state, &Command::AddMember { who, found }).map_err(refused)?;
+        let id = self.record(team.id, &event).await?;
+        let row = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.id = $1"))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        member_from(&row)
+    }
+
+    /// Adds a block, by `suqiu_core::care::team`'s rules: a node strictly below the team's
+    /// node, or an address prefix inside it. `Invalid{field:"org_unit_id"|"address_prefix"}`
+    /// otherwise.
+    pub async fn add_team_block(&self, team: &Team, block: &BlockOf) -> Result<TeamBlock> {
+        let state = self.team_state(team).await?;
+        let command = match block {
+            BlockOf::Node(id) => Command::AddNode {
+                node: self.org_unit(*id).await?.map(|n| Found {
+                    id: n.id,
+                    path: n.path,
+                }),
+            },
+            BlockOf::Address(prefix) => Command::AddAddress {
+                prefix: prefix.clone(),
+            },
+        };
+        let event = decide(&state, &command).map_err(refused)?;
+        let id = self.record(team.id, &event).await?;
+        let row = sqlx::query(&format!("{BLOCK_SELECT} WHERE b.id = $1"))
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        block_from(&row)
+    }
+
+    /// A team as core's rules see it: its node's path, its members and its blocks.
+    async fn team_state(&self, team: &Team) -> Result<team::Team> {
         let unit = self
             .org_unit(team.org_unit_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let (field, sql) = match who {
-            Partner::User(_) => (
-                "user_id",
-                "SELECT u.id, u.display_name AS name, u.role, o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = $1",
-            ),
-            Partner::Person(_) => (
-                "person_id",
-                "SELECT p.id, p.name, NULL AS role, p.org_path AS path FROM people p WHERE p.id = $1",
-            ),
-        };
-        let id = match who {
-            Partner::User(id) | Partner::Person(id) => id,
-        };
-        let row = sqlx::query(sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| invalid(field, &msg!("partner_unknown", "不存在", "Does not exist")))?;
-        let path: String = get(&row, "path")?;
-        let name: String = get(&row, "name")?;
-        let role: Option<String> = get(&row, "role")?;
-        let fits = match who {
-            Partner::User(_) => in_subtree(&path, &unit.path) || in_subtree(&unit.path, &path),
-            Partner::Person(_) => in_subtree(&unit.path, &path),
-        };
-        if !fits {
-            return Err(invalid(
-                field,
-                &msg!(
-                    "not_in_team_community",
-                    "不属于本团队所在的社区",
-                    "Not in the team's community"
-                ),
-            ));
-        }
-        let (user_id, person_id) = match who {
-            Partner::User(id) => (Some(id), None),
-            Partner::Person(id) => (None, Some(id)),
-        };
-        let row = sqlx::query(
-            "INSERT INTO team_members (team_id, user_id, person_id, added_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        let rows = sqlx::query("SELECT user_id, person_id FROM team_members WHERE team_id = $1")
+            .bind(team.id)
+            .fetch_all(&self.pool)
+            .await?;
+        let members = rows
+            .iter()
+            .map(|r| match (get(r, "user_id")?, get(r, "person_id")?) {
+                (Some(u), _) => Ok(Partner::User(u)),
+                (None, Some(p)) => Ok(Partner::Person(p)),
+                (None, None) => Err(StoreError::Corrupt(format!(
+                    "team {} has a member who is no one",
+                    team.id
+                ))),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let rows = sqlx::query(
+            "SELECT org_unit_id, path_lo, address_prefix FROM team_blocks WHERE team_id = $1",
         )
         .bind(team.id)
-        .bind(user_id)
-        .bind(person_id)
-        .bind(ms(Utc::now()))
-        .fetch_one(self.writer.pool()?)
-        .await
-        .map_err(|e| write_error(e, field, &msg!("already_member", "已是团队成员", "Already a member of the team")))?;
-        Ok(TeamMember {
-            id: get(&row, "id")?,
-            user_id,
-            person_id,
-            name,
-            role: role.as_deref().and_then(Role::parse),
+        .fetch_all(&self.pool)
+        .await?;
+        let blocks = rows
+            .iter()
+            .map(|r| {
+                Ok(Block {
+                    org_unit_id: get(r, "org_unit_id")?,
+                    path: get(r, "path_lo")?,
+                    address_prefix: get(r, "address_prefix")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(team::Team {
+            id: team.id,
+            org_unit_id: team.org_unit_id,
+            path: unit.path,
+            members,
+            blocks,
         })
     }
 
-    /// Adds a block: a node strictly below the team's node, or an address prefix inside it.
-    /// `Invalid{field:"org_unit_id"|"address_prefix"}` otherwise.
-    pub async fn add_team_block(&self, team: &Team, block: &BlockOf) -> Result<TeamBlock> {
-        let unit = self
-            .org_unit(team.org_unit_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let (org_unit, prefix, path, like) = match block {
-            BlockOf::Node(id) => {
-                let node = self
-                    .org_unit(*id)
-                    .await?
-                    .filter(|n| n.id != unit.id && in_subtree(&unit.path, &n.path))
-                    .ok_or_else(|| {
-                        invalid(
-                            "org_unit_id",
-                            &msg!(
-                                "block_not_in_community",
-                                "应为本团队所在社区下的楼组或网格",
-                                "A building group or grid in the team's community"
-                            ),
-                        )
-                    })?;
-                (Some(node.id), None, node.path, None)
-            }
-            BlockOf::Address(prefix) => {
-                let prefix = prefix.trim();
-                let n = prefix.chars().count();
-                if n == 0 || n > MAX_PREFIX_CHARS {
-                    return Err(StoreError::Invalid(
-                        FieldError::new(
-                            "address_prefix",
-                            &msg!(
-                                "address_prefix_length",
-                                "请填写地址（最多 {max} 个字），如「佛字桥小区1号」",
-                                "Enter the address (at most {max} characters), such as \"Fozi Bridge Estate No. 1\""
-                            ),
-                        )
-                        .with("max", MAX_PREFIX_CHARS),
-                    ));
-                }
-                (
-                    None,
-                    Some(prefix.to_string()),
-                    unit.path.clone(),
-                    Some(format!("{}%", like_escape(prefix))),
+    /// Writes what core decided on team `team_id`; the new row's id. The unique index on
+    /// members stays the last line should two writers add the same member at once.
+    async fn record(&self, team_id: Id, event: &team::Event) -> Result<Id> {
+        let row = match event {
+            team::Event::MemberAdded(who) => {
+                let (user_id, person_id, field) = match *who {
+                    Partner::User(id) => (Some(id), None, "user_id"),
+                    Partner::Person(id) => (None, Some(id), "person_id"),
+                };
+                sqlx::query(
+                    "INSERT INTO team_members (team_id, user_id, person_id, added_at) VALUES ($1, $2, $3, $4) RETURNING id",
                 )
+                .bind(team_id)
+                .bind(user_id)
+                .bind(person_id)
+                .bind(ms(Utc::now()))
+                .fetch_one(self.writer.pool()?)
+                .await
+                .map_err(|e| write_error(e, field, &ALREADY_MEMBER))?
+            }
+            team::Event::BlockAdded(block) => {
+                let (lo, hi) = subtree_range(&block.path);
+                let like = block
+                    .address_prefix
+                    .as_deref()
+                    .map(|p| format!("{}%", like_escape(p)));
+                sqlx::query(
+                    "INSERT INTO team_blocks (team_id, org_unit_id, address_prefix, path_lo, path_hi, address_like, added_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(team_id)
+                .bind(block.org_unit_id)
+                .bind(block.address_prefix.as_deref())
+                .bind(lo)
+                .bind(hi)
+                .bind(like)
+                .bind(ms(Utc::now()))
+                .fetch_one(self.writer.pool()?)
+                .await?
             }
         };
-        let (lo, hi) = subtree_range(&path);
-        let row = sqlx::query(
-            "INSERT INTO team_blocks (team_id, org_unit_id, address_prefix, path_lo, path_hi, address_like, added_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(team.id)
-        .bind(org_unit)
-        .bind(prefix.as_deref())
-        .bind(lo)
-        .bind(hi)
-        .bind(like)
-        .bind(ms(Utc::now()))
-        .fetch_one(self.writer.pool()?)
-        .await?;
-        let org_unit_name = match org_unit {
-            Some(id) => self.org_unit(id).await?.map(|u| u.name),
-            None => None,
-        };
-        Ok(TeamBlock {
-            id: get(&row, "id")?,
-            org_unit_id: org_unit,
-            org_unit_name,
-            address_prefix: prefix,
-        })
+        get(&row, "id")
     }
 
     /// Households in the team's blocks, and how many had a visit in the days `from..=to`
@@ -361,13 +359,7 @@ impl Store {
         for r in &rows {
             let id: Id = get(r, "id")?;
             let address: Option<String> = get(r, "address")?;
-            let key = (
-                get::<Id>(r, "org_unit_id")?,
-                address
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| format!("#{id}")),
-            );
+            let key = household(get(r, "org_unit_id")?, address.as_deref(), id);
             let visited = get::<i64>(r, "visits")? > 0;
             *households.entry(key).or_default() |= visited;
         }

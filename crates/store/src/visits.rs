@@ -1,15 +1,14 @@
 //! Visits (走访): the visit log, the one-step appeal from a visit, and who is due a visit.
 
 use std::collections::HashMap;
-use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
-use suqiu_core::msg;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::Appeal;
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::care::{next_visit, CareLevel, DueStatus, NextVisit};
+use suqiu_core::care::visit::{self, Visited};
+use suqiu_core::care::{due_order, next_visit, CareLevel, DueStatus, NextVisit};
 use suqiu_core::lifecycle::Event;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
@@ -22,20 +21,7 @@ use crate::sql::{get, get_json, get_opt_code, get_time, invalid, ms, paging, sto
 use crate::writer::{self, Done, Undo};
 use crate::{dialect, scope, Page, Store};
 
-/// Longest visit note and follow-up.
-pub const MAX_NOTE_CHARS: usize = 2000;
-
-/// A visit to log. The person must be one the visitor may see (the caller checks).
-#[derive(Debug, Clone)]
-pub struct NewVisit {
-    pub person_id: Id,
-    pub visited_at: DateTime<Utc>,
-    pub visitor_user_id: Id,
-    /// What was seen (见闻).
-    pub note: String,
-    /// What is to be done next (后续跟进).
-    pub follow_up: Option<String>,
-}
+pub use suqiu_core::care::visit::{NewVisit, MAX_NOTE_CHARS};
 
 /// One logged visit.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -112,33 +98,6 @@ fn visit_from(row: &AnyRow) -> Result<Visit> {
     })
 }
 
-fn check(visit: &NewVisit) -> Result<()> {
-    if visit.note.trim().is_empty() {
-        return Err(invalid(
-            "note",
-            &msg!(
-                "visit_note_empty",
-                "请填写走访情况",
-                "Enter what the visit found"
-            ),
-        ));
-    }
-    for (field, text) in [
-        ("note", Some(visit.note.as_str())),
-        ("follow_up", visit.follow_up.as_deref()),
-    ] {
-        let n = text.map(|t| t.chars().count()).unwrap_or(0);
-        if n > MAX_NOTE_CHARS {
-            return Err(StoreError::Invalid(
-                FieldError::new(field, &CONTENT_TOO_LONG)
-                    .with("n", n)
-                    .with("max", MAX_NOTE_CHARS),
-            ));
-        }
-    }
-    Ok(())
-}
-
 impl Store {
     /// Logs a visit and, when given, the appeal raised on the spot, in ONE transaction: both
     /// are stored or neither (the appeal goes through the same insert as any intake, with its
@@ -151,17 +110,10 @@ impl Store {
         visit: &NewVisit,
         raised: Option<(Appeal, Event)>,
     ) -> Result<(Visit, Option<Appeal>)> {
-        check(visit)?;
+        visit::check(visit).map_err(StoreError::Invalid)?;
         let visit = NewVisit {
             visited_at: stored(visit.visited_at),
-            note: visit.note.trim().to_string(),
-            follow_up: visit
-                .follow_up
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
-            ..visit.clone()
+            ..visit::normalized(visit)
         };
         let raised = raised.map(|(mut appeal, mut event)| {
             normalize(&mut appeal);
@@ -212,6 +164,27 @@ impl Store {
             },
         )
         .await
+    }
+
+    /// What the actor's scope says of person `person_id` as someone to visit: whether it
+    /// sees them, and whether they are assigned to it for care (a pairing still active, or
+    /// a block of one of its teams).
+    pub async fn visited(&self, actor: &Actor, person_id: Id) -> Result<Visited> {
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT CASE WHEN {} THEN 1 ELSE 0 END AS assigned FROM people p WHERE p.id = {} AND {}",
+            scope::assigned_care(actor.user_id, &mut a),
+            a.push(person_id),
+            scope::people(actor, &mut a)
+        );
+        let row = a.query(&sql).fetch_optional(&self.pool).await?;
+        Ok(Visited {
+            seen: row.is_some(),
+            assigned: match row {
+                Some(r) => get::<i64>(&r, "assigned")? == 1,
+                None => false,
+            },
+        })
     }
 
     /// One visit, if its person is on the actor's care register.
@@ -339,24 +312,12 @@ impl Store {
                 next,
             });
         }
-        out.sort_by_key(|d| {
-            let status = match d.next.status {
-                DueStatus::Overdue => 0,
-                DueStatus::Due => 1,
-                DueStatus::Upcoming => 2,
-            };
-            (
-                status,
-                d.level != Some(CareLevel::Key),
-                d.next.due_on,
-                d.person_id,
-            )
-        });
+        out.sort_by_key(|d| (due_order(&d.next, d.level), d.person_id));
         Ok(out)
     }
 
     /// The people due or overdue for a visit (the upcoming ones left out), most pressing
-    /// first: overdue, then 重点关爱, then by date.
+    /// first (`suqiu_core::care::due_order`).
     pub async fn due_visits(
         &self,
         actor: &Actor,

@@ -487,6 +487,18 @@ async fn teams_cover_households_and_pairings_log_contacts(db: Db) {
             .await,
         Err(StoreError::Invalid(ref e)) if e.field == "partner_person_id"
     ));
+    // 何 has no care tag: a pairing is for someone on the care register, so only once a
+    // care level puts him there.
+    assert!(matches!(
+        store
+            .create_pairing(&w.station, h.id, Partner::User(w.volunteer.user_id), date(1, 1), None)
+            .await,
+        Err(StoreError::Invalid(ref e)) if e.field == "person_id" && e.code == "pairing_not_in_care"
+    ));
+    store
+        .set_care_profile(&w.station, h.id, Some(CareLevel::Regular), None)
+        .await
+        .unwrap();
     let p2 = store
         .create_pairing(
             &w.station,
@@ -553,7 +565,66 @@ async fn teams_cover_households_and_pairings_log_contacts(db: Db) {
         .is_empty());
 }
 
+/// A pairing is for someone in care; it is active until ended, once, and an ended pairing
+/// takes no contact and no longer assigns its person to the partner.
+async fn pairings_are_for_people_in_care_and_end_once(db: Db) {
+    let store = &db.store;
+    let w = world(store).await;
+    let nobody = add(store, "无", &w.c1, "佛字桥小区9号", vec![]).await;
+    let volunteer = Partner::User(w.volunteer.user_id);
+    for who in [nobody.id, w.person3.id] {
+        let refused = store
+            .create_pairing(&w.station, who, volunteer, date(1, 1), None)
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Invalid(ref e)) if e.field == "person_id"),
+            "{refused:?}"
+        );
+    }
+    let alone = add(
+        store,
+        "独",
+        &w.c1,
+        "佛字桥小区9号",
+        vec![CareTag::LivingAlone],
+    )
+    .await;
+    let p = store
+        .create_pairing(&w.station, alone.id, volunteer, date(2, 1), Some("  "))
+        .await
+        .unwrap();
+    assert_eq!((p.note, p.ended_on), (None, None));
+    let visited = store.visited(&w.volunteer, alone.id).await.unwrap();
+    assert!(visited.seen && visited.assigned);
+    assert!(matches!(
+        store.end_pairing(&w.station, p.id, date(1, 31)).await,
+        Err(StoreError::Invalid(ref e)) if e.field == "ended_on"
+    ));
+    let ended = store
+        .end_pairing(&w.station, p.id, date(3, 1))
+        .await
+        .unwrap();
+    assert_eq!(ended.ended_on, Some(date(3, 1)));
+    assert!(matches!(
+        store.end_pairing(&w.station, p.id, date(3, 2)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let visited = store.visited(&w.volunteer, alone.id).await.unwrap();
+    assert!(!visited.assigned, "an ended pairing assigns no one");
+    assert!(matches!(
+        store
+            .add_contact(&w.station, p.id, on(3, 3), ContactMode::Phone, "电话")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.end_pairing(&w.station2, p.id, date(3, 1)).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 conformance!(
+    pairings_are_for_people_in_care_and_end_once,
     coverage_of_a_hand_made_station,
     due_visits_per_station_worker_and_team,
     visit_rules_are_inherited_and_edited,

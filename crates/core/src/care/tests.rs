@@ -281,3 +281,57 @@ proptest! {
         prop_assert!(!visited_on_time(days, before, &shifted, from, add_days(to, 1)));
     }
 }
+
+#[test]
+fn the_register_holds_a_tag_or_a_level() {
+    assert!(!in_care(&[], None));
+    assert!(in_care(&[CareTag::LivingAlone], None));
+    assert!(in_care(&[], Some(CareLevel::Regular)));
+    assert_eq!(care_note(Some("  ")), Ok(None));
+    assert_eq!(care_note(Some(" 行动不便 ")), Ok(Some("行动不便".into())));
+    let long = "字".repeat(MAX_CARE_NOTE_CHARS + 1);
+    let e = care_note(Some(&long)).unwrap_err();
+    assert_eq!((e.field.as_str(), e.code), ("note", "content_too_long"));
+}
+
+#[test]
+fn the_nearest_ancestors_rules_are_in_force() {
+    let weekly = vec![every(CareTag::LivingAlone, 7)];
+    let monthly = vec![every(CareTag::LivingAlone, 30)];
+    let set = vec![
+        ("/1/2/".to_string(), monthly.clone()),
+        ("/1/2/3/".to_string(), weekly.clone()),
+    ];
+    assert_eq!(
+        rules_in_force("/1/2/3/4/", &set),
+        Some(("/1/2/3/", weekly.as_slice()))
+    );
+    assert_eq!(
+        rules_in_force("/1/2/5/", &set),
+        Some(("/1/2/", monthly.as_slice()))
+    );
+    assert_eq!(rules_in_force("/1/9/", &set), None, "the defaults");
+}
+
+#[test]
+fn due_lists_put_the_overdue_and_key_people_first() {
+    let rule = every(CareTag::LivingAlone, 7);
+    let at = |status, due_on| NextVisit {
+        rule,
+        due_on,
+        status,
+    };
+    let overdue = at(DueStatus::Overdue, Some(d(2026, 3, 1)));
+    let due = at(DueStatus::Due, Some(d(2026, 2, 1)));
+    assert!(due_order(&overdue, None) < due_order(&due, Some(CareLevel::Key)));
+    assert!(due_order(&due, Some(CareLevel::Key)) < due_order(&due, None));
+    let never = at(DueStatus::Overdue, None);
+    assert!(due_order(&never, None) < due_order(&overdue, None));
+}
+
+#[test]
+fn a_household_is_one_address_of_one_node() {
+    assert_eq!(household(3, Some(" 1号101室 "), 9), (3, "1号101室".into()));
+    assert_eq!(household(3, Some("  "), 9), (3, "#9".into()));
+    assert_ne!(household(3, None, 9), household(3, None, 10));
+}

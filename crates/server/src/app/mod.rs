@@ -9,8 +9,9 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]), appeals ([`appeals`]), the love supermarket
-//! ([`supermarket`]) and micro-wishes ([`wishes`]). The other areas follow their shape.
+//! Converted so far: the aid fund ([`fund`]), appeals ([`appeals`]), care ([`care`]:
+//! visits, teams, pairings), the love supermarket ([`supermarket`]) and micro-wishes
+//! ([`wishes`]). The other areas follow their shape.
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
@@ -23,6 +24,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 pub(crate) mod appeals;
+pub(crate) mod care;
 pub(crate) mod fund;
 pub(crate) mod supermarket;
 pub(crate) mod wishes;

@@ -121,7 +121,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/org-units", get(org::org_units))
         .route("/api/v1/departments", get(org::departments))
         .route("/api/v1/categories", get(org::categories))
-        .route("/api/v1/teams", get(org::teams).post(care::create_team))
+        .route(
+            "/api/v1/teams",
+            get(org::teams).post(care::teams::create_team),
+        )
         .route("/api/v1/people", get(people::list).post(people::create))
         .route(
             "/api/v1/people/{id}",
@@ -215,9 +218,9 @@ pub fn router(state: AppState) -> Router {
         // Care (党内关爱): register, visits, rules, coverage, teams, pairings.
         .route(
             "/api/v1/visits",
-            get(care::list_visits).post(care::create_visit),
+            get(care::visits::list_visits).post(care::visits::create_visit),
         )
-        .route("/api/v1/visits/due", get(care::due))
+        .route("/api/v1/visits/due", get(care::visits::due))
         .route(
             "/api/v1/visit-rules",
             get(care::get_rules).put(care::put_rules),
@@ -228,23 +231,30 @@ pub fn router(state: AppState) -> Router {
             axum::routing::put(care::put_profile),
         )
         .route("/api/v1/care/coverage", get(care::coverage))
-        .route("/api/v1/teams/{id}", get(care::team))
+        .route("/api/v1/teams/{id}", get(care::teams::team))
         .route(
             "/api/v1/teams/{id}/members",
-            axum::routing::post(care::add_member),
+            axum::routing::post(care::teams::add_member),
         )
         .route(
             "/api/v1/teams/{id}/blocks",
-            axum::routing::post(care::add_block),
+            axum::routing::post(care::teams::add_block),
         )
-        .route("/api/v1/teams/{id}/coverage", get(care::team_coverage))
+        .route(
+            "/api/v1/teams/{id}/coverage",
+            get(care::teams::team_coverage),
+        )
         .route(
             "/api/v1/pairings",
-            get(care::pairings).post(care::create_pairing),
+            get(care::pairings::pairings).post(care::pairings::create_pairing),
+        )
+        .route(
+            "/api/v1/pairings/{id}/end",
+            axum::routing::post(care::pairings::end_pairing),
         )
         .route(
             "/api/v1/pairings/{id}/contacts",
-            get(care::contacts).post(care::add_contact),
+            get(care::pairings::contacts).post(care::pairings::add_contact),
         )
         .route("/api/v1/people/{id}/care-timeline", get(care::timeline))
         // Micro-wishes (微心愿) and in-service party members' service (在职党员报到).

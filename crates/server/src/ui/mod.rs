@@ -136,6 +136,7 @@ pub fn router() -> Router<AppState> {
         .route("/care/teams/{id}", post(teams::add_to_team))
         .route("/care/pairings", post(teams::create_pairing))
         .route("/care/pairings/{id}/contacts", post(teams::add_contact))
+        .route("/care/pairings/{id}/end", post(teams::end_pairing))
         // Micro-wishes and in-service party members, linked from the care page.
         .route("/wishes", get(wishes::page).post(wishes::record))
         .route("/wishes.xlsx", get(wishes::export))

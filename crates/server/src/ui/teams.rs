@@ -1,7 +1,7 @@
 //! 组团式服务 and 结对: a station's service teams (members, the blocks of households each
 //! owns, how many of those households were visited this month) and its pairings with their
-//! contact logs, with the forms to set them up and to log a contact. The same store calls
-//! and checks as the JSON API (`routes::care`).
+//! contact logs, with the forms to set them up and to log a contact. The same use cases
+//! as the JSON API (`app::care::{teams, pairings}`).
 
 use askama::Template;
 use axum::extract::State;
@@ -10,18 +10,20 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use suqiu_core::access::{Capability, Role};
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::care::block_matches;
+use suqiu_core::care::team::{BlockOf, Partner};
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
 use suqiu_store::people_search::Among;
-use suqiu_store::teams::{BlockOf, ContactMode, Partner};
-use suqiu_store::StoreError;
+use suqiu_store::teams::ContactMode;
 
-use super::i18n::{self, Lang};
+use super::care::forbid_unless;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{render_with, Posted};
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, saved, Failed, Flash, FormData, PageResult, PostForm, Session, UiError};
+use crate::app::care::pairings::{self, ContactInput, PairingInput};
+use crate::app::care::teams::{self, Addition};
+use crate::app::AppError;
 use crate::state::AppState;
 
 /// A team as the page shows it.
@@ -40,6 +42,8 @@ struct PairingRow {
     partner: String,
     since: String,
     last_contact: String,
+    /// The day it ended; `None` while it is active (contacts are logged, it may be ended).
+    ended: Option<String>,
     contacts: Vec<(String, &'static str, String, String)>,
 }
 
@@ -98,11 +102,10 @@ async fn team_rows(
     s: &Session,
     (from, to): (NaiveDate, NaiveDate),
 ) -> Result<Vec<TeamRow>, UiError> {
-    let node = s.actor.org_unit_id;
-    let mut teams = Vec::new();
-    for t in state.store.team_details(&s.actor, node).await? {
-        let cov = state.store.team_coverage(t.team.id, from, to).await?;
-        teams.push(TeamRow {
+    let mut rows = Vec::new();
+    for t in teams::under(state, &s.actor, None).await? {
+        let cov = teams::coverage(state, &s.actor, t.team.id, (from, to)).await?;
+        rows.push(TeamRow {
             id: t.team.id,
             name: t.team.name.clone(),
             members: t
@@ -130,17 +133,15 @@ async fn team_rows(
             ),
         });
     }
-    Ok(teams)
+    Ok(rows)
 }
 
 /// The station's pairings, each with its last five contacts.
 async fn pairing_rows(state: &AppState, s: &Session) -> Result<Vec<PairingRow>, UiError> {
     let (lang, node) = (s.lang, s.actor.org_unit_id);
     let mut pairings = Vec::new();
-    for p in state.store.pairings(&s.actor, Some(node), None).await? {
-        let contacts = state
-            .store
-            .contacts(p.id)
+    for p in pairings::list(state, &s.actor, Some(node), None).await? {
+        let contacts = pairings::contacts(state, &s.actor, p.id)
             .await?
             .into_iter()
             .take(5)
@@ -162,6 +163,7 @@ async fn pairing_rows(state: &AppState, s: &Session) -> Result<Vec<PairingRow>, 
                 .last_contact
                 .map(when)
                 .unwrap_or_else(|| lang.t("care.never").into()),
+            ended: p.ended_on.map(|d| d.to_string()),
             contacts,
         });
     }
@@ -219,9 +221,10 @@ async fn offered(state: &AppState, s: &Session) -> Result<Offered, Failed> {
 
 async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult {
     let lang = s.lang;
-    if !(s.may(Capability::LogVisit) || s.may(Capability::ManageCare)) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
+    forbid_unless(
+        s,
+        s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
+    )?;
     let (from, to) = this_month(state);
     let teams = team_rows(state, s, (from, to)).await.map_err(fail(lang))?;
     let pairings = pairing_rows(state, s).await.map_err(fail(lang))?;
@@ -274,7 +277,7 @@ async fn again(
     state: &AppState,
     s: &Session,
     (form, data): (String, FormData),
-    e: StoreError,
+    e: AppError,
 ) -> Result<Response, Failed> {
     let p = crate::problem::Problem::from(e);
     if matches!(p.status, 404 | 409 | 422) {
@@ -298,27 +301,14 @@ async fn refuse(
     teams_page(state, s, Posted::refused(form, data, errors)).await
 }
 
-fn require_manage(s: &Session) -> Result<(), Failed> {
-    if s.may(Capability::ManageCare) {
-        Ok(())
-    } else {
-        Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(s.lang))
-    }
-}
-
 /// `POST /care/teams`: a new team at the user's station (`name`).
 pub(crate) async fn create_team(
     State(state): State<AppState>,
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
-    require_manage(&s)?;
-    match state
-        .store
-        .create_team(s.actor.org_unit_id, &form.raw("name"))
-        .await
-    {
-        Ok(team) => {
-            let flash = Flash::new("flash.team_created").detail(team.name);
+    match teams::create(&state, &s.actor, None, &form.raw("name")).await {
+        Ok(detail) => {
+            let flash = Flash::new("flash.team_created").detail(detail.team.name);
             Ok(saved(&state, "/care/teams#teams", flash))
         }
         Err(e) => again(&state, &s, ("team".into(), form), e).await,
@@ -332,15 +322,6 @@ pub(crate) async fn add_to_team(
     super::PageId(id): super::PageId,
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
-    require_manage(&s)?;
-    let Some(detail) = state
-        .store
-        .team_detail(&s.actor, id)
-        .await
-        .map_err(fail(s.lang))?
-    else {
-        return Err(UiError::NotFound.page(s.lang));
-    };
     // Each of the row's three forms says which it is, so a refusal is shown beside its own
     // field (a member form posted empty is not the building form's mistake).
     let part = form
@@ -357,44 +338,18 @@ pub(crate) async fn add_to_team(
         "grid" => (format!("grid-{id}"), "grid_id"),
         _ => (format!("block-{id}"), "address_prefix"),
     };
-    let done = match (part, form_id(&form, field), form.get(field)) {
-        ("member", Some(user), _) => state
-            .store
-            .add_team_member(&detail.team, Partner::User(user))
-            .await
-            .map(|_| ()),
-        ("grid", Some(grid), _) => state
-            .store
-            .add_team_block(&detail.team, &BlockOf::Node(grid))
-            .await
-            .map(|_| ()),
+    let addition = match (part, form_id(&form, field), form.get(field)) {
+        ("member", Some(user), _) => Addition::Member(Partner::User(user)),
+        ("grid", Some(grid), _) => Addition::Block(BlockOf::Node(grid)),
         ("member" | "grid", _, _) | (_, _, None) => {
             let msg = s.lang.t("teams.choose");
             return refuse(&state, &s, (name, form), field, msg).await;
         }
-        (_, _, Some(prefix)) => {
-            // A block holds the households whose address starts with it: one that matches
-            // no address on the register would hold nobody (core's rule).
-            let addresses = register_addresses(&state, &s).await?;
-            if !block_matches(prefix, addresses.iter().map(String::as_str)) {
-                let msg = suqiu_core::msg!(
-                    "block_matches_nobody",
-                    "登记册中没有以此开头的地址：请从列表中选择楼栋（按登记册的写法，如「佛字桥小区3号楼」）",
-                    "No address on the register starts with this: choose a building from the list (as the register writes it)"
-                )
-                .text(s.lang == Lang::En);
-                return refuse(&state, &s, (name, form), field, msg).await;
-            }
-            state
-                .store
-                .add_team_block(&detail.team, &BlockOf::Address(prefix.to_string()))
-                .await
-                .map(|_| ())
-        }
+        (_, _, Some(prefix)) => Addition::Block(BlockOf::Address(prefix.to_string())),
     };
-    match done {
-        Ok(()) => {
-            let flash = Flash::new("flash.team_changed").detail(detail.team.name.clone());
+    match teams::add(&state, &s.actor, id, addition).await {
+        Ok(detail) => {
+            let flash = Flash::new("flash.team_changed").detail(detail.team.name);
             Ok(saved(&state, "/care/teams#teams", flash))
         }
         Err(e) => again(&state, &s, (name, form), e).await,
@@ -407,7 +362,6 @@ pub(crate) async fn create_pairing(
     State(state): State<AppState>,
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
-    require_manage(&s)?;
     // Someone in care typed without script: found on the station's care register.
     let from = (Some(s.actor.org_unit_id), Among::InCare);
     let (form, searched) = resolve_form(&state, &s.actor, form, "person_id", from)
@@ -426,23 +380,33 @@ pub(crate) async fn create_pairing(
         explain(&mut errors, "person_id", searched);
         return teams_page(&state, &s, Posted::refused("pairing", form, errors)).await;
     };
-    let today = shanghai_date(state.now());
-    match state
-        .store
-        .create_pairing(
-            &s.actor,
-            person,
-            Partner::User(partner),
-            today,
-            form.get("note"),
-        )
-        .await
-    {
+    let input = PairingInput {
+        person_id: person,
+        partner: Partner::User(partner),
+        started_on: None,
+        note: form.get("note").map(str::to_string),
+    };
+    match pairings::create(&state, &s.actor, input).await {
         Ok(_) => {
             let flash = Flash::new("flash.paired");
             Ok(saved(&state, "/care/teams#pairings", flash))
         }
         Err(e) => again(&state, &s, ("pairing".into(), form), e).await,
+    }
+}
+
+/// `POST /care/pairings/{id}/end`: the pairing ends today.
+pub(crate) async fn end_pairing(
+    State(state): State<AppState>,
+    super::PageId(id): super::PageId,
+    PostForm { session: s, form }: PostForm,
+) -> PageResult {
+    match pairings::end(&state, &s.actor, id, None).await {
+        Ok(_) => {
+            let flash = Flash::new("flash.pairing_ended");
+            Ok(saved(&state, "/care/teams#pairings", flash))
+        }
+        Err(e) => again(&state, &s, (format!("end-{id}"), form), e).await,
     }
 }
 
@@ -452,18 +416,16 @@ pub(crate) async fn add_contact(
     super::PageId(id): super::PageId,
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
-    if !s.may(Capability::LogVisit) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(s.lang));
-    }
     let mode = form
         .get("mode")
         .and_then(ContactMode::parse)
         .unwrap_or(ContactMode::Other);
-    match state
-        .store
-        .add_contact(&s.actor, id, state.now(), mode, &form.raw("note"))
-        .await
-    {
+    let input = ContactInput {
+        contacted_at: None,
+        mode,
+        note: form.raw("note"),
+    };
+    match pairings::log_contact(&state, &s.actor, id, input).await {
         Ok(_) => {
             let flash = Flash::new("flash.contact_logged");
             Ok(saved(&state, "/care/teams#pairings", flash))

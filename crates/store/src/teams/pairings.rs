@@ -4,14 +4,18 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use suqiu_core::access::Actor;
-use suqiu_core::error::{FieldError, CONTENT_TOO_LONG};
-use suqiu_core::msg;
+use suqiu_core::care::pairing::{self, check_new, end, log_contact, NewPairing, Paired, Status};
+use suqiu_core::care::team::Found;
+use suqiu_core::care::{in_care, CareLevel};
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
 
-use super::{ContactMode, Partner, MAX_CONTACT_CHARS};
-use crate::error::{Result, StoreError, NOT_IN_PERSON_COMMUNITY, PERSON_UNKNOWN};
-use crate::sql::{date_text, get, get_code, get_time, invalid, ms, stored, Args};
+use super::{refused, ContactMode, Partner};
+use crate::error::{Result, StoreError};
+use crate::sql::{
+    date_text, get, get_code, get_opt_code, get_opt_date, get_time, ms, stored, Args,
+};
+use crate::visits::parse_tags;
 use crate::{scope, Store};
 
 /// A pairing (结对).
@@ -26,6 +30,8 @@ pub struct Pairing {
     pub started_on: NaiveDate,
     pub note: Option<String>,
     pub last_contact: Option<DateTime<Utc>>,
+    /// The day it ended; `None` while it is active.
+    pub ended_on: Option<NaiveDate>,
 }
 
 /// One entry of a pairing's contact log.
@@ -40,7 +46,7 @@ pub struct Contact {
 }
 
 const PAIRING_SELECT: &str = "SELECT pr.id, pr.person_id, p.name AS person_name, pr.partner_user_id, \
-     pr.partner_person_id, COALESCE(u.display_name, pp.name, '') AS partner_name, pr.started_on, pr.note, \
+     pr.partner_person_id, COALESCE(u.display_name, pp.name, '') AS partner_name, pr.started_on, pr.note, pr.ended_on, \
      (SELECT MAX(c.contacted_at) FROM pairing_contacts c WHERE c.pairing_id = pr.id) AS last_contact \
      FROM pairings pr JOIN people p ON p.id = pr.person_id \
      LEFT JOIN users u ON u.id = pr.partner_user_id LEFT JOIN people pp ON pp.id = pr.partner_person_id";
@@ -62,19 +68,20 @@ fn pairing_from(row: &AnyRow) -> Result<Pairing> {
         last_contact: last
             .map(|t| crate::sql::time_of(t, "last_contact"))
             .transpose()?,
+        ended_on: get_opt_date(row, "ended_on")?,
     })
 }
 
-fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
+/// Where a partner user works and a partner person is registered.
+const USER_PATH: &str =
+    "SELECT o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = $1";
+const PERSON_PATH: &str = "SELECT org_path AS path FROM people WHERE id = $1";
 
 impl Store {
-    /// Pairs `partner` with person `person_id` (whom the actor may see, checked by the
-    /// caller). A partner user must work at the person's community or above it; a partner
-    /// person must be registered in the same community. `Invalid` naming the field otherwise.
+    /// Pairs `partner` with person `person_id` by `suqiu_core::care::pairing::check_new`:
+    /// the person is on the care register in the actor's scope; a partner user works at the
+    /// person's community or above it; a partner person is registered in that community.
+    /// `Invalid` naming the field otherwise.
     pub async fn create_pairing(
         &self,
         actor: &Actor,
@@ -83,65 +90,23 @@ impl Store {
         started_on: NaiveDate,
         note: Option<&str>,
     ) -> Result<Pairing> {
-        let mut a = Args::default();
-        let sql = format!(
-            "SELECT p.org_path FROM people p WHERE p.id = {} AND {}",
-            a.push(person_id),
-            scope::people(actor, &mut a)
-        );
-        let row = a
-            .query(&sql)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| invalid("person_id", &PERSON_UNKNOWN))?;
-        let person_path: String = get(&row, "org_path")?;
-        let tree = self.lookups().await?;
-        // The person's community (or the node itself above community level).
-        let community = tree
-            .units
-            .iter()
-            .filter(|u| u.kind == OrgKind::Community && in_subtree(&u.path, &person_path))
-            .map(|u| u.path.clone())
-            .next()
-            .unwrap_or(person_path.clone());
-        let (user_id, partner_person_id) = match partner {
-            Partner::User(id) => {
-                let row = sqlx::query(
-                    "SELECT o.path FROM users u JOIN org_units o ON o.id = u.org_unit_id WHERE u.id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?
-                .ok_or_else(|| invalid("partner_user_id", &msg!("user_unknown", "未知的用户", "Unknown user")))?;
-                let path: String = get(&row, "path")?;
-                if !(in_subtree(&path, &community) || in_subtree(&community, &path)) {
-                    return Err(invalid("partner_user_id", &NOT_IN_PERSON_COMMUNITY));
-                }
-                (Some(id), None)
-            }
-            Partner::Person(id) => {
-                if id == person_id {
-                    return Err(invalid(
-                        "partner_person_id",
-                        &msg!(
-                            "pair_with_self",
-                            "不能与本人结对",
-                            "A person cannot be paired with themselves"
-                        ),
-                    ));
-                }
-                let row = sqlx::query("SELECT org_path FROM people WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or_else(|| invalid("partner_person_id", &PERSON_UNKNOWN))?;
-                let path: String = get(&row, "org_path")?;
-                if !in_subtree(&community, &path) {
-                    return Err(invalid("partner_person_id", &NOT_IN_PERSON_COMMUNITY));
-                }
-                (None, Some(id))
-            }
+        let paired = self.paired(actor, person_id).await?;
+        let found = match partner {
+            Partner::User(id) => self.found(id, USER_PATH).await?,
+            Partner::Person(id) => self.found(id, PERSON_PATH).await?,
         };
+        let asked = NewPairing {
+            partner,
+            started_on,
+            note: note.map(str::to_string),
+        };
+        let new = check_new(paired.as_ref().map(|(p, _)| p), &asked, found.as_ref())
+            .map_err(StoreError::Invalid)?;
+        let (user_id, partner_person_id) = match new.partner {
+            Partner::User(id) => (Some(id), None),
+            Partner::Person(id) => (None, Some(id)),
+        };
+        let person_path = paired.map(|(_, path)| path).unwrap_or_default();
         let row = sqlx::query(
             "INSERT INTO pairings (person_id, org_path, partner_user_id, partner_person_id, started_on, note, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -150,14 +115,84 @@ impl Store {
         .bind(&person_path)
         .bind(user_id)
         .bind(partner_person_id)
-        .bind(date_text(started_on))
-        .bind(non_empty(note))
+        .bind(date_text(new.started_on))
+        .bind(new.note)
         .bind(actor.user_id)
         .bind(ms(Utc::now()))
         .fetch_one(self.writer.pool()?)
         .await?;
         let id: Id = get(&row, "id")?;
         self.pairing(actor, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// The person a new pairing is for, if the actor may see them, with their path.
+    async fn paired(&self, actor: &Actor, person_id: Id) -> Result<Option<(Paired, String)>> {
+        let mut a = Args::default();
+        let sql = format!(
+            "SELECT p.org_path, p.tags, cp.level FROM people p \
+             LEFT JOIN care_profiles cp ON cp.person_id = p.id WHERE p.id = {} AND {}",
+            a.push(person_id),
+            scope::people(actor, &mut a)
+        );
+        let Some(row) = a.query(&sql).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let path: String = get(&row, "org_path")?;
+        let tags = parse_tags(&row)?;
+        let level = get_opt_code(&row, "level", CareLevel::parse)?;
+        let tree = self.lookups().await?;
+        // The person's community (or the node itself above community level).
+        let community_path = tree
+            .units
+            .iter()
+            .find(|u| u.kind == OrgKind::Community && in_subtree(&u.path, &path))
+            .map(|u| u.path.clone())
+            .unwrap_or(path.clone());
+        let paired = Paired {
+            id: person_id,
+            community_path,
+            in_care: in_care(&tags, level),
+        };
+        Ok(Some((paired, path)))
+    }
+
+    /// Where user or person `id` is (`sql`: [`USER_PATH`] or [`PERSON_PATH`]), if known.
+    async fn found(&self, id: Id, sql: &str) -> Result<Option<Found>> {
+        let row = sqlx::query(sql).bind(id).fetch_optional(&self.pool).await?;
+        row.map(|r| {
+            Ok(Found {
+                id,
+                path: get(&r, "path")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Ends a pairing the actor may see on `on`, by `suqiu_core::care::pairing::decide`:
+    /// `NotFound` otherwise; `Conflict` when it has ended already, `Invalid{field:"ended_on"}`
+    /// before it began.
+    pub async fn end_pairing(&self, actor: &Actor, id: Id, on: NaiveDate) -> Result<Pairing> {
+        let pairing = self.pairing_state(actor, id).await?;
+        let on = end(&pairing, on).map_err(refused)?;
+        sqlx::query("UPDATE pairings SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
+            .bind(date_text(on))
+            .bind(id)
+            .execute(self.writer.pool()?)
+            .await?;
+        self.pairing(actor, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// A pairing the actor may see, as core's rules see it.
+    async fn pairing_state(&self, actor: &Actor, id: Id) -> Result<pairing::Pairing> {
+        let read = self.pairing(actor, id).await?.ok_or(StoreError::NotFound)?;
+        let status = match read.ended_on {
+            Some(on) => Status::Ended { on },
+            None => Status::Active,
+        };
+        Ok(pairing::Pairing {
+            started_on: read.started_on,
+            status,
+        })
     }
 
     /// One pairing the actor may see.
@@ -199,8 +234,10 @@ impl Store {
         rows.iter().map(pairing_from).collect()
     }
 
-    /// Logs a contact on a pairing the actor may see (a volunteer: its own). `NotFound`
-    /// otherwise; `Invalid{field:"note"}` for an empty or overlong note.
+    /// Logs a contact on an active pairing the actor may see (a volunteer: its own), by
+    /// `suqiu_core::care::pairing::log_contact`. `NotFound` otherwise; `Invalid{field:"note"}` for
+    /// an empty or overlong note; `Conflict` on an ended pairing. The time is the caller's
+    /// to check (`pairing::contact_time`).
     pub async fn add_contact(
         &self,
         actor: &Actor,
@@ -209,28 +246,8 @@ impl Store {
         mode: ContactMode,
         note: &str,
     ) -> Result<Contact> {
-        let note = note.trim();
-        if note.is_empty() {
-            return Err(invalid(
-                "note",
-                &msg!(
-                    "contact_note_empty",
-                    "请填写联系情况",
-                    "Enter how the contact went"
-                ),
-            ));
-        }
-        let n = note.chars().count();
-        if n > MAX_CONTACT_CHARS {
-            return Err(StoreError::Invalid(
-                FieldError::new("note", &CONTENT_TOO_LONG)
-                    .with("n", n)
-                    .with("max", MAX_CONTACT_CHARS),
-            ));
-        }
-        if self.pairing(actor, pairing_id).await?.is_none() {
-            return Err(StoreError::NotFound);
-        }
+        let pairing = self.pairing_state(actor, pairing_id).await?;
+        let note = log_contact(&pairing, note).map_err(refused)?;
         let contacted_at = stored(contacted_at);
         let row = sqlx::query(
             "INSERT INTO pairing_contacts (pairing_id, contacted_at, mode, note, recorded_by, created_at) \
@@ -239,7 +256,7 @@ impl Store {
         .bind(pairing_id)
         .bind(ms(contacted_at))
         .bind(mode.code())
-        .bind(note)
+        .bind(note.as_str())
         .bind(actor.user_id)
         .bind(ms(Utc::now()))
         .fetch_one(self.writer.pool()?)
@@ -249,7 +266,7 @@ impl Store {
             pairing_id,
             contacted_at,
             mode,
-            note: note.to_string(),
+            note,
             recorded_by: actor.name.clone(),
         })
     }

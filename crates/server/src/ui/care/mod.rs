@@ -1,33 +1,35 @@
 //! 关爱名册: the care register of a station (filterable by tag), who is due or overdue a
-//! visit, the month's coverage; the visit log form (走访登记) with its one-step appeal; and
-//! the register and the period's visits as Excel workbooks.
+//! visit, the month's coverage, the station's visit rules; the visit log form (走访登记)
+//! with its one-step appeal. The register and the period's visits as Excel workbooks are
+//! in [`export`]. Every write and read goes through `app::care`.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
-use suqiu_core::care::{validate_rules, Cadence, DueStatus, VisitRule};
-use suqiu_core::org::OrgUnit;
+use suqiu_core::care::{Cadence, CareLevel, DueStatus, VisitRule};
+use suqiu_core::error::FieldError;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
-use suqiu_store::care::day_start;
-use suqiu_store::visits::{DueFor, VisitFilter};
+use suqiu_store::care::RegisterFilter;
+use suqiu_store::visits::DueFor;
 
 use super::appeals::{category_groups, CategoryGroup};
 use super::i18n::{self, Lang};
-use super::people::REGISTER_MAX_ROWS;
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
-use crate::care_xlsx;
-use crate::dto::AppellantIn;
+use crate::app::care::visits::{self as visits, RaiseInput, VisitInput};
+use crate::app::care::{self as uc, teams};
 use crate::extract::Params;
-use crate::routes::care::{
-    log_visit, period, register_filter, visible_tags, CareEntryOut, RaiseAppealIn, VisitIn,
-};
-use crate::scope::node_in_scope;
+use crate::problem::Problem;
 use crate::state::AppState;
+
+mod export;
+
+pub(crate) use export::{export_register, export_visits};
 
 /// People per page of the register, and due visits the page lists (a page stays light on a
 /// slow line even for a whole street or district).
@@ -87,9 +89,9 @@ struct CarePage {
     current_tag: String,
 }
 
+/// Tags as `app::care` shows them to the reader, in the page's language.
 fn tag_labels(s: &Session, tags: &[CareTag]) -> String {
-    visible_tags(&s.actor, tags)
-        .iter()
+    tags.iter()
         .map(|t| s.lang.label(t.code(), t.label_zh()))
         .collect::<Vec<_>>()
         .join("、")
@@ -147,7 +149,6 @@ async fn due_section(
     node: Id,
 ) -> Result<(Vec<DueRow>, usize, Vec<Choice>), super::Failed> {
     let lang = s.lang;
-    let now = state.now();
     let day = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.to_string())
             .unwrap_or_else(|| lang.t("care.never").into())
@@ -163,18 +164,15 @@ async fn due_section(
             None => DueFor::Everyone,
         },
     };
-    let due = state
-        .store
-        .due_visits(&s.actor, node, due_for, now)
+    let due = uc::due(state, &s.actor, Some(node), due_for)
         .await
-        .map_err(fail(lang))?;
+        .map_err(fail(lang))?
+        .items;
     let mut due_choices = vec![
         Choice::new("", lang.t("care.due_everyone"), &due_for_param),
         Choice::new("me", lang.t("care.due_mine"), &due_for_param),
     ];
-    for t in state
-        .store
-        .team_details(&s.actor, node)
+    for t in teams::under(state, &s.actor, Some(node))
         .await
         .map_err(fail(lang))?
     {
@@ -205,29 +203,19 @@ async fn due_section(
 /// The care page; `posted` is the rules form when saving it was refused (422).
 async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Posted) -> PageResult {
     let lang = s.lang;
-    if !may_read_care(s) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
+    may_read_care(s)?;
     let mut errors = Vec::new();
-    let mut filter = register_filter(&s.actor, params, &mut errors);
+    let mut filter = register_filter(s, params, &mut errors);
     let (from, to) = period(state, params, &mut errors);
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.reason()).page(lang));
     }
-    node_in_scope(state, &s.actor, Some(filter.org_unit_id))
-        .await
-        .map_err(fail(lang))?;
     filter.per_page = REGISTER_PAGE;
-    let now = state.now();
-    let register = state
-        .store
-        .care_register(&s.actor, &filter, now)
+    let register = uc::register(state, &s.actor, &filter, None)
         .await
         .map_err(fail(lang))?;
     let (due, due_more, due_choices) = due_section(state, s, params, filter.org_unit_id).await?;
-    let cov = state
-        .store
-        .care_coverage(&s.actor, filter.org_unit_id, from, to, now)
+    let cov = uc::coverage(state, &s.actor, Some(filter.org_unit_id), (from, to))
         .await
         .map_err(fail(lang))?;
     let rows = register_rows(s, &register.items);
@@ -320,9 +308,7 @@ async fn visit_page(
 /// `GET /visits/new?person=ID`: the visit log form.
 pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Params) -> PageResult {
     let lang = s.lang;
-    if !s.may(Capability::LogVisit) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
+    forbid_unless(&s, s.may(Capability::LogVisit))?;
     let mut errors = Vec::new();
     let Some(person) = params.id("person", &mut errors) else {
         return Err(UiError::NotFound.page(lang));
@@ -330,18 +316,21 @@ pub(crate) async fn form(State(state): State<AppState>, s: Session, params: Para
     visit_page(&state, &s, person, Posted::none(), StatusCode::OK).await
 }
 
-/// The visit form as the API's visit (with its appeal, when asked), the form's own errors
-/// at once.
-fn visit_of(f: &FormData, person_id: Id, lang: super::i18n::Lang) -> Result<VisitIn, FieldErrors> {
+/// The visit form as a visit (with its appeal, when asked), the form's own errors at once.
+fn visit_of(
+    f: &FormData,
+    person_id: Id,
+    lang: super::i18n::Lang,
+) -> Result<VisitInput, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
     let raise_appeal = if f.checked("raise") {
         let kind = f.get("raise_appeal.kind").and_then(Kind::parse);
         if kind.is_none() {
             errors.push_text("raise_appeal.kind", lang.t("care.pick_kind"));
         }
-        kind.map(|kind| RaiseAppealIn {
+        kind.map(|kind| RaiseInput {
             appellant_id: None,
-            appellant: None::<AppellantIn>,
+            appellant: None,
             anonymous: None,
             org_unit_id: None,
             channel: None,
@@ -359,17 +348,17 @@ fn visit_of(f: &FormData, person_id: Id, lang: super::i18n::Lang) -> Result<Visi
     if errors.any() {
         return Err(errors);
     }
-    Ok(VisitIn {
+    Ok(VisitInput {
         person_id,
         visited_at: None,
         note: f.raw("note"),
         follow_up: Some(f.raw("follow_up")),
-        raise_appeal,
+        raise: raise_appeal,
     })
 }
 
 /// `POST /visits/new`: logs the visit (and raises the appeal, when asked) through the same
-/// path as `POST /api/v1/visits`; then the appeal's page, or back to the person.
+/// use case as `POST /api/v1/visits`; then the appeal's page, or back to the person.
 pub(crate) async fn submit(
     State(state): State<AppState>,
     PostForm {
@@ -390,8 +379,11 @@ pub(crate) async fn submit(
             return visit_page(&state, &s, person_id, posted, unprocessable).await;
         }
     };
-    match log_visit(&state, &s.actor, body).await {
-        Ok(v) => Ok(match v.appeal_id {
+    match visits::log(&state, &s.actor, body)
+        .await
+        .map_err(Problem::from)
+    {
+        Ok(logged) => Ok(match logged.visit.appeal_id {
             Some(id) => {
                 let flash = Flash::new("flash.visit_appeal").next("/care", "nav.care_register");
                 saved(&state, &format!("/appeals/{id}"), flash)
@@ -410,143 +402,51 @@ pub(crate) async fn submit(
     }
 }
 
-/// Rows read per query while exporting.
-const EXPORT_CHUNK: i64 = 500;
-
-fn may_read_care(s: &Session) -> bool {
-    s.may(Capability::LogVisit) || s.may(Capability::ManageCare) || s.may(Capability::ReadMetrics)
-}
-
-fn too_many(lang: super::i18n::Lang) -> super::Failed {
-    UiError::too_many(REGISTER_MAX_ROWS).page(lang)
-}
-
-fn xlsx_failed(
-    lang: super::i18n::Lang,
-) -> impl FnOnce(rust_xlsxwriter::XlsxError) -> super::Failed {
-    move |e| {
-        tracing::error!(error = %e, "care export failed");
-        UiError::Internal.page(lang)
+/// The care pages' guard: a role that has none of their work sees a status page saying so.
+pub(super) fn forbid_unless(s: &Session, allowed: bool) -> Result<(), super::Failed> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(s.lang))
     }
 }
 
-async fn unit_of(
+/// Who may read the care register: those who visit, keep it, or measure it.
+pub(super) fn may_read_care(s: &Session) -> Result<(), super::Failed> {
+    let may = s.may(Capability::LogVisit)
+        || s.may(Capability::ManageCare)
+        || s.may(Capability::ReadMetrics);
+    forbid_unless(s, may)
+}
+
+/// The register's filters from the query (default node: the user's).
+pub(super) fn register_filter(
+    s: &Session,
+    params: &Params,
+    errors: &mut Vec<FieldError>,
+) -> RegisterFilter {
+    let (page, per_page) = params.paging(errors);
+    RegisterFilter {
+        org_unit_id: params.id("org_unit", errors).unwrap_or(s.actor.org_unit_id),
+        tag: params.code("tag", CareTag::parse, CareTag::codes(), errors),
+        level: params.code("level", CareLevel::parse, CareLevel::codes(), errors),
+        page,
+        per_page,
+    }
+}
+
+/// `from`/`to` of the query, by `app::care::period`.
+pub(super) fn period(
     state: &AppState,
-    id: Id,
-    lang: super::i18n::Lang,
-) -> Result<OrgUnit, super::Failed> {
-    state
-        .store
-        .org_unit(id)
-        .await
-        .map_err(fail(lang))?
-        .ok_or_else(|| UiError::NotFound.page(lang))
-}
-
-/// `GET /care/register.xlsx?tag=&level=&org_unit=`: the whole register as the page shows
-/// it (tags the reader may see, phone masked unless the role may see it).
-pub(crate) async fn export_register(
-    State(state): State<AppState>,
-    s: Session,
-    params: Params,
-) -> PageResult {
-    let lang = s.lang;
-    if !may_read_care(&s) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
-    let mut errors = Vec::new();
-    let mut filter = register_filter(&s.actor, &params, &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
-    node_in_scope(&state, &s.actor, Some(filter.org_unit_id))
-        .await
-        .map_err(fail(lang))?;
-    filter.page = 1;
-    filter.per_page = EXPORT_CHUNK;
-    let now = state.now();
-    let mut entries = Vec::new();
-    loop {
-        let found = state
-            .store
-            .care_register(&s.actor, &filter, now)
-            .await
-            .map_err(fail(lang))?;
-        if found.total > REGISTER_MAX_ROWS as i64 {
-            return Err(too_many(lang));
-        }
-        let last = found.items.len() < EXPORT_CHUNK as usize;
-        entries.extend(found.items.iter().map(|e| CareEntryOut::new(&s.actor, e)));
-        if last {
-            break;
-        }
-        filter.page += 1;
-    }
-    let shown = crate::read_audit::people(entries.iter().map(|e| e.person_id));
-    crate::read_audit::record(&state, &s.actor, shown, "export /care/register.xlsx")
-        .await
-        .map_err(fail(lang))?;
-    let unit = unit_of(&state, filter.org_unit_id, lang).await?;
-    let bytes = care_xlsx::care_register(&unit.name, &entries, now).map_err(xlsx_failed(lang))?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("care-register-{}.xlsx", unit.code),
-    ))
-}
-
-/// `GET /care/visits.xlsx?from=&to=&org_unit=`: the visit log of a period (default this
-/// month so far), every visit the reader may see.
-pub(crate) async fn export_visits(
-    State(state): State<AppState>,
-    s: Session,
-    params: Params,
-) -> PageResult {
-    let lang = s.lang;
-    if !may_read_care(&s) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
-    let mut errors = Vec::new();
-    let (from, to) = period(&state, &params, &mut errors);
-    let node = params.id("org_unit", &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
-    let node = node_in_scope(&state, &s.actor, node)
-        .await
-        .map_err(fail(lang))?
-        .id;
-    let mut filter = VisitFilter {
-        org_unit_id: Some(node),
-        from: Some(day_start(from)),
-        to: Some(day_start(to) + chrono::TimeDelta::days(1)),
-        page: 1,
-        per_page: EXPORT_CHUNK,
-        ..VisitFilter::default()
-    };
-    let mut visits = Vec::new();
-    loop {
-        let found = state
-            .store
-            .list_visits(&s.actor, &filter)
-            .await
-            .map_err(fail(lang))?;
-        if found.total > REGISTER_MAX_ROWS as i64 {
-            return Err(too_many(lang));
-        }
-        let last = found.items.len() < EXPORT_CHUNK as usize;
-        visits.extend(found.items);
-        if last {
-            break;
-        }
-        filter.page += 1;
-    }
-    let unit = unit_of(&state, node, lang).await?;
-    let bytes = care_xlsx::visit_log(&unit.name, from, to, &visits, state.now())
-        .map_err(xlsx_failed(lang))?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("visits-{}-{from}-{to}.xlsx", unit.code),
-    ))
+    params: &Params,
+    errors: &mut Vec<FieldError>,
+) -> (NaiveDate, NaiveDate) {
+    let from = params.date("from", errors);
+    let to = params.date("to", errors);
+    uc::period(state, from, to).unwrap_or_else(|e| {
+        errors.push(e);
+        (from.unwrap_or_default(), to.unwrap_or_default())
+    })
 }
 
 /// One tag's interval rule in the rules form: the tag, its label, the days ("" for none).
@@ -560,7 +460,7 @@ struct RuleRow {
 /// The station's interval rules by tag as the form shows them, and its holiday rules (kept
 /// as they are by the form: they are set through the API).
 async fn rule_rows(state: &AppState, s: &Session) -> Result<(Vec<RuleRow>, Vec<String>), UiError> {
-    let set = state.store.visit_rules(s.actor.org_unit_id).await?;
+    let set = uc::rules(state, &s.actor, None).await?;
     let rows = CareTag::ALL
         .iter()
         .map(|tag| RuleRow {
@@ -593,11 +493,9 @@ pub(crate) async fn save_rules(
     PostForm { session: s, form }: PostForm,
 ) -> PageResult {
     let lang = s.lang;
-    if !s.may(Capability::ManageCare) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
-    let node = s.actor.org_unit_id;
-    let current = state.store.visit_rules(node).await.map_err(fail(lang))?;
+    let current = uc::rules(&state, &s.actor, None)
+        .await
+        .map_err(fail(lang))?;
     let mut rules: Vec<VisitRule> = current
         .rules
         .into_iter()
@@ -633,7 +531,7 @@ pub(crate) async fn save_rules(
             ),
         }
     }
-    for e in validate_rules(&rules).err().unwrap_or_default() {
+    for e in uc::rule_faults(&rules) {
         // `rules[i].days` is the rule at `i`: its tag's field, or the whole form.
         let i = e.field.trim_start_matches("rules[").split(']').next();
         let rule = i.and_then(|i| i.parse::<usize>().ok());
@@ -648,9 +546,7 @@ pub(crate) async fn save_rules(
         let posted = Posted::refused("rules", form, errors);
         return care_page(&state, &s, &Params(Default::default()), posted).await;
     }
-    state
-        .store
-        .set_visit_rules(s.actor.user_id, node, &rules)
+    uc::set_rules(&state, &s.actor, None, &rules)
         .await
         .map_err(fail(lang))?;
     let flash = Flash::new("flash.rules_saved").next("/care#due-h", "care.due");
