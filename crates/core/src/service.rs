@@ -17,9 +17,9 @@ mod decide;
 mod decide_tests;
 
 pub use decide::{
-    apply, check_hours, check_registered_on, decide, Command, Context, Event, Member,
-    NewHours, NewRegistration, Post, Refusal, Registration, Site, State, ALREADY_REGISTERED,
-    POST_NAME_TAKEN, REGISTRATION_UNKNOWN,
+    apply, check_hours, check_registered_on, decide, Command, Context, Event, Member, NewHours,
+    NewRegistration, Post, Refusal, Registration, Site, State, ALREADY_REGISTERED, POST_NAME_TAKEN,
+    REGISTRATION_UNKNOWN,
 };
 
 /// Longest post name, note on an hours entry.

@@ -107,7 +107,11 @@ fn only_in_service_members_register_once_on_posts_of_the_site() {
     let register = |s: &State, person, posts, day| {
         let mut s = s.clone();
         s.member = Some(member(person));
-        decide(&s, &Command::Register(registration(person, posts, day)), &ctx())
+        decide(
+            &s,
+            &Command::Register(registration(person, posts, day)),
+            &ctx(),
+        )
     };
     let event = register(&s, 1, vec![2, 1, 2], 2).unwrap();
     assert_eq!(
