@@ -20,6 +20,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 pub(crate) mod fund;
+pub(crate) mod roster;
 pub(crate) mod service;
 
 /// Saves a district setting and records who changed it to what on the /admin change log
