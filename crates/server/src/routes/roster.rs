@@ -1,4 +1,5 @@
-//! 花名册导入: people registered from an Excel roster, all or nothing.
+//! 花名册导入: people registered from an Excel roster, all or nothing. A thin adapter over
+//! `app::roster`: it reads the upload, calls the use case and renders its answer.
 //!
 //! 1. `POST /api/v1/people/import` takes the file (multipart `file`, or the raw body with
 //!    the xlsx content type), reads its first sheet, keeps the cells — not the file — under

@@ -195,7 +195,7 @@ pub struct ServiceSummaryOut {
 }
 
 impl ServiceSummaryOut {
-    pub(crate) fn new(s: &ServiceSummary) -> ServiceSummaryOut {
+    fn new(s: &ServiceSummary) -> ServiceSummaryOut {
         ServiceSummaryOut {
             org_unit_id: s.unit.id,
             name: s.unit.name.clone(),
@@ -228,7 +228,7 @@ impl ServiceSummaryOut {
 
 /// The period of `params` (`from`, `to`: YYYY-MM-DD, both included; by default this month
 /// up to today).
-pub(crate) fn period_of(
+fn period_of(
     params: &Params,
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
