@@ -219,15 +219,17 @@ enum Step {
 }
 
 fn step() -> impl Strategy<Value = Step> {
+    // Weighted and ranged so that most runs register members and log hours on them, with
+    // some of every kind of refusal among them.
     prop_oneof![
-        (0..NAMES.len()).prop_map(Step::AddPost),
-        (
+        1 => (0..NAMES.len()).prop_map(Step::AddPost),
+        2 => (
             1..=6 as Id,
-            proptest::collection::vec(0usize..6, 0..3),
-            -2i64..30
+            proptest::collection::vec(0usize..3, 0..3),
+            -1i64..30
         )
             .prop_map(|(p, posts, d)| Step::Register(p, posts, d)),
-        (0usize..6, 0usize..6, -2i64..40, -5i64..260)
+        5 => (0usize..4, 0usize..3, -1i64..20, -5i64..260)
             .prop_map(|(r, p, d, t)| Step::Log(r, p, d, t)),
     ]
 }
@@ -265,10 +267,10 @@ proptest! {
 
     #[test]
     fn the_register_keeps_its_invariants(
-        steps in proptest::collection::vec(step(), 1..60),
+        steps in proptest::collection::vec(step(), 10..60),
     ) {
+        // The site starts with two posts (楼道长, 助老服务); more may be added.
         let mut s = site(OrgKind::Community);
-        s.posts.clear();
         let mut logged: Vec<NewHours> = Vec::new();
         for (id, step) in (1..).zip(&steps) {
             let cmd = command(&mut s, step);
