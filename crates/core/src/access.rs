@@ -225,6 +225,11 @@ pub mod deed {
         "register in-service members"
     );
     pub const LOG_HOURS: Msg = msg!("log_hours", "登记服务时长", "record service hours");
+    pub const EXPORT_SERVICE: Msg = msg!(
+        "export_service",
+        "导出在职党员服务时长",
+        "export in-service members' hours"
+    );
     pub const LOG_VISIT: Msg = msg!("log_visit", "登记走访", "record visits");
     pub const EDIT_VISIT_RULES: Msg =
         msg!("edit_visit_rules", "修改走访规则", "change visit rules");

@@ -7,7 +7,7 @@
 //! Row numbers are the spreadsheet's own (the header is usually row 1), so the person
 //! fixing the file finds the row where Excel shows it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,10 @@ use crate::msg;
 use crate::person::Person;
 use crate::{vocabulary, Id};
 
+mod plan;
 mod row;
 
+pub use plan::{admit, check, duplicates, keys, Checked, Existing, Keys, Plan};
 pub use row::{excel_date, excel_datetime};
 use row::{read_row, short};
 
@@ -317,6 +319,15 @@ impl RowError {
         }
     }
 
+    /// The words in English, or else in Chinese.
+    pub fn text(&self, english: bool) -> &str {
+        if english {
+            &self.english
+        } else {
+            &self.message
+        }
+    }
+
     /// The error without its row.
     pub fn error(&self) -> FieldError {
         FieldError {
@@ -394,91 +405,6 @@ pub fn read_rows(
         }
     }
     (people, errors)
-}
-
-/// People already on the register, by the keys a duplicate is found by.
-#[derive(Debug, Clone, Default)]
-pub struct Existing {
-    pub id_numbers: HashSet<String>,
-    /// (name, phone), both as stored.
-    pub name_phones: HashSet<(String, String)>,
-}
-
-/// Rows that repeat an earlier row of the file or a person on the register: the same ID
-/// number, or the same name and phone.
-pub fn duplicates(people: &[(u32, Person)], existing: &Existing) -> Vec<RowError> {
-    let mut by_id: HashMap<&str, u32> = HashMap::new();
-    let mut by_name_phone: HashMap<(&str, &str), u32> = HashMap::new();
-    let mut errors = Vec::new();
-    for (row, p) in people {
-        let err = |field: &str, e: FieldError| RowError::new(*row, e.at(field));
-        if let Some(id) = p.id_number.as_deref() {
-            if existing.id_numbers.contains(id) {
-                errors.push(err(
-                    "id_number",
-                    FieldError::new(
-                        "",
-                        &msg!(
-                            "duplicate_id_number",
-                            "人员档案中已有此身份证号的人员",
-                            "The register already has a person with this ID number"
-                        ),
-                    ),
-                ));
-                continue;
-            }
-            if let Some(first) = by_id.get(id) {
-                let e = FieldError::new(
-                    "",
-                    &msg!(
-                        "same_id_number_as_row",
-                        "与第 {row} 行的身份证号相同",
-                        "The same ID number as row {row}"
-                    ),
-                );
-                errors.push(err("id_number", e.with("row", first)));
-                continue;
-            }
-            by_id.insert(id, *row);
-        }
-        if let Some(phone) = p.phone.as_deref() {
-            let key = (p.name.as_str(), phone);
-            if existing
-                .name_phones
-                .contains(&(p.name.clone(), phone.to_string()))
-            {
-                errors.push(err(
-                    "name",
-                    FieldError::new(
-                        "",
-                        &msg!(
-                            "duplicate_name_phone",
-                            "人员档案中已有同名同电话的人员",
-                            "The register already has a person of this name and phone"
-                        ),
-                    ),
-                ));
-                continue;
-            }
-            match by_name_phone.get(&key) {
-                Some(first) => {
-                    let e = FieldError::new(
-                        "",
-                        &msg!(
-                            "same_name_phone_as_row",
-                            "与第 {row} 行的姓名和电话相同",
-                            "The same name and phone as row {row}"
-                        ),
-                    );
-                    errors.push(err("name", e.with("row", first)))
-                }
-                None => {
-                    by_name_phone.insert(key, *row);
-                }
-            }
-        }
-    }
-    errors
 }
 
 #[cfg(test)]

@@ -1,11 +1,26 @@
 //! In-service party members (在职党员报到): members who work elsewhere register to serve a
 //! community on posts the station defines (楼道长, 文明引导, 助老服务, 环境整治 …) and log
 //! the hours they serve. Hours are kept in tenths, so sums are exact.
+//!
+//! The shape of a post's name, of hours and of a service day are checked here; what a
+//! command does to a community's register (add a post, register a member, log hours) is
+//! `decide` → event → `apply`, in `decide.rs`.
 
 use chrono::NaiveDate;
 
 use crate::error::{FieldError, Msg};
 use crate::msg;
+use crate::Id;
+
+mod decide;
+#[cfg(test)]
+mod decide_tests;
+
+pub use decide::{
+    apply, check_hours, check_registered_on, decide, Command, Context, Event, Member, NewHours,
+    NewRegistration, Post, Refusal, Registration, Site, State, ALREADY_REGISTERED, POST_NAME_TAKEN,
+    REGISTRATION_UNKNOWN,
+};
 
 /// Longest post name, note on an hours entry.
 pub const MAX_POST_CHARS: usize = 30;
@@ -43,6 +58,31 @@ pub fn hours_tenths(hours: f64) -> Result<i64, FieldError> {
         ));
     }
     Ok(tenths as i64)
+}
+
+/// An hours entry as typed (hours a JSON number or a form's field): every error of its own
+/// fields at once, or the entry to decide.
+pub fn hours_entry(
+    (registration_id, post_id): (Id, Id),
+    served_on: NaiveDate,
+    hours: f64,
+    note: &str,
+) -> Result<NewHours, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let hours_tenths = hours_tenths(hours).map_err(|e| errors.push(e)).unwrap_or(1);
+    let new = NewHours {
+        registration_id,
+        post_id,
+        served_on,
+        hours_tenths,
+        note: note.trim().to_string(),
+    };
+    errors.extend(check_hours(&new));
+    if errors.is_empty() {
+        Ok(new)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Tenths of an hour as shown: `2`, `1.5`.

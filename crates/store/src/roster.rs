@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
 use sqlx::AnyConnection;
 use suqiu_core::person::Person;
-use suqiu_core::roster::{duplicates, Existing, Sheet};
+use suqiu_core::roster::{admit, keys, Existing, Keys, Sheet};
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
@@ -78,13 +78,14 @@ impl Store {
         Ok(Some((sheet, expires)))
     }
 
-    /// Registers `people` (with their rows) and deletes the upload, in one transaction: all
-    /// of them or none. `NotFound` when the upload is gone (expired, or committed already: a
+    /// Registers `people` (with their rows: a `suqiu_core::roster::Plan`'s) and deletes the
+    /// upload, in one transaction: all of them or none. `NotFound` when the upload is gone (expired, or committed already: a
     /// second click imports nothing twice). `Rows` when a person is on the register by now
     /// (someone registered them after the caller's check, e.g. another roster committed at
-    /// the same moment): checked again inside the transaction, with concurrent writers of
-    /// the register held off (PostgreSQL locks the table; SQLite has one writer), and the
-    /// upload kept for a new preview.
+    /// the same moment): the register's facts are loaded again inside the transaction, with
+    /// concurrent writers of the register held off (PostgreSQL locks the table; SQLite has
+    /// one writer), and `suqiu_core::roster::admit` decides; the upload is kept for a new
+    /// preview.
     pub async fn commit_roster(
         &self,
         user_id: Id,
@@ -109,12 +110,8 @@ impl Store {
         if gone == 0 {
             return Err(StoreError::NotFound);
         }
-        let (ids, name_phones) = keys(people);
-        let existing = existing_on(&mut tx, &ids, &name_phones).await?;
-        let taken = duplicates(people, &existing);
-        if !taken.is_empty() {
-            return Err(StoreError::Rows(taken));
-        }
+        let existing = existing_on(&mut tx, &keys(people)).await?;
+        admit(people, &existing).map_err(StoreError::Rows)?;
         let people: Vec<Person> = people.iter().map(|(_, p)| p.clone()).collect();
         let ids = self
             .insert_people_in(&mut tx, &paths, &people, Some(user_id))
@@ -125,34 +122,14 @@ impl Store {
 
     /// Which of these ID numbers, and which of these (name, phone) pairs, the register
     /// already holds, anywhere in the district: a duplicate is one whoever registered it.
-    pub async fn existing_people(
-        &self,
-        id_numbers: &[String],
-        name_phones: &[(String, String)],
-    ) -> Result<Existing> {
-        existing_on(&mut *self.pool.acquire().await?, id_numbers, name_phones).await
+    pub async fn existing_people(&self, keys: &Keys) -> Result<Existing> {
+        existing_on(&mut *self.pool.acquire().await?, keys).await
     }
 }
 
-/// The ID numbers and (name, phone) pairs of `people`, the register's keys.
-pub fn keys(people: &[(u32, Person)]) -> (Vec<String>, Vec<(String, String)>) {
-    let ids = people
-        .iter()
-        .filter_map(|(_, p)| p.id_number.clone())
-        .collect();
-    let name_phones = people
-        .iter()
-        .filter_map(|(_, p)| p.phone.clone().map(|ph| (p.name.clone(), ph)))
-        .collect();
-    (ids, name_phones)
-}
-
 /// [`Store::existing_people`] on `conn` (inside the caller's transaction, when it has one).
-async fn existing_on(
-    conn: &mut AnyConnection,
-    id_numbers: &[String],
-    name_phones: &[(String, String)],
-) -> Result<Existing> {
+async fn existing_on(conn: &mut AnyConnection, keys: &Keys) -> Result<Existing> {
+    let (id_numbers, name_phones) = (&keys.id_numbers, &keys.name_phones);
     let mut found = Existing::default();
     for chunk in id_numbers.chunks(CHUNK) {
         let mut a = Args::default();

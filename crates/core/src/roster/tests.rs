@@ -387,3 +387,62 @@ fn duplicates_within_the_file_and_against_the_register() {
     assert!(errors[0].message.contains("第 2 行"));
     assert!(errors[2].message.contains("人员档案"));
 }
+
+#[test]
+fn a_roster_is_planned_whole_or_refused_with_every_row() {
+    let sheet = |rows: Vec<(u32, &str, &str)>| Sheet {
+        headers: vec!["姓名".into(), "联系电话".into()],
+        rows: rows
+            .into_iter()
+            .map(|(r, name, phone)| (r, vec![t(name), t(phone)]))
+            .collect(),
+    };
+    let nodes = nodes();
+    let ctx = Context {
+        today: today(),
+        nodes: &nodes,
+        default_node: 11,
+    };
+    let mapping = guess_mapping(&sheet(vec![]).headers);
+    // A mapping that cannot be used reads no row: its error is row 0's.
+    let mut no_name = mapping.clone();
+    no_name.remove(&Field::Name);
+    let read = check(&sheet(vec![(2, "王芳", "13812345678")]), &no_name, &ctx);
+    assert!(read.people.is_empty());
+    assert_eq!(read.errors[0].row, 0);
+    // Every error, in row order: a bad phone (row 5), the same person twice (row 4 repeats
+    // row 2), a person the register has (row 3).
+    let roster = sheet(vec![
+        (2, "王芳", "13812345678"),
+        (3, "孙丽", "13912345678"),
+        (4, "王芳", "13812345678"),
+        (5, "李强", "12"),
+    ]);
+    let read = check(&roster, &mapping, &ctx);
+    assert_eq!(read.people.len(), 3);
+    let k = keys(&read.people);
+    assert_eq!(k.name_phones.len(), 3);
+    assert!(k.id_numbers.is_empty());
+    let mut existing = Existing::default();
+    existing
+        .name_phones
+        .insert(("孙丽".into(), "13912345678".into()));
+    let refused = read.against(&existing).plan().unwrap_err();
+    let rows: Vec<(u32, &str)> = refused.iter().map(|e| (e.row, e.field.as_str())).collect();
+    assert_eq!(rows, [(3, "name"), (4, "name"), (5, "phone")]);
+    // A clean roster is planned whole; the store asks `admit` again in its transaction,
+    // and a person registered in between refuses the plan with that row.
+    let clean = sheet(vec![(2, "王芳", "13812345678"), (3, "周敏", "13700000000")]);
+    let plan = check(&clean, &mapping, &ctx)
+        .against(&Existing::default())
+        .plan()
+        .expect("a plan");
+    assert_eq!(plan.people.len(), 2);
+    assert_eq!(admit(&plan.people, &Existing::default()), Ok(()));
+    let mut since = Existing::default();
+    since
+        .name_phones
+        .insert(("周敏".into(), "13700000000".into()));
+    let late = admit(&plan.people, &since).unwrap_err();
+    assert_eq!((late[0].row, late[0].field.as_str()), (3, "name"));
+}

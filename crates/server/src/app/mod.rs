@@ -9,9 +9,10 @@
 //! than the bare store because the clock (tests set it) and the configuration lock live
 //! there.
 //!
-//! Converted so far: the aid fund ([`fund`]), appeals ([`appeals`]), care ([`care`]:
-//! visits, teams, pairings), the love supermarket ([`supermarket`]) and micro-wishes
-//! ([`wishes`]). The other areas follow their shape.
+//! Every area is in this shape: the aid fund ([`fund`]), appeals ([`appeals`]), care
+//! ([`care`]: visits, teams, pairings), the love supermarket ([`supermarket`]),
+//! micro-wishes ([`wishes`]), in-service members' service ([`service`]) and the roster
+//! import ([`roster`]). A new area copies it.
 
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
@@ -26,6 +27,8 @@ use crate::state::AppState;
 pub(crate) mod appeals;
 pub(crate) mod care;
 pub(crate) mod fund;
+pub(crate) mod roster;
+pub(crate) mod service;
 pub(crate) mod supermarket;
 pub(crate) mod wishes;
 

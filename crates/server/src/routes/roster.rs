@@ -1,4 +1,5 @@
-//! 花名册导入: people registered from an Excel roster, all or nothing.
+//! 花名册导入: people registered from an Excel roster, all or nothing. A thin adapter over
+//! `app::roster`: it reads the upload, calls the use case and renders its answer.
 //!
 //! 1. `POST /api/v1/people/import` takes the file (multipart `file`, or the raw body with
 //!    the xlsx content type), reads its first sheet, keeps the cells — not the file — under
@@ -12,39 +13,24 @@
 //!    422 with `errors: [{"row","field","message"}]`.
 
 use std::collections::BTreeMap;
-use suqiu_core::msg;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::Json;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use suqiu_core::access::{Actor, Capability};
-use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
-use suqiu_core::org::in_subtree;
-use suqiu_core::person::Person;
-use suqiu_core::roster::{
-    check_mapping, column_letter, duplicates, guess_mapping, read_rows, Context, Field, Mapping,
-    NodeRef, RowError, Sheet,
-};
+use suqiu_core::msg;
+use suqiu_core::roster::{column_letter, Field, Mapping, RowError};
 use suqiu_core::Id;
-use suqiu_store::roster::UPLOAD_TTL;
 use utoipa::ToSchema;
 
-use crate::app::require;
+use crate::app::roster::{self as uc, Preview};
 use crate::auth::AuthActor;
 use crate::dto::{time, PersonOut};
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem, ProblemField};
-use crate::roster_xlsx::read_roster;
 use crate::state::AppState;
-use crate::MAX_ROSTER_BYTES;
-use suqiu_core::access::deed;
-
-/// People shown in a preview.
-pub(crate) const PREVIEW_ROWS: usize = 20;
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -80,17 +66,6 @@ pub struct RowErrorOut {
     /// The same in English, for the import page in English (not part of the API).
     #[serde(skip)]
     pub english: String,
-}
-
-impl RowErrorOut {
-    /// The words in English, or else in Chinese.
-    pub fn text(&self, english: bool) -> &str {
-        if english {
-            &self.english
-        } else {
-            &self.message
-        }
-    }
 }
 
 /// An uploaded roster checked under a mapping.
@@ -193,39 +168,6 @@ pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload
     Ok(upload)
 }
 
-/// The sheet of an uploaded file, or a 422 on `file` saying what is wrong with it.
-pub(crate) fn sheet_of(file: Option<&Bytes>) -> ApiResult<Sheet> {
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return Err(Problem::field(
-            "file",
-            &msg!(
-                "roster_file_needed",
-                "请选择要导入的 .xlsx 文件",
-                "Choose the .xlsx file to import"
-            ),
-        ));
-    };
-    if bytes.len() > MAX_ROSTER_BYTES {
-        let msg = msg!(
-            "roster_file_too_big",
-            "文件不能超过 {max} MB",
-            "The file is at most {max} MB"
-        );
-        let error = FieldError::new("file", &msg).with("max", MAX_ROSTER_BYTES / (1024 * 1024));
-        return Err(Problem::invalid(vec![error]));
-    }
-    // The reader's words are Chinese only (see `roster_xlsx`).
-    read_roster(bytes).map_err(Problem::from)
-}
-
-pub(crate) fn require_import(actor: &Actor) -> ApiResult<()> {
-    Ok(require(
-        actor,
-        Capability::ManagePeople,
-        &deed::IMPORT_PEOPLE,
-    )?)
-}
-
 /// A mapping from the wire (`{"name": 0}`), or the fields it names wrongly.
 pub(crate) fn mapping_of(raw: &BTreeMap<String, usize>) -> Result<Mapping, Vec<FieldError>> {
     let mut m = Mapping::new();
@@ -255,56 +197,6 @@ pub(crate) fn mapping_of(raw: &BTreeMap<String, usize>) -> Result<Mapping, Vec<F
     }
 }
 
-/// A sheet checked under a mapping: the people it would register, with their rows, and
-/// every error (mapping errors with row 0).
-pub(crate) struct Checked {
-    pub people: Vec<(u32, Person)>,
-    pub errors: Vec<RowError>,
-}
-
-/// Checks every row of `sheet` under `mapping`, as the importer: the person rules of the
-/// API, nodes in the importer's scope, no duplicates within the file or of the register.
-pub(crate) async fn check(
-    state: &AppState,
-    actor: &Actor,
-    sheet: &Sheet,
-    mapping: &Mapping,
-) -> ApiResult<Checked> {
-    let mapping_errors = check_mapping(mapping, sheet.headers.len());
-    if !mapping_errors.is_empty() {
-        return Ok(Checked {
-            people: Vec::new(),
-            errors: mapping_errors
-                .into_iter()
-                .map(|e| RowError::new(0, e))
-                .collect(),
-        });
-    }
-    let nodes: Vec<NodeRef> = state
-        .store
-        .org_units()
-        .await?
-        .into_iter()
-        .map(|u| NodeRef {
-            in_scope: in_subtree(&actor.org_path, &u.path),
-            id: u.id,
-            code: u.code,
-            name: u.name,
-        })
-        .collect();
-    let ctx = Context {
-        today: shanghai_date(state.now()),
-        nodes: &nodes,
-        default_node: actor.org_unit_id,
-    };
-    let (people, mut errors) = read_rows(sheet, mapping, &ctx);
-    let (ids, name_phones) = suqiu_store::roster::keys(&people);
-    let existing = state.store.existing_people(&ids, &name_phones).await?;
-    errors.extend(duplicates(&people, &existing));
-    errors.sort_by_key(|e| e.row);
-    Ok(Checked { people, errors })
-}
-
 /// The 422 of a roster that cannot be imported: every error with its row.
 pub(crate) fn row_problem(errors: &[RowError]) -> Problem {
     let mut p = Problem::invalid(Vec::new());
@@ -325,72 +217,52 @@ pub(crate) fn row_problem(errors: &[RowError]) -> Problem {
     p
 }
 
-pub(crate) async fn import_out(
-    state: &AppState,
-    actor: &Actor,
-    token: String,
-    sheet: &Sheet,
-    mapping: &Mapping,
-    expires_at: DateTime<Utc>,
-) -> ApiResult<ImportOut> {
-    let checked = check(state, actor, sheet, mapping).await?;
-    let reveal = actor.may(Capability::SeePersonalData);
-    let units = state.store.org_units().await?;
-    let unit_name = |id: Id| {
-        units
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.name.clone())
-            .unwrap_or_default()
-    };
-    let field_of = |col: usize| {
-        mapping
-            .iter()
-            .find(|(_, c)| **c == col)
-            .map(|(f, _)| f.code().to_string())
-    };
-    Ok(ImportOut {
-        token,
-        expires_at: time(expires_at),
-        rows: sheet.rows.len(),
-        columns: sheet
-            .headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| ColumnOut {
-                index: i,
-                letter: column_letter(i),
-                header: h.clone(),
-                field: field_of(i),
-            })
-            .collect(),
-        mapping: mapping
-            .iter()
-            .map(|(f, c)| (f.code().to_string(), *c))
-            .collect(),
-        preview: checked
-            .people
-            .iter()
-            .take(PREVIEW_ROWS)
-            .map(|(row, p)| PreviewOut {
-                row: *row,
-                org_unit_name: unit_name(p.org_unit_id),
-                person: PersonOut::new(p, reveal),
-            })
-            .collect(),
-        ready: checked.errors.is_empty(),
-        errors: checked
-            .errors
-            .into_iter()
-            .map(|e| RowErrorOut {
-                row: e.row,
-                field: e.field,
-                code: e.code.to_string(),
-                message: e.message,
-                english: e.english,
-            })
-            .collect(),
-    })
+impl ImportOut {
+    fn new(p: Preview) -> ImportOut {
+        ImportOut {
+            expires_at: time(p.expires_at),
+            rows: p.rows,
+            columns: p
+                .headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| ColumnOut {
+                    index: i,
+                    letter: column_letter(i),
+                    header: h.clone(),
+                    field: p.field_of(i).map(|f| f.code().to_string()),
+                })
+                .collect(),
+            mapping: p
+                .mapping
+                .iter()
+                .map(|(f, c)| (f.code().to_string(), *c))
+                .collect(),
+            preview: p
+                .shown()
+                .iter()
+                .map(|(row, person)| PreviewOut {
+                    row: *row,
+                    org_unit_name: p.unit_name(person.org_unit_id),
+                    person: PersonOut::new(person, p.reveal),
+                })
+                .collect(),
+            ready: p.ready(),
+            errors: p
+                .checked
+                .errors
+                .into_iter()
+                .map(|e| RowErrorOut {
+                    row: e.row,
+                    field: e.field,
+                    code: e.code.to_string(),
+                    message: e.message,
+                    english: e.english,
+                })
+                .collect(),
+            token: p.token,
+        }
+    }
 }
 
 /// Uploads a roster: reads the first sheet, keeps its cells for an hour under a token,
@@ -410,39 +282,18 @@ pub async fn upload(
     actor: AuthActor,
     req: Request,
 ) -> ApiResult<Json<ImportOut>> {
-    require_import(&actor)?;
+    uc::may_import(&actor)?;
     let upload = read_upload(req, &state).await?;
-    let sheet = sheet_of(upload.file.as_ref())?;
-    let now = state.now();
-    let token = state.store.save_roster(actor.user_id, &sheet, now).await?;
-    let mapping = guess_mapping(&sheet.headers);
-    let out = import_out(&state, &actor, token, &sheet, &mapping, now + UPLOAD_TTL).await?;
-    Ok(Json(out))
+    let preview = uc::upload(&state, &actor, upload.file.as_deref()).await?;
+    Ok(Json(ImportOut::new(preview)))
 }
 
-/// The uploaded roster of `token` (the caller's, not expired) and when it expires, or 404.
-pub(crate) async fn stored(
-    state: &AppState,
-    actor: &Actor,
-    token: &str,
-) -> ApiResult<(Sheet, DateTime<Utc>)> {
-    // The store makes 32 hex digits; anything else names no upload (and never reaches SQL).
-    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Problem::not_found());
-    }
-    state
-        .store
-        .roster(actor.user_id, token, state.now())
-        .await?
-        .ok_or_else(Problem::not_found)
-}
-
-/// The mapping of a request body: the given one, or the guess.
-fn body_mapping(sheet: &Sheet, body: &MappingIn) -> ApiResult<Mapping> {
-    match &body.mapping {
-        None => Ok(guess_mapping(&sheet.headers)),
-        Some(raw) => mapping_of(raw).map_err(Problem::invalid),
-    }
+/// The mapping of a request body: the given one, or none (the guess).
+fn body_mapping(body: &MappingIn) -> ApiResult<Option<Mapping>> {
+    body.mapping
+        .as_ref()
+        .map(|raw| mapping_of(raw).map_err(Problem::invalid))
+        .transpose()
 }
 
 /// Checks an uploaded roster again under another mapping.
@@ -460,11 +311,9 @@ pub async fn preview(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<MappingIn>,
 ) -> ApiResult<Json<ImportOut>> {
-    require_import(&actor)?;
-    let (sheet, expires) = stored(&state, &actor, &token).await?;
-    let mapping = body_mapping(&sheet, &body)?;
-    let out = import_out(&state, &actor, token, &sheet, &mapping, expires).await?;
-    Ok(Json(out))
+    let mapping = body_mapping(&body)?;
+    let preview = uc::preview(&state, &actor, token, mapping).await?;
+    Ok(Json(ImportOut::new(preview)))
 }
 
 /// Registers every person of the roster in one transaction, or nobody: 422 with every
@@ -483,10 +332,8 @@ pub async fn commit(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<MappingIn>,
 ) -> ApiResult<(StatusCode, Json<CommittedOut>)> {
-    require_import(&actor)?;
-    let (sheet, _) = stored(&state, &actor, &token).await?;
-    let mapping = body_mapping(&sheet, &body)?;
-    let ids = commit_sheet(&state, &actor, &token, &sheet, &mapping).await?;
+    let mapping = body_mapping(&body)?;
+    let ids = uc::commit(&state, &actor, &token, mapping).await?;
     Ok((
         StatusCode::CREATED,
         Json(CommittedOut {
@@ -494,22 +341,4 @@ pub async fn commit(
             ids,
         }),
     ))
-}
-
-/// The commit shared by the API and the web page.
-pub(crate) async fn commit_sheet(
-    state: &AppState,
-    actor: &Actor,
-    token: &str,
-    sheet: &Sheet,
-    mapping: &Mapping,
-) -> ApiResult<Vec<Id>> {
-    let checked = check(state, actor, sheet, mapping).await?;
-    if !checked.errors.is_empty() {
-        return Err(row_problem(&checked.errors));
-    }
-    Ok(state
-        .store
-        .commit_roster(actor.user_id, token, &checked.people, state.now())
-        .await?)
 }

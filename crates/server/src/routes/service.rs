@@ -1,33 +1,25 @@
-//! In-service party members (在职党员报到) over HTTP: a community's service posts, members'
-//! registrations to serve it, hours served, and who served how much in a period.
-//!
-//! The station keeps these registers (`Capability::ManageCare`; reading: `ReadCare`); the
-//! subtree, the member's party category and the posts are checked by the store.
+//! In-service party members (在职党员报到) over HTTP, a thin adapter over `app::service`:
+//! a community's service posts, members' registrations to serve it, hours served, and who
+//! served how much in a period. Each handler parses, calls the use case and renders; the
+//! request and response types are this face's own.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
-use suqiu_core::msg;
-use suqiu_core::service::{check_post_name, hours_tenths, MAX_NOTE_CHARS};
 use suqiu_core::Id;
-use suqiu_store::service::{
-    HoursEntry, NewHours, NewRegistration, Post, Registration, ServiceSummary,
-};
+use suqiu_store::service::{HoursEntry, Post, Registration, ServiceSummary};
 use utoipa::ToSchema;
 
-use crate::app::require;
+use crate::app::service::{self as uc, HoursInput, RegistrationInput};
 use crate::auth::AuthActor;
 use crate::dto::RefOut;
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem};
-use crate::scope::node_in_scope;
 use crate::state::AppState;
-use suqiu_core::access::deed;
 
 /// A new service post of a community.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -126,6 +118,25 @@ pub struct HoursIn {
     pub note: String,
 }
 
+fn registration_input(body: RegistrationIn) -> RegistrationInput {
+    RegistrationInput {
+        person_id: body.person_id,
+        org_unit_id: body.org_unit_id,
+        registered_on: body.registered_on,
+        post_ids: body.post_ids,
+    }
+}
+
+fn hours_input(body: HoursIn) -> HoursInput {
+    HoursInput {
+        registration_id: body.registration_id,
+        post_id: body.post_id,
+        served_on: body.served_on,
+        hours: body.hours,
+        note: body.note,
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HoursOut {
     pub id: Id,
@@ -184,7 +195,7 @@ pub struct ServiceSummaryOut {
 }
 
 impl ServiceSummaryOut {
-    pub(crate) fn new(s: &ServiceSummary) -> ServiceSummaryOut {
+    fn new(s: &ServiceSummary) -> ServiceSummaryOut {
         ServiceSummaryOut {
             org_unit_id: s.unit.id,
             name: s.unit.name.clone(),
@@ -215,104 +226,15 @@ impl ServiceSummaryOut {
     }
 }
 
-/// Adds a post: shared by the API and the service page.
-pub(crate) async fn add_post_as(state: &AppState, actor: &Actor, body: PostIn) -> ApiResult<Post> {
-    require(actor, Capability::ManageCare, &deed::SET_POSTS)?;
-    let name = check_post_name(&body.name).map_err(|e| Problem::invalid(vec![e]))?;
-    Ok(state
-        .store
-        .create_service_post(actor, body.org_unit_id, &name, state.now())
-        .await?)
-}
-
-/// Registers a member: shared by the API and the service page.
-pub(crate) async fn register_as(
-    state: &AppState,
-    actor: &Actor,
-    body: RegistrationIn,
-) -> ApiResult<Registration> {
-    require(actor, Capability::ManageCare, &deed::REGISTER_SERVICE)?;
-    let today = shanghai_date(state.now());
-    let registered_on = body.registered_on.unwrap_or(today);
-    if registered_on > today {
-        return Err(Problem::field(
-            "registered_on",
-            &msg!(
-                "registered_on_future",
-                "报到日期不能晚于今天",
-                "The registration date cannot be after today"
-            ),
-        ));
-    }
-    let new = NewRegistration {
-        person_id: body.person_id,
-        org_unit_id: body.org_unit_id,
-        registered_on,
-        post_ids: body.post_ids,
-    };
-    let r = state
-        .store
-        .register_for_service(actor, &new, state.now())
-        .await?;
-    tracing::info!(
-        registration_id = r.id,
-        user_id = actor.user_id,
-        "service registration"
-    );
-    Ok(r)
-}
-
-/// Logs hours: shared by the API and the service page.
-pub(crate) async fn log_hours_as(
-    state: &AppState,
-    actor: &Actor,
-    body: HoursIn,
-) -> ApiResult<HoursEntry> {
-    require(actor, Capability::ManageCare, &deed::LOG_HOURS)?;
-    let mut errors = Vec::new();
-    let tenths = hours_tenths(body.hours).map_err(|e| errors.push(e)).ok();
-    let note = body.note.trim().to_string();
-    if note.chars().count() > MAX_NOTE_CHARS {
-        errors.push(
-            FieldError::new("note", &suqiu_core::error::TOO_LONG).with("max", MAX_NOTE_CHARS),
-        );
-    }
-    let Some(hours_tenths) = tenths.filter(|_| errors.is_empty()) else {
-        return Err(Problem::invalid(errors));
-    };
-    let new = NewHours {
-        registration_id: body.registration_id,
-        post_id: body.post_id,
-        served_on: body.served_on,
-        hours_tenths,
-        note,
-    };
-    let now = state.now();
-    Ok(state
-        .store
-        .log_service_hours(actor, &new, shanghai_date(now), now)
-        .await?)
-}
-
-/// From the first of `today`'s month to `today`: the default period.
-pub(crate) fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (today.with_day(1).unwrap_or(today), today)
-}
-
-/// The period of a summary: `from` and `to` (YYYY-MM-DD, both included), by default this
-/// month up to today.
-pub(crate) fn period(
+/// The period of `params` (`from`, `to`: YYYY-MM-DD, both included; by default this month
+/// up to today).
+fn period_of(
     params: &Params,
     today: NaiveDate,
     errors: &mut Vec<FieldError>,
 ) -> (NaiveDate, NaiveDate) {
-    let (first, today) = this_month(today);
-    let from = params.date("from", errors).unwrap_or(first);
-    let to = params.date("to", errors).unwrap_or(today);
-    if to < from {
-        errors.push(FieldError::new("to", &suqiu_core::error::TO_BEFORE_FROM));
-    }
-    (from, to)
+    let dates = (params.date("from", errors), params.date("to", errors));
+    uc::period(dates, today, errors)
 }
 
 /// The service posts of the communities under `org_unit` (default: the caller's node).
@@ -324,14 +246,12 @@ pub async fn posts(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<Vec<PostOut>>> {
-    require(&actor, Capability::ReadCare, &deed::READ_SERVICE)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
-    let posts = state.store.service_posts(&actor, org_unit_id).await?;
+    let posts = uc::posts(&state, &actor, org_unit_id).await?;
     Ok(Json(posts.iter().map(PostOut::new).collect()))
 }
 
@@ -349,7 +269,7 @@ pub async fn create_post(
     actor: AuthActor,
     ApiJson(body): ApiJson<PostIn>,
 ) -> ApiResult<(StatusCode, Json<PostOut>)> {
-    let p = add_post_as(&state, &actor, body).await?;
+    let p = uc::add_post(&state, &actor, body.org_unit_id, &body.name).await?;
     Ok((StatusCode::CREATED, Json(PostOut::new(&p))))
 }
 
@@ -362,17 +282,12 @@ pub async fn registrations(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<Vec<RegistrationOut>>> {
-    require(&actor, Capability::ReadCare, &deed::READ_SERVICE)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
-    let regs = state
-        .store
-        .service_registrations(&actor, org_unit_id)
-        .await?;
+    let regs = uc::registrations(&state, &actor, org_unit_id).await?;
     Ok(Json(regs.iter().map(RegistrationOut::new).collect()))
 }
 
@@ -391,7 +306,7 @@ pub async fn register(
     actor: AuthActor,
     ApiJson(body): ApiJson<RegistrationIn>,
 ) -> ApiResult<(StatusCode, Json<RegistrationOut>)> {
-    let r = register_as(&state, &actor, body).await?;
+    let r = uc::register(&state, &actor, registration_input(body)).await?;
     Ok((StatusCode::CREATED, Json(RegistrationOut::new(&r))))
 }
 
@@ -409,12 +324,7 @@ pub async fn log_hours(
     actor: AuthActor,
     ApiJson(body): ApiJson<HoursIn>,
 ) -> ApiResult<(StatusCode, Json<HoursOut>)> {
-    let h = log_hours_as(&state, &actor, body).await?;
-    tracing::info!(
-        hours_id = h.id,
-        user_id = actor.user_id,
-        "service hours logged"
-    );
+    let h = uc::log_hours(&state, &actor, hours_input(body)).await?;
     Ok((StatusCode::CREATED, Json(HoursOut::new(&h))))
 }
 
@@ -437,17 +347,12 @@ pub async fn summary(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Json<ServiceSummaryOut>> {
-    require(&actor, Capability::ReadCare, &deed::READ_SERVICE)?;
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
-    let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
+    let period = period_of(&params, shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    let org_unit_id = node_in_scope(&state, &actor, org_unit_id).await?.id;
-    let s = state
-        .store
-        .service_summary(&actor, org_unit_id, from, to)
-        .await?;
+    let s = uc::summary(&state, &actor, org_unit_id, period).await?;
     Ok(Json(ServiceSummaryOut::new(&s)))
 }

@@ -1,14 +1,13 @@
 //! 花名册导入 on the web: the upload form (multipart, CSRF token as a form field), then the
 //! page of one upload — a select per column to correct the guessed mapping, the preview,
 //! the errors with their row numbers — and the commit button. Everything goes through the
-//! API's functions (`routes::roster`), so both faces check the same way.
+//! API's use cases (`app::roster`), so both faces check the same way.
 
 use askama::Template;
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use suqiu_core::access::Capability;
-use suqiu_core::roster::{column_letter, guess_mapping, Field, Mapping};
+use suqiu_core::roster::{column_letter, Field, Mapping};
 
 use super::i18n::Lang;
 use super::view::{Choice, Chrome};
@@ -16,11 +15,11 @@ use super::{
     fail, render, same_token, saved, see_other, Failed, Flash, PageResult, PostForm, Session,
     UiError,
 };
-use crate::routes::roster::{
-    commit_sheet, import_out, read_upload, require_import, sheet_of, stored, ImportOut,
-};
+use crate::app::roster::{self as uc, Preview};
+use crate::dto::PersonOut;
+use crate::problem::Problem;
+use crate::routes::roster::read_upload;
 use crate::state::AppState;
-use suqiu_core::access::deed;
 
 /// One column of the upload with its select.
 struct ColumnView {
@@ -91,34 +90,35 @@ fn field_label(s: &Session, code: &str) -> String {
     }
 }
 
-fn page_of(s: &Session, out: ImportOut) -> ImportPage {
+fn page_of(s: &Session, out: Preview) -> ImportPage {
     let lang = s.lang;
     let columns = out
-        .columns
+        .headers
         .iter()
-        .map(|col| {
-            let current = col.field.clone().unwrap_or_default();
-            let mut options = vec![Choice::new("", lang.t("import.skip"), &current)];
+        .enumerate()
+        .map(|(index, header)| {
+            let current = out.field_of(index).map_or("", |f| f.code());
+            let mut options = vec![Choice::new("", lang.t("import.skip"), current)];
             options.extend(
                 Field::ALL
                     .iter()
-                    .map(|f| Choice::new(f.code(), lang.label(f.code(), f.label_zh()), &current)),
+                    .map(|f| Choice::new(f.code(), lang.label(f.code(), f.label_zh()), current)),
             );
             ColumnView {
-                index: col.index,
-                letter: col.letter.clone(),
-                header: col.header.clone(),
+                index,
+                letter: column_letter(index),
+                header: header.clone(),
                 options,
             }
         })
         .collect();
     let preview = out
-        .preview
-        .into_iter()
-        .map(|p| {
-            let x = p.person;
+        .shown()
+        .iter()
+        .map(|(row, p)| {
+            let x = PersonOut::new(p, out.reveal);
             PreviewView {
-                row: p.row,
+                row: *row,
                 name: x.name,
                 gender: x
                     .gender
@@ -129,7 +129,7 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
                 birth_date: x.birth_date.unwrap_or_default(),
                 phone: x.phone.unwrap_or_default(),
                 id_number: x.id_number.unwrap_or_default(),
-                unit: p.org_unit_name,
+                unit: out.unit_name(p.org_unit_id),
                 address: x.address.unwrap_or_default(),
                 tags: x.tag_labels.join("、"),
                 party: x
@@ -146,8 +146,9 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
         })
         .collect();
     let errors = out
+        .checked
         .errors
-        .into_iter()
+        .iter()
         .map(|e| ErrorView {
             row: if e.row == 0 {
                 String::new()
@@ -159,28 +160,25 @@ fn page_of(s: &Session, out: ImportOut) -> ImportPage {
         })
         .collect();
     ImportPage {
-        token: out.token,
-        expires_at: crate::dto::parse_time(&out.expires_at)
-            .map(super::view::when)
-            .unwrap_or_default(),
+        expires_at: super::view::when(out.expires_at),
         rows: out.rows,
         columns,
         preview,
         errors,
-        ready: out.ready,
+        ready: out.ready(),
+        token: out.token,
         ..ImportPage::empty(s)
     }
 }
 
-fn forbidden(s: &Session) -> Failed {
-    UiError::Forbidden(s.actor.may_not(&deed::IMPORT_PEOPLE)).page(s.lang)
+/// A refusal of a use case as the page shows it.
+fn failed(lang: Lang) -> impl Fn(crate::app::AppError) -> Failed {
+    move |e| UiError::from(e).page(lang)
 }
 
 /// `GET /people/import`: the upload form.
 pub(crate) async fn form(s: Session) -> PageResult {
-    if !s.may(Capability::ManagePeople) {
-        return Err(forbidden(&s));
-    }
+    uc::may_import(&s.actor).map_err(failed(s.lang))?;
     render(s.lang, &ImportPage::empty(&s))
 }
 
@@ -198,10 +196,10 @@ pub(crate) async fn upload(State(state): State<AppState>, s: Session, req: Reque
     if !same_token(csrf, &s.csrf) {
         return Err(UiError::Csrf.page(lang));
     }
-    require_import(&s.actor).map_err(fail(lang))?;
-    let sheet = match sheet_of(upload.file.as_ref()) {
-        Ok(sheet) => sheet,
-        Err(p) => {
+    let token = match uc::keep(&state, &s.actor, upload.file.as_deref()).await {
+        Ok(token) => token,
+        Err(crate::app::AppError::Invalid(errors)) => {
+            let p = Problem::invalid(errors);
             let page = ImportPage {
                 file_error: p.says(lang == Lang::En),
                 ..ImportPage::empty(&s)
@@ -210,12 +208,8 @@ pub(crate) async fn upload(State(state): State<AppState>, s: Session, req: Reque
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return Ok(res);
         }
+        Err(e) => return Err(failed(lang)(e)),
     };
-    let token = state
-        .store
-        .save_roster(s.actor.user_id, &sheet, state.now())
-        .await
-        .map_err(fail(lang))?;
     Ok(see_other(&format!("/people/import/{token}")))
 }
 
@@ -226,12 +220,9 @@ pub(crate) async fn page(
     Path(token): Path<String>,
 ) -> PageResult {
     let lang = s.lang;
-    require_import(&s.actor).map_err(fail(lang))?;
-    let (sheet, expires) = stored(&state, &s.actor, &token).await.map_err(fail(lang))?;
-    let mapping = guess_mapping(&sheet.headers);
-    let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+    let out = uc::preview(&state, &s.actor, token, None)
         .await
-        .map_err(fail(lang))?;
+        .map_err(failed(lang))?;
     render(lang, &page_of(&s, out))
 }
 
@@ -245,8 +236,9 @@ pub(crate) async fn submit(
 ) -> PageResult {
     let s = post.session;
     let lang = s.lang;
-    require_import(&s.actor).map_err(fail(lang))?;
-    let (sheet, expires) = stored(&state, &s.actor, &token).await.map_err(fail(lang))?;
+    let (sheet, _) = uc::stored(&state, &s.actor, &token)
+        .await
+        .map_err(failed(lang))?;
     // A column per select (`col0`, `col1`, …). A field chosen for two columns is an error
     // of its own: the API's mapping (field → column) cannot say it.
     let mut mapping = Mapping::new();
@@ -268,9 +260,9 @@ pub(crate) async fn submit(
         }
     }
     if !twice.is_empty() {
-        let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+        let out = uc::preview(&state, &s.actor, token, Some(mapping))
             .await
-            .map_err(fail(lang))?;
+            .map_err(failed(lang))?;
         let mut page = page_of(&s, out);
         // The selects show what was chosen, the second column included.
         for col in &mut page.columns {
@@ -287,7 +279,10 @@ pub(crate) async fn submit(
         return Ok(res);
     }
     if post.form.get("action") == Some("commit") {
-        match commit_sheet(&state, &s.actor, &token, &sheet, &mapping).await {
+        match uc::commit(&state, &s.actor, &token, Some(mapping.clone()))
+            .await
+            .map_err(Problem::from)
+        {
             Ok(ids) => {
                 let flash = Flash::new("flash.imported")
                     .detail(ids.len().to_string())
@@ -297,16 +292,16 @@ pub(crate) async fn submit(
             Err(p) if p.status == 422 => {}
             Err(p) => return Err(UiError::from(p).page(lang)),
         }
-        let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+        let out = uc::preview(&state, &s.actor, token, Some(mapping))
             .await
-            .map_err(fail(lang))?;
+            .map_err(failed(lang))?;
         let mut res = render(lang, &page_of(&s, out))?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }
-    let out = import_out(&state, &s.actor, token, &sheet, &mapping, expires)
+    let out = uc::preview(&state, &s.actor, token, Some(mapping))
         .await
-        .map_err(fail(lang))?;
+        .map_err(failed(lang))?;
     render(lang, &page_of(&s, out))
 }
 

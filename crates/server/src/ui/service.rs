@@ -1,33 +1,30 @@
 //! 在职党员报到: who serves the user's communities and how much — the period's hours per
 //! member and per post, the registrations, the posts — and the forms that add a post,
-//! register a member and log hours. The same shared functions as the JSON API
-//! (`routes::service`) make every decision.
+//! register a member and log hours. The same use cases as the JSON API (`app::service`)
+//! make every decision: this module parses forms, calls them and renders.
 
 use askama::Template;
 use axum::extract::State;
 use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::Msg;
+use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::service::{Registration, ServiceSummary};
 
-use super::i18n::{self, Lang};
+use super::i18n::Lang;
 use super::page_node;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, refusal_status, render_with, Posted};
 use super::view::{Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use crate::app::service::{self as uc, period, this_month, HoursInput, RegistrationInput};
 use crate::extract::Params;
 use crate::problem::Problem;
-use crate::routes::service::{
-    add_post_as, log_hours_as, period, register_as, this_month, HoursIn, PostIn, RegistrationIn,
-};
 use crate::state::AppState;
-use suqiu_core::access::deed;
 
 struct Line {
     name: String,
@@ -123,18 +120,11 @@ async fn service_page(
     (from, to): (NaiveDate, NaiveDate),
     (error, posted): (String, Posted),
 ) -> Result<ServicePage, UiError> {
-    if !s.may(Capability::ReadCare) {
-        return Err(UiError::Forbidden(s.actor.may_not(&deed::READ_SERVICE)));
-    }
-    let summary = state
-        .store
-        .service_summary(&s.actor, org_unit_id, from, to)
-        .await?;
-    let regs = state
-        .store
-        .service_registrations(&s.actor, org_unit_id)
-        .await?;
-    let posts = state.store.service_posts(&s.actor, org_unit_id).await?;
+    let uc::Overview {
+        summary,
+        registrations: regs,
+        posts,
+    } = uc::overview(state, &s.actor, org_unit_id, (from, to)).await?;
     let may_manage = s.may(Capability::ManageCare);
     let unit = &summary.unit;
     let communities = state
@@ -201,7 +191,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let lang = s.lang;
     let org_unit_id = page_node(&state, &s, &params).await?.id;
     let mut errors = Vec::new();
-    let mut range = period(&params, shanghai_date(state.now()), &mut errors);
+    let mut range = period_of(&params, shanghai_date(state.now()), &mut errors);
     let error = match errors.first() {
         Some(e) => {
             range = this_month(shanghai_date(state.now()));
@@ -257,6 +247,16 @@ fn date_of(form: &FormData, key: &str, errors: &mut FieldErrors) -> Option<Naive
     day
 }
 
+/// The period of the page's `from` and `to` (YYYY-MM-DD; by default this month).
+fn period_of(
+    params: &Params,
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> (NaiveDate, NaiveDate) {
+    let dates = (params.date("from", errors), params.date("to", errors));
+    period(dates, today, errors)
+}
+
 /// Saves what `save` makes of form `form` (every error of the form at once), then the
 /// flash it says; else the page again as typed.
 async fn submit<B, T>(
@@ -281,7 +281,7 @@ async fn submit<B, T>(
     }
 }
 
-fn post_of(f: &FormData, lang: Lang) -> Result<PostIn, FieldErrors> {
+fn post_of(f: &FormData, lang: Lang) -> Result<(Id, String), FieldErrors> {
     let mut errors = FieldErrors::new(lang);
     let org_unit_id = chosen(f, "org_unit_id", &COMMUNITY_PICK, &mut errors);
     let name = f.get("name").unwrap_or("").to_string();
@@ -289,7 +289,7 @@ fn post_of(f: &FormData, lang: Lang) -> Result<PostIn, FieldErrors> {
         errors.push_error(&e);
     }
     match org_unit_id {
-        Some(org_unit_id) if !errors.any() => Ok(PostIn { org_unit_id, name }),
+        Some(org_unit_id) if !errors.any() => Ok((org_unit_id, name)),
         _ => Err(errors),
     }
 }
@@ -297,14 +297,18 @@ fn post_of(f: &FormData, lang: Lang) -> Result<PostIn, FieldErrors> {
 pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
     let body = post_of(&f, s.lang);
-    let save = async |b| add_post_as(&state, &s.actor, b).await;
+    let save = async |(unit, name): (Id, String)| {
+        uc::add_post(&state, &s.actor, unit, &name)
+            .await
+            .map_err(Problem::from)
+    };
     let flash = |p: &suqiu_store::service::Post| {
         Flash::new("flash.post_added").detail(format!("{} · {}", p.name, p.org_unit_name))
     };
     submit(&state, &s, ("post", f.clone()), body, save, flash).await
 }
 
-fn registration_of(f: &FormData, lang: Lang) -> Result<RegistrationIn, FieldErrors> {
+fn registration_of(f: &FormData, lang: Lang) -> Result<RegistrationInput, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
     let person_id = chosen(f, "person_id", &MEMBER_PICK, &mut errors);
     let org_unit_id = chosen(f, "org_unit_id", &REGISTRATION_COMMUNITY_PICK, &mut errors);
@@ -315,7 +319,7 @@ fn registration_of(f: &FormData, lang: Lang) -> Result<RegistrationIn, FieldErro
         .filter_map(|v| v.parse().ok())
         .collect();
     match (person_id, org_unit_id) {
-        (Some(person_id), Some(org_unit_id)) if !errors.any() => Ok(RegistrationIn {
+        (Some(person_id), Some(org_unit_id)) if !errors.any() => Ok(RegistrationInput {
             person_id,
             org_unit_id,
             registered_on,
@@ -336,7 +340,11 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
         explain(&mut errors, "person_id", searched);
         errors
     });
-    let save = async |b| register_as(&state, &s.actor, b).await;
+    let save = async |b| {
+        uc::register(&state, &s.actor, b)
+            .await
+            .map_err(Problem::from)
+    };
     let flash = |r: &suqiu_store::service::Registration| {
         Flash::new("flash.service_registered")
             .detail(format!("{} · {}", r.person.name, r.org_unit_name))
@@ -345,7 +353,7 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
     submit(&state, &s, ("registration", f.clone()), body, save, flash).await
 }
 
-fn hours_of(f: &FormData, lang: Lang) -> Result<HoursIn, FieldErrors> {
+fn hours_of(f: &FormData, lang: Lang) -> Result<HoursInput, FieldErrors> {
     let mut errors = FieldErrors::new(lang);
     let registration_id = chosen(f, "registration_id", &REGISTRATION_PICK, &mut errors);
     let post_id = chosen(f, "post_id", &POST_PICK, &mut errors);
@@ -373,7 +381,7 @@ fn hours_of(f: &FormData, lang: Lang) -> Result<HoursIn, FieldErrors> {
     };
     match (registration_id, post_id, served_on, hours) {
         (Some(registration_id), Some(post_id), Some(served_on), Some(hours)) if !errors.any() => {
-            Ok(HoursIn {
+            Ok(HoursInput {
                 registration_id,
                 post_id,
                 served_on,
@@ -388,7 +396,11 @@ fn hours_of(f: &FormData, lang: Lang) -> Result<HoursIn, FieldErrors> {
 pub(crate) async fn log_hours(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
     let body = hours_of(&f, s.lang);
-    let save = async |b| log_hours_as(&state, &s.actor, b).await;
+    let save = async |b| {
+        uc::log_hours(&state, &s.actor, b)
+            .await
+            .map_err(Problem::from)
+    };
     let flash = |h: &suqiu_store::service::HoursEntry| {
         Flash::new("flash.hours_logged").detail(format!(
             "{} · {} · {}",
@@ -408,29 +420,20 @@ pub(crate) async fn export(
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
-    if !s.may(Capability::ManageCare) {
-        return Err(UiError::Forbidden(i18n::reason("care.forbidden")).page(lang));
-    }
     let org_unit_id = page_node(&state, &s, &params).await?.id;
     let mut errors = Vec::new();
-    let (from, to) = period(&params, shanghai_date(state.now()), &mut errors);
+    let (from, to) = period_of(&params, shanghai_date(state.now()), &mut errors);
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.reason()).page(lang));
     }
-    let summary = state
-        .store
-        .service_summary(&s.actor, org_unit_id, from, to)
+    let o = uc::export(&state, &s.actor, org_unit_id, (from, to))
         .await
-        .map_err(fail(lang))?;
-    let regs = state
-        .store
-        .service_registrations(&s.actor, org_unit_id)
-        .await
-        .map_err(fail(lang))?;
-    let bytes = crate::care_xlsx::service(&summary, &regs, state.now()).map_err(|e| {
-        tracing::error!(error = %e, "service export failed");
-        UiError::Internal.page(lang)
-    })?;
+        .map_err(|e| UiError::from(e).page(lang))?;
+    let bytes =
+        crate::care_xlsx::service(&o.summary, &o.registrations, state.now()).map_err(|e| {
+            tracing::error!(error = %e, "service export failed");
+            UiError::Internal.page(lang)
+        })?;
     Ok(crate::xlsx::download(
         bytes,
         &format!("service-{from}-{to}.xlsx"),
