@@ -548,21 +548,14 @@ pub struct AppealOut {
     pub visit_id: Option<Id>,
 }
 
-impl AppealOut {
-    pub fn new(
-        rec: &AppealRecord,
-        category_name: Option<String>,
-        allowed: &[ActionKind],
-        reveal: bool,
-        now: DateTime<Utc>,
-        events: Option<&[StoredEvent]>,
-    ) -> AppealOut {
-        let a = &rec.appeal;
+impl AppellantOut {
+    /// The appellant as the reader may see them: phone and e-mail masked unless `reveal`.
+    fn of(rec: &AppealRecord, reveal: bool) -> AppellantOut {
         let mask = |p: &Option<String>| {
             p.as_deref()
                 .map(|v| if reveal { v.to_string() } else { mask_phone(v) })
         };
-        let appellant = match &a.appellant {
+        match &rec.appeal.appellant {
             Appellant::Person { person_id } => AppellantOut {
                 type_: "person".into(),
                 id: Some(*person_id),
@@ -586,7 +579,21 @@ impl AppealOut {
                 phone: None,
                 email: None,
             },
-        };
+        }
+    }
+}
+
+impl AppealOut {
+    pub fn new(
+        rec: &AppealRecord,
+        category_name: Option<String>,
+        allowed: &[ActionKind],
+        reveal: bool,
+        now: DateTime<Utc>,
+        events: Option<&[StoredEvent]>,
+    ) -> AppealOut {
+        let a = &rec.appeal;
+        let appellant = AppellantOut::of(rec, reveal);
         let named = |id: Option<Id>, name: &Option<String>| {
             id.map(|id| RefOut {
                 id,

@@ -45,9 +45,21 @@ pub fn workbook(
     generated: DateTime<Utc>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let m = &report.measures;
 
-    let ws = wb.add_worksheet();
+    summary_sheet(wb.add_worksheet(), report, generated)?;
+    ranking_sheet(wb.add_worksheet(), report)?;
+    ledger_sheet(wb.add_worksheet(), ledger, category_names, generated)?;
+    overdue_sheet(wb.add_worksheet(), report)?;
+    wb.save_to_buffer()
+}
+
+/// 汇总: the measures with their explanations, the breakdowns and the repeated problems.
+fn summary_sheet(
+    ws: &mut Worksheet,
+    report: &MonthlyReportOut,
+    generated: DateTime<Utc>,
+) -> Result<(), XlsxError> {
+    let m = &report.measures;
     ws.set_name("汇总")?;
     ws.write_string_with_format(
         0,
@@ -110,8 +122,11 @@ pub fn workbook(
         ws.write_string(row, 2, &r.category_name)?;
         ws.write_number(row, 3, r.count as f64)?;
     }
+    Ok(())
+}
 
-    let ws = wb.add_worksheet();
+/// 排名: the children by rank.
+fn ranking_sheet(ws: &mut Worksheet, report: &MonthlyReportOut) -> Result<(), XlsxError> {
     ws.set_name("排名")?;
     let heads = [
         figures::RANK.zh,
@@ -131,10 +146,7 @@ pub fn workbook(
         rate(ws, row, 2, c.score)?;
         ws.write_number(row, 3, c.sample as f64)?;
     }
-
-    ledger_sheet(wb.add_worksheet(), ledger, category_names, generated)?;
-    overdue_sheet(wb.add_worksheet(), report)?;
-    wb.save_to_buffer()
+    Ok(())
 }
 
 /// 台账: every appeal received in the month, times and deadlines as Excel dates.

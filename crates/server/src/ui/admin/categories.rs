@@ -127,6 +127,49 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResul
     render(s.lang, &page)
 }
 
+/// A change to the log's words for it.
+type Logged = (ChangeKind, Vec<(&'static str, String)>);
+
+/// Renames the category `draft.code`; the change as the log words it.
+async fn rename(state: &AppState, draft: &Draft) -> Result<Logged, suqiu_store::StoreError> {
+    let code = draft.code.trim();
+    let old = state
+        .store
+        .rename_category(code, &draft.name, &draft.name_en)
+        .await?;
+    // Either name may have been left as it was: say what both are now.
+    let name = Some(draft.name.trim()).filter(|n| !n.is_empty());
+    let name_en = Some(draft.name_en.trim()).filter(|n| !n.is_empty());
+    let mut params = vec![
+        ("code", code.to_string()),
+        ("name", name.unwrap_or(&old).to_string()),
+        ("old", old.clone()),
+    ];
+    let kind = match name_en {
+        Some(en) => {
+            params.push(("name_en", en.to_string()));
+            ChangeKind::CategoryRenamed
+        }
+        None => ChangeKind::CategoryRenamedZh,
+    };
+    Ok((kind, params))
+}
+
+/// Adds a second-level category under `draft.parent_code`; the change as the log words it.
+async fn add(state: &AppState, draft: &Draft) -> Result<Logged, suqiu_store::StoreError> {
+    let parent = draft.parent_code.trim();
+    let c = state
+        .store
+        .add_category(parent, &draft.name, &draft.name_en)
+        .await?;
+    let params = vec![
+        ("name", c.name),
+        ("code", c.code),
+        ("parent", parent.to_string()),
+    ];
+    Ok((ChangeKind::CategoryAdded, params))
+}
+
 /// `POST /admin/categories`: a second-level category under a first-level one
 /// (`parent_code`, `name`, `name_en`), or a category renamed (`code`, `name`, `name_en`).
 /// District administrators; recorded like every settings change.
@@ -142,43 +185,9 @@ pub(crate) async fn save(State(state): State<AppState>, post: PostForm) -> PageR
     };
     let renaming = f.get("code").is_some();
     let outcome = if renaming {
-        let code = draft.code.trim();
-        state
-            .store
-            .rename_category(code, &draft.name, &draft.name_en)
-            .await
-            .map(|old| {
-                // Either name may have been left as it was: say what both are now.
-                let name = Some(draft.name.trim()).filter(|n| !n.is_empty());
-                let name_en = Some(draft.name_en.trim()).filter(|n| !n.is_empty());
-                let mut params = vec![
-                    ("code", code.to_string()),
-                    ("name", name.unwrap_or(&old).to_string()),
-                    ("old", old.clone()),
-                ];
-                let kind = match name_en {
-                    Some(en) => {
-                        params.push(("name_en", en.to_string()));
-                        ChangeKind::CategoryRenamed
-                    }
-                    None => ChangeKind::CategoryRenamedZh,
-                };
-                (kind, params)
-            })
+        rename(&state, &draft).await
     } else {
-        let parent = draft.parent_code.trim();
-        state
-            .store
-            .add_category(parent, &draft.name, &draft.name_en)
-            .await
-            .map(|c| {
-                let params = vec![
-                    ("name", c.name),
-                    ("code", c.code),
-                    ("parent", parent.to_string()),
-                ];
-                (ChangeKind::CategoryAdded, params)
-            })
+        add(&state, &draft).await
     };
     let e = match outcome {
         Ok((kind, params)) => {
