@@ -77,6 +77,16 @@ pub struct Problem {
 
 pub type ApiResult<T> = Result<T, Problem>;
 
+/// Every refusal and failure of the API, as the OpenAPI document names it once: an
+/// `application/problem+json` body ([`Problem`]). Endpoints list their statuses with
+/// `(status = 4xx, response = ProblemResponse)`.
+#[derive(utoipa::ToResponse)]
+#[response(
+    description = "A problem (RFC 9457): type, title, status, detail; errors[] names each field at fault",
+    content_type = "application/problem+json"
+)]
+pub struct ProblemResponse(pub Problem);
+
 /// Said for a 403 some layer gave without a reason of its own.
 const NOT_PERMITTED: Msg = Msg::new("not_permitted", "无权执行此操作", "You may not do this");
 /// Said for a passing store fault that gave no reason of its own.

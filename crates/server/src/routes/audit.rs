@@ -11,7 +11,7 @@ use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{PageOut, ReadOut};
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 use suqiu_core::access::deed;
 
@@ -29,8 +29,8 @@ use suqiu_core::access::deed;
     ),
     responses(
         (status = 200, body = PageOut<ReadOut>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn reads(
     State(state): State<AppState>,
@@ -85,4 +85,10 @@ pub(crate) fn read_filter(actor: &Actor, params: &Params) -> ApiResult<ReadFilte
         page,
         per_page,
     })
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new().routes(routes!(reads))
 }

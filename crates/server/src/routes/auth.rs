@@ -14,7 +14,7 @@ use suqiu_store::users::User;
 use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, AuthActor};
 use crate::dto::{time, LoginIn, SessionOut, UserOut, WhoAmI};
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 use crate::throttle::ClientIp;
 use crate::SESSION_HOURS;
@@ -81,7 +81,7 @@ pub(crate) async fn authenticate(
     responses(
         (status = 200, description = "Signed in; also sets the `suqiu_session` cookie", body = SessionOut),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = ProblemResponse),
         (status = 429, description = "Too many failures for this username or from this address: locked for a while (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many sign-ins at once (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -111,7 +111,7 @@ pub async fn sign_in(
 #[utoipa::path(get, path = "/api/v1/session", tag = "auth",
     responses(
         (status = 200, body = WhoAmI),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
     ))]
 pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<WhoAmI>> {
     let user = state
@@ -156,7 +156,7 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
 #[utoipa::path(delete, path = "/api/v1/session", tag = "auth",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
     ))]
 pub async fn sign_out(
     State(state): State<AppState>,
@@ -169,4 +169,10 @@ pub async fn sign_out(
         StatusCode::NO_CONTENT.into_response(),
         &clear_cookie(state.secure_cookies),
     ))
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new().routes(routes!(who_am_i, sign_in, sign_out))
 }

@@ -23,7 +23,7 @@ use crate::app::save_setting;
 use crate::auth::AuthActor;
 use crate::dto::CalendarOut;
 use crate::extract::{check_syntax, ApiJson};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::{write, AppState};
 use suqiu_core::access::deed;
 
@@ -42,7 +42,7 @@ fn calendar_out(cal: &WorkCalendar, loaded: Option<Vec<i32>>) -> CalendarOut {
 
 /// The working-day calendar in use, in the file schema of `data/calendar/*.json`.
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "configuration",
-    responses((status = 200, body = CalendarOut), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = CalendarOut), (status = 401, response = ProblemResponse)))]
 pub async fn get_calendar(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -58,8 +58,8 @@ pub async fn get_calendar(
     request_body(content = Object, description = "`{\"about\":\"…\",\"years\":{\"2027\":{\"holidays\":{\"元旦\":[\"2027-01-01\"]},\"working_weekends\":[…]}}}`"),
     responses(
         (status = 200, body = CalendarOut),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
         (status = 422, description = "not a valid calendar; the message says what to fix", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_calendar(
@@ -144,8 +144,8 @@ pub async fn get_time_limits(
     request_body(content = Object, description = "the same shape GET returns"),
     responses(
         (status = 200, body = Object),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn put_time_limits(
     State(state): State<AppState>,
@@ -180,4 +180,12 @@ pub(crate) async fn save_time_limits(
     *write(&state.policy) = policy;
     tracing::debug!(user_id = actor.user_id, "time limits updated");
     Ok(())
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(get_calendar, put_calendar))
+        .routes(routes!(get_time_limits, put_time_limits))
 }

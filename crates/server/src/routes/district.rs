@@ -12,7 +12,7 @@ use suqiu_store::settings;
 use crate::auth::AuthActor;
 use crate::extract::ApiJson;
 use crate::jobs;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::routes::config::require_configure;
 use crate::state::{write, AppState};
 
@@ -34,8 +34,8 @@ pub async fn get_watch_rules(
     request_body(content = Object, description = "`{\"remind_within_hours\":12,\"escalate_after_working_days\":2}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn put_watch_rules(
     State(state): State<AppState>,
@@ -61,7 +61,7 @@ fn masked(mut cfg: OutboundConfig) -> OutboundConfig {
 
 /// The outbound channels (off when both are null); the webhook secret is masked.
 #[utoipa::path(get, path = "/api/v1/outbound", tag = "configuration",
-    responses((status = 200, body = Object), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Object), (status = 403, response = ProblemResponse)))]
 pub async fn get_outbound(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -76,8 +76,8 @@ pub async fn get_outbound(
     request_body(content = Object, description = "`{\"email\":{\"host\",\"port\",\"from\",\"to\":[…]}|null,\"webhook\":{\"url\",\"secret\",\"ca_cert?\"}|null}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn put_outbound(
     State(state): State<AppState>,
@@ -125,8 +125,8 @@ pub async fn get_score_weights(
     request_body(content = Object, description = "`{\"response\":30,\"resolution\":35,\"satisfaction\":35,\"min_sample\":5}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn put_score_weights(
     State(state): State<AppState>,
@@ -153,4 +153,13 @@ pub(crate) async fn save_score_weights(
         .await?;
     *write(&state.weights) = weights;
     Ok(weights)
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(get_watch_rules, put_watch_rules))
+        .routes(routes!(get_outbound, put_outbound))
+        .routes(routes!(get_score_weights, put_score_weights))
 }

@@ -16,7 +16,7 @@ use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
@@ -36,9 +36,9 @@ const MAX_PERIOD_DAYS: i64 = 3 * 366;
     ),
     responses(
         (status = 200, body = MetricsOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn metrics(
     State(state): State<AppState>,
@@ -141,4 +141,10 @@ pub(crate) async fn node_measures(
         ),
         children,
     })
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new().routes(routes!(metrics))
 }

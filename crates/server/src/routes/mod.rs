@@ -16,7 +16,6 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderName, HeaderValue, Response, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::IntoResponse;
-use axum::routing::get;
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -94,208 +93,40 @@ pub const NODE_SCOPED: &[&str] = &[
     "/care/visits.xlsx?org_unit={node}",
 ];
 
+/// Every endpoint of the JSON API and the operations endpoints, each area's `router()`, with
+/// the OpenAPI document they make from the handlers' `#[utoipa::path]` (served by
+/// `ops::openapi`). An endpoint is declared once, where its handler is.
+pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa::OpenApi;
+    utoipa_axum::router::OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(account::router())
+        .merge(org::router())
+        .merge(people::router())
+        .merge(roster::router())
+        .merge(appeals::router())
+        .merge(metrics::router())
+        .merge(audit::router())
+        .merge(reports::router())
+        .merge(tracking::router())
+        .merge(notifications::router())
+        .merge(config::router())
+        .merge(district::router())
+        .merge(fund::router())
+        .merge(supermarket::router())
+        .merge(care::router())
+        .merge(wishes::router())
+        .merge(service::router())
+        .merge(ops::router())
+}
+
 /// Every endpoint of the JSON API and the operations endpoints, with their middleware.
 pub fn router(state: AppState) -> Router {
     ops::install_recorder();
     crate::auth::warm_up_in_background();
+    let (api, _) = api().split_for_parts();
     let routes = Router::new()
-        .route(
-            "/api/v1/session",
-            get(auth::who_am_i)
-                .post(auth::sign_in)
-                .delete(auth::sign_out),
-        )
-        .route(
-            "/api/v1/session/password",
-            axum::routing::post(account::change_password),
-        )
-        .route(
-            "/api/v1/settings/password-policy",
-            get(account::get_password_policy).put(account::put_password_policy),
-        )
-        .route(
-            "/api/v1/users/{id}/sign-out",
-            axum::routing::post(account::sign_out_user),
-        )
-        .route("/api/v1/users", get(org::list_users).post(org::create_user))
-        .route("/api/v1/org-units", get(org::org_units))
-        .route("/api/v1/departments", get(org::departments))
-        .route("/api/v1/categories", get(org::categories))
-        .route(
-            "/api/v1/teams",
-            get(org::teams).post(care::teams::create_team),
-        )
-        .route("/api/v1/people", get(people::list).post(people::create))
-        .route(
-            "/api/v1/people/{id}",
-            get(people::get_one).patch(people::update),
-        )
-        // 花名册导入: the upload takes a file up to 5 MB (`crate::body_limit`).
-        .route(
-            "/api/v1/people/import",
-            axum::routing::post(roster::upload)
-                .layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BODY_BYTES)),
-        )
-        .route(
-            "/api/v1/people/import/{token}/preview",
-            axum::routing::post(roster::preview),
-        )
-        .route(
-            "/api/v1/people/import/{token}/commit",
-            axum::routing::post(roster::commit),
-        )
-        .route("/api/v1/appeals", get(appeals::list).post(appeals::create))
-        .route("/api/v1/appeals/{id}", get(appeals::get_one))
-        .route(
-            "/api/v1/appeals/{id}/actions",
-            get(appeals::available).post(appeals::act),
-        )
-        .route("/api/v1/metrics", get(metrics::metrics))
-        .route("/api/v1/audit/reads", get(audit::reads))
-        .route("/api/v1/ranking", get(reports::ranking))
-        .route("/api/v1/reports/monthly", get(reports::monthly))
-        .route("/api/v1/reports/overdue", get(reports::worst_overdue))
-        .route("/api/v1/track", axum::routing::post(tracking::track))
-        .route("/api/v1/notifications", get(notifications::list))
-        .route(
-            "/api/v1/notifications/unread-count",
-            get(notifications::unread_count),
-        )
-        .route(
-            "/api/v1/notifications/{id}/read",
-            axum::routing::post(notifications::mark_read),
-        )
-        .route(
-            "/api/v1/calendar",
-            get(config::get_calendar).put(config::put_calendar),
-        )
-        .route(
-            "/api/v1/time-limits",
-            get(config::get_time_limits).put(config::put_time_limits),
-        )
-        .route(
-            "/api/v1/watch-rules",
-            get(district::get_watch_rules).put(district::put_watch_rules),
-        )
-        .route(
-            "/api/v1/outbound",
-            get(district::get_outbound).put(district::put_outbound),
-        )
-        .route(
-            "/api/v1/score-weights",
-            get(district::get_score_weights).put(district::put_score_weights),
-        )
-        // Care and resources (党内关爱): the aid fund and the love supermarket.
-        .route("/api/v1/fund", get(fund::ledger))
-        .route("/api/v1/fund/public", get(fund::public))
-        .route("/api/v1/fund/pending", get(fund::pending))
-        .route(
-            "/api/v1/fund/entries",
-            axum::routing::post(fund::post_entry),
-        )
-        .route("/api/v1/fund/entries/{id}", get(fund::get_entry))
-        .route(
-            "/api/v1/fund/entries/{id}/approve",
-            axum::routing::post(fund::approve),
-        )
-        .route(
-            "/api/v1/fund/entries/{id}/reject",
-            axum::routing::post(fund::reject),
-        )
-        .route(
-            "/api/v1/settings/fund-approval",
-            get(fund::get_approval).put(fund::put_approval),
-        )
-        .route(
-            "/api/v1/supermarket/items",
-            get(supermarket::list_items).post(supermarket::create_item),
-        )
-        .route(
-            "/api/v1/supermarket/movements",
-            axum::routing::post(supermarket::post_movement),
-        )
-        .route("/api/v1/supermarket/statement", get(supermarket::statement))
-        // Care (党内关爱): register, visits, rules, coverage, teams, pairings.
-        .route(
-            "/api/v1/visits",
-            get(care::visits::list_visits).post(care::visits::create_visit),
-        )
-        .route("/api/v1/visits/due", get(care::visits::due))
-        .route(
-            "/api/v1/visit-rules",
-            get(care::get_rules).put(care::put_rules),
-        )
-        .route("/api/v1/care/register", get(care::register))
-        .route(
-            "/api/v1/care/register/{id}",
-            axum::routing::put(care::put_profile),
-        )
-        .route("/api/v1/care/coverage", get(care::coverage))
-        .route("/api/v1/teams/{id}", get(care::teams::team))
-        .route(
-            "/api/v1/teams/{id}/members",
-            axum::routing::post(care::teams::add_member),
-        )
-        .route(
-            "/api/v1/teams/{id}/blocks",
-            axum::routing::post(care::teams::add_block),
-        )
-        .route(
-            "/api/v1/teams/{id}/coverage",
-            get(care::teams::team_coverage),
-        )
-        .route(
-            "/api/v1/pairings",
-            get(care::pairings::pairings).post(care::pairings::create_pairing),
-        )
-        .route(
-            "/api/v1/pairings/{id}/end",
-            axum::routing::post(care::pairings::end_pairing),
-        )
-        .route(
-            "/api/v1/pairings/{id}/contacts",
-            get(care::pairings::contacts).post(care::pairings::add_contact),
-        )
-        .route("/api/v1/people/{id}/care-timeline", get(care::timeline))
-        // Micro-wishes (微心愿) and in-service party members' service (在职党员报到).
-        .route("/api/v1/wishes", get(wishes::list).post(wishes::create))
-        .route("/api/v1/wishes/{id}", get(wishes::get_one))
-        .route(
-            "/api/v1/wishes/{id}/claim",
-            axum::routing::post(wishes::claim),
-        )
-        .route(
-            "/api/v1/wishes/{id}/release",
-            axum::routing::post(wishes::release),
-        )
-        .route(
-            "/api/v1/wishes/{id}/fulfil",
-            axum::routing::post(wishes::fulfil),
-        )
-        .route(
-            "/api/v1/wishes/{id}/confirm",
-            axum::routing::post(wishes::confirm),
-        )
-        .route(
-            "/api/v1/wishes/{id}/cancel",
-            axum::routing::post(wishes::cancel),
-        )
-        .route(
-            "/api/v1/service/posts",
-            get(service::posts).post(service::create_post),
-        )
-        .route(
-            "/api/v1/service/registrations",
-            get(service::registrations).post(service::register),
-        )
-        .route(
-            "/api/v1/service/hours",
-            axum::routing::post(service::log_hours),
-        )
-        .route("/api/v1/service/summary", get(service::summary))
-        .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::prometheus))
-        .route("/api/openapi.json", get(ops::openapi))
+        .merge(api)
         .merge(crate::ui::router())
         .fallback(|| async { Problem::not_found() })
         .method_not_allowed_fallback(|| async {

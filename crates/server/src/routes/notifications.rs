@@ -7,7 +7,7 @@ use axum::Json;
 use crate::auth::AuthActor;
 use crate::dto::{time, NotificationOut, PageOut, UnreadOut};
 use crate::extract::{IdPath, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 
 /// The caller's notices, newest first.
@@ -19,8 +19,8 @@ use crate::state::AppState;
     ),
     responses(
         (status = 200, body = PageOut<NotificationOut>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -63,7 +63,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "notifications",
     responses(
         (status = 200, body = UnreadOut),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
     ))]
 pub async fn unread_count(
     State(state): State<AppState>,
@@ -79,8 +79,8 @@ pub async fn unread_count(
     params(("id" = i64, Path)),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
     ))]
 pub async fn mark_read(
     State(state): State<AppState>,
@@ -92,4 +92,13 @@ pub async fn mark_read(
         .mark_notification_read(actor.user_id, id, state.now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(unread_count))
+        .routes(routes!(mark_read))
 }

@@ -6,10 +6,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use utoipa::OpenApi;
 
-use crate::openapi::ApiDoc;
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemResponse};
 use crate::state::AppState;
 use suqiu_core::error::Reason;
 
@@ -44,7 +42,7 @@ const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 /// is above its free-space floor; otherwise 503 with the reason.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "ok", body = String, content_type = "text/plain"),
-              (status = 503, body = Problem, content_type = "application/problem+json")))]
+              (status = 503, response = ProblemResponse)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let unavailable = |detail: String| {
         Problem::unavailable(Reason::untranslated("unhealthy", detail))
@@ -107,7 +105,8 @@ pub async fn prometheus(State(state): State<AppState>) -> Response {
 pub async fn openapi() -> Response {
     static DOC: OnceLock<String> = OnceLock::new();
     let doc = DOC.get_or_init(|| {
-        ApiDoc::openapi()
+        super::api()
+            .into_openapi()
             .to_json()
             .unwrap_or_else(|_| "{}".to_string())
     });
@@ -117,4 +116,13 @@ pub async fn openapi() -> Response {
         HeaderValue::from_static("application/json"),
     );
     res
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(prometheus))
+        .routes(routes!(openapi))
 }

@@ -13,7 +13,7 @@ use suqiu_store::users::{NewUser, User};
 use crate::auth::AuthActor;
 use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 
@@ -26,7 +26,7 @@ const ROLE_ABOVE: Msg = msg!(
 /// The organization tree, parents before children. The tree itself is not personal data
 /// and every role needs its names; what happens inside a node is scoped elsewhere.
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "organization",
-    responses((status = 200, body = Vec<OrgUnitOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<OrgUnitOut>), (status = 401, response = ProblemResponse)))]
 pub async fn org_units(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -37,7 +37,7 @@ pub async fn org_units(
 
 /// Departments: the referral targets.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "organization",
-    responses((status = 200, body = Vec<DepartmentOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<DepartmentOut>), (status = 401, response = ProblemResponse)))]
 pub async fn departments(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -48,7 +48,7 @@ pub async fn departments(
 
 /// The two-level category taxonomy.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "organization",
-    responses((status = 200, body = Vec<CategoryOut>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<CategoryOut>), (status = 401, response = ProblemResponse)))]
 pub async fn categories(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -69,7 +69,7 @@ pub async fn categories(
 /// defaults to the caller's node; another subtree's node is 404.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "organization",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
-    responses((status = 200, body = Vec<TeamOut>), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<TeamOut>), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
 pub async fn teams(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -96,7 +96,7 @@ pub async fn teams(
 
 /// The user accounts in the caller's subtree (staff and auditors).
 #[utoipa::path(get, path = "/api/v1/users", tag = "organization",
-    responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<UserOut>), (status = 403, response = ProblemResponse)))]
 pub async fn list_users(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -122,10 +122,10 @@ fn valid_username(u: &str) -> bool {
     request_body = NewUserIn,
     responses(
         (status = 201, body = UserOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
         (status = 404, description = "org unit unknown or outside the caller's subtree", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "username taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -262,3 +262,14 @@ const USERNAME_SHAPE: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
     "用户名应为 3–32 位小写字母、数字或 _ . -",
     "A username is 3–32 lower-case letters, digits or _ . -",
 );
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(org_units))
+        .routes(routes!(departments))
+        .routes(routes!(categories))
+        .routes(routes!(teams, crate::routes::care::teams::create_team))
+}

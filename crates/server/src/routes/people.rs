@@ -17,7 +17,7 @@ use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch, RecordTrailOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
@@ -70,8 +70,8 @@ fn require_manage(actor: &Actor) -> ApiResult<()> {
     request_body = PersonIn,
     responses(
         (status = 201, body = PersonOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -113,7 +113,7 @@ pub(crate) async fn create_person(
 /// One person in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = i64, Path)),
-    responses((status = 200, body = PersonOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PersonOut), (status = 404, response = ProblemResponse)))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -151,9 +151,9 @@ async fn with_trail(state: &AppState, actor: &Actor, person: &Person) -> ApiResu
     request_body = PersonPatch,
     responses(
         (status = 200, body = PersonOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -228,7 +228,7 @@ pub(crate) async fn update_person(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = PageOut<PersonOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PageOut<PersonOut>), (status = 422, response = ProblemResponse)))]
 pub async fn list(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -284,4 +284,12 @@ pub async fn list(
         page: found.page,
         per_page: found.per_page,
     }))
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update))
 }

@@ -22,7 +22,7 @@ use crate::dto::{
     time, CountOut, MeasuresOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut,
 };
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::report_xlsx;
 use crate::scope::node_in_scope;
 use crate::state::AppState;
@@ -62,8 +62,8 @@ async fn month_counts(
     ),
     responses(
         (status = 200, body = Vec<RankOut>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn ranking(
     State(state): State<AppState>,
@@ -265,9 +265,9 @@ fn overdue_out(r: &AppealRecord, category_name: String) -> OverdueOut {
     ),
     responses(
         (status = 200, body = Vec<NodeOverdueOut>),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn worst_overdue(
     State(state): State<AppState>,
@@ -341,9 +341,9 @@ fn label_of<T: Copy>(
     ),
     responses(
         (status = 200, body = MonthlyReportOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn monthly(
     State(state): State<AppState>,
@@ -520,6 +520,15 @@ pub(crate) async fn monthly_of(
         children,
     };
     Ok(report)
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(ranking))
+        .routes(routes!(monthly))
+        .routes(routes!(worst_overdue))
 }
 
 #[cfg(test)]

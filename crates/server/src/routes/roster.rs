@@ -29,7 +29,7 @@ use crate::app::roster::{self as uc, Preview};
 use crate::auth::AuthActor;
 use crate::dto::{time, PersonOut};
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemField};
+use crate::problem::{ApiResult, Problem, ProblemField, ProblemResponse};
 use crate::state::AppState;
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -272,9 +272,9 @@ impl ImportOut {
         content_type = "multipart/form-data"),
     responses(
         (status = 200, body = ImportOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 413, response = ProblemResponse),
+        (status = 415, response = ProblemResponse),
         (status = 422, body = Problem, content_type = "application/problem+json", description = "not a readable .xlsx, over 5 MB or 5,000 rows"),
     ))]
 pub async fn upload(
@@ -303,7 +303,7 @@ fn body_mapping(body: &MappingIn) -> ApiResult<Option<Mapping>> {
     responses(
         (status = 200, body = ImportOut),
         (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown, expired or another user's upload"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn preview(
     State(state): State<AppState>,
@@ -341,4 +341,17 @@ pub async fn commit(
             ids,
         }),
     ))
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(upload))
+        // 花名册导入: the upload takes a file up to 5 MB (`crate::body_limit`).
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::MAX_UPLOAD_BODY_BYTES,
+        ))
+        .routes(routes!(preview))
+        .routes(routes!(commit))
 }

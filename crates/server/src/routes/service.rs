@@ -18,7 +18,7 @@ use crate::app::service::{self as uc, HoursInput, RegistrationInput};
 use crate::auth::AuthActor;
 use crate::dto::RefOut;
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 
 /// A new service post of a community.
@@ -240,7 +240,7 @@ fn period_of(
 /// The service posts of the communities under `org_unit` (default: the caller's node).
 #[utoipa::path(get, path = "/api/v1/service/posts", tag = "care",
     params(("org_unit" = Option<i64>, Query)),
-    responses((status = 200, body = Vec<PostOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<PostOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
 pub async fn posts(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -260,9 +260,9 @@ pub async fn posts(
     request_body = PostIn,
     responses(
         (status = 201, body = PostOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_post(
     State(state): State<AppState>,
@@ -276,7 +276,7 @@ pub async fn create_post(
 /// The registrations to communities under `org_unit` (default: the caller's node).
 #[utoipa::path(get, path = "/api/v1/service/registrations", tag = "care",
     params(("org_unit" = Option<i64>, Query)),
-    responses((status = 200, body = Vec<RegistrationOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<RegistrationOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
 pub async fn registrations(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -297,9 +297,9 @@ pub async fn registrations(
     request_body = RegistrationIn,
     responses(
         (status = 201, body = RegistrationOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -316,8 +316,8 @@ pub async fn register(
     request_body = HoursIn,
     responses(
         (status = 201, body = HoursOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn log_hours(
     State(state): State<AppState>,
@@ -338,9 +338,9 @@ pub async fn log_hours(
     ),
     responses(
         (status = 200, body = ServiceSummaryOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn summary(
     State(state): State<AppState>,
@@ -355,4 +355,14 @@ pub async fn summary(
     }
     let s = uc::summary(&state, &actor, org_unit_id, period).await?;
     Ok(Json(ServiceSummaryOut::new(&s)))
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(posts, create_post))
+        .routes(routes!(registrations, register))
+        .routes(routes!(log_hours))
+        .routes(routes!(summary))
 }

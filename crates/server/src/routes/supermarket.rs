@@ -16,7 +16,7 @@ use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::routes::fund::format_param;
 use crate::state::AppState;
 
@@ -127,7 +127,7 @@ pub struct StatementOut {
 /// with their stock now.
 #[utoipa::path(get, path = "/api/v1/supermarket/items", tag = "care",
     params(("org_unit" = Option<i64>, Query, description = "default: the caller's node")),
-    responses((status = 200, body = PageOut<ItemOut>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PageOut<ItemOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
 pub async fn list_items(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -154,9 +154,9 @@ pub async fn list_items(
     request_body = ItemIn,
     responses(
         (status = 201, body = ItemOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
         (status = 409, description = "the station already has an item of that name", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_item(
     State(state): State<AppState>,
@@ -178,9 +178,9 @@ pub async fn create_item(
     request_body = MovementIn,
     responses(
         (status = 201, body = MovementOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
         (status = 409, description = "not enough in stock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn post_movement(
     State(state): State<AppState>,
@@ -207,9 +207,9 @@ pub async fn post_movement(
     ),
     responses(
         (status = 200, body = StatementOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn statement(
     State(state): State<AppState>,
@@ -252,4 +252,13 @@ pub async fn statement(
         movements: st.movements.iter().map(MovementOut::new).collect(),
     })
     .into_response())
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list_items, create_item))
+        .routes(routes!(post_movement))
+        .routes(routes!(statement))
 }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::dto::time;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 use crate::throttle::{ClientIp, Locked};
 
@@ -116,7 +116,7 @@ pub(crate) async fn look_up(
     request_body = TrackIn,
     responses(
         (status = 200, body = TrackOut),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = ProblemResponse),
         (status = 429, description = "Too many wrong tries for this code or from this address (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn track(
@@ -134,4 +134,10 @@ pub async fn track(
         )),
         Err(Refused::Locked(locked)) => Err(locked.problem(&crate::throttle::LOOKUP)),
     }
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new().routes(routes!(track))
 }

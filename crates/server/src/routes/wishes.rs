@@ -22,7 +22,7 @@ use crate::app::wishes::{self as app, wisher_name};
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 
 /// A new wish for a person on the register.
@@ -155,9 +155,9 @@ pub struct WishListOut {
     ),
     responses(
         (status = 200, body = WishListOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -196,8 +196,8 @@ pub async fn list(
     request_body = WishIn,
     responses(
         (status = 201, body = WishOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -217,7 +217,7 @@ pub async fn create(
 /// One wish in the caller's view.
 #[utoipa::path(get, path = "/api/v1/wishes/{id}", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = WishOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = WishOut), (status = 404, response = ProblemResponse)))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -245,8 +245,8 @@ async fn respond(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
         (status = 409, description = "not open (someone claimed it first)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn claim(
@@ -262,9 +262,9 @@ pub async fn claim(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
     ))]
 pub async fn release(
     State(state): State<AppState>,
@@ -280,10 +280,10 @@ pub async fn release(
     request_body = FulfilIn,
     responses(
         (status = 200, body = WishOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn fulfil(
     State(state): State<AppState>,
@@ -299,9 +299,9 @@ pub async fn fulfil(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
     ))]
 pub async fn confirm(
     State(state): State<AppState>,
@@ -316,9 +316,9 @@ pub async fn confirm(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
     ))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -326,4 +326,17 @@ pub async fn cancel(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<WishOut>> {
     respond(state, &actor, id, WishCommand::Cancel, None).await
+}
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one))
+        .routes(routes!(claim))
+        .routes(routes!(release))
+        .routes(routes!(fulfil))
+        .routes(routes!(confirm))
+        .routes(routes!(cancel))
 }

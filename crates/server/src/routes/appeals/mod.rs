@@ -19,7 +19,7 @@ use crate::app::appeals::{act_on, actions_for, category_names, register_appeal};
 use crate::auth::AuthActor;
 use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
@@ -58,10 +58,10 @@ async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiR
     request_body = AppealIn,
     responses(
         (status = 201, body = AppealOut),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 413, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -78,7 +78,7 @@ pub async fn create(
 /// One appeal in the caller's scope, with its timeline (oldest first).
 #[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals",
     params(("id" = i64, Path)),
-    responses((status = 200, body = AppealOut), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = AppealOut), (status = 404, response = ProblemResponse)))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -99,7 +99,7 @@ pub async fn get_one(
 /// The actions the caller may take on the appeal now.
 #[utoipa::path(get, path = "/api/v1/appeals/{id}/actions", tag = "appeals",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ActionOut>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<ActionOut>), (status = 404, response = ProblemResponse)))]
 pub async fn available(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -168,7 +168,7 @@ fn instant(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = PageOut<AppealOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PageOut<AppealOut>), (status = 422, response = ProblemResponse)))]
 pub async fn list(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -271,10 +271,10 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
     request_body = ActionBody,
     responses(
         (status = 200, description = "The appeal after the action", body = AppealOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 409, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn act(
     State(state): State<AppState>,
@@ -304,3 +304,12 @@ const EXTENSION_REQUESTED_ONLY: suqiu_core::error::Msg = suqiu_core::error::Msg:
     "extension 只能为 requested",
     "extension can only be requested",
 );
+
+/// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
+pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one))
+        .routes(routes!(available, act))
+}

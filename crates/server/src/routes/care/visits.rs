@@ -20,7 +20,7 @@ use crate::app::care::visits::{self as uc, Logged, RaiseInput, VisitInput};
 use crate::auth::AuthActor;
 use crate::dto::{time, AppealOut, AppellantIn, PageOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::AppState;
 
 /// A person due (or not yet due) a visit, with the rule that makes them so.
@@ -210,7 +210,7 @@ fn due_for(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>) -> DueF
         ("worker" = Option<String>, Query, description = "user id or `me`"),
         ("team" = Option<i64>, Query),
     ),
-    responses((status = 200, body = DueListOut), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DueListOut), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
 pub async fn due(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -237,8 +237,8 @@ pub async fn due(
     request_body = VisitIn,
     responses(
         (status = 201, body = VisitOut),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_visit(
     State(state): State<AppState>,
@@ -292,7 +292,7 @@ async fn visit_out(state: &AppState, actor: &Actor, logged: Logged) -> ApiResult
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query),
     ),
-    responses((status = 200, body = PageOut<VisitOut>), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PageOut<VisitOut>), (status = 422, response = ProblemResponse)))]
 pub async fn list_visits(
     State(state): State<AppState>,
     actor: AuthActor,
