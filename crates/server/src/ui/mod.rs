@@ -75,6 +75,27 @@ pub fn router() -> Router<AppState> {
         .route("/track", get(track::page).post(track::submit))
         .route("/logout", post(auth::logout))
         .route("/lang/{lang}", get(auth::switch_language))
+        .merge(desk_routes())
+        // 设置: one page per part (`admin`).
+        .merge(admin::routes())
+        .route(
+            "/account/password",
+            get(account::page).post(account::change),
+        )
+        .merge(care_routes())
+        .route("/assets/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
+        // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
+        // shrink to a fifth. Only the pages: the API's behaviour stays as it was.
+        // A flash message is shown once: the page that shows it clears it.
+        .layer(axum::middleware::from_fn(flash::clear_when_shown))
+        .layer(CompressionLayer::new().gzip(true))
+}
+
+/// The desk's pages: the dashboard, appeals, people and their import, notices, figures,
+/// reports and the audit of reads.
+fn desk_routes() -> Router<AppState> {
+    Router::new()
         .route("/", get(home::home))
         .route("/appeals", get(appeals::list).post(appeals::filter))
         .route("/appeals.xlsx", get(export::export))
@@ -112,12 +133,12 @@ pub fn router() -> Router<AppState> {
         .route("/ranking/rule", get(scoring::show).post(scoring::save))
         .route("/audit/reads", get(audit::page))
         .route("/audit/reads.xlsx", get(audit::export))
-        // 设置: one page per part (`admin`).
-        .merge(admin::routes())
-        .route(
-            "/account/password",
-            get(account::page).post(account::change),
-        )
+}
+
+/// The care pages (党内关爱): the aid fund, the love supermarket, the care register and
+/// visits, teams and pairings, micro-wishes and in-service members' service.
+fn care_routes() -> Router<AppState> {
+    Router::new()
         // Care and resources (党内关爱): the aid fund and the love supermarket.
         .route("/fund", get(fund::page))
         .route("/fund/entries", post(fund::post))
@@ -146,13 +167,6 @@ pub fn router() -> Router<AppState> {
         .route("/service/posts", post(service::add_post))
         .route("/service/registrations", post(service::register))
         .route("/service/hours", post(service::log_hours))
-        .route("/assets/{file}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
-        // Pages and assets gzipped for browsers that ask (a desk on a slow line): HTML and CSS
-        // shrink to a fifth. Only the pages: the API's behaviour stays as it was.
-        // A flash message is shown once: the page that shows it clears it.
-        .layer(axum::middleware::from_fn(flash::clear_when_shown))
-        .layer(CompressionLayer::new().gzip(true))
 }
 
 /// The CSRF token of a session: a keyed hash of the session token. Only someone holding the
