@@ -26,6 +26,7 @@ pub mod outbound;
 pub mod password;
 pub mod person;
 pub mod policy;
+pub mod privacy;
 pub mod ranking;
 pub mod report;
 pub mod roster;

@@ -19,18 +19,20 @@ use crate::msg;
 use crate::policy::TimeLimitPolicy;
 use crate::Id;
 
+mod appellant;
 mod apply;
 mod decide;
 mod draft;
 mod intake;
 
+pub use appellant::{appellant_answer, AppellantAnswer, SolvedAnswer, SEEN_ONLINE};
 pub use apply::apply;
 pub use decide::{bounded, decide};
 pub use draft::{
     check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts,
     NewAppellantDraft, MAX_APPELLANT_NAME,
 };
-pub use intake::{register, Intake};
+pub use intake::{register, register_public, Intake};
 
 /// Longest note, reason or content a person types into one field.
 pub const MAX_NOTE_CHARS: usize = 2_000;
