@@ -27,6 +27,7 @@ pub mod password;
 pub mod person;
 pub mod policy;
 pub mod privacy;
+pub mod public;
 pub mod ranking;
 pub mod report;
 pub mod roster;

@@ -5,14 +5,16 @@
 //!
 //! Every public page renders inside `public_base.html` with a [`PublicChrome`].
 
+mod fill;
+mod new;
+
 use askama::Template;
 use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
 use super::i18n::Lang;
-use super::UiError;
+use super::{render, PageResult};
 use crate::state::AppState;
 
 /// What every public page's frame needs: the language and which door is open.
@@ -35,17 +37,11 @@ impl PublicChrome {
     }
 }
 
-/// Renders a public page, or the error page in its language.
-pub(crate) fn render(lang: Lang, page: &impl Template) -> Response {
-    match page.render() {
-        Ok(html) => Html(html).into_response(),
-        Err(e) => UiError::from(e).into_page(lang),
-    }
-}
-
 /// The public pages' routes.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/p", get(home))
+    Router::new()
+        .route("/p", get(home))
+        .route("/p/new", get(new::form).post(new::submit))
 }
 
 #[derive(Template)]
@@ -55,8 +51,7 @@ struct HomePage {
 }
 
 /// `GET /p`: the three doors.
-async fn home(headers: HeaderMap) -> Response {
+async fn home(headers: HeaderMap) -> PageResult {
     let p = PublicChrome::new(&headers, "home");
-    let lang = p.lang;
-    render(lang, &HomePage { p })
+    render(p.lang, &HomePage { p })
 }
