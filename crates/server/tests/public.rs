@@ -17,6 +17,8 @@ on_both_backends!(
     an_address_and_a_phone_are_held_to_their_limits,
     the_form_takes_a_residents_appeal_and_keeps_what_was_typed,
     the_form_turns_scripts_away,
+    the_appellant_answers_the_follow_up_once,
+    the_appellant_answers_on_the_tracking_page,
 );
 
 /// `/p` opens without a session, in the page's language, and leads to the three doors.
@@ -282,4 +284,154 @@ async fn the_form_turns_scripts_away(b: Backend) {
     let res = web.post_form("/p/new", &no_token, false).await;
     assert_eq!(res.status.as_u16(), 403);
     assert_eq!(total(&t).await, before, "nothing stored");
+}
+
+/// A public appeal with a phone, accepted and resolved by the station; its code.
+async fn resolved_public_appeal(t: &TestApp, phone: &str) -> (i64, String) {
+    let mut b = body(t);
+    b["phone"] = json!(phone);
+    let code = t.post_anonymous("/api/v1/public/appeals", b).await.ok(201)["tracking_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let token = t.token("station11").await;
+    let list = t.get("/api/v1/appeals?status=registered", &token).await;
+    let id = list.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["tracking_code"] == code.as_str())
+        .and_then(|a| a["id"].as_i64())
+        .expect("in the queue");
+    t.act_ok("station11", id, json!({"action": "accept"})).await;
+    t.act_ok(
+        "station11",
+        id,
+        json!({"action": "resolve", "resolution": "solved", "note": "已更换路灯"}),
+    )
+    .await;
+    (id, code)
+}
+
+/// The measures of the appellant's community for the month of the test clock.
+async fn closed_at_c11(t: &TestApp) -> i64 {
+    let token = t.token("admin").await;
+    let m = t
+        .get(
+            &format!(
+                "/api/v1/metrics?org_unit={}&from=2026-11-01&to=2026-11-30",
+                t.fx.c11
+            ),
+            &token,
+        )
+        .await;
+    m.ok(200)["closed"].as_i64().expect("closed")
+}
+
+/// Over the API: the answer closes the appeal as a follow-up by the appellant, counts once
+/// in the measures, tells the station; a second answer is refused.
+async fn the_appellant_answers_the_follow_up_once(b: Backend) {
+    let t = TestApp::new(b).await;
+    let (id, code) = resolved_public_appeal(&t, "13700004444").await;
+    let closed = closed_at_c11(&t).await;
+    let answer = |digits: &str, satisfaction: Value| {
+        json!({"tracking_code": code, "phone_last4": digits, "solved": "not_solved",
+               "satisfaction": satisfaction, "comment": "路灯还是不亮"})
+    };
+    // Wrong digits: as for the lookup.
+    t.post_anonymous(
+        "/api/v1/track/answer",
+        answer("0000", json!("dissatisfied")),
+    )
+    .await
+    .problem(404);
+    // Half an answer: the missing part named.
+    let p = t
+        .post_anonymous("/api/v1/track/answer", answer("4444", Value::Null))
+        .await
+        .problem(422)
+        .clone();
+    assert_eq!(p["errors"][0]["field"], "satisfaction", "{p}");
+    let res = t
+        .post_anonymous(
+            "/api/v1/track/answer",
+            answer("4444", json!("dissatisfied")),
+        )
+        .await;
+    assert_eq!(res.ok(200)["status"], "closed");
+    assert_eq!(closed_at_c11(&t).await, closed + 1, "counted once");
+    let token = t.token("station11").await;
+    let detail = t.get(&format!("/api/v1/appeals/{id}"), &token).await;
+    let detail = detail.ok(200).clone();
+    assert_eq!(detail["satisfaction"], "dissatisfied");
+    let events = detail["events"].as_array().unwrap();
+    let last = events.last().unwrap();
+    assert_eq!(last["type"], "follow_up");
+    assert_eq!(last["actor"]["name"], "群众（本人）");
+    assert!(
+        events.iter().any(|e| e["type"] == "feedback"),
+        "answered back online first"
+    );
+    // The station hears it, with the request to take it up again.
+    let notices = t.get("/api/v1/notifications", &token).await;
+    let text = notices.ok(200).to_string();
+    assert!(
+        text.contains("群众在网上评价") && text.contains("重办"),
+        "{text}"
+    );
+    // Once.
+    let again = t
+        .post_anonymous("/api/v1/track/answer", answer("4444", json!("satisfied")))
+        .await;
+    again.problem(409);
+    assert_eq!(closed_at_c11(&t).await, closed + 1);
+}
+
+/// On the page: the answer form shows once the appeal is resolved; a missing choice is named
+/// beside its field with the rest kept; the saved answer thanks and shows the appeal closed.
+async fn the_appellant_answers_on_the_tracking_page(b: Backend) {
+    let t = TestApp::new(b).await;
+    let (_, code) = resolved_public_appeal(&t, "13700005555").await;
+    let mut web = Browser::new(&t);
+    web.get("/track").await;
+    let res = web
+        .post("/track", &[("code", code.as_str()), ("digits", "5555")])
+        .await;
+    let html = res.text();
+    assert!(html.contains("data-testid=\"answer-form\""), "{html}");
+    let res = web
+        .post(
+            "/track/answer",
+            &[
+                ("code", code.as_str()),
+                ("digits", "5555"),
+                ("solved", "solved"),
+                ("comment", "谢谢社区"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 422);
+    let html = res.text();
+    assert!(html.contains("id=\"err-satisfaction\""), "{html}");
+    assert!(html.contains("谢谢社区"), "the comment is kept");
+    let res = web
+        .post(
+            "/track/answer",
+            &[
+                ("code", code.as_str()),
+                ("digits", "5555"),
+                ("solved", "solved"),
+                ("satisfaction", "satisfied"),
+                ("comment", "谢谢社区"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status.as_u16(), 200, "{}", res.text());
+    let html = res.text();
+    assert!(html.contains("data-testid=\"answer-thanks\""), "{html}");
+    assert!(html.contains("已回访"), "{html}");
+    assert!(
+        !html.contains("data-testid=\"answer-form\""),
+        "answered once"
+    );
 }

@@ -1,17 +1,19 @@
 //! Appeals residents bring themselves (the public door): stored as any other appeal, with
 //! the point they marked on a map when they marked one, in the same transaction.
 
+use chrono::{DateTime, Utc};
 use suqiu_core::appeal::Appeal;
-use suqiu_core::lifecycle::Event;
+use suqiu_core::lifecycle::{appellant_answer, AppellantAnswer, Event, Refusal};
+use suqiu_core::notice::for_appellant_answer;
 use suqiu_core::public::MapPoint;
 use suqiu_core::Id;
 
-use crate::appeal_row::prepared;
-use crate::appeals::insert_new;
-use crate::error::Result;
+use crate::appeal_row::{load, prepared};
+use crate::appeals::{commit_events, insert_new, AppealRecord};
+use crate::error::{Result, StoreError};
 use crate::sql::get;
 use crate::writer::{self, Done, Undo};
-use crate::Store;
+use crate::{dialect, Store};
 
 impl Store {
     /// Stores a public appeal (see `create_appeal`) and its map point, if any, together.
@@ -41,6 +43,41 @@ impl Store {
                     .execute(&mut *conn)
                     .await?;
                     Ok(Done::keep(Appeal { id, ..appeal }, deferred))
+                })
+            },
+        )
+        .await
+    }
+
+    /// The appellant's own answer to the follow-up (`core::lifecycle::appellant_answer`), in
+    /// one transaction: the appeal locked, the answer decided and applied, the events and
+    /// roll-ups written, and the handling unit told. The caller has proved the appellant
+    /// (tracking code and phone digits); no staff scope applies.
+    pub async fn answer_as_appellant(
+        &self,
+        id: Id,
+        answer: AppellantAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<AppealRecord, Refusal>> {
+        let backend = self.backend();
+        writer::run(
+            self.queue.as_ref(),
+            &self.writer,
+            Undo::Savepoint,
+            move |conn| {
+                Box::pin(async move {
+                    let record = load(conn, id, dialect::lock_appeal(backend))
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    let events = match appellant_answer(&record.appeal, &answer, now) {
+                        Ok(events) => events,
+                        Err(refusal) => return Ok(Done::discard(Err(refusal))),
+                    };
+                    let (after, deferred) = commit_events(conn, &record, events).await?;
+                    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
+                    let notice = for_appellant_answer(&after, &answer);
+                    crate::notifications::insert(conn, &record, &[notice], now).await?;
+                    Ok(Done::keep(Ok(record), deferred))
                 })
             },
         )

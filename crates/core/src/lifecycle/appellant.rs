@@ -36,6 +36,37 @@ pub struct AppellantAnswer {
 }
 
 impl AppellantAnswer {
+    /// The answer as sent, by code (`solved`: solved, partly, not_solved; `satisfaction`:
+    /// satisfied, basically_satisfied, dissatisfied), every missing or unknown part named.
+    pub fn from_codes(
+        solved: Option<&str>,
+        satisfaction: Option<&str>,
+        comment: Option<String>,
+    ) -> Result<AppellantAnswer, Vec<FieldError>> {
+        let solved_given = solved.and_then(SolvedAnswer::parse);
+        let satisfaction_given = satisfaction
+            .and_then(Satisfaction::parse)
+            .filter(|s| *s != Satisfaction::Unreachable);
+        match (solved_given, satisfaction_given) {
+            (Some(solved), Some(satisfaction)) => Ok(AppellantAnswer {
+                solved,
+                satisfaction,
+                comment,
+            }),
+            (solved, satisfaction) => {
+                let missing = [
+                    (solved.is_none(), "solved", &SOLVED_PICK),
+                    (satisfaction.is_none(), "satisfaction", &SATISFACTION_PICK),
+                ];
+                Err(missing
+                    .into_iter()
+                    .filter(|(missing, _, _)| *missing)
+                    .map(|(_, field, msg)| FieldError::new(field, msg))
+                    .collect())
+            }
+        }
+    }
+
     /// Not solved: the station is asked to take it up again (it may reopen the appeal).
     pub fn asks_to_reopen(&self) -> bool {
         self.solved == SolvedAnswer::NotSolved
@@ -107,6 +138,11 @@ pub fn appellant_answer(
     Ok(events)
 }
 
+const SOLVED_PICK: Msg = msg!(
+    "solved_pick",
+    "请选择问题是否解决",
+    "Say whether the problem is solved",
+);
 const SATISFACTION_PICK: Msg = msg!(
     "satisfaction_pick",
     "请选择满意程度",

@@ -75,6 +75,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/track", get(track::page).post(track::submit))
+        .route("/track/answer", post(track::answer))
         // The public door (`/p/…`): no account.
         .merge(public::routes())
         .route("/logout", post(auth::logout))
