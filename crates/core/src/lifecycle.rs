@@ -343,6 +343,21 @@ impl Context<'_> {
     }
 }
 
+/// Decides `command` and folds what was decided into `appeal`, returning those events; on a
+/// refusal `appeal` is unchanged. For appeals played forward in memory (the demo's
+/// histories, the store's scale example); the store applies events itself as it writes them.
+pub fn decide_and_apply(
+    appeal: &mut Appeal,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let events = decide(appeal, command, ctx)?;
+    for e in &events {
+        apply(appeal, e);
+    }
+    Ok(events)
+}
+
 /// The facts about an appeal that decide who may see it.
 pub fn holders(appeal: &Appeal) -> Holders {
     Holders {
