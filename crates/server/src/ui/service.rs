@@ -15,12 +15,13 @@ use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::service::{Registration, ServiceSummary};
 
+use super::download;
 use super::i18n::Lang;
 use super::page_node;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
 use super::posted::{correctable, refusal_status, render_with, Posted};
 use super::view::{Choice, Chrome, FieldErrors};
-use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use super::{asked, fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::app::service::{self as uc, period, this_month, HoursInput, RegistrationInput};
 use crate::extract::Params;
 use crate::problem::Problem;
@@ -421,23 +422,13 @@ pub(crate) async fn export(
 ) -> PageResult {
     let lang = s.lang;
     let org_unit_id = page_node(&state, &s, &params).await?.id;
-    let mut errors = Vec::new();
-    let (from, to) = period_of(&params, shanghai_date(state.now()), &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
+    let today = shanghai_date(state.now());
+    let (from, to) = asked(lang, |errors| period_of(&params, today, errors))?;
     let o = uc::export(&state, &s.actor, org_unit_id, (from, to))
         .await
-        .map_err(|e| UiError::from(e).page(lang))?;
-    let bytes =
-        crate::care_xlsx::service(&o.summary, &o.registrations, state.now()).map_err(|e| {
-            tracing::error!(error = %e, "service export failed");
-            UiError::Internal.page(lang)
-        })?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("service-{from}-{to}.xlsx"),
-    ))
+        .map_err(fail(lang))?;
+    let built = crate::care_xlsx::service(&o.summary, &o.registrations, state.now());
+    download::workbook(lang, "service", built, &format!("service-{from}-{to}.xlsx"))
 }
 
 // The messages of this module's rules (a code, the Chinese and the English).

@@ -17,6 +17,7 @@ use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::wishes::{NewWish, Wish, WishMove};
 
+use super::download;
 use super::fund::parse_yuan;
 use super::i18n::Lang;
 use super::pick::{explain, person_pick, resolve_form, PersonPick};
@@ -313,11 +314,8 @@ pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageRes
     let Some(found) = found else {
         return Err(UiError::too_many(EXPORT_MAX).page(lang));
     };
-    let bytes = crate::care_xlsx::wishes(&s.unit_name, &found, state.now()).map_err(|e| {
-        tracing::error!(error = %e, "wishes export failed");
-        UiError::Internal.page(lang)
-    })?;
-    Ok(crate::xlsx::download(bytes, "wishes.xlsx"))
+    let built = crate::care_xlsx::wishes(&s.unit_name, &found, state.now());
+    download::workbook(lang, "wishes", built, "wishes.xlsx")
 }
 
 #[cfg(test)]

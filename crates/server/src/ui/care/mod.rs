@@ -20,7 +20,7 @@ use super::appeals::{category_groups, CategoryGroup};
 use super::i18n::{self, Lang};
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
-use super::{fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use super::{asked, fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::app::care::visits::{self as visits, RaiseInput, VisitInput};
 use crate::app::care::{self as uc, teams};
 use crate::extract::Params;
@@ -204,12 +204,12 @@ async fn due_section(
 async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Posted) -> PageResult {
     let lang = s.lang;
     may_read_care(s)?;
-    let mut errors = Vec::new();
-    let mut filter = register_filter(s, params, &mut errors);
-    let (from, to) = period(state, params, &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
+    let (mut filter, (from, to)) = asked(lang, |errors| {
+        (
+            register_filter(s, params, errors),
+            period(state, params, errors),
+        )
+    })?;
     filter.per_page = REGISTER_PAGE;
     let register = uc::register(state, &s.actor, &filter, None)
         .await
