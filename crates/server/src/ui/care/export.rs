@@ -7,7 +7,7 @@ use suqiu_core::Id;
 use suqiu_store::care::day_start;
 use suqiu_store::visits::VisitFilter;
 
-use super::{may_read_care, period, register_filter};
+use super::{care_asked, period, register_filter};
 use crate::app::care::{self as uc, visits};
 use crate::care_xlsx;
 use crate::extract::Params;
@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::ui::download::{self, every_page, CHUNK};
 use crate::ui::i18n::Lang;
 use crate::ui::people::REGISTER_MAX_ROWS;
-use crate::ui::{asked, fail, Failed, PageResult, Session, UiError};
+use crate::ui::{fail, Failed, PageResult, Session, UiError};
 
 async fn unit_of(state: &AppState, id: Id, lang: Lang) -> Result<OrgUnit, Failed> {
     state
@@ -34,8 +34,7 @@ pub(crate) async fn export_register(
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
-    may_read_care(&s)?;
-    let filter = asked(lang, |errors| register_filter(&s, &params, errors))?;
+    let filter = care_asked(&s, |errors| register_filter(&s, &params, errors))?;
     let now = state.now();
     let via = "export /care/register.xlsx";
     let entries = uc::whole_register(
@@ -62,8 +61,7 @@ pub(crate) async fn export_visits(
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
-    may_read_care(&s)?;
-    let ((from, to), node) = asked(lang, |errors| {
+    let ((from, to), node) = care_asked(&s, |errors| {
         (
             period(&state, &params, errors),
             params.id("org_unit", errors),
