@@ -17,7 +17,7 @@ use super::i18n::{self, Lang};
 use super::page_node;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
-use super::{fail, render, PageResult, Session, UiError};
+use super::{fail, render, Failed, PageResult, Session, UiError};
 use crate::dto::{MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut};
 use crate::extract::Params;
 use crate::routes::reports::{monthly_of, ranking_of, worst_overdue_of};
@@ -30,11 +30,7 @@ const WORST_NODES: usize = 10;
 
 /// The month a report page asks for (`?month=`, this month when absent, with an error
 /// message when malformed), for a user who may read the figures (else the 403 page).
-fn month_asked(
-    state: &AppState,
-    s: &Session,
-    params: &Params,
-) -> Result<(Month, String), super::Failed> {
+fn month_asked(state: &AppState, s: &Session, params: &Params) -> Result<(Month, String), Failed> {
     if !s.may(Capability::ReadMetrics) {
         return Err(UiError::Forbidden(i18n::reason("reports.forbidden")).page(s.lang));
     }
