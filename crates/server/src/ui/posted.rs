@@ -212,12 +212,12 @@ pub(crate) fn render_with<T: askama::Template>(
     Ok(res)
 }
 
-/// The answer to one of a page's forms (`form`: its name, its fields as typed, and the
-/// API's field names it calls otherwise, `amount_cents` the fund form's `amount`): the
-/// form's own checks refused it (`body` is `Err`, 422), or `save` saved it and the user is
-/// sent where `done` says with its flash, or refused it (its status, when the user can
-/// correct it); refused, `page` builds the page again with the post as typed and every
-/// error beside its field. Anything else is the error page.
+/// The answer to one of a page's forms. `form` is its name, its fields as typed, and the
+/// API's field names it calls otherwise (`amount_cents` is the fund form's `amount`).
+/// Saved by `save`, the user is sent where `done` says, with its flash. Refused by the
+/// form's own checks (`body` is `Err`: 422) or by `save` in a way the user can correct (the
+/// refusal's status), `page` builds the page again with the post as typed and each error
+/// beside its field. Anything else is the error page.
 pub(crate) async fn answer<B, T, R, P, E>(
     (state, lang): (&AppState, Lang),
     (form, data, renames): (String, FormData, &[(&str, &str)]),
