@@ -8,9 +8,10 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use suqiu_core::msg;
 use suqiu_store::audit::{ReadEntry, ReadSubject};
 
+use super::download::{self, every_page};
 use super::pick::{person_pick, resolve_query, PersonPick};
 use super::posted::Posted;
-use super::view::{when, Choice, Chrome, FieldErrors};
+use super::view::{shanghai_file_stamp, when, Choice, Chrome, FieldErrors};
 use super::{fail, render, FormData, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::routes::audit::{read_filter, require_audit};
@@ -21,7 +22,7 @@ use suqiu_store::people_search::Among;
 /// Reads per page.
 const PER_PAGE: i64 = 50;
 /// Most rows in one export (narrow the period or the filters beyond this).
-const EXPORT_MAX: i64 = 50_000;
+const EXPORT_MAX: usize = 50_000;
 
 struct Row {
     at: String,
@@ -197,30 +198,14 @@ pub(crate) async fn export(
 ) -> PageResult {
     let lang = s.lang;
     require_audit(&s.actor).map_err(fail(lang))?;
-    let mut filter = read_filter(&s.actor, &params).map_err(fail(lang))?;
-    filter.per_page = 500;
-    let mut entries = Vec::new();
-    loop {
-        let found = state.store.reads(&filter).await.map_err(fail(lang))?;
-        if found.total > EXPORT_MAX {
-            return Err(super::UiError::too_many(EXPORT_MAX).page(lang));
-        }
-        let last = found.items.len() < filter.per_page as usize;
-        entries.extend(found.items);
-        if last {
-            break;
-        }
-        filter.page += 1;
-    }
-    let bytes = workbook(&entries).map_err(|e| {
-        tracing::error!(error = %e, "audit export failed");
-        super::UiError::Internal.page(lang)
-    })?;
-    let name = format!(
-        "reads-{}.xlsx",
-        super::view::shanghai_file_stamp(state.now())
-    );
-    Ok(xlsx::download(bytes, &name))
+    let filter = read_filter(&s.actor, &params).map_err(fail(lang))?;
+    let store = &state.store;
+    let entries = every_page(lang, EXPORT_MAX, &filter, |filter| async move {
+        store.reads(&filter).await
+    })
+    .await?;
+    let name = format!("reads-{}.xlsx", shanghai_file_stamp(state.now()));
+    download::workbook(lang, "audit", workbook(&entries), &name)
 }
 
 /// 查阅记录 as a sheet: the time as a real Excel date-time to the second (sortable,

@@ -2,7 +2,9 @@
 //! while (`crate::throttle`, shared with the API's sign-in).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use std::net::IpAddr;
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::TimeDelta;
@@ -78,7 +80,7 @@ fn login_response(
 
 /// A form token for a page without a session (double submit): a fresh random token and the
 /// `Set-Cookie` value holding it, scoped to `path`. The form sends the token back as `_csrf`;
-/// [`double_submit_ok`] compares the two.
+/// [`SignedOutPost::fresh`] compares the two.
 pub(crate) fn double_submit_token(state: &AppState, cookie: &str, path: &str) -> (String, String) {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -90,11 +92,42 @@ pub(crate) fn double_submit_token(state: &AppState, cookie: &str, path: &str) ->
     (token, set)
 }
 
-/// Whether the form's `_csrf` matches the token in cookie `cookie`.
-pub(crate) fn double_submit_ok(headers: &HeaderMap, form: &FormData, cookie: &str) -> bool {
-    let expected = cookie_value(headers, cookie).unwrap_or_default();
-    let given = form.get("_csrf").unwrap_or("");
-    !expected.is_empty() && same_token(given, &expected)
+/// A form posted without a session (signing in, the appellant's lookup, the public door):
+/// who sent it (for the throttles), the page's language, and its double-submit check.
+pub(crate) struct SignedOutPost {
+    pub client: Option<IpAddr>,
+    pub headers: HeaderMap,
+    pub lang: Lang,
+    pub form: FormData,
+}
+
+impl SignedOutPost {
+    /// Whether the form's `_csrf` matches the token in cookie `cookie`.
+    pub fn fresh(&self, cookie: &str) -> bool {
+        let expected = cookie_value(&self.headers, cookie).unwrap_or_default();
+        let given = self.form.get("_csrf").unwrap_or("");
+        !expected.is_empty() && same_token(given, &expected)
+    }
+}
+
+impl FromRequest<AppState> for SignedOutPost {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(ClientIp(client)) = ClientIp::from_request_parts(&mut parts, state).await;
+        let headers = parts.headers.clone();
+        let req = Request::from_parts(parts, body);
+        let form = FormData::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(SignedOutPost {
+            client,
+            lang: Lang::from_headers(&headers),
+            headers,
+            form,
+        })
+    }
 }
 
 pub(crate) async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -126,22 +159,17 @@ fn login_refused(state: &AppState, lang: Lang, username: String, p: &Problem) ->
     res
 }
 
-pub(crate) async fn login(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    headers: HeaderMap,
-    form: FormData,
-) -> Response {
-    let lang = Lang::from_headers(&headers);
-    let username = form.get("username").unwrap_or("").to_string();
+pub(crate) async fn login(State(state): State<AppState>, post: SignedOutPost) -> Response {
+    let lang = post.lang;
+    let username = post.form.get("username").unwrap_or("").to_string();
     let again = |status, error: &str| {
         login_response(&state, lang, status, username.clone(), error.to_string())
     };
-    if !double_submit_ok(&headers, &form, LOGIN_CSRF_COOKIE) {
+    if !post.fresh(LOGIN_CSRF_COOKIE) {
         return again(StatusCode::FORBIDDEN, lang.t("login.expired"));
     }
-    let password = form.raw("password");
-    let user = match authenticate(&state, &username, password, client).await {
+    let password = post.form.raw("password");
+    let user = match authenticate(&state, &username, password, post.client).await {
         Ok(user) => user,
         Err(p) => return login_refused(&state, lang, username.clone(), &p),
     };

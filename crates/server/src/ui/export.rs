@@ -6,20 +6,18 @@ use rust_xlsxwriter::{Workbook, XlsxError};
 use suqiu_store::appeals::AppealRecord;
 
 use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter, with_search};
+use super::download::{self, every_page};
 use super::i18n::Lang;
 use super::view::shanghai_file_stamp;
-use super::{fail, PageResult, Session, UiError};
+use super::{fail, PageResult, Session};
 use crate::extract::Params;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 use crate::xlsx;
 
 /// Most rows one export holds; a larger list must be narrowed first (a district's full
-/// history belongs in a backup, not a spreadsheet). Lists count exactly only up to the
-/// store's `COUNT_CAP`, so the export reads pages until one comes back short.
+/// history belongs in a backup, not a spreadsheet).
 pub(crate) const MAX_ROWS: usize = 10_000;
-/// Rows read per query while exporting.
-const CHUNK: i64 = 500;
 
 const HEADERS: &[(&str, f64)] = &[
     ("查询码", 22.0),
@@ -52,7 +50,7 @@ pub(crate) async fn export(
 ) -> PageResult {
     let lang = s.lang;
     let params = with_search(&state, &s, &params).await.map_err(fail(lang))?;
-    let mut filter = ui_filter(&state, &s.actor, &params).map_err(fail(lang))?;
+    let filter = ui_filter(&state, &s.actor, &params).map_err(fail(lang))?;
     filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
         .await
         .map_err(fail(lang))?;
@@ -60,28 +58,11 @@ pub(crate) async fn export(
     let names = crate::app::appeals::category_names(&state, lang == Lang::En)
         .await
         .map_err(fail(lang))?;
-    filter.per_page = CHUNK;
-    filter.page = 1;
-    let mut records: Vec<AppealRecord> = Vec::new();
-    loop {
-        let found = state
-            .store
-            .list_appeals(&s.actor, &filter, now)
-            .await
-            .map_err(fail(lang))?;
-        if found.total_exact && found.total > MAX_ROWS as i64 {
-            return Err(too_many(lang));
-        }
-        let last = found.items.len() < CHUNK as usize;
-        records.extend(found.items);
-        if records.len() > MAX_ROWS {
-            return Err(too_many(lang));
-        }
-        if last || (found.total_exact && records.len() as i64 >= found.total) {
-            break;
-        }
-        filter.page += 1;
-    }
+    let (store, actor) = (&state.store, &s.actor);
+    let records = every_page(lang, MAX_ROWS, &filter, |filter| async move {
+        store.list_appeals(actor, &filter, now).await
+    })
+    .await?;
     crate::read_audit::record(
         &state,
         &s.actor,
@@ -90,18 +71,8 @@ pub(crate) async fn export(
     )
     .await
     .map_err(fail(lang))?;
-    let bytes = workbook(&s, &records, &names, now).map_err(|e| {
-        tracing::error!(error = %e, "xlsx export failed");
-        UiError::Internal.page(lang)
-    })?;
-    Ok(xlsx::download(
-        bytes,
-        &format!("suqiu-{}.xlsx", shanghai_file_stamp(now)),
-    ))
-}
-
-fn too_many(lang: Lang) -> super::Failed {
-    UiError::too_many(MAX_ROWS).page(lang)
+    let name = format!("suqiu-{}.xlsx", shanghai_file_stamp(now));
+    download::workbook(lang, "xlsx", workbook(&s, &records, &names, now), &name)
 }
 
 fn workbook(

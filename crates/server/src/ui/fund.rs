@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use suqiu_core::access::Capability;
 use suqiu_core::error::Msg;
 use suqiu_core::fund::{capitals, check, level_label, yuan, EntryKind, EntryStatus, NewEntry};
@@ -14,13 +13,12 @@ use suqiu_core::Id;
 use suqiu_store::fund::Entry;
 
 use super::i18n::Lang;
-use super::pick::{explain, person_pick, resolve_form, PersonPick};
-use super::posted::{correctable, render_with, Posted};
+use super::pick::{person_pick, read_picked, PersonPick};
+use super::posted::{answer, Posted};
 use super::view::{when, Choice, Chrome, FieldErrors};
-use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
+use super::{fail, render, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::app::fund::{self as uc, Decision, EntryInput, NO_SUCH_APPEAL};
 use crate::extract::Params;
-use crate::problem::Problem;
 use crate::state::AppState;
 use suqiu_core::error::Reason;
 use suqiu_store::people_search::Among;
@@ -220,23 +218,6 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     render(lang, &p)
 }
 
-/// The page again with form `form` as typed and what to fix (422 for the form's own
-/// checks, else the refusal's status: 409 overdraws, 403 not this user's to decide).
-async fn refused(
-    state: &AppState,
-    s: &Session,
-    org_unit_id: Id,
-    (form, data): (String, FormData),
-    errors: FieldErrors,
-    status: StatusCode,
-) -> PageResult {
-    let posted = Posted::refused(form, data, errors);
-    let page = fund_page(state, s, Some(org_unit_id), 1, posted)
-        .await
-        .map_err(fail(s.lang))?;
-    render_with(s.lang, &page, status)
-}
-
 /// Which of the page's forms posted `kind` (each reversal has its row's own form).
 fn form_name(form: &FormData) -> String {
     match form.get("kind") {
@@ -354,64 +335,51 @@ fn person_name(e: &Entry) -> String {
 
 pub(crate) async fn post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let f = post.form;
-    let org_unit_id = f
+    let org_unit_id = post
+        .form
         .id("org_unit_id")
         .ok()
         .flatten()
         .unwrap_or(s.actor.org_unit_id);
-    let form = form_name(&f);
-    let (f, searched) = resolve_form(
-        &state,
-        &s.actor,
-        f,
-        "person_id",
-        (Some(org_unit_id), Among::Everyone),
-    )
+    let form = form_name(&post.form);
+    let from = (Some(org_unit_id), Among::Everyone);
+    let (f, body) = read_picked(&state, &s.actor, (post.form, "person_id"), from, |f| {
+        entry_of(f, s.lang)
+    })
     .await
     .map_err(fail(s.lang))?;
-    let input = match entry_of(&f, s.lang) {
-        Ok(input) => input,
-        Err(mut errors) => {
-            explain(&mut errors, "person_id", searched);
-            // The tracking code needs the store: said with the form's other errors.
-            if let Some(code) = f.get("appeal_code") {
+    let body = match body {
+        // The tracking code needs the store: said with the form's other errors.
+        Err(mut errors) => match f.get("appeal_code") {
+            Some(code) => {
                 let found = uc::appeal_by_code(&state, code)
                     .await
-                    .map_err(|e| UiError::from(e).page(s.lang))?;
+                    .map_err(fail(s.lang))?;
                 if found.is_none() {
                     errors.push("appeal_code", &NO_SUCH_APPEAL);
                 }
+                Err(errors)
             }
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return refused(&state, &s, org_unit_id, (form, f), errors, status).await;
-        }
+            None => Err(errors),
+        },
+        body => body,
     };
-    match uc::post_entry(&state, &s.actor, input)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(e) => Ok(saved(
-            &state,
-            &format!("/fund?org_unit={org_unit_id}"),
-            flash_of(&e),
-        )),
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, RENAMES, s.lang);
-            refused(&state, &s, org_unit_id, (form, f), errors, p.status()).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let save = async |input| uc::post_entry(&state, &s.actor, input).await;
+    let done = |e: Entry| (format!("/fund?org_unit={org_unit_id}"), flash_of(&e));
+    let again = async |posted| fund_page(&state, &s, Some(org_unit_id), 1, posted).await;
+    let form = (form, f, RENAMES);
+    answer((&state, s.lang), form, (body, save), done, again).await
 }
 
 /// Approve (`decision=approve`) or reject (with `reason`) a waiting grant.
 pub(crate) async fn decide(
     State(state): State<AppState>,
     PageId(id): PageId,
-    post: PostForm,
+    PostForm {
+        session: s,
+        form: f,
+    }: PostForm,
 ) -> PageResult {
-    let s = post.session;
-    let f = post.form;
     let back = f.id("back").ok().flatten().unwrap_or(s.actor.org_unit_id);
     let decision = match f.get("decision") {
         Some("approve") => Decision::Approve,
@@ -426,27 +394,21 @@ pub(crate) async fn decide(
         }
     };
     let rejected = matches!(decision, Decision::Reject(_));
-    match uc::decide(&state, &s.actor, id, decision)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(e) => {
-            let key = if rejected {
-                "flash.grant_rejected"
-            } else {
-                "flash.grant_approved"
-            };
-            let flash =
-                Flash::new(key).detail(format!("{} · {}", yuan(e.amount_cents), person_name(&e)));
-            Ok(saved(&state, &format!("/fund?org_unit={back}"), flash))
-        }
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[], s.lang);
-            let form = format!("{}-{id}", if rejected { "reject" } else { "approve" });
-            refused(&state, &s, back, (form, f), errors, p.status()).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let save = async |decision| uc::decide(&state, &s.actor, id, decision).await;
+    let done = |e: Entry| {
+        let key = if rejected {
+            "flash.grant_rejected"
+        } else {
+            "flash.grant_approved"
+        };
+        let flash =
+            Flash::new(key).detail(format!("{} · {}", yuan(e.amount_cents), person_name(&e)));
+        (format!("/fund?org_unit={back}"), flash)
+    };
+    let again = async |posted| fund_page(&state, &s, Some(back), 1, posted).await;
+    let form = format!("{}-{id}", if rejected { "reject" } else { "approve" });
+    let form = (form, f, &[][..]);
+    answer((&state, s.lang), form, (Ok(decision), save), done, again).await
 }
 
 #[derive(Template)]

@@ -21,6 +21,7 @@ mod badge;
 mod care;
 mod charts;
 mod detail;
+mod download;
 mod export;
 mod figures;
 mod flash;
@@ -464,6 +465,20 @@ pub(crate) async fn page_node(
     crate::scope::node_in_scope(state, &s.actor, id)
         .await
         .map_err(fail(s.lang))
+}
+
+/// What a page's query asks, read by `read` with every fault at once; a parameter at fault
+/// is the 400 page, saying the first.
+pub(crate) fn asked<T>(
+    lang: Lang,
+    read: impl FnOnce(&mut Vec<suqiu_core::error::FieldError>) -> T,
+) -> Result<T, Failed> {
+    let mut errors = Vec::new();
+    let asked = read(&mut errors);
+    match errors.first() {
+        Some(e) => Err(UiError::BadRequest(e.reason()).page(lang)),
+        None => Ok(asked),
+    }
 }
 
 /// Redirect after a successful POST (303: the browser GETs the target).

@@ -254,7 +254,7 @@ async fn resolve(
 /// person found is put in `field` (and their label in the search field, so the form shows
 /// them chosen if it comes back); none or several leave `field` blank and say so at it
 /// (after the form's own checks, see [`explain`]).
-pub(crate) async fn resolve_form(
+async fn resolve_form(
     state: &AppState,
     actor: &Actor,
     form: FormData,
@@ -290,9 +290,27 @@ pub(crate) async fn resolve_form(
     }
 }
 
+/// A posted form with a person picker at `field`, its search resolved ([`resolve_form`]),
+/// then read by `read` with every error of the form at once, what the search found said
+/// at `field` ([`explain`]).
+pub(crate) async fn read_picked<B>(
+    state: &AppState,
+    actor: &Actor,
+    (form, field): (FormData, &str),
+    from: (Option<Id>, Among),
+    read: impl FnOnce(&FormData) -> Result<B, FieldErrors>,
+) -> Result<(FormData, Result<B, FieldErrors>), UiError> {
+    let (form, searched) = resolve_form(state, actor, form, field, from).await?;
+    let body = read(&form).map_err(|mut errors| {
+        explain(&mut errors, field, searched);
+        errors
+    });
+    Ok((form, body))
+}
+
 /// The search's message in place of the form's own at `field` ("choose someone"), which
 /// the blank field also drew.
-pub(crate) fn explain(errors: &mut FieldErrors, field: &str, error: Option<FieldError>) {
+fn explain(errors: &mut FieldErrors, field: &str, error: Option<FieldError>) {
     let Some(error) = error else { return };
     errors.0.retain(|(f, _)| f != field);
     errors.push_error(&error.at(field));

@@ -18,7 +18,7 @@ use suqiu_store::Page;
 
 use super::i18n::Lang;
 use super::view::{person_choice, Choice, FieldErrors};
-use super::{render, FormData, PageResult, UiError};
+use super::{fail, render, saved, Flash, FormData, PageResult, UiError};
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -69,6 +69,15 @@ impl Posted {
 
     pub fn any(&self) -> bool {
         self.errors.any()
+    }
+
+    /// The status of the page showing it: 422 when a post was refused.
+    pub fn status(&self) -> StatusCode {
+        if self.any() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        }
     }
 
     /// Every message, each with the anchor of its field ("" for the whole form): the
@@ -203,10 +212,39 @@ pub(crate) fn render_with<T: askama::Template>(
     Ok(res)
 }
 
-/// The status of a refused form: the refusal's own, 422 for the form's own checks.
-pub(crate) fn refusal_status(p: Option<&Problem>) -> StatusCode {
-    p.map(Problem::status)
-        .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+/// The answer to one of a page's forms. `form` is its name, its fields as typed, and the
+/// API's field names it calls otherwise (`amount_cents` is the fund form's `amount`).
+/// Saved by `save`, the user is sent where `done` says, with its flash. Refused by the
+/// form's own checks (`body` is `Err`: 422) or by `save` in a way the user can correct (the
+/// refusal's status), `page` builds the page again with the post as typed and each error
+/// beside its field. Anything else is the error page.
+pub(crate) async fn answer<B, T, R, P, E>(
+    (state, lang): (&AppState, Lang),
+    (form, data, renames): (String, FormData, &[(&str, &str)]),
+    (body, save): (Result<B, FieldErrors>, impl AsyncFnOnce(B) -> Result<T, R>),
+    done: impl FnOnce(T) -> (String, Flash),
+    page: impl AsyncFnOnce(Posted) -> Result<P, E>,
+) -> PageResult
+where
+    R: Into<Problem>,
+    P: askama::Template,
+    E: Into<UiError>,
+{
+    let (errors, status) = match body {
+        Err(errors) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Ok(body) => match save(body).await.map_err(Into::into) {
+            Ok(it) => {
+                let (to, flash) = done(it);
+                return Ok(saved(state, &to, flash));
+            }
+            Err(p) if correctable(&p) => (FieldErrors::of_problem(&p, renames, lang), p.status()),
+            Err(p) => return Err(UiError::from(p).page(lang)),
+        },
+    };
+    let again = page(Posted::refused(form, data, errors))
+        .await
+        .map_err(fail(lang))?;
+    render_with(lang, &again, status)
 }
 
 /// Most people a picker lists (the filter box narrows them); above it, a search.

@@ -17,7 +17,7 @@ use super::i18n::{self, Lang};
 use super::page_node;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
-use super::{fail, render, PageResult, Session, UiError};
+use super::{fail, render, Failed, PageResult, Session, UiError};
 use crate::dto::{MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut};
 use crate::extract::Params;
 use crate::routes::reports::{monthly_of, ranking_of, worst_overdue_of};
@@ -28,27 +28,23 @@ use crate::state::AppState;
 const WORST_PER_NODE: usize = 3;
 const WORST_NODES: usize = 10;
 
-/// The month of `?month=`, this month when absent; an error message when malformed.
-fn month_of(state: &AppState, params: &Params, lang: Lang) -> (Month, String) {
+/// The month a report page asks for (`?month=`, this month when absent, with an error
+/// message when malformed), for a user who may read the figures (else the 403 page).
+fn month_asked(state: &AppState, s: &Session, params: &Params) -> Result<(Month, String), Failed> {
+    if !s.may(Capability::ReadMetrics) {
+        return Err(UiError::Forbidden(i18n::reason("reports.forbidden")).page(s.lang));
+    }
     let this = Month::containing(shanghai_date(state.now()));
-    match params.str("month") {
+    Ok(match params.str("month") {
         None => (this, String::new()),
         Some(text) => match Month::parse(text) {
             Ok(m) => (m, String::new()),
-            Err(e) => match lang {
+            Err(e) => match s.lang {
                 Lang::Zh => (this, format!("month：{}", e.message)),
                 Lang::En => (this, format!("month: {}", e.english)),
             },
         },
-    }
-}
-
-fn may_read(s: &Session) -> Result<(), super::Failed> {
-    if s.may(Capability::ReadMetrics) {
-        Ok(())
-    } else {
-        Err(UiError::Forbidden(i18n::reason("reports.forbidden")).page(s.lang))
-    }
+    })
 }
 
 /// One row of a ranking table as shown.
@@ -182,12 +178,6 @@ struct ReportPage {
     repeated_note: String,
 }
 
-impl ReportPage {
-    fn t(&self, key: &str) -> &'static str {
-        self.c.t(key)
-    }
-}
-
 /// `GET /reports[?org_unit=ID][&month=YYYY-MM]`: the month-end report, printable.
 pub(crate) async fn monthly(
     State(state): State<AppState>,
@@ -195,8 +185,7 @@ pub(crate) async fn monthly(
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
-    may_read(&s)?;
-    let (month, error) = month_of(&state, &params, s.lang);
+    let (month, error) = month_asked(&state, &s, &params)?;
     let unit = page_node(&state, &s, &params).await?;
     let mut r = monthly_of(&state, &unit, month).await.map_err(fail(lang))?;
     in_language(&state, lang, &mut r)
@@ -269,12 +258,6 @@ struct RankingPage {
     rule: String,
 }
 
-impl RankingPage {
-    fn t(&self, key: &str) -> &'static str {
-        self.c.t(key)
-    }
-}
-
 /// `GET /ranking[?level=street|community][&month=YYYY-MM]`: the scoreboard of the level in
 /// the user's subtree, and the appeals longest overdue by node.
 pub(crate) async fn ranking(
@@ -283,8 +266,7 @@ pub(crate) async fn ranking(
     params: Params,
 ) -> PageResult {
     let lang = s.lang;
-    may_read(&s)?;
-    let (month, error) = month_of(&state, &params, s.lang);
+    let (month, error) = month_asked(&state, &s, &params)?;
     let (level, level_code) = match params.str("level") {
         Some("community") => (OrgKind::Community, "community"),
         _ => (OrgKind::Street, "street"),

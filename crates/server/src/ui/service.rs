@@ -15,12 +15,13 @@ use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::service::{Registration, ServiceSummary};
 
+use super::download;
 use super::i18n::Lang;
 use super::page_node;
-use super::pick::{explain, person_pick, resolve_form, PersonPick};
-use super::posted::{correctable, refusal_status, render_with, Posted};
+use super::pick::{person_pick, read_picked, PersonPick};
+use super::posted::{answer, Posted};
 use super::view::{Choice, Chrome, FieldErrors};
-use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use super::{asked, fail, render, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::app::service::{self as uc, period, this_month, HoursInput, RegistrationInput};
 use crate::extract::Params;
 use crate::problem::Problem;
@@ -205,29 +206,6 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     render(lang, &p)
 }
 
-/// The page again with form `form` as typed and what to fix: the form's own checks
-/// (`problem` none, 422) or the refusal of the shared function (its status).
-async fn refused(
-    state: &AppState,
-    s: &Session,
-    (form, data): (&str, FormData),
-    errors: FieldErrors,
-    problem: Option<&Problem>,
-) -> PageResult {
-    let range = this_month(shanghai_date(state.now()));
-    let posted = Posted::refused(form, data, errors);
-    let page = service_page(
-        state,
-        s,
-        s.actor.org_unit_id,
-        range,
-        (String::new(), posted),
-    )
-    .await
-    .map_err(fail(s.lang))?;
-    render_with(s.lang, &page, refusal_status(problem))
-}
-
 /// A chosen id, or `missing` beside the field.
 fn chosen(form: &FormData, key: &str, missing: &Msg, errors: &mut FieldErrors) -> Option<Id> {
     let id = form.id(key).ok().flatten();
@@ -257,28 +235,24 @@ fn period_of(
     period(dates, today, errors)
 }
 
-/// Saves what `save` makes of form `form` (every error of the form at once), then the
-/// flash it says; else the page again as typed.
-async fn submit<B, T>(
+/// Saves what `save` makes of form `form` (every error of the form at once): back to the
+/// page with the flash it says, or the page again as typed ([`answer`]).
+async fn submit<B, T, R: Into<Problem>>(
     state: &AppState,
     s: &Session,
     (form, f): (&str, FormData),
     body: Result<B, FieldErrors>,
-    save: impl AsyncFnOnce(B) -> Result<T, Problem>,
+    save: impl AsyncFnOnce(B) -> Result<T, R>,
     flash: impl FnOnce(&T) -> Flash,
 ) -> PageResult {
-    let body = match body {
-        Ok(body) => body,
-        Err(errors) => return refused(state, s, (form, f), errors, None).await,
+    let done = |it: T| ("/service".to_string(), flash(&it));
+    let again = async |posted| {
+        let range = this_month(shanghai_date(state.now()));
+        let unit = s.actor.org_unit_id;
+        service_page(state, s, unit, range, (String::new(), posted)).await
     };
-    match save(body).await {
-        Ok(done) => Ok(saved(state, "/service", flash(&done))),
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[], s.lang);
-            refused(state, s, (form, f), errors, Some(&p)).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let form = (form.to_string(), f, &[][..]);
+    answer((state, s.lang), form, (body, save), done, again).await
 }
 
 fn post_of(f: &FormData, lang: Lang) -> Result<(Id, String), FieldErrors> {
@@ -297,11 +271,7 @@ fn post_of(f: &FormData, lang: Lang) -> Result<(Id, String), FieldErrors> {
 pub(crate) async fn add_post(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
     let body = post_of(&f, s.lang);
-    let save = async |(unit, name): (Id, String)| {
-        uc::add_post(&state, &s.actor, unit, &name)
-            .await
-            .map_err(Problem::from)
-    };
+    let save = async |(unit, name): (Id, String)| uc::add_post(&state, &s.actor, unit, &name).await;
     let flash = |p: &suqiu_store::service::Post| {
         Flash::new("flash.post_added").detail(format!("{} · {}", p.name, p.org_unit_name))
     };
@@ -333,18 +303,12 @@ pub(crate) async fn register(State(state): State<AppState>, post: PostForm) -> P
     let s = post.session;
     // A member typed without script: found among the in-service party members in scope.
     let from = (None, Among::InServiceParty);
-    let (f, searched) = resolve_form(&state, &s.actor, post.form, "person_id", from)
-        .await
-        .map_err(fail(s.lang))?;
-    let body = registration_of(&f, s.lang).map_err(|mut errors| {
-        explain(&mut errors, "person_id", searched);
-        errors
-    });
-    let save = async |b| {
-        uc::register(&state, &s.actor, b)
-            .await
-            .map_err(Problem::from)
-    };
+    let (f, body) = read_picked(&state, &s.actor, (post.form, "person_id"), from, |f| {
+        registration_of(f, s.lang)
+    })
+    .await
+    .map_err(fail(s.lang))?;
+    let save = async |b| uc::register(&state, &s.actor, b).await;
     let flash = |r: &suqiu_store::service::Registration| {
         Flash::new("flash.service_registered")
             .detail(format!("{} · {}", r.person.name, r.org_unit_name))
@@ -396,11 +360,7 @@ fn hours_of(f: &FormData, lang: Lang) -> Result<HoursInput, FieldErrors> {
 pub(crate) async fn log_hours(State(state): State<AppState>, post: PostForm) -> PageResult {
     let (s, f) = (post.session, post.form);
     let body = hours_of(&f, s.lang);
-    let save = async |b| {
-        uc::log_hours(&state, &s.actor, b)
-            .await
-            .map_err(Problem::from)
-    };
+    let save = async |b| uc::log_hours(&state, &s.actor, b).await;
     let flash = |h: &suqiu_store::service::HoursEntry| {
         Flash::new("flash.hours_logged").detail(format!(
             "{} · {} · {}",
@@ -421,23 +381,13 @@ pub(crate) async fn export(
 ) -> PageResult {
     let lang = s.lang;
     let org_unit_id = page_node(&state, &s, &params).await?.id;
-    let mut errors = Vec::new();
-    let (from, to) = period_of(&params, shanghai_date(state.now()), &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
+    let today = shanghai_date(state.now());
+    let (from, to) = asked(lang, |errors| period_of(&params, today, errors))?;
     let o = uc::export(&state, &s.actor, org_unit_id, (from, to))
         .await
-        .map_err(|e| UiError::from(e).page(lang))?;
-    let bytes =
-        crate::care_xlsx::service(&o.summary, &o.registrations, state.now()).map_err(|e| {
-            tracing::error!(error = %e, "service export failed");
-            UiError::Internal.page(lang)
-        })?;
-    Ok(crate::xlsx::download(
-        bytes,
-        &format!("service-{from}-{to}.xlsx"),
-    ))
+        .map_err(fail(lang))?;
+    let built = crate::care_xlsx::service(&o.summary, &o.registrations, state.now());
+    download::workbook(lang, "service", built, &format!("service-{from}-{to}.xlsx"))
 }
 
 // The messages of this module's rules (a code, the Chinese and the English).

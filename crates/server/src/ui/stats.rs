@@ -147,17 +147,16 @@ fn month_range(month: &str) -> Option<(NaiveDate, NaiveDate)> {
     Some((first, last))
 }
 
-/// The columns of the children's table.
-const HEADS: [Figure; 8] = [
-    figures::RECEIVED,
-    figures::SAMPLE,
-    figures::RESPONSE_RATE,
-    figures::ON_TIME_RATE,
-    figures::RESOLUTION_RATE,
-    figures::SATISFACTION_RATE,
-    figures::SCORE,
-    figures::OVERDUE_NOW,
-];
+/// The children table's column heads after 排名 and 单位: the page's figures but the rank
+/// (the first column) and the overdue count of the period, which the table leaves out.
+fn heads(lang: Lang) -> Vec<Term> {
+    let left_out = [figures::RANK.code, figures::OVERDUE_OPEN.code];
+    FIGURES
+        .iter()
+        .filter(|f| !left_out.contains(&f.code))
+        .map(|f| term(lang, f))
+        .collect()
+}
 
 /// The period a filter asks for: `from`/`to` days, or a whole `month` (which wins), and
 /// the first fault of them in the page's language.
@@ -254,7 +253,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
             from: m.from.clone(),
             to: m.to.clone(),
             kpis: kpis(lang, &m),
-            heads: HEADS.iter().map(|f| term(lang, f)).collect(),
+            heads: heads(lang),
             children,
             legend: legend(lang, &FIGURES),
             scores,

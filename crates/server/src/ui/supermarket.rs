@@ -9,17 +9,16 @@ use suqiu_core::msg;
 use suqiu_core::supermarket::{check_movement, NewItem, NewMovement};
 use suqiu_core::Id;
 use suqiu_store::people_search::Among;
-use suqiu_store::supermarket::Statement;
+use suqiu_store::supermarket::{Item, Movement, Statement};
 
 use super::i18n::Lang;
 use super::page_node;
-use super::pick::{explain, person_pick, resolve_form, PersonPick};
-use super::posted::{correctable, refusal_status, render_with, Posted};
+use super::pick::{person_pick, read_picked, PersonPick};
+use super::posted::{answer, Posted};
 use super::view::{when, Choice, Chrome, FieldErrors};
-use super::{fail, render, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use super::{fail, render, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::app::supermarket as app;
 use crate::extract::Params;
-use crate::problem::Problem;
 use crate::state::AppState;
 
 struct ItemRow {
@@ -154,23 +153,6 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     render(lang, &p)
 }
 
-/// The page again with form `form` as typed and what to fix: the form's own checks
-/// (`problem` none, 422) or the refusal of the shared function (its status).
-async fn refused(
-    state: &AppState,
-    s: &Session,
-    org_unit_id: Id,
-    (form, data): (&str, FormData),
-    errors: FieldErrors,
-    problem: Option<&Problem>,
-) -> PageResult {
-    let posted = Posted::refused(form, data, errors);
-    let page = market_page(state, s, org_unit_id, None, posted)
-        .await
-        .map_err(fail(s.lang))?;
-    render_with(s.lang, &page, refusal_status(problem))
-}
-
 /// The station a form posts for (default: the user's node).
 fn station_of(f: &FormData, s: &Session) -> Id {
     f.id("org_unit_id")
@@ -180,37 +162,30 @@ fn station_of(f: &FormData, s: &Session) -> Id {
 }
 
 pub(crate) async fn add_item(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let s = post.session;
-    let f = post.form;
+    let (s, f) = (post.session, post.form);
     let org_unit_id = station_of(&f, &s);
     let new = NewItem {
         org_unit_id,
         name: f.raw("name"),
         unit: f.raw("unit"),
     };
-    match app::add_item(&state, &s.actor, new)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(item) => {
-            let back = format!("/supermarket?org_unit={org_unit_id}");
-            let flash = Flash::new("flash.item_added")
-                .detail(format!(
-                    "{}{}{}{}",
-                    item.name,
-                    s.lang.t("punct.lparen"),
-                    item.unit,
-                    s.lang.t("punct.rparen")
-                ))
-                .next(&format!("{back}#move-item-id"), "market.move");
-            Ok(saved(&state, &back, flash))
-        }
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[], s.lang);
-            refused(&state, &s, org_unit_id, ("item", f), errors, Some(&p)).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let save = async |new| app::add_item(&state, &s.actor, new).await;
+    let done = |item: Item| {
+        let back = format!("/supermarket?org_unit={org_unit_id}");
+        let flash = Flash::new("flash.item_added")
+            .detail(format!(
+                "{}{}{}{}",
+                item.name,
+                s.lang.t("punct.lparen"),
+                item.unit,
+                s.lang.t("punct.rparen")
+            ))
+            .next(&format!("{back}#move-item-id"), "market.move");
+        (back, flash)
+    };
+    let again = async |posted| market_page(&state, &s, org_unit_id, None, posted).await;
+    let form = ("item".to_string(), f, &[][..]);
+    answer((&state, s.lang), form, (Ok(new), save), done, again).await
 }
 
 /// The hand-out form as a movement, every field checked at once: the form asks for
@@ -291,43 +266,26 @@ fn movement_of(f: &FormData, lang: Lang) -> Result<NewMovement, FieldErrors> {
 /// Stock in (`direction=in`) or hand out (`direction=out`, to `person_id`).
 pub(crate) async fn move_stock(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let f = post.form;
-    let org_unit_id = station_of(&f, &s);
-    let (f, searched) = resolve_form(
-        &state,
-        &s.actor,
-        f,
-        "person_id",
-        (Some(org_unit_id), Among::Everyone),
-    )
+    let org_unit_id = station_of(&post.form, &s);
+    let from = (Some(org_unit_id), Among::Everyone);
+    let (f, body) = read_picked(&state, &s.actor, (post.form, "person_id"), from, |f| {
+        movement_of(f, s.lang)
+    })
     .await
     .map_err(fail(s.lang))?;
-    let body = match movement_of(&f, s.lang) {
-        Ok(body) => body,
-        Err(mut errors) => {
-            explain(&mut errors, "person_id", searched);
-            return refused(&state, &s, org_unit_id, ("move", f), errors, None).await;
-        }
+    let save = async |body| app::move_stock(&state, &s.actor, body).await;
+    let done = |m: Movement| {
+        let back = format!("/supermarket?org_unit={org_unit_id}");
+        let what = format!("{} × {} {}", m.item_name, m.quantity.abs(), m.unit);
+        let flash = match &m.person {
+            Some(p) => Flash::new("flash.handed_out")
+                .detail(format!("{what} · {}", p.name))
+                .next(&format!("/people/{}", p.id), "flash.to_person"),
+            None => Flash::new("flash.stocked_in").detail(what),
+        };
+        (back, flash)
     };
-    match app::move_stock(&state, &s.actor, body)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(m) => {
-            let back = format!("/supermarket?org_unit={org_unit_id}");
-            let what = format!("{} × {} {}", m.item_name, m.quantity.abs(), m.unit);
-            let flash = match &m.person {
-                Some(p) => Flash::new("flash.handed_out")
-                    .detail(format!("{what} · {}", p.name))
-                    .next(&format!("/people/{}", p.id), "flash.to_person"),
-                None => Flash::new("flash.stocked_in").detail(what),
-            };
-            Ok(saved(&state, &back, flash))
-        }
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[], s.lang);
-            refused(&state, &s, org_unit_id, ("move", f), errors, Some(&p)).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let again = async |posted| market_page(&state, &s, org_unit_id, None, posted).await;
+    let form = ("move".to_string(), f, &[][..]);
+    answer((&state, s.lang), form, (body, save), done, again).await
 }

@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use suqiu_core::access::{Capability, Role};
@@ -17,7 +16,7 @@ use suqiu_store::people_search::Among;
 use suqiu_store::teams::ContactMode;
 
 use super::care::forbid_unless;
-use super::pick::{explain, person_pick, resolve_form, PersonPick};
+use super::pick::{person_pick, read_picked, PersonPick};
 use super::posted::{render_with, Posted};
 use super::view::{percent, vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, saved, Failed, Flash, FormData, PageResult, PostForm, Session, UiError};
@@ -235,11 +234,7 @@ async fn teams_page(state: &AppState, s: &Session, posted: Posted) -> PageResult
         in_care,
         buildings,
     } = offered(state, s).await?;
-    let status = if posted.any() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = posted.status();
     render_with(
         lang,
         &TeamsPage {
@@ -364,21 +359,27 @@ pub(crate) async fn create_pairing(
 ) -> PageResult {
     // Someone in care typed without script: found on the station's care register.
     let from = (Some(s.actor.org_unit_id), Among::InCare);
-    let (form, searched) = resolve_form(&state, &s.actor, form, "person_id", from)
-        .await
-        .map_err(fail(s.lang))?;
-    let (Some(person), Some(partner)) = (
-        form_id(&form, "person_id"),
-        form_id(&form, "partner_user_id"),
-    ) else {
-        let mut errors = FieldErrors::new(s.lang);
-        for field in ["person_id", "partner_user_id"] {
-            if form_id(&form, field).is_none() {
-                errors.push_text(field, s.lang.t("teams.choose"));
+    let (form, chosen) = read_picked(&state, &s.actor, (form, "person_id"), from, |form| {
+        match (form_id(form, "person_id"), form_id(form, "partner_user_id")) {
+            (Some(person), Some(partner)) => Ok((person, partner)),
+            _ => {
+                let mut errors = FieldErrors::new(s.lang);
+                for field in ["person_id", "partner_user_id"] {
+                    if form_id(form, field).is_none() {
+                        errors.push_text(field, s.lang.t("teams.choose"));
+                    }
+                }
+                Err(errors)
             }
         }
-        explain(&mut errors, "person_id", searched);
-        return teams_page(&state, &s, Posted::refused("pairing", form, errors)).await;
+    })
+    .await
+    .map_err(fail(s.lang))?;
+    let (person, partner) = match chosen {
+        Ok(chosen) => chosen,
+        Err(errors) => {
+            return teams_page(&state, &s, Posted::refused("pairing", form, errors)).await
+        }
     };
     let input = PairingInput {
         person_id: person,

@@ -9,14 +9,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::auth::{double_submit_ok, double_submit_token, set_cookie};
+use super::auth::{double_submit_token, set_cookie, SignedOutPost};
 use super::i18n::Lang;
 use super::view::{deadline_at, vocabulary_choices, when, Choice, FieldErrors};
 use super::{FormData, UiError};
 use crate::app::public::{answer as answer_follow_up, track, Refused};
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::throttle::ClientIp;
 use suqiu_core::appeal::{Satisfaction, Status};
 use suqiu_core::lifecycle::{AppellantAnswer, SolvedAnswer};
 use suqiu_core::tracking::PublicView;
@@ -153,16 +152,11 @@ pub(crate) async fn page(State(state): State<AppState>, headers: HeaderMap) -> R
 }
 
 /// `POST /track`: the lookup (`code`, `digits`).
-pub(crate) async fn submit(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    headers: HeaderMap,
-    form: FormData,
-) -> Response {
-    let lang = Lang::from_headers(&headers);
+pub(crate) async fn submit(State(state): State<AppState>, post: SignedOutPost) -> Response {
+    let (lang, form) = (post.lang, &post.form);
     let mut page = empty(lang);
     page.code = form.get("code").unwrap_or("").to_string();
-    if !double_submit_ok(&headers, &form, TRACK_CSRF_COOKIE) {
+    if !post.fresh(TRACK_CSRF_COOKIE) {
         page.error = lang.t("login.expired").to_string();
         return respond(&state, StatusCode::FORBIDDEN, page);
     }
@@ -178,7 +172,7 @@ pub(crate) async fn submit(
     if page.errors.any() {
         return respond(&state, StatusCode::UNPROCESSABLE_ENTITY, page);
     }
-    let outcome = match track(&state, &page.code, &digits, client).await {
+    let outcome = match track(&state, &page.code, &digits, post.client).await {
         Ok(o) => o,
         Err(p) => return UiError::from(p).into_page(lang),
     };
@@ -194,25 +188,20 @@ pub(crate) async fn submit(
 /// `POST /track/answer`: the appellant's own answer to the follow-up (`code`, `digits`,
 /// `solved`, `satisfaction`, `comment`). Saved: the page again, closed, with thanks; a
 /// fault: the page again with the answer as given and the fault beside its field.
-pub(crate) async fn answer(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    headers: HeaderMap,
-    form: FormData,
-) -> Response {
-    let lang = Lang::from_headers(&headers);
+pub(crate) async fn answer(State(state): State<AppState>, post: SignedOutPost) -> Response {
+    let (lang, form, client) = (post.lang, &post.form, post.client);
     let mut page = empty(lang);
     page.code = form.get("code").unwrap_or("").to_string();
     page.digits = form.raw("digits");
     page.solved = form.raw("solved");
     page.satisfaction = form.raw("satisfaction");
     page.comment = form.raw("comment");
-    if !double_submit_ok(&headers, &form, TRACK_CSRF_COOKIE) {
+    if !post.fresh(TRACK_CSRF_COOKIE) {
         page.error = lang.t("login.expired").to_string();
         return respond(&state, StatusCode::FORBIDDEN, page);
     }
     let (code, digits) = (page.code.clone(), page.digits.trim().to_string());
-    let outcome = match answer_of(&form) {
+    let outcome = match answer_of(form) {
         Ok(given) => answer_follow_up(&state, &code, &digits, client, given).await,
         Err(problem) => Err(problem.into()),
     };

@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
@@ -17,14 +16,14 @@ use suqiu_core::Id;
 use suqiu_store::people_search::Among;
 use suqiu_store::wishes::{NewWish, Wish, WishMove};
 
+use super::download;
 use super::fund::parse_yuan;
 use super::i18n::Lang;
-use super::pick::{explain, person_pick, resolve_form, PersonPick};
-use super::posted::{correctable, render_with, Posted};
+use super::pick::{person_pick, read_picked, PersonPick};
+use super::posted::{answer, Posted};
 use super::view::{when, Chrome, FieldErrors};
-use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
+use super::{fail, render, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::app::wishes::{self as app, wisher, wisher_name, EXPORT_MAX};
-use crate::problem::Problem;
 use crate::state::AppState;
 
 /// The API's field names as the record form calls them.
@@ -153,19 +152,6 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session) -> PageResul
     render(s.lang, &p)
 }
 
-/// The page again with form `form` as typed and what to fix, with `status`.
-async fn refused(
-    state: &AppState,
-    s: &Session,
-    (form, data): (String, FormData),
-    errors: FieldErrors,
-    status: StatusCode,
-) -> PageResult {
-    let posted = Posted::refused(form, data, errors);
-    let page = wishes_page(state, s, posted).await.map_err(fail(s.lang))?;
-    render_with(s.lang, &page, status)
-}
-
 /// What the record form posts, as a new wish (the estimate in yuan), with every error
 /// at once: the form's own and core's checks of a new wish (`check_new`).
 fn wish_of(form: &FormData, today: NaiveDate, lang: Lang) -> Result<NewWish, FieldErrors> {
@@ -235,68 +221,46 @@ fn wish_of(form: &FormData, today: NaiveDate, lang: Lang) -> Result<NewWish, Fie
 
 pub(crate) async fn record(State(state): State<AppState>, post: PostForm) -> PageResult {
     let s = post.session;
-    let (f, searched) = resolve_form(
-        &state,
-        &s.actor,
-        post.form,
-        "person_id",
-        (None, Among::Everyone),
-    )
+    let today = shanghai_date(state.now());
+    let from = (None, Among::Everyone);
+    let (f, body) = read_picked(&state, &s.actor, (post.form, "person_id"), from, |f| {
+        wish_of(f, today, s.lang)
+    })
     .await
     .map_err(fail(s.lang))?;
-    let body = match wish_of(&f, shanghai_date(state.now()), s.lang) {
-        Ok(body) => body,
-        Err(mut errors) => {
-            explain(&mut errors, "person_id", searched);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return refused(&state, &s, ("wish".into(), f), errors, status).await;
-        }
+    let save = async |body| app::record(&state, &s.actor, body).await;
+    let done = |w: Wish| {
+        let flash = Flash::new("flash.wish_recorded")
+            .detail(format!("{} · {}", w.person.name, w.wish))
+            .next(&format!("/people/{}", w.person.id), "flash.to_wisher");
+        ("/wishes".to_string(), flash)
     };
-    match app::record(&state, &s.actor, body)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(w) => {
-            let flash = Flash::new("flash.wish_recorded")
-                .detail(format!("{} · {}", w.person.name, w.wish))
-                .next(&format!("/people/{}", w.person.id), "flash.to_wisher");
-            Ok(saved(&state, "/wishes", flash))
-        }
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, RENAMES, s.lang);
-            refused(&state, &s, ("wish".into(), f), errors, p.status()).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let again = async |posted| wishes_page(&state, &s, posted).await;
+    let form = ("wish".to_string(), f, RENAMES);
+    answer((&state, s.lang), form, (body, save), done, again).await
 }
 
 /// One of the buttons: `command=claim|release|fulfil|confirm|cancel` (fulfil with `note`).
 pub(crate) async fn act(
     State(state): State<AppState>,
     PageId(id): PageId,
-    post: PostForm,
+    PostForm {
+        session: s,
+        form: f,
+    }: PostForm,
 ) -> PageResult {
-    let s = post.session;
-    let f = post.form;
     let Some(cmd) = f.get("command").and_then(WishCommand::parse) else {
         return Err(UiError::BadRequest(Reason::new(&UNKNOWN_COMMAND)).page(s.lang));
     };
     let note = f.get("note").map(str::to_string);
-    match app::command(&state, &s.actor, id, cmd, note)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(w) => {
-            let flash = Flash::new(&format!("flash.wish_{}", cmd.code())).detail(w.wish);
-            Ok(saved(&state, "/wishes", flash))
-        }
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[], s.lang);
-            let form = format!("{}-{id}", cmd.code());
-            refused(&state, &s, (form, f), errors, p.status()).await
-        }
-        Err(p) => Err(UiError::from(p).page(s.lang)),
-    }
+    let save = async |note| app::command(&state, &s.actor, id, cmd, note).await;
+    let done = |w: Wish| {
+        let flash = Flash::new(&format!("flash.wish_{}", cmd.code())).detail(w.wish);
+        ("/wishes".to_string(), flash)
+    };
+    let again = async |posted| wishes_page(&state, &s, posted).await;
+    let form = (format!("{}-{id}", cmd.code()), f, &[][..]);
+    answer((&state, s.lang), form, (Ok(note), save), done, again).await
 }
 
 const UNKNOWN_COMMAND: Msg = msg!(
@@ -313,11 +277,8 @@ pub(crate) async fn export(State(state): State<AppState>, s: Session) -> PageRes
     let Some(found) = found else {
         return Err(UiError::too_many(EXPORT_MAX).page(lang));
     };
-    let bytes = crate::care_xlsx::wishes(&s.unit_name, &found, state.now()).map_err(|e| {
-        tracing::error!(error = %e, "wishes export failed");
-        UiError::Internal.page(lang)
-    })?;
-    Ok(crate::xlsx::download(bytes, "wishes.xlsx"))
+    let built = crate::care_xlsx::wishes(&s.unit_name, &found, state.now());
+    download::workbook(lang, "wishes", built, "wishes.xlsx")
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use super::appeals::{category_groups, CategoryGroup};
 use super::i18n::{self, Lang};
 use super::posted::{render_with, Posted, WHOLE_FORM};
 use super::view::{percent, person_label, vocabulary_choices, when, Choice, Chrome, FieldErrors};
-use super::{fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
+use super::{asked, fail, saved, Flash, FormData, PageResult, PostForm, Session, UiError};
 use crate::app::care::visits::{self as visits, RaiseInput, VisitInput};
 use crate::app::care::{self as uc, teams};
 use crate::extract::Params;
@@ -203,13 +203,12 @@ async fn due_section(
 /// The care page; `posted` is the rules form when saving it was refused (422).
 async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Posted) -> PageResult {
     let lang = s.lang;
-    may_read_care(s)?;
-    let mut errors = Vec::new();
-    let mut filter = register_filter(s, params, &mut errors);
-    let (from, to) = period(state, params, &mut errors);
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
+    let (mut filter, (from, to)) = care_asked(s, |errors| {
+        (
+            register_filter(s, params, errors),
+            period(state, params, errors),
+        )
+    })?;
     filter.per_page = REGISTER_PAGE;
     let register = uc::register(state, &s.actor, &filter, None)
         .await
@@ -221,11 +220,7 @@ async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Poste
     let rows = register_rows(s, &register.items);
     let current_tag = filter.tag.map(|t| t.code()).unwrap_or("");
     let (rules, holiday_rules) = rule_rows(state, s).await.map_err(fail(lang))?;
-    let status = if posted.any() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = posted.status();
     render_with(
         lang,
         &CarePage {
@@ -411,12 +406,17 @@ pub(super) fn forbid_unless(s: &Session, allowed: bool) -> Result<(), super::Fai
     }
 }
 
-/// Who may read the care register: those who visit, keep it, or measure it.
-pub(super) fn may_read_care(s: &Session) -> Result<(), super::Failed> {
+/// What a page of the care register asks of its query ([`asked`]), for those who may read
+/// the register: those who visit, keep it, or measure it.
+pub(super) fn care_asked<T>(
+    s: &Session,
+    read: impl FnOnce(&mut Vec<FieldError>) -> T,
+) -> Result<T, super::Failed> {
     let may = s.may(Capability::LogVisit)
         || s.may(Capability::ManageCare)
         || s.may(Capability::ReadMetrics);
-    forbid_unless(s, may)
+    forbid_unless(s, may)?;
+    asked(s.lang, read)
 }
 
 /// The register's filters from the query (default node: the user's).

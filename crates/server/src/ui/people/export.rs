@@ -9,12 +9,11 @@ use super::{may_see_people, not_for_you};
 use crate::extract::Params;
 use crate::read_audit;
 use crate::state::AppState;
-use crate::ui::i18n::Lang;
+use crate::ui::download::{self, every_page};
 use crate::ui::pick::unit_names;
-use crate::ui::{fail, Failed, PageResult, Session, UiError};
+use crate::ui::view::shanghai_file_stamp;
+use crate::ui::{asked, fail, PageResult, Session};
 
-/// Rows read per query while exporting.
-const EXPORT_CHUNK: i64 = 500;
 /// Most people one export holds: a street's register, not a district's (that is a backup).
 pub(crate) const REGISTER_MAX_ROWS: usize = 50_000;
 
@@ -29,37 +28,19 @@ pub(crate) async fn export(
     if !may_see_people(&s) {
         return Err(not_for_you(&s));
     }
-    let mut errors = Vec::new();
-    let mut filter = PeopleFilter {
-        tag: params.code("tag", CareTag::parse, CareTag::codes(), &mut errors),
-        org_unit_id: params.id("org_unit", &mut errors),
-        page: 1,
-        per_page: EXPORT_CHUNK,
+    let filter = asked(lang, |errors| PeopleFilter {
+        tag: params.code("tag", CareTag::parse, CareTag::codes(), errors),
+        org_unit_id: params.id("org_unit", errors),
         ..PeopleFilter::default()
-    };
-    if let Some(e) = errors.first() {
-        return Err(UiError::BadRequest(e.reason()).page(lang));
-    }
+    })?;
     crate::scope::filter_node_in_scope(&state, &s.actor, filter.org_unit_id)
         .await
         .map_err(fail(lang))?;
-    let mut people = Vec::new();
-    loop {
-        let found = state
-            .store
-            .list_people(&s.actor, &filter)
-            .await
-            .map_err(fail(lang))?;
-        if found.total > REGISTER_MAX_ROWS as i64 {
-            return Err(too_many_people(lang));
-        }
-        let last = found.items.len() < EXPORT_CHUNK as usize;
-        people.extend(found.items);
-        if last {
-            break;
-        }
-        filter.page += 1;
-    }
+    let (store, actor) = (&state.store, &s.actor);
+    let people = every_page(lang, REGISTER_MAX_ROWS, &filter, |filter| async move {
+        store.list_people(actor, &filter).await
+    })
+    .await?;
     // One audit row per person in the workbook: an auditor asks "who has seen this person's
     // number", and an export row answers it like a page does.
     let shown = read_audit::people(people.iter().map(|p| p.id));
@@ -74,18 +55,8 @@ pub(crate) async fn export(
             (p, unit)
         })
         .collect();
-    let bytes = crate::roster_xlsx::people_register(&rows, s.may(Capability::SeePersonalData))
-        .map_err(|e| {
-            tracing::error!(error = %e, "people export failed");
-            UiError::Internal.page(lang)
-        })?;
-    let name = format!(
-        "people-{}.xlsx",
-        crate::ui::view::shanghai_file_stamp(state.now())
-    );
-    Ok(crate::xlsx::download(bytes, &name))
-}
-
-fn too_many_people(lang: Lang) -> Failed {
-    UiError::too_many(REGISTER_MAX_ROWS).page(lang)
+    let reveal = s.may(Capability::SeePersonalData);
+    let name = format!("people-{}.xlsx", shanghai_file_stamp(state.now()));
+    let built = crate::roster_xlsx::people_register(&rows, reveal);
+    download::workbook(lang, "people", built, &name)
 }

@@ -15,8 +15,7 @@ use super::PublicChrome;
 use crate::app::public::submit as take_in;
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::throttle::ClientIp;
-use crate::ui::auth::{double_submit_ok, double_submit_token, set_cookie};
+use crate::ui::auth::{double_submit_token, set_cookie, SignedOutPost};
 use crate::ui::i18n::Lang;
 use crate::ui::posted::{correctable, render_with, Posted, WHOLE_FORM};
 use crate::ui::view::{vocabulary_choices, Choice, FieldErrors};
@@ -130,21 +129,17 @@ async fn categories(state: &AppState, lang: Lang) -> Result<Vec<Choice>, UiError
 }
 
 /// `POST /p/new`: takes the appeal in, or shows the form again with what to fix.
-pub(super) async fn submit(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    headers: HeaderMap,
-    form: FormData,
-) -> PageResult {
-    let p = PublicChrome::new(&headers, "new");
+pub(super) async fn submit(State(state): State<AppState>, post: SignedOutPost) -> PageResult {
+    let p = PublicChrome::new(&post.headers, "new");
     let lang = p.lang;
-    let (errors, status) = match guard(&state, &headers, &form) {
+    let (client, form) = (post.client, &post.form);
+    let (errors, status) = match guard(&state, &post) {
         Some((key, status)) => {
             let mut errors = FieldErrors::new(lang);
             errors.push_text(WHOLE_FORM, lang.t(key));
             (errors, status)
         }
-        None => match take_in(&state, client, draft_of(&form), Channel::Online).await {
+        None => match take_in(&state, client, draft_of(form), Channel::Online).await {
             Ok(appeal) => {
                 let trackable = form.get("phone").is_some();
                 return received(p, appeal.tracking_code, trackable);
@@ -152,19 +147,15 @@ pub(super) async fn submit(
             Err(e) => refusal_of(Problem::from(e), lang)?,
         },
     };
-    respond(&state, p, Posted::refused(FORM, form, errors), status).await
+    respond(&state, p, Posted::refused(FORM, post.form, errors), status).await
 }
 
 /// Why the post is not taken as a person's, if it is not: the message key and the status.
-fn guard(
-    state: &AppState,
-    headers: &HeaderMap,
-    form: &FormData,
-) -> Option<(&'static str, StatusCode)> {
-    if !double_submit_ok(headers, form, CSRF_COOKIE) {
+fn guard(state: &AppState, post: &SignedOutPost) -> Option<(&'static str, StatusCode)> {
+    if !post.fresh(CSRF_COOKIE) {
         return Some(("public.expired", StatusCode::FORBIDDEN));
     }
-    let key = match fill::judge(state, form, state.now()) {
+    let key = match fill::judge(state, &post.form, state.now()) {
         Filled::ByAPerson => return None,
         Filled::TooFast => "public.too_fast",
         Filled::Stale => "public.expired",
