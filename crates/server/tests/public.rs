@@ -44,6 +44,11 @@ async fn the_doors_open_without_an_account(b: Backend) {
         !html.contains("<script>") && !html.contains("style="),
         "{html}"
     );
+    // Its own styles, which the desk's pages do not carry.
+    assert!(html.contains("/assets/public.css"), "{html}");
+    let css = web.get("/assets/public.css").await;
+    assert_eq!(css.status.as_u16(), 200);
+    assert!(css.text().contains(".door"), "the doors' styles");
     web.get("/lang/en").await;
     let html = web.get("/p").await.text();
     assert!(html.contains("Raise an appeal"), "{html}");

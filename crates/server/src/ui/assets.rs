@@ -6,6 +6,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 const CSS: &str = include_str!("../../assets/app.css");
+/// The public door's own styles (`/p/…`), on top of `app.css`.
+const PUBLIC_CSS: &str = include_str!("../../assets/public.css");
 const JS: &str = include_str!("../../assets/app.js");
 /// The icon: an SVG for browsers that take one, and the same drawing as an ICO
 /// (`scripts/favicon-ico.py`) for `/favicon.ico`, which browsers and bookmarks ask for
@@ -19,6 +21,7 @@ const CACHE: &str = "public, max-age=3600";
 pub(crate) async fn serve(Path(file): Path<String>) -> Response {
     let (body, content_type) = match file.as_str() {
         "app.css" => (CSS.as_bytes(), "text/css; charset=utf-8"),
+        "public.css" => (PUBLIC_CSS.as_bytes(), "text/css; charset=utf-8"),
         "app.js" => (JS.as_bytes(), "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON_SVG.as_bytes(), "image/svg+xml"),
         "favicon.ico" => (FAVICON_ICO, "image/x-icon"),
