@@ -12,6 +12,7 @@ use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
 use crate::appeals::AppealRecord;
+use crate::dialect;
 use crate::error::{Result, StoreError};
 use crate::sql::{
     get, get_code, get_flag, get_json, get_opt_code, get_opt_time, get_time, ms, stored, to_json,
@@ -247,6 +248,33 @@ pub(crate) async fn load(
     let sql = format!("{} WHERE a.id = $1{lock}", select_record());
     let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(record_from).transpose()
+}
+
+/// A new appeal made ready for `appeals::insert_new`: it and its `registered` event
+/// normalized (see [`normalize`]), its search tokens segmented. Segmenting is CPU work, so
+/// callers make this before handing the job to the single writer.
+pub(crate) struct NewAppeal {
+    pub(crate) appeal: Appeal,
+    pub(crate) event: Event,
+    pub(crate) tokens: String,
+}
+
+impl NewAppeal {
+    pub(crate) fn new(mut appeal: Appeal, mut event: Event) -> NewAppeal {
+        normalize(&mut appeal);
+        normalize_event(&mut event);
+        let tokens = search_tokens(&appeal);
+        NewAppeal {
+            appeal,
+            event,
+            tokens,
+        }
+    }
+}
+
+/// The appeal's full-text tokens: its title, content and location.
+pub(crate) fn search_tokens(a: &Appeal) -> String {
+    dialect::index_tokens(a.title.as_deref(), &a.content, a.location.as_deref())
 }
 
 /// Truncates every instant of the appeal to what the database keeps (milliseconds), so the

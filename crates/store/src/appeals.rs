@@ -11,7 +11,9 @@ use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
-use crate::appeal_row::{insert_event, load, normalize, normalize_event, values, MUTABLE};
+use crate::appeal_row::{
+    insert_event, load, normalize, normalize_event, values, NewAppeal, MUTABLE,
+};
 use crate::error::{
     Result, StoreError, HANDLING_UNIT_MISSING, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN,
 };
@@ -65,24 +67,15 @@ impl Store {
     /// `Invalid` for an unknown `org_unit_id`, `handling_org_unit_id`, `category` or
     /// appellant (`appellant_id`); `Conflict{field:"tracking_code"}` for a duplicate code.
     pub async fn create_appeal(&self, appeal: &Appeal, event: &Event) -> Result<Appeal> {
-        let mut appeal = appeal.clone();
-        let mut event = event.clone();
-        normalize(&mut appeal);
-        normalize_event(&mut event);
-        // Segmenting is CPU work: do it here, not on the single writer.
-        let tokens = dialect::index_tokens(
-            appeal.title.as_deref(),
-            &appeal.content,
-            appeal.location.as_deref(),
-        );
+        let new = NewAppeal::new(appeal.clone(), event.clone());
         writer::run(
             self.queue.as_ref(),
             &self.writer,
             Undo::SingleStatement,
             move |conn| {
                 Box::pin(async move {
-                    let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                    Ok(Done::keep(Appeal { id, ..appeal }, deferred))
+                    let (appeal, deferred) = insert_new(conn, new).await?;
+                    Ok(Done::keep(appeal, deferred))
                 })
             },
         )
@@ -239,24 +232,27 @@ impl Store {
     }
 }
 
-/// Inserts a new appeal; returns its id and what the writer writes at the end of the batch
-/// (its first event, its roll-up contribution, its full-text row).
+/// Inserts a new appeal; returns it with its id and what the writer writes at the end of the
+/// batch (its first event, its roll-up contribution, its full-text row).
 ///
 /// The references are checked by the INSERT itself (it selects nothing when one is
 /// unknown): intakes are the hot path and every statement is a round trip. Only when
 /// nothing was inserted does a second query find out which reference was wrong.
 pub(crate) async fn insert_new(
     conn: &mut AnyConnection,
-    appeal: &Appeal,
-    event: &Event,
-    tokens: &str,
-) -> Result<(Id, Deferred)> {
+    new: NewAppeal,
+) -> Result<(Appeal, Deferred)> {
+    let NewAppeal {
+        appeal,
+        event,
+        tokens,
+    } = new;
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
         _ => None,
     };
     let mut a = Args::default();
-    let (cols, vals): (Vec<&str>, Vec<String>) = values(appeal, "", "", tokens)?
+    let (cols, vals): (Vec<&str>, Vec<String>) = values(&appeal, "", "", &tokens)?
         .into_iter()
         .filter(|(c, _)| !matches!(*c, "org_path" | "handling_path"))
         .map(|(c, v)| (c, a.push(v)))
@@ -284,24 +280,24 @@ pub(crate) async fn insert_new(
         .await
         .map_err(|e| write_error(e, "tracking_code", &TRACKING_CODE_TAKEN))?;
     let Some(row) = row else {
-        return Err(unknown_reference(conn, appeal, person).await?);
+        return Err(unknown_reference(conn, &appeal, person).await?);
     };
     let id: Id = get(&row, "id")?;
     let org_path: String = get(&row, "org_path")?;
     // The INSERT above is the job's only write (`Undo::SingleStatement`): the event, the
     // roll-up delta and the full-text row go back to the writer (see `writer`).
     let mut deferred = Deferred::default();
-    deferred.events.push((id, event.clone()));
+    deferred.events.push((id, event));
     deferred.deltas.add(
         &org_path,
         appeal.created_at,
-        &contribution(&AppealFacts::from(appeal)),
+        &contribution(&AppealFacts::from(&appeal)),
     )?;
-    deferred.deltas.add_received(&org_path, appeal)?;
+    deferred.deltas.add_received(&org_path, &appeal)?;
     deferred
         .search
-        .push((id, tokens.to_string(), dialect::search_scope(&org_path)?));
-    Ok((id, deferred))
+        .push((id, tokens, dialect::search_scope(&org_path)?));
+    Ok((Appeal { id, ..appeal }, deferred))
 }
 
 /// Which reference of a new appeal does not exist, as an `Invalid` naming its field.

@@ -13,13 +13,13 @@ use suqiu_core::lifecycle::Event;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
 
-use crate::appeal_row::{normalize, normalize_event};
+use crate::appeal_row::NewAppeal;
 use crate::appeals::insert_new;
 use crate::care::{care_tags, in_node, RuleBook};
 use crate::error::{Result, StoreError, PERSON_UNKNOWN};
 use crate::sql::{get, get_json, get_opt_code, get_time, invalid, ms, paging, stored, Args};
 use crate::writer::{self, Done, Undo};
-use crate::{dialect, scope, Page, Store};
+use crate::{scope, Page, Store};
 
 pub use suqiu_core::care::visit::{NewVisit, MAX_NOTE_CHARS};
 
@@ -115,16 +115,7 @@ impl Store {
             visited_at: stored(visit.visited_at),
             ..visit::normalized(visit)
         };
-        let raised = raised.map(|(mut appeal, mut event)| {
-            normalize(&mut appeal);
-            normalize_event(&mut event);
-            let tokens = dialect::index_tokens(
-                appeal.title.as_deref(),
-                &appeal.content,
-                appeal.location.as_deref(),
-            );
-            (appeal, event, tokens)
-        });
+        let raised = raised.map(|(appeal, event)| NewAppeal::new(appeal, event));
         writer::run(
             self.queue.as_ref(),
             &self.writer,
@@ -132,9 +123,9 @@ impl Store {
             move |conn| {
                 Box::pin(async move {
                     let (appeal, deferred) = match raised {
-                        Some((appeal, event, tokens)) => {
-                            let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                            (Some(Appeal { id, ..appeal }), deferred)
+                        Some(new) => {
+                            let (appeal, deferred) = insert_new(conn, new).await?;
+                            (Some(appeal), deferred)
                         }
                         None => (None, Default::default()),
                     };
