@@ -266,10 +266,7 @@ async fn registrations_in(conn: &mut AnyConnection, filter: &str, a: Args) -> Re
                     .collect::<Result<_>>()?,
                 total_tenths: get(r, "total_tenths")?,
             },
-            person: Named {
-                id: get(r, "person_id")?,
-                name: get(r, "person_name")?,
-            },
+            person: Named::from_row(r, "person_id", "person_name")?,
             org_unit_id: get(r, "org_unit_id")?,
         });
     }
