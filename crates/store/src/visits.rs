@@ -8,16 +8,17 @@ use suqiu_core::access::Actor;
 use suqiu_core::appeal::Appeal;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::visit::{self, Visited};
-use suqiu_core::care::{due_order, next_visit, CareLevel, DueStatus, NextVisit};
+use suqiu_core::care::{due_order, CareLevel, DueStatus, NextVisit};
 use suqiu_core::lifecycle::Event;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
 
 use crate::appeal_row::NewAppeal;
 use crate::appeals::insert_new;
-use crate::care::{care_tags, in_node, RuleBook};
+use crate::care::{care_tags, in_node, RuleBook, LAST_VISIT};
 use crate::error::{Result, StoreError, PERSON_UNKNOWN};
-use crate::sql::{get, get_json, get_opt_code, get_time, invalid, ms, paging, stored, Args};
+use crate::people::parse_tags;
+use crate::sql::{get, get_opt_code, get_time, invalid, ms, paging, stored, Args};
 use crate::writer::{self, Done, Undo};
 use crate::{scope, Page, Store};
 
@@ -199,15 +200,7 @@ impl Store {
         if let Some(node) = filter.org_unit_id {
             match in_node(self, actor, node, &mut a).await? {
                 Some(c) => conds.push(c),
-                None => {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        total: 0,
-                        total_exact: true,
-                        page,
-                        per_page,
-                    })
-                }
+                None => return Ok(Page::empty(page, per_page)),
             }
         }
         if let Some(p) = filter.person_id {
@@ -230,13 +223,12 @@ impl Store {
             a.push((page - 1) * per_page)
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
-        Ok(Page {
-            items: rows.iter().map(visit_from).collect::<Result<_>>()?,
+        Ok(Page::exact(
+            rows.iter().map(visit_from).collect::<Result<_>>()?,
             total,
-            total_exact: true,
             page,
             per_page,
-        })
+        ))
     }
 
     /// The visit whose appeal is `appeal_id` (the appeal's page links back to it). No scope
@@ -273,8 +265,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT p.id, p.name, p.org_unit_id, p.org_path, p.address, p.tags, cp.level, \
-             (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = p.id) AS last_visit \
-             FROM people p LEFT JOIN care_profiles cp ON cp.person_id = p.id \
+             {LAST_VISIT} FROM people p LEFT JOIN care_profiles cp ON cp.person_id = p.id \
              WHERE {} ORDER BY p.id",
             conds.join(" AND ")
         );
@@ -284,12 +275,7 @@ impl Store {
         let mut out = Vec::new();
         for row in &rows {
             let tags = parse_tags(row)?;
-            let last: Option<i64> = get(row, "last_visit")?;
-            let last_visit = last
-                .map(|t| crate::sql::time_of(t, "last_visit").map(shanghai_date))
-                .transpose()?;
-            let path: String = get(row, "org_path")?;
-            let Some(next) = next_visit(&tags, book.rules_for(&path), last_visit, today) else {
+            let (last_visit, Some(next)) = book.visit_standing(row, &tags, today)? else {
                 continue;
             };
             out.push(DueVisit {
@@ -299,7 +285,7 @@ impl Store {
                 address: get(row, "address")?,
                 tags,
                 level: get_opt_code(row, "level", CareLevel::parse)?,
-                last_visit,
+                last_visit: last_visit.map(shanghai_date),
                 next,
             });
         }
@@ -337,16 +323,4 @@ impl Store {
             .map(|r| Ok((get(r, "person_id")?, get_time(r, "last")?)))
             .collect()
     }
-}
-
-/// The `tags` column of a person row.
-pub(crate) fn parse_tags(row: &AnyRow) -> Result<Vec<CareTag>> {
-    let codes: Vec<String> = get_json(row, "tags")?;
-    codes
-        .iter()
-        .map(|t| {
-            CareTag::parse(t)
-                .ok_or_else(|| StoreError::Corrupt(format!("column tags: unknown tag {t:?}")))
-        })
-        .collect()
 }

@@ -198,13 +198,12 @@ impl Store {
             a.push((page - 1) * per_page)
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
-        Ok(Page {
-            items: rows.iter().map(wish_from).collect::<Result<_>>()?,
+        Ok(Page::exact(
+            rows.iter().map(wish_from).collect::<Result<_>>()?,
             total,
-            total_exact: true,
             page,
             per_page,
-        })
+        ))
     }
 
     /// Moves a wish in the actor's area from `from` (as the caller read it, through

@@ -86,13 +86,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Page<AppealRecord>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = Page {
-            items: Vec::new(),
-            total: 0,
-            total_exact: true,
-            page,
-            per_page,
-        };
+        let empty = Page::empty(page, per_page);
         let Some(mut query) = self.list_where(actor, filter, now).await? else {
             return Ok(empty);
         };

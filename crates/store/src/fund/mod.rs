@@ -193,13 +193,7 @@ impl Store {
         Ok(Ledger {
             unit,
             balance_cents,
-            entries: Page {
-                items,
-                total,
-                total_exact: true,
-                page,
-                per_page,
-            },
+            entries: Page::exact(items, total, page, per_page),
         })
     }
 

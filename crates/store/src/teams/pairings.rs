@@ -12,10 +12,10 @@ use suqiu_core::Id;
 
 use super::{refused, ContactMode, Partner};
 use crate::error::{Result, StoreError};
+use crate::people::parse_tags;
 use crate::sql::{
     date_text, get, get_code, get_opt_code, get_opt_date, get_time, ms, stored, Args,
 };
-use crate::visits::parse_tags;
 use crate::{scope, Store};
 
 /// A pairing (结对).
