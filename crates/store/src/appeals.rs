@@ -19,7 +19,7 @@ use crate::error::{
 };
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, write_error, Args};
-use crate::writer::{self, Deferred, Done, Undo};
+use crate::writer::{Deferred, Done, Undo};
 use crate::{dialect, scope, Backend, Store};
 
 mod list;
@@ -68,17 +68,12 @@ impl Store {
     /// appellant (`appellant_id`); `Conflict{field:"tracking_code"}` for a duplicate code.
     pub async fn create_appeal(&self, appeal: &Appeal, event: &Event) -> Result<Appeal> {
         let new = NewAppeal::new(appeal.clone(), event.clone());
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::SingleStatement,
-            move |conn| {
-                Box::pin(async move {
-                    let (appeal, deferred) = insert_new(conn, new).await?;
-                    Ok(Done::keep(appeal, deferred))
-                })
-            },
-        )
+        self.run_job(Undo::SingleStatement, move |conn| {
+            Box::pin(async move {
+                let (appeal, deferred) = insert_new(conn, new).await?;
+                Ok(Done::keep(appeal, deferred))
+            })
+        })
         .await
     }
 
@@ -157,12 +152,9 @@ impl Store {
     {
         let actor = actor.clone();
         let backend = self.backend;
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| Box::pin(async move { act_in(conn, backend, &actor, id, decide).await }),
-        )
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move { act_in(conn, backend, &actor, id, decide).await })
+        })
         .await
     }
 

@@ -29,7 +29,7 @@ use crate::appeals::insert_new;
 use crate::error::Result;
 use crate::people::{find_by_name_and_phone, insert_person};
 use crate::sql::invalid;
-use crate::writer::{self, Done, Undo};
+use crate::writer::{Done, Undo};
 use crate::{dialect, Backend, Store};
 
 /// The appellant of an intake who is not (knowingly) on the register yet.
@@ -66,29 +66,23 @@ impl Store {
         let new = NewAppeal::new(appeal.clone(), event.clone());
         let backend = self.backend();
         let actor = actor.clone();
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| {
-                Box::pin(async move {
-                    let (person, person_added) =
-                        find_or_add(conn, backend, &actor, new_person).await?;
-                    let (appeal, deferred) = insert_new(conn, new).await?;
-                    sqlx::query("UPDATE appeals SET appellant_person_id = $1 WHERE id = $2")
-                        .bind(person.id)
-                        .bind(appeal.id)
-                        .execute(&mut *conn)
-                        .await?;
-                    let stored = RegisteredIntake {
-                        appeal,
-                        person,
-                        person_added,
-                    };
-                    Ok(Done::keep(stored, deferred))
-                })
-            },
-        )
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move {
+                let (person, person_added) = find_or_add(conn, backend, &actor, new_person).await?;
+                let (appeal, deferred) = insert_new(conn, new).await?;
+                sqlx::query("UPDATE appeals SET appellant_person_id = $1 WHERE id = $2")
+                    .bind(person.id)
+                    .bind(appeal.id)
+                    .execute(&mut *conn)
+                    .await?;
+                let stored = RegisteredIntake {
+                    appeal,
+                    person,
+                    person_added,
+                };
+                Ok(Done::keep(stored, deferred))
+            })
+        })
         .await
     }
 }

@@ -19,7 +19,7 @@ use crate::care::{care_tags, in_node, RuleBook, LAST_VISIT};
 use crate::error::{Result, StoreError, PERSON_UNKNOWN};
 use crate::people::parse_tags;
 use crate::sql::{get, get_opt_code, get_time, invalid, ms, paging, stored, Args};
-use crate::writer::{self, Done, Undo};
+use crate::writer::{Done, Undo};
 use crate::{scope, Page, Store};
 
 pub use suqiu_core::care::visit::{NewVisit, MAX_NOTE_CHARS};
@@ -117,10 +117,7 @@ impl Store {
             ..visit::normalized(visit)
         };
         let raised = raised.map(|(appeal, event)| NewAppeal::new(appeal, event));
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
+        self.run_job(Undo::Savepoint,
             move |conn| {
                 Box::pin(async move {
                     let (appeal, deferred) = match raised {
