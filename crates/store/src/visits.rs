@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::Appeal;
 use suqiu_core::calendar::shanghai_date;
@@ -99,6 +100,37 @@ fn visit_from(row: &AnyRow) -> Result<Visit> {
     })
 }
 
+/// Stores a checked visit (with the appeal raised on it); `Invalid{field:"person_id"}` for
+/// an unknown person.
+async fn insert_visit(
+    conn: &mut AnyConnection,
+    visit: &NewVisit,
+    appeal_id: Option<Id>,
+) -> Result<Visit> {
+    let mut a = Args::default();
+    let sql = format!(
+        "INSERT INTO visits (person_id, org_path, visited_at, visitor_user_id, note, follow_up, appeal_id, created_at) \
+         SELECT p.id, p.org_path, {}, {}, {}, {}, {}, {} FROM people p WHERE p.id = {} \
+         RETURNING id",
+        a.push(ms(visit.visited_at)),
+        a.push(visit.visitor_user_id),
+        a.push(visit.note.as_str()),
+        a.push(visit.follow_up.clone()),
+        a.push(appeal_id),
+        a.push(ms(Utc::now())),
+        a.push(visit.person_id),
+    );
+    let Some(row) = a.query(&sql).fetch_optional(&mut *conn).await? else {
+        return Err(invalid("person_id", &PERSON_UNKNOWN));
+    };
+    let id: Id = get(&row, "id")?;
+    let row = sqlx::query(&format!("{VISIT_SELECT} WHERE v.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    visit_from(&row)
+}
+
 impl Store {
     /// Logs a visit and, when given, the appeal raised on the spot, in ONE transaction: both
     /// are stored or neither (the appeal goes through the same insert as any intake, with its
@@ -117,41 +149,19 @@ impl Store {
             ..visit::normalized(visit)
         };
         let raised = raised.map(|(appeal, event)| NewAppeal::new(appeal, event));
-        self.run_job(Undo::Savepoint,
-            move |conn| {
-                Box::pin(async move {
-                    let (appeal, deferred) = match raised {
-                        Some(new) => {
-                            let (appeal, deferred) = insert_new(conn, new).await?;
-                            (Some(appeal), deferred)
-                        }
-                        None => (None, Default::default()),
-                    };
-                    let mut a = Args::default();
-                    let sql = format!(
-                        "INSERT INTO visits (person_id, org_path, visited_at, visitor_user_id, note, follow_up, appeal_id, created_at) \
-                         SELECT p.id, p.org_path, {}, {}, {}, {}, {}, {} FROM people p WHERE p.id = {} \
-                         RETURNING id",
-                        a.push(ms(visit.visited_at)),
-                        a.push(visit.visitor_user_id),
-                        a.push(visit.note.as_str()),
-                        a.push(visit.follow_up.clone()),
-                        a.push(appeal.as_ref().map(|x| x.id)),
-                        a.push(ms(Utc::now())),
-                        a.push(visit.person_id),
-                    );
-                    let Some(row) = a.query(&sql).fetch_optional(&mut *conn).await? else {
-                        return Err(invalid("person_id", &PERSON_UNKNOWN));
-                    };
-                    let id: Id = get(&row, "id")?;
-                    let row = sqlx::query(&format!("{VISIT_SELECT} WHERE v.id = $1"))
-                        .bind(id)
-                        .fetch_one(&mut *conn)
-                        .await?;
-                    Ok(Done::keep((visit_from(&row)?, appeal), deferred))
-                })
-            },
-        )
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move {
+                let (appeal, deferred) = match raised {
+                    Some(new) => {
+                        let (appeal, deferred) = insert_new(conn, new).await?;
+                        (Some(appeal), deferred)
+                    }
+                    None => (None, Default::default()),
+                };
+                let visit = insert_visit(conn, &visit, appeal.as_ref().map(|x| x.id)).await?;
+                Ok(Done::keep((visit, appeal), deferred))
+            })
+        })
         .await
     }
 
