@@ -8,14 +8,13 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use suqiu_core::access::{ActionKind, Role};
-use suqiu_core::appeal::{Appellant, Channel, Kind, Urgency};
+use suqiu_core::appeal::{actor_without_account, Appellant, Channel, Kind, Urgency};
 use suqiu_core::calendar::shanghai;
 use suqiu_core::lifecycle::EventBody;
 use suqiu_core::measures::{Counts, Rates};
 use suqiu_core::org::{Department, OrgUnit};
 use suqiu_core::person::{Gender, PartyCategory, Person};
 use suqiu_core::validate::{mask_email, mask_id_number, mask_phone};
-use suqiu_core::watch::SYSTEM_ACTOR_ID;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealRecord, StoredEvent};
 use suqiu_store::users::User;
@@ -475,11 +474,10 @@ impl From<&StoredEvent> for EventOut {
             type_label,
             actor: RefOut {
                 id: e.actor_id,
-                // The deadline watch acts as the system, which is no user.
-                name: if e.actor_id == SYSTEM_ACTOR_ID {
-                    "系统".to_string()
-                } else {
-                    e.actor_name.clone()
+                // The deadline watch and the appellant act with no account.
+                name: match actor_without_account(e.actor_id) {
+                    Some((zh, _)) => zh.to_string(),
+                    None => e.actor_name.clone(),
                 },
             },
             at: time(e.at),
