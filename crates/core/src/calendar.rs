@@ -42,7 +42,7 @@ pub fn shanghai_date(t: DateTime<Utc>) -> NaiveDate {
 }
 
 /// A Shanghai local date and time as a UTC instant (saturating at the ends of chrono's range).
-fn shanghai_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+pub fn shanghai_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
     shanghai()
         .from_local_datetime(&local)
         .single()

@@ -15,6 +15,7 @@
 use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
+pub use crate::error::Refusal;
 use crate::error::{FieldError, CONTENT_TOO_LONG};
 use crate::msg;
 use crate::person::CareTag;
@@ -494,16 +495,6 @@ pub fn care_note(note: Option<&str>) -> Result<Option<String>, FieldError> {
             .with("max", MAX_CARE_NOTE_CHARS)),
         _ => Ok(note.map(str::to_string)),
     }
-}
-
-/// Why a command on a team or a pairing was refused: 422 (a field to fix) or 409 (the
-/// team's or the pairing's state does not allow it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("{}", .0.message)]
-    Invalid(FieldError),
-    #[error("{}", .0.message)]
-    Conflict(FieldError),
 }
 
 pub mod pairing;

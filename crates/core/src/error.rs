@@ -219,6 +219,27 @@ impl std::fmt::Display for Reason {
     }
 }
 
+/// Why a rule refused a command — the aid fund's, the supermarket's, the service
+/// register's, care teams' and pairings': 422 (a field to fix), 409 (the state does not
+/// allow it now) or 403 (not this actor's to do). The appeal lifecycle says more, in its own
+/// `lifecycle::Refusal`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{}", .0.message)]
+    Invalid(FieldError),
+    #[error("{}", .0.message)]
+    Conflict(FieldError),
+    #[error("{0}")]
+    Forbidden(Reason),
+}
+
+impl Refusal {
+    /// `Invalid`: `field` says `msg`.
+    pub fn invalid(field: &str, msg: &Msg) -> Refusal {
+        Refusal::Invalid(FieldError::new(field, msg))
+    }
+}
+
 /// Puts `{name}` into both languages of a message.
 fn fill((zh, en): (&mut String, &mut String), name: &str, (zh_value, en_value): (&str, &str)) {
     let pattern = format!("{{{name}}}");

@@ -12,6 +12,7 @@ use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
 use crate::appeals::AppealRecord;
+use crate::dialect;
 use crate::error::{Result, StoreError};
 use crate::sql::{
     get, get_code, get_flag, get_json, get_opt_code, get_opt_time, get_time, ms, stored, to_json,
@@ -249,6 +250,33 @@ pub(crate) async fn load(
     row.as_ref().map(record_from).transpose()
 }
 
+/// A new appeal made ready for `appeals::insert_new`: it and its `registered` event
+/// normalized (see [`normalize`]), its search tokens segmented. Segmenting is CPU work, so
+/// callers make this before handing the job to the single writer.
+pub(crate) struct NewAppeal {
+    pub(crate) appeal: Appeal,
+    pub(crate) event: Event,
+    pub(crate) tokens: String,
+}
+
+impl NewAppeal {
+    pub(crate) fn new(mut appeal: Appeal, mut event: Event) -> NewAppeal {
+        normalize(&mut appeal);
+        normalize_event(&mut event);
+        let tokens = search_tokens(&appeal);
+        NewAppeal {
+            appeal,
+            event,
+            tokens,
+        }
+    }
+}
+
+/// The appeal's full-text tokens: its title, content and location.
+pub(crate) fn search_tokens(a: &Appeal) -> String {
+    dialect::index_tokens(a.title.as_deref(), &a.content, a.location.as_deref())
+}
+
 /// Truncates every instant of the appeal to what the database keeps (milliseconds), so the
 /// state the store computes with is exactly the state it will read back.
 pub(crate) fn normalize(a: &mut Appeal) {
@@ -314,19 +342,4 @@ pub(crate) fn event_values(appeal_id: Id, e: &Event) -> Result<Vec<Arg>> {
         ms(e.at).into(),
         to_json(&e.body)?.into(),
     ])
-}
-
-/// A new appeal and its first event at the stored precision, with the appeal's search
-/// tokens — segmenting is CPU work, done before the job reaches the single writer.
-pub(crate) fn prepared(appeal: &Appeal, event: &Event) -> (Appeal, Event, String) {
-    let mut appeal = appeal.clone();
-    let mut event = event.clone();
-    normalize(&mut appeal);
-    normalize_event(&mut event);
-    let tokens = crate::dialect::index_tokens(
-        appeal.title.as_deref(),
-        &appeal.content,
-        appeal.location.as_deref(),
-    );
-    (appeal, event, tokens)
 }

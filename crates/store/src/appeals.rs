@@ -12,14 +12,14 @@ use suqiu_core::person::Person;
 use suqiu_core::Id;
 
 use crate::appeal_row::{
-    insert_event, load, normalize, normalize_event, prepared, values, MUTABLE,
+    insert_event, load, normalize, normalize_event, values, NewAppeal, MUTABLE,
 };
 use crate::error::{
     Result, StoreError, HANDLING_UNIT_MISSING, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN,
 };
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, write_error, Args};
-use crate::writer::{self, Deferred, Done, Undo};
+use crate::writer::{Deferred, Done, Undo};
 use crate::{dialect, scope, Backend, Store};
 
 mod list;
@@ -67,18 +67,13 @@ impl Store {
     /// `Invalid` for an unknown `org_unit_id`, `handling_org_unit_id`, `category` or
     /// appellant (`appellant_id`); `Conflict{field:"tracking_code"}` for a duplicate code.
     pub async fn create_appeal(&self, appeal: &Appeal, event: &Event) -> Result<Appeal> {
-        let (appeal, event, tokens) = prepared(appeal, event);
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::SingleStatement,
-            move |conn| {
-                Box::pin(async move {
-                    let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                    Ok(Done::keep(Appeal { id, ..appeal }, deferred))
-                })
-            },
-        )
+        let new = NewAppeal::new(appeal.clone(), event.clone());
+        self.run_job(Undo::SingleStatement, move |conn| {
+            Box::pin(async move {
+                let (appeal, deferred) = insert_new(conn, new).await?;
+                Ok(Done::keep(appeal, deferred))
+            })
+        })
         .await
     }
 
@@ -157,12 +152,9 @@ impl Store {
     {
         let actor = actor.clone();
         let backend = self.backend;
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| Box::pin(async move { act_in(conn, backend, &actor, id, decide).await }),
-        )
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move { act_in(conn, backend, &actor, id, decide).await })
+        })
         .await
     }
 
@@ -232,24 +224,27 @@ impl Store {
     }
 }
 
-/// Inserts a new appeal; returns its id and what the writer writes at the end of the batch
-/// (its first event, its roll-up contribution, its full-text row).
+/// Inserts a new appeal; returns it with its id and what the writer writes at the end of the
+/// batch (its first event, its roll-up contribution, its full-text row).
 ///
 /// The references are checked by the INSERT itself (it selects nothing when one is
 /// unknown): intakes are the hot path and every statement is a round trip. Only when
 /// nothing was inserted does a second query find out which reference was wrong.
 pub(crate) async fn insert_new(
     conn: &mut AnyConnection,
-    appeal: &Appeal,
-    event: &Event,
-    tokens: &str,
-) -> Result<(Id, Deferred)> {
+    new: NewAppeal,
+) -> Result<(Appeal, Deferred)> {
+    let NewAppeal {
+        appeal,
+        event,
+        tokens,
+    } = new;
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
         _ => None,
     };
     let mut a = Args::default();
-    let (cols, vals): (Vec<&str>, Vec<String>) = values(appeal, "", "", tokens)?
+    let (cols, vals): (Vec<&str>, Vec<String>) = values(&appeal, "", "", &tokens)?
         .into_iter()
         .filter(|(c, _)| !matches!(*c, "org_path" | "handling_path"))
         .map(|(c, v)| (c, a.push(v)))
@@ -277,24 +272,24 @@ pub(crate) async fn insert_new(
         .await
         .map_err(|e| write_error(e, "tracking_code", &TRACKING_CODE_TAKEN))?;
     let Some(row) = row else {
-        return Err(unknown_reference(conn, appeal, person).await?);
+        return Err(unknown_reference(conn, &appeal, person).await?);
     };
     let id: Id = get(&row, "id")?;
     let org_path: String = get(&row, "org_path")?;
     // The INSERT above is the job's only write (`Undo::SingleStatement`): the event, the
     // roll-up delta and the full-text row go back to the writer (see `writer`).
     let mut deferred = Deferred::default();
-    deferred.events.push((id, event.clone()));
+    deferred.events.push((id, event));
     deferred.deltas.add(
         &org_path,
         appeal.created_at,
-        &contribution(&AppealFacts::from(appeal)),
+        &contribution(&AppealFacts::from(&appeal)),
     )?;
-    deferred.deltas.add_received(&org_path, appeal)?;
+    deferred.deltas.add_received(&org_path, &appeal)?;
     deferred
         .search
-        .push((id, tokens.to_string(), dialect::search_scope(&org_path)?));
-    Ok((id, deferred))
+        .push((id, tokens, dialect::search_scope(&org_path)?));
+    Ok((Appeal { id, ..appeal }, deferred))
 }
 
 /// Which reference of a new appeal does not exist, as an `Invalid` naming its field.

@@ -166,12 +166,6 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            total_exact: true,
-            page,
-            per_page,
-        })
+        Ok(Page::exact(items, total, page, per_page))
     }
 }

@@ -5,6 +5,7 @@
 //! memory and upserted once per transaction, and a transaction holds [`BATCH`] appeals so
 //! commits (fsyncs) are rare. The rows are the same as the normal path writes.
 
+use sqlx::AnyConnection;
 use std::collections::{HashMap, HashSet};
 use suqiu_core::error::FieldError;
 use suqiu_core::msg;
@@ -14,12 +15,14 @@ use suqiu_core::lifecycle::Event;
 use suqiu_core::measures::AppealFacts;
 use suqiu_core::Id;
 
-use crate::appeal_row::{event_values, normalize, normalize_event, values, EVENT_COLUMNS};
+use crate::appeal_row::{
+    event_values, normalize, normalize_event, search_tokens, values, EVENT_COLUMNS,
+};
 use crate::dialect::insert_rows;
 use crate::error::{Result, StoreError, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN};
 use crate::metrics::{contribution, Deltas};
 use crate::sql::{get, invalid, write_error, Arg};
-use crate::{dialect, Store};
+use crate::{dialect, Backend, Store};
 
 /// Appeals per transaction.
 const BATCH: usize = 5_000;
@@ -64,76 +67,124 @@ impl Store {
         categories: &HashSet<String>,
     ) -> Result<()> {
         // Everything that needs no database first, outside the transaction.
-        let mut prepared = Vec::with_capacity(batch.len());
-        for (appeal, events) in batch {
-            let mut appeal = appeal.clone();
-            normalize(&mut appeal);
-            let mut events = events.clone();
-            events.iter_mut().for_each(normalize_event);
-            let path = |id: Id, field: &str| {
-                paths
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| invalid(field, &ORG_UNIT_MISSING))
-            };
-            let org_path = path(appeal.org_unit_id, "org_unit_id")?;
-            let handling_path = path(appeal.handling_org_unit_id, "handling_org_unit_id")?;
-            if !categories.contains(&appeal.category) {
-                return Err(StoreError::Invalid(
-                    FieldError::new(
-                        "category",
-                        &msg!(
-                            "category_unknown_named",
-                            "未知的诉求类别 {category}",
-                            "Unknown appeal category {category}"
-                        ),
-                    )
-                    .with("category", &appeal.category),
-                ));
-            }
-            let tokens = dialect::index_tokens(
-                appeal.title.as_deref(),
-                &appeal.content,
-                appeal.location.as_deref(),
-            );
-            prepared.push((appeal, events, org_path, handling_path, tokens));
-        }
-
+        let prepared = batch
+            .iter()
+            .map(|(appeal, events)| prepare(appeal, events, paths, categories))
+            .collect::<Result<Vec<_>>>()?;
         let backend = self.backend;
         let mut tx = self.writer.begin().await?;
         let ids = dialect::reserve_ids(backend, &mut tx, "appeals", prepared.len()).await?;
-        let mut appeal_rows = Vec::with_capacity(prepared.len());
-        let mut event_rows = Vec::new();
-        let mut fts_rows = Vec::new();
-        let mut deltas = Deltas::default();
-        let mut columns = vec!["id"];
-        for ((appeal, events, org_path, handling_path, tokens), id) in prepared.iter().zip(&ids) {
-            let vals = values(appeal, org_path, handling_path, tokens)?;
-            if columns.len() == 1 {
-                columns.extend(vals.iter().map(|(c, _)| *c));
+        let rows = BatchRows::of(backend, &prepared, &ids)?;
+        rows.insert(backend, &mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// One appeal of a batch, ready to write: normalized, its units' paths resolved, its search
+/// tokens segmented.
+struct Prepared {
+    appeal: Appeal,
+    events: Vec<Event>,
+    org_path: String,
+    handling_path: String,
+    tokens: String,
+}
+
+/// Checks an appeal's references against the org tree and the categories in memory (as
+/// `create_appeal` does against the database) and does its CPU work.
+fn prepare(
+    appeal: &Appeal,
+    events: &[Event],
+    paths: &HashMap<Id, String>,
+    categories: &HashSet<String>,
+) -> Result<Prepared> {
+    let mut appeal = appeal.clone();
+    normalize(&mut appeal);
+    let mut events = events.to_vec();
+    events.iter_mut().for_each(normalize_event);
+    let path = |id: Id, field: &str| {
+        paths
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| invalid(field, &ORG_UNIT_MISSING))
+    };
+    let org_path = path(appeal.org_unit_id, "org_unit_id")?;
+    let handling_path = path(appeal.handling_org_unit_id, "handling_org_unit_id")?;
+    if !categories.contains(&appeal.category) {
+        return Err(StoreError::Invalid(
+            FieldError::new(
+                "category",
+                &msg!(
+                    "category_unknown_named",
+                    "未知的诉求类别 {category}",
+                    "Unknown appeal category {category}"
+                ),
+            )
+            .with("category", &appeal.category),
+        ));
+    }
+    let tokens = search_tokens(&appeal);
+    Ok(Prepared {
+        appeal,
+        events,
+        org_path,
+        handling_path,
+        tokens,
+    })
+}
+
+/// A batch's rows for its three multi-row INSERTs, and its roll-up deltas summed in memory.
+struct BatchRows {
+    columns: Vec<&'static str>,
+    appeals: Vec<Vec<Arg>>,
+    fts: Vec<Vec<Arg>>,
+    events: Vec<Vec<Arg>>,
+    deltas: Deltas,
+}
+
+impl BatchRows {
+    /// The rows of `prepared`, the appeals taking the reserved `ids` in order.
+    fn of(backend: Backend, prepared: &[Prepared], ids: &[i64]) -> Result<BatchRows> {
+        let mut rows = BatchRows {
+            columns: vec!["id"],
+            appeals: Vec::with_capacity(prepared.len()),
+            fts: Vec::new(),
+            events: Vec::new(),
+            deltas: Deltas::default(),
+        };
+        for (p, id) in prepared.iter().zip(ids) {
+            let vals = values(&p.appeal, &p.org_path, &p.handling_path, &p.tokens)?;
+            if rows.columns.len() == 1 {
+                rows.columns.extend(vals.iter().map(|(c, _)| *c));
             }
             let mut row = vec![Arg::from(*id)];
             row.extend(vals.into_iter().map(|(_, v)| v));
-            appeal_rows.push(row);
+            rows.appeals.push(row);
             if dialect::separate_search_index(backend) {
-                let scope = dialect::search_scope(org_path)?;
-                fts_rows.push(vec![
+                let scope = dialect::search_scope(&p.org_path)?;
+                rows.fts.push(vec![
                     Arg::from(*id),
-                    Arg::from(tokens.as_str()),
+                    Arg::from(p.tokens.as_str()),
                     Arg::from(scope),
                 ]);
             }
-            for e in events {
-                event_rows.push(event_values(*id, e)?);
+            for e in &p.events {
+                rows.events.push(event_values(*id, e)?);
             }
-            deltas.add(
-                org_path,
-                appeal.created_at,
-                &contribution(&AppealFacts::from(appeal)),
+            rows.deltas.add(
+                &p.org_path,
+                p.appeal.created_at,
+                &contribution(&AppealFacts::from(&p.appeal)),
             )?;
-            deltas.add_received(org_path, appeal)?;
+            rows.deltas.add_received(&p.org_path, &p.appeal)?;
         }
-        insert_rows(backend, &mut tx, "appeals", &columns, appeal_rows, "")
+        Ok(rows)
+    }
+
+    /// Writes the rows and upserts the deltas, inside the batch's transaction.
+    async fn insert(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
+        insert_rows(backend, conn, "appeals", &self.columns, self.appeals, "")
             .await
             .map_err(|e| match e {
                 StoreError::Database(e) => write_error(e, "tracking_code", &TRACKING_CODE_TAKEN),
@@ -141,10 +192,10 @@ impl Store {
             })?;
         insert_rows(
             backend,
-            &mut tx,
+            conn,
             "appeal_fts",
             &["rowid", "tokens", "scope"],
-            fts_rows,
+            self.fts,
             "",
         )
         .await?;
@@ -152,15 +203,13 @@ impl Store {
         // keep their order.
         insert_rows(
             backend,
-            &mut tx,
+            conn,
             "appeal_events",
             &EVENT_COLUMNS,
-            event_rows,
+            self.events,
             "",
         )
         .await?;
-        deltas.write(backend, &mut tx).await?;
-        tx.commit().await?;
-        Ok(())
+        self.deltas.write(backend, conn).await
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use sqlx::any::AnyRow;
 use suqiu_core::access::Actor;
 use suqiu_core::calendar::{shanghai, shanghai_date};
 use suqiu_core::care::{
@@ -14,10 +15,8 @@ use suqiu_core::person::{CareTag, Gender};
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
-use crate::sql::{
-    get, get_json, get_opt_code, get_opt_date, get_time, ms, paging, time_of, to_json, Args,
-};
-use crate::visits::parse_tags;
+use crate::people::{parse_tags, person_from, PERSON_COLUMNS};
+use crate::sql::{get, get_json, get_opt_code, get_time, ms, paging, time_of, to_json, Args};
 use crate::{scope, Page, Store};
 
 mod timeline;
@@ -25,6 +24,11 @@ mod timeline;
 pub use timeline::{TimelineEntry, TimelineKind};
 
 pub use suqiu_core::care::MAX_CARE_NOTE_CHARS;
+
+/// The column `last_visit` of a query over people (alias `p`): their latest visit (the
+/// `visits (person_id, visited_at)` index answers it).
+pub(crate) const LAST_VISIT: &str =
+    "(SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = p.id) AS last_visit";
 
 /// People (alias `p`) with a care tag: the ones visit rules apply to.
 pub(crate) fn care_tags() -> String {
@@ -88,6 +92,26 @@ impl RuleBook {
 
     pub(crate) fn rules_for(&self, path: &str) -> &[VisitRule] {
         self.source_for(path).1
+    }
+
+    /// The last visit of the person of `row` (columns `last_visit`, see [`LAST_VISIT`], and
+    /// `org_path`) with care `tags`, and their next visit as of `today` by their node's rules.
+    pub(crate) fn visit_standing(
+        &self,
+        row: &AnyRow,
+        tags: &[CareTag],
+        today: NaiveDate,
+    ) -> Result<(Option<DateTime<Utc>>, Option<NextVisit>)> {
+        let last: Option<i64> = get(row, "last_visit")?;
+        let last_visit = last.map(|t| time_of(t, "last_visit")).transpose()?;
+        let path: String = get(row, "org_path")?;
+        let next = next_visit(
+            tags,
+            self.rules_for(&path),
+            last_visit.map(shanghai_date),
+            today,
+        );
+        Ok((last_visit, next))
     }
 
     /// The rules for `path` and the path of the node that set them (`None`: the defaults),
@@ -304,9 +328,7 @@ impl Store {
             "n",
         )?;
         let sql = format!(
-            "SELECT p.id, p.name, p.gender, p.birth_date, p.phone, p.org_unit_id, p.org_path, \
-             p.address, p.tags, cp.level, cp.note, \
-             (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = p.id) AS last_visit \
+            "SELECT {PERSON_COLUMNS}, p.org_path, cp.level, cp.note, {LAST_VISIT} \
              {from} WHERE {cond} \
              ORDER BY CASE WHEN cp.level = 'key' THEN 0 ELSE 1 END, p.id LIMIT {} OFFSET {}",
             a.push(per_page),
@@ -317,38 +339,24 @@ impl Store {
         let today = shanghai_date(now);
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
-            let tags = parse_tags(row)?;
-            let last: Option<i64> = get(row, "last_visit")?;
-            let last_visit = last.map(|t| time_of(t, "last_visit")).transpose()?;
-            let path: String = get(row, "org_path")?;
-            let next = next_visit(
-                &tags,
-                book.rules_for(&path),
-                last_visit.map(shanghai_date),
-                today,
-            );
+            let person = person_from(row)?;
+            let (last_visit, next) = book.visit_standing(row, &person.tags, today)?;
             items.push(CareEntry {
-                person_id: get(row, "id")?,
-                name: get(row, "name")?,
-                gender: get_opt_code(row, "gender", Gender::parse)?,
-                birth_date: get_opt_date(row, "birth_date")?,
-                phone: get(row, "phone")?,
-                org_unit_id: get(row, "org_unit_id")?,
-                address: get(row, "address")?,
-                tags,
+                person_id: person.id,
+                name: person.name,
+                gender: person.gender,
+                birth_date: person.birth_date,
+                phone: person.phone,
+                org_unit_id: person.org_unit_id,
+                address: person.address,
+                tags: person.tags,
                 level: get_opt_code(row, "level", CareLevel::parse)?,
                 note: get(row, "note")?,
                 last_visit,
                 next,
             });
         }
-        Ok(Page {
-            items,
-            total,
-            total_exact: true,
-            page,
-            per_page,
-        })
+        Ok(Page::exact(items, total, page, per_page))
     }
 
     /// Visit coverage under a node over the days `from..=to` (Shanghai), as of `now` (a
@@ -459,7 +467,7 @@ impl CoverageVisits {
     /// Counts the people of `rows` (`id`, `org_path`, `tags`) over the days `from..=end`.
     fn tally(
         &self,
-        rows: &[sqlx::any::AnyRow],
+        rows: &[AnyRow],
         book: &RuleBook,
         from: NaiveDate,
         end: NaiveDate,

@@ -2,7 +2,7 @@
 //! A fault that passes when its cause does (a full disk, a database out of reach) is told
 //! apart from the rest: [`StoreError::unavailable_reason`] says why, for a 503 to retry.
 
-use suqiu_core::error::{FieldError, Msg, Reason};
+use suqiu_core::error::{FieldError, Msg, Reason, Refusal};
 use suqiu_core::msg;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +40,17 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A refusal of core's rules, as the store's callers know errors (422, 409, 403).
+impl From<Refusal> for StoreError {
+    fn from(r: Refusal) -> StoreError {
+        match r {
+            Refusal::Invalid(e) => StoreError::Invalid(e),
+            Refusal::Conflict(e) => StoreError::Conflict(e),
+            Refusal::Forbidden(reason) => StoreError::Forbidden(reason),
+        }
+    }
+}
 
 /// Said when SQLite could not write for want of space.
 pub(crate) const DISK_FULL: Msg = msg!(

@@ -16,6 +16,7 @@
 //! and then finds its person. (A unique index cannot say this: one household phone may
 //! rightly belong to several people of different names.)
 
+use sqlx::AnyConnection;
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::{Appeal, Appellant};
 use suqiu_core::lifecycle::Event;
@@ -23,13 +24,13 @@ use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
-use crate::appeal_row::prepared;
+use crate::appeal_row::NewAppeal;
 use crate::appeals::insert_new;
 use crate::error::Result;
 use crate::people::{find_by_name_and_phone, insert_person};
 use crate::sql::invalid;
-use crate::writer::{self, Done, Undo};
-use crate::{dialect, Store};
+use crate::writer::{Done, Undo};
+use crate::{dialect, Backend, Store};
 
 /// The appellant of an intake who is not (knowingly) on the register yet.
 #[derive(Debug, Clone)]
@@ -61,76 +62,88 @@ impl Store {
         event: &Event,
         who: &NewAppellant,
     ) -> Result<RegisteredIntake> {
-        let (name, phone) = (who.name.trim().to_string(), who.phone.trim().to_string());
-        if name.is_empty() || phone.is_empty() {
-            return Err(invalid(
-                "appellant",
-                &msg!(
-                    "new_appellant_incomplete",
-                    "登记新的诉求人须有姓名和电话",
-                    "A new appellant needs a name and a phone number"
-                ),
-            ));
-        }
-        if !matches!(appeal.appellant, Appellant::Named { .. }) {
-            return Err(invalid(
-                "appellant",
-                &msg!(
-                    "only_new_appellant_registered",
-                    "只有新的诉求人需要登记到人员名册",
-                    "Only a new appellant is added to the roster"
-                ),
-            ));
-        }
-        let (appeal, event, tokens) = prepared(appeal, event);
+        let new_person = person_to_register(appeal, who)?;
+        let new = NewAppeal::new(appeal.clone(), event.clone());
         let backend = self.backend();
         let actor = actor.clone();
-        let new_person = Person {
-            id: 0,
-            name,
-            gender: None,
-            birth_date: None,
-            phone: Some(phone),
-            id_number: None,
-            org_unit_id: who.org_unit_id,
-            address: None,
-            tags: Vec::new(),
-            party: None,
-        };
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| {
-                Box::pin(async move {
-                    let phone = new_person.phone.clone().unwrap_or_default();
-                    // One intake of this phone at a time.
-                    let key = format!("suqiu.person.phone:{phone}");
-                    dialect::lock_key(backend, conn, &key).await?;
-                    let found =
-                        find_by_name_and_phone(conn, &actor, &new_person.name, &phone).await?;
-                    let (person, person_added) = match found {
-                        Some(p) => (p, false),
-                        None => {
-                            let id = insert_person(conn, &new_person, Some(actor.user_id)).await?;
-                            (Person { id, ..new_person }, true)
-                        }
-                    };
-                    let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                    sqlx::query("UPDATE appeals SET appellant_person_id = $1 WHERE id = $2")
-                        .bind(person.id)
-                        .bind(id)
-                        .execute(&mut *conn)
-                        .await?;
-                    let stored = RegisteredIntake {
-                        appeal: Appeal { id, ..appeal },
-                        person,
-                        person_added,
-                    };
-                    Ok(Done::keep(stored, deferred))
-                })
-            },
-        )
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move {
+                let (person, person_added) = find_or_add(conn, backend, &actor, new_person).await?;
+                let (appeal, deferred) = insert_new(conn, new).await?;
+                sqlx::query("UPDATE appeals SET appellant_person_id = $1 WHERE id = $2")
+                    .bind(person.id)
+                    .bind(appeal.id)
+                    .execute(&mut *conn)
+                    .await?;
+                let stored = RegisteredIntake {
+                    appeal,
+                    person,
+                    person_added,
+                };
+                Ok(Done::keep(stored, deferred))
+            })
+        })
         .await
     }
+}
+
+/// The person the appellant `who` of `appeal` becomes on the register (id 0 until added);
+/// `Invalid{field:"appellant"}` without a name and phone, or when the appeal's appellant is
+/// not a named one.
+fn person_to_register(appeal: &Appeal, who: &NewAppellant) -> Result<Person> {
+    let (name, phone) = (who.name.trim().to_string(), who.phone.trim().to_string());
+    if name.is_empty() || phone.is_empty() {
+        return Err(invalid(
+            "appellant",
+            &msg!(
+                "new_appellant_incomplete",
+                "登记新的诉求人须有姓名和电话",
+                "A new appellant needs a name and a phone number"
+            ),
+        ));
+    }
+    if !matches!(appeal.appellant, Appellant::Named { .. }) {
+        return Err(invalid(
+            "appellant",
+            &msg!(
+                "only_new_appellant_registered",
+                "只有新的诉求人需要登记到人员名册",
+                "Only a new appellant is added to the roster"
+            ),
+        ));
+    }
+    Ok(Person {
+        id: 0,
+        name,
+        gender: None,
+        birth_date: None,
+        phone: Some(phone),
+        id_number: None,
+        org_unit_id: who.org_unit_id,
+        address: None,
+        tags: Vec::new(),
+        party: None,
+    })
+}
+
+/// The person on the register with `new_person`'s name and phone in the actor's scope, or
+/// `new_person` added now (`true`). One intake of this phone at a time: see the module's
+/// comment.
+async fn find_or_add(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    actor: &Actor,
+    new_person: Person,
+) -> Result<(Person, bool)> {
+    let phone = new_person.phone.clone().unwrap_or_default();
+    let key = format!("suqiu.person.phone:{phone}");
+    dialect::lock_key(backend, conn, &key).await?;
+    let found = find_by_name_and_phone(conn, actor, &new_person.name, &phone).await?;
+    Ok(match found {
+        Some(p) => (p, false),
+        None => {
+            let id = insert_person(conn, &new_person, Some(actor.user_id)).await?;
+            (Person { id, ..new_person }, true)
+        }
+    })
 }

@@ -76,3 +76,21 @@ pub struct Page<T> {
     pub page: i64,
     pub per_page: i64,
 }
+
+impl<T> Page<T> {
+    /// Page `page` of `per_page` (as `sql::paging` gave them) of `total` rows counted exactly.
+    pub(crate) fn exact(items: Vec<T>, total: i64, page: i64, per_page: i64) -> Page<T> {
+        Page {
+            items,
+            total,
+            total_exact: true,
+            page,
+            per_page,
+        }
+    }
+
+    /// A page of a list that matches nothing.
+    pub(crate) fn empty(page: i64, per_page: i64) -> Page<T> {
+        Page::exact(Vec::new(), 0, page, per_page)
+    }
+}

@@ -327,14 +327,15 @@ impl Store {
             .enumerate()
             .map(|(i, c)| (c.path.as_str(), i))
             .collect();
-        for (id, c) in self.settled_counts(&node, &children, from, to).await? {
+        let ids = std::iter::once(node.id).chain(children.iter().map(|c| c.id));
+        for (id, c) in self.settled_counts(ids, from, to).await? {
             if id == node.id {
                 total.merge(&c);
             } else if let Some(i) = index.get(&id) {
                 per_child[*i].merge(&c);
             }
         }
-        for (path, c) in self.live_counts(&node, from, to, now).await? {
+        for (path, c) in self.live_counts(Some(&node.path), from, to, now).await? {
             total.merge(&c);
             if let Some(i) = child_prefix(&node.path, &path).and_then(|p| by_path.get(p)) {
                 per_child[*i].merge(&c);
@@ -346,21 +347,16 @@ impl Store {
         })
     }
 
-    /// The settled counts of `node` and of each of its children (subtree totals) on days
-    /// `from..=to`, by node id.
+    /// The settled counts of each of `ids` (subtree totals) on days `from..=to`, from the
+    /// roll-up, by node id; nodes without rows are absent.
     async fn settled_counts(
         &self,
-        node: &OrgUnit,
-        children: &[OrgUnit],
+        ids: impl IntoIterator<Item = Id>,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(Id, Counts)>> {
-        // Settled part: the roll-up rows of the node and its children (subtree totals).
         let mut a = Args::default();
-        let ids: Vec<String> = std::iter::once(node.id)
-            .chain(children.iter().map(|c| c.id))
-            .map(|id| a.push(id))
-            .collect();
+        let ids: Vec<String> = ids.into_iter().map(|id| a.push(id)).collect();
         let sums: Vec<String> = ROLLUP_COLUMNS
             .iter()
             .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
@@ -383,10 +379,11 @@ impl Store {
         Ok(counts)
     }
 
-    /// The live counts of the subtree of `node` on days `from..=to`, by org path.
+    /// The live counts of the subtree at `subtree` (`None`: the whole tree) on days
+    /// `from..=to`, by org path.
     async fn live_counts(
         &self,
-        node: &OrgUnit,
+        subtree: Option<&str>,
         from: NaiveDate,
         to: NaiveDate,
         now: DateTime<Utc>,
@@ -397,7 +394,10 @@ impl Store {
         let (floor, ceil) = now_bounds(now);
         let mut a = Args::default();
         let (floor, ceil) = (a.push(floor), a.push(ceil));
-        let scope = crate::scope::in_subtree("a.org_path", &node.path, &mut a);
+        let scope = match subtree {
+            Some(path) => crate::scope::in_subtree("a.org_path", path, &mut a),
+            None => "1 = 1".to_string(),
+        };
         let start = a.push(day_start(from)?);
         let end = a.push(day_start(to.checked_add_days(Days::new(1)).unwrap_or(to))?);
         let open = open_status_list();
@@ -467,65 +467,24 @@ impl Store {
         if nodes.is_empty() || from > to {
             return Ok(out);
         }
-        let sums: Vec<String> = ROLLUP_COLUMNS
-            .iter()
-            .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-            .collect();
-        let mut a = Args::default();
-        let ids: Vec<String> = nodes.iter().map(|n| a.push(n.id)).collect();
-        let sql = format!(
-            "SELECT org_unit_id, {} FROM appeal_daily WHERE org_unit_id IN ({}) AND day >= {} AND day <= {} GROUP BY org_unit_id",
-            sums.join(", "),
-            ids.join(", "),
-            a.push(date_text(from)),
-            a.push(date_text(to))
-        );
-        for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let mut r: Rollup = [0; 13];
-            for (v, c) in r.iter_mut().zip(ROLLUP_COLUMNS) {
-                *v = get::<Option<i64>>(&row, c)?.unwrap_or(0);
-            }
-            if let Some(c) = out.get_mut(&get::<Id>(&row, "org_unit_id")?) {
-                c.merge(&counts_of(&r)?);
+        for (id, c) in self
+            .settled_counts(nodes.iter().map(|n| n.id), from, to)
+            .await?
+        {
+            if let Some(total) = out.get_mut(&id) {
+                total.merge(&c);
             }
         }
         // Live part, as in `counts`, over the smallest subtree holding every node.
         let common = common_ancestor(nodes.iter().map(|n| n.path.as_str()));
-        let (floor, ceil) = now_bounds(now);
-        let mut a = Args::default();
-        let (floor, ceil) = (a.push(floor), a.push(ceil));
-        let scope = if self.lookups().await?.is_whole_tree(&common) {
-            "1 = 1".to_string()
-        } else {
-            crate::scope::in_subtree("a.org_path", &common, &mut a)
-        };
-        let start = a.push(day_start(from)?);
-        let end = a.push(day_start(to.checked_add_days(Days::new(1)).unwrap_or(to))?);
-        let open = open_status_list();
-        let sql = format!(
-            "SELECT a.org_path,
-               CAST(SUM(CASE WHEN a.responded_at IS NULL AND a.respond_by <= {floor} THEN 1 ELSE 0 END) AS BIGINT) AS response_due,
-               CAST(SUM(CASE WHEN a.status IN ({open}) AND a.resolve_by IS NOT NULL AND a.resolved_at IS NULL
-                             AND a.suspended_at IS NULL AND a.resolve_by < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS resolve_due,
-               CAST(SUM(CASE WHEN a.status IN ({open}) AND a.due_at < {ceil} THEN 1 ELSE 0 END) AS BIGINT) AS overdue_open
-             FROM appeals a
-             WHERE a.live = 1 AND a.pending_from <= {ceil} AND {scope}
-               AND a.created_at >= {start} AND a.created_at < {end}
-             GROUP BY a.org_path"
-        );
-        for row in a.query(&sql).fetch_all(&self.pool).await? {
-            let path: String = get(&row, "org_path")?;
+        let whole_tree = self.lookups().await?.is_whole_tree(&common);
+        let subtree = (!whole_tree).then_some(common.as_str());
+        for (path, c) in self.live_counts(subtree, from, to, now).await? {
             let Some(node) = ancestors(&path)?
                 .into_iter()
                 .find(|id| out.contains_key(id))
             else {
                 continue;
-            };
-            let c = Counts {
-                response_due: get::<Option<i64>>(&row, "response_due")?.unwrap_or(0) as u64,
-                resolve_due: get::<Option<i64>>(&row, "resolve_due")?.unwrap_or(0) as u64,
-                overdue_open: get::<Option<i64>>(&row, "overdue_open")?.unwrap_or(0) as u64,
-                ..Counts::default()
             };
             if let Some(total) = out.get_mut(&node) {
                 total.merge(&c);

@@ -157,13 +157,7 @@ impl Store {
             .iter()
             .map(notification_from)
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            total_exact: true,
-            page,
-            per_page,
-        })
+        Ok(Page::exact(items, total, page, per_page))
     }
 
     /// The user's notices of `kinds` created since `since` about appeals not yet final, newest

@@ -1,6 +1,7 @@
 //! Organization tree, departments, categories (the taxonomy) and teams.
 
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use std::sync::Arc;
 use suqiu_core::error::FieldError;
 use suqiu_core::msg;
@@ -98,13 +99,7 @@ impl Store {
         if let Some(unit) = self.lookups().await?.unit(id) {
             return Ok(Some(unit.clone()));
         }
-        let row = sqlx::query(&format!(
-            "SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let unit = row.as_ref().map(org_unit_from).transpose()?;
+        let unit = stored_org_unit(&self.pool, id).await?;
         if unit.is_some() {
             self.lookups.invalidate();
         }
@@ -135,89 +130,16 @@ impl Store {
         code: &str,
         name: &str,
     ) -> Result<OrgUnit> {
-        let code = code.trim();
-        let name = name.trim();
-        if code.is_empty() {
-            return Err(invalid("code", &CODE_EMPTY));
-        }
-        if name.is_empty() {
-            return Err(invalid("name", &ORG_NAME_EMPTY));
-        }
+        let (code, name) = code_and_name(code, name)?;
         let mut tx = self.writer.begin().await?;
         let parent = match parent_id {
             None => None,
-            Some(pid) => {
-                let row = sqlx::query(&format!(
-                    "SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"
-                ))
-                .bind(pid)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let parent = row
-                    .as_ref()
-                    .map(org_unit_from)
-                    .transpose()?
-                    .ok_or_else(|| {
-                        invalid(
-                            "parent_id",
-                            &msg!(
-                                "parent_unknown",
-                                "上级组织不存在",
-                                "The parent unit does not exist"
-                            ),
-                        )
-                    })?;
-                if parent.kind.child() != Some(kind) {
-                    let (expected_zh, expected_en) = parent
-                        .kind
-                        .child()
-                        .map_or(("（不能再有下级）", "(none allowed)"), |k| {
-                            (k.label_zh(), k.code())
-                        });
-                    let error = FieldError::new(
-                        "kind",
-                        &msg!(
-                            "kind_under_parent",
-                            "「{parent}」的下级应为{expected}，不能是{kind}",
-                            "Below \"{parent}\" comes {expected}, not {kind}"
-                        ),
-                    );
-                    return Err(StoreError::Invalid(
-                        error
-                            .with("parent", &parent.name)
-                            .with_words("expected", expected_zh, expected_en)
-                            .with_words("kind", kind.label_zh(), kind.code()),
-                    ));
-                }
-                Some(parent)
-            }
+            Some(pid) => Some(parent_of_kind(&mut tx, pid, kind).await?),
         };
-        // The path needs the id: insert, then set it, in one transaction.
-        let row = sqlx::query("INSERT INTO org_units (parent_id, kind, code, name, path) VALUES ($1, $2, $3, $4, '') RETURNING id")
-            .bind(parent_id)
-            .bind(kind.code())
-            .bind(code)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| write_error(e, "code", &CODE_TAKEN))?;
-        let id: Id = get(&row, "id")?;
-        let path = OrgUnit::child_path(parent.as_ref().map(|p| p.path.as_str()), id);
-        sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
-            .bind(&path)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let unit = insert_org_unit(&mut tx, parent.as_ref(), kind, code, name).await?;
         tx.commit().await?;
         self.lookups.invalidate();
-        Ok(OrgUnit {
-            id,
-            parent_id,
-            kind,
-            code: code.into(),
-            name: name.into(),
-            path,
-        })
+        Ok(unit)
     }
 
     pub async fn departments(&self) -> Result<Vec<Department>> {
@@ -242,13 +164,7 @@ impl Store {
         name: &str,
         org_unit_id: Id,
     ) -> Result<Department> {
-        let (code, name) = (code.trim(), name.trim());
-        if code.is_empty() {
-            return Err(invalid("code", &CODE_EMPTY));
-        }
-        if name.is_empty() {
-            return Err(invalid("name", &ORG_NAME_EMPTY));
-        }
+        let (code, name) = code_and_name(code, name)?;
         let mut tx = self.writer.begin().await?;
         require_org_unit(&mut tx, org_unit_id).await?;
         let row = sqlx::query(
@@ -321,14 +237,115 @@ impl Store {
     }
 }
 
+/// A new node's or department's code and name, trimmed; `Invalid` names the empty one.
+fn code_and_name<'a>(code: &'a str, name: &'a str) -> Result<(&'a str, &'a str)> {
+    let (code, name) = (code.trim(), name.trim());
+    if code.is_empty() {
+        return Err(invalid("code", &CODE_EMPTY));
+    }
+    if name.is_empty() {
+        return Err(invalid("name", &ORG_NAME_EMPTY));
+    }
+    Ok((code, name))
+}
+
+/// Org unit `id` as the database has it now (the snapshot may be older).
+async fn stored_org_unit<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: Id,
+) -> Result<Option<OrgUnit>> {
+    let row = sqlx::query(&format!(
+        "SELECT {ORG_COLUMNS} FROM org_units WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref().map(org_unit_from).transpose()
+}
+
+/// The parent a new node of `kind` goes under: `Invalid{field:"parent_id"}` when it does not
+/// exist, `Invalid{field:"kind"}` when `kind` is not the parent's child kind.
+async fn parent_of_kind(conn: &mut AnyConnection, parent_id: Id, kind: OrgKind) -> Result<OrgUnit> {
+    let parent = stored_org_unit(&mut *conn, parent_id)
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "parent_id",
+                &msg!(
+                    "parent_unknown",
+                    "上级组织不存在",
+                    "The parent unit does not exist"
+                ),
+            )
+        })?;
+    if parent.kind.child() == Some(kind) {
+        return Ok(parent);
+    }
+    let (expected_zh, expected_en) = parent
+        .kind
+        .child()
+        .map_or(("（不能再有下级）", "(none allowed)"), |k| {
+            (k.label_zh(), k.code())
+        });
+    let error = FieldError::new(
+        "kind",
+        &msg!(
+            "kind_under_parent",
+            "「{parent}」的下级应为{expected}，不能是{kind}",
+            "Below \"{parent}\" comes {expected}, not {kind}"
+        ),
+    );
+    Err(StoreError::Invalid(
+        error
+            .with("parent", &parent.name)
+            .with_words("expected", expected_zh, expected_en)
+            .with_words("kind", kind.label_zh(), kind.code()),
+    ))
+}
+
+/// Inserts a node under `parent` (checked) and sets its path, which needs its id: two
+/// statements, in the caller's transaction. `Conflict{field:"code"}` when the code is taken.
+async fn insert_org_unit(
+    conn: &mut AnyConnection,
+    parent: Option<&OrgUnit>,
+    kind: OrgKind,
+    code: &str,
+    name: &str,
+) -> Result<OrgUnit> {
+    let parent_id = parent.map(|p| p.id);
+    let row = sqlx::query("INSERT INTO org_units (parent_id, kind, code, name, path) VALUES ($1, $2, $3, $4, '') RETURNING id")
+        .bind(parent_id)
+        .bind(kind.code())
+        .bind(code)
+        .bind(name)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(|e| write_error(e, "code", &CODE_TAKEN))?;
+    let id: Id = get(&row, "id")?;
+    let path = OrgUnit::child_path(parent.map(|p| p.path.as_str()), id);
+    sqlx::query("UPDATE org_units SET path = $1 WHERE id = $2")
+        .bind(&path)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(OrgUnit {
+        id,
+        parent_id,
+        kind,
+        code: code.into(),
+        name: name.into(),
+        path,
+    })
+}
+
 /// The path of org unit `id`, or `Invalid{field:"org_unit_id"}`.
-pub(crate) async fn require_org_unit(conn: &mut sqlx::AnyConnection, id: Id) -> Result<String> {
+pub(crate) async fn require_org_unit(conn: &mut AnyConnection, id: Id) -> Result<String> {
     org_path(conn, id)
         .await?
         .ok_or_else(|| invalid("org_unit_id", &ORG_UNIT_MISSING))
 }
 
-pub(crate) async fn org_path(conn: &mut sqlx::AnyConnection, id: Id) -> Result<Option<String>> {
+pub(crate) async fn org_path(conn: &mut AnyConnection, id: Id) -> Result<Option<String>> {
     let mut a = Args::default();
     let sql = format!("SELECT path FROM org_units WHERE id = {}", a.push(id));
     let row = a.query(&sql).fetch_optional(conn).await?;

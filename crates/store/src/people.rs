@@ -48,15 +48,20 @@ pub(crate) const PERSON_COLUMNS: &str =
     "p.id, p.name, p.gender, p.birth_date, p.phone, p.id_number, p.org_unit_id, p.address, \
      p.tags, p.party_category, p.party_joined_on, p.party_branch";
 
-pub(crate) fn person_from(row: &AnyRow) -> Result<Person> {
-    let tags: Vec<String> = get_json(row, "tags")?;
-    let tags = tags
+/// The `tags` column of a person row.
+pub(crate) fn parse_tags(row: &AnyRow) -> Result<Vec<CareTag>> {
+    let codes: Vec<String> = get_json(row, "tags")?;
+    codes
         .iter()
         .map(|t| {
             CareTag::parse(t)
                 .ok_or_else(|| StoreError::Corrupt(format!("column tags: unknown tag {t:?}")))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect()
+}
+
+pub(crate) fn person_from(row: &AnyRow) -> Result<Person> {
+    let tags = parse_tags(row)?;
     let party = match get_opt_code(row, "party_category", PartyCategory::parse)? {
         None => None,
         Some(category) => Some(PartyProfile {
@@ -301,13 +306,7 @@ impl Store {
     /// A page of people in the actor's scope, in register order (by id).
     pub async fn list_people(&self, actor: &Actor, filter: &PeopleFilter) -> Result<Page<Person>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = || Page {
-            items: Vec::new(),
-            total: 0,
-            total_exact: true,
-            page,
-            per_page,
-        };
+        let empty = || Page::empty(page, per_page);
         let mut a = Args::default();
         let Some(mut conds) = self
             .people_scope(actor, (filter.org_unit_id, filter.among), &mut a)
@@ -341,13 +340,7 @@ impl Store {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE {filter_sql} ORDER BY p.id LIMIT {limit} OFFSET {offset}");
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
         let items = rows.iter().map(person_from).collect::<Result<Vec<_>>>()?;
-        Ok(Page {
-            items,
-            total,
-            total_exact: true,
-            page,
-            per_page,
-        })
+        Ok(Page::exact(items, total, page, per_page))
     }
 
     /// The conditions on `people p` of the actor's scope, narrowed to `node`'s subtree when

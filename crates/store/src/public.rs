@@ -8,11 +8,11 @@ use suqiu_core::notice::for_appellant_answer;
 use suqiu_core::public::MapPoint;
 use suqiu_core::Id;
 
-use crate::appeal_row::{load, prepared};
+use crate::appeal_row::{load, NewAppeal};
 use crate::appeals::{commit_events, insert_new, AppealRecord};
 use crate::error::{Result, StoreError};
 use crate::sql::get;
-use crate::writer::{self, Done, Undo};
+use crate::writer::{Done, Undo};
 use crate::{dialect, Store};
 
 impl Store {
@@ -26,26 +26,19 @@ impl Store {
         let Some(point) = point else {
             return self.create_appeal(appeal, event).await;
         };
-        let (appeal, event, tokens) = prepared(appeal, event);
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| {
-                Box::pin(async move {
-                    let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                    sqlx::query(
-                        "INSERT INTO appeal_points (appeal_id, lat, lng) VALUES ($1, $2, $3)",
-                    )
-                    .bind(id)
+        let new = NewAppeal::new(appeal.clone(), event.clone());
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move {
+                let (appeal, deferred) = insert_new(conn, new).await?;
+                sqlx::query("INSERT INTO appeal_points (appeal_id, lat, lng) VALUES ($1, $2, $3)")
+                    .bind(appeal.id)
                     .bind(point.lat)
                     .bind(point.lng)
                     .execute(&mut *conn)
                     .await?;
-                    Ok(Done::keep(Appeal { id, ..appeal }, deferred))
-                })
-            },
-        )
+                Ok(Done::keep(appeal, deferred))
+            })
+        })
         .await
     }
 
@@ -60,27 +53,22 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<std::result::Result<AppealRecord, Refusal>> {
         let backend = self.backend();
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| {
-                Box::pin(async move {
-                    let record = load(conn, id, dialect::lock_appeal(backend))
-                        .await?
-                        .ok_or(StoreError::NotFound)?;
-                    let events = match appellant_answer(&record.appeal, &answer, now) {
-                        Ok(events) => events,
-                        Err(refusal) => return Ok(Done::discard(Err(refusal))),
-                    };
-                    let (after, deferred) = commit_events(conn, &record, events).await?;
-                    let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
-                    let notice = for_appellant_answer(&after, &answer);
-                    crate::notifications::insert(conn, &record, &[notice], now).await?;
-                    Ok(Done::keep(Ok(record), deferred))
-                })
-            },
-        )
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move {
+                let record = load(conn, id, dialect::lock_appeal(backend))
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let events = match appellant_answer(&record.appeal, &answer, now) {
+                    Ok(events) => events,
+                    Err(refusal) => return Ok(Done::discard(Err(refusal))),
+                };
+                let (after, deferred) = commit_events(conn, &record, events).await?;
+                let record = load(conn, id, "").await?.ok_or(StoreError::NotFound)?;
+                let notice = for_appellant_answer(&after, &answer);
+                crate::notifications::insert(conn, &record, &[notice], now).await?;
+                Ok(Done::keep(Ok(record), deferred))
+            })
+        })
         .await
     }
 

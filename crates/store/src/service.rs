@@ -145,20 +145,14 @@ impl Store {
             posts
                 .entry(get(&r, "registration_id")?)
                 .or_default()
-                .push(Named {
-                    id: get(&r, "id")?,
-                    name: get(&r, "name")?,
-                });
+                .push(Named::from_row(&r, "id", "name")?);
         }
         rows.iter()
             .map(|r| {
                 let id: Id = get(r, "id")?;
                 Ok(Registration {
                     id,
-                    person: Named {
-                        id: get(r, "person_id")?,
-                        name: get(r, "person_name")?,
-                    },
+                    person: Named::from_row(r, "person_id", "person_name")?,
                     org_unit_id: get(r, "org_unit_id")?,
                     org_unit_name: get(r, "org_unit_name")?,
                     registered_on: day(r, "registered_on")?,
@@ -237,10 +231,7 @@ impl Store {
 
 fn member_hours_from(r: &AnyRow) -> Result<MemberHours> {
     Ok(MemberHours {
-        person: Named {
-            id: get(r, "person_id")?,
-            name: get(r, "person_name")?,
-        },
+        person: Named::from_row(r, "person_id", "person_name")?,
         org_unit_name: get(r, "org_unit_name")?,
         tenths: get(r, "tenths")?,
         entries: get(r, "entries")?,
@@ -249,10 +240,7 @@ fn member_hours_from(r: &AnyRow) -> Result<MemberHours> {
 
 fn post_hours_from(r: &AnyRow) -> Result<PostHours> {
     Ok(PostHours {
-        post: Named {
-            id: get(r, "id")?,
-            name: get(r, "name")?,
-        },
+        post: Named::from_row(r, "id", "name")?,
         org_unit_name: get(r, "org_unit_name")?,
         tenths: get(r, "tenths")?,
         members: get(r, "members")?,

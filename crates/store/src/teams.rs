@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use sqlx::any::AnyRow;
+use suqiu_core::care::household;
 use suqiu_core::care::team::{self, decide, Block, Command, Found, ALREADY_MEMBER};
-use suqiu_core::care::{household, Refusal};
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use suqiu_core::access::{Actor, Role};
@@ -52,14 +52,6 @@ fn block_from(r: &AnyRow) -> Result<TeamBlock> {
         org_unit_name: get(r, "org_unit_name")?,
         address_prefix: get(r, "address_prefix")?,
     })
-}
-
-/// A refusal of core's care rules, as the store says it.
-pub(crate) fn refused(r: Refusal) -> StoreError {
-    match r {
-        Refusal::Invalid(e) => StoreError::Invalid(e),
-        Refusal::Conflict(e) => StoreError::Conflict(e),
-    }
 }
 
 /// A team member: a user (staff, volunteer) or a person on the register (a party member
@@ -213,7 +205,7 @@ impl Store {
             }),
             None => None,
         };
-        let event = decide(&state, &Command::AddMember { who, found }).map_err(refused)?;
+        let event = decide(&state, &Command::AddMember { who, found })?;
         let id = self.record(team.id, &event).await?;
         let row = sqlx::query(&format!("{MEMBER_SELECT} WHERE m.id = $1"))
             .bind(id)
@@ -238,7 +230,7 @@ impl Store {
                 prefix: prefix.clone(),
             },
         };
-        let event = decide(&state, &command).map_err(refused)?;
+        let event = decide(&state, &command)?;
         let id = self.record(team.id, &event).await?;
         let row = sqlx::query(&format!("{BLOCK_SELECT} WHERE b.id = $1"))
             .bind(id)

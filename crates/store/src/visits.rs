@@ -4,22 +4,24 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::Appeal;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::visit::{self, Visited};
-use suqiu_core::care::{due_order, next_visit, CareLevel, DueStatus, NextVisit};
+use suqiu_core::care::{due_order, CareLevel, DueStatus, NextVisit};
 use suqiu_core::lifecycle::Event;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
 
-use crate::appeal_row::{normalize, normalize_event};
+use crate::appeal_row::NewAppeal;
 use crate::appeals::insert_new;
-use crate::care::{care_tags, in_node, RuleBook};
+use crate::care::{care_tags, in_node, RuleBook, LAST_VISIT};
 use crate::error::{Result, StoreError, PERSON_UNKNOWN};
-use crate::sql::{get, get_json, get_opt_code, get_time, invalid, ms, paging, stored, Args};
-use crate::writer::{self, Done, Undo};
-use crate::{dialect, scope, Page, Store};
+use crate::people::parse_tags;
+use crate::sql::{get, get_opt_code, get_time, invalid, ms, paging, stored, Args};
+use crate::writer::{Done, Undo};
+use crate::{scope, Page, Store};
 
 pub use suqiu_core::care::visit::{NewVisit, MAX_NOTE_CHARS};
 
@@ -98,6 +100,37 @@ fn visit_from(row: &AnyRow) -> Result<Visit> {
     })
 }
 
+/// Stores a checked visit (with the appeal raised on it); `Invalid{field:"person_id"}` for
+/// an unknown person.
+async fn insert_visit(
+    conn: &mut AnyConnection,
+    visit: &NewVisit,
+    appeal_id: Option<Id>,
+) -> Result<Visit> {
+    let mut a = Args::default();
+    let sql = format!(
+        "INSERT INTO visits (person_id, org_path, visited_at, visitor_user_id, note, follow_up, appeal_id, created_at) \
+         SELECT p.id, p.org_path, {}, {}, {}, {}, {}, {} FROM people p WHERE p.id = {} \
+         RETURNING id",
+        a.push(ms(visit.visited_at)),
+        a.push(visit.visitor_user_id),
+        a.push(visit.note.as_str()),
+        a.push(visit.follow_up.clone()),
+        a.push(appeal_id),
+        a.push(ms(Utc::now())),
+        a.push(visit.person_id),
+    );
+    let Some(row) = a.query(&sql).fetch_optional(&mut *conn).await? else {
+        return Err(invalid("person_id", &PERSON_UNKNOWN));
+    };
+    let id: Id = get(&row, "id")?;
+    let row = sqlx::query(&format!("{VISIT_SELECT} WHERE v.id = $1"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    visit_from(&row)
+}
+
 impl Store {
     /// Logs a visit and, when given, the appeal raised on the spot, in ONE transaction: both
     /// are stored or neither (the appeal goes through the same insert as any intake, with its
@@ -115,54 +148,20 @@ impl Store {
             visited_at: stored(visit.visited_at),
             ..visit::normalized(visit)
         };
-        let raised = raised.map(|(mut appeal, mut event)| {
-            normalize(&mut appeal);
-            normalize_event(&mut event);
-            let tokens = dialect::index_tokens(
-                appeal.title.as_deref(),
-                &appeal.content,
-                appeal.location.as_deref(),
-            );
-            (appeal, event, tokens)
-        });
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
-            move |conn| {
-                Box::pin(async move {
-                    let (appeal, deferred) = match raised {
-                        Some((appeal, event, tokens)) => {
-                            let (id, deferred) = insert_new(conn, &appeal, &event, &tokens).await?;
-                            (Some(Appeal { id, ..appeal }), deferred)
-                        }
-                        None => (None, Default::default()),
-                    };
-                    let mut a = Args::default();
-                    let sql = format!(
-                        "INSERT INTO visits (person_id, org_path, visited_at, visitor_user_id, note, follow_up, appeal_id, created_at) \
-                         SELECT p.id, p.org_path, {}, {}, {}, {}, {}, {} FROM people p WHERE p.id = {} \
-                         RETURNING id",
-                        a.push(ms(visit.visited_at)),
-                        a.push(visit.visitor_user_id),
-                        a.push(visit.note.as_str()),
-                        a.push(visit.follow_up.clone()),
-                        a.push(appeal.as_ref().map(|x| x.id)),
-                        a.push(ms(Utc::now())),
-                        a.push(visit.person_id),
-                    );
-                    let Some(row) = a.query(&sql).fetch_optional(&mut *conn).await? else {
-                        return Err(invalid("person_id", &PERSON_UNKNOWN));
-                    };
-                    let id: Id = get(&row, "id")?;
-                    let row = sqlx::query(&format!("{VISIT_SELECT} WHERE v.id = $1"))
-                        .bind(id)
-                        .fetch_one(&mut *conn)
-                        .await?;
-                    Ok(Done::keep((visit_from(&row)?, appeal), deferred))
-                })
-            },
-        )
+        let raised = raised.map(|(appeal, event)| NewAppeal::new(appeal, event));
+        self.run_job(Undo::Savepoint, move |conn| {
+            Box::pin(async move {
+                let (appeal, deferred) = match raised {
+                    Some(new) => {
+                        let (appeal, deferred) = insert_new(conn, new).await?;
+                        (Some(appeal), deferred)
+                    }
+                    None => (None, Default::default()),
+                };
+                let visit = insert_visit(conn, &visit, appeal.as_ref().map(|x| x.id)).await?;
+                Ok(Done::keep((visit, appeal), deferred))
+            })
+        })
         .await
     }
 
@@ -208,15 +207,7 @@ impl Store {
         if let Some(node) = filter.org_unit_id {
             match in_node(self, actor, node, &mut a).await? {
                 Some(c) => conds.push(c),
-                None => {
-                    return Ok(Page {
-                        items: Vec::new(),
-                        total: 0,
-                        total_exact: true,
-                        page,
-                        per_page,
-                    })
-                }
+                None => return Ok(Page::empty(page, per_page)),
             }
         }
         if let Some(p) = filter.person_id {
@@ -239,13 +230,12 @@ impl Store {
             a.push((page - 1) * per_page)
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
-        Ok(Page {
-            items: rows.iter().map(visit_from).collect::<Result<_>>()?,
+        Ok(Page::exact(
+            rows.iter().map(visit_from).collect::<Result<_>>()?,
             total,
-            total_exact: true,
             page,
             per_page,
-        })
+        ))
     }
 
     /// The visit whose appeal is `appeal_id` (the appeal's page links back to it). No scope
@@ -282,8 +272,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT p.id, p.name, p.org_unit_id, p.org_path, p.address, p.tags, cp.level, \
-             (SELECT MAX(v.visited_at) FROM visits v WHERE v.person_id = p.id) AS last_visit \
-             FROM people p LEFT JOIN care_profiles cp ON cp.person_id = p.id \
+             {LAST_VISIT} FROM people p LEFT JOIN care_profiles cp ON cp.person_id = p.id \
              WHERE {} ORDER BY p.id",
             conds.join(" AND ")
         );
@@ -293,12 +282,7 @@ impl Store {
         let mut out = Vec::new();
         for row in &rows {
             let tags = parse_tags(row)?;
-            let last: Option<i64> = get(row, "last_visit")?;
-            let last_visit = last
-                .map(|t| crate::sql::time_of(t, "last_visit").map(shanghai_date))
-                .transpose()?;
-            let path: String = get(row, "org_path")?;
-            let Some(next) = next_visit(&tags, book.rules_for(&path), last_visit, today) else {
+            let (last_visit, Some(next)) = book.visit_standing(row, &tags, today)? else {
                 continue;
             };
             out.push(DueVisit {
@@ -308,7 +292,7 @@ impl Store {
                 address: get(row, "address")?,
                 tags,
                 level: get_opt_code(row, "level", CareLevel::parse)?,
-                last_visit,
+                last_visit: last_visit.map(shanghai_date),
                 next,
             });
         }
@@ -346,16 +330,4 @@ impl Store {
             .map(|r| Ok((get(r, "person_id")?, get_time(r, "last")?)))
             .collect()
     }
-}
-
-/// The `tags` column of a person row.
-pub(crate) fn parse_tags(row: &AnyRow) -> Result<Vec<CareTag>> {
-    let codes: Vec<String> = get_json(row, "tags")?;
-    codes
-        .iter()
-        .map(|t| {
-            CareTag::parse(t)
-                .ok_or_else(|| StoreError::Corrupt(format!("column tags: unknown tag {t:?}")))
-        })
-        .collect()
 }

@@ -11,7 +11,7 @@ use crate::appeal_row::load;
 use crate::appeals::{commit_events, AppealRecord};
 use crate::error::{Result, StoreError};
 use crate::sql::{get, ms, now_bounds};
-use crate::writer::{self, Deferred, Done, Undo};
+use crate::writer::{Deferred, Done, Undo};
 use crate::{dialect, Store};
 
 /// One thing the watch does about an appeal: the finding (its mark and deadline key it) and
@@ -122,10 +122,7 @@ impl Store {
         F: FnOnce(&AppealRecord) -> Vec<WatchStep> + Send + 'static,
     {
         let backend = self.backend;
-        writer::run(
-            self.queue.as_ref(),
-            &self.writer,
-            Undo::Savepoint,
+        self.run_job(Undo::Savepoint,
             move |conn| {
                 Box::pin(async move {
                     let Some(mut record) = load(conn, id, dialect::lock_appeal(backend)).await?

@@ -93,20 +93,14 @@ const WISH_SELECT: &str = "SELECT w.id, w.person_id, p.name AS person_name, w.or
 fn wish_from(row: &AnyRow) -> Result<Wish> {
     Ok(Wish {
         id: get(row, "id")?,
-        person: Named {
-            id: get(row, "person_id")?,
-            name: get(row, "person_name")?,
-        },
+        person: Named::from_row(row, "person_id", "person_name")?,
         org_unit_id: get(row, "org_unit_id")?,
         org_unit_name: get(row, "org_unit_name")?,
         wish: get(row, "wish")?,
         estimated_cents: get(row, "estimated_cents")?,
         deadline: get_opt_date(row, "deadline")?,
         status: get_code(row, "status", WishStatus::parse)?,
-        created_by: Named {
-            id: get(row, "created_by")?,
-            name: get(row, "created_by_name")?,
-        },
+        created_by: Named::from_row(row, "created_by", "created_by_name")?,
         created_at: get_time(row, "created_at")?,
         claimed_by: named(row, "claimed_by", "claimed_by_name")?,
         claimed_at: get_opt_time(row, "claimed_at")?,
@@ -204,13 +198,12 @@ impl Store {
             a.push((page - 1) * per_page)
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
-        Ok(Page {
-            items: rows.iter().map(wish_from).collect::<Result<_>>()?,
+        Ok(Page::exact(
+            rows.iter().map(wish_from).collect::<Result<_>>()?,
             total,
-            total_exact: true,
             page,
             per_page,
-        })
+        ))
     }
 
     /// Moves a wish in the actor's area from `from` (as the caller read it, through
@@ -306,10 +299,7 @@ impl Store {
         for r in a.query(&sql).fetch_all(&self.pool).await? {
             out.entry(get(&r, "wish_id")?).or_default().push(WishMove {
                 at: get_time(&r, "at")?,
-                actor: Named {
-                    id: get(&r, "actor_id")?,
-                    name: get(&r, "actor_name")?,
-                },
+                actor: Named::from_row(&r, "actor_id", "actor_name")?,
                 status: get_code(&r, "status", WishStatus::parse)?,
                 note: get(&r, "note")?,
             });

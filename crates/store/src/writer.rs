@@ -441,6 +441,17 @@ where
         .map_err(|_| StoreError::Unavailable(Reason::new(&STOPPED)))?
 }
 
+impl crate::Store {
+    /// Runs `job` in a transaction on this store's writer: see [`run`].
+    pub(crate) async fn run_job<T, F>(&self, undo: Undo, job: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, Result<Done<T>>> + Send + 'static,
+    {
+        run(self.queue.as_ref(), &self.writer, undo, job).await
+    }
+}
+
 /// Said when the writer task is gone.
 const STOPPED: Msg = msg!(
     "writer_stopped",

@@ -7,12 +7,7 @@ fn d(s: &str) -> NaiveDate {
 
 /// A Shanghai local time "YYYY-MM-DD HH:MM" as a UTC instant.
 fn sh(s: &str) -> DateTime<Utc> {
-    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    shanghai()
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
+    shanghai_to_utc(NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
 }
 
 fn cal() -> WorkCalendar {

@@ -29,6 +29,7 @@ fn code(r: Result<Event, Refusal>) -> (&'static str, String, &'static str) {
     match r {
         Err(Refusal::Invalid(e)) => ("invalid", e.field, e.code),
         Err(Refusal::Conflict(e)) => ("conflict", e.field, e.code),
+        Err(Refusal::Forbidden(r)) => ("forbidden", String::new(), r.code),
         Ok(e) => panic!("decided {e:?}"),
     }
 }

@@ -9,6 +9,7 @@
 //! asks `decide`, applies the events and writes them: two writers can never both decide on
 //! the same balance.
 
+pub use crate::error::Refusal;
 use crate::error::{FieldError, Msg, Reason, TOO_LONG};
 use crate::msg;
 use crate::org::OrgKind;
@@ -122,18 +123,6 @@ pub enum Event {
     Rejected { reason: String },
 }
 
-/// Why a command was refused: 422 (a field to fix), 409 (the ledger's state does not allow
-/// it now) or 403 (not this actor's level).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("{}", .0.message)]
-    Invalid(FieldError),
-    #[error("{}", .0.message)]
-    Conflict(FieldError),
-    #[error("{0}")]
-    Forbidden(Reason),
-}
-
 const APPROVED_ABOVE: Msg = msg!(
     "approved_above",
     "该笔发放须由{level}审批",
@@ -146,10 +135,6 @@ const NO_LEDGER: Msg = Msg::new(
     "网格不设基金账户，请记在所属站点",
     "A grid keeps no fund account; record it at its station",
 );
-
-fn invalid(field: &str, msg: &Msg) -> Refusal {
-    Refusal::Invalid(FieldError::new(field, msg))
-}
 
 /// Every error of an entry's own fields at once (amount, note, recipient, receiving
 /// ledger): the forms show them together, before anything is looked up.
@@ -227,7 +212,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             decidable(state, ctx)?;
             let reason = reason.trim();
             if reason.is_empty() {
-                return Err(invalid(
+                return Err(Refusal::invalid(
                     "reason",
                     &msg!(
                         "rejection_reason_needed",
@@ -311,7 +296,7 @@ fn post(
     }
     let account = &state.account;
     if !keeps_ledger(account.kind) {
-        return Err(invalid("org_unit_id", &NO_LEDGER));
+        return Err(Refusal::invalid("org_unit_id", &NO_LEDGER));
     }
     if state.recipient_on_register == Some(false) {
         let error = FieldError::new(
@@ -364,7 +349,7 @@ fn post(
 /// A reversal posts the opposite of the entry it names, once, for exactly its amount.
 fn reverse(state: &State, new: &NewEntry, line: Line) -> Result<Vec<Event>, Refusal> {
     let target = state.target.ok_or_else(|| {
-        invalid(
+        Refusal::invalid(
             "reverses",
             &msg!(
                 "reversed_entry_missing",
@@ -401,7 +386,7 @@ fn reverse(state: &State, new: &NewEntry, line: Line) -> Result<Vec<Event>, Refu
 fn transfer(state: &State, line: Line) -> Result<Vec<Event>, Refusal> {
     let from = &state.account;
     let to = state.counterpart.as_ref().ok_or_else(|| {
-        invalid(
+        Refusal::invalid(
             "to_org_unit_id",
             &msg!(
                 "transfer_target_needed",
@@ -411,13 +396,13 @@ fn transfer(state: &State, line: Line) -> Result<Vec<Event>, Refusal> {
         )
     })?;
     if !keeps_ledger(to.kind) {
-        return Err(invalid("to_org_unit_id", &NO_LEDGER));
+        return Err(Refusal::invalid("to_org_unit_id", &NO_LEDGER));
     }
     if !adjacent(
         (from.org_unit_id, from.parent_id),
         (to.org_unit_id, to.parent_id),
     ) {
-        return Err(invalid(
+        return Err(Refusal::invalid(
             "to_org_unit_id",
             &msg!(
                 "transfer_levels",

@@ -1,16 +1,11 @@
 use super::*;
-use crate::calendar::shanghai;
-use chrono::{NaiveDateTime, TimeZone};
+use crate::calendar::shanghai_to_utc;
+use chrono::NaiveDateTime;
 use Limit::{ClockHours as H, WorkingDays as W};
 
 /// A Shanghai local time "YYYY-MM-DD HH:MM" as a UTC instant.
 fn sh(s: &str) -> DateTime<Utc> {
-    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    shanghai()
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
+    shanghai_to_utc(NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
 }
 
 fn lim(respond: Limit, resolve: Option<Limit>) -> Limits {

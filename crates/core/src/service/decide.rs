@@ -12,6 +12,7 @@
 
 use chrono::NaiveDate;
 
+pub use crate::error::Refusal;
 use crate::error::{FieldError, Msg, TOO_LONG};
 use crate::msg;
 use crate::org::OrgKind;
@@ -138,19 +139,6 @@ pub enum Event {
     HoursLogged(NewHours),
 }
 
-/// Why a command was refused: 422 (a field to fix) or 409 (the register has it already).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("{}", .0.message)]
-    Invalid(FieldError),
-    #[error("{}", .0.message)]
-    Conflict(FieldError),
-}
-
-fn invalid(field: &str, msg: &Msg) -> Refusal {
-    Refusal::Invalid(FieldError::new(field, msg))
-}
-
 /// Decides `command` against `state` on `ctx.today`: the event to write, or why not.
 pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Event, Refusal> {
     match command {
@@ -165,7 +153,7 @@ fn community(site: &Site, field: &str) -> Result<(), Refusal> {
     if site.kind == OrgKind::Community {
         return Ok(());
     }
-    Err(invalid(
+    Err(Refusal::invalid(
         field,
         &msg!(
             "service_needs_community",
@@ -211,7 +199,7 @@ fn register(state: &State, new: &NewRegistration, ctx: &Context) -> Result<Event
         .and_then(|m| m.party)
         == Some(PartyCategory::InService);
     if !in_service {
-        return Err(invalid(
+        return Err(Refusal::invalid(
             "person_id",
             &msg!(
                 "not_in_service_member",
@@ -221,7 +209,7 @@ fn register(state: &State, new: &NewRegistration, ctx: &Context) -> Result<Event
         ));
     }
     if new.post_ids.is_empty() {
-        return Err(invalid(
+        return Err(Refusal::invalid(
             "post_ids",
             &msg!(
                 "post_ids_empty",
@@ -289,10 +277,10 @@ fn log_hours(state: &State, new: &NewHours, ctx: &Context) -> Result<Event, Refu
         .iter()
         .find(|r| r.id == new.registration_id)
     else {
-        return Err(invalid("registration_id", &REGISTRATION_UNKNOWN));
+        return Err(Refusal::invalid("registration_id", &REGISTRATION_UNKNOWN));
     };
     if !reg.post_ids.contains(&new.post_id) {
-        return Err(invalid(
+        return Err(Refusal::invalid(
             "post_id",
             &msg!(
                 "post_not_chosen",

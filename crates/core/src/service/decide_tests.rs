@@ -72,6 +72,7 @@ fn refused_on(r: Result<Event, Refusal>) -> (&'static str, String) {
     match r {
         Err(Refusal::Invalid(FieldError { field, .. })) => ("invalid", field),
         Err(Refusal::Conflict(FieldError { field, .. })) => ("conflict", field),
+        Err(Refusal::Forbidden(r)) => ("forbidden", r.code.to_string()),
         Ok(e) => panic!("expected a refusal, got {e:?}"),
     }
 }

@@ -9,6 +9,7 @@
 //! with the item's row locked, asks `decide`, applies the events and writes them: two
 //! hand-outs can never both take the last bag of rice.
 
+pub use crate::error::Refusal;
 use crate::error::{FieldError, Msg, TOO_LONG};
 use crate::msg;
 use crate::org::OrgKind;
@@ -82,15 +83,6 @@ pub enum Event {
         person_id: Option<Id>,
         note: String,
     },
-}
-
-/// Why a command was refused: 422 (a field to fix) or 409 (the shelves do not allow it now).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    #[error("{}", .0.message)]
-    Invalid(FieldError),
-    #[error("{}", .0.message)]
-    Conflict(FieldError),
 }
 
 /// What a second item of the same name says (also the schema's last line, see the store).

@@ -55,6 +55,7 @@ fn refused_on(r: Result<Vec<Event>, Refusal>) -> (&'static str, String) {
     match r {
         Err(Refusal::Invalid(e)) => ("invalid", e.field),
         Err(Refusal::Conflict(e)) => ("conflict", e.field),
+        Err(Refusal::Forbidden(r)) => ("forbidden", r.code.to_string()),
         Ok(events) => panic!("expected a refusal, got {events:?}"),
     }
 }
@@ -201,6 +202,7 @@ proptest! {
                     prop_assert!(valid && before + quantity < 0, "{e:?}");
                 }
                 Err(Refusal::Invalid(_)) => prop_assert!(!valid),
+                Err(Refusal::Forbidden(r)) => prop_assert!(false, "forbidden: {r}"),
             }
             let stock = s.item.as_ref().map_or(0, |i| i.stock);
             prop_assert!(stock >= 0);

@@ -10,12 +10,12 @@
 //! ```
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use suqiu_core::access::{ActionKind, Actor, Placement, Role};
 use suqiu_core::appeal::{
     Appeal, Appellant, Channel, FeedbackChannel, Handoff, Kind, Resolution, Satisfaction, Urgency,
 };
-use suqiu_core::calendar::{shanghai, WorkCalendar};
+use suqiu_core::calendar::{shanghai, shanghai_to_utc, WorkCalendar};
 use suqiu_core::lifecycle::{
     available_actions, decide, register, Command, Context, Event, Intake, Refusal,
 };
@@ -226,12 +226,7 @@ pub fn sample_command(appeal: &Appeal, action: ActionKind) -> Command {
 
 /// A Shanghai local time "YYYY-MM-DD HH:MM" as a UTC instant.
 pub fn sh(s: &str) -> DateTime<Utc> {
-    let naive = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-    shanghai()
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&Utc)
+    shanghai_to_utc(NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap())
 }
 
 /// A Shanghai local time of an instant, "YYYY-MM-DD HH:MM".

@@ -9,6 +9,7 @@ use suqiu_core::Id;
 use super::AppealRecord;
 use crate::appeal_row::{record_from, select_record_from};
 use crate::error::Result;
+use crate::lookups::Snapshot;
 use crate::sql::{get, now_bounds, paging, Args};
 use crate::{dialect, scope, Page, Store};
 
@@ -85,13 +86,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Page<AppealRecord>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = Page {
-            items: Vec::new(),
-            total: 0,
-            total_exact: true,
-            page,
-            per_page,
-        };
+        let empty = Page::empty(page, per_page);
         let Some(mut query) = self.list_where(actor, filter, now).await? else {
             return Ok(empty);
         };
@@ -210,13 +205,7 @@ impl Store {
             (None, true) => Some(actor.org_path.as_str()),
             (None, false) => None,
         };
-        let mut branches = Vec::new();
-        if let Some(within) = within {
-            let nodes = lookups.subtree_paths(within);
-            if nodes.len() <= MAX_BRANCHES {
-                branches = nodes.into_iter().map(|p| a.push(p)).collect();
-            }
-        }
+        let branches = within.map_or_else(Vec::new, |w| branches(&lookups, w, &mut a));
         Ok(Some(ListQuery {
             args: a,
             source: Source::Appeals(if conds.is_empty() {
@@ -228,6 +217,16 @@ impl Store {
             sort: filter.sort,
         }))
     }
+}
+
+/// The placeholders of the paths of the nodes of the subtree `within`, pushed to `a`, when
+/// there are at most [`MAX_BRANCHES`] of them; none otherwise.
+fn branches(lookups: &Snapshot, within: &str, a: &mut Args) -> Vec<String> {
+    let nodes = lookups.subtree_paths(within);
+    if nodes.len() > MAX_BRANCHES {
+        return Vec::new();
+    }
+    nodes.into_iter().map(|p| a.push(p)).collect()
 }
 
 impl AppealFilter {

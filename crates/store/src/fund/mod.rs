@@ -83,6 +83,16 @@ const ENTRY_SELECT: &str =
      LEFT JOIN org_units co ON co.id = e.counterpart_org_unit_id \
      LEFT JOIN users du ON du.id = e.decided_by";
 
+impl Named {
+    /// The person or user of columns `id` and `name`.
+    pub(crate) fn from_row(row: &AnyRow, id: &str, name: &str) -> Result<Named> {
+        Ok(Named {
+            id: get(row, id)?,
+            name: get(row, name)?,
+        })
+    }
+}
+
 /// The person or user of columns `id` and `name`, when `id` is set.
 pub(crate) fn named(row: &AnyRow, id: &str, name: &str) -> Result<Option<Named>> {
     match get::<Option<Id>>(row, id)? {
@@ -112,10 +122,7 @@ fn entry_from(row: &AnyRow) -> Result<Entry> {
         counterpart: named(row, "counterpart_org_unit_id", "counterpart_name")?,
         counterpart_entry_id: get(row, "counterpart_entry_id")?,
         note: get(row, "note")?,
-        created_by: Named {
-            id: get(row, "created_by")?,
-            name: get(row, "created_by_name")?,
-        },
+        created_by: Named::from_row(row, "created_by", "created_by_name")?,
         created_at: get_time(row, "created_at")?,
         decided_by: named(row, "decided_by", "decided_by_name")?,
         decided_at: get_opt_time(row, "decided_at")?,
@@ -186,13 +193,7 @@ impl Store {
         Ok(Ledger {
             unit,
             balance_cents,
-            entries: Page {
-                items,
-                total,
-                total_exact: true,
-                page,
-                per_page,
-            },
+            entries: Page::exact(items, total, page, per_page),
         })
     }
 

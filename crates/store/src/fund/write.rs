@@ -19,7 +19,7 @@ use suqiu_core::access::Actor;
 use suqiu_core::error::FieldError;
 use suqiu_core::fund::{
     apply, decide, Account, ApprovalThresholds, Command, Context, EntryKind, EntryStatus, Event,
-    Line, NewEntry, Refusal, State, Target,
+    Line, NewEntry, State, Target,
 };
 use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
@@ -81,7 +81,7 @@ impl Store {
             entry: new.clone(),
             thresholds: *thresholds,
         };
-        let events = decide(&state, &command, &ctx).map_err(refused)?;
+        let events = decide(&state, &command, &ctx)?;
         let mut written = Written {
             conn: &mut tx,
             actor,
@@ -152,7 +152,7 @@ impl Store {
             target: target(&mut tx, id).await?,
             recipient_on_register: None,
         };
-        let events = decide(&state, &command, &ctx).map_err(refused)?;
+        let events = decide(&state, &command, &ctx)?;
         for e in &events {
             apply(&mut state, e);
             let (status, reason) = match e {
@@ -217,15 +217,6 @@ impl Store {
             .iter()
             .map(|u| locked.iter().find(|(id, _)| *id == u.id).map_or(0, |l| l.1))
             .collect())
-    }
-}
-
-/// A refusal of the rules as the store's callers know errors (403, 409, 422).
-fn refused(r: Refusal) -> StoreError {
-    match r {
-        Refusal::Invalid(e) => StoreError::Invalid(e),
-        Refusal::Conflict(e) => StoreError::Conflict(e),
-        Refusal::Forbidden(message) => StoreError::Forbidden(message),
     }
 }
 

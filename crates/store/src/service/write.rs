@@ -15,7 +15,7 @@ use suqiu_core::access::Actor;
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::service::{
-    apply, decide, Command, Context, Event, Member, NewHours, NewRegistration, Refusal,
+    apply, decide, Command, Context, Event, Member, NewHours, NewRegistration,
     Registration as Enrolment, Site, State, ALREADY_REGISTERED, POST_NAME_TAKEN,
     REGISTRATION_UNKNOWN,
 };
@@ -62,7 +62,7 @@ impl Store {
             member: None,
         };
         let command = Command::AddPost { name: name.into() };
-        let event = decide(&state, &command, &context(now)).map_err(refused)?;
+        let event = decide(&state, &command, &context(now))?;
         let id = write(&mut tx, actor, &unit, &event, now).await?;
         apply(&mut state, &event, id);
         tx.commit().await?;
@@ -109,7 +109,7 @@ impl Store {
             }),
         };
         let command = Command::Register(new.clone());
-        let event = decide(&state, &command, &context(now)).map_err(refused)?;
+        let event = decide(&state, &command, &context(now))?;
         let id = write(&mut tx, actor, &unit, &event, now).await?;
         apply(&mut state, &event, id);
         tx.commit().await?;
@@ -171,7 +171,7 @@ impl Store {
             member: None,
         };
         let command = Command::LogHours(new.clone());
-        let event = decide(&state, &command, &Context { today }).map_err(refused)?;
+        let event = decide(&state, &command, &Context { today })?;
         let id = write(&mut tx, actor, &unit, &event, now).await?;
         tx.commit().await?;
         let Event::HoursLogged(h) = event else {
@@ -205,13 +205,6 @@ fn site(unit: &OrgUnit) -> Site {
 fn context(now: DateTime<Utc>) -> Context {
     Context {
         today: shanghai_date(now),
-    }
-}
-
-fn refused(r: Refusal) -> StoreError {
-    match r {
-        Refusal::Invalid(e) => StoreError::Invalid(e),
-        Refusal::Conflict(e) => StoreError::Conflict(e),
     }
 }
 
@@ -266,10 +259,7 @@ async fn registrations_in(conn: &mut AnyConnection, filter: &str, a: Args) -> Re
                     .collect::<Result<_>>()?,
                 total_tenths: get(r, "total_tenths")?,
             },
-            person: Named {
-                id: get(r, "person_id")?,
-                name: get(r, "person_name")?,
-            },
+            person: Named::from_row(r, "person_id", "person_name")?,
             org_unit_id: get(r, "org_unit_id")?,
         });
     }

@@ -11,7 +11,7 @@ use suqiu_core::supermarket::{keeps_supermarket, ItemMonth};
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
-use crate::fund::{month_bounds, Named};
+use crate::fund::{month_bounds, named, Named};
 use crate::sql::{get, get_time, Args};
 use crate::{scope, Store};
 
@@ -76,13 +76,7 @@ fn item_from(row: &AnyRow) -> Result<Item> {
 }
 
 fn movement_from(row: &AnyRow) -> Result<Movement> {
-    let person = match get::<Option<Id>>(row, "person_id")? {
-        None => None,
-        Some(id) => Some(Named {
-            id,
-            name: get::<Option<String>>(row, "person_name")?.unwrap_or_default(),
-        }),
-    };
+    let person = named(row, "person_id", "person_name")?;
     Ok(Movement {
         id: get(row, "id")?,
         item_id: get(row, "item_id")?,
@@ -92,10 +86,7 @@ fn movement_from(row: &AnyRow) -> Result<Movement> {
         stock_after: get(row, "stock_after")?,
         person,
         note: get(row, "note")?,
-        created_by: Named {
-            id: get(row, "created_by")?,
-            name: get(row, "created_by_name")?,
-        },
+        created_by: Named::from_row(row, "created_by", "created_by_name")?,
         created_at: get_time(row, "created_at")?,
     })
 }

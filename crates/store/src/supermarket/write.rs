@@ -16,7 +16,7 @@ use suqiu_core::access::Actor;
 use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::supermarket::{
-    apply, decide, Command, Event, NewItem, NewMovement, Refusal, State, Station, Stock, NAME_TAKEN,
+    apply, decide, Command, Event, NewItem, NewMovement, State, Station, Stock, NAME_TAKEN,
 };
 use suqiu_core::Id;
 
@@ -58,7 +58,7 @@ impl Store {
             name: name.to_string(),
             unit: unit.to_string(),
         });
-        let events = decide(&state, &command).map_err(refused)?;
+        let events = decide(&state, &command)?;
         let mut id = None;
         for e in &events {
             apply(&mut state, e);
@@ -114,7 +114,7 @@ impl Store {
             recipient_on_register,
             ..shelf.state
         };
-        let events = decide(&state, &Command::Move(m.clone())).map_err(refused)?;
+        let events = decide(&state, &Command::Move(m.clone()))?;
         let mut id = None;
         for e in &events {
             apply(&mut state, e);
@@ -190,14 +190,6 @@ struct Shelf {
     /// The station's path: a recipient must be on the register below it.
     path: String,
     state: State,
-}
-
-/// A refusal of the rules as the store's callers know errors (409, 422).
-fn refused(r: Refusal) -> StoreError {
-    match r {
-        Refusal::Invalid(e) => StoreError::Invalid(e),
-        Refusal::Conflict(e) => StoreError::Conflict(e),
-    }
 }
 
 /// The names on a station's shelves (adding an item: a name is used once).

@@ -10,12 +10,12 @@ use suqiu_core::care::{in_care, CareLevel};
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::Id;
 
-use super::{refused, ContactMode, Partner};
+use super::{ContactMode, Partner};
 use crate::error::{Result, StoreError};
+use crate::people::parse_tags;
 use crate::sql::{
     date_text, get, get_code, get_opt_code, get_opt_date, get_time, ms, stored, Args,
 };
-use crate::visits::parse_tags;
 use crate::{scope, Store};
 
 /// A pairing (结对).
@@ -173,7 +173,7 @@ impl Store {
     /// before it began.
     pub async fn end_pairing(&self, actor: &Actor, id: Id, on: NaiveDate) -> Result<Pairing> {
         let pairing = self.pairing_state(actor, id).await?;
-        let on = end(&pairing, on).map_err(refused)?;
+        let on = end(&pairing, on)?;
         sqlx::query("UPDATE pairings SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
             .bind(date_text(on))
             .bind(id)
@@ -247,7 +247,7 @@ impl Store {
         note: &str,
     ) -> Result<Contact> {
         let pairing = self.pairing_state(actor, pairing_id).await?;
-        let note = log_contact(&pairing, note).map_err(refused)?;
+        let note = log_contact(&pairing, note)?;
         let contacted_at = stored(contacted_at);
         let row = sqlx::query(
             "INSERT INTO pairing_contacts (pairing_id, contacted_at, mode, note, recorded_by, created_at) \
