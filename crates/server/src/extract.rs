@@ -440,7 +440,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::{AppealIn, PersonIn};
+    use crate::routes::appeals::AppealIn;
+    use crate::routes::people::PersonIn;
 
     fn err_of<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Problem {
         parse_json::<T>(json.as_bytes()).expect_err("must fail")

@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::Serialize;
 use serde_json::Value;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::WorkCalendar;
@@ -17,15 +18,29 @@ use suqiu_core::msg;
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_store::changes::ChangeKind;
 use suqiu_store::settings;
+use utoipa::ToSchema;
 
 use crate::app::require;
 use crate::app::save_setting;
 use crate::auth::AuthActor;
-use crate::dto::CalendarOut;
 use crate::extract::{check_syntax, ApiJson};
 use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::state::{write, AppState};
 use suqiu_core::access::deed;
+
+/// The working-day calendar: the file (same schema as `data/calendar/*.json`) and a summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarOut {
+    /// The years covered by official arrangements; other years count Monday–Friday.
+    pub years: Vec<i32>,
+    /// Years loaded by this request (PUT only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loaded: Option<Vec<i32>>,
+    pub about: String,
+    /// The whole calendar in the file schema: `{"about","years":{"2027":{"holidays":{…},"working_weekends":[…]}}}`.
+    #[schema(value_type = Object)]
+    pub calendar: Value,
+}
 
 pub(crate) fn require_configure(actor: &Actor) -> ApiResult<()> {
     Ok(require(actor, Capability::Configure, &deed::CONFIGURE)?)

@@ -3,19 +3,121 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::{Deserialize, Serialize};
 use suqiu_core::access::{deed, Actor, Role};
 use suqiu_core::accounts::{check_account, AccountPlan, AccountRefusal};
 use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::msg;
+use suqiu_core::org::Department;
 use suqiu_core::org::OrgUnit;
+use suqiu_core::Id;
 use suqiu_store::users::{NewUser, User};
+use utoipa::ToSchema;
 
 use crate::auth::AuthActor;
-use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    /// `district_admin|street_staff|station_staff|department_liaison|volunteer|auditor`
+    pub role: String,
+    pub role_label: String,
+    pub org_unit_id: Id,
+    pub department_id: Option<Id>,
+}
+
+impl From<&User> for UserOut {
+    fn from(u: &User) -> UserOut {
+        UserOut {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().to_string(),
+            role_label: u.role.label_zh().to_string(),
+            org_unit_id: u.org_unit_id,
+            department_id: u.department_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserIn {
+    /// `[a-z0-9_.-]{3,32}`
+    pub username: String,
+    /// At least 8 characters.
+    pub password: String,
+    pub display_name: String,
+    #[schema(value_type = String, example = "station_staff")]
+    pub role: Role,
+    pub org_unit_id: Id,
+    /// Required for `department_liaison`, not allowed otherwise.
+    #[serde(default)]
+    pub department_id: Option<Id>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgUnitOut {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    /// `district|street|community|grid`
+    pub kind: String,
+    pub kind_label: String,
+    pub code: String,
+    pub name: String,
+}
+
+impl From<&OrgUnit> for OrgUnitOut {
+    fn from(u: &OrgUnit) -> OrgUnitOut {
+        OrgUnitOut {
+            id: u.id,
+            parent_id: u.parent_id,
+            kind: u.kind.code().to_string(),
+            kind_label: u.kind.label_zh().to_string(),
+            code: u.code.clone(),
+            name: u.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentOut {
+    pub id: Id,
+    pub code: String,
+    pub name: String,
+    pub org_unit_id: Id,
+}
+
+impl From<&Department> for DepartmentOut {
+    fn from(d: &Department) -> DepartmentOut {
+        DepartmentOut {
+            id: d.id,
+            code: d.code.clone(),
+            name: d.name.clone(),
+            org_unit_id: d.org_unit_id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryOut {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamOut {
+    pub id: Id,
+    pub org_unit_id: Id,
+    pub name: String,
+}
 
 const ROLE_ABOVE: Msg = msg!(
     "role_above_own",

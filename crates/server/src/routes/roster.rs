@@ -27,9 +27,10 @@ use utoipa::ToSchema;
 
 use crate::app::roster::{self as uc, Preview};
 use crate::auth::AuthActor;
-use crate::dto::{time, PersonOut};
+use crate::dto::time;
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem, ProblemField, ProblemResponse};
+use crate::routes::people::PersonOut;
 use crate::state::AppState;
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

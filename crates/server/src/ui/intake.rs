@@ -28,7 +28,7 @@ use super::{
     fail, render, saved, Failed, Flash, FormData, PageId, PageResult, PostForm, Session, UiError,
 };
 use crate::app::appeals::{check_intake, register_appeal};
-use crate::dto::{AppealIn, AppellantIn};
+use crate::routes::appeals::{AppealIn, AppellantIn};
 use crate::state::AppState;
 use suqiu_core::access::deed;
 use suqiu_core::access::Capability;

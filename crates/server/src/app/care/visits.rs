@@ -16,8 +16,8 @@ use suqiu_store::Page;
 
 use super::super::{require, AppError, AppResult};
 use crate::app::appeals::{check_intake, store_intake};
-use crate::dto::{AppealIn, AppellantIn};
 use crate::problem::Problem;
+use crate::routes::appeals::{AppealIn, AppellantIn};
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 

@@ -17,7 +17,7 @@ use suqiu_store::appeals::{AppealFilter, AppealRecord};
 
 use crate::app::appeals::{act_on, actions_for, category_names, register_appeal};
 use crate::auth::AuthActor;
-use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
+use crate::dto::PageOut;
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::read_audit;
@@ -25,8 +25,12 @@ use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 mod command;
+mod types;
 
 pub(crate) use command::{parse_command, resolve_merge_code};
+pub use types::{
+    ActionBody, ActionCode, ActionOut, AppealIn, AppealOut, AppellantIn, AppellantOut, EventOut,
+};
 
 const MAX_QUERY: usize = 100;
 

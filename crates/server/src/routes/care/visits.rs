@@ -18,9 +18,10 @@ use utoipa::ToSchema;
 
 use crate::app::care::visits::{self as uc, Logged, RaiseInput, VisitInput};
 use crate::auth::AuthActor;
-use crate::dto::{time, AppealOut, AppellantIn, PageOut};
+use crate::dto::{time, PageOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::routes::appeals::{AppealOut, AppellantIn};
 use crate::state::AppState;
 
 /// A person due (or not yet due) a visit, with the rule that makes them so.

@@ -18,16 +18,19 @@ use suqiu_core::Id;
 
 use crate::app::require;
 use crate::auth::AuthActor;
-use crate::dto::{
-    time, CountOut, MeasuresOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut,
-};
+use crate::dto::time;
 use crate::extract::Params;
 use crate::problem::{ApiResult, Problem, ProblemResponse};
 use crate::report_xlsx;
+use crate::routes::metrics::MeasuresOut;
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
 use suqiu_store::appeals::AppealRecord;
+
+mod types;
+
+pub use types::{CountOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut};
 
 fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
     Ok(require(
