@@ -451,78 +451,106 @@ pub(crate) async fn monthly_of(
     let now = state.now();
     let (from, to) = (month.first_day(), month.last_day());
     let counts = state.store.counts(unit.id, from, to, now).await?;
-    let weights = state.weights();
-    let rates = counts.total.rates();
-    let breakdown = state.store.breakdown(unit.id, from, to).await?;
-    let repeated = state
-        .store
-        .repeated_places(unit.id, month, REPEATED_LISTED)
-        .await?;
-
     let categories = state.store.categories().await?;
     let names: HashMap<&str, &str> = categories
         .iter()
         .map(|c| (c.code.as_str(), c.name.as_str()))
         .collect();
-    let by_category = by_first_level(&categories, &breakdown.by_category);
     let named = |code: &str| names.get(code).copied().unwrap_or(code).to_string();
-    let count_out = |(code, n): &(String, i64), name: String| CountOut {
-        code: code.clone(),
-        name,
-        count: *n,
-    };
-
-    let children: Vec<(&OrgUnit, Counts)> = counts.children.iter().map(|(n, c)| (n, *c)).collect();
-    let children = rank_rows(state, &children, None).await?;
-    let overdue_now = state
+    let counted = counted_by(state, unit, month, &categories, &named).await?;
+    let repeated = state
         .store
-        .overdue_now_of(std::slice::from_ref(unit), now)
+        .repeated_places(unit.id, month, REPEATED_LISTED)
         .await?;
-    let overdue_records = state.store.ledger(unit.id, from, to, Some(now)).await?;
-
-    let report = MonthlyReportOut {
+    let children: Vec<(&OrgUnit, Counts)> = counts.children.iter().map(|(n, c)| (n, *c)).collect();
+    let overdue = state.store.ledger(unit.id, from, to, Some(now)).await?;
+    Ok(MonthlyReportOut {
         org_unit_id: unit.id,
         name: unit.name.clone(),
         month: month.to_string(),
         from: from.to_string(),
         to: to.to_string(),
-        measures: MeasuresOut::new(
-            &counts.total,
-            &rates,
-            score(&rates, &weights),
-            overdue_now.get(&unit.id).copied().unwrap_or(0),
-        ),
-        by_kind: breakdown
-            .by_kind
-            .iter()
-            .map(|x| count_out(x, label_of(&x.0, Kind::parse, Kind::label_zh)))
-            .collect(),
-        by_category: by_category
-            .iter()
-            .map(|x| count_out(x, named(&x.0)))
-            .collect(),
-        by_channel: breakdown
-            .by_channel
-            .iter()
-            .map(|x| count_out(x, label_of(&x.0, Channel::parse, Channel::label_zh)))
-            .collect(),
-        top_categories: top(&by_category, TOP_CATEGORIES)
-            .iter()
-            .map(|x| count_out(x, named(&x.0)))
-            .collect(),
+        measures: unit_measures(state, unit, &counts.total).await?,
+        by_kind: counted.by_kind,
+        by_category: counted.by_category,
+        by_channel: counted.by_channel,
+        top_categories: counted.top_categories,
         repeated_total: repeated.total,
         repeated: repeated
             .listed
             .into_iter()
             .map(|r| repeated_out(r, &named))
             .collect(),
-        overdue: overdue_records
+        overdue: overdue
             .iter()
             .map(|r| overdue_out(r, named(&r.appeal.category)))
             .collect(),
-        children,
+        children: rank_rows(state, &children, None).await?,
+    })
+}
+
+/// The period's measures of `unit` from its `counts`, with its score and the appeals of its
+/// subtree overdue now.
+async fn unit_measures(
+    state: &AppState,
+    unit: &OrgUnit,
+    counts: &Counts,
+) -> ApiResult<MeasuresOut> {
+    let rates = counts.rates();
+    let overdue_now = state
+        .store
+        .overdue_now_of(std::slice::from_ref(unit), state.now())
+        .await?;
+    Ok(MeasuresOut::new(
+        counts,
+        &rates,
+        score(&rates, &state.weights()),
+        overdue_now.get(&unit.id).copied().unwrap_or(0),
+    ))
+}
+
+/// The month's appeals of a node counted by kind, by first-level category and by channel,
+/// and its most frequent categories.
+struct CountedBy {
+    by_kind: Vec<CountOut>,
+    by_category: Vec<CountOut>,
+    by_channel: Vec<CountOut>,
+    top_categories: Vec<CountOut>,
+}
+
+/// The month's counts of `unit` by kind, category and channel, each code named.
+async fn counted_by(
+    state: &AppState,
+    unit: &OrgUnit,
+    month: Month,
+    categories: &[suqiu_core::category::Category],
+    named: &(dyn Fn(&str) -> String + Sync),
+) -> ApiResult<CountedBy> {
+    let breakdown = state
+        .store
+        .breakdown(unit.id, month.first_day(), month.last_day())
+        .await?;
+    let by_category = by_first_level(categories, &breakdown.by_category);
+    let counted = |counts: &[(String, i64)], name: &dyn Fn(&str) -> String| -> Vec<CountOut> {
+        counts
+            .iter()
+            .map(|(code, n)| CountOut {
+                code: code.clone(),
+                name: name(code),
+                count: *n,
+            })
+            .collect()
     };
-    Ok(report)
+    Ok(CountedBy {
+        by_kind: counted(&breakdown.by_kind, &|code: &str| {
+            label_of(code, Kind::parse, Kind::label_zh)
+        }),
+        by_category: counted(&by_category, named),
+        by_channel: counted(&breakdown.by_channel, &|code: &str| {
+            label_of(code, Channel::parse, Channel::label_zh)
+        }),
+        top_categories: counted(&top(&by_category, TOP_CATEGORIES), named),
+    })
 }
 
 /// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
