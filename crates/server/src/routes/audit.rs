@@ -14,7 +14,7 @@ use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 use suqiu_core::access::deed;
 
@@ -59,8 +59,7 @@ impl From<&suqiu_store::audit::ReadEntry> for ReadOut {
     ),
     responses(
         (status = 200, body = PageOut<ReadOut>),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn reads(
     State(state): State<AppState>,

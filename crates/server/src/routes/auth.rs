@@ -16,7 +16,7 @@ use suqiu_store::users::User;
 use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, AuthActor};
 use crate::dto::time;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::routes::org::UserOut;
 use crate::state::AppState;
 use crate::throttle::ClientIp;
@@ -113,7 +113,7 @@ pub(crate) async fn authenticate(
     responses(
         (status = 200, description = "Signed in; also sets the `suqiu_session` cookie", body = SessionOut),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
+        Problems::<422>,
         (status = 429, description = "Too many failures for this username or from this address: locked for a while (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many sign-ins at once (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -143,7 +143,7 @@ pub async fn sign_in(
 #[utoipa::path(get, path = "/api/v1/session", tag = "auth",
     responses(
         (status = 200, body = WhoAmI),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<WhoAmI>> {
     let user = state
@@ -188,7 +188,7 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
 #[utoipa::path(delete, path = "/api/v1/session", tag = "auth",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn sign_out(
     State(state): State<AppState>,

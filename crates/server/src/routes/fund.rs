@@ -21,7 +21,7 @@ use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 /// A new ledger entry. `amount_cents` is always positive (the kind says which way the
@@ -194,9 +194,8 @@ impl From<FundEntryIn> for EntryInput {
     responses(
         (status = 201, body = FundEntryOut, description = "posted"),
         (status = 202, body = FundEntryOut, description = "waiting for approval at a higher level"),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 409, description = "would overdraw the fund, or already reversed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn post_entry(
     State(state): State<AppState>,
@@ -214,7 +213,7 @@ pub async fn post_entry(
 /// One entry of a ledger in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/fund/entries/{id}", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = FundEntryOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = FundEntryOut), Problems::<404>))]
 pub async fn get_entry(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -230,9 +229,7 @@ pub async fn get_entry(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = FundEntryOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn approve(
     State(state): State<AppState>,
@@ -249,10 +246,7 @@ pub async fn approve(
     request_body = RejectIn,
     responses(
         (status = 200, body = FundEntryOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn reject(
     State(state): State<AppState>,
@@ -267,7 +261,7 @@ pub async fn reject(
 /// Grants waiting for approval in the caller's subtree, oldest first, each saying whether
 /// the caller may decide it.
 #[utoipa::path(get, path = "/api/v1/fund/pending", tag = "care",
-    responses((status = 200, body = Vec<FundEntryOut>), (status = 403, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<FundEntryOut>), Problems::<403>))]
 pub async fn pending(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -295,9 +289,7 @@ pub async fn pending(
     ),
     responses(
         (status = 200, body = LedgerOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn ledger(
     State(state): State<AppState>,
@@ -366,8 +358,7 @@ async fn ledger_workbook(
     params(("org_unit" = i64, Query)),
     responses(
         (status = 200, body = PublicFundOut),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<404, 422>,
     ),
     security(()))]
 pub async fn public(
@@ -421,8 +412,7 @@ pub async fn get_approval(
     request_body(content = Object, description = "`{\"station_max_cents\":100000,\"street_max_cents\":1000000}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_approval(
     State(state): State<AppState>,

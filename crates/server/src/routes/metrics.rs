@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use crate::app::require;
 use crate::auth::AuthActor;
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
@@ -126,9 +126,7 @@ const MAX_PERIOD_DAYS: i64 = 3 * 366;
     ),
     responses(
         (status = 200, body = MetricsOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn metrics(
     State(state): State<AppState>,

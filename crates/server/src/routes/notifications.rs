@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::auth::AuthActor;
 use crate::dto::{time, PageOut};
 use crate::extract::{IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 /// One notice of the caller's notification centre.
@@ -42,8 +42,7 @@ pub struct UnreadOut {
     ),
     responses(
         (status = 200, body = PageOut<NotificationOut>),
-        (status = 401, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<401, 422>,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -86,7 +85,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "notifications",
     responses(
         (status = 200, body = UnreadOut),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn unread_count(
     State(state): State<AppState>,
@@ -102,8 +101,7 @@ pub async fn unread_count(
     params(("id" = i64, Path)),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Problems::<401, 404>,
     ))]
 pub async fn mark_read(
     State(state): State<AppState>,

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthActor;
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 
@@ -128,7 +128,7 @@ const ROLE_ABOVE: Msg = msg!(
 /// The organization tree, parents before children. The tree itself is not personal data
 /// and every role needs its names; what happens inside a node is scoped elsewhere.
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "organization",
-    responses((status = 200, body = Vec<OrgUnitOut>), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<OrgUnitOut>), Problems::<401>))]
 pub async fn org_units(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -139,7 +139,7 @@ pub async fn org_units(
 
 /// Departments: the referral targets.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "organization",
-    responses((status = 200, body = Vec<DepartmentOut>), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<DepartmentOut>), Problems::<401>))]
 pub async fn departments(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -150,7 +150,7 @@ pub async fn departments(
 
 /// The two-level category taxonomy.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "organization",
-    responses((status = 200, body = Vec<CategoryOut>), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<CategoryOut>), Problems::<401>))]
 pub async fn categories(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -171,7 +171,7 @@ pub async fn categories(
 /// defaults to the caller's node; another subtree's node is 404.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "organization",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
-    responses((status = 200, body = Vec<TeamOut>), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<TeamOut>), Problems::<404, 422>))]
 pub async fn teams(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -198,7 +198,7 @@ pub async fn teams(
 
 /// The user accounts in the caller's subtree (staff and auditors).
 #[utoipa::path(get, path = "/api/v1/users", tag = "organization",
-    responses((status = 200, body = Vec<UserOut>), (status = 403, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<UserOut>), Problems::<403>))]
 pub async fn list_users(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -224,10 +224,9 @@ fn valid_username(u: &str) -> bool {
     request_body = NewUserIn,
     responses(
         (status = 201, body = UserOut),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 404, description = "org unit unknown or outside the caller's subtree", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "username taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_user(
     State(state): State<AppState>,

@@ -21,7 +21,7 @@ use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::{double_option, time, PageOut, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
@@ -233,8 +233,7 @@ fn require_manage(actor: &Actor) -> ApiResult<()> {
     request_body = PersonIn,
     responses(
         (status = 201, body = PersonOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -276,7 +275,7 @@ pub(crate) async fn create_person(
 /// One person in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = i64, Path)),
-    responses((status = 200, body = PersonOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = PersonOut), Problems::<404>))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -314,9 +313,7 @@ async fn with_trail(state: &AppState, actor: &Actor, person: &Person) -> ApiResu
     request_body = PersonPatch,
     responses(
         (status = 200, body = PersonOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -391,7 +388,7 @@ pub(crate) async fn update_person(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = PageOut<PersonOut>), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<PersonOut>), Problems::<422>))]
 pub async fn list(
     State(state): State<AppState>,
     actor: AuthActor,

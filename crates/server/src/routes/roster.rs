@@ -29,7 +29,7 @@ use crate::app::roster::{self as uc, Preview};
 use crate::auth::AuthActor;
 use crate::dto::time;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemField, ProblemResponse};
+use crate::problem::{ApiResult, Problem, ProblemField, Problems};
 use crate::routes::people::PersonOut;
 use crate::state::AppState;
 
@@ -273,9 +273,7 @@ impl ImportOut {
         content_type = "multipart/form-data"),
     responses(
         (status = 200, body = ImportOut),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
+        Problems::<403, 413, 415>,
         (status = 422, body = Problem, content_type = "application/problem+json", description = "not a readable .xlsx, over 5 MB or 5,000 rows"),
     ))]
 pub async fn upload(
@@ -304,7 +302,7 @@ fn body_mapping(body: &MappingIn) -> ApiResult<Option<Mapping>> {
     responses(
         (status = 200, body = ImportOut),
         (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown, expired or another user's upload"),
-        (status = 422, response = ProblemResponse),
+        Problems::<422>,
     ))]
 pub async fn preview(
     State(state): State<AppState>,

@@ -16,7 +16,7 @@ use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::routes::fund::format_param;
 use crate::state::AppState;
 
@@ -127,7 +127,7 @@ pub struct StatementOut {
 /// with their stock now.
 #[utoipa::path(get, path = "/api/v1/supermarket/items", tag = "care",
     params(("org_unit" = Option<i64>, Query, description = "default: the caller's node")),
-    responses((status = 200, body = PageOut<ItemOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<ItemOut>), Problems::<403, 404>))]
 pub async fn list_items(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -154,9 +154,8 @@ pub async fn list_items(
     request_body = ItemIn,
     responses(
         (status = 201, body = ItemOut),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 409, description = "the station already has an item of that name", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_item(
     State(state): State<AppState>,
@@ -178,9 +177,8 @@ pub async fn create_item(
     request_body = MovementIn,
     responses(
         (status = 201, body = MovementOut),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 409, description = "not enough in stock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn post_movement(
     State(state): State<AppState>,
@@ -207,9 +205,7 @@ pub async fn post_movement(
     ),
     responses(
         (status = 200, body = StatementOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn statement(
     State(state): State<AppState>,

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::dto::time;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 use crate::throttle::{ClientIp, Locked};
 
@@ -116,7 +116,7 @@ pub(crate) async fn look_up(
     request_body = TrackIn,
     responses(
         (status = 200, body = TrackOut),
-        (status = 404, response = ProblemResponse),
+        Problems::<404>,
         (status = 429, description = "Too many wrong tries for this code or from this address (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn track(

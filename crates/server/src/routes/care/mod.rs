@@ -21,7 +21,7 @@ use crate::app::care as uc;
 use crate::auth::AuthActor;
 use crate::dto::{time, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 pub(crate) mod pairings;
@@ -117,7 +117,7 @@ fn node(params: &Params) -> ApiResult<Option<Id>> {
 /// The visit rules in force at a node (its own, an ancestor's, or the defaults: `set_at`).
 #[utoipa::path(get, path = "/api/v1/visit-rules", tag = "care",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
-    responses((status = 200, body = Object), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<404>))]
 pub async fn get_rules(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -134,8 +134,7 @@ pub async fn get_rules(
     request_body = RulesIn,
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_rules(
     State(state): State<AppState>,
@@ -159,7 +158,7 @@ pub async fn put_rules(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query),
     ),
-    responses((status = 200, body = PageOut<CareEntryOut>), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<CareEntryOut>), Problems::<404, 422>))]
 pub async fn register(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -199,9 +198,7 @@ fn register_filter(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>)
     request_body = CareProfileIn,
     responses(
         (status = 204),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn put_profile(
     State(state): State<AppState>,
@@ -221,7 +218,7 @@ pub async fn put_profile(
         ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
     ),
-    responses((status = 200, body = Object), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<404, 422>))]
 pub async fn coverage(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -239,7 +236,7 @@ pub async fn coverage(
 /// A person's care timeline: visits, pairing contacts and appeals, newest first.
 #[utoipa::path(get, path = "/api/v1/people/{id}/care-timeline", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Object>), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<Object>), Problems::<404>))]
 pub async fn timeline(
     State(state): State<AppState>,
     actor: AuthActor,

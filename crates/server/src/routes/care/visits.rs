@@ -20,7 +20,7 @@ use crate::app::care::visits::{self as uc, Logged, RaiseInput, VisitInput};
 use crate::auth::AuthActor;
 use crate::dto::{time, PageOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::routes::appeals::{AppealOut, AppellantIn};
 use crate::state::AppState;
 
@@ -211,7 +211,7 @@ fn due_for(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>) -> DueF
         ("worker" = Option<String>, Query, description = "user id or `me`"),
         ("team" = Option<i64>, Query),
     ),
-    responses((status = 200, body = DueListOut), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = DueListOut), Problems::<404, 422>))]
 pub async fn due(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -238,8 +238,7 @@ pub async fn due(
     request_body = VisitIn,
     responses(
         (status = 201, body = VisitOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create_visit(
     State(state): State<AppState>,
@@ -293,7 +292,7 @@ async fn visit_out(state: &AppState, actor: &Actor, logged: Logged) -> ApiResult
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query),
     ),
-    responses((status = 200, body = PageOut<VisitOut>), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<VisitOut>), Problems::<422>))]
 pub async fn list_visits(
     State(state): State<AppState>,
     actor: AuthActor,

@@ -20,7 +20,7 @@ use crate::app::require;
 use crate::auth::AuthActor;
 use crate::dto::time;
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::report_xlsx;
 use crate::routes::metrics::MeasuresOut;
 use crate::scope::node_in_scope;
@@ -65,8 +65,7 @@ async fn month_counts(
     ),
     responses(
         (status = 200, body = Vec<RankOut>),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn ranking(
     State(state): State<AppState>,
@@ -268,9 +267,7 @@ fn overdue_out(r: &AppealRecord, category_name: String) -> OverdueOut {
     ),
     responses(
         (status = 200, body = Vec<NodeOverdueOut>),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn worst_overdue(
     State(state): State<AppState>,
@@ -344,9 +341,7 @@ fn label_of<T: Copy>(
     ),
     responses(
         (status = 200, body = MonthlyReportOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn monthly(
     State(state): State<AppState>,
