@@ -410,6 +410,21 @@ impl Params {
         let per_page = number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE);
         (page, per_page)
     }
+
+    /// `format=json|xlsx` (default json): true for xlsx.
+    pub fn xlsx_format(&self, errors: &mut Vec<FieldError>) -> bool {
+        match self.str("format") {
+            None | Some("json") => false,
+            Some("xlsx") => true,
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "format",
+                    &suqiu_core::error::FORMAT_JSON_OR_XLSX,
+                ));
+                false
+            }
+        }
+    }
 }
 
 /// A value echoed in a message, cut short (queries can be long).

@@ -299,7 +299,7 @@ pub async fn ledger(
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     let (page, per_page) = params.paging(&mut errors);
-    let xlsx = format_param(&params, &mut errors);
+    let xlsx = params.xlsx_format(&mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
@@ -319,21 +319,6 @@ pub async fn ledger(
     .into_response())
 }
 
-/// `format=json|xlsx`: true for xlsx.
-pub(crate) fn format_param(params: &Params, errors: &mut Vec<FieldError>) -> bool {
-    match params.str("format") {
-        None | Some("json") => false,
-        Some("xlsx") => true,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "format",
-                &suqiu_core::error::FORMAT_JSON_OR_XLSX,
-            ));
-            false
-        }
-    }
-}
-
 /// The whole ledger, oldest first, as a workbook.
 async fn ledger_workbook(
     state: &AppState,
@@ -341,15 +326,11 @@ async fn ledger_workbook(
     org_unit: Option<Id>,
 ) -> ApiResult<Response> {
     let (unit, balance, entries) = uc::whole_ledger(state, actor, org_unit).await?;
-    let bytes =
-        care_xlsx::fund_ledger(&unit.name, balance, &entries, state.now()).map_err(|e| {
-            tracing::error!(error = %e, "fund ledger workbook failed");
-            Problem::internal()
-        })?;
-    Ok(crate::xlsx::download(
-        bytes,
+    crate::xlsx::api_download(
+        care_xlsx::fund_ledger(&unit.name, balance, &entries, state.now()),
+        "fund ledger",
         &format!("fund-{}.xlsx", unit.code),
-    ))
+    )
 }
 
 /// The public totals of a fund by month (党务公开): donations in, aid out and how many

@@ -71,7 +71,7 @@ fn check_cookie_write(method: &Method, uri: &Uri, headers: &HeaderMap) -> Result
     let allowed = if uri.path() == "/api/v1/people/import" {
         matches!(
             essence.as_str(),
-            "multipart/form-data" | crate::routes::roster::XLSX | "application/octet-stream"
+            "multipart/form-data" | crate::xlsx::CONTENT_TYPE | "application/octet-stream"
         )
     } else {
         essence == "application/json" || essence.ends_with("+json")

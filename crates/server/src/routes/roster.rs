@@ -33,8 +33,6 @@ use crate::problem::{ApiResult, Problem, ProblemField, Problems};
 use crate::routes::people::PersonOut;
 use crate::state::AppState;
 
-pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
 /// One column of the uploaded sheet and the field it fills.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ColumnOut {
@@ -138,7 +136,7 @@ pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload
             Problem::bad_request("无法读取上传的内容")
         }
     };
-    if essence == XLSX || essence == "application/octet-stream" {
+    if essence == crate::xlsx::CONTENT_TYPE || essence == "application/octet-stream" {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|rej| too_large(rej.status()))?;

@@ -17,7 +17,6 @@ use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem, Problems};
-use crate::routes::fund::format_param;
 use crate::state::AppState;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
@@ -217,18 +216,17 @@ pub async fn statement(
     let month = crate::app::month(&state, params.str("month"))
         .map_err(|e| errors.push(e))
         .ok();
-    let xlsx = format_param(&params, &mut errors);
+    let xlsx = params.xlsx_format(&mut errors);
     let (Some(month), true) = (month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
     let st = app::statement(&state, &actor, org_unit_id, month).await?;
     if xlsx {
-        let bytes = care_xlsx::supermarket_statement(&st, state.now()).map_err(|e| {
-            tracing::error!(error = %e, "supermarket statement workbook failed");
-            Problem::internal()
-        })?;
-        let filename = format!("supermarket-{}-{}.xlsx", st.unit.code, st.month);
-        return Ok(crate::xlsx::download(bytes, &filename));
+        return crate::xlsx::api_download(
+            care_xlsx::supermarket_statement(&st, state.now()),
+            "supermarket statement",
+            &format!("supermarket-{}-{}.xlsx", st.unit.code, st.month),
+        );
     }
     Ok(Json(StatementOut {
         org_unit_id: st.unit.id,

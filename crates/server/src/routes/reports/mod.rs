@@ -4,11 +4,11 @@ use std::collections::{BTreeMap, HashMap};
 use suqiu_core::msg;
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Channel, Kind};
+use suqiu_core::category::Category;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{score, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
@@ -354,17 +354,7 @@ pub async fn monthly(
     let month = crate::app::month(&state, params.str("month"))
         .map_err(|e| errors.push(e))
         .ok();
-    let xlsx = match params.str("format") {
-        None | Some("json") => false,
-        Some("xlsx") => true,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "format",
-                &suqiu_core::error::FORMAT_JSON_OR_XLSX,
-            ));
-            false
-        }
-    };
+    let xlsx = params.xlsx_format(&mut errors);
     let (Some(month), true) = (month, errors.is_empty()) else {
         return Err(Problem::invalid(errors));
     };
@@ -377,29 +367,12 @@ pub async fn monthly(
     }
     let ledger = state.store.ledger(unit.id, from, to, None).await?;
     let categories = state.store.categories().await?;
-    let names: HashMap<&str, &str> = categories
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect();
-    let bytes = report_xlsx::workbook(&report, &ledger, &names, now).map_err(|e| {
-        tracing::error!(error = %e, "building the report workbook failed");
-        Problem::internal()
-    })?;
-    let filename = format!("monthly-{}-{}.xlsx", unit.code, month);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
+    let names = names_by_code(&categories);
+    crate::xlsx::api_download(
+        report_xlsx::workbook(&report, &ledger, &names, now),
+        "report",
+        &format!("monthly-{}-{}.xlsx", unit.code, month),
     )
-        .into_response())
 }
 
 /// One repeated problem of the report, its category named.
@@ -419,10 +392,7 @@ fn repeated_out(
 
 /// Counts by category summed up to their first-level category (a second-level code counts
 /// for its parent), by code.
-fn by_first_level(
-    categories: &[suqiu_core::category::Category],
-    by_category: &[(String, i64)],
-) -> Vec<(String, i64)> {
+fn by_first_level(categories: &[Category], by_category: &[(String, i64)]) -> Vec<(String, i64)> {
     let first_level = |code: &str| -> String {
         categories
             .iter()
@@ -437,6 +407,14 @@ fn by_first_level(
     by_first.into_iter().collect()
 }
 
+/// The taxonomy's names by code.
+fn names_by_code(categories: &[Category]) -> HashMap<&str, &str> {
+    categories
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect()
+}
+
 /// The month-end report of `unit` (in the caller's scope: the caller checks).
 pub(crate) async fn monthly_of(
     state: &AppState,
@@ -447,10 +425,7 @@ pub(crate) async fn monthly_of(
     let (from, to) = (month.first_day(), month.last_day());
     let counts = state.store.counts(unit.id, from, to, now).await?;
     let categories = state.store.categories().await?;
-    let names: HashMap<&str, &str> = categories
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect();
+    let names = names_by_code(&categories);
     let named = |code: &str| names.get(code).copied().unwrap_or(code).to_string();
     let counted = counted_by(state, unit, month, &categories, &named).await?;
     let repeated = state
@@ -518,7 +493,7 @@ async fn counted_by(
     state: &AppState,
     unit: &OrgUnit,
     month: Month,
-    categories: &[suqiu_core::category::Category],
+    categories: &[Category],
     named: &(dyn Fn(&str) -> String + Sync),
 ) -> ApiResult<CountedBy> {
     let breakdown = state
