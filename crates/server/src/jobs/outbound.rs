@@ -13,6 +13,7 @@ use sha2::Sha256;
 use suqiu_core::outbound::{EmailChannel, OutChannel, OutboundConfig, WebhookChannel};
 use suqiu_store::{settings, StoreError};
 
+use super::Leased;
 use crate::state::AppState;
 
 /// How often queued messages are looked at.
@@ -196,26 +197,15 @@ async fn send_email(e: &EmailChannel, payload: &str) -> Result<String, String> {
 
 /// Starts delivery: a run every [`EVERY`] under the lease.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    let holder = uuid::Uuid::new_v4().to_string();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let now = state.now();
-            match state
-                .store
-                .take_lease(LEASE_NAME, &holder, now, LEASE)
-                .await
-            {
-                Ok(true) => {
-                    if let Err(e) = run_once(&state, now).await {
-                        tracing::warn!(error = %e, "outbound delivery run failed");
-                    }
-                }
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "outbound: lease failed"),
-            }
+    let job = Leased {
+        lease: LEASE_NAME,
+        holds: LEASE,
+        every: EVERY,
+        job: "outbound",
+    };
+    job.spawn(state, |state, now| async move {
+        if let Err(e) = run_once(&state, now).await {
+            tracing::warn!(error = %e, "outbound delivery run failed");
         }
     })
 }
