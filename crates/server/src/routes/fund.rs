@@ -22,6 +22,7 @@ use crate::care_xlsx;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem, Problems};
+use crate::routes::query::JsonOrWorkbook;
 use crate::state::AppState;
 
 /// A new ledger entry. `amount_cents` is always positive (the kind says which way the
@@ -288,7 +289,7 @@ pub async fn pending(
         ("format" = Option<String>, Query, description = "json (default) or xlsx"),
     ),
     responses(
-        (status = 200, body = LedgerOut, description = "JSON, or the .xlsx workbook"),
+        JsonOrWorkbook::<LedgerOut>,
         Problems::<403, 404, 422>,
     ))]
 pub async fn ledger(

@@ -17,6 +17,7 @@ use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
 use crate::problem::{ApiResult, Problem, Problems};
+use crate::routes::query::{JsonOrWorkbook, MonthlyQuery};
 use crate::state::AppState;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
@@ -197,13 +198,9 @@ pub async fn post_movement(
 /// The month's statement of a station's supermarket: each item's opening, in, out and
 /// closing stock, and every movement; `format=xlsx` gives the workbook.
 #[utoipa::path(get, path = "/api/v1/supermarket/statement", tag = "care",
-    params(
-        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
-        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
-        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
-    ),
+    params(MonthlyQuery),
     responses(
-        (status = 200, body = StatementOut, description = "JSON, or the .xlsx workbook"),
+        JsonOrWorkbook::<StatementOut>,
         Problems::<403, 404, 422>,
     ))]
 pub async fn statement(
@@ -211,15 +208,11 @@ pub async fn statement(
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Response> {
-    let mut errors = Vec::new();
-    let org_unit_id = params.id("org_unit", &mut errors);
-    let month = crate::app::month(&state, params.str("month"))
-        .map_err(|e| errors.push(e))
-        .ok();
-    let xlsx = params.xlsx_format(&mut errors);
-    let (Some(month), true) = (month, errors.is_empty()) else {
-        return Err(Problem::invalid(errors));
-    };
+    let MonthlyQuery {
+        org_unit_id,
+        month,
+        xlsx,
+    } = MonthlyQuery::parse(&state, &params)?;
     let st = app::statement(&state, &actor, org_unit_id, month).await?;
     if xlsx {
         return crate::xlsx::api_download(

@@ -23,6 +23,7 @@ use crate::extract::Params;
 use crate::problem::{ApiResult, Problem, Problems};
 use crate::report_xlsx;
 use crate::routes::metrics::MeasuresOut;
+use crate::routes::query::{JsonOrWorkbook, MonthlyQuery};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
@@ -334,13 +335,9 @@ fn label_of<T: Copy>(
 /// three or more times); the appeals received in the month that are overdue now; the
 /// children's ranking. `format=xlsx` gives the workbook (汇总, 排名, 台账, 超期).
 #[utoipa::path(get, path = "/api/v1/reports/monthly", tag = "reports",
-    params(
-        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
-        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
-        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
-    ),
+    params(MonthlyQuery),
     responses(
-        (status = 200, body = MonthlyReportOut, description = "JSON, or the .xlsx workbook"),
+        JsonOrWorkbook::<MonthlyReportOut>,
         Problems::<403, 404, 422>,
     ))]
 pub async fn monthly(
@@ -349,15 +346,11 @@ pub async fn monthly(
     params: Params,
 ) -> ApiResult<Response> {
     require_metrics(&actor)?;
-    let mut errors = Vec::new();
-    let org_unit_id = params.id("org_unit", &mut errors);
-    let month = crate::app::month(&state, params.str("month"))
-        .map_err(|e| errors.push(e))
-        .ok();
-    let xlsx = params.xlsx_format(&mut errors);
-    let (Some(month), true) = (month, errors.is_empty()) else {
-        return Err(Problem::invalid(errors));
-    };
+    let MonthlyQuery {
+        org_unit_id,
+        month,
+        xlsx,
+    } = MonthlyQuery::parse(&state, &params)?;
     let unit = node_in_scope(&state, &actor, org_unit_id).await?;
     let report = monthly_of(&state, &unit, month).await?;
     let now = state.now();
