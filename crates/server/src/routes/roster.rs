@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use suqiu_core::error::FieldError;
@@ -28,7 +28,7 @@ use utoipa::ToSchema;
 use crate::app::roster::{self as uc, Preview};
 use crate::auth::AuthActor;
 use crate::dto::time;
-use crate::extract::ApiJson;
+use crate::extract::{media_type, ApiJson};
 use crate::problem::{ApiResult, Problem, ProblemField, Problems};
 use crate::routes::people::PersonOut;
 use crate::state::AppState;
@@ -122,13 +122,7 @@ fn unsupported() -> Problem {
 /// Reads an upload: `multipart/form-data` (the file in `file`), or the file as the whole
 /// body (`Content-Type` xlsx or `application/octet-stream`).
 pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload, Problem> {
-    let ct = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let essence = ct.split(';').next().unwrap_or("").trim().to_string();
+    let essence = media_type(req.headers());
     let too_large = |status: StatusCode| {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::too_large_for(crate::MAX_UPLOAD_BODY_BYTES)

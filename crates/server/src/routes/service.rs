@@ -9,7 +9,6 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::FieldError;
 use suqiu_core::Id;
 use suqiu_store::service::{HoursEntry, Post, Registration, ServiceSummary};
 use utoipa::ToSchema;
@@ -226,17 +225,6 @@ impl ServiceSummaryOut {
     }
 }
 
-/// The period of `params` (`from`, `to`: YYYY-MM-DD, both included; by default this month
-/// up to today).
-fn period_of(
-    params: &Params,
-    today: NaiveDate,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let dates = (params.date("from", errors), params.date("to", errors));
-    uc::period(dates, today, errors)
-}
-
 /// The service posts of the communities under `org_unit` (default: the caller's node).
 #[utoipa::path(get, path = "/api/v1/service/posts", tag = "care",
     params(("org_unit" = Option<i64>, Query)),
@@ -342,7 +330,7 @@ pub async fn summary(
 ) -> ApiResult<Json<ServiceSummaryOut>> {
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
-    let period = period_of(&params, shanghai_date(state.now()), &mut errors);
+    let period = params.period(shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

@@ -10,6 +10,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use suqiu_core::access::Actor;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{CareLevel, NextVisit, VisitRule};
 use suqiu_core::error::FieldError;
 use suqiu_core::person::CareTag;
@@ -87,20 +88,6 @@ pub struct CareProfileIn {
     /// Health and family details.
     #[serde(default)]
     pub note: Option<String>,
-}
-
-/// `from`/`to` of the query, by `app::care::period`.
-pub(crate) fn period(
-    state: &AppState,
-    params: &Params,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let from = params.date("from", errors);
-    let to = params.date("to", errors);
-    uc::period(state, from, to).unwrap_or_else(|e| {
-        errors.push(e);
-        (from.unwrap_or_default(), to.unwrap_or_default())
-    })
 }
 
 /// The `org_unit` query parameter, when it is one.
@@ -226,7 +213,7 @@ pub async fn coverage(
 ) -> ApiResult<Json<CareCoverage>> {
     let mut errors = Vec::new();
     let node = params.id("org_unit", &mut errors);
-    let dates = period(&state, &params, &mut errors);
+    let dates = params.period(shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::team::{BlockOf, Partner};
 use suqiu_core::error::Msg;
 use suqiu_core::msg;
@@ -12,7 +13,6 @@ use suqiu_core::Id;
 use suqiu_store::teams::{TeamCoverage, TeamDetail};
 use utoipa::ToSchema;
 
-use super::period;
 use crate::app::care::teams::{self as uc, Addition};
 use crate::auth::AuthActor;
 use crate::extract::{ApiJson, IdPath, Params};
@@ -144,7 +144,7 @@ pub async fn team_coverage(
     params: Params,
 ) -> ApiResult<Json<TeamCoverage>> {
     let mut errors = Vec::new();
-    let dates = period(&state, &params, &mut errors);
+    let dates = params.period(shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

@@ -2,12 +2,13 @@
 //! them.
 
 use axum::extract::State;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 use suqiu_store::care::day_start;
 use suqiu_store::visits::VisitFilter;
 
-use super::{may_read_care, period, register_filter};
+use super::{may_read_care, register_filter};
 use crate::app::care::{self as uc, visits};
 use crate::care_xlsx;
 use crate::extract::Params;
@@ -83,7 +84,7 @@ pub(crate) async fn export_visits(
     let lang = s.lang;
     may_read_care(&s)?;
     let mut errors = Vec::new();
-    let (from, to) = period(&state, &params, &mut errors);
+    let (from, to) = params.period(shanghai_date(state.now()), &mut errors);
     let node = params.id("org_unit", &mut errors);
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.reason()).page(lang));

@@ -6,9 +6,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{Cadence, CareLevel, DueStatus, VisitRule};
 use suqiu_core::error::FieldError;
 use suqiu_core::person::CareTag;
@@ -206,7 +206,7 @@ async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Poste
     may_read_care(s)?;
     let mut errors = Vec::new();
     let mut filter = register_filter(s, params, &mut errors);
-    let (from, to) = period(state, params, &mut errors);
+    let (from, to) = params.period(shanghai_date(state.now()), &mut errors);
     if let Some(e) = errors.first() {
         return Err(UiError::BadRequest(e.reason()).page(lang));
     }
@@ -433,20 +433,6 @@ pub(super) fn register_filter(
         page,
         per_page,
     }
-}
-
-/// `from`/`to` of the query, by `app::care::period`.
-pub(super) fn period(
-    state: &AppState,
-    params: &Params,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let from = params.date("from", errors);
-    let to = params.date("to", errors);
-    uc::period(state, from, to).unwrap_or_else(|e| {
-        errors.push(e);
-        (from.unwrap_or_default(), to.unwrap_or_default())
-    })
 }
 
 /// One tag's interval rule in the rules form: the tag, its label, the days ("" for none).
