@@ -27,7 +27,7 @@ mod intake;
 pub use apply::apply;
 pub use decide::{bounded, decide};
 pub use draft::{
-    check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts,
+    check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts, Matter,
     NewAppellantDraft, MAX_APPELLANT_NAME,
 };
 pub use intake::{register, Intake};

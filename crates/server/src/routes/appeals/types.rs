@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use suqiu_core::access::ActionKind;
 use suqiu_core::appeal::{Appellant, Channel, Kind, Urgency};
-use suqiu_core::lifecycle::EventBody;
+use suqiu_core::lifecycle::{EventBody, IntakeDraft, Matter, NewAppellantDraft};
 use suqiu_core::validate::{mask_email, mask_phone};
 use suqiu_core::watch::SYSTEM_ACTOR_ID;
 use suqiu_core::Id;
@@ -63,27 +63,33 @@ pub struct AppealIn {
     pub public_consent: bool,
 }
 
-impl From<AppealIn> for suqiu_core::lifecycle::IntakeDraft {
-    fn from(body: AppealIn) -> Self {
-        suqiu_core::lifecycle::IntakeDraft {
+impl From<AppellantIn> for NewAppellantDraft {
+    fn from(a: AppellantIn) -> NewAppellantDraft {
+        NewAppellantDraft {
+            name: a.name,
+            phone: a.phone,
+            email: a.email,
+        }
+    }
+}
+
+impl From<AppealIn> for IntakeDraft {
+    fn from(body: AppealIn) -> IntakeDraft {
+        IntakeDraft {
             appellant_id: body.appellant_id,
-            appellant: body
-                .appellant
-                .map(|a| suqiu_core::lifecycle::NewAppellantDraft {
-                    name: a.name,
-                    phone: a.phone,
-                    email: a.email,
-                }),
+            appellant: body.appellant.map(NewAppellantDraft::from),
             anonymous: body.anonymous == Some(true),
             org_unit_id: body.org_unit_id,
             channel: body.channel,
-            kind: body.kind,
-            category: body.category,
-            urgency: body.urgency,
-            title: body.title,
-            content: body.content,
-            location: body.location,
-            public_consent: body.public_consent,
+            matter: Matter {
+                kind: body.kind,
+                category: body.category,
+                urgency: body.urgency,
+                title: body.title,
+                content: body.content,
+                location: body.location,
+                public_consent: body.public_consent,
+            },
         }
     }
 }

@@ -10,6 +10,7 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::appeal::{Channel, Kind, Urgency};
 use suqiu_core::care::{CareLevel, VisitRule};
 use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::lifecycle::{Matter, NewAppellantDraft};
 use suqiu_core::msg;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
@@ -147,17 +148,19 @@ impl From<RaiseAppealIn> for RaiseInput {
     fn from(r: RaiseAppealIn) -> RaiseInput {
         RaiseInput {
             appellant_id: r.appellant_id,
-            appellant: r.appellant,
+            appellant: r.appellant.map(NewAppellantDraft::from),
             anonymous: r.anonymous,
             org_unit_id: r.org_unit_id,
             channel: r.channel,
-            kind: r.kind,
-            category: r.category,
-            urgency: r.urgency,
-            title: r.title,
-            content: r.content,
-            location: r.location,
-            public_consent: r.public_consent,
+            matter: Matter {
+                kind: r.kind,
+                category: r.category,
+                urgency: r.urgency,
+                title: r.title,
+                content: r.content,
+                location: r.location,
+                public_consent: r.public_consent,
+            },
         }
     }
 }

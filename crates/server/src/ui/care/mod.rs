@@ -11,6 +11,7 @@ use suqiu_core::appeal::{Kind, Urgency};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{Cadence, CareLevel, DueStatus, VisitRule};
 use suqiu_core::error::FieldError;
+use suqiu_core::lifecycle::Matter;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
 use suqiu_store::care::RegisterFilter;
@@ -334,13 +335,15 @@ fn visit_of(
             anonymous: None,
             org_unit_id: None,
             channel: None,
-            kind,
-            category: f.get("raise_appeal.category").unwrap_or("").to_string(),
-            urgency: f.get("raise_appeal.urgency").and_then(Urgency::parse),
-            title: None,
-            content: f.raw("raise_appeal.content"),
-            location: None,
-            public_consent: false,
+            matter: Matter {
+                kind,
+                category: f.get("raise_appeal.category").unwrap_or("").to_string(),
+                urgency: f.get("raise_appeal.urgency").and_then(Urgency::parse),
+                title: None,
+                content: f.raw("raise_appeal.content"),
+                location: None,
+                public_consent: false,
+            },
         })
     } else {
         None
