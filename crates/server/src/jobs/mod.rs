@@ -24,6 +24,20 @@ struct Leased {
 }
 
 impl Leased {
+    const fn new(
+        lease: &'static str,
+        holds: TimeDelta,
+        every: Duration,
+        job: &'static str,
+    ) -> Leased {
+        Leased {
+            lease,
+            holds,
+            every,
+            job,
+        }
+    }
+
     /// Runs `run` now and then every `every`, each time only if this replica holds the lease
     /// (a failed lease is logged and the next tick tries again).
     fn spawn<F, Fut>(self, state: AppState, run: F) -> tokio::task::JoinHandle<()>

@@ -18,8 +18,8 @@ use crate::state::AppState;
 
 /// How often queued messages are looked at.
 pub const EVERY: Duration = Duration::from_secs(10);
-const LEASE: TimeDelta = TimeDelta::minutes(2);
-const LEASE_NAME: &str = "outbound";
+/// Delivery runs on one replica at a time: the lease `outbound`, held for two minutes.
+const JOB: Leased = Leased::new("outbound", TimeDelta::minutes(2), EVERY, "outbound");
 /// The header carrying the body's signature.
 pub const SIGNATURE_HEADER: &str = "x-suqiu-signature";
 /// Deliveries attempted per run.
@@ -197,13 +197,7 @@ async fn send_email(e: &EmailChannel, payload: &str) -> Result<String, String> {
 
 /// Starts delivery: a run every [`EVERY`] under the lease.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    let job = Leased {
-        lease: LEASE_NAME,
-        holds: LEASE,
-        every: EVERY,
-        job: "outbound",
-    };
-    job.spawn(state, |state, now| async move {
+    JOB.spawn(state, |state, now| async move {
         if let Err(e) = run_once(&state, now).await {
             tracing::warn!(error = %e, "outbound delivery run failed");
         }

@@ -19,9 +19,14 @@ use crate::state::AppState;
 
 /// How often the watch runs.
 pub const EVERY: Duration = Duration::from_secs(60);
-/// The lease outlives a run; a crashed holder's lease lapses after this.
-const LEASE: TimeDelta = TimeDelta::minutes(5);
-const LEASE_NAME: &str = "deadline_watch";
+/// The watch runs on one replica at a time: the lease `deadline_watch` outlives a run; a
+/// crashed holder's lease lapses after five minutes.
+const JOB: Leased = Leased::new(
+    "deadline_watch",
+    TimeDelta::minutes(5),
+    EVERY,
+    "deadline watch",
+);
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -96,13 +101,7 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<WatchRepor
 /// Starts the watch: a run now, then one every [`EVERY`], each under the lease. Errors are
 /// logged (without appeal contents) and the next run tries again.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    let job = Leased {
-        lease: LEASE_NAME,
-        holds: LEASE,
-        every: EVERY,
-        job: "deadline watch",
-    };
-    job.spawn(state, |state, now| async move {
+    JOB.spawn(state, |state, now| async move {
         match run_once(&state, now).await {
             Ok(r) if r.steps > 0 || r.failed > 0 => tracing::info!(
                 examined = r.examined,
