@@ -9,6 +9,22 @@ use serde::{Deserialize, Serialize};
 use crate::vocabulary;
 use crate::Id;
 
+/// The actor of what the appellant does themselves, with no account: an appeal brought
+/// through the public pages or another system, their own answer to the follow-up. Shown as
+/// "群众（本人）"; no user has this id (the background jobs' is
+/// [`crate::watch::SYSTEM_ACTOR_ID`], 0).
+pub const APPELLANT_ACTOR_ID: Id = -1;
+
+/// The name of an actor who is no user, in Chinese and in English: the system (the
+/// deadline watch) or the appellant themselves. `None` for a user (their name is theirs).
+pub fn actor_without_account(actor_id: Id) -> Option<(&'static str, &'static str)> {
+    match actor_id {
+        crate::watch::SYSTEM_ACTOR_ID => Some(("系统", "System")),
+        APPELLANT_ACTOR_ID => Some(("群众（本人）", "The appellant")),
+        _ => None,
+    }
+}
+
 vocabulary!(
     /// Where an appeal is in the closed loop.
     Status {

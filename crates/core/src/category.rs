@@ -256,8 +256,23 @@ const DEFAULT: &[Level] = &[
     ),
 ];
 
+/// The category of an appeal nobody has sorted yet: one a resident brought through the
+/// public door without choosing (a 12345 caller does not classify their call either; the
+/// station does). Every taxonomy has it, last (the store adds it to one that lacks it).
+pub const UNSORTED: &str = "unsorted";
+
+/// [`UNSORTED`] as a taxonomy entry.
+pub fn unsorted() -> Category {
+    Category {
+        code: UNSORTED.into(),
+        name: "待分类".into(),
+        name_en: Some("To be sorted".into()),
+        parent_code: None,
+    }
+}
+
 /// The default taxonomy: each first-level category followed by its children, in the order
-/// of DOMAIN.md.
+/// of DOMAIN.md, and [`UNSORTED`] last.
 pub fn default_taxonomy() -> Vec<Category> {
     let mut out = Vec::new();
     for (code, name, name_en, children) in DEFAULT {
@@ -276,6 +291,7 @@ pub fn default_taxonomy() -> Vec<Category> {
             });
         }
     }
+    out.push(unsorted());
     out
 }
 
@@ -290,7 +306,7 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn twelve_first_level_in_domain_order() {
+    fn twelve_first_level_in_domain_order_then_unsorted() {
         let t = default_taxonomy();
         let first: Vec<(&str, &str)> = t
             .iter()
@@ -312,6 +328,7 @@ mod tests {
                 ("organization_life", "组织生活"),
                 ("jobs_business", "就业创业"),
                 ("suggestions", "意见建议"),
+                (UNSORTED, "待分类"),
             ]
         );
     }
@@ -348,7 +365,11 @@ mod tests {
                 c.code
             );
         }
-        for p in t.iter().filter(|c| c.parent_code.is_none()) {
+        // Every first level but the unsorted one has its children.
+        for p in t
+            .iter()
+            .filter(|c| c.parent_code.is_none() && c.code != UNSORTED)
+        {
             let n = t
                 .iter()
                 .filter(|c| c.parent_code.as_ref() == Some(&p.code))

@@ -96,6 +96,9 @@ const ENGLISH: &[(&str, &str)] = &[
     ("solved", "Solved"),
     ("partly_solved", "Partly solved"),
     ("explained", "Explained"),
+    // the appellant's own answer (the rest are the resolution's)
+    ("partly", "Partly solved"),
+    ("not_solved", "Not solved"),
     // satisfaction
     ("satisfied", "Satisfied"),
     ("basically_satisfied", "Basically satisfied"),
@@ -199,4 +202,5 @@ const ENGLISH: &[(&str, &str)] = &[
     ("extension_requested", "Extension requested"),
     ("extension_approved", "Extension approved"),
     ("extension_denied", "Extension denied"),
+    ("appellant_answered", "The appellant's answer"),
 ];

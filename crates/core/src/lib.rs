@@ -26,6 +26,8 @@ pub mod outbound;
 pub mod password;
 pub mod person;
 pub mod policy;
+pub mod privacy;
+pub mod public;
 pub mod ranking;
 pub mod report;
 pub mod roster;

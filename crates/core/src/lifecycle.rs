@@ -19,18 +19,20 @@ use crate::msg;
 use crate::policy::TimeLimitPolicy;
 use crate::Id;
 
+mod appellant;
 mod apply;
 mod decide;
 mod draft;
 mod intake;
 
+pub use appellant::{appellant_answer, AppellantAnswer, SolvedAnswer, SEEN_ONLINE};
 pub use apply::apply;
 pub use decide::{bounded, decide};
 pub use draft::{
     check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts, Matter,
     NewAppellantDraft, MAX_APPELLANT_NAME,
 };
-pub use intake::{register, Intake};
+pub use intake::{register, register_public, Intake};
 
 /// Longest note, reason or content a person types into one field.
 pub const MAX_NOTE_CHARS: usize = 2_000;
@@ -339,6 +341,21 @@ impl Context<'_> {
     fn relation(&self, appeal: &Appeal) -> Relation {
         crate::access::relation(self.actor, self.place, holders(appeal))
     }
+}
+
+/// Decides `command` and folds what was decided into `appeal`, returning those events; on a
+/// refusal `appeal` is unchanged. For appeals played forward in memory (the demo's
+/// histories, the store's scale example); the store applies events itself as it writes them.
+pub fn decide_and_apply(
+    appeal: &mut Appeal,
+    command: &Command,
+    ctx: &Context<'_>,
+) -> Result<Vec<Event>, Refusal> {
+    let events = decide(appeal, command, ctx)?;
+    for e in &events {
+        apply(appeal, e);
+    }
+    Ok(events)
 }
 
 /// The facts about an appeal that decide who may see it.

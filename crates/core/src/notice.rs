@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::access::Actor;
 use crate::appeal::{Appeal, Deadline, Handoff};
 use crate::display;
-use crate::lifecycle::{Event, EventBody};
+use crate::lifecycle::{AppellantAnswer, Event, EventBody};
 use crate::vocabulary;
 use crate::watch::Finding;
 use crate::Id;
@@ -27,6 +27,7 @@ vocabulary!(
         ExtensionRequested = "extension_requested" / "延期申请",
         ExtensionApproved = "extension_approved" / "延期获批",
         ExtensionDenied = "extension_denied" / "延期未获批",
+        AppellantAnswered = "appellant_answered" / "群众评价",
     }
 );
 
@@ -70,6 +71,38 @@ fn notice(kind: NoticeKind, audience: Audience, appeal: &Appeal, (zh, en): Body)
         title_en: format!("{}: appeal {}", kind.label_en(), appeal.tracking_code),
         body_en: en,
     }
+}
+
+/// The handling unit hears the appellant's own answer to the follow-up; one who says it is
+/// not solved asks for it to be taken up again (the station may reopen it).
+pub fn for_appellant_answer(after: &Appeal, answer: &AppellantAnswer) -> Notice {
+    let comment = answer.comment.as_deref().map(str::trim).unwrap_or("");
+    let (mut zh, mut en) = (
+        format!(
+            "群众在网上评价：{}，{}",
+            answer.solved.label_zh(),
+            answer.satisfaction.label_zh()
+        ),
+        format!(
+            "The appellant answered online: {}, {}",
+            answer.solved.label_en(),
+            answer.satisfaction.label_en()
+        ),
+    );
+    if !comment.is_empty() {
+        zh.push_str(&format!("。留言：{comment}"));
+        en.push_str(&format!(". Comment: {comment}"));
+    }
+    if answer.asks_to_reopen() {
+        zh.push_str("。群众反映问题未解决，请核实后重办。");
+        en.push_str(". They say it is not solved: check and reopen it.");
+    }
+    notice(
+        NoticeKind::AppellantAnswered,
+        Audience::HandlingUnit,
+        after,
+        (zh, en),
+    )
 }
 
 fn resolution_en(r: crate::appeal::Resolution) -> &'static str {

@@ -28,6 +28,7 @@ mod roster_xlsx;
 pub mod routes;
 mod scope;
 pub mod state;
+mod submissions;
 pub mod throttle;
 pub mod ui;
 mod xlsx;

@@ -113,6 +113,7 @@ use crate::routes;
         (name = "organization", description = "Org tree, departments, categories, teams, users"),
         (name = "people", description = "The people register"),
         (name = "appeals", description = "Appeals (诉求) and their closed loop"),
+        (name = "public", description = "The public door: residents bring appeals with no account"),
         (name = "care", description = "Care (党内关爱): register, visits (走访), rules, coverage, service teams, pairings (结对)"),
         (name = "metrics", description = "Measures per node and period"),
         (name = "audit", description = "Who was shown whose unmasked personal data (auditors, district)"),

@@ -82,6 +82,9 @@ pub struct AppState {
     pub demo_mode: bool,
     /// The reverse proxy whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Signs the public form's stamp of when it was served (`ui::public::fill`); made
+    /// afresh at each start, so a form served before a restart is served again.
+    pub(crate) form_key: Arc<[u8; 32]>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -148,6 +151,7 @@ impl AppState {
             hashing: Arc::new(crate::auth::Hashing::for_this_machine()),
             demo_mode: false,
             trusted_proxy: None,
+            form_key: Arc::new(rand::random()),
         })
     }
 

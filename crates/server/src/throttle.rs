@@ -175,7 +175,7 @@ impl FailureThrottle {
             .record_failure(self.scope, &Self::key(key), now, window())
             .await?;
         if self.failures_seen.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY == PURGE_EVERY - 1 {
-            store.purge_failures(now - window()).await?;
+            store.purge_failures(self.scope, now - window()).await?;
         }
         Ok(())
     }
@@ -227,7 +227,7 @@ impl FailureThrottle {
 }
 
 /// The address counted for `ip`: IPv4 as it is (also when mapped into IPv6), IPv6 per /64.
-fn client_key(ip: IpAddr) -> IpAddr {
+pub(crate) fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

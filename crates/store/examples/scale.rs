@@ -17,7 +17,7 @@ use suqiu_core::appeal::{
     Appeal, Appellant, Channel, FeedbackChannel, Kind, Resolution, Satisfaction, Status, Urgency,
 };
 use suqiu_core::calendar::WorkCalendar;
-use suqiu_core::lifecycle::{apply, decide, register, Command, Context, Event, Intake};
+use suqiu_core::lifecycle::{decide_and_apply, register, Command, Context, Event, Intake};
 use suqiu_core::org::{OrgKind, OrgUnit};
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_store::appeals::AppealFilter;
@@ -200,16 +200,9 @@ fn simulate(
                 calendar: cal,
                 policy,
             };
-            match decide(appeal, &command, &ctx) {
-                Ok(new) => {
-                    for e in &new {
-                        apply(appeal, e);
-                    }
-                    events.extend(new);
-                    true
-                }
-                Err(_) => false,
-            }
+            decide_and_apply(appeal, &command, &ctx)
+                .map(|new| events.extend(new))
+                .is_ok()
         };
     let roll: f64 = rng.gen();
     if roll < 0.03 {

@@ -315,3 +315,18 @@ pub(crate) fn event_values(appeal_id: Id, e: &Event) -> Result<Vec<Arg>> {
         to_json(&e.body)?.into(),
     ])
 }
+
+/// A new appeal and its first event at the stored precision, with the appeal's search
+/// tokens — segmenting is CPU work, done before the job reaches the single writer.
+pub(crate) fn prepared(appeal: &Appeal, event: &Event) -> (Appeal, Event, String) {
+    let mut appeal = appeal.clone();
+    let mut event = event.clone();
+    normalize(&mut appeal);
+    normalize_event(&mut event);
+    let tokens = crate::dialect::index_tokens(
+        appeal.title.as_deref(),
+        &appeal.content,
+        appeal.location.as_deref(),
+    );
+    (appeal, event, tokens)
+}

@@ -11,7 +11,9 @@ use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
-use crate::appeal_row::{insert_event, load, normalize, normalize_event, values, MUTABLE};
+use crate::appeal_row::{
+    insert_event, load, normalize, normalize_event, prepared, values, MUTABLE,
+};
 use crate::error::{
     Result, StoreError, HANDLING_UNIT_MISSING, ORG_UNIT_MISSING, TRACKING_CODE_TAKEN,
 };
@@ -65,16 +67,7 @@ impl Store {
     /// `Invalid` for an unknown `org_unit_id`, `handling_org_unit_id`, `category` or
     /// appellant (`appellant_id`); `Conflict{field:"tracking_code"}` for a duplicate code.
     pub async fn create_appeal(&self, appeal: &Appeal, event: &Event) -> Result<Appeal> {
-        let mut appeal = appeal.clone();
-        let mut event = event.clone();
-        normalize(&mut appeal);
-        normalize_event(&mut event);
-        // Segmenting is CPU work: do it here, not on the single writer.
-        let tokens = dialect::index_tokens(
-            appeal.title.as_deref(),
-            &appeal.content,
-            appeal.location.as_deref(),
-        );
+        let (appeal, event, tokens) = prepared(appeal, event);
         writer::run(
             self.queue.as_ref(),
             &self.writer,

@@ -147,19 +147,25 @@ impl Store {
         Ok(get::<i64>(&row, "n")? == 0)
     }
 
-    /// Fills the taxonomy with `default_taxonomy()` when it is empty (first start).
+    /// Fills the taxonomy with `default_taxonomy()` when it is empty (first start); gives a
+    /// taxonomy made before it existed the category of unsorted appeals, last.
     async fn seed_categories(&self) -> Result<()> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM categories")
-            .fetch_one(self.writer.ungated())
-            .await?;
-        if get::<i64>(&row, "n")? > 0 {
-            return Ok(());
-        }
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(sort), 0) AS last, \
+                    COUNT(CASE WHEN code = $1 THEN 1 END) AS unsorted FROM categories",
+        )
+        .bind(suqiu_core::category::UNSORTED)
+        .fetch_one(self.writer.ungated())
+        .await?;
+        let (n, last) = (get::<i64>(&row, "n")?, get::<i64>(&row, "last")?);
+        let seed = match (n, get::<i64>(&row, "unsorted")?) {
+            (0, _) => suqiu_core::category::default_taxonomy(),
+            (_, 0) => vec![suqiu_core::category::unsorted()],
+            _ => return Ok(()),
+        };
+        let first_sort = if n == 0 { 0 } else { last + 1 };
         let mut tx = self.writer.begin().await?;
-        for (sort, c) in suqiu_core::category::default_taxonomy()
-            .into_iter()
-            .enumerate()
-        {
+        for (sort, c) in (first_sort..).zip(seed) {
             let mut a = Args::default();
             let sql = format!(
                 "INSERT INTO categories (code, name, name_en, parent_code, sort) VALUES ({}, {}, {}, {}, {})",
@@ -167,7 +173,7 @@ impl Store {
                 a.push(c.name),
                 a.push(c.name_en),
                 a.push(c.parent_code),
-                a.push(sort as i64)
+                a.push(sort)
             );
             a.query(&sql).execute(&mut *tx).await?;
         }

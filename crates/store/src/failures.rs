@@ -74,10 +74,11 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes failures whose last attempt is before `before` (they lock nothing any
-    /// more); returns how many.
-    pub async fn purge_failures(&self, before: DateTime<Utc>) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM auth_failures WHERE last_at < $1")
+    /// Deletes the counts of `scope` whose last attempt is before `before` (they lock
+    /// nothing any more); returns how many. Per scope: each kind of count has its own window.
+    pub async fn purge_failures(&self, scope: &str, before: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM auth_failures WHERE scope = $1 AND last_at < $2")
+            .bind(scope)
             .bind(ms(before))
             .execute(self.writer.ungated())
             .await?;

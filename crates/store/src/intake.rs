@@ -23,7 +23,7 @@ use suqiu_core::msg;
 use suqiu_core::person::Person;
 use suqiu_core::Id;
 
-use crate::appeal_row::{normalize, normalize_event};
+use crate::appeal_row::prepared;
 use crate::appeals::insert_new;
 use crate::error::Result;
 use crate::people::{find_by_name_and_phone, insert_person};
@@ -82,15 +82,7 @@ impl Store {
                 ),
             ));
         }
-        let mut appeal = appeal.clone();
-        let mut event = event.clone();
-        normalize(&mut appeal);
-        normalize_event(&mut event);
-        let tokens = dialect::index_tokens(
-            appeal.title.as_deref(),
-            &appeal.content,
-            appeal.location.as_deref(),
-        );
+        let (appeal, event, tokens) = prepared(appeal, event);
         let backend = self.backend();
         let actor = actor.clone();
         let new_person = Person {

@@ -33,6 +33,7 @@ mod overdue;
 pub mod people;
 pub mod people_search;
 pub mod places;
+pub mod public;
 pub mod queue;
 pub mod reports;
 pub mod roster;

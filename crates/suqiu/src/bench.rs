@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use chrono::{Datelike, Utc};
 use clap::Args;
 use hdrhistogram::Histogram;
+use rand::SeedableRng;
 use serde_json::{json, Value};
 use suqiu_store::Store;
 
@@ -88,13 +89,6 @@ fn phase_bar(name: &str, n: u64) -> indicatif::ProgressBar {
     bar
 }
 
-/// Prints a finished benchmark's row at once (a long run shows its results as it goes)
-/// and keeps it for the final table.
-fn finished(rows: &mut Vec<Summary>, s: Summary) {
-    eprintln!("{}", s.row());
-    rows.push(s);
-}
-
 struct Server {
     child: tokio::process::Child,
     base: String,
@@ -107,6 +101,32 @@ impl Drop for Server {
 }
 
 pub async fn run(args: BenchArgs) -> Result<()> {
+    fill(&args).await?;
+    if args.load_only {
+        return Ok(());
+    }
+    let server = start_server(&args).await?;
+    let mut bench = Bench::sign_in(&args, &server.base).await?;
+    // The API phases; the district's numbers; the web pages.
+    let api = !args.scoreboard_only && !args.pages_only;
+    if api {
+        bench.intake().await?;
+        bench.worklists().await?;
+    }
+    if !args.pages_only {
+        bench.scoreboard().await?;
+    }
+    if !args.scoreboard_only {
+        if api {
+            bench.search().await?;
+        }
+        bench.pages().await?;
+    }
+    print_rows(&args, &bench.total, &bench.rows, rss_mib(server.child.id()))
+}
+
+/// Fills an empty database with the demo district and `--appeals` appeals.
+async fn fill(args: &BenchArgs) -> Result<()> {
     let store = Store::open(&args.database)
         .await
         .context("无法打开基准测试数据库")?;
@@ -116,196 +136,208 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         demo::load::load_demo(&store, args.appeals, 2005, true).await?;
         eprintln!("生成用时 {:.1} s", t.elapsed().as_secs_f64());
     }
-    drop(store);
-    if args.load_only {
-        return Ok(());
-    }
-    let server = start_server(&args).await?;
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .build()?;
-    let fzq = login(&client, &server.base, "fzq").await?;
-    let admin = login(&client, &server.base, "admin").await?;
-    let first = get_json(
-        &client,
-        &format!("{}/api/v1/appeals?per_page=1", server.base),
-        &admin,
-    )
-    .await?;
-    // Lists count exactly up to a cap; past it the total is a lower bound.
-    let total = format!(
-        "{}{}",
-        first["total"].as_i64().unwrap_or(0),
-        if first["total_exact"] == json!(false) {
+    Ok(())
+}
+
+/// Whose token a request carries: the station account `fzq` or the district's `admin`.
+#[derive(Clone, Copy)]
+enum Account {
+    Fzq,
+    Admin,
+}
+
+/// One run against the server under test: the signed-in accounts, what the phases need to
+/// know of the data, and the rows measured so far.
+struct Bench<'a> {
+    args: &'a BenchArgs,
+    client: reqwest::Client,
+    base: String,
+    fzq: String,
+    admin: String,
+    /// `fzq`'s station.
+    station: i64,
+    /// The district's root node.
+    root: i64,
+    /// Appeals at start, as the list counts them.
+    total: String,
+    rows: Vec<Summary>,
+}
+
+impl<'a> Bench<'a> {
+    /// Signs both accounts in and reads, before any measurement, the appeals at start,
+    /// `fzq`'s station and the district's root.
+    async fn sign_in(args: &'a BenchArgs, base: &str) -> Result<Bench<'a>> {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()?;
+        let fzq = login(&client, base, "fzq").await?;
+        let admin = login(&client, base, "admin").await?;
+        let mut bench = Bench {
+            args,
+            client,
+            base: base.to_string(),
+            fzq,
+            admin,
+            station: 0,
+            root: 0,
+            total: String::new(),
+            rows: Vec::new(),
+        };
+        let first = bench
+            .get_json("/api/v1/appeals?per_page=1", Account::Admin)
+            .await?;
+        // Lists count exactly up to a cap; past it the total is a lower bound.
+        let bound = if first["total_exact"] == json!(false) {
             "+"
         } else {
             ""
-        }
-    );
-    let me = get_json(&client, &format!("{}/api/v1/session", server.base), &fzq).await?;
-    let station = me["user"]["org_unit_id"]
-        .as_i64()
-        .context("session without org unit")?;
-    let units = get_json(
-        &client,
-        &format!("{}/api/v1/org-units", server.base),
-        &admin,
-    )
-    .await?;
-    let root = units
-        .as_array()
-        .and_then(|a| a.iter().find(|u| u["parent_id"].is_null()))
-        .map(|u| u["id"].as_i64().unwrap_or(1))
-        .unwrap_or(1);
+        };
+        bench.total = format!("{}{bound}", first["total"].as_i64().unwrap_or(0));
+        let me = bench.get_json("/api/v1/session", Account::Fzq).await?;
+        bench.station = me["user"]["org_unit_id"]
+            .as_i64()
+            .context("session without org unit")?;
+        let units = bench.get_json("/api/v1/org-units", Account::Admin).await?;
+        bench.root = units
+            .as_array()
+            .and_then(|a| a.iter().find(|u| u["parent_id"].is_null()))
+            .map(|u| u["id"].as_i64().unwrap_or(1))
+            .unwrap_or(1);
+        Ok(bench)
+    }
 
-    let mut rows = Vec::new();
-    // The API phases; the district's numbers; the web pages.
-    let api = !args.scoreboard_only && !args.pages_only;
-    for concurrency in [1usize, 16].into_iter().filter(|_| api) {
-        finished(
-            &mut rows,
-            intake(
-                &client,
-                &server.base,
-                &fzq,
-                station,
-                concurrency,
-                args.intake,
-            )
-            .await?,
-        );
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
-    let worklists = [
-        "status=registered",
-        "status=in_progress",
-        "overdue=true",
-        &format!("org_unit={station}&status=accepted"),
-        "",
-    ]
-    .map(|f| format!("{}/api/v1/appeals?per_page=50&{f}", server.base));
-    if api {
-        finished(
-            &mut rows,
-            reads(
-                &client,
-                "station worklist page of 50 (fzq)",
-                &worklists,
-                &fzq,
-                args.reads,
-            )
-            .await?,
-        );
-    }
-    if !args.pages_only {
-        let today = Utc::now().date_naive();
-        let month = format!(
-            "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
-            server.base,
-            today.with_day(1).unwrap_or(today)
-        );
-        let year = format!(
-            "{}/api/v1/metrics?org_unit={root}&from={}&to={today}",
-            server.base,
-            today - chrono::Days::new(365)
-        );
-        finished(
-            &mut rows,
-            reads(
-                &client,
-                "metrics, district root, month",
-                &[month],
-                &admin,
-                args.reads / 5,
-            )
-            .await?,
-        );
-        finished(
-            &mut rows,
-            reads(
-                &client,
-                "metrics, district root, year",
-                &[year],
-                &admin,
-                args.reads / 5,
-            )
-            .await?,
-        );
-        for level in ["street", "community"] {
-            let url = format!("{}/api/v1/ranking?level={level}", server.base);
-            finished(
-                &mut rows,
-                reads(
-                    &client,
-                    &format!("ranking of every {level}, this month and last"),
-                    &[url],
-                    &admin,
-                    args.reads / 5,
-                )
-                .await?,
-            );
+
+    fn token(&self, account: Account) -> &str {
+        match account {
+            Account::Fzq => &self.fzq,
+            Account::Admin => &self.admin,
         }
     }
-    if args.scoreboard_only {
-        return print_rows(&args, &total, &rows, rss_mib(server.child.id()));
+
+    async fn get_json(&self, path: &str, account: Account) -> Result<Value> {
+        get_json(&self.client, &self.url(path), self.token(account)).await
     }
-    if api {
+
+    /// Prints a finished benchmark's row at once (a long run shows its results as it goes)
+    /// and keeps it for the final table.
+    fn finished(&mut self, s: Summary) {
+        eprintln!("{}", s.row());
+        self.rows.push(s);
+    }
+
+    /// Measures `n` GETs of `urls` (see [`reads`]) as one row.
+    async fn read(&mut self, name: &str, urls: &[String], account: Account, n: u64) -> Result<()> {
+        let s = reads(&self.client, name, urls, self.token(account), n).await?;
+        self.finished(s);
+        Ok(())
+    }
+
+    /// Measures `n` GETs of `paths` as one row, and a row per path (see [`reads_each`]).
+    async fn read_each(&mut self, name: &str, paths: &[&str], account: Account) -> Result<()> {
+        let urls: Vec<String> = paths.iter().map(|p| self.url(p)).collect();
+        let token = self.token(account);
+        let (all, each) = reads_each(&self.client, name, &urls, token, self.args.reads).await?;
+        self.finished(all);
+        each.into_iter().for_each(|s| self.finished(s));
+        Ok(())
+    }
+
+    /// Walk-in intake into `fzq`'s station, at concurrency 1 and 16.
+    async fn intake(&mut self) -> Result<()> {
+        for concurrency in [1usize, 16] {
+            let (base, token) = (&self.base, &self.fzq);
+            let n = self.args.intake;
+            let s = intake(&self.client, base, token, self.station, concurrency, n).await?;
+            self.finished(s);
+        }
+        Ok(())
+    }
+
+    /// The station's worklist, a page of 50, cycling its filters.
+    async fn worklists(&mut self) -> Result<()> {
+        let worklists = [
+            "status=registered",
+            "status=in_progress",
+            "overdue=true",
+            &format!("org_unit={}&status=accepted", self.station),
+            "",
+        ]
+        .map(|f| self.url(&format!("/api/v1/appeals?per_page=50&{f}")));
+        let name = "station worklist page of 50 (fzq)";
+        self.read(name, &worklists, Account::Fzq, self.args.reads)
+            .await
+    }
+
+    /// The district's numbers: metrics for a month and a year, the ranking of streets and of
+    /// communities.
+    async fn scoreboard(&mut self) -> Result<()> {
+        let n = self.args.reads / 5;
+        let today = Utc::now().date_naive();
+        let root = self.root;
+        let metrics = |from| {
+            self.url(&format!(
+                "/api/v1/metrics?org_unit={root}&from={from}&to={today}"
+            ))
+        };
+        let month = metrics(today.with_day(1).unwrap_or(today));
+        let year = metrics(today - chrono::Days::new(365));
+        self.read("metrics, district root, month", &[month], Account::Admin, n)
+            .await?;
+        self.read("metrics, district root, year", &[year], Account::Admin, n)
+            .await?;
+        for level in ["street", "community"] {
+            let name = format!("ranking of every {level}, this month and last");
+            let url = self.url(&format!("/api/v1/ranking?level={level}"));
+            self.read(&name, &[url], Account::Admin, n).await?;
+        }
+        Ok(())
+    }
+
+    /// Full-text search, district-wide.
+    async fn search(&mut self) -> Result<()> {
         let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
-            .map(|q| format!("{}/api/v1/appeals?per_page=50&q={q}", server.base));
-        finished(
-            &mut rows,
-            reads(
-                &client,
-                "full-text search, district-wide",
-                &searches,
-                &admin,
-                args.reads,
-            )
-            .await?,
-        );
+            .map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
+        let name = "full-text search, district-wide";
+        self.read(name, &searches, Account::Admin, self.args.reads)
+            .await
     }
-    // The web pages, rendered server-side (the budget: p99 < 20 ms at 1M appeals).
-    let newest = get_json(
-        &client,
-        &format!("{}/api/v1/appeals?per_page=1", server.base),
-        &fzq,
-    )
-    .await?;
-    let appeal = newest["items"][0]["id"].as_i64().unwrap_or(1);
-    let station_pages = [
-        "/".to_string(),
-        "/appeals".to_string(),
-        "/appeals?status=in_progress&sort=deadline".to_string(),
-        format!("/appeals/{appeal}"),
-        "/stats".to_string(),
-        "/people".to_string(),
-        "/notifications".to_string(),
-        "/reports".to_string(),
-    ]
-    .map(|p| format!("{}{p}", server.base));
-    let (all, each) = reads_each(
-        &client,
-        "web pages (fzq): 工作台, 列表, 详情, 统计, 人员, 通知, 月报",
-        &station_pages,
-        &fzq,
-        args.reads,
-    )
-    .await?;
-    finished(&mut rows, all);
-    each.into_iter().for_each(|s| finished(&mut rows, s));
-    let district_pages = ["/", "/appeals", "/stats", "/ranking?level=community"]
-        .map(|p| format!("{}{p}", server.base));
-    let (all, each) = reads_each(
-        &client,
-        "web pages (admin, district-wide): 工作台, 列表, 统计, 排名",
-        &district_pages,
-        &admin,
-        args.reads,
-    )
-    .await?;
-    finished(&mut rows, all);
-    each.into_iter().for_each(|s| finished(&mut rows, s));
-    let rss = rss_mib(server.child.id());
-    print_rows(&args, &total, &rows, rss)
+
+    /// The web pages, rendered server-side (the budget: p99 < 20 ms at 1M appeals):
+    /// the station's, then the district's.
+    async fn pages(&mut self) -> Result<()> {
+        let newest = self
+            .get_json("/api/v1/appeals?per_page=1", Account::Fzq)
+            .await?;
+        let appeal = format!(
+            "/appeals/{}",
+            newest["items"][0]["id"].as_i64().unwrap_or(1)
+        );
+        let station_pages = [
+            "/",
+            "/appeals",
+            "/appeals?status=in_progress&sort=deadline",
+            &appeal,
+            "/stats",
+            "/people",
+            "/notifications",
+            "/reports",
+        ];
+        self.read_each(
+            "web pages (fzq): 工作台, 列表, 详情, 统计, 人员, 通知, 月报",
+            &station_pages,
+            Account::Fzq,
+        )
+        .await?;
+        self.read_each(
+            "web pages (admin, district-wide): 工作台, 列表, 统计, 排名",
+            &["/", "/appeals", "/stats", "/ranking?level=community"],
+            Account::Admin,
+        )
+        .await
+    }
 }
 
 /// The results table, as BENCHMARKS.md copies it.
@@ -379,12 +411,17 @@ async fn login(client: &reqwest::Client, base: &str, username: &str) -> Result<S
         .context("登录响应中没有 token")
 }
 
-async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Result<Value> {
+/// A GET that must succeed.
+async fn get(client: &reqwest::Client, url: &str, token: &str) -> Result<reqwest::Response> {
     let resp = client.get(url).bearer_auth(token).send().await?;
     if !resp.status().is_success() {
         bail!("GET {url} → {}", resp.status());
     }
-    Ok(resp.json().await?)
+    Ok(resp)
+}
+
+async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Result<Value> {
+    Ok(get(client, url, token).await?.json().await?)
 }
 
 fn new_hist() -> Histogram<u64> {
@@ -445,15 +482,9 @@ async fn intake(
     })
 }
 
-use rand::SeedableRng;
-
 /// A GET that must succeed, body read in full (JSON or an HTML page alike).
 async fn get_ok(client: &reqwest::Client, url: &str, token: &str) -> Result<()> {
-    let resp = client.get(url).bearer_auth(token).send().await?;
-    if !resp.status().is_success() {
-        bail!("GET {url} → {}", resp.status());
-    }
-    resp.bytes().await?;
+    get(client, url, token).await?.bytes().await?;
     Ok(())
 }
 

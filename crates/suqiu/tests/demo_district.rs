@@ -145,7 +145,9 @@ async fn run(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["parent_code"].is_null())
+        // Every category the stations sort into; `unsorted` holds only what residents bring
+        // without choosing (the public door), which the demo's staff-made appeals never are.
+        .filter(|c| c["parent_code"].is_null() && c["code"] != suqiu_core::category::UNSORTED)
     {
         let code = c["code"].as_str().unwrap();
         let (_, page) = server

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{text_errors, Event, EventBody, Refusal};
 use crate::access::{deed, Actor, Capability};
-use crate::appeal::{Appeal, Appellant, Channel, Extension, Kind, Status, Urgency};
+use crate::appeal::{
+    Appeal, Appellant, Channel, Extension, Kind, Status, Urgency, APPELLANT_ACTOR_ID,
+};
 use crate::calendar::WorkCalendar;
 use crate::policy::{deadline, TimeLimitPolicy};
 use crate::Id;
@@ -40,6 +42,70 @@ pub fn register(
     if !actor.may(Capability::Intake) {
         return Err(Refusal::Forbidden(actor.may_not(&deed::INTAKE)));
     }
+    let receiver = Receiver {
+        actor_id: actor.user_id,
+        org_unit_id: actor.org_unit_id,
+    };
+    let clock = Clock {
+        now,
+        calendar,
+        policy,
+    };
+    registered_by(intake, tracking_code, handling_org_unit_id, receiver, clock)
+}
+
+/// Registers an appeal the appellant brought themselves, with no one at a desk: through the
+/// public pages (channel `online`) or another system (`api`, Open311). The unit that will
+/// handle it is taken to have received it (首接负责 starts there), and the appellant is
+/// the actor of its first event ([`APPELLANT_ACTOR_ID`]).
+pub fn register_public(
+    intake: Intake,
+    tracking_code: String,
+    handling_org_unit_id: Id,
+    now: DateTime<Utc>,
+    calendar: &WorkCalendar,
+    policy: &TimeLimitPolicy,
+) -> Result<(Appeal, Event), Refusal> {
+    debug_assert!(
+        matches!(intake.channel, Channel::Online | Channel::Api),
+        "a public intake comes online or through an API"
+    );
+    let receiver = Receiver {
+        actor_id: APPELLANT_ACTOR_ID,
+        org_unit_id: handling_org_unit_id,
+    };
+    let clock = Clock {
+        now,
+        calendar,
+        policy,
+    };
+    registered_by(intake, tracking_code, handling_org_unit_id, receiver, clock)
+}
+
+/// Who took an appeal in: the actor of its first event and the unit that received it.
+struct Receiver {
+    actor_id: Id,
+    org_unit_id: Id,
+}
+
+/// The time of an intake and what its deadlines are counted by.
+struct Clock<'a> {
+    now: DateTime<Utc>,
+    calendar: &'a WorkCalendar,
+    policy: &'a TimeLimitPolicy,
+}
+
+fn registered_by(
+    intake: Intake,
+    tracking_code: String,
+    handling_org_unit_id: Id,
+    receiver: Receiver,
+    Clock {
+        now,
+        calendar,
+        policy,
+    }: Clock<'_>,
+) -> Result<(Appeal, Event), Refusal> {
     let (title, content, location) = checked_text(&intake)?;
     let limits = policy.limits(intake.kind, intake.urgency, &intake.category);
     let appeal = Appeal {
@@ -47,7 +113,7 @@ pub fn register(
         tracking_code,
         status: Status::Registered,
         org_unit_id: intake.org_unit_id,
-        received_by_org_unit_id: actor.org_unit_id,
+        received_by_org_unit_id: receiver.org_unit_id,
         handling_org_unit_id,
         assignee_user_id: None,
         assignee_team_id: None,
@@ -80,7 +146,7 @@ pub fn register(
         suspended_at: None,
         version: 1,
     };
-    let event = registered(&appeal, actor, now);
+    let event = registered(&appeal, receiver.actor_id, now);
     Ok((appeal, event))
 }
 
@@ -99,10 +165,10 @@ fn checked_text(intake: &Intake) -> Result<(Option<String>, String, Option<Strin
 }
 
 /// The `registered` event of a new appeal: what it was registered as, and its deadlines.
-fn registered(appeal: &Appeal, actor: &Actor, now: DateTime<Utc>) -> Event {
+fn registered(appeal: &Appeal, actor_id: Id, now: DateTime<Utc>) -> Event {
     Event {
         at: now,
-        actor_id: actor.user_id,
+        actor_id,
         body: EventBody::Registered {
             channel: appeal.channel,
             kind: appeal.kind,

@@ -15,8 +15,8 @@ use suqiu_core::access::{deed, ActionKind, Actor, Capability, Role};
 use suqiu_core::appeal::{tracking_code, Appeal, Appellant, Status};
 use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::lifecycle::{
-    available_actions, check_draft, decide, register, Command, Context, Event, Intake, IntakeDraft,
-    IntakeFacts,
+    available_actions, check_draft, decide, register, register_public, CheckedDraft, Command,
+    Context, Event, Intake, IntakeDraft, IntakeFacts,
 };
 use suqiu_core::msg;
 use suqiu_core::org::{in_subtree, may_refer, referral_order, Department};
@@ -78,7 +78,7 @@ pub(crate) async fn register_appeal(
     // A new appellant who leaves a phone goes on the register (or is found there), with
     // the appeal, in one transaction: the register and the appeal history agree.
     if let Some(who) = new_appellant(&checked) {
-        let created = store_intake(state, actor, &checked, |appeal, event| {
+        let created = store_intake(state, TakenInBy::Desk(actor), &checked, |appeal, event| {
             let (store, actor, who) = (state.store.clone(), actor.clone(), who.clone());
             async move {
                 store
@@ -97,7 +97,7 @@ pub(crate) async fn register_appeal(
             .new_record(created.appeal, Some(&created.person))
             .await?);
     }
-    let created = store_intake(state, actor, &checked, |appeal, event| {
+    let created = store_intake(state, TakenInBy::Desk(actor), &checked, |appeal, event| {
         let store = state.store.clone();
         async move { store.create_appeal(&appeal, &event).await }
     })
@@ -134,6 +134,17 @@ pub(crate) struct CheckedIntake {
     pub(crate) person: Option<Person>,
 }
 
+impl CheckedIntake {
+    /// A checked public intake: nobody on the register.
+    pub(crate) fn public(checked: CheckedDraft) -> CheckedIntake {
+        CheckedIntake {
+            intake: checked.intake,
+            handling_org_unit_id: checked.handling_org_unit_id,
+            person: None,
+        }
+    }
+}
+
 /// Checks every field of a new appeal, naming each fault as in the JSON body (a visit's
 /// `raise_appeal` checks its appeal here too, so intake has one set of rules): the store
 /// answers what the draft names, in the actor's scope; core's `check_draft` judges it.
@@ -165,11 +176,19 @@ pub(crate) async fn check_intake(
     })
 }
 
+/// Who takes an appeal in: staff at a desk (or on a visit), or the appellant themselves
+/// through the public door.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TakenInBy<'a> {
+    Desk(&'a Actor),
+    Appellant,
+}
+
 /// Registers a checked intake through core with a fresh tracking code and hands the appeal
 /// and its event to `store`, once more with a new code on the (rare) duplicate.
 pub(crate) async fn store_intake<T, F, Fut>(
     state: &AppState,
-    actor: &Actor,
+    by: TakenInBy<'_>,
     checked: &CheckedIntake,
     mut store: F,
 ) -> AppResult<T>
@@ -187,15 +206,15 @@ where
         let (appeal, event) = {
             let calendar = state.calendar();
             let policy = state.policy();
-            register(
-                checked.intake.clone(),
-                code,
-                checked.handling_org_unit_id,
-                actor,
-                now,
-                &calendar,
-                &policy,
-            )?
+            let (intake, unit) = (checked.intake.clone(), checked.handling_org_unit_id);
+            match by {
+                TakenInBy::Desk(actor) => {
+                    register(intake, code, unit, actor, now, &calendar, &policy)?
+                }
+                TakenInBy::Appellant => {
+                    register_public(intake, code, unit, now, &calendar, &policy)?
+                }
+            }
         };
         match store(appeal, event).await {
             Ok(stored) => return Ok(stored),

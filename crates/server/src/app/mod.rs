@@ -28,6 +28,7 @@ use crate::state::AppState;
 pub(crate) mod appeals;
 pub(crate) mod care;
 pub(crate) mod fund;
+pub(crate) mod public;
 pub(crate) mod roster;
 pub(crate) mod service;
 pub(crate) mod supermarket;

@@ -48,6 +48,8 @@ pub mod roster;
 // Care and resources (党内关爱).
 pub mod fund;
 pub mod supermarket;
+// The public door (no account): the appellant's lookup and their own appeals.
+pub mod public;
 pub mod tracking;
 // Micro-wishes (微心愿) and in-service party members (在职党员报到).
 pub mod service;
@@ -110,6 +112,7 @@ pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(reports::router())
         .merge(tracking::router())
+        .merge(public::router())
         .merge(notifications::router())
         .merge(config::router())
         .merge(district::router())

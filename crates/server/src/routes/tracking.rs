@@ -2,24 +2,21 @@
 //! they left, no account. Wrong guesses lock the code for a while, so the four digits cannot
 //! be tried through; a wrong code and wrong digits get the same answer.
 
-use std::net::IpAddr;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use suqiu_core::tracking::{may_track, PublicView};
+use suqiu_core::lifecycle::AppellantAnswer;
+use suqiu_core::tracking::PublicView;
 use utoipa::ToSchema;
 
+use crate::app::public::{answer as answer_follow_up, track as find_own, Refused};
 use crate::dto::time;
 use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
-use crate::throttle::{ClientIp, Locked};
-
-/// Longest tracking code looked up at all.
-const MAX_CODE: usize = 40;
+use crate::throttle::ClientIp;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -68,47 +65,6 @@ impl From<&PublicView> for TrackOut {
     }
 }
 
-/// Why a lookup found nothing to show.
-pub(crate) enum Refused {
-    /// Wrong code or wrong digits (told apart to nobody).
-    NoMatch,
-    /// Too many wrong tries for this code, or from this address.
-    Locked(Locked),
-}
-
-/// The lookup both faces share: the view, or why not. Counts a failure against the code.
-pub(crate) async fn look_up(
-    state: &AppState,
-    code: &str,
-    digits: &str,
-    client: Option<IpAddr>,
-) -> ApiResult<Result<PublicView, Refused>> {
-    let code = code.trim().to_ascii_uppercase();
-    let now = state.now();
-    let throttle = &state.track_throttle;
-    if let Some(locked) = throttle.locked(&state.store, &code, client, now).await? {
-        return Ok(Err(Refused::Locked(locked)));
-    }
-    let found = if code.is_empty() || code.len() > MAX_CODE {
-        None
-    } else {
-        state.store.appeal_for_appellant(&code).await?
-    };
-    match found {
-        Some((record, events)) if may_track(record.appellant_phone.as_deref(), digits) => {
-            throttle.succeeded(&state.store, &code).await?;
-            Ok(Ok(PublicView::new(
-                &record.appeal,
-                events.iter().map(|e| (e.at, &e.body)),
-            )))
-        }
-        _ => {
-            throttle.failed(&state.store, &code, client, now).await?;
-            Ok(Err(Refused::NoMatch))
-        }
-    }
-}
-
 /// Looks an appeal up for its appellant. 404 for a wrong code or wrong digits alike (and for
 /// an appeal without a phone: ask the station); 429 after five wrong tries on one code, or
 /// 100 wrong tries from one client address on any codes.
@@ -124,20 +80,70 @@ pub async fn track(
     ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<TrackIn>,
 ) -> ApiResult<Response> {
-    match look_up(&state, &body.tracking_code, &body.phone_last4, client).await? {
+    match find_own(&state, &body.tracking_code, &body.phone_last4, client).await? {
         Ok(view) => Ok(Json(TrackOut::from(&view)).into_response()),
-        Err(Refused::NoMatch) => Err(Problem::new(
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+/// The problem for a lookup that found nothing to show.
+fn refusal(refused: Refused) -> Problem {
+    match refused {
+        Refused::NoMatch => Problem::new(
             StatusCode::NOT_FOUND,
             "urn:suqiu:problem:not-found",
             "查不到",
             "查询码或手机号后四位不对（未留手机号的诉求请到受理站点查询）",
-        )),
-        Err(Refused::Locked(locked)) => Err(locked.problem(&crate::throttle::LOOKUP)),
+        ),
+        Refused::Locked(locked) => locked.problem(&crate::throttle::LOOKUP),
+    }
+}
+
+/// The appellant's own answer to the follow-up.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerIn {
+    pub tracking_code: String,
+    pub phone_last4: String,
+    /// `solved`, `partly` or `not_solved` (this asks the station to take it up again).
+    pub solved: Option<String>,
+    /// `satisfied`, `basically_satisfied` or `dissatisfied`.
+    pub satisfaction: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// The appellant answers the follow-up themselves (群众评价) once the appeal is resolved: it
+/// counts in the measures exactly as the station's phone follow-up would, and closes the
+/// appeal (once). 409 unless resolved; 404 and 429 as for the lookup.
+#[utoipa::path(post, path = "/api/v1/track/answer", tag = "appeals",
+    request_body = AnswerIn,
+    responses(
+        (status = 200, body = TrackOut),
+        Problems::<404, 409, 422>,
+        (status = 429, description = "Too many wrong tries for this code or from this address (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn answer(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    ApiJson(body): ApiJson<AnswerIn>,
+) -> ApiResult<Response> {
+    let given = AppellantAnswer::from_codes(
+        body.solved.as_deref(),
+        body.satisfaction.as_deref(),
+        body.comment,
+    )
+    .map_err(Problem::invalid)?;
+    let code = &body.tracking_code;
+    match answer_follow_up(&state, code, &body.phone_last4, client, given).await? {
+        Ok(view) => Ok(Json(TrackOut::from(&view)).into_response()),
+        Err(refused) => Err(refusal(refused)),
     }
 }
 
 /// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
 pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
     use utoipa_axum::routes;
-    utoipa_axum::router::OpenApiRouter::new().routes(routes!(track))
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(track))
+        .routes(routes!(answer))
 }

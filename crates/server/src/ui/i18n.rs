@@ -61,14 +61,20 @@ impl Lang {
         Lang::Zh
     }
 
+    /// Of a pair of words given in both languages (core's labels and reasons), this
+    /// language's.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The message `key`; the key itself when the catalogue lacks it (a test checks that
     /// every key the templates use is present).
     pub fn t(self, key: &str) -> &'static str {
         match message(key) {
-            Some((zh, en)) => match self {
-                Lang::Zh => zh,
-                Lang::En => en,
-            },
+            Some((zh, en)) => self.pick(zh, en),
             None => {
                 tracing::warn!(key, "missing UI message");
                 "?"

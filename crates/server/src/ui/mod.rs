@@ -2,8 +2,9 @@
 //! handler functions as the JSON API (one behaviour, two faces).
 //!
 //! - Pages are askama templates (`templates/`, checked at compile time, HTML-escaped).
-//! - Every page but `/login` and `/track` (the appellant's lookup) needs a session (the API's
-//!   `suqiu_session` cookie); without one the browser is sent to `/login`.
+//! - Every page but `/login`, `/track` (the appellant's lookup) and the public door `/p/…`
+//!   needs a session (the API's `suqiu_session` cookie); without one the browser is sent to
+//!   `/login`.
 //! - Every POST carries the session's CSRF token (`_csrf`), derived from the session token,
 //!   so a page of another site cannot post for the user; `/login` and `/track` use a
 //!   double-submit cookie.
@@ -31,6 +32,7 @@ mod notifications;
 mod people;
 mod pick;
 mod posted;
+mod public;
 mod reports;
 mod roster;
 mod scoring;
@@ -73,6 +75,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/track", get(track::page).post(track::submit))
+        .route("/track/answer", post(track::answer))
+        // The public door (`/p/…`): no account.
+        .merge(public::routes())
         .route("/logout", post(auth::logout))
         .route("/lang/{lang}", get(auth::switch_language))
         .merge(desk_routes())

@@ -11,9 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use suqiu_core::access::Role;
-use suqiu_core::appeal::{tracking_code, Appellant, Channel};
+use suqiu_core::appeal::{tracking_code, Appeal, Appellant, Channel};
 use suqiu_core::calendar::WorkCalendar;
-use suqiu_core::lifecycle::{register, Intake};
+use suqiu_core::lifecycle::{register, Event, Intake};
 use suqiu_core::org::{Department, OrgKind, OrgUnit};
 use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person};
 use suqiu_core::policy::TimeLimitPolicy;
@@ -140,22 +140,19 @@ async fn create_accounts(
     by_code: &HashMap<String, OrgUnit>,
     departments: &HashMap<String, Department>,
 ) -> Result<()> {
-    // One hash for all demo accounts: hashing is deliberately slow, and they share a password.
-    let hash = suqiu_server::hash_password(DEMO_PASSWORD);
+    // username, display name, role, node, department
+    let mut desks: Vec<(String, String, Role, Id, Option<Id>)> = Vec::new();
     for a in &district.accounts {
         let role = Role::parse(&a.role).ok_or_else(|| anyhow!("demo account role {}", a.role))?;
         let org = &by_code[&a.org_code];
         let department_id = a.department_code.as_ref().map(|c| departments[c].id);
-        store
-            .create_user(NewUser {
-                username: &a.username,
-                password_hash: &hash,
-                display_name: &a.display_name,
-                role,
-                org_unit_id: org.id,
-                department_id,
-            })
-            .await?;
+        desks.push((
+            a.username.clone(),
+            a.display_name.clone(),
+            role,
+            org.id,
+            department_id,
+        ));
     }
     // Every street and community has its staff account, every department a liaison, so the
     // timelines name a real desk. They share the demo password.
@@ -168,30 +165,31 @@ async fn create_accounts(
         } else {
             Role::StationStaff
         };
-        let username = format!("u{}", unit.code);
         let name = format!("{}工作人员", unit.name);
-        store
-            .create_user(NewUser {
-                username: &username,
-                password_hash: &hash,
-                display_name: &name,
-                role,
-                org_unit_id: unit.id,
-                department_id: None,
-            })
-            .await?;
+        desks.push((format!("u{}", unit.code), name, role, unit.id, None));
     }
     for d in departments.values() {
-        let username = format!("d{}", d.code);
         let name = format!("{}联络员", d.name);
+        let role = Role::DepartmentLiaison;
+        desks.push((
+            format!("d{}", d.code),
+            name,
+            role,
+            d.org_unit_id,
+            Some(d.id),
+        ));
+    }
+    // One hash for all demo accounts: hashing is deliberately slow, and they share a password.
+    let hash = suqiu_server::hash_password(DEMO_PASSWORD);
+    for (username, display_name, role, org_unit_id, department_id) in &desks {
         store
             .create_user(NewUser {
-                username: &username,
+                username,
                 password_hash: &hash,
-                display_name: &name,
-                role: Role::DepartmentLiaison,
-                org_unit_id: d.org_unit_id,
-                department_id: Some(d.id),
+                display_name,
+                role: *role,
+                org_unit_id: *org_unit_id,
+                department_id: *department_id,
             })
             .await?;
     }
@@ -337,6 +335,40 @@ async fn generate_appeals(
         !communities.is_empty(),
         "the demo district has no staffed community"
     );
+    let bar = appeals_bar(count, progress);
+    // Appeals are registered in time order (ids follow registration, and lists show the
+    // newest ids first), so draw every receiving time first and play them oldest first.
+    let recent = recent_share(count);
+    let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| received_at(rng, now, recent)).collect();
+    times.sort_unstable();
+    let defer = count >= DEFER_INDEXES_AT;
+    if defer {
+        store.defer_indexes().await?;
+    }
+    let mut batch = Vec::with_capacity(BATCH);
+    for created in times {
+        let community = pick_community(rng, loaded, &communities);
+        batch.push(play_appeal(rng, loaded, community, &world, created)?);
+        if batch.len() == BATCH {
+            insert_batch(store, &mut batch, &bar).await?;
+        }
+    }
+    insert_batch(store, &mut batch, &bar).await?;
+    bar.finish_with_message("示例诉求已生成");
+    if defer {
+        if progress {
+            eprintln!("建立索引 …");
+        }
+        store.restore_deferred_indexes().await?;
+    } else {
+        // Loaded in slices, so the store never saw a load big enough to refresh statistics.
+        store.analyze().await?;
+    }
+    Ok(())
+}
+
+/// The bar of appeals generated (hidden without `progress`).
+fn appeals_bar(count: u64, progress: bool) -> ProgressBar {
     let bar = if progress {
         ProgressBar::new(count)
     } else {
@@ -349,91 +381,99 @@ async fn generate_appeals(
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_message("生成示例诉求");
-    // Appeals are registered in time order (ids follow registration, and lists show the
-    // newest ids first), so draw every receiving time first and play them oldest first.
-    let recent = recent_share(count);
-    let mut times: Vec<DateTime<Utc>> = (0..count).map(|_| received_at(rng, now, recent)).collect();
-    times.sort_unstable();
-    let defer = count >= DEFER_INDEXES_AT;
-    if defer {
-        store.defer_indexes().await?;
-    }
-    let mut batch = Vec::with_capacity(BATCH);
-    for created in times {
-        // 佛字桥 is where the story began: give its station a fuller desk.
-        let community = if rng.gen_bool(0.02) {
-            communities
-                .iter()
-                .find(|c| c.id == loaded.fzq)
-                .copied()
-                .unwrap_or(communities[0])
-        } else {
-            communities[rng.gen_range(0..communities.len())]
-        };
-        let cast = &loaded.casts[&community.id];
-        let text = corpus::generate(rng, &community.name);
-        let appellant = match rng.gen_range(0..20) {
-            0..=9 => match loaded.people.get(&community.id) {
-                Some(list) if !list.is_empty() => Appellant::Person {
-                    person_id: list[rng.gen_range(0..list.len())].0,
-                },
-                _ => Appellant::Anonymous,
-            },
-            10..=16 => Appellant::Named {
-                name: corpus::person_name(rng),
-                phone: Some(corpus::phone(rng)),
-                email: None,
-            },
-            _ => Appellant::Anonymous,
-        };
-        let channel = Channel::ALL[rng.gen_range(0..Channel::ALL.len())];
-        let intake = Intake {
-            appellant,
-            org_unit_id: community.id,
-            channel,
-            kind: text.kind,
-            category: text.category.to_string(),
-            urgency: text.urgency,
-            title: Some(text.title),
-            content: text.content,
-            location: Some(text.location),
-            public_consent: rng.gen_bool(0.6),
-        };
-        let code = tracking_code(created, rng.gen());
-        let (mut appeal, first) = register(
-            intake,
-            code,
-            community.id,
-            &cast.station,
-            created,
-            calendar,
-            policy,
-        )
-        .map_err(|e| anyhow!("demo intake refused: {e}"))?;
-        let mut events = vec![first];
-        simulate(rng, &mut appeal, &mut events, cast, &world);
-        batch.push((appeal, events));
-        if batch.len() == BATCH {
-            store.insert_appeals_bulk(&batch).await?;
-            bar.inc(batch.len() as u64);
-            batch.clear();
-        }
-    }
+    bar
+}
+
+/// Writes the appeals gathered so far in one transaction (none: nothing) and empties `batch`.
+async fn insert_batch(
+    store: &Store,
+    batch: &mut Vec<(Appeal, Vec<Event>)>,
+    bar: &ProgressBar,
+) -> Result<()> {
     if !batch.is_empty() {
-        store.insert_appeals_bulk(&batch).await?;
+        store.insert_appeals_bulk(batch).await?;
         bar.inc(batch.len() as u64);
-    }
-    bar.finish_with_message("示例诉求已生成");
-    if defer {
-        if progress {
-            eprintln!("建立索引 …");
-        }
-        store.restore_deferred_indexes().await?;
-    } else {
-        // Loaded in slices, so the store never saw a load big enough to refresh statistics.
-        store.analyze().await?;
+        batch.clear();
     }
     Ok(())
+}
+
+/// The community an appeal comes from: any staffed one alike, but 佛字桥 — where the story
+/// began — gets its station a fuller desk.
+fn pick_community<'a>(
+    rng: &mut StdRng,
+    loaded: &Loaded,
+    communities: &[&'a OrgUnit],
+) -> &'a OrgUnit {
+    if rng.gen_bool(0.02) {
+        communities
+            .iter()
+            .find(|c| c.id == loaded.fzq)
+            .copied()
+            .unwrap_or(communities[0])
+    } else {
+        communities[rng.gen_range(0..communities.len())]
+    }
+}
+
+/// One appeal received at `community` at `created`: registered by its station and played
+/// forward to now.
+fn play_appeal(
+    rng: &mut StdRng,
+    loaded: &Loaded,
+    community: &OrgUnit,
+    world: &World<'_>,
+    created: DateTime<Utc>,
+) -> Result<(Appeal, Vec<Event>)> {
+    let cast = &loaded.casts[&community.id];
+    let text = corpus::generate(rng, &community.name);
+    let appellant = appellant(rng, loaded, community);
+    let channel = Channel::ALL[rng.gen_range(0..Channel::ALL.len())];
+    let intake = Intake {
+        appellant,
+        org_unit_id: community.id,
+        channel,
+        kind: text.kind,
+        category: text.category.to_string(),
+        urgency: text.urgency,
+        title: Some(text.title),
+        content: text.content,
+        location: Some(text.location),
+        public_consent: rng.gen_bool(0.6),
+    };
+    let code = tracking_code(created, rng.gen());
+    let (mut appeal, first) = register(
+        intake,
+        code,
+        community.id,
+        &cast.station,
+        created,
+        world.calendar,
+        world.policy,
+    )
+    .map_err(|e| anyhow!("demo intake refused: {e}"))?;
+    let mut events = vec![first];
+    simulate(rng, &mut appeal, &mut events, cast, world);
+    Ok((appeal, events))
+}
+
+/// Who appeals: half someone on the community's register, seven in twenty a name with a
+/// phone, the rest anonymous.
+fn appellant(rng: &mut StdRng, loaded: &Loaded, community: &OrgUnit) -> Appellant {
+    match rng.gen_range(0..20) {
+        0..=9 => match loaded.people.get(&community.id) {
+            Some(list) if !list.is_empty() => Appellant::Person {
+                person_id: list[rng.gen_range(0..list.len())].0,
+            },
+            _ => Appellant::Anonymous,
+        },
+        10..=16 => Appellant::Named {
+            name: corpus::person_name(rng),
+            phone: Some(corpus::phone(rng)),
+            email: None,
+        },
+        _ => Appellant::Anonymous,
+    }
 }
 
 #[cfg(test)]

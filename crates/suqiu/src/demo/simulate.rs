@@ -7,7 +7,7 @@ use rand::Rng;
 use suqiu_core::access::{Actor, Placement};
 use suqiu_core::appeal::{Appeal, FeedbackChannel, Resolution, Satisfaction, Status};
 use suqiu_core::calendar::WorkCalendar;
-use suqiu_core::lifecycle::{apply, decide, Command, Context, Event};
+use suqiu_core::lifecycle::{decide_and_apply, Command, Context, Event};
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_core::Id;
 
@@ -71,16 +71,9 @@ impl World<'_> {
             calendar: self.calendar,
             policy: self.policy,
         };
-        match decide(appeal, &command, &ctx) {
-            Ok(new) => {
-                for e in &new {
-                    apply(appeal, e);
-                }
-                events.extend(new);
-                true
-            }
-            Err(_) => false,
-        }
+        decide_and_apply(appeal, &command, &ctx)
+            .map(|new| events.extend(new))
+            .is_ok()
     }
 }
 
@@ -113,218 +106,227 @@ pub fn simulate(
     cast: &Cast,
     world: &World<'_>,
 ) {
-    let mut t = appeal.created_at;
-    let station = &cast.station;
-    // 2% are not for the station at all.
-    if rng.gen_bool(0.02) {
-        t += hours(rng, 0.5, 6.0);
-        world.step(
-            appeal,
-            events,
-            station,
-            t,
-            Command::Reject {
-                reason: "不属于本站受理范围，已告知诉求人向相关部门反映。".into(),
-            },
-        );
-        return;
-    }
-    // Most are accepted well inside the respond limit; some late.
-    t += if rng.gen_bool(0.93) {
-        hours(rng, 0.1, 6.0)
-    } else {
-        hours(rng, 20.0, 60.0)
-    };
-    if !world.step(
+    let t = appeal.created_at;
+    let mut life = Life {
+        rng,
         appeal,
         events,
-        station,
+        cast,
+        world,
         t,
-        Command::Accept {
-            note: Some("已受理，已联系诉求人。".into()),
-        },
-    ) {
+    };
+    if !life.receive() {
         return;
     }
-    // Who handles it: the station itself, a department, the street, or a volunteer.
-    let route: f64 = rng.gen();
-    let mut handler = station.clone();
-    if route < 0.25 && !cast.departments.is_empty() {
-        let (dept, liaison) = &cast.departments[rng.gen_range(0..cast.departments.len())];
-        t += hours(rng, 0.5, 8.0);
-        let note = "超出本站处置能力，转相关部门办理。".into();
-        if world.step(
-            appeal,
-            events,
-            station,
-            t,
-            Command::Refer {
-                department_id: *dept,
-                note,
-            },
-        ) {
-            handler = liaison.clone();
+    let handler = life.route();
+    life.work(handler);
+    if let Some(resolution) = life.resolve(handler) {
+        life.close_loop(resolution);
+    }
+}
+
+/// One appeal's life as it is played: the appeal and its events so far, who acts on it, and
+/// the story's clock `t`. Each step draws from `rng` in a fixed order, so a seed gives the
+/// same life.
+struct Life<'a, R> {
+    rng: &'a mut R,
+    appeal: &'a mut Appeal,
+    events: &'a mut Vec<Event>,
+    cast: &'a Cast,
+    world: &'a World<'a>,
+    t: DateTime<Utc>,
+}
+
+impl<'a, R: Rng> Life<'a, R> {
+    /// Moves the story's clock on by between `lo` and `hi` hours.
+    fn wait(&mut self, lo: f64, hi: f64) {
+        self.t += hours(self.rng, lo, hi);
+    }
+
+    /// `command` by `actor` at the story's clock; false when refused or in the future.
+    fn act(&mut self, actor: &Actor, command: Command) -> bool {
+        self.act_at(actor, self.t, command)
+    }
+
+    fn act_at(&mut self, actor: &Actor, at: DateTime<Utc>, command: Command) -> bool {
+        self.world
+            .step(self.appeal, self.events, actor, at, command)
+    }
+
+    /// The station's answer: 2% are not for it at all; the rest are accepted, most well
+    /// inside the respond limit, some late. False when the story ends here.
+    fn receive(&mut self) -> bool {
+        let station = &self.cast.station;
+        if self.rng.gen_bool(0.02) {
+            self.wait(0.5, 6.0);
+            let reason = "不属于本站受理范围，已告知诉求人向相关部门反映。".into();
+            self.act(station, Command::Reject { reason });
+            return false;
         }
-    } else if route < 0.30 {
-        t += hours(rng, 1.0, 24.0);
-        let note = "涉及多个居民区，需街道协调，上报街道。".into();
-        if world.step(appeal, events, station, t, Command::Escalate { note }) {
-            handler = cast.street.clone();
+        if self.rng.gen_bool(0.93) {
+            self.wait(0.1, 6.0);
+        } else {
+            self.wait(20.0, 60.0);
         }
-    } else if route < 0.40 {
-        if let Some(v) = &cast.volunteer {
-            t += hours(rng, 0.5, 4.0);
-            let cmd = Command::Assign {
-                user_id: Some(v.user_id),
-                team_id: None,
-                note: Some("请志愿者上门了解情况。".into()),
+        let note = Some("已受理，已联系诉求人。".into());
+        self.act(station, Command::Accept { note })
+    }
+
+    /// Who handles it: the station itself, a department, the street, or a volunteer.
+    fn route(&mut self) -> &'a Actor {
+        let cast = self.cast;
+        let station = &cast.station;
+        let route: f64 = self.rng.gen();
+        if route < 0.25 && !cast.departments.is_empty() {
+            let (dept, liaison) = &cast.departments[self.rng.gen_range(0..cast.departments.len())];
+            self.wait(0.5, 8.0);
+            let note = "超出本站处置能力，转相关部门办理。".into();
+            let department_id = *dept;
+            if self.act(
+                station,
+                Command::Refer {
+                    department_id,
+                    note,
+                },
+            ) {
+                return liaison;
+            }
+        } else if route < 0.30 {
+            self.wait(1.0, 24.0);
+            let note = "涉及多个居民区，需街道协调，上报街道。".into();
+            if self.act(station, Command::Escalate { note }) {
+                return &cast.street;
+            }
+        } else if route < 0.40 {
+            if let Some(v) = &cast.volunteer {
+                self.wait(0.5, 4.0);
+                let cmd = Command::Assign {
+                    user_id: Some(v.user_id),
+                    team_id: None,
+                    note: Some("请志愿者上门了解情况。".into()),
+                };
+                if self.act(station, cmd) {
+                    return v;
+                }
+            }
+        }
+        station
+    }
+
+    /// The handler's progress notes; now and then the street presses (督办) or an extension
+    /// is asked for.
+    fn work(&mut self, handler: &Actor) {
+        for _ in 0..self.rng.gen_range(0..3) {
+            self.wait(2.0, 48.0);
+            let note = PROGRESS_NOTES[self.rng.gen_range(0..PROGRESS_NOTES.len())].into();
+            self.act(handler, Command::Progress { note });
+        }
+        if self.rng.gen_bool(0.05) {
+            // Pressed at some time after the last note; the story's clock stays.
+            let at = self.t + hours(self.rng, 1.0, 24.0);
+            let note = "请抓紧办理，按期答复群众。".into();
+            self.act_at(&self.cast.street, at, Command::Supervise { note });
+        }
+        if self.rng.gen_bool(0.04) {
+            self.extend(handler);
+        }
+    }
+
+    /// An extension asked for by the handler and decided by the street, mostly approved.
+    fn extend(&mut self, handler: &Actor) {
+        self.wait(1.0, 12.0);
+        let days = self.rng.gen_range(3..10);
+        let reason = "需等待维修配件到货。".into();
+        if !self.act(handler, Command::Extend { days, reason }) {
+            return;
+        }
+        self.wait(1.0, 20.0);
+        let approve = self.rng.gen_bool(0.85);
+        let reason = (!approve).then(|| "理由不充分，请按期办结。".to_string());
+        self.act(
+            &self.cast.street,
+            Command::ExtendApprove { approve, reason },
+        );
+    }
+
+    /// Resolution by the handler: mostly on time (the limit is working days; approximated
+    /// with clock days). The resolution when it was resolved.
+    fn resolve(&mut self, handler: &Actor) -> Option<Resolution> {
+        let limit = self
+            .appeal
+            .resolve_by
+            .map(|by| by - self.t)
+            .unwrap_or(Duration::days(3));
+        let budget = limit.num_minutes().max(60) as f64 / 60.0;
+        if self.rng.gen_bool(0.90) {
+            self.wait(1.0, budget.max(1.5) * 0.9);
+        } else {
+            self.wait(budget, budget * 2.0 + 24.0);
+        }
+        let resolution = match self.rng.gen_range(0..10) {
+            0..=6 => Resolution::Solved,
+            7..=8 => Resolution::PartlySolved,
+            _ => Resolution::Explained,
+        };
+        let note = RESOLVE_NOTES[self.rng.gen_range(0..RESOLVE_NOTES.len())].into();
+        self.act(handler, Command::Resolve { resolution, note })
+            .then_some(resolution)
+    }
+
+    /// The station tells the appellant, then follows up (up to three calls); a reopened
+    /// appeal is resolved again and its loop closed once more.
+    fn close_loop(&mut self, resolution: Resolution) {
+        let station = &self.cast.station;
+        self.wait(0.5, 24.0);
+        let note = "已将办理结果告知诉求人。".into();
+        let channel = FeedbackChannel::Phone;
+        if !self.act(station, Command::Feedback { channel, note }) {
+            return;
+        }
+        for _ in 0..3 {
+            self.wait(24.0, 72.0);
+            let (satisfaction, solved) = answer(self.rng, resolution);
+            let reopen = satisfaction == Satisfaction::Dissatisfied && self.rng.gen_bool(0.4);
+            let cmd = Command::FollowUp {
+                satisfaction,
+                solved,
+                note: None,
+                reopen,
             };
-            if world.step(appeal, events, station, t, cmd) {
-                handler = v.clone();
+            if !self.act(station, cmd) {
+                return;
+            }
+            if self.appeal.status != Status::Resolved {
+                break;
+            }
+        }
+        if self.appeal.status == Status::InProgress && self.appeal.reopen_count > 0 {
+            self.wait(24.0, 96.0);
+            let note = "重新办理后问题已解决。".into();
+            let resolution = Resolution::Solved;
+            if self.act(station, Command::Resolve { resolution, note }) {
+                self.close_loop(resolution);
             }
         }
     }
-    for _ in 0..rng.gen_range(0..3) {
-        t += hours(rng, 2.0, 48.0);
-        let note = PROGRESS_NOTES[rng.gen_range(0..PROGRESS_NOTES.len())].into();
-        world.step(appeal, events, &handler, t, Command::Progress { note });
-    }
-    // Now and then the street presses (督办) or an extension is asked for.
-    if rng.gen_bool(0.05) {
-        let at = t + hours(rng, 1.0, 24.0);
-        world.step(
-            appeal,
-            events,
-            &cast.street,
-            at,
-            Command::Supervise {
-                note: "请抓紧办理，按期答复群众。".into(),
-            },
-        );
-    }
-    if rng.gen_bool(0.04) {
-        t += hours(rng, 1.0, 12.0);
-        let asked = world.step(
-            appeal,
-            events,
-            &handler,
-            t,
-            Command::Extend {
-                days: rng.gen_range(3..10),
-                reason: "需等待维修配件到货。".into(),
-            },
-        );
-        if asked {
-            t += hours(rng, 1.0, 20.0);
-            let approve = rng.gen_bool(0.85);
-            let reason = (!approve).then(|| "理由不充分，请按期办结。".to_string());
-            world.step(
-                appeal,
-                events,
-                &cast.street,
-                t,
-                Command::ExtendApprove { approve, reason },
-            );
-        }
-    }
-    // Resolution: mostly on time (the limit is working days; approximate with clock days).
-    let limit = appeal
-        .resolve_by
-        .map(|by| by - t)
-        .unwrap_or(Duration::days(3));
-    let budget = limit.num_minutes().max(60) as f64 / 60.0;
-    t += if rng.gen_bool(0.90) {
-        hours(rng, 1.0, budget.max(1.5) * 0.9)
-    } else {
-        hours(rng, budget, budget * 2.0 + 24.0)
-    };
-    let resolution = match rng.gen_range(0..10) {
-        0..=6 => Resolution::Solved,
-        7..=8 => Resolution::PartlySolved,
-        _ => Resolution::Explained,
-    };
-    let note = RESOLVE_NOTES[rng.gen_range(0..RESOLVE_NOTES.len())].into();
-    if !world.step(
-        appeal,
-        events,
-        &handler,
-        t,
-        Command::Resolve { resolution, note },
-    ) {
-        return;
-    }
-    close_loop(rng, appeal, events, station, world, t, resolution);
 }
 
-fn close_loop(
-    rng: &mut impl Rng,
-    appeal: &mut Appeal,
-    events: &mut Vec<Event>,
-    station: &Actor,
-    world: &World<'_>,
-    mut t: DateTime<Utc>,
-    resolution: Resolution,
-) {
-    t += hours(rng, 0.5, 24.0);
-    let note = "已将办理结果告知诉求人。".into();
-    if !world.step(
-        appeal,
-        events,
-        station,
-        t,
-        Command::Feedback {
-            channel: FeedbackChannel::Phone,
-            note,
-        },
-    ) {
-        return;
-    }
-    for _ in 0..3 {
-        t += hours(rng, 24.0, 72.0);
-        let roll: f64 = rng.gen();
-        let (satisfaction, solved) = if roll < 0.05 {
-            (Satisfaction::Unreachable, None)
-        } else if roll < 0.11 || resolution == Resolution::Explained && roll < 0.3 {
-            (Satisfaction::Dissatisfied, Some(false))
-        } else if roll < 0.30 {
-            (
-                Satisfaction::BasicallySatisfied,
-                Some(resolution != Resolution::Explained),
-            )
-        } else {
-            (
-                Satisfaction::Satisfied,
-                Some(resolution == Resolution::Solved || rng.gen_bool(0.5)),
-            )
-        };
-        let reopen = satisfaction == Satisfaction::Dissatisfied && rng.gen_bool(0.4);
-        let cmd = Command::FollowUp {
-            satisfaction,
-            solved,
-            note: None,
-            reopen,
-        };
-        if !world.step(appeal, events, station, t, cmd) {
-            return;
-        }
-        if appeal.status != Status::Resolved {
-            break;
-        }
-    }
-    if appeal.status == Status::InProgress && appeal.reopen_count > 0 {
-        t += hours(rng, 24.0, 96.0);
-        let note = "重新办理后问题已解决。".into();
-        if world.step(
-            appeal,
-            events,
-            station,
-            t,
-            Command::Resolve {
-                resolution: Resolution::Solved,
-                note,
-            },
-        ) {
-            close_loop(rng, appeal, events, station, world, t, Resolution::Solved);
-        }
+/// The appellant's answer to a follow-up call: satisfaction, and whether it was solved.
+fn answer(rng: &mut impl Rng, resolution: Resolution) -> (Satisfaction, Option<bool>) {
+    let roll: f64 = rng.gen();
+    if roll < 0.05 {
+        (Satisfaction::Unreachable, None)
+    } else if roll < 0.11 || resolution == Resolution::Explained && roll < 0.3 {
+        (Satisfaction::Dissatisfied, Some(false))
+    } else if roll < 0.30 {
+        (
+            Satisfaction::BasicallySatisfied,
+            Some(resolution != Resolution::Explained),
+        )
+    } else {
+        (
+            Satisfaction::Satisfied,
+            Some(resolution == Resolution::Solved || rng.gen_bool(0.5)),
+        )
     }
 }

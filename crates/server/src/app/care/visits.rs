@@ -16,7 +16,7 @@ use suqiu_store::visits::{Visit, VisitFilter};
 use suqiu_store::Page;
 
 use super::super::{require, AppError, AppResult};
-use crate::app::appeals::{check_intake, store_intake};
+use crate::app::appeals::{check_intake, store_intake, TakenInBy};
 use crate::problem::Problem;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
@@ -100,7 +100,7 @@ pub(crate) async fn log(state: &AppState, actor: &Actor, input: VisitInput) -> A
     let checked = check_intake(state, actor, appeal)
         .await
         .map_err(|e| nested(e.into()))?;
-    let (visit, appeal) = store_intake(state, actor, &checked, |appeal, event| {
+    let (visit, appeal) = store_intake(state, TakenInBy::Desk(actor), &checked, |appeal, event| {
         let (store, visit) = (state.store.clone(), visit.clone());
         async move { store.create_visit(&visit, Some((appeal, event))).await }
     })

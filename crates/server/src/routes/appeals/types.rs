@@ -5,10 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use suqiu_core::access::ActionKind;
-use suqiu_core::appeal::{Appellant, Channel, Kind, Urgency};
+use suqiu_core::appeal::{actor_without_account, Appellant, Channel, Kind, Urgency};
 use suqiu_core::lifecycle::{EventBody, IntakeDraft, Matter, NewAppellantDraft};
 use suqiu_core::validate::{mask_email, mask_phone};
-use suqiu_core::watch::SYSTEM_ACTOR_ID;
 use suqiu_core::Id;
 use suqiu_store::appeals::{AppealRecord, StoredEvent};
 use utoipa::ToSchema;
@@ -141,11 +140,10 @@ impl From<&StoredEvent> for EventOut {
             type_label,
             actor: RefOut {
                 id: e.actor_id,
-                // The deadline watch acts as the system, which is no user.
-                name: if e.actor_id == SYSTEM_ACTOR_ID {
-                    "系统".to_string()
-                } else {
-                    e.actor_name.clone()
+                // The deadline watch and the appellant act with no account.
+                name: match actor_without_account(e.actor_id) {
+                    Some((zh, _)) => zh.to_string(),
+                    None => e.actor_name.clone(),
                 },
             },
             at: time(e.at),

@@ -62,14 +62,10 @@ pub(super) fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names
         closing_details(lang, &e.body).unwrap_or_else(|| handling_details(lang, &e.body, n));
     Entry {
         what: event_label(lang, &e.body),
-        // The deadline watch records as the system, which is no user.
-        who: if e.actor_id == suqiu_core::watch::SYSTEM_ACTOR_ID {
-            match lang {
-                Lang::Zh => "系统".to_string(),
-                Lang::En => "System".to_string(),
-            }
-        } else {
-            e.actor_name.clone()
+        // The deadline watch and the appellant act with no account.
+        who: match suqiu_core::appeal::actor_without_account(e.actor_id) {
+            Some((zh, en)) => lang.pick(zh, en).to_string(),
+            None => e.actor_name.clone(),
         },
         at: when(e.at),
         details,

@@ -1,0 +1,186 @@
+//! What the public may read of an appeal (公开栏, Open311): its words as the station keeps
+//! them, with what points to a person taken out — phone and ID numbers (any run of seven or
+//! more digits), e-mail addresses, room numbers (502室, 3-502), house numbers (88号), the
+//! appellant's own name wherever it stands, a self-introduction (我叫王小明) and a surname
+//! with a form of address (王阿姨). The estate, the road, the lane and the building stay:
+//! they say where the problem is, not who reported it (DOMAIN.md, "Openness and privacy").
+//!
+//! Redaction errs on the side of taking out too much: a public board that hides a number
+//! it did not need to hide loses nothing; one that shows a phone number breaks the law.
+
+use std::sync::OnceLock;
+
+use regex::{Captures, Regex};
+
+/// What stands where a number was (phone, ID, e-mail).
+pub const NUMBER_MASK: &str = "＊＊＊";
+/// What stands where a full name was.
+pub const NAME_MASK: &str = "某某";
+
+/// The common single-character surnames (百家姓, the ~100 most frequent): a name is only
+/// taken for one when it starts with one of these, so "这位阿姨" stays as it is.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于\
+                        蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛\
+                        闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍\
+                        庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍\
+                        涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉\
+                        缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和\
+                        仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+
+/// Forms of address that follow a surname (王阿姨, 李师傅).
+const ADDRESS_FORMS: &str =
+    "先生|女士|小姐|阿姨|大爷|大妈|大叔|大姐|大哥|老师|师傅|奶奶|爷爷|老伯|阿婆|老太|书记|主任";
+
+fn regex(cell: &'static OnceLock<Regex>, pattern: impl FnOnce() -> String) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(&pattern()).expect("the redaction patterns are valid"))
+}
+
+fn emails() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || {
+        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}".into()
+    })
+}
+
+/// Seven or more digits, maybe split by spaces or dashes, maybe with a country code or an
+/// ID number's final X: every phone (mobile or landline with area code) and ID number.
+fn long_numbers() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || {
+        r"(?:\+\s?86[\s\-]?)?[0-9０-９](?:[\s\-－]?[0-9０-９]){6,}[XxＸ]?".into()
+    })
+}
+
+/// A room (502室, 12户, 3-502, 3－502室): the part of an address that is one household.
+fn rooms() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || {
+        concat!(
+            r"(?:[0-9０-９]{1,3}\s*[-－—]\s*)?[0-9０-９A-Za-z]+\s*室|[0-9０-９]+\s*户",
+            r"|[0-9０-９]{1,3}\s*[-－—]\s*[0-9０-９]{3,4}",
+        )
+        .into()
+    })
+}
+
+/// A house number (88号) — but not a building (3号楼) or a line (2号线), which stay.
+fn house_numbers() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || r"[0-9０-９]+\s*号(楼|线|门|口)?".into())
+}
+
+/// A surname and a form of address (王阿姨 → 某阿姨).
+fn addressed() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || format!("[{SURNAMES}]({ADDRESS_FORMS})"))
+}
+
+/// A self-introduction with a name (我叫王小明, 本人李强, 姓名：张三).
+fn introduced() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || {
+        format!(r"(我叫|我是|本人|姓名\s*[:：]?)\s*[{SURNAMES}]\p{{Han}}{{1,2}}")
+    })
+}
+
+/// `text` as the public may read it. `names` are the people the appeal names (its
+/// appellant); each is taken out wherever it stands, and so is its surname with a form of
+/// address.
+pub fn redact(text: &str, names: &[&str]) -> String {
+    let mut out = text.to_string();
+    for name in names.iter().map(|n| n.trim()) {
+        // A one-character "name" would blank every occurrence of a common character.
+        if name.chars().count() >= 2 {
+            out = out.replace(name, NAME_MASK);
+        }
+    }
+    out = emails().replace_all(&out, NUMBER_MASK).into_owned();
+    out = long_numbers().replace_all(&out, NUMBER_MASK).into_owned();
+    out = rooms().replace_all(&out, "").into_owned();
+    out = house_numbers()
+        .replace_all(&out, |c: &Captures| match c.get(1) {
+            Some(_) => c[0].to_string(),
+            None => String::new(),
+        })
+        .into_owned();
+    out = addressed()
+        .replace_all(&out, |c: &Captures| format!("某{}", &c[1]))
+        .into_owned();
+    introduced()
+        .replace_all(&out, |c: &Captures| format!("{}{NAME_MASK}", &c[1]))
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn phone_and_id_numbers_go() {
+        let text = "电话13812345678，座机021-57812345，身份证31011719800101123X，+86 139 1234 5678";
+        let out = redact(text, &[]);
+        assert!(!out.chars().any(|c| c.is_ascii_digit()), "{out}");
+        assert_eq!(out.matches(NUMBER_MASK).count(), 4, "{out}");
+    }
+
+    #[test]
+    fn rooms_and_house_numbers_go_and_the_estate_road_and_building_stay() {
+        let out = redact(
+            "荣乐东路88弄3号楼502室楼道灯坏了，梅家浜小区12-1203也是",
+            &[],
+        );
+        assert_eq!(out, "荣乐东路88弄3号楼楼道灯坏了，梅家浜小区也是");
+        assert_eq!(
+            redact("谷阳北路123号门口的井盖", &[]),
+            "谷阳北路123号门口的井盖"
+        );
+        assert_eq!(redact("人民北路456号有噪音", &[]), "人民北路有噪音");
+        assert_eq!(redact("地铁9号线站口", &[]), "地铁9号线站口");
+    }
+
+    #[test]
+    fn names_go() {
+        let out = redact(
+            "我叫王小明，住在这里。王小明的邻居李阿姨也反映过。",
+            &["王小明"],
+        );
+        assert_eq!(out, "我叫某某，住在这里。某某的邻居某阿姨也反映过。");
+        assert_eq!(
+            redact("本人张建国，姓名：刘芳", &[]),
+            "本人某某，姓名：某某"
+        );
+        // No surname: nothing to take out.
+        assert_eq!(redact("这位阿姨说", &[]), "这位阿姨说");
+    }
+
+    #[test]
+    fn emails_go() {
+        assert_eq!(
+            redact("请回复 wang.xm@example.com 谢谢", &[]),
+            "请回复 ＊＊＊ 谢谢"
+        );
+    }
+
+    #[test]
+    fn ordinary_text_is_kept() {
+        let text = "小区3号楼电梯经常停运，已经两周了，希望尽快维修。2026年12月5日";
+        assert_eq!(redact(text, &[]), text);
+    }
+
+    proptest! {
+        /// Whatever the text around them, a phone number and the appellant's name never
+        /// survive.
+        #[test]
+        fn a_phone_and_the_name_never_survive(
+            before in "[\\p{Han}a-z ，。0-9]{0,20}",
+            after in "[\\p{Han}a-z ，。]{0,20}",
+            phone in "1[3-9][0-9]{9}",
+        ) {
+            let text = format!("{before}王小明{after}{phone}{after}");
+            let out = redact(&text, &["王小明"]);
+            prop_assert!(!out.contains(&phone), "{}", out);
+            prop_assert!(!out.contains("王小明"), "{}", out);
+        }
+    }
+}
