@@ -29,7 +29,7 @@ pub use appellant::{appellant_answer, AppellantAnswer, SolvedAnswer, SEEN_ONLINE
 pub use apply::apply;
 pub use decide::{bounded, decide};
 pub use draft::{
-    check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts,
+    check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts, Matter,
     NewAppellantDraft, MAX_APPELLANT_NAME,
 };
 pub use intake::{register, register_public, Intake};

@@ -18,7 +18,9 @@ use chrono::TimeDelta;
 use crate::appeal::{Channel, Kind};
 use crate::category::UNSORTED;
 use crate::error::{FieldError, Msg};
-use crate::lifecycle::{check_draft, CheckedDraft, IntakeDraft, IntakeFacts, NewAppellantDraft};
+use crate::lifecycle::{
+    check_draft, CheckedDraft, IntakeDraft, IntakeFacts, Matter, NewAppellantDraft,
+};
 use crate::msg;
 use crate::org::{OrgKind, OrgUnit};
 use crate::Id;
@@ -151,13 +153,15 @@ pub fn check_public(
         appellant,
         org_unit_id: draft.org_unit_id.unwrap_or_default(),
         channel,
-        kind,
-        category,
-        urgency: None,
-        title: None,
-        content: draft.content,
-        location: draft.location,
-        public_consent: draft.public_consent,
+        matter: Matter {
+            kind,
+            category,
+            urgency: None,
+            title: None,
+            content: draft.content,
+            location: draft.location,
+            public_consent: draft.public_consent,
+        },
     };
     let intake_facts = IntakeFacts {
         appellant_on_register: false,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use suqiu_core::error::{FieldError, Msg};
@@ -29,12 +29,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The media type of a request (its `Content-Type` without parameters), lower case; empty
+/// when there is none or it is not text.
+pub(crate) fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split(';').next())
+        .map(|e| e.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
 /// The raw body, with the content type checked (JSON, or none given) and the size limit
 /// applied (413).
 pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Problem> {
-    if let Some(ct) = req.headers().get(header::CONTENT_TYPE) {
-        let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
-        let essence = ct.split(';').next().unwrap_or("").trim();
+    if req.headers().contains_key(header::CONTENT_TYPE) {
+        let essence = media_type(req.headers());
         if !(essence == "application/json" || essence.ends_with("+json")) {
             return Err(Problem::for_status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
@@ -410,6 +420,28 @@ impl Params {
         let per_page = number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE);
         (page, per_page)
     }
+
+    /// `from` and `to` (YYYY-MM-DD, both included) as a period: by default this month up to
+    /// `today` (`app::period`).
+    pub fn period(&self, today: NaiveDate, errors: &mut Vec<FieldError>) -> (NaiveDate, NaiveDate) {
+        let dates = (self.date("from", errors), self.date("to", errors));
+        crate::app::period(dates, today, errors)
+    }
+
+    /// `format=json|xlsx` (default json): true for xlsx.
+    pub fn xlsx_format(&self, errors: &mut Vec<FieldError>) -> bool {
+        match self.str("format") {
+            None | Some("json") => false,
+            Some("xlsx") => true,
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "format",
+                    &suqiu_core::error::FORMAT_JSON_OR_XLSX,
+                ));
+                false
+            }
+        }
+    }
 }
 
 /// A value echoed in a message, cut short (queries can be long).
@@ -440,7 +472,8 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dto::{AppealIn, PersonIn};
+    use crate::routes::appeals::AppealIn;
+    use crate::routes::people::PersonIn;
 
     fn err_of<T: DeserializeOwned + std::fmt::Debug>(json: &str) -> Problem {
         parse_json::<T>(json.as_bytes()).expect_err("must fail")

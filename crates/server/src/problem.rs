@@ -3,12 +3,15 @@
 //! `{"type","title","status","detail","errors":[{"field","code","message"}]}`; a 409 for an action
 //! the appeal's status does not allow also carries `"allowed":["accept",…]`.
 
+use std::collections::BTreeMap;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::lifecycle::Refusal;
 use suqiu_store::StoreError;
+use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
@@ -79,13 +82,34 @@ pub type ApiResult<T> = Result<T, Problem>;
 
 /// Every refusal and failure of the API, as the OpenAPI document names it once: an
 /// `application/problem+json` body ([`Problem`]). Endpoints list their statuses with
-/// `(status = 4xx, response = ProblemResponse)`.
+/// [`Problems`].
 #[derive(utoipa::ToResponse)]
 #[response(
     description = "A problem (RFC 9457): type, title, status, detail; errors[] names each field at fault",
     content_type = "application/problem+json"
 )]
 pub struct ProblemResponse(pub Problem);
+
+/// The statuses at which an endpoint answers with a problem, each the one
+/// [`ProblemResponse`]: `responses((status = 200, body = …), Problems::<403, 404, 422>)`.
+/// (A status whose problem says something of its own is a tuple of its own beside it.)
+pub struct Problems<const A: u16, const B: u16 = 0, const C: u16 = 0, const D: u16 = 0>;
+
+impl<const A: u16, const B: u16, const C: u16, const D: u16> utoipa::IntoResponses
+    for Problems<A, B, C, D>
+{
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let (name, _) = <ProblemResponse as utoipa::ToResponse>::response();
+        [A, B, C, D]
+            .into_iter()
+            .filter(|status| *status != 0)
+            .map(|status| {
+                let problem = RefOr::Ref(utoipa::openapi::Ref::from_response_name(name));
+                (status.to_string(), problem)
+            })
+            .collect()
+    }
+}
 
 /// Said for a 403 some layer gave without a reason of its own.
 const NOT_PERMITTED: Msg = Msg::new("not_permitted", "无权执行此操作", "You may not do this");

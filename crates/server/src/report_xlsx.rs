@@ -9,7 +9,8 @@ use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use suqiu_core::{display, figures, ranking};
 use suqiu_store::appeals::AppealRecord;
 
-use crate::dto::{parse_time, CountOut, MonthlyReportOut};
+use crate::dto::parse_time;
+use crate::routes::reports::{CountOut, MonthlyReportOut};
 use crate::xlsx::{self, header_row as header, BOLD};
 
 fn rate(ws: &mut Worksheet, row: u32, col: u16, r: Option<f64>) -> Result<(), XlsxError> {

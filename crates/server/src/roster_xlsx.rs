@@ -13,7 +13,7 @@ use suqiu_core::person::{CareTag, PartyCategory, Person};
 use suqiu_core::roster::{excel_date, Cell, Field, Sheet, MAX_COLUMNS, MAX_ROWS};
 use suqiu_core::validate::id_check_char;
 
-use crate::dto::PersonOut;
+use crate::routes::people::PersonOut;
 use crate::xlsx::{self, header_row, BOLD};
 
 /// Spreadsheet rows read above the data (a title, the headers) before the row limit bites.

@@ -16,8 +16,11 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Worksheet, XlsxError};
 use suqiu_core::calendar::shanghai;
 use suqiu_core::display::{self, LocalDeadline};
 
+use crate::problem::{ApiResult, Problem};
+
 /// The MIME type of an .xlsx file.
-const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Titles and headers.
 pub(crate) static BOLD: LazyLock<Format> = LazyLock::new(|| Format::new().set_bold());
@@ -191,6 +194,22 @@ pub(crate) fn download(bytes: Vec<u8>, filename: &str) -> Response {
         bytes,
     )
         .into_response()
+}
+
+/// The API's answer with a workbook `built`: the download, or a 500 problem when it could not
+/// be built (the cause logged, with `what` it was).
+pub(crate) fn api_download(
+    built: Result<Vec<u8>, XlsxError>,
+    what: &str,
+    filename: &str,
+) -> ApiResult<Response> {
+    match built {
+        Ok(bytes) => Ok(download(bytes, filename)),
+        Err(e) => {
+            tracing::error!(error = %e, "{what} workbook failed");
+            Err(Problem::internal())
+        }
+    }
 }
 
 #[cfg(test)]

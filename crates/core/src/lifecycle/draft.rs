@@ -28,6 +28,14 @@ pub struct IntakeDraft {
     pub anonymous: bool,
     pub org_unit_id: Id,
     pub channel: Channel,
+    pub matter: Matter,
+}
+
+/// What an appeal says, as typed, apart from who brings it, where and how: an intake's,
+/// and the appeal raised on a visit (whose appellant, node and channel default to the
+/// visit's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matter {
     pub kind: Kind,
     pub category: String,
     pub urgency: Option<Urgency>,
@@ -79,7 +87,7 @@ pub fn check_draft(
 ) -> Result<CheckedDraft, Vec<FieldError>> {
     let mut errors = Vec::new();
     let appellant = appellant(&draft, facts, &mut errors);
-    let category = draft.category.trim().to_string();
+    let category = draft.matter.category.trim().to_string();
     if !facts.category_known {
         let shown: String = category.chars().take(40).collect();
         errors.push(if shown.is_empty() {
@@ -92,9 +100,9 @@ pub fn check_draft(
         errors.push(FieldError::new("org_unit_id", &APPEAL_UNIT_IN_SCOPE));
     }
     let texts = [
-        ("content", Some(draft.content.as_str())),
-        ("title", draft.title.as_deref()),
-        ("location", draft.location.as_deref()),
+        ("content", Some(draft.matter.content.as_str())),
+        ("title", draft.matter.title.as_deref()),
+        ("location", draft.matter.location.as_deref()),
     ];
     errors.extend(text_errors(texts));
     let (Some(appellant), Some(unit), true) = (appellant, &facts.unit, errors.is_empty()) else {
@@ -104,13 +112,13 @@ pub fn check_draft(
         appellant,
         org_unit_id: unit.id,
         channel: draft.channel,
-        kind: draft.kind,
+        kind: draft.matter.kind,
         category,
-        urgency: draft.urgency.unwrap_or(Urgency::Normal),
-        title: draft.title,
-        content: draft.content,
-        location: draft.location,
-        public_consent: draft.public_consent,
+        urgency: draft.matter.urgency.unwrap_or(Urgency::Normal),
+        title: draft.matter.title,
+        content: draft.matter.content,
+        location: draft.matter.location,
+        public_consent: draft.matter.public_consent,
     };
     Ok(CheckedDraft {
         intake,

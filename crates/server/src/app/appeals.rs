@@ -161,7 +161,11 @@ pub(crate) async fn check_intake(
     let unit = state.store.org_unit(draft.org_unit_id).await?;
     let facts = IntakeFacts {
         appellant_on_register: person.is_some(),
-        category_known: state.store.category(draft.category.trim()).await?.is_some(),
+        category_known: state
+            .store
+            .category(draft.matter.category.trim())
+            .await?
+            .is_some(),
         unit: unit.filter(|u| in_subtree(&actor.org_path, &u.path)),
     };
     let checked = check_draft(draft, &facts).map_err(AppError::Invalid)?;

@@ -14,9 +14,10 @@
 //! micro-wishes ([`wishes`]), in-service members' service ([`service`]) and the roster
 //! import ([`roster`]). A new area copies it.
 
+use chrono::{Datelike, NaiveDate};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::{FieldError, Msg, Reason};
+use suqiu_core::error::{FieldError, Msg, Reason, TO_BEFORE_FROM};
 use suqiu_core::report::Month;
 use suqiu_store::changes::{ChangeKind, ConfigChange};
 use suqiu_store::StoreError;
@@ -37,6 +38,26 @@ pub(crate) mod wishes;
 /// (the supermarket's statement, the monthly reports).
 pub(crate) fn month(state: &AppState, text: Option<&str>) -> Result<Month, FieldError> {
     Month::given_or_containing(text, shanghai_date(state.now()))
+}
+
+/// From the first of `today`'s month to `today`: the default period.
+pub(crate) fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (today.with_day(1).unwrap_or(today), today)
+}
+
+/// A period of days (Shanghai), both included, from the dates given: by default this month
+/// up to `today`; one that ends before it starts is a fault of `to` (in `errors`).
+pub(crate) fn period(
+    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+    today: NaiveDate,
+    errors: &mut Vec<FieldError>,
+) -> (NaiveDate, NaiveDate) {
+    let (first, today) = this_month(today);
+    let (from, to) = (from.unwrap_or(first), to.unwrap_or(today));
+    if to < from {
+        errors.push(FieldError::new("to", &TO_BEFORE_FROM));
+    }
+    (from, to)
 }
 
 /// Saves a district setting and records who changed it to what on the /admin change log

@@ -6,10 +6,9 @@
 //! it); scope by the store's queries and `node_in_scope`; every rule of the register by
 //! `suqiu_core::service`, which the store applies in its transaction.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use suqiu_core::access::{deed, Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::{FieldError, TO_BEFORE_FROM};
 use suqiu_core::service::{check_post_name, check_registered_on, hours_entry, NewRegistration};
 use suqiu_core::Id;
 use suqiu_store::service::{HoursEntry, Post, Registration, ServiceSummary};
@@ -42,26 +41,6 @@ pub(crate) struct Overview {
     pub summary: ServiceSummary,
     pub registrations: Vec<Registration>,
     pub posts: Vec<Post>,
-}
-
-/// From the first of `today`'s month to `today`: the default period.
-pub(crate) fn this_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (today.with_day(1).unwrap_or(today), today)
-}
-
-/// The period of a summary from the dates given (both included), by default this month up
-/// to today; a period that ends before it starts is an error on `to`.
-pub(crate) fn period(
-    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
-    today: NaiveDate,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let (first, today) = this_month(today);
-    let (from, to) = (from.unwrap_or(first), to.unwrap_or(today));
-    if to < from {
-        errors.push(FieldError::new("to", &TO_BEFORE_FROM));
-    }
-    (from, to)
 }
 
 /// Adds a post to a community's list.

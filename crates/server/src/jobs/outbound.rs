@@ -13,12 +13,13 @@ use sha2::Sha256;
 use suqiu_core::outbound::{EmailChannel, OutChannel, OutboundConfig, WebhookChannel};
 use suqiu_store::{settings, StoreError};
 
+use super::Leased;
 use crate::state::AppState;
 
 /// How often queued messages are looked at.
 pub const EVERY: Duration = Duration::from_secs(10);
-const LEASE: TimeDelta = TimeDelta::minutes(2);
-const LEASE_NAME: &str = "outbound";
+/// Delivery runs on one replica at a time: the lease `outbound`, held for two minutes.
+const JOB: Leased = Leased::new("outbound", TimeDelta::minutes(2), EVERY, "outbound");
 /// The header carrying the body's signature.
 pub const SIGNATURE_HEADER: &str = "x-suqiu-signature";
 /// Deliveries attempted per run.
@@ -196,26 +197,9 @@ async fn send_email(e: &EmailChannel, payload: &str) -> Result<String, String> {
 
 /// Starts delivery: a run every [`EVERY`] under the lease.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    let holder = uuid::Uuid::new_v4().to_string();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let now = state.now();
-            match state
-                .store
-                .take_lease(LEASE_NAME, &holder, now, LEASE)
-                .await
-            {
-                Ok(true) => {
-                    if let Err(e) = run_once(&state, now).await {
-                        tracing::warn!(error = %e, "outbound delivery run failed");
-                    }
-                }
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "outbound: lease failed"),
-            }
+    JOB.spawn(state, |state, now| async move {
+        if let Err(e) = run_once(&state, now).await {
+            tracing::warn!(error = %e, "outbound delivery run failed");
         }
     })
 }

@@ -14,13 +14,19 @@ use suqiu_core::watch::{events_for, findings, WatchRules};
 use suqiu_store::watch::WatchStep;
 use suqiu_store::{settings, StoreError};
 
+use super::Leased;
 use crate::state::AppState;
 
 /// How often the watch runs.
 pub const EVERY: Duration = Duration::from_secs(60);
-/// The lease outlives a run; a crashed holder's lease lapses after this.
-const LEASE: TimeDelta = TimeDelta::minutes(5);
-const LEASE_NAME: &str = "deadline_watch";
+/// The watch runs on one replica at a time: the lease `deadline_watch` outlives a run; a
+/// crashed holder's lease lapses after five minutes.
+const JOB: Leased = Leased::new(
+    "deadline_watch",
+    TimeDelta::minutes(5),
+    EVERY,
+    "deadline watch",
+);
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -95,31 +101,16 @@ pub async fn run_once(state: &AppState, now: DateTime<Utc>) -> Result<WatchRepor
 /// Starts the watch: a run now, then one every [`EVERY`], each under the lease. Errors are
 /// logged (without appeal contents) and the next run tries again.
 pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    let holder = uuid::Uuid::new_v4().to_string();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let now = state.now();
-            match state
-                .store
-                .take_lease(LEASE_NAME, &holder, now, LEASE)
-                .await
-            {
-                Ok(true) => match run_once(&state, now).await {
-                    Ok(r) if r.steps > 0 || r.failed > 0 => tracing::info!(
-                        examined = r.examined,
-                        steps = r.steps,
-                        failed = r.failed,
-                        "deadline watch"
-                    ),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "deadline watch failed"),
-                },
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "deadline watch: lease failed"),
-            }
+    JOB.spawn(state, |state, now| async move {
+        match run_once(&state, now).await {
+            Ok(r) if r.steps > 0 || r.failed > 0 => tracing::info!(
+                examined = r.examined,
+                steps = r.steps,
+                failed = r.failed,
+                "deadline watch"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "deadline watch failed"),
         }
     })
 }

@@ -20,7 +20,7 @@ use crate::app::require;
 use crate::app::save_setting;
 use crate::auth::{request_token, token_hash, AuthActor};
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::routes::config::require_configure;
 use crate::state::AppState;
 use crate::throttle::ClientIp;
@@ -119,10 +119,8 @@ pub(crate) async fn change_own_password(
     request_body = PasswordChangeIn,
     responses(
         (status = 204, description = "Changed; every other session ended"),
-        (status = 401, response = ProblemResponse),
+        Problems::<401, 429, 503>,
         (status = 422, description = "`current_password` wrong, or `new_password` against the rule", body = Problem, content_type = "application/problem+json"),
-        (status = 429, response = ProblemResponse),
-        (status = 503, response = ProblemResponse),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -176,7 +174,7 @@ pub(crate) async fn sign_out_everywhere(state: &AppState, actor: &Actor, id: Id)
     params(("id" = i64, Path, description = "user id")),
     responses(
         (status = 204, description = "Every session of the user ended"),
-        (status = 403, response = ProblemResponse),
+        Problems::<403>,
         (status = 404, description = "user unknown or outside the caller's subtree", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn sign_out_user(
@@ -192,7 +190,7 @@ pub async fn sign_out_user(
 #[utoipa::path(get, path = "/api/v1/settings/password-policy", tag = "configuration",
     responses(
         (status = 200, body = PasswordPolicyOut),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn get_password_policy(
     State(state): State<AppState>,
@@ -229,8 +227,7 @@ pub(crate) async fn save_password_policy(
     request_body = PasswordPolicyOut,
     responses(
         (status = 200, body = PasswordPolicyOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_password_policy(
     State(state): State<AppState>,

@@ -3,17 +3,47 @@
 
 use axum::extract::State;
 use axum::Json;
+use serde::Serialize;
 use suqiu_core::access::{Actor, Capability};
+use suqiu_core::Id;
 use suqiu_store::audit::ReadFilter;
 use suqiu_store::care::day_start;
+use utoipa::ToSchema;
 
 use crate::app::require;
 use crate::auth::AuthActor;
-use crate::dto::{PageOut, ReadOut};
+use crate::dto::{time, PageOut, RefOut};
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 use suqiu_core::access::deed;
+
+/// One recorded read of unmasked personal data (`GET /api/v1/audit/reads`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReadOut {
+    pub user: RefOut,
+    pub at: String,
+    /// `person` or `appeal`.
+    pub subject: String,
+    pub subject_id: Id,
+    /// The page, API or export that showed it, e.g. `GET /api/v1/people/{id}`.
+    pub via: String,
+}
+
+impl From<&suqiu_store::audit::ReadEntry> for ReadOut {
+    fn from(r: &suqiu_store::audit::ReadEntry) -> ReadOut {
+        ReadOut {
+            user: RefOut {
+                id: r.user_id,
+                name: r.user_name.clone(),
+            },
+            at: time(r.at),
+            subject: r.subject.code().to_string(),
+            subject_id: r.subject_id,
+            via: r.via.clone(),
+        }
+    }
+}
 
 /// Recorded reads of unmasked personal data, newest first. `from`/`to` are days (Shanghai,
 /// `to` inclusive); `person_id` and `appeal_id` select reads of that record.
@@ -29,8 +59,7 @@ use suqiu_core::access::deed;
     ),
     responses(
         (status = 200, body = PageOut<ReadOut>),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn reads(
     State(state): State<AppState>,

@@ -5,19 +5,51 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
 use suqiu_core::access::{ActionKind, Capability};
+use utoipa::ToSchema;
 
 use std::net::IpAddr;
 
 use suqiu_store::users::User;
 
 use crate::auth::{clear_cookie, new_token, request_token, session_cookie, token_hash, AuthActor};
-use crate::dto::{time, LoginIn, SessionOut, UserOut, WhoAmI};
+use crate::dto::time;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
+use crate::routes::org::UserOut;
 use crate::state::AppState;
 use crate::throttle::ClientIp;
 use crate::SESSION_HOURS;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginIn {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOut {
+    /// The bearer token (also set as the `suqiu_session` cookie).
+    pub token: String,
+    pub user: UserOut,
+    pub expires_at: String,
+}
+
+/// Who is signed in, and what the role may do (for the UI).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WhoAmI {
+    pub user: UserOut,
+    pub org_unit_name: Option<String>,
+    /// `intake`, `manage_people`, `manage_users`, `see_personal_data`, `read_metrics`,
+    /// `configure`.
+    pub capabilities: Vec<String>,
+    /// The lifecycle actions the role may take somewhere (the relation is checked per appeal).
+    pub actions: Vec<String>,
+    /// Unread notices, for the header's badge.
+    pub unread_notifications: i64,
+}
 
 /// Longest username looked up at all (longer ones cannot exist).
 const MAX_USERNAME: usize = 64;
@@ -81,7 +113,7 @@ pub(crate) async fn authenticate(
     responses(
         (status = 200, description = "Signed in; also sets the `suqiu_session` cookie", body = SessionOut),
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
+        Problems::<422>,
         (status = 429, description = "Too many failures for this username or from this address: locked for a while (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many sign-ins at once (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -111,7 +143,7 @@ pub async fn sign_in(
 #[utoipa::path(get, path = "/api/v1/session", tag = "auth",
     responses(
         (status = 200, body = WhoAmI),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiResult<Json<WhoAmI>> {
     let user = state
@@ -156,7 +188,7 @@ pub async fn who_am_i(State(state): State<AppState>, actor: AuthActor) -> ApiRes
 #[utoipa::path(delete, path = "/api/v1/session", tag = "auth",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn sign_out(
     State(state): State<AppState>,

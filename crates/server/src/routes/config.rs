@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::Serialize;
 use serde_json::Value;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::WorkCalendar;
@@ -17,15 +18,29 @@ use suqiu_core::msg;
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_store::changes::ChangeKind;
 use suqiu_store::settings;
+use utoipa::ToSchema;
 
 use crate::app::require;
 use crate::app::save_setting;
 use crate::auth::AuthActor;
-use crate::dto::CalendarOut;
 use crate::extract::{check_syntax, ApiJson};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::{write, AppState};
 use suqiu_core::access::deed;
+
+/// The working-day calendar: the file (same schema as `data/calendar/*.json`) and a summary.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarOut {
+    /// The years covered by official arrangements; other years count Monday–Friday.
+    pub years: Vec<i32>,
+    /// Years loaded by this request (PUT only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loaded: Option<Vec<i32>>,
+    pub about: String,
+    /// The whole calendar in the file schema: `{"about","years":{"2027":{"holidays":{…},"working_weekends":[…]}}}`.
+    #[schema(value_type = Object)]
+    pub calendar: Value,
+}
 
 pub(crate) fn require_configure(actor: &Actor) -> ApiResult<()> {
     Ok(require(actor, Capability::Configure, &deed::CONFIGURE)?)
@@ -42,7 +57,7 @@ fn calendar_out(cal: &WorkCalendar, loaded: Option<Vec<i32>>) -> CalendarOut {
 
 /// The working-day calendar in use, in the file schema of `data/calendar/*.json`.
 #[utoipa::path(get, path = "/api/v1/calendar", tag = "configuration",
-    responses((status = 200, body = CalendarOut), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = CalendarOut), Problems::<401>))]
 pub async fn get_calendar(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -58,8 +73,7 @@ pub async fn get_calendar(
     request_body(content = Object, description = "`{\"about\":\"…\",\"years\":{\"2027\":{\"holidays\":{\"元旦\":[\"2027-01-01\"]},\"working_weekends\":[…]}}}`"),
     responses(
         (status = 200, body = CalendarOut),
-        (status = 400, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
+        Problems::<400, 403>,
         (status = 422, description = "not a valid calendar; the message says what to fix", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_calendar(
@@ -144,8 +158,7 @@ pub async fn get_time_limits(
     request_body(content = Object, description = "the same shape GET returns"),
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_time_limits(
     State(state): State<AppState>,

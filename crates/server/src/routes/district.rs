@@ -12,7 +12,7 @@ use suqiu_store::settings;
 use crate::auth::AuthActor;
 use crate::extract::ApiJson;
 use crate::jobs;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::routes::config::require_configure;
 use crate::state::{write, AppState};
 
@@ -34,8 +34,7 @@ pub async fn get_watch_rules(
     request_body(content = Object, description = "`{\"remind_within_hours\":12,\"escalate_after_working_days\":2}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_watch_rules(
     State(state): State<AppState>,
@@ -61,7 +60,7 @@ fn masked(mut cfg: OutboundConfig) -> OutboundConfig {
 
 /// The outbound channels (off when both are null); the webhook secret is masked.
 #[utoipa::path(get, path = "/api/v1/outbound", tag = "configuration",
-    responses((status = 200, body = Object), (status = 403, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<403>))]
 pub async fn get_outbound(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -76,8 +75,7 @@ pub async fn get_outbound(
     request_body(content = Object, description = "`{\"email\":{\"host\",\"port\",\"from\",\"to\":[…]}|null,\"webhook\":{\"url\",\"secret\",\"ca_cert?\"}|null}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_outbound(
     State(state): State<AppState>,
@@ -125,8 +123,7 @@ pub async fn get_score_weights(
     request_body(content = Object, description = "`{\"response\":30,\"resolution\":35,\"satisfaction\":35,\"min_sample\":5}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_score_weights(
     State(state): State<AppState>,

@@ -21,7 +21,8 @@ use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
+use crate::routes::query::JsonOrWorkbook;
 use crate::state::AppState;
 
 /// A new ledger entry. `amount_cents` is always positive (the kind says which way the
@@ -194,9 +195,8 @@ impl From<FundEntryIn> for EntryInput {
     responses(
         (status = 201, body = FundEntryOut, description = "posted"),
         (status = 202, body = FundEntryOut, description = "waiting for approval at a higher level"),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 409, description = "would overdraw the fund, or already reversed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn post_entry(
     State(state): State<AppState>,
@@ -214,7 +214,7 @@ pub async fn post_entry(
 /// One entry of a ledger in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/fund/entries/{id}", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = FundEntryOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = FundEntryOut), Problems::<404>))]
 pub async fn get_entry(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -230,9 +230,7 @@ pub async fn get_entry(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = FundEntryOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn approve(
     State(state): State<AppState>,
@@ -249,10 +247,7 @@ pub async fn approve(
     request_body = RejectIn,
     responses(
         (status = 200, body = FundEntryOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn reject(
     State(state): State<AppState>,
@@ -267,7 +262,7 @@ pub async fn reject(
 /// Grants waiting for approval in the caller's subtree, oldest first, each saying whether
 /// the caller may decide it.
 #[utoipa::path(get, path = "/api/v1/fund/pending", tag = "care",
-    responses((status = 200, body = Vec<FundEntryOut>), (status = 403, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<FundEntryOut>), Problems::<403>))]
 pub async fn pending(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -294,10 +289,8 @@ pub async fn pending(
         ("format" = Option<String>, Query, description = "json (default) or xlsx"),
     ),
     responses(
-        (status = 200, body = LedgerOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        JsonOrWorkbook::<LedgerOut>,
+        Problems::<403, 404, 422>,
     ))]
 pub async fn ledger(
     State(state): State<AppState>,
@@ -307,7 +300,7 @@ pub async fn ledger(
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     let (page, per_page) = params.paging(&mut errors);
-    let xlsx = format_param(&params, &mut errors);
+    let xlsx = params.xlsx_format(&mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
@@ -327,21 +320,6 @@ pub async fn ledger(
     .into_response())
 }
 
-/// `format=json|xlsx`: true for xlsx.
-pub(crate) fn format_param(params: &Params, errors: &mut Vec<FieldError>) -> bool {
-    match params.str("format") {
-        None | Some("json") => false,
-        Some("xlsx") => true,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "format",
-                &suqiu_core::error::FORMAT_JSON_OR_XLSX,
-            ));
-            false
-        }
-    }
-}
-
 /// The whole ledger, oldest first, as a workbook.
 async fn ledger_workbook(
     state: &AppState,
@@ -349,15 +327,11 @@ async fn ledger_workbook(
     org_unit: Option<Id>,
 ) -> ApiResult<Response> {
     let (unit, balance, entries) = uc::whole_ledger(state, actor, org_unit).await?;
-    let bytes =
-        care_xlsx::fund_ledger(&unit.name, balance, &entries, state.now()).map_err(|e| {
-            tracing::error!(error = %e, "fund ledger workbook failed");
-            Problem::internal()
-        })?;
-    Ok(crate::xlsx::download(
-        bytes,
+    crate::xlsx::api_download(
+        care_xlsx::fund_ledger(&unit.name, balance, &entries, state.now()),
+        "fund ledger",
         &format!("fund-{}.xlsx", unit.code),
-    ))
+    )
 }
 
 /// The public totals of a fund by month (党务公开): donations in, aid out and how many
@@ -366,8 +340,7 @@ async fn ledger_workbook(
     params(("org_unit" = i64, Query)),
     responses(
         (status = 200, body = PublicFundOut),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<404, 422>,
     ),
     security(()))]
 pub async fn public(
@@ -421,8 +394,7 @@ pub async fn get_approval(
     request_body(content = Object, description = "`{\"station_max_cents\":100000,\"street_max_cents\":1000000}`"),
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_approval(
     State(state): State<AppState>,

@@ -62,16 +62,11 @@ fn check_cookie_write(method: &Method, uri: &Uri, headers: &HeaderMap) -> Result
     if safe || !uri.path().starts_with("/api/") || !cookie_authenticated(headers) {
         return Ok(());
     }
-    let essence = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|ct| ct.split(';').next())
-        .map(|e| e.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let essence = crate::extract::media_type(headers);
     let allowed = if uri.path() == "/api/v1/people/import" {
         matches!(
             essence.as_str(),
-            "multipart/form-data" | crate::routes::roster::XLSX | "application/octet-stream"
+            "multipart/form-data" | crate::xlsx::CONTENT_TYPE | "application/octet-stream"
         )
     } else {
         essence == "application/json" || essence.ends_with("+json")

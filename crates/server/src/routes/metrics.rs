@@ -3,23 +3,113 @@
 use axum::extract::State;
 use axum::Json;
 use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::score;
+use suqiu_core::measures::{Counts, Rates};
 use suqiu_core::msg;
 use suqiu_core::org::OrgUnit;
 use suqiu_core::ranking::standings;
 use suqiu_core::Id;
+use utoipa::ToSchema;
 
 use crate::app::require;
 use crate::auth::AuthActor;
-use crate::dto::{MeasuresOut, MetricsChildOut, MetricsOut};
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
+
+/// The counts and rates of one node over a period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeasuresOut {
+    pub received: u64,
+    pub accepted: u64,
+    pub resolved: u64,
+    pub closed: u64,
+    /// 本期登记超期未办: appeals received in the period that are open and past their current
+    /// deadline now.
+    pub overdue_open: u64,
+    /// 已超期: open appeals of the subtree past their current deadline now, whenever
+    /// received (what the dashboard and the list's `overdue=true` count).
+    pub overdue_now: u64,
+    pub response_rate: Option<f64>,
+    pub on_time_rate: Option<f64>,
+    pub resolution_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub reopen_rate: Option<f64>,
+    /// The denominators and numerators behind the rates (DOMAIN.md, Measures).
+    pub response_due: u64,
+    pub responded_on_time: u64,
+    pub resolve_due: u64,
+    pub resolved_on_time: u64,
+    pub followed_up: u64,
+    pub solved: u64,
+    pub satisfied: u64,
+    pub reopened: u64,
+    pub ever_closed: u64,
+    /// 100 × the weighted mean of the response, resolution and satisfaction rates.
+    pub score: Option<f64>,
+}
+
+impl MeasuresOut {
+    /// The period's counts and rates, and the subtree's `overdue_now` (a count over every
+    /// appeal, so the caller reads it apart).
+    pub fn new(c: &Counts, r: &Rates, score: Option<f64>, overdue_now: u64) -> MeasuresOut {
+        MeasuresOut {
+            received: c.received,
+            accepted: c.accepted,
+            resolved: c.resolved,
+            closed: c.closed,
+            overdue_open: c.overdue_open,
+            overdue_now,
+            response_rate: r.response_rate,
+            on_time_rate: r.on_time_rate,
+            resolution_rate: r.resolution_rate,
+            satisfaction_rate: r.satisfaction_rate,
+            reopen_rate: r.reopen_rate,
+            response_due: c.response_due,
+            responded_on_time: c.responded_on_time,
+            resolve_due: c.resolve_due,
+            resolved_on_time: c.resolved_on_time,
+            followed_up: c.followed_up,
+            solved: c.solved,
+            satisfied: c.satisfied,
+            reopened: c.reopened,
+            ever_closed: c.ever_closed,
+            score,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetricsChildOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    #[serde(flatten)]
+    pub measures: MeasuresOut,
+    /// Rank among the judged siblings by score ("1224"); null when not judged.
+    pub rank: Option<u32>,
+    /// The sample reached the district's minimum (`min_sample` of the score weights).
+    pub judged: bool,
+    /// The appeals of the period whose response came due or was given (`response_due`).
+    pub sample: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetricsOut {
+    pub org_unit_id: Id,
+    pub name: String,
+    /// `YYYY-MM-DD`, inclusive, Asia/Shanghai.
+    pub from: String,
+    pub to: String,
+    #[serde(flatten)]
+    pub measures: MeasuresOut,
+    pub children: Vec<MetricsChildOut>,
+}
 
 /// Longest period one request may cover (days).
 const MAX_PERIOD_DAYS: i64 = 3 * 366;
@@ -36,9 +126,7 @@ const MAX_PERIOD_DAYS: i64 = 3 * 366;
     ),
     responses(
         (status = 200, body = MetricsOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn metrics(
     State(state): State<AppState>,

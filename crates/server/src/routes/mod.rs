@@ -42,6 +42,7 @@ pub mod notifications;
 pub mod ops;
 pub mod org;
 pub mod people;
+pub mod query;
 pub mod reports;
 pub mod roster;
 // Care and resources (党内关爱).

@@ -3,12 +3,35 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::Serialize;
+use suqiu_core::Id;
+use utoipa::ToSchema;
 
 use crate::auth::AuthActor;
-use crate::dto::{time, NotificationOut, PageOut, UnreadOut};
+use crate::dto::{time, PageOut};
 use crate::extract::{IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
+
+/// One notice of the caller's notification centre.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: Id,
+    /// `reminder|overdue|escalated|supervised|returned|extension_requested|extension_approved|extension_denied|referral_resolved`
+    pub kind: String,
+    pub kind_label: String,
+    pub appeal_id: Option<Id>,
+    pub title: String,
+    pub body: String,
+    pub created_at: String,
+    pub read: bool,
+}
+
+/// The caller's unread notices.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnreadOut {
+    pub unread: i64,
+}
 
 /// The caller's notices, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications",
@@ -19,8 +42,7 @@ use crate::state::AppState;
     ),
     responses(
         (status = 200, body = PageOut<NotificationOut>),
-        (status = 401, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<401, 422>,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -63,7 +85,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/notifications/unread-count", tag = "notifications",
     responses(
         (status = 200, body = UnreadOut),
-        (status = 401, response = ProblemResponse),
+        Problems::<401>,
     ))]
 pub async fn unread_count(
     State(state): State<AppState>,
@@ -79,8 +101,7 @@ pub async fn unread_count(
     params(("id" = i64, Path)),
     responses(
         (status = 204, description = "Marked read"),
-        (status = 401, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Problems::<401, 404>,
     ))]
 pub async fn mark_read(
     State(state): State<AppState>,

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
-use crate::problem::{Problem, ProblemResponse};
+use crate::problem::{Problem, Problems};
 use crate::state::AppState;
 use suqiu_core::error::Reason;
 
@@ -42,7 +42,7 @@ const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 /// is above its free-space floor; otherwise 503 with the reason.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, description = "ok", body = String, content_type = "text/plain"),
-              (status = 503, response = ProblemResponse)))]
+              Problems::<503>))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     let unavailable = |detail: String| {
         Problem::unavailable(Reason::untranslated("unhealthy", detail))

@@ -3,19 +3,121 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use serde::{Deserialize, Serialize};
 use suqiu_core::access::{deed, Actor, Role};
 use suqiu_core::accounts::{check_account, AccountPlan, AccountRefusal};
 use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::msg;
+use suqiu_core::org::Department;
 use suqiu_core::org::OrgUnit;
+use suqiu_core::Id;
 use suqiu_store::users::{NewUser, User};
+use utoipa::ToSchema;
 
 use crate::auth::AuthActor;
-use crate::dto::{CategoryOut, DepartmentOut, NewUserIn, OrgUnitOut, TeamOut, UserOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    /// `district_admin|street_staff|station_staff|department_liaison|volunteer|auditor`
+    pub role: String,
+    pub role_label: String,
+    pub org_unit_id: Id,
+    pub department_id: Option<Id>,
+}
+
+impl From<&User> for UserOut {
+    fn from(u: &User) -> UserOut {
+        UserOut {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().to_string(),
+            role_label: u.role.label_zh().to_string(),
+            org_unit_id: u.org_unit_id,
+            department_id: u.department_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserIn {
+    /// `[a-z0-9_.-]{3,32}`
+    pub username: String,
+    /// At least 8 characters.
+    pub password: String,
+    pub display_name: String,
+    #[schema(value_type = String, example = "station_staff")]
+    pub role: Role,
+    pub org_unit_id: Id,
+    /// Required for `department_liaison`, not allowed otherwise.
+    #[serde(default)]
+    pub department_id: Option<Id>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgUnitOut {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    /// `district|street|community|grid`
+    pub kind: String,
+    pub kind_label: String,
+    pub code: String,
+    pub name: String,
+}
+
+impl From<&OrgUnit> for OrgUnitOut {
+    fn from(u: &OrgUnit) -> OrgUnitOut {
+        OrgUnitOut {
+            id: u.id,
+            parent_id: u.parent_id,
+            kind: u.kind.code().to_string(),
+            kind_label: u.kind.label_zh().to_string(),
+            code: u.code.clone(),
+            name: u.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentOut {
+    pub id: Id,
+    pub code: String,
+    pub name: String,
+    pub org_unit_id: Id,
+}
+
+impl From<&Department> for DepartmentOut {
+    fn from(d: &Department) -> DepartmentOut {
+        DepartmentOut {
+            id: d.id,
+            code: d.code.clone(),
+            name: d.name.clone(),
+            org_unit_id: d.org_unit_id,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryOut {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamOut {
+    pub id: Id,
+    pub org_unit_id: Id,
+    pub name: String,
+}
 
 const ROLE_ABOVE: Msg = msg!(
     "role_above_own",
@@ -26,7 +128,7 @@ const ROLE_ABOVE: Msg = msg!(
 /// The organization tree, parents before children. The tree itself is not personal data
 /// and every role needs its names; what happens inside a node is scoped elsewhere.
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "organization",
-    responses((status = 200, body = Vec<OrgUnitOut>), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<OrgUnitOut>), Problems::<401>))]
 pub async fn org_units(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -37,7 +139,7 @@ pub async fn org_units(
 
 /// Departments: the referral targets.
 #[utoipa::path(get, path = "/api/v1/departments", tag = "organization",
-    responses((status = 200, body = Vec<DepartmentOut>), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<DepartmentOut>), Problems::<401>))]
 pub async fn departments(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -48,7 +150,7 @@ pub async fn departments(
 
 /// The two-level category taxonomy.
 #[utoipa::path(get, path = "/api/v1/categories", tag = "organization",
-    responses((status = 200, body = Vec<CategoryOut>), (status = 401, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<CategoryOut>), Problems::<401>))]
 pub async fn categories(
     State(state): State<AppState>,
     _actor: AuthActor,
@@ -69,7 +171,7 @@ pub async fn categories(
 /// defaults to the caller's node; another subtree's node is 404.
 #[utoipa::path(get, path = "/api/v1/teams", tag = "organization",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
-    responses((status = 200, body = Vec<TeamOut>), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<TeamOut>), Problems::<404, 422>))]
 pub async fn teams(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -96,7 +198,7 @@ pub async fn teams(
 
 /// The user accounts in the caller's subtree (staff and auditors).
 #[utoipa::path(get, path = "/api/v1/users", tag = "organization",
-    responses((status = 200, body = Vec<UserOut>), (status = 403, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<UserOut>), Problems::<403>))]
 pub async fn list_users(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -122,10 +224,9 @@ fn valid_username(u: &str) -> bool {
     request_body = NewUserIn,
     responses(
         (status = 201, body = UserOut),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 404, description = "org unit unknown or outside the caller's subtree", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "username taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_user(
     State(state): State<AppState>,

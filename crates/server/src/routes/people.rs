@@ -4,24 +4,187 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::error::FieldError;
 use suqiu_core::msg;
 use suqiu_core::org::in_subtree;
-use suqiu_core::person::{CareTag, PartyProfile, Person, PersonDraft};
+use suqiu_core::person::{CareTag, Gender, PartyCategory, PartyProfile, Person, PersonDraft};
+use suqiu_core::validate::{mask_id_number, mask_phone};
 use suqiu_core::Id;
 use suqiu_store::people::PeopleFilter;
+use utoipa::ToSchema;
 
 use crate::app::require;
 use crate::auth::AuthActor;
-use crate::dto::{PageOut, PartyIn, PersonIn, PersonOut, PersonPatch, RecordTrailOut};
+use crate::dto::{double_option, time, PageOut, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyIn {
+    /// `registered|in_service|new_org|floating`
+    #[schema(value_type = String, example = "registered")]
+    pub category: PartyCategory,
+    #[serde(default)]
+    pub joined_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub branch: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonIn {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// 18 characters, checksum-validated.
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// `male|female`; derived from the ID number when not given.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub gender: Option<Gender>,
+    /// Derived from the ID number when not given.
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    pub org_unit_id: Id,
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Care tag codes (`elderly_member`, `living_alone`, …).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub party: Option<PartyIn>,
+}
+
+/// A partial update: absent fields stay, `null` clears an optional field.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub id_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub gender: Option<Option<Gender>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub birth_date: Option<Option<NaiveDate>>,
+    #[serde(default)]
+    pub org_unit_id: Option<Id>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<PartyIn>)]
+    pub party: Option<Option<PartyIn>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartyOut {
+    pub category: String,
+    pub category_label: String,
+    pub joined_on: Option<String>,
+    pub branch: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonOut {
+    pub id: Id,
+    pub name: String,
+    pub gender: Option<String>,
+    pub birth_date: Option<String>,
+    /// Masked (`138****5678`) unless the role may see personal data.
+    pub phone: Option<String>,
+    /// Masked (`310117********123X`) unless the role may see personal data.
+    pub id_number: Option<String>,
+    pub org_unit_id: Id,
+    pub address: Option<String>,
+    pub tags: Vec<String>,
+    pub tag_labels: Vec<String>,
+    pub party: Option<PartyOut>,
+    /// Whether phone and ID number are masked in this response.
+    pub masked: bool,
+    /// Who registered and last changed the record (single-person responses only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordTrailOut>,
+}
+
+impl PersonOut {
+    pub fn new(p: &Person, reveal: bool) -> PersonOut {
+        PersonOut {
+            id: p.id,
+            name: p.name.clone(),
+            gender: p.gender.map(|g| g.code().to_string()),
+            birth_date: p.birth_date.map(|d| d.to_string()),
+            phone: p
+                .phone
+                .as_deref()
+                .map(|v| if reveal { v.to_string() } else { mask_phone(v) }),
+            id_number: p.id_number.as_deref().map(|v| {
+                if reveal {
+                    v.to_string()
+                } else {
+                    mask_id_number(v)
+                }
+            }),
+            org_unit_id: p.org_unit_id,
+            address: p.address.clone(),
+            tags: p.tags.iter().map(|t| t.code().to_string()).collect(),
+            tag_labels: p.tags.iter().map(|t| t.label_zh().to_string()).collect(),
+            party: p.party.as_ref().map(|party| PartyOut {
+                category: party.category.code().to_string(),
+                category_label: party.category.label_zh().to_string(),
+                joined_on: party.joined_on.map(|d| d.to_string()),
+                branch: party.branch.clone(),
+            }),
+            masked: !reveal,
+            record: None,
+        }
+    }
+}
+
+/// Who registered a person and who last changed it; `null` where it was not recorded
+/// (records from before Suqiu kept this; shown as 未记录).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecordTrailOut {
+    pub created_at: String,
+    pub created_by: Option<RefOut>,
+    pub updated_at: String,
+    pub updated_by: Option<RefOut>,
+}
+
+impl From<&suqiu_store::people::PersonTrail> for RecordTrailOut {
+    fn from(t: &suqiu_store::people::PersonTrail) -> RecordTrailOut {
+        let who = |w: &Option<(Id, String)>| {
+            w.as_ref().map(|(id, name)| RefOut {
+                id: *id,
+                name: name.clone(),
+            })
+        };
+        RecordTrailOut {
+            created_at: time(t.created_at),
+            created_by: who(&t.created_by),
+            updated_at: time(t.updated_at),
+            updated_by: who(&t.updated_by),
+        }
+    }
+}
 
 fn party_profile(p: PartyIn) -> PartyProfile {
     PartyProfile {
@@ -70,8 +233,7 @@ fn require_manage(actor: &Actor) -> ApiResult<()> {
     request_body = PersonIn,
     responses(
         (status = 201, body = PersonOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -113,7 +275,7 @@ pub(crate) async fn create_person(
 /// One person in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = i64, Path)),
-    responses((status = 200, body = PersonOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = PersonOut), Problems::<404>))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -151,9 +313,7 @@ async fn with_trail(state: &AppState, actor: &Actor, person: &Person) -> ApiResu
     request_body = PersonPatch,
     responses(
         (status = 200, body = PersonOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn update(
     State(state): State<AppState>,
@@ -228,7 +388,7 @@ pub(crate) async fn update_person(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = PageOut<PersonOut>), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<PersonOut>), Problems::<422>))]
 pub async fn list(
     State(state): State<AppState>,
     actor: AuthActor,

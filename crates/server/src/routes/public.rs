@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::app::public::submit;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 use crate::throttle::ClientIp;
 
@@ -70,7 +70,7 @@ pub struct PublicReceiptOut {
     request_body = PublicAppealIn,
     responses(
         (status = 201, body = PublicReceiptOut),
-        (status = 422, response = ProblemResponse),
+        Problems::<422>,
         (status = 429, description = "Too many from this address or phone (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(

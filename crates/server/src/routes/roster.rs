@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use suqiu_core::error::FieldError;
@@ -27,12 +27,11 @@ use utoipa::ToSchema;
 
 use crate::app::roster::{self as uc, Preview};
 use crate::auth::AuthActor;
-use crate::dto::{time, PersonOut};
-use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemField, ProblemResponse};
+use crate::dto::time;
+use crate::extract::{media_type, ApiJson};
+use crate::problem::{ApiResult, Problem, ProblemField, Problems};
+use crate::routes::people::PersonOut;
 use crate::state::AppState;
-
-pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One column of the uploaded sheet and the field it fills.
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,13 +122,7 @@ fn unsupported() -> Problem {
 /// Reads an upload: `multipart/form-data` (the file in `file`), or the file as the whole
 /// body (`Content-Type` xlsx or `application/octet-stream`).
 pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload, Problem> {
-    let ct = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let essence = ct.split(';').next().unwrap_or("").trim().to_string();
+    let essence = media_type(req.headers());
     let too_large = |status: StatusCode| {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             Problem::too_large_for(crate::MAX_UPLOAD_BODY_BYTES)
@@ -137,7 +130,7 @@ pub(crate) async fn read_upload(req: Request, state: &AppState) -> Result<Upload
             Problem::bad_request("无法读取上传的内容")
         }
     };
-    if essence == XLSX || essence == "application/octet-stream" {
+    if essence == crate::xlsx::CONTENT_TYPE || essence == "application/octet-stream" {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|rej| too_large(rej.status()))?;
@@ -272,9 +265,7 @@ impl ImportOut {
         content_type = "multipart/form-data"),
     responses(
         (status = 200, body = ImportOut),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 415, response = ProblemResponse),
+        Problems::<403, 413, 415>,
         (status = 422, body = Problem, content_type = "application/problem+json", description = "not a readable .xlsx, over 5 MB or 5,000 rows"),
     ))]
 pub async fn upload(
@@ -303,7 +294,7 @@ fn body_mapping(body: &MappingIn) -> ApiResult<Option<Mapping>> {
     responses(
         (status = 200, body = ImportOut),
         (status = 404, body = Problem, content_type = "application/problem+json", description = "unknown, expired or another user's upload"),
-        (status = 422, response = ProblemResponse),
+        Problems::<422>,
     ))]
 pub async fn preview(
     State(state): State<AppState>,

@@ -9,7 +9,6 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::FieldError;
 use suqiu_core::Id;
 use suqiu_store::service::{HoursEntry, Post, Registration, ServiceSummary};
 use utoipa::ToSchema;
@@ -18,7 +17,7 @@ use crate::app::service::{self as uc, HoursInput, RegistrationInput};
 use crate::auth::AuthActor;
 use crate::dto::RefOut;
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 /// A new service post of a community.
@@ -226,21 +225,10 @@ impl ServiceSummaryOut {
     }
 }
 
-/// The period of `params` (`from`, `to`: YYYY-MM-DD, both included; by default this month
-/// up to today).
-fn period_of(
-    params: &Params,
-    today: NaiveDate,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let dates = (params.date("from", errors), params.date("to", errors));
-    uc::period(dates, today, errors)
-}
-
 /// The service posts of the communities under `org_unit` (default: the caller's node).
 #[utoipa::path(get, path = "/api/v1/service/posts", tag = "care",
     params(("org_unit" = Option<i64>, Query)),
-    responses((status = 200, body = Vec<PostOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<PostOut>), Problems::<403, 404>))]
 pub async fn posts(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -260,9 +248,7 @@ pub async fn posts(
     request_body = PostIn,
     responses(
         (status = 201, body = PostOut),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 409, 422>,
     ))]
 pub async fn create_post(
     State(state): State<AppState>,
@@ -276,7 +262,7 @@ pub async fn create_post(
 /// The registrations to communities under `org_unit` (default: the caller's node).
 #[utoipa::path(get, path = "/api/v1/service/registrations", tag = "care",
     params(("org_unit" = Option<i64>, Query)),
-    responses((status = 200, body = Vec<RegistrationOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<RegistrationOut>), Problems::<403, 404>))]
 pub async fn registrations(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -297,9 +283,7 @@ pub async fn registrations(
     request_body = RegistrationIn,
     responses(
         (status = 201, body = RegistrationOut),
-        (status = 403, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 409, 422>,
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -316,8 +300,7 @@ pub async fn register(
     request_body = HoursIn,
     responses(
         (status = 201, body = HoursOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn log_hours(
     State(state): State<AppState>,
@@ -338,9 +321,7 @@ pub async fn log_hours(
     ),
     responses(
         (status = 200, body = ServiceSummaryOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn summary(
     State(state): State<AppState>,
@@ -349,7 +330,7 @@ pub async fn summary(
 ) -> ApiResult<Json<ServiceSummaryOut>> {
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
-    let period = period_of(&params, shanghai_date(state.now()), &mut errors);
+    let period = params.period(shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

@@ -16,8 +16,8 @@ use crate::auth::AuthActor;
 use crate::care_xlsx;
 use crate::dto::{time, PageOut, RefOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
-use crate::routes::fund::format_param;
+use crate::problem::{ApiResult, Problem, Problems};
+use crate::routes::query::{JsonOrWorkbook, MonthlyQuery};
 use crate::state::AppState;
 
 /// A new item of a station's supermarket (stock starts at 0: bring it in with a movement).
@@ -127,7 +127,7 @@ pub struct StatementOut {
 /// with their stock now.
 #[utoipa::path(get, path = "/api/v1/supermarket/items", tag = "care",
     params(("org_unit" = Option<i64>, Query, description = "default: the caller's node")),
-    responses((status = 200, body = PageOut<ItemOut>), (status = 403, response = ProblemResponse), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<ItemOut>), Problems::<403, 404>))]
 pub async fn list_items(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -154,9 +154,8 @@ pub async fn list_items(
     request_body = ItemIn,
     responses(
         (status = 201, body = ItemOut),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 409, description = "the station already has an item of that name", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn create_item(
     State(state): State<AppState>,
@@ -178,9 +177,8 @@ pub async fn create_item(
     request_body = MovementIn,
     responses(
         (status = 201, body = MovementOut),
-        (status = 403, response = ProblemResponse),
+        Problems::<403, 422>,
         (status = 409, description = "not enough in stock", body = Problem, content_type = "application/problem+json"),
-        (status = 422, response = ProblemResponse),
     ))]
 pub async fn post_movement(
     State(state): State<AppState>,
@@ -200,39 +198,28 @@ pub async fn post_movement(
 /// The month's statement of a station's supermarket: each item's opening, in, out and
 /// closing stock, and every movement; `format=xlsx` gives the workbook.
 #[utoipa::path(get, path = "/api/v1/supermarket/statement", tag = "care",
-    params(
-        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
-        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
-        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
-    ),
+    params(MonthlyQuery),
     responses(
-        (status = 200, body = StatementOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        JsonOrWorkbook::<StatementOut>,
+        Problems::<403, 404, 422>,
     ))]
 pub async fn statement(
     State(state): State<AppState>,
     actor: AuthActor,
     params: Params,
 ) -> ApiResult<Response> {
-    let mut errors = Vec::new();
-    let org_unit_id = params.id("org_unit", &mut errors);
-    let month = crate::app::month(&state, params.str("month"))
-        .map_err(|e| errors.push(e))
-        .ok();
-    let xlsx = format_param(&params, &mut errors);
-    let (Some(month), true) = (month, errors.is_empty()) else {
-        return Err(Problem::invalid(errors));
-    };
+    let MonthlyQuery {
+        org_unit_id,
+        month,
+        xlsx,
+    } = MonthlyQuery::parse(&state, &params)?;
     let st = app::statement(&state, &actor, org_unit_id, month).await?;
     if xlsx {
-        let bytes = care_xlsx::supermarket_statement(&st, state.now()).map_err(|e| {
-            tracing::error!(error = %e, "supermarket statement workbook failed");
-            Problem::internal()
-        })?;
-        let filename = format!("supermarket-{}-{}.xlsx", st.unit.code, st.month);
-        return Ok(crate::xlsx::download(bytes, &filename));
+        return crate::xlsx::api_download(
+            care_xlsx::supermarket_statement(&st, state.now()),
+            "supermarket statement",
+            &format!("supermarket-{}-{}.xlsx", st.unit.code, st.month),
+        );
     }
     Ok(Json(StatementOut {
         org_unit_id: st.unit.id,

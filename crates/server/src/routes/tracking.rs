@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::app::public::{answer as answer_follow_up, track as find_own, Refused};
 use crate::dto::time;
 use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 use crate::throttle::ClientIp;
 
@@ -72,7 +72,7 @@ impl From<&PublicView> for TrackOut {
     request_body = TrackIn,
     responses(
         (status = 200, body = TrackOut),
-        (status = 404, response = ProblemResponse),
+        Problems::<404>,
         (status = 429, description = "Too many wrong tries for this code or from this address (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn track(
@@ -119,9 +119,7 @@ pub struct AnswerIn {
     request_body = AnswerIn,
     responses(
         (status = 200, body = TrackOut),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<404, 409, 422>,
         (status = 429, description = "Too many wrong tries for this code or from this address (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn answer(

@@ -22,7 +22,7 @@ use crate::app::wishes::{self as app, wisher_name};
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 /// A new wish for a person on the register.
@@ -155,9 +155,7 @@ pub struct WishListOut {
     ),
     responses(
         (status = 200, body = WishListOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -196,8 +194,7 @@ pub async fn list(
     request_body = WishIn,
     responses(
         (status = 201, body = WishOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -217,7 +214,7 @@ pub async fn create(
 /// One wish in the caller's view.
 #[utoipa::path(get, path = "/api/v1/wishes/{id}", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = WishOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = WishOut), Problems::<404>))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -245,8 +242,7 @@ async fn respond(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
+        Problems::<403, 404>,
         (status = 409, description = "not open (someone claimed it first)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn claim(
@@ -262,9 +258,7 @@ pub async fn claim(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn release(
     State(state): State<AppState>,
@@ -280,10 +274,7 @@ pub async fn release(
     request_body = FulfilIn,
     responses(
         (status = 200, body = WishOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn fulfil(
     State(state): State<AppState>,
@@ -299,9 +290,7 @@ pub async fn fulfil(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn confirm(
     State(state): State<AppState>,
@@ -316,9 +305,7 @@ pub async fn confirm(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = WishOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn cancel(
     State(state): State<AppState>,

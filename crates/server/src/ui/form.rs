@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use suqiu_core::error::{FieldError, Msg, Reason};
 use suqiu_core::msg;
 use suqiu_core::validate::check_storable;
@@ -99,13 +99,7 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = UiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, UiError> {
-        let ct = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        if !ct.starts_with("application/x-www-form-urlencoded") {
+        if crate::extract::media_type(req.headers()) != "application/x-www-form-urlencoded" {
             return Err(UiError::BadRequest(Reason::new(&FORM_SHAPE)));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rej| {

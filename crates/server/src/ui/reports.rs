@@ -18,9 +18,9 @@ use super::page_node;
 use super::stats::score_text;
 use super::view::{deadline_at, percent, when, Choice, Chrome};
 use super::{fail, render, Failed, PageResult, Session, UiError};
-use crate::dto::{MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut};
 use crate::extract::Params;
 use crate::routes::reports::{monthly_of, ranking_of, worst_overdue_of};
+use crate::routes::reports::{MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut};
 use crate::state::AppState;
 
 /// Appeals listed per node under the scoreboard, and how many nodes (the table above it

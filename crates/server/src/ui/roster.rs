@@ -16,8 +16,8 @@ use super::{
     UiError,
 };
 use crate::app::roster::{self as uc, Preview};
-use crate::dto::PersonOut;
 use crate::problem::Problem;
+use crate::routes::people::PersonOut;
 use crate::routes::roster::read_upload;
 use crate::state::AppState;
 

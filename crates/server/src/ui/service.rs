@@ -8,7 +8,7 @@ use axum::extract::State;
 use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::calendar::shanghai_date;
-use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::error::Msg;
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::service::{check_post_name, hours_tenths, hours_text, SUGGESTED_POSTS};
 use suqiu_core::Id;
@@ -22,7 +22,8 @@ use super::pick::{person_pick, read_picked, PersonPick};
 use super::posted::{answer, Posted};
 use super::view::{Choice, Chrome, FieldErrors};
 use super::{asked, fail, render, Flash, FormData, PageResult, PostForm, Session, UiError};
-use crate::app::service::{self as uc, period, this_month, HoursInput, RegistrationInput};
+use crate::app::service::{self as uc, HoursInput, RegistrationInput};
+use crate::app::this_month;
 use crate::extract::Params;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -192,7 +193,7 @@ pub(crate) async fn page(State(state): State<AppState>, s: Session, params: Para
     let lang = s.lang;
     let org_unit_id = page_node(&state, &s, &params).await?.id;
     let mut errors = Vec::new();
-    let mut range = period_of(&params, shanghai_date(state.now()), &mut errors);
+    let mut range = params.period(shanghai_date(state.now()), &mut errors);
     let error = match errors.first() {
         Some(e) => {
             range = this_month(shanghai_date(state.now()));
@@ -223,16 +224,6 @@ fn date_of(form: &FormData, key: &str, errors: &mut FieldErrors) -> Option<Naive
         errors.push(key, &DATE_EXAMPLE);
     }
     day
-}
-
-/// The period of the page's `from` and `to` (YYYY-MM-DD; by default this month).
-fn period_of(
-    params: &Params,
-    today: NaiveDate,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let dates = (params.date("from", errors), params.date("to", errors));
-    period(dates, today, errors)
 }
 
 /// Saves what `save` makes of form `form` (every error of the form at once): back to the
@@ -381,8 +372,9 @@ pub(crate) async fn export(
 ) -> PageResult {
     let lang = s.lang;
     let org_unit_id = page_node(&state, &s, &params).await?.id;
-    let today = shanghai_date(state.now());
-    let (from, to) = asked(lang, |errors| period_of(&params, today, errors))?;
+    let (from, to) = asked(lang, |errors| {
+        params.period(shanghai_date(state.now()), errors)
+    })?;
     let o = uc::export(&state, &s.actor, org_unit_id, (from, to))
         .await
         .map_err(fail(lang))?;

@@ -19,9 +19,9 @@ use super::figures::{legend, rank_text, term, Term};
 use super::i18n::Lang;
 use super::view::{percent, Chrome};
 use super::{fail, render, PageResult, Session, UiError};
-use crate::dto::{MetricsChildOut, MetricsOut};
 use crate::extract::Params;
 use crate::routes::metrics::node_measures;
+use crate::routes::metrics::{MetricsChildOut, MetricsOut};
 use crate::state::AppState;
 use suqiu_store::dims::Dimension;
 

@@ -24,13 +24,15 @@ fn draft() -> IntakeDraft {
         anonymous: true,
         org_unit_id: 7,
         channel: Channel::WalkIn,
-        kind: Kind::Help,
-        category: "housing".into(),
-        urgency: None,
-        title: None,
-        content: "楼道灯坏了".into(),
-        location: None,
-        public_consent: false,
+        matter: Matter {
+            kind: Kind::Help,
+            category: "housing".into(),
+            urgency: None,
+            title: None,
+            content: "楼道灯坏了".into(),
+            location: None,
+            public_consent: false,
+        },
     }
 }
 
@@ -72,9 +74,9 @@ fn every_fault_is_named_at_once_by_its_field() {
         phone: Some("1391234".into()),
         email: Some("not-an-address".into()),
     });
-    d.content = "  ".into();
-    d.title = Some("题".repeat(MAX_TITLE_CHARS + 1));
-    d.category = "no_such".into();
+    d.matter.content = "  ".into();
+    d.matter.title = Some("题".repeat(MAX_TITLE_CHARS + 1));
+    d.matter.category = "no_such".into();
     let f = IntakeFacts {
         category_known: false,
         unit: None,
@@ -117,7 +119,7 @@ fn the_appellant_is_one_of_three_ways() {
 #[test]
 fn an_empty_category_asks_to_pick_one() {
     let mut d = draft();
-    d.category = " ".into();
+    d.matter.category = " ".into();
     let f = IntakeFacts {
         category_known: false,
         ..facts()
@@ -147,18 +149,18 @@ proptest! {
         title in proptest::option::of("[ 题]{0,3}"),
     ) {
         let mut d = draft();
-        d.content = if long == 2 { "长".repeat(MAX_CONTENT_CHARS + 1) } else { content };
-        d.title = title;
+        d.matter.content = if long == 2 { "长".repeat(MAX_CONTENT_CHARS + 1) } else { content };
+        d.matter.title = title;
         let checked = check_draft(d.clone(), &facts());
         let intake = Intake {
             appellant: Appellant::Anonymous,
             org_unit_id: 7,
             channel: d.channel,
-            kind: d.kind,
-            category: d.category.clone(),
+            kind: d.matter.kind,
+            category: d.matter.category.clone(),
             urgency: Urgency::Normal,
-            title: d.title.clone(),
-            content: d.content.clone(),
+            title: d.matter.title.clone(),
+            content: d.matter.content.clone(),
             location: None,
             public_consent: false,
         };

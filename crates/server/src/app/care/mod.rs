@@ -7,11 +7,11 @@
 //! and `crate::scope::node_in_scope`; what a role may see of a person (health tags, the
 //! care note, the phone) by [`shown`]; every rule of a write by `suqiu_core::care`.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use suqiu_core::access::{deed, Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{is_sensitive, validate_rules, CareLevel, VisitRule};
-use suqiu_core::error::{FieldError, TO_BEFORE_FROM};
+use suqiu_core::error::FieldError;
 use suqiu_core::person::CareTag;
 use suqiu_core::validate::mask_phone;
 use suqiu_core::Id;
@@ -47,22 +47,6 @@ fn shown(actor: &Actor, e: CareEntry) -> CareEntry {
         note: e.note.filter(|_| details),
         ..e
     }
-}
-
-/// A period of days (Shanghai): by default this month up to today; `to` before `from` is a
-/// fault of `to`.
-pub(crate) fn period(
-    state: &AppState,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<(NaiveDate, NaiveDate), FieldError> {
-    let today = shanghai_date(state.now());
-    let from = from.unwrap_or_else(|| today.with_day(1).unwrap_or(today));
-    let to = to.unwrap_or(today);
-    if to < from {
-        return Err(FieldError::new("to", &TO_BEFORE_FROM));
-    }
-    Ok((from, to))
 }
 
 /// Who is due a visit under a node, as of when.

@@ -7,8 +7,9 @@
 
 use chrono::{DateTime, Utc};
 use suqiu_core::access::{deed, Actor, Capability};
-use suqiu_core::appeal::{Channel, Kind, Urgency};
+use suqiu_core::appeal::Channel;
 use suqiu_core::care::visit::{self, NewVisit};
+use suqiu_core::lifecycle::{IntakeDraft, Matter, NewAppellantDraft};
 use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 use suqiu_store::visits::{Visit, VisitFilter};
@@ -16,7 +17,6 @@ use suqiu_store::Page;
 
 use super::super::{require, AppError, AppResult};
 use crate::app::appeals::{check_intake, store_intake, TakenInBy};
-use crate::dto::{AppealIn, AppellantIn};
 use crate::problem::Problem;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
@@ -27,17 +27,11 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub(crate) struct RaiseInput {
     pub appellant_id: Option<Id>,
-    pub appellant: Option<AppellantIn>,
+    pub appellant: Option<NewAppellantDraft>,
     pub anonymous: Option<bool>,
     pub org_unit_id: Option<Id>,
     pub channel: Option<Channel>,
-    pub kind: Kind,
-    pub category: String,
-    pub urgency: Option<Urgency>,
-    pub title: Option<String>,
-    pub content: String,
-    pub location: Option<String>,
-    pub public_consent: bool,
+    pub matter: Matter,
 }
 
 /// A visit as either face takes it.
@@ -95,21 +89,15 @@ pub(crate) async fn log(state: &AppState, actor: &Actor, input: VisitInput) -> A
         .ok_or(AppError::NotFound)?;
     let names_someone =
         raise.appellant_id.is_some() || raise.appellant.is_some() || raise.anonymous.is_some();
-    let appeal = AppealIn {
+    let appeal = IntakeDraft {
         appellant_id: visit::raised_appellant(raise.appellant_id, names_someone, person.id),
         appellant: raise.appellant,
-        anonymous: raise.anonymous,
+        anonymous: raise.anonymous == Some(true),
         org_unit_id: raise.org_unit_id.unwrap_or(person.org_unit_id),
         channel,
-        kind: raise.kind,
-        category: raise.category,
-        urgency: raise.urgency,
-        title: raise.title,
-        content: raise.content,
-        location: raise.location,
-        public_consent: raise.public_consent,
+        matter: raise.matter,
     };
-    let checked = check_intake(state, actor, appeal.into())
+    let checked = check_intake(state, actor, appeal)
         .await
         .map_err(|e| nested(e.into()))?;
     let (visit, appeal) = store_intake(state, TakenInBy::Desk(actor), &checked, |appeal, event| {

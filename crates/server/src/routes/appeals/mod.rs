@@ -17,16 +17,20 @@ use suqiu_store::appeals::{AppealFilter, AppealRecord};
 
 use crate::app::appeals::{act_on, actions_for, category_names, register_appeal};
 use crate::auth::AuthActor;
-use crate::dto::{ActionBody, ActionOut, AppealIn, AppealOut, PageOut};
+use crate::dto::PageOut;
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::read_audit;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
 mod command;
+mod types;
 
 pub(crate) use command::{parse_command, resolve_merge_code};
+pub use types::{
+    ActionBody, ActionCode, ActionOut, AppealIn, AppealOut, AppellantIn, AppellantOut, EventOut,
+};
 
 const MAX_QUERY: usize = 100;
 
@@ -58,10 +62,7 @@ async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiR
     request_body = AppealIn,
     responses(
         (status = 201, body = AppealOut),
-        (status = 400, response = ProblemResponse),
-        (status = 403, response = ProblemResponse),
-        (status = 413, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<400, 403, 413, 422>,
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -78,7 +79,7 @@ pub async fn create(
 /// One appeal in the caller's scope, with its timeline (oldest first).
 #[utoipa::path(get, path = "/api/v1/appeals/{id}", tag = "appeals",
     params(("id" = i64, Path)),
-    responses((status = 200, body = AppealOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = AppealOut), Problems::<404>))]
 pub async fn get_one(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -99,7 +100,7 @@ pub async fn get_one(
 /// The actions the caller may take on the appeal now.
 #[utoipa::path(get, path = "/api/v1/appeals/{id}/actions", tag = "appeals",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<ActionOut>), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<ActionOut>), Problems::<404>))]
 pub async fn available(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -168,7 +169,7 @@ fn instant(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
-    responses((status = 200, body = PageOut<AppealOut>), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<AppealOut>), Problems::<422>))]
 pub async fn list(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -271,10 +272,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
     request_body = ActionBody,
     responses(
         (status = 200, description = "The appeal after the action", body = AppealOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn act(
     State(state): State<AppState>,

@@ -10,6 +10,7 @@ use axum::Json;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use suqiu_core::access::Actor;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{CareLevel, NextVisit, VisitRule};
 use suqiu_core::error::FieldError;
 use suqiu_core::person::CareTag;
@@ -21,7 +22,7 @@ use crate::app::care as uc;
 use crate::auth::AuthActor;
 use crate::dto::{time, PageOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 pub(crate) mod pairings;
@@ -89,20 +90,6 @@ pub struct CareProfileIn {
     pub note: Option<String>,
 }
 
-/// `from`/`to` of the query, by `app::care::period`.
-pub(crate) fn period(
-    state: &AppState,
-    params: &Params,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let from = params.date("from", errors);
-    let to = params.date("to", errors);
-    uc::period(state, from, to).unwrap_or_else(|e| {
-        errors.push(e);
-        (from.unwrap_or_default(), to.unwrap_or_default())
-    })
-}
-
 /// The `org_unit` query parameter, when it is one.
 fn node(params: &Params) -> ApiResult<Option<Id>> {
     let mut errors = Vec::new();
@@ -117,7 +104,7 @@ fn node(params: &Params) -> ApiResult<Option<Id>> {
 /// The visit rules in force at a node (its own, an ancestor's, or the defaults: `set_at`).
 #[utoipa::path(get, path = "/api/v1/visit-rules", tag = "care",
     params(("org_unit" = Option<i64>, Query, description = "node id; default: the caller's node")),
-    responses((status = 200, body = Object), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<404>))]
 pub async fn get_rules(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -134,8 +121,7 @@ pub async fn get_rules(
     request_body = RulesIn,
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn put_rules(
     State(state): State<AppState>,
@@ -159,7 +145,7 @@ pub async fn put_rules(
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query),
     ),
-    responses((status = 200, body = PageOut<CareEntryOut>), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<CareEntryOut>), Problems::<404, 422>))]
 pub async fn register(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -199,9 +185,7 @@ fn register_filter(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>)
     request_body = CareProfileIn,
     responses(
         (status = 204),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn put_profile(
     State(state): State<AppState>,
@@ -221,7 +205,7 @@ pub async fn put_profile(
         ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
     ),
-    responses((status = 200, body = Object), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<404, 422>))]
 pub async fn coverage(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -229,7 +213,7 @@ pub async fn coverage(
 ) -> ApiResult<Json<CareCoverage>> {
     let mut errors = Vec::new();
     let node = params.id("org_unit", &mut errors);
-    let dates = period(&state, &params, &mut errors);
+    let dates = params.period(shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
@@ -239,7 +223,7 @@ pub async fn coverage(
 /// A person's care timeline: visits, pairing contacts and appeals, newest first.
 #[utoipa::path(get, path = "/api/v1/people/{id}/care-timeline", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Object>), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<Object>), Problems::<404>))]
 pub async fn timeline(
     State(state): State<AppState>,
     actor: AuthActor,

@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use crate::app::care::pairings::{self as uc, ContactInput, PairingInput};
 use crate::auth::AuthActor;
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 /// Exactly one of `partner_user_id`, `partner_person_id`.
@@ -65,7 +65,7 @@ const PARTNER_USER_OR_PERSON: Msg = msg!(
 /// The pairings the caller may see (a volunteer: its own), by `org_unit` or `person_id`.
 #[utoipa::path(get, path = "/api/v1/pairings", tag = "care",
     params(("org_unit" = Option<i64>, Query), ("person_id" = Option<i64>, Query)),
-    responses((status = 200, body = Vec<Object>), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<Object>), Problems::<422>))]
 pub async fn pairings(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -85,8 +85,7 @@ pub async fn pairings(
     request_body = PairingIn,
     responses(
         (status = 201, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create_pairing(
     State(state): State<AppState>,
@@ -117,10 +116,7 @@ pub async fn create_pairing(
     request_body = PairingEndIn,
     responses(
         (status = 200, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn end_pairing(
     State(state): State<AppState>,
@@ -134,7 +130,7 @@ pub async fn end_pairing(
 /// A pairing's contact log, newest first.
 #[utoipa::path(get, path = "/api/v1/pairings/{id}/contacts", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Object>), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Vec<Object>), Problems::<404>))]
 pub async fn contacts(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -149,10 +145,7 @@ pub async fn contacts(
     request_body = ContactIn,
     responses(
         (status = 201, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn add_contact(
     State(state): State<AppState>,

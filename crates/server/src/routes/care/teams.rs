@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::team::{BlockOf, Partner};
 use suqiu_core::error::Msg;
 use suqiu_core::msg;
@@ -12,11 +13,10 @@ use suqiu_core::Id;
 use suqiu_store::teams::{TeamCoverage, TeamDetail};
 use utoipa::ToSchema;
 
-use super::period;
 use crate::app::care::teams::{self as uc, Addition};
 use crate::auth::AuthActor;
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,8 +63,7 @@ const USER_OR_PERSON: Msg = msg!(
     request_body = TeamIn,
     responses(
         (status = 201, body = Object),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create_team(
     State(state): State<AppState>,
@@ -78,7 +77,7 @@ pub async fn create_team(
 /// One team with its members and blocks.
 #[utoipa::path(get, path = "/api/v1/teams/{id}", tag = "care",
     params(("id" = i64, Path)),
-    responses((status = 200, body = Object), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<404>))]
 pub async fn team(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -93,9 +92,7 @@ pub async fn team(
     request_body = MemberIn,
     responses(
         (status = 201, body = Object),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<404, 409, 422>,
     ))]
 pub async fn add_member(
     State(state): State<AppState>,
@@ -119,8 +116,7 @@ pub async fn add_member(
     request_body = BlockIn,
     responses(
         (status = 201, body = Object),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<404, 422>,
     ))]
 pub async fn add_block(
     State(state): State<AppState>,
@@ -140,7 +136,7 @@ pub async fn add_block(
 /// Households in the team's blocks visited over `from`–`to` (default this month so far).
 #[utoipa::path(get, path = "/api/v1/teams/{id}/coverage", tag = "care",
     params(("id" = i64, Path), ("from" = Option<String>, Query), ("to" = Option<String>, Query)),
-    responses((status = 200, body = Object), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = Object), Problems::<404>))]
 pub async fn team_coverage(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -148,7 +144,7 @@ pub async fn team_coverage(
     params: Params,
 ) -> ApiResult<Json<TeamCoverage>> {
     let mut errors = Vec::new();
-    let dates = period(&state, &params, &mut errors);
+    let dates = params.period(shanghai_date(state.now()), &mut errors);
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

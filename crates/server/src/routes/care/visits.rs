@@ -10,6 +10,7 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::appeal::{Channel, Kind, Urgency};
 use suqiu_core::care::{CareLevel, VisitRule};
 use suqiu_core::error::{FieldError, Msg};
+use suqiu_core::lifecycle::{Matter, NewAppellantDraft};
 use suqiu_core::msg;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
@@ -18,9 +19,10 @@ use utoipa::ToSchema;
 
 use crate::app::care::visits::{self as uc, Logged, RaiseInput, VisitInput};
 use crate::auth::AuthActor;
-use crate::dto::{time, AppealOut, AppellantIn, PageOut};
+use crate::dto::{time, PageOut};
 use crate::extract::{ApiJson, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
+use crate::routes::appeals::{AppealOut, AppellantIn};
 use crate::state::AppState;
 
 /// A person due (or not yet due) a visit, with the rule that makes them so.
@@ -146,17 +148,19 @@ impl From<RaiseAppealIn> for RaiseInput {
     fn from(r: RaiseAppealIn) -> RaiseInput {
         RaiseInput {
             appellant_id: r.appellant_id,
-            appellant: r.appellant,
+            appellant: r.appellant.map(NewAppellantDraft::from),
             anonymous: r.anonymous,
             org_unit_id: r.org_unit_id,
             channel: r.channel,
-            kind: r.kind,
-            category: r.category,
-            urgency: r.urgency,
-            title: r.title,
-            content: r.content,
-            location: r.location,
-            public_consent: r.public_consent,
+            matter: Matter {
+                kind: r.kind,
+                category: r.category,
+                urgency: r.urgency,
+                title: r.title,
+                content: r.content,
+                location: r.location,
+                public_consent: r.public_consent,
+            },
         }
     }
 }
@@ -210,7 +214,7 @@ fn due_for(actor: &Actor, params: &Params, errors: &mut Vec<FieldError>) -> DueF
         ("worker" = Option<String>, Query, description = "user id or `me`"),
         ("team" = Option<i64>, Query),
     ),
-    responses((status = 200, body = DueListOut), (status = 404, response = ProblemResponse), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = DueListOut), Problems::<404, 422>))]
 pub async fn due(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -237,8 +241,7 @@ pub async fn due(
     request_body = VisitIn,
     responses(
         (status = 201, body = VisitOut),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn create_visit(
     State(state): State<AppState>,
@@ -292,7 +295,7 @@ async fn visit_out(state: &AppState, actor: &Actor, logged: Logged) -> ApiResult
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query),
     ),
-    responses((status = 200, body = PageOut<VisitOut>), (status = 422, response = ProblemResponse)))]
+    responses((status = 200, body = PageOut<VisitOut>), Problems::<422>))]
 pub async fn list_visits(
     State(state): State<AppState>,
     actor: AuthActor,

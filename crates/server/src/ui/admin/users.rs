@@ -12,7 +12,7 @@ use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_store::changes::ChangeKind;
 
 use super::{again, done, record, require_admin};
-use crate::dto::NewUserIn;
+use crate::routes::org::NewUserIn;
 
 use crate::routes::account::sign_out_everywhere;
 use crate::routes::org::add_user as add_user_api;

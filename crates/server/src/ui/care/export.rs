@@ -2,12 +2,13 @@
 //! them.
 
 use axum::extract::State;
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 use suqiu_store::care::day_start;
 use suqiu_store::visits::VisitFilter;
 
-use super::{care_asked, period, register_filter};
+use super::{care_asked, register_filter};
 use crate::app::care::{self as uc, visits};
 use crate::care_xlsx;
 use crate::extract::Params;
@@ -63,7 +64,7 @@ pub(crate) async fn export_visits(
     let lang = s.lang;
     let ((from, to), node) = care_asked(&s, |errors| {
         (
-            period(&state, &params, errors),
+            params.period(shanghai_date(state.now()), errors),
             params.id("org_unit", errors),
         )
     })?;

@@ -6,11 +6,12 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Kind, Urgency};
+use suqiu_core::calendar::shanghai_date;
 use suqiu_core::care::{Cadence, CareLevel, DueStatus, VisitRule};
 use suqiu_core::error::FieldError;
+use suqiu_core::lifecycle::Matter;
 use suqiu_core::person::CareTag;
 use suqiu_core::Id;
 use suqiu_store::care::RegisterFilter;
@@ -206,7 +207,7 @@ async fn care_page(state: &AppState, s: &Session, params: &Params, posted: Poste
     let (mut filter, (from, to)) = care_asked(s, |errors| {
         (
             register_filter(s, params, errors),
-            period(state, params, errors),
+            params.period(shanghai_date(state.now()), errors),
         )
     })?;
     filter.per_page = REGISTER_PAGE;
@@ -329,13 +330,15 @@ fn visit_of(
             anonymous: None,
             org_unit_id: None,
             channel: None,
-            kind,
-            category: f.get("raise_appeal.category").unwrap_or("").to_string(),
-            urgency: f.get("raise_appeal.urgency").and_then(Urgency::parse),
-            title: None,
-            content: f.raw("raise_appeal.content"),
-            location: None,
-            public_consent: false,
+            matter: Matter {
+                kind,
+                category: f.get("raise_appeal.category").unwrap_or("").to_string(),
+                urgency: f.get("raise_appeal.urgency").and_then(Urgency::parse),
+                title: None,
+                content: f.raw("raise_appeal.content"),
+                location: None,
+                public_consent: false,
+            },
         })
     } else {
         None
@@ -433,20 +436,6 @@ pub(super) fn register_filter(
         page,
         per_page,
     }
-}
-
-/// `from`/`to` of the query, by `app::care::period`.
-pub(super) fn period(
-    state: &AppState,
-    params: &Params,
-    errors: &mut Vec<FieldError>,
-) -> (NaiveDate, NaiveDate) {
-    let from = params.date("from", errors);
-    let to = params.date("to", errors);
-    uc::period(state, from, to).unwrap_or_else(|e| {
-        errors.push(e);
-        (from.unwrap_or_default(), to.unwrap_or_default())
-    })
 }
 
 /// One tag's interval rule in the rules form: the tag, its label, the days ("" for none).

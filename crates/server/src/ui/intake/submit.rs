@@ -9,7 +9,7 @@ use suqiu_core::msg;
 
 use super::{intake_page, phone_owners, require_intake, Draft};
 use crate::app::appeals::{check_intake, register_appeal};
-use crate::dto::{AppealIn, AppellantIn};
+use crate::routes::appeals::{AppealIn, AppellantIn};
 use crate::state::AppState;
 use crate::ui::pick::suggestions;
 use crate::ui::view::FieldErrors;

@@ -2,7 +2,7 @@
 
 use suqiu_core::person::{PartyCategory, Person};
 
-use crate::dto::PartyIn;
+use crate::routes::people::PartyIn;
 use crate::ui::view::FieldErrors;
 use crate::ui::FormData;
 

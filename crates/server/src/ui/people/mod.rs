@@ -20,7 +20,7 @@ use suqiu_core::Id;
 
 use super::i18n::Lang;
 use super::{fail, Failed, Session, UiError};
-use crate::dto::PersonOut;
+use crate::routes::people::PersonOut;
 use crate::state::AppState;
 use suqiu_core::error::Msg;
 use suqiu_core::error::Reason;

@@ -9,8 +9,8 @@ use suqiu_store::appeals::AppealFilter;
 
 use super::draft::Draft;
 use super::{person_row, stored};
-use crate::dto::PersonOut;
 use crate::read_audit;
+use crate::routes::people::PersonOut;
 use crate::state::AppState;
 use crate::ui::appeals::{node_choices, row_of, Row};
 use crate::ui::i18n::Lang;

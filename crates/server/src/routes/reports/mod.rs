@@ -4,11 +4,11 @@ use std::collections::{BTreeMap, HashMap};
 use suqiu_core::msg;
 
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use suqiu_core::access::Capability;
 use suqiu_core::appeal::{Channel, Kind};
+use suqiu_core::category::Category;
 use suqiu_core::error::FieldError;
 use suqiu_core::measures::{score, Counts};
 use suqiu_core::org::{in_subtree, OrgKind, OrgUnit};
@@ -18,16 +18,20 @@ use suqiu_core::Id;
 
 use crate::app::require;
 use crate::auth::AuthActor;
-use crate::dto::{
-    time, CountOut, MeasuresOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut,
-};
+use crate::dto::time;
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::report_xlsx;
+use crate::routes::metrics::MeasuresOut;
+use crate::routes::query::{JsonOrWorkbook, MonthlyQuery};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
 use suqiu_core::access::deed;
 use suqiu_store::appeals::AppealRecord;
+
+mod types;
+
+pub use types::{CountOut, MonthlyReportOut, NodeOverdueOut, OverdueOut, RankOut, RepeatedOut};
 
 fn require_metrics(actor: &AuthActor) -> Result<(), Problem> {
     Ok(require(
@@ -62,8 +66,7 @@ async fn month_counts(
     ),
     responses(
         (status = 200, body = Vec<RankOut>),
-        (status = 403, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 422>,
     ))]
 pub async fn ranking(
     State(state): State<AppState>,
@@ -265,9 +268,7 @@ fn overdue_out(r: &AppealRecord, category_name: String) -> OverdueOut {
     ),
     responses(
         (status = 200, body = Vec<NodeOverdueOut>),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn worst_overdue(
     State(state): State<AppState>,
@@ -334,16 +335,10 @@ fn label_of<T: Copy>(
 /// three or more times); the appeals received in the month that are overdue now; the
 /// children's ranking. `format=xlsx` gives the workbook (汇总, 排名, 台账, 超期).
 #[utoipa::path(get, path = "/api/v1/reports/monthly", tag = "reports",
-    params(
-        ("org_unit" = Option<i64>, Query, description = "default: the caller's node"),
-        ("month" = Option<String>, Query, description = "YYYY-MM; default this month"),
-        ("format" = Option<String>, Query, description = "json (default) or xlsx"),
-    ),
+    params(MonthlyQuery),
     responses(
-        (status = 200, body = MonthlyReportOut, description = "JSON, or the .xlsx workbook"),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        JsonOrWorkbook::<MonthlyReportOut>,
+        Problems::<403, 404, 422>,
     ))]
 pub async fn monthly(
     State(state): State<AppState>,
@@ -351,25 +346,11 @@ pub async fn monthly(
     params: Params,
 ) -> ApiResult<Response> {
     require_metrics(&actor)?;
-    let mut errors = Vec::new();
-    let org_unit_id = params.id("org_unit", &mut errors);
-    let month = crate::app::month(&state, params.str("month"))
-        .map_err(|e| errors.push(e))
-        .ok();
-    let xlsx = match params.str("format") {
-        None | Some("json") => false,
-        Some("xlsx") => true,
-        Some(_) => {
-            errors.push(FieldError::new(
-                "format",
-                &suqiu_core::error::FORMAT_JSON_OR_XLSX,
-            ));
-            false
-        }
-    };
-    let (Some(month), true) = (month, errors.is_empty()) else {
-        return Err(Problem::invalid(errors));
-    };
+    let MonthlyQuery {
+        org_unit_id,
+        month,
+        xlsx,
+    } = MonthlyQuery::parse(&state, &params)?;
     let unit = node_in_scope(&state, &actor, org_unit_id).await?;
     let report = monthly_of(&state, &unit, month).await?;
     let now = state.now();
@@ -379,29 +360,12 @@ pub async fn monthly(
     }
     let ledger = state.store.ledger(unit.id, from, to, None).await?;
     let categories = state.store.categories().await?;
-    let names: HashMap<&str, &str> = categories
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect();
-    let bytes = report_xlsx::workbook(&report, &ledger, &names, now).map_err(|e| {
-        tracing::error!(error = %e, "building the report workbook failed");
-        Problem::internal()
-    })?;
-    let filename = format!("monthly-{}-{}.xlsx", unit.code, month);
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
+    let names = names_by_code(&categories);
+    crate::xlsx::api_download(
+        report_xlsx::workbook(&report, &ledger, &names, now),
+        "report",
+        &format!("monthly-{}-{}.xlsx", unit.code, month),
     )
-        .into_response())
 }
 
 /// One repeated problem of the report, its category named.
@@ -421,10 +385,7 @@ fn repeated_out(
 
 /// Counts by category summed up to their first-level category (a second-level code counts
 /// for its parent), by code.
-fn by_first_level(
-    categories: &[suqiu_core::category::Category],
-    by_category: &[(String, i64)],
-) -> Vec<(String, i64)> {
+fn by_first_level(categories: &[Category], by_category: &[(String, i64)]) -> Vec<(String, i64)> {
     let first_level = |code: &str| -> String {
         categories
             .iter()
@@ -439,6 +400,14 @@ fn by_first_level(
     by_first.into_iter().collect()
 }
 
+/// The taxonomy's names by code.
+fn names_by_code(categories: &[Category]) -> HashMap<&str, &str> {
+    categories
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect()
+}
+
 /// The month-end report of `unit` (in the caller's scope: the caller checks).
 pub(crate) async fn monthly_of(
     state: &AppState,
@@ -448,78 +417,103 @@ pub(crate) async fn monthly_of(
     let now = state.now();
     let (from, to) = (month.first_day(), month.last_day());
     let counts = state.store.counts(unit.id, from, to, now).await?;
-    let weights = state.weights();
-    let rates = counts.total.rates();
-    let breakdown = state.store.breakdown(unit.id, from, to).await?;
+    let categories = state.store.categories().await?;
+    let names = names_by_code(&categories);
+    let named = |code: &str| names.get(code).copied().unwrap_or(code).to_string();
+    let counted = counted_by(state, unit, month, &categories, &named).await?;
     let repeated = state
         .store
         .repeated_places(unit.id, month, REPEATED_LISTED)
         .await?;
-
-    let categories = state.store.categories().await?;
-    let names: HashMap<&str, &str> = categories
-        .iter()
-        .map(|c| (c.code.as_str(), c.name.as_str()))
-        .collect();
-    let by_category = by_first_level(&categories, &breakdown.by_category);
-    let named = |code: &str| names.get(code).copied().unwrap_or(code).to_string();
-    let count_out = |(code, n): &(String, i64), name: String| CountOut {
-        code: code.clone(),
-        name,
-        count: *n,
-    };
-
     let children: Vec<(&OrgUnit, Counts)> = counts.children.iter().map(|(n, c)| (n, *c)).collect();
-    let children = rank_rows(state, &children, None).await?;
-    let overdue_now = state
-        .store
-        .overdue_now_of(std::slice::from_ref(unit), now)
-        .await?;
-    let overdue_records = state.store.ledger(unit.id, from, to, Some(now)).await?;
-
-    let report = MonthlyReportOut {
+    let overdue = state.store.ledger(unit.id, from, to, Some(now)).await?;
+    Ok(MonthlyReportOut {
         org_unit_id: unit.id,
         name: unit.name.clone(),
         month: month.to_string(),
         from: from.to_string(),
         to: to.to_string(),
-        measures: MeasuresOut::new(
-            &counts.total,
-            &rates,
-            score(&rates, &weights),
-            overdue_now.get(&unit.id).copied().unwrap_or(0),
-        ),
-        by_kind: breakdown
-            .by_kind
-            .iter()
-            .map(|x| count_out(x, label_of(&x.0, Kind::parse, Kind::label_zh)))
-            .collect(),
-        by_category: by_category
-            .iter()
-            .map(|x| count_out(x, named(&x.0)))
-            .collect(),
-        by_channel: breakdown
-            .by_channel
-            .iter()
-            .map(|x| count_out(x, label_of(&x.0, Channel::parse, Channel::label_zh)))
-            .collect(),
-        top_categories: top(&by_category, TOP_CATEGORIES)
-            .iter()
-            .map(|x| count_out(x, named(&x.0)))
-            .collect(),
+        measures: unit_measures(state, unit, &counts.total).await?,
+        by_kind: counted.by_kind,
+        by_category: counted.by_category,
+        by_channel: counted.by_channel,
+        top_categories: counted.top_categories,
         repeated_total: repeated.total,
         repeated: repeated
             .listed
             .into_iter()
             .map(|r| repeated_out(r, &named))
             .collect(),
-        overdue: overdue_records
+        overdue: overdue
             .iter()
             .map(|r| overdue_out(r, named(&r.appeal.category)))
             .collect(),
-        children,
+        children: rank_rows(state, &children, None).await?,
+    })
+}
+
+/// The period's measures of `unit` from its `counts`, with its score and the appeals of its
+/// subtree overdue now.
+async fn unit_measures(
+    state: &AppState,
+    unit: &OrgUnit,
+    counts: &Counts,
+) -> ApiResult<MeasuresOut> {
+    let rates = counts.rates();
+    let overdue_now = state
+        .store
+        .overdue_now_of(std::slice::from_ref(unit), state.now())
+        .await?;
+    Ok(MeasuresOut::new(
+        counts,
+        &rates,
+        score(&rates, &state.weights()),
+        overdue_now.get(&unit.id).copied().unwrap_or(0),
+    ))
+}
+
+/// The month's appeals of a node counted by kind, by first-level category and by channel,
+/// and its most frequent categories.
+struct CountedBy {
+    by_kind: Vec<CountOut>,
+    by_category: Vec<CountOut>,
+    by_channel: Vec<CountOut>,
+    top_categories: Vec<CountOut>,
+}
+
+/// The month's counts of `unit` by kind, category and channel, each code named.
+async fn counted_by(
+    state: &AppState,
+    unit: &OrgUnit,
+    month: Month,
+    categories: &[Category],
+    named: &(dyn Fn(&str) -> String + Sync),
+) -> ApiResult<CountedBy> {
+    let breakdown = state
+        .store
+        .breakdown(unit.id, month.first_day(), month.last_day())
+        .await?;
+    let by_category = by_first_level(categories, &breakdown.by_category);
+    let counted = |counts: &[(String, i64)], name: &dyn Fn(&str) -> String| -> Vec<CountOut> {
+        counts
+            .iter()
+            .map(|(code, n)| CountOut {
+                code: code.clone(),
+                name: name(code),
+                count: *n,
+            })
+            .collect()
     };
-    Ok(report)
+    Ok(CountedBy {
+        by_kind: counted(&breakdown.by_kind, &|code: &str| {
+            label_of(code, Kind::parse, Kind::label_zh)
+        }),
+        by_category: counted(&by_category, named),
+        by_channel: counted(&breakdown.by_channel, &|code: &str| {
+            label_of(code, Channel::parse, Channel::label_zh)
+        }),
+        top_categories: counted(&top(&by_category, TOP_CATEGORIES), named),
+    })
 }
 
 /// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
