@@ -21,6 +21,7 @@ pub mod figures;
 pub mod lifecycle;
 pub mod measures;
 pub mod notice;
+pub mod open311;
 pub mod org;
 pub mod outbound;
 pub mod password;
