@@ -24,6 +24,7 @@ use crate::{dialect, scope, Backend, Store};
 
 mod list;
 
+pub(crate) use list::with_names;
 pub use list::{AppealFilter, AppealSort, COUNT_CAP};
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).

@@ -27,6 +27,7 @@ pub mod intake;
 mod lookups;
 pub mod metrics;
 pub mod notifications;
+pub mod open311;
 pub mod org;
 pub mod outbound;
 mod overdue;

@@ -450,7 +450,7 @@ impl ListQuery {
 /// its id. The CROSS JOIN keeps that order on SQLite (it never reorders a CROSS JOIN): left
 /// free, SQLite 3.46 scanned every appeal in id order to spare sorting the fifty rows
 /// (half a second at a million appeals).
-fn with_names(ids: &str, order: &str) -> String {
+pub(crate) fn with_names(ids: &str, order: &str) -> String {
     let source = format!("({ids}) page CROSS JOIN appeals a");
     format!(
         "{} WHERE a.id = page.id ORDER BY {order}",
