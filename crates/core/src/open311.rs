@@ -170,6 +170,28 @@ pub fn window(
     }
 }
 
+const STATUS_CHOICE: Msg = msg!(
+    "status_choice",
+    "status 应为 open 或 closed（可用逗号分隔多个）",
+    "status is open or closed (several separated by commas)",
+);
+
+/// The appeal statuses a `status` filter asks for (each value `open` or `closed`); every
+/// status when none is given.
+pub fn status_filter<'v>(
+    values: impl IntoIterator<Item = &'v str>,
+) -> Result<Vec<Status>, FieldError> {
+    let mut statuses = Vec::new();
+    for v in values {
+        let open = OpenStatus::parse(v.trim().to_ascii_lowercase().as_str())
+            .ok_or_else(|| FieldError::new("status", &STATUS_CHOICE))?;
+        statuses.extend(open.statuses());
+    }
+    statuses.sort();
+    statuses.dedup();
+    Ok(statuses)
+}
+
 /// The explanation of a request's status the spec calls `status_notes`: the appellant's
 /// own words for its last public step (`tracking::public_step`), never a note or a name.
 pub fn status_notes<'e>(events: impl IntoIterator<Item = &'e EventBody>) -> Option<&'static str> {
@@ -229,6 +251,26 @@ pub fn services(categories: &[Category]) -> Vec<Service> {
             }
         })
         .collect()
+}
+
+const SERVICE_UNKNOWN: Msg = msg!(
+    "service_unknown",
+    "没有这个服务：{value}",
+    "No such service: {value}",
+);
+
+/// The service of this code, or 404.
+pub fn find_service<'s>(services: &'s [Service], code: &str) -> Result<&'s Service, Refusal> {
+    let code = code.trim();
+    services
+        .iter()
+        .find(|s| s.code == code)
+        .ok_or_else(|| unknown_service(code))
+}
+
+fn unknown_service(code: &str) -> Refusal {
+    let shown: String = code.chars().take(40).collect();
+    Refusal::NotFound(Reason::new(&SERVICE_UNKNOWN).with("value", shown))
 }
 
 /// One attribute of a service definition: a question the client asks its user.

@@ -10,7 +10,8 @@
 //!   [`AppState::load`], which reads the district configuration from the store;
 //! - [`router`], every endpoint and page with its middleware (limits, tracing, request ids,
 //!   metrics);
-//! - [`hash_password`], for the CLI's `suqiu user add`.
+//! - [`hash_password`], for the CLI's `suqiu user add`; [`add_open311_key`] and
+//!   [`revoke_open311_key`], for `suqiu open311 key …`.
 //!
 //! Rules about appeals live in `suqiu-core`; what an actor may see is decided by the store's
 //! actor-scoped methods. Handlers translate between HTTP and those two, nothing more.
@@ -35,6 +36,7 @@ mod xlsx;
 
 mod extract;
 
+pub use app::open311::keys::{add_key as add_open311_key, revoke_key_named as revoke_open311_key};
 pub use auth::{hash_password, verify_password, AuthActor};
 pub use problem::Problem;
 pub use routes::router;

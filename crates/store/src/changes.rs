@@ -36,6 +36,9 @@ pub enum ChangeKind {
     CategoryRenamedZh,
     PublicUrlSet,
     PublicUrlCleared,
+    /// An Open311 client system's key made, or revoked.
+    ApiKeyAdded,
+    ApiKeyRevoked,
 }
 
 impl ChangeKind {
@@ -53,6 +56,8 @@ impl ChangeKind {
         ChangeKind::CategoryRenamedZh,
         ChangeKind::PublicUrlSet,
         ChangeKind::PublicUrlCleared,
+        ChangeKind::ApiKeyAdded,
+        ChangeKind::ApiKeyRevoked,
     ];
 
     /// The kind as stored (its serde name).
@@ -71,6 +76,8 @@ impl ChangeKind {
             ChangeKind::CategoryRenamedZh => "category_renamed_zh",
             ChangeKind::PublicUrlSet => "public_url_set",
             ChangeKind::PublicUrlCleared => "public_url_cleared",
+            ChangeKind::ApiKeyAdded => "api_key_added",
+            ChangeKind::ApiKeyRevoked => "api_key_revoked",
         }
     }
 }

@@ -2,9 +2,9 @@
 //! turned into an appeal's intake — by the desk's own rules (`lifecycle::check_draft`), with
 //! each fault named by the spec's parameter.
 
-use super::{Refusal, MAX_MEDIA_URL};
+use super::{unknown_service, Refusal, MAX_MEDIA_URL};
 use crate::appeal::{Channel, Kind, Urgency};
-use crate::error::{FieldError, Msg, Reason, TOO_LONG};
+use crate::error::{FieldError, Msg, TOO_LONG};
 use crate::lifecycle::{check_draft, CheckedDraft, IntakeDraft, IntakeFacts, NewAppellantDraft};
 use crate::msg;
 use crate::org::{OrgKind, OrgUnit};
@@ -82,11 +82,6 @@ const SERVICE_CODE_MISSING: Msg = msg!(
     "缺少 service_code（服务代码，见 services 列表）",
     "service_code was not provided (see the services list)",
 );
-const SERVICE_UNKNOWN: Msg = msg!(
-    "service_unknown",
-    "没有这个服务：{value}",
-    "No such service: {value}",
-);
 const LOCATION_MISSING: Msg = msg!(
     "location_missing",
     "请提供位置：lat 和 long，或 address_string",
@@ -135,10 +130,7 @@ pub fn check_request(
 ) -> Result<CheckedRequest, Refusal> {
     let service_code = given(&posted.service_code);
     if let (Some(code), false) = (service_code, facts.service_known) {
-        let shown: String = code.chars().take(40).collect();
-        return Err(Refusal::NotFound(
-            Reason::new(&SERVICE_UNKNOWN).with("value", shown),
-        ));
+        return Err(unknown_service(code));
     }
     let mut errors = Vec::new();
     if service_code.is_none() {

@@ -428,3 +428,31 @@ fn media_is_a_web_address() {
     let long = format!("https://x.cn/{}", "a".repeat(MAX_MEDIA_URL));
     assert_eq!(media_url(Some(&long)).expect_err("long").code, "too_long");
 }
+
+#[test]
+fn a_status_filter_is_open_closed_or_both() {
+    assert_eq!(status_filter(["open"]), Ok(OpenStatus::Open.statuses()));
+    assert_eq!(
+        status_filter([" CLOSED "]),
+        Ok(OpenStatus::Closed.statuses())
+    );
+    let mut all = Status::ALL.to_vec();
+    all.sort();
+    assert_eq!(status_filter(["open", "closed", "open"]), Ok(all));
+    assert_eq!(status_filter([]), Ok(Vec::new()), "none given: no filter");
+    assert_eq!(
+        status_filter(["pending"]).expect_err("pending").field,
+        "status"
+    );
+}
+
+#[test]
+fn a_service_is_found_by_its_code() {
+    let services = services(&default_taxonomy());
+    let found = find_service(&services, " public_facilities.water_pipes ").expect("found");
+    assert_eq!(found.code, "public_facilities.water_pipes");
+    assert!(matches!(
+        find_service(&services, "nope"),
+        Err(Refusal::NotFound(_))
+    ));
+}

@@ -11,9 +11,10 @@
 //!
 //! Every area is in this shape: the aid fund ([`fund`]), appeals ([`appeals`]), care
 //! ([`care`]: visits, teams, pairings), the love supermarket ([`supermarket`]),
-//! micro-wishes ([`wishes`]), in-service members' service ([`service`]) and the roster
-//! import ([`roster`]). A new area copies it.
+//! micro-wishes ([`wishes`]), in-service members' service ([`service`]), the roster
+//! import ([`roster`]) and Open311 ([`open311`]). A new area copies it.
 
+use axum::http::{header, HeaderMap};
 use chrono::{Datelike, NaiveDate};
 use suqiu_core::access::{Actor, Capability};
 use suqiu_core::calendar::shanghai_date;
@@ -28,6 +29,7 @@ use crate::state::AppState;
 pub(crate) mod appeals;
 pub(crate) mod care;
 pub(crate) mod fund;
+pub(crate) mod open311;
 pub(crate) mod public;
 pub(crate) mod roster;
 pub(crate) mod service;
@@ -70,9 +72,51 @@ pub(crate) async fn save_setting(
     (kind, params): (ChangeKind, &[(&str, String)]),
 ) -> Result<(), StoreError> {
     state.store.put_setting(key, value).await?;
+    record_change(state, actor, key, (kind, params)).await
+}
+
+/// Records on the /admin change log who changed `subject` how (`kind` and its parameters,
+/// worded when read). The caller holds the configuration lock, so the record follows the
+/// writes in their order.
+pub(crate) async fn record_change(
+    state: &AppState,
+    actor: &Actor,
+    subject: &str,
+    (kind, params): (ChangeKind, &[(&str, String)]),
+) -> Result<(), StoreError> {
     let by = (actor.user_id, actor.name.as_str());
-    let change = ConfigChange::new(state.now(), by, key, kind, params);
+    let change = ConfigChange::new(state.now(), by, subject, kind, params);
     state.store.record_config_change(change).await
+}
+
+/// The address the request was made to, for when no public address is set: the `Host`
+/// header if it looks like one (letters, digits, `.`, `-`, `:`, brackets), else the default
+/// listening address.
+fn request_base(secure: bool, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// The address residents and other systems reach Suqiu at: the one the district set
+/// (`/admin/station`), or else the one this request came to (the receipt's tracking page,
+/// Open311's discovery document).
+pub(crate) async fn public_base(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<String, StoreError> {
+    Ok(match state.store.public_base_url().await? {
+        Some(url) if !url.is_empty() => url,
+        _ => request_base(state.secure_cookies, headers),
+    })
 }
 
 /// Why a use case did not happen. The API answers it as problem+json (`Problem::from`);
@@ -143,5 +187,20 @@ impl From<AppError> for Problem {
 impl From<AppError> for crate::ui::UiError {
     fn from(e: AppError) -> crate::ui::UiError {
         crate::ui::UiError::from(Problem::from(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_base_is_the_host_asked_for_if_it_looks_like_one() {
+        let mut h = HeaderMap::new();
+        assert_eq!(request_base(false, &h), "http://127.0.0.1:8080");
+        h.insert(header::HOST, "desk.local:8080".parse().expect("host"));
+        assert_eq!(request_base(true, &h), "https://desk.local:8080");
+        h.insert(header::HOST, "evil\"x".parse().expect("host"));
+        assert_eq!(request_base(false, &h), "http://127.0.0.1:8080");
     }
 }

@@ -39,6 +39,7 @@ pub mod district;
 pub mod hardening;
 pub mod metrics;
 pub mod notifications;
+pub(crate) mod open311;
 pub mod ops;
 pub mod org;
 pub mod people;
@@ -132,6 +133,9 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(api)
         .merge(crate::ui::router())
+        // Open311 GeoReport v2: another standard's API, documented by its spec
+        // (docs/open311.md), not in the OpenAPI document.
+        .nest("/open311/v2", open311::router())
         .fallback(|| async { Problem::not_found() })
         .method_not_allowed_fallback(|| async {
             Problem::for_status(StatusCode::METHOD_NOT_ALLOWED)
@@ -186,11 +190,14 @@ fn on_response(res: &Response<Body>, latency: Duration, _span: &Span) {
 }
 
 /// Any error response without a problem body (axum's own 405, a layer's 413 or 408…)
-/// becomes a problem+json with the same status. The web pages' HTML error pages stay HTML.
+/// becomes a problem+json with the same status. The web pages' HTML error pages stay HTML,
+/// and Open311's errors in its spec's format.
 async fn ensure_problem(req: Request, next: Next) -> Response<Body> {
     let res = next.run(req).await;
     let status = res.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || res.extensions().get::<open311::SpecErrors>().is_some()
+    {
         return res;
     }
     let is_problem = res

@@ -26,6 +26,8 @@ pub(crate) struct Chrome {
     pub may_people: bool,
     pub may_stats: bool,
     pub may_admin: bool,
+    /// The district, which sets what every node follows.
+    pub may_configure: bool,
     /// The unread notices as the header's badge shows them ("" when none).
     pub unread: String,
     /// The care registers: the aid fund and the love supermarket.
@@ -55,6 +57,7 @@ impl Chrome {
             may_people: s.may(Capability::ManagePeople) || s.may(Capability::ReadMetrics),
             may_stats: s.may(Capability::ReadMetrics),
             may_admin: s.may(Capability::Configure) || s.may(Capability::ManageUsers),
+            may_configure: s.may(Capability::Configure),
             unread: super::notifications::badge(s.unread),
             may_fund: s.may(Capability::ReadCare),
             may_care: s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
@@ -98,8 +101,7 @@ impl Chrome {
 
     /// The settings pages as the second row of links: (nav, path, title).
     pub fn admin_pages(&self) -> Vec<(&'static str, &'static str, &'static str)> {
-        super::admin::PAGES
-            .iter()
+        super::admin::pages(self.may_configure)
             .map(|(nav, href, title, _)| (*nav, *href, self.t(title)))
             .collect()
     }

@@ -21,6 +21,7 @@
 mod calendar;
 mod categories;
 mod limits;
+mod open311;
 mod org;
 mod security;
 mod station;
@@ -62,6 +63,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/security", get(security::page))
         .route("/admin/password-policy", post(security::save))
         .route("/admin/station", get(station::page).post(station::save))
+        .route("/admin/open311", get(open311::page))
+        .route("/admin/open311/keys", post(open311::create))
+        .route("/admin/open311/keys/{id}/revoke", post(open311::revoke))
 }
 
 /// The settings pages, in the order of the overview and the tabs: (nav, path, title key,
@@ -105,6 +109,22 @@ pub(crate) const PAGES: [(&str, &str, &str, &str); 7] = [
         "admin.station_about",
     ),
 ];
+
+/// The settings pages only the district sees (after [`PAGES`]), in the same shape.
+pub(crate) const DISTRICT_PAGES: [(&str, &str, &str, &str); 1] = [(
+    "admin_open311",
+    "/admin/open311",
+    "admin.open311",
+    "admin.open311_about",
+)];
+
+/// The settings pages `may_configure` (the district) or not sees, in their order.
+pub(crate) fn pages(
+    may_configure: bool,
+) -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str, &'static str)> {
+    let district: &'static [_] = if may_configure { &DISTRICT_PAGES } else { &[] };
+    PAGES.iter().chain(district)
+}
 
 /// Settings are for administrators: the district's and the streets'.
 fn require_admin(s: &Session) -> Result<(), super::Failed> {
@@ -216,10 +236,10 @@ async fn overview(State(state): State<AppState>, s: Session) -> PageResult {
         })
         .collect();
     // The scoring rule is the statistics section's page; the district sets it there.
-    let scoring = ("", "/ranking/rule", "scoring.title", "admin.scoring_about");
-    let parts = PAGES
-        .iter()
-        .chain(std::iter::once(&scoring))
+    static SCORING: (&str, &str, &str, &str) =
+        ("", "/ranking/rule", "scoring.title", "admin.scoring_about");
+    let parts = pages(s.may(Capability::Configure))
+        .chain(std::iter::once(&SCORING))
         .map(|(_, href, title, about)| Part {
             href,
             title: lang.t(title),

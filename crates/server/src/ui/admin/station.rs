@@ -8,7 +8,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use suqiu_core::access::Capability;
 use suqiu_store::settings::PUBLIC_BASE_URL;
 
@@ -16,6 +16,7 @@ use suqiu_store::changes::ChangeKind;
 
 use super::{again, done, record, require_admin, require_configure};
 
+use crate::app::public_base;
 use crate::state::AppState;
 use crate::ui::i18n::Lang;
 use crate::ui::view::{Chrome, FieldErrors};
@@ -47,33 +48,12 @@ pub(crate) fn checked_base_url(lang: Lang, raw: &str) -> Result<String, &'static
     }
 }
 
-/// The address the request was made to, for when no public address is set: the `Host`
-/// header if it looks like one (letters, digits, `.`, `-`, `:`, brackets), else the default
-/// listening address.
-fn request_base(secure: bool, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if secure { "https" } else { "http" };
-    format!("{scheme}://{host}")
-}
-
 /// The public address of the tracking page, as the receipt prints it.
 pub(crate) async fn track_url(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<String, suqiu_store::StoreError> {
-    let base = match state.store.public_base_url().await? {
-        Some(url) if !url.is_empty() => url,
-        _ => request_base(state.secure_cookies, headers),
-    };
-    Ok(format!("{base}/track"))
+    Ok(format!("{}/track", public_base(state, headers).await?))
 }
 
 #[derive(Template)]
@@ -186,11 +166,5 @@ mod tests {
         ] {
             assert!(ok(bad).is_err(), "{bad}");
         }
-        let mut h = HeaderMap::new();
-        assert_eq!(request_base(false, &h), "http://127.0.0.1:8080");
-        h.insert(header::HOST, "desk.local:8080".parse().expect("host"));
-        assert_eq!(request_base(true, &h), "https://desk.local:8080");
-        h.insert(header::HOST, "evil\"x".parse().expect("host"));
-        assert_eq!(request_base(false, &h), "http://127.0.0.1:8080");
     }
 }
