@@ -81,6 +81,11 @@ pub enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Open311 GeoReport v2: the keys of the systems that post appeals through it.
+    Open311 {
+        #[command(subcommand)]
+        command: crate::open311::Open311Command,
+    },
     /// Consistency checks on a live database.
     Check {
         #[command(flatten)]
@@ -219,6 +224,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{}", current_calendar(&store).await?.to_json());
             Ok(())
         }
+        Command::Open311 { command } => crate::open311::run(command).await,
         Command::Check { db } => crate::check::run(&open(&db.database).await?).await,
         Command::Backup(args) => backup::backup(&args.db.database, &args.to, args.force).await,
         Command::Restore(args) => backup::restore(&args.from, &args.db.database, args.force).await,
@@ -226,7 +232,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn open(url: &str) -> Result<Store> {
+pub(crate) async fn open(url: &str) -> Result<Store> {
     Store::open(url)
         .await
         .with_context(|| format!("无法打开数据库 {}", redact(url)))

@@ -27,8 +27,9 @@ use crate::app::open311::{self as app, Failure, RequestsFilter};
 use crate::state::AppState;
 use doc::{Doc, Format, Node};
 
-/// Largest form a client posts (a description of 10,000 characters is 30 KB in UTF-8).
-pub const MAX_POST_BYTES: usize = 64 * 1024;
+/// Largest form a client posts: a description of 10,000 Chinese characters is 90 KB
+/// form-encoded (each of its three UTF-8 bytes as `%XX`), the rest is small.
+pub const MAX_POST_BYTES: usize = 256 * 1024;
 
 /// Marks a response whose error body is the spec's, not problem+json (see
 /// `routes::ensure_problem`).
