@@ -1,5 +1,6 @@
 //! The command line as an operator uses it: adding a user with the password on stdin,
-//! loading a later year's holiday arrangement, and clear messages for mistakes.
+//! loading a later year's holiday arrangement, making an Open311 key, and clear messages for
+//! mistakes.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -246,5 +247,51 @@ fn the_server_log_in_a_file_has_no_colour_codes() {
         !written.contains("\x1b["),
         "colour codes in the log: {written:?}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn open311_key_add_prints_the_key_last_and_keeps_only_its_hash() {
+    let dir = temp_dir("open311");
+    let db = format!("sqlite://{}/k.db", dir.display());
+    let key_cmd = |args: &[&str]| {
+        let mut all = vec!["open311", "key"];
+        all.extend_from_slice(args);
+        all.extend(["--database", db.as_str()]);
+        run(&dir, &all, "")
+    };
+    let out = key_cmd(&["add", "--name", "12345 热线"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let key = stdout.lines().last().expect("a last line").trim().to_string();
+    assert_eq!(key.len(), 43, "32 random bytes, base64url: {stdout}");
+
+    // Only its hash is kept, under the system's name, made on the command line.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let store = suqiu_store::Store::open(&db).await.expect("store");
+        let hash = suqiu_server::auth::token_hash(&key);
+        let kept = store.active_api_key(&hash).await.expect("read");
+        let kept = kept.expect("the key opens");
+        assert_eq!((kept.name.as_str(), kept.created_by), ("12345 热线", None));
+        assert!(store.active_api_key(&key).await.expect("read").is_none());
+    });
+
+    let again = key_cmd(&["add", "--name", "12345 热线"]);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("同名"), "{}", text(&again));
+    let blank = key_cmd(&["add", "--name", "  "]);
+    assert!(!blank.status.success());
+    assert!(text(&blank).contains("系统名称"), "{}", text(&blank));
+
+    let list = key_cmd(&["list"]);
+    assert!(text(&list).contains("12345 热线\t有效"), "{}", text(&list));
+    assert!(!text(&list).contains(&key), "the list never shows a key");
+    let revoked = key_cmd(&["revoke", "--name", "12345 热线"]);
+    assert!(revoked.status.success(), "{}", text(&revoked));
+    assert!(text(&key_cmd(&["list"])).contains("已吊销"));
+    let twice = key_cmd(&["revoke", "--name", "12345 热线"]);
+    assert!(!twice.status.success());
+    assert!(text(&twice).contains("没有名为"), "{}", text(&twice));
     let _ = std::fs::remove_dir_all(&dir);
 }
