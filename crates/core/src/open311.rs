@@ -24,8 +24,8 @@ use crate::vocabulary;
 mod request;
 
 pub use request::{
-    check_request, CheckedRequest, Location, Point, PostedRequest, RequestFacts, ATTR_KIND,
-    ATTR_ORG_UNIT, ATTR_URGENCY,
+    check_request, CheckedRequest, Location, PostedRequest, RequestFacts, ATTR_KIND, ATTR_ORG_UNIT,
+    ATTR_URGENCY,
 };
 
 /// At most this many requests in one answer of `GET requests` (the spec's default limit).

@@ -126,11 +126,10 @@ pub fn check_public(
         None
     });
     let unit = facts.unit.filter(|u| {
-        let lives_there = matches!(u.kind, OrgKind::Community | OrgKind::Grid);
-        if !lives_there {
+        if !lives_there(u) {
             errors.push(FieldError::new("org_unit_id", &PICK_COMMUNITY));
         }
-        lives_there
+        lives_there(u)
     });
     if draft.org_unit_id.is_none() || (unit.is_none() && errors.is_empty()) {
         errors.push(FieldError::new("org_unit_id", &PICK_COMMUNITY));
@@ -140,13 +139,7 @@ pub fn check_public(
         Kind::Help
     });
     let category = given(draft.category).unwrap_or_else(|| UNSORTED.to_string());
-    let name = given(draft.name);
-    let phone = given(draft.phone);
-    let appellant = (name.is_some() || phone.is_some()).then(|| NewAppellantDraft {
-        name: name.unwrap_or_else(|| NAME_NOT_GIVEN.to_string()),
-        phone,
-        email: None,
-    });
+    let appellant = appellant(draft.name, draft.phone, None);
     let intake = IntakeDraft {
         appellant_id: None,
         anonymous: appellant.is_none(),
@@ -174,6 +167,28 @@ pub fn check_public(
         Ok(_) if !errors.is_empty() => Err(errors),
         Ok(draft) => Ok(CheckedPublic { draft, point }),
     }
+}
+
+/// Whether an appeal from the public may concern `unit`: a community or a grid, the place a
+/// resident lives, whose station takes it in (the public door and Open311 alike).
+pub fn lives_there(unit: &OrgUnit) -> bool {
+    matches!(unit.kind, OrgKind::Community | OrgKind::Grid)
+}
+
+/// The appellant of an appeal from the public: nobody when they left neither a name nor a
+/// way to reach them; [`NAME_NOT_GIVEN`] when they left a phone or an e-mail address but no
+/// name (it still lets them track it and be told).
+pub fn appellant(
+    name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+) -> Option<NewAppellantDraft> {
+    let (name, phone, email) = (given(name), given(phone), given(email));
+    (name.is_some() || phone.is_some() || email.is_some()).then(|| NewAppellantDraft {
+        name: name.unwrap_or_else(|| NAME_NOT_GIVEN.to_string()),
+        phone,
+        email,
+    })
 }
 
 /// The public's faults, then the intake's that are not about the same field.

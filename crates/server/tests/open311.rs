@@ -124,6 +124,13 @@ async fn discovery_services_and_definitions_in_both_formats(b: Backend) {
         .items("")
         .iter()
         .any(|s| s.str("service_code") == "public_facilities"));
+    let unsorted = s
+        .json
+        .items("")
+        .iter()
+        .find(|s| s.str("service_code") == "unsorted");
+    let unsorted = unsorted.expect("a client that cannot sort a request leaves it to the station");
+    assert_eq!(unsorted.str("service_name"), "待分类");
 
     let def = get(&t, &format!("services/{WATER}"), "").await;
     assert_eq!(
@@ -200,13 +207,12 @@ async fn posting_takes_a_valid_key_in_the_body_or_the_query(b: Backend) {
         refused(status, &tree, 403, "api_key");
     }
     // The key in the body, the answer in JSON; in the query string, in XML.
-    let (status, tree) = post(
-        &t,
-        "json",
-        "",
-        &form(&k, &[("media_url", "https://img.example.cn/1.jpg")]),
-    )
-    .await;
+    let with = [
+        ("media_url", "https://img.example.cn/1.jpg"),
+        ("lat", "31.03"),
+        ("long", "121.22"),
+    ];
+    let (status, tree) = post(&t, "json", "", &form(&k, &with)).await;
     assert_eq!(status, StatusCode::OK, "{tree:?}");
     let made = &tree.items("")[0];
     let id = made.str("service_request_id").to_string();
@@ -251,6 +257,7 @@ async fn posting_takes_a_valid_key_in_the_body_or_the_query(b: Backend) {
     assert_eq!(r.str("agency_responsible"), "佛字桥居民区");
     assert_eq!(r.str("address"), "荣乐东路88弄3号楼");
     assert_eq!(r.str("media_url"), "https://img.example.cn/1.jpg");
+    assert_eq!((r.str("lat"), r.str("long")), ("31.03", "121.22"));
     assert_eq!(r.str("requested_datetime"), "2026-11-24T10:00:00+08:00");
     assert!(r.str("expected_datetime").ends_with("+08:00"), "{r:?}");
     let token = get(&t, &format!("tokens/{id}"), "").await;
@@ -304,22 +311,20 @@ async fn a_posted_request_is_checked_by_the_spec(b: Backend) {
     let (status, tree) = post(&t, "json", "", &form(&k, &[("description", &long)])).await;
     refused(status, &tree, 400, "description");
     // A point is a location; a grid's request goes to its community.
-    let (status, _) = post(
-        &t,
-        "json",
-        "",
-        &form(
-            &k,
-            &[
-                ("address_string", ""),
-                ("lat", "31.03"),
-                ("long", "121.22"),
-                ("attribute[org_unit]", "310117001001001"),
-            ],
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    let grid_point = [
+        ("address_string", ""),
+        ("lat", "31.03"),
+        ("long", "121.2"),
+        ("attribute[org_unit]", "310117001001001"),
+    ];
+    let id = posted(&t, &k, &grid_point).await;
+    let one = get(&t, &format!("requests/{id}"), "").await;
+    let r = &one.json.items("")[0];
+    assert_eq!(
+        (r.str("lat"), r.str("long"), r.str("address")),
+        ("31.03", "121.2", "")
+    );
+    assert_eq!(r.str("agency_responsible"), "佛字桥居民区");
     // Not a form: refused in the spec's words; too large: the same.
     let json = Request::builder()
         .method(Method::POST)
@@ -531,6 +536,7 @@ async fn only_public_appeals_are_shown_and_no_personal_data(b: Backend) {
         assert!(!shown.contains(secret), "{secret} shown: {shown}");
     }
     for r in all.json.items("") {
+        assert_eq!((r.str("lat"), r.str("long")), ("", ""), "no point marked");
         assert!(r.str("description").contains("楼道水管漏水"), "{r:?}");
         assert_eq!(r.str("address"), "荣乐东路88弄3号楼");
     }

@@ -10,11 +10,13 @@ use suqiu_core::appeal::{Appeal, Channel, Status};
 use suqiu_core::lifecycle::{Event, EventBody};
 use suqiu_core::msg;
 use suqiu_core::open311::MAX_REQUESTS;
+use suqiu_core::public::MapPoint;
 use suqiu_core::Id;
 
 use crate::appeal_row::{record_from, NewAppeal};
 use crate::appeals::{insert_new, with_names, AppealRecord};
 use crate::error::{Result, StoreError};
+use crate::public::insert_point;
 use crate::sql::{get, get_code, get_json, get_opt_time, get_time, ms, write_error, Args};
 use crate::writer::{Done, Undo};
 use crate::Store;
@@ -39,11 +41,12 @@ pub struct ApiKey {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
-/// Where an appeal posted through Open311 came from.
+/// What an appeal posted through Open311 came with: its key, its media, its map point.
 #[derive(Debug, Clone)]
 pub struct ApiOrigin {
     pub api_key_id: Id,
     pub media_url: Option<String>,
+    pub point: Option<MapPoint>,
 }
 
 /// What `GET requests` reads.
@@ -67,6 +70,8 @@ pub enum RequestQuery {
 pub struct ShownRequest {
     pub record: AppealRecord,
     pub media_url: Option<String>,
+    /// Where it was marked on the map (the public door's and Open311's), if it was.
+    pub point: Option<MapPoint>,
     /// Its timeline, oldest first.
     pub events: Vec<(DateTime<Utc>, EventBody)>,
 }
@@ -188,8 +193,8 @@ impl Store {
         }
     }
 
-    /// Stores an appeal posted through Open311 as [`Store::create_appeal`] does, with the key
-    /// and media it came with, in one transaction.
+    /// Stores an appeal posted through Open311 as [`Store::create_appeal`] does, with the key,
+    /// media and map point it came with, in one transaction.
     pub async fn create_api_appeal(
         &self,
         appeal: &Appeal,
@@ -209,6 +214,9 @@ impl Store {
                 .bind(origin.media_url.as_deref())
                 .execute(&mut *conn)
                 .await?;
+                if let Some(point) = origin.point {
+                    insert_point(conn, appeal.id, point).await?;
+                }
                 Ok(Done::keep(appeal, deferred))
             })
         })
@@ -263,7 +271,7 @@ impl Store {
         self.shown(records).await
     }
 
-    /// The records with their media and timelines, read for all of them at once.
+    /// The records with their media, map points and timelines, read for all of them at once.
     async fn shown(&self, records: Vec<AppealRecord>) -> Result<Vec<ShownRequest>> {
         if records.is_empty() {
             return Ok(Vec::new());
@@ -279,6 +287,21 @@ impl Store {
             .await?
             .iter()
             .map(|r| Ok((get(r, "appeal_id")?, get(r, "media_url")?)))
+            .collect::<Result<_>>()?;
+        let points: HashMap<Id, MapPoint> = a
+            .query(&format!(
+                "SELECT appeal_id, lat, lng FROM appeal_points WHERE appeal_id IN ({ids})"
+            ))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let point = MapPoint {
+                    lat: get(r, "lat")?,
+                    lng: get(r, "lng")?,
+                };
+                Ok((get(r, "appeal_id")?, point))
+            })
             .collect::<Result<_>>()?;
         let mut events: HashMap<Id, Vec<(DateTime<Utc>, EventBody)>> = HashMap::new();
         let rows = a
@@ -298,6 +321,7 @@ impl Store {
             .into_iter()
             .map(|record| ShownRequest {
                 media_url: media.get(&record.appeal.id).cloned().flatten(),
+                point: points.get(&record.appeal.id).copied(),
                 events: events.remove(&record.appeal.id).unwrap_or_default(),
                 record,
             })

@@ -2,6 +2,7 @@
 //! the point they marked on a map when they marked one, in the same transaction.
 
 use chrono::{DateTime, Utc};
+use sqlx::AnyConnection;
 use suqiu_core::appeal::Appeal;
 use suqiu_core::lifecycle::{appellant_answer, AppellantAnswer, Event, Refusal};
 use suqiu_core::notice::for_appellant_answer;
@@ -14,6 +15,21 @@ use crate::error::{Result, StoreError};
 use crate::sql::get;
 use crate::writer::{Done, Undo};
 use crate::{dialect, Store};
+
+/// Keeps the map point of a new appeal (in its transaction).
+pub(crate) async fn insert_point(
+    conn: &mut AnyConnection,
+    appeal_id: Id,
+    point: MapPoint,
+) -> Result<()> {
+    sqlx::query("INSERT INTO appeal_points (appeal_id, lat, lng) VALUES ($1, $2, $3)")
+        .bind(appeal_id)
+        .bind(point.lat)
+        .bind(point.lng)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
 
 impl Store {
     /// Stores a public appeal (see `create_appeal`) and its map point, if any, together.
@@ -30,12 +46,7 @@ impl Store {
         self.run_job(Undo::Savepoint, move |conn| {
             Box::pin(async move {
                 let (appeal, deferred) = insert_new(conn, new).await?;
-                sqlx::query("INSERT INTO appeal_points (appeal_id, lat, lng) VALUES ($1, $2, $3)")
-                    .bind(appeal.id)
-                    .bind(point.lat)
-                    .bind(point.lng)
-                    .execute(&mut *conn)
-                    .await?;
+                insert_point(conn, appeal.id, point).await?;
                 Ok(Done::keep(appeal, deferred))
             })
         })

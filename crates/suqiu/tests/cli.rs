@@ -263,7 +263,12 @@ fn open311_key_add_prints_the_key_last_and_keeps_only_its_hash() {
     let out = key_cmd(&["add", "--name", "12345 热线"]);
     assert!(out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let key = stdout.lines().last().expect("a last line").trim().to_string();
+    let key = stdout
+        .lines()
+        .last()
+        .expect("a last line")
+        .trim()
+        .to_string();
     assert_eq!(key.len(), 43, "32 random bytes, base64url: {stdout}");
 
     // Only its hash is kept, under the system's name, made on the command line.

@@ -5,9 +5,10 @@
 use super::{unknown_service, Refusal, MAX_MEDIA_URL};
 use crate::appeal::{Channel, Kind, Urgency};
 use crate::error::{FieldError, Msg, TOO_LONG};
-use crate::lifecycle::{check_draft, CheckedDraft, IntakeDraft, IntakeFacts, NewAppellantDraft};
+use crate::lifecycle::{check_draft, CheckedDraft, IntakeDraft, IntakeFacts};
 use crate::msg;
-use crate::org::{OrgKind, OrgUnit};
+use crate::org::OrgUnit;
+use crate::public::{appellant, lives_there, MapPoint};
 
 /// The attribute that names the community a request concerns (its code).
 pub const ATTR_ORG_UNIT: &str = "org_unit";
@@ -55,17 +56,10 @@ pub struct RequestFacts {
     pub channel: Channel,
 }
 
-/// A point on the map (WGS84).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Point {
-    pub lat: f64,
-    pub long: f64,
-}
-
-/// Where a posted request is: a point, an address, or both.
+/// Where a posted request is: a point on the map, an address, or both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Location {
-    pub point: Option<Point>,
+    pub point: Option<MapPoint>,
     pub address: Option<String>,
 }
 
@@ -87,15 +81,10 @@ const LOCATION_MISSING: Msg = msg!(
     "请提供位置：lat 和 long，或 address_string",
     "Give a location: lat and long, or address_string",
 );
-const LAT_LONG_PAIR: Msg = msg!(
-    "lat_long_pair",
-    "lat 和 long 须同时提供",
-    "lat and long are sent together",
-);
-const LAT_LONG_RANGE: Msg = msg!(
-    "lat_long_range",
-    "经纬度应为数字：纬度 -90 到 90，经度 -180 到 180",
-    "lat is a number from -90 to 90, long from -180 to 180",
+const NOT_A_NUMBER: Msg = msg!(
+    "open311_not_a_number",
+    "{field} 应为数字（WGS84 度）",
+    "{field} is a number (WGS84 degrees)",
 );
 const MEDIA_URL_SHAPE: Msg = msg!(
     "media_url_shape",
@@ -122,8 +111,9 @@ const COMMUNITY_UNKNOWN: Msg = msg!(
 /// (400), by the spec's parameter — the service, the location, the media, the attributes,
 /// then the desk's intake rules (`check_draft`: the appellant's name, phone and e-mail, the
 /// description and address within their limits). The appellant is who the first and last
-/// names say, with the phone and e-mail sent; nobody (anonymous) when no name is sent. The
-/// appeal is public: the spec's model is a public request.
+/// names say, with the phone and e-mail sent, as the public door takes one
+/// (`public::appellant`: a phone without a name still lets them track it). The appeal is
+/// public: the spec's model is a public request.
 pub fn check_request(
     posted: &PostedRequest,
     facts: &RequestFacts,
@@ -154,14 +144,11 @@ pub fn check_request(
     );
     let unit = community(posted, facts).map_err(|e| errors.push(e)).ok();
     let name = appellant_name(posted.first_name.as_deref(), posted.last_name.as_deref());
+    let appellant = appellant(name, posted.phone.clone(), posted.email.clone());
     let draft = IntakeDraft {
         appellant_id: None,
-        anonymous: name.is_none(),
-        appellant: name.map(|name| NewAppellantDraft {
-            name,
-            phone: posted.phone.clone(),
-            email: posted.email.clone(),
-        }),
+        anonymous: appellant.is_none(),
+        appellant,
         org_unit_id: unit.as_ref().map_or(0, |u| u.id),
         channel: facts.channel,
         kind,
@@ -232,27 +219,28 @@ pub fn appellant_name(first: Option<&str>, last: Option<&str>) -> Option<String>
     }
 }
 
-/// The location: `lat` and `long` together (numbers in range), `address_string`, or both;
-/// one of them is required.
+/// The location: `lat` and `long` (a map point as the public door takes one:
+/// `MapPoint::given`), `address_string`, or both; one of them is required.
 fn location(posted: &PostedRequest, errors: &mut Vec<FieldError>) -> Option<Location> {
     let address = given(&posted.address_string).map(str::to_string);
-    let point = match (given(&posted.lat), given(&posted.long)) {
-        (None, None) => None,
-        (Some(lat), Some(long)) => {
-            let number = |v: &str| v.parse::<f64>().ok().filter(|n| n.is_finite());
-            match (number(lat), number(long)) {
-                (Some(lat), Some(long)) if lat.abs() <= 90.0 && long.abs() <= 180.0 => {
-                    Some(Point { lat, long })
-                }
-                _ => {
-                    errors.push(FieldError::new("lat", &LAT_LONG_RANGE));
-                    return None;
-                }
+    let mut number = |field: &str, v: &Option<String>| -> Result<Option<f64>, ()> {
+        let Some(v) = given(v) else { return Ok(None) };
+        match v.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Some(n)),
+            _ => {
+                errors.push(FieldError::new(field, &NOT_A_NUMBER).with("field", field));
+                Err(())
             }
         }
-        (lat, _) => {
-            let field = if lat.is_some() { "long" } else { "lat" };
-            errors.push(FieldError::new(field, &LAT_LONG_PAIR));
+    };
+    let (lat, long) = (number("lat", &posted.lat), number("long", &posted.long));
+    let (Ok(lat), Ok(long)) = (lat, long) else {
+        return None;
+    };
+    let point = match MapPoint::given(lat, long) {
+        Ok(point) => point,
+        Err(e) => {
+            errors.push(e);
             return None;
         }
     };
@@ -310,7 +298,7 @@ fn community(posted: &PostedRequest, facts: &RequestFacts) -> Result<OrgUnit, Fi
         return Err(FieldError::new(&field, &ATTRIBUTE_MISSING).with("attribute", &field));
     };
     match &facts.unit {
-        Some(u) if matches!(u.kind, OrgKind::Community | OrgKind::Grid) => Ok(u.clone()),
+        Some(u) if lives_there(u) => Ok(u.clone()),
         _ => {
             let shown: String = code.chars().take(40).collect();
             Err(FieldError::new(field, &COMMUNITY_UNKNOWN).with("value", shown))

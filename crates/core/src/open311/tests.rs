@@ -8,6 +8,7 @@ use crate::category::default_taxonomy;
 use crate::lifecycle::{register_public, Intake};
 use crate::org::{OrgKind, OrgUnit};
 use crate::policy::TimeLimitPolicy;
+use crate::public::{MapPoint, NAME_NOT_GIVEN};
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     shanghai()
@@ -270,9 +271,9 @@ fn a_good_request_becomes_a_public_api_intake() {
     );
     assert_eq!(
         checked.location.point,
-        Some(Point {
+        Some(MapPoint {
             lat: 31.03,
-            long: 121.22
+            lng: 121.22
         })
     );
     assert_eq!(
@@ -283,7 +284,7 @@ fn a_good_request_becomes_a_public_api_intake() {
 }
 
 #[test]
-fn without_a_name_the_appellant_is_anonymous_and_kind_and_urgency_default() {
+fn without_a_name_or_phone_the_appellant_is_anonymous_and_kind_and_urgency_default() {
     let checked = check_request(&posted(), &facts()).expect("passes");
     let intake = checked.intake.intake;
     assert_eq!(intake.appellant, Appellant::Anonymous);
@@ -293,6 +294,15 @@ fn without_a_name_the_appellant_is_anonymous_and_kind_and_urgency_default() {
         Some("John Smith")
     );
     assert_eq!(appellant_name(None, Some(" 李 ")).as_deref(), Some("李"));
+    let p = PostedRequest {
+        phone: Some("13912345678".into()),
+        ..posted()
+    };
+    let intake = check_request(&p, &facts()).expect("passes").intake.intake;
+    assert!(
+        matches!(&intake.appellant, Appellant::Named { name, phone: Some(_), .. } if name == NAME_NOT_GIVEN),
+        "a phone without a name is kept, as at the public door"
+    );
 }
 
 #[test]
@@ -324,7 +334,12 @@ fn a_location_is_required_and_a_point_is_two_numbers_in_range() {
         ..p.clone()
     };
     assert_eq!(invalid(check_request(&half, &facts())), ["long"]);
-    for (lat, long) in [("91", "121"), ("31", "181"), ("north", "121"), ("NaN", "1")] {
+    for (lat, long, field) in [
+        ("91", "121", "lat"),
+        ("31", "181", "long"),
+        ("north", "121", "lat"),
+        ("NaN", "1", "lat"),
+    ] {
         let bad = PostedRequest {
             lat: Some(lat.into()),
             long: Some(long.into()),
@@ -332,7 +347,7 @@ fn a_location_is_required_and_a_point_is_two_numbers_in_range() {
         };
         assert_eq!(
             invalid(check_request(&bad, &facts())),
-            ["lat"],
+            [field],
             "{lat},{long}"
         );
     }

@@ -17,6 +17,7 @@ use suqiu_core::open311::{
     ATTR_ORG_UNIT,
 };
 use suqiu_core::org::{OrgKind, OrgUnit};
+use suqiu_core::public::MapPoint;
 use suqiu_store::open311::{ApiKey, ApiOrigin, RequestQuery, ShownRequest};
 use suqiu_store::StoreError;
 
@@ -167,6 +168,7 @@ pub(crate) async fn post_request(
     let origin = ApiOrigin {
         api_key_id: key.id,
         media_url: checked.media_url,
+        point: checked.location.point,
     };
     let intake = CheckedIntake::public(checked.intake);
     let appeal = store_intake(state, TakenInBy::Appellant, &intake, |appeal, event| {
@@ -200,6 +202,7 @@ pub(crate) struct PublicRequest {
     /// The unit handling it, or the department it was referred to.
     pub agency: String,
     pub media_url: Option<String>,
+    pub point: Option<MapPoint>,
 }
 
 /// `GET requests`: the appeals Open311 may show, by the ids asked for (which override every
@@ -266,6 +269,7 @@ fn public(shown: ShownRequest, service_names: &HashMap<String, String>) -> Publi
             .clone()
             .unwrap_or_else(|| r.handling_org_unit_name.clone()),
         media_url: shown.media_url,
+        point: shown.point,
     }
 }
 

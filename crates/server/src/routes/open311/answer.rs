@@ -100,6 +100,9 @@ pub(super) fn requests(found: &[PublicRequest]) -> Doc {
         .iter()
         .map(|r| {
             let v = &r.view;
+            let (lat, long) = r.point.map_or((Node::Null, Node::Null), |p| {
+                (Node::Float(p.lat), Node::Float(p.lng))
+            });
             Node::Record(vec![
                 ("service_request_id", Node::text(&v.service_request_id)),
                 ("status", Node::text(v.status.code())),
@@ -113,6 +116,8 @@ pub(super) fn requests(found: &[PublicRequest]) -> Doc {
                 ("updated_datetime", Node::text(time(v.updated))),
                 ("expected_datetime", Node::maybe(v.expected.map(time))),
                 ("address", Node::maybe(v.address.as_deref())),
+                ("lat", lat),
+                ("long", long),
                 ("media_url", Node::maybe(r.media_url.as_deref())),
             ])
         })

@@ -14,6 +14,7 @@ pub(crate) enum Node {
     Null,
     Bool(bool),
     Int(i64),
+    Float(f64),
     /// Items, each an element of this name in XML.
     List(&'static str, Vec<Node>),
     /// Fields in order.
@@ -37,6 +38,7 @@ impl Node {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(*b),
             Node::Int(n) => Value::from(*n),
+            Node::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Node::List(_, items) => Value::Array(items.iter().map(Node::json).collect()),
             Node::Record(fields) => Value::Object(
                 fields
@@ -80,6 +82,8 @@ impl Node {
                     Node::Text(t) => escape(t, out),
                     Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
                     Node::Int(n) => out.push_str(&n.to_string()),
+                    // As JSON writes it (`121.0`, not `121`): both formats say one number.
+                    Node::Float(f) => out.push_str(&Node::Float(*f).json().to_string()),
                     _ => {}
                 }
                 close(out);
@@ -180,6 +184,7 @@ mod tests {
                     ("account_id", Node::Null),
                     ("metadata", Node::Bool(true)),
                     ("code", Node::Int(404)),
+                    ("lat", Node::Float(31.5)),
                     (
                         "formats",
                         Node::List("format", vec![Node::text("text/xml")]),
@@ -197,7 +202,7 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<service_requests><request>\
              <service_request_id>SQ1</service_request_id>\
              <description>a &lt; b &amp; &quot;c&quot; &apos;d&apos; &gt; e</description>\
-             <account_id/><metadata>true</metadata><code>404</code>\
+             <account_id/><metadata>true</metadata><code>404</code><lat>31.5</lat>\
              <formats><format>text/xml</format></formats></request></service_requests>"
         );
     }
@@ -214,6 +219,7 @@ mod tests {
                 "account_id": null,
                 "metadata": true,
                 "code": 404,
+                "lat": 31.5,
                 "formats": ["text/xml"],
             }])
         );
