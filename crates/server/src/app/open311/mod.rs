@@ -291,11 +291,7 @@ pub(crate) async fn request(
     given: Option<&str>,
     id: &str,
 ) -> Open311Result<PublicRequest> {
-    jurisdiction(state, given).await?;
-    let mut found = shown(state, &RequestQuery::Codes(codes(&[id]))).await?;
-    found
-        .pop()
-        .ok_or_else(|| Refusal::NotFound(Reason::new(&REQUEST_UNKNOWN)).into())
+    one(state, given, id, &REQUEST_UNKNOWN).await
 }
 
 /// `GET tokens/{token}`: the request a token stands for. Requests are registered at once, so
@@ -305,11 +301,20 @@ pub(crate) async fn token(
     given: Option<&str>,
     token: &str,
 ) -> Open311Result<String> {
+    let found = one(state, given, token, &TOKEN_UNKNOWN).await?;
+    Ok(found.view.service_request_id)
+}
+
+/// The appeal Open311 may show with this tracking code, or 404 saying `unknown`.
+async fn one(
+    state: &AppState,
+    given: Option<&str>,
+    code: &str,
+    unknown: &Msg,
+) -> Open311Result<PublicRequest> {
     jurisdiction(state, given).await?;
-    let found = shown(state, &RequestQuery::Codes(codes(&[token]))).await?;
+    let mut found = shown(state, &RequestQuery::Codes(codes(&[code]))).await?;
     found
-        .into_iter()
-        .next()
-        .map(|r| r.view.service_request_id)
-        .ok_or_else(|| Refusal::NotFound(Reason::new(&TOKEN_UNKNOWN)).into())
+        .pop()
+        .ok_or_else(|| Refusal::NotFound(Reason::new(unknown)).into())
 }

@@ -127,29 +127,25 @@ pub(super) fn requests(found: &[PublicRequest]) -> Doc {
 
 /// `POST requests`: the new request's id (it is registered at once: no token).
 pub(super) fn posted(id: &str) -> Doc {
-    Doc::new(
-        "service_requests",
-        Node::List(
-            "request",
-            vec![Node::Record(vec![
-                ("service_request_id", Node::text(id)),
-                ("service_notice", Node::text("")),
-                ("account_id", Node::Null),
-            ])],
-        ),
-    )
+    one_request(vec![
+        ("service_request_id", Node::text(id)),
+        ("service_notice", Node::text("")),
+        ("account_id", Node::Null),
+    ])
 }
 
 /// `tokens/{token}`: the request the token stands for.
 pub(super) fn token(id: &str, token: &str) -> Doc {
+    one_request(vec![
+        ("service_request_id", Node::text(id)),
+        ("token", Node::text(token)),
+    ])
+}
+
+/// The spec's list of requests holding one, with these fields.
+fn one_request(fields: Vec<(&'static str, Node)>) -> Doc {
     Doc::new(
         "service_requests",
-        Node::List(
-            "request",
-            vec![Node::Record(vec![
-                ("service_request_id", Node::text(id)),
-                ("token", Node::text(token)),
-            ])],
-        ),
+        Node::List("request", vec![Node::Record(fields)]),
     )
 }

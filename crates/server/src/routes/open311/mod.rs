@@ -160,17 +160,13 @@ async fn discovery(State(state): State<AppState>, target: Target, headers: Heade
         let changeset = app::changeset(&state).await?;
         Ok::<_, Failure>(answer::discovery(&base, changeset))
     };
-    respond(target.format, StatusCode::OK, found.await)
+    respond(target.format, found.await)
 }
 
 /// `GET services.{fmt}`.
 async fn services(State(state): State<AppState>, target: Target, q: Params) -> Response {
     let found = app::service_list(&state, q.get("jurisdiction_id")).await;
-    respond(
-        target.format,
-        StatusCode::OK,
-        found.map(|s| answer::services(&s)),
-    )
+    respond(target.format, found.map(|s| answer::services(&s)))
 }
 
 /// `GET services/{code}.{fmt}`.
@@ -178,7 +174,6 @@ async fn definition(State(state): State<AppState>, target: Target, q: Params) ->
     let found = app::definition(&state, q.get("jurisdiction_id"), &target.name).await;
     respond(
         target.format,
-        StatusCode::OK,
         found.map(|(code, attrs)| answer::definition(&code, &attrs)),
     )
 }
@@ -193,11 +188,7 @@ async fn list(State(state): State<AppState>, target: Target, q: Params) -> Respo
         statuses: q.list("status"),
     };
     let found = app::requests(&state, q.get("jurisdiction_id"), filter).await;
-    respond(
-        target.format,
-        StatusCode::OK,
-        found.map(|r| answer::requests(&r)),
-    )
+    respond(target.format, found.map(|r| answer::requests(&r)))
 }
 
 /// `GET requests/{id}.{fmt}`: a list of one, as the spec has it.
@@ -205,7 +196,6 @@ async fn one(State(state): State<AppState>, target: Target, q: Params) -> Respon
     let found = app::request(&state, q.get("jurisdiction_id"), &target.name).await;
     respond(
         target.format,
-        StatusCode::OK,
         found.map(|r| answer::requests(std::slice::from_ref(&r))),
     )
 }
@@ -215,7 +205,6 @@ async fn token(State(state): State<AppState>, target: Target, q: Params) -> Resp
     let found = app::token(&state, q.get("jurisdiction_id"), &target.name).await;
     respond(
         target.format,
-        StatusCode::OK,
         found.map(|id| answer::token(&id, &target.name)),
     )
 }
@@ -230,9 +219,9 @@ async fn post(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let format = target.format;
-    let form = match form(format, &headers, body) {
+    let form = match form(&headers, body) {
         Ok(form) => form,
-        Err(res) => return res,
+        Err(fault) => return fault.respond(format),
     };
     // The body's value first, then the query string's.
     let p = Params(form.0.into_iter().chain(query.0).collect());
@@ -251,43 +240,55 @@ async fn post(
     };
     let stored =
         app::post_request(&state, p.get("api_key"), p.get("jurisdiction_id"), &posted).await;
-    respond(format, StatusCode::OK, stored.map(|id| answer::posted(&id)))
+    respond(format, stored.map(|id| answer::posted(&id)))
+}
+
+/// What is wrong with a POST's body.
+enum BodyFault {
+    /// Not a UTF-8 form, or a field no text may hold (400).
+    Refused(Refusal),
+    /// Over [`MAX_POST_BYTES`] (413).
+    TooLarge,
+}
+
+impl BodyFault {
+    fn not_form() -> BodyFault {
+        BodyFault::Refused(Refusal::Invalid(vec![FieldError::new(
+            "body",
+            &BODY_NOT_FORM,
+        )]))
+    }
+
+    fn respond(self, format: Format) -> Response {
+        match self {
+            BodyFault::Refused(r) => refused(format, r),
+            BodyFault::TooLarge => {
+                let said = Reason::new(&BODY_TOO_LARGE).with("kb", MAX_POST_BYTES / 1024);
+                spec_errors(format, StatusCode::PAYLOAD_TOO_LARGE, &[said.zh])
+            }
+        }
+    }
 }
 
 /// A POST's form: its content type form-encoded (or not given), within [`MAX_POST_BYTES`].
-fn form(
-    format: Format,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Params, Response> {
-    let not_form = || {
-        refused(
-            format,
-            Refusal::Invalid(vec![FieldError::new("body", &BODY_NOT_FORM)]),
-        )
-    };
+fn form(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Params, BodyFault> {
     let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|ct| ct.split(';').next())
         .map(|e| e.trim().to_ascii_lowercase());
     if essence.is_some_and(|e| e != "application/x-www-form-urlencoded") {
-        return Err(not_form());
+        return Err(BodyFault::not_form());
     }
     let bytes = match body {
         Ok(bytes) => bytes,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let said = Reason::new(&BODY_TOO_LARGE).with("kb", MAX_POST_BYTES / 1024);
-            return Err(spec_errors(
-                format,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &[said.zh],
-            ));
+            return Err(BodyFault::TooLarge);
         }
-        Err(_) => return Err(not_form()),
+        Err(_) => return Err(BodyFault::not_form()),
     };
-    let text = std::str::from_utf8(&bytes).map_err(|_| not_form())?;
-    Params::parse(text).map_err(|e| refused(format, Refusal::Invalid(vec![e])))
+    let text = std::str::from_utf8(&bytes).map_err(|_| BodyFault::not_form())?;
+    Params::parse(text).map_err(|e| BodyFault::Refused(Refusal::Invalid(vec![e])))
 }
 
 const BODY_NOT_FORM: Msg = msg!(
@@ -316,11 +317,11 @@ fn not_found(format: Format) -> Response {
     )
 }
 
-/// A use case's answer: its document with `status`, or its refusal or failure as the
-/// spec's errors.
-fn respond(format: Format, status: StatusCode, found: Result<Doc, Failure>) -> Response {
+/// A use case's answer: its document (200: a new request too, as the spec's examples and
+/// its clients have it), or its refusal or failure as the spec's errors.
+fn respond(format: Format, found: Result<Doc, Failure>) -> Response {
     match found {
-        Ok(doc) => doc.respond(format, status),
+        Ok(doc) => doc.respond(format, StatusCode::OK),
         Err(Failure::Refused(r)) => refused(format, r),
         Err(Failure::App(e)) => {
             let problem = crate::problem::Problem::from(e);
