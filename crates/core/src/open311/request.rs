@@ -5,7 +5,7 @@
 use super::{unknown_service, Refusal, MAX_MEDIA_URL};
 use crate::appeal::{Channel, Kind, Urgency};
 use crate::error::{FieldError, Msg, TOO_LONG};
-use crate::lifecycle::{check_draft, CheckedDraft, IntakeDraft, IntakeFacts};
+use crate::lifecycle::{check_draft, CheckedDraft, IntakeDraft, IntakeFacts, Matter};
 use crate::msg;
 use crate::org::OrgUnit;
 use crate::public::{appellant, lives_there, MapPoint};
@@ -151,13 +151,15 @@ pub fn check_request(
         appellant,
         org_unit_id: unit.as_ref().map_or(0, |u| u.id),
         channel: facts.channel,
-        kind,
-        category: service_code.unwrap_or_default().to_string(),
-        urgency: Some(urgency),
-        title: None,
-        content: posted.description.clone().unwrap_or_default(),
-        location: location.as_ref().and_then(|l| l.address.clone()),
-        public_consent: true,
+        matter: Matter {
+            kind,
+            category: service_code.unwrap_or_default().to_string(),
+            urgency: Some(urgency),
+            title: None,
+            content: posted.description.clone().unwrap_or_default(),
+            location: location.as_ref().and_then(|l| l.address.clone()),
+            public_consent: true,
+        },
     };
     let intake_facts = IntakeFacts {
         appellant_on_register: false,
