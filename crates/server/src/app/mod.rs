@@ -27,6 +27,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 pub(crate) mod appeals;
+pub(crate) mod board;
 pub(crate) mod care;
 pub(crate) mod fund;
 pub(crate) mod open311;
