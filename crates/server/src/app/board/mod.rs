@@ -154,6 +154,8 @@ pub(crate) async fn board(state: &AppState, code: Option<&str>, page: i64) -> Ap
 /// What a node's feed holds: its newest public appeals and items.
 pub(crate) struct Feed {
     pub node: OrgUnit,
+    /// The root's code: the feed's entries are named in the district's namespace.
+    pub district_code: String,
     pub appeals: Vec<BoardAppeal>,
     pub communities: HashMap<Id, String>,
     pub items: Vec<BoardItem>,
@@ -165,6 +167,7 @@ pub(crate) async fn feed(state: &AppState, code: &str) -> AppResult<Feed> {
     let node = tree.node(Some(code))?;
     let (appeals, communities) = appeals(state, &tree, &node, 1, FEED_ENTRIES).await?;
     Ok(Feed {
+        district_code: tree.node(None)?.code,
         items: items::shown(state, &node, FEED_ENTRIES).await?,
         appeals: appeals.items,
         communities,

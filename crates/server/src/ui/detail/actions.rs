@@ -398,7 +398,7 @@ pub(crate) async fn act(
         Err(p) if matches!(p.status, 403 | 409 | 422) => {
             let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
             let failure = Failure::new(action, &p, post.form, lang);
-            let page = detail_page(&state, &s, &rec, Some(failure))
+            let page = detail_page(&state, &s, &rec, Some(failure), None)
                 .await
                 .map_err(fail(lang))?;
             let mut res = render(lang, &page)?;

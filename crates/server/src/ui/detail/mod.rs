@@ -29,9 +29,11 @@ use crate::routes::appeals::{parse_command, resolve_merge_code};
 use crate::state::AppState;
 
 mod actions;
+mod reply;
 mod timeline;
 
 pub(crate) use actions::act;
+pub(crate) use reply::post as post_reply;
 use actions::*;
 use timeline::*;
 
@@ -64,14 +66,18 @@ struct DetailPage {
     extension_days: String,
     /// The message of a failed action that has no form here (no longer allowed, say).
     error: String,
+    /// The 公开答复 card.
+    reply: reply::ReplyPanel,
 }
 
-/// Renders the page; `failed` is the action whose form just failed.
+/// Renders the page; `failed` is the action whose form just failed, `reply_failed` the
+/// public reply's.
 async fn detail_page(
     state: &AppState,
     s: &Session,
     rec: &AppealRecord,
     failed: Option<Failure>,
+    reply_failed: Option<reply::ReplyFailure>,
 ) -> Result<DetailPage, UiError> {
     let lang = s.lang;
     let now = state.now();
@@ -93,6 +99,7 @@ async fn detail_page(
         _ => String::new(),
     };
     let error = top_error(failed.as_ref(), &allowed);
+    let reply = reply::panel(state, s, rec, reply_failed).await?;
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -133,6 +140,7 @@ async fn detail_page(
         ),
         extension_days,
         error,
+        reply,
     })
 }
 
@@ -245,7 +253,7 @@ pub(crate) async fn page(
     )
     .await
     .map_err(fail(lang))?;
-    let page = detail_page(&state, &s, &rec, None)
+    let page = detail_page(&state, &s, &rec, None, None)
         .await
         .map_err(fail(lang))?;
     render(lang, &page)
