@@ -40,6 +40,8 @@ pub struct Item {
     pub id: Id,
     pub org_unit_id: Id,
     pub org_unit_name: String,
+    /// The node's code: its board is `/p/board/{code}`.
+    pub org_unit_code: String,
     pub org_path: String,
     pub item: CheckedItem,
     pub published: Stamp,
@@ -55,7 +57,8 @@ const REPLY_SELECT: &str = "SELECT r.appeal_id, r.body, r.state, r.version, \
      LEFT JOIN users pu ON pu.id = r.published_by \
      LEFT JOIN users xu ON xu.id = r.withdrawn_by";
 
-const ITEM_SELECT: &str = "SELECT i.id, i.org_unit_id, o.name AS org_unit_name, i.org_path, \
+const ITEM_SELECT: &str = "SELECT i.id, i.org_unit_id, o.name AS org_unit_name, \
+     o.code AS org_unit_code, i.org_path, \
      i.category, i.title, i.body, i.dated, \
      i.published_by, pu.display_name AS published_by_name, i.published_at, \
      i.withdrawn_by, xu.display_name AS withdrawn_by_name, i.withdrawn_at \
@@ -100,6 +103,7 @@ fn item_from(row: &AnyRow) -> Result<Item> {
         id: get(row, "id")?,
         org_unit_id: get(row, "org_unit_id")?,
         org_unit_name: get(row, "org_unit_name")?,
+        org_unit_code: get(row, "org_unit_code")?,
         org_path: get(row, "org_path")?,
         item: CheckedItem {
             title: get(row, "title")?,

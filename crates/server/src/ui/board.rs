@@ -14,12 +14,11 @@ use suqiu_store::board::Item;
 
 use super::i18n::Lang;
 use super::page_node;
-use super::posted::{correctable, refusal_status, render_with, Posted};
+use super::posted::{answer, Posted};
 use super::view::{vocabulary_choices, Choice, Chrome, FieldErrors};
 use super::{fail, render, saved, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
 use crate::app::board::items as app;
 use crate::extract::Params;
-use crate::problem::Problem;
 use crate::state::AppState;
 
 /// Items on one page of the list.
@@ -140,46 +139,17 @@ fn draft_of(f: &FormData, lang: Lang) -> Result<ItemDraft, FieldErrors> {
 /// `POST /board/items`: publishes on the user's own node's board; refused, the form again as
 /// typed with what to fix.
 pub(crate) async fn publish(State(state): State<AppState>, post: PostForm) -> PageResult {
-    let s = post.session;
-    let f = post.form;
-    let lang = s.lang;
-    let refused = |errors: FieldErrors, f: FormData, p: Option<Problem>| {
-        let state = &state;
-        let s = &s;
-        async move {
-            let posted = Posted::refused(FORM, f, errors);
-            let page = items_page(state, s, None, posted).await.map_err(fail(lang))?;
-            render_with(lang, &page, refusal_status(p.as_ref()))
-        }
+    let (s, f) = (post.session, post.form);
+    let body = draft_of(&f, s.lang);
+    let save = async |draft| app::publish(&state, &s.actor, None, draft).await;
+    let done = |item: Item| {
+        let flash = Flash::new("flash.item_published")
+            .detail(item.item.title.clone())
+            .next(&format!("/p/board/{}", item.org_unit_code), "board.view");
+        ("/board/items".to_string(), flash)
     };
-    let draft = match draft_of(&f, lang) {
-        Ok(d) => d,
-        Err(errors) => return refused(errors, f, None).await,
-    };
-    match app::publish(&state, &s.actor, None, draft)
-        .await
-        .map_err(Problem::from)
-    {
-        Ok(item) => {
-            let flash = Flash::new("flash.item_published")
-                .detail(item.item.title.clone())
-                .next(&format!("/p/board/{}", node_code(&state, item.org_unit_id).await), "board.view");
-            Ok(saved(&state, "/board/items", flash))
-        }
-        Err(p) if correctable(&p) => {
-            let errors = FieldErrors::of_problem(&p, &[], lang);
-            refused(errors, f, Some(p)).await
-        }
-        Err(p) => Err(UiError::from(p).page(lang)),
-    }
-}
-
-/// The code of node `id` (its public board's address), "" if it is gone.
-async fn node_code(state: &AppState, id: Id) -> String {
-    match state.store.org_unit(id).await {
-        Ok(Some(u)) => u.code,
-        _ => String::new(),
-    }
+    let again = async |posted| items_page(&state, &s, None, posted).await;
+    answer((&state, s.lang), (FORM.to_string(), f, &[][..]), (body, save), done, again).await
 }
 
 /// `POST /board/items/{id}/withdraw`.
