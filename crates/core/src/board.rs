@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::access::{deed, Actor, Capability};
 use crate::appeal::{Appeal, Kind, Status};
-use crate::error::{FieldError, Msg, Reason};
+use crate::error::{FieldError, Msg, Reason, Refusal};
 use crate::msg;
 use crate::org::{in_subtree, OrgKind, OrgUnit};
 use crate::privacy::redact;
@@ -44,20 +44,6 @@ vocabulary!(
         Other = "other" / "其他",
     }
 );
-
-/// Why a board command is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// The role, or the actor's place in the tree, does not allow it (403).
-    #[error("{0}")]
-    Forbidden(Reason),
-    /// Not as things stand: already published, withdrawn, not public (409).
-    #[error("{0}")]
-    Conflict(Reason),
-    /// Fields to fix, every one at once (422).
-    #[error("{}", .0.first().map(|e| e.message.as_str()).unwrap_or_default())]
-    Invalid(Vec<FieldError>),
-}
 
 /// Whether an appeal may be shown on the public board at all: its appellant consented to
 /// publication (anonymized). The store's SQL twin is `store::board::SHOWN`. Only these get a
@@ -244,10 +230,7 @@ fn publisher(actor: &Actor) -> Result<(), Refusal> {
 pub fn may_publish_item(actor: &Actor, node: &OrgUnit) -> Result<(), Refusal> {
     publisher(actor)?;
     if !keeps_board(node.kind) {
-        return Err(Refusal::Invalid(vec![FieldError::new(
-            "org_unit_id",
-            &ITEM_NO_GRID,
-        )]));
+        return Err(Refusal::invalid("org_unit_id", &ITEM_NO_GRID));
     }
     if actor.org_unit_id != node.id {
         return Err(Refusal::Forbidden(
@@ -266,7 +249,7 @@ pub fn may_withdraw_item(actor: &Actor, node_path: &str, withdrawn: bool) -> Res
         return Err(Refusal::Forbidden(Reason::new(&ITEM_NOT_BELOW)));
     }
     if withdrawn {
-        return Err(Refusal::Conflict(Reason::new(&ITEM_WITHDRAWN)));
+        return Err(Refusal::Conflict(FieldError::new("id", &ITEM_WITHDRAWN)));
     }
     Ok(())
 }

@@ -81,8 +81,13 @@ fn nothing_personal(what: &str, text: &str) {
 async fn write_reply(t: &TestApp, username: &str, id: i64, body: &str) -> Resp {
     let token = t.token(username).await;
     let path = format!("/api/v1/appeals/{id}/public-reply");
-    t.call(Method::PUT, &path, Some(&token), Some(json!({"body": body})))
-        .await
+    t.call(
+        Method::PUT,
+        &path,
+        Some(&token),
+        Some(json!({"body": body})),
+    )
+    .await
 }
 
 async fn reply_step(t: &TestApp, username: &str, id: i64, step: &str) -> Resp {
@@ -104,9 +109,14 @@ async fn the_board_shows_nothing_personal(b: Backend) {
     t.post_anonymous("/api/v1/public/appeals", public)
         .await
         .ok(201);
-    write_reply(&t, "station11", id, "已联系王小明（13912345678），水管已修好")
-        .await
-        .ok(200);
+    write_reply(
+        &t,
+        "station11",
+        id,
+        "已联系王小明（13912345678），水管已修好",
+    )
+    .await
+    .ok(200);
     reply_step(&t, "station11", id, "publish").await.ok(200);
     let paths = [
         "/p/board".to_string(),
@@ -125,12 +135,21 @@ async fn the_board_shows_nothing_personal(b: Backend) {
         assert!(text.contains("楼道水管漏水三天了"), "{path}: {text}");
         assert!(text.contains("荣乐东路88弄3号楼"), "{path}: {text}");
         assert!(text.contains("水管已修好"), "the reviewed reply on {path}");
-        assert!(text.contains("小区门口的路灯坏了"), "the resident's own on {path}");
-        assert!(!text.contains("未同意公开"), "an unconsented appeal on {path}");
+        assert!(
+            text.contains("小区门口的路灯坏了"),
+            "the resident's own on {path}"
+        );
+        assert!(
+            !text.contains("未同意公开"),
+            "an unconsented appeal on {path}"
+        );
     }
     // Another node's board shows neither its own unconsented appeal nor the others'.
     let c21 = public_get(&t, &format!("/p/board/{C21}")).await.text();
-    assert!(!c21.contains("未同意公开") && !c21.contains("楼道水管漏水"), "{c21}");
+    assert!(
+        !c21.contains("未同意公开") && !c21.contains("楼道水管漏水"),
+        "{c21}"
+    );
     // The grid's appeal is told by its community.
     let json = public_get(&t, &format!("/api/v1/public/board?code={C11}")).await;
     let appeals = json.ok(200)["appeals"].as_array().expect("appeals").clone();
@@ -169,7 +188,9 @@ async fn a_reply_shows_once_reviewed_and_goes_when_withdrawn(b: Backend) {
     assert_eq!(withdrawn.ok(200)["state"], "withdrawn");
     assert!(withdrawn.json["published"].is_object());
     assert!(!c11_board(&t).await.contains("感谢反映"));
-    reply_step(&t, "station11", id, "withdraw").await.problem(409);
+    reply_step(&t, "station11", id, "withdraw")
+        .await
+        .problem(409);
     let token = t.token("admin").await;
     let read = t
         .get(&format!("/api/v1/appeals/{id}/public-reply"), &token)
@@ -177,7 +198,9 @@ async fn a_reply_shows_once_reviewed_and_goes_when_withdrawn(b: Backend) {
     assert_eq!(read.ok(200)["withdrawn"]["by"]["name"], "站点一");
     // An appeal whose appellant did not consent takes no reply.
     let private = private_appeal(&t, "station11", t.fx.c11, "未同意公开").await;
-    write_reply(&t, "station11", private, "x").await.problem(409);
+    write_reply(&t, "station11", private, "x")
+        .await
+        .problem(409);
     // Two writers from the same reading: one wins.
     let first: Option<i64> = None;
     let reply = PublicReply {
@@ -247,15 +270,27 @@ async fn items_are_published_by_the_node_and_withdrawn(b: Backend) {
     let created = post_item(&t, "station11", item.clone()).await;
     let id = created.ok(201)["id"].as_i64().expect("id");
     assert_eq!(created.json["org_unit_id"], t.fx.c11);
-    for path in [format!("/p/board/{C11}"), format!("/p/board/{S1}"), "/p/board".into()] {
-        assert!(public_get(&t, &path).await.text().contains("重阳节敬老活动"), "{path}");
+    for path in [
+        format!("/p/board/{C11}"),
+        format!("/p/board/{S1}"),
+        "/p/board".into(),
+    ] {
+        assert!(
+            public_get(&t, &path)
+                .await
+                .text()
+                .contains("重阳节敬老活动"),
+            "{path}"
+        );
     }
     let feed = public_get(&t, &format!("/p/board/{C11}/feed.atom")).await;
     assert!(feed.text().contains("重阳节敬老活动"));
     // Another community's station cannot reach this board; the street publishes on its own.
     let mut elsewhere = item.clone();
     elsewhere["org_unit_id"] = t.fx.c11.into();
-    post_item(&t, "station12", elsewhere.clone()).await.problem(404);
+    post_item(&t, "station12", elsewhere.clone())
+        .await
+        .problem(404);
     post_item(&t, "street1", elsewhere).await.problem(403);
     post_item(&t, "volunteer", item.clone()).await.problem(403);
     let p = post_item(&t, "station11", json!({"title": " ", "body": ""})).await;
@@ -274,18 +309,27 @@ async fn items_are_published_by_the_node_and_withdrawn(b: Backend) {
     let done = t.post(&withdraw, &token, json!({})).await;
     assert_eq!(done.ok(200)["withdrawn"]["by"]["name"], "街道干部");
     t.post(&withdraw, &token, json!({})).await.problem(409);
-    assert!(!public_get(&t, &format!("/p/board/{C11}")).await.text().contains("重阳节敬老活动"));
+    assert!(!public_get(&t, &format!("/p/board/{C11}"))
+        .await
+        .text()
+        .contains("重阳节敬老活动"));
     let feed = public_get(&t, &format!("/p/board/{C11}/feed.atom")).await;
     assert!(!feed.text().contains("重阳节敬老活动"));
     let token = t.token("station11").await;
     let list = t.get("/api/v1/board/items", &token).await;
-    assert_eq!(list.ok(200)["items"][0]["withdrawn"]["by"]["name"], "街道干部");
+    assert_eq!(
+        list.ok(200)["items"][0]["withdrawn"]["by"]["name"],
+        "街道干部"
+    );
     // The page: a refused form keeps what was typed; a saved one says so.
     let mut web = Browser::sign_in(&t, "station11").await;
     let html = web.get("/board/items").await.text();
     assert!(html.contains("data-testid=\"item-form\""), "{html}");
     let res = web
-        .post("/board/items", &[("title", "七一党课"), ("body", ""), ("category", "")])
+        .post(
+            "/board/items",
+            &[("title", "七一党课"), ("body", ""), ("category", "")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("value=\"七一党课\""), "{}", res.text());
@@ -298,8 +342,14 @@ async fn items_are_published_by_the_node_and_withdrawn(b: Backend) {
     let res = web.post("/board/items", &fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let html = web.get("/board/items").await.text();
-    assert!(html.contains("data-testid=\"flash\"") && html.contains("七一党课"), "{html}");
-    assert!(public_get(&t, &format!("/p/board/{C11}")).await.text().contains("七一党课"));
+    assert!(
+        html.contains("data-testid=\"flash\"") && html.contains("七一党课"),
+        "{html}"
+    );
+    assert!(public_get(&t, &format!("/p/board/{C11}"))
+        .await
+        .text()
+        .contains("七一党课"));
     t.finish().await;
 }
 
@@ -314,18 +364,30 @@ async fn get_with(t: &TestApp, path: &str, etag: Option<&str>) -> Resp {
 async fn boards_are_cacheable(b: Backend) {
     let t = TestApp::new(b).await;
     personal_appeal(&t).await;
-    for path in [format!("/p/board/{C11}"), format!("/p/board/{C11}/feed.atom"), "/p/board".into()] {
+    for path in [
+        format!("/p/board/{C11}"),
+        format!("/p/board/{C11}/feed.atom"),
+        "/p/board".into(),
+    ] {
         let first = get_with(&t, &path, None).await;
         assert_eq!(first.status, StatusCode::OK, "{path}");
-        assert_eq!(first.headers[header::CACHE_CONTROL], "public, max-age=60", "{path}");
-        let etag = first.headers[header::ETAG].to_str().expect("etag").to_string();
+        assert_eq!(
+            first.headers[header::CACHE_CONTROL],
+            "public, max-age=60",
+            "{path}"
+        );
+        let etag = first.headers[header::ETAG]
+            .to_str()
+            .expect("etag")
+            .to_string();
         assert!(etag.starts_with('"'), "a strong ETag: {etag}");
         let again = get_with(&t, &path, Some(&etag)).await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
         assert!(again.bytes.is_empty());
         assert_eq!(again.headers[header::ETAG], etag.as_str());
         // What the page shows changes: so does its tag.
-        let item = json!({"category": "other", "title": format!("公告{}", path.len()), "body": "x"});
+        let item =
+            json!({"category": "other", "title": format!("公告{}", path.len()), "body": "x"});
         post_item(&t, "station11", item).await.ok(201);
         let changed = get_with(&t, &path, Some(&etag)).await;
         assert_eq!(changed.status, StatusCode::OK, "{path}");
@@ -366,7 +428,10 @@ async fn the_boards_measures_are_the_rankings(b: Backend) {
     let last = (first + chrono::Months::new(1)).pred_opt().expect("last");
     let metrics = t
         .get(
-            &format!("/api/v1/metrics?org_unit={}&from={first}&to={last}", t.fx.c11),
+            &format!(
+                "/api/v1/metrics?org_unit={}&from={first}&to={last}",
+                t.fx.c11
+            ),
             &token,
         )
         .await;
@@ -383,7 +448,12 @@ async fn the_boards_measures_are_the_rankings(b: Backend) {
     let board = public_get(&t, &format!("/api/v1/public/board?code={C11}")).await;
     let this = board.ok(200)["measures"][0].clone();
     assert_eq!(this["month"], first.format("%Y-%m").to_string());
-    for rate in ["response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate"] {
+    for rate in [
+        "response_rate",
+        "on_time_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+    ] {
         assert_eq!(this[rate], metrics[rate], "{rate}");
     }
     assert!(this["satisfaction_rate"].is_number(), "{this}");
@@ -400,12 +470,16 @@ async fn the_boards_measures_are_the_rankings(b: Backend) {
     assert!(html.contains(&cell), "{cell} in {html}");
     // The fund's public totals are the fund's own.
     let token = t.token("station11").await;
-    let donation =
-        json!({"org_unit_id": t.fx.c11, "kind": "donation", "amount_cents": 50_000, "note": "捐赠"});
-    t.post("/api/v1/fund/entries", &token, donation).await.ok(201);
+    let donation = json!({"org_unit_id": t.fx.c11, "kind": "donation", "amount_cents": 50_000, "note": "捐赠"});
+    t.post("/api/v1/fund/entries", &token, donation)
+        .await
+        .ok(201);
     let fund = public_get(&t, &format!("/api/v1/fund/public?org_unit={}", t.fx.c11)).await;
     let board = public_get(&t, &format!("/api/v1/public/board?code={C11}")).await;
-    assert_eq!(board.ok(200)["fund"]["balance_cents"], fund.ok(200)["balance_cents"]);
+    assert_eq!(
+        board.ok(200)["fund"]["balance_cents"],
+        fund.ok(200)["balance_cents"]
+    );
     assert_eq!(board.json["fund"]["months"][0], fund.json["months"][0]);
     t.finish().await;
 }
@@ -454,7 +528,9 @@ fn atom_entries(xml: &str) -> Vec<(String, String)> {
     }
     for field in ["id", "title", "updated"] {
         assert!(
-            feed_fields.iter().any(|(f, v)| f == field && !v.trim().is_empty()),
+            feed_fields
+                .iter()
+                .any(|(f, v)| f == field && !v.trim().is_empty()),
             "the feed's {field}: {feed_fields:?}"
         );
     }
@@ -464,19 +540,33 @@ fn atom_entries(xml: &str) -> Vec<(String, String)> {
 async fn the_feed_is_atom_with_stable_ids(b: Backend) {
     let t = TestApp::new(b).await;
     personal_appeal(&t).await;
-    post_item(&t, "station11", json!({"category": "funds", "title": "十月经费", "body": "支出明细"}))
-        .await
-        .ok(201);
+    post_item(
+        &t,
+        "station11",
+        json!({"category": "funds", "title": "十月经费", "body": "支出明细"}),
+    )
+    .await
+    .ok(201);
     let res = public_get(&t, &format!("/p/board/{C11}/feed.atom")).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.content_type().starts_with("application/atom+xml"), "{}", res.content_type());
+    assert!(
+        res.content_type().starts_with("application/atom+xml"),
+        "{}",
+        res.content_type()
+    );
     let community = atom_entries(&res.text());
     assert_eq!(community.len(), 2, "{community:?}");
-    assert!(community.iter().any(|(_, title)| title.contains("十月经费")));
+    assert!(community
+        .iter()
+        .any(|(_, title)| title.contains("十月经费")));
     nothing_personal("the feed", &res.text());
     // The same entry keeps its id: in the next fetch, and in the district's feed.
     t.clock.advance(chrono::TimeDelta::hours(1));
-    let again = atom_entries(&public_get(&t, &format!("/p/board/{C11}/feed.atom")).await.text());
+    let again = atom_entries(
+        &public_get(&t, &format!("/p/board/{C11}/feed.atom"))
+            .await
+            .text(),
+    );
     assert_eq!(again, community);
     let district = atom_entries(&public_get(&t, "/p/board/310117/feed.atom").await.text());
     for entry in &community {

@@ -16,9 +16,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Refusal;
 use crate::access::{deed, Actor, Capability, Relation};
-use crate::error::{FieldError, Msg, Reason};
+use crate::error::{FieldError, Msg, Reason, Refusal};
 use crate::msg;
 use crate::validate::check_storable;
 use crate::vocabulary;
@@ -155,7 +154,7 @@ pub fn decide(
         return Err(Refusal::Forbidden(Reason::new(&REVIEWER)));
     }
     if !ctx.public && !matches!(cmd, ReplyCommand::Withdraw) {
-        return Err(Refusal::Conflict(Reason::new(&NOT_PUBLIC)));
+        return Err(Refusal::Conflict(FieldError::new("state", &NOT_PUBLIC)));
     }
     let stamp = Stamp {
         by: actor.user_id,
@@ -165,7 +164,7 @@ pub fn decide(
     let state = current.map(|r| r.state);
     let wrong = |state: ReplyState| {
         Refusal::Conflict(
-            Reason::new(&WRONG_STATE)
+            FieldError::new("state", &WRONG_STATE)
                 .with_words("state", state.label_zh(), state.label_en())
                 .with_words("step", cmd.step().label_zh(), cmd.step().label_en()),
         )
@@ -175,13 +174,16 @@ pub fn decide(
             Err(wrong(r.state))
         }
         (ReplyCommand::Write(body), _) => Ok(PublicReply {
-            body: check_body(body).map_err(|e| Refusal::Invalid(vec![e]))?,
+            body: check_body(body).map_err(Refusal::Invalid)?,
             state: ReplyState::Draft,
             written: stamp,
             published: None,
             withdrawn: None,
         }),
-        (_, None) => Err(Refusal::Conflict(Reason::new(&NOTHING_WRITTEN))),
+        (_, None) => Err(Refusal::Conflict(FieldError::new(
+            "state",
+            &NOTHING_WRITTEN,
+        ))),
         (ReplyCommand::Publish, Some(r)) if state == Some(ReplyState::Draft) => Ok(PublicReply {
             state: ReplyState::Published,
             published: Some(stamp),

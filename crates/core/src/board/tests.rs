@@ -6,6 +6,7 @@ use super::*;
 use crate::access::{Relation, Role};
 use crate::appeal::{Appellant, Channel, Urgency};
 use crate::calendar::WorkCalendar;
+use crate::error::Refusal;
 use crate::lifecycle::{register_public, Intake};
 use crate::policy::TimeLimitPolicy;
 

@@ -158,6 +158,14 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<suqiu_core::error::Refusal> for AppError {
+    /// A rule's refusal decided here rather than under the store's lock (the public board's):
+    /// the same 422, 409 or 403 the store would give.
+    fn from(r: suqiu_core::error::Refusal) -> AppError {
+        AppError::Store(StoreError::from(r))
+    }
+}
+
 impl From<suqiu_core::lifecycle::Refusal> for AppError {
     fn from(r: suqiu_core::lifecycle::Refusal) -> AppError {
         // A 409 of the lifecycle names the actions the status allows: the problem says them.

@@ -30,8 +30,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
     let is_asset = req.uri().path().starts_with("/assets/");
     let is_board = is_public_board(req.uri().path());
     let mut res = next.run(req).await;
-    let keep_cache =
-        (is_asset && res.status().is_success()) || (is_board && keeps_its_cache(&res));
+    let keep_cache = (is_asset && res.status().is_success()) || (is_board && keeps_its_cache(&res));
     let h = res.headers_mut();
     let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
@@ -202,8 +201,14 @@ mod tests {
         };
         let cc = (header::CACHE_CONTROL, "public, max-age=60");
         assert!(keeps_its_cache(&response(StatusCode::OK, &[cc.clone()])));
-        assert!(keeps_its_cache(&response(StatusCode::NOT_MODIFIED, &[cc.clone()])));
-        assert!(!keeps_its_cache(&response(StatusCode::NOT_FOUND, &[cc.clone()])));
+        assert!(keeps_its_cache(&response(
+            StatusCode::NOT_MODIFIED,
+            &[cc.clone()]
+        )));
+        assert!(!keeps_its_cache(&response(
+            StatusCode::NOT_FOUND,
+            &[cc.clone()]
+        )));
         assert!(!keeps_its_cache(&response(StatusCode::OK, &[])));
         let cookie = (header::SET_COOKIE, "suqiu_flash=; Max-Age=0");
         assert!(!keeps_its_cache(&response(StatusCode::OK, &[cc, cookie])));

@@ -149,7 +149,14 @@ pub(crate) async fn publish(State(state): State<AppState>, post: PostForm) -> Pa
         ("/board/items".to_string(), flash)
     };
     let again = async |posted| items_page(&state, &s, None, posted).await;
-    answer((&state, s.lang), (FORM.to_string(), f, &[][..]), (body, save), done, again).await
+    answer(
+        (&state, s.lang),
+        (FORM.to_string(), f, &[][..]),
+        (body, save),
+        done,
+        again,
+    )
+    .await
 }
 
 /// `POST /board/items/{id}/withdraw`.

@@ -4,9 +4,7 @@
 //! the actor's scope (404 outside it), the item read in it.
 
 use suqiu_core::access::{deed, Actor, Capability};
-use suqiu_core::board::{
-    check_item, may_publish_item, may_withdraw_item, BoardItem, ItemDraft, Refusal,
-};
+use suqiu_core::board::{check_item, may_publish_item, may_withdraw_item, BoardItem, ItemDraft};
 use suqiu_core::calendar::shanghai_date;
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
@@ -16,15 +14,6 @@ use suqiu_store::Page;
 use crate::app::{require, AppError, AppResult};
 use crate::scope::node_in_scope;
 use crate::state::AppState;
-
-/// A board rule's refusal as the use case's error.
-pub(crate) fn refusal(r: Refusal) -> AppError {
-    match r {
-        Refusal::Forbidden(reason) => AppError::Forbidden(reason),
-        Refusal::Conflict(reason) => AppError::Conflict(reason),
-        Refusal::Invalid(errors) => AppError::Invalid(errors),
-    }
-}
 
 /// The items of `org_unit_id`'s subtree (default: the actor's), withdrawn ones included,
 /// newest first: the staff's list.
@@ -52,14 +41,18 @@ pub(crate) async fn publish(
 ) -> AppResult<Item> {
     require(actor, Capability::Publish, &deed::PUBLISH)?;
     let node = node_in_scope(state, actor, org_unit_id).await?;
-    may_publish_item(actor, &node).map_err(refusal)?;
+    may_publish_item(actor, &node)?;
     let today = shanghai_date(state.now());
     let item = check_item(&draft, today).map_err(AppError::Invalid)?;
     let saved = state
         .store
         .create_board_item(&node, &item, actor.user_id, state.now())
         .await?;
-    tracing::info!(item_id = saved.id, user_id = actor.user_id, "board item published");
+    tracing::info!(
+        item_id = saved.id,
+        user_id = actor.user_id,
+        "board item published"
+    );
     Ok(saved)
 }
 
@@ -71,12 +64,16 @@ pub(crate) async fn withdraw(state: &AppState, actor: &Actor, id: Id) -> AppResu
         .board_item(actor, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    may_withdraw_item(actor, &item.org_path, item.withdrawn.is_some()).map_err(refusal)?;
+    may_withdraw_item(actor, &item.org_path, item.withdrawn.is_some())?;
     let saved = state
         .store
         .withdraw_board_item(id, actor.user_id, state.now())
         .await?;
-    tracing::info!(item_id = id, user_id = actor.user_id, "board item withdrawn");
+    tracing::info!(
+        item_id = id,
+        user_id = actor.user_id,
+        "board item withdrawn"
+    );
     Ok(saved)
 }
 

@@ -10,7 +10,6 @@ use suqiu_core::lifecycle::holders;
 use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 
-use super::items::refusal;
 use crate::app::AppResult;
 use crate::state::AppState;
 
@@ -31,7 +30,11 @@ fn relation_to(actor: &Actor, rec: &AppealRecord) -> Relation {
 }
 
 /// The reply of an appeal the actor has read (`rec`), with what the actor may do.
-pub(crate) async fn card(state: &AppState, actor: &Actor, rec: &AppealRecord) -> AppResult<ReplyCard> {
+pub(crate) async fn card(
+    state: &AppState,
+    actor: &Actor,
+    rec: &AppealRecord,
+) -> AppResult<ReplyCard> {
     let stored = state.store.public_reply(rec.appeal.id).await?;
     let rel = relation_to(actor, rec);
     Ok(ReplyCard {
@@ -65,7 +68,7 @@ pub(crate) async fn command(
         public: may_be_public(&rec.appeal),
         now: state.now(),
     };
-    let next = decide(current.as_ref().map(|c| &c.reply), &cmd, &ctx).map_err(refusal)?;
+    let next = decide(current.as_ref().map(|c| &c.reply), &cmd, &ctx)?;
     let from = current.map(|c| c.version);
     let saved = state.store.save_public_reply(id, from, &next).await?;
     tracing::info!(appeal_id = id, user_id = actor.user_id, step = %cmd.step(), "public reply");

@@ -148,7 +148,10 @@ fn appeal_out(
         kind_label: a.kind.label_zh().into(),
         category: a.category.clone(),
         category_name: categories.get(&a.category).cloned().unwrap_or_default(),
-        community: communities.get(&a.community_id).cloned().unwrap_or_default(),
+        community: communities
+            .get(&a.community_id)
+            .cloned()
+            .unwrap_or_default(),
         status: a.status.code().into(),
         status_label: a.status.label_zh().into(),
         deadline: a.deadline.map(time),

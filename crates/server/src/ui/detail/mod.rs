@@ -33,8 +33,8 @@ mod reply;
 mod timeline;
 
 pub(crate) use actions::act;
-pub(crate) use reply::post as post_reply;
 use actions::*;
+pub(crate) use reply::post as post_reply;
 use timeline::*;
 
 #[derive(Template)]

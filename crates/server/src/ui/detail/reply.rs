@@ -43,7 +43,13 @@ pub(super) struct ReplyFailure {
 }
 
 fn line(lang: Lang, key: &str, s: &Stamp) -> String {
-    format!("{}{}{} {}", lang.t(key), lang.t("punct.colon"), s.name, time(s.at))
+    format!(
+        "{}{}{} {}",
+        lang.t(key),
+        lang.t("punct.colon"),
+        s.name,
+        time(s.at)
+    )
 }
 
 /// The card of `rec` for `s`, with a refused post's errors if there was one.
@@ -69,7 +75,15 @@ pub(super) async fn panel(
     }
     let body = current.map(|r| r.body.clone()).unwrap_or_default();
     let (typed, error) = match failed {
-        Some(f) => (f.typed, f.errors.0.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")),
+        Some(f) => (
+            f.typed,
+            f.errors
+                .0
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join("；"),
+        ),
         None => (body.clone(), String::new()),
     };
     Ok(ReplyPanel {
@@ -101,7 +115,10 @@ pub(crate) async fn post(
         Some("withdraw") => (ReplyCommand::Withdraw, "flash.reply_withdrawn"),
         _ => (ReplyCommand::Write(typed.clone()), "flash.reply_saved"),
     };
-    match reply::command(&state, &s.actor, id, cmd).await.map_err(Problem::from) {
+    match reply::command(&state, &s.actor, id, cmd)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(_) => {
             let back = format!("/appeals/{id}#public-reply");
             Ok(saved(&state, &back, Flash::new(key)))

@@ -79,8 +79,16 @@ impl Names<'_> {
             id: a.id,
             received: time(a.received),
             kind: lang.label(a.kind.code(), a.kind.label_zh()),
-            category: self.categories.get(&a.category).cloned().unwrap_or_default(),
-            community: self.communities.get(&a.community_id).cloned().unwrap_or_default(),
+            category: self
+                .categories
+                .get(&a.category)
+                .cloned()
+                .unwrap_or_default(),
+            community: self
+                .communities
+                .get(&a.community_id)
+                .cloned()
+                .unwrap_or_default(),
             badge: plain_badge(lang, a.status, overdue),
             deadline: a.deadline.map(deadline_at).unwrap_or_default(),
             title: a.title.clone().unwrap_or_default(),

@@ -35,7 +35,11 @@ fn matches(headers: &HeaderMap, tag: &str) -> bool {
 
 /// `body` as a cacheable response of `content_type`; `304 Not Modified` when the reader's
 /// copy is this one.
-pub(crate) fn cacheable(headers: &HeaderMap, content_type: &'static str, body: String) -> Response<Body> {
+pub(crate) fn cacheable(
+    headers: &HeaderMap,
+    content_type: &'static str,
+    body: String,
+) -> Response<Body> {
     let tag = etag(body.as_bytes());
     let fresh = matches(headers, &tag);
     let mut res = if fresh {
@@ -52,7 +56,10 @@ pub(crate) fn cacheable(headers: &HeaderMap, content_type: &'static str, body: S
     if let Ok(v) = HeaderValue::from_str(&tag) {
         h.insert(header::ETAG, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
     h.insert(header::VARY, HeaderValue::from_static("Cookie"));
     res
 }
@@ -68,7 +75,10 @@ mod tests {
         assert_ne!(tag, etag(b"<p>y</p>"));
         assert!(tag.starts_with('"') && tag.ends_with('"') && !tag.starts_with("W/"));
         let mut h = HeaderMap::new();
-        h.insert(header::IF_NONE_MATCH, format!("\"old\", {tag}").parse().expect("h"));
+        h.insert(
+            header::IF_NONE_MATCH,
+            format!("\"old\", {tag}").parse().expect("h"),
+        );
         let res = cacheable(&h, "text/html; charset=utf-8", "<p>x</p>".into());
         assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
         assert_eq!(res.headers()[header::ETAG], tag.as_str());

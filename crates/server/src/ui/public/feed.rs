@@ -60,7 +60,12 @@ fn rfc3339(t: DateTime<Utc>) -> String {
 fn appeal_entry(lang: Lang, urn: &str, v: AppealView, at: (DateTime<Utc>, DateTime<Utc>)) -> Entry {
     let mut lines = vec![
         format!("{} · {} · {}", v.badge.label, v.kind, v.category),
-        format!("{}{}{}", lang.t("board.received"), lang.t("punct.colon"), v.received),
+        format!(
+            "{}{}{}",
+            lang.t("board.received"),
+            lang.t("punct.colon"),
+            v.received
+        ),
     ];
     if !v.community.is_empty() || !v.location.is_empty() {
         lines.push(format!("{} {}", v.community, v.location).trim().to_string());
@@ -126,7 +131,11 @@ pub(super) async fn feed(
         .appeals
         .iter()
         .map(|a| appeal_entry(lang, &urn, names.appeal(a, now), (a.received, a.updated)))
-        .chain(f.items.iter().map(|i| item_entry(lang, &urn, ItemView::new(lang, i), i.published_at)))
+        .chain(
+            f.items
+                .iter()
+                .map(|i| item_entry(lang, &urn, ItemView::new(lang, i), i.published_at)),
+        )
         .collect();
     entries.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
     // With nothing in it, the feed was last updated when nothing was: the epoch, so its
@@ -142,5 +151,9 @@ pub(super) async fn feed(
         entries,
     };
     let xml = doc.render().map_err(|e| fail(UiError::from(e)))?;
-    Ok(cacheable(&headers, "application/atom+xml; charset=utf-8", xml))
+    Ok(cacheable(
+        &headers,
+        "application/atom+xml; charset=utf-8",
+        xml,
+    ))
 }
