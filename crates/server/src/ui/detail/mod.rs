@@ -238,6 +238,25 @@ fn extension_fact(lang: Lang, extension: &Extension) -> Option<(&'static str, St
     Some(("detail.extension", said))
 }
 
+/// The page again after a refused post (`status`: 403, 409 or 422), the action form or the
+/// public reply's card that failed open with its errors and what was typed.
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    (failed, reply_failed): (Option<Failure>, Option<reply::ReplyFailure>),
+    status: StatusCode,
+) -> PageResult {
+    let lang = s.lang;
+    let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
+    let page = detail_page(state, s, &rec, failed, reply_failed)
+        .await
+        .map_err(fail(lang))?;
+    let mut res = render(lang, &page)?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,

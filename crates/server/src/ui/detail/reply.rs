@@ -8,13 +8,13 @@ use suqiu_core::board::{ReplyCommand, ReplyState, Stamp};
 use suqiu_core::display::time;
 use suqiu_store::appeals::AppealRecord;
 
-use super::detail_page;
+use super::refused;
 use crate::app::board::reply;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::ui::i18n::Lang;
 use crate::ui::view::FieldErrors;
-use crate::ui::{fail, render, saved, Flash, PageId, PageResult, PostForm, Session, UiError};
+use crate::ui::{saved, Flash, PageId, PageResult, PostForm, Session, UiError};
 
 /// The card as the page shows it.
 pub(super) struct ReplyPanel {
@@ -124,17 +124,11 @@ pub(crate) async fn post(
             Ok(saved(&state, &back, Flash::new(key)))
         }
         Err(p) if matches!(p.status, 403 | 409 | 422) => {
-            let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
             let failed = ReplyFailure {
                 errors: FieldErrors::from_problem(&p, lang),
                 typed,
             };
-            let page = detail_page(&state, &s, &rec, None, Some(failed))
-                .await
-                .map_err(fail(lang))?;
-            let mut res = render(lang, &page)?;
-            *res.status_mut() = p.status();
-            Ok(res)
+            refused(&state, &s, id, (None, Some(failed)), p.status()).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),
     }

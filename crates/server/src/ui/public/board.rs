@@ -16,7 +16,6 @@ use suqiu_core::board::{BoardAppeal, BoardItem};
 use suqiu_core::display::{date, time};
 use suqiu_core::figures::{self, Figure};
 use suqiu_core::fund::yuan;
-use suqiu_core::measures::Rates;
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 
@@ -161,11 +160,11 @@ struct BoardPage {
 }
 
 /// The figures the board shows, in its legend's order.
-const FIGURES: [(&Figure, fn(&Rates) -> Option<f64>); 4] = [
-    (&figures::RESPONSE_RATE, |r| r.response_rate),
-    (&figures::ON_TIME_RATE, |r| r.on_time_rate),
-    (&figures::RESOLUTION_RATE, |r| r.resolution_rate),
-    (&figures::SATISFACTION_RATE, |r| r.satisfaction_rate),
+const FIGURES: [Figure; 4] = [
+    figures::RESPONSE_RATE,
+    figures::ON_TIME_RATE,
+    figures::RESOLUTION_RATE,
+    figures::SATISFACTION_RATE,
 ];
 
 fn measure_rows(lang: Lang, m: &[MonthMeasures; 2]) -> Vec<MeasureRow> {
@@ -180,7 +179,7 @@ fn measure_rows(lang: Lang, m: &[MonthMeasures; 2]) -> Vec<MeasureRow> {
     };
     let mut rows: Vec<MeasureRow> = FIGURES
         .iter()
-        .map(|(f, rate)| row(f, m.map(|m| percent(rate(&m.rates)))))
+        .map(|f| row(f, m.map(|m| percent(f.rate(&m.rates)))))
         .collect();
     rows.push(row(&figures::SCORE, m.map(|m| score_text(m.score))));
     rows
