@@ -344,7 +344,9 @@ impl<'a> Bench<'a> {
     /// page, a later page and its Atom feed, as anyone reads them (no session needed; the
     /// token is ignored).
     async fn public_board(&mut self) -> Result<()> {
-        let district = self.get_json("/api/v1/public/board", Account::Admin).await?;
+        let district = self
+            .get_json("/api/v1/public/board", Account::Admin)
+            .await?;
         let code = district["node"]["code"].as_str().unwrap_or_default();
         let feed = format!("/p/board/{code}/feed.atom");
         self.read_each(

@@ -205,7 +205,8 @@ async fn appeals(
     let page = AppealsPage {
         items,
         page: found.page,
-        more: found.page * found.per_page < found.total || !found.total_exact,
+        more: (found.page * found.per_page < found.total || !found.total_exact)
+            && found.page < MAX_PAGE,
         total: found.total,
         exact: found.total_exact,
     };
