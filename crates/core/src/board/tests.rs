@@ -4,11 +4,8 @@ use proptest::prelude::*;
 use super::reply::{check_body, decide, MAX_REPLY_CHARS};
 use super::*;
 use crate::access::{Relation, Role};
-use crate::appeal::{Appellant, Channel, Urgency};
-use crate::calendar::WorkCalendar;
+use crate::appeal::Channel;
 use crate::error::Refusal;
-use crate::lifecycle::{register_public, Intake};
-use crate::policy::TimeLimitPolicy;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0)
@@ -27,36 +24,10 @@ fn actor(role: Role, org_unit_id: Id, org_path: &str) -> Actor {
     }
 }
 
-const PERSONAL: &str =
-    "我叫王小明，电话13912345678，身份证31011719800101123X，住3号楼502室，楼道水管漏水";
-
 fn appeal(consent: bool) -> Appeal {
-    let intake = Intake {
-        appellant: Appellant::Named {
-            name: "王小明".into(),
-            phone: Some("13912345678".into()),
-            email: None,
-        },
-        org_unit_id: 7,
-        channel: Channel::Online,
-        kind: Kind::Help,
-        category: "public_facilities.water_pipes".into(),
-        urgency: Urgency::Normal,
-        title: Some("王小明反映13912345678水管".into()),
-        content: PERSONAL.into(),
-        location: Some("荣乐东路88弄3号楼502室".into()),
-        public_consent: consent,
-    };
-    register_public(
-        intake,
-        "SQ261124-ABCDEFGHJK".into(),
-        7,
-        at(2026, 11, 24, 2),
-        &WorkCalendar::weekdays_only(),
-        &TimeLimitPolicy::default(),
-    )
-    .expect("registers")
-    .0
+    let mut a = crate::privacy::personal_appeal(consent, Channel::Online);
+    a.title = Some("王小明反映13912345678水管".into());
+    a
 }
 
 fn no_personal_data(text: &str) {
