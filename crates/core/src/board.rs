@@ -18,7 +18,7 @@ use crate::error::{FieldError, Msg, Reason, Refusal};
 use crate::msg;
 use crate::org::{in_subtree, OrgKind, OrgUnit};
 use crate::privacy::redact;
-use crate::validate::check_storable;
+use crate::validate::required_text;
 use crate::vocabulary;
 use crate::Id;
 
@@ -162,23 +162,10 @@ const ITEM_CATEGORY_NEEDED: Msg = msg!(
     "Choose what the item is about"
 );
 
-/// A text field: trimmed, storable, not empty, at most `max` characters.
-fn text_field(field: &str, value: &str, max: usize, empty: &Msg) -> Result<String, FieldError> {
-    let value = value.trim();
-    check_storable(field, value)?;
-    if value.is_empty() {
-        return Err(FieldError::new(field, empty));
-    }
-    if value.chars().count() > max {
-        return Err(FieldError::new(field, &crate::error::TOO_LONG).with("max", max));
-    }
-    Ok(value.to_string())
-}
-
 /// An item's fields, every fault at once.
 pub fn check_item(draft: &ItemDraft, today: NaiveDate) -> Result<CheckedItem, Vec<FieldError>> {
-    let title = text_field("title", &draft.title, MAX_ITEM_TITLE, &ITEM_TITLE_EMPTY);
-    let body = text_field("body", &draft.body, MAX_ITEM_BODY, &ITEM_BODY_EMPTY);
+    let title = required_text("title", &draft.title, MAX_ITEM_TITLE, &ITEM_TITLE_EMPTY);
+    let body = required_text("body", &draft.body, MAX_ITEM_BODY, &ITEM_BODY_EMPTY);
     let category = draft
         .category
         .ok_or_else(|| FieldError::new("category", &ITEM_CATEGORY_NEEDED));

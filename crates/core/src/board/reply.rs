@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use crate::access::{deed, Actor, Capability, Relation};
 use crate::error::{FieldError, Msg, Reason, Refusal};
 use crate::msg;
-use crate::validate::check_storable;
+use crate::validate::required_text;
 use crate::vocabulary;
 use crate::Id;
 
@@ -118,15 +118,7 @@ const REPLY_EMPTY: Msg = msg!("reply_empty", "请填写公开答复", "Enter the
 
 /// The reply's text: trimmed, storable, not empty, at most [`MAX_REPLY_CHARS`].
 pub fn check_body(body: &str) -> Result<String, FieldError> {
-    let body = body.trim();
-    check_storable("body", body)?;
-    if body.is_empty() {
-        return Err(FieldError::new("body", &REPLY_EMPTY));
-    }
-    if body.chars().count() > MAX_REPLY_CHARS {
-        return Err(FieldError::new("body", &crate::error::TOO_LONG).with("max", MAX_REPLY_CHARS));
-    }
-    Ok(body.to_string())
+    required_text("body", body, MAX_REPLY_CHARS, &REPLY_EMPTY)
 }
 
 /// May `actor` write a reply at all: a publishing role that sees the appeal.
