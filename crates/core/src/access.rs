@@ -79,6 +79,9 @@ pub enum Capability {
     SeeCareDetails,
     /// Read the audit of reads: who was shown whose unmasked personal data.
     ReadAudit,
+    /// Write for the public board (公开栏): an appeal's public reply and 党务公开 items
+    /// (where, and who reviews, is `core::board`'s relation rule).
+    Publish,
 }
 
 /// The role × capability matrix.
@@ -114,6 +117,9 @@ pub fn permits(role: Role, cap: Capability) -> bool {
         Capability::SeeCareDetails => matches!(role, StreetStaff | StationStaff),
         // Oversight, not operations: the auditors and the district that answers for the data.
         Capability::ReadAudit => matches!(role, DistrictAdmin | Auditor),
+        // What the public reads comes from the staff who answer for the work; liaisons and
+        // volunteers report to them, auditors read.
+        Capability::Publish => matches!(role, DistrictAdmin | StreetStaff | StationStaff),
         Capability::Act(action) => match role {
             DistrictAdmin | StreetStaff => true,
             StationStaff => !matches!(action, A::ExtendApprove | A::Supervise),
@@ -238,6 +244,7 @@ pub mod deed {
     pub const MANAGE_TEAMS: Msg = msg!("manage_teams", "管理服务团队", "manage service teams");
     pub const ARRANGE_PAIRINGS: Msg = msg!("arrange_pairings", "安排结对", "arrange pairings");
     pub const LOG_CONTACT: Msg = msg!("log_contact", "登记结对联系", "record pairing contacts");
+    pub const PUBLISH: Msg = msg!("publish", "在公开栏发布内容", "publish on the public board");
 }
 
 /// Where an appeal sits in the tree, as the access rules need it.
@@ -371,6 +378,10 @@ mod tests {
         // A station posts what its own limit covers; approving above it is a level up.
         assert_eq!(who(Capability::ApproveFund), [DistrictAdmin, StreetStaff]);
         assert_eq!(who(Capability::ReadAudit), [DistrictAdmin, Auditor]);
+        assert_eq!(
+            who(Capability::Publish),
+            [DistrictAdmin, StreetStaff, StationStaff]
+        );
     }
 
     fn actor(role: Role, org_unit_id: Id, org_path: &str) -> Actor {

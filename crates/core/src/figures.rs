@@ -55,6 +55,15 @@ impl Figure {
             _ => None,
         }
     }
+
+    /// The figure's rate of `r` (`None` when nothing was due, and for a figure that is not a
+    /// rate).
+    pub fn rate(&self, r: &Rates) -> Option<f64> {
+        match self.reads {
+            Reads::Rate(f) => f(r),
+            _ => None,
+        }
+    }
 }
 
 macro_rules! figures {

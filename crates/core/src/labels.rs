@@ -193,6 +193,18 @@ const ENGLISH: &[(&str, &str)] = &[
     ("fulfilled", "Fulfilled"),
     ("confirmed", "Confirmed"),
     ("cancelled", "Cancelled"),
+    // the public board: 党务公开 categories, a public reply's states and steps
+    ("organization", "Organization"),
+    ("activity", "Activities"),
+    ("funds", "Funds"),
+    ("decision", "Decisions"),
+    ("other", "Other"),
+    ("draft", "Awaiting review"),
+    ("published", "Published"),
+    ("withdrawn", "Withdrawn"),
+    ("write", "Write"),
+    ("publish", "Review and publish"),
+    ("withdraw", "Withdraw"),
     // notices ("overdue" is the visits' "Overdue" too)
     ("reminder", "Deadline reminder"),
     ("escalated", "Escalated"),

@@ -12,6 +12,7 @@ pub mod labels;
 pub type Id = i64;
 pub mod access;
 pub mod accounts;
+pub mod board;
 pub mod calendar;
 pub mod care;
 pub mod category;

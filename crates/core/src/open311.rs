@@ -18,7 +18,7 @@ use crate::lifecycle::EventBody;
 use crate::msg;
 use crate::privacy::redact;
 use crate::tracking::public_step;
-use crate::validate::check_storable;
+use crate::validate::required_text;
 use crate::vocabulary;
 
 mod request;
@@ -377,15 +377,7 @@ const KEY_NAME_EMPTY: Msg = msg!(
 /// The name of a client system's key: trimmed, 1 to [`MAX_KEY_NAME`] characters, storable.
 /// (Another active key of the same name is the store's refusal: its unique index.)
 pub fn check_key_name(name: &str) -> Result<String, FieldError> {
-    let name = name.trim();
-    check_storable("name", name)?;
-    if name.is_empty() {
-        return Err(FieldError::new("name", &KEY_NAME_EMPTY));
-    }
-    if name.chars().count() > MAX_KEY_NAME {
-        return Err(FieldError::new("name", &crate::error::TOO_LONG).with("max", MAX_KEY_NAME));
-    }
-    Ok(name.to_string())
+    required_text("name", name, MAX_KEY_NAME, &KEY_NAME_EMPTY)
 }
 
 #[cfg(test)]

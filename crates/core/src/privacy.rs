@@ -111,6 +111,51 @@ pub fn redact(text: &str, names: &[&str]) -> String {
         .into_owned()
 }
 
+/// An appeal whose content and location name its appellant (王小明), a phone, an ID number and
+/// a room, received 2026-11-24 10:00 in Shanghai: what every public view of an appeal (the
+/// board, Open311) is tested with.
+#[cfg(test)]
+pub(crate) fn personal_appeal(
+    consent: bool,
+    channel: crate::appeal::Channel,
+) -> crate::appeal::Appeal {
+    use crate::appeal::{Appellant, Kind, Urgency};
+    use chrono::TimeZone;
+    let intake = crate::lifecycle::Intake {
+        appellant: Appellant::Named {
+            name: "王小明".into(),
+            phone: Some("13912345678".into()),
+            email: None,
+        },
+        org_unit_id: 7,
+        channel,
+        kind: Kind::Help,
+        category: "public_facilities.water_pipes".into(),
+        urgency: Urgency::Normal,
+        title: None,
+        content:
+            "我叫王小明，电话13912345678，身份证31011719800101123X，住3号楼502室，楼道水管漏水"
+                .into(),
+        location: Some("荣乐东路88弄3号楼502室".into()),
+        public_consent: consent,
+    };
+    let now = crate::calendar::shanghai()
+        .with_ymd_and_hms(2026, 11, 24, 10, 0, 0)
+        .single()
+        .expect("a time")
+        .with_timezone(&chrono::Utc);
+    crate::lifecycle::register_public(
+        intake,
+        "SQ261124-ABCDEFGHJK".into(),
+        7,
+        now,
+        &crate::calendar::WorkCalendar::weekdays_only(),
+        &crate::policy::TimeLimitPolicy::default(),
+    )
+    .expect("registers")
+    .0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,6 +56,25 @@ pub fn check_storable(field: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// A required text as typed: trimmed, storable, not empty (`empty` says so), at most `max`
+/// characters.
+pub fn required_text(
+    field: &str,
+    value: &str,
+    max: usize,
+    empty: &Msg,
+) -> Result<String, FieldError> {
+    let value = value.trim();
+    check_storable(field, value)?;
+    if value.is_empty() {
+        return Err(FieldError::new(field, empty));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(field, &crate::error::TOO_LONG).with("max", max));
+    }
+    Ok(value.to_string())
+}
+
 // ---------------------------------------------------------------------------------------
 // E-mail addresses
 

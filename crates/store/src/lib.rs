@@ -14,6 +14,7 @@
 mod appeal_row;
 pub mod appeals;
 pub mod audit;
+pub mod board;
 mod bulk;
 pub mod changes;
 pub mod db;

@@ -336,6 +336,24 @@ impl<'a> Bench<'a> {
             &["/", "/appeals", "/stats", "/ranking?level=community"],
             Account::Admin,
         )
+        .await?;
+        self.public_board().await
+    }
+
+    /// The district's public board (the budget: p99 < 50 ms at 1M appeals): its
+    /// page, a later page and its Atom feed, as anyone reads them (no session needed; the
+    /// token is ignored).
+    async fn public_board(&mut self) -> Result<()> {
+        let district = self
+            .get_json("/api/v1/public/board", Account::Admin)
+            .await?;
+        let code = district["node"]["code"].as_str().unwrap_or_default();
+        let feed = format!("/p/board/{code}/feed.atom");
+        self.read_each(
+            "public board (district-wide): 公开栏, page 2, Atom feed",
+            &["/p/board", "/p/board?page=2", &feed],
+            Account::Admin,
+        )
         .await
     }
 }

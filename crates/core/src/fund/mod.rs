@@ -213,19 +213,28 @@ pub struct MonthTotals {
     pub transfers_out_cents: i64,
 }
 
-/// The monthly totals of `lines`, oldest month first. A reversal counts against the kind
-/// it reverses, in the month it was posted.
-pub fn monthly_totals(lines: &[PublicLine]) -> Vec<MonthTotals> {
-    let mut months: std::collections::BTreeMap<Month, MonthTotals> = Default::default();
-    for l in lines {
-        let m = months.entry(l.month).or_insert(MonthTotals {
-            month: l.month,
+impl MonthTotals {
+    /// A month in which nothing moved.
+    pub fn nothing(month: Month) -> MonthTotals {
+        MonthTotals {
+            month,
             donations_cents: 0,
             grants_cents: 0,
             grants: 0,
             transfers_in_cents: 0,
             transfers_out_cents: 0,
-        });
+        }
+    }
+}
+
+/// The monthly totals of `lines`, oldest month first. A reversal counts against the kind
+/// it reverses, in the month it was posted.
+pub fn monthly_totals(lines: &[PublicLine]) -> Vec<MonthTotals> {
+    let mut months: std::collections::BTreeMap<Month, MonthTotals> = Default::default();
+    for l in lines {
+        let m = months
+            .entry(l.month)
+            .or_insert_with(|| MonthTotals::nothing(l.month));
         match (l.kind, l.reversed_kind) {
             (EntryKind::Donation, _) => m.donations_cents += l.amount_cents,
             (EntryKind::Grant, _) => {

@@ -3,11 +3,9 @@ use chrono::TimeZone;
 use super::request::{appellant_name, media_url, CheckedRequest};
 use super::*;
 use crate::appeal::Appellant;
-use crate::calendar::{shanghai, WorkCalendar};
+use crate::calendar::shanghai;
 use crate::category::default_taxonomy;
-use crate::lifecycle::{register_public, Intake};
 use crate::org::{OrgKind, OrgUnit};
-use crate::policy::TimeLimitPolicy;
 use crate::public::{MapPoint, NAME_NOT_GIVEN};
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
@@ -123,37 +121,7 @@ fn the_window_is_ninety_days_at_most() {
 }
 
 fn appeal(consent: bool, channel: Channel) -> Appeal {
-    let intake = Intake {
-        appellant: Appellant::Named {
-            name: "王小明".into(),
-            phone: Some("13912345678".into()),
-            email: None,
-        },
-        org_unit_id: 7,
-        channel,
-        kind: Kind::Help,
-        category: "public_facilities.water_pipes".into(),
-        urgency: Urgency::Normal,
-        title: None,
-        content:
-            "我叫王小明，电话13912345678，身份证31011719800101123X，住3号楼502室，楼道水管漏水"
-                .into(),
-        location: Some("荣乐东路88弄3号楼502室".into()),
-        public_consent: consent,
-    };
-    let calendar = WorkCalendar::weekdays_only();
-    let policy = TimeLimitPolicy::default();
-    let now = at(2026, 11, 24, 10);
-    register_public(
-        intake,
-        "SQ261124-ABCDEFGHJK".into(),
-        7,
-        now,
-        &calendar,
-        &policy,
-    )
-    .expect("registers")
-    .0
+    crate::privacy::personal_appeal(consent, channel)
 }
 
 #[test]

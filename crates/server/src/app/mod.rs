@@ -27,6 +27,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 
 pub(crate) mod appeals;
+pub(crate) mod board;
 pub(crate) mod care;
 pub(crate) mod fund;
 pub(crate) mod open311;
@@ -154,6 +155,14 @@ pub(crate) fn require(actor: &Actor, cap: Capability, what: &Msg) -> AppResult<(
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         AppError::Store(e)
+    }
+}
+
+impl From<suqiu_core::error::Refusal> for AppError {
+    /// A rule's refusal decided here rather than under the store's lock (the public board's):
+    /// the same 422, 409 or 403 the store would give.
+    fn from(r: suqiu_core::error::Refusal) -> AppError {
+        AppError::Store(StoreError::from(r))
     }
 }
 

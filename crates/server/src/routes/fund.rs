@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use suqiu_core::error::FieldError;
-use suqiu_core::fund::{level_label, ApprovalThresholds, EntryKind, EntryStatus, NewEntry};
+use suqiu_core::fund::{
+    level_label, ApprovalThresholds, EntryKind, EntryStatus, MonthTotals, NewEntry,
+};
 use suqiu_core::msg;
 use suqiu_core::Id;
 use suqiu_store::fund::Entry;
@@ -158,6 +160,19 @@ pub struct MonthTotalsOut {
     pub grants: i64,
     pub transfers_in_cents: i64,
     pub transfers_out_cents: i64,
+}
+
+impl From<&MonthTotals> for MonthTotalsOut {
+    fn from(m: &MonthTotals) -> MonthTotalsOut {
+        MonthTotalsOut {
+            month: m.month.to_string(),
+            donations_cents: m.donations_cents,
+            grants_cents: m.grants_cents,
+            grants: m.grants,
+            transfers_in_cents: m.transfers_in_cents,
+            transfers_out_cents: m.transfers_out_cents,
+        }
+    }
 }
 
 /// The public totals of a fund (党务公开): no names, no people, no notes.
@@ -363,17 +378,7 @@ pub async fn public(
         org_unit_id: unit.id,
         name: unit.name,
         balance_cents,
-        months: months
-            .into_iter()
-            .map(|m| MonthTotalsOut {
-                month: m.month.to_string(),
-                donations_cents: m.donations_cents,
-                grants_cents: m.grants_cents,
-                grants: m.grants,
-                transfers_in_cents: m.transfers_in_cents,
-                transfers_out_cents: m.transfers_out_cents,
-            })
-            .collect(),
+        months: months.iter().map(MonthTotalsOut::from).collect(),
     }))
 }
 

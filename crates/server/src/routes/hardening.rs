@@ -22,12 +22,15 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
      form-action 'self'; frame-ancestors 'none'";
 
 /// Sets the security headers on every response, whatever produced it (a page, the API, an
-/// error of a layer, an asset, `/healthz`). Everything but the static assets is `no-store`:
-/// pages and exports hold personal data, and a shared desk's browser must not keep them.
+/// error of a layer, an asset, `/healthz`). Everything is `no-store` — pages and exports hold
+/// personal data, and a shared desk's browser must not keep them — but the static assets and
+/// the public board (`/p/board…`, its pages and feeds): what it shows is anonymized and the
+/// same for every reader, so its own `Cache-Control: public` stands ([`keeps_its_cache`]).
 pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
     let is_asset = req.uri().path().starts_with("/assets/");
+    let is_board = is_public_board(req.uri().path());
     let mut res = next.run(req).await;
-    let keep_cache = is_asset && res.status().is_success();
+    let keep_cache = (is_asset && res.status().is_success()) || (is_board && keeps_its_cache(&res));
     let h = res.headers_mut();
     let set = |h: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
@@ -40,6 +43,20 @@ pub async fn security_headers(req: Request, next: Next) -> Response<Body> {
         set(h, header::CACHE_CONTROL, "no-store");
     }
     res
+}
+
+/// The public board's pages and feeds (`/p/board`, `/p/board/{code}`, `…/feed.atom`).
+fn is_public_board(path: &str) -> bool {
+    path == "/p/board" || path.starts_with("/p/board/")
+}
+
+/// A board response keeps the caching its handler chose only when it is the board as shown
+/// (200, or 304 for a copy the reader has) and sets no cookie: a response that clears a
+/// flash, or an error page, is nobody else's to keep.
+fn keeps_its_cache(res: &Response<Body>) -> bool {
+    matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED)
+        && res.headers().contains_key(header::CACHE_CONTROL)
+        && !res.headers().contains_key(header::SET_COOKIE)
 }
 
 /// Refuses a write to the JSON API made with the session cookie unless it is JSON (the
@@ -168,6 +185,36 @@ mod tests {
             h.insert(k.clone(), v.parse().expect("header value"));
         }
         h
+    }
+
+    #[test]
+    fn only_the_board_as_shown_is_kept() {
+        assert!(is_public_board("/p/board") && is_public_board("/p/board/310117/feed.atom"));
+        assert!(!is_public_board("/p/boardx") && !is_public_board("/p/new"));
+        let response = |status: StatusCode, headers: &[(header::HeaderName, &str)]| {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = status;
+            for (k, v) in headers {
+                r.headers_mut().insert(k.clone(), v.parse().expect("value"));
+            }
+            r
+        };
+        let cc = (header::CACHE_CONTROL, "public, max-age=60");
+        let only_cc = std::slice::from_ref(&cc);
+        for (status, kept) in [
+            (StatusCode::OK, true),
+            (StatusCode::NOT_MODIFIED, true),
+            (StatusCode::NOT_FOUND, false),
+        ] {
+            assert_eq!(
+                keeps_its_cache(&response(status, only_cc)),
+                kept,
+                "{status}"
+            );
+        }
+        assert!(!keeps_its_cache(&response(StatusCode::OK, &[])));
+        let cookie = (header::SET_COOKIE, "suqiu_flash=; Max-Age=0");
+        assert!(!keeps_its_cache(&response(StatusCode::OK, &[cc, cookie])));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod account;
 pub mod appeals;
 pub mod audit;
 pub mod auth;
+pub mod board;
 pub mod care;
 pub mod config;
 pub mod district;
@@ -83,6 +84,7 @@ pub const NODE_SCOPED: &[&str] = &[
     "/api/v1/service/registrations?org_unit={node}",
     "/api/v1/service/summary?org_unit={node}",
     "/api/v1/wishes?org_unit={node}",
+    "/api/v1/board/items?org_unit={node}",
     "/appeals?org_unit={node}",
     "/appeals.xlsx?org_unit={node}",
     "/people.xlsx?org_unit={node}",
@@ -95,6 +97,7 @@ pub const NODE_SCOPED: &[&str] = &[
     "/care?org_unit={node}",
     "/care/register.xlsx?org_unit={node}",
     "/care/visits.xlsx?org_unit={node}",
+    "/board/items?org_unit={node}",
 ];
 
 /// Every endpoint of the JSON API and the operations endpoints, each area's `router()`, with
@@ -114,6 +117,7 @@ pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(tracking::router())
         .merge(public::router())
+        .merge(board::router())
         .merge(notifications::router())
         .merge(config::router())
         .merge(district::router())

@@ -442,6 +442,7 @@ mod tests {
     fn every_vocabulary_shown_has_an_english_label() {
         use suqiu_core::access::{ActionKind, Role};
         use suqiu_core::appeal::*;
+        use suqiu_core::board::{reply::ReplyStep, ItemCategory, ReplyState};
         use suqiu_core::care::{DueStatus, Holiday};
         use suqiu_core::fund::{EntryKind, EntryStatus};
         use suqiu_core::org::OrgKind;
@@ -471,6 +472,9 @@ mod tests {
             codes(EntryStatus::ALL, EntryStatus::code),
             codes(WishStatus::ALL, WishStatus::code),
             codes(WishCommand::ALL, WishCommand::code),
+            codes(ItemCategory::ALL, ItemCategory::code),
+            codes(ReplyState::ALL, ReplyState::code),
+            codes(ReplyStep::ALL, ReplyStep::code),
         ];
         let missing: Vec<&str> = all
             .iter()

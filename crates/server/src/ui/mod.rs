@@ -18,6 +18,7 @@ mod assets;
 mod audit;
 mod auth;
 mod badge;
+mod board;
 mod care;
 mod charts;
 mod detail;
@@ -110,6 +111,7 @@ fn desk_routes() -> Router<AppState> {
         .route("/appeals/{id}", get(detail::page))
         .route("/appeals/{id}/receipt", get(intake::receipt))
         .route("/appeals/{id}/act", post(detail::act))
+        .route("/appeals/{id}/public-reply", post(detail::post_reply))
         .route("/people", get(people::list).post(people::search))
         .route("/people/lookup", post(pick::lookup))
         .route("/people.xlsx", get(people::export))
@@ -139,6 +141,9 @@ fn desk_routes() -> Router<AppState> {
         .route("/ranking/rule", get(scoring::show).post(scoring::save))
         .route("/audit/reads", get(audit::page))
         .route("/audit/reads.xlsx", get(audit::export))
+        // 公开栏管理: 党务公开 items (the public reply is on the appeal's page).
+        .route("/board/items", get(board::page).post(board::publish))
+        .route("/board/items/{id}/withdraw", post(board::withdraw))
 }
 
 /// The care pages (党内关爱): the aid fund, the love supermarket, the care register and

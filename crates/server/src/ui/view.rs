@@ -36,6 +36,8 @@ pub(crate) struct Chrome {
     pub may_care: bool,
     /// Auditors and the district: the audit of reads.
     pub may_audit: bool,
+    /// Staff who write for the public board (公开栏管理).
+    pub may_publish: bool,
     /// The message of the save that led here, shown once ("" when none).
     pub flash: String,
     /// Where that save suggests going next: (path, label), or none.
@@ -62,6 +64,7 @@ impl Chrome {
             may_fund: s.may(Capability::ReadCare),
             may_care: s.may(Capability::LogVisit) || s.may(Capability::ManageCare),
             may_audit: s.may(Capability::ReadAudit),
+            may_publish: s.may(Capability::Publish),
             flash: s.flash.as_ref().map(|f| f.text(s.lang)).unwrap_or_default(),
             flash_next: s.flash.as_ref().and_then(|f| {
                 f.next_link()
@@ -84,7 +87,7 @@ impl Chrome {
     pub fn section(&self) -> &'static str {
         match self.nav {
             "care" | "teams" | "fund" | "supermarket" | "wishes" | "service" => "care",
-            "stats" | "reports" | "ranking" => "stats",
+            "stats" | "reports" | "ranking" | "board_items" => "stats",
             nav if nav == "admin" || nav.starts_with("admin_") => "admin",
             _ => "",
         }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use suqiu_core::access::Actor;
 use suqiu_core::appeal::{Kind, Status, Urgency};
+use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 
 use super::AppealRecord;
@@ -86,10 +87,47 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Page<AppealRecord>> {
         let (page, per_page) = paging(filter.page, filter.per_page);
-        let empty = Page::empty(page, per_page);
-        let Some(mut query) = self.list_where(actor, filter, now).await? else {
-            return Ok(empty);
+        match self.list_where(actor, filter, now).await? {
+            Some(query) => self.run_list(query, page, per_page).await,
+            None => Ok(Page::empty(page, per_page)),
+        }
+    }
+
+    /// A page of the appeals the public board of `node` shows (`board::SHOWN`) in its
+    /// subtree, newest registration first, as the worklists page theirs (see
+    /// [`Store::list_appeals`]): the same count capped at [`COUNT_CAP`], the same page query.
+    /// No actor: the board is public, and the caller shows only core's `BoardAppeal` of each.
+    pub async fn public_appeals(
+        &self,
+        node: &OrgUnit,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<AppealRecord>> {
+        let (page, per_page) = paging(page, per_page);
+        let lookups = self.lookups().await?;
+        let mut a = Args::default();
+        let mut conds = vec![crate::board::SHOWN.to_string()];
+        if !lookups.is_whole_tree(&node.path) {
+            conds.push(scope::in_subtree("a.org_path", &node.path, &mut a));
+        }
+        let branches = branches(&lookups, &node.path, &mut a);
+        let query = ListQuery {
+            args: a,
+            source: Source::Appeals(conds.join(" AND ")),
+            branches,
+            sort: AppealSort::Newest,
         };
+        self.run_list(query, page, per_page).await
+    }
+
+    /// Counts a list's rows (up to the cap) and reads its page.
+    async fn run_list(
+        &self,
+        mut query: ListQuery,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page<AppealRecord>> {
+        let empty = Page::empty(page, per_page);
         let n: i64 = get(
             &query
                 .args

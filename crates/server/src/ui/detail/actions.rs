@@ -396,15 +396,8 @@ pub(crate) async fn act(
             Ok(saved(&state, &format!("/appeals/{id}"), flash))
         }
         Err(p) if matches!(p.status, 403 | 409 | 422) => {
-            let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
             let failure = Failure::new(action, &p, post.form, lang);
-            let page = detail_page(&state, &s, &rec, Some(failure))
-                .await
-                .map_err(fail(lang))?;
-            let mut res = render(lang, &page)?;
-            *res.status_mut() =
-                StatusCode::from_u16(p.status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            Ok(res)
+            refused(&state, &s, id, (Some(failure), None), p.status()).await
         }
         Err(p) => Err(UiError::from(p).page(lang)),
     }

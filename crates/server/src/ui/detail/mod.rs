@@ -29,10 +29,12 @@ use crate::routes::appeals::{parse_command, resolve_merge_code};
 use crate::state::AppState;
 
 mod actions;
+mod reply;
 mod timeline;
 
 pub(crate) use actions::act;
 use actions::*;
+pub(crate) use reply::post as post_reply;
 use timeline::*;
 
 #[derive(Template)]
@@ -64,14 +66,18 @@ struct DetailPage {
     extension_days: String,
     /// The message of a failed action that has no form here (no longer allowed, say).
     error: String,
+    /// The 公开答复 card.
+    reply: reply::ReplyPanel,
 }
 
-/// Renders the page; `failed` is the action whose form just failed.
+/// Renders the page; `failed` is the action whose form just failed, `reply_failed` the
+/// public reply's.
 async fn detail_page(
     state: &AppState,
     s: &Session,
     rec: &AppealRecord,
     failed: Option<Failure>,
+    reply_failed: Option<reply::ReplyFailure>,
 ) -> Result<DetailPage, UiError> {
     let lang = s.lang;
     let now = state.now();
@@ -93,6 +99,7 @@ async fn detail_page(
         _ => String::new(),
     };
     let error = top_error(failed.as_ref(), &allowed);
+    let reply = reply::panel(state, s, rec, reply_failed).await?;
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -133,6 +140,7 @@ async fn detail_page(
         ),
         extension_days,
         error,
+        reply,
     })
 }
 
@@ -230,6 +238,25 @@ fn extension_fact(lang: Lang, extension: &Extension) -> Option<(&'static str, St
     Some(("detail.extension", said))
 }
 
+/// The page again after a refused post (`status`: 403, 409 or 422), the action form or the
+/// public reply's card that failed open with its errors and what was typed.
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    id: i64,
+    (failed, reply_failed): (Option<Failure>, Option<reply::ReplyFailure>),
+    status: StatusCode,
+) -> PageResult {
+    let lang = s.lang;
+    let rec = state.store.appeal(&s.actor, id).await.map_err(fail(lang))?;
+    let page = detail_page(state, s, &rec, failed, reply_failed)
+        .await
+        .map_err(fail(lang))?;
+    let mut res = render(lang, &page)?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     s: Session,
@@ -245,7 +272,7 @@ pub(crate) async fn page(
     )
     .await
     .map_err(fail(lang))?;
-    let page = detail_page(&state, &s, &rec, None)
+    let page = detail_page(&state, &s, &rec, None, None)
         .await
         .map_err(fail(lang))?;
     render(lang, &page)

@@ -5,6 +5,9 @@
 //!
 //! Every public page renders inside `public_base.html` with a [`PublicChrome`].
 
+mod board;
+mod cache;
+mod feed;
 mod fill;
 mod new;
 
@@ -42,6 +45,10 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/p", get(home))
         .route("/p/new", get(new::form).post(new::submit))
+        // 公开栏: the district's, any node's, and its Atom feed.
+        .route("/p/board", get(board::district))
+        .route("/p/board/{code}", get(board::node))
+        .route("/p/board/{code}/feed.atom", get(feed::feed))
 }
 
 #[derive(Template)]
