@@ -69,10 +69,12 @@ fn house_numbers() -> &'static Regex {
     regex(&R, || r"[0-9０-９]+\s*号(楼|线|门|口)?".into())
 }
 
-/// A surname and a form of address (王阿姨 → 某阿姨).
+/// A surname, maybe a given name, and a form of address (王阿姨, 陆昊先生 → 某阿姨, 某先生).
 fn addressed() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    regex(&R, || format!("[{SURNAMES}]({ADDRESS_FORMS})"))
+    regex(&R, || {
+        format!(r"([{SURNAMES}]\p{{Han}}{{0,2}}?)({ADDRESS_FORMS})")
+    })
 }
 
 /// A self-introduction with a name (我叫王小明, 本人李强, 姓名：张三).
@@ -81,6 +83,94 @@ fn introduced() -> &'static Regex {
     regex(&R, || {
         format!(r"(我叫|我是|本人|姓名\s*[:：]?)\s*[{SURNAMES}]\p{{Han}}{{1,2}}")
     })
+}
+
+/// Words that name a person by what they are or do, before the name (居民张建国, 老党员李四,
+/// 邻居王五, 楼组长赵六, 物业管家孙七).
+const ROLES: &str =
+    "居民|村民|党员|老党员|困难党员|退休党员|在职党员|预备党员|流动党员|楼组长|组长|\
+                     邻居|业主|住户|租户|房东|志愿者|务工人员|网格员|家属|户主|管家|保安|保洁员|\
+                     社工|民警|医生|护士|律师|干部";
+/// What usually stands after such a name (来站反映, 通过网上反映, 的儿子, 等3人, a pause): it
+/// tells a name of two characters from one of three.
+const AFTER_NAME: &str = "来|到|去|通过|反映|报名|咨询|表示|提出|建议|表扬|送|说|称|讲|等|的|家|\
+                          今年|在|向|给|帮|和|与|及|夫妇|一家|患|因|是|也|还|已|曾|被|多次|\
+                          [，。、；：！？,.;:!?\\s（(“\"]|$";
+/// The elderly are named as 老人 or 孤老 too, but those words also begin ordinary phrases
+/// (老人常年在家): only an age or a visit after the name makes it one.
+const ELDERS: &str = "老人|孤老";
+const AFTER_ELDER: &str = "[（(]|到站|来站|来电";
+/// A pause before a name that comes first, with the place after it in brackets
+/// (曹芳（20号楼）通过网上反映).
+const PAUSE: &str = "^|[，。；：、！？\\s“\"]";
+/// Words that begin with a surname's character and follow a role or a pause without being
+/// a name (流动党员管理, 党员党性, 居民常年): never taken for one.
+const NOT_NAMES: &[&str] = &[
+    "管理", "关系", "路线", "党性", "常年", "常常", "高度", "文明", "方面", "方式", "方便", "安全",
+    "安排", "全体", "全部", "全面", "全家", "明白", "明确", "时间", "时候", "时常", "成员", "成为",
+    "和谐", "平安", "应当", "应该", "车库", "车位", "房屋", "房子", "金额",
+    // Before 书记 and 主任: the party's committees, not a surname.
+    "党委", "党总", "党支", "党组", "党工", "党群",
+];
+
+/// A person named by their role, with the role and what follows kept (居民张三来电 →
+/// 居民某某来电): the name is what lies between.
+fn named_by_role() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || person_between(ROLES, AFTER_NAME))
+}
+
+/// An elderly person named as such (孤老王某（82岁） → 孤老某某（82岁）).
+fn named_elder() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || person_between(ELDERS, AFTER_ELDER))
+}
+
+/// A name after a pause, the place after it in brackets.
+fn named_first() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || person_between(PAUSE, "[（(]"))
+}
+
+/// A person named by their role with nothing known after the name (村民陈伟民肢体残疾): the
+/// role and three characters, a name's most (a two-character name takes the next one too).
+fn named_by_role_alone() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || format!(r"({ROLES})([{SURNAMES}]\p{{Han}}{{2}})()"))
+}
+
+/// A name between `before` (group 1) and `after` (group 3), as group 2: a surname and one or
+/// two more characters, the fewest that reach `after`.
+fn person_between(before: &str, after: &str) -> String {
+    format!(r"({before})([{SURNAMES}]\p{{Han}}{{1,2}}?)({after})")
+}
+
+/// The first of several who wrote together (吴立新等2位居民).
+fn named_together() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    regex(&R, || {
+        format!(
+            r"()([{SURNAMES}]\p{{Han}}{{1,2}}?)(等[0-9０-９一二三四五六七八九十两几多]+[位人户名])"
+        )
+    })
+}
+
+/// Whether what a rule took for a name begins with a word that is none ([`NOT_NAMES`]).
+fn is_word(name: &str) -> bool {
+    NOT_NAMES.iter().any(|w| name.starts_with(w))
+}
+
+/// `text` with each name of `rule` (its groups: before, name, after) taken out, unless the
+/// "name" is a word ([`NOT_NAMES`]).
+fn take_names(rule: &Regex, text: &str) -> String {
+    rule.replace_all(text, |c: &Captures| {
+        if is_word(&c[2]) {
+            c[0].to_string()
+        } else {
+            format!("{}{NAME_MASK}{}", &c[1], &c[3])
+        }
+    })
+    .into_owned()
 }
 
 /// `text` as the public may read it. `names` are the people the appeal names (its
@@ -104,11 +194,27 @@ pub fn redact(text: &str, names: &[&str]) -> String {
         })
         .into_owned();
     out = addressed()
-        .replace_all(&out, |c: &Captures| format!("某{}", &c[1]))
+        .replace_all(&out, |c: &Captures| {
+            if is_word(&c[1]) {
+                c[0].to_string()
+            } else {
+                format!("某{}", &c[2])
+            }
+        })
         .into_owned();
-    introduced()
+    out = introduced()
         .replace_all(&out, |c: &Captures| format!("{}{NAME_MASK}", &c[1]))
-        .into_owned()
+        .into_owned();
+    for rule in [
+        named_by_role(),
+        named_elder(),
+        named_first(),
+        named_together(),
+        named_by_role_alone(),
+    ] {
+        out = take_names(rule, &out);
+    }
+    out
 }
 
 /// An appeal whose content and location name its appellant (王小明), a phone, an ID number and
@@ -197,6 +303,35 @@ mod tests {
         );
         // No surname: nothing to take out.
         assert_eq!(redact("这位阿姨说", &[]), "这位阿姨说");
+    }
+
+    #[test]
+    fn people_named_by_what_they_are_go_and_the_words_stay() {
+        for (text, public) in [
+            ("居民钱文斌来电反映", "居民某某来电反映"),
+            ("村民陈伟民肢体残疾", "村民某某肢体残疾"),
+            ("感谢楼组长罗佳怡帮忙协调", "感谢楼组长某某帮忙协调"),
+            ("党员王丽的儿子来站", "党员某某的儿子来站"),
+            ("吴立新等2位居民联名反映", "某某等2位居民联名反映"),
+            ("曹芳（20号楼）通过网上反映", "某某（20号楼）通过网上反映"),
+            ("26号楼的陆昊先生来站反映", "26号楼的某先生来站反映"),
+            (
+                "孤老蔡国华（85岁）老伴早年去世",
+                "孤老某某（85岁）老伴早年去世",
+            ),
+        ] {
+            assert_eq!(redact(text, &[]), public, "{text}");
+        }
+        for kept in [
+            "加强流动党员管理。",
+            "居民区党员大会",
+            "老人常年在家",
+            "党委书记和居委会主任",
+            "坚持党的群众路线，",
+            "居民高度关注",
+        ] {
+            assert_eq!(redact(kept, &[]), kept);
+        }
     }
 
     #[test]

@@ -268,3 +268,44 @@ fn the_data_file_is_complete() {
         .all(|l| !l.is_empty()));
     assert!(c.roads.len() > 7, "two_roads steps seven roads on");
 }
+
+/// What the public reads of the demo's appeals names nobody: every name the corpus writes
+/// into a text (a resident, a party member, a neighbour, a cadre thanked, several who wrote
+/// together) is taken out by `suqiu_core::privacy::redact`, though none is the appellant's.
+#[test]
+fn the_public_reads_no_name_the_corpus_writes() {
+    let names = &corpus().names;
+    let full: HashSet<String> = names
+        .surnames
+        .iter()
+        .chain(names.shanghai_surnames.iter())
+        .flat_map(|s| {
+            names
+                .male
+                .iter()
+                .chain(names.female.iter())
+                .flatten()
+                .map(move |g| format!("{s}{g}"))
+        })
+        .collect();
+    let mut left = Vec::new();
+    for t in sample(11, 20_000) {
+        for text in [&t.title, &t.content, &t.location] {
+            let public: Vec<char> = suqiu_core::privacy::redact(text, &[]).chars().collect();
+            for len in [2, 3] {
+                for w in public.windows(len) {
+                    let name: String = w.iter().collect();
+                    if full.contains(&name) {
+                        left.push(format!("{name} in {}", public.iter().collect::<String>()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "{} left, e.g. {:?}",
+        left.len(),
+        &left[..left.len().min(20)]
+    );
+}
