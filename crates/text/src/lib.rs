@@ -19,6 +19,9 @@ use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 
+pub mod classify;
+pub mod table;
+
 /// A jieba segmenter with its embedded dictionary. Building one costs ~140 ms: build it once,
 /// or use [`Segmenter::shared`].
 pub struct Segmenter {
