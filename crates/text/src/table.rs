@@ -203,6 +203,31 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any fields — commas, quotes, CR, LF, BOM-like and CJK characters — written as RFC
+        /// 4180 says (every field quoted, `"` doubled, CRLF between records) read back as
+        /// they were.
+        #[test]
+        fn quoted_fields_read_back(rows in prop::collection::vec(
+            prop::collection::vec("[a-z水管,\"\r\n \u{feff}]{0,8}", 3), 1..6)
+        ) {
+            let quote = |f: &String| format!("\"{}\"", f.replace('"', "\"\""));
+            let mut text = String::from("a,b,c\r\n");
+            for row in &rows {
+                text.push_str(&row.iter().map(quote).collect::<Vec<_>>().join(","));
+                text.push_str("\r\n");
+            }
+            let t = parse(&text).unwrap();
+            let kept: Vec<&Vec<String>> =
+                rows.iter().filter(|r| r.iter().any(|f| !f.trim().is_empty())).collect();
+            prop_assert_eq!(t.rows.len(), kept.len());
+            for (row, want) in t.rows.iter().zip(kept) {
+                prop_assert_eq!(&row.fields, want);
+            }
+        }
+    }
 
     fn parse(text: &str) -> Result<Table, TableError> {
         Table::parse(Path::new("t.csv"), text, false)

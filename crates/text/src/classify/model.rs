@@ -29,6 +29,9 @@ pub struct Settings {
 }
 
 impl Default for Settings {
+    /// Chosen by 5-fold cross-validation on the development file (fj2_fullrows of the shared
+    /// 问政 messages) only; BENCHMARKS.md, "Text classifier", has the numbers and what else was
+    /// tried.
     fn default() -> Self {
         Settings {
             features: FeatureSettings {
