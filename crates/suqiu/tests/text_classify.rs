@@ -266,7 +266,7 @@ fn shared_data() -> PathBuf {
 }
 
 /// Trained on fj2_fullrows, scored on the fj2_sample messages that are not in it (the two
-/// files share 96 ids): macro-F1 and top-3 clear their floors (measured: 0.844 and 0.985;
+/// files share 96 ids): macro-F1 and top-3 clear their floors (measured: 0.864 and 0.987;
 /// this split is harder than cross-validation's, see BENCHMARKS.md), and the baseline
 /// (measured 0.789) stays well behind.
 #[test]
@@ -331,17 +331,17 @@ fn real_messages_are_classified_well() {
         ));
     }
     let ((ours, top3), (baseline, _)) = (f1[0], f1[1]);
-    assert!(ours >= 0.82, "macro-F1 {ours:.4} below the floor 0.82");
+    assert!(ours >= 0.84, "macro-F1 {ours:.4} below the floor 0.84");
     assert!(top3 >= 0.97, "top-3 {top3:.4} below the floor 0.97");
     assert!(
-        ours > baseline + 0.03,
+        ours > baseline + 0.05,
         "ours {ours:.4} vs baseline {baseline:.4}"
     );
     std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Stratified 5-fold cross-validation on both fj2 files, deduplicated by id (2,240 texts),
-/// as BENCHMARKS.md reports it: macro-F1 measured 0.891, top-3 0.993 (seeded: the same
+/// as BENCHMARKS.md reports it: macro-F1 measured 0.899, top-3 0.992 (seeded: the same
 /// every run).
 #[test]
 fn cross_validated_on_the_real_messages() {
@@ -377,8 +377,8 @@ fn cross_validated_on_the_real_messages() {
     let f1 = v["macro_f1"][0].as_f64().unwrap();
     let top3 = v["top3_accuracy"][0].as_f64().unwrap();
     assert!(
-        f1 >= 0.875,
-        "cross-validated macro-F1 {f1:.4} below the floor 0.875"
+        f1 >= 0.88,
+        "cross-validated macro-F1 {f1:.4} below the floor 0.88"
     );
     assert!(
         top3 >= 0.98,

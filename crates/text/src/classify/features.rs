@@ -13,6 +13,9 @@ use crate::Segmenter;
 pub struct FeatureSettings {
     /// Word n-grams up to this length (1: words only, 2: also adjacent word pairs).
     pub word_ngrams: u8,
+    /// jieba's search mode: a long word also gives its parts (排水管 → 排水, 水管, 排水管),
+    /// so 水管 in a new text meets 排水管 in the training texts.
+    pub search_words: bool,
     /// The shortest word kept, in characters (scikit-learn's default token pattern keeps two
     /// or more: the baseline uses 2).
     pub min_word_chars: u8,
@@ -111,9 +114,12 @@ impl FeatureSettings {
     }
 
     fn words(&self, segmenter: &Segmenter, text: &str, space: Space, out: &mut Vec<u32>) {
-        let words: Vec<&str> = segmenter
-            .jieba
-            .cut(text, true)
+        let tokens = if self.search_words {
+            segmenter.jieba.cut_for_search(text, true)
+        } else {
+            segmenter.jieba.cut(text, true)
+        };
+        let words: Vec<&str> = tokens
             .into_iter()
             .map(|t| t.word.trim())
             .filter(|w| w.chars().any(char::is_alphanumeric))
@@ -182,6 +188,7 @@ mod tests {
     fn settings() -> FeatureSettings {
         FeatureSettings {
             word_ngrams: 1,
+            search_words: false,
             min_word_chars: 1,
             char_min: 1,
             char_max: 2,

@@ -36,6 +36,7 @@ impl Default for Settings {
         Settings {
             features: FeatureSettings {
                 word_ngrams: 1,
+                search_words: true,
                 min_word_chars: 1,
                 char_min: 1,
                 char_max: 2,
@@ -61,6 +62,7 @@ impl Settings {
         Settings {
             features: FeatureSettings {
                 word_ngrams: 2,
+                search_words: false,
                 min_word_chars: 2,
                 char_min: 0,
                 char_max: 0,
