@@ -97,6 +97,11 @@ pub enum Command {
     Restore(backup::RestoreArgs),
     /// The project's benchmarks; see BENCHMARKS.md.
     Bench(bench::BenchArgs),
+    /// The appeal-text classifier on labelled files: train, eval, classify, cv.
+    Text {
+        #[command(subcommand)]
+        command: crate::text::TextCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -229,6 +234,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => backup::backup(&args.db.database, &args.to, args.force).await,
         Command::Restore(args) => backup::restore(&args.from, &args.db.database, args.force).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Text { command } => crate::text::run(command),
     }
 }
 

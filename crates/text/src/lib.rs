@@ -19,6 +19,9 @@ use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
 
+pub mod classify;
+pub mod table;
+
 /// A jieba segmenter with its embedded dictionary. Building one costs ~140 ms: build it once,
 /// or use [`Segmenter::shared`].
 pub struct Segmenter {
@@ -217,38 +220,6 @@ mod tests {
         assert!(std::ptr::eq(Segmenter::shared(), Segmenter::shared()));
     }
 
-    /// A small RFC 4180 reader: quoted fields may hold commas, newlines and `""`.
-    fn parse_csv(text: &str) -> Vec<Vec<String>> {
-        let mut rows = Vec::new();
-        let mut row = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
-        while let Some(c) = chars.next() {
-            match (quoted, c) {
-                (true, '"') if chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                (true, '"') => quoted = false,
-                (true, c) => field.push(c),
-                (false, '"') => quoted = true,
-                (false, ',') => row.push(std::mem::take(&mut field)),
-                (false, '\r') => {}
-                (false, '\n') => {
-                    row.push(std::mem::take(&mut field));
-                    rows.push(std::mem::take(&mut row));
-                }
-                (false, c) => field.push(c),
-            }
-        }
-        if !field.is_empty() || !row.is_empty() {
-            row.push(field);
-            rows.push(row);
-        }
-        rows
-    }
-
     /// Real messages (2020 泰迪杯 public data, kept outside the crate): every query token of a
     /// message's subject is an index token of subject + detail, so searching by the subject's
     /// words finds the message.
@@ -256,26 +227,17 @@ mod tests {
     fn real_messages_are_found_by_their_subject() {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../../../shared/data/tipdm2020/fj2_sample_495.csv");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        let table = crate::table::Table::read(&path).unwrap_or_else(|e| {
             panic!(
-                "test data missing: cannot read {} ({e}). This test needs the 2020 泰迪杯 sample \
-                 messages at /work/shared/data/tipdm2020/fj2_sample_495.csv; it does not skip.",
-                path.display()
+                "test data missing or unreadable: {e}. This test needs the 2020 泰迪杯 sample \
+                 messages at /work/shared/data/tipdm2020/fj2_sample_495.csv; it does not skip."
             )
         });
-        let rows = parse_csv(&text);
-        let header = &rows[0];
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| h == name)
-                .unwrap_or_else(|| panic!("column {name} not in {header:?}"))
-        };
-        let (subject, detail) = (col("留言主题"), col("留言详情"));
-        let messages: Vec<&Vec<String>> = rows[1..]
-            .iter()
-            .filter(|r| r.len() == header.len())
-            .collect();
+        let (subject, detail) = (
+            table.column("留言主题").unwrap(),
+            table.column("留言详情").unwrap(),
+        );
+        let messages: Vec<&Vec<String>> = table.rows.iter().map(|r| &r.fields).collect();
         assert!(
             messages.len() >= 400,
             "expected ~495 rows, parsed {}",
