@@ -82,10 +82,10 @@ pub(crate) fn develop(bytes: &[u8]) -> Result<KeptPhoto, PhotoFault> {
         Ok(_) => return Err(PhotoFault::OtherFormat),
         Err(_) => return Err(PhotoFault::NotAnImage),
     }
-    let unreadable = |_| PhotoFault::NotAnImage;
+    let unreadable = |_: image::ImageError| PhotoFault::NotAnImage;
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(unreadable)?;
+        .map_err(|_| PhotoFault::NotAnImage)?;
     reader.limits(limits());
     // The decoder checks the sides against the limits from the header alone.
     let mut decoder = reader.into_decoder().map_err(unreadable)?;
@@ -156,7 +156,10 @@ mod tests {
         DynamicImage::ImageRgb8(ImageBuffer::from_pixel(8, 8, Rgb([1u8, 2, 3])))
             .write_to(&mut Cursor::new(&mut bomb), ImageFormat::Jpeg)
             .unwrap();
-        let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).expect("SOF0");
+        let sof = bomb
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("SOF0");
         bomb[sof + 5..sof + 7].copy_from_slice(&50_000u16.to_be_bytes());
         bomb[sof + 7..sof + 9].copy_from_slice(&50_000u16.to_be_bytes());
         assert!(bomb.len() < 2_000);
@@ -166,7 +169,10 @@ mod tests {
     #[test]
     fn other_things_are_refused_by_what_they_are() {
         assert_eq!(develop(b"hello").unwrap_err(), PhotoFault::NotAnImage);
-        assert_eq!(develop(b"GIF89a\x01\x00").unwrap_err(), PhotoFault::OtherFormat);
+        assert_eq!(
+            develop(b"GIF89a\x01\x00").unwrap_err(),
+            PhotoFault::OtherFormat
+        );
         let mut cut = png(40, 40);
         cut.truncate(cut.len() / 2);
         assert_eq!(develop(&cut).unwrap_err(), PhotoFault::NotAnImage);

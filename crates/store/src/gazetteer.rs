@@ -6,18 +6,19 @@ use chrono::{DateTime, Utc};
 use suqiu_core::gazetteer::Place;
 use suqiu_core::Id;
 
-use crate::deferred::Deferred;
 use crate::error::Result;
 use crate::sql::{get, ms};
+use crate::writer::Deferred;
 use crate::writer::{Done, Undo};
 use crate::Store;
 
 impl Store {
     /// Every name of the gazetteer, by community and name.
     pub async fn places(&self) -> Result<Vec<Place>> {
-        let rows = sqlx::query("SELECT org_unit_id, name FROM org_places ORDER BY org_unit_id, name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT org_unit_id, name FROM org_places ORDER BY org_unit_id, name")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(Place {

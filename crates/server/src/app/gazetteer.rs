@@ -143,7 +143,11 @@ pub(crate) async fn match_place(state: &AppState, text: &str) -> AppResult<Match
 
 /// [`match_place`] for anyone on the internet (the public API's lookup): held to the
 /// lookups one network address may make (`BY_ADDRESS_LOOKUPS`, 429 past it).
-pub(crate) async fn lookup(state: &AppState, client: Option<IpAddr>, text: &str) -> AppResult<Matched> {
+pub(crate) async fn lookup(
+    state: &AppState,
+    client: Option<IpAddr>,
+    text: &str,
+) -> AppResult<Matched> {
     let now = state.now();
     let address = address_key(client);
     if let Some(left) = used_up(&state.store, &BY_ADDRESS_LOOKUPS, &address, now).await? {

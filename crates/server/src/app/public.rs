@@ -20,9 +20,9 @@ use super::appeals::{store_intake, CheckedIntake, TakenInBy};
 use super::{AppError, AppResult};
 use crate::photos;
 use crate::state::AppState;
-use crate::upload::SentPhotos;
 use crate::submissions::{address_key, count, phone_key, refusal, used_up};
 use crate::throttle::Locked;
+use crate::upload::SentPhotos;
 
 /// Takes in a resident's appeal: checks every field and the photos' count and sizes, holds
 /// the address and the phone to their limits, develops the photos (`crate::photos`: only
@@ -42,7 +42,10 @@ pub(crate) async fn submit(
         return Err(AppError::Problem(refusal(&BY_ADDRESS, left)));
     }
     let facts = facts(state, &draft).await?;
-    let checked = match (check_public(draft, facts, channel), check_sent(&photos.sizes)) {
+    let checked = match (
+        check_public(draft, facts, channel),
+        check_sent(&photos.sizes),
+    ) {
         (Ok(checked), Ok(())) => checked,
         (Ok(_), Err((fault, nth))) => return Err(photos::refusal(fault, nth)),
         (Err(errors), Ok(())) => return Err(AppError::Invalid(errors)),
@@ -67,7 +70,11 @@ pub(crate) async fn submit(
     let checked = CheckedIntake::public(checked.draft);
     let appeal = store_intake(state, TakenInBy::Appellant, &checked, |appeal, event| {
         let (store, kept) = (state.store.clone(), kept.clone());
-        async move { store.create_public_appeal(&appeal, &event, point, kept).await }
+        async move {
+            store
+                .create_public_appeal(&appeal, &event, point, kept)
+                .await
+        }
     })
     .await?;
     // Counted once it is saved: a refused form costs the sender nothing of their allowance.

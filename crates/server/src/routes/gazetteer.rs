@@ -117,7 +117,9 @@ pub async fn match_places(
 ) -> ApiResult<Json<Vec<PlaceMatchOut>>> {
     let q = params.str("q").unwrap_or_default();
     let found = gazetteer::lookup(&state, client, q).await?;
-    Ok(Json(found.offered().iter().map(PlaceMatchOut::from).collect()))
+    Ok(Json(
+        found.offered().iter().map(PlaceMatchOut::from).collect(),
+    ))
 }
 
 /// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).

@@ -85,10 +85,7 @@ const APPEAL_PART: suqiu_core::error::Msg = suqiu_core::msg!(
 );
 
 /// The appeal and its photos as sent: JSON alone, or a multipart form.
-async fn read_appeal(
-    req: Request,
-    state: &AppState,
-) -> ApiResult<(PublicAppealIn, SentPhotos)> {
+async fn read_appeal(req: Request, state: &AppState) -> ApiResult<(PublicAppealIn, SentPhotos)> {
     if media_type(req.headers()) != "multipart/form-data" {
         let ApiJson(body) = ApiJson::from_request(req, state).await?;
         return Ok((body, SentPhotos::none()));
@@ -159,8 +156,10 @@ pub async fn photo(
 pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
     // The photos' body limit (`crate::MAX_PUBLIC_BODY_BYTES`), for this route alone.
-    utoipa_axum::router::OpenApiRouter::new().routes(routes!(create)).layer(
-        axum::extract::DefaultBodyLimit::max(crate::MAX_PUBLIC_BODY_BYTES),
-    )
-    .routes(routes!(photo))
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(create))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::MAX_PUBLIC_BODY_BYTES,
+        ))
+        .routes(routes!(photo))
 }

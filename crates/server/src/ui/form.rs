@@ -48,7 +48,7 @@ impl FormData {
 
     /// Fields read from a multipart form, held to the same rule as a URL-encoded one: a
     /// character no text may hold refuses the form, naming the field.
-    pub fn checked(pairs: Vec<(String, String)>) -> Result<FormData, UiError> {
+    pub fn from_multipart(pairs: Vec<(String, String)>) -> Result<FormData, UiError> {
         unstorable(&pairs).map_or(Ok(FormData(pairs)), |e| Err(UiError::Invalid(e)))
     }
 

@@ -47,7 +47,13 @@ pub(crate) async fn page(
     let (unit, names) = places(&state, &s.actor, id)
         .await
         .map_err(|e| UiError::from(e).page(s.lang))?;
-    let page = page_of(&s, unit.id, unit.name, names.join("\n"), FieldErrors::new(s.lang));
+    let page = page_of(
+        &s,
+        unit.id,
+        unit.name,
+        names.join("\n"),
+        FieldErrors::new(s.lang),
+    );
     render(s.lang, &page)
 }
 

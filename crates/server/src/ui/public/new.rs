@@ -10,8 +10,8 @@
 //! back with it chosen, to confirm. Without any script; `public.js` adds a live suggestion.
 
 use askama::Template;
-use axum::extract::{FromRequest, Request, State};
 use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use suqiu_core::appeal::{Channel, Kind};
@@ -151,7 +151,10 @@ async fn categories(state: &AppState, lang: Lang) -> Result<Vec<Choice>, UiError
 }
 
 /// The form as posted: a multipart form with its photos, or a plain one without.
-async fn read_post(state: &AppState, req: Request) -> Result<(SignedOutPost, SentPhotos), Response> {
+async fn read_post(
+    state: &AppState,
+    req: Request,
+) -> Result<(SignedOutPost, SentPhotos), Response> {
     let lang = Lang::from_headers(req.headers());
     if crate::extract::media_type(req.headers()) != "multipart/form-data" {
         let post = SignedOutPost::from_request(req, state).await?;
@@ -164,7 +167,7 @@ async fn read_post(state: &AppState, req: Request) -> Result<(SignedOutPost, Sen
     let sent = upload::read(Request::from_parts(parts, body), state)
         .await
         .map_err(|p| UiError::from(p).page(lang).into_response())?;
-    let form = FormData::checked(sent.fields).map_err(|e| e.page(lang).into_response())?;
+    let form = FormData::from_multipart(sent.fields).map_err(|e| e.page(lang).into_response())?;
     let post = SignedOutPost {
         client,
         lang,
@@ -192,7 +195,9 @@ async fn answer(state: &AppState, post: SignedOutPost, photos: SentPhotos) -> Pa
         ..Told::default()
     };
     if post.form.get("find").is_some() {
-        let (form, found) = find(state, post.form, lang).await.map_err(|e| e.page(lang))?;
+        let (form, found) = find(state, post.form, lang)
+            .await
+            .map_err(|e| e.page(lang))?;
         told.found = found;
         let posted = Posted::refused(FORM, form, FieldErrors::new(lang));
         return respond(state, p, (posted, told), StatusCode::OK).await;
@@ -203,7 +208,10 @@ async fn answer(state: &AppState, post: SignedOutPost, photos: SentPhotos) -> Pa
             errors.push_text(WHOLE_FORM, lang.t(key));
             (post.form, errors, status)
         }
-        None => match to_confirm(state, post.form, lang).await.map_err(|e| e.page(lang))? {
+        None => match to_confirm(state, post.form, lang)
+            .await
+            .map_err(|e| e.page(lang))?
+        {
             Err((form, errors)) => (form, errors, StatusCode::UNPROCESSABLE_ENTITY),
             Ok(form) => {
                 let draft = draft_of(&form);
@@ -220,7 +228,13 @@ async fn answer(state: &AppState, post: SignedOutPost, photos: SentPhotos) -> Pa
             }
         },
     };
-    respond(state, p, (Posted::refused(FORM, form, errors), told), status).await
+    respond(
+        state,
+        p,
+        (Posted::refused(FORM, form, errors), told),
+        status,
+    )
+    .await
 }
 
 /// The form with `org_unit_id` set to `id`.
@@ -283,7 +297,10 @@ async fn to_confirm(
     }
     let (form, found) = proposal(form, &matched, lang);
     let mut errors = FieldErrors::new(lang);
-    errors.push_text("org_unit_id", format!("{found}{}", lang.t("public.confirm_community")));
+    errors.push_text(
+        "org_unit_id",
+        format!("{found}{}", lang.t("public.confirm_community")),
+    );
     Ok(Err((form, errors)))
 }
 
