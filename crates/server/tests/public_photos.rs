@@ -200,6 +200,13 @@ async fn a_photo_is_kept_without_its_metadata_and_shown_to_staff_in_scope(b: Bac
         .await;
     let text = reads.ok(200).to_string();
     assert!(text.contains("/photos/{seq}"), "{text}");
+    // The OpenAPI document says the route takes either body.
+    let doc = t
+        .call(axum::http::Method::GET, "/api/openapi.json", None, None)
+        .await;
+    let content = &doc.ok(200)["paths"]["/api/v1/public/appeals"]["post"]["requestBody"]["content"];
+    assert!(content["multipart/form-data"].is_object(), "{content}");
+    assert!(content["application/json"].is_object(), "{content}");
     // Not on the public board.
     let board = Browser::new(&t).get("/p/board").await.text();
     assert!(!board.contains("/photos/"), "{board}");
