@@ -22,8 +22,11 @@ on_both_backends!(
 
 const BOUNDARY: &str = "----suqiu-photos";
 
+/// A file part: its field, its file name, its bytes.
+type File<'a> = (&'a str, &'a str, &'a [u8]);
+
 /// A multipart body: text fields, then files (name, file name, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+fn multipart(fields: &[(&str, &str)], files: &[File]) -> (String, Vec<u8>) {
     let mut body = Vec::new();
     for (name, value) in fields {
         body.extend(
@@ -118,13 +121,8 @@ async fn post_multipart(t: &TestApp, (ct, body): (String, Vec<u8>)) -> Resp {
 
 /// The id of the appeal with `code`, as the station finds it.
 async fn id_of(t: &TestApp, code: &str) -> i64 {
-    let token = t.token("station11").await;
-    let list = t.get("/api/v1/appeals?status=registered", &token).await;
-    list.ok(200)["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|a| a["tracking_code"] == code)
+    t.in_queue("station11", |a| a["tracking_code"] == code)
+        .await
         .and_then(|a| a["id"].as_i64())
         .expect("in the queue")
 }
@@ -225,8 +223,8 @@ async fn photos_that_may_not_be_kept_are_refused_and_nothing_is_saved(b: Backend
         .expect("SOF0");
     bomb[sof + 5..sof + 9].copy_from_slice(&[0xC3, 0x50, 0xC3, 0x50]);
     let huge = vec![0u8; 8 * 1024 * 1024 + 1];
-    let four: Vec<(&str, &str, &[u8])> = (0..4).map(|_| ("photo", "a.png", &small[..])).collect();
-    let cases: [(Vec<(&str, &str, &[u8])>, u16, &str); 5] = [
+    let four: Vec<File> = (0..4).map(|_| ("photo", "a.png", &small[..])).collect();
+    let cases: [(Vec<File>, u16, &str); 5] = [
         (four, 422, "最多上传 3 张"),
         (vec![("photo", "a.gif", &gif)], 422, "JPEG 或 PNG"),
         (
