@@ -20,8 +20,9 @@ use suqiu_core::public::PublicDraft;
 
 use super::fill::{self, Filled, HONEYPOT, STAMP};
 use super::PublicChrome;
-use crate::app::gazetteer::{match_place, Matched};
+use crate::app::gazetteer::{lookup, match_place, Matched};
 use crate::app::public::submit as take_in;
+use crate::app::AppError;
 use crate::problem::Problem;
 use crate::state::AppState;
 use crate::ui::auth::{double_submit_token, set_cookie, SignedOutPost};
@@ -195,7 +196,7 @@ async fn answer(state: &AppState, post: SignedOutPost, photos: SentPhotos) -> Pa
         ..Told::default()
     };
     if post.form.get("find").is_some() {
-        let (form, found) = find(state, post.form, lang)
+        let (form, found) = find(state, post.client, post.form, lang)
             .await
             .map_err(|e| e.page(lang))?;
         told.found = found;
@@ -260,9 +261,22 @@ fn named(matched: &Matched) -> String {
 }
 
 /// 按地址查找: the form with the community the address names chosen, and what was found.
-async fn find(state: &AppState, form: FormData, lang: Lang) -> Result<(FormData, String), UiError> {
-    let matched = match_place(state, form.get("location").unwrap_or_default()).await?;
-    Ok(proposal(form, &matched, lang))
+/// Held to the public lookups' limit, as the API's (past it, the page says so where the
+/// finding would be).
+async fn find(
+    state: &AppState,
+    client: Option<std::net::IpAddr>,
+    form: FormData,
+    lang: Lang,
+) -> Result<(FormData, String), UiError> {
+    match lookup(state, client, form.get("location").unwrap_or_default()).await {
+        Ok(matched) => Ok(proposal(form, &matched, lang)),
+        Err(AppError::Problem(p)) if p.status == 429 => {
+            let said = p.says(lang == Lang::En);
+            Ok((form, said))
+        }
+        Err(e) => Err(UiError::from(e)),
+    }
 }
 
 /// The form with the community `matched` names chosen (when it names one), and what the
