@@ -67,7 +67,7 @@ use crate::routes;
         routes::fund::MonthTotalsOut,
         routes::fund::PublicFundOut,
         routes::supermarket::ItemIn,
-        routes::supermarket::ItemOut,
+        suqiu_store::supermarket::Item,
         routes::supermarket::MovementIn,
         routes::supermarket::MovementOut,
         routes::supermarket::StatementLineOut,

@@ -19,6 +19,7 @@ use suqiu_core::Id;
 use crate::dialect;
 use crate::error::{Result, StoreError};
 use crate::metrics::ancestors;
+use crate::received::Counts;
 use crate::sql::{date_text, get, Arg, Args};
 use crate::{Backend, Store};
 
@@ -67,8 +68,19 @@ pub(crate) fn day_of_number(n: i64) -> Result<NaiveDate> {
 type Key = (Id, String, Dimension, String);
 
 /// Received-count deltas keyed by (org unit, Shanghai day, dimension, value).
-#[derive(Debug, Default)]
-pub(crate) struct DimDeltas(BTreeMap<Key, i64>);
+pub(crate) type DimDeltas = Counts<Key>;
+
+/// The roll-up table and its key columns, the shard last.
+const TABLE: (&str, &[&str]) = (
+    "appeal_daily_dims",
+    &["org_unit_id", "day", "dim", "value", "shard"],
+);
+
+impl From<Dimension> for Arg {
+    fn from(dim: Dimension) -> Arg {
+        Arg::from(dim.column())
+    }
+}
 
 impl DimDeltas {
     /// Counts `n` appeals raised at `org_path` on `created_at` with these values, in the rows
@@ -83,10 +95,7 @@ impl DimDeltas {
         let day = date_text(day);
         for id in ancestors(org_path)? {
             for (dim, value) in values {
-                *self
-                    .0
-                    .entry((id, day.clone(), dim, value.to_string()))
-                    .or_default() += n;
+                self.bump((id, day.clone(), dim, value.to_string()), n);
             }
         }
         Ok(())
@@ -106,12 +115,6 @@ impl DimDeltas {
         )
     }
 
-    pub(crate) fn merge(&mut self, other: DimDeltas) {
-        for (key, n) in other.0 {
-            *self.0.entry(key).or_default() += n;
-        }
-    }
-
     /// Upserts into `shard` (the caller's, as for `appeal_daily`), in key order.
     pub(crate) async fn write(
         self,
@@ -119,24 +122,7 @@ impl DimDeltas {
         conn: &mut AnyConnection,
         shard: i64,
     ) -> Result<()> {
-        let rows = self.0.into_iter().map(|((id, day, dim, value), n)| {
-            let key = vec![
-                Arg::from(id),
-                Arg::from(day),
-                Arg::from(dim.column()),
-                Arg::from(value),
-                Arg::from(shard),
-            ];
-            (key, n)
-        });
-        dialect::add_received(
-            backend,
-            conn,
-            "appeal_daily_dims",
-            &["org_unit_id", "day", "dim", "value", "shard"],
-            rows,
-        )
-        .await
+        self.upsert(backend, conn, TABLE, &[Arg::from(shard)]).await
     }
 }
 
@@ -203,7 +189,7 @@ impl Store {
     pub(crate) async fn verify_dims(&self) -> Result<Vec<String>> {
         let expected = Self::expected_dims(&mut *self.pool.acquire().await?)
             .await?
-            .0;
+            .into_inner();
         let mut stored: BTreeMap<Key, i64> = BTreeMap::new();
         let rows = sqlx::query(
             "SELECT org_unit_id, day, dim, value, CAST(SUM(received) AS BIGINT) AS n \

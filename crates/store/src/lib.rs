@@ -38,6 +38,7 @@ pub mod people_search;
 pub mod places;
 pub mod public;
 pub mod queue;
+mod received;
 pub mod reports;
 pub mod roster;
 pub mod scope;

@@ -20,18 +20,23 @@ use suqiu_core::calendar::shanghai_date;
 use suqiu_core::report::{place_of, Month, REPEAT_THRESHOLD};
 use suqiu_core::Id;
 
-use crate::dialect;
 use crate::dims::{day_of_number, disagreements, sql_day};
 use crate::error::{Result, StoreError};
-use crate::sql::{get, Arg, Args};
+use crate::received::Counts;
+use crate::sql::{get, Args};
 use crate::{Backend, Store};
 
 /// (org unit, month as `YYYY-MM`, trimmed place, category).
 type Key = (Id, String, String, String);
 
 /// Received-count deltas by [`Key`].
-#[derive(Debug, Default)]
-pub(crate) struct PlaceDeltas(BTreeMap<Key, i64>);
+pub(crate) type PlaceDeltas = Counts<Key>;
+
+/// The roll-up table and its key columns.
+const TABLE: (&str, &[&str]) = (
+    "appeal_month_places",
+    &["org_unit_id", "month", "place", "category"],
+);
 
 /// The repeated problems listed, and how many there are in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,15 +60,13 @@ impl PlaceDeltas {
     /// `place`; nothing when the place is blank.
     fn add_values(&mut self, org_unit_id: Id, month: Month, place: &str, category: &str, n: i64) {
         if let Some(place) = place_of(place) {
-            *self
-                .0
-                .entry((
-                    org_unit_id,
-                    month.to_string(),
-                    place.to_string(),
-                    category.to_string(),
-                ))
-                .or_default() += n;
+            let key = (
+                org_unit_id,
+                month.to_string(),
+                place.to_string(),
+                category.to_string(),
+            );
+            self.bump(key, n);
         }
     }
 
@@ -80,31 +83,9 @@ impl PlaceDeltas {
         }
     }
 
-    pub(crate) fn merge(&mut self, other: PlaceDeltas) {
-        for (key, n) in other.0 {
-            *self.0.entry(key).or_default() += n;
-        }
-    }
-
     /// Upserts in key order (concurrent PostgreSQL writers lock rows in the same order).
     pub(crate) async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
-        let rows = self.0.into_iter().map(|((id, month, place, category), n)| {
-            let key = vec![
-                Arg::from(id),
-                Arg::from(month),
-                Arg::from(place),
-                Arg::from(category),
-            ];
-            (key, n)
-        });
-        dialect::add_received(
-            backend,
-            conn,
-            "appeal_month_places",
-            &["org_unit_id", "month", "place", "category"],
-            rows,
-        )
-        .await
+        self.upsert(backend, conn, TABLE, &[]).await
     }
 }
 
@@ -201,7 +182,7 @@ impl Store {
     pub(crate) async fn verify_places(&self) -> Result<Vec<String>> {
         let expected = Self::expected_places(&mut *self.pool.acquire().await?, None)
             .await?
-            .0;
+            .into_inner();
         let mut stored: BTreeMap<Key, i64> = BTreeMap::new();
         let rows = sqlx::query(
             "SELECT org_unit_id, month, place, category, received FROM appeal_month_places",

@@ -22,7 +22,7 @@ use crate::care::node_path;
 use crate::error::{Result, StoreError, PERSON_OUT_OF_SCOPE};
 use crate::fund::{named, Named};
 use crate::sql::{
-    date_text, get, get_code, get_opt_date, get_opt_time, get_time, invalid, ms, paging, Args,
+    date_text, get, get_code, get_opt_date, get_opt_time, get_time, invalid, ms, paging, Arg, Args,
 };
 use crate::{scope, Page, Store};
 
@@ -230,29 +230,33 @@ impl Store {
         let mut a = Args::default();
         let at = now;
         let now = ms(now);
-        let set = match to.status {
-            WishStatus::Open => "claimed_by = NULL, claimed_at = NULL".to_string(),
-            WishStatus::Claimed => format!(
-                "claimed_by = {}, claimed_at = {}",
-                a.push(to.claimed_by),
-                a.push(now)
-            ),
-            WishStatus::Fulfilled => format!(
-                "fulfilled_at = {}, fulfil_note = {}",
-                a.push(now),
-                a.push(note)
-            ),
-            WishStatus::Confirmed => format!(
-                "closed_by = {}, closed_at = {}",
-                a.push(actor.user_id),
-                a.push(now)
-            ),
-            WishStatus::Cancelled => format!(
-                "claimed_by = NULL, claimed_at = NULL, closed_by = {}, closed_at = {}",
-                a.push(actor.user_id),
-                a.push(now)
-            ),
+        // The columns each state writes: a claim's (cleared by NULL), a fulfilment's, a close's.
+        let none = Arg::Int(None);
+        let set: Vec<(&str, Arg)> = match to.status {
+            WishStatus::Open => vec![("claimed_by", none.clone()), ("claimed_at", none)],
+            WishStatus::Claimed => vec![
+                ("claimed_by", to.claimed_by.into()),
+                ("claimed_at", now.into()),
+            ],
+            WishStatus::Fulfilled => {
+                vec![("fulfilled_at", now.into()), ("fulfil_note", note.into())]
+            }
+            WishStatus::Confirmed => vec![
+                ("closed_by", actor.user_id.into()),
+                ("closed_at", now.into()),
+            ],
+            WishStatus::Cancelled => vec![
+                ("claimed_by", none.clone()),
+                ("claimed_at", none),
+                ("closed_by", actor.user_id.into()),
+                ("closed_at", now.into()),
+            ],
         };
+        let set = set
+            .into_iter()
+            .map(|(column, value)| format!("{column} = {}", a.push(value)))
+            .collect::<Vec<_>>()
+            .join(", ");
         let claimer = match from.claimed_by {
             Some(u) => format!("claimed_by = {}", a.push(u)),
             None => "claimed_by IS NULL".into(),

@@ -30,29 +30,6 @@ pub struct ItemIn {
     pub unit: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemOut {
-    pub id: Id,
-    pub org_unit_id: Id,
-    pub org_unit_name: String,
-    pub name: String,
-    pub unit: String,
-    pub stock: i64,
-}
-
-impl ItemOut {
-    fn new(i: &Item) -> ItemOut {
-        ItemOut {
-            id: i.id,
-            org_unit_id: i.org_unit_id,
-            org_unit_name: i.org_unit_name.clone(),
-            name: i.name.clone(),
-            unit: i.unit.clone(),
-            stock: i.stock,
-        }
-    }
-}
-
 /// A stock movement: positive quantity brings stock in (a donation), negative hands it out
 /// to `person_id` (required then).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -105,7 +82,7 @@ impl MovementOut {
 /// One item's month.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatementLineOut {
-    pub item: ItemOut,
+    pub item: Item,
     pub opening: i64,
     pub stock_in: i64,
     pub handed_out: i64,
@@ -127,12 +104,12 @@ pub struct StatementOut {
 /// with their stock now.
 #[utoipa::path(get, path = "/api/v1/supermarket/items", tag = "care",
     params(("org_unit" = Option<i64>, Query, description = "default: the caller's node")),
-    responses((status = 200, body = PageOut<ItemOut>), Problems::<403, 404>))]
+    responses((status = 200, body = PageOut<Item>), Problems::<403, 404>))]
 pub async fn list_items(
     State(state): State<AppState>,
     actor: AuthActor,
     params: Params,
-) -> ApiResult<Json<PageOut<ItemOut>>> {
+) -> ApiResult<Json<PageOut<Item>>> {
     let mut errors = Vec::new();
     let org_unit_id = params.id("org_unit", &mut errors);
     if !errors.is_empty() {
@@ -141,7 +118,7 @@ pub async fn list_items(
     let items = app::items(&state, &actor, org_unit_id).await?;
     let total = items.len() as i64;
     Ok(Json(PageOut {
-        items: items.iter().map(ItemOut::new).collect(),
+        items,
         total,
         total_exact: true,
         page: 1,
@@ -153,7 +130,7 @@ pub async fn list_items(
 #[utoipa::path(post, path = "/api/v1/supermarket/items", tag = "care",
     request_body = ItemIn,
     responses(
-        (status = 201, body = ItemOut),
+        (status = 201, body = Item),
         Problems::<403, 422>,
         (status = 409, description = "the station already has an item of that name", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -161,14 +138,14 @@ pub async fn create_item(
     State(state): State<AppState>,
     actor: AuthActor,
     ApiJson(body): ApiJson<ItemIn>,
-) -> ApiResult<(StatusCode, Json<ItemOut>)> {
+) -> ApiResult<(StatusCode, Json<Item>)> {
     let new = NewItem {
         org_unit_id: body.org_unit_id,
         name: body.name,
         unit: body.unit,
     };
     let item = app::add_item(&state, &actor, new).await?;
-    Ok((StatusCode::CREATED, Json(ItemOut::new(&item))))
+    Ok((StatusCode::CREATED, Json(item)))
 }
 
 /// Stock in (positive quantity) or hand out (negative, to a person on the station's
@@ -229,7 +206,7 @@ pub async fn statement(
             .items
             .iter()
             .map(|(i, m)| StatementLineOut {
-                item: ItemOut::new(i),
+                item: i.clone(),
                 opening: m.opening,
                 stock_in: m.stock_in,
                 handed_out: m.handed_out,

@@ -11,7 +11,7 @@ use suqiu_store::audit::{ReadEntry, ReadSubject};
 use super::download::{self, every_page};
 use super::pick::{person_pick, resolve_query, PersonPick};
 use super::posted::Posted;
-use super::view::{shanghai_file_stamp, when, Choice, Chrome, FieldErrors};
+use super::view::{when, Choice, Chrome, FieldErrors};
 use super::{fail, render, FormData, PageResult, Session, UiError};
 use crate::extract::Params;
 use crate::routes::audit::{read_filter, require_audit};
@@ -204,7 +204,7 @@ pub(crate) async fn export(
         store.reads(&filter).await
     })
     .await?;
-    let name = format!("reads-{}.xlsx", shanghai_file_stamp(state.now()));
+    let name = download::stamped_name("reads", state.now());
     download::workbook(lang, "audit", workbook(&entries), &name)
 }
 

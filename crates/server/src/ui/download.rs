@@ -3,7 +3,9 @@
 
 use std::future::Future;
 
+use chrono::{DateTime, Utc};
 use rust_xlsxwriter::XlsxError;
+use suqiu_core::calendar::shanghai;
 use suqiu_store::appeals::AppealFilter;
 use suqiu_store::audit::ReadFilter;
 use suqiu_store::people::PeopleFilter;
@@ -72,6 +74,13 @@ where
         }
         page += 1;
     }
+}
+
+/// `{what}-20261128-0930.xlsx`: an export's file name, stamped with when it was made
+/// (Asia/Shanghai).
+pub(crate) fn stamped_name(what: &str, at: DateTime<Utc>) -> String {
+    let stamp = at.with_timezone(&shanghai()).format("%Y%m%d-%H%M");
+    format!("{what}-{stamp}.xlsx")
 }
 
 /// The workbook `built` as a download named `filename` (ASCII: codes and dates only); one

@@ -8,7 +8,6 @@ use suqiu_store::appeals::AppealRecord;
 use super::appeals::{appellant_name, appellant_phone, category_label, ui_filter, with_search};
 use super::download::{self, every_page};
 use super::i18n::Lang;
-use super::view::shanghai_file_stamp;
 use super::{fail, PageResult, Session};
 use crate::extract::Params;
 use crate::scope::filter_node_in_scope;
@@ -71,7 +70,7 @@ pub(crate) async fn export(
     )
     .await
     .map_err(fail(lang))?;
-    let name = format!("suqiu-{}.xlsx", shanghai_file_stamp(now));
+    let name = download::stamped_name("suqiu", now);
     download::workbook(lang, "xlsx", workbook(&s, &records, &names, now), &name)
 }
 

@@ -4,7 +4,6 @@
 use askama::Template;
 use chrono::{DateTime, TimeDelta, Utc};
 use suqiu_core::access::Capability;
-use suqiu_core::calendar::shanghai;
 use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::person::Person;
 use suqiu_core::validate::mask_phone;
@@ -138,13 +137,6 @@ impl ErrorPage {
 // How times and deadlines read is one rule for pages, notices and workbooks alike: it
 // lives in the core (`suqiu_core::display`); the names below are what the pages call it.
 pub(crate) use suqiu_core::display::{deadline as deadline_at, time as when};
-
-/// `20261128-0930` in Asia/Shanghai: for file names.
-pub(crate) fn shanghai_file_stamp(t: DateTime<Utc>) -> String {
-    t.with_timezone(&shanghai())
-        .format("%Y%m%d-%H%M")
-        .to_string()
-}
 
 /// A deadline as people read it: when, and how long is left or how long it is overdue.
 #[derive(Debug, Clone)]

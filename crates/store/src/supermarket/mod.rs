@@ -17,8 +17,10 @@ use crate::{scope, Store};
 
 mod write;
 
-/// An item with its stock now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+// An item with its stock now: the API answers with it as `ItemOut` (a doc comment here
+// would become that schema's description).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ItemOut))]
 pub struct Item {
     pub id: Id,
     pub org_unit_id: Id,

@@ -22,7 +22,7 @@ use crate::app::board::{items, reply};
 use crate::auth::AuthActor;
 use crate::dto::{time, RefOut};
 use crate::extract::{ApiJson, IdPath, Params};
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 
 /// The public reply's text.
@@ -97,10 +97,7 @@ async fn reply_step(
     request_body = PublicReplyIn,
     responses(
         (status = 200, body = PublicReplyOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 409, 422>,
     ))]
 pub async fn write_reply(
     State(state): State<AppState>,
@@ -114,7 +111,7 @@ pub async fn write_reply(
 /// The appeal's public reply (404 when none was written).
 #[utoipa::path(get, path = "/api/v1/appeals/{id}/public-reply", tag = "board",
     params(("id" = i64, Path)),
-    responses((status = 200, body = PublicReplyOut), (status = 404, response = ProblemResponse)))]
+    responses((status = 200, body = PublicReplyOut), Problems::<404>))]
 pub async fn get_reply(
     State(state): State<AppState>,
     actor: AuthActor,
@@ -133,9 +130,7 @@ pub async fn get_reply(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = PublicReplyOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn publish_reply(
     State(state): State<AppState>,
@@ -151,9 +146,7 @@ pub async fn publish_reply(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = PublicReplyOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn withdraw_reply(
     State(state): State<AppState>,
@@ -234,9 +227,7 @@ pub struct BoardItemListOut {
     ),
     responses(
         (status = 200, body = BoardItemListOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn list_items(
     State(state): State<AppState>,
@@ -264,9 +255,7 @@ pub async fn list_items(
     request_body = BoardItemIn,
     responses(
         (status = 201, body = BoardItemOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<403, 404, 422>,
     ))]
 pub async fn publish_item(
     State(state): State<AppState>,
@@ -289,9 +278,7 @@ pub async fn publish_item(
     params(("id" = i64, Path)),
     responses(
         (status = 200, body = BoardItemOut),
-        (status = 403, response = ProblemResponse),
-        (status = 404, response = ProblemResponse),
-        (status = 409, response = ProblemResponse),
+        Problems::<403, 404, 409>,
     ))]
 pub async fn withdraw_item(
     State(state): State<AppState>,

@@ -15,7 +15,7 @@ use crate::app::appeals::category_names;
 use crate::app::board::{self as app, MonthMeasures};
 use crate::dto::time;
 use crate::extract::Params;
-use crate::problem::{ApiResult, Problem, ProblemResponse};
+use crate::problem::{ApiResult, Problem, Problems};
 use crate::routes::fund::MonthTotalsOut;
 use crate::state::AppState;
 
@@ -172,8 +172,7 @@ fn appeal_out(
     ),
     responses(
         (status = 200, body = BoardOut),
-        (status = 404, response = ProblemResponse),
-        (status = 422, response = ProblemResponse),
+        Problems::<404, 422>,
     ),
     security(()))]
 pub async fn board(State(state): State<AppState>, params: Params) -> ApiResult<Json<BoardOut>> {

@@ -11,7 +11,6 @@ use crate::read_audit;
 use crate::state::AppState;
 use crate::ui::download::{self, every_page};
 use crate::ui::pick::unit_names;
-use crate::ui::view::shanghai_file_stamp;
 use crate::ui::{asked, fail, PageResult, Session};
 
 /// Most people one export holds: a street's register, not a district's (that is a backup).
@@ -56,7 +55,7 @@ pub(crate) async fn export(
         })
         .collect();
     let reveal = s.may(Capability::SeePersonalData);
-    let name = format!("people-{}.xlsx", shanghai_file_stamp(state.now()));
+    let name = download::stamped_name("people", state.now());
     let built = crate::roster_xlsx::people_register(&rows, reveal);
     download::workbook(lang, "people", built, &name)
 }
