@@ -1,7 +1,7 @@
 //! The public form in a real browser at a phone's width (headless Chromium, see
 //! `browser.rs`): typing an address offers the community the demo's gazetteer names for it,
 //! and a tap chooses it — the live suggestion of `assets/public.js`, under the strict CSP.
-//! The screenshot goes to `$CARGO_TARGET_TMPDIR/screenshots/public-address.png`.
+//! The screenshot goes to `$CARGO_TARGET_TMPDIR/screenshots/address-suggestion.png`.
 
 mod common;
 
@@ -33,7 +33,7 @@ async fn typing_the_address_offers_its_community_on_a_phone() {
     let offer = ui.find("[data-testid=found] button").await;
     let label = offer.text().await.expect("label");
     assert!(label.contains("佛字桥居民区"), "{label}");
-    ui.shot("public-address").await;
+    ui.shot("address-suggestion").await;
     offer.click().await.expect("tap");
     assert_eq!(
         ui.value("select[name=org_unit_id]").await,
