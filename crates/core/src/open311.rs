@@ -286,7 +286,8 @@ pub struct Attribute {
 }
 
 /// The attributes of every service definition (all `singlevaluelist`): the community the
-/// request concerns (required: its code, the list being `communities` as (code, name)), the
+/// request concerns (its code, the list being `communities` as (code, name); optional, as an
+/// `address_string` naming one community is enough — `gazetteer::match_address`), the
 /// kind of appeal (诉求类型, default help) and the urgency (default normal).
 pub fn attributes(communities: Vec<(String, String)>) -> Vec<Attribute> {
     let choices = |all: &[(&str, &str)]| {
@@ -302,10 +303,9 @@ pub fn attributes(communities: Vec<(String, String)>) -> Vec<Attribute> {
     vec![
         Attribute {
             code: ATTR_ORG_UNIT,
-            required: true,
+            required: false,
             order: 1,
-            description:
-                "诉求涉及的社区（居民区/村）代码 (the community the request concerns, by its code)",
+            description: "诉求涉及的社区（居民区/村）代码；不填时按 address_string 中的小区、路名确定，不能确定唯一社区的须填写 (the community the request concerns, by its code; when left out, the estate or road in address_string names it, and it is required when that names no single community)",
             values: communities,
         },
         Attribute {

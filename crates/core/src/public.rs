@@ -53,6 +53,15 @@ pub const BY_PHONE: SubmissionLimit = SubmissionLimit {
     window: TimeDelta::hours(24),
 };
 
+/// The address lookups (`GET /api/v1/public/places/match`, the form's live suggestion) one
+/// network address may make: a resident typing an address asks a dozen times, a script
+/// walking the gazetteer far more.
+pub const BY_ADDRESS_LOOKUPS: SubmissionLimit = SubmissionLimit {
+    scope: "public_lookup",
+    max: 120,
+    window: TimeDelta::minutes(10),
+};
+
 /// A public appeal as sent.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicDraft {

@@ -22,6 +22,7 @@ mod care_xlsx;
 pub mod dto;
 pub mod jobs;
 pub mod openapi;
+mod photos;
 pub mod problem;
 mod read_audit;
 mod report_xlsx;
@@ -32,6 +33,7 @@ pub mod state;
 mod submissions;
 pub mod throttle;
 pub mod ui;
+mod upload;
 mod xlsx;
 
 mod extract;
@@ -52,12 +54,19 @@ pub const MAX_ROSTER_BYTES: usize = 5 * 1024 * 1024;
 /// between the two limits is refused with a message about the file, not the request.
 pub const MAX_UPLOAD_BODY_BYTES: usize = 6 * 1024 * 1024;
 
-/// The body limit of a request to `path`: uploads of rosters may be larger than the rest.
+/// Largest body of a public appeal with photos (`/p/new`, `POST /api/v1/public/appeals`):
+/// three photos of 8 MB (`suqiu_core::photo`) and the form's fields, with a multipart
+/// form's framing.
+pub const MAX_PUBLIC_BODY_BYTES: usize =
+    suqiu_core::photo::MAX_PHOTOS * suqiu_core::photo::MAX_BYTES + 2 * 1024 * 1024;
+
+/// The body limit of a request to `path`: uploads of rosters and public appeals with photos
+/// may be larger than the rest.
 pub(crate) fn body_limit(path: &str) -> usize {
-    if path == "/api/v1/people/import" || path == "/people/import" {
-        MAX_UPLOAD_BODY_BYTES
-    } else {
-        MAX_BODY_BYTES
+    match path {
+        "/api/v1/people/import" | "/people/import" => MAX_UPLOAD_BODY_BYTES,
+        "/api/v1/public/appeals" | "/p/new" => MAX_PUBLIC_BODY_BYTES,
+        _ => MAX_BODY_BYTES,
     }
 }
 

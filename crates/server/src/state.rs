@@ -85,6 +85,9 @@ pub struct AppState {
     /// Signs the public form's stamp of when it was served (`ui::public::fill`); made
     /// afresh at each start, so a form served before a restart is served again.
     pub(crate) form_key: Arc<[u8; 32]>,
+    /// Photos being decoded at once (`crate::photos`): one per core, so a flood of uploads
+    /// waits its turn instead of taking every core and the memory.
+    pub(crate) darkroom: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -152,6 +155,7 @@ impl AppState {
             demo_mode: false,
             trusted_proxy: None,
             form_key: Arc::new(rand::random()),
+            darkroom: Arc::new(tokio::sync::Semaphore::new(crate::photos::darkroom_size())),
         })
     }
 

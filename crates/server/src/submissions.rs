@@ -71,14 +71,21 @@ pub(crate) async fn count(
 pub(crate) fn refusal(limit: &SubmissionLimit, left: TimeDelta) -> Problem {
     let msg = if limit.scope == suqiu_core::public::BY_PHONE.scope {
         &PHONE_USED_UP
+    } else if limit.scope == suqiu_core::public::BY_ADDRESS_LOOKUPS.scope {
+        &LOOKUPS_USED_UP
     } else {
         &ADDRESS_USED_UP
     };
     let minutes = left.num_minutes() + 1;
+    let title = if msg.code == LOOKUPS_USED_UP.code {
+        "查询太频繁"
+    } else {
+        "提交太频繁"
+    };
     Problem::refused(
         StatusCode::TOO_MANY_REQUESTS,
         "urn:suqiu:problem:too-many-submissions",
-        "提交太频繁",
+        title,
         Reason::new(msg).with("minutes", minutes),
     )
     .retry_after(left.num_seconds())
@@ -88,6 +95,11 @@ const ADDRESS_USED_UP: Msg = msg!(
     "public_address_used_up",
     "这个网络提交的诉求太多了，请 {minutes} 分钟后再试，急事请直接拨打社区电话或到社区诉求站反映",
     "Too many appeals from this network: try again in {minutes} minutes; for anything urgent call or visit your community's appeal station",
+);
+const LOOKUPS_USED_UP: Msg = msg!(
+    "public_lookups_used_up",
+    "这个网络查询地址太频繁了，请 {minutes} 分钟后再试，或直接在列表中选择社区",
+    "Too many address lookups from this network: try again in {minutes} minutes, or choose the community from the list",
 );
 const PHONE_USED_UP: Msg = msg!(
     "public_phone_used_up",

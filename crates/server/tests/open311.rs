@@ -144,7 +144,7 @@ async fn discovery_services_and_definitions_in_both_formats(b: Backend) {
     let attributes = def.json.items("attributes");
     let codes: Vec<&str> = attributes.iter().map(|a| a.str("code")).collect();
     assert_eq!(codes, ["org_unit", "kind", "urgency"]);
-    for (a, required) in attributes.iter().zip(["true", "false", "false"]) {
+    for (a, required) in attributes.iter().zip(["false", "false", "false"]) {
         assert_eq!(a.str("datatype"), "singlevaluelist");
         assert_eq!((a.str("variable"), a.str("required")), ("true", required));
     }

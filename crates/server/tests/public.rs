@@ -78,11 +78,9 @@ async fn a_resident_brings_an_appeal_over_the_api(b: Backend) {
         .expect("a code")
         .to_string();
     let token = t.token("station11").await;
-    let list = t.get("/api/v1/appeals?status=registered", &token).await;
-    let items = list.ok(200)["items"].as_array().expect("items").clone();
-    let mine = items
-        .iter()
-        .find(|a| a["tracking_code"] == code.as_str())
+    let mine = t
+        .in_queue("station11", |a| a["tracking_code"] == code.as_str())
+        .await
         .expect("in the station's queue");
     assert_eq!(mine["channel"], "online");
     assert_eq!(mine["category"], "unsorted");
@@ -241,14 +239,12 @@ async fn the_form_takes_a_residents_appeal_and_keeps_what_was_typed(b: Backend) 
         html.contains("后四位"),
         "a phone was left: it can be tracked"
     );
-    let token = t.token("station11").await;
-    let list = t.get("/api/v1/appeals?status=registered", &token).await;
-    let found = list.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| a["content"] == "楼道里堆满了杂物，消防通道被堵" && a["kind"] == "report");
-    assert!(found, "the appeal is in the station's queue");
+    let found = t
+        .in_queue("station11", |a| {
+            a["content"] == "楼道里堆满了杂物，消防通道被堵" && a["kind"] == "report"
+        })
+        .await;
+    assert!(found.is_some(), "the appeal is in the station's queue");
 }
 
 /// A filled hidden field, a forged stamp and a missing form token are all refused, and
@@ -299,13 +295,9 @@ async fn resolved_public_appeal(t: &TestApp, phone: &str) -> (i64, String) {
         .as_str()
         .unwrap()
         .to_string();
-    let token = t.token("station11").await;
-    let list = t.get("/api/v1/appeals?status=registered", &token).await;
-    let id = list.ok(200)["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["tracking_code"] == code.as_str())
+    let id = t
+        .in_queue("station11", |a| a["tracking_code"] == code.as_str())
+        .await
         .and_then(|a| a["id"].as_i64())
         .expect("in the queue");
     t.act_ok("station11", id, json!({"action": "accept"})).await;

@@ -39,6 +39,8 @@ pub enum ChangeKind {
     /// An Open311 client system's key made, or revoked.
     ApiKeyAdded,
     ApiKeyRevoked,
+    /// A community's place names (the gazetteer) saved.
+    PlacesSet,
 }
 
 impl ChangeKind {
@@ -58,6 +60,7 @@ impl ChangeKind {
         ChangeKind::PublicUrlCleared,
         ChangeKind::ApiKeyAdded,
         ChangeKind::ApiKeyRevoked,
+        ChangeKind::PlacesSet,
     ];
 
     /// The kind as stored (its serde name).
@@ -78,6 +81,7 @@ impl ChangeKind {
             ChangeKind::PublicUrlCleared => "public_url_cleared",
             ChangeKind::ApiKeyAdded => "api_key_added",
             ChangeKind::ApiKeyRevoked => "api_key_revoked",
+            ChangeKind::PlacesSet => "places_set",
         }
     }
 }

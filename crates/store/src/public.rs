@@ -1,5 +1,6 @@
 //! Appeals residents bring themselves (the public door): stored as any other appeal, with
-//! the point they marked on a map when they marked one, in the same transaction.
+//! the point they marked on a map when they marked one and the photos they sent (as the
+//! server re-encoded them), in the same transaction: an appeal answered 201 has its photos.
 
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -12,7 +13,7 @@ use suqiu_core::Id;
 use crate::appeal_row::{load, NewAppeal};
 use crate::appeals::{commit_events, insert_new, AppealRecord};
 use crate::error::{Result, StoreError};
-use crate::sql::get;
+use crate::sql::{get, ms};
 use crate::writer::{Done, Undo};
 use crate::{dialect, Store};
 
@@ -31,26 +32,104 @@ pub(crate) async fn insert_point(
     Ok(())
 }
 
+/// A photo as kept: a JPEG the server made, and its size in pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptPhoto {
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What a list of an appeal's photos says of each (the bytes are read one at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhotoInfo {
+    /// Its place among the appeal's photos, from 1.
+    pub seq: i64,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// Keeps the photos of a new appeal (in its transaction), numbered from 1 in the order sent.
+async fn insert_photos(
+    conn: &mut AnyConnection,
+    appeal_id: Id,
+    photos: Vec<KeptPhoto>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for (seq, photo) in (1i64..).zip(photos) {
+        sqlx::query(
+            "INSERT INTO appeal_photos (appeal_id, seq, bytes, width, height, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(appeal_id)
+        .bind(seq)
+        .bind(photo.bytes)
+        .bind(i64::from(photo.width))
+        .bind(i64::from(photo.height))
+        .bind(ms(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
-    /// Stores a public appeal (see `create_appeal`) and its map point, if any, together.
+    /// Stores a public appeal (see `create_appeal`), its map point and its photos, if any,
+    /// together.
     pub async fn create_public_appeal(
         &self,
         appeal: &Appeal,
         event: &Event,
         point: Option<MapPoint>,
+        photos: Vec<KeptPhoto>,
     ) -> Result<Appeal> {
-        let Some(point) = point else {
+        if point.is_none() && photos.is_empty() {
             return self.create_appeal(appeal, event).await;
-        };
+        }
         let new = NewAppeal::new(appeal.clone(), event.clone());
+        let now = appeal.created_at;
         self.run_job(Undo::Savepoint, move |conn| {
             Box::pin(async move {
                 let (appeal, deferred) = insert_new(conn, new).await?;
-                insert_point(conn, appeal.id, point).await?;
+                if let Some(point) = point {
+                    insert_point(conn, appeal.id, point).await?;
+                }
+                insert_photos(conn, appeal.id, photos, now).await?;
                 Ok(Done::keep(appeal, deferred))
             })
         })
         .await
+    }
+
+    /// The photos of an appeal, in order, without their bytes. The caller has checked that
+    /// its reader may read the appeal.
+    pub async fn appeal_photos(&self, appeal_id: Id) -> Result<Vec<PhotoInfo>> {
+        let rows = sqlx::query(
+            "SELECT seq, width, height FROM appeal_photos WHERE appeal_id = $1 ORDER BY seq",
+        )
+        .bind(appeal_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PhotoInfo {
+                    seq: get(r, "seq")?,
+                    width: get(r, "width")?,
+                    height: get(r, "height")?,
+                })
+            })
+            .collect()
+    }
+
+    /// One photo of an appeal (a JPEG), if it has one at `seq`. The caller has checked that
+    /// its reader may read the appeal.
+    pub async fn appeal_photo(&self, appeal_id: Id, seq: i64) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT bytes FROM appeal_photos WHERE appeal_id = $1 AND seq = $2")
+            .bind(appeal_id)
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| get(&r, "bytes")).transpose()
     }
 
     /// The appellant's own answer to the follow-up (`core::lifecycle::appellant_answer`), in

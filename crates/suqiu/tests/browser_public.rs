@@ -114,8 +114,7 @@ async fn bring_an_appeal(ui: &Ui, axe: &str, phone: &str) -> String {
 
     // Sent empty (after a person's least fill time): refused, each field named.
     tokio::time::sleep(Duration::from_millis(3200)).await;
-    ui.submit("[data-testid=public-new] button[type=submit]")
-        .await;
+    ui.submit("[data-testid=public-submit]").await;
     assert!(
         ui.find("[aria-invalid=true]")
             .await
@@ -138,8 +137,7 @@ async fn bring_an_appeal(ui: &Ui, axe: &str, phone: &str) -> String {
     ui.fill("input[name=phone]", phone).await;
     ui.click("#public_consent").await;
     tokio::time::sleep(Duration::from_millis(3200)).await;
-    ui.submit("[data-testid=public-new] button[type=submit]")
-        .await;
+    ui.submit("[data-testid=public-submit]").await;
     let code = ui.text("[data-testid=tracking-code]").await;
     assert!(!code.trim().is_empty(), "the receipt gives a tracking code");
     check(ui, axe, "receipt").await;

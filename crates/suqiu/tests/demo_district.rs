@@ -52,6 +52,21 @@ async fn run(backend: Backend) {
     let parent = by_id[&fzq_unit["parent_id"].as_i64().unwrap()];
     assert_eq!(parent["name"], "岳阳街道");
 
+    // The gazetteer: each community's estates, so an address finds its community.
+    let fzq_id = fzq_unit["id"].as_i64().unwrap();
+    let (status, places) = server
+        .get(&admin, &format!("/api/v1/org/{fzq_id}/places"))
+        .await;
+    assert_eq!(status, 200, "{places}");
+    let names = places["names"].as_array().expect("names");
+    assert!(names.iter().any(|n| n == "佛字桥小区"), "{places}");
+    let (status, found) = server
+        .get(&admin, "/api/v1/public/places/match?q=佛字桥小区3号楼")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(found[0]["org_unit_id"], fzq_id, "{found}");
+    assert_eq!(found.as_array().map(Vec::len), Some(1), "{found}");
+
     let (_, departments) = server.get(&admin, "/api/v1/departments").await;
     let names: Vec<String> = departments
         .as_array()

@@ -50,7 +50,8 @@ impl PostedRequest {
 pub struct RequestFacts {
     /// The service code is a service (a category of the taxonomy).
     pub service_known: bool,
-    /// The node the request's community attribute names, when it exists.
+    /// The node the request's community attribute names, when it exists; without the
+    /// attribute, the one community its `address_string` names (`gazetteer`), if any.
     pub unit: Option<OrgUnit>,
     /// The channel the posting key's appeals get.
     pub channel: Channel,
@@ -95,6 +96,11 @@ const ATTRIBUTE_MISSING: Msg = msg!(
     "attribute_missing",
     "缺少必填的属性 {attribute}（见服务定义）",
     "The required attribute {attribute} was not provided (see the service definition)",
+);
+const ADDRESS_NOT_ONE: Msg = msg!(
+    "address_not_one_community",
+    "address_string 不能确定唯一的社区，请提供属性 {attribute}（社区代码，见服务定义）",
+    "address_string names no single community: give the attribute {attribute} (the community's code, see the service definition)",
 );
 const ATTRIBUTE_CHOICE: Msg = msg!(
     "attribute_choice",
@@ -293,11 +299,18 @@ fn choice<T>(
 }
 
 /// The community the request concerns: the node its attribute names, which must be a
-/// community or one of its grids (a grid's appeal is handled by its community).
+/// community or one of its grids (a grid's appeal is handled by its community); without the
+/// attribute, the one its address names — else the attribute is asked for.
 fn community(posted: &PostedRequest, facts: &RequestFacts) -> Result<OrgUnit, FieldError> {
     let field = format!("attribute[{ATTR_ORG_UNIT}]");
     let Some(code) = posted.attribute(ATTR_ORG_UNIT) else {
-        return Err(FieldError::new(&field, &ATTRIBUTE_MISSING).with("attribute", &field));
+        return match &facts.unit {
+            Some(u) if lives_there(u) => Ok(u.clone()),
+            _ if given(&posted.address_string).is_some() => {
+                Err(FieldError::new(&field, &ADDRESS_NOT_ONE).with("attribute", &field))
+            }
+            _ => Err(FieldError::new(&field, &ATTRIBUTE_MISSING).with("attribute", &field)),
+        };
     };
     match &facts.unit {
         Some(u) if lives_there(u) => Ok(u.clone()),

@@ -191,7 +191,7 @@ fn every_definition_asks_for_the_community_and_offers_kind_and_urgency() {
     let attrs = attributes(vec![("310117001001".into(), "佛字桥居民区".into())]);
     let codes: Vec<&str> = attrs.iter().map(|a| a.code).collect();
     assert_eq!(codes, [ATTR_ORG_UNIT, ATTR_KIND, ATTR_URGENCY]);
-    assert!(attrs[0].required && !attrs[1].required && !attrs[2].required);
+    assert!(!attrs[0].required && !attrs[1].required && !attrs[2].required);
     let orders: Vec<u32> = attrs.iter().map(|a| a.order).collect();
     assert_eq!(orders, [1, 2, 3]);
     assert_eq!(attrs[1].values.len(), Kind::ALL.len());

@@ -30,6 +30,7 @@ pub(crate) mod appeals;
 pub(crate) mod board;
 pub(crate) mod care;
 pub(crate) mod fund;
+pub(crate) mod gazetteer;
 pub(crate) mod open311;
 pub(crate) mod public;
 pub(crate) mod roster;

@@ -11,23 +11,29 @@ use std::net::IpAddr;
 
 use suqiu_core::appeal::{Appeal, Appellant, Channel};
 use suqiu_core::lifecycle::AppellantAnswer;
+use suqiu_core::photo::check_sent;
 use suqiu_core::public::{check_public, PublicDraft, PublicFacts, BY_ADDRESS, BY_PHONE};
 use suqiu_core::tracking::{may_track, PublicView};
 use suqiu_store::appeals::AppealRecord;
 
 use super::appeals::{store_intake, CheckedIntake, TakenInBy};
 use super::{AppError, AppResult};
+use crate::photos;
 use crate::state::AppState;
 use crate::submissions::{address_key, count, phone_key, refusal, used_up};
 use crate::throttle::Locked;
+use crate::upload::SentPhotos;
 
-/// Takes in a resident's appeal: checks every field, holds the address and the phone to
-/// their limits, registers it with the community that handles it. `channel` is `online`
-/// for the public pages and their API, `api` for another system.
+/// Takes in a resident's appeal: checks every field and the photos' count and sizes, holds
+/// the address and the phone to their limits, develops the photos (`crate::photos`: only
+/// once the rest passed, as decoding is the costly part) and registers it with the
+/// community that handles it, photos and all. `channel` is `online` for the public pages
+/// and their API, `api` for another system.
 pub(crate) async fn submit(
     state: &AppState,
     client: Option<IpAddr>,
     draft: PublicDraft,
+    photos: SentPhotos,
     channel: Channel,
 ) -> AppResult<Appeal> {
     let now = state.now();
@@ -36,7 +42,18 @@ pub(crate) async fn submit(
         return Err(AppError::Problem(refusal(&BY_ADDRESS, left)));
     }
     let facts = facts(state, &draft).await?;
-    let checked = check_public(draft, facts, channel).map_err(AppError::Invalid)?;
+    let checked = match (
+        check_public(draft, facts, channel),
+        check_sent(&photos.sizes),
+    ) {
+        (Ok(checked), Ok(())) => checked,
+        (Ok(_), Err((fault, nth))) => return Err(photos::refusal(fault, nth)),
+        (Err(errors), Ok(())) => return Err(AppError::Invalid(errors)),
+        (Err(mut errors), Err((fault, nth))) => {
+            errors.push(fault.error(nth));
+            return Err(AppError::Invalid(errors));
+        }
+    };
     let point = checked.point;
     let phone = match &checked.draft.intake.appellant {
         Appellant::Named {
@@ -49,10 +66,15 @@ pub(crate) async fn submit(
             return Err(AppError::Problem(refusal(&BY_PHONE, left)));
         }
     }
+    let kept = photos::develop_all(state, photos).await?;
     let checked = CheckedIntake::public(checked.draft);
     let appeal = store_intake(state, TakenInBy::Appellant, &checked, |appeal, event| {
-        let store = state.store.clone();
-        async move { store.create_public_appeal(&appeal, &event, point).await }
+        let (store, kept) = (state.store.clone(), kept.clone());
+        async move {
+            store
+                .create_public_appeal(&appeal, &event, point, kept)
+                .await
+        }
     })
     .await?;
     // Counted once it is saved: a refused form costs the sender nothing of their allowance.
@@ -163,4 +185,28 @@ async fn view(state: &AppState, record: &AppealRecord) -> AppResult<PublicView> 
         &record.appeal,
         events.iter().map(|e| (e.at, &e.body)),
     ))
+}
+
+/// One photo a resident sent with an appeal (a JPEG), for staff who may read the appeal
+/// (the same scope: 404 outside it, as for the appeal). A photo may show people, so every
+/// read is recorded, whatever the reader's role, before the bytes are sent.
+pub(crate) async fn photo(
+    state: &AppState,
+    actor: &suqiu_core::access::Actor,
+    (appeal_id, seq): (suqiu_core::Id, i64),
+    via: &str,
+) -> AppResult<Vec<u8>> {
+    let record = state.store.appeal(actor, appeal_id).await?;
+    let Some(bytes) = state.store.appeal_photo(record.appeal.id, seq).await? else {
+        return Err(AppError::NotFound);
+    };
+    let read = suqiu_store::audit::NewRead {
+        subject: suqiu_store::audit::ReadSubject::Appeal,
+        subject_id: record.appeal.id,
+    };
+    state
+        .store
+        .record_reads(actor.user_id, &[read], via, state.now())
+        .await?;
+    Ok(bytes)
 }

@@ -80,13 +80,15 @@ fn check_cookie_write(method: &Method, uri: &Uri, headers: &HeaderMap) -> Result
         return Ok(());
     }
     let essence = crate::extract::media_type(headers);
-    let allowed = if uri.path() == "/api/v1/people/import" {
-        matches!(
+    let json = essence == "application/json" || essence.ends_with("+json");
+    let allowed = match uri.path() {
+        "/api/v1/people/import" => matches!(
             essence.as_str(),
             "multipart/form-data" | crate::xlsx::CONTENT_TYPE | "application/octet-stream"
-        )
-    } else {
-        essence == "application/json" || essence.ends_with("+json")
+        ),
+        // A public appeal with its photos.
+        "/api/v1/public/appeals" => json || essence == "multipart/form-data",
+        _ => json,
     };
     if !allowed {
         return Err(Problem::new(

@@ -37,6 +37,7 @@ pub mod board;
 pub mod care;
 pub mod config;
 pub mod district;
+pub mod gazetteer;
 pub mod hardening;
 pub mod metrics;
 pub mod notifications;
@@ -109,6 +110,7 @@ pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(account::router())
         .merge(org::router())
+        .merge(gazetteer::router())
         .merge(people::router())
         .merge(roster::router())
         .merge(appeals::router())

@@ -1,7 +1,8 @@
 //! The public door's API: an appeal a resident (or a resident's app) brings with no
-//! account. The same use case as the `/p/new` page (`app::public::submit`).
+//! account, as JSON or, with photos, as `multipart/form-data`. The same use case as the
+//! `/p/new` page (`app::public::submit`).
 
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -11,10 +12,11 @@ use suqiu_core::Id;
 use utoipa::ToSchema;
 
 use crate::app::public::submit;
-use crate::extract::ApiJson;
+use crate::extract::{media_type, parse_json, ApiJson};
 use crate::problem::{ApiResult, Problem, Problems};
 use crate::state::AppState;
 use crate::throttle::ClientIp;
+use crate::upload::{self, SentPhotos};
 
 /// A resident's appeal.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,22 +65,62 @@ pub struct PublicReceiptOut {
     pub tracking_code: String,
 }
 
+/// The same appeal with photos, as `multipart/form-data`.
+#[derive(ToSchema)]
+#[schema(as = PublicAppealForm)]
+pub struct PublicAppealFormDoc {
+    /// The appeal: the JSON body as above (`PublicAppealIn`), as a text part.
+    #[schema(value_type = PublicAppealIn)]
+    pub appeal: String,
+    /// Up to 3 photos, each its own `photo` part: JPEG or PNG, at most 8 MB each as sent.
+    /// Kept re-encoded as JPEG of at most 1,600 px, without any metadata (EXIF, GPS).
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub photo: Vec<String>,
+}
+
+const APPEAL_PART: suqiu_core::error::Msg = suqiu_core::msg!(
+    "appeal_part_missing",
+    "multipart 表单须有 appeal 部分（诉求的 JSON）",
+    "A multipart form needs an appeal part (the appeal as JSON)",
+);
+
+/// The appeal and its photos as sent: JSON alone, or a multipart form.
+async fn read_appeal(req: Request, state: &AppState) -> ApiResult<(PublicAppealIn, SentPhotos)> {
+    if media_type(req.headers()) != "multipart/form-data" {
+        let ApiJson(body) = ApiJson::from_request(req, state).await?;
+        return Ok((body, SentPhotos::none()));
+    }
+    let sent = upload::read(req, state).await?;
+    let Some((_, json)) = sent.fields.iter().find(|(name, _)| name == "appeal") else {
+        return Err(Problem::field("appeal", &APPEAL_PART));
+    };
+    Ok((parse_json(json.as_bytes())?, sent.photos))
+}
+
 /// Brings an appeal through the public door: it lands in the community's queue (channel
-/// `online`). 422 names every field at fault; 429 with `Retry-After` when this network
-/// address (10 an hour) or this phone (5 a day) has brought too many.
+/// `online`). With photos, the body is `multipart/form-data`: an `appeal` part holding the
+/// same JSON and up to three `photo` parts (JPEG or PNG, at most 8 MB each; the body at most
+/// 26 MiB). 422 names every field at fault (`photos` for a photo that is no JPEG or PNG, or
+/// one too many); 413 for a photo over 8 MB (field `photos`); 429 with `Retry-After` when
+/// this network address (10 an hour) or this phone (5 a day) has brought too many. A 201
+/// means the photos are stored with the appeal; a refusal stores nothing.
 #[utoipa::path(post, path = "/api/v1/public/appeals", tag = "public",
-    request_body = PublicAppealIn,
+    request_body(content(
+        (PublicAppealIn = "application/json"),
+        (PublicAppealFormDoc = "multipart/form-data"),
+    )),
     responses(
         (status = 201, body = PublicReceiptOut),
-        Problems::<422>,
+        Problems::<413, 422>,
         (status = 429, description = "Too many from this address or phone (`Retry-After`, seconds)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
-    ApiJson(body): ApiJson<PublicAppealIn>,
+    req: Request,
 ) -> ApiResult<(StatusCode, Json<PublicReceiptOut>)> {
-    let appeal = submit(&state, client, body.into(), Channel::Online).await?;
+    let (body, photos) = read_appeal(req, &state).await?;
+    let appeal = submit(&state, client, body.into(), photos, Channel::Online).await?;
     Ok((
         StatusCode::CREATED,
         Json(PublicReceiptOut {
@@ -87,8 +129,37 @@ pub async fn create(
     ))
 }
 
+/// One photo the appellant sent with an appeal (a JPEG of at most 1,600 px, without
+/// metadata), for whoever may read the appeal: 404 outside the caller's scope, as for the
+/// appeal, and for a photo it does not have. Every read is recorded in the read audit
+/// (photos may show people), whatever the role.
+#[utoipa::path(get, path = "/api/v1/appeals/{id}/photos/{seq}", tag = "appeals",
+    params(
+        ("id" = i64, Path, description = "the appeal's id"),
+        ("seq" = i64, Path, description = "the photo's place among the appeal's, from 1"),
+    ),
+    responses(
+        (status = 200, description = "The photo", content_type = "image/jpeg", body = Vec<u8>),
+        Problems::<401, 404>,
+    ))]
+pub async fn photo(
+    State(state): State<AppState>,
+    actor: crate::auth::AuthActor,
+    axum::extract::Path((id, seq)): axum::extract::Path<(i64, i64)>,
+) -> ApiResult<axum::response::Response> {
+    let via = "GET /api/v1/appeals/{id}/photos/{seq}";
+    let bytes = crate::app::public::photo(&state, &actor, (id, seq), via).await?;
+    Ok(crate::photos::jpeg_response(bytes))
+}
+
 /// This area's endpoints, each documented where it is declared (`#[utoipa::path]`).
 pub(crate) fn router() -> utoipa_axum::router::OpenApiRouter<AppState> {
     use utoipa_axum::routes;
-    utoipa_axum::router::OpenApiRouter::new().routes(routes!(create))
+    // The photos' body limit (`crate::MAX_PUBLIC_BODY_BYTES`), for this route alone.
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(create))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::MAX_PUBLIC_BODY_BYTES,
+        ))
+        .routes(routes!(photo))
 }

@@ -9,6 +9,8 @@ const CSS: &str = include_str!("../../assets/app.css");
 /// The public door's own styles (`/p/…`), on top of `app.css`.
 const PUBLIC_CSS: &str = include_str!("../../assets/public.css");
 const JS: &str = include_str!("../../assets/app.js");
+/// The public form's live suggestion of the community (`/p/new`).
+const PUBLIC_JS: &str = include_str!("../../assets/public.js");
 /// The icon: an SVG for browsers that take one, and the same drawing as an ICO
 /// (`scripts/favicon-ico.py`) for `/favicon.ico`, which browsers and bookmarks ask for
 /// whatever the page links.
@@ -23,6 +25,7 @@ pub(crate) async fn serve(Path(file): Path<String>) -> Response {
         "app.css" => (CSS.as_bytes(), "text/css; charset=utf-8"),
         "public.css" => (PUBLIC_CSS.as_bytes(), "text/css; charset=utf-8"),
         "app.js" => (JS.as_bytes(), "text/javascript; charset=utf-8"),
+        "public.js" => (PUBLIC_JS.as_bytes(), "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON_SVG.as_bytes(), "image/svg+xml"),
         "favicon.ico" => (FAVICON_ICO, "image/x-icon"),
         _ => return StatusCode::NOT_FOUND.into_response(),

@@ -46,6 +46,12 @@ impl FormData {
         FormData(pairs)
     }
 
+    /// Fields read from a multipart form, held to the same rule as a URL-encoded one: a
+    /// character no text may hold refuses the form, naming the field.
+    pub fn from_multipart(pairs: Vec<(String, String)>) -> Result<FormData, UiError> {
+        unstorable(&pairs).map_or(Ok(FormData(pairs)), |e| Err(UiError::Invalid(e)))
+    }
+
     /// Every field as posted, in order.
     pub fn pairs(&self) -> &[(String, String)] {
         &self.0

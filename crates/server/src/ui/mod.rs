@@ -111,6 +111,7 @@ fn desk_routes() -> Router<AppState> {
         .route("/appeals/{id}", get(detail::page))
         .route("/appeals/{id}/receipt", get(intake::receipt))
         .route("/appeals/{id}/act", post(detail::act))
+        .route("/appeals/{id}/photos/{seq}", get(detail::photo))
         .route("/appeals/{id}/public-reply", post(detail::post_reply))
         .route("/people", get(people::list).post(people::search))
         .route("/people/lookup", post(pick::lookup))

@@ -315,6 +315,15 @@ impl TestApp {
     }
 
     /// How many appeals the district administrator sees (all of them).
+    /// The appeal `pick` chooses among those registered in `username`'s queue, if any.
+    #[allow(dead_code)] // used by the public door's tests only
+    pub async fn in_queue(&self, username: &str, pick: impl Fn(&Value) -> bool) -> Option<Value> {
+        let token = self.token(username).await;
+        let list = self.get("/api/v1/appeals?status=registered", &token).await;
+        let items = list.ok(200)["items"].as_array().expect("items").clone();
+        items.into_iter().find(|a| pick(a))
+    }
+
     pub async fn appeal_count(&self) -> i64 {
         let token = self.token("admin").await;
         let res = self.get("/api/v1/appeals?per_page=1", &token).await;

@@ -271,6 +271,48 @@ fn is_village(community_name: &str) -> bool {
     community_name.ends_with('村')
 }
 
+/// A community's name without 居民区 or 村 (what its estates are named after), and whether
+/// it is a village.
+fn stem(community_name: &str) -> (&str, bool) {
+    if let Some(s) = community_name.strip_suffix("居民区") {
+        (s, false)
+    } else if let Some(s) = community_name.strip_suffix('村') {
+        (s, true)
+    } else {
+        (community_name, false)
+    }
+}
+
+/// The demo gazetteer's place names for the `index`th community, named `community_name`:
+/// the estates its appeals are written at (its name with each suffix the corpus gives it, and
+/// a village's own name), one of the corpus's listed estates, and two of its roads — a road
+/// falls to several communities, as real roads do.
+pub fn place_names(community_name: &str, index: usize) -> Vec<String> {
+    let c = corpus();
+    let (stem, village) = stem(community_name);
+    let suffixes = if village {
+        &c.estates.village_suffixes
+    } else {
+        &c.estates.suffixes
+    };
+    let mut names: Vec<String> = suffixes
+        .iter()
+        .map(|suffix| {
+            let bare = !village && (stem.ends_with('村') || stem.ends_with('苑'));
+            format!("{stem}{}", if bare { "" } else { suffix.as_str() })
+        })
+        .collect();
+    if village {
+        names.push(community_name.to_string());
+    }
+    names.push(c.estates.listed[index % c.estates.listed.len()].clone());
+    names.push(c.roads[index % c.roads.len()].clone());
+    names.push(c.roads[(index * 5 + 11) % c.roads.len()].clone());
+    names.sort();
+    names.dedup();
+    names
+}
+
 fn pick<'c>(rng: &mut impl Rng, xs: &'c [String]) -> &'c str {
     &xs[rng.gen_range(0..xs.len())]
 }

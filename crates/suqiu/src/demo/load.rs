@@ -78,6 +78,7 @@ pub async fn load_demo(store: &Store, appeals: u64, seed: u64, progress: bool) -
 async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
     let district = demo_district();
     let by_code = create_org_units(store, &district).await?;
+    name_places(store, &district, &by_code).await?;
     let departments = create_departments(store, &district, &by_code).await?;
     create_accounts(store, &district, &by_code, &departments).await?;
     register_people(store, rng).await?;
@@ -88,6 +89,29 @@ async fn create_district(store: &Store, rng: &mut StdRng) -> Result<Loaded> {
     super::fund::load_fund(store, Utc::now()).await?;
     super::service::load_service(store, fzq, Utc::now()).await?;
     existing(store).await
+}
+
+/// The gazetteer: each community's estates and roads, as its appeals write them
+/// (`corpus::place_names`), so the public form finds a community from an address.
+async fn name_places(
+    store: &Store,
+    district: &DemoDistrict,
+    by_code: &HashMap<String, OrgUnit>,
+) -> Result<()> {
+    let communities = district
+        .org_units
+        .iter()
+        .filter(|u| u.kind == OrgKind::Community);
+    for (i, u) in communities.enumerate() {
+        let unit = by_code
+            .get(&u.code)
+            .ok_or_else(|| anyhow!("community {} missing", u.code))?;
+        let names = super::corpus::place_names(&u.name, i);
+        let names = suqiu_core::gazetteer::check_names("names", &names)
+            .map_err(|e| anyhow!("the demo's place names of {}: {e:?}", u.name))?;
+        store.set_places(unit.id, names, Utc::now()).await?;
+    }
+    Ok(())
 }
 
 /// The district's nodes, parents first, by code.

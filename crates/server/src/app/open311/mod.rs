@@ -134,15 +134,20 @@ async fn authorized(state: &AppState, sent: Option<&str>) -> Open311Result<ApiKe
     Ok(key)
 }
 
-/// The community a posted request concerns: the node its `org_unit` attribute names. One
-/// function, so that a resolver from the address or the map point can take its place.
+/// The community a posted request concerns: the node its `org_unit` attribute names, or
+/// without it the one community its `address_string` names by the gazetteer (none when the
+/// address names several or none: core then asks for the attribute).
 async fn community_named(
     state: &AppState,
     posted: &PostedRequest,
 ) -> Open311Result<Option<OrgUnit>> {
-    match posted.attribute(ATTR_ORG_UNIT) {
-        Some(code) => Ok(state.store.org_unit_by_code(code).await?),
-        None => Ok(None),
+    match (posted.attribute(ATTR_ORG_UNIT), &posted.address_string) {
+        (Some(code), _) => Ok(state.store.org_unit_by_code(code).await?),
+        (None, Some(address)) => {
+            let matched = super::gazetteer::match_place(state, address).await?;
+            Ok(matched.unique().cloned())
+        }
+        (None, None) => Ok(None),
     }
 }
 

@@ -5,6 +5,7 @@
 //! |--------------------|---------------------------------------------------|---------------------|
 //! | `/admin`           | an overview: each part, its size, the change log  |                     |
 //! | `/admin/org`       | the organization tree and the referral departments | `POST /admin/org-units`, `/admin/departments` |
+//! | `/admin/org/{id}/places` | a community's place names (the gazetteer)  | `POST /admin/org/{id}/places` |
 //! | `/admin/users`     | users and roles, signing a user out everywhere    | `POST /admin/users`, `/admin/users/{id}/sign-out` |
 //! | `/admin/categories`| the taxonomy, with English names                  | `POST /admin/categories` |
 //! | `/admin/limits`    | the time limits                                   | `POST /admin/time-limits` |
@@ -23,6 +24,7 @@ mod categories;
 mod limits;
 mod open311;
 mod org;
+mod places;
 mod security;
 mod station;
 mod users;
@@ -50,6 +52,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin", get(overview))
         .route("/admin/org", get(org::page))
         .route("/admin/org-units", post(org::add_org_unit))
+        .route(
+            "/admin/org/{id}/places",
+            get(places::page).post(places::save),
+        )
         .route("/admin/departments", post(org::add_department))
         .route("/admin/users", get(users::page).post(users::add_user))
         .route("/admin/users/{id}/sign-out", post(users::sign_out_user))

@@ -21,6 +21,8 @@ struct TreeNode {
     name: String,
     kind: &'static str,
     code: String,
+    /// A community's id: its place names are edited at `/admin/org/{id}/places`.
+    places_of: Option<i64>,
 }
 
 /// A tree as the page folds it: the root, then each of its children with the nodes under it.
@@ -132,6 +134,7 @@ async fn org_page(
             name: u.name.clone(),
             kind: lang.label(u.kind.code(), u.kind.label_zh()),
             code: u.code.clone(),
+            places_of: (u.kind == OrgKind::Community).then_some(u.id),
         })
         .collect();
     let tree = branches(nodes);

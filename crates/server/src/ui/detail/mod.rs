@@ -68,6 +68,8 @@ struct DetailPage {
     error: String,
     /// The 公开答复 card.
     reply: reply::ReplyPanel,
+    /// The photos the appellant sent (shown through the audited `/appeals/{id}/photos/{seq}`).
+    photos: Vec<suqiu_store::public::PhotoInfo>,
 }
 
 /// Renders the page; `failed` is the action whose form just failed, `reply_failed` the
@@ -100,6 +102,7 @@ async fn detail_page(
     };
     let error = top_error(failed.as_ref(), &allowed);
     let reply = reply::panel(state, s, rec, reply_failed).await?;
+    let photos = state.store.appeal_photos(a.id).await?;
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -141,6 +144,7 @@ async fn detail_page(
         extension_days,
         error,
         reply,
+        photos,
     })
 }
 
@@ -276,4 +280,18 @@ pub(crate) async fn page(
         .await
         .map_err(fail(lang))?;
     render(lang, &page)
+}
+
+/// `GET /appeals/{id}/photos/{seq}`: one photo the appellant sent, for whoever may read the
+/// appeal (404 otherwise); every read recorded (`app::public::photo`).
+pub(crate) async fn photo(
+    State(state): State<AppState>,
+    s: Session,
+    axum::extract::Path((id, seq)): axum::extract::Path<(i64, i64)>,
+) -> PageResult {
+    let via = "page /appeals/{id}/photos/{seq}";
+    let bytes = crate::app::public::photo(&state, &s.actor, (id, seq), via)
+        .await
+        .map_err(fail(s.lang))?;
+    Ok(crate::photos::jpeg_response(bytes))
 }

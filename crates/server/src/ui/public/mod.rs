@@ -12,6 +12,7 @@ mod fill;
 mod new;
 
 use askama::Template;
+use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Router;
@@ -44,7 +45,13 @@ impl PublicChrome {
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/p", get(home))
-        .route("/p/new", get(new::form).post(new::submit))
+        // The form carries up to three photos (`crate::MAX_PUBLIC_BODY_BYTES`).
+        .route(
+            "/p/new",
+            get(new::form)
+                .post(new::submit)
+                .layer(DefaultBodyLimit::max(crate::MAX_PUBLIC_BODY_BYTES)),
+        )
         // 公开栏: the district's, any node's, and its Atom feed.
         .route("/p/board", get(board::district))
         .route("/p/board/{code}", get(board::node))

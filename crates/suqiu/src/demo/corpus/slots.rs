@@ -71,13 +71,7 @@ struct Elder {
 // it changes which appeals a seed gives.
 impl<'a> Ctx<'a> {
     pub(super) fn new(rng: &mut impl Rng, comm: &'a str, rural: bool) -> Self {
-        let (stem, village) = if let Some(s) = comm.strip_suffix("居民区") {
-            (s, false)
-        } else if let Some(s) = comm.strip_suffix('村') {
-            (s, true)
-        } else {
-            (comm, false)
-        };
+        let (stem, village) = super::stem(comm);
         let estate = estate(rng, stem, village);
         // Rooms from the second floor up, so "the flat below" always exists.
         let floor = rng.gen_range(2..=6);
