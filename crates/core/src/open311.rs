@@ -222,11 +222,7 @@ pub fn services(categories: &[Category]) -> Vec<Service> {
     };
     categories
         .iter()
-        .filter(|c| {
-            !categories
-                .iter()
-                .any(|x| x.parent_code.as_deref() == Some(&c.code))
-        })
+        .filter(|c| crate::category::is_leaf(categories, &c.code))
         .map(|c| {
             let group = parent_of(c).unwrap_or(c);
             let mut keywords = vec![c.name.as_str()];
