@@ -27,7 +27,9 @@ mod intake;
 
 pub use appellant::{appellant_answer, AppellantAnswer, SolvedAnswer, SEEN_ONLINE};
 pub use apply::apply;
-pub use decide::{bounded, decide};
+pub use decide::{
+    bounded, decide, CLASSIFY_CATEGORY_PICK, SPAM_REASON_EMPTY, UNMARK_SPAM_NOTE_EMPTY,
+};
 pub use draft::{
     check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts, Matter,
     NewAppellantDraft, MAX_APPELLANT_NAME,

@@ -39,6 +39,8 @@ pub enum ChangeKind {
     /// An Open311 client system's key made, or revoked.
     ApiKeyAdded,
     ApiKeyRevoked,
+    /// An Open311 key's hourly limit set.
+    ApiKeyLimit,
 }
 
 impl ChangeKind {
@@ -58,6 +60,7 @@ impl ChangeKind {
         ChangeKind::PublicUrlCleared,
         ChangeKind::ApiKeyAdded,
         ChangeKind::ApiKeyRevoked,
+        ChangeKind::ApiKeyLimit,
     ];
 
     /// The kind as stored (its serde name).
@@ -78,6 +81,7 @@ impl ChangeKind {
             ChangeKind::PublicUrlCleared => "public_url_cleared",
             ChangeKind::ApiKeyAdded => "api_key_added",
             ChangeKind::ApiKeyRevoked => "api_key_revoked",
+            ChangeKind::ApiKeyLimit => "api_key_limit",
         }
     }
 }

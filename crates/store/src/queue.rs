@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use suqiu_core::access::Actor;
+use suqiu_core::category::UNSORTED;
 
 use crate::appeals::COUNT_CAP;
 use crate::error::Result;
@@ -11,7 +12,8 @@ use crate::Store;
 
 /// Counts of the actor's queue. Each is what the appeal list shows with the matching
 /// filter (see the field docs), so a count and the list it opens always agree; like the
-/// list's total, a count above `COUNT_CAP` means "more than the cap".
+/// list's total, a count above `COUNT_CAP` means "more than the cap". Appeals marked as spam
+/// wait for nobody: they are in no count but `spam` (as the list leaves them out unless asked).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {
     /// 待受理: `status = registered`.
@@ -28,6 +30,10 @@ pub struct QueueCounts {
     pub awaiting_feedback: i64,
     /// 待回访: `status = resolved` with feedback given.
     pub awaiting_follow_up: i64,
+    /// 待分类: category `unsorted` (residents' own appeals wait for the station to sort them).
+    pub unsorted: i64,
+    /// 无效: marked as spam (still visible to staff, with its own filter).
+    pub spam: i64,
 }
 
 impl Store {
@@ -55,13 +61,19 @@ impl Store {
         let now_ms = a.push(now_bounds(now).1);
         let soon_ms = a.push(now_bounds(soon).1);
         let over = COUNT_CAP + 1;
+        // Every count but the spam one is of the appeals that count (the list's default).
         let count = |name: &str, cond: &str| {
+            let counted = if name == "spam" {
+                ""
+            } else {
+                " AND a.spam_at IS NULL"
+            };
             format!(
-                "(SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE {scope} AND {cond} LIMIT {over}) c) AS {name}"
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE {scope} AND {cond}{counted} LIMIT {over}) c) AS {name}"
             )
         };
         let sql = format!(
-            "SELECT {}, {}, {}, {}, {}, {}, {}",
+            "SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}",
             count("registered", "a.status = 'registered'"),
             count("accepted", "a.status = 'accepted'"),
             count("in_progress", "a.status = 'in_progress'"),
@@ -81,6 +93,9 @@ impl Store {
                 "awaiting_follow_up",
                 "a.status = 'resolved' AND a.feedback_at IS NOT NULL"
             ),
+            // A literal, as migration 0030's partial index writes it.
+            count("unsorted", &format!("a.category = '{UNSORTED}'")),
+            count("spam", "a.spam_at IS NOT NULL"),
         );
         let row = a.query(&sql).fetch_one(&self.pool).await?;
         Ok(QueueCounts {
@@ -91,6 +106,8 @@ impl Store {
             overdue: get(&row, "overdue")?,
             awaiting_feedback: get(&row, "awaiting_feedback")?,
             awaiting_follow_up: get(&row, "awaiting_follow_up")?,
+            unsorted: get(&row, "unsorted")?,
+            spam: get(&row, "spam")?,
         })
     }
 }

@@ -492,7 +492,8 @@ const SUSPEND_REASON_EMPTY: crate::error::Msg = crate::error::Msg::new(
     "请填写挂起理由（诉求人方面的原因）",
     "Enter the reason to suspend (on the appellant's side)",
 );
-const CLASSIFY_CATEGORY_PICK: Msg = msg!(
+/// Said when a command leaves its field out (the API's parser says the same).
+pub const CLASSIFY_CATEGORY_PICK: Msg = msg!(
     "classify_category_pick",
     "请选择诉求类别",
     "Choose the category",
@@ -502,12 +503,12 @@ const CLASSIFY_SAME_CATEGORY: Msg = msg!(
     "诉求已在这个类别，请选择另一个类别",
     "The appeal is in this category already; choose another",
 );
-const SPAM_REASON_EMPTY: Msg = msg!(
+pub const SPAM_REASON_EMPTY: Msg = msg!(
     "spam_reason_empty",
     "请填写标为无效的理由",
     "Enter why the appeal is invalid",
 );
-const UNMARK_SPAM_NOTE_EMPTY: Msg = msg!(
+pub const UNMARK_SPAM_NOTE_EMPTY: Msg = msg!(
     "unmark_spam_note_empty",
     "请填写撤销无效标记的理由",
     "Enter why the invalid mark is undone",
