@@ -1554,7 +1554,10 @@ async fn users_people_and_lookups(b: Backend) {
         .iter()
         .map(|x| x["action"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(codes, ["accept", "reject", "merge", "classify", "mark_spam"]);
+    assert_eq!(
+        codes,
+        ["accept", "reject", "merge", "classify", "mark_spam"]
+    );
     assert_eq!(actions[0]["label"], "受理");
     t.finish().await;
 }

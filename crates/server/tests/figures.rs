@@ -210,10 +210,15 @@ async fn every_surface_shows_the_same_figures(b: Backend) {
     at(&t, 11, 24, 11).await;
     let spam = json!({"action": "mark_spam", "reason": "广告"});
     t.act_ok("station11", sp1, spam.clone()).await;
-    t.act_ok("station21", sp2, json!({"action": "accept"})).await;
-    t.act_ok("station21", sp2, spam).await;
-    t.act_ok("station21", sp2, json!({"action": "unmark_spam", "note": "误标"}))
+    t.act_ok("station21", sp2, json!({"action": "accept"}))
         .await;
+    t.act_ok("station21", sp2, spam).await;
+    t.act_ok(
+        "station21",
+        sp2,
+        json!({"action": "unmark_spam", "note": "误标"}),
+    )
+    .await;
     for (user, id) in [
         ("station11", x2),
         ("station11", x3),

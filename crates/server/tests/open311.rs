@@ -579,7 +579,9 @@ async fn each_key_posts_its_own_limit_an_hour(b: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(
-        res.headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()),
+        res.headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()),
         Some("1200"),
         "20 minutes to the next hour"
     );

@@ -57,7 +57,10 @@ async fn rollups_agree(t: &TestApp) {
 /// The month-end report of C11 for November (the fixture's clock month).
 async fn report(t: &TestApp) -> Value {
     let admin = t.token("admin").await;
-    let url = format!("/api/v1/reports/monthly?org_unit={}&month=2026-11", t.fx.c11);
+    let url = format!(
+        "/api/v1/reports/monthly?org_unit={}&month=2026-11",
+        t.fx.c11
+    );
     t.get(&url, &admin).await.ok(200).clone()
 }
 
@@ -102,14 +105,20 @@ async fn a_residents_appeal_is_sorted_and_its_counts_move_with_it(b: Backend) {
     assert_eq!(count_of(&before, "repeated", "unsorted"), 3);
     // The page offers 归类 first and open, with the leaves to choose from.
     let page = web.get(&format!("/appeals/{}", ids[0])).await.text();
-    let first = page.split("<details class=\"action\"").nth(1).expect("forms");
+    let first = page
+        .split("<details class=\"action\"")
+        .nth(1)
+        .expect("forms");
     assert!(
         first.starts_with(" data-action=\"classify\" open"),
         "{first}"
     );
     assert!(first.contains("<summary>归类</summary>"), "{first}");
     assert!(first.contains(&format!("value=\"{LIGHTS}\"")), "{first}");
-    assert!(!first.contains("value=\"public_facilities\""), "a heading is no choice");
+    assert!(
+        !first.contains("value=\"public_facilities\""),
+        "a heading is no choice"
+    );
     for id in &ids {
         let res = web
             .post(
@@ -134,7 +143,10 @@ async fn a_residents_appeal_is_sorted_and_its_counts_move_with_it(b: Backend) {
     assert_eq!(count_of(&after, "by_category", "public_facilities"), 3);
     assert_eq!(count_of(&after, "repeated", "unsorted"), 0);
     assert_eq!(count_of(&after, "repeated", LIGHTS), 3);
-    assert_eq!(after["received"], before["received"], "sorting adds nothing");
+    assert_eq!(
+        after["received"], before["received"],
+        "sorting adds nothing"
+    );
     rollups_agree(&t).await;
     // The API's timeline records it as the classifier will read it.
     let admin = t.token("admin").await;
@@ -174,15 +186,25 @@ async fn sorting_names_a_leaf_and_keeps_the_deadlines(b: Backend) {
     assert!(res.json["errors"][0]["message"]
         .as_str()
         .is_some_and(|m| m.contains("类别")));
-    let now = t.act_ok("station11", id, json!({"action": "classify", "category": LIGHTS, "note": "路灯"})).await;
+    let now = t
+        .act_ok(
+            "station11",
+            id,
+            json!({"action": "classify", "category": LIGHTS, "note": "路灯"}),
+        )
+        .await;
     assert_eq!(now["category"], LIGHTS);
     assert_eq!(now["category_name"], "路灯");
     for deadline in ["respond_by", "resolve_by"] {
         assert_eq!(now[deadline], was[deadline], "{deadline} stays");
     }
-    t.act("station11", id, json!({"action": "classify", "category": LIGHTS}))
-        .await
-        .field_error("category");
+    t.act(
+        "station11",
+        id,
+        json!({"action": "classify", "category": LIGHTS}),
+    )
+    .await
+    .field_error("category");
     // The page: the refusal beside the field, the note as typed.
     let mut web = Browser::sign_in(&t, "station11").await;
     let res = web
@@ -236,9 +258,15 @@ async fn a_spam_appeal_leaves_every_count_and_the_public_and_comes_back(b: Backe
     // Marked on the page, without JS: the reason is required, and said beside its field.
     let mut web = Browser::sign_in(&t, "station11").await;
     let act = format!("/appeals/{id}/act");
-    let res = web.post(&act, &[("action", "mark_spam"), ("reason", " ")]).await;
+    let res = web
+        .post(&act, &[("action", "mark_spam"), ("reason", " ")])
+        .await;
     assert_eq!(res.status.as_u16(), 422);
-    assert!(res.text().contains("data-field=\"reason\""), "{}", res.text());
+    assert!(
+        res.text().contains("data-field=\"reason\""),
+        "{}",
+        res.text()
+    );
     let res = web
         .post(&act, &[("action", "mark_spam"), ("reason", "广告信息")])
         .await;
@@ -257,7 +285,10 @@ async fn a_spam_appeal_leaves_every_count_and_the_public_and_comes_back(b: Backe
     let spam = t.get("/api/v1/appeals?spam=true", &token).await;
     assert_eq!(spam.ok(200)["total"], 1);
     assert!(spam.json["items"][0]["spam_at"].is_string());
-    assert_eq!(spam.json["items"][0]["allowed_actions"], json!(["unmark_spam"]));
+    assert_eq!(
+        spam.json["items"][0]["allowed_actions"],
+        json!(["unmark_spam"])
+    );
     let list_page = web.get("/appeals?spam=true").await.text();
     assert!(list_page.contains(">无效</span>"), "{list_page}");
     // A text search looks through it too.
@@ -292,8 +323,12 @@ async fn a_spam_appeal_leaves_every_count_and_the_public_and_comes_back(b: Backe
         .any(|s| s["what"] == "不予受理（无效信息）"));
     rollups_agree(&t).await;
     // Unmarked: counted, listed and public again, as before.
-    t.act_ok("street1", id, json!({"action": "unmark_spam", "note": "复核后为有效诉求"}))
-        .await;
+    t.act_ok(
+        "street1",
+        id,
+        json!({"action": "unmark_spam", "note": "复核后为有效诉求"}),
+    )
+    .await;
     assert_eq!(metrics(&t).await, before);
     assert_eq!(board(&t).await, 1);
     assert_eq!(tile(&mut web, "home.unsorted").await, 1);
@@ -313,32 +348,56 @@ async fn who_marks_and_who_undoes(b: Backend) {
     let id = a["id"].as_i64().expect("id");
     let spam = json!({"action": "mark_spam", "reason": "重复骚扰"});
     t.act_ok("station11", id, json!({"action": "accept"})).await;
-    t.act_ok("station11", id, json!({"action": "refer", "department_id": t.fx.dept, "note": "请房管所处理"}))
-        .await;
+    t.act_ok(
+        "station11",
+        id,
+        json!({"action": "refer", "department_id": t.fx.dept, "note": "请房管所处理"}),
+    )
+    .await;
     t.act("liaison", id, spam.clone()).await.problem(403);
     t.act("station12", id, spam.clone()).await.problem(404);
     let marked = t.act_ok("station11", id, spam.clone()).await;
-    assert_eq!(marked["status"], "in_progress", "the status stays underneath");
+    assert_eq!(
+        marked["status"], "in_progress",
+        "the status stays underneath"
+    );
     assert_eq!(marked["overdue"], false);
     let refused = t
         .act("station11", id, json!({"action": "progress", "note": "x"}))
         .await;
     let p = refused.problem(409);
-    assert!(p["detail"].as_str().is_some_and(|d| d.contains("unmark_spam")), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("unmark_spam")),
+        "{p}"
+    );
     t.act("station11", id, spam.clone()).await.problem(409);
-    t.act("station11", id, json!({"action": "unmark_spam", "note": " "}))
-        .await
-        .field_error("note");
+    t.act(
+        "station11",
+        id,
+        json!({"action": "unmark_spam", "note": " "}),
+    )
+    .await
+    .field_error("note");
     // Another appeal cannot be merged into it.
     let other = t
         .create_appeal("station11", TestApp::appeal_body(t.fx.c11))
         .await;
     let other = other["id"].as_i64().expect("id");
-    t.act("station11", other, json!({"action": "merge", "into_appeal_id": id}))
-        .await
-        .field_error("into_appeal_id");
+    t.act(
+        "station11",
+        other,
+        json!({"action": "merge", "into_appeal_id": id}),
+    )
+    .await
+    .field_error("into_appeal_id");
     let back = t
-        .act_ok("station11", id, json!({"action": "unmark_spam", "note": "误标"}))
+        .act_ok(
+            "station11",
+            id,
+            json!({"action": "unmark_spam", "note": "误标"}),
+        )
         .await;
     assert_eq!(back["spam_at"], Value::Null);
     assert_eq!(back["department"]["id"], t.fx.dept, "it is where it stood");

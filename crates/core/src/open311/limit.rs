@@ -28,9 +28,7 @@ pub fn key_limit(per_hour: i64) -> SubmissionLimit {
 /// The hour `now` falls in, as the key a key's posts are counted under (`{id}@{hour}`), and
 /// when that hour ends.
 pub fn hour_of(key_id: Id, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
-    let start = now
-        .duration_trunc(TimeDelta::hours(1))
-        .unwrap_or(now);
+    let start = now.duration_trunc(TimeDelta::hours(1)).unwrap_or(now);
     (
         format!("{key_id}@{}", start.timestamp()),
         start + TimeDelta::hours(1),
@@ -96,7 +94,11 @@ mod tests {
         assert!(may_post(3, 2, 7, now).is_ok());
         let refused = may_post(3, 3, 7, now).expect_err("the fourth in the hour");
         assert_eq!(refused.retry_after, 20 * 60, "until 10:00");
-        assert!(refused.reason.zh.contains("每小时 3 件"), "{}", refused.reason.zh);
+        assert!(
+            refused.reason.zh.contains("每小时 3 件"),
+            "{}",
+            refused.reason.zh
+        );
         let (this, ends) = hour_of(7, now);
         let (next, _) = hour_of(7, ends);
         assert_ne!(this, next, "a new hour is a new count");
