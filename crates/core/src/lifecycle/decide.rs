@@ -91,12 +91,8 @@ pub fn decide(
         },
         Command::Resume { note } => resume(appeal, ctx, note)?,
         Command::Classify { category, note } => classify(appeal, category, note)?,
-        Command::MarkSpam { reason } => EventBody::MarkSpam {
-            reason: required("reason", reason, &SPAM_REASON_EMPTY)?,
-        },
-        Command::UnmarkSpam { note } => EventBody::UnmarkSpam {
-            note: required("note", note, &UNMARK_SPAM_NOTE_EMPTY)?,
-        },
+        Command::MarkSpam { reason } => spam(true, reason)?,
+        Command::UnmarkSpam { note } => spam(false, note)?,
     };
     Ok(vec![event(body)])
 }
@@ -229,6 +225,19 @@ fn classify(appeal: &Appeal, category: &str, note: &Option<String>) -> Result<Ev
         from: appeal.category.clone(),
         to: to.to_string(),
         note: optional("note", note)?,
+    })
+}
+
+/// Marked as spam with why (`mark`), or the mark undone with why: the text is required.
+fn spam(mark: bool, why: &str) -> Result<EventBody, Refusal> {
+    Ok(if mark {
+        EventBody::MarkSpam {
+            reason: required("reason", why, &SPAM_REASON_EMPTY)?,
+        }
+    } else {
+        EventBody::UnmarkSpam {
+            note: required("note", why, &UNMARK_SPAM_NOTE_EMPTY)?,
+        }
     })
 }
 
