@@ -108,6 +108,22 @@ async fn keys_page(
     })
 }
 
+/// The page again after a refused form: its errors, and what `edit` puts back (what was
+/// typed, which key's form is open).
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    headers: &HeaderMap,
+    errors: FieldErrors,
+    edit: impl FnOnce(&mut KeysPage),
+) -> PageResult {
+    let mut page = keys_page(state, s, headers, errors)
+        .await
+        .map_err(fail(s.lang))?;
+    edit(&mut page);
+    again(s, &page)
+}
+
 /// `GET /admin/open311`.
 pub(crate) async fn page(
     State(state): State<AppState>,
@@ -146,12 +162,11 @@ pub(crate) async fn create(
                 return Err(UiError::from(problem).page(lang));
             }
             let errors = FieldErrors::from_problem(&problem, lang);
-            let mut page = keys_page(&state, &s, &headers, errors)
-                .await
-                .map_err(fail(lang))?;
-            page.name = typed;
-            page.per_hour = per_hour;
-            again(&s, &page)
+            refused(&state, &s, &headers, errors, |page| {
+                page.name = typed;
+                page.per_hour = per_hour;
+            })
+            .await
         }
     }
 }
@@ -169,11 +184,10 @@ pub(crate) async fn revoke(
     if !post.form.checked("confirm") {
         let mut errors = FieldErrors::new(lang);
         errors.push_text("confirm", lang.t("admin.err_revoke_confirm"));
-        let mut page = keys_page(&state, &s, &headers, errors)
-            .await
-            .map_err(fail(lang))?;
-        page.unconfirmed = Some(id);
-        return again(&s, &page);
+        return refused(&state, &s, &headers, errors, |page| {
+            page.unconfirmed = Some(id)
+        })
+        .await;
     }
     let key = keys::revoke(&state, &s.actor, id)
         .await
@@ -209,11 +223,10 @@ pub(crate) async fn limit(
                 return Err(UiError::from(problem).page(lang));
             }
             let errors = FieldErrors::from_problem(&problem, lang);
-            let mut page = keys_page(&state, &s, &headers, errors)
-                .await
-                .map_err(fail(lang))?;
-            page.limit_failed = Some(id);
-            again(&s, &page)
+            refused(&state, &s, &headers, errors, |page| {
+                page.limit_failed = Some(id)
+            })
+            .await
         }
     }
 }
