@@ -285,7 +285,11 @@ fn open311_key_add_prints_the_key_last_and_keeps_only_its_hash() {
     // Its own hourly limit, given when made; a bad one is said and nothing is made.
     let limited = key_cmd(&["add", "--name", "区网格平台", "--per-hour", "30"]);
     assert!(limited.status.success(), "{}", text(&limited));
-    assert!(text(&limited).contains("每小时最多 30 件"), "{}", text(&limited));
+    assert!(
+        text(&limited).contains("每小时最多 30 件"),
+        "{}",
+        text(&limited)
+    );
     let bad = key_cmd(&["add", "--name", "另一个", "--per-hour", "0"]);
     assert!(!bad.status.success());
     assert!(text(&bad).contains("每小时上限"), "{}", text(&bad));

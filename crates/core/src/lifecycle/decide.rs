@@ -211,8 +211,10 @@ fn merge(appeal: &Appeal, into_appeal_id: Id) -> Result<EventBody, Refusal> {
 
 /// Into another category, recorded with the one it leaves. The deadlines stay: they are the
 /// time limits promised at intake (by kind and urgency, and by the category the appeal had
-/// then when a district sets limits per category); sorting is no way to win or lose time —
-/// more time is an extension, approved one level up.
+/// then when a district sets limits per category, `TimeLimitPolicy::limits`); sorting is no
+/// way to win or lose time — more time is an extension, approved one level up. What is
+/// computed afresh later (a reopen's new resolve limit, whether a resumed clock counts
+/// hours or working days) follows the category the appeal has then, as it follows its kind.
 fn classify(appeal: &Appeal, category: &str, note: &Option<String>) -> Result<EventBody, Refusal> {
     let to = category.trim();
     if to.is_empty() {
