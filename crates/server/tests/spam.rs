@@ -271,6 +271,13 @@ async fn a_spam_appeal_leaves_every_count_and_the_public_and_comes_back(b: Backe
         .post(&act, &[("action", "mark_spam"), ("reason", "广告信息")])
         .await;
     assert_eq!(res.status.as_u16(), 303, "{}", res.text());
+    let page = web.get(&format!("/appeals/{id}")).await.text();
+    assert!(page.contains("<dt>标为无效于</dt>"), "{page}");
+    assert!(
+        page.contains("data-testid=\"status\">无效</span>"),
+        "{page}"
+    );
+    assert!(page.contains("广告信息"), "the reason on the timeline");
     // Out of every measure and the dashboard's queue; in the 无效 tile and filter.
     let after = metrics(&t).await;
     for figure in ["received", "response_due", "overdue_open"] {

@@ -217,6 +217,9 @@ fn facts(
     if let Some(m) = a.merged_into {
         facts.push(("detail.merged_into", names.appeal(lang, m)));
     }
+    if let Some(at) = a.spam_at {
+        facts.push(("detail.spam_at", when(at)));
+    }
     facts.push((
         "f.public_consent",
         if a.public_consent {
