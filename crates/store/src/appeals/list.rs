@@ -240,10 +240,13 @@ impl Store {
             }
         }
         filter.time_and_person_conditions(&mut a, &mut conds);
+        // A list by running deadline needs no word on spam (a spam appeal has no `due_at`):
+        // it stays within the deadline index.
+        let by_deadline = filter.overdue == Some(true) || filter.due_before.is_some();
         match filter.spam.or(q.is_none().then_some(false)) {
             Some(true) => conds.push("a.spam_at IS NOT NULL".into()),
-            Some(false) => conds.push("a.spam_at IS NULL".into()),
-            None => {}
+            Some(false) if !by_deadline => conds.push("a.spam_at IS NULL".into()),
+            _ => {}
         }
         // The subtree the rows lie in; when it has few nodes, page each node's newest rows
         // from its index and merge (see `ListQuery::page_sql`).
