@@ -408,9 +408,40 @@ async fn who_marks_and_who_undoes(b: Backend) {
         .await;
     assert_eq!(back["spam_at"], Value::Null);
     assert_eq!(back["department"]["id"], t.fx.dept, "it is where it stood");
+    // Resolved and marked: its appellant is asked nothing (no rating to give, on the page or
+    // the API), and reads it plainly.
+    t.act_ok(
+        "station11",
+        id,
+        json!({"action": "resolve", "resolution": "solved", "note": "已修复"}),
+    )
+    .await;
+    t.act_ok("station11", id, spam.clone()).await;
+    let code = a["tracking_code"].as_str().expect("code");
+    let answer = json!({"tracking_code": code, "phone_last4": "5678", "solved": "solved",
+                        "satisfaction": "satisfied"});
+    t.post_anonymous("/api/v1/track/answer", answer.clone())
+        .await
+        .problem(409);
+    let mut resident = Browser::new(&t);
+    resident.get("/track").await;
+    let html = resident
+        .post("/track", &[("code", code), ("digits", "5678")])
+        .await
+        .text();
+    assert!(
+        html.contains("data-testid=\"track-status\">不予受理（无效信息）</span>"),
+        "{html}"
+    );
+    assert!(!html.contains("answer-form"), "{html}");
+    t.act_ok(
+        "station11",
+        id,
+        json!({"action": "unmark_spam", "note": "误标"}),
+    )
+    .await;
     // A closed appeal was handled: it is not marked.
     for action in [
-        json!({"action": "resolve", "resolution": "solved", "note": "已修复"}),
         json!({"action": "feedback", "channel": "phone", "note": "已告知"}),
         json!({"action": "follow_up", "satisfaction": "satisfied", "solved": true}),
     ] {
