@@ -240,14 +240,7 @@ impl Store {
             }
         }
         filter.time_and_person_conditions(&mut a, &mut conds);
-        // A list by running deadline needs no word on spam (a spam appeal has no `due_at`):
-        // it stays within the deadline index.
-        let by_deadline = filter.overdue == Some(true) || filter.due_before.is_some();
-        match filter.spam.or(q.is_none().then_some(false)) {
-            Some(true) => conds.push("a.spam_at IS NOT NULL".into()),
-            Some(false) if !by_deadline => conds.push("a.spam_at IS NULL".into()),
-            _ => {}
-        }
+        conds.extend(filter.spam_condition(q.is_some()).map(str::to_string));
         // The subtree the rows lie in; when it has few nodes, page each node's newest rows
         // from its index and merge (see `ListQuery::page_sql`).
         let within = match (&node, subtree_scope) {
@@ -350,6 +343,18 @@ impl AppealFilter {
             ));
         }
         Ok(())
+    }
+
+    /// The condition on being marked as spam (see [`AppealFilter::spam`]; `searching`: there
+    /// is a text to find). A list by running deadline needs none to leave spam out (a spam
+    /// appeal has no `due_at`): it stays within the deadline index.
+    fn spam_condition(&self, searching: bool) -> Option<&'static str> {
+        let by_deadline = self.overdue == Some(true) || self.due_before.is_some();
+        match self.spam.or((!searching).then_some(false)) {
+            Some(true) => Some("a.spam_at IS NOT NULL"),
+            Some(false) if !by_deadline => Some("a.spam_at IS NULL"),
+            _ => None,
+        }
     }
 
     /// The conditions on when it came in and is due, whose it is, and whether feedback
