@@ -239,6 +239,10 @@ pub struct Appeal {
     pub merged_into: Option<Id>,
     /// Set while the clock is stopped because the appellant is holding things up (挂起).
     pub suspended_at: Option<DateTime<Utc>>,
+    /// Set while staff hold it for spam or junk (无效诉求): it keeps its status underneath
+    /// (so undoing a mistaken mark puts it back where it was), takes no action but the undo,
+    /// runs against no deadline, and leaves every measure (`measures::AppealFacts::spam`).
+    pub spam_at: Option<DateTime<Utc>>,
     /// Number of events applied; the store uses it for optimistic concurrency.
     pub version: i64,
 }
@@ -250,9 +254,10 @@ impl Appeal {
     }
 
     /// Which deadline runs now and when it falls due. None when the appeal is not open,
-    /// has nothing to resolve by, or is suspended (the clock is stopped, nothing is due).
+    /// has nothing to resolve by, is suspended (the clock is stopped, nothing is due) or is
+    /// marked as spam (nobody works on it).
     pub fn running_deadline(&self) -> Option<(Deadline, DateTime<Utc>)> {
-        if self.suspended_at.is_some() {
+        if self.suspended_at.is_some() || self.spam_at.is_some() {
             return None;
         }
         match self.status {

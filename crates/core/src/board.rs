@@ -46,10 +46,11 @@ vocabulary!(
 );
 
 /// Whether an appeal may be shown on the public board at all: its appellant consented to
-/// publication (anonymized). The store's SQL twin is `store::board::SHOWN`. Only these get a
+/// publication (anonymized), and staff have not marked it as spam (junk is no work of the
+/// station's to show). The store's SQL twin is `store::board::SHOWN`. Only these get a
 /// public reply.
 pub fn may_be_public(appeal: &Appeal) -> bool {
-    appeal.public_consent
+    appeal.public_consent && appeal.spam_at.is_none()
 }
 
 /// Which nodes publish 党务公开 items: the district, streets and communities. A grid's

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{FieldError, Msg};
+use crate::msg;
+
 /// One category. `parent_code` is `None` for a first-level category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Category {
@@ -299,6 +302,40 @@ pub fn default_taxonomy() -> Vec<Category> {
 pub fn is_known(taxonomy: &[Category], code: &str) -> bool {
     taxonomy.iter().any(|c| c.code == code)
 }
+
+/// `code` is a leaf of `taxonomy`: a category no other names as its parent. Only a leaf says
+/// what an appeal is about (a first level is a heading); Open311's services are the leaves.
+pub fn is_leaf(taxonomy: &[Category], code: &str) -> bool {
+    is_known(taxonomy, code)
+        && !taxonomy
+            .iter()
+            .any(|c| c.parent_code.as_deref() == Some(code))
+}
+
+/// Whether staff may sort an appeal into `code` (归类/改类): a leaf of the taxonomy, and not
+/// [`UNSORTED`] (that is where nobody has sorted it yet). The error names `category`.
+pub fn check_sortable(taxonomy: &[Category], code: &str) -> Result<(), FieldError> {
+    let code = code.trim();
+    let shown: String = code.chars().take(40).collect();
+    if !is_known(taxonomy, code) {
+        return Err(FieldError::new("category", &SORT_UNKNOWN).with("value", shown));
+    }
+    if code == UNSORTED || !is_leaf(taxonomy, code) {
+        return Err(FieldError::new("category", &SORT_NOT_LEAF).with("value", shown));
+    }
+    Ok(())
+}
+
+const SORT_UNKNOWN: Msg = msg!(
+    "sort_category_unknown",
+    "没有「{value}」这个诉求类别，请从列表中选择",
+    "There is no category “{value}”; choose one from the list",
+);
+const SORT_NOT_LEAF: Msg = msg!(
+    "sort_category_not_leaf",
+    "「{value}」不是具体类别，请选择其下的小类",
+    "“{value}” is a heading, not a category; choose one of the categories under it",
+);
 
 #[cfg(test)]
 mod tests {

@@ -80,8 +80,8 @@ macro_rules! figures {
 
 figures! {
     RECEIVED = "received", "登记量" / "Received", Period, Reads::Count(|c| c.received),
-        "统计区间内登记的全部诉求，含后来不予受理和已合并的。"
-        / "Every appeal registered in the period, including those later rejected or merged.";
+        "统计区间内登记的全部诉求，含后来不予受理和已合并的；标为无效（垃圾信息）的不算，任何数字都不算它。"
+        / "Every appeal registered in the period, including those later rejected or merged; those marked invalid (spam) are left out, here and in every other figure.";
     ACCEPTED = "accepted", "受理量" / "Accepted (count)", Period, Reads::Count(|c| c.accepted),
         "区间内登记的诉求中受理过的件数，不论现在办到哪一步（不是「已受理」状态的件数）。"
         / "Appeals of the period ever accepted, whatever their status now (not the status 'Accepted').";
@@ -119,6 +119,12 @@ figures! {
         / "Resolved appeals whose outcome has not been told to the appellant yet.";
     AWAITING_FOLLOW_UP = "awaiting_follow_up", "待回访" / "Follow-up due", Now, Reads::Described,
         "已办结并已反馈、等待回访的诉求。" / "Resolved appeals with feedback given, waiting for follow-up.";
+    UNSORTED_NOW = "unsorted_now", "待分类" / "To be sorted", Now, Reads::Described,
+        "类别为「待分类」、等待站点归类的诉求（多为群众自行提交的）；标为无效的不算。"
+        / "Appeals in the category 'To be sorted', waiting for the station to sort them (mostly those residents brought themselves); invalid ones excluded.";
+    SPAM_NOW = "spam_now", "无效诉求" / "Invalid", Now, Reads::Described,
+        "被标为无效（垃圾信息）的诉求：不计入任何统计和排名，不在公开栏显示，可撤销。"
+        / "Appeals marked invalid (spam): in no figure or ranking, not on the public board; the mark can be undone.";
     RESPONSE_RATE = "response_rate", "响应率" / "Response", Period, Reads::Rate(|r| r.response_rate),
         "按时受理（或说明不予受理）的件数 ÷ 应响应的件数（响应时限已到或已响应）。"
         / "Answered by the response deadline ÷ appeals whose response came due or was given.";

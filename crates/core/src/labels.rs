@@ -121,6 +121,9 @@ const ENGLISH: &[(&str, &str)] = &[
     ("merge", "Merge"),
     ("supervise", "Supervise"),
     ("suspend", "Suspend the clock"),
+    ("classify", "Sort the category"),
+    ("mark_spam", "Mark as invalid"),
+    ("unmark_spam", "Undo invalid"),
     // care: the fund's entries
     ("donation", "Donation"),
     ("grant", "Aid grant"),

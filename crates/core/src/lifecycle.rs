@@ -27,7 +27,9 @@ mod intake;
 
 pub use appellant::{appellant_answer, AppellantAnswer, SolvedAnswer, SEEN_ONLINE};
 pub use apply::apply;
-pub use decide::{bounded, decide};
+pub use decide::{
+    bounded, decide, CLASSIFY_CATEGORY_PICK, SPAM_REASON_EMPTY, UNMARK_SPAM_NOTE_EMPTY,
+};
 pub use draft::{
     check_draft, handling_unit, text_errors, CheckedDraft, IntakeDraft, IntakeFacts, Matter,
     NewAppellantDraft, MAX_APPELLANT_NAME,
@@ -113,6 +115,20 @@ pub enum Command {
     Resume {
         note: Option<String>,
     },
+    /// 归类 / 改类: sort the appeal into a leaf of the taxonomy (the app checks the code
+    /// against the taxonomy with `category::check_sortable`). Deadlines stay as set at intake.
+    Classify {
+        category: String,
+        note: Option<String>,
+    },
+    /// 标为无效: spam or junk; the appeal leaves every measure until unmarked.
+    MarkSpam {
+        reason: String,
+    },
+    /// 撤销无效: a mistaken mark undone; the appeal counts and runs again where it stood.
+    UnmarkSpam {
+        note: String,
+    },
 }
 
 impl Command {
@@ -135,6 +151,9 @@ impl Command {
             Command::Supervise { .. } => ActionKind::Supervise,
             Command::Suspend { .. } => ActionKind::Suspend,
             Command::Resume { .. } => ActionKind::Resume,
+            Command::Classify { .. } => ActionKind::Classify,
+            Command::MarkSpam { .. } => ActionKind::MarkSpam,
+            Command::UnmarkSpam { .. } => ActionKind::UnmarkSpam,
         }
     }
 }
@@ -229,6 +248,19 @@ pub enum EventBody {
         deadline: Deadline,
         due: DateTime<Utc>,
     },
+    /// The category changed from `from` to `to` (the classifier's training data: what staff
+    /// sorted or corrected, with why).
+    Classify {
+        from: String,
+        to: String,
+        note: Option<String>,
+    },
+    MarkSpam {
+        reason: String,
+    },
+    UnmarkSpam {
+        note: String,
+    },
 }
 
 impl EventBody {
@@ -254,6 +286,9 @@ impl EventBody {
             EventBody::Suspend { .. } => "suspend",
             EventBody::Resume { .. } => "resume",
             EventBody::Overdue { .. } => "overdue",
+            EventBody::Classify { .. } => "classify",
+            EventBody::MarkSpam { .. } => "mark_spam",
+            EventBody::UnmarkSpam { .. } => "unmark_spam",
         }
     }
 }
@@ -370,6 +405,10 @@ pub fn holders(appeal: &Appeal) -> Holders {
 /// The actions the appeal's state allows, whoever asks.
 pub fn allowed_in_state(appeal: &Appeal) -> Vec<ActionKind> {
     use ActionKind as A;
+    // Marked as spam, it waits for nothing but the undo of a mistaken mark.
+    if appeal.spam_at.is_some() {
+        return vec![A::UnmarkSpam];
+    }
     let extension_open = matches!(appeal.extension, Extension::None | Extension::Denied { .. })
         && appeal.resolve_by.is_some();
     let extension_pending = matches!(appeal.extension, Extension::Requested { .. });
@@ -417,6 +456,16 @@ pub fn allowed_in_state(appeal: &Appeal) -> Vec<ActionKind> {
         Status::Closed => push(true, A::Reopen),
         Status::Rejected | Status::Merged => {}
     }
+    // Sorting is part of handling: while anything is still to be done with the appeal.
+    push(
+        matches!(
+            appeal.status,
+            Status::Registered | Status::Accepted | Status::InProgress | Status::Resolved
+        ),
+        A::Classify,
+    );
+    // A closed appeal was answered and followed up: whatever it was, it was handled.
+    push(appeal.status != Status::Closed, A::MarkSpam);
     allowed
 }
 
@@ -448,9 +497,12 @@ fn in_position(action: ActionKind, appeal: &Appeal, rel: Relation) -> bool {
             None => false,
         },
         // Those working on it: the unit, or the person or department it was handed to.
-        A::Progress | A::Resolve | A::Extend => {
+        A::Progress | A::Resolve | A::Extend | A::Classify => {
             rel.at_handling_unit || rel.assignee || rel.department
         }
+        // A mistaken mark is undone by the unit that made it, or by the level above, which
+        // is also the check on a unit that would mark real appeals away from its measures.
+        A::UnmarkSpam => rel.at_handling_unit || rel.superior,
         _ => rel.at_handling_unit,
     }
 }

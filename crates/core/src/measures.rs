@@ -41,6 +41,10 @@ pub struct AppealFacts {
     pub reopen_count: u32,
     /// The clock is stopped (挂起): nothing of it is due or overdue until it resumes.
     pub suspended: bool,
+    /// Marked as spam (无效诉求): the appeal is in no set a measure counts, not even 登记量 —
+    /// junk that reached the door is not work the station was asked to do, and a unit must
+    /// not be ranked down (or up) by it. Unmarked, it counts again exactly as before.
+    pub spam: bool,
 }
 
 impl AppealFacts {
@@ -74,6 +78,9 @@ impl AppealFacts {
     /// the appeal adds nothing to the live part of the measures, so a store need read only
     /// the appeals whose `pending_from` has come.
     pub fn pending_from(&self) -> Option<DateTime<Utc>> {
+        if self.spam {
+            return None;
+        }
         let open = self.status.is_open();
         let unanswered = self.responded_at.is_none().then_some(self.respond_by);
         // A suspended appeal's resolve clock stands: nothing of it is pending until resumed.
@@ -90,13 +97,14 @@ impl AppealFacts {
     /// The appeal can still change a clock-dependent measure: it is open, or was never
     /// answered (a merged appeal never answered becomes "response due" when respond_by passes).
     pub fn is_live(&self) -> bool {
-        self.status.is_open() || self.responded_at.is_none()
+        !self.spam && (self.status.is_open() || self.responded_at.is_none())
     }
 
     /// The deadline the handler is working against: `respond_by` while registered,
-    /// `resolve_by` while accepted or in progress, none otherwise or while suspended.
+    /// `resolve_by` while accepted or in progress, none otherwise, while suspended or
+    /// while marked as spam.
     pub fn current_deadline(&self) -> Option<DateTime<Utc>> {
-        if self.suspended {
+        if self.suspended || self.spam {
             return None;
         }
         match self.status {
@@ -133,12 +141,14 @@ impl From<&Appeal> for AppealFacts {
             solved: a.solved,
             reopen_count: a.reopen_count,
             suspended: a.suspended_at.is_some(),
+            spam: a.spam_at.is_some(),
         }
     }
 }
 
 /// Counts over a set of appeals. Each field counts the appeals for which its predicate holds;
-/// the predicates are written in terms of [`AppealFacts`] and `now`.
+/// the predicates are written in terms of [`AppealFacts`] and `now`. An appeal marked as
+/// spam (`AppealFacts::spam`) is in no set: every predicate is false for it.
 ///
 /// Every numerator is a subset of its denominator by construction (even for inconsistent
 /// facts), so every rate lies in `[0, 1]`.
@@ -205,6 +215,9 @@ fn ratio(numerator: u64, denominator: u64) -> Option<f64> {
 impl Counts {
     /// Counts one appeal, as of `now`.
     pub fn add(&mut self, f: &AppealFacts, now: DateTime<Utc>) {
+        if f.spam {
+            return;
+        }
         let open = f.status.is_open();
         let followed_up = f.followed_up();
         let c = |b: bool| u64::from(b);

@@ -21,7 +21,12 @@ use crate::tracking::public_step;
 use crate::validate::required_text;
 use crate::vocabulary;
 
+mod limit;
 mod request;
+
+pub use limit::{
+    hour_of, key_limit, may_post, per_hour_given, TooMany, DEFAULT_PER_HOUR, MAX_PER_HOUR,
+};
 
 pub use request::{
     check_request, CheckedRequest, Location, PostedRequest, RequestFacts, ATTR_KIND, ATTR_ORG_UNIT,
@@ -47,6 +52,8 @@ pub enum Refusal {
     Forbidden(Reason),
     /// 404: an unknown jurisdiction, service, request or token.
     NotFound(Reason),
+    /// 429: the key has posted its limit for this hour (`Retry-After`).
+    TooMany(TooMany),
 }
 
 vocabulary!(
@@ -80,9 +87,10 @@ impl OpenStatus {
 
 /// Whether Open311 may show the appeal at all: its appellant consented to publication, or
 /// it was posted through Open311 (the spec's model is a public request; the API docs say so
-/// to the client systems). The store's SQL twin is `store::open311::SHOWN`.
+/// to the client systems) — and staff have not marked it as spam. The store's SQL twin is
+/// `store::open311::SHOWN`.
 pub fn may_show(appeal: &Appeal) -> bool {
-    appeal.public_consent || appeal.channel == Channel::Api
+    (appeal.public_consent || appeal.channel == Channel::Api) && appeal.spam_at.is_none()
 }
 
 const JURISDICTION_UNKNOWN: Msg = msg!(
@@ -222,11 +230,7 @@ pub fn services(categories: &[Category]) -> Vec<Service> {
     };
     categories
         .iter()
-        .filter(|c| {
-            !categories
-                .iter()
-                .any(|x| x.parent_code.as_deref() == Some(&c.code))
-        })
+        .filter(|c| crate::category::is_leaf(categories, &c.code))
         .map(|c| {
             let group = parent_of(c).unwrap_or(c);
             let mut keywords = vec![c.name.as_str()];

@@ -47,7 +47,11 @@ pub fn public_step(body: &EventBody) -> Option<&'static str> {
         EventBody::Suspend { .. } => "等待您补充情况，暂停计时",
         EventBody::Resume { .. } => "恢复办理",
         EventBody::Overdue { .. } => "已超过办理时限，正在督促",
-        EventBody::Progress { .. }
+        EventBody::MarkSpam { .. } => SPAM_ZH,
+        EventBody::UnmarkSpam { .. } => "经复核恢复办理",
+        // Sorting is the station's own bookkeeping.
+        EventBody::Classify { .. }
+        | EventBody::Progress { .. }
         | EventBody::Return { .. }
         | EventBody::Extend { .. }
         | EventBody::ExtendApprove { .. }
@@ -55,6 +59,10 @@ pub fn public_step(body: &EventBody) -> Option<&'static str> {
         | EventBody::Supervise { .. } => return None,
     })
 }
+
+/// What the appellant reads of an appeal marked as spam, as its step and as where it stands:
+/// honest that nobody will handle it, without the reason (which can quote the text back).
+pub const SPAM_ZH: &str = "不予受理（无效信息）";
 
 /// What the appellant sees: the status and the public steps, oldest first.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +72,8 @@ pub struct PublicView {
     pub received_at: DateTime<Utc>,
     /// The deadline to answer or resolve that is running now, if any.
     pub deadline: Option<DateTime<Utc>>,
+    /// Marked as spam: the page says [`SPAM_ZH`] where the status would be.
+    pub spam: bool,
     pub steps: Vec<(DateTime<Utc>, &'static str)>,
 }
 
@@ -79,6 +89,7 @@ impl PublicView {
             deadline: appeal
                 .current_deadline()
                 .filter(|_| appeal.status.is_open()),
+            spam: appeal.spam_at.is_some(),
             steps: events
                 .into_iter()
                 .filter_map(|(at, body)| public_step(body).map(|s| (at, s)))

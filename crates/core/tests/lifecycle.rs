@@ -21,6 +21,7 @@ use suqiu_core::lifecycle::{
     MAX_EXTENSION_DAYS, MAX_FOLLOW_UP_ATTEMPTS, MAX_LOCATION_CHARS, MAX_NOTE_CHARS,
     MAX_TITLE_CHARS,
 };
+use suqiu_core::measures::{AppealFacts, Counts};
 
 use ActionKind as A;
 
@@ -51,13 +52,22 @@ const IN_PROGRESS: &[&str] = &[
     "resolve",
     "supervise",
     "suspend",
+    "classify",
+    "mark_spam",
 ];
 
 /// What each state allows (API.md's action table). Changing the rules must change this table.
 const ALLOWED: &[(Stage, &[&str])] = &[
     (
         Stage::Registered,
-        &["accept", "reject", "merge", "supervise"],
+        &[
+            "accept",
+            "reject",
+            "merge",
+            "supervise",
+            "classify",
+            "mark_spam",
+        ],
     ),
     (
         Stage::Accepted,
@@ -70,6 +80,8 @@ const ALLOWED: &[(Stage, &[&str])] = &[
             "merge",
             "supervise",
             "suspend",
+            "classify",
+            "mark_spam",
         ],
     ),
     (Stage::InProgress(Handed::Assign), IN_PROGRESS),
@@ -87,17 +99,23 @@ const ALLOWED: &[(Stage, &[&str])] = &[
             "resolve",
             "supervise",
             "suspend",
+            "classify",
+            "mark_spam",
         ],
     ),
     (
         Stage::Suspended(Handed::Assign),
-        &["progress", "supervise", "resume"],
+        &["progress", "supervise", "resume", "classify", "mark_spam"],
     ),
-    (Stage::Resolved, &["feedback"]),
-    (Stage::FedBack, &["feedback", "follow_up"]),
+    (Stage::Resolved, &["feedback", "classify", "mark_spam"]),
+    (
+        Stage::FedBack,
+        &["feedback", "follow_up", "classify", "mark_spam"],
+    ),
     (Stage::Closed, &["reopen"]),
-    (Stage::Rejected, &[]),
-    (Stage::Merged, &[]),
+    (Stage::Rejected, &["mark_spam"]),
+    (Stage::Merged, &["mark_spam"]),
+    (Stage::Spam, &["unmark_spam"]),
 ];
 
 #[test]
@@ -411,6 +429,29 @@ fn check_documented(
                 into_appeal_id: OTHER_APPEAL,
             }]
         }
+        A::Classify => {
+            // Only the category moves: the deadlines stay as set at intake.
+            want.category = sorted_into(before).into();
+            vec![EventBody::Classify {
+                from: before.category.clone(),
+                to: sorted_into(before).into(),
+                note: Some(note()),
+            }]
+        }
+        A::MarkSpam => {
+            want.spam_at = Some(now);
+            assert_eq!(
+                allowed_in_state(&case.appeal),
+                [A::UnmarkSpam],
+                "a spam appeal waits for the undo only"
+            );
+            assert_eq!(case.appeal.current_deadline(), None, "no deadline runs");
+            vec![EventBody::MarkSpam { reason: note() }]
+        }
+        A::UnmarkSpam => {
+            want.spam_at = None;
+            vec![EventBody::UnmarkSpam { note: note() }]
+        }
     };
     assert_eq!(bodies, want_bodies, "{action} in {stage:?}: events");
     assert_eq!(case.appeal, want, "{action} in {stage:?}: state");
@@ -565,7 +606,10 @@ fn dissatisfied_with_reopen_goes_back_to_handling() {
     );
     // Resolved again, it needs feedback again before a follow-up.
     case.act(A::Resolve);
-    assert_eq!(allowed_in_state(&case.appeal), vec![A::Feedback]);
+    assert_eq!(
+        allowed_in_state(&case.appeal),
+        vec![A::Feedback, A::Classify, A::MarkSpam]
+    );
     case.act(A::Feedback);
     case.act(A::FollowUp);
     assert_eq!(case.appeal.status, Status::Closed);
@@ -796,7 +840,9 @@ fn positioned(role: Role, action: ActionKind) -> (Case, Actor) {
         Role::Auditor => (COMMUNITY, auditor(), Handed::Assign),
     };
     let stage = match action {
-        A::Accept | A::Reject | A::Merge | A::Supervise => Stage::Registered,
+        A::Accept | A::Reject | A::Merge | A::Supervise | A::MarkSpam => Stage::Registered,
+        A::Classify => Stage::InProgress(handed),
+        A::UnmarkSpam => Stage::Spam,
         A::Assign | A::Refer | A::Escalate | A::Return | A::Progress | A::Extend | A::Resolve => {
             Stage::InProgress(handed)
         }
@@ -838,7 +884,7 @@ fn forbidden_exactly_when_the_role_does_not_permit() {
             }
         }
     }
-    assert_eq!(permitted, 17 + 17 + 15 + 4 + 3);
+    assert_eq!(permitted, 20 + 20 + 18 + 4 + 3);
 }
 
 #[test]
@@ -898,6 +944,7 @@ fn all_cases() -> Vec<Case> {
             Stage::Closed,
             Stage::Rejected,
             Stage::Merged,
+            Stage::Spam,
         ];
         for &h in handed {
             stages.push(Stage::InProgress(h));
@@ -1540,7 +1587,7 @@ const ANY_ACTION: u8 = ActionKind::ALL.len() as u8;
 fn pick_action(appeal: &Appeal, s: &Step) -> ActionKind {
     let mut allowed = allowed_in_state(appeal);
     if s.action >= ANY_ACTION + 7 {
-        allowed.retain(|a| !matches!(a, A::Reject | A::Merge));
+        allowed.retain(|a| !matches!(a, A::Reject | A::Merge | A::MarkSpam));
     }
     if s.action < ANY_ACTION || allowed.is_empty() {
         ActionKind::ALL[usize::from(s.action) % ActionKind::ALL.len()]
@@ -1619,6 +1666,14 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
         A::Resume => Command::Resume {
             note: opt_text(s.text2),
         },
+        A::Classify => Command::Classify {
+            category: ["", "public_facilities.roads", "public_facilities.lifts"]
+                [usize::from(s.value) % 3]
+                .into(),
+            note: opt_text(s.text2),
+        },
+        A::MarkSpam => Command::MarkSpam { reason: note },
+        A::UnmarkSpam => Command::UnmarkSpam { note },
     }
 }
 
@@ -1640,6 +1695,10 @@ fn legal_transition(action: ActionKind, from: Status, to: Status) -> bool {
         A::Merge => matches!(from, Registered | Accepted) && to == Merged,
         A::Supervise => from.is_open() && to == from,
         A::Suspend | A::Resume => working && to == from,
+        // Neither moves the status: sorting is beside it, a spam mark lies over it.
+        A::Classify => to == from && from != Closed && !from.is_final(),
+        A::MarkSpam => to == from && from != Closed,
+        A::UnmarkSpam => to == from,
     }
 }
 
@@ -1665,6 +1724,8 @@ fn run_sequence(
 ) {
     let mut case = Case::register(intake(kind, urgency), COMMUNITY, start);
     let registered = case.registered.clone();
+    // The appeal as it was when last marked as spam, while it is.
+    let mut marked: Option<Appeal> = None;
     cov.statuses.insert(case.appeal.status.code());
     for s in steps {
         let before = case.appeal.clone();
@@ -1676,9 +1737,17 @@ fn run_sequence(
         let available = case.world.available(&before, &actor, now);
         let result = case.world.decide(&before, &command, &actor, now);
         let ctx = || format!("{command:?} by {} in {:?}", actor.name, before.status);
-        if matches!(before.status, Status::Merged | Status::Rejected) {
+        // A spam appeal takes only the undo; a merged or rejected one only the mark.
+        let only = if before.spam_at.is_some() {
+            Some(A::UnmarkSpam)
+        } else if matches!(before.status, Status::Merged | Status::Rejected) {
+            Some(A::MarkSpam)
+        } else {
+            None
+        };
+        if only.is_some_and(|a| a != action) {
             assert!(
-                matches!(&result, Err(Refusal::NotAllowed { allowed, .. }) if allowed.is_empty()),
+                matches!(&result, Err(Refusal::NotAllowed { .. })),
                 "{}: {result:?}",
                 ctx()
             );
@@ -1758,6 +1827,7 @@ fn run_sequence(
                         ctx()
                     );
                 }
+                spam_round_trip(&mut marked, &before, after, action, now);
                 cov.accepted.insert(action.code());
                 cov.statuses.insert(after.status.code());
                 if action == A::FollowUp
@@ -1808,6 +1878,47 @@ fn run_sequence(
         }
         // A refused command leaves no trace; time only moves on with an accepted one.
         check_invariants(&case, &registered);
+    }
+}
+
+/// A spam appeal is in no measure at any time; unmarked, it is exactly what it was when
+/// marked (nothing else can happen to it meanwhile), so its counts are as before.
+fn spam_round_trip(
+    marked: &mut Option<Appeal>,
+    before: &Appeal,
+    after: &Appeal,
+    action: ActionKind,
+    now: DateTime<Utc>,
+) {
+    let later = now + Duration::days(400);
+    match action {
+        A::MarkSpam => {
+            for t in [now, later] {
+                assert_eq!(
+                    Counts::from_facts([&AppealFacts::from(after)], t),
+                    Counts::default()
+                );
+            }
+            assert_eq!(AppealFacts::from(after).pending_from(), None);
+            *marked = Some(before.clone());
+        }
+        A::UnmarkSpam => {
+            let was = marked.take().expect("unmarked after a mark");
+            assert_eq!(
+                Appeal {
+                    version: was.version,
+                    ..after.clone()
+                },
+                was
+            );
+            for t in [now, later] {
+                assert_eq!(
+                    Counts::from_facts([&AppealFacts::from(after)], t),
+                    Counts::from_facts([&AppealFacts::from(&was)], t)
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -1896,6 +2007,27 @@ fn check_invariants(case: &Case, registered: &Appeal) {
     }
     assert_eq!(a.respond_by, registered.respond_by);
     assert_eq!(a.created_at, registered.created_at);
+
+    // Marked as spam since the last mark, unmarked by its undo; no deadline runs meanwhile.
+    let last_mark = events.iter().rev().find_map(|e| match e.body {
+        EventBody::MarkSpam { .. } => Some(Some(e.at)),
+        EventBody::UnmarkSpam { .. } => Some(None),
+        _ => None,
+    });
+    assert_eq!(a.spam_at, last_mark.flatten());
+    if a.spam_at.is_some() {
+        assert_ne!(status, Status::Closed);
+        assert_eq!(a.current_deadline(), None);
+    }
+    // The category is the last one sorted into, or the one it came with.
+    let last_sorted = events.iter().rev().find_map(|e| match &e.body {
+        EventBody::Classify { to, .. } => Some(to.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        a.category,
+        last_sorted.unwrap_or(registered.category.clone())
+    );
 
     // Suspended only while handled, since the last `suspend`; never overdue meanwhile.
     if let Some(since) = a.suspended_at {
@@ -2102,6 +2234,21 @@ fn commands_read_as_api_md_writes_them() {
             Command::Suspend { reason: "r".into() },
         ),
         (r#"{"action":"resume"}"#, Command::Resume { note: None }),
+        (
+            r#"{"action":"classify","category":"public_facilities.roads"}"#,
+            Command::Classify {
+                category: "public_facilities.roads".into(),
+                note: None,
+            },
+        ),
+        (
+            r#"{"action":"mark_spam","reason":"r"}"#,
+            Command::MarkSpam { reason: "r".into() },
+        ),
+        (
+            r#"{"action":"unmark_spam","note":"n"}"#,
+            Command::UnmarkSpam { note: "n".into() },
+        ),
     ];
     let mut seen = BTreeSet::new();
     for (json, want) in cases {
@@ -2111,7 +2258,7 @@ fn commands_read_as_api_md_writes_them() {
     assert_eq!(
         seen,
         ActionKind::ALL.iter().map(|a| a.code()).collect(),
-        "all 17 actions"
+        "all 20 actions"
     );
     // The tag on the wire is the action's code, for every action.
     let appeal = build(Stage::Registered, COMMUNITY).appeal;
@@ -2150,7 +2297,7 @@ fn suspension_stops_the_clock_over_a_weekend_and_shows_on_the_timeline() {
     let refused = case.try_cmd(&sample_command(&case.appeal, A::Resolve), &station());
     assert!(matches!(
         refused,
-        Err(Refusal::NotAllowed { ref allowed, .. }) if codes(allowed) == ["progress", "resume", "supervise"].into()
+        Err(Refusal::NotAllowed { ref allowed, .. }) if codes(allowed) == ["progress", "resume", "supervise", "classify", "mark_spam"].into()
     ));
     case.now = sh("2025-09-08 09:00");
     let events = case.must(Command::Resume { note: None }, &station());

@@ -67,6 +67,26 @@ pub(crate) async fn count(
     Ok(())
 }
 
+/// Counts one post of an Open311 key against its hourly limit (core's `open311::key_limit`:
+/// the door's mechanism and table, kept per key and clock hour), and refuses it with the
+/// spec's 429 when it is past this hour's posts. Counted first and read after, in that
+/// order, so two posts at once cannot both take the last place.
+pub(crate) async fn count_key_post(
+    store: &Store,
+    key: &suqiu_store::open311::ApiKey,
+    now: DateTime<Utc>,
+) -> Result<Result<(), suqiu_core::open311::TooMany>, StoreError> {
+    use suqiu_core::open311::{hour_of, key_limit, may_post};
+    let limit = key_limit(key.per_hour);
+    let (hour, _) = hour_of(key.id, now);
+    count(store, &limit, &hour, now).await?;
+    let counted = store
+        .failures(limit.scope, &hour)
+        .await?
+        .map_or(1, |c| c.count);
+    Ok(may_post(key.per_hour, counted - 1, key.id, now))
+}
+
 /// The 429 for a used-up limit, `left` until it opens again.
 pub(crate) fn refusal(limit: &SubmissionLimit, left: TimeDelta) -> Problem {
     let msg = if limit.scope == suqiu_core::public::BY_PHONE.scope {

@@ -185,7 +185,10 @@ async fn closed_loop_over_http(b: Backend) {
         )
         .await;
     let p = res.problem(409);
-    assert_eq!(strings(&p["allowed"]), vec!["feedback"]);
+    assert_eq!(
+        strings(&p["allowed"]),
+        vec!["feedback", "classify", "mark_spam"]
+    );
 
     t.act_ok(
         "station11",
@@ -284,7 +287,14 @@ async fn refusals_by_status_role_and_scope(b: Backend) {
         let p = res.problem(409);
         assert_eq!(
             strings(&p["allowed"]),
-            ["accept", "reject", "merge", "supervise"],
+            [
+                "accept",
+                "reject",
+                "merge",
+                "supervise",
+                "classify",
+                "mark_spam"
+            ],
             "{body}"
         );
         let detail = p["detail"].as_str().unwrap_or("");
@@ -1544,7 +1554,10 @@ async fn users_people_and_lookups(b: Backend) {
         .iter()
         .map(|x| x["action"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(codes, ["accept", "reject", "merge"]);
+    assert_eq!(
+        codes,
+        ["accept", "reject", "merge", "classify", "mark_spam"]
+    );
     assert_eq!(actions[0]["label"], "受理");
     t.finish().await;
 }

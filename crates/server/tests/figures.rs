@@ -2,7 +2,8 @@
 //! figure recomputed from the appeals with core's reference (`Counts::from_facts`, the figure
 //! table, `ranking::standings`), and compared with every surface that shows it — the
 //! dashboard, the list, /stats, /ranking and its API, /reports with its JSON and workbook, and
-//! the metrics API. Also the small-sample rule as the pages and the API show it.
+//! the metrics API. Also the small-sample rule as the pages and the API show it, and that an
+//! appeal marked as spam is in none of them (and one unmarked counts again).
 
 mod common;
 
@@ -175,6 +176,8 @@ async fn new_appeal(t: &TestApp, codes: &mut Vec<String>, user: &str, org: i64, 
 /// | Y1 | c12 | 11-24 | accepted (sample 1: not judged) |
 /// | Z1 | c21 | 11-24 | never accepted: overdue |
 /// | Z2 | c21 | 11-24 | accepted |
+/// | S1 | c11 | 11-24 | never accepted, marked as spam: in no figure (else overdue too) |
+/// | S2 | c21 | 11-24 | accepted, marked as spam and unmarked: counted as Z2 is |
 ///
 /// The reported defect was exactly this: c11's 已超期 (O1 and X1: 2) against its November
 /// appeals overdue (X1: 1) under one name.
@@ -202,7 +205,20 @@ async fn every_surface_shows_the_same_figures(b: Backend) {
     let y1 = new_appeal(&t, &mut codes, "station12", fx.c12, "suggestion").await;
     new_appeal(&t, &mut codes, "station21", fx.c21, "help").await;
     let z2 = new_appeal(&t, &mut codes, "station21", fx.c21, "help").await;
+    let sp1 = new_appeal(&t, &mut codes, "station11", fx.c11, "complaint").await;
+    let sp2 = new_appeal(&t, &mut codes, "station21", fx.c21, "help").await;
     at(&t, 11, 24, 11).await;
+    let spam = json!({"action": "mark_spam", "reason": "广告"});
+    t.act_ok("station11", sp1, spam.clone()).await;
+    t.act_ok("station21", sp2, json!({"action": "accept"}))
+        .await;
+    t.act_ok("station21", sp2, spam).await;
+    t.act_ok(
+        "station21",
+        sp2,
+        json!({"action": "unmark_spam", "note": "误标"}),
+    )
+    .await;
     for (user, id) in [
         ("station11", x2),
         ("station11", x3),
@@ -232,6 +248,8 @@ async fn every_surface_shows_the_same_figures(b: Backend) {
         s1: path(fx.s1).await,
         all,
     };
+    // The spam appeal is in the reference's input, and counts nowhere.
+    assert_eq!(s.all.iter().filter(|(_, f)| f.spam).count(), 1);
     // The defect as reported: one name, two numbers. Now two names.
     assert_eq!(expected(&s.all, &s.c11, &figures::OVERDUE_NOW, s.now), 2);
     assert_eq!(expected(&s.all, &s.c11, &figures::OVERDUE_OPEN, s.now), 1);
@@ -240,6 +258,8 @@ async fn every_surface_shows_the_same_figures(b: Backend) {
     stats_and_metrics(&t, &admin, &s).await;
     ranking_page_and_api(&t, &admin, &s).await;
     report_json_page_and_workbook(&t, &admin, &s).await;
+    let problems = t.store.verify_rollups().await.expect("verify");
+    assert!(problems.is_empty(), "{problems:?}");
     t.finish().await;
 }
 

@@ -22,6 +22,7 @@ on_both_backends!(
     lists_filter_by_id_service_status_and_dates,
     a_list_holds_at_most_a_thousand_in_ninety_days,
     only_public_appeals_are_shown_and_no_personal_data,
+    each_key_posts_its_own_limit_an_hour,
 );
 
 const WATER: &str = "public_facilities.water_pipes";
@@ -30,7 +31,7 @@ const C11: &str = "310117001001";
 
 async fn key(t: &TestApp, name: &str) -> String {
     let now = t.clock.now();
-    let (key, _) = suqiu_server::add_open311_key(&t.store, name, None, now)
+    let (key, _) = suqiu_server::add_open311_key(&t.store, (name, ""), None, now)
         .await
         .expect("a key");
     key
@@ -543,5 +544,49 @@ async fn only_public_appeals_are_shown_and_no_personal_data(b: Backend) {
         assert!(r.str("description").contains("楼道水管漏水"), "{r:?}");
         assert_eq!(r.str("address"), "荣乐东路88弄3号楼");
     }
+    t.finish().await;
+}
+
+/// A key allowed two posts an hour: the third is the spec's 429 in either format, with
+/// `Retry-After` to the next hour; another key is not held up; the next hour it posts again.
+/// A refused post counts too (the limit is on what a system sends).
+async fn each_key_posts_its_own_limit_an_hour(b: Backend) {
+    let t = TestApp::new(b).await;
+    t.clock.set(common::shanghai_time(2026, 11, 24, 10, 40));
+    let now = t.clock.now();
+    let (slow, kept) = suqiu_server::add_open311_key(&t.store, ("限流系统", "2"), None, now)
+        .await
+        .expect("a key");
+    assert_eq!(kept.per_hour, 2);
+    let other = key(&t, "12345 热线").await;
+    posted(&t, &slow, &[]).await;
+    let (status, _) = post(&t, "json", "", &form(&slow, &[("service_code", "nothing")])).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "refused, and counted");
+    for format in ["json", "xml"] {
+        let (status, tree) = post(&t, format, "", &form(&slow, &[])).await;
+        refused(status, &tree, 429, "每小时 2 件");
+    }
+    let body = serde_urlencoded::to_string(form(&slow, &[])).expect("a form");
+    let res = t
+        .send(
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("{BASE}/requests.json"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("a request"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        res.headers
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()),
+        Some("1200"),
+        "20 minutes to the next hour"
+    );
+    posted(&t, &other, &[]).await;
+    t.clock.set(common::shanghai_time(2026, 11, 24, 11, 0));
+    posted(&t, &slow, &[]).await;
     t.finish().await;
 }

@@ -76,8 +76,47 @@ async fn the_district_makes_a_key_sees_it_once_and_revokes_it(b: Backend) {
     );
     assert!(again.text().contains("同名"), "{}", again.text());
 
-    // Revoking asks to confirm first.
+    // Its hourly limit: 120 unless set; a bad number is named beside its key's field, kept.
     let id = t.store.api_keys().await.expect("keys")[0].id;
+    assert!(
+        page.contains(&format!("data-testid=\"per-hour-{id}\">120<")),
+        "{page}"
+    );
+    let limit = format!("/admin/open311/keys/{id}/limit");
+    let bad = web.post(&limit, &[("per_hour", "0")]).await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        bad.text()
+    );
+    assert!(
+        bad.text()
+            .contains(&format!("id=\"per-hour-err-{id}\">每小时上限应为 1 到")),
+        "{}",
+        bad.text()
+    );
+    let set = web.post(&limit, &[("per_hour", "30")]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.text());
+    assert_eq!(t.store.api_keys().await.expect("keys")[0].per_hour, 30);
+    let made = web
+        .post(
+            "/admin/open311/keys",
+            &[("name", "第二个"), ("per_hour", "abc")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        made.text().contains("id=\"key-per-hour-err\""),
+        "{}",
+        made.text()
+    );
+    assert!(
+        made.text().contains("value=\"第二个\""),
+        "the name as typed"
+    );
+
+    // Revoking asks to confirm first.
     let revoke = format!("/admin/open311/keys/{id}/revoke");
     let unconfirmed = web.post(&revoke, &[]).await;
     assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -110,14 +149,16 @@ async fn the_district_makes_a_key_sees_it_once_and_revokes_it(b: Backend) {
         log.contains("吊销「12345 热线」的 Open311 接口密钥"),
         "{log}"
     );
+    assert!(log.contains("每小时上限设为 30 件"), "{log}");
     t.finish().await;
 }
 
 async fn only_the_district_sees_the_keys(b: Backend) {
     let t = TestApp::new(b).await;
-    let (key, kept) = suqiu_server::add_open311_key(&t.store, "测试系统", None, t.clock.now())
-        .await
-        .expect("a key");
+    let (key, kept) =
+        suqiu_server::add_open311_key(&t.store, ("测试系统", ""), None, t.clock.now())
+            .await
+            .expect("a key");
     for user in ["station11", "street1"] {
         let mut web = Browser::sign_in(&t, user).await;
         let page = web.get("/admin/open311").await;
@@ -135,6 +176,9 @@ async fn only_the_district_sees_the_keys(b: Backend) {
         let revoke = format!("/admin/open311/keys/{}/revoke", kept.id);
         let revoked = web.post(&revoke, &[("confirm", "yes")]).await;
         assert_eq!(revoked.status, StatusCode::FORBIDDEN, "{user}");
+        let limit = format!("/admin/open311/keys/{}/limit", kept.id);
+        let limited = web.post(&limit, &[("per_hour", "1")]).await;
+        assert_eq!(limited.status, StatusCode::FORBIDDEN, "{user}");
         let overview = web.get("/admin").await.text();
         assert!(!overview.contains("/admin/open311"), "{user}: {overview}");
     }

@@ -467,7 +467,10 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
     let path = format!("/appeals/{id}");
     let mut fzq = Browser::sign_in(&t, "station11").await;
     let html = fzq.get(&path).await.text();
-    assert_eq!(offered(&html), ["accept", "reject", "merge"]);
+    assert_eq!(
+        offered(&html),
+        ["accept", "reject", "merge", "classify", "mark_spam"]
+    );
     let mut street = Browser::sign_in(&t, "street1").await;
     assert_eq!(offered(&street.get(&path).await.text()), ["supervise"]);
     let mut auditor = Browser::sign_in(&t, "auditor").await;
@@ -538,7 +541,7 @@ async fn only_allowed_actions_are_offered_and_work(b: Backend) {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let html = fzq.get(&path).await.text();
-    assert_eq!(offered(&html), ["feedback"]);
+    assert_eq!(offered(&html), ["feedback", "classify", "mark_spam"]);
     fzq.post(
         &act,
         &[

@@ -174,8 +174,11 @@ async fn suspended_appeals_are_not_watched(b: Backend) {
         )
         .await;
     assert_eq!(s["suspended_at"], "2026-12-02T10:00:00+08:00");
-    // Accepted and suspended: the station can only resume it.
-    assert_eq!(s["allowed_actions"], json!(["resume"]));
+    // Accepted and suspended: the station can only resume it (or sort it, or mark it as spam).
+    assert_eq!(
+        s["allowed_actions"],
+        json!(["resume", "classify", "mark_spam"])
+    );
     // … nothing is watched while the clock stands, long past the old deadline …
     assert_eq!(watch_at(&t, (2026, 12, 15, 9, 0)).await, 0);
     let token = t.token("station11").await;

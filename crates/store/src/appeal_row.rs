@@ -46,6 +46,9 @@ pub(crate) const MUTABLE: &[&str] = &[
     "live",
     "suspended_at",
     "pending_from",
+    // Sorted by staff (归类/改类) and marked as spam (无效): both after intake.
+    "category",
+    "spam_at",
 ];
 
 /// Everything stored about an appeal except its id, as (column, value) pairs.
@@ -111,6 +114,7 @@ pub(crate) fn values(
         ("due_at", a.current_deadline().map(ms).into()),
         ("live", facts.is_live().into()),
         ("suspended_at", a.suspended_at.map(ms).into()),
+        ("spam_at", a.spam_at.map(ms).into()),
         ("pending_from", facts.pending_from().map(ms).into()),
         ("search_tokens", tokens.into()),
     ])
@@ -122,7 +126,8 @@ const COLUMNS: &str = "a.id, a.tracking_code, a.status, a.org_unit_id, a.org_pat
      a.kind, a.urgency, a.channel, a.title, a.content, a.location, a.appellant_type, a.appellant_person_id, \
      a.appellant_name, a.appellant_phone, a.appellant_email, a.public_consent, a.created_at, a.responded_at, a.accepted_at, \
      a.resolved_at, a.closed_at, a.respond_by, a.resolve_by, a.extension, a.handoffs, a.resolution, a.feedback_at, \
-     a.satisfaction, a.solved, a.follow_up_attempts, a.reopen_count, a.merged_into, a.version, a.suspended_at";
+     a.satisfaction, a.solved, a.follow_up_attempts, a.reopen_count, a.merged_into, a.version, a.suspended_at, \
+     a.spam_at";
 
 /// The record's SELECT: the appeal (alias `a`) with names and the handling unit's parent.
 /// LEFT JOINs throughout so the appeal stays the driving table (SQLite does not reorder them).
@@ -208,6 +213,7 @@ pub(crate) fn appeal_from(row: &AnyRow) -> Result<Appeal> {
         reopen_count: count(row, "reopen_count")?,
         merged_into: get(row, "merged_into")?,
         suspended_at: get_opt_time(row, "suspended_at")?,
+        spam_at: get_opt_time(row, "spam_at")?,
         version: get(row, "version")?,
     })
 }

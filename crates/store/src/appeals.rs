@@ -494,6 +494,9 @@ pub(crate) async fn commit_events(
     deferred
         .deltas
         .add(&record.place.org_path, before.created_at, &delta)?;
+    deferred
+        .deltas
+        .move_received(&record.place.org_path, &before, &after)?;
 
     Ok((after, deferred))
 }
@@ -572,13 +575,16 @@ async fn check_merge_target(conn: &mut AnyConnection, actor: &Actor, into: Id) -
             ),
         ));
     };
-    if matches!(target.appeal.status, Status::Merged | Status::Rejected) {
+    // Nor marked as spam: nobody handles it, so nothing merged into it would be.
+    if matches!(target.appeal.status, Status::Merged | Status::Rejected)
+        || target.appeal.spam_at.is_some()
+    {
         return Err(invalid(
             "into_appeal_id",
             &msg!(
                 "merge_target_closed",
-                "不能合并到已合并或不予受理的诉求",
-                "Cannot merge into a merged or rejected appeal"
+                "不能合并到已合并、不予受理或标为无效的诉求",
+                "Cannot merge into a merged, rejected or invalid appeal"
             ),
         ));
     }

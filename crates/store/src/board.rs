@@ -25,7 +25,7 @@ use crate::{scope, Page, Store};
 
 /// The appeals the public board may show (alias `a`): SQL's twin of
 /// `suqiu_core::board::may_be_public`.
-pub const SHOWN: &str = "a.public_consent = 1";
+pub const SHOWN: &str = "a.public_consent = 1 AND a.spam_at IS NULL";
 
 /// A stored public reply and the version a change must be written over.
 #[derive(Debug, Clone, PartialEq, Eq)]

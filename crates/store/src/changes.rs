@@ -41,6 +41,8 @@ pub enum ChangeKind {
     ApiKeyRevoked,
     /// A community's place names (the gazetteer) saved.
     PlacesSet,
+    /// An Open311 key's hourly limit set.
+    ApiKeyLimit,
 }
 
 impl ChangeKind {
@@ -61,6 +63,7 @@ impl ChangeKind {
         ChangeKind::ApiKeyAdded,
         ChangeKind::ApiKeyRevoked,
         ChangeKind::PlacesSet,
+        ChangeKind::ApiKeyLimit,
     ];
 
     /// The kind as stored (its serde name).
@@ -82,6 +85,7 @@ impl ChangeKind {
             ChangeKind::ApiKeyAdded => "api_key_added",
             ChangeKind::ApiKeyRevoked => "api_key_revoked",
             ChangeKind::PlacesSet => "places_set",
+            ChangeKind::ApiKeyLimit => "api_key_limit",
         }
     }
 }

@@ -3,10 +3,12 @@
 //! month or year reads a few thousand rows instead of every appeal.
 //!
 //! Like `appeal_daily` (see `metrics`), a row holds its node's whole subtree: an intake adds
-//! 1 to the row of every ancestor of its node, for each of the three dimensions. The three
-//! never change after intake (no action re-categorizes an appeal or moves where it was
-//! raised), so intake and bulk load are the only writers. `verify` recomputes from the appeals;
-//! `backfill` fills the table once for a database that had appeals before it existed.
+//! 1 to the row of every ancestor of its node, for each of the three dimensions. Kind and
+//! channel never change after intake; the category does when staff sort the appeal (归类/改类),
+//! and an appeal marked as spam counts in no dimension: the action path moves the counts then
+//! (`Deltas::move_received`), in the action's transaction. `verify` recomputes from the
+//! appeals (those not marked as spam); `backfill` fills the table once for a database that had
+//! appeals before it existed.
 
 use std::collections::BTreeMap;
 
@@ -101,8 +103,11 @@ impl DimDeltas {
         Ok(())
     }
 
-    /// Counts one new appeal.
-    pub(crate) fn add(&mut self, org_path: &str, appeal: &Appeal) -> Result<()> {
+    /// Counts `n` times (1 in, −1 out) one appeal as it is; nothing for a spam appeal.
+    pub(crate) fn add(&mut self, org_path: &str, appeal: &Appeal, n: i64) -> Result<()> {
+        if appeal.spam_at.is_some() {
+            return Ok(());
+        }
         self.add_values(
             org_path,
             shanghai_date(appeal.created_at),
@@ -111,7 +116,7 @@ impl DimDeltas {
                 (Dimension::Category, &appeal.category),
                 (Dimension::Channel, appeal.channel.code()),
             ],
-            1,
+            n,
         )
     }
 
@@ -163,7 +168,7 @@ impl Store {
         let day = sql_day("created_at");
         let rows = sqlx::query(&format!(
             "SELECT org_path, {day} AS d, kind, category, channel, COUNT(*) AS n \
-             FROM appeals GROUP BY org_path, {day}, kind, category, channel"
+             FROM appeals WHERE spam_at IS NULL GROUP BY org_path, {day}, kind, category, channel"
         ))
         .fetch_all(&mut *conn)
         .await?;

@@ -160,8 +160,27 @@ impl Deltas {
 
     /// Counts a newly registered appeal by kind, category and channel, and by place.
     pub(crate) fn add_received(&mut self, org_path: &str, appeal: &Appeal) -> Result<()> {
-        self.places.add(appeal);
-        self.dims.add(org_path, appeal)
+        self.places.add(appeal, 1);
+        self.dims.add(org_path, appeal, 1)
+    }
+
+    /// Moves an appeal's received counts by kind, category and channel and by place from
+    /// what `before` counted to what `after` counts: sorting it into another category moves
+    /// it between categories, marking it as spam takes it out (unmarking puts it back).
+    pub(crate) fn move_received(
+        &mut self,
+        org_path: &str,
+        before: &Appeal,
+        after: &Appeal,
+    ) -> Result<()> {
+        let counted = |a: &Appeal| (a.category.clone(), a.spam_at.is_none());
+        if counted(before) == counted(after) {
+            return Ok(());
+        }
+        self.places.add(before, -1);
+        self.places.add(after, 1);
+        self.dims.add(org_path, before, -1)?;
+        self.dims.add(org_path, after, 1)
     }
 
     /// Adds another set of deltas (e.g. one job's into its batch's).
@@ -212,7 +231,7 @@ impl Deltas {
 /// The measure facts columns of `appeals` (alias `a`).
 pub(crate) const FACT_COLUMNS: &str =
     "a.status, a.created_at, a.respond_by, a.responded_at, a.accepted_at, \
-     a.resolve_by, a.resolved_at, a.satisfaction, a.solved, a.reopen_count, a.suspended_at";
+     a.resolve_by, a.resolved_at, a.satisfaction, a.solved, a.reopen_count, a.suspended_at, a.spam_at";
 
 pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
     Ok(AppealFacts {
@@ -228,6 +247,7 @@ pub(crate) fn facts_from(row: &AnyRow) -> Result<AppealFacts> {
         reopen_count: u32::try_from(get::<i64>(row, "reopen_count")?)
             .map_err(|_| StoreError::Corrupt("column reopen_count: out of range".into()))?,
         suspended: get::<Option<i64>>(row, "suspended_at")?.is_some(),
+        spam: get::<Option<i64>>(row, "spam_at")?.is_some(),
     })
 }
 

@@ -22,9 +22,9 @@ use crate::writer::{Done, Undo};
 use crate::Store;
 
 /// The appeals (alias `a`) Open311 may show, the SQL twin of `core::open311::may_show`:
-/// consented, or posted through Open311. Written as migration 0027's partial index says it,
-/// literals and all, so the planner uses that index.
-pub const SHOWN: &str = "(a.public_consent = 1 OR a.channel = 'api')";
+/// consented, or posted through Open311, and not marked as spam. The first part is written as
+/// migration 0027's partial index says it, literals and all, so the planner uses that index.
+pub const SHOWN: &str = "(a.public_consent = 1 OR a.channel = 'api') AND a.spam_at IS NULL";
 
 /// A client system's key, as listed (never the key itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub struct ApiKey {
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// How many requests it may post in an hour (`core::open311::key_limit`).
+    pub per_hour: i64,
 }
 
 /// What an appeal posted through Open311 came with: its key, its media, its map point.
@@ -88,7 +90,7 @@ const KEY_REVOKED: suqiu_core::error::Msg = msg!(
 );
 
 const KEY_COLUMNS: &str = "k.id, k.name, k.channel, k.created_by, u.display_name AS created_by_name, \
-     k.created_at, k.revoked_at, k.last_used_at FROM api_keys k LEFT JOIN users u ON u.id = k.created_by";
+     k.created_at, k.revoked_at, k.last_used_at, k.per_hour FROM api_keys k LEFT JOIN users u ON u.id = k.created_by";
 
 fn key_from(row: &AnyRow) -> Result<ApiKey> {
     Ok(ApiKey {
@@ -100,28 +102,32 @@ fn key_from(row: &AnyRow) -> Result<ApiKey> {
         created_at: get_time(row, "created_at")?,
         revoked_at: get_opt_time(row, "revoked_at")?,
         last_used_at: get_opt_time(row, "last_used_at")?,
+        per_hour: get(row, "per_hour")?,
     })
 }
 
 impl Store {
     /// Keeps a new key of the system `name` (checked by `core::open311::check_key_name`) by
-    /// its hash; `Conflict` on `name` while another active key has that name.
+    /// its hash, allowed `per_hour` posts an hour; `Conflict` on `name` while another active
+    /// key has that name.
     pub async fn add_api_key(
         &self,
         name: &str,
         key_hash: &str,
+        per_hour: i64,
         created_by: Option<Id>,
         now: DateTime<Utc>,
     ) -> Result<ApiKey> {
         let row = sqlx::query(
-            "INSERT INTO api_keys (name, channel, key_hash, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_keys (name, channel, key_hash, created_by, created_at, per_hour) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(name)
         .bind(Channel::Api.code())
         .bind(key_hash)
         .bind(created_by)
         .bind(ms(now))
+        .bind(per_hour)
         .fetch_one(self.writer.pool()?)
         .await
         .map_err(|e| write_error(e, "name", &KEY_NAME_TAKEN))?;
@@ -171,6 +177,18 @@ impl Store {
             .execute(self.writer.pool()?)
             .await?;
         Ok(())
+    }
+
+    /// Sets how many requests a key may post in an hour. `NotFound` for no such key.
+    pub async fn set_api_key_limit(&self, id: Id, per_hour: i64) -> Result<ApiKey> {
+        sqlx::query("UPDATE api_keys SET per_hour = $1 WHERE id = $2")
+            .bind(per_hour)
+            .bind(id)
+            .execute(self.writer.pool()?)
+            .await?;
+        self.api_key_where("k.id = $1", id.into())
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
     /// Revokes a key: it opens nothing from now on. `NotFound` for no such key, `Conflict`
@@ -338,5 +356,6 @@ mod tests {
     fn shown_is_cores_rule() {
         assert!(SHOWN.contains(&format!("a.channel = '{}'", Channel::Api.code())));
         assert!(SHOWN.contains("a.public_consent = 1"));
+        assert!(SHOWN.contains("a.spam_at IS NULL"));
     }
 }

@@ -6,8 +6,10 @@
 //! A place is named by the node where the appeal was raised and its own words: "3号楼" in
 //! two communities is two buildings, so unlike the other roll-ups a row counts its node's
 //! own appeals, not its subtree's (a district's report lists each community's repeated
-//! places). One row per intake, then; intake and bulk load are the only writers (neither
-//! place nor category changes after intake). The place is stored as core's `place_of` names
+//! places). One row per intake, then; intake and bulk load write it, and so does the action
+//! path when staff sort an appeal into another category (归类/改类: its count moves to the new
+//! category's row) or mark it as spam (it leaves; unmarked, it comes back) — see
+//! `Deltas::move_received`. The place never changes after intake. The place is stored as core's `place_of` names
 //! it (trimmed); appeals without a place are not counted. Rows are not sharded like the
 //! daily roll-ups: the threshold read needs one row per group, and two concurrent intakes
 //! only meet on a row when they name the same place and category at the same node.
@@ -70,15 +72,18 @@ impl PlaceDeltas {
         }
     }
 
-    /// Counts one new appeal.
-    pub(crate) fn add(&mut self, appeal: &Appeal) {
+    /// Counts `n` times (1 in, −1 out) one appeal as it is; nothing for a spam appeal.
+    pub(crate) fn add(&mut self, appeal: &Appeal, n: i64) {
+        if appeal.spam_at.is_some() {
+            return;
+        }
         if let Some(place) = &appeal.location {
             self.add_values(
                 appeal.org_unit_id,
                 Month::containing(shanghai_date(appeal.created_at)),
                 place,
                 &appeal.category,
-                1,
+                n,
             );
         }
     }
@@ -162,7 +167,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT org_unit_id, {day} AS d, location, category, COUNT(*) AS n FROM appeals \
-             WHERE location IS NOT NULL {node} GROUP BY org_unit_id, {day}, location, category"
+             WHERE location IS NOT NULL AND spam_at IS NULL {node} GROUP BY org_unit_id, {day}, location, category"
         );
         let rows = a.query(&sql).fetch_all(&mut *conn).await?;
         for r in rows {

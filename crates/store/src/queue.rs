@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use suqiu_core::access::Actor;
+use suqiu_core::category::UNSORTED;
 
 use crate::appeals::COUNT_CAP;
 use crate::error::Result;
@@ -11,7 +12,8 @@ use crate::Store;
 
 /// Counts of the actor's queue. Each is what the appeal list shows with the matching
 /// filter (see the field docs), so a count and the list it opens always agree; like the
-/// list's total, a count above `COUNT_CAP` means "more than the cap".
+/// list's total, a count above `COUNT_CAP` means "more than the cap". Appeals marked as spam
+/// wait for nobody: they are in no count but `spam` (as the list leaves them out unless asked).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {
     /// 待受理: `status = registered`.
@@ -28,6 +30,10 @@ pub struct QueueCounts {
     pub awaiting_feedback: i64,
     /// 待回访: `status = resolved` with feedback given.
     pub awaiting_follow_up: i64,
+    /// 待分类: category `unsorted` (residents' own appeals wait for the station to sort them).
+    pub unsorted: i64,
+    /// 无效: marked as spam (still visible to staff, with its own filter).
+    pub spam: i64,
 }
 
 impl Store {
@@ -60,11 +66,15 @@ impl Store {
                 "(SELECT COUNT(*) FROM (SELECT 1 FROM appeals a WHERE {scope} AND {cond} LIMIT {over}) c) AS {name}"
             )
         };
+        // Marked as spam, an appeal waits at no step: the counts by status leave it out (as
+        // the list does). Those by deadline need not say so: a spam appeal has no `due_at`,
+        // and they stay within the deadline index.
+        let step = |cond: &str| format!("{cond} AND a.spam_at IS NULL");
         let sql = format!(
-            "SELECT {}, {}, {}, {}, {}, {}, {}",
-            count("registered", "a.status = 'registered'"),
-            count("accepted", "a.status = 'accepted'"),
-            count("in_progress", "a.status = 'in_progress'"),
+            "SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}",
+            count("registered", &step("a.status = 'registered'")),
+            count("accepted", &step("a.status = 'accepted'")),
+            count("in_progress", &step("a.status = 'in_progress'")),
             count(
                 "due_soon",
                 &format!("a.due_at >= {now_ms} AND a.due_at < {soon_ms}")
@@ -75,12 +85,15 @@ impl Store {
             ),
             count(
                 "awaiting_feedback",
-                "a.status = 'resolved' AND a.feedback_at IS NULL"
+                &step("a.status = 'resolved' AND a.feedback_at IS NULL")
             ),
             count(
                 "awaiting_follow_up",
-                "a.status = 'resolved' AND a.feedback_at IS NOT NULL"
+                &step("a.status = 'resolved' AND a.feedback_at IS NOT NULL")
             ),
+            // Literals, as migration 0030's partial indexes write them.
+            count("unsorted", &step(&format!("a.category = '{UNSORTED}'"))),
+            count("spam", "a.spam_at IS NOT NULL"),
         );
         let row = a.query(&sql).fetch_one(&self.pool).await?;
         Ok(QueueCounts {
@@ -91,6 +104,8 @@ impl Store {
             overdue: get(&row, "overdue")?,
             awaiting_feedback: get(&row, "awaiting_feedback")?,
             awaiting_follow_up: get(&row, "awaiting_follow_up")?,
+            unsorted: get(&row, "unsorted")?,
+            spam: get(&row, "spam")?,
         })
     }
 }

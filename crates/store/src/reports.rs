@@ -63,6 +63,7 @@ impl Store {
 
     /// Every appeal received `from..=to` in the node's subtree, in registration order (at most
     /// [`LEDGER_CAP`]), or only those open and past their deadline at `now` (`overdue_only`).
+    /// Never one marked as spam: the ledger lists what the report counts.
     pub async fn ledger(
         &self,
         org_unit_id: Id,
@@ -76,6 +77,7 @@ impl Store {
             scope::in_subtree_seekable("a.org_path", &path, &*self.lookups().await?, &mut a),
             format!("a.created_at >= {}", a.push(start)),
             format!("a.created_at < {}", a.push(end)),
+            "a.spam_at IS NULL".to_string(),
         ];
         if let Some(now) = overdue_only {
             // due_at is NULL unless open and not suspended: `< now` is "overdue now".

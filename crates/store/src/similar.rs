@@ -1,6 +1,7 @@
 //! Earlier appeals about the same matter, for the intake form's warning: the same person
 //! (registered, or the same phone) or the same place raised something in the same
-//! first-level category recently.
+//! first-level category recently. Never one marked as spam: it is no matter to join (and
+//! nothing can be merged into it).
 
 use chrono::{DateTime, Utc};
 use suqiu_core::access::Actor;
@@ -90,7 +91,7 @@ impl Store {
             "SELECT a.id, a.tracking_code, a.status, a.created_at, a.title, a.content, \
                     {same_person} AS same_person \
              FROM appeals a \
-             WHERE {scope} AND a.created_at >= {since} \
+             WHERE {scope} AND a.created_at >= {since} AND a.spam_at IS NULL \
                AND (a.category = {root_exact} OR SUBSTR(a.category, 1, LENGTH({root_prefix})) = {root_prefix}) \
                AND ({}) \
              ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}",

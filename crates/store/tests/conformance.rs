@@ -2049,23 +2049,35 @@ async fn worklist_and_web_queries(db: Db) {
         note: None,
     };
     ok(store, s, a5.id, assign, at(2, 13)).await;
+    // a6 waits to be sorted; a7 is marked as spam: it waits for nobody.
+    let mut unsorted = NewAppeal::at(&w.c1);
+    unsorted.category = suqiu_core::category::UNSORTED.into();
+    let a6 = intake(store, &unsorted, s, at(2, 13)).await;
+    let a7 = intake(store, &NewAppeal::at(&w.c1), s, at(2, 9)).await;
+    let spam = Command::MarkSpam {
+        reason: note("广告"),
+    };
+    ok(store, s, a7.id, spam, at(2, 13)).await;
 
     // Queue: a1's respond limit (03-03 09:00) falls inside "a working day from now".
     let q = store.queue_counts(s, at(2, 14), at(3, 10)).await.unwrap();
     assert_eq!(
         q,
         QueueCounts {
-            registered: 1,
+            registered: 2,
             accepted: 1,
             in_progress: 1,
             due_soon: 1,
             overdue: 0,
             awaiting_feedback: 1,
             awaiting_follow_up: 1,
+            unsorted: 1,
+            spam: 1,
         }
     );
     let later = store.queue_counts(s, at(3, 10), at(4, 10)).await.unwrap();
-    assert_eq!((later.overdue, later.due_soon), (1, 0));
+    // a1 past its limit; a6's (03-03 13:00) within the day; the spam appeal in neither.
+    assert_eq!((later.overdue, later.due_soon), (1, 1));
     let v = store
         .queue_counts(&w.volunteer, at(2, 14), at(3, 10))
         .await
@@ -2106,25 +2118,33 @@ async fn worklist_and_web_queries(db: Db) {
         sort,
         ..Default::default()
     };
+    // The spam appeal is in no list but its own.
     assert_eq!(
         ids(list(sorted(AppealSort::Newest)).await),
-        [a5.id, a4.id, a3.id, a2.id, a1.id]
+        [a6.id, a5.id, a4.id, a3.id, a2.id, a1.id]
     );
     assert_eq!(
         ids(list(sorted(AppealSort::Oldest)).await),
-        [a1.id, a2.id, a3.id, a4.id, a5.id]
+        [a1.id, a2.id, a3.id, a4.id, a5.id, a6.id]
     );
     let by_deadline = ids(list(sorted(AppealSort::Deadline)).await);
     assert_eq!(
-        by_deadline[..3],
-        [a1.id, a2.id, a5.id],
+        by_deadline[..4],
+        [a1.id, a6.id, a2.id, a5.id],
         "open, nearest first"
     );
     assert_eq!(
-        by_deadline[3..],
+        by_deadline[4..],
         [a3.id, a4.id],
         "then those without a deadline"
     );
+    let spam_only = list(AppealFilter {
+        spam: Some(true),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(spam_only), [a7.id]);
+    assert!(store.verify_rollups().await.unwrap().is_empty());
 
     // Earlier appeals about the same matter: by phone (same person), by place alone, never
     // across first-level categories or out of scope.
@@ -2201,9 +2221,11 @@ async fn worklist_and_web_queries(db: Db) {
             .unwrap();
         assert_eq!(
             counts,
+            // The spam appeal in none; the unsorted one in its own.
             [
                 ("public_facilities.water_pipes".to_string(), 4),
-                ("health.family_doctor".to_string(), 1)
+                ("health.family_doctor".to_string(), 1),
+                ("unsorted".to_string(), 1)
             ],
             "{}",
             node.name
@@ -2213,12 +2235,12 @@ async fn worklist_and_web_queries(db: Db) {
         .received_by(w.street1.id, Dimension::Kind, march(2), march(2))
         .await
         .unwrap();
-    assert_eq!(kinds, [("help".to_string(), 5)]);
+    assert_eq!(kinds, [("help".to_string(), 6)]);
     let channels = store
         .received_by(w.c1.id, Dimension::Channel, march(1), march(31))
         .await
         .unwrap();
-    assert_eq!(channels.iter().map(|c| c.1).sum::<i64>(), 5);
+    assert_eq!(channels.iter().map(|c| c.1).sum::<i64>(), 6);
     assert!(store
         .received_by(w.c1.id, Dimension::Category, march(3), march(31))
         .await

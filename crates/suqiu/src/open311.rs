@@ -23,6 +23,9 @@ pub enum KeyCommand {
         /// The system that will use it, e.g. "12345 热线".
         #[arg(long)]
         name: String,
+        /// How many requests it may post in an hour (default 120).
+        #[arg(long)]
+        per_hour: Option<String>,
         #[command(flatten)]
         db: DatabaseArg,
     },
@@ -44,16 +47,17 @@ pub async fn run(command: Open311Command) -> Result<()> {
     let Open311Command::Key { command } = command;
     let now = chrono::Utc::now();
     match command {
-        KeyCommand::Add { name, db } => {
+        KeyCommand::Add { name, per_hour, db } => {
             let store = open(&db.database).await?;
-            let (key, kept) = match suqiu_server::add_open311_key(&store, &name, None, now).await {
+            let typed = (name.as_str(), per_hour.as_deref().unwrap_or(""));
+            let (key, kept) = match suqiu_server::add_open311_key(&store, typed, None, now).await {
                 Ok(made) => made,
                 Err(StoreError::Invalid(e) | StoreError::Conflict(e)) => bail!("{}", e.message),
                 Err(e) => return Err(e.into()),
             };
             println!(
-                "已为「{}」生成 Open311 接口密钥（只显示这一次，请妥善保管）：",
-                kept.name
+                "已为「{}」生成 Open311 接口密钥（每小时最多 {} 件；只显示这一次，请妥善保管）：",
+                kept.name, kept.per_hour
             );
             // The key alone on the last line, for scripts.
             println!("{key}");
@@ -69,10 +73,11 @@ pub async fn run(command: Open311Command) -> Result<()> {
                     .last_used_at
                     .map_or_else(|| "未使用".to_string(), suqiu_core::display::time);
                 println!(
-                    "{}\t{}\t生成于 {}\t最近使用 {used}",
+                    "{}\t{}\t生成于 {}\t最近使用 {used}\t每小时 {} 件",
                     k.name,
                     state,
-                    suqiu_core::display::time(k.created_at)
+                    suqiu_core::display::time(k.created_at),
+                    k.per_hour
                 );
             }
         }

@@ -279,8 +279,20 @@ fn open311_key_add_prints_the_key_last_and_keeps_only_its_hash() {
         let kept = store.active_api_key(&hash).await.expect("read");
         let kept = kept.expect("the key opens");
         assert_eq!((kept.name.as_str(), kept.created_by), ("12345 热线", None));
+        assert_eq!(kept.per_hour, 120, "the default limit");
         assert!(store.active_api_key(&key).await.expect("read").is_none());
     });
+    // Its own hourly limit, given when made; a bad one is said and nothing is made.
+    let limited = key_cmd(&["add", "--name", "区网格平台", "--per-hour", "30"]);
+    assert!(limited.status.success(), "{}", text(&limited));
+    assert!(
+        text(&limited).contains("每小时最多 30 件"),
+        "{}",
+        text(&limited)
+    );
+    let bad = key_cmd(&["add", "--name", "另一个", "--per-hour", "0"]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("每小时上限"), "{}", text(&bad));
 
     let again = key_cmd(&["add", "--name", "12345 热线"]);
     assert!(!again.status.success());
@@ -291,6 +303,7 @@ fn open311_key_add_prints_the_key_last_and_keeps_only_its_hash() {
 
     let list = key_cmd(&["list"]);
     assert!(text(&list).contains("12345 热线\t有效"), "{}", text(&list));
+    assert!(text(&list).contains("每小时 30 件"), "{}", text(&list));
     assert!(!text(&list).contains(&key), "the list never shows a key");
     let revoked = key_cmd(&["revoke", "--name", "12345 热线"]);
     assert!(revoked.status.success(), "{}", text(&revoked));

@@ -40,6 +40,9 @@ fn no_personal_data(text: &str) {
 fn only_consented_appeals_are_public() {
     assert!(may_be_public(&appeal(true)));
     assert!(!may_be_public(&appeal(false)));
+    let mut spam = appeal(true);
+    spam.spam_at = Some(spam.created_at);
+    assert!(!may_be_public(&spam), "a spam appeal leaves the board");
 }
 
 #[test]

@@ -83,7 +83,8 @@ pub fn appellant_answer(
     answer: &AppellantAnswer,
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, Refusal> {
-    if appeal.status != Status::Resolved {
+    // A spam appeal waits for nobody's answer: only for the station's undo.
+    if appeal.status != Status::Resolved || appeal.spam_at.is_some() {
         return Err(Refusal::NotAllowed {
             action: ActionKind::FollowUp,
             status: appeal.status,

@@ -73,6 +73,9 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             appeal.suspended_at = None;
             appeal.resolve_by = *resolve_by;
         }
+        EventBody::Classify { to, .. } => appeal.category = to.clone(),
+        EventBody::MarkSpam { .. } => appeal.spam_at = Some(at),
+        EventBody::UnmarkSpam { .. } => appeal.spam_at = None,
         EventBody::Merge { into_appeal_id } => {
             appeal.status = Status::Merged;
             appeal.merged_into = Some(*into_appeal_id);

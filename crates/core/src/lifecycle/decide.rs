@@ -90,6 +90,9 @@ pub fn decide(
             reason: required("reason", reason, &SUSPEND_REASON_EMPTY)?,
         },
         Command::Resume { note } => resume(appeal, ctx, note)?,
+        Command::Classify { category, note } => classify(appeal, category, note)?,
+        Command::MarkSpam { reason } => spam(true, reason)?,
+        Command::UnmarkSpam { note } => spam(false, note)?,
     };
     Ok(vec![event(body)])
 }
@@ -206,6 +209,40 @@ fn merge(appeal: &Appeal, into_appeal_id: Id) -> Result<EventBody, Refusal> {
     Ok(EventBody::Merge { into_appeal_id })
 }
 
+/// Into another category, recorded with the one it leaves. The deadlines stay: they are the
+/// time limits promised at intake (by kind and urgency, and by the category the appeal had
+/// then when a district sets limits per category, `TimeLimitPolicy::limits`); sorting is no
+/// way to win or lose time — more time is an extension, approved one level up. What is
+/// computed afresh later (a reopen's new resolve limit, whether a resumed clock counts
+/// hours or working days) follows the category the appeal has then, as it follows its kind.
+fn classify(appeal: &Appeal, category: &str, note: &Option<String>) -> Result<EventBody, Refusal> {
+    let to = category.trim();
+    if to.is_empty() {
+        return Err(invalid("category", &CLASSIFY_CATEGORY_PICK));
+    }
+    if to == appeal.category {
+        return Err(invalid("category", &CLASSIFY_SAME_CATEGORY));
+    }
+    Ok(EventBody::Classify {
+        from: appeal.category.clone(),
+        to: to.to_string(),
+        note: optional("note", note)?,
+    })
+}
+
+/// Marked as spam with why (`mark`), or the mark undone with why: the text is required.
+fn spam(mark: bool, why: &str) -> Result<EventBody, Refusal> {
+    Ok(if mark {
+        EventBody::MarkSpam {
+            reason: required("reason", why, &SPAM_REASON_EMPTY)?,
+        }
+    } else {
+        EventBody::UnmarkSpam {
+            note: required("note", why, &UNMARK_SPAM_NOTE_EMPTY)?,
+        }
+    })
+}
+
 /// The clock runs again: the resolve deadline moves by the time it stood.
 fn resume(appeal: &Appeal, ctx: &Context<'_>, note: &Option<String>) -> Result<EventBody, Refusal> {
     let since = appeal
@@ -237,12 +274,19 @@ const HANDLER_ONLY: Msg = msg!(
     "Only the handling unit (or whoever it was assigned or referred to) can take “{action}”",
 );
 
+const HANDLER_OR_ABOVE: Msg = msg!(
+    "handler_or_above",
+    "「{action}」须由承办单位或其上级执行",
+    "“{action}” is for the handling unit or a level above it",
+);
+
 /// Why the actor does not stand where `action` is taken from.
 fn position_refusal(action: ActionKind) -> Reason {
     use ActionKind as A;
     let msg = match action {
         A::Supervise | A::ExtendApprove => &HIGHER_LEVEL_ONLY,
         A::Return => &LAST_TAKER_RETURNS,
+        A::UnmarkSpam => &HANDLER_OR_ABOVE,
         _ => &HANDLER_ONLY,
     };
     Reason::new(msg).with_words("action", action.label_zh(), action.label_en())
@@ -458,4 +502,25 @@ const SUSPEND_REASON_EMPTY: crate::error::Msg = crate::error::Msg::new(
     "suspend_reason_empty",
     "请填写挂起理由（诉求人方面的原因）",
     "Enter the reason to suspend (on the appellant's side)",
+);
+/// Said when a command leaves its field out (the API's parser says the same).
+pub const CLASSIFY_CATEGORY_PICK: Msg = msg!(
+    "classify_category_pick",
+    "请选择诉求类别",
+    "Choose the category",
+);
+const CLASSIFY_SAME_CATEGORY: Msg = msg!(
+    "classify_same_category",
+    "诉求已在这个类别，请选择另一个类别",
+    "The appeal is in this category already; choose another",
+);
+pub const SPAM_REASON_EMPTY: Msg = msg!(
+    "spam_reason_empty",
+    "请填写标为无效的理由",
+    "Enter why the appeal is invalid",
+);
+pub const UNMARK_SPAM_NOTE_EMPTY: Msg = msg!(
+    "unmark_spam_note_empty",
+    "请填写撤销无效标记的理由",
+    "Enter why the invalid mark is undone",
 );

@@ -144,6 +144,7 @@ fn registered_by(
         reopen_count: 0,
         merged_into: None,
         suspended_at: None,
+        spam_at: None,
         version: 1,
     };
     let event = registered(&appeal, receiver.actor_id, now);

@@ -21,6 +21,7 @@ fn registered(created: DateTime<Utc>) -> AppealFacts {
         solved: None,
         reopen_count: 0,
         suspended: false,
+        spam: false,
     }
 }
 
@@ -436,6 +437,7 @@ fn arb_facts() -> impl Strategy<Value = AppealFacts> {
                     solved,
                     reopen_count: reopen,
                     suspended,
+                    spam: false,
                 }
             },
         )
@@ -467,6 +469,31 @@ fn in_unit(r: Option<f64>) -> bool {
 }
 
 proptest! {
+    /// A spam appeal is in no set a measure counts, at any time, and neither the roll-ups'
+    /// settled part nor the live part sees it; unmarked, it counts as it did before.
+    #[test]
+    fn a_spam_appeal_counts_nothing_and_unmarked_counts_as_before(
+        f in arb_facts(),
+        others in proptest::collection::vec(arb_facts(), 0..20),
+        now_min in 0i64..31 * 24 * 60,
+    ) {
+        let now = time(now_min);
+        let spam = AppealFacts { spam: true, ..f.clone() };
+        prop_assert_eq!(Counts::from_facts([&spam], now), Counts::default());
+        prop_assert_eq!(spam.settled(), Counts::default());
+        prop_assert_eq!(spam.pending(now), Counts::default());
+        prop_assert_eq!(spam.pending_from(), None);
+        prop_assert!(!spam.is_live());
+        prop_assert_eq!(spam.current_deadline(), None);
+        let without = Counts::from_facts(&others, now);
+        prop_assert_eq!(Counts::from_facts(others.iter().chain([&spam]), now), without);
+        let unmarked = AppealFacts { spam: false, ..spam };
+        let mut with = without;
+        with.add(&f, now);
+        prop_assert_eq!(Counts::from_facts(others.iter().chain([&unmarked]), now), with);
+        prop_assert_eq!(with.received, without.received + 1);
+    }
+
     #[test]
     fn settled_plus_pending_is_the_whole(f in arb_facts(), now_min in 0i64..31 * 24 * 60) {
         let now = time(now_min);

@@ -129,6 +129,9 @@ fn only_consented_appeals_and_those_posted_here_are_shown() {
     assert!(may_show(&appeal(true, Channel::Online)));
     assert!(may_show(&appeal(false, Channel::Api)));
     assert!(!may_show(&appeal(false, Channel::Online)));
+    let mut spam = appeal(false, Channel::Api);
+    spam.spam_at = Some(spam.created_at);
+    assert!(!may_show(&spam), "a spam appeal leaves Open311");
 }
 
 #[test]

@@ -221,6 +221,21 @@ pub fn sample_command(appeal: &Appeal, action: ActionKind) -> Command {
         ActionKind::Supervise => Command::Supervise { note: note() },
         ActionKind::Suspend => Command::Suspend { reason: note() },
         ActionKind::Resume => Command::Resume { note: Some(note()) },
+        ActionKind::Classify => Command::Classify {
+            category: sorted_into(appeal).into(),
+            note: Some(note()),
+        },
+        ActionKind::MarkSpam => Command::MarkSpam { reason: note() },
+        ActionKind::UnmarkSpam => Command::UnmarkSpam { note: note() },
+    }
+}
+
+/// A category to sort the appeal into: another than the one it has.
+pub fn sorted_into(appeal: &Appeal) -> &'static str {
+    if appeal.category == "public_facilities.street_lights" {
+        "public_facilities.roads"
+    } else {
+        "public_facilities.street_lights"
     }
 }
 
@@ -425,6 +440,8 @@ pub enum Stage {
     Closed,
     Rejected,
     Merged,
+    /// Registered, then marked as spam (无效).
+    Spam,
 }
 
 /// Drives a fresh case to `stage`.
@@ -483,6 +500,9 @@ pub fn drive(case: &mut Case, stage: Stage) {
         }
         Stage::Merged => {
             case.act(A::Merge);
+        }
+        Stage::Spam => {
+            case.act(A::MarkSpam);
         }
     }
 }

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use suqiu_core::access::{deed, ActionKind, Actor, Capability, Role};
 use suqiu_core::appeal::{tracking_code, Appeal, Appellant, Status};
+use suqiu_core::category::check_sortable;
 use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::lifecycle::{
     available_actions, check_draft, decide, register, register_public, CheckedDraft, Command,
@@ -361,6 +362,11 @@ pub(crate) async fn act_on(
     }
     let rec = state.store.appeal(actor, id).await?;
     check_references(state, actor, &rec, &cmd).await?;
+    if let Command::Classify { category, .. } = &cmd {
+        // Core's rule over the taxonomy as it is now: a leaf, and not 待分类 itself.
+        let taxonomy = state.store.categories().await?;
+        check_sortable(&taxonomy, category).map_err(|e| AppError::Invalid(vec![e]))?;
+    }
 
     let now = state.now();
     let calendar = state.calendar.clone();

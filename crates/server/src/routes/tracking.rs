@@ -36,6 +36,8 @@ pub struct TrackStepOut {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrackOut {
     pub tracking_code: String,
+    /// The appeal's status code, or `invalid` when staff marked it as spam (无效): then
+    /// `status_label` says 不予受理（无效信息） and nothing more will happen to it.
     pub status: String,
     pub status_label: String,
     pub received_at: String,
@@ -49,8 +51,13 @@ impl From<&PublicView> for TrackOut {
     fn from(v: &PublicView) -> TrackOut {
         TrackOut {
             tracking_code: v.tracking_code.clone(),
-            status: v.status.code().to_string(),
-            status_label: v.status.label_zh().to_string(),
+            status: if v.spam { "invalid" } else { v.status.code() }.to_string(),
+            status_label: if v.spam {
+                suqiu_core::tracking::SPAM_ZH
+            } else {
+                v.status.label_zh()
+            }
+            .to_string(),
             received_at: time(v.received_at),
             deadline: v.deadline.map(time),
             steps: v

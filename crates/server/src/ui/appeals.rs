@@ -321,6 +321,8 @@ struct ListPage {
     to: String,
     overdue: bool,
     mine: bool,
+    /// Only the appeals marked as spam (无效), which the list otherwise leaves out.
+    spam: bool,
     /// The query without `page` (for paging and the export link).
     query: String,
 }
@@ -445,6 +447,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         to: value("to"),
         overdue: params.str("overdue") == Some("true"),
         mine: params.str("assignee") == Some("me"),
+        spam: params.str("spam") == Some("true"),
         query: query_without_page(&params),
     };
     render(lang, &page_data)

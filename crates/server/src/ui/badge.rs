@@ -13,7 +13,9 @@
 //! | `overdue`  | any open status past its running deadline  | now                               |
 //!
 //! Overdue overrides the others. The text always says the status (and the reason for
-//! `waiting`/`overdue`), so the colour is never the only sign.
+//! `waiting`/`overdue`), so the colour is never the only sign. An appeal marked as spam is
+//! `closed` whatever its status underneath, and says only 无效 (it is never overdue: no deadline
+//! runs for it).
 
 use chrono::{DateTime, Utc};
 use suqiu_core::appeal::{Appeal, Status};
@@ -79,6 +81,12 @@ impl Tone {
 
 /// The badge of an appeal as staff see it at `now`.
 pub(crate) fn status_badge(lang: Lang, a: &Appeal, now: DateTime<Utc>) -> StatusBadge {
+    if a.spam_at.is_some() {
+        return StatusBadge {
+            class: Tone::Closed.class(),
+            label: lang.t("badge.spam").to_string(),
+        };
+    }
     let tone = Tone::of(a.status, a.is_overdue(now));
     let status = lang.label(a.status.code(), a.status.label_zh());
     // Why the colour: what the desk owes, or that the clock stands still.

@@ -97,7 +97,7 @@ type TileSpec = (
     &'static str,
     &'static str,
 );
-const TILES: [TileSpec; 7] = [
+const TILES: [TileSpec; 9] = [
     (
         "home.registered",
         figures::REGISTERED_NOW,
@@ -145,6 +145,20 @@ const TILES: [TileSpec; 7] = [
         figures::AWAITING_FOLLOW_UP,
         |q| q.awaiting_follow_up,
         "/appeals?status=resolved&feedback=true",
+        "",
+    ),
+    (
+        "home.unsorted",
+        figures::UNSORTED_NOW,
+        |q| q.unsorted,
+        "/appeals?category=unsorted&sort=deadline",
+        "",
+    ),
+    (
+        "home.spam",
+        figures::SPAM_NOW,
+        |q| q.spam,
+        "/appeals?spam=true",
         "",
     ),
 ];

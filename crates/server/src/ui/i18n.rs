@@ -245,6 +245,8 @@ fn english_track_step(zh: &str) -> Option<&'static str> {
         "等待您补充情况，暂停计时" => "Waiting for more from you; the clock is stopped",
         "恢复办理" => "Handling resumed",
         "已超过办理时限，正在督促" => "Past its time limit; being chased up",
+        "不予受理（无效信息）" => "Not accepted (invalid)",
+        "经复核恢复办理" => "Reviewed: handled again",
         _ => return None,
     })
 }

@@ -18,7 +18,7 @@ use crate::problem::Problem;
 use crate::state::AppState;
 use suqiu_core::appeal::{Satisfaction, Status};
 use suqiu_core::lifecycle::{AppellantAnswer, SolvedAnswer};
-use suqiu_core::tracking::PublicView;
+use suqiu_core::tracking::{PublicView, SPAM_ZH};
 
 /// The cookie of the lookup form's token (double submit: there is no session).
 const TRACK_CSRF_COOKIE: &str = "suqiu_track_csrf";
@@ -110,11 +110,19 @@ fn found(state: &AppState, lang: Lang, view: &PublicView) -> Found {
     Found {
         code: view.tracking_code.clone(),
         // The appellant's view knows the running deadline: past it, the badge says so.
-        status: super::badge::plain_badge(
-            lang,
-            view.status,
-            view.deadline.is_some_and(|d| state.now() > d),
-        ),
+        status: if view.spam {
+            // Honest and plain: nobody will handle it (the reason stays with the station).
+            super::badge::StatusBadge {
+                class: super::badge::Tone::Closed.class(),
+                label: lang.track_step(SPAM_ZH).to_string(),
+            }
+        } else {
+            super::badge::plain_badge(
+                lang,
+                view.status,
+                view.deadline.is_some_and(|d| state.now() > d),
+            )
+        },
         received: when(view.received_at),
         deadline: view.deadline.map(deadline_at).unwrap_or_default(),
         steps: view
@@ -122,7 +130,7 @@ fn found(state: &AppState, lang: Lang, view: &PublicView) -> Found {
             .iter()
             .map(|(at, s)| (when(*at), lang.track_step(s)))
             .collect(),
-        answerable: view.status == Status::Resolved,
+        answerable: view.status == Status::Resolved && !view.spam,
     }
 }
 

@@ -42,6 +42,10 @@ pub struct AppealFilter {
     pub feedback_given: Option<bool>,
     /// Raised by this registered person (a person's page lists their appeals).
     pub appellant_person_id: Option<Id>,
+    /// Marked as spam (无效): only those (`true`), none of them (`false`). Unset, a list leaves
+    /// them out — a worklist is what waits for work — but a search looks through them too
+    /// (the receptionist looking up what a caller sent before finds it, badge and all).
+    pub spam: Option<bool>,
     pub sort: AppealSort,
     pub page: i64,
     pub per_page: i64,
@@ -236,6 +240,7 @@ impl Store {
             }
         }
         filter.time_and_person_conditions(&mut a, &mut conds);
+        conds.extend(filter.spam_condition(q.is_some()).map(str::to_string));
         // The subtree the rows lie in; when it has few nodes, page each node's newest rows
         // from its index and merge (see `ListQuery::page_sql`).
         let within = match (&node, subtree_scope) {
@@ -283,6 +288,7 @@ impl AppealFilter {
             && self.due_before.is_none()
             && self.feedback_given.is_none()
             && self.appellant_person_id.is_none()
+            && self.spam.is_none()
             && self.sort == AppealSort::Newest
     }
 
@@ -337,6 +343,18 @@ impl AppealFilter {
             ));
         }
         Ok(())
+    }
+
+    /// The condition on being marked as spam (see [`AppealFilter::spam`]; `searching`: there
+    /// is a text to find). A list by running deadline needs none to leave spam out (a spam
+    /// appeal has no `due_at`): it stays within the deadline index.
+    fn spam_condition(&self, searching: bool) -> Option<&'static str> {
+        let by_deadline = self.overdue == Some(true) || self.due_before.is_some();
+        match self.spam.or((!searching).then_some(false)) {
+            Some(true) => Some("a.spam_at IS NOT NULL"),
+            Some(false) if !by_deadline => Some("a.spam_at IS NULL"),
+            _ => None,
+        }
     }
 
     /// The conditions on when it came in and is due, whose it is, and whether feedback

@@ -20,6 +20,7 @@ fn random_facts(rng: &mut impl Rng) -> AppealFacts {
         solved: rng.gen_bool(0.6).then(|| rng.gen_bool(0.5)),
         reopen_count: rng.gen_range(0..3),
         suspended: rng.gen_bool(0.1),
+        spam: rng.gen_bool(0.1),
     }
 }
 

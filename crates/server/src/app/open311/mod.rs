@@ -161,6 +161,11 @@ pub(crate) async fn post_request(
     posted: &PostedRequest,
 ) -> Open311Result<String> {
     let key = authorized(state, api_key).await?;
+    // Every post a key makes counts against its hour, a refused one too: the limit is on
+    // what a system sends, not on what it got right.
+    crate::submissions::count_key_post(&state.store, &key, state.now())
+        .await?
+        .map_err(Refusal::TooMany)?;
     jurisdiction(state, given).await?;
     let all = services(&state.store.categories().await?);
     let code = posted.service_code.as_deref().unwrap_or_default();

@@ -5,7 +5,9 @@
 use serde_json::{Map, Value};
 use suqiu_core::access::{ActionKind, Actor};
 use suqiu_core::error::{FieldError, Msg};
-use suqiu_core::lifecycle::{Command, MAX_EXTENSION_DAYS};
+use suqiu_core::lifecycle::{
+    Command, CLASSIFY_CATEGORY_PICK, MAX_EXTENSION_DAYS, SPAM_REASON_EMPTY, UNMARK_SPAM_NOTE_EMPTY,
+};
 use suqiu_store::StoreError;
 
 use crate::extract::field_error;
@@ -86,6 +88,9 @@ fn required_fields(action: ActionKind) -> &'static [(&'static str, Msg)] {
         A::Reject => &[("reason", REJECT_REASON_EMPTY)],
         A::Suspend => &[("reason", SUSPEND_REASON_EMPTY)],
         A::Merge => &[("into_appeal_id", MERGE_TARGET_EMPTY)],
+        A::Classify => &[("category", CLASSIFY_CATEGORY_PICK)],
+        A::MarkSpam => &[("reason", SPAM_REASON_EMPTY)],
+        A::UnmarkSpam => &[("note", UNMARK_SPAM_NOTE_EMPTY)],
         A::Accept | A::Assign | A::Resume => &[],
     }
 }

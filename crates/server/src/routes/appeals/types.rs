@@ -191,6 +191,9 @@ pub struct AppealOut {
     pub resolve_by: Option<String>,
     /// Since when the clock stands (挂起), while suspended.
     pub suspended_at: Option<String>,
+    /// Since when it is marked as spam (无效): it counts in no measure while set, and its
+    /// `status` is where it stood when marked (and stands again if unmarked).
+    pub spam_at: Option<String>,
     pub overdue: bool,
     /// `solved|partly_solved|explained`
     pub resolution: Option<String>,
@@ -296,6 +299,7 @@ impl AppealOut {
             respond_by: time(a.respond_by),
             resolve_by: opt_time(a.resolve_by),
             suspended_at: opt_time(a.suspended_at),
+            spam_at: opt_time(a.spam_at),
             overdue: a.is_overdue(now),
             resolution: a.resolution.map(|r| r.code().into()),
             satisfaction: a.satisfaction.map(|s| s.code().into()),
@@ -338,6 +342,12 @@ pub enum ActionCode {
     Supervise,
     Suspend,
     Resume,
+    /// 归类/改类: `category` (a leaf of the taxonomy, not `unsorted`), `note` optional.
+    Classify,
+    /// 标为无效 (spam): `reason`. The appeal leaves every measure, the board and Open311.
+    MarkSpam,
+    /// 撤销无效: `note`. By the handling unit or a level above it.
+    UnmarkSpam,
 }
 
 /// The body of `POST /api/v1/appeals/{id}/actions`: `action` and the fields that action
@@ -345,9 +355,12 @@ pub enum ActionCode {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ActionBody {
     pub action: ActionCode,
-    /// accept, assign, follow_up, resume (optional); refer, escalate, return, progress,
-    /// resolve, feedback, reopen, supervise (required).
+    /// accept, assign, follow_up, resume, classify (optional); refer, escalate, return,
+    /// progress, resolve, feedback, reopen, supervise, unmark_spam (required).
     pub note: Option<String>,
+    /// classify: the category code to sort it into (a leaf, not `unsorted`; 422 naming
+    /// `category` otherwise, or when it is the one it has)
+    pub category: Option<String>,
     /// assign: a user whose node lies in the handling unit's subtree …
     pub user_id: Option<Id>,
     /// … or a team of the handling unit.
@@ -356,7 +369,8 @@ pub struct ActionBody {
     pub department_id: Option<Id>,
     /// extend: working days, 1–30
     pub days: Option<u32>,
-    /// extend, reject, suspend (required); extend_approve (required when not approving)
+    /// extend, reject, suspend, mark_spam (required); extend_approve (required when not
+    /// approving)
     pub reason: Option<String>,
     /// extend_approve
     pub approve: Option<bool>,

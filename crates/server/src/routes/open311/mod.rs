@@ -357,6 +357,14 @@ fn refused(format: Format, refusal: Refusal) -> Response {
         }
         Refusal::Forbidden(r) => spec_errors(format, StatusCode::FORBIDDEN, &[r.zh]),
         Refusal::NotFound(r) => spec_errors(format, StatusCode::NOT_FOUND, &[r.zh]),
+        Refusal::TooMany(t) => {
+            let mut res = spec_errors(format, StatusCode::TOO_MANY_REQUESTS, &[t.reason.zh]);
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(t.retry_after),
+            );
+            res
+        }
     }
 }
 

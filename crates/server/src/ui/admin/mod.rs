@@ -72,6 +72,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/open311", get(open311::page))
         .route("/admin/open311/keys", post(open311::create))
         .route("/admin/open311/keys/{id}/revoke", post(open311::revoke))
+        .route("/admin/open311/keys/{id}/limit", post(open311::limit))
 }
 
 /// The settings pages, in the order of the overview and the tabs: (nav, path, title key,

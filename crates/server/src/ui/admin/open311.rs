@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use suqiu_core::open311::MAX_KEY_NAME;
+use suqiu_core::open311::{DEFAULT_PER_HOUR, MAX_KEY_NAME};
 use suqiu_store::open311::ApiKey;
 
 use super::{again, done, require_admin};
@@ -27,6 +27,8 @@ struct KeyRow {
     last_used: String,
     /// When it was revoked ("" while active).
     revoked: String,
+    /// Posts allowed an hour.
+    per_hour: i64,
 }
 
 impl KeyRow {
@@ -43,6 +45,7 @@ impl KeyRow {
                 .last_used_at
                 .map_or_else(|| lang.t("admin.key_never").to_string(), when),
             revoked: k.revoked_at.map(when).unwrap_or_default(),
+            per_hour: k.per_hour,
         }
     }
 }
@@ -56,18 +59,27 @@ struct KeysPage {
     keys: Vec<KeyRow>,
     /// The key just made, shown this once: (system, key).
     new_key: Option<(String, String)>,
-    /// The name as typed when making a key failed.
+    /// The name and hourly limit as typed when making a key failed.
     name: String,
+    per_hour: String,
+    default_per_hour: i64,
     max_name: usize,
     errors: FieldErrors,
     /// The key whose revocation was not confirmed.
     unconfirmed: Option<i64>,
+    /// The key whose new limit was refused (its form open again, with the error).
+    limit_failed: Option<i64>,
 }
 
 impl KeysPage {
     /// Whether the key `id`'s revocation is the one not confirmed (its form open again).
     fn unconfirmed_is(&self, id: &i64) -> bool {
         self.unconfirmed == Some(*id)
+    }
+
+    /// Whether the key `id`'s new limit is the one refused.
+    fn limit_failed_is(&self, id: &i64) -> bool {
+        self.limit_failed == Some(*id)
     }
 }
 
@@ -87,10 +99,29 @@ async fn keys_page(
         keys: keys.iter().map(|k| KeyRow::new(s.lang, k)).collect(),
         new_key: None,
         name: String::new(),
+        per_hour: String::new(),
+        default_per_hour: DEFAULT_PER_HOUR,
         max_name: MAX_KEY_NAME,
         errors,
         unconfirmed: None,
+        limit_failed: None,
     })
+}
+
+/// The page again after a refused form: its errors, and what `edit` puts back (what was
+/// typed, which key's form is open).
+async fn refused(
+    state: &AppState,
+    s: &Session,
+    headers: &HeaderMap,
+    errors: FieldErrors,
+    edit: impl FnOnce(&mut KeysPage),
+) -> PageResult {
+    let mut page = keys_page(state, s, headers, errors)
+        .await
+        .map_err(fail(s.lang))?;
+    edit(&mut page);
+    again(s, &page)
 }
 
 /// `GET /admin/open311`.
@@ -116,7 +147,8 @@ pub(crate) async fn create(
     let s = post.session;
     let lang = s.lang;
     let typed = post.form.raw("name");
-    match keys::create(&state, &s.actor, &typed).await {
+    let per_hour = post.form.raw("per_hour");
+    match keys::create(&state, &s.actor, (&typed, &per_hour)).await {
         Ok((key, kept)) => {
             let mut page = keys_page(&state, &s, &headers, FieldErrors::new(lang))
                 .await
@@ -130,11 +162,11 @@ pub(crate) async fn create(
                 return Err(UiError::from(problem).page(lang));
             }
             let errors = FieldErrors::from_problem(&problem, lang);
-            let mut page = keys_page(&state, &s, &headers, errors)
-                .await
-                .map_err(fail(lang))?;
-            page.name = typed;
-            again(&s, &page)
+            refused(&state, &s, &headers, errors, |page| {
+                page.name = typed;
+                page.per_hour = per_hour;
+            })
+            .await
         }
     }
 }
@@ -152,11 +184,10 @@ pub(crate) async fn revoke(
     if !post.form.checked("confirm") {
         let mut errors = FieldErrors::new(lang);
         errors.push_text("confirm", lang.t("admin.err_revoke_confirm"));
-        let mut page = keys_page(&state, &s, &headers, errors)
-            .await
-            .map_err(fail(lang))?;
-        page.unconfirmed = Some(id);
-        return again(&s, &page);
+        return refused(&state, &s, &headers, errors, |page| {
+            page.unconfirmed = Some(id)
+        })
+        .await;
     }
     let key = keys::revoke(&state, &s.actor, id)
         .await
@@ -167,4 +198,35 @@ pub(crate) async fn revoke(
         "flash.admin_key_revoked",
         &key.name,
     ))
+}
+
+/// `POST /admin/open311/keys/{id}/limit`: sets how many requests the key may post in an hour;
+/// recorded. A refused number comes back beside its key's form.
+pub(crate) async fn limit(
+    State(state): State<AppState>,
+    PageId(id): PageId,
+    headers: HeaderMap,
+    post: PostForm,
+) -> PageResult {
+    let s = post.session;
+    let lang = s.lang;
+    match keys::set_limit(&state, &s.actor, id, &post.form.raw("per_hour")).await {
+        Ok(key) => Ok(done(
+            &state,
+            "/admin/open311",
+            "flash.admin_key_limit",
+            &key.name,
+        )),
+        Err(e) => {
+            let problem = crate::problem::Problem::from(e);
+            if problem.status != 422 {
+                return Err(UiError::from(problem).page(lang));
+            }
+            let errors = FieldErrors::from_problem(&problem, lang);
+            refused(&state, &s, &headers, errors, |page| {
+                page.limit_failed = Some(id)
+            })
+            .await
+        }
+    }
 }

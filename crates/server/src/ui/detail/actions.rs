@@ -13,6 +13,8 @@ pub(super) struct ActionForm {
     /// Messages about no field of this form (the action itself was refused).
     pub(super) general: Vec<String>,
     pub(super) typed: FormData,
+    /// Shown open without a click: sorting (归类) an appeal nobody has sorted yet.
+    pub(super) open: bool,
 }
 
 impl ActionForm {
@@ -42,7 +44,8 @@ pub(super) fn form_fields(action: ActionKind) -> &'static [&'static str] {
         A::Resolve => &["resolution", "note"],
         A::Feedback => &["channel", "note"],
         A::FollowUp => &["solved", "satisfaction", "reopen", "note"],
-        A::Reject | A::Suspend => &["reason"],
+        A::Reject | A::Suspend | A::MarkSpam => &["reason"],
+        A::Classify => &["category", "note"],
         A::Merge => &["into_tracking_code"],
         _ => &["note"],
     }
@@ -60,6 +63,8 @@ pub(super) struct Choices {
     pub(super) teams: Vec<Choice>,
     pub(super) referral: Vec<OptionGroup>,
     pub(super) merge_candidates: Vec<Choice>,
+    /// The categories it may be sorted into, by first level.
+    pub(super) categories: Vec<OptionGroup>,
 }
 
 impl Choices {
@@ -84,11 +89,17 @@ impl Choices {
         } else {
             Vec::new()
         };
+        let categories = if allowed.contains(&ActionKind::Classify) {
+            category_groups(state, s.lang, &rec.appeal.category).await?
+        } else {
+            Vec::new()
+        };
         Ok(Choices {
             users,
             teams,
             referral,
             merge_candidates,
+            categories,
         })
     }
 }
@@ -183,6 +194,38 @@ pub(super) async fn referral_groups(
     Ok(groups)
 }
 
+/// The categories an appeal in `current` may be sorted into (core's `check_sortable`: the
+/// leaves, not 待分类), under their first level; `current` itself left out.
+pub(super) async fn category_groups(
+    state: &AppState,
+    lang: Lang,
+    current: &str,
+) -> Result<Vec<OptionGroup>, UiError> {
+    let taxonomy = state.store.categories().await?;
+    let english = lang == Lang::En;
+    let mut groups: Vec<OptionGroup> = Vec::new();
+    for c in &taxonomy {
+        if c.code == current || check_sortable(&taxonomy, &c.code).is_err() {
+            continue;
+        }
+        let head = c
+            .parent_code
+            .as_deref()
+            .and_then(|p| taxonomy.iter().find(|x| x.code == p))
+            .unwrap_or(c);
+        let choice = Choice::new(c.code.clone(), c.name_in(english).to_string(), "");
+        let label = head.name_in(english).to_string();
+        match groups.last_mut() {
+            Some(g) if g.label == label => g.options.push(choice),
+            _ => groups.push(OptionGroup {
+                label,
+                options: vec![choice],
+            }),
+        }
+    }
+    Ok(groups)
+}
+
 /// How far back merge candidates are looked for.
 const MERGE_DAYS: i64 = 30;
 
@@ -223,27 +266,38 @@ pub(super) async fn merge_candidates(
 
 /// The forms of the actions allowed now; the one that just failed carries its errors and
 /// what was typed.
+/// An `unsorted` appeal's first form is 归类, open: the first thing the station does with what
+/// a resident brought (改类 otherwise, among the rest).
 pub(super) fn action_forms(
     lang: Lang,
     allowed: &[ActionKind],
     failed: Option<&Failure>,
+    unsorted: bool,
 ) -> Vec<ActionForm> {
-    allowed
+    let mut forms: Vec<ActionForm> = allowed
         .iter()
         .map(|k| {
             let failure = failed.filter(|f| f.action == Some(*k));
             let errors = failure
                 .map(|f| f.errors.clone())
                 .unwrap_or_else(|| FieldErrors::new(lang));
+            let sort = unsorted && *k == ActionKind::Classify;
             ActionForm {
                 code: k.code(),
-                label: lang.label(k.code(), k.label_zh()),
+                label: if sort {
+                    lang.t("act.sort")
+                } else {
+                    lang.label(k.code(), k.label_zh())
+                },
                 general: errors.other(form_fields(*k)),
                 errors,
                 typed: failure.map(|f| f.form.clone()).unwrap_or_default(),
+                open: sort,
             }
         })
-        .collect()
+        .collect();
+    forms.sort_by_key(|f| !f.open);
+    forms
 }
 
 /// The message of a failed action that has no form here (unknown, or no longer allowed):
@@ -278,6 +332,7 @@ pub(super) fn action_body(form: &FormData) -> Value {
     let mut obj = Map::new();
     let keys = [
         "action",
+        "category",
         "note",
         "user_id",
         "team_id",
@@ -334,6 +389,9 @@ pub(super) fn flash_key(action: ActionKind) -> &'static str {
         A::Supervise => "flash.supervised",
         A::Suspend => "flash.suspended",
         A::Resume => "flash.resumed",
+        A::Classify => "flash.classified",
+        A::MarkSpam => "flash.marked_spam",
+        A::UnmarkSpam => "flash.unmarked_spam",
     }
 }
 

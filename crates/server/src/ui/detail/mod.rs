@@ -13,6 +13,7 @@ use chrono::TimeDelta;
 use serde_json::{Map, Value};
 use suqiu_core::access::{ActionKind, Role};
 use suqiu_core::appeal::{Appellant, Extension, FeedbackChannel, Resolution, Satisfaction, Status};
+use suqiu_core::category::check_sortable;
 use suqiu_core::lifecycle::EventBody;
 use suqiu_core::org::{in_subtree, OrgUnit};
 use suqiu_core::Id;
@@ -60,6 +61,8 @@ struct DetailPage {
     referral: Vec<OptionGroup>,
     /// Earlier appeals about the same matter, offered as merge targets (value: the code).
     merge_candidates: Vec<Choice>,
+    /// The categories it may be sorted into, by first level.
+    categories: Vec<OptionGroup>,
     resolutions: Vec<Choice>,
     feedback_channels: Vec<Choice>,
     satisfactions: Vec<Choice>,
@@ -115,11 +118,17 @@ async fn detail_page(
         resolve_by: a.resolve_by.map(|d| Deadline::new(lang, d, now)),
         current,
         timeline,
-        actions: action_forms(lang, &allowed, failed.as_ref()),
+        actions: action_forms(
+            lang,
+            &allowed,
+            failed.as_ref(),
+            a.category == suqiu_core::category::UNSORTED,
+        ),
         users: choices.users,
         teams: choices.teams,
         referral: choices.referral,
         merge_candidates: choices.merge_candidates,
+        categories: choices.categories,
         resolutions: vocabulary_choices(
             lang,
             Resolution::ALL,
@@ -211,6 +220,9 @@ fn facts(
     }
     if let Some(m) = a.merged_into {
         facts.push(("detail.merged_into", names.appeal(lang, m)));
+    }
+    if let Some(at) = a.spam_at {
+        facts.push(("detail.spam_at", when(at)));
     }
     facts.push((
         "f.public_consent",

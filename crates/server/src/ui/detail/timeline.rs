@@ -41,6 +41,8 @@ pub(super) struct Names {
     pub(super) teams: HashMap<Id, String>,
     /// Tracking codes of the appeals merges point at (people know appeals by code).
     pub(super) appeals: HashMap<Id, String>,
+    /// Category names by code, in the reader's language (改类 says from what to what).
+    pub(super) categories: HashMap<String, String>,
 }
 
 impl Names {
@@ -176,8 +178,13 @@ pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<
             details.extend(resolve_by.map(|by| format!("→ {}", deadline_at(by))));
             (details, why(reason))
         }
-        EventBody::Reject { reason } | EventBody::Suspend { reason } => {
-            (Vec::new(), reason.clone())
+        EventBody::Reject { reason }
+        | EventBody::Suspend { reason }
+        | EventBody::MarkSpam { reason } => (Vec::new(), reason.clone()),
+        EventBody::UnmarkSpam { note } => (Vec::new(), note.clone()),
+        EventBody::Classify { from, to, note } => {
+            let name = |code: &str| category_label(&n.categories, code);
+            (vec![format!("{} → {}", name(from), name(to))], why(note))
         }
         EventBody::Overdue { deadline, due } => (
             vec![
@@ -214,6 +221,7 @@ pub(super) async fn names(
         users: HashMap::new(),
         teams: HashMap::new(),
         appeals: HashMap::new(),
+        categories: crate::app::appeals::category_names(state, s.lang == Lang::En).await?,
     };
     let mut merged_into: Vec<Id> = rec.appeal.merged_into.into_iter().collect();
     for e in events {
