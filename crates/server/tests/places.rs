@@ -242,7 +242,7 @@ async fn open311_places_a_request_by_its_address(b: Backend) {
     let t = TestApp::new(b).await;
     name_places(&t).await;
     let now = t.clock.now();
-    let (key, _) = suqiu_server::add_open311_key(&t.store, "网格通", None, now)
+    let (key, _) = suqiu_server::add_open311_key(&t.store, ("网格通", ""), None, now)
         .await
         .expect("a key");
     let form = |address: &'static str| {
