@@ -28,6 +28,8 @@ pub enum TextCommand {
         /// Train the TF-IDF + LinearSVC baseline instead (for comparison).
         #[arg(long)]
         baseline: bool,
+        #[command(flatten)]
+        taxonomy: Taxonomy,
     },
     /// Score a model on a labelled file: prints one JSON object.
     Eval {
@@ -43,6 +45,28 @@ pub enum TextCommand {
     },
     /// Stratified k-fold cross-validation on one or more labelled files: prints one JSON object.
     Cv(CvArgs),
+}
+
+/// A taxonomy whose terms teach the model beside the labelled texts.
+#[derive(Debug, Args)]
+pub struct Taxonomy {
+    /// CSV (or .tsv) with a header: the first column a label, the others its terms from broad
+    /// to narrow (e.g. 一级分类,二级分类,三级分类). Each row is one more training text for its
+    /// label; labels no training text has are left out.
+    #[arg(long = "taxonomy")]
+    pub path: Option<PathBuf>,
+}
+
+impl Taxonomy {
+    /// The taxonomy's examples, those of `labels` only.
+    fn examples(&self, labels: &HashSet<&str>) -> Result<Vec<(String, String)>> {
+        let Some(path) = &self.path else {
+            return Ok(Vec::new());
+        };
+        let mut rows = Table::read(path).map_err(bad)?.taxonomy().map_err(bad)?;
+        rows.retain(|(_, l)| labels.contains(l.as_str()));
+        Ok(rows)
+    }
 }
 
 /// A labelled file and its columns.
@@ -79,6 +103,9 @@ pub struct CvArgs {
     /// Cross-validate the TF-IDF + LinearSVC baseline instead.
     #[arg(long)]
     pub baseline: bool,
+    /// Taxonomy terms added to every fold's training (never scored).
+    #[command(flatten)]
+    pub taxonomy: Taxonomy,
 }
 
 fn bad(e: impl std::fmt::Display) -> anyhow::Error {
@@ -110,18 +137,27 @@ pub fn run(command: TextCommand) -> Result<()> {
             input,
             model,
             baseline,
-        } => train(&input, &model, baseline),
+            taxonomy,
+        } => train(&input, &model, baseline, &taxonomy),
         TextCommand::Eval { model, input } => eval(&model, &input),
         TextCommand::Classify { model } => classify(&model),
         TextCommand::Cv(args) => cv(&args),
     }
 }
 
-fn train(input: &Labelled, out: &Path, baseline: bool) -> Result<()> {
-    let rows = read_labelled(input)?;
-    let pairs: Vec<(&str, &str)> = rows.iter().map(|(t, l)| (t.as_str(), l.as_str())).collect();
+/// The (text, label) pairs of `rows`.
+fn pairs(rows: &[(String, String)]) -> Vec<(&str, &str)> {
+    rows.iter().map(|(t, l)| (t.as_str(), l.as_str())).collect()
+}
+
+fn train(input: &Labelled, out: &Path, baseline: bool, taxonomy: &Taxonomy) -> Result<()> {
+    let mut rows = read_labelled(input)?;
+    let texts = rows.len();
+    let terms = taxonomy.examples(&rows.iter().map(|(_, l)| l.as_str()).collect())?;
+    rows.extend(terms);
+    let examples = pairs(&rows);
     let started = Instant::now();
-    let model = Model::train(&pairs, &settings(baseline)).map_err(bad)?;
+    let model = Model::train(&examples, &settings(baseline)).map_err(bad)?;
     let seconds = started.elapsed().as_secs_f64();
     let bytes = model.to_bytes();
     // Written beside and renamed: a model file is whole or not there.
@@ -129,8 +165,11 @@ fn train(input: &Labelled, out: &Path, baseline: bool) -> Result<()> {
     std::fs::write(&tmp, &bytes).with_context(|| format!("无法写入 {}", tmp.display()))?;
     std::fs::rename(&tmp, out).with_context(|| format!("无法写入 {}", out.display()))?;
     println!(
-        "已训练：{} 条文本，{} 个标签，{} 个特征；模型 {}（{:.0} KB），用时 {seconds:.1} 秒",
-        rows.len(),
+        "已训练：{texts} 条文本{}，{} 个标签，{} 个特征；模型 {}（{:.0} KB），用时 {seconds:.1} 秒",
+        match rows.len() - texts {
+            0 => String::new(),
+            n => format!("和 {n} 条分类词"),
+        },
         model.labels().len(),
         model.feature_count(),
         out.display(),
@@ -198,11 +237,20 @@ fn cv(args: &CvArgs) -> Result<()> {
         return Err(bad("--folds 至少为 2"));
     }
     let rows = pooled(args)?;
-    let pairs: Vec<(&str, &str)> = rows.iter().map(|(t, l)| (t.as_str(), l.as_str())).collect();
-    let r = cross_validate(&pairs, &settings(args.baseline), args.folds, args.seed);
+    let terms = (args.taxonomy).examples(&rows.iter().map(|(_, l)| l.as_str()).collect())?;
+    let examples = pairs(&rows);
+    let background = pairs(&terms);
+    let r = cross_validate(
+        &examples,
+        &background,
+        &settings(args.baseline),
+        args.folds,
+        args.seed,
+    );
     let ms = r.folds.iter().map(|f| f.ms_per_text).sum::<f64>() / r.folds.len() as f64;
     let out = json!({
-        "n": pairs.len(),
+        "n": examples.len(),
+        "taxonomy_terms": background.len(),
         "folds": args.folds,
         "seed": args.seed,
         "model": if args.baseline { "baseline" } else { "default" },

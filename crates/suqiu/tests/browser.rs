@@ -63,7 +63,10 @@ async fn the_closed_loop_in_a_browser() {
     .await;
     ui.shot("receipt").await;
     ui.goto(&appeal).await;
-    assert_eq!(ui.offered().await, ["accept", "reject", "merge"]);
+    assert_eq!(
+        ui.offered().await,
+        ["accept", "reject", "merge", "classify", "mark_spam"]
+    );
     ui.act("accept").await;
     ui.open_action("refer").await;
     ui.select("#refer-dept", &department).await;

@@ -179,6 +179,42 @@ impl Table {
             .collect()
     }
 
+    /// The examples a taxonomy file teaches (`suqiu text train --taxonomy`): in each row the
+    /// first column is a label and the others its terms from broad to narrow (二级分类,
+    /// 三级分类 …). The text is the narrowest term — first, where the model reads a title —
+    /// then every term: how a category is named is evidence of it before any appeal is filed.
+    pub fn taxonomy(&self) -> Result<Vec<(String, String)>, TableError> {
+        let terms: Vec<String> = self.header.iter().skip(1).cloned().collect();
+        self.rows
+            .iter()
+            .map(|row| {
+                let label = row.fields.first().map_or("", |l| l.trim());
+                if label.is_empty() {
+                    return Err(TableError::EmptyLabel {
+                        path: self.path.clone(),
+                        line: row.line,
+                        column: self.header[0].clone(),
+                    });
+                }
+                let parts: Vec<&str> = (row.fields.iter().skip(1))
+                    .map(|t| t.trim())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                let Some(narrowest) = parts.last() else {
+                    return Err(TableError::EmptyText {
+                        path: self.path.clone(),
+                        line: row.line,
+                        columns: terms.clone(),
+                    });
+                };
+                Ok((
+                    format!("{narrowest} {}", parts.join(" ")),
+                    label.to_string(),
+                ))
+            })
+            .collect()
+    }
+
     fn columns(&self, names: &[String]) -> Result<Vec<usize>, TableError> {
         names.iter().map(|c| self.column(c)).collect()
     }

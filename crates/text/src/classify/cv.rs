@@ -50,8 +50,11 @@ fn summary(xs: impl Iterator<Item = f64>) -> [f64; 2] {
 }
 
 /// `folds`-fold stratified cross-validation of `settings` on `examples` (text, label).
+/// `background` (a taxonomy's examples) joins every fold's training and is never scored;
+/// its labels that no example has are left out, as training leaves them out.
 pub fn cross_validate(
     examples: &[(&str, &str)],
+    background: &[(&str, &str)],
     settings: &Settings,
     folds: usize,
     seed: u64,
@@ -62,6 +65,12 @@ pub fn cross_validate(
         .iter()
         .map(|(t, _)| settings.features.extract(seg, t))
         .collect();
+    let known: Vec<_> = (background.iter())
+        .filter_map(|(t, l)| {
+            let k = labels.iter().position(|x| x == l)?;
+            Some((settings.features.extract(seg, t), k))
+        })
+        .collect();
     let fold_of = stratified_folds(&y, folds, seed);
     let mut reports = Vec::new();
     let mut train_seconds = 0.0;
@@ -69,8 +78,9 @@ pub fn cross_validate(
         let train: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] != f).collect();
         let test: Vec<usize> = (0..y.len()).filter(|&i| fold_of[i] == f).collect();
         let started = Instant::now();
-        let tf: Vec<_> = train.iter().map(|&i| feats[i].clone()).collect();
-        let ty: Vec<usize> = train.iter().map(|&i| y[i]).collect();
+        let (tf, ty): (Vec<_>, Vec<usize>) = (train.iter().map(|&i| (feats[i].clone(), y[i])))
+            .chain(known.iter().cloned())
+            .unzip();
         let model = fit(&tf, &ty, labels.clone(), settings);
         train_seconds += started.elapsed().as_secs_f64() / folds as f64;
         let started = Instant::now();
