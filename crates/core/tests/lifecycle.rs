@@ -1636,8 +1636,10 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
             note,
         },
         A::FollowUp => Command::FollowUp {
-            // Unreachable often enough that three in a row happen.
+            // Unreachable often enough that three in a row happen (a resolved appeal also
+            // offers sorting and the spam mark, so follow-ups are rarer than they were).
             satisfaction: [
+                Satisfaction::Unreachable,
                 Satisfaction::Unreachable,
                 Satisfaction::Unreachable,
                 Satisfaction::Unreachable,
@@ -1646,11 +1648,11 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
                 Satisfaction::BasicallySatisfied,
                 Satisfaction::Dissatisfied,
                 Satisfaction::Dissatisfied,
-            ][usize::from(s.value) % 8],
+            ][usize::from(s.value) % 9],
             solved: [None, Some(true), Some(true), Some(false)][usize::from(s.pick2)],
             note: opt_text(s.text2),
             // Mostly asked for when dissatisfied; sometimes (invalidly) otherwise.
-            reopen: s.flag && (s.value % 8 >= 6 || s.value < 50),
+            reopen: s.flag && (s.value % 9 >= 7 || s.value < 50),
         },
         A::Reopen => Command::Reopen { note },
         A::Reject => Command::Reject { reason: note },

@@ -346,7 +346,12 @@ fn every_fault_is_named_by_its_parameter_at_once() {
         ],
         ..PostedRequest::default()
     };
-    let mut fields = invalid(check_request(&p, &facts()));
+    // No community named and none found from the address either.
+    let nowhere = RequestFacts {
+        unit: None,
+        ..facts()
+    };
+    let mut fields = invalid(check_request(&p, &nowhere));
     fields.sort();
     assert_eq!(
         fields,
