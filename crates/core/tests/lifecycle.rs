@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, TestRng, TestRunner};
 
 use common::*;
 use suqiu_core::access::{permits, relation, ActionKind, Actor, Capability, Relation, Role};
@@ -1643,16 +1643,18 @@ fn make_command(action: ActionKind, s: &Step) -> Command {
                 Satisfaction::Unreachable,
                 Satisfaction::Unreachable,
                 Satisfaction::Unreachable,
+                Satisfaction::Unreachable,
+                Satisfaction::Unreachable,
                 Satisfaction::Satisfied,
                 Satisfaction::Satisfied,
                 Satisfaction::BasicallySatisfied,
                 Satisfaction::Dissatisfied,
                 Satisfaction::Dissatisfied,
-            ][usize::from(s.value) % 9],
+            ][usize::from(s.value) % 11],
             solved: [None, Some(true), Some(true), Some(false)][usize::from(s.pick2)],
             note: opt_text(s.text2),
             // Mostly asked for when dissatisfied; sometimes (invalidly) otherwise.
-            reopen: s.flag && (s.value % 9 >= 7 || s.value < 50),
+            reopen: s.flag && (s.value % 11 >= 9 || s.value < 50),
         },
         A::Reopen => Command::Reopen { note },
         A::Reject => Command::Reject { reason: note },
@@ -2101,7 +2103,11 @@ fn random_sequences_keep_the_invariants() {
         failure_persistence: None,
         ..Config::default()
     };
-    let mut runner = TestRunner::new(config);
+    // A seeded generator: the coverage asserted below (three unreachable follow-ups in a row,
+    // a reopen at follow-up, …) is a fact of these 4,096 sequences, not a matter of luck on
+    // the day; a change to the lifecycle still meets new sequences through the actions it adds.
+    let rng = TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(config, rng);
     let coverage = RefCell::new(Coverage::default());
     let outcome = runner.run(&sequence(), |(kind, urgency, start, steps)| {
         run_sequence(kind, urgency, start, &steps, &mut coverage.borrow_mut());
