@@ -66,7 +66,7 @@ pub struct GroupsArgs {
     pub time: Option<String>,
     /// With --time: how many days apart two texts of one problem may be.
     #[arg(long, default_value_t = 30)]
-    pub window_days: i64,
+    pub window_days: u32,
     /// A location column (address), whose estates, roads and building count as the place.
     #[arg(long)]
     pub location: Option<String>,
@@ -245,9 +245,6 @@ fn cv(args: &CvArgs) -> Result<()> {
 }
 
 fn groups(args: &GroupsArgs) -> Result<()> {
-    if args.window_days < 0 {
-        return Err(bad("--window-days 不能为负数"));
-    }
     let table = Table::read(&args.input).map_err(bad)?;
     let texts = table.texts(&args.text).map_err(bad)?;
     let ids = table.values(&args.id).map_err(bad)?;
@@ -268,7 +265,9 @@ fn groups(args: &GroupsArgs) -> Result<()> {
         })
         .collect();
     let started = Instant::now();
-    let window = times.is_some().then_some(args.window_days * 86_400);
+    let window = times
+        .is_some()
+        .then_some(i64::from(args.window_days) * 86_400);
     let found = similar::groups(&items, Rule::default(), window);
     let seconds = started.elapsed().as_secs_f64();
     let stdout = std::io::stdout();

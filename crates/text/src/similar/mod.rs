@@ -23,7 +23,7 @@ mod tests;
 pub use fingerprint::{normalise, Fingerprint};
 pub use groups::{first_sentence, groups, Group, Item};
 pub use index::{Match, NearDupIndex};
-pub use place::{places, places_of, same_place};
+pub use place::{place_match, places, places_of, same_place, PlaceMatch};
 pub use time::parse_time;
 
 use fingerprint::fnv;
@@ -92,10 +92,13 @@ impl Why {
 pub struct Rule {
     /// At or above: the same text.
     pub same: f32,
-    /// At or above: one problem wherever it is.
+    /// At or above: one problem, unless both name places and none is shared.
     pub high: f32,
     /// At or above, and at the same place: one problem.
     pub moderate: f32,
+    /// At or above: one problem even though the two name different places (one template
+    /// sent about two estates is two problems).
+    pub elsewhere: f32,
 }
 
 impl Default for Rule {
@@ -106,18 +109,23 @@ impl Default for Rule {
             same: 0.9,
             high: 0.5,
             moderate: 0.3,
+            elsewhere: 0.8,
         }
     }
 }
 
 impl Rule {
     /// Why two appeals with this score are one problem, if they are.
-    pub fn judge(&self, score: f32, same_place: bool) -> Option<Why> {
+    pub fn judge(&self, score: f32, place: PlaceMatch) -> Option<Why> {
+        let high = match place {
+            PlaceMatch::Different => self.elsewhere,
+            PlaceMatch::Same | PlaceMatch::Unknown => self.high,
+        };
         if score >= self.same {
             Some(Why::SameText)
-        } else if score >= self.high {
+        } else if score >= high {
             Some(Why::SimilarText)
-        } else if same_place && score >= self.moderate {
+        } else if place == PlaceMatch::Same && score >= self.moderate {
             Some(Why::SamePlace)
         } else {
             None
@@ -157,7 +165,7 @@ impl NearDup {
     /// Whether `other` is the same problem, by `rule`: its score and why.
     pub fn judge(&self, other: &NearDup, rule: &Rule) -> Option<(f32, Why)> {
         let s = score(&self.fingerprint, &other.fingerprint);
-        let why = rule.judge(s, same_place(&self.places, &other.places))?;
+        let why = rule.judge(s, place_match(&self.places, &other.places))?;
         Some((s, why))
     }
 }

@@ -1,4 +1,4 @@
-//! The places a text names, as keys two texts about one spot share: estates (丽发小区,
+//! The places a text names, as keys two texts about one spot share: estates (丽发新城, 丽发小区,
 //! 米兰春天花园, 金鼎村), roads and lanes (荣乐东路, 荣乐东路88弄), and the building of the
 //! location field as the register writes it (`suqiu_core::care::building_of`: 佛字桥小区3号楼).
 //! Districts and cities (A市, A3区 — the shared data's anonymised forms) are left out: a
@@ -14,7 +14,7 @@ use super::fingerprint::normalise;
 fn estates() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"[\p{Han}A-Za-z0-9]{1,6}?(?:小区|花园|新村|家园|公寓|大厦|苑|村)")
+        Regex::new(r"[\p{Han}A-Za-z0-9]{1,6}?(?:小区|花园|新村|新城|家园|公寓|大厦|苑|村)")
             .expect("the estate pattern is valid")
     })
 }
@@ -30,10 +30,10 @@ fn roads() -> &'static Regex {
 
 /// Where a name cannot go on across: an administrative level (市, 区, 县, 镇, 乡, 村, 街道) or a
 /// word of the sentence around it (在, 的, 关于 …). The name is what follows the last one.
-const STOPS: &str = "市区县镇乡村道省在的于是位住近对和与及了个我们该这那有将从向到为被把给让请问关于反映投诉建议咨询称等";
+const STOPS: &str = "市区县镇乡村道省离经响旁边附靠在的于是位住近对和与及了个我们该这那有将从向到为被把给让请问关于反映投诉建议咨询称等";
 
 /// Words with a place's ending that name no place (农村, 道路, 公路, 大街 …).
-const GENERIC: [&str; 17] = [
+const GENERIC: &[&str] = &[
     "农村",
     "乡村",
     "本村",
@@ -51,6 +51,8 @@ const GENERIC: [&str; 17] = [
     "大街",
     "街巷",
     "水泥路",
+    "临街",
+    "沿街",
 ];
 
 /// The name after the last stop character, if it still has a name before its ending.
@@ -88,7 +90,9 @@ fn ending_len(found: &str, endings: &[&str]) -> usize {
 pub fn places(text: &str) -> Vec<String> {
     let mut keys = Vec::new();
     for m in estates().find_iter(text) {
-        let endings = ["小区", "花园", "新村", "家园", "公寓", "大厦", "苑", "村"];
+        let endings = [
+            "小区", "花园", "新村", "新城", "家园", "公寓", "大厦", "苑", "村",
+        ];
         if let Some(name) = trimmed(m.as_str(), ending_len(m.as_str(), &endings)) {
             keys.push(name.to_string());
         }
@@ -127,6 +131,28 @@ fn normalised(keys: Vec<String>) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys
+}
+
+/// Whether two appeals are at the same place, as far as their words and locations say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceMatch {
+    /// They share a place.
+    Same,
+    /// Both name places, and none is shared.
+    Different,
+    /// One of them names none.
+    Unknown,
+}
+
+/// How two sorted key lists compare.
+pub fn place_match(a: &[String], b: &[String]) -> PlaceMatch {
+    if same_place(a, b) {
+        PlaceMatch::Same
+    } else if a.is_empty() || b.is_empty() {
+        PlaceMatch::Unknown
+    } else {
+        PlaceMatch::Different
+    }
 }
 
 /// Whether two sorted key lists share a place.

@@ -72,11 +72,18 @@ fn places_are_estates_roads_lanes_and_the_building() {
 #[test]
 fn the_rule_needs_the_same_place_for_a_moderate_score() {
     let r = Rule::default();
-    assert_eq!(r.judge(1.0, false), Some(Why::SameText));
-    assert_eq!(r.judge(0.6, false), Some(Why::SimilarText));
-    assert_eq!(r.judge(0.35, true), Some(Why::SamePlace));
-    assert_eq!(r.judge(0.35, false), None);
-    assert_eq!(r.judge(0.1, true), None);
+    use PlaceMatch::*;
+    assert_eq!(r.judge(1.0, Different), Some(Why::SameText));
+    assert_eq!(r.judge(0.6, Unknown), Some(Why::SimilarText));
+    assert_eq!(
+        r.judge(0.6, Different),
+        None,
+        "one template about two estates"
+    );
+    assert_eq!(r.judge(0.85, Different), Some(Why::SimilarText));
+    assert_eq!(r.judge(0.35, Same), Some(Why::SamePlace));
+    assert_eq!(r.judge(0.35, Unknown), None);
+    assert_eq!(r.judge(0.1, Same), None);
 }
 
 #[test]
