@@ -93,6 +93,15 @@ impl Fingerprint {
         Fingerprint { shingles, bands }
     }
 
+    /// The bigrams only, without band keys: enough to be scored against, at a fraction of
+    /// the cost (for candidates already found by key).
+    pub fn unbanded(text: &str) -> Fingerprint {
+        Fingerprint {
+            shingles: shingles(&normalise(text)),
+            bands: Vec::new(),
+        }
+    }
+
     /// How many bigrams the two texts share.
     pub fn common(&self, other: &Fingerprint) -> usize {
         let (mut i, mut j, mut n) = (0, 0, 0);

@@ -149,6 +149,14 @@ impl NearDup {
         }
     }
 
+    /// [`NearDup::of`] without band keys: for a candidate to be judged, not looked up.
+    pub fn unbanded(text: &str, location: &str) -> NearDup {
+        NearDup {
+            fingerprint: Fingerprint::unbanded(text),
+            places: places_of(text, location),
+        }
+    }
+
     /// The keys to look it up by: its band keys, and one per place. Non-negative, so a
     /// database's signed 64-bit column holds them as they are.
     pub fn keys(&self) -> Vec<i64> {
