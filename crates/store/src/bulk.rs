@@ -216,16 +216,7 @@ impl BatchRows {
             "",
         )
         .await?;
-        let neardup = crate::similar::NEARDUP_COLUMNS;
-        insert_rows(
-            backend,
-            conn,
-            "appeal_neardup_keys",
-            &neardup,
-            self.neardup,
-            "",
-        )
-        .await?;
+        crate::similar::insert_neardup(backend, conn, self.neardup).await?;
         self.deltas.write(backend, conn).await
     }
 }

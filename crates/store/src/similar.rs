@@ -14,8 +14,10 @@ use crate::error::Result;
 pub use suqiu_text::similar::Why;
 use suqiu_text::similar::{NearDup, Rule};
 
+use crate::dialect::{self, Backend};
 use crate::sql::{get, get_code, get_time, ms, Arg, Args};
 use crate::{scope, Store};
+use sqlx::AnyConnection;
 
 /// What the intake form knows when it asks.
 #[derive(Debug, Clone, Default)]
@@ -139,7 +141,24 @@ pub struct NearDuplicate {
 }
 
 /// The columns of `appeal_neardup_keys`, in the order [`neardup_rows`] gives them.
-pub(crate) const NEARDUP_COLUMNS: [&str; 3] = ["key", "created_at", "appeal_id"];
+const NEARDUP_COLUMNS: [&str; 3] = ["key", "created_at", "appeal_id"];
+
+/// Writes [`neardup_rows`] (of one intake or of a bulk batch), in the caller's transaction.
+pub(crate) async fn insert_neardup(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    rows: Vec<Vec<Arg>>,
+) -> Result<()> {
+    dialect::insert_rows(
+        backend,
+        conn,
+        "appeal_neardup_keys",
+        &NEARDUP_COLUMNS,
+        rows,
+        "",
+    )
+    .await
+}
 
 /// Most candidates sharing a key that are read and scored: far more than the few dozen a
 /// month of a district gives (BENCHMARKS.md), and a bound on the work if a key is common.

@@ -55,7 +55,7 @@ pub(crate) struct Deferred {
     pub search: Vec<(Id, String, String)>,
     /// Timeline entries (appeal id, event) of new appeals.
     pub events: Vec<(Id, Event)>,
-    /// Near-duplicate key rows of new appeals (`crate::similar::NEARDUP_COLUMNS`).
+    /// Near-duplicate key rows of new appeals (`crate::similar::neardup_rows`).
     pub neardup: Vec<Vec<crate::sql::Arg>>,
 }
 
@@ -92,16 +92,7 @@ impl Deferred {
             )
             .await?;
         }
-        let neardup = crate::similar::NEARDUP_COLUMNS;
-        dialect::insert_rows(
-            backend,
-            conn,
-            "appeal_neardup_keys",
-            &neardup,
-            self.neardup,
-            "",
-        )
-        .await?;
+        crate::similar::insert_neardup(backend, conn, self.neardup).await?;
         // Roll-ups last: their rows are the ones concurrent writers share.
         self.deltas.write(backend, conn).await
     }

@@ -56,7 +56,7 @@ const GENERIC: &[&str] = &[
 ];
 
 /// The name after the last stop character, if it still has a name before its ending.
-fn trimmed<'a>(found: &'a str, ending_len: usize) -> Option<&'a str> {
+fn trimmed(found: &str, ending_len: usize) -> Option<&str> {
     let named_part = &found[..found.len() - ending_len];
     let start = named_part
         .char_indices()
