@@ -160,8 +160,8 @@ pub(crate) async fn insert_neardup(
     .await
 }
 
-/// Most candidates sharing a key that are read and scored: far more than the few dozen a
-/// month of a district gives (BENCHMARKS.md), and a bound on the work if a key is common.
+/// Most candidates sharing a key that are read and scored, those sharing most keys first:
+/// a bound on the work when many texts share a band or a place by chance.
 const CANDIDATES: i64 = 200;
 
 /// An appeal's words as compared: title and content together.
@@ -204,13 +204,15 @@ impl Store {
         let keys: Vec<String> = keys.into_iter().map(|k| a.push(k)).collect();
         let since = a.push(ms(q.since));
         let limit = a.push(CANDIDATES);
+        // The candidates sharing the most keys first (a near-duplicate shares many bands,
+        // an unrelated text one by chance), so the cap drops chance ones, not true ones.
         let sql = format!(
             "SELECT a.id, a.tracking_code, a.status, a.created_at, a.title, a.content, a.location \
-             FROM appeals a \
-             WHERE a.id IN (SELECT k.appeal_id FROM appeal_neardup_keys k \
-                            WHERE k.key IN ({}) AND k.created_at >= {since}) \
-               AND {scope} \
-             ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}",
+             FROM (SELECT k.appeal_id, COUNT(*) AS shared FROM appeal_neardup_keys k \
+                   WHERE k.key IN ({}) AND k.created_at >= {since} GROUP BY k.appeal_id) c \
+             JOIN appeals a ON a.id = c.appeal_id \
+             WHERE {scope} \
+             ORDER BY c.shared DESC, a.created_at DESC, a.id DESC LIMIT {limit}",
             keys.join(", ")
         );
         let rows = a.query(&sql).fetch_all(&self.pool).await?;
