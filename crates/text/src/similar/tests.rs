@@ -57,7 +57,10 @@ fn places_are_estates_roads_lanes_and_the_building() {
     assert_eq!(p, ["金鼎村"], "农村, 水泥路 and 道路 name no place");
     assert!(places("A3区西湖街道茶场村").contains(&"茶场村".into()));
     assert!(!places("楚龙街道").iter().any(|k| k.contains("楚龙街")));
+    // 武广新城 is an estate of its own; 伊景园滨河苑 gives one key wherever the pattern began.
     let long = places("投诉武广新城伊景园滨河苑捆绑销售");
+    assert_eq!(long, ["景园滨河苑", "武广新城"]);
+    assert_eq!(places("A市伊景园滨河苑捆绑销售"), ["景园滨河苑"]);
     assert_eq!(
         long,
         places("A市伊景园滨河苑捆绑销售"),
