@@ -263,6 +263,8 @@ pub(crate) struct NewAppeal {
     pub(crate) appeal: Appeal,
     pub(crate) event: Event,
     pub(crate) tokens: String,
+    /// Its near-duplicate keys (see [`crate::similar::neardup_keys`]).
+    pub(crate) neardup: Vec<i64>,
 }
 
 impl NewAppeal {
@@ -270,10 +272,12 @@ impl NewAppeal {
         normalize(&mut appeal);
         normalize_event(&mut event);
         let tokens = search_tokens(&appeal);
+        let neardup = crate::similar::neardup_keys(&appeal);
         NewAppeal {
             appeal,
             event,
             tokens,
+            neardup,
         }
     }
 }

@@ -239,6 +239,7 @@ pub(crate) async fn insert_new(
         appeal,
         event,
         tokens,
+        neardup,
     } = new;
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
@@ -290,6 +291,9 @@ pub(crate) async fn insert_new(
     deferred
         .search
         .push((id, tokens, dialect::search_scope(&org_path)?));
+    deferred
+        .neardup
+        .extend(crate::similar::neardup_rows(id, &appeal, &neardup));
     Ok((Appeal { id, ..appeal }, deferred))
 }
 

@@ -89,6 +89,7 @@ struct Prepared {
     org_path: String,
     handling_path: String,
     tokens: String,
+    neardup: Vec<i64>,
 }
 
 /// Checks an appeal's references against the org tree and the categories in memory (as
@@ -125,12 +126,14 @@ fn prepare(
         ));
     }
     let tokens = search_tokens(&appeal);
+    let neardup = crate::similar::neardup_keys(&appeal);
     Ok(Prepared {
         appeal,
         events,
         org_path,
         handling_path,
         tokens,
+        neardup,
     })
 }
 
@@ -140,6 +143,7 @@ struct BatchRows {
     appeals: Vec<Vec<Arg>>,
     fts: Vec<Vec<Arg>>,
     events: Vec<Vec<Arg>>,
+    neardup: Vec<Vec<Arg>>,
     deltas: Deltas,
 }
 
@@ -151,6 +155,7 @@ impl BatchRows {
             appeals: Vec::with_capacity(prepared.len()),
             fts: Vec::new(),
             events: Vec::new(),
+            neardup: Vec::new(),
             deltas: Deltas::default(),
         };
         for (p, id) in prepared.iter().zip(ids) {
@@ -172,6 +177,7 @@ impl BatchRows {
             for e in &p.events {
                 rows.events.push(event_values(*id, e)?);
             }
+            (rows.neardup).extend(crate::similar::neardup_rows(*id, &p.appeal, &p.neardup));
             rows.deltas.add(
                 &p.org_path,
                 p.appeal.created_at,
@@ -210,6 +216,7 @@ impl BatchRows {
             "",
         )
         .await?;
+        crate::similar::insert_neardup(backend, conn, self.neardup).await?;
         self.deltas.write(backend, conn).await
     }
 }

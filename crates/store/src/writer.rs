@@ -55,6 +55,8 @@ pub(crate) struct Deferred {
     pub search: Vec<(Id, String, String)>,
     /// Timeline entries (appeal id, event) of new appeals.
     pub events: Vec<(Id, Event)>,
+    /// Near-duplicate key rows of new appeals (`crate::similar::neardup_rows`).
+    pub neardup: Vec<Vec<crate::sql::Arg>>,
 }
 
 impl Deferred {
@@ -62,6 +64,7 @@ impl Deferred {
         self.deltas.merge(other.deltas);
         self.search.extend(other.search);
         self.events.extend(other.events);
+        self.neardup.extend(other.neardup);
     }
 
     async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
@@ -89,6 +92,7 @@ impl Deferred {
             )
             .await?;
         }
+        crate::similar::insert_neardup(backend, conn, self.neardup).await?;
         // Roll-ups last: their rows are the ones concurrent writers share.
         self.deltas.write(backend, conn).await
     }

@@ -2711,16 +2711,17 @@ async fn roster_commits_recheck_the_register(db: Db) {
     assert_eq!(count().await, before + 2);
 }
 
-/// The indexes of the appeals and their events, by name, with their definitions.
+/// The indexes of the appeals, their events and near-duplicate keys, by name, with their
+/// definitions.
 async fn appeal_indexes(db: &Db) -> Vec<(String, String)> {
     let sql = match db.backend {
         Backend::Sqlite => {
             "SELECT name, COALESCE(sql, '') AS def FROM sqlite_master WHERE type = 'index' \
-             AND tbl_name IN ('appeals', 'appeal_events') ORDER BY name"
+             AND tbl_name IN ('appeals', 'appeal_events', 'appeal_neardup_keys') ORDER BY name"
         }
         Backend::Postgres => {
             "SELECT indexname::text AS name, indexdef AS def FROM pg_indexes \
-             WHERE tablename IN ('appeals', 'appeal_events') AND schemaname = current_schema() \
+             WHERE tablename IN ('appeals', 'appeal_events', 'appeal_neardup_keys') AND schemaname = current_schema() \
              ORDER BY indexname::text"
         }
     };

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use suqiu_text::classify::{cross_validate, report, Model, Settings};
+use suqiu_text::similar::{self, first_sentence, Item, Rule};
 use suqiu_text::table::Table;
 
 use crate::backup::BadInput;
@@ -45,6 +46,32 @@ pub enum TextCommand {
     },
     /// Stratified k-fold cross-validation on one or more labelled files: prints one JSON object.
     Cv(CvArgs),
+    /// Group the texts of a file that describe one problem: one JSON line per group of two or
+    /// more, `{"group","ids","title"}`, largest first.
+    Groups(GroupsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GroupsArgs {
+    /// UTF-8 CSV (RFC 4180) with a header row, or TSV when the name ends in `.tsv`.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// The text column(s), comma-separated; several are joined with a space, and the first
+    /// is the title a group is shown by.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub text: Vec<String>,
+    /// The column identifying each text.
+    #[arg(long)]
+    pub id: String,
+    /// A column of times (2019/2/28 11:25:05, or ISO): only texts this close are grouped.
+    #[arg(long)]
+    pub time: Option<String>,
+    /// With --time: how many days apart two texts of one problem may be.
+    #[arg(long, default_value_t = 30)]
+    pub window_days: u32,
+    /// A location column (address), whose estates, roads and building count as the place.
+    #[arg(long)]
+    pub location: Option<String>,
 }
 
 /// A taxonomy whose terms teach the model beside the labelled texts.
@@ -142,6 +169,7 @@ pub fn run(command: TextCommand) -> Result<()> {
         TextCommand::Eval { model, input } => eval(&model, &input),
         TextCommand::Classify { model } => classify(&model),
         TextCommand::Cv(args) => cv(&args),
+        TextCommand::Groups(args) => groups(&args),
     }
 }
 
@@ -261,5 +289,49 @@ fn cv(args: &CvArgs) -> Result<()> {
         "ms_per_text": ms,
     });
     println!("{out}");
+    Ok(())
+}
+
+fn groups(args: &GroupsArgs) -> Result<()> {
+    let table = Table::read(&args.input).map_err(bad)?;
+    let texts = table.texts(&args.text).map_err(bad)?;
+    let ids = table.values(&args.id).map_err(bad)?;
+    let times = match &args.time {
+        Some(col) => Some(table.times(col).map_err(bad)?),
+        None => None,
+    };
+    let locations = match &args.location {
+        Some(col) => Some(table.column(col).map_err(bad)?),
+        None => None,
+    };
+    let title_col = table.column(&args.text[0]).map_err(bad)?;
+    let items: Vec<Item> = (texts.into_iter().enumerate())
+        .map(|(i, text)| Item {
+            text,
+            location: locations.map_or_else(String::new, |c| table.rows[i].fields[c].clone()),
+            time: times.as_ref().map(|t| t[i]),
+        })
+        .collect();
+    let started = Instant::now();
+    let window = times
+        .is_some()
+        .then_some(i64::from(args.window_days) * 86_400);
+    let found = similar::groups(&items, Rule::default(), window);
+    let seconds = started.elapsed().as_secs_f64();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (n, g) in found.iter().enumerate() {
+        let title = first_sentence(&table.rows[g.central].fields[title_col]);
+        let ids: Vec<&str> = g.members.iter().map(|&i| ids[i].as_str()).collect();
+        let line = json!({"group": n + 1, "ids": ids, "title": title});
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    let grouped: usize = found.iter().map(|g| g.members.len()).sum();
+    eprintln!(
+        "已分组：{} 条文本，{} 组（共 {grouped} 条），用时 {seconds:.2} 秒",
+        items.len(),
+        found.len()
+    );
     Ok(())
 }

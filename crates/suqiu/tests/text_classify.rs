@@ -4,52 +4,12 @@
 //! ones it did not see.
 
 use std::collections::HashSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+
+mod text_common;
+use text_common::{quoted, refused, shared_data, suqiu, workdir};
 
 use serde_json::Value;
 use suqiu_text::table::Table;
-
-const EXE: &str = env!("CARGO_BIN_EXE_suqiu");
-
-struct Ran {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn suqiu(dir: &Path, args: &[&str], stdin: &str) -> Ran {
-    let mut child = Command::new(EXE)
-        .args(args)
-        .current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn suqiu");
-    let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).expect("write stdin");
-    drop(input);
-    let out = child.wait_with_output().expect("wait");
-    Ran {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn workdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("suqiu-text-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-/// One CSV field, quoted as RFC 4180 says.
-fn quoted(field: &str) -> String {
-    format!("\"{}\"", field.replace('"', "\"\""))
-}
 
 /// A small labelled file with the awkward parts of real exports: a BOM, CRLF, quoted commas
 /// and newlines, quotes inside quotes, a blank line.
@@ -168,7 +128,6 @@ fn train_eval_classify_and_cv_on_a_small_file() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// Runs a command expected to refuse: exit 2, and the message says `needles`.
 /// A taxonomy's terms teach what no training text says: 垃圾分类 is nowhere in the synthetic
 /// file, and only the taxonomy puts it under 环境保护. Its labels that no text has are left
 /// out, and a row without a label is refused by its line.
@@ -222,19 +181,6 @@ fn a_taxonomy_teaches_its_terms() {
     let args = [&train[..], &["--model", "x.bin", "--taxonomy", "bad.csv"]].concat();
     refused(&dir, &args, &["bad.csv", "第 3 行", "一级分类"]);
     std::fs::remove_dir_all(&dir).ok();
-}
-
-fn refused(dir: &Path, args: &[&str], needles: &[&str]) {
-    let r = suqiu(dir, args, "");
-    assert_eq!(r.code, 2, "{args:?}: {} {}", r.stdout, r.stderr);
-    for n in needles {
-        assert!(r.stderr.contains(n), "{args:?}: {n:?} not in {}", r.stderr);
-    }
-    assert!(
-        r.stdout.is_empty() && !r.stderr.contains("panicked"),
-        "{}",
-        r.stderr
-    );
 }
 
 #[test]
@@ -297,27 +243,6 @@ fn bad_input_names_the_line_or_column_and_exits_2() {
         &["无法读取模型"],
     );
     std::fs::remove_dir_all(&dir).ok();
-}
-
-/// The shared data folder: `SUQIU_SHARED_DATA`, else `<repo>/../shared/data`, else
-/// `/work/shared/data`. Missing, the test fails: it never skips.
-fn shared_data() -> PathBuf {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        std::env::var_os("SUQIU_SHARED_DATA").map(PathBuf::from),
-        Some(repo.join("../shared/data")),
-        Some(PathBuf::from("/work/shared/data")),
-    ];
-    let found = candidates
-        .iter()
-        .flatten()
-        .find(|d| d.join("tipdm2020").is_dir());
-    found.cloned().unwrap_or_else(|| {
-        panic!(
-            "the shared data folder is missing: set SUQIU_SHARED_DATA to the folder holding \
-             tipdm2020/ (tried {candidates:?}). This test needs it and does not skip."
-        )
-    })
 }
 
 /// Trained on fj2_fullrows, scored on the fj2_sample messages that are not in it (the two

@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 use jieba_rs::Jieba;
 
 pub mod classify;
+pub mod similar;
 pub mod table;
 
 /// A jieba segmenter with its embedded dictionary. Building one costs ~140 ms: build it once,

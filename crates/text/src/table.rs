@@ -32,6 +32,19 @@ pub enum TableError {
         line: u64,
         column: String,
     },
+    #[error("{path} 第 {line} 行的列「{column}」为空")]
+    EmptyValue {
+        path: PathBuf,
+        line: u64,
+        column: String,
+    },
+    #[error("{path} 第 {line} 行的时间（列「{column}」）无法识别：「{value}」（可用 2019/2/28 11:25:05 或 2019-02-28T11:25:05）")]
+    BadTime {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        value: String,
+    },
     #[error("{path} 第 {line} 行的文本（列「{}」）为空", .columns.join("、"))]
     EmptyText {
         path: PathBuf,
@@ -85,14 +98,24 @@ impl Table {
             .quoting(!tsv)
             .has_headers(false)
             .from_reader(text.as_bytes());
-        // csv's own line count lags after a CRLF; the byte offset is exact.
+        // csv's own line count lags after a CRLF; the byte offset is exact. Counted on from
+        // the last row's (records come in order): counting from the start each time made
+        // reading a file of thousands of long rows take seconds.
+        let counted = std::cell::Cell::new((0usize, 1u64));
         let line_of = |p: Option<&csv::Position>| {
             p.map_or(0, |p| {
-                let start = text.as_bytes()[p.byte() as usize..]
-                    .iter()
-                    .take_while(|b| matches!(b, b'\r' | b'\n'))
-                    .count();
-                line_at(text.as_bytes(), p.byte() as usize + start)
+                let bytes = text.as_bytes();
+                let at = p.byte() as usize;
+                let start = at
+                    + (bytes[at..].iter())
+                        .take_while(|b| matches!(b, b'\r' | b'\n'))
+                        .count();
+                let (from, line) = counted.get();
+                let from = if start >= from { from } else { 0 };
+                let line = if from == 0 { 1 } else { line };
+                let line = line + line_at(&bytes[from..], start - from) - 1;
+                counted.set((start, line));
+                line
             })
         };
         let malformed = |e: csv::Error| TableError::Malformed {
@@ -211,6 +234,40 @@ impl Table {
                     format!("{narrowest} {}", parts.join(" ")),
                     label.to_string(),
                 ))
+            })
+            .collect()
+    }
+
+    /// Each row's value in a column, none of them empty (an id, say).
+    pub fn values(&self, column: &str) -> Result<Vec<String>, TableError> {
+        let c = self.column(column)?;
+        (self.rows.iter())
+            .map(|row| {
+                let value = row.fields[c].trim();
+                if value.is_empty() {
+                    return Err(TableError::EmptyValue {
+                        path: self.path.clone(),
+                        line: row.line,
+                        column: column.to_string(),
+                    });
+                }
+                Ok(value.to_string())
+            })
+            .collect()
+    }
+
+    /// Each row's time in a column, in seconds (see [`crate::similar::parse_time`]).
+    pub fn times(&self, column: &str) -> Result<Vec<i64>, TableError> {
+        let c = self.column(column)?;
+        (self.rows.iter())
+            .map(|row| {
+                let value = row.fields[c].trim();
+                crate::similar::parse_time(value).ok_or_else(|| TableError::BadTime {
+                    path: self.path.clone(),
+                    line: row.line,
+                    column: column.to_string(),
+                    value: value.chars().take(40).collect(),
+                })
             })
             .collect()
     }

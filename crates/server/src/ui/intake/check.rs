@@ -10,7 +10,7 @@ use serde::Serialize;
 use suqiu_core::appeal::{Kind, Urgency};
 use suqiu_core::policy::deadlines;
 use suqiu_core::validate::validate_phone;
-use suqiu_store::similar::SimilarQuery;
+use suqiu_store::similar::{NearDupQuery, SimilarQuery, Why};
 
 use super::phone_owners;
 use crate::state::AppState;
@@ -81,8 +81,46 @@ fn preview_deadlines(
 }
 
 /// Recent appeals like the one being typed: the same person (by register or phone) or the
-/// same place, in the same category.
+/// same place, in the same category; then those that read as the same problem whoever
+/// raised them (the near-duplicate finder), each once.
 async fn similar_recent(
+    state: &AppState,
+    s: &Session,
+    f: &FormData,
+    now: DateTime<Utc>,
+) -> Result<Vec<SimilarOut>, suqiu_store::StoreError> {
+    let mut found = same_person_or_place(state, s, f, now).await?;
+    let q = NearDupQuery {
+        title: f.get("title").map(str::to_string),
+        content: f.get("content").unwrap_or("").to_string(),
+        location: f.get("location").map(str::to_string),
+        since: now - TimeDelta::days(SIMILAR_DAYS),
+    };
+    let lang = s.lang;
+    for d in state.store.near_duplicates(&s.actor, &q).await? {
+        if found.iter().any(|o| o.id == d.appeal.id) {
+            continue;
+        }
+        let why = match d.why {
+            Why::SameText => "intake.similar_same_text",
+            Why::SimilarText => "intake.similar_text",
+            Why::SamePlace => "intake.similar_text_place",
+        };
+        let a = d.appeal;
+        found.push(SimilarOut {
+            id: a.id,
+            code: a.tracking_code,
+            summary: summary(a.title.as_deref(), &a.content),
+            when: when(a.created_at),
+            why: lang.t(why),
+            status: lang.label(a.status.code(), a.status.label_zh()),
+        });
+    }
+    Ok(found)
+}
+
+/// The same person (by register or phone) or the same place, in the same category.
+async fn same_person_or_place(
     state: &AppState,
     s: &Session,
     f: &FormData,
