@@ -3,7 +3,7 @@
 //! receipt, tracking, the appellant's own answer to the follow-up, and the boards of the
 //! district and of a community — is checked by axe-core (no serious or critical
 //! violation), scrolls only downwards (nothing wider than the screen), and weighs under
-//! 100 kB with everything it loads (a slow phone's budget).
+//! 100 kB with everything it loads (a slow phone's budget). On SQLite and on PostgreSQL.
 //!
 //! axe-core comes from the npm registry at the version `scripts/a11y/package-lock.json`
 //! pins (`scripts/test` installs it); this test fails, never skips, without it.
@@ -13,8 +13,8 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::browser::{demo_store, start_driver, Ui};
-use common::TestServer;
+use common::browser::{start_driver, Ui, DEMO_APPEALS};
+use common::{fresh_url, Backend, TestServer};
 use serde_json::{json, Value};
 
 /// A common Android phone's viewport in CSS pixels.
@@ -176,11 +176,30 @@ async fn track(ui: &Ui, code: &str, phone: &str) {
     ui.submit("form[action='/track'] button[type=submit]").await;
 }
 
+/// The demo district on `backend`.
+async fn demo_store(backend: Backend) -> suqiu_store::Store {
+    let url = fresh_url(backend, "browser_public").await;
+    let store = suqiu_store::Store::open(&url).await.expect("open store");
+    suqiu::demo::load::load_demo(&store, DEMO_APPEALS, 2005, false)
+        .await
+        .expect("load the demo district");
+    store
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_public_pages_are_accessible_and_light_at_phone_width() {
+async fn the_public_pages_are_accessible_and_light_at_phone_width_on_sqlite() {
+    public_pages_at_phone_width(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_pages_are_accessible_and_light_at_phone_width_on_postgres() {
+    public_pages_at_phone_width(Backend::Postgres).await;
+}
+
+async fn public_pages_at_phone_width(backend: Backend) {
     let axe = axe_source();
     let driver = start_driver();
-    let server = TestServer::start(demo_store().await).await;
+    let server = TestServer::start(demo_store(backend).await).await;
     let ui = Ui::open(&driver, &server.base).await;
     ui.c.set_window_size(PHONE_WIDTH, PHONE_HEIGHT)
         .await
