@@ -320,11 +320,32 @@ fn parse_catalogue(file: &'static str) -> Result<HashMap<&'static str, &'static 
         let Some((key, text)) = entry else {
             return Err(format!("line {}: not `key = \"text\"`: {line}", n + 1));
         };
+        if !key.split('.').all(bare_key_part) {
+            return Err(format!("line {}: {key:?} is not a bare TOML key", n + 1));
+        }
         if out.insert(key, text).is_some() {
             return Err(format!("line {}: {key} twice", n + 1));
         }
     }
+    // The files are TOML to every other tool (editors, translators' checkers): a key that is
+    // also a table (`a.b` beside `a.b.c`) is valid to the line reader above but not to TOML.
+    if let Some(key) = out.keys().find(|key| {
+        let mut dots = key.match_indices('.');
+        dots.any(|(i, _)| out.contains_key(&key[..i]))
+    }) {
+        return Err(format!(
+            "{key}: a key above it is a text, so TOML cannot make it a table"
+        ));
+    }
     Ok(out)
+}
+
+/// A part of a bare TOML key: ASCII letters, digits, `_` and `-`, not empty.
+fn bare_key_part(part: &str) -> bool {
+    !part.is_empty()
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]
@@ -343,6 +364,17 @@ mod tests {
             }
         }
         out
+    }
+
+    /// A key beside a longer key under it is refused: TOML could not read such a file.
+    #[test]
+    fn a_key_that_is_also_a_table_is_refused() {
+        let err = parse_catalogue("f.spam_only = \"只看无效\"\nf.spam_only.note = \"说明\"\n")
+            .expect_err("a key and a table of the same name");
+        assert!(err.contains("f.spam_only.note"), "{err}");
+        assert!(parse_catalogue("f.spam_only = \"a\"\nf.spam_only_note = \"b\"\n").is_ok());
+        let err = parse_catalogue("a b = \"c\"\n").expect_err("a key with a space");
+        assert!(err.contains("line 1"), "{err}");
     }
 
     /// Every message key the templates and the UI code look up has both languages.
