@@ -46,6 +46,7 @@ mod searches;
 mod session_cache;
 pub mod settings;
 pub mod similar;
+pub mod suggest;
 mod sql;
 mod taxonomy;
 pub mod users;
