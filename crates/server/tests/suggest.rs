@@ -390,7 +390,8 @@ async fn the_intake_page_shows_the_chips_and_admin_retrains(b: Backend) {
     assert_eq!(chips.json["chips"].as_array().map(Vec::len), Some(3));
     // The empty form has the chips' place, hidden; a form shown again draws them itself.
     let form = desk.get("/appeals/new").await.text();
-    assert!(form.contains("id=\"suggest\"") && !form.contains("suggest-chip"), "{form}");
+    let chip = "data-testid=\"suggest-chip\"";
+    assert!(form.contains("id=\"suggest\"") && !form.contains(chip), "{form}");
     let failed = desk
         .post(
             "/appeals/new",
