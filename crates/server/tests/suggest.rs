@@ -326,7 +326,8 @@ async fn suggest_checks_the_node_and_the_text(b: Backend) {
 
 async fn intake_goes_on_while_a_retrain_runs(b: Backend) {
     let t = TestApp::new(b).await;
-    history(&t, 120, 0).await;
+    // Enough history that training takes seconds, as a district's does.
+    history(&t, 400, 0).await;
     let state = t.state.clone();
     let training = tokio::spawn(async move { retrain_now(&state).await });
     for _ in 0..500 {
@@ -349,7 +350,7 @@ async fn intake_goes_on_while_a_retrain_runs(b: Backend) {
         "the intake was answered ({took:?}) while the retrain still ran"
     );
     let run = training.await.expect("joined").expect("ran").expect("trained");
-    assert!(run.trained && run.n_texts == 600, "{run:?}");
+    assert!(run.trained && run.n_texts == 2000, "{run:?}");
     assert!(!retraining(&t.state));
     t.finish().await;
 }
