@@ -215,12 +215,13 @@ impl HandlerTable {
             .filter_map(|((category, place), handlers)| {
                 let total: u32 = handlers.values().sum();
                 // The first of the most: BTreeMap order makes ties go to the lowest.
-                let (handler, n) = handlers
-                    .iter()
-                    .fold(None, |best: Option<(Handler, u32)>, (h, n)| match best {
+                let (handler, n) = handlers.iter().fold(
+                    None,
+                    |best: Option<(Handler, u32)>, (h, n)| match best {
                         Some((_, m)) if m >= *n => best,
                         _ => Some((*h, *n)),
-                    })?;
+                    },
+                )?;
                 (total >= MIN_HANDLED).then(|| {
                     let usual = Usual {
                         category: category.clone(),
@@ -345,7 +346,10 @@ mod tests {
         labels.extend(vec!["c"; MIN_PER_LABEL - 1]);
         let plan = Plan::of(labels.iter().copied());
         assert_eq!(plan.kept, ["a", "b"].map(String::from).into());
-        assert_eq!((plan.n_texts, plan.n_labelled), (210, 210 + MIN_PER_LABEL - 1));
+        assert_eq!(
+            (plan.n_texts, plan.n_labelled),
+            (210, 210 + MIN_PER_LABEL - 1)
+        );
         assert!(plan.ready());
         // Enough texts but one label: nothing to choose between.
         assert!(!Plan::of(vec!["a"; 500]).ready());
@@ -369,11 +373,17 @@ mod tests {
             row("/1/2/5/", Handler::Unit(5), 2),
         ]);
         let at3 = table.usual("water", "/1/2/3/30/").expect("community 3");
-        assert_eq!((at3.handler, at3.n, at3.total), (Handler::Department(9), 4, 6));
+        assert_eq!(
+            (at3.handler, at3.n, at3.total),
+            (Handler::Department(9), 4, 6)
+        );
         assert!((at3.share() - 4.0 / 6.0).abs() < 1e-9);
         // Community 5 has too few of its own: its street's (2: 5 of 13 by unit 2).
         let at5 = table.usual("water", "/1/2/5/").expect("street 2");
-        assert_eq!((at5.place, at5.handler, at5.n, at5.total), (2, Handler::Unit(2), 5, 13));
+        assert_eq!(
+            (at5.place, at5.handler, at5.n, at5.total),
+            (2, Handler::Unit(2), 5, 13)
+        );
         assert!(table.usual("lifts", "/1/2/3/").is_none());
         assert!(table.usual("water", "/1/7/8/").is_none());
         // Ties go to the lowest handler, and the table survives JSON.
@@ -381,9 +391,15 @@ mod tests {
             row("/1/2/3/", Handler::Unit(3), 2),
             row("/1/2/3/", Handler::Department(9), 2),
         ]);
-        assert_eq!(tie.usual("water", "/1/2/3/").unwrap().handler, Handler::Department(9));
+        assert_eq!(
+            tie.usual("water", "/1/2/3/").unwrap().handler,
+            Handler::Department(9)
+        );
         let json = serde_json::to_string(&table).expect("json");
-        assert_eq!(serde_json::from_str::<HandlerTable>(&json).expect("back"), table);
+        assert_eq!(
+            serde_json::from_str::<HandlerTable>(&json).expect("back"),
+            table
+        );
     }
 
     #[test]

@@ -38,20 +38,59 @@ const MEALS: &str = "elder_care.meals";
 const WORDS: [(&str, [&str; 8]); 5] = [
     (
         WATER,
-        ["水管", "漏水", "爆裂", "水压低", "自来水", "阀门", "管道", "滴水"],
+        [
+            "水管",
+            "漏水",
+            "爆裂",
+            "水压低",
+            "自来水",
+            "阀门",
+            "管道",
+            "滴水",
+        ],
     ),
     (
         LIGHTS,
-        ["路灯", "不亮", "灯泡", "照明", "黑漆漆", "灯杆", "闪烁", "晚上"],
+        [
+            "路灯",
+            "不亮",
+            "灯泡",
+            "照明",
+            "黑漆漆",
+            "灯杆",
+            "闪烁",
+            "晚上",
+        ],
     ),
     (
         CLEANING,
-        ["垃圾", "清运", "保洁", "臭味", "堆放", "打扫", "脏乱", "垃圾桶"],
+        [
+            "垃圾",
+            "清运",
+            "保洁",
+            "臭味",
+            "堆放",
+            "打扫",
+            "脏乱",
+            "垃圾桶",
+        ],
     ),
-    (PETS, ["狗", "宠物", "狗叫", "遛狗", "猫", "拴绳", "犬只", "粪便"]),
+    (
+        PETS,
+        ["狗", "宠物", "狗叫", "遛狗", "猫", "拴绳", "犬只", "粪便"],
+    ),
     (
         MEALS,
-        ["助餐", "吃饭", "送餐", "食堂", "午饭", "饭菜", "老年餐", "订餐"],
+        [
+            "助餐",
+            "吃饭",
+            "送餐",
+            "食堂",
+            "午饭",
+            "饭菜",
+            "老年餐",
+            "订餐",
+        ],
     ),
 ];
 const FILLER: [&str; 7] = [
@@ -69,7 +108,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         xs[((self.0 >> 33) % xs.len() as u64) as usize]
     }
 }
@@ -130,7 +172,10 @@ async fn history(t: &TestApp, per_category: usize, resolved: usize) {
             batch.push((appeal, vec![event]));
         }
     }
-    t.store.insert_appeals_bulk(&batch).await.expect("history loaded");
+    t.store
+        .insert_appeals_bulk(&batch)
+        .await
+        .expect("history loaded");
 }
 
 async fn suggest(t: &TestApp, user: &str, body: Value) -> (StatusCode, Value) {
@@ -160,12 +205,18 @@ async fn with_too_little_history_nothing_is_suggested(b: Backend) {
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(found["ready"], false);
     assert_eq!(found["reason"], "数据不足，暂不提供建议");
-    assert!(top(&found).is_empty() && found["handler"].is_null(), "{found}");
+    assert!(
+        top(&found).is_empty() && found["handler"].is_null(),
+        "{found}"
+    );
 
     // Ten appeals in each category: 50 in all, short of 200 — the night trains nothing.
     history(&t, 10, 0).await;
     t.clock.set(night());
-    let run = run_once(&t.state, night()).await.expect("runs").expect("due");
+    let run = run_once(&t.state, night())
+        .await
+        .expect("runs")
+        .expect("due");
     assert!(!run.trained, "{run:?}");
     assert_eq!((run.n_labelled, run.n_texts, run.labels), (50, 0, 0));
     let (_, found) = suggest(&t, "station11", body).await;
@@ -174,10 +225,14 @@ async fn with_too_little_history_nothing_is_suggested(b: Backend) {
     // The page shows no chips; the intake records nothing; /admin says why.
     let mut desk = Browser::sign_in(&t, "station11").await;
     let c11 = t.fx.c11.to_string();
-    let typed = [("content", "3号楼路灯不亮了"), ("org_unit_id", c11.as_str())];
+    let typed = [
+        ("content", "3号楼路灯不亮了"),
+        ("org_unit_id", c11.as_str()),
+    ];
     let chips = desk.post("/appeals/new/suggest", &typed).await;
     assert_eq!(chips.json["chips"], json!([]), "{}", chips.text());
-    t.create_appeal("station11", TestApp::appeal_body(t.fx.c11)).await;
+    t.create_appeal("station11", TestApp::appeal_body(t.fx.c11))
+        .await;
     let token = t.token("admin").await;
     let state = t.get("/api/v1/suggestions", &token).await;
     let state = state.ok(200);
@@ -186,7 +241,11 @@ async fn with_too_little_history_nothing_is_suggested(b: Backend) {
     let mut admin = Browser::sign_in(&t, "admin").await;
     let page = admin.get("/admin/suggest").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains("数据不足，暂不提供建议"), "{}", page.text());
+    assert!(
+        page.text().contains("数据不足，暂不提供建议"),
+        "{}",
+        page.text()
+    );
     t.finish().await;
 }
 
@@ -194,9 +253,15 @@ async fn the_nightly_model_suggests_and_intakes_are_measured(b: Backend) {
     let t = TestApp::new(b).await;
     history(&t, 50, 8).await;
     // Not in the night's hour: nothing runs.
-    assert!(run_once(&t.state, t.clock.now()).await.expect("runs").is_none());
+    assert!(run_once(&t.state, t.clock.now())
+        .await
+        .expect("runs")
+        .is_none());
     t.clock.set(night());
-    let run = run_once(&t.state, night()).await.expect("runs").expect("due");
+    let run = run_once(&t.state, night())
+        .await
+        .expect("runs")
+        .expect("due");
     assert!(run.trained, "{run:?}");
     assert_eq!((run.n_texts, run.labels), (250, 5));
     // Once a night: the next look in the same hour trains nothing.
@@ -292,7 +357,10 @@ async fn suggest_checks_the_node_and_the_text(b: Backend) {
     // The street sees its communities; a volunteer registers nothing.
     let body = json!({"content": "路灯不亮", "org_unit_id": t.fx.c12});
     assert_eq!(suggest(&t, "street1", body.clone()).await.0, StatusCode::OK);
-    assert_eq!(suggest(&t, "volunteer", body).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        suggest(&t, "volunteer", body).await.0,
+        StatusCode::FORBIDDEN
+    );
     // The intake's own text rules, each fault named.
     let long = "长".repeat(101);
     let body = json!({"content": "  ", "title": long, "org_unit_id": t.fx.c11});
@@ -308,9 +376,18 @@ async fn suggest_checks_the_node_and_the_text(b: Backend) {
     // A missing field is named; a body that is no JSON is 400.
     let token = t.token("station11").await;
     let res = t
-        .post("/api/v1/appeals/suggest", &token, json!({"org_unit_id": t.fx.c11}))
+        .post(
+            "/api/v1/appeals/suggest",
+            &token,
+            json!({"org_unit_id": t.fx.c11}),
+        )
         .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text());
+    assert_eq!(
+        res.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.text()
+    );
     assert_eq!(res.json["errors"][0]["field"], "content");
     let res = t
         .call_raw(
@@ -349,7 +426,11 @@ async fn intake_goes_on_while_a_retrain_runs(b: Backend) {
         retraining(&t.state),
         "the intake was answered ({took:?}) while the retrain still ran"
     );
-    let run = training.await.expect("joined").expect("ran").expect("trained");
+    let run = training
+        .await
+        .expect("joined")
+        .expect("ran")
+        .expect("trained");
     assert!(run.trained && run.n_texts == 2000, "{run:?}");
     assert!(!retraining(&t.state));
     t.finish().await;
@@ -361,7 +442,10 @@ async fn the_intake_page_shows_the_chips_and_admin_retrains(b: Backend) {
     // The button: a retrain in the background, then its result on the page.
     let mut admin = Browser::sign_in(&t, "admin").await;
     let page = admin.get("/admin/suggest").await.text();
-    assert!(page.contains("立即重新训练") && page.contains("尚未训练"), "{page}");
+    assert!(
+        page.contains("立即重新训练") && page.contains("尚未训练"),
+        "{page}"
+    );
     let res = admin.post("/admin/suggest/retrain", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     for _ in 0..3000 {
@@ -371,7 +455,10 @@ async fn the_intake_page_shows_the_chips_and_admin_retrains(b: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let page = admin.get("/admin/suggest").await.text();
-    assert!(page.contains("已训练：250 条已分类诉求，5 个类别"), "{page}");
+    assert!(
+        page.contains("已训练：250 条已分类诉求，5 个类别"),
+        "{page}"
+    );
     assert!(page.contains("data-testid=\"suggest-models\""), "{page}");
     // A station may not retrain.
     let mut desk = Browser::sign_in(&t, "station11").await;
@@ -392,7 +479,10 @@ async fn the_intake_page_shows_the_chips_and_admin_retrains(b: Backend) {
     // The empty form has the chips' place, hidden; a form shown again draws them itself.
     let form = desk.get("/appeals/new").await.text();
     let chip = "data-testid=\"suggest-chip\"";
-    assert!(form.contains("id=\"suggest\"") && !form.contains(chip), "{form}");
+    assert!(
+        form.contains("id=\"suggest\"") && !form.contains(chip),
+        "{form}"
+    );
     let failed = desk
         .post(
             "/appeals/new",
@@ -408,7 +498,9 @@ async fn the_intake_page_shows_the_chips_and_admin_retrains(b: Backend) {
     assert_eq!(failed.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = failed.text();
     assert!(
-        html.contains(&format!("data-category=\"{PETS}\" aria-keyshortcuts=\"Alt+1\"")),
+        html.contains(&format!(
+            "data-category=\"{PETS}\" aria-keyshortcuts=\"Alt+1\""
+        )),
         "{html}"
     );
     assert!(html.contains("宠物"), "{html}");

@@ -147,10 +147,11 @@ impl Store {
         let labels = serde_json::to_string(&m.labels).map_err(|e| corrupt("labels", e))?;
         let metrics = serde_json::to_string(&m.metrics).map_err(|e| corrupt("metrics", e))?;
         let mut tx = self.writer.begin().await?;
-        let version: i64 =
-            sqlx::query_scalar("SELECT CAST(COALESCE(MAX(version), 0) + 1 AS BIGINT) FROM text_models")
-                .fetch_one(&mut *tx)
-                .await?;
+        let version: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(MAX(version), 0) + 1 AS BIGINT) FROM text_models",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO text_models \
              (version, trained_at, n_texts, labels, bytes, metrics_json, handlers_json) \
@@ -214,8 +215,8 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let labels: String = get(r, "labels")?;
-                let labels: Vec<String> = serde_json::from_str(&labels)
-                    .map_err(|e| corrupt("text_models.labels", e))?;
+                let labels: Vec<String> =
+                    serde_json::from_str(&labels).map_err(|e| corrupt("text_models.labels", e))?;
                 Ok(ModelInfo {
                     version: get(r, "version")?,
                     trained_at: get_time(r, "trained_at")?,
@@ -244,8 +245,7 @@ impl Store {
 
     /// Records what an intake was offered and chose (once per appeal).
     pub async fn record_suggestion(&self, r: &SuggestionRecord) -> Result<()> {
-        let suggested =
-            serde_json::to_string(&r.suggested).map_err(|e| corrupt("suggested", e))?;
+        let suggested = serde_json::to_string(&r.suggested).map_err(|e| corrupt("suggested", e))?;
         sqlx::query(
             "INSERT INTO category_suggestions \
              (appeal_id, model_version, suggested_json, chosen, accepted_rank, month, created_at) \

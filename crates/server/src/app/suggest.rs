@@ -294,7 +294,12 @@ fn train(examples: &[(String, String)]) -> Result<Trained, String> {
     let held = Model::train(&rest, &settings).map_err(|e| e.to_string())?;
     let scored = Instant::now();
     let ranked: Vec<Vec<&str>> = (test.iter())
-        .map(|&i| held.ranked(pairs[i].0).into_iter().map(|(l, _)| l).collect())
+        .map(|&i| {
+            held.ranked(pairs[i].0)
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect()
+        })
         .collect();
     let ms = scored.elapsed().as_secs_f64() * 1000.0 / test.len().max(1) as f64;
     let gold: Vec<&str> = test.iter().map(|&i| pairs[i].1).collect();
@@ -351,8 +356,8 @@ async fn retrain(state: &AppState, now: DateTime<Utc>) -> Result<LastRun, Retrai
             .map_err(|e| RetrainError::Training(e.to_string()))?
             .map_err(RetrainError::Training)?;
         let handlers = HandlerTable::count(state.store.resolved_by_handler().await?);
-        let handlers_json = serde_json::to_string(&handlers)
-            .map_err(|e| RetrainError::Training(e.to_string()))?;
+        let handlers_json =
+            serde_json::to_string(&handlers).map_err(|e| RetrainError::Training(e.to_string()))?;
         let stored = StoredModel {
             version: 0,
             trained_at: now,

@@ -78,7 +78,15 @@ async fn suggest_page(state: &AppState, s: &Session) -> Result<SuggestPage, UiEr
                 let f = &m.metrics;
                 let (accuracy, f1, top3) =
                     (ratio(f.accuracy), ratio(f.macro_f1), ratio(f.top3_accuracy));
-                (m.version, when(m.trained_at), m.n_texts, m.labels, accuracy, f1, top3)
+                (
+                    m.version,
+                    when(m.trained_at),
+                    m.n_texts,
+                    m.labels,
+                    accuracy,
+                    f1,
+                    top3,
+                )
             })
             .collect(),
         months: (st.months.iter())

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-pub(crate) use crate::app::suggest::Typed;
 use crate::app::suggest::suggest as suggest_for;
+pub(crate) use crate::app::suggest::Typed;
 use crate::state::AppState;
 use crate::ui::i18n::Lang;
 use crate::ui::view::percent;
