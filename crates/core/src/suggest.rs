@@ -263,12 +263,12 @@ pub fn accepted_rank(suggested: &[String], chosen: &str) -> Option<u32> {
     u32::try_from(at + 1).ok()
 }
 
-/// Whether the nightly retrain is due at `now`: in [`RETRAIN_HOUR`] (Shanghai), and no model
-/// was trained yet on this Shanghai day (one trained on demand today counts).
-pub fn retrain_due(now: DateTime<Utc>, last_trained: Option<DateTime<Utc>>) -> bool {
+/// Whether the nightly retrain is due at `now`: in [`RETRAIN_HOUR`] (Shanghai), and no
+/// training ran yet on this Shanghai day (one on demand today counts, and so does one that
+/// found too little history).
+pub fn retrain_due(now: DateTime<Utc>, last_run: Option<DateTime<Utc>>) -> bool {
     let local = now.with_timezone(&shanghai());
-    local.hour() == RETRAIN_HOUR
-        && last_trained.is_none_or(|t| shanghai_date(t) < shanghai_date(now))
+    local.hour() == RETRAIN_HOUR && last_run.is_none_or(|t| shanghai_date(t) < shanghai_date(now))
 }
 
 /// The Shanghai month of an instant, `YYYY-MM`: the key of the acceptance figures.

@@ -219,6 +219,9 @@ async fn with_too_little_history_nothing_is_suggested(b: Backend) {
         .expect("due");
     assert!(!run.trained, "{run:?}");
     assert_eq!((run.n_labelled, run.n_texts, run.labels), (50, 0, 0));
+    // Looked at once a night, whatever it found.
+    let later = night() + TimeDelta::minutes(20);
+    assert!(run_once(&t.state, later).await.expect("runs").is_none());
     let (_, found) = suggest(&t, "station11", body).await;
     assert_eq!(found["ready"], false, "{found}");
 

@@ -33,7 +33,9 @@ pub async fn run_once(
     state: &AppState,
     now: DateTime<Utc>,
 ) -> Result<Option<LastRun>, RetrainError> {
-    let last = state.store.models().await?.first().map(|m| m.trained_at);
+    // The last run, whatever came of it: a district with too little history is looked at
+    // once a night too, not at every tick of the hour.
+    let last = state.store.last_training_run().await?.map(|r| r.at);
     if !retrain_due(now, last) {
         return Ok(None);
     }
