@@ -15,12 +15,13 @@ use serde_json::{json, Value};
 use suqiu_core::access::{Actor, Role};
 use suqiu_core::appeal::{Appeal, Appellant, Channel, Kind, Resolution, Status, Urgency};
 use suqiu_core::calendar::WorkCalendar;
-use suqiu_core::lifecycle::{register, Event, Intake};
+use suqiu_core::lifecycle::{register, register_public, Event, EventBody, Intake};
 use suqiu_core::policy::TimeLimitPolicy;
 use suqiu_server::jobs::suggest::{retrain_now, retraining, run_once};
 
 on_both_backends!(
     with_too_little_history_nothing_is_suggested,
+    residents_choices_teach_only_once_staff_sorted_them,
     the_nightly_model_suggests_and_intakes_are_measured,
     suggest_checks_the_node_and_the_text,
     intake_goes_on_while_a_retrain_runs,
@@ -116,10 +117,23 @@ impl Lcg {
     }
 }
 
+/// How the history's appeals came in: at a desk; through the public door with the
+/// category the resident picked; or through the door and sorted by staff afterwards (归类).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Door {
+    Desk,
+    Public,
+    PublicSorted,
+}
+
 /// `per_category` desk appeals of each of the five categories at community C11, their
 /// texts drawn from the category's words; the first `resolved` water-pipe appeals resolved
 /// by the street's housing office (房管所) after a referral.
 async fn history(t: &TestApp, per_category: usize, resolved: usize) {
+    history_through(t, Door::Desk, per_category, resolved).await
+}
+
+async fn history_through(t: &TestApp, door: Door, per_category: usize, resolved: usize) {
     let unit = t.store.org_unit(t.fx.c11).await.expect("c11").expect("c11");
     let actor = Actor {
         user_id: t.fx.user("station11"),
@@ -129,7 +143,6 @@ async fn history(t: &TestApp, per_category: usize, resolved: usize) {
         org_path: unit.path,
         department_id: None,
     };
-    let (calendar, policy) = (WorkCalendar::weekdays_only(), TimeLimitPolicy::default());
     let mut rng = Lcg(16);
     let mut batch: Vec<(Appeal, Vec<Event>)> = Vec::new();
     for (c, (category, words)) in WORDS.iter().enumerate() {
@@ -143,24 +156,9 @@ async fn history(t: &TestApp, per_category: usize, resolved: usize) {
                 rng.pick(words),
                 rng.pick(&FILLER)
             );
-            let intake = Intake {
-                appellant: Appellant::Anonymous,
-                org_unit_id: t.fx.c11,
-                channel: Channel::WalkIn,
-                kind: Kind::Help,
-                category: (*category).into(),
-                urgency: Urgency::Normal,
-                title: None,
-                content,
-                location: None,
-                public_consent: false,
-            };
             let n = (c * per_category + i) as i64;
             let at = t.clock.now() - TimeDelta::days(60) + TimeDelta::minutes(n);
-            let code = format!("SQ260925-H{n:09}");
-            let (mut appeal, event) =
-                register(intake, code, t.fx.c11, &actor, at, &calendar, &policy)
-                    .expect("registers");
+            let (mut appeal, events) = taken_in(t, &actor, door, category, content, at, n);
             if *category == WATER && i < resolved {
                 appeal.status = Status::Resolved;
                 appeal.department_id = Some(t.fx.dept);
@@ -169,13 +167,66 @@ async fn history(t: &TestApp, per_category: usize, resolved: usize) {
                 appeal.resolved_at = Some(at + TimeDelta::days(1));
                 appeal.resolution = Some(Resolution::Solved);
             }
-            batch.push((appeal, vec![event]));
+            batch.push((appeal, events));
         }
     }
     t.store
         .insert_appeals_bulk(&batch)
         .await
         .expect("history loaded");
+}
+
+/// One appeal of the history, registered through `door` at `at` with its timeline.
+fn taken_in(
+    t: &TestApp,
+    actor: &Actor,
+    door: Door,
+    category: &str,
+    content: String,
+    at: chrono::DateTime<chrono::Utc>,
+    n: i64,
+) -> (Appeal, Vec<Event>) {
+    let (calendar, policy) = (WorkCalendar::weekdays_only(), TimeLimitPolicy::default());
+    let intake = Intake {
+        appellant: Appellant::Anonymous,
+        org_unit_id: t.fx.c11,
+        channel: if door == Door::Desk {
+            Channel::WalkIn
+        } else {
+            Channel::Online
+        },
+        kind: Kind::Help,
+        category: if door == Door::PublicSorted {
+            "unsorted".into()
+        } else {
+            category.into()
+        },
+        urgency: Urgency::Normal,
+        title: None,
+        content,
+        location: None,
+        public_consent: false,
+    };
+    let code = format!("SQ260925-{door:?}{n:06}").to_uppercase();
+    let (mut appeal, event) = match door {
+        Door::Desk => register(intake, code, t.fx.c11, actor, at, &calendar, &policy),
+        _ => register_public(intake, code, t.fx.c11, at, &calendar, &policy),
+    }
+    .expect("registers");
+    let mut events = vec![event];
+    if door == Door::PublicSorted {
+        appeal.category = category.into();
+        events.push(Event {
+            at: at + TimeDelta::hours(1),
+            actor_id: actor.user_id,
+            body: EventBody::Classify {
+                from: "unsorted".into(),
+                to: category.into(),
+                note: None,
+            },
+        });
+    }
+    (appeal, events)
 }
 
 async fn suggest(t: &TestApp, user: &str, body: Value) -> (StatusCode, Value) {
@@ -249,6 +300,22 @@ async fn with_too_little_history_nothing_is_suggested(b: Backend) {
         "{}",
         page.text()
     );
+    t.finish().await;
+}
+
+async fn residents_choices_teach_only_once_staff_sorted_them(b: Backend) {
+    let t = TestApp::new(b).await;
+    // 250 appeals from the public door, each in the category the resident picked: no label.
+    history_through(&t, Door::Public, 50, 0).await;
+    let run = retrain_now(&t.state).await.expect("ran").expect("no error");
+    assert!(!run.trained && run.n_labelled == 0, "{run:?}");
+    // 250 more, sorted by staff after they came in (a classify event each): labels.
+    history_through(&t, Door::PublicSorted, 50, 0).await;
+    let run = retrain_now(&t.state).await.expect("ran").expect("no error");
+    assert!(run.trained, "{run:?}");
+    assert_eq!((run.n_labelled, run.n_texts, run.labels), (250, 250, 5));
+    let body = json!({"content": "小区路灯晚上不亮，灯泡坏了", "org_unit_id": t.fx.c11});
+    assert_eq!(top(&suggest(&t, "station11", body).await.1)[0], LIGHTS);
     t.finish().await;
 }
 
