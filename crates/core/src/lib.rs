@@ -35,6 +35,7 @@ pub mod public;
 pub mod ranking;
 pub mod report;
 pub mod roster;
+pub mod suggest;
 pub mod tracking;
 pub mod validate;
 pub mod watch;

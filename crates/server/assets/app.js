@@ -265,6 +265,74 @@ var Suqiu = (function () {
     if (f) f.addEventListener("input", check);
   });
 
+  // ---- suggested categories for what is typed (ui/intake/suggest.rs) ----
+  // As the content is typed, the server's three best categories appear as chips beside the
+  // picker, with the usual handler here as a hint; a click, Enter on a chip, or Alt+1/2/3
+  // anywhere in the form puts that category in the picker. Nothing shows with too little
+  // history (the server sends no chips).
+  var chipsBox = document.getElementById("suggest");
+  var picker = form.elements["category"];
+  var suggestTimer = null;
+  function take(code) {
+    if (!picker || !code) return;
+    picker.value = code;
+    chipsBox.querySelectorAll("button[data-category]").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.dataset.category === code ? "true" : "false");
+    });
+    picker.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  function drawChips(r) {
+    chipsBox.innerHTML = "";
+    if (!r || !r.chips || !r.chips.length) { chipsBox.hidden = true; return; }
+    chipsBox.appendChild(el("p", r.title + " · " + r.keys, "sub"));
+    var line = el("p");
+    r.chips.forEach(function (c) {
+      var b = el("button", c.key + " · " + c.name + " ", "chip");
+      b.type = "button";
+      b.dataset.category = c.code;
+      b.dataset.testid = "suggest-chip";
+      b.setAttribute("aria-keyshortcuts", "Alt+" + c.key);
+      b.setAttribute("aria-pressed", picker && picker.value === c.code ? "true" : "false");
+      b.appendChild(el("span", c.pct, "sub"));
+      line.appendChild(b);
+      line.appendChild(document.createTextNode(" "));
+    });
+    chipsBox.appendChild(line);
+    if (r.handler) {
+      var hint = el("p", r.handler, "sub");
+      hint.dataset.testid = "usual-handler";
+      chipsBox.appendChild(hint);
+    }
+    chipsBox.hidden = false;
+  }
+  function suggestSoon() {
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(function () {
+      if (!(form.elements["content"].value || "").trim()) { drawChips(null); return; }
+      var params = new URLSearchParams();
+      ["title", "content", "location", "org_unit_id"].forEach(function (n) {
+        if (form.elements[n]) params.set(n, form.elements[n].value);
+      });
+      post("/appeals/new/suggest", params).then(drawChips);
+    }, 400);
+  }
+  if (chipsBox) {
+    chipsBox.addEventListener("click", function (e) {
+      var b = e.target.closest("button[data-category]");
+      if (b) take(b.dataset.category);
+    });
+    form.addEventListener("keydown", function (e) {
+      if (!e.altKey || chipsBox.hidden) return;
+      var n = ["Digit1", "Digit2", "Digit3", "Numpad1", "Numpad2", "Numpad3"].indexOf(e.code) % 3;
+      var chips = chipsBox.querySelectorAll("button[data-category]");
+      if (n >= 0 && chips[n]) { e.preventDefault(); take(chips[n].dataset.category); }
+    });
+    ["content", "title", "location"].forEach(function (n) {
+      if (form.elements[n]) form.elements[n].addEventListener("input", suggestSoon);
+    });
+    if (form.elements["org_unit_id"]) form.elements["org_unit_id"].addEventListener("change", suggestSoon);
+  }
+
   ["kind", "category", "urgency", "org_unit_id", "appellant.phone", "location"].forEach(function (n) {
     var f = form.elements[n];
     if (!f) return;

@@ -88,6 +88,12 @@ pub struct AppState {
     /// Photos being decoded at once (`crate::photos`): one per core, so a flood of uploads
     /// waits its turn instead of taking every core and the memory.
     pub(crate) darkroom: Arc<tokio::sync::Semaphore>,
+    /// The classifier that suggests categories at intake (`app::suggest`), the newest the
+    /// store keeps; `None` until there was history enough to train one. Swapped whole after
+    /// a retrain, so a suggestion reads one model from start to end.
+    pub(crate) suggester: Arc<RwLock<Option<Arc<crate::app::suggest::Suggester>>>>,
+    /// Held while a retrain runs: one at a time, whoever asks (the night, `/admin`).
+    pub(crate) retraining: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -141,6 +147,7 @@ impl AppState {
             }
             None => ScoreWeights::default(),
         };
+        let suggester = crate::app::suggest::load_newest(&store).await?;
         Ok(AppState {
             store,
             calendar: Arc::new(RwLock::new(calendar)),
@@ -156,6 +163,8 @@ impl AppState {
             trusted_proxy: None,
             form_key: Arc::new(rand::random()),
             darkroom: Arc::new(tokio::sync::Semaphore::new(crate::photos::darkroom_size())),
+            suggester: Arc::new(RwLock::new(suggester)),
+            retraining: Arc::new(tokio::sync::Mutex::new(())),
         })
     }
 

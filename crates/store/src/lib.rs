@@ -47,6 +47,7 @@ mod session_cache;
 pub mod settings;
 pub mod similar;
 mod sql;
+pub mod suggest;
 mod taxonomy;
 pub mod users;
 pub mod verify;

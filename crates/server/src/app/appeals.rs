@@ -69,7 +69,8 @@ pub(crate) fn actions_for(
 
 /// The intake path shared by the JSON API and the web form: checks every field (each
 /// fault named as in the JSON body), registers through core and stores it; returns the
-/// stored appeal as the actor now sees it.
+/// stored appeal as the actor now sees it. What the intake's suggestions offered for its text
+/// and what was chosen are recorded (`suggest::record_intake`).
 pub(crate) async fn register_appeal(
     state: &AppState,
     actor: &Actor,
@@ -93,6 +94,7 @@ pub(crate) async fn register_appeal(
             person_added = created.person_added,
             "appeal registered"
         );
+        super::suggest::record_intake(state, &created.appeal).await;
         return Ok(state
             .store
             .new_record(created.appeal, Some(&created.person))
@@ -104,6 +106,7 @@ pub(crate) async fn register_appeal(
     })
     .await?;
     tracing::debug!(appeal_id = created.id, "appeal registered");
+    super::suggest::record_intake(state, &created).await;
     Ok(state
         .store
         .new_record(created, checked.person.as_ref())

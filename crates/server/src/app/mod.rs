@@ -35,6 +35,7 @@ pub(crate) mod open311;
 pub(crate) mod public;
 pub(crate) mod roster;
 pub(crate) mod service;
+pub(crate) mod suggest;
 pub(crate) mod supermarket;
 pub(crate) mod wishes;
 

@@ -56,6 +56,7 @@ pub mod public;
 pub mod tracking;
 // Micro-wishes (微心愿) and in-service party members (在职党员报到).
 pub mod service;
+pub mod suggest;
 pub mod wishes;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -114,6 +115,7 @@ pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(roster::router())
         .merge(appeals::router())
+        .merge(suggest::router())
         .merge(metrics::router())
         .merge(audit::router())
         .merge(reports::router())

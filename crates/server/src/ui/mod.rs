@@ -108,6 +108,7 @@ fn desk_routes() -> Router<AppState> {
         .route("/appeals.xlsx", get(export::export))
         .route("/appeals/new", get(intake::form).post(intake::submit))
         .route("/appeals/new/check", post(intake::check))
+        .route("/appeals/new/suggest", post(intake::suggest))
         .route("/appeals/{id}", get(detail::page))
         .route("/appeals/{id}/receipt", get(intake::receipt))
         .route("/appeals/{id}/act", post(detail::act))

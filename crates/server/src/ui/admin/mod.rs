@@ -12,6 +12,7 @@
 //! | `/admin/calendar`  | the working-day calendar                          | `POST /admin/calendar` |
 //! | `/admin/security`  | the password rule                                 | `POST /admin/password-policy` |
 //! | `/admin/station`   | the public address printed on receipts            | `POST /admin/station` |
+//! | `/admin/suggest`   | the intake's suggestions: training, acceptance    | `POST /admin/suggest/retrain` |
 //!
 //! Viewing is for administrators (district and street); changing the configuration is for
 //! the district (`Capability::Configure`), adding users for whoever manages users. Every
@@ -27,6 +28,7 @@ mod org;
 mod places;
 mod security;
 mod station;
+mod suggest;
 mod users;
 
 use askama::Template;
@@ -73,6 +75,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/open311/keys", post(open311::create))
         .route("/admin/open311/keys/{id}/revoke", post(open311::revoke))
         .route("/admin/open311/keys/{id}/limit", post(open311::limit))
+        .route("/admin/suggest", get(suggest::page))
+        .route("/admin/suggest/retrain", post(suggest::retrain))
 }
 
 /// The settings pages, in the order of the overview and the tabs: (nav, path, title key,
@@ -118,12 +122,20 @@ pub(crate) const PAGES: [(&str, &str, &str, &str); 7] = [
 ];
 
 /// The settings pages only the district sees (after [`PAGES`]), in the same shape.
-pub(crate) const DISTRICT_PAGES: [(&str, &str, &str, &str); 1] = [(
-    "admin_open311",
-    "/admin/open311",
-    "admin.open311",
-    "admin.open311_about",
-)];
+pub(crate) const DISTRICT_PAGES: [(&str, &str, &str, &str); 2] = [
+    (
+        "admin_open311",
+        "/admin/open311",
+        "admin.open311",
+        "admin.open311_about",
+    ),
+    (
+        "admin_suggest",
+        "/admin/suggest",
+        "admin.suggest",
+        "admin.suggest_about",
+    ),
+];
 
 /// The settings pages `may_configure` (the district) or not sees, in their order.
 pub(crate) fn pages(

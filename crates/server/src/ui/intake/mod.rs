@@ -1,13 +1,15 @@
 //! 诉求登记 (一门式受理): one form for every channel. The appellant is a registered person
 //! (found by name or phone as you type), a new one (name and phone), or anonymous. Before
 //! saving, the form shows the deadlines the appeal will get and earlier appeals about the
-//! same matter; saving goes through the API's own intake function and ends on a printable
+//! same matter, and suggests categories and the usual handler for what is typed
+//! (`suggest`); saving goes through the API's own intake function and ends on a printable
 //! A4 receipt (登记回执) that says it was saved. A new appellant with a phone goes on the
 //! people register (see `app::appeals::register_appeal`).
 
 mod check;
 mod receipt;
 mod submit;
+mod suggest;
 
 use askama::Template;
 use axum::extract::State;
@@ -24,6 +26,7 @@ use crate::state::AppState;
 pub(crate) use check::check;
 pub(crate) use receipt::receipt;
 pub(crate) use submit::submit;
+pub(crate) use suggest::suggest;
 
 /// Most people a "this phone is already registered" warning names.
 const PHONE_OWNERS: i64 = 5;
@@ -91,6 +94,8 @@ struct IntakePage {
     phone_owners: Vec<Suggestion>,
     /// Whether one of them has the name typed too (the intake links to them: no question).
     same_name: bool,
+    /// The suggested categories for the content typed (a form shown again), if any.
+    suggested: Option<suggest::Chips>,
 }
 
 /// The fields the form shows errors beside.
@@ -123,6 +128,16 @@ async fn intake_page(
         _ => Vec::new(),
     };
     let same_name = phone_owners.iter().any(|p| p.name == d.name.trim());
+    let typed = suggest::Typed {
+        title: Some(d.title.clone()).filter(|t| !t.trim().is_empty()),
+        content: d.content.clone(),
+        location: Some(d.location.clone()).filter(|l| !l.trim().is_empty()),
+        org_unit_id: d.org_unit_id.trim().parse().unwrap_or(0),
+    };
+    let suggested = match typed.content.trim().is_empty() {
+        true => None,
+        false => suggest::chips(state, s, &typed).await,
+    };
     Ok(IntakePage {
         c: s.chrome("intake"),
         channels: vocabulary_choices(
@@ -147,6 +162,7 @@ async fn intake_page(
         other_errors,
         phone_owners,
         same_name,
+        suggested,
     })
 }
 
