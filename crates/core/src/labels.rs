@@ -192,6 +192,7 @@ const ENGLISH: &[(&str, &str)] = &[
     ("cancel", "Cancel"),
     // micro-wishes: where a wish stands
     ("open", "Open"),
+    ("dissolved", "Dissolved"),
     ("claimed", "Claimed"),
     ("fulfilled", "Fulfilled"),
     ("confirmed", "Confirmed"),

@@ -230,6 +230,20 @@ pub enum EventBody {
     Merge {
         into_appeal_id: Id,
     },
+    /// Taken out of the problem whose lead it was merged into (`problem`): back to where it
+    /// stood before the merge (accepted if it ever was, else registered).
+    Unmerge {
+        from_appeal_id: Id,
+    },
+    /// Resolved with the lead of its problem (`problem::carry`): the lead's resolution and
+    /// note, against the lead's resolve deadline (`resolve_by`), so it counts on time or late
+    /// as the lead does (`measures`).
+    ResolveWithLead {
+        lead_appeal_id: Id,
+        resolution: Resolution,
+        note: String,
+        resolve_by: Option<DateTime<Utc>>,
+    },
     Supervise {
         note: String,
     },
@@ -282,6 +296,8 @@ impl EventBody {
             EventBody::Reopen { .. } => "reopen",
             EventBody::Reject { .. } => "reject",
             EventBody::Merge { .. } => "merge",
+            EventBody::Unmerge { .. } => "unmerge",
+            EventBody::ResolveWithLead { .. } => "resolve_with_lead",
             EventBody::Supervise { .. } => "supervise",
             EventBody::Suspend { .. } => "suspend",
             EventBody::Resume { .. } => "resume",

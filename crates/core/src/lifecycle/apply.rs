@@ -22,7 +22,7 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Accept { .. } => {
             appeal.status = Status::Accepted;
             appeal.accepted_at = Some(at);
-            appeal.responded_at = Some(at);
+            first_answer(appeal, at);
         }
         EventBody::Assign {
             user_id, team_id, ..
@@ -66,7 +66,7 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Reopen { resolve_by, .. } => reopen(appeal, *resolve_by),
         EventBody::Reject { .. } => {
             appeal.status = Status::Rejected;
-            appeal.responded_at = Some(at);
+            first_answer(appeal, at);
         }
         EventBody::Suspend { .. } => appeal.suspended_at = Some(at),
         EventBody::Resume { resolve_by, .. } => {
@@ -79,10 +79,34 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Merge { into_appeal_id } => {
             appeal.status = Status::Merged;
             appeal.merged_into = Some(*into_appeal_id);
+            // Taking it up with another appeal answers it, as accepting or rejecting would.
+            first_answer(appeal, at);
             // As at resolve: a pending extension request lapses, nobody can decide it now.
             lapse_pending_extension(appeal);
         }
+        EventBody::Unmerge { .. } => {
+            appeal.status = if appeal.accepted_at.is_some() {
+                Status::Accepted
+            } else {
+                Status::Registered
+            };
+            appeal.merged_into = None;
+        }
+        EventBody::ResolveWithLead {
+            resolution,
+            resolve_by,
+            ..
+        } => {
+            resolve(appeal, *resolution, at);
+            appeal.resolve_by = *resolve_by;
+        }
     }
+}
+
+/// The appeal's first answer (受理, 不予受理, 合并) is its response; a later one (accepted
+/// after it left a problem) does not move it.
+fn first_answer(appeal: &mut Appeal, at: DateTime<Utc>) {
+    appeal.responded_at.get_or_insert(at);
 }
 
 fn assign(appeal: &mut Appeal, user_id: Option<Id>, team_id: Option<Id>) {

@@ -361,6 +361,7 @@ pub(crate) async fn act_on(
         return Err(AppError::Forbidden(actor.may_not_act(action)));
     }
     let rec = state.store.appeal(actor, id).await?;
+    super::problems::check_lead_action(state, id, action).await?;
     check_references(state, actor, &rec, &cmd).await?;
     if let Command::Classify { category, .. } = &cmd {
         // Core's rule over the taxonomy as it is now: a leaf, and not 待分类 itself.

@@ -45,6 +45,7 @@ pub(crate) mod open311;
 pub mod ops;
 pub mod org;
 pub mod people;
+pub mod problems;
 pub mod query;
 pub mod reports;
 pub mod roster;
@@ -114,6 +115,7 @@ pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(roster::router())
         .merge(appeals::router())
+        .merge(problems::router())
         .merge(metrics::router())
         .merge(audit::router())
         .merge(reports::router())

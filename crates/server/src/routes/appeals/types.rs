@@ -213,6 +213,9 @@ pub struct AppealOut {
     /// The visit (走访) it was raised on, when it was (single-appeal responses only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visit_id: Option<Id>,
+    /// The problem (问题) it belongs to, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::routes::problems::ProblemRefOut>,
 }
 
 impl AppellantOut {
@@ -310,6 +313,7 @@ impl AppealOut {
             allowed_actions: allowed.iter().map(|x| x.code().to_string()).collect(),
             events: events.map(|evs| evs.iter().map(EventOut::from).collect()),
             visit_id: None,
+            problem: None,
         }
     }
 }

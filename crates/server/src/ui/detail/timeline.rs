@@ -23,6 +23,14 @@ pub(super) fn event_label(lang: Lang, body: &EventBody) -> &'static str {
             Lang::Zh => "超期",
             Lang::En => "Overdue",
         },
+        EventBody::Unmerge { .. } => match lang {
+            Lang::Zh => "移出问题",
+            Lang::En => "Taken out of the problem",
+        },
+        EventBody::ResolveWithLead { .. } => match lang {
+            Lang::Zh => "随主件办结",
+            Lang::En => "Resolved with the lead",
+        },
         other => {
             let code = other.type_name();
             match ActionKind::parse(code) {
@@ -79,7 +87,10 @@ pub(super) fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names
 pub(super) fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<String>, String)> {
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
     Some(match body {
-        EventBody::Resolve { resolution, note } => (
+        EventBody::Resolve { resolution, note }
+        | EventBody::ResolveWithLead {
+            resolution, note, ..
+        } => (
             vec![label(resolution.code(), resolution.label_zh())],
             note.clone(),
         ),
@@ -193,8 +204,12 @@ pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<
             ],
             String::new(),
         ),
-        EventBody::Merge { into_appeal_id } => (to(n.appeal(lang, *into_appeal_id)), String::new()),
+        EventBody::Merge { into_appeal_id }
+        | EventBody::Unmerge {
+            from_appeal_id: into_appeal_id,
+        } => (to(n.appeal(lang, *into_appeal_id)), String::new()),
         EventBody::Resolve { .. }
+        | EventBody::ResolveWithLead { .. }
         | EventBody::Feedback { .. }
         | EventBody::FollowUp { .. }
         | EventBody::Resume { .. } => (Vec::new(), String::new()),
@@ -240,7 +255,10 @@ pub(super) async fn names(
                     }
                 }
             }
-            EventBody::Merge { into_appeal_id } => merged_into.push(*into_appeal_id),
+            EventBody::Merge { into_appeal_id }
+            | EventBody::Unmerge {
+                from_appeal_id: into_appeal_id,
+            } => merged_into.push(*into_appeal_id),
             _ => {}
         }
     }
