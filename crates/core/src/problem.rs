@@ -793,7 +793,9 @@ fn distinct(lead: Id, ids: &[Id]) -> Vec<Id> {
         .collect()
 }
 
-fn check_title(title: &str, errors: &mut Vec<FieldError>) -> String {
+/// A problem's title: trimmed, required, at most [`MAX_TITLE_CHARS`] (its fault pushed to
+/// `errors`; a form checks it with the rest of its fields).
+pub fn check_title(title: &str, errors: &mut Vec<FieldError>) -> String {
     let t = title.trim();
     if t.is_empty() {
         errors.push(FieldError::new("title", &TITLE_EMPTY));

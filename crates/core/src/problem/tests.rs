@@ -26,7 +26,7 @@ fn street() -> Actor {
 fn world_appeals() -> BTreeMap<Id, (Appeal, String)> {
     (1..=8)
         .map(|id| {
-            let mut a = crate::privacy::personal_appeal(false, Channel::WalkIn);
+            let mut a = crate::privacy::personal_appeal(false, Channel::Online);
             a.id = id;
             if id % 2 == 0 {
                 a.status = Status::Accepted;
@@ -290,22 +290,24 @@ fn scope_state_and_membership_are_each_named() {
         field(refused),
         ("appeal_id".into(), "problem_appeal_cannot_join")
     );
-    // Two left: removing one is refused; dissolving frees both.
-    let refused = w
-        .step(Some(1), &Command::Remove { appeal_id: 2 })
-        .expect_err("two");
-    assert_eq!(field(refused), ("appeal_id".into(), "problem_last_two"));
+    // Three: one may go, and the problem is the community's again.
     w.step(Some(1), &Command::Remove { appeal_id: 4 })
         .expect("three: one may go");
-    assert_eq!(
-        w.problems[&1].org_path, "/1/2/3/",
-        "the community owns it now"
-    );
+    assert_eq!(w.problems[&1].org_path, "/1/2/3/", "the community's now");
     assert_eq!(
         w.appeals[&4].0.status,
         Status::Accepted,
         "back where it stood"
     );
+    // Two left: removing one is refused (and the lead never leaves); dissolving frees both.
+    let refused = w
+        .step(Some(1), &Command::Remove { appeal_id: 2 })
+        .expect_err("two");
+    assert_eq!(field(refused), ("appeal_id".into(), "problem_last_two"));
+    let refused = w
+        .step(Some(1), &Command::Remove { appeal_id: 1 })
+        .expect_err("lead");
+    assert_eq!(field(refused), ("appeal_id".into(), "problem_lead_stays"));
     w.step(Some(1), &Command::Dissolve { note: None })
         .expect("dissolved");
     assert_eq!(w.appeals[&2].0.status, Status::Accepted);

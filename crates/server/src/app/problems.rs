@@ -169,7 +169,6 @@ pub(crate) struct Suggestion {
 }
 
 pub(crate) struct Suggested {
-    pub(crate) id: Id,
     pub(crate) tracking_code: String,
     pub(crate) status: Status,
     pub(crate) title: Option<String>,
@@ -224,7 +223,6 @@ pub(crate) async fn suggestions(
             problem: of.remove(&s.id),
             title: s.title,
             content: s.content,
-            id: s.id,
             tracking_code: s.tracking_code,
             status: s.status,
         })

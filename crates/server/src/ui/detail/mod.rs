@@ -73,6 +73,8 @@ struct DetailPage {
     reply: reply::ReplyPanel,
     /// The photos the appellant sent (shown through the audited `/appeals/{id}/photos/{seq}`).
     photos: Vec<suqiu_store::public::PhotoInfo>,
+    /// The problem it belongs to, and the appeals that may be the same problem.
+    problem_card: super::problems::ProblemCard,
 }
 
 /// Renders the page; `failed` is the action whose form just failed, `reply_failed` the
@@ -106,6 +108,7 @@ async fn detail_page(
     let error = top_error(failed.as_ref(), &allowed);
     let reply = reply::panel(state, s, rec, reply_failed).await?;
     let photos = state.store.appeal_photos(a.id).await?;
+    let problem_card = super::problems::card(state, s, rec).await?;
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -154,6 +157,7 @@ async fn detail_page(
         error,
         reply,
         photos,
+        problem_card,
     })
 }
 
