@@ -351,7 +351,6 @@ async fn the_lead_carries_every_member_through_the_loop(b: Backend) {
         .collect();
     assert_eq!(types, ["created", "handled", "answered_back"]);
     assert_eq!(shown["events"][1]["data"]["appeals"], 2);
-    // Each member's appellant heard of it as the lead's did (the outbound queue).
     // The measures count every appeal, each member like the lead, and agree with core's
     // reference over the appeals as stored.
     let counts = reference(&t, &codes).await;
@@ -483,9 +482,30 @@ async fn the_pages_group_change_and_show_a_problem(b: Backend) {
     assert_eq!(res.status.as_u16(), 303, "{}", res.text());
     let page = web.get(&to).await.text();
     assert!(page.contains("3号楼2单元水管漏水"), "{page}");
-    assert!(!page.contains(&codes[3]) || page.contains("拆分"), "{page}");
     let token = t.token("station11").await;
+    let pid = to.trim_start_matches("/problems/");
+    let kept = t
+        .get(&format!("/api/v1/problems/{pid}"), &token)
+        .await
+        .ok(200)
+        .clone();
+    let kept: Vec<i64> = kept["appeals"]
+        .as_array()
+        .expect("appeals")
+        .iter()
+        .filter_map(|a| a["id"].as_i64())
+        .collect();
+    assert_eq!(kept, [ids[0], ids[1]], "the lead and one stay");
     let open = t.get("/api/v1/problems", &token).await.ok(200).clone();
     assert_eq!(open["total"], 2, "split into two");
+    let new = &open["items"][0];
+    assert_eq!(
+        (new["lead_appeal_id"].as_i64(), new["appeals"].as_i64()),
+        (Some(ids[2]), Some(2))
+    );
+    assert_eq!(
+        status_of(&t, "station11", ids[3]).await["merged_into"],
+        ids[2]
+    );
     t.finish().await;
 }

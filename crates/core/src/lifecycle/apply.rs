@@ -76,22 +76,8 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Classify { to, .. } => appeal.category = to.clone(),
         EventBody::MarkSpam { .. } => appeal.spam_at = Some(at),
         EventBody::UnmarkSpam { .. } => appeal.spam_at = None,
-        EventBody::Merge { into_appeal_id } => {
-            appeal.status = Status::Merged;
-            appeal.merged_into = Some(*into_appeal_id);
-            // Taking it up with another appeal answers it, as accepting or rejecting would.
-            first_answer(appeal, at);
-            // As at resolve: a pending extension request lapses, nobody can decide it now.
-            lapse_pending_extension(appeal);
-        }
-        EventBody::Unmerge { .. } => {
-            appeal.status = if appeal.accepted_at.is_some() {
-                Status::Accepted
-            } else {
-                Status::Registered
-            };
-            appeal.merged_into = None;
-        }
+        EventBody::Merge { into_appeal_id } => merge(appeal, *into_appeal_id, at),
+        EventBody::Unmerge { .. } => unmerge(appeal),
         EventBody::ResolveWithLead {
             resolution,
             resolve_by,
@@ -101,6 +87,25 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
             appeal.resolve_by = *resolve_by;
         }
     }
+}
+
+fn merge(appeal: &mut Appeal, into_appeal_id: Id, at: DateTime<Utc>) {
+    appeal.status = Status::Merged;
+    appeal.merged_into = Some(into_appeal_id);
+    // Taking it up with another appeal answers it, as accepting or rejecting would.
+    first_answer(appeal, at);
+    // As at resolve: a pending extension request lapses, nobody can decide it now.
+    lapse_pending_extension(appeal);
+}
+
+/// Out of its problem's lead: back where it stood before the merge.
+fn unmerge(appeal: &mut Appeal) {
+    appeal.status = if appeal.accepted_at.is_some() {
+        Status::Accepted
+    } else {
+        Status::Registered
+    };
+    appeal.merged_into = None;
 }
 
 /// The appeal's first answer (受理, 不予受理, 合并) is its response; a later one (accepted

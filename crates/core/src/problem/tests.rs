@@ -3,10 +3,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 
+use super::decide::NEEDS_A_PROBLEM;
 use super::*;
+use crate::access::Role;
 use crate::appeal::{Channel, FeedbackChannel};
+use crate::error::Refusal;
 use crate::lifecycle::{apply as apply_to_appeal, Event};
 use crate::measures::{AppealFacts, Counts};
+use crate::org::in_subtree;
 
 /// A street's staff at `/1/2/`: its communities are `/1/2/3/` and `/1/2/4/`; `/1/5/6/` is
 /// another street's.

@@ -293,6 +293,14 @@ pub(crate) async fn node_choices(
         .collect())
 }
 
+/// 属于问题 or not (the list's `in_problem`).
+fn in_problem_choices(lang: Lang, current: &str) -> Vec<Choice> {
+    vec![
+        Choice::new("true", lang.t("list.in_problem"), current),
+        Choice::new("false", lang.t("list.in_no_problem"), current),
+    ]
+}
+
 /// The list's filters that show an error beside their field.
 const LIST_FIELDS: &[&str] = &[
     "status", "kind", "category", "org_unit", "urgency", "from", "to", "q", "sort",
@@ -458,10 +466,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         overdue: params.str("overdue") == Some("true"),
         mine: params.str("assignee") == Some("me"),
         spam: params.str("spam") == Some("true"),
-        in_problem: vec![
-            Choice::new("true", lang.t("list.in_problem"), &value("in_problem")),
-            Choice::new("false", lang.t("list.in_no_problem"), &value("in_problem")),
-        ],
+        in_problem: in_problem_choices(lang, &value("in_problem")),
         query: query_without_page(&params),
     };
     render(lang, &page_data)

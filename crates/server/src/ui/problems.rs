@@ -27,6 +27,10 @@ use crate::extract::Params;
 use crate::routes::problems::{command_of, list_filter, ProblemActionIn};
 use crate::state::AppState;
 
+mod card;
+
+pub(crate) use card::{belongs, card, Belongs, ProblemCard};
+
 /// One problem of the list.
 struct ListRow {
     id: Id,
@@ -339,11 +343,9 @@ async fn move_targets(state: &AppState, s: &Session, id: Id) -> Result<Vec<Choic
         .iter()
         .filter(|r| r.id != id)
         .map(|r| {
-            Choice::new(
-                r.id.to_string(),
-                format!("{}（{}）", r.title, r.lead_tracking_code),
-                "",
-            )
+            let (open, close) = (s.lang.t("punct.lparen"), s.lang.t("punct.rparen"));
+            let label = format!("{}{open}{}{close}", r.title, r.lead_tracking_code);
+            Choice::new(r.id.to_string(), label, "")
         })
         .collect())
 }
@@ -561,131 +563,5 @@ pub(crate) async fn create(State(state): State<AppState>, post: PostForm) -> Pag
     .await
 }
 
-/// The problem an appeal belongs to, as its page and the lists link it.
-#[derive(Debug, Clone)]
-pub(crate) struct Belongs {
-    pub(crate) id: Id,
-    pub(crate) title: String,
-    pub(crate) lead: bool,
-}
-
-/// An appeal the finder suggests as the same problem.
-pub(crate) struct CardItem {
-    pub(crate) code: String,
-    pub(crate) summary: String,
-    pub(crate) status: &'static str,
-    /// The problem it is in already.
-    pub(crate) problem: Option<Belongs>,
-}
-
-/// The appeal page's card: the problem it belongs to, and the appeals that may be the
-/// same problem (可能是同一问题的诉求) with the one-click grouping.
-pub(crate) struct ProblemCard {
-    pub(crate) shown: bool,
-    pub(crate) problem: Option<Belongs>,
-    /// The free ones (in no problem), which the grouping form ticks.
-    pub(crate) free: Vec<CardItem>,
-    /// Those in a problem already, which this appeal may join.
-    pub(crate) grouped: Vec<CardItem>,
-    pub(crate) code: String,
-    pub(crate) title: String,
-    pub(crate) place: String,
-}
-
-pub(crate) fn belongs(m: suqiu_store::problems::Membership) -> Belongs {
-    Belongs {
-        id: m.problem_id,
-        title: m.title,
-        lead: m.lead,
-    }
-}
-
-/// The card of `rec`'s page.
-pub(crate) async fn card(
-    state: &AppState,
-    s: &Session,
-    rec: &AppealRecord,
-) -> Result<ProblemCard, UiError> {
-    let found = app::suggestions(state, &s.actor, rec).await?;
-    let (mut free, mut grouped) = (Vec::new(), Vec::new());
-    for x in found.appeals {
-        let item = CardItem {
-            code: x.tracking_code,
-            summary: summary(x.title.as_deref(), &x.content),
-            status: s.lang.label(x.status.code(), x.status.label_zh()),
-            problem: x.problem.map(belongs),
-        };
-        if item.problem.is_some() {
-            grouped.push(item);
-        } else {
-            free.push(item);
-        }
-    }
-    let a = &rec.appeal;
-    Ok(ProblemCard {
-        shown: found.problem.is_some() || !free.is_empty() || !grouped.is_empty(),
-        problem: found.problem.map(belongs),
-        free,
-        grouped,
-        code: a.tracking_code.clone(),
-        title: summary(a.title.as_deref(), &a.content),
-        place: a.location.clone().unwrap_or_default(),
-    })
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use suqiu_core::appeal::Resolution;
-
-    /// Every event of a problem's timeline and every action's flash has its words.
-    #[test]
-    fn every_event_and_action_says_what_it_did() {
-        let events = [
-            EventBody::Created {
-                title: String::new(),
-                place: None,
-                org_path: String::new(),
-                lead_appeal_id: 0,
-                appeal_ids: Vec::new(),
-                split_from: None,
-            },
-            EventBody::AppealAdded {
-                appeal_id: 0,
-                from_problem_id: None,
-                org_path: String::new(),
-            },
-            EventBody::AppealRemoved {
-                appeal_id: 0,
-                to_problem_id: None,
-                org_path: String::new(),
-            },
-            EventBody::SplitOff {
-                appeal_ids: Vec::new(),
-                org_path: String::new(),
-            },
-            EventBody::Renamed {
-                from: String::new(),
-                to: String::new(),
-            },
-            EventBody::Dissolved { note: None },
-            EventBody::Handled {
-                resolution: Resolution::Solved,
-                appeals: 0,
-            },
-            EventBody::AnsweredBack { appeals: 0 },
-        ];
-        for lang in [Lang::Zh, Lang::En] {
-            for e in &events {
-                let key = format!("problem.ev_{}", e.type_name());
-                assert_ne!(lang.t(&key), "?", "{key}");
-            }
-            for action in [
-                "create", "add", "remove", "move", "split", "rename", "dissolve",
-            ] {
-                let key = format!("flash.problem_{action}");
-                assert_ne!(lang.t(&key), "?", "{key}");
-            }
-        }
-    }
-}
+mod tests;

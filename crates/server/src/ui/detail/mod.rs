@@ -108,7 +108,6 @@ async fn detail_page(
     let error = top_error(failed.as_ref(), &allowed);
     let reply = reply::panel(state, s, rec, reply_failed).await?;
     let photos = state.store.appeal_photos(a.id).await?;
-    let problem_card = super::problems::card(state, s, rec).await?;
     Ok(DetailPage {
         c: s.chrome("appeals"),
         id: a.id,
@@ -157,7 +156,7 @@ async fn detail_page(
         error,
         reply,
         photos,
-        problem_card,
+        problem_card: super::problems::card(state, s, rec).await?,
     })
 }
 

@@ -204,10 +204,9 @@ pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<
             ],
             String::new(),
         ),
-        EventBody::Merge { into_appeal_id }
-        | EventBody::Unmerge {
-            from_appeal_id: into_appeal_id,
-        } => (to(n.appeal(lang, *into_appeal_id)), String::new()),
+        EventBody::Merge { into_appeal_id: a } | EventBody::Unmerge { from_appeal_id: a } => {
+            (to(n.appeal(lang, *a)), String::new())
+        }
         EventBody::Resolve { .. }
         | EventBody::ResolveWithLead { .. }
         | EventBody::Feedback { .. }
