@@ -11,6 +11,7 @@ use common::browser::Browser;
 use common::{shanghai_time, Backend, TestApp};
 use serde_json::{json, Value};
 use suqiu_core::measures::{AppealFacts, Counts};
+use suqiu_core::outbound::OutChannel;
 use suqiu_testkit::pages::location;
 
 on_both_backends!(
@@ -351,6 +352,19 @@ async fn the_lead_carries_every_member_through_the_loop(b: Backend) {
         .collect();
     assert_eq!(types, ["created", "handled", "answered_back"]);
     assert_eq!(shown["events"][1]["data"]["appeals"], 2);
+    // Each appellant heard of the resolution with their own code (the outbound queue).
+    let now = t.clock.now();
+    t.store
+        .dispatch_outbox(now, |_| vec![OutChannel::Webhook])
+        .await
+        .expect("dispatch");
+    let sent = t.store.due_deliveries(now, 100).await.expect("deliveries");
+    for code in &codes {
+        let told = sent.iter().any(|d| {
+            d.payload.contains("\"event\":\"resolved\"") && d.payload.contains(code.as_str())
+        });
+        assert!(told, "{code} told of the resolution: {sent:?}");
+    }
     // The measures count every appeal, each member like the lead, and agree with core's
     // reference over the appeals as stored.
     let counts = reference(&t, &codes).await;

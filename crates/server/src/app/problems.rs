@@ -15,7 +15,7 @@ use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 use suqiu_store::problems::{Membership, ProblemEvent, ProblemFilter, ProblemRecord, ProblemRow};
 use suqiu_store::similar::NearDupQuery;
-use suqiu_store::{Page, StoreError};
+use suqiu_store::Page;
 
 use super::{AppError, AppResult};
 use crate::state::AppState;
@@ -61,19 +61,27 @@ pub(crate) async fn show(state: &AppState, actor: &Actor, id: Id) -> AppResult<P
     })
 }
 
+/// A new problem as a request says it: its title and place, its lead and the others.
+pub(crate) struct NewProblem {
+    pub(crate) title: String,
+    pub(crate) place: Option<String>,
+    pub(crate) lead_appeal_id: Id,
+    pub(crate) appeal_ids: Vec<Id>,
+}
+
 /// Groups appeals into a new problem (归并为一个问题); returns it.
 pub(crate) async fn create(
     state: &AppState,
     actor: &Actor,
-    cmd: Command,
+    new: NewProblem,
 ) -> AppResult<ProblemView> {
     may_group(actor)?;
-    if !matches!(cmd, Command::Create { .. }) {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "action",
-            &NOT_CREATE,
-        )]));
-    }
+    let cmd = Command::Create {
+        title: new.title,
+        place: new.place,
+        lead_appeal_id: new.lead_appeal_id,
+        appeal_ids: new.appeal_ids,
+    };
     let id = state
         .store
         .act_on_problem(actor, None, cmd, state.now())
@@ -90,14 +98,8 @@ pub(crate) async fn act(
     cmd: Command,
 ) -> AppResult<ProblemView> {
     may_group(actor)?;
-    // Out of scope is 404 before anything is said about the command.
-    state.store.problem(actor, id).await?;
-    if matches!(cmd, Command::Create { .. }) {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            "action",
-            &CREATE_IS_POST,
-        )]));
-    }
+    // Out of scope is the store's 404 before anything is decided; a `create` here is core's
+    // 422 (a new problem is `create`'s).
     let code = cmd.code();
     state
         .store
@@ -107,34 +109,18 @@ pub(crate) async fn act(
     show(state, actor, id).await
 }
 
-/// The appeal a typed tracking code names, in the actor's scope; otherwise `field` says
-/// it is not found (never whether it exists elsewhere).
+/// The appeal a typed tracking code names, in the actor's scope (`app::appeals`'
+/// lookup); an empty one is a 422 on `field` too.
 pub(crate) async fn appeal_by_code(
     state: &AppState,
     actor: &Actor,
     field: &str,
     code: &str,
 ) -> AppResult<Id> {
-    let code = code.trim().to_uppercase();
-    let unknown = || {
-        let shown: String = code.chars().take(40).collect();
-        AppError::Invalid(vec![
-            FieldError::new(field, &CODE_UNKNOWN).with("value", shown)
-        ])
-    };
-    if code.is_empty() {
+    if code.trim().is_empty() {
         return Err(AppError::Invalid(vec![FieldError::new(field, &CODE_EMPTY)]));
     }
-    let id = state
-        .store
-        .appeal_id_by_tracking_code(&code)
-        .await?
-        .ok_or_else(unknown)?;
-    match state.store.appeal(actor, id).await {
-        Ok(_) => Ok(id),
-        Err(StoreError::NotFound) => Err(unknown()),
-        Err(e) => Err(e.into()),
-    }
+    super::appeals::appeal_by_code(state, actor, field, code).await
 }
 
 /// The lifecycle action a problem's lead may not take on its own (`problem::lead_may`):
@@ -235,21 +221,6 @@ pub(crate) async fn suggestions(
 
 // The messages of this module's rules (a code, the Chinese and the English).
 const GROUP_APPEALS: Msg = msg!("group_appeals", "归并诉求", "group appeals into problems");
-const NOT_CREATE: Msg = msg!(
-    "problem_create_only",
-    "这里只能新建问题（action 为 create）",
-    "Only a new problem is made here (action create)"
-);
-const CREATE_IS_POST: Msg = msg!(
-    "problem_create_elsewhere",
-    "新建问题请用 POST /api/v1/problems",
-    "Make a new problem with POST /api/v1/problems"
-);
-const CODE_UNKNOWN: Msg = msg!(
-    "problem_code_unknown",
-    "找不到查询码为「{value}」的诉求（或不在您的范围内）",
-    "No appeal with the tracking code “{value}” (or it is outside your scope)"
-);
 const CODE_EMPTY: Msg = msg!(
     "problem_code_empty",
     "请填写诉求的查询码",

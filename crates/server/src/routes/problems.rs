@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use super::appeals::AppealOut;
 use crate::app::appeals::{actions_for, category_names};
-use crate::app::problems::{self as app, ProblemView};
+use crate::app::problems::{self as app, NewProblem, ProblemView};
 use crate::app::{AppError, AppResult};
 use crate::auth::AuthActor;
 use crate::dto::{time, PageOut, RefOut};
@@ -285,13 +285,13 @@ pub async fn create(
     actor: AuthActor,
     ApiJson(body): ApiJson<ProblemIn>,
 ) -> ApiResult<(StatusCode, Json<ProblemOut>)> {
-    let cmd = Command::Create {
+    let new = NewProblem {
         title: body.title,
         place: body.place,
         lead_appeal_id: body.lead_appeal_id,
         appeal_ids: body.appeal_ids,
     };
-    let v = app::create(&state, &actor, cmd).await?;
+    let v = app::create(&state, &actor, new).await?;
     Ok((
         StatusCode::CREATED,
         Json(problem_out(&state, &actor, &v).await?),

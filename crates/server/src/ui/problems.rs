@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
-use suqiu_core::problem::{check_title, Command, EventBody, ProblemStatus};
+use suqiu_core::problem::{check_title, EventBody, ProblemStatus};
 use suqiu_core::Id;
 use suqiu_store::appeals::AppealRecord;
 use suqiu_store::problems::{ProblemEvent, ProblemFilter};
@@ -21,7 +21,7 @@ use super::i18n::Lang;
 use super::posted::{answer, Posted};
 use super::view::{vocabulary_choices, when, Choice, Chrome, FieldErrors};
 use super::{fail, render, Flash, FormData, PageId, PageResult, PostForm, Session, UiError};
-use crate::app::problems::{self as app, ProblemView};
+use crate::app::problems::{self as app, NewProblem, ProblemView};
 use crate::app::AppError;
 use crate::extract::Params;
 use crate::routes::problems::{command_of, list_filter, ProblemActionIn};
@@ -517,7 +517,7 @@ async fn grouping(
     check_title(&title, &mut faults);
     faults.iter().for_each(|e| errors.push_error(e));
     Ok(match lead {
-        Some(lead_appeal_id) if !errors.any() => Ok(Command::Create {
+        Some(lead_appeal_id) if !errors.any() => Ok(NewProblem {
             title,
             place: f.get("place").map(str::to_string),
             lead_appeal_id,

@@ -151,7 +151,9 @@ impl Writing<'_> {
 
     /// A new problem from its `Created` event: the row, the event, the memberships.
     async fn insert(&self, conn: &mut AnyConnection, events: &[EventBody]) -> Result<Id> {
-        let created = events.first().ok_or(StoreError::NotFound)?;
+        let created = events
+            .first()
+            .ok_or_else(|| StoreError::Corrupt("a new problem starts created".into()))?;
         let EventBody::Created { split_from, .. } = created else {
             return Err(StoreError::Corrupt("a new problem starts created".into()));
         };

@@ -132,7 +132,8 @@ pub(super) fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<Strin
     })
 }
 
-/// What any other timeline entry shows: where it went (names, not ids) and why.
+/// What any other timeline entry shows: where it went (names, not ids) and why. A step out
+/// of a problem (移出问题) shows its label only: the problem's own timeline says which.
 pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, String) {
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
     let to = |name: String| vec![format!("→ {name}")];
@@ -204,10 +205,9 @@ pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<
             ],
             String::new(),
         ),
-        EventBody::Merge { into_appeal_id: a } | EventBody::Unmerge { from_appeal_id: a } => {
-            (to(n.appeal(lang, *a)), String::new())
-        }
-        EventBody::Resolve { .. }
+        EventBody::Merge { into_appeal_id } => (to(n.appeal(lang, *into_appeal_id)), String::new()),
+        EventBody::Unmerge { .. }
+        | EventBody::Resolve { .. }
         | EventBody::ResolveWithLead { .. }
         | EventBody::Feedback { .. }
         | EventBody::FollowUp { .. }
