@@ -473,7 +473,7 @@ async fn grouping(
     state: &AppState,
     s: &Session,
     f: &FormData,
-) -> Result<Result<Command, FieldErrors>, AppError> {
+) -> Result<Result<NewProblem, FieldErrors>, AppError> {
     let mut errors = FieldErrors::new(s.lang);
     let lead = match app::appeal_by_code(
         state,
