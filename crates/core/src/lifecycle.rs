@@ -309,6 +309,18 @@ impl EventBody {
     }
 }
 
+impl EventBody {
+    /// The words (Chinese, English) of an event a problem records on its appeals, which is
+    /// no lifecycle action's: taken out of a problem, resolved with the problem's lead.
+    pub fn problem_label(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            EventBody::Unmerge { .. } => Some(("移出问题", "Taken out of the problem")),
+            EventBody::ResolveWithLead { .. } => Some(("随主件办结", "Resolved with the lead")),
+            _ => None,
+        }
+    }
+}
+
 /// One entry of the timeline: who, when, what (and why, inside the body).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {

@@ -302,6 +302,13 @@ async fn the_lead_carries_every_member_through_the_loop(b: Backend) {
             m["resolve_by"], lead["resolve_by"],
             "against the lead's deadline"
         );
+        let events = m["events"].as_array().expect("events");
+        let carried = events
+            .iter()
+            .find(|e| e["type"] == "resolve_with_lead")
+            .expect("resolved with the lead");
+        assert_eq!(carried["type_label"], "随主件办结");
+        assert_eq!(carried["data"]["lead_appeal_id"], ids[0]);
         assert!(m["allowed_actions"]
             .as_array()
             .expect("actions")

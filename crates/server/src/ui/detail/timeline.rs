@@ -23,14 +23,9 @@ pub(super) fn event_label(lang: Lang, body: &EventBody) -> &'static str {
             Lang::Zh => "超期",
             Lang::En => "Overdue",
         },
-        EventBody::Unmerge { .. } => match lang {
-            Lang::Zh => "移出问题",
-            Lang::En => "Taken out of the problem",
-        },
-        EventBody::ResolveWithLead { .. } => match lang {
-            Lang::Zh => "随主件办结",
-            Lang::En => "Resolved with the lead",
-        },
+        EventBody::Unmerge { .. } | EventBody::ResolveWithLead { .. } => body
+            .problem_label()
+            .map_or("?", |(zh, en)| lang.pick(zh, en)),
         other => {
             let code = other.type_name();
             match ActionKind::parse(code) {
