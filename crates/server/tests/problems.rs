@@ -16,6 +16,7 @@ use suqiu_testkit::pages::location;
 
 on_both_backends!(
     grouping_is_scoped_and_every_refusal_names_its_field,
+    two_desks_grouping_one_appeal_at_once_one_wins,
     the_lead_carries_every_member_through_the_loop,
     the_pages_group_change_and_show_a_problem,
 );
@@ -250,6 +251,35 @@ async fn grouping_is_scoped_and_every_refusal_names_its_field(b: Backend) {
     assert_eq!(refused(&res, 409).1, "problem_dissolved");
     let problems = t.store.verify_rollups().await.expect("verify");
     assert!(problems.is_empty(), "{problems:?}");
+    t.finish().await;
+}
+
+/// Two desks group the same appeal into two problems at the same moment: one wins, the other
+/// is told the appeal is in another problem (never a server error, never in both).
+async fn two_desks_grouping_one_appeal_at_once_one_wins(b: Backend) {
+    let t = TestApp::new(b).await;
+    let c11 = t.fx.c11;
+    let mut ids = Vec::new();
+    for phone in ["13900000031", "13900000032", "13900000033"] {
+        ids.push(appeal(&t, "station11", c11, phone).await.0);
+    }
+    let member = [ids[2]];
+    let (first, second) = tokio::join!(
+        group(&t, "station11", ids[0], &member),
+        group(&t, "street1", ids[1], &member),
+    );
+    let mut statuses = [first.status.as_u16(), second.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 422], "{} / {}", first.text(), second.text());
+    let lost = if first.status.as_u16() == 422 {
+        &first
+    } else {
+        &second
+    };
+    assert_eq!(refused(lost, 422).1, "problem_appeal_in_another");
+    let token = t.token("street1").await;
+    let list = t.get("/api/v1/problems", &token).await.ok(200).clone();
+    assert_eq!(list["total"], 1);
     t.finish().await;
 }
 
