@@ -192,6 +192,9 @@ const ENGLISH: &[(&str, &str)] = &[
     ("cancel", "Cancel"),
     // micro-wishes: where a wish stands
     ("open", "Open"),
+    ("dissolved", "Dissolved"),
+    // what a read of personal data was of (the audit of reads)
+    ("appeal", "Appeal"),
     ("claimed", "Claimed"),
     ("fulfilled", "Fulfilled"),
     ("confirmed", "Confirmed"),

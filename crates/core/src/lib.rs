@@ -31,6 +31,7 @@ pub mod person;
 pub mod photo;
 pub mod policy;
 pub mod privacy;
+pub mod problem;
 pub mod public;
 pub mod ranking;
 pub mod report;

@@ -230,6 +230,20 @@ pub enum EventBody {
     Merge {
         into_appeal_id: Id,
     },
+    /// Taken out of the problem whose lead it was merged into (`problem`): back to where it
+    /// stood before the merge (accepted if it ever was, else registered).
+    Unmerge {
+        from_appeal_id: Id,
+    },
+    /// Resolved with the lead of its problem (`problem::carry`): the lead's resolution and
+    /// note, against the lead's resolve deadline (`resolve_by`), so it counts on time or late
+    /// as the lead does (`measures`).
+    ResolveWithLead {
+        lead_appeal_id: Id,
+        resolution: Resolution,
+        note: String,
+        resolve_by: Option<DateTime<Utc>>,
+    },
     Supervise {
         note: String,
     },
@@ -282,6 +296,8 @@ impl EventBody {
             EventBody::Reopen { .. } => "reopen",
             EventBody::Reject { .. } => "reject",
             EventBody::Merge { .. } => "merge",
+            EventBody::Unmerge { .. } => "unmerge",
+            EventBody::ResolveWithLead { .. } => "resolve_with_lead",
             EventBody::Supervise { .. } => "supervise",
             EventBody::Suspend { .. } => "suspend",
             EventBody::Resume { .. } => "resume",
@@ -289,6 +305,18 @@ impl EventBody {
             EventBody::Classify { .. } => "classify",
             EventBody::MarkSpam { .. } => "mark_spam",
             EventBody::UnmarkSpam { .. } => "unmark_spam",
+        }
+    }
+}
+
+impl EventBody {
+    /// The words (Chinese, English) of an event a problem records on its appeals, which is
+    /// no lifecycle action's: taken out of a problem, resolved with the problem's lead.
+    pub fn problem_label(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            EventBody::Unmerge { .. } => Some(("移出问题", "Taken out of the problem")),
+            EventBody::ResolveWithLead { .. } => Some(("随主件办结", "Resolved with the lead")),
+            _ => None,
         }
     }
 }

@@ -13,6 +13,17 @@
 //! - a response or resolution at exactly the deadline is *on time* (`<=`).
 //!
 //! Rates are ratios of counts; a rate whose denominator is zero is `None` (null), never 0 or 1.
+//!
+//! **Merged appeals and problems (问题).** Every appeal counts as received, merged or not. A
+//! merge is the appeal's answer (`responded_at`: taken up with another appeal, as accepting
+//! or rejecting it would be), so a merged appeal counts in the response rate like any other,
+//! on time when merged by `respond_by` — before, one merged while registered stayed
+//! unanswered and counted against the station forever. While merged it is not open: its
+//! lead carries the clock, so only the lead can be overdue. A member of a problem that is
+//! resolved with its lead (`problem::carry`, the `ResolveWithLead` event) is resolved at the
+//! lead's instant against the lead's resolve deadline, so it counts resolved, and on time or
+//! late exactly as the lead; its own follow-up counts for it in the resolution and
+//! satisfaction rates. No predicate below knows of problems: the events leave the facts so.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -124,7 +124,7 @@ pub fn appellant_text(event: &EventBody, tracking_code: &str) -> Option<(&'stati
             "accepted",
             format!("【诉求站】您的诉求已受理，查询码 {tracking_code}，可凭查询码和手机号后四位查询办理进度。"),
         )),
-        EventBody::Resolve { .. } => Some((
+        EventBody::Resolve { .. } | EventBody::ResolveWithLead { .. } => Some((
             "resolved",
             format!("【诉求站】您的诉求（查询码 {tracking_code}）已办结，我们将回访听取您的意见。"),
         )),

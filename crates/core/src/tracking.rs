@@ -44,6 +44,8 @@ pub fn public_step(body: &EventBody) -> Option<&'static str> {
         EventBody::Reopen { .. } => "重新办理",
         EventBody::Reject { .. } => "不予受理（可到受理站点了解原因）",
         EventBody::Merge { .. } => "已与相同诉求合并办理",
+        EventBody::Unmerge { .. } => "改为单独办理",
+        EventBody::ResolveWithLead { .. } => "已与相同诉求一并办结",
         EventBody::Suspend { .. } => "等待您补充情况，暂停计时",
         EventBody::Resume { .. } => "恢复办理",
         EventBody::Overdue { .. } => "已超过办理时限，正在督促",

@@ -424,6 +424,8 @@ fn check_documented(
         A::Merge => {
             want.status = Status::Merged;
             want.merged_into = Some(OTHER_APPEAL);
+            // Merging answers an appeal not yet answered (its response, as accepting is).
+            want.responded_at = before.responded_at.or(Some(now));
             assert!(!matches!(before.extension, Extension::Requested { .. }));
             vec![EventBody::Merge {
                 into_appeal_id: OTHER_APPEAL,

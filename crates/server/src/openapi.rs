@@ -113,6 +113,7 @@ use crate::routes;
         (name = "organization", description = "Org tree, departments, categories, teams, users"),
         (name = "people", description = "The people register"),
         (name = "appeals", description = "Appeals (诉求) and their closed loop"),
+        (name = "problems", description = "Problems (问题): appeals grouped into one problem, handled once through its lead"),
         (name = "public", description = "The public door: residents bring appeals with no account, and read the public board"),
         (name = "board", description = "The public board (公开栏): an appeal's public reply (written, reviewed, withdrawn) and 党务公开 items"),
         (name = "care", description = "Care (党内关爱): register, visits (走访), rules, coverage, service teams, pairings (结对)"),

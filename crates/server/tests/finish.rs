@@ -729,7 +729,19 @@ async fn english_pages_have_no_chinese_outside_peoples_data(b: Backend) {
     let t = TestApp::empty(b).await;
     let latin = latin_district(&t).await;
     let (_, appeal, code) = latin.appeals[1].clone();
+    // A problem of two (issue 16 §2): the registered appeal merged into the one in progress.
+    let token = t.token("rv_station").await;
+    let problem = t
+        .post(
+            "/api/v1/problems",
+            &token,
+            json!({"title": "Burst pipe", "lead_appeal_id": appeal, "appeal_ids": [latin.appeals[0].1]}),
+        )
+        .await;
+    let problem = problem.ok(201)["id"].as_i64().expect("problem id");
     let extra: Vec<String> = vec![
+        format!("/problems/{problem}"),
+        format!("/appeals/{}", latin.appeals[0].1),
         format!("/appeals/{appeal}"),
         format!("/appeals/{appeal}/receipt"),
         format!("/people/{}", latin.person),

@@ -390,39 +390,10 @@ where
     if let (Some(first), false) = (events.first(), notices.is_empty()) {
         crate::notifications::insert(conn, &record, &notices, first.at).await?;
     }
-    // An appellant who left a phone or an e-mail address hears of acceptance and
-    // resolution, with the code.
-    let phone = record.appellant_phone.as_deref();
-    let email = match &record.appeal.appellant {
-        Appellant::Named { email, .. } => email.as_deref(),
-        _ => None,
-    };
-    if phone.is_some() || email.is_some() {
-        let audience = if email.is_some() {
-            crate::outbound::Audience::AppellantWithEmail
-        } else {
-            crate::outbound::Audience::Appellant
-        };
-        for e in &events {
-            if let Some((what, text)) =
-                suqiu_core::outbound::appellant_text(&e.body, &record.appeal.tracking_code)
-            {
-                let mut payload = serde_json::json!({
-                    "type": "appellant_message",
-                    "event": what,
-                    "tracking_code": record.appeal.tracking_code,
-                    "text": text,
-                });
-                if let Some(phone) = phone {
-                    payload["phone"] = phone.into();
-                }
-                if let Some(email) = email {
-                    payload["email"] = email.into();
-                }
-                crate::outbound::enqueue(conn, audience, id, &payload, e.at).await?;
-            }
-        }
-    }
+    crate::outbound::tell_appellant(conn, &record, &events).await?;
+    // Handling it once: a problem's members follow its lead (resolved, answered back).
+    let mut deferred = deferred;
+    deferred.merge(crate::problems::carry(conn, backend, &after, &events).await?);
     Ok(Done::keep(Ok(record), deferred))
 }
 

@@ -302,6 +302,15 @@ pub(crate) fn for_update(backend: Backend) -> &'static str {
     }
 }
 
+/// The row lock of a problem read with its joins (`FOR UPDATE OF p`: only the problem's
+/// row is locked, the org unit and the lead appeal joined to it are only read).
+pub(crate) fn lock_problem(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => " FOR UPDATE OF p",
+    }
+}
+
 /// Reserves `n` consecutive-or-not fresh ids of `table` (bulk loads assign ids themselves so
 /// they can insert many rows per statement and still know each row's id).
 pub(crate) async fn reserve_ids(

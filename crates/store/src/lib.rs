@@ -36,6 +36,7 @@ mod overdue;
 pub mod people;
 pub mod people_search;
 pub mod places;
+pub mod problems;
 pub mod public;
 pub mod queue;
 mod received;

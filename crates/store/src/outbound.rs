@@ -240,3 +240,46 @@ impl Store {
             .collect()
     }
 }
+
+/// An appellant who left a phone or an e-mail address hears of acceptance and resolution,
+/// with the code (each member of a problem too, when its lead carries it).
+pub(crate) async fn tell_appellant(
+    conn: &mut AnyConnection,
+    record: &crate::appeals::AppealRecord,
+    events: &[suqiu_core::lifecycle::Event],
+) -> Result<()> {
+    let id = record.appeal.id;
+    let phone = record.appellant_phone.as_deref();
+    let email = match &record.appeal.appellant {
+        suqiu_core::appeal::Appellant::Named { email, .. } => email.as_deref(),
+        _ => None,
+    };
+    if phone.is_none() && email.is_none() {
+        return Ok(());
+    }
+    let audience = if email.is_some() {
+        Audience::AppellantWithEmail
+    } else {
+        Audience::Appellant
+    };
+    for e in events {
+        if let Some((what, text)) =
+            suqiu_core::outbound::appellant_text(&e.body, &record.appeal.tracking_code)
+        {
+            let mut payload = serde_json::json!({
+                "type": "appellant_message",
+                "event": what,
+                "tracking_code": record.appeal.tracking_code,
+                "text": text,
+            });
+            if let Some(phone) = phone {
+                payload["phone"] = phone.into();
+            }
+            if let Some(email) = email {
+                payload["email"] = email.into();
+            }
+            enqueue(conn, audience, id, &payload, e.at).await?;
+        }
+    }
+    Ok(())
+}

@@ -56,7 +56,7 @@ pub(crate) fn in_subtree_seekable(
 }
 
 /// Roles whose scope is the subtree of their node.
-pub(crate) fn is_subtree_role(role: Role) -> bool {
+pub fn is_subtree_role(role: Role) -> bool {
     match role {
         Role::DistrictAdmin | Role::StreetStaff | Role::StationStaff | Role::Auditor => true,
         Role::DepartmentLiaison | Role::Volunteer => false,

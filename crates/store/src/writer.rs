@@ -60,7 +60,7 @@ pub(crate) struct Deferred {
 }
 
 impl Deferred {
-    fn merge(&mut self, other: Deferred) {
+    pub(crate) fn merge(&mut self, other: Deferred) {
         self.deltas.merge(other.deltas);
         self.search.extend(other.search);
         self.events.extend(other.events);

@@ -22,7 +22,7 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Accept { .. } => {
             appeal.status = Status::Accepted;
             appeal.accepted_at = Some(at);
-            appeal.responded_at = Some(at);
+            first_answer(appeal, at);
         }
         EventBody::Assign {
             user_id, team_id, ..
@@ -66,7 +66,7 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Reopen { resolve_by, .. } => reopen(appeal, *resolve_by),
         EventBody::Reject { .. } => {
             appeal.status = Status::Rejected;
-            appeal.responded_at = Some(at);
+            first_answer(appeal, at);
         }
         EventBody::Suspend { .. } => appeal.suspended_at = Some(at),
         EventBody::Resume { resolve_by, .. } => {
@@ -76,13 +76,42 @@ pub fn apply(appeal: &mut Appeal, event: &Event) {
         EventBody::Classify { to, .. } => appeal.category = to.clone(),
         EventBody::MarkSpam { .. } => appeal.spam_at = Some(at),
         EventBody::UnmarkSpam { .. } => appeal.spam_at = None,
-        EventBody::Merge { into_appeal_id } => {
-            appeal.status = Status::Merged;
-            appeal.merged_into = Some(*into_appeal_id);
-            // As at resolve: a pending extension request lapses, nobody can decide it now.
-            lapse_pending_extension(appeal);
+        EventBody::Merge { into_appeal_id } => merge(appeal, *into_appeal_id, at),
+        EventBody::Unmerge { .. } => unmerge(appeal),
+        EventBody::ResolveWithLead {
+            resolution,
+            resolve_by,
+            ..
+        } => {
+            resolve(appeal, *resolution, at);
+            appeal.resolve_by = *resolve_by;
         }
     }
+}
+
+fn merge(appeal: &mut Appeal, into_appeal_id: Id, at: DateTime<Utc>) {
+    appeal.status = Status::Merged;
+    appeal.merged_into = Some(into_appeal_id);
+    // Taking it up with another appeal answers it, as accepting or rejecting would.
+    first_answer(appeal, at);
+    // As at resolve: a pending extension request lapses, nobody can decide it now.
+    lapse_pending_extension(appeal);
+}
+
+/// Out of its problem's lead: back where it stood before the merge.
+fn unmerge(appeal: &mut Appeal) {
+    appeal.status = if appeal.accepted_at.is_some() {
+        Status::Accepted
+    } else {
+        Status::Registered
+    };
+    appeal.merged_into = None;
+}
+
+/// The appeal's first answer (受理, 不予受理, 合并) is its response; a later one (accepted
+/// after it left a problem) does not move it.
+fn first_answer(appeal: &mut Appeal, at: DateTime<Utc>) {
+    appeal.responded_at.get_or_insert(at);
 }
 
 fn assign(appeal: &mut Appeal, user_id: Option<Id>, team_id: Option<Id>) {

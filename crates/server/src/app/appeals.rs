@@ -364,6 +364,7 @@ pub(crate) async fn act_on(
         return Err(AppError::Forbidden(actor.may_not_act(action)));
     }
     let rec = state.store.appeal(actor, id).await?;
+    super::problems::check_lead_action(state, id, action).await?;
     check_references(state, actor, &rec, &cmd).await?;
     if let Command::Classify { category, .. } = &cmd {
         // Core's rule over the taxonomy as it is now: a leaf, and not 待分类 itself.
@@ -395,7 +396,39 @@ pub(crate) async fn act_on(
     Ok(rec)
 }
 
+/// The appeal a tracking code names (trimmed, any case) in the actor's scope; otherwise a
+/// 422 on `field` that no appeal has that code in scope (never whether one exists elsewhere).
+pub(crate) async fn appeal_by_code(
+    state: &AppState,
+    actor: &Actor,
+    field: &str,
+    code: &str,
+) -> AppResult<Id> {
+    let code = code.trim().to_uppercase();
+    let unknown = || {
+        let shown: String = code.chars().take(40).collect();
+        AppError::Invalid(vec![
+            FieldError::new(field, &TRACKING_CODE_UNKNOWN).with("value", shown)
+        ])
+    };
+    let id = state
+        .store
+        .appeal_id_by_tracking_code(&code)
+        .await?
+        .ok_or_else(unknown)?;
+    match state.store.appeal(actor, id).await {
+        Ok(_) => Ok(id),
+        Err(StoreError::NotFound) => Err(unknown()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 // The messages of this module's rules (a code, the Chinese and the English).
+const TRACKING_CODE_UNKNOWN: Msg = msg!(
+    "tracking_code_unknown",
+    "找不到查询码为「{value}」的诉求（或不在您的范围内），请核对",
+    "No appeal has the tracking code {value} (within your scope); check it",
+);
 const ASSIGNEE_UNKNOWN: Msg = msg!(
     "assignee_unknown",
     "未知的人员，或不在承办单位范围内",

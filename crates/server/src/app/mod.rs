@@ -32,6 +32,7 @@ pub(crate) mod care;
 pub(crate) mod fund;
 pub(crate) mod gazetteer;
 pub(crate) mod open311;
+pub(crate) mod problems;
 pub(crate) mod public;
 pub(crate) mod roster;
 pub(crate) mod service;

@@ -45,6 +45,7 @@ pub(crate) mod open311;
 pub mod ops;
 pub mod org;
 pub mod people;
+pub mod problems;
 pub mod query;
 pub mod reports;
 pub mod roster;
@@ -116,6 +117,7 @@ pub(crate) fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .merge(roster::router())
         .merge(appeals::router())
         .merge(suggest::router())
+        .merge(problems::router())
         .merge(metrics::router())
         .merge(audit::router())
         .merge(reports::router())

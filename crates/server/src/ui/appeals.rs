@@ -39,6 +39,8 @@ pub(crate) struct Row {
     pub created: String,
     pub deadline: Option<Deadline>,
     pub urgent: bool,
+    /// The problem (问题) it belongs to, when the list looked it up.
+    pub problem: Option<super::problems::Belongs>,
 }
 
 /// Longest summary shown in a row (characters).
@@ -130,6 +132,7 @@ pub(crate) fn row_of(
         created: when(a.created_at),
         deadline: a.current_deadline().map(|d| Deadline::new(lang, d, now)),
         urgent: a.urgency == Urgency::Urgent,
+        problem: None,
     }
 }
 
@@ -290,6 +293,14 @@ pub(crate) async fn node_choices(
         .collect())
 }
 
+/// 属于问题 or not (the list's `in_problem`).
+fn in_problem_choices(lang: Lang, current: &str) -> Vec<Choice> {
+    vec![
+        Choice::new("true", lang.t("list.in_problem"), current),
+        Choice::new("false", lang.t("list.in_no_problem"), current),
+    ]
+}
+
 /// The list's filters that show an error beside their field.
 const LIST_FIELDS: &[&str] = &[
     "status", "kind", "category", "org_unit", "urgency", "from", "to", "q", "sort",
@@ -323,6 +334,8 @@ struct ListPage {
     mine: bool,
     /// Only the appeals marked as spam (无效), which the list otherwise leaves out.
     spam: bool,
+    /// 属于问题: `true`, `false` or "" (either).
+    in_problem: Vec<Choice>,
     /// The query without `page` (for paging and the export link).
     query: String,
 }
@@ -359,10 +372,15 @@ async fn found_rows(
     filter_node_in_scope(state, &s.actor, filter.org_unit_id).await?;
     let found = state.store.list_appeals(&s.actor, filter, now).await?;
     let names = crate::app::appeals::category_names(state, s.lang == Lang::En).await?;
+    let mut problems =
+        crate::app::problems::memberships(state, &found.items.iter().collect::<Vec<_>>()).await?;
     let rows = found
         .items
         .iter()
-        .map(|r| row_of(s.lang, r, &names, now))
+        .map(|r| Row {
+            problem: problems.remove(&r.appeal.id).map(super::problems::belongs),
+            ..row_of(s.lang, r, &names, now)
+        })
         .collect();
     Ok(Found {
         rows,
@@ -448,6 +466,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         overdue: params.str("overdue") == Some("true"),
         mine: params.str("assignee") == Some("me"),
         spam: params.str("spam") == Some("true"),
+        in_problem: in_problem_choices(lang, &value("in_problem")),
         query: query_without_page(&params),
     };
     render(lang, &page_data)

@@ -509,6 +509,10 @@ mod tests {
             codes(ItemCategory::ALL, ItemCategory::code),
             codes(ReplyState::ALL, ReplyState::code),
             codes(ReplyStep::ALL, ReplyStep::code),
+            codes(
+                suqiu_core::problem::ProblemStatus::ALL,
+                suqiu_core::problem::ProblemStatus::code,
+            ),
         ];
         let missing: Vec<&str> = all
             .iter()

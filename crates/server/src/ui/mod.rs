@@ -34,6 +34,7 @@ mod notifications;
 mod people;
 mod pick;
 mod posted;
+mod problems;
 mod public;
 mod reports;
 mod roster;
@@ -114,6 +115,10 @@ fn desk_routes() -> Router<AppState> {
         .route("/appeals/{id}/act", post(detail::act))
         .route("/appeals/{id}/photos/{seq}", get(detail::photo))
         .route("/appeals/{id}/public-reply", post(detail::post_reply))
+        .route("/problems", get(problems::list).post(problems::create))
+        .route("/problems/new", get(problems::new_form))
+        .route("/problems/{id}", get(problems::page))
+        .route("/problems/{id}/act", post(problems::act))
         .route("/people", get(people::list).post(people::search))
         .route("/people/lookup", post(pick::lookup))
         .route("/people.xlsx", get(people::export))

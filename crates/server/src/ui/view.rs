@@ -22,6 +22,8 @@ pub(crate) struct Chrome {
     /// The navigation entry of this page (`home`, `appeals`, …).
     pub nav: &'static str,
     pub may_intake: bool,
+    /// The roles that see a subtree see its problems (问题).
+    pub may_problems: bool,
     pub may_people: bool,
     pub may_stats: bool,
     pub may_admin: bool,
@@ -54,6 +56,7 @@ impl Chrome {
             csrf: s.csrf.clone(),
             nav,
             may_intake: s.may(Capability::Intake),
+            may_problems: suqiu_store::scope::is_subtree_role(role),
             // Everyone who may see people at all (staff and auditors) gets the register.
             may_people: s.may(Capability::ManagePeople) || s.may(Capability::ReadMetrics),
             may_stats: s.may(Capability::ReadMetrics),

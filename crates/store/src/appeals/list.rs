@@ -46,6 +46,8 @@ pub struct AppealFilter {
     /// them out — a worklist is what waits for work — but a search looks through them too
     /// (the receptionist looking up what a caller sent before finds it, badge and all).
     pub spam: Option<bool>,
+    /// In a standing problem (属于问题: `true`), or in none (`false`).
+    pub in_problem: Option<bool>,
     pub sort: AppealSort,
     pub page: i64,
     pub per_page: i64,
@@ -289,6 +291,7 @@ impl AppealFilter {
             && self.feedback_given.is_none()
             && self.appellant_person_id.is_none()
             && self.spam.is_none()
+            && self.in_problem.is_none()
             && self.sort == AppealSort::Newest
     }
 
@@ -314,6 +317,12 @@ impl AppealFilter {
         }
         if let Some(k) = self.kind {
             conds.push(format!("a.kind = {}", a.push(k.code())));
+        }
+        if let Some(in_problem) = self.in_problem {
+            let not = if in_problem { "" } else { "NOT " };
+            conds.push(format!(
+                "{not}EXISTS (SELECT 1 FROM problem_appeals pa WHERE pa.appeal_id = a.id)"
+            ));
         }
         if let Some(u) = self.urgency {
             conds.push(format!("a.urgency = {}", a.push(u.code())));

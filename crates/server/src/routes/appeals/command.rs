@@ -8,8 +8,8 @@ use suqiu_core::error::{FieldError, Msg};
 use suqiu_core::lifecycle::{
     Command, CLASSIFY_CATEGORY_PICK, MAX_EXTENSION_DAYS, SPAM_REASON_EMPTY, UNMARK_SPAM_NOTE_EMPTY,
 };
-use suqiu_store::StoreError;
 
+use crate::app::appeals::appeal_by_code;
 use crate::extract::field_error;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -147,24 +147,7 @@ pub(crate) async fn resolve_merge_code(
     if code.is_empty() || obj.contains_key("into_appeal_id") {
         return Ok(());
     }
-    let unknown = || {
-        let shown: String = code.chars().take(40).collect();
-        Problem::invalid(vec![FieldError::new(
-            "into_tracking_code",
-            &TRACKING_CODE_UNKNOWN,
-        )
-        .with("value", shown)])
-    };
-    let id = state
-        .store
-        .appeal_id_by_tracking_code(&code)
-        .await?
-        .ok_or_else(unknown)?;
-    match state.store.appeal(actor, id).await {
-        Ok(_) => {}
-        Err(StoreError::NotFound) => return Err(unknown()),
-        Err(e) => return Err(e.into()),
-    }
+    let id = appeal_by_code(state, actor, "into_tracking_code", &code).await?;
     obj.insert("into_appeal_id".into(), Value::from(id));
     Ok(())
 }
@@ -301,11 +284,6 @@ const TRACKING_CODE_TEXT: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
     "tracking_code_text",
     "查询码应为文字，例如 SQ261128-7KQ4MX9T2H",
     "The tracking code is text, e.g. SQ261128-7KQ4MX9T2H",
-);
-const TRACKING_CODE_UNKNOWN: suqiu_core::error::Msg = suqiu_core::error::Msg::new(
-    "tracking_code_unknown",
-    "找不到查询码为「{value}」的诉求（或不在您的范围内），请核对",
-    "No appeal has the tracking code {value} (within your scope); check it",
 );
 
 #[cfg(test)]

@@ -16,11 +16,13 @@ use suqiu_core::error::FieldError;
 use suqiu_store::appeals::{AppealFilter, AppealRecord};
 
 use crate::app::appeals::{act_on, actions_for, category_names, register_appeal};
+use crate::app::problems::memberships;
 use crate::auth::AuthActor;
 use crate::dto::PageOut;
 use crate::extract::{ApiJson, IdPath, Params};
 use crate::problem::{ApiResult, Problem, Problems};
 use crate::read_audit;
+use crate::routes::problems::ProblemRefOut;
 use crate::scope::filter_node_in_scope;
 use crate::state::AppState;
 
@@ -51,6 +53,10 @@ async fn appeal_out(state: &AppState, actor: &Actor, rec: &AppealRecord) -> ApiR
     if rec.appeal.channel == Channel::HomeVisit {
         out.visit_id = state.store.visit_of_appeal(rec.appeal.id).await?;
     }
+    out.problem = memberships(state, &[rec])
+        .await?
+        .get(&rec.appeal.id)
+        .map(ProblemRefOut::from);
     Ok(out)
 }
 
@@ -160,6 +166,7 @@ fn instant(
         ("kind" = Option<String>, Query),
         ("urgency" = Option<String>, Query),
         ("overdue" = Option<bool>, Query),
+        ("in_problem" = Option<bool>, Query, description = "`true`: only appeals that belong to a problem (属于问题); `false`: none"),
         ("spam" = Option<bool>, Query, description = "`true`: only appeals marked as spam (无效); `false`: none. Left out, a list leaves them out and a search (`q`) includes them"),
         ("assignee" = Option<String>, Query, description = "`me` or a user id"),
         ("department" = Option<i64>, Query),
@@ -189,19 +196,22 @@ pub async fn list(
     .await?;
     let names = category_names(&state, false).await?;
     let reveal = actor.may(Capability::SeePersonalData);
+    let problems = memberships(&state, &found.items.iter().collect::<Vec<_>>()).await?;
     let items = found
         .items
         .iter()
         .map(|rec| {
             let allowed = actions_for(&state, &actor, rec, now);
-            AppealOut::new(
+            let mut out = AppealOut::new(
                 rec,
                 names.get(&rec.appeal.category).cloned(),
                 &allowed,
                 reveal,
                 now,
                 None,
-            )
+            );
+            out.problem = problems.get(&rec.appeal.id).map(ProblemRefOut::from);
+            out
         })
         .collect();
     Ok(Json(PageOut {
@@ -250,6 +260,7 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
         urgency: params.code("urgency", Urgency::parse, Urgency::codes(), &mut errors),
         overdue: params.bool("overdue", &mut errors),
         spam: params.bool("spam", &mut errors),
+        in_problem: params.bool("in_problem", &mut errors),
         assignee_user_id,
         department_id: params.id("department", &mut errors),
         extension_pending,

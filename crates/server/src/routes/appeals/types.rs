@@ -124,11 +124,14 @@ pub struct EventOut {
 impl From<&StoredEvent> for EventOut {
     fn from(e: &StoredEvent) -> EventOut {
         let type_ = e.body.type_name();
-        let type_label = match (&e.body, ActionKind::parse(type_)) {
-            (EventBody::Registered { .. }, _) => "登记".to_string(),
-            (EventBody::Overdue { deadline, .. }, _) => format!("超期（{}）", deadline.label_zh()),
-            (_, Some(a)) => a.label_zh().to_string(),
-            (_, None) => type_.to_string(),
+        let type_label = match (&e.body, ActionKind::parse(type_), e.body.problem_label()) {
+            (EventBody::Registered { .. }, _, _) => "登记".to_string(),
+            (EventBody::Overdue { deadline, .. }, _, _) => {
+                format!("超期（{}）", deadline.label_zh())
+            }
+            (_, Some(a), _) => a.label_zh().to_string(),
+            (_, None, Some((zh, _))) => zh.to_string(),
+            (_, None, None) => type_.to_string(),
         };
         let data = serde_json::to_value(&e.body)
             .ok()
@@ -213,6 +216,9 @@ pub struct AppealOut {
     /// The visit (走访) it was raised on, when it was (single-appeal responses only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visit_id: Option<Id>,
+    /// The problem (问题) it belongs to, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::routes::problems::ProblemRefOut>,
 }
 
 impl AppellantOut {
@@ -310,6 +316,7 @@ impl AppealOut {
             allowed_actions: allowed.iter().map(|x| x.code().to_string()).collect(),
             events: events.map(|evs| evs.iter().map(EventOut::from).collect()),
             visit_id: None,
+            problem: None,
         }
     }
 }

@@ -73,6 +73,8 @@ struct DetailPage {
     reply: reply::ReplyPanel,
     /// The photos the appellant sent (shown through the audited `/appeals/{id}/photos/{seq}`).
     photos: Vec<suqiu_store::public::PhotoInfo>,
+    /// The problem it belongs to, and the appeals that may be the same problem.
+    problem_card: super::problems::ProblemCard,
 }
 
 /// Renders the page; `failed` is the action whose form just failed, `reply_failed` the
@@ -154,6 +156,7 @@ async fn detail_page(
         error,
         reply,
         photos,
+        problem_card: super::problems::card(state, s, rec).await?,
     })
 }
 

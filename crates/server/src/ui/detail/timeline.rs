@@ -23,6 +23,9 @@ pub(super) fn event_label(lang: Lang, body: &EventBody) -> &'static str {
             Lang::Zh => "超期",
             Lang::En => "Overdue",
         },
+        EventBody::Unmerge { .. } | EventBody::ResolveWithLead { .. } => body
+            .problem_label()
+            .map_or("?", |(zh, en)| lang.pick(zh, en)),
         other => {
             let code = other.type_name();
             match ActionKind::parse(code) {
@@ -79,7 +82,10 @@ pub(super) fn entry(lang: Lang, e: &suqiu_store::appeals::StoredEvent, n: &Names
 pub(super) fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<String>, String)> {
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
     Some(match body {
-        EventBody::Resolve { resolution, note } => (
+        EventBody::Resolve { resolution, note }
+        | EventBody::ResolveWithLead {
+            resolution, note, ..
+        } => (
             vec![label(resolution.code(), resolution.label_zh())],
             note.clone(),
         ),
@@ -121,7 +127,8 @@ pub(super) fn closing_details(lang: Lang, body: &EventBody) -> Option<(Vec<Strin
     })
 }
 
-/// What any other timeline entry shows: where it went (names, not ids) and why.
+/// What any other timeline entry shows: where it went (names, not ids) and why. A step out
+/// of a problem (移出问题) shows its label only: the problem's own timeline says which.
 pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<String>, String) {
     let label = |code: &str, zh: &'static str| lang.label(code, zh).to_string();
     let to = |name: String| vec![format!("→ {name}")];
@@ -194,7 +201,9 @@ pub(super) fn handling_details(lang: Lang, body: &EventBody, n: &Names) -> (Vec<
             String::new(),
         ),
         EventBody::Merge { into_appeal_id } => (to(n.appeal(lang, *into_appeal_id)), String::new()),
-        EventBody::Resolve { .. }
+        EventBody::Unmerge { .. }
+        | EventBody::Resolve { .. }
+        | EventBody::ResolveWithLead { .. }
         | EventBody::Feedback { .. }
         | EventBody::FollowUp { .. }
         | EventBody::Resume { .. } => (Vec::new(), String::new()),
@@ -240,7 +249,10 @@ pub(super) async fn names(
                     }
                 }
             }
-            EventBody::Merge { into_appeal_id } => merged_into.push(*into_appeal_id),
+            EventBody::Merge { into_appeal_id }
+            | EventBody::Unmerge {
+                from_appeal_id: into_appeal_id,
+            } => merged_into.push(*into_appeal_id),
             _ => {}
         }
     }
