@@ -39,6 +39,7 @@ pub mod places;
 pub mod public;
 pub mod queue;
 mod received;
+mod reindex;
 pub mod reports;
 pub mod roster;
 pub mod scope;
