@@ -113,8 +113,9 @@ fn real_messages(n: usize) -> Vec<(String, String)> {
 }
 
 /// `n` fragments of the texts: 2–6 characters from one run of letters and digits (so
-/// crossing words, numbers and Latin), whole numbers with the character after them, and
-/// pairs of characters that may be in no text at all (precision).
+/// crossing words, numbers and Latin), whole numbers with the character after them, the two
+/// sides of a punctuation mark joined, and pairs of characters that may be in no text at all
+/// (the last two for precision).
 fn fragments(texts: &[String], n: usize, rng: &mut StdRng) -> Vec<String> {
     let mut out = BTreeSet::new();
     let alphabet: Vec<char> = texts
@@ -133,10 +134,16 @@ fn fragments(texts: &[String], n: usize, rng: &mut StdRng) -> Vec<String> {
         let Some(run) = runs.get(rng.gen_range(0..runs.len().max(1))) else {
             continue;
         };
-        let fragment: String = match rng.gen_range(0..4) {
+        let fragment: String = match rng.gen_range(0..5) {
             0 => (0..2)
                 .map(|_| alphabet[rng.gen_range(0..alphabet.len())])
                 .collect(),
+            // Both sides of a punctuation mark or space, without it: a fragment the text
+            // does not hold there (水管破裂，楼道 → 破裂楼道).
+            4 => match joined_across_a_gap(&text, rng) {
+                Some(f) => f,
+                None => continue,
+            },
             1 => match run.iter().position(|c| c.is_ascii_digit()) {
                 Some(at) => run[at..]
                     .iter()
@@ -157,6 +164,33 @@ fn fragments(texts: &[String], n: usize, rng: &mut StdRng) -> Vec<String> {
         }
     }
     out.into_iter().collect()
+}
+
+/// One to three characters before a punctuation mark or space of `text` and one to three
+/// after it, joined without it; `None` when the text has no such mark.
+fn joined_across_a_gap(text: &[char], rng: &mut StdRng) -> Option<String> {
+    let gaps: Vec<usize> = (1..text.len().saturating_sub(1))
+        .filter(|&i| {
+            !text[i].is_alphanumeric()
+                && text[i - 1].is_alphanumeric()
+                && text[i + 1].is_alphanumeric()
+        })
+        .collect();
+    let at = *gaps.get(rng.gen_range(0..gaps.len().max(1)))?;
+    let (before, after) = (rng.gen_range(1..=3), rng.gen_range(1..=3));
+    let mut left: Vec<char> = text[..at]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .take(before)
+        .copied()
+        .collect();
+    left.reverse();
+    let right = text[at + 1..]
+        .iter()
+        .take_while(|c| c.is_alphanumeric())
+        .take(after);
+    Some(left.into_iter().chain(right.copied()).collect())
 }
 
 async fn fragments_agree_with_a_substring_scan(backend: Backend) {
@@ -189,7 +223,7 @@ async fn fragments_agree_with_a_substring_scan(backend: Backend) {
         ));
     }
     let mut checked = 0;
-    for fragment in fragments(&texts, 200, &mut rng) {
+    for fragment in fragments(&texts, 300, &mut rng) {
         let expected: BTreeSet<Id> = ids
             .iter()
             .zip(&texts)
