@@ -81,7 +81,9 @@ fn scan(text: &str, fragment: &str) -> bool {
     text.match_indices(&fragment).any(|(at, _)| {
         let before = text[..at].chars().last();
         let after = text[at + fragment.len()..].chars().next();
-        !(word(first) && word(before)) && !(word(last) && word(after))
+        let glued_before = word(first) && word(before);
+        let glued_after = word(last) && word(after);
+        !glued_before && !glued_after
     })
 }
 

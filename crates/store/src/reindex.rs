@@ -76,18 +76,20 @@ impl Store {
             return Ok(0);
         }
         for s in &stale {
-            if dialect::separate_search_index(self.backend) {
-                sqlx::query(
-                    "INSERT INTO appeal_fts (appeal_fts, rowid, tokens, scope) VALUES ('delete', $1, $2, $3)",
-                )
-                .bind(s.id)
-                .bind(&s.old)
-                .bind(&s.scope)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO appeal_fts (rowid, tokens, scope) VALUES ($1, $2, $3)")
+            // SQLite's contentless index forgets a row by being told what it holds.
+            let fts = [
+                ("INSERT INTO appeal_fts (appeal_fts, rowid, tokens, scope) VALUES ('delete', $1, $2, $3)", &s.old),
+                ("INSERT INTO appeal_fts (rowid, tokens, scope) VALUES ($1, $2, $3)", &s.new),
+            ];
+            let fts = if dialect::separate_search_index(self.backend) {
+                &fts[..]
+            } else {
+                &[]
+            };
+            for (sql, tokens) in fts {
+                sqlx::query(sql)
                     .bind(s.id)
-                    .bind(&s.new)
+                    .bind(*tokens)
                     .bind(&s.scope)
                     .execute(&mut *tx)
                     .await?;
