@@ -10,6 +10,7 @@ use std::time::Duration;
 use rand::Rng;
 use sqlx::{AnyConnection, AnyPool};
 use suqiu_core::Id;
+use suqiu_text::search::Query;
 
 use crate::db::{self, Opened};
 use crate::error::{Result, StoreError};
@@ -234,8 +235,9 @@ pub(crate) fn search_scope(org_path: &str) -> Result<String> {
     Ok(ids.join(" "))
 }
 
-/// A WHERE condition on appeals aliased `a` matching the full-text query `q`, or `None`
-/// when `q` has no searchable token (nothing can match).
+/// A WHERE condition on appeals aliased `a` matching the full-text query `q` (every piece of
+/// it as a fragment, see `suqiu_text::search`), or `None` when `q` has no letter or digit
+/// (nothing can match).
 ///
 /// `subtrees` are org unit ids the result must lie under (the actor's node, a node filter).
 /// On SQLite they go into the MATCH itself (`scope : "27"`, see the migration), so the index
@@ -260,14 +262,12 @@ pub(crate) fn search_condition(
                 format!("a.id IN (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m})")
             })
         }
-        Backend::Postgres => {
-            let tokens = suqiu_text::Segmenter::shared().query_tokens(q);
-            let text = suqiu_text::tsquery_text(&tokens)?;
-            Some(format!(
-                "a.search_tsv @@ plainto_tsquery('simple', {})",
-                args.push(text)
-            ))
-        }
+        // `<->` matches consecutive positions, as FTS5's phrase does; the GIN index finds
+        // the rows holding every token and the phrase is checked on their stored tsvector.
+        Backend::Postgres => Some(format!(
+            "a.search_tsv @@ to_tsquery('simple', {})",
+            args.push(Query::parse(q)?.tsquery())
+        )),
     }
 }
 
@@ -275,8 +275,7 @@ pub(crate) fn search_condition(
 /// placeholder, or `None` when `q` has no searchable token. A search that is nothing but
 /// this MATCH can be counted and paged in the index alone (see `Store::list_appeals`).
 pub(crate) fn fts_match(q: &str, subtrees: &[Id], args: &mut Args) -> Option<String> {
-    let tokens = suqiu_text::Segmenter::shared().query_tokens(q);
-    let words = suqiu_text::fts5_query(&tokens)?;
+    let words = Query::parse(q)?.fts5();
     let scopes: String = subtrees
         .iter()
         .map(|id| format!(" AND scope : \"{id}\""))

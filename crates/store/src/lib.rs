@@ -40,6 +40,7 @@ pub mod problems;
 pub mod public;
 pub mod queue;
 mod received;
+mod reindex;
 pub mod reports;
 pub mod roster;
 pub mod scope;

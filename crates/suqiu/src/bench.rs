@@ -296,12 +296,19 @@ impl<'a> Bench<'a> {
         Ok(())
     }
 
-    /// Full-text search, district-wide.
+    /// Full-text search by words, then by fragments, district-wide.
     async fn search(&mut self) -> Result<()> {
         let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
             .map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
         let name = "full-text search, district-wide";
         self.read(name, &searches, Account::Admin, self.args.reads)
+            .await?;
+        // Fragments across jieba's words (管老化 of 水管老化漏水), a building number whole,
+        // part of an estate's name, and a rare pair of characters.
+        let fragments = ["管老化", "5号楼", "402室", "花苑", "梯坏", "漏水严"]
+            .map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
+        let name = "fragment search, district-wide";
+        self.read(name, &fragments, Account::Admin, self.args.reads)
             .await
     }
 

@@ -292,12 +292,13 @@ async fn serve(
     state.secure_cookies = secure_cookies;
     state.demo_mode = with_demo;
     state.trusted_proxy = trusted_proxy;
-    // The deadline watch, outbound delivery and the suggestions' nightly retrain run beside
-    // the API for as long as it does.
+    // The deadline watch, outbound delivery, the search index's catch-up and the
+    // suggestions' nightly retrain run beside the API for as long as it does.
     let jobs = if background_jobs {
         let mut jobs = vec![
             suqiu_server::jobs::watch::spawn(state.clone()),
             suqiu_server::jobs::outbound::spawn(state.clone()),
+            suqiu_server::jobs::reindex::spawn(state.clone()),
         ];
         jobs.extend(suqiu_server::jobs::suggest::spawn(state.clone()));
         jobs

@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::state::AppState;
 
 pub mod outbound;
+pub mod reindex;
 pub mod suggest;
 pub mod watch;
 

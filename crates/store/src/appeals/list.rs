@@ -30,7 +30,7 @@ pub struct AppealFilter {
     pub department_id: Option<Id>,
     /// Only appeals with an extension request waiting for a decision (the level above's queue).
     pub extension_pending: bool,
-    /// Full-text, Chinese-aware.
+    /// Full text: every piece a fragment of title, content or location (`suqiu_text::search`).
     pub q: Option<String>,
     /// Received at or after / before.
     pub from: Option<DateTime<Utc>>,

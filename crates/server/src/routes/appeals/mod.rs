@@ -171,7 +171,7 @@ fn instant(
         ("assignee" = Option<String>, Query, description = "`me` or a user id"),
         ("department" = Option<i64>, Query),
         ("extension" = Option<String>, Query, description = "`requested`: only appeals with an extension request awaiting a decision"),
-        ("q" = Option<String>, Query, description = "full text, Chinese-aware"),
+        ("q" = Option<String>, Query, description = "search in title, content and location: any fragment of two or more Chinese characters (管破 finds 水管破裂), numbers and Latin words whole (5号楼 finds 5号楼, not 15号楼; wifi finds WiFi, not wifi6), full-width as half-width, any case; several pieces separated by spaces or punctuation must all be found; a lone Chinese character finds it where it stands as a word. At most 100 characters"),
         ("from" = Option<String>, Query, description = "received on or after (YYYY-MM-DD, Shanghai)"),
         ("to" = Option<String>, Query, description = "received on or before (YYYY-MM-DD, Shanghai)"),
         ("page" = Option<i64>, Query),
