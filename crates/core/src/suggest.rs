@@ -238,13 +238,20 @@ impl HandlerTable {
     }
 
     /// The usual handler of `category` for an appeal at the node `path`: its community's,
-    /// else its street's.
+    /// else its street's — unless the street's is a unit off this appeal's path (another
+    /// community's station, which cannot handle it): then nobody is named rather than a
+    /// neighbour.
     pub fn usual(&self, category: &str, path: &str) -> Option<&Usual> {
         let (street, community) = places_of(path);
+        let reachable = |u: &&Usual| match u.handler {
+            Handler::Department(_) => true,
+            Handler::Unit(id) => path.split('/').any(|s| s == id.to_string()),
+        };
         [community, street]
             .into_iter()
             .flatten()
             .find_map(|place| self.by_place.get(&(category.to_string(), place)))
+            .filter(reachable)
     }
 
     pub fn len(&self) -> usize {
@@ -386,6 +393,17 @@ mod tests {
         );
         assert!(table.usual("lifts", "/1/2/3/").is_none());
         assert!(table.usual("water", "/1/7/8/").is_none());
+        // A street whose stations each handle their own: community 6's station is the
+        // street's most frequent, but never the usual handler of community 7's appeals.
+        let own = HandlerTable::count([
+            row("/1/2/6/", Handler::Unit(6), 5),
+            row("/1/2/7/", Handler::Unit(7), 1),
+        ]);
+        assert!(own.usual("water", "/1/2/7/").is_none());
+        assert_eq!(
+            own.usual("water", "/1/2/6/").map(|u| u.handler),
+            Some(Handler::Unit(6))
+        );
         // Ties go to the lowest handler, and the table survives JSON.
         let tie = HandlerTable::count([
             row("/1/2/3/", Handler::Unit(3), 2),

@@ -45,7 +45,8 @@ fn last_run_words(lang: Lang, run: &suqiu_store::suggest::LastRun) -> (String, S
             .replace("{texts}", &run.n_texts.to_string())
             .replace("{labels}", &run.labels.to_string())
     } else {
-        too_little_words(lang, run.n_labelled)
+        // The warning box beside it says why, with the counts.
+        lang.t("admin.suggest_untrained").to_string()
     };
     (when(run.at), what)
 }
@@ -64,10 +65,10 @@ fn too_little_words(lang: Lang, n_labelled: usize) -> String {
 async fn suggest_page(state: &AppState, s: &Session) -> Result<SuggestPage, UiError> {
     let lang = s.lang;
     let st = status(state, &s.actor).await?;
-    let too_little = st
-        .models
-        .is_empty()
-        .then(|| too_little_words(lang, st.last_run.as_ref().map_or(0, |r| r.n_labelled)));
+    // Before the first run nobody has counted the history: "0 labelled" would be a guess.
+    let too_little = (st.last_run.as_ref())
+        .filter(|r| !r.trained && st.models.is_empty())
+        .map(|r| too_little_words(lang, r.n_labelled));
     Ok(SuggestPage {
         c: s.chrome("admin_suggest"),
         running: st.running,

@@ -52,6 +52,17 @@ pub(crate) fn typed(f: &FormData) -> Option<Typed> {
 /// The chips for `typed`, if the classifier has any: none with too little history, for a
 /// text the intake would refuse, or for a node the receptionist may not register at (the
 /// form says those when it is saved).
+/// A suggestion's confidence as the receptionist reads it: whole percent, and "<1%" rather
+/// than a "0.0%" that reads as "certainly not".
+fn confidence(score: f32) -> String {
+    let pct = f64::from(score) * 100.0;
+    if pct < 0.5 {
+        "<1%".into()
+    } else {
+        format!("{pct:.0}%")
+    }
+}
+
 pub(crate) async fn chips(state: &AppState, s: &Session, typed: &Typed) -> Option<Chips> {
     let lang = s.lang;
     let found = match suggest_for(state, &s.actor, typed, lang == Lang::En).await {
@@ -66,7 +77,7 @@ pub(crate) async fn chips(state: &AppState, s: &Session, typed: &Typed) -> Optio
         .map(|(i, c)| Chip {
             code: c.code,
             name: c.name,
-            pct: percent(Some(f64::from(c.score))),
+            pct: confidence(c.score),
             key: i + 1,
         })
         .collect();
