@@ -560,3 +560,52 @@ async fn the_pages_group_change_and_show_a_problem(b: Backend) {
     );
     t.finish().await;
 }
+
+/// PostgreSQL: a problem command midway (the problem and a member locked, the lead next)
+/// and the lead's resolution at the same moment both finish — the action takes the problem
+/// first, as the commands do, instead of holding the lead while it waits for the member
+/// (which PostgreSQL ended as a deadlock, aborting one of them).
+#[tokio::test]
+async fn the_leads_resolution_and_a_problem_command_do_not_deadlock() {
+    let t = TestApp::new(Backend::Postgres).await;
+    let c11 = t.fx.c11;
+    let mut ids = Vec::new();
+    for phone in ["13900000041", "13900000042", "13900000043"] {
+        ids.push(appeal(&t, "station11", c11, phone).await.0);
+    }
+    // The newest leads: a member's id is lower, so a command locks it before the lead.
+    let lead = ids[2];
+    accept(&t, "station11", lead).await;
+    let p = group(&t, "station11", lead, &ids[..2])
+        .await
+        .ok(201)
+        .clone();
+    let pid = p["id"].as_i64().expect("id");
+    // The command's transaction, by hand: the problem, then the member, as write.rs does.
+    let pool = sqlx::AnyPool::connect(&t.url).await.expect("connect");
+    let mut command = pool.begin().await.expect("begin");
+    for sql in [
+        format!("SELECT id FROM problems WHERE id = {pid} FOR UPDATE"),
+        format!("SELECT id FROM appeals WHERE id = {} FOR UPDATE", ids[0]),
+    ] {
+        sqlx::query(&sql)
+            .execute(&mut *command)
+            .await
+            .expect("lock");
+    }
+    let resolve = json!({"action": "resolve", "resolution": "solved", "note": "已更换水管"});
+    let (resolved, ()) = tokio::join!(t.act("station11", lead, resolve), async {
+        // Let the action reach its locks, then take the lead as the command would.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let sql = format!("SELECT id FROM appeals WHERE id = {lead} FOR UPDATE");
+        sqlx::query(&sql)
+            .execute(&mut *command)
+            .await
+            .expect("the command takes the lead: no deadlock");
+        command.commit().await.expect("commit");
+    });
+    assert_eq!(resolved.status.as_u16(), 200, "{}", resolved.text());
+    let member = status_of(&t, "station11", ids[0]).await;
+    assert_eq!(member["status"], "resolved", "carried to the member");
+    t.finish().await;
+}

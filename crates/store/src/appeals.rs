@@ -363,6 +363,7 @@ async fn act_in<F>(
 where
     F: FnOnce(&AppealRecord) -> Decision,
 {
+    crate::problems::lock_led_problem(conn, backend, id).await?;
     let record = load(conn, id, dialect::lock_appeal(backend))
         .await?
         .ok_or(StoreError::NotFound)?;

@@ -25,7 +25,7 @@ use crate::{scope, Page, Store};
 
 mod write;
 
-pub(crate) use write::carry;
+pub(crate) use write::{carry, lock_led_problem};
 use write::{decide_in, Writing};
 
 /// A problem with what a reader needs around it.
