@@ -267,24 +267,22 @@ async fn insert_problem_event(
     Ok(())
 }
 
-/// PostgreSQL: locks the standing problem `appeal` leads, if any, before the action on it
-/// locks the appeal. A problem's commands lock the problem and then its appeals; the lead's
+/// Locks the standing problem `appeal` leads, if any, before the action on it locks the
+/// appeal. A problem's commands lock the problem and then its appeals; the lead's
 /// resolution then locks the members to carry it. Taken the other way round (the lead, then
 /// a member a command already holds while it waits for the lead) the two deadlock, and
-/// PostgreSQL aborts one of them. SQLite's single writer never interleaves them.
+/// PostgreSQL aborts one of them. On SQLite the read is all: its single writer serializes.
 pub(crate) async fn lock_led_problem(
     conn: &mut AnyConnection,
     backend: Backend,
     appeal: Id,
 ) -> Result<()> {
-    if backend == Backend::Postgres {
-        sqlx::query(
-            "SELECT id FROM problems WHERE lead_appeal_id = $1 AND dissolved = 0 FOR UPDATE",
-        )
+    let lock = dialect::for_update(backend);
+    let sql = format!("SELECT id FROM problems WHERE lead_appeal_id = $1 AND dissolved = 0{lock}");
+    sqlx::query(&sql)
         .bind(appeal)
         .fetch_optional(&mut *conn)
         .await?;
-    }
     Ok(())
 }
 
