@@ -1,10 +1,10 @@
-//! Recomputing the search tokens of appeals written before the fragment index (migration
-//! 0036, `suqiu_text::search`): newest first, a batch at a time, resumable. The mark
-//! `search_reindex.below_id` says which appeals still hold the old tokens (ids below it); it
-//! moves down in the same transaction as each batch's tokens, so a run stopped anywhere goes
-//! on where it was, and new appeals (ids at or above it) are written with the new tokens.
-//! Until the mark reaches the bottom, old appeals are found by the words they were found by
-//! before, and fragments may miss them.
+//! Recomputing the search tokens of appeals written before the fragment index or a change of its
+//! tokens (migrations 0036 and 0038, `suqiu_text::search`): newest first, a batch at a time,
+//! resumable. The mark `search_reindex.below_id` says which appeals still hold the old tokens
+//! (ids below it); it moves down in the same transaction as each batch's tokens, so a run stopped
+//! anywhere goes on where it was, and new appeals (ids at or above it) are written with the new
+//! tokens. Until the mark reaches the bottom, old appeals are found by the words they were found
+//! by before, and fragments may miss them.
 
 use suqiu_core::Id;
 
@@ -27,7 +27,7 @@ struct Stale {
 
 impl Store {
     /// Recomputes the search tokens of the next batch of appeals written before migration
-    /// 0036 (newest first); how many it did, 0 when none are left (or another run moved the
+    /// 0036 or 0038 (newest first); how many it did, 0 when none are left (or another run moved the
     /// mark meanwhile: that run goes on).
     pub async fn reindex_search_batch(&self) -> Result<usize> {
         let row = sqlx::query("SELECT below_id FROM search_reindex WHERE id = 1")
@@ -104,7 +104,7 @@ impl Store {
         Ok(stale.len())
     }
 
-    /// Recomputes every appeal written before migration 0036 (see
+    /// Recomputes every appeal written before migration 0036 or 0038 (see
     /// [`Store::reindex_search_batch`]); how many.
     pub async fn reindex_search(&self) -> Result<usize> {
         let mut done = 0;

@@ -92,15 +92,9 @@ mod tests {
     fn phrase_in(tokens: &str, phrase: &Phrase) -> bool {
         let tokens: Vec<&str> = tokens.split(' ').collect();
         let n = phrase.tokens.len();
-        tokens.windows(n).any(|w| {
-            w.iter().zip(&phrase.tokens).enumerate().all(|(i, (t, p))| {
-                if phrase.prefix && i + 1 == n {
-                    t.starts_with(p.as_str())
-                } else {
-                    t == p
-                }
-            })
-        })
+        tokens
+            .windows(n)
+            .any(|w| w.iter().zip(&phrase.tokens).all(|(t, p)| t == p))
     }
 
     fn found(text: &str, q: &str) -> bool {

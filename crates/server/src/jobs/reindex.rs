@@ -1,7 +1,7 @@
-//! The search index's catch-up after migration 0036: appeals written before it hold the old
-//! search tokens, and this job recomputes them (newest first, a batch per transaction, see
-//! `Store::reindex_search_batch`) at start-up, and looks again every ten minutes — one read
-//! of a one-row table once everything is done.
+//! The search index's catch-up after a change of its tokens (migrations 0036 and 0038): appeals
+//! written before it hold the old search tokens, and this job recomputes them (newest first, a
+//! batch per transaction, see `Store::reindex_search_batch`) at start-up, and looks again every
+//! ten minutes — one read of a one-row table once everything is done.
 
 use std::time::Duration;
 
