@@ -246,9 +246,9 @@ fn bad_input_names_the_line_or_column_and_exits_2() {
 }
 
 /// Trained on fj2_fullrows, scored on the fj2_sample messages that are not in it (the two
-/// files share 96 ids) with the fj1 taxonomy's terms: macro-F1 and top-3 clear their floors (measured: 0.889 and 0.990;
-/// this split is harder than cross-validation's, see BENCHMARKS.md), and the baseline
-/// (measured 0.789) stays well behind.
+/// files share 96 ids) with the fj1 taxonomy's terms: macro-F1 and top-3 clear their floors
+/// (measured: 0.901 and 0.987; this split is harder than cross-validation's, see BENCHMARKS.md),
+/// and the baseline (measured 0.789) stays well behind.
 #[test]
 fn real_messages_are_classified_well() {
     let data = shared_data().join("tipdm2020");
@@ -316,8 +316,8 @@ fn real_messages_are_classified_well() {
         ));
     }
     let ((ours, top3), (baseline, _)) = (f1[0], f1[1]);
-    assert!(ours >= 0.87, "macro-F1 {ours:.4} below the floor 0.87");
-    assert!(top3 >= 0.97, "top-3 {top3:.4} below the floor 0.97");
+    assert!(ours >= 0.89, "macro-F1 {ours:.4} below the floor 0.89");
+    assert!(top3 >= 0.98, "top-3 {top3:.4} below the floor 0.98");
     assert!(
         ours > baseline + 0.05,
         "ours {ours:.4} vs baseline {baseline:.4}"
@@ -326,8 +326,8 @@ fn real_messages_are_classified_well() {
 }
 
 /// Stratified 5-fold cross-validation on both fj2 files, deduplicated by id (2,240 texts),
-/// as BENCHMARKS.md reports it: macro-F1 measured 0.899, top-3 0.992 (seeded: the same
-/// every run).
+/// with the taxonomy's terms in every fold's training, as BENCHMARKS.md reports it: macro-F1
+/// measured 0.8995, top-3 0.993 (seeded: the same every run).
 #[test]
 fn cross_validated_on_the_real_messages() {
     let data = shared_data().join("tipdm2020");
@@ -366,11 +366,11 @@ fn cross_validated_on_the_real_messages() {
     let f1 = v["macro_f1"][0].as_f64().unwrap();
     let top3 = v["top3_accuracy"][0].as_f64().unwrap();
     assert!(
-        f1 >= 0.88,
-        "cross-validated macro-F1 {f1:.4} below the floor 0.88"
+        f1 >= 0.89,
+        "cross-validated macro-F1 {f1:.4} below the floor 0.89"
     );
     assert!(
-        top3 >= 0.98,
-        "cross-validated top-3 {top3:.4} below the floor 0.98"
+        top3 >= 0.985,
+        "cross-validated top-3 {top3:.4} below the floor 0.985"
     );
 }

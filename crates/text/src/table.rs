@@ -173,11 +173,13 @@ impl Table {
         let idx = self.columns(columns)?;
         self.rows
             .iter()
-            .map(|row| self.text(row, &idx, columns))
+            .map(|row| self.text(row, &idx, columns, " "))
             .collect()
     }
 
-    /// Each row's (text, label), checked row by row: the first bad line is the one named.
+    /// Each row's (text, label), checked row by row: the first bad line is the one named. The
+    /// text columns are joined by line breaks, as the server joins an appeal's title and
+    /// content: the classifier reads the first line (the title) as the head.
     pub fn labelled(
         &self,
         text: &[String],
@@ -188,7 +190,7 @@ impl Table {
         self.rows
             .iter()
             .map(|row| {
-                let t = self.text(row, &idx, text)?;
+                let t = self.text(row, &idx, text, "\n")?;
                 let value = row.fields[l].trim();
                 if value.is_empty() {
                     return Err(TableError::EmptyLabel {
@@ -276,7 +278,13 @@ impl Table {
         names.iter().map(|c| self.column(c)).collect()
     }
 
-    fn text(&self, row: &Row, idx: &[usize], names: &[String]) -> Result<String, TableError> {
+    fn text(
+        &self,
+        row: &Row,
+        idx: &[usize],
+        names: &[String],
+        joiner: &str,
+    ) -> Result<String, TableError> {
         let parts: Vec<&str> = idx
             .iter()
             .map(|&i| row.fields[i].trim())
@@ -289,7 +297,7 @@ impl Table {
                 columns: names.to_vec(),
             });
         }
-        Ok(parts.join(" "))
+        Ok(parts.join(joiner))
     }
 }
 
@@ -344,10 +352,10 @@ mod tests {
             rows,
             [
                 (
-                    "水管, 破裂 第一行\r\n第二行 \"引号\"".to_string(),
+                    "水管, 破裂\n第一行\r\n第二行 \"引号\"".to_string(),
                     "城建".to_string()
                 ),
-                ("噪音 夜间施工".to_string(), "环保".to_string()),
+                ("噪音\n夜间施工".to_string(), "环保".to_string()),
             ]
         );
         // The second record starts on line 5: the quoted newline took a line, ",," is skipped.

@@ -1,7 +1,8 @@
 //! What the classifier sees of a text: jieba words and character n-grams, each hashed into
-//! one space of feature ids, with the text's head (its first characters — the title, when the
-//! title comes first) counted again in a namespace of its own, so that a title's words weigh
-//! more than the same words deep in the body.
+//! one space of feature ids, with the text's head (its first line — the title, as the server
+//! and `suqiu text` join a title to its body — or else its first characters) counted again in
+//! a namespace of its own, so that a title's words weigh more than the same words deep in the
+//! body.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,9 @@ pub struct FeatureSettings {
     pub char_max: u8,
     /// The first this many characters are also counted in the head namespace (0: no head).
     pub head_chars: u16,
+    /// The head ends at the text's first line break, when it has one within `head_chars`
+    /// characters: a title joined to its body by a line break is the head, all of it and only it.
+    pub head_line: bool,
     /// `1 + ln(tf)` instead of the raw count.
     pub sublinear_tf: bool,
     /// Bits of each namespace's hashed space: an id is the namespace in the high bits and
@@ -90,7 +94,9 @@ impl FeatureSettings {
         self.words(segmenter, &text, Space::Word, &mut ids);
         self.chars(&text, Space::Char, &mut ids);
         if self.head_chars > 0 {
-            let head: String = text.chars().take(usize::from(self.head_chars)).collect();
+            let head: String = (text.chars().take(usize::from(self.head_chars)))
+                .take_while(|&c| !(self.head_line && c == '\n'))
+                .collect();
             self.words(segmenter, &head, Space::HeadWord, &mut ids);
             self.chars(&head, Space::HeadChar, &mut ids);
         }
@@ -193,6 +199,7 @@ mod tests {
             char_min: 1,
             char_max: 2,
             head_chars: 0,
+            head_line: false,
             sublinear_tf: false,
             hash_bits: 20,
             block_weights: [1.0; 4],

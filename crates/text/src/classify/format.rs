@@ -15,7 +15,7 @@ const MAGIC: &[u8; 8] = b"SUQIUTXT";
 
 /// The version of the model format this build writes and reads. Raise it whenever the
 /// stored parts or the meaning of a feature id change.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Why bytes are not a model this build can use.
 #[derive(Debug, thiserror::Error, PartialEq)]

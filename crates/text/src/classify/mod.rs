@@ -1,8 +1,8 @@
 //! A classifier of appeal texts: what category a resident's message belongs to.
 //!
 //! A linear model over hashed jieba words and character n-grams (TF-IDF, sublinear tf,
-//! L2-normalised), trained here by dual coordinate descent — no Python, no download, no
-//! network. It learns any taxonomy from (text, label) pairs in memory, so the server can
+//! L2-normalised): a linear SVM trained here by dual coordinate descent, blended with
+//! complement naive Bayes — no Python, no download, no network. It learns any taxonomy from (text, label) pairs in memory, so the server can
 //! retrain it from a deployment's own history and keep the model's bytes in a row.
 //!
 //! - [`Model::train`] on `&[(text, label)]` with [`Settings`] (deterministic for a seed);
@@ -19,6 +19,7 @@ mod features;
 mod format;
 mod metrics;
 mod model;
+mod nb;
 mod svm;
 mod tfidf;
 mod train;

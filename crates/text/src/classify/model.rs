@@ -26,6 +26,11 @@ pub struct Settings {
     /// (0 or 1: no calibration, softmax of the raw margins).
     pub calibration_folds: usize,
     pub seed: u64,
+    /// The weight of complement naive Bayes' calibrated scores beside the SVM's (weight 1);
+    /// 0: the SVM alone.
+    pub nb_weight: f32,
+    /// Complement naive Bayes' additive smoothing.
+    pub nb_alpha: f64,
 }
 
 impl Default for Settings {
@@ -41,6 +46,7 @@ impl Default for Settings {
                 char_min: 1,
                 char_max: 2,
                 head_chars: 32,
+                head_line: true,
                 sublinear_tf: true,
                 hash_bits: 20,
                 block_weights: [1.0, 1.0, 0.7, 0.7],
@@ -50,6 +56,8 @@ impl Default for Settings {
             balanced: true,
             calibration_folds: 3,
             seed: 2020,
+            nb_weight: 0.5,
+            nb_alpha: 0.1,
         }
     }
 }
@@ -67,6 +75,7 @@ impl Settings {
                 char_min: 0,
                 char_max: 0,
                 head_chars: 0,
+                head_line: false,
                 sublinear_tf: false,
                 hash_bits: 20,
                 block_weights: [1.0; 4],
@@ -76,6 +85,8 @@ impl Settings {
             balanced: false,
             calibration_folds: 0,
             seed: 2020,
+            nb_weight: 0.0,
+            nb_alpha: 0.1,
         }
     }
 

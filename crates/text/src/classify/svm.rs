@@ -50,6 +50,12 @@ impl Linear {
             .for_each(|w| *w = (*w / scale).round() * scale);
     }
 
+    /// Adds `scale` times `other`'s weights and biases (a blend of linear models is linear).
+    pub fn add(&mut self, other: &Linear, scale: f32) {
+        (self.weights.iter_mut().zip(&other.weights)).for_each(|(w, o)| *w += scale * o);
+        (self.bias.iter_mut().zip(&other.bias)).for_each(|(b, o)| *b += scale * o);
+    }
+
     pub fn scores(&self, x: &Sparse) -> Vec<f32> {
         let k = self.classes;
         let mut s = self.bias.clone();

@@ -53,6 +53,19 @@ fn learns_and_ranks_three() {
     assert_eq!(m.classify("孩子幼儿园入学").label, "教育文体");
 }
 
+/// The first line is the head (the title, as the server and `suqiu text` join it): a title's
+/// word that the body also has counts more than a body's word alone.
+#[test]
+fn the_first_line_is_the_head() {
+    let s = Settings::default().features;
+    let seg = crate::Segmenter::shared();
+    let titled = s.extract(seg, "路灯\n噪音");
+    let spaced = s.extract(seg, "路灯 噪音");
+    let head = |f: &[(u32, f32)]| f.iter().filter(|(id, _)| s.block(*id) >= 2).count();
+    assert!(head(&titled) < head(&spaced), "噪音 is not in the head");
+    assert_eq!(titled.len() - head(&titled), spaced.len() - head(&spaced));
+}
+
 #[test]
 fn training_is_deterministic() {
     assert_eq!(model().to_bytes(), model().to_bytes());
@@ -72,10 +85,11 @@ fn bytes_round_trip() {
 #[test]
 fn other_versions_and_damage_are_refused() {
     let bytes = model().to_bytes();
-    let mut v2 = bytes.clone();
-    v2[8] = 2;
-    let e = Model::from_bytes(&v2).unwrap_err();
-    assert_eq!(e, ModelError::Version { found: 2 });
+    let mut other = bytes.clone();
+    let next = FORMAT_VERSION + 1;
+    other[8..10].copy_from_slice(&next.to_le_bytes());
+    let e = Model::from_bytes(&other).unwrap_err();
+    assert_eq!(e, ModelError::Version { found: next });
     assert!(e.to_string().contains("重新训练"), "{e}");
     assert_eq!(
         Model::from_bytes(b"a,b\n1,2\n").unwrap_err(),
