@@ -270,12 +270,15 @@ pub fn accepted_rank(suggested: &[String], chosen: &str) -> Option<u32> {
     u32::try_from(at + 1).ok()
 }
 
-/// Whether the nightly retrain is due at `now`: in [`RETRAIN_HOUR`] (Shanghai), and no
-/// training ran yet on this Shanghai day (one on demand today counts, and so does one that
-/// found too little history).
-pub fn retrain_due(now: DateTime<Utc>, last_run: Option<DateTime<Utc>>) -> bool {
+/// Whether the nightly retrain is due at `now`: no training ran yet on this Shanghai day
+/// (one on demand today counts, and so does one that found too little history), and it is
+/// [`RETRAIN_HOUR`] (Shanghai) — or any hour when the newest stored model is `unreadable` (a
+/// build with another model format was installed): suggestions come back the day of the
+/// upgrade, not the next night.
+pub fn retrain_due(now: DateTime<Utc>, last_run: Option<DateTime<Utc>>, unreadable: bool) -> bool {
     let local = now.with_timezone(&shanghai());
-    local.hour() == RETRAIN_HOUR && last_run.is_none_or(|t| shanghai_date(t) < shanghai_date(now))
+    let new_day = last_run.is_none_or(|t| shanghai_date(t) < shanghai_date(now));
+    new_day && (unreadable || local.hour() == RETRAIN_HOUR)
 }
 
 /// The Shanghai month of an instant, `YYYY-MM`: the key of the acceptance figures.
@@ -430,11 +433,28 @@ mod tests {
 
     #[test]
     fn the_nightly_retrain_runs_once_a_night_at_three() {
-        assert!(retrain_due(at(2026, 11, 25, 3), None));
-        assert!(!retrain_due(at(2026, 11, 25, 4), None));
-        assert!(retrain_due(at(2026, 11, 25, 3), Some(at(2026, 11, 24, 3))));
+        assert!(retrain_due(at(2026, 11, 25, 3), None, false));
+        assert!(!retrain_due(at(2026, 11, 25, 4), None, false));
+        assert!(retrain_due(
+            at(2026, 11, 25, 3),
+            Some(at(2026, 11, 24, 3)),
+            false
+        ));
         // Trained on demand earlier today (or by the first tick of this hour): not again.
-        assert!(!retrain_due(at(2026, 11, 25, 3), Some(at(2026, 11, 25, 1))));
+        assert!(!retrain_due(
+            at(2026, 11, 25, 3),
+            Some(at(2026, 11, 25, 1)),
+            false
+        ));
+    }
+
+    #[test]
+    fn an_unreadable_model_is_retrained_at_once_but_once_a_day() {
+        let noon = at(2026, 11, 25, 12);
+        assert!(retrain_due(noon, Some(at(2026, 11, 24, 3)), true));
+        assert!(retrain_due(noon, None, true));
+        // That retrain found too little history, or failed: not again before tomorrow.
+        assert!(!retrain_due(noon, Some(at(2026, 11, 25, 11)), true));
     }
 
     #[test]

@@ -17,12 +17,13 @@ use suqiu_core::appeal::{Appeal, Appellant, Channel, Kind, Resolution, Status, U
 use suqiu_core::calendar::WorkCalendar;
 use suqiu_core::lifecycle::{register, register_public, Event, EventBody, Intake};
 use suqiu_core::policy::TimeLimitPolicy;
-use suqiu_server::jobs::suggest::{retrain_now, retraining, run_once};
+use suqiu_server::jobs::suggest::{refresh, retrain_now, retraining, run_once};
 
 on_both_backends!(
     with_too_little_history_nothing_is_suggested,
     residents_choices_teach_only_once_staff_sorted_them,
     the_nightly_model_suggests_and_intakes_are_measured,
+    a_model_another_build_cannot_read_is_retrained_the_same_day,
     suggest_checks_the_node_and_the_text,
     intake_goes_on_while_a_retrain_runs,
     the_intake_page_shows_the_chips_and_admin_retrains,
@@ -412,6 +413,44 @@ async fn the_nightly_model_suggests_and_intakes_are_measured(b: Backend) {
     let mut admin = Browser::sign_in(&t, "admin").await;
     let page = admin.get("/admin/suggest").await.text();
     assert!(page.contains("<td>2026-11</td><td class=\"num\">3</td><td class=\"num\">33.3%</td><td class=\"num\">66.7%</td>"), "{page}");
+    t.finish().await;
+}
+
+/// After an upgrade that changed the model's format, the stored model cannot be read: the
+/// next look retrains at once (not the next night), and only once that day.
+async fn a_model_another_build_cannot_read_is_retrained_the_same_day(b: Backend) {
+    let t = TestApp::new(b).await;
+    history(&t, 50, 8).await;
+    t.clock.set(night());
+    let run = run_once(&t.state, night()).await.expect("runs");
+    assert!(run.expect("due").trained);
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&t.url).await.expect("connect");
+    sqlx::query("UPDATE text_models SET bytes = $1, version = version + 10")
+        .bind(b"a model of another format".to_vec())
+        .execute(&pool)
+        .await
+        .expect("old format");
+    pool.close().await;
+    refresh(&t.state).await.expect("refresh");
+    let body = json!({"content": "厨房水管爆裂，漏水", "org_unit_id": t.fx.c11});
+    let (_, found) = suggest(&t, "station11", body.clone()).await;
+    assert_eq!(found["ready"], false, "nothing served: {found}");
+
+    // Noon the next day, far from the night's hour: due because the model is unreadable.
+    let noon = night() + TimeDelta::hours(33);
+    t.clock.set(noon);
+    let run = run_once(&t.state, noon).await.expect("runs").expect("due");
+    assert!(run.trained, "{run:?}");
+    let (_, found) = suggest(&t, "station11", body).await;
+    assert_eq!(found["ready"], true, "{found}");
+    assert_eq!(
+        top(&found).first().map(String::as_str),
+        Some(WATER),
+        "{found}"
+    );
+    let later = noon + TimeDelta::minutes(20);
+    assert!(run_once(&t.state, later).await.expect("runs").is_none());
     t.finish().await;
 }
 

@@ -85,6 +85,18 @@ pub(crate) async fn load_newest(store: &Store) -> Result<Option<Arc<Suggester>>,
     })))
 }
 
+/// Whether a stored model exists that this server cannot serve (one of another build's
+/// format, see [`load_newest`]). Cheap while a model is served: nothing is read.
+pub(crate) async fn newest_unreadable(state: &AppState) -> Result<bool, StoreError> {
+    if current(state).is_some() {
+        return Ok(false);
+    }
+    Ok(match state.store.newest_model().await? {
+        Some(stored) => Model::from_bytes(&stored.bytes).is_err(),
+        None => false,
+    })
+}
+
 /// The model this server serves now, if any.
 fn current(state: &AppState) -> Option<Arc<Suggester>> {
     read(&state.suggester).clone()

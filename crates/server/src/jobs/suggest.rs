@@ -28,7 +28,8 @@ const JOB: Leased = Leased::new(
     "suggestions retrain",
 );
 
-/// One look as of `now`: a retrain if the night's is due (`Some` with how it went; `None` when not due or one runs already).
+/// One look as of `now`: a retrain if the night's is due, or the newest stored model cannot
+/// be read by this build (`Some` with how it went; `None` when not due or one runs already).
 pub async fn run_once(
     state: &AppState,
     now: DateTime<Utc>,
@@ -36,7 +37,8 @@ pub async fn run_once(
     // The last run, whatever came of it: a district with too little history is looked at
     // once a night too, not at every tick of the hour.
     let last = state.store.last_training_run().await?.map(|r| r.at);
-    if !retrain_due(now, last) {
+    let unreadable = suggest::newest_unreadable(state).await?;
+    if !retrain_due(now, last, unreadable) {
         return Ok(None);
     }
     suggest::retrain_now(state, now).await.transpose()
