@@ -251,6 +251,12 @@ pub(crate) async fn connect_postgres(
                 // their arguments.
                 conn.execute("SET plan_cache_mode = force_custom_plan")
                     .await?;
+                // JIT compiling pays off for long analytic scans, never for our short
+                // queries — but it starts whenever the planner's cost estimate is high, and
+                // an estimate is high whenever statistics are missing or off: the appeal
+                // page's near-duplicate lookup (20 ms of work) spent 700 ms compiling at 1M
+                // appeals.
+                conn.execute("SET jit = off").await?;
                 if let Some(t) = statement_timeout {
                     conn.execute(&*format!("SET statement_timeout = {}", t.as_millis()))
                         .await?;
@@ -485,6 +491,24 @@ mod tests {
             "10.0.0.5:5432"
         );
         assert_eq!(endpoint("postgresql://[::1]:5433/x"), "[::1]:5433");
+    }
+
+    /// Every connection plans for its arguments and never JIT-compiles (see
+    /// `connect_postgres`), whatever the server's defaults say.
+    #[tokio::test]
+    async fn postgres_sessions_plan_per_call_without_jit() {
+        sqlx::any::install_default_drivers();
+        let url = suqiu_testkit::db::pg_admin_url();
+        let pool = connect_postgres(&url, None)
+            .await
+            .expect("PostgreSQL at SUQIU_TEST_PG_URL");
+        for (setting, want) in [("jit", "off"), ("plan_cache_mode", "force_custom_plan")] {
+            let got: String = sqlx::query_scalar(&format!("SELECT current_setting('{setting}')"))
+                .fetch_one(&pool)
+                .await
+                .expect(setting);
+            assert_eq!(got, want, "{setting}");
+        }
     }
 
     #[test]

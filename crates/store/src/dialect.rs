@@ -473,6 +473,7 @@ pub(crate) fn analyze(backend: Backend) -> &'static [&'static str] {
             "VACUUM ANALYZE appeals",
             "VACUUM ANALYZE appeal_events",
             "VACUUM ANALYZE appeal_daily",
+            "VACUUM ANALYZE appeal_neardup_keys",
         ],
     }
 }
