@@ -22,6 +22,7 @@ on_both_backends!(
     fragments_agree_with_a_substring_scan,
     a_receptionists_fragments,
     appeals_written_before_are_found_after_the_catch_up,
+    relevance_puts_whole_words_first,
 );
 
 /// An appeal at `org` with this text, registered by `user`; its id.
@@ -369,5 +370,69 @@ async fn appeals_written_before_are_found_after_the_catch_up(backend: Backend) {
     );
     let problems = t.store.verify_records().await.expect("check");
     assert!(problems.is_empty(), "{problems:?}");
+    t.finish().await;
+}
+
+/// The ids of `q`'s matches in the order `sort`, `per_page` at a time, page `page`.
+async fn ordered(t: &TestApp, q: &str, sort: &str, page: u32, per_page: u32) -> Vec<Id> {
+    let token = t.token("admin").await;
+    let (page, per_page) = (page.to_string(), per_page.to_string());
+    let query = serde_urlencoded::to_string([
+        ("q", q),
+        ("sort", sort),
+        ("page", &page),
+        ("per_page", &per_page),
+    ])
+    .expect("query");
+    let page = t.get(&format!("/api/v1/appeals?{query}"), &token).await;
+    (page.ok(200)["items"].as_array().expect("items").iter())
+        .map(|a| a["id"].as_i64().expect("id"))
+        .collect()
+}
+
+/// `sort=relevance`: the appeals where each piece of the search is a whole word come first
+/// (水管 in 厨房水管破裂, not in 下水管道), newest first among equals; paging follows that
+/// order; the list page offers it; an unknown order is named.
+async fn relevance_puts_whole_words_first(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let c11 = t.fx.c11;
+    let whole_old = appeal(&t, "station11", c11, "水管破裂", "厨房水管破裂。", "").await;
+    let fragment = appeal(&t, "station11", c11, "堵塞", "楼下下水管道堵塞。", "").await;
+    let whole_new = appeal(&t, "station11", c11, "漏水", "卫生间水管漏水。", "").await;
+    let fragment_new = appeal(&t, "station11", c11, "堵塞", "下水管道又堵了。", "").await;
+    assert_eq!(
+        ordered(&t, "水管", "newest", 1, 50).await,
+        [fragment_new, whole_new, fragment, whole_old]
+    );
+    let by_relevance = [whole_new, whole_old, fragment_new, fragment];
+    assert_eq!(ordered(&t, "水管", "relevance", 1, 50).await, by_relevance);
+    let mut paged = ordered(&t, "水管", "relevance", 1, 3).await;
+    paged.extend(ordered(&t, "水管", "relevance", 2, 3).await);
+    assert_eq!(paged, by_relevance);
+    // A fragment that is no word anywhere leaves the newest first.
+    assert_eq!(
+        ordered(&t, "管道", "relevance", 1, 50).await,
+        [fragment_new, fragment]
+    );
+    let token = t.token("admin").await;
+    let bad = t
+        .get("/api/v1/appeals?q=%E6%B0%B4%E7%AE%A1&sort=best", &token)
+        .await;
+    assert_eq!(bad.problem(422)["errors"][0]["field"], "sort");
+    let mut page = Browser::sign_in(&t, "station11").await;
+    let res = page
+        .post("/appeals", &[("q", "水管"), ("sort", "relevance")])
+        .await;
+    let html = page.get(&location(&res)).await.text();
+    let (first, second) = (code(&t, whole_new).await, code(&t, fragment_new).await);
+    let (at_first, at_second) = (html.find(&first), html.find(&second));
+    assert!(
+        at_first.is_some() && at_second.is_some() && at_first < at_second,
+        "the whole word is listed first"
+    );
+    assert!(
+        html.contains("value=\"relevance\" selected"),
+        "the order stays chosen"
+    );
     t.finish().await;
 }

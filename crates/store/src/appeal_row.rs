@@ -265,10 +265,16 @@ pub(crate) struct NewAppeal {
     pub(crate) tokens: String,
     /// Its near-duplicate keys (see [`crate::similar::neardup_keys`]).
     pub(crate) neardup: Vec<i64>,
+    /// What the intake's suggestions offered, stored with it.
+    pub(crate) offered: Option<crate::suggest::Offered>,
 }
 
 impl NewAppeal {
-    pub(crate) fn new(mut appeal: Appeal, mut event: Event) -> NewAppeal {
+    pub(crate) fn new(
+        mut appeal: Appeal,
+        mut event: Event,
+        offered: Option<crate::suggest::Offered>,
+    ) -> NewAppeal {
         normalize(&mut appeal);
         normalize_event(&mut event);
         let tokens = search_tokens(&appeal);
@@ -278,6 +284,7 @@ impl NewAppeal {
             event,
             tokens,
             neardup,
+            offered,
         }
     }
 }

@@ -19,13 +19,16 @@ use crate::error::{
 };
 use crate::metrics::contribution;
 use crate::sql::{get, get_time, invalid, write_error, Args};
+use crate::suggest::Offered;
 use crate::writer::{Deferred, Done, Undo};
 use crate::{dialect, scope, Backend, Store};
 
 mod list;
+mod sort;
 
 pub(crate) use list::with_names;
-pub use list::{AppealFilter, AppealSort, COUNT_CAP};
+pub use list::{AppealFilter, COUNT_CAP};
+pub use sort::AppealSort;
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).
 #[derive(Debug, Clone)]
@@ -68,7 +71,18 @@ impl Store {
     /// `Invalid` for an unknown `org_unit_id`, `handling_org_unit_id`, `category` or
     /// appellant (`appellant_id`); `Conflict{field:"tracking_code"}` for a duplicate code.
     pub async fn create_appeal(&self, appeal: &Appeal, event: &Event) -> Result<Appeal> {
-        let new = NewAppeal::new(appeal.clone(), event.clone());
+        self.create_appeal_offered(appeal, event, None).await
+    }
+
+    /// [`Store::create_appeal`], with what the intake's suggestions `offered` stored in the
+    /// same transaction (a desk intake while a model serves).
+    pub async fn create_appeal_offered(
+        &self,
+        appeal: &Appeal,
+        event: &Event,
+        offered: Option<Offered>,
+    ) -> Result<Appeal> {
+        let new = NewAppeal::new(appeal.clone(), event.clone(), offered);
         self.run_job(Undo::SingleStatement, move |conn| {
             Box::pin(async move {
                 let (appeal, deferred) = insert_new(conn, new).await?;
@@ -240,6 +254,7 @@ pub(crate) async fn insert_new(
         event,
         tokens,
         neardup,
+        offered,
     } = new;
     let person = match appeal.appellant {
         Appellant::Person { person_id } => Some(person_id),
@@ -294,6 +309,9 @@ pub(crate) async fn insert_new(
     deferred
         .neardup
         .extend(crate::similar::neardup_rows(id, &appeal, &neardup));
+    if let Some(offered) = &offered {
+        (deferred.offered).push(crate::suggest::offered_row(id, &appeal, offered)?);
+    }
     Ok((Appeal { id, ..appeal }, deferred))
 }
 

@@ -217,13 +217,17 @@ pub(crate) fn index_build_settings(
 
 /// The search tokens of an appeal's free text, computed once at write time.
 pub(crate) fn index_tokens(title: Option<&str>, content: &str, location: Option<&str>) -> String {
-    let text = format!(
+    suqiu_text::Segmenter::shared().index_tokens(&search_text(title, content, location))
+}
+
+/// An appeal's searched text: its title, content and location, apart.
+pub(crate) fn search_text(title: Option<&str>, content: &str, location: Option<&str>) -> String {
+    format!(
         "{} {} {}",
         title.unwrap_or(""),
         content,
         location.unwrap_or("")
-    );
-    suqiu_text::Segmenter::shared().index_tokens(&text)
+    )
 }
 
 /// The `scope` column of an appeal's full-text row: its node's ancestors ('1 4 27').

@@ -29,6 +29,7 @@ use crate::appeals::insert_new;
 use crate::error::Result;
 use crate::people::{find_by_name_and_phone, insert_person};
 use crate::sql::invalid;
+use crate::suggest::Offered;
 use crate::writer::{Done, Undo};
 use crate::{dialect, Backend, Store};
 
@@ -54,16 +55,17 @@ pub struct RegisteredIntake {
 impl Store {
     /// Stores a newly registered appeal as [`Store::create_appeal`] does, its appellant
     /// `who` found on or added to the register (see the module's comment) and the appeal
-    /// linked to them.
+    /// linked to them; what the intake's suggestions `offered` stored with it.
     pub async fn create_appeal_registering(
         &self,
         actor: &Actor,
         appeal: &Appeal,
         event: &Event,
         who: &NewAppellant,
+        offered: Option<Offered>,
     ) -> Result<RegisteredIntake> {
         let new_person = person_to_register(appeal, who)?;
-        let new = NewAppeal::new(appeal.clone(), event.clone());
+        let new = NewAppeal::new(appeal.clone(), event.clone(), offered);
         let backend = self.backend();
         let actor = actor.clone();
         self.run_job(Undo::Savepoint, move |conn| {

@@ -219,7 +219,7 @@ impl Store {
         event: &Event,
         origin: &ApiOrigin,
     ) -> Result<Appeal> {
-        let new = NewAppeal::new(appeal.clone(), event.clone());
+        let new = NewAppeal::new(appeal.clone(), event.clone(), None);
         let origin = origin.clone();
         self.run_job(Undo::Savepoint, move |conn| {
             Box::pin(async move {

@@ -86,7 +86,7 @@ impl Store {
         if point.is_none() && photos.is_empty() {
             return self.create_appeal(appeal, event).await;
         }
-        let new = NewAppeal::new(appeal.clone(), event.clone());
+        let new = NewAppeal::new(appeal.clone(), event.clone(), None);
         let now = appeal.created_at;
         self.run_job(Undo::Savepoint, move |conn| {
             Box::pin(async move {

@@ -5,12 +5,14 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
-use suqiu_core::appeal::Channel;
-use suqiu_core::suggest::{month_of, HeldOut, MonthAcceptance, Resolved, KEEP_MODELS};
+use suqiu_core::appeal::{Appeal, Channel};
+use suqiu_core::suggest::{
+    accepted_rank, month_of, HeldOut, MonthAcceptance, Resolved, KEEP_MODELS,
+};
 use suqiu_core::Id;
 
 use crate::error::{Result, StoreError};
-use crate::sql::{get, get_code, get_time, ms};
+use crate::sql::{get, get_code, get_time, ms, Arg};
 use crate::Store;
 
 /// The setting that keeps the last training run's outcome ([`LastRun`], JSON), so `/admin`
@@ -64,16 +66,41 @@ pub struct LastRun {
     pub labels: usize,
 }
 
-/// What one desk intake was offered and chose.
+/// What the suggestions offered a desk intake for its text: category codes, best first, by
+/// the model of `model_version`. Stored with the appeal, in its transaction, as one
+/// `category_suggestions` row with what was chosen (the appeal's category).
 #[derive(Debug, Clone)]
-pub struct SuggestionRecord {
-    pub appeal_id: Id,
+pub struct Offered {
     pub model_version: i64,
-    /// Category codes, best first.
     pub suggested: Vec<String>,
-    pub chosen: String,
-    pub accepted_rank: Option<u32>,
-    pub at: DateTime<Utc>,
+}
+
+/// The columns of a `category_suggestions` row ([`offered_row`]).
+pub(crate) const OFFERED_COLUMNS: [&str; 7] = [
+    "appeal_id",
+    "model_version",
+    "suggested_json",
+    "chosen",
+    "accepted_rank",
+    "month",
+    "created_at",
+];
+
+/// The `category_suggestions` row of the new appeal `id`: what `offered` offered, what the
+/// appeal's category says was chosen, and at which rank (core's `accepted_rank`).
+pub(crate) fn offered_row(id: Id, appeal: &Appeal, offered: &Offered) -> Result<Vec<Arg>> {
+    let suggested =
+        serde_json::to_string(&offered.suggested).map_err(|e| corrupt("suggested", e))?;
+    let rank = accepted_rank(&offered.suggested, &appeal.category).map(i64::from);
+    Ok(vec![
+        id.into(),
+        offered.model_version.into(),
+        suggested.into(),
+        appeal.category.clone().into(),
+        rank.into(),
+        month_of(appeal.created_at).into(),
+        ms(appeal.created_at).into(),
+    ])
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -241,26 +268,6 @@ impl Store {
     pub async fn put_last_training_run(&self, run: &LastRun) -> Result<()> {
         let json = serde_json::to_string(run).map_err(|e| corrupt("last run", e))?;
         self.put_setting(LAST_RUN, &json).await
-    }
-
-    /// Records what an intake was offered and chose (once per appeal).
-    pub async fn record_suggestion(&self, r: &SuggestionRecord) -> Result<()> {
-        let suggested = serde_json::to_string(&r.suggested).map_err(|e| corrupt("suggested", e))?;
-        sqlx::query(
-            "INSERT INTO category_suggestions \
-             (appeal_id, model_version, suggested_json, chosen, accepted_rank, month, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(r.appeal_id)
-        .bind(r.model_version)
-        .bind(suggested)
-        .bind(r.chosen.clone())
-        .bind(r.accepted_rank.map(i64::from))
-        .bind(month_of(r.at))
-        .bind(ms(r.at))
-        .execute(self.writer.pool()?)
-        .await?;
-        Ok(())
     }
 
     /// The acceptance of suggestions in the newest `months` months that had any, newest first.

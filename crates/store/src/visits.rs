@@ -148,7 +148,7 @@ impl Store {
             visited_at: stored(visit.visited_at),
             ..visit::normalized(visit)
         };
-        let raised = raised.map(|(appeal, event)| NewAppeal::new(appeal, event));
+        let raised = raised.map(|(appeal, event)| NewAppeal::new(appeal, event, None));
         self.run_job(Undo::Savepoint, move |conn| {
             Box::pin(async move {
                 let (appeal, deferred) = match raised {

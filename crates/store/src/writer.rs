@@ -57,6 +57,8 @@ pub(crate) struct Deferred {
     pub events: Vec<(Id, Event)>,
     /// Near-duplicate key rows of new appeals (`crate::similar::neardup_rows`).
     pub neardup: Vec<Vec<crate::sql::Arg>>,
+    /// What desk intakes were offered (`crate::suggest::offered_row`).
+    pub offered: Vec<Vec<crate::sql::Arg>>,
 }
 
 impl Deferred {
@@ -65,6 +67,7 @@ impl Deferred {
         self.search.extend(other.search);
         self.events.extend(other.events);
         self.neardup.extend(other.neardup);
+        self.offered.extend(other.offered);
     }
 
     async fn write(self, backend: Backend, conn: &mut AnyConnection) -> Result<()> {
@@ -93,6 +96,18 @@ impl Deferred {
             .await?;
         }
         crate::similar::insert_neardup(backend, conn, self.neardup).await?;
+        if !self.offered.is_empty() {
+            let columns = crate::suggest::OFFERED_COLUMNS;
+            dialect::insert_rows(
+                backend,
+                conn,
+                "category_suggestions",
+                &columns,
+                self.offered,
+                "",
+            )
+            .await?;
+        }
         // Roll-ups last: their rows are the ones concurrent writers share.
         self.deltas.write(backend, conn).await
     }

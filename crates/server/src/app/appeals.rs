@@ -70,21 +70,23 @@ pub(crate) fn actions_for(
 /// The intake path shared by the JSON API and the web form: checks every field (each
 /// fault named as in the JSON body), registers through core and stores it; returns the
 /// stored appeal as the actor now sees it. What the intake's suggestions offered for its text
-/// and what was chosen are recorded (`suggest::record_intake`).
+/// is stored with it, in its transaction (`suggest::offered`), against what was chosen.
 pub(crate) async fn register_appeal(
     state: &AppState,
     actor: &Actor,
     draft: IntakeDraft,
 ) -> AppResult<AppealRecord> {
     let checked = check_intake(state, actor, draft).await?;
+    let offered = super::suggest::offered(state, &checked.intake).await?;
     // A new appellant who leaves a phone goes on the register (or is found there), with
     // the appeal, in one transaction: the register and the appeal history agree.
     if let Some(who) = new_appellant(&checked) {
         let created = store_intake(state, TakenInBy::Desk(actor), &checked, |appeal, event| {
             let (store, actor, who) = (state.store.clone(), actor.clone(), who.clone());
+            let offered = offered.clone();
             async move {
                 store
-                    .create_appeal_registering(&actor, &appeal, &event, &who)
+                    .create_appeal_registering(&actor, &appeal, &event, &who, offered)
                     .await
             }
         })
@@ -94,19 +96,17 @@ pub(crate) async fn register_appeal(
             person_added = created.person_added,
             "appeal registered"
         );
-        super::suggest::record_intake(state, &created.appeal).await;
         return Ok(state
             .store
             .new_record(created.appeal, Some(&created.person))
             .await?);
     }
     let created = store_intake(state, TakenInBy::Desk(actor), &checked, |appeal, event| {
-        let store = state.store.clone();
-        async move { store.create_appeal(&appeal, &event).await }
+        let (store, offered) = (state.store.clone(), offered.clone());
+        async move { store.create_appeal_offered(&appeal, &event, offered).await }
     })
     .await?;
     tracing::debug!(appeal_id = created.id, "appeal registered");
-    super::suggest::record_intake(state, &created).await;
     Ok(state
         .store
         .new_record(created, checked.person.as_ref())

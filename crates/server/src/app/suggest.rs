@@ -13,18 +13,17 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use suqiu_core::access::{deed, Actor, Capability};
-use suqiu_core::appeal::Appeal;
 use suqiu_core::category::{is_leaf, Category, UNSORTED};
 use suqiu_core::error::{Msg, Reason};
-use suqiu_core::lifecycle::text_errors;
+use suqiu_core::lifecycle::{text_errors, Intake};
 use suqiu_core::msg;
 use suqiu_core::org::in_subtree;
 use suqiu_core::suggest::{
-    accepted_rank, appeal_text, staff_labelled, Handler, HandlerTable, HeldOut, MonthAcceptance,
-    Plan, HOLDOUT_FOLDS, MAX_TEXTS, SPLIT_SEED, SUGGESTED, TOO_LITTLE_HISTORY,
+    appeal_text, staff_labelled, Handler, HandlerTable, HeldOut, MonthAcceptance, Plan,
+    HOLDOUT_FOLDS, MAX_TEXTS, SPLIT_SEED, SUGGESTED, TOO_LITTLE_HISTORY,
 };
 use suqiu_core::Id;
-use suqiu_store::suggest::{LastRun, ModelInfo, StoredModel, SuggestionRecord};
+use suqiu_store::suggest::{LastRun, ModelInfo, Offered, StoredModel};
 use suqiu_store::{Store, StoreError};
 use suqiu_text::classify::{report, stratified_folds, Model, Settings};
 
@@ -236,37 +235,26 @@ async fn usual_handler(
     }))
 }
 
-/// Records what a desk intake would have been offered for its text (what the chips showed
-/// for it) and what was chosen, when a model serves. The appeal is already stored: a
-/// failure here is logged, not the intake's.
-pub(crate) async fn record_intake(state: &AppState, appeal: &Appeal) {
-    let Some(s) = current(state) else { return };
-    let taxonomy = match state.store.categories().await {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::warn!(error = %e, "suggestions: intake not recorded");
-            return;
-        }
+/// What the suggestions offer for `intake`'s text (what the chips showed for it), when a
+/// model serves: stored with the appeal (`Store::create_appeal_offered`), so the acceptance
+/// figures count every desk intake made while a model served, and nothing else.
+pub(crate) async fn offered(state: &AppState, intake: &Intake) -> AppResult<Option<Offered>> {
+    let Some(s) = current(state) else {
+        return Ok(None);
     };
+    let taxonomy = state.store.categories().await?;
     let text = appeal_text(
-        appeal.title.as_deref(),
-        &appeal.content,
-        appeal.location.as_deref(),
+        intake.title.as_deref(),
+        &intake.content,
+        intake.location.as_deref(),
     );
-    let suggested: Vec<String> = (s.best(&taxonomy, &text).into_iter())
+    let suggested = (s.best(&taxonomy, &text).into_iter())
         .map(|(c, _)| c)
         .collect();
-    let record = SuggestionRecord {
-        appeal_id: appeal.id,
+    Ok(Some(Offered {
         model_version: s.version,
-        accepted_rank: accepted_rank(&suggested, &appeal.category),
         suggested,
-        chosen: appeal.category.clone(),
-        at: appeal.created_at,
-    };
-    if let Err(e) = state.store.record_suggestion(&record).await {
-        tracing::warn!(appeal_id = appeal.id, error = %e, "suggestions: intake not recorded");
-    }
+    }))
 }
 
 /// Why a retrain did not end with a model or a verdict of too little history.

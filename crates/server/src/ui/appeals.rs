@@ -12,7 +12,7 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::appeal::{Appellant, Kind, Status, Urgency};
 use suqiu_core::org::{in_subtree, OrgKind};
 use suqiu_core::validate::{mask_email, mask_phone};
-use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
+use suqiu_store::appeals::{AppealFilter, AppealRecord};
 
 use super::badge::{status_badge, StatusBadge};
 use super::i18n::Lang;
@@ -153,11 +153,6 @@ pub(crate) fn ui_filter(
         Some("true") => Some(true),
         Some("false") => Some(false),
         _ => None,
-    };
-    filter.sort = match params.str("sort") {
-        Some("oldest") => AppealSort::Oldest,
-        Some("deadline") => AppealSort::Deadline,
-        _ => AppealSort::Newest,
     };
     Ok(filter)
 }
@@ -426,7 +421,6 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         None => rows.len() as i64 == per_page,
     };
     let status = value("status");
-    let sort = value("sort");
     let page_data = ListPage {
         c: s.chrome("appeals"),
         rows,
@@ -455,11 +449,7 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         nodes: node_choices(&state, &s.actor, &value("org_unit"))
             .await
             .map_err(fail(lang))?,
-        sorts: vec![
-            Choice::new("", lang.t("list.sort_newest"), &sort),
-            Choice::new("oldest", lang.t("list.sort_oldest"), &sort),
-            Choice::new("deadline", lang.t("list.sort_deadline"), &sort),
-        ],
+        sorts: sort_choices(lang, &value("sort")),
         q,
         from: value("from"),
         to: value("to"),
@@ -470,6 +460,16 @@ pub(crate) async fn list(State(state): State<AppState>, s: Session, params: Para
         query: query_without_page(&params),
     };
     render(lang, &page_data)
+}
+
+/// The list's orders, `selected` the chosen one.
+fn sort_choices(lang: Lang, selected: &str) -> Vec<Choice> {
+    vec![
+        Choice::new("", lang.t("list.sort_newest"), selected),
+        Choice::new("oldest", lang.t("list.sort_oldest"), selected),
+        Choice::new("deadline", lang.t("list.sort_deadline"), selected),
+        Choice::new("relevance", lang.t("list.sort_relevance"), selected),
+    ]
 }
 
 #[cfg(test)]

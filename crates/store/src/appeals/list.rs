@@ -7,7 +7,7 @@ use suqiu_core::appeal::{Kind, Status, Urgency};
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 
-use super::AppealRecord;
+use super::{AppealRecord, AppealSort};
 use crate::appeal_row::{record_from, select_record_from};
 use crate::error::Result;
 use crate::lookups::Snapshot;
@@ -51,31 +51,6 @@ pub struct AppealFilter {
     pub sort: AppealSort,
     pub page: i64,
     pub per_page: i64,
-}
-
-/// The order of a list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AppealSort {
-    /// Newest received first (the default).
-    #[default]
-    Newest,
-    Oldest,
-    /// The nearest current deadline first; appeals without one (not open) last.
-    Deadline,
-}
-
-impl AppealSort {
-    /// The ORDER BY of the list query (appeals alias `a`). Ids follow the order received
-    /// (see `ListQuery::page_sql`); `id` breaks ties so pages are stable.
-    fn order_by(self) -> &'static str {
-        match self {
-            AppealSort::Newest => "a.id DESC",
-            AppealSort::Oldest => "a.id ASC",
-            AppealSort::Deadline => {
-                "CASE WHEN a.due_at IS NULL THEN 1 ELSE 0 END, a.due_at ASC, a.id ASC"
-            }
-        }
-    }
 }
 
 impl Store {
@@ -122,6 +97,7 @@ impl Store {
             source: Source::Appeals(conds.join(" AND ")),
             branches,
             sort: AppealSort::Newest,
+            rank: None,
         };
         self.run_list(query, page, per_page).await
     }
@@ -150,9 +126,13 @@ impl Store {
         if total_exact && (page - 1) * per_page >= total {
             return Ok(Page { total, ..empty });
         }
-        let sql = query.page_sql(page, per_page);
-        let rows = query.args.query(&sql).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
+        let items = match query.rank.take() {
+            Some(q) => self.ranked_page(query, &q, page, per_page).await?,
+            None => {
+                let offset = (page - 1) * per_page;
+                self.fetch_page(query, per_page, offset).await?
+            }
+        };
         Ok(Page {
             items,
             total,
@@ -160,6 +140,50 @@ impl Store {
             page,
             per_page,
         })
+    }
+
+    /// A page of the relevance order: the newest [`COUNT_CAP`] matches, those holding more
+    /// of `q`'s pieces as whole words first (a stable sort keeps newest first among equals);
+    /// past them, the older matches newest first.
+    async fn ranked_page(
+        &self,
+        query: ListQuery,
+        q: &str,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Vec<AppealRecord>> {
+        let (skip, take) = ((page - 1) * per_page, per_page);
+        let mut ranked = self.fetch_page(query.clone(), COUNT_CAP, 0).await?;
+        let segmenter = suqiu_text::Segmenter::shared();
+        let hits = |rec: &AppealRecord| {
+            let a = &rec.appeal;
+            let text = dialect::search_text(a.title.as_deref(), &a.content, a.location.as_deref());
+            std::cmp::Reverse(segmenter.whole_word_hits(q, &text))
+        };
+        ranked.sort_by_cached_key(hits);
+        let window = ranked.len() as i64;
+        let mut items: Vec<AppealRecord> = (ranked.into_iter())
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(usize::try_from(take).unwrap_or(0))
+            .collect();
+        let missing = take - items.len() as i64;
+        if window == COUNT_CAP && missing > 0 {
+            let offset = skip.max(COUNT_CAP);
+            items.extend(self.fetch_page(query, missing, offset).await?);
+        }
+        Ok(items)
+    }
+
+    /// `limit` rows of a list from `offset` in its order, with their names.
+    async fn fetch_page(
+        &self,
+        mut query: ListQuery,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AppealRecord>> {
+        let sql = query.page_sql(limit, offset);
+        let rows = query.args.query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(record_from).collect()
     }
 
     /// The database's plan for the count and page queries of `list_appeals` (`EXPLAIN QUERY
@@ -175,7 +199,7 @@ impl Store {
             return Ok(vec!["(empty: no query runs)".into()]);
         };
         let count_sql = query.count_sql();
-        let page_sql = query.page_sql(page, per_page);
+        let page_sql = query.page_sql(per_page, (page - 1) * per_page);
         let mut lines = Vec::new();
         for (label, sql) in [("count", count_sql), ("page", page_sql)] {
             lines.push(format!("-- {label}"));
@@ -223,6 +247,7 @@ impl Store {
                 source: Source::FullText(m),
                 branches: Vec::new(),
                 sort: AppealSort::Newest,
+                rank: filter.rank_by(),
             }));
         }
 
@@ -259,7 +284,8 @@ impl Store {
                 conds.join(" AND ")
             }),
             branches,
-            sort: filter.sort,
+            sort: filter.sort.in_sql(),
+            rank: filter.rank_by(),
         }))
     }
 }
@@ -275,7 +301,14 @@ fn branches(lookups: &Snapshot, within: &str, a: &mut Args) -> Vec<String> {
 }
 
 impl AppealFilter {
-    /// Nothing filtered but the text and the subtree, in the default order.
+    /// The search text to rank the list by, when the relevance order is asked for.
+    fn rank_by(&self) -> Option<String> {
+        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
+        (self.sort == AppealSort::Relevance).then(|| q.to_string())
+    }
+
+    /// Nothing filtered but the text and the subtree, in the newest-first order (the
+    /// relevance order reads the newest matches too).
     fn is_search_only(&self) -> bool {
         self.status.is_none()
             && self.category.as_deref().is_none_or(|c| c.trim().is_empty())
@@ -292,7 +325,7 @@ impl AppealFilter {
             && self.appellant_person_id.is_none()
             && self.spam.is_none()
             && self.in_problem.is_none()
-            && self.sort == AppealSort::Newest
+            && matches!(self.sort, AppealSort::Newest | AppealSort::Relevance)
     }
 
     /// The conditions on the appeal's own fields: status, category, kind, urgency, whether
@@ -414,6 +447,7 @@ fn extension_pending_prefix() -> Result<String> {
 pub const COUNT_CAP: i64 = 1_000;
 
 /// Where a list's rows come from.
+#[derive(Clone)]
 enum Source {
     /// A WHERE condition on `appeals a`.
     Appeals(String),
@@ -425,6 +459,7 @@ enum Source {
 const MAX_BRANCHES: usize = 48;
 
 /// A list's filter as SQL, with its arguments.
+#[derive(Clone)]
 struct ListQuery {
     args: Args,
     source: Source,
@@ -433,6 +468,8 @@ struct ListQuery {
     branches: Vec<String>,
     /// Any order but newest-first reads the filter's rows in that order (no branches).
     sort: AppealSort,
+    /// The search text of the relevance order, which reranks the newest matches.
+    rank: Option<String>,
 }
 
 impl ListQuery {
@@ -470,9 +507,9 @@ impl ListQuery {
     /// order and the database would sort every row of the station. Instead each node's
     /// newest `offset + limit` rows are taken from the index and merged: the cost follows
     /// the page, not the size of the station.
-    fn page_sql(&mut self, page: i64, per_page: i64) -> String {
-        let limit = self.args.push(per_page);
-        let offset = self.args.push((page - 1) * per_page);
+    fn page_sql(&mut self, limit: i64, offset: i64) -> String {
+        let depth = offset + limit;
+        let (limit, offset) = (self.args.push(limit), self.args.push(offset));
         if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
             let order = self.sort.order_by();
             let ids = format!(
@@ -483,7 +520,7 @@ impl ListQuery {
         }
         let ids = match &self.source {
             Source::Appeals(w) if !self.branches.is_empty() => {
-                let depth = self.args.push(page * per_page);
+                let depth = self.args.push(depth);
                 let parts: Vec<String> = self
                     .branches
                     .iter()

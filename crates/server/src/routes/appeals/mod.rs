@@ -13,7 +13,7 @@ use suqiu_core::access::{Actor, Capability};
 use suqiu_core::appeal::{Channel, Kind, Status, Urgency};
 use suqiu_core::calendar::shanghai;
 use suqiu_core::error::FieldError;
-use suqiu_store::appeals::{AppealFilter, AppealRecord};
+use suqiu_store::appeals::{AppealFilter, AppealRecord, AppealSort};
 
 use crate::app::appeals::{act_on, actions_for, category_names, register_appeal};
 use crate::app::problems::memberships;
@@ -174,6 +174,7 @@ fn instant(
         ("q" = Option<String>, Query, description = "search in title, content and location: any fragment of two or more Chinese characters (管破 finds 水管破裂), numbers and Latin words whole (5号楼 finds 5号楼, not 15号楼; wifi finds WiFi, not wifi6), full-width as half-width, any case; several pieces separated by spaces or punctuation must all be found; a lone Chinese character finds it where it stands as a word. At most 100 characters"),
         ("from" = Option<String>, Query, description = "received on or after (YYYY-MM-DD, Shanghai)"),
         ("to" = Option<String>, Query, description = "received on or before (YYYY-MM-DD, Shanghai)"),
+        ("sort" = Option<String>, Query, description = "newest (default: newest received first)|oldest|deadline (nearest current deadline first)|relevance (with `q`: the appeals holding more of its pieces as whole words first — 水管 in 厨房水管破裂 before 下水管道 — newest first among equals, over the newest 1,000 matches)"),
         ("page" = Option<i64>, Query),
         ("per_page" = Option<i64>, Query, description = "1–200, default 50"),
     ),
@@ -261,6 +262,8 @@ pub(crate) fn list_filter(actor: &Actor, params: &Params) -> ApiResult<AppealFil
         overdue: params.bool("overdue", &mut errors),
         spam: params.bool("spam", &mut errors),
         in_problem: params.bool("in_problem", &mut errors),
+        sort: (params.code("sort", AppealSort::parse, AppealSort::codes(), &mut errors))
+            .unwrap_or_default(),
         assignee_user_id,
         department_id: params.id("department", &mut errors),
         extension_pending,
