@@ -343,6 +343,20 @@ async fn appeals_written_before_are_found_after_the_catch_up(backend: Backend) {
                 .expect(sql);
         }
     }
+    if backend == Backend::Postgres {
+        let marks = format!(
+            " ǂ ǂs{}ǂ ǂs{}ǂ ǂs{}ǂ ǂb0ǂ",
+            t.fx.district, t.fx.s1, t.fx.c11
+        );
+        sqlx::query(
+            "UPDATE appeal_search SET tsv = to_tsvector('simple', $1) WHERE appeal_id = $2",
+        )
+        .bind(format!("{old}{marks}"))
+        .bind(id)
+        .execute(&pool)
+        .await
+        .expect("old index row");
+    }
     sqlx::query("UPDATE appeals SET search_tokens = $1 WHERE id = $2")
         .bind(old)
         .bind(id)
@@ -404,6 +418,7 @@ async fn relevance_puts_whole_words_first(backend: Backend) {
         ordered(&t, "水管", "newest", 1, 50).await,
         [fragment_new, whole_new, fragment, whole_old]
     );
+    assert_eq!(ordered(&t, "水管", "newest", 2, 3).await, [whole_old]);
     let by_relevance = [whole_new, whole_old, fragment_new, fragment];
     assert_eq!(ordered(&t, "水管", "relevance", 1, 50).await, by_relevance);
     let mut paged = ordered(&t, "水管", "relevance", 1, 3).await;

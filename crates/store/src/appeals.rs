@@ -23,11 +23,13 @@ use crate::suggest::Offered;
 use crate::writer::{Deferred, Done, Undo};
 use crate::{dialect, scope, Backend, Store};
 
+mod filter;
 mod list;
 mod sort;
 
+pub use filter::AppealFilter;
 pub(crate) use list::with_names;
-pub use list::{AppealFilter, COUNT_CAP};
+pub use list::COUNT_CAP;
 pub use sort::AppealSort;
 
 /// An appeal with what a reader needs around it (names resolved, placement for access).

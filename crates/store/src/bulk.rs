@@ -74,7 +74,7 @@ impl Store {
         let backend = self.backend;
         let mut tx = self.writer.begin().await?;
         let ids = dialect::reserve_ids(backend, &mut tx, "appeals", prepared.len()).await?;
-        let rows = BatchRows::of(backend, &prepared, &ids)?;
+        let rows = BatchRows::of(&prepared, &ids)?;
         rows.insert(backend, &mut tx).await?;
         tx.commit().await?;
         Ok(())
@@ -141,7 +141,7 @@ fn prepare(
 struct BatchRows {
     columns: Vec<&'static str>,
     appeals: Vec<Vec<Arg>>,
-    fts: Vec<Vec<Arg>>,
+    search: Vec<(Id, String, String)>,
     events: Vec<Vec<Arg>>,
     neardup: Vec<Vec<Arg>>,
     deltas: Deltas,
@@ -149,11 +149,11 @@ struct BatchRows {
 
 impl BatchRows {
     /// The rows of `prepared`, the appeals taking the reserved `ids` in order.
-    fn of(backend: Backend, prepared: &[Prepared], ids: &[i64]) -> Result<BatchRows> {
+    fn of(prepared: &[Prepared], ids: &[i64]) -> Result<BatchRows> {
         let mut rows = BatchRows {
             columns: vec!["id"],
             appeals: Vec::with_capacity(prepared.len()),
-            fts: Vec::new(),
+            search: Vec::new(),
             events: Vec::new(),
             neardup: Vec::new(),
             deltas: Deltas::default(),
@@ -166,14 +166,8 @@ impl BatchRows {
             let mut row = vec![Arg::from(*id)];
             row.extend(vals.into_iter().map(|(_, v)| v));
             rows.appeals.push(row);
-            if dialect::separate_search_index(backend) {
-                let scope = dialect::search_scope(&p.org_path)?;
-                rows.fts.push(vec![
-                    Arg::from(*id),
-                    Arg::from(p.tokens.as_str()),
-                    Arg::from(scope),
-                ]);
-            }
+            let scope = dialect::search_scope(&p.org_path)?;
+            (rows.search).push((*id, p.tokens.clone(), scope));
             for e in &p.events {
                 rows.events.push(event_values(*id, e)?);
             }
@@ -196,15 +190,7 @@ impl BatchRows {
                 StoreError::Database(e) => write_error(e, "tracking_code", &TRACKING_CODE_TAKEN),
                 other => other,
             })?;
-        insert_rows(
-            backend,
-            conn,
-            "appeal_fts",
-            &["rowid", "tokens", "scope"],
-            self.fts,
-            "",
-        )
-        .await?;
+        dialect::insert_search(backend, conn, self.search).await?;
         // Rows of one statement get increasing ids in VALUES order, so each appeal's events
         // keep their order.
         insert_rows(

@@ -15,7 +15,7 @@ use crate::{dialect, Store};
 const KEY: &str = "deferred_indexes";
 
 /// The tables a bulk load fills.
-const TABLES: &str = "('appeals', 'appeal_events', 'appeal_neardup_keys')";
+const TABLES: &str = "('appeals', 'appeal_events', 'appeal_neardup_keys', 'appeal_search')";
 
 impl Store {
     /// Drops the non-unique indexes of the appeals and their events, keeping their

@@ -14,6 +14,7 @@ use suqiu_text::search::Query;
 
 use crate::db::{self, Opened};
 use crate::error::{Result, StoreError};
+use crate::fulltext;
 use crate::sql::{get, Arg, Args};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,13 +133,77 @@ pub(crate) async fn sequence_problems(backend: Backend, pool: &AnyPool) -> Resul
     Ok(problems)
 }
 
-/// Whether appeals' search tokens live in a table of their own (SQLite's FTS5 `appeal_fts`,
-/// one row per appeal keyed by its id), written beside each appeal and checked against the
-/// appeals by `suqiu check`. PostgreSQL keeps them in the appeal's row (`search_tsv`).
-pub(crate) fn separate_search_index(backend: Backend) -> bool {
+/// Adds the full-text rows (appeal id, tokens, scope) of new appeals to the search index:
+/// SQLite's FTS5 `appeal_fts`, PostgreSQL's `appeal_search` (tokens and marks as a tsvector,
+/// see `fulltext`).
+pub(crate) async fn insert_search(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    rows: Vec<(Id, String, String)>,
+) -> Result<()> {
     match backend {
-        Backend::Sqlite => true,
-        Backend::Postgres => false,
+        Backend::Sqlite => {
+            let rows = (rows.into_iter())
+                .map(|(id, tokens, scope)| vec![id.into(), tokens.into(), scope.into()])
+                .collect();
+            let columns = ["rowid", "tokens", "scope"];
+            insert_rows(backend, conn, "appeal_fts", &columns, rows, "").await
+        }
+        Backend::Postgres => {
+            let rows = (rows.into_iter())
+                .map(|(id, tokens, scope)| {
+                    vec![
+                        id.into(),
+                        fulltext::indexed_text(id, &tokens, &scope).into(),
+                    ]
+                })
+                .collect();
+            let columns = [("appeal_id", "{}"), ("tsv", "to_tsvector('simple', {})")];
+            let suffix = "ON CONFLICT (appeal_id) DO UPDATE SET tsv = excluded.tsv";
+            insert_rows_as(backend, conn, "appeal_search", &columns, rows, suffix).await
+        }
+    }
+}
+
+/// Replaces appeal `id`'s full-text row: it held `old` (SQLite's contentless FTS5 forgets a
+/// row only by being told what it holds), it now holds `new`.
+pub(crate) async fn replace_search(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    id: Id,
+    (old, new): (&str, &str),
+    scope: &str,
+) -> Result<()> {
+    if backend == Backend::Sqlite {
+        sqlx::query(
+            "INSERT INTO appeal_fts (appeal_fts, rowid, tokens, scope) VALUES ('delete', $1, $2, $3)",
+        )
+        .bind(id)
+        .bind(old)
+        .bind(scope)
+        .execute(&mut *conn)
+        .await?;
+    }
+    insert_search(
+        backend,
+        conn,
+        vec![(id, new.to_string(), scope.to_string())],
+    )
+    .await
+}
+
+/// Whether the search index hands out a query's matches newest first and stops at the page
+/// (SQLite's FTS5), so a search-only list is counted and paged in it; otherwise (PostgreSQL's
+/// GIN) the list reads the matches window by window first (`fulltext::newest_matches`).
+pub(crate) fn search_index_pages(backend: Backend) -> bool {
+    backend == Backend::Sqlite
+}
+
+/// The search index's table and the column holding the appeal's id.
+pub(crate) fn search_table(backend: Backend) -> (&'static str, &'static str) {
+    match backend {
+        Backend::Sqlite => ("appeal_fts", "rowid"),
+        Backend::Postgres => ("appeal_search", "appeal_id"),
     }
 }
 
@@ -243,36 +308,37 @@ pub(crate) fn search_scope(org_path: &str) -> Result<String> {
 /// it as a fragment, see `suqiu_text::search`), or `None` when `q` has no letter or digit
 /// (nothing can match).
 ///
-/// `subtrees` are org unit ids the result must lie under (the actor's node, a node filter).
-/// On SQLite they go into the MATCH itself (`scope : "27"`, see the migration), so the index
-/// intersects the word's matches with the subtree; with none (a liaison's or volunteer's
-/// scope, already small) each candidate row is checked with a rowid lookup instead of
-/// collecting every match in the district. PostgreSQL combines its GIN and B-tree indexes
-/// by itself.
+/// `subtrees` are org unit ids the result must lie under (the actor's node, a node filter;
+/// the whole tree left out): they go into the index's query itself (SQLite's `scope : "27"`,
+/// PostgreSQL's `ǂs27ǂ` mark, see `fulltext`), so the index intersects the word's matches
+/// with the subtree. In a `small_scope` (a liaison's or volunteer's appeals) each candidate
+/// row is checked with a lookup by id instead of collecting every match in the district.
 pub(crate) fn search_condition(
     backend: Backend,
     q: &str,
     subtrees: &[Id],
+    small_scope: bool,
     args: &mut Args,
 ) -> Option<String> {
-    match backend {
-        Backend::Sqlite => {
-            let m = fts_match(q, subtrees, args)?;
-            Some(if subtrees.is_empty() {
-                format!(
-                    "EXISTS (SELECT 1 FROM appeal_fts WHERE appeal_fts MATCH {m} AND appeal_fts.rowid = a.id)"
-                )
-            } else {
-                format!("a.id IN (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m})")
-            })
-        }
-        // `<->` matches consecutive positions, as FTS5's phrase does; the GIN index finds
-        // the rows holding every token and the phrase is checked on their stored tsvector.
-        Backend::Postgres => Some(format!(
-            "a.search_tsv @@ to_tsquery('simple', {})",
-            args.push(Query::parse(q)?.tsquery())
-        )),
-    }
+    let (matches, id) = match backend {
+        Backend::Sqlite => (
+            format!("appeal_fts MATCH {}", fts_match(q, subtrees, args)?),
+            "appeal_fts.rowid",
+        ),
+        Backend::Postgres => (
+            format!(
+                "appeal_search.tsv @@ to_tsquery('simple', {})",
+                args.push(fulltext::tsquery(q, subtrees)?)
+            ),
+            "appeal_search.appeal_id",
+        ),
+    };
+    let (table, _) = search_table(backend);
+    Some(if small_scope {
+        format!("EXISTS (SELECT 1 FROM {table} WHERE {matches} AND {id} = a.id)")
+    } else {
+        format!("a.id IN (SELECT {id} FROM {table} WHERE {matches})")
+    })
 }
 
 /// SQLite: the FTS5 MATCH expression for `q` within `subtrees`, pushed as an argument; its
@@ -409,7 +475,22 @@ pub(crate) async fn insert_rows(
     rows: Vec<Vec<Arg>>,
     suffix: &str,
 ) -> Result<()> {
+    let columns: Vec<(&str, &str)> = columns.iter().map(|c| (*c, "{}")).collect();
+    insert_rows_as(backend, conn, table, &columns, rows, suffix).await
+}
+
+/// [`insert_rows`] with each column's value as an SQL expression of its placeholder `{}`
+/// (`to_tsvector('simple', {})`).
+pub(crate) async fn insert_rows_as(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    table: &str,
+    columns: &[(&str, &str)],
+    rows: Vec<Vec<Arg>>,
+    suffix: &str,
+) -> Result<()> {
     let per_chunk = (max_binds(backend) / columns.len().max(1)).max(1);
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Arg>> = rows.by_ref().take(per_chunk).collect();
@@ -417,21 +498,23 @@ pub(crate) async fn insert_rows(
         let mut values = Vec::with_capacity(chunk.len());
         for row in chunk {
             debug_assert_eq!(row.len(), columns.len());
-            let placeholders: Vec<String> = row
-                .into_iter()
-                .map(|v| match backend {
-                    Backend::Sqlite => {
-                        args.0.push(v);
-                        "?".to_string()
-                    }
-                    Backend::Postgres => args.push(v),
+            let placeholders: Vec<String> = (row.into_iter().zip(columns))
+                .map(|(v, (_, expr))| {
+                    let placeholder = match backend {
+                        Backend::Sqlite => {
+                            args.0.push(v);
+                            "?".to_string()
+                        }
+                        Backend::Postgres => args.push(v),
+                    };
+                    expr.replace("{}", &placeholder)
                 })
                 .collect();
             values.push(format!("({})", placeholders.join(", ")));
         }
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES {} {suffix}",
-            columns.join(", "),
+            names.join(", "),
             values.join(", ")
         );
         args.query(&sql).execute(&mut *conn).await?;
@@ -478,6 +561,7 @@ pub(crate) fn analyze(backend: Backend) -> &'static [&'static str] {
             "VACUUM ANALYZE appeal_events",
             "VACUUM ANALYZE appeal_daily",
             "VACUUM ANALYZE appeal_neardup_keys",
+            "VACUUM ANALYZE appeal_search",
         ],
     }
 }

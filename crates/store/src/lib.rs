@@ -24,6 +24,7 @@ pub mod dims;
 mod disk;
 pub mod error;
 pub mod failures;
+mod fulltext;
 pub mod gazetteer;
 pub mod intake;
 mod lookups;

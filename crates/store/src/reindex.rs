@@ -76,24 +76,8 @@ impl Store {
             return Ok(0);
         }
         for s in &stale {
-            // SQLite's contentless index forgets a row by being told what it holds.
-            let fts = [
-                ("INSERT INTO appeal_fts (appeal_fts, rowid, tokens, scope) VALUES ('delete', $1, $2, $3)", &s.old),
-                ("INSERT INTO appeal_fts (rowid, tokens, scope) VALUES ($1, $2, $3)", &s.new),
-            ];
-            let fts = if dialect::separate_search_index(self.backend) {
-                &fts[..]
-            } else {
-                &[]
-            };
-            for (sql, tokens) in fts {
-                sqlx::query(sql)
-                    .bind(s.id)
-                    .bind(*tokens)
-                    .bind(&s.scope)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            let tokens = (s.old.as_str(), s.new.as_str());
+            dialect::replace_search(self.backend, &mut tx, s.id, tokens, &s.scope).await?;
             sqlx::query("UPDATE appeals SET search_tokens = $1 WHERE id = $2")
                 .bind(&s.new)
                 .bind(s.id)

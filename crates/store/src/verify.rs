@@ -45,18 +45,18 @@ const CHECKS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The search index where it is a table of its own (`appeal_fts`, one row per appeal, keyed
-/// by the appeal's id; see `dialect::separate_search_index`).
+/// The search index (`dialect::search_table`: one row per appeal, keyed by the appeal's id)
+/// against the appeals, its table and id column in the placeholders `{t}` and `{id}`.
 const SEARCH_INDEX_CHECKS: &[(&str, &str)] = &[
     (
         "appeals missing from the search index",
         "SELECT a.id FROM appeals a WHERE NOT EXISTS \
-         (SELECT 1 FROM appeal_fts f WHERE f.rowid = a.id)",
+         (SELECT 1 FROM {t} f WHERE f.{id} = a.id)",
     ),
     (
         "search index rows for appeals that do not exist",
-        "SELECT f.rowid AS id FROM appeal_fts f WHERE NOT EXISTS \
-         (SELECT 1 FROM appeals a WHERE a.id = f.rowid)",
+        "SELECT f.{id} AS id FROM {t} f WHERE NOT EXISTS \
+         (SELECT 1 FROM appeals a WHERE a.id = f.{id})",
     ),
 ];
 
@@ -74,13 +74,14 @@ impl Store {
     /// Broken links between records, one line per kind of problem (empty when all hold).
     pub async fn verify_records(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let index_checks = if dialect::separate_search_index(self.backend) {
-            SEARCH_INDEX_CHECKS
-        } else {
-            &[]
-        };
-        for (what, sql) in CHECKS.iter().chain(index_checks) {
-            if let Some(line) = self.offenders(what, sql).await? {
+        let (table, id) = dialect::search_table(self.backend);
+        let index_checks = SEARCH_INDEX_CHECKS
+            .iter()
+            .map(|(what, sql)| (*what, sql.replace("{t}", table).replace("{id}", id)));
+        let checks =
+            (CHECKS.iter().map(|(what, sql)| (*what, sql.to_string()))).chain(index_checks);
+        for (what, sql) in checks {
+            if let Some(line) = self.offenders(what, &sql).await? {
                 problems.push(line);
             }
         }

@@ -51,7 +51,7 @@ use suqiu_core::Id;
 #[derive(Debug, Default)]
 pub(crate) struct Deferred {
     pub deltas: Deltas,
-    /// Full-text rows (appeal id, tokens, scope) for SQLite's `appeal_fts`.
+    /// Full-text rows (appeal id, tokens, scope) for the search index (`dialect::insert_search`).
     pub search: Vec<(Id, String, String)>,
     /// Timeline entries (appeal id, event) of new appeals.
     pub events: Vec<(Id, Event)>,
@@ -79,22 +79,7 @@ impl Deferred {
                 .collect::<Result<Vec<_>>>()?;
             dialect::insert_rows(backend, conn, "appeal_events", &EVENT_COLUMNS, rows, "").await?;
         }
-        if dialect::separate_search_index(backend) && !self.search.is_empty() {
-            let rows = self
-                .search
-                .into_iter()
-                .map(|(id, tokens, scope)| vec![id.into(), tokens.into(), scope.into()])
-                .collect();
-            dialect::insert_rows(
-                backend,
-                conn,
-                "appeal_fts",
-                &["rowid", "tokens", "scope"],
-                rows,
-                "",
-            )
-            .await?;
-        }
+        dialect::insert_search(backend, conn, self.search).await?;
         crate::similar::insert_neardup(backend, conn, self.neardup).await?;
         if !self.offered.is_empty() {
             let columns = crate::suggest::OFFERED_COLUMNS;

@@ -3,55 +3,15 @@
 
 use chrono::{DateTime, Utc};
 use suqiu_core::access::Actor;
-use suqiu_core::appeal::{Kind, Status, Urgency};
 use suqiu_core::org::OrgUnit;
 use suqiu_core::Id;
 
-use super::{AppealRecord, AppealSort};
+use super::{AppealFilter, AppealRecord, AppealSort};
 use crate::appeal_row::{record_from, select_record_from};
 use crate::error::Result;
 use crate::lookups::Snapshot;
-use crate::sql::{get, now_bounds, paging, Args};
-use crate::{dialect, scope, Page, Store};
-
-/// Filters of `GET /api/v1/appeals`; all optional and combined with AND.
-#[derive(Debug, Clone, Default)]
-pub struct AppealFilter {
-    pub status: Option<Status>,
-    /// Subtree of this node (the node the appeal concerns).
-    pub org_unit_id: Option<Id>,
-    /// A first-level code matches its second-level codes too.
-    pub category: Option<String>,
-    pub kind: Option<Kind>,
-    pub urgency: Option<Urgency>,
-    /// Open and past the current deadline (`true`), or not (`false`).
-    pub overdue: Option<bool>,
-    pub assignee_user_id: Option<Id>,
-    pub department_id: Option<Id>,
-    /// Only appeals with an extension request waiting for a decision (the level above's queue).
-    pub extension_pending: bool,
-    /// Full text: every piece a fragment of title, content or location (`suqiu_text::search`).
-    pub q: Option<String>,
-    /// Received at or after / before.
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-    /// Open with the current deadline before this instant (the worklist's 即将超期 is
-    /// `overdue: Some(false)` with this set to a working day from now).
-    pub due_before: Option<DateTime<Utc>>,
-    /// Feedback (反馈) given (`true`) or not yet (`false`): the worklist's 待回访 / 待反馈.
-    pub feedback_given: Option<bool>,
-    /// Raised by this registered person (a person's page lists their appeals).
-    pub appellant_person_id: Option<Id>,
-    /// Marked as spam (无效): only those (`true`), none of them (`false`). Unset, a list leaves
-    /// them out — a worklist is what waits for work — but a search looks through them too
-    /// (the receptionist looking up what a caller sent before finds it, badge and all).
-    pub spam: Option<bool>,
-    /// In a standing problem (属于问题: `true`), or in none (`false`).
-    pub in_problem: Option<bool>,
-    pub sort: AppealSort,
-    pub page: i64,
-    pub per_page: i64,
-}
+use crate::sql::{get, paging, Args};
+use crate::{dialect, fulltext, scope, Page, Store};
 
 impl Store {
     /// A page of appeals in the actor's scope, newest registration first (`id DESC`: ids are
@@ -186,6 +146,47 @@ impl Store {
         rows.iter().map(record_from).collect()
     }
 
+    /// A list filtered by nothing but the text `q` and `subtrees`: the search index's alone.
+    async fn search_only(
+        &self,
+        q: &str,
+        subtrees: &[Id],
+        filter: &AppealFilter,
+    ) -> Result<Option<ListQuery>> {
+        let mut a = Args::default();
+        let source = if dialect::search_index_pages(self.backend) {
+            dialect::fts_match(q, subtrees, &mut a).map(Source::FullText)
+        } else {
+            self.newest_matches(q, subtrees, filter).await?
+        };
+        Ok(source.map(|source| ListQuery {
+            args: a,
+            source,
+            branches: Vec::new(),
+            sort: AppealSort::Newest,
+            rank: filter.rank_by(),
+        }))
+    }
+
+    /// PostgreSQL: the matches of a search-only list, as many as its count and page need,
+    /// found newest first (`fulltext::newest_matches`) and named by id for the count and
+    /// page queries.
+    async fn newest_matches(
+        &self,
+        q: &str,
+        subtrees: &[Id],
+        filter: &AppealFilter,
+    ) -> Result<Option<Source>> {
+        let Some(tsquery) = fulltext::tsquery(q, subtrees) else {
+            return Ok(None);
+        };
+        let (page, per_page) = paging(filter.page, filter.per_page);
+        let want = (COUNT_CAP + 1).max(page * per_page);
+        let want = usize::try_from(want).unwrap_or(usize::MAX);
+        let ids = fulltext::newest_matches(&self.pool, &tsquery, want).await?;
+        Ok(Some(Source::Ids(ids)))
+    }
+
     /// The database's plan for the count and page queries of `list_appeals` (`EXPLAIN QUERY
     /// PLAN` / `EXPLAIN`), one line per step: for benchmarks and checking that indexes are used.
     pub async fn explain_list_appeals(
@@ -234,26 +235,17 @@ impl Store {
                 None => return Ok(None),
             },
         };
-        // A search filtered by nothing but subtrees is one FTS5 MATCH on SQLite (its `scope`
-        // column holds each row's ancestors): a separate search index counts and pages it alone.
-        if let (true, Some(q), true, true) = (
-            dialect::separate_search_index(self.backend),
-            q,
-            filter.is_search_only(),
-            subtree_scope,
-        ) {
-            return Ok(dialect::fts_match(q, &subtrees, &mut a).map(|m| ListQuery {
-                args: a,
-                source: Source::FullText(m),
-                branches: Vec::new(),
-                sort: AppealSort::Newest,
-                rank: filter.rank_by(),
-            }));
+        let lookups = self.lookups().await?;
+        // The whole tree holds every row: no use to the index.
+        subtrees.retain(|id| (lookups.unit(*id)).is_none_or(|u| !lookups.is_whole_tree(&u.path)));
+        // A search filtered by nothing but subtrees is the search index's alone: its rows
+        // hold each appeal's ancestors (see `fulltext`).
+        if let (Some(q), true, true) = (q, filter.is_search_only(), subtree_scope) {
+            return self.search_only(q, &subtrees, filter).await;
         }
 
         // The arguments are numbered in the order they are pushed: conditions first, the
         // branches last.
-        let lookups = self.lookups().await?;
         let mut conds = Vec::new();
         conds.extend(self.appeal_scope(actor, &mut a).await?);
         if let Some(unit) = node.as_ref().filter(|u| !lookups.is_whole_tree(&u.path)) {
@@ -261,7 +253,8 @@ impl Store {
         }
         filter.field_conditions(now, &mut a, &mut conds)?;
         if let Some(q) = q {
-            match dialect::search_condition(self.backend, q, &subtrees, &mut a) {
+            let small_scope = !subtree_scope;
+            match dialect::search_condition(self.backend, q, &subtrees, small_scope, &mut a) {
                 Some(c) => conds.push(c),
                 None => return Ok(None),
             }
@@ -300,146 +293,6 @@ fn branches(lookups: &Snapshot, within: &str, a: &mut Args) -> Vec<String> {
     nodes.into_iter().map(|p| a.push(p)).collect()
 }
 
-impl AppealFilter {
-    /// The search text to rank the list by, when the relevance order is asked for.
-    fn rank_by(&self) -> Option<String> {
-        let q = self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
-        (self.sort == AppealSort::Relevance).then(|| q.to_string())
-    }
-
-    /// Nothing filtered but the text and the subtree, in the newest-first order (the
-    /// relevance order reads the newest matches too).
-    fn is_search_only(&self) -> bool {
-        self.status.is_none()
-            && self.category.as_deref().is_none_or(|c| c.trim().is_empty())
-            && self.kind.is_none()
-            && self.urgency.is_none()
-            && self.overdue.is_none()
-            && self.assignee_user_id.is_none()
-            && self.department_id.is_none()
-            && !self.extension_pending
-            && self.from.is_none()
-            && self.to.is_none()
-            && self.due_before.is_none()
-            && self.feedback_given.is_none()
-            && self.appellant_person_id.is_none()
-            && self.spam.is_none()
-            && self.in_problem.is_none()
-            && matches!(self.sort, AppealSort::Newest | AppealSort::Relevance)
-    }
-
-    /// The conditions on the appeal's own fields: status, category, kind, urgency, whether
-    /// overdue, who has it, a pending extension.
-    fn field_conditions(
-        &self,
-        now: DateTime<Utc>,
-        a: &mut Args,
-        conds: &mut Vec<String>,
-    ) -> Result<()> {
-        if let Some(s) = self.status {
-            conds.push(format!("a.status = {}", a.push(s.code())));
-        }
-        if let Some(c) = self
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            let c = a.push(c);
-            conds.push(format!("(a.category = {c} OR a.category IN (SELECT code FROM categories WHERE parent_code = {c}))"));
-        }
-        if let Some(k) = self.kind {
-            conds.push(format!("a.kind = {}", a.push(k.code())));
-        }
-        if let Some(in_problem) = self.in_problem {
-            let not = if in_problem { "" } else { "NOT " };
-            conds.push(format!(
-                "{not}EXISTS (SELECT 1 FROM problem_appeals pa WHERE pa.appeal_id = a.id)"
-            ));
-        }
-        if let Some(u) = self.urgency {
-            conds.push(format!("a.urgency = {}", a.push(u.code())));
-        }
-        if let Some(overdue) = self.overdue {
-            // due_at is NULL unless open, so `due_at < now` is "open and overdue".
-            let (_, ceil) = now_bounds(now);
-            let ceil = a.push(ceil);
-            conds.push(if overdue {
-                format!("a.due_at IS NOT NULL AND a.due_at < {ceil}")
-            } else {
-                format!("(a.due_at IS NULL OR a.due_at >= {ceil})")
-            });
-        }
-        if let Some(u) = self.assignee_user_id {
-            conds.push(format!("a.assignee_user_id = {}", a.push(u)));
-        }
-        if let Some(d) = self.department_id {
-            conds.push(format!("a.department_id = {}", a.push(d)));
-        }
-        if self.extension_pending {
-            // `extension` is core's Extension as JSON, its tag first: a pending request is
-            // the one document that starts so (see `extension_pending_prefix`).
-            conds.push(format!(
-                "a.extension LIKE {}",
-                a.push(format!("{}%", extension_pending_prefix()?))
-            ));
-        }
-        Ok(())
-    }
-
-    /// The condition on being marked as spam (see [`AppealFilter::spam`]; `searching`: there
-    /// is a text to find). A list by running deadline needs none to leave spam out (a spam
-    /// appeal has no `due_at`): it stays within the deadline index.
-    fn spam_condition(&self, searching: bool) -> Option<&'static str> {
-        let by_deadline = self.overdue == Some(true) || self.due_before.is_some();
-        match self.spam.or((!searching).then_some(false)) {
-            Some(true) => Some("a.spam_at IS NOT NULL"),
-            Some(false) if !by_deadline => Some("a.spam_at IS NULL"),
-            _ => None,
-        }
-    }
-
-    /// The conditions on when it came in and is due, whose it is, and whether feedback
-    /// was given.
-    fn time_and_person_conditions(&self, a: &mut Args, conds: &mut Vec<String>) {
-        if let Some(from) = self.from {
-            // created_at >= from ⇔ created_at >= ceil_ms(from) for stored milliseconds.
-            conds.push(format!("a.created_at >= {}", a.push(now_bounds(from).1)));
-        }
-        if let Some(to) = self.to {
-            conds.push(format!("a.created_at < {}", a.push(now_bounds(to).1)));
-        }
-        if let Some(before) = self.due_before {
-            conds.push(format!("a.due_at < {}", a.push(now_bounds(before).1)));
-        }
-        if let Some(p) = self.appellant_person_id {
-            conds.push(format!("a.appellant_person_id = {}", a.push(p)));
-        }
-        if let Some(given) = self.feedback_given {
-            conds.push(if given {
-                "a.feedback_at IS NOT NULL".to_string()
-            } else {
-                "a.feedback_at IS NULL".to_string()
-            });
-        }
-    }
-}
-
-/// How a pending extension request's stored JSON begins (`{"state":"requested",`), derived
-/// from core's type so the filter follows any change to it.
-fn extension_pending_prefix() -> Result<String> {
-    let json = crate::sql::to_json(&suqiu_core::appeal::Extension::Requested {
-        days: 0,
-        reason: String::new(),
-        requested_by: 0,
-    })?;
-    Ok(json
-        .split(',')
-        .next()
-        .map(|head| format!("{head},"))
-        .unwrap_or(json))
-}
-
 /// Totals of appeal lists are exact up to this many rows (see [`Store::list_appeals`]):
 /// "1,000+" is as useful on a list as the exact number, and a count costs a visit per row
 /// on PostgreSQL wherever the index cannot answer alone (full text; rows changed since the
@@ -453,6 +306,9 @@ enum Source {
     Appeals(String),
     /// SQLite: one FTS5 MATCH (placeholder) that is the whole filter.
     FullText(String),
+    /// PostgreSQL: the matches of a search-only list, newest first, as many as its count
+    /// and page need (`fulltext::newest_matches`).
+    Ids(Vec<Id>),
 }
 
 /// Subtrees of at most this many nodes are paged node by node (see `ListQuery::page_sql`).
@@ -473,15 +329,9 @@ struct ListQuery {
 }
 
 impl ListQuery {
-    /// The filter, with the subtree's nodes named one by one when they are few: each is an
-    /// equality the indexes can follow with a second column (`created_at` for today's
-    /// appeals of a station), where a range over the subtree's paths cannot.
+    /// The filter, with the subtree's nodes named one by one (see [`filtered`]).
     fn filter(&self, w: &str) -> String {
-        if self.branches.is_empty() {
-            w.to_string()
-        } else {
-            format!("{w} AND a.org_path IN ({})", self.branches.join(", "))
-        }
+        filtered(w, &self.branches)
     }
 
     /// Counts at most `COUNT_CAP + 1` matching rows (one more tells that the cap was passed).
@@ -495,6 +345,7 @@ impl ListQuery {
             Source::FullText(m) => format!(
                 "SELECT COUNT(*) AS n FROM (SELECT rowid FROM appeal_fts WHERE appeal_fts MATCH {m} LIMIT {over}) capped"
             ),
+            Source::Ids(ids) => format!("SELECT CAST({} AS BIGINT) AS n", ids.len()),
         }
     }
 
@@ -509,22 +360,28 @@ impl ListQuery {
     /// the page, not the size of the station.
     fn page_sql(&mut self, limit: i64, offset: i64) -> String {
         let depth = offset + limit;
-        let (limit, offset) = (self.args.push(limit), self.args.push(offset));
-        if let (Source::Appeals(w), false) = (&self.source, self.sort == AppealSort::Newest) {
-            let order = self.sort.order_by();
-            let ids = format!(
-                "SELECT a.id FROM appeals a WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-                self.filter(w)
-            );
-            return with_names(&ids, order);
-        }
+        let (n, skip) = (limit, offset);
+        let args = &mut self.args;
         let ids = match &self.source {
+            Source::Ids(ids) => ids_on_page(ids, n, skip),
+            Source::FullText(m) => format!(
+                "SELECT rowid AS id FROM appeal_fts WHERE appeal_fts MATCH {m} ORDER BY rowid DESC LIMIT {} OFFSET {}",
+                args.push(n),
+                args.push(skip)
+            ),
+            Source::Appeals(w) if self.sort != AppealSort::Newest => {
+                let order = self.sort.order_by();
+                let ids = format!(
+                    "SELECT a.id FROM appeals a WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
+                    filtered(w, &self.branches),
+                    args.push(n),
+                    args.push(skip)
+                );
+                return with_names(&ids, order);
+            }
             Source::Appeals(w) if !self.branches.is_empty() => {
-                let depth = self.args.push(depth);
-                let parts: Vec<String> = self
-                    .branches
-                    .iter()
-                    .enumerate()
+                let (limit, offset, depth) = (args.push(n), args.push(skip), args.push(depth));
+                let parts: Vec<String> = (self.branches.iter().enumerate())
                     .map(|(i, p)| {
                         format!(
                             "SELECT id FROM (SELECT a.id FROM appeals a WHERE {w} AND a.org_path = {p} \
@@ -538,13 +395,44 @@ impl ListQuery {
                 )
             }
             Source::Appeals(w) => format!(
-                "SELECT a.id FROM appeals a WHERE {w} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
-            ),
-            Source::FullText(m) => format!(
-                "SELECT rowid AS id FROM appeal_fts WHERE appeal_fts MATCH {m} ORDER BY rowid DESC LIMIT {limit} OFFSET {offset}"
+                "SELECT a.id FROM appeals a WHERE {w} ORDER BY a.id DESC LIMIT {} OFFSET {}",
+                args.push(n),
+                args.push(skip)
             ),
         };
         with_names(&ids, "a.id DESC")
+    }
+}
+
+/// The filter `w`, with the subtree's nodes named one by one when they are few (`branches`):
+/// each is an equality the indexes can follow with a second column (`created_at` for today's
+/// appeals of a station), where a range over the subtree's paths cannot.
+fn filtered(w: &str, branches: &[String]) -> String {
+    if branches.is_empty() {
+        w.to_string()
+    } else {
+        format!("{w} AND a.org_path IN ({})", branches.join(", "))
+    }
+}
+
+/// The ids of `ids` from `offset`, at most `limit`, as a query of appeals (alias `a`). The
+/// ids came from the database as integers: they are written into the SQL as they are.
+fn ids_on_page(ids: &[Id], limit: i64, offset: i64) -> String {
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    let take = usize::try_from(limit).unwrap_or(0);
+    let page: Vec<String> = ids
+        .iter()
+        .skip(skip)
+        .take(take)
+        .map(Id::to_string)
+        .collect();
+    if page.is_empty() {
+        "SELECT a.id FROM appeals a WHERE 1 = 0".to_string()
+    } else {
+        format!(
+            "SELECT a.id FROM appeals a WHERE a.id IN ({})",
+            page.join(", ")
+        )
     }
 }
 
