@@ -113,25 +113,48 @@ impl Store {
         per_page: i64,
     ) -> Result<Vec<AppealRecord>> {
         let (skip, take) = ((page - 1) * per_page, per_page);
-        let mut ranked = self.fetch_page(query.clone(), COUNT_CAP, 0).await?;
-        let segmenter = suqiu_text::Segmenter::shared();
-        let hits = |rec: &AppealRecord| {
-            let a = &rec.appeal;
-            let text = dialect::search_text(a.title.as_deref(), &a.content, a.location.as_deref());
-            std::cmp::Reverse(segmenter.whole_word_hits(q, &text))
-        };
-        ranked.sort_by_cached_key(hits);
+        let ranked = self.ranked_ids(query.clone(), q).await?;
         let window = ranked.len() as i64;
-        let mut items: Vec<AppealRecord> = (ranked.into_iter())
+        let on_page: Vec<Id> = (ranked.into_iter())
             .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .take(usize::try_from(take).unwrap_or(0))
             .collect();
+        let sql = with_names(&ids_on_page(&on_page, take, 0), "a.id DESC");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let mut items = rows.iter().map(record_from).collect::<Result<Vec<_>>>()?;
+        items.sort_by_key(|r| on_page.iter().position(|id| *id == r.appeal.id));
         let missing = take - items.len() as i64;
         if window == COUNT_CAP && missing > 0 {
             let offset = skip.max(COUNT_CAP);
             items.extend(self.fetch_page(query, missing, offset).await?);
         }
         Ok(items)
+    }
+
+    /// The ids of the newest [`COUNT_CAP`] matches of a list, those holding more of `q`'s
+    /// pieces as whole words first: only their texts are read to rank them.
+    async fn ranked_ids(&self, mut query: ListQuery, q: &str) -> Result<Vec<Id>> {
+        let (ids, _) = query.page_ids(COUNT_CAP, 0);
+        let sql = format!(
+            "SELECT a.id, a.title, a.content, a.location FROM ({ids}) page CROSS JOIN appeals a \
+             WHERE a.id = page.id ORDER BY a.id DESC"
+        );
+        let rows = query.args.query(&sql).fetch_all(&self.pool).await?;
+        let segmenter = suqiu_text::Segmenter::shared();
+        let mut ranked = rows
+            .iter()
+            .map(|row| {
+                let title: Option<String> = get(row, "title")?;
+                let location: Option<String> = get(row, "location")?;
+                let content: String = get(row, "content")?;
+                let text = dialect::search_text(title.as_deref(), &content, location.as_deref());
+                let hits = segmenter.whole_word_hits(q, &text);
+                Ok((std::cmp::Reverse(hits), get::<Id>(row, "id")?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        // Stable: newest first among equals.
+        ranked.sort_by_key(|(hits, _)| *hits);
+        Ok(ranked.into_iter().map(|(_, id)| id).collect())
     }
 
     /// `limit` rows of a list from `offset` in its order, with their names.
@@ -359,6 +382,12 @@ impl ListQuery {
     /// newest `offset + limit` rows are taken from the index and merged: the cost follows
     /// the page, not the size of the station.
     fn page_sql(&mut self, limit: i64, offset: i64) -> String {
+        let (ids, order) = self.page_ids(limit, offset);
+        with_names(&ids, order)
+    }
+
+    /// The page query's ids, and their order (see [`ListQuery::page_sql`]).
+    fn page_ids(&mut self, limit: i64, offset: i64) -> (String, &'static str) {
         let depth = offset + limit;
         let (n, skip) = (limit, offset);
         let args = &mut self.args;
@@ -377,7 +406,7 @@ impl ListQuery {
                     args.push(n),
                     args.push(skip)
                 );
-                return with_names(&ids, order);
+                return (ids, order);
             }
             Source::Appeals(w) if !self.branches.is_empty() => {
                 let (limit, offset, depth) = (args.push(n), args.push(skip), args.push(depth));
@@ -400,7 +429,7 @@ impl ListQuery {
                 args.push(skip)
             ),
         };
-        with_names(&ids, "a.id DESC")
+        (ids, "a.id DESC")
     }
 }
 

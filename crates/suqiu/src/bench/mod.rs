@@ -45,8 +45,8 @@ pub struct BenchArgs {
     /// at 1M and the question is whether the roll-ups keep the scoreboard fast.
     #[arg(long, conflicts_with = "pages_only")]
     pub scoreboard_only: bool,
-    /// Measure only the web pages (no intake first): to compare a page before and after a
-    /// change on the same data, without the flood of bench intakes growing between runs.
+    /// Measure only what reads — search and the web pages, no intake first: to compare
+    /// before and after a change on the same data, without bench intakes growing between runs.
     #[arg(long)]
     pub pages_only: bool,
     /// Port for the server under test (loopback only).
@@ -119,9 +119,7 @@ pub async fn run(args: BenchArgs) -> Result<()> {
         bench.scoreboard().await?;
     }
     if !args.scoreboard_only {
-        if api {
-            bench.search().await?;
-        }
+        bench.search().await?;
         bench.pages().await?;
     }
     print_rows(&args, &bench.total, &bench.rows, rss_mib(server.child.id()))
@@ -298,12 +296,21 @@ impl<'a> Bench<'a> {
         Ok(())
     }
 
-    /// Full-text search by words, then by fragments, district-wide.
+    /// Full-text search by words, then by fragments, district-wide; by words in the relevance
+    /// order; and by words at a station (its subtree only).
     async fn search(&mut self) -> Result<()> {
-        let searches = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"]
-            .map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
+        let words = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"];
+        let searches = words.map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
         let name = "full-text search, district-wide";
         self.read(name, &searches, Account::Admin, self.args.reads)
+            .await?;
+        let name = "full-text search, a station (fzq)";
+        self.read(name, &searches, Account::Fzq, self.args.reads)
+            .await?;
+        let ranked =
+            words.map(|q| self.url(&format!("/api/v1/appeals?per_page=50&sort=relevance&q={q}")));
+        let name = "full-text search by relevance (whole words first), district-wide";
+        self.read(name, &ranked, Account::Admin, self.args.reads)
             .await?;
         // Fragments across jieba's words (管老化 of 水管老化漏水), a building number whole,
         // part of an estate's name, and a rare pair of characters.
