@@ -279,6 +279,14 @@ async fn the_closed_loop_in_a_browser() {
     ui.shot("home-en").await;
     ui.submit("a.lang").await;
     assert!(ui.text("main h1").await.contains("工作台"));
+    // A search as a desk types it, the most relevant (whole words) first; the order stays chosen.
+    ui.goto("/appeals").await;
+    ui.fill("#f-q", "水管").await;
+    ui.select("#f-sort", "relevance").await;
+    ui.submit("form.filters button[type=submit]").await;
+    assert_eq!(ui.value("#f-sort").await, "relevance");
+    assert_eq!(ui.value("#f-q").await, "水管");
+    ui.shot("list-relevance").await;
     ui.c.set_window_size(820, 1100).await.expect("resize");
     ui.goto("/appeals").await;
     ui.shot("list-tablet").await;
