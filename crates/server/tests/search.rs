@@ -387,21 +387,26 @@ async fn appeals_written_before_are_found_after_the_catch_up(backend: Backend) {
     t.finish().await;
 }
 
-/// The ids of `q`'s matches in the order `sort`, `per_page` at a time, page `page`.
-async fn ordered(t: &TestApp, q: &str, sort: &str, page: u32, per_page: u32) -> Vec<Id> {
-    let token = t.token("admin").await;
-    let (page, per_page) = (page.to_string(), per_page.to_string());
-    let query = serde_urlencoded::to_string([
-        ("q", q),
-        ("sort", sort),
-        ("page", &page),
-        ("per_page", &per_page),
-    ])
-    .expect("query");
+/// The ids `user`'s list shows for the query `pairs`, in its order.
+async fn listed(t: &TestApp, user: &str, pairs: &[(&str, &str)]) -> Vec<Id> {
+    let token = t.token(user).await;
+    let query = serde_urlencoded::to_string(pairs).expect("query");
     let page = t.get(&format!("/api/v1/appeals?{query}"), &token).await;
     (page.ok(200)["items"].as_array().expect("items").iter())
         .map(|a| a["id"].as_i64().expect("id"))
         .collect()
+}
+
+/// The ids of `q`'s matches in the order `sort`, `per_page` at a time, page `page`.
+async fn ordered(t: &TestApp, q: &str, sort: &str, page: u32, per_page: u32) -> Vec<Id> {
+    let (page, per_page) = (page.to_string(), per_page.to_string());
+    let pairs = [
+        ("q", q),
+        ("sort", sort),
+        ("page", &page),
+        ("per_page", &per_page),
+    ];
+    listed(t, "admin", &pairs).await
 }
 
 /// `sort=relevance`: the appeals where each piece of the search is a whole word come first
@@ -424,6 +429,22 @@ async fn relevance_puts_whole_words_first(backend: Backend) {
     let mut paged = ordered(&t, "水管", "relevance", 1, 3).await;
     paged.extend(ordered(&t, "水管", "relevance", 2, 3).await);
     assert_eq!(paged, by_relevance);
+    // With another filter too: only the accepted one; the rest in the relevance order.
+    let token = t.token("station11").await;
+    let accept = json!({"action": "accept"});
+    let url = format!("/api/v1/appeals/{whole_old}/actions");
+    t.post(&url, &token, accept).await.ok(200);
+    let accepted = [("q", "水管"), ("status", "accepted")];
+    assert_eq!(listed(&t, "station11", &accepted).await, [whole_old]);
+    let registered = [
+        ("q", "水管"),
+        ("status", "registered"),
+        ("sort", "relevance"),
+    ];
+    assert_eq!(
+        listed(&t, "station11", &registered).await,
+        [whole_new, fragment_new, fragment]
+    );
     // A fragment that is no word anywhere leaves the newest first.
     assert_eq!(
         ordered(&t, "管道", "relevance", 1, 50).await,

@@ -19,7 +19,7 @@ use suqiu_core::Id;
 use suqiu_text::search::{Query, GAP};
 
 use crate::error::Result;
-use crate::sql::get;
+use crate::sql::{get, Args};
 
 /// Appeal ids come in blocks of 2^14 = 16,384: one block mark per row (`ǂb<id >> 14>ǂ`).
 pub(crate) const BLOCK_BITS: u32 = 14;
@@ -60,8 +60,21 @@ pub(crate) fn tsquery(q: &str, subtrees: &[Id]) -> Option<String> {
     Some(format!("{words}{scopes}"))
 }
 
-/// Up to `want` ids of the appeals matching `tsquery` (see [`tsquery`]), newest first.
-pub(crate) async fn newest_matches(pool: &AnyPool, tsquery: &str, want: usize) -> Result<Vec<Id>> {
+/// The list's other conditions on the appeals (alias `a`: status, category, dates, the
+/// actor's scope…) with their arguments, checked on each window's matches.
+pub(crate) struct Within {
+    pub(crate) conds: String,
+    pub(crate) args: Args,
+}
+
+/// Up to `want` ids of the appeals matching `tsquery` (see [`tsquery`]) and `within`'s
+/// conditions, newest first.
+pub(crate) async fn newest_matches(
+    pool: &AnyPool,
+    tsquery: &str,
+    within: Option<&Within>,
+    want: usize,
+) -> Result<Vec<Id>> {
     let row = sqlx::query("SELECT MAX(appeal_id) AS top FROM appeal_search")
         .fetch_one(pool)
         .await?;
@@ -76,7 +89,11 @@ pub(crate) async fn newest_matches(pool: &AnyPool, tsquery: &str, want: usize) -
         // A wide window reads every older block at once, without their marks.
         let lo = (width <= MAX_WINDOW).then(|| (next - width + 1).max(0));
         let missing = want - found.len();
-        found.extend(window(pool, tsquery, lo, next, missing).await?);
+        let sql = window(tsquery, lo, next, missing, within);
+        let rows = sql.args.query(&sql.text).fetch_all(pool).await?;
+        for row in &rows {
+            found.push(get(row, "appeal_id")?);
+        }
         let lo = lo.unwrap_or(0);
         read += next - lo + 1;
         next = lo - 1;
@@ -99,43 +116,55 @@ fn next_width(missing: usize, found: usize, read: i64, width: i64) -> i64 {
     (needed / found + i64::from(needed % found != 0)).max(1)
 }
 
-/// The newest `limit` matches of `tsquery` in the blocks `lo..=hi`, or in every block up to
-/// `hi` when `lo` is `None` (a wide window, where the marks would only slow the scan).
+/// A window's query.
+struct WindowSql {
+    text: String,
+    args: Args,
+}
+
+/// The query of the newest `limit` matches of `tsquery` in the blocks `lo..=hi`, or in every
+/// block up to `hi` when `lo` is `None` (a wide window, where the marks would only slow the
+/// scan); with `within`, only those its conditions hold for.
 ///
 /// `appeal_id + 0` keeps the planner from walking the primary key for the order or the
 /// range — a walk that checks every row's tsvector and takes seconds when matches are rare:
-/// the GIN index finds the window's matches and only those are sorted.
-async fn window(
-    pool: &AnyPool,
+/// the GIN index finds the window's matches and only those are sorted. With conditions,
+/// the window's matches are found first (`MATERIALIZED`) and each appeal read by its id:
+/// left free, the planner read every appeal of a status and checked its words (2.5 s).
+fn window(
     tsquery: &str,
     lo: Option<i64>,
     hi: i64,
     limit: usize,
-) -> Result<Vec<Id>> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = if let Some(lo) = lo {
-        let blocks: Vec<String> = (lo..=hi).map(|b| format!("'{GAP}b{b}{GAP}'")).collect();
-        sqlx::query(
-            "SELECT appeal_id FROM appeal_search WHERE tsv @@ to_tsquery('simple', $1) \
-             ORDER BY appeal_id + 0 DESC LIMIT $2",
-        )
-        .bind(format!("({tsquery}) & ({})", blocks.join(" | ")))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?
-    } else {
-        sqlx::query(
-            "SELECT appeal_id FROM appeal_search \
-             WHERE tsv @@ to_tsquery('simple', $1) AND appeal_id + 0 < $2 \
-             ORDER BY appeal_id + 0 DESC LIMIT $3",
-        )
-        .bind(tsquery)
-        .bind((hi + 1) << BLOCK_BITS)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?
+    within: Option<&Within>,
+) -> WindowSql {
+    let mut args = within.map(|w| w.args.clone()).unwrap_or_default();
+    let matches = match lo {
+        Some(lo) => {
+            let blocks: Vec<String> = (lo..=hi).map(|b| format!("'{GAP}b{b}{GAP}'")).collect();
+            let query = args.push(format!("({tsquery}) & ({})", blocks.join(" | ")));
+            format!(
+                "SELECT appeal_id FROM appeal_search WHERE tsv @@ to_tsquery('simple', {query})"
+            )
+        }
+        None => format!(
+            "SELECT appeal_id FROM appeal_search WHERE tsv @@ to_tsquery('simple', {}) \
+             AND appeal_id + 0 < {}",
+            args.push(tsquery),
+            args.push((hi + 1) << BLOCK_BITS)
+        ),
     };
-    rows.iter().map(|r| get(r, "appeal_id")).collect()
+    let limit = args.push(i64::try_from(limit).unwrap_or(i64::MAX));
+    let text = match within {
+        None => format!("{matches} ORDER BY appeal_id + 0 DESC LIMIT {limit}"),
+        Some(w) => format!(
+            "WITH m AS MATERIALIZED ({matches}) SELECT m.appeal_id FROM m \
+             JOIN appeals a ON a.id = m.appeal_id WHERE {} \
+             ORDER BY m.appeal_id + 0 DESC LIMIT {limit}",
+            w.conds
+        ),
+    };
+    WindowSql { text, args }
 }
 
 #[cfg(test)]
@@ -236,7 +265,7 @@ mod tests {
                 .collect();
             for want in [1, 50, 1_001, 5_000] {
                 let tsquery = tsquery(word, &[4]).expect("a query");
-                let found = newest_matches(&store.pool, &tsquery, want)
+                let found = newest_matches(&store.pool, &tsquery, None, want)
                     .await
                     .expect("found");
                 let expected: Vec<Id> = every.iter().take(want).copied().collect();

@@ -169,18 +169,29 @@ impl Store {
         rows.iter().map(record_from).collect()
     }
 
-    /// A list filtered by nothing but the text `q` and `subtrees`: the search index's alone.
-    async fn search_only(
+    /// Whether a search is read window by window with the list's other conditions checked on
+    /// each window's matches (see `fulltext`): on PostgreSQL, newest first, in a subtree — a
+    /// liaison's or volunteer's few appeals are each checked instead (`search_condition`).
+    fn windowed(&self, filter: &AppealFilter, subtree_scope: bool) -> bool {
+        !dialect::search_index_pages(self.backend)
+            && filter.sort.in_sql() == AppealSort::Newest
+            && subtree_scope
+    }
+
+    /// A newest-first search for `q` within `subtrees` (and `within`'s other conditions):
+    /// with none, the search index's alone.
+    async fn search_list(
         &self,
         q: &str,
         subtrees: &[Id],
         filter: &AppealFilter,
+        within: Option<fulltext::Within>,
     ) -> Result<Option<ListQuery>> {
         let mut a = Args::default();
-        let source = if dialect::search_index_pages(self.backend) {
+        let source = if within.is_none() && dialect::search_index_pages(self.backend) {
             dialect::fts_match(q, subtrees, &mut a).map(Source::FullText)
         } else {
-            self.newest_matches(q, subtrees, filter).await?
+            self.newest_matches(q, subtrees, filter, within).await?
         };
         Ok(source.map(|source| ListQuery {
             args: a,
@@ -191,14 +202,15 @@ impl Store {
         }))
     }
 
-    /// PostgreSQL: the matches of a search-only list, as many as its count and page need,
-    /// found newest first (`fulltext::newest_matches`) and named by id for the count and
-    /// page queries.
+    /// PostgreSQL: the matches of a newest-first search (with `within`, the list's other
+    /// conditions), as many as its count and page need, found newest first
+    /// (`fulltext::newest_matches`) and named by id for the count and page queries.
     async fn newest_matches(
         &self,
         q: &str,
         subtrees: &[Id],
         filter: &AppealFilter,
+        within: Option<fulltext::Within>,
     ) -> Result<Option<Source>> {
         let Some(tsquery) = fulltext::tsquery(q, subtrees) else {
             return Ok(None);
@@ -206,7 +218,7 @@ impl Store {
         let (page, per_page) = paging(filter.page, filter.per_page);
         let want = (COUNT_CAP + 1).max(page * per_page);
         let want = usize::try_from(want).unwrap_or(usize::MAX);
-        let ids = fulltext::newest_matches(&self.pool, &tsquery, want).await?;
+        let ids = fulltext::newest_matches(&self.pool, &tsquery, within.as_ref(), want).await?;
         Ok(Some(Source::Ids(ids)))
     }
 
@@ -264,7 +276,7 @@ impl Store {
         // A search filtered by nothing but subtrees is the search index's alone: its rows
         // hold each appeal's ancestors (see `fulltext`).
         if let (Some(q), true, true) = (q, filter.is_search_only(), subtree_scope) {
-            return self.search_only(q, &subtrees, filter).await;
+            return self.search_list(q, &subtrees, filter, None).await;
         }
 
         // The arguments are numbered in the order they are pushed: conditions first, the
@@ -275,7 +287,8 @@ impl Store {
             conds.push(scope::in_subtree("a.org_path", &unit.path, &mut a));
         }
         filter.field_conditions(now, &mut a, &mut conds)?;
-        if let Some(q) = q {
+        let windowed = q.filter(|_| self.windowed(filter, subtree_scope));
+        if let Some(q) = q.filter(|_| windowed.is_none()) {
             let small_scope = !subtree_scope;
             match dialect::search_condition(self.backend, q, &subtrees, small_scope, &mut a) {
                 Some(c) => conds.push(c),
@@ -291,14 +304,15 @@ impl Store {
             (None, true) => Some(actor.org_path.as_str()),
             (None, false) => None,
         };
+        let conds = all_of(&conds);
+        if let Some(q) = windowed {
+            let within = fulltext::Within { conds, args: a };
+            return self.search_list(q, &subtrees, filter, Some(within)).await;
+        }
         let branches = within.map_or_else(Vec::new, |w| branches(&lookups, w, &mut a));
         Ok(Some(ListQuery {
             args: a,
-            source: Source::Appeals(if conds.is_empty() {
-                "1 = 1".into()
-            } else {
-                conds.join(" AND ")
-            }),
+            source: Source::Appeals(conds),
             branches,
             sort: filter.sort.in_sql(),
             rank: filter.rank_by(),
@@ -441,6 +455,15 @@ fn filtered(w: &str, branches: &[String]) -> String {
         w.to_string()
     } else {
         format!("{w} AND a.org_path IN ({})", branches.join(", "))
+    }
+}
+
+/// The conditions ANDed (`1 = 1` when there are none).
+fn all_of(conds: &[String]) -> String {
+    if conds.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        conds.join(" AND ")
     }
 }
 

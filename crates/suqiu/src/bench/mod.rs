@@ -17,6 +17,7 @@ use suqiu_store::Store;
 use crate::demo;
 
 mod check;
+mod search;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -294,31 +295,6 @@ impl<'a> Bench<'a> {
             self.read(&name, &[url], Account::Admin, n).await?;
         }
         Ok(())
-    }
-
-    /// Full-text search by words, then by fragments, district-wide; by words in the relevance
-    /// order; and by words at a station (its subtree only).
-    async fn search(&mut self) -> Result<()> {
-        let words = ["水管", "电梯", "群租", "噪音", "停车", "独居老人"];
-        let searches = words.map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
-        let name = "full-text search, district-wide";
-        self.read(name, &searches, Account::Admin, self.args.reads)
-            .await?;
-        let name = "full-text search, a station (fzq)";
-        self.read(name, &searches, Account::Fzq, self.args.reads)
-            .await?;
-        let ranked =
-            words.map(|q| self.url(&format!("/api/v1/appeals?per_page=50&sort=relevance&q={q}")));
-        let name = "full-text search by relevance (whole words first), district-wide";
-        self.read(name, &ranked, Account::Admin, self.args.reads)
-            .await?;
-        // Fragments across jieba's words (管老化 of 水管老化漏水), a building number whole,
-        // part of an estate's name, and a rare pair of characters.
-        let fragments = ["管老化", "5号楼", "402室", "花苑", "梯坏", "漏水严"]
-            .map(|q| self.url(&format!("/api/v1/appeals?per_page=50&q={q}")));
-        let name = "fragment search, district-wide";
-        self.read(name, &fragments, Account::Admin, self.args.reads)
-            .await
     }
 
     /// The web pages, rendered server-side (the budget: p99 < 20 ms at 1M appeals):
