@@ -1,4 +1,4 @@
-//! The full-text index's rows, and PostgreSQL's search-only lists read window by window.
+//! The full-text index's rows, and PostgreSQL's newest-first searches read window by window.
 //!
 //! Both backends keep an appeal's search tokens in a table of their own, one row per appeal
 //! keyed by its id: SQLite's FTS5 `appeal_fts` (tokens, scope), PostgreSQL's `appeal_search`
@@ -7,12 +7,14 @@
 //! FTS5 hands out a query's matches newest first and stops at the page. PostgreSQL's GIN
 //! index cannot: it yields every match, in no order, and a phrase (管老化 is `管老 <-> 老化`)
 //! must be checked on each candidate's stored tsvector. At a million appeals 独居老人 has
-//! 60,000 matches and took 0.85 s. So a search-only list on PostgreSQL asks for the matches
+//! 60,000 matches and took 0.85 s. So a newest-first search on PostgreSQL asks for the matches
 //! in the newest *blocks* of appeal ids first ([`BLOCK_BITS`]: each row's tsvector holds the
 //! mark of its block, and one GIN scan intersects the query with a few blocks' marks), then
 //! in as many older blocks as the density seen so far says the rest of the page and count
 //! need, and finally, when matches are rare, in everything older at once
 //! ([`newest_matches`]). The cost follows the page and the count, not the district's size.
+//! A list's other conditions (status, dates…) are checked on each window's matches
+//! ([`Within`]); then the cost also follows how many matches they keep.
 
 use sqlx::AnyPool;
 use suqiu_core::Id;
